@@ -1,0 +1,12 @@
+"""Scikit-learn compatible sequence classifiers and sequence metric learners.
+
+Every estimator takes the same input as tslearn: a float array
+``(n_samples, n_timestamps, n_channels)`` whose shorter series are NaN-padded at
+the end, or a list of ``(T_i, n_channels)`` arrays.
+"""
+
+from .classification import RNNClassifier, TAGMClassifier
+
+__version__ = "0.1.0.dev0"
+
+__all__ = ["RNNClassifier", "TAGMClassifier", "__version__"]

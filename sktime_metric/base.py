@@ -1,0 +1,228 @@
+"""The one shared base of the neural estimators.
+
+``BaseSequenceNet`` owns what every model shares: parameter validation, the data
+contract, seeding, building and training a skorch net (``self.net_``, by
+composition), device handling, early stopping, progress bar, the batched predict
+loop and the estimator tags. A model adds its torch module through
+``_module_and_params``. ``SequenceClassifierMixin`` adds labels: any scikit-learn
+labels, strings included, encoded for the net and decoded through ``classes_``.
+"""
+
+from dataclasses import dataclass, fields
+from numbers import Integral, Real
+
+import numpy as np
+import torch
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.preprocessing import LabelEncoder
+from sklearn.utils import Tags, check_random_state
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import check_consistent_length, check_is_fitted, column_or_1d
+
+from .utils._sklearn_compat import Interval, StrOptions
+from .utils._skorch import (
+    SequenceNet,
+    SequenceNetClassifier,
+    resolve_optimizer,
+    training_callbacks,
+    validation_split,
+)
+from .utils.validation import padded_float32, validate_sequences
+
+__all__ = ["BaseSequenceNet", "SequenceClassifierMixin", "SequenceTags"]
+
+# batches at predict time: no gradients are kept, so larger batches are cheap
+_PREDICT_BATCH_SIZE = 256
+
+
+@dataclass(slots=True)
+class SequenceTags(Tags):
+    """scikit-learn tags plus tslearn's ``allow_variable_length`` capability."""
+
+    allow_variable_length: bool = True
+
+
+def _seed_from(random_state):
+    """One integer seed from an sklearn ``random_state`` (None, int or RandomState)."""
+    if isinstance(random_state, Integral):
+        return int(random_state) % (2**31)
+    return int(check_random_state(random_state).randint(np.iinfo(np.int32).max))
+
+
+class BaseSequenceNet(BaseEstimator):
+    """Base class for estimators that train a torch module with skorch.
+
+    Subclasses define ``__init__`` with explicit keyword parameters (at least the
+    ones in ``_parameter_constraints`` below) and implement
+    ``_module_and_params(n_features, n_outputs) -> (module_class, kwargs)``.
+    """
+
+    _parameter_constraints: dict = {
+        "hidden_size": [Interval(Integral, 1, None, closed="left")],
+        "max_epochs": [Interval(Integral, 1, None, closed="left")],
+        "lr": [Interval(Real, 0, None, closed="neither")],
+        "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "optimizer": [StrOptions({"rmsprop", "adam", "adamw", "sgd"}), callable],
+        "weight_decay": [Interval(Real, 0, None, closed="left")],
+        "grad_clip_value": [Interval(Real, 0, None, closed="neither"), None],
+        "early_stopping": ["boolean"],
+        "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
+        "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
+        "callbacks": [list, None],
+        "device": [str],
+        "verbose": ["verbose"],
+        "random_state": ["random_state"],
+    }
+
+    # What early stopping watches: (skorch history key, lower is better).
+    _early_stopping_monitor = ("valid_loss", True)
+    _net_class = SequenceNet
+    _criterion = torch.nn.MSELoss
+
+    def _module_and_params(self, n_features, n_outputs):
+        raise NotImplementedError
+
+    # -- data --------------------------------------------------------------
+
+    def _validate_X(self, X, *, reset):
+        """Checked NaN-padded ``X`` and its lengths (``n_features_in_`` on reset)."""
+        return validate_sequences(self, X, reset=reset)
+
+    @staticmethod
+    def _net_input(X, lengths):
+        """The dict skorch slices per batch; its keys are the module's arguments."""
+        return {"x": padded_float32(X, lengths), "lengths": lengths}
+
+    # -- training ----------------------------------------------------------
+
+    def _fit_net(self, X, lengths, y, n_outputs):
+        """Seed, build ``self.net_`` around the subclass's module, train it."""
+        self._validate_params()
+        seed = _seed_from(self.random_state)
+        module, module_params = self._module_and_params(X.shape[2], n_outputs)
+        optimizer, optimizer_params = resolve_optimizer(self.optimizer)
+        monitor, lower_is_better = self._early_stopping_monitor
+        net = self._net_class(
+            module=module,
+            criterion=self._criterion,
+            optimizer=optimizer,
+            lr=self.lr,
+            optimizer__weight_decay=self.weight_decay,
+            max_epochs=self.max_epochs,
+            batch_size=self.batch_size,
+            iterator_train__shuffle=True,
+            iterator_valid__batch_size=max(self.batch_size, _PREDICT_BATCH_SIZE),
+            train_split=validation_split(
+                self.early_stopping,
+                self.validation_fraction,
+                stratified=isinstance(self, ClassifierMixin),
+                seed=seed,
+            ),
+            callbacks=training_callbacks(
+                grad_clip_value=self.grad_clip_value,
+                early_stopping=self.early_stopping,
+                n_iter_no_change=self.n_iter_no_change,
+                monitor=monitor,
+                lower_is_better=lower_is_better,
+                verbose=self.verbose,
+                user_callbacks=self.callbacks,
+            ),
+            device=self.device,
+            verbose=int(self.verbose),
+            **optimizer_params,
+            **{f"module__{k}": v for k, v in module_params.items()},
+        )
+        # fork_rng: seed weight init, shuffling and dropout from random_state
+        # without touching the caller's global torch generator.
+        devices = [torch.device(self.device)] if self.device.startswith("cuda") else []
+        with torch.random.fork_rng(devices=devices):
+            torch.manual_seed(seed)
+            net.fit(self._net_input(X, lengths), y)
+        self.net_ = net
+        return self
+
+    @property
+    def history_(self):
+        """skorch's training history of the fitted net (losses per epoch, ...)."""
+        check_is_fitted(self, "net_")
+        return self.net_.history
+
+    # -- prediction --------------------------------------------------------
+
+    def _forward_outputs(self, X, lengths):
+        """Module outputs batch by batch, each as a tuple of CPU tensors."""
+        for out in self.net_.forward_iter(self._net_input(X, lengths), training=False):
+            out = out if isinstance(out, tuple) else (out,)
+            yield tuple(o.detach().cpu() for o in out)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.three_d_array = True
+        tags.input_tags.allow_nan = True  # NaN is the padding of shorter series
+        return SequenceTags(
+            **{f.name: getattr(tags, f.name) for f in fields(tags)},
+            allow_variable_length=True,
+        )
+
+
+class SequenceClassifierMixin(ClassifierMixin):
+    """``fit``/``predict``/``predict_proba`` for classifiers on ``BaseSequenceNet``."""
+
+    _early_stopping_monitor = ("valid_acc", False)
+    _net_class = SequenceNetClassifier
+    _criterion = torch.nn.CrossEntropyLoss
+
+    def fit(self, X, y):
+        """Fit the classifier.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timestamps, n_channels) or list
+            Sequences, NaN-padded at the end, or a list of ``(T_i, d)`` arrays.
+        y : array-like of shape (n_samples,)
+            Class labels, any type scikit-learn accepts.
+
+        Returns
+        -------
+        self : object
+            The fitted estimator.
+        """
+        X, lengths = self._validate_X(X, reset=True)
+        y = column_or_1d(y, warn=True)
+        check_consistent_length(X, y)
+        check_classification_targets(y)
+        encoder = LabelEncoder().fit(y)
+        self.classes_ = encoder.classes_
+        y_encoded = encoder.transform(y).astype(np.int64)
+        return self._fit_net(X, lengths, y_encoded, n_outputs=len(self.classes_))
+
+    def predict_proba(self, X):
+        """Class probabilities.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timestamps, n_channels) or list
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+            Columns ordered as ``classes_``.
+        """
+        check_is_fitted(self, "net_")
+        X, lengths = self._validate_X(X, reset=False)
+        logits = torch.cat([out[0] for out in self._forward_outputs(X, lengths)])
+        return torch.softmax(logits.double(), dim=1).numpy()
+
+    def predict(self, X):
+        """Predicted class labels.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timestamps, n_channels) or list
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,)
+            Labels taken from ``classes_``.
+        """
+        return self.classes_[self.predict_proba(X).argmax(axis=1)]

@@ -1,0 +1,132 @@
+"""RNNClassifier: fused plain-RNN / GRU / LSTM classifiers, the TAGM baselines."""
+
+from numbers import Integral, Real
+
+from ..base import BaseSequenceNet, SequenceClassifierMixin
+from ..nn.encoders import RNNClassifierModule
+from ..utils._sklearn_compat import Interval, StrOptions
+
+__all__ = ["RNNClassifier"]
+
+
+class RNNClassifier(SequenceClassifierMixin, BaseSequenceNet):
+    """Recurrent classifier on torch's fused RNN, GRU or LSTM kernels.
+
+    The sequence is packed, so each series is read up to its own length; a linear
+    softmax layer reads the final state (both directions' when bidirectional).
+    These are the baselines of the TAGM chapter (Table 3.1).
+
+    Parameters
+    ----------
+    cell : {"rnn", "gru", "lstm"}, default="gru"
+        Recurrent cell; "rnn" is the plain Elman RNN with ``nonlinearity``.
+    hidden_size : int, default=64
+        Hidden units per direction.
+    num_layers : int, default=1
+    bidirectional : bool, default=False
+    dropout : float, default=0.0
+        On the final state, and between stacked layers.
+    nonlinearity : {"tanh", "relu"}, default="tanh"
+        Only used by ``cell="rnn"``.
+    max_epochs : int, default=100
+    lr : float, default=1e-3
+    batch_size : int, default=32
+    optimizer : {"rmsprop", "adam", "adamw", "sgd"} or torch optimizer class, \
+            default="rmsprop"
+    weight_decay : float, default=0.0
+    grad_clip_value : float or None, default=5.0
+        Element-wise gradient clipping, as for TAGM.
+    early_stopping : bool, default=False
+    validation_fraction : float, default=1/6
+    n_iter_no_change : int, default=12
+    callbacks : list of skorch callbacks or None, default=None
+    device : str, default="cpu"
+    verbose : int, default=0
+    random_state : int, RandomState instance or None, default=None
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (n_classes,)
+    n_features_in_ : int
+        Number of channels seen in ``fit``.
+    net_ : skorch.NeuralNetClassifier
+    history_ : skorch.History
+
+    See Also
+    --------
+    TAGMClassifier : Adds a per-step attention gate to a simpler recurrent unit.
+
+    Examples
+    --------
+    >>> from sktime_metric.classification import RNNClassifier
+    >>> from sktime_metric.datasets import make_sequence_classification
+    >>> X, y = make_sequence_classification(n_samples=30, random_state=0)
+    >>> clf = RNNClassifier(cell="lstm", hidden_size=8, max_epochs=2,
+    ...                     random_state=0).fit(X, y)
+    >>> clf.predict_proba(X[:3]).shape
+    (3, 3)
+    """
+
+    _parameter_constraints: dict = {
+        **BaseSequenceNet._parameter_constraints,
+        "cell": [StrOptions({"rnn", "gru", "lstm"})],
+        "num_layers": [Interval(Integral, 1, None, closed="left")],
+        "bidirectional": ["boolean"],
+        "dropout": [Interval(Real, 0, 1, closed="left")],
+        "nonlinearity": [StrOptions({"tanh", "relu"})],
+    }
+
+    def __init__(
+        self,
+        cell="gru",
+        *,
+        hidden_size=64,
+        num_layers=1,
+        bidirectional=False,
+        dropout=0.0,
+        nonlinearity="tanh",
+        max_epochs=100,
+        lr=1e-3,
+        batch_size=32,
+        optimizer="rmsprop",
+        weight_decay=0.0,
+        grad_clip_value=5.0,
+        early_stopping=False,
+        validation_fraction=1 / 6,
+        n_iter_no_change=12,
+        callbacks=None,
+        device="cpu",
+        verbose=0,
+        random_state=None,
+    ):
+        self.cell = cell
+        self.hidden_size = hidden_size
+        self.num_layers = num_layers
+        self.bidirectional = bidirectional
+        self.dropout = dropout
+        self.nonlinearity = nonlinearity
+        self.max_epochs = max_epochs
+        self.lr = lr
+        self.batch_size = batch_size
+        self.optimizer = optimizer
+        self.weight_decay = weight_decay
+        self.grad_clip_value = grad_clip_value
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.n_iter_no_change = n_iter_no_change
+        self.callbacks = callbacks
+        self.device = device
+        self.verbose = verbose
+        self.random_state = random_state
+
+    def _module_and_params(self, n_features, n_outputs):
+        return RNNClassifierModule, {
+            "n_features": n_features,
+            "n_classes": n_outputs,
+            "hidden_size": self.hidden_size,
+            "cell": self.cell,
+            "num_layers": self.num_layers,
+            "bidirectional": self.bidirectional,
+            "dropout": self.dropout,
+            "nonlinearity": self.nonlinearity,
+        }

@@ -1,0 +1,227 @@
+"""Temporal Attention-Gated Model (Pei, Baltrusaitis, Tax & Morency, CVPR 2017).
+
+Equations are numbered as in chapter 3 of Pei's thesis; see ``spec/tagm.md``.
+
+- Temporal attention (3.4-3.6): a bidirectional plain RNN reads the sequence and a
+  fusion layer gives one scalar salience ``a_t = sigmoid(s * (m^T [h_fwd; h_bwd] + b_a))``
+  per step.
+- Attention-gated unit (3.1-3.2): ``h'_t = relu(W h_{t-1} + U x_t + b)`` and
+  ``h_t = (1 - a_t) h_{t-1} + a_t h'_t``: the scalar gate decides how much of the
+  step enters the state.
+- Softmax on the final state (3.3).
+
+Padding is handled without a gather: ``a_t`` is forced to exactly 0 past each
+sequence's length, and (3.1) with ``a_t = 0`` copies the state, so the state after
+the loop is ``h_{L_i}`` for every sample.
+"""
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from .encoders import RecurrentEncoder, length_mask, trim_to_length
+
+__all__ = ["AttentionGatedRNN", "TAGMModule", "TemporalAttention"]
+
+
+class _MaskedBiRNN(nn.Module):
+    """Bidirectional single-layer Elman RNN with an arbitrary activation.
+
+    ``nn.RNN`` only offers tanh and ReLU; the authors' code uses Softplus(beta=5)
+    for the attention RNN. Parameters are laid out as in ``nn.RNN`` (two biases per
+    direction) so parameter counts agree. The backward direction holds its state
+    at zero through the padding, so it starts at each sequence's own last step,
+    as packing does for the fused kernel.
+    """
+
+    def __init__(self, n_features, hidden_size, activation):
+        super().__init__()
+        self.activation = activation
+        self.input_maps = nn.ModuleList(
+            [nn.Linear(n_features, hidden_size) for _ in range(2)]
+        )
+        self.recurrent_maps = nn.ModuleList(
+            [nn.Linear(hidden_size, hidden_size) for _ in range(2)]
+        )
+
+    def _direction(self, x, mask, d, reverse):
+        # all input projections at once, then one matmul per step
+        wx = self.input_maps[d](x) + self.recurrent_maps[d].bias
+        u = self.recurrent_maps[d].weight
+        steps = list(zip(wx.unbind(1), mask.unsqueeze(-1).unbind(1)))
+        h = x.new_zeros(x.size(0), u.size(0))
+        outputs = []
+        for wx_t, m_t in reversed(steps) if reverse else steps:
+            h = torch.where(m_t, self.activation(torch.addmm(wx_t, h, u.t())), h)
+            outputs.append(h)
+        if reverse:
+            outputs.reverse()
+        return torch.stack(outputs, dim=1)
+
+    def forward(self, x, lengths):
+        mask = length_mask(lengths, x.size(1))
+        out = torch.cat(
+            [self._direction(x, mask, 0, False), self._direction(x, mask, 1, True)],
+            dim=-1,
+        )
+        return out * mask.unsqueeze(-1), None
+
+
+class TemporalAttention(nn.Module):
+    """Bidirectional RNN and fusion layer giving one gate ``a_t`` per step (3.4-3.6).
+
+    Parameters
+    ----------
+    n_features : int
+    hidden_size : int
+        Hidden units per direction of the attention RNN (``A``).
+    dropout : float, default=0.0
+        On the RNN outputs before the fusion layer (the authors' placement).
+    sharpness : float, default=1.0
+        ``s`` in ``sigmoid(s * logit)``; the authors' code uses 3.
+    nonlinearity : {"relu", "tanh", "softplus"}, default="relu"
+        Activation of the attention RNN; "softplus" is Softplus(beta=5) as in the
+        authors' code.
+
+    Notes
+    -----
+    ``forward(x, lengths)`` returns ``a`` of shape ``(batch, time)`` with values in
+    (0, 1) on valid steps and exactly 0 on padding.
+    """
+
+    def __init__(
+        self, n_features, hidden_size, dropout=0.0, sharpness=1.0, nonlinearity="relu"
+    ):
+        super().__init__()
+        if nonlinearity in ("relu", "tanh"):
+            self.rnn = RecurrentEncoder(
+                n_features,
+                hidden_size,
+                cell="rnn",
+                bidirectional=True,
+                nonlinearity=nonlinearity,
+            )
+        elif nonlinearity == "softplus":
+            self.rnn = _MaskedBiRNN(n_features, hidden_size, nn.Softplus(beta=5))
+        else:
+            raise ValueError(
+                "nonlinearity must be 'relu', 'tanh' or 'softplus', "
+                f"got {nonlinearity!r}."
+            )
+        self.dropout = nn.Dropout(dropout)
+        self.fusion = nn.Linear(2 * hidden_size, 1)  # m (2A weights) and b_a
+        self.sharpness = sharpness
+
+    def forward(self, x, lengths):
+        states, _ = self.rnn(x, lengths)  # (B, T, 2A) = [h_fwd ; h_bwd]
+        logits = self.fusion(self.dropout(states)).squeeze(-1)
+        a = torch.sigmoid(self.sharpness * logits)
+        return a * length_mask(lengths, x.size(1))
+
+
+class AttentionGatedRNN(nn.Module):
+    """Recurrent unit whose only gate is the scalar attention ``a_t`` (3.1-3.2).
+
+    Two linear maps with a bias each (``U x + b_U`` and ``W h + b_W``), as in the
+    authors' code; this is what the parameter counts of Table 3.1 assume.
+
+    Notes
+    -----
+    ``forward(x, a, reverse=False)`` with ``x`` ``(batch, time, n_features)`` and
+    ``a`` ``(batch, time)`` returns the final state ``(batch, hidden_size)``. With
+    ``a = 0`` on padding this is the state after each sequence's last valid step
+    (forward), or after step 0 (``reverse=True``).
+    """
+
+    def __init__(self, n_features, hidden_size):
+        super().__init__()
+        self.hidden_size = hidden_size
+        self.input_map = nn.Linear(n_features, hidden_size)  # U, b_U
+        self.recurrent_map = nn.Linear(hidden_size, hidden_size)  # W, b_W
+
+    def forward(self, x, a, reverse=False):
+        # Both biases and U x_t for all steps in one matmul; the loop then costs one
+        # addmm, one relu and one lerp per step. Steps come from unbind (a list of
+        # views), never from slicing a big tensor inside the loop: a slice makes
+        # every backward step allocate a gradient of the full tensor.
+        ux = self.input_map(x) + self.recurrent_map.bias
+        w_t = self.recurrent_map.weight.t()
+        steps = list(zip(ux.unbind(1), a.unsqueeze(-1).unbind(1)))
+        if reverse:
+            steps.reverse()
+        h = x.new_zeros(x.size(0), self.hidden_size)
+        for ux_t, a_t in steps:
+            candidate = torch.relu(torch.addmm(ux_t, h, w_t))  # h'_t, (3.2)
+            h = torch.lerp(h, candidate, a_t)  # (1 - a_t) h + a_t h'_t, (3.1)
+        return h
+
+
+class TAGMModule(nn.Module):
+    """The temporal attention-gated classifier; Bi-TAGM with ``bidirectional=True``.
+
+    Parameters
+    ----------
+    n_features : int
+        Channels per time step (``D``).
+    n_classes : int
+    attention_hidden_size : int, default=128
+        ``A``, per direction of the attention RNN.
+    hidden_size : int, default=64
+        ``H``, per direction of the gated unit.
+    bidirectional : bool, default=False
+        Bi-TAGM: a second gated unit runs backwards with the same attention and the
+        classifier reads ``[h_fwd_T ; h_bwd_1]``.
+    dropout : float, default=0.0
+        On the attention RNN outputs and on the final state.
+    attention_sharpness : float, default=1.0
+    attention_nonlinearity : {"relu", "tanh", "softplus"}, default="relu"
+
+    Notes
+    -----
+    ``forward(x, lengths)`` returns ``(logits, a)``: logits ``(batch, n_classes)``
+    and the attention ``(batch, time)`` with zeros on padding.
+
+    Examples
+    --------
+    >>> from sktime_metric.nn import TAGMModule
+    >>> module = TAGMModule(n_features=26, n_classes=10)  # Table 3.1's TAGM
+    >>> sum(p.numel() for p in module.parameters())
+    46731
+    """
+
+    def __init__(
+        self,
+        n_features,
+        n_classes,
+        attention_hidden_size=128,
+        hidden_size=64,
+        bidirectional=False,
+        dropout=0.0,
+        attention_sharpness=1.0,
+        attention_nonlinearity="relu",
+    ):
+        super().__init__()
+        self.attention = TemporalAttention(
+            n_features,
+            attention_hidden_size,
+            dropout=dropout,
+            sharpness=attention_sharpness,
+            nonlinearity=attention_nonlinearity,
+        )
+        self.gated_fwd = AttentionGatedRNN(n_features, hidden_size)
+        self.gated_bwd = (
+            AttentionGatedRNN(n_features, hidden_size) if bidirectional else None
+        )
+        self.dropout = nn.Dropout(dropout)
+        self.classifier = nn.Linear(hidden_size * (2 if bidirectional else 1), n_classes)
+
+    def forward(self, x, lengths):
+        n_timestamps = x.size(1)
+        x = trim_to_length(x, lengths)
+        a = self.attention(x, lengths)
+        h = self.gated_fwd(x, a)
+        if self.gated_bwd is not None:
+            h = torch.cat([h, self.gated_bwd(x, a, reverse=True)], dim=-1)
+        logits = self.classifier(self.dropout(h))
+        # pad the attention back to the input's length so batches concatenate
+        return logits, F.pad(a, (0, n_timestamps - x.size(1)))

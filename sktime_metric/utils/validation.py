@@ -1,0 +1,266 @@
+"""The data contract: one sequence format for every estimator.
+
+A dataset is a float array ``(n_samples, n_timestamps, n_channels)`` whose shorter
+series are NaN-padded at the end, exactly as tslearn's ``to_time_series_dataset``
+builds it, so the same array goes unchanged to tslearn's DTW baselines. Lists of
+ragged ``(T_i, d)`` / ``(T_i,)`` arrays and 2-D ``(n_samples, n_timestamps)``
+univariate arrays are accepted and converted. Everything else about the format
+(lengths, NaN checks, the float32 zero-filled copy torch sees) lives here and
+nowhere else.
+"""
+
+import numpy as np
+
+__all__ = [
+    "check_sequences",
+    "padded_float32",
+    "sequence_lengths",
+    "to_sequence_dataset",
+    "validate_sequences",
+]
+
+
+def _as_numeric_array(x, *, where):
+    """One series (or a whole dataset) as a float64 array, with clear dtype errors."""
+    arr = np.asarray(x)
+    if arr.dtype == object:
+        try:
+            arr = arr.astype(np.float64)
+        except (TypeError, ValueError) as exc:
+            raise type(exc)(
+                f"{where} could not be converted to a numeric array: {exc}"
+            ) from exc
+    if np.iscomplexobj(arr):
+        raise ValueError(f"Complex data not supported: {where} is complex.")
+    if not (np.issubdtype(arr.dtype, np.number) or arr.dtype == bool):
+        raise TypeError(
+            f"{where} has non-numeric dtype {arr.dtype!s}; sequences must be numeric."
+        )
+    return arr.astype(np.float64, copy=False)
+
+
+def to_sequence_dataset(X):
+    """Convert any accepted sequence input to a float64 ``(n, T, d)`` array.
+
+    Accepted inputs:
+
+    - a 3-D array ``(n_samples, n_timestamps, n_channels)``, NaN-padded at the end;
+    - a 2-D array ``(n_samples, n_timestamps)``: univariate series (tslearn's rule),
+      read as ``(n_samples, n_timestamps, 1)``;
+    - a list (or tuple) of ``(T_i, d)`` or ``(T_i,)`` arrays of different lengths,
+      NaN-padded to the longest.
+
+    No value check is made here beyond the dtype; :func:`check_sequences` does it.
+    The result never shares memory with a list input; for array input it may be a
+    view, which callers must not write to.
+
+    Parameters
+    ----------
+    X : array-like or list of array-like
+        The sequences.
+
+    Returns
+    -------
+    X_3d : ndarray of shape (n_samples, n_timestamps, n_channels), dtype float64
+
+    Examples
+    --------
+    >>> from sktime_metric.utils import to_sequence_dataset
+    >>> to_sequence_dataset([[1, 2], [1, 4, 3]])[:, :, 0]
+    array([[ 1.,  2., nan],
+           [ 1.,  4.,  3.]])
+    """
+    if isinstance(X, (list, tuple)) and len(X) > 0 and not np.isscalar(X[0]):
+        series = [_as_numeric_array(s, where=f"Sample {i}") for i, s in enumerate(X)]
+        ndims = {s.ndim for s in series}
+        if not ndims <= {1, 2}:
+            bad = next(i for i, s in enumerate(series) if s.ndim not in (1, 2))
+            raise ValueError(
+                f"Sample {bad} has {series[bad].ndim} dimensions; each series in a "
+                "list must be 1-D (T_i,) or 2-D (T_i, n_channels)."
+            )
+        series = [s[:, None] if s.ndim == 1 else s for s in series]
+        channels = {s.shape[1] for s in series}
+        if len(channels) > 1:
+            first = series[0].shape[1]
+            bad = next(i for i, s in enumerate(series) if s.shape[1] != first)
+            raise ValueError(
+                f"Sample {bad} has {series[bad].shape[1]} channels but sample 0 has "
+                f"{first}; all series must have the same number of channels."
+            )
+        n_timestamps = max(s.shape[0] for s in series)
+        out = np.full((len(series), n_timestamps, channels.pop()), np.nan)
+        for i, s in enumerate(series):
+            out[i, : s.shape[0]] = s
+        return out
+
+    X = _as_numeric_array(X, where="X")
+    if X.ndim == 2:
+        return X[:, :, None]
+    if X.ndim != 3:
+        raise ValueError(
+            f"Expected a 3-D array (n_samples, n_timestamps, n_channels), a 2-D array "
+            f"of univariate series or a list of series; got an array with "
+            f"{X.ndim} dimension(s) and shape {X.shape}."
+        )
+    return X
+
+
+def _first_index(mask):
+    """(sample, time step) of the first True entry of a 2-D mask, or None."""
+    hits = np.argwhere(mask)
+    return None if hits.size == 0 else tuple(int(v) for v in hits[0])
+
+
+def sequence_lengths(X):
+    """True length of each NaN-padded series (tslearn's ``ts_size`` rule).
+
+    The length of a series is one plus the index of its last time step that is not
+    entirely NaN.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_timestamps, n_channels)
+
+    Returns
+    -------
+    lengths : ndarray of shape (n_samples,), dtype int64
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sktime_metric.utils import sequence_lengths
+    >>> X = np.array([[[1.0], [2.0], [np.nan]], [[1.0], [4.0], [3.0]]])
+    >>> sequence_lengths(X)
+    array([2, 3])
+    """
+    observed = ~np.isnan(X).all(axis=2)
+    n_timestamps = X.shape[1]
+    # index of the last observed step, counted from the end with argmax on the
+    # reversed mask; all-NaN rows give length 0.
+    last_from_end = np.argmax(observed[:, ::-1], axis=1)
+    return np.where(
+        observed.any(axis=1), n_timestamps - last_from_end, 0
+    ).astype(np.int64)
+
+
+def check_sequences(X, *, min_length=1):
+    """Validate sequences and return them with their lengths.
+
+    Parameters
+    ----------
+    X : array-like or list of array-like
+        Any input accepted by :func:`to_sequence_dataset`.
+    min_length : int, default=1
+        Shortest accepted series.
+
+    Returns
+    -------
+    X_3d : ndarray of shape (n_samples, n_timestamps, n_channels), dtype float64
+        The NaN-padded dataset. It may be a read-only view of the caller's array:
+        never write to it.
+    lengths : ndarray of shape (n_samples,), dtype int64
+
+    Raises
+    ------
+    ValueError
+        On no samples, no time steps or no channels; on inf; on NaN that is not
+        trailing padding (NaN inside a series, or on some channels of a step only);
+        on a series shorter than ``min_length`` (an all-NaN series is empty).
+    TypeError
+        On non-numeric data.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sktime_metric.utils import check_sequences
+    >>> X, lengths = check_sequences([np.zeros((3, 2)), np.ones((5, 2))])
+    >>> X.shape, lengths
+    ((2, 5, 2), array([3, 5]))
+    >>> check_sequences(np.array([[1.0, np.nan, 2.0]]))
+    Traceback (most recent call last):
+    ...
+    ValueError: Sample 0 has NaN at time step 1, inside the series (its last observed step is 2): only trailing NaN padding is allowed.
+    """
+    X = to_sequence_dataset(X)
+    if X.shape[0] == 0:
+        raise ValueError(f"Found array with 0 sample(s) (shape={X.shape}).")
+    if X.shape[1] == 0 or X.shape[2] == 0:
+        raise ValueError(
+            f"Found sequences with shape {X.shape}: at least one time step and one "
+            "channel are required."
+        )
+    inf = np.isinf(X).any(axis=2)
+    if inf.any():
+        i, t = _first_index(inf)
+        raise ValueError(
+            f"Sample {i} has an infinite value at time step {t} "
+            f"({int(inf.sum())} time step(s) with inf in total)."
+        )
+    nan = np.isnan(X)
+    if nan.any():
+        partial = nan.any(axis=2) & ~nan.all(axis=2)
+        if partial.any():
+            i, t = _first_index(partial)
+            channels = np.flatnonzero(nan[i, t]).tolist()
+            raise ValueError(
+                f"Sample {i} has NaN on channel(s) {channels} only at time step {t}: "
+                "a time step must be fully observed or fully NaN (padding)."
+            )
+    lengths = sequence_lengths(X)
+    if nan.any():
+        padding = nan[:, :, 0]
+        inside = padding & (np.arange(X.shape[1])[None, :] < lengths[:, None])
+        if inside.any():
+            i, t = _first_index(inside)
+            raise ValueError(
+                f"Sample {i} has NaN at time step {t}, inside the series (its last "
+                f"observed step is {lengths[i] - 1}): only trailing NaN padding is "
+                "allowed."
+            )
+    short = lengths < min_length
+    if short.any():
+        i = int(np.flatnonzero(short)[0])
+        what = "is empty (all NaN)" if lengths[i] == 0 else f"has length {lengths[i]}"
+        raise ValueError(
+            f"Sample {i} {what}; series of at least {min_length} time step(s) are "
+            "required."
+        )
+    return X, lengths
+
+
+def validate_sequences(estimator, X, *, reset, min_length=1):
+    """Validate ``X`` for ``estimator`` and keep ``n_features_in_`` consistent.
+
+    ``n_features_in_`` is the number of channels: set at ``fit`` (``reset=True``),
+    checked at predict / transform time (``reset=False``). The number of time
+    steps may differ between fit and predict.
+
+    Returns
+    -------
+    X_3d : ndarray of shape (n_samples, n_timestamps, n_channels)
+        Read-only by convention, see :func:`check_sequences`.
+    lengths : ndarray of shape (n_samples,), dtype int64
+    """
+    X, lengths = check_sequences(X, min_length=min_length)
+    n_channels = X.shape[2]
+    if reset:
+        estimator.n_features_in_ = n_channels
+    elif n_channels != estimator.n_features_in_:
+        raise ValueError(
+            f"X has {n_channels} channels, but {type(estimator).__name__} was fitted "
+            f"with {estimator.n_features_in_} channels."
+        )
+    return X, lengths
+
+
+def padded_float32(X, lengths=None):
+    """A new float32 copy of ``X`` with the NaN padding replaced by zeros.
+
+    Torch modules receive this array: masking by multiplication would not remove
+    NaN (``NaN * 0`` is NaN), so the padding must be filled before torch sees it.
+    The time axis is cut to the longest series.
+    """
+    if lengths is not None and lengths.size:
+        X = X[:, : int(lengths.max())]
+    return np.nan_to_num(X.astype(np.float32), nan=0.0, copy=False)
