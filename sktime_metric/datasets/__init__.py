@@ -1,0 +1,17 @@
+"""Datasets: embedded real data, an optional loader and seeded synthetic generators.
+
+Everything here returns the project's data format: float64 arrays
+``(n_samples, n_timestamps, n_channels)``, shorter series NaN-padded at the end.
+"""
+
+from ._embedded import load_basic_motions, load_japanese_vowels, load_spoken_digits
+from ._synthetic import add_noise_segments, make_sequence_classification, sliding_window
+
+__all__ = [
+    "add_noise_segments",
+    "load_basic_motions",
+    "load_japanese_vowels",
+    "load_spoken_digits",
+    "make_sequence_classification",
+    "sliding_window",
+]

@@ -1,0 +1,63 @@
+"""Every public estimator, with tiny parameters, for the cross-cutting tests.
+
+``test_common.py`` (scikit-learn's estimator checks) and
+``test_sequence_contract.py`` (our sequence contract) both parametrise over
+``ESTIMATORS``: a new estimator gets all of it by adding one line here, and its
+known, explained exceptions to scikit-learn's checks to ``EXPECTED_FAILED_CHECKS``.
+"""
+
+from sktime_metric.classification import RNNClassifier, TAGMClassifier
+
+# Small enough that one fit takes ~0.1 s, large enough to learn the checks' toy
+# problems (scikit-learn asks for > 0.83 training accuracy).
+_FAST = dict(max_epochs=15, lr=1e-2, batch_size=16, random_state=0)
+
+ESTIMATORS = [
+    TAGMClassifier(hidden_size=8, attention_hidden_size=8, **_FAST),
+    TAGMClassifier(
+        hidden_size=8,
+        attention_hidden_size=8,
+        bidirectional=True,
+        attention_nonlinearity="softplus",
+        **_FAST,
+    ),
+    RNNClassifier(cell="gru", hidden_size=8, **_FAST),
+    RNNClassifier(cell="lstm", hidden_size=8, bidirectional=True, **_FAST),
+    RNNClassifier(cell="rnn", hidden_size=8, **_FAST),
+]
+
+# Checks that fail by design of the sequence contract, with the reason. A 2-D array
+# (n_samples, n_timestamps) is read as univariate series (tslearn's rule), so the
+# number of "features" scikit-learn counts is not our channel count.
+_SEQUENCE_FORMAT = {
+    "check_n_features_in": (
+        "n_features_in_ is the number of channels; 2-D input is univariate series, "
+        "so it is 1, not X.shape[1]"
+    ),
+    "check_n_features_in_after_fitting": (
+        "2-D input is univariate series: any number of time steps is valid at "
+        "predict time, so no error is raised for a different X.shape[1]"
+    ),
+    "check_classifiers_train": (
+        "its last step predicts on X.T and expects an error; X.T is a valid set of "
+        "univariate series. Training accuracy is checked in "
+        "test_sequence_contract.py"
+    ),
+    "check_estimators_pickle": (
+        "with allow_nan=True the check puts NaN at random positions, i.e. inside "
+        "series, which the NaN-padding contract rejects; pickling is tested in "
+        "test_sequence_contract.py"
+    ),
+}
+
+
+def expected_failed_checks(estimator):
+    """Reasons keyed by check name, for ``parametrize_with_checks``."""
+    return dict(_SEQUENCE_FORMAT)
+
+
+def estimator_id(estimator):
+    """A short readable id: class name plus the parameters that differ."""
+    params = estimator.get_params()
+    tag = [f"{k}={params[k]}" for k in ("cell", "bidirectional") if k in params]
+    return f"{type(estimator).__name__}({','.join(tag)})"

@@ -1,0 +1,10 @@
+"""scikit-learn's estimator checks over every estimator of the registry."""
+
+from sklearn.utils.estimator_checks import parametrize_with_checks
+
+from ._registry import ESTIMATORS, expected_failed_checks
+
+
+@parametrize_with_checks(ESTIMATORS, expected_failed_checks=expected_failed_checks)
+def test_sklearn_compatible_estimator(estimator, check):
+    check(estimator)
