@@ -130,7 +130,11 @@ class BaseSequenceNet(BaseEstimator):
             device=self.device,
             verbose=int(self.verbose),
             **optimizer_params,
-            **{f"module__{k}": v for k, v in module_params.items()},
+            # torch layers reject numpy scalars (np.int64 from a parameter grid)
+            **{
+                f"module__{k}": v.item() if isinstance(v, np.generic) else v
+                for k, v in module_params.items()
+            },
         )
         # fork_rng: seed weight init, shuffling and dropout from random_state
         # without touching the caller's global torch generator.
@@ -225,4 +229,5 @@ class SequenceClassifierMixin(ClassifierMixin):
         y_pred : ndarray of shape (n_samples,)
             Labels taken from ``classes_``.
         """
+        check_is_fitted(self, "net_")
         return self.classes_[self.predict_proba(X).argmax(axis=1)]

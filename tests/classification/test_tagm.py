@@ -1,0 +1,73 @@
+"""TAGMClassifier: attention output and the toy salience task of spec 6.6."""
+
+import numpy as np
+import pytest
+
+from sktime_metric.classification import RNNClassifier, TAGMClassifier
+from sktime_metric.datasets import make_sequence_classification
+from sktime_metric.utils import sequence_lengths
+
+
+@pytest.fixture(scope="module")
+def salience_task():
+    """A class motif hidden at a random place in noise; the mask marks it."""
+    X, y, mask = make_sequence_classification(
+        n_samples=200, n_classes=3, n_channels=2, min_length=20, max_length=30,
+        motif_length=5, noise=0.5, return_mask=True, random_state=0,
+    )
+    return (X[:140], y[:140]), (X[140:], y[140:], mask[140:])
+
+
+@pytest.fixture(scope="module")
+def fitted(salience_task):
+    (X, y), _ = salience_task
+    return TAGMClassifier(
+        hidden_size=16, attention_hidden_size=16, max_epochs=30, lr=1e-2,
+        random_state=0,
+    ).fit(X, y)
+
+
+def test_attention_shape_bounds_and_nan_padding(fitted, salience_task):
+    _, (X, _, _) = salience_task
+    X = np.concatenate([X, np.full((len(X), 3, X.shape[2]), np.nan)], axis=1)
+    a = fitted.predict_attention(X)
+    assert a.shape == X.shape[:2]
+    padding = np.arange(X.shape[1])[None, :] >= sequence_lengths(X)[:, None]
+    np.testing.assert_array_equal(np.isnan(a), padding)
+    assert ((a[~padding] > 0) & (a[~padding] < 1)).all()
+
+
+def test_attention_finds_the_salient_segment(fitted, salience_task):
+    _, (X, y, mask) = salience_task
+    assert fitted.score(X, y) >= 0.9  # chance is 1/3
+    a = fitted.predict_attention(X)
+    inside, outside = a[mask].mean(), np.nanmean(np.where(mask, np.nan, a))
+    assert inside > 2 * outside
+
+
+def test_bi_tagm_attention_is_shared(salience_task):
+    (X, y), _ = salience_task
+    clf = TAGMClassifier(hidden_size=4, attention_hidden_size=4, bidirectional=True,
+                         max_epochs=1, random_state=0).fit(X, y)
+    assert clf.net_.module_.classifier.in_features == 8
+    assert clf.predict_attention(X[:5]).shape == (5, X.shape[1])
+
+
+def test_early_stopping_stops_halves_lr_and_keeps_validation_scores(salience_task):
+    (X, y), _ = salience_task
+    clf = TAGMClassifier(hidden_size=4, attention_hidden_size=4, max_epochs=200,
+                         lr=1e-2, early_stopping=True, n_iter_no_change=4,
+                         random_state=0).fit(X, y)
+    history = clf.history_
+    assert len(history) < 200
+    best = [i for i, flag in enumerate(history[:, "valid_acc_best"]) if flag][-1]
+    assert len(history) - 1 - best == 4  # stopped after n_iter_no_change stale epochs
+    # the plateau scheduler halved the rate after n_iter_no_change // 4 stale epochs
+    assert clf.net_.optimizer_.param_groups[0]["lr"] < 1e-2
+
+
+def test_verbose_prints_progress(salience_task, capsys):
+    (X, y), _ = salience_task
+    RNNClassifier(hidden_size=4, max_epochs=2, verbose=1, random_state=0).fit(X, y)
+    out = capsys.readouterr()
+    assert "train_loss" in out.out

@@ -1,0 +1,153 @@
+"""TAGM modules: parameter counts, gate bounds, masking, and equation oracles."""
+
+import pytest
+import torch
+from torch import nn
+
+from sktime_metric.nn import AttentionGatedRNN, TAGMModule, TemporalAttention
+from sktime_metric.nn.tagm import _MaskedBiRNN
+
+
+def _n_params(module):
+    return sum(p.numel() for p in module.parameters() if p.requires_grad)
+
+
+def _batch(lengths, n_features=3, seed=0, dtype=torch.float32):
+    g = torch.Generator().manual_seed(seed)
+    lengths = torch.tensor(lengths)
+    x = torch.randn(len(lengths), int(lengths.max()), n_features, generator=g)
+    x = x.to(dtype) * (torch.arange(x.size(1))[None, :, None] < lengths[:, None, None])
+    return x, lengths
+
+
+@pytest.mark.parametrize("nonlinearity", ["relu", "softplus"])
+def test_parameter_counts_of_table_3_1(nonlinearity):
+    # D = 26 (13 MFCCs x a 2-frame window), K = 10: spec section 2.7
+    tagm = TAGMModule(26, 10, 128, 64, attention_nonlinearity=nonlinearity)
+    bi_tagm = TAGMModule(26, 10, 128, 128, bidirectional=True)
+    assert _n_params(tagm) == 46_731
+    assert _n_params(bi_tagm) == 82_699
+
+
+@pytest.mark.parametrize("nonlinearity", ["relu", "tanh", "softplus"])
+def test_attention_in_unit_interval_and_zero_on_padding(nonlinearity):
+    x, lengths = _batch([5, 2, 7])
+    a = TemporalAttention(3, 6, nonlinearity=nonlinearity)(x, lengths)
+    valid = torch.arange(7)[None, :] < lengths[:, None]
+    assert a.shape == (3, 7)
+    assert ((a[valid] > 0) & (a[valid] < 1)).all()
+    assert (a[~valid] == 0).all()
+
+
+@pytest.mark.parametrize("bidirectional", [False, True])
+@pytest.mark.parametrize("nonlinearity", ["relu", "softplus"])
+def test_padding_and_batch_mates_do_not_change_a_sample(bidirectional, nonlinearity):
+    module = TAGMModule(3, 4, 6, 5, bidirectional=bidirectional,
+                        attention_nonlinearity=nonlinearity).eval()
+    x, lengths = _batch([4, 9, 2])
+    logits, a = module(x, lengths)
+    for i, length in enumerate(lengths.tolist()):
+        alone_logits, alone_a = module(x[i : i + 1, :length], lengths[i : i + 1])
+        torch.testing.assert_close(logits[i], alone_logits[0], atol=1e-6, rtol=1e-5)
+        torch.testing.assert_close(a[i, :length], alone_a[0], atol=1e-6, rtol=1e-5)
+
+
+def _reference_tagm(module, x, length):
+    """Eqs. 3.1-3.6 for one sequence, written straight from the chapter."""
+    rnn = module.attention.rnn.rnn
+    relu = torch.relu
+    x = x[:length]
+    fwd, bwd = [], [None] * length
+    h = torch.zeros(rnn.hidden_size, dtype=x.dtype)
+    for t in range(length):  # (3.5)
+        h = relu(rnn.weight_ih_l0 @ x[t] + rnn.bias_ih_l0 + rnn.weight_hh_l0 @ h
+                 + rnn.bias_hh_l0)
+        fwd.append(h)
+    h = torch.zeros(rnn.hidden_size, dtype=x.dtype)
+    for t in reversed(range(length)):  # (3.6)
+        h = relu(rnn.weight_ih_l0_reverse @ x[t] + rnn.bias_ih_l0_reverse
+                 + rnn.weight_hh_l0_reverse @ h + rnn.bias_hh_l0_reverse)
+        bwd[t] = h
+    fusion = module.attention.fusion
+    a = [torch.sigmoid(module.attention.sharpness
+                       * (fusion.weight[0] @ torch.cat([f, b]) + fusion.bias[0]))
+         for f, b in zip(fwd, bwd)]  # (3.4)
+    gated = module.gated_fwd
+    h = torch.zeros(gated.hidden_size, dtype=x.dtype)
+    for t in range(length):
+        cand = relu(gated.recurrent_map.weight @ h + gated.recurrent_map.bias
+                    + gated.input_map.weight @ x[t] + gated.input_map.bias)  # (3.2)
+        h = (1 - a[t]) * h + a[t] * cand  # (3.1)
+    logits = module.classifier.weight @ h + module.classifier.bias  # (3.3)
+    return logits, torch.stack(a)
+
+
+def test_module_matches_the_equations_in_float64():
+    module = TAGMModule(3, 4, 6, 5, attention_sharpness=3.0).double().eval()
+    x, lengths = _batch([4, 9, 2], dtype=torch.float64)
+    logits, a = module(x, lengths)
+    for i, length in enumerate(lengths.tolist()):
+        ref_logits, ref_a = _reference_tagm(module, x[i], length)
+        torch.testing.assert_close(logits[i], ref_logits)
+        torch.testing.assert_close(a[i, :length], ref_a)
+
+
+def test_closed_gate_gives_the_classifier_bias():
+    module = TAGMModule(3, 4, 6, 5).eval()
+    x, lengths = _batch([4, 9])
+    h = module.gated_fwd(x, torch.zeros(2, 9))
+    assert (h == 0).all()
+    torch.testing.assert_close(module.classifier(h), module.classifier.bias.expand(2, 4))
+
+
+def test_open_gate_is_a_plain_relu_rnn():
+    gated = AttentionGatedRNN(3, 5)
+    rnn = nn.RNN(3, 5, nonlinearity="relu", batch_first=True)
+    with torch.no_grad():
+        rnn.weight_ih_l0.copy_(gated.input_map.weight)
+        rnn.bias_ih_l0.copy_(gated.input_map.bias)
+        rnn.weight_hh_l0.copy_(gated.recurrent_map.weight)
+        rnn.bias_hh_l0.copy_(gated.recurrent_map.bias)
+    x, _ = _batch([6, 6])
+    _, h_n = rnn(x)
+    torch.testing.assert_close(gated(x, torch.ones(2, 6)), h_n[0])
+
+
+def test_backward_unit_equals_a_forward_run_on_the_reversed_prefix():
+    gated = AttentionGatedRNN(3, 5)
+    x, lengths = _batch([4, 7])
+    a = torch.rand(2, 7) * (torch.arange(7)[None, :] < lengths[:, None])
+    h_bwd = gated(x, a, reverse=True)
+    for i, length in enumerate(lengths.tolist()):
+        flipped = x[i : i + 1, :length].flip(1)
+        expected = gated(flipped, a[i : i + 1, :length].flip(1))
+        torch.testing.assert_close(h_bwd[i], expected[0])
+
+
+def test_manual_birnn_matches_packed_fused_rnn():
+    # the softplus attention loop, run with ReLU, must agree with nn.RNN + packing
+    fused = TemporalAttention(3, 6, nonlinearity="relu")
+    manual = _MaskedBiRNN(3, 6, nn.ReLU())
+    rnn = fused.rnn.rnn
+    with torch.no_grad():
+        for d, suffix in enumerate(["", "_reverse"]):
+            manual.input_maps[d].weight.copy_(getattr(rnn, f"weight_ih_l0{suffix}"))
+            manual.input_maps[d].bias.copy_(getattr(rnn, f"bias_ih_l0{suffix}"))
+            manual.recurrent_maps[d].weight.copy_(getattr(rnn, f"weight_hh_l0{suffix}"))
+            manual.recurrent_maps[d].bias.copy_(getattr(rnn, f"bias_hh_l0{suffix}"))
+    x, lengths = _batch([4, 7, 1])
+    expected, _ = fused.rnn(x, lengths)
+    actual, _ = manual(x, lengths)
+    torch.testing.assert_close(actual, expected, atol=1e-6, rtol=1e-5)
+
+
+def test_gradients_match_finite_differences():
+    module = TAGMModule(2, 3, 3, 3, bidirectional=True).double()
+    x, lengths = _batch([3, 5], n_features=2, dtype=torch.float64)
+    x.requires_grad_(True)
+    params = [p for p in module.parameters()]
+
+    def f(x, *weights):
+        return module(x, lengths)[0]
+
+    assert torch.autograd.gradcheck(f, (x, *params))

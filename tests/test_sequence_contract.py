@@ -1,0 +1,214 @@
+"""The sequence contract, checked for every estimator of the registry.
+
+scikit-learn's common checks see 2-D tabular data only; these tests cover what
+sequence users rely on: variable length and padding invariance, persistence,
+model selection, reproducibility, clear errors, and no mutation of the input.
+"""
+
+import io
+import pickle
+import re
+
+import joblib
+import numpy as np
+import pytest
+import torch
+from sklearn.base import clone
+from sklearn.model_selection import GridSearchCV, cross_val_score
+from sklearn.pipeline import Pipeline
+from tslearn.preprocessing import TimeSeriesScalerMeanVariance
+
+from sktime_metric.datasets import make_sequence_classification
+from sktime_metric.utils import sequence_lengths
+
+from ._registry import ESTIMATORS, estimator_id
+
+pytestmark = pytest.mark.parametrize("estimator", ESTIMATORS, ids=estimator_id)
+
+
+@pytest.fixture(scope="module")
+def data():
+    """Variable-length, string-labelled, easy three-class sequences."""
+    X, y = make_sequence_classification(
+        n_samples=48, n_classes=3, n_channels=2, min_length=6, max_length=14,
+        motif_length=4, noise=0.3, random_state=0,
+    )
+    return X, np.array(["walk", "run", "rest"])[y]
+
+
+_fitted_cache = {}
+
+
+def _fitted(estimator, data):
+    """One fit per estimator, shared by the read-only tests."""
+    key = id(estimator)
+    if key not in _fitted_cache:
+        _fitted_cache[key] = clone(estimator).fit(*data)
+    return _fitted_cache[key]
+
+
+def test_string_labels_and_training_accuracy(estimator, data):
+    X, y = data
+    est = _fitted(estimator, data)
+    assert est.classes_.tolist() == ["rest", "run", "walk"]
+    y_pred = est.predict(X)
+    assert y_pred.dtype == y.dtype and set(y_pred) <= set(y)
+    # replaces the accuracy part of check_classifiers_train (see _registry.py)
+    assert np.mean(y_pred == y) > 0.83
+    proba = est.predict_proba(X)
+    assert proba.shape == (len(X), 3)
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0)
+
+
+def test_variable_length_formats_agree(estimator, data):
+    X, _ = data
+    est = _fitted(estimator, data)
+    lengths = sequence_lengths(X)
+    ragged = [x[:n] for x, n in zip(X, lengths)]
+    np.testing.assert_allclose(
+        est.predict_proba(ragged), est.predict_proba(X), atol=1e-6
+    )
+
+
+def test_padding_invariance(estimator, data):
+    X, _ = data
+    est = _fitted(estimator, data)
+    expected = est.predict_proba(X)
+    # extra trailing NaN padding
+    longer = np.concatenate([X, np.full((len(X), 7, X.shape[2]), np.nan)], axis=1)
+    np.testing.assert_allclose(est.predict_proba(longer), expected, atol=1e-6)
+    # each series alone, unpadded: no batch mate can leak into it
+    lengths = sequence_lengths(X)
+    alone = np.vstack(
+        [est.predict_proba(X[i : i + 1, : lengths[i]]) for i in range(0, len(X), 7)]
+    )
+    np.testing.assert_allclose(alone, expected[::7], atol=1e-6)
+
+
+def test_same_random_state_same_predictions(estimator, data):
+    X, y = data
+    first = clone(estimator).set_params(max_epochs=2).fit(X, y).predict_proba(X)
+    again = clone(estimator).set_params(max_epochs=2).fit(X, y).predict_proba(X)
+    np.testing.assert_array_equal(first, again)
+    other = clone(estimator).set_params(max_epochs=2, random_state=1).fit(X, y)
+    assert not np.array_equal(other.predict_proba(X), first)
+
+
+def test_global_torch_generator_is_untouched(estimator, data):
+    state = torch.random.get_rng_state()
+    clone(estimator).set_params(max_epochs=1).fit(*data)
+    assert torch.equal(torch.random.get_rng_state(), state)
+
+
+def test_pickle_and_joblib_round_trip(estimator, data):
+    X, _ = data
+    est = _fitted(estimator, data)
+    expected = est.predict_proba(X)
+    restored = pickle.loads(pickle.dumps(est))
+    np.testing.assert_array_equal(restored.predict_proba(X), expected)
+    buffer = io.BytesIO()
+    joblib.dump(est, buffer)
+    buffer.seek(0)
+    np.testing.assert_array_equal(joblib.load(buffer).predict_proba(X), expected)
+
+
+def test_model_saved_on_another_device_loads_on_cpu(estimator, data):
+    # What a CUDA-trained model looks like to skorch's unpickler: the net says
+    # its device is "cuda". Without CUDA, skorch maps the weights to the CPU.
+    X, _ = data
+    est = _fitted(estimator, data)
+    expected = est.predict_proba(X)
+    saved = pickle.loads(pickle.dumps(est))
+    saved.net_.device = "cuda"
+    blob = pickle.dumps(saved)
+    if torch.cuda.is_available():
+        pytest.skip("CUDA is present: covered by test_cuda_fit_then_cpu_predict")
+    with pytest.warns(Warning, match="CUDA"):
+        restored = pickle.loads(blob)
+    assert str(restored.net_.device) == "cpu"
+    np.testing.assert_allclose(restored.predict_proba(X), expected, atol=1e-6)
+
+
+@pytest.mark.cuda
+def test_cuda_fit_then_cpu_predict(estimator, data):
+    X, y = data
+    est = clone(estimator).set_params(device="cuda", max_epochs=2).fit(X, y)
+    on_gpu = est.predict_proba(X)
+    est.net_.set_params(device="cpu")
+    est.net_.module_.to("cpu")
+    np.testing.assert_allclose(est.predict_proba(X), on_gpu, atol=1e-5)
+
+
+def test_clone_is_unfitted_with_same_params(estimator, data):
+    est = _fitted(estimator, data)
+    cloned = clone(est)
+    assert not hasattr(cloned, "net_")
+    assert cloned.get_params() == estimator.get_params()
+
+
+def test_pipeline_grid_search_and_cross_val_score(estimator, data):
+    X, y = data
+    pipe = Pipeline(
+        [("scale", TimeSeriesScalerMeanVariance()), ("clf", clone(estimator))]
+    ).set_params(clf__max_epochs=2)
+    # numpy integers from a grid must be accepted as hyper-parameters
+    grid = GridSearchCV(pipe, {"clf__hidden_size": np.array([4, 6])}, cv=2)
+    grid.fit(X, y)
+    assert grid.best_params_["clf__hidden_size"] in (4, 6)
+    assert grid.predict(X).shape == (len(X),)
+    scores = cross_val_score(pipe, X, y, cv=3)
+    assert scores.shape == (3,) and np.all((scores >= 0) & (scores <= 1))
+
+
+def test_input_is_not_mutated(estimator, data):
+    X, y = data
+    X_before, y_before = X.copy(), y.copy()
+    X_ro = X.copy()
+    X_ro.setflags(write=False)  # any write would raise
+    est = clone(estimator).set_params(max_epochs=1).fit(X_ro, y)
+    est.predict_proba(X_ro)
+    np.testing.assert_array_equal(X, X_before)
+    np.testing.assert_array_equal(y, y_before)
+
+
+def _with(X, index, value):
+    X = X.copy()
+    X[index] = value
+    return X
+
+
+@pytest.mark.parametrize(
+    "corrupt, message",
+    [
+        (lambda X: _with(X, (3, 2), np.nan),
+         "Sample 3 has NaN at time step 2, inside the series"),
+        (lambda X: _with(X, (5, 1, 0), np.nan),
+         "Sample 5 has NaN on channel(s) [0] only at time step 1"),
+        (lambda X: _with(X, (2, 4, 1), np.inf),
+         "Sample 2 has an infinite value at time step 4"),
+        (lambda X: _with(X, 7, np.nan), "Sample 7 is empty (all NaN)"),
+        (lambda X: X[0, :, 0], "Reshape your data"),
+        (lambda X: X[..., None], "got an array with 4 dimension(s)"),
+    ],
+)
+def test_bad_input_gives_clear_errors_at_fit(estimator, data, corrupt, message):
+    X, y = data
+    with pytest.raises(ValueError, match=re.escape(message)):
+        clone(estimator).fit(corrupt(X), y)
+
+
+def test_bad_input_gives_clear_errors_at_predict(estimator, data):
+    X, _ = data
+    est = _fitted(estimator, data)
+    with pytest.raises(ValueError, match=re.escape("X has 3 channels, but")):
+        est.predict(np.concatenate([X, X[:, :, :1]], axis=2))
+    with pytest.raises(ValueError, match=re.escape("Sample 0 has NaN at time step 1")):
+        est.predict(_with(X, (0, 1), np.nan))
+    with pytest.raises(TypeError, match="non-numeric"):
+        est.predict(np.full(X.shape, "a"))
+
+
+def test_tags_declare_sequences(estimator):
+    tags = estimator.__sklearn_tags__()
+    assert tags.input_tags.three_d_array and tags.input_tags.allow_nan
+    assert tags.allow_variable_length
