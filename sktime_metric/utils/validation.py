@@ -10,6 +10,7 @@ nowhere else.
 """
 
 import numpy as np
+import scipy.sparse
 
 __all__ = [
     "check_sequences",
@@ -70,6 +71,11 @@ def to_sequence_dataset(X):
     array([[ 1.,  2., nan],
            [ 1.,  4.,  3.]])
     """
+    if scipy.sparse.issparse(X):
+        raise TypeError(
+            "Sparse input is not supported: sequences are dense NaN-padded arrays "
+            "(n_samples, n_timestamps, n_channels); convert with X.toarray()."
+        )
     if isinstance(X, (list, tuple)) and len(X) > 0 and not np.isscalar(X[0]):
         series = [_as_numeric_array(s, where=f"Sample {i}") for i, s in enumerate(X)]
         ndims = {s.ndim for s in series}
@@ -96,12 +102,24 @@ def to_sequence_dataset(X):
 
     X = _as_numeric_array(X, where="X")
     if X.ndim == 2:
+        if X.shape[1] == 0:
+            # scikit-learn's wording, which its estimator checks look for
+            raise ValueError(
+                f"Found array with 0 feature(s) (shape={X.shape}) while a minimum "
+                "of 1 is required: a univariate series needs at least one time step."
+            )
         return X[:, :, None]
     if X.ndim != 3:
+        hint = (
+            " Reshape your data: X.reshape(1, -1) if it is a single univariate "
+            "series."
+            if X.ndim == 1
+            else ""
+        )
         raise ValueError(
             f"Expected a 3-D array (n_samples, n_timestamps, n_channels), a 2-D array "
             f"of univariate series or a list of series; got an array with "
-            f"{X.ndim} dimension(s) and shape {X.shape}."
+            f"{X.ndim} dimension(s) and shape {X.shape}.{hint}"
         )
     return X
 
