@@ -50,10 +50,19 @@ _SEQUENCE_FORMAT = {
     ),
 }
 
+# Checks that demand more than float32 arithmetic gives.
+_FLOAT32 = {
+    "check_methods_subset_invariance": (
+        "float32 kernels round differently for different batch sizes: predictions "
+        "on a subset differ by ~1e-7, above the check's rtol=1e-7; invariance to "
+        "batch mates and padding is tested at 1e-6 in test_sequence_contract.py"
+    ),
+}
+
 
 def expected_failed_checks(estimator):
     """Reasons keyed by check name, for ``parametrize_with_checks``."""
-    return dict(_SEQUENCE_FORMAT)
+    return {**_SEQUENCE_FORMAT, **_FLOAT32}
 
 
 def estimator_id(estimator):

@@ -5,10 +5,11 @@ sequence's length, and ``lengths`` ``(batch,)`` int64.
 """
 
 from .encoders import RecurrentEncoder, RNNClassifierModule
-from .tagm import AttentionGatedRNN, TAGMModule, TemporalAttention
+from .tagm import AttentionGatedRNN, BidirectionalRNN, TAGMModule, TemporalAttention
 
 __all__ = [
     "AttentionGatedRNN",
+    "BidirectionalRNN",
     "RecurrentEncoder",
     "RNNClassifierModule",
     "TAGMModule",

@@ -5,7 +5,8 @@ import torch
 from torch import nn
 
 from sktime_metric.nn import AttentionGatedRNN, TAGMModule, TemporalAttention
-from sktime_metric.nn.tagm import _MaskedBiRNN
+from sktime_metric.nn import BidirectionalRNN
+from sktime_metric.nn.encoders import RecurrentEncoder, reverse_padded
 
 
 def _n_params(module):
@@ -54,19 +55,19 @@ def test_padding_and_batch_mates_do_not_change_a_sample(bidirectional, nonlinear
 
 def _reference_tagm(module, x, length):
     """Eqs. 3.1-3.6 for one sequence, written straight from the chapter."""
-    rnn = module.attention.rnn.rnn
+    rnn = module.attention.rnn
     relu = torch.relu
     x = x[:length]
     fwd, bwd = [], [None] * length
-    h = torch.zeros(rnn.hidden_size, dtype=x.dtype)
+    h = torch.zeros(rnn.weight_hh.size(1), dtype=x.dtype)
     for t in range(length):  # (3.5)
-        h = relu(rnn.weight_ih_l0 @ x[t] + rnn.bias_ih_l0 + rnn.weight_hh_l0 @ h
-                 + rnn.bias_hh_l0)
+        h = relu(rnn.weight_ih[0] @ x[t] + rnn.bias_ih[0] + rnn.weight_hh[0] @ h
+                 + rnn.bias_hh[0])
         fwd.append(h)
-    h = torch.zeros(rnn.hidden_size, dtype=x.dtype)
+    h = torch.zeros(rnn.weight_hh.size(1), dtype=x.dtype)
     for t in reversed(range(length)):  # (3.6)
-        h = relu(rnn.weight_ih_l0_reverse @ x[t] + rnn.bias_ih_l0_reverse
-                 + rnn.weight_hh_l0_reverse @ h + rnn.bias_hh_l0_reverse)
+        h = relu(rnn.weight_ih[1] @ x[t] + rnn.bias_ih[1] + rnn.weight_hh[1] @ h
+                 + rnn.bias_hh[1])
         bwd[t] = h
     fusion = module.attention.fusion
     a = [torch.sigmoid(module.attention.sharpness
@@ -124,21 +125,41 @@ def test_backward_unit_equals_a_forward_run_on_the_reversed_prefix():
         torch.testing.assert_close(h_bwd[i], expected[0])
 
 
-def test_manual_birnn_matches_packed_fused_rnn():
-    # the softplus attention loop, run with ReLU, must agree with nn.RNN + packing
-    fused = TemporalAttention(3, 6, nonlinearity="relu")
-    manual = _MaskedBiRNN(3, 6, nn.ReLU())
-    rnn = fused.rnn.rnn
+@pytest.mark.parametrize("nonlinearity", ["relu", "tanh"])
+def test_bidirectional_rnn_matches_packed_fused_rnn(nonlinearity):
+    ours = BidirectionalRNN(3, 6, nonlinearity)
+    fused = RecurrentEncoder(3, 6, cell="rnn", bidirectional=True,
+                             nonlinearity=nonlinearity)
+    rnn = fused.rnn
     with torch.no_grad():
         for d, suffix in enumerate(["", "_reverse"]):
-            manual.input_maps[d].weight.copy_(getattr(rnn, f"weight_ih_l0{suffix}"))
-            manual.input_maps[d].bias.copy_(getattr(rnn, f"bias_ih_l0{suffix}"))
-            manual.recurrent_maps[d].weight.copy_(getattr(rnn, f"weight_hh_l0{suffix}"))
-            manual.recurrent_maps[d].bias.copy_(getattr(rnn, f"bias_hh_l0{suffix}"))
+            for name in ("weight_ih", "weight_hh", "bias_ih", "bias_hh"):
+                getattr(ours, name)[d].copy_(getattr(rnn, f"{name}_l0{suffix}"))
     x, lengths = _batch([4, 7, 1])
-    expected, _ = fused.rnn(x, lengths)
-    actual, _ = manual(x, lengths)
-    torch.testing.assert_close(actual, expected, atol=1e-6, rtol=1e-5)
+    expected, _ = fused(x, lengths)  # packed: the backward pass starts at each end
+    torch.testing.assert_close(ours(x, lengths), expected, atol=1e-6, rtol=1e-5)
+
+
+def test_reverse_padded_reverses_within_length_and_is_an_involution():
+    x, lengths = _batch([3, 5])
+    r = reverse_padded(x, lengths)
+    torch.testing.assert_close(r[0, :3], x[0, :3].flip(0))
+    torch.testing.assert_close(r[0, 3:], x[0, 3:])
+    torch.testing.assert_close(reverse_padded(r, lengths), x)
+
+
+@pytest.mark.parametrize("cell", ["rnn", "gru", "lstm"])
+@pytest.mark.parametrize("bidirectional", [False, True])
+def test_encoder_fast_paths_equal_the_packed_run(cell, bidirectional):
+    encoder = RecurrentEncoder(3, 5, cell=cell, num_layers=2,
+                               bidirectional=bidirectional)
+    x, lengths = _batch([4, 7, 2])
+    out, last = encoder(x, lengths)
+    for i, length in enumerate(lengths.tolist()):  # alone: equal lengths, no packing
+        out_i, last_i = encoder(x[i : i + 1, :length], lengths[i : i + 1])
+        torch.testing.assert_close(out[i, :length], out_i[0], atol=1e-6, rtol=1e-5)
+        torch.testing.assert_close(last[i], last_i[0], atol=1e-6, rtol=1e-5)
+        assert (out[i, length:] == 0).all()
 
 
 def test_gradients_match_finite_differences():
