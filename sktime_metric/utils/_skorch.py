@@ -20,24 +20,32 @@ __all__ = [
 ]
 
 
-class _FirstOutputLossMixin:
-    """Modules may return ``(output, extras...)``; the loss reads the first item.
+class _SequenceLossMixin:
+    """The loss hooks every sequence module may use.
 
-    skorch's ``predict_proba`` already takes the first element of a tuple; only the
-    loss needs to be told.
+    - A module may return ``(output, extras...)``; the loss reads the first item
+      (skorch's ``predict_proba`` already takes the first element of a tuple).
+    - A module may define ``penalty()``, a scalar tensor added to the training
+      loss (e.g. an L2 term on some parameters only, which the optimiser's
+      ``weight_decay`` cannot express). It is left out of validation losses, so
+      early stopping watches the data term.
     """
 
-    def get_loss(self, y_pred, y_true, *args, **kwargs):
+    def get_loss(self, y_pred, y_true, *args, training=False, **kwargs):
         if isinstance(y_pred, tuple):
             y_pred = y_pred[0]
-        return super().get_loss(y_pred, y_true, *args, **kwargs)
+        loss = super().get_loss(y_pred, y_true, *args, training=training, **kwargs)
+        penalty = getattr(self.module_, "penalty", None)
+        if training and penalty is not None:
+            loss = loss + penalty()
+        return loss
 
 
-class SequenceNet(_FirstOutputLossMixin, NeuralNet):
+class SequenceNet(_SequenceLossMixin, NeuralNet):
     """skorch ``NeuralNet`` whose module may return a tuple."""
 
 
-class SequenceNetClassifier(_FirstOutputLossMixin, NeuralNetClassifier):
+class SequenceNetClassifier(_SequenceLossMixin, NeuralNetClassifier):
     """skorch ``NeuralNetClassifier`` (so ``valid_acc`` is scored) on encoded labels."""
 
 
