@@ -33,6 +33,9 @@ __all__ = ["BaseSequenceNet", "SequenceClassifierMixin", "SequenceTags"]
 
 # batches at predict time: no gradients are kept, so larger batches are cheap
 _PREDICT_BATCH_SIZE = 256
+# ... and up to this many padded time steps per batch: a recurrent kernel's cost
+# per step hardly grows with the batch on CPU, so short series go in few batches
+_PREDICT_STEPS = 2**18
 
 
 @dataclass(slots=True)
@@ -82,6 +85,16 @@ class BaseSequenceNet(BaseEstimator):
     def _module_and_params(self, n_features, n_outputs):
         raise NotImplementedError
 
+    def _fit_setup(self, X, lengths, y, seed):
+        """``(X_fit, y_fit, overrides)``: what ``net.fit`` gets, and skorch params.
+
+        By default the net trains on one row per sample. A model trained on
+        something else (pairs of series drawn from labels, say) returns its own
+        dataset, and skorch parameters (``train_split``, ``callbacks``,
+        ``criterion__*``, ...) that replace the defaults built here.
+        """
+        return self._net_input(X, lengths), y, {}
+
     # -- data --------------------------------------------------------------
 
     def _validate_X(self, X, *, reset):
@@ -102,7 +115,8 @@ class BaseSequenceNet(BaseEstimator):
         module, module_params = self._module_and_params(X.shape[2], n_outputs)
         optimizer, optimizer_params = resolve_optimizer(self.optimizer)
         monitor, lower_is_better = self._early_stopping_monitor
-        net = self._net_class(
+        X_fit, y_fit, overrides = self._fit_setup(X, lengths, y, seed)
+        params = dict(
             module=module,
             criterion=self._criterion,
             optimizer=optimizer,
@@ -136,12 +150,13 @@ class BaseSequenceNet(BaseEstimator):
                 for k, v in module_params.items()
             },
         )
+        net = self._net_class(**{**params, **overrides})
         # fork_rng: seed weight init, shuffling and dropout from random_state
         # without touching the caller's global torch generator.
         devices = [torch.device(self.device)] if self.device.startswith("cuda") else []
         with torch.random.fork_rng(devices=devices):
             torch.manual_seed(seed)
-            net.fit(self._net_input(X, lengths), y)
+            net.fit(X_fit, y_fit)
         self.net_ = net
         return self
 
@@ -154,8 +169,20 @@ class BaseSequenceNet(BaseEstimator):
     # -- prediction --------------------------------------------------------
 
     def _forward_outputs(self, X, lengths):
-        """Module outputs batch by batch, each as a tuple of CPU tensors."""
-        for out in self.net_.forward_iter(self._net_input(X, lengths), training=False):
+        """Module outputs batch by batch, each as a tuple of CPU tensors.
+
+        The batches are slices of the padded arrays, given to skorch's
+        ``evaluation_step`` (eval mode, no gradients, device transfer): the same
+        batches as ``forward_iter``, without a DataLoader that would index and
+        re-stack the arrays one sample at a time (most of the predict time of a
+        small recurrent model).
+        """
+        inputs = self._net_input(X, lengths)
+        longest = int(lengths.max()) if len(lengths) else 1
+        step = max(self.batch_size, _PREDICT_BATCH_SIZE, _PREDICT_STEPS // longest)
+        for start in range(0, len(lengths), step):
+            batch = {k: v[start : start + step] for k, v in inputs.items()}
+            out = self.net_.evaluation_step((batch, None), training=False)
             out = out if isinstance(out, tuple) else (out,)
             yield tuple(o.detach().cpu() for o in out)
 

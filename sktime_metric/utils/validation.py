@@ -152,8 +152,12 @@ def sequence_lengths(X):
     >>> sequence_lengths(X)
     array([2, 3])
     """
-    observed = ~np.isnan(X).all(axis=2)
-    n_timestamps = X.shape[1]
+    return _lengths(~np.isnan(X).all(axis=2))
+
+
+def _lengths(observed):
+    """Lengths from the ``(n_samples, n_timestamps)`` mask of non-padding steps."""
+    n_timestamps = observed.shape[1]
     # index of the last observed step, counted from the end with argmax on the
     # reversed mask; all-NaN rows give length 0.
     last_from_end = np.argmax(observed[:, ::-1], axis=1)
@@ -208,16 +212,21 @@ def check_sequences(X, *, min_length=1):
             f"Found sequences with shape {X.shape}: at least one time step and one "
             "channel are required."
         )
-    inf = np.isinf(X).any(axis=2)
-    if inf.any():
+    # Few full passes over X (it is checked at every predict): a global test
+    # first, per-step detail only to name the culprit of an error.
+    if np.isinf(X).any():
+        inf = np.isinf(X).any(axis=2)
         i, t = _first_index(inf)
         raise ValueError(
             f"Sample {i} has an infinite value at time step {t} "
             f"({int(inf.sum())} time step(s) with inf in total)."
         )
     nan = np.isnan(X)
-    if nan.any():
-        partial = nan.any(axis=2) & ~nan.all(axis=2)
+    has_nan = nan.any()
+    if has_nan:
+        # NaN channels per step, one reduction: 0 (observed), all (padding)
+        n_nan = nan.sum(axis=2, dtype=np.intp)
+        partial = (n_nan > 0) & (n_nan < X.shape[2])
         if partial.any():
             i, t = _first_index(partial)
             channels = np.flatnonzero(nan[i, t]).tolist()
@@ -225,8 +234,10 @@ def check_sequences(X, *, min_length=1):
                 f"Sample {i} has NaN on channel(s) {channels} only at time step {t}: "
                 "a time step must be fully observed or fully NaN (padding)."
             )
-    lengths = sequence_lengths(X)
-    if nan.any():
+        lengths = _lengths(n_nan == 0)
+    else:
+        lengths = np.full(X.shape[0], X.shape[1], dtype=np.int64)
+    if has_nan:
         padding = nan[:, :, 0]
         inside = padding & (np.arange(X.shape[1])[None, :] < lengths[:, None])
         if inside.any():
@@ -281,4 +292,6 @@ def padded_float32(X, lengths=None):
     """
     if lengths is not None and lengths.size:
         X = X[:, : int(lengths.max())]
-    return np.nan_to_num(X.astype(np.float32), nan=0.0, copy=False)
+    out = X.astype(np.float32)
+    np.copyto(out, 0.0, where=np.isnan(out))
+    return out

@@ -1,23 +1,16 @@
-"""The only place skorch is configured.
+"""skorch nets for sequence modules, and our parameters translated into skorch's.
 
-Estimators compose a skorch net inside ``fit`` (subclassing ``NeuralNetClassifier``
-fails many scikit-learn checks); this module holds the small pieces they share:
-the net classes, the callbacks skorch lacks, and the translation of our flat,
-grid-searchable parameters into skorch's.
+Estimators compose one of these nets inside ``fit`` (subclassing
+``NeuralNetClassifier`` fails many scikit-learn checks).
 """
 
 import torch
 from skorch import NeuralNet, NeuralNetClassifier
-from skorch.callbacks import Callback, EarlyStopping, LRScheduler, ProgressBar
+from skorch.callbacks import EarlyStopping, LRScheduler, ProgressBar
 from skorch.dataset import ValidSplit
+from skorch.helper import predefined_split
 
-__all__ = [
-    "GradientValueClipping",
-    "SequenceNet",
-    "SequenceNetClassifier",
-    "resolve_optimizer",
-    "training_callbacks",
-]
+from .callbacks import GradientValueClipping, ParameterAveraging
 
 
 class _SequenceLossMixin:
@@ -31,8 +24,11 @@ class _SequenceLossMixin:
       early stopping watches the data term.
     """
 
+    # False: the criterion receives the module's whole output tuple.
+    _loss_reads_first_output = True
+
     def get_loss(self, y_pred, y_true, *args, training=False, **kwargs):
-        if isinstance(y_pred, tuple):
+        if isinstance(y_pred, tuple) and self._loss_reads_first_output:
             y_pred = y_pred[0]
         loss = super().get_loss(y_pred, y_true, *args, training=training, **kwargs)
         penalty = getattr(self.module_, "penalty", None)
@@ -49,20 +45,14 @@ class SequenceNetClassifier(_SequenceLossMixin, NeuralNetClassifier):
     """skorch ``NeuralNetClassifier`` (so ``valid_acc`` is scored) on encoded labels."""
 
 
-class GradientValueClipping(Callback):
-    """Clip each gradient element to ``[-clip_value, clip_value]``.
+class SiameseNet(_SequenceLossMixin, NeuralNet):
+    """skorch ``NeuralNet`` for tuples of sequences (pairs, triplets).
 
-    skorch ships norm clipping only; the TAGM chapter clips values (to +-5), as
-    did the Torch7 code of the RNN baselines it compares with.
+    The module returns ``(logits, embeddings)`` and the criterion reads both
+    (:class:`~sktime_metric.nn.SiameseLoss`).
     """
 
-    def __init__(self, clip_value):
-        self.clip_value = clip_value
-
-    def on_grad_computed(self, net, named_parameters, **kwargs):
-        torch.nn.utils.clip_grad_value_(
-            [p for _, p in named_parameters], self.clip_value
-        )
+    _loss_reads_first_output = False
 
 
 # Optimiser names accepted by every estimator. RMSprop uses the decay and epsilon
@@ -93,9 +83,16 @@ def training_callbacks(
     lower_is_better,
     verbose,
     user_callbacks,
+    scoring=(),
+    lr_schedule=None,
 ):
-    """The callbacks an estimator's parameters ask for, then the user's own."""
-    callbacks = []
+    """The callbacks an estimator's parameters ask for, then the user's own.
+
+    ``scoring``: ``(name, callback)`` pairs that run first (per-epoch data
+    resampling, the scores early stopping monitors). ``lr_schedule``: replaces
+    the default learning-rate halving on a plateau.
+    """
+    callbacks = list(scoring)
     if grad_clip_value is not None:
         callbacks.append(("grad_clip", GradientValueClipping(grad_clip_value)))
     if early_stopping:
@@ -113,7 +110,9 @@ def training_callbacks(
         # Halve the learning rate when the monitored score has stalled for a
         # quarter of the patience (the reference code: 6 of 24 evaluations).
         callbacks.append(
-            (
+            ("lr_plateau", lr_schedule)
+            if lr_schedule is not None
+            else (
                 "lr_plateau",
                 LRScheduler(
                     policy=torch.optim.lr_scheduler.ReduceLROnPlateau,
@@ -136,3 +135,58 @@ def validation_split(early_stopping, validation_fraction, stratified, seed):
     if not early_stopping:
         return None
     return ValidSplit(validation_fraction, stratified=stratified, random_state=seed)
+
+
+def fixed_validation(dataset):
+    """skorch ``train_split`` validating on a given dataset (None: no validation)."""
+    return None if dataset is None else predefined_split(dataset)
+
+
+def training_loss_callbacks(*, lr_schedule, average_from, early_stopping,
+                            n_iter_no_change):
+    """The HULM authors' SGD rules, driven by the training loss (spec 3.4, 6.5).
+
+    Without early stopping (no validation split), training stops once the
+    training loss has not improved for ``n_iter_no_change`` epochs (as
+    scikit-learn's ``MLPClassifier`` does); ``lr_schedule="plateau"`` halves the
+    learning rate after every ``n_iter_no_change // 4`` such epochs, and
+    ``average_from`` (a fraction of ``max_epochs``, or None) starts parameter
+    averaging. With early stopping, ``training_callbacks`` already watches the
+    validation set (it stops, halves the learning rate and restores the best
+    epoch), so only an ``"exponential"`` schedule is added.
+    """
+    callbacks = []
+    if lr_schedule == "exponential":  # the authors' "sgd1": x0.99 per epoch
+        callbacks.append((
+            "lr_exponential",
+            LRScheduler(policy=torch.optim.lr_scheduler.ExponentialLR, gamma=0.99),
+        ))
+    if early_stopping:
+        return callbacks
+    if lr_schedule == "plateau":  # the authors' "sgd2"
+        callbacks.append((
+            "lr_plateau",
+            LRScheduler(
+                policy=torch.optim.lr_scheduler.ReduceLROnPlateau,
+                monitor="train_loss",
+                mode="min",
+                factor=0.5,
+                patience=max(1, n_iter_no_change // 4),
+                threshold=0.0,
+            ),
+        ))
+    if average_from is not None:  # before the stop, so its last epoch counts
+        callbacks.append(("parameter_averaging", ParameterAveraging(float(average_from))))
+    callbacks.append((
+        "train_loss_stopping",
+        EarlyStopping(monitor="train_loss", patience=n_iter_no_change,
+                      threshold=0.0, load_best=False),
+    ))
+    return callbacks
+
+
+def gradient_norm_clipping(max_norm):
+    """Clip the global norm of the gradient to ``max_norm`` (skorch's callback)."""
+    from skorch.callbacks import GradientNormClipping
+
+    return GradientNormClipping(gradient_clip_value=max_norm)

@@ -1,0 +1,60 @@
+"""The only place skorch is configured.
+
+Estimators compose a skorch net inside ``fit`` (subclassing ``NeuralNetClassifier``
+fails many scikit-learn checks). This package holds what they share, by concept:
+
+- :mod:`.nets`: the net classes, and the translation of our flat, grid-searchable
+  parameters (optimiser names, early stopping, clipping, progress bar) into
+  skorch's;
+- :mod:`.callbacks`: the callbacks skorch lacks;
+- :mod:`.samplers`: seeded batch samplers.
+"""
+
+from .callbacks import (
+    GradientValueClipping,
+    InitialModuleState,
+    KISSMEUpdate,
+    LRDecayOnPlateau,
+    NearestNeighborScoring,
+    PairAUCScoring,
+    ParameterAveraging,
+    RecordModuleStatistic,
+    ResampleEachEpoch,
+    pair_auc_scoring,
+)
+from .nets import (
+    SequenceNet,
+    SequenceNetClassifier,
+    SiameseNet,
+    fixed_validation,
+    gradient_norm_clipping,
+    resolve_optimizer,
+    training_callbacks,
+    training_loss_callbacks,
+    validation_split,
+)
+from .samplers import ClassBalancedBatchSampler, class_balanced_loader
+
+__all__ = [
+    "ClassBalancedBatchSampler",
+    "GradientValueClipping",
+    "InitialModuleState",
+    "KISSMEUpdate",
+    "LRDecayOnPlateau",
+    "NearestNeighborScoring",
+    "PairAUCScoring",
+    "ParameterAveraging",
+    "RecordModuleStatistic",
+    "ResampleEachEpoch",
+    "SequenceNet",
+    "SequenceNetClassifier",
+    "SiameseNet",
+    "class_balanced_loader",
+    "fixed_validation",
+    "gradient_norm_clipping",
+    "pair_auc_scoring",
+    "resolve_optimizer",
+    "training_callbacks",
+    "training_loss_callbacks",
+    "validation_split",
+]
