@@ -4,14 +4,43 @@ Every ``forward`` takes ``x`` ``(batch, time, channels)``, zero-filled past each
 sequence's length, and ``lengths`` ``(batch,)`` int64.
 """
 
+from .cgru import CoupledGRU, CoupledGRULayer
 from .encoders import RecurrentEncoder, RNNClassifierModule
+from .hcrf import HCRFModule
+from .hulm import HULMModule
+from .losses import ContrastiveLoss, PairLogisticLoss, SiameseLoss, TripletLoss
+from .kissme import ContrastiveKISSMELoss, KISSMEHead, KISSMELoss
+from .losses import CosineMarginLoss
+from .reconstruction import CosineReconstructionLoss, SequenceMSELoss
+from .seq2seq import Seq2SeqAutoencoder, Seq2SeqLoss, Seq2SeqMetricModule
+from .siamese import BilinearSimilarity, SequenceEncoder, SiameseRNNModule
 from .tagm import AttentionGatedRNN, BidirectionalRNN, TAGMModule, TemporalAttention
 
 __all__ = [
     "AttentionGatedRNN",
     "BidirectionalRNN",
+    "BilinearSimilarity",
+    "ContrastiveKISSMELoss",
+    "ContrastiveLoss",
+    "CosineMarginLoss",
+    "CosineReconstructionLoss",
+    "CoupledGRU",
+    "CoupledGRULayer",
+    "HCRFModule",
+    "HULMModule",
+    "KISSMEHead",
+    "KISSMELoss",
+    "PairLogisticLoss",
     "RecurrentEncoder",
     "RNNClassifierModule",
+    "Seq2SeqAutoencoder",
+    "Seq2SeqLoss",
+    "Seq2SeqMetricModule",
+    "SequenceEncoder",
+    "SequenceMSELoss",
+    "SiameseLoss",
+    "SiameseRNNModule",
     "TAGMModule",
     "TemporalAttention",
+    "TripletLoss",
 ]

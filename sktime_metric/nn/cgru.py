@@ -1,0 +1,404 @@
+"""Coupled GRU (Compagnon, PhD thesis, INSA Lyon 2021, chapter 4).
+
+A siamese GRU (SGRU) runs one GRU, weights shared, over both sequences of a pair
+and compares the last outputs. The coupled GRU (CGRU) makes the two branches
+exchange information at every step through one coupling gate, so that similar
+sequences *synchronise*; equations are numbered as in the thesis (spec section
+2.3). Left branch (the right one swaps primed and unprimed symbols)::
+
+    z_t  = sigmoid(W_iz x_t + b_iz + W_hz h_{t-1} + b_hz)              (4.16)
+    r_t  = sigmoid(W_ir x_t + b_ir + W_hr h_{t-1} + b_hr)              (4.20)
+    n_t  = tanh(W_in x_t + b_in + r_t * (W_hn h_{t-1} + b_hn))         (4.19)
+    c_t  = sigmoid(W_hc (h_{t-1} + h'_{t-1}) + b_hc)   one gate, shared (4.18)
+    nb_t = (1 - c_t) * n_t + c_t * n'_t                                 (4.17)
+    h_t  = (1 - z_t) * nb_t + z_t * h_{t-1}                             (4.15)
+
+    d(x, x') = || h_T - h'_T ||_2                                       (4.14)
+
+Weights are laid out as ``nn.GRU``'s (gates ``r, z, n``), so an SGRU and a CGRU
+exchange weights; coupling adds ``W_hc`` ``(H, H)`` and ``b_hc`` ``(H,)`` per layer.
+
+There is no per-sequence embedding: ``d`` needs a joint pass over the pair. What
+*is* per sequence (the uncoupled layers below the first coupled one, and that
+layer's input projection ``W_i x_t + b_i``) is computed once per sequence by
+:meth:`CoupledGRU.project` and shared by all its pairs;
+:meth:`CoupledGRU.pair_distances` runs the pair-dependent rest. Both branches of all pairs advance in one
+``(2P, H) @ (H, 4H)`` matmul per step (three gates and the coupling together).
+
+Variable length (spec 10.3; the thesis uses equal lengths only). ``align="end"``:
+the two series of a pair end at the same step; a branch whose series has not
+started keeps ``h = 0`` and gives its partner no coupling. ``align="start"``: they
+start together; a branch whose series has ended keeps its last state and gives
+no coupling. With equal lengths both are the thesis model.
+"""
+
+import torch
+from torch import nn
+
+from ._pairing import GatheredSteps, activity, align_end, pad_time, pair_tiles
+from .encoders import trim_to_length
+
+__all__ = ["CoupledGRU", "CoupledGRULayer"]
+
+
+class CoupledGRULayer(nn.Module):
+    """One GRU layer run over both branches of many pairs, optionally coupled.
+
+    Parameters
+    ----------
+    input_size : int
+    hidden_size : int
+    coupling : bool, default=True
+        False runs the two branches as a plain siamese GRU layer (``c_t = 0``).
+    coupling_init_std : float, default=0.1
+        ``W_hc ~ N(0, coupling_init_std**2)`` (the thesis).
+    coupling_bias_init : float or None, default=None
+        None initialises ``b_hc`` as the other GRU biases (U(-1/sqrt(H),
+        1/sqrt(H))), the literal reading of the thesis: the gate then starts near
+        0.5, i.e. strong mixing. A negative constant realises the thesis's stated
+        intent of a weak initial coupling, e.g. -4 gives ``c_t ~ 0.018``
+        (spec ambiguity A1).
+
+    Attributes
+    ----------
+    gru : torch.nn.GRU
+        Holds ``W_i``, ``W_h``, ``b_i``, ``b_h`` in PyTorch's layout; it also
+        runs the layer over single sequences when nothing is coupled.
+    weight_hc : Parameter of shape (hidden_size, hidden_size)
+        Only with coupling; so is ``bias_hc`` of shape (hidden_size,).
+
+    Notes
+    -----
+    ``forward(u, masks=None, return_sequence=False)``: ``u`` of shape
+    ``(time, 2P, 3H)`` (or an iterable of its ``(2P, 3H)`` steps) holds the input
+    projections :meth:`input_projection` of the left branches (rows ``:P``) then
+    of the right branches (rows ``P:``);
+    ``masks`` ``(time, 2P, 1)``, 1 where a branch is running, or None if all are.
+    Returns the final states ``(2P, H)``, and the states of every step
+    ``(time, 2P, H)`` if ``return_sequence``.
+    """
+
+    def __init__(
+        self,
+        input_size,
+        hidden_size,
+        coupling=True,
+        coupling_init_std=0.1,
+        coupling_bias_init=None,
+    ):
+        super().__init__()
+        self.hidden_size = hidden_size
+        self.coupling = coupling
+        self.gru = nn.GRU(input_size, hidden_size, batch_first=True)
+        if coupling:
+            self.weight_hc = nn.Parameter(torch.empty(hidden_size, hidden_size))
+            self.bias_hc = nn.Parameter(torch.empty(hidden_size))
+            nn.init.normal_(self.weight_hc, std=coupling_init_std)
+            if coupling_bias_init is None:
+                bound = hidden_size**-0.5
+                nn.init.uniform_(self.bias_hc, -bound, bound)
+            else:
+                nn.init.constant_(self.bias_hc, coupling_bias_init)
+
+    def input_projection(self, x):
+        """``W_i x + b_i`` for the three gates, ``(..., input_size) -> (..., 3H)``."""
+        return nn.functional.linear(x, self.gru.weight_ih_l0, self.gru.bias_ih_l0)
+
+    def forward(self, u, masks=None, return_sequence=False):
+        H = self.hidden_size
+        steps = u.unbind(0) if isinstance(u, torch.Tensor) else u
+        weight, bias = self.gru.weight_hh_l0, self.gru.bias_hh_l0
+        split = [2 * H, H]
+        if self.coupling:
+            # W_hc joins W_h: one matmul per step gives the gates and W_hc h of
+            # both branches. Half of b_hc on each branch adds up to one b_hc in
+            # c_t = sigmoid(W_hc h + W_hc h' + b_hc), eq. (4.18).
+            weight = torch.cat([weight, self.weight_hc])
+            bias = torch.cat([bias, 0.5 * self.bias_hc])
+            split = [2 * H, H, H]
+        weight_t = weight.t()
+        if masks is not None:
+            # the coupling a branch receives needs its *partner* to be running
+            left, right = masks.chunk(2, dim=1)
+            partner = torch.cat([right, left], dim=1).unbind(0)
+            masks = masks.unbind(0)
+        h = None
+        states = []
+        # Steps come from unbind (views), never from slicing a big tensor in the
+        # loop, and every split below is of one step's tensor: a slice of a
+        # large tensor makes each backward step allocate a gradient of its size.
+        for t, u_t in enumerate(steps):
+            if h is None:
+                h = u_t.new_zeros(u_t.size(0), H)
+            gates = torch.addmm(bias, h, weight_t).split(split, dim=1)
+            u_rz, u_n = u_t.split([2 * H, H], dim=1)
+            r, z = torch.sigmoid(u_rz + gates[0]).chunk(2, dim=1)  # (4.20), (4.16)
+            n = torch.tanh(torch.addcmul(u_n, r, gates[1]))  # (4.19)
+            if self.coupling:
+                c_left, c_right = gates[2].chunk(2, dim=0)
+                c = torch.sigmoid(c_left + c_right)  # (4.18), symmetric in h, h'
+                c = torch.cat([c, c])
+                if masks is not None:
+                    c = c * partner[t]
+                n_left, n_right = n.chunk(2, dim=0)
+                # (4.17) for both branches: lerp(a, b, c) = (1 - c) a + c b
+                n = torch.lerp(n, torch.cat([n_right, n_left]), c)
+            h_next = torch.lerp(n, h, z)  # (4.15): (1 - z) n + z h
+            h = h_next if masks is None else torch.lerp(h, h_next, masks[t])
+            if return_sequence:
+                states.append(h)
+        if return_sequence:
+            return h, torch.stack(states)
+        return h
+
+
+class CoupledGRU(nn.Module):
+    """Stacked coupled GRU layers and the distance between the branches' outputs.
+
+    Parameters
+    ----------
+    n_features : int
+    hidden_size : int, default=20
+        Units per layer (the thesis: 20 for UCI HAR, 100 for SHL and LTMM).
+    num_layers : int, default=1
+    coupling : bool, default=True
+        False is the siamese GRU (SGRU), the thesis's control.
+    couple_layers : "all", "last" or sequence of int, default="all"
+        Which layers are coupled (the thesis does not say; spec A4). Layers below
+        the first coupled one run once per sequence.
+    align : {"end", "start"}, default="end"
+        How a pair of series of different lengths is laid on one time grid.
+    coupling_init_std : float, default=0.1
+    coupling_bias_init : float or None, default=None
+        See :class:`CoupledGRULayer`.
+    coupling_penalty : float, default=0.0
+        Weight of the coupling regulariser :meth:`penalty` (the thesis: 0.01).
+    coupling_penalty_norm : {"fro", "fro2"}, default="fro"
+        ``sum_l ||W_hc^(l)||_F`` (the thesis's "1 % of the coupling weight norm")
+        or its squared form ``sum_l ||W_hc^(l)||_F^2``.
+
+    Notes
+    -----
+    ``forward(x, lengths)`` returns the ``(batch, batch)`` matrix of distances
+    between all series of a batch (zero diagonal), what the structural loss
+    reads; ``forward(x, lengths, x2, lengths2)`` returns the ``(batch,)``
+    distances of the explicit pairs ``(x[k], x2[k])``.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from sktime_metric.nn import CoupledGRU
+    >>> net = CoupledGRU(n_features=3, hidden_size=8)
+    >>> x, lengths = torch.randn(5, 12, 3), torch.tensor([12, 12, 9, 7, 12])
+    >>> net(x, lengths).shape  # all pairs of a batch, for the structural loss
+    torch.Size([5, 5])
+    >>> net.pairwise_distances(x, lengths, x[:2], lengths[:2]).shape
+    torch.Size([5, 2])
+    """
+
+    def __init__(
+        self,
+        n_features,
+        hidden_size=20,
+        num_layers=1,
+        coupling=True,
+        couple_layers="all",
+        align="end",
+        coupling_init_std=0.1,
+        coupling_bias_init=None,
+        coupling_penalty=0.0,
+        coupling_penalty_norm="fro",
+    ):
+        super().__init__()
+        if align not in ("end", "start"):
+            raise ValueError(f"align must be 'end' or 'start', got {align!r}.")
+        if coupling_penalty_norm not in ("fro", "fro2"):
+            raise ValueError(
+                "coupling_penalty_norm must be 'fro' or 'fro2', got "
+                f"{coupling_penalty_norm!r}."
+            )
+        coupled = self._coupled_layers(coupling, couple_layers, num_layers)
+        self.layers = nn.ModuleList(
+            CoupledGRULayer(
+                n_features if k == 0 else hidden_size,
+                hidden_size,
+                coupling=k in coupled,
+                coupling_init_std=coupling_init_std,
+                coupling_bias_init=coupling_bias_init,
+            )
+            for k in range(num_layers)
+        )
+        # layers [0, n_shared) see one series at a time: run once per series
+        self.n_shared = min(coupled, default=num_layers)
+        self.align = align
+        self.coupling_penalty = coupling_penalty
+        self.coupling_penalty_norm = coupling_penalty_norm
+
+    @staticmethod
+    def _coupled_layers(coupling, couple_layers, num_layers):
+        if not coupling:
+            return set()
+        if couple_layers == "all":
+            return set(range(num_layers))
+        if couple_layers == "last":
+            return {num_layers - 1}
+        layers = set(int(k) for k in couple_layers)
+        if not layers or not layers <= set(range(num_layers)):
+            raise ValueError(
+                f"couple_layers must be 'all', 'last' or layer indices in "
+                f"[0, {num_layers}); got {couple_layers!r}."
+            )
+        return layers
+
+    # -- regulariser and its monitor ---------------------------------------
+
+    def coupling_norm(self):
+        """``sum_l ||W_hc^(l)||_F``, the thesis's coupling-weight norm (Fig. 4.3)."""
+        norms = [torch.linalg.matrix_norm(w) for w in self._coupling_weights()]
+        return torch.stack(norms).sum() if norms else torch.zeros(())
+
+    def penalty(self):
+        """The coupling regulariser added to the training loss (spec 3.2)."""
+        weights = self._coupling_weights()
+        if not weights or self.coupling_penalty == 0:
+            return self.layers[0].gru.weight_hh_l0.new_zeros(())
+        if self.coupling_penalty_norm == "fro2":
+            norm = sum(w.pow(2).sum() for w in weights)
+        else:
+            norm = self.coupling_norm()
+        return self.coupling_penalty * norm
+
+    def _coupling_weights(self):
+        return [layer.weight_hc for layer in self.layers if layer.coupling]
+
+    # -- the two stages of a distance --------------------------------------
+
+    def project(self, x, lengths):
+        """The partner-independent part of the distance, once per series.
+
+        Parameters
+        ----------
+        x : Tensor of shape (n, time, n_features)
+            Zero-filled past each length.
+        lengths : Tensor of shape (n,), int64
+
+        Returns
+        -------
+        projection : Tensor
+            Without coupled layers (SGRU): the final states ``(n, H)``.
+            Otherwise the input projection of the first coupled layer, aligned
+            and time-major: ``(time, n, 3H)``. Pass it to :meth:`pair_distances`.
+        """
+        lengths = lengths.to(x.device)
+        for layer in self.layers[: self.n_shared]:
+            x = layer.gru(x)[0]  # fused kernel; causal, so padding cannot leak
+        if self.n_shared == len(self.layers):
+            return x[torch.arange(x.size(0), device=x.device), lengths - 1]
+        if self.align == "end":
+            x = align_end(x, lengths)
+        u = self.layers[self.n_shared].input_projection(x.transpose(0, 1))
+        return u.contiguous()  # (time, n, 3H): each step a contiguous block
+
+    def pair_distances(self, u, lengths, index, index2):
+        """Distances of the pairs ``(index[k], index2[k])`` of projected series.
+
+        Parameters
+        ----------
+        u : Tensor
+            :meth:`project` of a set of series (concatenate two projected sets
+            along their series axis to pair series of both).
+        lengths : Tensor of shape (n,), int64
+        index, index2 : Tensor of shape (P,), int64
+            Left and right member of each pair, into ``u``.
+
+        Returns
+        -------
+        distances : Tensor of shape (P,)
+        """
+        if index.numel() == 0:
+            return u.new_zeros(0)
+        if self.n_shared == len(self.layers):  # SGRU: distance of embeddings
+            return torch.linalg.vector_norm(u[index] - u[index2], dim=1)
+        both = torch.cat([index, index2])
+        pair_lengths = lengths.to(u.device)[both]
+        # run only the steps the longest series of this chunk needs
+        n_steps = int(pair_lengths.max())
+        u = u[u.size(0) - n_steps :] if self.align == "end" else u[:n_steps]
+        # each step's rows are gathered when the loop reaches it: the chunk's
+        # inputs never exist all at once, and (N, 3H) rows are cheap to gather
+        h = GatheredSteps(u, both)
+        masks = None
+        if not bool((pair_lengths == n_steps).all()):
+            masks = activity(pair_lengths, n_steps, self.align)
+            masks = masks.to(u.dtype).unsqueeze(-1)
+        coupled = self.layers[self.n_shared :]
+        for k, layer in enumerate(coupled):
+            if k + 1 < len(coupled):
+                _, states = layer(h, masks, return_sequence=True)
+                h = coupled[k + 1].input_projection(states)
+            else:
+                h = layer(h, masks)
+        left, right = h.chunk(2, dim=0)
+        # exactly 0 for identical branches; its gradient there is 0, not NaN
+        return torch.linalg.vector_norm(left - right, dim=1)
+
+    # -- whole matrices ----------------------------------------------------
+
+    def forward(self, x, lengths, x2=None, lengths2=None):
+        if x2 is not None:
+            n_steps = int(torch.maximum(lengths.max(), lengths2.max()))
+            both = torch.cat([pad_time(x, n_steps), pad_time(x2, n_steps)])
+            lengths = torch.cat([lengths, lengths2])
+            index = torch.arange(x.size(0), device=x.device)
+            return self.pair_distances(
+                self.project(both, lengths), lengths, index, index + x.size(0)
+            )
+        x = trim_to_length(x, lengths)
+        n = x.size(0)
+        i, j = torch.triu_indices(n, n, offset=1, device=x.device)
+        d = self.pair_distances(self.project(x, lengths), lengths, i, j)
+        # d(x, x) = 0 exactly (identical branches), so the diagonal is not run
+        matrix = x.new_zeros(n, n).index_put((i, j), d)
+        return matrix + matrix.t()
+
+    def pairwise_distances(
+        self, x, lengths, x2=None, lengths2=None, chunk_size=4096, map_chunks=map
+    ):
+        """All distances, without gradients, in chunks of at most ``chunk_size`` pairs.
+
+        Parameters
+        ----------
+        x : Tensor of shape (n, time, n_features)
+        lengths : Tensor of shape (n,), int64
+        x2, lengths2 : Tensor, optional
+            Second set, ``(m, time2, n_features)``; default: ``x`` itself, in which
+            case only the pairs ``i < j`` are run and the diagonal is 0.
+        chunk_size : int, default=4096
+        map_chunks : callable, default=map
+            ``map_chunks(function, chunks)`` applies ``function`` to every chunk
+            and yields the results, in any order: e.g. a thread pool's map.
+
+        Returns
+        -------
+        distances : Tensor of shape (n, m)
+        """
+        symmetric = x2 is None
+        n, m = len(lengths), len(lengths) if symmetric else len(lengths2)
+        if not symmetric:  # one table of both sets; the second set's rows follow
+            n_steps = int(torch.maximum(lengths.max(), lengths2.max()))
+            x = torch.cat([pad_time(x, n_steps), pad_time(x2, n_steps)])
+            lengths = torch.cat([lengths, lengths2])
+        with torch.no_grad():
+            u = self.project(trim_to_length(x, lengths), lengths)
+
+        def run(chunk):
+            i, j = chunk
+            with torch.no_grad():  # thread-local: set it in the worker
+                offset = 0 if symmetric else n
+                return chunk, self.pair_distances(u, lengths, i, j + offset)
+
+        out = x.new_zeros(n, m)
+        tiles = pair_tiles(lengths[:n], None if symmetric else lengths[n:], chunk_size)
+        for (i, j), d in map_chunks(run, tiles):
+            out[i, j] = d
+        return out + out.t() if symmetric else out

@@ -1,0 +1,132 @@
+"""Hidden conditional random field (Quattoni, Wang, Morency, Collins & Darrell, 2007).
+
+The standard HCRF, the baseline of the HULM chapter (``spec/hulm.md`` section
+4.2): one hidden state ``s_t in {1..S}`` per step, a linear emission score
+``theta_x[s_t] . x_t``, a label-state compatibility ``theta_y[k, s_t]`` and
+label-dependent transitions ``theta_e[k, s_{t-1}, s_t]``::
+
+    Phi(k, s, x) = sum_t (theta_x[s_t] . x_t + theta_y[k, s_t])
+                   + sum_{t>=2} theta_e[k, s_{t-1}, s_t],
+
+    log M_k = log sum_s exp Phi(k, s, x),    p(y = k | x) = softmax_k(log M_k).
+
+``log M_k`` comes from the forward algorithm in log space, for all labels and
+the whole batch at once; one step costs ``O(K S^2)`` per sequence, so training
+time grows quadratically in ``S`` (HULM's grows linearly in ``H``).
+"""
+
+import math
+
+import torch
+from torch import nn
+
+from ._chain import frame_windows
+from .encoders import trim_to_length
+
+__all__ = ["HCRFModule"]
+
+
+class HCRFModule(nn.Module):
+    """Exact HCRF inference over variable-length batches, in log space.
+
+    Parameters
+    ----------
+    n_features : int
+        Channels per time step of the input (``D``).
+    n_classes : int
+        Number of labels (``K``).
+    n_states : int, default=10
+        Hidden states per step (``S``); the HULM chapter's HCRF used 10.
+    window : int, default=1
+        Concatenate ``window`` consecutive frames, stride 1, into one observation,
+        as :class:`~sktime_metric.nn.HULMModule` does.
+    init_std : float, default=sqrt(1e-3)
+        All parameters start from ``N(0, init_std^2)``; random, not zero, so
+        that the hidden states are not interchangeable.
+    l2 : float, default=0.0
+        Strength of the L2 penalty on all parameters, returned by ``penalty()``.
+
+    Attributes
+    ----------
+    emission : Parameter of shape (n_states, window * n_features)
+        ``theta_x``.
+    label_state : Parameter of shape (n_classes, n_states)
+        ``theta_y``.
+    transition : Parameter of shape (n_classes, n_states, n_states)
+        ``theta_e[k, i, j]``, from state ``i`` to state ``j`` under label ``k``.
+
+    Notes
+    -----
+    ``forward(x, lengths)`` takes ``x`` ``(batch, time, n_features)``, zero-filled
+    past each length, and returns ``log M`` ``(batch, n_classes)``, used as
+    logits. ``P(s_t = j | x, y = k)`` is the gradient of ``log M_k`` with respect
+    to the step's unary score, so autograd gives the state posteriors.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from sktime_metric.nn import HCRFModule
+    >>> module = HCRFModule(n_features=12, n_classes=9, n_states=10)
+    >>> sum(p.numel() for p in module.parameters())  # S D + K S + K S^2
+    1110
+    >>> module(torch.randn(2, 7, 12), torch.tensor([7, 4])).shape
+    torch.Size([2, 9])
+    """
+
+    def __init__(
+        self,
+        n_features,
+        n_classes,
+        n_states=10,
+        window=1,
+        init_std=math.sqrt(1e-3),
+        l2=0.0,
+    ):
+        super().__init__()
+        self.n_classes = n_classes
+        self.n_states = n_states
+        self.window = window
+        self.l2 = l2
+        n_inputs = n_features * window
+        self.emission = nn.Parameter(torch.randn(n_states, n_inputs) * init_std)
+        self.label_state = nn.Parameter(torch.randn(n_classes, n_states) * init_std)
+        self.transition = nn.Parameter(
+            torch.randn(n_classes, n_states, n_states) * init_std
+        )
+
+    def penalty(self):
+        """``l2`` times the squared norm of all parameters."""
+        return self.l2 * sum(p.square().sum() for p in self.parameters())
+
+    def unary(self, x, lengths):
+        """Unary scores ``theta_x[j] . x_t + theta_y[k, j]``: ``(B, T', K, S)``.
+
+        Also returns the lengths in model steps (after windowing).
+        """
+        x = trim_to_length(x, lengths)
+        x, lengths = frame_windows(x, lengths, self.window)
+        emission = x @ self.emission.t()  # all steps at once, shared by labels
+        return emission[:, :, None, :] + self.label_state, lengths
+
+    def log_partition(self, unary, lengths):
+        """``log M`` ``(B, K)`` from unary scores ``(B, T', K, S)`` (forward algorithm).
+
+        ``alpha_1 = u_1`` and ``alpha_t(j) = u_t(j) + logsumexp_i(alpha_{t-1}(i)
+        + theta_e[k, i, j])``; ``log M_k = logsumexp_j alpha_{T}(j)``, read at
+        each sequence's own last step.
+        """
+        steps = unary.unbind(1)  # a list of views: no full-size gradient per step
+        alpha = steps[0]
+        alphas = [alpha]
+        for u_t in steps[1:]:
+            # (B, K, S, 1) + (K, S, S) -> sum out the previous state i
+            alpha = u_t + torch.logsumexp(alpha[..., :, None] + self.transition, dim=-2)
+            alphas.append(alpha)
+        alphas = torch.stack(alphas, dim=1)  # (B, T', K, S)
+        batch = torch.arange(unary.size(0), device=unary.device)
+        last = alphas[batch, lengths.to(unary.device) - 1]  # (B, K, S)
+        return torch.logsumexp(last, dim=-1)
+
+    def forward(self, x, lengths):
+        unary, lengths = self.unary(x, lengths)
+        return self.log_partition(unary, lengths)

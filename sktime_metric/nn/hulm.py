@@ -1,0 +1,264 @@
+"""Hidden-Unit Logistic Model (Pei, Dibeklioglu, Tax & van der Maaten, TNNLS 2017).
+
+Equations are numbered as in chapter 2 of Pei's thesis; see ``spec/hulm.md``.
+
+HULM scores a label ``y = k`` against a series ``x_1..x_T`` through ``H`` binary
+hidden units per step, ``z_t in {0, 1}^H``, each linked to itself at the next
+step only (a diagonal transition ``A``), to ``x_t`` (``W``) and to the label
+(``V``), with biases ``b``, ``c`` and initial / final weights ``pi``, ``tau``
+(Eq. 2.3)::
+
+    E(x, z, k) = c_k + sum_t z_t . (W x_t + b + V[:, k])
+                 + sum_{t>=2} z_{t-1} . (A * z_t) + z_1 . pi + z_T . tau.
+
+Given the label the units are ``H`` independent binary chains, so the sum over
+all ``2^(HT)`` hidden configurations factorises (Eqs. 2.5-2.11)::
+
+    log M_k = c_k + sum_h log m_{h,k},    p(y = k | x) = softmax_k(log M_k),
+
+and each ``log m_{h,k}`` is the log-partition function of a two-state chain with
+unary score ``s_{t,h,k} = W_h x_t + b_h + V_{h,k}`` (plus ``pi_h`` at the first
+step and ``tau_h`` at the last). ``forward`` returns ``log M`` as logits, so a
+cross-entropy loss on them is exactly the negative conditional log-likelihood
+(Eq. 2.14). Everything is computed for all ``B x K x H`` chains at once; the only
+loop is over time. Inference is linear in ``T`` and ``H``: ``O(TH(D + K))``.
+"""
+
+import math
+
+import torch
+from torch import nn
+
+from ._chain import frame_windows, softplus_exact
+from .encoders import length_mask, reverse_padded, trim_to_length
+
+__all__ = ["HULMModule"]
+
+
+class HULMModule(nn.Module):
+    """Exact HULM inference over variable-length batches, in log space.
+
+    Parameters
+    ----------
+    n_features : int
+        Channels per time step of the input (``D``).
+    n_classes : int
+        Number of labels (``K``).
+    hidden_size : int, default=100
+        Binary hidden units per step (``H``).
+    window : int, default=1
+        Concatenate ``window`` consecutive frames, stride 1, into one observation
+        of ``window * D`` features before the model sees them (the thesis's
+        "1x10", "13x3" features; see :func:`~sktime_metric.nn._chain.frame_windows`).
+        Step ``t`` of the model is then the window starting at input step ``t``.
+    init_std : float, default=sqrt(1e-3)
+        ``A``, ``W`` and ``V`` start from ``N(0, init_std^2)``; ``b``, ``c``,
+        ``pi`` and ``tau`` from 0. The thesis's variance 1e-3.
+    l2 : float, default=0.0
+        Strength of the L2 penalty on ``A``, ``W`` and ``V`` only (Eq. 2.14),
+        returned by ``penalty()``.
+
+    Attributes
+    ----------
+    W : Parameter of shape (hidden_size, window * n_features)
+    V : Parameter of shape (hidden_size, n_classes)
+    A : Parameter of shape (hidden_size,)
+        Diagonal of the temporal transition matrix.
+    b : Parameter of shape (hidden_size,)
+    c : Parameter of shape (n_classes,)
+    pi, tau : Parameter of shape (hidden_size,)
+        Weights on the first and on the last hidden state.
+
+    Notes
+    -----
+    ``forward(x, lengths)`` takes ``x`` ``(batch, time, n_features)``, zero-filled
+    past each length, and returns ``log M`` ``(batch, n_classes)``, the
+    unnormalised log-probabilities of the labels. The model has
+    ``H (D' + K + 4) + K`` parameters with ``D' = window * n_features``.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from sktime_metric.nn import HULMModule
+    >>> module = HULMModule(n_features=39, n_classes=10)  # H = 100
+    >>> sum(p.numel() for p in module.parameters())  # H (D + K + 4) + K
+    5310
+    >>> x, lengths = torch.randn(2, 7, 39), torch.tensor([7, 4])
+    >>> module(x, lengths).shape
+    torch.Size([2, 10])
+    >>> node, edge = module.marginals(x, lengths)
+    >>> node.shape, edge.shape  # P(z_th = 1 | x, y = k); pairwise (i, j)
+    (torch.Size([2, 7, 10, 100]), torch.Size([2, 6, 10, 100, 2, 2]))
+    """
+
+    def __init__(
+        self,
+        n_features,
+        n_classes,
+        hidden_size=100,
+        window=1,
+        init_std=math.sqrt(1e-3),
+        l2=0.0,
+    ):
+        super().__init__()
+        self.n_classes = n_classes
+        self.hidden_size = hidden_size
+        self.window = window
+        self.l2 = l2
+        n_inputs = n_features * window
+        self.W = nn.Parameter(torch.randn(hidden_size, n_inputs) * init_std)
+        self.V = nn.Parameter(torch.randn(hidden_size, n_classes) * init_std)
+        self.A = nn.Parameter(torch.randn(hidden_size) * init_std)
+        self.b = nn.Parameter(torch.zeros(hidden_size))
+        self.c = nn.Parameter(torch.zeros(n_classes))
+        self.pi = nn.Parameter(torch.zeros(hidden_size))
+        self.tau = nn.Parameter(torch.zeros(hidden_size))
+
+    def penalty(self):
+        """``l2 (||A||^2 + ||W||^2 + ||V||^2)``: biases, ``pi``, ``tau`` are free."""
+        return self.l2 * (self.A.square().sum() + self.W.square().sum()
+                          + self.V.square().sum())
+
+    def _scores(self, x, lengths, labels=None, fold_tau=True):
+        """Unary scores ``s`` of every step, unit and label: ``(B, T', K, H)``.
+
+        ``pi`` is added at the first step; ``tau`` at each sequence's last step
+        when ``fold_tau`` (``E`` is linear in ``z``, so a weight on ``z_T`` is a
+        term of its unary score). With ``labels`` ``(B,)``, only those labels'
+        columns of ``V`` are used and ``K`` is 1. Also returns the lengths in
+        model steps (after windowing).
+        """
+        x = trim_to_length(x, lengths)
+        x, lengths = frame_windows(x, lengths, self.window)
+        n_steps = x.size(1)
+        # W x_t + b for every step at once, shared by all labels: O(T H D)
+        u = x @ self.W.t() + self.b
+        steps = torch.arange(n_steps, device=x.device)
+        u = u + (steps == 0)[None, :, None] * self.pi
+        if fold_tau:
+            last = steps[None, :] == (lengths.to(x.device) - 1)[:, None]
+            u = u + last[:, :, None] * self.tau
+        v = self.V.t()[None, None]  # (1, 1, K, H)
+        if labels is not None:
+            v = self.V.t()[labels][:, None, None, :]  # (B, 1, 1, H)
+        return u[:, :, None, :] + v, lengths
+
+    def forward(self, x, lengths):
+        s, lengths = self._scores(x, lengths)
+        # The forward recursion on the log-odds r_t = a_t(1) - a_t(0) of each
+        # chain's forward message (spec 2.5: a_t(0) = logaddexp(a_{t-1}(0),
+        # a_{t-1}(1)), a_t(1) = s_t + logaddexp(a_{t-1}(0), a_{t-1}(1) + A)):
+        #     r_1 = s_1,   r_t = s_t + softplus(r_{t-1} + A) - softplus(r_{t-1}),
+        # and a_t(0) = a_{t-1}(0) + softplus(r_{t-1}), so, with tau folded into
+        # s_T, log m = logaddexp(a_T(0), a_T(1)) = sum_t softplus(r_t). One state
+        # tensor and five element-wise ops per step; with A = 0 it reduces to
+        # the closed form sum_t softplus(s_t) (spec 2.8-2). Steps past a length
+        # only see earlier steps and are masked out of the sum, so padding needs
+        # no special case inside the loop.
+        steps = s.unbind(1)  # a list of views: no full-size gradient per step
+        r = steps[0]
+        log_odds_terms = [softplus_exact(r)]
+        for s_t in steps[1:]:
+            r = s_t + softplus_exact(r + self.A) - log_odds_terms[-1]
+            log_odds_terms.append(softplus_exact(r))
+        terms = torch.stack(log_odds_terms, dim=1).sum(-1)  # (B, T', K): sum over h
+        mask = length_mask(lengths.to(s.device), s.size(1))
+        return (terms * mask[:, :, None]).sum(1) + self.c  # log M_k, Eq. 2.11
+
+    # -- explicit forward-backward (marginals, tests) ----------------------
+
+    def _messages(self, x, lengths, labels):
+        s, lengths = self._scores(x, lengths, labels, fold_tau=False)
+        batch, n_steps, n_labels, hidden = s.shape
+        A = self.A
+        # forward (Eqs. 2.7, 2.9): a_1 = (0, pi + s_1), then for t >= 2
+        #   a_t(0) = logaddexp(a_{t-1}(0), a_{t-1}(1))
+        #   a_t(1) = s_t + logaddexp(a_{t-1}(0), a_{t-1}(1) + A)
+        steps = s.unbind(1)
+        a0, a1 = torch.zeros_like(steps[0]), steps[0]
+        alpha = [torch.stack([a0, a1], dim=-1)]
+        for s_t in steps[1:]:
+            a0, a1 = torch.logaddexp(a0, a1), s_t + torch.logaddexp(a0, a1 + A)
+            alpha.append(torch.stack([a0, a1], dim=-1))
+        alpha = torch.stack(alpha, dim=1)  # (B, T', K, H, 2)
+        # backward (Eqs. 2.8, 2.10): b_T = (0, tau), then for t < T
+        #   b_t(i) = logaddexp(b_{t+1}(0), s_{t+1} + A i + b_{t+1}(1)),
+        # run forwards over each sequence reversed within its own length, so
+        # every sequence starts at its own last step.
+        lengths = lengths.to(s.device)
+        s_rev = reverse_padded(s.reshape(batch, n_steps, -1), lengths)
+        b0 = torch.zeros_like(steps[0])
+        b1 = self.tau.expand_as(b0)
+        beta = [torch.stack([b0, b1], dim=-1)]
+        for s_next in s_rev.view_as(s).unbind(1)[:-1]:  # s_{t+1} in reversed order
+            b0, b1 = (torch.logaddexp(b0, s_next + b1),
+                      torch.logaddexp(b0, s_next + A + b1))
+            beta.append(torch.stack([b0, b1], dim=-1))
+        beta = torch.stack(beta, dim=1).reshape(batch, n_steps, -1)
+        beta = reverse_padded(beta, lengths).view_as(alpha)
+        # log m_{h,k} = logaddexp(a_T(0), a_T(1) + tau) at each sequence's end
+        a_last = alpha[torch.arange(batch, device=s.device), lengths - 1]
+        log_m = torch.logaddexp(a_last[..., 0], a_last[..., 1] + self.tau)
+        valid = length_mask(lengths, n_steps)
+        return s, alpha, beta, log_m, valid
+
+    def forward_backward(self, x, lengths, labels=None):
+        """Forward and backward log-messages of every chain.
+
+        Parameters
+        ----------
+        x : Tensor of shape (batch, time, n_features)
+        lengths : Tensor of shape (batch,), int64
+        labels : Tensor of shape (batch,), int64, optional
+            Condition each sequence on this label only (``K`` becomes 1).
+
+        Returns
+        -------
+        log_alpha : Tensor of shape (batch, T', K, H, 2)
+            ``log alpha_t(j)``, the log-sum of the scores of steps ``1..t``
+            with ``z_t = j`` (``pi`` included, ``tau`` not).
+        log_beta : Tensor of shape (batch, T', K, H, 2)
+            ``log beta_t(i)``, of steps ``t+1..T`` given ``z_t = i`` (``tau``
+            included). Both are NaN past each sequence's length.
+        log_m : Tensor of shape (batch, K, H)
+            Log-partition function of each chain; ``log M = c + log_m.sum(-1)``.
+        """
+        _, alpha, beta, log_m, valid = self._messages(x, lengths, labels)
+        pad = ~valid[:, :, None, None, None]
+        return alpha.masked_fill(pad, math.nan), beta.masked_fill(pad, math.nan), log_m
+
+    def marginals(self, x, lengths, labels=None):
+        """Posterior marginals of the hidden units given ``x`` and each label.
+
+        Parameters
+        ----------
+        x : Tensor of shape (batch, time, n_features)
+        lengths : Tensor of shape (batch,), int64
+        labels : Tensor of shape (batch,), int64, optional
+            Condition each sequence on this label only (``K`` becomes 1).
+
+        Returns
+        -------
+        node : Tensor of shape (batch, T', K, H)
+            ``P(z_{t,h} = 1 | x, y = k)``, NaN past each length.
+        edge : Tensor of shape (batch, T' - 1, K, H, 2, 2)
+            ``P(z_{t,h} = i, z_{t+1,h} = j | x, y = k)`` (Eqs. 2.12, 2.13), NaN
+            where ``t + 1`` is past the length.
+        """
+        s, alpha, beta, log_m, valid = self._messages(x, lengths, labels)
+        log_m = log_m[:, None]
+        node = torch.exp(alpha[..., 1] + beta[..., 1] - log_m)
+        # log Psi_{t+1}(i, j) = j (A i + s_{t+1}): rows i, columns j
+        s_next = s[:, 1:]
+        zero = torch.zeros_like(s_next)
+        log_psi = torch.stack(
+            [torch.stack([zero, s_next], -1), torch.stack([zero, s_next + self.A], -1)],
+            dim=-2,
+        )
+        edge = torch.exp(
+            alpha[:, :-1, ..., :, None] + log_psi + beta[:, 1:, ..., None, :]
+            - log_m[..., None, None]
+        )
+        node = node.masked_fill(~valid[:, :, None, None], math.nan)
+        edge = edge.masked_fill(~valid[:, 1:, None, None, None, None], math.nan)
+        return node, edge

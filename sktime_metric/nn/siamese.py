@@ -1,0 +1,239 @@
+"""Siamese recurrent networks: a shared sequence encoder and a bilinear similarity.
+
+A siamese recurrent network (SRN) maps each of two variable-length sequences to a
+fixed-size vector ``h`` with the *same* recurrent network, then scores the pair
+with a weighted inner product followed by a logistic sigmoid::
+
+    z_t = relu(W x_t + A z_{t-1} + b),            z_0 = 0
+    h   = z_T            (SRN-L, pooling="last")  or
+    h   = mean_t z_t     (SRN-A, pooling="mean"), over each sequence's own steps
+    s   = sigmoid(h1^T M h2 + c),                 M = diag(v) in the paper
+
+``M`` is diagonal by default (the paper's ``v^T (h1 * h2)``); a symmetric full
+matrix or a symmetric low rank ``U^T diag(lambda) U`` are options. Every ``M``
+here is symmetric, so ``s(a, b) == s(b, a)``; its sign is unconstrained, so
+``s`` is a learned similarity, not a metric.
+"""
+
+import torch
+from torch import nn
+
+from .encoders import RecurrentEncoder, trim_to_length
+
+__all__ = ["BilinearSimilarity", "SequenceEncoder", "SiameseRNNModule"]
+
+
+def _pad_time(x, n_steps):
+    """Cut or zero-pad the time axis of ``x`` to ``n_steps``."""
+    x = x[:, :n_steps]
+    return nn.functional.pad(x, (0, 0, 0, n_steps - x.size(1)))
+
+
+class SequenceEncoder(nn.Module):
+    """A recurrent encoder pooled to one vector per sequence.
+
+    Parameters
+    ----------
+    n_features : int
+        Channels per time step (after any windowing).
+    hidden_size : int
+        Units of the recurrent layer, i.e. the embedding size ``H``.
+    cell : {"rnn", "gru", "lstm"}, default="rnn"
+        ``"rnn"`` is the paper's single-layer Elman RNN.
+    nonlinearity : {"relu", "tanh"}, default="relu"
+        Activation of ``cell="rnn"`` (the paper: ReLU).
+    pooling : {"last", "mean"}, default="last"
+        ``"last"``: the state at each sequence's last valid step (SRN-L);
+        ``"mean"``: the average of the states over its valid steps (SRN-A).
+    dropout : float, default=0.0
+        Dropout on the emitted states ``z_t`` before pooling, not inside the
+        recurrence (the authors' placement).
+
+    Notes
+    -----
+    ``forward(x, lengths)`` takes ``x`` ``(batch, time, n_features)`` zero-filled
+    past each length and returns ``(batch, hidden_size)``. Padding never reaches
+    the result: the recurrence is causal, the last state is gathered at
+    ``lengths - 1`` and the mean divides the masked sum by the true length.
+    """
+
+    def __init__(
+        self,
+        n_features,
+        hidden_size,
+        cell="rnn",
+        nonlinearity="relu",
+        pooling="last",
+        dropout=0.0,
+    ):
+        super().__init__()
+        if pooling not in ("last", "mean"):
+            raise ValueError(f"pooling must be 'last' or 'mean', got {pooling!r}.")
+        self.rnn = RecurrentEncoder(
+            n_features, hidden_size, cell=cell, nonlinearity=nonlinearity
+        )
+        self.pooling = pooling
+        self.dropout = nn.Dropout(dropout)
+        self.output_size = hidden_size
+
+    def forward(self, x, lengths):
+        outputs, last = self.rnn(x, lengths)  # outputs are zero past each length
+        if self.pooling == "last":
+            return self.dropout(last)
+        # Element-wise dropout commutes with gathering one step, so "last" may
+        # drop out after pooling; the mean must drop out each z_t first.
+        total = self.dropout(outputs).sum(dim=1)
+        return total / lengths.to(total.dtype).unsqueeze(1)
+
+
+class BilinearSimilarity(nn.Module):
+    """The logit ``h1^T M h2 + c`` of a symmetric bilinear similarity.
+
+    Parameters
+    ----------
+    n_features : int
+        Size of the vectors compared (the embedding size ``H``).
+    form : {"diagonal", "full", "low_rank"}, default="diagonal"
+        ``"diagonal"``: ``M = diag(v)``, the paper's ``v^T (h1 * h2)``, ``H``
+        weights. ``"full"``: ``M = (B + B^T) / 2``, ``H^2`` weights.
+        ``"low_rank"``: ``M = U^T diag(lambda) U`` with ``U`` of shape
+        ``(rank, H)``, i.e. a diagonal similarity of the projections ``U h``.
+    rank : int or None, default=None
+        Rank of ``"low_rank"``; None means ``max(1, n_features // 4)``.
+
+    Notes
+    -----
+    ``forward(h1, h2)`` broadcasts over leading dimensions and returns the logit
+    (``s = sigmoid(logit)``); ``pairwise(h1, h2)`` returns the
+    ``(n1, n2)`` matrix of logits, computed as ``(h1 M) h2^T + c`` so each
+    vector is transformed once.
+    """
+
+    def __init__(self, n_features, form="diagonal", rank=None):
+        super().__init__()
+        if form == "diagonal":
+            self.weight = nn.Parameter(torch.empty(n_features))
+        elif form == "full":
+            self.weight = nn.Parameter(torch.empty(n_features, n_features))
+        elif form == "low_rank":
+            rank = max(1, n_features // 4) if rank is None else rank
+            self.projection = nn.Parameter(torch.empty(rank, n_features))
+            self.weight = nn.Parameter(torch.empty(rank))
+        else:
+            raise ValueError(
+                "form must be 'diagonal', 'full' or 'low_rank', got " f"{form!r}."
+            )
+        self.bias = nn.Parameter(torch.empty(()))
+        self.form = form
+        self.reset_parameters()
+
+    def reset_parameters(self, init_range=0.1):
+        for p in self.parameters():
+            nn.init.uniform_(p, -init_range, init_range)
+
+    def matrix(self):
+        """The symmetric ``(n_features, n_features)`` matrix ``M``."""
+        if self.form == "diagonal":
+            return torch.diag(self.weight)
+        if self.form == "full":
+            return (self.weight + self.weight.T) / 2
+        return self.projection.T @ (self.weight[:, None] * self.projection)
+
+    def weighted(self, h):
+        """``h M`` for row vectors ``h``, without forming ``M`` when it is diagonal."""
+        if self.form == "diagonal":
+            return h * self.weight
+        if self.form == "full":
+            return h @ self.matrix()
+        return (h @ self.projection.T * self.weight) @ self.projection
+
+    def forward(self, h1, h2):
+        return (self.weighted(h1) * h2).sum(dim=-1) + self.bias
+
+    def pairwise(self, h1, h2):
+        return self.weighted(h1) @ h2.T + self.bias
+
+
+class SiameseRNNModule(nn.Module):
+    """A siamese recurrent network: one shared encoder, a bilinear similarity head.
+
+    Parameters
+    ----------
+    n_features : int
+        Channels per time step (after any windowing).
+    hidden_size : int, default=64
+        Embedding size ``H``.
+    cell, nonlinearity, pooling, dropout
+        See :class:`SequenceEncoder`.
+    similarity : {"diagonal", "full", "low_rank"}, default="diagonal"
+        Form of ``M``, see :class:`BilinearSimilarity`.
+    rank : int or None, default=None
+        Rank of ``similarity="low_rank"``.
+    init_range : float or None, default=0.1
+        Every parameter is drawn from ``U[-init_range, init_range]`` (the paper);
+        None keeps torch's default initialisation.
+
+    Notes
+    -----
+    ``forward(x, lengths)`` embeds a batch: ``(batch, hidden_size)``.
+
+    ``forward(x, lengths, x2, lengths2[, x3, lengths3])`` scores tuples of
+    sequences (the ``i``-th rows of ``x``, ``x2``, ``x3``): it encodes all of them
+    in one call of the shared encoder and returns ``(logits, embeddings)``, with
+    ``embeddings`` of shape ``(batch, k, hidden_size)`` for ``k`` sequences per
+    tuple and ``logits`` of shape ``(batch, k - 1)``, the similarity logit of the
+    first sequence with each of the others: ``[s(x, x2)]`` for pairs,
+    ``[s(x, x2), s(x, x3)]`` for (anchor, positive, negative) triplets.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from sktime_metric.nn import SiameseRNNModule
+    >>> module = SiameseRNNModule(n_features=3, hidden_size=8, pooling="mean")
+    >>> x, lengths = torch.randn(4, 10, 3), torch.tensor([10, 7, 3, 1])
+    >>> module(x, lengths).shape
+    torch.Size([4, 8])
+    >>> logits, embeddings = module(x, lengths, x.flip(0), lengths.flip(0))
+    >>> logits.shape, embeddings.shape
+    (torch.Size([4, 1]), torch.Size([4, 2, 8]))
+    """
+
+    def __init__(
+        self,
+        n_features,
+        hidden_size=64,
+        cell="rnn",
+        nonlinearity="relu",
+        pooling="last",
+        dropout=0.0,
+        similarity="diagonal",
+        rank=None,
+        init_range=0.1,
+    ):
+        super().__init__()
+        self.encoder = SequenceEncoder(
+            n_features,
+            hidden_size,
+            cell=cell,
+            nonlinearity=nonlinearity,
+            pooling=pooling,
+            dropout=dropout,
+        )
+        self.similarity = BilinearSimilarity(hidden_size, form=similarity, rank=rank)
+        if init_range is not None:
+            for p in self.parameters():
+                nn.init.uniform_(p, -init_range, init_range)
+
+    def forward(self, x, lengths, x2=None, lengths2=None, x3=None, lengths3=None):
+        if x2 is None:
+            return self.encoder(trim_to_length(x, lengths), lengths)
+        parts = [(x, lengths), (x2, lengths2)]
+        if x3 is not None:
+            parts.append((x3, lengths3))
+        # One encoder call for every sequence of every tuple: the fused kernel
+        # runs once over a k-times larger batch instead of k times.
+        n_steps = max(int(n.max()) for _, n in parts)
+        x_all = torch.cat([_pad_time(xi, n_steps) for xi, _ in parts])
+        h = self.encoder(x_all, torch.cat([n for _, n in parts]))
+        h = h.view(len(parts), x.size(0), -1).transpose(0, 1)  # (batch, k, H)
+        return self.similarity(h[:, :1], h[:, 1:]), h

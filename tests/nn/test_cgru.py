@@ -1,0 +1,353 @@
+"""The coupled GRU module and its losses, against references written from equations."""
+
+import itertools
+
+import pytest
+import torch
+from torch import nn
+
+from sktime_metric.nn import CoupledGRU, CoupledGRULayer
+from sktime_metric.nn._pairing import pair_tiles
+from sktime_metric.nn.losses import ContrastiveDistanceLoss, StructuralLoss
+
+F64 = torch.float64
+
+
+def _gates(layer, x, h):
+    """z, r and the candidate n of (4.16), (4.20), (4.19) for one branch."""
+    g, H = layer.gru, layer.hidden_size
+    w_ir, w_iz, w_in = g.weight_ih_l0.split(H)
+    b_ir, b_iz, b_in = g.bias_ih_l0.split(H)
+    w_hr, w_hz, w_hn = g.weight_hh_l0.split(H)
+    b_hr, b_hz, b_hn = g.bias_hh_l0.split(H)
+    z = torch.sigmoid(w_iz @ x + b_iz + w_hz @ h + b_hz)
+    r = torch.sigmoid(w_ir @ x + b_ir + w_hr @ h + b_hr)
+    n = torch.tanh(w_in @ x + b_in + r * (w_hn @ h + b_hn))
+    return z, r, n
+
+
+def reference_distance(net, a, b, align="end"):
+    """d(a, b) by a plain loop over one pair, straight from (4.14)-(4.20).
+
+    ``a``, ``b``: unpadded ``(T_a, F)``, ``(T_b, F)``. Variable length per spec
+    10.3: on a grid of ``max(T_a, T_b)`` steps, a branch runs on the steps its
+    series covers (the end of the grid for "end", the start for "start"); a
+    branch that is not running keeps its state and gives no coupling.
+    """
+    n_steps = max(len(a), len(b))
+    offset = {"end": (n_steps - len(a), n_steps - len(b)), "start": (0, 0)}[align]
+    seqs = (a, b)
+    for layer in net.layers:
+        H = layer.hidden_size
+        h = [torch.zeros(H, dtype=F64), torch.zeros(H, dtype=F64)]
+        outs = ([], [])
+        for t in range(n_steps):
+            active = [0 <= t - offset[k] < len(seqs[k]) for k in (0, 1)]
+            gates = [
+                _gates(layer, seqs[k][t - offset[k]], h[k]) if active[k] else None
+                for k in (0, 1)
+            ]
+            c = torch.zeros(H, dtype=F64)
+            if layer.coupling:
+                c = torch.sigmoid(layer.weight_hc @ (h[0] + h[1]) + layer.bias_hc)
+            new = list(h)
+            for k in (0, 1):
+                if not active[k]:
+                    continue
+                z, _, n = gates[k]
+                ck = c if active[1 - k] else torch.zeros_like(c)
+                partner = gates[1 - k][2] if active[1 - k] else n
+                n_bar = (1 - ck) * n + ck * partner  # (4.17)
+                new[k] = (1 - z) * n_bar + z * h[k]  # (4.15)
+            h = new
+            for k in (0, 1):
+                if active[k]:
+                    outs[k].append(h[k])
+        seqs = tuple(torch.stack(o) for o in outs)
+    return torch.linalg.vector_norm(seqs[0][-1] - seqs[1][-1])
+
+
+def _padded(series):
+    lengths = torch.tensor([len(s) for s in series])
+    x = torch.zeros(len(series), int(lengths.max()), series[0].shape[1], dtype=F64)
+    for i, s in enumerate(series):
+        x[i, : len(s)] = s
+    return x, lengths
+
+
+@pytest.fixture
+def series():
+    gen = torch.Generator().manual_seed(0)
+    return [torch.randn(n, 3, generator=gen, dtype=F64) for n in (6, 6, 4, 2, 5)]
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"num_layers": 2},
+        {"num_layers": 2, "couple_layers": "last"},
+        {"num_layers": 3, "couple_layers": [1]},
+        {"coupling_bias_init": -4.0, "align": "start"},
+        {"coupling": False, "num_layers": 2},
+    ],
+    ids=str,
+)
+def test_distances_match_reference_loop(series, params):
+    net = CoupledGRU(3, hidden_size=5, **params).double()
+    x, lengths = _padded(series)
+    expected = torch.tensor([
+        [reference_distance(net, a, b, net.align).item() for b in series]
+        for a in series
+    ], dtype=F64)
+    with torch.no_grad():
+        torch.testing.assert_close(net(x, lengths), expected, atol=1e-12, rtol=0)
+        torch.testing.assert_close(
+            net.pairwise_distances(x, lengths, chunk_size=3), expected,
+            atol=1e-12, rtol=0,
+        )
+        i, j = torch.tensor([0, 2, 3, 4]), torch.tensor([1, 4, 0, 3])
+        torch.testing.assert_close(
+            net(x[i], lengths[i], x[j], lengths[j]), expected[i, j], atol=1e-12, rtol=0
+        )
+
+
+def test_equal_lengths_align_end_and_start_agree(series):
+    net = CoupledGRU(3, hidden_size=4).double()
+    x = torch.stack([s[:2] for s in series])
+    lengths = torch.full((len(series),), 2)
+    start = CoupledGRU(3, hidden_size=4, align="start").double()
+    start.load_state_dict(net.state_dict())
+    torch.testing.assert_close(net(x, lengths), start(x, lengths))
+
+
+@pytest.mark.parametrize("align", ["end", "start"])
+def test_gradcheck_inputs_and_weights(align):
+    torch.manual_seed(0)
+    net = CoupledGRU(2, hidden_size=3, num_layers=2, align=align).double()
+    names = [name for name, _ in net.named_parameters()]
+    x = torch.randn(3, 4, 2, dtype=F64, requires_grad=True)
+    x2 = torch.randn(3, 4, 2, dtype=F64, requires_grad=True)
+    lengths, lengths2 = torch.tensor([4, 2, 3]), torch.tensor([3, 4, 1])
+
+    def distances(x, x2, *weights):
+        params = dict(zip(names, weights))
+        return torch.func.functional_call(net, params, (x, lengths, x2, lengths2))
+
+    weights = tuple(p.detach().clone().requires_grad_() for p in net.parameters())
+    assert torch.autograd.gradcheck(distances, (x, x2, *weights))
+
+
+def test_symmetry_and_zero_self_distance():
+    torch.manual_seed(0)
+    net = CoupledGRU(3, hidden_size=8, num_layers=2)
+    x = torch.randn(6, 9, 3)
+    lengths = torch.tensor([9, 9, 5, 7, 2, 9])
+    with torch.no_grad():
+        i, j = torch.tensor([0, 2, 3, 1]), torch.tensor([4, 3, 5, 1])
+        d_ab = net(x[i], lengths[i], x[j], lengths[j])
+        d_ba = net(x[j], lengths[j], x[i], lengths[i])
+        torch.testing.assert_close(d_ab, d_ba, atol=1e-6, rtol=0)
+        d_aa = net(x, lengths, x, lengths)
+        assert torch.all(d_aa == 0)  # identical branches, bit for bit
+        full = net.pairwise_distances(x, lengths)
+        assert torch.equal(full, full.t()) and torch.all(full.diagonal() == 0)
+        rect = net.pairwise_distances(x, lengths, x, lengths)
+        torch.testing.assert_close(rect, full, atol=1e-6, rtol=0)
+
+
+def test_sgru_mode_equals_a_siamese_nn_gru():
+    torch.manual_seed(0)
+    gru = nn.GRU(3, 6, num_layers=2, batch_first=True)
+    net = CoupledGRU(3, hidden_size=6, num_layers=2, coupling=False)
+    for k, layer in enumerate(net.layers):
+        for name in ("weight_ih", "weight_hh", "bias_ih", "bias_hh"):
+            getattr(layer.gru, f"{name}_l0").data.copy_(getattr(gru, f"{name}_l{k}"))
+    a, b = torch.randn(4, 7, 3), torch.randn(4, 7, 3)
+    lengths = torch.full((4,), 7)
+    with torch.no_grad():
+        expected = torch.linalg.vector_norm(gru(a)[1][-1] - gru(b)[1][-1], dim=1)
+        torch.testing.assert_close(net(a, lengths, b, lengths), expected)
+        # the pairwise loop with coupling off is the same GRU, step by step
+        layer = CoupledGRULayer(3, 6, coupling=False)
+        layer.gru.load_state_dict(net.layers[0].gru.state_dict())
+        u = layer.input_projection(torch.cat([a, b]).transpose(0, 1))
+        fused = gru(torch.cat([a, b]))[1][0]
+        torch.testing.assert_close(layer(u), fused, atol=1e-6, rtol=0)
+
+
+def test_vanishing_coupling_gate_gives_the_sgru():
+    torch.manual_seed(0)
+    cgru = CoupledGRU(3, hidden_size=5)
+    sgru = CoupledGRU(3, hidden_size=5, coupling=False)
+    sgru.load_state_dict(cgru.state_dict(), strict=False)
+    with torch.no_grad():
+        cgru.layers[0].weight_hc.zero_()
+        cgru.layers[0].bias_hc.fill_(-200.0)  # c_t = sigmoid(-200) = 0 in float32
+        x, lengths = torch.randn(5, 8, 3), torch.tensor([8, 3, 8, 6, 1])
+        torch.testing.assert_close(cgru(x, lengths), sgru(x, lengths),
+                                   atol=1e-6, rtol=0)
+
+
+@pytest.mark.parametrize("align", ["end", "start"])
+def test_padding_and_batch_mates_do_not_change_distances(align):
+    torch.manual_seed(0)
+    net = CoupledGRU(2, hidden_size=6, num_layers=2, align=align)
+    x, lengths = torch.randn(5, 10, 2), torch.tensor([10, 4, 7, 1, 9])
+    x = x * (torch.arange(10)[None, :, None] < lengths[:, None, None])
+    with torch.no_grad():
+        expected = net(x, lengths)
+        wider = torch.cat([x, torch.zeros(5, 6, 2)], dim=1)
+        torch.testing.assert_close(net(wider, lengths), expected, atol=1e-6, rtol=0)
+        # garbage past the lengths never enters a recurrence
+        noisy = torch.where(wider == 0, torch.randn_like(wider), wider)
+        torch.testing.assert_close(net(noisy, lengths), expected, atol=1e-6, rtol=0)
+        for i, j in [(1, 2), (3, 0), (4, 1)]:
+            alone = net(x[i : i + 1, : lengths[i]], lengths[i : i + 1],
+                        x[j : j + 1, : lengths[j]], lengths[j : j + 1])
+            torch.testing.assert_close(alone[0], expected[i, j], atol=1e-6, rtol=0)
+
+
+def test_chunked_distances_equal_unchunked():
+    torch.manual_seed(0)
+    net = CoupledGRU(3, hidden_size=8)
+    x, lengths = torch.randn(11, 9, 3), torch.randint(1, 10, (11,))
+    y, lengths_y = torch.randn(7, 12, 3), torch.randint(1, 13, (7,))
+    with torch.no_grad():
+        i, j = torch.triu_indices(11, 11, offset=1)
+        one_chunk = torch.zeros(11, 11)
+        one_chunk[i, j] = net.pair_distances(net.project(x, lengths), lengths, i, j)
+        one_chunk = one_chunk + one_chunk.t()
+        rect = net.pairwise_distances(x, lengths, y, lengths_y, chunk_size=10**6)
+        for chunk_size in (1, 5, 16, 10**6):
+            torch.testing.assert_close(
+                net.pairwise_distances(x, lengths, chunk_size=chunk_size), one_chunk,
+                atol=1e-6, rtol=0,
+            )
+            torch.testing.assert_close(
+                net.pairwise_distances(x, lengths, y, lengths_y, chunk_size=chunk_size),
+                rect, atol=1e-6, rtol=0,
+            )
+
+
+@pytest.mark.parametrize("chunk_size", [1, 4, 9, 100])
+def test_pair_tiles_cover_every_pair_once(chunk_size):
+    lengths, lengths2 = torch.randint(1, 9, (10,)), torch.randint(1, 9, (4,))
+    pairs = [p for i, j in pair_tiles(lengths, None, chunk_size)
+             for p in zip(i.tolist(), j.tolist())]
+    assert len(pairs) == 45 and {frozenset(p) for p in pairs} == {
+        frozenset(p) for p in itertools.combinations(range(10), 2)
+    }
+    chunks = list(pair_tiles(lengths, lengths2, chunk_size))
+    assert all(len(i) <= max(chunk_size, 1) for i, _ in chunks)
+    pairs = sorted(p for i, j in chunks for p in zip(i.tolist(), j.tolist()))
+    assert pairs == list(itertools.product(range(10), range(4)))
+
+
+def test_coupling_init_penalty_and_norm():
+    torch.manual_seed(0)
+    net = CoupledGRU(3, hidden_size=200, num_layers=2, coupling_penalty=0.01)
+    w = net.layers[0].weight_hc.detach()
+    assert abs(float(w.std()) - 0.1) < 0.005 and abs(float(w.mean())) < 0.005
+    bound = 200**-0.5  # default: b_hc initialised like the GRU biases
+    assert float(net.layers[0].bias_hc.detach().abs().max()) <= bound
+    norms = [torch.linalg.norm(layer.weight_hc) for layer in net.layers]
+    torch.testing.assert_close(net.coupling_norm(), sum(norms))
+    torch.testing.assert_close(net.penalty(), 0.01 * sum(norms))
+    net.coupling_penalty_norm = "fro2"
+    torch.testing.assert_close(net.penalty(), 0.01 * sum(n**2 for n in norms))
+    weak = CoupledGRU(3, hidden_size=4, coupling_bias_init=-4.0)
+    assert torch.all(weak.layers[0].bias_hc == -4.0)
+    sgru = CoupledGRU(3, hidden_size=4, coupling=False, coupling_penalty=0.01)
+    assert float(sgru.penalty()) == 0 and float(sgru.coupling_norm()) == 0
+
+
+def test_bad_module_parameters():
+    with pytest.raises(ValueError, match="align"):
+        CoupledGRU(3, align="middle")
+    with pytest.raises(ValueError, match="couple_layers"):
+        CoupledGRU(3, num_layers=2, couple_layers=[2])
+
+
+# -- losses --------------------------------------------------------------------
+
+
+def structural_brute_force(D, y, mean_pos, mean_neg, m=0.2, eta=0.05, lam=0.5,
+                           m_pos=0.01, m_neg=0.1, ordered=True):
+    """(3.29)-(3.34) by loops over pairs, with given moving means."""
+    n = len(y)
+    pos = [(i, j) for i in range(n) for j in range(n)
+           if i != j and y[i] == y[j] and (ordered or i < j)]
+    tau = {}
+    for c in set(y.tolist()):
+        d_c = [D[i, j] for i, j in pos if y[i] == c]
+        if d_c:
+            tau[c] = 2 * sum(d_c) / len(d_c) - min(d_c)
+    beta = [torch.exp(D[i, j] - tau[int(y[i])]).detach() for i, j in pos]
+    local = sum(
+        b * torch.log(1 + sum(torch.exp((D[i, j] - D[i, k] + m) / eta)
+                              for k in range(n) if y[k] != y[i]))
+        for b, (i, j) in zip(beta, pos)
+    ) / sum(beta)
+    d_p = [D[i, j] for i in range(n) for j in range(n) if i != j and y[i] == y[j]]
+    d_n = [D[i, j] for i in range(n) for j in range(n) if y[i] != y[j]]
+    var_p = sum((d - mean_pos) ** 2 for d in d_p) / len(d_p)
+    var_n = sum((d - mean_neg) ** 2 for d in d_n) / len(d_n)
+    return local + lam / 2 * (torch.relu(var_p - m_pos) + torch.relu(var_n - m_neg))
+
+
+def _distance_matrix(n, seed):
+    gen = torch.Generator().manual_seed(seed)
+    points = torch.randn(n, 3, generator=gen, dtype=F64)
+    return torch.cdist(points, points).requires_grad_()
+
+
+@pytest.mark.parametrize("ordered", [True, False])
+@pytest.mark.parametrize("n, labels", [(4, [0, 0, 1, 1]), (7, [0, 1, 2, 0, 1, 0, 2])])
+def test_structural_loss_matches_brute_force(n, labels, ordered):
+    y = torch.tensor(labels)
+    D = _distance_matrix(n, seed=n)
+    loss_fn = StructuralLoss(positive_pairs="ordered" if ordered else "unordered")
+    loss = loss_fn(D, y)
+    same = (y[:, None] == y[None, :]) & ~torch.eye(n, dtype=torch.bool)
+    # the first training batch initialises the moving means with its own means
+    expected = structural_brute_force(
+        D, y, D[same].mean().detach(), D[y[:, None] != y[None, :]].mean().detach(),
+        ordered=ordered,
+    )
+    torch.testing.assert_close(loss, expected)
+    grad, = torch.autograd.grad(loss, D)
+    expected_grad, = torch.autograd.grad(expected, D)
+    torch.testing.assert_close(grad, expected_grad)  # beta and tau carry no gradient
+
+
+def test_structural_loss_moving_means_update_in_training_only():
+    y = torch.tensor([0, 0, 1, 1])
+    first, second = (_distance_matrix(4, k).detach().float() for k in (0, 1))
+    loss_fn = StructuralLoss(ema_momentum=0.9)
+    loss_fn(first, y)
+    mean_pos = first[[0, 2], [1, 3]].mean()
+    torch.testing.assert_close(loss_fn.mean_pos, mean_pos)
+    loss_fn.eval()
+    loss_fn(second, y)
+    torch.testing.assert_close(loss_fn.mean_pos, mean_pos)  # frozen in eval mode
+    loss_fn.train()
+    loss_fn(second, y)
+    expected = 0.9 * mean_pos + 0.1 * second[[0, 2], [1, 3]].mean()
+    torch.testing.assert_close(loss_fn.mean_pos, expected)
+
+
+@pytest.mark.parametrize("labels", [[0, 0, 0], [0, 1, 2], [0]])
+def test_structural_loss_without_positives_or_negatives(labels):
+    D = _distance_matrix(len(labels), 0)
+    loss = StructuralLoss()(D, torch.tensor(labels))
+    loss.backward()
+    assert torch.isfinite(loss) and torch.isfinite(D.grad).all()
+
+
+def test_contrastive_distance_loss():
+    d = torch.tensor([0.5, 0.2, 1.5, 0.3], dtype=F64)
+    target = torch.tensor([1, 0, 0, 1])
+    expected = 0.5 * (0.25 + 0.8**2 + 0.0 + 0.09) / 4
+    torch.testing.assert_close(ContrastiveDistanceLoss(margin=1.0)(d, target),
+                               torch.tensor(expected, dtype=F64))

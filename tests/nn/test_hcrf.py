@@ -1,0 +1,114 @@
+"""HCRF module: the forward algorithm against brute-force enumeration."""
+
+import itertools
+
+import pytest
+import torch
+
+from sktime_metric.nn import HCRFModule
+
+
+def _batch(lengths, n_features=2, seed=0, dtype=torch.float64):
+    g = torch.Generator().manual_seed(seed)
+    lengths = torch.tensor(lengths)
+    x = torch.randn(len(lengths), int(lengths.max()), n_features, generator=g)
+    x = x.to(dtype) * (torch.arange(x.size(1))[None, :, None] < lengths[:, None, None])
+    return x, lengths
+
+
+def _module(n_features=2, n_classes=2, n_states=3, window=1, seed=0):
+    torch.manual_seed(seed)
+    module = HCRFModule(n_features, n_classes, n_states, window=window).double()
+    with torch.no_grad():
+        for p in module.parameters():
+            p.normal_(0.0, 0.8)
+    return module
+
+
+def _brute_force(module, x):
+    """log M_k and P(s_t = j | x, k) by enumerating all S^T state sequences."""
+    m, (n_steps, _) = module, x.shape
+    emission = x @ m.emission.T  # (T, S)
+    log_m, posteriors = [], []
+    for k in range(m.n_classes):
+        paths = list(itertools.product(range(m.n_states), repeat=n_steps))
+        scores = torch.stack([
+            sum(emission[t, s[t]] + m.label_state[k, s[t]] for t in range(n_steps))
+            + sum(m.transition[k, s[t - 1], s[t]] for t in range(1, n_steps))
+            for s in paths
+        ])
+        weights = torch.softmax(scores, 0)
+        one_hot = torch.nn.functional.one_hot(torch.tensor(paths), m.n_states)
+        log_m.append(torch.logsumexp(scores, 0))
+        posteriors.append((weights[:, None, None] * one_hot).sum(0))
+    return torch.stack(log_m), torch.stack(posteriors, dim=1)  # (K,), (T, K, S)
+
+
+@pytest.mark.parametrize("window", [1, 3])
+def test_parameter_count(window):
+    module = HCRFModule(5, 4, n_states=6, window=window)
+    D = 5 * window
+    assert sum(p.numel() for p in module.parameters()) == 6 * D + 4 * 6 + 4 * 36
+
+
+def test_log_partition_matches_brute_force_on_variable_lengths():
+    module = _module(n_classes=3)
+    x, lengths = _batch([4, 1, 3])
+    log_m = module(x, lengths)
+    for i, length in enumerate(lengths.tolist()):
+        expected, _ = _brute_force(module, x[i, :length])
+        torch.testing.assert_close(log_m[i], expected)
+
+
+def test_state_posteriors_by_autograd_match_brute_force():
+    # d log M_k / d u_{t,k,j} = P(s_t = j | x, y = k)
+    module = _module()
+    x, lengths = _batch([4, 2])
+    unary, model_lengths = module.unary(x, lengths)
+    unary = unary.detach().requires_grad_(True)
+    log_m = module.log_partition(unary, model_lengths)
+    (posteriors,) = torch.autograd.grad(log_m.sum(), unary)  # (B, T, K, S)
+    for i, length in enumerate(lengths.tolist()):
+        _, expected = _brute_force(module, x[i, :length])
+        torch.testing.assert_close(posteriors[i, :length], expected)
+        assert (posteriors[i, length:] == 0).all()  # padding takes no part
+
+
+def test_one_state_is_a_linear_model_of_the_summed_frames():
+    module = _module(n_states=1)
+    x, lengths = _batch([5, 2])
+    m = module
+    for i, length in enumerate(lengths.tolist()):
+        expected = (x[i, :length].sum(0) @ m.emission[0] + length * m.label_state[:, 0]
+                    + (length - 1) * m.transition[:, 0, 0])
+        torch.testing.assert_close(module(x, lengths)[i], expected)
+
+
+def test_padding_and_batch_mates_do_not_change_a_sample():
+    module = HCRFModule(2, 3, n_states=4, window=2)
+    x, lengths = _batch([5, 9, 1, 2], dtype=torch.float32)
+    log_m = module(x, lengths)
+    padded = torch.cat([x, torch.zeros(4, 3, 2)], dim=1)
+    torch.testing.assert_close(module(padded, lengths), log_m)
+    for i, length in enumerate(lengths.tolist()):
+        alone = module(x[i : i + 1, :length], lengths[i : i + 1])
+        torch.testing.assert_close(alone[0], log_m[i], atol=1e-5, rtol=1e-6)
+
+
+def test_penalty_covers_all_parameters():
+    module = _module()
+    module.l2 = 0.25
+    expected = 0.25 * sum(p.square().sum() for p in module.parameters())
+    torch.testing.assert_close(module.penalty(), expected)
+
+
+def test_gradients_match_finite_differences():
+    module = _module(n_classes=3, window=2)
+    x, lengths = _batch([4, 2, 1])
+    x.requires_grad_(True)
+    y = torch.tensor([0, 2, 1])
+
+    def nll(x, *params):
+        return torch.nn.functional.cross_entropy(module(x, lengths), y)
+
+    assert torch.autograd.gradcheck(nll, (x, *module.parameters()))

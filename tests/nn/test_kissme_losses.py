@@ -1,0 +1,196 @@
+"""KISSME head and losses, and the cosine margin loss, against brute force."""
+
+import pickle
+
+import numpy as np
+import pytest
+import torch
+
+from sktime_metric.nn import (
+    ContrastiveKISSMELoss,
+    CosineMarginLoss,
+    KISSMEHead,
+    KISSMELoss,
+)
+from sktime_metric.nn.kissme import cholesky_logdet
+
+
+def _randn(*shape, seed=0):
+    g = torch.Generator().manual_seed(seed)
+    return torch.randn(*shape, generator=g, dtype=torch.float64)
+
+
+def _spd(m, seed=0):
+    a = _randn(m, m, seed=seed)
+    return a @ a.T + 0.1 * torch.eye(m, dtype=torch.float64)
+
+
+_TARGET = torch.tensor([1, 0, 1, 0, 0, 1, 1, 0, 0])
+
+
+def _brute_kissme(z1, z2, target, M, reg, reduction):
+    """Eqs. 3.43-3.44 pair by pair, in numpy (spec 2.3)."""
+    z1, z2, M = z1.numpy(), z2.numpy(), M.numpy()
+    sim = target.numpy() > 0
+    delta = z1 - z2
+    m = M.shape[0]
+
+    def logdet(d):
+        sigma = sum(np.outer(v, v) for v in d) / len(d)
+        eps = reg * (np.trace(sigma) / m + 1e-8)
+        return np.linalg.slogdet(sigma + eps * np.eye(m))[1]
+
+    ld = logdet(delta[sim]) - logdet(delta[~sim])
+    s = np.array([0.5 * (ld + v @ M @ v) for v in delta])
+    signed = np.where(sim, s, -s)
+    if reduction == "balanced":
+        return s[sim].mean() - s[~sim].mean()
+    return signed.mean() if reduction == "thesis" else signed.sum()
+
+
+def test_cholesky_logdet_is_the_ridged_logdet_and_falls_back_on_indefinite():
+    sigma = _spd(4)
+    eps = 1e-3 * (torch.trace(sigma) / 4 + 1e-8)
+    expected = torch.linalg.slogdet(sigma + eps * torch.eye(4, dtype=torch.float64))[1]
+    assert cholesky_logdet(sigma).item() == pytest.approx(expected.item(), rel=1e-12)
+    # float32 input: computed in float64, returned in float32
+    assert cholesky_logdet(sigma.float()).dtype == torch.float32
+    # a rank-1 covariance: finite thanks to the ridge
+    v = _randn(4, 1)
+    assert torch.isfinite(cholesky_logdet(v @ v.T))
+    # indefinite: the Cholesky factorisation fails, slogdet answers log|det|
+    indefinite = torch.diag(torch.tensor([2.0, -1.0, 3.0], dtype=torch.float64))
+    ridge = 1e-3 * (4.0 / 3 + 1e-8)
+    expected = np.log(abs((2 + ridge) * (-1 + ridge) * (3 + ridge)))
+    assert cholesky_logdet(indefinite).item() == pytest.approx(expected)
+
+
+@pytest.mark.parametrize("reduction", ["thesis", "sum", "balanced"])
+def test_kissme_loss_matches_brute_force(reduction):
+    z1, z2 = _randn(9, 3), _randn(9, 3, seed=1)
+    M = _spd(3, seed=2)
+    loss = KISSMELoss(reduction=reduction)(z1, z2, _TARGET, M)
+    expected = _brute_kissme(z1, z2, _TARGET, M, 1e-3, reduction)
+    assert loss.item() == pytest.approx(expected, rel=1e-10)
+
+
+def test_kissme_loss_accepts_plus_minus_one_labels_and_balanced_drops_logdet():
+    z1, z2, M = _randn(9, 3), _randn(9, 3, seed=1), _spd(3, seed=2)
+    loss = KISSMELoss()
+    assert loss(z1, z2, 2 * _TARGET - 1, M).item() == pytest.approx(
+        loss(z1, z2, _TARGET, M).item())
+    # balanced: mean_P s - mean_N s, and the logdet terms cancel
+    q = (((z1 - z2) @ M) * (z1 - z2)).sum(1) / 2
+    sim = _TARGET > 0
+    expected = q[sim].mean() - q[~sim].mean()
+    got = KISSMELoss(reduction="balanced")(z1, z2, _TARGET, M)
+    assert got.item() == pytest.approx(expected.item(), rel=1e-12)
+
+
+def test_kissme_loss_logdet_part_vanishes_on_balanced_batches_and_is_scale_free():
+    # spec 2.3, caveat 1: sum of the logdet parts = (|P| - |N|) / 2 * (...)
+    z1, z2, M = _randn(8, 3), _randn(8, 3, seed=1), _spd(3, seed=2)
+    target = torch.tensor([1, 0] * 4)
+    q = (((z1 - z2) @ M) * (z1 - z2)).sum(1) / 2
+    expected = torch.where(target > 0, q, -q).mean()
+    got = KISSMELoss(regularization=0.0)(z1, z2, target, M)
+    assert got.item() == pytest.approx(expected.item(), rel=1e-10)
+
+
+def test_kissme_loss_gradcheck_and_no_gradient_to_M():
+    z1 = _randn(9, 3).requires_grad_()
+    z2 = _randn(9, 3, seed=1).requires_grad_()
+    M = _spd(3, seed=2).requires_grad_()
+    loss = KISSMELoss()
+    assert torch.autograd.gradcheck(lambda a, b: loss(a, b, _TARGET, M), (z1, z2))
+    loss(z1, z2, _TARGET, M).backward()
+    assert M.grad is None  # M is fixed: only the closed-form update changes it
+
+
+def test_kissme_loss_warns_and_drops_logdet_without_both_kinds_of_pair():
+    z1, z2, M = _randn(4, 3), _randn(4, 3, seed=1), _spd(3)
+    ones = torch.ones(4)
+    with pytest.warns(RuntimeWarning, match="only similar pairs"):
+        value = KISSMELoss()(z1, z2, ones, M)
+    q = (((z1 - z2) @ M) * (z1 - z2)).sum(1) / 2
+    assert value.item() == pytest.approx(q.mean().item())
+    with pytest.raises(ValueError, match="reduction"):
+        KISSMELoss(reduction="mean")
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum"])
+def test_contrastive_kissme_loss_matches_brute_force(reduction):
+    z1, z2, M = _randn(9, 3), _randn(9, 3, seed=1) * 0.3, _spd(3, seed=2) * 0.2
+    loss = ContrastiveKISSMELoss(margin=1.0, reduction=reduction)(z1, z2, _TARGET, M)
+    terms = []
+    for a, b, t in zip(z1.numpy(), z2.numpy(), _TARGET.tolist()):
+        q = (a - b) @ M.numpy() @ (a - b)  # Delta M Delta^T, eq. 3.47
+        terms.append(q if t else max(0.0, 1.0 - q))
+    assert 0 < sum(1 for t, v in zip(_TARGET, terms) if not t and v > 0) < 5
+    expected = np.mean(terms) if reduction == "mean" else np.sum(terms)
+    assert loss.item() == pytest.approx(expected, rel=1e-12)
+
+
+def test_contrastive_kissme_loss_gradient_is_finite_at_zero_distance():
+    z = _randn(4, 3).requires_grad_()
+    M = _spd(3)
+    loss = ContrastiveKISSMELoss()(z, z.detach().clone(), torch.tensor([1, 0, 1, 0]), M)
+    loss.backward()
+    assert torch.isfinite(z.grad).all()
+    assert torch.autograd.gradcheck(
+        lambda a: ContrastiveKISSMELoss()(a, z.detach() * 0.5, _TARGET[:4], M * 0.1),
+        (_randn(4, 3, seed=3).requires_grad_(),),
+    )
+
+
+def test_cosine_margin_loss_is_torch_cosine_embedding_loss():
+    z1, z2 = _randn(9, 5), _randn(9, 5, seed=1)
+    expected = torch.nn.CosineEmbeddingLoss(margin=0.5)(z1, z2, 2 * _TARGET - 1)
+    got = CosineMarginLoss(margin=0.5)(z1, z2, _TARGET)
+    assert got.item() == pytest.approx(expected.item(), rel=1e-12)
+    assert torch.autograd.gradcheck(
+        lambda a: CosineMarginLoss(0.1)(a, z2, _TARGET), (z1.clone().requires_grad_(),)
+    )
+
+
+def test_kissme_head_distance_projection_and_update():
+    head = KISSMEHead(6, 3).double()
+    y1, y2 = _randn(5, 6), _randn(5, 6, seed=1)
+    z1, z2 = head(y1), head(y2)
+    np.testing.assert_allclose(z1.detach(), y1 @ head.proj.weight.detach().T)
+    M = _spd(3)
+    head.set_metric(M)
+    assert not head.M.requires_grad and "M" not in dict(head.named_parameters())
+    expected = [(a - b) @ M @ (a - b) for a, b in zip(z1.detach(), z2.detach())]
+    np.testing.assert_allclose(head.sq_distance(z1, z2).detach(), expected, rtol=1e-12)
+    assert head.penalty().item() == 0
+
+
+def test_orthogonal_head_has_orthonormal_columns_and_pickles():
+    head = KISSMEHead(6, 3, constraint="orthogonal").double()
+    w = head.projection().detach()
+    np.testing.assert_allclose(w @ w.T, np.eye(3), atol=1e-12)
+    restored = pickle.loads(pickle.dumps(head))
+    y = _randn(4, 6)
+    torch.testing.assert_close(restored(y), head(y))
+    # through the QR factorisation, to the free weight and to the input
+    weight = head.proj.weight.detach().clone().requires_grad_()
+
+    def project(v, w):  # the head's map, as a function of its free weight
+        q, r = torch.linalg.qr(w.T)
+        return v @ (q * torch.sign(torch.diagonal(r)))
+
+    assert torch.autograd.gradcheck(project, (y.requires_grad_(), weight))
+    torch.testing.assert_close(project(y, weight), head(y))
+    with pytest.raises(ValueError, match="out_features must be <= in_features"):
+        KISSMEHead(3, 6, constraint="orthogonal")
+
+
+def test_penalty_head_penalises_non_orthonormal_projections():
+    head = KISSMEHead(4, 2, constraint="penalty", penalty_weight=0.5).double()
+    with torch.no_grad():
+        head.proj.weight.copy_(torch.tensor([[2.0, 0, 0, 0], [0, 1.0, 0, 0]]))
+    # W_p^T W_p - I = diag(3, 0): 0.5 * 9
+    assert head.penalty().item() == pytest.approx(4.5)
+    with pytest.raises(ValueError, match="constraint"):
+        KISSMEHead(4, 2, constraint="unit")

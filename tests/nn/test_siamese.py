@@ -1,0 +1,134 @@
+"""Siamese RNN modules: equation oracles, pooling over true lengths, symmetry."""
+
+import pytest
+import torch
+
+from sktime_metric.nn import BilinearSimilarity, SequenceEncoder, SiameseRNNModule
+
+
+def _batch(lengths, n_features=3, seed=0, dtype=torch.float64, fill=0.0):
+    """A padded batch; ``fill`` is what the padding holds."""
+    g = torch.Generator().manual_seed(seed)
+    lengths = torch.tensor(lengths)
+    x = torch.randn(len(lengths), int(lengths.max()), n_features, generator=g, dtype=dtype)
+    pad = torch.arange(x.size(1))[None, :, None] >= lengths[:, None, None]
+    return x.masked_fill(pad, fill), lengths
+
+
+def _reference(module, x, length):
+    """Eqs. (1)-(4) of the paper for one sequence, as a plain loop."""
+    rnn = module.encoder.rnn.rnn
+    W, A = rnn.weight_ih_l0, rnn.weight_hh_l0
+    b = rnn.bias_ih_l0 + rnn.bias_hh_l0
+    z = torch.zeros(W.size(0), dtype=x.dtype)
+    states = []
+    for t in range(length):
+        z = torch.relu(W @ x[t] + A @ z + b)  # Eq. (1)
+        states.append(z)
+    if module.encoder.pooling == "last":
+        return states[-1]  # Eq. (2)
+    return torch.stack(states).mean(0)  # Eq. (3)
+
+
+@pytest.mark.parametrize("pooling", ["last", "mean"])
+def test_module_matches_the_papers_equations(pooling):
+    module = SiameseRNNModule(3, hidden_size=5, pooling=pooling).double().eval()
+    x, lengths = _batch([6, 2, 4])
+    x2, lengths2 = _batch([3, 6, 1], seed=1)
+    logits, h = module(x, lengths, x2, lengths2)
+    v, c = module.similarity.weight, module.similarity.bias
+    for i in range(3):
+        h1 = _reference(module, x[i], int(lengths[i]))
+        h2 = _reference(module, x2[i], int(lengths2[i]))
+        torch.testing.assert_close(h[i, 0], h1)
+        torch.testing.assert_close(h[i, 1], h2)
+        # Eq. (4): s = sigmoid(v^T (h1 * h2) + c)
+        torch.testing.assert_close(logits[i, 0], v @ (h1 * h2) + c)
+
+
+@pytest.mark.parametrize("cell", ["rnn", "gru", "lstm"])
+@pytest.mark.parametrize("pooling", ["last", "mean"])
+def test_pooling_reads_each_sequence_up_to_its_own_length(cell, pooling):
+    encoder = SequenceEncoder(3, 4, cell=cell, pooling=pooling).double().eval()
+    x, lengths = _batch([5, 1, 3], fill=0.0)
+    # whatever the padding holds, and whatever batch mates there are, each
+    # embedding equals that of the sequence alone and unpadded
+    x_garbage, _ = _batch([5, 1, 3], fill=1e3)
+    h = encoder(x, lengths)
+    torch.testing.assert_close(encoder(x_garbage, lengths), h)
+    for i, n in enumerate(lengths.tolist()):
+        torch.testing.assert_close(encoder(x[i : i + 1, :n], lengths[i : i + 1])[0], h[i])
+
+
+def test_last_is_the_state_at_the_last_valid_step_and_mean_divides_by_length():
+    x, lengths = _batch([4, 2])
+    last = SequenceEncoder(3, 4, pooling="last").double()
+    mean = SequenceEncoder(3, 4, pooling="mean").double()
+    mean.load_state_dict(last.state_dict())
+    states, _ = last.rnn(x, lengths)
+    torch.testing.assert_close(last(x, lengths), states[[0, 1], [3, 1]])
+    torch.testing.assert_close(mean(x, lengths)[1], states[1, :2].sum(0) / 2)
+
+
+@pytest.mark.parametrize("form", ["diagonal", "full", "low_rank"])
+def test_similarity_is_symmetric_and_pairwise_agrees(form):
+    head = BilinearSimilarity(6, form=form, rank=2).double()
+    g = torch.Generator().manual_seed(0)
+    a = torch.randn(4, 6, generator=g, dtype=torch.float64)
+    b = torch.randn(5, 6, generator=g, dtype=torch.float64)
+    M = head.matrix()
+    torch.testing.assert_close(M, M.T)
+    # brute force: h1^T M h2 + c for every pair
+    brute = torch.stack([torch.stack([u @ M @ w for w in b]) for u in a]) + head.bias
+    torch.testing.assert_close(head.pairwise(a, b), brute)
+    torch.testing.assert_close(head.pairwise(b, a), brute.T)
+    torch.testing.assert_close(head(a[:, None], b[None]), brute)
+    if form == "low_rank":
+        assert torch.linalg.matrix_rank(M) == 2
+    if form == "diagonal":
+        torch.testing.assert_close(head(a[0], b[0]), head.weight @ (a[0] * b[0]) + head.bias)
+
+
+def test_bad_options_are_rejected():
+    with pytest.raises(ValueError, match="pooling must be"):
+        SequenceEncoder(2, 3, pooling="max")
+    with pytest.raises(ValueError, match="form must be"):
+        BilinearSimilarity(3, form="cosine")
+
+
+def test_triplets_give_anchor_positive_and_anchor_negative_logits():
+    module = SiameseRNNModule(3, hidden_size=4).double().eval()
+    xa, la = _batch([3, 5])
+    xp, lp = _batch([2, 5], seed=1)
+    xn, ln = _batch([4, 1], seed=2)
+    logits, h = module(xa, la, xp, lp, xn, ln)
+    assert logits.shape == (2, 2) and h.shape == (2, 3, 4)
+    head = module.similarity
+    torch.testing.assert_close(logits[:, 0], head(module(xa, la), module(xp, lp)))
+    torch.testing.assert_close(logits[:, 1], head(module(xa, la), module(xn, ln)))
+
+
+def test_initialisation_range_and_dropout_only_in_training():
+    module = SiameseRNNModule(3, hidden_size=8, dropout=0.5, init_range=0.05)
+    assert all(p.abs().max() <= 0.05 for p in module.parameters())
+    x, lengths = _batch([6, 3], dtype=torch.float32)
+    module.eval()
+    torch.testing.assert_close(module(x, lengths), module(x, lengths))
+    module.train()
+    torch.manual_seed(0)
+    assert not torch.equal(module(x, lengths), module.eval()(x, lengths))
+
+
+@pytest.mark.parametrize("pooling", ["last", "mean"])
+def test_gradients_match_finite_differences(pooling):
+    module = SiameseRNNModule(2, hidden_size=3, pooling=pooling, similarity="full")
+    module = module.double()
+    x, lengths = _batch([4, 2], n_features=2)
+    x2, lengths2 = _batch([3, 4], n_features=2, seed=1)
+
+    def logits(x, x2):
+        return module(x, lengths, x2, lengths2)[0]
+
+    assert torch.autograd.gradcheck(
+        logits, (x.requires_grad_(), x2.requires_grad_()), eps=1e-6, atol=1e-5
+    )
