@@ -1,6 +1,8 @@
 """Sequence classifiers."""
 
+from ._hcrf import HCRFClassifier
+from ._hulm import HULMClassifier
 from ._rnn import RNNClassifier
 from ._tagm import TAGMClassifier
 
-__all__ = ["RNNClassifier", "TAGMClassifier"]
+__all__ = ["HCRFClassifier", "HULMClassifier", "RNNClassifier", "TAGMClassifier"]

@@ -6,6 +6,7 @@ Everything here returns the project's data format: float64 arrays
 
 from ._embedded import load_basic_motions, load_japanese_vowels, load_spoken_digits
 from ._synthetic import add_noise_segments, make_sequence_classification, sliding_window
+from ._synthetic_control import make_synthetic_control
 
 __all__ = [
     "add_noise_segments",
@@ -13,5 +14,6 @@ __all__ = [
     "load_japanese_vowels",
     "load_spoken_digits",
     "make_sequence_classification",
+    "make_synthetic_control",
     "sliding_window",
 ]

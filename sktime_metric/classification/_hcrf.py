@@ -1,0 +1,148 @@
+"""HCRFClassifier: the hidden conditional random field, HULM's baseline."""
+
+import math
+from numbers import Integral
+
+from ..base import BaseSequenceNet, SequenceClassifierMixin
+from ..nn.hcrf import HCRFModule
+from ..utils._sklearn_compat import Interval
+from ._hulm import _CHAIN_CRF_CONSTRAINTS, _chain_crf_callbacks
+
+__all__ = ["HCRFClassifier"]
+
+
+class HCRFClassifier(SequenceClassifierMixin, BaseSequenceNet):
+    """Hidden conditional random field: one S-state hidden variable per step.
+
+    The standard HCRF of Quattoni et al.: a chain of hidden states ``s_t``, each
+    scored against the observation (``theta_x``) and the label (``theta_y``),
+    with label-dependent transitions (``theta_e``). Summing out the states is
+    exact (the forward algorithm, in log space), so ``predict_proba`` is the
+    exact ``p(y | x)``; each step costs ``O(K S^2)``. Trained like
+    :class:`HULMClassifier`, with the same defaults, as in the HULM chapter.
+
+    Parameters
+    ----------
+    n_states : int, default=10
+        Hidden states per step (``S``); the HULM chapter's HCRF used 10 ("more
+        was computationally infeasible").
+    l2 : float, default=0.0
+        L2 strength on all parameters, added to the mean negative
+        log-likelihood of a batch.
+    window : int, default=1
+        Concatenate ``window`` consecutive steps into one observation, as in
+        :class:`HULMClassifier`.
+    init_std : float, default=sqrt(1e-3)
+        All parameters start from ``N(0, init_std^2)``.
+    lr_schedule : {"plateau", "exponential"} or None, default="plateau"
+    average_from : float in (0, 1] or None, default=2/3
+    max_epochs : int, default=200
+    lr : float, default=1e-2
+    batch_size : int, default=16
+    optimizer : {"adam", "sgd", "rmsprop", "adamw"} or torch optimizer class, \
+            default="adam"
+        As for :class:`HULMClassifier`; "sgd" has momentum 0.9.
+    weight_decay : float, default=0.0
+    grad_clip_value : float or None, default=None
+    early_stopping : bool, default=False
+        As in :class:`HULMClassifier`: without it, stop once the training loss
+        has not improved for ``n_iter_no_change`` epochs.
+    validation_fraction : float, default=0.1
+    n_iter_no_change : int, default=16
+    callbacks : list of skorch callbacks or None, default=None
+    device : str, default="cpu"
+    verbose : int, default=0
+    random_state : int, RandomState instance or None, default=None
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (n_classes,)
+    n_features_in_ : int
+    net_ : skorch.NeuralNetClassifier
+        ``net_.module_`` is the :class:`~sktime_metric.nn.HCRFModule`.
+    history_ : skorch.History
+
+    See Also
+    --------
+    HULMClassifier : H binary hidden units per step: 2^H joint states, linear
+        cost in H.
+
+    References
+    ----------
+    .. [1] A. Quattoni, S. Wang, L.-P. Morency, M. Collins and T. Darrell,
+       "Hidden conditional random fields", IEEE Trans. Pattern Analysis and
+       Machine Intelligence 29(10), 2007.
+
+    Examples
+    --------
+    >>> from sktime_metric.classification import HCRFClassifier
+    >>> from sktime_metric.datasets import make_sequence_classification
+    >>> X, y = make_sequence_classification(n_samples=30, random_state=0)
+    >>> clf = HCRFClassifier(n_states=4, max_epochs=2, random_state=0).fit(X, y)
+    >>> clf.predict_proba(X[:3]).shape
+    (3, 3)
+    """
+
+    _parameter_constraints: dict = {
+        **{k: v for k, v in BaseSequenceNet._parameter_constraints.items()
+           if k != "hidden_size"},
+        "n_states": [Interval(Integral, 1, None, closed="left")],
+        **_CHAIN_CRF_CONSTRAINTS,
+    }
+
+    def __init__(
+        self,
+        n_states=10,
+        *,
+        l2=0.0,
+        window=1,
+        init_std=math.sqrt(1e-3),
+        lr_schedule="plateau",
+        average_from=2 / 3,
+        max_epochs=200,
+        lr=1e-2,
+        batch_size=16,
+        optimizer="adam",
+        weight_decay=0.0,
+        grad_clip_value=None,
+        early_stopping=False,
+        validation_fraction=0.1,
+        n_iter_no_change=16,
+        callbacks=None,
+        device="cpu",
+        verbose=0,
+        random_state=None,
+    ):
+        self.n_states = n_states
+        self.l2 = l2
+        self.window = window
+        self.init_std = init_std
+        self.lr_schedule = lr_schedule
+        self.average_from = average_from
+        self.max_epochs = max_epochs
+        self.lr = lr
+        self.batch_size = batch_size
+        self.optimizer = optimizer
+        self.weight_decay = weight_decay
+        self.grad_clip_value = grad_clip_value
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.n_iter_no_change = n_iter_no_change
+        self.callbacks = callbacks
+        self.device = device
+        self.verbose = verbose
+        self.random_state = random_state
+
+    def _module_and_params(self, n_features, n_outputs):
+        return HCRFModule, {
+            "n_features": n_features,
+            "n_classes": n_outputs,
+            "n_states": self.n_states,
+            "window": self.window,
+            "init_std": self.init_std,
+            "l2": self.l2,
+        }
+
+    def _fit_setup(self, X, lengths, y, seed):
+        X_fit, y_fit, overrides = super()._fit_setup(X, lengths, y, seed)
+        return X_fit, y_fit, {**overrides, "callbacks": _chain_crf_callbacks(self)}

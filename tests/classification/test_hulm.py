@@ -1,0 +1,162 @@
+"""HULMClassifier and HCRFClassifier: what the common suites do not cover."""
+
+import numpy as np
+import pytest
+import torch
+from sklearn.model_selection import GridSearchCV
+from torch import nn
+
+from sktime_metric.classification import HCRFClassifier, HULMClassifier
+from sktime_metric.datasets import make_sequence_classification, make_synthetic_control
+from sktime_metric.utils._skorch import ParameterAveraging, SequenceNet
+
+_FAST = dict(hidden_size=6, window=3, lr=0.05, max_epochs=10, random_state=0)
+
+
+@pytest.fixture(scope="module")
+def data():
+    X, y = make_sequence_classification(
+        n_samples=36, n_classes=3, n_channels=2, min_length=6, max_length=12,
+        motif_length=4, noise=0.3, random_state=0,
+    )
+    return X, np.array(["a", "b", "c"])[y]
+
+
+@pytest.fixture(scope="module")
+def fitted(data):
+    return HULMClassifier(**_FAST).fit(*data)
+
+
+def test_hidden_posteriors_are_the_module_marginals_of_the_predicted_label(
+    fitted, data
+):
+    X, _ = data
+    post = fitted.hidden_posteriors(X)
+    lengths = (~np.isnan(X).all(axis=2)).sum(axis=1)
+    assert post.shape == (len(X), X.shape[1], 6)
+    for i, length in enumerate(lengths):
+        n_windows = length - 2  # window=3
+        assert np.all((post[i, :n_windows] >= 0) & (post[i, :n_windows] <= 1))
+        assert np.isnan(post[i, n_windows:]).all()
+    # the same as the module's exact marginals under the predicted label
+    labels = np.searchsorted(fitted.classes_, fitted.predict(X[:1]))
+    x = torch.as_tensor(np.nan_to_num(X[:1, : lengths[0]]), dtype=torch.float32)
+    with torch.no_grad():
+        node, _ = fitted.net_.module_.marginals(x, torch.tensor(lengths[:1]),
+                                                torch.as_tensor(labels))
+    np.testing.assert_allclose(post[0, : lengths[0] - 2], node[0, :, 0].numpy(),
+                               rtol=1e-6)
+
+
+def test_hidden_posteriors_given_labels(fitted, data):
+    X, y = data
+    given = fitted.hidden_posteriors(X, y)
+    predicted = fitted.hidden_posteriors(X)
+    same = fitted.predict(X) == y
+    np.testing.assert_array_equal(given[same], predicted[same])
+    assert not np.allclose(given[~same], predicted[~same], equal_nan=True)
+    with pytest.raises(ValueError, match="'z' is not one of classes_"):
+        fitted.hidden_posteriors(X[:2], ["a", "z"])
+    with pytest.raises(ValueError, match="y has 1 labels but X has 2"):
+        fitted.hidden_posteriors(X[:2], ["a"])
+
+
+def test_series_shorter_than_the_window(fitted, data):
+    X, _ = data
+    short = X[:3, :2]  # 2 steps, window 3: one edge-padded window each
+    proba = fitted.predict_proba(short)
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0)
+    post = fitted.hidden_posteriors(short)
+    assert np.isfinite(post[:, 0]).all() and np.isnan(post[:, 1]).all()
+
+
+def test_l2_shrinks_only_the_penalised_weights(data):
+    X, y = data
+    free = HULMClassifier(**_FAST).fit(X, y).net_.module_
+    tied = HULMClassifier(**_FAST, l2=1.0).fit(X, y).net_.module_
+    for name in ("W", "V", "A"):
+        assert getattr(tied, name).norm() < 0.5 * getattr(free, name).norm()
+    assert tied.l2 == 1.0 and free.l2 == 0.0
+
+
+def test_authors_rules_without_early_stopping(data):
+    X, y = data
+    clf = HULMClassifier(**{**_FAST, "optimizer": "sgd", "lr": 1e-4,
+                            "max_epochs": 40, "n_iter_no_change": 2}).fit(X, y)
+    names = dict(clf.net_.callbacks_)
+    assert {"lr_plateau", "train_loss_stopping", "parameter_averaging"} <= set(names)
+    assert "valid_loss" not in clf.history_[-1]  # no validation split
+    # the learning rate was halved on training-loss plateaus, or training stopped
+    lrs = clf.history_[:, "event_lr"] if "event_lr" in clf.history_[-1] else None
+    assert len(clf.history_) < 40 or lrs is None or lrs[-1] < 1e-4
+
+
+def test_early_stopping_uses_a_validation_split_instead(data):
+    X, y = data
+    clf = HULMClassifier(**_FAST, early_stopping=True, validation_fraction=0.25,
+                         lr_schedule="exponential").fit(X, y)
+    names = set(dict(clf.net_.callbacks_))
+    assert {"early_stopping", "lr_exponential"} <= names
+    assert not names & {"train_loss_stopping", "parameter_averaging"}
+    assert "valid_acc" in clf.history_[-1]
+
+
+class _Line(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.weight = nn.Parameter(torch.zeros(1))
+
+    def forward(self, x):
+        return x * self.weight
+
+
+class _Record(ParameterAveraging.__base__):
+    def on_epoch_end(self, net, **kwargs):
+        self.seen = getattr(self, "seen", []) + [net.module_.weight.item()]
+
+
+@pytest.mark.parametrize("start, first", [(3, 3), (0.5, 3), (1.0, 5), (9, None)])
+def test_parameter_averaging_ends_with_the_mean_of_the_last_epochs(start, first):
+    record = _Record()
+    net = SequenceNet(
+        _Line, criterion=nn.MSELoss, train_split=None, max_epochs=5, lr=0.1,
+        batch_size=4, verbose=0, optimizer=torch.optim.SGD,
+        callbacks=[("record", record), ("avg", ParameterAveraging(start))],
+    )
+    X = torch.ones(4, 1)
+    net.fit(X, 3 * X)
+    final = net.module_.weight.item()
+    if first is None:  # training ended before averaging started
+        assert final == record.seen[-1]
+        return
+    averaging = dict(net.callbacks_)["avg"]
+    assert averaging.n_averaged_ == 5 - first + 1
+    assert final == pytest.approx(np.mean(record.seen[first - 1 :]), rel=1e-6)
+    assert averaging.average_ is None  # not kept in pickles
+
+
+def test_grid_search_over_l2_and_hidden_size(data):
+    X, y = data
+    grid = GridSearchCV(HULMClassifier(**{**_FAST, "max_epochs": 2}),
+                        {"l2": [0.0, 1e-3], "hidden_size": np.array([2, 4])}, cv=2)
+    grid.fit(X, y)
+    assert set(grid.best_params_) == {"l2", "hidden_size"}
+
+
+@pytest.mark.parametrize("estimator", [
+    HULMClassifier(hidden_size=16, window=10, max_epochs=40, random_state=0),
+    HCRFClassifier(n_states=6, window=10, max_epochs=15, random_state=0),
+], ids=["HULM", "HCRF"])
+def test_learns_synthetic_control_with_the_default_optimiser(estimator):
+    # a smoke test on the chapter's first data set (spec 6.7-9): well above the
+    # majority baseline (1/6) after a few epochs with the default optimiser
+    X, y = make_synthetic_control(n_samples=120, random_state=0)
+    X = (X - X.mean(axis=1, keepdims=True)) / X.std(axis=1, keepdims=True)
+    estimator.fit(X[:60], y[:60])
+    assert estimator.score(X[60:], y[60:]) > 0.6
+
+
+def test_hcrf_constraints_replace_hidden_size_by_n_states():
+    assert "hidden_size" not in HCRFClassifier._parameter_constraints
+    with pytest.raises(ValueError, match="n_states"):
+        HCRFClassifier(n_states=0).fit(np.zeros((4, 3, 1)), [0, 1, 0, 1])
