@@ -1,0 +1,278 @@
+"""The evaluation protocols of sequence similarity learning.
+
+From the siamese RNN paper (Pei, Tax and van der Maaten 2016, Sec. 4.3):
+
+- **pair AUC**: the ROC AUC of a similarity measure at telling same-class pairs
+  of test series from different-class pairs. *Within domain* the test series
+  come from the training classes; *out of domain* from classes disjoint from
+  them (:func:`class_disjoint_split`).
+- **one-shot 1-NN accuracy**: on classes never trained on, classify every
+  series by its nearest among one reference series per class; average over
+  rounds with different references ("leave-one-per-class-out").
+
+Every function takes the measure the same way: a fitted metric learner of this
+package (anything with ``pairwise_distances`` or ``pair_score``), the string
+``"dtw"`` (tslearn's DTW, the papers' baseline), or a callable
+``metric(u, v) -> distance`` on two single series (their padding removed).
+"""
+
+from numbers import Integral
+
+import numpy as np
+from sklearn.metrics import roc_auc_score
+from sklearn.utils import check_random_state
+from sklearn.utils.validation import check_consistent_length, column_or_1d
+
+from ..utils.validation import check_sequences
+
+__all__ = ["class_disjoint_split", "one_shot_accuracy", "pair_auc"]
+
+
+class _Measure:
+    """Pairwise and paired distances of a learner, of DTW or of a callable."""
+
+    def __init__(self, metric):
+        if isinstance(metric, str):
+            if metric != "dtw":
+                raise ValueError(f"The only metric name is 'dtw'; got {metric!r}.")
+        elif not (
+            callable(metric)
+            or hasattr(metric, "pairwise_distances")
+            or hasattr(metric, "pair_score")
+        ):
+            raise TypeError(
+                "metric must be a fitted metric learner (with pairwise_distances or "
+                "pair_score), 'dtw' or a callable metric(u, v); got "
+                f"{type(metric).__name__}."
+            )
+        self.metric = metric
+        self.is_dtw = isinstance(metric, str)
+        self.is_learner = not isinstance(metric, str) and (
+            hasattr(metric, "pairwise_distances") or hasattr(metric, "pair_score")
+        )
+
+    def _learner_grid(self, X, Y):
+        """Distances on the grid ``X x Y`` from ``pair_score`` alone."""
+        n_x, n_y = len(X), len(Y)
+        first = np.repeat(X, n_y, axis=0)
+        second = np.tile(Y, (n_x,) + (1,) * (Y.ndim - 1))
+        return -self.metric.pair_score(first, second).reshape(n_x, n_y)
+
+    def pairwise(self, X, Y):
+        """``(len(X), len(Y))`` distances between NaN-padded arrays."""
+        if self.is_learner:
+            if hasattr(self.metric, "pairwise_distances"):
+                return self.metric.pairwise_distances(X, Y)
+            return self._learner_grid(X, Y)
+        if self.is_dtw:
+            from tslearn.metrics import cdist_dtw
+
+            return cdist_dtw(X, Y) if Y is not X else cdist_dtw(X)
+        return np.array([[self.paired_one(u, v) for v in Y] for u in X])
+
+    def paired(self, X, pairs):
+        """Distances of the pairs ``(X[i], X[j])`` listed in ``pairs``."""
+        a, b = pairs[:, 0], pairs[:, 1]
+        if self.is_learner:
+            indexed = getattr(self.metric, "_indexed_pair_distances", None)
+            if indexed is not None:  # prepares (embeds, ...) each series once
+                return indexed(X, pairs)
+            if hasattr(self.metric, "pair_distance"):
+                return self.metric.pair_distance(X[a], X[b])
+            return -self.metric.pair_score(X[a], X[b])
+        return np.array([self.paired_one(X[i], X[j]) for i, j in zip(a, b)])
+
+    def paired_one(self, u, v):
+        u, v = _strip(u), _strip(v)
+        if self.is_dtw:
+            from tslearn.metrics import dtw
+
+            return dtw(u, v)
+        return float(self.metric(u, v))
+
+
+def _strip(series):
+    """One NaN-padded ``(T, d)`` series cut to its length."""
+    observed = ~np.isnan(series).all(axis=1)
+    return series[: len(observed) - int(np.argmax(observed[::-1]))]
+
+
+def _labels(X, y):
+    X, _ = check_sequences(X)
+    y = column_or_1d(y)
+    check_consistent_length(X, y)
+    return X, y
+
+
+def class_disjoint_split(y, train_classes):
+    """Split series by class: training classes versus the others (out of domain).
+
+    Parameters
+    ----------
+    y : array-like of shape (n_samples,)
+        Class labels.
+    train_classes : int or array-like
+        The training classes, or their number: the first ``train_classes`` of
+        the sorted labels (the paper's "classes 1-7 / 8-10").
+
+    Returns
+    -------
+    train_index : ndarray of int
+        Rows whose class is a training class.
+    test_index : ndarray of int
+        The other rows.
+
+    Examples
+    --------
+    >>> from sktime_metric.evaluation import class_disjoint_split
+    >>> class_disjoint_split(["b", "a", "c", "a"], 2)
+    (array([0, 1, 3]), array([2]))
+    """
+    y = column_or_1d(y)
+    classes = np.unique(y)
+    if isinstance(train_classes, Integral):
+        if not 0 < train_classes < len(classes):
+            raise ValueError(
+                f"train_classes={train_classes} must leave training and test "
+                f"classes among the {len(classes)} classes."
+            )
+        train_classes = classes[:train_classes]
+    is_train = np.isin(y, np.asarray(train_classes))
+    return np.flatnonzero(is_train), np.flatnonzero(~is_train)
+
+
+def pair_auc(
+    metric,
+    X,
+    y=None,
+    *,
+    pairs=None,
+    pair_labels=None,
+    max_pairs=60_000,
+    random_state=0,
+):
+    """ROC AUC of a similarity measure on pairs of series.
+
+    By default all unordered pairs of distinct series of ``X`` are scored, a
+    pair being similar when its two labels are equal; above ``max_pairs`` pairs,
+    a uniform random subset of ``max_pairs`` of them (the authors' cap). Explicit
+    ``pairs`` with ``pair_labels`` replace the pairs drawn from ``y`` (e.g.
+    genuine versus forged signatures). The score of a pair is minus its
+    distance.
+
+    Parameters
+    ----------
+    metric : fitted metric learner, "dtw" or callable
+        See the module docstring.
+    X : array-like of shape (n_samples, n_timestamps, n_channels) or list
+        NaN-padded series.
+    y : array-like of shape (n_samples,) or None, default=None
+        Class labels; needed unless ``pairs`` is given.
+    pairs : array-like of shape (n_pairs, 2) or None, default=None
+        Row indices into ``X``.
+    pair_labels : array-like of shape (n_pairs,) or None, default=None
+        1 for similar, 0 for dissimilar pairs.
+    max_pairs : int, default=60_000
+    random_state : int, RandomState instance or None, default=0
+        Seeds the subset of pairs.
+
+    Returns
+    -------
+    auc : float
+
+    Examples
+    --------
+    >>> from sktime_metric.datasets import make_sequence_classification
+    >>> from sktime_metric.evaluation import pair_auc
+    >>> X, y = make_sequence_classification(n_samples=20, random_state=0)
+    >>> round(pair_auc("dtw", X, y), 2) > 0.5
+    True
+    """
+    from ..metric._pairs import check_pairs
+
+    measure = _Measure(metric)
+    X_checked, _ = check_sequences(X)
+    n = len(X_checked)
+    if pairs is not None:
+        pairs, labels = check_pairs(pairs, pair_labels, n)
+    else:
+        if y is None:
+            raise ValueError("pair_auc needs labels y, or pairs and pair_labels.")
+        X_checked, y = _labels(X_checked, y)
+        first, second = np.triu_indices(n, k=1)
+        total = len(first)
+        rng = check_random_state(random_state)
+        keep = np.sort(rng.choice(total, size=max_pairs, replace=False)) if (
+            total > max_pairs
+        ) else slice(None)
+        pairs = np.column_stack([first[keep], second[keep]])
+        labels = (y[pairs[:, 0]] == y[pairs[:, 1]]).astype(np.int64)
+        if measure.is_dtw and total <= 4 * max_pairs:
+            # one symmetric DTW matrix is cheaper than a loop over the pairs
+            distances = measure.pairwise(X_checked, X_checked)
+            return _auc(labels, -distances[pairs[:, 0], pairs[:, 1]])
+    return _auc(labels, -measure.paired(X_checked, pairs))
+
+
+def _auc(labels, scores):
+    if len(np.unique(labels)) < 2:
+        raise ValueError(
+            "The pairs are all similar or all dissimilar; AUC needs both (give "
+            "series of at least two classes, one of them with two series)."
+        )
+    return float(roc_auc_score(labels, scores))
+
+
+def one_shot_accuracy(metric, X, y, *, n_rounds=None, random_state=0):
+    """One-shot 1-NN accuracy with one reference series per class.
+
+    The paper's protocol (Sec. 4.3.3) on series of classes the measure was not
+    trained on: in each round, one series per class is the reference set; every
+    other series is given the class of its nearest reference; the round's
+    accuracy is the fraction right. In round ``r`` the reference of class ``c``
+    is the ``r``-th series of a random permutation of that class (cycled), so
+    with the default ``n_rounds`` every series of the smallest class is a
+    reference once. Distances are computed once for all rounds.
+
+    Parameters
+    ----------
+    metric : fitted metric learner, "dtw" or callable
+        See the module docstring.
+    X : array-like of shape (n_samples, n_timestamps, n_channels) or list
+    y : array-like of shape (n_samples,)
+        Labels; at least two classes.
+    n_rounds : int or None, default=None
+        None means the size of the smallest class.
+    random_state : int, RandomState instance or None, default=0
+        Seeds the permutations.
+
+    Returns
+    -------
+    accuracies : ndarray of shape (n_rounds,)
+        Per-round accuracy; report ``accuracies.mean()`` (and ``.std()``).
+
+    Examples
+    --------
+    >>> from sktime_metric.datasets import make_sequence_classification
+    >>> from sktime_metric.evaluation import one_shot_accuracy
+    >>> X, y = make_sequence_classification(n_samples=20, random_state=0)
+    >>> one_shot_accuracy("dtw", X, y).shape
+    (6,)
+    """
+    measure = _Measure(metric)
+    X_checked, y = _labels(X, y)
+    classes, codes = np.unique(y, return_inverse=True)
+    members = [np.flatnonzero(codes == c) for c in range(len(classes))]
+    if len(classes) < 2:
+        raise ValueError("one_shot_accuracy needs at least 2 classes; got 1.")
+    n_rounds = min(len(m) for m in members) if n_rounds is None else int(n_rounds)
+    rng = check_random_state(random_state)
+    permutations = [rng.permutation(m) for m in members]
+    distances = measure.pairwise(X_checked, X_checked)
+    accuracies = np.empty(n_rounds)
+    for r in range(n_rounds):
+        references = np.array([p[r % len(p)] for p in permutations])
+        queries = np.setdiff1d(np.arange(len(y)), references)
+        nearest = distances[np.ix_(queries, references)].argmin(axis=1)
+        accuracies[r] = np.mean(nearest == codes[queries])
+    return accuracies

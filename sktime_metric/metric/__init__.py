@@ -1,0 +1,27 @@
+"""Sequence metric learning: learned similarities between variable-length series.
+
+Metric learners share :class:`PairMetricMixin` (``pair_distance``,
+``pair_score``, ``pairwise_distances``, ``get_metric``, ``score``) and draw their
+training pairs from labels inside ``fit`` (:func:`sample_pairs`).
+"""
+
+from ._cgru import CoupledGRUMetric
+from ._kissme import KISSMETransformer, kissme_metric, pair_covariances
+from ._mixin import LearnedMetric, PairMetricMixin
+from ._pairs import check_pairs, sample_pairs, sample_triplets
+from ._seq2seq import Seq2SeqEmbedder
+from ._siamese import SiameseRNNEmbedder
+
+__all__ = [
+    "CoupledGRUMetric",
+    "KISSMETransformer",
+    "LearnedMetric",
+    "PairMetricMixin",
+    "Seq2SeqEmbedder",
+    "SiameseRNNEmbedder",
+    "check_pairs",
+    "kissme_metric",
+    "pair_covariances",
+    "sample_pairs",
+    "sample_triplets",
+]

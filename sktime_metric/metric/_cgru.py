@@ -1,0 +1,557 @@
+"""CoupledGRUMetric: the coupled GRU's learned distance, a scikit-learn transformer."""
+
+from numbers import Integral, Real
+
+import numpy as np
+import torch
+from joblib import Parallel, delayed
+from sklearn.base import ClassNamePrefixFeaturesOutMixin, TransformerMixin
+from sklearn.model_selection import train_test_split
+from sklearn.preprocessing import LabelEncoder
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import (
+    check_consistent_length,
+    check_is_fitted,
+    column_or_1d,
+)
+
+from ..base import BaseSequenceNet
+from ..nn.cgru import CoupledGRU
+from ..nn.losses import ContrastiveDistanceLoss, StructuralLoss
+from ..utils._sklearn_compat import Interval, StrOptions
+from ..utils._skorch import (
+    NearestNeighborScoring,
+    RecordModuleStatistic,
+    ResampleEachEpoch,
+    class_balanced_loader,
+    gradient_norm_clipping,
+    training_callbacks,
+)
+from ..utils.validation import padded_float32, sequence_lengths
+from ._mixin import PairMetricMixin
+from ._pairs import PairDataset, check_pairs, sample_pairs
+
+__all__ = ["CoupledGRUMetric"]
+
+
+class CoupledGRUMetric(
+    PairMetricMixin, ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseSequenceNet
+):
+    """Coupled GRU: a distance learned as the synchronisation of two GRUs.
+
+    Two GRUs with shared weights read the two series of a pair in step; at every
+    step a coupling gate mixes each branch's candidate state with the other's,
+    so that series with similar dynamics synchronise. The distance is the
+    Euclidean distance between the two final states. ``coupling=False`` is the
+    plain siamese GRU (SGRU), the thesis's control. Trained from class labels
+    with the structural loss over all pairs of class-balanced batches (the
+    thesis), or with the contrastive loss on drawn or given pairs.
+
+    A distance needs a joint pass over the pair: there is no per-series
+    embedding. :meth:`transform` returns the distances to the training series,
+    so ``Pipeline([("cgru", CoupledGRUMetric()), ("knn",
+    KNeighborsClassifier(1, metric="precomputed"))])`` is the thesis's 1-NN.
+
+    Parameters
+    ----------
+    hidden_size : int, default=20
+        Units per layer (the thesis: 20 for UCI HAR, 100 for SHL).
+    num_layers : int, default=1
+    coupling : bool, default=True
+        False gives the siamese GRU (SGRU).
+    couple_layers : {"all", "last"} or list of int, default="all"
+        Which layers are coupled (not stated in the thesis).
+    align : {"end", "start"}, default="end"
+        Series of different lengths end (or start) together; the thesis has
+        equal lengths only, where both are its model.
+    coupling_init_std : float, default=0.1
+        Standard deviation of the initial coupling weights (the thesis).
+    coupling_bias_init : float or None, default=None
+        None initialises the coupling bias like the GRU's biases (the literal
+        thesis: the gate starts near 0.5, strong mixing); a negative value such
+        as -4 starts with weak coupling, the thesis's stated intent.
+    coupling_penalty : float, default=0.01
+        Weight of the coupling-weight norm added to the loss (the thesis).
+    coupling_penalty_norm : {"fro", "fro2"}, default="fro"
+        Frobenius norm of the coupling weights, or its square.
+    loss : {"structural", "contrastive"}, default="structural"
+        "structural": the thesis's hardness-aware loss over all pairs of each
+        class-balanced batch. "contrastive": the contrastive loss on pairs
+        drawn from the labels (``n_pairs`` per epoch) or given to
+        :meth:`fit_pairs`.
+    margin, eta, global_weight : float, default=0.2, 0.05, 0.5
+        Margin, temperature and global-term weight of the structural loss.
+    var_margin_pos, var_margin_neg : float, default=0.01, 0.1
+        Variance margins of the structural loss's global term.
+    ema_momentum : float, default=0.95
+        Momentum of the moving mean distances of the structural loss.
+    positive_pairs : {"ordered", "unordered"}, default="ordered"
+        Whether both members of a positive pair act as anchors.
+    contrastive_margin : float, default=1.0
+    n_pairs : int, default=1000
+        Pairs drawn per epoch with ``loss="contrastive"``.
+    samples_per_class : int or None, default=None
+        Series per class in a structural batch; None means
+        ``batch_size // n_classes``.
+    max_epochs : int, default=200
+    lr : float, default=1e-3
+    batch_size : int, default=36
+        Series per batch ("structural": all their pairs are compared) or pairs
+        per batch ("contrastive").
+    optimizer : {"rmsprop", "adam", "adamw", "sgd"} or torch optimizer class, \
+            default="adam"
+    weight_decay : float, default=1e-4
+    grad_clip_norm : float or None, default=6.0
+        Clip the gradient's global norm (the thesis).
+    grad_clip_value : float or None, default=None
+        Element-wise gradient clipping, as the other estimators offer.
+    early_stopping : bool, default=False
+        Hold out ``validation_fraction`` of the series (stratified), score the
+        1-NN accuracy of the held-out series against the training series each
+        epoch (``valid_knn_acc``), halve the learning rate after
+        ``n_iter_no_change // 4`` stale epochs, stop after ``n_iter_no_change``
+        and keep the best epoch.
+    validation_fraction : float, default=0.15
+    n_iter_no_change : int, default=20
+    chunk_size : int or "auto", default="auto"
+        Pairs per chunk in distance computations; "auto" is 1024 on CPU and
+        65536 on a GPU.
+    n_jobs : int or None, default=None
+        Threads computing chunks of distance matrices on the CPU.
+    callbacks : list of skorch callbacks or None, default=None
+    device : str, default="cpu"
+    verbose : int, default=0
+    random_state : int, RandomState instance or None, default=None
+        Seeds initialisation, batches, pair draws and the validation split.
+
+    Attributes
+    ----------
+    n_features_in_ : int
+        Number of channels seen in ``fit``.
+    X_fit_ : ndarray of shape (n_train, n_timestamps, n_channels)
+        The training series, the columns of :meth:`transform`.
+    net_ : skorch.NeuralNet
+        The trained net; ``net_.module_`` is the :class:`~sktime_metric.nn.CoupledGRU`.
+    history_ : skorch.History
+        Per-epoch ``train_loss``, ``coupling_norm`` (the coupling-weight norm,
+        with coupling) and ``valid_knn_acc`` (with early stopping).
+
+    See Also
+    --------
+    SiameseRNNEmbedder : A siamese RNN with a per-series embedding.
+
+    Notes
+    -----
+    An ``n x m`` distance matrix costs ``n m`` coupled passes (``n (n - 1) / 2``
+    for :meth:`pairwise_distances` of one set); the part of the work that does
+    not depend on the partner is done once per series. The distance is
+    symmetric and ``d(x, x) = 0``, but not a metric (no triangle inequality):
+    use brute-force neighbours, as ``metric="precomputed"`` does.
+
+    References
+    ----------
+    .. [1] P. Compagnon, "Sequence metric learning: application to human
+       activity recognition", PhD thesis, INSA Lyon, 2021, chapter 4.
+    .. [2] P. Compagnon, G. Lefebvre, S. Duffner and C. Garcia, "Sequence Metric
+       Learning as Synchronization of Recurrent Neural Networks", IJCNN 2021.
+
+    Examples
+    --------
+    >>> from sklearn.neighbors import KNeighborsClassifier
+    >>> from sklearn.pipeline import make_pipeline
+    >>> from sktime_metric.datasets import make_sequence_classification
+    >>> from sktime_metric.metric import CoupledGRUMetric
+    >>> X, y = make_sequence_classification(n_samples=30, random_state=0)
+    >>> cgru = CoupledGRUMetric(hidden_size=8, batch_size=12, max_epochs=2,
+    ...                         random_state=0).fit(X, y)
+    >>> cgru.pairwise_distances(X[:4], X).shape, cgru.transform(X[:4]).shape
+    ((4, 30), (4, 30))
+    >>> pipe = make_pipeline(cgru, KNeighborsClassifier(1, metric="precomputed"))
+    >>> pipe.fit(X, y).predict(X[:3]).shape
+    (3,)
+    """
+
+    _parameter_constraints: dict = {
+        **BaseSequenceNet._parameter_constraints,
+        "num_layers": [Interval(Integral, 1, None, closed="left")],
+        "coupling": ["boolean"],
+        "couple_layers": [StrOptions({"all", "last"}), list, tuple],
+        "align": [StrOptions({"end", "start"})],
+        "coupling_init_std": [Interval(Real, 0, None, closed="left")],
+        "coupling_bias_init": [Interval(Real, None, None, closed="neither"), None],
+        "coupling_penalty": [Interval(Real, 0, None, closed="left")],
+        "coupling_penalty_norm": [StrOptions({"fro", "fro2"})],
+        "loss": [StrOptions({"structural", "contrastive"})],
+        "margin": [Interval(Real, 0, None, closed="left")],
+        "eta": [Interval(Real, 0, None, closed="neither")],
+        "global_weight": [Interval(Real, 0, None, closed="left")],
+        "var_margin_pos": [Interval(Real, 0, None, closed="left")],
+        "var_margin_neg": [Interval(Real, 0, None, closed="left")],
+        "ema_momentum": [Interval(Real, 0, 1, closed="both")],
+        "positive_pairs": [StrOptions({"ordered", "unordered"})],
+        "contrastive_margin": [Interval(Real, 0, None, closed="neither")],
+        "n_pairs": [Interval(Integral, 1, None, closed="left")],
+        "samples_per_class": [Interval(Integral, 1, None, closed="left"), None],
+        "grad_clip_norm": [Interval(Real, 0, None, closed="neither"), None],
+        "chunk_size": [Interval(Integral, 1, None, closed="left"),
+                       StrOptions({"auto"})],
+        "n_jobs": [Integral, None],
+    }
+
+    _early_stopping_monitor = ("valid_knn_acc", False)
+
+    def __init__(
+        self,
+        hidden_size=20,
+        *,
+        num_layers=1,
+        coupling=True,
+        couple_layers="all",
+        align="end",
+        coupling_init_std=0.1,
+        coupling_bias_init=None,
+        coupling_penalty=0.01,
+        coupling_penalty_norm="fro",
+        loss="structural",
+        margin=0.2,
+        eta=0.05,
+        global_weight=0.5,
+        var_margin_pos=0.01,
+        var_margin_neg=0.1,
+        ema_momentum=0.95,
+        positive_pairs="ordered",
+        contrastive_margin=1.0,
+        n_pairs=1000,
+        samples_per_class=None,
+        max_epochs=200,
+        lr=1e-3,
+        batch_size=36,
+        optimizer="adam",
+        weight_decay=1e-4,
+        grad_clip_norm=6.0,
+        grad_clip_value=None,
+        early_stopping=False,
+        validation_fraction=0.15,
+        n_iter_no_change=20,
+        chunk_size="auto",
+        n_jobs=None,
+        callbacks=None,
+        device="cpu",
+        verbose=0,
+        random_state=None,
+    ):
+        self.hidden_size = hidden_size
+        self.num_layers = num_layers
+        self.coupling = coupling
+        self.couple_layers = couple_layers
+        self.align = align
+        self.coupling_init_std = coupling_init_std
+        self.coupling_bias_init = coupling_bias_init
+        self.coupling_penalty = coupling_penalty
+        self.coupling_penalty_norm = coupling_penalty_norm
+        self.loss = loss
+        self.margin = margin
+        self.eta = eta
+        self.global_weight = global_weight
+        self.var_margin_pos = var_margin_pos
+        self.var_margin_neg = var_margin_neg
+        self.ema_momentum = ema_momentum
+        self.positive_pairs = positive_pairs
+        self.contrastive_margin = contrastive_margin
+        self.n_pairs = n_pairs
+        self.samples_per_class = samples_per_class
+        self.max_epochs = max_epochs
+        self.lr = lr
+        self.batch_size = batch_size
+        self.optimizer = optimizer
+        self.weight_decay = weight_decay
+        self.grad_clip_norm = grad_clip_norm
+        self.grad_clip_value = grad_clip_value
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.n_iter_no_change = n_iter_no_change
+        self.chunk_size = chunk_size
+        self.n_jobs = n_jobs
+        self.callbacks = callbacks
+        self.device = device
+        self.verbose = verbose
+        self.random_state = random_state
+
+    # -- fitting -------------------------------------------------------------
+
+    def fit(self, X, y):
+        """Fit the distance from class labels: equal labels mean similar series.
+
+        Batches (or pairs) are formed here, among the rows of ``X``, so
+        cross-validation splits series, never pairs.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timestamps, n_channels) or list
+            Sequences, NaN-padded at the end, or a list of ``(T_i, d)`` arrays.
+        y : array-like of shape (n_samples,)
+            Class labels, any type.
+
+        Returns
+        -------
+        self : object
+        """
+        if y is None:
+            raise ValueError(
+                f"{type(self).__name__} requires y to be passed, but the target y "
+                "is None. Use fit_pairs(X, pairs, pair_labels) to fit on explicit "
+                "pairs."
+            )
+        X, lengths = self._validate_X(X, reset=True)
+        y = column_or_1d(y, warn=True)
+        check_consistent_length(X, y)
+        check_classification_targets(y)
+        y = LabelEncoder().fit_transform(y).astype(np.int64)
+        return self._fit(X, lengths, (y, None))
+
+    def fit_pairs(self, X, pairs, pair_labels):
+        """Fit with the contrastive loss on explicit pairs of rows of ``X``.
+
+        Needs ``loss="contrastive"``; one epoch is one pass over the pairs.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timestamps, n_channels) or list
+        pairs : array-like of shape (n_pairs, 2)
+            Integer row indices into ``X``.
+        pair_labels : array-like of shape (n_pairs,)
+            1 (or True, or +1) for similar, 0 (or False, or -1) for dissimilar.
+
+        Returns
+        -------
+        self : object
+        """
+        self._validate_params()
+        if self.loss != "contrastive" or self.early_stopping:
+            raise ValueError(
+                "fit_pairs trains with loss='contrastive' and early_stopping=False "
+                "(1-NN validation needs class labels); use fit(X, y) otherwise."
+            )
+        X, lengths = self._validate_X(X, reset=True)
+        pairs, pair_labels = check_pairs(pairs, pair_labels, len(X))
+        return self._fit(X, lengths, (None, (pairs, pair_labels)))
+
+    def _fit(self, X, lengths, supervision):
+        self._validate_params()
+        if self.loss == "structural" and self.batch_size < 2:
+            raise ValueError(
+                "loss='structural' compares the series of a batch with each other: "
+                f"batch_size must be at least 2, got {self.batch_size}."
+            )
+        self._fit_net(X, lengths, supervision, n_outputs=None)
+        self.X_fit_ = np.array(X)  # a copy: the caller may change X later
+        for _, callback in self.net_.callbacks_:
+            if isinstance(callback, NearestNeighborScoring):
+                callback.reference = callback.valid = None  # do not pickle data
+        return self
+
+    def _module_and_params(self, n_features, n_outputs):
+        return CoupledGRU, {
+            "n_features": n_features,
+            "hidden_size": self.hidden_size,
+            "num_layers": self.num_layers,
+            "coupling": self.coupling,
+            "couple_layers": self.couple_layers,
+            "align": self.align,
+            "coupling_init_std": self.coupling_init_std,
+            "coupling_bias_init": self.coupling_bias_init,
+            "coupling_penalty": self.coupling_penalty,
+            "coupling_penalty_norm": self.coupling_penalty_norm,
+        }
+
+    def _fit_setup(self, X, lengths, supervision, seed):
+        y, pairs = supervision
+        X = padded_float32(X, lengths)
+        rng = np.random.RandomState(seed)
+        train = np.arange(len(X))
+        scoring = []
+        if self.grad_clip_norm is not None:
+            clip = gradient_norm_clipping(self.grad_clip_norm)
+            scoring.append(("grad_norm_clip", clip))
+        if self.coupling:  # Hypothesis 4.1: the norm grows as accuracy improves
+            norm = RecordModuleStatistic("coupling_norm", "coupling_norm")
+            scoring.append(("coupling_norm", norm))
+        if self.early_stopping:
+            train, valid = _stratified_split(y, self.validation_fraction, seed)
+            subset = lambda index: (X[index], lengths[index], y[index])  # noqa: E731
+            scoring.append(("valid_knn_acc", NearestNeighborScoring(
+                subset(train), subset(valid), chunk_size=self._chunk_size()
+            )))
+        if pairs is None and self.loss == "structural":
+            data, target = {"x": X[train], "lengths": lengths[train]}, y[train]
+            overrides = {
+                "criterion": StructuralLoss,
+                "criterion__margin": self.margin,
+                "criterion__eta": self.eta,
+                "criterion__global_weight": self.global_weight,
+                "criterion__var_margin_pos": self.var_margin_pos,
+                "criterion__var_margin_neg": self.var_margin_neg,
+                "criterion__ema_momentum": self.ema_momentum,
+                "criterion__positive_pairs": self.positive_pairs,
+                "iterator_train": class_balanced_loader,
+                "iterator_train__samples_per_class": self.samples_per_class,
+            }
+        else:
+            if pairs is None:  # fresh pairs among the training series each epoch
+                def draw():
+                    drawn, labels = sample_pairs(y[train], self.n_pairs,
+                                                 random_state=rng)
+                    return train[drawn], labels
+
+                scoring.insert(0, ("resample_pairs", ResampleEachEpoch()))
+            else:
+                draw = lambda: pairs  # noqa: E731
+            data, target = PairDataset(X, lengths, draw), None
+            overrides = {
+                "criterion": ContrastiveDistanceLoss,
+                "criterion__margin": self.contrastive_margin,
+            }
+        monitor, lower_is_better = self._early_stopping_monitor
+        overrides["train_split"] = None  # validation is the 1-NN scoring above
+        overrides["callbacks"] = training_callbacks(
+            grad_clip_value=self.grad_clip_value,
+            early_stopping=self.early_stopping,
+            n_iter_no_change=self.n_iter_no_change,
+            monitor=monitor,
+            lower_is_better=lower_is_better,
+            verbose=self.verbose,
+            user_callbacks=self.callbacks,
+            scoring=scoring,
+        )
+        return data, target, overrides
+
+    # -- distances -------------------------------------------------------------
+
+    def _chunk_size(self):
+        if self.chunk_size != "auto":
+            return int(self.chunk_size)
+        # CPU: per-step work of ~1000 pairs hides the per-op overhead and stays
+        # in cache (larger chunks measured slower); a GPU needs far more pairs.
+        return 65536 if str(self.device).startswith("cuda") else 1024
+
+    def _tensors(self, X):
+        lengths = sequence_lengths(X)
+        device = self.net_.device
+        return (
+            torch.as_tensor(padded_float32(X, lengths), device=device),
+            torch.as_tensor(lengths, device=device),
+        )
+
+    def pairwise_distances(self, X, Y=None):
+        """Learned distances between every series of ``X`` and every one of ``Y``.
+
+        Computed in chunks of ``chunk_size`` pairs of series of similar
+        lengths, on ``n_jobs`` threads; each series' partner-independent work is
+        done once. With ``Y=None`` only the pairs ``i < j`` are run: the matrix
+        is symmetric with a zero diagonal.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples_X, n_timestamps, n_channels) or list
+        Y : array-like of shape (n_samples_Y, n_timestamps_Y, n_channels), \
+                list or None, default=None
+
+        Returns
+        -------
+        distances : ndarray of shape (n_samples_X, n_samples_Y)
+        """
+        x, lengths = self._tensors(self._metric_inputs(X))
+        x2, lengths2 = (None, None)
+        if Y is not None:
+            x2, lengths2 = self._tensors(self._metric_inputs(Y))
+        map_chunks = map
+        if self.n_jobs not in (None, 1) and self.net_.device == "cpu":
+            # torch releases the GIL inside each op: threads share the work
+            parallel = Parallel(n_jobs=self.n_jobs, prefer="threads",
+                                return_as="generator_unordered")
+
+            def map_chunks(function, chunks):
+                return parallel(delayed(function)(chunk) for chunk in chunks)
+
+        distances = self.net_.module_.pairwise_distances(
+            x, lengths, x2, lengths2, chunk_size=self._chunk_size(),
+            map_chunks=map_chunks,
+        )
+        return distances.cpu().double().numpy()
+
+    def transform(self, X):
+        """Distances of each series to the training series ``X_fit_``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timestamps, n_channels) or list
+
+        Returns
+        -------
+        distances : ndarray of shape (n_samples, n_train)
+        """
+        check_is_fitted(self, "net_")
+        return self.pairwise_distances(X, self.X_fit_)
+
+    def fit_transform(self, X, y=None):
+        """Fit, then the (symmetric) distances between the training series.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timestamps, n_channels) or list
+        y : array-like of shape (n_samples,)
+
+        Returns
+        -------
+        distances : ndarray of shape (n_samples, n_samples)
+        """
+        return self.fit(X, y).pairwise_distances(self.X_fit_)
+
+    @property
+    def _n_features_out(self):
+        return len(self.X_fit_)
+
+    # -- PairMetricMixin hooks -------------------------------------------------
+
+    def _metric_inputs(self, X):
+        check_is_fitted(self, "net_")
+        return self._validate_X(X, reset=False)[0]
+
+    def _paired_distances(self, A, B):
+        (x, lengths), (x2, lengths2) = self._tensors(A), self._tensors(B)
+        module, step = self.net_.module_, self._chunk_size()
+        with torch.no_grad():
+            out = [
+                module(x[s : s + step], lengths[s : s + step],
+                       x2[s : s + step], lengths2[s : s + step])
+                for s in range(0, len(x), step)
+            ]
+        return torch.cat(out).cpu().double().numpy()
+
+    def _indexed_pair_distances(self, X, pairs):
+        """Distances of the pairs ``(X[i], X[j])``; each series projected once."""
+        x, lengths = self._tensors(self._metric_inputs(X))
+        pairs = torch.as_tensor(np.asarray(pairs), device=x.device)
+        module, step = self.net_.module_, self._chunk_size()
+        with torch.no_grad():
+            u = module.project(x, lengths)
+            out = [
+                module.pair_distances(u, lengths, *pairs[s : s + step].T)
+                for s in range(0, len(pairs), step)
+            ]
+        return torch.cat(out).cpu().double().numpy()
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.required = True  # batches and pairs come from the labels
+        return tags
+
+
+def _stratified_split(y, fraction, seed):
+    """Training and validation rows, stratified when every class allows it."""
+    index = np.arange(len(y))
+    try:
+        return train_test_split(index, test_size=fraction, stratify=y,
+                                random_state=seed)
+    except ValueError:  # a class too small to stratify
+        return train_test_split(index, test_size=fraction, random_state=seed)

@@ -1,0 +1,410 @@
+"""KISSME: "keep it simple and straightforward" Mahalanobis metric learning.
+
+Koestinger et al. (CVPR 2012), chapter 3 of the routine-retrieval thesis
+(``spec/kissme_routines.md`` section 2). The differences of similar pairs and of
+dissimilar pairs are modelled as zero-mean Gaussians; the log-likelihood ratio of
+"dissimilar" over "similar" for a difference ``x_i - x_j`` is, up to a constant,
+``(x_i - x_j)^T (Sigma_S^-1 - Sigma_D^-1) (x_i - x_j)``, and projecting that
+matrix onto the PSD cone gives the metric. No iterations, no hyper-parameter but
+a ridge.
+
+The pair covariances over *all* pairs are computed from per-class scatter
+matrices (never by listing the O(n^2) pairs): for a set ``A`` with mean
+``m_A`` and scatter ``S(A) = sum_i (x_i - m_A)(x_i - m_A)^T``,
+``sum_{i<j in A} (x_i - x_j)(x_i - x_j)^T = |A| S(A)``.
+"""
+
+from numbers import Integral, Real
+
+import numpy as np
+from scipy.linalg import eigh
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.decomposition import PCA
+from sklearn.metrics import roc_auc_score
+from sklearn.utils import check_random_state
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from ..utils._sklearn_compat import Interval, StrOptions
+from ._mixin import PairMetricMixin
+
+__all__ = ["KISSMETransformer", "kissme_metric", "pair_covariances"]
+
+
+def _scatter(X):
+    """``(sum_i (x_i - mean)(x_i - mean)^T, n)`` of the rows of ``X``."""
+    centred = X - X.mean(axis=0)
+    return centred.T @ centred, len(X)
+
+
+def _pair_sums_from_labels(X, y, groups=None):
+    """Sums of ``d d^T`` over all similar / dissimilar pairs, and the pair counts.
+
+    Similar: same label (and, with ``groups``, different groups, which the
+    routine setting uses: same time slot on different days). Dissimilar:
+    different labels. Exact, in O(n d^2) time and O(d^2) memory.
+    """
+    n_features = X.shape[1]
+    scatter_all, n = _scatter(X)
+    within = np.zeros((n_features, n_features))
+    n_within = 0
+    for label in np.unique(y):
+        members = X[y == label]
+        s, m = _scatter(members)
+        within += m * s
+        n_within += m * (m - 1) // 2
+    sum_similar, n_similar = within.copy(), n_within
+    if groups is not None:
+        # remove same-label pairs that share a group
+        for label in np.unique(y):
+            for group in np.unique(groups[y == label]):
+                members = X[(y == label) & (groups == group)]
+                s, m = _scatter(members)
+                sum_similar -= m * s
+                n_similar -= m * (m - 1) // 2
+    sum_dissimilar = n * scatter_all - within
+    n_dissimilar = n * (n - 1) // 2 - n_within
+    return sum_similar, n_similar, sum_dissimilar, n_dissimilar
+
+
+def pair_covariances(X, y, *, groups=None, normalization="mean"):
+    """Covariances of the pair differences of all similar and dissimilar pairs.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features)
+    y : ndarray of shape (n_samples,)
+        Similar pairs share a label.
+    groups : ndarray of shape (n_samples,) or None, default=None
+        If given, pairs within one group are never similar.
+    normalization : {"mean", "sum"}, default="mean"
+        "mean" divides by the number of pairs (Koestinger); "sum" keeps the sums
+        as the thesis prints them (eq. 3.39).
+
+    Returns
+    -------
+    sigma_similar, sigma_dissimilar : ndarray of shape (n_features, n_features)
+    n_similar, n_dissimilar : int
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sktime_metric.metric import pair_covariances
+    >>> X = np.array([[0.0], [1.0], [3.0]])
+    >>> s, d, n_s, n_d = pair_covariances(X, np.array([0, 0, 1]))
+    >>> s.tolist(), d.tolist(), n_s, n_d   # (0-1)^2 ; ((0-3)^2 + (1-3)^2) / 2
+    ([[1.0]], [[6.5]], 1, 2)
+    """
+    sums = _pair_sums_from_labels(X, y, groups)
+    sum_s, n_s, sum_d, n_d = sums
+    if normalization == "mean":
+        sum_s, sum_d = sum_s / max(n_s, 1), sum_d / max(n_d, 1)
+    return sum_s, sum_d, n_s, n_d
+
+
+def kissme_metric(sigma_similar, sigma_dissimilar, *, regularization=1e-6, psd=True):
+    """The KISSME matrix ``Proj_PSD(Sigma_S^-1 - Sigma_D^-1)`` and its eigenvalues.
+
+    Parameters
+    ----------
+    sigma_similar, sigma_dissimilar : ndarray of shape (d, d)
+    regularization : float, default=1e-6
+        Relative ridge: ``Sigma += regularization * tr(Sigma) / d * I``, the guard
+        against singular covariances (few pairs, collinear features).
+    psd : bool, default=True
+        Clip negative eigenvalues to zero (Higham's projection, as the thesis).
+
+    Returns
+    -------
+    M : ndarray of shape (d, d)
+        Symmetric; positive semi-definite when ``psd``.
+    eigenvalues : ndarray of shape (d,)
+        Ascending, after clipping when ``psd``.
+    eigenvectors : ndarray of shape (d, d)
+        Columns, matching ``eigenvalues``.
+    """
+    d = sigma_similar.shape[0]
+
+    def inverse(sigma):
+        sigma = (sigma + sigma.T) / 2
+        ridge = regularization * (np.trace(sigma) / d + 1e-12)
+        return np.linalg.inv(sigma + ridge * np.eye(d))
+
+    A = inverse(sigma_similar) - inverse(sigma_dissimilar)
+    eigenvalues, eigenvectors = eigh((A + A.T) / 2)
+    if psd:
+        eigenvalues = np.maximum(eigenvalues, 0.0)
+    M = (eigenvectors * eigenvalues) @ eigenvectors.T
+    return M, eigenvalues, eigenvectors
+
+
+class KISSMETransformer(PairMetricMixin, TransformerMixin, BaseEstimator):
+    """KISSME Mahalanobis metric learning on feature vectors, in closed form.
+
+    Learns ``M = Proj_PSD(Sigma_S^-1 - Sigma_D^-1)`` from the covariances of the
+    differences of similar and dissimilar pairs, and the linear map ``L`` with
+    ``M = L^T L``, so that Euclidean distances after :meth:`transform` are the
+    learned Mahalanobis distances. Similar pairs come from labels (all pairs,
+    computed exactly without listing them) or from explicit pairs.
+
+    Parameters
+    ----------
+    n_components : int or None, default=None
+        PCA to this dimension before KISSME, which is sensitive to the input
+        dimension (the authors use PCA). None: no PCA.
+    regularization : float, default=1e-6
+        Relative ridge added to both covariances, see :func:`kissme_metric`.
+    covariance_normalization : {"mean", "sum"}, default="mean"
+        "mean" (Koestinger) or the thesis's literal sums (eq. 3.39).
+    pair_sampling : {"all", "random"}, default="all"
+        From labels: every pair (exact and O(n d^2)), or ``n_pairs`` random pairs.
+    n_pairs : int, default=10000
+        Similar pairs drawn when ``pair_sampling="random"``; as many dissimilar.
+    random_state : int, RandomState instance or None, default=None
+        Used by ``pair_sampling="random"``.
+
+    Attributes
+    ----------
+    components_ : ndarray of shape (n_features_in_, n_features_in_)
+        ``L``; :meth:`transform` is ``(X - mean_) @ L.T``.
+    mahalanobis_matrix_ : ndarray of shape (n_features_in_, n_features_in_)
+        ``M = L^T L`` in the input space (PCA folded in).
+    eigenvalues_ : ndarray
+        Of ``Sigma_S^-1 - Sigma_D^-1`` (in PCA space), clipped at zero.
+    sigma_similar_, sigma_dissimilar_ : ndarray
+        The pair covariances (in PCA space).
+    n_similar_pairs_, n_dissimilar_pairs_ : int
+    pca_ : PCA or None
+    mean_ : ndarray of shape (n_features_in_,)
+    n_features_in_ : int
+
+    References
+    ----------
+    .. [1] M. Koestinger, M. Hirzer, P. Wohlhart, P. M. Roth and H. Bischof,
+       "Large scale metric learning from equivalence constraints", CVPR 2012.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_iris
+    >>> from sktime_metric.metric import KISSMETransformer
+    >>> X, y = load_iris(return_X_y=True)
+    >>> kissme = KISSMETransformer().fit(X, y)
+    >>> kissme.transform(X).shape, kissme.get_mahalanobis_matrix().shape
+    ((150, 4), (4, 4))
+    >>> kissme.pair_distance(X[:2], X[2:4]).shape
+    (2,)
+    """
+
+    _parameter_constraints: dict = {
+        "n_components": [Interval(Integral, 1, None, closed="left"), None],
+        "regularization": [Interval(Real, 0, None, closed="left")],
+        "covariance_normalization": [StrOptions({"mean", "sum"})],
+        "pair_sampling": [StrOptions({"all", "random"})],
+        "n_pairs": [Interval(Integral, 1, None, closed="left")],
+        "random_state": ["random_state"],
+    }
+
+    def __init__(
+        self,
+        n_components=None,
+        *,
+        regularization=1e-6,
+        covariance_normalization="mean",
+        pair_sampling="all",
+        n_pairs=10000,
+        random_state=None,
+    ):
+        self.n_components = n_components
+        self.regularization = regularization
+        self.covariance_normalization = covariance_normalization
+        self.pair_sampling = pair_sampling
+        self.n_pairs = n_pairs
+        self.random_state = random_state
+
+    def fit(self, X, y, groups=None):
+        """Learn the metric from labelled vectors.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,)
+            Samples with equal labels form similar pairs, others dissimilar.
+        groups : array-like of shape (n_samples,) or None, default=None
+            Pairs inside one group are not similar (e.g. y = time slot,
+            groups = day: the same slot on *different* days is similar).
+
+        Returns
+        -------
+        self : object
+        """
+        self._validate_params()
+        X, y = validate_data(self, X, y, dtype=np.float64)
+        check_classification_targets(y)
+        if groups is not None:
+            groups = np.asarray(groups)
+            if groups.shape != y.shape:
+                raise ValueError(
+                    f"groups has shape {groups.shape}; expected {y.shape} like y."
+                )
+        if len(X) < 2:
+            raise ValueError(
+                f"KISSME needs pairs of samples; got {len(X)} sample."
+            )
+        Z = self._fit_pca(X)
+        if self.pair_sampling == "all":
+            stats = pair_covariances(
+                Z, y, groups=groups, normalization=self.covariance_normalization
+            )
+        else:
+            stats = self._sampled_covariances(Z, y, groups)
+        return self._fit_from_covariances(*stats)
+
+    def fit_pairs(self, pairs, pair_labels):
+        """Learn the metric from explicit pairs.
+
+        Parameters
+        ----------
+        pairs : array-like of shape (n_pairs, 2, n_features)
+            The two vectors of each pair (metric-learn's layout).
+        pair_labels : array-like of shape (n_pairs,)
+            1 for similar pairs; 0 or -1 for dissimilar pairs.
+
+        Returns
+        -------
+        self : object
+        """
+        self._validate_params()
+        pairs = np.asarray(pairs, dtype=np.float64)
+        if pairs.ndim != 3 or pairs.shape[1] != 2:
+            raise ValueError(
+                f"pairs must have shape (n_pairs, 2, n_features); got {pairs.shape}."
+            )
+        pair_labels = np.asarray(pair_labels).reshape(-1)
+        if len(pair_labels) != len(pairs):
+            raise ValueError(
+                f"{len(pairs)} pairs but {len(pair_labels)} pair labels."
+            )
+        points = validate_data(self, pairs.reshape(-1, pairs.shape[2]))
+        Z = self._fit_pca(points).reshape(len(pairs), 2, -1)
+        similar = pair_labels == 1
+        return self._fit_from_differences(
+            Z[similar, 0] - Z[similar, 1], Z[~similar, 0] - Z[~similar, 1]
+        )
+
+    # -- fitting helpers -----------------------------------------------------
+
+    def _fit_pca(self, X):
+        self.mean_ = X.mean(axis=0) if self.n_components else np.zeros(X.shape[1])
+        if self.n_components is None:
+            self.pca_ = None
+            return X
+        self.pca_ = PCA(self.n_components, random_state=0).fit(X)
+        return self.pca_.transform(X)
+
+    def _sampled_covariances(self, Z, y, groups):
+        from ._pairs import sample_pairs
+
+        pairs, same = sample_pairs(
+            y, 2 * self.n_pairs, random_state=self.random_state
+        )
+        if groups is not None:  # a same-group pair is neither similar nor used
+            keep = (same != 1) | (groups[pairs[:, 0]] != groups[pairs[:, 1]])
+            pairs, same = pairs[keep], same[keep]
+        diffs = Z[pairs[:, 0]] - Z[pairs[:, 1]]
+        return self._differences_to_covariances(diffs[same == 1], diffs[same != 1])
+
+    def _differences_to_covariances(self, similar, dissimilar):
+        sum_s, sum_d = similar.T @ similar, dissimilar.T @ dissimilar
+        if self.covariance_normalization == "mean":
+            sum_s, sum_d = sum_s / max(len(similar), 1), sum_d / max(len(dissimilar), 1)
+        return sum_s, sum_d, len(similar), len(dissimilar)
+
+    def _fit_from_differences(self, similar, dissimilar):
+        return self._fit_from_covariances(
+            *self._differences_to_covariances(similar, dissimilar)
+        )
+
+    def _fit_from_covariances(self, sigma_s, sigma_d, n_s, n_d):
+        if n_s == 0 or n_d == 0:
+            kind = "similar" if n_s == 0 else "dissimilar"
+            raise ValueError(
+                f"No {kind} pairs: KISSME needs both similar and dissimilar pairs "
+                "(at least two classes, and a class with two samples)."
+            )
+        self.sigma_similar_, self.sigma_dissimilar_ = sigma_s, sigma_d
+        self.n_similar_pairs_, self.n_dissimilar_pairs_ = int(n_s), int(n_d)
+        M, eigenvalues, eigenvectors = kissme_metric(
+            sigma_s, sigma_d, regularization=self.regularization
+        )
+        self.eigenvalues_ = eigenvalues
+        # M = U diag(l) U^T = L^T L with L = diag(sqrt(l)) U^T
+        L = np.sqrt(eigenvalues)[:, None] * eigenvectors.T
+        if self.pca_ is not None:
+            L = L @ self.pca_.components_  # fold the PCA projection into L
+        self.components_ = L
+        self.mahalanobis_matrix_ = L.T @ L
+        return self
+
+    # -- the learned metric ----------------------------------------------------
+
+    def transform(self, X):
+        """Map vectors so that Euclidean distances are the learned distances.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        X_new : ndarray of shape (n_samples, n_components_out)
+        """
+        check_is_fitted(self, "components_")
+        X = validate_data(self, X, reset=False, dtype=np.float64)
+        return (X - self.mean_) @ self.components_.T
+
+    def get_mahalanobis_matrix(self):
+        """The learned matrix ``M`` (input space), metric-learn's name for it."""
+        check_is_fitted(self, "components_")
+        return self.mahalanobis_matrix_
+
+    def _metric_inputs(self, X):
+        return self.transform(X)
+
+    def _paired_distances(self, A, B):
+        return np.sqrt(((A - B) ** 2).sum(axis=1))
+
+    def _pairwise_block(self, A, B):
+        squared = (A**2).sum(1)[:, None] + (B**2).sum(1)[None, :] - 2 * A @ B.T
+        return np.sqrt(np.maximum(squared, 0.0))
+
+    def score(self, X, y):
+        """Pair ROC AUC: how well the learned distance ranks same-label pairs first.
+
+        All unordered pairs of distinct rows of ``X`` (a fixed random subset of
+        60,000 when there are more); similar pairs are those with equal labels.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,)
+
+        Returns
+        -------
+        auc : float
+        """
+        Z = self._metric_inputs(X)
+        y = np.asarray(y).reshape(-1)
+        first, second = np.triu_indices(len(Z), k=1)
+        if len(first) > 60_000:
+            keep = check_random_state(0).choice(len(first), 60_000, replace=False)
+            first, second = first[keep], second[keep]
+        distances = self._paired_distances(Z[first], Z[second])
+        return roc_auc_score(y[first] == y[second], -distances)
+
+    def _as_single(self, u):
+        return np.asarray(u, dtype=np.float64).reshape(1, -1)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.required = True
+        return tags

@@ -1,0 +1,402 @@
+"""Seq2SeqEmbedder: the siamese sequence-to-sequence metric learner (SS2S)."""
+
+from numbers import Integral, Real
+
+import numpy as np
+import torch
+from sklearn.base import ClassNamePrefixFeaturesOutMixin, TransformerMixin
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import check_consistent_length, check_is_fitted, column_or_1d
+
+from ..base import BaseSequenceNet
+from ..nn.reconstruction import CosineReconstructionLoss, SequenceMSELoss
+from ..utils._skorch import SiameseNet
+from ..utils._sklearn_compat import Interval, StrOptions
+from ..utils.validation import padded_float32
+from ._mixin import PairMetricMixin
+from ._pairs import check_pairs
+from ._seq2seq_fit import Seq2SeqFitMixin, _Supervision
+
+__all__ = ["Seq2SeqEmbedder"]
+
+_PREDICT_BATCH = 256
+
+
+class Seq2SeqEmbedder(
+    Seq2SeqFitMixin, PairMetricMixin, ClassNamePrefixFeaturesOutMixin,
+    TransformerMixin, BaseSequenceNet,
+):
+    """Siamese sequence-to-sequence embedder (SS2S): autoencoder + learned metric.
+
+    A recurrent encoder maps each sequence to its last state ``y``; a decoder
+    reconstructs the sequence from ``y`` (a denoising autoencoder: 30 % of the
+    input values are zeroed in training), and a metric branch learns a
+    distance between the ``y`` of two sequences: Euclidean, cosine, or KISSME
+    (a projection ``z = W_p^T y`` and a Mahalanobis matrix ``M`` updated in
+    closed form every ``kissme_update_every`` epochs). Similar pairs share a
+    label ``y`` (and, with ``groups``, come from different groups), or are
+    given to :meth:`fit_pairs`. :meth:`transform` returns embeddings whose
+    Euclidean distances rank pairs as the learned distance does, so a
+    ``KNeighborsClassifier`` after it uses the learned metric.
+
+    Parameters
+    ----------
+    metric : {"kissme", "euclidean", "cosine"}, default="kissme"
+        The learned distance: ``sqrt(Delta M Delta^T)`` on ``z``, ``||y1 - y2||``,
+        or ``1 - cos(y1, y2)``.
+    training : {"disjoint", "joint", "reconstruction_only"}, default="disjoint"
+        "joint": one stage on pairs, loss ``lambda L_rec + (1 - lambda)
+        L_metric``. "disjoint" (best in the thesis): the autoencoder on single
+        series first (reconstruction only), then the metric on pairs (metric
+        loss only; the KISSME variant trains ``W_p`` alone). "reconstruction_only":
+        the first stage only, no labels needed (not with ``metric="kissme"``).
+    hidden_size : int, default=100
+    cell : {"lstm", "gru", "rnn"}, default="lstm"
+    num_layers : int, default=1
+    projection_dim : int, default=50
+        Size of ``z`` for ``metric="kissme"`` (``M`` is square of this size).
+    input_mask_p : float, default=0.3
+        Masking noise: fraction of input values set to 0 in training.
+    metric_loss : {"auto", "contrastive", "pml_contrastive", "cosine", \
+            "kissme_contrastive", "kissme_logratio"}, default="auto"
+        "auto": Hadsell's "contrastive" loss for euclidean, the margin "cosine"
+        loss for cosine, "kissme_contrastive" (eq. 3.47) for kissme.
+        "pml_contrastive" (euclidean): pytorch-metric-learning's loss.
+        "kissme_logratio" (eqs. 3.43-3.44) makes ``W_p`` orthonormal and clips
+        the gradient norm at 6 unless ``grad_clip_norm`` says otherwise.
+    margin : float or None, default=None
+        None: 0.5 for the cosine loss, 1.0 otherwise (thesis values).
+    reconstruction_loss : {"auto", "mse", "cosine"}, default="auto"
+        "auto": the cosine reconstruction loss (CRL) for ``metric="cosine"``,
+        MSE otherwise (the thesis's pairing).
+    reconstruction_weight : float, default=0.5
+        ``lambda`` of joint training.
+    freeze_encoder : bool or None, default=None
+        Freeze the encoder in the metric stage of disjoint training; None:
+        frozen for kissme (thesis), fine-tuned otherwise.
+    kissme_update_every : int, default=30
+        Epochs between two closed-form updates of ``M`` (also done when the
+        metric's training starts).
+    kissme_regularization : float, default=1e-6
+        Relative ridge of the covariances in the update of ``M``.
+    standardize : bool, default=True
+        Scale each channel to zero mean and unit variance (training statistics).
+    n_pairs : int, default=1000
+        Pairs drawn from the labels per epoch (and once for validation).
+    positive_fraction : float, default=0.5
+    resample_pairs : bool, default=True
+    max_epochs : int, default=100
+        Per stage.
+    lr : float, default=1e-3
+        Divided by 10 when the training loss has not decreased for 10 epochs.
+    batch_size : int, default=50
+        Pairs (or single series in the reconstruction stage) per mini-batch.
+    optimizer : {"adam", "adamw", "rmsprop", "sgd"} or class, default="adam"
+    weight_decay : float, default=0.0
+    grad_clip_value : float or None, default=None
+        Element-wise gradient clipping.
+    grad_clip_norm : float or None, default=None
+        Gradient-norm clipping.
+    early_stopping : bool, default=False
+        Hold out ``validation_fraction`` of the series (of the pairs, for
+        :meth:`fit_pairs`), stop on the validation loss; the best epoch is kept.
+    validation_fraction : float, default=0.15
+    n_iter_no_change : int, default=30
+        Keep it >= ``kissme_update_every``: an update of ``M`` makes the loss jump.
+    callbacks : list of skorch callbacks or None, default=None
+    device : str, default="cpu"
+    verbose : int, default=0
+    random_state : int, RandomState instance or None, default=None
+
+    Attributes
+    ----------
+    n_features_in_ : int
+    mean_, scale_ : ndarray of shape (n_features_in_,)
+        Channel statistics (only when ``standardize``).
+    metric_matrix_ : ndarray of shape (projection_dim, projection_dim)
+        ``M`` (kissme only).
+    components_ : ndarray of shape (projection_dim, projection_dim)
+        ``L`` with ``M = L^T L``; :meth:`transform` is ``z L^T`` (kissme only).
+    net_ : skorch.NeuralNet
+        The final net; ``net_.module_`` is a
+        :class:`~sktime_metric.nn.Seq2SeqMetricModule`.
+    history_ : skorch.History
+        Of the last stage; ``stage1_history_`` of the first stage of disjoint
+        training (None otherwise).
+
+    References
+    ----------
+    .. [1] P. Compagnon, "Sequence metric learning: application to human
+       activity recognition", PhD thesis, INSA Lyon, 2021, chapter 3.
+
+    Examples
+    --------
+    >>> from sklearn.neighbors import KNeighborsClassifier
+    >>> from sklearn.pipeline import make_pipeline
+    >>> from sktime_metric.datasets import make_sequence_classification
+    >>> from sktime_metric.metric import Seq2SeqEmbedder
+    >>> X, y = make_sequence_classification(n_samples=40, random_state=0)
+    >>> s2s = Seq2SeqEmbedder(hidden_size=8, projection_dim=4, n_pairs=100,
+    ...                       max_epochs=3, random_state=0).fit(X, y)
+    >>> s2s.transform(X).shape, s2s.pairwise_distances(X[:5], X).shape
+    ((40, 4), (5, 40))
+    >>> s2s.reconstruct(X).shape == X.shape
+    True
+    >>> pipe = make_pipeline(Seq2SeqEmbedder(metric="euclidean", hidden_size=8,
+    ...                                      n_pairs=100, max_epochs=3,
+    ...                                      random_state=0),
+    ...                      KNeighborsClassifier(n_neighbors=1))
+    >>> pipe.fit(X, y).predict(X[:3]).shape
+    (3,)
+    """
+
+    _parameter_constraints: dict = {
+        **BaseSequenceNet._parameter_constraints,
+        "metric": [StrOptions({"kissme", "euclidean", "cosine"})],
+        "training": [StrOptions({"disjoint", "joint", "reconstruction_only"})],
+        "cell": [StrOptions({"lstm", "gru", "rnn"})],
+        "num_layers": [Interval(Integral, 1, None, closed="left")],
+        "projection_dim": [Interval(Integral, 1, None, closed="left")],
+        "input_mask_p": [Interval(Real, 0, 1, closed="left")],
+        "metric_loss": [StrOptions({"auto", "contrastive", "pml_contrastive", "cosine",
+                                    "kissme_contrastive", "kissme_logratio"})],
+        "margin": [Interval(Real, 0, None, closed="neither"), None],
+        "reconstruction_loss": [StrOptions({"auto", "mse", "cosine"})],
+        "reconstruction_weight": [Interval(Real, 0, 1, closed="both")],
+        "freeze_encoder": ["boolean", None],
+        "kissme_update_every": [Interval(Integral, 1, None, closed="left")],
+        "kissme_regularization": [Interval(Real, 0, None, closed="left")],
+        "standardize": ["boolean"],
+        "n_pairs": [Interval(Integral, 1, None, closed="left")],
+        "positive_fraction": [Interval(Real, 0, 1, closed="neither")],
+        "resample_pairs": ["boolean"],
+        "grad_clip_norm": [Interval(Real, 0, None, closed="neither"), None],
+    }
+
+    _net_class = SiameseNet  # the criterion reads the module's whole output
+
+    def __init__(
+        self, metric="kissme", *, training="disjoint", hidden_size=100, cell="lstm",
+        num_layers=1, projection_dim=50, input_mask_p=0.3, metric_loss="auto",
+        margin=None, reconstruction_loss="auto", reconstruction_weight=0.5,
+        freeze_encoder=None, kissme_update_every=30, kissme_regularization=1e-6,
+        standardize=True, n_pairs=1000, positive_fraction=0.5, resample_pairs=True,
+        max_epochs=100, lr=1e-3, batch_size=50, optimizer="adam", weight_decay=0.0,
+        grad_clip_value=None, grad_clip_norm=None, early_stopping=False,
+        validation_fraction=0.15,
+        n_iter_no_change=30, callbacks=None, device="cpu", verbose=0,
+        random_state=None,
+    ):
+        self.metric = metric
+        self.training = training
+        self.hidden_size = hidden_size
+        self.cell = cell
+        self.num_layers = num_layers
+        self.projection_dim = projection_dim
+        self.input_mask_p = input_mask_p
+        self.metric_loss = metric_loss
+        self.margin = margin
+        self.reconstruction_loss = reconstruction_loss
+        self.reconstruction_weight = reconstruction_weight
+        self.freeze_encoder = freeze_encoder
+        self.kissme_update_every = kissme_update_every
+        self.kissme_regularization = kissme_regularization
+        self.standardize = standardize
+        self.n_pairs = n_pairs
+        self.positive_fraction = positive_fraction
+        self.resample_pairs = resample_pairs
+        self.max_epochs = max_epochs
+        self.lr = lr
+        self.batch_size = batch_size
+        self.optimizer = optimizer
+        self.weight_decay = weight_decay
+        self.grad_clip_value = grad_clip_value
+        self.grad_clip_norm = grad_clip_norm
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.n_iter_no_change = n_iter_no_change
+        self.callbacks = callbacks
+        self.device = device
+        self.verbose = verbose
+        self.random_state = random_state
+
+    # -- fitting -------------------------------------------------------------
+
+    def fit(self, X, y=None, groups=None):
+        """Fit on pairs drawn from the labels ``y`` (and ``groups``).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timestamps, n_channels) or list
+            Sequences, NaN-padded at the end, or a list of ``(T_i, d)`` arrays.
+        y : array-like of shape (n_samples,) or None
+            Labels; equal labels make similar pairs. Only
+            ``training="reconstruction_only"`` does without.
+        groups : array-like of shape (n_samples,) or None, default=None
+            Two series of one group are never a similar pair: with ``y`` the
+            time slot and ``groups`` the day, similar means "same slot,
+            different day" (the routine setting).
+
+        Returns
+        -------
+        self : object
+        """
+        self._validate_params()
+        X, lengths = self._validate_X(X, reset=True)
+        if self.training == "reconstruction_only":
+            return self._fit(X, lengths, _Supervision())
+        if y is None:
+            raise ValueError(
+                f"{type(self).__name__} requires y to be passed, but the target y "
+                "is None. Use fit_pairs(X, pairs, pair_labels) to fit on explicit "
+                "pairs, or training='reconstruction_only'."
+            )
+        y = column_or_1d(y, warn=True)
+        check_consistent_length(X, y)
+        check_classification_targets(y)
+        if groups is not None:
+            groups = column_or_1d(groups)
+            check_consistent_length(y, groups)
+        return self._fit(X, lengths, _Supervision(labels=y, groups=groups))
+
+    def fit_pairs(self, X, pairs, pair_labels):
+        """Fit on explicit pairs of rows of ``X``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timestamps, n_channels) or list
+            The pool of sequences the pairs index (all of them train the
+            autoencoder).
+        pairs : array-like of shape (n_pairs, 2)
+            Integer row indices into ``X``.
+        pair_labels : array-like of shape (n_pairs,)
+            1 (or True, +1) similar; 0 (or False, -1) dissimilar.
+
+        Returns
+        -------
+        self : object
+        """
+        self._validate_params()
+        X, lengths = self._validate_X(X, reset=True)
+        pairs, pair_labels = check_pairs(pairs, pair_labels, len(X))
+        return self._fit(X, lengths, _Supervision(pairs=pairs, pair_labels=pair_labels))
+
+    # -- embedding and reconstruction -------------------------------------------
+
+    def _map_batches(self, X, lengths, function):
+        """``function(module, x, lengths)`` over batches, in eval mode, on CPU."""
+        module, device = self.net_.module_, self.net_.device
+        x_all = torch.from_numpy(padded_float32(X, lengths))
+        n_all = torch.from_numpy(np.asarray(lengths, dtype=np.int64))
+        module.eval()
+        with torch.no_grad():
+            return [
+                function(module, xb.to(device), nb.to(device)).double().cpu().numpy()
+                for xb, nb in zip(x_all.split(_PREDICT_BATCH), n_all.split(_PREDICT_BATCH))
+            ]
+
+    def _prepared(self, X):
+        check_is_fitted(self, "net_")
+        X, lengths = self._validate_X(X, reset=False)
+        return self._preprocess(X, lengths)
+
+    def transform(self, X):
+        """Embed each sequence so that Euclidean distances follow the learned one.
+
+        euclidean: ``y``; kissme: ``z L^T`` with ``M = L^T L``, so Euclidean
+        distances are ``sqrt(Delta M Delta^T)``; cosine: ``y / ||y||``, whose
+        Euclidean distances are ``sqrt(2 (1 - cos))``, ranked as ``1 - cos``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timestamps, n_channels) or list
+
+        Returns
+        -------
+        Z : ndarray of shape (n_samples, n_features_out)
+        """
+        X, lengths = self._prepared(X)
+        encode = lambda m, x, n: m.autoencoder.encode(x, n)  # noqa: E731
+        z = np.concatenate(self._map_batches(X, lengths, encode))
+        if self.metric == "kissme":
+            # z L^T = y W_p L^T, in float64: M's large eigenvalues would amplify
+            # a float32 rounding of the projection
+            with torch.no_grad():
+                w_p_t = self.net_.module_.kissme_head.projection().double().cpu().numpy()
+            return z @ (self.components_ @ w_p_t).T
+        if self.metric == "cosine":
+            return z / np.maximum(np.linalg.norm(z, axis=1, keepdims=True), 1e-12)
+        return z
+
+    def reconstruct(self, X):
+        """The decoder's reconstruction of each sequence (clean input, eval mode).
+
+        After disjoint training with a fine-tuned encoder, the decoder is the
+        first stage's and the encoder the second's.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timestamps, n_channels) or list
+
+        Returns
+        -------
+        X_hat : ndarray of shape (n_samples, n_timestamps, n_channels)
+            In the input's units, NaN past each series' length.
+        """
+        X, lengths = self._prepared(X)
+        parts = self._map_batches(X, lengths, lambda m, x, n: m.autoencoder(x, n)[1])
+        out = np.full(X.shape, np.nan)
+        start = 0
+        for part in parts:
+            for i, x_hat in enumerate(part, start):
+                out[i, : lengths[i]] = x_hat[: lengths[i]]
+            start += len(part)
+        if self.standardize:
+            out = out * self.scale_ + self.mean_
+        return out
+
+    def reconstruction_error(self, X):
+        """Per-sequence reconstruction loss (MSE or CRL, on standardised data).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timestamps, n_channels) or list
+
+        Returns
+        -------
+        errors : ndarray of shape (n_samples,)
+        """
+        X, lengths = self._prepared(X)
+        loss = (SequenceMSELoss(reduction="none") if self._losses()[1] == "mse"
+                else CosineReconstructionLoss(reduction="none"))
+
+        def error(module, x, n):
+            x = x[:, : int(n.max())]
+            return loss(module.autoencoder(x, n)[1], x, n)
+
+        return np.concatenate(self._map_batches(X, lengths, error))
+
+    @property
+    def _n_features_out(self):
+        return self.projection_dim if self.metric == "kissme" else self.hidden_size
+
+    # -- the learned metric (PairMetricMixin hooks) -----------------------------
+
+    def _metric_inputs(self, X):
+        return self.transform(X)
+
+    def _paired_distances(self, A, B):
+        if self.metric == "cosine":
+            return np.clip(1.0 - (A * B).sum(axis=1), 0.0, 2.0)
+        return np.linalg.norm(A - B, axis=1)
+
+    def _pairwise_block(self, A, B):
+        if self.metric == "cosine":
+            return np.clip(1.0 - A @ B.T, 0.0, 2.0)
+        sq = (A**2).sum(1)[:, None] + (B**2).sum(1)[None, :] - 2 * A @ B.T
+        return np.sqrt(np.maximum(sq, 0.0))
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.required = self.training != "reconstruction_only"
+        return tags

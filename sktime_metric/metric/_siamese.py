@@ -1,0 +1,487 @@
+"""SiameseRNNEmbedder: siamese recurrent networks as a scikit-learn transformer."""
+
+import copy
+import warnings
+from dataclasses import dataclass
+from numbers import Integral, Real
+
+import numpy as np
+import torch
+from sklearn.base import ClassNamePrefixFeaturesOutMixin, TransformerMixin
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import check_consistent_length, check_is_fitted, column_or_1d
+
+from ..base import BaseSequenceNet
+from ..datasets import sliding_window
+from ..nn.losses import SiameseLoss
+from ..nn.siamese import SiameseRNNModule
+from ..utils._skorch import (
+    LRDecayOnPlateau,
+    ResampleEachEpoch,
+    SiameseNet,
+    fixed_validation,
+    pair_auc_scoring,
+    training_callbacks,
+)
+from ..utils._sklearn_compat import Interval, StrOptions
+from ..utils.validation import padded_float32
+from ._mixin import PairMetricMixin
+from ._pairs import PairDataset, check_pairs, label_samplers, pair_list_samplers
+
+__all__ = ["SiameseRNNEmbedder"]
+
+
+@dataclass
+class _Supervision:
+    """What a fit learns from: class labels, or explicit pairs with labels."""
+
+    labels: np.ndarray = None
+    pairs: np.ndarray = None
+    pair_labels: np.ndarray = None
+
+
+class SiameseRNNEmbedder(
+    PairMetricMixin, ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseSequenceNet
+):
+    """Siamese recurrent network: a learned similarity between sequences.
+
+    One recurrent network, shared by both sides of a pair, maps a sequence of
+    any length to a vector ``h``; two sequences are similar with probability
+    ``s = sigmoid(h1^T diag(v) h2 + c)``. Network and head are trained jointly
+    on similar pairs (same label) and dissimilar pairs (different labels),
+    drawn from ``y`` inside :meth:`fit` (or given to :meth:`fit_pairs`). The
+    similarity is global, not per class, so it applies to classes never seen in
+    training (one-shot learning). :meth:`transform` returns ``h``.
+
+    Parameters
+    ----------
+    pooling : {"last", "mean"}, default="last"
+        ``"last"``: the state at each sequence's last step (SRN-L); ``"mean"``:
+        the average state over its steps (SRN-A).
+    hidden_size : int, default=64
+        Embedding size; the paper tunes it over 8 to 512.
+    cell : {"rnn", "gru", "lstm"}, default="rnn"
+        ``"rnn"`` is the paper's single-layer Elman RNN.
+    nonlinearity : {"relu", "tanh"}, default="relu"
+        Activation of ``cell="rnn"``.
+    similarity : {"diagonal", "full", "low_rank"}, default="diagonal"
+        Form of the symmetric matrix ``M`` in ``h1^T M h2``: the paper's
+        ``diag(v)``, a full matrix, or ``U^T diag(lambda) U`` of rank ``rank``.
+    rank : int or None, default=None
+        Rank of ``similarity="low_rank"``; None means ``hidden_size // 4``.
+    dropout : float, default=0.0
+        On the hidden states before pooling; the paper tunes {0, 0.2, 0.4}.
+    window_size : int, default=1
+        Concatenate ``window_size`` consecutive frames into one (stride 1, see
+        :func:`~sktime_metric.datasets.sliding_window`), after standardising;
+        the paper uses 2 or 3. A series shorter than the window is extended by
+        repeating its last frame, with a warning.
+    standardize : bool, default=True
+        Scale each channel to zero mean and unit variance over the training
+        series' steps. Not in the paper (``False`` mimics it).
+    loss : {"pair_logistic", "contrastive", "triplet"}, default="pair_logistic"
+        "pair_logistic": the paper's binary cross-entropy on ``s``.
+        "contrastive", "triplet": pytorch-metric-learning's losses on the
+        Euclidean distance between embeddings; the learned distance is then
+        that distance, and the similarity head is unused. "triplet" draws
+        (anchor, positive, negative) triplets and needs :meth:`fit` with labels.
+    margin : float, default=1.0
+        Margin of "contrastive" (for dissimilar pairs) and "triplet".
+    n_pairs : int, default=2000
+        Pairs (or triplets) drawn from the labels for each epoch, and for the
+        validation set when ``early_stopping=True``. The authors checked the
+        validation AUC every 10,000 pairs; smaller epochs check more often.
+    positive_fraction : float, default=0.5
+        Fraction of similar pairs among them.
+    resample_pairs : bool, default=True
+        Draw fresh pairs every epoch; False draws one fixed list.
+    init_range : float or None, default=0.1
+        Every weight starts in ``U[-init_range, init_range]`` (the paper); None
+        keeps torch's initialisation.
+    max_epochs : int, default=100
+        Epochs of ``n_pairs`` pairs (at most 200,000 pairs, 4,000 mini-batches,
+        by default; the authors' cap was 50,000 mini-batches).
+    lr : float or None, default=None
+        None means ``1e-3 * 32 / hidden_size``, the authors' rule.
+    batch_size : int, default=50
+        Pairs per mini-batch (the paper's 50).
+    optimizer : {"rmsprop", "adam", "adamw", "sgd"} or torch optimizer class, \
+            default="rmsprop"
+        "rmsprop" has alpha=0.95, eps=1e-8 as in the authors' code.
+    weight_decay : float, default=0.0
+    grad_clip_value : float or None, default=5.0
+        Element-wise clipping of the mini-batch gradient (the paper's [-5, 5]);
+        the pair loss is summed over the mini-batch before clipping.
+    early_stopping : bool, default=False
+        Hold out ``validation_fraction`` of the series (stratified), score the
+        pair AUC on ``n_pairs`` validation pairs each epoch, multiply the
+        learning rate by 0.4 and reload the best weights after
+        ``n_iter_no_change // 4`` epochs without improvement, stop after
+        ``n_iter_no_change``, and keep the best epoch (the paper's schedule).
+    validation_fraction : float, default=0.15
+        For :meth:`fit_pairs`, the fraction of the pairs held out.
+    n_iter_no_change : int, default=16
+    callbacks : list of skorch callbacks or None, default=None
+    device : str, default="cpu"
+    verbose : int, default=0
+    random_state : int, RandomState instance or None, default=None
+        Seeds the pair draws, the validation split, initialisation, shuffling
+        and dropout.
+
+    Attributes
+    ----------
+    n_features_in_ : int
+        Number of channels seen in ``fit``.
+    mean_, scale_ : ndarray of shape (n_features_in_,)
+        Channel statistics used by ``standardize`` (only when it is True).
+    net_ : skorch.NeuralNet
+        The trained net; ``net_.module_`` is the
+        :class:`~sktime_metric.nn.SiameseRNNModule`.
+    history_ : skorch.History
+        Per-epoch training loss (and ``valid_auc`` with early stopping).
+
+    See Also
+    --------
+    sktime_metric.evaluation.pair_auc : The paper's similarity-prediction score.
+    sktime_metric.evaluation.one_shot_accuracy : Its one-shot 1-NN protocol.
+
+    Notes
+    -----
+    The learned distance (:meth:`pair_distance`, :meth:`pairwise_distances`) is
+    ``1 - s`` with the pair-logistic loss and the Euclidean distance between
+    embeddings with the other losses; :meth:`pair_score` is ``s`` or minus that
+    distance. ``1 - s`` is not a metric: ``s(x, x)`` is not 1 and the triangle
+    inequality does not hold, so use ``algorithm="brute"`` with neighbours.
+
+    References
+    ----------
+    .. [1] W. Pei, D. M. J. Tax and L. van der Maaten, "Modeling Time Series
+       Similarity with Siamese Recurrent Networks", arXiv:1603.04713, 2016.
+
+    Examples
+    --------
+    >>> from sklearn.neighbors import KNeighborsClassifier
+    >>> from sklearn.pipeline import make_pipeline
+    >>> from sktime_metric.datasets import make_sequence_classification
+    >>> from sktime_metric.metric import SiameseRNNEmbedder
+    >>> X, y = make_sequence_classification(n_samples=40, random_state=0)
+    >>> srn = SiameseRNNEmbedder(pooling="mean", hidden_size=8, n_pairs=200,
+    ...                          max_epochs=3, random_state=0).fit(X, y)
+    >>> srn.transform(X).shape, srn.pairwise_distances(X[:5], X).shape
+    ((40, 8), (5, 40))
+    >>> pipe = make_pipeline(SiameseRNNEmbedder(hidden_size=8, n_pairs=200,
+    ...                                         max_epochs=3, random_state=0),
+    ...                      KNeighborsClassifier(n_neighbors=1))
+    >>> pipe.fit(X, y).predict(X[:3]).shape
+    (3,)
+    """
+
+    _parameter_constraints: dict = {
+        **BaseSequenceNet._parameter_constraints,
+        "pooling": [StrOptions({"last", "mean"})],
+        "cell": [StrOptions({"rnn", "gru", "lstm"})],
+        "nonlinearity": [StrOptions({"relu", "tanh"})],
+        "similarity": [StrOptions({"diagonal", "full", "low_rank"})],
+        "rank": [Interval(Integral, 1, None, closed="left"), None],
+        "dropout": [Interval(Real, 0, 1, closed="left")],
+        "window_size": [Interval(Integral, 1, None, closed="left")],
+        "standardize": ["boolean"],
+        "loss": [StrOptions({"pair_logistic", "contrastive", "triplet"})],
+        "margin": [Interval(Real, 0, None, closed="neither")],
+        "n_pairs": [Interval(Integral, 1, None, closed="left")],
+        "positive_fraction": [Interval(Real, 0, 1, closed="neither")],
+        "resample_pairs": ["boolean"],
+        "init_range": [Interval(Real, 0, None, closed="neither"), None],
+        "lr": [Interval(Real, 0, None, closed="neither"), None],
+    }
+
+    _early_stopping_monitor = ("valid_auc", False)
+    _net_class = SiameseNet
+
+    def __init__(
+        self,
+        pooling="last",
+        *,
+        hidden_size=64,
+        cell="rnn",
+        nonlinearity="relu",
+        similarity="diagonal",
+        rank=None,
+        dropout=0.0,
+        window_size=1,
+        standardize=True,
+        loss="pair_logistic",
+        margin=1.0,
+        n_pairs=2000,
+        positive_fraction=0.5,
+        resample_pairs=True,
+        init_range=0.1,
+        max_epochs=100,
+        lr=None,
+        batch_size=50,
+        optimizer="rmsprop",
+        weight_decay=0.0,
+        grad_clip_value=5.0,
+        early_stopping=False,
+        validation_fraction=0.15,
+        n_iter_no_change=16,
+        callbacks=None,
+        device="cpu",
+        verbose=0,
+        random_state=None,
+    ):
+        self.pooling = pooling
+        self.hidden_size = hidden_size
+        self.cell = cell
+        self.nonlinearity = nonlinearity
+        self.similarity = similarity
+        self.rank = rank
+        self.dropout = dropout
+        self.window_size = window_size
+        self.standardize = standardize
+        self.loss = loss
+        self.margin = margin
+        self.n_pairs = n_pairs
+        self.positive_fraction = positive_fraction
+        self.resample_pairs = resample_pairs
+        self.init_range = init_range
+        self.max_epochs = max_epochs
+        self.lr = lr
+        self.batch_size = batch_size
+        self.optimizer = optimizer
+        self.weight_decay = weight_decay
+        self.grad_clip_value = grad_clip_value
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.n_iter_no_change = n_iter_no_change
+        self.callbacks = callbacks
+        self.device = device
+        self.verbose = verbose
+        self.random_state = random_state
+
+    # -- fitting -------------------------------------------------------------
+
+    def fit(self, X, y):
+        """Fit on similar / dissimilar pairs drawn from the class labels ``y``.
+
+        Pairs are drawn here, among the rows of ``X``, so cross-validation
+        splits series, never pairs.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timestamps, n_channels) or list
+            Sequences, NaN-padded at the end, or a list of ``(T_i, d)`` arrays.
+        y : array-like of shape (n_samples,)
+            Class labels, any type; equal labels make similar pairs.
+
+        Returns
+        -------
+        self : object
+        """
+        if y is None:
+            raise ValueError(
+                f"{type(self).__name__} requires y to be passed, but the target y "
+                "is None. Use fit_pairs(X, pairs, pair_labels) to fit on explicit "
+                "pairs."
+            )
+        X, lengths = self._validate_X(X, reset=True)
+        y = column_or_1d(y, warn=True)
+        check_consistent_length(X, y)
+        check_classification_targets(y)
+        return self._fit(X, lengths, _Supervision(labels=y))
+
+    def fit_pairs(self, X, pairs, pair_labels):
+        """Fit on explicit pairs of rows of ``X``.
+
+        For supervision that labels do not express, e.g. signature
+        verification, where dissimilar pairs are (genuine, skilled forgery) of
+        the same person. One epoch is one pass over the given pairs; ``n_pairs``,
+        ``positive_fraction`` and ``resample_pairs`` do not apply. With
+        ``early_stopping``, a random ``validation_fraction`` of the pairs is held
+        out. Pairs index rows, so this is not for cross-validation: use
+        :meth:`fit` there.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timestamps, n_channels) or list
+            The pool of sequences the pairs index.
+        pairs : array-like of shape (n_pairs, 2)
+            Integer row indices into ``X``.
+        pair_labels : array-like of shape (n_pairs,)
+            1 (or True, or +1) for similar, 0 (or False, or -1) for dissimilar.
+
+        Returns
+        -------
+        self : object
+        """
+        self._validate_params()
+        if self.loss == "triplet":
+            raise ValueError(
+                "loss='triplet' draws triplets from class labels; use fit(X, y), "
+                "or loss='pair_logistic' or 'contrastive' with fit_pairs."
+            )
+        X, lengths = self._validate_X(X, reset=True)
+        pairs, pair_labels = check_pairs(pairs, pair_labels, len(X))
+        return self._fit(X, lengths, _Supervision(pairs=pairs, pair_labels=pair_labels))
+
+    def _fit(self, X, lengths, supervision):
+        self._validate_params()
+        if self.standardize:
+            # per-channel statistics over every observed step (NaN is padding)
+            self.mean_ = np.nanmean(X, axis=(0, 1))
+            scale = np.nanstd(X, axis=(0, 1))
+            self.scale_ = np.where(scale < 10 * np.finfo(float).eps, 1.0, scale)
+        X, lengths = self._preprocess(X, lengths)
+        self._fit_net(X, lengths, supervision, n_outputs=None)
+        # the validation pairs were only needed in training; do not pickle them
+        self.net_.train_split = None
+        return self
+
+    def _module_and_params(self, n_features, n_outputs):
+        return SiameseRNNModule, {
+            "n_features": n_features,
+            "hidden_size": self.hidden_size,
+            "cell": self.cell,
+            "nonlinearity": self.nonlinearity,
+            "pooling": self.pooling,
+            "dropout": self.dropout,
+            "similarity": self.similarity,
+            "rank": self.rank,
+            "init_range": self.init_range,
+        }
+
+    def _fit_setup(self, X, lengths, supervision, seed):
+        X = padded_float32(X, lengths)
+        validation_fraction = self.validation_fraction if self.early_stopping else None
+        if supervision.labels is not None:
+            train, valid = label_samplers(
+                supervision.labels,
+                self.n_pairs,
+                positive_fraction=self.positive_fraction,
+                triplets=self.loss == "triplet",
+                resample=self.resample_pairs,
+                validation_fraction=validation_fraction,
+                random_state=seed,
+            )
+        else:
+            train, valid = pair_list_samplers(
+                supervision.pairs,
+                supervision.pair_labels,
+                validation_fraction=validation_fraction,
+                random_state=seed,
+            )
+        scoring = []
+        if supervision.labels is not None and self.resample_pairs:
+            scoring.append(("resample_pairs", ResampleEachEpoch()))
+        if self.early_stopping:
+            scoring.append(("valid_auc", pair_auc_scoring()))
+        monitor, lower_is_better = self._early_stopping_monitor
+        callbacks = training_callbacks(
+            grad_clip_value=self.grad_clip_value,
+            early_stopping=self.early_stopping,
+            n_iter_no_change=self.n_iter_no_change,
+            monitor=monitor,
+            lower_is_better=lower_is_better,
+            verbose=self.verbose,
+            user_callbacks=self.callbacks,
+            scoring=scoring,
+            lr_schedule=LRDecayOnPlateau(
+                monitor,
+                lower_is_better,
+                factor=0.4,
+                patience=max(1, self.n_iter_no_change // 4),
+            ),
+        )
+        overrides = {
+            "criterion": SiameseLoss,
+            "criterion__loss": self.loss,
+            "criterion__margin": float(self.margin),
+            "lr": 1e-3 * 32 / self.hidden_size if self.lr is None else self.lr,
+            "train_split": fixed_validation(
+                None if valid is None else PairDataset(X, lengths, valid)
+            ),
+            "callbacks": callbacks,
+        }
+        return PairDataset(X, lengths, train), None, overrides
+
+    # -- transforming --------------------------------------------------------
+
+    def _preprocess(self, X, lengths):
+        """Standardise with the training statistics, then concatenate windows."""
+        if self.standardize:
+            X = (X - self.mean_) / self.scale_  # NaN padding stays NaN
+        w = self.window_size
+        if w == 1:
+            return X, lengths
+        short = np.flatnonzero(lengths < w)
+        if short.size:
+            warnings.warn(
+                f"{short.size} series are shorter than window_size={w} (sample "
+                f"{short[0]} has length {lengths[short[0]]}); their last frame is "
+                "repeated to fill one window.",
+                UserWarning,
+            )
+            if X.shape[1] < w:
+                pad = np.full((len(X), w - X.shape[1], X.shape[2]), np.nan)
+                X = np.concatenate([X, pad], axis=1)
+            else:
+                X = X.copy()
+            for i in short:
+                X[i, lengths[i] : w] = X[i, lengths[i] - 1]
+        return sliding_window(X, w), np.maximum(lengths, w) - w + 1
+
+    def transform(self, X):
+        """Embed each sequence: the pooled hidden state ``h``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timestamps, n_channels) or list
+
+        Returns
+        -------
+        H : ndarray of shape (n_samples, hidden_size)
+        """
+        return self._embed(X)
+
+    def _embed(self, X):
+        # transform's work, unaffected by set_output (the metric methods need arrays)
+        check_is_fitted(self, "net_")
+        X, lengths = self._validate_X(X, reset=False)
+        X, lengths = self._preprocess(X, lengths)
+        h = torch.cat([out[0] for out in self._forward_outputs(X, lengths)])
+        return h.double().numpy()
+
+    @property
+    def _n_features_out(self):
+        return self.net_.module_.encoder.output_size
+
+    # -- the learned metric (PairMetricMixin hooks) ---------------------------
+
+    def _metric_inputs(self, X):
+        return self._embed(X)
+
+    def _head(self):
+        """The similarity head, in float64 on the CPU, detached from training."""
+        head = copy.deepcopy(self.net_.module_.similarity)
+        return head.double().cpu().requires_grad_(False)
+
+    def _paired_distances(self, A, B):
+        if self.loss != "pair_logistic":
+            return np.linalg.norm(A - B, axis=1)
+        logits = self._head()(torch.from_numpy(A), torch.from_numpy(B))
+        return torch.sigmoid(-logits).numpy()  # 1 - s, without cancellation
+
+    def _pairwise_block(self, A, B):
+        if self.loss != "pair_logistic":
+            sq = (A**2).sum(1)[:, None] + (B**2).sum(1)[None, :] - 2 * A @ B.T
+            return np.sqrt(np.maximum(sq, 0.0))
+        logits = self._head().pairwise(torch.from_numpy(A), torch.from_numpy(B))
+        return torch.sigmoid(-logits).numpy()
+
+    def _score_from_distance(self, distance):
+        return 1.0 - distance if self.loss == "pair_logistic" else -distance
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.required = True  # pairs come from the labels
+        return tags

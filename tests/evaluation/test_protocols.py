@@ -1,0 +1,128 @@
+"""Pair AUC and one-shot protocols against brute force, for learners and DTW alike."""
+
+import itertools
+
+import numpy as np
+import pytest
+from sklearn.metrics import roc_auc_score
+from tslearn.metrics import dtw
+
+from sktime_metric.datasets import make_sequence_classification
+from sktime_metric.evaluation import class_disjoint_split, one_shot_accuracy, pair_auc
+from sktime_metric.metric import SiameseRNNEmbedder
+from sktime_metric.utils import sequence_lengths
+
+
+@pytest.fixture(scope="module")
+def data():
+    X, y = make_sequence_classification(
+        n_samples=24, n_classes=3, min_length=6, max_length=12, motif_length=4,
+        random_state=0,
+    )
+    return X, np.array(["a", "b", "c"])[y]
+
+
+def _mean_gap(u, v):
+    """A toy distance between two series of any lengths."""
+    return abs(u.mean() - v.mean())
+
+
+def _strip(X):
+    return [x[:n] for x, n in zip(X, sequence_lengths(X))]
+
+
+def _brute_auc(distance, X, y):
+    series = _strip(X)
+    pairs = list(itertools.combinations(range(len(X)), 2))
+    labels = [y[i] == y[j] for i, j in pairs]
+    return roc_auc_score(labels, [-distance(series[i], series[j]) for i, j in pairs])
+
+
+def test_class_disjoint_split():
+    y = np.array([3, 1, 2, 1, 3, 2])
+    train, test = class_disjoint_split(y, 2)
+    assert train.tolist() == [1, 2, 3, 5] and test.tolist() == [0, 4]
+    train, test = class_disjoint_split(y, [3])
+    assert train.tolist() == [0, 4]
+    with pytest.raises(ValueError, match="must leave training and test classes"):
+        class_disjoint_split(y, 3)
+
+
+@pytest.mark.parametrize("metric", [_mean_gap, "dtw"])
+def test_pair_auc_over_all_pairs_matches_brute_force(metric, data):
+    X, y = data
+    distance = metric if callable(metric) else dtw
+    assert pair_auc(metric, X, y) == pytest.approx(_brute_auc(distance, X, y))
+
+
+def test_pair_auc_of_a_learner_scores_all_pairs_with_its_distance(data):
+    X, y = data
+    srn = SiameseRNNEmbedder(hidden_size=4, n_pairs=50, max_epochs=1, random_state=0)
+    srn.fit(X, y)
+    D = srn.pairwise_distances(X)
+    i, j = np.triu_indices(len(X), k=1)
+    assert pair_auc(srn, X, y) == pytest.approx(roc_auc_score(y[i] == y[j], -D[i, j]))
+    # anything with pair_score only is accepted as well
+
+    class ScoreOnly:
+        def pair_score(self, X1, X2):
+            return srn.pair_score(X1, X2)
+
+    assert pair_auc(ScoreOnly(), X, y) == pytest.approx(pair_auc(srn, X, y))
+    np.testing.assert_allclose(
+        one_shot_accuracy(ScoreOnly(), X, y), one_shot_accuracy(srn, X, y)
+    )
+
+
+def test_pair_auc_subsamples_and_takes_explicit_pairs(data):
+    X, y = data
+    full = pair_auc(_mean_gap, X, y)
+    sub = pair_auc(_mean_gap, X, y, max_pairs=100, random_state=1)
+    assert sub != full and sub == pair_auc(_mean_gap, X, y, max_pairs=100, random_state=1)
+    pairs = np.array([[0, 1], [2, 3], [4, 5], [6, 7]])
+    labels = np.array([1, 0, 1, 0])
+    series = _strip(X)
+    expected = roc_auc_score(labels, [-_mean_gap(series[i], series[j]) for i, j in pairs])
+    assert pair_auc(_mean_gap, X, pairs=pairs, pair_labels=labels) == pytest.approx(expected)
+    # DTW through the per-pair path gives what the matrix path gives
+    assert pair_auc("dtw", X, y, max_pairs=60) == pytest.approx(
+        pair_auc(lambda u, v: dtw(u, v), X, y, max_pairs=60)
+    )
+
+
+def test_pair_auc_errors(data):
+    X, y = data
+    with pytest.raises(ValueError, match="only metric name is 'dtw'"):
+        pair_auc("euclidean", X, y)
+    with pytest.raises(TypeError, match="fitted metric learner"):
+        pair_auc(object(), X, y)
+    with pytest.raises(ValueError, match="needs labels y"):
+        pair_auc("dtw", X)
+    with pytest.raises(ValueError, match="all similar or all dissimilar"):
+        pair_auc(_mean_gap, X[:3], ["a", "b", "c"])
+
+
+def test_one_shot_accuracy_matches_brute_force(data):
+    X, y = data
+    acc = one_shot_accuracy(_mean_gap, X, y, random_state=0)
+    classes = np.unique(y)
+    assert acc.shape == (min(np.sum(y == c) for c in classes),)
+    # replay round 0 by hand
+    rng = np.random.RandomState(0)
+    references = [rng.permutation(np.flatnonzero(y == c))[0] for c in classes]
+    series = _strip(X)
+    right = [
+        classes[np.argmin([_mean_gap(series[q], series[r]) for r in references])] == y[q]
+        for q in range(len(X)) if q not in references
+    ]
+    assert acc[0] == pytest.approx(np.mean(right))
+    assert one_shot_accuracy(_mean_gap, X, y, n_rounds=3).shape == (3,)
+
+
+def test_one_shot_accuracy_is_perfect_for_a_perfect_metric():
+    y = np.repeat([0, 1, 2], 4)
+    X = np.repeat(y[:, None, None], 5, axis=1).astype(float)  # series = its label
+    acc = one_shot_accuracy(lambda u, v: abs(u[0, 0] - v[0, 0]), X, y)
+    np.testing.assert_array_equal(acc, 1.0)
+    with pytest.raises(ValueError, match="at least 2 classes"):
+        one_shot_accuracy("dtw", X[:4], y[:4])

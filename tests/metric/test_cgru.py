@@ -1,0 +1,209 @@
+"""CoupledGRUMetric: fitting, the learned distance in scikit-learn's forms, batching."""
+
+import pickle
+
+import numpy as np
+import pytest
+import torch
+from scipy.spatial.distance import cdist
+from sklearn.base import clone
+from sklearn.model_selection import cross_val_score
+from sklearn.neighbors import KNeighborsClassifier
+from sklearn.pipeline import make_pipeline
+from skorch.dataset import Dataset
+
+from sktime_metric.datasets import make_sequence_classification
+from sktime_metric.metric import CoupledGRUMetric
+from sktime_metric.utils._skorch import ClassBalancedBatchSampler, class_balanced_loader
+
+FAST = dict(hidden_size=8, max_epochs=4, lr=2e-2, batch_size=12, random_state=0)
+
+
+@pytest.fixture(scope="module")
+def data():
+    X, y = make_sequence_classification(
+        n_samples=36, n_classes=3, n_channels=2, min_length=5, max_length=12,
+        motif_length=4, noise=0.3, random_state=0,
+    )
+    return X, np.array(["a", "b", "c"])[y]
+
+
+@pytest.fixture(scope="module")
+def fitted(data):
+    return CoupledGRUMetric(**FAST).fit(*data)
+
+
+def test_transform_is_distances_to_training_series(data, fitted):
+    X, y = data
+    D = fitted.transform(X[:5])
+    assert D.shape == (5, len(X)) and D.dtype == np.float64 and np.all(D >= 0)
+    np.testing.assert_allclose(D, fitted.pairwise_distances(X[:5], X), atol=0)
+    assert fitted.get_feature_names_out().shape == (len(X),)
+    D_train = clone(fitted).fit_transform(X, y)
+    np.testing.assert_array_equal(D_train, D_train.T)
+    assert np.all(np.diag(D_train) == 0)
+    np.testing.assert_allclose(D_train, fitted.transform(X), atol=1e-6)
+
+
+def test_pair_distance_pair_score_and_get_metric(data, fitted):
+    X, _ = data
+    d = fitted.pair_distance(X[:6], X[6:12])
+    np.testing.assert_allclose(d, fitted.pair_distance(X[6:12], X[:6]), atol=1e-6)
+    np.testing.assert_allclose(fitted.pair_score(X[:6], X[6:12]), -d)
+    np.testing.assert_allclose(d, fitted.pairwise_distances(X[:6], X[6:12]).diagonal(),
+                               atol=1e-6)
+    assert np.all(fitted.pair_distance(X[:4], X[:4]) == 0)
+    metric = pickle.loads(pickle.dumps(fitted.get_metric()))
+    assert metric(X[0], X[6]) == pytest.approx(d[0], abs=1e-6)
+    pairs = np.array([[0, 6], [1, 7], [2, 2]])
+    np.testing.assert_allclose(
+        fitted._indexed_pair_distances(X, pairs), [d[0], d[1], 0.0], atol=1e-6
+    )
+    assert 0.5 < fitted.score(X, data[1]) <= 1.0  # pair ROC AUC on training data
+
+
+def test_pipeline_with_precomputed_neighbours(data):
+    X, y = data
+    pipe = make_pipeline(
+        CoupledGRUMetric(**FAST),
+        KNeighborsClassifier(n_neighbors=1, metric="precomputed"),
+    )
+    assert pipe.fit(X, y).score(X, y) == 1.0  # each series is its own neighbour
+    scores = cross_val_score(pipe, X, y, cv=3)
+    assert scores.shape == (3,) and np.all(scores > 1 / 3)
+
+
+@pytest.mark.parametrize(
+    "params", [{}, {"coupling": False}, {"num_layers": 2}], ids=str
+)
+def test_chunking_threads_and_padding_do_not_change_distances(data, params):
+    X, y = data
+    est = CoupledGRUMetric(**{**FAST, "max_epochs": 1, **params}).fit(X, y)
+    expected = est.pairwise_distances(X[:10], X)
+    settings = ({"chunk_size": 7}, {"chunk_size": 1}, {"n_jobs": 2, "chunk_size": 13})
+    for setting in settings:
+        np.testing.assert_allclose(
+            clone(est).set_params(**setting).fit(X, y).pairwise_distances(X[:10], X),
+            expected, atol=1e-6,
+        )
+    longer = np.concatenate([X, np.full((len(X), 5, X.shape[2]), np.nan)], axis=1)
+    np.testing.assert_allclose(est.pairwise_distances(longer[:10], X), expected,
+                               atol=1e-6)
+    ragged = [x[~np.isnan(x).all(axis=1)] for x in X[:10]]
+    np.testing.assert_allclose(est.pairwise_distances(ragged, longer), expected,
+                               atol=1e-6)
+
+
+def test_sgru_distances_are_embedding_distances(data):
+    X, y = data
+    est = CoupledGRUMetric(**{**FAST, "coupling": False}).fit(X, y)
+    module = est.net_.module_
+    x, lengths = est._tensors(X)
+    with torch.no_grad():
+        embeddings = module.project(x, lengths).double().numpy()
+    np.testing.assert_allclose(est.transform(X), cdist(embeddings, embeddings),
+                               atol=1e-5)
+    assert "coupling_norm" not in est.history_[-1]
+
+
+def test_coupling_norm_is_recorded_per_epoch_and_penalised(data, fitted):
+    norms = fitted.history_[:, "coupling_norm"]
+    assert len(norms) == FAST["max_epochs"]
+    assert norms[-1] == pytest.approx(fitted.net_.module_.coupling_norm().item())
+    net = fitted.net_
+    D = net.module_(*(torch.as_tensor(a) for a in fitted._tensors(data[0][:12])))
+    y = torch.as_tensor(np.arange(12) % 3)
+    penalty = 0.01 * net.module_.coupling_norm()
+    torch.testing.assert_close(
+        net.get_loss(D, y, training=True) - net.get_loss(D, y, training=False), penalty
+    )
+
+
+def test_same_random_state_same_distances(data):
+    X, y = data
+    first = CoupledGRUMetric(**FAST).fit(X, y).transform(X[:6])
+    again = CoupledGRUMetric(**FAST).fit(X, y).transform(X[:6])
+    np.testing.assert_array_equal(again, first)
+    other = CoupledGRUMetric(**{**FAST, "random_state": 1}).fit(X, y)
+    assert not np.allclose(other.transform(X[:6]), first)
+
+
+@pytest.mark.parametrize("params", [
+    {"loss": "contrastive", "n_pairs": 60},
+    {"early_stopping": True, "n_iter_no_change": 2, "validation_fraction": 0.25},
+    {"couple_layers": "last", "num_layers": 2, "align": "start",
+     "coupling_bias_init": -4.0, "positive_pairs": "unordered",
+     "coupling_penalty_norm": "fro2", "samples_per_class": 2},
+], ids=["contrastive", "early_stopping", "options"])
+def test_training_variants(data, params):
+    X, y = data
+    est = CoupledGRUMetric(**{**FAST, **params}).fit(X, y)
+    assert np.isfinite(est.history_[:, "train_loss"]).all()
+    assert est.transform(X[:3]).shape == (3, len(X))
+    if params.get("early_stopping"):
+        assert "valid_knn_acc" in est.history_[-1]
+        blob = pickle.dumps(est)  # the validation data are not kept
+        assert len(blob) < len(pickle.dumps(X)) + 200_000
+        np.testing.assert_array_equal(pickle.loads(blob).transform(X[:3]),
+                                      est.transform(X[:3]))
+
+
+def test_fit_pairs_with_contrastive_loss(data):
+    X, _ = data
+    pairs = np.array([[0, 1], [2, 3], [4, 30], [5, 20]] * 5)
+    labels = np.array([1, 1, -1, -1] * 5)
+    est = CoupledGRUMetric(**{**FAST, "loss": "contrastive"})
+    est.fit_pairs(X, pairs, labels)
+    assert est.transform(X[:2]).shape == (2, len(X))
+    with pytest.raises(ValueError, match="loss='contrastive'"):
+        CoupledGRUMetric(**FAST).fit_pairs(X, pairs, labels)
+    with pytest.raises(ValueError, match="requires y"):
+        CoupledGRUMetric(**FAST).fit(X, None)
+    with pytest.raises(ValueError, match="batch_size must be at least 2"):
+        CoupledGRUMetric(**{**FAST, "batch_size": 1}).fit(X, np.arange(len(X)) % 2)
+
+
+def test_learns_sine_versus_square_waves():
+    rng = np.random.RandomState(0)
+    t = np.linspace(0, 4 * np.pi, 30)
+    phase = rng.uniform(0, 2 * np.pi, 40)
+    y = np.arange(40) % 2
+    X = np.where(y[:, None] == 0, np.sin(t + phase[:, None]),
+                 np.sign(np.sin(t + phase[:, None])))
+    X = X[:, :, None] + 0.3 * rng.randn(40, 30, 1)
+    train, test = np.arange(20), np.arange(20, 40)  # classes alternate
+    est = CoupledGRUMetric(hidden_size=8, max_epochs=40, lr=1e-2, batch_size=10,
+                           random_state=0).fit(X[train], y[train])
+    nearest = est.transform(X[test]).argmin(axis=1)
+    assert np.mean(y[train][nearest] == y[test]) > 0.75
+
+
+# -- class-balanced batches ------------------------------------------------------
+
+
+def test_class_balanced_batches_are_p_by_k_and_seeded():
+    labels = np.repeat([0, 1, 2, 3], [10, 6, 2, 7])
+    sampler = ClassBalancedBatchSampler(labels, batch_size=9, samples_per_class=3,
+                                        random_state=0)
+    batches = list(sampler)
+    assert len(batches) == len(sampler) == 3  # ceil(25 / 9)
+    for batch in batches:
+        counts = np.bincount(labels[batch], minlength=4)
+        assert sorted(counts) == [0, 3, 3, 3]  # 3 classes of 4, 3 series each
+        small = np.asarray(batch)[labels[batch] == 2]
+        if len(small):
+            assert set(small) == {16, 17}  # both series of the small class
+    again = ClassBalancedBatchSampler(labels, 9, 3, random_state=0)
+    assert list(again) == batches and list(again) != batches  # seeded, advancing
+    default = ClassBalancedBatchSampler(labels, batch_size=8)
+    assert all(np.bincount(labels[b]).tolist() == [2, 2, 2, 2] for b in default)
+
+
+def test_class_balanced_loader_reads_labels_of_a_skorch_subset():
+    X = {"x": np.zeros((20, 3, 1), np.float32), "lengths": np.full(20, 3)}
+    y = np.repeat([0, 1], 10)
+    subset = torch.utils.data.Subset(Dataset(X, y), np.arange(5, 15))
+    torch.manual_seed(0)
+    batches = [target for _, target in class_balanced_loader(subset, batch_size=4)]
+    assert len(batches) == 3
+    assert all(sorted(b.tolist()) == [0, 0, 1, 1] for b in batches)

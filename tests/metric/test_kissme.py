@@ -1,0 +1,131 @@
+"""KISSME: closed form against brute force over all pairs, and the metric API."""
+
+import numpy as np
+import pytest
+from sklearn.model_selection import GridSearchCV
+from sklearn.neighbors import KNeighborsClassifier
+from sklearn.pipeline import Pipeline
+
+from sktime_metric.metric import KISSMETransformer, kissme_metric, pair_covariances
+
+
+def _data(n=40, d=5, n_classes=3, seed=0):
+    rng = np.random.RandomState(seed)
+    y = rng.randint(n_classes, size=n)
+    X = rng.randn(n, d) + 2.0 * rng.randn(n_classes, d)[y]
+    return X, y
+
+
+def _brute_force_covariances(X, y, groups=None):
+    similar, dissimilar = [], []
+    for i in range(len(X)):
+        for j in range(i + 1, len(X)):
+            diff = np.outer(X[i] - X[j], X[i] - X[j])
+            if y[i] != y[j]:
+                dissimilar.append(diff)
+            elif groups is None or groups[i] != groups[j]:
+                similar.append(diff)
+    return np.mean(similar, 0), np.mean(dissimilar, 0), len(similar), len(dissimilar)
+
+
+@pytest.mark.parametrize("with_groups", [False, True])
+def test_pair_covariances_equal_brute_force_over_all_pairs(with_groups):
+    X, y = _data()
+    groups = np.arange(len(X)) % 4 if with_groups else None
+    expected = _brute_force_covariances(X, y, groups)
+    actual = pair_covariances(X, y, groups=groups)
+    for a, e in zip(actual, expected):
+        np.testing.assert_allclose(a, e, rtol=1e-10, atol=1e-12)
+
+
+def test_sum_normalisation_is_the_literal_sum():
+    X, y = _data()
+    s_mean, d_mean, n_s, n_d = pair_covariances(X, y)
+    s_sum, d_sum, _, _ = pair_covariances(X, y, normalization="sum")
+    np.testing.assert_allclose(s_sum, s_mean * n_s)
+    np.testing.assert_allclose(d_sum, d_mean * n_d)
+
+
+def test_metric_is_the_psd_projection_of_the_inverse_difference():
+    X, y = _data()
+    sigma_s, sigma_d, _, _ = _brute_force_covariances(X, y)
+    M, eigenvalues, _ = kissme_metric(sigma_s, sigma_d, regularization=0.0)
+    A = np.linalg.inv(sigma_s) - np.linalg.inv(sigma_d)
+    lam, U = np.linalg.eigh(A)
+    np.testing.assert_allclose(M, (U * np.maximum(lam, 0)) @ U.T, atol=1e-10)
+    assert (np.linalg.eigvalsh(M) > -1e-10).all() and (eigenvalues >= 0).all()
+
+
+def test_estimator_matches_brute_force_and_transform_matches_distances():
+    X, y = _data()
+    est = KISSMETransformer(regularization=0.0).fit(X, y)
+    sigma_s, sigma_d, _, _ = _brute_force_covariances(X, y)
+    M, _, _ = kissme_metric(sigma_s, sigma_d, regularization=0.0)
+    np.testing.assert_allclose(est.get_mahalanobis_matrix(), M, atol=1e-10)
+    L = est.components_
+    np.testing.assert_allclose(L.T @ L, M, atol=1e-10)
+    diff = X[:10] - X[10:20]
+    expected = np.sqrt(np.einsum("ij,jk,ik->i", diff, M, diff))
+    np.testing.assert_allclose(est.pair_distance(X[:10], X[10:20]), expected)
+    Z = est.transform(X)
+    np.testing.assert_allclose(np.linalg.norm(Z[:10] - Z[10:20], axis=1), expected)
+    np.testing.assert_allclose(
+        est.pairwise_distances(X[:5], X[5:9]),
+        np.linalg.norm(Z[:5, None] - Z[None, 5:9], axis=2),
+        atol=1e-10,
+    )
+    metric = est.get_metric()
+    assert metric(X[0], X[10]) == pytest.approx(expected[0])
+
+
+def test_pca_is_folded_into_the_components():
+    X, y = _data(d=8)
+    est = KISSMETransformer(n_components=3).fit(X, y)
+    assert est.components_.shape == (3, 8)
+    Z = est.pca_.transform(X)
+    inner = KISSMETransformer().fit(Z, y)
+    np.testing.assert_allclose(
+        est.pair_distance(X[:6], X[6:12]), inner.pair_distance(Z[:6], Z[6:12]),
+        rtol=1e-8,
+    )
+
+
+def test_explicit_pairs_equal_labels_when_all_pairs_are_given():
+    X, y = _data(n=20)
+    i, j = np.triu_indices(len(X), k=1)
+    pairs = np.stack([X[i], X[j]], axis=1)
+    from_pairs = KISSMETransformer().fit_pairs(pairs, (y[i] == y[j]).astype(int))
+    from_labels = KISSMETransformer().fit(X, y)
+    np.testing.assert_allclose(
+        from_pairs.mahalanobis_matrix_, from_labels.mahalanobis_matrix_, rtol=1e-8
+    )
+
+
+def test_random_pairs_approach_all_pairs():
+    X, y = _data(n=60)
+    exact = KISSMETransformer().fit(X, y).mahalanobis_matrix_
+    sampled = KISSMETransformer(pair_sampling="random", n_pairs=50_000,
+                                random_state=0).fit(X, y).mahalanobis_matrix_
+    assert np.abs(sampled - exact).max() < 0.1 * np.abs(exact).max()
+
+
+def test_learned_metric_helps_knn_in_a_grid_search():
+    rng = np.random.RandomState(0)
+    # class information in one dimension, loud noise in the others
+    y = rng.randint(2, size=200)
+    X = np.c_[y + 0.3 * rng.randn(200), 5 * rng.randn(200, 4)]
+    pipe = Pipeline([("kissme", KISSMETransformer()),
+                     ("knn", KNeighborsClassifier())])
+    grid = GridSearchCV(pipe, {"knn__n_neighbors": [1, 5]}, cv=3).fit(X, y)
+    plain = GridSearchCV(KNeighborsClassifier(), {"n_neighbors": [1, 5]}, cv=3)
+    assert grid.best_score_ > plain.fit(X, y).best_score_ + 0.1
+
+
+def test_errors_without_both_kinds_of_pairs():
+    X, _ = _data(n=6)
+    with pytest.raises(ValueError, match="No dissimilar pairs"):
+        KISSMETransformer().fit(X, np.zeros(6))
+    with pytest.raises(ValueError, match="No similar pairs"):
+        KISSMETransformer().fit(X, np.arange(6))
+    with pytest.raises(ValueError, match=r"shape \(n_pairs, 2, n_features\)"):
+        KISSMETransformer().fit_pairs(X, np.ones(6))

@@ -1,0 +1,151 @@
+"""Pair and triplet sampling from labels; explicit pairs; pairs inside CV folds."""
+
+import itertools
+
+import numpy as np
+import pytest
+import torch
+from sklearn.model_selection import KFold, cross_val_score
+from sklearn.neighbors import KNeighborsClassifier
+from sklearn.pipeline import make_pipeline
+
+from sktime_metric.datasets import make_sequence_classification
+from sktime_metric.metric import SiameseRNNEmbedder, check_pairs, sample_pairs, sample_triplets
+from sktime_metric.metric import _pairs
+from sktime_metric.metric._pairs import PairDataset, label_samplers, pair_list_samplers
+
+Y = np.array(["a", "a", "a", "b", "b", "c", "c", "c", "c"])
+
+
+def test_pairs_are_distinct_and_labelled_by_class():
+    pairs, labels = sample_pairs(Y, 400, positive_fraction=0.3, random_state=0)
+    assert pairs.shape == (400, 2) and pairs.dtype == np.int64
+    assert labels.sum() == 120
+    assert np.all(pairs[:, 0] != pairs[:, 1])
+    same = Y[pairs[:, 0]] == Y[pairs[:, 1]]
+    np.testing.assert_array_equal(same, labels == 1)
+
+
+def test_sampling_is_uniform_over_similar_and_over_dissimilar_pairs():
+    n = 60_000
+    pairs, labels = sample_pairs(Y, n, random_state=0)
+    counts = {}
+    for i, j in map(tuple, np.sort(pairs, axis=1)):
+        counts[i, j] = counts.get((i, j), 0) + 1
+    candidates = list(itertools.combinations(range(len(Y)), 2))
+    similar = [p for p in candidates if Y[p[0]] == Y[p[1]]]
+    dissimilar = [p for p in candidates if Y[p[0]] != Y[p[1]]]
+    assert set(counts) == set(candidates)
+    for group in (similar, dissimilar):
+        expected = (n / 2) / len(group)
+        observed = np.array([counts[p] for p in group])
+        # each count is binomial; 5 standard deviations
+        assert np.all(np.abs(observed - expected) < 5 * np.sqrt(expected))
+
+
+def test_sampling_is_seeded():
+    first = sample_pairs(Y, 50, random_state=3)
+    again = sample_pairs(Y, 50, random_state=np.random.RandomState(3))
+    other = sample_pairs(Y, 50, random_state=4)
+    np.testing.assert_array_equal(first[0], again[0])
+    assert not np.array_equal(first[0], other[0])
+
+
+def test_sampling_errors_are_clear():
+    with pytest.raises(ValueError, match="at least 2 classes; got 1 class"):
+        sample_pairs([1, 1, 1], 4)
+    with pytest.raises(ValueError, match="a class with at least 2 samples"):
+        sample_pairs([1, 2, 3], 4)
+    # only what is asked for has to exist
+    assert sample_pairs([1, 1], 3, positive_fraction=1.0)[1].tolist() == [1, 1, 1]
+    with pytest.raises(ValueError, match="n_pairs must be"):
+        sample_pairs(Y, -1)
+    with pytest.raises(ValueError, match="positive_fraction"):
+        sample_pairs(Y, 3, positive_fraction=1.5)
+
+
+def test_triplets_have_a_positive_and_a_negative():
+    triplets = sample_triplets(Y, 500, random_state=0)
+    a, p, n = triplets.T
+    assert np.all(a != p)
+    assert np.all(Y[a] == Y[p]) and np.all(Y[a] != Y[n])
+    with pytest.raises(ValueError, match="Triplets need"):
+        sample_triplets([0, 1, 2], 3)
+
+
+def test_check_pairs_accepts_metric_learn_labels_and_rejects_bad_pairs():
+    pairs, labels = check_pairs([[0, 1], [2, 1]], [1, -1], n_samples=3)
+    assert labels.tolist() == [1, 0] and pairs.dtype == np.int64
+    assert check_pairs([[0, 1]], [True], 2)[1].tolist() == [1]
+    with pytest.raises(ValueError, match=r"Pair 1 is \[2, 3\]"):
+        check_pairs([[0, 1], [2, 3]], [1, 0], n_samples=3)
+    with pytest.raises(ValueError, match="shape \\(n_pairs, 2\\)"):
+        check_pairs([0, 1], [1, 0], n_samples=3)
+    with pytest.raises(TypeError, match="integer indices"):
+        check_pairs([[0.0, 1.0]], [1], n_samples=3)
+    with pytest.raises(ValueError, match="one label per pair"):
+        check_pairs([[0, 1]], [1, 0], n_samples=3)
+    with pytest.raises(ValueError, match="values \\[0, 2\\]"):
+        check_pairs([[0, 1], [1, 2]], [0, 2], n_samples=3)
+
+
+@pytest.mark.parametrize("triplets", [False, True])
+def test_validation_tuples_never_share_a_series_with_training_tuples(triplets):
+    y = np.repeat(np.arange(4), 10)
+    train, valid = label_samplers(y, 300, triplets=triplets, validation_fraction=0.25,
+                                  random_state=0)
+    valid_tuples, valid_targets = valid()
+    assert np.unique(valid_tuples).size <= 10  # drawn among the 10 held-out series
+    np.testing.assert_array_equal(valid()[0], valid_tuples)  # drawn once
+    first, _ = train()
+    assert not np.intersect1d(first, valid_tuples).size
+    assert not np.array_equal(train()[0], first)  # redrawn each epoch
+    fixed, _ = label_samplers(y, 50, resample=False)
+    np.testing.assert_array_equal(fixed()[0], fixed()[0])
+    with pytest.raises(ValueError, match="early_stopping: the 2 validation series"):
+        label_samplers(np.arange(20) % 10, 10, validation_fraction=0.1, random_state=0)
+
+
+def test_explicit_pairs_hold_out_a_fraction_for_validation():
+    pairs = np.arange(40).reshape(20, 2)
+    labels = np.arange(20) % 2
+    train, valid = pair_list_samplers(pairs, labels, validation_fraction=0.25,
+                                      random_state=0)
+    assert len(valid()[0]) == 5 and len(train()[0]) == 15
+    assert not np.intersect1d(valid()[0], train()[0]).size
+    with pytest.raises(ValueError, match="hold both similar and dissimilar"):
+        pair_list_samplers(pairs[:2], labels[:2] * 0, validation_fraction=0.5)
+
+
+def test_pair_dataset_serves_the_sampled_tuples_and_resamples():
+    X = np.arange(4 * 3 * 1, dtype=np.float32).reshape(4, 3, 1)
+    lengths = np.array([3, 2, 3, 1])
+    rng = np.random.RandomState(0)
+    dataset = PairDataset(X, lengths, lambda: (rng.randint(4, size=(5, 3)), np.ones(5)))
+    first = dataset.tuples.clone()
+    item, target = dataset[2]
+    i, j, k = first[2].tolist()
+    torch.testing.assert_close(item["x3"], torch.from_numpy(X[k]))
+    assert item["lengths"] == lengths[i] and item["lengths2"] == lengths[j]
+    assert target.dtype == torch.float32 and len(dataset) == 5
+    dataset.resample()
+    assert not torch.equal(dataset.tuples, first)
+
+
+def test_pairs_are_drawn_inside_each_training_fold(monkeypatch):
+    X, y = make_sequence_classification(n_samples=30, min_length=5, max_length=9,
+                                        motif_length=3, random_state=0)
+    seen = []
+
+    def recording(labels, *args, **kwargs):
+        seen.append(len(labels))
+        return sample_pairs(labels, *args, **kwargs)
+
+    monkeypatch.setattr(_pairs, "sample_pairs", recording)
+    pipe = make_pipeline(
+        SiameseRNNEmbedder(hidden_size=4, n_pairs=20, max_epochs=2, random_state=0),
+        KNeighborsClassifier(1),
+    )
+    cross_val_score(pipe, X, y, cv=KFold(3))
+    # one draw per epoch, from the 20 training series of the fold only
+    assert seen == [20] * 6

@@ -1,0 +1,235 @@
+"""SiameseRNNEmbedder: learning, the metric API, explicit pairs, model selection."""
+
+import pickle
+
+import numpy as np
+import pytest
+from sklearn.base import clone
+from sklearn.model_selection import GridSearchCV, KFold, cross_validate
+from sklearn.neighbors import KNeighborsClassifier
+from sklearn.pipeline import Pipeline
+
+from sktime_metric.evaluation import pair_auc
+from sktime_metric.metric import SiameseRNNEmbedder
+from sktime_metric.utils import sequence_lengths
+
+_TINY = dict(hidden_size=6, n_pairs=100, max_epochs=2, random_state=0)
+
+
+def _waves(n, kinds, seed):
+    """Noisy sine / square / sawtooth / flat series of length 20-40, 2 channels."""
+    rng = np.random.RandomState(seed)
+    y = rng.randint(len(kinds), size=n)
+    X = np.full((n, 40, 2), np.nan)
+    for i, k in enumerate(y):
+        T = rng.randint(20, 41)
+        t = np.arange(T) / rng.uniform(4, 6) + rng.uniform(0, 2 * np.pi)
+        wave = {
+            "sine": np.sin(t),
+            "square": np.sign(np.sin(t)),
+            "saw": 2 * (t / (2 * np.pi) % 1) - 1,
+            "flat": 0 * t,
+        }[kinds[k]]
+        X[i, :T] = np.column_stack([wave, -wave]) + 0.1 * rng.randn(T, 2)
+    return X, np.array(kinds)[y]
+
+
+def _sines(n, periods, seed):
+    """Noisy (sin, cos) of a class-given period, length 20-40."""
+    rng = np.random.RandomState(seed)
+    y = rng.randint(len(periods), size=n)
+    X = np.full((n, 40, 2), np.nan)
+    for i, k in enumerate(y):
+        T = rng.randint(20, 41)
+        t = 2 * np.pi * np.arange(T) / periods[k] + rng.uniform(0, 2 * np.pi)
+        X[i, :T] = np.column_stack([np.sin(t), np.cos(t)]) + 0.1 * rng.randn(T, 2)
+    return X, np.array(periods)[y]
+
+
+@pytest.fixture(scope="module")
+def data():
+    return _waves(40, ["sine", "square", "saw"], seed=0)
+
+
+@pytest.fixture(scope="module")
+def fitted(data):
+    return SiameseRNNEmbedder(pooling="mean", **_TINY).fit(*data)
+
+
+def test_learns_a_similarity_within_and_out_of_domain():
+    X, y = _waves(90, ["sine", "square", "saw"], seed=0)
+    X_test, y_test = _waves(60, ["sine", "square", "saw"], seed=1)
+    params = dict(pooling="mean", hidden_size=16, lr=5e-3, n_pairs=1000,
+                  max_epochs=15, random_state=0)
+    srn = SiameseRNNEmbedder(**params).fit(X, y)
+    assert pair_auc(srn, X_test, y_test) > 0.8
+    # trained on periods 4, 8, 16, it tells periods 6 and 12 apart (0.84 to
+    # 0.98 over seeds 0-2; DTW: 0.75)
+    X_seen, y_seen = _sines(60, [4, 8, 16], seed=0)
+    X_new, y_new = _sines(60, [6, 12], seed=2)
+    srn = SiameseRNNEmbedder(**params).fit(X_seen, y_seen)
+    assert pair_auc(srn, X_new, y_new) > 0.75
+
+
+def test_embeddings_are_invariant_to_padding_and_batch_mates(fitted, data):
+    X, _ = data
+    H = fitted.transform(X)
+    assert H.shape == (len(X), 6) and H.dtype == np.float64
+    longer = np.concatenate([X, np.full((len(X), 9, 2), np.nan)], axis=1)
+    np.testing.assert_allclose(fitted.transform(longer), H, atol=1e-6)
+    lengths = sequence_lengths(X)
+    ragged = [x[:n] for x, n in zip(X, lengths)]
+    np.testing.assert_allclose(fitted.transform(ragged), H, atol=1e-6)
+    alone = np.vstack([fitted.transform(X[i : i + 1, : lengths[i]]) for i in range(5)])
+    np.testing.assert_allclose(alone, H[:5], atol=1e-6)
+
+
+def test_pairwise_distances_agree_with_pairs_and_are_symmetric(fitted, data):
+    X, _ = data
+    D = fitted.pairwise_distances(X)
+    assert D.shape == (len(X), len(X)) and np.all(D >= 0) and np.all(D <= 1)
+    np.testing.assert_allclose(D, D.T, atol=1e-12)
+    np.testing.assert_allclose(fitted.pair_distance(X[:7], X[3:10]), D[np.arange(7), np.arange(3, 10)])
+    np.testing.assert_allclose(fitted.pair_score(X[:7], X[3:10]), 1 - D[np.arange(7), np.arange(3, 10)])
+    np.testing.assert_allclose(fitted.pair_score(X[3:10], X[:7]), fitted.pair_score(X[:7], X[3:10]))
+    # s = sigmoid(h1^T diag(v) h2 + c), from the embeddings
+    H = fitted.transform(X)
+    head = fitted.net_.module_.similarity
+    v, c = head.weight.detach().double().numpy(), head.bias.item()
+    np.testing.assert_allclose(1 - D, 1 / (1 + np.exp(-((H * v) @ H.T + c))), atol=1e-6)
+    # computed by row blocks: any block size gives the same matrix
+    small_blocks = clone(fitted)
+    small_blocks.__dict__.update(fitted.__dict__)
+    small_blocks._pairwise_block_pairs = 7
+    np.testing.assert_allclose(small_blocks.pairwise_distances(X, X[:5]), D[:, :5])
+    with pytest.raises(ValueError, match="same number of series"):
+        fitted.pair_distance(X[:3], X[:4])
+
+
+def test_precomputed_neighbours_and_get_metric(fitted, data):
+    X, y = data
+    knn = KNeighborsClassifier(1, metric="precomputed").fit(fitted.pairwise_distances(X), y)
+    assert knn.predict(fitted.pairwise_distances(X[:4], X)).shape == (4,)
+    metric = pickle.loads(pickle.dumps(fitted.get_metric()))
+    lengths = sequence_lengths(X)
+    expected = fitted.pair_distance(X[:1], X[1:2])[0]
+    assert metric(X[0, : lengths[0]], X[1]) == pytest.approx(expected)
+    # scikit-learn's neighbours pass flattened rows of equal-length series
+    X_eq = np.nan_to_num(X[:, :20])
+    knn = KNeighborsClassifier(1, metric=fitted.get_metric(), algorithm="brute")
+    knn.fit(X_eq.reshape(len(X), -1), y)
+    D = fitted.pairwise_distances(X_eq[:3], X_eq)
+    _, nearest = knn.kneighbors(X_eq[:3].reshape(3, -1), 1)
+    np.testing.assert_array_equal(nearest[:, 0], D.argmin(axis=1))
+    with pytest.raises(ValueError, match="not a flattened series of 2 channels"):
+        metric(np.zeros(5), np.zeros(4))
+
+
+@pytest.mark.parametrize("loss", ["contrastive", "triplet"])
+def test_embedding_losses_learn_a_euclidean_distance(loss, data):
+    X, y = data
+    srn = SiameseRNNEmbedder(loss=loss, **_TINY).fit(X, y)
+    H = srn.transform(X)
+    D = srn.pairwise_distances(X[:5], X)
+    np.testing.assert_allclose(D, np.linalg.norm(H[:5, None] - H[None], axis=2), atol=1e-9)
+    np.testing.assert_allclose(srn.pair_score(X[:5], X[:5]), 0.0, atol=1e-7)
+
+
+@pytest.mark.parametrize("similarity", ["full", "low_rank"])
+def test_other_similarity_forms_and_cells(similarity, data):
+    X, y = data
+    srn = SiameseRNNEmbedder(similarity=similarity, rank=2, cell="gru", **_TINY).fit(X, y)
+    D = srn.pairwise_distances(X)
+    np.testing.assert_allclose(D, D.T, atol=1e-12)
+
+
+def test_fit_pairs_on_explicit_pairs(data):
+    X, y = data
+    rng = np.random.RandomState(0)
+    pairs = rng.randint(len(X), size=(60, 2))
+    labels = np.where(y[pairs[:, 0]] == y[pairs[:, 1]], 1, -1)  # metric-learn's
+    srn = SiameseRNNEmbedder(**_TINY).fit_pairs(X, pairs, labels)
+    assert srn.transform(X).shape == (len(X), 6)
+    same = SiameseRNNEmbedder(**_TINY).fit_pairs(X, pairs, labels > 0)
+    np.testing.assert_array_equal(same.transform(X), srn.transform(X))
+    with_valid = SiameseRNNEmbedder(early_stopping=True, **_TINY).fit_pairs(X, pairs, labels)
+    assert "valid_auc" in with_valid.history_[-1]
+    with pytest.raises(ValueError, match="loss='triplet' draws triplets"):
+        SiameseRNNEmbedder(loss="triplet").fit_pairs(X, pairs, labels)
+    with pytest.raises(ValueError, match=r"Pair 0 is \[0, 99\]"):
+        SiameseRNNEmbedder(**_TINY).fit_pairs(X, [[0, 99]], [1])
+
+
+def test_fit_transform_is_fit_then_transform(data):
+    X, y = data
+    np.testing.assert_array_equal(
+        SiameseRNNEmbedder(**_TINY).fit_transform(X, y),
+        SiameseRNNEmbedder(**_TINY).fit(X, y).transform(X),
+    )
+
+
+def test_fit_requires_labels(data):
+    with pytest.raises(ValueError, match="requires y to be passed.*fit_pairs"):
+        SiameseRNNEmbedder(**_TINY).fit(data[0], None)
+
+
+def test_early_stopping_decays_the_learning_rate_on_validation_auc(data):
+    X, y = data
+    srn = SiameseRNNEmbedder(
+        early_stopping=True, n_iter_no_change=4, lr=1e-3, **{**_TINY, "max_epochs": 12}
+    ).fit(X, y)
+    auc = srn.history_[:, "valid_auc"]
+    # replay the rule: x0.4 after n_iter_no_change // 4 = 1 epoch without a new
+    # best; early stopping (4 such epochs) ends training before the last decay
+    if len(auc) < 12:
+        auc = auc[:-1]
+    best, lr = -np.inf, 1e-3
+    for score in auc:
+        if score > best:
+            best = score
+        else:
+            lr *= 0.4
+    assert srn.net_.optimizer_.param_groups[0]["lr"] == pytest.approx(lr)
+    assert lr < 1e-3  # the rule fired
+
+
+def test_windows_and_standardisation(data):
+    X, y = data
+    srn = SiameseRNNEmbedder(window_size=3, **_TINY).fit(X, y)
+    assert srn.net_.module_.encoder.rnn.rnn.input_size == 6
+    np.testing.assert_allclose(srn.mean_, np.nanmean(X, axis=(0, 1)))
+    short = X[:2, :2]  # length 2 < window
+    with pytest.warns(UserWarning, match="shorter than window_size=3"):
+        H = srn.transform(short)
+    assert H.shape == (2, 6)
+    # the repeated last frame fills the window
+    filled = np.concatenate([short, short[:, -1:]], axis=1)
+    np.testing.assert_allclose(srn.transform(filled), H, atol=1e-6)
+
+
+def test_feature_names_and_score(fitted, data):
+    X, y = data
+    assert fitted.get_feature_names_out().tolist()[:2] == [
+        "siamesernnembedder0", "siamesernnembedder1"
+    ]
+    assert fitted.score(X, y) == pytest.approx(pair_auc(fitted, X, y))
+
+
+def test_cross_validation_never_lets_a_test_series_into_training(data):
+    X, y = data
+    est = SiameseRNNEmbedder(**_TINY)
+    cv = cross_validate(est, X, y, cv=KFold(3), return_estimator=True, return_indices=True)
+    for fold_est, train in zip(cv["estimator"], cv["indices"]["train"]):
+        alone = clone(est).fit(X[train], y[train])
+        np.testing.assert_array_equal(fold_est.transform(X), alone.transform(X))
+
+
+def test_pipeline_with_neighbours_in_grid_search(data):
+    X, y = data
+    pipe = Pipeline([("srn", SiameseRNNEmbedder(**_TINY)), ("knn", KNeighborsClassifier(1))])
+    grid = GridSearchCV(pipe, {"srn__pooling": ["last", "mean"]}, cv=2).fit(X, y)
+    assert grid.best_params_["srn__pooling"] in ("last", "mean")
+    assert grid.predict(X[:3]).shape == (3,)
+    # the embedder alone is tuned on its pair AUC
+    alone = GridSearchCV(SiameseRNNEmbedder(**_TINY), {"hidden_size": [3, 4]}, cv=2)
+    assert alone.fit(X, y).best_score_ > 0
