@@ -5,8 +5,23 @@ Every estimator takes the same input as tslearn: a float array
 the end, or a list of ``(T_i, n_channels)`` arrays.
 """
 
-from .classification import RNNClassifier, TAGMClassifier
+from .classification import (
+    HCRFClassifier,
+    HULMClassifier,
+    RNNClassifier,
+    TAGMClassifier,
+)
+from .metric import CoupledGRUMetric, Seq2SeqEmbedder, SiameseRNNEmbedder
 
 __version__ = "0.1.0.dev0"
 
-__all__ = ["RNNClassifier", "TAGMClassifier", "__version__"]
+__all__ = [
+    "CoupledGRUMetric",
+    "HCRFClassifier",
+    "HULMClassifier",
+    "RNNClassifier",
+    "Seq2SeqEmbedder",
+    "SiameseRNNEmbedder",
+    "TAGMClassifier",
+    "__version__",
+]

