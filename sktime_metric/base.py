@@ -95,6 +95,27 @@ class BaseSequenceNet(BaseEstimator):
         """
         return self._net_input(X, lengths), y, {}
 
+    def _training_callbacks(self, *, scoring=(), lr_schedule=None):
+        """The skorch callbacks this estimator's parameters ask for.
+
+        Gradient clipping, early stopping on ``_early_stopping_monitor`` with
+        learning-rate decay, the progress bar and the user's ``callbacks``;
+        ``scoring`` callbacks run first and ``lr_schedule`` replaces the default
+        decay (see :func:`~sktime_metric.utils._skorch.training_callbacks`).
+        """
+        monitor, lower_is_better = self._early_stopping_monitor
+        return training_callbacks(
+            grad_clip_value=self.grad_clip_value,
+            early_stopping=self.early_stopping,
+            n_iter_no_change=self.n_iter_no_change,
+            monitor=monitor,
+            lower_is_better=lower_is_better,
+            verbose=self.verbose,
+            user_callbacks=self.callbacks,
+            scoring=scoring,
+            lr_schedule=lr_schedule,
+        )
+
     # -- data --------------------------------------------------------------
 
     def _validate_X(self, X, *, reset):
@@ -114,7 +135,6 @@ class BaseSequenceNet(BaseEstimator):
         seed = _seed_from(self.random_state)
         module, module_params = self._module_and_params(X.shape[2], n_outputs)
         optimizer, optimizer_params = resolve_optimizer(self.optimizer)
-        monitor, lower_is_better = self._early_stopping_monitor
         X_fit, y_fit, overrides = self._fit_setup(X, lengths, y, seed)
         params = dict(
             module=module,
@@ -132,15 +152,7 @@ class BaseSequenceNet(BaseEstimator):
                 stratified=isinstance(self, ClassifierMixin),
                 seed=seed,
             ),
-            callbacks=training_callbacks(
-                grad_clip_value=self.grad_clip_value,
-                early_stopping=self.early_stopping,
-                n_iter_no_change=self.n_iter_no_change,
-                monitor=monitor,
-                lower_is_better=lower_is_better,
-                verbose=self.verbose,
-                user_callbacks=self.callbacks,
-            ),
+            callbacks=self._training_callbacks(),
             device=self.device,
             verbose=int(self.verbose),
             **optimizer_params,

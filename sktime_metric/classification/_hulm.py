@@ -10,7 +10,7 @@ from sklearn.utils.validation import check_is_fitted, column_or_1d
 from ..base import _PREDICT_BATCH_SIZE, BaseSequenceNet, SequenceClassifierMixin
 from ..nn.hulm import HULMModule
 from ..utils._sklearn_compat import Interval, StrOptions
-from ..utils._skorch import training_callbacks, training_loss_callbacks
+from ..utils._skorch import training_loss_callbacks
 from ..utils.validation import padded_float32
 
 __all__ = ["HULMClassifier"]
@@ -31,15 +31,7 @@ def _chain_crf_callbacks(estimator):
     Shared by HULMClassifier and HCRFClassifier, which the HULM chapter trains
     with the same SGD configuration.
     """
-    monitor, lower_is_better = estimator._early_stopping_monitor
-    return training_callbacks(
-        grad_clip_value=estimator.grad_clip_value,
-        early_stopping=estimator.early_stopping,
-        n_iter_no_change=estimator.n_iter_no_change,
-        monitor=monitor,
-        lower_is_better=lower_is_better,
-        verbose=estimator.verbose,
-        user_callbacks=estimator.callbacks,
+    return estimator._training_callbacks(
         scoring=training_loss_callbacks(
             lr_schedule=estimator.lr_schedule,
             average_from=estimator.average_from,

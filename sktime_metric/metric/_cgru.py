@@ -25,7 +25,6 @@ from ..utils._skorch import (
     ResampleEachEpoch,
     class_balanced_loader,
     gradient_norm_clipping,
-    training_callbacks,
 )
 from ..utils.validation import padded_float32, sequence_lengths
 from ._mixin import PairMetricMixin
@@ -411,16 +410,8 @@ class CoupledGRUMetric(
                 "criterion": ContrastiveDistanceLoss,
                 "criterion__margin": self.contrastive_margin,
             }
-        monitor, lower_is_better = self._early_stopping_monitor
         overrides["train_split"] = None  # validation is the 1-NN scoring above
-        overrides["callbacks"] = training_callbacks(
-            grad_clip_value=self.grad_clip_value,
-            early_stopping=self.early_stopping,
-            n_iter_no_change=self.n_iter_no_change,
-            monitor=monitor,
-            lower_is_better=lower_is_better,
-            verbose=self.verbose,
-            user_callbacks=self.callbacks,
+        overrides["callbacks"] = self._training_callbacks(
             scoring=scoring,
         )
         return data, target, overrides

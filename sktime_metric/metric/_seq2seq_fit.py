@@ -23,7 +23,6 @@ from ..utils._skorch import (
     ResampleEachEpoch,
     fixed_validation,
     gradient_norm_clipping,
-    training_callbacks,
 )
 from ..utils.validation import padded_float32
 from ._kissme import kissme_metric
@@ -145,7 +144,6 @@ class Seq2SeqFitMixin:
         lr_schedule = self._thesis_lr_schedule()
         if not self.early_stopping:
             scoring.append(("lr_plateau", lr_schedule))
-        monitor, lower_is_better = self._early_stopping_monitor
         weight = {"joint": self.reconstruction_weight, "reconstruction": 1.0,
                   "metric": 0.0}[stage]
         overrides = {
@@ -157,14 +155,7 @@ class Seq2SeqFitMixin:
             "module__reconstruct": stage != "metric",
             "module__freeze_encoder": stage == "metric" and self._frozen(),
             "train_split": fixed_validation(valid),
-            "callbacks": training_callbacks(
-                grad_clip_value=self.grad_clip_value,
-                early_stopping=self.early_stopping,
-                n_iter_no_change=self.n_iter_no_change,
-                monitor=monitor,
-                lower_is_better=lower_is_better,
-                verbose=self.verbose,
-                user_callbacks=self.callbacks,
+            "callbacks": self._training_callbacks(
                 scoring=scoring,
                 lr_schedule=lr_schedule,
             ),

@@ -21,7 +21,6 @@ from ..utils._skorch import (
     SiameseNet,
     fixed_validation,
     pair_auc_scoring,
-    training_callbacks,
 )
 from ..utils._sklearn_compat import Interval, StrOptions
 from ..utils.validation import padded_float32
@@ -376,14 +375,7 @@ class SiameseRNNEmbedder(
         if self.early_stopping:
             scoring.append(("valid_auc", pair_auc_scoring()))
         monitor, lower_is_better = self._early_stopping_monitor
-        callbacks = training_callbacks(
-            grad_clip_value=self.grad_clip_value,
-            early_stopping=self.early_stopping,
-            n_iter_no_change=self.n_iter_no_change,
-            monitor=monitor,
-            lower_is_better=lower_is_better,
-            verbose=self.verbose,
-            user_callbacks=self.callbacks,
+        callbacks = self._training_callbacks(
             scoring=scoring,
             lr_schedule=LRDecayOnPlateau(
                 monitor,
