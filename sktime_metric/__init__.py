@@ -11,7 +11,13 @@ from .classification import (
     RNNClassifier,
     TAGMClassifier,
 )
-from .metric import CoupledGRUMetric, Seq2SeqEmbedder, SiameseRNNEmbedder
+from .cluster import RoutineClusterer
+from .metric import (
+    CoupledGRUMetric,
+    KISSMETransformer,
+    Seq2SeqEmbedder,
+    SiameseRNNEmbedder,
+)
 
 __version__ = "0.1.0.dev0"
 
@@ -19,7 +25,9 @@ __all__ = [
     "CoupledGRUMetric",
     "HCRFClassifier",
     "HULMClassifier",
+    "KISSMETransformer",
     "RNNClassifier",
+    "RoutineClusterer",
     "Seq2SeqEmbedder",
     "SiameseRNNEmbedder",
     "TAGMClassifier",

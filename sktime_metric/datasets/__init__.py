@@ -5,6 +5,7 @@ Everything here returns the project's data format: float64 arrays
 """
 
 from ._embedded import load_basic_motions, load_japanese_vowels, load_spoken_digits
+from ._routines import make_routines
 from ._synthetic import add_noise_segments, make_sequence_classification, sliding_window
 from ._synthetic_control import make_synthetic_control
 
@@ -13,6 +14,7 @@ __all__ = [
     "load_basic_motions",
     "load_japanese_vowels",
     "load_spoken_digits",
+    "make_routines",
     "make_sequence_classification",
     "make_synthetic_control",
     "sliding_window",

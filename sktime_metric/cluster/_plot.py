@@ -1,0 +1,65 @@
+"""Plots of routine discovery (matplotlib is optional: ``pip install sktime-metric[docs]``)."""
+
+import numpy as np
+
+
+def _axes(ax):
+    try:
+        import matplotlib.pyplot as plt
+    except ImportError as exc:  # pragma: no cover - depends on the environment
+        raise ImportError(
+            "Plotting needs matplotlib: pip install matplotlib (or the 'docs' extra)."
+        ) from exc
+    return plt.subplots()[1] if ax is None else ax
+
+
+def plot_routine_timeline(labels, days, slots, *, n_slots=None, ax=None, cmap="viridis"):
+    """Days x time of day, each cell coloured by its window's cluster (thesis Fig. 3.7).
+
+    Routines show as vertical bands repeated across days; empty cells are white.
+
+    Parameters
+    ----------
+    labels, days, slots : array-like of shape (n_windows,)
+        E.g. ``labels_``, ``day_index_``, ``slot_index_`` of a fitted
+        :class:`RoutineClusterer`.
+    n_slots : int, default=None
+        Columns; None: ``max(slots) + 1``.
+    ax : matplotlib Axes, default=None
+    cmap : str, default="viridis"
+
+    Returns
+    -------
+    ax : matplotlib Axes
+    grid : ndarray of shape (n_days, n_slots), -1 where no window
+    """
+    ax = _axes(ax)
+    labels, days, slots = (np.asarray(a, dtype=int) for a in (labels, days, slots))
+    n_slots = int(slots.max()) + 1 if n_slots is None else int(n_slots)
+    grid = np.full((int(days.max()) + 1, n_slots), -1)
+    grid[days, slots] = labels
+    image = ax.imshow(np.ma.masked_less(grid, 0), aspect="auto", cmap=cmap,
+                      interpolation="nearest")
+    ax.set_xlabel("time slot of the day")
+    ax.set_ylabel("day")
+    ax.figure.colorbar(image, ax=ax, label="cluster")
+    return ax, grid
+
+
+def plot_affinity_matrix(affinity, labels=None, *, ax=None, cmap="magma"):
+    """The affinity matrix, rows and columns grouped by cluster when ``labels`` is given.
+
+    Returns
+    -------
+    ax : matplotlib Axes
+    """
+    ax = _axes(ax)
+    A = np.asarray(affinity, dtype=float)
+    if labels is not None:
+        order = np.argsort(np.asarray(labels), kind="stable")
+        A = A[np.ix_(order, order)]
+    image = ax.imshow(A, cmap=cmap, interpolation="nearest")
+    ax.set_xlabel("window")
+    ax.set_ylabel("window")
+    ax.figure.colorbar(image, ax=ax, label="affinity")
+    return ax

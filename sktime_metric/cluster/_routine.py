@@ -1,0 +1,406 @@
+"""RoutineClusterer: routine discovery with a metric learned from time of day.
+
+Thesis §3.3.4 (spec 8): windows of a long wearable recording are similar when
+recorded in the same time slot on different days; a sequence metric is learned
+under that weak constraint, turned into an affinity (eq. 3.50) and the windows
+are grouped by spectral clustering into a few daily routines.
+"""
+
+from numbers import Integral, Real
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClusterMixin, clone
+from sklearn.cluster import SpectralClustering
+from sklearn.utils import Bunch, check_random_state
+from sklearn.utils.validation import check_array, check_is_fitted
+
+from ..evaluation._clustering import routine_scores
+from ..utils._sklearn_compat import Interval, StrOptions
+from ._affinity import _LEARNERS, _eigengap, _is_fitted, _learner, affinity_from_distances
+from ._windows import (
+    check_windows,
+    parse_duration,
+    segment_recording,
+    time_of_day,
+    time_of_day_pairs,
+    timestamps_to_seconds,
+)
+
+class RoutineClusterer(ClusterMixin, BaseEstimator):
+    """Daily routines of a wearable recording by time-of-day metric learning.
+
+    The recording is cut into windows; each window gets a *day* and a time-of-day
+    *slot*. A sequence metric is learned with no activity label under the
+    time-of-day equivalence constraint (same slot, different days: similar;
+    all other pairs: dissimilar), the windows' distances become a Gaussian (or
+    cosine) affinity and spectral clustering groups them into ``n_clusters``
+    routines (thesis §3.3.4; vertical bands of :meth:`routine_map` across days).
+
+    Parameters
+    ----------
+    metric : {"seq2seq", "siamese", "cgru", "dtw", "euclidean", "precomputed"}, \
+            metric learner or callable, default="seq2seq"
+        "seq2seq": :class:`~sktime_metric.metric.Seq2SeqEmbedder` (KISSME head),
+        fitted with ``y = slot`` and ``groups = day``; "siamese" /
+        "cgru": :class:`~sktime_metric.metric.SiameseRNNEmbedder` /
+        :class:`~sktime_metric.metric.CoupledGRUMetric` fitted on pairs sampled
+        from the constraint; "dtw": tslearn ``cdist_dtw``; "euclidean": on the
+        flattened windows (no learning). An estimator with
+        ``pairwise_distances`` is used as is when fitted, otherwise cloned and
+        fitted with ``fit_pairs`` on constraint pairs. A callable
+        ``metric(w1, w2) -> float`` gets two ``(T, d)`` windows. "precomputed":
+        ``X`` is the ``(n_windows, n_windows)`` distance matrix.
+    metric_params : dict, default=None
+        Constructor parameters of the learner, or keyword arguments of
+        ``cdist_dtw``.
+    window : float or str, default="1h"
+        Window length ``v`` (seconds or "30min", "1h", ...).
+    stride : float, str or None, default=None
+        Step of the window grid; None: ``window`` (non-overlapping, thesis).
+    period : float or str, default="24h"
+        Period ``t`` of the routine.
+    slot_size : float, str or None, default=None
+        Time-of-day slot length; None: ``window`` (24 slots of 1 h).
+    slot_tolerance : int, default=0
+        Slots within this circular distance count as the same slot (thesis: 0).
+    day_start : float or str, default=0
+        Offset of the window grid and of a "day" from midnight (e.g. "6h").
+    sampling_rate : float, default=None
+        Hz; builds the timestamps of a 2-D recording given without any.
+    seq_len : int, default=100
+        A recording's windows are linearly resampled to this many steps.
+    min_coverage : float, default=1.0
+        A recording's window is kept when its non-NaN samples cover at least this
+        fraction of the expected count; the remaining gaps are interpolated.
+    standardize : bool, default=True
+        Per-channel z-score of the windows before the metric.
+    n_pairs : int, default=1000
+        Pairs sampled from the constraint for pair-trained learners.
+    n_clusters : int or "eigengap", default=5
+        Number of routines (thesis: 5); "eigengap" picks it at the largest gap of
+        the normalised Laplacian's spectrum, up to ``max_clusters`` (extension).
+    max_clusters : int, default=10
+    kernel_width : "auto", "dim", "median" or float, default="auto"
+        ``n`` of ``exp(-d**2 / n)``: "dim" the embedding dimension (thesis),
+        "median" the median off-diagonal ``d**2``, "auto" "dim" for learned
+        embeddings and "median" otherwise. Unused for cosine learners (``1 + cos``).
+    spectral_params : dict, default=None
+        Extra parameters of ``sklearn.cluster.SpectralClustering``.
+    nmi_average, ami_average : {"arithmetic", "geometric", "min", "max"}, \
+            default="arithmetic"
+        Normalisers of ``time_coherence_scores_``.
+    random_state : int, RandomState instance or None, default=None
+
+    Attributes
+    ----------
+    labels_ : ndarray of shape (n_windows,)
+    n_clusters_ : int
+    affinity_matrix_, distance_matrix_ : ndarray of shape (n_windows, n_windows)
+    embedding_ : ndarray of shape (n_windows, dim) or None
+        Window embeddings when the metric has them (``transform``).
+    windows_ : ndarray of shape (n_windows, T, d) or None
+        The (resampled, standardised) windows; None for "precomputed".
+    window_starts_ : ndarray of shape (n_windows,)
+        Start of each window, datetime64 when the timestamps were.
+    day_index_, slot_index_ : ndarray of shape (n_windows,)
+    n_slots_ : int
+    metric_learner_ : estimator or None
+    eigenvalues_ : ndarray or None
+        Laplacian spectrum when ``n_clusters="eigengap"``.
+    time_coherence_scores_ : dict
+        :func:`~sktime_metric.evaluation.routine_scores` against the slots.
+    n_features_in_ : int
+
+    Examples
+    --------
+    >>> from sktime_metric.cluster import RoutineClusterer
+    >>> from sktime_metric.datasets import make_routines
+    >>> X, t, activity, schedule = make_routines(4, step=360, random_state=0)
+    >>> rc = RoutineClusterer("euclidean", n_clusters=3, seq_len=10,
+    ...                       random_state=0).fit(X, timestamps=t)
+    >>> rc.labels_.shape, rc.routine_map()[0].shape
+    ((96,), (4, 24))
+    """
+
+    _parameter_constraints = {
+        "metric": [StrOptions({*_LEARNERS, "dtw", "euclidean", "precomputed"}),
+                   callable, object],
+        "metric_params": [dict, None],
+        "window": [Interval(Real, 0, None, closed="neither"), str, object],
+        "stride": [Interval(Real, 0, None, closed="neither"), str, object, None],
+        "period": [Interval(Real, 0, None, closed="neither"), str, object],
+        "slot_size": [Interval(Real, 0, None, closed="neither"), str, object, None],
+        "slot_tolerance": [Interval(Integral, 0, None, closed="left")],
+        "day_start": [Interval(Real, 0, None, closed="left"), str, object],
+        "sampling_rate": [Interval(Real, 0, None, closed="neither"), None],
+        "seq_len": [Interval(Integral, 2, None, closed="left")],
+        "min_coverage": [Interval(Real, 0, 1, closed="right")],
+        "standardize": ["boolean"],
+        "n_pairs": [Interval(Integral, 2, None, closed="left")],
+        "n_clusters": [Interval(Integral, 1, None, closed="left"),
+                       StrOptions({"eigengap"})],
+        "max_clusters": [Interval(Integral, 2, None, closed="left")],
+        "kernel_width": [StrOptions({"auto", "dim", "median"}),
+                         Interval(Real, 0, None, closed="neither")],
+        "spectral_params": [dict, None],
+        "nmi_average": [StrOptions({"arithmetic", "geometric", "min", "max"})],
+        "ami_average": [StrOptions({"arithmetic", "geometric", "min", "max"})],
+        "random_state": ["random_state"],
+    }
+
+    def __init__(
+        self, metric="seq2seq", *, metric_params=None, window="1h", stride=None,
+        period="24h", slot_size=None, slot_tolerance=0, day_start=0,
+        sampling_rate=None, seq_len=100, min_coverage=1.0, standardize=True,
+        n_pairs=1000, n_clusters=5, max_clusters=10, kernel_width="auto",
+        spectral_params=None, nmi_average="arithmetic", ami_average="arithmetic",
+        random_state=None,
+    ):
+        self.metric = metric
+        self.metric_params = metric_params
+        self.window = window
+        self.stride = stride
+        self.period = period
+        self.slot_size = slot_size
+        self.slot_tolerance = slot_tolerance
+        self.day_start = day_start
+        self.sampling_rate = sampling_rate
+        self.seq_len = seq_len
+        self.min_coverage = min_coverage
+        self.standardize = standardize
+        self.n_pairs = n_pairs
+        self.n_clusters = n_clusters
+        self.max_clusters = max_clusters
+        self.kernel_width = kernel_width
+        self.spectral_params = spectral_params
+        self.nmi_average = nmi_average
+        self.ami_average = ami_average
+        self.random_state = random_state
+
+    # -- segmentation ----------------------------------------------------------
+
+    def _durations(self):
+        window = parse_duration(self.window, "window")
+        stride = window if self.stride is None else parse_duration(self.stride, "stride")
+        period = parse_duration(self.period, "period")
+        slot = window if self.slot_size is None else parse_duration(self.slot_size, "slot_size")
+        day_start = (0.0 if self.day_start in (0, 0.0)
+                     else parse_duration(self.day_start, "day_start"))
+        if slot > period:
+            raise ValueError(f"slot_size ({slot:g} s) is longer than period ({period:g} s).")
+        return window, stride, period, slot, day_start
+
+    def _segment(self, X, timestamps):
+        """Windows (or None), their start seconds and the raw start values."""
+        window, stride, period, _, day_start = self._durations()
+        if self.metric == "precomputed":
+            D = check_array(X, ensure_min_samples=2)
+            if D.shape[0] != D.shape[1]:
+                raise ValueError(f"metric='precomputed' needs a square X, got {D.shape}.")
+            if (D < 0).any():
+                raise ValueError("Precomputed distances must be non-negative.")
+            n, windows = len(D), D
+        elif isinstance(X, (list, tuple)) or np.ndim(X) == 3:
+            windows = check_windows(X)
+            n = len(windows)
+        else:
+            recording = np.asarray(X, dtype=np.float64)
+            if recording.ndim != 2:
+                raise ValueError(
+                    "X must be a (T_total, d) recording, (n_windows, T, d) windows or "
+                    f"a list of (T, d) windows; got shape {recording.shape}."
+                )
+            if timestamps is None:
+                if self.sampling_rate is None:
+                    raise ValueError("A recording needs timestamps or sampling_rate.")
+                timestamps = day_start + np.arange(len(recording)) / self.sampling_rate
+            seconds = timestamps_to_seconds(timestamps, len(recording))
+            windows, starts = segment_recording(
+                recording, seconds, window=window, stride=stride, period=period,
+                day_start=day_start, seq_len=self.seq_len,
+                min_coverage=self.min_coverage,
+            )
+            raw = starts
+            if np.issubdtype(np.asarray(timestamps).dtype, np.datetime64):
+                raw = (starts * 1e9).astype(np.int64).astype("datetime64[ns]")
+            return windows, starts, raw
+        if timestamps is None:
+            starts = day_start + np.arange(n) * stride
+            return windows, starts, starts
+        return windows, timestamps_to_seconds(timestamps, n), np.asarray(timestamps)
+
+    # -- metric ----------------------------------------------------------------
+
+    def _distances(self, W, days, slots, seed):
+        """Distance matrix, embedding (or None), embedding dim (or None), kernel."""
+        metric, params = self.metric, dict(self.metric_params or {})
+        self.metric_learner_ = None
+        if isinstance(metric, str) and metric == "euclidean":
+            if np.isnan(W).any():
+                raise ValueError("metric='euclidean' needs equal-length windows; use 'dtw'.")
+            from sklearn.metrics import pairwise_distances
+
+            flat = W.reshape(len(W), -1)
+            return pairwise_distances(flat), flat, None, "gaussian"
+        if isinstance(metric, str) and metric == "dtw":
+            from tslearn.metrics import cdist_dtw
+
+            return cdist_dtw(W, **params), None, None, "gaussian"
+        if isinstance(metric, str) or hasattr(metric, "pairwise_distances"):
+            if isinstance(metric, str):
+                learner = _learner(metric, params, seed)
+            elif _is_fitted(metric):
+                learner = metric
+            else:
+                learner = clone(metric)
+            if learner is not metric or isinstance(metric, str):
+                if metric == "seq2seq" and self.slot_tolerance == 0:
+                    learner.fit(W, slots, groups=days)
+                else:
+                    pairs, labels = time_of_day_pairs(
+                        slots, days, n_slots=self.n_slots_,
+                        slot_tolerance=self.slot_tolerance, n_pairs=self.n_pairs,
+                        random_state=seed,
+                    )
+                    learner.fit_pairs(W, pairs, labels)
+            self.metric_learner_ = learner
+            D = learner.pairwise_distances(W)
+            embedding = dim = None
+            if hasattr(learner, "transform") and not hasattr(learner, "X_fit_"):
+                embedding = learner.transform(W)
+                dim = embedding.shape[1]
+            kernel = "cosine" if getattr(learner, "metric", None) == "cosine" else "gaussian"
+            return D, embedding, dim, kernel
+        D = np.zeros((len(W), len(W)))
+        for i in range(len(W)):
+            for j in range(i + 1, len(W)):
+                D[i, j] = D[j, i] = float(metric(W[i], W[j]))
+        return D, None, None, "gaussian"
+
+    # -- fit -------------------------------------------------------------------
+
+    def fit(self, X, y=None, timestamps=None):
+        """Segment, learn the metric, build the affinity and cluster.
+
+        Parameters
+        ----------
+        X : array-like
+            A ``(T_total, d)`` recording (rows with NaN are missing samples);
+            ``(n_windows, T, d)`` pre-cut windows or a list of ``(T_i, d)``; or,
+            with ``metric="precomputed"``, an ``(n_windows, n_windows)`` distance
+            matrix.
+        y : None
+            Ignored (no activity label is used).
+        timestamps : array-like of shape (T_total,) or (n_windows,), default=None
+            Strictly increasing float seconds (0 = a midnight) or naive
+            ``datetime64``: of every row of a recording, or of every window's
+            start. None: a recording needs ``sampling_rate``; windows are taken
+            as contiguous from ``day_start``.
+
+        Returns
+        -------
+        self : object
+        """
+        self._validate_params()
+        _, _, period, slot, day_start = self._durations()
+        self.n_slots_ = int(np.ceil(period / slot - 1e-9))
+        W, starts, raw = self._segment(X, timestamps)
+        self.day_index_, self.slot_index_ = time_of_day(
+            starts, period=period, slot_size=slot, day_start=day_start
+        )
+        self.window_starts_ = raw
+        seed = check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
+        if self.metric == "precomputed":
+            self.windows_, self.n_features_in_ = None, W.shape[1]
+            D, embedding, dim, kernel = W, None, None, "gaussian"
+            self.metric_learner_ = None
+        else:
+            if self.standardize:
+                mean = np.nanmean(W, axis=(0, 1))
+                std = np.nanstd(W, axis=(0, 1))
+                W = (W - mean) / np.where(std > 0, std, 1.0)
+            self.windows_, self.n_features_in_ = W, W.shape[2]
+            D, embedding, dim, kernel = self._distances(W, self.day_index_,
+                                                         self.slot_index_, seed)
+        self.distance_matrix_, self.embedding_ = np.asarray(D, float), embedding
+        width = self.kernel_width
+        if width == "dim" and dim is None:
+            raise ValueError(f"kernel_width='dim' needs an embedding; metric={self.metric!r} has none.")
+        if width in ("auto", "dim"):
+            width = dim if dim is not None else None
+        elif width == "median":
+            width = None
+        self.affinity_matrix_ = affinity_from_distances(D, kernel=kernel, width=width)
+        self.eigenvalues_ = None
+        n_clusters = self.n_clusters
+        if n_clusters == "eigengap":
+            n_clusters, self.eigenvalues_ = _eigengap(self.affinity_matrix_, self.max_clusters)
+        if n_clusters >= len(D):
+            raise ValueError(
+                f"n_clusters={n_clusters} needs more than {n_clusters} windows; got {len(D)}."
+            )
+        self.n_clusters_ = int(n_clusters)
+        spectral = SpectralClustering(
+            n_clusters=self.n_clusters_, affinity="precomputed", assign_labels="kmeans",
+            random_state=seed, **(self.spectral_params or {}),
+        )
+        self.labels_ = spectral.fit_predict(self.affinity_matrix_)
+        self.time_coherence_scores_ = routine_scores(
+            self.labels_, self.slot_index_, self.distance_matrix_,
+            nmi_average=self.nmi_average, ami_average=self.ami_average,
+        )
+        return self
+
+    def fit_predict(self, X, y=None, timestamps=None):
+        """Fit and return ``labels_`` (see :meth:`fit`)."""
+        return self.fit(X, timestamps=timestamps).labels_
+
+    def routine_map(self, fill=-1):
+        """The days x slots grid of cluster ids (``fill`` where no window).
+
+        With overlapping windows, a cell holds the last window of its slot.
+
+        Returns
+        -------
+        grid : ndarray of shape (n_days, n_slots)
+        days, slots : ndarray
+            Row (day) and column (slot) indices.
+        """
+        check_is_fitted(self, "labels_")
+        n_days = int(self.day_index_.max()) + 1
+        grid = np.full((n_days, self.n_slots_), fill, dtype=np.int64)
+        grid[self.day_index_, self.slot_index_] = self.labels_
+        return grid, np.arange(n_days), np.arange(self.n_slots_)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.pairwise = self.metric == "precomputed"
+        tags.input_tags.allow_nan = self.metric != "precomputed"
+        tags.input_tags.three_d_array = True
+        tags.non_deterministic = isinstance(self.metric, str) and self.metric in _LEARNERS
+        return tags
+
+
+def routine_clustering(X, timestamps=None, **params):
+    """Functional form of :class:`RoutineClusterer`.
+
+    Parameters
+    ----------
+    X, timestamps
+        As in :meth:`RoutineClusterer.fit`.
+    **params
+        Parameters of :class:`RoutineClusterer`.
+
+    Returns
+    -------
+    result : Bunch
+        ``labels``, ``window_starts``, ``days``, ``slots``, ``distances``,
+        ``affinity``, ``embedding``, ``scores`` and the fitted ``estimator``.
+    """
+    est = RoutineClusterer(**params).fit(X, timestamps=timestamps)
+    return Bunch(
+        labels=est.labels_, window_starts=est.window_starts_, days=est.day_index_,
+        slots=est.slot_index_, distances=est.distance_matrix_,
+        affinity=est.affinity_matrix_, embedding=est.embedding_,
+        scores=est.time_coherence_scores_, estimator=est,
+    )

@@ -1,0 +1,210 @@
+"""Time-of-day segmentation and the equivalence constraint of routine discovery.
+
+A long recording is cut into windows on a grid aligned to ``day_start``; each
+window gets a *day* index and a time-of-day *slot* index. Two windows are
+similar when their slots are equal (up to ``slot_tolerance``, circularly) and
+their days differ (thesis §3.3.4; spec 4.3).
+"""
+
+import datetime
+import re
+
+import numpy as np
+from sklearn.utils import check_random_state
+
+from ..utils.validation import check_sequences
+
+_UNITS = {"s": 1.0, "sec": 1.0, "min": 60.0, "m": 60.0, "h": 3600.0, "d": 86400.0}
+
+
+def parse_duration(value, name):
+    """A duration in seconds from seconds, ``"90s"``/``"15min"``/``"1h"``/``"1d"``,
+    ``np.timedelta64`` or ``datetime.timedelta``."""
+    if isinstance(value, np.timedelta64):
+        seconds = value / np.timedelta64(1, "ns") * 1e-9
+    elif isinstance(value, datetime.timedelta):
+        seconds = value.total_seconds()
+    elif isinstance(value, str):
+        match = re.fullmatch(r"\s*([0-9]*\.?[0-9]+)\s*([a-z]+)\s*", value.lower())
+        if match is None or match.group(2) not in _UNITS:
+            raise ValueError(
+                f"{name}={value!r} is not a duration; use seconds or a string such "
+                "as '30s', '15min', '1h', '1d'."
+            )
+        seconds = float(match.group(1)) * _UNITS[match.group(2)]
+    elif isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(
+        value, bool
+    ):
+        seconds = float(value)
+    else:
+        raise TypeError(f"{name} must be a duration, got {value!r}.")
+    if not np.isfinite(seconds) or seconds <= 0:
+        raise ValueError(f"{name} must be a positive duration, got {value!r}.")
+    return seconds
+
+
+def timestamps_to_seconds(timestamps, n, name="timestamps"):
+    """Float seconds of 1-D, finite, strictly increasing timestamps.
+
+    ``datetime64`` values are read as local (naive) time: seconds since
+    1970-01-01T00:00, a midnight. Numbers are seconds, 0 being a midnight.
+    """
+    ts = np.asarray(timestamps)
+    if ts.ndim != 1 or len(ts) != n:
+        raise ValueError(
+            f"{name} must be 1-D with one entry per row of X ({n}), got shape "
+            f"{ts.shape}."
+        )
+    if np.issubdtype(ts.dtype, np.datetime64):
+        if np.isnat(ts).any():
+            raise ValueError(f"{name} contains NaT at position {np.flatnonzero(np.isnat(ts))[0]}.")
+        seconds = ts.astype("datetime64[ns]").astype(np.int64) * 1e-9
+    elif np.issubdtype(ts.dtype, np.number) and not np.issubdtype(ts.dtype, np.bool_):
+        seconds = ts.astype(np.float64)
+        if not np.isfinite(seconds).all():
+            raise ValueError(
+                f"{name} must be finite; position "
+                f"{np.flatnonzero(~np.isfinite(seconds))[0]} is not."
+            )
+    else:
+        raise TypeError(f"{name} must be numeric seconds or datetime64, got {ts.dtype}.")
+    steps = np.diff(seconds)
+    if (steps <= 0).any():
+        i = int(np.flatnonzero(steps <= 0)[0])
+        raise ValueError(
+            f"{name} must be strictly increasing; position {i + 1} ({ts[i + 1]}) "
+            f"does not come after position {i} ({ts[i]}). Sort the recording first."
+        )
+    return seconds
+
+
+def _resample(t, values, start, window, seq_len):
+    """Linear interpolation of the valid rows of one window on ``seq_len`` centres."""
+    grid = start + (np.arange(seq_len) + 0.5) * window / seq_len
+    return np.stack(
+        [np.interp(grid, t, values[:, c]) for c in range(values.shape[1])], axis=1
+    )
+
+
+def segment_recording(
+    X, seconds, *, window, stride, period, day_start, seq_len, min_coverage
+):
+    """Cut a ``(T_total, d)`` recording into resampled windows.
+
+    Rows with a NaN are missing samples. A window on the grid
+    ``origin + k * stride`` (``origin`` = ``day_start`` of the first day) is kept
+    when its valid samples cover at least ``min_coverage`` of the expected count
+    (``window`` / median sampling step); gaps inside a kept window are linearly
+    interpolated.
+
+    Returns
+    -------
+    windows : ndarray of shape (n_windows, seq_len, d)
+    starts : ndarray of shape (n_windows,), window start in seconds
+    """
+    X = np.asarray(X, dtype=np.float64)
+    if X.ndim != 2 or X.shape[0] < 2 or X.shape[1] < 1:
+        raise ValueError(f"A recording must be 2-D (T_total >= 2, d >= 1), got {X.shape}.")
+    if np.isinf(X).any():
+        raise ValueError("The recording contains inf.")
+    dt = float(np.median(np.diff(seconds)))
+    span = seconds[-1] - seconds[0] + dt
+    if window > span:
+        raise ValueError(
+            f"window ({window:g} s) is longer than the recording ({span:g} s)."
+        )
+    valid = ~np.isnan(X).any(axis=1)
+    origin = day_start + np.floor((seconds[0] - day_start) / period) * period
+    first = int(np.floor((seconds[0] - origin) / stride))
+    last = int(np.floor((seconds[-1] + dt - window - origin) / stride))
+    expected = window / dt
+    windows, starts = [], []
+    for k in range(first, last + 1):
+        start = origin + k * stride
+        lo, hi = np.searchsorted(seconds, [start, start + window], side="left")
+        keep = valid[lo:hi]
+        if keep.sum() < max(1, min_coverage * expected - 1e-9):
+            continue
+        windows.append(
+            _resample(seconds[lo:hi][keep], X[lo:hi][keep], start, window, seq_len)
+        )
+        starts.append(start)
+    if not windows:
+        raise ValueError(
+            f"No window of {window:g} s has min_coverage={min_coverage} of valid "
+            "samples; lower min_coverage or check the NaN gaps of the recording."
+        )
+    return np.stack(windows), np.asarray(starts)
+
+
+def check_windows(X):
+    """Validate pre-cut windows with the package's sequence contract."""
+    X, _ = check_sequences(X)
+    return X
+
+
+def time_of_day(starts, *, period, slot_size, day_start):
+    """Day and slot index of each window start (seconds).
+
+    ``slot = ((start - day_start) mod period) // slot_size`` and
+    ``day = floor((start - day_start) / period)``, days counted from the first.
+    """
+    shifted = np.asarray(starts, dtype=np.float64) - day_start
+    days = np.floor(shifted / period).astype(np.int64)
+    phase = shifted - days * period
+    slots = np.floor(phase / slot_size + 1e-9).astype(np.int64)
+    return days - days.min(), slots
+
+
+def circular_slot_distance(a, b, n_slots):
+    """``|a - b|`` on the circle of ``n_slots`` time slots."""
+    d = np.abs(np.asarray(a) - np.asarray(b)) % n_slots
+    return np.minimum(d, n_slots - d)
+
+
+def similarity_mask(slots, days, *, n_slots, slot_tolerance=0):
+    """The time-of-day equivalence constraint as a boolean ``(n, n)`` matrix.
+
+    ``mask[i, j]`` is True when windows ``i`` and ``j`` are a similar pair: their
+    slots are within ``slot_tolerance`` (circularly) and their days differ. Every
+    other pair is dissimilar (thesis: "all other combinations").
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sktime_metric.cluster import similarity_mask
+    >>> similarity_mask(np.array([0, 1, 0]), np.array([0, 0, 1]), n_slots=24).astype(int)
+    array([[0, 0, 1],
+           [0, 0, 0],
+           [1, 0, 0]])
+    """
+    slots, days = np.asarray(slots), np.asarray(days)
+    near = circular_slot_distance(slots[:, None], slots[None, :], n_slots) <= slot_tolerance
+    return near & (days[:, None] != days[None, :])
+
+
+def time_of_day_pairs(slots, days, *, n_slots, slot_tolerance=0, n_pairs=1000,
+                      random_state=None):
+    """Balanced similar/dissimilar pairs under the equivalence constraint.
+
+    Returns ``pairs`` of shape ``(m, 2)`` (``i < j``) and ``pair_labels`` (1 similar,
+    0 dissimilar); half are similar (all of them if fewer exist).
+    """
+    rng = check_random_state(random_state)
+    mask = similarity_mask(slots, days, n_slots=n_slots, slot_tolerance=slot_tolerance)
+    iu, ju = np.triu_indices(len(slots), k=1)
+    similar = mask[iu, ju]
+    if not similar.any():
+        raise ValueError(
+            "No similar pair: the equivalence constraint needs windows of the same "
+            "time slot on at least two different days."
+        )
+    pos, neg = np.flatnonzero(similar), np.flatnonzero(~similar)
+    n_pos = min(len(pos), max(1, n_pairs // 2))
+    n_neg = min(len(neg), n_pairs - n_pos)
+    chosen = np.concatenate([
+        rng.choice(pos, n_pos, replace=False), rng.choice(neg, n_neg, replace=False)
+    ])
+    pairs = np.stack([iu[chosen], ju[chosen]], axis=1)
+    labels = np.r_[np.ones(n_pos, int), np.zeros(n_neg, int)]
+    return pairs, labels

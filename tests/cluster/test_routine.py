@@ -1,0 +1,205 @@
+"""RoutineClusterer: constraint, planted schedule, bad input, sklearn checks."""
+
+import numpy as np
+import pytest
+from sklearn.utils.estimator_checks import check_estimator
+
+from sktime_metric.cluster import (
+    RoutineClusterer,
+    affinity_from_distances,
+    routine_clustering,
+    similarity_mask,
+    time_of_day,
+    time_of_day_pairs,
+)
+from sktime_metric.datasets import make_routines
+from sktime_metric.evaluation import clustering_scores
+
+
+@pytest.fixture(scope="module")
+def routines():
+    # 4 days, 10 rows per hour, no missing data, little noise
+    return make_routines(4, step=360, jitter=0, missing_probability=0.0,
+                         skip_probability=0.0, random_state=0)
+
+
+def _hour_activity(t, act):
+    """Majority activity per 1 h window of the rows."""
+    return act[::10]
+
+
+def test_time_of_day_on_hand_made_timestamps():
+    hour = 3600.0
+    starts = np.array([0, 1, 23, 24, 25, 47.5]) * hour + 6 * hour
+    days, slots = time_of_day(starts, period=24 * hour, slot_size=hour, day_start=0)
+    assert days.tolist() == [0, 0, 1, 1, 1, 2]
+    assert slots.tolist() == [6, 7, 5, 6, 7, 5]
+    mask = similarity_mask(slots, days, n_slots=24)
+    assert mask[0, 3] and mask[1, 4] and mask[2, 5] and mask[3, 0]
+    assert not mask[0, 1] and not mask[3, 4] and not mask.diagonal().any()
+    # a tolerance of one slot makes neighbouring slots on other days similar
+    loose = similarity_mask(slots, days, n_slots=24, slot_tolerance=1)
+    assert loose[0, 4] and loose[0, 2] and not loose[0, 1]
+    # circular: 23 h and 0 h are neighbours
+    assert similarity_mask([23, 0], [0, 1], n_slots=24, slot_tolerance=1)[0, 1]
+
+
+def test_day_start_and_datetime_timestamps():
+    ts = np.datetime64("2024-03-01T05:00") + np.arange(0, 48 * 60, 6).astype("timedelta64[m]")
+    X = np.random.RandomState(0).randn(len(ts), 2)
+    rc = RoutineClusterer("euclidean", n_clusters=2, seq_len=5, day_start="6h",
+                          random_state=0).fit(X, timestamps=ts)
+    assert rc.window_starts_.dtype.kind == "M"
+    assert rc.window_starts_[0] == np.datetime64("2024-03-01T05:00")
+    assert rc.slot_index_[0] == 23 and rc.day_index_[0] == 0
+    assert rc.slot_index_[1] == 0 and rc.day_index_[1] == 1
+
+
+def test_pairs_respect_constraint():
+    days = np.repeat(np.arange(3), 24)
+    slots = np.tile(np.arange(24), 3)
+    pairs, labels = time_of_day_pairs(slots, days, n_slots=24, n_pairs=100, random_state=0)
+    i, j = pairs.T
+    pos = labels == 1
+    assert pos.sum() == 50 and (~pos).sum() == 50
+    assert (slots[i[pos]] == slots[j[pos]]).all() and (days[i[pos]] != days[j[pos]]).all()
+    assert not ((slots[i[~pos]] == slots[j[~pos]]) & (days[i[~pos]] != days[j[~pos]])).any()
+    with pytest.raises(ValueError, match="No similar pair"):
+        time_of_day_pairs(slots[:24], days[:24], n_slots=24)
+
+
+def test_planted_schedule_recovered_dtw():
+    schedule = [(0, 8, "standing"), (8, 16, "running"), (16, 24, "standing")]
+    X, t, act, _ = make_routines(3, schedule=schedule, step=360, jitter=0,
+                                 missing_probability=0.0, skip_probability=0.0,
+                                 random_state=0)
+    rc = RoutineClusterer("dtw", n_clusters=2, seq_len=10, random_state=0)
+    labels = rc.fit_predict(X, timestamps=t)
+    assert labels.shape == (72,)
+    assert clustering_scores(act[::10], labels)["ami"] > 0.8
+    assert rc.time_coherence_scores_["completeness"] > 0.9
+
+
+def test_euclidean_fit_attributes(routines):
+    # raw Euclidean is phase-sensitive: it does not recover the activities well
+    # (see the report), so only the fitted state is checked here
+    X, t, act, schedule = routines
+    rc = RoutineClusterer("euclidean", n_clusters=4, seq_len=10, random_state=0)
+    assert rc.fit_predict(X, timestamps=t).shape == (96,)
+    grid, days, slots = rc.routine_map()
+    assert grid.shape == (4, 24) and (grid >= 0).all()
+    assert set(rc.time_coherence_scores_) >= {"completeness", "nmi", "ami", "silhouette"}
+
+
+def test_seq2seq_fast(routines):
+    X, t, act, _ = routines
+    params = dict(hidden_size=8, projection_dim=4, max_epochs=3, n_pairs=100, lr=1e-2)
+    rc = RoutineClusterer(metric_params=params, n_clusters=3, seq_len=10,
+                          random_state=0).fit(X, timestamps=t)
+    assert rc.embedding_.shape == (96, 4)
+    assert rc.affinity_matrix_.shape == (96, 96)
+    assert np.allclose(rc.affinity_matrix_, rc.affinity_matrix_.T)
+    assert len(np.unique(rc.labels_)) == 3
+    # the fitted learner is reusable as a metric
+    rc2 = RoutineClusterer(rc.metric_learner_, n_clusters=3, seq_len=10,
+                           random_state=0).fit(X, timestamps=t)
+    assert rc2.metric_learner_ is rc.metric_learner_
+    np.testing.assert_allclose(rc2.distance_matrix_, rc.distance_matrix_)
+
+
+def test_precut_windows_callable_and_function(routines):
+    X, t, act, _ = routines
+    W = X.reshape(-1, 10, 6)  # 1 h windows, 96 of them
+    out = routine_clustering(W, t[::10], metric=lambda a, b: np.abs(a - b).mean(),
+                             n_clusters=4, random_state=0)
+    assert out.labels.shape == (96,) and out.slots.tolist() == list(range(24)) * 4
+    ref = RoutineClusterer("euclidean", n_clusters=4, random_state=0).fit(W)  # no timestamps
+    assert ref.slot_index_.tolist() == out.slots.tolist()
+
+
+def test_eigengap_and_precomputed():
+    # three well separated groups of points
+    rng = np.random.RandomState(0)
+    centres = np.repeat([[0, 0], [10, 0], [0, 10]], 10, axis=0)
+    P = centres + rng.randn(30, 2) * 0.3
+    D = np.sqrt(((P[:, None] - P[None]) ** 2).sum(-1))
+    rc = RoutineClusterer("precomputed", n_clusters="eigengap", random_state=0).fit(D)
+    assert rc.n_clusters_ == 3 and rc.eigenvalues_ is not None
+    assert clustering_scores(np.repeat([0, 1, 2], 10), rc.labels_)["ami"] == pytest.approx(1.0)
+    A = affinity_from_distances(D)
+    assert A.shape == (30, 30) and np.all((A >= 0) & (A <= 1))
+
+
+def test_nan_gaps_drop_windows(routines):
+    X, t, _, _ = routines
+    X = X.copy()
+    X[15:30] = np.nan  # hour 1 half, hour 2 fully missing
+    rc = RoutineClusterer("euclidean", n_clusters=3, seq_len=10, random_state=0)
+    rc.fit(X, timestamps=t)
+    assert len(rc.labels_) == 94 and 1 not in rc.slot_index_[rc.day_index_ == 0]
+    rc.set_params(min_coverage=0.5).fit(X, timestamps=t)
+    assert len(rc.labels_) == 95  # hour 1 kept (half covered, gap interpolated)
+    assert not np.isnan(rc.windows_).any()
+
+
+def test_bad_input(routines):
+    X, t, _, _ = routines
+    rc = RoutineClusterer("euclidean", n_clusters=2, seq_len=10)
+    t_bad = t.copy()
+    t_bad[[5, 6]] = t_bad[[6, 5]]
+    with pytest.raises(ValueError, match="strictly increasing; position 6"):
+        rc.fit(X, timestamps=t_bad)
+    with pytest.raises(ValueError, match="longer than the recording"):
+        rc.set_params(window="5d", slot_size="1h").fit(X, timestamps=t)
+    with pytest.raises(ValueError, match="one entry per row"):
+        rc.set_params(window="1h").fit(X, timestamps=t[:-1])
+    with pytest.raises(ValueError, match="not a duration"):
+        rc.set_params(window="an hour").fit(X, timestamps=t)
+    with pytest.raises(ValueError, match="timestamps or sampling_rate"):
+        rc.set_params(window="1h").fit(X)
+    X_all_nan = X.copy()
+    X_all_nan[:] = np.nan
+    with pytest.raises(ValueError, match="min_coverage"):
+        rc.fit(X_all_nan, timestamps=t)
+    with pytest.raises(ValueError, match="n_clusters=50"):
+        rc.set_params(n_clusters=50).fit(X[:200], timestamps=t[:200])
+
+
+def test_deterministic(routines):
+    X, t, _, _ = routines
+    a = RoutineClusterer("euclidean", n_clusters=4, seq_len=10, random_state=3).fit(X, timestamps=t)
+    b = RoutineClusterer("euclidean", n_clusters=4, seq_len=10, random_state=3).fit(X, timestamps=t)
+    np.testing.assert_array_equal(a.labels_, b.labels_)
+
+
+def test_sklearn_checks_precomputed():
+    check_estimator(
+        RoutineClusterer("precomputed", n_clusters=2, random_state=0),
+        expected_failed_checks={
+            "check_clustering": (
+                "passes a (50, 2) feature matrix, not the square distance matrix "
+                "metric='precomputed' needs"
+            ),
+            "check_positive_only_tag_during_fit": (
+                "negative distances are rejected; the positive_only tag would "
+                "instead make the checks feed non-distance data"
+            ),
+        },
+    )
+
+
+def test_plots(routines):
+    mpl = pytest.importorskip("matplotlib")
+    mpl.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from sktime_metric.cluster import plot_affinity_matrix, plot_routine_timeline
+
+    X, t, _, _ = routines
+    rc = RoutineClusterer("euclidean", n_clusters=3, seq_len=10, random_state=0).fit(X, timestamps=t)
+    ax, grid = plot_routine_timeline(rc.labels_, rc.day_index_, rc.slot_index_, n_slots=24)
+    np.testing.assert_array_equal(grid, rc.routine_map()[0])
+    assert ax.get_xlabel() == "time slot of the day"
+    ax2 = plot_affinity_matrix(rc.affinity_matrix_, rc.labels_)
+    assert ax2.images[0].get_array().shape == (96, 96)
+    plt.close("all")

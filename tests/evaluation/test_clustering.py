@@ -1,0 +1,50 @@
+import numpy as np
+import pytest
+from sklearn import metrics
+
+from sktime_metric.evaluation import clustering_scores, precomputed_silhouette, routine_scores
+
+
+def test_scores_invariant_to_label_permutation():
+    rng = np.random.RandomState(0)
+    slots = np.tile(np.arange(24), 5)
+    labels = rng.randint(0, 5, len(slots))
+    D = rng.rand(len(slots), len(slots))
+    D = D + D.T
+    a = routine_scores(labels, slots, D, activities=slots // 6)
+    perm = np.array([3, 0, 4, 1, 2])
+    b = routine_scores(perm[labels], slots, D, activities=slots // 6)
+    assert a.keys() == b.keys() and "activity_ami" in a
+    for key in a:
+        assert a[key] == pytest.approx(b[key])
+
+
+@pytest.mark.parametrize("nmi_average", ["arithmetic", "geometric", "min", "max"])
+@pytest.mark.parametrize("ami_average", ["arithmetic", "max"])
+def test_normalisations_match_sklearn(nmi_average, ami_average):
+    rng = np.random.RandomState(1)
+    t, p = rng.randint(0, 24, 200), rng.randint(0, 5, 200)
+    s = clustering_scores(t, p, nmi_average=nmi_average, ami_average=ami_average)
+    assert s["nmi"] == pytest.approx(
+        metrics.normalized_mutual_info_score(t, p, average_method=nmi_average))
+    assert s["ami"] == pytest.approx(
+        metrics.adjusted_mutual_info_score(t, p, average_method=ami_average))
+    assert s["completeness"] == pytest.approx(metrics.completeness_score(t, p))
+
+
+def test_perfect_routines_and_silhouette():
+    slots = np.tile(np.arange(4), 3)
+    labels = np.tile([0, 0, 1, 1], 3)
+    s = routine_scores(labels, slots)
+    assert s["completeness"] == pytest.approx(1.0) and np.isnan(s["silhouette"])
+    X = np.r_[np.zeros((5, 1)), np.ones((5, 1)) * 10] + np.arange(10)[:, None] * 0.01
+    D = np.abs(X - X.T)
+    D[np.diag_indices(10)] = 1e-9  # a learned measure need not give 0 exactly
+    lab = np.repeat([0, 1], 5)
+    assert precomputed_silhouette(D, lab) > 0.95
+    assert np.isnan(precomputed_silhouette(D, np.zeros(10, int)))
+
+
+def test_bad_average():
+    with pytest.raises(ValueError, match="nmi_average"):
+        clustering_scores([0, 1], [0, 1], nmi_average="median")
