@@ -8,6 +8,7 @@ the end, or a list of ``(T_i, n_channels)`` arrays.
 from .classification import (
     HCRFClassifier,
     HULMClassifier,
+    MatchingNetworkClassifier,
     RNNClassifier,
     TAGMClassifier,
 )
@@ -25,6 +26,7 @@ __all__ = [
     "CoupledGRUMetric",
     "HCRFClassifier",
     "HULMClassifier",
+    "MatchingNetworkClassifier",
     "KISSMETransformer",
     "RNNClassifier",
     "RoutineClusterer",

@@ -1,15 +1,20 @@
 """Evaluation protocols for learned sequence similarities.
 
-Pair ROC AUC (within and out of domain) and one-shot 1-NN accuracy, for any
-metric learner of this package and for a DTW baseline alike.
+Pair ROC AUC (within and out of domain), one-shot 1-NN accuracy and the N-way
+K-shot protocol on novel classes, for any metric learner of this package and
+for a DTW baseline alike.
 """
 
 from ._clustering import clustering_scores, precomputed_silhouette, routine_scores
+from ._few_shot import class_split, few_shot_episodes, few_shot_evaluate
 from ._protocols import class_disjoint_split, one_shot_accuracy, pair_auc
 
 __all__ = [
     "class_disjoint_split",
+    "class_split",
     "clustering_scores",
+    "few_shot_episodes",
+    "few_shot_evaluate",
     "one_shot_accuracy",
     "pair_auc",
     "precomputed_silhouette",

@@ -8,6 +8,7 @@ from .cgru import CoupledGRU, CoupledGRULayer
 from .encoders import RecurrentEncoder, RNNClassifierModule
 from .hcrf import HCRFModule
 from .hulm import HULMModule
+from .matching import EpisodeNLLLoss, MatchingNetworkModule
 from .losses import ContrastiveLoss, PairLogisticLoss, SiameseLoss, TripletLoss
 from .kissme import ContrastiveKISSMELoss, KISSMEHead, KISSMELoss
 from .losses import CosineMarginLoss
@@ -26,10 +27,12 @@ __all__ = [
     "CosineReconstructionLoss",
     "CoupledGRU",
     "CoupledGRULayer",
+    "EpisodeNLLLoss",
     "HCRFModule",
     "HULMModule",
     "KISSMEHead",
     "KISSMELoss",
+    "MatchingNetworkModule",
     "PairLogisticLoss",
     "RecurrentEncoder",
     "RNNClassifierModule",

@@ -33,10 +33,16 @@ from .nets import (
     training_loss_callbacks,
     validation_split,
 )
-from .samplers import ClassBalancedBatchSampler, class_balanced_loader
+from .samplers import (
+    ClassBalancedBatchSampler,
+    EpisodeBatchSampler,
+    class_balanced_loader,
+    episode_loader,
+)
 
 __all__ = [
     "ClassBalancedBatchSampler",
+    "EpisodeBatchSampler",
     "GradientValueClipping",
     "InitialModuleState",
     "KISSMEUpdate",
@@ -50,6 +56,7 @@ __all__ = [
     "SequenceNetClassifier",
     "SiameseNet",
     "class_balanced_loader",
+    "episode_loader",
     "fixed_validation",
     "gradient_norm_clipping",
     "pair_auc_scoring",

@@ -93,3 +93,123 @@ def class_balanced_loader(dataset, batch_size, samples_per_class=None, **kwargs)
         _dataset_labels(dataset), batch_size, samples_per_class, random_state=seed
     )
     return torch.utils.data.DataLoader(dataset, batch_sampler=sampler, **kwargs)
+
+
+class EpisodeBatchSampler(torch.utils.data.Sampler):
+    """Seeded few-shot episodes: N-way K-shot batches, support indices first.
+
+    One iteration (a training epoch) is one pass over a random partition of
+    the classes into groups of ``n_way`` (spec A.5.9); a last, smaller group
+    is completed with other classes drawn at random, so the classes of an
+    episode are always distinct. In each episode, ``k_shot`` random series of
+    every class are the support set (fewer if the class has no other series
+    left to query), then up to ``n_query`` of its other series (all if None)
+    are the queries. Support series come first, grouped by class in the
+    episode's class order.
+
+    Parameters
+    ----------
+    labels : array-like of shape (n_samples,)
+    n_way : int
+        Classes per episode (at most the number of classes).
+    k_shot : int, default=1
+    n_query : int or None, default=None
+        Queries per class; None: all the class's other series.
+    n_episodes : int or None, default=None
+        Episodes per iteration; None: ``ceil(n_classes / n_way)``.
+    random_state : int, RandomState instance or None, default=None
+
+    Examples
+    --------
+    >>> from sktime_metric.utils._skorch import EpisodeBatchSampler
+    >>> sampler = EpisodeBatchSampler([0, 0, 0, 1, 1, 1, 2, 2, 2], n_way=2,
+    ...                               random_state=0)
+    >>> [(len(s), len(q)) for s, q in sampler.episodes()]
+    [(2, 4), (2, 4)]
+    """
+
+    def __init__(self, labels, n_way, k_shot=1, n_query=None, n_episodes=None,
+                 random_state=None):
+        from sklearn.utils import check_random_state
+
+        classes, codes = np.unique(np.asarray(labels), return_inverse=True)
+        self.members = [np.flatnonzero(codes == c) for c in range(len(classes))]
+        self.n_way = int(min(n_way, len(classes)))
+        self.k_shot, self.n_query = int(k_shot), n_query
+        self.n_episodes = n_episodes or math.ceil(len(classes) / self.n_way)
+        self.rng = check_random_state(random_state)
+
+    def __len__(self):
+        return self.n_episodes
+
+    def episodes(self):
+        """Yield ``(support, query)`` index arrays, one pair per episode."""
+        rng, n_classes = self.rng, len(self.members)
+        order = np.array([], dtype=np.int64)
+        for _ in range(self.n_episodes):
+            if len(order) == 0:
+                order = rng.permutation(n_classes)
+            group, order = order[: self.n_way], order[self.n_way:]
+            if len(group) < self.n_way:  # complete with distinct other classes
+                others = np.setdiff1d(np.arange(n_classes), group)
+                fill = rng.choice(others, self.n_way - len(group), replace=False)
+                group = np.concatenate([group, fill])
+            support, query = [], []
+            for c in group:
+                members = rng.permutation(self.members[c])
+                k = min(self.k_shot, max(1, len(members) - 1))
+                support.append(members[:k])
+                query.append(members[k:][: self.n_query])
+            yield np.concatenate(support), np.concatenate(query)
+
+    def __iter__(self):
+        for support, query in self.episodes():
+            yield np.concatenate([support, query]).tolist()
+
+
+class _FlaggedEpisodes(torch.utils.data.Sampler):
+    """An :class:`EpisodeBatchSampler` yielding ``(index, is_support)`` pairs."""
+
+    def __init__(self, sampler):
+        self.sampler = sampler
+
+    def __len__(self):
+        return len(self.sampler)
+
+    def __iter__(self):
+        for support, query in self.sampler.episodes():
+            yield [(int(i), True) for i in support] + [(int(i), False) for i in query]
+
+
+class _SupportFlagDataset(torch.utils.data.Dataset):
+    """Adds ``is_support`` to each item's input dict (from the flagged index)."""
+
+    def __init__(self, dataset):
+        self.dataset = dataset
+
+    def __len__(self):
+        return len(self.dataset)
+
+    def __getitem__(self, item):
+        index, is_support = item
+        X, y = self.dataset[index]
+        return {**X, "is_support": is_support}, y
+
+
+def episode_loader(dataset, batch_size=None, n_way=2, k_shot=1, n_query=None,
+                   **kwargs):
+    """skorch ``iterator_train``: a DataLoader of episodes (one per batch).
+
+    The dataset's input must be a dict (our ``{"x", "lengths"}``); each batch
+    gets an ``is_support`` bool tensor, the module's third argument. The seed
+    is drawn from torch's global generator, which the estimators seed from
+    ``random_state``, as for :func:`class_balanced_loader`. ``batch_size`` and
+    ``shuffle`` are ignored: an episode's size follows from its classes.
+    """
+    kwargs.pop("shuffle", None)
+    seed = int(torch.randint(2**31 - 1, ()))
+    sampler = EpisodeBatchSampler(_dataset_labels(dataset), n_way, k_shot, n_query,
+                                  random_state=seed)
+    return torch.utils.data.DataLoader(
+        _SupportFlagDataset(dataset), batch_sampler=_FlaggedEpisodes(sampler), **kwargs
+    )

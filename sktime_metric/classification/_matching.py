@@ -1,0 +1,448 @@
+"""MatchingNetworkClassifier: few-shot sequence classification (SSMN)."""
+
+from numbers import Integral, Real
+
+import numpy as np
+import torch
+from skorch.callbacks import Callback, LRScheduler
+from sklearn.base import ClassifierMixin
+from sklearn.preprocessing import LabelEncoder
+from sklearn.utils import TransformerTags
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import (
+    check_consistent_length,
+    check_is_fitted,
+    column_or_1d,
+)
+
+from ..base import BaseSequenceNet, _seed_from
+from ..nn.matching import EpisodeNLLLoss, MatchingNetworkModule
+from ..nn.seq2seq import Seq2SeqLoss, Seq2SeqMetricModule
+from ..utils._sklearn_compat import Interval, StrOptions
+from ..utils._skorch import (
+    SequenceNet,
+    SiameseNet,
+    episode_loader,
+    gradient_norm_clipping,
+    resolve_optimizer,
+    training_callbacks,
+)
+
+__all__ = ["MatchingNetworkClassifier"]
+
+_EMBED_BATCH = 256
+
+
+class _EpisodicNet(SequenceNet):
+    """The criterion reads the module's whole ``(log_alpha, is_support)``."""
+
+    _loss_reads_first_output = False
+
+
+class _LoadEncoder(Callback):
+    """Copy pretrained autoencoder weights in before the first episode."""
+
+    def __init__(self, state_dict):
+        self.state_dict = state_dict
+
+    def on_train_begin(self, net, **kwargs):
+        if self.state_dict is not None:
+            net.module_.autoencoder.load_state_dict(self.state_dict)
+        self.state_dict = None  # not pickled with the net
+
+
+class MatchingNetworkClassifier(ClassifierMixin, BaseSequenceNet):
+    """Matching network on sequences, trained on episodes (SSMN).
+
+    A GRU encoder embeds each series; a support set of labelled series is
+    read in full context by a bidirectional GRU, each query is refined by an
+    attention GRU, and a query's class posterior is the softmax-attention mass
+    of the support series of that class. Training is episodic (N-way K-shot
+    episodes of the training classes, drawn by a seeded batch sampler inside
+    skorch). After ``fit``, the training data is the support set, so
+    ``predict`` and ``cross_val_score`` work as usual; :meth:`set_support`
+    swaps in labelled examples of new classes without any gradient step.
+
+    Parameters
+    ----------
+    hidden_size : int, default=100
+        Units of the GRU encoder.
+    projection_size : int or None, default=None
+        Size of the trainable linear layer after the encoder; None: none.
+    support_context : bool, default=True
+        Bidirectional-GRU full-context embedding of the support set.
+    processing_steps : int, default=1
+        ``p`` of the attention GRU; 0 disables it.
+    attention_variant : {"thesis", "vinyals"}, default="thesis"
+    metric : {"cosine", "euclidean"}, default="cosine"
+    temperature : float, default=1.0
+    n_way : int, default=3
+        Classes per training episode (capped at the number of classes).
+    k_shot : int, default=1
+        Support series per class in training episodes.
+    n_query : int or None, default=None
+        Queries per class and episode; None: all the class's other series.
+    pretrain_epochs : int, default=0
+        Epochs of denoising Seq2Seq pretraining of the encoder (on ``X`` or
+        ``X_pretrain``, labels unused) before the episodes; 0: none, the
+        encoder is trained end to end with the episodic loss.
+    pretrain_lr : float, default=0.01
+    input_mask_p : float, default=0.3
+        Pretraining corruption: each value zeroed with this probability.
+    freeze_encoder : bool, default=True
+        Keep a pretrained encoder fixed (ignored without pretraining).
+    spectral_radius : float or None, default=1.1
+        Recurrent gate matrices start orthogonal times this value (the
+        thesis's initialisation); None: torch's default.
+    default_support : {"all", "k_shot"}, default="all"
+        The support set after ``fit``: all training series, or ``k_shot``
+        random series per class (seeded).
+    support_order : {"given", "class_sorted"}, default="given"
+        The bi-GRU context depends on the order of the support series: keep
+        the order given, or sort them by class (stable).
+    max_epochs : int, default=100
+        An epoch is one pass over the training classes in groups of ``n_way``.
+    lr : float, default=1e-3
+    batch_size : int, default=10
+        Batch size of the pretraining only (an episode is one batch).
+    optimizer : {"adam", "rmsprop", "adamw", "sgd"} or class, default="adam"
+    weight_decay : float, default=0.0
+    grad_clip_norm : float or None, default=6.0
+        Global gradient-norm clipping.
+    lr_patience : int, default=10
+        Halve the learning rate when the training loss has not decreased for
+        this many epochs.
+    callbacks : list of skorch callbacks or None, default=None
+    device : str, default="cpu"
+    verbose : int, default=0
+    random_state : int, RandomState instance or None, default=None
+        Seeds initialisation, pretraining noise and the episodes.
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (n_classes,)
+        Labels of the current support set.
+    n_features_in_ : int
+    net_ : skorch.NeuralNet
+        ``net_.module_`` is the :class:`~sktime_metric.nn.MatchingNetworkModule`.
+    pretrain_net_ : skorch.NeuralNet or None
+        The Seq2Seq pretraining net, when ``pretrain_epochs > 0``.
+
+    References
+    ----------
+    .. [1] O. Vinyals, C. Blundell, T. Lillicrap, K. Kavukcuoglu and D. Wierstra,
+       "Matching Networks for One Shot Learning", NeurIPS 2016.
+
+    Examples
+    --------
+    >>> from sktime_metric.classification import MatchingNetworkClassifier
+    >>> from sktime_metric.datasets import make_sequence_classification
+    >>> X, y = make_sequence_classification(n_samples=30, random_state=0)
+    >>> clf = MatchingNetworkClassifier(hidden_size=8, n_way=2, max_epochs=2,
+    ...                                 random_state=0).fit(X, y)
+    >>> clf.predict_proba(X[:4]).shape, clf.transform(X[:4]).shape
+    ((4, 3), (4, 8))
+    >>> clf.set_support(X[:6], ["a", "a", "b", "b", "c", "d"]).classes_
+    array(['a', 'b', 'c', 'd'], dtype='<U1')
+    """
+
+    _parameter_constraints: dict = {
+        **BaseSequenceNet._parameter_constraints,
+        "projection_size": [Interval(Integral, 1, None, closed="left"), None],
+        "support_context": ["boolean"],
+        "processing_steps": [Interval(Integral, 0, None, closed="left")],
+        "attention_variant": [StrOptions({"thesis", "vinyals"})],
+        "metric": [StrOptions({"cosine", "euclidean"})],
+        "temperature": [Interval(Real, 0, None, closed="neither")],
+        "n_way": [Interval(Integral, 1, None, closed="left")],
+        "k_shot": [Interval(Integral, 1, None, closed="left")],
+        "n_query": [Interval(Integral, 1, None, closed="left"), None],
+        "pretrain_epochs": [Interval(Integral, 0, None, closed="left")],
+        "pretrain_lr": [Interval(Real, 0, None, closed="neither")],
+        "input_mask_p": [Interval(Real, 0, 1, closed="left")],
+        "freeze_encoder": ["boolean"],
+        "spectral_radius": [Interval(Real, 0, None, closed="neither"), None],
+        "default_support": [StrOptions({"all", "k_shot"})],
+        "support_order": [StrOptions({"given", "class_sorted"})],
+        "grad_clip_norm": [Interval(Real, 0, None, closed="neither"), None],
+        "lr_patience": [Interval(Integral, 1, None, closed="left")],
+    }
+
+    def __init__(self, hidden_size=100, *, projection_size=None, support_context=True,
+                 processing_steps=1, attention_variant="thesis", metric="cosine",
+                 temperature=1.0, n_way=3, k_shot=1, n_query=None, pretrain_epochs=0,
+                 pretrain_lr=0.01, input_mask_p=0.3, freeze_encoder=True,
+                 spectral_radius=1.1,
+                 default_support="all", support_order="given", max_epochs=100, lr=1e-3,
+                 batch_size=10, optimizer="adam", weight_decay=0.0, grad_clip_norm=6.0,
+                 lr_patience=10, callbacks=None, device="cpu", verbose=0,
+                 random_state=None):
+        self.hidden_size = hidden_size
+        self.projection_size = projection_size
+        self.support_context = support_context
+        self.processing_steps = processing_steps
+        self.attention_variant = attention_variant
+        self.metric = metric
+        self.temperature = temperature
+        self.n_way = n_way
+        self.k_shot = k_shot
+        self.n_query = n_query
+        self.pretrain_epochs = pretrain_epochs
+        self.pretrain_lr = pretrain_lr
+        self.input_mask_p = input_mask_p
+        self.freeze_encoder = freeze_encoder
+        self.spectral_radius = spectral_radius
+        self.default_support = default_support
+        self.support_order = support_order
+        self.max_epochs = max_epochs
+        self.lr = lr
+        self.batch_size = batch_size
+        self.optimizer = optimizer
+        self.weight_decay = weight_decay
+        self.grad_clip_norm = grad_clip_norm
+        self.lr_patience = lr_patience
+        self.callbacks = callbacks
+        self.device = device
+        self.verbose = verbose
+        self.random_state = random_state
+
+    _net_class = _EpisodicNet
+    _criterion = EpisodeNLLLoss
+    # Read by the shared ``_fit_net`` defaults, which ``_fit_setup`` replaces:
+    # episodes have no internal validation split (nor value clipping).
+    early_stopping, validation_fraction, n_iter_no_change = False, 0.1, 1
+    grad_clip_value = None
+
+    def _module_and_params(self, n_features, n_outputs):
+        return MatchingNetworkModule, {
+            "n_features": n_features,
+            "hidden_size": self.hidden_size,
+            "projection_size": self.projection_size,
+            "support_context": self.support_context,
+            "processing_steps": self.processing_steps,
+            "attention_variant": self.attention_variant,
+            "metric": self.metric,
+            "temperature": self.temperature,
+            "input_mask_p": self.input_mask_p,
+            "freeze_encoder": self.freeze_encoder and self.pretrain_epochs > 0,
+            "spectral_radius": self.spectral_radius,
+        }
+
+    # -- training ----------------------------------------------------------
+
+    def _pretrain(self, X, lengths, seed):
+        """Denoising Seq2Seq pretraining; the autoencoder's ``state_dict``."""
+        optimizer, optimizer_params = resolve_optimizer(self.optimizer)
+        net = SiameseNet(  # the SS2S net on single series: reconstruction only
+            module=Seq2SeqMetricModule, module__n_features=X.shape[2],
+            module__hidden_size=int(self.hidden_size), module__cell="gru",
+            module__input_mask_p=float(self.input_mask_p), criterion=Seq2SeqLoss,
+            optimizer=optimizer, lr=self.pretrain_lr, max_epochs=self.pretrain_epochs,
+            batch_size=self.batch_size, iterator_train__shuffle=True, train_split=None,
+            callbacks=[("grad_clip", gradient_norm_clipping(self.grad_clip_norm))]
+            if self.grad_clip_norm else [], device=self.device,
+            verbose=int(self.verbose), **optimizer_params,
+        )
+        with torch.random.fork_rng(devices=[]):
+            torch.manual_seed(seed + 1)
+            net.fit(self._net_input(X, lengths), None)
+        self.pretrain_net_ = net
+        return {k: v.detach().clone() for k, v in
+                net.module_.autoencoder.state_dict().items()}
+
+    def _fit_setup(self, X, lengths, y, seed):
+        X_pre, len_pre = self._pretrain_data
+        state = self._pretrain(X_pre, len_pre, seed) if self.pretrain_epochs else None
+        extra = [("load_encoder", _LoadEncoder(state))] if state is not None else []
+        if self.grad_clip_norm is not None:
+            extra.append(("grad_clip", gradient_norm_clipping(self.grad_clip_norm)))
+        extra.append(("lr_plateau", LRScheduler(
+            policy=torch.optim.lr_scheduler.ReduceLROnPlateau, monitor="train_loss",
+            mode="min", factor=0.5, patience=self.lr_patience)))
+        callbacks = training_callbacks(
+            grad_clip_value=None, early_stopping=False, n_iter_no_change=1,
+            monitor="train_loss", lower_is_better=True, verbose=self.verbose,
+            user_callbacks=self.callbacks, scoring=extra,
+        )
+        return self._net_input(X, lengths), y, {
+            "iterator_train": episode_loader,
+            "iterator_train__n_way": int(self.n_way),
+            "iterator_train__k_shot": int(self.k_shot),
+            "iterator_train__n_query": (
+                None if self.n_query is None else int(self.n_query)),
+            "train_split": None,
+            "callbacks": callbacks,
+        }
+
+    def fit(self, X, y, X_pretrain=None):
+        """Pretrain (optionally), train on episodes, keep a default support set.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timestamps, n_channels) or list
+            NaN-padded series of the base (training) classes.
+        y : array-like of shape (n_samples,)
+        X_pretrain : array-like or None, default=None
+            Unlabelled series for the Seq2Seq pretraining (same channels);
+            None: ``X``. Only used when ``pretrain_epochs > 0``.
+
+        Returns
+        -------
+        self : object
+        """
+        X, lengths = self._validate_X(X, reset=True)
+        y = column_or_1d(y, warn=True)
+        check_consistent_length(X, y)
+        check_classification_targets(y)
+        codes = LabelEncoder().fit_transform(y).astype(np.int64)
+        self._pretrain_data = (X, lengths) if X_pretrain is None else \
+            self._validate_X(X_pretrain, reset=False)
+        self.pretrain_net_ = None
+        try:
+            self._fit_net(X, lengths, codes, n_outputs=None)
+        finally:
+            del self._pretrain_data
+        keep = np.arange(len(y))
+        if self.default_support == "k_shot":
+            rng = np.random.RandomState(_seed_from(self.random_state))
+            keep = np.sort(np.concatenate([
+                rng.permutation(np.flatnonzero(y == c))[: self.k_shot]
+                for c in np.unique(y)]))
+        self._set_support_checked(X[keep], lengths[keep], y[keep])
+        return self
+
+    # -- support set -------------------------------------------------------
+
+    def _embed(self, X, lengths):
+        """Context-free embeddings ``(n, d)`` as a CPU tensor (no gradients)."""
+        module = self.net_.module_
+        module.eval()
+        inputs = self._net_input(X, lengths)
+        device = torch.device(self.device)
+        out = []
+        with torch.no_grad():
+            for start in range(0, len(lengths), _EMBED_BATCH):
+                batch = slice(start, start + _EMBED_BATCH)
+                x = torch.as_tensor(inputs["x"][batch], device=device)
+                n = torch.as_tensor(inputs["lengths"][batch], device=device)
+                out.append(module.embed(x, n).cpu())
+        return torch.cat(out) if out else torch.zeros(0, module.embedding_size)
+
+    def _support(self, X, lengths, y):
+        """``(classes, codes, S')`` of a support set, in ``support_order``."""
+        y = column_or_1d(y, warn=True)
+        check_consistent_length(X, y)
+        check_classification_targets(y)
+        encoder = LabelEncoder().fit(y)
+        codes = encoder.transform(y)
+        order = np.arange(len(y))
+        if self.support_order == "class_sorted":
+            order = np.argsort(codes, kind="stable")
+        embedded = self._embed(X[order], lengths[order]).to(self.device)
+        with torch.no_grad():
+            context = self.net_.module_.support_embedding(embedded)
+        return encoder.classes_, codes[order], context
+
+    def _set_support_checked(self, X, lengths, y):
+        self.classes_, self._support_codes, self._support_context = self._support(
+            X, lengths, y)
+        return self
+
+    def set_support(self, X, y):
+        """Replace the support set (no gradient step); updates ``classes_``.
+
+        The support series are kept in the order given (or sorted by class,
+        see ``support_order``): the bi-GRU context embedding depends on it.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_support, n_timestamps, n_channels) or list
+        y : array-like of shape (n_support,)
+            Any labels, new classes included.
+
+        Returns
+        -------
+        self : object
+        """
+        check_is_fitted(self, "net_")
+        X, lengths = self._validate_X(X, reset=False)
+        return self._set_support_checked(X, lengths, y)
+
+    # -- prediction --------------------------------------------------------
+
+    def predict_proba(self, X, X_support=None, y_support=None):
+        """Class posteriors ``P(c | x, S)`` against the support set.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timestamps, n_channels) or list
+        X_support, y_support : array-like or None, default=None
+            A one-off support set (the stored one is left unchanged); the
+            columns are then its sorted labels, not ``classes_``.
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+        """
+        return self._proba(X, X_support, y_support)[1]
+
+    def _proba(self, X, X_support, y_support):
+        check_is_fitted(self, "net_")
+        X, lengths = self._validate_X(X, reset=False)
+        if X_support is None:
+            classes, codes, context = (self.classes_, self._support_codes,
+                                       self._support_context)
+        else:
+            Xs, ls = self._validate_X(X_support, reset=False)
+            classes, codes, context = self._support(Xs, ls, y_support)
+        # P(c | x) = sum of the matching weights of the support series of c
+        one_hot = torch.nn.functional.one_hot(
+            torch.as_tensor(codes, device=context.device), len(classes)).double()
+        module = self.net_.module_
+        with torch.no_grad():
+            queries = self._embed(X, lengths).to(context.device)
+            # softmax in float64, so that each row sums to 1 to double precision
+            scores = module.scores(module.query_embedding(queries, context), context)
+            alpha = torch.softmax(scores.double(), dim=1)
+        return classes, (alpha @ one_hot).cpu().numpy()
+
+    def predict(self, X, X_support=None, y_support=None):
+        """Labels of the most probable support class.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timestamps, n_channels) or list
+        X_support, y_support : array-like or None, default=None
+            See :meth:`predict_proba`.
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,)
+        """
+        classes, proba = self._proba(X, X_support, y_support)
+        return classes[proba.argmax(axis=1)]
+
+    def fit_transform(self, X, y, X_pretrain=None):
+        """Fit, then return the embeddings of ``X`` (see :meth:`transform`)."""
+        return self.fit(X, y, X_pretrain=X_pretrain).transform(X)
+
+    def transform(self, X):
+        """Context-free embeddings ``y`` (encoder, then the linear layer).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timestamps, n_channels) or list
+
+        Returns
+        -------
+        embeddings : ndarray of shape (n_samples, d)
+        """
+        check_is_fitted(self, "net_")
+        X, lengths = self._validate_X(X, reset=False)
+        return self._embed(X, lengths).double().numpy()
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        # transform gives float64 embeddings whatever the input dtype
+        tags.transformer_tags = TransformerTags(preserves_dtype=[])
+        return tags

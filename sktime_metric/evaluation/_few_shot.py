@@ -1,0 +1,186 @@
+"""The few-shot protocol of the SSMN chapter (spec ``other_systems.md`` A.3).
+
+Classes, not series, are split: a learner is trained on the *base* classes
+only; then, in each episode, ``k_shot`` labelled series of every *novel*
+class form the support set and all the other novel series are classified
+against it. Predictions are concatenated over all class splits and episodes
+and scored once (accuracy and macro-F1), as in the thesis.
+"""
+
+from numbers import Integral
+
+import numpy as np
+from sklearn.base import clone
+from sklearn.metrics import accuracy_score, f1_score
+from sklearn.utils import check_random_state
+from sklearn.utils.validation import column_or_1d
+
+from ._protocols import _labels, _Measure
+
+__all__ = ["class_split", "few_shot_evaluate", "few_shot_episodes"]
+
+
+def class_split(y, n_test_classes, random_state=None):
+    """Random split of the series by class: base versus novel classes.
+
+    Equivalent to ``GroupShuffleSplit(test_size=n_test_classes)`` with
+    ``groups=y``.
+
+    Parameters
+    ----------
+    y : array-like of shape (n_samples,)
+    n_test_classes : int
+        Number of novel classes, drawn at random.
+    random_state : int, RandomState instance or None, default=None
+
+    Returns
+    -------
+    train_index, test_index : ndarray of int
+        Rows of the base classes, rows of the novel classes.
+
+    Examples
+    --------
+    >>> from sktime_metric.evaluation import class_split
+    >>> train, test = class_split([0, 0, 1, 1, 2, 2], 1, random_state=0)
+    >>> train.shape, test.shape
+    ((4,), (2,))
+    """
+    y = column_or_1d(y)
+    classes = np.unique(y)
+    n = n_test_classes
+    if not isinstance(n, Integral) or not 0 < n < len(classes):
+        raise ValueError(f"n_test_classes={n_test_classes!r} must leave base and novel "
+                         f"classes among the {len(classes)} classes.")
+    rng = check_random_state(random_state)
+    novel = rng.choice(classes, n_test_classes, replace=False)
+    is_novel = np.isin(y, novel)
+    return np.flatnonzero(~is_novel), np.flatnonzero(is_novel)
+
+
+def few_shot_episodes(y, *, n_test_classes=3, k_shot=1, n_splits=10, n_episodes=1,
+                      setting="partial", random_state=0):
+    """The class splits and episodes of :func:`few_shot_evaluate`, as indices.
+
+    Depends on the labels and the seed only, so that different learners can
+    be compared on exactly the same episodes.
+
+    Parameters
+    ----------
+    y : array-like of shape (n_samples,)
+    n_test_classes, k_shot, n_splits, n_episodes, setting, random_state
+        See :func:`few_shot_evaluate`.
+
+    Returns
+    -------
+    splits : list of (train_index, episodes)
+        ``episodes`` is a list of ``(support_index, query_index)``; support
+        indices are grouped by class, in sorted class order.
+    """
+    if setting not in ("partial", "full"):
+        raise ValueError(f"setting must be 'partial' or 'full', got {setting!r}.")
+    y = column_or_1d(y)
+    rng = check_random_state(random_state)
+    splits = []
+    for _ in range(n_splits):
+        train, test = class_split(y, n_test_classes, rng)
+        episodes = []
+        for _ in range(n_episodes):
+            support, query = [], []
+            for c in np.unique(y[test]):
+                members = rng.permutation(test[y[test] == c])
+                if len(members) <= k_shot:
+                    raise ValueError(f"Class {c!r} has {len(members)} series: "
+                                     f"k_shot={k_shot} leaves none to query.")
+                support.append(members[:k_shot])
+                query.append(members[k_shot:])
+            if setting == "full":  # base classes are candidates too
+                support += [rng.permutation(train[y[train] == c])[:k_shot]
+                            for c in np.unique(y[train])]
+            episodes.append((np.concatenate(support), np.sort(np.concatenate(query))))
+        splits.append((train, episodes))
+    return splits
+
+
+def _classify(model, X, support, query, y):
+    """Labels of ``X[query]`` given the support set ``support``."""
+    if hasattr(model, "set_support"):  # a matching network: its own posterior
+        return model.predict(X[query], X_support=X[support], y_support=y[support])
+    distances = _Measure(model).pairwise(X[query], X[support])
+    return y[support][distances.argmin(axis=1)]  # 1-NN among the support set
+
+
+def few_shot_evaluate(estimator, X, y, *, n_test_classes=3, k_shot=1, n_splits=10,
+                      n_episodes=1, setting="partial", refit=True, random_state=0,
+                      return_predictions=False):
+    """N-way K-shot accuracy and macro-F1 on classes unseen in training.
+
+    For each of ``n_splits`` random class splits, ``estimator`` (a clone) is
+    fitted on the base classes; in each of ``n_episodes`` episodes, ``k_shot``
+    random series per novel class are the support set and every other novel
+    series is classified: by the estimator's own posterior for a matching
+    network (anything with ``set_support``), else by its nearest support
+    series under the measure (a metric learner, ``"dtw"`` or a callable, see
+    :mod:`sktime_metric.evaluation`). The thesis ran 40 splits of 1 episode.
+
+    Parameters
+    ----------
+    estimator : estimator, "dtw" or callable
+        An unfitted (or, with ``refit=False``, fitted) metric learner or
+        matching network, or a fixed measure.
+    X : array-like of shape (n_samples, n_timestamps, n_channels) or list
+    y : array-like of shape (n_samples,)
+    n_test_classes : int, default=3
+        Novel classes per split: the N of N-way in the "partial" setting.
+    k_shot : int, default=1
+    n_splits : int, default=10
+    n_episodes : int, default=1
+        Support sets drawn per split.
+    setting : {"partial", "full"}, default="partial"
+        "full" adds ``k_shot`` support series of every base class, so queries
+        are classified among all classes.
+    refit : bool, default=True
+        Fit a clone on each split's base classes; False: use ``estimator``
+        as it is (it must not have seen the novel classes).
+    random_state : int, RandomState instance or None, default=0
+        Seeds the splits and episodes (not the estimator).
+    return_predictions : bool, default=False
+        Also return ``y_true`` and ``y_pred``, concatenated.
+
+    Returns
+    -------
+    scores : dict
+        ``"accuracy"``, ``"f1_macro"`` and ``"n_predictions"`` (plus
+        ``"y_true"``, ``"y_pred"`` if asked).
+
+    Examples
+    --------
+    >>> from sktime_metric.datasets import make_sequence_classification
+    >>> from sktime_metric.evaluation import few_shot_evaluate
+    >>> X, y = make_sequence_classification(n_samples=40, n_classes=4, random_state=0)
+    >>> scores = few_shot_evaluate("dtw", X, y, n_test_classes=2, n_splits=2)
+    >>> sorted(scores), scores["n_predictions"]
+    (['accuracy', 'f1_macro', 'n_predictions'], 36)
+    """
+    X, y = _labels(X, y)
+    is_measure = isinstance(estimator, str) or (
+        callable(estimator) and not hasattr(estimator, "fit"))
+    y_true, y_pred = [], []
+    for train, episodes in few_shot_episodes(
+        y, n_test_classes=n_test_classes, k_shot=k_shot, n_splits=n_splits,
+        n_episodes=n_episodes, setting=setting, random_state=random_state,
+    ):
+        model = estimator
+        if refit and not is_measure:
+            model = clone(estimator).fit(X[train], y[train])
+        for support, query in episodes:
+            y_true.append(y[query])
+            y_pred.append(_classify(model, X, support, query, y))
+    y_true, y_pred = np.concatenate(y_true), np.concatenate(y_pred)
+    scores = {
+        "accuracy": float(accuracy_score(y_true, y_pred)),
+        "f1_macro": float(f1_score(y_true, y_pred, average="macro")),
+        "n_predictions": len(y_true),
+    }
+    if return_predictions:
+        scores.update(y_true=y_true, y_pred=y_pred)
+    return scores

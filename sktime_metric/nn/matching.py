@@ -1,0 +1,211 @@
+"""Matching networks on sequences (SSMN; spec ``other_systems.md`` A.2).
+
+A GRU encoder (the encoder of a denoising :class:`Seq2SeqAutoencoder`, which
+can be pretrained on reconstruction) embeds every series, optionally followed
+by a trainable linear layer ``P``::
+
+    y = P enc(x) + b_P                                   (A.2.3)
+
+An episode is a support set ``S`` (a few labelled series) and queries. The
+support embeddings, read as a sequence by a bidirectional GRU, get their full
+context (eq. 2.10); each query is refined by an attention GRU that reads the
+support set ``p`` times (Algorithm 1); a softmax over the similarities gives
+the matching weights ``alpha_j``, and ``P(c | x, S)`` sums those of the support
+series of class ``c``::
+
+    S'    = fwd(S) + bwd(S) + S
+    y'    = AttentionGRU(y, S', p)
+    alpha = softmax_j(sim(y', S'_j) / temperature)
+"""
+
+import torch
+from torch import nn
+
+from .seq2seq import Seq2SeqAutoencoder
+
+__all__ = ["EpisodeNLLLoss", "MatchingNetworkModule"]
+
+
+class MatchingNetworkModule(nn.Module):
+    """Matching network over variable-length sequences.
+
+    Parameters
+    ----------
+    n_features : int
+        Channels per time step.
+    hidden_size : int, default=100
+        Size of the GRU encoder's state.
+    projection_size : int or None, default=None
+        Output size ``d`` of the fine-tuned linear layer ``P``; None: no layer
+        (``d = hidden_size``).
+    support_context : bool, default=True
+        Full-context embedding of the support set (bidirectional GRU, eq. 2.10).
+    processing_steps : int, default=1
+        ``p`` of Algorithm 1; 0 disables the attention GRU (``y' = y``).
+    attention_variant : {"thesis", "vinyals"}, default="thesis"
+        "thesis": the spec's reading of Algorithm 1 (A.2.5): the GRU cell reads
+        ``h + y`` with the read vector ``r`` as hidden state. "vinyals": the
+        original matching network, the cell reads ``y`` with the state
+        ``[h, r]`` and ``h_k = cell(...)[:d] + y``.
+    metric : {"cosine", "euclidean"}, default="cosine"
+        Euclidean scores are minus the (non-squared) distance (A.5.7).
+    temperature : float, default=1.0
+        Divides the scores before the softmax.
+    input_mask_p : float, default=0.3
+        Masking noise of the autoencoder, used when it is pretrained.
+    freeze_encoder : bool, default=False
+        Exclude the encoder GRU from training (the pretrained setting).
+    spectral_radius : float or None, default=None
+        Initialise every recurrent (hidden-to-hidden) gate matrix as an
+        orthogonal matrix times this value (the thesis: 1.1, A.5.6); None
+        keeps torch's initialisation.
+
+    Notes
+    -----
+    ``forward(x, lengths, is_support)`` takes one episode, ``is_support`` a
+    ``(batch,)`` bool tensor marking the support series (in their order), and
+    returns ``(log_alpha, is_support)``: ``log_alpha`` of shape ``(n_query,
+    n_support)``, the log matching weights of each query.
+    :class:`EpisodeNLLLoss` turns them and the labels into the episode loss.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from sktime_metric.nn import MatchingNetworkModule
+    >>> module = MatchingNetworkModule(n_features=3, hidden_size=8, processing_steps=2)
+    >>> x, lengths = torch.randn(5, 10, 3), torch.tensor([10, 7, 3, 1, 9])
+    >>> is_support = torch.tensor([True, True, False, False, False])
+    >>> log_alpha, _ = module(x, lengths, is_support)
+    >>> log_alpha.shape
+    torch.Size([3, 2])
+    """
+
+    def __init__(self, n_features, hidden_size=100, projection_size=None,
+                 support_context=True, processing_steps=1, attention_variant="thesis",
+                 metric="cosine", temperature=1.0, input_mask_p=0.3,
+                 freeze_encoder=False, spectral_radius=None):
+        super().__init__()
+        if attention_variant not in ("thesis", "vinyals"):
+            raise ValueError("attention_variant must be 'thesis' or 'vinyals', got "
+                             f"{attention_variant!r}.")
+        if metric not in ("cosine", "euclidean"):
+            raise ValueError(f"metric must be 'cosine' or 'euclidean', got {metric!r}.")
+        self.autoencoder = Seq2SeqAutoencoder(
+            n_features, hidden_size, cell="gru", input_mask_p=input_mask_p
+        )
+        if freeze_encoder:
+            self.autoencoder.encoder.requires_grad_(False)
+        d = hidden_size if projection_size is None else projection_size
+        self.projection = None if projection_size is None else nn.Linear(hidden_size, d)
+        self.support_rnn = (
+            nn.GRU(d, d, bidirectional=True, batch_first=True) if support_context
+            else None
+        )
+        self.attention_variant = attention_variant
+        self.processing_steps = processing_steps
+        if processing_steps > 0:
+            state = d if attention_variant == "thesis" else 2 * d
+            self.attention_cell = nn.GRUCell(d, state)
+        self.metric = metric
+        self.temperature = temperature
+        self.embedding_size = d
+        if spectral_radius is not None:
+            _orthogonal_recurrent_init(self, spectral_radius)
+
+    def embed(self, x, lengths):
+        """Context-free embeddings ``y`` ``(batch, d)`` of clean inputs."""
+        y = self.autoencoder.encode(x, lengths)
+        return y if self.projection is None else self.projection(y)
+
+    def support_embedding(self, s):
+        """``S' = fwd + bwd + S`` (eq. 2.10) for support embeddings ``(N, d)``.
+
+        The bi-GRU reads the N support vectors as one sequence, so ``S'``
+        depends on their order.
+        """
+        if self.support_rnn is None:
+            return s
+        out, _ = self.support_rnn(s.unsqueeze(0))
+        forward, backward = out[0].chunk(2, dim=-1)
+        return forward + backward + s
+
+    def query_embedding(self, y, s_ctx):
+        """Contextual queries ``y'`` ``(n, d)`` from ``y`` and ``S'`` (Alg. 1)."""
+        p = self.processing_steps
+        if p == 0:
+            return y
+        cell = self.attention_cell
+        if self.attention_variant == "thesis":
+            h = cell(y, torch.zeros_like(y))           # h_1 = GRU(y, 0)
+            for _ in range(p - 1):
+                h_hat = h + y                          # skip connection
+                a = torch.softmax(h_hat @ s_ctx.T, dim=1)   # dot-product read
+                h = cell(h_hat, a @ s_ctx)             # input h + y, hidden r
+            return h + y
+        # Vinyals et al.: state [h, r]; the cell always reads y
+        d = y.size(1)
+        h, r = torch.zeros_like(y), torch.zeros_like(y)
+        for _ in range(p):
+            h = cell(y, torch.cat([h, r], dim=1))[:, :d] + y
+            r = torch.softmax(h @ s_ctx.T, dim=1) @ s_ctx
+        return h
+
+    def scores(self, q, s):
+        """Similarities ``(n, N)`` divided by the temperature."""
+        if self.metric == "cosine":
+            normalize = nn.functional.normalize
+            sim = normalize(q, dim=1) @ normalize(s, dim=1).T
+        else:
+            # sqrt(. + eps): finite gradient at zero distance
+            sim = -torch.sqrt(torch.cdist(q, s).pow(2) + 1e-12)
+        return sim / self.temperature
+
+    def match(self, y_query, s_ctx):
+        """Log matching weights ``(n, N)`` of embedded queries on ``S'``."""
+        return torch.log_softmax(
+            self.scores(self.query_embedding(y_query, s_ctx), s_ctx), dim=1
+        )
+
+    def forward(self, x, lengths, is_support):
+        is_support = is_support.bool()
+        y = self.embed(x, lengths)
+        s_ctx = self.support_embedding(y[is_support])
+        return self.match(y[~is_support], s_ctx), is_support
+
+
+def _orthogonal_recurrent_init(module, radius):
+    """Orthogonal ``W_h*`` gate blocks scaled to spectral radius ``radius``.
+
+    An orthogonal matrix has all eigenvalues on the unit circle, so the scaled
+    block has spectral radius exactly ``radius`` (A.2.8).
+    """
+    with torch.no_grad():
+        for name, weight in module.named_parameters():
+            if "weight_hh" not in name:
+                continue
+            for block in weight.chunk(3, dim=0):  # reset, update, candidate
+                nn.init.orthogonal_(block)
+                block.mul_(radius)
+
+
+class EpisodeNLLLoss(nn.Module):
+    """Negative log-likelihood of the queries' classes (A.2.6).
+
+    ``P(c | x, S) = sum_{j: label(s_j) = c} alpha_j``, so the loss of a query
+    is ``-logsumexp`` of its log weights on the support series of its class.
+
+    Notes
+    -----
+    ``forward((log_alpha, is_support), y)``: the module's output and the
+    labels of the whole episode (support and queries, in batch order). An
+    episode without queries gives a zero loss that keeps the graph.
+    """
+
+    def forward(self, output, y):
+        log_alpha, is_support = output
+        y = y.to(log_alpha.device)
+        same = y[~is_support].unsqueeze(1) == y[is_support].unsqueeze(0)
+        if log_alpha.numel() == 0:
+            return log_alpha.sum() * 0.0
+        log_p = log_alpha.masked_fill(~same, float("-inf")).logsumexp(dim=1)
+        return -log_p.mean()

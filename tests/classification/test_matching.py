@@ -1,0 +1,112 @@
+"""MatchingNetworkClassifier: support-set handling, pretraining, episodes."""
+
+import numpy as np
+import pytest
+from sklearn.model_selection import cross_val_score
+
+from sktime_metric.classification import MatchingNetworkClassifier
+from sktime_metric.datasets import make_sequence_classification
+
+FAST = dict(hidden_size=8, n_way=2, metric="euclidean", max_epochs=15, lr=3e-2,
+            random_state=0)
+
+
+@pytest.fixture(scope="module")
+def data():
+    X, y = make_sequence_classification(
+        n_samples=60, n_classes=5, n_channels=2, min_length=6, max_length=14,
+        motif_length=4, noise=0.3, random_state=0,
+    )
+    return X, np.array(list("abcde"))[y]
+
+
+@pytest.fixture(scope="module")
+def fitted(data):
+    X, y = data
+    base = np.isin(y, list("abc"))
+    return MatchingNetworkClassifier(**FAST).fit(X[base], y[base])
+
+
+def test_default_support_is_training_data(data, fitted):
+    X, y = data
+    assert fitted.classes_.tolist() == ["a", "b", "c"]
+    assert len(fitted._support_codes) == np.isin(y, list("abc")).sum()
+    assert set(fitted.predict(X)) <= {"a", "b", "c"}
+
+
+def test_set_support_with_unseen_labels(data):
+    X, y = data
+    base = np.isin(y, list("abc"))
+    clf = MatchingNetworkClassifier(**FAST).fit(X[base], y[base])
+    weights = {k: v.clone() for k, v in clf.net_.module_.state_dict().items()}
+    novel = np.flatnonzero(~base)
+    support = [novel[y[novel] == c][0] for c in "de"]
+    assert clf.set_support(X[support], y[support]) is clf
+    assert clf.classes_.tolist() == ["d", "e"]
+    proba = clf.predict_proba(X[novel])
+    assert proba.shape == (len(novel), 2)
+    np.testing.assert_allclose(proba.sum(1), 1.0)
+    assert set(clf.predict(X[novel])) <= {"d", "e"}
+    # no gradient step: the weights are those of fit
+    for k, v in clf.net_.module_.state_dict().items():
+        assert (v == weights[k]).all()
+
+
+def test_one_off_support_leaves_state(data, fitted):
+    X, y = data
+    before = fitted.predict_proba(X)
+    pred = fitted.predict(X[:5], X_support=X[[0, 1]], y_support=["p", "q"])
+    assert set(pred) <= {"p", "q"}
+    assert fitted.classes_.tolist() == ["a", "b", "c"]
+    np.testing.assert_array_equal(fitted.predict_proba(X), before)
+
+
+def test_support_order(data, fitted):
+    X, y = data
+    idx = np.array([0, 1, 2, 3, 4, 5])
+    perm = idx[::-1]
+    given = fitted.set_support(X[idx], y[idx]).predict_proba(X)
+    reversed_ = fitted.set_support(X[perm], y[perm]).predict_proba(X)
+    assert not np.allclose(given, reversed_)  # documented: the bi-GRU reads the order
+    sorted_clf = MatchingNetworkClassifier(**FAST, support_order="class_sorted")
+    sorted_clf.fit(X[:30], y[:30])
+    a = sorted_clf.set_support(X[idx], y[idx]).predict_proba(X)
+    # a stable class sort makes class-wise reorderings give the same context
+    order = np.argsort(y[idx], kind="stable")
+    b = sorted_clf.set_support(X[idx][order], y[idx][order]).predict_proba(X)
+    np.testing.assert_allclose(a, b)
+
+
+def test_padding_invariance_of_support_and_queries(data, fitted):
+    X, y = data
+    padded = np.concatenate([X, np.full((len(X), 4, X.shape[2]), np.nan)], axis=1)
+    a = fitted.predict_proba(X[:10], X_support=X[10:20], y_support=y[10:20])
+    b = fitted.predict_proba(padded[:10], X_support=padded[10:20], y_support=y[10:20])
+    np.testing.assert_allclose(a, b, atol=1e-6)
+
+
+def test_default_support_k_shot(data):
+    X, y = data
+    clf = MatchingNetworkClassifier(**{**FAST, "max_epochs": 2},
+                                    default_support="k_shot", k_shot=2).fit(X, y)
+    assert len(clf._support_codes) == 10 and clf.classes_.tolist() == list("abcde")
+
+
+@pytest.mark.parametrize("freeze", [True, False])
+def test_pretraining(data, freeze):
+    X, y = data
+    clf = MatchingNetworkClassifier(**{**FAST, "max_epochs": 2}, pretrain_epochs=2,
+                                    freeze_encoder=freeze).fit(X, y, X_pretrain=X[:20])
+    assert len(clf.pretrain_net_.history) == 2
+    pre = clf.pretrain_net_.module_.autoencoder.encoder.state_dict()
+    enc = clf.net_.module_.autoencoder.encoder.state_dict()
+    same = all((pre[k] == enc[k]).all() for k in pre)
+    assert same == freeze  # frozen: the pretrained encoder is used as is
+
+
+def test_cross_val_score_and_transform(data):
+    X, y = data
+    clf = MatchingNetworkClassifier(**FAST, projection_size=4)
+    scores = cross_val_score(clf, X, y, cv=2)
+    assert scores.shape == (2,) and scores.mean() > 0.4  # chance: 0.2
+    assert clf.fit(X, y).transform(X).shape == (len(X), 4)

@@ -1,0 +1,88 @@
+"""few_shot_evaluate, few_shot_episodes and class_split."""
+
+import numpy as np
+import pytest
+
+from sktime_metric.classification import MatchingNetworkClassifier
+from sktime_metric.datasets import make_sequence_classification
+from sktime_metric.evaluation import class_split, few_shot_episodes, few_shot_evaluate
+from sktime_metric.metric import SiameseRNNEmbedder
+
+
+@pytest.fixture(scope="module")
+def data():
+    return make_sequence_classification(n_samples=60, n_classes=5, n_channels=2,
+                                        min_length=6, max_length=12, motif_length=4,
+                                        noise=0.3, random_state=0)
+
+
+def test_class_split_disjoint(data):
+    _, y = data
+    train, test = class_split(y, 2, random_state=0)
+    assert len(np.unique(y[test])) == 2
+    assert not set(y[train]) & set(y[test])
+    assert len(train) + len(test) == len(y)
+    with pytest.raises(ValueError, match="n_test_classes"):
+        class_split(y, 5)
+
+
+@pytest.mark.parametrize("setting", ["partial", "full"])
+def test_episodes_shape(data, setting):
+    _, y = data
+    splits = few_shot_episodes(y, n_test_classes=2, k_shot=3, n_splits=2,
+                               n_episodes=2, setting=setting, random_state=0)
+    assert len(splits) == 2
+    for train, episodes in splits:
+        novel = np.setdiff1d(np.unique(y), y[train])
+        for support, query in episodes:
+            assert not set(support) & set(query) and not set(query) & set(train)
+            n_ways = 5 if setting == "full" else 2
+            assert len(support) == 3 * n_ways
+            assert set(y[query]) == set(novel)
+    again = few_shot_episodes(y, n_test_classes=2, k_shot=3, n_splits=2, n_episodes=2,
+                              setting=setting, random_state=0)
+    assert all(np.array_equal(a[1][0][0], b[1][0][0]) for a, b in zip(splits, again))
+
+
+def test_dtw_matches_brute_force(data):
+    X, y = data
+    from tslearn.metrics import dtw
+    scores = few_shot_evaluate("dtw", X, y, n_test_classes=2, n_splits=2,
+                               return_predictions=True)
+    expected = []
+    for _, episodes in few_shot_episodes(y, n_test_classes=2, n_splits=2):
+        for support, query in episodes:
+            for q in query:
+                d = [dtw(X[q][~np.isnan(X[q][:, 0])], X[s][~np.isnan(X[s][:, 0])])
+                     for s in support]
+                expected.append(y[support][int(np.argmin(d))])
+    np.testing.assert_array_equal(scores["y_pred"], expected)
+    assert scores["accuracy"] == pytest.approx(np.mean(scores["y_true"] == expected))
+
+
+def test_metric_learner_and_matching_network(data):
+    X, y = data
+    srn = SiameseRNNEmbedder("mean", hidden_size=8, n_pairs=100, max_epochs=2,
+                             random_state=0)
+    a = few_shot_evaluate(srn, X, y, n_test_classes=2, n_splits=2)
+    mn = MatchingNetworkClassifier(hidden_size=8, n_way=2, metric="euclidean",
+                                   max_epochs=10, lr=3e-2, random_state=0)
+    b = few_shot_evaluate(mn, X, y, n_test_classes=2, k_shot=2, n_splits=2,
+                          setting="full")
+    for scores in (a, b):
+        assert 0 <= scores["f1_macro"] <= 1 and 0 <= scores["accuracy"] <= 1
+    assert a["n_predictions"] == b["n_predictions"] + 2 * 2  # k_shot 1 vs 2
+    # refit=False: a fitted model is used as it is
+    fitted = mn.fit(X[y < 3], y[y < 3])
+    c = few_shot_evaluate(fitted, X[y >= 3], y[y >= 3], n_test_classes=1, n_splits=1,
+                          refit=False)
+    # one novel class of the two: 1-way, its other series are the queries
+    assert c["accuracy"] == 1.0 and c["n_predictions"] in (np.bincount(y)[3:] - 1)
+
+
+def test_errors(data):
+    X, y = data
+    with pytest.raises(ValueError, match="setting"):
+        few_shot_evaluate("dtw", X, y, setting="wrong")
+    with pytest.raises(ValueError, match="k_shot"):
+        few_shot_evaluate("dtw", X, y, n_test_classes=2, k_shot=100)

@@ -1,0 +1,118 @@
+"""MatchingNetworkModule, EpisodeNLLLoss and the episode sampler."""
+
+import numpy as np
+import pytest
+import torch
+
+from sktime_metric.nn import EpisodeNLLLoss, MatchingNetworkModule
+from sktime_metric.utils._skorch import EpisodeBatchSampler
+
+
+def _episode(n=7, t=9, d=3, n_support=3, seed=0):
+    g = torch.Generator().manual_seed(seed)
+    x = torch.randn(n, t, d, generator=g)
+    lengths = torch.randint(2, t + 1, (n,), generator=g)
+    lengths[0] = t
+    x = x * (torch.arange(t)[None, :, None] < lengths[:, None, None])
+    is_support = torch.arange(n) < n_support
+    return x, lengths, is_support
+
+
+@pytest.mark.parametrize("variant", ["thesis", "vinyals"])
+@pytest.mark.parametrize("metric", ["cosine", "euclidean"])
+@pytest.mark.parametrize("steps", [0, 1, 3])
+def test_shapes_and_normalisation(variant, metric, steps):
+    module = MatchingNetworkModule(3, hidden_size=6, projection_size=4,
+                                   processing_steps=steps, attention_variant=variant,
+                                   metric=metric).eval()
+    x, lengths, is_support = _episode()
+    log_alpha, flags = module(x, lengths, is_support)
+    assert log_alpha.shape == (4, 3) and torch.equal(flags, is_support)
+    torch.testing.assert_close(log_alpha.exp().sum(1), torch.ones(4))
+
+
+def test_thesis_attention_gru_against_brute_force():
+    torch.manual_seed(0)
+    module = MatchingNetworkModule(3, hidden_size=5, processing_steps=3).eval()
+    y, s = torch.randn(2, 5), torch.randn(4, 5)
+    cell = module.attention_cell
+    expected = []
+    for yi in y:  # Algorithm 1 as reconstructed in spec A.2.5, one query at a time
+        h = cell(yi[None], torch.zeros(1, 5))
+        for _ in range(2):
+            h_hat = h + yi
+            a = torch.softmax(torch.stack([h_hat[0] @ sj for sj in s]), 0)
+            r = sum(aj * sj for aj, sj in zip(a, s))
+            h = cell(h_hat, r[None])
+        expected.append((h + yi)[0])
+    torch.testing.assert_close(module.query_embedding(y, s), torch.stack(expected))
+
+
+def test_support_context_depends_on_order():
+    torch.manual_seed(0)
+    module = MatchingNetworkModule(3, hidden_size=5).eval()
+    s = torch.randn(3, 5)
+    out = module.support_embedding(s)
+    flipped = module.support_embedding(s.flip(0)).flip(0)
+    assert not torch.allclose(out, flipped)
+    plain = MatchingNetworkModule(3, hidden_size=5, support_context=False)
+    assert torch.equal(plain.support_embedding(s), s)
+
+
+def test_padding_invariance():
+    module = MatchingNetworkModule(3, hidden_size=6, processing_steps=2).eval()
+    x, lengths, is_support = _episode()
+    padded = torch.cat([x, torch.zeros(len(x), 5, 3)], dim=1)
+    with torch.no_grad():
+        torch.testing.assert_close(module(x, lengths, is_support)[0],
+                                   module(padded, lengths, is_support)[0])
+
+
+def test_episode_loss_brute_force_and_gradients():
+    log_alpha = torch.log_softmax(torch.randn(3, 4, dtype=torch.float64), 1)
+    is_support = torch.tensor([True] * 4 + [False] * 3)
+    y = torch.tensor([0, 1, 0, 2, 0, 2, 1])
+    loss = EpisodeNLLLoss()((log_alpha, is_support), y)
+    alpha = log_alpha.exp().numpy()
+    expected = -np.mean([np.log(alpha[0, 0] + alpha[0, 2]), np.log(alpha[1, 3]),
+                         np.log(alpha[2, 1])])
+    assert loss.item() == pytest.approx(float(expected))
+    module = MatchingNetworkModule(3, hidden_size=4, processing_steps=2).double()
+    x, lengths, flags = _episode()
+    torch.autograd.gradcheck(
+        lambda x: EpisodeNLLLoss()(module(x, lengths, flags), torch.arange(7) % 3),
+        (x.double().requires_grad_(),),
+    )
+
+
+def test_episode_sampler_disjoint_and_shaped():
+    labels = np.repeat(np.arange(7), 6)
+    sampler = EpisodeBatchSampler(labels, n_way=3, k_shot=2, n_query=3, random_state=0)
+    episodes = list(sampler.episodes())
+    assert len(episodes) == len(sampler) == 3  # ceil(7 / 3)
+    seen = []
+    for support, query in episodes:
+        assert len(support) == 6 and len(query) == 9
+        assert not set(support) & set(query)
+        classes = np.unique(labels[support])
+        assert len(classes) == 3 and set(labels[query]) == set(classes)
+        assert all(np.sum(labels[support] == c) == 2 for c in classes)
+        seen.extend(classes)
+    assert set(seen) == set(range(7))  # one epoch covers all classes
+    batches = list(EpisodeBatchSampler(labels, 3, 2, 3, random_state=0))
+    assert batches == [list(s) + list(q) for s, q in episodes]  # support first
+
+
+def test_episode_sampler_seeded():
+    labels = np.repeat(np.arange(4), 3)
+    a = list(EpisodeBatchSampler(labels, 2, random_state=1))
+    assert a == list(EpisodeBatchSampler(labels, 2, random_state=1))
+    assert len(list(EpisodeBatchSampler(labels, 9))) == 1  # n_way capped
+
+
+def test_spectral_radius_init():
+    module = MatchingNetworkModule(3, hidden_size=6, spectral_radius=1.1)
+    w = module.autoencoder.encoder.rnn.weight_hh_l0.detach()
+    for block in w.chunk(3):
+        eig = torch.linalg.eigvals(block).abs()
+        torch.testing.assert_close(eig, torch.full_like(eig, 1.1))
