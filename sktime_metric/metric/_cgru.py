@@ -461,8 +461,10 @@ class CoupledGRUMetric(
             parallel = Parallel(n_jobs=self.n_jobs, prefer="threads",
                                 return_as="generator_unordered")
 
-            def map_chunks(function, chunks):
+            def threaded_map(function, chunks):
                 return parallel(delayed(function)(chunk) for chunk in chunks)
+
+            map_chunks = threaded_map
 
         distances = self.net_.module_.pairwise_distances(
             x, lengths, x2, lengths2, chunk_size=self._chunk_size(),
