@@ -102,7 +102,7 @@ missing_duration, noise : float
             if rng.rand() < skip_probability:
                 names[k] = names[k - 1]
         acts = np.asarray(names)[block]
-        gain = {a: 1 + rng.normal(0, amplitude_variation) for a in set(pool_y)}
+        gain = {a: 1 + rng.normal(0, amplitude_variation) for a in np.unique(pool_y)}
         day = np.empty((per_day, pool_X.shape[2]))
         i = 0
         while i < per_day:

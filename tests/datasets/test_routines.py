@@ -37,3 +37,20 @@ def test_bad_arguments():
         make_routines(1, schedule=[(0, 24, "swimming")])
     with pytest.raises(ValueError, match="step"):
         make_routines(1, step=7)
+
+
+def test_same_random_state_same_recording_in_any_process():
+    # string hashing differs between processes (PYTHONHASHSEED): nothing may
+    # draw random numbers in the iteration order of a set of activity names
+    import os
+    import subprocess
+    import sys
+
+    code = ("import numpy as np; from sktime_metric.datasets import make_routines; "
+            "print(repr(float(np.nansum(make_routines(2, random_state=0)[0]))))")
+    outputs = {
+        subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                       env={**os.environ, "PYTHONHASHSEED": seed}, check=True).stdout
+        for seed in ("1", "2", "3")
+    }
+    assert len(outputs) == 1
