@@ -118,6 +118,22 @@ class BaseSequenceNet(BaseEstimator):
 
     # -- data --------------------------------------------------------------
 
+    def _check_labels(self, X, y, *, instead=None):
+        """``y`` as checked 1-D class labels of the series ``X`` (any label type).
+
+        ``instead`` completes the error raised when ``y`` is None (e.g. how to
+        fit without labels).
+        """
+        if y is None:
+            raise ValueError(
+                f"{type(self).__name__} requires y to be passed, but the target y "
+                "is None." + (f" {instead}" if instead else "")
+            )
+        y = column_or_1d(y, warn=True)
+        check_consistent_length(X, y)
+        check_classification_targets(y)
+        return y
+
     def _validate_X(self, X, *, reset):
         """Checked NaN-padded ``X`` and its lengths (``n_features_in_`` on reset)."""
         return validate_sequences(self, X, reset=reset)
@@ -231,9 +247,7 @@ class SequenceClassifierMixin(ClassifierMixin):
             The fitted estimator.
         """
         X, lengths = self._validate_X(X, reset=True)
-        y = column_or_1d(y, warn=True)
-        check_consistent_length(X, y)
-        check_classification_targets(y)
+        y = self._check_labels(X, y)
         encoder = LabelEncoder().fit(y)
         self.classes_ = encoder.classes_
         y_encoded = encoder.transform(y).astype(np.int64)

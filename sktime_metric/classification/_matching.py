@@ -8,12 +8,7 @@ from skorch.callbacks import Callback, LRScheduler
 from sklearn.base import ClassifierMixin
 from sklearn.preprocessing import LabelEncoder
 from sklearn.utils import TransformerTags
-from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import (
-    check_consistent_length,
-    check_is_fitted,
-    column_or_1d,
-)
+from sklearn.utils.validation import check_is_fitted
 
 from ..base import BaseSequenceNet, _seed_from
 from ..nn.matching import EpisodeNLLLoss, MatchingNetworkModule
@@ -291,9 +286,7 @@ class MatchingNetworkClassifier(ClassifierMixin, BaseSequenceNet):
         self : object
         """
         X, lengths = self._validate_X(X, reset=True)
-        y = column_or_1d(y, warn=True)
-        check_consistent_length(X, y)
-        check_classification_targets(y)
+        y = self._check_labels(X, y)
         codes = LabelEncoder().fit_transform(y).astype(np.int64)
         self._pretrain_data = (X, lengths) if X_pretrain is None else \
             self._validate_X(X_pretrain, reset=False)
@@ -330,9 +323,7 @@ class MatchingNetworkClassifier(ClassifierMixin, BaseSequenceNet):
 
     def _support(self, X, lengths, y):
         """``(classes, codes, S')`` of a support set, in ``support_order``."""
-        y = column_or_1d(y, warn=True)
-        check_consistent_length(X, y)
-        check_classification_targets(y)
+        y = self._check_labels(X, y)
         encoder = LabelEncoder().fit(y)
         codes = encoder.transform(y)
         order = np.arange(len(y))

@@ -8,12 +8,7 @@ from joblib import Parallel, delayed
 from sklearn.base import ClassNamePrefixFeaturesOutMixin, TransformerMixin
 from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import LabelEncoder
-from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import (
-    check_consistent_length,
-    check_is_fitted,
-    column_or_1d,
-)
+from sklearn.utils.validation import check_is_fitted
 
 from ..base import BaseSequenceNet
 from ..nn.cgru import CoupledGRU
@@ -295,16 +290,11 @@ class CoupledGRUMetric(
         -------
         self : object
         """
-        if y is None:
-            raise ValueError(
-                f"{type(self).__name__} requires y to be passed, but the target y "
-                "is None. Use fit_pairs(X, pairs, pair_labels) to fit on explicit "
-                "pairs."
-            )
         X, lengths = self._validate_X(X, reset=True)
-        y = column_or_1d(y, warn=True)
-        check_consistent_length(X, y)
-        check_classification_targets(y)
+        y = self._check_labels(
+            X, y, instead="Use fit_pairs(X, pairs, pair_labels) to fit on explicit "
+            "pairs.",
+        )
         y = LabelEncoder().fit_transform(y).astype(np.int64)
         return self._fit(X, lengths, (y, None))
 

@@ -5,7 +5,6 @@ from numbers import Integral, Real
 import numpy as np
 import torch
 from sklearn.base import ClassNamePrefixFeaturesOutMixin, TransformerMixin
-from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_consistent_length, check_is_fitted, column_or_1d
 
 from ..base import BaseSequenceNet
@@ -245,15 +244,10 @@ class Seq2SeqEmbedder(
         X, lengths = self._validate_X(X, reset=True)
         if self.training == "reconstruction_only":
             return self._fit(X, lengths, _Supervision())
-        if y is None:
-            raise ValueError(
-                f"{type(self).__name__} requires y to be passed, but the target y "
-                "is None. Use fit_pairs(X, pairs, pair_labels) to fit on explicit "
-                "pairs, or training='reconstruction_only'."
-            )
-        y = column_or_1d(y, warn=True)
-        check_consistent_length(X, y)
-        check_classification_targets(y)
+        y = self._check_labels(
+            X, y, instead="Use fit_pairs(X, pairs, pair_labels) to fit on explicit "
+            "pairs, or training='reconstruction_only'.",
+        )
         if groups is not None:
             groups = column_or_1d(groups)
             check_consistent_length(y, groups)

@@ -8,8 +8,7 @@ from numbers import Integral, Real
 import numpy as np
 import torch
 from sklearn.base import ClassNamePrefixFeaturesOutMixin, TransformerMixin
-from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import check_consistent_length, check_is_fitted, column_or_1d
+from sklearn.utils.validation import check_is_fitted
 
 from ..base import BaseSequenceNet
 from ..datasets import sliding_window
@@ -277,16 +276,11 @@ class SiameseRNNEmbedder(
         -------
         self : object
         """
-        if y is None:
-            raise ValueError(
-                f"{type(self).__name__} requires y to be passed, but the target y "
-                "is None. Use fit_pairs(X, pairs, pair_labels) to fit on explicit "
-                "pairs."
-            )
         X, lengths = self._validate_X(X, reset=True)
-        y = column_or_1d(y, warn=True)
-        check_consistent_length(X, y)
-        check_classification_targets(y)
+        y = self._check_labels(
+            X, y, instead="Use fit_pairs(X, pairs, pair_labels) to fit on explicit "
+            "pairs.",
+        )
         return self._fit(X, lengths, _Supervision(labels=y))
 
     def fit_pairs(self, X, pairs, pair_labels):
