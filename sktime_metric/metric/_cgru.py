@@ -6,7 +6,6 @@ import numpy as np
 import torch
 from joblib import Parallel, delayed
 from sklearn.base import ClassNamePrefixFeaturesOutMixin, TransformerMixin
-from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import LabelEncoder
 from sklearn.utils.validation import check_is_fitted
 
@@ -23,7 +22,7 @@ from ..utils._skorch import (
 )
 from ..utils.validation import padded_float32, sequence_lengths
 from ._mixin import PairMetricMixin
-from ._pairs import PairDataset, check_pairs, sample_pairs
+from ._pairs import PairDataset, check_pairs, holdout_split, sample_pairs
 
 __all__ = ["CoupledGRUMetric"]
 
@@ -366,7 +365,7 @@ class CoupledGRUMetric(
             norm = RecordModuleStatistic("coupling_norm", "coupling_norm")
             scoring.append(("coupling_norm", norm))
         if self.early_stopping:
-            train, valid = _stratified_split(y, self.validation_fraction, seed)
+            train, valid = holdout_split(y, self.validation_fraction, seed)
             subset = lambda index: (X[index], lengths[index], y[index])  # noqa: E731
             scoring.append(("valid_knn_acc", NearestNeighborScoring(
                 subset(train), subset(valid), chunk_size=self._chunk_size()
@@ -528,13 +527,3 @@ class CoupledGRUMetric(
         tags = super().__sklearn_tags__()
         tags.target_tags.required = True  # batches and pairs come from the labels
         return tags
-
-
-def _stratified_split(y, fraction, seed):
-    """Training and validation rows, stratified when every class allows it."""
-    index = np.arange(len(y))
-    try:
-        return train_test_split(index, test_size=fraction, stratify=y,
-                                random_state=seed)
-    except ValueError:  # a class too small to stratify
-        return train_test_split(index, test_size=fraction, random_state=seed)

@@ -15,6 +15,7 @@ from sklearn.utils import check_random_state
 __all__ = [
     "PairDataset",
     "check_pairs",
+    "holdout_split",
     "label_samplers",
     "pair_list_samplers",
     "sample_pairs",
@@ -240,6 +241,19 @@ def _draw(y, index, n, *, positive_fraction, triplets, rng):
     return index[pairs], labels
 
 
+def holdout_split(y, fraction, random_state):
+    """Training and validation rows, stratified by ``y`` when every class allows it.
+
+    A class too small to stratify falls back to a plain random split. Series are split, never pairs: pairs are drawn within each part.
+    """
+    index = np.arange(len(y))
+    try:
+        return train_test_split(index, test_size=fraction, stratify=y,
+                                random_state=random_state)
+    except ValueError:  # a class too small to stratify
+        return train_test_split(index, test_size=fraction, random_state=random_state)
+
+
 def label_samplers(
     y,
     n_pairs,
@@ -281,15 +295,7 @@ def label_samplers(
     draw = dict(positive_fraction=positive_fraction, triplets=triplets, rng=rng)
     valid = None
     if validation_fraction is not None:
-        try:
-            index, valid_index = train_test_split(
-                index, test_size=validation_fraction, stratify=y,
-                random_state=random_state,
-            )
-        except ValueError:  # a class too small to stratify
-            index, valid_index = train_test_split(
-                index, test_size=validation_fraction, random_state=random_state
-            )
+        index, valid_index = holdout_split(y, validation_fraction, random_state)
         try:
             fixed_valid = _draw(y, valid_index, n_pairs, **draw)
         except ValueError as exc:

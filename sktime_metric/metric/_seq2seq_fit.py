@@ -13,7 +13,6 @@ import numpy as np
 import torch
 from skorch.callbacks import LRScheduler
 from skorch.dataset import Dataset
-from sklearn.model_selection import train_test_split
 
 from ..base import _seed_from
 from ..nn.seq2seq import Seq2SeqLoss, Seq2SeqMetricModule
@@ -26,7 +25,7 @@ from ..utils._skorch import (
 )
 from ..utils.validation import padded_float32
 from ._kissme import kissme_metric
-from ._pairs import PairDataset, sample_pairs
+from ._pairs import PairDataset, holdout_split, sample_pairs
 
 __all__ = ["Seq2SeqFitMixin", "draw_pairs"]
 
@@ -246,12 +245,9 @@ class Seq2SeqFitMixin:
             return replace(supervision, train_index=index)
         seed = int(np.random.RandomState(self._seed()).randint(2**31 - 1))
         y = supervision.labels
-        try:
-            train, valid = train_test_split(index, test_size=self.validation_fraction,
-                                            stratify=y, random_state=seed)
-        except (ValueError, TypeError):  # no labels, or a class too small
-            train, valid = train_test_split(index, test_size=self.validation_fraction,
-                                            random_state=seed)
+        if y is None:  # no labels to stratify by
+            y = np.zeros(n_samples)
+        train, valid = holdout_split(y, self.validation_fraction, seed)
         return replace(supervision, train_index=np.sort(train), valid_index=np.sort(valid))
 
     def _seed(self):
