@@ -3,7 +3,9 @@
 ``test_common.py`` (scikit-learn's estimator checks) and
 ``test_sequence_contract.py`` (our sequence contract) both parametrise over
 ``ESTIMATORS``: a new estimator gets all of it by adding one line here, and its
-known, explained exceptions to scikit-learn's checks to ``EXPECTED_FAILED_CHECKS``.
+known, explained exceptions to scikit-learn's checks to the reason dicts below.
+Estimators on feature vectors (``VECTOR_ESTIMATORS``) and on precomputed
+distances (``PRECOMPUTED_ESTIMATORS``) get scikit-learn's checks only.
 """
 
 from sktime_metric.classification import (
@@ -13,6 +15,7 @@ from sktime_metric.classification import (
     RNNClassifier,
     TAGMClassifier,
 )
+from sktime_metric.cluster import RoutineClusterer
 from sktime_metric.metric import (
     CoupledGRUMetric,
     KISSMETransformer,
@@ -56,6 +59,23 @@ VECTOR_ESTIMATORS = [
     KISSMETransformer(n_components=2, pair_sampling="random", n_pairs=200,
                       random_state=0),
 ]
+
+# Estimators whose input is a precomputed distance matrix, with their own
+# by-design exceptions. RoutineClusterer is not in ESTIMATORS: it clusters the
+# windows of one timestamped recording (fit_predict, labels_), which the
+# sequence contract (predict_proba / transform on new series) does not cover;
+# tests/cluster/test_routine.py tests its windows, constraint and invariances.
+PRECOMPUTED_ESTIMATORS = [RoutineClusterer("precomputed", n_clusters=2, random_state=0)]
+PRECOMPUTED_EXPECTED_FAILED_CHECKS = {
+    "check_clustering": (
+        "passes a (50, 2) feature matrix, not the square distance matrix "
+        "metric='precomputed' needs"
+    ),
+    "check_positive_only_tag_during_fit": (
+        "negative distances are rejected; the positive_only tag would instead make "
+        "the checks feed non-distance data"
+    ),
+}
 
 # Checks that fail by design of the sequence contract, with the reason. A 2-D array
 # (n_samples, n_timestamps) is read as univariate series (tslearn's rule), so the

@@ -2,7 +2,6 @@
 
 import numpy as np
 import pytest
-from sklearn.utils.estimator_checks import check_estimator
 
 from sktime_metric.cluster import (
     RoutineClusterer,
@@ -174,22 +173,6 @@ def test_deterministic(routines):
     a = RoutineClusterer("euclidean", n_clusters=4, seq_len=10, random_state=3).fit(X, timestamps=t)
     b = RoutineClusterer("euclidean", n_clusters=4, seq_len=10, random_state=3).fit(X, timestamps=t)
     np.testing.assert_array_equal(a.labels_, b.labels_)
-
-
-def test_sklearn_checks_precomputed():
-    check_estimator(
-        RoutineClusterer("precomputed", n_clusters=2, random_state=0),
-        expected_failed_checks={
-            "check_clustering": (
-                "passes a (50, 2) feature matrix, not the square distance matrix "
-                "metric='precomputed' needs"
-            ),
-            "check_positive_only_tag_during_fit": (
-                "negative distances are rejected; the positive_only tag would "
-                "instead make the checks feed non-distance data"
-            ),
-        },
-    )
 
 
 def test_plots(routines):
