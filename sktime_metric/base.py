@@ -8,6 +8,7 @@ loop and the estimator tags. A model adds its torch module through
 labels, strings included, encoded for the net and decoded through ``classes_``.
 """
 
+import threading
 from dataclasses import dataclass, fields
 from numbers import Integral, Real
 
@@ -36,6 +37,12 @@ _PREDICT_BATCH_SIZE = 256
 # ... and up to this many padded time steps per batch: a recurrent kernel's cost
 # per step hardly grows with the batch on CPU, so short series go in few batches
 _PREDICT_STEPS = 2**18
+# Training seeds torch's global generator (fork_rng + manual_seed), which all
+# threads of a process share: fits running at once in threads (joblib's
+# "threading" backend, a dask worker with several threads) would draw from each
+# other's streams and lose reproducibility. So one fit at a time per process;
+# processes (loky, dask workers) still fit in parallel.
+_FIT_LOCK = threading.RLock()
 
 
 @dataclass(slots=True)
@@ -146,7 +153,14 @@ class BaseSequenceNet(BaseEstimator):
     # -- training ----------------------------------------------------------
 
     def _fit_net(self, X, lengths, y, n_outputs):
-        """Seed, build ``self.net_`` around the subclass's module, train it."""
+        """Seed, build ``self.net_`` around the subclass's module, train it.
+
+        Holds ``_FIT_LOCK``: one fit at a time per process (see its comment).
+        """
+        with _FIT_LOCK:
+            return self._seed_build_train(X, lengths, y, n_outputs)
+
+    def _seed_build_train(self, X, lengths, y, n_outputs):
         self._validate_params()
         seed = _seed_from(self.random_state)
         module, module_params = self._module_and_params(X.shape[2], n_outputs)

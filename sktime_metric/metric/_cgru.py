@@ -21,7 +21,7 @@ from ..utils._skorch import (
     gradient_norm_clipping,
 )
 from ..utils.validation import padded_float32, sequence_lengths
-from ._mixin import PairMetricMixin
+from ._mixin import PairMetricMixin, _check_chunk_size, _check_n_jobs
 from ._pairs import PairDataset, check_pairs, holdout_split, sample_pairs
 
 __all__ = ["CoupledGRUMetric"]
@@ -108,9 +108,10 @@ class CoupledGRUMetric(
     n_iter_no_change : int, default=20
     chunk_size : int or "auto", default="auto"
         Pairs per chunk in distance computations; "auto" is 1024 on CPU and
-        65536 on a GPU.
+        65536 on a GPU. :meth:`pairwise_distances` may override it per call.
     n_jobs : int or None, default=None
-        Threads computing chunks of distance matrices on the CPU.
+        Threads computing chunks of distance matrices on the CPU;
+        :meth:`pairwise_distances` may override it per call.
     callbacks : list of skorch callbacks or None, default=None
     device : str, default="cpu"
     verbose : int, default=0
@@ -407,7 +408,9 @@ class CoupledGRUMetric(
 
     # -- distances -------------------------------------------------------------
 
-    def _chunk_size(self):
+    def _chunk_size(self, chunk_size=None):
+        if chunk_size is not None:  # a call's own, checked like the mixin's
+            return _check_chunk_size(chunk_size, None)
         if self.chunk_size != "auto":
             return int(self.chunk_size)
         # CPU: per-step work of ~1000 pairs hides the per-op overhead and stays
@@ -422,32 +425,42 @@ class CoupledGRUMetric(
             torch.as_tensor(lengths, device=device),
         )
 
-    def pairwise_distances(self, X, Y=None):
+    def pairwise_distances(self, X, Y=None, *, n_jobs=None, chunk_size=None):
         """Learned distances between every series of ``X`` and every one of ``Y``.
 
         Computed in chunks of ``chunk_size`` pairs of series of similar
         lengths, on ``n_jobs`` threads; each series' partner-independent work is
-        done once. With ``Y=None`` only the pairs ``i < j`` are run: the matrix
-        is symmetric with a zero diagonal.
+        done once, and no chunk's intermediates outgrow its pairs. With
+        ``Y=None`` only the pairs ``i < j`` are run: the matrix is symmetric
+        with a zero diagonal.
 
         Parameters
         ----------
         X : array-like of shape (n_samples_X, n_timestamps, n_channels) or list
         Y : array-like of shape (n_samples_Y, n_timestamps_Y, n_channels), \
                 list or None, default=None
+        n_jobs : int or None, default=None
+            Threads computing chunks on the CPU; None: the ``n_jobs`` parameter.
+            The result does not depend on it.
+        chunk_size : int or None, default=None
+            Most pairs per chunk; None: the ``chunk_size`` parameter. The
+            distances are the same up to float32 rounding (a chunk's pairs run
+            as one batch).
 
         Returns
         -------
         distances : ndarray of shape (n_samples_X, n_samples_Y)
         """
+        n_jobs = self.n_jobs if n_jobs is None else _check_n_jobs(n_jobs)
+        chunk_size = self._chunk_size(chunk_size)
         x, lengths = self._tensors(self._metric_inputs(X))
         x2, lengths2 = (None, None)
         if Y is not None:
             x2, lengths2 = self._tensors(self._metric_inputs(Y))
         map_chunks = map
-        if self.n_jobs not in (None, 1) and self.net_.device == "cpu":
+        if n_jobs not in (None, 1) and self.net_.device == "cpu":
             # torch releases the GIL inside each op: threads share the work
-            parallel = Parallel(n_jobs=self.n_jobs, prefer="threads",
+            parallel = Parallel(n_jobs=n_jobs, backend="threading",
                                 return_as="generator_unordered")
 
             def threaded_map(function, chunks):
@@ -456,7 +469,7 @@ class CoupledGRUMetric(
             map_chunks = threaded_map
 
         distances = self.net_.module_.pairwise_distances(
-            x, lengths, x2, lengths2, chunk_size=self._chunk_size(),
+            x, lengths, x2, lengths2, chunk_size=chunk_size,
             map_chunks=map_chunks,
         )
         return distances.cpu().double().numpy()

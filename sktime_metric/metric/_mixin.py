@@ -5,8 +5,10 @@ Shape of the API (metric-learn's ``base_metric.py``, for sequences):
 - ``pair_distance(X1, X2)`` / ``pair_score(X1, X2)``: one value per aligned pair
   ``(X1[i], X2[i])``; a distance (lower = more similar) and a score (higher =
   more similar).
-- ``pairwise_distances(X, Y=None)``: the ``(n_x, n_y)`` matrix, computed by row
-  blocks, for ``KNeighborsClassifier(metric="precomputed")`` and friends.
+- ``pairwise_distances(X, Y=None, *, n_jobs=None, chunk_size=None)``: the
+  ``(n_x, n_y)`` matrix, for ``KNeighborsClassifier(metric="precomputed")`` and
+  friends, computed by tiles of at most ``chunk_size`` pairs on ``n_jobs``
+  threads (as scikit-learn's ``pairwise_distances``, which also uses threads).
 - ``get_metric()``: a plain, picklable function of two single series.
 - ``score(X, y)``: pair ROC AUC on labelled data, so ``GridSearchCV`` can tune a
   metric learner alone.
@@ -19,11 +21,39 @@ and, when it has a faster way than scoring every pair of the grid,
 """
 
 import copy
+from numbers import Integral
 
 import numpy as np
-from sklearn.utils.validation import check_is_fitted
+from joblib import Parallel, delayed, effective_n_jobs
+from sklearn.utils.validation import check_is_fitted, check_scalar
 
 __all__ = ["LearnedMetric", "PairMetricMixin"]
+
+
+def _check_chunk_size(chunk_size, default):
+    """``chunk_size`` of ``pairwise_distances``: a positive int (None: ``default``)."""
+    if chunk_size is None:
+        return default
+    return int(check_scalar(chunk_size, "chunk_size", Integral, min_val=1))
+
+
+def _check_n_jobs(n_jobs):
+    """``n_jobs`` of ``pairwise_distances``: None or a non-zero int (joblib's)."""
+    if n_jobs is not None:
+        check_scalar(n_jobs, "n_jobs", Integral)
+        if n_jobs == 0:
+            raise ValueError("n_jobs == 0 has no meaning; use None, 1, 2, ... or -1.")
+    return n_jobs
+
+
+def _tiles(n_rows, n_cols, chunk_size):
+    """Slices ``(rows, cols)`` covering an ``(n_rows, n_cols)`` grid, each of at
+    most ``chunk_size`` cells: whole rows when they fit, else parts of one row."""
+    width = max(1, min(n_cols, chunk_size))
+    height = max(1, chunk_size // width)
+    for r in range(0, n_rows, height):
+        for c in range(0, n_cols, width):
+            yield slice(r, r + height), slice(c, c + width)
 
 
 class LearnedMetric:
@@ -50,7 +80,8 @@ class LearnedMetric:
 class PairMetricMixin:
     """``pair_distance``, ``pair_score``, ``pairwise_distances``, ``get_metric``."""
 
-    # pairs scored per block of pairwise_distances (bounds the memory per block)
+    # pairs scored per tile of pairwise_distances when chunk_size=None (bounds
+    # the memory of each tile's intermediates, whatever the size of X and Y)
     _pairwise_block_pairs = 2**20
 
     # -- hooks -------------------------------------------------------------
@@ -137,12 +168,15 @@ class PairMetricMixin:
         """
         return self._score_from_distance(self.pair_distance(X1, X2))
 
-    def pairwise_distances(self, X, Y=None):
+    def pairwise_distances(self, X, Y=None, *, n_jobs=None, chunk_size=None):
         """Learned distances between every series of ``X`` and every one of ``Y``.
 
         The input of ``KNeighborsClassifier(metric="precomputed")``: fit it on
         ``pairwise_distances(X_train)``, predict from
-        ``pairwise_distances(X_test, X_train)``. Computed by blocks of rows.
+        ``pairwise_distances(X_test, X_train)``. Each series is prepared
+        (embedded) once; the matrix is then filled tile by tile, each tile a
+        block of rows and columns of at most ``chunk_size`` pairs, so that no
+        intermediate larger than a tile exists, however large ``X`` and ``Y``.
 
         Parameters
         ----------
@@ -150,6 +184,15 @@ class PairMetricMixin:
         Y : array-like of shape (n_samples_Y, n_timestamps_Y, n_channels), \
                 list or None, default=None
             None means ``Y = X``.
+        n_jobs : int or None, default=None
+            Threads filling tiles at once (the work releases the GIL, as in
+            scikit-learn's ``pairwise_distances``). None means 1 unless in a
+            :func:`joblib.parallel_config` context; -1 means all processors.
+            The result does not depend on it.
+        chunk_size : int or None, default=None
+            Most pairs per tile; None: 2**20. Smaller tiles bound memory further;
+            the distances are the same up to floating-point rounding (block
+            matrix products may sum in another order).
 
         Returns
         -------
@@ -157,12 +200,23 @@ class PairMetricMixin:
             Non-negative. The diagonal of ``pairwise_distances(X)`` need not be
             zero when the learned measure is not a metric.
         """
+        chunk_size = _check_chunk_size(chunk_size, self._pairwise_block_pairs)
+        n_jobs = _check_n_jobs(n_jobs)
         A = self._metric_inputs(X)
         B = A if Y is None else self._metric_inputs(Y)
         out = np.empty((len(A), len(B)))
-        step = max(1, self._pairwise_block_pairs // max(1, len(B)))
-        for start in range(0, len(A), step):
-            out[start : start + step] = self._pairwise_block(A[start : start + step], B)
+
+        def fill(rows, cols):  # tiles are disjoint: threads may write at once
+            out[rows, cols] = self._pairwise_block(A[rows], B[cols])
+
+        tiles = list(_tiles(len(A), len(B), chunk_size))
+        if len(tiles) < 2 or effective_n_jobs(n_jobs) == 1:
+            for rows, cols in tiles:
+                fill(rows, cols)
+        else:
+            Parallel(n_jobs=n_jobs, backend="threading")(
+                delayed(fill)(rows, cols) for rows, cols in tiles
+            )
         return out
 
     def get_metric(self):

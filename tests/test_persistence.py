@@ -1,0 +1,331 @@
+"""Weights-only persistence (sktime_metric.persistence) for every estimator.
+
+Pickle and joblib round trips are tested in test_sequence_contract.py.
+"""
+
+import io
+import json
+import zipfile
+
+import numpy as np
+import pytest
+import torch
+from sklearn.base import clone, is_classifier
+from sklearn.exceptions import NotFittedError
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import pairwise_distances
+from skorch import NeuralNet
+from skorch.callbacks import EpochTimer
+from skorch.history import History
+
+from sktime_metric import (
+    KISSMETransformer,
+    MatchingNetworkClassifier,
+    RNNClassifier,
+    RoutineClusterer,
+    SiameseRNNEmbedder,
+)
+from sktime_metric.datasets import make_sequence_classification
+from sktime_metric.persistence import load_weights, save_weights
+
+from ._registry import (
+    ESTIMATORS,
+    PRECOMPUTED_ESTIMATORS,
+    VECTOR_ESTIMATORS,
+    estimator_id,
+)
+
+
+@pytest.fixture(scope="module")
+def data():
+    X, y = make_sequence_classification(
+        n_samples=36, n_classes=3, n_channels=2, min_length=6, max_length=12,
+        motif_length=4, noise=0.3, random_state=0,
+    )
+    return X, np.array(["walk", "run", "rest"])[y]
+
+
+def _fit(estimator, data):
+    """A quickly fitted clone, on the input its kind takes."""
+    X, y = data
+    est = clone(estimator)
+    if "max_epochs" in est.get_params():
+        est.set_params(max_epochs=2)
+    if isinstance(est, KISSMETransformer):
+        return est.fit(_vectors(X), y)
+    if isinstance(est, RoutineClusterer):
+        return est.fit(_distances(X))
+    return est.fit(X, y)
+
+
+def _vectors(X):
+    return np.nan_to_num(X[:, :6]).reshape(len(X), -1)
+
+
+def _distances(X):
+    return pairwise_distances(_vectors(X))
+
+
+def _outputs(est, data):
+    """Everything a user reads from the fitted estimator, by method."""
+    X, _ = data
+    if isinstance(est, RoutineClusterer):
+        return {"labels_": est.labels_, "routine_map": est.routine_map()[0]}
+    if isinstance(est, KISSMETransformer):
+        Z = _vectors(X)
+        return {"transform": est.transform(Z), "pairwise": est.pairwise_distances(Z)}
+    out = {}
+    if is_classifier(est):
+        out["predict_proba"], out["predict"] = est.predict_proba(X), est.predict(X)
+    if hasattr(est, "transform"):
+        out["transform"] = est.transform(X)
+    if hasattr(est, "pairwise_distances"):
+        out["pairwise"] = est.pairwise_distances(X[:5], X)
+    return out
+
+
+def _assert_same_state(a, b, where="estimator"):
+    """Fitted attributes equal, recursively (nets: weights and history)."""
+    if isinstance(a, NeuralNet):
+        assert type(a) is type(b), where
+        sa, sb = a.module_.state_dict(), b.module_.state_dict()
+        assert sa.keys() == sb.keys(), where
+        for key in sa:
+            assert torch.equal(sa[key].cpu(), sb[key].cpu()), f"{where}.{key}"
+        assert a.history.to_list() == b.history.to_list(), where
+    elif isinstance(a, History):
+        assert a.to_list() == b.to_list(), where
+    elif hasattr(a, "get_params") and not isinstance(a, type):
+        assert type(a) is type(b), where
+        assert vars(a).keys() == vars(b).keys(), where
+        params = a.get_params(deep=False)
+        for name in vars(a):
+            if name not in params:
+                _assert_same_state(getattr(a, name), getattr(b, name), f"{where}.{name}")
+    elif isinstance(a, np.ndarray):
+        assert a.dtype == b.dtype and a.shape == b.shape, where
+        np.testing.assert_array_equal(a, b, err_msg=where)
+    elif isinstance(a, torch.Tensor):
+        assert torch.equal(a.cpu(), b.cpu()), where
+    else:
+        assert type(a) is type(b) and (a == b or a != a and b != b), where
+
+
+ALL = ESTIMATORS + VECTOR_ESTIMATORS + PRECOMPUTED_ESTIMATORS
+
+
+@pytest.mark.parametrize("estimator", ALL, ids=estimator_id)
+def test_round_trip_predicts_exactly_the_same(estimator, data, tmp_path):
+    est = _fit(estimator, data)
+    expected = _outputs(est, data)
+    path = tmp_path / "model.zip"
+    save_weights(est, path)
+    loaded = load_weights(path)
+    assert type(loaded) is type(est)
+    assert loaded.get_params() == est.get_params()
+    _assert_same_state(est, loaded)
+    got = _outputs(loaded, data)
+    assert got.keys() == expected.keys()
+    for name in expected:
+        np.testing.assert_array_equal(got[name], expected[name], err_msg=name)
+
+
+@pytest.mark.parametrize("estimator", ALL, ids=estimator_id)
+def test_archive_holds_no_pickle(estimator, data):
+    buffer = io.BytesIO()
+    save_weights(_fit(estimator, data), buffer)
+    with zipfile.ZipFile(buffer) as archive:
+        assert sorted(archive.namelist()) == ["arrays.npz", "estimator.json",
+                                              "tensors.pt"]
+        manifest = json.loads(archive.read("estimator.json"))
+        assert manifest["estimator"]["class"] == f"sktime_metric.{type(estimator).__name__}"
+        # the arrays load without pickle; the tensors as weights only
+        with np.load(io.BytesIO(archive.read("arrays.npz")), allow_pickle=False) as npz:
+            assert all(npz[key].dtype != object for key in npz.files)
+        torch.load(io.BytesIO(archive.read("tensors.pt")), weights_only=True)
+
+
+def test_loading_leaves_the_global_torch_generator_untouched(data):
+    buffer = io.BytesIO()
+    save_weights(_fit(ESTIMATORS[0], data), buffer)
+    state = torch.random.get_rng_state()
+    load_weights(buffer)
+    assert torch.equal(torch.random.get_rng_state(), state)
+
+
+def test_nested_nets_and_estimators_round_trip(data, tmp_path):
+    # a second net (the pretraining net) and a fitted learner inside a clusterer
+    X, y = data
+    matching = MatchingNetworkClassifier(hidden_size=4, n_way=2, pretrain_epochs=1,
+                                         max_epochs=2, random_state=0).fit(X, y)
+    assert matching.pretrain_net_ is not None
+    stamps = np.datetime64("2024-03-01T00:00") + np.arange(0, 48 * 60, 12).astype(
+        "timedelta64[m]")
+    recording = np.random.RandomState(0).randn(len(stamps), 2)
+    learner = SiameseRNNEmbedder(hidden_size=4, n_pairs=40, max_epochs=1, random_state=0)
+    routine = RoutineClusterer(learner, n_clusters=2, seq_len=5, n_pairs=40,
+                               random_state=0).fit(recording, timestamps=stamps)
+    assert routine.metric_learner_ is not None
+    for est in (matching, routine):
+        save_weights(est, tmp_path / "nested.zip")
+        _assert_same_state(est, load_weights(tmp_path / "nested.zip"))
+    loaded = load_weights(tmp_path / "nested.zip")
+    # an estimator as a parameter is stored as its parameters (clone semantics)
+    assert loaded.metric.get_params() == learner.get_params()
+    np.testing.assert_array_equal(
+        loaded.metric_learner_.transform(routine.windows_),
+        routine.metric_learner_.transform(routine.windows_),
+    )
+
+
+def _saved(est):
+    buffer = io.BytesIO()
+    save_weights(est, buffer)
+    buffer.seek(0)
+    return buffer
+
+
+def test_model_saved_on_another_device_loads_on_cpu(data):
+    # What a CUDA-trained estimator looks like to save_weights: its ``device``
+    # says "cuda". The saved tensors are device-agnostic once map_location
+    # moves them; load_weights(device="cpu") also resets the parameter.
+    X, _ = data
+    est = _fit(ESTIMATORS[0], data)
+    expected = est.predict_proba(X)
+    est.set_params(device="cuda")
+    est.net_.device = "cuda"
+    buffer = _saved(est)
+    loaded = load_weights(buffer, device="cpu")
+    assert loaded.device == "cpu" and str(loaded.net_.device) == "cpu"
+    assert all(p.device.type == "cpu" for p in loaded.net_.module_.parameters())
+    np.testing.assert_array_equal(loaded.predict_proba(X), expected)
+    if not torch.cuda.is_available():
+        with pytest.raises(ValueError, match="CUDA is not available"):
+            load_weights(buffer, device=None)  # None: the saved device, "cuda"
+
+
+@pytest.mark.cuda
+@pytest.mark.parametrize("estimator", ESTIMATORS, ids=estimator_id)
+def test_cuda_trained_model_loads_on_cpu(estimator, data):
+    X, y = data
+    est = clone(estimator).set_params(device="cuda", max_epochs=2).fit(X, y)
+    on_gpu = _outputs(est, data)
+    buffer = _saved(est)
+    on_cpu = load_weights(buffer, device="cpu")
+    assert all(p.device.type == "cpu" for p in on_cpu.net_.module_.parameters())
+    for name, value in _outputs(on_cpu, data).items():
+        np.testing.assert_allclose(value, on_gpu[name], atol=1e-5, err_msg=name)
+    buffer.seek(0)
+    again_on_gpu = load_weights(buffer, device=None)
+    for name, value in _outputs(again_on_gpu, data).items():
+        np.testing.assert_array_equal(value, on_gpu[name], err_msg=name)
+
+
+@pytest.mark.parametrize(
+    "params, name",
+    [
+        ({"callbacks": [EpochTimer()]}, "callbacks"),
+        ({"random_state": np.random.RandomState(0)}, "random_state"),
+        ({"optimizer": torch.optim.Adam}, "optimizer"),
+    ],
+)
+def test_parameter_that_is_not_json_is_refused_by_name(data, params, name):
+    est = RNNClassifier(hidden_size=4, max_epochs=1, **params).fit(*data)
+    with pytest.raises(TypeError, match=f"parameter '{name}' of RNNClassifier"):
+        save_weights(est, io.BytesIO())
+
+
+def test_numpy_scalar_parameters_are_saved_as_python_values(data):
+    est = RNNClassifier(hidden_size=np.int64(4), lr=np.float32(0.01), max_epochs=1,
+                        random_state=0).fit(*data)
+    loaded = load_weights(_saved(est))
+    assert loaded.hidden_size == 4 and type(loaded.hidden_size) is int
+    np.testing.assert_array_equal(loaded.predict_proba(data[0]), est.predict_proba(data[0]))
+
+
+def test_unfitted_or_foreign_estimators_are_refused(data):
+    with pytest.raises(NotFittedError):
+        save_weights(RNNClassifier(), io.BytesIO())
+    lr = LogisticRegression().fit(_vectors(data[0]), data[1])
+    with pytest.raises(TypeError, match="estimators of sktime_metric.*LogisticRegression"):
+        save_weights(lr, io.BytesIO())
+
+    class MyRNN(RNNClassifier):  # a subclass is not on the allow-list either
+        pass
+
+    with pytest.raises(TypeError, match="MyRNN"):
+        save_weights(MyRNN(hidden_size=4, max_epochs=1).fit(*data), io.BytesIO())
+
+
+def _rewritten(buffer, edit):
+    """The archive with its manifest edited by ``edit(manifest)``."""
+    buffer.seek(0)
+    out = io.BytesIO()
+    with zipfile.ZipFile(buffer) as src, zipfile.ZipFile(out, "w") as dst:
+        for name in src.namelist():
+            content = src.read(name)
+            if name == "estimator.json":
+                manifest = json.loads(content)
+                edit(manifest)
+                content = json.dumps(manifest)
+            dst.writestr(name, content)
+    out.seek(0)
+    return out
+
+
+def test_classes_outside_the_allow_list_are_refused(data):
+    buffer = _saved(_fit(ESTIMATORS[2], data))
+
+    def estimator_class(m):
+        m["estimator"]["class"] = "os.system"
+
+    def module_class(m):
+        m["estimator"]["attributes"]["net_"]["module"] = "subprocess.Popen"
+
+    def version(m):
+        m["format_version"] = 99
+
+    with pytest.raises(ValueError, match="estimator 'os.system'.*not one of"):
+        load_weights(_rewritten(buffer, estimator_class))
+    with pytest.raises(ValueError, match="torch module 'subprocess.Popen'"):
+        load_weights(_rewritten(buffer, module_class))
+    with pytest.raises(ValueError, match="newer sktime_metric"):
+        load_weights(_rewritten(buffer, version))
+
+
+class _Exploit:
+    def __reduce__(self):  # what a malicious pickle does: call anything on load
+        return (print, ("pwned",))
+
+
+def test_pickled_code_in_the_archive_is_not_run(data, tmp_path, capsys):
+    buffer = _saved(_fit(ESTIMATORS[2], data))
+    buffer.seek(0)
+    evil = io.BytesIO()
+    with zipfile.ZipFile(buffer) as src, zipfile.ZipFile(evil, "w") as dst:
+        for name in src.namelist():
+            content = src.read(name)
+            if name == "tensors.pt":
+                payload = io.BytesIO()
+                torch.save({"net_.module": _Exploit()}, payload)
+                content = payload.getvalue()
+            dst.writestr(name, content)
+    evil.seek(0)
+    with pytest.raises(Exception, match="[Ww]eights only load failed|Unsupported"):
+        load_weights(evil)
+    assert "pwned" not in capsys.readouterr().out
+    not_an_archive = tmp_path / "model.zip"
+    with zipfile.ZipFile(not_an_archive, "w") as archive:
+        archive.writestr("other.txt", "hello")
+    with pytest.raises(ValueError, match="not an archive written by save_weights"):
+        load_weights(not_an_archive)
+    with pytest.raises(ValueError, match="not a zip file"):
+        load_weights(io.BytesIO(b"\x80\x04 a pickle, say"))
+
+
+def test_bad_device_gives_clear_errors(data):
+    buffer = _saved(_fit(ESTIMATORS[2], data))
+    with pytest.raises(ValueError, match="not a torch device"):
+        load_weights(buffer, device="gpu")
+    with pytest.raises(TypeError, match="device must be a str"):
+        load_weights(buffer, device=0)
