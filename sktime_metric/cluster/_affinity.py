@@ -11,13 +11,18 @@ __all__ = ["affinity_from_distances"]
 
 _LEARNERS = ("seq2seq", "siamese", "cgru")
 
+# A learner named by string is fitted on constraint pairs (``fit_pairs``), which
+# CoupledGRUMetric supports only with the contrastive loss and no 1-NN early
+# stopping (that needs class labels); its own defaults are for ``fit(X, y)``.
+_PAIR_FIT_DEFAULTS = {"cgru": {"loss": "contrastive", "early_stopping": False}}
+
 
 def _learner(name, params, seed):
     from ..metric import CoupledGRUMetric, Seq2SeqEmbedder, SiameseRNNEmbedder
 
     cls = {"seq2seq": Seq2SeqEmbedder, "siamese": SiameseRNNEmbedder,
            "cgru": CoupledGRUMetric}[name]
-    return cls(**{"random_state": seed, **params})
+    return cls(**{"random_state": seed, **_PAIR_FIT_DEFAULTS.get(name, {}), **params})
 
 
 def _is_fitted(estimator):

@@ -44,7 +44,9 @@ class RoutineClusterer(ClusterMixin, BaseEstimator):
         fitted with ``y = slot`` and ``groups = day``; "siamese" /
         "cgru": :class:`~sktime_metric.metric.SiameseRNNEmbedder` /
         :class:`~sktime_metric.metric.CoupledGRUMetric` fitted on pairs sampled
-        from the constraint; "dtw": tslearn ``cdist_dtw``; "euclidean": on the
+        from the constraint ("cgru" defaults to ``loss="contrastive"``,
+        ``early_stopping=False``, which pair fitting needs); "dtw": tslearn
+        ``cdist_dtw``; "euclidean": on the
         flattened windows (no learning). An estimator with
         ``pairwise_distances`` is used as is when fitted, otherwise cloned and
         fitted with ``fit_pairs`` on constraint pairs. A callable

@@ -110,6 +110,18 @@ def test_seq2seq_fast(routines):
     np.testing.assert_allclose(rc2.distance_matrix_, rc.distance_matrix_)
 
 
+@pytest.mark.parametrize("metric", ["siamese", "cgru"])
+def test_pair_learners_by_name_fit_with_their_defaults(routines, metric):
+    # a learner named by string is fitted on constraint pairs: its defaults
+    # (CoupledGRUMetric's structural loss needs class labels) must not refuse
+    X, t, _, _ = routines
+    params = dict(hidden_size=4, max_epochs=1)
+    rc = RoutineClusterer(metric, metric_params=params, n_clusters=3, seq_len=10,
+                          n_pairs=60, random_state=0).fit(X, timestamps=t)
+    assert rc.distance_matrix_.shape == (96, 96)
+    assert len(np.unique(rc.labels_)) == 3
+
+
 def test_precut_windows_callable_and_function(routines):
     X, t, act, _ = routines
     W = X.reshape(-1, 10, 6)  # 1 h windows, 96 of them
