@@ -2,17 +2,20 @@
 
 The registry, the runner and table/CSV writing live in
 :mod:`sktime_metric.benchmarking`; this module adds only what scripts repeat:
-the common command-line options, a wall-clock timer and the target report.
+the common command-line options, a wall-clock timer, the target report and the
+JSON file of the papers' claims (``--json``, read by ``reproduce.py``).
 """
 
 import time
 from contextlib import contextmanager
 
+from _claims import claim_records, write_claims
+
 from sktime_metric.benchmarking import format_table, write_results
 
 
 def add_common_arguments(parser):
-    """Add the options every script shares: mode, output, seed, progress.
+    """Add the options every script shares: mode, output, claims, seed, progress.
 
     ``--quick`` and ``--full`` set ``args.mode`` (default ``"default"``).
     """
@@ -24,6 +27,9 @@ def add_common_arguments(parser):
     parser.set_defaults(mode="default")
     parser.add_argument("--output", default=None, metavar="PATH",
                         help="also write the results to PATH (.csv or .md)")
+    parser.add_argument("--json", default=None, metavar="PATH",
+                        help="also write the papers' claims with our numbers and "
+                        "verdicts as JSON (what reproduce.py renders)")
     parser.add_argument("--random-state", type=int, default=0, metavar="INT")
     parser.add_argument("--threads", type=int, default=1, metavar="INT",
                         help="torch threads (default: 1)")
@@ -75,3 +81,31 @@ def report(results, notes, *, title, output=None):
     if output:
         write_results(results, output, title=title, notes=notes)
         print(f"\nresults written to {output}")
+
+
+def save_claims(args, script, claims, measured, *, title, total_s=None):
+    """Write the claim records of a run to ``args.json`` (if given).
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        With ``json`` and ``mode``.
+    script : str
+        The script's name, e.g. ``"bench_tagm"``.
+    claims : list of Claim
+        The script's declarations.
+    measured : dict
+        ``{claim id: (ours, ok[, note])}``; see :func:`_claims.claim_records`.
+    title : str
+    total_s : float or None, default=None
+
+    Returns
+    -------
+    records : list of dict
+    """
+    records = claim_records(claims, measured, args.mode)
+    if args.json:
+        write_claims(args.json, records, script=script, mode=args.mode, title=title,
+                     total_s=total_s)
+        print(f"claims written to {args.json}")
+    return records

@@ -27,6 +27,9 @@ for HULM and HCRF (thesis: 1.33 % and 1.67 %); HULM accuracy >= 0.95 on
 JapaneseVowels and on BasicMotions; HULM's fitted exponent <= 1.2; HCRF's about
 2; HULM's seconds per epoch at H = 100 <= 2x the GRU's.
 
+The claims of ``hulm.md`` (Table 2.1, Fig. 2.4) are declared in :data:`CLAIMS`;
+``--json PATH`` writes them with our numbers and verdicts for ``reproduce.py``.
+
 Usage::
 
     python benchmarks/bench_hulm.py --quick            # seconds; run by the tests
@@ -41,7 +44,16 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import add_common_arguments, find, report, timer, verdict  # noqa: E402
+from _claims import FSDD_FOR_ARABIC_DIGITS, JV_FOR_ARABIC_VOICE, NO_DATA  # noqa: E402
+from _claims import Claim, both  # noqa: E402
+from _common import (  # noqa: E402
+    add_common_arguments,
+    find,
+    report,
+    save_claims,
+    timer,
+    verdict,
+)
 
 from sktime_metric.benchmarking import (  # noqa: E402
     MAX_EPOCHS,
@@ -67,6 +79,78 @@ DIGITS_EPOCHS = {"quick": 2, "default": 30, "full": 100}
 SIZES = {"quick": (4, 8), "default": (16, 32, 64, 128, 256),
          "full": (16, 32, 64, 128, 256)}
 TIMING_EPOCHS = {"quick": 1, "default": 2, "full": 3}
+
+_PART1 = ("bench_hulm.py part 1: HULM (H = 100) and HCRF (10 states) with their "
+          "defaults (Adam, lr 1e-2, batch 16, weight averaging) and the registry's "
+          "epochs, one train/test split, test error")
+_SC = (_PART1 + "; windows of 10 steps (1x10)",
+       "Synthetic Control generated with the archive's recipe "
+       "(make_synthetic_control; 600 series z-normalised, 300 / 300 stratified) "
+       "instead of the UCR files; no validation set, one seed")
+
+
+def _gone(spec_table, claim, paper, what):
+    """A Table 2.1 row on data we do not have."""
+    return Claim(f"hulm-{what.split()[0].lower().rstrip(',+')}", "hulm.md", spec_table,
+                 claim, paper, "error %", reason=f"{what}: {NO_DATA}")
+
+
+#: The claims of hulm.md's results (Table 2.1, Fig. 2.4).
+CLAIMS = [
+    Claim("hulm-sc-hulm", "hulm.md", "Table 2.1",
+          "HULM's error on Synthetic Control is at most 2 %", {"HULM": 1.33},
+          "error %", *_SC),
+    Claim("hulm-sc-hcrf", "hulm.md", "Table 2.1",
+          "HCRF's error on Synthetic Control is at most 2 %", {"HCRF": 1.67},
+          "error %", *_SC),
+    Claim("hulm-sc-best", "hulm.md", "Table 2.1",
+          "HULM is at least as accurate as HCRF on Synthetic Control",
+          {"HULM": 1.33, "HCRF": 1.67}, "error %", *_SC),
+    Claim("hulm-asd-digit", "hulm.md", "Table 2.1",
+          "On spoken digits HCRF is at least as accurate as HULM, and both beat "
+          "the 6.88 % error of the reference method [31]",
+          {"HCRF": 3.68, "HULM": 4.68, "[31]": 6.88}, "error %",
+          _PART1 + "; clean spoken digits, channels standardised, windows of 3 "
+          f"frames (13x3), {DIGITS_EPOCHS['full']} epochs with --full "
+          f"({DIGITS_EPOCHS['default']} by default)",
+          FSDD_FOR_ARABIC_DIGITS + "; one seed"),
+    Claim("hulm-asd-voice", "hulm.md", "Table 2.1",
+          "On speaker identification HULM is far more accurate than HCRF",
+          {"HULM": 5.45, "HCRF": 20.40}, "error %",
+          _PART1 + "; JapaneseVowels as given, no windows",
+          JV_FOR_ARABIC_VOICE + "; raw frames instead of 13x3 windows"),
+    Claim("hulm-rank", "hulm.md", "Table 2.1",
+          "HULM has the best average rank over the problems",
+          {"NL": 3.50, "FKL": 2.38, "HCRF": 2.63, "HULM": 1.50}, "average rank",
+          _PART1 + "; ranks of HULM and HCRF by test error on each data set this "
+          "run has (Synthetic Control, JapaneseVowels, BasicMotions, spoken digits), "
+          "ties share the mean rank",
+          "two of the four models (NL and FKL are not implemented), so ranks are "
+          "1 or 2; our four offline data sets instead of the eight problems"),
+    _gone("Table 2.1", "HULM is the best of the four models on Swedish Leaf",
+          {"HULM": 10.08, "FKL": 10.24, "HCRF": 12.80}, "Swedish Leaf (UCR)"),
+    _gone("Table 2.1", "On online handwritten characters all but NL are within 1 "
+          "point (FKL best)", {"FKL": 0.97, "HULM": 1.30, "HCRF": 1.58},
+          "OHC (UCI Character Trajectories, 10-fold CV)"),
+    _gone("Table 2.1", "On CK+ facial expressions HULM is much better than HCRF",
+          {"HULM": 6.44, "HCRF": 11.04, "NL": 9.20}, "CK+ (licensed videos)"),
+    _gone("Table 2.1", "On MSR Action 3D HCRF and HULM are about equal",
+          {"HCRF": 34.68, "HULM": 35.69}, "Action (MSR Action 3D)"),
+    _gone("Table 2.1", "On MSR Daily Activity 3D HULM is much better than HCRF",
+          {"HULM": 45.63, "HCRF": 62.50, "FKL": 43.13},
+          "Activity (MSR Daily Activity 3D)"),
+    Claim("hulm-complexity", "hulm.md", "Fig. 2.4 and §2.7 (no numbers printed)",
+          "Seconds per epoch grow linearly in H for HULM (fitted exponent <= 1.2) "
+          "and quadratically in S for HCRF (exponent in [1.5, 2.5])",
+          {"HULM exponent": 1, "HCRF exponent": 2}, "log-log slope",
+          "bench_hulm.py part 2: median seconds per training epoch of HULM "
+          "(H = 16 ... 256) and HCRF (S = 16 ... 256) on the Synthetic Control "
+          "training set, windows of 10, batch 16, one thread; least-squares slope "
+          "of log seconds against log size",
+          "Synthetic Control instead of CK+; CPU and PyTorch instead of the "
+          "thesis's implementation; the paper gives a figure and the asymptotic "
+          "costs O(T K H) and O(T S^2), not numbers"),
+]
 
 
 def standardized(data):
@@ -186,6 +270,48 @@ def targets(results, t, mode):
     return lines
 
 
+def _ranks(errors):
+    """Mean ranks (1 = lowest error) of ``errors``, ties sharing the mean rank."""
+    from scipy.stats import rankdata
+
+    return rankdata(errors)
+
+
+def claims(results, t):
+    """``{claim id: (ours, ok)}`` of the claims this run measured."""
+    err = {(r["dataset"], r["name"]): 100 * (1 - r["accuracy"]) for r in results}
+    sc = "synthetic_control"
+    hulm, hcrf = err.get((sc, "hulm")), err.get((sc, "hcrf"))
+    out = {
+        "hulm-sc-hulm": ({"HULM": hulm}, hulm <= 2 if both(hulm) else None),
+        "hulm-sc-hcrf": ({"HCRF": hcrf}, hcrf <= 2 if both(hcrf) else None),
+        "hulm-sc-best": ({"HULM": hulm, "HCRF": hcrf},
+                         hulm <= hcrf if both(hulm, hcrf) else None),
+    }
+    hulm, hcrf = err.get(("spoken_digits", "hulm")), err.get(("spoken_digits", "hcrf"))
+    if both(hulm, hcrf):
+        out["hulm-asd-digit"] = ({"HCRF": hcrf, "HULM": hulm},
+                                 hcrf <= hulm and max(hulm, hcrf) < 6.88)
+    jv = "japanese_vowels"
+    hulm, hcrf = err.get((jv, "hulm")), err.get((jv, "hcrf"))
+    out["hulm-asd-voice"] = ({"HULM": hulm, "HCRF": hcrf},
+                             hulm < hcrf if both(hulm, hcrf) else None)
+    pairs = [(err[d, "hulm"], err[d, "hcrf"]) for d in dict.fromkeys(
+        r["dataset"] for r in results) if (d, "hulm") in err and (d, "hcrf") in err]
+    if pairs:
+        ranks = np.mean([_ranks(pair) for pair in pairs], axis=0)
+        out["hulm-rank"] = ({"HULM": ranks[0], "HCRF": ranks[1]}, ranks[0] < ranks[1],
+                            f"{len(pairs)} data sets")
+    if t is not None:
+        e_hulm = growth_exponent(t["sizes"], t["hulm"])
+        e_hcrf = growth_exponent(t["sizes"], t["hcrf"])
+        out["hulm-complexity"] = (
+            {"HULM exponent": e_hulm, "HCRF exponent": e_hcrf},
+            e_hulm <= 1.2 and 1.5 <= e_hcrf <= 2.5,
+            f"sizes {t['sizes'][0]} to {t['sizes'][-1]}")
+    return out
+
+
 def error_table(results):
     """Test error (%) per data set (rows) and estimator (columns)."""
     names = list(dict.fromkeys(r["name"] for r in results))
@@ -228,6 +354,8 @@ def main(argv=None):
              f"{args.random_state}; threads {args.threads}; total {total['s']:.0f} s)")
     notes = targets(results, t, args.mode)
     report(results, notes, title=title, output=args.output)
+    save_claims(args, "bench_hulm", CLAIMS, claims(results, t), title=title,
+                total_s=total["s"])
     print(f"\n{error_table(results)}\n")
     if t is not None:
         print("\n".join(timing_lines(t)))

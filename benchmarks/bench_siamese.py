@@ -22,6 +22,10 @@ the same padded batch, one thread, interleaved repetitions, median ratio. Also
 the module's forward alone (``transform`` adds the input validation of the data
 contract, the standardisation and the float32 copy).
 
+The claims of ``siamese_rnn.md`` (Tables 2 and 3, Fig. 3) are declared in
+:data:`CLAIMS`; ``--json PATH`` writes them with our numbers and verdicts for
+``reproduce.py``.
+
 Usage::
 
     python benchmarks/bench_siamese.py --quick            # seconds; run by the tests
@@ -37,7 +41,9 @@ import numpy as np
 import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import add_common_arguments, timer, verdict  # noqa: E402
+from _claims import FSDD_FOR_ARABIC_DIGITS, JV_FOR_ARABIC_VOICE, NO_DATA  # noqa: E402
+from _claims import Claim, both  # noqa: E402
+from _common import add_common_arguments, save_claims, timer, verdict  # noqa: E402
 
 from sktime_metric.benchmarking import format_table, stratified_subsample  # noqa: E402
 from sktime_metric.datasets import load_japanese_vowels, load_spoken_digits  # noqa: E402
@@ -68,6 +74,76 @@ EVAL_PER_CLASS = {"quick": 8, "default": 100, "full": 300}
 #: Within-domain sizes of the spoken digits (train, test); JapaneseVowels uses
 #: its own split (quick mode: 60 / 60).
 WITHIN_SIZES = {"quick": (60, 60), "default": (1000, 300), "full": (2400, 600)}
+
+
+_OOD = ("bench_siamese.py part 1, out of domain: SRN-A and SRN-L (single-layer "
+        "ReLU RNN, 64 units, 2-frame windows, pair logistic loss, RMSprop, early "
+        "stopping on the validation pair AUC) fitted on some classes, DTW "
+        "(tslearn, no window); evaluated on the other classes: {what}")
+_SRN_DIFF = (f"; up to {TRAINING['full']['max_epochs']} epochs of "
+             f"{TRAINING['full']['n_pairs']} pairs with --full (default: "
+             f"{TRAINING['default']['max_epochs']} x "
+             f"{TRAINING['default']['n_pairs']}; the "
+             "authors checked every 10,000 pairs), evaluation pools capped at "
+             f"{EVAL_PER_CLASS['full']} series per class with --full "
+             f"({EVAL_PER_CLASS['default']} by default), one seed instead of five "
+             "repetitions")
+_VOICE = (JV_FOR_ARABIC_VOICE
+          + "; fit on speakers 1-5, evaluated on 6-9 (paper: 1-60 / 61-88)")
+_DIGIT = (FSDD_FOR_ARABIC_DIGITS
+          + "; fit on digits 0-6, evaluated on 7-9 (paper: 1-7 / 8-10)")
+_PAIRS = "pair ROC AUC over all pairs of evaluation series"
+_ONE_SHOT = ("one-shot 1-NN accuracy (one reference per class, as many rounds as "
+             "the smallest class has series)")
+
+
+def _gone(key, table, claim, paper, unit, reason):
+    return Claim(f"srn-{key}", "siamese_rnn.md", table, claim, paper, unit,
+                 reason=reason)
+
+
+#: The claims of siamese_rnn.md's results (Tables 2 and 3, Fig. 3).
+CLAIMS = [
+    Claim("srn-ood-voice", "siamese_rnn.md", "Table 2",
+          "Out of domain on speaker identification, SRN-A and SRN-L both beat DTW",
+          {"SRN-A": 0.849, "SRN-L": 0.788, "DTW": 0.640}, "pair AUC",
+          _OOD.format(what=_PAIRS), _VOICE + _SRN_DIFF),
+    Claim("srn-ood-digit", "siamese_rnn.md", "Table 2",
+          "Out of domain on digits (7 training classes), DTW beats both SRNs",
+          {"DTW": 0.725, "SRN-L": 0.714, "SRN-A": 0.681}, "pair AUC",
+          _OOD.format(what=_PAIRS), _DIGIT + _SRN_DIFF),
+    _gone("ood-signatures", "Table 2", "On MCYT signatures DTW beats the SRNs out "
+          "of domain; on Sign SRN-A is best",
+          {"MCYT DTW": 0.952, "MCYT SRN-L": 0.920, "Sign SRN-A": 0.862,
+           "Sign DTW": 0.729}, "pair AUC",
+          "MCYT signatures and ASL Sign: " + NO_DATA),
+    _gone("ood-baselines", "Table 2", "SRNs against their non-recurrent and "
+          "probabilistic baselines (Arabic voice: SRN-A 0.849, SN-A 0.802, "
+          "logistic 0.730, Fisher kernel 0.698, Fisher vector 0.630)",
+          {"SRN-A": 0.849, "SN-A": 0.802, "Logist.": 0.730, "Fisher K.": 0.698},
+          "pair AUC", "SN-A, SN-L, the logistic model and the Fisher kernel / "
+          "vector baselines are not implemented"),
+    Claim("srn-oneshot-voice", "siamese_rnn.md", "Table 3",
+          "One-shot speaker identification: SRN-A is the best of SRN-A, SRN-L "
+          "and DTW", {"SRN-A": 0.273, "SRN-L": 0.228, "DTW": 0.151}, "accuracy",
+          _OOD.format(what=_ONE_SHOT), _VOICE + _SRN_DIFF),
+    Claim("srn-oneshot-digit", "siamese_rnn.md", "Table 3",
+          "One-shot digits (7 training classes): DTW beats both SRNs",
+          {"DTW": 0.801, "SRN-A": 0.618, "SRN-L": 0.613}, "accuracy",
+          _OOD.format(what=_ONE_SHOT), _DIGIT + _SRN_DIFF),
+    _gone("oneshot-signatures", "Table 3", "One-shot on MCYT DTW is far ahead "
+          "(0.913); on Sign SRN-A is best (0.599)",
+          {"MCYT DTW": 0.913, "MCYT SRN-L": 0.548, "Sign SRN-A": 0.599,
+           "Sign DTW": 0.531}, "accuracy",
+          "MCYT signatures and ASL Sign: " + NO_DATA),
+    Claim("srn-within-voice", "siamese_rnn.md", "Fig. 3 (no numbers printed)",
+          "Within domain on speaker identification, SRN-A separates same-class "
+          "pairs better than DTW", {}, "pair AUC",
+          "bench_siamese.py part 2, within domain: SRN-A fitted on JapaneseVowels' "
+          "training split, pair ROC AUC on its test split, against DTW",
+          JV_FOR_ARABIC_VOICE + "; the paper's within-domain split is its own; "
+          "the figure prints no values" + _SRN_DIFF),
+]
 
 
 def srn(mode, random_state, pooling="mean", **params):
@@ -261,6 +337,31 @@ def targets(ood, within, speed):
     return notes
 
 
+def claims(ood, within):
+    """``{claim id: (ours, ok)}`` of the claims this run measured."""
+    out = {}
+    for key, dataset in (("voice", "japanese_vowels"), ("digit", "spoken_digits")):
+        rows = {name: _find(ood, dataset, name) for name in ("SRN-A", "SRN-L", "DTW")}
+        if not all(rows.values()):
+            continue
+        auc = {n: r["pair_auc"] for n, r in rows.items()}
+        shot = {n: r["one_shot"] for n, r in rows.items()}
+        if key == "voice":
+            out["srn-ood-voice"] = (auc, min(auc["SRN-A"], auc["SRN-L"]) > auc["DTW"])
+            out["srn-oneshot-voice"] = (
+                shot, shot["SRN-A"] >= max(shot["SRN-L"], shot["DTW"]))
+        else:
+            out["srn-ood-digit"] = (auc, auc["DTW"] > max(auc["SRN-A"], auc["SRN-L"]))
+            out["srn-oneshot-digit"] = (
+                shot, shot["DTW"] > max(shot["SRN-A"], shot["SRN-L"]))
+    srn_a = _find(within, "japanese_vowels", "SRN-A + 1-NN")
+    dtw = _find(within, "japanese_vowels", "1-NN DTW")
+    if both(srn_a, dtw):
+        auc = {"SRN-A": srn_a["pair_auc"], "DTW": dtw["pair_auc"]}
+        out["srn-within-voice"] = (auc, auc["SRN-A"] > auc["DTW"])
+    return out
+
+
 def _shown(rows):
     return [{k: round(v, 4) if isinstance(v, float) else v for k, v in r.items()}
             for r in rows]
@@ -300,6 +401,8 @@ def main(argv=None):
     if args.output:
         Path(args.output).write_text(text + "\n")
         print(f"\nresults written to {args.output}")
+    save_claims(args, "bench_siamese", CLAIMS, claims(ood, within), title=title,
+                total_s=total["s"])
     return 0
 
 

@@ -12,11 +12,15 @@ from sktime_metric.benchmarking import (
     DATASETS,
     DEFAULT_ESTIMATORS,
     ESTIMATORS,
+    MAX_EPOCHS,
     format_table,
+    plot_results,
     run_benchmark,
     write_results,
 )
-from sktime_metric.cli import main
+from sktime_metric.cli import _build_parser, main
+
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 
 def test_version(capsys):
@@ -65,7 +69,8 @@ def test_benchmark_quick_japanese_vowels_writes_markdown(tmp_path, capsys):
                  "--output", str(path), "--random-state", "3", "--no-progress"])
     assert code == 0
     text = path.read_text()
-    assert text.startswith("# sktime-metric benchmark: japanese_vowels (quick mode)")
+    assert text.startswith(
+        "# sktime-metric benchmark: japanese_vowels (quick mode, 2 epochs)")
     names = [line.split("|")[2].strip() for line in text.splitlines()
              if line.startswith("| japanese_vowels")]
     assert names == ["tagm", "dtw_1nn"]
@@ -80,6 +85,8 @@ def test_benchmark_quick_japanese_vowels_writes_markdown(tmp_path, capsys):
         (["benchmark", "--dataset", "nope"], "invalid choice: 'nope'"),
         (["benchmark", "--output", "results.txt"], "must end in .csv or .md"),
         (["benchmark", "--quick", "--full"], "not allowed with argument"),
+        (["benchmark", "--quick", "--mode", "full"], "not allowed with argument"),
+        (["benchmark", "--plot", "results.jpg"], "--plot must end in .png"),
         (["frobnicate"], "invalid choice: 'frobnicate'"),
     ],
 )
@@ -128,3 +135,56 @@ def test_all_runs_the_whole_registry(capsys):
     assert code == 0
     out = capsys.readouterr().out
     assert all(f"| {name} " in out for name in ESTIMATORS)
+
+
+def test_default_is_the_fast_mode_on_japanese_vowels():
+    parser, _ = _build_parser()
+    args = parser.parse_args(["benchmark"])
+    assert (args.mode, args.dataset) == ("fast", "japanese_vowels")
+    assert args.estimators == ",".join(DEFAULT_ESTIMATORS)
+    assert MAX_EPOCHS["fast"] < MAX_EPOCHS["default"] < MAX_EPOCHS["full"]
+    assert parser.parse_args(["benchmark", "--full"]).mode == "full"
+    assert parser.parse_args(["benchmark", "--mode", "default"]).mode == "default"
+
+
+def test_plot_writes_a_png_chart(tmp_path, capsys):
+    path = tmp_path / "results.png"
+    code = main(["benchmark", "--quick", "--estimators", "gru,lstm", "--plot",
+                 str(path), "--no-progress"])
+    assert code == 0
+    assert f"chart written to {path}" in capsys.readouterr().out
+    assert path.read_bytes()[:8] == PNG_MAGIC
+
+
+def test_plot_results_of_several_datasets(tmp_path):
+    rows = [{"dataset": d, "name": n, "accuracy": a, "fit_s": f, "predict_s": 0.5}
+            for d, n, a, f in (("a", "x", 0.5, 2.0), ("b", "x", 1.0, 0.0))]
+    plot_results(rows, tmp_path / "two.png", title="two datasets")
+    assert (tmp_path / "two.png").read_bytes()[:8] == PNG_MAGIC
+    with pytest.raises(ValueError, match="No results"):
+        plot_results([], tmp_path / "none.png")
+
+
+def test_plot_without_matplotlib_fails_before_the_run(tmp_path, monkeypatch, capsys):
+    monkeypatch.setitem(sys.modules, "matplotlib", None)  # import now fails
+    path = tmp_path / "results.png"
+    # no --quick: had the check come after the run, this test would take minutes
+    assert main(["benchmark", "--plot", str(path), "--no-progress"]) == 2
+    assert "--plot needs matplotlib" in capsys.readouterr().err
+    assert not path.exists()
+    with pytest.raises(ImportError, match="needs matplotlib"):
+        plot_results([{"name": "x", "accuracy": 1.0, "fit_s": 1.0,
+                       "predict_s": 1.0}], path)
+
+
+def test_dataset_all_runs_every_dataset(tmp_path, capsys):
+    path = tmp_path / "results.csv"
+    code = main(["benchmark", "--quick", "--dataset", "all", "--estimators", "gru",
+                 "--output", str(path), "--no-progress"])
+    assert code == 0
+    with path.open() as f:
+        rows = list(csv.DictReader(f))
+    assert [(row["dataset"], row["name"]) for row in rows] == [
+        (dataset, "gru") for dataset in DATASETS]
+    out = capsys.readouterr().out
+    assert "sktime-metric benchmark: all (quick mode, 2 epochs)" in out

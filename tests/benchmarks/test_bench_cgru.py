@@ -20,9 +20,9 @@ def test_ranking_scores_on_a_known_matrix(bench):
     assert scores["hard_pos_rel"] == pytest.approx((0.5 / 0.3 + 0.4 / 0.55) / 2)
 
 
-def test_quick_run(bench, tmp_path, capsys):
-    output = tmp_path / "cgru.md"
-    assert bench.main(["--quick", "--no-progress", "--output", str(output)]) == 0
-    out = capsys.readouterr().out
+def test_quick_run(quick_run):
+    run = quick_run("bench_cgru")
+    assert run.code == 0
+    out, output = run.out, run.md
     assert "| japanese_vowels | cgru" in out and "Targets" in out
     assert "coupling-weight norm" in output.read_text()

