@@ -1,0 +1,112 @@
+"""The API reference lists every public name; the docs build is wired into CI.
+
+Cheap checks that need no Sphinx: ``docs/api.rst`` is parsed as text (its
+``currentmodule`` and ``autosummary`` entries) and compared with the ``__all__``
+of every public module.
+"""
+
+import importlib
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+API = ROOT / "docs" / "api.rst"
+
+# Modules documented name by name: each name of their ``__all__`` must appear
+# as ``module.name`` in docs/api.rst.
+MODULES = [
+    "sktime_metric.base",
+    "sktime_metric.benchmarking",
+    "sktime_metric.classification",
+    "sktime_metric.cluster",
+    "sktime_metric.datasets",
+    "sktime_metric.evaluation",
+    "sktime_metric.metric",
+    "sktime_metric.nn",
+    "sktime_metric.persistence",
+    "sktime_metric.utils.validation",
+]
+# Packages that re-export names documented elsewhere: each name of their
+# ``__all__`` must be documented under some module (the same object).
+REEXPORTING = ["sktime_metric", "sktime_metric.utils"]
+
+
+def documented_names(text):
+    """``module.name`` of every autosummary entry of an API page."""
+    names, module, in_autosummary = [], None, False
+    for line in text.splitlines():
+        match = re.match(r"\.\. currentmodule:: (\S+)", line)
+        if match:
+            module = match.group(1)
+            continue
+        if line.startswith(".. autosummary::"):
+            in_autosummary = True
+            continue
+        if in_autosummary:
+            entry = line.strip()
+            if not entry or entry.startswith(":"):
+                continue
+            if line.startswith("   "):
+                names.append(f"{module}.{entry}")
+                continue
+            in_autosummary = False
+    return names
+
+
+def _public(module_name):
+    module = importlib.import_module(module_name)
+    return [name for name in module.__all__ if not name.startswith("__")]
+
+
+@pytest.fixture(scope="module")
+def documented():
+    return documented_names(API.read_text())
+
+
+def test_parser_reads_autosummary_entries():
+    text = ".. currentmodule:: a.b\n\n.. autosummary::\n   :toctree: x/\n\n   f\n   g\n\ntext\n"
+    assert documented_names(text) == ["a.b.f", "a.b.g"]
+
+
+@pytest.mark.parametrize("module_name", MODULES)
+def test_every_public_name_is_in_the_api_reference(module_name, documented):
+    missing = [name for name in _public(module_name)
+               if f"{module_name}.{name}" not in documented]
+    assert not missing, f"add to docs/api.rst under {module_name}: {missing}"
+
+
+@pytest.mark.parametrize("module_name", REEXPORTING)
+def test_reexported_names_are_documented_somewhere(module_name, documented):
+    objects = []
+    for full_name in documented:
+        module, name = full_name.rsplit(".", 1)
+        objects.append(getattr(importlib.import_module(module), name))
+    module = importlib.import_module(module_name)
+    missing = [name for name in _public(module_name)
+               if not any(getattr(module, name) is obj for obj in objects)]
+    assert not missing, f"document in docs/api.rst: {missing}"
+
+
+def test_api_reference_lists_no_stale_or_duplicate_name(documented):
+    assert len(documented) == len(set(documented))
+    stale = []
+    for full_name in documented:
+        module, name = full_name.rsplit(".", 1)
+        if name not in importlib.import_module(module).__all__:
+            stale.append(full_name)
+    assert not stale, f"not public (any more): {stale}"
+
+
+def test_ci_builds_the_docs_with_warnings_as_errors():
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert "python -m sphinx -W --keep-going -b html docs docs/_build/html" in ci
+    assert "SKTIME_METRIC_DOCS_FAST=1" in ci
+
+
+def test_every_gallery_example_has_a_fast_mode():
+    examples = sorted((ROOT / "examples").glob("*/plot_*.py"))
+    assert examples
+    for path in examples:
+        assert "SKTIME_METRIC_DOCS_FAST" in path.read_text(), path.name
