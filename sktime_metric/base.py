@@ -32,10 +32,15 @@ from .utils.validation import padded_float32, validate_sequences
 
 __all__ = ["BaseSequenceNet", "SequenceClassifierMixin", "SequenceTags"]
 
-# batches at predict time: no gradients are kept, so larger batches are cheap
+# rows per batch at predict time: no gradients are kept, so larger batches are
+# cheap. On CPU a recurrent kernel's cost grows with rows x longest series, and
+# per row it is lower in batches of a few hundred than in one of thousands, so
+# rows are sorted by length and cut into batches of this size (measured, ReLU
+# RNN, 64 units: JapaneseVowels' 3,700 series 4x faster than in one batch, the
+# spoken digits' 600 test series 2.7x) ...
 _PREDICT_BATCH_SIZE = 256
-# ... and up to this many padded time steps per batch: a recurrent kernel's cost
-# per step hardly grows with the batch on CPU, so short series go in few batches
+# ... while other devices (not measured) keep larger batches: up to this many
+# padded time steps each
 _PREDICT_STEPS = 2**18
 # Training seeds torch's global generator (fork_rng + manual_seed), which all
 # threads of a process share: fits running at once in threads (joblib's
@@ -211,22 +216,45 @@ class BaseSequenceNet(BaseEstimator):
     # -- prediction --------------------------------------------------------
 
     def _forward_outputs(self, X, lengths):
-        """Module outputs batch by batch, each as a tuple of CPU tensors.
+        """The module's outputs for all rows: a tuple of CPU tensors, in row order."""
+        return self._forward_inputs(self._net_input(X, lengths), lengths)
 
-        The batches are slices of the padded arrays, given to skorch's
-        ``evaluation_step`` (eval mode, no gradients, device transfer): the same
-        batches as ``forward_iter``, without a DataLoader that would index and
-        re-stack the arrays one sample at a time (most of the predict time of a
-        small recurrent model).
+    def _forward_inputs(self, inputs, lengths):
+        """The module's outputs for ready inputs (``_net_input``'s dict of rows).
+
+        The module runs in eval mode without gradients, directly on batches of
+        rows moved to the device (skorch's ``forward_iter`` would re-stack the
+        arrays one sample at a time through a DataLoader). Rows are sorted by
+        length so that each batch, which the module cuts to its longest series,
+        computes little padding; outputs are put back in row order. A module's
+        output for a row must not depend on the other rows of its batch.
         """
-        inputs = self._net_input(X, lengths)
-        longest = int(lengths.max()) if len(lengths) else 1
-        step = max(self.batch_size, _PREDICT_BATCH_SIZE, _PREDICT_STEPS // longest)
-        for start in range(0, len(lengths), step):
-            batch = {k: v[start : start + step] for k, v in inputs.items()}
-            out = self.net_.evaluation_step((batch, None), training=False)
+        module = self.net_.module_
+        module.eval()
+        device = self.net_.device
+        order = np.argsort(lengths, kind="stable")
+        if (np.diff(order) == 1).all():  # already sorted: no gather
+            order = None
+        else:
+            inputs = {k: v[order] for k, v in inputs.items()}
+        rows = max(self.batch_size, _PREDICT_BATCH_SIZE)
+        if torch.device(device).type != "cpu":
+            rows = max(rows, _PREDICT_STEPS // max(1, int(lengths.max())))
+        parts = []
+        for start in range(0, len(lengths), rows):
+            batch = {
+                k: torch.as_tensor(v[start : start + rows], device=device)
+                for k, v in inputs.items()
+            }
+            with torch.no_grad():
+                out = module(**batch)
             out = out if isinstance(out, tuple) else (out,)
-            yield tuple(o.detach().cpu() for o in out)
+            parts.append(tuple(o.detach().cpu() for o in out))
+        outputs = tuple(p[0] if len(p) == 1 else torch.cat(p) for p in zip(*parts))
+        if order is None:
+            return outputs
+        inverse = torch.from_numpy(np.argsort(order))
+        return tuple(o[inverse] for o in outputs)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -281,7 +309,7 @@ class SequenceClassifierMixin(ClassifierMixin):
         """
         check_is_fitted(self, "net_")
         X, lengths = self._validate_X(X, reset=False)
-        logits = torch.cat([out[0] for out in self._forward_outputs(X, lengths)])
+        logits = self._forward_outputs(X, lengths)[0]
         return torch.softmax(logits.double(), dim=1).numpy()
 
     def predict(self, X):

@@ -3,7 +3,6 @@
 from numbers import Integral, Real
 
 import numpy as np
-import torch
 from sklearn.utils.validation import check_is_fitted
 
 from ..base import BaseSequenceNet, SequenceClassifierMixin
@@ -179,9 +178,7 @@ class TAGMClassifier(SequenceClassifierMixin, BaseSequenceNet):
         """
         check_is_fitted(self, "net_")
         X, lengths = self._validate_X(X, reset=False)
-        attention = torch.cat(
-            [out[1] for out in self._forward_outputs(X, lengths)]
-        ).double().numpy()
+        attention = self._forward_outputs(X, lengths)[1].double().numpy()
         # batches come back as wide as the longest series in X
         width = attention.shape[1]
         valid = np.arange(width)[None, :] < lengths[:, None]

@@ -1,7 +1,6 @@
 """SiameseRNNEmbedder: siamese recurrent networks as a scikit-learn transformer."""
 
 import copy
-import warnings
 from dataclasses import dataclass
 from numbers import Integral, Real
 
@@ -11,7 +10,6 @@ from sklearn.base import ClassNamePrefixFeaturesOutMixin, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
 from ..base import BaseSequenceNet
-from ..datasets import sliding_window
 from ..nn.losses import SiameseLoss
 from ..nn.siamese import SiameseRNNModule
 from ..utils._skorch import (
@@ -22,9 +20,9 @@ from ..utils._skorch import (
     pair_auc_scoring,
 )
 from ..utils._sklearn_compat import Interval, StrOptions
-from ..utils.validation import padded_float32
 from ._mixin import PairMetricMixin
 from ._pairs import PairDataset, check_pairs, label_samplers, pair_list_samplers
+from ._siamese_input import channel_statistics, module_input
 
 __all__ = ["SiameseRNNEmbedder"]
 
@@ -320,11 +318,8 @@ class SiameseRNNEmbedder(
     def _fit(self, X, lengths, supervision):
         self._validate_params()
         if self.standardize:
-            # per-channel statistics over every observed step (NaN is padding)
-            self.mean_ = np.nanmean(X, axis=(0, 1))
-            scale = np.nanstd(X, axis=(0, 1))
-            self.scale_ = np.where(scale < 10 * np.finfo(float).eps, 1.0, scale)
-        X, lengths = self._preprocess(X, lengths)
+            self.mean_, self.scale_ = channel_statistics(X)
+        X, lengths = self._module_input(X, lengths)
         self._fit_net(X, lengths, supervision, n_outputs=None)
         # the validation pairs were only needed in training; do not pickle them
         self.net_.train_split = None
@@ -344,7 +339,6 @@ class SiameseRNNEmbedder(
         }
 
     def _fit_setup(self, X, lengths, supervision, seed):
-        X = padded_float32(X, lengths)
         validation_fraction = self.validation_fraction if self.early_stopping else None
         if supervision.labels is not None:
             train, valid = label_samplers(
@@ -392,29 +386,10 @@ class SiameseRNNEmbedder(
 
     # -- transforming --------------------------------------------------------
 
-    def _preprocess(self, X, lengths):
-        """Standardise with the training statistics, then concatenate windows."""
-        if self.standardize:
-            X = (X - self.mean_) / self.scale_  # NaN padding stays NaN
-        w = self.window_size
-        if w == 1:
-            return X, lengths
-        short = np.flatnonzero(lengths < w)
-        if short.size:
-            warnings.warn(
-                f"{short.size} series are shorter than window_size={w} (sample "
-                f"{short[0]} has length {lengths[short[0]]}); their last frame is "
-                "repeated to fill one window.",
-                UserWarning,
-            )
-            if X.shape[1] < w:
-                pad = np.full((len(X), w - X.shape[1], X.shape[2]), np.nan)
-                X = np.concatenate([X, pad], axis=1)
-            else:
-                X = X.copy()
-            for i in short:
-                X[i, lengths[i] : w] = X[i, lengths[i] - 1]
-        return sliding_window(X, w), np.maximum(lengths, w) - w + 1
+    def _module_input(self, X, lengths):
+        """Standardised with the training statistics, windowed, float32."""
+        stats = (self.mean_, self.scale_) if self.standardize else (None, None)
+        return module_input(X, lengths, *stats, window=self.window_size)
 
     def transform(self, X):
         """Embed each sequence: the pooled hidden state ``h``.
@@ -433,8 +408,8 @@ class SiameseRNNEmbedder(
         # transform's work, unaffected by set_output (the metric methods need arrays)
         check_is_fitted(self, "net_")
         X, lengths = self._validate_X(X, reset=False)
-        X, lengths = self._preprocess(X, lengths)
-        h = torch.cat([out[0] for out in self._forward_outputs(X, lengths)])
+        x, lengths = self._module_input(X, lengths)
+        h = self._forward_inputs({"x": x, "lengths": lengths}, lengths)[0]
         return h.double().numpy()
 
     @property

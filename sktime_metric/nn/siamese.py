@@ -18,7 +18,7 @@ here is symmetric, so ``s(a, b) == s(b, a)``; its sign is unconstrained, so
 import torch
 from torch import nn
 
-from .encoders import RecurrentEncoder, trim_to_length
+from .encoders import RecurrentEncoder, length_mask, trim_to_length
 
 __all__ = ["BilinearSimilarity", "SequenceEncoder", "SiameseRNNModule"]
 
@@ -77,12 +77,20 @@ class SequenceEncoder(nn.Module):
         self.output_size = hidden_size
 
     def forward(self, x, lengths):
-        outputs, last = self.rnn(x, lengths)  # outputs are zero past each length
+        # One unidirectional layer, a causal recurrence: the fused kernel runs
+        # on the padded batch and padding never reaches a valid step. Each
+        # pooling computes only what it reads (RecurrentEncoder.forward would
+        # also mask every state and gather the last one).
+        z, _ = self.rnn.rnn(x)
         if self.pooling == "last":
+            # Element-wise dropout commutes with gathering one step, so "last"
+            # may drop out after pooling; the mean must drop out each z_t first.
+            last = z[torch.arange(x.size(0), device=x.device), lengths - 1]
             return self.dropout(last)
-        # Element-wise dropout commutes with gathering one step, so "last" may
-        # drop out after pooling; the mean must drop out each z_t first.
-        total = self.dropout(outputs).sum(dim=1)
+        mask = length_mask(lengths, x.size(1)).unsqueeze(-1)  # zero past each length
+        # in place when no gradient flows (inference): one big temporary less
+        z = z * mask if z.requires_grad else z.mul_(mask)
+        total = self.dropout(z).sum(dim=1)
         return total / lengths.to(total.dtype).unsqueeze(1)
 
 

@@ -9,9 +9,11 @@ from sklearn.model_selection import GridSearchCV, KFold, cross_validate
 from sklearn.neighbors import KNeighborsClassifier
 from sklearn.pipeline import Pipeline
 
+from sktime_metric.datasets import sliding_window
 from sktime_metric.evaluation import pair_auc
 from sktime_metric.metric import SiameseRNNEmbedder
-from sktime_metric.utils import sequence_lengths
+from sktime_metric.metric._siamese_input import channel_statistics, module_input
+from sktime_metric.utils import padded_float32, sequence_lengths
 
 _TINY = dict(hidden_size=6, n_pairs=100, max_epochs=2, random_state=0)
 
@@ -205,6 +207,38 @@ def test_windows_and_standardisation(data):
     # the repeated last frame fills the window
     filled = np.concatenate([short, short[:, -1:]], axis=1)
     np.testing.assert_allclose(srn.transform(filled), H, atol=1e-6)
+
+
+def test_module_input_is_the_standardised_windowed_float32_copy(data):
+    # bit for bit what standardising in float64, sliding_window and
+    # padded_float32 give, in fewer passes
+    X, _ = data
+    lengths = sequence_lengths(X)
+    mean, scale = channel_statistics(X)
+    for window in (1, 2, 3):
+        for stats in [(None, None), (mean, scale)]:
+            Z = X if stats[0] is None else (X - mean) / scale
+            Z = sliding_window(Z, window) if window > 1 else Z
+            x, n = module_input(X, lengths, *stats, window=window)
+            np.testing.assert_array_equal(n, lengths - window + 1)
+            np.testing.assert_array_equal(x, padded_float32(Z, n))
+    # read-only, reversed views are read, never written
+    view = X[::-1]
+    view.flags.writeable = False
+    x, _ = module_input(view, lengths[::-1], mean, scale, window=2)
+    np.testing.assert_array_equal(x, module_input(X, lengths, mean, scale, window=2)[0][::-1])
+
+
+def test_transform_runs_length_sorted_batches_in_row_order(fitted, data, monkeypatch):
+    X, _ = data
+    H = fitted.transform(X)
+    monkeypatch.setattr("sktime_metric.base._PREDICT_BATCH_SIZE", 1)
+    small = clone(fitted)
+    small.__dict__.update(fitted.__dict__)
+    small.batch_size = 3  # 14 batches of 3 rows of similar lengths
+    np.testing.assert_allclose(small.transform(X), H, atol=1e-6)
+    order = np.random.RandomState(0).permutation(len(X))
+    np.testing.assert_allclose(small.transform(X[order]), H[order], atol=1e-6)
 
 
 def test_feature_names_and_score(fitted, data):

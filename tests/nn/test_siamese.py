@@ -60,6 +60,17 @@ def test_pooling_reads_each_sequence_up_to_its_own_length(cell, pooling):
         torch.testing.assert_close(encoder(x[i : i + 1, :n], lengths[i : i + 1])[0], h[i])
 
 
+@pytest.mark.parametrize("pooling", ["last", "mean"])
+def test_inference_without_gradients_pools_the_same(pooling):
+    # without gradients the mean masks the states in place
+    encoder = SequenceEncoder(3, 4, pooling=pooling).double().eval()
+    x, lengths = _batch([5, 1, 3])
+    h = encoder(x, lengths)
+    assert h.requires_grad
+    with torch.no_grad():
+        torch.testing.assert_close(encoder(x, lengths), h.detach(), rtol=0, atol=0)
+
+
 def test_last_is_the_state_at_the_last_valid_step_and_mean_divides_by_length():
     x, lengths = _batch([4, 2])
     last = SequenceEncoder(3, 4, pooling="last").double()
