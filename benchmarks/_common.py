@@ -2,13 +2,16 @@
 
 The registry, the runner and table/CSV writing live in
 :mod:`sktime_metric.benchmarking`; this module adds only what scripts repeat:
-the common command-line options, a wall-clock timer, the target report and the
-JSON file of the papers' claims (``--json``, read by ``reproduce.py``).
+the common command-line options, a wall-clock timer, interleaved timing, the
+mean over seeds, the target report and the JSON file of the papers' claims
+(``--json``, read by ``reproduce.py``).
 """
 
+import gc
 import time
 from contextlib import contextmanager
 
+import numpy as np
 from _claims import claim_records, write_claims
 
 from sktime_metric.benchmarking import format_table, write_results
@@ -47,6 +50,60 @@ def timer():
         yield elapsed
     finally:
         elapsed["s"] = time.perf_counter() - start
+
+
+def interleaved_ms(functions, repeats, warmup=2):
+    """Median milliseconds of each function, timed in alternation.
+
+    Each function is called ``warmup`` times untimed first; the call order is
+    rotated every repetition (no function always runs first, or right after
+    the same one) and garbage collection is off while timing.
+
+    Returns
+    -------
+    ms : ndarray of shape (len(functions),)
+        Median milliseconds of each function.
+    times : ndarray of shape (repeats, len(functions))
+        Seconds of every call, for per-repetition ratios.
+    """
+    for f in functions:
+        for _ in range(warmup):
+            f()
+    times = np.empty((repeats, len(functions)))
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        for r in range(repeats):
+            for k in np.roll(np.arange(len(functions)), r):
+                start = time.perf_counter()
+                functions[k]()
+                times[r, k] = time.perf_counter() - start
+    finally:
+        if enabled:
+            gc.enable()
+    return 1e3 * np.median(times, axis=0), times
+
+
+def seeds_text(values, digits=3):
+    """Per-seed values as ``"0.570 / 0.604 / 0.523"`` (a table cell)."""
+    return " / ".join(f"{v:.{digits}f}" for v in values)
+
+
+def mean_over_seeds(rows, keys, means=()):
+    """One result row from the rows of several seeds (the first row's other fields).
+
+    Each of ``keys`` becomes the mean over the seeds, with the per-seed values
+    in ``<key>_seeds`` (:func:`seeds_text`); each of ``means`` that is not None
+    becomes the mean only.
+    """
+    row = dict(rows[0])
+    for key in keys:
+        values = [r[key] for r in rows]
+        row.update({key: float(np.mean(values)), f"{key}_seeds": seeds_text(values)})
+    for key in means:
+        if row.get(key) is not None:
+            row[key] = float(np.mean([r[key] for r in rows]))
+    return row
 
 
 def verdict(ok):

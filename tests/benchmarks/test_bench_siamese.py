@@ -1,5 +1,7 @@
 """``benchmarks/bench_siamese.py --quick`` runs end to end, so the script cannot rot."""
 
+import sys
+
 from ._load import load_benchmark
 
 
@@ -8,7 +10,8 @@ def test_quick_run(quick_run):
     assert run.code == 0
     out, output = run.out, run.md
     for row in ("| japanese_vowels | SRN-A ", "| japanese_vowels | DTW ",
-                "| japanese_vowels | SRN-A + 1-NN ", "transform_ratio"):
+                "| japanese_vowels | SRN-A + 1-NN ", "transform_ratio",
+                "sorted_ratio", "pair_auc_seeds", "like for like"):
         assert row in out
     assert "Targets" in output.read_text()
 
@@ -24,3 +27,27 @@ def test_claims():
     assert claims["srn-ood-digit"][1] is False and claims["srn-oneshot-digit"][1]
     assert claims["srn-oneshot-voice"][1] is False
     assert "srn-within-voice" not in claims
+
+
+def test_claims_are_means_over_seeds():
+    bench = load_benchmark("bench_siamese")
+    ood = [bench.mean_over_seeds(
+        [{"dataset": "japanese_vowels", "name": n, "pair_auc": a, "one_shot": 0.2,
+          "fit_s": 1.0} for a in aucs], ("pair_auc", "one_shot"), ("fit_s",))
+        for n, aucs in (("SRN-A", (0.5, 0.7)), ("SRN-L", (0.6, 0.8)))]
+    ood.append({"dataset": "japanese_vowels", "name": "DTW", "pair_auc": 0.65,
+                "one_shot": 0.3})
+    assert ood[0]["pair_auc"] == 0.6 and ood[0]["pair_auc_seeds"] == "0.500 / 0.700"
+    ours, ok, note = bench.claims(ood, [])["srn-ood-voice"]
+    assert ours == {"SRN-A": 0.6, "SRN-L": 0.7, "DTW": 0.65} and ok is False
+    assert "SRN-A 0.500 / 0.700" in note and "SRN-L 0.600 / 0.800" in note
+
+
+def test_interleaved_ms():
+    load_benchmark("bench_siamese")  # puts benchmarks/ on sys.path
+    common = sys.modules["_common"]
+    calls = []
+    ms, times = common.interleaved_ms([lambda: calls.append(0),
+                                       lambda: calls.append(1)], 3)
+    assert times.shape == (3, 2) and ms.shape == (2,)
+    assert calls == [0, 0, 1, 1, 0, 1, 1, 0, 0, 1]  # warm-up, then rotated
