@@ -11,24 +11,22 @@ from sklearn.utils.validation import check_is_fitted
 
 from ..base import BaseSequenceNet
 from ..nn.cgru import CoupledGRU
-from ..nn.losses import ContrastiveDistanceLoss, StructuralLoss
 from ..utils._sklearn_compat import Interval, StrOptions
-from ..utils._skorch import (
-    NearestNeighborScoring,
-    RecordModuleStatistic,
-    ResampleEachEpoch,
-    class_balanced_loader,
-    gradient_norm_clipping,
-)
+from ..utils._skorch import NearestNeighborScoring
 from ..utils.validation import padded_float32, sequence_lengths
+from ._cgru_fit import CoupledGRUFitMixin
 from ._mixin import PairMetricMixin, _check_chunk_size, _check_n_jobs
-from ._pairs import PairDataset, check_pairs, holdout_split, sample_pairs
+from ._pairs import check_pairs
 
 __all__ = ["CoupledGRUMetric"]
 
 
 class CoupledGRUMetric(
-    PairMetricMixin, ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseSequenceNet
+    CoupledGRUFitMixin,
+    PairMetricMixin,
+    ClassNamePrefixFeaturesOutMixin,
+    TransformerMixin,
+    BaseSequenceNet,
 ):
     """Coupled GRU: a distance learned as the synchronisation of two GRUs.
 
@@ -352,59 +350,6 @@ class CoupledGRUMetric(
             "coupling_penalty": self.coupling_penalty,
             "coupling_penalty_norm": self.coupling_penalty_norm,
         }
-
-    def _fit_setup(self, X, lengths, supervision, seed):
-        y, pairs = supervision
-        X = padded_float32(X, lengths)
-        rng = np.random.RandomState(seed)
-        train = np.arange(len(X))
-        scoring = []
-        if self.grad_clip_norm is not None:
-            clip = gradient_norm_clipping(self.grad_clip_norm)
-            scoring.append(("grad_norm_clip", clip))
-        if self.coupling:  # Hypothesis 4.1: the norm grows as accuracy improves
-            norm = RecordModuleStatistic("coupling_norm", "coupling_norm")
-            scoring.append(("coupling_norm", norm))
-        if self.early_stopping:
-            train, valid = holdout_split(y, self.validation_fraction, seed)
-            subset = lambda index: (X[index], lengths[index], y[index])  # noqa: E731
-            scoring.append(("valid_knn_acc", NearestNeighborScoring(
-                subset(train), subset(valid), chunk_size=self._chunk_size()
-            )))
-        if pairs is None and self.loss == "structural":
-            data, target = {"x": X[train], "lengths": lengths[train]}, y[train]
-            overrides = {
-                "criterion": StructuralLoss,
-                "criterion__margin": self.margin,
-                "criterion__eta": self.eta,
-                "criterion__global_weight": self.global_weight,
-                "criterion__var_margin_pos": self.var_margin_pos,
-                "criterion__var_margin_neg": self.var_margin_neg,
-                "criterion__ema_momentum": self.ema_momentum,
-                "criterion__positive_pairs": self.positive_pairs,
-                "iterator_train": class_balanced_loader,
-                "iterator_train__samples_per_class": self.samples_per_class,
-            }
-        else:
-            if pairs is None:  # fresh pairs among the training series each epoch
-                def draw():
-                    drawn, labels = sample_pairs(y[train], self.n_pairs,
-                                                 random_state=rng)
-                    return train[drawn], labels
-
-                scoring.insert(0, ("resample_pairs", ResampleEachEpoch()))
-            else:
-                draw = lambda: pairs  # noqa: E731
-            data, target = PairDataset(X, lengths, draw), None
-            overrides = {
-                "criterion": ContrastiveDistanceLoss,
-                "criterion__margin": self.contrastive_margin,
-            }
-        overrides["train_split"] = None  # validation is the 1-NN scoring above
-        overrides["callbacks"] = self._training_callbacks(
-            scoring=scoring,
-        )
-        return data, target, overrides
 
     # -- distances -------------------------------------------------------------
 
