@@ -26,7 +26,8 @@ def plot_routine_timeline(labels, days, slots, *, n_slots=None, ax=None, cmap="v
     n_slots : int, default=None
         Columns; None: ``max(slots) + 1``.
     ax : matplotlib Axes, default=None
-    cmap : str, default="viridis"
+    cmap : str or matplotlib Colormap, default="viridis"
+        Resampled to one colour per cluster.
 
     Returns
     -------
@@ -38,11 +39,17 @@ def plot_routine_timeline(labels, days, slots, *, n_slots=None, ax=None, cmap="v
     n_slots = int(slots.max()) + 1 if n_slots is None else int(n_slots)
     grid = np.full((int(days.max()) + 1, n_slots), -1)
     grid[days, slots] = labels
-    image = ax.imshow(np.ma.masked_less(grid, 0), aspect="auto", cmap=cmap,
-                      interpolation="nearest")
+    # clusters are categories: one colour per label, a tick per colour
+    from matplotlib import colormaps
+
+    n_labels = int(labels.max()) + 1
+    cmap = colormaps[cmap] if isinstance(cmap, str) else cmap
+    image = ax.imshow(np.ma.masked_less(grid, 0), aspect="auto",
+                      cmap=cmap.resampled(n_labels),
+                      vmin=-0.5, vmax=n_labels - 0.5, interpolation="nearest")
     ax.set_xlabel("time slot of the day")
     ax.set_ylabel("day")
-    ax.figure.colorbar(image, ax=ax, label="cluster")
+    ax.figure.colorbar(image, ax=ax, label="cluster", ticks=range(n_labels))
     return ax, grid
 
 
