@@ -42,7 +42,6 @@ import subprocess
 import sys
 import tempfile
 import textwrap
-import time
 from pathlib import Path
 
 import numpy as np
@@ -51,7 +50,13 @@ import torch
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _claims import BASIC_MOTIONS_FOR_HAR, NO_DATA, Claim  # noqa: E402
 from _claims import ratio as time_ratio  # noqa: E402
-from _common import add_common_arguments, save_claims, timer, verdict  # noqa: E402
+from _common import (  # noqa: E402
+    add_common_arguments,
+    interleaved_ms,
+    save_claims,
+    timer,
+    verdict,
+)
 
 from sktime_metric.benchmarking import (  # noqa: E402
     DATASETS,
@@ -208,14 +213,8 @@ def accuracy_part(dataset, mode, random_state):
 
 
 def _median_ratio(first, second, reps):
-    """Median seconds of ``first`` and ``second``, called alternately."""
-    times = ([], [])
-    for _ in range(reps):
-        for k, fn in enumerate((first, second)):
-            start = time.perf_counter()
-            fn()
-            times[k].append(time.perf_counter() - start)
-    a, b = np.median(times[0]), np.median(times[1])
+    """Median seconds of ``first`` and ``second`` (timed in alternation), and their ratio."""
+    a, b = interleaved_ms((first, second), reps)[0] / 1e3
     return a, b, a / b
 
 
