@@ -227,7 +227,9 @@ class BaseSequenceNet(BaseEstimator):
         arrays one sample at a time through a DataLoader). Rows are sorted by
         length so that each batch, which the module cuts to its longest series,
         computes little padding; outputs are put back in row order. A module's
-        output for a row must not depend on the other rows of its batch.
+        output for a row must not depend on the other rows of its batch, and an
+        output with a time axis must come back as wide as the input (TAGM pads
+        its attention back), or the batches could not be concatenated.
         """
         module = self.net_.module_
         module.eval()
