@@ -9,13 +9,19 @@ univariate arrays are accepted and converted. Everything else about the format
 nowhere else.
 """
 
+import warnings
+
 import numpy as np
 import scipy.sparse
 
 __all__ = [
+    "SequenceLayoutWarning",
+    "check_class_labels",
     "check_sequences",
+    "from_aeon",
     "padded_float32",
     "sequence_lengths",
+    "to_aeon",
     "to_sequence_dataset",
     "validate_sequences",
 ]
@@ -40,6 +46,50 @@ def _as_numeric_array(x, *, where):
     return arr.astype(np.float64, copy=False)
 
 
+def _is_nested_frame(X):
+    """A pandas DataFrame (duck-typed: pandas is optional) whose cells are series."""
+    if not (hasattr(X, "iloc") and hasattr(X, "columns") and hasattr(X, "shape")):
+        return False
+    if X.shape[0] == 0 or X.shape[1] == 0:
+        return False
+    first = X.iloc[0, 0]
+    return not np.isscalar(first) and np.ndim(np.asarray(first, dtype=object)) >= 1
+
+
+def _series_of_nested_frame(X):
+    """The ``(T_i, d)`` series of a nested frame (sktime's ``nested_univ``).
+
+    Rows are samples, columns are channels and each cell holds one channel's
+    series; the channels of a sample must have the same length.
+    """
+    series = []
+    for i in range(X.shape[0]):
+        channels = [
+            _as_numeric_array(X.iloc[i, j], where=f"Sample {i}, channel {j}").ravel()
+            for j in range(X.shape[1])
+        ]
+        sizes = [len(c) for c in channels]
+        if len(set(sizes)) > 1:
+            raise ValueError(
+                f"Sample {i} has channels of different lengths {sizes} in the nested "
+                "DataFrame; every channel of a series must have the same length."
+            )
+        series.append(np.stack(channels, axis=1))
+    return series
+
+
+def _is_ragged_object_array(X):
+    """A 1-D object array (or pandas Series) whose elements are series."""
+    arr = X.to_numpy() if hasattr(X, "to_numpy") and not hasattr(X, "columns") else X
+    return (
+        isinstance(arr, np.ndarray)
+        and arr.dtype == object
+        and arr.ndim == 1
+        and arr.size > 0
+        and all(not np.isscalar(s) for s in arr)
+    )
+
+
 def to_sequence_dataset(X):
     """Convert any accepted sequence input to a float64 ``(n, T, d)`` array.
 
@@ -48,8 +98,13 @@ def to_sequence_dataset(X):
     - a 3-D array ``(n_samples, n_timestamps, n_channels)``, NaN-padded at the end;
     - a 2-D array ``(n_samples, n_timestamps)``: univariate series (tslearn's rule),
       read as ``(n_samples, n_timestamps, 1)``;
-    - a list (or tuple) of ``(T_i, d)`` or ``(T_i,)`` arrays of different lengths,
-      NaN-padded to the longest.
+    - a list (or tuple), a 1-D object array or a pandas Series of ``(T_i, d)`` or
+      ``(T_i,)`` arrays of different lengths, NaN-padded to the longest;
+    - a nested pandas DataFrame (sktime's ``nested_univ``): one row per sample,
+      one column per channel, each cell a series.
+
+    aeon's and sktime's 3-D arrays are ``(n_samples, n_channels, n_timestamps)``:
+    convert them with :func:`from_aeon`.
 
     No value check is made here beyond the dtype; :func:`check_sequences` does it.
     The result never shares memory with a list input; for array input it may be a
@@ -76,6 +131,10 @@ def to_sequence_dataset(X):
             "Sparse input is not supported: sequences are dense NaN-padded arrays "
             "(n_samples, n_timestamps, n_channels); convert with X.toarray()."
         )
+    if _is_nested_frame(X):
+        X = _series_of_nested_frame(X)
+    elif _is_ragged_object_array(X):
+        X = list(X.to_numpy() if hasattr(X, "to_numpy") else X)
     if isinstance(X, (list, tuple)) and len(X) > 0 and not np.isscalar(X[0]):
         series = [_as_numeric_array(s, where=f"Sample {i}") for i, s in enumerate(X)]
         ndims = {s.ndim for s in series}
@@ -273,9 +332,12 @@ def validate_sequences(estimator, X, *, reset, min_length=1):
         Read-only by convention, see :func:`check_sequences`.
     lengths : ndarray of shape (n_samples,), dtype int64
     """
+    array_3d = isinstance(X, np.ndarray) and X.ndim == 3
     X, lengths = check_sequences(X, min_length=min_length)
     n_channels = X.shape[2]
     if reset:
+        if array_3d and n_channels > X.shape[1]:
+            _warn_layout(X.shape)
         estimator.n_features_in_ = n_channels
     elif n_channels != estimator.n_features_in_:
         raise ValueError(
@@ -283,6 +345,181 @@ def validate_sequences(estimator, X, *, reset, min_length=1):
             f"with {estimator.n_features_in_} channels."
         )
     return X, lengths
+
+
+def _is_missing(value):
+    """None, a float NaN, pandas' ``NA`` or ``NaT``: a missing label."""
+    if value is None or type(value).__name__ in ("NAType", "NaTType"):
+        return True
+    try:
+        return bool(np.isnan(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def check_class_labels(y, n_samples, *, estimator, instead=None, min_classes=2):
+    """``y`` as checked 1-D class labels of ``n_samples`` series.
+
+    One label check for every estimator fitted on class labels: present, 1-D,
+    as many as samples, no missing value, classification targets and at least
+    ``min_classes`` classes.
+
+    Parameters
+    ----------
+    y : array-like of shape (n_samples,) or None
+    n_samples : int
+    estimator : str
+        Its name, for the messages.
+    instead : str or None, default=None
+        Completes the error raised when ``y`` is None (e.g. how to fit without
+        labels).
+    min_classes : int, default=2
+
+    Returns
+    -------
+    y : ndarray of shape (n_samples,)
+
+    Examples
+    --------
+    >>> from sktime_metric.utils import check_class_labels
+    >>> check_class_labels(["a", None, "b"], 3, estimator="Model")
+    Traceback (most recent call last):
+    ...
+    ValueError: y has a missing value (None) at position 1: every series needs a class label. Drop the unlabelled series or give them a label.
+    """
+    from sklearn.utils.multiclass import check_classification_targets
+    from sklearn.utils.validation import column_or_1d
+
+    if y is None:
+        raise ValueError(
+            f"{estimator} requires y to be passed, but the target y is None."
+            + (f" {instead}" if instead else "")
+        )
+    y = column_or_1d(y, warn=True)
+    if len(y) != n_samples:
+        raise ValueError(
+            f"Found input variables with inconsistent numbers of samples: X has "
+            f"{n_samples} series but y has {len(y)} labels."
+        )
+    if y.dtype.kind in "fc" or y.dtype == object:
+        missing = np.flatnonzero([_is_missing(v) for v in y])
+        if missing.size:
+            i = int(missing[0])
+            raise ValueError(
+                f"y has a missing value ({y[i]!r}) at position {i}"
+                + (f" and {missing.size - 1} more" if missing.size > 1 else "")
+                + ": every series needs a class label. Drop the unlabelled series "
+                "or give them a label."
+            )
+    check_classification_targets(y)
+    classes = np.unique(y) if y.dtype != object else np.unique(y.astype(str))
+    if len(classes) < min_classes:
+        raise ValueError(
+            f"{estimator} needs at least {min_classes} classes to learn from; y has "
+            f"{len(classes)} class ({classes[0].tolist()!r}) only."
+            if len(classes) == 1
+            else f"{estimator} needs at least {min_classes} classes; y has "
+            f"{len(classes)}."
+        )
+    return y
+
+
+class SequenceLayoutWarning(UserWarning):
+    """A 3-D array that looks like aeon's ``(n, n_channels, n_timestamps)`` layout."""
+
+
+def _warn_layout(shape):
+    warnings.warn(
+        f"X has shape {shape}: more channels ({shape[2]}) than time steps "
+        f"({shape[1]}). sktime_metric reads 3-D arrays as (n_samples, "
+        "n_timestamps, n_channels), like tslearn; aeon and sktime use (n_samples, "
+        "n_channels, n_timestamps). If X is in that layout, pass "
+        "sktime_metric.utils.from_aeon(X) (or X.transpose(0, 2, 1)) instead.",
+        SequenceLayoutWarning,
+        stacklevel=4,
+    )
+
+
+def from_aeon(X):
+    """aeon/sktime's ``(n, n_channels, n_timestamps)`` data in our ``(n, T, d)`` layout.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_channels, n_timestamps) or list
+        A 3-D numpy array as aeon and sktime store equal-length collections, or
+        aeon's list of ``(n_channels, T_i)`` arrays for unequal lengths.
+
+    Returns
+    -------
+    X_3d : ndarray of shape (n_samples, n_timestamps, n_channels)
+        A new float64 array, NaN-padded at the end where lengths differ.
+
+    See Also
+    --------
+    to_aeon : The inverse conversion.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sktime_metric.utils import from_aeon
+    >>> X_aeon = np.zeros((40, 6, 100))   # aeon's BasicMotions: 6 channels, 100 steps
+    >>> from_aeon(X_aeon).shape
+    (40, 100, 6)
+    >>> from_aeon([np.zeros((2, 5)), np.ones((2, 3))])[1, :, 0]
+    array([ 1.,  1.,  1., nan, nan])
+    """
+    if isinstance(X, (list, tuple)):
+        series = []
+        for i, s in enumerate(X):
+            s = _as_numeric_array(s, where=f"Sample {i}")
+            if s.ndim != 2:
+                raise ValueError(
+                    f"Sample {i} has {s.ndim} dimension(s); aeon's unequal-length "
+                    "collections are lists of 2-D (n_channels, T_i) arrays."
+                )
+            series.append(s.T)
+        return to_sequence_dataset(series)
+    X = _as_numeric_array(X, where="X")
+    if X.ndim != 3:
+        raise ValueError(
+            f"Expected aeon's 3-D layout (n_samples, n_channels, n_timestamps); got "
+            f"an array of shape {X.shape}."
+        )
+    return np.ascontiguousarray(X.transpose(0, 2, 1))
+
+
+def to_aeon(X):
+    """Our ``(n, T, d)`` data in aeon/sktime's layout.
+
+    Parameters
+    ----------
+    X : array-like or list of array-like
+        Any input accepted by :func:`to_sequence_dataset`.
+
+    Returns
+    -------
+    X_aeon : ndarray of shape (n_samples, n_channels, n_timestamps) or list
+        A 3-D array when every series has the same length; otherwise aeon's list
+        of ``(n_channels, T_i)`` arrays, padding removed (aeon does not accept
+        NaN padding).
+
+    See Also
+    --------
+    from_aeon : The inverse conversion.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sktime_metric.utils import to_aeon
+    >>> to_aeon(np.zeros((3, 10, 2))).shape
+    (3, 2, 10)
+    >>> [x.shape for x in to_aeon([np.zeros((4, 2)), np.zeros((6, 2))])]
+    [(2, 4), (2, 6)]
+    """
+    X, lengths = check_sequences(X)
+    if (lengths == X.shape[1]).all():
+        return np.ascontiguousarray(X.transpose(0, 2, 1))
+    return [np.ascontiguousarray(x[:n].T) for x, n in zip(X, lengths)]
 
 
 def padded_float32(X, lengths=None):
