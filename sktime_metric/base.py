@@ -9,16 +9,17 @@ labels, strings included, encoded for the net and decoded through ``classes_``.
 """
 
 import threading
+import warnings
 from dataclasses import dataclass, fields
 from numbers import Integral, Real
 
 import numpy as np
 import torch
 from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.preprocessing import LabelEncoder
 from sklearn.utils import Tags, check_random_state
-from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import check_consistent_length, check_is_fitted, column_or_1d
+from sklearn.utils.validation import check_is_fitted
 
 from .utils._sklearn_compat import Interval, StrOptions
 from .utils._skorch import (
@@ -28,9 +29,14 @@ from .utils._skorch import (
     training_callbacks,
     validation_split,
 )
-from .utils.validation import padded_float32, validate_sequences
+from .utils.validation import check_class_labels, padded_float32, validate_sequences
 
-__all__ = ["BaseSequenceNet", "SequenceClassifierMixin", "SequenceTags"]
+__all__ = [
+    "BaseSequenceNet",
+    "SequenceClassifierMixin",
+    "SequenceTags",
+    "warn_if_not_learned",
+]
 
 # rows per batch at predict time: no gradients are kept, so larger batches are
 # cheap. On CPU a recurrent kernel's cost grows with rows x longest series, and
@@ -55,6 +61,59 @@ class SequenceTags(Tags):
     """scikit-learn tags plus tslearn's ``allow_variable_length`` capability."""
 
     allow_variable_length: bool = True
+
+
+def warn_if_not_learned(estimator, y_codes, logits):
+    """Warn (scikit-learn's ``ConvergenceWarning``) when a classifier did not learn.
+
+    Two signs, either enough: the fitted model's cross-entropy on its own
+    training series is no better than that of always predicting the training
+    class frequencies (what a model that ignores its input achieves), or it
+    predicts one class for every training series although ``y`` has several.
+    Either way the user hears of it rather than being handed a one-class
+    predictor. The loss is recomputed from the final model (eval mode, no
+    penalty term), not read from the history, so regularisation, dropout and
+    parameter averaging cannot mask or fake it.
+
+    Parameters
+    ----------
+    estimator : object
+        Named in the message.
+    y_codes : ndarray of shape (n_samples,)
+        Encoded training labels ``0 .. n_classes - 1``.
+    logits : Tensor of shape (n_samples, n_classes)
+        The fitted model's class scores (logits or log-probabilities) on its
+        training series.
+    """
+    counts = np.bincount(y_codes, minlength=logits.shape[1])
+    prior = counts[counts > 0] / len(y_codes)
+    prior_loss = float(-(prior * np.log(prior)).sum())
+    loss = float(torch.nn.functional.cross_entropy(
+        logits.double(), torch.as_tensor(y_codes, dtype=torch.int64)))
+    predicted = logits.argmax(dim=1)
+    name = type(estimator).__name__
+    hint = (
+        "Try more epochs (max_epochs), another learning rate (lr), or check that "
+        "the series carry the class information."
+    )
+    if (counts > 0).sum() < 2:
+        return
+    # a relative margin of 1e-3: a loss within rounding of the prior's is no
+    # better than it
+    if not loss < prior_loss * (1 - 1e-3):
+        reason = (
+            f"its training loss ({loss:.4f}) is no better than predicting the "
+            f"class frequencies ({prior_loss:.4f})"
+        )
+    elif len(torch.unique(predicted)) == 1:
+        reason = (
+            f"it predicts one class for all {len(y_codes)} of its training series, "
+            f"which have {int((counts > 0).sum())} classes"
+        )
+    else:
+        return
+    warnings.warn(f"{name} did not learn: {reason}. {hint}", ConvergenceWarning,
+                  stacklevel=3)
 
 
 def _seed_from(random_state):
@@ -133,18 +192,13 @@ class BaseSequenceNet(BaseEstimator):
     def _check_labels(self, X, y, *, instead=None):
         """``y`` as checked 1-D class labels of the series ``X`` (any label type).
 
-        ``instead`` completes the error raised when ``y`` is None (e.g. how to
-        fit without labels).
+        See :func:`~sktime_metric.utils.check_class_labels`; ``instead``
+        completes the error raised when ``y`` is None (e.g. how to fit without
+        labels).
         """
-        if y is None:
-            raise ValueError(
-                f"{type(self).__name__} requires y to be passed, but the target y "
-                "is None." + (f" {instead}" if instead else "")
-            )
-        y = column_or_1d(y, warn=True)
-        check_consistent_length(X, y)
-        check_classification_targets(y)
-        return y
+        return check_class_labels(
+            y, len(X), estimator=type(self).__name__, instead=instead
+        )
 
     def _validate_X(self, X, *, reset):
         """Checked NaN-padded ``X`` and its lengths (``n_features_in_`` on reset)."""
@@ -186,6 +240,7 @@ class BaseSequenceNet(BaseEstimator):
                 self.validation_fraction,
                 stratified=isinstance(self, ClassifierMixin),
                 seed=seed,
+                y=y_fit if isinstance(self, ClassifierMixin) else None,
             ),
             callbacks=self._training_callbacks(),
             device=self.device,
@@ -295,7 +350,9 @@ class SequenceClassifierMixin(ClassifierMixin):
         encoder = LabelEncoder().fit(y)
         self.classes_ = encoder.classes_
         y_encoded = encoder.transform(y).astype(np.int64)
-        return self._fit_net(X, lengths, y_encoded, n_outputs=len(self.classes_))
+        self._fit_net(X, lengths, y_encoded, n_outputs=len(self.classes_))
+        warn_if_not_learned(self, y_encoded, self._forward_outputs(X, lengths)[0])
+        return self
 
     def predict_proba(self, X):
         """Class probabilities.

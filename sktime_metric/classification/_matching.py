@@ -10,7 +10,7 @@ from sklearn.preprocessing import LabelEncoder
 from sklearn.utils import TransformerTags
 from sklearn.utils.validation import check_is_fitted
 
-from ..base import BaseSequenceNet, _seed_from
+from ..base import BaseSequenceNet, _seed_from, warn_if_not_learned
 from ..nn.matching import EpisodeNLLLoss, MatchingNetworkModule
 from ..nn.seq2seq import Seq2SeqLoss, Seq2SeqMetricModule
 from ..utils._sklearn_compat import Interval, StrOptions
@@ -302,6 +302,11 @@ class MatchingNetworkClassifier(ClassifierMixin, BaseSequenceNet):
                 rng.permutation(np.flatnonzero(y == c))[: self.k_shot]
                 for c in np.unique(y)]))
         self._set_support_checked(X[keep], lengths[keep], y[keep])
+        # with its training series in the support set, a model that still
+        # predicts one class for all of them has collapsed
+        proba = torch.as_tensor(self._proba(X, None, None)[1])
+        warn_if_not_learned(
+            self, np.searchsorted(self.classes_, y), torch.log(proba + 1e-12))
         return self
 
     # -- support set -------------------------------------------------------

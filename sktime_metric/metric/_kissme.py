@@ -22,10 +22,10 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.decomposition import PCA
 from sklearn.metrics import roc_auc_score
 from sklearn.utils import check_random_state
-from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ..utils._sklearn_compat import Interval, StrOptions
+from ..utils.validation import check_class_labels
 from ._mixin import PairMetricMixin
 
 __all__ = ["KISSMETransformer", "kissme_metric", "pair_covariances"]
@@ -238,8 +238,8 @@ class KISSMETransformer(PairMetricMixin, TransformerMixin, BaseEstimator):
         self : object
         """
         self._validate_params()
-        X, y = validate_data(self, X, y, dtype=np.float64)
-        check_classification_targets(y)
+        X = validate_data(self, X, dtype=np.float64)
+        y = check_class_labels(y, len(X), estimator=type(self).__name__)
         if groups is not None:
             groups = np.asarray(groups)
             if groups.shape != y.shape:
