@@ -12,6 +12,8 @@ import torch
 from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
 
+from ..utils._skorch import check_validation_size
+
 __all__ = [
     "PairDataset",
     "check_pairs",
@@ -246,6 +248,7 @@ def holdout_split(y, fraction, random_state):
 
     A class too small to stratify falls back to a plain random split. Series are split, never pairs: pairs are drawn within each part.
     """
+    check_validation_size(len(y), fraction, 2, why="two series make a pair")
     index = np.arange(len(y))
     try:
         return train_test_split(index, test_size=fraction, stratify=y,

@@ -26,6 +26,7 @@ from .nets import (
     SequenceNet,
     SequenceNetClassifier,
     SiameseNet,
+    check_validation_size,
     fixed_validation,
     gradient_norm_clipping,
     resolve_optimizer,

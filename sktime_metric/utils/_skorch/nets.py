@@ -4,6 +4,9 @@ Estimators compose one of these nets inside ``fit`` (subclassing
 ``NeuralNetClassifier`` fails many scikit-learn checks).
 """
 
+import math
+
+import numpy as np
 import torch
 from skorch import NeuralNet, NeuralNetClassifier
 from skorch.callbacks import EarlyStopping, LRScheduler, ProgressBar
@@ -130,10 +133,40 @@ def training_callbacks(
     return callbacks
 
 
-def validation_split(early_stopping, validation_fraction, stratified, seed):
-    """skorch ``train_split``: none unless early stopping needs a validation set."""
+def check_validation_size(n_samples, validation_fraction, n_required, *, why="one per class"):
+    """Raise a clear error when a hold-out split of ``n_samples`` is too small.
+
+    scikit-learn's splitters hold out ``ceil(validation_fraction * n_samples)``
+    rows; each part needs at least ``n_required`` of them (one per class for a
+    stratified split, two series to make a pair). Their own errors ("test_size =
+    1 should be greater or equal to the number of classes") do not say that
+    ``early_stopping`` asked for the split, nor which parameter to change.
+    """
+    n_valid = math.ceil(validation_fraction * n_samples)
+    n_train = n_samples - n_valid
+    if min(n_valid, n_train) < n_required:
+        raise ValueError(
+            f"early_stopping=True holds out validation_fraction={validation_fraction:g} "
+            f"of the {n_samples} training series: {n_valid} for validation and "
+            f"{n_train} for training, but each part needs at least {n_required} "
+            f"({why}). Raise validation_fraction (or lower it, if the "
+            "training part is the short one), fit on more series, or set "
+            "early_stopping=False."
+        )
+
+
+def validation_split(early_stopping, validation_fraction, stratified, seed, y=None):
+    """skorch ``train_split``: none unless early stopping needs a validation set.
+
+    With ``y``, a split too small for its classes raises a clear error first
+    (:func:`check_validation_size`).
+    """
     if not early_stopping:
         return None
+    if y is not None:
+        n_classes = len(np.unique(y)) if stratified else 1
+        check_validation_size(len(y), validation_fraction, n_classes,
+                              why="one per class" if stratified else "one series")
     return ValidSplit(validation_fraction, stratified=stratified, random_state=seed)
 
 
