@@ -27,8 +27,13 @@ __all__ = ["ContrastiveKISSMELoss", "KISSMEHead", "KISSMELoss", "cholesky_logdet
 
 
 def _quadratic_form(delta, metric):
-    """``Delta M Delta^T`` of each row of ``delta`` (the squared distance)."""
-    return ((delta @ metric) * delta).sum(dim=-1)
+    """``Delta M Delta^T`` of each row of ``delta`` (the squared distance).
+
+    Computed in ``metric``'s dtype (float64 for a :class:`KISSMEHead`'s ``M``,
+    whose eigenvalues can span several decades) and returned in ``delta``'s.
+    """
+    d = delta.to(metric.dtype)
+    return ((d @ metric) * d).sum(dim=-1).to(delta.dtype)
 
 
 def _similar(target):
@@ -121,7 +126,10 @@ class KISSMEHead(nn.Module):
         self.proj = nn.Linear(in_features, out_features, bias=False)
         self.constraint = constraint
         self.penalty_weight = penalty_weight
-        self.register_buffer("M", torch.eye(out_features))
+        # float64: M = Proj_PSD(Sigma_S^-1 - Sigma_D^-1) can have eigenvalues
+        # several decades apart, and float32 rounding of such a matrix is not
+        # PSD (eigenvalues of -1e-4 beside 1e4 were measured)
+        self.register_buffer("M", torch.eye(out_features, dtype=torch.float64))
 
     def projection(self):
         """``W_p^T`` of shape ``(out_features, in_features)``."""
@@ -140,7 +148,9 @@ class KISSMEHead(nn.Module):
 
     @torch.no_grad()
     def set_metric(self, M):
-        self.M.copy_(torch.as_tensor(M, dtype=self.M.dtype, device=self.M.device))
+        """Copy a new ``M`` (symmetrised, kept in float64)."""
+        M = torch.as_tensor(M, dtype=torch.float64)
+        self.M.copy_(((M + M.T) / 2).to(self.M.device))
 
     def penalty(self):
         """The soft orthonormality penalty (zero unless ``constraint="penalty"``)."""

@@ -194,3 +194,35 @@ def test_penalty_head_penalises_non_orthonormal_projections():
     assert head.penalty().item() == pytest.approx(4.5)
     with pytest.raises(ValueError, match="constraint"):
         KISSMEHead(4, 2, constraint="unit")
+
+
+def test_kissme_head_stays_psd_and_bounded_on_badly_conditioned_embeddings():
+    # similar-pair differences whose covariance spans 12 decades (collinear,
+    # near-constant embedding coordinates), in float32 as a network gives them
+    from sktime_metric.metric import kissme_metric
+
+    rng = np.random.RandomState(0)
+    d, r = 8, 1e-3  # r: the head's default relative ridge (KISSMEUpdate)
+    scales = np.logspace(-8, 4, d)
+    basis = np.linalg.qr(rng.randn(d, d))[0]
+    similar = ((rng.randn(400, d) * np.sqrt(scales)) @ basis.T).astype(np.float32)
+    dissimilar = (rng.randn(400, d) * 100).astype(np.float32)
+    sigma_s = similar.T.astype(np.float64) @ similar / len(similar)
+    sigma_d = dissimilar.T.astype(np.float64) @ dissimilar / len(dissimilar)
+    M = kissme_metric(sigma_s, sigma_d, regularization=r)[0]
+    head = KISSMEHead(d, d)
+    head.set_metric(M)
+    assert head.M.dtype == torch.float64
+    eigenvalues = torch.linalg.eigvalsh(head.M).numpy()
+    # PSD to float64 rounding, relative to M's largest eigenvalue
+    assert eigenvalues.min() >= -1e-12 * eigenvalues.max()
+    # the ridge r tr(Sigma_S) / d bounds M's scale by d / (r tr(Sigma_S))
+    assert eigenvalues.max() <= d / (r * np.trace(sigma_s)) * (1 + 1e-9)
+    # float32 embeddings in, non-negative squared distances out, equal to the
+    # float64 quadratic form up to float32 rounding of the result
+    z1, z2 = torch.from_numpy(similar[:50]), torch.from_numpy(dissimilar[:50])
+    got = head.sq_distance(z1, z2)
+    assert got.dtype == torch.float32 and (got >= 0).all()
+    delta = (z1 - z2).double().numpy()
+    expected = np.einsum("ij,jk,ik->i", delta, M, delta)
+    np.testing.assert_allclose(got.numpy(), expected, rtol=1e-6)

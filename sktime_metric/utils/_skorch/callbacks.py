@@ -284,7 +284,8 @@ class KISSMEUpdate(Callback):
         ``solver(sigma_similar, sigma_dissimilar, regularization=r)`` returning
         ``(M, eigenvalues, ...)``: :func:`~sktime_metric.metric.kissme_metric`.
     every : int, default=30
-    regularization : float, default=1e-6
+    regularization : float, default=1e-3
+        Relative ridge of both covariances (see ``solver``).
     normalization : {"mean", "sum"}, default="mean"
         Covariances as means over pairs (Koestinger) or the thesis's sums.
     batch_size : int, default=1024
@@ -298,7 +299,7 @@ class KISSMEUpdate(Callback):
     ``every`` epochs.
     """
 
-    def __init__(self, solver, every=30, regularization=1e-6, normalization="mean",
+    def __init__(self, solver, every=30, regularization=1e-3, normalization="mean",
                  batch_size=1024):
         self.solver = solver
         self.every = every
