@@ -22,7 +22,9 @@ optimiser state is not kept, so a loaded net is not meant to resume training.
 
 import io
 import json
+import pickle
 import zipfile
+import zlib
 
 import numpy as np
 import torch
@@ -183,28 +185,66 @@ def load_weights(path, *, device="cpu"):
     >>> bool((restored.transform(X) == kissme.transform(X)).all())
     True
     """
+    name = _archive_name(path)
     try:
         archive = zipfile.ZipFile(path)
-    except zipfile.BadZipFile:
+    except (zipfile.BadZipFile, EOFError) as exc:
         raise ValueError(
-            f"{path!r} is not an archive written by save_weights (not a zip file)."
+            f"{name} is not an archive written by save_weights (not a zip file: "
+            f"{exc})."
         ) from None
     with archive:
-        if _MANIFEST not in archive.namelist():
+        members = archive.namelist()
+        missing = [m for m in (_MANIFEST, _ARRAYS, _TENSORS) if m not in members]
+        if missing:
             raise ValueError(
-                f"{path!r} is not an archive written by save_weights (no {_MANIFEST})."
+                f"{name} is not an archive written by save_weights, or is damaged: "
+                f"it has no {', '.join(missing)}."
             )
-        manifest = json.loads(archive.read(_MANIFEST))
+        try:
+            manifest = json.loads(archive.read(_MANIFEST))
+        except (ValueError, zipfile.BadZipFile, zlib.error, EOFError) as exc:
+            raise ValueError(
+                f"{name} is damaged: its {_MANIFEST} is not readable JSON ({exc})."
+            ) from None
         if not isinstance(manifest, dict) or manifest.get("format") != _FORMAT:
-            raise ValueError(f"{path!r} is not an archive written by save_weights.")
+            raise ValueError(f"{name} is not an archive written by save_weights.")
         if manifest.get("format_version", 0) > _FORMAT_VERSION:
             raise ValueError(
-                f"{path!r} was written in format version {manifest['format_version']} "
+                f"{name} was written in format version {manifest['format_version']} "
                 f"by a newer sktime_metric; this version reads up to {_FORMAT_VERSION}."
             )
         device = _check_device(device, manifest)
-        with np.load(io.BytesIO(archive.read(_ARRAYS)), allow_pickle=False) as npz:
-            arrays = {key: npz[key] for key in npz.files}
-        tensors = torch.load(io.BytesIO(archive.read(_TENSORS)), weights_only=True,
-                             map_location=device)
-    return Reader(arrays, tensors, device).estimator(manifest["estimator"])
+        try:
+            with np.load(io.BytesIO(archive.read(_ARRAYS)), allow_pickle=False) as npz:
+                arrays = {key: npz[key] for key in npz.files}
+        except (ValueError, OSError, zipfile.BadZipFile, zlib.error, EOFError) as exc:
+            raise ValueError(
+                f"{name} is damaged: its {_ARRAYS} is not a plain numpy archive "
+                f"({exc})."
+            ) from None
+        try:
+            tensors = torch.load(io.BytesIO(archive.read(_TENSORS)), weights_only=True,
+                                 map_location=device)
+        except (pickle.UnpicklingError, RuntimeError, EOFError, ValueError,
+                zipfile.BadZipFile, zlib.error) as exc:
+            # torch's own message suggests weights_only=False, i.e. running the
+            # file's code: never, for a file that failed the weights-only reader
+            raise ValueError(
+                f"{name} is damaged: its {_TENSORS} is not a weights-only tensor "
+                f"file ({type(exc).__name__}); nothing in it was executed."
+            ) from None
+    try:
+        return Reader(arrays, tensors, device).estimator(manifest["estimator"])
+    except (KeyError, IndexError, TypeError, AttributeError, RuntimeError,
+            ValueError) as exc:
+        raise ValueError(
+            f"{name} is damaged or was not written by save_weights: its manifest "
+            f"does not match its contents ({type(exc).__name__}: {exc})."
+        ) from None
+
+
+def _archive_name(path):
+    """How messages name the archive: its path, or the file object's name."""
+    name = getattr(path, "name", None) if not isinstance(path, (str, bytes)) else path
+    return repr(str(name)) if name is not None else f"The archive {path!r}"

@@ -311,8 +311,10 @@ def test_pickled_code_in_the_archive_is_not_run(data, tmp_path, capsys):
                 content = payload.getvalue()
             dst.writestr(name, content)
     evil.seek(0)
-    with pytest.raises(Exception, match="[Ww]eights only load failed|Unsupported"):
+    with pytest.raises(ValueError, match="tensors.pt is not a weights-only tensor "
+                       "file.*nothing in it was executed") as error:
         load_weights(evil)
+    assert "weights_only=False" not in str(error.value)
     assert "pwned" not in capsys.readouterr().out
     not_an_archive = tmp_path / "model.zip"
     with zipfile.ZipFile(not_an_archive, "w") as archive:
@@ -329,3 +331,53 @@ def test_bad_device_gives_clear_errors(data):
         load_weights(buffer, device="gpu")
     with pytest.raises(TypeError, match="device must be a str"):
         load_weights(buffer, device=0)
+
+
+def _replaced(buffer, member, content):
+    """A copy of the archive with ``member`` replaced (None: removed)."""
+    buffer.seek(0)
+    out = io.BytesIO()
+    with zipfile.ZipFile(buffer) as src, zipfile.ZipFile(out, "w") as dst:
+        for name in src.namelist():
+            if name != member:
+                dst.writestr(name, src.read(name))
+            elif content is not None:
+                dst.writestr(name, content)
+    out.seek(0)
+    return out
+
+
+@pytest.mark.parametrize("damage, message", [
+    (("estimator.json", None), "has no estimator.json"),
+    (("arrays.npz", None), "has no arrays.npz"),
+    (("tensors.pt", None), "has no tensors.pt"),
+    (("estimator.json", b"{not json"), "estimator.json is not readable JSON"),
+    (("arrays.npz", b"garbage"), "arrays.npz is not a plain numpy archive"),
+    (("tensors.pt", b"\x80\x04garbage"), "tensors.pt is not a weights-only"),
+])
+def test_damaged_archives_raise_value_errors_naming_the_archive(data, tmp_path,
+                                                               damage, message):
+    buffer = _saved(_fit(ESTIMATORS[2], data))
+    damaged = tmp_path / "damaged.zip"
+    damaged.write_bytes(_replaced(buffer, *damage).getvalue())
+    with pytest.raises(ValueError, match=message) as error:
+        load_weights(damaged)
+    assert "damaged.zip" in str(error.value)
+
+
+def test_tampered_manifests_raise_value_errors(data):
+    buffer = _saved(_fit(ESTIMATORS[2], data))
+
+    def classes(m):  # class names no longer match the saved labels' shape
+        m["estimator"]["attributes"]["classes_"] = {"type": "array", "key": "nope",
+                                                    "scalar": False}
+
+    def module_params(m):  # a module of another size than its weights
+        m["estimator"]["attributes"]["net_"]["module_params"]["hidden_size"] = 99
+
+    def parameter(m):
+        m["estimator"]["params"]["no_such_parameter"] = 1
+
+    for edit in (classes, module_params, parameter):
+        with pytest.raises(ValueError, match="manifest does not match its contents"):
+            load_weights(_rewritten(buffer, edit))
