@@ -38,9 +38,13 @@ ESTIMATORS = [
     ),
     RNNClassifier(cell="gru", hidden_size=8, **_FAST),
     RNNClassifier(cell="lstm", hidden_size=8, bidirectional=True, **_FAST),
-    RNNClassifier(cell="rnn", hidden_size=8, **_FAST),
-    HULMClassifier(hidden_size=8, window=3, **{**_FAST, "lr": 0.05}),
-    HCRFClassifier(n_states=4, **_FAST),
+    # the plain RNN, HULM and HCRF need more steps than the others to pass the
+    # 0.83 training accuracy on every seed with a margin (measured over seeds
+    # 0-4: RNN at 15 epochs 0.77-0.94, at 30 0.94-0.96; HULM at 15 epochs
+    # 0.85-0.96, at 30 0.96-1.0; HCRF at lr 1e-2 0.58-0.90, at 5e-2 0.96-1.0)
+    RNNClassifier(cell="rnn", hidden_size=8, **{**_FAST, "max_epochs": 30}),
+    HULMClassifier(hidden_size=8, window=3, **{**_FAST, "lr": 0.05, "max_epochs": 30}),
+    HCRFClassifier(n_states=4, **{**_FAST, "lr": 0.05}),
     CoupledGRUMetric(hidden_size=8, **{**_FAST, "max_epochs": 8, "lr": 2e-2}),
     SiameseRNNEmbedder("mean", hidden_size=8, n_pairs=100, **{**_FAST, "max_epochs": 3}),
     Seq2SeqEmbedder(hidden_size=8, projection_dim=4, n_pairs=100,
@@ -101,14 +105,23 @@ _SEQUENCE_FORMAT = {
     ),
 }
 
-# Checks that demand more than float32 arithmetic gives.
-_FLOAT32 = {
+# Checks whose verdict depends on the CPU's float32 kernels: predictions on a
+# subset of rows differ from those on all rows by ~1e-7 (GEMM kernels block rows
+# differently for different batch sizes), at the check's atol=1e-7. Measured
+# with torch 2.13 on AVX-512, AVX2 and ATEN_CPU_CAPABILITY=default +
+# MKL_CBWR=COMPATIBLE: these two estimators fail on the first (and the matching
+# network on the second) and pass on the last, the others pass on all three.
+# They are skipped, not expected to fail: a strict expected failure would fail
+# on the kernels where they pass. Invariance to batch mates and padding is
+# tested at a float32 tolerance in test_sequence_contract.py.
+_KERNEL_DEPENDENT = {
     "check_methods_subset_invariance": (
-        "float32 kernels round differently for different batch sizes: predictions "
-        "on a subset differ by ~1e-7, above the check's rtol=1e-7; invariance to "
-        "batch mates and padding is tested at 1e-6 in test_sequence_contract.py"
+        "float32 GEMM kernels round differently for different batch sizes: "
+        "subset predictions differ by ~1e-7 on AVX-512/AVX2 and not on default "
+        "kernels; invariance is tested at 1e-6 in test_sequence_contract.py"
     ),
 }
+_KERNEL_DEPENDENT_ESTIMATORS = ("MatchingNetworkClassifier", "TAGMClassifier(bi)")
 
 
 # The same design reason, met by transformers.
@@ -122,9 +135,17 @@ _TRANSFORMER = {
 
 
 def expected_failed_checks(estimator):
-    """Reasons keyed by check name, for ``parametrize_with_checks``."""
+    """Checks that fail everywhere by design: reasons keyed by check name."""
     transformer = _TRANSFORMER if hasattr(estimator, "transform") else {}
-    return {**_SEQUENCE_FORMAT, **_FLOAT32, **transformer}
+    return {**_SEQUENCE_FORMAT, **transformer}
+
+
+def kernel_dependent_checks(estimator):
+    """Checks whose verdict depends on the CPU's kernels: skipped, with reasons."""
+    name = type(estimator).__name__
+    if name == "TAGMClassifier" and estimator.bidirectional:
+        name = "TAGMClassifier(bi)"
+    return _KERNEL_DEPENDENT if name in _KERNEL_DEPENDENT_ESTIMATORS else {}
 
 
 def estimator_id(estimator):
