@@ -86,9 +86,27 @@ def test_authors_rules_without_early_stopping(data):
     names = dict(clf.net_.callbacks_)
     assert {"lr_plateau", "train_loss_stopping", "parameter_averaging"} <= set(names)
     assert "valid_loss" not in clf.history_[-1]  # no validation split
-    # the learning rate was halved on training-loss plateaus, or training stopped
-    lrs = clf.history_[:, "event_lr"] if "event_lr" in clf.history_[-1] else None
-    assert len(clf.history_) < 40 or lrs is None or lrs[-1] < 1e-4
+    # Oracle: replay the authors' rules on the recorded training losses. An
+    # epoch is "bad" when its loss does not beat the best so far; the learning
+    # rate halves once more than n_iter_no_change // 4 = 1 bad epochs in a row
+    # have passed (ReduceLROnPlateau, patience 1) and training stops after
+    # n_iter_no_change = 2 bad epochs in a row.
+    losses = clf.history_[:, "train_loss"]
+    assert clf.history_[:, "event_lr"][0] == 1e-4  # the schedule ran every epoch
+    best, bad_for_lr, bad_for_stop, lr, stopped_at = np.inf, 0, 0, 1e-4, None
+    for epoch, loss in enumerate(losses, start=1):
+        improved = loss < best
+        best = min(best, loss)
+        bad_for_lr = 0 if improved else bad_for_lr + 1
+        bad_for_stop = 0 if improved else bad_for_stop + 1
+        if bad_for_lr > 1:
+            lr, bad_for_lr = lr / 2, 0
+        if bad_for_stop >= 2:
+            stopped_at = epoch
+            break
+    assert stopped_at == len(losses) < 40  # it stopped by the rule, not the budget
+    assert lr < 1e-4  # the plateau halved the learning rate at least once
+    np.testing.assert_allclose(clf.net_.optimizer_.param_groups[0]["lr"], lr)
 
 
 def test_early_stopping_uses_a_validation_split_instead(data):
@@ -147,13 +165,18 @@ def test_grid_search_over_l2_and_hidden_size(data):
     HULMClassifier(hidden_size=16, window=10, max_epochs=40, random_state=0),
     HCRFClassifier(n_states=6, window=10, max_epochs=15, random_state=0),
 ], ids=["HULM", "HCRF"])
-def test_learns_synthetic_control_with_the_default_optimiser(estimator):
-    # a smoke test on the chapter's first data set (spec 6.7-9): well above the
-    # majority baseline (1/6) after a few epochs with the default optimiser
+@pytest.mark.learning
+def test_learns_synthetic_control_with_the_default_optimiser(
+    estimator, learning_seed, learning_outcome
+):
+    # a smoke test on the chapter's first data set (Pei et al. 2015, sec. 4.1):
+    # well above the majority baseline (1/6) after a few epochs with the default
+    # optimiser
     X, y = make_synthetic_control(n_samples=120, random_state=0)
     X = (X - X.mean(axis=1, keepdims=True)) / X.std(axis=1, keepdims=True)
-    estimator.fit(X[:60], y[:60])
-    assert estimator.score(X[60:], y[60:]) > 0.6
+    estimator.set_params(random_state=learning_seed).fit(X[:60], y[:60])
+    # seeds 0-4, native and default kernels: HULM 0.83-0.92, HCRF 0.82-0.93
+    assert learning_outcome("accuracy", estimator.score(X[60:], y[60:])) > 0.6
 
 
 def test_hcrf_constraints_replace_hidden_size_by_n_states():

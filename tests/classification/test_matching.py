@@ -104,9 +104,13 @@ def test_pretraining(data, freeze):
     assert same == freeze  # frozen: the pretrained encoder is used as is
 
 
-def test_cross_val_score_and_transform(data):
+@pytest.mark.learning
+def test_cross_val_score_and_transform(data, learning_seed, learning_outcome):
     X, y = data
-    clf = MatchingNetworkClassifier(**FAST, projection_size=4)
+    clf = MatchingNetworkClassifier(**{**FAST, "random_state": learning_seed},
+                                    projection_size=4)
     scores = cross_val_score(clf, X, y, cv=2)
-    assert scores.shape == (2,) and scores.mean() > 0.4  # chance: 0.2
+    assert scores.shape == (2,)
+    # seeds 0-4, native and default kernels: 0.40-0.58 (chance: 0.2)
+    assert learning_outcome("cv accuracy", scores.mean()) > 0.3
     assert clf.fit(X, y).transform(X).shape == (len(X), 4)

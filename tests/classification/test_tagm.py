@@ -19,11 +19,11 @@ def salience_task():
 
 
 @pytest.fixture(scope="module")
-def fitted(salience_task):
+def fitted(salience_task, learning_seed):
     (X, y), _ = salience_task
     return TAGMClassifier(
         hidden_size=16, attention_hidden_size=16, max_epochs=30, lr=1e-2,
-        random_state=0,
+        random_state=learning_seed,
     ).fit(X, y)
 
 
@@ -37,12 +37,15 @@ def test_attention_shape_bounds_and_nan_padding(fitted, salience_task):
     assert ((a[~padding] > 0) & (a[~padding] < 1)).all()
 
 
-def test_attention_finds_the_salient_segment(fitted, salience_task):
+@pytest.mark.learning
+def test_attention_finds_the_salient_segment(fitted, salience_task, learning_outcome):
     _, (X, y, mask) = salience_task
-    assert fitted.score(X, y) >= 0.9  # chance is 1/3
+    # seeds 0-4, native and default kernels: accuracy 0.78-1.0 (chance 1/3)
+    assert learning_outcome("accuracy", fitted.score(X, y)) > 0.7
     a = fitted.predict_attention(X)
     inside, outside = a[mask].mean(), np.nanmean(np.where(mask, np.nan, a))
-    assert inside > 2 * outside
+    # mean attention on the motif over the rest: 2.4-30 over the same runs
+    assert learning_outcome("attention ratio", inside / outside) > 1.5
 
 
 def test_bi_tagm_attention_is_shared(salience_task):

@@ -163,7 +163,8 @@ def test_fit_pairs_with_contrastive_loss(data):
         CoupledGRUMetric(**{**FAST, "batch_size": 1}).fit(X, np.arange(len(X)) % 2)
 
 
-def test_learns_sine_versus_square_waves():
+@pytest.mark.learning
+def test_learns_sine_versus_square_waves(learning_seed, learning_outcome):
     rng = np.random.RandomState(0)
     t = np.linspace(0, 4 * np.pi, 30)
     phase = rng.uniform(0, 2 * np.pi, 40)
@@ -173,9 +174,11 @@ def test_learns_sine_versus_square_waves():
     X = X[:, :, None] + 0.3 * rng.randn(40, 30, 1)
     train, test = np.arange(20), np.arange(20, 40)  # classes alternate
     est = CoupledGRUMetric(hidden_size=8, max_epochs=40, lr=1e-2, batch_size=10,
-                           random_state=0).fit(X[train], y[train])
+                           random_state=learning_seed).fit(X[train], y[train])
     nearest = est.transform(X[test]).argmin(axis=1)
-    assert np.mean(y[train][nearest] == y[test]) > 0.75
+    # seeds 0-4, native and default kernels: 0.95-1.0 (chance 0.5)
+    accuracy = learning_outcome("1-NN accuracy", np.mean(y[train][nearest] == y[test]))
+    assert accuracy > 0.75
 
 
 # -- class-balanced batches ------------------------------------------------------

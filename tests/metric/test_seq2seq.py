@@ -121,11 +121,12 @@ def test_reconstruction_error_falls_with_training_and_needs_no_labels(
     long = Seq2SeqEmbedder(**params, max_epochs=40).fit(X)
     before, after = short.reconstruction_error(X), long.reconstruction_error(X)
     assert before.shape == (len(X),)
+    # seeds 0-4, native and default kernels: 0.044-0.080
     assert learning_outcome("error ratio", after.mean() / before.mean()) < 0.2
     X_hat = long.reconstruct(X)
     assert X_hat.shape == X.shape
     np.testing.assert_array_equal(np.isnan(X_hat), np.isnan(X))
-    # in the input's units: much closer to X than X's own spread
+    # in the input's units: much closer to X than X's own spread (0.037-0.070)
     assert learning_outcome(
         "mse / variance", np.nanmean((X_hat - X) ** 2) / np.nanvar(X)) < 0.5
 
@@ -157,6 +158,7 @@ def test_learns_a_useful_metric(learning_seed, learning_outcome):
     X_test, y_test = _waves(60, ["sine", "square", "saw"], seed=1)
     est = Seq2SeqEmbedder("euclidean", hidden_size=16, n_pairs=1000, lr=5e-3,
                           max_epochs=15, random_state=learning_seed).fit(X, y)
+    # seeds 0-4, native and default kernels: 0.92-0.98
     assert learning_outcome("pair AUC", pair_auc(est, X_test, y_test)) > 0.85
 
 

@@ -58,19 +58,25 @@ def fitted(data):
     return SiameseRNNEmbedder(pooling="mean", **_TINY).fit(*data)
 
 
-def test_learns_a_similarity_within_and_out_of_domain():
+@pytest.mark.learning
+def test_learns_a_similarity_within_and_out_of_domain(learning_seed, learning_outcome):
+    # The contrastive loss on a GRU: pair AUC 0.991-1.0 in domain and 1.0 out
+    # of domain over seeds 0-4, on native and default kernels. The paper's
+    # pair-logistic diagonal head (the default) measured 0.59-0.87 and
+    # 0.52-0.96 on the same data: too unreliable to assert on (issue: metric
+    # learner defaults).
     X, y = _waves(90, ["sine", "square", "saw"], seed=0)
     X_test, y_test = _waves(60, ["sine", "square", "saw"], seed=1)
     params = dict(pooling="mean", hidden_size=16, lr=5e-3, n_pairs=1000,
-                  max_epochs=15, random_state=0)
+                  max_epochs=15, loss="contrastive", cell="gru",
+                  random_state=learning_seed)
     srn = SiameseRNNEmbedder(**params).fit(X, y)
-    assert pair_auc(srn, X_test, y_test) > 0.8
-    # trained on periods 4, 8, 16, it tells periods 6 and 12 apart (0.84 to
-    # 0.98 over seeds 0-2; DTW: 0.75)
+    assert learning_outcome("pair AUC in domain", pair_auc(srn, X_test, y_test)) > 0.9
+    # trained on periods 4, 8, 16, it tells periods 6 and 12 apart (DTW: 0.75)
     X_seen, y_seen = _sines(60, [4, 8, 16], seed=0)
     X_new, y_new = _sines(60, [6, 12], seed=2)
     srn = SiameseRNNEmbedder(**params).fit(X_seen, y_seen)
-    assert pair_auc(srn, X_new, y_new) > 0.75
+    assert learning_outcome("pair AUC out of domain", pair_auc(srn, X_new, y_new)) > 0.9
 
 
 def test_embeddings_are_invariant_to_padding_and_batch_mates(fitted, data):
@@ -133,8 +139,13 @@ def test_embedding_losses_learn_a_euclidean_distance(loss, data):
     srn = SiameseRNNEmbedder(loss=loss, **_TINY).fit(X, y)
     H = srn.transform(X)
     D = srn.pairwise_distances(X[:5], X)
-    np.testing.assert_allclose(D, np.linalg.norm(H[:5, None] - H[None], axis=2), atol=1e-9)
-    np.testing.assert_allclose(srn.pair_score(X[:5], X[:5]), 0.0, atol=1e-7)
+    # float32 embeddings: distances agree to float32 rounding of the embeddings'
+    # magnitude (a zero distance can come back as ~1e-8, from the expansion
+    # |a|^2 + |b|^2 - 2 a.b)
+    scale = np.abs(H).max()
+    np.testing.assert_allclose(D, np.linalg.norm(H[:5, None] - H[None], axis=2),
+                               rtol=1e-5, atol=1e-6 * scale)
+    np.testing.assert_allclose(srn.pair_score(X[:5], X[:5]), 0.0, atol=1e-6 * scale)
 
 
 @pytest.mark.parametrize("similarity", ["full", "low_rank"])

@@ -97,8 +97,11 @@ def test_autoencoder_is_invariant_to_padding_and_batch_mates(cell):
     torch.testing.assert_close(ae(longer, lengths)[0], y)
 
 
-def test_denoising_autoencoder_reconstruction_error_falls_on_a_toy_set():
-    torch.manual_seed(0)
+@pytest.mark.learning
+def test_denoising_autoencoder_reconstruction_error_falls_on_a_toy_set(
+    learning_seed, learning_outcome
+):
+    torch.manual_seed(learning_seed)
     t = torch.arange(20.0)
     phase = torch.rand(64, 1) * 6.3
     x = torch.stack([torch.sin(t / 3 + phase), torch.cos(t / 3 + phase)], dim=-1)
@@ -120,8 +123,8 @@ def test_denoising_autoencoder_reconstruction_error_falls_on_a_toy_set():
         loss(ae(x, lengths)[1], x, lengths).backward()
         optimizer.step()
     after = error()
-    # measured: 0.54 -> 0.017 (denoising from 30 % masked inputs)
-    assert after < 0.2 * before
+    # seeds 0-4, native and default kernels: 0.019-0.039
+    assert learning_outcome("error ratio", after / before) < 0.2
 
 
 def test_metric_module_outputs_and_frozen_encoder():
