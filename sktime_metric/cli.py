@@ -164,9 +164,10 @@ def _benchmark(args, parser):
         write_results(results, args.output, title=title, notes=[
             f"random_state={args.random_state}, threads={args.threads}, "
             f"total {total:.1f} s",
-            f"{date.today().isoformat()}, {os.cpu_count()} CPUs, "
+            f"{date.today().isoformat()}, {os.cpu_count()} CPUs ({_cpu_model()}), "
             f"{platform.system()} {platform.machine()}, Python "
-            f"{platform.python_version()}, torch {_torch_version()}",
+            f"{platform.python_version()}, torch {_torch_version()} "
+            f"({_kernels()} kernels)",
         ])
         print(f"results written to {args.output}")
     if args.plot is not None:
@@ -179,6 +180,26 @@ def _torch_version():
     import torch
 
     return torch.__version__
+
+
+def _kernels():
+    """The CPU kernels torch dispatches to (AVX512, AVX2, DEFAULT...): low bits of
+    every float result, hence of seeded accuracies, depend on them."""
+    import torch
+
+    return torch.backends.cpu.get_cpu_capability()
+
+
+def _cpu_model():
+    """The processor's model name, where the platform tells it."""
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown processor"
 
 
 def main(argv=None):
