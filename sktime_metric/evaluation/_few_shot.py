@@ -130,7 +130,9 @@ def few_shot_evaluate(estimator, X, y, *, n_test_classes=3, k_shot=1, n_splits=1
     X : array-like of shape (n_samples, n_timestamps, n_channels) or list
     y : array-like of shape (n_samples,)
     n_test_classes : int, default=3
-        Novel classes per split: the N of N-way in the "partial" setting.
+        Novel classes per split: the N of N-way in the "partial" setting; at
+        least 2 there (a 1-way problem is always right, and a support set of
+        one class is refused).
     k_shot : int, default=1
     n_splits : int, default=10
     n_episodes : int, default=1
@@ -162,6 +164,12 @@ def few_shot_evaluate(estimator, X, y, *, n_test_classes=3, k_shot=1, n_splits=1
     (['accuracy', 'f1_macro', 'n_predictions'], 36)
     """
     X, y = _labels(X, y)
+    if setting == "partial" and isinstance(n_test_classes, Integral) \
+            and n_test_classes < 2:
+        raise ValueError(
+            f"n_test_classes={n_test_classes} makes a 1-way problem, which every "
+            "model gets right; use at least 2 novel classes (or setting='full')."
+        )
     is_measure = isinstance(estimator, str) or (
         callable(estimator) and not hasattr(estimator, "fit"))
     y_true, y_pred = [], []

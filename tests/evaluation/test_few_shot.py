@@ -74,10 +74,15 @@ def test_metric_learner_and_matching_network(data):
     assert a["n_predictions"] == b["n_predictions"] + 2 * 2  # k_shot 1 vs 2
     # refit=False: a fitted model is used as it is
     fitted = mn.fit(X[y < 3], y[y < 3])
-    c = few_shot_evaluate(fitted, X[y >= 3], y[y >= 3], n_test_classes=1, n_splits=1,
-                          refit=False)
-    # one novel class of the two: 1-way, its other series are the queries
-    assert c["accuracy"] == 1.0 and c["n_predictions"] in (np.bincount(y)[3:] - 1)
+    c = few_shot_evaluate(fitted, X[y >= 2], y[y >= 2], n_test_classes=2, n_splits=1,
+                          refit=False, return_predictions=True)
+    # two novel classes of the three: 2-way 1-shot, their other series are the
+    # queries, classified by the fitted model as it is
+    novel = np.unique(c["y_true"])
+    assert len(novel) == 2 and set(c["y_pred"]) <= set(novel)
+    assert c["n_predictions"] == np.isin(y, novel).sum() - 2
+    with pytest.raises(ValueError, match="n_test_classes=1 makes a 1-way problem"):
+        few_shot_evaluate(fitted, X[y >= 3], y[y >= 3], n_test_classes=1, refit=False)
 
 
 def test_errors(data):

@@ -1,0 +1,178 @@
+"""Dirty input gets a clear answer: labels, containers, layouts, small splits.
+
+Complements ``test_sequence_contract.py`` (NaN and inf inside series, wrong
+dimensions) with what a user's own data brings: a single class, missing
+labels, object arrays and nested pandas frames of series, aeon's
+``(n, d, T)`` layout, a training set too small for the validation split, and
+fits that did not learn.
+"""
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.base import clone, is_classifier
+from sklearn.exceptions import ConvergenceWarning
+
+from sktime_metric.datasets import make_sequence_classification
+from sktime_metric.metric import KISSMETransformer
+from sktime_metric.utils import (
+    SequenceLayoutWarning,
+    from_aeon,
+    to_aeon,
+    to_sequence_dataset,
+)
+
+from ._registry import ESTIMATORS, estimator_id
+
+pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+
+
+@pytest.fixture(scope="module")
+def data():
+    X, y = make_sequence_classification(
+        n_samples=24, n_classes=2, n_channels=2, min_length=6, max_length=10,
+        motif_length=3, noise=0.3, random_state=0,
+    )
+    return X, np.array(["a", "b"])[y]
+
+
+def _series(X):
+    """The list of ``(T_i, d)`` arrays of a padded dataset."""
+    return [x[~np.isnan(x).all(axis=1)] for x in X]
+
+
+def _fit_params(estimator):
+    return {"max_epochs": 2} if "max_epochs" in estimator.get_params() else {}
+
+
+@pytest.mark.parametrize("estimator", ESTIMATORS, ids=estimator_id)
+def test_a_single_class_is_refused(estimator, data):
+    X, _ = data
+    with pytest.raises(ValueError, match=r"needs at least 2 classes.*1 class \('a'\)"):
+        clone(estimator).fit(X, np.full(len(X), "a"))
+
+
+def test_a_single_class_is_refused_by_kissme_and_the_support_set(data):
+    X, y = data
+    with pytest.raises(ValueError, match="needs at least 2 classes"):
+        KISSMETransformer().fit(np.random.RandomState(0).randn(10, 3), np.zeros(10))
+    matching = next(e for e in ESTIMATORS if hasattr(e, "set_support"))
+    fitted = clone(matching).set_params(max_epochs=1).fit(X, y)
+    with pytest.raises(ValueError, match="needs at least 2 classes"):
+        fitted.set_support(X[:4], np.full(4, "a"))
+
+
+@pytest.mark.parametrize("estimator", ESTIMATORS, ids=estimator_id)
+def test_missing_labels_are_named_with_their_position(estimator, data):
+    X, y = data
+    for missing in (np.nan, None):
+        y_bad = y.astype(object)
+        y_bad[5] = missing
+        with pytest.raises(ValueError, match=r"y has a missing value .* at position 5"):
+            clone(estimator).fit(X, y_bad)
+    y_float = (y == "a").astype(float)
+    y_float[[3, 7]] = np.nan
+    with pytest.raises(ValueError, match="at position 3 and 1 more"):
+        clone(estimator).fit(X, y_float)
+
+
+def test_object_arrays_and_nested_frames_are_read_like_lists(data):
+    X, _ = data
+    series = _series(X)
+    objects = np.empty(len(series), dtype=object)
+    objects[:] = series
+    nested = pd.DataFrame({
+        f"dim_{c}": [pd.Series(s[:, c]) for s in series] for c in range(X.shape[2])
+    })
+    expected = to_sequence_dataset(series)
+    for container in (objects, pd.Series(list(series)), nested):
+        np.testing.assert_array_equal(to_sequence_dataset(container), expected)
+    bad = nested.copy()
+    bad.iloc[2, 1] = pd.Series(np.zeros(3))
+    with pytest.raises(ValueError, match=r"Sample 2 has channels of different lengths"):
+        to_sequence_dataset(bad)
+
+
+@pytest.mark.parametrize("estimator", ESTIMATORS, ids=estimator_id)
+def test_estimators_take_object_arrays_and_nested_frames(estimator, data):
+    X, y = data
+    series = _series(X)
+    objects = np.empty(len(series), dtype=object)
+    objects[:] = series
+    nested = pd.DataFrame({
+        f"dim_{c}": [pd.Series(s[:, c]) for s in series] for c in range(X.shape[2])
+    })
+    est = clone(estimator).set_params(**_fit_params(estimator))
+    method = "predict_proba" if is_classifier(est) else "transform"
+    reference = getattr(clone(est).fit(series, y), method)(series)
+    for container in (objects, nested):
+        fitted = clone(est).fit(container, y)
+        np.testing.assert_array_equal(getattr(fitted, method)(container), reference)
+
+
+@pytest.mark.parametrize("estimator", ESTIMATORS, ids=estimator_id)
+def test_aeon_layout_is_flagged_and_converted(estimator, data):
+    X, y = data
+    # aeon's (n, n_channels, n_timestamps): read as 2 steps of 10 channels
+    X_aeon = np.ascontiguousarray(np.nan_to_num(X).transpose(0, 2, 1))
+    with pytest.warns(SequenceLayoutWarning, match=r"aeon and sktime use \(n_samples, "
+                      r"n_channels, n_timestamps\).*from_aeon\(X\)"):
+        clone(estimator).set_params(**_fit_params(estimator)).fit(X_aeon, y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", SequenceLayoutWarning)
+        clone(estimator).set_params(**_fit_params(estimator)).fit(from_aeon(X_aeon), y)
+
+
+def test_aeon_converters_round_trip():
+    rng = np.random.RandomState(0)
+    X_aeon = rng.randn(40, 6, 100)  # aeon's BasicMotions shape
+    X = from_aeon(X_aeon)
+    assert X.shape == (40, 100, 6)
+    np.testing.assert_array_equal(X[3, :, 2], X_aeon[3, 2])
+    np.testing.assert_array_equal(to_aeon(X), X_aeon)
+    unequal = [rng.randn(3, 5), rng.randn(3, 8)]  # aeon's list of (d, T_i)
+    X = from_aeon(unequal)
+    assert X.shape == (2, 8, 3) and np.isnan(X[0, 5:]).all()
+    back = to_aeon(X)
+    assert [b.shape for b in back] == [(3, 5), (3, 8)]
+    np.testing.assert_array_equal(back[1], unequal[1])
+    with pytest.raises(ValueError, match="aeon's 3-D layout"):
+        from_aeon(rng.randn(4, 5))
+
+
+@pytest.mark.parametrize(
+    "estimator", [e for e in ESTIMATORS if "early_stopping" in e.get_params()],
+    ids=estimator_id,
+)
+def test_a_split_too_small_names_validation_fraction(estimator, data):
+    X, y = data
+    est = clone(estimator).set_params(early_stopping=True, validation_fraction=0.1)
+    with pytest.raises(ValueError, match=r"early_stopping=True holds out "
+                       r"validation_fraction=0.1 of the 3 training series: 1 for "
+                       r"validation and 2 for training, but each part needs at least 2"):
+        est.fit(X[:3], np.array(["a", "b", "a"]))
+
+
+_CLASSIFIERS = [e for e in ESTIMATORS if is_classifier(e)]
+
+
+@pytest.mark.filterwarnings("default::sklearn.exceptions.ConvergenceWarning")
+@pytest.mark.parametrize("estimator", _CLASSIFIERS, ids=estimator_id)
+def test_a_fit_that_did_not_learn_says_so(estimator, data):
+    X, y = data
+    # identical series: no model can beat the class frequencies, and every one
+    # predicts the same class for all of them
+    constant = np.ones_like(X[:, :6])
+    with pytest.warns(ConvergenceWarning, match="did not learn"):
+        clone(estimator).fit(constant, y)
+    # a fit that learns does not warn (the sequence contract's data, on which
+    # every registry classifier reaches > 0.83 training accuracy)
+    X, y = make_sequence_classification(
+        n_samples=48, n_classes=3, n_channels=2, min_length=6, max_length=14,
+        motif_length=4, noise=0.3, random_state=0,
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        clone(estimator).fit(X, y)
