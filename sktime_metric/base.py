@@ -8,6 +8,7 @@ loop and the estimator tags. A model adds its torch module through
 labels, strings included, encoded for the net and decoded through ``classes_``.
 """
 
+import math
 import threading
 import warnings
 from dataclasses import dataclass, fields
@@ -29,12 +30,16 @@ from .utils._skorch import (
     training_callbacks,
     validation_split,
 )
+from .utils._scaling import channel_statistics, standardize_channels
 from .utils.validation import check_class_labels, padded_float32, validate_sequences
 
 __all__ = [
     "BaseSequenceNet",
     "SequenceClassifierMixin",
     "SequenceTags",
+    "learning_baseline",
+    "prior_cross_entropy",
+    "steps_batch_size",
     "warn_if_not_learned",
 ]
 
@@ -63,6 +68,23 @@ class SequenceTags(Tags):
     allow_variable_length: bool = True
 
 
+def prior_cross_entropy(y_codes):
+    """Cross-entropy (nats) of predicting the class frequencies of ``y_codes``.
+
+    What a classifier that ignores its input achieves. A loss counts as better
+    only below ``(1 - 1e-3)`` times it (:func:`learning_baseline`): within that
+    margin the difference is rounding.
+    """
+    counts = np.bincount(np.asarray(y_codes))
+    prior = counts[counts > 0] / counts.sum()
+    return float(-(prior * np.log(prior)).sum())
+
+
+def learning_baseline(y_codes):
+    """The training loss below which a classifier has learned something."""
+    return prior_cross_entropy(y_codes) * (1 - 1e-3)
+
+
 def warn_if_not_learned(estimator, y_codes, logits):
     """Warn (scikit-learn's ``ConvergenceWarning``) when a classifier did not learn.
 
@@ -86,8 +108,8 @@ def warn_if_not_learned(estimator, y_codes, logits):
         training series.
     """
     counts = np.bincount(y_codes, minlength=logits.shape[1])
-    prior = counts[counts > 0] / len(y_codes)
-    prior_loss = float(-(prior * np.log(prior)).sum())
+    prior_loss = prior_cross_entropy(y_codes)
+    baseline = learning_baseline(y_codes)
     loss = float(torch.nn.functional.cross_entropy(
         logits.double(), torch.as_tensor(y_codes, dtype=torch.int64)))
     predicted = logits.argmax(dim=1)
@@ -98,9 +120,7 @@ def warn_if_not_learned(estimator, y_codes, logits):
     )
     if (counts > 0).sum() < 2:
         return
-    # a relative margin of 1e-3: a loss within rounding of the prior's is no
-    # better than it
-    if not loss < prior_loss * (1 - 1e-3):
+    if not loss < baseline:
         reason = (
             f"its training loss ({loss:.4f}) is no better than predicting the "
             f"class frequencies ({prior_loss:.4f})"
@@ -114,6 +134,44 @@ def warn_if_not_learned(estimator, y_codes, logits):
         return
     warnings.warn(f"{name} did not learn: {reason}. {hint}", ConvergenceWarning,
                   stacklevel=3)
+
+
+# A training set smaller than this many batches of ``batch_size`` is cut into
+# this many batches per epoch instead (see steps_batch_size).
+_MIN_BATCHES_PER_EPOCH = 8
+
+
+def steps_batch_size(batch_size, n_samples):
+    """Rows per training step: ``batch_size``, smaller on small training sets.
+
+    The epochs of a classifier are counted in passes over the data, so a
+    training set of 36 series at ``batch_size=32`` gets 2 optimiser steps per
+    epoch and 200 in a 100-epoch budget: measured, not enough for any of our
+    classifiers to leave the uniform prediction on such UCR sets (ArrowHead:
+    every one collapsed to one class). Rather than a step budget that would
+    override ``max_epochs``, the batches shrink: a training set of fewer than
+    ``8 * batch_size`` series is cut into 8 batches per epoch (InceptionTime's
+    ``min(n / 10, 16)`` rule, Ismail Fawaz et al. 2020, has the same aim).
+    Sets of ``8 * batch_size`` series and more train exactly as before.
+
+    Parameters
+    ----------
+    batch_size : int
+        The estimator's ``batch_size`` parameter: the largest batch.
+    n_samples : int
+        Training series.
+
+    Returns
+    -------
+    int
+
+    Examples
+    --------
+    >>> from sktime_metric.base import steps_batch_size
+    >>> steps_batch_size(32, 36), steps_batch_size(32, 270), steps_batch_size(32, 3)
+    (5, 32, 1)
+    """
+    return int(min(batch_size, max(1, math.ceil(n_samples / _MIN_BATCHES_PER_EPOCH))))
 
 
 def _seed_from(random_state):
@@ -146,6 +204,7 @@ class BaseSequenceNet(BaseEstimator):
         "device": [str],
         "verbose": ["verbose"],
         "random_state": ["random_state"],
+        "standardize": ["boolean"],
     }
 
     # What early stopping watches: (skorch history key, lower is better).
@@ -201,8 +260,19 @@ class BaseSequenceNet(BaseEstimator):
         )
 
     def _validate_X(self, X, *, reset):
-        """Checked NaN-padded ``X`` and its lengths (``n_features_in_`` on reset)."""
-        return validate_sequences(self, X, reset=reset)
+        """Checked NaN-padded ``X`` and its lengths (``n_features_in_`` on reset).
+
+        An estimator with a true ``standardize`` parameter also gets its
+        channels standardised here, with the statistics of its training series
+        (``mean_``, ``scale_``, fitted on reset): the one place every series
+        passes, at fit and at predict time alike.
+        """
+        X, lengths = validate_sequences(self, X, reset=reset)
+        if getattr(self, "standardize", False):
+            if reset:
+                self.mean_, self.scale_ = channel_statistics(X)
+            X = standardize_channels(X, self.mean_, self.scale_)
+        return X, lengths
 
     @staticmethod
     def _net_input(X, lengths):
@@ -211,15 +281,17 @@ class BaseSequenceNet(BaseEstimator):
 
     # -- training ----------------------------------------------------------
 
-    def _fit_net(self, X, lengths, y, n_outputs):
+    def _fit_net(self, X, lengths, y, n_outputs, batch_size=None):
         """Seed, build ``self.net_`` around the subclass's module, train it.
 
-        Holds ``_FIT_LOCK``: one fit at a time per process (see its comment).
+        ``batch_size``: rows per training step (None: the ``batch_size``
+        parameter). Holds ``_FIT_LOCK``: one fit at a time per process (see
+        its comment).
         """
         with _FIT_LOCK:
-            return self._seed_build_train(X, lengths, y, n_outputs)
+            return self._seed_build_train(X, lengths, y, n_outputs, batch_size)
 
-    def _seed_build_train(self, X, lengths, y, n_outputs):
+    def _seed_build_train(self, X, lengths, y, n_outputs, batch_size=None):
         self._validate_params()
         seed = _seed_from(self.random_state)
         module, module_params = self._module_and_params(X.shape[2], n_outputs)
@@ -232,7 +304,7 @@ class BaseSequenceNet(BaseEstimator):
             lr=self.lr,
             optimizer__weight_decay=self.weight_decay,
             max_epochs=self.max_epochs,
-            batch_size=self.batch_size,
+            batch_size=self.batch_size if batch_size is None else batch_size,
             iterator_train__shuffle=True,
             iterator_valid__batch_size=max(self.batch_size, _PREDICT_BATCH_SIZE),
             train_split=validation_split(
@@ -350,7 +422,8 @@ class SequenceClassifierMixin(ClassifierMixin):
         encoder = LabelEncoder().fit(y)
         self.classes_ = encoder.classes_
         y_encoded = encoder.transform(y).astype(np.int64)
-        self._fit_net(X, lengths, y_encoded, n_outputs=len(self.classes_))
+        self._fit_net(X, lengths, y_encoded, n_outputs=len(self.classes_),
+                      batch_size=steps_batch_size(self.batch_size, len(y)))
         warn_if_not_learned(self, y_encoded, self._forward_outputs(X, lengths)[0])
         return self
 

@@ -36,6 +36,12 @@ class HCRFClassifier(SequenceClassifierMixin, BaseSequenceNet):
         All parameters start from ``N(0, init_std^2)``.
     lr_schedule : {"plateau", "exponential"} or None, default="plateau"
     average_from : float in (0, 1] or None, default=2/3
+    standardize : bool, default=True
+        Scale each channel to zero mean and unit variance with the statistics
+        of the training series (``mean_``, ``scale_``), at fit and at predict
+        time; NaN padding stays padding. Networks start and learn at unit
+        scale: without it a raw sensor channel in the thousands saturates the
+        recurrence, while a z-normalised one is left as it is.
     max_epochs : int, default=200
     lr : float, default=1e-2
     batch_size : int, default=16
@@ -56,6 +62,8 @@ class HCRFClassifier(SequenceClassifierMixin, BaseSequenceNet):
 
     Attributes
     ----------
+    mean_, scale_ : ndarray of shape (n_features_in_,)
+        Channel statistics of the training series (only when ``standardize``).
     classes_ : ndarray of shape (n_classes,)
     n_features_in_ : int
     net_ : skorch.NeuralNetClassifier
@@ -99,6 +107,7 @@ class HCRFClassifier(SequenceClassifierMixin, BaseSequenceNet):
         init_std=math.sqrt(1e-3),
         lr_schedule="plateau",
         average_from=2 / 3,
+        standardize=True,
         max_epochs=200,
         lr=1e-2,
         batch_size=16,
@@ -119,6 +128,7 @@ class HCRFClassifier(SequenceClassifierMixin, BaseSequenceNet):
         self.init_std = init_std
         self.lr_schedule = lr_schedule
         self.average_from = average_from
+        self.standardize = standardize
         self.max_epochs = max_epochs
         self.lr = lr
         self.batch_size = batch_size
@@ -145,4 +155,4 @@ class HCRFClassifier(SequenceClassifierMixin, BaseSequenceNet):
 
     def _fit_setup(self, X, lengths, y, seed):
         X_fit, y_fit, overrides = super()._fit_setup(X, lengths, y, seed)
-        return X_fit, y_fit, {**overrides, "callbacks": _chain_crf_callbacks(self)}
+        return X_fit, y_fit, {**overrides, "callbacks": _chain_crf_callbacks(self, y)}

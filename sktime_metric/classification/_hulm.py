@@ -7,7 +7,12 @@ import numpy as np
 import torch
 from sklearn.utils.validation import check_is_fitted, column_or_1d
 
-from ..base import _PREDICT_BATCH_SIZE, BaseSequenceNet, SequenceClassifierMixin
+from ..base import (
+    _PREDICT_BATCH_SIZE,
+    BaseSequenceNet,
+    SequenceClassifierMixin,
+    learning_baseline,
+)
 from ..nn.hulm import HULMModule
 from ..utils._sklearn_compat import Interval, StrOptions
 from ..utils._skorch import training_loss_callbacks
@@ -25,11 +30,12 @@ _CHAIN_CRF_CONSTRAINTS = {
 }
 
 
-def _chain_crf_callbacks(estimator):
+def _chain_crf_callbacks(estimator, y):
     """The base's callbacks with the authors' training-loss rules placed first.
 
     Shared by HULMClassifier and HCRFClassifier, which the HULM chapter trains
-    with the same SGD configuration.
+    with the same SGD configuration. The rules start counting once the
+    training loss beat the class frequencies' (``learning_baseline(y)``).
     """
     return estimator._training_callbacks(
         scoring=training_loss_callbacks(
@@ -37,6 +43,7 @@ def _chain_crf_callbacks(estimator):
             average_from=estimator.average_from,
             early_stopping=estimator.early_stopping,
             n_iter_no_change=estimator.n_iter_no_change,
+            baseline=learning_baseline(y),
         ),
     )
 
@@ -80,6 +87,12 @@ class HULMClassifier(SequenceClassifierMixin, BaseSequenceNet):
         ``ceil(average_from * max_epochs)`` on, keep the running mean of the
         weights and end with it. None disables it. If training stops earlier,
         the average never starts. Ignored with ``early_stopping``.
+    standardize : bool, default=True
+        Scale each channel to zero mean and unit variance with the statistics
+        of the training series (``mean_``, ``scale_``), at fit and at predict
+        time; NaN padding stays padding. Networks start and learn at unit
+        scale: without it a raw sensor channel in the thousands saturates the
+        recurrence, while a z-normalised one is left as it is.
     max_epochs : int, default=200
     lr : float, default=1e-2
     batch_size : int, default=16
@@ -116,6 +129,8 @@ class HULMClassifier(SequenceClassifierMixin, BaseSequenceNet):
 
     Attributes
     ----------
+    mean_, scale_ : ndarray of shape (n_features_in_,)
+        Channel statistics of the training series (only when ``standardize``).
     classes_ : ndarray of shape (n_classes,)
     n_features_in_ : int
         Number of channels seen in ``fit`` (before windowing).
@@ -161,6 +176,7 @@ class HULMClassifier(SequenceClassifierMixin, BaseSequenceNet):
         init_std=math.sqrt(1e-3),
         lr_schedule="plateau",
         average_from=2 / 3,
+        standardize=True,
         max_epochs=200,
         lr=1e-2,
         batch_size=16,
@@ -181,6 +197,7 @@ class HULMClassifier(SequenceClassifierMixin, BaseSequenceNet):
         self.init_std = init_std
         self.lr_schedule = lr_schedule
         self.average_from = average_from
+        self.standardize = standardize
         self.max_epochs = max_epochs
         self.lr = lr
         self.batch_size = batch_size
@@ -207,7 +224,7 @@ class HULMClassifier(SequenceClassifierMixin, BaseSequenceNet):
 
     def _fit_setup(self, X, lengths, y, seed):
         X_fit, y_fit, overrides = super()._fit_setup(X, lengths, y, seed)
-        return X_fit, y_fit, {**overrides, "callbacks": _chain_crf_callbacks(self)}
+        return X_fit, y_fit, {**overrides, "callbacks": _chain_crf_callbacks(self, y)}
 
     def hidden_posteriors(self, X, y=None):
         """Posterior probability that each hidden unit is on, at each step.

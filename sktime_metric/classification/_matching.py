@@ -95,6 +95,10 @@ class MatchingNetworkClassifier(ClassifierMixin, BaseSequenceNet):
     support_order : {"given", "class_sorted"}, default="given"
         The bi-GRU context depends on the order of the support series: keep
         the order given, or sort them by class (stable).
+    standardize : bool, default=True
+        Scale each channel to zero mean and unit variance with the statistics
+        of the training series (``mean_``, ``scale_``), for the support set,
+        the queries and the pretraining series alike.
     max_epochs : int, default=100
         An epoch is one pass over the training classes in groups of ``n_way``.
     lr : float, default=1e-3
@@ -115,6 +119,8 @@ class MatchingNetworkClassifier(ClassifierMixin, BaseSequenceNet):
 
     Attributes
     ----------
+    mean_, scale_ : ndarray of shape (n_features_in_,)
+        Channel statistics of the training series (only when ``standardize``).
     classes_ : ndarray of shape (n_classes,)
         Labels of the current support set.
     n_features_in_ : int
@@ -168,7 +174,7 @@ class MatchingNetworkClassifier(ClassifierMixin, BaseSequenceNet):
                  temperature=1.0, n_way=3, k_shot=1, n_query=None, pretrain_epochs=0,
                  pretrain_lr=0.01, input_mask_p=0.3, freeze_encoder=True,
                  spectral_radius=1.1,
-                 default_support="all", support_order="given", max_epochs=100, lr=1e-3,
+                 default_support="all", support_order="given", standardize=True, max_epochs=100, lr=1e-3,
                  batch_size=10, optimizer="adam", weight_decay=0.0, grad_clip_norm=6.0,
                  lr_patience=10, callbacks=None, device="cpu", verbose=0,
                  random_state=None):
@@ -189,6 +195,7 @@ class MatchingNetworkClassifier(ClassifierMixin, BaseSequenceNet):
         self.spectral_radius = spectral_radius
         self.default_support = default_support
         self.support_order = support_order
+        self.standardize = standardize
         self.max_epochs = max_epochs
         self.lr = lr
         self.batch_size = batch_size

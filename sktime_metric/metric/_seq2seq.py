@@ -295,8 +295,7 @@ class Seq2SeqEmbedder(
 
     def _prepared(self, X):
         check_is_fitted(self, "net_")
-        X, lengths = self._validate_X(X, reset=False)
-        return self._preprocess(X, lengths)
+        return self._validate_X(X, reset=False)  # standardised there
 
     def transform(self, X):
         """Embed each sequence so that Euclidean distances follow the learned one.

@@ -209,12 +209,6 @@ class Seq2SeqFitMixin:
 
     def _fit(self, X, lengths, supervision):
         self._check_combination()
-        if self.standardize:
-            # per-channel statistics over every observed step (NaN is padding)
-            self.mean_ = np.nanmean(X, axis=(0, 1))
-            scale = np.nanstd(X, axis=(0, 1))
-            self.scale_ = np.where(scale < 10 * np.finfo(float).eps, 1.0, scale)
-        X, lengths = self._preprocess(X, lengths)
         supervision = self._split(supervision, len(X))
         stages = _STAGES[self.training]
         self.stage1_history_, state = None, None
@@ -232,11 +226,6 @@ class Seq2SeqFitMixin:
             # M = U diag(l) U^T = L^T L with L = diag(sqrt(l)) U^T
             self.components_ = np.sqrt(np.maximum(eigenvalues, 0))[:, None] * eigenvectors.T
         return self
-
-    def _preprocess(self, X, lengths):
-        if self.standardize:
-            X = (X - self.mean_) / self.scale_  # NaN padding stays NaN
-        return X, lengths
 
     def _split(self, supervision, n_samples):
         """Training / validation series (by label strata when there are labels)."""

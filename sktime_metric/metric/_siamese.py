@@ -22,7 +22,7 @@ from ..utils._skorch import (
 from ..utils._sklearn_compat import Interval, StrOptions
 from ._mixin import PairMetricMixin
 from ._pairs import PairDataset, check_pairs, label_samplers, pair_list_samplers
-from ._siamese_input import channel_statistics, module_input
+from ._siamese_input import module_input
 
 __all__ = ["SiameseRNNEmbedder"]
 
@@ -317,8 +317,6 @@ class SiameseRNNEmbedder(
 
     def _fit(self, X, lengths, supervision):
         self._validate_params()
-        if self.standardize:
-            self.mean_, self.scale_ = channel_statistics(X)
         X, lengths = self._module_input(X, lengths)
         self._fit_net(X, lengths, supervision, n_outputs=None)
         # the validation pairs were only needed in training; do not pickle them
@@ -387,9 +385,8 @@ class SiameseRNNEmbedder(
     # -- transforming --------------------------------------------------------
 
     def _module_input(self, X, lengths):
-        """Standardised with the training statistics, windowed, float32."""
-        stats = (self.mean_, self.scale_) if self.standardize else (None, None)
-        return module_input(X, lengths, *stats, window=self.window_size)
+        """Windowed, float32 (``_validate_X`` already standardised ``X``)."""
+        return module_input(X, lengths, window=self.window_size)
 
     def transform(self, X):
         """Embed each sequence: the pooled hidden state ``h``.

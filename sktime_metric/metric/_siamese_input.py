@@ -12,17 +12,7 @@ import torch
 
 from ..nn.encoders import length_mask
 
-__all__ = ["channel_statistics", "module_input"]
-
-
-def channel_statistics(X):
-    """Per-channel mean and scale over every observed step (NaN is padding).
-
-    A constant channel gets the scale 1.
-    """
-    mean = np.nanmean(X, axis=(0, 1))
-    scale = np.nanstd(X, axis=(0, 1))
-    return mean, np.where(scale < 10 * np.finfo(float).eps, 1.0, scale)
+__all__ = ["module_input"]
 
 
 def _fill_short(X, lengths, window):

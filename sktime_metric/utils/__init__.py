@@ -1,5 +1,6 @@
 """Data-format utilities: the sequence contract shared by every estimator."""
 
+from ._scaling import channel_statistics, standardize_channels
 from .validation import (
     SequenceLayoutWarning,
     check_class_labels,
@@ -14,11 +15,13 @@ from .validation import (
 
 __all__ = [
     "SequenceLayoutWarning",
+    "channel_statistics",
     "check_class_labels",
     "check_sequences",
     "from_aeon",
     "padded_float32",
     "sequence_lengths",
+    "standardize_channels",
     "to_aeon",
     "to_sequence_dataset",
     "validate_sequences",

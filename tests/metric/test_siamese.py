@@ -12,7 +12,8 @@ from sklearn.pipeline import Pipeline
 from sktime_metric.datasets import sliding_window
 from sktime_metric.evaluation import pair_auc
 from sktime_metric.metric import SiameseRNNEmbedder
-from sktime_metric.metric._siamese_input import channel_statistics, module_input
+from sktime_metric.metric._siamese_input import module_input
+from sktime_metric.utils import channel_statistics
 from sktime_metric.utils import padded_float32, sequence_lengths
 
 _TINY = dict(hidden_size=6, n_pairs=100, max_epochs=2, random_state=0)

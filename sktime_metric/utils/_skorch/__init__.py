@@ -11,6 +11,7 @@ fails many scikit-learn checks). This package holds what they share, by concept:
 """
 
 from .callbacks import (
+    AfterLearningStarts,
     GradientValueClipping,
     InitialModuleState,
     KISSMEUpdate,
@@ -42,6 +43,7 @@ from .samplers import (
 )
 
 __all__ = [
+    "AfterLearningStarts",
     "ClassBalancedBatchSampler",
     "EpisodeBatchSampler",
     "GradientValueClipping",

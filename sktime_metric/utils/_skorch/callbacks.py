@@ -8,6 +8,63 @@ import torch
 from skorch.callbacks import Callback, EpochScoring
 
 
+class AfterLearningStarts(Callback):
+    """Run another callback's epoch-end only once the training loss beat a baseline.
+
+    A plateau schedule or a stop on the training loss reads an early rise of the
+    loss (common in the first epochs at a large learning rate) as a plateau:
+    it decays the learning rate until nothing moves and stops a model that
+    never learned (measured: HCRF on ArrowHead stopped at the uniform
+    prediction's loss, ln 3). Wrapped here, the callback sees no epoch until
+    ``monitor`` first falls below ``baseline`` (the loss of predicting the class
+    frequencies); before that, training runs on at the full learning rate, up
+    to ``max_epochs``. skorch's callbacks have no such start condition.
+
+    Parameters
+    ----------
+    callback : skorch Callback
+        Gets every hook; ``on_epoch_end`` only once learning started.
+    baseline : float or None
+        None: no condition.
+    monitor : str, default="train_loss"
+    """
+
+    def __init__(self, callback, baseline, monitor="train_loss"):
+        self.callback = callback
+        self.baseline = baseline
+        self.monitor = monitor
+
+    def initialize(self):
+        self.callback.initialize()
+        return self
+
+    def on_train_begin(self, net, **kwargs):
+        self.started_ = self.baseline is None
+        self.callback.on_train_begin(net, **kwargs)
+
+    def on_epoch_end(self, net, **kwargs):
+        if not self.started_:
+            self.started_ = bool(net.history[-1, self.monitor] < self.baseline)
+            if not self.started_:
+                return
+        self.callback.on_epoch_end(net, **kwargs)
+
+    def on_train_end(self, net, **kwargs):
+        self.callback.on_train_end(net, **kwargs)
+
+    def on_epoch_begin(self, net, **kwargs):
+        self.callback.on_epoch_begin(net, **kwargs)
+
+    def on_batch_begin(self, net, **kwargs):
+        self.callback.on_batch_begin(net, **kwargs)
+
+    def on_batch_end(self, net, **kwargs):
+        self.callback.on_batch_end(net, **kwargs)
+
+    def on_grad_computed(self, net, named_parameters, **kwargs):
+        self.callback.on_grad_computed(net, named_parameters, **kwargs)
+
+
 class ResampleEachEpoch(Callback):
     """Call ``dataset_train.resample()`` before every epoch but the first.
 

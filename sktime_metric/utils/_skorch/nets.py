@@ -13,7 +13,7 @@ from skorch.callbacks import EarlyStopping, LRScheduler, ProgressBar
 from skorch.dataset import ValidSplit
 from skorch.helper import predefined_split
 
-from .callbacks import GradientValueClipping, ParameterAveraging
+from .callbacks import AfterLearningStarts, GradientValueClipping, ParameterAveraging
 
 
 class _SequenceLossMixin:
@@ -176,7 +176,7 @@ def fixed_validation(dataset):
 
 
 def training_loss_callbacks(*, lr_schedule, average_from, early_stopping,
-                            n_iter_no_change):
+                            n_iter_no_change, baseline=None):
     """The HULM authors' SGD rules, driven by the training loss (spec 3.4, 6.5).
 
     Without early stopping (no validation split), training stops once the
@@ -187,6 +187,12 @@ def training_loss_callbacks(*, lr_schedule, average_from, early_stopping,
     averaging. With early stopping, ``training_callbacks`` already watches the
     validation set (it stops, halves the learning rate and restores the best
     epoch), so only an ``"exponential"`` schedule is added.
+
+    ``baseline``: the training loss of predicting the class frequencies. The
+    plateau schedule and the stop count no epoch before the loss first falls
+    below it (:class:`AfterLearningStarts`), so an early rise of the loss can
+    neither decay the learning rate to nothing nor end training before the
+    model learned anything.
     """
     callbacks = []
     if lr_schedule == "exponential":  # the authors' "sgd1": x0.99 per epoch
@@ -199,21 +205,24 @@ def training_loss_callbacks(*, lr_schedule, average_from, early_stopping,
     if lr_schedule == "plateau":  # the authors' "sgd2"
         callbacks.append((
             "lr_plateau",
-            LRScheduler(
+            AfterLearningStarts(LRScheduler(
                 policy=torch.optim.lr_scheduler.ReduceLROnPlateau,
                 monitor="train_loss",
                 mode="min",
                 factor=0.5,
                 patience=max(1, n_iter_no_change // 4),
                 threshold=0.0,
-            ),
+            ), baseline),
         ))
     if average_from is not None:  # before the stop, so its last epoch counts
         callbacks.append(("parameter_averaging", ParameterAveraging(float(average_from))))
     callbacks.append((
         "train_loss_stopping",
-        EarlyStopping(monitor="train_loss", patience=n_iter_no_change,
-                      threshold=0.0, load_best=False),
+        AfterLearningStarts(
+            EarlyStopping(monitor="train_loss", patience=n_iter_no_change,
+                          threshold=0.0, load_best=False),
+            baseline,
+        ),
     ))
     return callbacks
 
