@@ -34,9 +34,24 @@ class TAGMClassifier(SequenceClassifierMixin, BaseSequenceNet):
     attention_sharpness : float, default=1.0
         ``s`` in ``a_t = sigmoid(s * (m^T [h_fwd; h_bwd] + b))``. 1 is the chapter's
         equation; 3 is the authors' code default. Larger gives sharper attention.
-    attention_nonlinearity : {"relu", "tanh", "softplus"}, default="relu"
-        Activation of the attention RNN. The chapter says ReLU; the authors' code
-        uses Softplus(beta=5) ("softplus"), run by a slower hand-written loop.
+    attention_nonlinearity : {"tanh", "relu", "softplus"}, default="tanh"
+        Activation of the attention RNN. The chapter says ReLU (eqs. 3.5-3.6),
+        and "relu" reproduces it, but its attention can collapse: on the
+        chapter's noisy-digits protocol (FSDD, 2,400 series, 15 epochs) every
+        ``a_t`` went to 0 within 5 epochs and the model predicted one class
+        (test accuracy 0.093), where "tanh" reached 0.947 with attention 0.43
+        on speech and 0.03 on noise. On JapaneseVowels both reach 0.95-0.97.
+        The authors' code uses Softplus(beta=5) ("softplus"), run by a slower
+        hand-written loop.
+    attention_bias_init : float or None, default=None
+        Initial bias ``b`` of the attention's fusion layer (eq. 3.7): every step
+        starts at attention ``sigmoid(s b)``. None: torch's initialisation.
+    standardize : bool, default=True
+        Scale each channel to zero mean and unit variance with the statistics
+        of the training series (``mean_``, ``scale_``), at fit and at predict
+        time; NaN padding stays padding. Networks start and learn at unit
+        scale: without it a raw sensor channel in the thousands saturates the
+        recurrence, while a z-normalised one is left as it is.
     max_epochs : int, default=100
     lr : float, default=1e-3
         The authors' learning rate for TAGM with ``H=64`` (2e-3 * 32 / H).
@@ -66,6 +81,8 @@ class TAGMClassifier(SequenceClassifierMixin, BaseSequenceNet):
 
     Attributes
     ----------
+    mean_, scale_ : ndarray of shape (n_features_in_,)
+        Channel statistics of the training series (only when ``standardize``).
     classes_ : ndarray of shape (n_classes,)
     n_features_in_ : int
         Number of channels seen in ``fit``.
@@ -101,6 +118,7 @@ class TAGMClassifier(SequenceClassifierMixin, BaseSequenceNet):
         "dropout": [Interval(Real, 0, 1, closed="left")],
         "attention_sharpness": [Interval(Real, 0, None, closed="neither")],
         "attention_nonlinearity": [StrOptions({"relu", "tanh", "softplus"})],
+        "attention_bias_init": [Real, None],
     }
 
     def __init__(
@@ -111,7 +129,9 @@ class TAGMClassifier(SequenceClassifierMixin, BaseSequenceNet):
         bidirectional=False,
         dropout=0.0,
         attention_sharpness=1.0,
-        attention_nonlinearity="relu",
+        attention_nonlinearity="tanh",
+        attention_bias_init=None,
+        standardize=True,
         max_epochs=100,
         lr=1e-3,
         batch_size=32,
@@ -132,6 +152,8 @@ class TAGMClassifier(SequenceClassifierMixin, BaseSequenceNet):
         self.dropout = dropout
         self.attention_sharpness = attention_sharpness
         self.attention_nonlinearity = attention_nonlinearity
+        self.attention_bias_init = attention_bias_init
+        self.standardize = standardize
         self.max_epochs = max_epochs
         self.lr = lr
         self.batch_size = batch_size
@@ -156,6 +178,7 @@ class TAGMClassifier(SequenceClassifierMixin, BaseSequenceNet):
             "dropout": self.dropout,
             "attention_sharpness": self.attention_sharpness,
             "attention_nonlinearity": self.attention_nonlinearity,
+            "attention_bias_init": self.attention_bias_init,
         }
 
     def predict_attention(self, X):

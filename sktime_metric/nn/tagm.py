@@ -104,6 +104,9 @@ class TemporalAttention(nn.Module):
     nonlinearity : {"relu", "tanh", "softplus"}, default="relu"
         Activation of the attention RNN; "softplus" is Softplus(beta=5) as in the
         authors' code.
+    bias_init : float or None, default=None
+        Initial bias ``b_a`` of the fusion layer (eq. 3.7): ``sigmoid(s b_a)``
+        is the attention every step starts from. None: torch's initialisation.
 
     Notes
     -----
@@ -112,12 +115,15 @@ class TemporalAttention(nn.Module):
     """
 
     def __init__(
-        self, n_features, hidden_size, dropout=0.0, sharpness=1.0, nonlinearity="relu"
+        self, n_features, hidden_size, dropout=0.0, sharpness=1.0, nonlinearity="relu",
+        bias_init=None,
     ):
         super().__init__()
         self.rnn = BidirectionalRNN(n_features, hidden_size, nonlinearity)
         self.dropout = nn.Dropout(dropout)
         self.fusion = nn.Linear(2 * hidden_size, 1)  # m (2A weights) and b_a
+        if bias_init is not None:
+            nn.init.constant_(self.fusion.bias, bias_init)
         self.sharpness = sharpness
 
     def forward(self, x, lengths):
@@ -183,6 +189,8 @@ class TAGMModule(nn.Module):
         On the attention RNN outputs and on the final state.
     attention_sharpness : float, default=1.0
     attention_nonlinearity : {"relu", "tanh", "softplus"}, default="relu"
+    attention_bias_init : float or None, default=None
+        Initial fusion bias of the attention (see :class:`TemporalAttention`).
 
     Notes
     -----
@@ -207,6 +215,7 @@ class TAGMModule(nn.Module):
         dropout=0.0,
         attention_sharpness=1.0,
         attention_nonlinearity="relu",
+        attention_bias_init=None,
     ):
         super().__init__()
         self.attention = TemporalAttention(
@@ -215,6 +224,7 @@ class TAGMModule(nn.Module):
             dropout=dropout,
             sharpness=attention_sharpness,
             nonlinearity=attention_nonlinearity,
+            bias_init=attention_bias_init,
         )
         self.gated_fwd = AttentionGatedRNN(n_features, hidden_size)
         self.gated_bwd = (
