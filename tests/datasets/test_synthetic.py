@@ -131,9 +131,9 @@ def test_noise_segments_recipe():
         assert np.floor(0.2 * n_noise) <= before <= 0.8 * n_noise
 
 
-def test_noise_segments_default_target_is_longest_series():
+def test_noise_segments_longest_target_is_the_longest_series():
     X = _ragged(pad=4)  # extra padding must not count towards the target
-    X_noisy, salient = add_noise_segments(X, random_state=0)
+    X_noisy, salient = add_noise_segments(X, target_length="longest", random_state=0)
     assert X_noisy.shape == (4, 9, 3)
     np.testing.assert_array_equal(salient.sum(axis=1), _lengths(X))
 
@@ -165,16 +165,20 @@ def test_noise_segments_is_deterministic():
     assert not np.array_equal(a[0], c[0])
 
 
-def test_noise_segments_rejects_too_long_series():
+def test_noise_segments_rejects_too_long_series_and_an_implicit_length():
     with pytest.raises(ValueError, match="Sample 1 has length 9"):
         add_noise_segments(_ragged(), target_length=8)
+    with pytest.raises(TypeError, match="target_length"):
+        add_noise_segments(_ragged())  # the signal's share must be chosen
+    with pytest.raises(ValueError, match="an int or 'longest'"):
+        add_noise_segments(_ragged(), target_length="max")
 
 
 def test_noise_segments_rejects_inner_nan():
     X = _ragged()
     X[2, 1, 0] = np.nan
     with pytest.raises(ValueError, match="Sample 2 .* time step 1"):
-        add_noise_segments(X)
+        add_noise_segments(X, target_length="longest")
 
 
 # --------------------------------------------------------------------------
@@ -230,8 +234,8 @@ def test_sliding_window_rejects_short_series():
 def test_recipes_follow_the_data_contract():
     # 2-D input is univariate series, 1-D input is rejected, as for estimators
     assert sliding_window(np.zeros((3, 4)), window=2).shape == (3, 3, 2)
-    assert add_noise_segments(np.zeros((3, 4)))[0].shape == (3, 4, 1)
+    assert add_noise_segments(np.zeros((3, 4)), target_length=4)[0].shape == (3, 4, 1)
     with pytest.raises(ValueError, match="3-D"):
         sliding_window(np.zeros(4))
     with pytest.raises(ValueError, match="3-D"):
-        add_noise_segments(np.zeros(4))
+        add_noise_segments(np.zeros(4), target_length=4)
