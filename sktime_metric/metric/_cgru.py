@@ -82,8 +82,10 @@ class CoupledGRUMetric(
     n_pairs : int, default=1000
         Pairs drawn per epoch with ``loss="contrastive"``.
     samples_per_class : int or None, default=None
-        Series per class in a structural batch; None means
-        ``batch_size // n_classes``.
+        Series per class in a structural batch, at least 2 so that every batch
+        holds positive and negative pairs; None means
+        ``max(2, batch_size // n_classes)``. A batch holds
+        ``min(n_classes, batch_size // samples_per_class)`` classes.
     max_epochs : int, default=200
     lr : float, default=1e-3
     batch_size : int, default=36
@@ -183,7 +185,7 @@ class CoupledGRUMetric(
         "positive_pairs": [StrOptions({"ordered", "unordered"})],
         "contrastive_margin": [Interval(Real, 0, None, closed="neither")],
         "n_pairs": [Interval(Integral, 1, None, closed="left")],
-        "samples_per_class": [Interval(Integral, 1, None, closed="left"), None],
+        "samples_per_class": [Interval(Integral, 2, None, closed="left"), None],
         "grad_clip_norm": [Interval(Real, 0, None, closed="neither"), None],
         "chunk_size": [Interval(Integral, 1, None, closed="left"),
                        StrOptions({"auto"})],
@@ -325,10 +327,11 @@ class CoupledGRUMetric(
 
     def _fit(self, X, lengths, supervision):
         self._validate_params()
-        if self.loss == "structural" and self.batch_size < 2:
+        if self.loss == "structural" and self.batch_size < 4:
             raise ValueError(
-                "loss='structural' compares the series of a batch with each other: "
-                f"batch_size must be at least 2, got {self.batch_size}."
+                "loss='structural' compares the series of a batch with each other "
+                "and needs positive and negative pairs in every batch (2 classes x 2 "
+                f"series): batch_size must be at least 4, got {self.batch_size}."
             )
         self._fit_net(X, lengths, supervision, n_outputs=None)
         self.X_fit_ = np.array(X)  # a copy: the caller may change X later

@@ -159,8 +159,10 @@ def test_fit_pairs_with_contrastive_loss(data):
         CoupledGRUMetric(**FAST).fit_pairs(X, pairs, labels)
     with pytest.raises(ValueError, match="requires y"):
         CoupledGRUMetric(**FAST).fit(X, None)
-    with pytest.raises(ValueError, match="batch_size must be at least 2"):
-        CoupledGRUMetric(**{**FAST, "batch_size": 1}).fit(X, np.arange(len(X)) % 2)
+    with pytest.raises(ValueError, match="batch_size must be at least 4"):
+        CoupledGRUMetric(**{**FAST, "batch_size": 3}).fit(X, np.arange(len(X)) % 2)
+    with pytest.raises(ValueError, match="samples_per_class must be between 2"):
+        CoupledGRUMetric(**{**FAST, "samples_per_class": 7}).fit(X, np.arange(len(X)) % 2)
 
 
 @pytest.mark.learning

@@ -9,25 +9,39 @@ import torch
 class ClassBalancedBatchSampler(torch.utils.data.Sampler):
     """Seeded class-balanced ("P x K") batches of sample indices.
 
-    Each batch holds ``samples_per_class`` (K) samples of each of P classes,
-    ``P = min(n_classes, batch_size // K)``, the classes drawn at random when
-    not all fit. Within a class, samples are served from a shuffled queue, so an
-    epoch sees each sample about equally often; a class smaller than K gives all
-    its samples plus random repeats. This is what a loss over all in-batch pairs
-    needs: every batch has positive and negative pairs. Use it as a DataLoader's
-    ``batch_sampler`` (or through :func:`class_balanced_loader` with skorch).
+    Each batch holds ``samples_per_class`` (K >= 2) samples of each of P >= 2
+    classes, ``P = min(n_classes, batch_size // K)``, the classes drawn at
+    random when not all fit. So every batch holds positive pairs (two samples
+    of a class) and negative pairs (two classes) by construction, which a
+    loss over all in-batch pairs (structural, lifted, N-pair) needs: with one
+    sample per class it can only push apart. Within a class, samples are
+    served from a shuffled queue, so an epoch sees each sample about equally
+    often; a class smaller than K gives all its samples plus random repeats,
+    and a batch whose classes all have a single sample swaps one of them for
+    a class with two or more. Use it as a DataLoader's ``batch_sampler`` (or
+    through :func:`class_balanced_loader` with skorch).
 
     Parameters
     ----------
     labels : array-like of shape (n_samples,)
     batch_size : int
+        At least 4 (2 classes x 2 samples). A batch may hold fewer
+        (``P * K``) when K does not divide it.
     samples_per_class : int or None, default=None
-        K; None means ``max(1, batch_size // n_classes)``.
+        K, at least 2 and at most ``batch_size // 2``; None means
+        ``max(2, batch_size // n_classes)``.
     n_batches : int or None, default=None
         Batches per iteration; None means ``ceil(n_samples / batch_size)``.
     random_state : int, RandomState instance or None, default=None
         Iterating twice gives different batches; the same seed gives the same
         sequence of batches.
+
+    Raises
+    ------
+    ValueError
+        When no batch could hold both kinds of pairs: ``batch_size < 4``,
+        ``samples_per_class`` below 2 or above ``batch_size // 2``, fewer than 2
+        classes, or no class with 2 samples.
     """
 
     def __init__(
@@ -38,11 +52,24 @@ class ClassBalancedBatchSampler(torch.utils.data.Sampler):
 
         classes, codes = np.unique(np.asarray(labels), return_inverse=True)
         self.members = [np.flatnonzero(codes == c) for c in range(len(classes))]
-        k = samples_per_class or max(1, batch_size // len(classes))
-        self.samples_per_class = int(min(k, batch_size))
-        self.classes_per_batch = max(
-            1, min(len(classes), batch_size // self.samples_per_class)
-        )
+        self.pairable = np.array([len(m) >= 2 for m in self.members])
+        why = "a class-balanced batch needs a positive pair (2 samples of a class) "
+        why += "and a negative pair (2 classes)"
+        if batch_size < 4:
+            raise ValueError(f"{why}: batch_size must be at least 4, got {batch_size}.")
+        if len(classes) < 2:
+            raise ValueError(f"{why}: the labels have {len(classes)} class.")
+        if not self.pairable.any():
+            raise ValueError(f"{why}: no class of the {len(classes)} has 2 samples.")
+        k = (max(2, batch_size // len(classes)) if samples_per_class is None
+             else int(samples_per_class))
+        if not 2 <= k <= batch_size // 2:
+            raise ValueError(
+                f"{why}: samples_per_class must be between 2 and batch_size // 2 = "
+                f"{batch_size // 2}, got {samples_per_class}."
+            )
+        self.samples_per_class = k
+        self.classes_per_batch = min(len(classes), batch_size // k)
         self.n_batches = n_batches or math.ceil(len(codes) / batch_size)
         self.rng = check_random_state(random_state)
 
@@ -56,6 +83,9 @@ class ClassBalancedBatchSampler(torch.utils.data.Sampler):
             classes = np.arange(len(self.members))
             if self.classes_per_batch < len(classes):
                 classes = rng.choice(classes, self.classes_per_batch, replace=False)
+                if not self.pairable[classes].any():  # singletons only: no positive
+                    others = np.flatnonzero(self.pairable)
+                    classes[0] = rng.choice(others)
             batch = []
             for c in classes:
                 members = self.members[c]
