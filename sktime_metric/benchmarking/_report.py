@@ -18,6 +18,8 @@ _FORMATS = {
 def _cell(key, value):
     if value is None:
         return "-"
+    if isinstance(value, str):  # formatted by the caller
+        return value
     return _FORMATS.get(key, "{}").format(value)
 
 
