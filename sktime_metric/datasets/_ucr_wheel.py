@@ -142,9 +142,9 @@ def load_ucr_wheel(name, *, z_normalize=False, missing="raise"):
         (``"Coffee"``, ``"GesturePebbleZ1"``).
     z_normalize : bool, default=False
         Z-normalise each series over its own observed values (mean 0,
-        standard deviation 1; a constant series becomes zeros). Most UCR sets
-        are z-normalised already; the variable-length ones and a few others
-        are not.
+        standard deviation 1; a constant series becomes zeros). 34 of the
+        wheel's 51 sets are z-normalised already; the others (Chinatown,
+        Fungi, BME, Crop, the gesture, EOG and DodgerLoop sets) are not.
     missing : {"raise", "interpolate"}, default="raise"
         What to do with missing values, i.e. NaN before a series' last value
         (only the three ``DodgerLoop*`` sets have any): ``"raise"`` a
