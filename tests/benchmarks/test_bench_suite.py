@@ -42,6 +42,7 @@ def test_quick_run_tables_and_summary_lines(quick_run):
     datasets = ["japanese_vowels", "Chinatown" if HAS_WHEEL else "basic_motions"]
     for text in (run.out, run.md.read_text()):
         assert "# bench_suite (quick mode; 2 datasets; default parameters" in text
+        assert "; UCR series z-normalised;" in text
         header, rows = _table(text, "Test accuracy per dataset")
         assert header == ["dataset", "n_train", "n_test", "length", "classes", *NAMES]
         assert [row[0] for row in rows] == datasets
