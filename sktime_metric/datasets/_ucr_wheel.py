@@ -165,8 +165,6 @@ def load_ucr_wheel(name, *, z_normalize=False, missing="raise"):
     y_test : ndarray of shape (n_test,)
         Test labels, strings.
 
-    Both splits have the same ``n_timestamps``: the longest series of either.
-
     Raises
     ------
     ImportError
@@ -180,8 +178,9 @@ def load_ucr_wheel(name, *, z_normalize=False, missing="raise"):
     Notes
     -----
     The wheel holds the sets of the 2018 archive from ``ACSF1`` to
-    ``GesturePebbleZ2``. Each call reads the files again and returns new
-    arrays. Cite the archive when publishing results on it [1]_.
+    ``GesturePebbleZ2``. Both splits are padded to the same ``n_timestamps``,
+    the longest series of either (the files' own trailing all-NaN columns are
+    dropped). Each call reads the files again and returns new arrays. Cite the archive when publishing results on it [1]_.
 
     References
     ----------
