@@ -486,6 +486,9 @@ def write_json(path, payload):
 def parse_args(argv):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     add_common_arguments(parser)
+    shared = parser._option_string_actions  # the shared options, reworded here
+    shared["--full"].help = "not used: every estimator runs its defaults"
+    shared["--json"].help = "also write every fit, row and summary as JSON"
     parser.add_argument("--subset", choices=("fast", "full"), default="fast",
                         help="fast: the FAST_SUBSET list (15 UCR sets); full: every "
                         "UCR set with <= 1000 training series of <= 1000 steps")
@@ -499,7 +502,7 @@ def parse_args(argv):
                         help="datasets run in parallel (joblib; default 1)")
     parser.add_argument("--no-z-normalize", dest="z_normalize", action="store_false",
                         help="use the UCR series as given (default: each series "
-                        "z-normalised, as the archive's published results)")
+                        "z-normalised, the archive's convention)")
     parser.add_argument("--save", action="store_true",
                         help=f"also write bench_suite.md, .csv and .json into "
                         f"{SAVE_FOLDER.relative_to(HERE.parent)}/")
