@@ -18,6 +18,8 @@ _FORMATS = {
 def _cell(key, value):
     if value is None:
         return "-"
+    if isinstance(value, str):  # formatted by the caller
+        return value
     return _FORMATS.get(key, "{}").format(value)
 
 
@@ -44,7 +46,7 @@ def format_table(results, columns=COLUMNS):
     )
 
 
-def write_results(results, path, *, title=None, notes=()):
+def write_results(results, path, *, title=None, notes=(), columns=COLUMNS):
     """Write results to ``path``: ``.csv`` (raw numbers) or ``.md`` (a table).
 
     Parameters
@@ -55,17 +57,19 @@ def write_results(results, path, *, title=None, notes=()):
         Markdown only: a heading above the table.
     notes : sequence of str, default=()
         Markdown only: bullet points below the table (e.g. targets).
+    columns : sequence of str, default=COLUMNS
+        Keys written, in order (other keys of ``results`` are left out).
     """
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix == ".csv":
         with path.open("w", newline="") as f:
-            writer = csv.DictWriter(f, fieldnames=COLUMNS, extrasaction="ignore")
+            writer = csv.DictWriter(f, fieldnames=columns, extrasaction="ignore")
             writer.writeheader()
             writer.writerows(results)
     elif suffix == ".md":
         parts = [f"# {title}\n"] if title else []
-        parts.append(format_table(results) + "\n")
+        parts.append(format_table(results, columns) + "\n")
         if notes:
             parts.append("\n".join(f"- {note}" for note in notes) + "\n")
         path.write_text("\n".join(parts))

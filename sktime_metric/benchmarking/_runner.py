@@ -2,9 +2,11 @@
 
 import sys
 import time
+import warnings
 
 import numpy as np
 import torch
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import accuracy_score
 from sklearn.model_selection import train_test_split
 
@@ -81,14 +83,23 @@ def evaluate(name, estimator, X_train, y_train, X_test, y_test, *, dataset="",
     result : dict
         Keys :data:`COLUMNS`: ``accuracy`` on the test split, ``fit_s`` and
         ``predict_s`` wall-clock seconds, ``epochs`` trained and ``epoch_s`` the
-        median seconds per epoch, both None for estimators without ``history_``;
+        median seconds per epoch, both None for estimators without ``history_``.
+        Two more keys: ``convergence_warnings``, how many scikit-learn
+        ``ConvergenceWarning`` ``fit`` raised (they are still issued), and
+        ``predicted_classes``, how many distinct labels ``predict`` returned on
+        the test split (1: the fit collapsed to one class);
         plus the keys ``extra`` returns.
     """
     bar = _epoch_bar(estimator, f"{dataset}/{name}" if dataset else name, progress)
     try:
         start = time.perf_counter()
-        estimator.fit(X_train, y_train)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", ConvergenceWarning)  # count each one
+            estimator.fit(X_train, y_train)
         fit_s = time.perf_counter() - start
+        for w in caught:  # recorded, not swallowed: the caller's filters apply
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno,
+                                   source=w.source)
         estimator.predict(X_test[:1])  # warm-up: one-off JIT compilation
         start = time.perf_counter()
         y_pred = estimator.predict(X_test)
@@ -110,6 +121,9 @@ def evaluate(name, estimator, X_train, y_train, X_test, y_test, *, dataset="",
         "predict_s": predict_s,
         "epochs": len(durations) if history is not None else None,
         "epoch_s": float(np.median(durations)) if len(durations) else None,
+        "convergence_warnings": sum(issubclass(w.category, ConvergenceWarning)
+                                    for w in caught),
+        "predicted_classes": int(len(np.unique(y_pred))),
     }
 
 

@@ -1,4 +1,4 @@
-"""Datasets: embedded real data, an optional loader and seeded synthetic generators.
+"""Datasets: embedded real data, optional loaders and seeded synthetic generators.
 
 Everything here returns the project's data format: float64 arrays
 ``(n_samples, n_timestamps, n_channels)``, shorter series NaN-padded at the end.
@@ -8,12 +8,15 @@ from ._embedded import load_basic_motions, load_japanese_vowels, load_spoken_dig
 from ._routines import make_routines
 from ._synthetic import add_noise_segments, make_sequence_classification, sliding_window
 from ._synthetic_control import make_synthetic_control
+from ._ucr_wheel import list_ucr_wheel_datasets, load_ucr_wheel
 
 __all__ = [
     "add_noise_segments",
+    "list_ucr_wheel_datasets",
     "load_basic_motions",
     "load_japanese_vowels",
     "load_spoken_digits",
+    "load_ucr_wheel",
     "make_routines",
     "make_sequence_classification",
     "make_synthetic_control",
