@@ -105,6 +105,15 @@ class CoupledGRUMetric(
         ``n_iter_no_change // 4`` stale epochs, stop after ``n_iter_no_change``
         and keep the best epoch.
     validation_fraction : float, default=0.15
+    validation : {"stratified", "disjoint_classes"}, default="stratified"
+        How ``early_stopping`` holds out its ``validation_fraction`` of the
+        series: stratified (every class on both sides: the score measures the
+        metric on its training classes), or whole classes
+        ("disjoint_classes", at least 2 on each side: the score measures it on
+        classes it never saw). Use "disjoint_classes" when the metric is meant
+        for new classes (one-shot or out-of-domain use): training on few
+        classes specialises the embedding to them, which a same-class
+        validation score rewards and a held-out-classes score catches.
     n_iter_no_change : int, default=20
     chunk_size : int or "auto", default="auto"
         Pairs per chunk in distance computations; "auto" is 1024 on CPU and
@@ -167,6 +176,7 @@ class CoupledGRUMetric(
 
     _parameter_constraints: dict = {
         **BaseSequenceNet._parameter_constraints,
+        "validation": [StrOptions({"stratified", "disjoint_classes"})],
         "num_layers": [Interval(Integral, 1, None, closed="left")],
         "coupling": ["boolean"],
         "couple_layers": [StrOptions({"all", "last"}), list, tuple],
@@ -225,7 +235,7 @@ class CoupledGRUMetric(
         grad_clip_norm=6.0,
         grad_clip_value=None,
         early_stopping=False,
-        validation_fraction=0.15,
+        validation_fraction=0.15, validation="stratified",
         n_iter_no_change=20,
         chunk_size="auto",
         n_jobs=None,
@@ -263,6 +273,7 @@ class CoupledGRUMetric(
         self.grad_clip_value = grad_clip_value
         self.early_stopping = early_stopping
         self.validation_fraction = validation_fraction
+        self.validation = validation
         self.n_iter_no_change = n_iter_no_change
         self.chunk_size = chunk_size
         self.n_jobs = n_jobs

@@ -38,10 +38,15 @@ class CoupledGRUFitMixin:
             norm = RecordModuleStatistic("coupling_norm", "coupling_norm")
             scoring.append(("coupling_norm", norm))
         if self.early_stopping:
-            train, valid = holdout_split(y, self.validation_fraction, seed)
+            train, valid = holdout_split(y, self.validation_fraction, seed,
+                                         validation=self.validation)
             subset = lambda index: (X[index], lengths[index], y[index])  # noqa: E731
+            # held-out classes have no training series to be the nearest of:
+            # each validation series is classified by its nearest other one
+            disjoint = self.validation == "disjoint_classes"
             scoring.append(("valid_knn_acc", NearestNeighborScoring(
-                subset(train), subset(valid), chunk_size=self._chunk_size()
+                subset(valid if disjoint else train), subset(valid),
+                chunk_size=self._chunk_size(), leave_one_out=disjoint,
             )))
         if pairs is None and self.loss == "structural":
             data, target = {"x": X[train], "lengths": lengths[train]}, y[train]

@@ -243,11 +243,34 @@ def _draw(y, index, n, *, positive_fraction, triplets, rng):
     return index[pairs], labels
 
 
-def holdout_split(y, fraction, random_state):
-    """Training and validation rows, stratified by ``y`` when every class allows it.
+def holdout_split(y, fraction, random_state, *, validation="stratified"):
+    """Training and validation rows: a stratified split, or whole held-out classes.
 
-    A class too small to stratify falls back to a plain random split. Series are split, never pairs: pairs are drawn within each part.
+    Series are split, never pairs: pairs are drawn within each part.
+
+    Parameters
+    ----------
+    y : ndarray of shape (n_samples,)
+    fraction : float
+        Share of the series held out.
+    random_state : int, RandomState instance or None
+    validation : {"stratified", "disjoint_classes"}, default="stratified"
+        "stratified": every class on both sides (a class too small to
+        stratify falls back to a plain random split); the validation score
+        then measures the metric on the training classes. "disjoint_classes":
+        whole classes are held out, drawn at random until they hold at least
+        ``fraction`` of the series (at least 2 classes on each side), so the
+        score measures the metric on classes it was not trained on: the
+        early-stopping signal for a metric meant for new classes (one-shot,
+        out-of-domain use), where training longer specialises the embedding
+        to its training classes.
+
+    Returns
+    -------
+    train, valid : ndarray of int
     """
+    if validation == "disjoint_classes":
+        return _class_holdout(y, fraction, random_state)
     check_validation_size(len(y), fraction, 2, why="two series make a pair")
     index = np.arange(len(y))
     try:
@@ -255,6 +278,27 @@ def holdout_split(y, fraction, random_state):
                                 random_state=random_state)
     except ValueError:  # a class too small to stratify
         return train_test_split(index, test_size=fraction, random_state=random_state)
+
+
+def _class_holdout(y, fraction, random_state):
+    """Whole classes for validation, at least ``fraction`` of the series."""
+    classes, codes = np.unique(y, return_inverse=True)
+    if len(classes) < 4:
+        raise ValueError(
+            f"validation='disjoint_classes' holds out whole classes, at least 2 "
+            f"for validation and 2 for training; y has {len(classes)} classes. "
+            "Use validation='stratified' or fit on more classes."
+        )
+    rng = check_random_state(random_state)
+    counts = np.bincount(codes)
+    held = []
+    for c in rng.permutation(len(classes)):
+        if len(held) >= 2 and counts[held].sum() >= fraction * len(y):
+            break
+        held.append(c)
+    held = held[: len(classes) - 2]  # keep 2 classes to train on
+    is_valid = np.isin(codes, held)
+    return np.flatnonzero(~is_valid), np.flatnonzero(is_valid)
 
 
 def label_samplers(
@@ -265,6 +309,7 @@ def label_samplers(
     triplets=False,
     resample=True,
     validation_fraction=None,
+    validation="stratified",
     random_state=None,
 ):
     """What a pair learner trains and validates on, drawn from labels in ``fit``.
@@ -284,6 +329,8 @@ def label_samplers(
         Hold out this fraction of the series (stratified when every class has
         two series, else at random) and draw validation tuples among them only,
         once: no training series is in a validation tuple.
+    validation : {"stratified", "disjoint_classes"}, default="stratified"
+        How the series are held out, see :func:`holdout_split`.
     random_state : int, RandomState instance or None, default=None
 
     Returns
@@ -298,7 +345,8 @@ def label_samplers(
     draw = dict(positive_fraction=positive_fraction, triplets=triplets, rng=rng)
     valid = None
     if validation_fraction is not None:
-        index, valid_index = holdout_split(y, validation_fraction, random_state)
+        index, valid_index = holdout_split(y, validation_fraction, random_state,
+                                           validation=validation)
         try:
             fixed_valid = _draw(y, valid_index, n_pairs, **draw)
         except ValueError as exc:

@@ -104,6 +104,15 @@ class Seq2SeqEmbedder(
         Hold out ``validation_fraction`` of the series (of the pairs, for
         :meth:`fit_pairs`), stop on the validation loss; the best epoch is kept.
     validation_fraction : float, default=0.15
+    validation : {"stratified", "disjoint_classes"}, default="stratified"
+        How ``early_stopping`` holds out its ``validation_fraction`` of the
+        series: stratified (every class on both sides: the score measures the
+        metric on its training classes), or whole classes
+        ("disjoint_classes", at least 2 on each side: the score measures it on
+        classes it never saw). Use "disjoint_classes" when the metric is meant
+        for new classes (one-shot or out-of-domain use): training on few
+        classes specialises the embedding to them, which a same-class
+        validation score rewards and a held-out-classes score catches.
     n_iter_no_change : int, default=30
         Keep it >= ``kissme_update_every``: an update of ``M`` makes the loss jump.
     callbacks : list of skorch callbacks or None, default=None
@@ -155,6 +164,7 @@ class Seq2SeqEmbedder(
 
     _parameter_constraints: dict = {
         **BaseSequenceNet._parameter_constraints,
+        "validation": [StrOptions({"stratified", "disjoint_classes"})],
         "metric": [StrOptions({"kissme", "euclidean", "cosine"})],
         "training": [StrOptions({"disjoint", "joint", "reconstruction_only"})],
         "cell": [StrOptions({"lstm", "gru", "rnn"})],
@@ -186,7 +196,7 @@ class Seq2SeqEmbedder(
         standardize=True, n_pairs=1000, positive_fraction=0.5, resample_pairs=True,
         max_epochs=100, lr=1e-3, batch_size=50, optimizer="adam", weight_decay=0.0,
         grad_clip_value=None, grad_clip_norm=None, early_stopping=False,
-        validation_fraction=0.15,
+        validation_fraction=0.15, validation="stratified",
         n_iter_no_change=30, callbacks=None, device="cpu", verbose=0,
         random_state=None,
     ):
@@ -217,6 +227,7 @@ class Seq2SeqEmbedder(
         self.grad_clip_norm = grad_clip_norm
         self.early_stopping = early_stopping
         self.validation_fraction = validation_fraction
+        self.validation = validation
         self.n_iter_no_change = n_iter_no_change
         self.callbacks = callbacks
         self.device = device

@@ -236,7 +236,8 @@ class Seq2SeqFitMixin:
         y = supervision.labels
         if y is None:  # no labels to stratify by
             y = np.zeros(n_samples)
-        train, valid = holdout_split(y, self.validation_fraction, seed)
+        train, valid = holdout_split(y, self.validation_fraction, seed,
+                                     validation=self.validation)
         return replace(supervision, train_index=np.sort(train), valid_index=np.sort(valid))
 
     def _seed(self):

@@ -116,6 +116,15 @@ class SiameseRNNEmbedder(
         ``n_iter_no_change``, and keep the best epoch (the paper's schedule).
     validation_fraction : float, default=0.15
         For :meth:`fit_pairs`, the fraction of the pairs held out.
+    validation : {"stratified", "disjoint_classes"}, default="stratified"
+        How ``early_stopping`` holds out its ``validation_fraction`` of the
+        series: stratified (every class on both sides: the score measures the
+        metric on its training classes), or whole classes
+        ("disjoint_classes", at least 2 on each side: the score measures it on
+        classes it never saw). Use "disjoint_classes" when the metric is meant
+        for new classes (one-shot or out-of-domain use): training on few
+        classes specialises the embedding to them, which a same-class
+        validation score rewards and a held-out-classes score catches.
     n_iter_no_change : int, default=16
     callbacks : list of skorch callbacks or None, default=None
     device : str, default="cpu"
@@ -174,6 +183,7 @@ class SiameseRNNEmbedder(
 
     _parameter_constraints: dict = {
         **BaseSequenceNet._parameter_constraints,
+        "validation": [StrOptions({"stratified", "disjoint_classes"})],
         "pooling": [StrOptions({"last", "mean"})],
         "cell": [StrOptions({"rnn", "gru", "lstm"})],
         "nonlinearity": [StrOptions({"relu", "tanh"})],
@@ -219,7 +229,7 @@ class SiameseRNNEmbedder(
         weight_decay=0.0,
         grad_clip_value=5.0,
         early_stopping=False,
-        validation_fraction=0.15,
+        validation_fraction=0.15, validation="stratified",
         n_iter_no_change=16,
         callbacks=None,
         device="cpu",
@@ -249,6 +259,7 @@ class SiameseRNNEmbedder(
         self.grad_clip_value = grad_clip_value
         self.early_stopping = early_stopping
         self.validation_fraction = validation_fraction
+        self.validation = validation
         self.n_iter_no_change = n_iter_no_change
         self.callbacks = callbacks
         self.device = device
@@ -346,6 +357,7 @@ class SiameseRNNEmbedder(
                 triplets=self.loss == "triplet",
                 resample=self.resample_pairs,
                 validation_fraction=validation_fraction,
+                validation=self.validation,
                 random_state=seed,
             )
         else:

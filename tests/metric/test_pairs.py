@@ -12,7 +12,12 @@ from sklearn.pipeline import make_pipeline
 from sktime_metric.datasets import make_sequence_classification
 from sktime_metric.metric import SiameseRNNEmbedder, check_pairs, sample_pairs, sample_triplets
 from sktime_metric.metric import _pairs
-from sktime_metric.metric._pairs import PairDataset, label_samplers, pair_list_samplers
+from sktime_metric.metric._pairs import (
+    PairDataset,
+    holdout_split,
+    label_samplers,
+    pair_list_samplers,
+)
 
 Y = np.array(["a", "a", "a", "b", "b", "c", "c", "c", "c"])
 
@@ -149,3 +154,72 @@ def test_pairs_are_drawn_inside_each_training_fold(monkeypatch):
     cross_val_score(pipe, X, y, cv=KFold(3))
     # one draw per epoch, from the 20 training series of the fold only
     assert seen == [20] * 6
+
+
+def test_disjoint_classes_validation_holds_out_whole_classes():
+    y = np.repeat(np.arange(8), [5, 5, 6, 6, 7, 7, 8, 8])
+    for seed in range(5):
+        train, valid = holdout_split(y, 0.2, seed, validation="disjoint_classes")
+        assert not set(y[train]) & set(y[valid])  # no class on both sides
+        assert len(set(y[valid])) >= 2 and len(set(y[train])) >= 2
+        assert len(valid) >= 0.2 * len(y)
+        assert sorted(np.concatenate([train, valid])) == list(range(len(y)))
+    # validation pairs are drawn among the held-out classes only
+    train_draw, valid_draw = label_samplers(
+        y, 200, validation_fraction=0.2, validation="disjoint_classes", random_state=0)
+    (train_pairs, _), (valid_pairs, valid_labels) = train_draw(), valid_draw()
+    assert not set(y[train_pairs.ravel()]) & set(y[valid_pairs.ravel()])
+    assert 0 < valid_labels.sum() < len(valid_labels)  # similar and dissimilar
+    with pytest.raises(ValueError, match="at least 2 for validation and 2 for "
+                       "training; y has 3 classes"):
+        holdout_split(np.repeat(np.arange(3), 4), 0.3, 0, validation="disjoint_classes")
+
+
+def test_nearest_neighbour_scoring_leaves_each_series_out():
+    from sktime_metric.utils._skorch import NearestNeighborScoring
+
+    class _Net:  # the callback's view of a net: a device, a module, a history
+        device = "cpu"
+
+        class module_:  # noqa: N801
+            @staticmethod
+            def pairwise_distances(x, lengths, x_ref, lengths_ref, chunk_size):
+                return torch.cdist(x[:, 0], x_ref[:, 0])
+
+        class history:  # noqa: N801
+            recorded = {}
+
+            @classmethod
+            def record(cls, name, value):
+                cls.recorded[name] = value
+
+    x = np.array([[[0.0]], [[0.1]], [[5.0]], [[5.2]]], dtype=np.float32)
+    lengths, y = np.ones(4, dtype=np.int64), np.array([0, 0, 1, 1])
+    data = (x, lengths, y)
+    NearestNeighborScoring(data, data, leave_one_out=True).on_epoch_end(_Net())
+    assert _Net.history.recorded["valid_knn_acc"] == 1.0
+    y_odd = np.array([0, 1, 0, 1])  # each series' nearest other one disagrees
+    odd = (x, lengths, y_odd)
+    NearestNeighborScoring(odd, odd, leave_one_out=True).on_epoch_end(_Net())
+    assert _Net.history.recorded["valid_knn_acc"] == 0.0
+    NearestNeighborScoring(odd, odd).on_epoch_end(_Net())  # itself: trivially right
+    assert _Net.history.recorded["valid_knn_acc"] == 1.0
+
+
+@pytest.mark.parametrize("learner", ["siamese", "cgru", "seq2seq"])
+def test_pair_learners_validate_on_held_out_classes(learner):
+    from sktime_metric.metric import CoupledGRUMetric, Seq2SeqEmbedder
+
+    X, y = make_sequence_classification(n_samples=60, n_classes=6, min_length=8,
+                                        max_length=12, random_state=0)
+    cls = {"siamese": SiameseRNNEmbedder, "cgru": CoupledGRUMetric,
+           "seq2seq": Seq2SeqEmbedder}[learner]
+    params = dict(hidden_size=8, max_epochs=2, early_stopping=True,
+                  validation="disjoint_classes", random_state=0)
+    if learner != "cgru":
+        params["n_pairs"] = 60
+    est = cls(**params).fit(X, y)
+    monitor = est._early_stopping_monitor[0]
+    assert np.isfinite(est.history_[:, monitor]).all()
+    with pytest.raises(ValueError, match="y has 3 classes"):
+        cls(**params).fit(X[y < 3], y[y < 3])

@@ -277,13 +277,19 @@ class NearestNeighborScoring(Callback):
     name : str, default="valid_knn_acc"
     chunk_size : int, default=4096
         Pairs per chunk.
+    leave_one_out : bool, default=False
+        ``reference`` is ``valid`` itself: each series is classified by its
+        nearest *other* series (held-out classes, which no training series
+        belongs to).
     """
 
-    def __init__(self, reference, valid, name="valid_knn_acc", chunk_size=4096):
+    def __init__(self, reference, valid, name="valid_knn_acc", chunk_size=4096,
+                 leave_one_out=False):
         self.reference = reference
         self.valid = valid
         self.name = name
         self.chunk_size = chunk_size
+        self.leave_one_out = leave_one_out
 
     def on_epoch_end(self, net, **kwargs):
         device = net.device
@@ -296,6 +302,9 @@ class NearestNeighborScoring(Callback):
             torch.as_tensor(len_ref, device=device),
             chunk_size=self.chunk_size,
         )
+        if self.leave_one_out:
+            distances = distances.clone()
+            distances.fill_diagonal_(float("inf"))
         nearest = distances.argmin(dim=1).cpu().numpy()
         accuracy = float(np.mean(np.asarray(y_ref)[nearest] == np.asarray(y)))
         net.history.record(self.name, accuracy)
