@@ -3,8 +3,9 @@
 The registry, the runner and table/CSV writing live in
 :mod:`sktime_metric.benchmarking`; this module adds only what scripts repeat:
 the common command-line options, a wall-clock timer, interleaved timing, the
-mean over seeds, the target report and the JSON file of the papers' claims
-(``--json``, read by ``reproduce.py``).
+growth exponent of a cost, the mean over seeds, resampling series to vectors,
+the target report and the JSON file of the papers' claims (``--json``, read by
+``reproduce.py``).
 """
 
 import gc
@@ -13,8 +14,10 @@ from contextlib import contextmanager
 
 import numpy as np
 from _claims import claim_records, write_claims
+from sklearn.base import BaseEstimator, TransformerMixin
 
 from sktime_metric.benchmarking import format_table, write_results
+from sktime_metric.utils.validation import sequence_lengths
 
 
 def add_common_arguments(parser):
@@ -82,6 +85,41 @@ def interleaved_ms(functions, repeats, warmup=2):
         if enabled:
             gc.enable()
     return 1e3 * np.median(times, axis=0), times
+
+
+def growth_exponent(sizes, seconds):
+    """Slope of the least-squares line through ``(log size, log seconds)``."""
+    return float(np.polyfit(np.log(sizes), np.log(seconds), 1)[0])
+
+
+class ResampleFlatten(TransformerMixin, BaseEstimator):
+    """Resample every series to one length, then flatten it to a vector.
+
+    What a user does to run a vector method (Euclidean 1-NN, a Mahalanobis
+    learner) on variable-length series: each series is linearly resampled over
+    its own length (tslearn's ``TimeSeriesResampler``), so equal-length data
+    pass through unchanged, and its ``(length, n_channels)`` values become one
+    row.
+
+    Parameters
+    ----------
+    length : int or None, default=None
+        None: the longest training length.
+    """
+
+    def __init__(self, length=None):
+        self.length = length
+
+    def fit(self, X, y=None):
+        self.length_ = (int(sequence_lengths(X).max()) if self.length is None
+                        else int(self.length))
+        return self
+
+    def transform(self, X):
+        from tslearn.preprocessing import TimeSeriesResampler
+
+        X = TimeSeriesResampler(sz=self.length_).fit_transform(X)
+        return X.reshape(len(X), -1)
 
 
 def seeds_text(values, digits=3):

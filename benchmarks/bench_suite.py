@@ -73,12 +73,16 @@ import numpy as np
 import torch
 from joblib import Parallel, delayed
 from scipy.stats import rankdata
-from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.neighbors import KNeighborsClassifier
 from sklearn.pipeline import Pipeline
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import add_common_arguments, seeds_text, timer  # noqa: E402
+from _common import (  # noqa: E402
+    ResampleFlatten,
+    add_common_arguments,
+    seeds_text,
+    timer,
+)
 
 from sktime_metric.benchmarking import ESTIMATORS as REGISTRY  # noqa: E402
 from sktime_metric.benchmarking import (  # noqa: E402
@@ -159,25 +163,6 @@ RESULT_COLUMNS = ("dataset", "name", "accuracy", "accuracy_seeds", "fit_s",
 SUMMARY_COLUMNS = ("name", "datasets", "mean_accuracy", "mean_rank", "wins", "ties",
                    "losses", "collapsed", "warned", "errors", "fit_s", "predict_s")
 DATASET_COLUMNS = ("dataset", "n_train", "n_test", "length", "classes")
-
-
-class ResampleFlatten(TransformerMixin, BaseEstimator):
-    """Resample every series to the longest training length, then flatten.
-
-    What a user does to run a Euclidean 1-NN on variable-length series: each
-    series is linearly resampled over its own length (tslearn's
-    ``TimeSeriesResampler``), so equal-length data pass through unchanged.
-    """
-
-    def fit(self, X, y=None):
-        self.length_ = int(sequence_lengths(X).max())
-        return self
-
-    def transform(self, X):
-        from tslearn.preprocessing import TimeSeriesResampler
-
-        X = TimeSeriesResampler(sz=self.length_).fit_transform(X)
-        return X.reshape(len(X), -1)
 
 
 def _defaults(build):

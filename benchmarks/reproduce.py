@@ -46,7 +46,7 @@ from _claims import VERDICTS, read_claims  # noqa: E402
 
 #: The scripts ``reproduce.py`` runs, in this order.
 SCRIPTS = ("bench_tagm", "bench_hulm", "bench_siamese", "bench_cgru", "bench_routines",
-           "bench_fewshot")
+           "bench_fewshot", "bench_kissme")
 #: Modules that only declare claims (systems without any offline experiment).
 DECLARATION_ONLY = ("_unreproduced",)
 #: Extra arguments of a script's run, to match the papers' settings.

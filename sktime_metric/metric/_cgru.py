@@ -17,6 +17,13 @@ from ..utils.validation import padded_float32, sequence_lengths
 from ._cgru_fit import CoupledGRUFitMixin
 from ._mixin import PairMetricMixin, _check_chunk_size, _check_n_jobs
 from ._pairs import check_pairs
+from ._shortlist import (
+    check_embedding,
+    check_shortlist,
+    nearest_candidates,
+    shortlist_pairs,
+    to_graph,
+)
 
 __all__ = ["CoupledGRUMetric"]
 
@@ -121,6 +128,13 @@ class CoupledGRUMetric(
     n_jobs : int or None, default=None
         Threads computing chunks of distance matrices on the CPU;
         :meth:`pairwise_distances` may override it per call.
+    shortlist_size : int or None, default=None
+        None: distance matrices are exact, every pair coupled. An int ``m``:
+        :meth:`pairwise_distances` (and so :meth:`transform` and
+        :meth:`fit_transform`) scores only the ``m`` series its uncoupled
+        embedding (:meth:`embed`) puts nearest to each row, and returns a
+        sparse neighbours graph; see :meth:`pairwise_distances` for the
+        trade-off.
     callbacks : list of skorch callbacks or None, default=None
     device : str, default="cpu"
     verbose : int, default=0
@@ -149,7 +163,10 @@ class CoupledGRUMetric(
     for :meth:`pairwise_distances` of one set); the part of the work that does
     not depend on the partner is done once per series. The distance is
     symmetric and ``d(x, x) = 0``, but not a metric (no triangle inequality):
-    use brute-force neighbours, as ``metric="precomputed"`` does.
+    use brute-force neighbours, as ``metric="precomputed"`` does. For k-NN,
+    ``shortlist_size`` cuts the cost to ``m`` coupled passes per query, at
+    the price of missing a true neighbour that the shortlisting embedding does
+    not rank among the ``m`` nearest.
 
     References
     ----------
@@ -200,6 +217,7 @@ class CoupledGRUMetric(
         "chunk_size": [Interval(Integral, 1, None, closed="left"),
                        StrOptions({"auto"})],
         "n_jobs": [Integral, None],
+        "shortlist_size": [Interval(Integral, 1, None, closed="left"), None],
     }
 
     _early_stopping_monitor = ("valid_knn_acc", False)
@@ -239,6 +257,7 @@ class CoupledGRUMetric(
         n_iter_no_change=20,
         chunk_size="auto",
         n_jobs=None,
+        shortlist_size=None,
         callbacks=None,
         device="cpu",
         verbose=0,
@@ -277,6 +296,7 @@ class CoupledGRUMetric(
         self.n_iter_no_change = n_iter_no_change
         self.chunk_size = chunk_size
         self.n_jobs = n_jobs
+        self.shortlist_size = shortlist_size
         self.callbacks = callbacks
         self.device = device
         self.verbose = verbose
@@ -384,7 +404,8 @@ class CoupledGRUMetric(
             torch.as_tensor(lengths, device=device),
         )
 
-    def pairwise_distances(self, X, Y=None, *, n_jobs=None, chunk_size=None):
+    def pairwise_distances(self, X, Y=None, *, n_jobs=None, chunk_size=None,
+                           shortlist_size=None, shortlist="uncoupled"):
         """Learned distances between every series of ``X`` and every one of ``Y``.
 
         Computed in chunks of ``chunk_size`` pairs of series of similar
@@ -392,6 +413,12 @@ class CoupledGRUMetric(
         done once, and no chunk's intermediates outgrow its pairs. With
         ``Y=None`` only the pairs ``i < j`` are run: the matrix is symmetric
         with a zero diagonal.
+
+        With a shortlist, a two-stage search for k nearest neighbours:
+        ``shortlist`` embeds each series of ``X`` and ``Y`` alone, the
+        ``shortlist_size`` series of ``Y`` whose embeddings are nearest
+        (Euclidean) to a row's are its candidates, and only those pairs are
+        coupled. The result is then scikit-learn's sparse neighbours graph.
 
         Parameters
         ----------
@@ -405,13 +432,62 @@ class CoupledGRUMetric(
             Most pairs per chunk; None: the ``chunk_size`` parameter. The
             distances are the same up to float32 rounding (a chunk's pairs run
             as one batch).
+        shortlist_size : int or None, default=None
+            Candidates per row, ``m``; None: the ``shortlist_size`` parameter
+            (None there too: the exact, dense matrix). ``m >= n_samples_Y``
+            scores every pair: the exact distances, in the sparse format.
+        shortlist : "uncoupled", fitted transformer or callable, \
+                default="uncoupled"
+            What ranks the candidates when there is a ``shortlist_size``.
+            "uncoupled": :meth:`embed`, this model's own weights with the
+            coupling gates shut (no extra training, but only correlated with
+            the coupled distance). A fitted transformer: its ``transform`` of
+            ``X`` and ``Y`` as given here, e.g. a
+            :class:`~sktime_metric.metric.SiameseRNNEmbedder` fitted on the same
+            training series. A callable ``f(X) -> (n_samples, k)`` embeddings,
+            e.g. the :meth:`embed` of a siamese GRU
+            (``CoupledGRUMetric(coupling=False)``).
 
         Returns
         -------
-        distances : ndarray of shape (n_samples_X, n_samples_Y)
+        distances : ndarray of shape (n_samples_X, n_samples_Y), or \
+                scipy.sparse.csr_matrix of that shape with a shortlist
+            With a shortlist, row ``i`` stores exactly ``min(m, n_samples_Y)``
+            entries, sorted by distance (zeros stored explicitly): the coupled
+            distances of its candidates, equal to the exact matrix's entries.
+            The other entries are not stored, which means "not scored" (an
+            infinite distance), not 0: ``KNeighborsClassifier(metric=
+            "precomputed")`` reads them as "not a neighbour", ``toarray()``
+            would read them as 0. A dense matrix with ``np.inf`` there::
+
+                D = D.tocoo()
+                dense = np.full(D.shape, np.inf)
+                dense[D.row, D.col] = D.data
+
+        Notes
+        -----
+        The exact matrix costs ``n_X n_Y`` coupled passes (``n_X (n_X - 1) / 2``
+        with ``Y=None``). A shortlist costs one embedding pass per series, an
+        ``n_X x n_Y`` matrix product of the embeddings (negligible) and at most
+        ``n_X m`` coupled passes (each unordered pair once with ``Y=None``).
+
+        What it trades: the ``k <= m`` nearest neighbours read from the graph
+        are the exact matrix's whenever a row's true ``k`` nearest are among
+        its ``m`` candidates; when the embedding misses one, the nearest
+        candidates stand in for it, silently. How often that happens depends
+        on how well the embedding agrees with the coupled distance, so check
+        the neighbours against the exact matrix on a sample of queries before
+        relying on it (``benchmarks/bench_cgru.py`` measures both shortlists on
+        JapaneseVowels). A larger ``m`` misses less and costs more.
+        scikit-learn refuses ``n_neighbors`` larger than the stored entries of
+        a row. With ``Y=None`` the stored values are symmetric but the pattern
+        need not be (``j`` may be a candidate of ``i`` and not ``i`` of ``j``).
         """
         n_jobs = self.n_jobs if n_jobs is None else _check_n_jobs(n_jobs)
         chunk_size = self._chunk_size(chunk_size)
+        shortlist, m = check_shortlist(
+            shortlist, self.shortlist_size if shortlist_size is None else shortlist_size
+        )
         x, lengths = self._tensors(self._metric_inputs(X))
         x2, lengths2 = (None, None)
         if Y is not None:
@@ -427,11 +503,61 @@ class CoupledGRUMetric(
 
             map_chunks = threaded_map
 
-        distances = self.net_.module_.pairwise_distances(
-            x, lengths, x2, lengths2, chunk_size=chunk_size,
-            map_chunks=map_chunks,
+        module = self.net_.module_
+        if m is None:
+            distances = module.pairwise_distances(
+                x, lengths, x2, lengths2, chunk_size=chunk_size,
+                map_chunks=map_chunks,
+            )
+            return distances.cpu().double().numpy()
+
+        # stage 1: each row's m nearest columns in the shortlist embedding
+        E = self._shortlist_embedding(shortlist, X, x, lengths, "X")
+        E2 = E if Y is None else self._shortlist_embedding(
+            shortlist, Y, x2, lengths2, "Y")
+        candidates = nearest_candidates(E, E2, min(m, len(E2)))
+        # stage 2: couple those pairs only
+        left, right, source = shortlist_pairs(candidates, symmetric=Y is None)
+        distances = module.paired_distances(
+            x, lengths, torch.as_tensor(left, device=x.device),
+            torch.as_tensor(right, device=x.device), x2, lengths2,
+            chunk_size=chunk_size, map_chunks=map_chunks,
         )
-        return distances.cpu().double().numpy()
+        # source -1 (a series and itself) reads the appended 0
+        distances = np.append(distances.cpu().double().numpy(), 0.0)
+        return to_graph(candidates, distances[source], len(E2))
+
+    def _shortlist_embedding(self, shortlist, X, x, lengths, name):
+        if isinstance(shortlist, str):  # "uncoupled"
+            return self._embed_tensors(x, lengths)
+        return check_embedding(shortlist(X), len(lengths), name)
+
+    def _embed_tensors(self, x, lengths, batch=1024):
+        module = self.net_.module_
+        with torch.no_grad():
+            parts = [module.embed(x[s : s + batch], lengths[s : s + batch])
+                     for s in range(0, len(x), batch)]
+        return torch.cat(parts).cpu().double().numpy()
+
+    def embed(self, X):
+        """Each series alone through the GRU, uncoupled: its final state.
+
+        With ``coupling=False`` (the siamese GRU) the learned distance is the
+        Euclidean distance between these vectors. With coupling, they come from
+        the same weights with the coupling gates shut (``c_t = 0``): they only
+        approximate how the coupled distance ranks pairs, which is enough to
+        shortlist candidates for it (the default ``shortlist`` of
+        :meth:`pairwise_distances`).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timestamps, n_channels) or list
+
+        Returns
+        -------
+        embedding : ndarray of shape (n_samples, hidden_size)
+        """
+        return self._embed_tensors(*self._tensors(self._metric_inputs(X)))
 
     def transform(self, X):
         """Distances of each series to the training series ``X_fit_``.
@@ -443,6 +569,8 @@ class CoupledGRUMetric(
         Returns
         -------
         distances : ndarray of shape (n_samples, n_train)
+            Or a sparse neighbours graph with a ``shortlist_size``, see
+            :meth:`pairwise_distances`.
         """
         check_is_fitted(self, "net_")
         return self.pairwise_distances(X, self.X_fit_)
@@ -458,6 +586,8 @@ class CoupledGRUMetric(
         Returns
         -------
         distances : ndarray of shape (n_samples, n_samples)
+            Or a sparse neighbours graph with a ``shortlist_size``, see
+            :meth:`pairwise_distances`.
         """
         return self.fit(X, y).pairwise_distances(self.X_fit_)
 

@@ -13,6 +13,11 @@ Shape of the API (metric-learn's ``base_metric.py``, for sequences):
 - ``score(X, y)``: pair ROC AUC on labelled data, so ``GridSearchCV`` can tune a
   metric learner alone.
 
+:class:`~sktime_metric.metric.CoupledGRUMetric`, which cannot embed a series
+alone, adds ``shortlist_size`` and ``shortlist`` to ``pairwise_distances``: a
+two-stage k-NN search (``_shortlist.py``) that couples only each row's nearest
+candidates in a cheap embedding.
+
 A learner supplies three hooks: ``_metric_inputs(X)`` (validate ``X`` and map it
 to rows the other hooks index, e.g. embeddings, or the checked series themselves
 for a learner that cannot embed one sequence alone), ``_paired_distances(A, B)``

@@ -11,7 +11,8 @@ from math import isqrt
 import torch
 from torch import nn
 
-__all__ = ["GatheredSteps", "activity", "align_end", "pad_time", "pair_tiles"]
+__all__ = ["GatheredSteps", "activity", "align_end", "pad_time", "pair_chunks",
+           "pair_tiles"]
 
 
 def activity(lengths, n_steps, align):
@@ -50,6 +51,30 @@ def pad_time(x, n_steps):
     """Cut or zero-pad the time axis of ``x`` to ``n_steps``."""
     x = x[:, :n_steps]
     return nn.functional.pad(x, (0, 0, 0, n_steps - x.size(1)))
+
+
+def pair_chunks(lengths, lengths2, chunk_size=4096):
+    """Cover a list of pairs with chunks of pairs of similar length.
+
+    The pairs are sorted by the longer of their two series (the steps a pair
+    runs, whatever the alignment) and cut into consecutive chunks, so each chunk
+    runs about as many steps as its own pairs need (length bucketing).
+
+    Parameters
+    ----------
+    lengths, lengths2 : Tensor of shape (P,), int64
+        Lengths of the left and right series of each pair.
+    chunk_size : int, default=4096
+        Most pairs in a chunk.
+
+    Yields
+    ------
+    positions : Tensor of shape (P_chunk,), int64
+        Positions in the list of pairs.
+    """
+    order = torch.argsort(torch.maximum(lengths, lengths2).cpu(), stable=True)
+    for positions in order.split(max(1, chunk_size)):
+        yield positions.to(lengths.device)
 
 
 def pair_tiles(lengths, lengths2=None, chunk_size=4096):

@@ -35,7 +35,14 @@ no coupling. With equal lengths both are the thesis model.
 import torch
 from torch import nn
 
-from ._pairing import GatheredSteps, activity, align_end, pad_time, pair_tiles
+from ._pairing import (
+    GatheredSteps,
+    activity,
+    align_end,
+    pad_time,
+    pair_chunks,
+    pair_tiles,
+)
 from .encoders import trim_to_length
 
 __all__ = ["CoupledGRU", "CoupledGRULayer"]
@@ -273,6 +280,29 @@ class CoupledGRU(nn.Module):
 
     # -- the two stages of a distance --------------------------------------
 
+    def embed(self, x, lengths):
+        """Final states of all layers run uncoupled: one vector per series.
+
+        With ``coupling=False`` (SGRU) the distance is the Euclidean distance
+        between these embeddings. With coupling, they are the same weights run
+        with every coupling gate shut (``c_t = 0``): a per-series summary whose
+        distances only approximate how the coupled distance ranks pairs, cheap
+        enough to shortlist candidates for it.
+
+        Parameters
+        ----------
+        x : Tensor of shape (n, time, n_features)
+            Zero-filled past each length.
+        lengths : Tensor of shape (n,), int64
+
+        Returns
+        -------
+        embedding : Tensor of shape (n, hidden_size)
+        """
+        for layer in self.layers:
+            x = layer.gru(x)[0]  # fused kernel; causal, so padding cannot leak
+        return x[torch.arange(x.size(0), device=x.device), lengths.to(x.device) - 1]
+
     def project(self, x, lengths):
         """The partner-independent part of the distance, once per series.
 
@@ -290,10 +320,10 @@ class CoupledGRU(nn.Module):
             and time-major: ``(time, n, 3H)``. Pass it to :meth:`pair_distances`.
         """
         lengths = lengths.to(x.device)
+        if self.n_shared == len(self.layers):
+            return self.embed(x, lengths)
         for layer in self.layers[: self.n_shared]:
             x = layer.gru(x)[0]  # fused kernel; causal, so padding cannot leak
-        if self.n_shared == len(self.layers):
-            return x[torch.arange(x.size(0), device=x.device), lengths - 1]
         if self.align == "end":
             x = align_end(x, lengths)
         u = self.layers[self.n_shared].input_projection(x.transpose(0, 1))
@@ -361,6 +391,15 @@ class CoupledGRU(nn.Module):
         matrix = x.new_zeros(n, n).index_put((i, j), d)
         return matrix + matrix.t()
 
+    def _project_sets(self, x, lengths, x2=None, lengths2=None):
+        """:meth:`project` of one set, or of two stacked (the second's rows follow)."""
+        if x2 is not None:
+            n_steps = int(torch.maximum(lengths.max(), lengths2.max()))
+            x = torch.cat([pad_time(x, n_steps), pad_time(x2, n_steps)])
+            lengths = torch.cat([lengths, lengths2])
+        with torch.no_grad():
+            return self.project(trim_to_length(x, lengths), lengths), lengths
+
     def pairwise_distances(
         self, x, lengths, x2=None, lengths2=None, chunk_size=4096, map_chunks=map
     ):
@@ -384,17 +423,12 @@ class CoupledGRU(nn.Module):
         """
         symmetric = x2 is None
         n, m = len(lengths), len(lengths) if symmetric else len(lengths2)
-        if not symmetric:  # one table of both sets; the second set's rows follow
-            n_steps = int(torch.maximum(lengths.max(), lengths2.max()))
-            x = torch.cat([pad_time(x, n_steps), pad_time(x2, n_steps)])
-            lengths = torch.cat([lengths, lengths2])
-        with torch.no_grad():
-            u = self.project(trim_to_length(x, lengths), lengths)
+        u, lengths = self._project_sets(x, lengths, x2, lengths2)
+        offset = 0 if symmetric else n
 
         def run(chunk):
             i, j = chunk
             with torch.no_grad():  # thread-local: set it in the worker
-                offset = 0 if symmetric else n
                 return chunk, self.pair_distances(u, lengths, i, j + offset)
 
         out = x.new_zeros(n, m)
@@ -402,3 +436,44 @@ class CoupledGRU(nn.Module):
         for (i, j), d in map_chunks(run, tiles):
             out[i, j] = d
         return out + out.t() if symmetric else out
+
+    def paired_distances(
+        self, x, lengths, index, index2, x2=None, lengths2=None, chunk_size=4096,
+        map_chunks=map,
+    ):
+        """Distances of chosen pairs, without gradients, in chunks of similar lengths.
+
+        The pairs ``(x[index[k]], x2[index2[k]])``; each series is projected once
+        however many pairs it is in.
+
+        Parameters
+        ----------
+        x : Tensor of shape (n, time, n_features)
+        lengths : Tensor of shape (n,), int64
+        index, index2 : Tensor of shape (P,), int64
+            Rows of ``x`` and of ``x2`` (of ``x`` when ``x2`` is None).
+        x2, lengths2 : Tensor, optional
+            Second set, ``(m, time2, n_features)``.
+        chunk_size : int, default=4096
+        map_chunks : callable, default=map
+            As in :meth:`pairwise_distances`.
+
+        Returns
+        -------
+        distances : Tensor of shape (P,)
+        """
+        n = len(lengths)
+        u, lengths = self._project_sets(x, lengths, x2, lengths2)
+        index = index.to(lengths.device)
+        index2 = index2.to(lengths.device) + (0 if x2 is None else n)
+
+        def run(positions):
+            with torch.no_grad():  # thread-local: set it in the worker
+                return positions, self.pair_distances(
+                    u, lengths, index[positions], index2[positions])
+
+        out = x.new_zeros(len(index))
+        chunks = pair_chunks(lengths[index], lengths[index2], chunk_size)
+        for positions, d in map_chunks(run, chunks):
+            out[positions] = d
+        return out

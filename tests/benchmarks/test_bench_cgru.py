@@ -26,3 +26,18 @@ def test_quick_run(quick_run):
     out, output = run.out, run.md
     assert "| japanese_vowels | cgru" in out and "Targets" in out
     assert "coupling-weight norm" in output.read_text()
+    for row in ("| japanese_vowels | cgru exact ", "| japanese_vowels | cgru shortlist: "
+                "own uncoupled ", "| japanese_vowels | cgru shortlist: sgru embedding ",
+                "| japanese_vowels | sgru embedding + euclidean "):
+        assert row in out
+    assert "same predicted label as exact" in out
+
+
+def test_nearest_reads_dense_and_sparse(bench):
+    import scipy.sparse as sp
+
+    D = np.array([[0.3, 0.1, 0.2], [0.5, 0.9, 0.4]])
+    np.testing.assert_array_equal(bench._nearest(D), [1, 2])
+    graph = sp.csr_matrix((np.array([0.0, 0.4, 0.2, 0.7]), np.array([2, 0, 1, 2]),
+                           np.array([0, 2, 4])), shape=(2, 3))  # rows sorted
+    np.testing.assert_array_equal(bench._nearest(graph), [2, 1])

@@ -4,6 +4,7 @@ import pickle
 
 import numpy as np
 import pytest
+import scipy.sparse as sp
 import torch
 from scipy.spatial.distance import cdist
 from sklearn.base import clone
@@ -92,6 +93,102 @@ def test_chunking_threads_and_padding_do_not_change_distances(data, params):
     ragged = [x[~np.isnan(x).all(axis=1)] for x in X[:10]]
     np.testing.assert_allclose(est.pairwise_distances(ragged, longer), expected,
                                atol=1e-6)
+
+
+# -- two-stage search: shortlist, then couple ------------------------------------
+
+
+def _dense(graph):
+    """The dense matrix of a neighbours graph, np.inf where nothing is stored."""
+    graph = graph.tocoo()
+    dense = np.full(graph.shape, np.inf)
+    dense[graph.row, graph.col] = graph.data
+    return dense
+
+
+@pytest.mark.parametrize("symmetric", [False, True], ids=["X_Y", "X_only"])
+def test_shortlist_is_exact_where_it_scores(data, fitted, symmetric):
+    X, _ = data
+    Xq, Y = (X, None) if symmetric else (X[:10], X)
+    exact = fitted.pairwise_distances(Xq, Y)
+    tolerance = dict(rtol=1e-5, atol=1e-6 * exact.max())  # float32 chunks
+    every = fitted.pairwise_distances(Xq, Y, shortlist_size=len(X))
+    assert sp.issparse(every) and every.shape == exact.shape
+    np.testing.assert_allclose(_dense(every), exact, **tolerance)
+    m = 5
+    graph = fitted.pairwise_distances(Xq, Y, shortlist_size=m, chunk_size=7)
+    dense = _dense(graph)
+    finite = np.isfinite(dense)
+    assert np.all(finite.sum(axis=1) == m) and np.all(np.diff(graph.indptr) == m)
+    np.testing.assert_allclose(dense[finite], exact[finite], **tolerance)
+    for row in range(len(Xq)):  # each row sorted by distance, as sklearn wants
+        values = graph.data[graph.indptr[row] : graph.indptr[row + 1]]
+        assert np.all(np.diff(values) >= 0)
+    # the candidates are the m nearest in the uncoupled embedding
+    E, E_ref = fitted.embed(Xq), fitted.embed(X)
+    nearest = np.argsort(cdist(E, E_ref), axis=1)[:, :m]
+    np.testing.assert_array_equal(np.sort(nearest, axis=1),
+                                  np.sort(np.where(finite)[1].reshape(-1, m), axis=1))
+    if symmetric:  # the stored values of (i, j) and (j, i) agree
+        both = finite & finite.T
+        np.testing.assert_array_equal(dense[both], dense.T[both])
+        assert np.all(np.diag(dense)[np.diag(finite)] == 0)
+
+
+def test_shortlisted_neighbours_are_the_exact_ones_when_shortlisted(data):
+    X, y = data
+    est = CoupledGRUMetric(**FAST).fit(X[::2], y[::2])
+    queries, k, m = X[1::2], 2, 6
+    exact = est.transform(queries)
+    knn = KNeighborsClassifier(k, metric="precomputed")
+    true = np.sort(knn.fit(est.fit_transform(X[::2], y[::2]), y[::2])
+                   .kneighbors(exact, return_distance=False), axis=1)
+    pipe = make_pipeline(clone(est).set_params(shortlist_size=m), clone(knn))
+    pipe.fit(X[::2], y[::2])
+    graph = pipe[0].transform(queries)
+    found = np.sort(pipe[-1].kneighbors(graph, return_distance=False), axis=1)
+    candidates = _dense(graph) < np.inf
+    covered = candidates[np.arange(len(true))[:, None], true].all(axis=1)
+    assert covered.sum() >= 5  # the test means something (9 of 18 here)
+    np.testing.assert_array_equal(found[covered], true[covered])
+    same = (pipe.predict(queries) == knn.predict(exact))[covered]
+    assert same.all()
+
+
+def test_shortlist_from_another_embedding(data, fitted):
+    X, y = data
+    sgru = CoupledGRUMetric(**{**FAST, "coupling": False, "max_epochs": 1}).fit(X, y)
+
+    class Embedder:  # any fitted transformer
+        def transform(self, Z):
+            return sgru.embed(Z)
+
+    by_callable = fitted.pairwise_distances(X[:8], X, shortlist_size=4,
+                                            shortlist=sgru.embed)
+    by_transformer = fitted.pairwise_distances(X[:8], X, shortlist_size=4,
+                                               shortlist=Embedder())
+    assert (by_callable != by_transformer).nnz == 0
+    nearest = np.argsort(cdist(sgru.embed(X[:8]), sgru.embed(X)), axis=1)[:, :4]
+    np.testing.assert_array_equal(np.sort(by_callable.indices.reshape(8, 4), axis=1),
+                                  np.sort(nearest, axis=1))
+    # the SGRU's own embedding gives its own distances
+    np.testing.assert_allclose(cdist(sgru.embed(X[:8]), sgru.embed(X)),
+                               sgru.pairwise_distances(X[:8], X), atol=1e-5)
+
+
+def test_shortlist_errors(data, fitted):
+    X, _ = data
+    with pytest.raises(ValueError, match="shortlist must be 'uncoupled'"):
+        fitted.pairwise_distances(X[:2], X, shortlist_size=2, shortlist="dtw")
+    with pytest.raises(TypeError, match="shortlist must be"):
+        fitted.pairwise_distances(X[:2], X, shortlist_size=2, shortlist=3)
+    with pytest.raises(ValueError, match="shortlist_size"):
+        fitted.pairwise_distances(X[:2], X, shortlist_size=0)
+    with pytest.raises(ValueError, match=r"must have shape \(2, k\)"):
+        fitted.pairwise_distances(X[:2], X, shortlist_size=2,
+                                  shortlist=lambda Z: np.zeros(len(Z)))
+    with pytest.raises(ValueError, match="shortlist_size"):
+        clone(fitted).set_params(shortlist_size=0).fit(*data)
 
 
 def test_sgru_distances_are_embedding_distances(data):

@@ -7,7 +7,7 @@ import torch
 from torch import nn
 
 from sktime_metric.nn import CoupledGRU, CoupledGRULayer
-from sktime_metric.nn._pairing import pair_tiles
+from sktime_metric.nn._pairing import pair_chunks, pair_tiles
 from sktime_metric.nn.losses import ContrastiveDistanceLoss, StructuralLoss
 
 F64 = torch.float64
@@ -242,6 +242,51 @@ def test_pair_tiles_cover_every_pair_once(chunk_size):
     assert all(len(i) <= max(chunk_size, 1) for i, _ in chunks)
     pairs = sorted(p for i, j in chunks for p in zip(i.tolist(), j.tolist()))
     assert pairs == list(itertools.product(range(10), range(4)))
+
+
+@pytest.mark.parametrize("params", [{}, {"num_layers": 2, "couple_layers": "last",
+                                     "align": "start"}], ids=str)
+def test_paired_distances_are_entries_of_the_matrix(params):
+    torch.manual_seed(0)
+    net = CoupledGRU(3, hidden_size=8, **params)
+    x, lengths = torch.randn(9, 10, 3), torch.randint(1, 11, (9,))
+    y, lengths_y = torch.randn(6, 12, 3), torch.randint(1, 13, (6,))
+    i, j = torch.randint(0, 9, (25,)), torch.randint(0, 6, (25,))
+    with torch.no_grad():
+        rect = net.pairwise_distances(x, lengths, y, lengths_y)
+        square = net.pairwise_distances(x, lengths)
+        for chunk_size in (1, 4, 100):
+            torch.testing.assert_close(
+                net.paired_distances(x, lengths, i, j, y, lengths_y,
+                                     chunk_size=chunk_size), rect[i, j],
+                atol=1e-6, rtol=0)
+            torch.testing.assert_close(
+                net.paired_distances(x, lengths, i, j % 9, chunk_size=chunk_size),
+                square[i, j % 9], atol=1e-6, rtol=0)
+        assert net.paired_distances(x, lengths, i[:0], j[:0]).shape == (0,)
+
+
+def test_embed_is_the_uncoupled_final_state():
+    torch.manual_seed(0)
+    net = CoupledGRU(3, hidden_size=8, num_layers=2)
+    sgru = CoupledGRU(3, hidden_size=8, num_layers=2, coupling=False)
+    sgru.load_state_dict(net.state_dict(), strict=False)  # no coupling weights
+    x, lengths = torch.randn(5, 7, 3), torch.tensor([7, 3, 5, 1, 7])
+    with torch.no_grad():
+        embedding = net.embed(x, lengths)
+        torch.testing.assert_close(embedding, sgru.project(x, lengths))
+        for k in range(5):  # each series alone, unpadded
+            alone = net.embed(x[k : k + 1, : lengths[k]], lengths[k : k + 1])
+            torch.testing.assert_close(alone[0], embedding[k], atol=1e-6, rtol=0)
+
+
+def test_pair_chunks_cover_every_pair_once_sorted_by_length():
+    lengths, lengths2 = torch.randint(1, 20, (30,)), torch.randint(1, 20, (30,))
+    chunks = list(pair_chunks(lengths, lengths2, chunk_size=7))
+    assert all(len(c) <= 7 for c in chunks)
+    assert sorted(torch.cat(chunks).tolist()) == list(range(30))
+    longest = [int(torch.maximum(lengths, lengths2)[c].max()) for c in chunks]
+    assert longest == sorted(longest)
 
 
 def test_coupling_init_penalty_and_norm():
