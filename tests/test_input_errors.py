@@ -43,6 +43,17 @@ def _series(X):
     return [x[~np.isnan(x).all(axis=1)] for x in X]
 
 
+def _containers(X):
+    """The series of ``X`` as an object array and as a nested DataFrame."""
+    series = _series(X)
+    objects = np.empty(len(series), dtype=object)
+    objects[:] = series
+    nested = pd.DataFrame({
+        f"dim_{c}": [pd.Series(s[:, c]) for s in series] for c in range(X.shape[2])
+    })
+    return series, objects, nested
+
+
 def _fit_params(estimator):
     return {"max_epochs": 2} if "max_epochs" in estimator.get_params() else {}
 
@@ -80,12 +91,7 @@ def test_missing_labels_are_named_with_their_position(estimator, data):
 
 def test_object_arrays_and_nested_frames_are_read_like_lists(data):
     X, _ = data
-    series = _series(X)
-    objects = np.empty(len(series), dtype=object)
-    objects[:] = series
-    nested = pd.DataFrame({
-        f"dim_{c}": [pd.Series(s[:, c]) for s in series] for c in range(X.shape[2])
-    })
+    series, objects, nested = _containers(X)
     expected = to_sequence_dataset(series)
     for container in (objects, pd.Series(list(series)), nested):
         np.testing.assert_array_equal(to_sequence_dataset(container), expected)
@@ -98,12 +104,7 @@ def test_object_arrays_and_nested_frames_are_read_like_lists(data):
 @pytest.mark.parametrize("estimator", ESTIMATORS, ids=estimator_id)
 def test_estimators_take_object_arrays_and_nested_frames(estimator, data):
     X, y = data
-    series = _series(X)
-    objects = np.empty(len(series), dtype=object)
-    objects[:] = series
-    nested = pd.DataFrame({
-        f"dim_{c}": [pd.Series(s[:, c]) for s in series] for c in range(X.shape[2])
-    })
+    series, objects, nested = _containers(X)
     est = clone(estimator).set_params(**_fit_params(estimator))
     method = "predict_proba" if is_classifier(est) else "transform"
     reference = getattr(clone(est).fit(series, y), method)(series)
