@@ -1,5 +1,6 @@
 """MatchingNetworkClassifier: few-shot sequence classification (SSMN)."""
 
+import warnings
 from numbers import Integral, Real
 
 import numpy as np
@@ -295,6 +296,21 @@ class MatchingNetworkClassifier(ClassifierMixin, BaseSequenceNet):
         X, lengths = self._validate_X(X, reset=True)
         y = self._check_labels(X, y)
         codes = LabelEncoder().fit_transform(y).astype(np.int64)
+        n_classes = int(codes.max()) + 1
+        if n_classes <= self.n_way:
+            # every episode would be the same classification problem: the
+            # encoder learns to tell these classes apart, not to match
+            # (measured: BasicMotions' 2 base classes at n_way=2 trained an
+            # encoder no better than an untrained one)
+            warnings.warn(
+                f"The {n_classes} training classes cannot make distinct "
+                f"{self.n_way}-way episodes: every episode is the same "
+                f"{n_classes}-class problem, which teaches the encoder these "
+                "classes rather than matching. Train on more base classes, or "
+                "use a smaller n_way.",
+                UserWarning,
+                stacklevel=2,
+            )
         self._pretrain_data = (X, lengths) if X_pretrain is None else \
             self._validate_X(X_pretrain, reset=False)
         self.pretrain_net_ = None

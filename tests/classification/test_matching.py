@@ -114,3 +114,11 @@ def test_cross_val_score_and_transform(data, learning_seed, learning_outcome):
     # seeds 0-4, native and default kernels: 0.42-0.72 (chance: 0.2)
     assert learning_outcome("cv accuracy", scores.mean()) > 0.3
     assert clf.fit(X, y).transform(X).shape == (len(X), 4)
+
+
+def test_warns_when_base_classes_cannot_make_distinct_episodes(data):
+    X, y = data
+    two = np.isin(y, ["a", "b"])
+    with pytest.warns(UserWarning, match="2 training classes cannot make distinct "
+                      "2-way episodes"):
+        MatchingNetworkClassifier(**{**FAST, "max_epochs": 1}).fit(X[two], y[two])
