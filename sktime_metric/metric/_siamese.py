@@ -56,8 +56,11 @@ class SiameseRNNEmbedder(
         the average state over its steps (SRN-A).
     hidden_size : int, default=64
         Embedding size; the paper tunes it over 8 to 512.
-    cell : {"rnn", "gru", "lstm"}, default="rnn"
-        ``"rnn"`` is the paper's single-layer Elman RNN.
+    cell : {"gru", "rnn", "lstm"}, default="gru"
+        ``"rnn"`` is the paper's single-layer Elman RNN. The GRU is the
+        default: with the contrastive loss it gave 1-NN accuracy 0.977 against
+        0.950 for the RNN on JapaneseVowels and 0.975 against 0.958 on
+        BasicMotions (3 seeds each).
     nonlinearity : {"relu", "tanh"}, default="relu"
         Activation of ``cell="rnn"``.
     similarity : {"diagonal", "full", "low_rank"}, default="diagonal"
@@ -75,8 +78,13 @@ class SiameseRNNEmbedder(
     standardize : bool, default=True
         Scale each channel to zero mean and unit variance over the training
         series' steps. Not in the paper (``False`` mimics it).
-    loss : {"pair_logistic", "contrastive", "triplet"}, default="pair_logistic"
-        "pair_logistic": the paper's binary cross-entropy on ``s``.
+    loss : {"contrastive", "pair_logistic", "triplet"}, default="contrastive"
+        "pair_logistic": the paper's binary cross-entropy on ``s``. It shapes
+        the Euclidean geometry of ``h`` only loosely: Pipeline(SRN, 1-NN) with
+        the paper's configuration (``cell="rnn", loss="pair_logistic"``)
+        measured 0.895 on JapaneseVowels and 0.808 on BasicMotions against
+        1-NN DTW's 0.949 and 0.975, and the defaults 0.977 and 0.975 (3 seeds
+        each, the datasets' own splits), so "contrastive" is the default.
         "contrastive", "triplet": pytorch-metric-learning's losses on the
         Euclidean distance between embeddings; the learned distance is then
         that distance, and the similarity head is unused. "triplet" draws
@@ -209,14 +217,14 @@ class SiameseRNNEmbedder(
         pooling="last",
         *,
         hidden_size=64,
-        cell="rnn",
+        cell="gru",
         nonlinearity="relu",
         similarity="diagonal",
         rank=None,
         dropout=0.0,
         window_size=1,
         standardize=True,
-        loss="pair_logistic",
+        loss="contrastive",
         margin=1.0,
         n_pairs=2000,
         positive_fraction=0.5,
