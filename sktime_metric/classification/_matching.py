@@ -90,6 +90,10 @@ class MatchingNetworkClassifier(ClassifierMixin, BaseSequenceNet):
     spectral_radius : float or None, default=1.1
         Recurrent gate matrices start orthogonal times this value (the
         thesis's initialisation); None: torch's default.
+    pooling : {"last", "mean"}, default="last"
+        The encoder's state at each series' last step (the thesis), or its
+        mean over the valid steps, which reads the whole series: on long
+        series the last state forgets their start.
     default_support : {"all", "k_shot"}, default="all"
         The support set after ``fit``: all training series, or ``k_shot``
         random series per class (seeded).
@@ -164,6 +168,7 @@ class MatchingNetworkClassifier(ClassifierMixin, BaseSequenceNet):
         "input_mask_p": [Interval(Real, 0, 1, closed="left")],
         "freeze_encoder": ["boolean"],
         "spectral_radius": [Interval(Real, 0, None, closed="neither"), None],
+        "pooling": [StrOptions({"last", "mean"})],
         "default_support": [StrOptions({"all", "k_shot"})],
         "support_order": [StrOptions({"given", "class_sorted"})],
         "grad_clip_norm": [Interval(Real, 0, None, closed="neither"), None],
@@ -174,8 +179,9 @@ class MatchingNetworkClassifier(ClassifierMixin, BaseSequenceNet):
                  processing_steps=1, attention_variant="thesis", metric="cosine",
                  temperature=1.0, n_way=3, k_shot=1, n_query=None, pretrain_epochs=0,
                  pretrain_lr=0.01, input_mask_p=0.3, freeze_encoder=True,
-                 spectral_radius=1.1,
-                 default_support="all", support_order="given", standardize=True, max_epochs=100, lr=1e-3,
+                 spectral_radius=1.1, pooling="last",
+                 default_support="all", support_order="given", standardize=True,
+                 max_epochs=100, lr=1e-3,
                  batch_size=10, optimizer="adam", weight_decay=0.0, grad_clip_norm=6.0,
                  lr_patience=10, callbacks=None, device="cpu", verbose=0,
                  random_state=None):
@@ -194,6 +200,7 @@ class MatchingNetworkClassifier(ClassifierMixin, BaseSequenceNet):
         self.input_mask_p = input_mask_p
         self.freeze_encoder = freeze_encoder
         self.spectral_radius = spectral_radius
+        self.pooling = pooling
         self.default_support = default_support
         self.support_order = support_order
         self.standardize = standardize
@@ -229,6 +236,7 @@ class MatchingNetworkClassifier(ClassifierMixin, BaseSequenceNet):
             "input_mask_p": self.input_mask_p,
             "freeze_encoder": self.freeze_encoder and self.pretrain_epochs > 0,
             "spectral_radius": self.spectral_radius,
+            "pooling": self.pooling,
         }
 
     # -- training ----------------------------------------------------------

@@ -21,6 +21,7 @@ series of class ``c``::
 import torch
 from torch import nn
 
+from .encoders import trim_to_length
 from .seq2seq import Seq2SeqAutoencoder
 
 __all__ = ["EpisodeNLLLoss", "MatchingNetworkModule"]
@@ -59,6 +60,11 @@ class MatchingNetworkModule(nn.Module):
         Initialise every recurrent (hidden-to-hidden) gate matrix as an
         orthogonal matrix times this value (the thesis: 1.1, A.5.6); None
         keeps torch's initialisation.
+    pooling : {"last", "mean"}, default="last"
+        What the embedding reads of the encoder: its state at each series'
+        last step (the thesis), or the mean of its states over the valid
+        steps. On long series the last state forgets the start (BasicMotions,
+        100 steps: 1-shot accuracy at chance even untrained).
 
     Notes
     -----
@@ -83,8 +89,11 @@ class MatchingNetworkModule(nn.Module):
     def __init__(self, n_features, hidden_size=100, projection_size=None,
                  support_context=True, processing_steps=1, attention_variant="thesis",
                  metric="cosine", temperature=1.0, input_mask_p=0.3,
-                 freeze_encoder=False, spectral_radius=None):
+                 freeze_encoder=False, spectral_radius=None, pooling="last"):
         super().__init__()
+        if pooling not in ("last", "mean"):
+            raise ValueError(f"pooling must be 'last' or 'mean', got {pooling!r}.")
+        self.pooling = pooling
         if attention_variant not in ("thesis", "vinyals"):
             raise ValueError("attention_variant must be 'thesis' or 'vinyals', got "
                              f"{attention_variant!r}.")
@@ -114,7 +123,12 @@ class MatchingNetworkModule(nn.Module):
 
     def embed(self, x, lengths):
         """Context-free embeddings ``y`` ``(batch, d)`` of clean inputs."""
-        y = self.autoencoder.encode(x, lengths)
+        if self.pooling == "mean":
+            states, _ = self.autoencoder.encoder(trim_to_length(x, lengths), lengths)
+            # states are zero past each length: their sum over the valid steps
+            y = states.sum(dim=1) / lengths.to(states.dtype).unsqueeze(1)
+        else:
+            y = self.autoencoder.encode(x, lengths)
         return y if self.projection is None else self.projection(y)
 
     def support_embedding(self, s):

@@ -122,3 +122,11 @@ def test_warns_when_base_classes_cannot_make_distinct_episodes(data):
     with pytest.warns(UserWarning, match="2 training classes cannot make distinct "
                       "2-way episodes"):
         MatchingNetworkClassifier(**{**FAST, "max_epochs": 1}).fit(X[two], y[two])
+
+
+def test_mean_pooling_fits_and_ignores_padding(data):
+    X, y = data
+    clf = MatchingNetworkClassifier(**{**FAST, "max_epochs": 3}, pooling="mean").fit(X, y)
+    proba = clf.predict_proba(X)
+    longer = np.concatenate([X, np.full((len(X), 5, X.shape[2]), np.nan)], axis=1)
+    np.testing.assert_allclose(clf.predict_proba(longer), proba, atol=1e-6)

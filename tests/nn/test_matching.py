@@ -116,3 +116,20 @@ def test_spectral_radius_init():
     for block in w.chunk(3):
         eig = torch.linalg.eigvals(block).abs()
         torch.testing.assert_close(eig, torch.full_like(eig, 1.1))
+
+
+def test_mean_pooling_averages_the_encoder_states_over_valid_steps():
+    torch.manual_seed(0)
+    module = MatchingNetworkModule(n_features=2, hidden_size=5, pooling="mean").eval()
+    x, lengths = torch.randn(3, 6, 2), torch.tensor([6, 4, 1])
+    x = x * (torch.arange(6)[None, :, None] < lengths[:, None, None])
+    with torch.no_grad():
+        y = module.embed(x, lengths)
+        for i, n in enumerate(lengths.tolist()):  # brute force: one series alone
+            states, _ = module.autoencoder.encoder.rnn(x[i : i + 1, :n])
+            torch.testing.assert_close(y[i], states[0].mean(dim=0))
+        # padding changes nothing
+        longer = torch.cat([x, torch.zeros(3, 4, 2)], dim=1)
+        torch.testing.assert_close(module.embed(longer, lengths), y)
+    with pytest.raises(ValueError, match="pooling"):
+        MatchingNetworkModule(n_features=2, pooling="max")
