@@ -6,7 +6,7 @@ from numbers import Integral, Real
 import numpy as np
 import torch
 from skorch.callbacks import Callback, LRScheduler
-from sklearn.base import ClassifierMixin
+from sklearn.base import ClassifierMixin, ClassNamePrefixFeaturesOutMixin
 from sklearn.preprocessing import LabelEncoder
 from sklearn.utils import TransformerTags
 from sklearn.utils.validation import check_is_fitted
@@ -47,7 +47,9 @@ class _LoadEncoder(Callback):
         self.state_dict = None  # not pickled with the net
 
 
-class MatchingNetworkClassifier(ClassifierMixin, BaseSequenceNet):
+class MatchingNetworkClassifier(
+    ClassNamePrefixFeaturesOutMixin, ClassifierMixin, BaseSequenceNet
+):
     """Matching network on sequences, trained on episodes (SSMN).
 
     A GRU encoder embeds each series; a support set of labelled series is
@@ -468,6 +470,11 @@ class MatchingNetworkClassifier(ClassifierMixin, BaseSequenceNet):
         X, lengths = self._validate_X(X, reset=False)
         return self._embed(X, lengths).double().numpy()
 
+
+    @property
+    def _n_features_out(self):
+        """Columns of :meth:`transform` (for ``get_feature_names_out``)."""
+        return self.net_.module_.embedding_size
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         # transform gives float64 embeddings whatever the input dtype

@@ -18,7 +18,7 @@ from numbers import Integral, Real
 
 import numpy as np
 from scipy.linalg import eigh
-from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, TransformerMixin
 from sklearn.decomposition import PCA
 from sklearn.metrics import roc_auc_score
 from sklearn.utils import check_random_state
@@ -138,7 +138,9 @@ def kissme_metric(sigma_similar, sigma_dissimilar, *, regularization=1e-6, psd=T
     return M, eigenvalues, eigenvectors
 
 
-class KISSMETransformer(PairMetricMixin, TransformerMixin, BaseEstimator):
+class KISSMETransformer(
+    PairMetricMixin, ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator
+):
     """KISSME Mahalanobis metric learning on feature vectors, in closed form.
 
     Learns ``M = Proj_PSD(Sigma_S^-1 - Sigma_D^-1)`` from the covariances of the
@@ -227,6 +229,8 @@ class KISSMETransformer(PairMetricMixin, TransformerMixin, BaseEstimator):
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
+            Or metric-learn's pairs, shape ``(n_pairs, 2, n_features)``, with
+            ``y`` their pair labels: the same as :meth:`fit_pairs`.
         y : array-like of shape (n_samples,)
             Samples with equal labels form similar pairs, others dissimilar.
         groups : array-like of shape (n_samples,) or None, default=None
@@ -237,6 +241,9 @@ class KISSMETransformer(PairMetricMixin, TransformerMixin, BaseEstimator):
         -------
         self : object
         """
+        shape = getattr(X, "shape", None)
+        if shape is not None and len(shape) == 3 and shape[1] == 2 and groups is None:
+            return self.fit_pairs(X, y)  # metric-learn's fit(pairs, y)
         self._validate_params()
         X = validate_data(self, X, dtype=np.float64)
         y = check_class_labels(y, len(X), estimator=type(self).__name__)
@@ -362,13 +369,19 @@ class KISSMETransformer(PairMetricMixin, TransformerMixin, BaseEstimator):
         X = validate_data(self, X, reset=False, dtype=np.float64)
         return (X - self.mean_) @ self.components_.T
 
+
+    @property
+    def _n_features_out(self):
+        """Output columns of :meth:`transform` (for ``get_feature_names_out``)."""
+        return self.components_.shape[0]
     def get_mahalanobis_matrix(self):
         """The learned matrix ``M`` (input space), metric-learn's name for it."""
         check_is_fitted(self, "components_")
         return self.mahalanobis_matrix_
 
     def _metric_inputs(self, X):
-        return self.transform(X)
+        # an array even under set_output(transform="pandas")
+        return np.asarray(self.transform(X))
 
     def _paired_distances(self, A, B):
         return np.sqrt(((A - B) ** 2).sum(axis=1))

@@ -61,6 +61,19 @@ def _tiles(n_rows, n_cols, chunk_size):
             yield slice(r, r + height), slice(c, c + width)
 
 
+def _pair_sides(X1, X2):
+    """``(X1, X2)``, or the two sides of metric-learn's ``(n_pairs, 2, ...)`` array."""
+    if X2 is not None:
+        return X1, X2
+    pairs = np.asarray(X1)
+    if pairs.ndim < 3 or pairs.shape[1] != 2:
+        raise ValueError(
+            "Pass the pairs' two sides as X1 and X2, or one array of shape "
+            f"(n_pairs, 2, ...) (metric-learn's layout); got shape {pairs.shape}."
+        )
+    return pairs[:, 0], pairs[:, 1]
+
+
 class LearnedMetric:
     """A fitted learner's distance between two single series, as a function.
 
@@ -135,14 +148,17 @@ class PairMetricMixin:
 
     # -- public API ----------------------------------------------------------
 
-    def pair_distance(self, X1, X2):
+    def pair_distance(self, X1, X2=None):
         """Learned distance between the series ``X1[i]`` and ``X2[i]``.
 
         Parameters
         ----------
         X1 : array-like of shape (n_pairs, n_timestamps, n_channels) or list
-            First series of each pair, NaN-padded.
-        X2 : array-like of shape (n_pairs, n_timestamps_2, n_channels) or list
+            First series of each pair, NaN-padded. With ``X2=None``: the pairs
+            in metric-learn's layout, an array of shape ``(n_pairs, 2, ...)``
+            whose ``[:, 0]`` and ``[:, 1]`` are the two sides.
+        X2 : array-like of shape (n_pairs, n_timestamps_2, n_channels), list \
+                or None, default=None
             Second series of each pair; may be padded to another length.
 
         Returns
@@ -150,6 +166,7 @@ class PairMetricMixin:
         distances : ndarray of shape (n_pairs,)
             Lower means more similar.
         """
+        X1, X2 = _pair_sides(X1, X2)
         A, B = self._metric_inputs(X1), self._metric_inputs(X2)
         if len(A) != len(B):
             raise ValueError(
@@ -158,13 +175,15 @@ class PairMetricMixin:
             )
         return self._paired_distances(A, B)
 
-    def pair_score(self, X1, X2):
+    def pair_score(self, X1, X2=None):
         """Learned similarity of the series ``X1[i]`` and ``X2[i]``.
 
         Parameters
         ----------
         X1 : array-like of shape (n_pairs, n_timestamps, n_channels) or list
-        X2 : array-like of shape (n_pairs, n_timestamps_2, n_channels) or list
+            Or, with ``X2=None``, metric-learn's ``(n_pairs, 2, ...)`` pairs.
+        X2 : array-like of shape (n_pairs, n_timestamps_2, n_channels), list \
+                or None, default=None
 
         Returns
         -------
@@ -172,6 +191,19 @@ class PairMetricMixin:
             Higher means more similar.
         """
         return self._score_from_distance(self.pair_distance(X1, X2))
+
+    def score_pairs(self, pairs):
+        """metric-learn's older name of :meth:`pair_score`, on ``(n_pairs, 2, ...)``.
+
+        Parameters
+        ----------
+        pairs : array-like of shape (n_pairs, 2, ...)
+
+        Returns
+        -------
+        scores : ndarray of shape (n_pairs,)
+        """
+        return self.pair_score(pairs)
 
     def pairwise_distances(self, X, Y=None, *, n_jobs=None, chunk_size=None):
         """Learned distances between every series of ``X`` and every one of ``Y``.

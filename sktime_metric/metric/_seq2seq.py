@@ -391,7 +391,8 @@ class Seq2SeqEmbedder(
     # -- the learned metric (PairMetricMixin hooks) -----------------------------
 
     def _metric_inputs(self, X):
-        return self.transform(X)
+        # an array even under set_output(transform="pandas")
+        return np.asarray(self.transform(X))
 
     def _paired_distances(self, A, B):
         if self.metric == "cosine":

@@ -130,3 +130,10 @@ def test_mean_pooling_fits_and_ignores_padding(data):
     proba = clf.predict_proba(X)
     longer = np.concatenate([X, np.full((len(X), 5, X.shape[2]), np.nan)], axis=1)
     np.testing.assert_allclose(clf.predict_proba(longer), proba, atol=1e-6)
+
+
+def test_transform_names_its_features(fitted, data):
+    X, _ = data
+    names = fitted.get_feature_names_out()
+    assert names.tolist() == [f"matchingnetworkclassifier{i}" for i in range(8)]
+    assert fitted.transform(X[:2]).shape == (2, len(names))

@@ -129,3 +129,30 @@ def test_errors_without_both_kinds_of_pairs():
         KISSMETransformer().fit(X, np.arange(6))
     with pytest.raises(ValueError, match=r"shape \(n_pairs, 2, n_features\)"):
         KISSMETransformer().fit_pairs(X, np.ones(6))
+
+
+def test_metric_learn_style_script_runs_unchanged():
+    # what a metric-learn user writes for a pair learner (MMC, ITML, ...):
+    # fit(pairs, y), pair_distance / pair_score / score_pairs on
+    # (n_pairs, 2, n_features) pairs, get_mahalanobis / components_, and a
+    # transformer that set_output(transform="pandas") names
+    rng = np.random.RandomState(0)
+    X, y = _data(n=60)
+    i, j = rng.randint(len(X), size=(2, 200))
+    pairs, pair_labels = np.stack([X[i], X[j]], axis=1), np.where(y[i] == y[j], 1, -1)
+    learner = KISSMETransformer().fit(pairs, pair_labels)
+    reference = KISSMETransformer().fit_pairs(pairs, pair_labels)
+    np.testing.assert_array_equal(learner.components_, reference.components_)
+    d = learner.pair_distance(pairs)
+    np.testing.assert_allclose(d, learner.pair_distance(pairs[:, 0], pairs[:, 1]))
+    np.testing.assert_allclose(learner.score_pairs(pairs), -d)
+    np.testing.assert_allclose(learner.pair_score(pairs), -d)
+    Z = learner.transform(X)
+    np.testing.assert_allclose(d, np.linalg.norm(Z[i] - Z[j], axis=1), rtol=1e-10)
+    names = learner.get_feature_names_out()
+    assert len(names) == Z.shape[1] and names[0] == "kissmetransformer0"
+    frame = learner.set_output(transform="pandas").transform(X)
+    assert list(frame.columns) == list(names)
+    assert isinstance(learner.pair_distance(pairs), np.ndarray)  # not a Series
+    with pytest.raises(ValueError, match=r"\(n_pairs, 2, \.\.\.\)"):
+        learner.pair_distance(X)
