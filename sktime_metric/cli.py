@@ -10,6 +10,8 @@ prints accuracy, fit and predict seconds as a markdown table::
     sktime-metric benchmark --quick --dataset basic_motions
     sktime-metric benchmark --estimators tagm,dtw_1nn --output results.md
     sktime-metric benchmark --plot results.png      # bar chart (matplotlib)
+    sktime-metric benchmark --train my_train.npz --test my_test.npz
+    sktime-metric benchmark --ucr-root ~/Univariate_ts --dataset Coffee,ECG200
 
 ``python -m sktime_metric`` runs the same command.
 """
@@ -21,6 +23,8 @@ import sys
 import time
 from datetime import date
 from pathlib import Path
+
+import numpy as np
 
 from . import __version__
 
@@ -55,9 +59,25 @@ def _build_parser():
         ),
     )
     bench.add_argument(
-        "--dataset", default="japanese_vowels", choices=[*DATASETS, "all"],
-        help="dataset to run on, or 'all' of them one after the other "
-        "(default: %(default)s)",
+        "--dataset", default="japanese_vowels",
+        help=f"embedded dataset to run on ({', '.join(DATASETS)}), or 'all' of "
+        "them one after the other; with --ucr-root, comma-separated names of the "
+        "local archive (default: %(default)s)",
+    )
+    bench.add_argument(
+        "--train", type=Path, default=None, metavar="FILE",
+        help="your own training data instead: an .npz holding arrays X (n, T, d) "
+        "NaN-padded, and y; a .ts file (UCR/UEA archive format); or a .tsv "
+        "(univariate archive: label first). Needs --test",
+    )
+    bench.add_argument(
+        "--test", type=Path, default=None, metavar="FILE",
+        help="your own test data, in the same format as --train",
+    )
+    bench.add_argument(
+        "--ucr-root", type=Path, default=None, metavar="DIR",
+        help="a local copy of the UCR/UEA archive: --dataset names its folders "
+        "(<DIR>/<NAME>/<NAME>_TRAIN.ts or .tsv)",
     )
     bench.add_argument(
         "--estimators", default=",".join(DEFAULT_ESTIMATORS),
@@ -107,6 +127,64 @@ def _build_parser():
     return parser, bench
 
 
+def _load_user_file(path, parser):
+    """``(X, y)`` of a user's file: .npz (arrays X and y), .ts or .tsv."""
+    from .datasets import load_ts_file
+    from .datasets._ts_format import _read_tsv
+
+    if not path.is_file():
+        parser.error(f"no such file: {str(path)!r}")
+    suffix = path.suffix.lower()
+    try:
+        if suffix == ".npz":
+            with np.load(path, allow_pickle=False) as archive:
+                missing = [k for k in ("X", "y") if k not in archive.files]
+                if missing:
+                    parser.error(f"{str(path)!r} has no array(s) {missing}; an .npz "
+                                 f"needs X and y (it has {archive.files})")
+                return archive["X"], archive["y"]
+        if suffix == ".ts":
+            X, y = load_ts_file(path)
+            if y is None:
+                parser.error(f"{str(path)!r} has no class labels (@classLabel false)")
+            return X, y
+        if suffix == ".tsv":
+            return _read_tsv(path)
+    except ValueError as exc:
+        parser.error(str(exc))
+    parser.error(f"{str(path)!r}: --train/--test take .npz, .ts or .tsv files")
+
+
+def _datasets(args, parser, embedded):
+    """``(label, data)`` pairs to run: embedded sets (data None), files or archive."""
+    from .datasets import load_ucr_uea
+
+    if (args.train is None) != (args.test is None):
+        parser.error("--train and --test go together")
+    if args.train is not None:
+        if args.ucr_root is not None:
+            parser.error("--train/--test and --ucr-root are alternatives")
+        data = (*_load_user_file(args.train, parser),
+                *_load_user_file(args.test, parser))
+        return [(args.train.stem.removesuffix("_TRAIN"), data)]
+    names = [n.strip() for n in args.dataset.split(",") if n.strip()]
+    if args.ucr_root is not None:
+        out = []
+        for name in names:
+            try:
+                out.append((name, load_ucr_uea(name, args.ucr_root)))
+            except (FileNotFoundError, ValueError) as exc:
+                parser.error(str(exc))
+        return out
+    if names == ["all"]:
+        return [(name, None) for name in embedded]
+    unknown = [n for n in names if n not in embedded]
+    if unknown:
+        parser.error(f"unknown dataset(s) {unknown}: choose from {', '.join(embedded)} "
+                     "or 'all', or give your own with --train/--test or --ucr-root")
+    return [(name, None) for name in names]
+
+
 def _check_plot(path, parser):
     """Fail before the run, not after it, when the chart cannot be drawn."""
     if path.suffix.lower() != ".png":
@@ -146,19 +224,21 @@ def _benchmark(args, parser):
     if args.plot is not None:
         _check_plot(args.plot, parser)
 
-    datasets = list(DATASETS) if args.dataset == "all" else [args.dataset]
+    runs = _datasets(args, parser, DATASETS)
+    label = (args.dataset if args.train is None and args.ucr_root is None
+             else ", ".join(name for name, _ in runs))
     start, results = time.perf_counter(), []
-    for dataset in datasets:
+    for dataset, data in runs:
         results += run_benchmark(
             dataset=dataset, estimators=names, mode=args.mode,
             random_state=args.random_state, progress=args.progress,
-            threads=args.threads,
+            threads=args.threads, data=data,
         )
     total = time.perf_counter() - start
     epochs = ", ".join([f"{MAX_EPOCHS[args.mode]} epochs", *(
         f"{name} {n}" for name, n in FAST_EPOCHS.items()
         if args.mode == "fast" and name in names)])
-    title = f"sktime-metric benchmark: {args.dataset} ({args.mode} mode, {epochs})"
+    title = f"sktime-metric benchmark: {label} ({args.mode} mode, {epochs})"
     print(f"{title}\n\n{format_table(results)}\n\ntotal {total:.1f} s")
     if args.output is not None:
         write_results(results, args.output, title=title, notes=[

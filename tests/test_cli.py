@@ -4,6 +4,7 @@ import csv
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 
 from sktime_metric import __version__
@@ -82,7 +83,7 @@ def test_benchmark_quick_japanese_vowels_writes_markdown(tmp_path, capsys):
     [
         (["benchmark", "--estimators", "tagm,nope"], "unknown estimator(s): nope"),
         (["benchmark", "--estimators", ","], "unknown estimator(s): (none given)"),
-        (["benchmark", "--dataset", "nope"], "invalid choice: 'nope'"),
+        (["benchmark", "--dataset", "nope"], "unknown dataset(s) ['nope']"),
         (["benchmark", "--output", "results.txt"], "must end in .csv or .md"),
         (["benchmark", "--quick", "--full"], "not allowed with argument"),
         (["benchmark", "--quick", "--mode", "full"], "not allowed with argument"),
@@ -188,3 +189,52 @@ def test_dataset_all_runs_every_dataset(tmp_path, capsys):
         (dataset, "gru") for dataset in DATASETS]
     out = capsys.readouterr().out
     assert "sktime-metric benchmark: all (quick mode, 2 epochs)" in out
+
+
+def _split_files(tmp_path):
+    """A small train/test split of a learnable task, written as .npz and .ts."""
+    from sktime_metric.datasets import make_sequence_classification
+
+    X, y = make_sequence_classification(n_samples=40, n_classes=2, n_channels=2,
+                                        min_length=8, max_length=12, motif_length=4,
+                                        random_state=0)
+    y = np.array(["up", "down"])[y]
+    for split, rows in (("TRAIN", slice(0, 24)), ("TEST", slice(24, 40))):
+        np.savez(tmp_path / f"toy_{split}.npz", X=X[rows], y=y[rows])
+        lines = ["@problemName toy", "@univariate false", "@dimensions 2",
+                 "@equalLength false", "@classLabel true down up", "@data"]
+        for x, label in zip(X[rows], y[rows]):
+            x = x[~np.isnan(x).all(axis=1)]
+            lines.append(":".join(",".join(f"{v:.6f}" for v in x[:, c])
+                                  for c in range(2)) + f":{label}")
+        (tmp_path / f"toy_{split}.ts").write_text("\n".join(lines) + "\n")
+        (tmp_path / "toy").mkdir(exist_ok=True)
+        (tmp_path / "toy" / f"toy_{split}.ts").write_text("\n".join(lines) + "\n")
+
+
+@pytest.mark.parametrize("suffix", [".npz", ".ts"])
+def test_benchmark_on_the_users_files(tmp_path, capsys, suffix):
+    _split_files(tmp_path)
+    code = main(["benchmark", "--quick", "--estimators", "gru,dtw_1nn", "--no-progress",
+                 "--train", str(tmp_path / f"toy_TRAIN{suffix}"),
+                 "--test", str(tmp_path / f"toy_TEST{suffix}")])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "sktime-metric benchmark: toy (quick mode" in out
+    assert out.count("| toy ") == 2  # one row per estimator
+
+
+def test_benchmark_on_a_local_archive_and_bad_file_arguments(tmp_path, capsys):
+    _split_files(tmp_path)
+    assert main(["benchmark", "--quick", "--estimators", "dtw_1nn", "--no-progress",
+                 "--ucr-root", str(tmp_path), "--dataset", "toy"]) == 0
+    assert "| toy " in capsys.readouterr().out
+    for argv, message in [
+        (["--train", str(tmp_path / "toy_TRAIN.npz")], "--train and --test go together"),
+        (["--ucr-root", str(tmp_path), "--dataset", "nope"], "nope_TRAIN"),
+        (["--dataset", "nope"], "unknown dataset"),
+        (["--train", str(tmp_path / "x.csv"), "--test", str(tmp_path / "x.csv")],
+         "no such file"),
+    ]:
+        assert main(["benchmark", "--quick", *argv]) == 2
+        assert message in capsys.readouterr().err
