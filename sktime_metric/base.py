@@ -31,7 +31,8 @@ from .utils._skorch import (
     validation_split,
 )
 from .utils._scaling import channel_statistics, standardize_channels
-from .utils.validation import check_class_labels, padded_float32, validate_sequences
+from .utils._labels import check_class_labels
+from .utils.validation import padded_float32, validate_sequences
 
 __all__ = [
     "BaseSequenceNet",

@@ -25,7 +25,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ..utils._sklearn_compat import Interval, StrOptions
-from ..utils.validation import check_class_labels
+from ..utils._labels import check_class_labels
 from ._mixin import PairMetricMixin
 
 __all__ = ["KISSMETransformer", "kissme_metric", "pair_covariances"]

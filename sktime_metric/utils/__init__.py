@@ -1,14 +1,13 @@
 """Data-format utilities: the sequence contract shared by every estimator."""
 
+from ._aeon import from_aeon, to_aeon
+from ._labels import check_class_labels
 from ._scaling import channel_statistics, standardize_channels
 from .validation import (
     SequenceLayoutWarning,
-    check_class_labels,
     check_sequences,
-    from_aeon,
     padded_float32,
     sequence_lengths,
-    to_aeon,
     to_sequence_dataset,
     validate_sequences,
 )

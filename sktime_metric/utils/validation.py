@@ -16,12 +16,9 @@ import scipy.sparse
 
 __all__ = [
     "SequenceLayoutWarning",
-    "check_class_labels",
     "check_sequences",
-    "from_aeon",
     "padded_float32",
     "sequence_lengths",
-    "to_aeon",
     "to_sequence_dataset",
     "validate_sequences",
 ]
@@ -347,83 +344,6 @@ def validate_sequences(estimator, X, *, reset, min_length=1):
     return X, lengths
 
 
-def _is_missing(value):
-    """None, a float NaN, pandas' ``NA`` or ``NaT``: a missing label."""
-    if value is None or type(value).__name__ in ("NAType", "NaTType"):
-        return True
-    try:
-        return bool(np.isnan(value))
-    except (TypeError, ValueError):
-        return False
-
-
-def check_class_labels(y, n_samples, *, estimator, instead=None, min_classes=2):
-    """``y`` as checked 1-D class labels of ``n_samples`` series.
-
-    One label check for every estimator fitted on class labels: present, 1-D,
-    as many as samples, no missing value, classification targets and at least
-    ``min_classes`` classes.
-
-    Parameters
-    ----------
-    y : array-like of shape (n_samples,) or None
-    n_samples : int
-    estimator : str
-        Its name, for the messages.
-    instead : str or None, default=None
-        Completes the error raised when ``y`` is None (e.g. how to fit without
-        labels).
-    min_classes : int, default=2
-
-    Returns
-    -------
-    y : ndarray of shape (n_samples,)
-
-    Examples
-    --------
-    >>> from sktime_metric.utils import check_class_labels
-    >>> check_class_labels(["a", None, "b"], 3, estimator="Model")
-    Traceback (most recent call last):
-    ...
-    ValueError: y has a missing value (None) at position 1: every series needs a class label. Drop the unlabelled series or give them a label.
-    """
-    from sklearn.utils.multiclass import check_classification_targets
-    from sklearn.utils.validation import column_or_1d
-
-    if y is None:
-        raise ValueError(
-            f"{estimator} requires y to be passed, but the target y is None."
-            + (f" {instead}" if instead else "")
-        )
-    y = column_or_1d(y, warn=True)
-    if len(y) != n_samples:
-        raise ValueError(
-            f"Found input variables with inconsistent numbers of samples: X has "
-            f"{n_samples} series but y has {len(y)} labels."
-        )
-    if y.dtype.kind in "fc" or y.dtype == object:
-        missing = np.flatnonzero([_is_missing(v) for v in y])
-        if missing.size:
-            i = int(missing[0])
-            raise ValueError(
-                f"y has a missing value ({y[i]!r}) at position {i}"
-                + (f" and {missing.size - 1} more" if missing.size > 1 else "")
-                + ": every series needs a class label. Drop the unlabelled series "
-                "or give them a label."
-            )
-    check_classification_targets(y)
-    classes = np.unique(y) if y.dtype != object else np.unique(y.astype(str))
-    if len(classes) < min_classes:
-        raise ValueError(
-            f"{estimator} needs at least {min_classes} classes to learn from; y has "
-            f"{len(classes)} class ({classes[0].tolist()!r}) only."
-            if len(classes) == 1
-            else f"{estimator} needs at least {min_classes} classes; y has "
-            f"{len(classes)}."
-        )
-    return y
-
-
 class SequenceLayoutWarning(UserWarning):
     """A 3-D array that looks like aeon's ``(n, n_channels, n_timestamps)`` layout."""
 
@@ -438,88 +358,6 @@ def _warn_layout(shape):
         SequenceLayoutWarning,
         stacklevel=4,
     )
-
-
-def from_aeon(X):
-    """aeon/sktime's ``(n, n_channels, n_timestamps)`` data in our ``(n, T, d)`` layout.
-
-    Parameters
-    ----------
-    X : ndarray of shape (n_samples, n_channels, n_timestamps) or list
-        A 3-D numpy array as aeon and sktime store equal-length collections, or
-        aeon's list of ``(n_channels, T_i)`` arrays for unequal lengths.
-
-    Returns
-    -------
-    X_3d : ndarray of shape (n_samples, n_timestamps, n_channels)
-        A new float64 array, NaN-padded at the end where lengths differ.
-
-    See Also
-    --------
-    to_aeon : The inverse conversion.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from sktime_metric.utils import from_aeon
-    >>> X_aeon = np.zeros((40, 6, 100))   # aeon's BasicMotions: 6 channels, 100 steps
-    >>> from_aeon(X_aeon).shape
-    (40, 100, 6)
-    >>> from_aeon([np.zeros((2, 5)), np.ones((2, 3))])[1, :, 0]
-    array([ 1.,  1.,  1., nan, nan])
-    """
-    if isinstance(X, (list, tuple)):
-        series = []
-        for i, s in enumerate(X):
-            s = _as_numeric_array(s, where=f"Sample {i}")
-            if s.ndim != 2:
-                raise ValueError(
-                    f"Sample {i} has {s.ndim} dimension(s); aeon's unequal-length "
-                    "collections are lists of 2-D (n_channels, T_i) arrays."
-                )
-            series.append(s.T)
-        return to_sequence_dataset(series)
-    X = _as_numeric_array(X, where="X")
-    if X.ndim != 3:
-        raise ValueError(
-            f"Expected aeon's 3-D layout (n_samples, n_channels, n_timestamps); got "
-            f"an array of shape {X.shape}."
-        )
-    return np.ascontiguousarray(X.transpose(0, 2, 1))
-
-
-def to_aeon(X):
-    """Our ``(n, T, d)`` data in aeon/sktime's layout.
-
-    Parameters
-    ----------
-    X : array-like or list of array-like
-        Any input accepted by :func:`to_sequence_dataset`.
-
-    Returns
-    -------
-    X_aeon : ndarray of shape (n_samples, n_channels, n_timestamps) or list
-        A 3-D array when every series has the same length; otherwise aeon's list
-        of ``(n_channels, T_i)`` arrays, padding removed (aeon does not accept
-        NaN padding).
-
-    See Also
-    --------
-    from_aeon : The inverse conversion.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from sktime_metric.utils import to_aeon
-    >>> to_aeon(np.zeros((3, 10, 2))).shape
-    (3, 2, 10)
-    >>> [x.shape for x in to_aeon([np.zeros((4, 2)), np.zeros((6, 2))])]
-    [(2, 4), (2, 6)]
-    """
-    X, lengths = check_sequences(X)
-    if (lengths == X.shape[1]).all():
-        return np.ascontiguousarray(X.transpose(0, 2, 1))
-    return [np.ascontiguousarray(x[:n].T) for x, n in zip(X, lengths)]
 
 
 def padded_float32(X, lengths=None):

@@ -1,0 +1,82 @@
+"""The one check of class labels, for every estimator fitted on them."""
+
+import numpy as np
+
+__all__ = ["check_class_labels"]
+
+
+def _is_missing(value):
+    """None, a float NaN, pandas' ``NA`` or ``NaT``: a missing label."""
+    if value is None or type(value).__name__ in ("NAType", "NaTType"):
+        return True
+    try:
+        return bool(np.isnan(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def check_class_labels(y, n_samples, *, estimator, instead=None, min_classes=2):
+    """``y`` as checked 1-D class labels of ``n_samples`` series.
+
+    One label check for every estimator fitted on class labels: present, 1-D,
+    as many as samples, no missing value, classification targets and at least
+    ``min_classes`` classes.
+
+    Parameters
+    ----------
+    y : array-like of shape (n_samples,) or None
+    n_samples : int
+    estimator : str
+        Its name, for the messages.
+    instead : str or None, default=None
+        Completes the error raised when ``y`` is None (e.g. how to fit without
+        labels).
+    min_classes : int, default=2
+
+    Returns
+    -------
+    y : ndarray of shape (n_samples,)
+
+    Examples
+    --------
+    >>> from sktime_metric.utils import check_class_labels
+    >>> check_class_labels(["a", None, "b"], 3, estimator="Model")
+    Traceback (most recent call last):
+    ...
+    ValueError: y has a missing value (None) at position 1: every series needs a class label. Drop the unlabelled series or give them a label.
+    """
+    from sklearn.utils.multiclass import check_classification_targets
+    from sklearn.utils.validation import column_or_1d
+
+    if y is None:
+        raise ValueError(
+            f"{estimator} requires y to be passed, but the target y is None."
+            + (f" {instead}" if instead else "")
+        )
+    y = column_or_1d(y, warn=True)
+    if len(y) != n_samples:
+        raise ValueError(
+            f"Found input variables with inconsistent numbers of samples: X has "
+            f"{n_samples} series but y has {len(y)} labels."
+        )
+    if y.dtype.kind in "fc" or y.dtype == object:
+        missing = np.flatnonzero([_is_missing(v) for v in y])
+        if missing.size:
+            i = int(missing[0])
+            raise ValueError(
+                f"y has a missing value ({y[i]!r}) at position {i}"
+                + (f" and {missing.size - 1} more" if missing.size > 1 else "")
+                + ": every series needs a class label. Drop the unlabelled series "
+                "or give them a label."
+            )
+    check_classification_targets(y)
+    classes = np.unique(y) if y.dtype != object else np.unique(y.astype(str))
+    if len(classes) < min_classes:
+        raise ValueError(
+            f"{estimator} needs at least {min_classes} classes to learn from; y has "
+            f"{len(classes)} class ({classes[0].tolist()!r}) only."
+            if len(classes) == 1
+            else f"{estimator} needs at least {min_classes} classes; y has "
+            f"{len(classes)}."
+        )
+    return y
