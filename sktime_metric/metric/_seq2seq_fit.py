@@ -121,7 +121,7 @@ class Seq2SeqFitMixin:
         X = padded_float32(X, lengths)
         stage = supervision.stage
         metric_loss, reconstruction_loss, margin = self._losses()
-        scoring = []
+        scoring, after = [], []
         if supervision.initial_state is not None:
             scoring.append(("initial_state", InitialModuleState(supervision.initial_state)))
         if stage == "reconstruction":
@@ -130,7 +130,9 @@ class Seq2SeqFitMixin:
             data, valid, resample = self._pair_data(X, lengths, supervision, seed)
             scoring += resample
             if self.metric == "kissme":
-                scoring.append(("kissme_update", KISSMEUpdate(
+                # after early stopping: the update at train end sees the
+                # weights it reloads
+                after.append(("kissme_update", KISSMEUpdate(
                     kissme_metric, every=self.kissme_update_every,
                     regularization=self.kissme_regularization,
                 )))
@@ -157,6 +159,7 @@ class Seq2SeqFitMixin:
             "callbacks": self._training_callbacks(
                 scoring=scoring,
                 lr_schedule=lr_schedule,
+                after=after,
             ),
         }
         return data, None, overrides
