@@ -151,6 +151,7 @@ class Seq2SeqFitMixin:
             "criterion": Seq2SeqLoss,
             "criterion__metric_loss": metric_loss,
             "criterion__margin": float(margin),
+            "criterion__margin_scale": self.margin_scale,
             "criterion__reconstruction_loss": reconstruction_loss,
             "criterion__reconstruction_weight": float(weight),
             "module__reconstruct": stage != "metric",
@@ -175,6 +176,8 @@ class Seq2SeqFitMixin:
         margin = self.margin
         if margin is None:
             margin = 0.5 if metric_loss == "cosine" else 1.0
+            if metric_loss == "kissme_contrastive" and self.margin_scale != "absolute":
+                margin = 2.0  # measured (see margin_scale)
         return metric_loss, reconstruction, margin
 
     def _frozen(self):

@@ -99,13 +99,18 @@ def test_m_is_refreshed_at_the_end_of_training(data):
                                atol=1e-6 * np.abs(expected).max())
 
 
-def test_m_refresh_follows_early_stopping(data):
+def test_m_refresh_follows_early_stopping_and_margin_scale_reaches_the_loss(data):
     # at train end, early stopping reloads the best weights first, then M is
     # computed for them
     est = Seq2SeqEmbedder(early_stopping=True, validation_fraction=0.3, **_TINY)
     est.fit(*data)
     names = [name for name, _ in est.net_.callbacks_]
     assert names.index("kissme_update") > names.index("early_stopping")
+    assert est.net_.criterion_.metric.margin_scale == "dim"
+    assert est.net_.criterion_.metric.margin == 2.0
+    thesis = Seq2SeqEmbedder(margin_scale="absolute", **_TINY).fit(*data)
+    assert thesis.net_.criterion_.metric.margin_scale == "absolute"
+    assert thesis.net_.criterion_.metric.margin == 1.0
 
 
 class _EncoderAtEnd(Callback):
