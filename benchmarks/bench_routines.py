@@ -104,9 +104,11 @@ SETTINGS = {
 class RandomProjection(Callback):
     """Learning rate 0 in the metric stage: ``W_p`` keeps its random start.
 
-    The closed-form ``M`` is still computed on the projection's outputs (at
-    train start and end), so the row differs from the trained one by the
-    learning of ``W_p`` alone.
+    For disjoint training (the metric stage trains ``W_p`` alone, the
+    encoder frozen). The closed-form ``M`` is still computed on the
+    projection's outputs (at train start and end), so the row differs from
+    the trained one by the learning of ``W_p`` alone: same seed, same pairs,
+    same stage 1.
     """
 
     def on_train_begin(self, net, **kwargs):
