@@ -8,19 +8,42 @@ skipped blocks, missing segments and noise). The days are split as the thesis
 split its 30 virtual days: the first 40 % train the metric, the next 10 %
 validate (reconstruction errors), the last 50 % are clustered and scored.
 
+Two schedules (``--schedule``): "default", the generator's default day, where
+14 of 24 hours are "standing" (content alone reaches NMI ~0.46 against the
+slots: the "Activity oracle" row, which clusters the windows by their true
+activity), and "distinct", five activities in five blocks of the day, where
+the routine of an hour can be told by its content.
+
 Every model is a :class:`~sktime_metric.cluster.RoutineClusterer` (1-hour
 windows resampled to ``seq_len`` steps, 24 time-of-day slots, the time-of-day
 equivalence constraint, spectral clustering into 5 routines): its metric is
-learned on the training days, then reused as is on the test days, which are
-scored against their time slots (completeness, silhouette, NMI, AMI; the
-thesis's "time coherence"). Models: SS2S (``Seq2SeqEmbedder``) with Euclidean,
-cosine and KISSME metrics, each trained jointly and disjointly, and the cosine
-(Euclidean) one jointly with the MSE (cosine) reconstruction loss (Table 3.1); a
-siamese LSTM ("SLSTM": ``SiameseRNNEmbedder(cell="lstm")``, contrastive loss);
-SGRU and CGRU (``CoupledGRUMetric``, 100 units, structural loss with the time
-slots as classes, as the thesis trained them); DTW and Euclidean distances on
-the windows (no learning). Reconstruction errors (Table 3.3): mean squared error
-of ``Seq2SeqEmbedder.reconstruct`` on the standardised validation windows.
+learned on the training days, then reused as is on the validation and test
+days, which are standardised with the training days' channel statistics
+(``RoutineClusterer(standardize=(mean_, scale_))``). ``slot_auc`` is the pair
+ROC AUC of the learned distances on the test days under the training
+constraint (same slot on different days vs different slots): the metric's
+quality before clustering. The clusters of the test days are scored against
+their time slots (the thesis's "time coherence": completeness, silhouette,
+NMI, AMI) and against the true activity of each
+window (``act_``: the majority activity of its rows), with arithmetic NMI and
+AMI (scikit-learn's default; ``nmi``, ``ami``) and geometric ones (``_g``;
+the thesis's Chapter 3 tables match geometric NMI, spec A22). Each score is
+the mean ± sd over ``n_seeds`` seeds (3 by default and with ``--full``; the
+data and every model are seeded alike), one seed with ``--quick``.
+
+Models: SS2S (``Seq2SeqEmbedder``) with Euclidean, cosine and KISSME metrics,
+each trained jointly and disjointly, and the cosine (Euclidean) one jointly
+with the MSE (cosine) reconstruction loss (Table 3.1); a siamese LSTM
+("SLSTM": ``SiameseRNNEmbedder(cell="lstm")``, contrastive loss); SGRU and
+CGRU (``CoupledGRUMetric``, 100 units, structural loss with the time slots as
+classes, as the thesis trained them); DTW and Euclidean distances on the
+windows (no learning). Controls: KISSME disjoint with the thesis's absolute
+margin 1 (``margin_scale="absolute"``; the library's default margin is
+relative to the similar pairs' squared distances), and with the projection
+left at its random initialisation (learning rate 0 in the metric stage; ``M``
+is still the closed form on its outputs): what the learned projection adds.
+Reconstruction errors (Table 3.3): mean squared error of
+``Seq2SeqEmbedder.reconstruct`` on the standardised validation windows.
 
 Affinities are ``RoutineClusterer``'s default, locally scaled (Zelnik-Manor &
 Perona 2004); the "thesis kernel" rows repeat DTW and Euclidean with the
@@ -28,12 +51,15 @@ thesis's global Gaussian (eq. 3.50, ``affinity="global"``), under which a few
 far windows take whole clusters.
 
 The claims of the two specs' routine tables are declared in :data:`CLAIMS`;
-``--json PATH`` writes them with our numbers and verdicts for ``reproduce.py``.
+``--json PATH`` writes them with our numbers (means over the seeds, default
+schedule, slot scores) and verdicts for ``reproduce.py``.
 
 Usage::
 
     python benchmarks/bench_routines.py --quick            # seconds; run by the tests
     python benchmarks/bench_routines.py --output routines.md
+    python benchmarks/bench_routines.py --models DTW "SS2S KISSME disjoint" \\
+        --schedule distinct                                # a subset
 """
 
 import argparse
@@ -43,26 +69,58 @@ from pathlib import Path
 
 import numpy as np
 import torch
+from sklearn.metrics import roc_auc_score
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _claims import Claim  # noqa: E402
 from _common import add_common_arguments, save_claims, timer  # noqa: E402
 
+from skorch.callbacks import Callback  # noqa: E402
+
 from sktime_metric.benchmarking import format_table  # noqa: E402
 from sktime_metric.cluster import RoutineClusterer  # noqa: E402
 from sktime_metric.datasets import make_routines  # noqa: E402
+from sktime_metric.evaluation import clustering_scores, precomputed_silhouette  # noqa: E402
 from sktime_metric.metric import CoupledGRUMetric  # noqa: E402
 
-COLUMNS = ("name", "completeness", "silhouette", "nmi", "ami", "reconstruction",
-           "fit_s")
-#: days, seconds between rows, window steps, epochs (per stage), pairs per epoch
+#: score keys: against the slots (arithmetic NMI/AMI, then geometric "_g"),
+#: then against the true activities ("act_")
+SCORES = ("slot_auc", "completeness", "silhouette", "nmi", "nmi_g", "ami", "ami_g",
+          "act_nmi", "act_nmi_g", "act_ami", "act_ami_g")
+COLUMNS = ("name", *SCORES, "reconstruction", "fit_s")
+SCHEDULES = ("default", "distinct")
+#: days, seconds between rows, window steps, epochs (per stage), pairs per
+#: epoch, seeds (data and models)
 SETTINGS = {
-    "quick": dict(n_days=5, step=360.0, seq_len=10, max_epochs=2, n_pairs=100),
-    "default": dict(n_days=30, step=36.0, seq_len=100, max_epochs=40, n_pairs=1000),
-    "full": dict(n_days=30, step=36.0, seq_len=100, max_epochs=120, n_pairs=1000),
+    "quick": dict(n_days=5, step=360.0, seq_len=10, max_epochs=2, n_pairs=100,
+                  n_seeds=1),
+    "default": dict(n_days=30, step=36.0, seq_len=100, max_epochs=40, n_pairs=1000,
+                    n_seeds=3),
+    "full": dict(n_days=30, step=36.0, seq_len=100, max_epochs=120, n_pairs=1000,
+                 n_seeds=3),
 }
-#: name -> (RoutineClusterer metric, its parameters[, RoutineClusterer parameters])
+
+
+class RandomProjection(Callback):
+    """Learning rate 0 in the metric stage: ``W_p`` keeps its random start.
+
+    For disjoint training (the metric stage trains ``W_p`` alone, the
+    encoder frozen). The closed-form ``M`` is still computed on the
+    projection's outputs (at train start and end), so the row differs from
+    the trained one by the learning of ``W_p`` alone: same seed, same pairs,
+    same stage 1.
+    """
+
+    def on_train_begin(self, net, **kwargs):
+        if not net.module_.reconstruct:  # the metric stage of disjoint training
+            for group in net.optimizer_.param_groups:
+                group["lr"] = 0.0
+
+
+#: name -> (RoutineClusterer metric, its parameters[, RoutineClusterer parameters]);
+#: "oracle": the windows' true activities as clusters
 MODELS = {
+    "Activity oracle": ("oracle", {}),
     "DTW": ("dtw", {}),
     "Euclidean (no learning)": ("euclidean", {}),
     "DTW, thesis kernel": ("dtw", {}, {"affinity": "global"}),
@@ -74,6 +132,10 @@ MODELS = {
     "SS2S cosine disjoint": ("seq2seq", {"metric": "cosine"}),
     "SS2S KISSME joint": ("seq2seq", {"metric": "kissme", "training": "joint"}),
     "SS2S KISSME disjoint": ("seq2seq", {"metric": "kissme"}),
+    "SS2S KISSME disjoint, thesis margin": ("seq2seq", {"metric": "kissme",
+                                                         "margin_scale": "absolute"}),
+    "SS2S KISSME disjoint, random projection": ("seq2seq", {
+        "metric": "kissme", "callbacks": [RandomProjection()]}),
     "SS2S cosine joint MSE": ("seq2seq", {"metric": "cosine", "training": "joint",
                                           "reconstruction_loss": "mse"}),
     "SS2S Euclidean joint CRL": ("seq2seq", {"metric": "euclidean", "training": "joint",
@@ -81,6 +143,9 @@ MODELS = {
     "SGRU": ("cgru", {"coupling": False, "hidden_size": 100}),
     "CGRU": ("cgru", {"coupling": True, "hidden_size": 100}),
 }
+#: rows that are references or ablations, not models of the thesis's tables
+CONTROLS = ("Activity oracle", "SS2S KISSME disjoint, thesis margin",
+            "SS2S KISSME disjoint, random projection")
 
 _EXPERIMENT = (
     "bench_routines.py: RoutineClusterer (1-hour windows, 24 slots, the time-of-day "
@@ -92,10 +157,14 @@ _DIFF = (
     "a synthetic recording (make_routines: BasicMotions activities laid out on a "
     f"daily schedule, {SETTINGS['full']['n_days']} days) instead of LTMM (one elderly "
     "person's 3-day accelerometer and gyroscope recording cut into 30 virtual "
-    f"days); one run instead of 20 tests; {SETTINGS['full']['max_epochs']} epochs "
+    f"days); the mean of {SETTINGS['full']['n_seeds']} seeds instead of 20 tests; "
+    "arithmetic NMI and AMI (the thesis's tables match geometric NMI and "
+    f"max-normalised AMI); {SETTINGS['full']['max_epochs']} epochs "
     f"per stage with --full ({SETTINGS['default']['max_epochs']} by default); full "
     "DTW instead of FastDTW; a locally scaled affinity (Zelnik-Manor & Perona) "
-    "instead of the thesis's Gaussian of width n (kept in the 'thesis kernel' rows)"
+    "instead of the thesis's Gaussian of width n (kept in the 'thesis kernel' rows); "
+    "KISSME's contrastive margin relative to the similar pairs' squared distances "
+    "instead of 1 (kept in the 'thesis margin' row)"
 )
 _SCORES = "completeness, silhouette, NMI, AMI"
 
@@ -154,14 +223,67 @@ CLAIMS = [
 ]
 
 
-def split_days(X, t, n_days):
-    """``{part: (X, t)}`` for the training, validation and test days."""
+def split_days(X, t, n_days, activities=None):
+    """``{part: (X, t, activities)}`` for the training, validation and test days."""
     day = np.floor(t / 86400).astype(int)
     n_train, n_val = max(1, round(0.4 * n_days)), max(1, round(0.1 * n_days))
     bounds = {"train": (0, n_train), "validation": (n_train, n_train + n_val),
               "test": (n_train + n_val, n_days)}
-    return {part: (X[(day >= a) & (day < b)], t[(day >= a) & (day < b)])
-            for part, (a, b) in bounds.items()}
+    parts = {}
+    for part, (a, b) in bounds.items():
+        keep = (day >= a) & (day < b)
+        parts[part] = (X[keep], t[keep], None if activities is None else activities[keep])
+    return parts
+
+
+def window_activities(activities, timestamps, starts, window=3600.0):
+    """The majority activity of the rows of each window ``[start, start + window)``.
+
+    Ties go to the activity first in sorted order.
+    """
+    labels = np.empty(len(starts), dtype=object)
+    lo = np.searchsorted(timestamps, starts, side="left")
+    hi = np.searchsorted(timestamps, np.asarray(starts) + window, side="left")
+    for k, (a, b) in enumerate(zip(lo, hi)):
+        values, counts = np.unique(activities[a:b], return_counts=True)
+        labels[k] = values[np.argmax(counts)]
+    return labels.astype(str)
+
+
+def slot_auc(distances, slots, days):
+    """Pair ROC AUC of the time-of-day constraint under ``distances``.
+
+    Similar: same slot on different days; dissimilar: different slots (pairs
+    of one day included). The training objective of the learned metrics,
+    measured on the test days without the clustering step.
+    """
+    i, j = np.triu_indices(len(slots), 1)
+    same_slot = slots[i] == slots[j]
+    keep = ~same_slot | (days[i] != days[j])
+    return float(roc_auc_score(same_slot[keep], -np.asarray(distances)[i, j][keep]))
+
+
+def score_clustering(labels, slots, activities, distances=None, days=None):
+    """:data:`SCORES` of one clustering of the test windows.
+
+    ``slot_auc`` (:func:`slot_auc`, NaN without ``distances`` or ``days``);
+    completeness and silhouette as the thesis (against the slots; silhouette
+    on ``distances``, NaN without them); NMI and AMI against the slots and
+    against the true activities, with scikit-learn's arithmetic and
+    geometric normalisations (``average_method``).
+    """
+    row = {"silhouette": (float("nan") if distances is None
+                          else precomputed_silhouette(distances, labels)),
+           "slot_auc": (float("nan") if distances is None or days is None
+                        else slot_auc(distances, slots, days))}
+    for prefix, reference in (("", slots), ("act_", activities)):
+        for suffix, average in (("", "arithmetic"), ("_g", "geometric")):
+            s = clustering_scores(reference, labels, nmi_average=average,
+                                  ami_average=average)
+            row[f"{prefix}nmi{suffix}"], row[f"{prefix}ami{suffix}"] = s["nmi"], s["ami"]
+            if prefix == "" and suffix == "":
+                row["completeness"] = s["completeness"]
+    return row
 
 
 def _params(metric, params, settings):
@@ -173,43 +295,100 @@ def _params(metric, params, settings):
     return {**budget, **params}
 
 
-def _fit_metric(metric, params, train, common, random_state):
+def _fit_metric(metric, params, train, windows, common, random_state):
     """The metric learner fitted on the training days' windows."""
-    X, t = train
+    X, t, _ = train
     if metric == "cgru":  # structural loss, time slots as classes (the thesis)
-        windows = RoutineClusterer("euclidean", **common).fit(X, timestamps=t)
         learner = CoupledGRUMetric(random_state=random_state, **params)
         return learner.fit(windows.windows_, windows.slot_index_)
     trained = RoutineClusterer(metric, metric_params=params, **common)
     return trained.fit(X, timestamps=t).metric_learner_
 
 
-def run_model(name, parts, settings, random_state):
-    """Scores of one model: metric fitted on the training days, test days clustered."""
+def _common(settings, random_state):
+    return dict(n_clusters=5, seq_len=settings["seq_len"], n_pairs=settings["n_pairs"],
+                random_state=random_state)
+
+
+def training_windows(parts, settings, random_state):
+    """The training days cut into windows and standardised (their statistics)."""
+    X, t, _ = parts["train"]
+    return RoutineClusterer("euclidean", **_common(settings, random_state)).fit(
+        X, timestamps=t)
+
+
+def run_model(name, parts, settings, random_state, windows=None):
+    """Scores of one model: metric fitted on the training days, test days clustered.
+
+    ``windows``: :func:`training_windows` (made here when None); the validation
+    and test days are standardised with its channel statistics.
+    """
     metric, params, *extra = MODELS[name]
     clustering = extra[0] if extra else {}
-    common = dict(n_clusters=5, seq_len=settings["seq_len"], n_pairs=settings["n_pairs"],
-                  random_state=random_state)
+    if windows is None:
+        windows = training_windows(parts, settings, random_state)
+    common = {**_common(settings, random_state),
+              "standardize": (windows.mean_, windows.scale_)}
     row = {"name": name, "reconstruction": None, "fit_s": None}
-    if metric not in ("dtw", "euclidean"):
+    if metric not in ("dtw", "euclidean", "oracle"):
         with timer() as fit:
             metric = _fit_metric(metric, _params(metric, params, settings),
-                                 parts["train"], common, random_state)
+                                 parts["train"], windows, common, random_state)
         row["fit_s"] = fit["s"]
         if hasattr(metric, "reconstruct"):
-            val = RoutineClusterer(metric, **common).fit(
-                parts["validation"][0], timestamps=parts["validation"][1])
-            W = val.windows_
+            X, t, _ = parts["validation"]
+            W = RoutineClusterer(metric, **common).fit(X, timestamps=t).windows_
             row["reconstruction"] = float(np.nanmean((metric.reconstruct(W) - W) ** 2))
-    test = RoutineClusterer(metric, **common, **clustering).fit(
-        parts["test"][0], timestamps=parts["test"][1])
-    scores = test.time_coherence_scores_
-    row.update({k: scores[k] for k in ("completeness", "silhouette", "nmi", "ami")})
+    X, t, activities = parts["test"]
+    test = RoutineClusterer("euclidean" if metric == "oracle" else metric, **common,
+                            **clustering).fit(X, timestamps=t)
+    truth = window_activities(activities, t, test.window_starts_)
+    labels, distances = test.labels_, test.distance_matrix_
+    if metric == "oracle":
+        labels, distances = np.unique(truth, return_inverse=True)[1], None
+    row.update(score_clustering(labels, test.slot_index_, truth, distances,
+                                test.day_index_))
     return row
+
+
+def aggregate(runs):
+    """One row per model from the rows of each seed: mean and sd of each number.
+
+    ``runs``: one list of rows per seed, in the same model order. A cell holds
+    the mean, and ``mean ± sd`` (as text in ``<key>_text``) over several seeds.
+    """
+    out = []
+    for rows in zip(*runs):
+        row = {"name": rows[0]["name"], "n_seeds": len(rows)}
+        for key in (*SCORES, "reconstruction", "fit_s"):
+            values = [r[key] for r in rows]
+            if any(v is None for v in values):
+                row[key] = None
+                continue
+            row[key] = float(np.mean(values))
+            row[f"{key}_sd"] = float(np.std(values, ddof=1)) if len(values) > 1 else 0.0
+        out.append(row)
+    return out
+
+
+def _shown(row):
+    digits = {"fit_s": 1}
+    cells = {"name": row["name"]}
+    for key in COLUMNS[1:]:
+        value = row.get(key)
+        if value is None:
+            cells[key] = None
+            continue
+        fmt = f"{{:.{digits.get(key, 3)}f}}"
+        cells[key] = fmt.format(value)
+        if row["n_seeds"] > 1:
+            cells[key] += " ± " + fmt.format(row[f"{key}_sd"])
+    return cells
 
 
 def claims(rows):
     """``{claim id: (ours, ok)}`` of the claims this run measured."""
+    rows = [r for r in rows if r["name"] not in CONTROLS]
     get = {r["name"]: r for r in rows}
     learned = [r for r in rows if MODELS[r["name"]][0] not in ("dtw", "euclidean")]
     kd, out = get["SS2S KISSME disjoint"], {}
@@ -266,34 +445,61 @@ def claims(rows):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     add_common_arguments(parser)
+    parser.add_argument("--schedule", nargs="+", choices=SCHEDULES,
+                        default=list(SCHEDULES), metavar="NAME",
+                        help="make_routines schedules to run (default: both)")
+    parser.add_argument("--models", nargs="+", choices=list(MODELS), default=None,
+                        metavar="NAME", help="run these models only (the claims "
+                        "need all of them)")
+    parser.add_argument("--seeds", type=int, default=None, metavar="INT",
+                        help="number of seeds (default: 1 with --quick, else 3)")
     args = parser.parse_args(argv)
     torch.set_num_threads(args.threads)
     settings = SETTINGS[args.mode]
+    n_seeds = args.seeds or settings["n_seeds"]
+    names = args.models or list(MODELS)
     # spectral clustering of barely trained metrics (--quick) may find fewer
     # distinct clusters; RoutineClusterer's warnings about a disconnected or
     # fragmented affinity graph are left on: they explain bad scores
     warnings.filterwarnings("ignore", message="Number of distinct clusters")
+    tables = {}
     with timer() as total:
-        X, t, _, _ = make_routines(settings["n_days"], step=settings["step"],
-                                   random_state=args.random_state)
-        parts = split_days(X, t, settings["n_days"])
-        rows = []
-        for name in MODELS:
-            if args.progress:
-                print(f"  routines: {name}", file=sys.stderr, flush=True)
-            rows.append(run_model(name, parts, settings, args.random_state))
+        for schedule in args.schedule:
+            runs = []
+            for seed in range(args.random_state, args.random_state + n_seeds):
+                X, t, activities, _ = make_routines(
+                    settings["n_days"], schedule=schedule, step=settings["step"],
+                    random_state=seed)
+                parts = split_days(X, t, settings["n_days"], activities)
+                windows = training_windows(parts, settings, seed)
+                rows = []
+                for name in names:
+                    if args.progress:
+                        print(f"  routines ({schedule}, seed {seed}): {name}",
+                              file=sys.stderr, flush=True)
+                    rows.append(run_model(name, parts, settings, seed, windows))
+                runs.append(rows)
+            tables[schedule] = aggregate(runs)
+    seeds = (f"random_state {args.random_state}" if n_seeds == 1 else
+             f"random_state {args.random_state}-{args.random_state + n_seeds - 1}, "
+             "mean ± sd")
     title = (f"bench_routines ({args.mode} mode; {settings['n_days']} days, "
-             f"{settings['max_epochs']} epochs per stage; random_state "
-             f"{args.random_state}; total {total['s']:.0f} s)")
-    shown = [{k: round(v, 4) if isinstance(v, float) else v for k, v in r.items()}
-             for r in rows]
-    records = save_claims(args, "bench_routines", CLAIMS, claims(rows), title=title,
+             f"{settings['max_epochs']} epochs per stage; {n_seeds} seed(s): {seeds}; "
+             f"total {total['s']:.0f} s)")
+    complete = "default" in tables and args.models is None
+    measured = claims(tables["default"]) if complete else {}
+    records = save_claims(args, "bench_routines", CLAIMS, measured, title=title,
                           total_s=total["s"])
     notes = [f"{r['claim']}: {r['verdict']}" for r in records]
+    if not complete:
+        notes.append("the claims need every model on the default schedule")
     if args.mode == "quick":
         notes.append("--quick: a few days, 2 epochs: these verdicts mean nothing")
-    text = "\n".join([f"# {title}", "", format_table(shown, COLUMNS), "", "Targets", "",
-                      *(f"- {note}" for note in notes)])
+    parts = [f"# {title}", ""]
+    for schedule, rows in tables.items():
+        parts += [f"## schedule={schedule!r}", "",
+                  format_table([_shown(r) for r in rows], COLUMNS), ""]
+    text = "\n".join([*parts, "Targets", "", *(f"- {note}" for note in notes)])
     print(f"\n{text}")
     if args.output:
         Path(args.output).write_text(text + "\n")

@@ -226,13 +226,14 @@ class BaseSequenceNet(BaseEstimator):
         """
         return self._net_input(X, lengths), y, {}
 
-    def _training_callbacks(self, *, scoring=(), lr_schedule=None):
+    def _training_callbacks(self, *, scoring=(), lr_schedule=None, after=()):
         """The skorch callbacks this estimator's parameters ask for.
 
         Gradient clipping, early stopping on ``_early_stopping_monitor`` with
         learning-rate decay, the progress bar and the user's ``callbacks``;
-        ``scoring`` callbacks run first and ``lr_schedule`` replaces the default
-        decay (see :func:`~sktime_metric.utils._skorch.training_callbacks`).
+        ``scoring`` callbacks run first, ``after`` ones after the built-in
+        ones, and ``lr_schedule`` replaces the default decay (see
+        :func:`~sktime_metric.utils._skorch.training_callbacks`).
         """
         monitor, lower_is_better = self._early_stopping_monitor
         return training_callbacks(
@@ -245,6 +246,7 @@ class BaseSequenceNet(BaseEstimator):
             user_callbacks=self.callbacks,
             scoring=scoring,
             lr_schedule=lr_schedule,
+            after=after,
         )
 
     # -- data --------------------------------------------------------------

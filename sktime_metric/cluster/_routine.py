@@ -16,6 +16,7 @@ from sklearn.utils import Bunch, check_random_state
 from sklearn.utils.validation import check_array, check_is_fitted
 
 from ..evaluation._clustering import routine_scores
+from ..utils import channel_statistics, standardize_channels
 from ..utils._sklearn_compat import Interval, StrOptions
 from ._affinity import (
     _LEARNERS,
@@ -84,8 +85,18 @@ class RoutineClusterer(ClusterMixin, BaseEstimator):
     min_coverage : float, default=1.0
         A recording's window is kept when its non-NaN samples cover at least this
         fraction of the expected count; the remaining gaps are interpolated.
-    standardize : bool, default=True
-        Per-channel z-score of the windows before the metric.
+    standardize : bool or tuple of (mean, scale), default=True
+        Per-channel z-score of the windows before the metric
+        (:func:`~sktime_metric.utils.standardize_channels`). True: with the
+        statistics of the windows given to :meth:`fit`
+        (:func:`~sktime_metric.utils.channel_statistics`), kept in ``mean_``
+        and ``scale_``; a tuple: with these fixed statistics, each an array of
+        shape ``(n_channels,)``; False: as given. To cluster new days under a
+        metric learned on other days, pass the fitted learner as ``metric``
+        and the first fit's ``(mean_, scale_)`` here, so that the new days are
+        scaled as the learner's training windows were (with their own
+        statistics, a day of a different mix of activities would be scaled
+        differently).
     n_pairs : int, default=1000
         Pairs sampled from the constraint for pair-trained learners.
     n_clusters : int or "eigengap", default=5
@@ -131,6 +142,9 @@ class RoutineClusterer(ClusterMixin, BaseEstimator):
         Window embeddings when the metric has them (``transform``).
     windows_ : ndarray of shape (n_windows, T, d) or None
         The (resampled, standardised) windows; None for "precomputed".
+    mean_, scale_ : ndarray of shape (n_features_in_,) or None
+        The channel statistics the windows were standardised with; None with
+        ``standardize=False``. Not set for "precomputed".
     window_starts_ : ndarray of shape (n_windows,)
         Start of each window, datetime64 when the timestamps were.
     day_index_, slot_index_ : ndarray of shape (n_windows,)
@@ -183,7 +197,7 @@ class RoutineClusterer(ClusterMixin, BaseEstimator):
         "sampling_rate": [Interval(Real, 0, None, closed="neither"), None],
         "seq_len": [Interval(Integral, 2, None, closed="left")],
         "min_coverage": [Interval(Real, 0, 1, closed="right")],
-        "standardize": ["boolean"],
+        "standardize": ["boolean", tuple],
         "n_pairs": [Interval(Integral, 2, None, closed="left")],
         "n_clusters": [Interval(Integral, 1, None, closed="left"),
                        StrOptions({"eigengap"})],
@@ -329,6 +343,27 @@ class RoutineClusterer(ClusterMixin, BaseEstimator):
                 D[i, j] = D[j, i] = float(metric(W[i], W[j]))
         return D, None, None, "gaussian"
 
+    def _channel_statistics(self, W):
+        """``(mean, scale)``: of ``W``, the fixed ones of ``standardize`` or Nones."""
+        if isinstance(self.standardize, (bool, np.bool_)):
+            return channel_statistics(W) if self.standardize else (None, None)
+        if len(self.standardize) != 2:
+            raise ValueError(
+                "standardize must be a bool or a (mean, scale) tuple, got a tuple "
+                f"of {len(self.standardize)} items."
+            )
+        mean, scale = (np.asarray(v, dtype=np.float64).reshape(-1)
+                       for v in self.standardize)
+        if mean.shape != (W.shape[2],) or scale.shape != (W.shape[2],):
+            raise ValueError(
+                f"standardize=(mean, scale) needs one value per channel ({W.shape[2]}); "
+                f"got {mean.size} and {scale.size}."
+            )
+        if not (np.isfinite(mean).all() and np.isfinite(scale).all() and (scale > 0).all()):
+            raise ValueError("standardize=(mean, scale) needs finite means and "
+                             "positive finite scales.")
+        return mean, scale
+
     # -- fit -------------------------------------------------------------------
 
     def fit(self, X, y=None, timestamps=None):
@@ -367,10 +402,9 @@ class RoutineClusterer(ClusterMixin, BaseEstimator):
             D, embedding, dim, kernel = W, None, None, "gaussian"
             self.metric_learner_ = None
         else:
-            if self.standardize:
-                mean = np.nanmean(W, axis=(0, 1))
-                std = np.nanstd(W, axis=(0, 1))
-                W = (W - mean) / np.where(std > 0, std, 1.0)
+            self.mean_, self.scale_ = self._channel_statistics(W)
+            if self.mean_ is not None:
+                W = standardize_channels(W, self.mean_, self.scale_)
             self.windows_, self.n_features_in_ = W, W.shape[2]
             D, embedding, dim, kernel = self._distances(W, self.day_index_,
                                                          self.slot_index_, seed)

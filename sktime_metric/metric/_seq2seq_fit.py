@@ -121,7 +121,7 @@ class Seq2SeqFitMixin:
         X = padded_float32(X, lengths)
         stage = supervision.stage
         metric_loss, reconstruction_loss, margin = self._losses()
-        scoring = []
+        scoring, after = [], []
         if supervision.initial_state is not None:
             scoring.append(("initial_state", InitialModuleState(supervision.initial_state)))
         if stage == "reconstruction":
@@ -130,7 +130,9 @@ class Seq2SeqFitMixin:
             data, valid, resample = self._pair_data(X, lengths, supervision, seed)
             scoring += resample
             if self.metric == "kissme":
-                scoring.append(("kissme_update", KISSMEUpdate(
+                # after early stopping: the update at train end sees the
+                # weights it reloads
+                after.append(("kissme_update", KISSMEUpdate(
                     kissme_metric, every=self.kissme_update_every,
                     regularization=self.kissme_regularization,
                 )))
@@ -149,6 +151,7 @@ class Seq2SeqFitMixin:
             "criterion": Seq2SeqLoss,
             "criterion__metric_loss": metric_loss,
             "criterion__margin": float(margin),
+            "criterion__margin_scale": self.margin_scale,
             "criterion__reconstruction_loss": reconstruction_loss,
             "criterion__reconstruction_weight": float(weight),
             "module__reconstruct": stage != "metric",
@@ -157,6 +160,7 @@ class Seq2SeqFitMixin:
             "callbacks": self._training_callbacks(
                 scoring=scoring,
                 lr_schedule=lr_schedule,
+                after=after,
             ),
         }
         return data, None, overrides
@@ -172,6 +176,8 @@ class Seq2SeqFitMixin:
         margin = self.margin
         if margin is None:
             margin = 0.5 if metric_loss == "cosine" else 1.0
+            if metric_loss == "kissme_contrastive" and self.margin_scale != "absolute":
+                margin = 2.0  # measured (see margin_scale)
         return metric_loss, reconstruction, margin
 
     def _frozen(self):

@@ -228,6 +228,9 @@ class Seq2SeqLoss(nn.Module):
         "kissme_contrastive" / "kissme_logratio": the KISSME losses, on the
         projected embeddings and the module's ``M``.
     margin : float, default=1.0
+    margin_scale : {"absolute", "relative", "dim"}, default="absolute"
+        Units of "kissme_contrastive"'s margin
+        (:class:`~sktime_metric.nn.ContrastiveKISSMELoss`); unused otherwise.
     reconstruction_loss : {"mse", "cosine"}, default="mse"
         :class:`~sktime_metric.nn.losses.SequenceMSELoss` or the CRL.
     reconstruction_weight : float, default=0.5
@@ -243,13 +246,15 @@ class Seq2SeqLoss(nn.Module):
     """
 
     def __init__(self, metric_loss="contrastive", margin=1.0, reconstruction_loss="mse",
-                 reconstruction_weight=0.5, regularization=1e-3):
+                 reconstruction_weight=0.5, regularization=1e-3,
+                 margin_scale="absolute"):
         super().__init__()
         losses = {
             "contrastive": lambda: ContrastiveDistanceLoss(margin),
             "pml_contrastive": lambda: ContrastiveLoss(neg_margin=margin),
             "cosine": lambda: CosineMarginLoss(margin),
-            "kissme_contrastive": lambda: ContrastiveKISSMELoss(margin),
+            "kissme_contrastive": lambda: ContrastiveKISSMELoss(
+                margin, margin_scale=margin_scale),
             "kissme_logratio": lambda: KISSMELoss(regularization=regularization),
         }
         if metric_loss not in losses:

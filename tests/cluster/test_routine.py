@@ -185,6 +185,36 @@ def test_bad_input(routines):
         rc.set_params(n_clusters=50).fit(X[:200], timestamps=t[:200])
 
 
+def test_standardize_keeps_or_reuses_channel_statistics(routines):
+    from sktime_metric.utils import channel_statistics
+
+    X, t, _, _ = routines
+    raw = RoutineClusterer("euclidean", n_clusters=3, seq_len=10, standardize=False,
+                           random_state=0).fit(X, timestamps=t)
+    assert raw.mean_ is None and raw.scale_ is None
+    own = RoutineClusterer("euclidean", n_clusters=3, seq_len=10,
+                           random_state=0).fit(X, timestamps=t)
+    mean, scale = channel_statistics(raw.windows_)
+    np.testing.assert_allclose(own.mean_, mean)
+    np.testing.assert_allclose(own.windows_, (raw.windows_ - mean) / scale)
+    # new days scaled with the first fit's statistics, not their own
+    day = slice(0, 240)  # the first day: a different mix than all four
+    fixed = RoutineClusterer("euclidean", n_clusters=3, seq_len=10,
+                             standardize=(own.mean_, own.scale_),
+                             random_state=0).fit(X[day], timestamps=t[day])
+    np.testing.assert_array_equal(fixed.mean_, own.mean_)
+    np.testing.assert_allclose(fixed.windows_, own.windows_[:24])
+    alone = RoutineClusterer("euclidean", n_clusters=3, seq_len=10,
+                             random_state=0).fit(X[day], timestamps=t[day])
+    assert not np.allclose(alone.windows_, own.windows_[:24])
+    with pytest.raises(ValueError, match="one value per channel"):
+        fixed.set_params(standardize=(own.mean_[:2], own.scale_)).fit(X, timestamps=t)
+    with pytest.raises(ValueError, match="positive finite scales"):
+        fixed.set_params(standardize=(own.mean_, 0 * own.scale_)).fit(X, timestamps=t)
+    with pytest.raises(ValueError, match="a .mean, scale. tuple"):
+        fixed.set_params(standardize=(own.mean_,)).fit(X, timestamps=t)
+
+
 def test_deterministic(routines):
     X, t, _, _ = routines
     a = RoutineClusterer("euclidean", n_clusters=4, seq_len=10, random_state=3).fit(X, timestamps=t)

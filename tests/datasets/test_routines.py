@@ -54,3 +54,40 @@ def test_same_random_state_same_recording_in_any_process():
         for seed in ("1", "2", "3")
     }
     assert len(outputs) == 1
+
+
+def test_distinct_schedule_is_deterministic_and_honoured():
+    a = make_routines(2, schedule="distinct", step=360, random_state=3)
+    b = make_routines(2, schedule="distinct", step=360, random_state=3)
+    for x, y in zip(a[:3], b[:3]):
+        np.testing.assert_array_equal(x, y)
+    assert not np.array_equal(a[0], make_routines(2, schedule="distinct", step=360,
+                                                  random_state=4)[0])
+    X, t, act, schedule = make_routines(3, schedule="distinct", step=360, jitter=0,
+                                        skip_probability=0, missing_probability=0,
+                                        random_state=0)
+    assert [b[2] for b in schedule] == ["sleeping", "running", "walking", "standing",
+                                        "badminton", "sleeping"]
+    hours = (t % 86400) / 3600
+    for start, end, activity in schedule:
+        assert (act[(hours >= start) & (hours < end)] == activity).all()
+    # five activities, each in one block of the day (the night spans midnight)
+    assert sorted(set(act)) == ["badminton", "running", "sleeping", "standing",
+                                "walking"]
+    # sleeping: the standing recordings at a tenth of their amplitude, plus
+    # the same sensor noise
+    spread = {a: X[act == a].std(axis=0).mean() for a in ("sleeping", "standing")}
+    assert spread["sleeping"] < 0.8 * spread["standing"]
+
+
+def test_named_default_schedule_is_the_default_and_unknown_names_fail():
+    a = make_routines(2, step=360, random_state=0)
+    b = make_routines(2, schedule="default", step=360, random_state=0)
+    np.testing.assert_array_equal(a[0], b[0])
+    assert a[3] == b[3]
+    with pytest.raises(ValueError, match="schedule must be one of"):
+        make_routines(1, schedule="weekend")
+    # the derived activity is usable in a custom schedule
+    _, _, act, _ = make_routines(1, schedule=[(0, 24, "sleeping")], step=360,
+                                 random_state=0)
+    assert set(act) == {"sleeping"}

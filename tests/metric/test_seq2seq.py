@@ -79,6 +79,40 @@ def test_m_is_updated_every_few_epochs_only_and_never_trained(data):
     assert not any(name.endswith(".M") for name in names)
 
 
+def test_m_is_refreshed_at_the_end_of_training(data):
+    # no periodic update in 3 epochs: M is still the closed form of the final
+    # projection, so it is never stale (e.g. 10 epochs after the update of
+    # epoch 30 when training stops at 40)
+    X, y = data
+    pairs = np.random.RandomState(0).randint(len(X), size=(80, 2))
+    labels = (y[pairs[:, 0]] == y[pairs[:, 1]]).astype(np.int64)
+    est = Seq2SeqEmbedder(kissme_update_every=100, **_TINY).fit_pairs(X, pairs, labels)
+    assert est.history_[:, "kissme_update"] == [False, False, False]
+    assert est.history_[-1, "kissme_final_update"] is True
+    assert "kissme_final_update" not in est.history_[0]
+    z = _embed(est, X)
+    delta = z[pairs[:, 0]] - z[pairs[:, 1]]
+    sim, dis = delta[labels == 1], delta[labels == 0]
+    expected = kissme_metric(sim.T @ sim / len(sim), dis.T @ dis / len(dis),
+                             regularization=est.kissme_regularization)[0]
+    np.testing.assert_allclose(est.metric_matrix_, expected, rtol=1e-4,
+                               atol=1e-6 * np.abs(expected).max())
+
+
+def test_m_refresh_follows_early_stopping_and_margin_scale_reaches_the_loss(data):
+    # at train end, early stopping reloads the best weights first, then M is
+    # computed for them
+    est = Seq2SeqEmbedder(early_stopping=True, validation_fraction=0.3, **_TINY)
+    est.fit(*data)
+    names = [name for name, _ in est.net_.callbacks_]
+    assert names.index("kissme_update") > names.index("early_stopping")
+    assert est.net_.criterion_.metric.margin_scale == "dim"
+    assert est.net_.criterion_.metric.margin == 2.0
+    thesis = Seq2SeqEmbedder(margin_scale="absolute", **_TINY).fit(*data)
+    assert thesis.net_.criterion_.metric.margin_scale == "absolute"
+    assert thesis.net_.criterion_.metric.margin == 1.0
+
+
 class _EncoderAtEnd(Callback):
     """Records the encoder's weights at the end of each training stage."""
 

@@ -143,6 +143,73 @@ def test_contrastive_kissme_loss_gradient_is_finite_at_zero_distance():
     )
 
 
+def _brute_contrastive(z1, z2, target, M, margin):
+    q = np.array([(a - b) @ M.numpy() @ (a - b) for a, b in zip(z1.numpy(), z2.numpy())])
+    sim = target.numpy() > 0
+    return q, np.where(sim, q, np.maximum(0.0, margin - q)), sim
+
+
+def test_contrastive_kissme_margin_scales_match_brute_force():
+    z1, z2, M = _randn(9, 3), _randn(9, 3, seed=1) * 0.3, _spd(3, seed=2) * 0.2
+    q, _, sim = _brute_contrastive(z1, z2, _TARGET, M, 0.0)
+    # relative: the margin is in units of the batch's mean similar-pair q
+    got = ContrastiveKISSMELoss(1.5, margin_scale="relative")(z1, z2, _TARGET, M)
+    _, terms, _ = _brute_contrastive(z1, z2, _TARGET, M, 1.5 * q[sim].mean())
+    assert got.item() == pytest.approx(terms.mean(), rel=1e-12)
+    # dim: q per dimension in both terms
+    got = ContrastiveKISSMELoss(0.4, margin_scale="dim")(z1, z2, _TARGET, M)
+    terms = np.where(sim, q / 3, np.maximum(0.0, 0.4 - q / 3))
+    assert got.item() == pytest.approx(terms.mean(), rel=1e-12)
+    # a batch without similar pairs: relative to the mean q of all its pairs
+    none = torch.zeros(9, dtype=torch.long)
+    got = ContrastiveKISSMELoss(1.0, margin_scale="relative")(z1, z2, none, M)
+    assert got.item() == pytest.approx(np.maximum(0.0, q.mean() - q).mean(), rel=1e-12)
+    with pytest.raises(ValueError, match="margin_scale"):
+        ContrastiveKISSMELoss(margin_scale="median")
+
+
+def test_relative_and_dim_margins_follow_the_scale_of_the_distances():
+    # Closed-form M whitens the similar pairs: their q is about m, so an
+    # absolute margin of 1 leaves almost no dissimilar pair in the hinge
+    m, n = 50, 400
+    g = torch.Generator().manual_seed(0)
+    z1 = torch.randn(n, m, generator=g, dtype=torch.float64)
+    target = torch.arange(n) % 2
+    spread = torch.where(target.bool(), 1.0, 1.5).to(torch.float64)[:, None]
+    z2 = z1 + spread * torch.randn(n, m, generator=g, dtype=torch.float64)
+    M = torch.eye(m, dtype=torch.float64)  # Sigma_S^-1: similar differences ~ N(0, I)
+    q = ((z1 - z2) @ M * (z1 - z2)).sum(1)
+    assert 0.8 * m < q[target == 1].mean() < 1.2 * m
+
+    def active(loss):  # fraction of dissimilar pairs in the hinge
+        z = z1.clone().requires_grad_()
+        loss(z, z2, target, M).backward()
+        return (z.grad[target == 0].abs().sum(1) > 0).double().mean().item()
+
+    assert active(ContrastiveKISSMELoss(1.0)) == 0.0
+    for loss in (ContrastiveKISSMELoss(2.0, margin_scale="relative"),
+                 ContrastiveKISSMELoss(2.0, margin_scale="dim")):
+        assert 0.3 < active(loss) < 1.0
+    # relative: the hinge is invariant to the scale of the embedding (the loss
+    # scales with it); dim: the absolute loss with the margin times m, over m
+    rel = ContrastiveKISSMELoss(2.0, margin_scale="relative")
+    assert rel(3 * z1, 3 * z2, target, M).item() == pytest.approx(
+        9 * rel(z1, z2, target, M).item(), rel=1e-10)
+    dim = ContrastiveKISSMELoss(2.0, margin_scale="dim")(z1, z2, target, M)
+    assert dim.item() == pytest.approx(
+        ContrastiveKISSMELoss(2.0 * m)(z1, z2, target, M).item() / m, rel=1e-12)
+
+
+def test_relative_margin_passes_no_gradient_through_the_reference():
+    z1, z2, M = _randn(9, 3), _randn(9, 3, seed=1) * 0.3, _spd(3, seed=2) * 0.2
+    q, _, sim = _brute_contrastive(z1, z2, _TARGET, M, 0.0)
+    a = z1.clone().requires_grad_()
+    ContrastiveKISSMELoss(1.5, margin_scale="relative")(a, z2, _TARGET, M).backward()
+    b = z1.clone().requires_grad_()
+    ContrastiveKISSMELoss(1.5 * float(q[sim].mean()))(b, z2, _TARGET, M).backward()
+    torch.testing.assert_close(a.grad, b.grad, rtol=1e-12, atol=1e-12)
+
+
 def test_cosine_margin_loss_is_torch_cosine_embedding_loss():
     z1, z2 = _randn(9, 5), _randn(9, 5, seed=1)
     expected = torch.nn.CosineEmbeddingLoss(margin=0.5)(z1, z2, 2 * _TARGET - 1)

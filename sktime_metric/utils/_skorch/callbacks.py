@@ -335,14 +335,19 @@ class InitialModuleState(Callback):
 class KISSMEUpdate(Callback):
     """Closed-form update of a KISSME head's matrix ``M`` (thesis eq. 3.45).
 
-    At the start of training and after every ``every``-th epoch, the module is
-    switched to evaluation mode (no input noise) and, without gradients, the
-    training set's pairs are embedded with ``module_.embed(x, lengths)`` (each
-    series once); from the differences ``Delta = z_i - z_j`` of the similar and
-    of the dissimilar pairs, ``solver(Sigma_S, Sigma_D, regularization=...)``
-    gives ``M``, copied into ``module_.kissme_head`` with ``set_metric``. The
-    history records ``kissme_update`` (True on update epochs) and the clipped
-    eigenvalues. ``M`` is not a parameter, so no gradient ever reaches it.
+    At the start of training, after every ``every``-th epoch and at the end of
+    training, the module is switched to evaluation mode (no input noise) and,
+    without gradients, the training set's pairs are embedded with
+    ``module_.embed(x, lengths)`` (each series once); from the differences
+    ``Delta = z_i - z_j`` of the similar and of the dissimilar pairs,
+    ``solver(Sigma_S, Sigma_D, regularization=...)`` gives ``M``, copied into
+    ``module_.kissme_head`` with ``set_metric``. The history records
+    ``kissme_update`` (True on update epochs), the clipped eigenvalues and, in
+    the last epoch's row, ``kissme_final_update`` (True): the update at the end
+    of training, which leaves ``M`` the closed form of the final projection,
+    never one computed ``every`` epochs or more before (after 40 epochs with
+    ``every=30``, ``M`` would otherwise be 10 epochs stale). ``M`` is not a
+    parameter, so no gradient ever reaches it.
 
     Parameters
     ----------
@@ -362,7 +367,9 @@ class KISSMEUpdate(Callback):
     The training data must be a pair dataset with ``X``, ``lengths``, ``tuples``
     ``(n, 2)`` and ``targets`` (:class:`~sktime_metric.metric._pairs.PairDataset`).
     An update makes the loss jump; early stopping needs a patience of at least
-    ``every`` epochs.
+    ``every`` epochs. Place the callback after any that reloads weights at the
+    end of training (skorch's ``EarlyStopping(load_best=True)``), so that the
+    final update sees the weights the net keeps.
     """
 
     def __init__(self, solver, every=30, regularization=1e-3, normalization="mean",
@@ -419,3 +426,9 @@ class KISSMEUpdate(Callback):
             self.update(net, dataset_train)
         net.history.record("kissme_update", updated)
         net.history.record("kissme_eigenvalues", self.eigenvalues_.tolist())
+
+    def on_train_end(self, net, X=None, **kwargs):
+        if len(net.history) == 0:  # no epoch ran: M is the one of train start
+            return
+        self.update(net, X)
+        net.history.record("kissme_final_update", True)

@@ -88,12 +88,16 @@ def training_callbacks(
     user_callbacks,
     scoring=(),
     lr_schedule=None,
+    after=(),
 ):
     """The callbacks an estimator's parameters ask for, then the user's own.
 
     ``scoring``: ``(name, callback)`` pairs that run first (per-epoch data
     resampling, the scores early stopping monitors). ``lr_schedule``: replaces
-    the default learning-rate halving on a plateau.
+    the default learning-rate halving on a plateau. ``after``: ``(name,
+    callback)`` pairs that run after the built-in ones (so at the end of
+    training after early stopping has reloaded the best weights), before the
+    user's.
     """
     callbacks = list(scoring)
     if grad_clip_value is not None:
@@ -128,6 +132,7 @@ def training_callbacks(
         )
     if verbose > 0:
         callbacks.append(("progress_bar", ProgressBar()))
+    callbacks.extend(after)
     for i, cb in enumerate(user_callbacks or []):
         callbacks.append(cb if isinstance(cb, tuple) else (f"user_{i}", cb))
     return callbacks
