@@ -144,6 +144,12 @@ def mean_over_seeds(rows, keys, means=()):
     return row
 
 
+def rounded_rows(rows, digits=4):
+    """Result rows with their floats rounded, as the tables show them."""
+    return [{k: round(v, digits) if isinstance(v, float) else v for k, v in r.items()}
+            for r in rows]
+
+
 def verdict(ok):
     """The word for a target: ``"holds"``, ``"does not hold"`` or not measured."""
     if ok is None:

@@ -62,6 +62,7 @@ from _common import (  # noqa: E402
     add_common_arguments,
     growth_exponent,
     interleaved_ms,
+    rounded_rows,
     save_claims,
     timer,
     verdict,
@@ -262,11 +263,6 @@ def targets(vectors, scaling, sequences, mode):
     return lines, exponent
 
 
-def _shown(rows):
-    return [{k: round(v, 4) if isinstance(v, float) else v for k, v in r.items()}
-            for r in rows]
-
-
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     add_common_arguments(parser)
@@ -282,11 +278,11 @@ def main(argv=None):
              f"total {total['s']:.0f} s)")
     text = "\n".join([
         f"# {title}", "", "Part 1: vectors, 1-NN", "",
-        format_table(_shown(vectors), VECTOR_COLUMNS), "",
+        format_table(rounded_rows(vectors), VECTOR_COLUMNS), "",
         f"Part 2: KISSME fit seconds against n (d = {SCALING_DIM})", "",
-        format_table(_shown(scaling), SCALING_COLUMNS), "",
+        format_table(rounded_rows(scaling), SCALING_COLUMNS), "",
         "Part 3: sequences, SS2S-KISSME 1-NN vs 1-NN DTW", "",
-        format_table(_shown(sequences), SEQUENCE_COLUMNS), "",
+        format_table(rounded_rows(sequences), SEQUENCE_COLUMNS), "",
         "Targets", "", *(f"- {note}" for note in notes)])
     print(f"\n{text}")
     if args.output:

