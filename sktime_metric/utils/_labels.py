@@ -60,7 +60,9 @@ def check_class_labels(y, n_samples, *, estimator, instead=None, min_classes=2):
             f"{n_samples} series but y has {len(y)} labels."
         )
     if y.dtype.kind in "fc" or y.dtype == object:
-        missing = np.flatnonzero([_is_missing(v) for v in y])
+        # vectorised for numbers; one look per label only for object labels
+        missing = np.flatnonzero(np.isnan(y) if y.dtype.kind in "fc"
+                                 else [_is_missing(v) for v in y])
         if missing.size:
             i = int(missing[0])
             raise ValueError(
