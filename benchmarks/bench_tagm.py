@@ -63,7 +63,8 @@ from sktime_metric.benchmarking import (  # noqa: E402
     run_benchmark,
     stratified_subsample,
 )
-from sktime_metric.classification import RNNClassifier, TAGMClassifier  # noqa: E402
+from sktime_metric.classification import RNNClassifier  # noqa: E402
+from sktime_metric.nn import RNNClassifierModule, TAGMModule  # noqa: E402
 from sktime_metric.datasets import (  # noqa: E402
     add_noise_segments,
     load_spoken_digits,
@@ -297,22 +298,21 @@ def digits_notes(results, info):
 
 def parameter_counts():
     """Thousands of trainable parameters of Table 3.1's models, D = 26, K = 10."""
+    shape = dict(n_features=26, n_classes=10)
     models = {
-        "TAGM": TAGMClassifier(attention_hidden_size=128, hidden_size=64),
-        "Bi-TAGM": TAGMClassifier(attention_hidden_size=128, hidden_size=128,
-                                  bidirectional=True),
-        "Plain-RNN": RNNClassifier(cell="rnn", hidden_size=256),
-        "GRU": RNNClassifier(cell="gru", hidden_size=128),
-        "LSTM": RNNClassifier(cell="lstm", hidden_size=128),
-        "Bi-GRU": RNNClassifier(cell="gru", hidden_size=64, bidirectional=True),
-        "Bi-LSTM": RNNClassifier(cell="lstm", hidden_size=256, bidirectional=True),
+        "TAGM": TAGMModule(**shape, attention_hidden_size=128, hidden_size=64),
+        "Bi-TAGM": TAGMModule(**shape, attention_hidden_size=128, hidden_size=128,
+                              bidirectional=True),
+        "Plain-RNN": RNNClassifierModule(**shape, cell="rnn", hidden_size=256),
+        "GRU": RNNClassifierModule(**shape, cell="gru", hidden_size=128),
+        "LSTM": RNNClassifierModule(**shape, cell="lstm", hidden_size=128),
+        "Bi-GRU": RNNClassifierModule(**shape, cell="gru", hidden_size=64,
+                                      bidirectional=True),
+        "Bi-LSTM": RNNClassifierModule(**shape, cell="lstm", hidden_size=256,
+                                       bidirectional=True),
     }
-    counts = {}
-    for name, estimator in models.items():
-        module, params = estimator._module_and_params(26, 10)
-        counts[name] = sum(p.numel() for p in module(**params).parameters()
-                           if p.requires_grad) / 1000
-    return counts
+    return {name: sum(p.numel() for p in module.parameters() if p.requires_grad) / 1000
+            for name, module in models.items()}
 
 
 def claims(results, counts, window=1):

@@ -10,6 +10,7 @@ and looked up there when loading, never imported.
 
 import functools
 import json
+import sys
 
 import numpy as np
 import torch
@@ -48,13 +49,18 @@ def _torch_classes():
     """Qualified name -> class: our skorch nets, torch modules and losses.
 
     Gathered from modules already imported (``sktime_metric.nn``, the skorch
-    wiring, the estimators' ``_net_class``) and torch's built-in losses.
+    nets of :mod:`~sktime_metric.utils._skorch.nets` and of the estimators'
+    modules) and torch's built-in losses.
     """
     from . import nn
     from .utils._skorch import nets
 
-    found = [nets.SequenceNet, nets.SequenceNetClassifier, nets.SiameseNet]
-    found += [getattr(cls, "_net_class", None) for cls in _estimator_classes().values()]
+    found = []
+    for module in {nets} | {sys.modules[cls.__module__]
+                            for cls in _estimator_classes().values()}:
+        found += [obj for obj in vars(module).values()
+                  if isinstance(obj, type) and issubclass(obj, NeuralNet)
+                  and obj.__module__.startswith("sktime_metric.")]
     for module in [torch.nn.modules.loss] + [
         m for m in vars(nn).values()
         if type(m) is type(nn) and m.__name__.startswith(f"{nn.__name__}.")

@@ -1,11 +1,13 @@
-"""The one shared base of the neural estimators.
+"""The toolbox of the neural estimators, and the checks that a classifier learned.
 
-``BaseSequenceNet`` owns what every model shares: parameter validation, the data
-contract, seeding, building and training a skorch net (``self.net_``, by
-composition), device handling, early stopping, progress bar, the batched predict
-loop and the estimator tags. A model adds its torch module through
-``_module_and_params``. ``SequenceClassifierMixin`` adds labels: any scikit-learn
-labels, strings included, encoded for the net and decoded through ``classes_``.
+``BaseSequenceNet`` holds what every model's ``fit`` calls, in order: input and
+label checks, the shared parameters' constraints, building a skorch net
+(``self.net_``, by composition), training it seeded and one fit at a time, and
+the one batched predict loop; plus the estimator tags. It is not a template:
+each estimator writes its own ``fit`` out, validate -> seed -> build -> train ->
+attributes, in its own file. :func:`derive_seed` is the one seed derivation;
+:func:`warn_if_not_learned` and :func:`steps_batch_size` are what the
+classifiers share about learning from small or hard data.
 """
 
 import math
@@ -16,28 +18,21 @@ from numbers import Integral, Real
 
 import numpy as np
 import torch
-from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.base import BaseEstimator
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.preprocessing import LabelEncoder
 from sklearn.utils import Tags, check_random_state
 from sklearn.utils.validation import check_is_fitted
 
 from .utils._sklearn_compat import Interval, StrOptions
-from .utils._skorch import (
-    SequenceNet,
-    SequenceNetClassifier,
-    resolve_optimizer,
-    training_callbacks,
-    validation_split,
-)
+from .utils._skorch import resolve_optimizer, training_callbacks
 from .utils._scaling import channel_statistics, standardize_channels
 from .utils._labels import check_class_labels
 from .utils.validation import padded_float32, validate_sequences
 
 __all__ = [
     "BaseSequenceNet",
-    "SequenceClassifierMixin",
     "SequenceTags",
+    "derive_seed",
     "learning_baseline",
     "prior_cross_entropy",
     "steps_batch_size",
@@ -175,19 +170,55 @@ def steps_batch_size(batch_size, n_samples):
     return int(min(batch_size, max(1, math.ceil(n_samples / _MIN_BATCHES_PER_EPOCH))))
 
 
-def _seed_from(random_state):
-    """One integer seed from an sklearn ``random_state`` (None, int or RandomState)."""
+def derive_seed(random_state):
+    """The one integer seed a fit derives from its ``random_state``.
+
+    Every random choice of a fit (weight initialisation, shuffling, dropout,
+    validation splits, pair and episode sampling) is seeded from this number,
+    drawn once at the top of ``fit``, so the same ``random_state`` gives the same
+    model. An int maps to itself; a ``RandomState`` instance or None draws it.
+
+    Examples
+    --------
+    >>> from sktime_metric.base import derive_seed
+    >>> derive_seed(7), derive_seed(2**31 + 7)
+    (7, 7)
+    """
     if isinstance(random_state, Integral):
         return int(random_state) % (2**31)
     return int(check_random_state(random_state).randint(np.iinfo(np.int32).max))
 
 
-class BaseSequenceNet(BaseEstimator):
-    """Base class for estimators that train a torch module with skorch.
+def _plain(value):
+    """A numpy scalar (as from a parameter grid) as a Python one: torch layers
+    reject ``np.int64`` sizes."""
+    return value.item() if isinstance(value, np.generic) else value
 
-    Subclasses define ``__init__`` with explicit keyword parameters (at least the
-    ones in ``_parameter_constraints`` below) and implement
-    ``_module_and_params(n_features, n_outputs) -> (module_class, kwargs)``.
+
+class BaseSequenceNet(BaseEstimator):
+    """Toolbox of the neural estimators: what every ``fit`` calls, in order.
+
+    Not a template: each estimator writes its ``fit`` out in its own file,
+    top to bottom, and calls these helpers where it needs them::
+
+        # validate
+        self._validate_params()
+        X, lengths = self._validate_X(X, reset=True)     # NaN-padded, standardised
+        y = self._check_labels(X, y)
+        # seed
+        seed = derive_seed(self.random_state)
+        # build
+        net = self._make_net(NetClass, Module, {...module kwargs...},
+                             criterion=..., callbacks=..., train_split=...)
+        # train
+        self.net_ = self._train(net, self._net_input(X, lengths), y, seed)
+        # attributes
+        ...
+
+    and at predict time :meth:`_predict_batches`. The shared parameters
+    (optimiser, learning rate, epochs, batch size, device, verbosity, seeding,
+    standardising) are validated by ``_parameter_constraints`` below, which an
+    estimator extends with its own.
     """
 
     _parameter_constraints: dict = {
@@ -208,59 +239,7 @@ class BaseSequenceNet(BaseEstimator):
         "standardize": ["boolean"],
     }
 
-    # What early stopping watches: (skorch history key, lower is better).
-    _early_stopping_monitor = ("valid_loss", True)
-    _net_class = SequenceNet
-    _criterion = torch.nn.MSELoss
-
-    def _module_and_params(self, n_features, n_outputs):
-        raise NotImplementedError
-
-    def _fit_setup(self, X, lengths, y, seed):
-        """``(X_fit, y_fit, overrides)``: what ``net.fit`` gets, and skorch params.
-
-        By default the net trains on one row per sample. A model trained on
-        something else (pairs of series drawn from labels, say) returns its own
-        dataset, and skorch parameters (``train_split``, ``callbacks``,
-        ``criterion__*``, ...) that replace the defaults built here.
-        """
-        return self._net_input(X, lengths), y, {}
-
-    def _training_callbacks(self, *, scoring=(), lr_schedule=None, after=()):
-        """The skorch callbacks this estimator's parameters ask for.
-
-        Gradient clipping, early stopping on ``_early_stopping_monitor`` with
-        learning-rate decay, the progress bar and the user's ``callbacks``;
-        ``scoring`` callbacks run first, ``after`` ones after the built-in
-        ones, and ``lr_schedule`` replaces the default decay (see
-        :func:`~sktime_metric.utils._skorch.training_callbacks`).
-        """
-        monitor, lower_is_better = self._early_stopping_monitor
-        return training_callbacks(
-            grad_clip_value=self.grad_clip_value,
-            early_stopping=self.early_stopping,
-            n_iter_no_change=self.n_iter_no_change,
-            monitor=monitor,
-            lower_is_better=lower_is_better,
-            verbose=self.verbose,
-            user_callbacks=self.callbacks,
-            scoring=scoring,
-            lr_schedule=lr_schedule,
-            after=after,
-        )
-
-    # -- data --------------------------------------------------------------
-
-    def _check_labels(self, X, y, *, instead=None):
-        """``y`` as checked 1-D class labels of the series ``X`` (any label type).
-
-        See :func:`~sktime_metric.utils.check_class_labels`; ``instead``
-        completes the error raised when ``y`` is None (e.g. how to fit without
-        labels).
-        """
-        return check_class_labels(
-            y, len(X), estimator=type(self).__name__, instead=instead
-        )
+    # -- validate ------------------------------------------------------------
 
     def _validate_X(self, X, *, reset):
         """Checked NaN-padded ``X`` and its lengths (``n_features_in_`` on reset).
@@ -277,65 +256,98 @@ class BaseSequenceNet(BaseEstimator):
             X = standardize_channels(X, self.mean_, self.scale_)
         return X, lengths
 
+    def _check_labels(self, X, y, *, instead=None):
+        """``y`` as checked 1-D class labels of the series ``X`` (any label type).
+
+        See :func:`~sktime_metric.utils.check_class_labels`; ``instead``
+        completes the error raised when ``y`` is None (e.g. how to fit without
+        labels).
+        """
+        return check_class_labels(
+            y, len(X), estimator=type(self).__name__, instead=instead
+        )
+
     @staticmethod
     def _net_input(X, lengths):
         """The dict skorch slices per batch; its keys are the module's arguments."""
         return {"x": padded_float32(X, lengths), "lengths": lengths}
 
-    # -- training ----------------------------------------------------------
+    # -- build ---------------------------------------------------------------
 
-    def _fit_net(self, X, lengths, y, n_outputs, batch_size=None):
-        """Seed, build ``self.net_`` around the subclass's module, train it.
+    def _training_callbacks(self, monitor, lower_is_better, *, scoring=(),
+                            lr_schedule=None, after=()):
+        """The skorch callbacks this estimator's shared parameters ask for.
 
-        ``batch_size``: rows per training step (None: the ``batch_size``
-        parameter). Holds ``_FIT_LOCK``: one fit at a time per process (see
-        its comment).
+        Gradient clipping (``grad_clip_value``), early stopping on ``monitor``
+        with learning-rate decay, the progress bar and the user's
+        ``callbacks``; ``scoring`` callbacks run first, ``after`` ones after
+        the built-in ones, and ``lr_schedule`` replaces the default decay (see
+        :func:`~sktime_metric.utils._skorch.training_callbacks`).
         """
-        with _FIT_LOCK:
-            return self._seed_build_train(X, lengths, y, n_outputs, batch_size)
+        return training_callbacks(
+            grad_clip_value=self.grad_clip_value,
+            early_stopping=self.early_stopping,
+            n_iter_no_change=self.n_iter_no_change,
+            monitor=monitor,
+            lower_is_better=lower_is_better,
+            verbose=self.verbose,
+            user_callbacks=self.callbacks,
+            scoring=scoring,
+            lr_schedule=lr_schedule,
+            after=after,
+        )
 
-    def _seed_build_train(self, X, lengths, y, n_outputs, batch_size=None):
-        self._validate_params()
-        seed = _seed_from(self.random_state)
-        module, module_params = self._module_and_params(X.shape[2], n_outputs)
+    def _make_net(self, net_class, module, module_params, *, criterion, callbacks,
+                  train_split=None, **params):
+        """A skorch net around ``module``, set up from the shared parameters.
+
+        ``optimizer`` (resolved to a class and its defaults), ``lr``,
+        ``weight_decay``, ``max_epochs``, ``batch_size``, ``device`` and
+        ``verbose`` come from the estimator; ``module_params`` are the module's
+        keyword arguments; ``params`` are further skorch parameters and
+        override the shared ones (e.g. ``batch_size``, ``lr``, ``max_epochs``,
+        ``iterator_train``, ``criterion__margin``). The module is built, and
+        its weights drawn, only when :meth:`_train` fits the net.
+        """
         optimizer, optimizer_params = resolve_optimizer(self.optimizer)
-        X_fit, y_fit, overrides = self._fit_setup(X, lengths, y, seed)
-        params = dict(
-            module=module,
-            criterion=self._criterion,
+        shared = dict(
             optimizer=optimizer,
             lr=self.lr,
             optimizer__weight_decay=self.weight_decay,
             max_epochs=self.max_epochs,
-            batch_size=self.batch_size if batch_size is None else batch_size,
+            batch_size=self.batch_size,
             iterator_train__shuffle=True,
             iterator_valid__batch_size=max(self.batch_size, _PREDICT_BATCH_SIZE),
-            train_split=validation_split(
-                self.early_stopping,
-                self.validation_fraction,
-                stratified=isinstance(self, ClassifierMixin),
-                seed=seed,
-                y=y_fit if isinstance(self, ClassifierMixin) else None,
-            ),
-            callbacks=self._training_callbacks(),
             device=self.device,
             verbose=int(self.verbose),
             **optimizer_params,
-            # torch layers reject numpy scalars (np.int64 from a parameter grid)
-            **{
-                f"module__{k}": v.item() if isinstance(v, np.generic) else v
-                for k, v in module_params.items()
-            },
         )
-        net = self._net_class(**{**params, **overrides})
-        # fork_rng: seed weight init, shuffling and dropout from random_state
-        # without touching the caller's global torch generator.
-        devices = [torch.device(self.device)] if self.device.startswith("cuda") else []
-        with torch.random.fork_rng(devices=devices):
+        return net_class(
+            module=module,
+            criterion=criterion,
+            train_split=train_split,
+            callbacks=callbacks,
+            **{**shared, **{k: _plain(v) for k, v in params.items()}},
+            **{f"module__{k}": _plain(v) for k, v in module_params.items()},
+        )
+
+    # -- train ---------------------------------------------------------------
+
+    @staticmethod
+    def _train(net, X, y, seed):
+        """Fit ``net`` on ``(X, y)`` seeded with ``seed``; returns the net.
+
+        Weight initialisation, shuffling and dropout draw from torch's global
+        generators, seeded here inside ``fork_rng`` (the CPU's and the net's
+        device's), so the caller's random state is left as it was. Holds
+        ``_FIT_LOCK``: one training at a time per process (see its comment).
+        """
+        device = torch.device(net.device)
+        devices = [device] if device.type == "cuda" else []
+        with _FIT_LOCK, torch.random.fork_rng(devices=devices):
             torch.manual_seed(seed)
-            net.fit(X_fit, y_fit)
-        self.net_ = net
-        return self
+            net.fit(X, y)
+        return net
 
     @property
     def history_(self):
@@ -343,27 +355,27 @@ class BaseSequenceNet(BaseEstimator):
         check_is_fitted(self, "net_")
         return self.net_.history
 
-    # -- prediction --------------------------------------------------------
+    # -- predict -------------------------------------------------------------
 
-    def _forward_outputs(self, X, lengths):
-        """The module's outputs for all rows: a tuple of CPU tensors, in row order."""
-        return self._forward_inputs(self._net_input(X, lengths), lengths)
+    def _predict_batches(self, inputs, lengths, forward=None):
+        """``forward(module, **batch)`` on all rows: a tuple of CPU tensors.
 
-    def _forward_inputs(self, inputs, lengths):
-        """The module's outputs for ready inputs (``_net_input``'s dict of rows).
-
-        The module runs in eval mode without gradients, directly on batches of
-        rows moved to the device (skorch's ``forward_iter`` would re-stack the
-        arrays one sample at a time through a DataLoader). Rows are sorted by
-        length so that each batch, which the module cuts to its longest series,
-        computes little padding; outputs are put back in row order. A module's
-        output for a row must not depend on the other rows of its batch, and an
-        output with a time axis must come back as wide as the input (TAGM pads
-        its attention back), or the batches could not be concatenated.
+        The one predict loop. ``inputs`` is a dict of row-aligned arrays (by
+        default :meth:`_net_input`'s ``x`` and ``lengths``); ``forward``
+        defaults to the module's own forward and may return a tensor or a
+        tuple of them. The module runs in eval mode without gradients, directly
+        on batches of rows moved to the device (skorch's ``forward_iter`` would
+        re-stack the arrays one sample at a time through a DataLoader). Rows are
+        sorted by length so that each batch, which the module cuts to its
+        longest series, computes little padding; outputs are put back in row
+        order. An output with a time axis (axis 1) narrower in some batches is
+        NaN-padded to the widest. A row's output must not depend on the other
+        rows of its batch.
         """
         module = self.net_.module_
         module.eval()
         device = self.net_.device
+        forward = forward or (lambda m, **batch: m(**batch))
         order = np.argsort(lengths, kind="stable")
         if (np.diff(order) == 1).all():  # already sorted: no gather
             order = None
@@ -379,10 +391,10 @@ class BaseSequenceNet(BaseEstimator):
                 for k, v in inputs.items()
             }
             with torch.no_grad():
-                out = module(**batch)
+                out = forward(module, **batch)
             out = out if isinstance(out, tuple) else (out,)
             parts.append(tuple(o.detach().cpu() for o in out))
-        outputs = tuple(p[0] if len(p) == 1 else torch.cat(p) for p in zip(*parts))
+        outputs = tuple(_concatenate_rows(p) for p in zip(*parts))
         if order is None:
             return outputs
         inverse = torch.from_numpy(np.argsort(order))
@@ -398,66 +410,16 @@ class BaseSequenceNet(BaseEstimator):
         )
 
 
-class SequenceClassifierMixin(ClassifierMixin):
-    """``fit``/``predict``/``predict_proba`` for classifiers on ``BaseSequenceNet``."""
-
-    _early_stopping_monitor = ("valid_acc", False)
-    _net_class = SequenceNetClassifier
-    _criterion = torch.nn.CrossEntropyLoss
-
-    def fit(self, X, y):
-        """Fit the classifier.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_timestamps, n_channels) or list
-            Sequences, NaN-padded at the end, or a list of ``(T_i, d)`` arrays.
-        y : array-like of shape (n_samples,)
-            Class labels, any type scikit-learn accepts.
-
-        Returns
-        -------
-        self : object
-            The fitted estimator.
-        """
-        X, lengths = self._validate_X(X, reset=True)
-        y = self._check_labels(X, y)
-        encoder = LabelEncoder().fit(y)
-        self.classes_ = encoder.classes_
-        y_encoded = encoder.transform(y).astype(np.int64)
-        self._fit_net(X, lengths, y_encoded, n_outputs=len(self.classes_),
-                      batch_size=steps_batch_size(self.batch_size, len(y)))
-        warn_if_not_learned(self, y_encoded, self._forward_outputs(X, lengths)[0])
-        return self
-
-    def predict_proba(self, X):
-        """Class probabilities.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_timestamps, n_channels) or list
-
-        Returns
-        -------
-        proba : ndarray of shape (n_samples, n_classes)
-            Columns ordered as ``classes_``.
-        """
-        check_is_fitted(self, "net_")
-        X, lengths = self._validate_X(X, reset=False)
-        logits = self._forward_outputs(X, lengths)[0]
-        return torch.softmax(logits.double(), dim=1).numpy()
-
-    def predict(self, X):
-        """Predicted class labels.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_timestamps, n_channels) or list
-
-        Returns
-        -------
-        y_pred : ndarray of shape (n_samples,)
-            Labels taken from ``classes_``.
-        """
-        check_is_fitted(self, "net_")
-        return self.classes_[self.predict_proba(X).argmax(axis=1)]
+def _concatenate_rows(parts):
+    """Batches of one output, concatenated; a time axis NaN-padded to the widest."""
+    if len(parts) == 1:
+        return parts[0]
+    if parts[0].dim() > 2 or any(p.shape[1:] != parts[0].shape[1:] for p in parts):
+        width = max(p.shape[1] for p in parts)
+        parts = [
+            torch.nn.functional.pad(p, (0, 0) * (p.dim() - 2) + (0, width - p.shape[1]),
+                                    value=float("nan"))
+            if p.shape[1] < width else p
+            for p in parts
+        ]
+    return torch.cat(parts)

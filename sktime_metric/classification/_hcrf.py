@@ -3,15 +3,22 @@
 import math
 from numbers import Integral
 
-from ..base import BaseSequenceNet, SequenceClassifierMixin
+import numpy as np
+import torch
+from sklearn.base import ClassifierMixin
+from sklearn.preprocessing import LabelEncoder
+from sklearn.utils.validation import check_is_fitted
+
+from ..base import BaseSequenceNet, derive_seed, steps_batch_size, warn_if_not_learned
 from ..nn.hcrf import HCRFModule
 from ..utils._sklearn_compat import Interval
+from ..utils._skorch import SequenceNetClassifier, validation_split
 from ._hulm import _CHAIN_CRF_CONSTRAINTS, _chain_crf_callbacks
 
 __all__ = ["HCRFClassifier"]
 
 
-class HCRFClassifier(SequenceClassifierMixin, BaseSequenceNet):
+class HCRFClassifier(ClassifierMixin, BaseSequenceNet):
     """Hidden conditional random field: one S-state hidden variable per step.
 
     The standard HCRF of Quattoni et al.: a chain of hidden states ``s_t``, each
@@ -143,16 +150,83 @@ class HCRFClassifier(SequenceClassifierMixin, BaseSequenceNet):
         self.verbose = verbose
         self.random_state = random_state
 
-    def _module_and_params(self, n_features, n_outputs):
-        return HCRFModule, {
-            "n_features": n_features,
-            "n_classes": n_outputs,
-            "n_states": self.n_states,
-            "window": self.window,
-            "init_std": self.init_std,
-            "l2": self.l2,
-        }
+    def fit(self, X, y):
+        """Fit by maximising the conditional log-likelihood, like HULM.
 
-    def _fit_setup(self, X, lengths, y, seed):
-        X_fit, y_fit, overrides = super()._fit_setup(X, lengths, y, seed)
-        return X_fit, y_fit, {**overrides, "callbacks": _chain_crf_callbacks(self, y)}
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timestamps, n_channels) or list
+            Sequences, NaN-padded at the end, or a list of ``(T_i, d)`` arrays.
+        y : array-like of shape (n_samples,)
+            Class labels, any type scikit-learn accepts.
+
+        Returns
+        -------
+        self : object
+            The fitted estimator.
+        """
+        # validate
+        self._validate_params()
+        X, lengths = self._validate_X(X, reset=True)
+        y = self._check_labels(X, y)
+        encoder = LabelEncoder().fit(y)
+        y_codes = encoder.transform(y).astype(np.int64)
+        # seed
+        seed = derive_seed(self.random_state)
+        # build: the logits are log M_k from the forward algorithm, so
+        # cross-entropy is the negative conditional log-likelihood
+        net = self._make_net(
+            SequenceNetClassifier,
+            HCRFModule,
+            dict(
+                n_features=X.shape[2],
+                n_classes=len(encoder.classes_),
+                n_states=self.n_states,
+                window=self.window,
+                init_std=self.init_std,
+                l2=self.l2,
+            ),
+            criterion=torch.nn.CrossEntropyLoss,
+            batch_size=steps_batch_size(self.batch_size, len(y_codes)),
+            train_split=validation_split(self.early_stopping, self.validation_fraction,
+                                         stratified=True, seed=seed, y=y_codes),
+            callbacks=_chain_crf_callbacks(self, y_codes),
+        )
+        # train
+        inputs = self._net_input(X, lengths)
+        self.net_ = self._train(net, inputs, y_codes, seed)
+        # attributes
+        self.classes_ = encoder.classes_
+        warn_if_not_learned(self, y_codes, self._predict_batches(inputs, lengths)[0])
+        return self
+
+    def predict_proba(self, X):
+        """The exact ``p(y | x)``, the hidden state chain summed out.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timestamps, n_channels) or list
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+            Columns ordered as ``classes_``.
+        """
+        check_is_fitted(self, "net_")
+        X, lengths = self._validate_X(X, reset=False)
+        log_m = self._predict_batches(self._net_input(X, lengths), lengths)[0]
+        return torch.softmax(log_m.double(), dim=1).numpy()
+
+    def predict(self, X):
+        """The most probable class of each series, a label from ``classes_``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timestamps, n_channels) or list
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,)
+        """
+        proba = self.predict_proba(X)
+        return self.classes_[proba.argmax(axis=1)]

@@ -5,18 +5,20 @@ from numbers import Integral, Real
 
 import numpy as np
 import torch
+from sklearn.base import ClassifierMixin
+from sklearn.preprocessing import LabelEncoder
 from sklearn.utils.validation import check_is_fitted, column_or_1d
 
 from ..base import (
-    _PREDICT_BATCH_SIZE,
     BaseSequenceNet,
-    SequenceClassifierMixin,
+    derive_seed,
     learning_baseline,
+    steps_batch_size,
+    warn_if_not_learned,
 )
 from ..nn.hulm import HULMModule
 from ..utils._sklearn_compat import Interval, StrOptions
-from ..utils._skorch import training_loss_callbacks
-from ..utils.validation import padded_float32
+from ..utils._skorch import SequenceNetClassifier, training_loss_callbacks, validation_split
 
 __all__ = ["HULMClassifier"]
 
@@ -31,13 +33,14 @@ _CHAIN_CRF_CONSTRAINTS = {
 
 
 def _chain_crf_callbacks(estimator, y):
-    """The base's callbacks with the authors' training-loss rules placed first.
+    """The shared callbacks with the authors' training-loss rules placed first.
 
     Shared by HULMClassifier and HCRFClassifier, which the HULM chapter trains
     with the same SGD configuration. The rules start counting once the
     training loss beat the class frequencies' (``learning_baseline(y)``).
     """
     return estimator._training_callbacks(
+        "valid_acc", lower_is_better=False,
         scoring=training_loss_callbacks(
             lr_schedule=estimator.lr_schedule,
             average_from=estimator.average_from,
@@ -48,7 +51,7 @@ def _chain_crf_callbacks(estimator, y):
     )
 
 
-class HULMClassifier(SequenceClassifierMixin, BaseSequenceNet):
+class HULMClassifier(ClassifierMixin, BaseSequenceNet):
     """Hidden-unit logistic model: a CRF with H binary hidden units per step.
 
     Each time step has ``H`` binary stochastic hidden units, each linked to the
@@ -212,19 +215,86 @@ class HULMClassifier(SequenceClassifierMixin, BaseSequenceNet):
         self.verbose = verbose
         self.random_state = random_state
 
-    def _module_and_params(self, n_features, n_outputs):
-        return HULMModule, {
-            "n_features": n_features,
-            "n_classes": n_outputs,
-            "hidden_size": self.hidden_size,
-            "window": self.window,
-            "init_std": self.init_std,
-            "l2": self.l2,
-        }
+    def fit(self, X, y):
+        """Fit by maximising the conditional log-likelihood (thesis eq. 2.14).
 
-    def _fit_setup(self, X, lengths, y, seed):
-        X_fit, y_fit, overrides = super()._fit_setup(X, lengths, y, seed)
-        return X_fit, y_fit, {**overrides, "callbacks": _chain_crf_callbacks(self, y)}
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timestamps, n_channels) or list
+            Sequences, NaN-padded at the end, or a list of ``(T_i, d)`` arrays.
+        y : array-like of shape (n_samples,)
+            Class labels, any type scikit-learn accepts.
+
+        Returns
+        -------
+        self : object
+            The fitted estimator.
+        """
+        # validate
+        self._validate_params()
+        X, lengths = self._validate_X(X, reset=True)
+        y = self._check_labels(X, y)
+        encoder = LabelEncoder().fit(y)
+        y_codes = encoder.transform(y).astype(np.int64)
+        # seed
+        seed = derive_seed(self.random_state)
+        # build: the module's logits are log M_k (eq. 2.11), so cross-entropy
+        # is the negative conditional log-likelihood; its penalty() adds l2
+        net = self._make_net(
+            SequenceNetClassifier,
+            HULMModule,
+            dict(
+                n_features=X.shape[2],
+                n_classes=len(encoder.classes_),
+                hidden_size=self.hidden_size,
+                window=self.window,
+                init_std=self.init_std,
+                l2=self.l2,
+            ),
+            criterion=torch.nn.CrossEntropyLoss,
+            batch_size=steps_batch_size(self.batch_size, len(y_codes)),
+            train_split=validation_split(self.early_stopping, self.validation_fraction,
+                                         stratified=True, seed=seed, y=y_codes),
+            callbacks=_chain_crf_callbacks(self, y_codes),
+        )
+        # train
+        inputs = self._net_input(X, lengths)
+        self.net_ = self._train(net, inputs, y_codes, seed)
+        # attributes
+        self.classes_ = encoder.classes_
+        warn_if_not_learned(self, y_codes, self._predict_batches(inputs, lengths)[0])
+        return self
+
+    def predict_proba(self, X):
+        """The model's exact ``p(y | x)``, all hidden configurations summed out.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timestamps, n_channels) or list
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+            Columns ordered as ``classes_``.
+        """
+        check_is_fitted(self, "net_")
+        X, lengths = self._validate_X(X, reset=False)
+        log_m = self._predict_batches(self._net_input(X, lengths), lengths)[0]
+        return torch.softmax(log_m.double(), dim=1).numpy()
+
+    def predict(self, X):
+        """The most probable class of each series, a label from ``classes_``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timestamps, n_channels) or list
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,)
+        """
+        proba = self.predict_proba(X)
+        return self.classes_[proba.argmax(axis=1)]
 
     def hidden_posteriors(self, X, y=None):
         """Posterior probability that each hidden unit is on, at each step.
@@ -264,17 +334,11 @@ class HULMClassifier(SequenceClassifierMixin, BaseSequenceNet):
                     f"y[{i}] = {y[i:i + 1].tolist()[0]!r} is not one of classes_ "
                     f"{self.classes_.tolist()}."
                 )
-        module, device = self.net_.module_, self.net_.device
+        inputs = {**self._net_input(X, lengths), "labels": labels}
+        node = self._predict_batches(
+            inputs, lengths,
+            lambda module, x, lengths, labels: module.marginals(x, lengths, labels)[0],
+        )[0][:, :, 0].double().numpy()  # (n, T', H): K = 1, the given label
         out = np.full((*X.shape[:2], self.hidden_size), np.nan)
-        with torch.no_grad():
-            for start in range(0, len(X), _PREDICT_BATCH_SIZE):
-                batch = slice(start, start + _PREDICT_BATCH_SIZE)
-                node, _ = module.marginals(
-                    torch.as_tensor(padded_float32(X[batch], lengths[batch]),
-                                    device=device),
-                    torch.as_tensor(lengths[batch], device=device),
-                    torch.as_tensor(labels[batch], device=device),
-                )
-                node = node[:, :, 0].double().cpu().numpy()  # (B, T', H)
-                out[batch, : node.shape[1]] = node
+        out[:, : node.shape[1]] = node
         return out

@@ -11,7 +11,7 @@ from sklearn.preprocessing import LabelEncoder
 from sklearn.utils import TransformerTags
 from sklearn.utils.validation import check_is_fitted
 
-from ..base import BaseSequenceNet, _seed_from, warn_if_not_learned
+from ..base import BaseSequenceNet, derive_seed, warn_if_not_learned
 from ..nn.matching import EpisodeNLLLoss, MatchingNetworkModule
 from ..nn.seq2seq import Seq2SeqLoss, Seq2SeqMetricModule
 from ..utils._sklearn_compat import Interval, StrOptions
@@ -20,13 +20,10 @@ from ..utils._skorch import (
     SiameseNet,
     episode_loader,
     gradient_norm_clipping,
-    resolve_optimizer,
     training_callbacks,
 )
 
 __all__ = ["MatchingNetworkClassifier"]
-
-_EMBED_BATCH = 256
 
 
 class _EpisodicNet(SequenceNet):
@@ -218,75 +215,6 @@ class MatchingNetworkClassifier(
         self.verbose = verbose
         self.random_state = random_state
 
-    _net_class = _EpisodicNet
-    _criterion = EpisodeNLLLoss
-    # Read by the shared ``_fit_net`` defaults, which ``_fit_setup`` replaces:
-    # episodes have no internal validation split (nor value clipping).
-    early_stopping, validation_fraction, n_iter_no_change = False, 0.1, 1
-    grad_clip_value = None
-
-    def _module_and_params(self, n_features, n_outputs):
-        return MatchingNetworkModule, {
-            "n_features": n_features,
-            "hidden_size": self.hidden_size,
-            "projection_size": self.projection_size,
-            "support_context": self.support_context,
-            "processing_steps": self.processing_steps,
-            "attention_variant": self.attention_variant,
-            "metric": self.metric,
-            "temperature": self.temperature,
-            "input_mask_p": self.input_mask_p,
-            "freeze_encoder": self.freeze_encoder and self.pretrain_epochs > 0,
-            "spectral_radius": self.spectral_radius,
-            "pooling": self.pooling,
-        }
-
-    # -- training ----------------------------------------------------------
-
-    def _pretrain(self, X, lengths, seed):
-        """Denoising Seq2Seq pretraining; the autoencoder's ``state_dict``."""
-        optimizer, optimizer_params = resolve_optimizer(self.optimizer)
-        net = SiameseNet(  # the SS2S net on single series: reconstruction only
-            module=Seq2SeqMetricModule, module__n_features=X.shape[2],
-            module__hidden_size=int(self.hidden_size), module__cell="gru",
-            module__input_mask_p=float(self.input_mask_p), criterion=Seq2SeqLoss,
-            optimizer=optimizer, lr=self.pretrain_lr, max_epochs=self.pretrain_epochs,
-            batch_size=self.batch_size, iterator_train__shuffle=True, train_split=None,
-            callbacks=[("grad_clip", gradient_norm_clipping(self.grad_clip_norm))]
-            if self.grad_clip_norm else [], device=self.device,
-            verbose=int(self.verbose), **optimizer_params,
-        )
-        with torch.random.fork_rng(devices=[]):
-            torch.manual_seed(seed + 1)
-            net.fit(self._net_input(X, lengths), None)
-        self.pretrain_net_ = net
-        return {k: v.detach().clone() for k, v in
-                net.module_.autoencoder.state_dict().items()}
-
-    def _fit_setup(self, X, lengths, y, seed):
-        X_pre, len_pre = self._pretrain_data
-        state = self._pretrain(X_pre, len_pre, seed) if self.pretrain_epochs else None
-        extra = [("load_encoder", _LoadEncoder(state))] if state is not None else []
-        if self.grad_clip_norm is not None:
-            extra.append(("grad_clip", gradient_norm_clipping(self.grad_clip_norm)))
-        extra.append(("lr_plateau", LRScheduler(
-            policy=torch.optim.lr_scheduler.ReduceLROnPlateau, monitor="train_loss",
-            mode="min", factor=0.5, patience=self.lr_patience)))
-        callbacks = training_callbacks(
-            grad_clip_value=None, early_stopping=False, n_iter_no_change=1,
-            monitor="train_loss", lower_is_better=True, verbose=self.verbose,
-            user_callbacks=self.callbacks, scoring=extra,
-        )
-        return self._net_input(X, lengths), y, {
-            "iterator_train": episode_loader,
-            "iterator_train__n_way": int(self.n_way),
-            "iterator_train__k_shot": int(self.k_shot),
-            "iterator_train__n_query": (
-                None if self.n_query is None else int(self.n_query)),
-            "train_split": None,
-            "callbacks": callbacks,
-        }
-
     def fit(self, X, y, X_pretrain=None):
         """Pretrain (optionally), train on episodes, keep a default support set.
 
@@ -303,6 +231,8 @@ class MatchingNetworkClassifier(
         -------
         self : object
         """
+        # validate
+        self._validate_params()
         X, lengths = self._validate_X(X, reset=True)
         y = self._check_labels(X, y)
         codes = LabelEncoder().fit_transform(y).astype(np.int64)
@@ -321,16 +251,80 @@ class MatchingNetworkClassifier(
                 UserWarning,
                 stacklevel=2,
             )
-        self._pretrain_data = (X, lengths) if X_pretrain is None else \
+        X_pre, lengths_pre = (X, lengths) if X_pretrain is None else \
             self._validate_X(X_pretrain, reset=False)
+        # seed
+        seed = derive_seed(self.random_state)
+        clip = ([("grad_clip", gradient_norm_clipping(self.grad_clip_norm))]
+                if self.grad_clip_norm is not None else [])
+        # build and train the denoising Seq2Seq pretraining (thesis section
+        # 2.1.4.4): the SS2S net on single series, reconstruction only; seeded
+        # apart from the episodes (seed + 1) so that turning it on does not
+        # change which episodes are drawn
         self.pretrain_net_ = None
-        try:
-            self._fit_net(X, lengths, codes, n_outputs=None)
-        finally:
-            del self._pretrain_data
+        encoder_state = None
+        if self.pretrain_epochs:
+            pretrain = self._make_net(
+                SiameseNet,
+                Seq2SeqMetricModule,
+                dict(n_features=X.shape[2], hidden_size=self.hidden_size, cell="gru",
+                     input_mask_p=float(self.input_mask_p)),
+                criterion=Seq2SeqLoss,
+                callbacks=clip,
+                lr=self.pretrain_lr,
+                max_epochs=self.pretrain_epochs,
+            )
+            self.pretrain_net_ = self._train(
+                pretrain, self._net_input(X_pre, lengths_pre), None, seed + 1)
+            encoder_state = {k: v.detach().clone() for k, v in
+                             pretrain.module_.autoencoder.state_dict().items()}
+        # build the episodic net: one N-way K-shot episode per batch, drawn
+        # by a seeded sampler; no validation split (nor value clipping), the
+        # learning rate halves when the training loss stalls
+        callbacks = training_callbacks(
+            grad_clip_value=None, early_stopping=False, n_iter_no_change=1,
+            monitor="train_loss", lower_is_better=True, verbose=self.verbose,
+            user_callbacks=self.callbacks,
+            scoring=[
+                *([("load_encoder", _LoadEncoder(encoder_state))]
+                  if encoder_state is not None else []),
+                *clip,
+                ("lr_plateau", LRScheduler(
+                    policy=torch.optim.lr_scheduler.ReduceLROnPlateau,
+                    monitor="train_loss", mode="min", factor=0.5,
+                    patience=self.lr_patience)),
+            ],
+        )
+        net = self._make_net(
+            _EpisodicNet,
+            MatchingNetworkModule,
+            dict(
+                n_features=X.shape[2],
+                hidden_size=self.hidden_size,
+                projection_size=self.projection_size,
+                support_context=self.support_context,
+                processing_steps=self.processing_steps,
+                attention_variant=self.attention_variant,
+                metric=self.metric,
+                temperature=self.temperature,
+                input_mask_p=self.input_mask_p,
+                freeze_encoder=self.freeze_encoder and self.pretrain_epochs > 0,
+                spectral_radius=self.spectral_radius,
+                pooling=self.pooling,
+            ),
+            criterion=EpisodeNLLLoss,
+            callbacks=callbacks,
+            iterator_train=episode_loader,
+            iterator_train__n_way=self.n_way,
+            iterator_train__k_shot=self.k_shot,
+            iterator_train__n_query=self.n_query,
+        )
+        # train
+        self.net_ = self._train(net, self._net_input(X, lengths), codes, seed)
+        # attributes: the default support set
         keep = np.arange(len(y))
         if self.default_support == "k_shot":
-            rng = np.random.RandomState(_seed_from(self.random_state))
+            rng = np.random.RandomState(seed)
             keep = np.sort(np.concatenate([
                 rng.permutation(np.flatnonzero(y == c))[: self.k_shot]
                 for c in np.unique(y)]))
@@ -346,18 +340,10 @@ class MatchingNetworkClassifier(
 
     def _embed(self, X, lengths):
         """Context-free embeddings ``(n, d)`` as a CPU tensor (no gradients)."""
-        module = self.net_.module_
-        module.eval()
-        inputs = self._net_input(X, lengths)
-        device = torch.device(self.device)
-        out = []
-        with torch.no_grad():
-            for start in range(0, len(lengths), _EMBED_BATCH):
-                batch = slice(start, start + _EMBED_BATCH)
-                x = torch.as_tensor(inputs["x"][batch], device=device)
-                n = torch.as_tensor(inputs["lengths"][batch], device=device)
-                out.append(module.embed(x, n).cpu())
-        return torch.cat(out) if out else torch.zeros(0, module.embedding_size)
+        return self._predict_batches(
+            self._net_input(X, lengths), lengths,
+            lambda module, x, lengths: module.embed(x, lengths),
+        )[0]
 
     def _support(self, X, lengths, y):
         """``(classes, codes, S')`` of a support set, in ``support_order``."""
@@ -424,16 +410,11 @@ class MatchingNetworkClassifier(
         else:
             Xs, ls = self._validate_X(X_support, reset=False)
             classes, codes, context = self._support(Xs, ls, y_support)
-        # P(c | x) = sum of the matching weights of the support series of c
-        one_hot = torch.nn.functional.one_hot(
-            torch.as_tensor(codes, device=context.device), len(classes)).double()
         module = self.net_.module_
         with torch.no_grad():
             queries = self._embed(X, lengths).to(context.device)
-            # softmax in float64, so that each row sums to 1 to double precision
-            scores = module.scores(module.query_embedding(queries, context), context)
-            alpha = torch.softmax(scores.double(), dim=1)
-        return classes, (alpha @ one_hot).cpu().numpy()
+            proba = module.posterior(queries, context, codes, len(classes))
+        return classes, proba.cpu().numpy()
 
     def predict(self, X, X_support=None, y_support=None):
         """Labels of the most probable support class.

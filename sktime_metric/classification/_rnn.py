@@ -2,14 +2,21 @@
 
 from numbers import Integral, Real
 
-from ..base import BaseSequenceNet, SequenceClassifierMixin
+import numpy as np
+import torch
+from sklearn.base import ClassifierMixin
+from sklearn.preprocessing import LabelEncoder
+from sklearn.utils.validation import check_is_fitted
+
+from ..base import BaseSequenceNet, derive_seed, steps_batch_size, warn_if_not_learned
 from ..nn.encoders import RNNClassifierModule
 from ..utils._sklearn_compat import Interval, StrOptions
+from ..utils._skorch import SequenceNetClassifier, validation_split
 
 __all__ = ["RNNClassifier"]
 
 
-class RNNClassifier(SequenceClassifierMixin, BaseSequenceNet):
+class RNNClassifier(ClassifierMixin, BaseSequenceNet):
     """Recurrent classifier on torch's fused RNN, GRU or LSTM kernels.
 
     The sequence is packed, so each series is read up to its own length; a linear
@@ -142,15 +149,85 @@ class RNNClassifier(SequenceClassifierMixin, BaseSequenceNet):
         self.verbose = verbose
         self.random_state = random_state
 
-    def _module_and_params(self, n_features, n_outputs):
-        return RNNClassifierModule, {
-            "n_features": n_features,
-            "n_classes": n_outputs,
-            "hidden_size": self.hidden_size,
-            "cell": self.cell,
-            "num_layers": self.num_layers,
-            "bidirectional": self.bidirectional,
-            "dropout": self.dropout,
-            "nonlinearity": self.nonlinearity,
-            "memory_bias": self.memory_bias,
-        }
+    def fit(self, X, y):
+        """Fit the classifier.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timestamps, n_channels) or list
+            Sequences, NaN-padded at the end, or a list of ``(T_i, d)`` arrays.
+        y : array-like of shape (n_samples,)
+            Class labels, any type scikit-learn accepts.
+
+        Returns
+        -------
+        self : object
+            The fitted estimator.
+        """
+        # validate
+        self._validate_params()
+        X, lengths = self._validate_X(X, reset=True)
+        y = self._check_labels(X, y)
+        encoder = LabelEncoder().fit(y)
+        y_codes = encoder.transform(y).astype(np.int64)
+        # seed
+        seed = derive_seed(self.random_state)
+        # build: cross-entropy on the final state's logits (the fused kernels)
+        net = self._make_net(
+            SequenceNetClassifier,
+            RNNClassifierModule,
+            dict(
+                n_features=X.shape[2],
+                n_classes=len(encoder.classes_),
+                hidden_size=self.hidden_size,
+                cell=self.cell,
+                num_layers=self.num_layers,
+                bidirectional=self.bidirectional,
+                dropout=self.dropout,
+                nonlinearity=self.nonlinearity,
+                memory_bias=self.memory_bias,
+            ),
+            criterion=torch.nn.CrossEntropyLoss,
+            batch_size=steps_batch_size(self.batch_size, len(y_codes)),
+            train_split=validation_split(self.early_stopping, self.validation_fraction,
+                                         stratified=True, seed=seed, y=y_codes),
+            callbacks=self._training_callbacks("valid_acc", lower_is_better=False),
+        )
+        # train
+        inputs = self._net_input(X, lengths)
+        self.net_ = self._train(net, inputs, y_codes, seed)
+        # attributes
+        self.classes_ = encoder.classes_
+        warn_if_not_learned(self, y_codes, self._predict_batches(inputs, lengths)[0])
+        return self
+
+    def predict_proba(self, X):
+        """Class probabilities: the softmax of the final state's logits.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timestamps, n_channels) or list
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+            Columns ordered as ``classes_``.
+        """
+        check_is_fitted(self, "net_")
+        X, lengths = self._validate_X(X, reset=False)
+        logits = self._predict_batches(self._net_input(X, lengths), lengths)[0]
+        return torch.softmax(logits.double(), dim=1).numpy()
+
+    def predict(self, X):
+        """The most probable class of each series, a label from ``classes_``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timestamps, n_channels) or list
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,)
+        """
+        proba = self.predict_proba(X)
+        return self.classes_[proba.argmax(axis=1)]

@@ -3,16 +3,20 @@
 from numbers import Integral, Real
 
 import numpy as np
+import torch
+from sklearn.base import ClassifierMixin
+from sklearn.preprocessing import LabelEncoder
 from sklearn.utils.validation import check_is_fitted
 
-from ..base import BaseSequenceNet, SequenceClassifierMixin
+from ..base import BaseSequenceNet, derive_seed, steps_batch_size, warn_if_not_learned
 from ..nn.tagm import TAGMModule
 from ..utils._sklearn_compat import Interval, StrOptions
+from ..utils._skorch import SequenceNetClassifier, validation_split
 
 __all__ = ["TAGMClassifier"]
 
 
-class TAGMClassifier(SequenceClassifierMixin, BaseSequenceNet):
+class TAGMClassifier(ClassifierMixin, BaseSequenceNet):
     """Temporal Attention-Gated Model for noisy, unsegmented sequences.
 
     A bidirectional RNN scores every time step with one scalar salience
@@ -168,18 +172,88 @@ class TAGMClassifier(SequenceClassifierMixin, BaseSequenceNet):
         self.verbose = verbose
         self.random_state = random_state
 
-    def _module_and_params(self, n_features, n_outputs):
-        return TAGMModule, {
-            "n_features": n_features,
-            "n_classes": n_outputs,
-            "attention_hidden_size": self.attention_hidden_size,
-            "hidden_size": self.hidden_size,
-            "bidirectional": self.bidirectional,
-            "dropout": self.dropout,
-            "attention_sharpness": self.attention_sharpness,
-            "attention_nonlinearity": self.attention_nonlinearity,
-            "attention_bias_init": self.attention_bias_init,
-        }
+    def fit(self, X, y):
+        """Fit the attention and the gated recurrent unit end to end.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timestamps, n_channels) or list
+            Sequences, NaN-padded at the end, or a list of ``(T_i, d)`` arrays.
+        y : array-like of shape (n_samples,)
+            Sequence labels, any type scikit-learn accepts; no per-step labels.
+
+        Returns
+        -------
+        self : object
+            The fitted estimator.
+        """
+        # validate
+        self._validate_params()
+        X, lengths = self._validate_X(X, reset=True)
+        y = self._check_labels(X, y)
+        encoder = LabelEncoder().fit(y)
+        y_codes = encoder.transform(y).astype(np.int64)
+        # seed
+        seed = derive_seed(self.random_state)
+        # build: cross-entropy of the softmax on the last gated state (thesis eq. 3.3)
+        net = self._make_net(
+            SequenceNetClassifier,
+            TAGMModule,
+            dict(
+                n_features=X.shape[2],
+                n_classes=len(encoder.classes_),
+                attention_hidden_size=self.attention_hidden_size,
+                hidden_size=self.hidden_size,
+                bidirectional=self.bidirectional,
+                dropout=self.dropout,
+                attention_sharpness=self.attention_sharpness,
+                attention_nonlinearity=self.attention_nonlinearity,
+                attention_bias_init=self.attention_bias_init,
+            ),
+            criterion=torch.nn.CrossEntropyLoss,
+            batch_size=steps_batch_size(self.batch_size, len(y_codes)),
+            train_split=validation_split(self.early_stopping, self.validation_fraction,
+                                         stratified=True, seed=seed, y=y_codes),
+            callbacks=self._training_callbacks("valid_acc", lower_is_better=False),
+        )
+        # train
+        inputs = self._net_input(X, lengths)
+        self.net_ = self._train(net, inputs, y_codes, seed)
+        # attributes
+        self.classes_ = encoder.classes_
+        warn_if_not_learned(self, y_codes, self._predict_batches(inputs, lengths)[0])
+        return self
+
+    def predict_proba(self, X):
+        """Class probabilities ``p(y | x)`` from the last gated state.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timestamps, n_channels) or list
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+            Columns ordered as ``classes_``.
+        """
+        check_is_fitted(self, "net_")
+        X, lengths = self._validate_X(X, reset=False)
+        logits = self._predict_batches(self._net_input(X, lengths), lengths)[0]
+        return torch.softmax(logits.double(), dim=1).numpy()
+
+    def predict(self, X):
+        """The most probable class of each series, a label from ``classes_``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timestamps, n_channels) or list
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,)
+        """
+        proba = self.predict_proba(X)
+        return self.classes_[proba.argmax(axis=1)]
 
     def predict_attention(self, X):
         """Per-step attention ``a_t``: the relevance of each time step.
@@ -201,7 +275,8 @@ class TAGMClassifier(SequenceClassifierMixin, BaseSequenceNet):
         """
         check_is_fitted(self, "net_")
         X, lengths = self._validate_X(X, reset=False)
-        attention = self._forward_outputs(X, lengths)[1].double().numpy()
+        attention = self._predict_batches(self._net_input(X, lengths), lengths)[1]
+        attention = attention.double().numpy()
         # batches come back as wide as the longest series in X
         width = attention.shape[1]
         valid = np.arange(width)[None, :] < lengths[:, None]

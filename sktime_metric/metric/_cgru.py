@@ -9,14 +9,21 @@ from sklearn.base import ClassNamePrefixFeaturesOutMixin, TransformerMixin
 from sklearn.preprocessing import LabelEncoder
 from sklearn.utils.validation import check_is_fitted
 
-from ..base import BaseSequenceNet
+from ..base import BaseSequenceNet, derive_seed
 from ..nn.cgru import CoupledGRU
+from ..nn.losses import ContrastiveDistanceLoss, StructuralLoss
 from ..utils._sklearn_compat import Interval, StrOptions
-from ..utils._skorch import NearestNeighborScoring
+from ..utils._skorch import (
+    NearestNeighborScoring,
+    RecordModuleStatistic,
+    ResampleEachEpoch,
+    SequenceNet,
+    class_balanced_loader,
+    gradient_norm_clipping,
+)
 from ..utils.validation import padded_float32, sequence_lengths
-from ._cgru_fit import CoupledGRUFitMixin
 from ._mixin import PairMetricMixin, _check_chunk_size, _check_n_jobs
-from ._pairs import check_pairs
+from ._pairs import check_pairs, pair_plan
 from ._shortlist import (
     check_embedding,
     check_shortlist,
@@ -29,7 +36,6 @@ __all__ = ["CoupledGRUMetric"]
 
 
 class CoupledGRUMetric(
-    CoupledGRUFitMixin,
     PairMetricMixin,
     ClassNamePrefixFeaturesOutMixin,
     TransformerMixin,
@@ -220,8 +226,6 @@ class CoupledGRUMetric(
         "shortlist_size": [Interval(Integral, 1, None, closed="left"), None],
     }
 
-    _early_stopping_monitor = ("valid_knn_acc", False)
-
     def __init__(
         self,
         hidden_size=20,
@@ -321,13 +325,25 @@ class CoupledGRUMetric(
         -------
         self : object
         """
+        # validate
+        self._validate_params()
+        self._check_batch_size()
         X, lengths = self._validate_X(X, reset=True)
         y = self._check_labels(
             X, y, instead="Use fit_pairs(X, pairs, pair_labels) to fit on explicit "
             "pairs.",
         )
         y = LabelEncoder().fit_transform(y).astype(np.int64)
-        return self._fit(X, lengths, (y, None))
+        # seed
+        seed = derive_seed(self.random_state)
+        # what to train on: the rows of y (and, for the contrastive loss, pairs
+        # drawn among them afresh each epoch); early stopping holds out series
+        plan = pair_plan(
+            len(X), y=y, n_pairs=self.n_pairs, resample=True,
+            validation_fraction=self.validation_fraction if self.early_stopping else None,
+            validation=self.validation, random_state=seed,
+        )
+        return self._build_and_train(X, lengths, y, plan, seed)
 
     def fit_pairs(self, X, pairs, pair_labels):
         """Fit with the contrastive loss on explicit pairs of rows of ``X``.
@@ -346,6 +362,7 @@ class CoupledGRUMetric(
         -------
         self : object
         """
+        # validate
         self._validate_params()
         if self.loss != "contrastive" or self.early_stopping:
             raise ValueError(
@@ -354,36 +371,94 @@ class CoupledGRUMetric(
             )
         X, lengths = self._validate_X(X, reset=True)
         pairs, pair_labels = check_pairs(pairs, pair_labels, len(X))
-        return self._fit(X, lengths, (None, (pairs, pair_labels)))
+        # seed
+        seed = derive_seed(self.random_state)
+        # what to train on: the given pairs
+        plan = pair_plan(len(X), pairs=pairs, pair_labels=pair_labels, random_state=seed)
+        return self._build_and_train(X, lengths, None, plan, seed)
 
-    def _fit(self, X, lengths, supervision):
-        self._validate_params()
+    def _check_batch_size(self):
         if self.loss == "structural" and self.batch_size < 4:
             raise ValueError(
                 "loss='structural' compares the series of a batch with each other "
                 "and needs positive and negative pairs in every batch (2 classes x 2 "
                 f"series): batch_size must be at least 4, got {self.batch_size}."
             )
-        self._fit_net(X, lengths, supervision, n_outputs=None)
+
+    def _build_and_train(self, X, lengths, y, plan, seed):
+        """Build the net for ``plan`` (labels ``y`` or pairs), train, set attributes."""
+        x = padded_float32(X, lengths)
+        # build: what training records and scores, before the shared callbacks
+        scoring = []
+        if self.grad_clip_norm is not None:
+            scoring.append(("grad_norm_clip", gradient_norm_clipping(self.grad_clip_norm)))
+        if self.coupling:  # thesis Hypothesis 4.1: the norm grows as accuracy improves
+            scoring.append(("coupling_norm",
+                            RecordModuleStatistic("coupling_norm", "coupling_norm")))
+        if plan.valid_index is not None:
+            # 1-NN accuracy of the held-out series; held-out classes have no
+            # training series to be the nearest of, so with disjoint classes
+            # each validation series is classified by its nearest other one
+            disjoint = self.validation == "disjoint_classes"
+            reference = plan.valid_index if disjoint else plan.train_index
+            subset = lambda rows: (x[rows], lengths[rows], y[rows])  # noqa: E731
+            scoring.append(("valid_knn_acc", NearestNeighborScoring(
+                subset(reference), subset(plan.valid_index),
+                chunk_size=self._chunk_size(), leave_one_out=disjoint,
+            )))
+        if y is not None and self.loss == "structural":
+            # class-balanced batches whose pairs are all compared (thesis
+            # eqs. 3.29-3.36)
+            train = plan.train_index
+            data, target = {"x": x[train], "lengths": lengths[train]}, y[train]
+            criterion = dict(
+                criterion=StructuralLoss,
+                criterion__margin=self.margin,
+                criterion__eta=self.eta,
+                criterion__global_weight=self.global_weight,
+                criterion__var_margin_pos=self.var_margin_pos,
+                criterion__var_margin_neg=self.var_margin_neg,
+                criterion__ema_momentum=self.ema_momentum,
+                criterion__positive_pairs=self.positive_pairs,
+                iterator_train=class_balanced_loader,
+                iterator_train__samples_per_class=self.samples_per_class,
+            )
+        else:
+            # the contrastive loss on pairs, drawn from y afresh each epoch or
+            # the given ones
+            if plan.resample:
+                scoring.insert(0, ("resample_pairs", ResampleEachEpoch()))
+            data, target = plan.datasets(x, lengths)[0], None
+            criterion = dict(criterion=ContrastiveDistanceLoss,
+                             criterion__margin=self.contrastive_margin)
+        net = self._make_net(
+            SequenceNet,
+            CoupledGRU,
+            dict(
+                n_features=X.shape[2],
+                hidden_size=self.hidden_size,
+                num_layers=self.num_layers,
+                coupling=self.coupling,
+                couple_layers=self.couple_layers,
+                align=self.align,
+                coupling_init_std=self.coupling_init_std,
+                coupling_bias_init=self.coupling_bias_init,
+                coupling_penalty=self.coupling_penalty,
+                coupling_penalty_norm=self.coupling_penalty_norm,
+            ),
+            callbacks=self._training_callbacks("valid_knn_acc", lower_is_better=False,
+                                               scoring=scoring),
+            **criterion,
+        )
+        # train
+        self.net_ = self._train(net, data, target, seed)
+        # attributes: the fitted series, which distances are computed against;
+        # the scoring's copies of them are not pickled
         self.X_fit_ = np.array(X)  # a copy: the caller may change X later
         for _, callback in self.net_.callbacks_:
             if isinstance(callback, NearestNeighborScoring):
-                callback.reference = callback.valid = None  # do not pickle data
+                callback.reference = callback.valid = None
         return self
-
-    def _module_and_params(self, n_features, n_outputs):
-        return CoupledGRU, {
-            "n_features": n_features,
-            "hidden_size": self.hidden_size,
-            "num_layers": self.num_layers,
-            "coupling": self.coupling,
-            "couple_layers": self.couple_layers,
-            "align": self.align,
-            "coupling_init_std": self.coupling_init_std,
-            "coupling_bias_init": self.coupling_bias_init,
-            "coupling_penalty": self.coupling_penalty,
-            "coupling_penalty_norm": self.coupling_penalty_norm,
-        }
 
     # -- distances -------------------------------------------------------------
 

@@ -5,6 +5,9 @@ Metric learners draw their similar / dissimilar pairs from class labels *inside*
 test fold can appear in a training pair.
 """
 
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass
 from numbers import Integral
 
 import numpy as np
@@ -16,10 +19,10 @@ from ..utils._skorch import check_validation_size
 
 __all__ = [
     "PairDataset",
+    "PairPlan",
     "check_pairs",
     "holdout_split",
-    "label_samplers",
-    "pair_list_samplers",
+    "pair_plan",
     "sample_pairs",
     "sample_triplets",
 ]
@@ -74,14 +77,18 @@ def _different_class_partner(codes, anchors, rng):
     return partner
 
 
-def sample_pairs(y, n_pairs, *, positive_fraction=0.5, random_state=None):
+def sample_pairs(y, n_pairs, *, positive_fraction=0.5, groups=None, random_state=None):
     """Draw similar and dissimilar pairs of samples from class labels.
 
     Similar pairs are drawn uniformly from all unordered pairs of distinct
     samples with the same label, dissimilar pairs uniformly from all pairs with
     different labels (the siamese RNN paper's "negatives uniformly at random
     from all candidate negative pairs"). A sample is never paired with itself;
-    pairs are drawn with replacement, and shuffled.
+    pairs are drawn with replacement, and shuffled. With ``groups``, two
+    samples of one group are never a similar pair (with ``y`` the time slot
+    and ``groups`` the day: "same slot, different day"); such draws are
+    redrawn, which keeps the draw uniform over the admissible similar pairs.
+    Dissimilar pairs may share a group.
 
     Parameters
     ----------
@@ -91,6 +98,8 @@ def sample_pairs(y, n_pairs, *, positive_fraction=0.5, random_state=None):
         Number of pairs.
     positive_fraction : float, default=0.5
         Fraction of similar pairs, rounded to the nearest integer count.
+    groups : array-like of shape (n_samples,) or None, default=None
+        Group of each sample; a similar pair spans two groups.
     random_state : int, RandomState instance or None, default=None
 
     Returns
@@ -103,8 +112,9 @@ def sample_pairs(y, n_pairs, *, positive_fraction=0.5, random_state=None):
     Raises
     ------
     ValueError
-        If similar pairs are asked for and no class has two samples, or
-        dissimilar pairs are asked for and there is one class only.
+        If similar pairs are asked for and no class has two samples (in two
+        groups, with ``groups``), or dissimilar pairs are asked for and there
+        is one class only.
 
     Examples
     --------
@@ -141,7 +151,20 @@ def sample_pairs(y, n_pairs, *, positive_fraction=0.5, random_state=None):
         [np.ones(n_similar, np.int64), np.zeros(n_dissimilar, np.int64)]
     )
     shuffle = rng.permutation(n_pairs)
-    return pairs[shuffle], labels[shuffle]
+    pairs, labels = pairs[shuffle], labels[shuffle]
+    if groups is None or not n_similar:
+        return pairs, labels
+    groups = np.asarray(groups)
+    if not any(len(np.unique(groups[codes == c])) > 1 for c in np.unique(codes)):
+        raise ValueError(
+            "No similar pairs: with groups, a similar pair needs two series of one "
+            "label in different groups, and no label has series in two groups."
+        )
+    bad = (labels == 1) & (groups[pairs[:, 0]] == groups[pairs[:, 1]])
+    while bad.any():
+        pairs[bad] = _similar_pairs(order, counts, starts, int(bad.sum()), rng)
+        bad[bad] = groups[pairs[bad, 0]] == groups[pairs[bad, 1]]
+    return pairs, labels
 
 
 def sample_triplets(y, n_triplets, *, random_state=None):
@@ -232,17 +255,6 @@ def check_pairs(pairs, pair_labels, n_samples):
     return pairs.astype(np.int64), labels
 
 
-def _draw(y, index, n, *, positive_fraction, triplets, rng):
-    """``n`` pairs (or triplets) among the rows ``index``, as indices into ``y``."""
-    if triplets:
-        drawn = sample_triplets(y[index], n, random_state=rng)
-        return index[drawn], np.ones(len(drawn), np.int64)
-    pairs, labels = sample_pairs(
-        y[index], n, positive_fraction=positive_fraction, random_state=rng
-    )
-    return index[pairs], labels
-
-
 def holdout_split(y, fraction, random_state, *, validation="stratified"):
     """Training and validation rows: a stratified split, or whole held-out classes.
 
@@ -301,54 +313,117 @@ def _class_holdout(y, fraction, random_state):
     return np.flatnonzero(~is_valid), np.flatnonzero(is_valid)
 
 
-def label_samplers(
-    y,
-    n_pairs,
-    *,
-    positive_fraction=0.5,
-    triplets=False,
-    resample=True,
-    validation_fraction=None,
-    validation="stratified",
-    random_state=None,
-):
-    """What a pair learner trains and validates on, drawn from labels in ``fit``.
+@dataclass
+class PairPlan:
+    """What a pair learner trains and validates on, drawn inside ``fit``.
+
+    Attributes
+    ----------
+    train : callable or None
+        ``train() -> (tuples, targets)``: ``(n, 2)`` pairs (or ``(n, 3)``
+        triplets) of row indices and their targets. None when the plan holds
+        series only (no labels, no pairs).
+    valid : callable or None
+        The same for the validation tuples (drawn once, at the first call);
+        None without validation.
+    train_index : ndarray of int
+        The rows the training tuples are drawn among.
+    valid_index : ndarray of int or None
+        Held-out rows, which no training tuple touches (None: none held out;
+        explicit pairs hold out pairs, not series).
+    resample : bool
+        Each call of ``train`` draws fresh tuples (:class:`ResampleEachEpoch`
+        calls it once per epoch).
+    """
+
+    train: Callable
+    valid: Callable
+    train_index: np.ndarray
+    valid_index: np.ndarray
+    resample: bool
+
+    def datasets(self, X, lengths):
+        """``(training PairDataset, validation PairDataset or None)`` on ``X``."""
+        return (PairDataset(X, lengths, self.train),
+                None if self.valid is None else PairDataset(X, lengths, self.valid))
+
+
+def pair_plan(n_samples, *, y=None, groups=None, pairs=None, pair_labels=None,
+              n_pairs=1000, positive_fraction=0.5, triplets=False, resample=True,
+              validation_fraction=None, validation="stratified", random_state=None):
+    """The one pair-training plan of the metric learners.
+
+    Two kinds of supervision. Labels ``y`` (and ``groups``): pairs (or
+    triplets) are drawn among the rows, afresh at each call of ``train`` when
+    ``resample``, so cross-validation splits series, never pairs; with
+    ``validation_fraction``, a share of the series is held out first
+    (:func:`holdout_split`) and validation tuples are drawn among them only,
+    once. Explicit ``pairs`` with ``pair_labels``: served as given; with
+    ``validation_fraction``, a random share of the pairs validates. Without
+    either (an autoencoder's reconstruction), the plan only splits the series.
 
     Parameters
     ----------
-    y : ndarray of shape (n_samples,)
-        Labels of the training series.
-    n_pairs : int
-        Pairs (or triplets) per draw.
+    n_samples : int
+        Rows of ``X``.
+    y, groups : ndarray of shape (n_samples,) or None, default=None
+        Labels; equal labels make similar pairs, never within one group.
+    pairs : ndarray of shape (n_pairs, 2) or None, default=None
+        Checked row indices (:func:`check_pairs`), with ``pair_labels``.
+    pair_labels : ndarray of shape (n_pairs,) or None, default=None
+    n_pairs : int, default=1000
+        Tuples per draw from labels.
     positive_fraction : float, default=0.5
     triplets : bool, default=False
         Draw (anchor, positive, negative) triplets (targets all 1) instead.
     resample : bool, default=True
-        A fresh draw at each call of ``train``; False: the same draw each time.
     validation_fraction : float or None, default=None
-        Hold out this fraction of the series (stratified when every class has
-        two series, else at random) and draw validation tuples among them only,
-        once: no training series is in a validation tuple.
+        None: no validation.
     validation : {"stratified", "disjoint_classes"}, default="stratified"
-        How the series are held out, see :func:`holdout_split`.
+        How series are held out, see :func:`holdout_split`.
     random_state : int, RandomState instance or None, default=None
 
     Returns
     -------
-    train : callable
-        ``train() -> (tuples, targets)``, tuples of row indices into ``y``.
-    valid : callable or None
-        The same for the validation tuples; None without ``validation_fraction``.
+    PairPlan
     """
     rng = check_random_state(random_state)
-    index = np.arange(len(y))
-    draw = dict(positive_fraction=positive_fraction, triplets=triplets, rng=rng)
-    valid = None
+    index = np.arange(n_samples)
+    if pairs is not None:
+        if validation_fraction is None:
+            return PairPlan(lambda: (pairs, pair_labels), None, index, None, False)
+        order = rng.permutation(len(pairs))
+        n_valid = max(1, int(round(validation_fraction * len(pairs))))
+        valid, train = order[:n_valid], order[n_valid:]
+        if len(train) == 0 or len(np.unique(pair_labels[valid])) < 2:
+            raise ValueError(
+                f"early_stopping holds out {n_valid} of {len(pairs)} pairs; they "
+                "must leave training pairs and hold both similar and dissimilar "
+                "ones. Give more pairs or set early_stopping=False."
+            )
+        return PairPlan(lambda: (pairs[train], pair_labels[train]),
+                        lambda: (pairs[valid], pair_labels[valid]), index, None, False)
+    train_index, valid_index = index, None
     if validation_fraction is not None:
-        index, valid_index = holdout_split(y, validation_fraction, random_state,
-                                           validation=validation)
+        train_index, valid_index = (np.sort(part) for part in holdout_split(
+            np.zeros(n_samples) if y is None else y, validation_fraction,
+            random_state, validation=validation))
+    if y is None:
+        return PairPlan(None, None, train_index, valid_index, False)
+
+    def draw(rows):
+        if triplets:
+            drawn = sample_triplets(y[rows], n_pairs, random_state=rng)
+            return rows[drawn], np.ones(len(drawn), np.int64)
+        drawn, labels = sample_pairs(
+            y[rows], n_pairs, positive_fraction=positive_fraction,
+            groups=None if groups is None else groups[rows], random_state=rng)
+        return rows[drawn], labels
+
+    @functools.cache
+    def valid():  # drawn once, when first asked for
         try:
-            fixed_valid = _draw(y, valid_index, n_pairs, **draw)
+            return draw(valid_index)
         except ValueError as exc:
             raise ValueError(
                 f"early_stopping: the {len(valid_index)} validation series "
@@ -356,39 +431,12 @@ def label_samplers(
                 f"validation pairs: {exc} Increase validation_fraction or set "
                 "early_stopping=False."
             ) from None
-        valid = lambda: fixed_valid  # noqa: E731
-    if not resample:
-        fixed = _draw(y, index, n_pairs, **draw)
-        return (lambda: fixed), valid
-    return (lambda: _draw(y, index, n_pairs, **draw)), valid
 
-
-def pair_list_samplers(pairs, pair_labels, *, validation_fraction=None,
-                       random_state=None):
-    """Training and validation samplers serving explicit, checked pairs.
-
-    With ``validation_fraction``, that fraction of the pairs, drawn at random,
-    is held out for validation (a series may be in both).
-
-    Returns
-    -------
-    train, valid : callable, callable or None
-        As :func:`label_samplers`.
-    """
-    if validation_fraction is None:
-        return (lambda: (pairs, pair_labels)), None
-    order = check_random_state(random_state).permutation(len(pairs))
-    n_valid = max(1, int(round(validation_fraction * len(pairs))))
-    valid, train = order[:n_valid], order[n_valid:]
-    if len(train) == 0 or len(np.unique(pair_labels[valid])) < 2:
-        raise ValueError(
-            f"early_stopping holds out {n_valid} of {len(pairs)} pairs; they "
-            "must leave training pairs and hold both similar and dissimilar "
-            "ones. Give more pairs or set early_stopping=False."
-        )
-    return (lambda: (pairs[train], pair_labels[train])), (
-        lambda: (pairs[valid], pair_labels[valid])
-    )
+    valid = None if valid_index is None else valid
+    if resample:
+        return PairPlan(lambda: draw(train_index), valid, train_index, valid_index, True)
+    return PairPlan(functools.cache(lambda: draw(train_index)), valid, train_index,
+                    valid_index, False)
 
 
 class PairDataset(torch.utils.data.Dataset):

@@ -1,29 +1,50 @@
 """Seq2SeqEmbedder: the siamese sequence-to-sequence metric learner (SS2S)."""
 
+import copy
 from numbers import Integral, Real
 
 import numpy as np
 import torch
+from skorch.callbacks import LRScheduler
+from skorch.dataset import Dataset
 from sklearn.base import ClassNamePrefixFeaturesOutMixin, TransformerMixin
 from sklearn.utils.validation import check_consistent_length, check_is_fitted, column_or_1d
 
-from ..base import BaseSequenceNet
+from ..base import BaseSequenceNet, derive_seed
 from ..nn.reconstruction import CosineReconstructionLoss, SequenceMSELoss
-from ..utils._skorch import SiameseNet
+from ..nn.seq2seq import Seq2SeqLoss, Seq2SeqMetricModule
+from ..utils._skorch import (
+    InitialModuleState,
+    KISSMEUpdate,
+    ResampleEachEpoch,
+    SiameseNet,
+    fixed_validation,
+    gradient_norm_clipping,
+)
 from ..utils._sklearn_compat import Interval, StrOptions
 from ..utils.validation import padded_float32
+from ._kissme import kissme_metric
 from ._mixin import PairMetricMixin
-from ._pairs import check_pairs
-from ._seq2seq_fit import Seq2SeqFitMixin, _Supervision
+from ._pairs import check_pairs, holdout_split, pair_plan
 
 __all__ = ["Seq2SeqEmbedder"]
 
-_PREDICT_BATCH = 256
+# The stages each ``training`` runs, in order.
+_STAGES = {
+    "joint": ("joint",),
+    "disjoint": ("reconstruction", "metric"),
+    "reconstruction_only": ("reconstruction",),
+}
+# The metric losses that train each ``metric``; the first is its "auto".
+_METRIC_LOSSES = {
+    "euclidean": ("contrastive", "pml_contrastive"),
+    "cosine": ("cosine",),
+    "kissme": ("kissme_contrastive", "kissme_logratio"),
+}
 
 
 class Seq2SeqEmbedder(
-    Seq2SeqFitMixin, PairMetricMixin, ClassNamePrefixFeaturesOutMixin,
-    TransformerMixin, BaseSequenceNet,
+    PairMetricMixin, ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseSequenceNet,
 ):
     """Siamese sequence-to-sequence embedder (SS2S): autoencoder + learned metric.
 
@@ -215,8 +236,6 @@ class Seq2SeqEmbedder(
         "grad_clip_norm": [Interval(Real, 0, None, closed="neither"), None],
     }
 
-    _net_class = SiameseNet  # the criterion reads the module's whole output
-
     def __init__(
         self, metric="kissme", *, training="disjoint", hidden_size=100, cell="lstm",
         num_layers=1, projection_dim=50, input_mask_p=0.3, metric_loss="auto",
@@ -286,18 +305,30 @@ class Seq2SeqEmbedder(
         -------
         self : object
         """
+        # validate
         self._validate_params()
+        self._check_combination()
         X, lengths = self._validate_X(X, reset=True)
         if self.training == "reconstruction_only":
-            return self._fit(X, lengths, _Supervision())
-        y = self._check_labels(
-            X, y, instead="Use fit_pairs(X, pairs, pair_labels) to fit on explicit "
-            "pairs, or training='reconstruction_only'.",
+            y = groups = None  # single series: labels unused
+        else:
+            y = self._check_labels(
+                X, y, instead="Use fit_pairs(X, pairs, pair_labels) to fit on "
+                "explicit pairs, or training='reconstruction_only'.",
+            )
+            if groups is not None:
+                groups = column_or_1d(groups)
+                check_consistent_length(y, groups)
+        # seed
+        seed = derive_seed(self.random_state)
+        # what to train on: series, and pairs drawn from y afresh each epoch
+        plan = pair_plan(
+            len(X), y=y, groups=groups, n_pairs=self.n_pairs,
+            positive_fraction=self.positive_fraction, resample=self.resample_pairs,
+            validation_fraction=self.validation_fraction if self.early_stopping else None,
+            validation=self.validation, random_state=seed,
         )
-        if groups is not None:
-            groups = column_or_1d(groups)
-            check_consistent_length(y, groups)
-        return self._fit(X, lengths, _Supervision(labels=y, groups=groups))
+        return self._build_and_train(X, lengths, plan, seed)
 
     def fit_pairs(self, X, pairs, pair_labels):
         """Fit on explicit pairs of rows of ``X``.
@@ -316,24 +347,160 @@ class Seq2SeqEmbedder(
         -------
         self : object
         """
+        # validate
         self._validate_params()
+        self._check_combination()
         X, lengths = self._validate_X(X, reset=True)
         pairs, pair_labels = check_pairs(pairs, pair_labels, len(X))
-        return self._fit(X, lengths, _Supervision(pairs=pairs, pair_labels=pair_labels))
+        # seed
+        seed = derive_seed(self.random_state)
+        # what to train on: the given pairs
+        plan = pair_plan(
+            len(X), pairs=pairs, pair_labels=pair_labels,
+            validation_fraction=self.validation_fraction if self.early_stopping else None,
+            random_state=seed,
+        )
+        return self._build_and_train(X, lengths, plan, seed)
+
+    def _build_and_train(self, X, lengths, plan, seed):
+        """Train each stage of ``training`` on ``plan``; set the attributes."""
+        metric_loss, reconstruction_loss, margin = self._losses()
+        x = padded_float32(X, lengths)
+        # the reconstruction stage validates on held-out series; explicit
+        # pairs hold out pairs, so their series are split here
+        series_train, series_valid = plan.train_index, plan.valid_index
+        if self.early_stopping and series_valid is None:
+            series_train, series_valid = (np.sort(part) for part in holdout_split(
+                np.zeros(len(X)), self.validation_fraction, seed))
+        stages = _STAGES[self.training]
+        self.stage1_history_, state = None, None
+        for stage in stages:
+            # build: the stage's data, callbacks and loss
+            scoring, after = [], []
+            if state is not None:  # the metric stage starts from stage 1's weights
+                scoring.append(("initial_state", InitialModuleState(state)))
+            if stage == "reconstruction":
+                data = {"x": x[series_train], "lengths": lengths[series_train]}
+                valid = None if series_valid is None else Dataset(
+                    {"x": x[series_valid], "lengths": lengths[series_valid]}, None)
+            else:
+                data, valid = plan.datasets(x, lengths)
+                if plan.resample:
+                    scoring.append(("resample_pairs", ResampleEachEpoch()))
+                if self.metric == "kissme":
+                    # after early stopping: the update at train end sees the
+                    # weights it reloads (thesis section 3.3.3: M in closed form)
+                    after.append(("kissme_update", KISSMEUpdate(
+                        kissme_metric, every=self.kissme_update_every,
+                        regularization=self.kissme_regularization,
+                    )))
+            clip = self.grad_clip_norm
+            if (clip is None and metric_loss == "kissme_logratio"
+                    and stage != "reconstruction"):
+                clip = 6.0
+            if clip is not None:
+                scoring.append(("grad_norm_clip", gradient_norm_clipping(clip)))
+            # the thesis's schedule: lr / 10 after 10 epochs without a lower
+            # training loss
+            lr_schedule = LRScheduler(
+                policy=torch.optim.lr_scheduler.ReduceLROnPlateau,
+                monitor="train_loss", mode="min", factor=0.1, patience=10)
+            if not self.early_stopping:
+                scoring.append(("lr_plateau", lr_schedule))
+            net = self._make_net(
+                SiameseNet,  # the criterion reads the module's whole output
+                Seq2SeqMetricModule,
+                dict(
+                    n_features=X.shape[2],
+                    hidden_size=self.hidden_size,
+                    cell=self.cell,
+                    num_layers=self.num_layers,
+                    input_mask_p=self.input_mask_p,
+                    projection_dim=self.projection_dim if self.metric == "kissme" else None,
+                    projection_constraint=(
+                        "orthogonal" if metric_loss == "kissme_logratio" else "none"),
+                    reconstruct=stage != "metric",
+                    freeze_encoder=stage == "metric" and self._frozen(),
+                ),
+                criterion=Seq2SeqLoss,
+                criterion__metric_loss=metric_loss,
+                criterion__margin=float(margin),
+                criterion__margin_scale=self.margin_scale,
+                criterion__reconstruction_loss=reconstruction_loss,
+                criterion__reconstruction_weight=float(
+                    {"joint": self.reconstruction_weight, "reconstruction": 1.0,
+                     "metric": 0.0}[stage]),
+                train_split=fixed_validation(valid),
+                callbacks=self._training_callbacks(
+                    "valid_loss", lower_is_better=True, scoring=scoring,
+                    lr_schedule=lr_schedule, after=after,
+                ),
+            )
+            # train
+            self.net_ = self._train(net, data, None, seed)
+            self.net_.train_split = None  # do not pickle the validation data
+            if stage == "reconstruction" and len(stages) > 1:
+                self.stage1_history_ = self.net_.history
+                state = copy.deepcopy(self.net_.module_.state_dict())
+        # attributes: M and its factor L (M = L^T L), so that transform's
+        # Euclidean distances are the learned ones
+        if self.metric == "kissme":
+            M = self.net_.module_.kissme_head.M.detach().double().cpu().numpy()
+            self.metric_matrix_ = (M + M.T) / 2
+            eigenvalues, eigenvectors = np.linalg.eigh(self.metric_matrix_)
+            # M = U diag(l) U^T = L^T L with L = diag(sqrt(l)) U^T
+            self.components_ = np.sqrt(np.maximum(eigenvalues, 0))[:, None] * eigenvectors.T
+        return self
+
+    def _losses(self):
+        """``(metric_loss, reconstruction_loss, margin)`` after resolving "auto"."""
+        metric_loss = self.metric_loss
+        if metric_loss == "auto":
+            metric_loss = _METRIC_LOSSES[self.metric][0]
+        reconstruction = self.reconstruction_loss
+        if reconstruction == "auto":
+            reconstruction = "cosine" if self.metric == "cosine" else "mse"
+        margin = self.margin
+        if margin is None:
+            margin = 0.5 if metric_loss == "cosine" else 1.0
+            if metric_loss == "kissme_contrastive" and self.margin_scale != "absolute":
+                margin = 2.0  # measured (see margin_scale)
+        return metric_loss, reconstruction, margin
+
+    def _frozen(self):
+        if self.freeze_encoder is None:
+            return self.metric == "kissme"
+        return bool(self.freeze_encoder)
+
+    def _check_combination(self):
+        metric_loss = self._losses()[0]
+        if metric_loss not in _METRIC_LOSSES[self.metric]:
+            raise ValueError(
+                f"metric_loss={metric_loss!r} does not train metric={self.metric!r}; "
+                f"use one of {list(_METRIC_LOSSES[self.metric])} or 'auto'."
+            )
+        if self.metric == "kissme" and self.training == "reconstruction_only":
+            raise ValueError(
+                "metric='kissme' learns W_p and M on pairs; training="
+                "'reconstruction_only' trains no metric. Use metric='euclidean' "
+                "(or a pipeline with KISSMETransformer) for a pure autoencoder."
+            )
+        if (self.training == "disjoint" and self.metric != "kissme"
+                and self._frozen()):
+            raise ValueError(
+                f"With metric={self.metric!r} and a frozen encoder, the metric stage "
+                "of disjoint training has nothing to train; use training="
+                "'reconstruction_only'."
+            )
+        if (metric_loss == "kissme_logratio"
+                and self.projection_dim > self.hidden_size):
+            raise ValueError(
+                f"metric_loss='kissme_logratio' needs an orthonormal projection: "
+                f"projection_dim={self.projection_dim} must be <= hidden_size="
+                f"{self.hidden_size}."
+            )
 
     # -- embedding and reconstruction -------------------------------------------
-
-    def _map_batches(self, X, lengths, function):
-        """``function(module, x, lengths)`` over batches, in eval mode, on CPU."""
-        module, device = self.net_.module_, self.net_.device
-        x_all = torch.from_numpy(padded_float32(X, lengths))
-        n_all = torch.from_numpy(np.asarray(lengths, dtype=np.int64))
-        module.eval()
-        with torch.no_grad():
-            return [
-                function(module, xb.to(device), nb.to(device)).double().cpu().numpy()
-                for xb, nb in zip(x_all.split(_PREDICT_BATCH), n_all.split(_PREDICT_BATCH))
-            ]
 
     def _prepared(self, X):
         check_is_fitted(self, "net_")
@@ -355,8 +522,10 @@ class Seq2SeqEmbedder(
         Z : ndarray of shape (n_samples, n_features_out)
         """
         X, lengths = self._prepared(X)
-        encode = lambda m, x, n: m.autoencoder.encode(x, n)  # noqa: E731
-        z = np.concatenate(self._map_batches(X, lengths, encode))
+        z = self._predict_batches(
+            self._net_input(X, lengths), lengths,
+            lambda module, x, lengths: module.autoencoder.encode(x, lengths),
+        )[0].double().numpy()
         if self.metric == "kissme":
             # z L^T = y W_p L^T, in float64: M's large eigenvalues would amplify
             # a float32 rounding of the projection
@@ -383,13 +552,13 @@ class Seq2SeqEmbedder(
             In the input's units, NaN past each series' length.
         """
         X, lengths = self._prepared(X)
-        parts = self._map_batches(X, lengths, lambda m, x, n: m.autoencoder(x, n)[1])
+        x_hat = self._predict_batches(
+            self._net_input(X, lengths), lengths,
+            lambda module, x, lengths: module.autoencoder(x, lengths)[1],
+        )[0].double().numpy()
         out = np.full(X.shape, np.nan)
-        start = 0
-        for part in parts:
-            for i, x_hat in enumerate(part, start):
-                out[i, : lengths[i]] = x_hat[: lengths[i]]
-            start += len(part)
+        valid = np.arange(x_hat.shape[1])[None, :] < lengths[:, None]
+        out[:, : x_hat.shape[1]] = np.where(valid[:, :, None], x_hat, np.nan)
         if self.standardize:
             out = out * self.scale_ + self.mean_
         return out
@@ -409,11 +578,12 @@ class Seq2SeqEmbedder(
         loss = (SequenceMSELoss(reduction="none") if self._losses()[1] == "mse"
                 else CosineReconstructionLoss(reduction="none"))
 
-        def error(module, x, n):
-            x = x[:, : int(n.max())]
-            return loss(module.autoencoder(x, n)[1], x, n)
+        def error(module, x, lengths):
+            x = x[:, : int(lengths.max())]
+            return loss(module.autoencoder(x, lengths)[1], x, lengths)
 
-        return np.concatenate(self._map_batches(X, lengths, error))
+        return self._predict_batches(self._net_input(X, lengths), lengths,
+                                     error)[0].double().numpy()
 
     @property
     def _n_features_out(self):

@@ -1,7 +1,7 @@
 """SiameseRNNEmbedder: siamese recurrent networks as a scikit-learn transformer."""
 
 import copy
-from dataclasses import dataclass
+import warnings
 from numbers import Integral, Real
 
 import numpy as np
@@ -9,7 +9,7 @@ import torch
 from sklearn.base import ClassNamePrefixFeaturesOutMixin, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
-from ..base import BaseSequenceNet
+from ..base import BaseSequenceNet, derive_seed
 from ..nn.losses import SiameseLoss
 from ..nn.siamese import SiameseRNNModule
 from ..utils._skorch import (
@@ -21,19 +21,23 @@ from ..utils._skorch import (
 )
 from ..utils._sklearn_compat import Interval, StrOptions
 from ._mixin import PairMetricMixin
-from ._pairs import PairDataset, check_pairs, label_samplers, pair_list_samplers
-from ._siamese_input import module_input
+from ..utils.validation import padded_float32
+from ._pairs import check_pairs, pair_plan
 
 __all__ = ["SiameseRNNEmbedder"]
 
 
-@dataclass
-class _Supervision:
-    """What a fit learns from: class labels, or explicit pairs with labels."""
-
-    labels: np.ndarray = None
-    pairs: np.ndarray = None
-    pair_labels: np.ndarray = None
+def _warn_if_shorter_than_window(lengths, window):
+    """Warn that series shorter than ``window`` repeat their last frame."""
+    short = np.flatnonzero(lengths < window)
+    if short.size:
+        warnings.warn(
+            f"{short.size} series are shorter than window_size={window} (sample "
+            f"{short[0]} has length {lengths[short[0]]}); their last frame is "
+            "repeated to fill one window.",
+            UserWarning,
+            stacklevel=3,
+        )
 
 
 class SiameseRNNEmbedder(
@@ -209,9 +213,6 @@ class SiameseRNNEmbedder(
         "lr": [Interval(Real, 0, None, closed="neither"), None],
     }
 
-    _early_stopping_monitor = ("valid_auc", False)
-    _net_class = SiameseNet
-
     def __init__(
         self,
         pooling="last",
@@ -293,12 +294,24 @@ class SiameseRNNEmbedder(
         -------
         self : object
         """
+        # validate
+        self._validate_params()
         X, lengths = self._validate_X(X, reset=True)
         y = self._check_labels(
             X, y, instead="Use fit_pairs(X, pairs, pair_labels) to fit on explicit "
             "pairs.",
         )
-        return self._fit(X, lengths, _Supervision(labels=y))
+        _warn_if_shorter_than_window(lengths, self.window_size)
+        # seed
+        seed = derive_seed(self.random_state)
+        # what to train on: pairs (triplets) drawn from y, afresh each epoch
+        plan = pair_plan(
+            len(X), y=y, n_pairs=self.n_pairs, positive_fraction=self.positive_fraction,
+            triplets=self.loss == "triplet", resample=self.resample_pairs,
+            validation_fraction=self.validation_fraction if self.early_stopping else None,
+            validation=self.validation, random_state=seed,
+        )
+        return self._build_and_train(X, lengths, plan, seed)
 
     def fit_pairs(self, X, pairs, pair_labels):
         """Fit on explicit pairs of rows of ``X``.
@@ -324,6 +337,7 @@ class SiameseRNNEmbedder(
         -------
         self : object
         """
+        # validate
         self._validate_params()
         if self.loss == "triplet":
             raise ValueError(
@@ -332,81 +346,63 @@ class SiameseRNNEmbedder(
             )
         X, lengths = self._validate_X(X, reset=True)
         pairs, pair_labels = check_pairs(pairs, pair_labels, len(X))
-        return self._fit(X, lengths, _Supervision(pairs=pairs, pair_labels=pair_labels))
+        _warn_if_shorter_than_window(lengths, self.window_size)
+        # seed
+        seed = derive_seed(self.random_state)
+        # what to train on: the given pairs
+        plan = pair_plan(
+            len(X), pairs=pairs, pair_labels=pair_labels,
+            validation_fraction=self.validation_fraction if self.early_stopping else None,
+            random_state=seed,
+        )
+        return self._build_and_train(X, lengths, plan, seed)
 
-    def _fit(self, X, lengths, supervision):
-        self._validate_params()
-        X, lengths = self._module_input(X, lengths)
-        self._fit_net(X, lengths, supervision, n_outputs=None)
-        # the validation pairs were only needed in training; do not pickle them
+    def _build_and_train(self, X, lengths, plan, seed):
+        """Build the siamese net for ``plan``'s tuples, train it, set attributes."""
+        # build: the pair loss on the shared encoder's embeddings (and the
+        # bilinear head's logits); with early stopping, the pair AUC on the
+        # validation tuples decides, and a stall multiplies the learning rate
+        # by 0.4 and reloads the best weights (the paper's schedule)
+        train_set, valid_set = plan.datasets(padded_float32(X, lengths), lengths)
+        scoring = [("resample_pairs", ResampleEachEpoch())] if plan.resample else []
+        if self.early_stopping:
+            scoring.append(("valid_auc", pair_auc_scoring()))
+        net = self._make_net(
+            SiameseNet,
+            SiameseRNNModule,
+            dict(
+                n_features=X.shape[2],
+                hidden_size=self.hidden_size,
+                cell=self.cell,
+                nonlinearity=self.nonlinearity,
+                pooling=self.pooling,
+                dropout=self.dropout,
+                similarity=self.similarity,
+                rank=self.rank,
+                init_range=self.init_range,
+                window=self.window_size,
+            ),
+            criterion=SiameseLoss,
+            criterion__loss=self.loss,
+            criterion__margin=float(self.margin),
+            lr=1e-3 * 32 / self.hidden_size if self.lr is None else self.lr,
+            train_split=fixed_validation(valid_set),
+            callbacks=self._training_callbacks(
+                "valid_auc", lower_is_better=False, scoring=scoring,
+                lr_schedule=LRDecayOnPlateau(
+                    "valid_auc", False, factor=0.4,
+                    patience=max(1, self.n_iter_no_change // 4),
+                ),
+            ),
+        )
+        # train
+        self.net_ = self._train(net, train_set, None, seed)
+        # attributes: the validation pairs were only needed in training; do
+        # not pickle them
         self.net_.train_split = None
         return self
 
-    def _module_and_params(self, n_features, n_outputs):
-        return SiameseRNNModule, {
-            "n_features": n_features,
-            "hidden_size": self.hidden_size,
-            "cell": self.cell,
-            "nonlinearity": self.nonlinearity,
-            "pooling": self.pooling,
-            "dropout": self.dropout,
-            "similarity": self.similarity,
-            "rank": self.rank,
-            "init_range": self.init_range,
-        }
-
-    def _fit_setup(self, X, lengths, supervision, seed):
-        validation_fraction = self.validation_fraction if self.early_stopping else None
-        if supervision.labels is not None:
-            train, valid = label_samplers(
-                supervision.labels,
-                self.n_pairs,
-                positive_fraction=self.positive_fraction,
-                triplets=self.loss == "triplet",
-                resample=self.resample_pairs,
-                validation_fraction=validation_fraction,
-                validation=self.validation,
-                random_state=seed,
-            )
-        else:
-            train, valid = pair_list_samplers(
-                supervision.pairs,
-                supervision.pair_labels,
-                validation_fraction=validation_fraction,
-                random_state=seed,
-            )
-        scoring = []
-        if supervision.labels is not None and self.resample_pairs:
-            scoring.append(("resample_pairs", ResampleEachEpoch()))
-        if self.early_stopping:
-            scoring.append(("valid_auc", pair_auc_scoring()))
-        monitor, lower_is_better = self._early_stopping_monitor
-        callbacks = self._training_callbacks(
-            scoring=scoring,
-            lr_schedule=LRDecayOnPlateau(
-                monitor,
-                lower_is_better,
-                factor=0.4,
-                patience=max(1, self.n_iter_no_change // 4),
-            ),
-        )
-        overrides = {
-            "criterion": SiameseLoss,
-            "criterion__loss": self.loss,
-            "criterion__margin": float(self.margin),
-            "lr": 1e-3 * 32 / self.hidden_size if self.lr is None else self.lr,
-            "train_split": fixed_validation(
-                None if valid is None else PairDataset(X, lengths, valid)
-            ),
-            "callbacks": callbacks,
-        }
-        return PairDataset(X, lengths, train), None, overrides
-
     # -- transforming --------------------------------------------------------
-
-    def _module_input(self, X, lengths):
-        """Windowed, float32 (``_validate_X`` already standardised ``X``)."""
-        return module_input(X, lengths, window=self.window_size)
 
     def transform(self, X):
         """Embed each sequence: the pooled hidden state ``h``.
@@ -425,8 +421,8 @@ class SiameseRNNEmbedder(
         # transform's work, unaffected by set_output (the metric methods need arrays)
         check_is_fitted(self, "net_")
         X, lengths = self._validate_X(X, reset=False)
-        x, lengths = self._module_input(X, lengths)
-        h = self._forward_inputs({"x": x, "lengths": lengths}, lengths)[0]
+        _warn_if_shorter_than_window(lengths, self.window_size)
+        h = self._predict_batches(self._net_input(X, lengths), lengths)[0]
         return h.double().numpy()
 
     @property

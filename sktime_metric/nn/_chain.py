@@ -1,4 +1,5 @@
-"""Pieces shared by the chain-structured CRFs (``hulm.py``, ``hcrf.py``)."""
+"""Pieces shared by the sequence models: windowing frames (the CRFs, the
+siamese encoder) and an exact softplus (the CRFs)."""
 
 import torch
 
@@ -10,8 +11,9 @@ def frame_windows(x, lengths, window):
 
     Frame ``t`` of the output is ``[x_t; x_{t+1}; ...; x_{t+window-1}]`` (frame
     after frame, each with all ``D`` channels), the "windowing k frames into one"
-    of the HULM chapter (spec section 6.2). A sequence of length ``L`` becomes one
-    of length ``max(L - window + 1, 1)``; windows never reach into the padding: a
+    of the HULM chapter (thesis section 2.4.1) and the siamese RNN paper. A
+    sequence of length ``L`` becomes one of length ``max(L - window + 1, 1)``;
+    windows never reach into the padding: a
     sequence shorter than ``window`` gives one window, completed by repeating its
     last frame. Both cases are one gather whose time index is clamped to
     ``L - 1``.

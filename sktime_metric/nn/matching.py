@@ -180,6 +180,20 @@ class MatchingNetworkModule(nn.Module):
             self.scores(self.query_embedding(y_query, s_ctx), s_ctx), dim=1
         )
 
+    def posterior(self, y_query, s_ctx, support_codes, n_classes):
+        """``P(c | x, S)`` ``(n, n_classes)``, in float64 (Vinyals et al. 2016, eq. 1).
+
+        The matching weights ``alpha`` of each embedded query on the support
+        series, summed per class: ``P(c | x, S) = sum_{j: label(s_j) = c}
+        alpha_j``. The softmax runs in float64, so each row sums to 1 to double
+        precision. ``support_codes``: the class index ``0 .. n_classes - 1`` of
+        each support series.
+        """
+        scores = self.scores(self.query_embedding(y_query, s_ctx), s_ctx)
+        alpha = torch.softmax(scores.double(), dim=1)
+        codes = torch.as_tensor(support_codes, device=alpha.device)
+        return alpha @ nn.functional.one_hot(codes, n_classes).double()
+
     def forward(self, x, lengths, is_support):
         is_support = is_support.bool()
         y = self.embed(x, lengths)

@@ -18,6 +18,7 @@ here is symmetric, so ``s(a, b) == s(b, a)``; its sign is unconstrained, so
 import torch
 from torch import nn
 
+from ._chain import frame_windows
 from .encoders import RecurrentEncoder, length_mask, trim_to_length
 
 __all__ = ["BilinearSimilarity", "SequenceEncoder", "SiameseRNNModule"]
@@ -48,6 +49,11 @@ class SequenceEncoder(nn.Module):
     dropout : float, default=0.0
         Dropout on the emitted states ``z_t`` before pooling, not inside the
         recurrence (the authors' placement).
+    window : int, default=1
+        Concatenate ``window`` consecutive frames (stride 1) into one step of
+        ``window * n_features`` values before the recurrence (the paper's
+        windows of 2 or 3 frames; :func:`~sktime_metric.nn._chain.frame_windows`:
+        a sequence shorter than the window repeats its last frame).
 
     Notes
     -----
@@ -65,13 +71,15 @@ class SequenceEncoder(nn.Module):
         nonlinearity="relu",
         pooling="last",
         dropout=0.0,
+        window=1,
     ):
         super().__init__()
         if pooling not in ("last", "mean"):
             raise ValueError(f"pooling must be 'last' or 'mean', got {pooling!r}.")
         self.rnn = RecurrentEncoder(
-            n_features, hidden_size, cell=cell, nonlinearity=nonlinearity
+            window * n_features, hidden_size, cell=cell, nonlinearity=nonlinearity
         )
+        self.window = window
         self.pooling = pooling
         self.dropout = nn.Dropout(dropout)
         self.output_size = hidden_size
@@ -81,6 +89,7 @@ class SequenceEncoder(nn.Module):
         # on the padded batch and padding never reaches a valid step. Each
         # pooling computes only what it reads (RecurrentEncoder.forward would
         # also mask every state and gather the last one).
+        x, lengths = frame_windows(x, lengths, self.window)
         z, _ = self.rnn.rnn(x)
         if self.pooling == "last":
             # Element-wise dropout commutes with gathering one step, so "last"
@@ -168,10 +177,10 @@ class SiameseRNNModule(nn.Module):
     Parameters
     ----------
     n_features : int
-        Channels per time step (after any windowing).
+        Channels per time step.
     hidden_size : int, default=64
         Embedding size ``H``.
-    cell, nonlinearity, pooling, dropout
+    cell, nonlinearity, pooling, dropout, window
         See :class:`SequenceEncoder`.
     similarity : {"diagonal", "full", "low_rank"}, default="diagonal"
         Form of ``M``, see :class:`BilinearSimilarity`.
@@ -217,6 +226,7 @@ class SiameseRNNModule(nn.Module):
         similarity="diagonal",
         rank=None,
         init_range=0.1,
+        window=1,
     ):
         super().__init__()
         self.encoder = SequenceEncoder(
@@ -226,6 +236,7 @@ class SiameseRNNModule(nn.Module):
             nonlinearity=nonlinearity,
             pooling=pooling,
             dropout=dropout,
+            window=window,
         )
         self.similarity = BilinearSimilarity(hidden_size, form=similarity, rank=rank)
         if init_range is not None:

@@ -12,12 +12,7 @@ from sklearn.pipeline import make_pipeline
 from sktime_metric.datasets import make_sequence_classification
 from sktime_metric.metric import SiameseRNNEmbedder, check_pairs, sample_pairs, sample_triplets
 from sktime_metric.metric import _pairs
-from sktime_metric.metric._pairs import (
-    PairDataset,
-    holdout_split,
-    label_samplers,
-    pair_list_samplers,
-)
+from sktime_metric.metric._pairs import PairDataset, holdout_split, pair_plan
 
 Y = np.array(["a", "a", "a", "b", "b", "c", "c", "c", "c"])
 
@@ -97,29 +92,39 @@ def test_check_pairs_accepts_metric_learn_labels_and_rejects_bad_pairs():
 @pytest.mark.parametrize("triplets", [False, True])
 def test_validation_tuples_never_share_a_series_with_training_tuples(triplets):
     y = np.repeat(np.arange(4), 10)
-    train, valid = label_samplers(y, 300, triplets=triplets, validation_fraction=0.25,
-                                  random_state=0)
+    plan = pair_plan(len(y), y=y, n_pairs=300, triplets=triplets,
+                     validation_fraction=0.25, random_state=0)
+    train, valid = plan.train, plan.valid
     valid_tuples, valid_targets = valid()
     assert np.unique(valid_tuples).size <= 10  # drawn among the 10 held-out series
+    assert set(np.unique(valid_tuples)) <= set(plan.valid_index)
     np.testing.assert_array_equal(valid()[0], valid_tuples)  # drawn once
     first, _ = train()
     assert not np.intersect1d(first, valid_tuples).size
+    assert set(np.unique(first)) <= set(plan.train_index) and plan.resample
     assert not np.array_equal(train()[0], first)  # redrawn each epoch
-    fixed, _ = label_samplers(y, 50, resample=False)
-    np.testing.assert_array_equal(fixed()[0], fixed()[0])
+    fixed = pair_plan(len(y), y=y, n_pairs=50, resample=False)
+    assert not fixed.resample and fixed.valid is None and fixed.valid_index is None
+    np.testing.assert_array_equal(fixed.train()[0], fixed.train()[0])
+    small = pair_plan(20, y=np.arange(20) % 10, n_pairs=10, validation_fraction=0.1,
+                      random_state=0)
     with pytest.raises(ValueError, match="early_stopping: the 2 validation series"):
-        label_samplers(np.arange(20) % 10, 10, validation_fraction=0.1, random_state=0)
+        small.valid()
 
 
 def test_explicit_pairs_hold_out_a_fraction_for_validation():
     pairs = np.arange(40).reshape(20, 2)
     labels = np.arange(20) % 2
-    train, valid = pair_list_samplers(pairs, labels, validation_fraction=0.25,
-                                      random_state=0)
+    plan = pair_plan(40, pairs=pairs, pair_labels=labels, validation_fraction=0.25,
+                     random_state=0)
+    train, valid = plan.train, plan.valid
     assert len(valid()[0]) == 5 and len(train()[0]) == 15
     assert not np.intersect1d(valid()[0], train()[0]).size
+    # pairs, not series, are held out
+    assert plan.valid_index is None and len(plan.train_index) == 40
     with pytest.raises(ValueError, match="hold both similar and dissimilar"):
-        pair_list_samplers(pairs[:2], labels[:2] * 0, validation_fraction=0.5)
+        pair_plan(40, pairs=pairs[:2], pair_labels=labels[:2] * 0,
+                  validation_fraction=0.5)
 
 
 def test_pair_dataset_serves_the_sampled_tuples_and_resamples():
@@ -165,9 +170,9 @@ def test_disjoint_classes_validation_holds_out_whole_classes():
         assert len(valid) >= 0.2 * len(y)
         assert sorted(np.concatenate([train, valid])) == list(range(len(y)))
     # validation pairs are drawn among the held-out classes only
-    train_draw, valid_draw = label_samplers(
-        y, 200, validation_fraction=0.2, validation="disjoint_classes", random_state=0)
-    (train_pairs, _), (valid_pairs, valid_labels) = train_draw(), valid_draw()
+    plan = pair_plan(len(y), y=y, n_pairs=200, validation_fraction=0.2,
+                     validation="disjoint_classes", random_state=0)
+    (train_pairs, _), (valid_pairs, valid_labels) = plan.train(), plan.valid()
     assert not set(y[train_pairs.ravel()]) & set(y[valid_pairs.ravel()])
     assert 0 < valid_labels.sum() < len(valid_labels)  # similar and dissimilar
     with pytest.raises(ValueError, match="at least 2 for validation and 2 for "
@@ -219,7 +224,8 @@ def test_pair_learners_validate_on_held_out_classes(learner):
     if learner != "cgru":
         params["n_pairs"] = 60
     est = cls(**params).fit(X, y)
-    monitor = est._early_stopping_monitor[0]
+    monitor = {"siamese": "valid_auc", "cgru": "valid_knn_acc",
+               "seq2seq": "valid_loss"}[learner]
     assert np.isfinite(est.history_[:, monitor]).all()
     with pytest.raises(ValueError, match="y has 3 classes"):
         cls(**params).fit(X[y < 3], y[y < 3])

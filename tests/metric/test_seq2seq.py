@@ -6,9 +6,8 @@ import torch
 from skorch.callbacks import Callback
 
 from sktime_metric.evaluation import pair_auc
-from sktime_metric.metric import Seq2SeqEmbedder, kissme_metric
+from sktime_metric.metric import Seq2SeqEmbedder, kissme_metric, sample_pairs
 from sktime_metric.metric._pairs import PairDataset
-from sktime_metric.metric._seq2seq_fit import draw_pairs
 from sktime_metric.utils import sequence_lengths
 from sktime_metric.utils._skorch import KISSMEUpdate
 from sktime_metric.utils.validation import padded_float32
@@ -32,7 +31,9 @@ def fitted(data):
 def _embed(est, X):
     """``z = W_p^T y`` straight from the module, in float64."""
     X, lengths = est._prepared(X)
-    return np.concatenate(est._map_batches(X, lengths, lambda m, x, n: m.embed(x, n)))
+    z = est._predict_batches(est._net_input(X, lengths), lengths,
+                             lambda module, x, lengths: module.embed(x, lengths))[0]
+    return z.double().numpy()
 
 
 def test_kissme_distance_is_the_quadratic_form_of_M(fitted, data):
@@ -201,13 +202,13 @@ def test_groups_make_similar_pairs_across_groups_only(data):
     groups = np.tile(np.arange(6), 4)  # day
     groups[:3] = 0  # three series of slot 0 on day 0
     rng = np.random.RandomState(0)
-    pairs, labels = draw_pairs(y, 500, groups=groups, random_state=rng)
+    pairs, labels = sample_pairs(y, 500, groups=groups, random_state=rng)
     sim = labels == 1
     assert sim.sum() == 250 and (y[pairs[sim, 0]] == y[pairs[sim, 1]]).all()
     assert (groups[pairs[sim, 0]] != groups[pairs[sim, 1]]).all()
     assert (y[pairs[~sim, 0]] != y[pairs[~sim, 1]]).all()
     with pytest.raises(ValueError, match="no label has series in two groups"):
-        draw_pairs(y, 10, groups=y, random_state=rng)
+        sample_pairs(y, 10, groups=y, random_state=rng)
     X, _ = data
     X = X[: len(y)]
     est = Seq2SeqEmbedder(**_TINY).fit(X, y, groups=groups)

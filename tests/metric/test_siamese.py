@@ -4,6 +4,7 @@ import pickle
 
 import numpy as np
 import pytest
+import torch
 from sklearn.base import clone
 from sklearn.model_selection import GridSearchCV, KFold, cross_validate
 from sklearn.neighbors import KNeighborsClassifier
@@ -12,8 +13,7 @@ from sklearn.pipeline import Pipeline
 from sktime_metric.datasets import sliding_window
 from sktime_metric.evaluation import pair_auc
 from sktime_metric.metric import SiameseRNNEmbedder
-from sktime_metric.metric._siamese_input import module_input
-from sktime_metric.utils import channel_statistics
+from sktime_metric.nn import SequenceEncoder
 from sktime_metric.utils import padded_float32, sequence_lengths
 
 # The paper's configuration (Elman RNN, pair-logistic similarity head), whose
@@ -225,24 +225,20 @@ def test_windows_and_standardisation(data):
     np.testing.assert_allclose(srn.transform(filled), H, atol=1e-6)
 
 
-def test_module_input_is_the_standardised_windowed_float32_copy(data):
-    # bit for bit what standardising in float64, sliding_window and
-    # padded_float32 give, in fewer passes
+def test_the_encoder_reads_sliding_windows_of_frames(data):
+    # the encoder windows inside the module: bit for bit sliding_window's
+    # frames on every step it reads (padding steps are never read)
     X, _ = data
     lengths = sequence_lengths(X)
-    mean, scale = channel_statistics(X)
-    for window in (1, 2, 3):
-        for stats in [(None, None), (mean, scale)]:
-            Z = X if stats[0] is None else (X - mean) / scale
-            Z = sliding_window(Z, window) if window > 1 else Z
-            x, n = module_input(X, lengths, *stats, window=window)
-            np.testing.assert_array_equal(n, lengths - window + 1)
-            np.testing.assert_array_equal(x, padded_float32(Z, n))
-    # read-only, reversed views are read, never written
-    view = X[::-1]
-    view.flags.writeable = False
-    x, _ = module_input(view, lengths[::-1], mean, scale, window=2)
-    np.testing.assert_array_equal(x, module_input(X, lengths, mean, scale, window=2)[0][::-1])
+    encoder = SequenceEncoder(n_features=X.shape[2], hidden_size=4, pooling="mean",
+                              window=3)
+    seen = []
+    encoder.rnn.rnn.register_forward_pre_hook(lambda _, args: seen.append(args[0]))
+    encoder(torch.from_numpy(padded_float32(X, lengths)), torch.from_numpy(lengths))
+    n = lengths - 2
+    Z = padded_float32(sliding_window(X, 3), n)
+    valid = np.arange(Z.shape[1])[None, :] < n[:, None]
+    np.testing.assert_array_equal(seen[0].numpy()[:, : Z.shape[1]][valid], Z[valid])
 
 
 def test_transform_runs_length_sorted_batches_in_row_order(fitted, data, monkeypatch):
