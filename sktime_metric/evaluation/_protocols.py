@@ -141,6 +141,26 @@ def class_disjoint_split(y, train_classes):
     return np.flatnonzero(is_train), np.flatnonzero(~is_train)
 
 
+def labelled_pairs(y, *, max_pairs=60_000, random_state=0):
+    """All unordered pairs of distinct rows, labelled 1 when their labels agree.
+
+    Above ``max_pairs`` pairs, a uniform random subset of ``max_pairs`` of them
+    (the siamese RNN authors' cap), in row order: the pairs a pair ROC AUC is
+    computed on (:func:`pair_auc`, ``KISSMETransformer.score``).
+
+    Returns
+    -------
+    pairs : ndarray of shape (n_pairs, 2)
+    labels : ndarray of shape (n_pairs,), int64
+    """
+    first, second = np.triu_indices(len(y), k=1)
+    if len(first) > max_pairs:
+        rng = check_random_state(random_state)
+        keep = np.sort(rng.choice(len(first), size=max_pairs, replace=False))
+        first, second = first[keep], second[keep]
+    return np.column_stack([first, second]), (y[first] == y[second]).astype(np.int64)
+
+
 def pair_auc(
     metric,
     X,
@@ -199,15 +219,8 @@ def pair_auc(
         if y is None:
             raise ValueError("pair_auc needs labels y, or pairs and pair_labels.")
         X_checked, y = _labels(X_checked, y)
-        first, second = np.triu_indices(n, k=1)
-        total = len(first)
-        rng = check_random_state(random_state)
-        keep = np.sort(rng.choice(total, size=max_pairs, replace=False)) if (
-            total > max_pairs
-        ) else slice(None)
-        pairs = np.column_stack([first[keep], second[keep]])
-        labels = (y[pairs[:, 0]] == y[pairs[:, 1]]).astype(np.int64)
-        if measure.is_dtw and total <= 4 * max_pairs:
+        pairs, labels = labelled_pairs(y, max_pairs=max_pairs, random_state=random_state)
+        if measure.is_dtw and n * (n - 1) // 2 <= 4 * max_pairs:
             # one symmetric DTW matrix is cheaper than a loop over the pairs
             distances = measure.pairwise(X_checked, X_checked)
             return _auc(labels, -distances[pairs[:, 0], pairs[:, 1]])

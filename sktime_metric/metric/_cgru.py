@@ -563,10 +563,10 @@ class CoupledGRUMetric(
         shortlist, m = check_shortlist(
             shortlist, self.shortlist_size if shortlist_size is None else shortlist_size
         )
-        x, lengths = self._tensors(self._metric_inputs(X))
-        x2, lengths2 = (None, None)
-        if Y is not None:
-            x2, lengths2 = self._tensors(self._metric_inputs(Y))
+        X_checked = self._metric_inputs(X)
+        Y_checked = None if Y is None else self._metric_inputs(Y)
+        x, lengths = self._tensors(X_checked)
+        x2, lengths2 = (None, None) if Y is None else self._tensors(Y_checked)
         map_chunks = map
         if n_jobs not in (None, 1) and self.net_.device == "cpu":
             # torch releases the GIL inside each op: threads share the work
@@ -587,9 +587,8 @@ class CoupledGRUMetric(
             return distances.cpu().double().numpy()
 
         # stage 1: each row's m nearest columns in the shortlist embedding
-        E = self._shortlist_embedding(shortlist, X, x, lengths, "X")
-        E2 = E if Y is None else self._shortlist_embedding(
-            shortlist, Y, x2, lengths2, "Y")
+        E = self._shortlist_embedding(shortlist, X, X_checked, "X")
+        E2 = E if Y is None else self._shortlist_embedding(shortlist, Y, Y_checked, "Y")
         candidates = nearest_candidates(E, E2, min(m, len(E2)))
         # stage 2: couple those pairs only
         left, right, source = shortlist_pairs(candidates, symmetric=Y is None)
@@ -602,17 +601,17 @@ class CoupledGRUMetric(
         distances = np.append(distances.cpu().double().numpy(), 0.0)
         return to_graph(candidates, distances[source], len(E2))
 
-    def _shortlist_embedding(self, shortlist, X, x, lengths, name):
+    def _shortlist_embedding(self, shortlist, X, X_checked, name):
         if isinstance(shortlist, str):  # "uncoupled"
-            return self._embed_tensors(x, lengths)
-        return check_embedding(shortlist(X), len(lengths), name)
+            return self._embed_checked(X_checked)
+        return check_embedding(shortlist(X), len(X_checked), name)
 
-    def _embed_tensors(self, x, lengths, batch=1024):
-        module = self.net_.module_
-        with torch.no_grad():
-            parts = [module.embed(x[s : s + batch], lengths[s : s + batch])
-                     for s in range(0, len(x), batch)]
-        return torch.cat(parts).cpu().double().numpy()
+    def _embed_checked(self, X):
+        lengths = sequence_lengths(X)
+        return self._predict_batches(
+            self._net_input(X, lengths), lengths,
+            lambda module, x, lengths: module.embed(x, lengths),
+        )[0].double().numpy()
 
     def embed(self, X):
         """Each series alone through the GRU, uncoupled: its final state.
@@ -632,7 +631,7 @@ class CoupledGRUMetric(
         -------
         embedding : ndarray of shape (n_samples, hidden_size)
         """
-        return self._embed_tensors(*self._tensors(self._metric_inputs(X)))
+        return self._embed_checked(self._metric_inputs(X))
 
     def transform(self, X):
         """Distances of each series to the training series ``X_fit_``.
@@ -678,27 +677,18 @@ class CoupledGRUMetric(
 
     def _paired_distances(self, A, B):
         (x, lengths), (x2, lengths2) = self._tensors(A), self._tensors(B)
-        module, step = self.net_.module_, self._chunk_size()
-        with torch.no_grad():
-            out = [
-                module(x[s : s + step], lengths[s : s + step],
-                       x2[s : s + step], lengths2[s : s + step])
-                for s in range(0, len(x), step)
-            ]
-        return torch.cat(out).cpu().double().numpy()
+        rows = torch.arange(len(lengths), device=x.device)
+        return self.net_.module_.paired_distances(
+            x, lengths, rows, rows, x2, lengths2, chunk_size=self._chunk_size(),
+        ).cpu().double().numpy()
 
     def _indexed_pair_distances(self, X, pairs):
         """Distances of the pairs ``(X[i], X[j])``; each series projected once."""
         x, lengths = self._tensors(self._metric_inputs(X))
         pairs = torch.as_tensor(np.asarray(pairs), device=x.device)
-        module, step = self.net_.module_, self._chunk_size()
-        with torch.no_grad():
-            u = module.project(x, lengths)
-            out = [
-                module.pair_distances(u, lengths, *pairs[s : s + step].T)
-                for s in range(0, len(pairs), step)
-            ]
-        return torch.cat(out).cpu().double().numpy()
+        return self.net_.module_.paired_distances(
+            x, lengths, pairs[:, 0], pairs[:, 1], chunk_size=self._chunk_size(),
+        ).cpu().double().numpy()
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

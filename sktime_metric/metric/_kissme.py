@@ -21,7 +21,7 @@ from scipy.linalg import eigh
 from sklearn.base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, TransformerMixin
 from sklearn.decomposition import PCA
 from sklearn.metrics import roc_auc_score
-from sklearn.utils import check_random_state
+from sklearn.metrics.pairwise import euclidean_distances, paired_euclidean_distances
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ..utils._sklearn_compat import Interval, StrOptions
@@ -384,11 +384,10 @@ class KISSMETransformer(
         return np.asarray(self.transform(X))
 
     def _paired_distances(self, A, B):
-        return np.sqrt(((A - B) ** 2).sum(axis=1))
+        return paired_euclidean_distances(A, B)
 
     def _pairwise_block(self, A, B):
-        squared = (A**2).sum(1)[:, None] + (B**2).sum(1)[None, :] - 2 * A @ B.T
-        return np.sqrt(np.maximum(squared, 0.0))
+        return euclidean_distances(A, B)
 
     def score(self, X, y):
         """Pair ROC AUC: how well the learned distance ranks same-label pairs first.
@@ -405,14 +404,12 @@ class KISSMETransformer(
         -------
         auc : float
         """
+        from ..evaluation._protocols import labelled_pairs
+
         Z = self._metric_inputs(X)
-        y = np.asarray(y).reshape(-1)
-        first, second = np.triu_indices(len(Z), k=1)
-        if len(first) > 60_000:
-            keep = check_random_state(0).choice(len(first), 60_000, replace=False)
-            first, second = first[keep], second[keep]
-        distances = self._paired_distances(Z[first], Z[second])
-        return roc_auc_score(y[first] == y[second], -distances)
+        pairs, labels = labelled_pairs(np.asarray(y).reshape(-1))
+        distances = self._paired_distances(Z[pairs[:, 0]], Z[pairs[:, 1]])
+        return roc_auc_score(labels, -distances)
 
     def _as_single(self, u):
         return np.asarray(u, dtype=np.float64).reshape(1, -1)

@@ -8,6 +8,7 @@ import torch
 from skorch.callbacks import LRScheduler
 from skorch.dataset import Dataset
 from sklearn.base import ClassNamePrefixFeaturesOutMixin, TransformerMixin
+from sklearn.metrics.pairwise import euclidean_distances, paired_euclidean_distances
 from sklearn.utils.validation import check_consistent_length, check_is_fitted, column_or_1d
 
 from ..base import BaseSequenceNet, derive_seed
@@ -598,13 +599,12 @@ class Seq2SeqEmbedder(
     def _paired_distances(self, A, B):
         if self.metric == "cosine":
             return np.clip(1.0 - (A * B).sum(axis=1), 0.0, 2.0)
-        return np.linalg.norm(A - B, axis=1)
+        return paired_euclidean_distances(A, B)
 
     def _pairwise_block(self, A, B):
         if self.metric == "cosine":
             return np.clip(1.0 - A @ B.T, 0.0, 2.0)
-        sq = (A**2).sum(1)[:, None] + (B**2).sum(1)[None, :] - 2 * A @ B.T
-        return np.sqrt(np.maximum(sq, 0.0))
+        return euclidean_distances(A, B)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -7,6 +7,7 @@ from numbers import Integral, Real
 import numpy as np
 import torch
 from sklearn.base import ClassNamePrefixFeaturesOutMixin, TransformerMixin
+from sklearn.metrics.pairwise import euclidean_distances, paired_euclidean_distances
 from sklearn.utils.validation import check_is_fitted
 
 from ..base import BaseSequenceNet, derive_seed
@@ -441,14 +442,13 @@ class SiameseRNNEmbedder(
 
     def _paired_distances(self, A, B):
         if self.loss != "pair_logistic":
-            return np.linalg.norm(A - B, axis=1)
+            return paired_euclidean_distances(A, B)
         logits = self._head()(torch.from_numpy(A), torch.from_numpy(B))
         return torch.sigmoid(-logits).numpy()  # 1 - s, without cancellation
 
     def _pairwise_block(self, A, B):
         if self.loss != "pair_logistic":
-            sq = (A**2).sum(1)[:, None] + (B**2).sum(1)[None, :] - 2 * A @ B.T
-            return np.sqrt(np.maximum(sq, 0.0))
+            return euclidean_distances(A, B)
         logits = self._head().pairwise(torch.from_numpy(A), torch.from_numpy(B))
         return torch.sigmoid(-logits).numpy()
 
