@@ -18,7 +18,11 @@ from ..base import (
 )
 from ..nn.hulm import HULMModule
 from ..utils._sklearn_compat import Interval, StrOptions
-from ..utils._skorch import SequenceNetClassifier, training_loss_callbacks, validation_split
+from ..utils._skorch import (
+    SequenceNetClassifier,
+    training_loss_callbacks,
+    validation_split,
+)
 
 __all__ = ["HULMClassifier"]
 
@@ -308,7 +312,7 @@ class HULMClassifier(ClassifierMixin, BaseSequenceNet):
         X : array-like of shape (n_samples, n_timestamps, n_channels) or list
         y : array-like of shape (n_samples,), default=None
             Labels (from ``classes_``) to condition on, e.g. the true ones.
-            None conditions each series on its predicted label (spec 6.3). The
+            None conditions each series on its predicted label. The
             posterior marginalised over labels is ``sum_k p(k | x) P(z | x, k)``.
 
         Returns

@@ -64,7 +64,7 @@ def affinity_from_distances(distances, *, kernel="local", n_neighbors=7, width="
         - ``"gaussian"``: one global width, ``exp(-d**2 / width)`` (thesis
           eq. 3.50 [2]_, where ``width`` is the embedding dimension ``n``).
         - ``"cosine"``: ``1 + cos = 2 - d`` for a cosine distance
-          ``d = 1 - cos`` (thesis eq. 3.50, "we simply add one"; spec A21),
+          ``d = 1 - cos`` (thesis eq. 3.50, "we simply add one" to the similarity),
           in ``[0, 2]``.
     n_neighbors : int, default=7
         ``k`` of the ``"local"`` kernel (7 in [1]_), capped at ``n - 1``.

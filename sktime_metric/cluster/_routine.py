@@ -1,6 +1,6 @@
 """RoutineClusterer: routine discovery with a metric learned from time of day.
 
-Thesis §3.3.4 (spec 8): windows of a long wearable recording are similar when
+Thesis §3.3.4: windows of a long wearable recording are similar when
 recorded in the same time slot on different days; a sequence metric is learned
 under that weak constraint, turned into an affinity and the windows are
 grouped by spectral clustering into a few daily routines.

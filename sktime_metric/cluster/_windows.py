@@ -3,7 +3,7 @@
 A long recording is cut into windows on a grid aligned to ``day_start``; each
 window gets a *day* index and a time-of-day *slot* index. Two windows are
 similar when their slots are equal (up to ``slot_tolerance``, circularly) and
-their days differ (thesis §3.3.4; spec 4.3).
+their days differ (thesis §3.3.4).
 """
 
 import datetime

@@ -1,4 +1,4 @@
-"""Clustering scores of routine discovery (thesis §3.3.4, eqs. 3.51-3.54; spec 6.3).
+"""Clustering scores of routine discovery (thesis §3.3.4, eqs. 3.51-3.54).
 
 The reference labelling is the time slot of each window ("time coherence"), or,
 where known, the true activity. Every score is a thin wrapper of
@@ -32,7 +32,7 @@ def clustering_scores(labels_true, labels_pred, *, nmi_average="arithmetic",
             default="arithmetic"
         Normaliser of NMI and AMI. The thesis prints the arithmetic mean; its
         Chapter 3 tables match ``nmi_average="geometric", ami_average="max"``
-        (the scikit-learn defaults before 0.22; spec A22).
+        (the scikit-learn defaults before 0.22).
 
     Returns
     -------
@@ -86,7 +86,7 @@ def precomputed_silhouette(distances, labels):
 
 def routine_scores(labels_pred, slots, distances=None, *, activities=None,
                    nmi_average="arithmetic", ami_average="arithmetic"):
-    """Time-coherence scores of a routine clustering (spec 6.3).
+    """Time-coherence scores of a routine clustering (thesis §3.4.1).
 
     Parameters
     ----------

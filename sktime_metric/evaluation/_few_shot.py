@@ -1,4 +1,4 @@
-"""The few-shot protocol of the SSMN chapter (spec ``other_systems.md`` A.3).
+"""The few-shot protocol of the SSMN chapter (the activity thesis, section 2.3).
 
 Classes, not series, are split: a learner is trained on the *base* classes
 only; then, in each episode, ``k_shot`` labelled series of every *novel*

@@ -1,7 +1,7 @@
 """KISSME: "keep it simple and straightforward" Mahalanobis metric learning.
 
 Koestinger et al. (CVPR 2012), chapter 3 of the routine-retrieval thesis
-(``spec/kissme_routines.md`` section 2). The differences of similar pairs and of
+(section 3.2.3.3). The differences of similar pairs and of
 dissimilar pairs are modelled as zero-mean Gaussians; the log-likelihood ratio of
 "dissimilar" over "similar" for a difference ``x_i - x_j`` is, up to a constant,
 ``(x_i - x_j)^T (Sigma_S^-1 - Sigma_D^-1) (x_i - x_j)``, and projecting that

@@ -3,8 +3,8 @@
 A siamese GRU (SGRU) runs one GRU, weights shared, over both sequences of a pair
 and compares the last outputs. The coupled GRU (CGRU) makes the two branches
 exchange information at every step through one coupling gate, so that similar
-sequences *synchronise*; equations are numbered as in the thesis (spec section
-2.3). Left branch (the right one swaps primed and unprimed symbols)::
+sequences *synchronise*; equations are numbered as in the thesis (section
+4.3.2, eqs. 4.15-4.20). Left branch (the right one swaps primed and unprimed symbols)::
 
     z_t  = sigmoid(W_iz x_t + b_iz + W_hz h_{t-1} + b_hz)              (4.16)
     r_t  = sigmoid(W_ir x_t + b_ir + W_hr h_{t-1} + b_hr)              (4.20)
@@ -25,7 +25,7 @@ layer's input projection ``W_i x_t + b_i``) is computed once per sequence by
 :meth:`CoupledGRU.pair_distances` runs the pair-dependent rest. Both branches of all pairs advance in one
 ``(2P, H) @ (H, 4H)`` matmul per step (three gates and the coupling together).
 
-Variable length (spec 10.3; the thesis uses equal lengths only). ``align="end"``:
+Variable length (our design: the thesis uses equal lengths only). ``align="end"``:
 the two series of a pair end at the same step; a branch whose series has not
 started keeps ``h = 0`` and gives its partner no coupling. ``align="start"``: they
 start together; a branch whose series has ended keeps its last state and gives
@@ -64,7 +64,7 @@ class CoupledGRULayer(nn.Module):
         1/sqrt(H))), the literal reading of the thesis: the gate then starts near
         0.5, i.e. strong mixing. A negative constant realises the thesis's stated
         intent of a weak initial coupling, e.g. -4 gives ``c_t ~ 0.018``
-        (spec ambiguity A1).
+        (the thesis's initialisation and its stated intent disagree).
 
     Attributes
     ----------
@@ -171,7 +171,7 @@ class CoupledGRU(nn.Module):
     coupling : bool, default=True
         False is the siamese GRU (SGRU), the thesis's control.
     couple_layers : "all", "last" or sequence of int, default="all"
-        Which layers are coupled (the thesis does not say; spec A4). Layers below
+        Which layers are coupled (the thesis does not say). Layers below
         the first coupled one run once per sequence.
     align : {"end", "start"}, default="end"
         How a pair of series of different lengths is laid on one time grid.
@@ -265,7 +265,10 @@ class CoupledGRU(nn.Module):
         return torch.stack(norms).sum() if norms else torch.zeros(())
 
     def penalty(self):
-        """The coupling regulariser added to the training loss (spec 3.2)."""
+        """The coupling regulariser added to the training loss.
+
+        Thesis section 4.4.1.3: "adding 1% of the coupling weight norm".
+        """
         weights = self._coupling_weights()
         if not weights or self.coupling_penalty == 0:
             return self.layers[0].gru.weight_hh_l0.new_zeros(())

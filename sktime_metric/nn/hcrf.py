@@ -1,7 +1,8 @@
 """Hidden conditional random field (Quattoni, Wang, Morency, Collins & Darrell, 2007).
 
-The standard HCRF, the baseline of the HULM chapter (``spec/hulm.md`` section
-4.2): one hidden state ``s_t in {1..S}`` per step, a linear emission score
+The standard HCRF, the baseline of the HULM chapter (Pei's thesis, section
+2.3.3; the chapter does not write it out, so this is Quattoni et al.'s form): one
+hidden state ``s_t in {1..S}`` per step, a linear emission score
 ``theta_x[s_t] . x_t``, a label-state compatibility ``theta_y[k, s_t]`` and
 label-dependent transitions ``theta_e[k, s_{t-1}, s_t]``::
 

@@ -1,6 +1,6 @@
 """Hidden-Unit Logistic Model (Pei, Dibeklioglu, Tax & van der Maaten, TNNLS 2017).
 
-Equations are numbered as in chapter 2 of Pei's thesis; see ``spec/hulm.md``.
+Equations are numbered as in chapter 2 of Pei's thesis.
 
 HULM scores a label ``y = k`` against a series ``x_1..x_T`` through ``H`` binary
 hidden units per step, ``z_t in {0, 1}^H``, each linked to itself at the next
@@ -146,13 +146,15 @@ class HULMModule(nn.Module):
     def forward(self, x, lengths):
         s, lengths = self._scores(x, lengths)
         # The forward recursion on the log-odds r_t = a_t(1) - a_t(0) of each
-        # chain's forward message (spec 2.5: a_t(0) = logaddexp(a_{t-1}(0),
+        # chain's forward message (eqs. 2.7 and 2.9 in log space: a_t(0) =
+        # logaddexp(a_{t-1}(0),
         # a_{t-1}(1)), a_t(1) = s_t + logaddexp(a_{t-1}(0), a_{t-1}(1) + A)):
         #     r_1 = s_1,   r_t = s_t + softplus(r_{t-1} + A) - softplus(r_{t-1}),
         # and a_t(0) = a_{t-1}(0) + softplus(r_{t-1}), so, with tau folded into
         # s_T, log m = logaddexp(a_T(0), a_T(1)) = sum_t softplus(r_t). One state
         # tensor and five element-wise ops per step; with A = 0 it reduces to
-        # the closed form sum_t softplus(s_t) (spec 2.8-2). Steps past a length
+        # the closed form sum_t softplus(s_t) (a per-frame discriminative RBM
+        # summed over time). Steps past a length
         # only see earlier steps and are masked out of the sum, so padding needs
         # no special case inside the loop.
         steps = s.unbind(1)  # a list of views: no full-size gradient per step

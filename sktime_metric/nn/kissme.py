@@ -1,7 +1,7 @@
 """KISSME in a network: the projection head and the two KISSME losses.
 
-The metric branch of the siamese sequence-to-sequence model (spec
-``kissme_routines.md`` 2.2-2.6): a linear projection ``z = W_p^T y`` of the
+The metric branch of the siamese sequence-to-sequence model (Compagnon's
+thesis, eqs. 3.41-3.47): a linear projection ``z = W_p^T y`` of the
 encoder output, and a Mahalanobis matrix ``M`` that is *not* a parameter but a
 buffer, recomputed in closed form every few epochs (the skorch callback
 :class:`~sktime_metric.utils._skorch.KISSMEUpdate`). The losses read the projected
@@ -236,7 +236,7 @@ class ContrastiveKISSMELoss(nn.Module):
 
 
 class KISSMELoss(nn.Module):
-    """KISSME log-ratio loss (thesis eqs. 3.43-3.44, as reconstructed in spec 2.3).
+    """KISSME log-ratio loss (thesis eqs. 3.43-3.44; garbled in print, reconstructed).
 
     Each pair's score is the Gaussian log-likelihood ratio of "dissimilar" over
     "similar" in the projected space,

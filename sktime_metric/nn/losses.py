@@ -217,7 +217,7 @@ class StructuralLoss(nn.Module):
     """Hardness-aware structural loss on a batch's distance matrix.
 
     The loss the coupled GRU chapter trains with (Compagnon's thesis, eqs.
-    3.29-3.36, after Yang et al.), as reconstructed in spec section 3.1. A local,
+    3.29-3.36, after Yang et al.; garbled in the thesis's text, reconstructed). A local,
     N-pair-like term per positive pair ``(i, j)`` (same label, ``i != j``) against
     the negatives ``n`` of its anchor ``i``, weighted to favour hard positives,
     plus a global term on the variances of the positive and negative distances::
@@ -367,7 +367,7 @@ class ContrastiveDistanceLoss(nn.Module):
 
 
 class CosineMarginLoss(nn.Module):
-    """Margin-based cosine loss on pairs of embeddings (thesis 3.2.3.1, spec 3.4a).
+    """Margin-based cosine loss on pairs of embeddings (Compagnon's thesis, 3.2.3.1).
 
     ``1 - cos(z1, z2)`` for similar and ``[cos(z1, z2) - margin]_+`` for
     dissimilar pairs, averaged over pairs: ``torch.nn.CosineEmbeddingLoss`` with

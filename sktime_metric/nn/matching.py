@@ -1,4 +1,4 @@
-"""Matching networks on sequences (SSMN; spec ``other_systems.md`` A.2).
+"""Matching networks on sequences (SSMN: the activity thesis, chapter 2).
 
 A GRU encoder (the encoder of a denoising :class:`Seq2SeqAutoencoder`, which
 can be pretrained on reconstruction) embeds every series, optionally followed

@@ -33,7 +33,8 @@ class SequenceMSELoss(nn.Module):
     ----------
     channel_reduction : {"mean", "sum"}, default="mean"
         "mean" averages the squared error over channels too (what
-        ``nn.MSELoss`` does on equal-length data; spec A3); "sum" takes the
+        ``nn.MSELoss`` does on equal-length data; eq. 3.48 leaves ``(.)^2`` of a
+        vector undefined); "sum" takes the
         squared norm of each step's error, the literal eq. 3.48.
     reduction : {"mean", "none"}, default="mean"
         "none" returns one value per sequence.
@@ -73,7 +74,8 @@ class CosineReconstructionLoss(nn.Module):
     Parameters
     ----------
     time_reduction : {"mean", "sum"}, default="mean"
-        "mean": ``mean_t (1 - cos)`` per sequence, in [0, 2] (spec A3);
+        "mean": ``mean_t (1 - cos)`` per sequence, in [0, 2] (eq. 3.49 as
+        printed ranges over [0, 2 T]);
         "sum": ``T_i - sum_t cos``, the literal eq. 3.49, in [0, 2 T_i].
     reduction : {"mean", "none"}, default="mean"
         "none" returns one value per sequence.

@@ -1,7 +1,7 @@
 """Sequence-to-sequence autoencoders and the siamese Seq2Seq metric model (SS2S).
 
 :class:`Seq2SeqAutoencoder` is the one recurrent encoder-decoder of the library
-(thesis 2.1.4.4 and 3.3.3; spec ``kissme_routines.md`` 5.3): an encoder reads the
+(Compagnon's thesis, sections 2.1.4.4 and 3.3.3): an encoder reads the
 (optionally corrupted) sequence and its last state ``y`` is the representation;
 the decoder reads ``y`` repeated at every step and a linear read-out maps its
 states back to the input channels, in the same time order::
@@ -71,7 +71,8 @@ class Seq2SeqAutoencoder(nn.Module):
             raise ValueError(f"input_mask_p must be in [0, 1), got {input_mask_p!r}.")
         self.encoder = RecurrentEncoder(n_features, hidden_size, cell=cell,
                                         num_layers=num_layers)
-        # the decoder reads y at every step, from a zero initial state (spec A2)
+        # the decoder reads y at every step, from a zero initial state (the thesis
+        # says only that y is "fed as an input sequence" to the decoder)
         self.decoder = RecurrentEncoder(hidden_size, hidden_size, cell=cell,
                                         num_layers=num_layers)
         self.readout = nn.Linear(hidden_size, n_features)
@@ -193,7 +194,7 @@ class Seq2SeqMetricModule(nn.Module):
         _, y = ae.encoder(ae.corrupt(x_all), lengths_all)
         z = self._project(y).view(len(parts), x.size(0), -1).transpose(0, 1)
         empty = x_all.new_zeros(0)
-        if self.reconstruct:  # the decoder always reads y, never z (spec 5.3)
+        if self.reconstruct:  # the decoder always reads y, never z (thesis section 3.3.3)
             reconstruction = ae.decode(y, lengths_all, n_steps)
             target = x_all
         else:

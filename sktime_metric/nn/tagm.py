@@ -1,6 +1,6 @@
 """Temporal Attention-Gated Model (Pei, Baltrusaitis, Tax & Morency, CVPR 2017).
 
-Equations are numbered as in chapter 3 of Pei's thesis; see ``spec/tagm.md``.
+Equations are numbered as in chapter 3 of Pei's thesis.
 
 - Temporal attention (3.4-3.6): a bidirectional plain RNN reads the sequence and a
   fusion layer gives one scalar salience ``a_t = sigmoid(s * (m^T [h_fwd; h_bwd] + b_a))``
