@@ -208,7 +208,7 @@ def pair_auc(
     >>> round(pair_auc("dtw", X, y), 2) > 0.5
     True
     """
-    from ..metric._pairs import check_pairs
+    from ..metric._sampling import check_pairs
 
     measure = _Measure(metric)
     X_checked, _ = check_sequences(X)

@@ -23,7 +23,8 @@ from ..utils._skorch import (
 )
 from ..utils.validation import padded_float32, sequence_lengths
 from ._mixin import PairMetricMixin, _check_chunk_size, _check_n_jobs
-from ._pairs import check_pairs, pair_plan
+from ._pairs import pair_plan
+from ._sampling import check_pairs
 from ._shortlist import (
     check_embedding,
     check_shortlist,

@@ -309,7 +309,7 @@ class KISSMETransformer(
         return self.pca_.transform(X)
 
     def _sampled_covariances(self, Z, y, groups):
-        from ._pairs import sample_pairs
+        from ._sampling import sample_pairs
 
         pairs, same = sample_pairs(
             y, 2 * self.n_pairs, random_state=self.random_state

@@ -26,7 +26,8 @@ from ..utils._sklearn_compat import Interval, StrOptions
 from ..utils.validation import padded_float32
 from ._kissme import kissme_metric
 from ._mixin import PairMetricMixin
-from ._pairs import check_pairs, holdout_split, pair_plan
+from ._pairs import holdout_split, pair_plan
+from ._sampling import check_pairs
 
 __all__ = ["Seq2SeqEmbedder"]
 

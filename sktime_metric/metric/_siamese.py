@@ -23,7 +23,8 @@ from ..utils._skorch import (
 from ..utils._sklearn_compat import Interval, StrOptions
 from ._mixin import PairMetricMixin
 from ..utils.validation import padded_float32
-from ._pairs import check_pairs, pair_plan
+from ._pairs import pair_plan
+from ._sampling import check_pairs
 
 __all__ = ["SiameseRNNEmbedder"]
 

@@ -1,0 +1,241 @@
+"""Seeded pair and triplet sampling from class labels, and checks of explicit pairs.
+
+What every pair learner draws from: similar / dissimilar pairs (never a series
+with itself; similar pairs across groups when there are groups) and
+(anchor, positive, negative) triplets, uniformly, with a seeded generator.
+:mod:`._pairs` plans which rows they are drawn among.
+"""
+
+from numbers import Integral
+
+import numpy as np
+from sklearn.utils import check_random_state
+
+__all__ = ["check_pairs", "sample_pairs", "sample_triplets"]
+
+
+def _encode(y):
+    """Integer codes of the labels, and the sample indices grouped by class."""
+    _, codes = np.unique(np.asarray(y), return_inverse=True)
+    codes = codes.reshape(-1)
+    order = np.argsort(codes, kind="stable")
+    counts = np.bincount(codes)
+    starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
+    return codes, order, counts, starts
+
+
+def _check_size(value, name):
+    if not isinstance(value, Integral) or isinstance(value, bool) or value < 0:
+        raise ValueError(f"{name} must be a non-negative integer; got {value!r}.")
+    return int(value)
+
+
+def _similar_pairs(order, counts, starts, n, rng):
+    """``n`` pairs drawn uniformly from all unordered same-class pairs.
+
+    A class is chosen with probability proportional to its number of pairs
+    ``n_c (n_c - 1) / 2``, then two distinct members uniformly: every same-class
+    pair is then equally likely. The order within a pair is random.
+    """
+    if n == 0:
+        return np.empty((0, 2), dtype=np.int64)
+    n_pairs_per_class = counts * (counts - 1) / 2.0
+    cls = rng.choice(len(counts), size=n, p=n_pairs_per_class / n_pairs_per_class.sum())
+    size = counts[cls]
+    first = (rng.random_sample(n) * size).astype(np.int64)
+    # a second member among the other size - 1, shifted past the first
+    second = (rng.random_sample(n) * (size - 1)).astype(np.int64)
+    second += second >= first
+    return np.stack([order[starts[cls] + first], order[starts[cls] + second]], axis=1)
+
+
+def _different_class_partner(codes, anchors, rng):
+    """For each anchor, a sample drawn uniformly among those of another class.
+
+    Rejection sampling: draw uniformly from all samples and redraw the ones
+    that share the anchor's class.
+    """
+    partner = rng.randint(len(codes), size=len(anchors))
+    bad = codes[partner] == codes[anchors]
+    while bad.any():
+        partner[bad] = rng.randint(len(codes), size=int(bad.sum()))
+        bad[bad] = codes[partner[bad]] == codes[anchors[bad]]
+    return partner
+
+
+def sample_pairs(y, n_pairs, *, positive_fraction=0.5, groups=None, random_state=None):
+    """Draw similar and dissimilar pairs of samples from class labels.
+
+    Similar pairs are drawn uniformly from all unordered pairs of distinct
+    samples with the same label, dissimilar pairs uniformly from all pairs with
+    different labels (the siamese RNN paper's "negatives uniformly at random
+    from all candidate negative pairs"). A sample is never paired with itself;
+    pairs are drawn with replacement, and shuffled. With ``groups``, two
+    samples of one group are never a similar pair (with ``y`` the time slot
+    and ``groups`` the day: "same slot, different day"); such draws are
+    redrawn, which keeps the draw uniform over the admissible similar pairs.
+    Dissimilar pairs may share a group.
+
+    Parameters
+    ----------
+    y : array-like of shape (n_samples,)
+        Class labels, any type.
+    n_pairs : int
+        Number of pairs.
+    positive_fraction : float, default=0.5
+        Fraction of similar pairs, rounded to the nearest integer count.
+    groups : array-like of shape (n_samples,) or None, default=None
+        Group of each sample; a similar pair spans two groups.
+    random_state : int, RandomState instance or None, default=None
+
+    Returns
+    -------
+    pairs : ndarray of shape (n_pairs, 2), dtype int64
+        Indices into ``y``.
+    pair_labels : ndarray of shape (n_pairs,), dtype int64
+        1 for similar pairs, 0 for dissimilar pairs.
+
+    Raises
+    ------
+    ValueError
+        If similar pairs are asked for and no class has two samples (in two
+        groups, with ``groups``), or dissimilar pairs are asked for and there
+        is one class only.
+
+    Examples
+    --------
+    >>> from sktime_metric.metric import sample_pairs
+    >>> pairs, labels = sample_pairs(["a", "a", "b", "b", "b"], 6, random_state=0)
+    >>> pairs.shape, int(labels.sum())
+    ((6, 2), 3)
+    """
+    n_pairs = _check_size(n_pairs, "n_pairs")
+    if not 0.0 <= positive_fraction <= 1.0:
+        raise ValueError(
+            f"positive_fraction must be in [0, 1]; got {positive_fraction!r}."
+        )
+    rng = check_random_state(random_state)
+    codes, order, counts, starts = _encode(y)
+    n_similar = int(round(positive_fraction * n_pairs))
+    n_dissimilar = n_pairs - n_similar
+    if n_similar and counts.max() < 2:
+        raise ValueError(
+            f"Similar pairs need a class with at least 2 samples; the {len(codes)} "
+            "sample(s) all have different labels."
+        )
+    if n_dissimilar and len(counts) < 2:
+        raise ValueError(
+            "Dissimilar pairs need at least 2 classes; got 1 class."
+        )
+    similar = _similar_pairs(order, counts, starts, n_similar, rng)
+    anchors = rng.randint(len(codes), size=n_dissimilar)
+    dissimilar = np.stack(
+        [anchors, _different_class_partner(codes, anchors, rng)], axis=1
+    )
+    pairs = np.concatenate([similar, dissimilar]).astype(np.int64)
+    labels = np.concatenate(
+        [np.ones(n_similar, np.int64), np.zeros(n_dissimilar, np.int64)]
+    )
+    shuffle = rng.permutation(n_pairs)
+    pairs, labels = pairs[shuffle], labels[shuffle]
+    if groups is None or not n_similar:
+        return pairs, labels
+    groups = np.asarray(groups)
+    if not any(len(np.unique(groups[codes == c])) > 1 for c in np.unique(codes)):
+        raise ValueError(
+            "No similar pairs: with groups, a similar pair needs two series of one "
+            "label in different groups, and no label has series in two groups."
+        )
+    bad = (labels == 1) & (groups[pairs[:, 0]] == groups[pairs[:, 1]])
+    while bad.any():
+        pairs[bad] = _similar_pairs(order, counts, starts, int(bad.sum()), rng)
+        bad[bad] = groups[pairs[bad, 0]] == groups[pairs[bad, 1]]
+    return pairs, labels
+
+
+def sample_triplets(y, n_triplets, *, random_state=None):
+    """Draw (anchor, positive, negative) triplets from class labels.
+
+    ``(anchor, positive)`` is drawn uniformly from the same-class pairs, the
+    negative uniformly from the samples of any other class.
+
+    Parameters
+    ----------
+    y : array-like of shape (n_samples,)
+    n_triplets : int
+    random_state : int, RandomState instance or None, default=None
+
+    Returns
+    -------
+    triplets : ndarray of shape (n_triplets, 3), dtype int64
+        Indices into ``y``.
+
+    Examples
+    --------
+    >>> from sktime_metric.metric import sample_triplets
+    >>> sample_triplets([0, 0, 1, 1], 5, random_state=0).shape
+    (5, 3)
+    """
+    n_triplets = _check_size(n_triplets, "n_triplets")
+    rng = check_random_state(random_state)
+    codes, order, counts, starts = _encode(y)
+    if counts.max() < 2 or len(counts) < 2:
+        raise ValueError(
+            "Triplets need at least 2 classes, one of them with at least 2 "
+            f"samples; got class sizes {counts.tolist()}."
+        )
+    similar = _similar_pairs(order, counts, starts, n_triplets, rng)
+    negative = _different_class_partner(codes, similar[:, 0], rng)
+    return np.column_stack([similar, negative]).astype(np.int64)
+
+
+def check_pairs(pairs, pair_labels, n_samples):
+    """Validate explicit pairs of sample indices and their labels.
+
+    Parameters
+    ----------
+    pairs : array-like of shape (n_pairs, 2)
+        Integer indices into the ``n_samples`` series.
+    pair_labels : array-like of shape (n_pairs,)
+        1 / True for similar, 0 / False for dissimilar pairs; metric-learn's
+        +1 / -1 are accepted too.
+    n_samples : int
+
+    Returns
+    -------
+    pairs : ndarray of shape (n_pairs, 2), dtype int64
+    pair_labels : ndarray of shape (n_pairs,), dtype int64
+        In {0, 1}.
+    """
+    pairs = np.asarray(pairs)
+    if pairs.ndim != 2 or pairs.shape[1] != 2 or len(pairs) == 0:
+        raise ValueError(
+            f"pairs must be an array of shape (n_pairs, 2); got shape {pairs.shape}."
+        )
+    if not np.issubdtype(pairs.dtype, np.integer):
+        raise TypeError(
+            f"pairs must hold integer indices into X; got dtype {pairs.dtype}."
+        )
+    out_of_range = (pairs < 0) | (pairs >= n_samples)
+    if out_of_range.any():
+        k = int(np.flatnonzero(out_of_range.any(axis=1))[0])
+        raise ValueError(
+            f"Pair {k} is {pairs[k].tolist()}: indices must be in [0, {n_samples})."
+        )
+    labels = np.asarray(pair_labels)
+    if labels.shape != (len(pairs),):
+        raise ValueError(
+            f"pair_labels must have shape ({len(pairs)},), one label per pair; got "
+            f"shape {labels.shape}."
+        )
+    values = set(np.unique(labels).tolist())
+    if values <= {0, 1}:
+        labels = labels.astype(np.int64)
+    elif values <= {-1, 1}:
+        labels = (labels > 0).astype(np.int64)
+    else:
+        raise ValueError(
+            "pair_labels must be 1 (similar) / 0 (dissimilar), or +1 / -1; got "
+            f"values {sorted(values)}."
+        )
+    return pairs.astype(np.int64), labels
