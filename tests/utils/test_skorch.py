@@ -3,12 +3,16 @@
 import numpy as np
 import pytest
 import torch
+from sklearn.base import clone
+from skorch.callbacks import Callback
 from torch import nn
 
 from sktime_metric.utils._skorch import (
     ClassBalancedBatchSampler,
     GradientValueClipping,
+    LRDecayOnPlateau,
     SequenceNet,
+    plateau_lr_schedule,
 )
 
 
@@ -48,6 +52,89 @@ def test_gradient_value_clipping_clamps_each_element():
     net.partial_fit(X, y)
     grads = [p.grad for p in net.module_.parameters()]
     assert max(g.abs().max().item() for g in grads) <= 1e-3 + 1e-9
+
+
+# -- learning-rate decay on a plateau ------------------------------------------
+
+
+class _Line(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.weight = nn.Parameter(torch.zeros(1))
+
+    def forward(self, x):
+        return x * self.weight
+
+
+class _ScriptedScore(Callback):
+    """Records a given score each epoch, and the weight at each epoch's ends."""
+
+    def __init__(self, scores):
+        self.scores = scores
+
+    def on_train_begin(self, net, **kwargs):
+        self.begin_, self.end_ = [], []
+
+    def on_epoch_begin(self, net, **kwargs):
+        self.begin_.append(net.module_.weight.item())
+
+    def on_epoch_end(self, net, **kwargs):
+        self.end_.append(net.module_.weight.item())
+        net.history.record("score", self.scores[len(net.history) - 1])
+
+
+@pytest.mark.parametrize("patience", [1, 2])
+def test_lr_decay_on_plateau_decays_and_reloads_the_best_epoch(patience):
+    scores = [0.5, 0.7, 0.7, 0.6, 0.8, 0.1, 0.2, 0.3, 0.9, 0.9]
+    script = _ScriptedScore(scores)
+    net = SequenceNet(
+        _Line, criterion=nn.MSELoss, train_split=None, max_epochs=len(scores),
+        lr=0.1, batch_size=4, verbose=0, optimizer=torch.optim.SGD,
+        callbacks=[("script", script),
+                   ("decay", LRDecayOnPlateau("score", False, 0.5, patience))],
+    )
+    X = torch.ones(4, 1)
+    net.fit(X, 3 * X)
+    # the rule, replayed: after `patience` epochs without a strictly higher
+    # score, halve the rate, restart the count and go back to the best epoch
+    best, best_weight, stale, lr = -np.inf, None, 0, 0.1
+    for epoch, score in enumerate(scores):
+        weight = script.end_[epoch]
+        if score > best:
+            best, best_weight, stale = score, weight, 0
+        else:
+            stale += 1
+            if stale == patience:
+                lr, stale, weight = lr * 0.5, 0, best_weight
+        if epoch + 1 < len(scores):
+            assert script.begin_[epoch + 1] == weight
+    assert lr < 0.1  # the rule fired
+    assert net.optimizer_.param_groups[0]["lr"] == pytest.approx(lr, rel=1e-12)
+    assert net.history[:, "event_lr"][0] == 0.1
+    assert dict(net.callbacks_)["decay"].best_state_ is None  # not pickled
+
+
+def test_lr_decay_on_plateau_is_a_plain_sklearn_style_callback():
+    decay = LRDecayOnPlateau("valid_auc", False, factor=0.4, patience=3)
+    params = decay.get_params()
+    assert params == dict(monitor="valid_auc", lower_is_better=False, factor=0.4,
+                          patience=3, restore_best=True)
+    assert clone(decay).get_params() == params
+    assert decay.kwargs == dict(mode="max", factor=0.4, patience=2, threshold=0.0,
+                                eps=0.0)
+    with pytest.raises(ValueError, match="patience must be at least 1"):
+        LRDecayOnPlateau("valid_auc", False, 0.4, 0).initialize()
+
+
+def test_plateau_lr_schedule_is_torch_reduce_lr_on_plateau():
+    schedule = plateau_lr_schedule("valid_acc", lower_is_better=False, factor=0.5,
+                                   patience=2, threshold=0.0)
+    assert schedule.policy is torch.optim.lr_scheduler.ReduceLROnPlateau
+    assert schedule.monitor == "valid_acc"
+    assert schedule.kwargs == dict(mode="max", factor=0.5, patience=2, threshold=0.0)
+    # decays after more than `patience` epochs without a higher score
+    lrs = schedule.simulate(6, 1.0, step_args=[1, 1, 1, 1, 2, 2])
+    np.testing.assert_allclose(lrs, [1, 1, 1, 1, 0.5, 0.5])
 
 
 # -- class-balanced batches: positive and negative pairs by construction ---------

@@ -4,8 +4,8 @@ Estimators compose a skorch net inside ``fit`` (subclassing ``NeuralNetClassifie
 fails many scikit-learn checks). This package holds what they share, by concept:
 
 - :mod:`.nets`: the net classes, and the translation of our flat, grid-searchable
-  parameters (optimiser names, early stopping, clipping, progress bar) into
-  skorch's;
+  parameters (optimiser names, early stopping, clipping, the learning-rate
+  plateau schedule, progress bar) into skorch's;
 - :mod:`.callbacks`: the callbacks skorch lacks;
 - :mod:`.samplers`: seeded batch samplers.
 """
@@ -30,6 +30,7 @@ from .nets import (
     check_validation_size,
     fixed_validation,
     gradient_norm_clipping,
+    plateau_lr_schedule,
     resolve_optimizer,
     training_callbacks,
     training_loss_callbacks,
@@ -63,6 +64,7 @@ __all__ = [
     "fixed_validation",
     "gradient_norm_clipping",
     "pair_auc_scoring",
+    "plateau_lr_schedule",
     "resolve_optimizer",
     "training_callbacks",
     "training_loss_callbacks",

@@ -1,11 +1,17 @@
-"""skorch callbacks that skorch does not ship: clipping, schedules, scores, updates."""
+"""skorch callbacks that skorch does not ship: clipping, schedules, scores, updates.
+
+Where skorch or torch has the mechanism, the callback is built on it (the plateau
+decay on skorch's ``LRScheduler`` + torch's ``ReduceLROnPlateau``, the averaging on
+torch's ``AveragedModel``) and only the missing part is ours.
+"""
 
 import copy
 import math
 
 import numpy as np
 import torch
-from skorch.callbacks import Callback, EpochScoring
+from skorch.callbacks import Callback, EpochScoring, LRScheduler
+from torch.optim.swa_utils import AveragedModel
 
 
 class AfterLearningStarts(Callback):
@@ -112,7 +118,7 @@ def pair_auc_scoring():
     )
 
 
-class LRDecayOnPlateau(Callback):
+class LRDecayOnPlateau(LRScheduler):
     """Multiply the learning rate by ``factor`` when a score stops improving.
 
     After ``patience`` epochs without improving on the best ``monitor`` value,
@@ -122,6 +128,15 @@ class LRDecayOnPlateau(Callback):
     rule: decay by 0.4 after 4 stale validation checks and reload the best
     checkpoint).
 
+    The decay is skorch's ``LRScheduler`` with torch's ``ReduceLROnPlateau``
+    (``patience - 1`` in torch's count, which decays after *more than*
+    ``patience`` bad epochs; ``threshold=0``: any strict improvement counts;
+    ``eps=0``: the rate keeps decaying however small). Only the reload is
+    ours: skorch reloads the best weights at the end of training
+    (``EarlyStopping(load_best=True)``) or at its start (``Checkpoint`` +
+    ``LoadInitState``, through files), and torch's scheduler has no hook at
+    the decay.
+
     Parameters
     ----------
     monitor : str
@@ -129,8 +144,14 @@ class LRDecayOnPlateau(Callback):
     lower_is_better : bool
     factor : float
     patience : int
+        At least 1.
     restore_best : bool, default=True
     """
+
+    # fixed, so not parameters (skorch's get_params lists the instance's keys)
+    policy = torch.optim.lr_scheduler.ReduceLROnPlateau
+    event_name = "event_lr"
+    step_every = "epoch"
 
     def __init__(self, monitor, lower_is_better, factor, patience, restore_best=True):
         self.monitor = monitor
@@ -139,26 +160,36 @@ class LRDecayOnPlateau(Callback):
         self.patience = patience
         self.restore_best = restore_best
 
+    @property
+    def kwargs(self):
+        # the arguments of ReduceLROnPlateau (skorch's LRScheduler reads them here)
+        return dict(
+            mode="min" if self.lower_is_better else "max",
+            factor=self.factor,
+            patience=self.patience - 1,
+            threshold=0.0,
+            eps=0.0,
+        )
+
+    def initialize(self):
+        if self.patience < 1:
+            raise ValueError(f"patience must be at least 1, got {self.patience}.")
+        return super().initialize()
+
     def on_train_begin(self, net, **kwargs):
-        self.best_ = np.inf if self.lower_is_better else -np.inf
-        self.stale_ = 0
+        super().on_train_begin(net, **kwargs)
         self.best_state_ = None
 
     def on_epoch_end(self, net, **kwargs):
-        score = net.history[-1, self.monitor]
-        improved = score < self.best_ if self.lower_is_better else score > self.best_
-        if improved:
-            self.best_, self.stale_ = score, 0
-            if self.restore_best:
-                self.best_state_ = copy.deepcopy(net.module_.state_dict())
+        scheduler = self.lr_scheduler_
+        best = scheduler.best
+        super().on_epoch_end(net, **kwargs)  # steps the scheduler on the score
+        if not self.restore_best:
             return
-        self.stale_ += 1
-        if self.stale_ < self.patience:
-            return
-        self.stale_ = 0
-        for group in net.optimizer_.param_groups:
-            group["lr"] *= self.factor
-        if self.best_state_ is not None:
+        if scheduler.best != best:  # a new best (threshold 0: strictly better)
+            self.best_state_ = copy.deepcopy(net.module_.state_dict())
+        # no new best, yet no bad epoch counted: the scheduler has just decayed
+        elif scheduler.num_bad_epochs == 0 and self.best_state_ is not None:
             net.module_.load_state_dict(self.best_state_)
 
     def on_train_end(self, net, **kwargs):
@@ -184,11 +215,14 @@ class GradientValueClipping(Callback):
 class ParameterAveraging(Callback):
     """Iterate (Polyak) averaging: end with the mean of the last epochs' weights.
 
-    From epoch ``start`` on, a running mean of every module parameter is updated
-    at the end of each epoch; when training ends, the mean replaces the weights.
-    The HULM authors' SGD trainers average from epoch ``round(2/3 max_epochs)``
-    and return the averaged model. If training stops before ``start``, the
-    weights are left as they are.
+    From epoch ``start`` on, the module's parameters enter an equal-weight
+    running mean at the end of each epoch (torch's
+    ``torch.optim.swa_utils.AveragedModel``); when training ends, the mean
+    replaces the parameters (buffers stay as trained). The HULM authors' SGD
+    trainers average from epoch ``round(2/3 max_epochs)`` and return the
+    averaged model. If training stops before ``start``, the weights are left
+    as they are. What stays ours is the skorch side: the start epoch and the
+    swap at the end of training.
 
     Parameters
     ----------
@@ -220,18 +254,16 @@ class ParameterAveraging(Callback):
     def on_epoch_end(self, net, **kwargs):
         if len(net.history) < self._start_epoch(net):
             return
-        params = [p.detach() for p in net.module_.parameters()]
-        self.n_averaged_ += 1
         if self.average_ is None:
-            self.average_ = [p.clone() for p in params]
-            return
-        for mean, p in zip(self.average_, params):
-            mean.add_(p - mean, alpha=1.0 / self.n_averaged_)  # running mean
+            self.average_ = AveragedModel(net.module_)
+        self.average_.update_parameters(net.module_)
+        self.n_averaged_ = int(self.average_.n_averaged)
 
     def on_train_end(self, net, **kwargs):
         if self.average_ is not None:
             with torch.no_grad():
-                for p, mean in zip(net.module_.parameters(), self.average_):
+                for p, mean in zip(net.module_.parameters(),
+                                   self.average_.module.parameters(), strict=True):
                     p.copy_(mean)
         self.average_ = None  # the mean is in the module now; keep pickles small
 

@@ -77,6 +77,37 @@ def resolve_optimizer(optimizer):
     return optimizer, {}
 
 
+def plateau_lr_schedule(monitor, *, lower_is_better, factor, patience, **kwargs):
+    """The learning-rate decay on a plateau: skorch's ``LRScheduler`` callback.
+
+    torch's ``ReduceLROnPlateau`` multiplies the learning rate by ``factor``
+    once ``monitor`` (a history key, recorded by a callback placed before
+    this one) has not improved for *more than* ``patience`` epochs, then
+    restarts the count. ``kwargs``: its other arguments (``threshold``,
+    ``min_lr``, ...), torch's defaults otherwise. The variant that also
+    reloads the best weights at each decay is :class:`.LRDecayOnPlateau`.
+
+    Parameters
+    ----------
+    monitor : str
+    lower_is_better : bool
+    factor : float
+    patience : int
+
+    Returns
+    -------
+    skorch.callbacks.LRScheduler
+    """
+    return LRScheduler(
+        policy=torch.optim.lr_scheduler.ReduceLROnPlateau,
+        monitor=monitor,
+        mode="min" if lower_is_better else "max",
+        factor=factor,
+        patience=patience,
+        **kwargs,
+    )
+
+
 def training_callbacks(
     *,
     grad_clip_value,
@@ -121,10 +152,9 @@ def training_callbacks(
             if lr_schedule is not None
             else (
                 "lr_plateau",
-                LRScheduler(
-                    policy=torch.optim.lr_scheduler.ReduceLROnPlateau,
-                    monitor=monitor,
-                    mode="min" if lower_is_better else "max",
+                plateau_lr_schedule(
+                    monitor,
+                    lower_is_better=lower_is_better,
                     factor=0.5,
                     patience=max(1, n_iter_no_change // 4),
                 ),
@@ -210,10 +240,9 @@ def training_loss_callbacks(*, lr_schedule, average_from, early_stopping,
     if lr_schedule == "plateau":  # the authors' "sgd2"
         callbacks.append((
             "lr_plateau",
-            AfterLearningStarts(LRScheduler(
-                policy=torch.optim.lr_scheduler.ReduceLROnPlateau,
-                monitor="train_loss",
-                mode="min",
+            AfterLearningStarts(plateau_lr_schedule(
+                "train_loss",
+                lower_is_better=True,
                 factor=0.5,
                 patience=max(1, n_iter_no_change // 4),
                 threshold=0.0,

@@ -42,6 +42,18 @@ class ClassBalancedBatchSampler(torch.utils.data.Sampler):
         When no batch could hold both kinds of pairs: ``batch_size < 4``,
         ``samples_per_class`` below 2 or above ``batch_size // 2``, fewer than 2
         classes, or no class with 2 samples.
+
+    Notes
+    -----
+    pytorch-metric-learning's ``MPerClassSampler`` draws the same kind of
+    batches, but from its module-global generator
+    (``utils.common_functions.NUMPY_RANDOM``, which is ``np.random``): a fit
+    could be seeded only by reseeding or replacing process-wide state, which
+    other fits in the same process (threads of a grid search) share. Nor does
+    it guarantee a positive pair of two *distinct* samples: a class smaller
+    than ``m`` is drawn with replacement (two singleton classes make a batch
+    of 4 with no positive pair), and it asserts ``m * n_classes >=
+    batch_size`` instead of shrinking the batch.
     """
 
     def __init__(
