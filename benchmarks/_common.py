@@ -1,6 +1,6 @@
-"""Helpers shared by the ``bench_*.py`` scripts.
+"""Helpers shared by the ``bench_*.py`` scripts (and ``reproduce.py``).
 
-The registry, the runner and table/CSV writing live in
+The registry, the modes, the runner and table/CSV writing live in
 :mod:`sktime_metric.benchmarking`; this module adds only what scripts repeat:
 the common command-line options, a wall-clock timer, interleaved timing, the
 growth exponent of a cost, the mean over seeds, resampling series to vectors,
@@ -13,17 +13,23 @@ import time
 from contextlib import contextmanager
 
 import numpy as np
-from _claims import claim_records, write_claims
 from sklearn.base import BaseEstimator, TransformerMixin
 
-from sktime_metric.benchmarking import format_table, write_results
+from sktime_metric.benchmarking import MODES, format_table, write_results
 from sktime_metric.utils.validation import sequence_lengths
+
+from ._claims import claim_records, write_claims
+
+#: The modes the scripts run in: the library's :data:`MODES` but ``"fast"``,
+#: which is ``sktime-metric benchmark``'s alone.
+SCRIPT_MODES = tuple(mode for mode in MODES if mode != "fast")
 
 
 def add_common_arguments(parser):
     """Add the options every script shares: mode, output, claims, seed, progress.
 
-    ``--quick`` and ``--full`` set ``args.mode`` (default ``"default"``).
+    ``--quick`` and ``--full`` set ``args.mode`` (default ``"default"``), one of
+    :data:`SCRIPT_MODES`.
     """
     size = parser.add_mutually_exclusive_group()
     size.add_argument("--quick", action="store_const", dest="mode", const="quick",

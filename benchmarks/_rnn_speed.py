@@ -11,9 +11,10 @@ the module's per-call overhead.
 
 import numpy as np
 import torch
-from _common import interleaved_ms
 
 from sktime_metric.utils import padded_float32, sequence_lengths
+
+from ._common import interleaved_ms
 
 #: Rows per batch of ``transform``'s prediction path.
 BATCH = 256

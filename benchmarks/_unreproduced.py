@@ -7,7 +7,7 @@ records below. (Claims of the other specs that no experiment can test are
 declared in the script of that spec, next to the ones it tests.)
 """
 
-from _claims import NO_DATA, Claim
+from ._claims import NO_DATA, Claim
 
 _AGE = ("the attended age-estimation network is not implemented (CNN appearance "
         "module on face images), and UvA-NEMO smile videos: " + NO_DATA)

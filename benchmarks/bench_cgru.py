@@ -45,8 +45,8 @@ verdicts for ``reproduce.py``.
 
 Usage::
 
-    python benchmarks/bench_cgru.py --quick           # seconds; run by the tests
-    python benchmarks/bench_cgru.py --output cgru.md  # the full run (~6 min)
+    python -m benchmarks.bench_cgru --quick           # seconds; run by the tests
+    python -m benchmarks.bench_cgru --output cgru.md  # the full run (~6 min)
 """
 
 import argparse
@@ -60,18 +60,7 @@ import numpy as np
 import scipy.sparse as sp
 import torch
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _claims import BASIC_MOTIONS_FOR_HAR, NO_DATA, Claim  # noqa: E402
-from _claims import ratio as time_ratio  # noqa: E402
-from _common import (  # noqa: E402
-    add_common_arguments,
-    interleaved_ms,
-    save_claims,
-    timer,
-    verdict,
-)
-
-from sktime_metric.benchmarking import (  # noqa: E402
+from sktime_metric.benchmarking import (
     DATASETS,
     ESTIMATORS,
     MAX_EPOCHS,
@@ -79,8 +68,18 @@ from sktime_metric.benchmarking import (  # noqa: E402
     format_table,
     stratified_subsample,
 )
-from sktime_metric.metric import CoupledGRUMetric  # noqa: E402
-from sktime_metric.nn import CoupledGRU  # noqa: E402
+from sktime_metric.metric import CoupledGRUMetric
+from sktime_metric.nn import CoupledGRU
+
+from ._claims import BASIC_MOTIONS_FOR_HAR, NO_DATA, Claim
+from ._claims import ratio as time_ratio
+from ._common import (
+    add_common_arguments,
+    interleaved_ms,
+    save_claims,
+    timer,
+    verdict,
+)
 
 COLUMNS = ("dataset", "name", "accuracy", "f1_macro", "map", "hard_pos", "hard_pos_rel",
            "fit_s", "distance_s")
@@ -452,7 +451,8 @@ def claims(rows, fitted):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog=f"python -m {__spec__.name}",
+                                     description=__doc__.split("\n")[0])
     add_common_arguments(parser)
     args = parser.parse_args(argv)
     torch.set_num_threads(1)

@@ -24,8 +24,8 @@ in :data:`CLAIMS`; ``--json PATH`` writes them with our numbers and verdicts for
 
 Usage::
 
-    python benchmarks/bench_fewshot.py --quick            # seconds; run by the tests
-    python benchmarks/bench_fewshot.py --output fewshot.md
+    python -m benchmarks.bench_fewshot --quick            # seconds; run by the tests
+    python -m benchmarks.bench_fewshot --output fewshot.md
 """
 
 import argparse
@@ -35,20 +35,19 @@ from pathlib import Path
 import numpy as np
 import torch
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _claims import BASIC_MOTIONS_FOR_HAR, FSDD_FOR_ARABIC_DIGITS, NO_DATA  # noqa: E402
-from _claims import Claim  # noqa: E402
-from _common import add_common_arguments, save_claims, timer, verdict  # noqa: E402
-
-from sktime_metric.benchmarking import format_table  # noqa: E402
-from sktime_metric.classification import MatchingNetworkClassifier  # noqa: E402
-from sktime_metric.datasets import (  # noqa: E402
+from sktime_metric.benchmarking import format_table
+from sktime_metric.classification import MatchingNetworkClassifier
+from sktime_metric.datasets import (
     load_basic_motions,
     load_japanese_vowels,
     load_spoken_digits,
 )
-from sktime_metric.evaluation import few_shot_evaluate  # noqa: E402
-from sktime_metric.metric import SiameseRNNEmbedder  # noqa: E402
+from sktime_metric.evaluation import few_shot_evaluate
+from sktime_metric.metric import SiameseRNNEmbedder
+
+from ._claims import BASIC_MOTIONS_FOR_HAR, FSDD_FOR_ARABIC_DIGITS, NO_DATA
+from ._claims import Claim
+from ._common import add_common_arguments, save_claims, timer, verdict
 
 COLUMNS = ("dataset", "name", "n_way", "k_shot", "accuracy", "f1_macro",
            "n_predictions", "seconds")
@@ -226,7 +225,8 @@ def claims(rows):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog=f"python -m {__spec__.name}",
+                                     description=__doc__.split("\n")[0])
     add_common_arguments(parser)
     args = parser.parse_args(argv)
     torch.set_num_threads(args.threads)

@@ -32,21 +32,34 @@ The claims of ``hulm.md`` (Table 2.1, Fig. 2.4) are declared in :data:`CLAIMS`;
 
 Usage::
 
-    python benchmarks/bench_hulm.py --quick            # seconds; run by the tests
-    python benchmarks/bench_hulm.py --output hulm.md   # about 20 minutes
+    python -m benchmarks.bench_hulm --quick            # seconds; run by the tests
+    python -m benchmarks.bench_hulm --output hulm.md   # about 20 minutes
 """
 
 import argparse
 import importlib.util
 import sys
-from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _claims import FSDD_FOR_ARABIC_DIGITS, JV_FOR_ARABIC_VOICE, NO_DATA  # noqa: E402
-from _claims import Claim, both  # noqa: E402
-from _common import (  # noqa: E402
+from sktime_metric.benchmarking import (
+    MAX_EPOCHS,
+    QUICK_SIZES,
+    format_table,
+    load_synthetic_control_split,
+    run_benchmark,
+    stratified_subsample,
+)
+from sktime_metric.classification import (
+    HCRFClassifier,
+    HULMClassifier,
+    RNNClassifier,
+)
+from sktime_metric.datasets import load_basic_motions, load_spoken_digits
+
+from ._claims import FSDD_FOR_ARABIC_DIGITS, JV_FOR_ARABIC_VOICE, NO_DATA
+from ._claims import Claim, both
+from ._common import (
     add_common_arguments,
     find,
     growth_exponent,
@@ -55,21 +68,6 @@ from _common import (  # noqa: E402
     timer,
     verdict,
 )
-
-from sktime_metric.benchmarking import (  # noqa: E402
-    MAX_EPOCHS,
-    QUICK_SIZES,
-    format_table,
-    load_synthetic_control_split,
-    run_benchmark,
-    stratified_subsample,
-)
-from sktime_metric.classification import (  # noqa: E402
-    HCRFClassifier,
-    HULMClassifier,
-    RNNClassifier,
-)
-from sktime_metric.datasets import load_basic_motions, load_spoken_digits  # noqa: E402
 
 ESTIMATORS = ["hulm", "hcrf", "dtw_1nn", "tagm", "gru"]
 NEURAL = ["hulm", "hcrf", "tagm", "gru"]
@@ -323,7 +321,8 @@ def error_table(results):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog=f"python -m {__spec__.name}",
+                                     description=__doc__.split("\n")[0])
     add_common_arguments(parser)
     parser.add_argument("--no-timings", dest="timings", action="store_false",
                         help="skip Part 2 (seconds per epoch against H and S)")

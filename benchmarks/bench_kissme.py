@@ -44,8 +44,8 @@ cores, numpy's OpenBLAS spin-waits (KISSME's fit on JapaneseVowels measured
 
 Usage::
 
-    python benchmarks/bench_kissme.py --quick              # seconds; run by the tests
-    python benchmarks/bench_kissme.py --output kissme.md   # a few minutes
+    python -m benchmarks.bench_kissme --quick              # seconds; run by the tests
+    python -m benchmarks.bench_kissme --output kissme.md   # a few minutes
 """
 
 import argparse
@@ -56,8 +56,18 @@ import numpy as np
 import torch
 from threadpoolctl import threadpool_limits
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import (  # noqa: E402
+from sktime_metric.benchmarking import (
+    DATASETS,
+    ESTIMATORS,
+    MAX_EPOCHS,
+    QUICK_SIZES,
+    evaluate,
+    format_table,
+    stratified_subsample,
+)
+from sktime_metric.metric import KISSMETransformer
+
+from ._common import (
     ResampleFlatten,
     add_common_arguments,
     growth_exponent,
@@ -67,17 +77,6 @@ from _common import (  # noqa: E402
     timer,
     verdict,
 )
-
-from sktime_metric.benchmarking import (  # noqa: E402
-    DATASETS,
-    ESTIMATORS,
-    MAX_EPOCHS,
-    QUICK_SIZES,
-    evaluate,
-    format_table,
-    stratified_subsample,
-)
-from sktime_metric.metric import KISSMETransformer  # noqa: E402
 
 #: No claim of the specs' tables is about KISSME on vectors or sequence 1-NN.
 CLAIMS = []
@@ -264,7 +263,8 @@ def targets(vectors, scaling, sequences, mode):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog=f"python -m {__spec__.name}",
+                                     description=__doc__.split("\n")[0])
     add_common_arguments(parser)
     args = parser.parse_args(argv)
     torch.set_num_threads(args.threads)

@@ -56,9 +56,9 @@ schedule, slot scores) and verdicts for ``reproduce.py``.
 
 Usage::
 
-    python benchmarks/bench_routines.py --quick            # seconds; run by the tests
-    python benchmarks/bench_routines.py --output routines.md
-    python benchmarks/bench_routines.py --models DTW "SS2S KISSME disjoint" \\
+    python -m benchmarks.bench_routines --quick            # seconds; run by the tests
+    python -m benchmarks.bench_routines --output routines.md
+    python -m benchmarks.bench_routines --models DTW "SS2S KISSME disjoint" \\
         --schedule distinct                                # a subset
 """
 
@@ -71,17 +71,16 @@ import numpy as np
 import torch
 from sklearn.metrics import roc_auc_score
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _claims import Claim  # noqa: E402
-from _common import add_common_arguments, save_claims, timer  # noqa: E402
+from skorch.callbacks import Callback
 
-from skorch.callbacks import Callback  # noqa: E402
+from sktime_metric.benchmarking import format_table
+from sktime_metric.cluster import RoutineClusterer
+from sktime_metric.datasets import make_routines
+from sktime_metric.evaluation import clustering_scores, precomputed_silhouette
+from sktime_metric.metric import CoupledGRUMetric
 
-from sktime_metric.benchmarking import format_table  # noqa: E402
-from sktime_metric.cluster import RoutineClusterer  # noqa: E402
-from sktime_metric.datasets import make_routines  # noqa: E402
-from sktime_metric.evaluation import clustering_scores, precomputed_silhouette  # noqa: E402
-from sktime_metric.metric import CoupledGRUMetric  # noqa: E402
+from ._claims import Claim
+from ._common import add_common_arguments, save_claims, timer
 
 #: score keys: against the slots (arithmetic NMI/AMI, then geometric "_g"),
 #: then against the true activities ("act_")
@@ -443,7 +442,8 @@ def claims(rows):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog=f"python -m {__spec__.name}",
+                                     description=__doc__.split("\n")[0])
     add_common_arguments(parser)
     parser.add_argument("--schedule", nargs="+", choices=SCHEDULES,
                         default=list(SCHEDULES), metavar="NAME",

@@ -52,8 +52,8 @@ The claims of ``siamese_rnn.md`` (Tables 2 and 3, Fig. 3) are declared in
 
 Usage::
 
-    python benchmarks/bench_siamese.py --quick            # seconds; run by the tests
-    python benchmarks/bench_siamese.py --output srn.md    # default run (~45 min)
+    python -m benchmarks.bench_siamese --quick            # seconds; run by the tests
+    python -m benchmarks.bench_siamese --output srn.md    # default run (~45 min)
 """
 
 import argparse
@@ -63,21 +63,20 @@ from pathlib import Path
 import numpy as np
 import torch
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _claims import FSDD_FOR_ARABIC_DIGITS, JV_FOR_ARABIC_VOICE, NO_DATA  # noqa: E402
-from _claims import Claim, both  # noqa: E402
-from _common import add_common_arguments, mean_over_seeds, save_claims  # noqa: E402
-from _common import rounded_rows, timer, verdict  # noqa: E402
-from _rnn_speed import transform_speed  # noqa: E402
-
-from sktime_metric.benchmarking import format_table, stratified_subsample  # noqa: E402
-from sktime_metric.datasets import load_japanese_vowels, load_spoken_digits  # noqa: E402
-from sktime_metric.evaluation import (  # noqa: E402
+from sktime_metric.benchmarking import format_table, stratified_subsample
+from sktime_metric.datasets import load_japanese_vowels, load_spoken_digits
+from sktime_metric.evaluation import (
     class_disjoint_split,
     one_shot_accuracy,
     pair_auc,
 )
-from sktime_metric.metric import SiameseRNNEmbedder  # noqa: E402
+from sktime_metric.metric import SiameseRNNEmbedder
+
+from ._claims import FSDD_FOR_ARABIC_DIGITS, JV_FOR_ARABIC_VOICE, NO_DATA
+from ._claims import Claim, both
+from ._common import add_common_arguments, mean_over_seeds, save_claims
+from ._common import rounded_rows, timer, verdict
+from ._rnn_speed import transform_speed
 
 OOD_COLUMNS = ("dataset", "name", "pair_auc", "pair_auc_seeds", "one_shot",
                "one_shot_seeds", "one_shot_std", "fit_s", "epochs", "eval_s")
@@ -427,7 +426,8 @@ def _claim_note(rows, dataset, key):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog=f"python -m {__spec__.name}",
+                                     description=__doc__.split("\n")[0])
     add_common_arguments(parser)
     args = parser.parse_args(argv)
     torch.set_num_threads(args.threads)

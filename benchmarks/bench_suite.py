@@ -53,9 +53,9 @@ DTW and Euclidean 1-NN are deterministic and run once, whatever ``--seeds``.
 
 Usage::
 
-    python benchmarks/bench_suite.py --quick            # seconds; run by the tests
-    python benchmarks/bench_suite.py --estimators dtw_1nn,euclidean_1nn
-    python benchmarks/bench_suite.py --subset full --seeds 3 --n-jobs 2 --save
+    python -m benchmarks.bench_suite --quick            # seconds; run by the tests
+    python -m benchmarks.bench_suite --estimators dtw_1nn,euclidean_1nn
+    python -m benchmarks.bench_suite --subset full --seeds 3 --n-jobs 2 --save
 """
 
 import argparse
@@ -76,16 +76,8 @@ from scipy.stats import rankdata
 from sklearn.neighbors import KNeighborsClassifier
 from sklearn.pipeline import Pipeline
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import (  # noqa: E402
-    ResampleFlatten,
-    add_common_arguments,
-    seeds_text,
-    timer,
-)
-
-from sktime_metric.benchmarking import ESTIMATORS as REGISTRY  # noqa: E402
-from sktime_metric.benchmarking import (  # noqa: E402
+from sktime_metric.benchmarking import ESTIMATORS as REGISTRY
+from sktime_metric.benchmarking import (
     MAX_EPOCHS,
     QUICK_SIZES,
     evaluate,
@@ -93,21 +85,28 @@ from sktime_metric.benchmarking import (  # noqa: E402
     stratified_subsample,
     write_results,
 )
-from sktime_metric.classification import (  # noqa: E402
+from sktime_metric.classification import (
     HCRFClassifier,
     HULMClassifier,
     MatchingNetworkClassifier,
     RNNClassifier,
     TAGMClassifier,
 )
-from sktime_metric.datasets import (  # noqa: E402
+from sktime_metric.datasets import (
     list_ucr_wheel_datasets,
     load_basic_motions,
     load_japanese_vowels,
     load_ucr_wheel,
 )
-from sktime_metric.metric import CoupledGRUMetric, SiameseRNNEmbedder  # noqa: E402
-from sktime_metric.utils.validation import sequence_lengths  # noqa: E402
+from sktime_metric.metric import CoupledGRUMetric, SiameseRNNEmbedder
+from sktime_metric.utils.validation import sequence_lengths
+
+from ._common import (
+    ResampleFlatten,
+    add_common_arguments,
+    seeds_text,
+    timer,
+)
 
 HERE = Path(__file__).resolve().parent
 #: Where ``--save`` writes ``bench_suite.md``, ``.csv`` and ``.json``.
@@ -469,7 +468,8 @@ def write_json(path, payload):
 
 
 def parse_args(argv):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog=f"python -m {__spec__.name}",
+                                     description=__doc__.split("\n")[0])
     add_common_arguments(parser)
     shared = parser._option_string_actions  # the shared options, reworded here
     shared["--full"].help = "not used: every estimator runs its defaults"

@@ -31,22 +31,36 @@ K = 10, the table's sizes).
 
 Usage::
 
-    python benchmarks/bench_tagm.py --quick           # seconds; run by the tests
-    python benchmarks/bench_tagm.py --output tagm.md  # a few minutes
-    python benchmarks/bench_tagm.py --full            # longer training
+    python -m benchmarks.bench_tagm --quick           # seconds; run by the tests
+    python -m benchmarks.bench_tagm --output tagm.md  # a few minutes
+    python -m benchmarks.bench_tagm --full            # longer training
 """
 
 import argparse
 import importlib.util
 import sys
-from pathlib import Path
 
 import numpy as np
 import torch
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _claims import FSDD_FOR_ARABIC_DIGITS, NO_DATA, Claim, both  # noqa: E402
-from _common import (  # noqa: E402
+from sktime_metric.benchmarking import (
+    MAX_EPOCHS,
+    QUICK_SIZES,
+    evaluate,
+    run_benchmark,
+    stratified_subsample,
+)
+from sktime_metric.classification import RNNClassifier
+from sktime_metric.nn import RNNClassifierModule, TAGMModule
+from sktime_metric.datasets import (
+    add_noise_segments,
+    load_spoken_digits,
+    sliding_window,
+)
+from sktime_metric.utils import sequence_lengths
+
+from ._claims import FSDD_FOR_ARABIC_DIGITS, NO_DATA, Claim, both
+from ._common import (
     add_common_arguments,
     epoch_ratio,
     find,
@@ -55,22 +69,6 @@ from _common import (  # noqa: E402
     timer,
     verdict,
 )
-
-from sktime_metric.benchmarking import (  # noqa: E402
-    MAX_EPOCHS,
-    QUICK_SIZES,
-    evaluate,
-    run_benchmark,
-    stratified_subsample,
-)
-from sktime_metric.classification import RNNClassifier  # noqa: E402
-from sktime_metric.nn import RNNClassifierModule, TAGMModule  # noqa: E402
-from sktime_metric.datasets import (  # noqa: E402
-    add_noise_segments,
-    load_spoken_digits,
-    sliding_window,
-)
-from sktime_metric.utils import sequence_lengths  # noqa: E402
 
 ESTIMATORS = ["tagm", "gru", "lstm", "dtw_1nn"]
 NEURAL = ["tagm", "gru", "lstm"]
@@ -340,7 +338,8 @@ def claims(results, counts, window=1):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog=f"python -m {__spec__.name}",
+                                     description=__doc__.split("\n")[0])
     add_common_arguments(parser)
     parser.add_argument("--window", type=int, default=1,
                         help="sliding-window frames for the digits (thesis: 2)")

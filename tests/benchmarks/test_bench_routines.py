@@ -1,16 +1,16 @@
-"""``benchmarks/bench_routines.py --quick`` runs end to end, so the script cannot rot."""
+"""``benchmarks.bench_routines --quick`` runs end to end, so the script cannot rot."""
 
 import re
 
 import numpy as np
 import pytest
 
-from ._load import load_benchmark
-
 
 @pytest.fixture(scope="module")
 def bench():
-    return load_benchmark("bench_routines")
+    from benchmarks import bench_routines
+
+    return bench_routines
 
 
 def test_quick_run(quick_run, bench):

