@@ -5,7 +5,7 @@ from numbers import Integral, Real
 
 import numpy as np
 import torch
-from skorch.callbacks import Callback, LRScheduler
+from skorch.callbacks import Callback
 from sklearn.base import ClassifierMixin, ClassNamePrefixFeaturesOutMixin
 from sklearn.preprocessing import LabelEncoder
 from sklearn.utils import TransformerTags
@@ -20,6 +20,7 @@ from ..utils._skorch import (
     SiameseNet,
     episode_loader,
     gradient_norm_clipping,
+    plateau_lr_schedule,
     training_callbacks,
 )
 
@@ -289,9 +290,8 @@ class MatchingNetworkClassifier(
                 *([("load_encoder", _LoadEncoder(encoder_state))]
                   if encoder_state is not None else []),
                 *clip,
-                ("lr_plateau", LRScheduler(
-                    policy=torch.optim.lr_scheduler.ReduceLROnPlateau,
-                    monitor="train_loss", mode="min", factor=0.5,
+                ("lr_plateau", plateau_lr_schedule(
+                    "train_loss", lower_is_better=True, factor=0.5,
                     patience=self.lr_patience)),
             ],
         )

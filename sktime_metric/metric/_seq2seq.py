@@ -5,7 +5,6 @@ from numbers import Integral, Real
 
 import numpy as np
 import torch
-from skorch.callbacks import LRScheduler
 from skorch.dataset import Dataset
 from sklearn.base import ClassNamePrefixFeaturesOutMixin, TransformerMixin
 from sklearn.metrics.pairwise import euclidean_distances, paired_euclidean_distances
@@ -21,6 +20,7 @@ from ..utils._skorch import (
     SiameseNet,
     fixed_validation,
     gradient_norm_clipping,
+    plateau_lr_schedule,
 )
 from ..utils._sklearn_compat import Interval, StrOptions
 from ..utils.validation import padded_float32
@@ -404,9 +404,8 @@ class Seq2SeqEmbedder(
                 scoring.append(("grad_norm_clip", gradient_norm_clipping(clip)))
             # the thesis's schedule: lr / 10 after 10 epochs without a lower
             # training loss
-            lr_schedule = LRScheduler(
-                policy=torch.optim.lr_scheduler.ReduceLROnPlateau,
-                monitor="train_loss", mode="min", factor=0.1, patience=10)
+            lr_schedule = plateau_lr_schedule(
+                "train_loss", lower_is_better=True, factor=0.1, patience=10)
             if not self.early_stopping:
                 scoring.append(("lr_plateau", lr_schedule))
             net = self._make_net(

@@ -212,7 +212,7 @@ def fixed_validation(dataset):
 
 def training_loss_callbacks(*, lr_schedule, average_from, early_stopping,
                             n_iter_no_change, baseline=None):
-    """The HULM authors' SGD rules, driven by the training loss (spec 3.4, 6.5).
+    """The HULM authors' SGD rules, driven by the training loss (their code).
 
     Without early stopping (no validation split), training stops once the
     training loss has not improved for ``n_iter_no_change`` epochs (as

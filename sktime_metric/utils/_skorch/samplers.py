@@ -141,7 +141,8 @@ class EpisodeBatchSampler(torch.utils.data.Sampler):
     """Seeded few-shot episodes: N-way K-shot batches, support indices first.
 
     One iteration (a training epoch) is one pass over a random partition of
-    the classes into groups of ``n_way`` (spec A.5.9); a last, smaller group
+    the classes into groups of ``n_way`` (the thesis: "batches are composed of
+    disjoint classes"; the epoch is our choice); a last, smaller group
     is completed with other classes drawn at random, so the classes of an
     episode are always distinct. In each episode, ``k_shot`` random series of
     every class are the support set (fewer if the class has no other series
