@@ -5,10 +5,13 @@ Pickle and joblib round trips are tested in test_sequence_contract.py.
 
 import io
 import json
+import pickle
 import zipfile
 
 import numpy as np
 import pytest
+import safetensors.torch
+import skops.io
 import torch
 from sklearn.base import clone, is_classifier
 from sklearn.exceptions import NotFittedError
@@ -25,6 +28,7 @@ from sktime_metric import (
     RoutineClusterer,
     SiameseRNNEmbedder,
 )
+from sktime_metric import persistence
 from sktime_metric.datasets import make_sequence_classification
 from sktime_metric.persistence import load_weights, save_weights
 
@@ -130,19 +134,30 @@ def test_round_trip_predicts_exactly_the_same(estimator, data, tmp_path):
         np.testing.assert_array_equal(got[name], expected[name], err_msg=name)
 
 
+def _qualified(cls):
+    return f"{cls.__module__}.{cls.__name__}"
+
+
 @pytest.mark.parametrize("estimator", ALL, ids=estimator_id)
 def test_archive_holds_no_pickle(estimator, data):
     buffer = io.BytesIO()
     save_weights(_fit(estimator, data), buffer)
     with zipfile.ZipFile(buffer) as archive:
-        assert sorted(archive.namelist()) == ["arrays.npz", "estimator.json",
-                                              "tensors.pt"]
-        manifest = json.loads(archive.read("estimator.json"))
-        assert manifest["estimator"]["class"] == f"sktime_metric.{type(estimator).__name__}"
-        # the arrays load without pickle; the tensors as weights only
-        with np.load(io.BytesIO(archive.read("arrays.npz")), allow_pickle=False) as npz:
-            assert all(npz[key].dtype != object for key in npz.files)
-        torch.load(io.BytesIO(archive.read("tensors.pt")), weights_only=True)
+        assert sorted(archive.namelist()) == ["estimator.skops", "weights.safetensors"]
+        # beyond skops's defaults, the estimator needs our estimators, skorch's
+        # History and the records of persistence: no skorch net (whose
+        # __setstate__ unpickles), no torch module, no optimizer
+        blob = archive.read("estimator.skops")
+        ours = {_qualified(cls) for cls in (KISSMETransformer, RoutineClusterer,
+                                            SiameseRNNEmbedder, type(estimator))}
+        assert set(skops.io.get_untrusted_types(data=blob)) <= ours | {
+            "skorch.history.History", "sktime_metric.persistence._Net",
+            "sktime_metric.persistence._Tensor"}
+        assert type(skops.io.loads(blob, trusted=persistence._trusted_types())[
+            "estimator"]) is type(estimator)
+        # the weights are tensors only
+        weights = safetensors.torch.load(archive.read("weights.safetensors"))
+        assert all(isinstance(t, torch.Tensor) for t in weights.values())
 
 
 def test_loading_leaves_the_global_torch_generator_untouched(data):
@@ -222,24 +237,31 @@ def test_cuda_trained_model_loads_on_cpu(estimator, data):
 
 
 @pytest.mark.parametrize(
-    "params, name",
+    "params, name, untrusted",
     [
-        ({"callbacks": [EpochTimer()]}, "callbacks"),
-        ({"random_state": np.random.RandomState(0)}, "random_state"),
-        ({"optimizer": torch.optim.Adam}, "optimizer"),
+        ({"callbacks": [EpochTimer()]}, "callbacks", "skorch.callbacks"),
+        ({"optimizer": torch.optim.Adam}, "optimizer", "torch.optim"),
     ],
 )
-def test_parameter_that_is_not_json_is_refused_by_name(data, params, name):
+def test_parameter_that_skops_does_not_trust_is_refused_by_name(data, params, name,
+                                                                untrusted):
     est = RNNClassifier(hidden_size=4, max_epochs=1, **params).fit(*data)
-    with pytest.raises(TypeError, match=f"parameter '{name}' of RNNClassifier"):
+    with pytest.raises(TypeError, match=f"parameter '{name}' of RNNClassifier "
+                       f"holds {untrusted}.*load_weights does not trust"):
         save_weights(est, io.BytesIO())
 
 
-def test_numpy_scalar_parameters_are_saved_as_python_values(data):
+def test_numpy_parameters_keep_their_types(data):
+    # skops stores numpy scalars and random states as such (the JSON of the
+    # first format turned scalars into Python numbers and refused random states)
     est = RNNClassifier(hidden_size=np.int64(4), lr=np.float32(0.01), max_epochs=1,
-                        random_state=0).fit(*data)
+                        random_state=np.random.RandomState(0)).fit(*data)
     loaded = load_weights(_saved(est))
-    assert loaded.hidden_size == 4 and type(loaded.hidden_size) is int
+    assert loaded.hidden_size == 4 and type(loaded.hidden_size) is np.int64
+    assert loaded.lr == est.lr and type(loaded.lr) is np.float32
+    assert isinstance(loaded.random_state, np.random.RandomState)
+    for a, b in zip(loaded.random_state.get_state(), est.random_state.get_state()):
+        np.testing.assert_array_equal(a, b)
     np.testing.assert_array_equal(loaded.predict_proba(data[0]), est.predict_proba(data[0]))
 
 
@@ -257,82 +279,6 @@ def test_unfitted_or_foreign_estimators_are_refused(data):
         save_weights(MyRNN(hidden_size=4, max_epochs=1).fit(*data), io.BytesIO())
 
 
-def _rewritten(buffer, edit):
-    """The archive with its manifest edited by ``edit(manifest)``."""
-    buffer.seek(0)
-    out = io.BytesIO()
-    with zipfile.ZipFile(buffer) as src, zipfile.ZipFile(out, "w") as dst:
-        for name in src.namelist():
-            content = src.read(name)
-            if name == "estimator.json":
-                manifest = json.loads(content)
-                edit(manifest)
-                content = json.dumps(manifest)
-            dst.writestr(name, content)
-    out.seek(0)
-    return out
-
-
-def test_classes_outside_the_allow_list_are_refused(data):
-    buffer = _saved(_fit(ESTIMATORS[2], data))
-
-    def estimator_class(m):
-        m["estimator"]["class"] = "os.system"
-
-    def module_class(m):
-        m["estimator"]["attributes"]["net_"]["module"] = "subprocess.Popen"
-
-    def version(m):
-        m["format_version"] = 99
-
-    with pytest.raises(ValueError, match="estimator 'os.system'.*not one of"):
-        load_weights(_rewritten(buffer, estimator_class))
-    with pytest.raises(ValueError, match="torch module 'subprocess.Popen'"):
-        load_weights(_rewritten(buffer, module_class))
-    with pytest.raises(ValueError, match="newer sktime_metric"):
-        load_weights(_rewritten(buffer, version))
-
-
-class _Exploit:
-    def __reduce__(self):  # what a malicious pickle does: call anything on load
-        return (print, ("pwned",))
-
-
-def test_pickled_code_in_the_archive_is_not_run(data, tmp_path, capsys):
-    buffer = _saved(_fit(ESTIMATORS[2], data))
-    buffer.seek(0)
-    evil = io.BytesIO()
-    with zipfile.ZipFile(buffer) as src, zipfile.ZipFile(evil, "w") as dst:
-        for name in src.namelist():
-            content = src.read(name)
-            if name == "tensors.pt":
-                payload = io.BytesIO()
-                torch.save({"net_.module": _Exploit()}, payload)
-                content = payload.getvalue()
-            dst.writestr(name, content)
-    evil.seek(0)
-    with pytest.raises(ValueError, match="tensors.pt is not a weights-only tensor "
-                       "file.*nothing in it was executed") as error:
-        load_weights(evil)
-    assert "weights_only=False" not in str(error.value)
-    assert "pwned" not in capsys.readouterr().out
-    not_an_archive = tmp_path / "model.zip"
-    with zipfile.ZipFile(not_an_archive, "w") as archive:
-        archive.writestr("other.txt", "hello")
-    with pytest.raises(ValueError, match="not an archive written by save_weights"):
-        load_weights(not_an_archive)
-    with pytest.raises(ValueError, match="not a zip file"):
-        load_weights(io.BytesIO(b"\x80\x04 a pickle, say"))
-
-
-def test_bad_device_gives_clear_errors(data):
-    buffer = _saved(_fit(ESTIMATORS[2], data))
-    with pytest.raises(ValueError, match="not a torch device"):
-        load_weights(buffer, device="gpu")
-    with pytest.raises(TypeError, match="device must be a str"):
-        load_weights(buffer, device=0)
-
-
 def _replaced(buffer, member, content):
     """A copy of the archive with ``member`` replaced (None: removed)."""
     buffer.seek(0)
@@ -347,13 +293,123 @@ def _replaced(buffer, member, content):
     return out
 
 
+def _rewritten(buffer, edit=None, drop=()):
+    """The archive with ``edit(node)`` applied to each node of the skops schema
+    of its estimator, and the files of ``drop`` left out of that skops file."""
+
+    def walk(node):
+        if isinstance(node, dict):
+            edit(node)
+        for child in node.values() if isinstance(node, dict) else node:
+            if isinstance(child, (dict, list)):
+                walk(child)
+
+    buffer.seek(0)
+    with zipfile.ZipFile(buffer) as archive:
+        blob = archive.read("estimator.skops")
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(blob)) as src, zipfile.ZipFile(out, "w") as dst:
+        for name in src.namelist():
+            content = src.read(name)
+            if name == "schema.json" and edit is not None:
+                schema = json.loads(content)
+                walk(schema)
+                content = json.dumps(schema)
+            if name not in drop:
+                dst.writestr(name, content)
+    return _replaced(buffer, "estimator.skops", out.getvalue())
+
+
+def _retype(old, new):
+    """An edit: the objects of class ``old`` become of class ``new`` (qualified)."""
+
+    def edit(node):
+        if f"{node.get('__module__')}.{node.get('__class__')}" == old:
+            node["__module__"], node["__class__"] = new.rsplit(".", 1)
+
+    return edit
+
+
+def _rename(old, new):
+    """An edit: the string ``old`` becomes ``new``."""
+
+    def edit(node):
+        if node.get("__loader__") == "JsonNode" and node["content"] == json.dumps(old):
+            node["content"], node["__id__"] = json.dumps(new), None
+
+    return edit
+
+
+def test_classes_outside_the_allow_list_are_refused(data, monkeypatch):
+    est = _fit(ESTIMATORS[2], data)
+    buffer = _saved(est)
+    with pytest.raises(ValueError, match="names types that are not sktime_metric's.*"
+                       "os.system.*nothing was loaded"):
+        load_weights(_rewritten(buffer, _retype(_qualified(type(est)), "os.system")))
+    module = _qualified(est.net_.module)
+    with pytest.raises(ValueError, match="torch module 'subprocess.Popen'"):
+        load_weights(_rewritten(buffer, _rename(module, "subprocess.Popen")))
+    # a skops file of the whole estimator, its skorch net included, is refused:
+    # skorch's __setstate__ would unpickle the net's weights
+    record = {"format": persistence._FORMAT,
+              "format_version": persistence._FORMAT_VERSION, "estimator": est}
+    with pytest.raises(ValueError, match="names types.*SequenceNetClassifier"):
+        load_weights(_replaced(buffer, "estimator.skops", skops.io.dumps(record)))
+    with monkeypatch.context() as patched:
+        patched.setattr(persistence, "_FORMAT_VERSION", 99)
+        newer = _saved(est)
+    with pytest.raises(ValueError, match="newer sktime_metric"):
+        load_weights(newer)
+
+
+class _Exploit:
+    def __reduce__(self):  # what a malicious pickle does: call anything on load
+        return (print, ("pwned",))
+
+
+def test_pickled_code_in_the_archive_is_not_run(data, tmp_path, capsys):
+    buffer = _saved(_fit(ESTIMATORS[2], data))
+    payload = io.BytesIO()
+    torch.save({"net_.module": _Exploit()}, payload)
+    evil = _replaced(buffer, "weights.safetensors", payload.getvalue())
+    with pytest.raises(ValueError, match="weights.safetensors is not a safetensors "
+                       "file.*nothing in it was executed") as error:
+        load_weights(evil)
+    assert "weights_only=False" not in str(error.value)
+    evil = _replaced(buffer, "estimator.skops", pickle.dumps(_Exploit()))
+    with pytest.raises(ValueError, match="estimator.skops is not a readable skops"):
+        load_weights(evil)
+    assert "pwned" not in capsys.readouterr().out
+    not_an_archive = tmp_path / "model.zip"
+    with zipfile.ZipFile(not_an_archive, "w") as archive:
+        archive.writestr("other.txt", "hello")
+    with pytest.raises(ValueError, match="not an archive written by save_weights"):
+        load_weights(not_an_archive)
+    with pytest.raises(ValueError, match="not a zip file"):
+        load_weights(io.BytesIO(b"\x80\x04 a pickle, say"))
+    first_format = tmp_path / "format1.zip"
+    with zipfile.ZipFile(first_format, "w") as archive:
+        for name in ("estimator.json", "arrays.npz", "tensors.pt"):
+            archive.writestr(name, "")
+    with pytest.raises(ValueError, match="format version 1 by an earlier"):
+        load_weights(first_format)
+
+
+def test_bad_device_gives_clear_errors(data):
+    buffer = _saved(_fit(ESTIMATORS[2], data))
+    with pytest.raises(ValueError, match="not a torch device"):
+        load_weights(buffer, device="gpu")
+    with pytest.raises(TypeError, match="device must be a str"):
+        load_weights(buffer, device=0)
+
+
 @pytest.mark.parametrize("damage, message", [
-    (("estimator.json", None), "has no estimator.json"),
-    (("arrays.npz", None), "has no arrays.npz"),
-    (("tensors.pt", None), "has no tensors.pt"),
-    (("estimator.json", b"{not json"), "estimator.json is not readable JSON"),
-    (("arrays.npz", b"garbage"), "arrays.npz is not a plain numpy archive"),
-    (("tensors.pt", b"\x80\x04garbage"), "tensors.pt is not a weights-only"),
+    (("estimator.skops", None), "has no estimator.skops"),
+    (("weights.safetensors", None), "has no weights.safetensors"),
+    (("estimator.skops", b"PK\x03\x04garbage"), "estimator.skops is not a "
+                                                  "readable skops"),
+    (("weights.safetensors", b"\x80\x04garbage"), "weights.safetensors is not a "
+                                                   "safetensors file"),
 ])
 def test_damaged_archives_raise_value_errors_naming_the_archive(data, tmp_path,
                                                                damage, message):
@@ -365,19 +421,27 @@ def test_damaged_archives_raise_value_errors_naming_the_archive(data, tmp_path,
     assert "damaged.zip" in str(error.value)
 
 
-def test_tampered_manifests_raise_value_errors(data):
+def test_tampered_archives_raise_value_errors(data):
     buffer = _saved(_fit(ESTIMATORS[2], data))
 
-    def classes(m):  # class names no longer match the saved labels' shape
-        m["estimator"]["attributes"]["classes_"] = {"type": "array", "key": "nope",
-                                                    "scalar": False}
+    def module_arguments(node):  # a module of another size than its weights
+        content = node.get("content")
+        if isinstance(content, dict) and "module__hidden_size" in content:
+            # (skops shares nodes by id: the edited one gets none of its own)
+            content["module__hidden_size"] = {**content["module__hidden_size"],
+                                              "content": "99", "__id__": None}
 
-    def module_params(m):  # a module of another size than its weights
-        m["estimator"]["attributes"]["net_"]["module_params"]["hidden_size"] = 99
-
-    def parameter(m):
-        m["estimator"]["params"]["no_such_parameter"] = 1
-
-    for edit in (classes, module_params, parameter):
-        with pytest.raises(ValueError, match="manifest does not match its contents"):
-            load_weights(_rewritten(buffer, edit))
+    buffer.seek(0)
+    with zipfile.ZipFile(buffer) as archive:
+        weights = safetensors.torch.load(archive.read("weights.safetensors"))
+        arrays = [n for n in zipfile.ZipFile(io.BytesIO(archive.read(
+            "estimator.skops"))).namelist() if n.endswith(".npy")]
+    del weights[next(iter(weights))]
+    for damaged in (_rewritten(buffer, module_arguments),
+                    _replaced(buffer, "weights.safetensors",
+                              safetensors.torch.save(weights))):
+        with pytest.raises(ValueError, match="estimator does not match its weights"):
+            load_weights(damaged)
+    # an array of the estimator missing from its skops file
+    with pytest.raises(ValueError, match="estimator.skops is not a readable skops"):
+        load_weights(_rewritten(buffer, drop=arrays[:1]))
