@@ -12,9 +12,10 @@ from numbers import Integral, Real
 import numpy as np
 from sklearn.base import BaseEstimator, ClusterMixin, clone
 from sklearn.cluster import SpectralClustering
-from sklearn.utils import Bunch, check_random_state
+from sklearn.utils import Bunch
 from sklearn.utils.validation import check_array, check_is_fitted
 
+from ..base import derive_seed
 from ..evaluation._clustering import routine_scores
 from ..utils import channel_statistics, standardize_channels
 from ..utils._sklearn_compat import Interval, StrOptions
@@ -396,7 +397,7 @@ class RoutineClusterer(ClusterMixin, BaseEstimator):
             starts, period=period, slot_size=slot, day_start=day_start
         )
         self.window_starts_ = raw
-        seed = check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
+        seed = derive_seed(self.random_state)
         if self.metric == "precomputed":
             self.windows_, self.n_features_in_ = None, W.shape[1]
             D, embedding, dim, kernel = W, None, None, "gaussian"

@@ -311,12 +311,10 @@ class KISSMETransformer(
     def _sampled_covariances(self, Z, y, groups):
         from ._sampling import sample_pairs
 
+        # similar pairs span two groups (same slot, different day)
         pairs, same = sample_pairs(
-            y, 2 * self.n_pairs, random_state=self.random_state
+            y, 2 * self.n_pairs, groups=groups, random_state=self.random_state
         )
-        if groups is not None:  # a same-group pair is neither similar nor used
-            keep = (same != 1) | (groups[pairs[:, 0]] != groups[pairs[:, 1]])
-            pairs, same = pairs[keep], same[keep]
         diffs = Z[pairs[:, 0]] - Z[pairs[:, 1]]
         return self._differences_to_covariances(diffs[same == 1], diffs[same != 1])
 
