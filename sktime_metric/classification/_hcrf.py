@@ -13,7 +13,7 @@ from ..base import BaseSequenceNet, derive_seed, steps_batch_size, warn_if_not_l
 from ..nn.hcrf import HCRFModule
 from ..utils._sklearn_compat import Interval
 from ..utils._skorch import SequenceNetClassifier, validation_split
-from ._hulm import _CHAIN_CRF_CONSTRAINTS, _chain_crf_callbacks
+from ._hulm import _CHAIN_CRF_CONSTRAINTS, _chain_crf_callbacks, _resolve_window
 
 __all__ = ["HCRFClassifier"]
 
@@ -36,9 +36,9 @@ class HCRFClassifier(ClassifierMixin, BaseSequenceNet):
     l2 : float, default=0.0
         L2 strength on all parameters, added to the mean negative
         log-likelihood of a batch.
-    window : int, default=1
+    window : int or "auto", default="auto"
         Concatenate ``window`` consecutive steps into one observation, as in
-        :class:`HULMClassifier`.
+        :class:`HULMClassifier` (whose "auto" rule and measurements apply).
     init_std : float, default=sqrt(1e-3)
         All parameters start from ``N(0, init_std^2)``.
     lr_schedule : {"plateau", "exponential"} or None, default="plateau"
@@ -73,6 +73,8 @@ class HCRFClassifier(ClassifierMixin, BaseSequenceNet):
         Channel statistics of the training series (only when ``standardize``).
     classes_ : ndarray of shape (n_classes,)
     n_features_in_ : int
+    window_ : int
+        The frames per observation (``window``, or what "auto" chose).
     net_ : skorch.NeuralNetClassifier
         ``net_.module_`` is the :class:`~sktime_metric.nn.HCRFModule`.
     history_ : skorch.History
@@ -110,7 +112,7 @@ class HCRFClassifier(ClassifierMixin, BaseSequenceNet):
         n_states=10,
         *,
         l2=0.0,
-        window=1,
+        window="auto",
         init_std=math.sqrt(1e-3),
         lr_schedule="plateau",
         average_from=2 / 3,
@@ -171,6 +173,7 @@ class HCRFClassifier(ClassifierMixin, BaseSequenceNet):
         y = self._check_labels(X, y)
         encoder = LabelEncoder().fit(y)
         y_codes = encoder.transform(y).astype(np.int64)
+        self.window_ = _resolve_window(self.window, X.shape[2], lengths)
         # seed
         seed = derive_seed(self.random_state)
         # build: the logits are log M_k from the forward algorithm, so
@@ -182,7 +185,7 @@ class HCRFClassifier(ClassifierMixin, BaseSequenceNet):
                 n_features=X.shape[2],
                 n_classes=len(encoder.classes_),
                 n_states=self.n_states,
-                window=self.window,
+                window=self.window_,
                 init_std=self.init_std,
                 l2=self.l2,
             ),
