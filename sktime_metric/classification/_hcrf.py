@@ -60,7 +60,7 @@ class HCRFClassifier(ClassifierMixin, BaseSequenceNet):
     early_stopping : bool, default=False
         As in :class:`HULMClassifier`: without it, stop once the training loss
         has not improved for ``n_iter_no_change`` epochs.
-    validation_fraction : float, default=0.1
+    validation_fraction : float, default=0.15
     n_iter_no_change : int, default=16
     callbacks : list of skorch callbacks or None, default=None
     device : str, default="cpu"
@@ -124,7 +124,7 @@ class HCRFClassifier(ClassifierMixin, BaseSequenceNet):
         weight_decay=0.0,
         grad_clip_value=None,
         early_stopping=False,
-        validation_fraction=0.1,
+        validation_fraction=0.15,
         n_iter_no_change=16,
         callbacks=None,
         device="cpu",

@@ -151,7 +151,7 @@ class HULMClassifier(ClassifierMixin, BaseSequenceNet):
         ``validation_fraction`` (stratified), stop when the validation accuracy
         has not improved for ``n_iter_no_change`` epochs and restore the best
         epoch's weights.
-    validation_fraction : float, default=0.1
+    validation_fraction : float, default=0.15
     n_iter_no_change : int, default=16
         The authors stop after 12 to 16 epochs without improvement.
     callbacks : list of skorch callbacks or None, default=None
@@ -219,7 +219,7 @@ class HULMClassifier(ClassifierMixin, BaseSequenceNet):
         weight_decay=0.0,
         grad_clip_value=None,
         early_stopping=False,
-        validation_fraction=0.1,
+        validation_fraction=0.15,
         n_iter_no_change=16,
         callbacks=None,
         device="cpu",

@@ -60,7 +60,7 @@ class RNNClassifier(ClassifierMixin, BaseSequenceNet):
     grad_clip_value : float or None, default=5.0
         Element-wise gradient clipping, as for TAGM.
     early_stopping : bool, default=False
-    validation_fraction : float, default=1/6
+    validation_fraction : float, default=0.15
     n_iter_no_change : int, default=12
     callbacks : list of skorch callbacks or None, default=None
     device : str, default="cpu"
@@ -120,7 +120,7 @@ class RNNClassifier(ClassifierMixin, BaseSequenceNet):
         weight_decay=0.0,
         grad_clip_value=5.0,
         early_stopping=False,
-        validation_fraction=1 / 6,
+        validation_fraction=0.15,
         n_iter_no_change=12,
         callbacks=None,
         device="cpu",

@@ -71,8 +71,9 @@ class TAGMClassifier(ClassifierMixin, BaseSequenceNet):
         accuracy has not improved for ``n_iter_no_change`` epochs, halve the
         learning rate after ``n_iter_no_change // 4`` stale epochs, and restore the
         best weights.
-    validation_fraction : float, default=1/6
-        The chapter's 1,100 of 6,600 training samples.
+    validation_fraction : float, default=0.15
+        The library's shared default; the chapter held out 1,100 of its 6,600
+        training samples (1/6).
     n_iter_no_change : int, default=12
     callbacks : list of skorch callbacks or None, default=None
         Extra skorch callbacks, as instances or ``(name, callback)`` tuples.
@@ -143,7 +144,7 @@ class TAGMClassifier(ClassifierMixin, BaseSequenceNet):
         weight_decay=0.0,
         grad_clip_value=5.0,
         early_stopping=False,
-        validation_fraction=1 / 6,
+        validation_fraction=0.15,
         n_iter_no_change=12,
         callbacks=None,
         device="cpu",
