@@ -18,7 +18,7 @@ from numbers import Integral, Real
 
 import numpy as np
 import torch
-from sklearn.base import BaseEstimator
+from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import Tags, check_random_state
 from sklearn.utils.validation import check_is_fitted
@@ -31,6 +31,7 @@ from .utils.validation import padded_float32, validate_sequences
 
 __all__ = [
     "BaseSequenceNet",
+    "SequenceClassifierMixin",
     "SequenceTags",
     "derive_seed",
     "learning_baseline",
@@ -408,6 +409,49 @@ class BaseSequenceNet(BaseEstimator):
             **{f.name: getattr(tags, f.name) for f in fields(tags)},
             allow_variable_length=True,
         )
+
+
+class SequenceClassifierMixin(ClassifierMixin):
+    """``predict_proba`` and ``predict`` of a classifier whose module returns logits.
+
+    The outputs of a sequence classifier, as ``PairMetricMixin`` gives a metric
+    learner its outputs: no part of ``fit``, which each classifier writes out.
+    The module's first output, for each series, is a row of class scores
+    (logits, or log-probabilities, or ``log M_k``) in the order of
+    ``classes_``.
+    """
+
+    def predict_proba(self, X):
+        """Class probabilities: the softmax of the module's class scores.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timestamps, n_channels) or list
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+            Columns ordered as ``classes_``; computed in float64, so each row
+            sums to 1 to double precision.
+        """
+        check_is_fitted(self, "net_")
+        X, lengths = self._validate_X(X, reset=False)
+        scores = self._predict_batches(self._net_input(X, lengths), lengths)[0]
+        return torch.softmax(scores.double(), dim=1).numpy()
+
+    def predict(self, X):
+        """The most probable class of each series, a label from ``classes_``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timestamps, n_channels) or list
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,)
+        """
+        proba = self.predict_proba(X)
+        return self.classes_[proba.argmax(axis=1)]
 
 
 def _concatenate_rows(parts):

@@ -5,11 +5,15 @@ from numbers import Integral
 
 import numpy as np
 import torch
-from sklearn.base import ClassifierMixin
 from sklearn.preprocessing import LabelEncoder
-from sklearn.utils.validation import check_is_fitted
 
-from ..base import BaseSequenceNet, derive_seed, steps_batch_size, warn_if_not_learned
+from ..base import (
+    BaseSequenceNet,
+    SequenceClassifierMixin,
+    derive_seed,
+    steps_batch_size,
+    warn_if_not_learned,
+)
 from ..nn.hcrf import HCRFModule
 from ..utils._sklearn_compat import Interval
 from ..utils._skorch import SequenceNetClassifier, validation_split
@@ -18,7 +22,7 @@ from ._hulm import _CHAIN_CRF_CONSTRAINTS, _chain_crf_callbacks, _resolve_window
 __all__ = ["HCRFClassifier"]
 
 
-class HCRFClassifier(ClassifierMixin, BaseSequenceNet):
+class HCRFClassifier(SequenceClassifierMixin, BaseSequenceNet):
     """Hidden conditional random field: one S-state hidden variable per step.
 
     The standard HCRF of Quattoni et al.: a chain of hidden states ``s_t``, each
@@ -202,34 +206,3 @@ class HCRFClassifier(ClassifierMixin, BaseSequenceNet):
         self.classes_ = encoder.classes_
         warn_if_not_learned(self, y_codes, self._predict_batches(inputs, lengths)[0])
         return self
-
-    def predict_proba(self, X):
-        """The exact ``p(y | x)``, the hidden state chain summed out.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_timestamps, n_channels) or list
-
-        Returns
-        -------
-        proba : ndarray of shape (n_samples, n_classes)
-            Columns ordered as ``classes_``.
-        """
-        check_is_fitted(self, "net_")
-        X, lengths = self._validate_X(X, reset=False)
-        log_m = self._predict_batches(self._net_input(X, lengths), lengths)[0]
-        return torch.softmax(log_m.double(), dim=1).numpy()
-
-    def predict(self, X):
-        """The most probable class of each series, a label from ``classes_``.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_timestamps, n_channels) or list
-
-        Returns
-        -------
-        y_pred : ndarray of shape (n_samples,)
-        """
-        proba = self.predict_proba(X)
-        return self.classes_[proba.argmax(axis=1)]

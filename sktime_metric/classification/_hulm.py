@@ -5,12 +5,12 @@ from numbers import Integral, Real
 
 import numpy as np
 import torch
-from sklearn.base import ClassifierMixin
 from sklearn.preprocessing import LabelEncoder
 from sklearn.utils.validation import check_is_fitted, column_or_1d
 
 from ..base import (
     BaseSequenceNet,
+    SequenceClassifierMixin,
     derive_seed,
     learning_baseline,
     steps_batch_size,
@@ -70,7 +70,7 @@ def _chain_crf_callbacks(estimator, y):
     )
 
 
-class HULMClassifier(ClassifierMixin, BaseSequenceNet):
+class HULMClassifier(SequenceClassifierMixin, BaseSequenceNet):
     """Hidden-unit logistic model: a CRF with H binary hidden units per step.
 
     Each time step has ``H`` binary stochastic hidden units, each linked to the
@@ -297,37 +297,6 @@ class HULMClassifier(ClassifierMixin, BaseSequenceNet):
         self.classes_ = encoder.classes_
         warn_if_not_learned(self, y_codes, self._predict_batches(inputs, lengths)[0])
         return self
-
-    def predict_proba(self, X):
-        """The model's exact ``p(y | x)``, all hidden configurations summed out.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_timestamps, n_channels) or list
-
-        Returns
-        -------
-        proba : ndarray of shape (n_samples, n_classes)
-            Columns ordered as ``classes_``.
-        """
-        check_is_fitted(self, "net_")
-        X, lengths = self._validate_X(X, reset=False)
-        log_m = self._predict_batches(self._net_input(X, lengths), lengths)[0]
-        return torch.softmax(log_m.double(), dim=1).numpy()
-
-    def predict(self, X):
-        """The most probable class of each series, a label from ``classes_``.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_timestamps, n_channels) or list
-
-        Returns
-        -------
-        y_pred : ndarray of shape (n_samples,)
-        """
-        proba = self.predict_proba(X)
-        return self.classes_[proba.argmax(axis=1)]
 
     def hidden_posteriors(self, X, y=None):
         """Posterior probability that each hidden unit is on, at each step.

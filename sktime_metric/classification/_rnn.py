@@ -4,11 +4,15 @@ from numbers import Integral, Real
 
 import numpy as np
 import torch
-from sklearn.base import ClassifierMixin
 from sklearn.preprocessing import LabelEncoder
-from sklearn.utils.validation import check_is_fitted
 
-from ..base import BaseSequenceNet, derive_seed, steps_batch_size, warn_if_not_learned
+from ..base import (
+    BaseSequenceNet,
+    SequenceClassifierMixin,
+    derive_seed,
+    steps_batch_size,
+    warn_if_not_learned,
+)
 from ..nn.encoders import RNNClassifierModule
 from ..utils._sklearn_compat import Interval, StrOptions
 from ..utils._skorch import SequenceNetClassifier, validation_split
@@ -16,7 +20,7 @@ from ..utils._skorch import SequenceNetClassifier, validation_split
 __all__ = ["RNNClassifier"]
 
 
-class RNNClassifier(ClassifierMixin, BaseSequenceNet):
+class RNNClassifier(SequenceClassifierMixin, BaseSequenceNet):
     """Recurrent classifier on torch's fused RNN, GRU or LSTM kernels.
 
     The sequence is packed, so each series is read up to its own length; a linear
@@ -200,34 +204,3 @@ class RNNClassifier(ClassifierMixin, BaseSequenceNet):
         self.classes_ = encoder.classes_
         warn_if_not_learned(self, y_codes, self._predict_batches(inputs, lengths)[0])
         return self
-
-    def predict_proba(self, X):
-        """Class probabilities: the softmax of the final state's logits.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_timestamps, n_channels) or list
-
-        Returns
-        -------
-        proba : ndarray of shape (n_samples, n_classes)
-            Columns ordered as ``classes_``.
-        """
-        check_is_fitted(self, "net_")
-        X, lengths = self._validate_X(X, reset=False)
-        logits = self._predict_batches(self._net_input(X, lengths), lengths)[0]
-        return torch.softmax(logits.double(), dim=1).numpy()
-
-    def predict(self, X):
-        """The most probable class of each series, a label from ``classes_``.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_timestamps, n_channels) or list
-
-        Returns
-        -------
-        y_pred : ndarray of shape (n_samples,)
-        """
-        proba = self.predict_proba(X)
-        return self.classes_[proba.argmax(axis=1)]
