@@ -6,6 +6,7 @@ from numbers import Integral, Real
 import numpy as np
 import torch
 from skorch.callbacks import Callback
+from skorch.dataset import Dataset
 from sklearn.base import ClassifierMixin, ClassNamePrefixFeaturesOutMixin
 from sklearn.preprocessing import LabelEncoder
 from sklearn.utils import TransformerTags
@@ -19,10 +20,12 @@ from ..utils._skorch import (
     SequenceNet,
     SiameseNet,
     episode_loader,
+    fixed_validation,
     gradient_norm_clipping,
     plateau_lr_schedule,
     training_callbacks,
 )
+from ..metric._pairs import holdout_split
 
 __all__ = ["MatchingNetworkClassifier"]
 
@@ -116,6 +119,19 @@ class MatchingNetworkClassifier(
     lr_patience : int, default=10
         Halve the learning rate when the training loss has not decreased for
         this many epochs.
+    early_stopping : bool, default=False
+        Hold out ``validation_fraction`` of the training series, score the
+        episodic loss on fixed validation episodes drawn among them after
+        every epoch, stop when it has not improved for ``n_iter_no_change``
+        epochs, and keep the best epoch's weights (the thesis's early stopping
+        on a validation support set).
+    validation_fraction : float, default=0.15
+    validation : {"disjoint_classes", "stratified"}, default="disjoint_classes"
+        What ``early_stopping`` holds out: whole base classes (at least 2, and
+        2 left to train on), so that the score measures matching on classes
+        the encoder never trained on, what a few-shot model is for; or a
+        stratified share of every class's series.
+    n_iter_no_change : int, default=20
     callbacks : list of skorch callbacks or None, default=None
     device : str, default="cpu"
     verbose : int, default=0
@@ -173,6 +189,7 @@ class MatchingNetworkClassifier(
         "support_order": [StrOptions({"given", "class_sorted"})],
         "grad_clip_norm": [Interval(Real, 0, None, closed="neither"), None],
         "lr_patience": [Interval(Integral, 1, None, closed="left")],
+        "validation": [StrOptions({"disjoint_classes", "stratified"})],
     }
 
     def __init__(self, hidden_size=100, *, projection_size=None, support_context=True,
@@ -183,8 +200,9 @@ class MatchingNetworkClassifier(
                  default_support="all", support_order="given", standardize=True,
                  max_epochs=100, lr=1e-3,
                  batch_size=10, optimizer="adam", weight_decay=0.0, grad_clip_norm=6.0,
-                 lr_patience=10, callbacks=None, device="cpu", verbose=0,
-                 random_state=None):
+                 lr_patience=10, early_stopping=False, validation_fraction=0.15,
+                 validation="disjoint_classes", n_iter_no_change=20, callbacks=None,
+                 device="cpu", verbose=0, random_state=None):
         self.hidden_size = hidden_size
         self.projection_size = projection_size
         self.support_context = support_context
@@ -211,6 +229,10 @@ class MatchingNetworkClassifier(
         self.weight_decay = weight_decay
         self.grad_clip_norm = grad_clip_norm
         self.lr_patience = lr_patience
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.validation = validation
+        self.n_iter_no_change = n_iter_no_change
         self.callbacks = callbacks
         self.device = device
         self.verbose = verbose
@@ -279,21 +301,38 @@ class MatchingNetworkClassifier(
                 pretrain, self._net_input(X_pre, lengths_pre), None, seed + 1)
             encoder_state = {k: v.detach().clone() for k, v in
                              pretrain.module_.autoencoder.state_dict().items()}
+        # what to train and validate on: with early stopping, held-out base
+        # classes (or series) make fixed validation episodes
+        train_rows, valid_set, episodes = np.arange(len(y)), None, {}
+        if self.early_stopping:
+            train_rows, valid_rows = (np.sort(part) for part in holdout_split(
+                codes, self.validation_fraction, seed, validation=self.validation))
+            valid_set = Dataset(self._net_input(X[valid_rows], lengths[valid_rows]),
+                                codes[valid_rows])
+            episodes = dict(
+                iterator_valid=episode_loader,
+                iterator_valid__n_way=self.n_way,
+                iterator_valid__k_shot=self.k_shot,
+                iterator_valid__n_query=self.n_query,
+                iterator_valid__random_state=seed,
+            )
         # build the episodic net: one N-way K-shot episode per batch, drawn
-        # by a seeded sampler; no validation split (nor value clipping), the
-        # learning rate halves when the training loss stalls
+        # by a seeded sampler; no value clipping; the learning rate halves when
+        # the training loss stalls; early stopping watches the validation
+        # episodes' loss
+        lr_plateau = plateau_lr_schedule(
+            "train_loss", lower_is_better=True, factor=0.5, patience=self.lr_patience)
         callbacks = training_callbacks(
-            grad_clip_value=None, early_stopping=False, n_iter_no_change=1,
-            monitor="train_loss", lower_is_better=True, verbose=self.verbose,
-            user_callbacks=self.callbacks,
+            grad_clip_value=None, early_stopping=self.early_stopping,
+            n_iter_no_change=self.n_iter_no_change, monitor="valid_loss",
+            lower_is_better=True, verbose=self.verbose, user_callbacks=self.callbacks,
             scoring=[
                 *([("load_encoder", _LoadEncoder(encoder_state))]
                   if encoder_state is not None else []),
                 *clip,
-                ("lr_plateau", plateau_lr_schedule(
-                    "train_loss", lower_is_better=True, factor=0.5,
-                    patience=self.lr_patience)),
+                *([] if self.early_stopping else [("lr_plateau", lr_plateau)]),
             ],
+            lr_schedule=lr_plateau,
         )
         net = self._make_net(
             _EpisodicNet,
@@ -314,13 +353,17 @@ class MatchingNetworkClassifier(
             ),
             criterion=EpisodeNLLLoss,
             callbacks=callbacks,
+            train_split=fixed_validation(valid_set),
             iterator_train=episode_loader,
             iterator_train__n_way=self.n_way,
             iterator_train__k_shot=self.k_shot,
             iterator_train__n_query=self.n_query,
+            **episodes,
         )
         # train
-        self.net_ = self._train(net, self._net_input(X, lengths), codes, seed)
+        inputs = self._net_input(X[train_rows], lengths[train_rows])
+        self.net_ = self._train(net, inputs, codes[train_rows], seed)
+        self.net_.train_split = None  # do not pickle the validation series
         # attributes: the default support set
         keep = np.arange(len(y))
         if self.default_support == "k_shot":

@@ -137,3 +137,51 @@ def test_transform_names_its_features(fitted, data):
     names = fitted.get_feature_names_out()
     assert names.tolist() == [f"matchingnetworkclassifier{i}" for i in range(8)]
     assert fitted.transform(X[:2]).shape == (2, len(names))
+
+
+@pytest.mark.parametrize("validation", ["disjoint_classes", "stratified"])
+def test_early_stopping_scores_fixed_validation_episodes(data, validation, monkeypatch):
+    from sktime_metric.classification import _matching
+
+    X, y = data
+    held = []
+    holdout = _matching.holdout_split
+
+    def recording(labels, *args, **kwargs):
+        train, valid = holdout(labels, *args, **kwargs)
+        held.append((set(labels[train]), set(labels[valid])))
+        return train, valid
+
+    monkeypatch.setattr(_matching, "holdout_split", recording)
+    clf = MatchingNetworkClassifier(**{**FAST, "max_epochs": 30}, early_stopping=True,
+                                    validation=validation, n_iter_no_change=3)
+    clf.fit(X, y)
+    train_classes, valid_classes = held[0]
+    if validation == "disjoint_classes":  # whole base classes held out
+        assert not train_classes & valid_classes and len(valid_classes) >= 2
+    else:
+        assert train_classes == valid_classes
+    losses = clf.history_[:, "valid_loss"]
+    assert np.isfinite(losses).all()
+    # stopped n_iter_no_change epochs after the best, whose weights are kept
+    best = int(np.argmin(losses))
+    assert len(losses) == 30 or len(losses) == best + 1 + 3
+    assert clf.net_.train_split is None  # the validation series are not kept
+    assert set(clf.classes_) == set(y)  # the support set is all training series
+
+
+def test_validation_episodes_are_the_same_at_every_epoch():
+    from skorch.dataset import Dataset
+
+    from sktime_metric.utils._skorch import episode_loader
+
+    labels = np.repeat(np.arange(4), 3)
+    data = Dataset({"x": np.zeros((12, 2, 1), np.float32), "lengths": np.full(12, 2)},
+                   labels)
+
+    def episodes(**kwargs):  # each batch's labels, support flags first
+        return [batch[0]["is_support"].tolist() + batch[1].tolist()
+                for batch in episode_loader(data, n_way=2, **kwargs)]
+
+    assert episodes(random_state=3) == episodes(random_state=3)
+    assert episodes(random_state=3) != episodes(random_state=4)

@@ -240,17 +240,20 @@ class _SupportFlagDataset(torch.utils.data.Dataset):
 
 
 def episode_loader(dataset, batch_size=None, n_way=2, k_shot=1, n_query=None,
-                   **kwargs):
-    """skorch ``iterator_train``: a DataLoader of episodes (one per batch).
+                   random_state=None, **kwargs):
+    """skorch ``iterator_train`` / ``iterator_valid``: a DataLoader of episodes.
 
-    The dataset's input must be a dict (our ``{"x", "lengths"}``); each batch
-    gets an ``is_support`` bool tensor, the module's third argument. The seed
-    is drawn from torch's global generator, which the estimators seed from
-    ``random_state``, as for :func:`class_balanced_loader`. ``batch_size`` and
-    ``shuffle`` are ignored: an episode's size follows from its classes.
+    One episode per batch. The dataset's input must be a dict (our ``{"x",
+    "lengths"}``); each batch gets an ``is_support`` bool tensor, the module's
+    third argument. With ``random_state=None`` the seed is drawn from torch's
+    global generator, which the estimators seed from ``random_state``, as for
+    :func:`class_balanced_loader`: fresh episodes at each epoch (training).
+    An int gives the same episodes at every call (validation, so that epochs
+    are scored on the same episodes). ``batch_size`` and ``shuffle`` are
+    ignored: an episode's size follows from its classes.
     """
     kwargs.pop("shuffle", None)
-    seed = int(torch.randint(2**31 - 1, ()))
+    seed = int(torch.randint(2**31 - 1, ())) if random_state is None else random_state
     sampler = EpisodeBatchSampler(_dataset_labels(dataset), n_way, k_shot, n_query,
                                   random_state=seed)
     return torch.utils.data.DataLoader(
