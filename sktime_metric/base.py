@@ -21,7 +21,8 @@ import torch
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import Tags, check_random_state
-from sklearn.utils.validation import check_is_fitted
+from sklearn.utils.class_weight import compute_class_weight
+from sklearn.utils.validation import _check_sample_weight, check_is_fitted
 
 from .utils._sklearn_compat import Interval, StrOptions
 from .utils._skorch import resolve_optimizer, training_callbacks
@@ -238,6 +239,7 @@ class BaseSequenceNet(BaseEstimator):
         "verbose": ["verbose"],
         "random_state": ["random_state"],
         "standardize": ["boolean"],
+        "class_weight": [dict, StrOptions({"balanced"}), None],
     }
 
     # -- validate ------------------------------------------------------------
@@ -267,6 +269,29 @@ class BaseSequenceNet(BaseEstimator):
         return check_class_labels(
             y, len(X), estimator=type(self).__name__, instead=instead
         )
+
+    def _training_weights(self, y, sample_weight):
+        """Per-series weights of the training loss, or None for the plain mean.
+
+        ``sample_weight`` (checked: one non-negative weight per series) times
+        the ``class_weight`` of each series' class ("balanced": ``n_samples /
+        (n_classes * count)``, scikit-learn's rule). The net's loss is then
+        the weighted mean ``sum(w l) / sum(w)`` over each batch.
+        """
+        class_weight = getattr(self, "class_weight", None)
+        if sample_weight is None and class_weight is None:
+            return None
+        weight = _check_sample_weight(sample_weight, np.empty((len(y), 0)),
+                                      dtype=np.float64, ensure_non_negative=True)
+        if class_weight is not None:
+            classes, codes = np.unique(y, return_inverse=True)
+            weight = weight * compute_class_weight(class_weight, classes=classes, y=y)[codes]
+        if not weight.sum() > 0:
+            raise ValueError(
+                "The training weights (sample_weight times class_weight) sum to 0: "
+                "at least one series needs a positive weight."
+            )
+        return weight.astype(np.float32)
 
     @staticmethod
     def _net_input(X, lengths):

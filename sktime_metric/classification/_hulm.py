@@ -126,6 +126,9 @@ class HULMClassifier(SequenceClassifierMixin, BaseSequenceNet):
         time; NaN padding stays padding. Networks start and learn at unit
         scale: without it a raw sensor channel in the thousands saturates the
         recurrence, while a z-normalised one is left as it is.
+    class_weight : dict, "balanced" or None, default=None
+        Weights of the classes in the training loss, as for
+        :class:`~sktime_metric.classification.RNNClassifier`.
     max_epochs : int, default=200
     lr : float, default=1e-2
     batch_size : int, default=16
@@ -212,6 +215,7 @@ class HULMClassifier(SequenceClassifierMixin, BaseSequenceNet):
         lr_schedule="plateau",
         average_from=2 / 3,
         standardize=True,
+        class_weight=None,
         max_epochs=200,
         lr=1e-2,
         batch_size=16,
@@ -233,6 +237,7 @@ class HULMClassifier(SequenceClassifierMixin, BaseSequenceNet):
         self.lr_schedule = lr_schedule
         self.average_from = average_from
         self.standardize = standardize
+        self.class_weight = class_weight
         self.max_epochs = max_epochs
         self.lr = lr
         self.batch_size = batch_size
@@ -247,7 +252,7 @@ class HULMClassifier(SequenceClassifierMixin, BaseSequenceNet):
         self.verbose = verbose
         self.random_state = random_state
 
-    def fit(self, X, y):
+    def fit(self, X, y, sample_weight=None):
         """Fit by maximising the conditional log-likelihood (thesis eq. 2.14).
 
         Parameters
@@ -256,6 +261,10 @@ class HULMClassifier(SequenceClassifierMixin, BaseSequenceNet):
             Sequences, NaN-padded at the end, or a list of ``(T_i, d)`` arrays.
         y : array-like of shape (n_samples,)
             Class labels, any type scikit-learn accepts.
+
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weight of each series in the training loss (the weighted mean of
+            the per-series losses), multiplied by its class's ``class_weight``.
 
         Returns
         -------
@@ -268,6 +277,7 @@ class HULMClassifier(SequenceClassifierMixin, BaseSequenceNet):
         y = self._check_labels(X, y)
         encoder = LabelEncoder().fit(y)
         y_codes = encoder.transform(y).astype(np.int64)
+        weights = self._training_weights(y, sample_weight)
         self.window_ = _resolve_window(self.window, X.shape[2], lengths)
         # seed
         seed = derive_seed(self.random_state)
@@ -285,6 +295,8 @@ class HULMClassifier(SequenceClassifierMixin, BaseSequenceNet):
                 l2=self.l2,
             ),
             criterion=torch.nn.CrossEntropyLoss,
+            # weighted: per-series losses, averaged with the weights by the net
+            criterion__reduction="mean" if weights is None else "none",
             batch_size=steps_batch_size(self.batch_size, len(y_codes)),
             train_split=validation_split(self.early_stopping, self.validation_fraction,
                                          stratified=True, seed=seed, y=y_codes),
@@ -292,7 +304,8 @@ class HULMClassifier(SequenceClassifierMixin, BaseSequenceNet):
         )
         # train
         inputs = self._net_input(X, lengths)
-        self.net_ = self._train(net, inputs, y_codes, seed)
+        weighted = inputs if weights is None else {**inputs, "sample_weight": weights}
+        self.net_ = self._train(net, weighted, y_codes, seed)
         # attributes
         self.classes_ = encoder.classes_
         warn_if_not_learned(self, y_codes, self._predict_batches(inputs, lengths)[0])

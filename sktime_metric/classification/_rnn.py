@@ -55,6 +55,10 @@ class RNNClassifier(SequenceClassifierMixin, BaseSequenceNet):
         time; NaN padding stays padding. Networks start and learn at unit
         scale: without it a raw sensor channel in the thousands saturates the
         recurrence, while a z-normalised one is left as it is.
+    class_weight : dict, "balanced" or None, default=None
+        Weights of the classes in the training loss, ``{label: weight}``;
+        "balanced" weighs each class by ``n_samples / (n_classes * count)``, so
+        rare classes count as much as common ones. None: every series 1.
     max_epochs : int, default=100
     lr : float, default=1e-3
     batch_size : int, default=32
@@ -117,6 +121,7 @@ class RNNClassifier(SequenceClassifierMixin, BaseSequenceNet):
         nonlinearity="tanh",
         memory_bias=3.0,
         standardize=True,
+        class_weight=None,
         max_epochs=100,
         lr=1e-3,
         batch_size=32,
@@ -139,6 +144,7 @@ class RNNClassifier(SequenceClassifierMixin, BaseSequenceNet):
         self.nonlinearity = nonlinearity
         self.memory_bias = memory_bias
         self.standardize = standardize
+        self.class_weight = class_weight
         self.max_epochs = max_epochs
         self.lr = lr
         self.batch_size = batch_size
@@ -153,7 +159,7 @@ class RNNClassifier(SequenceClassifierMixin, BaseSequenceNet):
         self.verbose = verbose
         self.random_state = random_state
 
-    def fit(self, X, y):
+    def fit(self, X, y, sample_weight=None):
         """Fit the classifier.
 
         Parameters
@@ -162,6 +168,10 @@ class RNNClassifier(SequenceClassifierMixin, BaseSequenceNet):
             Sequences, NaN-padded at the end, or a list of ``(T_i, d)`` arrays.
         y : array-like of shape (n_samples,)
             Class labels, any type scikit-learn accepts.
+
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weight of each series in the training loss (the weighted mean of
+            the per-series losses), multiplied by its class's ``class_weight``.
 
         Returns
         -------
@@ -174,6 +184,7 @@ class RNNClassifier(SequenceClassifierMixin, BaseSequenceNet):
         y = self._check_labels(X, y)
         encoder = LabelEncoder().fit(y)
         y_codes = encoder.transform(y).astype(np.int64)
+        weights = self._training_weights(y, sample_weight)
         # seed
         seed = derive_seed(self.random_state)
         # build: cross-entropy on the final state's logits (the fused kernels)
@@ -192,6 +203,8 @@ class RNNClassifier(SequenceClassifierMixin, BaseSequenceNet):
                 memory_bias=self.memory_bias,
             ),
             criterion=torch.nn.CrossEntropyLoss,
+            # weighted: per-series losses, averaged with the weights by the net
+            criterion__reduction="mean" if weights is None else "none",
             batch_size=steps_batch_size(self.batch_size, len(y_codes)),
             train_split=validation_split(self.early_stopping, self.validation_fraction,
                                          stratified=True, seed=seed, y=y_codes),
@@ -199,7 +212,8 @@ class RNNClassifier(SequenceClassifierMixin, BaseSequenceNet):
         )
         # train
         inputs = self._net_input(X, lengths)
-        self.net_ = self._train(net, inputs, y_codes, seed)
+        weighted = inputs if weights is None else {**inputs, "sample_weight": weights}
+        self.net_ = self._train(net, weighted, y_codes, seed)
         # attributes
         self.classes_ = encoder.classes_
         warn_if_not_learned(self, y_codes, self._predict_batches(inputs, lengths)[0])

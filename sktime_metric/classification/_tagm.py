@@ -61,6 +61,10 @@ class TAGMClassifier(SequenceClassifierMixin, BaseSequenceNet):
         time; NaN padding stays padding. Networks start and learn at unit
         scale: without it a raw sensor channel in the thousands saturates the
         recurrence, while a z-normalised one is left as it is.
+    class_weight : dict, "balanced" or None, default=None
+        Weights of the classes in the training loss, ``{label: weight}``;
+        "balanced" weighs each class by ``n_samples / (n_classes * count)``, so
+        rare classes count as much as common ones. None: every series 1.
     max_epochs : int, default=100
     lr : float, default=1e-3
         The authors' learning rate for TAGM with ``H=64`` (2e-3 * 32 / H).
@@ -142,6 +146,7 @@ class TAGMClassifier(SequenceClassifierMixin, BaseSequenceNet):
         attention_nonlinearity="tanh",
         attention_bias_init=None,
         standardize=True,
+        class_weight=None,
         max_epochs=100,
         lr=1e-3,
         batch_size=32,
@@ -164,6 +169,7 @@ class TAGMClassifier(SequenceClassifierMixin, BaseSequenceNet):
         self.attention_nonlinearity = attention_nonlinearity
         self.attention_bias_init = attention_bias_init
         self.standardize = standardize
+        self.class_weight = class_weight
         self.max_epochs = max_epochs
         self.lr = lr
         self.batch_size = batch_size
@@ -178,7 +184,7 @@ class TAGMClassifier(SequenceClassifierMixin, BaseSequenceNet):
         self.verbose = verbose
         self.random_state = random_state
 
-    def fit(self, X, y):
+    def fit(self, X, y, sample_weight=None):
         """Fit the attention and the gated recurrent unit end to end.
 
         Parameters
@@ -187,6 +193,10 @@ class TAGMClassifier(SequenceClassifierMixin, BaseSequenceNet):
             Sequences, NaN-padded at the end, or a list of ``(T_i, d)`` arrays.
         y : array-like of shape (n_samples,)
             Sequence labels, any type scikit-learn accepts; no per-step labels.
+
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weight of each series in the training loss (the weighted mean of
+            the per-series losses), multiplied by its class's ``class_weight``.
 
         Returns
         -------
@@ -199,6 +209,7 @@ class TAGMClassifier(SequenceClassifierMixin, BaseSequenceNet):
         y = self._check_labels(X, y)
         encoder = LabelEncoder().fit(y)
         y_codes = encoder.transform(y).astype(np.int64)
+        weights = self._training_weights(y, sample_weight)
         # seed
         seed = derive_seed(self.random_state)
         # build: cross-entropy of the softmax on the last gated state (thesis eq. 3.3)
@@ -217,6 +228,8 @@ class TAGMClassifier(SequenceClassifierMixin, BaseSequenceNet):
                 attention_bias_init=self.attention_bias_init,
             ),
             criterion=torch.nn.CrossEntropyLoss,
+            # weighted: per-series losses, averaged with the weights by the net
+            criterion__reduction="mean" if weights is None else "none",
             batch_size=steps_batch_size(self.batch_size, len(y_codes)),
             train_split=validation_split(self.early_stopping, self.validation_fraction,
                                          stratified=True, seed=seed, y=y_codes),
@@ -224,7 +237,8 @@ class TAGMClassifier(SequenceClassifierMixin, BaseSequenceNet):
         )
         # train
         inputs = self._net_input(X, lengths)
-        self.net_ = self._train(net, inputs, y_codes, seed)
+        weighted = inputs if weights is None else {**inputs, "sample_weight": weights}
+        self.net_ = self._train(net, weighted, y_codes, seed)
         # attributes
         self.classes_ = encoder.classes_
         warn_if_not_learned(self, y_codes, self._predict_batches(inputs, lengths)[0])

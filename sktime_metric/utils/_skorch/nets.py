@@ -30,14 +30,28 @@ class _SequenceLossMixin:
     # False: the criterion receives the module's whole output tuple.
     _loss_reads_first_output = True
 
-    def get_loss(self, y_pred, y_true, *args, training=False, **kwargs):
+    def get_loss(self, y_pred, y_true, X=None, training=False):
         if isinstance(y_pred, tuple) and self._loss_reads_first_output:
             y_pred = y_pred[0]
-        loss = super().get_loss(y_pred, y_true, *args, training=training, **kwargs)
+        loss = super().get_loss(y_pred, y_true, X=X, training=training)
+        if loss.dim():
+            # a criterion built with reduction="none": per-sample losses, and the
+            # batch's "sample_weight" (sample and class weights together) makes
+            # their weighted mean, sum(w l) / sum(w), as CrossEntropyLoss(weight)
+            weight = X["sample_weight"].to(device=loss.device, dtype=loss.dtype)
+            # a batch of zero weights contributes 0 (not 0 / 0)
+            total = weight.sum().clamp_min(torch.finfo(loss.dtype).tiny)
+            loss = (weight * loss).sum() / total
         penalty = getattr(self.module_, "penalty", None)
         if training and penalty is not None:
             loss = loss + penalty()
         return loss
+
+    def infer(self, x, **fit_params):
+        # the weights ride in the batch dict to get_loss; the module never sees them
+        if isinstance(x, dict) and "sample_weight" in x:
+            x = {k: v for k, v in x.items() if k != "sample_weight"}
+        return super().infer(x, **fit_params)
 
 
 class SequenceNet(_SequenceLossMixin, NeuralNet):
