@@ -4,6 +4,7 @@ Everything here returns the project's data format: float64 arrays
 ``(n_samples, n_timestamps, n_channels)``, shorter series NaN-padded at the end.
 """
 
+from ._actigraphy import load_actigraphy_examples, read_awd
 from ._embedded import load_basic_motions, load_japanese_vowels, load_spoken_digits
 from ._routines import make_routines
 from ._synthetic import add_noise_segments, make_sequence_classification, sliding_window
@@ -14,6 +15,7 @@ from ._ucr_wheel import list_ucr_wheel_datasets, load_ucr_wheel
 __all__ = [
     "add_noise_segments",
     "list_ucr_wheel_datasets",
+    "load_actigraphy_examples",
     "load_basic_motions",
     "load_japanese_vowels",
     "load_spoken_digits",
@@ -23,5 +25,6 @@ __all__ = [
     "make_routines",
     "make_sequence_classification",
     "make_synthetic_control",
+    "read_awd",
     "sliding_window",
 ]
