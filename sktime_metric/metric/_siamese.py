@@ -138,7 +138,12 @@ class SiameseRNNEmbedder(
         classes it never saw). Use "disjoint_classes" when the metric is meant
         for new classes (one-shot or out-of-domain use): training on few
         classes specialises the embedding to them, which a same-class
-        validation score rewards and a held-out-classes score catches.
+        validation score rewards and a held-out-classes score catches. On
+        JapaneseVowels speakers 1-4 (``hidden_size=32, n_iter_no_change=4``,
+        seeds 0-14), the held-out-speaker AUC was best after epoch 1-4 (epoch
+        1 in 12 of 15 seeds) while the stratified one peaked at epoch 4-19; on
+        speakers 5-8 or 6-9, where training on two speakers transfers to the
+        other two, neither stopped consistently earlier.
     n_iter_no_change : int, default=16
     callbacks : list of skorch callbacks or None, default=None
     device : str, default="cpu"
