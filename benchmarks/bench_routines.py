@@ -54,6 +54,12 @@ The claims of the two specs' routine tables are declared in :data:`CLAIMS`;
 ``--json PATH`` writes them with our numbers (means over the seeds, default
 schedule, slot scores) and verdicts for ``reproduce.py``.
 
+``--recordings`` adds the real multi-day recordings of the pyActigraphy wheel
+(:func:`~sktime_metric.datasets.load_actigraphy_examples`, non-wear runs of
+2 h of zero counts removed): no ground truth, so the table reports how
+consistently each hour of the day falls into one routine and how many hour
+windows non-wear left.
+
 Usage::
 
     python -m benchmarks.bench_routines --quick            # seconds; run by the tests
@@ -441,6 +447,47 @@ def claims(rows):
     return out
 
 
+RECORDING_COLUMNS = ("recording", "metric", "windows", "kept", "completeness", "ami",
+                     "fit_s")
+
+
+def recording_rows(settings, random_state):
+    """Routines of the real pyActigraphy recordings: every model on each of them.
+
+    No ground truth: the scores are against the hour of the day (how
+    consistently an hour falls into one routine across days), and ``kept`` is
+    the share of hour windows left after non-wear (runs of >= 2 h of zero
+    counts) removed them. Counts are clustered as ``log(1 + count)``.
+    """
+    from sktime_metric.datasets import load_actigraphy_examples
+    from sktime_metric.evaluation import routine_scores
+
+    recordings = load_actigraphy_examples(nonwear_minutes=120)
+    models = {
+        "euclidean": dict(metric="euclidean"),
+        "dtw": dict(metric="dtw"),
+        "seq2seq (default)": dict(metric_params=dict(max_epochs=settings["max_epochs"])),
+    }
+    if settings is SETTINGS["quick"]:  # seconds: one recording, no DTW
+        recordings = {"example_01": recordings["example_01"]}
+        del models["dtw"]
+    rows = []
+    for name, (counts, times) in recordings.items():
+        hours = int(np.ceil((times[-1] - times[0]) / np.timedelta64(1, "h")))
+        for metric, params in models.items():
+            with timer() as fit:
+                model = RoutineClusterer(seq_len=min(60, settings["seq_len"] * 6),
+                                         random_state=random_state, **params)
+                model.fit(np.log1p(counts), timestamps=times)
+            scores = routine_scores(model.labels_, model.slot_index_)
+            rows.append({"recording": name, "metric": metric,
+                         "windows": len(model.labels_),
+                         "kept": f"{len(model.labels_) / hours:.2f}",
+                         "completeness": f"{scores['completeness']:.3f}",
+                         "ami": f"{scores['ami']:.3f}", "fit_s": f"{fit['s']:.1f}"})
+    return rows
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog=f"python -m {__spec__.name}",
                                      description=__doc__.split("\n")[0])
@@ -453,6 +500,10 @@ def main(argv=None):
                         "need all of them)")
     parser.add_argument("--seeds", type=int, default=None, metavar="INT",
                         help="number of seeds (default: 1 with --quick, else 3)")
+    parser.add_argument("--recordings", action="store_true",
+                        help="also cluster the real multi-day recordings of the "
+                        "pyActigraphy wheel (pip install --no-deps "
+                        "pyActigraphy==1.2.2)")
     args = parser.parse_args(argv)
     torch.set_num_threads(args.threads)
     settings = SETTINGS[args.mode]
@@ -480,6 +531,8 @@ def main(argv=None):
                     rows.append(run_model(name, parts, settings, seed, windows))
                 runs.append(rows)
             tables[schedule] = aggregate(runs)
+        recordings = (recording_rows(settings, args.random_state)
+                      if args.recordings else None)
     seeds = (f"random_state {args.random_state}" if n_seeds == 1 else
              f"random_state {args.random_state}-{args.random_state + n_seeds - 1}, "
              "mean ± sd")
@@ -499,6 +552,10 @@ def main(argv=None):
     for schedule, rows in tables.items():
         parts += [f"## schedule={schedule!r}", "",
                   format_table([_shown(r) for r in rows], COLUMNS), ""]
+    if recordings is not None:
+        parts += ["## real recordings (pyActigraphy example_01-05, 1-minute counts; "
+                  "scores against the hour of the day)", "",
+                  format_table(recordings, RECORDING_COLUMNS), ""]
     text = "\n".join([*parts, "Targets", "", *(f"- {note}" for note in notes)])
     print(f"\n{text}")
     if args.output:

@@ -118,3 +118,14 @@ def test_claims(bench):
     assert claims["routines-gru-ami"][1]
     assert claims["routines-gru"][1] is False  # equal silhouettes
     assert claims["routines-reconstruction"][1] is False  # cosine: 0.5 vs 0.5
+
+
+@pytest.mark.skipif(__import__("importlib").util.find_spec("pyActigraphy") is None,
+                    reason="pip install --no-deps pyActigraphy==1.2.2")
+def test_quick_run_on_the_real_recordings(bench, capsys):
+    assert bench.main(["--quick", "--recordings", "--no-progress",
+                       "--models", "Activity oracle"]) == 0
+    out = capsys.readouterr().out
+    assert "## real recordings (pyActigraphy" in out
+    rows = re.findall(r"^\| example_01 +\| (\S+)", out, re.M)
+    assert rows == ["euclidean", "seq2seq"]
