@@ -254,8 +254,8 @@ def test_disjoint_class_validation_stops_earlier_on_few_classes(
     # (mean 11.8), disjoint_classes 1 in every seed; epochs run 11-19 (mean
     # 14.2) against 5 (1 + n_iter_no_change). So the stratified best comes
     # 7-18 epochs later and it runs 6-14 epochs longer. Seeds 5-14 (both
-    # kernels): best
-    # 4-15 against 1-4, 3-14 later; run 8-19 against 5-8, 3-14 longer.
+    # kernels): best 4-15 against 1-4, 3-14 later; run 8-19 against 5-8,
+    # 3-14 longer.
     later = learning_outcome("best epoch, stratified minus disjoint_classes",
                              best["stratified"] - best["disjoint_classes"])
     longer = learning_outcome("epochs run, stratified minus disjoint_classes",
