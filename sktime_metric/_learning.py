@@ -1,0 +1,130 @@
+"""When a classifier has learned, and how many steps a small training set gets.
+
+What every classifier's ``fit`` shares about learning from small or hard data:
+:func:`warn_if_not_learned` turns a fit that did not learn into scikit-learn's
+``ConvergenceWarning`` (never a silent one-class predictor), against the
+baseline of predicting the class frequencies (:func:`prior_cross_entropy`,
+:func:`learning_baseline`); :func:`steps_batch_size` gives small training sets
+enough optimiser steps per epoch. Documented as part of
+:mod:`sktime_metric.base`, which re-exports them.
+"""
+
+import math
+import warnings
+
+import numpy as np
+import torch
+from sklearn.exceptions import ConvergenceWarning
+
+__all__ = [
+    "learning_baseline",
+    "prior_cross_entropy",
+    "steps_batch_size",
+    "warn_if_not_learned",
+]
+
+
+def prior_cross_entropy(y_codes):
+    """Cross-entropy (nats) of predicting the class frequencies of ``y_codes``.
+
+    What a classifier that ignores its input achieves. A loss counts as better
+    only below ``(1 - 1e-3)`` times it (:func:`learning_baseline`): within that
+    margin the difference is rounding.
+    """
+    counts = np.bincount(np.asarray(y_codes))
+    prior = counts[counts > 0] / counts.sum()
+    return float(-(prior * np.log(prior)).sum())
+
+
+def learning_baseline(y_codes):
+    """The training loss below which a classifier has learned something."""
+    return prior_cross_entropy(y_codes) * (1 - 1e-3)
+
+
+def warn_if_not_learned(estimator, y_codes, logits):
+    """Warn (scikit-learn's ``ConvergenceWarning``) when a classifier did not learn.
+
+    Two signs, either enough: the fitted model's cross-entropy on its own
+    training series is no better than that of always predicting the training
+    class frequencies (what a model that ignores its input achieves), or it
+    predicts one class for every training series although ``y`` has several.
+    Either way the user hears of it rather than being handed a one-class
+    predictor. The loss is recomputed from the final model (eval mode, no
+    penalty term), not read from the history, so regularisation, dropout and
+    parameter averaging cannot mask or fake it.
+
+    Parameters
+    ----------
+    estimator : object
+        Named in the message.
+    y_codes : ndarray of shape (n_samples,)
+        Encoded training labels ``0 .. n_classes - 1``.
+    logits : Tensor of shape (n_samples, n_classes)
+        The fitted model's class scores (logits or log-probabilities) on its
+        training series.
+    """
+    counts = np.bincount(y_codes, minlength=logits.shape[1])
+    prior_loss = prior_cross_entropy(y_codes)
+    baseline = learning_baseline(y_codes)
+    loss = float(torch.nn.functional.cross_entropy(
+        logits.double(), torch.as_tensor(y_codes, dtype=torch.int64)))
+    predicted = logits.argmax(dim=1)
+    name = type(estimator).__name__
+    hint = (
+        "Try more epochs (max_epochs), another learning rate (lr), or check that "
+        "the series carry the class information."
+    )
+    if (counts > 0).sum() < 2:
+        return
+    if not loss < baseline:
+        reason = (
+            f"its training loss ({loss:.4f}) is no better than predicting the "
+            f"class frequencies ({prior_loss:.4f})"
+        )
+    elif len(torch.unique(predicted)) == 1:
+        reason = (
+            f"it predicts one class for all {len(y_codes)} of its training series, "
+            f"which have {int((counts > 0).sum())} classes"
+        )
+    else:
+        return
+    warnings.warn(f"{name} did not learn: {reason}. {hint}", ConvergenceWarning,
+                  stacklevel=3)
+
+
+# A training set smaller than this many batches of ``batch_size`` is cut into
+# this many batches per epoch instead (see steps_batch_size).
+_MIN_BATCHES_PER_EPOCH = 8
+
+
+def steps_batch_size(batch_size, n_samples):
+    """Rows per training step: ``batch_size``, smaller on small training sets.
+
+    The epochs of a classifier are counted in passes over the data, so a
+    training set of 36 series at ``batch_size=32`` gets 2 optimiser steps per
+    epoch and 200 in a 100-epoch budget: measured, not enough for any of our
+    classifiers to leave the uniform prediction on such UCR sets (ArrowHead:
+    every one collapsed to one class). Rather than a step budget that would
+    override ``max_epochs``, the batches shrink: a training set of fewer than
+    ``8 * batch_size`` series is cut into 8 batches per epoch (InceptionTime's
+    ``min(n / 10, 16)`` rule, Ismail Fawaz et al. 2020, has the same aim).
+    Sets of ``8 * batch_size`` series and more train exactly as before.
+
+    Parameters
+    ----------
+    batch_size : int
+        The estimator's ``batch_size`` parameter: the largest batch.
+    n_samples : int
+        Training series.
+
+    Returns
+    -------
+    int
+
+    Examples
+    --------
+    >>> from sktime_metric.base import steps_batch_size
+    >>> steps_batch_size(32, 36), steps_batch_size(32, 270), steps_batch_size(32, 3)
+    (5, 32, 1)
+    """
+    return int(min(batch_size, max(1, math.ceil(n_samples / _MIN_BATCHES_PER_EPOCH))))
