@@ -5,7 +5,6 @@ from numbers import Integral, Real
 
 import numpy as np
 import torch
-from skorch.callbacks import Callback
 from skorch.dataset import Dataset
 from sklearn.base import ClassifierMixin, ClassNamePrefixFeaturesOutMixin
 from sklearn.preprocessing import LabelEncoder
@@ -17,6 +16,7 @@ from ..nn.matching import EpisodeNLLLoss, MatchingNetworkModule
 from ..nn.seq2seq import Seq2SeqLoss, Seq2SeqMetricModule
 from ..utils._sklearn_compat import Interval, StrOptions
 from ..utils._skorch import (
+    InitialModuleState,
     SequenceNet,
     SiameseNet,
     episode_loader,
@@ -34,18 +34,6 @@ class _EpisodicNet(SequenceNet):
     """The criterion reads the module's whole ``(log_alpha, is_support)``."""
 
     _loss_reads_first_output = False
-
-
-class _LoadEncoder(Callback):
-    """Copy pretrained autoencoder weights in before the first episode."""
-
-    def __init__(self, state_dict):
-        self.state_dict = state_dict
-
-    def on_train_begin(self, net, **kwargs):
-        if self.state_dict is not None:
-            net.module_.autoencoder.load_state_dict(self.state_dict)
-        self.state_dict = None  # not pickled with the net
 
 
 class MatchingNetworkClassifier(
@@ -327,7 +315,7 @@ class MatchingNetworkClassifier(
             n_iter_no_change=self.n_iter_no_change, monitor="valid_loss",
             lower_is_better=True, verbose=self.verbose, user_callbacks=self.callbacks,
             scoring=[
-                *([("load_encoder", _LoadEncoder(encoder_state))]
+                *([("load_encoder", InitialModuleState(encoder_state, "autoencoder"))]
                   if encoder_state is not None else []),
                 *clip,
                 *([] if self.early_stopping else [("lr_plateau", lr_plateau)]),

@@ -346,21 +346,28 @@ class InitialModuleState(Callback):
     """Start training from given module weights (a previous stage's).
 
     The second stage of a two-stage fit builds a fresh net; this loads the
-    first stage's ``state_dict`` into it before the first epoch (in place, so
-    the optimiser keeps its parameters), then drops the copy so that it is
-    not pickled with the net.
+    first stage's ``state_dict`` into it (or into its ``submodule``, e.g. a
+    pretrained encoder) before the first epoch (in place, so the optimiser
+    keeps its parameters), then drops the copy so that it is not pickled with
+    the net.
 
     Parameters
     ----------
     state_dict : dict
+    submodule : str or None, default=None
+        Attribute of ``net.module_`` to load into; None: the whole module.
     """
 
-    def __init__(self, state_dict):
+    def __init__(self, state_dict, submodule=None):
         self.state_dict = state_dict
+        self.submodule = submodule
 
     def on_train_begin(self, net, **kwargs):
         if self.state_dict is not None:
-            net.module_.load_state_dict(self.state_dict)
+            module = net.module_
+            if self.submodule is not None:
+                module = getattr(module, self.submodule)
+            module.load_state_dict(self.state_dict)
         self.state_dict = None
 
 
