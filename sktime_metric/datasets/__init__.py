@@ -6,6 +6,7 @@ Everything here returns the project's data format: float64 arrays
 
 from ._actigraphy import load_actigraphy_examples, read_awd
 from ._embedded import load_basic_motions, load_japanese_vowels, load_spoken_digits
+from ._long_format import load_csv, load_npz
 from ._routines import make_routines
 from ._synthetic import add_noise_segments, make_sequence_classification, sliding_window
 from ._synthetic_control import make_synthetic_control
@@ -17,7 +18,9 @@ __all__ = [
     "list_ucr_wheel_datasets",
     "load_actigraphy_examples",
     "load_basic_motions",
+    "load_csv",
     "load_japanese_vowels",
+    "load_npz",
     "load_spoken_digits",
     "load_ts_file",
     "load_ucr_uea",

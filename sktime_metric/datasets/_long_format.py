@@ -1,0 +1,336 @@
+"""Readers of the user's own files: a long-format CSV table and an ``.npz`` archive.
+
+The long format has one row per series and time step::
+
+    series_id,time,acc_x,acc_y,label
+    walk_01,0,0.12,0.98,walk
+    walk_01,1,0.15,0.97,walk
+    run_07,0,0.50,0.31,run
+    ...
+
+:func:`load_csv` turns it into the project's data format, ``(n, T, d)`` float64
+arrays NaN-padded at the end, with the stdlib :mod:`csv` module and numpy (no
+pandas needed). :func:`load_npz` reads arrays saved with :func:`numpy.savez`.
+"""
+
+import csv
+import math
+from pathlib import Path
+
+import numpy as np
+
+__all__ = ["load_csv", "load_npz"]
+
+#: Cells read as a missing value (besides any cell that parses to NaN or inf).
+_MISSING = frozenset({"", "?", "na", "n/a", "nan", "null", "none"})
+
+
+def _header(reader, path, delimiter):
+    try:
+        header = [name.strip() for name in next(reader)]
+    except StopIteration:
+        raise ValueError(f"{path}: the file is empty; expected a header row.") from None
+    duplicated = sorted({name for name in header if header.count(name) > 1})
+    if duplicated:
+        raise ValueError(f"{path}: column(s) {duplicated} appear more than once in the "
+                         "header row.")
+    if len(header) == 1 and any(sep in header[0] for sep in ",;\t" if sep != delimiter):
+        raise ValueError(f"{path}: the header row {header[0]!r} has one column; is the "
+                         "file separated by something else than "
+                         f"{delimiter!r}? Pass delimiter=...")
+    return header
+
+
+def _column(header, name, role, path):
+    if name not in header:
+        raise ValueError(f"{path}: no column {name!r} ({role}); the header row has "
+                         f"{header}.")
+    return header.index(name)
+
+
+def _time_parser(first, path, line):
+    """A parser of the time cells, chosen by the first data row: number or date."""
+    try:
+        float(first)
+    except ValueError:
+        pass
+    else:
+        return float, "a number"
+    try:
+        np.datetime64(first.strip(), "ns")
+    except ValueError:
+        raise ValueError(
+            f"{path}: line {line}: time {first!r} is neither a number nor an ISO 8601 "
+            "date/time (e.g. 2024-05-01T12:30:00)."
+        ) from None
+    return (lambda text: np.datetime64(text.strip(), "ns").astype(np.int64)), \
+        "an ISO 8601 date/time"
+
+
+def _bad_value(path, line, column, sid, time_text, cell):
+    """The message for a channel cell that is no finite number."""
+    where = f"{path}: line {line}, column {column!r}: series {sid!r} at time {time_text}"
+    if cell.lower() in _MISSING or cell.lower().lstrip("+-") in ("nan", "inf",
+                                                               "infinity"):
+        return (f"{where} has a missing or infinite value ({cell!r}). The data format "
+                "holds no gaps inside a series (NaN only pads the end): fill or drop "
+                "such values before loading.")
+    return f"{where}: {cell!r} is not a number."
+
+
+def load_csv(path, *, series_column="series_id", time_column="time",
+             label_column=None, channel_columns=None, delimiter=",",
+             return_series_ids=False):
+    """Read a long-format CSV table: one row per series and time step.
+
+    Each row holds a series identifier, a time stamp, the channel values at
+    that time and, optionally, the series' label. Series come out in the order
+    of their first row; within a series, rows are sorted by time (they need not
+    be contiguous or ordered in the file). Shorter series are NaN-padded at the
+    end, the project's data format (:ref:`data_format`).
+
+    Missing values are refused, not imputed: an empty cell, ``?``, ``NA``,
+    ``NaN``, ``null`` or an infinite value in a channel raises a ``ValueError``
+    naming the series, the time and the column, since the data format has no
+    way to hold a gap inside a series (NaN marks the padding after its end).
+    Fill or drop such values before loading (e.g. with pandas' ``interpolate``).
+
+    Time stamps only order the rows; their spacing is not used, so an
+    irregularly sampled series is read as if it were regular: resample it
+    first if the gaps matter.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The CSV file, with a header row naming the columns.
+    series_column : str, default="series_id"
+        Column identifying the series a row belongs to (any text).
+    time_column : str or None, default="time"
+        Column of time stamps: numbers, or ISO 8601 dates/times (as chosen by
+        the first data row; every row must then use the same form). Two rows of
+        one series may not have the same time. None takes the rows of each
+        series in file order.
+    label_column : str or None, default=None
+        Column of the series' class label, constant within a series. None:
+        the file has no labels (``y`` is None) and every other column is a
+        channel.
+    channel_columns : list of str or None, default=None
+        Columns holding the channel values, in this order; None takes every
+        column but the series, time and label columns, in file order.
+    delimiter : str, default=","
+        Field separator, e.g. ``"\\t"`` or ``";"``.
+    return_series_ids : bool, default=False
+        Also return the series identifiers, in the order of ``X``.
+
+    Returns
+    -------
+    X : ndarray of shape (n_series, n_timestamps, n_channels), dtype float64
+        NaN-padded at the end.
+    y : ndarray of shape (n_series,) of str, or None
+        The labels as the file writes them (strings); None without
+        ``label_column``.
+    series_ids : list of str
+        Only with ``return_series_ids``.
+
+    Raises
+    ------
+    ValueError
+        Naming the file's line, series and column: a missing column, a row with
+        the wrong number of fields, a non-numeric or missing channel value, an
+        unreadable or repeated time stamp within a series, a label that changes
+        within a series or is empty.
+
+    See Also
+    --------
+    load_npz : Arrays saved with :func:`numpy.savez`.
+    load_ts_file : The UCR/UEA archive's ``.ts`` files.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> from sktime_metric.datasets import load_csv
+    >>> text = ("series_id,time,x,y,label\\n"
+    ...         "a,0,1.0,10,walk\\n"
+    ...         "b,0,5.0,50,run\\n"
+    ...         "a,2,3.0,30,walk\\n"
+    ...         "a,1,2.0,20,walk\\n")
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     path = os.path.join(folder, "steps.csv")
+    ...     with open(path, "w") as f:
+    ...         _ = f.write(text)
+    ...     X, y, ids = load_csv(path, label_column="label", return_series_ids=True)
+    >>> X.shape, y.tolist(), ids
+    ((2, 3, 2), ['walk', 'run'], ['a', 'b'])
+    >>> X[:, :, 0]
+    array([[ 1.,  2.,  3.],
+           [ 5., nan, nan]])
+    """
+    path = Path(path)
+    with path.open(newline="", encoding="utf-8-sig") as f:
+        reader = csv.reader(f, delimiter=delimiter)
+        header = _header(reader, path, delimiter)
+        s_col = _column(header, series_column, "series_column", path)
+        t_col = (None if time_column is None
+                 else _column(header, time_column, "time_column", path))
+        l_col = (None if label_column is None
+                 else _column(header, label_column, "label_column", path))
+        taken = {series_column, time_column, label_column} - {None}
+        if channel_columns is None:
+            channels = [name for name in header if name not in taken]
+        else:
+            if isinstance(channel_columns, str):
+                channel_columns = [channel_columns]
+            channels = list(channel_columns)
+            clash = [name for name in channels if name in taken]
+            if clash:
+                raise ValueError(f"channel_columns {clash} are also the series, time "
+                                 "or label column.")
+            for name in channels:
+                _column(header, name, "channel_columns", path)
+        if not channels:
+            raise ValueError(f"{path}: no channel column; the header row has only "
+                             f"{header}.")
+        c_cols = [header.index(name) for name in channels]
+
+        series = {}  # id -> {"rows": [(time, line, values)], "label": (label, line)}
+        parse_time = None
+        for row in reader:
+            line = reader.line_num
+            if not row or all(not cell.strip() for cell in row):
+                continue  # blank line
+            if len(row) != len(header):
+                raise ValueError(f"{path}: line {line} has {len(row)} fields; the "
+                                 f"header row has {len(header)}.")
+            sid = row[s_col].strip()
+            if not sid:
+                raise ValueError(f"{path}: line {line}: empty {series_column!r} (the "
+                                 "series identifier).")
+            entry = series.setdefault(sid, {"rows": [], "label": None})
+            if t_col is None:
+                time_text, time = str(len(entry["rows"])), len(entry["rows"])
+            else:
+                time_text = row[t_col].strip()
+                if parse_time is None:
+                    parse_time, form = _time_parser(time_text, path, line)
+                try:
+                    time = parse_time(time_text)
+                except ValueError:
+                    raise ValueError(
+                        f"{path}: line {line} (series {sid!r}): time {time_text!r} in "
+                        f"column {time_column!r} is not {form}, as the first row's is."
+                    ) from None
+                if isinstance(time, float) and not math.isfinite(time):
+                    raise ValueError(f"{path}: line {line} (series {sid!r}): the time "
+                                     f"{time_text!r} is not a finite number.")
+            values = []
+            for name, c in zip(channels, c_cols):
+                cell = row[c].strip()
+                try:
+                    value = float(cell)
+                except ValueError:
+                    value = None
+                if value is None or not math.isfinite(value):
+                    raise ValueError(_bad_value(path, line, name, sid, time_text, cell))
+                values.append(value)
+            entry["rows"].append((time, line, time_text, values))
+            if l_col is not None:
+                label = row[l_col].strip()
+                if not label:
+                    raise ValueError(f"{path}: line {line} (series {sid!r}): empty label "
+                                     f"in column {label_column!r}.")
+                if entry["label"] is None:
+                    entry["label"] = (label, line)
+                elif entry["label"][0] != label:
+                    first, first_line = entry["label"]
+                    raise ValueError(
+                        f"{path}: series {sid!r} changes label: {first!r} on line "
+                        f"{first_line}, {label!r} on line {line}. A series has one "
+                        "label.")
+    if not series:
+        raise ValueError(f"{path}: no data row below the header.")
+
+    n_timestamps = max(len(entry["rows"]) for entry in series.values())
+    X = np.full((len(series), n_timestamps, len(channels)), np.nan)
+    for i, (sid, entry) in enumerate(series.items()):
+        rows = sorted(entry["rows"], key=lambda r: r[0])  # stable: file order on ties
+        for previous, current in zip(rows, rows[1:]):
+            if previous[0] == current[0]:
+                raise ValueError(
+                    f"{path}: series {sid!r} has two rows at time {current[2]} (lines "
+                    f"{previous[1]} and {current[1]}); a time step has one row.")
+        X[i, : len(rows)] = [values for *_, values in rows]
+    y = None
+    if l_col is not None:
+        y = np.array([entry["label"][0] for entry in series.values()])
+    if return_series_ids:
+        return X, y, list(series)
+    return X, y
+
+
+def load_npz(path):
+    """Read series and labels saved with :func:`numpy.savez`: arrays ``X`` and ``y``.
+
+    The archive is read with ``allow_pickle=False``: it can hold numbers and
+    strings, not Python objects, so loading it runs no code.
+
+    Parameters
+    ----------
+    path : str or path-like
+        An ``.npz`` file holding ``X``, an ``(n, T, d)`` numeric array
+        NaN-padded at the end (or ``(n, T)`` for univariate series), and
+        optionally ``y``, ``n`` labels (numbers or strings).
+
+    Returns
+    -------
+    X : ndarray of shape (n_series, n_timestamps, n_channels), dtype float64
+    y : ndarray of shape (n_series,), or None
+        None if the archive has no ``y``.
+
+    Raises
+    ------
+    ValueError
+        If ``X`` is missing, not numeric or not 2-D/3-D, an array is an object
+        array (it would need pickle), or ``y`` does not have one label per
+        series.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> import numpy as np
+    >>> from sktime_metric.datasets import load_npz
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     path = os.path.join(folder, "data.npz")
+    ...     np.savez(path, X=np.zeros((4, 10, 2)), y=np.array(["a", "b", "a", "b"]))
+    ...     X, y = load_npz(path)
+    >>> X.shape, y.tolist()
+    ((4, 10, 2), ['a', 'b', 'a', 'b'])
+    """
+    path = Path(path)
+    with np.load(path, allow_pickle=False) as archive:
+        if "X" not in archive.files:
+            raise ValueError(f"{path}: no array 'X' (it has {archive.files}); save the "
+                             "series as X (and the labels as y).")
+        arrays = {}
+        for key in ("X", "y"):
+            if key not in archive.files:
+                continue
+            try:
+                arrays[key] = archive[key]
+            except ValueError:
+                raise ValueError(
+                    f"{path}: array {key!r} is an object array, which only loads with "
+                    "pickle (refused here). Save X as a NaN-padded float array and y "
+                    "as numbers or strings.") from None
+    X, y = arrays["X"], arrays.get("y")
+    if X.dtype.kind not in "biuf":
+        raise ValueError(f"{path}: X has dtype {X.dtype}; it must be numeric.")
+    if X.ndim == 2:
+        X = X[:, :, np.newaxis]
+    if X.ndim != 3:
+        raise ValueError(f"{path}: X has shape {X.shape}; expected (n_series, "
+                         "n_timestamps, n_channels), NaN-padded at the end.")
+    X = X.astype(np.float64)
+    if y is not None and (y.ndim != 1 or len(y) != len(X)):
+        raise ValueError(f"{path}: y has shape {y.shape}; expected ({len(X)},), one "
+                         "label per series of X.")
+    return X, y

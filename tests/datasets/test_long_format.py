@@ -1,0 +1,140 @@
+"""load_csv (long format) and load_npz on files the tests write."""
+
+import numpy as np
+import pytest
+
+from sktime_metric.datasets import load_csv, load_npz
+
+# two series, rows interleaved and out of time order; "b" is shorter
+_CSV = """series_id,time,acc_x,acc_y,label
+a,1,2.0,20,walk
+b,0,5.0,50,run
+a,0,1.0,10,walk
+a,2,3.0,30,walk
+b,1,6.0,60,run
+"""
+
+
+def _write(tmp_path, text, name="data.csv"):
+    path = tmp_path / name
+    path.write_text(text)
+    return path
+
+
+def test_series_in_order_of_first_row_sorted_by_time_and_padded(tmp_path):
+    X, y, ids = load_csv(_write(tmp_path, _CSV), label_column="label",
+                         return_series_ids=True)
+    assert X.dtype == np.float64 and X.shape == (2, 3, 2)
+    np.testing.assert_array_equal(X[0], [[1, 10], [2, 20], [3, 30]])
+    np.testing.assert_array_equal(X[1, :2], [[5, 50], [6, 60]])
+    assert np.isnan(X[1, 2]).all()  # padding at the end
+    assert y.tolist() == ["walk", "run"] and ids == ["a", "b"]
+
+
+def test_without_labels_every_other_column_is_a_channel(tmp_path):
+    text = _CSV.replace(",label", "").replace(",walk", "").replace(",run", "")
+    X, y = load_csv(_write(tmp_path, text))
+    assert X.shape == (2, 3, 2) and y is None
+    # the label column, if present and not named, is a channel and must be numeric
+    with pytest.raises(ValueError, match=r"column 'label': series 'a' at time 1: "
+                       r"'walk' is not a number"):
+        load_csv(_write(tmp_path, _CSV))
+
+
+def test_channel_columns_delimiter_and_file_order(tmp_path):
+    text = _CSV.replace(",", ";").replace("series_id", "id").replace("time", "t")
+    path = _write(tmp_path, text)
+    X, y = load_csv(path, series_column="id", time_column="t", label_column="label",
+                    channel_columns=["acc_y"], delimiter=";")
+    assert X.shape == (2, 3, 1)
+    np.testing.assert_array_equal(X[0, :, 0], [10, 20, 30])
+    # time_column=None: the rows of each series in file order
+    X, _ = load_csv(path, series_column="id", time_column=None, label_column="label",
+                    channel_columns=["acc_x", "t"], delimiter=";")
+    np.testing.assert_array_equal(X[0], [[2, 1], [1, 0], [3, 2]])
+    with pytest.raises(ValueError, match="Pass delimiter="):
+        load_csv(path)
+
+
+def test_iso_dates_order_the_rows(tmp_path):
+    text = ("series_id,time,x\n"
+            "s,2024-05-01T12:00:01,2\n"
+            "s,2024-05-01T12:00:00,1\n"
+            "s,2024-05-02,3\n")
+    X, _ = load_csv(_write(tmp_path, text))
+    np.testing.assert_array_equal(X[0, :, 0], [1, 2, 3])
+
+
+@pytest.mark.parametrize("text, kwargs, message", [
+    ("id,time,x\na,0,1\n", {}, r"no column 'series_id' \(series_column\); the "
+     r"header row has \['id', 'time', 'x'\]"),
+    (_CSV, {"label_column": "activity"}, r"no column 'activity' \(label_column\)"),
+    (_CSV, {"channel_columns": ["acc_z"]}, r"no column 'acc_z' \(channel_columns\)"),
+    (_CSV, {"channel_columns": ["time"]}, r"channel_columns \['time'\] are also"),
+    ("series_id,time,label\na,0,x\n", {"label_column": "label"}, "no channel column"),
+    ("series_id,time,x,x\na,0,1,2\n", {}, r"column\(s\) \['x'\] appear more than once"),
+    ("", {}, "the file is empty"),
+    ("series_id,time,x\n", {}, "no data row below the header"),
+    ("series_id,time,x\na,0,1\na,1\n", {}, "line 3 has 2 fields; the header row has 3"),
+    ("series_id,time,x\n,0,1\n", {}, "line 2: empty 'series_id'"),
+    ("series_id,time,x\na,0,1\na,1,abc\n", {},
+     "line 3, column 'x': series 'a' at time 1: 'abc' is not a number"),
+    ("series_id,time,x\na,0,1\na,1,\n", {},
+     r"line 3, column 'x': series 'a' at time 1 has a missing or infinite value "
+     r"\(''\).*fill or drop"),
+    ("series_id,time,x\na,0,NaN\n", {}, r"series 'a' at time 0 has a missing or "
+     r"infinite value \('NaN'\)"),
+    ("series_id,time,x\na,0,?\n", {}, r"missing or infinite value \('\?'\)"),
+    ("series_id,time,x\na,0,-inf\n", {}, r"missing or infinite value \('-inf'\)"),
+    ("series_id,time,x\na,0,1\nb,0,2\na,0,3\n", {},
+     "series 'a' has two rows at time 0 \\(lines 2 and 4\\)"),
+    ("series_id,time,x\na,0,1\na,yesterday,2\n", {},
+     "line 3 \\(series 'a'\\): time 'yesterday' in column 'time' is not a number"),
+    ("series_id,time,x\na,noon,1\n", {},
+     "line 2: time 'noon' is neither a number nor an ISO 8601 date"),
+    ("series_id,time,x\na,nan,1\n", {}, "the time 'nan' is not a finite number"),
+    ("series_id,time,x,y\na,0,1,up\na,1,2,down\n", {"label_column": "y"},
+     "series 'a' changes label: 'up' on line 2, 'down' on line 3"),
+    ("series_id,time,x,y\na,0,1, \n", {"label_column": "y"},
+     r"line 2 \(series 'a'\): empty label in column 'y'"),
+])
+def test_bad_input_names_the_line_series_and_column(tmp_path, text, kwargs, message):
+    path = _write(tmp_path, text)
+    with pytest.raises(ValueError, match=message) as info:
+        load_csv(path, **kwargs)
+    assert str(path) in str(info.value) or "channel_columns" in str(info.value)
+
+
+def test_blank_lines_and_a_byte_order_mark_are_ignored(tmp_path):
+    path = tmp_path / "bom.csv"
+    path.write_bytes("\ufeffseries_id,time,x\n\na,0,1\n\n".encode("utf-8"))
+    X, _ = load_csv(path)
+    assert X.shape == (1, 1, 1)
+
+
+def test_load_npz(tmp_path):
+    X = np.arange(24.0).reshape(4, 3, 2)
+    X[1, 2] = np.nan
+    np.savez(tmp_path / "xy.npz", X=X.astype(np.float32), y=np.array([0, 1, 0, 1]))
+    X_read, y = load_npz(tmp_path / "xy.npz")
+    assert X_read.dtype == np.float64
+    np.testing.assert_array_equal(X_read, X)
+    assert y.tolist() == [0, 1, 0, 1]
+    np.savez(tmp_path / "x.npz", X=np.zeros((3, 5)))  # univariate, no labels
+    X_read, y = load_npz(tmp_path / "x.npz")
+    assert X_read.shape == (3, 5, 1) and y is None
+
+
+@pytest.mark.parametrize("arrays, message", [
+    ({"series": np.zeros((2, 3, 1))}, r"no array 'X' \(it has \['series'\]\)"),
+    ({"X": np.array([np.zeros(2), np.zeros(3)], dtype=object)},
+     "array 'X' is an object array, which only loads with pickle"),
+    ({"X": np.array([["a", "b"]])}, "X has dtype <U1; it must be numeric"),
+    ({"X": np.zeros(4)}, r"X has shape \(4,\)"),
+    ({"X": np.zeros((2, 3, 1)), "y": np.array([0, 1, 1])},
+     r"y has shape \(3,\); expected \(2,\)"),
+])
+def test_load_npz_refuses_what_it_cannot_read(tmp_path, arrays, message):
+    np.savez(tmp_path / "bad.npz", **arrays)
+    with pytest.raises(ValueError, match=message):
+        load_npz(tmp_path / "bad.npz")
