@@ -14,12 +14,17 @@ from sktime_metric.benchmarking import (
     DEFAULT_ESTIMATORS,
     ESTIMATORS,
     MAX_EPOCHS,
+    format_summary,
     format_table,
+    plot_critical_difference,
     plot_results,
+    rank_results,
     run_benchmark,
+    stratified_resample,
+    summarize_results,
     write_results,
 )
-from sktime_metric.cli import _build_parser, main
+from sktime_metric.cli import FIT_REGISTRY, _build_parser, main
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
@@ -88,6 +93,7 @@ def test_benchmark_quick_japanese_vowels_writes_markdown(tmp_path, capsys):
         (["benchmark", "--quick", "--full"], "not allowed with argument"),
         (["benchmark", "--quick", "--mode", "full"], "not allowed with argument"),
         (["benchmark", "--plot", "results.jpg"], "--plot must end in .png"),
+        (["benchmark", "--resamples", "0"], "--resamples must be >= 1, got 0"),
         (["frobnicate"], "invalid choice: 'frobnicate'"),
     ],
 )
@@ -210,9 +216,19 @@ def _split_files(tmp_path):
         (tmp_path / f"toy_{split}.ts").write_text("\n".join(lines) + "\n")
         (tmp_path / "toy").mkdir(exist_ok=True)
         (tmp_path / "toy" / f"toy_{split}.ts").write_text("\n".join(lines) + "\n")
+        rows = ["series_id,time,a,b,label"]  # long format, one row per time step
+        for i, (x, label) in enumerate(zip(X[rows_of(split)], y[rows_of(split)])):
+            x = x[~np.isnan(x).all(axis=1)]
+            rows += [f"{split.lower()}{i},{t},{v[0]:.6f},{v[1]:.6f},{label}"
+                     for t, v in enumerate(x)]
+        (tmp_path / f"toy_{split}.csv").write_text("\n".join(rows) + "\n")
 
 
-@pytest.mark.parametrize("suffix", [".npz", ".ts"])
+def rows_of(split):
+    return slice(0, 24) if split == "TRAIN" else slice(24, 40)
+
+
+@pytest.mark.parametrize("suffix", [".npz", ".ts", ".csv"])
 def test_benchmark_on_the_users_files(tmp_path, capsys, suffix):
     _split_files(tmp_path)
     code = main(["benchmark", "--quick", "--estimators", "gru,dtw_1nn", "--no-progress",
@@ -238,3 +254,244 @@ def test_benchmark_on_a_local_archive_and_bad_file_arguments(tmp_path, capsys):
     ]:
         assert main(["benchmark", "--quick", *argv]) == 2
         assert message in capsys.readouterr().err
+
+
+# -- resamples, ranks and the critical-difference diagram -----------------------
+
+
+def test_stratified_resample_keeps_sizes_and_training_class_counts():
+    rng = np.random.RandomState(0)
+    X_train, X_test = rng.normal(size=(12, 5, 2)), rng.normal(size=(18, 7, 2))
+    X_test[:, 5:] = np.nan  # the test split is padded longer
+    y_train = np.array(["a"] * 8 + ["b"] * 4)
+    y_test = np.array(["a"] * 6 + ["b"] * 10 + ["c"] * 2)
+    X_tr, y_tr, X_te, y_te = stratified_resample(X_train, y_train, X_test, y_test,
+                                                 random_state=1)
+    assert (len(y_tr), len(y_te)) == (12, 18)
+    assert sorted(y_tr.tolist()) == sorted(y_train.tolist())  # 8 a, 4 b, no c
+    assert sorted([*y_tr, *y_te]) == sorted([*y_train, *y_test])
+    assert X_tr.shape[1:] == (5, 2) and X_te.shape[1:] == (5, 2)  # padding trimmed
+    pooled = {tuple(x.ravel()) for x in np.concatenate([X_train, X_test[:, :5]])}
+    assert {tuple(x.ravel()) for x in np.concatenate([X_tr, X_te])} == pooled
+    again = stratified_resample(X_train, y_train, X_test, y_test, random_state=1)
+    np.testing.assert_array_equal(again[0], X_tr)
+    other = stratified_resample(X_train, y_train, X_test, y_test, random_state=2)
+    assert not np.array_equal(other[0], X_tr)
+    with pytest.raises(ValueError, match="same number of channels"):
+        stratified_resample(X_train, y_train, X_test[:, :, :1], y_test)
+
+
+def _rows(table):
+    """Result rows from ``{(dataset, resample): {name: accuracy}}``."""
+    return [{"dataset": d, "resample": r, "name": n, "accuracy": a, "fit_s": 1.0,
+             "predict_s": 0.5} for (d, r), scores in table.items()
+            for n, a in scores.items()]
+
+
+def test_summary_ranks_and_friedman_over_datasets():
+    rows = _rows({("d1", 0): {"x": 0.9, "y": 0.8, "z": 0.7},
+                  ("d1", 1): {"x": 0.7, "y": 0.8, "z": 0.7},
+                  ("d2", 0): {"x": 0.5, "y": 0.6, "z": 0.4},
+                  ("d2", 1): {"x": 0.5, "y": 0.6, "z": 0.4}})
+    summary = summarize_results(rows)
+    assert [(r["dataset"], r["name"], r["resamples"]) for r in summary][:2] == [
+        ("d1", "x", 2), ("d1", "y", 2)]
+    assert summary[0]["accuracy_mean"] == pytest.approx(0.8)
+    assert summary[0]["accuracy_sd"] == pytest.approx(np.std([0.9, 0.7], ddof=1))
+    ranking = rank_results(rows)
+    # d1: x 0.8, y 0.8, z 0.7 -> 1.5, 1.5, 3; d2: y, x, z -> 2, 1, 3
+    assert ranking["blocks"] == "datasets" and ranking["block_labels"] == ["d1", "d2"]
+    assert ranking["mean_ranks"] == {"y": 1.25, "x": 1.75, "z": 3.0}
+    assert 0 < ranking["friedman_p"] < 1
+    text = format_summary(rows)
+    assert "## Accuracy over resamples (mean ± sd)" in text
+    assert "| d1        | x      | 2           | 0.8000 ± 0.1414 |" in text
+    assert "## Mean rank over 2 datasets (1 = most accurate; Friedman test p = " in text
+    ranks = text[text.index("## Mean rank"):]
+    assert ranks.index("| y ") < ranks.index("| x ") < ranks.index("| z ")
+    assert "| y      | 1.25        | 0.7000     | 2         |" in ranks  # best: ties
+
+
+
+def test_ranks_over_resamples_of_one_dataset_and_incomplete_results():
+    rows = _rows({("d", 0): {"x": 0.9, "y": 0.8}, ("d", 1): {"x": 0.9, "y": 0.9}})
+    ranking = rank_results(rows)
+    assert ranking["blocks"] == "resamples" and ranking["friedman_p"] is None
+    assert ranking["mean_ranks"] == {"x": 1.25, "y": 1.75}
+    assert "## Mean rank over 2 resamples of d" in format_summary(rows)
+    assert format_summary(rows[:2]) == ""  # one run: nothing to summarise
+    with pytest.raises(ValueError, match="'y' has no result on dataset 'e'"):
+        rank_results(rows + [{"dataset": "e", "name": "x", "accuracy": 1.0}])
+
+
+def test_plot_critical_difference(tmp_path, monkeypatch):
+    pytest.importorskip("scikit_posthocs")
+    rows = _rows({(d, 0): {"tagm": 0.9 - 0.01 * i, "gru": 0.8, "dtw_1nn": 0.6}
+                  for i, d in enumerate("abcdef")})
+    path = tmp_path / "cd.png"
+    out = plot_critical_difference(rows, path, title="six datasets")
+    assert path.read_bytes()[:8] == PNG_MAGIC
+    assert list(out["mean_ranks"]) == ["tagm", "gru", "dtw_1nn"]
+    assert out["p_values"].loc["tagm", "dtw_1nn"] < 0.05 < out["p_values"].loc[
+        "tagm", "gru"]
+    assert out["cd"] == pytest.approx(1.35, abs=0.01)  # Demsar's q_0.05 = 2.343, k=3
+    with pytest.raises(ValueError, match="at least two estimators"):
+        plot_critical_difference([r for r in rows if r["name"] == "gru"], path)
+    monkeypatch.setitem(sys.modules, "scikit_posthocs", None)  # import now fails
+    with pytest.raises(ImportError, match=r"pip install 'sktime_metric\[stats\]'"):
+        plot_critical_difference(rows, path)
+
+
+def test_resamples_on_csv_files_with_a_critical_difference_diagram(tmp_path, capsys):
+    pytest.importorskip("scikit_posthocs")
+    _split_files(tmp_path)
+    results, plot = tmp_path / "results.csv", tmp_path / "cd.png"
+    code = main(["benchmark", "--quick", "--estimators", "gru,dtw_1nn",
+                 "--no-progress", "--resamples", "3", "--random-state", "5",
+                 "--train", str(tmp_path / "toy_TRAIN.csv"),
+                 "--test", str(tmp_path / "toy_TEST.csv"),
+                 "--output", str(results), "--plot", str(plot)])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "sktime-metric benchmark: toy (quick mode, 2 epochs; 3 resamples)" in out
+    assert "## Accuracy over resamples (mean ± sd)" in out
+    assert "## Mean rank over 3 resamples of toy" in out
+    assert f"critical-difference diagram written to {plot}" in out
+    assert plot.read_bytes()[:8] == PNG_MAGIC
+    with results.open() as f:
+        rows = list(csv.DictReader(f))
+    assert [(r["resample"], r["name"]) for r in rows] == [
+        (str(i), n) for i in range(3) for n in ("gru", "dtw_1nn")]
+    assert {(r["n_train"], r["n_test"]) for r in rows} == {("24", "16")}
+    # resample 0 is the given split, with the estimators seeded --random-state
+    given = run_benchmark("toy", ["dtw_1nn"], mode="quick", progress=False, data=(
+        *_xy(tmp_path, "TRAIN"), *_xy(tmp_path, "TEST")), random_state=5)
+    assert float(rows[1]["accuracy"]) == given[0]["accuracy"]
+
+
+def _xy(tmp_path, split):
+    from sktime_metric.datasets import load_csv
+
+    return load_csv(tmp_path / f"toy_{split}.csv", label_column="label")
+
+
+def test_cd_plot_without_scikit_posthocs_fails_before_the_run(
+        tmp_path, monkeypatch, capsys):
+    monkeypatch.setitem(sys.modules, "scikit_posthocs", None)  # import now fails
+    path = tmp_path / "cd.png"
+    # no --quick: had the check come after the run, this test would take minutes
+    assert main(["benchmark", "--dataset", "all", "--plot", str(path)]) == 2
+    assert "pip install 'sktime_metric[stats]'" in capsys.readouterr().err
+    assert not path.exists()
+
+
+def test_several_datasets_and_one_estimator_still_draw_bars(tmp_path, capsys):
+    _split_files(tmp_path)
+    (tmp_path / "toy2").mkdir()
+    for split in ("TRAIN", "TEST"):
+        text = (tmp_path / "toy" / f"toy_{split}.ts").read_text()
+        (tmp_path / "toy2" / f"toy2_{split}.ts").write_text(text)
+    path = tmp_path / "bars.png"
+    assert main(["benchmark", "--quick", "--estimators", "dtw_1nn", "--no-progress",
+                 "--ucr-root", str(tmp_path), "--dataset", "toy,toy2",
+                 "--plot", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert f"chart written to {path}" in out and "Mean rank" not in out
+    assert path.read_bytes()[:8] == PNG_MAGIC
+
+
+# -- fit and predict -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("command", ["benchmark", "fit", "predict"])
+def test_each_command_has_help_with_examples(command, capsys):
+    assert main([command, "--help"]) == 0
+    out = capsys.readouterr().out
+    assert "examples:" in out and f"sktime-metric {command} " in out
+
+
+def test_fit_registry_names_are_single_classifiers_of_this_package():
+    for name in FIT_REGISTRY:
+        estimator = ESTIMATORS[name]("quick", 0)
+        assert type(estimator).__module__.startswith("sktime_metric.classification")
+
+
+def test_fit_then_predict_to_csv(tmp_path, capsys):
+    _split_files(tmp_path)
+    model = tmp_path / "models" / "gru.zip"
+    assert main(["fit", "--train", str(tmp_path / "toy_TRAIN.csv"), "--estimator",
+                 "gru", "--max-epochs", "2", "--param", "hidden_size=8",
+                 "--output", str(model), "--no-progress"]) == 0
+    out = capsys.readouterr().out
+    assert "fitted RNNClassifier on 24 series" in out
+    assert f"model written to {model}" in out
+    from sktime_metric.persistence import load_weights
+
+    fitted = load_weights(model)
+    assert fitted.get_params()["hidden_size"] == 8 and len(fitted.history_) == 2
+    assert fitted.get_params()["callbacks"] is None  # no progress bar saved
+
+    predictions = tmp_path / "predictions.csv"
+    assert main(["predict", "--model", str(model), "--input",
+                 str(tmp_path / "toy_TEST.csv"), "--output", str(predictions)]) == 0
+    out = capsys.readouterr().out
+    assert "predicted 16 series" in out and "accuracy against its labels" in out
+    with predictions.open() as f:
+        rows = list(csv.DictReader(f))
+    assert [r["series_id"] for r in rows] == [f"test{i}" for i in range(16)]
+    X_test, y_test = _xy(tmp_path, "TEST")
+    assert [r["predicted_label"] for r in rows] == fitted.predict(X_test).tolist()
+    assert [r["label"] for r in rows] == y_test.tolist()
+
+    # an .npz without labels: index ids, the CSV on stdout, the report on stderr
+    np.savez(tmp_path / "new.npz", X=X_test[:3])
+    assert main(["predict", "--model", str(model), "--input",
+                 str(tmp_path / "new.npz")]) == 0
+    captured = capsys.readouterr()
+    assert captured.out.splitlines() == ["series_id,predicted_label"] + [
+        f"{i},{p}" for i, p in enumerate(fitted.predict(X_test[:3]))]
+    assert "predicted 3 series" in captured.err
+
+
+def test_fit_a_class_name_on_a_ts_file(tmp_path, capsys):
+    _split_files(tmp_path)
+    model = tmp_path / "hcrf.zip"
+    assert main(["fit", "--train", str(tmp_path / "toy_TRAIN.ts"), "--estimator",
+                 "HCRFClassifier", "--max-epochs", "1", "--output", str(model),
+                 "--no-progress"]) == 0
+    assert "fitted HCRFClassifier on 24 series" in capsys.readouterr().out
+    assert main(["predict", "--model", str(model), "--input",
+                 str(tmp_path / "toy_TEST.ts"), "--output",
+                 str(tmp_path / "p.csv")]) == 0
+
+
+def test_fit_and_predict_usage_errors(tmp_path, capsys):
+    _split_files(tmp_path)
+    train = str(tmp_path / "toy_TRAIN.csv")
+    out = str(tmp_path / "m.zip")
+    for argv, message in [
+        (["fit", "--train", train, "--estimator", "dtw_1nn", "--output", out],
+         "'dtw_1nn' cannot be fitted here (a pipeline or tslearn's k-NN"),
+        (["fit", "--train", train, "--estimator", "nope", "--output", out],
+         "choose from tagm, gru"),
+        (["fit", "--train", train, "--estimator", "gru", "--param", "nope=1",
+          "--output", out], "Invalid parameter 'nope'"),
+        (["fit", "--train", train, "--estimator", "gru", "--param", "=1",
+          "--output", out], "--param takes NAME=VALUE"),
+        (["fit", "--train", train, "--estimator", "gru", "--label-column", "y",
+          "--output", out], "no column 'y' (label_column)"),
+        (["fit", "--train", str(tmp_path / "toy.txt"), "--estimator", "gru",
+          "--output", out], "no such file"),
+        (["predict", "--model", train, "--input", train], "not an archive written"),
+        (["fit", "--train", train, "--estimator", "gru"], "--output"),
+    ]:
+        assert main(argv) == 2, argv
+        assert message in capsys.readouterr().err
+    assert not (tmp_path / "m.zip").exists()
+    model = tmp_path / "gru.zip"
+    assert main(["fit", "--train", train, "--estimator", "gru", "--max-epochs", "1",
+                 "--output", str(model), "--no-progress"]) == 0
+    np.savez(tmp_path / "three.npz", X=np.zeros((2, 5, 3)))
+    assert main(["predict", "--model", str(model), "--input",
+                 str(tmp_path / "three.npz")]) == 2
+    assert "has 3 channel(s); the model was fitted on 2" in capsys.readouterr().err

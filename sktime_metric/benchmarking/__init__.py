@@ -6,7 +6,11 @@ one line in :data:`DATASETS`: a name and a loader returning
 ``X_train, y_train, X_test, y_test``. :func:`run_benchmark` fits each estimator on
 the same split, times ``fit`` and ``predict`` and returns one dict per estimator;
 :func:`format_table`, :func:`write_results` and :func:`plot_results` print,
-save and draw them.
+save and draw them. Over several datasets or resamples
+(:func:`stratified_resample`, ``run_benchmark(resample=i)``),
+:func:`summarize_results`, :func:`rank_results` and :func:`format_summary` give
+mean ± sd and mean ranks, and :func:`plot_critical_difference` draws Demšar's
+critical-difference diagram with scikit-posthocs (the ``stats`` extra).
 
 Modes
 -----
@@ -47,8 +51,17 @@ from ._registry import (
     QUICK_SIZES,
     load_synthetic_control_split,
 )
-from ._report import COLUMNS, format_table, plot_results, write_results
-from ._runner import evaluate, run_benchmark, stratified_subsample
+from ._report import (
+    COLUMNS,
+    format_summary,
+    format_table,
+    plot_critical_difference,
+    plot_results,
+    rank_results,
+    summarize_results,
+    write_results,
+)
+from ._runner import evaluate, run_benchmark, stratified_resample, stratified_subsample
 
 __all__ = [
     "COLUMNS",
@@ -60,10 +73,15 @@ __all__ = [
     "MODES",
     "QUICK_SIZES",
     "evaluate",
+    "format_summary",
     "format_table",
     "load_synthetic_control_split",
+    "plot_critical_difference",
     "plot_results",
+    "rank_results",
     "run_benchmark",
+    "stratified_resample",
     "stratified_subsample",
+    "summarize_results",
     "write_results",
 ]

@@ -9,10 +9,11 @@ import torch
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import accuracy_score
 from sklearn.model_selection import train_test_split
+from sklearn.utils import check_random_state
 
 from ._registry import DATASETS, ESTIMATORS, MODES, QUICK_SIZES
 
-__all__ = ["evaluate", "run_benchmark", "stratified_subsample"]
+__all__ = ["evaluate", "run_benchmark", "stratified_resample", "stratified_subsample"]
 
 
 def stratified_subsample(X, y, n, random_state=0):
@@ -37,6 +38,84 @@ def stratified_subsample(X, y, n, random_state=0):
         X, y, train_size=n, stratify=y, random_state=random_state
     )
     return X_sub, y_sub
+
+
+def _padded(X, n_timestamps):
+    """``X`` NaN-padded (or cut where only padding is left) to ``n_timestamps``."""
+    X = np.asarray(X, dtype=np.float64)
+    if X.shape[1] >= n_timestamps:
+        return X[:, :n_timestamps]
+    pad = np.full((len(X), n_timestamps - X.shape[1], X.shape[2]), np.nan)
+    return np.concatenate([X, pad], axis=1)
+
+
+def _trimmed(X):
+    """``X`` without the time steps that are padding in every series."""
+    observed = ~np.isnan(X).all(axis=(0, 2))
+    return X[:, : int(np.flatnonzero(observed)[-1]) + 1] if observed.any() else X
+
+
+def stratified_resample(X_train, y_train, X_test, y_test, random_state=0):
+    """A new train/test split of train + test, with the train split's class counts.
+
+    The resampling of the UCR/UEA archive's bake-offs (Bagnall et al., "The
+    great time series classification bake off", 2017; aeon's
+    ``stratified_resample_data``): the two splits are pooled, and for each
+    class, as many series as the given training split has of that class are
+    drawn at random, without replacement, into the new training split; the rest
+    is the new test split. Train and test sizes and the training class counts
+    are those of the given split.
+
+    Parameters
+    ----------
+    X_train, y_train, X_test, y_test : array-like
+        The given split, in the project's data format; the two ``X`` may have
+        different lengths ``T`` (they are NaN-padded to the longer one).
+    random_state : int, RandomState instance or None, default=0
+        Seeds the draw. The bake-offs seed resample ``i`` with ``i``;
+        ``sktime-metric benchmark --resamples`` seeds it with
+        ``--random-state + i``.
+
+    Returns
+    -------
+    X_train, y_train, X_test, y_test : ndarray
+        The new split; each ``X`` keeps only the time steps its series use.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sktime_metric.benchmarking import stratified_resample
+    >>> X = np.arange(10.0).reshape(10, 1, 1)
+    >>> y = np.array([0, 0, 0, 0, 1, 1, 1, 1, 1, 1])
+    >>> X_tr, y_tr, X_te, y_te = stratified_resample(X[:4:], y[:4], X[4:], y[4:],
+    ...                                              random_state=1)
+    >>> len(y_tr), len(y_te), np.bincount(y_tr).tolist()
+    (4, 6, [4])
+    >>> X_tr, y_tr, X_te, y_te = stratified_resample(X[2:6], y[2:6],
+    ...                                              np.r_[X[:2], X[6:]],
+    ...                                              np.r_[y[:2], y[6:]])
+    >>> np.bincount(y_tr).tolist(), np.bincount(y_te).tolist()
+    ([2, 2], [2, 4])
+    """
+    X_train, X_test = np.asarray(X_train), np.asarray(X_test)
+    if X_train.ndim != 3 or X_test.ndim != 3 or X_train.shape[2] != X_test.shape[2]:
+        raise ValueError(
+            f"X_train {X_train.shape} and X_test {X_test.shape} must be (n, T, d) "
+            "arrays with the same number of channels d."
+        )
+    y_train, y_test = np.asarray(y_train), np.asarray(y_test)
+    n_timestamps = max(X_train.shape[1], X_test.shape[1])
+    X = np.concatenate([_padded(X_train, n_timestamps), _padded(X_test, n_timestamps)])
+    y = np.concatenate([y_train, y_test])
+    rng = check_random_state(random_state)
+    classes, counts = np.unique(y_train, return_counts=True)
+    train = np.concatenate([
+        rng.permutation(np.flatnonzero(y == label))[:count]
+        for label, count in zip(classes, counts)
+    ])
+    train = np.sort(train)
+    test = np.setdiff1d(np.arange(len(y)), train)
+    return _trimmed(X[train]), y[train], _trimmed(X[test]), y[test]
 
 
 def _epoch_bar(estimator, desc, progress):
@@ -129,7 +208,7 @@ def evaluate(name, estimator, X_train, y_train, X_test, y_test, *, dataset="",
 
 def run_benchmark(dataset="japanese_vowels", estimators=None, mode="default",
                   random_state=0, progress=True, *, data=None, params=None,
-                  threads=1, extra=None):
+                  threads=1, extra=None, resample=0):
     """Run registered estimators on one dataset, all on the same split.
 
     Parameters
@@ -154,11 +233,18 @@ def run_benchmark(dataset="japanese_vowels", estimators=None, mode="default",
         spin-wait badly when the cores are shared with another busy process.
     extra : callable or None, default=None
         Passed to :func:`evaluate`.
+    resample : int, default=0
+        0 runs the given split. ``i > 0`` runs the ``i``-th resample of it,
+        :func:`stratified_resample` of train + test seeded with
+        ``random_state + i``, and seeds the estimators (and the quick-mode
+        subsample) with ``random_state + i`` too: each resample is a new
+        experiment, as in the UCR/UEA bake-offs.
 
     Returns
     -------
     results : list of dict
-        One dict per estimator; see :func:`evaluate`.
+        One dict per estimator; see :func:`evaluate`; its key ``resample``
+        holds ``resample``.
     """
     if mode not in MODES:
         raise ValueError(f"mode must be one of {MODES}; got {mode!r}.")
@@ -175,6 +261,12 @@ def run_benchmark(dataset="japanese_vowels", estimators=None, mode="default",
             )
         data = DATASETS[dataset]()
     X_train, y_train, X_test, y_test = data
+    if resample < 0:
+        raise ValueError(f"resample must be >= 0; got {resample}.")
+    if resample:
+        random_state = random_state + resample
+        X_train, y_train, X_test, y_test = stratified_resample(
+            X_train, y_train, X_test, y_test, random_state=random_state)
     if mode == "quick":
         n_train, n_test = QUICK_SIZES
         X_train, y_train = stratified_subsample(X_train, y_train, n_train, random_state)
@@ -186,9 +278,9 @@ def run_benchmark(dataset="japanese_vowels", estimators=None, mode="default",
         for name in names:
             estimator = ESTIMATORS[name](mode, random_state)
             estimator.set_params(**(params or {}).get(name, {}))
-            results.append(evaluate(name, estimator, X_train, y_train, X_test,
-                                    y_test, dataset=dataset, progress=progress,
-                                    extra=extra))
+            result = evaluate(name, estimator, X_train, y_train, X_test, y_test,
+                              dataset=dataset, progress=progress, extra=extra)
+            results.append({**result, "resample": resample})
     finally:
         torch.set_num_threads(saved_threads)
     return results
