@@ -320,7 +320,8 @@ def format_summary(results):
     Returns
     -------
     text : str
-        ``## `` headed sections, empty when there is nothing to summarise.
+        Markdown sections, each headed by ``##``; empty when there is nothing
+        to summarise.
     """
     sections = []
     summary = summarize_results(results)
