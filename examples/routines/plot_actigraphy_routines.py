@@ -1,7 +1,7 @@
 """
-=============================================
+==============================================
 Routines of a real two-week activity recording
-=============================================
+==============================================
 
 A wrist-worn Actiwatch counted activity every minute for 12.8 days. We cluster
 its one-hour windows into daily routines with
