@@ -13,6 +13,7 @@ from .classification import (
     TAGMClassifier,
 )
 from .cluster import RoutineClusterer
+from .recommendation import IARNRecommender
 from .metric import (
     CoupledGRUMetric,
     KISSMETransformer,
@@ -26,6 +27,7 @@ __all__ = [
     "CoupledGRUMetric",
     "HCRFClassifier",
     "HULMClassifier",
+    "IARNRecommender",
     "MatchingNetworkClassifier",
     "KISSMETransformer",
     "RNNClassifier",

@@ -26,6 +26,7 @@ MODULES = [
     "sktime_metric.metric",
     "sktime_metric.nn",
     "sktime_metric.persistence",
+    "sktime_metric.recommendation",
     "sktime_metric.utils.validation",
 ]
 # Packages that re-export names documented elsewhere: each name of their

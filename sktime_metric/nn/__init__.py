@@ -8,6 +8,7 @@ from .cgru import CoupledGRU, CoupledGRULayer
 from .encoders import RecurrentEncoder, RNNClassifierModule
 from .hcrf import HCRFModule
 from .hulm import HULMModule
+from .iarn import FeatureEncoder, IARNModule, InteractingAttention
 from .matching import EpisodeNLLLoss, MatchingNetworkModule
 from .losses import ContrastiveLoss, PairLogisticLoss, SiameseLoss, TripletLoss
 from .kissme import ContrastiveKISSMELoss, KISSMEHead, KISSMELoss
@@ -28,8 +29,11 @@ __all__ = [
     "CoupledGRU",
     "CoupledGRULayer",
     "EpisodeNLLLoss",
+    "FeatureEncoder",
     "HCRFModule",
     "HULMModule",
+    "IARNModule",
+    "InteractingAttention",
     "KISSMEHead",
     "KISSMELoss",
     "MatchingNetworkModule",

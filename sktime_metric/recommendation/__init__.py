@@ -1,0 +1,12 @@
+"""Recommenders on interaction logs: (user, item, timestamp) rows with ratings.
+
+:class:`IARNRecommender` predicts the rating a user gives an item from the
+time-ordered histories of both; its evaluation protocol (a global time cut, the
+per-user ranking AUC, the minimum-count filter) is in
+:mod:`sktime_metric.evaluation`, and MovieLens-100K in
+:func:`sktime_metric.datasets.load_movielens_100k`.
+"""
+
+from ._iarn import IARNRecommender
+
+__all__ = ["IARNRecommender"]

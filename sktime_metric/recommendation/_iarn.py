@@ -1,0 +1,522 @@
+"""IARNRecommender: interacting attention-gated recurrent networks on an interaction log."""
+
+from numbers import Integral, Real
+
+import numpy as np
+import torch
+from sklearn.base import RegressorMixin
+from sklearn.utils.validation import check_is_fitted
+
+from ..base import BaseSequenceNet, derive_seed
+from ..nn.iarn import IARNModule
+from ..utils._interactions import (
+    check_interaction_log,
+    encode_ids,
+    id_array,
+    to_seconds,
+    unique_ids,
+)
+from ..utils._sklearn_compat import Interval, StrOptions
+from ..utils._skorch import SequenceNet, fixed_validation
+from ._histories import BatchBuilder, HistoryIndex, RowDataset
+
+__all__ = ["IARNRecommender"]
+
+_SHARED = ("hidden_size", "max_epochs", "lr", "batch_size", "optimizer", "weight_decay",
+           "grad_clip_value", "early_stopping", "validation_fraction",
+           "n_iter_no_change", "callbacks", "device", "verbose", "random_state")
+# query rows per forward pass at predict time (no gradients kept)
+_PREDICT_ROWS = 512
+
+
+class IARNRecommender(RegressorMixin, BaseSequenceNet):
+    """Interacting Attention-gated Recurrent Network: time-aware rating prediction.
+
+    A user is the time-ordered sequence of the items she rated, an item the
+    time-ordered sequence of the users who rated it. One recurrent network per
+    side, gated by one scalar attention score per step (the TAGM cell); each
+    side's attention also sees a summary of the other side, so which of a
+    user's past items matter depends on the item being scored, and vice versa.
+    The predicted rating is the inner product of the two final representations
+    (thesis eqs. 6.1-6.13), trained on squared error.
+
+    Histories are causal: the prediction for ``(user, item, t)`` reads the
+    interactions of the training log strictly before ``t`` (the query's own
+    interaction, and anything at ``t`` or later, never), cut to the
+    ``max_history`` most recent; a training row is scored the same way.
+    ``predict`` reads histories from the log given to ``fit`` only.
+
+    Parameters
+    ----------
+    embedding_dim : int, default=25
+        Size of the learned user and item embeddings, the sequences' inputs
+        (the thesis' latent size 25 for MovieLens and Netflix).
+    hidden_size : int, default=64
+        Units of every recurrent layer (the thesis' 64).
+    attention_size : int, default=64
+        Width of the interacting attention's fusion layer.
+    output_dim : int or None, default=None
+        Size of the final user and item representations; None: ``embedding_dim``.
+    backbone : {"iarn", "tagm", "lstm", "rnn"}, default="iarn"
+        "iarn": interacting attention (IARN-Plain without item features, IARN
+        with them). "tagm": the same gated recurrence with each side attending
+        to its own history only. "lstm" / "rnn": an LSTM / ReLU RNN per side,
+        no attention (the comparison backbones of the thesis' Fig. 6.3).
+    feature_encoder : {"flat", "hierarchical"} or None, default=None
+        How ``item_features`` (a fit parameter) project the item side's inputs
+        (thesis eqs. 6.11 and 6.12). None: no features.
+    max_history : int, default=100
+        Most recent steps kept of each history.
+    dropout : float, default=0.0
+        On the recurrences' inputs and on their last states; the thesis
+        validates it in {0, 0.25, 0.5}.
+    unknown : {"global_mean", "empty_history", "error"}, default="global_mean"
+        A query whose user or item did not occur in ``fit``: "global_mean"
+        predicts the training mean rating; "empty_history" runs the network
+        with an empty history for the unseen side (as for every user's first
+        training rating, which it was trained on); "error" raises ValueError.
+    center_ratings : bool, default=True
+        Train on ratings minus their training mean and add it back at predict
+        time (not in the thesis, whose eq. 6.1 has no offset): the inner
+        product then starts near the mean, not near 0.
+    rating_range : tuple of 2 floats or None, default=None
+        Clip predictions to ``(low, high)``, e.g. ``(1, 5)`` (not in the thesis).
+    user_col, item_col, time_col, rating_col : str, default="user_id", \
+            "item_id", "timestamp", "rating"
+        Column names of a DataFrame ``X``.
+    max_epochs : int, default=20
+    lr : float, default=1e-3
+    batch_size : int, default=50
+        The thesis' mini-batches of 50 user-item pairs.
+    optimizer : {"rmsprop", "adam", "adamw", "sgd"} or torch optimizer class, \
+            default="rmsprop"
+    weight_decay : float, default=0.0
+        L2 penalty (the thesis grids a regularisation coefficient).
+    grad_clip_value : float or None, default=10.0
+        Element-wise gradient clipping to ``[-v, v]`` (the thesis' 10).
+    early_stopping : bool, default=False
+        Validate on the latest ``validation_fraction`` of the training log (a
+        time-ordered tail), stop when its loss has not improved for
+        ``n_iter_no_change`` epochs and restore the best weights.
+    validation_fraction : float, default=0.1
+    n_iter_no_change : int, default=5
+    callbacks : list of skorch callbacks or None, default=None
+    device : str, default="cpu"
+    verbose : int, default=0
+    random_state : int, RandomState instance or None, default=None
+        Seeds weight initialisation, shuffling and dropout.
+
+    Attributes
+    ----------
+    user_ids_, item_ids_ : ndarray
+        The users and items of the training log; codes are positions here.
+    global_mean_ : float
+        Mean training rating.
+    log_users_, log_items_ : ndarray of int64, shape (n_interactions,)
+        The training log, encoded: the histories every prediction reads.
+    log_times_ : ndarray of float64, shape (n_interactions,)
+        Its timestamps in seconds (numbers as given, dates since 1970).
+    item_features_ : ndarray or None
+        The items' features as the module takes them: a float32 indicator
+        matrix ``(n_items, n_features)`` (flat) or an int64 path matrix
+        ``(n_items, depth)``, root first, padded with -1 (hierarchical).
+    feature_names_ : ndarray or None
+        The feature vocabulary (columns / path entries index it).
+    net_ : skorch.NeuralNet
+        ``net_.module_`` is the :class:`~sktime_metric.nn.IARNModule`.
+    history_ : skorch.History
+
+    See Also
+    --------
+    sktime_metric.evaluation.temporal_split : The chapter's global time cut.
+    sktime_metric.evaluation.ranking_auc : Per-user AUC of a rating predictor.
+
+    References
+    ----------
+    .. [1] W. Pei, J. Yang, Z. Sun, J. Zhang, A. Bozzon and D. M. J. Tax,
+       "Interacting Attention-gated Recurrent Networks for Recommendation",
+       CIKM 2017 (chapter 6 of W. Pei's PhD thesis, TU Delft).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sktime_metric.recommendation import IARNRecommender
+    >>> rng = np.random.RandomState(0)
+    >>> X = np.column_stack([rng.randint(0, 8, 80), rng.randint(0, 20, 80),
+    ...                      np.arange(80)])                  # user, item, time
+    >>> y = rng.randint(1, 6, 80).astype(float)
+    >>> rec = IARNRecommender(embedding_dim=4, hidden_size=8, attention_size=4,
+    ...                       max_epochs=2, random_state=0).fit(X, y)
+    >>> rec.predict([[0, 1, 100], [99, 1, 100]]).shape      # 99: an unseen user
+    (2,)
+    >>> [len(items) for items in rec.recommend([0, 1], n=3)]
+    [3, 3]
+    >>> sorted(rec.explain([[0, 1, 50]])[0])
+    ['item', 'item_attention', 'item_history', 'time', 'user', 'user_attention', 'user_history']
+    """
+
+    _parameter_constraints: dict = {
+        **{k: BaseSequenceNet._parameter_constraints[k] for k in _SHARED},
+        "embedding_dim": [Interval(Integral, 1, None, closed="left")],
+        "attention_size": [Interval(Integral, 1, None, closed="left")],
+        "output_dim": [Interval(Integral, 1, None, closed="left"), None],
+        "backbone": [StrOptions({"iarn", "tagm", "lstm", "rnn"})],
+        "feature_encoder": [StrOptions({"flat", "hierarchical"}), None],
+        "max_history": [Interval(Integral, 1, None, closed="left")],
+        "dropout": [Interval(Real, 0, 1, closed="left")],
+        "unknown": [StrOptions({"global_mean", "empty_history", "error"})],
+        "center_ratings": ["boolean"],
+        "rating_range": [tuple, None],
+        "user_col": [str], "item_col": [str], "time_col": [str], "rating_col": [str],
+    }
+
+    def __init__(
+        self,
+        embedding_dim=25,
+        hidden_size=64,
+        *,
+        attention_size=64,
+        output_dim=None,
+        backbone="iarn",
+        feature_encoder=None,
+        max_history=100,
+        dropout=0.0,
+        unknown="global_mean",
+        center_ratings=True,
+        rating_range=None,
+        user_col="user_id",
+        item_col="item_id",
+        time_col="timestamp",
+        rating_col="rating",
+        max_epochs=20,
+        lr=1e-3,
+        batch_size=50,
+        optimizer="rmsprop",
+        weight_decay=0.0,
+        grad_clip_value=10.0,
+        early_stopping=False,
+        validation_fraction=0.1,
+        n_iter_no_change=5,
+        callbacks=None,
+        device="cpu",
+        verbose=0,
+        random_state=None,
+    ):
+        self.embedding_dim = embedding_dim
+        self.hidden_size = hidden_size
+        self.attention_size = attention_size
+        self.output_dim = output_dim
+        self.backbone = backbone
+        self.feature_encoder = feature_encoder
+        self.max_history = max_history
+        self.dropout = dropout
+        self.unknown = unknown
+        self.center_ratings = center_ratings
+        self.rating_range = rating_range
+        self.user_col = user_col
+        self.item_col = item_col
+        self.time_col = time_col
+        self.rating_col = rating_col
+        self.max_epochs = max_epochs
+        self.lr = lr
+        self.batch_size = batch_size
+        self.optimizer = optimizer
+        self.weight_decay = weight_decay
+        self.grad_clip_value = grad_clip_value
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.n_iter_no_change = n_iter_no_change
+        self.callbacks = callbacks
+        self.device = device
+        self.verbose = verbose
+        self.random_state = random_state
+
+    def fit(self, X, y=None, item_features=None):
+        """Learn both sides' networks from an interaction log.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_interactions, 3) or DataFrame
+            Rows ``[user_id, item_id, timestamp]`` (ids: any hashable;
+            timestamps: numbers or dates), in any order; a DataFrame names its
+            columns by ``user_col``, ``item_col``, ``time_col`` and may hold the
+            ratings in ``rating_col``.
+        y : array-like of shape (n_interactions,) or None
+            Ratings; None: the DataFrame's ``rating_col``.
+        item_features : dict, DataFrame or None
+            Needed by ``feature_encoder``. "flat": a mapping ``item_id ->
+            iterable of feature labels``, or a 0/1 DataFrame indexed by item id
+            with one column per feature. "hierarchical": a mapping ``item_id ->
+            [root, ..., leaf]`` category path. Items missing from it have no
+            feature (their inputs pass unchanged).
+
+        Returns
+        -------
+        self : object
+        """
+        # validate
+        self._validate_params()
+        name = type(self).__name__
+        log = check_interaction_log(X, y, columns=self._columns(),
+                                    rating_col=self.rating_col, caller=name)
+        if self.rating_range is not None and (
+                len(self.rating_range) != 2
+                or not self.rating_range[0] < self.rating_range[1]):
+            raise ValueError(f"rating_range must be (low, high) with low < high, got "
+                             f"{self.rating_range!r}.")
+        self.user_ids_ = unique_ids(log.users)
+        self.item_ids_ = unique_ids(log.items)
+        users = encode_ids(self.user_ids_, log.users)
+        items = encode_ids(self.item_ids_, log.items)
+        self.item_features_, self.feature_names_ = self._encode_features(item_features)
+        self.global_mean_ = float(log.ratings.mean())
+        target = log.ratings - (self.global_mean_ if self.center_ratings else 0.0)
+        # seed
+        seed = derive_seed(self.random_state)
+        # build: histories of every row from the log itself, causal
+        index = HistoryIndex(users, items, log.times, len(self.user_ids_),
+                             len(self.item_ids_), self.max_history)
+        builder = BatchBuilder(index, self.item_features_)
+        order = np.argsort(log.times, kind="stable")
+        n_valid = int(np.ceil(self.validation_fraction * len(order))) \
+            if self.early_stopping else 0
+        if self.early_stopping and not 0 < n_valid < len(order):
+            raise ValueError(f"early_stopping=True holds out the latest "
+                             f"validation_fraction={self.validation_fraction:g} of "
+                             f"{len(order)} interactions: nothing is left on one side.")
+        data = (users, items, log.times, target.astype(np.float32), builder)
+        train = RowDataset(order[:len(order) - n_valid], *data)
+        valid = RowDataset(order[len(order) - n_valid:], *data) if n_valid else None
+        net = self._make_net(
+            SequenceNet,
+            IARNModule,
+            dict(
+                n_users=len(self.user_ids_),
+                n_items=len(self.item_ids_),
+                embedding_dim=self.embedding_dim,
+                hidden_size=self.hidden_size,
+                attention_size=self.attention_size,
+                output_dim=self.output_dim,
+                backbone=self.backbone,
+                n_features=0 if self.feature_names_ is None else len(self.feature_names_),
+                feature_structure=self.feature_encoder or "flat",
+                dropout=self.dropout,
+            ),
+            criterion=torch.nn.MSELoss,  # thesis eq. 6.13
+            callbacks=self._training_callbacks("valid_loss", lower_is_better=True),
+            train_split=fixed_validation(valid),
+            iterator_train__collate_fn=train.collate,
+            iterator_valid__collate_fn=train.collate,
+        )
+        # train
+        self.net_ = self._train(net, train, None, seed)
+        # attributes
+        self.log_users_, self.log_items_, self.log_times_ = users, items, log.times
+        return self
+
+    # -- queries -------------------------------------------------------------
+
+    def predict(self, X):
+        """Predicted ratings of ``(user, item[, timestamp])`` queries.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_queries, 3) or (n_queries, 2), or DataFrame
+            Rows ``[user_id, item_id, timestamp]``: the rating ``user`` would
+            give ``item`` at that time, from the training interactions strictly
+            before it. Without a timestamp: after the whole training log.
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_queries,)
+            Unseen users or items as ``unknown`` says.
+        """
+        check_is_fitted(self, "net_")
+        users, items, times = self._queries(X)
+        unseen = (users < 0) | (items < 0)
+        if self.unknown == "error" and unseen.any():
+            row = int(np.flatnonzero(unseen)[0])
+            raise ValueError(
+                f"{type(self).__name__}: row {row} asks about a user or item not seen in "
+                "fit (unknown='error'); set unknown='global_mean' or 'empty_history'.")
+        rating = self._forward(users, items, times)[0].double().numpy()
+        if self.center_ratings:
+            rating = rating + self.global_mean_
+        if self.unknown == "global_mean":
+            rating[unseen] = self.global_mean_
+        if self.rating_range is not None:
+            rating = np.clip(rating, *self.rating_range)
+        return rating
+
+    def explain(self, X):
+        """Per-step attention of both sides for ``(user, item[, timestamp])`` queries.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_queries, 3) or (n_queries, 2), or DataFrame
+
+        Returns
+        -------
+        explanations : list of dict
+            One per query, with ``user``, ``item``, ``time`` (seconds; ``inf``
+            without a timestamp), ``user_history`` (the item ids the network
+            read, oldest first), ``user_attention`` (``a_it`` of each, in [0, 1]),
+            ``item_history`` (user ids) and ``item_attention`` (``a_jt``). An
+            unseen user or item has an empty history.
+
+        Raises
+        ------
+        ValueError
+            For ``backbone`` "lstm" or "rnn", which have no attention.
+        """
+        check_is_fitted(self, "net_")
+        if self.backbone not in ("iarn", "tagm"):
+            raise ValueError(f"backbone={self.backbone!r} has no attention to explain; "
+                             "use backbone='iarn' or 'tagm'.")
+        users, items, times = self._queries(X)
+        _, a_u, a_v, batch = self._forward(users, items, times, keep_batch=True)
+        out = []
+        for row in range(len(users)):
+            n_u, n_v = int(batch["user_lengths"][row]), int(batch["item_lengths"][row])
+            out.append({
+                "user": self.user_ids_[users[row]] if users[row] >= 0 else None,
+                "item": self.item_ids_[items[row]] if items[row] >= 0 else None,
+                "time": float(times[row]),
+                "user_history": self.item_ids_[batch["user_history"][row, :n_u].numpy()],
+                "user_attention": a_u[row, :n_u].double().numpy(),
+                "item_history": self.user_ids_[batch["item_history"][row, :n_v].numpy()],
+                "item_attention": a_v[row, :n_v].double().numpy(),
+            })
+        return out
+
+    def recommend(self, users, n=10, *, at=None, exclude_seen=True):
+        """The ``n`` items of the training log with the highest predicted rating.
+
+        Parameters
+        ----------
+        users : array-like of shape (n_users,)
+            User ids. A user not seen in fit is scored with an empty history
+            (whatever ``unknown`` says: ranking needs the network's scores).
+        n : int, default=10
+        at : number, date or None, default=None
+            The time of the recommendation; None: after the whole training log.
+        exclude_seen : bool, default=True
+            Leave out the items the user rated in the training log (before ``at``).
+
+        Returns
+        -------
+        items : list of ndarray
+            For each user, up to ``n`` item ids, best first (fewer when she
+            rated almost every item).
+        """
+        check_is_fitted(self, "net_")
+        if not (isinstance(n, Integral) and n >= 1):
+            raise ValueError(f"n must be a positive int, got {n!r}.")
+        users = np.asarray(users, dtype=object if isinstance(users, list) else None)
+        user_ids = id_array(users.ravel(), "user id", type(self).__name__)
+        codes = encode_ids(self.user_ids_, user_ids)
+        time = np.inf if at is None else self._query_times([at])[0]
+        n_items = len(self.item_ids_)
+        all_items = np.arange(n_items)
+        out = []
+        for code in codes:
+            scores = self._forward(np.full(n_items, code), all_items,
+                                   np.full(n_items, time))[0].double().numpy()
+            if exclude_seen and code >= 0:
+                seen = self.log_items_[(self.log_users_ == code) & (self.log_times_ < time)]
+                scores[seen] = -np.inf
+            ranked = np.argsort(-scores, kind="stable")[:n]
+            out.append(self.item_ids_[ranked[np.isfinite(scores[ranked])]])
+        return out
+
+    # -- helpers -------------------------------------------------------------
+
+    def _columns(self):
+        return (self.user_col, self.item_col, self.time_col)
+
+    def _encode_features(self, item_features):
+        if self.feature_encoder is None:
+            if item_features is not None:
+                raise ValueError("item_features were given but feature_encoder=None; "
+                                 "set feature_encoder='flat' or 'hierarchical'.")
+            return None, None
+        if item_features is None:
+            raise ValueError(f"feature_encoder={self.feature_encoder!r} needs "
+                             "item_features in fit.")
+        if hasattr(item_features, "columns"):  # 0/1 DataFrame indexed by item id
+            if self.feature_encoder != "flat":
+                raise ValueError("A DataFrame of item features is flat; give a mapping "
+                                 "item_id -> [root, ..., leaf] for 'hierarchical'.")
+            values = np.asarray(item_features, dtype=np.float64)
+            names = np.asarray(list(item_features.columns))
+            item_features = {i: names[row != 0].tolist() for i, row in
+                             zip(item_features.index.tolist(), values)}
+        if not hasattr(item_features, "items"):
+            raise TypeError("item_features must be a mapping item_id -> features or a "
+                            f"DataFrame; got {type(item_features).__name__}.")
+        lists = [list(item_features.get(i, ())) for i in self.item_ids_.tolist()]
+        names = unique_ids(np.asarray([f for fs in lists for f in fs] or [0],
+                                      dtype=object))
+        vocab = {f: k for k, f in enumerate(names.tolist())}
+        if self.feature_encoder == "flat":
+            matrix = np.zeros((len(lists), len(names)), dtype=np.float32)
+            for row, fs in enumerate(lists):
+                matrix[row, [vocab[f] for f in fs]] = 1.0
+        else:
+            matrix = np.full((len(lists), max(1, max(map(len, lists)))), -1, np.int64)
+            for row, fs in enumerate(lists):
+                matrix[row, :len(fs)] = [vocab[f] for f in fs]
+        return matrix, names
+
+    def _query_times(self, values):
+        return to_seconds(np.asarray(values, dtype=object), type(self).__name__)
+
+    def _queries(self, X):
+        log = check_interaction_log(X, None, columns=self._columns(), rating_col=None,
+                                    require_time=False, require_rating=False,
+                                    caller=type(self).__name__)
+        times = np.full(len(log), np.inf) if log.times is None else log.times
+        return (encode_ids(self.user_ids_, log.users),
+                encode_ids(self.item_ids_, log.items), times)
+
+    def _forward(self, users, items, times, keep_batch=False):
+        """The module on query rows in batches: (rating, a_u, a_v[, batch]) on CPU."""
+        index = HistoryIndex(self.log_users_, self.log_items_, self.log_times_,
+                             len(self.user_ids_), len(self.item_ids_), self.max_history)
+        builder = BatchBuilder(index, self.item_features_)
+        module = self.net_.module_
+        module.eval()
+        parts, batches = [], []
+        for start in range(0, len(users), _PREDICT_ROWS):
+            rows = slice(start, start + _PREDICT_ROWS)
+            batch = builder(users[rows], items[rows], times[rows])
+            with torch.no_grad():
+                out = module(**{k: v.to(self.net_.device) for k, v in batch.items()})
+            parts.append(tuple(None if o is None else o.cpu() for o in out))
+            batches.append(batch)
+        rating = torch.cat([p[0] for p in parts])
+        if parts[0][1] is None:
+            return rating, None, None
+        a_u = _pad_cat([p[1] for p in parts])
+        a_v = _pad_cat([p[2] for p in parts])
+        if not keep_batch:
+            return rating, a_u, a_v
+        merged = {k: _pad_cat([b[k] for b in batches]) for k in batches[0]}
+        return rating, a_u, a_v, merged
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.three_d_array = False
+        tags.input_tags.allow_nan = False
+        tags.input_tags.two_d_array = True
+        tags.input_tags.string = True
+        tags.allow_variable_length = False
+        return tags
+
+
+def _pad_cat(parts):
+    """Concatenate batches along rows, zero-padding axis 1 to the widest."""
+    if parts[0].dim() < 2:
+        return torch.cat(parts)
+    width = max(p.shape[1] for p in parts)
+    return torch.cat([torch.nn.functional.pad(p, (0, width - p.shape[1])) for p in parts])

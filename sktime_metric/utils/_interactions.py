@@ -1,0 +1,224 @@
+"""The interaction-log data format: (user id, item id, timestamp) rows and ratings.
+
+The recommenders and their evaluation helpers read an interaction log, not a
+sequence array, so its checks live here beside ``validation.py`` (the sequence
+format). A log is
+
+- ``X``: a 2-D array of rows ``[user_id, item_id, timestamp]`` (``[user_id,
+  item_id]`` where time is optional), or a DataFrame with those columns (named
+  by the caller, default ``user_id``, ``item_id``, ``timestamp``), which may
+  also hold a ``rating`` column in place of ``y``;
+- ids: any hashable values (ints, strings, ...), never missing;
+- timestamps: numbers (e.g. Unix seconds), ``datetime64`` values or ISO date
+  strings; dates become float seconds since 1970-01-01, so numeric Unix times
+  and dates compare on one scale. Never missing. The rows need not be sorted;
+- ratings: finite numbers.
+
+Errors name the row and the column.
+"""
+
+from numbers import Integral, Real
+
+import numpy as np
+
+__all__ = ["InteractionLog", "check_interaction_log", "check_split_time", "encode_ids",
+           "id_array", "to_seconds", "unique_ids"]
+
+
+class InteractionLog:
+    """Checked columns of a log: ``users``, ``items``, ``times``, ``ratings``.
+
+    ``times`` (float64 seconds) or ``ratings`` (float64) may be None.
+    """
+
+    __slots__ = ("users", "items", "times", "ratings")
+
+    def __init__(self, users, items, times, ratings):
+        self.users, self.items, self.times, self.ratings = users, items, times, ratings
+
+    def __len__(self):
+        return len(self.users)
+
+
+def _is_missing(value):
+    return value is None or (isinstance(value, (float, np.floating)) and np.isnan(value))
+
+
+def id_array(values, name, caller):
+    """Ids as a 1-D array: int64, float64, str or object (mixed types).
+
+    Raises ValueError naming the first row whose id is missing (None, NaN).
+    """
+    values = np.asarray(values)
+    if values.dtype.kind == "f":
+        bad = np.flatnonzero(~np.isfinite(values))
+    elif values.dtype.kind == "O":
+        bad = [i for i, v in enumerate(values) if _is_missing(v)]
+    elif values.dtype.kind in "iuUSb":
+        bad = []
+    else:
+        raise TypeError(f"{caller}: the {name} column holds {values.dtype} values; ids "
+                        "must be hashable values such as ints or strings.")
+    if len(bad):
+        raise ValueError(f"{caller}: row {int(bad[0])} has a missing {name} "
+                         f"({values[bad[0]]!r}); every interaction needs one.")
+    if values.dtype.kind == "O":
+        kinds = {type(v) for v in values}
+        if all(issubclass(k, Integral) and not issubclass(k, bool) for k in kinds):
+            return values.astype(np.int64)
+        if all(issubclass(k, str) for k in kinds):
+            return values.astype(str)
+    if values.dtype.kind in "iu":
+        return values.astype(np.int64)
+    return values
+
+
+def to_seconds(values, caller, name="timestamp"):
+    """Timestamps as float64 seconds: numbers as they are, dates since 1970.
+
+    Raises ValueError naming the first missing (NaN, NaT, None) or non-finite
+    timestamp, TypeError for values that are neither numbers nor dates.
+    """
+    values = np.asarray(values)
+    if values.dtype.kind == "O" or values.dtype.kind in "US":
+        missing = [i for i, v in enumerate(values.ravel()) if _is_missing(v)]
+        if missing:
+            raise ValueError(f"{caller}: row {missing[0]} has a missing {name}; "
+                             "every interaction needs its time.")
+        try:
+            values = values.astype(np.float64)
+        except (TypeError, ValueError):
+            try:
+                values = values.astype("datetime64[ns]")
+            except (TypeError, ValueError):
+                raise TypeError(
+                    f"{caller}: the {name} column holds values that are neither "
+                    "numbers nor dates (datetime64 or ISO strings such as "
+                    "'2014-01-01'), e.g. {!r}.".format(values.ravel()[0])
+                ) from None
+    if values.dtype.kind == "M":
+        nat = np.isnat(values)
+        if nat.any():
+            raise ValueError(f"{caller}: row {int(np.flatnonzero(nat.ravel())[0])} has "
+                             f"a missing {name} (NaT); every interaction needs its time.")
+        return values.astype("datetime64[ns]").astype(np.int64) / 1e9
+    if values.dtype.kind not in "iuf":
+        raise TypeError(f"{caller}: the {name} column holds {values.dtype} values; "
+                        "timestamps must be numbers or dates.")
+    values = values.astype(np.float64)
+    bad = np.flatnonzero(~np.isfinite(values.ravel()))
+    if len(bad):
+        raise ValueError(f"{caller}: row {int(bad[0])} has a missing or infinite "
+                         f"{name} ({values.ravel()[bad[0]]}); every interaction "
+                         "needs its time.")
+    return values
+
+
+def _ratings(values, n_rows, caller):
+    values = np.asarray(values)
+    if values.ndim != 1:
+        raise ValueError(f"{caller}: ratings must be 1-D, got shape {values.shape}.")
+    if len(values) != n_rows:
+        raise ValueError(f"{caller}: {len(values)} ratings for {n_rows} interactions; "
+                         "give one rating per row of X.")
+    try:
+        values = values.astype(np.float64)
+    except (TypeError, ValueError):
+        raise TypeError(f"{caller}: ratings must be numbers, got {values.dtype} "
+                        f"values such as {values[0]!r}.") from None
+    bad = np.flatnonzero(~np.isfinite(values))
+    if len(bad):
+        raise ValueError(f"{caller}: the rating of row {int(bad[0])} is "
+                         f"{values[bad[0]]}; ratings must be finite numbers.")
+    return values
+
+
+def check_interaction_log(X, y=None, *, columns=("user_id", "item_id", "timestamp"),
+                          rating_col="rating", require_time=True,
+                          require_rating=True, caller="interaction log"):
+    """Check an interaction log and return its columns (:class:`InteractionLog`).
+
+    Parameters
+    ----------
+    X : array-like of shape (n_interactions, 3) or (n_interactions, 2), or DataFrame
+        Rows ``[user, item, timestamp]``; without time (2 columns, or a
+        DataFrame without the time column) only where ``require_time`` is False.
+    y : array-like of shape (n_interactions,) or None
+        Ratings. None: a DataFrame's ``rating_col``, or none at all when
+        ``require_rating`` is False.
+    columns : tuple of 3 str
+        The user, item and time column names of a DataFrame.
+    rating_col : str
+    require_time, require_rating : bool
+    caller : str
+        Named in the messages.
+    """
+    user_col, item_col, time_col = columns
+    if hasattr(X, "columns") and hasattr(X, "__getitem__"):
+        names = list(X.columns)
+        allowed = [user_col, item_col, time_col]
+        if y is None and rating_col is not None:
+            allowed.append(rating_col)
+        unknown = [c for c in names if c not in allowed]
+        missing = [c for c in (user_col, item_col) + ((time_col,) if require_time else ())
+                   if c not in names]
+        if unknown or missing:
+            raise ValueError(
+                f"{caller}: the DataFrame's columns are {names}; expected "
+                f"{allowed[:3] if require_time else allowed[:2]}"
+                f"{f' (and {rating_col!r} when y is None)' if len(allowed) > 3 else ''}. "
+                + (f"Missing: {missing}. " if missing else "")
+                + (f"Unknown: {unknown}. " if unknown else "")
+                + "Name the columns with user_col, item_col, time_col and "
+                "rating_col, or select the columns of the log."
+            )
+        users, items = X[user_col].to_numpy(), X[item_col].to_numpy()
+        times = X[time_col].to_numpy() if time_col in names else None
+        if y is None and rating_col in names:
+            y = X[rating_col].to_numpy()
+        n_rows = len(users)
+    else:
+        array = np.asarray(X) if not isinstance(X, list) else np.asarray(X, dtype=object)
+        widths = (3,) if require_time else (2, 3)
+        if array.ndim != 2 or array.shape[1] not in widths:
+            raise ValueError(
+                f"{caller}: X must be a 2-D array with columns [user, item, "
+                f"timestamp]{' (or [user, item])' if not require_time else ''} or a "
+                f"DataFrame; got shape {array.shape}."
+            )
+        users, items = array[:, 0], array[:, 1]
+        times = array[:, 2] if array.shape[1] == 3 else None
+        n_rows = len(array)
+    if n_rows == 0:
+        raise ValueError(f"{caller}: the log has no interaction.")
+    users = id_array(users, "user id", caller)
+    items = id_array(items, "item id", caller)
+    if times is not None:
+        times = to_seconds(times, caller)
+    if y is None and require_rating:
+        raise ValueError(f"{caller}: no ratings. Pass y, or a DataFrame with a "
+                         f"{rating_col!r} column.")
+    ratings = None if y is None else _ratings(y, n_rows, caller)
+    return InteractionLog(users, items, times, ratings)
+
+
+def encode_ids(known, values):
+    """Codes of ``values`` in the vocabulary ``known`` (index), -1 when unseen."""
+    index = {v: i for i, v in enumerate(known.tolist())}
+    return np.fromiter((index.get(v, -1) for v in values.tolist()), dtype=np.int64,
+                       count=len(values))
+
+
+def unique_ids(values):
+    """The distinct ids, sorted when they are comparable, else in order of appearance."""
+    try:
+        return np.unique(values)
+    except TypeError:
+        return np.asarray(list(dict.fromkeys(values.tolist())), dtype=object)
+
+
+def check_split_time(value, caller):
+    """A split time as float seconds (a number as it is, a date since 1970)."""
+    if isinstance(value, Real) and not isinstance(value, bool):
+        return float(value)
+    return float(to_seconds(np.asarray([value], dtype=object), caller, "split_time")[0])

@@ -1,0 +1,190 @@
+"""IARNRecommender: causal histories, shapes, unseen ids, errors, persistence."""
+
+import io
+
+import numpy as np
+import pytest
+import torch
+
+from sktime_metric.nn import IARNModule
+from sktime_metric.recommendation import IARNRecommender
+from sktime_metric.recommendation._histories import HistoryIndex
+
+from ._synthetic import drifting_log
+
+TINY = dict(embedding_dim=4, hidden_size=6, attention_size=4, max_history=8,
+            max_epochs=2, random_state=0)
+
+
+@pytest.fixture(scope="module")
+def log():
+    return drifting_log(n_users=10, n_items=8, n_per_user=8, random_state=0)
+
+
+@pytest.fixture(scope="module")
+def fitted(log):
+    X, y = log
+    return IARNRecommender(**TINY).fit(X, y)
+
+
+def test_histories_match_brute_force():
+    rng = np.random.RandomState(0)
+    users, items = rng.randint(0, 5, 200), rng.randint(0, 6, 200)
+    times = rng.randint(0, 30, 200).astype(float)  # many ties
+    index = HistoryIndex(users, items, times, 5, 6, max_history=4)
+    q_users, q_items = rng.randint(-1, 5, 60), rng.randint(-1, 6, 60)
+    q_times = rng.randint(0, 35, 60).astype(float)
+    u_hist, u_len, i_hist, i_len = index.histories(q_users, q_items, q_times)
+    for k in range(60):
+        for owner, own, other, hist, length in [
+                (q_users[k], users, items, u_hist, u_len),
+                (q_items[k], items, users, i_hist, i_len)]:
+            if owner < 0:
+                assert length[k] == 0
+                continue
+            before = np.flatnonzero((own == owner) & (times < q_times[k]))
+            expected = other[before[np.argsort(times[before], kind="stable")]][-4:]
+            assert length[k] == len(expected)
+            assert sorted(hist[k, :length[k]]) == sorted(expected)
+
+
+def test_a_planted_future_interaction_changes_no_earlier_prediction(log):
+    X, y = log
+    queries = X[X[:, 2] < 50]
+    base = IARNRecommender(**TINY).fit(X, y)
+    # the same log plus a planted interaction at t=50 of a user and an item
+    # that the queries involve: a model that peeked would change its answers
+    planted = np.vstack([X, [[queries[0, 0], queries[0, 1], 50.0]]])
+    with_future = IARNRecommender(**TINY).fit(planted, np.append(y, 5.0))
+    # training differs (one more row), so compare histories and the forward
+    # pass of one network on both logs
+    with_future.net_ = base.net_
+    with_future.global_mean_ = base.global_mean_
+    np.testing.assert_array_equal(with_future.predict(queries), base.predict(queries))
+    later = X[(X[:, 0] == queries[0, 0]) & (X[:, 2] > 50)]
+    assert len(later) and not np.array_equal(with_future.predict(later), base.predict(later))
+
+
+def test_training_rows_never_see_their_own_interaction(fitted, log):
+    X, _ = log
+    explained = fitted.explain(X[:20])
+    for row, info in zip(X[:20], explained):
+        earlier = X[(X[:, 0] == row[0]) & (X[:, 2] < row[2])]
+        assert len(info["user_history"]) == min(len(earlier), TINY["max_history"])
+        assert np.isin(info["user_history"], earlier[:, 1]).all()
+
+
+def test_shapes_and_attention(fitted, log):
+    X, _ = log
+    assert fitted.predict(X).shape == (len(X),)
+    assert fitted.predict(X[:, :2]).shape == (len(X),)  # no time: after the log
+    info = fitted.explain(X[-1:, :2])[0]
+    assert len(info["user_attention"]) == len(info["user_history"]) > 0
+    assert ((info["item_attention"] > 0) & (info["item_attention"] < 1)).all()
+    recs = fitted.recommend([X[0, 0], "nobody"], n=3)
+    assert [len(r) for r in recs] == [3, 3]
+    rated = set(X[X[:, 0] == X[0, 0], 1])
+    assert not rated & set(recs[0])
+
+
+def test_unseen_users_and_items_follow_the_policy(fitted, log):
+    X, y = log
+    queries = np.array([[999, X[0, 1], 10.0], [X[0, 0], 999, 10.0]], dtype=object)
+    np.testing.assert_allclose(fitted.predict(queries), [y.mean(), y.mean()])
+    empty = IARNRecommender(**{**TINY, "unknown": "empty_history"}).fit(X, y)
+    assert np.isfinite(empty.predict(queries)).all()
+    strict = IARNRecommender(**{**TINY, "unknown": "error"}).fit(X, y)
+    with pytest.raises(ValueError, match="row 0 asks about a user or item not seen"):
+        strict.predict(queries)
+
+
+def test_any_hashable_ids_and_dataframes(log):
+    pd = pytest.importorskip("pandas")
+    X, y = log
+    frame = pd.DataFrame({"user": [f"u{int(u)}" for u in X[:, 0]],
+                          "item": [("movie", int(i)) for i in X[:, 1]],
+                          "when": pd.to_datetime(X[:, 2], unit="D"), "stars": y})
+    rec = IARNRecommender(**TINY, user_col="user", item_col="item", time_col="when",
+                          rating_col="stars").fit(frame)
+    pred = rec.predict(frame[["user", "item", "when"]])
+    assert pred.shape == (len(X),) and np.isfinite(pred).all()
+    assert rec.recommend(["u0"], n=2)[0][0] in set(frame["item"])
+    with pytest.raises(ValueError, match="Unknown: \\['stars'\\]"):
+        rec.fit(frame, y)  # ratings twice: the column is not expected with y
+
+
+@pytest.mark.parametrize("mutate, error, match", [
+    (lambda X, y: (X, np.where(np.arange(len(y)) == 3, np.nan, y)), ValueError,
+     "rating of row 3 is nan"),
+    (lambda X, y: (np.where(np.arange(len(X))[:, None] == 2, np.nan, X), y),
+     ValueError, "row 2 has a missing user id"),
+    (lambda X, y: (np.column_stack([X[:, :2], np.where(np.arange(len(X)) == 4,
+                                                        np.nan, X[:, 2])]), y),
+     ValueError, "row 4 has a missing or infinite timestamp"),
+    (lambda X, y: (X[:, :2], y), ValueError, "columns \\[user, item, timestamp\\]"),
+    (lambda X, y: (X, y[:-1]), ValueError, "ratings for"),
+    (lambda X, y: (np.column_stack([X[:, :2].astype(object), ["x"] * len(X)]), y),
+     TypeError, "neither numbers nor dates"),
+])
+def test_bad_logs_raise_clear_errors(log, mutate, error, match):
+    X, y = mutate(*log)
+    with pytest.raises(error, match=match):
+        IARNRecommender(**TINY).fit(X, y)
+
+
+def test_item_features_flat_and_hierarchical(log):
+    X, y = log
+    genres = {i: ["odd" if i % 2 else "even"] + (["three"] if i % 3 == 0 else [])
+              for i in range(8)}
+    flat = IARNRecommender(**TINY, feature_encoder="flat").fit(X, y, item_features=genres)
+    assert flat.item_features_.shape == (8, 3)
+    paths = {i: ["root", "odd" if i % 2 else "even"] for i in range(8)}
+    tree = IARNRecommender(**TINY, feature_encoder="hierarchical").fit(
+        X, y, item_features=paths)
+    assert tree.item_features_.shape == (8, 2) and (tree.item_features_ >= 0).all()
+    for rec in (flat, tree):
+        assert np.isfinite(rec.predict(X)).all()
+    with pytest.raises(ValueError, match="needs item_features"):
+        IARNRecommender(**TINY, feature_encoder="flat").fit(X, y)
+
+
+@pytest.mark.parametrize("backbone", ["tagm", "lstm", "rnn"])
+def test_backbones(log, backbone):
+    X, y = log
+    rec = IARNRecommender(**TINY, backbone=backbone).fit(X, y)
+    assert np.isfinite(rec.predict(X)).all()
+    if backbone in ("lstm", "rnn"):
+        with pytest.raises(ValueError, match="no attention"):
+            rec.explain(X[:1])
+
+
+def test_module_ignores_padding_and_empty_histories():
+    torch.manual_seed(0)
+    module = IARNModule(n_users=4, n_items=5, embedding_dim=3, hidden_size=4,
+                        attention_size=2).eval()
+    u, v = torch.tensor([[1, 2]]), torch.tensor([[3]])
+    short = module(u, torch.tensor([2]), v, torch.tensor([1]))[0]
+    padded = module(torch.tensor([[1, 2, 4, 4]]), torch.tensor([2]),
+                    torch.tensor([[3, 0, 2]]), torch.tensor([1]))[0]
+    torch.testing.assert_close(short, padded)
+    with torch.no_grad():
+        empty = module(u, torch.tensor([0]), v, torch.tensor([0]))
+    assert torch.isfinite(empty[0]).all() and float(empty[1].abs().sum()) == 0.0
+
+
+def test_same_random_state_same_predictions(fitted, log):
+    X, y = log
+    np.testing.assert_array_equal(IARNRecommender(**TINY).fit(X, y).predict(X),
+                                  fitted.predict(X))
+
+
+def test_persistence_round_trip(fitted, log):
+    from sktime_metric.persistence import load_weights, save_weights
+
+    X, _ = log
+    buffer = io.BytesIO()
+    save_weights(fitted, buffer)
+    restored = load_weights(buffer)
+    np.testing.assert_array_equal(restored.predict(X), fitted.predict(X))
+    assert restored.recommend([X[0, 0]], n=2)[0].tolist() == \
+        fitted.recommend([X[0, 0]], n=2)[0].tolist()

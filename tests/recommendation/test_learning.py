@@ -1,0 +1,24 @@
+"""IARN learns a drifting user-item affinity better than the global mean."""
+
+import numpy as np
+import pytest
+
+from sktime_metric.evaluation import temporal_split
+from sktime_metric.recommendation import IARNRecommender
+
+from ._synthetic import drifting_log
+
+
+@pytest.mark.learning
+def test_iarn_beats_the_global_mean_on_a_drifting_log(learning_seed, learning_outcome):
+    X, y = drifting_log(n_users=60, random_state=learning_seed)
+    X_tr, y_tr, X_te, y_te = temporal_split(X, y, split_time=80)
+    rec = IARNRecommender(embedding_dim=8, hidden_size=16, attention_size=8,
+                          max_history=20, max_epochs=15, lr=3e-3,
+                          random_state=learning_seed).fit(X_tr, y_tr)
+    rmse = np.sqrt(np.mean((rec.predict(X_te) - y_te) ** 2))
+    baseline = np.sqrt(np.mean((y_tr.mean() - y_te) ** 2))
+    ratio = learning_outcome("rmse_over_global_mean", rmse / baseline)
+    # measured over seeds 0-4 (native kernels): 0.52-0.89 (RMSE 0.64-1.13
+    # against the global mean's 1.17-1.29)
+    assert ratio < 0.95

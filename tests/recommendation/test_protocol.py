@@ -1,0 +1,83 @@
+"""The chapter's protocol: temporal_split, filter_interactions, ranking_auc; MovieLens."""
+
+import importlib.util
+
+import numpy as np
+import pytest
+
+from sktime_metric.evaluation import filter_interactions, ranking_auc, temporal_split
+
+
+def test_temporal_split_cuts_at_one_time():
+    X = np.array([[1, 1, 3.0], [2, 1, 1.0], [1, 2, 7.0], [3, 3, 5.0]])
+    X_tr, y_tr, X_te, y_te = temporal_split(X, [1, 2, 3, 4], split_time=5)
+    assert X_tr[:, 2].max() < 5 <= X_te[:, 2].min()
+    assert y_tr.tolist() == [1, 2] and y_te.tolist() == [3, 4]
+    with pytest.raises(ValueError, match="leaves the test part empty"):
+        temporal_split(X, split_time=100)
+    with pytest.raises(ValueError, match="row 1 has a missing or infinite timestamp"):
+        temporal_split(np.array([[1, 1, 0.0], [1, 2, np.nan]]), split_time=1)
+
+
+def test_temporal_split_on_dataframes_with_dates():
+    pd = pytest.importorskip("pandas")
+    frame = pd.DataFrame({"user_id": [1, 2, 3], "item_id": [4, 5, 6],
+                          "timestamp": pd.to_datetime(["2009-05-01", "2010-02-01",
+                                                       "2009-12-31"]),
+                          "rating": [3.0, 4.0, 5.0]})
+    train, test = temporal_split(frame, split_time="2010-01-01")
+    assert train["user_id"].tolist() == [1, 3] and test["user_id"].tolist() == [2]
+
+
+def test_filter_keeps_users_and_items_with_more_than_three_ratings():
+    X = np.array([[u, i, 0] for u in range(4) for i in range(4)]
+                 + [[9, 0, 0], [0, 7, 0]])
+    kept, y = filter_interactions(X, np.arange(len(X)))
+    assert len(kept) == 16 and y.tolist() == list(range(16))
+    # one pass: user 3 and item 3 (3 ratings each) go; users 0-2 stay with 3
+    X2 = np.array([[u, i, 0] for u in range(4) for i in range(4)][:-1])
+    assert len(filter_interactions(X2)) == 9
+    assert len(filter_interactions(X2, iterative=True)) == 0  # then all fall
+
+
+class _Oracle:
+    """Scores an item by a fixed table (ids 0-9): 'likes' low ids."""
+
+    item_ids_ = np.arange(10)
+
+    def predict(self, X):
+        return -np.asarray(X, dtype=float)[:, 1]
+
+
+def test_ranking_auc_is_the_per_user_fraction_of_ordered_pairs():
+    X_test = np.array([[0, 0, 10], [0, 1, 11], [1, 9, 10]])
+    auc, per_user = ranking_auc(_Oracle(), X_test, return_per_user=True,
+                                random_state=0)
+    assert per_user == {0: 1.0, 1: 0.0} and auc == 0.5
+    # a training item of user 1 is never drawn as a negative
+    X_train = np.array([[1, 8, 1]])
+    _, per_user = ranking_auc(_Oracle(), X_test, X_train=X_train, n_negatives=3,
+                              return_per_user=True, random_state=0)
+    assert per_user[1] == 0.0
+
+
+@pytest.mark.skipif(importlib.util.find_spec("recbole") is None,
+                    reason="recbole (the MovieLens-100K data) is not installed")
+def test_movielens_100k_from_the_recbole_wheel():
+    from sktime_metric.datasets import load_movielens_100k
+
+    X, y, genres = load_movielens_100k(return_genres=True)
+    assert X.shape == (100000, 3) and y.shape == (100000,)
+    assert len(np.unique(X[:, 0])) == 943 and len(np.unique(X[:, 1])) == 1682
+    assert set(np.unique(y)) == {1.0, 2.0, 3.0, 4.0, 5.0}
+    assert genres[1] == ["Animation", "Children's", "Comedy"]
+    X_tr, _, X_te, _ = temporal_split(X, y, split_time="1998-03-01")
+    assert 0.7 < len(X_tr) / len(X) < 0.85
+
+
+def test_movielens_without_recbole_names_the_install_command(monkeypatch):
+    from sktime_metric.datasets import _movielens
+
+    monkeypatch.setattr(_movielens.importlib.util, "find_spec", lambda name: None)
+    with pytest.raises(ImportError, match="pip install --no-deps recbole==1.2.1"):
+        _movielens.load_movielens_100k()
