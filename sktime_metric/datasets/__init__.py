@@ -6,8 +6,8 @@ Everything here returns the project's data format: float64 arrays
 
 from ._actigraphy import load_actigraphy_examples, read_awd
 from ._embedded import load_basic_motions, load_japanese_vowels, load_spoken_digits
-from ._movielens import load_movielens_100k
 from ._long_format import load_csv, load_npz
+from ._movielens import load_movielens_100k
 from ._routines import make_routines
 from ._synthetic import add_noise_segments, make_sequence_classification, sliding_window
 from ._synthetic_control import make_synthetic_control
