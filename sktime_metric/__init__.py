@@ -1,4 +1,4 @@
-"""Scikit-learn compatible sequence classifiers and sequence metric learners.
+"""Scikit-learn compatible sequence classifiers, regressors and metric learners.
 
 Every estimator takes the same input as tslearn: a float array
 ``(n_samples, n_timestamps, n_channels)`` whose shorter series are NaN-padded at
@@ -13,6 +13,7 @@ from .classification import (
     TAGMClassifier,
 )
 from .cluster import RoutineClusterer
+from .regression import AttentionSequenceRegressor
 from .recommendation import IARNRecommender
 from .metric import (
     CoupledGRUMetric,
@@ -24,6 +25,7 @@ from .metric import (
 __version__ = "0.1.0.dev0"
 
 __all__ = [
+    "AttentionSequenceRegressor",
     "CoupledGRUMetric",
     "HCRFClassifier",
     "HULMClassifier",

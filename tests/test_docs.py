@@ -27,6 +27,7 @@ MODULES = [
     "sktime_metric.nn",
     "sktime_metric.persistence",
     "sktime_metric.recommendation",
+    "sktime_metric.regression",
     "sktime_metric.utils.validation",
 ]
 # Packages that re-export names documented elsewhere: each name of their

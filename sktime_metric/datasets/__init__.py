@@ -13,6 +13,7 @@ from ._synthetic import add_noise_segments, make_sequence_classification, slidin
 from ._synthetic_control import make_synthetic_control
 from ._ts_format import load_ts_file, load_ucr_uea
 from ._ucr_wheel import list_ucr_wheel_datasets, load_ucr_wheel
+from ._videos import make_expression_videos
 
 __all__ = [
     "add_noise_segments",
@@ -27,6 +28,7 @@ __all__ = [
     "load_ts_file",
     "load_ucr_uea",
     "load_ucr_wheel",
+    "make_expression_videos",
     "make_routines",
     "make_sequence_classification",
     "make_synthetic_control",

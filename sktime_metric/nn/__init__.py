@@ -4,6 +4,12 @@ Every ``forward`` takes ``x`` ``(batch, time, channels)``, zero-filled past each
 sequence's length, and ``lengths`` ``(batch,)`` int64.
 """
 
+from .attended import (
+    AppearanceCNN,
+    AttendedRegressorModule,
+    SpatialAttention,
+    TemporalAttentionPooling,
+)
 from .cgru import CoupledGRU, CoupledGRULayer
 from .encoders import RecurrentEncoder, RNNClassifierModule
 from .hcrf import HCRFModule
@@ -19,6 +25,8 @@ from .siamese import BilinearSimilarity, SequenceEncoder, SiameseRNNModule
 from .tagm import AttentionGatedRNN, BidirectionalRNN, TAGMModule, TemporalAttention
 
 __all__ = [
+    "AppearanceCNN",
+    "AttendedRegressorModule",
     "AttentionGatedRNN",
     "BidirectionalRNN",
     "BilinearSimilarity",
@@ -47,7 +55,9 @@ __all__ = [
     "SequenceMSELoss",
     "SiameseLoss",
     "SiameseRNNModule",
+    "SpatialAttention",
     "TAGMModule",
     "TemporalAttention",
+    "TemporalAttentionPooling",
     "TripletLoss",
 ]

@@ -1,0 +1,94 @@
+"""The data contract extended to videos: frames NaN-padded along time.
+
+A video dataset is a float array ``(n_samples, n_frames, H, W)`` (grey) or
+``(n_samples, n_frames, H, W, C)``, whose shorter videos are padded at the end
+with all-NaN frames, or a list of ``(T_i, H, W[, C])`` arrays. As for series
+(:func:`~sktime_metric.utils.check_sequences`), NaN anywhere but whole trailing
+frames, inf, empty videos and non-numeric data are rejected with the sample
+and frame named.
+"""
+
+import numpy as np
+
+from ..utils.validation import _as_numeric_array, _first_index, _lengths
+
+__all__ = ["check_frames", "frames_float32", "is_frames"]
+
+
+def is_frames(X):
+    """Whether ``X`` looks like videos: a 4-D/5-D array or a list of 3-D/4-D ones."""
+    if isinstance(X, (list, tuple)):
+        return len(X) > 0 and np.ndim(X[0]) >= 3
+    return np.ndim(X) >= 4
+
+
+def check_frames(X):
+    """Validated videos ``(n, T, H, W, C)`` (float64, NaN-padded) and their lengths.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, n_frames, H, W) or \
+            (n_samples, n_frames, H, W, C), or list of such videos
+
+    Returns
+    -------
+    X_5d : ndarray of shape (n_samples, n_frames, H, W, C), dtype float64
+        May be a read-only view of the caller's array: never write to it.
+    lengths : ndarray of shape (n_samples,), dtype int64
+    """
+    if isinstance(X, (list, tuple)) and len(X) > 0:
+        videos = [_as_numeric_array(v, where=f"Sample {i}") for i, v in enumerate(X)]
+        shapes = {v.shape[1:] for v in videos}
+        if len(shapes) > 1 or videos[0].ndim not in (3, 4):
+            raise ValueError(
+                "Every video in a list must be a (T_i, H, W) or (T_i, H, W, C) array "
+                f"with the same frame shape; got frame shapes {sorted(shapes)}."
+            )
+        out = np.full((len(videos), max(len(v) for v in videos), *videos[0].shape[1:]),
+                      np.nan)
+        for i, v in enumerate(videos):
+            out[i, : len(v)] = v
+        X = out
+    else:
+        X = _as_numeric_array(X, where="X")
+    if X.ndim == 4:
+        X = X[..., None]
+    if X.ndim != 5:
+        raise ValueError(
+            "Expected videos: an array (n_samples, n_frames, H, W) or (n_samples, "
+            f"n_frames, H, W, C), or a list of videos; got an array with {X.ndim} "
+            f"dimension(s) and shape {X.shape}."
+        )
+    if 0 in X.shape:
+        raise ValueError(f"Found videos with shape {X.shape}: every axis needs a size.")
+    if np.isinf(X).any():
+        i, t = _first_index(np.isinf(X).any(axis=(2, 3, 4)))
+        raise ValueError(f"Sample {i} has an infinite value in frame {t}.")
+    nan = np.isnan(X)
+    padding = nan.all(axis=(2, 3, 4))
+    partial = nan.any(axis=(2, 3, 4)) & ~padding
+    if partial.any():
+        i, t = _first_index(partial)
+        raise ValueError(
+            f"Sample {i} has NaN in part of frame {t}: a frame must be fully observed "
+            "or fully NaN (padding)."
+        )
+    lengths = _lengths(~padding)
+    inside = padding & (np.arange(X.shape[1])[None, :] < lengths[:, None])
+    if inside.any():
+        i, t = _first_index(inside)
+        raise ValueError(
+            f"Sample {i} has a NaN frame {t} inside the video (its last observed frame "
+            f"is {lengths[i] - 1}): only trailing NaN frames are allowed as padding."
+        )
+    if (lengths == 0).any():
+        i = int(np.flatnonzero(lengths == 0)[0])
+        raise ValueError(f"Sample {i} is empty (all frames NaN).")
+    return X, lengths
+
+
+def frames_float32(X, lengths):
+    """Channels-first float32 copy ``(n, T, C, H, W)``, padding zero, time cut."""
+    out = np.moveaxis(X[:, : int(lengths.max())], -1, 2).astype(np.float32)
+    np.copyto(out, 0.0, where=np.isnan(out))
+    return out

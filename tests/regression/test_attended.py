@@ -1,0 +1,215 @@
+"""AttentionSequenceRegressor: frames mode, attention outputs, ablations, errors.
+
+The features mode also runs the registry's checks (tests/test_common.py) and
+the sequence contract (tests/test_sequence_contract.py).
+"""
+
+import re
+
+import numpy as np
+import pytest
+from sklearn.base import clone
+
+from sktime_metric.datasets import make_expression_videos, make_sequence_classification
+from sktime_metric.regression import ABLATION_LADDER, AttentionSequenceRegressor
+
+TINY = dict(hidden_size=8, temporal_attention_dim=8, spatial_attention_dim=4,
+            cnn_channels=(4, 8, 8), cnn_fc_size=16, max_epochs=2, lr=1e-2,
+            random_state=0)
+
+
+@pytest.fixture(scope="module")
+def videos():
+    X, y, region, frames = make_expression_videos(
+        n_samples=24, min_frames=7, max_frames=10, return_truth=True, random_state=0)
+    return X, y, region, frames
+
+
+@pytest.fixture(scope="module")
+def fitted(videos):
+    X, y, _, _ = videos
+    return AttentionSequenceRegressor(**TINY).fit(X, y)
+
+
+def _lengths(X):
+    return (~np.isnan(X).all(axis=tuple(range(2, X.ndim)))).sum(axis=1)
+
+
+def test_frames_outputs_have_documented_shapes(fitted, videos):
+    X, _, _, _ = videos
+    assert fitted.input_type_ == "frames" and fitted.frame_shape_ == (24, 24)
+    assert fitted.n_features_in_ == 1
+    assert fitted.predict(X).shape == (len(X),)
+    assert fitted.transform(X).shape == (len(X), 8)
+    o = fitted.predict_attention(X)
+    padding = np.arange(X.shape[1])[None, :] >= _lengths(X)[:, None]
+    assert o.shape == X.shape[:2]
+    np.testing.assert_array_equal(np.isnan(o), padding)
+    np.testing.assert_allclose(np.nansum(o, axis=1), 1.0, rtol=1e-5)
+    a = fitted.predict_spatial_attention(X)
+    assert a.shape == (*X.shape[:2], 4, 4)
+    np.testing.assert_array_equal(np.isnan(a).all(axis=(2, 3)), padding)
+    assert ((a[~padding] > 0) & (a[~padding] < 1)).all()
+
+
+def test_padding_never_changes_a_prediction(fitted, videos):
+    X, _, _, _ = videos
+    expected = fitted.predict(X)
+    longer = np.concatenate([X, np.full((len(X), 3, *X.shape[2:]), np.nan)], axis=1)
+    scale = fitted.y_scale_  # float32 rounding of the module, in y's units
+    np.testing.assert_allclose(fitted.predict(longer), expected, atol=1e-6 * scale)
+    lengths = _lengths(X)
+    alone = np.concatenate([fitted.predict(X[i : i + 1, : lengths[i]])
+                            for i in range(0, len(X), 5)])
+    np.testing.assert_allclose(alone, expected[::5], atol=1e-6 * scale)
+    # a list of videos of their own lengths, and colour frames (H, W, C) of one
+    # channel, are the same input
+    ragged = [x[:n] for x, n in zip(X, lengths)]
+    np.testing.assert_allclose(fitted.predict(ragged), expected, atol=1e-6 * scale)
+    np.testing.assert_allclose(fitted.predict(X[..., None]), expected, atol=1e-6 * scale)
+    np.testing.assert_allclose(
+        fitted.predict_attention(longer)[:, : X.shape[1]], fitted.predict_attention(X),
+        atol=1e-6)
+
+
+def test_fit_transform_is_fit_then_transform(videos):
+    X, y, _, _ = videos
+    reg = AttentionSequenceRegressor(**TINY)
+    np.testing.assert_allclose(reg.fit_transform(X, y), clone(reg).fit(X, y).transform(X),
+                               atol=1e-6)
+
+
+def test_same_random_state_same_predictions_on_frames(fitted, videos):
+    X, y, _, _ = videos
+    again = AttentionSequenceRegressor(**TINY).fit(X, y)
+    np.testing.assert_array_equal(again.predict(X), fitted.predict(X))
+
+
+@pytest.mark.parametrize("rung", list(ABLATION_LADDER))
+def test_ablation_ladder_switches_modules(videos, rung):
+    X, y, _, _ = videos
+    reg = AttentionSequenceRegressor(**{**TINY, "max_epochs": 1}).set_params(
+        **ABLATION_LADDER[rung]).fit(X, y)
+    module = reg.net_.module_
+    params = ABLATION_LADDER[rung]
+    assert (module.dynamics is not None) == params["recurrent"]
+    assert module.pooling.uniform == (not params["temporal_attention"])
+    assert (module.appearance.attention is None) == (params["spatial_attention"] is None)
+    o = reg.predict_attention(X)
+    if not params["temporal_attention"]:  # the mean over each video's frames
+        np.testing.assert_allclose(o, np.where(np.isnan(o), np.nan, 1 / _lengths(X)[:, None]),
+                                   rtol=1e-6)
+    if params["spatial_attention"] is None:
+        with pytest.raises(ValueError, match="has no spatial attention"):
+            reg.predict_spatial_attention(X)
+    assert np.isfinite(reg.predict(X)).all()
+
+
+@pytest.mark.parametrize("mechanism", ["indexed", "agnostic", "full", "mediate"])
+def test_spatial_mechanisms_and_positions(videos, mechanism):
+    X, y, _, _ = videos
+    for after, size in ((1, 11), (3, 2)):
+        reg = AttentionSequenceRegressor(
+            **{**TINY, "max_epochs": 1}, spatial_attention=mechanism,
+            spatial_attention_after=after).fit(X[:6], y[:6])
+        assert reg.predict_spatial_attention(X[:2]).shape[2:] == (size, size)
+
+
+def test_features_mode_has_no_spatial_attention():
+    X, labels = make_sequence_classification(n_samples=12, random_state=0)
+    reg = AttentionSequenceRegressor(**TINY).fit(X, labels * 1.0)
+    assert reg.input_type_ == "features" and reg.transform(X).shape == (12, 8)
+    with pytest.raises(ValueError, match="fitted on features"):
+        reg.predict_spatial_attention(X)
+
+
+def test_l2_penalty_is_added_to_the_training_loss(videos):
+    X, y, _, _ = videos
+    reg = AttentionSequenceRegressor(**{**TINY, "max_epochs": 1}, l2=1e-3).fit(X, y)
+    module = reg.net_.module_
+    weights = [p for name, p in module.named_parameters() if not name.endswith("bias")]
+    expected = 1e-3 * sum(float((p.detach().double() ** 2).sum()) for p in weights)
+    assert float(module.penalty().detach()) == pytest.approx(expected, rel=1e-5)
+
+
+def test_thesis_preset_builds_the_thesis_shapes():
+    from sktime_metric.nn import AttendedRegressorModule
+
+    reg = AttentionSequenceRegressor.thesis_preset(cnn_fc_size=16)  # small fc1 here
+    params = reg.get_params()
+    assert params["cnn_channels"] == (128, 256, 256) and params["hidden_size"] == 256
+    cnn = dict(channels=params["cnn_channels"], kernels=params["cnn_kernels"],
+               strides=params["cnn_strides"], pool_size=params["cnn_pool_size"],
+               pool_stride=params["cnn_pool_stride"], lrn=params["cnn_lrn"],
+               fc_size=16, spatial_attention_dim=params["spatial_attention_dim"])
+    module = AttendedRegressorModule(1, 256, image_size=(114, 114), cnn_params=cnn)
+    # 114 -> conv1 54 -> pool 26 -> conv2 22 -> pool 10 (attended) -> conv3 8
+    assert module.appearance.attention_size == (10, 10)
+    assert module.appearance.head[1].in_features == 8 * 8 * 256
+    assert module.appearance.attention.weight.shape == (10, 10, 64, 256)
+
+
+def _with(X, index, value):
+    X = X.copy()
+    X[index] = value
+    return X
+
+
+@pytest.mark.parametrize(
+    "corrupt, message",
+    [
+        (lambda X: _with(X, (1, 2, 3, 4), np.nan), "Sample 1 has NaN in part of frame 2"),
+        (lambda X: _with(X, (2, 1), np.nan), "Sample 2 has a NaN frame 1 inside the video"),
+        (lambda X: _with(X, (0, 3, 0, 0), np.inf), "Sample 0 has an infinite value in frame 3"),
+        (lambda X: _with(X, 4, np.nan), "Sample 4 is empty (all frames NaN)"),
+        (lambda X: X[..., None, None], "got an array with 6 dimension(s)"),
+    ],
+)
+def test_bad_videos_give_clear_errors(videos, corrupt, message):
+    X, y, _, _ = videos
+    with pytest.raises(ValueError, match=re.escape(message)):
+        AttentionSequenceRegressor(**TINY).fit(corrupt(X), y)
+
+
+def test_bad_targets_and_shapes_give_clear_errors(fitted, videos):
+    X, y, _, _ = videos
+    with pytest.raises(ValueError, match="NaN"):
+        AttentionSequenceRegressor(**TINY).fit(X, _with(y, 0, np.nan))
+    with pytest.raises(ValueError, match="inconsistent numbers of samples"):
+        AttentionSequenceRegressor(**TINY).fit(X, y[:-1])
+    with pytest.raises(ValueError, match=re.escape("X has frames of shape (12, 24, 1)")):
+        fitted.predict(X[:, :, :12])
+    with pytest.raises(ValueError, match="Expected videos"):
+        fitted.predict(X[:, :, 0])  # 3-D: features, not the frames it was fitted on
+    with pytest.raises(ValueError, match="Expected videos"):
+        AttentionSequenceRegressor(**TINY, input_type="frames").fit(X[:, :, 0], y)
+    with pytest.raises(ValueError, match="too small"):
+        AttentionSequenceRegressor(**TINY).fit(X[:, :, :8, :8], y)
+
+
+@pytest.mark.learning
+def test_attention_finds_the_informative_region_and_frames(learning_seed,
+                                                           learning_outcome):
+    X, y, region, frames = make_expression_videos(
+        n_samples=220, return_truth=True, random_state=0)
+    train, test = slice(0, 160), slice(160, None)
+    reg = AttentionSequenceRegressor(hidden_size=16, max_epochs=30, lr=3e-3,
+                                     random_state=learning_seed).fit(X[train], y[train])
+    mae = np.abs(reg.predict(X[test]) - y[test]).mean()
+    constant = np.abs(y[test] - np.median(y[train])).mean()
+    # seeds 0-4, native and default kernels: test MAE over that of the
+    # median 0.27-0.46
+    assert learning_outcome("MAE ratio", mae / constant) < 0.6
+    # temporal: mean weight on the expression frames over the others, 2.45-5.56
+    o = reg.predict_attention(X[test])
+    inside = o[frames[test]].mean()
+    outside = np.nanmean(np.where(frames[test], np.nan, o))
+    assert learning_outcome("temporal attention ratio", inside / outside) > 1.5
+    # spatial: mean attention of the map cells (4 x 4) whose centre is in the
+    # informative quadrant over those in the distractor quadrant, 1.30-3.16
+    a = np.nanmean(reg.predict_spatial_attention(X[test]), axis=(0, 1))
+    centres = ((np.arange(4) + 0.5) * X.shape[2] / 4).astype(int)
+    informative = region[np.ix_(centres, centres)]
+    distractor = np.rot90(informative, 2)  # the top-right quadrant
+    ratio = a[informative].mean() / a[distractor].mean()
+    assert learning_outcome("spatial attention ratio", ratio) > 1.15
