@@ -135,6 +135,18 @@ class CoupledGRUMetric(
     n_jobs : int or None, default=None
         Threads computing chunks of distance matrices on the CPU;
         :meth:`pairwise_distances` may override it per call.
+    checkpoint_steps : int or None, default=None
+        Gradient checkpointing of the coupled recurrence in training, for long
+        series: the steps run in chunks of ``checkpoint_steps``, backward keeps
+        only the states between chunks and runs each chunk again, so memory
+        grows with ``sqrt(n_timestamps)`` instead of ``n_timestamps``. The
+        gradients, hence the fitted model, are the same up to float32
+        rounding. None: automatic, chunks of about ``sqrt(n_timestamps)``
+        steps once a batch's graph would pass ~256 MB, none below; measured
+        from 1.2x slower (short series, large ``hidden_size``) to 3x faster
+        (20,000 steps) than keeping the graph. 0: never. Distances
+        (:meth:`transform`, :meth:`pairwise_distances`) keep no graph and
+        are not affected.
     shortlist_size : int or None, default=None
         None: distance matrices are exact, every pair coupled. An int ``m``:
         :meth:`pairwise_distances` (and so :meth:`transform` and
@@ -174,6 +186,13 @@ class CoupledGRUMetric(
     ``shortlist_size`` cuts the cost to ``m`` coupled passes per query, at
     the price of missing a true neighbour that the shortlisting embedding does
     not rank among the ``m`` nearest.
+
+    Long series (one CPU thread, 3 channels, ``hidden_size=8``, the default
+    batch of 36 series, i.e. 630 pairs): one epoch on 4 series of 100,000
+    steps takes 53 s and 0.63 GB peak memory with the default
+    ``checkpoint_steps`` (without checkpointing, 20,000 steps already took
+    10.6 GB); their distances, 8.4 s and 0.52 GB. Time grows linearly with
+    the length, training memory about as its square root.
 
     References
     ----------
@@ -224,6 +243,7 @@ class CoupledGRUMetric(
         "chunk_size": [Interval(Integral, 1, None, closed="left"),
                        StrOptions({"auto"})],
         "n_jobs": [Integral, None],
+        "checkpoint_steps": [Interval(Integral, 0, None, closed="left"), None],
         "shortlist_size": [Interval(Integral, 1, None, closed="left"), None],
     }
 
@@ -262,6 +282,7 @@ class CoupledGRUMetric(
         n_iter_no_change=20,
         chunk_size="auto",
         n_jobs=None,
+        checkpoint_steps=None,
         shortlist_size=None,
         callbacks=None,
         device="cpu",
@@ -301,6 +322,7 @@ class CoupledGRUMetric(
         self.n_iter_no_change = n_iter_no_change
         self.chunk_size = chunk_size
         self.n_jobs = n_jobs
+        self.checkpoint_steps = checkpoint_steps
         self.shortlist_size = shortlist_size
         self.callbacks = callbacks
         self.device = device
@@ -446,6 +468,7 @@ class CoupledGRUMetric(
                 coupling_bias_init=self.coupling_bias_init,
                 coupling_penalty=self.coupling_penalty,
                 coupling_penalty_norm=self.coupling_penalty_norm,
+                checkpoint_steps=self.checkpoint_steps,
             ),
             callbacks=self._training_callbacks("valid_knn_acc", lower_is_better=False,
                                                scoring=scoring),

@@ -262,6 +262,24 @@ def test_fit_pairs_with_contrastive_loss(data):
         CoupledGRUMetric(**{**FAST, "samples_per_class": 7}).fit(X, np.arange(len(X)) % 2)
 
 
+@pytest.mark.parametrize("loss", ["structural", "contrastive"])
+def test_checkpointing_fits_the_same_model(data, loss):
+    # chunks of 2 steps, recomputed in backward: the same gradients, so the
+    # same weights and distances up to float32 rounding
+    X, y = data
+    params = {**FAST, "max_epochs": 2, "loss": loss, "n_pairs": 40}
+    kept = CoupledGRUMetric(**params, checkpoint_steps=0).fit(X, y)
+    chunked = CoupledGRUMetric(**params, checkpoint_steps=2).fit(X, y)
+    assert chunked.net_.module_.checkpoint_steps == 2
+    assert kept.net_.module_.checkpoint_steps == 0
+    np.testing.assert_allclose(chunked.history_[:, "train_loss"],
+                               kept.history_[:, "train_loss"], rtol=1e-5)
+    np.testing.assert_allclose(chunked.transform(X[:5]), kept.transform(X[:5]),
+                               rtol=1e-4, atol=1e-6)
+    with pytest.raises(ValueError, match="checkpoint_steps"):
+        CoupledGRUMetric(**{**FAST, "checkpoint_steps": -1}).fit(X, y)
+
+
 @pytest.mark.learning
 def test_learns_sine_versus_square_waves(learning_seed, learning_outcome):
     rng = np.random.RandomState(0)

@@ -7,6 +7,7 @@ import torch
 from torch import nn
 
 from sktime_metric.nn import CoupledGRU, CoupledGRULayer
+from sktime_metric.nn import cgru as cgru_module
 from sktime_metric.nn._pairing import pair_chunks, pair_tiles
 from sktime_metric.nn.losses import ContrastiveDistanceLoss, StructuralLoss
 
@@ -121,10 +122,13 @@ def test_equal_lengths_align_end_and_start_agree(series):
     torch.testing.assert_close(net(x, lengths), start(x, lengths))
 
 
+@pytest.mark.parametrize("checkpoint_steps", [0, 3])
 @pytest.mark.parametrize("align", ["end", "start"])
-def test_gradcheck_inputs_and_weights(align):
+def test_gradcheck_inputs_and_weights(align, checkpoint_steps):
+    # 3: checkpointed chunks, recomputed from the weights functional_call passed
     torch.manual_seed(0)
-    net = CoupledGRU(2, hidden_size=3, num_layers=2, align=align).double()
+    net = CoupledGRU(2, hidden_size=3, num_layers=2, align=align,
+                     checkpoint_steps=checkpoint_steps).double()
     names = [name for name, _ in net.named_parameters()]
     x = torch.randn(3, 4, 2, dtype=F64, requires_grad=True)
     x2 = torch.randn(3, 4, 2, dtype=F64, requires_grad=True)
@@ -312,6 +316,105 @@ def test_bad_module_parameters():
         CoupledGRU(3, align="middle")
     with pytest.raises(ValueError, match="couple_layers"):
         CoupledGRU(3, num_layers=2, couple_layers=[2])
+    for bad in (-1, 2.5, True):
+        with pytest.raises(ValueError, match="checkpoint_steps"):
+            CoupledGRU(3, checkpoint_steps=bad)
+
+
+# -- gradient checkpointing ------------------------------------------------------
+
+
+def _loss_and_grads(params, checkpoint_steps, dtype, ragged):
+    """Structural loss over all pairs plus explicit pairs; loss and gradients."""
+    torch.manual_seed(0)
+    x = torch.randn(6, 23, 3, dtype=dtype, requires_grad=True)
+    lengths = (torch.tensor([23, 23, 10, 17, 5, 23]) if ragged
+               else torch.full((6,), 23))
+    torch.manual_seed(1)
+    net = CoupledGRU(3, hidden_size=5, checkpoint_steps=checkpoint_steps,
+                     **params).to(dtype)
+    loss = StructuralLoss()(net(x, lengths), torch.tensor([0, 0, 1, 1, 2, 2]))
+    loss = loss + net(x[:3], lengths[:3], x[3:], lengths[3:]).sum()
+    loss.backward()
+    grads = {name: p.grad for name, p in net.named_parameters()}
+    grads["x"] = x.grad
+    return loss.detach(), grads
+
+
+@pytest.mark.parametrize("dtype", [torch.float32, F64], ids=str)
+@pytest.mark.parametrize("ragged", [False, True], ids=["equal", "ragged"])
+@pytest.mark.parametrize("params", [
+    {},
+    {"num_layers": 2},
+    {"num_layers": 2, "couple_layers": "last", "align": "start"},
+    {"num_layers": 3, "couple_layers": [1, 2], "coupling_bias_init": -4.0},
+], ids=str)
+def test_checkpointed_gradients_equal_unchunked(params, ragged, dtype):
+    loss, grads = _loss_and_grads(params, 0, dtype, ragged)
+    for steps in (1, 4, 23, 100):  # a step a chunk ... one chunk, longer than T
+        loss_k, grads_k = _loss_and_grads(params, steps, dtype, ragged)
+        # the same operations; only the order in which the chunks' weight
+        # gradients are summed differs
+        torch.testing.assert_close(loss_k, loss, rtol=0, atol=0)
+        assert grads_k.keys() == grads.keys()
+        for name, grad in grads.items():
+            torch.testing.assert_close(grads_k[name], grad, msg=name)
+
+
+def _graph_nodes(tensor):
+    """Names of the autograd nodes of the graph behind ``tensor``."""
+    seen, names, stack = set(), [], [tensor.grad_fn]
+    while stack:
+        node = stack.pop()
+        if node is None or node in seen:
+            continue
+        seen.add(node)
+        names.append(type(node).__name__)
+        stack.extend(next_node for next_node, _ in node.next_functions)
+    return names
+
+
+def test_checkpointing_keeps_no_step_graph_in_training(monkeypatch):
+    torch.manual_seed(0)
+    x, lengths = torch.randn(4, 50, 3), torch.tensor([50, 50, 31, 12])
+    net = CoupledGRU(3, hidden_size=4, num_layers=2, checkpoint_steps=8)
+    nodes = _graph_nodes(net(x, lengths))
+    # one node per chunk of 8 steps (ceil(50 / 8) = 7), no per-step node
+    assert nodes.count("_RecomputedChunkBackward") == 7
+    assert "LerpBackward0" not in nodes and "AddmmBackward0" not in nodes
+    # 0: every step's graph, as without chunking
+    net.checkpoint_steps = 0
+    nodes = _graph_nodes(net(x, lengths))
+    assert "_RecomputedChunkBackward" not in nodes
+    assert nodes.count("AddmmBackward0") >= 2 * 50  # a step, a coupled layer
+    # automatic: only once the pass's graph would pass the budget
+    net.checkpoint_steps = None
+    assert "_RecomputedChunkBackward" not in _graph_nodes(net(x, lengths))
+    monkeypatch.setattr(cgru_module, "_GRAPH_BYTES", 10_000)
+    nodes = _graph_nodes(net(x, lengths))
+    assert nodes.count("_RecomputedChunkBackward") == -(-50 // 7)  # sqrt(50) = 7
+    # without gradients (predictions), never: nothing would be recomputed
+    with torch.no_grad():
+        net.checkpoint_steps = 1
+        expected = net(x, lengths)
+        monkeypatch.setattr(cgru_module._RecomputedChunk, "apply", None)
+        torch.testing.assert_close(net.pairwise_distances(x, lengths), expected,
+                                   atol=1e-6, rtol=0)
+        torch.testing.assert_close(net(x, lengths), expected, atol=0, rtol=0)
+
+
+def test_automatic_chunks_bound_memory():
+    net = CoupledGRU(3, hidden_size=8)
+    # short series, few pairs: the whole graph is kept
+    assert net._time_chunks(2_000, 12, needs_grad=True) == (2_000, False)
+    # long ones: about sqrt(T) steps, more where the states between chunks
+    # would outweigh one chunk's graph
+    assert net._time_chunks(100_000, 12, needs_grad=True) == (316, True)
+    steps, checkpointed = net._time_chunks(100_000, 1260, needs_grad=True)
+    assert checkpointed and 80 <= steps <= 100
+    # without gradients, chunks only bound the masks and inter-layer states
+    steps, checkpointed = net._time_chunks(100_000, 2048, needs_grad=False)
+    assert not checkpointed and steps * 2048 * 33 * 4 <= cgru_module._CHUNK_BYTES
 
 
 # -- losses --------------------------------------------------------------------
