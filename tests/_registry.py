@@ -174,12 +174,26 @@ _SEQUENCE_REGRESSION = {
 }
 
 
+# The matching network predicts by attention over its support set: class
+# weights change which queries training emphasises, not a class prior, so the
+# check's heavily weighted class does not take over the predictions.
+_SUPPORT_SET_CLASSIFIER = {
+    "check_class_weight_classifiers": (
+        "predictions come from matching against the support set, not from a "
+        "class prior that class_weight could shift; weighting is tested in "
+        "test_weights.py"
+    ),
+}
+
+
 def expected_failed_checks(estimator):
     """Checks that fail everywhere by design: reasons keyed by check name."""
     transformer = _TRANSFORMER if hasattr(estimator, "transform") else {}
     weighted = _STOCHASTIC_WEIGHTS if _fit_takes_sample_weight(estimator) else {}
     regression = _SEQUENCE_REGRESSION if is_regressor(estimator) else {}
-    return {**_SEQUENCE_FORMAT, **transformer, **weighted, **regression}
+    support = (_SUPPORT_SET_CLASSIFIER
+               if isinstance(estimator, MatchingNetworkClassifier) else {})
+    return {**_SEQUENCE_FORMAT, **transformer, **weighted, **regression, **support}
 
 
 def _fit_takes_sample_weight(estimator):

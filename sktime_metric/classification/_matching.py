@@ -35,6 +35,13 @@ class _EpisodicNet(SequenceNet):
 
     _loss_reads_first_output = False
 
+    def get_loss(self, y_pred, y_true, X=None, training=False):
+        if isinstance(X, dict) and "sample_weight" in X:
+            # the episodic loss has one term per query: their weights
+            weight = X["sample_weight"]
+            X = {**X, "sample_weight": weight[~y_pred[1].to(weight.device)]}
+        return super().get_loss(y_pred, y_true, X=X, training=training)
+
 
 class MatchingNetworkClassifier(
     ClassNamePrefixFeaturesOutMixin, ClassifierMixin, BaseSequenceNet
@@ -95,6 +102,9 @@ class MatchingNetworkClassifier(
         Scale each channel to zero mean and unit variance with the statistics
         of the training series (``mean_``, ``scale_``), for the support set,
         the queries and the pretraining series alike.
+    class_weight : dict, "balanced" or None, default=None
+        Weights of the classes' queries in the episodic loss, ``{label:
+        weight}`` or "balanced" (``n_samples / (n_classes * count)``).
     max_epochs : int, default=100
         An epoch is one pass over the training classes in groups of ``n_way``.
     lr : float, default=1e-3
@@ -186,6 +196,7 @@ class MatchingNetworkClassifier(
                  pretrain_lr=0.01, input_mask_p=0.3, freeze_encoder=True,
                  spectral_radius=1.1, pooling="last",
                  default_support="all", support_order="given", standardize=True,
+                 class_weight=None,
                  max_epochs=100, lr=1e-3,
                  batch_size=10, optimizer="adam", weight_decay=0.0, grad_clip_norm=6.0,
                  lr_patience=10, early_stopping=False, validation_fraction=0.15,
@@ -210,6 +221,7 @@ class MatchingNetworkClassifier(
         self.default_support = default_support
         self.support_order = support_order
         self.standardize = standardize
+        self.class_weight = class_weight
         self.max_epochs = max_epochs
         self.lr = lr
         self.batch_size = batch_size
@@ -226,7 +238,7 @@ class MatchingNetworkClassifier(
         self.verbose = verbose
         self.random_state = random_state
 
-    def fit(self, X, y, X_pretrain=None):
+    def fit(self, X, y, X_pretrain=None, sample_weight=None):
         """Pretrain (optionally), train on episodes, keep a default support set.
 
         Parameters
@@ -237,6 +249,10 @@ class MatchingNetworkClassifier(
         X_pretrain : array-like or None, default=None
             Unlabelled series for the Seq2Seq pretraining (same channels);
             None: ``X``. Only used when ``pretrain_epochs > 0``.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weight of each series when it is a query of a training episode
+            (the episode's loss is the weighted mean over its queries),
+            multiplied by its class's ``class_weight``.
 
         Returns
         -------
@@ -247,6 +263,7 @@ class MatchingNetworkClassifier(
         X, lengths = self._validate_X(X, reset=True)
         y = self._check_labels(X, y)
         codes = LabelEncoder().fit_transform(y).astype(np.int64)
+        weights = self._training_weights(y, sample_weight)
         n_classes = int(codes.max()) + 1
         if n_classes <= self.n_way:
             # every episode would be the same classification problem: the
@@ -295,8 +312,10 @@ class MatchingNetworkClassifier(
         if self.early_stopping:
             train_rows, valid_rows = (np.sort(part) for part in holdout_split(
                 codes, self.validation_fraction, seed, validation=self.validation))
-            valid_set = Dataset(self._net_input(X[valid_rows], lengths[valid_rows]),
-                                codes[valid_rows])
+            valid_inputs = self._net_input(X[valid_rows], lengths[valid_rows])
+            if weights is not None:
+                valid_inputs["sample_weight"] = weights[valid_rows]
+            valid_set = Dataset(valid_inputs, codes[valid_rows])
             episodes = dict(
                 iterator_valid=episode_loader,
                 iterator_valid__n_way=self.n_way,
@@ -340,6 +359,8 @@ class MatchingNetworkClassifier(
                 pooling=self.pooling,
             ),
             criterion=EpisodeNLLLoss,
+            # weighted: per-query losses, averaged with the weights by the net
+            criterion__reduction="mean" if weights is None else "none",
             callbacks=callbacks,
             train_split=fixed_validation(valid_set),
             iterator_train=episode_loader,
@@ -350,6 +371,8 @@ class MatchingNetworkClassifier(
         )
         # train
         inputs = self._net_input(X[train_rows], lengths[train_rows])
+        if weights is not None:
+            inputs["sample_weight"] = weights[train_rows]
         self.net_ = self._train(net, inputs, codes[train_rows], seed)
         self.net_.train_split = None  # do not pickle the validation series
         # attributes: the default support set
@@ -463,9 +486,10 @@ class MatchingNetworkClassifier(
         classes, proba = self._proba(X, X_support, y_support)
         return classes[proba.argmax(axis=1)]
 
-    def fit_transform(self, X, y, X_pretrain=None):
+    def fit_transform(self, X, y, X_pretrain=None, sample_weight=None):
         """Fit, then return the embeddings of ``X`` (see :meth:`transform`)."""
-        return self.fit(X, y, X_pretrain=X_pretrain).transform(X)
+        return self.fit(X, y, X_pretrain=X_pretrain,
+                        sample_weight=sample_weight).transform(X)
 
     def transform(self, X):
         """Context-free embeddings ``y`` (encoder, then the linear layer).

@@ -4,7 +4,7 @@ A GRU encoder (the encoder of a denoising :class:`Seq2SeqAutoencoder`, which
 can be pretrained on reconstruction) embeds every series, optionally followed
 by a trainable linear layer ``P``::
 
-    y = P enc(x) + b_P                                   (A.2.3)
+    y = P enc(x) + b_P
 
 An episode is a support set ``S`` (a few labelled series) and queries. The
 support embeddings, read as a sequence by a bidirectional GRU, get their full
@@ -44,12 +44,13 @@ class MatchingNetworkModule(nn.Module):
     processing_steps : int, default=1
         ``p`` of Algorithm 1; 0 disables the attention GRU (``y' = y``).
     attention_variant : {"thesis", "vinyals"}, default="thesis"
-        "thesis": the spec's reading of Algorithm 1 (A.2.5): the GRU cell reads
+        "thesis": our reading of the thesis's Algorithm 1: the GRU cell reads
         ``h + y`` with the read vector ``r`` as hidden state. "vinyals": the
         original matching network, the cell reads ``y`` with the state
         ``[h, r]`` and ``h_k = cell(...)[:d] + y``.
     metric : {"cosine", "euclidean"}, default="cosine"
-        Euclidean scores are minus the (non-squared) distance (A.5.7).
+        Euclidean scores are minus the (non-squared) distance (the thesis does
+        not say which; a squared distance would over-sharpen the softmax).
     temperature : float, default=1.0
         Divides the scores before the softmax.
     input_mask_p : float, default=0.3
@@ -58,7 +59,7 @@ class MatchingNetworkModule(nn.Module):
         Exclude the encoder GRU from training (the pretrained setting).
     spectral_radius : float or None, default=None
         Initialise every recurrent (hidden-to-hidden) gate matrix as an
-        orthogonal matrix times this value (the thesis: 1.1, A.5.6); None
+        orthogonal matrix times this value (the thesis: 1.1); None
         keeps torch's initialisation.
     pooling : {"last", "mean"}, default="last"
         What the embedding reads of the encoder: its state at each series'
@@ -205,7 +206,7 @@ def _orthogonal_recurrent_init(module, radius):
     """Orthogonal ``W_h*`` gate blocks scaled to spectral radius ``radius``.
 
     An orthogonal matrix has all eigenvalues on the unit circle, so the scaled
-    block has spectral radius exactly ``radius`` (A.2.8).
+    block has spectral radius exactly ``radius``.
     """
     with torch.no_grad():
         for name, weight in module.named_parameters():
@@ -217,10 +218,15 @@ def _orthogonal_recurrent_init(module, radius):
 
 
 class EpisodeNLLLoss(nn.Module):
-    """Negative log-likelihood of the queries' classes (A.2.6).
+    """Negative log-likelihood of the queries' classes (the episode loss).
 
     ``P(c | x, S) = sum_{j: label(s_j) = c} alpha_j``, so the loss of a query
     is ``-logsumexp`` of its log weights on the support series of its class.
+
+    Parameters
+    ----------
+    reduction : {"mean", "none"}, default="mean"
+        "none": one loss per query, in batch order (for weighted means).
 
     Notes
     -----
@@ -229,6 +235,12 @@ class EpisodeNLLLoss(nn.Module):
     episode without queries gives a zero loss that keeps the graph.
     """
 
+    def __init__(self, reduction="mean"):
+        super().__init__()
+        if reduction not in ("mean", "none"):
+            raise ValueError(f"reduction must be 'mean' or 'none', got {reduction!r}.")
+        self.reduction = reduction
+
     def forward(self, output, y):
         log_alpha, is_support = output
         y = y.to(log_alpha.device)
@@ -236,4 +248,4 @@ class EpisodeNLLLoss(nn.Module):
         if log_alpha.numel() == 0:
             return log_alpha.sum() * 0.0
         log_p = log_alpha.masked_fill(~same, float("-inf")).logsumexp(dim=1)
-        return -log_p.mean()
+        return -log_p if self.reduction == "none" else -log_p.mean()

@@ -114,3 +114,31 @@ def test_balanced_class_weight_finds_the_minority_class(learning_seed, learning_
     gain = learning_outcome("minority recall gain", recall["balanced"] - recall[None])
     # seeds 0-4, native and default kernels: 0.47-0.67 (mean 0.55)
     assert gain > 0.25
+
+
+def test_the_matching_network_weighs_its_queries(data):
+    # an episode's loss: the weighted mean of its queries' losses, by hand
+    from sktime_metric.classification import MatchingNetworkClassifier
+    from sktime_metric.nn import EpisodeNLLLoss
+
+    X, y = data
+    w = np.random.RandomState(0).uniform(0.1, 3, len(y))
+    params = dict(hidden_size=4, n_way=2, max_epochs=2, random_state=0)
+    clf = MatchingNetworkClassifier(**params).fit(X, y, sample_weight=w)
+    X_checked, lengths = clf._validate_X(X, reset=False)
+    batch = {k: torch.as_tensor(v) for k, v in clf._net_input(X_checked, lengths).items()}
+    is_support = torch.zeros(len(y), dtype=torch.bool)
+    is_support[[np.flatnonzero(y == c)[0] for c in np.unique(y)]] = True
+    batch.update(is_support=is_support, sample_weight=torch.as_tensor(w, dtype=torch.float32))
+    clf.net_.module_.eval()
+    with torch.no_grad():
+        output = clf.net_.infer(batch)
+        loss = clf.net_.get_loss(output, torch.as_tensor(y), X=batch)
+        per_query = EpisodeNLLLoss(reduction="none")(output, torch.as_tensor(y)).double()
+    queries = ~is_support.numpy()
+    expected = (w[queries] * per_query.numpy()).sum() / w[queries].sum()
+    np.testing.assert_allclose(float(loss), expected, rtol=1e-5)
+    # constant weights train as none
+    plain = MatchingNetworkClassifier(**params).fit(X, y).predict_proba(X)
+    constant = MatchingNetworkClassifier(**params).fit(X, y, sample_weight=np.full(len(y), 2.0))
+    np.testing.assert_allclose(constant.predict_proba(X), plain, atol=1e-4)
