@@ -12,7 +12,7 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
-from sklearn.base import clone, is_classifier
+from sklearn.base import clone, is_classifier, is_regressor
 from sklearn.exceptions import ConvergenceWarning
 
 from sktime_metric.datasets import make_sequence_classification
@@ -58,7 +58,16 @@ def _fit_params(estimator):
     return {"max_epochs": 2} if "max_epochs" in estimator.get_params() else {}
 
 
-@pytest.mark.parametrize("estimator", ESTIMATORS, ids=estimator_id)
+def _targets(estimator, y):
+    """``y`` as a regressor's numeric targets (the class codes), else as is."""
+    return np.unique(y, return_inverse=True)[1] * 1.0 if is_regressor(estimator) else y
+
+
+# Estimators fitted on class labels (the regressor's targets are numbers)
+_LABELLED = [e for e in ESTIMATORS if not is_regressor(e)]
+
+
+@pytest.mark.parametrize("estimator", _LABELLED, ids=estimator_id)
 def test_a_single_class_is_refused(estimator, data):
     X, _ = data
     with pytest.raises(ValueError, match=r"needs at least 2 classes.*1 class \('a'\)"):
@@ -75,7 +84,7 @@ def test_a_single_class_is_refused_by_kissme_and_the_support_set(data):
         fitted.set_support(X[:4], np.full(4, "a"))
 
 
-@pytest.mark.parametrize("estimator", ESTIMATORS, ids=estimator_id)
+@pytest.mark.parametrize("estimator", _LABELLED, ids=estimator_id)
 def test_missing_labels_are_named_with_their_position(estimator, data):
     X, y = data
     for missing in (np.nan, None):
@@ -104,6 +113,7 @@ def test_object_arrays_and_nested_frames_are_read_like_lists(data):
 @pytest.mark.parametrize("estimator", ESTIMATORS, ids=estimator_id)
 def test_estimators_take_object_arrays_and_nested_frames(estimator, data):
     X, y = data
+    y = _targets(estimator, y)
     series, objects, nested = _containers(X)
     est = clone(estimator).set_params(**_fit_params(estimator))
     method = "predict_proba" if is_classifier(est) else "transform"
@@ -116,6 +126,7 @@ def test_estimators_take_object_arrays_and_nested_frames(estimator, data):
 @pytest.mark.parametrize("estimator", ESTIMATORS, ids=estimator_id)
 def test_aeon_layout_is_flagged_and_converted(estimator, data):
     X, y = data
+    y = _targets(estimator, y)
     # aeon's (n, n_channels, n_timestamps): read as 2 steps of 10 channels
     X_aeon = np.ascontiguousarray(np.nan_to_num(X).transpose(0, 2, 1))
     with pytest.warns(SequenceLayoutWarning, match=r"aeon and sktime use \(n_samples, "
@@ -144,12 +155,14 @@ def test_aeon_converters_round_trip():
 
 
 @pytest.mark.parametrize(
-    "estimator", [e for e in ESTIMATORS if "early_stopping" in e.get_params()],
+    "estimator", [e for e in _LABELLED if "early_stopping" in e.get_params()],
     ids=estimator_id,
 )
 def test_a_split_too_small_names_validation_fraction(estimator, data):
     X, y = data
     est = clone(estimator).set_params(early_stopping=True, validation_fraction=0.1)
+    if "validation" in est.get_params():  # series, not whole classes, held out
+        est.set_params(validation="stratified")
     with pytest.raises(ValueError, match=r"early_stopping=True holds out "
                        r"validation_fraction=0.1 of the 3 training series: 1 for "
                        r"validation and 2 for training, but each part needs at least 2"):
