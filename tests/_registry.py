@@ -186,6 +186,16 @@ _SUPPORT_SET_CLASSIFIER = {
 }
 
 
+def targets_for(estimator, y):
+    """``y`` for ``estimator``: class labels, or for a regressor their codes as
+    numbers (the shared test data carry labels)."""
+    import numpy as np
+
+    if is_regressor(estimator):
+        return np.unique(y, return_inverse=True)[1] * 1.0
+    return y
+
+
 def expected_failed_checks(estimator):
     """Checks that fail everywhere by design: reasons keyed by check name."""
     transformer = _TRANSFORMER if hasattr(estimator, "transform") else {}

@@ -24,7 +24,7 @@ from sktime_metric.utils import (
     to_sequence_dataset,
 )
 
-from ._registry import ESTIMATORS, estimator_id
+from ._registry import ESTIMATORS, estimator_id, targets_for
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
@@ -56,11 +56,6 @@ def _containers(X):
 
 def _fit_params(estimator):
     return {"max_epochs": 2} if "max_epochs" in estimator.get_params() else {}
-
-
-def _targets(estimator, y):
-    """``y`` as a regressor's numeric targets (the class codes), else as is."""
-    return np.unique(y, return_inverse=True)[1] * 1.0 if is_regressor(estimator) else y
 
 
 # Estimators fitted on class labels (the regressor's targets are numbers)
@@ -113,7 +108,7 @@ def test_object_arrays_and_nested_frames_are_read_like_lists(data):
 @pytest.mark.parametrize("estimator", ESTIMATORS, ids=estimator_id)
 def test_estimators_take_object_arrays_and_nested_frames(estimator, data):
     X, y = data
-    y = _targets(estimator, y)
+    y = targets_for(estimator, y)
     series, objects, nested = _containers(X)
     est = clone(estimator).set_params(**_fit_params(estimator))
     method = "predict_proba" if is_classifier(est) else "transform"
@@ -126,7 +121,7 @@ def test_estimators_take_object_arrays_and_nested_frames(estimator, data):
 @pytest.mark.parametrize("estimator", ESTIMATORS, ids=estimator_id)
 def test_aeon_layout_is_flagged_and_converted(estimator, data):
     X, y = data
-    y = _targets(estimator, y)
+    y = targets_for(estimator, y)
     # aeon's (n, n_channels, n_timestamps): read as 2 steps of 10 channels
     X_aeon = np.ascontiguousarray(np.nan_to_num(X).transpose(0, 2, 1))
     with pytest.warns(SequenceLayoutWarning, match=r"aeon and sktime use \(n_samples, "

@@ -37,6 +37,7 @@ from ._registry import (
     PRECOMPUTED_ESTIMATORS,
     VECTOR_ESTIMATORS,
     estimator_id,
+    targets_for,
 )
 
 
@@ -59,7 +60,7 @@ def _fit(estimator, data):
         return est.fit(_vectors(X), y)
     if isinstance(est, RoutineClusterer):
         return est.fit(_distances(X))
-    return est.fit(X, y)
+    return est.fit(X, targets_for(est, y))
 
 
 def _vectors(X):

@@ -18,6 +18,7 @@ from ._registry import (
     PRECOMPUTED_ESTIMATORS,
     VECTOR_ESTIMATORS,
     estimator_id,
+    targets_for,
 )
 
 
@@ -41,7 +42,7 @@ def _inputs(estimator, data):
         return _vectors(X), y
     if isinstance(estimator, RoutineClusterer):
         return sklearn_pairwise_distances(_vectors(X)), y
-    return X, y
+    return X, targets_for(estimator, y)
 
 
 def _small_grid(estimator):
