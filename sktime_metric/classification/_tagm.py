@@ -17,6 +17,7 @@ from ..base import (
 from ..nn.tagm import TAGMModule
 from ..utils._sklearn_compat import Interval, StrOptions
 from ..utils._skorch import SequenceNetClassifier, validation_split
+from ..utils.validation import nan_padded
 
 __all__ = ["TAGMClassifier"]
 
@@ -265,10 +266,4 @@ class TAGMClassifier(SequenceClassifierMixin, BaseSequenceNet):
         check_is_fitted(self, "net_")
         X, lengths = self._validate_X(X, reset=False)
         attention = self._predict_batches(self._net_input(X, lengths), lengths)[1]
-        attention = attention.double().numpy()
-        # batches come back as wide as the longest series in X
-        width = attention.shape[1]
-        valid = np.arange(width)[None, :] < lengths[:, None]
-        out = np.full(X.shape[:2], np.nan)
-        out[:, :width] = np.where(valid, attention, np.nan)
-        return out
+        return nan_padded(attention, lengths, X.shape[1])

@@ -23,7 +23,7 @@ from ..utils._skorch import (
     plateau_lr_schedule,
 )
 from ..utils._sklearn_compat import Interval, StrOptions
-from ..utils.validation import padded_float32
+from ..utils.validation import nan_padded, padded_float32
 from ._kissme import kissme_metric
 from ._mixin import PairMetricMixin
 from ._pairs import holdout_split, pair_plan
@@ -556,10 +556,8 @@ class Seq2SeqEmbedder(
         x_hat = self._predict_batches(
             self._net_input(X, lengths), lengths,
             lambda module, x, lengths: module.autoencoder(x, lengths)[1],
-        )[0].double().numpy()
-        out = np.full(X.shape, np.nan)
-        valid = np.arange(x_hat.shape[1])[None, :] < lengths[:, None]
-        out[:, : x_hat.shape[1]] = np.where(valid[:, :, None], x_hat, np.nan)
+        )[0]
+        out = nan_padded(x_hat, lengths, X.shape[1])
         if self.standardize:
             out = out * self.scale_ + self.mean_
         return out

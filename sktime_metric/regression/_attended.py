@@ -11,6 +11,7 @@ from ..base import BaseSequenceNet, derive_seed, steps_batch_size
 from ..nn.attended import AttendedRegressorModule
 from ..utils._sklearn_compat import Interval, StrOptions
 from ..utils._skorch import SequenceNet, validation_split
+from ..utils.validation import nan_padded
 from ._frames import check_frames, frames_float32, is_frames
 
 __all__ = ["ABLATION_LADDER", "AttentionSequenceRegressor"]
@@ -475,7 +476,7 @@ class AttentionSequenceRegressor(RegressorMixin, TransformerMixin, BaseSequenceN
             its padding. Without temporal attention, ``1 / length``.
         """
         (_, _, o, *_), lengths, width = self._outputs(X)
-        return _nan_padded(o.double().numpy(), lengths, width)
+        return nan_padded(o, lengths, width)
 
     def predict_spatial_attention(self, X):
         """Spatial attention ``A`` (eq. 4.1) of every frame (frames only).
@@ -501,14 +502,4 @@ class AttentionSequenceRegressor(RegressorMixin, TransformerMixin, BaseSequenceN
                 + ". Spatial attention needs frames and a spatial_attention mechanism."
             )
         outputs, lengths, width = self._outputs(X)
-        return _nan_padded(outputs[3].double().numpy(), lengths, width)
-
-
-def _nan_padded(values, lengths, n_timestamps):
-    """``values`` (n, T', ...) with NaN past each length, widened to ``n_timestamps``."""
-    out = np.full((len(values), n_timestamps, *values.shape[2:]), np.nan)
-    width = min(values.shape[1], n_timestamps)
-    valid = np.arange(width)[None, :] < lengths[:, None]
-    valid = valid.reshape(*valid.shape, *(1,) * (values.ndim - 2))
-    out[:, :width] = np.where(valid, values[:, :width], np.nan)
-    return out
+        return nan_padded(outputs[3], lengths, width)

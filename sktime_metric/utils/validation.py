@@ -376,3 +376,20 @@ def padded_float32(X, lengths=None):
     out = X.astype(np.float32)
     np.copyto(out, 0.0, where=np.isnan(out))
     return out
+
+
+def nan_padded(values, lengths, n_timestamps):
+    """Per-step outputs back in the data format: NaN past each length.
+
+    The inverse of :func:`padded_float32` for what a module returns per time
+    step (attention, reconstructions, posteriors): ``values`` of shape
+    ``(n, T', ...)``, batches as wide as their longest series, become float64
+    ``(n, n_timestamps, ...)`` with NaN on every series' padding.
+    """
+    values = np.asarray(values, dtype=np.float64)
+    out = np.full((len(values), n_timestamps, *values.shape[2:]), np.nan)
+    width = min(values.shape[1], n_timestamps)
+    valid = np.arange(width)[None, :] < np.asarray(lengths)[:, None]
+    valid = valid.reshape(*valid.shape, *(1,) * (values.ndim - 2))
+    out[:, :width] = np.where(valid, values[:, :width], np.nan)
+    return out
