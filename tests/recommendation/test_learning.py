@@ -19,6 +19,7 @@ def test_iarn_beats_the_global_mean_on_a_drifting_log(learning_seed, learning_ou
     rmse = np.sqrt(np.mean((rec.predict(X_te) - y_te) ** 2))
     baseline = np.sqrt(np.mean((y_tr.mean() - y_te) ** 2))
     ratio = learning_outcome("rmse_over_global_mean", rmse / baseline)
-    # measured over seeds 0-4 (native kernels): 0.52-0.89 (RMSE 0.64-1.13
-    # against the global mean's 1.17-1.29)
+    # measured over seeds 0-4: native kernels 0.52-0.89 (RMSE 0.64-1.13
+    # against the global mean's 1.17-1.29), default kernels 0.56-0.90 (seeds
+    # 1-4); the thinnest margin is seed 2 (0.90 against 0.95)
     assert ratio < 0.95
