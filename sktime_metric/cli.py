@@ -365,7 +365,7 @@ def _check_plot(path, parser, critical_difference):
     if path.suffix.lower() != ".png":
         parser.error(f"--plot must end in .png, got {str(path)!r}")
     if critical_difference:
-        from .benchmarking._report import STATS_EXTRA
+        from .benchmarking._plots import STATS_EXTRA
 
         try:
             import matplotlib  # noqa: F401

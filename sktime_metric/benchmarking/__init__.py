@@ -37,8 +37,9 @@ estimator predicts one test series untimed, which compiles tslearn's numba DTW
 (about 5 s, once per process).
 
 The package is split into ``_registry`` (what runs), ``_runner`` (fitting and
-timing) and ``_report`` (tables, files and the chart); everything public is
-importable from here.
+timing), ``_tables`` (markdown tables and files), ``_statistics`` (mean ± sd,
+mean ranks) and ``_plots`` (the bar chart and the critical-difference diagram);
+everything public is importable from here.
 """
 
 from ._registry import (
@@ -51,17 +52,10 @@ from ._registry import (
     QUICK_SIZES,
     load_synthetic_control_split,
 )
-from ._report import (
-    COLUMNS,
-    format_summary,
-    format_table,
-    plot_critical_difference,
-    plot_results,
-    rank_results,
-    summarize_results,
-    write_results,
-)
+from ._plots import plot_critical_difference, plot_results
 from ._runner import evaluate, run_benchmark, stratified_resample, stratified_subsample
+from ._statistics import format_summary, rank_results, summarize_results
+from ._tables import COLUMNS, format_table, write_results
 
 __all__ = [
     "COLUMNS",
