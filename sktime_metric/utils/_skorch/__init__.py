@@ -6,23 +6,12 @@ fails many scikit-learn checks). This package holds what they share, by concept:
 - :mod:`.nets`: the net classes, and the translation of our flat, grid-searchable
   parameters (optimiser names, early stopping, clipping, the learning-rate
   plateau schedule, progress bar) into skorch's;
-- :mod:`.callbacks`: the callbacks skorch lacks;
+- the callbacks skorch lacks: :mod:`.training` (clipping, the plateau schedule,
+  averaging, a start condition), :mod:`.scoring` (per-epoch scores) and
+  :mod:`.updates` (weights and data changed outside the gradient steps);
 - :mod:`.samplers`: seeded batch samplers.
 """
 
-from .callbacks import (
-    AfterLearningStarts,
-    GradientValueClipping,
-    InitialModuleState,
-    KISSMEUpdate,
-    LRDecayOnPlateau,
-    NearestNeighborScoring,
-    PairAUCScoring,
-    ParameterAveraging,
-    RecordModuleStatistic,
-    ResampleEachEpoch,
-    pair_auc_scoring,
-)
 from .nets import (
     SequenceNet,
     SequenceNetClassifier,
@@ -42,6 +31,19 @@ from .samplers import (
     class_balanced_loader,
     episode_loader,
 )
+from .scoring import (
+    NearestNeighborScoring,
+    PairAUCScoring,
+    RecordModuleStatistic,
+    pair_auc_scoring,
+)
+from .training import (
+    AfterLearningStarts,
+    GradientValueClipping,
+    LRDecayOnPlateau,
+    ParameterAveraging,
+)
+from .updates import InitialModuleState, KISSMEUpdate, ResampleEachEpoch
 
 __all__ = [
     "AfterLearningStarts",

@@ -13,7 +13,7 @@ from skorch.callbacks import EarlyStopping, LRScheduler, ProgressBar
 from skorch.dataset import ValidSplit
 from skorch.helper import predefined_split
 
-from .callbacks import AfterLearningStarts, GradientValueClipping, ParameterAveraging
+from .training import AfterLearningStarts, GradientValueClipping, ParameterAveraging
 
 
 class _SequenceLossMixin:
