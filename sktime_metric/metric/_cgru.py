@@ -11,7 +11,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ..base import BaseSequenceNet, derive_seed
 from ..nn.cgru import CoupledGRU
-from ..nn.losses import ContrastiveDistanceLoss, StructuralLoss
+from ..nn.losses import ContrastiveLoss, StructuralLoss
 from ..utils._sklearn_compat import Interval, StrOptions
 from ..utils._skorch import (
     NearestNeighborScoring,
@@ -452,8 +452,10 @@ class CoupledGRUMetric(
             if plan.resample:
                 scoring.insert(0, ("resample_pairs", ResampleEachEpoch()))
             data, target = plan.datasets(x, lengths)[0], None
-            criterion = dict(criterion=ContrastiveDistanceLoss,
-                             criterion__margin=self.contrastive_margin)
+            # Hadsell et al.'s loss on the distances the coupled GRU outputs
+            criterion = dict(criterion=ContrastiveLoss,
+                             criterion__margin=self.contrastive_margin,
+                             criterion__distance="precomputed")
         net = self._make_net(
             SequenceNet,
             CoupledGRU,

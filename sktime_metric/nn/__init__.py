@@ -16,9 +16,9 @@ from .hcrf import HCRFModule
 from .hulm import HULMModule
 from .iarn import FeatureEncoder, IARNModule, InteractingAttention
 from .matching import EpisodeNLLLoss, MatchingNetworkModule
+from .distances import CosineDistance, EuclideanDistance, SquaredMahalanobisDistance
 from .losses import ContrastiveLoss, PairLogisticLoss, SiameseLoss, TripletLoss
-from .kissme import ContrastiveKISSMELoss, KISSMEHead, KISSMELoss
-from .losses import CosineMarginLoss
+from .kissme import KISSMEHead, KISSMELoss
 from .reconstruction import CosineReconstructionLoss, SequenceMSELoss
 from .seq2seq import Seq2SeqAutoencoder, Seq2SeqLoss, Seq2SeqMetricModule
 from .siamese import BilinearSimilarity, SequenceEncoder, SiameseRNNModule
@@ -30,13 +30,13 @@ __all__ = [
     "AttentionGatedRNN",
     "BidirectionalRNN",
     "BilinearSimilarity",
-    "ContrastiveKISSMELoss",
     "ContrastiveLoss",
-    "CosineMarginLoss",
+    "CosineDistance",
     "CosineReconstructionLoss",
     "CoupledGRU",
     "CoupledGRULayer",
     "EpisodeNLLLoss",
+    "EuclideanDistance",
     "FeatureEncoder",
     "HCRFModule",
     "HULMModule",
@@ -55,6 +55,7 @@ __all__ = [
     "SequenceMSELoss",
     "SiameseLoss",
     "SiameseRNNModule",
+    "SquaredMahalanobisDistance",
     "SpatialAttention",
     "TAGMModule",
     "TemporalAttention",

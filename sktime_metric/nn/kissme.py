@@ -1,14 +1,15 @@
-"""KISSME in a network: the projection head and the two KISSME losses.
+"""KISSME in a network: the projection head and the log-ratio KISSME loss.
 
 The metric branch of the siamese sequence-to-sequence model (Compagnon's
 thesis, eqs. 3.41-3.47): a linear projection ``z = W_p^T y`` of the
 encoder output, and a Mahalanobis matrix ``M`` that is *not* a parameter but a
 buffer, recomputed in closed form every few epochs (the skorch callback
 :class:`~sktime_metric.utils._skorch.KISSMEUpdate`). The losses read the projected
-embeddings of both sides of each pair and ``M``:
+embeddings of both sides of each pair and ``M``. Two losses train it:
 
-- :class:`ContrastiveKISSMELoss` (thesis eq. 3.47, the library default): the
-  contrastive loss with the squared distance ``Delta M Delta^T``; non-negative.
+- the contrastive KISSME loss (thesis eq. 3.47, the library default) is
+  :class:`~sktime_metric.nn.ContrastiveLoss` with the
+  :class:`~sktime_metric.nn.SquaredMahalanobisDistance` ``Delta M Delta^T``;
 - :class:`KISSMELoss` (eqs. 3.43-3.44, "logratio"): the Gaussian log-likelihood
   ratio of each pair, signed by its label, with per-batch ridge-regularised
   covariances whose log-determinants are taken through a float64 Cholesky
@@ -23,17 +24,9 @@ import warnings
 import torch
 from torch import nn
 
-__all__ = ["ContrastiveKISSMELoss", "KISSMEHead", "KISSMELoss", "cholesky_logdet"]
+from .distances import SquaredMahalanobisDistance
 
-
-def _quadratic_form(delta, metric):
-    """``Delta M Delta^T`` of each row of ``delta`` (the squared distance).
-
-    Computed in ``metric``'s dtype (float64 for a :class:`KISSMEHead`'s ``M``,
-    whose eigenvalues can span several decades) and returned in ``delta``'s.
-    """
-    d = delta.to(metric.dtype)
-    return ((d @ metric) * d).sum(dim=-1).to(delta.dtype)
+__all__ = ["KISSMEHead", "KISSMELoss", "cholesky_logdet"]
 
 
 def _similar(target):
@@ -144,7 +137,7 @@ class KISSMEHead(nn.Module):
         return y @ self.projection().T
 
     def sq_distance(self, z1, z2):
-        return _quadratic_form(z1 - z2, self.M)
+        return SquaredMahalanobisDistance()(z1, z2, self.M)
 
     @torch.no_grad()
     def set_metric(self, M):
@@ -159,80 +152,6 @@ class KISSMEHead(nn.Module):
         w = self.proj.weight  # W_p^T; W_p^T W_p = w w^T
         gram = w @ w.T - torch.eye(w.size(0), dtype=w.dtype, device=w.device)
         return self.penalty_weight * gram.pow(2).sum()
-
-
-class ContrastiveKISSMELoss(nn.Module):
-    """Contrastive KISSME loss (thesis eq. 3.47).
-
-    ``L = 1/|B| (sum_P q + sum_N [margin - q]_+)`` with ``q = Delta M Delta^T``
-    the squared distance of the projected embeddings (``Delta = z1 - z2``) and
-    ``M`` fixed (no gradient reaches it). The quadratic form is already a
-    squared distance: no further squaring, no 1/2 (as printed).
-
-    Parameters
-    ----------
-    margin : float, default=1.0
-        In the units ``margin_scale`` says. The thesis does not give it for
-        this loss; 1 is its contrastive margin.
-    reduction : {"mean", "sum"}, default="mean"
-        "mean" divides by the number of pairs ``|B|``.
-    margin_scale : {"absolute", "relative", "dim"}, default="absolute"
-        What the margin is measured against. Right after a closed-form update,
-        ``M`` whitens the similar pairs' differences, so ``q`` of a similar
-        pair is about ``m`` (the embedding size), whatever the scale of the
-        data; an absolute margin of 1 then leaves the hinge inactive on
-        almost every dissimilar pair and the projection learns nothing
-        (measured: 2.8 % active at ``m = 50``).
-
-        - "absolute": ``[margin - q]_+`` as printed (thesis reproduction).
-        - "relative": ``[margin * r - q]_+`` with ``r`` the batch's mean
-          ``q`` over its similar pairs, without gradient (over all its pairs
-          when it has no similar pair): dissimilar pairs are pushed beyond
-          ``margin`` times the typical similar distance.
-        - "dim": ``q`` is divided by ``m`` in both terms (distances per
-          dimension), so the margin is ``margin * m`` in units of ``q``.
-
-    Notes
-    -----
-    ``forward(z1, z2, target, metric)``: ``(batch, m)`` embeddings, ``(batch,)``
-    labels (1 similar; 0 or -1 dissimilar) and the ``(m, m)`` matrix ``M``.
-
-    Examples
-    --------
-    >>> import torch
-    >>> from sktime_metric.nn import ContrastiveKISSMELoss
-    >>> z1, z2, M = torch.zeros(2, 2), torch.tensor([[1.0, 0], [2, 0]]), torch.eye(2)
-    >>> target = torch.tensor([1, 0])          # q = 1 (similar), 4 (dissimilar)
-    >>> ContrastiveKISSMELoss(margin=5.0)(z1, z2, target, M)     # (1 + 1) / 2
-    tensor(1.)
-    >>> ContrastiveKISSMELoss(margin=5.0, margin_scale="relative")(z1, z2, target, M)
-    tensor(1.)
-    >>> ContrastiveKISSMELoss(margin=3.0, margin_scale="dim")(z1, z2, target, M)
-    tensor(0.7500)
-    """
-
-    def __init__(self, margin=1.0, reduction="mean", margin_scale="absolute"):
-        super().__init__()
-        if reduction not in ("mean", "sum"):
-            raise ValueError(f"reduction must be 'mean' or 'sum', got {reduction!r}.")
-        if margin_scale not in ("absolute", "relative", "dim"):
-            raise ValueError("margin_scale must be 'absolute', 'relative' or 'dim', got "
-                             f"{margin_scale!r}.")
-        self.margin = margin
-        self.reduction = reduction
-        self.margin_scale = margin_scale
-
-    def forward(self, z1, z2, target, metric):
-        q = _quadratic_form(z1 - z2, metric.detach())
-        similar = _similar(target)
-        margin = self.margin
-        if self.margin_scale == "dim":
-            q = q / z1.size(-1)
-        elif self.margin_scale == "relative":
-            reference = q[similar] if similar.any() else q
-            margin = margin * reference.detach().mean()
-        terms = torch.where(similar, q, torch.relu(margin - q))
-        return terms.mean() if self.reduction == "mean" else terms.sum()
 
 
 class KISSMELoss(nn.Module):
@@ -258,7 +177,9 @@ class KISSMELoss(nn.Module):
 
     Notes
     -----
-    ``forward(z1, z2, target, metric)`` as :class:`ContrastiveKISSMELoss`.
+    ``forward(pairs, target, M)``: ``(batch, 2, m)`` projected embeddings of
+    both sides of each pair, ``(batch,)`` labels (1 similar; 0 or -1
+    dissimilar) and the ``(m, m)`` matrix ``M``.
 
     Summed over a batch, the logdet part is
     ``(|P| - |N|) / 2 (logdet S_P - logdet S_N)``: zero for balanced batches and
@@ -282,10 +203,10 @@ class KISSMELoss(nn.Module):
         self.reduction = reduction
         self.regularization = regularization
 
-    def forward(self, z1, z2, target, metric):
-        delta = z1 - z2
+    def forward(self, pairs, target, M):
+        delta = pairs[:, 0] - pairs[:, 1]
         similar = _similar(target)
-        score = 0.5 * _quadratic_form(delta, metric.detach())
+        score = 0.5 * SquaredMahalanobisDistance()(pairs[:, 0], pairs[:, 1], M)
         if similar.any() and (~similar).any():
             logdet = [
                 cholesky_logdet(d.T @ d / len(d), self.regularization)

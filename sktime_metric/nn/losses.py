@@ -1,39 +1,35 @@
-"""Losses on pairs and triplets of embeddings, as small composable modules.
+"""Losses on pairs and triplets, as small composable modules.
 
 - :class:`PairLogisticLoss`: the binary cross-entropy of siamese recurrent
   networks, ``-[sum_S log s + sum_D log(1 - s)]`` on similarity logits.
-- :class:`ContrastiveLoss` and :class:`TripletLoss`: pytorch-metric-learning's
-  well-tested losses, fed explicit pairs / triplets (``indices_tuple``) with
-  plain Euclidean distances, so that the metric they learn is the Euclidean
-  distance between the embeddings a transformer outputs.
+- :class:`ContrastiveLoss` and :class:`TripletLoss`: the margin losses, each
+  taking a distance module of :mod:`~sktime_metric.nn.distances` (Euclidean,
+  cosine, squared Mahalanobis) or, for models that compare a pair jointly
+  such as the coupled GRU, the distances themselves. One contrastive loss
+  serves the siamese RNN, SS2S in its Euclidean, cosine and KISSME variants,
+  and the coupled GRU.
 - :class:`SiameseLoss`: the criterion a siamese net trains with; it reads the
   ``(logits, embeddings)`` output of :class:`~sktime_metric.nn.SiameseRNNModule`
-  and applies one of the three.
+  and applies one of the three above.
+- :class:`StructuralLoss`: a loss on a batch's distance matrix (the coupled
+  GRU's).
 
-- :class:`StructuralLoss` and :class:`ContrastiveDistanceLoss`: losses on
-  *distances* (a batch's distance matrix, or the distances of explicit pairs),
-  for models such as the coupled GRU that have no per-sequence embedding.
-
-- :class:`CosineMarginLoss`: ``1 - cos`` / ``[cos - margin]_+`` on pairs; the
-  KISSME losses (:mod:`.kissme`) and the sequence reconstruction losses
-  (:mod:`.reconstruction`) are re-exported here.
-
-pytorch-metric-learning is imported when a loss that needs it is built (it
-takes about two seconds to import).
+The KISSME log-ratio loss (:mod:`.kissme`) and the sequence reconstruction
+losses (:mod:`.reconstruction`) live beside their concepts and are re-exported
+here.
 """
 
 import torch
 from torch import nn
 
-# the KISSME and reconstruction losses live beside their concepts; re-exported
-from .kissme import ContrastiveKISSMELoss, KISSMELoss
+from .distances import EuclideanDistance
+
+# the KISSME log-ratio and reconstruction losses live beside their concepts
+from .kissme import KISSMELoss
 from .reconstruction import CosineReconstructionLoss, SequenceMSELoss
 
 __all__ = [
-    "ContrastiveDistanceLoss",
-    "ContrastiveKISSMELoss",
     "ContrastiveLoss",
-    "CosineMarginLoss",
     "CosineReconstructionLoss",
     "KISSMELoss",
     "SequenceMSELoss",
@@ -42,14 +38,6 @@ __all__ = [
     "StructuralLoss",
     "TripletLoss",
 ]
-
-
-def _euclidean():
-    from pytorch_metric_learning.distances import LpDistance
-
-    # pml normalises embeddings by default; the metric our estimators expose
-    # is the distance between the raw embeddings transform() returns.
-    return LpDistance(normalize_embeddings=False, p=2, power=1)
 
 
 class PairLogisticLoss(nn.Module):
@@ -84,74 +72,150 @@ class PairLogisticLoss(nn.Module):
         )
 
 
+def _mean_of_nonzero(terms):
+    """pytorch-metric-learning's ``AvgNonZeroReducer``: the mean of the
+    positive terms, 0 (with a gradient path) when there are none."""
+    active = terms > 0
+    return (terms * active).sum() / active.sum().clamp(min=1)
+
+
 class ContrastiveLoss(nn.Module):
-    """Contrastive loss on explicit pairs (pytorch-metric-learning's).
+    """Contrastive loss on pairs, for any distance between embeddings.
 
-    ``relu(d - pos_margin)`` for similar and ``relu(neg_margin - d)`` for
-    dissimilar pairs, ``d`` the Euclidean distance between the two embeddings;
-    each part is averaged over its pairs with a non-zero loss and the two are
-    added (pml's ``AvgNonZeroReducer``).
+    Each pair with distance ``d`` contributes (``p`` the ``power``)::
 
-    Parameters
-    ----------
-    pos_margin : float, default=0.0
-    neg_margin : float, default=1.0
+        similar pair:     [d - pos_margin]_+^p / p
+        dissimilar pair:  [margin - d]_+^p / p
 
-    Notes
-    -----
-    ``forward(h1, h2, target)``: embeddings ``(batch, H)`` of the two sides of
-    each pair and ``target`` ``(batch,)``, 1 for similar and 0 for dissimilar.
-    """
+    so similar pairs are pulled within ``pos_margin`` and dissimilar ones pushed
+    beyond ``margin``. With ``power=2`` and the Euclidean distance this is
+    Hadsell, Chopra & LeCun's (2006) loss, Compagnon's thesis eq. 3.4 (the
+    thesis's 1/2 is the ``1/p``, which makes the pull on a similar pair
+    ``d^(p-1)``). With ``power=1``, ``reduction="nonzero"`` it is
+    pytorch-metric-learning's ``ContrastiveLoss``; with the squared Mahalanobis
+    distance and ``power=1``, the contrastive KISSME loss (thesis eq. 3.47);
+    with the cosine distance and ``power=1``, the margin cosine loss of the
+    cosine SS2S (thesis Sec. 3.2.3.1: ``1 - cos`` and ``[cos - m]_+``, which is
+    ``margin = 1 - m`` here).
 
-    def __init__(self, pos_margin=0.0, neg_margin=1.0):
-        super().__init__()
-        from pytorch_metric_learning.losses import ContrastiveLoss as _Contrastive
-
-        self.loss = _Contrastive(
-            pos_margin=pos_margin, neg_margin=neg_margin, distance=_euclidean()
-        )
-
-    def forward(self, h1, h2, target):
-        n = h1.size(0)
-        index = torch.arange(n, device=h1.device)
-        similar = target.reshape(-1) > 0.5
-        # pml's pair format: (anchor1, positive, anchor2, negative) into the
-        # stacked embeddings [h1; h2].
-        indices = (
-            index[similar],
-            index[similar] + n,
-            index[~similar],
-            index[~similar] + n,
-        )
-        return self.loss(torch.cat([h1, h2]), indices_tuple=indices)
-
-
-class TripletLoss(nn.Module):
-    """Triplet margin loss on explicit triplets (pytorch-metric-learning's).
-
-    ``relu(d(a, p) - d(a, n) + margin)`` with Euclidean ``d``, averaged over the
-    triplets with a non-zero loss.
+    Written here rather than taken from pytorch-metric-learning because its
+    losses need embeddings and one of its own distances: the coupled GRU
+    compares a pair jointly and has only the distance, KISSME's ``M`` is
+    replaced in closed form between steps, and Hadsell's squared hinge is not
+    among pml's options. A test holds this loss to pml's where both apply.
 
     Parameters
     ----------
     margin : float, default=1.0
+        Dissimilar pairs closer than this are pushed apart (in the units
+        ``margin_scale`` says).
+    distance : module or "precomputed", default=None
+        How far apart the two sides of a pair are: an
+        :mod:`~sktime_metric.nn.distances` module (``None``: a new
+        :class:`~sktime_metric.nn.EuclideanDistance`), or "precomputed" for
+        models that output the distances themselves.
+    power : {1, 2}, default=2
+    pos_margin : float, default=0.0
+        Similar pairs closer than this are left alone.
+    margin_scale : {"absolute", "relative"}, default="absolute"
+        "relative": ``margin`` times the mean distance of the batch's similar
+        pairs (of all its pairs if it has none), taken as a constant. The hinge
+        then stays active whatever the scale of the distances, e.g. right after
+        KISSME's closed-form ``M`` rescales them.
+    reduction : {"mean", "sum", "nonzero"}, default="mean"
+        "mean" / "sum" over all pairs; "nonzero": the similar and the dissimilar
+        terms each averaged over the pairs whose term is non-zero, and added
+        (pytorch-metric-learning's ``AvgNonZeroReducer``).
 
     Notes
     -----
-    ``forward(anchor, positive, negative)``: three ``(batch, H)`` tensors.
+    ``forward(pairs, target, *distance_args)``: ``pairs`` ``(batch, 2, m)``, the
+    two embeddings of each pair stacked (as the siamese and SS2S modules output
+    them), or ``(batch,)`` distances with ``distance="precomputed"``;
+    ``target`` ``(batch,)``, > 0 for similar pairs (1) and <= 0 for dissimilar
+    ones (0 or -1). ``distance_args`` go to the distance (the Mahalanobis
+    distance's ``M``). Returns a scalar.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from sktime_metric.nn import ContrastiveLoss
+    >>> pairs = torch.tensor([[[0.0, 0.0], [0.3, 0.4]],    # similar, d = 0.5
+    ...                       [[0.0, 0.0], [0.0, 0.2]]])   # dissimilar, d = 0.2
+    >>> ContrastiveLoss(margin=1.0)(pairs, torch.tensor([1, 0]))  # (.25 + .64) / 2 / 2
+    tensor(0.2225)
     """
 
-    def __init__(self, margin=1.0):
+    def __init__(self, margin=1.0, distance=None, power=2, pos_margin=0.0,
+                 margin_scale="absolute", reduction="mean"):
         super().__init__()
-        from pytorch_metric_learning.losses import TripletMarginLoss
+        if power not in (1, 2):
+            raise ValueError(f"power must be 1 or 2, got {power!r}.")
+        if margin_scale not in ("absolute", "relative"):
+            raise ValueError("margin_scale must be 'absolute' or 'relative', got "
+                             f"{margin_scale!r}.")
+        if reduction not in ("mean", "sum", "nonzero"):
+            raise ValueError("reduction must be 'mean', 'sum' or 'nonzero', got "
+                             f"{reduction!r}.")
+        if distance is None:
+            distance = EuclideanDistance()
+        if not (distance == "precomputed" or isinstance(distance, nn.Module)):
+            raise TypeError("distance must be a torch module of sktime_metric.nn."
+                            f"distances or 'precomputed', got {distance!r}.")
+        self.margin = margin
+        self.distance = distance
+        self.power = power
+        self.pos_margin = pos_margin
+        self.margin_scale = margin_scale
+        self.reduction = reduction
 
-        self.loss = TripletMarginLoss(margin=margin, distance=_euclidean())
+    def forward(self, pairs, target, *distance_args):
+        if self.distance == "precomputed":
+            d = pairs
+        else:
+            d = self.distance(pairs[:, 0], pairs[:, 1], *distance_args)
+        similar = target.reshape(-1).to(d.device) > 0
+        margin = self.margin
+        if self.margin_scale == "relative":
+            reference = d[similar] if similar.any() else d
+            margin = margin * reference.detach().mean()
+        pull = torch.relu(d - self.pos_margin).pow(self.power) / self.power
+        push = torch.relu(margin - d).pow(self.power) / self.power
+        if self.reduction == "nonzero":
+            return _mean_of_nonzero(pull[similar]) + _mean_of_nonzero(push[~similar])
+        terms = torch.where(similar, pull, push)
+        return terms.mean() if self.reduction == "mean" else terms.sum()
 
-    def forward(self, anchor, positive, negative):
-        n = anchor.size(0)
-        index = torch.arange(n, device=anchor.device)
-        embeddings = torch.cat([anchor, positive, negative])
-        return self.loss(embeddings, indices_tuple=(index, index + n, index + 2 * n))
+
+class TripletLoss(nn.Module):
+    """Triplet margin loss: ``[d(a, p) - d(a, n) + margin]_+`` for each triplet.
+
+    Averaged over the triplets with a non-zero loss, as pytorch-metric-learning's
+    ``TripletMarginLoss`` does (a test holds the two equal); written here so
+    that it takes the same distance modules as :class:`ContrastiveLoss`.
+
+    Parameters
+    ----------
+    margin : float, default=1.0
+    distance : module, default=None
+        An :mod:`~sktime_metric.nn.distances` module (``None``: a new
+        :class:`~sktime_metric.nn.EuclideanDistance`).
+
+    Notes
+    -----
+    ``forward(triplets)``: ``(batch, 3, m)``, anchor, positive and negative
+    embeddings stacked. Returns a scalar.
+    """
+
+    def __init__(self, margin=1.0, distance=None):
+        super().__init__()
+        self.margin = margin
+        self.distance = EuclideanDistance() if distance is None else distance
+
+    def forward(self, triplets):
+        anchor = triplets[:, :1]
+        d = self.distance(anchor, triplets[:, 1:])  # (batch, 2): to p and to n
+        return _mean_of_nonzero(torch.relu(d[:, 0] - d[:, 1] + self.margin))
 
 
 class SiameseLoss(nn.Module):
@@ -160,11 +224,13 @@ class SiameseLoss(nn.Module):
     Parameters
     ----------
     loss : {"pair_logistic", "contrastive", "triplet"}, default="pair_logistic"
-        "pair_logistic" trains the similarity head (the paper); "contrastive"
-        and "triplet" train the embeddings for Euclidean distance and leave the
+        "pair_logistic" trains the similarity head (the paper,
+        :class:`PairLogisticLoss`); "contrastive" and "triplet" train the
+        embeddings for Euclidean distance (:class:`ContrastiveLoss` with
+        ``power=1, reduction="nonzero"``, :class:`TripletLoss`) and leave the
         head unused.
     margin : float, default=1.0
-        ``neg_margin`` of "contrastive", ``margin`` of "triplet".
+        The margin of "contrastive" and of "triplet".
 
     Notes
     -----
@@ -181,15 +247,16 @@ class SiameseLoss(nn.Module):
         if loss == "pair_logistic":
             self.loss = PairLogisticLoss(reduction="sum")
         elif loss == "contrastive":
-            self.loss = ContrastiveLoss(neg_margin=margin)
+            self.loss = ContrastiveLoss(margin, power=1, reduction="nonzero")
         elif loss == "triplet":
-            self.loss = TripletLoss(margin=margin)
+            self.loss = TripletLoss(margin)
         else:
             raise ValueError(
                 "loss must be 'pair_logistic', 'contrastive' or 'triplet', got "
                 f"{loss!r}."
             )
         self.kind = loss
+        self.distance = EuclideanDistance()
 
     def forward(self, output, target):
         logits, embeddings = output
@@ -202,15 +269,13 @@ class SiameseLoss(nn.Module):
         if self.kind == "pair_logistic":
             return self.loss(logits[:, 0], target)
         if self.kind == "contrastive":
-            return self.loss(embeddings[:, 0], embeddings[:, 1], target)
-        return self.loss(embeddings[:, 0], embeddings[:, 1], embeddings[:, 2])
+            return self.loss(embeddings, target)
+        return self.loss(embeddings)
 
     def pair_scores(self, logits, embeddings):
         if self.kind == "pair_logistic":
             return logits
-        return -torch.linalg.vector_norm(
-            embeddings[:, 1:] - embeddings[:, :1], dim=-1
-        )
+        return -self.distance(embeddings[:, :1], embeddings[:, 1:])
 
 
 class StructuralLoss(nn.Module):
@@ -334,61 +399,3 @@ class StructuralLoss(nn.Module):
                     variance = (d - mean).pow(2).mean()
                     loss = loss + self.global_weight / 2 * torch.relu(variance - bound)
         return loss
-
-
-class ContrastiveDistanceLoss(nn.Module):
-    """Contrastive loss on given distances (Hadsell, Chopra & LeCun 2006).
-
-    ``L = mean[ l * d^2 / 2 + (1 - l) * max(0, margin - d)^2 / 2 ]`` with ``l = 1``
-    for similar and ``0`` for dissimilar pairs (Compagnon's thesis, eq. 3.4, with
-    its labels flipped to this module's convention). It reads distances, not
-    embeddings, so it trains models that compare a pair jointly (the coupled
-    GRU); :class:`ContrastiveLoss` is the embedding version.
-
-    Parameters
-    ----------
-    margin : float, default=1.0
-
-    Notes
-    -----
-    ``forward(distances, target)``: ``(n_pairs,)`` distances and targets, 1 for
-    similar and 0 for dissimilar pairs; returns a scalar.
-    """
-
-    def __init__(self, margin=1.0):
-        super().__init__()
-        self.margin = margin
-
-    def forward(self, distances, target):
-        similar = target.to(distances.dtype)
-        pull = distances.pow(2)
-        push = torch.relu(self.margin - distances).pow(2)
-        return 0.5 * (similar * pull + (1 - similar) * push).mean()
-
-
-class CosineMarginLoss(nn.Module):
-    """Margin-based cosine loss on pairs of embeddings (Compagnon's thesis, 3.2.3.1).
-
-    ``1 - cos(z1, z2)`` for similar and ``[cos(z1, z2) - margin]_+`` for
-    dissimilar pairs, averaged over pairs: ``torch.nn.CosineEmbeddingLoss`` with
-    this module's {1, 0} labels. The "cosine loss" of the cosine SS2S variant,
-    whose thesis margin is 0.5. The distance it learns is ``1 - cos``.
-
-    Parameters
-    ----------
-    margin : float, default=0.5
-
-    Notes
-    -----
-    ``forward(z1, z2, target)``: ``(batch, H)`` embeddings and ``(batch,)``
-    labels, 1 (or > 0) similar and 0 or -1 dissimilar.
-    """
-
-    def __init__(self, margin=0.5):
-        super().__init__()
-        self.margin = margin
-
-    def forward(self, z1, z2, target):
-        cos = nn.functional.cosine_similarity(z1, z2, dim=-1, eps=1e-8)
-        similar = target.reshape(-1) > 0
-        return torch.where(similar, 1 - cos, torch.relu(cos - self.margin)).mean()

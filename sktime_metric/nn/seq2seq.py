@@ -20,8 +20,9 @@ from torch import nn
 
 from ._pairing import pad_time
 from .encoders import RecurrentEncoder, length_mask, trim_to_length
-from .kissme import ContrastiveKISSMELoss, KISSMEHead, KISSMELoss
-from .losses import ContrastiveDistanceLoss, ContrastiveLoss, CosineMarginLoss
+from .distances import CosineDistance, EuclideanDistance, SquaredMahalanobisDistance
+from .kissme import KISSMEHead, KISSMELoss
+from .losses import ContrastiveLoss
 from .reconstruction import CosineReconstructionLoss, SequenceMSELoss
 
 __all__ = ["Seq2SeqAutoencoder", "Seq2SeqLoss", "Seq2SeqMetricModule"]
@@ -210,11 +211,6 @@ class Seq2SeqMetricModule(nn.Module):
         return self.kissme_head.penalty()
 
 
-def _euclidean(z1, z2):
-    # sqrt(sum^2 + 1e-12): a finite gradient for identical embeddings
-    return torch.sqrt((z1 - z2).pow(2).sum(-1) + 1e-12)
-
-
 class Seq2SeqLoss(nn.Module):
     """The SS2S criterion: ``lambda * L_rec + (1 - lambda) * L_metric`` (eq. 3.46).
 
@@ -222,16 +218,24 @@ class Seq2SeqLoss(nn.Module):
     ----------
     metric_loss : {"contrastive", "pml_contrastive", "cosine", \
             "kissme_contrastive", "kissme_logratio"}, default="contrastive"
-        "contrastive": Hadsell et al.'s loss on the Euclidean distance (eq. 3.4,
-        :class:`~sktime_metric.nn.losses.ContrastiveDistanceLoss`);
-        "pml_contrastive": pytorch-metric-learning's (unsquared) one;
-        "cosine": :class:`~sktime_metric.nn.losses.CosineMarginLoss`;
-        "kissme_contrastive" / "kissme_logratio": the KISSME losses, on the
-        projected embeddings and the module's ``M``.
+        The metric term, one :class:`~sktime_metric.nn.ContrastiveLoss` on one
+        distance, or the KISSME log-ratio: "contrastive": Hadsell et al.'s
+        squared-hinge loss on the Euclidean distance (eq. 3.4);
+        "pml_contrastive": its unsquared form averaged over the active pairs
+        (pytorch-metric-learning's); "cosine": ``1 - cos`` for similar and
+        ``[cos - margin]_+`` for dissimilar pairs (Sec. 3.2.3.1);
+        "kissme_contrastive": the squared Mahalanobis distance of the projected
+        embeddings under the module's ``M``, unsquared (eq. 3.47);
+        "kissme_logratio": :class:`~sktime_metric.nn.KISSMELoss` (eqs.
+        3.43-3.44).
     margin : float, default=1.0
+        For "cosine", the margin on the cosine similarity.
     margin_scale : {"absolute", "relative", "dim"}, default="absolute"
-        Units of "kissme_contrastive"'s margin
-        (:class:`~sktime_metric.nn.ContrastiveKISSMELoss`); unused otherwise.
+        Units of "kissme_contrastive"'s margin, unused otherwise. "absolute": as
+        printed; "relative": times the batch's mean similar-pair distance
+        (``ContrastiveLoss(margin_scale="relative")``); "dim": distances per
+        embedding dimension
+        (``SquaredMahalanobisDistance(per_dimension=True)``).
     reconstruction_loss : {"mse", "cosine"}, default="mse"
         :class:`~sktime_metric.nn.losses.SequenceMSELoss` or the CRL.
     reconstruction_weight : float, default=0.5
@@ -250,17 +254,24 @@ class Seq2SeqLoss(nn.Module):
                  reconstruction_weight=0.5, regularization=1e-3,
                  margin_scale="absolute"):
         super().__init__()
+        mahalanobis = SquaredMahalanobisDistance(per_dimension=margin_scale == "dim")
         losses = {
-            "contrastive": lambda: ContrastiveDistanceLoss(margin),
-            "pml_contrastive": lambda: ContrastiveLoss(neg_margin=margin),
-            "cosine": lambda: CosineMarginLoss(margin),
-            "kissme_contrastive": lambda: ContrastiveKISSMELoss(
-                margin, margin_scale=margin_scale),
+            "contrastive": lambda: ContrastiveLoss(margin, EuclideanDistance()),
+            "pml_contrastive": lambda: ContrastiveLoss(
+                margin, EuclideanDistance(), power=1, reduction="nonzero"),
+            # [cos - m]_+ = [(1 - m) - (1 - cos)]_+: margin 1 - m on 1 - cos
+            "cosine": lambda: ContrastiveLoss(1 - margin, CosineDistance(), power=1),
+            "kissme_contrastive": lambda: ContrastiveLoss(
+                margin, mahalanobis, power=1,
+                margin_scale="relative" if margin_scale == "relative" else "absolute"),
             "kissme_logratio": lambda: KISSMELoss(regularization=regularization),
         }
         if metric_loss not in losses:
             raise ValueError(f"metric_loss must be one of {sorted(losses)}, got "
                              f"{metric_loss!r}.")
+        if margin_scale not in ("absolute", "relative", "dim"):
+            raise ValueError("margin_scale must be 'absolute', 'relative' or 'dim', "
+                             f"got {margin_scale!r}.")
         if reconstruction_loss not in ("mse", "cosine"):
             raise ValueError("reconstruction_loss must be 'mse' or 'cosine', got "
                              f"{reconstruction_loss!r}.")
@@ -269,13 +280,6 @@ class Seq2SeqLoss(nn.Module):
         self.reconstruction = (SequenceMSELoss() if reconstruction_loss == "mse"
                                else CosineReconstructionLoss())
         self.reconstruction_weight = reconstruction_weight
-
-    def _metric_term(self, z1, z2, target, metric):
-        if self.metric_loss == "contrastive":
-            return self.metric(_euclidean(z1, z2), (target > 0).to(z1.dtype))
-        if self.metric_loss.startswith("kissme"):
-            return self.metric(z1, z2, target, metric)
-        return self.metric(z1, z2, target)
 
     def forward(self, output, target):
         z, reconstruction, clean, lengths, metric = output
@@ -287,7 +291,7 @@ class Seq2SeqLoss(nn.Module):
             loss = loss + weight * self.reconstruction(reconstruction, clean, lengths)
         if weight < 1:
             target = target.reshape(-1).to(z.device)
-            loss = loss + (1 - weight) * self._metric_term(
-                z[:, 0], z[:, 1], target, metric
-            )
+            # the Mahalanobis distance and the log-ratio read M; the others do not
+            m = (metric,) if self.metric_loss.startswith("kissme") else ()
+            loss = loss + (1 - weight) * self.metric(z, target, *m)
         return loss

@@ -107,9 +107,11 @@ def test_m_refresh_follows_early_stopping_and_margin_scale_reaches_the_loss(data
     est.fit(*data)
     names = [name for name, _ in est.net_.callbacks_]
     assert names.index("kissme_update") > names.index("early_stopping")
-    assert est.net_.criterion_.metric.margin_scale == "dim"
+    # "dim": the margin is in units of the squared distance per dimension
+    assert est.net_.criterion_.metric.distance.per_dimension
     assert est.net_.criterion_.metric.margin == 2.0
     thesis = Seq2SeqEmbedder(margin_scale="absolute", **_TINY).fit(*data)
+    assert not thesis.net_.criterion_.metric.distance.per_dimension
     assert thesis.net_.criterion_.metric.margin_scale == "absolute"
     assert thesis.net_.criterion_.metric.margin == 1.0
 

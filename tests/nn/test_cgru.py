@@ -9,7 +9,7 @@ from torch import nn
 from sktime_metric.nn import CoupledGRU, CoupledGRULayer
 from sktime_metric.nn import cgru as cgru_module
 from sktime_metric.nn._pairing import pair_chunks, pair_tiles
-from sktime_metric.nn.losses import ContrastiveDistanceLoss, StructuralLoss
+from sktime_metric.nn.losses import ContrastiveLoss, StructuralLoss
 
 F64 = torch.float64
 
@@ -493,9 +493,9 @@ def test_structural_loss_without_positives_or_negatives(labels):
     assert torch.isfinite(loss) and torch.isfinite(D.grad).all()
 
 
-def test_contrastive_distance_loss():
+def test_contrastive_loss_on_precomputed_distances():
     d = torch.tensor([0.5, 0.2, 1.5, 0.3], dtype=F64)
     target = torch.tensor([1, 0, 0, 1])
     expected = 0.5 * (0.25 + 0.8**2 + 0.0 + 0.09) / 4
-    torch.testing.assert_close(ContrastiveDistanceLoss(margin=1.0)(d, target),
+    torch.testing.assert_close(ContrastiveLoss(1.0, distance="precomputed")(d, target),
                                torch.tensor(expected, dtype=F64))

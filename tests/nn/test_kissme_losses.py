@@ -1,4 +1,9 @@
-"""KISSME head and losses, and the cosine margin loss, against brute force."""
+"""KISSME head and losses, and the cosine margin loss, against brute force.
+
+The contrastive KISSME loss (thesis eq. 3.47) and the margin cosine loss are
+:class:`ContrastiveLoss` on the squared Mahalanobis / cosine distance, built
+here as ``Seq2SeqLoss`` builds them.
+"""
 
 import pickle
 
@@ -7,10 +12,11 @@ import pytest
 import torch
 
 from sktime_metric.nn import (
-    ContrastiveKISSMELoss,
-    CosineMarginLoss,
+    ContrastiveLoss,
+    CosineDistance,
     KISSMEHead,
     KISSMELoss,
+    SquaredMahalanobisDistance,
 )
 from sktime_metric.nn.kissme import cholesky_logdet
 
@@ -26,6 +32,19 @@ def _spd(m, seed=0):
 
 
 _TARGET = torch.tensor([1, 0, 1, 0, 0, 1, 1, 0, 0])
+
+
+def _pairs(z1, z2):
+    return torch.stack([z1, z2], dim=1)
+
+
+def _contrastive_kissme(margin=1.0, margin_scale="absolute", reduction="mean"):
+    """Eq. 3.47 as ``Seq2SeqLoss("kissme_contrastive")`` builds it."""
+    loss = ContrastiveLoss(
+        margin, SquaredMahalanobisDistance(per_dimension=margin_scale == "dim"),
+        power=1, reduction=reduction,
+        margin_scale="relative" if margin_scale == "relative" else "absolute")
+    return lambda z1, z2, target, M: loss(_pairs(z1, z2), target, M)
 
 
 def _brute_kissme(z1, z2, target, M, reg, reduction):
@@ -69,7 +88,7 @@ def test_cholesky_logdet_is_the_ridged_logdet_and_falls_back_on_indefinite():
 def test_kissme_loss_matches_brute_force(reduction):
     z1, z2 = _randn(9, 3), _randn(9, 3, seed=1)
     M = _spd(3, seed=2)
-    loss = KISSMELoss(reduction=reduction)(z1, z2, _TARGET, M)
+    loss = KISSMELoss(reduction=reduction)(_pairs(z1, z2), _TARGET, M)
     expected = _brute_kissme(z1, z2, _TARGET, M, 1e-3, reduction)
     assert loss.item() == pytest.approx(expected, rel=1e-10)
 
@@ -77,13 +96,13 @@ def test_kissme_loss_matches_brute_force(reduction):
 def test_kissme_loss_accepts_plus_minus_one_labels_and_balanced_drops_logdet():
     z1, z2, M = _randn(9, 3), _randn(9, 3, seed=1), _spd(3, seed=2)
     loss = KISSMELoss()
-    assert loss(z1, z2, 2 * _TARGET - 1, M).item() == pytest.approx(
-        loss(z1, z2, _TARGET, M).item())
+    assert loss(_pairs(z1, z2), 2 * _TARGET - 1, M).item() == pytest.approx(
+        loss(_pairs(z1, z2), _TARGET, M).item())
     # balanced: mean_P s - mean_N s, and the logdet terms cancel
     q = (((z1 - z2) @ M) * (z1 - z2)).sum(1) / 2
     sim = _TARGET > 0
     expected = q[sim].mean() - q[~sim].mean()
-    got = KISSMELoss(reduction="balanced")(z1, z2, _TARGET, M)
+    got = KISSMELoss(reduction="balanced")(_pairs(z1, z2), _TARGET, M)
     assert got.item() == pytest.approx(expected.item(), rel=1e-12)
 
 
@@ -93,7 +112,7 @@ def test_kissme_loss_logdet_part_vanishes_on_balanced_batches_and_is_scale_free(
     target = torch.tensor([1, 0] * 4)
     q = (((z1 - z2) @ M) * (z1 - z2)).sum(1) / 2
     expected = torch.where(target > 0, q, -q).mean()
-    got = KISSMELoss(regularization=0.0)(z1, z2, target, M)
+    got = KISSMELoss(regularization=0.0)(_pairs(z1, z2), target, M)
     assert got.item() == pytest.approx(expected.item(), rel=1e-10)
 
 
@@ -102,8 +121,8 @@ def test_kissme_loss_gradcheck_and_no_gradient_to_M():
     z2 = _randn(9, 3, seed=1).requires_grad_()
     M = _spd(3, seed=2).requires_grad_()
     loss = KISSMELoss()
-    assert torch.autograd.gradcheck(lambda a, b: loss(a, b, _TARGET, M), (z1, z2))
-    loss(z1, z2, _TARGET, M).backward()
+    assert torch.autograd.gradcheck(lambda a, b: loss(_pairs(a, b), _TARGET, M), (z1, z2))
+    loss(_pairs(z1, z2), _TARGET, M).backward()
     assert M.grad is None  # M is fixed: only the closed-form update changes it
 
 
@@ -111,7 +130,7 @@ def test_kissme_loss_warns_and_drops_logdet_without_both_kinds_of_pair():
     z1, z2, M = _randn(4, 3), _randn(4, 3, seed=1), _spd(3)
     ones = torch.ones(4)
     with pytest.warns(RuntimeWarning, match="only similar pairs"):
-        value = KISSMELoss()(z1, z2, ones, M)
+        value = KISSMELoss()(_pairs(z1, z2), ones, M)
     q = (((z1 - z2) @ M) * (z1 - z2)).sum(1) / 2
     assert value.item() == pytest.approx(q.mean().item())
     with pytest.raises(ValueError, match="reduction"):
@@ -121,7 +140,7 @@ def test_kissme_loss_warns_and_drops_logdet_without_both_kinds_of_pair():
 @pytest.mark.parametrize("reduction", ["mean", "sum"])
 def test_contrastive_kissme_loss_matches_brute_force(reduction):
     z1, z2, M = _randn(9, 3), _randn(9, 3, seed=1) * 0.3, _spd(3, seed=2) * 0.2
-    loss = ContrastiveKISSMELoss(margin=1.0, reduction=reduction)(z1, z2, _TARGET, M)
+    loss = _contrastive_kissme(margin=1.0, reduction=reduction)(z1, z2, _TARGET, M)
     terms = []
     for a, b, t in zip(z1.numpy(), z2.numpy(), _TARGET.tolist()):
         q = (a - b) @ M.numpy() @ (a - b)  # Delta M Delta^T, eq. 3.47
@@ -134,11 +153,11 @@ def test_contrastive_kissme_loss_matches_brute_force(reduction):
 def test_contrastive_kissme_loss_gradient_is_finite_at_zero_distance():
     z = _randn(4, 3).requires_grad_()
     M = _spd(3)
-    loss = ContrastiveKISSMELoss()(z, z.detach().clone(), torch.tensor([1, 0, 1, 0]), M)
+    loss = _contrastive_kissme()(z, z.detach().clone(), torch.tensor([1, 0, 1, 0]), M)
     loss.backward()
     assert torch.isfinite(z.grad).all()
     assert torch.autograd.gradcheck(
-        lambda a: ContrastiveKISSMELoss()(a, z.detach() * 0.5, _TARGET[:4], M * 0.1),
+        lambda a: _contrastive_kissme()(a, z.detach() * 0.5, _TARGET[:4], M * 0.1),
         (_randn(4, 3, seed=3).requires_grad_(),),
     )
 
@@ -153,19 +172,19 @@ def test_contrastive_kissme_margin_scales_match_brute_force():
     z1, z2, M = _randn(9, 3), _randn(9, 3, seed=1) * 0.3, _spd(3, seed=2) * 0.2
     q, _, sim = _brute_contrastive(z1, z2, _TARGET, M, 0.0)
     # relative: the margin is in units of the batch's mean similar-pair q
-    got = ContrastiveKISSMELoss(1.5, margin_scale="relative")(z1, z2, _TARGET, M)
+    got = _contrastive_kissme(1.5, margin_scale="relative")(z1, z2, _TARGET, M)
     _, terms, _ = _brute_contrastive(z1, z2, _TARGET, M, 1.5 * q[sim].mean())
     assert got.item() == pytest.approx(terms.mean(), rel=1e-12)
     # dim: q per dimension in both terms
-    got = ContrastiveKISSMELoss(0.4, margin_scale="dim")(z1, z2, _TARGET, M)
+    got = _contrastive_kissme(0.4, margin_scale="dim")(z1, z2, _TARGET, M)
     terms = np.where(sim, q / 3, np.maximum(0.0, 0.4 - q / 3))
     assert got.item() == pytest.approx(terms.mean(), rel=1e-12)
     # a batch without similar pairs: relative to the mean q of all its pairs
     none = torch.zeros(9, dtype=torch.long)
-    got = ContrastiveKISSMELoss(1.0, margin_scale="relative")(z1, z2, none, M)
+    got = _contrastive_kissme(1.0, margin_scale="relative")(z1, z2, none, M)
     assert got.item() == pytest.approx(np.maximum(0.0, q.mean() - q).mean(), rel=1e-12)
     with pytest.raises(ValueError, match="margin_scale"):
-        ContrastiveKISSMELoss(margin_scale="median")
+        ContrastiveLoss(margin_scale="median")
 
 
 def test_relative_and_dim_margins_follow_the_scale_of_the_distances():
@@ -186,37 +205,39 @@ def test_relative_and_dim_margins_follow_the_scale_of_the_distances():
         loss(z, z2, target, M).backward()
         return (z.grad[target == 0].abs().sum(1) > 0).double().mean().item()
 
-    assert active(ContrastiveKISSMELoss(1.0)) == 0.0
-    for loss in (ContrastiveKISSMELoss(2.0, margin_scale="relative"),
-                 ContrastiveKISSMELoss(2.0, margin_scale="dim")):
+    assert active(_contrastive_kissme(1.0)) == 0.0
+    for loss in (_contrastive_kissme(2.0, margin_scale="relative"),
+                 _contrastive_kissme(2.0, margin_scale="dim")):
         assert 0.3 < active(loss) < 1.0
     # relative: the hinge is invariant to the scale of the embedding (the loss
     # scales with it); dim: the absolute loss with the margin times m, over m
-    rel = ContrastiveKISSMELoss(2.0, margin_scale="relative")
+    rel = _contrastive_kissme(2.0, margin_scale="relative")
     assert rel(3 * z1, 3 * z2, target, M).item() == pytest.approx(
         9 * rel(z1, z2, target, M).item(), rel=1e-10)
-    dim = ContrastiveKISSMELoss(2.0, margin_scale="dim")(z1, z2, target, M)
+    dim = _contrastive_kissme(2.0, margin_scale="dim")(z1, z2, target, M)
     assert dim.item() == pytest.approx(
-        ContrastiveKISSMELoss(2.0 * m)(z1, z2, target, M).item() / m, rel=1e-12)
+        _contrastive_kissme(2.0 * m)(z1, z2, target, M).item() / m, rel=1e-12)
 
 
 def test_relative_margin_passes_no_gradient_through_the_reference():
     z1, z2, M = _randn(9, 3), _randn(9, 3, seed=1) * 0.3, _spd(3, seed=2) * 0.2
     q, _, sim = _brute_contrastive(z1, z2, _TARGET, M, 0.0)
     a = z1.clone().requires_grad_()
-    ContrastiveKISSMELoss(1.5, margin_scale="relative")(a, z2, _TARGET, M).backward()
+    _contrastive_kissme(1.5, margin_scale="relative")(a, z2, _TARGET, M).backward()
     b = z1.clone().requires_grad_()
-    ContrastiveKISSMELoss(1.5 * float(q[sim].mean()))(b, z2, _TARGET, M).backward()
+    _contrastive_kissme(1.5 * float(q[sim].mean()))(b, z2, _TARGET, M).backward()
     torch.testing.assert_close(a.grad, b.grad, rtol=1e-12, atol=1e-12)
 
 
 def test_cosine_margin_loss_is_torch_cosine_embedding_loss():
     z1, z2 = _randn(9, 5), _randn(9, 5, seed=1)
     expected = torch.nn.CosineEmbeddingLoss(margin=0.5)(z1, z2, 2 * _TARGET - 1)
-    got = CosineMarginLoss(margin=0.5)(z1, z2, _TARGET)
+    # [cos - m]_+ = [(1 - m) - (1 - cos)]_+: margin 1 - m on the cosine distance
+    got = ContrastiveLoss(1 - 0.5, CosineDistance(), power=1)(_pairs(z1, z2), _TARGET)
     assert got.item() == pytest.approx(expected.item(), rel=1e-12)
     assert torch.autograd.gradcheck(
-        lambda a: CosineMarginLoss(0.1)(a, z2, _TARGET), (z1.clone().requires_grad_(),)
+        lambda a: ContrastiveLoss(0.9, CosineDistance(), power=1)(_pairs(a, z2), _TARGET),
+        (z1.clone().requires_grad_(),),
     )
 
 

@@ -5,14 +5,14 @@ import pytest
 import torch
 
 from sktime_metric.nn import (
-    ContrastiveKISSMELoss,
+    ContrastiveLoss,
     CosineReconstructionLoss,
     Seq2SeqAutoencoder,
     Seq2SeqLoss,
     Seq2SeqMetricModule,
     SequenceMSELoss,
+    SquaredMahalanobisDistance,
 )
-from sktime_metric.nn.losses import ContrastiveDistanceLoss
 
 
 def _randn(*shape, seed=0):
@@ -153,7 +153,7 @@ def test_criterion_combines_reconstruction_and_metric_losses():
     out = module(x, lengths, x.flip(0), lengths.flip(0))
     z, x_hat, clean, n, M = out
     rec = SequenceMSELoss()(x_hat, clean, n)
-    kissme = ContrastiveKISSMELoss(1.0)(z[:, 0], z[:, 1], target, M)
+    kissme = ContrastiveLoss(1.0, SquaredMahalanobisDistance(), power=1)(z, target, M)
     got = Seq2SeqLoss("kissme_contrastive", reconstruction_weight=0.3)(out, target)
     assert got.item() == pytest.approx((0.3 * rec + 0.7 * kissme).item(), rel=1e-12)
     # single sequences: the reconstruction loss alone, whatever the weight
@@ -165,7 +165,7 @@ def test_criterion_combines_reconstruction_and_metric_losses():
     plain = Seq2SeqMetricModule(3, 8, reconstruct=False).double()
     out = plain(x, lengths, x.flip(0), lengths.flip(0))
     d = torch.linalg.vector_norm(out[0][:, 0] - out[0][:, 1], dim=-1)
-    expected = ContrastiveDistanceLoss(2.0)(d, target)
+    expected = ContrastiveLoss(2.0, distance="precomputed")(d, target)
     got = Seq2SeqLoss("contrastive", margin=2.0, reconstruction_weight=0.0)(out, target)
     assert got.item() == pytest.approx(expected.item(), rel=1e-9)
     with pytest.raises(ValueError, match="metric_loss must be one of"):
