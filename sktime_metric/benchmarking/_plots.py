@@ -96,7 +96,6 @@ def plot_results(results, path, *, title=None):
     fig.savefig(path, format="png", dpi=100)
 
 
-
 def _import_posthocs():
     try:
         import matplotlib  # noqa: F401
