@@ -1,38 +1,17 @@
-"""From windows to clusters: metric learners by name, affinities, the eigengap.
+"""From window distances to clusters: the affinity, the eigengap, the connectivity check.
 
-Pure helpers of :class:`~sktime_metric.cluster.RoutineClusterer`.
+Pure helpers of :class:`~sktime_metric.cluster.RoutineClusterer`: distances
+become the affinity of spectral clustering (locally scaled, or the thesis's
+global kernels, eq. 3.50), the number of clusters may be read off the
+normalised Laplacian's spectrum, and an affinity graph that would make spectral
+clustering spend clusters on a few windows is warned about.
 """
 
 import warnings
 
 import numpy as np
-from sklearn.exceptions import NotFittedError
-from sklearn.utils.validation import check_is_fitted
 
 __all__ = ["affinity_from_distances"]
-
-_LEARNERS = ("seq2seq", "siamese", "cgru")
-
-# A learner named by string is fitted on constraint pairs (``fit_pairs``), which
-# CoupledGRUMetric supports only with the contrastive loss and no 1-NN early
-# stopping (that needs class labels); its own defaults are for ``fit(X, y)``.
-_PAIR_FIT_DEFAULTS = {"cgru": {"loss": "contrastive", "early_stopping": False}}
-
-
-def _learner(name, params, seed):
-    from ..metric import CoupledGRUMetric, Seq2SeqEmbedder, SiameseRNNEmbedder
-
-    cls = {"seq2seq": Seq2SeqEmbedder, "siamese": SiameseRNNEmbedder,
-           "cgru": CoupledGRUMetric}[name]
-    return cls(**{"random_state": seed, **_PAIR_FIT_DEFAULTS.get(name, {}), **params})
-
-
-def _is_fitted(estimator):
-    try:
-        check_is_fitted(estimator)
-    except NotFittedError:
-        return False
-    return True
 
 
 def _eigengap(affinity, max_clusters):

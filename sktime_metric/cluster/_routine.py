@@ -10,32 +10,20 @@ import warnings
 from numbers import Integral, Real
 
 import numpy as np
-from sklearn.base import BaseEstimator, ClusterMixin, clone
+from sklearn.base import BaseEstimator, ClusterMixin
 from sklearn.cluster import SpectralClustering
 from sklearn.utils import Bunch
-from sklearn.utils.validation import check_array, check_is_fitted
+from sklearn.utils.validation import check_is_fitted
 
 from ..base import derive_seed
 from ..evaluation._clustering import routine_scores
-from ..utils import channel_statistics, standardize_channels
+from ..utils import standardize_channels
+from ..utils._scaling import requested_channel_statistics
 from ..utils._sklearn_compat import Interval, StrOptions
-from ._affinity import (
-    _LEARNERS,
-    _check_affinity,
-    _eigengap,
-    _is_fitted,
-    _kernel_width,
-    _learner,
-    affinity_from_distances,
-)
-from ._windows import (
-    check_windows,
-    parse_duration,
-    segment_recording,
-    time_of_day,
-    time_of_day_pairs,
-    timestamps_to_seconds,
-)
+from ._affinity import _check_affinity, _eigengap, _kernel_width, affinity_from_distances
+from ._metric import _LEARNERS, window_distances
+from ._windows import routine_durations, routine_windows, time_of_day
+
 
 class RoutineClusterer(ClusterMixin, BaseEstimator):
     """Daily routines of a wearable recording by time-of-day metric learning.
@@ -244,127 +232,6 @@ class RoutineClusterer(ClusterMixin, BaseEstimator):
         self.ami_average = ami_average
         self.random_state = random_state
 
-    # -- segmentation ----------------------------------------------------------
-
-    def _durations(self):
-        window = parse_duration(self.window, "window")
-        stride = window if self.stride is None else parse_duration(self.stride, "stride")
-        period = parse_duration(self.period, "period")
-        slot = window if self.slot_size is None else parse_duration(self.slot_size, "slot_size")
-        day_start = (0.0 if self.day_start in (0, 0.0)
-                     else parse_duration(self.day_start, "day_start"))
-        if slot > period:
-            raise ValueError(f"slot_size ({slot:g} s) is longer than period ({period:g} s).")
-        return window, stride, period, slot, day_start
-
-    def _segment(self, X, timestamps):
-        """Windows (or None), their start seconds and the raw start values."""
-        window, stride, period, _, day_start = self._durations()
-        if self.metric == "precomputed":
-            D = check_array(X, ensure_min_samples=2)
-            if D.shape[0] != D.shape[1]:
-                raise ValueError(f"metric='precomputed' needs a square X, got {D.shape}.")
-            if (D < 0).any():
-                raise ValueError("Precomputed distances must be non-negative.")
-            n, windows = len(D), D
-        elif isinstance(X, (list, tuple)) or np.ndim(X) == 3:
-            windows = check_windows(X)
-            n = len(windows)
-        else:
-            recording = np.asarray(X, dtype=np.float64)
-            if recording.ndim != 2:
-                raise ValueError(
-                    "X must be a (T_total, d) recording, (n_windows, T, d) windows or "
-                    f"a list of (T, d) windows; got shape {recording.shape}."
-                )
-            if timestamps is None:
-                if self.sampling_rate is None:
-                    raise ValueError("A recording needs timestamps or sampling_rate.")
-                timestamps = day_start + np.arange(len(recording)) / self.sampling_rate
-            seconds = timestamps_to_seconds(timestamps, len(recording))
-            windows, starts = segment_recording(
-                recording, seconds, window=window, stride=stride, period=period,
-                day_start=day_start, seq_len=self.seq_len,
-                min_coverage=self.min_coverage,
-            )
-            raw = starts
-            if np.issubdtype(np.asarray(timestamps).dtype, np.datetime64):
-                raw = (starts * 1e9).astype(np.int64).astype("datetime64[ns]")
-            return windows, starts, raw
-        if timestamps is None:
-            starts = day_start + np.arange(n) * stride
-            return windows, starts, starts
-        return windows, timestamps_to_seconds(timestamps, n), np.asarray(timestamps)
-
-    # -- metric ----------------------------------------------------------------
-
-    def _distances(self, W, days, slots, seed):
-        """Distance matrix, embedding (or None), embedding dim (or None), kernel."""
-        metric, params = self.metric, dict(self.metric_params or {})
-        self.metric_learner_ = None
-        if isinstance(metric, str) and metric == "euclidean":
-            if np.isnan(W).any():
-                raise ValueError("metric='euclidean' needs equal-length windows; use 'dtw'.")
-            from sklearn.metrics import pairwise_distances
-
-            flat = W.reshape(len(W), -1)
-            return pairwise_distances(flat), flat, None, "gaussian"
-        if isinstance(metric, str) and metric == "dtw":
-            from tslearn.metrics import cdist_dtw
-
-            return cdist_dtw(W, **params), None, None, "gaussian"
-        if isinstance(metric, str) or hasattr(metric, "pairwise_distances"):
-            if isinstance(metric, str):
-                learner = _learner(metric, params, seed)
-            elif _is_fitted(metric):
-                learner = metric
-            else:
-                learner = clone(metric)
-            if learner is not metric or isinstance(metric, str):
-                if metric == "seq2seq" and self.slot_tolerance == 0:
-                    learner.fit(W, slots, groups=days)
-                else:
-                    pairs, labels = time_of_day_pairs(
-                        slots, days, n_slots=self.n_slots_,
-                        slot_tolerance=self.slot_tolerance, n_pairs=self.n_pairs,
-                        random_state=seed,
-                    )
-                    learner.fit_pairs(W, pairs, labels)
-            self.metric_learner_ = learner
-            D = learner.pairwise_distances(W)
-            embedding = dim = None
-            if hasattr(learner, "transform") and not hasattr(learner, "X_fit_"):
-                embedding = learner.transform(W)
-                dim = embedding.shape[1]
-            kernel = "cosine" if getattr(learner, "metric", None) == "cosine" else "gaussian"
-            return D, embedding, dim, kernel
-        D = np.zeros((len(W), len(W)))
-        for i in range(len(W)):
-            for j in range(i + 1, len(W)):
-                D[i, j] = D[j, i] = float(metric(W[i], W[j]))
-        return D, None, None, "gaussian"
-
-    def _channel_statistics(self, W):
-        """``(mean, scale)``: of ``W``, the fixed ones of ``standardize`` or Nones."""
-        if isinstance(self.standardize, (bool, np.bool_)):
-            return channel_statistics(W) if self.standardize else (None, None)
-        if len(self.standardize) != 2:
-            raise ValueError(
-                "standardize must be a bool or a (mean, scale) tuple, got a tuple "
-                f"of {len(self.standardize)} items."
-            )
-        mean, scale = (np.asarray(v, dtype=np.float64).reshape(-1)
-                       for v in self.standardize)
-        if mean.shape != (W.shape[2],) or scale.shape != (W.shape[2],):
-            raise ValueError(
-                f"standardize=(mean, scale) needs one value per channel ({W.shape[2]}); "
-                f"got {mean.size} and {scale.size}."
-            )
-        if not (np.isfinite(mean).all() and np.isfinite(scale).all() and (scale > 0).all()):
-            raise ValueError("standardize=(mean, scale) needs finite means and "
-                             "positive finite scales.")
-        return mean, scale
-
     # -- fit -------------------------------------------------------------------
 
     def fit(self, X, y=None, timestamps=None):
@@ -390,9 +257,15 @@ class RoutineClusterer(ClusterMixin, BaseEstimator):
         self : object
         """
         self._validate_params()
-        _, _, period, slot, day_start = self._durations()
+        window, stride, period, slot, day_start = routine_durations(
+            self.window, self.stride, self.period, self.slot_size, self.day_start)
         self.n_slots_ = int(np.ceil(period / slot - 1e-9))
-        W, starts, raw = self._segment(X, timestamps)
+        W, starts, raw = routine_windows(
+            X, timestamps, precomputed=self.metric == "precomputed", window=window,
+            stride=stride, period=period, day_start=day_start,
+            sampling_rate=self.sampling_rate, seq_len=self.seq_len,
+            min_coverage=self.min_coverage,
+        )
         self.day_index_, self.slot_index_ = time_of_day(
             starts, period=period, slot_size=slot, day_start=day_start
         )
@@ -403,12 +276,15 @@ class RoutineClusterer(ClusterMixin, BaseEstimator):
             D, embedding, dim, kernel = W, None, None, "gaussian"
             self.metric_learner_ = None
         else:
-            self.mean_, self.scale_ = self._channel_statistics(W)
+            self.mean_, self.scale_ = requested_channel_statistics(self.standardize, W)
             if self.mean_ is not None:
                 W = standardize_channels(W, self.mean_, self.scale_)
             self.windows_, self.n_features_in_ = W, W.shape[2]
-            D, embedding, dim, kernel = self._distances(W, self.day_index_,
-                                                         self.slot_index_, seed)
+            D, embedding, dim, kernel, self.metric_learner_ = window_distances(
+                W, self.metric, dict(self.metric_params or {}), days=self.day_index_,
+                slots=self.slot_index_, n_slots=self.n_slots_,
+                slot_tolerance=self.slot_tolerance, n_pairs=self.n_pairs, seed=seed,
+            )
         self.distance_matrix_, self.embedding_ = np.asarray(D, float), embedding
         width = "median"
         if self.affinity == "local":

@@ -3,7 +3,9 @@
 A long recording is cut into windows on a grid aligned to ``day_start``; each
 window gets a *day* index and a time-of-day *slot* index. Two windows are
 similar when their slots are equal (up to ``slot_tolerance``, circularly) and
-their days differ (thesis §3.3.4).
+their days differ (thesis §3.3.4). :func:`routine_windows` reads the three
+inputs of :class:`~sktime_metric.cluster.RoutineClusterer` (a recording,
+pre-cut windows or precomputed distances) into windows and their starts.
 """
 
 import datetime
@@ -11,6 +13,7 @@ import re
 
 import numpy as np
 from sklearn.utils import check_random_state
+from sklearn.utils.validation import check_array
 
 from ..utils.validation import check_sequences
 
@@ -141,6 +144,88 @@ def check_windows(X):
     """Validate pre-cut windows with the package's sequence contract."""
     X, _ = check_sequences(X)
     return X
+
+
+def routine_durations(window, stride, period, slot_size, day_start):
+    """Seconds of the window grid and the routine's period from the parameters.
+
+    ``stride`` and ``slot_size`` default (None) to ``window``; ``day_start``
+    may be 0. Each is a duration as :func:`parse_duration` reads it.
+
+    Returns
+    -------
+    window, stride, period, slot, day_start : float
+    """
+    window = parse_duration(window, "window")
+    stride = window if stride is None else parse_duration(stride, "stride")
+    period = parse_duration(period, "period")
+    slot = window if slot_size is None else parse_duration(slot_size, "slot_size")
+    day_start = 0.0 if day_start in (0, 0.0) else parse_duration(day_start, "day_start")
+    if slot > period:
+        raise ValueError(f"slot_size ({slot:g} s) is longer than period ({period:g} s).")
+    return window, stride, period, slot, day_start
+
+
+def routine_windows(X, timestamps, *, precomputed, window, stride, period, day_start,
+                    sampling_rate, seq_len, min_coverage):
+    """Windows (or distances), their start seconds and the raw start values.
+
+    Parameters
+    ----------
+    X, timestamps
+        As in :meth:`~sktime_metric.cluster.RoutineClusterer.fit`: a ``(T_total,
+        d)`` recording, cut by :func:`segment_recording` (its timestamps built
+        from ``day_start`` and ``sampling_rate`` when None); pre-cut windows,
+        checked, taken as contiguous from ``day_start`` without timestamps; or,
+        with ``precomputed``, a square non-negative distance matrix.
+    window, stride, period, day_start : float
+        Seconds, from :func:`routine_durations`.
+    sampling_rate, seq_len, min_coverage
+        The parameters of :class:`~sktime_metric.cluster.RoutineClusterer`.
+
+    Returns
+    -------
+    windows : ndarray of shape (n_windows, T, d), or (n_windows, n_windows)
+        The distance matrix with ``precomputed``.
+    starts : ndarray of shape (n_windows,)
+        Window starts in seconds.
+    raw : ndarray of shape (n_windows,)
+        The starts as the timestamps were given (datetime64 stays datetime64).
+    """
+    if precomputed:
+        D = check_array(X, ensure_min_samples=2)
+        if D.shape[0] != D.shape[1]:
+            raise ValueError(f"metric='precomputed' needs a square X, got {D.shape}.")
+        if (D < 0).any():
+            raise ValueError("Precomputed distances must be non-negative.")
+        n, windows = len(D), D
+    elif isinstance(X, (list, tuple)) or np.ndim(X) == 3:
+        windows = check_windows(X)
+        n = len(windows)
+    else:
+        recording = np.asarray(X, dtype=np.float64)
+        if recording.ndim != 2:
+            raise ValueError(
+                "X must be a (T_total, d) recording, (n_windows, T, d) windows or "
+                f"a list of (T, d) windows; got shape {recording.shape}."
+            )
+        if timestamps is None:
+            if sampling_rate is None:
+                raise ValueError("A recording needs timestamps or sampling_rate.")
+            timestamps = day_start + np.arange(len(recording)) / sampling_rate
+        seconds = timestamps_to_seconds(timestamps, len(recording))
+        windows, starts = segment_recording(
+            recording, seconds, window=window, stride=stride, period=period,
+            day_start=day_start, seq_len=seq_len, min_coverage=min_coverage,
+        )
+        raw = starts
+        if np.issubdtype(np.asarray(timestamps).dtype, np.datetime64):
+            raw = (starts * 1e9).astype(np.int64).astype("datetime64[ns]")
+        return windows, starts, raw
+    if timestamps is None:
+        starts = day_start + np.arange(n) * stride
+        return windows, starts, starts
+    return windows, timestamps_to_seconds(timestamps, n), np.asarray(timestamps)
 
 
 def time_of_day(starts, *, period, slot_size, day_start):

@@ -5,12 +5,14 @@ training series (through :meth:`~sktime_metric.base.BaseSequenceNet._validate_X`
 and applies them to every series it later sees, so that channels on different
 scales (millimetres beside radians, a z-normalised UCR set beside raw sensor
 counts) reach the network at unit scale, where its initialisation and
-learning rate were chosen.
+learning rate were chosen. :func:`requested_channel_statistics` reads a
+``standardize`` parameter that may also fix the statistics, as
+:class:`~sktime_metric.cluster.RoutineClusterer`'s does.
 """
 
 import numpy as np
 
-__all__ = ["channel_statistics", "standardize_channels"]
+__all__ = ["channel_statistics", "requested_channel_statistics", "standardize_channels"]
 
 
 def channel_statistics(X):
@@ -39,6 +41,40 @@ def channel_statistics(X):
     mean = np.nanmean(X, axis=(0, 1))
     scale = np.nanstd(X, axis=(0, 1))
     return mean, np.where(scale < 10 * np.finfo(float).eps, 1.0, scale)
+
+
+def requested_channel_statistics(standardize, X):
+    """The ``(mean, scale)`` that a ``standardize`` parameter asks for on ``X``.
+
+    Parameters
+    ----------
+    standardize : bool or tuple of (mean, scale)
+        True: :func:`channel_statistics` of ``X``; False: ``(None, None)``, no
+        scaling; a tuple: these fixed statistics, each one value per channel
+        of ``X`` (finite means, positive finite scales).
+    X : ndarray of shape (n_samples, n_timestamps, n_channels)
+
+    Returns
+    -------
+    mean, scale : ndarray of shape (n_channels,) or None
+    """
+    if isinstance(standardize, (bool, np.bool_)):
+        return channel_statistics(X) if standardize else (None, None)
+    if len(standardize) != 2:
+        raise ValueError(
+            "standardize must be a bool or a (mean, scale) tuple, got a tuple "
+            f"of {len(standardize)} items."
+        )
+    mean, scale = (np.asarray(v, dtype=np.float64).reshape(-1) for v in standardize)
+    if mean.shape != (X.shape[2],) or scale.shape != (X.shape[2],):
+        raise ValueError(
+            f"standardize=(mean, scale) needs one value per channel ({X.shape[2]}); "
+            f"got {mean.size} and {scale.size}."
+        )
+    if not (np.isfinite(mean).all() and np.isfinite(scale).all() and (scale > 0).all()):
+        raise ValueError("standardize=(mean, scale) needs finite means and "
+                         "positive finite scales.")
+    return mean, scale
 
 
 def standardize_channels(X, mean, scale):

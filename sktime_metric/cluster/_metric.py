@@ -1,0 +1,117 @@
+"""The window metric of routine discovery: its distance matrix, learned or fixed.
+
+A metric named by string is a learner (:class:`~sktime_metric.metric.Seq2SeqEmbedder`,
+:class:`~sktime_metric.metric.SiameseRNNEmbedder`,
+:class:`~sktime_metric.metric.CoupledGRUMetric`) fitted on the windows under the
+time-of-day equivalence constraint (thesis §3.3.4): with the slots as labels
+and the days as groups, or on pairs sampled from the constraint
+(:func:`~sktime_metric.cluster.time_of_day_pairs`). "euclidean" and "dtw" learn
+nothing; a fitted learner is used as is and a callable ``metric(w1, w2)`` on
+every pair of windows. Pure helpers of :class:`~sktime_metric.cluster.RoutineClusterer`.
+"""
+
+import numpy as np
+from sklearn.base import clone
+from sklearn.exceptions import NotFittedError
+from sklearn.utils.validation import check_is_fitted
+
+from ._windows import time_of_day_pairs
+
+_LEARNERS = ("seq2seq", "siamese", "cgru")
+
+# A learner named by string is fitted on constraint pairs (``fit_pairs``), which
+# CoupledGRUMetric supports only with the contrastive loss and no 1-NN early
+# stopping (that needs class labels); its own defaults are for ``fit(X, y)``.
+_PAIR_FIT_DEFAULTS = {"cgru": {"loss": "contrastive", "early_stopping": False}}
+
+
+def _learner(name, params, seed):
+    from ..metric import CoupledGRUMetric, Seq2SeqEmbedder, SiameseRNNEmbedder
+
+    cls = {"seq2seq": Seq2SeqEmbedder, "siamese": SiameseRNNEmbedder,
+           "cgru": CoupledGRUMetric}[name]
+    return cls(**{"random_state": seed, **_PAIR_FIT_DEFAULTS.get(name, {}), **params})
+
+
+def _is_fitted(estimator):
+    try:
+        check_is_fitted(estimator)
+    except NotFittedError:
+        return False
+    return True
+
+
+def window_distances(W, metric, params, *, days, slots, n_slots, slot_tolerance,
+                     n_pairs, seed):
+    """Distance matrix of the windows ``W`` under ``metric``.
+
+    Parameters
+    ----------
+    W : ndarray of shape (n_windows, T, d)
+        The (resampled, standardised) windows.
+    metric : str, metric learner or callable
+        As ``RoutineClusterer(metric=...)``, "precomputed" excepted.
+    params : dict
+        Constructor parameters of a learner named by string, or keyword
+        arguments of tslearn's ``cdist_dtw``.
+    days, slots : ndarray of shape (n_windows,)
+        Day and time-of-day slot of each window: the constraint a learner
+        is fitted under.
+    n_slots, slot_tolerance, n_pairs : int
+        Of the constraint pairs (:func:`~sktime_metric.cluster.time_of_day_pairs`)
+        that a pair-trained learner is fitted on.
+    seed : int
+        Seeds a learner named by string and the pairs.
+
+    Returns
+    -------
+    distances : ndarray of shape (n_windows, n_windows)
+    embedding : ndarray of shape (n_windows, dim) or None
+        The windows' embeddings when the metric has them.
+    dim : int or None
+        The embedding dimension of a learner (None for "euclidean").
+    kernel : {"gaussian", "cosine"}
+        The thesis's kernel for these distances (eq. 3.50): "cosine" for a
+        cosine learner.
+    learner : estimator or None
+        The fitted learner, None without one.
+    """
+    if isinstance(metric, str) and metric == "euclidean":
+        if np.isnan(W).any():
+            raise ValueError("metric='euclidean' needs equal-length windows; use 'dtw'.")
+        from sklearn.metrics import pairwise_distances
+
+        flat = W.reshape(len(W), -1)
+        return pairwise_distances(flat), flat, None, "gaussian", None
+    if isinstance(metric, str) and metric == "dtw":
+        from tslearn.metrics import cdist_dtw
+
+        return cdist_dtw(W, **params), None, None, "gaussian", None
+    if isinstance(metric, str) or hasattr(metric, "pairwise_distances"):
+        if isinstance(metric, str):
+            learner = _learner(metric, params, seed)
+        elif _is_fitted(metric):
+            learner = metric
+        else:
+            learner = clone(metric)
+        if learner is not metric or isinstance(metric, str):
+            if metric == "seq2seq" and slot_tolerance == 0:
+                learner.fit(W, slots, groups=days)
+            else:
+                pairs, labels = time_of_day_pairs(
+                    slots, days, n_slots=n_slots, slot_tolerance=slot_tolerance,
+                    n_pairs=n_pairs, random_state=seed,
+                )
+                learner.fit_pairs(W, pairs, labels)
+        D = learner.pairwise_distances(W)
+        embedding = dim = None
+        if hasattr(learner, "transform") and not hasattr(learner, "X_fit_"):
+            embedding = learner.transform(W)
+            dim = embedding.shape[1]
+        kernel = "cosine" if getattr(learner, "metric", None) == "cosine" else "gaussian"
+        return D, embedding, dim, kernel, learner
+    D = np.zeros((len(W), len(W)))
+    for i in range(len(W)):
+        for j in range(i + 1, len(W)):
+            D[i, j] = D[j, i] = float(metric(W[i], W[j]))
+    return D, None, None, "gaussian", None
