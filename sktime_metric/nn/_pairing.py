@@ -15,9 +15,15 @@ __all__ = ["GatheredSteps", "activity", "align_end", "pad_time", "pair_chunks",
            "pair_tiles"]
 
 
-def activity(lengths, n_steps, align):
-    """``(n_steps, N)`` bool: is each series running at each step of the grid."""
-    steps = torch.arange(n_steps, device=lengths.device)[:, None]
+def activity(lengths, n_steps, align, start=0, stop=None):
+    """``(stop - start, N)`` bool: is each series running at steps ``start:stop``.
+
+    ``lengths`` ``(N,)`` on a grid of ``n_steps``; ``stop`` defaults to
+    ``n_steps``. ``align="end"``: the series end at the grid's last step;
+    "start": they start at its first.
+    """
+    stop = n_steps if stop is None else stop
+    steps = torch.arange(start, stop, device=lengths.device)[:, None]
     if align == "end":
         return steps >= n_steps - lengths[None, :]
     return steps < lengths[None, :]

@@ -7,7 +7,8 @@ import torch
 from torch import nn
 
 from sktime_metric.nn import CoupledGRU, CoupledGRULayer
-from sktime_metric.nn import cgru as cgru_module
+from sktime_metric.nn import _recompute as recompute_module
+from sktime_metric.nn._recompute import time_chunks
 from sktime_metric.nn._pairing import pair_chunks, pair_tiles
 from sktime_metric.nn.losses import ContrastiveLoss, StructuralLoss
 
@@ -390,31 +391,37 @@ def test_checkpointing_keeps_no_step_graph_in_training(monkeypatch):
     # automatic: only once the pass's graph would pass the budget
     net.checkpoint_steps = None
     assert "_RecomputedChunkBackward" not in _graph_nodes(net(x, lengths))
-    monkeypatch.setattr(cgru_module, "_GRAPH_BYTES", 10_000)
+    monkeypatch.setattr(recompute_module, "_GRAPH_BYTES", 10_000)
     nodes = _graph_nodes(net(x, lengths))
     assert nodes.count("_RecomputedChunkBackward") == -(-50 // 7)  # sqrt(50) = 7
     # without gradients (predictions), never: nothing would be recomputed
     with torch.no_grad():
         net.checkpoint_steps = 1
         expected = net(x, lengths)
-        monkeypatch.setattr(cgru_module._RecomputedChunk, "apply", None)
+        monkeypatch.setattr(recompute_module._RecomputedChunk, "apply", None)
         torch.testing.assert_close(net.pairwise_distances(x, lengths), expected,
                                    atol=1e-6, rtol=0)
         torch.testing.assert_close(net(x, lengths), expected, atol=0, rtol=0)
 
 
 def test_automatic_chunks_bound_memory():
-    net = CoupledGRU(3, hidden_size=8)
+    # one coupled layer of 8 units (CoupledGRU(3, hidden_size=8))
+    def chunks(n_steps, n_rows, needs_grad):
+        return time_chunks(n_steps, n_rows, 8, 1, needs_grad)
+
     # short series, few pairs: the whole graph is kept
-    assert net._time_chunks(2_000, 12, needs_grad=True) == (2_000, False)
+    assert chunks(2_000, 12, needs_grad=True) == (2_000, False)
     # long ones: about sqrt(T) steps, more where the states between chunks
     # would outweigh one chunk's graph
-    assert net._time_chunks(100_000, 12, needs_grad=True) == (316, True)
-    steps, checkpointed = net._time_chunks(100_000, 1260, needs_grad=True)
+    assert chunks(100_000, 12, needs_grad=True) == (316, True)
+    steps, checkpointed = chunks(100_000, 1260, needs_grad=True)
     assert checkpointed and 80 <= steps <= 100
     # without gradients, chunks only bound the masks and inter-layer states
-    steps, checkpointed = net._time_chunks(100_000, 2048, needs_grad=False)
-    assert not checkpointed and steps * 2048 * 33 * 4 <= cgru_module._CHUNK_BYTES
+    steps, checkpointed = chunks(100_000, 2048, needs_grad=False)
+    assert not checkpointed and steps * 2048 * 33 * 4 <= recompute_module._CHUNK_BYTES
+    # checkpoint_steps: 0 never, k chunks of k steps
+    assert time_chunks(500, 12, 8, 1, True, chosen=0) == (500, False)
+    assert time_chunks(500, 12, 8, 1, True, chosen=7) == (7, True)
 
 
 # -- losses --------------------------------------------------------------------
