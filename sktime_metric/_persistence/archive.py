@@ -1,0 +1,68 @@
+"""The archive's layout, and the records that stand in for nets and tensors.
+
+A ``save_weights`` archive is a zip file of two members: the estimator as a
+skops file (:data:`_ESTIMATOR`) and its tensors as a safetensors file
+(:data:`_WEIGHTS`). In the skops file, each fitted skorch net is a :class:`_Net`
+record and each tensor attribute a :class:`_Tensor` record; :func:`_replaced`
+walks an estimator to put the records in (saving) or to take them out (loading).
+"""
+
+import copy
+import dataclasses
+
+from sklearn.base import BaseEstimator
+from skorch.history import History
+
+_FORMAT, _FORMAT_VERSION = "sktime_metric.weights", 2
+_ESTIMATOR, _WEIGHTS = "estimator.skops", "weights.safetensors"
+
+
+@dataclasses.dataclass
+class _Net:
+    """What skops stores in place of a fitted skorch net.
+
+    See the docstring of :mod:`sktime_metric.persistence`.
+    """
+
+    key: str  # where the net sits in the estimator, e.g. "metric_learner_.net_"
+    net_class: str  # qualified class names, looked up in _torch_classes()
+    module: str
+    criterion: str
+    arguments: dict  # its module__* and criterion__* parameters
+    history: History
+
+
+@dataclasses.dataclass
+class _Tensor:
+    """What skops stores in place of a tensor attribute: its key in the weights."""
+
+    key: str
+
+
+# Archives name the records by the public module, which exposes them: skops
+# re-creates a record from that path, so it stays what every archive holds.
+_Net.__module__ = _Tensor.__module__ = "sktime_metric.persistence"
+
+
+def _replaced(value, key, replace):
+    """``value`` with ``replace(obj, key)`` applied to it and to everything below.
+
+    Goes through estimators (their ``__dict__``), lists, tuples and dicts; each
+    estimator is copied, so the caller's is left alone. ``key`` says where an
+    object sits: ``"net_"``, ``"metric_learner_.net_"``.
+    """
+    new = replace(value, key)
+    if new is not value:
+        return new
+    prefix = f"{key}." if key else ""
+    if isinstance(value, BaseEstimator):
+        out = copy.copy(value)
+        out.__dict__.update({name: _replaced(v, prefix + name, replace)
+                             for name, v in vars(value).items()})
+        return out
+    if type(value) in (list, tuple):
+        return type(value)(_replaced(v, f"{prefix}{i}", replace)
+                           for i, v in enumerate(value))
+    if type(value) is dict:
+        return {k: _replaced(v, f"{prefix}{k}", replace) for k, v in value.items()}
+    return value

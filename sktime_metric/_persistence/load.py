@@ -1,0 +1,190 @@
+"""Reading an archive: :func:`load_weights`.
+
+The skops file is loaded with the trusted types only; each :class:`._Net` record
+becomes a skorch net re-created from its arguments with the record's state dicts
+loaded into it, each :class:`._Tensor` record its tensor, on the device asked for.
+A file that is not an archive of this format, or names anything outside the
+allow-lists, raises a ``ValueError`` and nothing of it runs.
+"""
+
+import zipfile
+import zlib
+
+import safetensors.torch
+import skops.io
+import torch
+from safetensors import SafetensorError
+from skops.io.exceptions import UntrustedTypesFoundException
+from sklearn.base import BaseEstimator
+from skorch import NeuralNet
+
+from ..base import _FIT_LOCK
+from .archive import (
+    _ESTIMATOR,
+    _FORMAT,
+    _FORMAT_VERSION,
+    _WEIGHTS,
+    _Net,
+    _replaced,
+    _Tensor,
+)
+from .trust import _estimator_classes, _lookup, _Refused, _trusted_types
+
+
+def _check_device(device, estimator):
+    if device is None:  # the device the estimator was saved with
+        device = getattr(estimator, "device", "cpu")
+    if not isinstance(device, str):
+        raise TypeError(f"device must be a str such as 'cpu' or 'cuda'; got {device!r}.")
+    try:
+        parsed = torch.device(device)
+    except RuntimeError as exc:
+        raise ValueError(f"device={device!r} is not a torch device: {exc}") from None
+    if parsed.type == "cuda" and not torch.cuda.is_available():
+        raise ValueError(
+            f"device={device!r}, but CUDA is not available here; load the weights "
+            "on the CPU with device='cpu'."
+        )
+    return device
+
+
+def load_weights(path, *, device="cpu"):
+    """Load an estimator saved by :func:`save_weights`, without unpickling code.
+
+    The estimator is read by :func:`skops.io.loads`, which re-creates only
+    trusted types (this package's estimators and skops's defaults); the classes
+    of each skorch net are looked up in an allow-list of this package's nets
+    and torch modules; the weights are read by :func:`safetensors.torch.load`.
+
+    Parameters
+    ----------
+    path : str, path-like or file-like object
+        The archive written by :func:`save_weights`.
+    device : str or None, default="cpu"
+        Where the weights go, e.g. ``"cpu"`` or ``"cuda:0"``; it also becomes
+        the ``device`` parameter of the loaded estimator, so a model trained on
+        a GPU loads and predicts on a machine without one. None: the device the
+        estimator was saved with.
+
+    Returns
+    -------
+    estimator : estimator of sktime_metric
+        Fitted, with the saved parameters (``device`` aside) and fitted
+        attributes; its predictions equal those of the saved estimator. Each
+        skorch net keeps its training history, not its optimiser state.
+
+    Raises
+    ------
+    ValueError
+        If the archive was not written by :func:`save_weights`, is damaged or
+        names a type outside the trusted lists, or ``device`` asks for CUDA
+        where there is none.
+
+    See Also
+    --------
+    save_weights : Write the archive.
+
+    Examples
+    --------
+    >>> import io
+    >>> import numpy as np
+    >>> from sktime_metric import KISSMETransformer
+    >>> from sktime_metric.persistence import load_weights, save_weights
+    >>> rng = np.random.RandomState(0)
+    >>> X, y = rng.normal(size=(30, 4)), np.repeat([0, 1, 2], 10)
+    >>> kissme = KISSMETransformer().fit(X, y)
+    >>> buffer = io.BytesIO()
+    >>> save_weights(kissme, buffer)
+    >>> restored = load_weights(buffer)
+    >>> bool((restored.transform(X) == kissme.transform(X)).all())
+    True
+    """
+    name = _archive_name(path)
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.namelist()
+            if "estimator.json" in members:  # the JSON, .npz and torch.save format 1
+                raise ValueError(f"{name} was written in format version 1 by an "
+                                 "earlier sktime_metric: load it with that version "
+                                 "and save it again.")
+            missing = [m for m in (_ESTIMATOR, _WEIGHTS) if m not in members]
+            if missing:
+                raise ValueError(
+                    f"{name} is not an archive written by save_weights, or is "
+                    f"damaged: it has no {', '.join(missing)}."
+                )
+            blob, weights = archive.read(_ESTIMATOR), archive.read(_WEIGHTS)
+    except (zipfile.BadZipFile, EOFError, zlib.error) as exc:
+        raise ValueError(f"{name} is not an archive written by save_weights (not "
+                         f"a zip file, or a damaged one: {exc}).") from None
+    try:
+        record = skops.io.loads(blob, trusted=_trusted_types())
+    except UntrustedTypesFoundException as exc:
+        raise ValueError(
+            f"{name} names types that are not sktime_metric's or trusted by skops "
+            f"({exc}); it was not written by save_weights, and nothing was loaded."
+        ) from None
+    except Exception as exc:  # noqa: BLE001 (skops raises what its parser meets)
+        raise ValueError(f"{name} is damaged: its {_ESTIMATOR} is not a readable "
+                         f"skops file ({type(exc).__name__}: {exc}).") from None
+    if not (isinstance(record, dict) and record.get("format") == _FORMAT
+            and isinstance(record.get("format_version"), int)
+            and isinstance(record.get("estimator"), _estimator_classes())):
+        raise ValueError(f"{name} is not an archive written by save_weights.")
+    if record["format_version"] > _FORMAT_VERSION:
+        raise ValueError(
+            f"{name} was written in format version {record['format_version']} by a "
+            f"newer sktime_metric; this version reads up to {_FORMAT_VERSION}."
+        )
+    device = _check_device(device, record["estimator"])
+    try:
+        tensors = safetensors.torch.load(weights)
+    except SafetensorError as exc:
+        raise ValueError(f"{name} is damaged: its {_WEIGHTS} is not a safetensors "
+                         f"file ({exc}); nothing in it was executed.") from None
+
+    def rebuild(obj, key):
+        if isinstance(obj, _Net):
+            return _rebuilt_net(obj, tensors, device)
+        if isinstance(obj, _Tensor):
+            return tensors[obj.key].to(device)
+        if isinstance(obj, BaseEstimator) and "device" in obj.get_params(deep=False):
+            obj.device = device  # a fresh object of skops: changed in place
+        return obj
+
+    try:
+        return _replaced(record["estimator"], "", rebuild)
+    except _Refused as exc:
+        raise ValueError(f"{name} {exc}") from None
+    except (KeyError, TypeError, AttributeError, RuntimeError, ValueError) as exc:
+        raise ValueError(
+            f"{name} is damaged or was not written by save_weights: its estimator "
+            f"does not match its weights ({type(exc).__name__}: {exc})."
+        ) from None
+
+
+def _rebuilt_net(record, tensors, device):
+    net = _lookup(record.net_class, NeuralNet, "skorch net")(
+        module=_lookup(record.module, torch.nn.Module, "torch module"),
+        criterion=_lookup(record.criterion, torch.nn.Module, "criterion"),
+        device=device,
+        verbose=0,
+        **record.arguments,
+    )
+    # the same initialisation as fit (shapes from the module arguments); its
+    # random weights are overwritten below, the caller's generator is untouched
+    with _FIT_LOCK, torch.random.fork_rng(devices=[]):  # no fit in between
+        torch.manual_seed(0)
+        net.initialize()
+    for part in ("module", "criterion"):
+        prefix = f"{record.key}.{part}."
+        getattr(net, f"{part}_").load_state_dict(
+            {k[len(prefix):]: v for k, v in tensors.items() if k.startswith(prefix)})
+    net.history = record.history
+    return net
+
+
+def _archive_name(path):
+    """How messages name the archive: its path, or the file object's name."""
+    name = getattr(path, "name", None) if not isinstance(path, (str, bytes)) else path
+    return repr(str(name)) if name is not None else f"The archive {path!r}"

@@ -1,0 +1,161 @@
+"""Writing an archive: :func:`save_weights`.
+
+The estimator is copied with each skorch net replaced by a :class:`._Net`
+record and each tensor by a :class:`._Tensor` record; skops writes the copy and
+safetensors the tensors. What skops would not load back is refused before
+anything is written, naming the parameter or attribute that holds it.
+"""
+
+import zipfile
+
+import safetensors.torch
+import skops.io
+import torch
+from sklearn.utils.validation import check_is_fitted
+from skorch import NeuralNet
+
+from .archive import (
+    _ESTIMATOR,
+    _FORMAT,
+    _FORMAT_VERSION,
+    _WEIGHTS,
+    _Net,
+    _replaced,
+    _Tensor,
+)
+from .trust import _estimator_classes, _name, _torch_classes, _untrusted
+
+
+def save_weights(estimator, path):
+    """Save a fitted estimator with skops, and its weights with safetensors.
+
+    The archive (a zip file) holds the estimator written by
+    :func:`skops.io.dumps`, its skorch nets replaced by the arguments that
+    re-create them, and every torch tensor in a ``safetensors`` file; see
+    :mod:`sktime_metric.persistence`. Load it with :func:`load_weights`, on any
+    device.
+
+    Parameters
+    ----------
+    estimator : estimator of sktime_metric
+        A fitted estimator of this package (pipelines are not supported: save
+        their steps). Its parameters and fitted attributes must be of types
+        that skops loads without being told to trust them (numbers, strings,
+        containers, numpy arrays and random states, scikit-learn estimators),
+        or estimators of sktime_metric; ``callbacks`` or an ``optimizer`` class
+        are not.
+    path : str, path-like or file-like object
+        Where to write the archive (conventionally ``*.zip``); an existing file
+        is replaced. A file object must be opened for binary writing.
+
+    Raises
+    ------
+    TypeError
+        If ``estimator`` is not an estimator of sktime_metric, or a parameter or
+        fitted attribute holds a type :func:`load_weights` would not load (the
+        message names it).
+    sklearn.exceptions.NotFittedError
+        If ``estimator`` is not fitted.
+
+    See Also
+    --------
+    load_weights : Rebuild the estimator from the archive.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> from sktime_metric import RNNClassifier
+    >>> from sktime_metric.datasets import make_sequence_classification
+    >>> from sktime_metric.persistence import load_weights, save_weights
+    >>> X, y = make_sequence_classification(n_samples=20, random_state=0)
+    >>> clf = RNNClassifier(hidden_size=4, max_epochs=2, random_state=0).fit(X, y)
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     save_weights(clf, os.path.join(tmp, "rnn.zip"))
+    ...     restored = load_weights(os.path.join(tmp, "rnn.zip"))
+    >>> bool((restored.predict_proba(X) == clf.predict_proba(X)).all())
+    True
+    """
+    if type(estimator) not in _estimator_classes():
+        raise TypeError(
+            "save_weights saves the estimators of sktime_metric (the classes it "
+            f"trusts when loading); got {type(estimator).__name__}. Save other "
+            "objects, pipelines included, with pickle/joblib, or save each step of "
+            "a pipeline."
+        )
+    check_is_fitted(estimator)
+    tensors = {}
+
+    def stand_in(obj, key):
+        if isinstance(obj, NeuralNet):
+            return _net_record(obj, key, tensors)
+        if isinstance(obj, torch.Tensor):
+            tensors[key] = obj
+            return _Tensor(key)
+        return obj
+
+    estimator = _replaced(estimator, "", stand_in)
+    record = {"format": _FORMAT, "format_version": _FORMAT_VERSION,
+              "versions": _versions(), "estimator": estimator}
+    try:
+        blob = skops.io.dumps(record)
+    except TypeError as exc:  # a type skops cannot store at all
+        raise _refusal(estimator) from exc
+    if _untrusted(blob):
+        raise _refusal(estimator)
+    # safetensors stores contiguous tensors that share no memory (tied weights,
+    # views of one flat buffer are refused): each is copied so, to the CPU
+    weights = {k: v.detach().to("cpu", memory_format=torch.contiguous_format,
+                                copy=True) for k, v in tensors.items()}
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(_ESTIMATOR, blob)
+        archive.writestr(_WEIGHTS, safetensors.torch.save(weights))
+
+
+def _net_record(net, key, tensors):
+    classes = {"net": type(net), "module": net.module, "criterion": net.criterion}
+    for role, cls in classes.items():
+        if not (net.initialized_ and isinstance(cls, type)
+                and _torch_classes().get(_name(cls)) is cls):
+            raise TypeError(
+                f"Cannot save without pickle: the skorch net {key!r} has the {role} "
+                f"{cls!r}, not a class of sktime_metric (or is not initialised). "
+                "Save it with pickle/joblib instead."
+            )
+    for part in ("module", "criterion"):
+        tensors.update({f"{key}.{part}.{name}": value for name, value
+                        in getattr(net, f"{part}_").state_dict().items()})
+    arguments = {k: v for k, v in net.get_params(deep=False).items()
+                 if k.startswith(("module__", "criterion__"))}
+    return _Net(key, *(_name(cls) for cls in classes.values()), arguments,
+                net.history)
+
+
+def _refusal(estimator):
+    """A TypeError naming the parameter or attribute that cannot be saved."""
+    owner, params = type(estimator).__name__, estimator.get_params(deep=False)
+    for name, value in vars(estimator).items():
+        try:
+            problem = _untrusted(skops.io.dumps(value))
+        except TypeError as exc:
+            problem = [f"something skops cannot store ({exc})"]
+        if problem:
+            kind = "parameter" if name in params else "fitted attribute"
+            return TypeError(
+                f"Cannot save without pickle: {kind} {name!r} of {owner} holds "
+                f"{', '.join(sorted(problem))}, which load_weights does not trust. "
+                "save_weights stores numbers, strings, containers, numpy arrays, "
+                "scikit-learn and sktime_metric estimators. Set it to such a "
+                "value, or save the estimator with pickle/joblib."
+            )
+    return TypeError(f"Cannot save {owner} without pickle: skops cannot store it.")
+
+
+def _versions():
+    import sklearn
+    import skorch
+
+    from .. import __version__
+
+    return {"sktime_metric": __version__, "torch": torch.__version__,
+            "skorch": skorch.__version__, "sklearn": sklearn.__version__,
+            "skops": skops.__version__, "safetensors": safetensors.__version__}
