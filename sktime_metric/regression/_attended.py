@@ -12,35 +12,10 @@ from ..nn.attended import AttendedRegressorModule
 from ..utils._sklearn_compat import Interval, StrOptions
 from ..utils._skorch import SequenceNet, validation_split
 from ..utils.validation import nan_padded
-from ._frames import check_frames, frames_float32, is_frames
+from ._frames import is_frames, validate_frames
+from ._presets import THESIS_PARAMS
 
-__all__ = ["ABLATION_LADDER", "AttentionSequenceRegressor"]
-
-# The ablations of the thesis's Fig. 4.5, each rung adding one module; its MAE
-# on UvA-NEMO (years): 5.13, 4.93, 4.81, 4.74. "+ spatial attention" only
-# differs from "+ dynamics" on frames.
-ABLATION_LADDER = {
-    "appearance": dict(recurrent=False, spatial_attention=None, temporal_attention=False),
-    "+ dynamics": dict(recurrent=True, spatial_attention=None, temporal_attention=False),
-    "+ spatial attention": dict(recurrent=True, spatial_attention="indexed",
-                                temporal_attention=False),
-    "+ temporal attention": dict(recurrent=True, spatial_attention="indexed",
-                                 temporal_attention=True),
-}
-
-# The thesis's configuration (its sections 4.3-4.4): the CNN on 114x114 grey
-# frames, with the unreported pooling / normalisation sizes reconstructed, and
-# one point of each validated grid (n in {128, 256, 512}, dropouts in {0, 0.1,
-# 0.2, 0.4}, lambda in {0, 1e-4, ..., 5e-3}). The attention sizes d and n' are
-# not reported: 64 is our choice.
-_THESIS = dict(
-    input_type="frames", hidden_size=256, num_layers=2,
-    cnn_channels=(128, 256, 256), cnn_kernels=(7, 5, 3), cnn_strides=(2, 1, 1),
-    cnn_pool_size=3, cnn_pool_stride=2, cnn_lrn=True, cnn_fc_size=4096,
-    spatial_attention="indexed", spatial_attention_after=2, spatial_attention_dim=64,
-    temporal_attention=True, temporal_attention_dim=64,
-    cnn_dropout=0.1, dropout=0.1, l2=1e-4, optimizer="rmsprop", grad_clip_value=5.0,
-)
+__all__ = ["AttentionSequenceRegressor"]
 
 
 class AttentionSequenceRegressor(RegressorMixin, TransformerMixin, BaseSequenceNet):
@@ -325,7 +300,7 @@ class AttentionSequenceRegressor(RegressorMixin, TransformerMixin, BaseSequenceN
         >>> reg.cnn_channels, reg.hidden_size
         ((128, 256, 256), 256)
         """
-        return cls(**{**_THESIS, **params})
+        return cls(**{**THESIS_PARAMS, **params})
 
     # -- validate ------------------------------------------------------------
 
@@ -338,28 +313,8 @@ class AttentionSequenceRegressor(RegressorMixin, TransformerMixin, BaseSequenceN
         if self.input_type_ == "features":
             X, lengths = self._validate_X(X, reset=reset)
             return self._net_input(X, lengths), lengths, X.shape[1]
-        X, lengths = check_frames(X)
-        if reset:
-            self.n_features_in_ = X.shape[-1]
-            self.frame_shape_ = tuple(X.shape[2:4])
-            if self.standardize:
-                valid = X[np.arange(X.shape[1])[None, :] < lengths[:, None]]
-                self.mean_ = valid.mean(axis=(0, 1, 2))
-                std = valid.std(axis=(0, 1, 2))
-                self.scale_ = np.where(std > 0, std, 1.0)
-        elif X.shape[2:] != (*self.frame_shape_, self.n_features_in_):
-            raise ValueError(
-                f"X has frames of shape {X.shape[2:]} (H, W, C), but "
-                f"{type(self).__name__} was fitted with frames of shape "
-                f"{(*self.frame_shape_, self.n_features_in_)}."
-            )
-        x = frames_float32(X, lengths)
-        if self.standardize:
-            shape = (1, 1, -1, 1, 1)
-            x = (x - self.mean_.reshape(shape).astype(np.float32)) / \
-                self.scale_.reshape(shape).astype(np.float32)
-            x *= (np.arange(x.shape[1])[None, :] < lengths[:, None])[:, :, None, None, None]
-        return {"x": x, "lengths": lengths}, lengths, X.shape[1]
+        x, lengths, width = validate_frames(self, X, reset=reset)
+        return {"x": x, "lengths": lengths}, lengths, width
 
     # -- fit -----------------------------------------------------------------
 

@@ -5,14 +5,16 @@ A video dataset is a float array ``(n_samples, n_frames, H, W)`` (grey) or
 with all-NaN frames, or a list of ``(T_i, H, W[, C])`` arrays. As for series
 (:func:`~sktime_metric.utils.check_sequences`), NaN anywhere but whole trailing
 frames, inf, empty videos and non-numeric data are rejected with the sample
-and frame named.
+and frame named. :func:`validate_frames` is to videos what
+:meth:`~sktime_metric.base.BaseSequenceNet._validate_X` is to series: checked,
+consistent with ``fit``, standardised, and ready for the module.
 """
 
 import numpy as np
 
 from ..utils.validation import _as_numeric_array, _first_index, _lengths
 
-__all__ = ["check_frames", "frames_float32", "is_frames"]
+__all__ = ["check_frames", "frames_float32", "is_frames", "validate_frames"]
 
 
 def is_frames(X):
@@ -92,3 +94,45 @@ def frames_float32(X, lengths):
     out = np.moveaxis(X[:, : int(lengths.max())], -1, 2).astype(np.float32)
     np.copyto(out, 0.0, where=np.isnan(out))
     return out
+
+
+def validate_frames(estimator, X, *, reset):
+    """Videos for ``estimator``'s module: checked, consistent with fit, standardised.
+
+    On ``reset`` (fit) sets ``n_features_in_`` (channels per frame) and
+    ``frame_shape_`` (``(H, W)``), and, when ``estimator.standardize``, the
+    mean and standard deviation of each colour channel over the valid frames
+    (``mean_``, ``scale_``; a constant channel gets the scale 1). Otherwise
+    the frames must have the fitted shape.
+
+    Returns
+    -------
+    x : ndarray of shape (n_samples, max(lengths), C, H, W), dtype float32
+        Channels first (:func:`frames_float32`), standardised, zero on padding.
+    lengths : ndarray of shape (n_samples,), dtype int64
+    n_frames : int
+        The time width of ``X`` as given, padding included.
+    """
+    X, lengths = check_frames(X)
+    standardize = getattr(estimator, "standardize", False)
+    if reset:
+        estimator.n_features_in_ = X.shape[-1]
+        estimator.frame_shape_ = tuple(X.shape[2:4])
+        if standardize:
+            valid = X[np.arange(X.shape[1])[None, :] < lengths[:, None]]
+            estimator.mean_ = valid.mean(axis=(0, 1, 2))
+            std = valid.std(axis=(0, 1, 2))
+            estimator.scale_ = np.where(std > 0, std, 1.0)
+    elif X.shape[2:] != (*estimator.frame_shape_, estimator.n_features_in_):
+        raise ValueError(
+            f"X has frames of shape {X.shape[2:]} (H, W, C), but "
+            f"{type(estimator).__name__} was fitted with frames of shape "
+            f"{(*estimator.frame_shape_, estimator.n_features_in_)}."
+        )
+    x = frames_float32(X, lengths)
+    if standardize:
+        shape = (1, 1, -1, 1, 1)
+        x = (x - estimator.mean_.reshape(shape).astype(np.float32)) / \
+            estimator.scale_.reshape(shape).astype(np.float32)
+        x *= (np.arange(x.shape[1])[None, :] < lengths[:, None])[:, :, None, None, None]
+    return x, lengths, X.shape[1]
