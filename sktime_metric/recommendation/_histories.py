@@ -6,12 +6,23 @@ strictly before ``t``, each in time order and cut to its ``max_history`` most
 recent steps. Interactions at ``t`` itself, the query's own included, are never
 seen. Both sides are found by one binary search each: the log is sorted by
 (user, time rank) and by (item, time rank) into integer keys.
+
+A batch of the module's inputs (:class:`BatchBuilder`) is both sides'
+histories plus the queried items' features, encoded once per fit by
+:func:`encode_item_features`; :class:`RowDataset` serves training rows to
+skorch and :func:`forward_queries` runs the module on query rows.
 """
 
 import numpy as np
 import torch
 
-__all__ = ["HistoryIndex", "RowDataset", "BatchBuilder"]
+from ..utils._interactions import unique_ids
+
+__all__ = ["BatchBuilder", "HistoryIndex", "RowDataset", "encode_item_features",
+           "forward_queries"]
+
+# query rows per forward pass at predict time (no gradients kept)
+_PREDICT_ROWS = 512
 
 
 class HistoryIndex:
@@ -115,3 +126,98 @@ class RowDataset(torch.utils.data.Dataset):
         rows = np.fromiter((r for r, _ in batch), dtype=np.int64, count=len(batch))
         X = self.builder(self.users[rows], self.items[rows], self.times[rows])
         return X, torch.as_tensor(self.ratings[rows])
+
+
+def encode_item_features(item_features, item_ids, feature_encoder):
+    """The items' features as the module takes them, and their vocabulary.
+
+    Parameters
+    ----------
+    item_features : dict, DataFrame or None
+        A mapping ``item_id -> iterable of feature labels`` (flat) or ``item_id
+        -> [root, ..., leaf]`` (hierarchical), or a 0/1 DataFrame indexed by
+        item id with one column per feature (flat). Items missing from it have
+        no feature.
+    item_ids : ndarray
+        The items of the training log; row ``i`` of the matrix is ``item_ids[i]``.
+    feature_encoder : {"flat", "hierarchical"} or None
+        None: no features (``item_features`` must be None too).
+
+    Returns
+    -------
+    matrix : ndarray or None
+        float32 indicator matrix ``(n_items, n_features)`` (flat) or int64
+        path matrix ``(n_items, depth)``, root first, padded with -1
+        (hierarchical).
+    names : ndarray or None
+        The feature vocabulary, which columns / path entries index.
+    """
+    if feature_encoder is None:
+        if item_features is not None:
+            raise ValueError("item_features were given but feature_encoder=None; "
+                             "set feature_encoder='flat' or 'hierarchical'.")
+        return None, None
+    if item_features is None:
+        raise ValueError(f"feature_encoder={feature_encoder!r} needs "
+                         "item_features in fit.")
+    if hasattr(item_features, "columns"):  # 0/1 DataFrame indexed by item id
+        if feature_encoder != "flat":
+            raise ValueError("A DataFrame of item features is flat; give a mapping "
+                             "item_id -> [root, ..., leaf] for 'hierarchical'.")
+        values = np.asarray(item_features, dtype=np.float64)
+        names = np.asarray(list(item_features.columns))
+        item_features = {i: names[row != 0].tolist() for i, row in
+                         zip(item_features.index.tolist(), values)}
+    if not hasattr(item_features, "items"):
+        raise TypeError("item_features must be a mapping item_id -> features or a "
+                        f"DataFrame; got {type(item_features).__name__}.")
+    lists = [list(item_features.get(i, ())) for i in item_ids.tolist()]
+    names = unique_ids(np.asarray([f for fs in lists for f in fs] or [0],
+                                  dtype=object))
+    vocab = {f: k for k, f in enumerate(names.tolist())}
+    if feature_encoder == "flat":
+        matrix = np.zeros((len(lists), len(names)), dtype=np.float32)
+        for row, fs in enumerate(lists):
+            matrix[row, [vocab[f] for f in fs]] = 1.0
+    else:
+        matrix = np.full((len(lists), max(1, max(map(len, lists)))), -1, np.int64)
+        for row, fs in enumerate(lists):
+            matrix[row, :len(fs)] = [vocab[f] for f in fs]
+    return matrix, names
+
+
+def forward_queries(module, builder, users, items, times, *, device, keep_batch=False):
+    """The module on query rows, in batches: ``(rating, a_u, a_v[, batch])`` on CPU.
+
+    Eval mode, no gradients, :data:`_PREDICT_ROWS` rows per forward pass.
+    ``a_u`` and ``a_v`` (the attention over each side's history) are None for
+    a backbone without attention; with ``keep_batch``, the module's inputs of
+    all rows too. Batches are concatenated with their history axis zero-padded
+    to the widest.
+    """
+    module.eval()
+    parts, batches = [], []
+    for start in range(0, len(users), _PREDICT_ROWS):
+        rows = slice(start, start + _PREDICT_ROWS)
+        batch = builder(users[rows], items[rows], times[rows])
+        with torch.no_grad():
+            out = module(**{k: v.to(device) for k, v in batch.items()})
+        parts.append(tuple(None if o is None else o.cpu() for o in out))
+        batches.append(batch)
+    rating = torch.cat([p[0] for p in parts])
+    if parts[0][1] is None:
+        return rating, None, None
+    a_u = _pad_cat([p[1] for p in parts])
+    a_v = _pad_cat([p[2] for p in parts])
+    if not keep_batch:
+        return rating, a_u, a_v
+    merged = {k: _pad_cat([b[k] for b in batches]) for k in batches[0]}
+    return rating, a_u, a_v, merged
+
+
+def _pad_cat(parts):
+    """Concatenate batches along rows, zero-padding axis 1 to the widest."""
+    if parts[0].dim() < 2:
+        return torch.cat(parts)
+    width = max(p.shape[1] for p in parts)
+    return torch.cat([torch.nn.functional.pad(p, (0, width - p.shape[1])) for p in parts])

@@ -18,15 +18,19 @@ from ..utils._interactions import (
 )
 from ..utils._sklearn_compat import Interval, StrOptions
 from ..utils._skorch import SequenceNet, fixed_validation
-from ._histories import BatchBuilder, HistoryIndex, RowDataset
+from ._histories import (
+    BatchBuilder,
+    HistoryIndex,
+    RowDataset,
+    encode_item_features,
+    forward_queries,
+)
 
 __all__ = ["IARNRecommender"]
 
 _SHARED = ("hidden_size", "max_epochs", "lr", "batch_size", "optimizer", "weight_decay",
            "grad_clip_value", "early_stopping", "validation_fraction",
            "n_iter_no_change", "callbacks", "device", "verbose", "random_state")
-# query rows per forward pass at predict time (no gradients kept)
-_PREDICT_ROWS = 512
 
 
 class IARNRecommender(RegressorMixin, BaseSequenceNet):
@@ -268,7 +272,8 @@ class IARNRecommender(RegressorMixin, BaseSequenceNet):
         self.item_ids_ = unique_ids(log.items)
         users = encode_ids(self.user_ids_, log.users)
         items = encode_ids(self.item_ids_, log.items)
-        self.item_features_, self.feature_names_ = self._encode_features(item_features)
+        self.item_features_, self.feature_names_ = encode_item_features(
+            item_features, self.item_ids_, self.feature_encoder)
         self.global_mean_ = float(log.ratings.mean())
         target = log.ratings - (self.global_mean_ if self.center_ratings else 0.0)
         # seed
@@ -434,40 +439,6 @@ class IARNRecommender(RegressorMixin, BaseSequenceNet):
     def _columns(self):
         return (self.user_col, self.item_col, self.time_col)
 
-    def _encode_features(self, item_features):
-        if self.feature_encoder is None:
-            if item_features is not None:
-                raise ValueError("item_features were given but feature_encoder=None; "
-                                 "set feature_encoder='flat' or 'hierarchical'.")
-            return None, None
-        if item_features is None:
-            raise ValueError(f"feature_encoder={self.feature_encoder!r} needs "
-                             "item_features in fit.")
-        if hasattr(item_features, "columns"):  # 0/1 DataFrame indexed by item id
-            if self.feature_encoder != "flat":
-                raise ValueError("A DataFrame of item features is flat; give a mapping "
-                                 "item_id -> [root, ..., leaf] for 'hierarchical'.")
-            values = np.asarray(item_features, dtype=np.float64)
-            names = np.asarray(list(item_features.columns))
-            item_features = {i: names[row != 0].tolist() for i, row in
-                             zip(item_features.index.tolist(), values)}
-        if not hasattr(item_features, "items"):
-            raise TypeError("item_features must be a mapping item_id -> features or a "
-                            f"DataFrame; got {type(item_features).__name__}.")
-        lists = [list(item_features.get(i, ())) for i in self.item_ids_.tolist()]
-        names = unique_ids(np.asarray([f for fs in lists for f in fs] or [0],
-                                      dtype=object))
-        vocab = {f: k for k, f in enumerate(names.tolist())}
-        if self.feature_encoder == "flat":
-            matrix = np.zeros((len(lists), len(names)), dtype=np.float32)
-            for row, fs in enumerate(lists):
-                matrix[row, [vocab[f] for f in fs]] = 1.0
-        else:
-            matrix = np.full((len(lists), max(1, max(map(len, lists)))), -1, np.int64)
-            for row, fs in enumerate(lists):
-                matrix[row, :len(fs)] = [vocab[f] for f in fs]
-        return matrix, names
-
     def _query_times(self, values):
         return to_seconds(np.asarray(values, dtype=object), type(self).__name__)
 
@@ -480,29 +451,12 @@ class IARNRecommender(RegressorMixin, BaseSequenceNet):
                 encode_ids(self.item_ids_, log.items), times)
 
     def _forward(self, users, items, times, keep_batch=False):
-        """The module on query rows in batches: (rating, a_u, a_v[, batch]) on CPU."""
+        """The module on query rows, histories read from the training log."""
         index = HistoryIndex(self.log_users_, self.log_items_, self.log_times_,
                              len(self.user_ids_), len(self.item_ids_), self.max_history)
-        builder = BatchBuilder(index, self.item_features_)
-        module = self.net_.module_
-        module.eval()
-        parts, batches = [], []
-        for start in range(0, len(users), _PREDICT_ROWS):
-            rows = slice(start, start + _PREDICT_ROWS)
-            batch = builder(users[rows], items[rows], times[rows])
-            with torch.no_grad():
-                out = module(**{k: v.to(self.net_.device) for k, v in batch.items()})
-            parts.append(tuple(None if o is None else o.cpu() for o in out))
-            batches.append(batch)
-        rating = torch.cat([p[0] for p in parts])
-        if parts[0][1] is None:
-            return rating, None, None
-        a_u = _pad_cat([p[1] for p in parts])
-        a_v = _pad_cat([p[2] for p in parts])
-        if not keep_batch:
-            return rating, a_u, a_v
-        merged = {k: _pad_cat([b[k] for b in batches]) for k in batches[0]}
-        return rating, a_u, a_v, merged
+        return forward_queries(self.net_.module_, BatchBuilder(index, self.item_features_),
+                               users, items, times, device=self.net_.device,
+                               keep_batch=keep_batch)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -513,10 +467,3 @@ class IARNRecommender(RegressorMixin, BaseSequenceNet):
         tags.allow_variable_length = False
         return tags
 
-
-def _pad_cat(parts):
-    """Concatenate batches along rows, zero-padding axis 1 to the widest."""
-    if parts[0].dim() < 2:
-        return torch.cat(parts)
-    width = max(p.shape[1] for p in parts)
-    return torch.cat([torch.nn.functional.pad(p, (0, width - p.shape[1])) for p in parts])
