@@ -24,7 +24,8 @@ from sktime_metric.benchmarking import (
     summarize_results,
     write_results,
 )
-from sktime_metric.cli import FIT_REGISTRY, _build_parser, main
+from sktime_metric._cli.fit import FIT_REGISTRY
+from sktime_metric.cli import _build_parser, main
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 

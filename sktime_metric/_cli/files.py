@@ -1,0 +1,68 @@
+"""The user's files a command reads: .npz, long-format .csv, .ts and .tsv.
+
+:func:`add_file_options` gives a subcommand the column options of a long-format
+CSV file; :func:`load_user_file` reads any of the four formats by its suffix
+with the readers of :mod:`sktime_metric.datasets`, turning their errors into
+usage errors of the command.
+"""
+
+import csv
+
+
+def add_file_options(parser, label_help):
+    """The columns of a long-format CSV file (--train/--test/--input)."""
+    group = parser.add_argument_group(
+        "long-format CSV files",
+        "one row per series and time step: a series column, a time column,\n"
+        "the channel columns (every other column) and a label column",
+    )
+    group.add_argument("--series-column", default="series_id", metavar="NAME",
+                       help="column identifying the series (default: %(default)s)")
+    group.add_argument("--time-column", default="time", metavar="NAME",
+                       help="column of time stamps, numbers or ISO 8601 dates, "
+                       "that order each series' rows (default: %(default)s)")
+    group.add_argument("--label-column", default="label", metavar="NAME",
+                       help=label_help + " (default: %(default)s)")
+
+
+def _csv_header(path):
+    with path.open(newline="", encoding="utf-8-sig") as f:
+        return [name.strip() for name in next(csv.reader(f), [])]
+
+
+def load_user_file(path, parser, args, *, labels="required"):
+    """``(X, y, series_ids)`` of a user's file: .npz, .csv, .ts or .tsv.
+
+    ``labels="required"`` fails without labels; ``"optional"`` returns y None.
+    ``series_ids`` are the CSV's identifiers, else None.
+    """
+    from ..datasets import load_csv, load_npz, load_ts_file
+    from ..datasets._ts_format import _read_tsv
+
+    if not path.is_file():
+        parser.error(f"no such file: {str(path)!r}")
+    suffix = path.suffix.lower()
+    ids = None
+    try:
+        if suffix == ".npz":
+            X, y = load_npz(path)
+            if y is None and labels == "required":
+                parser.error(f"{str(path)!r} has no array y; an .npz needs X and y")
+        elif suffix == ".csv":
+            label_column = args.label_column
+            if labels == "optional" and label_column not in _csv_header(path):
+                label_column = None
+            X, y, ids = load_csv(path, series_column=args.series_column,
+                                 time_column=args.time_column,
+                                 label_column=label_column, return_series_ids=True)
+        elif suffix == ".ts":
+            X, y = load_ts_file(path)
+            if y is None and labels == "required":
+                parser.error(f"{str(path)!r} has no class labels (@classLabel false)")
+        elif suffix == ".tsv":
+            X, y = _read_tsv(path)
+        else:
+            parser.error(f"{str(path)!r}: the files taken are .npz, .csv, .ts or .tsv")
+    except (ValueError, TypeError, OSError) as exc:
+        parser.error(str(exc))
+    return X, y, ids

@@ -1,0 +1,93 @@
+"""``sktime-metric predict``: label a file's series with a model saved by ``fit``.
+
+The model is loaded with :func:`sktime_metric.persistence.load_weights` (no code
+of the file runs); the predictions go to a CSV file or standard output, one row
+per series, with the accuracy when the input has labels.
+"""
+
+import argparse
+import csv
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from .files import add_file_options, load_user_file
+
+_EXAMPLES = """\
+examples:
+  sktime-metric predict --model model.zip --input new.csv --output predictions.csv
+  sktime-metric predict --model model.zip --input Coffee_TEST.ts   # CSV to stdout
+
+The output has one row per series: series_id (the CSV's identifiers, else the
+series' index from 0) and predicted_label, plus label when the input has labels
+(the accuracy is then reported too).
+"""
+
+
+def add_command(commands):
+    """Add the ``predict`` subcommand to ``commands``; returns its parser."""
+    predict = commands.add_parser(
+        "predict",
+        help="predict the labels of a file's series with a saved model",
+        description="Load a model saved by `sktime-metric fit` (or by\n"
+        "sktime_metric.persistence.save_weights) and predict one label per\n"
+        "series of the input file.",
+        epilog=_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    predict.add_argument("--model", type=Path, required=True, metavar="FILE",
+                         help="the saved model (.zip of sktime-metric fit)")
+    predict.add_argument("--input", type=Path, required=True, metavar="FILE",
+                         help="series to predict: .npz (X, and y if known), "
+                         "long-format .csv, .ts or .tsv; labels are optional")
+    predict.add_argument("--output", type=Path, default=None, metavar="PATH",
+                         help="CSV file of the predictions (default: standard output)")
+    predict.add_argument("--device", default="cpu",
+                         help="where the model runs, e.g. cpu or cuda "
+                         "(default: %(default)s)")
+    add_file_options(predict, "column of known labels, used only if the file "
+                     "has it: the accuracy is reported")
+    return predict
+
+
+def run(args, parser):
+    """Run ``sktime-metric predict``; returns the exit code."""
+    from ..persistence import load_weights
+
+    if not args.model.is_file():
+        parser.error(f"no such file: {str(args.model)!r}")
+    try:
+        model = load_weights(args.model, device=args.device)
+    except ValueError as exc:
+        parser.error(str(exc))
+    X, y, ids = load_user_file(args.input, parser, args, labels="optional")
+    expected = getattr(model, "n_features_in_", None)
+    if expected is not None and X.shape[2] != expected:
+        parser.error(f"{str(args.input)!r} has {X.shape[2]} channel(s); the model was "
+                     f"fitted on {expected}")
+    try:
+        predicted = model.predict(X)
+    except ValueError as exc:
+        parser.error(f"predicting {str(args.input)!r}: {exc}")
+    ids = list(range(len(X))) if ids is None else ids
+    header = ["series_id", "predicted_label"] + ([] if y is None else ["label"])
+    rows = ([i, p] for i, p in zip(ids, predicted)) if y is None else (
+        [i, p, t] for i, p, t in zip(ids, predicted, y))
+    out = sys.stdout if args.output is None else args.output.open("w", newline="")
+    try:
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(header)
+        writer.writerows(rows)
+    finally:
+        if args.output is not None:
+            out.close()
+    report = sys.stderr if args.output is None else sys.stdout
+    line = f"predicted {len(X)} series of {args.input}"
+    if y is not None:
+        accuracy = np.mean([str(p) == str(t) for p, t in zip(predicted, y)])
+        line += f"; accuracy against its labels {accuracy:.4f}"
+    if args.output is not None:
+        line += f"\npredictions written to {args.output}"
+    print(line, file=report)
+    return 0
