@@ -16,10 +16,10 @@ from ..nn.matching import EpisodeNLLLoss, MatchingNetworkModule
 from ..nn.seq2seq import Seq2SeqLoss, Seq2SeqMetricModule
 from ..utils._sklearn_compat import Interval, StrOptions
 from ..utils._skorch import (
+    EpisodicNet,
     InitialModuleState,
-    SequenceNet,
     SiameseNet,
-    episode_loader,
+    episode_iterators,
     fixed_validation,
     gradient_norm_clipping,
     plateau_lr_schedule,
@@ -28,19 +28,6 @@ from ..utils._skorch import (
 from ..metric._pairs import holdout_split
 
 __all__ = ["MatchingNetworkClassifier"]
-
-
-class _EpisodicNet(SequenceNet):
-    """The criterion reads the module's whole ``(log_alpha, is_support)``."""
-
-    _loss_reads_first_output = False
-
-    def get_loss(self, y_pred, y_true, X=None, training=False):
-        if isinstance(X, dict) and "sample_weight" in X:
-            # the episodic loss has one term per query: their weights
-            weight = X["sample_weight"]
-            X = {**X, "sample_weight": weight[~y_pred[1].to(weight.device)]}
-        return super().get_loss(y_pred, y_true, X=X, training=training)
 
 
 class MatchingNetworkClassifier(
@@ -308,21 +295,14 @@ class MatchingNetworkClassifier(
                              pretrain.module_.autoencoder.state_dict().items()}
         # what to train and validate on: with early stopping, held-out base
         # classes (or series) make fixed validation episodes
-        train_rows, valid_set, episodes = np.arange(len(y)), None, {}
+        train_rows, valid_set = np.arange(len(y)), None
         if self.early_stopping:
             train_rows, valid_rows = (np.sort(part) for part in holdout_split(
                 codes, self.validation_fraction, seed, validation=self.validation))
             valid_inputs = self._net_input(X[valid_rows], lengths[valid_rows])
             if weights is not None:
-                valid_inputs["sample_weight"] = weights[valid_rows]
+                valid_inputs = {**valid_inputs, "sample_weight": weights[valid_rows]}
             valid_set = Dataset(valid_inputs, codes[valid_rows])
-            episodes = dict(
-                iterator_valid=episode_loader,
-                iterator_valid__n_way=self.n_way,
-                iterator_valid__k_shot=self.k_shot,
-                iterator_valid__n_query=self.n_query,
-                iterator_valid__random_state=seed,
-            )
         # build the episodic net: one N-way K-shot episode per batch, drawn
         # by a seeded sampler; no value clipping; the learning rate halves when
         # the training loss stalls; early stopping watches the validation
@@ -342,7 +322,7 @@ class MatchingNetworkClassifier(
             lr_schedule=lr_plateau,
         )
         net = self._make_net(
-            _EpisodicNet,
+            EpisodicNet,
             MatchingNetworkModule,
             dict(
                 n_features=X.shape[2],
@@ -363,16 +343,13 @@ class MatchingNetworkClassifier(
             criterion__reduction="mean" if weights is None else "none",
             callbacks=callbacks,
             train_split=fixed_validation(valid_set),
-            iterator_train=episode_loader,
-            iterator_train__n_way=self.n_way,
-            iterator_train__k_shot=self.k_shot,
-            iterator_train__n_query=self.n_query,
-            **episodes,
+            **episode_iterators(self.n_way, self.k_shot, self.n_query,
+                                validation_seed=seed if self.early_stopping else None),
         )
         # train
         inputs = self._net_input(X[train_rows], lengths[train_rows])
         if weights is not None:
-            inputs["sample_weight"] = weights[train_rows]
+            inputs = {**inputs, "sample_weight": weights[train_rows]}
         self.net_ = self._train(net, inputs, codes[train_rows], seed)
         self.net_.train_split = None  # do not pickle the validation series
         # attributes: the default support set
@@ -506,11 +483,11 @@ class MatchingNetworkClassifier(
         X, lengths = self._validate_X(X, reset=False)
         return self._embed(X, lengths).double().numpy()
 
-
     @property
     def _n_features_out(self):
         """Columns of :meth:`transform` (for ``get_feature_names_out``)."""
         return self.net_.module_.embedding_size
+
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         # transform gives float64 embeddings whatever the input dtype

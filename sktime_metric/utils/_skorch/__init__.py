@@ -13,6 +13,7 @@ fails many scikit-learn checks). This package holds what they share, by concept:
 """
 
 from .nets import (
+    EpisodicNet,
     SequenceNet,
     SequenceNetClassifier,
     SiameseNet,
@@ -29,6 +30,7 @@ from .samplers import (
     ClassBalancedBatchSampler,
     EpisodeBatchSampler,
     class_balanced_loader,
+    episode_iterators,
     episode_loader,
 )
 from .scoring import (
@@ -49,6 +51,7 @@ __all__ = [
     "AfterLearningStarts",
     "ClassBalancedBatchSampler",
     "EpisodeBatchSampler",
+    "EpisodicNet",
     "GradientValueClipping",
     "InitialModuleState",
     "KISSMEUpdate",
@@ -62,6 +65,7 @@ __all__ = [
     "SequenceNetClassifier",
     "SiameseNet",
     "class_balanced_loader",
+    "episode_iterators",
     "episode_loader",
     "fixed_validation",
     "gradient_norm_clipping",

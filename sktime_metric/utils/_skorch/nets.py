@@ -72,6 +72,24 @@ class SiameseNet(_SequenceLossMixin, NeuralNet):
     _loss_reads_first_output = False
 
 
+class EpisodicNet(SequenceNet):
+    """skorch ``NeuralNet`` for few-shot episodes (one episode per batch).
+
+    The module returns ``(log_alpha, is_support)`` and the criterion reads
+    both (:class:`~sktime_metric.nn.EpisodeNLLLoss`): its loss has one term
+    per query, so a batch's ``sample_weight`` is cut to the queries' weights.
+    """
+
+    _loss_reads_first_output = False
+
+    def get_loss(self, y_pred, y_true, X=None, training=False):
+        if isinstance(X, dict) and "sample_weight" in X:
+            # the episodic loss has one term per query: their weights
+            weight = X["sample_weight"]
+            X = {**X, "sample_weight": weight[~y_pred[1].to(weight.device)]}
+        return super().get_loss(y_pred, y_true, X=X, training=training)
+
+
 # Optimiser names accepted by every estimator. RMSprop uses the decay and epsilon
 # of Torch7's optim.rmsprop (alpha=0.95, eps=1e-8), with which the TAGM and HULM
 # reference code was run; torch's own defaults are alpha=0.99, eps=1e-8.

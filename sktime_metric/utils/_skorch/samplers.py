@@ -259,3 +259,21 @@ def episode_loader(dataset, batch_size=None, n_way=2, k_shot=1, n_query=None,
     return torch.utils.data.DataLoader(
         _SupportFlagDataset(dataset), batch_sampler=_FlaggedEpisodes(sampler), **kwargs
     )
+
+
+def episode_iterators(n_way, k_shot=1, n_query=None, *, validation_seed=None):
+    """skorch parameters serving a net's batches as :func:`episode_loader` episodes.
+
+    Training episodes are drawn afresh at every epoch (seeded from torch's
+    generator, which the estimator seeds); with ``validation_seed``, the
+    validation set is served as episodes too, the same ones at every epoch.
+    """
+    iterators = ["iterator_train"] if validation_seed is None else \
+        ["iterator_train", "iterator_valid"]
+    params = {}
+    for iterator in iterators:
+        params.update({iterator: episode_loader, f"{iterator}__n_way": n_way,
+                       f"{iterator}__k_shot": k_shot, f"{iterator}__n_query": n_query})
+    if validation_seed is not None:
+        params["iterator_valid__random_state"] = validation_seed
+    return params
