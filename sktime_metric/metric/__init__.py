@@ -6,7 +6,8 @@ training pairs from labels inside ``fit`` (:func:`sample_pairs`).
 """
 
 from ._cgru import CoupledGRUMetric
-from ._kissme import KISSMETransformer, kissme_metric, pair_covariances
+from ._kissme import KISSMETransformer
+from ._kissme_closed_form import kissme_metric, pair_covariances
 from ._mixin import LearnedMetric, PairMetricMixin
 from ._sampling import check_pairs, sample_pairs, sample_triplets
 from ._seq2seq import Seq2SeqEmbedder

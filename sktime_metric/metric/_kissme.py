@@ -1,23 +1,16 @@
-"""KISSME: "keep it simple and straightforward" Mahalanobis metric learning.
+"""KISSMETransformer: KISSME metric learning on feature vectors, as a transformer.
 
-Koestinger et al. (CVPR 2012), chapter 3 of the routine-retrieval thesis
-(section 3.2.3.3). The differences of similar pairs and of
-dissimilar pairs are modelled as zero-mean Gaussians; the log-likelihood ratio of
-"dissimilar" over "similar" for a difference ``x_i - x_j`` is, up to a constant,
-``(x_i - x_j)^T (Sigma_S^-1 - Sigma_D^-1) (x_i - x_j)``, and projecting that
-matrix onto the PSD cone gives the metric. No iterations, no hyper-parameter but
-a ridge.
-
-The pair covariances over *all* pairs are computed from per-class scatter
-matrices (never by listing the O(n^2) pairs): for a set ``A`` with mean
-``m_A`` and scatter ``S(A) = sum_i (x_i - m_A)(x_i - m_A)^T``,
-``sum_{i<j in A} (x_i - x_j)(x_i - x_j)^T = |A| S(A)``.
+The estimator: parameters, fitting from labels (all pairs, or drawn pairs) or
+from explicit pairs, optional PCA folded into the learned map, and the learned
+metric's forms (:meth:`~KISSMETransformer.transform`, pair distances, pair AUC).
+The closed form it fits, the pair covariances and the PSD matrix ``M``, is in
+:mod:`._kissme_closed_form`; :func:`kissme_metric` and :func:`pair_covariances`
+stay importable from here (models pickled before the split name them here).
 """
 
 from numbers import Integral, Real
 
 import numpy as np
-from scipy.linalg import eigh
 from sklearn.base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, TransformerMixin
 from sklearn.decomposition import PCA
 from sklearn.metrics import roc_auc_score
@@ -26,116 +19,10 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ..utils._sklearn_compat import Interval, StrOptions
 from ..utils._labels import check_class_labels
+from ._kissme_closed_form import difference_covariances, kissme_metric, pair_covariances
 from ._mixin import PairMetricMixin
 
 __all__ = ["KISSMETransformer", "kissme_metric", "pair_covariances"]
-
-
-def _scatter(X):
-    """``(sum_i (x_i - mean)(x_i - mean)^T, n)`` of the rows of ``X``."""
-    centred = X - X.mean(axis=0)
-    return centred.T @ centred, len(X)
-
-
-def _pair_sums_from_labels(X, y, groups=None):
-    """Sums of ``d d^T`` over all similar / dissimilar pairs, and the pair counts.
-
-    Similar: same label (and, with ``groups``, different groups, which the
-    routine setting uses: same time slot on different days). Dissimilar:
-    different labels. Exact, in O(n d^2) time and O(d^2) memory.
-    """
-    n_features = X.shape[1]
-    scatter_all, n = _scatter(X)
-    within = np.zeros((n_features, n_features))
-    n_within = 0
-    for label in np.unique(y):
-        members = X[y == label]
-        s, m = _scatter(members)
-        within += m * s
-        n_within += m * (m - 1) // 2
-    sum_similar, n_similar = within.copy(), n_within
-    if groups is not None:
-        # remove same-label pairs that share a group
-        for label in np.unique(y):
-            for group in np.unique(groups[y == label]):
-                members = X[(y == label) & (groups == group)]
-                s, m = _scatter(members)
-                sum_similar -= m * s
-                n_similar -= m * (m - 1) // 2
-    sum_dissimilar = n * scatter_all - within
-    n_dissimilar = n * (n - 1) // 2 - n_within
-    return sum_similar, n_similar, sum_dissimilar, n_dissimilar
-
-
-def pair_covariances(X, y, *, groups=None, normalization="mean"):
-    """Covariances of the pair differences of all similar and dissimilar pairs.
-
-    Parameters
-    ----------
-    X : ndarray of shape (n_samples, n_features)
-    y : ndarray of shape (n_samples,)
-        Similar pairs share a label.
-    groups : ndarray of shape (n_samples,) or None, default=None
-        If given, pairs within one group are never similar.
-    normalization : {"mean", "sum"}, default="mean"
-        "mean" divides by the number of pairs (Koestinger); "sum" keeps the sums
-        as the thesis prints them (eq. 3.39).
-
-    Returns
-    -------
-    sigma_similar, sigma_dissimilar : ndarray of shape (n_features, n_features)
-    n_similar, n_dissimilar : int
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from sktime_metric.metric import pair_covariances
-    >>> X = np.array([[0.0], [1.0], [3.0]])
-    >>> s, d, n_s, n_d = pair_covariances(X, np.array([0, 0, 1]))
-    >>> s.tolist(), d.tolist(), n_s, n_d   # (0-1)^2 ; ((0-3)^2 + (1-3)^2) / 2
-    ([[1.0]], [[6.5]], 1, 2)
-    """
-    sums = _pair_sums_from_labels(X, y, groups)
-    sum_s, n_s, sum_d, n_d = sums
-    if normalization == "mean":
-        sum_s, sum_d = sum_s / max(n_s, 1), sum_d / max(n_d, 1)
-    return sum_s, sum_d, n_s, n_d
-
-
-def kissme_metric(sigma_similar, sigma_dissimilar, *, regularization=1e-6, psd=True):
-    """The KISSME matrix ``Proj_PSD(Sigma_S^-1 - Sigma_D^-1)`` and its eigenvalues.
-
-    Parameters
-    ----------
-    sigma_similar, sigma_dissimilar : ndarray of shape (d, d)
-    regularization : float, default=1e-6
-        Relative ridge: ``Sigma += regularization * tr(Sigma) / d * I``, the guard
-        against singular covariances (few pairs, collinear features).
-    psd : bool, default=True
-        Clip negative eigenvalues to zero (Higham's projection, as the thesis).
-
-    Returns
-    -------
-    M : ndarray of shape (d, d)
-        Symmetric; positive semi-definite when ``psd``.
-    eigenvalues : ndarray of shape (d,)
-        Ascending, after clipping when ``psd``.
-    eigenvectors : ndarray of shape (d, d)
-        Columns, matching ``eigenvalues``.
-    """
-    d = sigma_similar.shape[0]
-
-    def inverse(sigma):
-        sigma = (sigma + sigma.T) / 2
-        ridge = regularization * (np.trace(sigma) / d + 1e-12)
-        return np.linalg.inv(sigma + ridge * np.eye(d))
-
-    A = inverse(sigma_similar) - inverse(sigma_dissimilar)
-    eigenvalues, eigenvectors = eigh((A + A.T) / 2)
-    if psd:
-        eigenvalues = np.maximum(eigenvalues, 0.0)
-    M = (eigenvectors * eigenvalues) @ eigenvectors.T
-    return M, eigenvalues, eigenvectors
 
 
 class KISSMETransformer(
@@ -294,9 +181,10 @@ class KISSMETransformer(
         points = validate_data(self, pairs.reshape(-1, pairs.shape[2]))
         Z = self._fit_pca(points).reshape(len(pairs), 2, -1)
         similar = pair_labels == 1
-        return self._fit_from_differences(
-            Z[similar, 0] - Z[similar, 1], Z[~similar, 0] - Z[~similar, 1]
-        )
+        return self._fit_from_covariances(*difference_covariances(
+            Z[similar, 0] - Z[similar, 1], Z[~similar, 0] - Z[~similar, 1],
+            normalization=self.covariance_normalization,
+        ))
 
     # -- fitting helpers -----------------------------------------------------
 
@@ -316,18 +204,8 @@ class KISSMETransformer(
             y, 2 * self.n_pairs, groups=groups, random_state=self.random_state
         )
         diffs = Z[pairs[:, 0]] - Z[pairs[:, 1]]
-        return self._differences_to_covariances(diffs[same == 1], diffs[same != 1])
-
-    def _differences_to_covariances(self, similar, dissimilar):
-        sum_s, sum_d = similar.T @ similar, dissimilar.T @ dissimilar
-        if self.covariance_normalization == "mean":
-            sum_s, sum_d = sum_s / max(len(similar), 1), sum_d / max(len(dissimilar), 1)
-        return sum_s, sum_d, len(similar), len(dissimilar)
-
-    def _fit_from_differences(self, similar, dissimilar):
-        return self._fit_from_covariances(
-            *self._differences_to_covariances(similar, dissimilar)
-        )
+        return difference_covariances(diffs[same == 1], diffs[same != 1],
+                                      normalization=self.covariance_normalization)
 
     def _fit_from_covariances(self, sigma_s, sigma_d, n_s, n_d):
         if n_s == 0 or n_d == 0:

@@ -24,7 +24,7 @@ from ..utils._skorch import (
 )
 from ..utils._sklearn_compat import Interval, StrOptions
 from ..utils.validation import nan_padded, padded_float32
-from ._kissme import kissme_metric
+from ._kissme_closed_form import kissme_metric
 from ._mixin import PairMetricMixin
 from ._pairs import holdout_split, pair_plan
 from ._sampling import check_pairs

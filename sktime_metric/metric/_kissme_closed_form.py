@@ -1,0 +1,161 @@
+"""KISSME's closed form: the pair covariances and the metric matrix ``M``.
+
+"Keep it simple and straightforward" Mahalanobis metric learning (Koestinger
+et al., CVPR 2012), chapter 3 of the routine-retrieval thesis (section
+3.2.3.3). The differences of similar pairs and of dissimilar pairs are
+modelled as zero-mean Gaussians; the log-likelihood ratio of "dissimilar" over
+"similar" for a difference ``x_i - x_j`` is, up to a constant,
+``(x_i - x_j)^T (Sigma_S^-1 - Sigma_D^-1) (x_i - x_j)``, and projecting that
+matrix onto the PSD cone gives the metric. No iterations, no hyper-parameter but
+a ridge.
+
+The pair covariances over *all* pairs are computed from per-class scatter
+matrices (never by listing the O(n^2) pairs): for a set ``A`` with mean
+``m_A`` and scatter ``S(A) = sum_i (x_i - m_A)(x_i - m_A)^T``,
+``sum_{i<j in A} (x_i - x_j)(x_i - x_j)^T = |A| S(A)``.
+
+The one place of this math: :class:`~sktime_metric.metric.KISSMETransformer`
+fits on it, and :class:`~sktime_metric.metric.Seq2SeqEmbedder` updates its
+network's ``M`` with :func:`kissme_metric`.
+"""
+
+import numpy as np
+from scipy.linalg import eigh
+
+__all__ = [
+    "difference_covariances",
+    "kissme_metric",
+    "pair_covariances",
+]
+
+
+def _scatter(X):
+    """``(sum_i (x_i - mean)(x_i - mean)^T, n)`` of the rows of ``X``."""
+    centred = X - X.mean(axis=0)
+    return centred.T @ centred, len(X)
+
+
+def _pair_sums_from_labels(X, y, groups=None):
+    """Sums of ``d d^T`` over all similar / dissimilar pairs, and the pair counts.
+
+    Similar: same label (and, with ``groups``, different groups, which the
+    routine setting uses: same time slot on different days). Dissimilar:
+    different labels. Exact, in O(n d^2) time and O(d^2) memory.
+    """
+    n_features = X.shape[1]
+    scatter_all, n = _scatter(X)
+    within = np.zeros((n_features, n_features))
+    n_within = 0
+    for label in np.unique(y):
+        members = X[y == label]
+        s, m = _scatter(members)
+        within += m * s
+        n_within += m * (m - 1) // 2
+    sum_similar, n_similar = within.copy(), n_within
+    if groups is not None:
+        # remove same-label pairs that share a group
+        for label in np.unique(y):
+            for group in np.unique(groups[y == label]):
+                members = X[(y == label) & (groups == group)]
+                s, m = _scatter(members)
+                sum_similar -= m * s
+                n_similar -= m * (m - 1) // 2
+    sum_dissimilar = n * scatter_all - within
+    n_dissimilar = n * (n - 1) // 2 - n_within
+    return sum_similar, n_similar, sum_dissimilar, n_dissimilar
+
+
+def _normalized(sum_similar, n_similar, sum_dissimilar, n_dissimilar, normalization):
+    """The covariances ``(sigma_S, sigma_D, n_S, n_D)`` from the pair sums."""
+    if normalization == "mean":
+        sum_similar = sum_similar / max(n_similar, 1)
+        sum_dissimilar = sum_dissimilar / max(n_dissimilar, 1)
+    return sum_similar, sum_dissimilar, n_similar, n_dissimilar
+
+
+def pair_covariances(X, y, *, groups=None, normalization="mean"):
+    """Covariances of the pair differences of all similar and dissimilar pairs.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features)
+    y : ndarray of shape (n_samples,)
+        Similar pairs share a label.
+    groups : ndarray of shape (n_samples,) or None, default=None
+        If given, pairs within one group are never similar.
+    normalization : {"mean", "sum"}, default="mean"
+        "mean" divides by the number of pairs (Koestinger); "sum" keeps the sums
+        as the thesis prints them (eq. 3.39).
+
+    Returns
+    -------
+    sigma_similar, sigma_dissimilar : ndarray of shape (n_features, n_features)
+    n_similar, n_dissimilar : int
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sktime_metric.metric import pair_covariances
+    >>> X = np.array([[0.0], [1.0], [3.0]])
+    >>> s, d, n_s, n_d = pair_covariances(X, np.array([0, 0, 1]))
+    >>> s.tolist(), d.tolist(), n_s, n_d   # (0-1)^2 ; ((0-3)^2 + (1-3)^2) / 2
+    ([[1.0]], [[6.5]], 1, 2)
+    """
+    return _normalized(*_pair_sums_from_labels(X, y, groups), normalization)
+
+
+def difference_covariances(similar, dissimilar, *, normalization="mean"):
+    """Covariances of given pair differences, as :func:`pair_covariances` returns.
+
+    Parameters
+    ----------
+    similar, dissimilar : ndarray of shape (n_pairs, n_features)
+        The differences ``x_i - x_j`` of the similar and of the dissimilar pairs
+        (explicit pairs, or pairs drawn from labels).
+    normalization : {"mean", "sum"}, default="mean"
+        See :func:`pair_covariances`.
+
+    Returns
+    -------
+    sigma_similar, sigma_dissimilar : ndarray of shape (n_features, n_features)
+    n_similar, n_dissimilar : int
+    """
+    return _normalized(similar.T @ similar, len(similar),
+                       dissimilar.T @ dissimilar, len(dissimilar), normalization)
+
+
+def kissme_metric(sigma_similar, sigma_dissimilar, *, regularization=1e-6, psd=True):
+    """The KISSME matrix ``Proj_PSD(Sigma_S^-1 - Sigma_D^-1)`` and its eigenvalues.
+
+    Parameters
+    ----------
+    sigma_similar, sigma_dissimilar : ndarray of shape (d, d)
+    regularization : float, default=1e-6
+        Relative ridge: ``Sigma += regularization * tr(Sigma) / d * I``, the guard
+        against singular covariances (few pairs, collinear features).
+    psd : bool, default=True
+        Clip negative eigenvalues to zero (Higham's projection, as the thesis).
+
+    Returns
+    -------
+    M : ndarray of shape (d, d)
+        Symmetric; positive semi-definite when ``psd``.
+    eigenvalues : ndarray of shape (d,)
+        Ascending, after clipping when ``psd``.
+    eigenvectors : ndarray of shape (d, d)
+        Columns, matching ``eigenvalues``.
+    """
+    d = sigma_similar.shape[0]
+
+    def inverse(sigma):
+        sigma = (sigma + sigma.T) / 2
+        ridge = regularization * (np.trace(sigma) / d + 1e-12)
+        return np.linalg.inv(sigma + ridge * np.eye(d))
+
+    A = inverse(sigma_similar) - inverse(sigma_dissimilar)
+    eigenvalues, eigenvectors = eigh((A + A.T) / 2)
+    if psd:
+        eigenvalues = np.maximum(eigenvalues, 0.0)
+    M = (eigenvectors * eigenvalues) @ eigenvectors.T
+    return M, eigenvalues, eigenvectors
+
