@@ -19,7 +19,12 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ..utils._sklearn_compat import Interval, StrOptions
 from ..utils._labels import check_class_labels
-from ._kissme_closed_form import difference_covariances, kissme_metric, pair_covariances
+from ._kissme_closed_form import (
+    difference_covariances,
+    kissme_metric,
+    mahalanobis_factor,
+    pair_covariances,
+)
 from ._mixin import PairMetricMixin
 
 __all__ = ["KISSMETransformer", "kissme_metric", "pair_covariances"]
@@ -220,8 +225,7 @@ class KISSMETransformer(
             sigma_s, sigma_d, regularization=self.regularization
         )
         self.eigenvalues_ = eigenvalues
-        # M = U diag(l) U^T = L^T L with L = diag(sqrt(l)) U^T
-        L = np.sqrt(eigenvalues)[:, None] * eigenvectors.T
+        L = mahalanobis_factor(eigenvalues, eigenvectors)
         if self.pca_ is not None:
             L = L @ self.pca_.components_  # fold the PCA projection into L
         self.components_ = L

@@ -1,4 +1,4 @@
-"""KISSME's closed form: the pair covariances and the metric matrix ``M``.
+"""KISSME's closed form: pair covariances, the metric matrix ``M`` and its factor.
 
 "Keep it simple and straightforward" Mahalanobis metric learning (Koestinger
 et al., CVPR 2012), chapter 3 of the routine-retrieval thesis (section
@@ -16,7 +16,8 @@ matrices (never by listing the O(n^2) pairs): for a set ``A`` with mean
 
 The one place of this math: :class:`~sktime_metric.metric.KISSMETransformer`
 fits on it, and :class:`~sktime_metric.metric.Seq2SeqEmbedder` updates its
-network's ``M`` with :func:`kissme_metric`.
+network's ``M`` with :func:`kissme_metric` and factors it with
+:func:`mahalanobis_factor`.
 """
 
 import numpy as np
@@ -25,6 +26,7 @@ from scipy.linalg import eigh
 __all__ = [
     "difference_covariances",
     "kissme_metric",
+    "mahalanobis_factor",
     "pair_covariances",
 ]
 
@@ -159,3 +161,33 @@ def kissme_metric(sigma_similar, sigma_dissimilar, *, regularization=1e-6, psd=T
     M = (eigenvectors * eigenvalues) @ eigenvectors.T
     return M, eigenvalues, eigenvectors
 
+
+def mahalanobis_factor(eigenvalues, eigenvectors):
+    """The map ``L`` with ``M = L^T L``, from ``M``'s eigen-decomposition.
+
+    ``M = U diag(l) U^T = L^T L`` with ``L = diag(sqrt(l)) U^T``, so the
+    Euclidean distances of ``x L^T`` are the Mahalanobis distances
+    ``sqrt(Delta M Delta^T)``: what a metric learner's ``transform`` applies.
+    Negative eigenvalues (rounding of a PSD ``M``) count as zero.
+
+    Parameters
+    ----------
+    eigenvalues : ndarray of shape (d,)
+    eigenvectors : ndarray of shape (d, d)
+        Columns, matching ``eigenvalues`` (:func:`kissme_metric`'s, or
+        ``np.linalg.eigh(M)``).
+
+    Returns
+    -------
+    L : ndarray of shape (d, d)
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sktime_metric.metric._kissme_closed_form import mahalanobis_factor
+    >>> M = np.array([[2.0, 1.0], [1.0, 2.0]])
+    >>> L = mahalanobis_factor(*np.linalg.eigh(M))
+    >>> np.allclose(L.T @ L, M)
+    True
+    """
+    return np.sqrt(np.maximum(eigenvalues, 0.0))[:, None] * eigenvectors.T

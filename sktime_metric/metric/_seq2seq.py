@@ -24,7 +24,7 @@ from ..utils._skorch import (
 )
 from ..utils._sklearn_compat import Interval, StrOptions
 from ..utils.validation import nan_padded, padded_float32
-from ._kissme_closed_form import kissme_metric
+from ._kissme_closed_form import kissme_metric, mahalanobis_factor
 from ._mixin import PairMetricMixin
 from ._pairs import holdout_split, pair_plan
 from ._sampling import check_pairs
@@ -448,9 +448,7 @@ class Seq2SeqEmbedder(
         if self.metric == "kissme":
             M = self.net_.module_.kissme_head.M.detach().double().cpu().numpy()
             self.metric_matrix_ = (M + M.T) / 2
-            eigenvalues, eigenvectors = np.linalg.eigh(self.metric_matrix_)
-            # M = U diag(l) U^T = L^T L with L = diag(sqrt(l)) U^T
-            self.components_ = np.sqrt(np.maximum(eigenvalues, 0))[:, None] * eigenvectors.T
+            self.components_ = mahalanobis_factor(*np.linalg.eigh(self.metric_matrix_))
         return self
 
     def _losses(self):
