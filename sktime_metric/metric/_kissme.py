@@ -14,7 +14,6 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, TransformerMixin
 from sklearn.decomposition import PCA
 from sklearn.metrics import roc_auc_score
-from sklearn.metrics.pairwise import euclidean_distances, paired_euclidean_distances
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ..utils._sklearn_compat import Interval, StrOptions
@@ -25,13 +24,13 @@ from ._kissme_closed_form import (
     mahalanobis_factor,
     pair_covariances,
 )
-from ._mixin import PairMetricMixin
+from ._mixin import EmbeddingMetricMixin
 
 __all__ = ["KISSMETransformer", "kissme_metric", "pair_covariances"]
 
 
 class KISSMETransformer(
-    PairMetricMixin, ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator
+    EmbeddingMetricMixin, ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator
 ):
     """KISSME Mahalanobis metric learning on feature vectors, in closed form.
 
@@ -258,16 +257,6 @@ class KISSMETransformer(
         """The learned matrix ``M`` (input space), metric-learn's name for it."""
         check_is_fitted(self, "components_")
         return self.mahalanobis_matrix_
-
-    def _metric_inputs(self, X):
-        # an array even under set_output(transform="pandas")
-        return np.asarray(self.transform(X))
-
-    def _paired_distances(self, A, B):
-        return paired_euclidean_distances(A, B)
-
-    def _pairwise_block(self, A, B):
-        return euclidean_distances(A, B)
 
     def score(self, X, y):
         """Pair ROC AUC: how well the learned distance ranks same-label pairs first.

@@ -22,7 +22,9 @@ A learner supplies three hooks: ``_metric_inputs(X)`` (validate ``X`` and map it
 to rows the other hooks index, e.g. embeddings, or the checked series themselves
 for a learner that cannot embed one sequence alone), ``_paired_distances(A, B)``
 and, when it has a faster way than scoring every pair of the grid,
-``_pairwise_block(A, B)``.
+``_pairwise_block(A, B)``. A learner whose learned distance is the Euclidean
+distance between the rows of its ``transform`` (metric-learn's
+``MahalanobisMixin``) takes all three from :class:`EmbeddingMetricMixin`.
 """
 
 import copy
@@ -30,9 +32,10 @@ from numbers import Integral
 
 import numpy as np
 from joblib import Parallel, delayed, effective_n_jobs
+from sklearn.metrics.pairwise import euclidean_distances, paired_euclidean_distances
 from sklearn.utils.validation import check_is_fitted, check_scalar
 
-__all__ = ["LearnedMetric", "PairMetricMixin"]
+__all__ = ["EmbeddingMetricMixin", "LearnedMetric", "PairMetricMixin"]
 
 
 def _check_chunk_size(chunk_size, default):
@@ -289,3 +292,29 @@ class PairMetricMixin:
         from ..evaluation import pair_auc
 
         return pair_auc(self, X, y, random_state=0)
+
+
+class EmbeddingMetricMixin(PairMetricMixin):
+    """The learned metric of a learner that embeds: Euclidean after ``transform``.
+
+    For a learner whose ``transform`` maps each input alone to a row such that
+    the Euclidean distance between rows is the learned distance
+    (:class:`~sktime_metric.metric.KISSMETransformer`,
+    :class:`~sktime_metric.metric.Seq2SeqEmbedder`,
+    :class:`~sktime_metric.metric.SiameseRNNEmbedder`), the three hooks of
+    :class:`PairMetricMixin`: the rows of ``transform`` (an array even under
+    ``set_output(transform="pandas")``), the distances of aligned rows, and
+    scikit-learn's ``euclidean_distances`` for each tile of
+    ``pairwise_distances``. A learner whose distance is another function of its
+    embeddings in some settings (cosine, a similarity head) overrides the two
+    distance hooks there and defers to these otherwise.
+    """
+
+    def _metric_inputs(self, X):
+        return np.asarray(self.transform(X))
+
+    def _paired_distances(self, A, B):
+        return paired_euclidean_distances(A, B)
+
+    def _pairwise_block(self, A, B):
+        return euclidean_distances(A, B)

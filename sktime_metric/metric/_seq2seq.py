@@ -7,7 +7,6 @@ import numpy as np
 import torch
 from skorch.dataset import Dataset
 from sklearn.base import ClassNamePrefixFeaturesOutMixin, TransformerMixin
-from sklearn.metrics.pairwise import euclidean_distances, paired_euclidean_distances
 from sklearn.utils.validation import check_consistent_length, check_is_fitted, column_or_1d
 
 from ..base import BaseSequenceNet, derive_seed
@@ -25,7 +24,7 @@ from ..utils._skorch import (
 from ..utils._sklearn_compat import Interval, StrOptions
 from ..utils.validation import nan_padded, padded_float32
 from ._kissme_closed_form import kissme_metric, mahalanobis_factor
-from ._mixin import PairMetricMixin
+from ._mixin import EmbeddingMetricMixin
 from ._pairs import holdout_split, pair_plan
 from ._sampling import check_pairs
 
@@ -46,7 +45,8 @@ _METRIC_LOSSES = {
 
 
 class Seq2SeqEmbedder(
-    PairMetricMixin, ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseSequenceNet,
+    EmbeddingMetricMixin, ClassNamePrefixFeaturesOutMixin, TransformerMixin,
+    BaseSequenceNet,
 ):
     """Siamese sequence-to-sequence embedder (SS2S): autoencoder + learned metric.
 
@@ -586,21 +586,18 @@ class Seq2SeqEmbedder(
     def _n_features_out(self):
         return self.projection_dim if self.metric == "kissme" else self.hidden_size
 
-    # -- the learned metric (PairMetricMixin hooks) -----------------------------
-
-    def _metric_inputs(self, X):
-        # an array even under set_output(transform="pandas")
-        return np.asarray(self.transform(X))
+    # -- the learned metric: 1 - cos for cosine (rows are unit vectors), else
+    # Euclidean (EmbeddingMetricMixin) ------------------------------------------
 
     def _paired_distances(self, A, B):
         if self.metric == "cosine":
             return np.clip(1.0 - (A * B).sum(axis=1), 0.0, 2.0)
-        return paired_euclidean_distances(A, B)
+        return super()._paired_distances(A, B)
 
     def _pairwise_block(self, A, B):
         if self.metric == "cosine":
             return np.clip(1.0 - A @ B.T, 0.0, 2.0)
-        return euclidean_distances(A, B)
+        return super()._pairwise_block(A, B)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -7,7 +7,6 @@ from numbers import Integral, Real
 import numpy as np
 import torch
 from sklearn.base import ClassNamePrefixFeaturesOutMixin, TransformerMixin
-from sklearn.metrics.pairwise import euclidean_distances, paired_euclidean_distances
 from sklearn.utils.validation import check_is_fitted
 
 from ..base import BaseSequenceNet, derive_seed
@@ -21,7 +20,7 @@ from ..utils._skorch import (
     pair_auc_scoring,
 )
 from ..utils._sklearn_compat import Interval, StrOptions
-from ._mixin import PairMetricMixin
+from ._mixin import EmbeddingMetricMixin
 from ..utils.validation import padded_float32
 from ._pairs import pair_plan
 from ._sampling import check_pairs
@@ -43,7 +42,8 @@ def _warn_if_shorter_than_window(lengths, window):
 
 
 class SiameseRNNEmbedder(
-    PairMetricMixin, ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseSequenceNet
+    EmbeddingMetricMixin, ClassNamePrefixFeaturesOutMixin, TransformerMixin,
+    BaseSequenceNet,
 ):
     """Siamese recurrent network: a learned similarity between sequences.
 
@@ -436,7 +436,8 @@ class SiameseRNNEmbedder(
     def _n_features_out(self):
         return self.net_.module_.encoder.output_size
 
-    # -- the learned metric (PairMetricMixin hooks) ---------------------------
+    # -- the learned metric: 1 - s with the pair-logistic loss, else Euclidean
+    # (EmbeddingMetricMixin) ----------------------------------------------------
 
     def _metric_inputs(self, X):
         return self._embed(X)
@@ -448,13 +449,13 @@ class SiameseRNNEmbedder(
 
     def _paired_distances(self, A, B):
         if self.loss != "pair_logistic":
-            return paired_euclidean_distances(A, B)
+            return super()._paired_distances(A, B)
         logits = self._head()(torch.from_numpy(A), torch.from_numpy(B))
         return torch.sigmoid(-logits).numpy()  # 1 - s, without cancellation
 
     def _pairwise_block(self, A, B):
         if self.loss != "pair_logistic":
-            return euclidean_distances(A, B)
+            return super()._pairwise_block(A, B)
         logits = self._head().pairwise(torch.from_numpy(A), torch.from_numpy(B))
         return torch.sigmoid(-logits).numpy()
 
