@@ -450,14 +450,13 @@ class SiameseRNNEmbedder(
     def _paired_distances(self, A, B):
         if self.loss != "pair_logistic":
             return super()._paired_distances(A, B)
-        logits = self._head()(torch.from_numpy(A), torch.from_numpy(B))
-        return torch.sigmoid(-logits).numpy()  # 1 - s, without cancellation
+        return self._head().distance(torch.from_numpy(A), torch.from_numpy(B)).numpy()
 
     def _pairwise_block(self, A, B):
         if self.loss != "pair_logistic":
             return super()._pairwise_block(A, B)
-        logits = self._head().pairwise(torch.from_numpy(A), torch.from_numpy(B))
-        return torch.sigmoid(-logits).numpy()
+        return self._head().pairwise_distance(torch.from_numpy(A),
+                                              torch.from_numpy(B)).numpy()
 
     def _score_from_distance(self, distance):
         return 1.0 - distance if self.loss == "pair_logistic" else -distance

@@ -123,7 +123,10 @@ class BilinearSimilarity(nn.Module):
     ``forward(h1, h2)`` broadcasts over leading dimensions and returns the logit
     (``s = sigmoid(logit)``); ``pairwise(h1, h2)`` returns the
     ``(n1, n2)`` matrix of logits, computed as ``(h1 M) h2^T + c`` so each
-    vector is transformed once.
+    vector is transformed once. ``distance(h1, h2)`` and
+    ``pairwise_distance(h1, h2)`` return ``1 - s`` in the same shapes: the
+    learned distance of the pair-logistic loss (not a metric: ``1 - s(h, h)``
+    need not be 0).
     """
 
     def __init__(self, n_features, form="diagonal", rank=None):
@@ -170,6 +173,14 @@ class BilinearSimilarity(nn.Module):
     def pairwise(self, h1, h2):
         return self.weighted(h1) @ h2.T + self.bias
 
+    def distance(self, h1, h2):
+        """``1 - s = sigmoid(-logit)``: no cancellation when ``s`` is near 1."""
+        return torch.sigmoid(-self(h1, h2))
+
+    def pairwise_distance(self, h1, h2):
+        """The ``(n1, n2)`` matrix of ``1 - s``, from :meth:`pairwise`."""
+        return torch.sigmoid(-self.pairwise(h1, h2))
+
 
 class SiameseRNNModule(nn.Module):
     """A siamese recurrent network: one shared encoder, a bilinear similarity head.
@@ -192,7 +203,10 @@ class SiameseRNNModule(nn.Module):
 
     Notes
     -----
-    ``forward(x, lengths)`` embeds a batch: ``(batch, hidden_size)``.
+    ``forward(x, lengths)`` embeds a batch: ``(batch, hidden_size)``. The
+    shared encoder is ``encoder`` (a :class:`SequenceEncoder`; its
+    ``output_size`` is the embedding size), the head ``similarity`` (a
+    :class:`BilinearSimilarity`, which also gives the distance ``1 - s``).
 
     ``forward(x, lengths, x2, lengths2[, x3, lengths3])`` scores tuples of
     sequences (the ``i``-th rows of ``x``, ``x2``, ``x3``): it encodes all of them

@@ -98,6 +98,19 @@ def test_similarity_is_symmetric_and_pairwise_agrees(form):
         assert torch.linalg.matrix_rank(M) == 2
     if form == "diagonal":
         torch.testing.assert_close(head(a[0], b[0]), head.weight @ (a[0] * b[0]) + head.bias)
+    # the distance 1 - s, paired and pairwise
+    torch.testing.assert_close(head.pairwise_distance(a, b), 1 - torch.sigmoid(brute))
+    torch.testing.assert_close(head.distance(a[:, None], b[None]), 1 - torch.sigmoid(brute))
+
+
+def test_distance_keeps_its_precision_where_s_is_near_one():
+    head = BilinearSimilarity(2).double()
+    with torch.no_grad():
+        head.weight.fill_(1.0), head.bias.fill_(0.0)
+    h = torch.tensor([[8.0, 0.0]], dtype=torch.float64)  # logit 64: 1 - s = 1.6e-28
+    expected = torch.exp(torch.tensor(-64.0, dtype=torch.float64)).item()
+    assert head.distance(h, h).item() == pytest.approx(expected, rel=1e-12)
+    assert 1 - torch.sigmoid(head(h, h)).item() == 0.0  # what the naive form gives
 
 
 def test_bad_options_are_rejected():
