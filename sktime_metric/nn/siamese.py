@@ -19,15 +19,10 @@ import torch
 from torch import nn
 
 from ._chain import frame_windows
+from ._pairing import pad_time
 from .encoders import RecurrentEncoder, length_mask, trim_to_length
 
 __all__ = ["BilinearSimilarity", "SequenceEncoder", "SiameseRNNModule"]
-
-
-def _pad_time(x, n_steps):
-    """Cut or zero-pad the time axis of ``x`` to ``n_steps``."""
-    x = x[:, :n_steps]
-    return nn.functional.pad(x, (0, 0, 0, n_steps - x.size(1)))
 
 
 class SequenceEncoder(nn.Module):
@@ -266,7 +261,7 @@ class SiameseRNNModule(nn.Module):
         # One encoder call for every sequence of every tuple: the fused kernel
         # runs once over a k-times larger batch instead of k times.
         n_steps = max(int(n.max()) for _, n in parts)
-        x_all = torch.cat([_pad_time(xi, n_steps) for xi, _ in parts])
+        x_all = torch.cat([pad_time(xi, n_steps) for xi, _ in parts])
         h = self.encoder(x_all, torch.cat([n for _, n in parts]))
         h = h.view(len(parts), x.size(0), -1).transpose(0, 1)  # (batch, k, H)
         return self.similarity(h[:, :1], h[:, 1:]), h
