@@ -4,12 +4,8 @@ Every ``forward`` takes ``x`` ``(batch, time, channels)``, zero-filled past each
 sequence's length, and ``lengths`` ``(batch,)`` int64.
 """
 
-from .attended import (
-    AppearanceCNN,
-    AttendedRegressorModule,
-    SpatialAttention,
-    TemporalAttentionPooling,
-)
+from .appearance import AppearanceCNN, SpatialAttention
+from .attended import AttendedRegressorModule, TemporalAttentionPooling
 from .cgru import CoupledGRU, CoupledGRULayer
 from .encoders import RecurrentEncoder, RNNClassifierModule
 from .hcrf import HCRFModule

@@ -26,8 +26,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-# SpatialAttention is re-exported: sktime_metric.nn imports it from here
-from .appearance import AppearanceCNN, SpatialAttention  # noqa: F401
+from .appearance import AppearanceCNN
 from .encoders import RecurrentEncoder, length_mask, trim_to_length
 
 __all__ = ["AttendedRegressorModule", "TemporalAttentionPooling"]
