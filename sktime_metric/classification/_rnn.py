@@ -16,6 +16,7 @@ from ..base import (
 from ..nn.encoders import RNNClassifierModule
 from ..utils._sklearn_compat import Interval, StrOptions
 from ..utils._skorch import SequenceNetClassifier, validation_split
+from ._framing import resolve_framing
 
 __all__ = ["RNNClassifier"]
 
@@ -54,6 +55,21 @@ class RNNClassifier(SequenceClassifierMixin, BaseSequenceNet):
         CBF -0.01, Coffee -0.16, ArrowHead -0.16), and on the noisy digits
         (hidden 128) 0.980 against 0.945 with 3; the LSTM's mean is the same
         with 1 and 3 (0.761, 0.759) and 0.735 with None.
+    window : int or "auto", default=1
+        The net reads frames of ``window`` consecutive steps
+        (``window * n_channels`` values each), one every ``stride`` steps,
+        rather than single steps (:func:`~sktime_metric.nn._chain.frame_windows`;
+        ``window_`` holds the value used). "auto": about 30 values per frame,
+        at most a sixth of the median length, the rule of
+        :class:`~sktime_metric.classification.HULMClassifier` (2 steps of
+        JapaneseVowels' 12 channels, 30 of a univariate series of 250 steps).
+        A single value carries no shape, and a recurrent state carried through
+        hundreds of steps forgets. 1 reads single steps.
+    stride : int or "auto", default="auto"
+        Steps between the starts of two frames, at most ``window``. "auto":
+        ``ceil(window / 2)``, frames overlapping by half as speech frames are
+        cut (``stride_`` holds the value used); the net then runs about
+        ``2 * T / window`` steps.
     standardize : bool, default=True
         Scale each channel to zero mean and unit variance with the statistics
         of the training series (``mean_``, ``scale_``), at fit and at predict
@@ -85,6 +101,8 @@ class RNNClassifier(SequenceClassifierMixin, BaseSequenceNet):
     mean_, scale_ : ndarray of shape (n_features_in_,)
         Channel statistics of the training series (only when ``standardize``).
     classes_ : ndarray of shape (n_classes,)
+    window_, stride_ : int
+        The frame length and the steps between frames used (see ``window``).
     n_features_in_ : int
         Number of channels seen in ``fit``.
     net_ : skorch.NeuralNetClassifier
@@ -107,6 +125,8 @@ class RNNClassifier(SequenceClassifierMixin, BaseSequenceNet):
 
     _parameter_constraints: dict = {
         **BaseSequenceNet._parameter_constraints,
+        "window": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
+        "stride": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
         "cell": [StrOptions({"rnn", "gru", "lstm"})],
         "num_layers": [Interval(Integral, 1, None, closed="left")],
         "bidirectional": ["boolean"],
@@ -125,6 +145,8 @@ class RNNClassifier(SequenceClassifierMixin, BaseSequenceNet):
         dropout=0.0,
         nonlinearity="tanh",
         memory_bias=1.0,
+        window=1,
+        stride="auto",
         standardize=True,
         class_weight=None,
         max_epochs=100,
@@ -148,6 +170,8 @@ class RNNClassifier(SequenceClassifierMixin, BaseSequenceNet):
         self.dropout = dropout
         self.nonlinearity = nonlinearity
         self.memory_bias = memory_bias
+        self.window = window
+        self.stride = stride
         self.standardize = standardize
         self.class_weight = class_weight
         self.max_epochs = max_epochs
@@ -190,6 +214,7 @@ class RNNClassifier(SequenceClassifierMixin, BaseSequenceNet):
         encoder = LabelEncoder().fit(y)
         y_codes = encoder.transform(y).astype(np.int64)
         weights = self._training_weights(y, sample_weight)
+        window, stride = resolve_framing(self.window, self.stride, X.shape[2], lengths)
         # seed
         seed = derive_seed(self.random_state)
         # build: cross-entropy on the final state's logits (the fused kernels)
@@ -199,6 +224,8 @@ class RNNClassifier(SequenceClassifierMixin, BaseSequenceNet):
             dict(
                 n_features=X.shape[2],
                 n_classes=len(encoder.classes_),
+                window=window,
+                stride=stride,
                 hidden_size=self.hidden_size,
                 cell=self.cell,
                 num_layers=self.num_layers,
@@ -221,5 +248,6 @@ class RNNClassifier(SequenceClassifierMixin, BaseSequenceNet):
         self.net_ = self._train(net, weighted, y_codes, seed)
         # attributes
         self.classes_ = encoder.classes_
+        self.window_, self.stride_ = window, stride
         warn_if_not_learned(self, y_codes, self._predict_batches(inputs, lengths)[0])
         return self

@@ -17,7 +17,7 @@ from ..base import (
 from ..nn.tagm import TAGMModule
 from ..utils._sklearn_compat import Interval, StrOptions
 from ..utils._skorch import SequenceNetClassifier, validation_split
-from ..utils.validation import nan_padded
+from ._framing import frames_to_steps, resolve_framing
 
 __all__ = ["TAGMClassifier"]
 
@@ -56,6 +56,21 @@ class TAGMClassifier(SequenceClassifierMixin, BaseSequenceNet):
     attention_bias_init : float or None, default=None
         Initial bias ``b`` of the attention's fusion layer (eq. 3.7): every step
         starts at attention ``sigmoid(s b)``. None: torch's initialisation.
+    window : int or "auto", default=1
+        The net reads frames of ``window`` consecutive steps
+        (``window * n_channels`` values each), one every ``stride`` steps,
+        rather than single steps (:func:`~sktime_metric.nn._chain.frame_windows`;
+        ``window_`` holds the value used). "auto": about 30 values per frame,
+        at most a sixth of the median length, the rule of
+        :class:`~sktime_metric.classification.HULMClassifier` (2 steps of
+        JapaneseVowels' 12 channels, 30 of a univariate series of 250 steps).
+        A single value carries no shape, and a recurrent state carried through
+        hundreds of steps forgets. 1 reads single steps.
+    stride : int or "auto", default="auto"
+        Steps between the starts of two frames, at most ``window``. "auto":
+        ``ceil(window / 2)``, frames overlapping by half as speech frames are
+        cut (``stride_`` holds the value used); the net then runs about
+        ``2 * T / window`` steps.
     standardize : bool, default=True
         Scale each channel to zero mean and unit variance with the statistics
         of the training series (``mean_``, ``scale_``), at fit and at predict
@@ -99,6 +114,8 @@ class TAGMClassifier(SequenceClassifierMixin, BaseSequenceNet):
     mean_, scale_ : ndarray of shape (n_features_in_,)
         Channel statistics of the training series (only when ``standardize``).
     classes_ : ndarray of shape (n_classes,)
+    window_, stride_ : int
+        The frame length and the steps between frames used (see ``window``).
     n_features_in_ : int
         Number of channels seen in ``fit``.
     net_ : skorch.NeuralNetClassifier
@@ -128,6 +145,8 @@ class TAGMClassifier(SequenceClassifierMixin, BaseSequenceNet):
 
     _parameter_constraints: dict = {
         **BaseSequenceNet._parameter_constraints,
+        "window": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
+        "stride": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
         "attention_hidden_size": [Interval(Integral, 1, None, closed="left")],
         "bidirectional": ["boolean"],
         "dropout": [Interval(Real, 0, 1, closed="left")],
@@ -146,6 +165,8 @@ class TAGMClassifier(SequenceClassifierMixin, BaseSequenceNet):
         attention_sharpness=1.0,
         attention_nonlinearity="tanh",
         attention_bias_init=None,
+        window=1,
+        stride="auto",
         standardize=True,
         class_weight=None,
         max_epochs=100,
@@ -169,6 +190,8 @@ class TAGMClassifier(SequenceClassifierMixin, BaseSequenceNet):
         self.attention_sharpness = attention_sharpness
         self.attention_nonlinearity = attention_nonlinearity
         self.attention_bias_init = attention_bias_init
+        self.window = window
+        self.stride = stride
         self.standardize = standardize
         self.class_weight = class_weight
         self.max_epochs = max_epochs
@@ -211,6 +234,7 @@ class TAGMClassifier(SequenceClassifierMixin, BaseSequenceNet):
         encoder = LabelEncoder().fit(y)
         y_codes = encoder.transform(y).astype(np.int64)
         weights = self._training_weights(y, sample_weight)
+        window, stride = resolve_framing(self.window, self.stride, X.shape[2], lengths)
         # seed
         seed = derive_seed(self.random_state)
         # build: cross-entropy of the softmax on the last gated state (thesis eq. 3.3)
@@ -220,6 +244,8 @@ class TAGMClassifier(SequenceClassifierMixin, BaseSequenceNet):
             dict(
                 n_features=X.shape[2],
                 n_classes=len(encoder.classes_),
+                window=window,
+                stride=stride,
                 attention_hidden_size=self.attention_hidden_size,
                 hidden_size=self.hidden_size,
                 bidirectional=self.bidirectional,
@@ -242,6 +268,7 @@ class TAGMClassifier(SequenceClassifierMixin, BaseSequenceNet):
         self.net_ = self._train(net, weighted, y_codes, seed)
         # attributes
         self.classes_ = encoder.classes_
+        self.window_, self.stride_ = window, stride
         warn_if_not_learned(self, y_codes, self._predict_batches(inputs, lengths)[0])
         return self
 
@@ -257,6 +284,8 @@ class TAGMClassifier(SequenceClassifierMixin, BaseSequenceNet):
         attention : ndarray of shape (n_samples, n_timestamps)
             Values in (0, 1) on each series' own steps and NaN on its padding.
             For Bi-TAGM, the one attention sequence both directions share.
+            With frames (``window_ > 1``), the model attends to frames; each
+            step gets the mean attention of the frames that hold it.
 
         Notes
         -----
@@ -266,4 +295,5 @@ class TAGMClassifier(SequenceClassifierMixin, BaseSequenceNet):
         check_is_fitted(self, "net_")
         X, lengths = self._validate_X(X, reset=False)
         attention = self._predict_batches(self._net_input(X, lengths), lengths)[1]
-        return nan_padded(attention, lengths, X.shape[1])
+        return frames_to_steps(attention.double().numpy(), lengths, self.window_,
+                               self.stride_, X.shape[1])

@@ -11,6 +11,8 @@ import torch
 from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
+from ._chain import frame_windows
+
 __all__ = [
     "RecurrentEncoder",
     "RNNClassifierModule",
@@ -167,7 +169,9 @@ class RNNClassifierModule(nn.Module):
 
     The baseline the TAGM chapter compares against (plain RNN, GRU, LSTM and their
     bidirectional versions). ``forward(x, lengths)`` returns logits
-    ``(batch, n_classes)``.
+    ``(batch, n_classes)``. With ``window`` / ``stride`` above 1 the encoder reads
+    frames of ``window`` steps, one every ``stride`` steps
+    (:func:`~sktime_metric.nn._chain.frame_windows`).
     """
 
     def __init__(
@@ -181,10 +185,13 @@ class RNNClassifierModule(nn.Module):
         dropout=0.0,
         nonlinearity="tanh",
         memory_bias=None,
+        window=1,
+        stride=1,
     ):
         super().__init__()
+        self.window, self.stride = window, stride
         self.encoder = RecurrentEncoder(
-            n_features,
+            n_features * window,
             hidden_size,
             cell=cell,
             num_layers=num_layers,
@@ -197,6 +204,7 @@ class RNNClassifierModule(nn.Module):
         self.classifier = nn.Linear(self.encoder.output_size, n_classes)
 
     def forward(self, x, lengths):
+        x, lengths = frame_windows(x, lengths, self.window, self.stride)
         x = trim_to_length(x, lengths)
         _, last = self.encoder(x, lengths)
         return self.classifier(self.dropout(last))

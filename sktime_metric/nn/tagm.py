@@ -21,6 +21,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from ._chain import frame_windows
 from .encoders import length_mask, reverse_padded, trim_to_length
 
 __all__ = ["AttentionGatedRNN", "BidirectionalRNN", "TAGMModule", "TemporalAttention"]
@@ -191,11 +192,17 @@ class TAGMModule(nn.Module):
     attention_nonlinearity : {"relu", "tanh", "softplus"}, default="relu"
     attention_bias_init : float or None, default=None
         Initial fusion bias of the attention (see :class:`TemporalAttention`).
+    window, stride : int, default=1
+        Frames of ``window`` consecutive steps, one every ``stride`` steps, are
+        the model's time steps (:func:`~sktime_metric.nn._chain.frame_windows`):
+        ``a_t`` and the gated unit then run over frames of
+        ``window * n_features`` values.
 
     Notes
     -----
     ``forward(x, lengths)`` returns ``(logits, a)``: logits ``(batch, n_classes)``
-    and the attention ``(batch, time)`` with zeros on padding.
+    and the attention ``(batch, frames)`` with zeros on padding, ``frames =
+    framed_length(time, window, stride)`` (``time`` itself without framing).
 
     Examples
     --------
@@ -216,8 +223,12 @@ class TAGMModule(nn.Module):
         attention_sharpness=1.0,
         attention_nonlinearity="relu",
         attention_bias_init=None,
+        window=1,
+        stride=1,
     ):
         super().__init__()
+        self.window, self.stride = window, stride
+        n_features = n_features * window
         self.attention = TemporalAttention(
             n_features,
             attention_hidden_size,
@@ -234,6 +245,7 @@ class TAGMModule(nn.Module):
         self.classifier = nn.Linear(hidden_size * (2 if bidirectional else 1), n_classes)
 
     def forward(self, x, lengths):
+        x, lengths = frame_windows(x, lengths, self.window, self.stride)
         n_timestamps = x.size(1)
         x = trim_to_length(x, lengths)
         a = self.attention(x, lengths)

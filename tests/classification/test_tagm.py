@@ -48,6 +48,32 @@ def test_attention_finds_the_salient_segment(fitted, salience_task, learning_out
     assert learning_outcome("attention ratio", inside / outside) > 1.5
 
 
+def test_frames_attention_goes_back_to_the_steps_that_frame_holds():
+    from sktime_metric.classification._framing import frames_to_steps, resolve_framing
+
+    # frames of 4 every 3 steps over 7 steps: [0-3], [3-6]; step 3 is in both
+    a = frames_to_steps(np.array([[0.2, 0.6, 9.0]]), np.array([7]), 4, 3, 9)
+    np.testing.assert_allclose(a[0, :7], [0.2, 0.2, 0.2, 0.4, 0.6, 0.6, 0.6])
+    assert np.isnan(a[0, 7:]).all()
+    # "auto": about 30 values per frame, frames overlapping by half
+    assert resolve_framing("auto", "auto", 1, np.array([251])) == (30, 15)
+    assert resolve_framing("auto", "auto", 12, np.array([15, 20])) == (2, 1)
+    assert resolve_framing(1, "auto", 3, np.array([50])) == (1, 1)
+    with pytest.raises(ValueError, match="stride=5 is larger than the frame length"):
+        resolve_framing(3, 5, 1, np.array([50]))
+
+
+@pytest.mark.parametrize("estimator", [TAGMClassifier, RNNClassifier])
+def test_framed_nets_read_frames(salience_task, estimator):
+    (X, y), _ = salience_task
+    clf = estimator(hidden_size=4, window=4, stride=2, max_epochs=1, random_state=0)
+    clf.fit(X, y)
+    assert (clf.window_, clf.stride_) == (4, 2)
+    assert clf.net_.module_.window == 4 and clf.net_.module_.stride == 2
+    unframed = estimator(hidden_size=4, window=1, max_epochs=1, random_state=0).fit(X, y)
+    assert (unframed.window_, unframed.stride_) == (1, 1)
+
+
 def test_bi_tagm_attention_is_shared(salience_task):
     (X, y), _ = salience_task
     clf = TAGMClassifier(hidden_size=4, attention_hidden_size=4, bidirectional=True,

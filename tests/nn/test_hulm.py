@@ -8,7 +8,7 @@ import torch
 
 from sktime_metric.datasets import sliding_window
 from sktime_metric.nn import HULMModule
-from sktime_metric.nn._chain import frame_windows, softplus_exact
+from sktime_metric.nn._chain import frame_windows, framed_length, softplus_exact
 
 
 def _batch(lengths, n_features=3, seed=0, dtype=torch.float64):
@@ -200,6 +200,21 @@ def test_frame_windows_match_sliding_window_and_edge_pad_short_series():
         np.testing.assert_allclose(windows[i, :n].numpy(), expected[i, :n])
     # a series shorter than the window: one window, its last step repeated
     torch.testing.assert_close(windows[2, 0], torch.cat([x[2, 0], x[2, 1], x[2, 1]]))
+
+
+def test_strided_frames_cover_every_step_and_match_brute_force():
+    x, lengths = _batch([10, 7, 3], n_features=2)
+    windows, new_lengths = frame_windows(x, lengths, 4, stride=3)
+    # frames start at 0, 3, 6, ...; the last one reaches the last step
+    assert new_lengths.tolist() == [3, 2, 1]
+    assert [framed_length(n, 4, 3) for n in (10, 7, 3)] == [3, 2, 1]
+    for i, n in enumerate(lengths.tolist()):
+        for k in range(new_lengths[i]):
+            steps = [min(k * 3 + j, n - 1) for j in range(4)]
+            torch.testing.assert_close(windows[i, k], x[i, steps].reshape(-1))
+    # stride 1 is the unstrided framing
+    torch.testing.assert_close(frame_windows(x, lengths, 3, stride=1)[0],
+                               frame_windows(x, lengths, 3)[0])
 
 
 def test_penalty_is_on_transition_observation_and_label_weights_only():

@@ -1,0 +1,80 @@
+"""Frames of consecutive steps as the observations a sequence classifier sees.
+
+A frame of one value carries no shape; the source documents' classifiers read
+frames of several steps (the HULM chapter windows 3 to 30 values into one
+observation, thesis section 2.4.1; the TAGM chapter's speech arrives as MFCC
+frames). :func:`resolve_window` is the "auto" frame length the classifiers
+share, :func:`resolve_framing` it and how far apart frames start, and
+:func:`frames_to_steps` puts per-frame outputs (TAGM's attention) back on the
+input's time axis. The framing itself is torch, in
+:func:`sktime_metric.nn._chain.frame_windows`.
+"""
+
+import math
+
+import numpy as np
+
+from ..nn._chain import framed_length
+
+__all__ = ["frames_to_steps", "resolve_framing", "resolve_window"]
+
+
+def resolve_window(window, n_features, lengths):
+    """``window``, or the "auto" rule: about 30 values per frame, at most 1/6 of
+    the median length.
+
+    ``min(ceil(30 / n_features), max(1, median_length // 6))`` gives 3 of the
+    HULM chapter's 4 choices (thesis section 2.4.1): 10 frames on Synthetic
+    Control (1 channel, length 60), 10 on the handwritten characters (3
+    channels, length ~120), 3 on the spoken digits (13 MFCCs); Swedish Leaf
+    (1 channel, length 128) gets 21 where the chapter took 30.
+    """
+    if window != "auto":
+        return int(window)
+    return int(min(math.ceil(30 / n_features), max(1, np.median(lengths) // 6)))
+
+
+def resolve_framing(window, stride, n_features, lengths):
+    """``(window_, stride_)`` from the ``window`` and ``stride`` parameters.
+
+    ``stride="auto"``: frames overlapping by half, ``ceil(window_ / 2)``. A
+    stride larger than the window would skip steps: a ValueError.
+    """
+    window = resolve_window(window, n_features, lengths)
+    stride = max(1, math.ceil(window / 2)) if stride == "auto" else int(stride)
+    if stride > window:
+        raise ValueError(
+            f"stride={stride} is larger than the frame length window={window}: the "
+            "steps between frames would never be read. Use stride <= window."
+        )
+    return window, stride
+
+
+def frames_to_steps(values, lengths, window, stride, n_timestamps):
+    """Per-frame values on the input's steps: each step gets the mean of its frames.
+
+    Parameters
+    ----------
+    values : ndarray of shape (n_samples, n_frames)
+        One value per frame (beyond each series' frames: ignored).
+    lengths : ndarray of shape (n_samples,)
+        Steps of each input series.
+    window, stride : int
+        The framing that made the frames.
+    n_timestamps : int
+
+    Returns
+    -------
+    ndarray of shape (n_samples, n_timestamps)
+        NaN on each series' padding.
+    """
+    out = np.full((len(lengths), n_timestamps), np.nan)
+    for i, length in enumerate(lengths):
+        length = int(length)
+        total, count = np.zeros(length), np.zeros(length)
+        for k in range(framed_length(length, window, stride)):
+            start = k * stride
+            total[start : start + window] += values[i, k]
+            count[start : start + window] += 1
+        out[i, :length] = total / count
+    return out
