@@ -523,7 +523,7 @@ class Seq2SeqEmbedder(
         X, lengths = self._prepared(X)
         z = self._predict_batches(
             self._net_input(X, lengths), lengths,
-            lambda module, x, lengths: module.autoencoder.encode(x, lengths),
+            lambda module, x, lengths: module.encode(x, lengths),
         )[0].double().numpy()
         if self.metric == "kissme":
             # z L^T = y W_p L^T, in float64: M's large eigenvalues would amplify
@@ -553,7 +553,7 @@ class Seq2SeqEmbedder(
         X, lengths = self._prepared(X)
         x_hat = self._predict_batches(
             self._net_input(X, lengths), lengths,
-            lambda module, x, lengths: module.autoencoder(x, lengths)[1],
+            lambda module, x, lengths: module.reconstruction(x, lengths),
         )[0]
         out = nan_padded(x_hat, lengths, X.shape[1])
         if self.standardize:
@@ -577,7 +577,7 @@ class Seq2SeqEmbedder(
 
         def error(module, x, lengths):
             x = x[:, : int(lengths.max())]
-            return loss(module.autoencoder(x, lengths)[1], x, lengths)
+            return loss(module.reconstruction(x, lengths), x, lengths)
 
         return self._predict_batches(self._net_input(X, lengths), lengths,
                                      error)[0].double().numpy()

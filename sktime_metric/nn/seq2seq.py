@@ -130,7 +130,12 @@ class Seq2SeqMetricModule(nn.Module):
 
     Notes
     -----
-    ``embed(x, lengths)`` returns ``z`` ``(batch, m)`` from clean inputs.
+    From clean inputs: ``encode(x, lengths)`` returns the representation ``y``
+    ``(batch, hidden_size)``, ``embed(x, lengths)`` its projection ``z``
+    ``(batch, m)``, and ``reconstruction(x, lengths)`` the decoder's
+    reconstruction ``(batch, lengths.max(), n_features)``, zero past each
+    length. ``kissme_head`` is the :class:`~sktime_metric.nn.KISSMEHead` (its
+    ``projection()`` ``W_p^T`` and buffer ``M``), or None.
 
     ``forward(x, lengths[, x2, lengths2])`` returns the tuple the criterion
     reads, ``(z, reconstruction, target, lengths, M)``: ``z`` of shape
@@ -182,8 +187,14 @@ class Seq2SeqMetricModule(nn.Module):
     def _project(self, y):
         return y if self.kissme_head is None else self.kissme_head(y)
 
+    def encode(self, x, lengths):
+        return self.autoencoder.encode(x, lengths)
+
     def embed(self, x, lengths):
-        return self._project(self.autoencoder.encode(x, lengths))
+        return self._project(self.encode(x, lengths))
+
+    def reconstruction(self, x, lengths):
+        return self.autoencoder.decode(self.encode(x, lengths), lengths)
 
     def forward(self, x, lengths, x2=None, lengths2=None):
         parts = [(x, lengths)] if x2 is None else [(x, lengths), (x2, lengths2)]

@@ -139,6 +139,11 @@ def test_metric_module_outputs_and_frozen_encoder():
     assert all(p.requires_grad for p in module.kissme_head.parameters())
     module.eval()
     torch.testing.assert_close(module(x, lengths)[0][:, 0], module.embed(x, lengths))
+    # the clean-input interface: y, z = W_p^T y, and the reconstruction
+    y, x_hat = module.autoencoder(x, lengths)
+    torch.testing.assert_close(module.encode(x, lengths), y, rtol=0, atol=0)
+    torch.testing.assert_close(module.embed(x, lengths), module.kissme_head(y))
+    torch.testing.assert_close(module.reconstruction(x, lengths), x_hat, rtol=0, atol=0)
     metric_only = Seq2SeqMetricModule(3, 8, reconstruct=False)
     z, x_hat, target, n, M = metric_only(x, lengths, x2, lengths.flip(0))
     assert z.shape == (4, 2, 8) and x_hat.numel() == target.numel() == n.numel() == 0
