@@ -112,6 +112,20 @@ class PairPlan:
         return (PairDataset(X, lengths, self.train),
                 None if self.valid is None else PairDataset(X, lengths, self.valid))
 
+    def series_split(self, validation_fraction, random_state):
+        """``(train, valid)`` rows for a stage trained on single series.
+
+        An autoencoder's reconstruction stage validates on held-out series:
+        the plan's own held-out rows when it has them; explicit pairs hold out
+        pairs, not series, so their series are split here
+        (:func:`holdout_split`). ``validation_fraction=None``: every row
+        trains, ``valid`` is None.
+        """
+        if validation_fraction is None or self.valid_index is not None:
+            return self.train_index, self.valid_index
+        return tuple(np.sort(part) for part in holdout_split(
+            np.zeros(len(self.train_index)), validation_fraction, random_state))
+
 
 def pair_plan(n_samples, *, y=None, groups=None, pairs=None, pair_labels=None,
               n_pairs=1000, positive_fraction=0.5, triplets=False, resample=True,

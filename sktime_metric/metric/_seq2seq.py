@@ -25,7 +25,7 @@ from ..utils._sklearn_compat import Interval, StrOptions
 from ..utils.validation import nan_padded, padded_float32
 from ._kissme_closed_form import kissme_metric, mahalanobis_factor
 from ._mixin import EmbeddingMetricMixin
-from ._pairs import holdout_split, pair_plan
+from ._pairs import pair_plan
 from ._sampling import check_pairs
 
 __all__ = ["Seq2SeqEmbedder"]
@@ -368,12 +368,9 @@ class Seq2SeqEmbedder(
         """Train each stage of ``training`` on ``plan``; set the attributes."""
         metric_loss, reconstruction_loss, margin = self._losses()
         x = padded_float32(X, lengths)
-        # the reconstruction stage validates on held-out series; explicit
-        # pairs hold out pairs, so their series are split here
-        series_train, series_valid = plan.train_index, plan.valid_index
-        if self.early_stopping and series_valid is None:
-            series_train, series_valid = (np.sort(part) for part in holdout_split(
-                np.zeros(len(X)), self.validation_fraction, seed))
+        # the reconstruction stage validates on held-out series
+        series_train, series_valid = plan.series_split(
+            self.validation_fraction if self.early_stopping else None, seed)
         stages = _STAGES[self.training]
         self.stage1_history_, state = None, None
         for stage in stages:

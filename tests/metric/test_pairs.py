@@ -122,6 +122,15 @@ def test_explicit_pairs_hold_out_a_fraction_for_validation():
     assert not np.intersect1d(valid()[0], train()[0]).size
     # pairs, not series, are held out
     assert plan.valid_index is None and len(plan.train_index) == 40
+    # a stage on single series holds out series: disjoint, all of them, sorted
+    series_train, series_valid = plan.series_split(0.25, 0)
+    assert len(series_valid) == 10 and not np.intersect1d(series_train, series_valid).size
+    np.testing.assert_array_equal(np.sort(np.r_[series_train, series_valid]), np.arange(40))
+    assert (np.diff(series_train) > 0).all() and (np.diff(series_valid) > 0).all()
+    assert plan.series_split(None, 0)[1] is None
+    labelled = pair_plan(40, y=np.arange(40) % 4, validation_fraction=0.25, random_state=0)
+    split = labelled.series_split(0.25, 1)  # the plan's own held-out series
+    assert split[0] is labelled.train_index and split[1] is labelled.valid_index
     with pytest.raises(ValueError, match="hold both similar and dissimilar"):
         pair_plan(40, pairs=pairs[:2], pair_labels=labels[:2] * 0,
                   validation_fraction=0.5)
