@@ -1,8 +1,10 @@
-"""What a pair learner trains on: the pair-training plan and the dataset serving it.
+"""What a pair learner trains on: the pair-training plan and the datasets serving it.
 
 Metric learners draw their similar / dissimilar pairs from class labels *inside*
 ``fit`` (:mod:`._sampling`), so that cross-validation splits samples, never
-pairs: no series of a test fold can appear in a training pair.
+pairs: no series of a test fold can appear in a training pair. The plan also
+says which series a stage on single series (an autoencoder's) trains and
+validates on.
 """
 
 import functools
@@ -11,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import torch
+from skorch.dataset import Dataset
 from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
 
@@ -125,6 +128,17 @@ class PairPlan:
             return self.train_index, self.valid_index
         return tuple(np.sort(part) for part in holdout_split(
             np.zeros(len(self.train_index)), validation_fraction, random_state))
+
+    def series_datasets(self, X, lengths, validation_fraction, random_state):
+        """:meth:`datasets` for a stage on single series, split by :meth:`series_split`.
+
+        Returns ``({"x": X[train], "lengths": lengths[train]}, validation
+        skorch Dataset of the held-out series or None)``.
+        """
+        train, valid = self.series_split(validation_fraction, random_state)
+        valid_set = None if valid is None else Dataset(
+            {"x": X[valid], "lengths": lengths[valid]}, None)
+        return {"x": X[train], "lengths": lengths[train]}, valid_set
 
 
 def pair_plan(n_samples, *, y=None, groups=None, pairs=None, pair_labels=None,

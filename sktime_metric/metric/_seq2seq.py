@@ -5,7 +5,6 @@ from numbers import Integral, Real
 
 import numpy as np
 import torch
-from skorch.dataset import Dataset
 from sklearn.base import ClassNamePrefixFeaturesOutMixin, TransformerMixin
 from sklearn.utils.validation import check_consistent_length, check_is_fitted, column_or_1d
 
@@ -368,9 +367,6 @@ class Seq2SeqEmbedder(
         """Train each stage of ``training`` on ``plan``; set the attributes."""
         metric_loss, reconstruction_loss, margin = self._losses()
         x = padded_float32(X, lengths)
-        # the reconstruction stage validates on held-out series
-        series_train, series_valid = plan.series_split(
-            self.validation_fraction if self.early_stopping else None, seed)
         stages = _STAGES[self.training]
         self.stage1_history_, state = None, None
         for stage in stages:
@@ -378,10 +374,10 @@ class Seq2SeqEmbedder(
             scoring, after = [], []
             if state is not None:  # the metric stage starts from stage 1's weights
                 scoring.append(("initial_state", InitialModuleState(state)))
-            if stage == "reconstruction":
-                data = {"x": x[series_train], "lengths": lengths[series_train]}
-                valid = None if series_valid is None else Dataset(
-                    {"x": x[series_valid], "lengths": lengths[series_valid]}, None)
+            if stage == "reconstruction":  # validated on held-out series
+                data, valid = plan.series_datasets(
+                    x, lengths, self.validation_fraction if self.early_stopping
+                    else None, seed)
             else:
                 data, valid = plan.datasets(x, lengths)
                 if plan.resample:

@@ -128,6 +128,11 @@ def test_explicit_pairs_hold_out_a_fraction_for_validation():
     np.testing.assert_array_equal(np.sort(np.r_[series_train, series_valid]), np.arange(40))
     assert (np.diff(series_train) > 0).all() and (np.diff(series_valid) > 0).all()
     assert plan.series_split(None, 0)[1] is None
+    X, lengths = np.arange(40.0)[:, None, None], np.arange(40) + 1
+    data, valid_set = plan.series_datasets(X, lengths, 0.25, 0)
+    np.testing.assert_array_equal(data["lengths"], series_train + 1)
+    np.testing.assert_array_equal(valid_set.X["x"][:, 0, 0], series_valid)
+    assert plan.series_datasets(X, lengths, None, 0)[1] is None
     labelled = pair_plan(40, y=np.arange(40) % 4, validation_fraction=0.25, random_state=0)
     split = labelled.series_split(0.25, 1)  # the plan's own held-out series
     assert split[0] is labelled.train_index and split[1] is labelled.valid_index
