@@ -91,7 +91,7 @@ class Seq2SeqEmbedder(
         thesis's configuration); 1.0 otherwise (thesis values).
     margin_scale : {"dim", "relative", "absolute"}, default="dim"
         Units of the "kissme_contrastive" margin (unused by the other losses;
-        :class:`~sktime_metric.nn.ContrastiveKISSMELoss`). "dim": squared
+        :class:`~sktime_metric.nn.Seq2SeqLoss`). "dim": squared
         distances ``Delta M Delta^T`` are divided by ``projection_dim``, so
         the default margin pushes dissimilar pairs beyond twice the squared
         distance per dimension; "relative": the margin is in units of the
