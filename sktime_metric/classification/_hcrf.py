@@ -17,7 +17,8 @@ from ..base import (
 from ..nn.hcrf import HCRFModule
 from ..utils._sklearn_compat import Interval
 from ..utils._skorch import SequenceNetClassifier, validation_split
-from ._hulm import _CHAIN_CRF_CONSTRAINTS, _chain_crf_callbacks, _resolve_window
+from ._framing import resolve_window
+from ._hulm import _CHAIN_CRF_CONSTRAINTS, _chain_crf_callbacks
 
 __all__ = ["HCRFClassifier"]
 
@@ -187,7 +188,7 @@ class HCRFClassifier(SequenceClassifierMixin, BaseSequenceNet):
         encoder = LabelEncoder().fit(y)
         y_codes = encoder.transform(y).astype(np.int64)
         weights = self._training_weights(y, sample_weight)
-        self.window_ = _resolve_window(self.window, X.shape[2], lengths)
+        self.window_ = resolve_window(self.window, X.shape[2], lengths)
         # seed
         seed = derive_seed(self.random_state)
         # build: the logits are log M_k from the forward algorithm, so

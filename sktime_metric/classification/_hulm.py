@@ -23,6 +23,7 @@ from ..utils._skorch import (
     training_loss_callbacks,
     validation_split,
 )
+from ._framing import resolve_window
 
 __all__ = ["HULMClassifier"]
 
@@ -34,21 +35,6 @@ _CHAIN_CRF_CONSTRAINTS = {
     "lr_schedule": [StrOptions({"plateau", "exponential"}), None],
     "average_from": [Interval(Real, 0, 1, closed="right"), None],
 }
-
-
-def _resolve_window(window, n_features, lengths):
-    """``window``, or the "auto" rule: about 30 values per frame, at most 1/6 of
-    the median length.
-
-    ``min(ceil(30 / n_features), max(1, median_length // 6))`` gives 3 of the
-    HULM chapter's 4 choices (thesis section 2.4.1): 10 frames on Synthetic
-    Control (1 channel, length 60), 10 on the handwritten characters (3
-    channels, length ~120), 3 on the spoken digits (13 MFCCs); Swedish Leaf
-    (1 channel, length 128) gets 21 where the chapter took 30.
-    """
-    if window != "auto":
-        return int(window)
-    return int(min(math.ceil(30 / n_features), max(1, np.median(lengths) // 6)))
 
 
 def _chain_crf_callbacks(estimator, y):
@@ -278,7 +264,7 @@ class HULMClassifier(SequenceClassifierMixin, BaseSequenceNet):
         encoder = LabelEncoder().fit(y)
         y_codes = encoder.transform(y).astype(np.int64)
         weights = self._training_weights(y, sample_weight)
-        self.window_ = _resolve_window(self.window, X.shape[2], lengths)
+        self.window_ = resolve_window(self.window, X.shape[2], lengths)
         # seed
         seed = derive_seed(self.random_state)
         # build: the module's logits are log M_k (eq. 2.11), so cross-entropy
