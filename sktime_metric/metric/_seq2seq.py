@@ -9,8 +9,7 @@ from sklearn.base import ClassNamePrefixFeaturesOutMixin, TransformerMixin
 from sklearn.utils.validation import check_consistent_length, check_is_fitted, column_or_1d
 
 from ..base import BaseSequenceNet, derive_seed
-from ..nn.reconstruction import CosineReconstructionLoss, SequenceMSELoss
-from ..nn.seq2seq import Seq2SeqLoss, Seq2SeqMetricModule
+from ..nn.seq2seq import RECONSTRUCTION_LOSSES, Seq2SeqLoss, Seq2SeqMetricModule
 from ..utils._skorch import (
     InitialModuleState,
     KISSMEUpdate,
@@ -565,8 +564,7 @@ class Seq2SeqEmbedder(
         errors : ndarray of shape (n_samples,)
         """
         X, lengths = self._prepared(X)
-        loss = (SequenceMSELoss(reduction="none") if self._losses()[1] == "mse"
-                else CosineReconstructionLoss(reduction="none"))
+        loss = RECONSTRUCTION_LOSSES[self._losses()[1]](reduction="none")
 
         def error(module, x, lengths):
             x = x[:, : int(lengths.max())]

@@ -25,7 +25,16 @@ from .kissme import KISSMEHead, KISSMELoss
 from .losses import ContrastiveLoss
 from .reconstruction import CosineReconstructionLoss, SequenceMSELoss
 
-__all__ = ["Seq2SeqAutoencoder", "Seq2SeqLoss", "Seq2SeqMetricModule"]
+__all__ = [
+    "RECONSTRUCTION_LOSSES",
+    "Seq2SeqAutoencoder",
+    "Seq2SeqLoss",
+    "Seq2SeqMetricModule",
+]
+
+#: The reconstruction losses by name, as :class:`Seq2SeqLoss` (and a per-sequence
+#: reconstruction error, with ``reduction="none"``) build them.
+RECONSTRUCTION_LOSSES = {"mse": SequenceMSELoss, "cosine": CosineReconstructionLoss}
 
 
 class Seq2SeqAutoencoder(nn.Module):
@@ -248,7 +257,8 @@ class Seq2SeqLoss(nn.Module):
         embedding dimension
         (``SquaredMahalanobisDistance(per_dimension=True)``).
     reconstruction_loss : {"mse", "cosine"}, default="mse"
-        :class:`~sktime_metric.nn.losses.SequenceMSELoss` or the CRL.
+        :class:`~sktime_metric.nn.SequenceMSELoss` or the CRL
+        (:class:`~sktime_metric.nn.CosineReconstructionLoss`).
     reconstruction_weight : float, default=0.5
         ``lambda``. 1: reconstruction only; 0: metric only.
     regularization : float, default=1e-3
@@ -283,13 +293,12 @@ class Seq2SeqLoss(nn.Module):
         if margin_scale not in ("absolute", "relative", "dim"):
             raise ValueError("margin_scale must be 'absolute', 'relative' or 'dim', "
                              f"got {margin_scale!r}.")
-        if reconstruction_loss not in ("mse", "cosine"):
+        if reconstruction_loss not in RECONSTRUCTION_LOSSES:
             raise ValueError("reconstruction_loss must be 'mse' or 'cosine', got "
                              f"{reconstruction_loss!r}.")
         self.metric_loss = metric_loss
         self.metric = losses[metric_loss]()
-        self.reconstruction = (SequenceMSELoss() if reconstruction_loss == "mse"
-                               else CosineReconstructionLoss())
+        self.reconstruction = RECONSTRUCTION_LOSSES[reconstruction_loss]()
         self.reconstruction_weight = reconstruction_weight
 
     def forward(self, output, target):
