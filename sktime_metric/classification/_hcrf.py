@@ -17,7 +17,7 @@ from ..base import (
 from ..nn.hcrf import HCRFModule
 from ..utils._sklearn_compat import Interval
 from ..utils._skorch import SequenceNetClassifier, validation_split
-from ._framing import resolve_window
+from ._framing import resolve_framing
 from ._hulm import _CHAIN_CRF_CONSTRAINTS, _chain_crf_callbacks
 
 __all__ = ["HCRFClassifier"]
@@ -44,6 +44,8 @@ class HCRFClassifier(SequenceClassifierMixin, BaseSequenceNet):
     window : int or "auto", default="auto"
         Concatenate ``window`` consecutive steps into one observation, as in
         :class:`HULMClassifier` (whose "auto" rule and measurements apply).
+    stride : int or "auto", default=1
+        Steps between the starts of two windows, as in :class:`HULMClassifier`.
     init_std : float, default=sqrt(1e-3)
         All parameters start from ``N(0, init_std^2)``.
     lr_schedule : {"plateau", "exponential"} or None, default="plateau"
@@ -81,8 +83,9 @@ class HCRFClassifier(SequenceClassifierMixin, BaseSequenceNet):
         Channel statistics of the training series (only when ``standardize``).
     classes_ : ndarray of shape (n_classes,)
     n_features_in_ : int
-    window_ : int
-        The frames per observation (``window``, or what "auto" chose).
+    window_, stride_ : int
+        The frames per observation (``window``, or what "auto" chose) and the
+        steps between windows.
     net_ : skorch.NeuralNetClassifier
         ``net_.module_`` is the :class:`~sktime_metric.nn.HCRFModule`.
     history_ : skorch.History
@@ -121,6 +124,7 @@ class HCRFClassifier(SequenceClassifierMixin, BaseSequenceNet):
         *,
         l2=0.0,
         window="auto",
+        stride=1,
         init_std=math.sqrt(1e-3),
         lr_schedule="plateau",
         average_from=2 / 3,
@@ -143,6 +147,7 @@ class HCRFClassifier(SequenceClassifierMixin, BaseSequenceNet):
         self.n_states = n_states
         self.l2 = l2
         self.window = window
+        self.stride = stride
         self.init_std = init_std
         self.lr_schedule = lr_schedule
         self.average_from = average_from
@@ -188,7 +193,8 @@ class HCRFClassifier(SequenceClassifierMixin, BaseSequenceNet):
         encoder = LabelEncoder().fit(y)
         y_codes = encoder.transform(y).astype(np.int64)
         weights = self._training_weights(y, sample_weight)
-        self.window_ = resolve_window(self.window, X.shape[2], lengths)
+        self.window_, self.stride_ = resolve_framing(self.window, self.stride,
+                                                     X.shape[2], lengths)
         # seed
         seed = derive_seed(self.random_state)
         # build: the logits are log M_k from the forward algorithm, so
@@ -201,6 +207,7 @@ class HCRFClassifier(SequenceClassifierMixin, BaseSequenceNet):
                 n_classes=len(encoder.classes_),
                 n_states=self.n_states,
                 window=self.window_,
+                stride=self.stride_,
                 init_std=self.init_std,
                 l2=self.l2,
             ),

@@ -23,7 +23,7 @@ from ..utils._skorch import (
     training_loss_callbacks,
     validation_split,
 )
-from ._framing import resolve_window
+from ._framing import resolve_framing
 
 __all__ = ["HULMClassifier"]
 
@@ -31,6 +31,7 @@ __all__ = ["HULMClassifier"]
 _CHAIN_CRF_CONSTRAINTS = {
     "l2": [Interval(Real, 0, None, closed="left")],
     "window": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
+    "stride": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
     "init_std": [Interval(Real, 0, None, closed="neither")],
     "lr_schedule": [StrOptions({"plateau", "exponential"}), None],
     "average_from": [Interval(Real, 0, 1, closed="right"), None],
@@ -78,8 +79,9 @@ class HULMClassifier(SequenceClassifierMixin, BaseSequenceNet):
         set; the authors' grid is {0, 1e-5, 1e-4, 1e-3, 1e-2, 0.1}.
     window : int or "auto", default="auto"
         Concatenate ``window`` consecutive steps into one observation of
-        ``window * n_channels`` features (stride 1) before the model sees them,
-        as the chapter does (10 for Synthetic Control, 3 for spoken digits).
+        ``window * n_channels`` features (one every ``stride`` steps) before
+        the model sees them, as the chapter does (10 for Synthetic Control, 3
+        for spoken digits).
         Series shorter than ``window`` give one window, completed by repeating
         their last step. "auto": ``min(ceil(30 / n_channels), max(1,
         median_length // 6))``, the chapter's own choices on 3 of its 4 sets
@@ -93,6 +95,12 @@ class HULMClassifier(SequenceClassifierMixin, BaseSequenceNet):
         On JapaneseVowels (2 frames) and BasicMotions (5) it kept or raised
         the accuracy of ``window=1`` (HCRF 0.976 -> 0.981 and 1.0 -> 1.0, HULM
         0.970 -> 0.976 and 0.975 -> 0.975).
+    stride : int or "auto", default=1
+        Steps between the starts of two windows, at most ``window``: 1 is the
+        chapter's sliding window; "auto" is ``ceil(window_ / 2)``, windows
+        overlapping by half (``stride_`` holds the value used). The model's
+        logits sum over its steps, so fewer steps also keep a long series'
+        logits in range.
     init_std : float, default=sqrt(1e-3)
         ``A``, ``W``, ``V`` start from ``N(0, init_std^2)`` (the chapter's
         variance 1e-3); the biases, ``pi`` and ``tau`` from 0.
@@ -156,8 +164,9 @@ class HULMClassifier(SequenceClassifierMixin, BaseSequenceNet):
     classes_ : ndarray of shape (n_classes,)
     n_features_in_ : int
         Number of channels seen in ``fit`` (before windowing).
-    window_ : int
-        The frames per observation (``window``, or what "auto" chose).
+    window_, stride_ : int
+        The frames per observation (``window``, or what "auto" chose) and the
+        steps between windows.
     net_ : skorch.NeuralNetClassifier
         The trained net; ``net_.module_`` is the :class:`~sktime_metric.nn.HULMModule`
         with the parameters ``W``, ``V``, ``A``, ``b``, ``c``, ``pi``, ``tau``.
@@ -197,6 +206,7 @@ class HULMClassifier(SequenceClassifierMixin, BaseSequenceNet):
         *,
         l2=0.0,
         window="auto",
+        stride=1,
         init_std=math.sqrt(1e-3),
         lr_schedule="plateau",
         average_from=2 / 3,
@@ -219,6 +229,7 @@ class HULMClassifier(SequenceClassifierMixin, BaseSequenceNet):
         self.hidden_size = hidden_size
         self.l2 = l2
         self.window = window
+        self.stride = stride
         self.init_std = init_std
         self.lr_schedule = lr_schedule
         self.average_from = average_from
@@ -264,7 +275,8 @@ class HULMClassifier(SequenceClassifierMixin, BaseSequenceNet):
         encoder = LabelEncoder().fit(y)
         y_codes = encoder.transform(y).astype(np.int64)
         weights = self._training_weights(y, sample_weight)
-        self.window_ = resolve_window(self.window, X.shape[2], lengths)
+        self.window_, self.stride_ = resolve_framing(self.window, self.stride,
+                                                     X.shape[2], lengths)
         # seed
         seed = derive_seed(self.random_state)
         # build: the module's logits are log M_k (eq. 2.11), so cross-entropy
@@ -277,6 +289,7 @@ class HULMClassifier(SequenceClassifierMixin, BaseSequenceNet):
                 n_classes=len(encoder.classes_),
                 hidden_size=self.hidden_size,
                 window=self.window_,
+                stride=self.stride_,
                 init_std=self.init_std,
                 l2=self.l2,
             ),
@@ -315,9 +328,9 @@ class HULMClassifier(SequenceClassifierMixin, BaseSequenceNet):
         Returns
         -------
         posteriors : ndarray of shape (n_samples, n_timestamps, hidden_size)
-            NaN on each series' padding. With ``window_ > 1``, step ``t`` is the
-            window starting at ``t`` and the last ``window_ - 1`` steps of each
-            series are NaN too.
+            NaN on each series' padding. With ``window_ > 1``, row ``k`` is the
+            window starting at step ``k * stride_``, and the rows past each
+            series' last window are NaN too.
         """
         check_is_fitted(self, "net_")
         X, lengths = self._validate_X(X, reset=False)

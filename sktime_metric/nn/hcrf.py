@@ -39,8 +39,11 @@ class HCRFModule(nn.Module):
     n_states : int, default=10
         Hidden states per step (``S``); the HULM chapter's HCRF used 10.
     window : int, default=1
-        Concatenate ``window`` consecutive frames, stride 1, into one observation,
+        Concatenate ``window`` consecutive frames into one observation,
         as :class:`~sktime_metric.nn.HULMModule` does.
+    stride : int, default=1
+        Steps between the starts of two windows (the thesis: 1). Step ``k`` of
+        the model is the window starting at input step ``k * stride``.
     init_std : float, default=sqrt(1e-3)
         All parameters start from ``N(0, init_std^2)``; random, not zero, so
         that the hidden states are not interchangeable.
@@ -80,6 +83,7 @@ class HCRFModule(nn.Module):
         n_classes,
         n_states=10,
         window=1,
+        stride=1,
         init_std=math.sqrt(1e-3),
         l2=0.0,
     ):
@@ -87,6 +91,7 @@ class HCRFModule(nn.Module):
         self.n_classes = n_classes
         self.n_states = n_states
         self.window = window
+        self.stride = stride
         self.l2 = l2
         n_inputs = n_features * window
         self.emission = nn.Parameter(torch.randn(n_states, n_inputs) * init_std)
@@ -105,7 +110,7 @@ class HCRFModule(nn.Module):
         Also returns the lengths in model steps (after windowing).
         """
         x = trim_to_length(x, lengths)
-        x, lengths = frame_windows(x, lengths, self.window)
+        x, lengths = frame_windows(x, lengths, self.window, self.stride)
         emission = x @ self.emission.t()  # all steps at once, shared by labels
         return emission[:, :, None, :] + self.label_state, lengths
 

@@ -47,10 +47,12 @@ class HULMModule(nn.Module):
     hidden_size : int, default=100
         Binary hidden units per step (``H``).
     window : int, default=1
-        Concatenate ``window`` consecutive frames, stride 1, into one observation
+        Concatenate ``window`` consecutive frames into one observation
         of ``window * D`` features before the model sees them (the thesis's
         "1x10", "13x3" features; see :func:`~sktime_metric.nn._chain.frame_windows`).
-        Step ``t`` of the model is then the window starting at input step ``t``.
+    stride : int, default=1
+        Steps between the starts of two windows (the thesis: 1). Step ``k`` of
+        the model is the window starting at input step ``k * stride``.
     init_std : float, default=sqrt(1e-3)
         ``A``, ``W`` and ``V`` start from ``N(0, init_std^2)``; ``b``, ``c``,
         ``pi`` and ``tau`` from 0. The thesis's variance 1e-3.
@@ -97,6 +99,7 @@ class HULMModule(nn.Module):
         n_classes,
         hidden_size=100,
         window=1,
+        stride=1,
         init_std=math.sqrt(1e-3),
         l2=0.0,
     ):
@@ -104,6 +107,7 @@ class HULMModule(nn.Module):
         self.n_classes = n_classes
         self.hidden_size = hidden_size
         self.window = window
+        self.stride = stride
         self.l2 = l2
         n_inputs = n_features * window
         self.W = nn.Parameter(torch.randn(hidden_size, n_inputs) * init_std)
@@ -129,7 +133,7 @@ class HULMModule(nn.Module):
         model steps (after windowing).
         """
         x = trim_to_length(x, lengths)
-        x, lengths = frame_windows(x, lengths, self.window)
+        x, lengths = frame_windows(x, lengths, self.window, self.stride)
         n_steps = x.size(1)
         # W x_t + b for every step at once, shared by all labels: O(T H D)
         u = x @ self.W.t() + self.b
