@@ -2,9 +2,10 @@
 
 The estimator: parameters, fitting from labels (all pairs, or drawn pairs) or
 from explicit pairs, optional PCA folded into the learned map, and the learned
-metric's forms (:meth:`~KISSMETransformer.transform`, pair distances, pair AUC).
-The closed form it fits, the pair covariances and the PSD matrix ``M``, is in
-:mod:`._kissme_closed_form`; :func:`kissme_metric` and :func:`pair_covariances`
+metric's forms (:meth:`~KISSMETransformer.transform`; pair distances from
+:class:`._mixin.EmbeddingMetricMixin`; pair AUC on vectors).
+The closed form it fits, the pair covariances, the PSD matrix ``M`` and its
+factor ``L``, is in :mod:`._kissme_closed_form`; :func:`kissme_metric` and :func:`pair_covariances`
 stay importable from here (models pickled before the split name them here).
 """
 
@@ -248,11 +249,11 @@ class KISSMETransformer(
         X = validate_data(self, X, reset=False, dtype=np.float64)
         return (X - self.mean_) @ self.components_.T
 
-
     @property
     def _n_features_out(self):
         """Output columns of :meth:`transform` (for ``get_feature_names_out``)."""
         return self.components_.shape[0]
+
     def get_mahalanobis_matrix(self):
         """The learned matrix ``M`` (input space), metric-learn's name for it."""
         check_is_fitted(self, "components_")

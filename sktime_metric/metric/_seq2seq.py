@@ -1,4 +1,14 @@
-"""Seq2SeqEmbedder: the siamese sequence-to-sequence metric learner (SS2S)."""
+"""Seq2SeqEmbedder: the siamese sequence-to-sequence metric learner (SS2S).
+
+The estimator of Compagnon's thesis, chapter 3: its parameters and their valid
+combinations, its fit in one or two stages (reconstruction on single series,
+the metric on pairs), its embeddings and its reconstructions. The network, its
+criterion and the KISSME head are :mod:`sktime_metric.nn.seq2seq` and
+:mod:`sktime_metric.nn.kissme`; ``M``'s closed form and its factor
+:mod:`._kissme_closed_form`; the pairs and the held-out series the plan of
+:mod:`._pairs`; the Euclidean distance of embeddings
+:class:`._mixin.EmbeddingMetricMixin`.
+"""
 
 import copy
 from numbers import Integral, Real

@@ -1,4 +1,12 @@
-"""SiameseRNNEmbedder: siamese recurrent networks as a scikit-learn transformer."""
+"""SiameseRNNEmbedder: siamese recurrent networks as a scikit-learn transformer.
+
+The estimator of Pei, Tax and van der Maaten (2016): its parameters, its fit on
+pairs (or triplets) drawn from labels or given explicitly, its embeddings and
+its learned distance. The network and its similarity head are
+:mod:`sktime_metric.nn.siamese`; the training pairs come from the plan of
+:mod:`._pairs`; the Euclidean distance of embeddings from
+:class:`._mixin.EmbeddingMetricMixin`.
+"""
 
 import copy
 import warnings
@@ -20,8 +28,8 @@ from ..utils._skorch import (
     pair_auc_scoring,
 )
 from ..utils._sklearn_compat import Interval, StrOptions
-from ._mixin import EmbeddingMetricMixin
 from ..utils.validation import padded_float32
+from ._mixin import EmbeddingMetricMixin
 from ._pairs import pair_plan
 from ._sampling import check_pairs
 
