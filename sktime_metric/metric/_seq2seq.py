@@ -385,8 +385,8 @@ class Seq2SeqEmbedder(
                 scoring.append(("initial_state", InitialModuleState(state)))
             if stage == "reconstruction":  # validated on held-out series
                 data, valid = plan.series_datasets(
-                    x, lengths, self.validation_fraction if self.early_stopping
-                    else None, seed)
+                    x, lengths,
+                    self.validation_fraction if self.early_stopping else None, seed)
             else:
                 data, valid = plan.datasets(x, lengths)
                 if plan.resample:
