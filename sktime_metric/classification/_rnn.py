@@ -55,7 +55,7 @@ class RNNClassifier(SequenceClassifierMixin, BaseSequenceNet):
         CBF -0.01, Coffee -0.16, ArrowHead -0.16), and on the noisy digits
         (hidden 128) 0.980 against 0.945 with 3; the LSTM's mean is the same
         with 1 and 3 (0.761, 0.759) and 0.735 with None.
-    window : int or "auto", default=1
+    window : int or "auto", default="auto"
         The net reads frames of ``window`` consecutive steps
         (``window * n_channels`` values each), one every ``stride`` steps,
         rather than single steps (:func:`~sktime_metric.nn._chain.frame_windows`;
@@ -64,7 +64,12 @@ class RNNClassifier(SequenceClassifierMixin, BaseSequenceNet):
         :class:`~sktime_metric.classification.HULMClassifier` (2 steps of
         JapaneseVowels' 12 channels, 30 of a univariate series of 250 steps).
         A single value carries no shape, and a recurrent state carried through
-        hundreds of steps forgets. 1 reads single steps.
+        hundreds of steps forgets: over 6 sets not used to choose the rule
+        (Chinatown, ECG200, Coffee, Beef, BeetleFly, JapaneseVowels; 2 seeds)
+        the GRU's mean test accuracy was 0.847 with "auto" and 0.738 with
+        ``window=1`` (1-NN DTW 0.835), "auto" ahead on every set, and its
+        fits were 9 to 30 times faster on the sets of 286 to 577 steps. 1
+        reads single steps.
     stride : int or "auto", default="auto"
         Steps between the starts of two frames, at most ``window``. "auto":
         ``ceil(window / 2)``, frames overlapping by half as speech frames are
@@ -145,7 +150,7 @@ class RNNClassifier(SequenceClassifierMixin, BaseSequenceNet):
         dropout=0.0,
         nonlinearity="tanh",
         memory_bias=1.0,
-        window=1,
+        window="auto",
         stride="auto",
         standardize=True,
         class_weight=None,
