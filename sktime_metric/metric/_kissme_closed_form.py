@@ -25,6 +25,7 @@ from scipy.linalg import eigh
 
 __all__ = [
     "difference_covariances",
+    "kissme_from_differences",
     "kissme_metric",
     "mahalanobis_factor",
     "pair_covariances",
@@ -124,6 +125,39 @@ def difference_covariances(similar, dissimilar, *, normalization="mean"):
     """
     return _normalized(similar.T @ similar, len(similar),
                        dissimilar.T @ dissimilar, len(dissimilar), normalization)
+
+
+def kissme_from_differences(similar, dissimilar, *, normalization="mean",
+                            regularization=1e-6, psd=True):
+    """The KISSME matrix from given pair differences (difference covariances, then
+    :func:`kissme_metric`).
+
+    What the SS2S network's closed-form update solves each time (thesis section
+    3.3.3), on the differences of its embedded training pairs.
+
+    Parameters
+    ----------
+    similar, dissimilar : ndarray of shape (n_pairs, n_features)
+        The differences of the similar and of the dissimilar pairs; neither may
+        be empty.
+    normalization : {"mean", "sum"}, default="mean"
+    regularization : float, default=1e-6
+    psd : bool, default=True
+        As in :func:`difference_covariances` and :func:`kissme_metric`.
+
+    Returns
+    -------
+    M : ndarray of shape (n_features, n_features)
+    eigenvalues : ndarray of shape (n_features,)
+    """
+    if len(similar) == 0 or len(dissimilar) == 0:
+        raise ValueError(
+            "KISSME needs similar and dissimilar pairs; got "
+            f"{len(similar)} similar and {len(dissimilar)} dissimilar."
+        )
+    sigma_s, sigma_d = difference_covariances(similar, dissimilar,
+                                              normalization=normalization)[:2]
+    return kissme_metric(sigma_s, sigma_d, regularization=regularization, psd=psd)
 
 
 def kissme_metric(sigma_similar, sigma_dissimilar, *, regularization=1e-6, psd=True):

@@ -31,7 +31,7 @@ from ..utils._skorch import (
 )
 from ..utils._sklearn_compat import Interval, StrOptions
 from ..utils.validation import nan_padded, padded_float32
-from ._kissme_closed_form import kissme_metric, mahalanobis_factor
+from ._kissme_closed_form import kissme_from_differences, mahalanobis_factor
 from ._mixin import EmbeddingMetricMixin
 from ._pairs import pair_plan
 from ._sampling import check_pairs
@@ -395,7 +395,7 @@ class Seq2SeqEmbedder(
                     # after early stopping: the update at train end sees the
                     # weights it reloads (thesis section 3.3.3: M in closed form)
                     after.append(("kissme_update", KISSMEUpdate(
-                        kissme_metric, every=self.kissme_update_every,
+                        kissme_from_differences, every=self.kissme_update_every,
                         regularization=self.kissme_regularization,
                     )))
             clip = self.grad_clip_norm

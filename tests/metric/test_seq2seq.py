@@ -7,6 +7,7 @@ from skorch.callbacks import Callback
 
 from sktime_metric.evaluation import pair_auc
 from sktime_metric.metric import Seq2SeqEmbedder, kissme_metric, sample_pairs
+from sktime_metric.metric._kissme_closed_form import kissme_from_differences
 from sktime_metric.metric._pairs import PairDataset
 from sktime_metric.utils import sequence_lengths
 from sktime_metric.utils._skorch import KISSMEUpdate
@@ -58,7 +59,7 @@ def test_m_update_is_kissme_metric_of_the_embedded_training_pairs(fitted, data):
     pairs = np.array([[0, 1], [2, 3], [4, 5], [6, 7], [8, 9], [1, 4], [3, 8]])
     labels = (y[pairs[:, 0]] == y[pairs[:, 1]]).astype(np.int64)
     dataset = PairDataset(padded_float32(X_prep, lengths), lengths, lambda: (pairs, labels))
-    update = KISSMEUpdate(kissme_metric, regularization=1e-4)
+    update = KISSMEUpdate(kissme_from_differences, regularization=1e-4)
     M = update.update(fitted.net_, dataset)
     z = _embed(fitted, X)
     delta = z[pairs[:, 0]] - z[pairs[:, 1]]
@@ -68,6 +69,11 @@ def test_m_update_is_kissme_metric_of_the_embedded_training_pairs(fitted, data):
     np.testing.assert_allclose(M, expected, rtol=1e-4, atol=1e-6 * np.abs(expected).max())
     np.testing.assert_allclose(fitted.net_.module_.kissme_head.M, expected, rtol=1e-4,
                                atol=1e-6 * np.abs(expected).max())
+
+
+def test_kissme_needs_both_kinds_of_pair_differences():
+    with pytest.raises(ValueError, match="got 0 similar and 3 dissimilar"):
+        kissme_from_differences(np.zeros((0, 2)), np.ones((3, 2)))
 
 
 def test_m_is_updated_every_few_epochs_only_and_never_trained(data):

@@ -62,7 +62,8 @@ class KISSMEUpdate(Callback):
     without gradients, the training set's pairs are embedded with
     ``module_.embed(x, lengths)`` (each series once); from the differences
     ``Delta = z_i - z_j`` of the similar and of the dissimilar pairs,
-    ``solver(Sigma_S, Sigma_D, regularization=...)`` gives ``M``, copied into
+    ``solver(Delta_S, Delta_D, normalization=..., regularization=...)`` gives
+    ``M``, copied into
     ``module_.kissme_head`` with ``set_metric``. The history records
     ``kissme_update`` (True on update epochs), the clipped eigenvalues and, in
     the last epoch's row, ``kissme_final_update`` (True): the update at the end
@@ -74,8 +75,9 @@ class KISSMEUpdate(Callback):
     Parameters
     ----------
     solver : callable
-        ``solver(sigma_similar, sigma_dissimilar, regularization=r)`` returning
-        ``(M, eigenvalues, ...)``: :func:`~sktime_metric.metric.kissme_metric`.
+        ``solver(similar, dissimilar, normalization=n, regularization=r)`` on
+        the pair differences, returning ``(M, eigenvalues, ...)``:
+        :func:`~sktime_metric.metric._kissme_closed_form.kissme_from_differences`.
     every : int, default=30
     regularization : float, default=1e-3
         Relative ridge of both covariances (see ``solver``).
@@ -123,17 +125,9 @@ class KISSMEUpdate(Callback):
         finally:
             module.train(was_training)
         similar = np.asarray(dataset.targets).reshape(-1) > 0
-        sigmas = []
-        for d in (delta[similar], delta[~similar]):
-            if len(d) == 0:
-                raise ValueError(
-                    "KISSMEUpdate needs similar and dissimilar training pairs; "
-                    f"got {int(similar.sum())} similar and {int((~similar).sum())} "
-                    "dissimilar."
-                )
-            total = d.T @ d
-            sigmas.append(total / len(d) if self.normalization == "mean" else total)
-        M, eigenvalues = self.solver(*sigmas, regularization=self.regularization)[:2]
+        M, eigenvalues = self.solver(delta[similar], delta[~similar],
+                                     normalization=self.normalization,
+                                     regularization=self.regularization)[:2]
         module.kissme_head.set_metric(M)
         self.eigenvalues_ = np.asarray(eigenvalues)
         return M
