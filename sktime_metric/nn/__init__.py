@@ -18,12 +18,19 @@ from .kissme import KISSMEHead, KISSMELoss
 from .reconstruction import CosineReconstructionLoss, SequenceMSELoss
 from .seq2seq import Seq2SeqAutoencoder, Seq2SeqLoss, Seq2SeqMetricModule
 from .siamese import BilinearSimilarity, SequenceEncoder, SiameseRNNModule
-from .tagm import AttentionGatedRNN, BidirectionalRNN, TAGMModule, TemporalAttention
+from .tagm import (
+    AttentionGatedRNN,
+    AttentionNNModule,
+    BidirectionalRNN,
+    TAGMModule,
+    TemporalAttention,
+)
 
 __all__ = [
     "AppearanceCNN",
     "AttendedRegressorModule",
     "AttentionGatedRNN",
+    "AttentionNNModule",
     "BidirectionalRNN",
     "BilinearSimilarity",
     "ContrastiveLoss",

@@ -9,10 +9,16 @@ Equations are numbered as in chapter 3 of Pei's thesis.
   ``h_t = (1 - a_t) h_{t-1} + a_t h'_t``: the scalar gate decides how much of the
   step enters the state.
 - Softmax on the final state (3.3).
+- The chapter's ablations of Table 3.1: :class:`AttentionNNModule`, the same
+  attention with a feed-forward layer on ``v = sum_t a_t x_t`` in place of the
+  gated unit ("AM-NN", eq. 3.8), and without attention (every ``a_t = 1``:
+  "NN"); ``temporal_attention=False`` of :class:`TAGMModule` likewise leaves
+  the gated unit with ``a_t = 1``, a plain ReLU RNN (eq. 3.2 alone).
 
 Padding is handled without a gather: ``a_t`` is forced to exactly 0 past each
 sequence's length, and (3.1) with ``a_t = 0`` copies the state, so the state after
-the loop is ``h_{L_i}`` for every sample.
+the loop is ``h_{L_i}`` for every sample; in the weighted sum of (3.8) the
+padding's terms are exactly 0.
 """
 
 from functools import partial
@@ -24,7 +30,13 @@ from torch import nn
 from ._chain import frame_windows
 from .encoders import length_mask, reverse_padded, trim_to_length
 
-__all__ = ["AttentionGatedRNN", "BidirectionalRNN", "TAGMModule", "TemporalAttention"]
+__all__ = [
+    "AttentionGatedRNN",
+    "AttentionNNModule",
+    "BidirectionalRNN",
+    "TAGMModule",
+    "TemporalAttention",
+]
 
 
 _ACTIVATIONS = {
@@ -134,6 +146,18 @@ class TemporalAttention(nn.Module):
         return a * length_mask(lengths, x.size(1))
 
 
+def _attention(n_features, hidden_size, enabled, **options):
+    """A :class:`TemporalAttention`, or None where ``enabled`` is False."""
+    return TemporalAttention(n_features, hidden_size, **options) if enabled else None
+
+
+def _step_weights(attention, x, lengths):
+    """``a_t`` of ``attention`` (3.4), or with None 1 on every valid step; 0 on padding."""
+    if attention is None:
+        return length_mask(lengths, x.size(1)).to(x.dtype)
+    return attention(x, lengths)
+
+
 class AttentionGatedRNN(nn.Module):
     """Recurrent unit whose only gate is the scalar attention ``a_t`` (3.1-3.2).
 
@@ -197,6 +221,9 @@ class TAGMModule(nn.Module):
         the model's time steps (:func:`~sktime_metric.nn._chain.frame_windows`):
         ``a_t`` and the gated unit then run over frames of
         ``window * n_features`` values.
+    temporal_attention : bool, default=True
+        False: no attention module, every ``a_t = 1`` on the valid steps, and
+        the gated unit is a plain ReLU RNN (eq. 3.2 alone), an ablation.
 
     Notes
     -----
@@ -225,13 +252,15 @@ class TAGMModule(nn.Module):
         attention_bias_init=None,
         window=1,
         stride=1,
+        temporal_attention=True,
     ):
         super().__init__()
         self.window, self.stride = window, stride
         n_features = n_features * window
-        self.attention = TemporalAttention(
+        self.attention = _attention(
             n_features,
             attention_hidden_size,
+            temporal_attention,
             dropout=dropout,
             sharpness=attention_sharpness,
             nonlinearity=attention_nonlinearity,
@@ -248,10 +277,106 @@ class TAGMModule(nn.Module):
         x, lengths = frame_windows(x, lengths, self.window, self.stride)
         n_timestamps = x.size(1)
         x = trim_to_length(x, lengths)
-        a = self.attention(x, lengths)
+        a = _step_weights(self.attention, x, lengths)
         h = self.gated_fwd(x, a)
         if self.gated_bwd is not None:
             h = torch.cat([h, self.gated_bwd(x, a, reverse=True)], dim=-1)
         logits = self.classifier(self.dropout(h))
         # pad the attention back to the input's length so batches concatenate
+        return logits, F.pad(a, (0, n_timestamps - x.size(1)))
+
+
+class AttentionNNModule(nn.Module):
+    """TAGM's attention over a one-layer network: "AM-NN" and "NN" of Table 3.1.
+
+    The chapter's ablation of the gated unit (eq. 3.8): the attention of
+    :class:`TAGMModule` (:class:`TemporalAttention`, eqs. 3.4-3.6) weighs the
+    steps, ``v = sum_{t <= L} a_t x_t`` over each sequence's own ``L`` steps,
+    then ``h = relu(W v + b)`` and the softmax layer (3.3) reads ``h``. Without
+    attention every ``a_t = 1``, ``v = sum_t x_t``: the "NN" row, which the
+    chapter does not define further (the authors' code's ``if_attention = 0``;
+    its 2.4 K parameters agree).
+
+    Parameters
+    ----------
+    n_features : int
+        Channels per time step (``D``).
+    n_classes : int
+    attention_hidden_size : int, default=128
+        ``A``, per direction of the attention RNN.
+    hidden_size : int, default=64
+        Units of the hidden layer ``h``.
+    temporal_attention : bool, default=True
+        False: no attention module, ``a_t = 1`` on every valid step ("NN").
+    dropout : float, default=0.0
+        On the attention RNN outputs and on ``h``.
+    attention_sharpness : float, default=1.0
+    attention_nonlinearity : {"relu", "tanh", "softplus"}, default="relu"
+    attention_bias_init : float or None, default=None
+        As for :class:`TAGMModule`.
+    window, stride : int, default=1
+        Frames of ``window`` consecutive steps, one every ``stride`` steps, are
+        the model's time steps, as for :class:`TAGMModule`.
+
+    Notes
+    -----
+    ``forward(x, lengths)`` returns ``(logits, a)``: logits ``(batch, n_classes)``
+    and the weights ``a`` ``(batch, frames)``, exactly 0 on padding (so padding
+    adds nothing to ``v``); ``frames`` as for :class:`TAGMModule`.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from sktime_metric.nn import AttentionNNModule
+    >>> am_nn = AttentionNNModule(n_features=26, n_classes=10)  # Table 3.1's AM-NN
+    >>> sum(p.numel() for p in am_nn.parameters())
+    42571
+    >>> plain = AttentionNNModule(26, 10, temporal_attention=False)  # its NN
+    >>> sum(p.numel() for p in plain.parameters())
+    2378
+    >>> logits, a = plain(torch.randn(2, 5, 26), torch.tensor([5, 3]))
+    >>> tuple(logits.shape), a.tolist()
+    ((2, 10), [[1.0, 1.0, 1.0, 1.0, 1.0], [1.0, 1.0, 1.0, 0.0, 0.0]])
+    """
+
+    def __init__(
+        self,
+        n_features,
+        n_classes,
+        attention_hidden_size=128,
+        hidden_size=64,
+        temporal_attention=True,
+        dropout=0.0,
+        attention_sharpness=1.0,
+        attention_nonlinearity="relu",
+        attention_bias_init=None,
+        window=1,
+        stride=1,
+    ):
+        super().__init__()
+        self.window, self.stride = window, stride
+        n_features = n_features * window
+        self.attention = _attention(
+            n_features,
+            attention_hidden_size,
+            temporal_attention,
+            dropout=dropout,
+            sharpness=attention_sharpness,
+            nonlinearity=attention_nonlinearity,
+            bias_init=attention_bias_init,
+        )
+        self.hidden = nn.Linear(n_features, hidden_size)  # W, b of (3.8)
+        self.dropout = nn.Dropout(dropout)
+        self.classifier = nn.Linear(hidden_size, n_classes)  # (3.3)
+
+    def forward(self, x, lengths):
+        x, lengths = frame_windows(x, lengths, self.window, self.stride)
+        n_timestamps = x.size(1)
+        x = trim_to_length(x, lengths)
+        a = _step_weights(self.attention, x, lengths)
+        # v = sum_t a_t x_t; a_t = 0 past each length (where frames repeat the
+        # last step), so padding adds exact zeros
+        v = torch.bmm(a.unsqueeze(1), x).squeeze(1)
+        h = torch.relu(self.hidden(v))  # (3.8)
+        logits = self.classifier(self.dropout(h))
         return logits, F.pad(a, (0, n_timestamps - x.size(1)))
