@@ -14,7 +14,7 @@ from ..base import (
     steps_batch_size,
     warn_if_not_learned,
 )
-from ..nn.tagm import TAGMModule
+from ..nn.tagm import AttentionNNModule, TAGMModule
 from ..utils._sklearn_compat import Interval, StrOptions
 from ..utils._skorch import SequenceNetClassifier, validation_split
 from ._framing import frames_to_steps, resolve_framing
@@ -30,14 +30,34 @@ class TAGMClassifier(SequenceClassifierMixin, BaseSequenceNet):
     steps and skips the rest; a softmax reads the final state. Trained end to end
     from sequence labels only. ``predict_attention`` returns the per-step scores.
 
+    The chapter's two ablations (Table 3.1) are parameter settings:
+    ``recurrent=False`` is "AM-NN" (the attention, then one feed-forward layer
+    on the attention-weighted sum of the steps, eq. 3.8), and with
+    ``temporal_attention=False`` as well, "NN" (the plain sum of the steps).
+
     Parameters
     ----------
     hidden_size : int, default=64
-        Units of the attention-gated recurrent unit (``H``), per direction.
+        Units of the attention-gated recurrent unit (``H``), per direction;
+        with ``recurrent=False``, of the hidden layer.
     attention_hidden_size : int, default=128
         Units per direction of the attention RNN (``A``).
     bidirectional : bool, default=False
         Bi-TAGM: a second gated unit runs backwards with the same attention.
+        Needs ``recurrent=True``.
+    recurrent : bool, default=True
+        The attention-gated recurrent unit (eqs. 3.1-3.2) reads the steps.
+        False: the chapter's ablation of that unit, AM-NN (eq. 3.8): the steps'
+        sum weighted by the attention, ``v = sum_t a_t x_t``, goes through
+        ``h = relu(W v + b)`` with ``hidden_size`` units to the softmax
+        (:class:`~sktime_metric.nn.AttentionNNModule`). On the noisy Arabic
+        digits it reached 85.59 % against TAGM's 97.64 % (Table 3.1).
+    temporal_attention : bool, default=True
+        False: no attention module, every ``a_t = 1`` (``predict_attention``
+        returns 1 on every step). With ``recurrent=False`` this is Table
+        3.1's "NN", the plain sum of the steps through one hidden layer
+        (65.50 % on the noisy digits); with ``recurrent=True``, the gated unit
+        alone, a plain ReLU RNN (eq. 3.2).
     dropout : float, default=0.0
         On the attention RNN's outputs and on the final state (the authors'
         placement); the chapter validates it in {0, 0.25, 0.5}.
@@ -119,7 +139,8 @@ class TAGMClassifier(SequenceClassifierMixin, BaseSequenceNet):
     n_features_in_ : int
         Number of channels seen in ``fit``.
     net_ : skorch.NeuralNetClassifier
-        The trained net; ``net_.module_`` is the :class:`~sktime_metric.nn.TAGMModule`.
+        The trained net; ``net_.module_`` is the :class:`~sktime_metric.nn.TAGMModule`
+        (with ``recurrent=False``, the :class:`~sktime_metric.nn.AttentionNNModule`).
     history_ : skorch.History
         Per-epoch losses (and validation scores with early stopping).
 
@@ -141,6 +162,17 @@ class TAGMClassifier(SequenceClassifierMixin, BaseSequenceNet):
     ...                      random_state=0).fit(X, y)
     >>> clf.predict(X[:3]).shape, clf.predict_attention(X[:3]).shape
     ((3,), (3, 40))
+
+    The ablations of Table 3.1, AM-NN and NN:
+
+    >>> am_nn = TAGMClassifier(hidden_size=8, attention_hidden_size=8,
+    ...                        recurrent=False, max_epochs=2, random_state=0)
+    >>> am_nn.fit(X, y).predict(X[:3]).shape
+    (3,)
+    >>> nn = TAGMClassifier(hidden_size=8, recurrent=False, temporal_attention=False,
+    ...                     max_epochs=2, random_state=0).fit(X, y)
+    >>> nn.predict_attention(X[:1])[0, :4]
+    array([1., 1., 1., 1.])
     """
 
     _parameter_constraints: dict = {
@@ -149,6 +181,8 @@ class TAGMClassifier(SequenceClassifierMixin, BaseSequenceNet):
         "stride": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
         "attention_hidden_size": [Interval(Integral, 1, None, closed="left")],
         "bidirectional": ["boolean"],
+        "recurrent": ["boolean"],
+        "temporal_attention": ["boolean"],
         "dropout": [Interval(Real, 0, 1, closed="left")],
         "attention_sharpness": [Interval(Real, 0, None, closed="neither")],
         "attention_nonlinearity": [StrOptions({"relu", "tanh", "softplus"})],
@@ -161,6 +195,8 @@ class TAGMClassifier(SequenceClassifierMixin, BaseSequenceNet):
         *,
         attention_hidden_size=128,
         bidirectional=False,
+        recurrent=True,
+        temporal_attention=True,
         dropout=0.0,
         attention_sharpness=1.0,
         attention_nonlinearity="tanh",
@@ -186,6 +222,8 @@ class TAGMClassifier(SequenceClassifierMixin, BaseSequenceNet):
         self.hidden_size = hidden_size
         self.attention_hidden_size = attention_hidden_size
         self.bidirectional = bidirectional
+        self.recurrent = recurrent
+        self.temporal_attention = temporal_attention
         self.dropout = dropout
         self.attention_sharpness = attention_sharpness
         self.attention_nonlinearity = attention_nonlinearity
@@ -229,6 +267,11 @@ class TAGMClassifier(SequenceClassifierMixin, BaseSequenceNet):
         """
         # validate
         self._validate_params()
+        if self.bidirectional and not self.recurrent:
+            raise ValueError(
+                "bidirectional=True needs recurrent=True: without the gated unit "
+                "(AM-NN) there is no recurrence to run backwards."
+            )
         X, lengths = self._validate_X(X, reset=True)
         y = self._check_labels(X, y)
         encoder = LabelEncoder().fit(y)
@@ -237,10 +280,15 @@ class TAGMClassifier(SequenceClassifierMixin, BaseSequenceNet):
         window, stride = resolve_framing(self.window, self.stride, X.shape[2], lengths)
         # seed
         seed = derive_seed(self.random_state)
-        # build: cross-entropy of the softmax on the last gated state (thesis eq. 3.3)
+        # build: cross-entropy of the softmax (thesis eq. 3.3) on the last gated
+        # state, or on AM-NN's hidden layer (eq. 3.8)
+        if self.recurrent:
+            module, top = TAGMModule, dict(bidirectional=self.bidirectional)
+        else:
+            module, top = AttentionNNModule, {}
         net = self._make_net(
             SequenceNetClassifier,
-            TAGMModule,
+            module,
             dict(
                 n_features=X.shape[2],
                 n_classes=len(encoder.classes_),
@@ -248,7 +296,8 @@ class TAGMClassifier(SequenceClassifierMixin, BaseSequenceNet):
                 stride=stride,
                 attention_hidden_size=self.attention_hidden_size,
                 hidden_size=self.hidden_size,
-                bidirectional=self.bidirectional,
+                temporal_attention=self.temporal_attention,
+                **top,
                 dropout=self.dropout,
                 attention_sharpness=self.attention_sharpness,
                 attention_nonlinearity=self.attention_nonlinearity,
@@ -282,7 +331,8 @@ class TAGMClassifier(SequenceClassifierMixin, BaseSequenceNet):
         Returns
         -------
         attention : ndarray of shape (n_samples, n_timestamps)
-            Values in (0, 1) on each series' own steps and NaN on its padding.
+            Values in (0, 1) on each series' own steps and NaN on its padding
+            (1 on every step with ``temporal_attention=False``).
             For Bi-TAGM, the one attention sequence both directions share.
             With frames (``window_ > 1``), the model attends to frames; each
             step gets the mean attention of the frames that hold it.

@@ -1,10 +1,14 @@
-"""TAGMClassifier: attention output and the toy salience task of spec 6.6."""
+"""TAGMClassifier: attention output, the toy salience task of spec 6.6, and the
+AM-NN / NN ablations."""
+
+from functools import partial
 
 import numpy as np
 import pytest
 
 from sktime_metric.classification import RNNClassifier, TAGMClassifier
 from sktime_metric.datasets import make_sequence_classification
+from sktime_metric.nn import AttentionNNModule, TAGMModule
 from sktime_metric.utils import sequence_lengths
 
 
@@ -63,7 +67,8 @@ def test_frames_attention_goes_back_to_the_steps_that_frame_holds():
         resolve_framing(3, 5, 1, np.array([50]))
 
 
-@pytest.mark.parametrize("estimator", [TAGMClassifier, RNNClassifier])
+@pytest.mark.parametrize("estimator", [
+    TAGMClassifier, RNNClassifier, partial(TAGMClassifier, recurrent=False)])
 def test_framed_nets_read_frames(salience_task, estimator):
     (X, y), _ = salience_task
     clf = estimator(hidden_size=4, window=4, stride=2, max_epochs=1, random_state=0)
@@ -80,6 +85,43 @@ def test_bi_tagm_attention_is_shared(salience_task):
                          max_epochs=1, random_state=0).fit(X, y)
     assert clf.net_.module_.classifier.in_features == 8
     assert clf.predict_attention(X[:5]).shape == (5, X.shape[1])
+
+
+@pytest.mark.parametrize("temporal_attention", [True, False])
+def test_ablations_fit_and_predict(salience_task, temporal_attention):
+    # Table 3.1's AM-NN (temporal_attention=True) and NN
+    (X, y), (X_test, _, _) = salience_task
+    clf = TAGMClassifier(hidden_size=8, attention_hidden_size=4, recurrent=False,
+                         temporal_attention=temporal_attention, max_epochs=2,
+                         random_state=0).fit(X, y)
+    module = clf.net_.module_
+    assert isinstance(module, AttentionNNModule)
+    assert (module.attention is None) is not temporal_attention
+    assert set(clf.predict(X_test)) <= set(clf.classes_)
+    X_test = np.concatenate([X_test, np.full((len(X_test), 2, X.shape[2]), np.nan)],
+                            axis=1)
+    a = clf.predict_attention(X_test)
+    padding = np.arange(X_test.shape[1])[None, :] >= sequence_lengths(X_test)[:, None]
+    np.testing.assert_array_equal(np.isnan(a), padding)
+    if temporal_attention:
+        assert ((a[~padding] > 0) & (a[~padding] < 1)).all()
+    else:
+        assert (a[~padding] == 1).all()
+
+
+def test_gated_unit_without_attention(salience_task):
+    (X, y), _ = salience_task
+    clf = TAGMClassifier(hidden_size=4, temporal_attention=False, max_epochs=1,
+                         random_state=0).fit(X, y)
+    assert isinstance(clf.net_.module_, TAGMModule)
+    assert clf.net_.module_.attention is None
+
+
+def test_ablation_without_recurrence_cannot_be_bidirectional(salience_task):
+    (X, y), _ = salience_task
+    clf = TAGMClassifier(recurrent=False, bidirectional=True, max_epochs=1)
+    with pytest.raises(ValueError, match="bidirectional=True needs recurrent=True"):
+        clf.fit(X, y)
 
 
 def test_early_stopping_stops_halves_lr_and_keeps_validation_scores(salience_task):
