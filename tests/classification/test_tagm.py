@@ -25,9 +25,12 @@ def salience_task():
 @pytest.fixture(scope="module")
 def fitted(salience_task, learning_seed):
     (X, y), _ = salience_task
+    # window=1: the chapter's per-step attention, whose mechanism these tests
+    # check on a 5-step motif (the default frames of 4 steps every 2 blur it:
+    # accuracy 0.75-0.97, attention ratio 1.68-3.42 over seeds 0-4)
     return TAGMClassifier(
         hidden_size=16, attention_hidden_size=16, max_epochs=30, lr=1e-2,
-        random_state=learning_seed,
+        window=1, random_state=learning_seed,
     ).fit(X, y)
 
 
@@ -164,8 +167,9 @@ def test_learns_a_noisy_sequence_task_and_attends_to_the_signal(
     clf = TAGMClassifier(hidden_size=16, attention_hidden_size=16, max_epochs=30,
                          lr=1e-2, random_state=learning_seed)
     clf.fit(X_noisy[train], y[train])
-    # seeds 0-4, native and default kernels: accuracy 0.99-1.0 (chance 1/3),
-    # mean attention on the signal over the noise 1.51-5.5
+    # seeds 0-4, native and default kernels, default frames (5 steps every
+    # 3): accuracy 0.925-0.975 (chance 1/3), mean attention on the signal over
+    # the noise 1.45-1.74 (single steps, window=1: 0.99-1.0 and 1.51-5.5)
     assert learning_outcome("accuracy", clf.score(X_noisy[test], y[test])) > 0.8
     a = clf.predict_attention(X_noisy[test])
     on_signal, on_noise = a[signal[test]].mean(), a[~signal[test]].mean()
