@@ -6,7 +6,8 @@ sequence's length, and ``lengths`` ``(batch,)`` int64.
 
 from .appearance import AppearanceCNN, SpatialAttention
 from .attended import AttendedRegressorModule, TemporalAttentionPooling
-from .cgru import CoupledGRU, CoupledGRULayer
+from ._coupled_layer import CoupledGRULayer
+from .cgru import CoupledGRU
 from .encoders import RecurrentEncoder, RNNClassifierModule
 from .hcrf import HCRFModule
 from .hulm import HULMModule
