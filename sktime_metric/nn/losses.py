@@ -256,7 +256,6 @@ class SiameseLoss(nn.Module):
                 f"{loss!r}."
             )
         self.kind = loss
-        self.distance = EuclideanDistance()
 
     def forward(self, output, target):
         logits, embeddings = output
@@ -275,7 +274,8 @@ class SiameseLoss(nn.Module):
     def pair_scores(self, logits, embeddings):
         if self.kind == "pair_logistic":
             return logits
-        return -self.distance(embeddings[:, :1], embeddings[:, 1:])
+        # the distance the loss trains (Euclidean for both margin losses)
+        return -self.loss.distance(embeddings[:, :1], embeddings[:, 1:])
 
 
 class StructuralLoss(nn.Module):
