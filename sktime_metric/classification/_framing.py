@@ -68,13 +68,22 @@ def frames_to_steps(values, lengths, window, stride, n_timestamps):
     ndarray of shape (n_samples, n_timestamps)
         NaN on each series' padding.
     """
-    out = np.full((len(lengths), n_timestamps), np.nan)
-    for i, length in enumerate(lengths):
-        length = int(length)
-        total, count = np.zeros(length), np.zeros(length)
-        for k in range(framed_length(length, window, stride)):
-            start = k * stride
-            total[start : start + window] += values[i, k]
-            count[start : start + window] += 1
-        out[i, :length] = total / count
+    # Frame k holds steps [k * stride, k * stride + window). Each step's frames
+    # are k in [ceil((t - window + 1) / stride), floor(t / stride)], clipped to
+    # the series' frames: sum them with a cumulative sum over k, no loop.
+    lengths = np.asarray(lengths, dtype=np.int64)
+    n_frames = np.array([framed_length(int(n), window, stride) for n in lengths])
+    k = np.arange(values.shape[1])
+    valid = k[None, :] < n_frames[:, None]
+    cumulative = np.concatenate(
+        [np.zeros((len(lengths), 1)),
+         np.cumsum(np.where(valid, values, 0.0), axis=1)], axis=1)
+    t = np.arange(n_timestamps)
+    first = np.maximum(-(-(t - window + 1) // stride), 0)
+    last = np.minimum((t // stride)[None, :], n_frames[:, None] - 1)
+    first = np.broadcast_to(first, last.shape)
+    rows = np.arange(len(lengths))[:, None]
+    total = cumulative[rows, last + 1] - cumulative[rows, np.minimum(first, last + 1)]
+    out = total / np.maximum(last + 1 - first, 1)
+    out[t[None, :] >= lengths[:, None]] = np.nan
     return out
