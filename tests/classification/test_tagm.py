@@ -70,6 +70,26 @@ def test_frames_attention_goes_back_to_the_steps_that_frame_holds():
         resolve_framing(3, 5, 1, np.array([50]))
 
 
+@pytest.mark.parametrize("window, stride", [(4, 3), (4, 2), (1, 1), (5, 5), (30, 15)])
+def test_frames_to_steps_matches_a_loop_over_frames(window, stride):
+    from sktime_metric.classification._framing import frames_to_steps
+    from sktime_metric.nn._chain import framed_length
+
+    rng = np.random.RandomState(0)
+    lengths = rng.randint(1, 60, size=9)
+    n_timestamps = lengths.max() + 3
+    values = rng.rand(9, framed_length(n_timestamps, window, stride) + 1)
+    expected = np.full((9, n_timestamps), np.nan)
+    for i, n in enumerate(lengths):
+        total, count = np.zeros(n), np.zeros(n)
+        for k in range(framed_length(int(n), window, stride)):
+            total[k * stride : k * stride + window] += values[i, k]
+            count[k * stride : k * stride + window] += 1
+        expected[i, :n] = total / count
+    got = frames_to_steps(values, lengths, window, stride, n_timestamps)
+    np.testing.assert_allclose(got, expected, rtol=1e-12, equal_nan=True)
+
+
 @pytest.mark.parametrize("estimator", [
     TAGMClassifier, RNNClassifier, partial(TAGMClassifier, recurrent=False)])
 def test_framed_nets_read_frames(salience_task, estimator):
