@@ -3,7 +3,7 @@
 The estimator: parameters, fitting from labels (all pairs, or drawn pairs) or
 from explicit pairs, optional PCA folded into the learned map, and the learned
 metric's forms (:meth:`~KISSMETransformer.transform`; pair distances from
-:class:`._mixin.EmbeddingMetricMixin`; pair AUC on vectors).
+:class:`._mixin.PairMetricMixin`; pair AUC on vectors).
 The closed form it fits, the pair covariances, the PSD matrix ``M`` and its
 factor ``L``, is in :mod:`._kissme_closed_form`; :func:`kissme_metric` and :func:`pair_covariances`
 stay importable from here (models pickled before the split name them here).
@@ -25,13 +25,13 @@ from ._kissme_closed_form import (
     mahalanobis_factor,
     pair_covariances,
 )
-from ._mixin import EmbeddingMetricMixin
+from ._mixin import PairMetricMixin
 
 __all__ = ["KISSMETransformer", "kissme_metric", "pair_covariances"]
 
 
 class KISSMETransformer(
-    EmbeddingMetricMixin, ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator
+    PairMetricMixin, ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator
 ):
     """KISSME Mahalanobis metric learning on feature vectors, in closed form.
 

@@ -18,13 +18,15 @@ alone, adds ``shortlist_size`` and ``shortlist`` to ``pairwise_distances``: a
 two-stage k-NN search (``_shortlist.py``) that couples only each row's nearest
 candidates in a cheap embedding.
 
-A learner supplies three hooks: ``_metric_inputs(X)`` (validate ``X`` and map it
-to rows the other hooks index, e.g. embeddings, or the checked series themselves
-for a learner that cannot embed one sequence alone), ``_paired_distances(A, B)``
-and, when it has a faster way than scoring every pair of the grid,
-``_pairwise_block(A, B)``. A learner whose learned distance is the Euclidean
-distance between the rows of its ``transform`` (metric-learn's
-``MahalanobisMixin``) takes all three from :class:`EmbeddingMetricMixin`.
+Three hooks define the distance: ``_metric_inputs(X)`` (validate ``X`` and map
+it to rows the other hooks index), ``_paired_distances(A, B)`` and
+``_pairwise_block(A, B)``. Their defaults are those of a learner that embeds
+(metric-learn's ``MahalanobisMixin``): the rows of ``transform``, and the
+Euclidean distance between them (KISSME, the seq2seq and siamese embedders). A
+learner whose distance is another function of its embeddings in some settings
+(cosine, a similarity head) overrides the two distance hooks there and defers to
+these otherwise; one that cannot embed a series alone (the coupled GRU) maps
+``X`` to the checked series and scores pairs jointly.
 """
 
 import copy
@@ -35,7 +37,7 @@ from joblib import Parallel, delayed, effective_n_jobs
 from sklearn.metrics.pairwise import euclidean_distances, paired_euclidean_distances
 from sklearn.utils.validation import check_is_fitted, check_scalar
 
-__all__ = ["EmbeddingMetricMixin", "LearnedMetric", "PairMetricMixin"]
+__all__ = ["LearnedMetric", "PairMetricMixin"]
 
 
 def _check_chunk_size(chunk_size, default):
@@ -105,23 +107,23 @@ class PairMetricMixin:
     # the memory of each tile's intermediates, whatever the size of X and Y)
     _pairwise_block_pairs = 2**20
 
-    # -- hooks -------------------------------------------------------------
+    # -- hooks: by default, Euclidean between the rows of ``transform`` -------
 
     def _metric_inputs(self, X):
-        """Check fitted, validate ``X``, return an array of prepared rows."""
-        raise NotImplementedError
+        """Check fitted, validate ``X``, return an array of prepared rows.
+
+        By default the rows of ``transform`` (an array even under
+        ``set_output(transform="pandas")``).
+        """
+        return np.asarray(self.transform(X))
 
     def _paired_distances(self, A, B):
         """Distances ``(n,)`` between the aligned prepared rows ``A[i]``, ``B[i]``."""
-        raise NotImplementedError
+        return paired_euclidean_distances(A, B)
 
     def _pairwise_block(self, A, B):
-        """``(len(A), len(B))`` distances; by default every pair of the grid."""
-        n_a, n_b = len(A), len(B)
-        reps = (n_a,) + (1,) * (B.ndim - 1)
-        return self._paired_distances(
-            np.repeat(A, n_b, axis=0), np.tile(B, reps)
-        ).reshape(n_a, n_b)
+        """``(len(A), len(B))`` distances between the rows of two tiles."""
+        return euclidean_distances(A, B)
 
     def _score_from_distance(self, distance):
         """metric-learn's convention: the score is minus the distance."""
@@ -292,29 +294,3 @@ class PairMetricMixin:
         from ..evaluation import pair_auc
 
         return pair_auc(self, X, y, random_state=0)
-
-
-class EmbeddingMetricMixin(PairMetricMixin):
-    """The learned metric of a learner that embeds: Euclidean after ``transform``.
-
-    For a learner whose ``transform`` maps each input alone to a row such that
-    the Euclidean distance between rows is the learned distance
-    (:class:`~sktime_metric.metric.KISSMETransformer`,
-    :class:`~sktime_metric.metric.Seq2SeqEmbedder`,
-    :class:`~sktime_metric.metric.SiameseRNNEmbedder`), the three hooks of
-    :class:`PairMetricMixin`: the rows of ``transform`` (an array even under
-    ``set_output(transform="pandas")``), the distances of aligned rows, and
-    scikit-learn's ``euclidean_distances`` for each tile of
-    ``pairwise_distances``. A learner whose distance is another function of its
-    embeddings in some settings (cosine, a similarity head) overrides the two
-    distance hooks there and defers to these otherwise.
-    """
-
-    def _metric_inputs(self, X):
-        return np.asarray(self.transform(X))
-
-    def _paired_distances(self, A, B):
-        return paired_euclidean_distances(A, B)
-
-    def _pairwise_block(self, A, B):
-        return euclidean_distances(A, B)

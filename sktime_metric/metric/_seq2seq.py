@@ -7,7 +7,7 @@ criterion and the KISSME head are :mod:`sktime_metric.nn.seq2seq` and
 :mod:`sktime_metric.nn.kissme`; ``M``'s closed form and its factor
 :mod:`._kissme_closed_form`; the pairs and the held-out series the plan of
 :mod:`._pairs`; the Euclidean distance of embeddings
-:class:`._mixin.EmbeddingMetricMixin`.
+:class:`._mixin.PairMetricMixin`.
 """
 
 import copy
@@ -32,7 +32,7 @@ from ..utils._skorch import (
 from ..utils._sklearn_compat import Interval, StrOptions
 from ..utils.validation import nan_padded, padded_float32
 from ._kissme_closed_form import kissme_from_differences, mahalanobis_factor
-from ._mixin import EmbeddingMetricMixin
+from ._mixin import PairMetricMixin
 from ._pairs import pair_plan
 from ._sampling import check_pairs
 
@@ -53,7 +53,7 @@ _METRIC_LOSSES = {
 
 
 class Seq2SeqEmbedder(
-    EmbeddingMetricMixin, ClassNamePrefixFeaturesOutMixin, TransformerMixin,
+    PairMetricMixin, ClassNamePrefixFeaturesOutMixin, TransformerMixin,
     BaseSequenceNet,
 ):
     """Siamese sequence-to-sequence embedder (SS2S): autoencoder + learned metric.
@@ -588,7 +588,7 @@ class Seq2SeqEmbedder(
         return self.projection_dim if self.metric == "kissme" else self.hidden_size
 
     # -- the learned metric: 1 - cos for cosine (rows are unit vectors), else
-    # Euclidean (EmbeddingMetricMixin) ------------------------------------------
+    # Euclidean (PairMetricMixin) ----------------------------------------------
 
     def _paired_distances(self, A, B):
         if self.metric == "cosine":

@@ -5,7 +5,7 @@ pairs (or triplets) drawn from labels or given explicitly, its embeddings and
 its learned distance. The network and its similarity head are
 :mod:`sktime_metric.nn.siamese`; the training pairs come from the plan of
 :mod:`._pairs`; the Euclidean distance of embeddings from
-:class:`._mixin.EmbeddingMetricMixin`.
+:class:`._mixin.PairMetricMixin`.
 """
 
 import copy
@@ -29,7 +29,7 @@ from ..utils._skorch import (
 )
 from ..utils._sklearn_compat import Interval, StrOptions
 from ..utils.validation import padded_float32
-from ._mixin import EmbeddingMetricMixin
+from ._mixin import PairMetricMixin
 from ._pairs import pair_plan
 from ._sampling import check_pairs
 
@@ -50,7 +50,7 @@ def _warn_if_shorter_than_window(lengths, window):
 
 
 class SiameseRNNEmbedder(
-    EmbeddingMetricMixin, ClassNamePrefixFeaturesOutMixin, TransformerMixin,
+    PairMetricMixin, ClassNamePrefixFeaturesOutMixin, TransformerMixin,
     BaseSequenceNet,
 ):
     """Siamese recurrent network: a learned similarity between sequences.
@@ -445,7 +445,7 @@ class SiameseRNNEmbedder(
         return self.net_.module_.encoder.output_size
 
     # -- the learned metric: 1 - s with the pair-logistic loss, else Euclidean
-    # (EmbeddingMetricMixin) ----------------------------------------------------
+    # (PairMetricMixin) --------------------------------------------------------
 
     def _metric_inputs(self, X):
         return self._embed(X)
