@@ -25,13 +25,7 @@ from ..utils.validation import padded_float32, sequence_lengths
 from ._mixin import PairMetricMixin, _check_chunk_size, _check_n_jobs
 from ._pairs import pair_plan
 from ._sampling import check_pairs
-from ._shortlist import (
-    check_embedding,
-    check_shortlist,
-    nearest_candidates,
-    shortlist_pairs,
-    to_graph,
-)
+from ._shortlist import check_embedding, check_shortlist, shortlist_graph
 
 __all__ = ["CoupledGRUMetric"]
 
@@ -187,12 +181,9 @@ class CoupledGRUMetric(
     the price of missing a true neighbour that the shortlisting embedding does
     not rank among the ``m`` nearest.
 
-    Long series (one CPU thread, 3 channels, ``hidden_size=8``, the default
-    batch of 36 series, i.e. 630 pairs): one epoch on 4 series of 100,000
-    steps takes 53 s and 0.63 GB peak memory with the default
-    ``checkpoint_steps`` (without checkpointing, 20,000 steps already took
-    10.6 GB); their distances, 8.4 s and 0.52 GB. Time grows linearly with
-    the length, training memory about as its square root.
+    Long series: ``checkpoint_steps`` keeps training memory growing as the
+    square root of the length; the user guide's "Scaling" page has the
+    measurements (one epoch on 100,000-step series: 53 s, 0.63 GB).
 
     References
     ----------
@@ -572,17 +563,12 @@ class CoupledGRUMetric(
         ``n_X x n_Y`` matrix product of the embeddings (negligible) and at most
         ``n_X m`` coupled passes (each unordered pair once with ``Y=None``).
 
-        What it trades: the ``k <= m`` nearest neighbours read from the graph
-        are the exact matrix's whenever a row's true ``k`` nearest are among
-        its ``m`` candidates; when the embedding misses one, the nearest
-        candidates stand in for it, silently. How often that happens depends
-        on how well the embedding agrees with the coupled distance, so check
-        the neighbours against the exact matrix on a sample of queries before
-        relying on it (``benchmarks/bench_cgru.py`` measures both shortlists on
-        JapaneseVowels). A larger ``m`` misses less and costs more.
-        scikit-learn refuses ``n_neighbors`` larger than the stored entries of
-        a row. With ``Y=None`` the stored values are symmetric but the pattern
-        need not be (``j`` may be a candidate of ``i`` and not ``i`` of ``j``).
+        The ``k <= m`` nearest neighbours read from the graph are the exact
+        matrix's whenever a row's true ``k`` nearest are among its ``m``
+        candidates; otherwise the nearest candidates stand in, silently (the
+        user guide's "Metric learning" page says how to check, and
+        ``benchmarks/bench_cgru.py`` measures it). scikit-learn refuses
+        ``n_neighbors`` larger than the stored entries of a row.
         """
         n_jobs = self.n_jobs if n_jobs is None else _check_n_jobs(n_jobs)
         chunk_size = self._chunk_size(chunk_size)
@@ -612,20 +598,17 @@ class CoupledGRUMetric(
             )
             return distances.cpu().double().numpy()
 
-        # stage 1: each row's m nearest columns in the shortlist embedding
         E = self._shortlist_embedding(shortlist, X, X_checked, "X")
         E2 = E if Y is None else self._shortlist_embedding(shortlist, Y, Y_checked, "Y")
-        candidates = nearest_candidates(E, E2, min(m, len(E2)))
-        # stage 2: couple those pairs only
-        left, right, source = shortlist_pairs(candidates, symmetric=Y is None)
-        distances = module.paired_distances(
-            x, lengths, torch.as_tensor(left, device=x.device),
-            torch.as_tensor(right, device=x.device), x2, lengths2,
-            chunk_size=chunk_size, map_chunks=map_chunks,
-        )
-        # source -1 (a series and itself) reads the appended 0
-        distances = np.append(distances.cpu().double().numpy(), 0.0)
-        return to_graph(candidates, distances[source], len(E2))
+
+        def score_pairs(left, right):  # the coupled passes, candidates only
+            return module.paired_distances(
+                x, lengths, torch.as_tensor(left, device=x.device),
+                torch.as_tensor(right, device=x.device), x2, lengths2,
+                chunk_size=chunk_size, map_chunks=map_chunks,
+            ).cpu().double().numpy()
+
+        return shortlist_graph(E, E2, m, score_pairs, symmetric=Y is None)
 
     def _shortlist_embedding(self, shortlist, X, X_checked, name):
         if isinstance(shortlist, str):  # "uncoupled"

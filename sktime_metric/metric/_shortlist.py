@@ -18,7 +18,14 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.utils.validation import check_scalar
 
-__all__ = ["check_shortlist", "nearest_candidates", "shortlist_pairs", "to_graph"]
+__all__ = [
+    "check_embedding",
+    "check_shortlist",
+    "nearest_candidates",
+    "shortlist_graph",
+    "shortlist_pairs",
+    "to_graph",
+]
 
 # embedding distances computed per block of rows: at most this many at once
 _BLOCK = 2**22
@@ -139,3 +146,35 @@ def to_graph(candidates, values, n_columns):
         (data.reshape(-1), columns.reshape(-1), np.arange(0, n * m + 1, m)),
         shape=(n, n_columns),
     )
+
+
+def shortlist_graph(E, E2, m, score_pairs, *, symmetric):
+    """The two-stage search: shortlist by embedding, score the candidates only.
+
+    Parameters
+    ----------
+    E : ndarray of shape (n, k)
+        Shortlist embedding of the rows.
+    E2 : ndarray of shape (n2, k)
+        Shortlist embedding of the columns (``E`` itself when ``symmetric``).
+    m : int
+        Candidates per row; more than ``n2`` scores every pair.
+    score_pairs : callable
+        ``score_pairs(left, right) -> (P,)`` float64 distances of the pairs
+        ``(row left[p], column right[p])``: the costly distance.
+    symmetric : bool
+        Rows and columns are one set: each unordered pair is scored once and a
+        series and itself are at distance 0, unscored.
+
+    Returns
+    -------
+    graph : scipy.sparse.csr_matrix of shape (n, n2)
+        Each row's ``min(m, n2)`` candidates and their scored distances, sorted
+        by distance (see :func:`to_graph`). When the embedding misses one of a
+        row's true nearest, the nearest candidates stand in for it.
+    """
+    candidates = nearest_candidates(E, E2, min(m, len(E2)))
+    left, right, source = shortlist_pairs(candidates, symmetric=symmetric)
+    # source -1 (a series and itself) reads the appended 0
+    distances = np.append(np.asarray(score_pairs(left, right), dtype=np.float64), 0.0)
+    return to_graph(candidates, distances[source], len(E2))
