@@ -56,6 +56,14 @@ Usage::
     python -m benchmarks.bench_suite --quick            # seconds; run by the tests
     python -m benchmarks.bench_suite --estimators dtw_1nn,euclidean_1nn
     python -m benchmarks.bench_suite --subset full --seeds 3 --n-jobs 2 --save
+    python -m benchmarks.bench_suite --log suite.jsonl ...   # resumable
+
+A full run takes hours. With ``--log PATH`` each dataset's fits are appended to
+``PATH`` (JSON lines) as soon as the dataset is done, and a run started again
+with the same ``--log`` reuses the fits it finds there (same dataset,
+estimator and seed) instead of repeating them: an interrupted run resumes, and
+runs of different estimators merge into one report. The log does not record
+the code version: start a new log after changing an estimator.
 """
 
 import argparse
@@ -270,11 +278,12 @@ def load_dataset(name, mode="default", random_state=0, z_normalize=True):
 
 
 def run_dataset(dataset, names, seeds, mode, threads=1, progress=False,
-                z_normalize=True):
+                z_normalize=True, done=frozenset()):
     """Fit every estimator on one dataset; return ``(dataset info, fit rows)``.
 
     A fit that raises is a row with ``accuracy`` None and the error message,
-    so that one failure does not end a run of hours.
+    so that one failure does not end a run of hours. ``(name, seed)`` pairs in
+    ``done`` are not fitted (their rows come from the log).
     """
     X_train, y_train, X_test, y_test = load_dataset(dataset, mode, seeds[0],
                                                     z_normalize)
@@ -288,6 +297,8 @@ def run_dataset(dataset, names, seeds, mode, threads=1, progress=False,
     try:
         for name in names:
             for seed in seeds[:1] if name in DETERMINISTIC else seeds:
+                if (name, seed) in done:
+                    continue
                 estimator = ESTIMATORS[name](mode, seed)
                 try:
                     row = evaluate(name, estimator, X_train, y_train, X_test, y_test,
@@ -457,6 +468,61 @@ def render(title, infos, results, summary, lines, names):
     ])
 
 
+def read_log(path):
+    """``{dataset: (info, rows)}`` from a ``--log`` file; empty if it is absent."""
+    logged = {}
+    if not Path(path).exists():
+        return logged
+    for number, line in enumerate(Path(path).read_text().splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            entry = json.loads(line)
+            info, rows = entry["info"], entry["rows"]
+        except (ValueError, KeyError, TypeError) as exc:
+            raise ValueError(f"{path}, line {number}: not a bench_suite log entry "
+                             f"({exc}).") from None
+        _, previous = logged.get(info["dataset"], (None, []))
+        logged[info["dataset"]] = (info, previous + rows)
+    return logged
+
+
+def append_log(path, info, rows):
+    """Append one dataset's new fit rows to a ``--log`` file (one JSON line)."""
+    with open(path, "a") as log:
+        log.write(json.dumps({"info": info, "rows": rows}, default=str) + "\n")
+
+
+def run_logged(datasets, args, seeds, progress):
+    """Every dataset's ``(info, rows)``, reusing and extending the ``--log`` file.
+
+    Datasets run in parallel (``--n-jobs``); each one's new rows are logged as
+    soon as it finishes, so an interrupted run loses at most the datasets in
+    progress.
+    """
+    logged = read_log(args.log) if args.log else {}
+    wanted = {(name, seed) for name in args.names
+              for seed in (seeds[:1] if name in DETERMINISTIC else seeds)}
+
+    def reused(dataset):
+        info, rows = logged.get(dataset, (None, []))
+        return info, [r for r in rows if (r["name"], r["seed"]) in wanted]
+
+    todo = [d for d in datasets
+            if {(r["name"], r["seed"]) for r in reused(d)[1]} != wanted]
+    runs = {d: reused(d) for d in datasets if d not in todo}
+    jobs = Parallel(n_jobs=args.n_jobs, return_as="generator_unordered")(
+        delayed(run_dataset)(
+            name, args.names, seeds, args.mode, args.threads, progress,
+            args.z_normalize, frozenset((r["name"], r["seed"]) for r in reused(name)[1]),
+        ) for name in todo)
+    for info, rows in jobs:
+        if args.log:
+            append_log(args.log, info, rows)
+        runs[info["dataset"]] = (info, reused(info["dataset"])[1] + rows)
+    return [runs[d] for d in datasets]
+
+
 def write_json(path, payload):
     """Write the run's rows and metadata (date, machine) as JSON."""
     meta = {"script": "bench_suite",
@@ -488,6 +554,9 @@ def parse_args(argv):
     parser.add_argument("--no-z-normalize", dest="z_normalize", action="store_false",
                         help="use the UCR series as given (default: each series "
                         "z-normalised, the archive's convention)")
+    parser.add_argument("--log", default=None, metavar="PATH",
+                        help="append each dataset's fits to PATH (JSON lines) as it "
+                        "finishes, and reuse the fits already there")
     parser.add_argument("--save", action="store_true",
                         help=f"also write bench_suite.md, .csv and .json into "
                         f"{SAVE_FOLDER.relative_to(HERE.parent)}/")
@@ -518,9 +587,7 @@ def main(argv=None):
     progress = args.progress and args.n_jobs == 1
     with timer() as total, warnings.catch_warnings():
         warnings.filterwarnings("ignore", message="h5py not installed")
-        runs = Parallel(n_jobs=args.n_jobs)(
-            delayed(run_dataset)(name, args.names, seeds, args.mode, args.threads,
-                                 progress, args.z_normalize) for name in datasets)
+        runs = run_logged(datasets, args, seeds, progress)
     infos = [info for info, _ in runs]
     fits = [row for _, rows in runs for row in rows]
     results = aggregate(fits)

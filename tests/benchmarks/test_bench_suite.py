@@ -181,3 +181,39 @@ def test_evaluate_counts_convergence_warnings_and_predicted_classes():
     row = evaluate("d", DummyClassifier(strategy="stratified", random_state=0),
                    X.reshape(20, 5), y, X.reshape(20, 5), y)
     assert row["convergence_warnings"] == 0 and row["predicted_classes"] == 2
+
+
+def test_log_resumes_and_merges_runs(suite, tmp_path, capsys, monkeypatch):
+    """--log appends each dataset's fits; a rerun reuses them, fitting only what
+    is missing (an interrupted run resumes, runs of other estimators merge)."""
+    log = tmp_path / "suite.jsonl"
+    argv = ["--quick", "--no-progress", "--log", str(log)]
+    assert suite.main([*argv, "--estimators", "euclidean_1nn"]) == 0
+    first = _table(capsys.readouterr().out, "Test accuracy per dataset")
+    entries = [json.loads(line) for line in log.read_text().splitlines()]
+    assert len(entries) == 2  # one line per dataset
+    assert {r["name"] for e in entries for r in e["rows"]} == {"euclidean_1nn"}
+
+    fitted = []
+    real = suite.evaluate
+
+    def counting(name, *args, **kwargs):
+        fitted.append(name)
+        return real(name, *args, **kwargs)
+
+    monkeypatch.setattr(suite, "evaluate", counting)
+    assert suite.main([*argv, "--estimators", "euclidean_1nn"]) == 0
+    assert fitted == []  # everything came from the log
+    assert _table(capsys.readouterr().out, "Test accuracy per dataset") == first
+    assert len(log.read_text().splitlines()) == 2  # nothing new appended
+
+    assert suite.main([*argv, "--estimators", "dtw_1nn,euclidean_1nn"]) == 0
+    assert fitted == ["dtw_1nn", "dtw_1nn"]  # only the missing estimator ran
+    header, rows = _table(capsys.readouterr().out, "Test accuracy per dataset")
+    assert header[-2:] == ["dtw_1nn", "euclidean_1nn"]
+    assert [row[-1] for row in rows] == [row[-1] for row in first[1]]
+    assert len(log.read_text().splitlines()) == 4
+
+    log.write_text("not json\n")
+    with pytest.raises(ValueError, match="line 1: not a bench_suite log entry"):
+        suite.main(argv)
