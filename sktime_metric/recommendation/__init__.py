@@ -9,12 +9,10 @@ global time cut, the per-user ranking AUC, the minimum-count filter) is in
 :func:`sktime_metric.datasets.load_movielens_100k`.
 """
 
-from ._baselines import (
-    MatrixFactorizationRecommender,
-    PopularityRecommender,
-    TimeAwareBaselineRecommender,
-)
+from ._factorization import MatrixFactorizationRecommender
 from ._iarn import IARNRecommender
+from ._popularity import PopularityRecommender
+from ._time_baseline import TimeAwareBaselineRecommender
 
 __all__ = [
     "IARNRecommender",

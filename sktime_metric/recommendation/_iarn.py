@@ -9,13 +9,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ..base import BaseSequenceNet, derive_seed
 from ..nn.iarn import IARNModule
-from ..utils._interactions import (
-    check_interaction_log,
-    encode_ids,
-    id_array,
-    to_seconds,
-    unique_ids,
-)
+from ..utils._interactions import check_interaction_log, encode_ids, unique_ids
 from ..utils._sklearn_compat import Interval, StrOptions
 from ..utils._skorch import SequenceNet, fixed_validation
 from ._histories import (
@@ -25,6 +19,7 @@ from ._histories import (
     encode_item_features,
     forward_queries,
 )
+from ._log import decode_queries, rank_items
 
 __all__ = ["IARNRecommender"]
 
@@ -415,40 +410,19 @@ class IARNRecommender(RegressorMixin, BaseSequenceNet):
             rated almost every item).
         """
         check_is_fitted(self, "net_")
-        if not (isinstance(n, Integral) and n >= 1):
-            raise ValueError(f"n must be a positive int, got {n!r}.")
-        users = np.asarray(users, dtype=object if isinstance(users, list) else None)
-        user_ids = id_array(users.ravel(), "user id", type(self).__name__)
-        codes = encode_ids(self.user_ids_, user_ids)
-        time = np.inf if at is None else self._query_times([at])[0]
-        n_items = len(self.item_ids_)
-        all_items = np.arange(n_items)
-        out = []
-        for code in codes:
-            scores = self._forward(np.full(n_items, code), all_items,
-                                   np.full(n_items, time))[0].double().numpy()
-            if exclude_seen and code >= 0:
-                seen = self.log_items_[(self.log_users_ == code) & (self.log_times_ < time)]
-                scores[seen] = -np.inf
-            ranked = np.argsort(-scores, kind="stable")[:n]
-            out.append(self.item_ids_[ranked[np.isfinite(scores[ranked])]])
-        return out
+        return rank_items(
+            self, users, n, at, exclude_seen,
+            lambda users, items, times: self._forward(users, items, times)[0]
+            .double().numpy(),
+        )
 
     # -- helpers -------------------------------------------------------------
 
     def _columns(self):
         return (self.user_col, self.item_col, self.time_col)
 
-    def _query_times(self, values):
-        return to_seconds(np.asarray(values, dtype=object), type(self).__name__)
-
     def _queries(self, X):
-        log = check_interaction_log(X, None, columns=self._columns(), rating_col=None,
-                                    require_time=False, require_rating=False,
-                                    caller=type(self).__name__)
-        times = np.full(len(log), np.inf) if log.times is None else log.times
-        return (encode_ids(self.user_ids_, log.users),
-                encode_ids(self.item_ids_, log.items), times)
+        return decode_queries(self, X)
 
     def _forward(self, users, items, times, keep_batch=False):
         """The module on query rows, histories read from the training log."""

@@ -1,0 +1,157 @@
+"""What every recommender on an interaction log shares: queries and rankings.
+
+:func:`decode_queries` checks and encodes ``predict``'s query rows;
+:func:`rank_items` is ``recommend``'s ranking of the training log's items for
+given users at a given time, from any scoring function; :class:`_LogRecommender`
+is the base of the numpy baselines (:mod:`._popularity`, :mod:`._factorization`,
+:mod:`._time_baseline`), which also encodes the training log.
+:class:`~sktime_metric.recommendation.IARNRecommender` (on the shared network
+base) calls the two functions.
+"""
+
+from numbers import Integral
+
+import numpy as np
+from sklearn.base import BaseEstimator
+from sklearn.utils.validation import check_is_fitted
+
+from ..utils._interactions import (
+    check_interaction_log,
+    encode_ids,
+    id_array,
+    to_seconds,
+    unique_ids,
+)
+from ..utils._sklearn_compat import StrOptions
+
+_COLUMNS = {"user_col": [str], "item_col": [str], "time_col": [str], "rating_col": [str]}
+_RATING_PREDICTOR = {
+    "unknown": [StrOptions({"global_mean", "empty_history", "error"})],
+    "rating_range": [tuple, None],
+}
+
+
+def decode_queries(estimator, X):
+    """Encoded ``(users, items, times)`` of query rows ``[user, item[, time]]``.
+
+    Ids not seen in fit get code -1; without a time column every query is
+    after the whole training log (``inf``).
+    """
+    log = check_interaction_log(
+        X, None, columns=(estimator.user_col, estimator.item_col, estimator.time_col),
+        rating_col=None, require_time=False, require_rating=False,
+        caller=type(estimator).__name__)
+    times = np.full(len(log), np.inf) if log.times is None else log.times
+    return (encode_ids(estimator.user_ids_, log.users),
+            encode_ids(estimator.item_ids_, log.items), times)
+
+
+def rank_items(estimator, users, n, at, exclude_seen, score):
+    """``recommend``: each user's ``n`` best-scored items of the training log.
+
+    ``score(users, items, times)`` scores encoded queries (float64); a user not
+    seen in fit has code -1. Items the user rated before ``at`` are left out
+    with ``exclude_seen``; ties keep the order of ``item_ids_``.
+    """
+    name = type(estimator).__name__
+    if not (isinstance(n, Integral) and n >= 1):
+        raise ValueError(f"{name}: n must be a positive int, got {n!r}.")
+    users = np.asarray(users, dtype=object if isinstance(users, list) else None)
+    codes = encode_ids(estimator.user_ids_, id_array(users.ravel(), "user id", name))
+    time = np.inf if at is None else to_seconds(np.asarray([at], dtype=object),
+                                                name)[0]
+    n_items = len(estimator.item_ids_)
+    all_items = np.arange(n_items)
+    out = []
+    for code in codes:
+        scores = np.asarray(score(np.full(n_items, code), all_items,
+                                  np.full(n_items, time)), dtype=np.float64)
+        if exclude_seen and code >= 0:
+            seen = estimator.log_items_[(estimator.log_users_ == code)
+                                        & (estimator.log_times_ < time)]
+            scores[seen] = -np.inf
+        ranked = np.argsort(-scores, kind="stable")[:n]
+        out.append(estimator.item_ids_[ranked[np.isfinite(scores[ranked])]])
+    return out
+
+
+class _LogRecommender(BaseEstimator):
+    """The encoded training log, query decoding and ``recommend`` of the baselines.
+
+    A subclass's ``fit`` calls :meth:`_fit_log` and sets its own parameters;
+    its ``_scores(users, items, times)`` scores encoded queries (code -1: an
+    id not seen in fit, scored as a user or item without training ratings).
+    """
+
+    def _fit_log(self, X, y, require_rating=True):
+        """Check and encode the log; set the log attributes; return its columns."""
+        log = check_interaction_log(X, y, columns=(self.user_col, self.item_col, self.time_col),
+                                    rating_col=self.rating_col,
+                                    require_rating=require_rating,
+                                    caller=type(self).__name__)
+        self.user_ids_ = unique_ids(log.users)
+        self.item_ids_ = unique_ids(log.items)
+        self.log_users_ = encode_ids(self.user_ids_, log.users)
+        self.log_items_ = encode_ids(self.item_ids_, log.items)
+        self.log_times_ = log.times
+        return self.log_users_, self.log_items_, log.times, log.ratings
+
+    def _queries(self, X):
+        return decode_queries(self, X)
+
+    def recommend(self, users, n=10, *, at=None, exclude_seen=True):
+        """The ``n`` items of the training log with the highest scores.
+
+        Parameters
+        ----------
+        users : array-like of shape (n_users,)
+            User ids. A user not seen in fit is scored as one without training
+            ratings (whatever ``unknown`` says: ranking needs scores).
+        n : int, default=10
+        at : number, date or None, default=None
+            The time of the recommendation; None: after the whole training log.
+        exclude_seen : bool, default=True
+            Leave out the items the user rated in the training log (before ``at``).
+
+        Returns
+        -------
+        items : list of ndarray
+            For each user, up to ``n`` item ids, best first (ties in the order
+            of ``item_ids_``; fewer when she rated almost every item).
+        """
+        check_is_fitted(self, "item_ids_")
+        return rank_items(self, users, n, at, exclude_seen, self._scores)
+
+    def _predict_ratings(self, X):
+        """``predict`` of a rating predictor: ``unknown`` and ``rating_range`` applied."""
+        check_is_fitted(self, "global_mean_")
+        users, items, times = self._queries(X)
+        unseen = (users < 0) | (items < 0)
+        if self.unknown == "error" and unseen.any():
+            row = int(np.flatnonzero(unseen)[0])
+            raise ValueError(
+                f"{type(self).__name__}: row {row} asks about a user or item not seen "
+                "in fit (unknown='error'); set unknown='global_mean' or "
+                "'empty_history'.")
+        rating = self._scores(users, items, times)
+        if self.unknown == "global_mean":
+            rating[unseen] = self.global_mean_
+        if self.rating_range is not None:
+            rating = np.clip(rating, *self.rating_range)
+        return rating
+
+    def _check_rating_range(self):
+        if self.rating_range is not None and (
+                len(self.rating_range) != 2
+                or not self.rating_range[0] < self.rating_range[1]):
+            raise ValueError(f"{type(self).__name__}: rating_range must be (low, high) "
+                             f"with low < high, got {self.rating_range!r}.")
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.two_d_array = True
+        tags.input_tags.string = True
+        tags.input_tags.allow_nan = False
+        return tags
+
+
