@@ -16,8 +16,8 @@ the same test log:
   [1, 5];
 - ``rmse_warm``: on the test ratings whose user and item both occur in
   training (3,703), where a user's history can matter;
-- ``rmse_gm``: ``rmse`` again with ``unknown="global_mean"`` (IARN's default:
-  the training mean for a user or item not seen in fit), for the models of
+- ``rmse_gm``: ``rmse`` again with ``unknown="global_mean"`` (the training
+  mean for a user or item not seen in fit), for the models of
   :mod:`sktime_metric.recommendation`;
 - ``auc``: :func:`~sktime_metric.evaluation.ranking_auc`, each test user's test
   items against 100 sampled training items she never rated, scored at her
@@ -252,7 +252,7 @@ def evaluate(estimator, fit_kwargs, data, seed):
     with timer() as predict:
         y_pred = estimator.predict(X_te)
     row = {"fit_s": fit["s"], "predict_s": predict["s"], "rmse_gm": None}
-    if getattr(estimator, "unknown", None) is not None:  # ours: IARN's default too
+    if getattr(estimator, "unknown", None) is not None:  # ours
         policy = estimator.unknown
         estimator.set_params(unknown="global_mean")
         row["rmse_gm"] = _rmse(estimator.predict(X_te) - y_te)
