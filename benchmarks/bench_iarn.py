@@ -428,8 +428,8 @@ def main(argv=None):
             table(summary), "",
             "rmse: all test ratings (a user or item not seen in fit scored by the "
             "other side: unknown='empty_history'); rmse_warm: test ratings whose user "
-            "and item occur in training; rmse_gm: rmse with unknown='global_mean' "
-            "(IARN's default); auc: per-user ranking AUC against 100 sampled unrated "
+            "and item occur in training; rmse_gm: rmse with unknown='global_mean'; "
+            "auc: per-user ranking AUC against 100 sampled unrated "
             "items; popularity ranks only.", "",
             "## Warm test RMSE by the user's training ratings (mean over seeds; "
             "test ratings in brackets)", "",
