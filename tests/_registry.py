@@ -24,6 +24,12 @@ from sktime_metric.metric import (
     Seq2SeqEmbedder,
     SiameseRNNEmbedder,
 )
+from sktime_metric.recommendation import (
+    IARNRecommender,
+    MatrixFactorizationRecommender,
+    PopularityRecommender,
+    TimeAwareBaselineRecommender,
+)
 from sktime_metric.regression import AttentionSequenceRegressor
 
 # Small enough that one fit takes ~0.1 s, large enough to learn the checks' toy
@@ -93,6 +99,63 @@ PRECOMPUTED_EXPECTED_FAILED_CHECKS = {
         "the checks feed non-distance data"
     ),
 }
+
+# Estimators on interaction logs: rows [user, item, timestamp] (predict:
+# [user, item[, timestamp]]) of hashable ids, with ratings. scikit-learn's
+# generic data are numeric matrices of any width, so every check that fits on
+# them stops at the column check; tests/recommendation checks the same
+# properties (fit returns self, idempotence, NaN refused, clones, persistence)
+# on real logs.
+INTERACTION_LOG_ESTIMATORS = [
+    IARNRecommender(embedding_dim=4, hidden_size=6, attention_size=4, max_history=8,
+                    max_epochs=2, random_state=0),
+    MatrixFactorizationRecommender(random_state=0),
+    TimeAwareBaselineRecommender(),
+    PopularityRecommender(),
+]
+_NOT_A_LOG = (
+    "fits on a generic numeric matrix of another width than a log's [user, item, "
+    "timestamp] columns: refused with an error naming the expected columns"
+)
+_LOG_MESSAGE = (
+    "expects sklearn's wording for bad tabular input; the error names the log "
+    "columns instead"
+)
+_LOG_CHECKS = {
+    **dict.fromkeys((
+        "check_dtype_object", "check_estimators_dtypes",
+        "check_estimators_fit_returns_self", "check_estimators_overwrite_params",
+        "check_fit_check_is_fitted", "check_fit_idempotent", "check_n_features_in",
+        "check_n_features_in_after_fitting", "check_readonly_memmap_input",
+        "check_estimators_nan_inf", "check_positive_only_tag_during_fit",
+        "check_estimator_sparse_tag",
+    ), _NOT_A_LOG),
+    **dict.fromkeys((
+        "check_complex_data", "check_estimators_empty_data_messages",
+        "check_fit2d_1feature", "check_fit2d_1sample", "check_fit2d_predict1d",
+        "check_estimator_sparse_array", "check_estimator_sparse_matrix",
+    ), _LOG_MESSAGE),
+}
+_LOG_REGRESSION = {
+    **dict.fromkeys((
+        "check_regressor_data_not_an_array", "check_regressors_int",
+        "check_regressors_no_decision_function", "check_regressors_train",
+    ), _NOT_A_LOG),
+    "check_requires_y_none": _LOG_MESSAGE,
+    "check_supervised_y_2d": (
+        "ratings must be 1-D: a column vector is refused with an error, not "
+        "raveled with a warning"
+    ),
+}
+
+
+def interaction_log_expected_failed_checks(estimator):
+    """Checks that fail by design of the interaction-log input: reasons by name."""
+    regression = _LOG_REGRESSION if is_regressor(estimator) else {}
+    iterations = ({"check_non_transformer_estimators_n_iter": _NOT_A_LOG}
+                  if "max_iter" in estimator.get_params() else {})
+    return {**_LOG_CHECKS, **regression, **iterations}
+
 
 # Checks that fail by design of the sequence contract, with the reason. A 2-D array
 # (n_samples, n_timestamps) is read as univariate series (tslearn's rule), so the

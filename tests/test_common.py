@@ -14,11 +14,13 @@ from sklearn.utils.estimator_checks import (
 
 from ._registry import (
     ESTIMATORS,
+    INTERACTION_LOG_ESTIMATORS,
     PRECOMPUTED_ESTIMATORS,
     PRECOMPUTED_EXPECTED_FAILED_CHECKS,
     VECTOR_ESTIMATORS,
     estimator_id,
     expected_failed_checks,
+    interaction_log_expected_failed_checks,
     kernel_dependent_checks,
 )
 
@@ -58,4 +60,12 @@ def test_sklearn_compatible_vector_estimator(estimator, check):
     expected_failed_checks=lambda estimator: PRECOMPUTED_EXPECTED_FAILED_CHECKS,
 )
 def test_sklearn_compatible_precomputed_estimator(estimator, check):
+    check(estimator)
+
+
+@parametrize_with_checks(
+    INTERACTION_LOG_ESTIMATORS,
+    expected_failed_checks=interaction_log_expected_failed_checks,
+)
+def test_sklearn_compatible_interaction_log_estimator(estimator, check):
     check(estimator)

@@ -61,6 +61,8 @@ class MatrixFactorizationRecommender(RegressorMixin, _LogRecommender):
     loss_curve_ : list of float
         The penalised objective over the number of ratings after each sweep
         (non-increasing).
+    n_iter_ : int
+        Sweeps run (``max_iter``: there is no convergence test).
     log_users_, log_items_, log_times_ : ndarray of shape (n_interactions,)
         The training log, encoded (what ``recommend`` excludes).
 
@@ -154,6 +156,7 @@ class MatrixFactorizationRecommender(RegressorMixin, _LogRecommender):
                                   + np.bincount(items, minlength=n_items)
                                   @ (item_side ** 2).sum(1))
             self.loss_curve_.append(float((error @ error + penalty) / len(target)))
+        self.n_iter_ = len(self.loss_curve_)
         self.user_bias_, self.user_factors_ = user_side[:, 0], user_side[:, 1:]
         self.item_bias_, self.item_factors_ = item_side[:, 0], item_side[:, 1:]
         return self
