@@ -14,7 +14,12 @@ from .classification import (
 )
 from .cluster import RoutineClusterer
 from .regression import AttentionSequenceRegressor
-from .recommendation import IARNRecommender
+from .recommendation import (
+    IARNRecommender,
+    MatrixFactorizationRecommender,
+    PopularityRecommender,
+    TimeAwareBaselineRecommender,
+)
 from .metric import (
     CoupledGRUMetric,
     KISSMETransformer,
@@ -31,11 +36,14 @@ __all__ = [
     "HULMClassifier",
     "IARNRecommender",
     "MatchingNetworkClassifier",
+    "MatrixFactorizationRecommender",
     "KISSMETransformer",
+    "PopularityRecommender",
     "RNNClassifier",
     "RoutineClusterer",
     "Seq2SeqEmbedder",
     "SiameseRNNEmbedder",
     "TAGMClassifier",
+    "TimeAwareBaselineRecommender",
     "__version__",
 ]

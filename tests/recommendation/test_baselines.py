@@ -248,3 +248,20 @@ def test_queries_before_fit_and_bad_n(log):
             est.predict(log[0])
     with pytest.raises(ValueError, match="n must be a positive int"):
         PopularityRecommender().fit(log[0]).recommend([0], n=0)
+
+
+@pytest.mark.parametrize("make", [*RATING_PREDICTORS, lambda: PopularityRecommender()])
+def test_persistence_round_trip(make, log):
+    """save_weights / load_weights (skops, trusted types only) keep predictions."""
+    import io
+
+    from sktime_metric.persistence import load_weights, save_weights
+
+    X, y = log
+    est = make().fit(X, y)
+    buffer = io.BytesIO()
+    save_weights(est, buffer)
+    restored = load_weights(buffer)
+    np.testing.assert_array_equal(restored.predict(X), est.predict(X))
+    assert [r.tolist() for r in restored.recommend(X[:2, 0], n=3)] == \
+        [r.tolist() for r in est.recommend(X[:2, 0], n=3)]
