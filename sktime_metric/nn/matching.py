@@ -181,16 +181,21 @@ class MatchingNetworkModule(nn.Module):
             self.scores(self.query_embedding(y_query, s_ctx), s_ctx), dim=1
         )
 
-    def posterior(self, y_query, s_ctx, support_codes, n_classes):
+    def posterior(self, y_query, s_ctx, support_codes, n_classes, exclude=None):
         """``P(c | x, S)`` ``(n, n_classes)``, in float64 (Vinyals et al. 2016, eq. 1).
 
         The matching weights ``alpha`` of each embedded query on the support
         series, summed per class: ``P(c | x, S) = sum_{j: label(s_j) = c}
         alpha_j``. The softmax runs in float64, so each row sums to 1 to double
         precision. ``support_codes``: the class index ``0 .. n_classes - 1`` of
-        each support series.
+        each support series. ``exclude``: an optional ``(n, N)`` bool tensor of
+        query-support pairs left out of the softmax (a query that is itself a
+        support series, for a leave-one-out posterior; at least one support
+        series per row must stay).
         """
         scores = self.scores(self.query_embedding(y_query, s_ctx), s_ctx)
+        if exclude is not None:
+            scores = scores.masked_fill(exclude.to(scores.device), float("-inf"))
         alpha = torch.softmax(scores.double(), dim=1)
         codes = torch.as_tensor(support_codes, device=alpha.device)
         return alpha @ nn.functional.one_hot(codes, n_classes).double()

@@ -61,14 +61,17 @@ def test_one_off_support_leaves_state(data, fitted):
     np.testing.assert_array_equal(fitted.predict_proba(X), before)
 
 
-def test_support_order(data, fitted):
+def test_support_order(data):
     X, y = data
+    base = np.isin(y, list("abc"))
+    fitted = MatchingNetworkClassifier(**FAST, support_context=True).fit(X[base], y[base])
     idx = np.array([0, 1, 2, 3, 4, 5])
     perm = idx[::-1]
     given = fitted.set_support(X[idx], y[idx]).predict_proba(X)
     reversed_ = fitted.set_support(X[perm], y[perm]).predict_proba(X)
     assert not np.allclose(given, reversed_)  # documented: the bi-GRU reads the order
-    sorted_clf = MatchingNetworkClassifier(**FAST, support_order="class_sorted")
+    sorted_clf = MatchingNetworkClassifier(**FAST, support_context=True,
+                                           support_order="class_sorted")
     sorted_clf.fit(X[:30], y[:30])
     a = sorted_clf.set_support(X[idx], y[idx]).predict_proba(X)
     # a stable class sort makes class-wise reorderings give the same context
@@ -185,3 +188,18 @@ def test_validation_episodes_are_the_same_at_every_epoch():
 
     assert episodes(random_state=3) == episodes(random_state=3)
     assert episodes(random_state=3) != episodes(random_state=4)
+
+
+@pytest.mark.learning
+def test_defaults_learn_as_an_ordinary_classifier(learning_seed, learning_outcome):
+    # Fitted on the training set and predicting new series against all of
+    # it, the defaults learn: test accuracy 0.90-0.95 over seeds 0-4 (3
+    # classes, chance 0.33). The thesis's configuration (support_context=True,
+    # pooling="last", min_episodes=1) measured 0.267 / 0.55 here (seeds 0/1),
+    # and 0.246 / 0.141 on JapaneseVowels.
+    X, y = make_sequence_classification(n_samples=120, n_classes=3, n_channels=2,
+                                        random_state=0)
+    clf = MatchingNetworkClassifier(max_epochs=30, random_state=learning_seed)
+    clf.fit(X[:60], y[:60])
+    accuracy = (clf.predict(X[60:]) == y[60:]).mean()
+    assert learning_outcome("test accuracy", accuracy) > 0.8

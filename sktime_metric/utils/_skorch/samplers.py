@@ -240,7 +240,7 @@ class _SupportFlagDataset(torch.utils.data.Dataset):
 
 
 def episode_loader(dataset, batch_size=None, n_way=2, k_shot=1, n_query=None,
-                   random_state=None, **kwargs):
+                   n_episodes=None, random_state=None, **kwargs):
     """skorch ``iterator_train`` / ``iterator_valid``: a DataLoader of episodes.
 
     One episode per batch. The dataset's input must be a dict (our ``{"x",
@@ -249,24 +249,28 @@ def episode_loader(dataset, batch_size=None, n_way=2, k_shot=1, n_query=None,
     global generator, which the estimators seed from ``random_state``, as for
     :func:`class_balanced_loader`: fresh episodes at each epoch (training).
     An int gives the same episodes at every call (validation, so that epochs
-    are scored on the same episodes). ``batch_size`` and ``shuffle`` are
+    are scored on the same episodes). ``n_episodes``: episodes per iteration
+    (see :class:`EpisodeBatchSampler`). ``batch_size`` and ``shuffle`` are
     ignored: an episode's size follows from its classes.
     """
     kwargs.pop("shuffle", None)
     seed = int(torch.randint(2**31 - 1, ())) if random_state is None else random_state
     sampler = EpisodeBatchSampler(_dataset_labels(dataset), n_way, k_shot, n_query,
-                                  random_state=seed)
+                                  n_episodes=n_episodes, random_state=seed)
     return torch.utils.data.DataLoader(
         _SupportFlagDataset(dataset), batch_sampler=_FlaggedEpisodes(sampler), **kwargs
     )
 
 
-def episode_iterators(n_way, k_shot=1, n_query=None, *, validation_seed=None):
+def episode_iterators(n_way, k_shot=1, n_query=None, *, n_episodes=None,
+                      validation_seed=None):
     """skorch parameters serving a net's batches as :func:`episode_loader` episodes.
 
     Training episodes are drawn afresh at every epoch (seeded from torch's
-    generator, which the estimator seeds); with ``validation_seed``, the
-    validation set is served as episodes too, the same ones at every epoch.
+    generator, which the estimator seeds), ``n_episodes`` of them per epoch
+    (None: one pass over the classes); with ``validation_seed``, the
+    validation set is served as episodes too, the same ones at every epoch
+    (one pass over its classes).
     """
     iterators = ["iterator_train"] if validation_seed is None else \
         ["iterator_train", "iterator_valid"]
@@ -274,6 +278,7 @@ def episode_iterators(n_way, k_shot=1, n_query=None, *, validation_seed=None):
     for iterator in iterators:
         params.update({iterator: episode_loader, f"{iterator}__n_way": n_way,
                        f"{iterator}__k_shot": k_shot, f"{iterator}__n_query": n_query})
+    params["iterator_train__n_episodes"] = n_episodes
     if validation_seed is not None:
         params["iterator_valid__random_state"] = validation_seed
     return params
