@@ -49,7 +49,7 @@ ROOT = HERE.parent
 
 #: The scripts ``reproduce.py`` runs, in this order.
 SCRIPTS = ("bench_tagm", "bench_hulm", "bench_siamese", "bench_cgru", "bench_routines",
-           "bench_fewshot", "bench_kissme", "bench_iarn")
+           "bench_fewshot", "bench_kissme", "bench_iarn", "bench_age")
 #: Modules that only declare claims (systems without any offline experiment).
 DECLARATION_ONLY = ("_unreproduced",)
 #: Extra arguments of a script's run, to match the papers' settings.
