@@ -242,15 +242,6 @@ _SEQUENCE_REGRESSION = {
 # The matching network predicts by attention over its support set: class
 # weights change which queries training emphasises, not a class prior, so the
 # check's heavily weighted class does not take over the predictions.
-_SUPPORT_SET_CLASSIFIER = {
-    "check_class_weight_classifiers": (
-        "predictions come from matching against the support set, not from a "
-        "class prior that class_weight could shift; weighting is tested in "
-        "test_weights.py"
-    ),
-}
-
-
 def targets_for(estimator, y):
     """``y`` for ``estimator``: class labels, or for a regressor their codes as
     numbers (the shared test data carry labels)."""
@@ -266,9 +257,7 @@ def expected_failed_checks(estimator):
     transformer = _TRANSFORMER if hasattr(estimator, "transform") else {}
     weighted = _STOCHASTIC_WEIGHTS if _fit_takes_sample_weight(estimator) else {}
     regression = _SEQUENCE_REGRESSION if is_regressor(estimator) else {}
-    support = (_SUPPORT_SET_CLASSIFIER
-               if isinstance(estimator, MatchingNetworkClassifier) else {})
-    return {**_SEQUENCE_FORMAT, **transformer, **weighted, **regression, **support}
+    return {**_SEQUENCE_FORMAT, **transformer, **weighted, **regression}
 
 
 def _fit_takes_sample_weight(estimator):
