@@ -151,9 +151,13 @@ def models(n_way, mode, random_state):
     """name -> estimator or measure, each evaluated on the same episodes."""
     settings = SETTINGS[mode]
     return {
+        # the thesis's SSMN: full-context support embedding, last-state
+        # pooling, one pass over the classes per epoch (the estimator's
+        # defaults are set for ordinary classification instead)
         "matching": MatchingNetworkClassifier(
             hidden_size=64, n_way=n_way, k_shot=1, metric="euclidean",
             processing_steps=1, max_epochs=settings["max_epochs"], lr=1e-3,
+            support_context=True, pooling="last", min_episodes=1,
             random_state=random_state),
         "srn": SiameseRNNEmbedder(
             pooling="mean", hidden_size=64, window_size=2, n_pairs=500,
