@@ -5,7 +5,9 @@
 ``IARNRecommender``), but their papers' datasets are not available offline;
 ``reproduce.py`` lists those claims as "not reproduced" from the records below.
 IARN's claims on MovieLens-100K, which the ``recbole`` wheel ships, are
-measured by ``bench_iarn.py`` (claims ``iarn-ml-*``). (Claims of the other specs that no experiment can test are
+measured by ``bench_iarn.py`` (claims ``iarn-ml-*``); the attended model's
+ablation ladder on synthetic expression videos by ``bench_age.py`` (claims
+``age-synthetic-*``). (Claims of the other specs that no experiment can test are
 declared in the script of that spec, next to the ones it tests.)
 """
 
