@@ -37,6 +37,25 @@ the data and of the network); the table gives the mean ± sd over seeds of the
 test MAE and of the fit seconds. No hyper-parameter was tuned on the test
 videos.
 
+A second table (issue 21, item 6) measures the features mode, the regressor on
+``(n, T, d)`` per-step features, on one real sequence regression: the activity
+counts of the five Actiwatch recordings shipped in the optional ``pyActigraphy``
+wheel (:func:`~sktime_metric.datasets.load_actigraphy_examples`; without it the
+table says "not measured"). Non-wear (runs of >= 120 minutes of zero counts)
+is NaN, per the loader's policy. The counts are ``log1p``-scaled and averaged
+over 5-minute bins; each input is 3 hours (36 bins) of that channel with the
+bin's time of day as sin / cos (d = 3), and the target is the mean ``log1p``
+count of the next hour (12 bins), a one-hour-ahead forecast. Windows start every
+30 minutes; any window whose input or target touches a NaN is dropped. Split by
+time within each recording: a window (input and target hour) lies wholly in the
+first 70 % of its recording (training) or wholly after that cut (test), so no
+minute of the test period is seen in training. Models: the full regressor
+("+ temporal attention"), the "+ dynamics" rung (the same RNN without
+attention), RidgeCV on the flattened standardised window, RidgeCV on the mean
+activity of the window's last hour (persistence), and the training mean; MAE
+and RMSE on the test windows. No claim of the thesis is about this task: the
+numbers are a note.
+
 Usage::
 
     python -m benchmarks.bench_age --quick              # seconds; run by the tests
@@ -86,6 +105,29 @@ BASELINES = ("ridge on time-averaged frames", "median")
 RNN_RUNG = "+ dynamics"
 FULL_RUNG = "+ temporal attention"
 TEST_SEED_OFFSET = 1000
+
+#: The real forecasting task on the pyActigraphy recordings (the second table).
+FORECAST = dict(bin_minutes=5, window_bins=36, horizon_bins=12, stride_bins=6,
+                train_fraction=0.7, nonwear_minutes=120)
+#: Per mode: which recordings, the network and its training.
+FORECAST_MODE = {
+    "quick": dict(recordings=("example_01",), stride_bins=24,
+                  network=dict(hidden_size=4, temporal_attention_dim=4),
+                  training=dict(max_epochs=1, lr=3e-3, batch_size=32)),
+    "default": dict(recordings=None, stride_bins=6,
+                    network=dict(hidden_size=16, temporal_attention_dim=16),
+                    training=dict(max_epochs=40, lr=1e-3, batch_size=32,
+                                  early_stopping=True, validation_fraction=0.15,
+                                  n_iter_no_change=8)),
+    "full": dict(recordings=None, stride_bins=3,
+                 network=dict(hidden_size=32, temporal_attention_dim=32),
+                 training=dict(max_epochs=80, lr=1e-3, batch_size=32,
+                               early_stopping=True, validation_fraction=0.15,
+                               n_iter_no_change=12)),
+}
+FORECAST_NEURAL = (FULL_RUNG, RNN_RUNG)
+FORECAST_BASELINES = ("ridge on the flattened window", "ridge on the last-hour mean",
+                      "training mean")
 
 _EXPERIMENT = (
     "bench_age.py: make_expression_videos (24x24 grey, 10-14 frames, 4 expression "
@@ -218,6 +260,139 @@ def targets(measured, mode):
     return lines
 
 
+def _binned(counts, times, minutes):
+    """``log1p`` counts averaged over bins of ``minutes`` (NaN if any minute is),
+    and each bin's start time."""
+    n = len(counts) // minutes * minutes
+    values = np.log1p(counts[:n, 0]).reshape(-1, minutes).mean(axis=1)
+    return values, times[:n:minutes]
+
+
+def forecast_data(mode):
+    """``(X_train, y_train, X_test, y_test, info)`` of the actigraphy forecast.
+
+    Raises ImportError (with the install command) without pyActigraphy.
+    """
+    from sktime_metric.datasets import load_actigraphy_examples
+
+    task, settings = FORECAST, FORECAST_MODE[mode]
+    recordings = load_actigraphy_examples(nonwear_minutes=task["nonwear_minutes"])
+    names = settings["recordings"] or tuple(recordings)
+    W, H, stride = task["window_bins"], task["horizon_bins"], settings["stride_bins"]
+    parts = {"train": ([], []), "test": ([], [])}
+    dropped = 0
+    for name in names:
+        counts, times = recordings[name]
+        values, starts = _binned(counts, times, task["bin_minutes"])
+        hours = (starts - starts.astype("datetime64[D]")) / np.timedelta64(1, "h")
+        phase = 2 * np.pi * hours.astype(float) / 24
+        series = np.column_stack([values, np.sin(phase), np.cos(phase)])
+        cut = int(len(values) * task["train_fraction"])
+        for start in range(0, len(values) - W - H + 1, stride):
+            stop = start + W + H
+            if start < cut < stop:
+                continue  # straddles the cut: in neither split
+            window, target = series[start:start + W], values[start + W:stop]
+            if np.isnan(window).any() or np.isnan(target).any():
+                dropped += 1
+                continue
+            X, y = parts["train" if stop <= cut else "test"]
+            X.append(window)
+            y.append(target.mean())
+    (X, y), (X_te, y_te) = ([np.asarray(a) for a in parts[k]] for k in ("train", "test"))
+    return X, y, X_te, y_te, {"recordings": names, "dropped": dropped}
+
+
+def flattened(X):
+    return X.reshape(len(X), -1)
+
+
+def last_hour(X):
+    """The mean ``log1p`` activity of the window's last hour: ``(n, 1)``."""
+    bins = 60 // FORECAST["bin_minutes"]
+    return X[:, -bins:, 0].mean(axis=1, keepdims=True)
+
+
+def forecast_models(mode, seed):
+    """``[(name, estimator, input transform or None)]`` of one seed."""
+    settings = FORECAST_MODE[mode]
+    out = [(rung, AttentionSequenceRegressor(
+                input_type="features", random_state=seed, **settings["network"],
+                **settings["training"], **ABLATION_LADDER[rung]), None)
+           for rung in FORECAST_NEURAL]
+    alphas = np.logspace(-2, 4, 13)
+    out += [(FORECAST_BASELINES[0], make_pipeline(StandardScaler(),
+                                                  RidgeCV(alphas=alphas)), flattened),
+            (FORECAST_BASELINES[1], RidgeCV(alphas=alphas), last_hour),
+            (FORECAST_BASELINES[2], DummyRegressor(strategy="mean"), last_hour)]
+    return out
+
+
+def forecast_evaluate(estimator, transform, data):
+    """One fit: ``{mae, rmse, fit_s}``."""
+    X, y, X_te, y_te = data[:4]
+    with timer() as fit:
+        estimator.fit(X if transform is None else transform(X), y)
+    error = estimator.predict(X_te if transform is None else transform(X_te)) - y_te
+    return {"mae": float(np.mean(np.abs(error))),
+            "rmse": float(np.sqrt(np.mean(error ** 2))), "fit_s": fit["s"]}
+
+
+def forecast_section(mode, seeds, progress=False):
+    """``(markdown lines, summary or None)`` of the actigraphy forecast."""
+    header = ["## Features mode on a real sequence regression: one-hour-ahead "
+              "activity forecast (pyActigraphy recordings)", ""]
+    try:
+        data = forecast_data(mode)
+    except ImportError as error:
+        return header + [f"not measured: {error}"], None
+    X, y, X_te, y_te, info = data
+    runs = {}
+    with timer() as total:
+        for seed in seeds:
+            for name, estimator, transform in forecast_models(mode, seed):
+                runs.setdefault(name, []).append(
+                    forecast_evaluate(estimator, transform, data))
+                if progress:
+                    print(f"forecast seed {seed} {name}: {runs[name][-1]}",
+                          file=sys.stderr, flush=True)
+    summary = [summarize(name, rows) for name, rows in runs.items()]
+    rows = [{"model": r["name"], "mae": _cell(r, "mae"), "rmse": _cell(r, "rmse"),
+             "mae per seed": r["mae_seeds"], "fit_s": _cell(r, "fit_s", 2)}
+            for r in summary]
+    settings, task = FORECAST_MODE[mode], FORECAST
+    train = settings["training"]
+    best = min(summary, key=lambda r: r["mae"])
+    note = ("Note (no claim): test MAE " + ", ".join(
+        f"{r['name']} {r['mae']:.3f}" for r in summary)
+        + f" (log1p counts); lowest: {best['name']}")
+    lines = header + [
+        f"Recordings {', '.join(info['recordings'])}; log1p counts in "
+        f"{task['bin_minutes']}-minute bins, input {task['window_bins']} bins (3 h) "
+        f"x (activity, sin, cos of the time of day), target the mean of the next "
+        f"{task['horizon_bins']} bins (1 h); windows every "
+        f"{settings['stride_bins'] * task['bin_minutes']} minutes; split by time in "
+        f"each recording at {task['train_fraction']:.0%} (no window crosses the cut); "
+        f"non-wear (>= {task['nonwear_minutes']} min of zeros) windows dropped "
+        f"({info['dropped']}); {len(y)} training / {len(y_te)} test windows; "
+        f"{settings['network']['hidden_size']} recurrent units, "
+        f"{train['max_epochs']} epoch{'s' if train['max_epochs'] != 1 else ''}{' max, early stopping' if train.get('early_stopping') else ''}"
+        f", lr {train['lr']:g}; seeds {', '.join(map(str, seeds))} (the neural "
+        f"models' only randomness; the data and the ridges are fixed); "
+        f"{total['s']:.0f} s.", "",
+        format_table(rows, ("model", "mae", "rmse", "mae per seed", "fit_s")), "",
+        f"'{FULL_RUNG}': AttentionSequenceRegressor(input_type='features') with "
+        f"temporal attention; '{RNN_RUNG}': the same RNN, states averaged, no "
+        "attention; ridge on the flattened window: RidgeCV on the standardised "
+        "36 x 3 values; ridge on the last-hour mean: RidgeCV on one number "
+        "(persistence with a fitted slope); training mean: the scale.", "",
+        f"- {note}"]
+    if mode == "quick":
+        lines.append("- --quick: one recording, 1 epoch, tiny networks: these "
+                     "numbers mean nothing")
+    return lines, summary
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog=f"python -m {__spec__.name}",
                                      description=__doc__.split("\n")[0])
@@ -246,6 +421,7 @@ def main(argv=None):
              f"{train['batch_size']}, lr {train['lr']:g}, RMSprop; seeds "
              f"{', '.join(map(str, seeds))}; threads {args.threads}; total "
              f"{total['s']:.0f} s)")
+    forecast_lines, _ = forecast_section(args.mode, seeds, args.progress)
     measured = claims(summary)
     notes = targets(measured, args.mode)
     text = "\n".join([
@@ -258,7 +434,7 @@ def main(argv=None):
         "averaged); ridge: RidgeCV on the pixels averaged over each video's frames; "
         "median: the training median. fit_s: seconds of fit. The thesis's ladder on "
         "UvA-NEMO: 5.13 -> 4.93 -> 4.81 -> 4.74 years.", "",
-        "Targets", "", *(f"- {note}" for note in notes)])
+        "Targets", "", *(f"- {note}" for note in notes), "", *forecast_lines])
     print(f"\n{text}")
     if args.output:
         Path(args.output).write_text(text + "\n")

@@ -65,3 +65,46 @@ def test_verdicts_are_honest(bench_age):
     lines = bench_age.targets(measured, "default")
     assert all(line.endswith("-> does not hold") for line in lines)
     assert bench_age.claims([]) == {}
+
+
+def _needs_the_wheel():
+    # pyActigraphy is installed --no-deps: importing it fails, its data files are read
+    from sktime_metric.datasets._actigraphy import _data_folder
+
+    try:
+        _data_folder()
+    except ImportError:
+        pytest.skip("the optional pyActigraphy wheel is not installed")
+
+
+def test_quick_run_shows_the_forecast_table(quick_run, bench_age):
+    _needs_the_wheel()
+    out = quick_run("bench_age").out
+    assert "one-hour-ahead activity forecast" in out
+    for name in (*bench_age.FORECAST_NEURAL, *bench_age.FORECAST_BASELINES):
+        # mae and rmse, mean ± sd over the 2 quick seeds
+        assert re.search(rf"^\|\s*{re.escape(name)}\s*\|\s*[\d.]+ ± [\d.]+\s*\|"
+                         r"\s*[\d.]+ ± [\d.]+\s*\|", out, flags=re.M), name
+    assert "Note (no claim): test MAE" in out
+
+
+def test_forecast_split_is_by_time(bench_age):
+    _needs_the_wheel()
+    X, y, X_te, y_te, info = bench_age.forecast_data("quick")
+    W = bench_age.FORECAST["window_bins"]
+    assert X.shape[1:] == X_te.shape[1:] == (W, 3)
+    assert not (np.isnan(X).any() or np.isnan(X_te).any())
+    assert np.isfinite(y).all() and np.isfinite(y_te).all()
+    assert bench_age.last_hour(X).shape == (len(X), 1)
+
+
+def test_forecast_not_measured_without_the_wheel(bench_age, monkeypatch):
+    import sktime_metric.datasets
+
+    def missing(**kwargs):
+        raise ImportError("pyActigraphy is not installed")
+
+    monkeypatch.setattr(sktime_metric.datasets, "load_actigraphy_examples", missing)
+    lines, summary = bench_age.forecast_section("quick", [0])
+    assert summary is None
+    assert "not measured: pyActigraphy is not installed" in lines
