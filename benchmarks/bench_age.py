@@ -409,6 +409,7 @@ def main(argv=None):
                 if args.progress:
                     print(f"seed {seed} {name}: {runs[name][-1]}", file=sys.stderr,
                           flush=True)
+        forecast_lines, _ = forecast_section(args.mode, seeds, args.progress)
     summary = [summarize(name, rows) for name, rows in runs.items()]
     n_train, n_test = SIZES[args.mode]
     net, train = NETWORK[args.mode], TRAINING[args.mode]
@@ -419,9 +420,8 @@ def main(argv=None):
              f"{'s' if train['max_epochs'] != 1 else ''}"
              f"{' max, early stopping' if train.get('early_stopping') else ''}, batch "
              f"{train['batch_size']}, lr {train['lr']:g}, RMSprop; seeds "
-             f"{', '.join(map(str, seeds))}; threads {args.threads}; total "
-             f"{total['s']:.0f} s)")
-    forecast_lines, _ = forecast_section(args.mode, seeds, args.progress)
+             f"{', '.join(map(str, seeds))}; threads {args.threads}; total, both "
+             f"tables, {total['s']:.0f} s)")
     measured = claims(summary)
     notes = targets(measured, args.mode)
     text = "\n".join([
