@@ -163,6 +163,22 @@ def verdict(ok):
     return "holds" if ok else "does not hold"
 
 
+def claim_lines(claims, measured, digits=4):
+    """One line per claim: its criterion, our numbers and the verdict.
+
+    ``measured`` maps a claim id to ``(numbers, ok, ...)`` as for
+    :func:`~benchmarks._claims.claim_records`; a claim it lacks reads
+    "n/a -> not measured".
+    """
+    lines = []
+    for claim in claims:
+        ours, ok, *_ = measured.get(claim.id, ({}, None))
+        numbers = ", ".join(f"{k} {v:.{digits}f}" for k, v in ours.items()
+                            if v is not None)
+        lines.append(f"{claim.claim}: {numbers or 'n/a'} -> {verdict(ok)}")
+    return lines
+
+
 def find(results, dataset, name):
     """The result row of ``name`` on ``dataset``, or None."""
     for row in results:

@@ -78,7 +78,13 @@ from sktime_metric.datasets import make_expression_videos
 from sktime_metric.regression import ABLATION_LADDER, AttentionSequenceRegressor
 
 from ._claims import Claim, both
-from ._common import add_common_arguments, save_claims, seeds_text, timer, verdict
+from ._common import (
+    add_common_arguments,
+    claim_lines,
+    save_claims,
+    seeds_text,
+    timer,
+)
 
 SEEDS = {"quick": 2, "default": 3, "full": 5}
 #: Training / test videos per mode.
@@ -249,11 +255,7 @@ def table(summary):
 
 def targets(measured, mode):
     """One line per claim: the criterion, our numbers and the verdict."""
-    lines = []
-    for claim in CLAIMS:
-        ours, ok, *_ = measured.get(claim.id, ({}, None))
-        numbers = ", ".join(f"{k} {v:.3f}" for k, v in ours.items() if v is not None)
-        lines.append(f"{claim.claim}: {numbers or 'n/a'} -> {verdict(ok)}")
+    lines = claim_lines(CLAIMS, measured, digits=3)
     if mode == "quick":
         lines.append("--quick: 40 videos, 1 epoch, tiny networks: these verdicts mean "
                      "nothing")

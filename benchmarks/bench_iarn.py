@@ -81,7 +81,13 @@ from sktime_metric.recommendation import (
 )
 
 from ._claims import Claim, both
-from ._common import add_common_arguments, save_claims, seeds_text, timer, verdict
+from ._common import (
+    add_common_arguments,
+    claim_lines,
+    save_claims,
+    seeds_text,
+    timer,
+)
 
 SPLIT_TIME = "1998-03-01"
 RATING_RANGE = (1.0, 5.0)
@@ -367,11 +373,7 @@ def claims(summary):
 
 def targets(measured, mode):
     """One line per claim: the criterion, our numbers and the verdict."""
-    lines = []
-    for claim in CLAIMS:
-        ours, ok, *_ = measured.get(claim.id, ({}, None))
-        numbers = ", ".join(f"{k} {v:.4f}" for k, v in ours.items() if v is not None)
-        lines.append(f"{claim.claim}: {numbers or 'n/a'} -> {verdict(ok)}")
+    lines = claim_lines(CLAIMS, measured, digits=4)
     if mode == "quick":
         lines.append("--quick: 60 users, 1 epoch, tiny networks: these verdicts mean "
                      "nothing")
