@@ -494,11 +494,9 @@ class MatchingNetworkClassifier(
         check_is_fitted(self, "net_")
         X, lengths = self._validate_X(X, reset=False)
         if X_support is None:
-            classes, codes, context = (self.classes_, self._support_codes,
-                                       self._support_context)
-        else:
-            Xs, ls = self._validate_X(X_support, reset=False)
-            classes, codes, context, _ = self._support(Xs, ls, y_support)
+            return self.classes_, self._posterior(X, lengths)
+        Xs, ls = self._validate_X(X_support, reset=False)
+        classes, codes, context, _ = self._support(Xs, ls, y_support)
         module = self.net_.module_
         with torch.no_grad():
             queries = self._embed(X, lengths).to(context.device)
