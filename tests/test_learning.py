@@ -1,0 +1,72 @@
+"""When a fit counts as learned: ``warn_if_not_learned`` on hand-made logits.
+
+Each case builds the class scores a fitted classifier would give its own
+training series, so the verdict is checked without training anything.
+"""
+
+import warnings
+
+import numpy as np
+import pytest
+import torch
+from sklearn.exceptions import ConvergenceWarning
+
+from sktime_metric.base import warn_if_not_learned
+
+Y = np.repeat(np.arange(5), 6)  # 30 series, 5 balanced classes: majority 0.2
+
+
+def _logits(predicted, confidence):
+    """Scores putting ``confidence`` nats on each series' predicted class."""
+    logits = torch.zeros(len(predicted), 5, dtype=torch.float64)
+    logits[torch.arange(len(predicted)), torch.as_tensor(predicted)] = confidence
+    return logits
+
+
+def _warnings(logits, by="loss"):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        warn_if_not_learned(object(), Y, logits, by=by)
+    return [str(w.message) for w in caught if w.category is ConvergenceWarning]
+
+
+def _right_on(n_right):
+    """Predictions right on the first ``n_right`` series, one class off after."""
+    predicted = Y.copy()
+    predicted[n_right:] = (Y[n_right:] + 1) % 5
+    return predicted
+
+
+def test_a_calibrated_fit_that_learned_does_not_warn():
+    assert _warnings(_logits(_right_on(27), 3.0)) == []
+
+
+def test_one_class_for_every_series_did_not_learn():
+    (message,) = _warnings(_logits(np.zeros_like(Y), 1.0))
+    assert "did not learn" in message and "one class for all 30" in message
+
+
+def test_uniform_scores_did_not_learn():
+    # ties: argmax is class 0 for every series; the loss is exactly ln 5
+    (message,) = _warnings(torch.zeros(30, 5, dtype=torch.float64))
+    assert "did not learn" in message
+
+
+@pytest.mark.parametrize("n_right", [6, 10])
+def test_accuracy_within_two_standard_errors_of_the_majority_did_not_learn(n_right):
+    # 2 sqrt(0.2 * 0.8 / 30) = 0.146: 10 of 30 (0.333) is not clearly above 0.2
+    (message,) = _warnings(_logits(_right_on(n_right), 5.0))
+    assert "did not learn" in message and "not clearly better" in message
+
+
+def test_over_confident_mistakes_are_named_not_called_no_learning():
+    # 16 of 30 right (0.533, HULM on UCR Beef) at 8 nats of confidence: the
+    # loss (about 3.7) is above ln 5 = 1.61, but the classes are ranked
+    (message,) = _warnings(_logits(_right_on(16), 8.0))
+    assert "over-confident" in message and "did not learn" not in message
+
+
+def test_by_accuracy_ignores_the_loss():
+    assert _warnings(_logits(_right_on(16), 8.0), by="accuracy") == []
+    (message,) = _warnings(_logits(_right_on(10), 0.01), by="accuracy")
+    assert "did not learn" in message and "nor its training loss" not in message
