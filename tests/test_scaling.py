@@ -230,6 +230,26 @@ def test_learners_chunked_parallel_distances(estimator, data, monkeypatch):
 
 
 @pytest.mark.parametrize(
+    "estimator",
+    [e for e in ESTIMATORS if hasattr(e, "pairwise_distances")],
+    ids=estimator_id,
+)
+def test_distance_tiles_on_a_dask_cluster(estimator, data, dask_client):
+    # joblib's dask backend, not threads: the tiles (chunks of coupled pairs
+    # for the CGRU) go through the scheduler; the same arithmetic, so the same
+    # matrix bit for bit
+    X, y = _inputs(estimator, data)
+    est = clone(estimator)
+    if "max_epochs" in est.get_params():
+        est.set_params(max_epochs=2)
+    est.fit(X, y)
+    local = est.pairwise_distances(X[:20], X, chunk_size=50)
+    with joblib.parallel_config(backend="dask"):
+        on_dask = est.pairwise_distances(X[:20], X, chunk_size=50)
+    np.testing.assert_array_equal(on_dask, local)
+
+
+@pytest.mark.parametrize(
     "kwargs, error, message",
     [
         ({"chunk_size": 0}, ValueError, "chunk_size == 0, must be >= 1"),

@@ -4,7 +4,7 @@ from numbers import Integral, Real
 
 import numpy as np
 import torch
-from joblib import Parallel, delayed
+from joblib import Parallel, delayed, effective_n_jobs
 from sklearn.base import ClassNamePrefixFeaturesOutMixin, TransformerMixin
 from sklearn.preprocessing import LabelEncoder
 from sklearn.utils.validation import check_is_fitted
@@ -127,8 +127,9 @@ class CoupledGRUMetric(
         Pairs per chunk in distance computations; "auto" is 1024 on CPU and
         65536 on a GPU. :meth:`pairwise_distances` may override it per call.
     n_jobs : int or None, default=None
-        Threads computing chunks of distance matrices on the CPU;
-        :meth:`pairwise_distances` may override it per call.
+        Threads computing chunks of distance matrices on the CPU (or the
+        workers of a :func:`joblib.parallel_config` context's backend, e.g.
+        ``"dask"``); :meth:`pairwise_distances` may override it per call.
     checkpoint_steps : int or None, default=None
         Gradient checkpointing of the coupled recurrence in training, for long
         series: the steps run in chunks of ``checkpoint_steps``, backward keeps
@@ -518,8 +519,10 @@ class CoupledGRUMetric(
         Y : array-like of shape (n_samples_Y, n_timestamps_Y, n_channels), \
                 list or None, default=None
         n_jobs : int or None, default=None
-            Threads computing chunks on the CPU; None: the ``n_jobs`` parameter.
-            The result does not depend on it.
+            Threads computing chunks on the CPU, or the workers of a
+            :func:`joblib.parallel_config` context's backend (``"dask"``
+            spreads them over a ``dask.distributed`` cluster); None: the
+            ``n_jobs`` parameter. The result does not depend on it.
         chunk_size : int or None, default=None
             Most pairs per chunk; None: the ``chunk_size`` parameter. The
             distances are the same up to float32 rounding (a chunk's pairs run
@@ -580,9 +583,11 @@ class CoupledGRUMetric(
         x, lengths = self._tensors(X_checked)
         x2, lengths2 = (None, None) if Y is None else self._tensors(Y_checked)
         map_chunks = map
-        if n_jobs not in (None, 1) and self.net_.device == "cpu":
-            # torch releases the GIL inside each op: threads share the work
-            parallel = Parallel(n_jobs=n_jobs, backend="threading",
+        if effective_n_jobs(n_jobs) != 1 and self.net_.device == "cpu":
+            # torch releases the GIL inside each op: threads share the work.
+            # ``prefer``, not ``backend``, so that a joblib.parallel_config
+            # (backend="dask") context sends the chunks to a cluster instead.
+            parallel = Parallel(n_jobs=n_jobs, prefer="threads",
                                 return_as="generator_unordered")
 
             def threaded_map(function, chunks):

@@ -227,10 +227,12 @@ class PairMetricMixin:
                 list or None, default=None
             None means ``Y = X``.
         n_jobs : int or None, default=None
-            Threads filling tiles at once (the work releases the GIL, as in
-            scikit-learn's ``pairwise_distances``). None means 1 unless in a
-            :func:`joblib.parallel_config` context; -1 means all processors.
-            The result does not depend on it.
+            Tiles computed at once: threads by default (the work releases the
+            GIL, as in scikit-learn's ``pairwise_distances``), or the workers
+            of a :func:`joblib.parallel_config` context's backend, e.g.
+            ``"dask"`` for a ``dask.distributed`` cluster. None means 1 unless
+            in such a context; -1 means all processors (or workers). The
+            result does not depend on it.
         chunk_size : int or None, default=None
             Most pairs per tile; None: 2**20. Smaller tiles bound memory further;
             the distances are the same up to floating-point rounding (block
@@ -247,18 +249,19 @@ class PairMetricMixin:
         A = self._metric_inputs(X)
         B = A if Y is None else self._metric_inputs(Y)
         out = np.empty((len(A), len(B)))
-
-        def fill(rows, cols):  # tiles are disjoint: threads may write at once
-            out[rows, cols] = self._pairwise_block(A[rows], B[cols])
-
         tiles = list(_tiles(len(A), len(B), chunk_size))
         if len(tiles) < 2 or effective_n_jobs(n_jobs) == 1:
-            for rows, cols in tiles:
-                fill(rows, cols)
+            blocks = (self._pairwise_block(A[rows], B[cols]) for rows, cols in tiles)
         else:
-            Parallel(n_jobs=n_jobs, backend="threading")(
-                delayed(fill)(rows, cols) for rows, cols in tiles
+            # ``prefer``, not ``backend="threading"``: threads by default, but a
+            # joblib.parallel_config(backend="dask") context sends the tiles to
+            # a dask.distributed cluster. Tiles come back in order, as they
+            # finish, so at most joblib's pre-dispatched tiles wait in memory.
+            blocks = Parallel(n_jobs=n_jobs, prefer="threads", return_as="generator")(
+                delayed(self._pairwise_block)(A[rows], B[cols]) for rows, cols in tiles
             )
+        for (rows, cols), block in zip(tiles, blocks):
+            out[rows, cols] = block
         return out
 
     def get_metric(self):
