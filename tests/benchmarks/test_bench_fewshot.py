@@ -46,3 +46,27 @@ def test_claims(bench_fewshot):
     assert claims["ssmn-har-2way"] == ({"acc.": 0.85, "F1": 0.85}, True)
     assert claims["ssmn-3way-japanese_vowels"][1] is False
     assert "ssmn-3way-spoken_digits" not in claims
+
+
+def test_seeds_average_the_learners_only(bench_fewshot, monkeypatch):
+    calls = []
+
+    def fake_evaluate(model, X, y, *, random_state, **kwargs):
+        seed = None if isinstance(model, str) else model.random_state
+        calls.append((seed, random_state))
+        accuracy = 0.5 if seed is None else 0.1 * seed
+        return {"accuracy": accuracy, "f1_macro": accuracy, "n_predictions": 10}
+
+    monkeypatch.setattr(bench_fewshot, "few_shot_evaluate", fake_evaluate)
+    rows = bench_fewshot.run_dataset("basic_motions", "quick", 1, False, n_seeds=3)
+    assert [(r["name"], r["k_shot"]) for r in rows] == [
+        (n, k) for k in (1, 5) for n in ("matching", "srn", "dtw_1nn")]
+    # the episodes are random_state's for every seed; DTW runs once per k-shot
+    assert {episodes for _, episodes in calls} == {1}
+    assert sum(seed is None for seed, _ in calls) == 2
+    matching = rows[0]
+    assert matching["accuracy"] == pytest.approx(0.2)
+    assert matching["accuracy_seeds"] == "0.100 / 0.200 / 0.300"
+    assert "accuracy_seeds" not in rows[2]
+    note = bench_fewshot.claims(rows)["ssmn-har-2way"][2]
+    assert note.endswith("0.100 / 0.200 / 0.300")
