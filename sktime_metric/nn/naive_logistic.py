@@ -1,0 +1,72 @@
+"""The naive logistic model of the HULM chapter: a softmax on pooled observations."""
+
+import torch
+from torch import nn
+
+__all__ = ["NaiveLogisticModule"]
+
+
+class NaiveLogisticModule(nn.Module):
+    """``logits = W pool_t(x_t) + c``: multinomial logistic regression on a series.
+
+    The naive logistic model (NL) of the HULM chapter (thesis §2.4.2, Fig. 2.5):
+    the energy ``E(x, y) = sum_t y^T W x_t + c^T y`` gives
+    ``p(y | x) = softmax(W sum_t x_t + c)``. Every step votes with the same
+    weights and the order of the steps is ignored; it shows what HULM's hidden
+    units add.
+
+    Parameters
+    ----------
+    n_features : int
+        Channels ``D`` of each step.
+    n_classes : int
+        Classes ``K``.
+    pooling : {"sum", "mean"}, default="sum"
+        "sum": ``sum_t x_t``, the chapter's energy. "mean": divided by the
+        series' length, so a series' logits do not grow with its length.
+    l2 : float, default=0.0
+        Strength of the L2 penalty on ``W`` (not on ``c``), returned by
+        ``penalty()``.
+
+    Attributes
+    ----------
+    linear : torch.nn.Linear
+        ``linear.weight`` is ``W`` of shape ``(n_classes, n_features)``,
+        ``linear.bias`` is ``c``.
+    """
+
+    def __init__(self, n_features, n_classes, pooling="sum", l2=0.0):
+        super().__init__()
+        if pooling not in ("sum", "mean"):
+            raise ValueError(f"pooling must be 'sum' or 'mean'; got {pooling!r}.")
+        self.pooling = pooling
+        self.l2 = l2
+        self.linear = nn.Linear(n_features, n_classes)
+        # zeros: the likelihood is concave, so the start only sets the path
+        nn.init.zeros_(self.linear.weight)
+        nn.init.zeros_(self.linear.bias)
+
+    def penalty(self):
+        """``l2`` times the squared norm of ``W``."""
+        return self.l2 * self.linear.weight.square().sum()
+
+    def forward(self, x, lengths):
+        """Class logits of each series.
+
+        Parameters
+        ----------
+        x : Tensor of shape (batch, time, n_features)
+            Zero-filled past each series' length (the zeros add nothing to
+            the sum).
+        lengths : Tensor of shape (batch,), int64
+
+        Returns
+        -------
+        logits : Tensor of shape (batch, n_classes)
+        """
+        steps = torch.arange(x.shape[1], device=x.device)
+        valid = (steps[None, :] < lengths[:, None].to(x.device)).to(x.dtype)
+        pooled = (x * valid[:, :, None]).sum(dim=1)
+        if self.pooling == "mean":
+            pooled = pooled / lengths.to(device=x.device, dtype=x.dtype)[:, None]
+        return self.linear(pooled)
