@@ -1,0 +1,110 @@
+"""FisherKernelClassifier: Fisher scores against finite differences of hmmlearn."""
+
+import numpy as np
+import pytest
+
+from sktime_metric.classification import FisherKernelClassifier
+from sktime_metric.classification._fisher_kernel import hmm_fisher_scores
+from sktime_metric.datasets import make_sequence_classification
+
+hmm = pytest.importorskip("hmmlearn.hmm")
+
+
+def _tiny_hmm():
+    rng = np.random.RandomState(0)
+    model = hmm.GaussianHMM(n_components=3, covariance_type="diag")
+    model.n_features = 2  # set by fit; the parameters here are set by hand
+    model.startprob_ = rng.dirichlet(np.ones(3))
+    model.transmat_ = rng.dirichlet(np.ones(3), size=3)
+    model.means_ = rng.randn(3, 2)
+    model.covars_ = rng.uniform(0.5, 2.0, size=(3, 2))
+    return model
+
+
+def _params(model):
+    """The unconstrained parameters the scores differentiate: log pi, log A,
+    means, log standard deviations."""
+    return [np.log(model.startprob_), np.log(model.transmat_), model.means_.copy(),
+            0.5 * np.log(np.array([np.diag(c) for c in model.covars_]))]
+
+
+def _with(params):
+    model = hmm.GaussianHMM(n_components=3, covariance_type="diag")
+    model.n_features = 2
+    log_start, log_trans, means, log_std = params
+    start, trans = np.exp(log_start), np.exp(log_trans)
+    model.startprob_ = start / start.sum()  # softmax of the logits
+    model.transmat_ = trans / trans.sum(axis=1, keepdims=True)
+    model.means_ = means
+    model.covars_ = np.exp(2 * log_std)
+    return model
+
+
+def test_scores_are_the_gradient_of_hmmlearns_log_likelihood():
+    model = _tiny_hmm()
+    x = np.random.RandomState(1).randn(5, 2)
+    scores, loglik = hmm_fisher_scores(
+        x[None], np.array([5]), model.startprob_, model.transmat_, model.means_,
+        np.array([np.diag(c) for c in model.covars_]))
+    np.testing.assert_allclose(loglik[0], model.score(x), rtol=1e-10)
+    numeric, h = [], 1e-6
+    params = _params(model)
+    for block, values in enumerate(params):
+        for index in np.ndindex(values.shape):
+            up = [p.copy() for p in params]
+            down = [p.copy() for p in params]
+            up[block][index] += h
+            down[block][index] -= h
+            numeric.append((_with(up).score(x) - _with(down).score(x)) / (2 * h))
+    np.testing.assert_allclose(scores[0], numeric, rtol=1e-5, atol=1e-6)
+
+
+def test_scores_ignore_padding_and_batch_mates():
+    model = _tiny_hmm()
+    rng = np.random.RandomState(2)
+    X = rng.randn(3, 8, 2)
+    lengths = np.array([8, 3, 5])
+    for i, n in enumerate(lengths):
+        X[i, n:] = np.nan
+    args = (model.startprob_, model.transmat_, model.means_,
+            np.array([np.diag(c) for c in model.covars_]))
+    together, loglik = hmm_fisher_scores(X, lengths, *args)
+    for i, n in enumerate(lengths):
+        alone, alone_loglik = hmm_fisher_scores(X[i:i + 1, :n], lengths[i:i + 1],
+                                                *args)
+        np.testing.assert_allclose(together[i], alone[0], rtol=1e-10, atol=1e-12)
+        np.testing.assert_allclose(loglik[i], model.score(X[i, :n]), rtol=1e-10)
+
+
+@pytest.fixture(scope="module")
+def data():
+    X, y = make_sequence_classification(
+        n_samples=36, n_classes=3, n_channels=2, min_length=6, max_length=12,
+        motif_length=4, noise=0.3, random_state=0,
+    )
+    return X, np.array(["a", "b", "c"])[y]
+
+
+def test_predictions_are_the_svm_on_the_normalised_scores(data):
+    X, y = data
+    clf = FisherKernelClassifier(n_states=3, random_state=0).fit(X, y)
+    features = clf.transform(X)
+    assert features.shape == (len(X), 3 + 9 + 2 * 3 * 2)
+    # normalised by the diagonal empirical Fisher information: unit second moment
+    np.testing.assert_allclose(np.mean(features**2, axis=0), 1.0, rtol=1e-8)
+    np.testing.assert_array_equal(clf.predict(X),
+                                  clf.classes_[clf.svm_.predict(features)])
+    assert (clf.predict_proba(X).argmax(axis=1)
+            == np.searchsorted(clf.classes_, clf.predict(X))).all()
+    assert clf.score(X, y) > 0.9  # seeds 0-4: 1.0
+
+
+def test_two_classes_give_two_probability_columns(data):
+    X, y = data
+    keep = y != "c"
+    clf = FisherKernelClassifier(n_states=2, random_state=0).fit(X[keep], y[keep])
+    proba = clf.predict_proba(X[keep])
+    assert proba.shape == (keep.sum(), 2)
+    assert clf.decision_function(X[keep]).shape == (keep.sum(),)
+    np.testing.assert_array_equal(clf.classes_[proba.argmax(axis=1)],
+                                  clf.predict(X[keep]))
