@@ -6,9 +6,11 @@ the end, or a list of ``(T_i, n_channels)`` arrays.
 """
 
 from .classification import (
+    FisherKernelClassifier,
     HCRFClassifier,
     HULMClassifier,
     MatchingNetworkClassifier,
+    NaiveLogisticClassifier,
     RNNClassifier,
     TAGMClassifier,
 )
@@ -32,12 +34,14 @@ __version__ = "0.1.0.dev0"
 __all__ = [
     "AttentionSequenceRegressor",
     "CoupledGRUMetric",
+    "FisherKernelClassifier",
     "HCRFClassifier",
     "HULMClassifier",
     "IARNRecommender",
     "MatchingNetworkClassifier",
     "MatrixFactorizationRecommender",
     "KISSMETransformer",
+    "NaiveLogisticClassifier",
     "PopularityRecommender",
     "RNNClassifier",
     "RoutineClusterer",
