@@ -218,7 +218,7 @@ class FisherKernelClassifier(ClassifierMixin, BaseEstimator):
     >>> clf = FisherKernelClassifier(n_states=3, random_state=0).fit(X, y)
     >>> clf.predict_proba(X[:3]).shape
     (3, 3)
-    >>> clf.transform(X[:3]).shape  # 3 + 3 * 3 + 2 * 3 * 2 Fisher scores
+    >>> clf.fisher_scores(X[:3]).shape  # 3 + 3 * 3 + 2 * 3 * 2 Fisher scores
     (3, 24)
     """
 
@@ -322,7 +322,7 @@ class FisherKernelClassifier(ClassifierMixin, BaseEstimator):
             decision = np.stack([np.zeros_like(decision), decision], axis=1)
         return decision
 
-    def transform(self, X):
+    def fisher_scores(self, X):
         """The normalised Fisher scores of each series (the SVM's features).
 
         Parameters
@@ -351,7 +351,8 @@ class FisherKernelClassifier(ClassifierMixin, BaseEstimator):
         -------
         scores : ndarray of shape (n_samples, n_classes) or (n_samples,)
         """
-        return self.svm_.decision_function(self.transform(X))
+        features = self.fisher_scores(X)  # checks that it is fitted
+        return self.svm_.decision_function(features)
 
     def predict_proba(self, X):
         """Softmax of the SVM's scores: ordered like them, not calibrated.
@@ -364,7 +365,7 @@ class FisherKernelClassifier(ClassifierMixin, BaseEstimator):
         -------
         proba : ndarray of shape (n_samples, n_classes)
         """
-        logits = self._logits(self.transform(X))
+        logits = self._logits(self.fisher_scores(X))
         logits = logits - logits.max(axis=1, keepdims=True)
         proba = np.exp(logits)
         return proba / proba.sum(axis=1, keepdims=True)
@@ -380,7 +381,8 @@ class FisherKernelClassifier(ClassifierMixin, BaseEstimator):
         -------
         y_pred : ndarray of shape (n_samples,)
         """
-        return self.classes_[self._logits(self.transform(X)).argmax(axis=1)]
+        logits = self._logits(self.fisher_scores(X))  # checks that it is fitted
+        return self.classes_[logits.argmax(axis=1)]
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -88,7 +88,7 @@ def data():
 def test_predictions_are_the_svm_on_the_normalised_scores(data):
     X, y = data
     clf = FisherKernelClassifier(n_states=3, random_state=0).fit(X, y)
-    features = clf.transform(X)
+    features = clf.fisher_scores(X)
     assert features.shape == (len(X), 3 + 9 + 2 * 3 * 2)
     # normalised by the diagonal empirical Fisher information: unit second moment
     np.testing.assert_allclose(np.mean(features**2, axis=0), 1.0, rtol=1e-8)
