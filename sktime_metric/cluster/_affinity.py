@@ -10,12 +10,31 @@ clustering spend clusters on a few windows is warned about.
 import warnings
 
 import numpy as np
+import scipy.sparse as sp
 
 __all__ = ["affinity_from_distances"]
 
 
-def _eigengap(affinity, max_clusters):
-    """Number of clusters at the largest gap of the normalised Laplacian spectrum."""
+def _eigengap(affinity, max_clusters, seed=0):
+    """Number of clusters at the largest gap of the normalised Laplacian spectrum.
+
+    A sparse affinity gets only the ``max_clusters + 1`` smallest eigenvalues,
+    by ARPACK on the normalised affinity ``I - L`` (its largest are the
+    Laplacian's smallest, which Lanczos finds fast without a factorisation).
+    """
+    if sp.issparse(affinity):
+        from scipy.sparse.linalg import eigsh
+
+        n = affinity.shape[0]
+        degree = np.maximum(np.asarray(affinity.sum(axis=1)).ravel(), 1e-12)
+        scale = sp.diags(1.0 / np.sqrt(degree))
+        top = min(max_clusters, n - 2)
+        v0 = np.random.RandomState(seed).uniform(-1, 1, n)  # as scikit-learn's
+        values = eigsh(scale @ affinity @ scale, k=top + 1, which="LA", v0=v0,
+                       return_eigenvectors=False)
+        eigenvalues = np.sort(1.0 - values)
+        gaps = np.diff(eigenvalues)
+        return int(np.argmax(gaps[1:]) + 2), eigenvalues
     degree = np.maximum(affinity.sum(axis=1), 1e-12)
     scale = 1.0 / np.sqrt(degree)
     laplacian = np.eye(len(affinity)) - scale[:, None] * affinity * scale[None, :]
@@ -30,8 +49,15 @@ def affinity_from_distances(distances, *, kernel="local", n_neighbors=7, width="
 
     Parameters
     ----------
-    distances : array-like of shape (n, n)
-        Non-negative distances; symmetrised as ``(D + D.T) / 2``.
+    distances : array-like or sparse matrix of shape (n, n)
+        Non-negative distances; symmetrised as ``(D + D.T) / 2``. A sparse
+        matrix is a neighbours graph, as scikit-learn's
+        ``kneighbors_graph(mode="distance")`` makes: stored entries are
+        distances (explicit zeros included), absent ones "not a neighbour".
+        Its union with its transpose is kept (a pair stored both ways gets
+        the mean), and only ``kernel="local"`` applies: each point's scale is
+        its ``n_neighbors``-th smallest stored distance, so every row must
+        store at least that many (the diagonal aside).
     kernel : {"local", "gaussian", "cosine"}, default="local"
         - ``"local"``: the locally scaled ("self-tuning") Gaussian of
           Zelnik-Manor & Perona [1]_, ``A_ij = exp(-d_ij**2 / (s_i * s_j))`` with
@@ -55,9 +81,11 @@ def affinity_from_distances(distances, *, kernel="local", n_neighbors=7, width="
 
     Returns
     -------
-    affinity : ndarray of shape (n, n)
+    affinity : ndarray or scipy.sparse.csr_matrix of shape (n, n)
         Symmetric, non-negative, with the largest value on the diagonal
-        (1, or 2 for ``"cosine"``).
+        (1, or 2 for ``"cosine"``). Sparse for a sparse ``distances``, with
+        the entries of the dense affinity on the symmetrised graph's edges
+        and the diagonal (absent pairs: affinity 0).
 
     References
     ----------
@@ -77,6 +105,8 @@ def affinity_from_distances(distances, *, kernel="local", n_neighbors=7, width="
            [0.368, 1.   , 0.05 ],
            [0.005, 0.05 , 1.   ]])
     """
+    if sp.issparse(distances):
+        return _sparse_local_affinity(distances, kernel, n_neighbors)
     D = np.asarray(distances, dtype=np.float64)
     if D.ndim != 2 or D.shape[0] != D.shape[1]:
         raise ValueError(f"distances must be a square matrix, got shape {D.shape}.")
@@ -101,6 +131,41 @@ def affinity_from_distances(distances, *, kernel="local", n_neighbors=7, width="
         )
     np.fill_diagonal(A, A.max() if A.size else 1.0)
     return A
+
+
+def _sparse_local_affinity(distances, kernel, n_neighbors):
+    """The "local" affinity on the edges of a sparse neighbours graph."""
+    from ._graph import symmetric_graph
+
+    if kernel != "local":
+        raise ValueError(
+            f"A sparse neighbours graph supports kernel='local' only, got {kernel!r}: "
+            "a global kernel weighs every pair, which a graph does not hold."
+        )
+    if distances.ndim != 2 or distances.shape[0] != distances.shape[1]:
+        raise ValueError(f"distances must be a square matrix, got shape {distances.shape}.")
+    G = symmetric_graph(distances)
+    if G.nnz and G.data.min() < 0:
+        raise ValueError("distances must be non-negative.")
+    n = G.shape[0]
+    k = int(min(max(1, n_neighbors), n - 1))
+    stored = np.diff(G.indptr)
+    if n > 1 and stored.min() < k:
+        i = int(np.argmin(stored))
+        raise ValueError(
+            f"The local scale of each point is its distance to its {k}-th nearest "
+            f"neighbour, but row {i} of the neighbours graph stores {stored[i]} "
+            "neighbours; build the graph with more neighbours or lower n_neighbors."
+        )
+    # each row's k-th smallest stored distance: its entries sorted in place
+    order = np.lexsort((G.data, np.repeat(np.arange(n), stored)))
+    scales = G.data[order][G.indptr[:-1] + k - 1] if n > 1 else np.ones(n)
+    positive = scales[scales > 0]
+    scales = np.where(scales > 0, scales, positive.min() if positive.size else 1.0)
+    rows = np.repeat(np.arange(n), stored)
+    values = np.exp(-(G.data**2) / (scales[rows] * scales[G.indices]))
+    A = sp.csr_matrix((values, G.indices, G.indptr), shape=(n, n))
+    return (A + sp.identity(n, format="csr")).tocsr()
 
 
 def _local_scales(distances, n_neighbors):
@@ -167,13 +232,25 @@ def _affinity_diagnostics(affinity):
     """
     from scipy.sparse.csgraph import connected_components
 
-    A = np.array(affinity, dtype=np.float64)
-    np.fill_diagonal(A, 0.0)
-    linked = A > _LINK_TOLERANCE * (A.max() if A.size else 0.0)
+    if sp.issparse(affinity):
+        # the same tests on the stored entries, never densified
+        A = affinity.tocoo()
+        off = A.row != A.col
+        row, col, data = A.row[off], A.col[off], A.data[off]
+        n = A.shape[0]
+        top = data.max() if data.size else 0.0
+        linked = data > _LINK_TOLERANCE * top
+        linked = sp.csr_matrix((np.ones(linked.sum()), (row[linked], col[linked])),
+                               shape=(n, n))
+        degree = np.bincount(row, weights=data, minlength=n)
+    else:
+        A = np.array(affinity, dtype=np.float64)
+        np.fill_diagonal(A, 0.0)
+        linked = A > _LINK_TOLERANCE * (A.max() if A.size else 0.0)
+        degree = A.sum(axis=1)
     n_components, labels = connected_components(linked, directed=False)
     order = np.argsort(-np.bincount(labels), kind="stable")
     components = np.argsort(order)[labels]
-    degree = A.sum(axis=1)
     isolated = np.flatnonzero(degree < _ISOLATION_RATIO * np.median(degree))
     return int(n_components), components, isolated
 

@@ -41,6 +41,31 @@ def _is_fitted(estimator):
     return True
 
 
+def _fit_learner(W, metric, params, *, days, slots, n_slots, slot_tolerance, n_pairs,
+                 seed):
+    """The learner of ``metric``, fitted on ``W`` under the time-of-day constraint.
+
+    A learner named by string is built and fitted, an unfitted estimator
+    cloned and fitted, a fitted one returned as is (``days`` and the rest
+    unused then).
+    """
+    if isinstance(metric, str):
+        learner = _learner(metric, params, seed)
+    elif _is_fitted(metric):
+        return metric
+    else:
+        learner = clone(metric)
+    if metric == "seq2seq" and slot_tolerance == 0:
+        learner.fit(W, slots, groups=days)
+    else:
+        pairs, labels = time_of_day_pairs(
+            slots, days, n_slots=n_slots, slot_tolerance=slot_tolerance,
+            n_pairs=n_pairs, random_state=seed,
+        )
+        learner.fit_pairs(W, pairs, labels)
+    return learner
+
+
 def window_distances(W, metric, params, *, days, slots, n_slots, slot_tolerance,
                      n_pairs, seed):
     """Distance matrix of the windows ``W`` under ``metric``.
@@ -88,21 +113,9 @@ def window_distances(W, metric, params, *, days, slots, n_slots, slot_tolerance,
 
         return cdist_dtw(W, **params), None, None, "gaussian", None
     if isinstance(metric, str) or hasattr(metric, "pairwise_distances"):
-        if isinstance(metric, str):
-            learner = _learner(metric, params, seed)
-        elif _is_fitted(metric):
-            learner = metric
-        else:
-            learner = clone(metric)
-        if learner is not metric or isinstance(metric, str):
-            if metric == "seq2seq" and slot_tolerance == 0:
-                learner.fit(W, slots, groups=days)
-            else:
-                pairs, labels = time_of_day_pairs(
-                    slots, days, n_slots=n_slots, slot_tolerance=slot_tolerance,
-                    n_pairs=n_pairs, random_state=seed,
-                )
-                learner.fit_pairs(W, pairs, labels)
+        learner = _fit_learner(W, metric, params, days=days, slots=slots,
+                               n_slots=n_slots, slot_tolerance=slot_tolerance,
+                               n_pairs=n_pairs, seed=seed)
         D = learner.pairwise_distances(W)
         embedding = dim = None
         if hasattr(learner, "transform") and not hasattr(learner, "X_fit_"):

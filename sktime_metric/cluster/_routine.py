@@ -7,22 +7,32 @@ grouped by spectral clustering into a few daily routines.
 """
 
 import warnings
+from functools import partial
 from numbers import Integral, Real
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn.base import BaseEstimator, ClusterMixin
 from sklearn.cluster import SpectralClustering
 from sklearn.utils import Bunch
 from sklearn.utils.validation import check_is_fitted
 
 from ..base import derive_seed
-from ..evaluation._clustering import routine_scores
+from ..evaluation._clustering import precomputed_silhouette, routine_scores
 from ..utils import standardize_channels
 from ..utils._scaling import requested_channel_statistics
 from ..utils._sklearn_compat import Interval, StrOptions
 from ._affinity import _check_affinity, _eigengap, _kernel_width, affinity_from_distances
+from ._graph import precomputed_graph, sample_distances, symmetric_graph, window_neighbors
 from ._metric import _LEARNERS, window_distances
 from ._windows import routine_durations, routine_windows, time_of_day
+
+
+#: "auto" takes the sparse k-NN path above this many windows: a dense float64
+#: matrix is then 200 MB, and the fit holds several.
+_AUTO_KNN_ABOVE = 5000
+#: Windows in the silhouette's sample on the k-NN path (an 8 MB matrix).
+_SILHOUETTE_SAMPLE = 1000
 
 
 class RoutineClusterer(ClusterMixin, BaseEstimator):
@@ -110,13 +120,40 @@ class RoutineClusterer(ClusterMixin, BaseEstimator):
     n_neighbors : int, default=7
         ``k`` of the "local" affinity (7 in [2]_); capped at ``n_windows - 1``.
         Unused with "global".
+    affinity_graph : {"auto", "dense", "knn"}, default="auto"
+        Which pairs of windows the affinity holds. "dense": all of them, an
+        ``(n_windows, n_windows)`` array (``n_windows**2`` float64 per matrix:
+        3.2 GB at 20,000 windows). "knn": a sparse k-NN graph, as
+        ``SpectralClustering(affinity="nearest_neighbors")`` builds: each
+        window's ``n_graph_neighbors`` nearest, symmetrised, with the "local"
+        affinity on its edges (the dense one's values there, 0 elsewhere);
+        memory grows as ``n_windows * n_graph_neighbors``. The neighbours are
+        searched without the full matrix: on the embedding for "euclidean"
+        and the seq2seq and siamese learners (scikit-learn's
+        ``NearestNeighbors``), by the coupled GRU's shortlist for "cgru"
+        (``pairwise_distances(shortlist_size=...)``), by blocks of rows for
+        DTW, callables and a siamese pair-logistic head (every distance is
+        computed, few are held). With "precomputed", ``X`` may be a sparse
+        neighbours graph (``kneighbors_graph(mode="distance")``'s format);
+        a dense ``X`` keeps each row's nearest. Needs ``affinity="local"``.
+        "auto": "knn" for a sparse precomputed ``X`` and, with the "local"
+        affinity, above 5,000 windows; "dense" otherwise (so results on
+        fewer windows are those of "dense").
+    n_graph_neighbors : int or None, default=None
+        Neighbours of each window in the "knn" graph (itself excluded),
+        at least ``n_neighbors``; None: ``3 * n_neighbors`` (the kernel's
+        scale is the ``n_neighbors``-th distance; the farther ones are edges
+        of small weight that keep the graph connected). Capped at
+        ``n_windows - 1``; unused with "dense" and a sparse precomputed ``X``.
     kernel_width : "auto", "dim", "median" or float, default="auto"
         ``n`` of the "global" Gaussian ``exp(-d**2 / n)``: "dim" the embedding
         dimension (thesis), "median" the median off-diagonal ``d**2``, "auto"
         "dim" for learned embeddings and "median" otherwise. Unused with
         "local" and for cosine learners (``1 + cos``).
     spectral_params : dict, default=None
-        Extra parameters of ``sklearn.cluster.SpectralClustering``.
+        Extra parameters of ``sklearn.cluster.SpectralClustering``. With the
+        "knn" graph, ``eigen_solver`` defaults to "lobpcg" (ARPACK's
+        shift-invert mode factorises the sparse Laplacian: slow and large).
     nmi_average, ami_average : {"arithmetic", "geometric", "min", "max"}, \
             default="arithmetic"
         Normalisers of ``time_coherence_scores_``.
@@ -126,7 +163,13 @@ class RoutineClusterer(ClusterMixin, BaseEstimator):
     ----------
     labels_ : ndarray of shape (n_windows,)
     n_clusters_ : int
-    affinity_matrix_, distance_matrix_ : ndarray of shape (n_windows, n_windows)
+    affinity_matrix_, distance_matrix_ : ndarray or scipy.sparse.csr_matrix \
+            of shape (n_windows, n_windows)
+        Sparse with the "knn" graph: the symmetrised neighbours graph (stored
+        entries are distances, explicit zeros included; absent ones were not
+        searched) and the affinity on its edges and diagonal.
+    affinity_graph_ : {"dense", "knn"}
+        The graph used (``affinity_graph`` with "auto" resolved).
     embedding_ : ndarray of shape (n_windows, dim) or None
         Window embeddings when the metric has them (``transform``).
     windows_ : ndarray of shape (n_windows, T, d) or None
@@ -140,9 +183,14 @@ class RoutineClusterer(ClusterMixin, BaseEstimator):
     n_slots_ : int
     metric_learner_ : estimator or None
     eigenvalues_ : ndarray or None
-        Laplacian spectrum when ``n_clusters="eigengap"``.
+        Laplacian spectrum when ``n_clusters="eigengap"``; with the "knn"
+        graph its ``max_clusters + 1`` smallest eigenvalues only (ARPACK).
     time_coherence_scores_ : dict
         :func:`~sktime_metric.evaluation.routine_scores` against the slots.
+        With the "knn" graph the silhouette is that of a seeded random sample
+        of 1,000 windows (all of them when fewer), whose distances are
+        computed afresh with the fitted metric; NaN for a sparse
+        precomputed ``X``.
     n_features_in_ : int
 
     Warns
@@ -193,6 +241,8 @@ class RoutineClusterer(ClusterMixin, BaseEstimator):
         "max_clusters": [Interval(Integral, 2, None, closed="left")],
         "affinity": [StrOptions({"local", "global"})],
         "n_neighbors": [Interval(Integral, 1, None, closed="left")],
+        "affinity_graph": [StrOptions({"auto", "dense", "knn"})],
+        "n_graph_neighbors": [Interval(Integral, 1, None, closed="left"), None],
         "kernel_width": [StrOptions({"auto", "dim", "median"}),
                          Interval(Real, 0, None, closed="neither")],
         "spectral_params": [dict, None],
@@ -206,7 +256,8 @@ class RoutineClusterer(ClusterMixin, BaseEstimator):
         period="24h", slot_size=None, slot_tolerance=0, day_start=0,
         sampling_rate=None, seq_len=100, min_coverage=1.0, standardize=True,
         n_pairs=1000, n_clusters=5, max_clusters=10, affinity="local",
-        n_neighbors=7, kernel_width="auto", spectral_params=None,
+        n_neighbors=7, affinity_graph="auto", n_graph_neighbors=None,
+        kernel_width="auto", spectral_params=None,
         nmi_average="arithmetic", ami_average="arithmetic", random_state=None,
     ):
         self.metric = metric
@@ -226,6 +277,8 @@ class RoutineClusterer(ClusterMixin, BaseEstimator):
         self.max_clusters = max_clusters
         self.affinity = affinity
         self.n_neighbors = n_neighbors
+        self.affinity_graph = affinity_graph
+        self.n_graph_neighbors = n_graph_neighbors
         self.kernel_width = kernel_width
         self.spectral_params = spectral_params
         self.nmi_average = nmi_average
@@ -243,7 +296,7 @@ class RoutineClusterer(ClusterMixin, BaseEstimator):
             A ``(T_total, d)`` recording (rows with NaN are missing samples);
             ``(n_windows, T, d)`` pre-cut windows or a list of ``(T_i, d)``; or,
             with ``metric="precomputed"``, an ``(n_windows, n_windows)`` distance
-            matrix.
+            matrix, dense or a sparse neighbours graph (see ``affinity_graph``).
         y : None
             Ignored (no activity label is used).
         timestamps : array-like of shape (T_total,) or (n_windows,), default=None
@@ -271,56 +324,124 @@ class RoutineClusterer(ClusterMixin, BaseEstimator):
         )
         self.window_starts_ = raw
         seed = derive_seed(self.random_state)
+        knn = self._knn_graph(W)
+        k_graph = self._graph_neighbors(W.shape[0]) if knn else None
         if self.metric == "precomputed":
             self.windows_, self.n_features_in_ = None, W.shape[1]
             D, embedding, dim, kernel = W, None, None, "gaussian"
+            if knn:
+                D = precomputed_graph(W, k_graph)
             self.metric_learner_ = None
         else:
             self.mean_, self.scale_ = requested_channel_statistics(self.standardize, W)
             if self.mean_ is not None:
                 W = standardize_channels(W, self.mean_, self.scale_)
             self.windows_, self.n_features_in_ = W, W.shape[2]
-            D, embedding, dim, kernel, self.metric_learner_ = window_distances(
+            search = (partial(window_neighbors, n_graph_neighbors=k_graph) if knn
+                      else window_distances)
+            D, embedding, dim, kernel, self.metric_learner_ = search(
                 W, self.metric, dict(self.metric_params or {}), days=self.day_index_,
                 slots=self.slot_index_, n_slots=self.n_slots_,
                 slot_tolerance=self.slot_tolerance, n_pairs=self.n_pairs, seed=seed,
             )
-        self.distance_matrix_, self.embedding_ = np.asarray(D, float), embedding
+        self.affinity_graph_ = "knn" if knn else "dense"
+        if knn:
+            self.distance_matrix_ = symmetric_graph(D)
+        else:
+            self.distance_matrix_ = np.asarray(D, float)
+        self.embedding_ = embedding
         width = "median"
         if self.affinity == "local":
             kernel = "local"
         elif kernel == "gaussian":
             width = _kernel_width(self.kernel_width, dim, self.metric)
         self.affinity_matrix_ = affinity_from_distances(
-            D, kernel=kernel, n_neighbors=self.n_neighbors, width=width
+            self.distance_matrix_, kernel=kernel, n_neighbors=self.n_neighbors,
+            width=width,
         )
         _check_affinity(
             self.affinity_matrix_, self.day_index_, self.slot_index_,
             hint=("a larger n_neighbors" if self.affinity == "local"
-                  else "affinity='local' (the default) or a larger kernel_width"),
+                  else "affinity='local' (the default) or a larger kernel_width")
+            + (" or n_graph_neighbors" if knn else ""),
         )
         self.eigenvalues_ = None
         n_clusters = self.n_clusters
         if n_clusters == "eigengap":
-            n_clusters, self.eigenvalues_ = _eigengap(self.affinity_matrix_, self.max_clusters)
-        if n_clusters >= len(D):
+            n_clusters, self.eigenvalues_ = _eigengap(self.affinity_matrix_,
+                                                      self.max_clusters, seed)
+        n_windows = self.distance_matrix_.shape[0]
+        if n_clusters >= n_windows:
             raise ValueError(
-                f"n_clusters={n_clusters} needs more than {n_clusters} windows; got {len(D)}."
+                f"n_clusters={n_clusters} needs more than {n_clusters} windows; "
+                f"got {n_windows}."
             )
         self.n_clusters_ = int(n_clusters)
+        spectral_params = dict(self.spectral_params or {})
+        if knn:
+            # ARPACK's default shift-invert mode factorises the sparse Laplacian,
+            # whose fill-in on a k-NN graph of windows is large (measured at
+            # 10,000 windows: 64 s and +490 MB); LOBPCG only multiplies by it
+            # (0.9 s, no extra memory, the same clusters there)
+            spectral_params.setdefault("eigen_solver", "lobpcg")
         spectral = SpectralClustering(
             n_clusters=self.n_clusters_, affinity="precomputed", assign_labels="kmeans",
-            random_state=seed, **(self.spectral_params or {}),
+            random_state=seed, **spectral_params,
         )
         with warnings.catch_warnings():
             # _check_affinity said so, naming the windows (same test)
             warnings.filterwarnings("ignore", message="Graph is not fully connected")
             self.labels_ = spectral.fit_predict(self.affinity_matrix_)
         self.time_coherence_scores_ = routine_scores(
-            self.labels_, self.slot_index_, self.distance_matrix_,
+            self.labels_, self.slot_index_, None if knn else self.distance_matrix_,
             nmi_average=self.nmi_average, ami_average=self.ami_average,
         )
+        if knn:
+            self.time_coherence_scores_["silhouette"] = self._sample_silhouette(W, seed)
         return self
+
+    def _knn_graph(self, W):
+        """Whether this fit takes the sparse k-NN path (``affinity_graph``)."""
+        sparse_input = sp.issparse(W)
+        if self.affinity_graph == "auto":
+            return sparse_input or (self.affinity == "local"
+                                    and W.shape[0] > _AUTO_KNN_ABOVE)
+        if self.affinity_graph == "knn":
+            if self.affinity != "local":
+                raise ValueError(
+                    "affinity_graph='knn' needs affinity='local': the thesis's global "
+                    "kernels weigh every pair of windows, which a k-NN graph does "
+                    "not hold."
+                )
+            return True
+        if sparse_input:
+            raise ValueError(
+                "A sparse precomputed X is a neighbours graph: it needs "
+                "affinity_graph='knn' or 'auto', not 'dense'."
+            )
+        return False
+
+    def _graph_neighbors(self, n_windows):
+        """Neighbours per window of the k-NN graph, checked against n_neighbors."""
+        k = 3 * self.n_neighbors if self.n_graph_neighbors is None else self.n_graph_neighbors
+        if k < self.n_neighbors:
+            raise ValueError(
+                f"n_graph_neighbors={k} is below n_neighbors={self.n_neighbors}: the "
+                "local scale of a window is its distance to its n_neighbors-th "
+                "neighbour, which the graph must hold."
+            )
+        return int(min(k, n_windows - 1))
+
+    def _sample_silhouette(self, W, seed):
+        """Silhouette of a seeded sample of windows (the "knn" path's)."""
+        n = len(self.labels_)
+        index = np.arange(n)
+        if n > _SILHOUETTE_SAMPLE:
+            rng = np.random.RandomState(seed)
+            index = np.sort(rng.choice(n, _SILHOUETTE_SAMPLE, replace=False))
+        D = sample_distances(self.windows_, W, self.metric, self.metric_learner_,
+                             dict(self.metric_params or {}), index)
+        return float("nan") if D is None else precomputed_silhouette(D, self.labels_[index])
 
     def fit_predict(self, X, y=None, timestamps=None):
         """Fit and return ``labels_`` (see :meth:`fit`)."""
@@ -346,6 +467,8 @@ class RoutineClusterer(ClusterMixin, BaseEstimator):
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.pairwise = self.metric == "precomputed"
+        # a sparse precomputed X is a neighbours graph (the k-NN path)
+        tags.input_tags.sparse = self.metric == "precomputed"
         tags.input_tags.allow_nan = self.metric != "precomputed"
         tags.input_tags.three_d_array = True
         tags.non_deterministic = isinstance(self.metric, str) and self.metric in _LEARNERS

@@ -12,6 +12,7 @@ import datetime
 import re
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_array
 
@@ -177,7 +178,8 @@ def routine_windows(X, timestamps, *, precomputed, window, stride, period, day_s
         d)`` recording, cut by :func:`segment_recording` (its timestamps built
         from ``day_start`` and ``sampling_rate`` when None); pre-cut windows,
         checked, taken as contiguous from ``day_start`` without timestamps; or,
-        with ``precomputed``, a square non-negative distance matrix.
+        with ``precomputed``, a square non-negative distance matrix (dense, or
+        a sparse neighbours graph).
     window, stride, period, day_start : float
         Seconds, from :func:`routine_durations`.
     sampling_rate, seq_len, min_coverage
@@ -193,12 +195,13 @@ def routine_windows(X, timestamps, *, precomputed, window, stride, period, day_s
         The starts as the timestamps were given (datetime64 stays datetime64).
     """
     if precomputed:
-        D = check_array(X, ensure_min_samples=2)
+        # a sparse X is a neighbours graph (RoutineClusterer's k-NN path)
+        D = check_array(X, accept_sparse="csr", ensure_min_samples=2)
         if D.shape[0] != D.shape[1]:
             raise ValueError(f"metric='precomputed' needs a square X, got {D.shape}.")
-        if (D < 0).any():
+        if ((D.data if sp.issparse(D) else D) < 0).any():
             raise ValueError("Precomputed distances must be non-negative.")
-        n, windows = len(D), D
+        n, windows = D.shape[0], D
     elif isinstance(X, (list, tuple)) or np.ndim(X) == 3:
         windows = check_windows(X)
         n = len(windows)
