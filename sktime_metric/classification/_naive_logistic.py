@@ -16,6 +16,7 @@ from ..base import (
 from ..nn.naive_logistic import NaiveLogisticModule
 from ..utils._sklearn_compat import Interval, StrOptions
 from ..utils._skorch import SequenceNetClassifier, validation_split
+from ._framing import resolve_framing
 from ._hulm import _CHAIN_CRF_CONSTRAINTS, _chain_crf_callbacks
 
 __all__ = ["NaiveLogisticClassifier"]
@@ -45,10 +46,20 @@ class NaiveLogisticClassifier(SequenceClassifierMixin, BaseSequenceNet):
         gets a more confident prediction, while "mean" divides by the length.
         "sum" is the default because it is the thesis's model and, on the
         chapter's equal-length sets, the two differ only by a constant factor
-        the weights absorb (see Notes for measurements on variable lengths).
+        the weights absorb.
     l2 : float, default=0.0
         L2 strength on ``W`` (not on ``c``), added to the mean negative
         log-likelihood of a batch, as HULM's ``l2``.
+    window : int or "auto", default="auto"
+        Concatenate ``window`` consecutive steps into one observation, as
+        :class:`HULMClassifier` does (same "auto" rule): the chapter feeds all
+        four models of Table 2.1 the same windowed features ("1x10", "13x3").
+        Summed over a series, a window's ``j``-th frame is the sum of all steps
+        but the first ``j`` and the last ``window - 1 - j``, so windows let NL
+        see how a series starts and ends. On z-normalised univariate series
+        (each sums to 0) that is all it sees: ``window=1`` leaves it at chance.
+    stride : int or "auto", default=1
+        Steps between the starts of two windows, as in :class:`HULMClassifier`.
     lr_schedule : {"plateau", "exponential"} or None, default="plateau"
         As for :class:`HULMClassifier`.
     average_from : float in (0, 1] or None, default=2/3
@@ -86,8 +97,13 @@ class NaiveLogisticClassifier(SequenceClassifierMixin, BaseSequenceNet):
         Channel statistics of the training series (only when ``standardize``).
     classes_ : ndarray of shape (n_classes,)
     n_features_in_ : int
-    coef_ : ndarray of shape (n_classes, n_features_in_)
-        ``W``, on the standardised channels when ``standardize``.
+    window_, stride_ : int
+        The frames per observation (``window``, or what "auto" chose) and the
+        steps between windows.
+    coef_ : ndarray of shape (n_classes, window_ * n_features_in_)
+        ``W``, on the (standardised, when ``standardize``) windows: column
+        ``j * n_features_in_ + c`` weighs channel ``c`` of the window's
+        ``j``-th frame.
     intercept_ : ndarray of shape (n_classes,)
         ``c``.
     net_ : skorch.NeuralNetClassifier
@@ -99,13 +115,6 @@ class NaiveLogisticClassifier(SequenceClassifierMixin, BaseSequenceNet):
     --------
     HULMClassifier : Hidden binary units per step between the observations and
         the label.
-
-    Notes
-    -----
-    Windowing (the chapter's "1x10", "13x3" features) is not offered: a window
-    of ``k`` frames summed over the series is, up to the first and last
-    ``k - 1`` frames, ``k`` copies of the summed frames, so it gives this model
-    nothing new.
 
     References
     ----------
@@ -119,11 +128,11 @@ class NaiveLogisticClassifier(SequenceClassifierMixin, BaseSequenceNet):
     >>> from sktime_metric.classification import NaiveLogisticClassifier
     >>> from sktime_metric.datasets import make_sequence_classification
     >>> X, y = make_sequence_classification(n_samples=30, random_state=0)
-    >>> clf = NaiveLogisticClassifier(max_epochs=2, random_state=0).fit(X, y)
-    >>> clf.predict_proba(X[:3]).shape
+    >>> clf = NaiveLogisticClassifier(window=3, max_epochs=2, random_state=0)
+    >>> clf.fit(X, y).predict_proba(X[:3]).shape
     (3, 3)
-    >>> clf.coef_.shape  # (n_classes, n_channels)
-    (3, 2)
+    >>> clf.coef_.shape  # (n_classes, window * n_channels)
+    (3, 6)
     """
 
     _parameter_constraints: dict = {
@@ -131,6 +140,8 @@ class NaiveLogisticClassifier(SequenceClassifierMixin, BaseSequenceNet):
            if k != "hidden_size"},
         "pooling": [StrOptions({"sum", "mean"})],
         "l2": [Interval(Real, 0, None, closed="left")],
+        "window": _CHAIN_CRF_CONSTRAINTS["window"],
+        "stride": _CHAIN_CRF_CONSTRAINTS["stride"],
         "lr_schedule": _CHAIN_CRF_CONSTRAINTS["lr_schedule"],
         "average_from": _CHAIN_CRF_CONSTRAINTS["average_from"],
     }
@@ -140,6 +151,8 @@ class NaiveLogisticClassifier(SequenceClassifierMixin, BaseSequenceNet):
         pooling="sum",
         *,
         l2=0.0,
+        window="auto",
+        stride=1,
         lr_schedule="plateau",
         average_from=2 / 3,
         standardize=True,
@@ -160,6 +173,8 @@ class NaiveLogisticClassifier(SequenceClassifierMixin, BaseSequenceNet):
     ):
         self.pooling = pooling
         self.l2 = l2
+        self.window = window
+        self.stride = stride
         self.lr_schedule = lr_schedule
         self.average_from = average_from
         self.standardize = standardize
@@ -203,6 +218,8 @@ class NaiveLogisticClassifier(SequenceClassifierMixin, BaseSequenceNet):
         encoder = LabelEncoder().fit(y)
         y_codes = encoder.transform(y).astype(np.int64)
         weights = self._training_weights(y, sample_weight)
+        self.window_, self.stride_ = resolve_framing(self.window, self.stride,
+                                                     X.shape[2], lengths)
         # seed
         seed = derive_seed(self.random_state)
         # build: the logits are W pool(x) + c, so cross-entropy is the negative
@@ -213,6 +230,8 @@ class NaiveLogisticClassifier(SequenceClassifierMixin, BaseSequenceNet):
             dict(
                 n_features=X.shape[2],
                 n_classes=len(encoder.classes_),
+                window=self.window_,
+                stride=self.stride_,
                 pooling=self.pooling,
                 l2=self.l2,
             ),

@@ -1,7 +1,9 @@
 """The naive logistic model of the HULM chapter: a softmax on pooled observations."""
 
-import torch
 from torch import nn
+
+from ._chain import frame_windows
+from .encoders import length_mask, trim_to_length
 
 __all__ = ["NaiveLogisticModule"]
 
@@ -21,6 +23,11 @@ class NaiveLogisticModule(nn.Module):
         Channels ``D`` of each step.
     n_classes : int
         Classes ``K``.
+    window : int, default=1
+        Concatenate ``window`` consecutive steps into one observation of
+        ``window * D`` values (one every ``stride`` steps), as HULM does
+        (:func:`~sktime_metric.nn._chain.frame_windows`).
+    stride : int, default=1
     pooling : {"sum", "mean"}, default="sum"
         "sum": ``sum_t x_t``, the chapter's energy. "mean": divided by the
         series' length, so a series' logits do not grow with its length.
@@ -31,17 +38,20 @@ class NaiveLogisticModule(nn.Module):
     Attributes
     ----------
     linear : torch.nn.Linear
-        ``linear.weight`` is ``W`` of shape ``(n_classes, n_features)``,
+        ``linear.weight`` is ``W`` of shape ``(n_classes, window * n_features)``,
         ``linear.bias`` is ``c``.
     """
 
-    def __init__(self, n_features, n_classes, pooling="sum", l2=0.0):
+    def __init__(self, n_features, n_classes, window=1, stride=1, pooling="sum",
+                 l2=0.0):
         super().__init__()
         if pooling not in ("sum", "mean"):
             raise ValueError(f"pooling must be 'sum' or 'mean'; got {pooling!r}.")
+        self.window = window
+        self.stride = stride
         self.pooling = pooling
         self.l2 = l2
-        self.linear = nn.Linear(n_features, n_classes)
+        self.linear = nn.Linear(window * n_features, n_classes)
         # zeros: the likelihood is concave, so the start only sets the path
         nn.init.zeros_(self.linear.weight)
         nn.init.zeros_(self.linear.bias)
@@ -64,8 +74,9 @@ class NaiveLogisticModule(nn.Module):
         -------
         logits : Tensor of shape (batch, n_classes)
         """
-        steps = torch.arange(x.shape[1], device=x.device)
-        valid = (steps[None, :] < lengths[:, None].to(x.device)).to(x.dtype)
+        x = trim_to_length(x, lengths)
+        x, lengths = frame_windows(x, lengths.to(x.device), self.window, self.stride)
+        valid = length_mask(lengths, x.shape[1]).to(x.dtype)
         pooled = (x * valid[:, :, None]).sum(dim=1)
         if self.pooling == "mean":
             pooled = pooled / lengths.to(device=x.device, dtype=x.dtype)[:, None]
