@@ -1,12 +1,17 @@
-"""Gradient checkpointing over time chunks of the coupled GRU's recurrence.
+"""Gradient checkpointing over time chunks of a step-by-step recursion.
 
-Back-propagating through the step loop of a coupled pass keeps ~12 ``(2P, H)``
-tensors and ~25 KB of graph per step (10.6 GB for 630 pairs of 20,000 steps,
-``H = 8``). In training, the steps are run in chunks: each chunk runs without a
-graph and again, with one, during backward (:class:`_RecomputedChunk`), so
-memory grows with ``time / k + k`` steps instead of ``time``;
-:func:`time_chunks` chooses ``k``. Distances without gradients run the loop
-once and keep nothing.
+Back-propagating through a Python step loop keeps every step's tensors and
+graph nodes: for a coupled pass ~12 ``(2P, H)`` tensors and ~25 KB of graph per
+step (10.6 GB for 630 pairs of 20,000 steps, ``H = 8``); for HULM's and the
+HCRF's forward recursions ~5 ``(B, K, H)`` tensors and their nodes per step
+(1.1 GB above the imports for 4 series of 100,000 steps, ``H = 8``). In
+training, the steps are run in chunks: each chunk runs without a graph and
+again, with one, during backward, so memory grows with ``time / k + k`` steps
+instead of ``time``; :func:`time_chunks` chooses ``k``.
+:class:`_RecomputedChunk` is the coupled GRU's (its weights reach the chunk
+through ``functional_call``); :func:`recomputed` is the general one, for a
+chunk function of tensors only. Passes without gradients run the loop once
+and keep nothing.
 """
 
 from math import isqrt
@@ -16,7 +21,7 @@ from torch import nn
 from torch.autograd.function import once_differentiable
 from torch.func import functional_call
 
-__all__ = ["time_chunks"]
+__all__ = ["recomputed", "time_chunks"]
 
 # the automatic checkpointing starts when a pass's graph would pass this
 _GRAPH_BYTES = 256 * 2**20
@@ -104,7 +109,62 @@ class _RecomputedChunk(torch.autograd.Function):
         return (None, None, None, None, input_grads[0], None, None, *input_grads[1:])
 
 
-def time_chunks(n_steps, n_rows, hidden_size, n_layers, needs_grad, chosen=None):
+class _Recomputed(torch.autograd.Function):
+    """``fn(*tensors)`` run without a graph, and again with one in backward."""
+
+    @staticmethod
+    def forward(ctx, fn, *tensors):
+        ctx.fn = fn
+        ctx.save_for_backward(*tensors)
+        return fn(*tensors)  # autograd.Function.forward runs without a graph
+
+    @staticmethod
+    @once_differentiable
+    def backward(ctx, *grads):
+        flags = ctx.needs_input_grad[1:]
+        inputs = [t.detach().requires_grad_(flag) if t is not None else None
+                  for t, flag in zip(ctx.saved_tensors, flags)]
+        with torch.enable_grad():
+            outputs = ctx.fn(*inputs)
+        used = [(out, grad) for out, grad in zip(outputs, grads)
+                if grad is not None and out.requires_grad]
+        wrt = [t for t, flag in zip(inputs, flags) if flag]
+        computed = [None] * len(wrt)
+        if used and wrt:
+            computed = torch.autograd.grad(
+                [out for out, _ in used], wrt, [grad for _, grad in used],
+                allow_unused=True,
+            )
+        computed = iter(computed)
+        return (None, *(next(computed) if flag else None for flag in flags))
+
+
+def recomputed(fn, *tensors):
+    """``fn(*tensors)`` with gradient checkpointing: no graph kept inside ``fn``.
+
+    The forward pass runs ``fn`` without a graph and keeps only ``tensors``;
+    backward runs ``fn`` again on them, with a graph, and back-propagates
+    through it. The operations are those of a plain call, so are the
+    gradients. Unlike ``torch.utils.checkpoint`` it builds no graph node per
+    operation in the forward pass and does not import ``torch._dynamo``.
+
+    Parameters
+    ----------
+    fn : callable
+        ``fn(*tensors) -> tuple of Tensor``, deterministic, reading no tensor
+        that needs a gradient other than ``tensors`` (pass parameters in).
+    *tensors : Tensor
+        Its inputs; not modified.
+
+    Returns
+    -------
+    outputs : tuple of Tensor
+    """
+    return _Recomputed.apply(fn, *tensors)
+
+
+def time_chunks(n_steps, n_rows, hidden_size, n_layers, needs_grad, chosen=None,
+                tensors_per_step=12):
     """Steps per chunk of a coupled pass, and whether the chunks are recomputed.
 
     With gradients, a step keeps ~12 ``(n_rows, H)`` tensors per coupled layer
@@ -126,6 +186,9 @@ def time_chunks(n_steps, n_rows, hidden_size, n_layers, needs_grad, chosen=None)
     chosen : int or None, default=None
         The model's ``checkpoint_steps``: None automatic, 0 never, ``k``
         chunks of ``k`` steps.
+    tensors_per_step : int, default=12
+        ``(n_rows, H)`` tensors a step keeps per layer for backward: ~12 for
+        a coupled layer, ~6 for HULM's and the HCRF's recursions.
 
     Returns
     -------
@@ -139,7 +202,7 @@ def time_chunks(n_steps, n_rows, hidden_size, n_layers, needs_grad, chosen=None)
     if chosen is not None:
         return chosen, True
     state = n_layers * n_rows * hidden_size * 4
-    step = 12 * state + n_layers * 25_000
+    step = tensors_per_step * state + n_layers * 25_000
     if n_steps * step <= _GRAPH_BYTES:
         return n_steps, False
     balanced = isqrt(n_steps * state // step)

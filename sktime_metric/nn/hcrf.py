@@ -22,9 +22,25 @@ import torch
 from torch import nn
 
 from ._chain import frame_windows
+from ._recompute import recomputed, time_chunks
 from .encoders import trim_to_length
 
 __all__ = ["HCRFModule"]
+
+
+def _forward_chunk(alpha, final, emission, last, label_state, transition):
+    """Steps of the HCRF's forward algorithm (see ``HCRFModule.log_partition``).
+
+    ``alpha`` ``(B, K, S)`` of the step before the chunk and ``final``, each
+    sequence's ``alpha`` at its last step if that came before; ``emission``
+    ``(B, k, S)`` and ``last`` ``(B, k)`` (the step is a sequence's last) of
+    the chunk's steps. Returns both after the chunk.
+    """
+    unary = emission[:, :, None, :] + label_state
+    for t in range(unary.size(1)):
+        alpha = unary[:, t] + torch.logsumexp(alpha[..., :, None] + transition, dim=-2)
+        final = torch.where(last[:, t, None, None], alpha, final)
+    return alpha, final
 
 
 class HCRFModule(nn.Module):
@@ -49,6 +65,14 @@ class HCRFModule(nn.Module):
         that the hidden states are not interchangeable.
     l2 : float, default=0.0
         Strength of the L2 penalty on all parameters, returned by ``penalty()``.
+    checkpoint_steps : int or None, default=None
+        Gradient checkpointing of the forward algorithm, for long series: with
+        gradients, the steps run in chunks of ``checkpoint_steps`` that keep no
+        graph, and backward runs each chunk again
+        (``_recompute.recomputed``), so training memory grows with about
+        ``sqrt(T')`` steps instead of ``T'``. Same operations, so the same
+        gradients. None: automatic, once a batch's graph would pass ~256 MB
+        (:func:`~sktime_metric.nn._recompute.time_chunks`); 0: never.
 
     Attributes
     ----------
@@ -86,10 +110,12 @@ class HCRFModule(nn.Module):
         stride=1,
         init_std=math.sqrt(1e-3),
         l2=0.0,
+        checkpoint_steps=None,
     ):
         super().__init__()
         self.n_classes = n_classes
         self.n_states = n_states
+        self.checkpoint_steps = checkpoint_steps
         self.window = window
         self.stride = stride
         self.l2 = l2
@@ -109,10 +135,14 @@ class HCRFModule(nn.Module):
 
         Also returns the lengths in model steps (after windowing).
         """
+        emission, lengths = self._emission(x, lengths)
+        return emission[:, :, None, :] + self.label_state, lengths
+
+    def _emission(self, x, lengths):
+        """``theta_x[j] . x_t`` ``(B, T', S)``, shared by the labels, and the lengths."""
         x = trim_to_length(x, lengths)
         x, lengths = frame_windows(x, lengths, self.window, self.stride)
-        emission = x @ self.emission.t()  # all steps at once, shared by labels
-        return emission[:, :, None, :] + self.label_state, lengths
+        return x @ self.emission.t(), lengths  # all steps at once
 
     def log_partition(self, unary, lengths):
         """``log M`` ``(B, K)`` from unary scores ``(B, T', K, S)`` (forward algorithm).
@@ -134,5 +164,35 @@ class HCRFModule(nn.Module):
         return torch.logsumexp(last, dim=-1)
 
     def forward(self, x, lengths):
-        unary, lengths = self.unary(x, lengths)
-        return self.log_partition(unary, lengths)
+        emission, lengths = self._emission(x, lengths)
+        batch, n_steps, n_states = emission.shape
+        if torch.is_grad_enabled() and any(p.requires_grad for p in self.parameters()):
+            # a step keeps ~3 (B, K, S, S) tensors (the logsumexp's input and
+            # its gradient's) for backward
+            steps, checkpointed = time_chunks(
+                n_steps, batch * self.n_classes, n_states * n_states, 1, True,
+                self.checkpoint_steps, tensors_per_step=3,
+            )
+            if checkpointed:
+                return self._chunked_log_partition(emission, lengths, steps)
+        return self.log_partition(emission[:, :, None, :] + self.label_state, lengths)
+
+    def _chunked_log_partition(self, emission, lengths, steps):
+        """:meth:`log_partition` from the emissions, checkpointed over time chunks.
+
+        The same forward algorithm, ``steps`` steps at a time through
+        :func:`~sktime_metric.nn._recompute.recomputed`: between chunks only
+        ``alpha_t`` and each sequence's ``alpha`` at its last step are kept,
+        and the ``(B, T', K, S)`` unary scores are never built whole.
+        """
+        positions = torch.arange(emission.size(1), device=emission.device)
+        last = positions[None, :] == (lengths.to(emission.device) - 1)[:, None]
+        alpha = emission[:, 0, None, :] + self.label_state  # (B, K, S)
+        final = alpha
+        for start in range(1, emission.size(1), steps):
+            stop = min(start + steps, emission.size(1))
+            alpha, final = recomputed(
+                _forward_chunk, alpha, final, emission[:, start:stop],
+                last[:, start:stop], self.label_state, self.transition,
+            )
+        return torch.logsumexp(final, dim=-1)

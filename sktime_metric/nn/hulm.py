@@ -30,9 +30,26 @@ import torch
 from torch import nn
 
 from ._chain import frame_windows, softplus_exact
+from ._recompute import recomputed, time_chunks
 from .encoders import length_mask, reverse_padded, trim_to_length
 
 __all__ = ["HULMModule"]
+
+
+def _chain_chunk(r, term, total, u, mask, v, A):
+    """Steps of HULM's forward recursion (see ``HULMModule.forward``).
+
+    ``r`` and ``term = softplus(r)`` ``(B, K, H)`` of the step before the
+    chunk, ``total`` ``(B, K)`` the masked sum of the terms so far; ``u``
+    ``(B, k, H)`` and ``mask`` ``(B, k)`` the chunk's steps. Returns the three
+    after the chunk.
+    """
+    s = u[:, :, None, :] + v
+    for t in range(s.size(1)):
+        r = s[:, t] + softplus_exact(r + A) - term
+        term = softplus_exact(r)
+        total = total + term.sum(-1) * mask[:, t, None]
+    return r, term, total
 
 
 class HULMModule(nn.Module):
@@ -59,6 +76,14 @@ class HULMModule(nn.Module):
     l2 : float, default=0.0
         Strength of the L2 penalty on ``A``, ``W`` and ``V`` only (Eq. 2.14),
         returned by ``penalty()``.
+    checkpoint_steps : int or None, default=None
+        Gradient checkpointing of the forward recursion, for long series: with
+        gradients, the steps run in chunks of ``checkpoint_steps`` that keep no
+        graph, and backward runs each chunk again (``_recompute.recomputed``),
+        so training memory grows with about ``sqrt(T')`` steps instead of
+        ``T'``. Same operations, so the same gradients up to the order of
+        float sums. None: automatic, once a batch's graph would pass ~256 MB
+        (:func:`~sktime_metric.nn._recompute.time_chunks`); 0: never.
 
     Attributes
     ----------
@@ -102,10 +127,12 @@ class HULMModule(nn.Module):
         stride=1,
         init_std=math.sqrt(1e-3),
         l2=0.0,
+        checkpoint_steps=None,
     ):
         super().__init__()
         self.n_classes = n_classes
         self.hidden_size = hidden_size
+        self.checkpoint_steps = checkpoint_steps
         self.window = window
         self.stride = stride
         self.l2 = l2
@@ -123,14 +150,15 @@ class HULMModule(nn.Module):
         return self.l2 * (self.A.square().sum() + self.W.square().sum()
                           + self.V.square().sum())
 
-    def _scores(self, x, lengths, labels=None, fold_tau=True):
-        """Unary scores ``s`` of every step, unit and label: ``(B, T', K, H)``.
+    def _unit_scores(self, x, lengths, labels=None, fold_tau=True):
+        """The two terms of the unary scores: ``u`` ``(B, T', H)`` and ``v``.
 
-        ``pi`` is added at the first step; ``tau`` at each sequence's last step
-        when ``fold_tau`` (``E`` is linear in ``z``, so a weight on ``z_T`` is a
-        term of its unary score). With ``labels`` ``(B,)``, only those labels'
-        columns of ``V`` are used and ``K`` is 1. Also returns the lengths in
-        model steps (after windowing).
+        ``u = W x_t + b`` (plus ``pi`` at the first step and, when
+        ``fold_tau``, ``tau`` at each sequence's last step: ``E`` is linear in
+        ``z``, so a weight on ``z_T`` is a term of its unary score), shared by
+        all labels; ``v`` is ``V`` as ``(1, 1, K, H)``, or with ``labels``
+        ``(B,)`` only those labels' columns, ``(B, 1, 1, H)``. Also returns
+        the lengths in model steps (after windowing).
         """
         x = trim_to_length(x, lengths)
         x, lengths = frame_windows(x, lengths, self.window, self.stride)
@@ -145,10 +173,29 @@ class HULMModule(nn.Module):
         v = self.V.t()[None, None]  # (1, 1, K, H)
         if labels is not None:
             v = self.V.t()[labels][:, None, None, :]  # (B, 1, 1, H)
+        return u, v, lengths
+
+    def _scores(self, x, lengths, labels=None, fold_tau=True):
+        """Unary scores ``s`` of every step, unit and label: ``(B, T', K, H)``.
+
+        ``u + v`` of :meth:`_unit_scores` (with ``labels``, ``K`` is 1).
+        """
+        u, v, lengths = self._unit_scores(x, lengths, labels, fold_tau)
         return u[:, :, None, :] + v, lengths
 
     def forward(self, x, lengths):
-        s, lengths = self._scores(x, lengths)
+        u, v, lengths = self._unit_scores(x, lengths)
+        mask = length_mask(lengths.to(u.device), u.size(1))
+        batch, n_steps, hidden = u.shape
+        steps, checkpointed = n_steps, False
+        if torch.is_grad_enabled() and (u.requires_grad or v.requires_grad):
+            steps, checkpointed = time_chunks(
+                n_steps, batch * v.size(-2), hidden, 1, True,
+                self.checkpoint_steps, tensors_per_step=6,
+            )
+        if checkpointed:
+            return self._chunked_log_m(u, v, mask, steps) + self.c
+        s = u[:, :, None, :] + v
         # The forward recursion on the log-odds r_t = a_t(1) - a_t(0) of each
         # chain's forward message (eqs. 2.7 and 2.9 in log space: a_t(0) =
         # logaddexp(a_{t-1}(0),
@@ -168,8 +215,27 @@ class HULMModule(nn.Module):
             r = s_t + softplus_exact(r + self.A) - log_odds_terms[-1]
             log_odds_terms.append(softplus_exact(r))
         terms = torch.stack(log_odds_terms, dim=1).sum(-1)  # (B, T', K): sum over h
-        mask = length_mask(lengths.to(s.device), s.size(1))
         return (terms * mask[:, :, None]).sum(1) + self.c  # log M_k, Eq. 2.11
+
+    def _chunked_log_m(self, u, v, mask, steps):
+        """``log m`` ``(B, K)`` of :meth:`forward`, checkpointed over time chunks.
+
+        The same recursion, run ``steps`` steps at a time through
+        :func:`~sktime_metric.nn._recompute.recomputed`: between chunks only
+        ``r``, the last ``softplus(r)`` and the running masked sum are kept,
+        and the ``(B, T', K, H)`` scores are never built whole.
+        """
+        mask = mask.to(u.dtype)
+        r = u[:, 0, None, :] + v[:, 0]  # (B, K, H): r_1 = s_1
+        term = softplus_exact(r)
+        total = term.sum(-1) * mask[:, 0, None]
+        for start in range(1, u.size(1), steps):
+            stop = min(start + steps, u.size(1))
+            r, term, total = recomputed(
+                _chain_chunk, r, term, total, u[:, start:stop], mask[:, start:stop],
+                v, self.A,
+            )
+        return total
 
     # -- explicit forward-backward (marginals, tests) ----------------------
 

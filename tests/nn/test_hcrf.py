@@ -7,6 +7,8 @@ import torch
 
 from sktime_metric.nn import HCRFModule
 
+from ._graph import recomputed_nodes
+
 
 def _batch(lengths, n_features=2, seed=0, dtype=torch.float64):
     g = torch.Generator().manual_seed(seed)
@@ -112,3 +114,46 @@ def test_gradients_match_finite_differences():
         return torch.nn.functional.cross_entropy(module(x, lengths), y)
 
     assert torch.autograd.gradcheck(nll, (x, *module.parameters()))
+
+
+@pytest.mark.parametrize("dtype, rtol", [(torch.float64, 1e-12), (torch.float32, 1e-5)])
+@pytest.mark.parametrize("chunk", [1, 4, 13, 100])
+def test_checkpointed_forward_algorithm_equals_the_plain_one(dtype, rtol, chunk):
+    # unequal lengths (one of a single step): outputs and gradients of the
+    # parameters and the input agree up to the order of the float sums
+    torch.manual_seed(0)
+    module = HCRFModule(3, 4, n_states=5, window=2).to(dtype)
+    with torch.no_grad():
+        for p in module.parameters():
+            p.normal_()
+    x, lengths = torch.randn(4, 40, 3, dtype=dtype), torch.tensor([40, 23, 7, 1])
+
+    def run(checkpoint_steps):
+        module.checkpoint_steps = checkpoint_steps
+        module.zero_grad()
+        inputs = x.clone().requires_grad_()
+        out = module(inputs, lengths)
+        out.square().sum().backward()
+        return out, [p.grad.clone() for p in module.parameters()] + [inputs.grad]
+
+    plain, plain_grads = run(0)
+    chunked, chunked_grads = run(chunk)
+    assert recomputed_nodes(chunked) == -(-(39 - 1) // chunk)  # 39 windows
+    assert recomputed_nodes(plain) == 0
+    torch.testing.assert_close(chunked, plain, rtol=0,
+                               atol=rtol * float(plain.detach().abs().max()))
+    for got, expected in zip(chunked_grads, plain_grads):
+        torch.testing.assert_close(got, expected, rtol=0,
+                                   atol=rtol * float(expected.abs().max()))
+
+
+def test_checkpointing_is_automatic_on_long_series_and_never_without_gradients():
+    module = HCRFModule(3, 2, n_states=4).double()
+    x = torch.randn(4, 20_000, 3, dtype=torch.float64)
+    lengths = torch.tensor([20_000, 20_000, 9_000, 5])
+    out = module(x, lengths)  # 4 x 2 rows x 16 state pairs: ~27 KB a step
+    assert recomputed_nodes(out) > 0
+    with torch.no_grad():
+        torch.testing.assert_close(module(x, lengths), out.detach(), rtol=1e-9,
+                                   atol=0)
+    assert recomputed_nodes(module(x[:, :50], torch.tensor([50, 50, 50, 5]))) == 0

@@ -10,6 +10,8 @@ from sktime_metric.datasets import sliding_window
 from sktime_metric.nn import HULMModule
 from sktime_metric.nn._chain import frame_windows, framed_length, softplus_exact
 
+from ._graph import recomputed_nodes
+
 
 def _batch(lengths, n_features=3, seed=0, dtype=torch.float64):
     g = torch.Generator().manual_seed(seed)
@@ -255,3 +257,52 @@ def test_gradients_match_finite_differences():
         return torch.nn.functional.cross_entropy(module(x, lengths), y)
 
     assert torch.autograd.gradcheck(nll, (x, *module.parameters()))
+
+
+
+@pytest.mark.parametrize("dtype, rtol", [(torch.float64, 1e-12), (torch.float32, 1e-5)])
+@pytest.mark.parametrize("chunk", [1, 4, 13, 100])
+def test_checkpointed_recursion_equals_the_plain_one(dtype, rtol, chunk):
+    # the same operations in chunks: outputs and gradients (parameters and
+    # input) agree up to the order of the float sums, with unequal lengths,
+    # windows and tau/pi folded in
+    torch.manual_seed(0)
+    module = HULMModule(3, 4, hidden_size=5, window=2).to(dtype)
+    with torch.no_grad():
+        for p in (module.A, module.V, module.tau, module.pi):
+            p.normal_()
+    x, lengths = torch.randn(3, 40, 3, dtype=dtype), torch.tensor([40, 23, 7])
+
+    def run(checkpoint_steps):
+        module.checkpoint_steps = checkpoint_steps
+        module.zero_grad()
+        inputs = x.clone().requires_grad_()
+        out = module(inputs, lengths)
+        out.square().sum().backward()
+        grads = [p.grad.clone() for p in module.parameters()] + [inputs.grad]
+        return out, grads
+
+    plain, plain_grads = run(0)
+    chunked, chunked_grads = run(chunk)
+    n_steps = 39  # 40 steps, window 2
+    assert recomputed_nodes(chunked) == -(-(n_steps - 1) // chunk)
+    assert recomputed_nodes(plain) == 0
+    scale = float(plain.detach().abs().max())
+    torch.testing.assert_close(chunked, plain, rtol=0, atol=rtol * scale)
+    for got, expected in zip(chunked_grads, plain_grads):
+        torch.testing.assert_close(got, expected, rtol=0,
+                                   atol=rtol * float(expected.abs().max()))
+
+
+def test_checkpointing_is_automatic_on_long_series_and_never_without_gradients():
+    # float64: the chunked sum runs over 20,000 steps in another order
+    module = HULMModule(3, 2, hidden_size=8).double()
+    x = torch.randn(4, 20_000, 3, dtype=torch.float64)
+    lengths = torch.tensor([20_000, 20_000, 9_000, 5])
+    out = module(x, lengths)  # 4 x 2 rows x 8 units: ~27 KB of graph a step
+    assert recomputed_nodes(out) > 0
+    with torch.no_grad():
+        np.testing.assert_allclose(module(x, lengths).numpy(), out.detach().numpy(),
+                                   rtol=1e-9)
+    short = module(x[:, :50], torch.tensor([50, 50, 50, 5]))
+    assert recomputed_nodes(short) == 0
