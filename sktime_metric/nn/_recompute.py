@@ -116,6 +116,11 @@ class _Recomputed(torch.autograd.Function):
     def forward(ctx, fn, *tensors):
         ctx.fn = fn
         ctx.save_for_backward(*tensors)
+        # random draws (dropout) must repeat in the recomputation
+        ctx.devices = sorted({t.device.index or 0 for t in tensors
+                              if t is not None and t.is_cuda})
+        ctx.rng = (torch.get_rng_state(),
+                   [torch.cuda.get_rng_state(d) for d in ctx.devices])
         return fn(*tensors)  # autograd.Function.forward runs without a graph
 
     @staticmethod
@@ -124,7 +129,10 @@ class _Recomputed(torch.autograd.Function):
         flags = ctx.needs_input_grad[1:]
         inputs = [t.detach().requires_grad_(flag) if t is not None else None
                   for t, flag in zip(ctx.saved_tensors, flags)]
-        with torch.enable_grad():
+        with torch.random.fork_rng(devices=ctx.devices), torch.enable_grad():
+            torch.set_rng_state(ctx.rng[0])
+            for device, state in zip(ctx.devices, ctx.rng[1]):
+                torch.cuda.set_rng_state(state, device)
             outputs = ctx.fn(*inputs)
         used = [(out, grad) for out, grad in zip(outputs, grads)
                 if grad is not None and out.requires_grad]
@@ -145,8 +153,10 @@ def recomputed(fn, *tensors):
     The forward pass runs ``fn`` without a graph and keeps only ``tensors``;
     backward runs ``fn`` again on them, with a graph, and back-propagates
     through it. The operations are those of a plain call, so are the
-    gradients. Unlike ``torch.utils.checkpoint`` it builds no graph node per
-    operation in the forward pass and does not import ``torch._dynamo``.
+    gradients; the random-number state is restored for the recomputation, so
+    dropout draws the same masks. Unlike ``torch.utils.checkpoint`` it builds
+    no graph node per operation in the forward pass and does not import
+    ``torch._dynamo``.
 
     Parameters
     ----------

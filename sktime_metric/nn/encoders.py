@@ -9,7 +9,10 @@ encoder's backward direction starts at each sequence's own last step.
 
 import torch
 from torch import nn
+from torch.func import functional_call
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
+
+from ._recompute import recomputed, time_chunks
 
 from ._chain import frame_windows
 
@@ -79,6 +82,21 @@ class RecurrentEncoder(nn.Module):
         0) a GRU/LSTM forgets an utterance within the noise frames after it
         (Jozefowicz et al., ICML 2015, recommend a forget bias of 1). None:
         torch's initialisation; ignored by ``cell="rnn"``.
+    checkpoint_steps : int or None, default=None
+        Gradient checkpointing over time, for long series (unidirectional
+        encoders): with gradients, the fused kernel runs on chunks of
+        ``checkpoint_steps`` steps, each carrying the state of the one before,
+        without a graph; backward runs each chunk again
+        (:func:`~sktime_metric.nn._recompute.recomputed`, dropout masks
+        included), so training memory grows with about ``sqrt(time)`` steps
+        instead of ``time``. Measured on one CPU thread (GRU, 8 units, 32
+        series of 50,000 steps, forward and backward): 1,429 MB above the
+        imports unchunked, 320 MB in chunks of 224 steps, at 1.3x the time.
+        The outputs equal the unchunked ones up to float rounding (the input
+        projection is one matrix product per chunk). None: automatic, once a
+        batch's graph would pass ~256 MB
+        (:func:`~sktime_metric.nn._recompute.time_chunks`); 0: never. A
+        bidirectional encoder is never chunked.
 
     Notes
     -----
@@ -105,8 +123,10 @@ class RecurrentEncoder(nn.Module):
         dropout=0.0,
         nonlinearity="tanh",
         memory_bias=None,
+        checkpoint_steps=None,
     ):
         super().__init__()
+        self.checkpoint_steps = checkpoint_steps
         if cell not in _CELLS:
             raise ValueError(f"cell must be one of {sorted(_CELLS)}, got {cell!r}.")
         kwargs = {"nonlinearity": nonlinearity} if cell == "rnn" else {}
@@ -126,7 +146,7 @@ class RecurrentEncoder(nn.Module):
     def forward(self, x, lengths):
         mask = length_mask(lengths, x.size(1)).unsqueeze(-1)
         if not self.rnn.bidirectional:
-            out, _ = self.rnn(x)
+            out = self._unidirectional(x)
             last = out[torch.arange(x.size(0), device=x.device), lengths - 1]
             return out * mask, last
         if bool((lengths == x.size(1)).all()):
@@ -138,6 +158,38 @@ class RecurrentEncoder(nn.Module):
         out, state = self.rnn(packed)
         out, _ = pad_packed_sequence(out, batch_first=True, total_length=x.size(1))
         return out, self._top_layer_state(state)
+
+    def _unidirectional(self, x):
+        """Outputs of the forward recurrence, checkpointed in time chunks if long."""
+        params = [p for p in self.rnn.parameters()]
+        if not (torch.is_grad_enabled()
+                and (x.requires_grad or any(p.requires_grad for p in params))):
+            return self.rnn(x)[0]
+        batch, n_steps, _ = x.shape
+        steps, checkpointed = time_chunks(
+            n_steps, batch, self.rnn.hidden_size, self.rnn.num_layers, True,
+            self.checkpoint_steps, tensors_per_step=6,
+        )
+        if not checkpointed:
+            return self.rnn(x)[0]
+        names = [name for name, _ in self.rnn.named_parameters()]
+        n_states = 2 if isinstance(self.rnn, nn.LSTM) else 1
+        zeros = x.new_zeros(self.rnn.num_layers, batch, self.rnn.hidden_size)
+        states, outputs = [zeros] * n_states, []
+
+        def chunk(x_chunk, *states_and_params):
+            # the chunk's states are inputs, the weights too (functional_call),
+            # so that backward's recomputation differentiates both
+            state = states_and_params[:n_states]
+            weights = dict(zip(names, states_and_params[n_states:]))
+            out, state = functional_call(
+                self.rnn, weights, (x_chunk, state if n_states == 2 else state[0]))
+            return (out, *(state if n_states == 2 else (state,)))
+
+        for start in range(0, n_steps, steps):
+            out, *states = recomputed(chunk, x[:, start:start + steps], *states, *params)
+            outputs.append(out)
+        return torch.cat(outputs, dim=1)
 
     @staticmethod
     def _top_layer_state(state):

@@ -1,0 +1,66 @@
+"""RecurrentEncoder's checkpointing over time chunks: same outputs, same gradients."""
+
+import pytest
+import torch
+
+from sktime_metric.nn.encoders import RecurrentEncoder
+
+from ._graph import recomputed_nodes
+
+
+def _run(encoder, x, lengths):
+    encoder.zero_grad()
+    inputs = x.clone().requires_grad_()
+    out, last = encoder(inputs, lengths)
+    (out.square().sum() + last.sum()).backward()
+    return out, last, [p.grad.clone() for p in encoder.parameters()] + [inputs.grad]
+
+
+@pytest.mark.parametrize("cell", ["rnn", "gru", "lstm"])
+@pytest.mark.parametrize("num_layers", [1, 2])
+@pytest.mark.parametrize("chunk", [1, 7, 100])
+def test_chunked_encoder_equals_the_plain_one(cell, num_layers, chunk):
+    # float64: the input projection is one matrix product per chunk instead of
+    # one in all, so only the order of float sums differs
+    torch.manual_seed(0)
+    encoder = RecurrentEncoder(3, 5, cell=cell, num_layers=num_layers).double()
+    x, lengths = torch.randn(3, 30, 3, dtype=torch.float64), torch.tensor([30, 17, 2])
+    encoder.checkpoint_steps = 0
+    out, last, grads = _run(encoder, x, lengths)
+    encoder.checkpoint_steps = chunk
+    out_c, last_c, grads_c = _run(encoder, x, lengths)
+    assert recomputed_nodes(out_c) == -(-30 // chunk)
+    assert recomputed_nodes(out) == 0
+    torch.testing.assert_close(out_c, out, rtol=1e-12, atol=1e-12)
+    torch.testing.assert_close(last_c, last, rtol=1e-12, atol=1e-12)
+    for got, expected in zip(grads_c, grads):
+        torch.testing.assert_close(got, expected, rtol=1e-10, atol=1e-12)
+
+
+def test_recomputation_draws_the_same_dropout_masks():
+    # dropout between the layers: backward's recomputation must see the masks
+    # of the forward pass, or the gradient is that of another function
+    encoder = RecurrentEncoder(2, 3, cell="gru", num_layers=2, dropout=0.5,
+                               checkpoint_steps=3).double().train()
+    lengths = torch.tensor([8, 5])
+
+    def f(x):
+        torch.manual_seed(0)
+        return encoder(x, lengths)[0]
+
+    x = torch.randn(2, 8, 2, dtype=torch.float64, requires_grad=True)
+    assert recomputed_nodes(f(x)) == 3
+    assert torch.autograd.gradcheck(f, (x,), eps=1e-6, atol=1e-6)
+
+
+def test_checkpointing_is_automatic_on_long_series_and_never_without_gradients():
+    encoder = RecurrentEncoder(3, 8, cell="gru")
+    x, lengths = torch.randn(4, 60_000, 3), torch.tensor([60_000, 60_000, 9_000, 5])
+    out, _ = encoder(x, lengths)  # ~27 KB a step: past 256 MB
+    assert recomputed_nodes(out) > 0
+    with torch.no_grad():
+        plain, _ = encoder(x, lengths)
+    torch.testing.assert_close(plain, out.detach(), rtol=1e-5, atol=1e-5)
+    assert recomputed_nodes(encoder(x[:, :50], torch.tensor([50, 50, 50, 5]))[0]) == 0
+    bidirectional = RecurrentEncoder(3, 8, bidirectional=True, checkpoint_steps=1)
+    assert recomputed_nodes(bidirectional(x[:, :50], torch.tensor([50, 50, 50, 5]))[0]) == 0
