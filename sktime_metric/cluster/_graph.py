@@ -174,6 +174,58 @@ def symmetric_graph(graph):
     return out
 
 
+def use_knn_graph(affinity_graph, affinity, X, auto_above):
+    """Whether a fit takes the sparse k-NN path (``RoutineClusterer.affinity_graph``).
+
+    ``X``: the windows, or the precomputed matrix; "auto" takes the k-NN path
+    for a sparse one, and with the local affinity above ``auto_above`` windows.
+    """
+    sparse_input = sp.issparse(X)
+    if affinity_graph == "auto":
+        return sparse_input or (affinity == "local" and X.shape[0] > auto_above)
+    if affinity_graph == "knn":
+        if affinity != "local":
+            raise ValueError(
+                "affinity_graph='knn' needs affinity='local': the thesis's global "
+                "kernels weigh every pair of windows, which a k-NN graph does "
+                "not hold."
+            )
+        return True
+    if sparse_input:
+        raise ValueError(
+            "A sparse precomputed X is a neighbours graph: it needs "
+            "affinity_graph='knn' or 'auto', not 'dense'."
+        )
+    return False
+
+
+def graph_neighbors(n_graph_neighbors, n_neighbors, n_windows):
+    """Neighbours per window of the k-NN graph (None: ``3 * n_neighbors``), checked."""
+    k = 3 * n_neighbors if n_graph_neighbors is None else n_graph_neighbors
+    if k < n_neighbors:
+        raise ValueError(
+            f"n_graph_neighbors={k} is below n_neighbors={n_neighbors}: the local "
+            "scale of a window is its distance to its n_neighbors-th neighbour, "
+            "which the graph must hold."
+        )
+    return int(min(k, n_windows - 1))
+
+
+def sample_silhouette(labels, W, D, metric, learner, params, size, seed):
+    """Silhouette of a seeded sample of ``size`` windows (all when fewer).
+
+    NaN for a sparse precomputed ``D`` (see :func:`sample_distances`).
+    """
+    from ..evaluation._clustering import precomputed_silhouette
+
+    n = len(labels)
+    index = np.arange(n)
+    if n > size:
+        index = np.sort(np.random.RandomState(seed).choice(n, size, replace=False))
+    S = sample_distances(W, D, metric, learner, params, index)
+    return float("nan") if S is None else precomputed_silhouette(S, labels[index])
+
+
 def sample_distances(W, D, metric, learner, params, index):
     """Dense distances between the windows ``index`` (the silhouette's sample).
 

@@ -56,16 +56,29 @@ def plot_routine_timeline(labels, days, slots, *, n_slots=None, ax=None, cmap="v
 def plot_affinity_matrix(affinity, labels=None, *, ax=None, cmap="magma"):
     """The affinity matrix, rows and columns grouped by cluster when ``labels`` is given.
 
+    A sparse affinity (``RoutineClusterer(affinity_graph="knn")``) is drawn as
+    its stored entries, one point each, never densified.
+
     Returns
     -------
     ax : matplotlib Axes
     """
+    import scipy.sparse as sp
+
     ax = _axes(ax)
-    A = np.asarray(affinity, dtype=float)
+    sparse = sp.issparse(affinity)
+    A = sp.csr_matrix(affinity, dtype=float) if sparse else np.asarray(affinity, dtype=float)
     if labels is not None:
         order = np.argsort(np.asarray(labels), kind="stable")
-        A = A[np.ix_(order, order)]
-    image = ax.imshow(A, cmap=cmap, interpolation="nearest")
+        A = A[order][:, order] if sparse else A[np.ix_(order, order)]
+    if sparse:
+        coo = A.tocoo()
+        image = ax.scatter(coo.col, coo.row, c=coo.data, cmap=cmap, s=1, marker="s",
+                           linewidths=0)
+        ax.set_xlim(-0.5, A.shape[1] - 0.5)
+        ax.set_ylim(A.shape[0] - 0.5, -0.5)  # row 0 on top, as imshow
+    else:
+        image = ax.imshow(A, cmap=cmap, interpolation="nearest")
     ax.set_xlabel("window")
     ax.set_ylabel("window")
     ax.figure.colorbar(image, ax=ax, label="affinity")

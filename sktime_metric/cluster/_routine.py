@@ -11,19 +11,19 @@ from functools import partial
 from numbers import Integral, Real
 
 import numpy as np
-import scipy.sparse as sp
 from sklearn.base import BaseEstimator, ClusterMixin
 from sklearn.cluster import SpectralClustering
 from sklearn.utils import Bunch
 from sklearn.utils.validation import check_is_fitted
 
 from ..base import derive_seed
-from ..evaluation._clustering import precomputed_silhouette, routine_scores
+from ..evaluation._clustering import routine_scores
 from ..utils import standardize_channels
 from ..utils._scaling import requested_channel_statistics
 from ..utils._sklearn_compat import Interval, StrOptions
 from ._affinity import _check_affinity, _eigengap, _kernel_width, affinity_from_distances
-from ._graph import precomputed_graph, sample_distances, symmetric_graph, window_neighbors
+from ._graph import (graph_neighbors, precomputed_graph, sample_silhouette,
+                     symmetric_graph, use_knn_graph, window_neighbors)
 from ._metric import _LEARNERS, window_distances
 from ._windows import routine_durations, routine_windows, time_of_day
 
@@ -153,7 +153,8 @@ class RoutineClusterer(ClusterMixin, BaseEstimator):
     spectral_params : dict, default=None
         Extra parameters of ``sklearn.cluster.SpectralClustering``. With the
         "knn" graph, ``eigen_solver`` defaults to "lobpcg" (ARPACK's
-        shift-invert mode factorises the sparse Laplacian: slow and large).
+        shift-invert mode factorises the sparse Laplacian: slow and large),
+        with ``eigen_tol=1e-4``.
     nmi_average, ami_average : {"arithmetic", "geometric", "min", "max"}, \
             default="arithmetic"
         Normalisers of ``time_coherence_scores_``.
@@ -324,8 +325,9 @@ class RoutineClusterer(ClusterMixin, BaseEstimator):
         )
         self.window_starts_ = raw
         seed = derive_seed(self.random_state)
-        knn = self._knn_graph(W)
-        k_graph = self._graph_neighbors(W.shape[0]) if knn else None
+        knn = use_knn_graph(self.affinity_graph, self.affinity, W, _AUTO_KNN_ABOVE)
+        k_graph = (graph_neighbors(self.n_graph_neighbors, self.n_neighbors, W.shape[0])
+                   if knn else None)
         if self.metric == "precomputed":
             self.windows_, self.n_features_in_ = None, W.shape[1]
             D, embedding, dim, kernel = W, None, None, "gaussian"
@@ -384,6 +386,11 @@ class RoutineClusterer(ClusterMixin, BaseEstimator):
             # 10,000 windows: 64 s and +490 MB); LOBPCG only multiplies by it
             # (0.9 s, no extra memory, the same clusters there)
             spectral_params.setdefault("eigen_solver", "lobpcg")
+            if spectral_params["eigen_solver"] == "lobpcg":
+                # scipy's default tolerance (~n * sqrt(eps)) is not always met
+                # and LOBPCG then warns; 1e-4 is, with the same clusters
+                # (measured on 5,000 Euclidean windows)
+                spectral_params.setdefault("eigen_tol", 1e-4)
         spectral = SpectralClustering(
             n_clusters=self.n_clusters_, affinity="precomputed", assign_labels="kmeans",
             random_state=seed, **spectral_params,
@@ -397,51 +404,11 @@ class RoutineClusterer(ClusterMixin, BaseEstimator):
             nmi_average=self.nmi_average, ami_average=self.ami_average,
         )
         if knn:
-            self.time_coherence_scores_["silhouette"] = self._sample_silhouette(W, seed)
+            # the silhouette needs all pairs of its windows: a seeded sample's
+            self.time_coherence_scores_["silhouette"] = sample_silhouette(
+                self.labels_, self.windows_, W, self.metric, self.metric_learner_,
+                dict(self.metric_params or {}), _SILHOUETTE_SAMPLE, seed)
         return self
-
-    def _knn_graph(self, W):
-        """Whether this fit takes the sparse k-NN path (``affinity_graph``)."""
-        sparse_input = sp.issparse(W)
-        if self.affinity_graph == "auto":
-            return sparse_input or (self.affinity == "local"
-                                    and W.shape[0] > _AUTO_KNN_ABOVE)
-        if self.affinity_graph == "knn":
-            if self.affinity != "local":
-                raise ValueError(
-                    "affinity_graph='knn' needs affinity='local': the thesis's global "
-                    "kernels weigh every pair of windows, which a k-NN graph does "
-                    "not hold."
-                )
-            return True
-        if sparse_input:
-            raise ValueError(
-                "A sparse precomputed X is a neighbours graph: it needs "
-                "affinity_graph='knn' or 'auto', not 'dense'."
-            )
-        return False
-
-    def _graph_neighbors(self, n_windows):
-        """Neighbours per window of the k-NN graph, checked against n_neighbors."""
-        k = 3 * self.n_neighbors if self.n_graph_neighbors is None else self.n_graph_neighbors
-        if k < self.n_neighbors:
-            raise ValueError(
-                f"n_graph_neighbors={k} is below n_neighbors={self.n_neighbors}: the "
-                "local scale of a window is its distance to its n_neighbors-th "
-                "neighbour, which the graph must hold."
-            )
-        return int(min(k, n_windows - 1))
-
-    def _sample_silhouette(self, W, seed):
-        """Silhouette of a seeded sample of windows (the "knn" path's)."""
-        n = len(self.labels_)
-        index = np.arange(n)
-        if n > _SILHOUETTE_SAMPLE:
-            rng = np.random.RandomState(seed)
-            index = np.sort(rng.choice(n, _SILHOUETTE_SAMPLE, replace=False))
-        D = sample_distances(self.windows_, W, self.metric, self.metric_learner_,
-                             dict(self.metric_params or {}), index)
-        return float("nan") if D is None else precomputed_silhouette(D, self.labels_[index])
 
     def fit_predict(self, X, y=None, timestamps=None):
         """Fit and return ``labels_`` (see :meth:`fit`)."""
@@ -488,7 +455,8 @@ def routine_clustering(X, timestamps=None, **params):
     Returns
     -------
     result : Bunch
-        ``labels``, ``window_starts``, ``days``, ``slots``, ``distances``,
+        ``labels``, ``window_starts``, ``days``, ``slots``, ``distances``
+        (sparse with the "knn" graph, as ``affinity``),
         ``affinity``, ``embedding``, ``scores`` and the fitted ``estimator``.
     """
     est = RoutineClusterer(**params).fit(X, timestamps=timestamps)

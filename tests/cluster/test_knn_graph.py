@@ -200,3 +200,19 @@ def test_knn_errors():
         affinity_from_distances(graph, kernel="gaussian")
     with pytest.raises(ValueError, match="affinity_graph"):
         rc.set_params(n_graph_neighbors=None, affinity_graph="sparse").fit(W)
+
+
+@pytest.mark.filterwarnings("ignore:The affinity graph of the 90 windows")
+def test_plot_sparse_affinity():
+    mpl = pytest.importorskip("matplotlib")
+    mpl.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from sktime_metric.cluster import plot_affinity_matrix
+
+    W, _ = _planted_windows()
+    rc = RoutineClusterer("euclidean", n_clusters=3, affinity_graph="knn",
+                          random_state=0).fit(W)
+    ax = plot_affinity_matrix(rc.affinity_matrix_, rc.labels_)
+    assert len(ax.collections[0].get_offsets()) == rc.affinity_matrix_.nnz
+    plt.close("all")
