@@ -85,7 +85,8 @@ def affinity_from_distances(distances, *, kernel="local", n_neighbors=7, width="
         Symmetric, non-negative, with the largest value on the diagonal
         (1, or 2 for ``"cosine"``). Sparse for a sparse ``distances``, with
         the entries of the dense affinity on the symmetrised graph's edges
-        and the diagonal (absent pairs: affinity 0).
+        (absent pairs: affinity 0) and 1 on the diagonal (the dense one's
+        largest entry, which is also 1 unless some self-distance is not 0).
 
     References
     ----------
@@ -104,6 +105,15 @@ def affinity_from_distances(distances, *, kernel="local", n_neighbors=7, width="
     array([[1.   , 0.368, 0.005],
            [0.368, 1.   , 0.05 ],
            [0.005, 0.05 , 1.   ]])
+
+    On a neighbours graph, the same values on its edges, 0 elsewhere:
+
+    >>> from sklearn.neighbors import kneighbors_graph
+    >>> G = kneighbors_graph(np.array([[0.], [1.], [4.]]), 1, mode="distance")
+    >>> affinity_from_distances(G, n_neighbors=1).toarray().round(3)
+    array([[1.   , 0.368, 0.   ],
+           [0.368, 1.   , 0.05 ],
+           [0.   , 0.05 , 1.   ]])
     """
     if sp.issparse(distances):
         return _sparse_local_affinity(distances, kernel, n_neighbors)

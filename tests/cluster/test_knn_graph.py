@@ -117,6 +117,18 @@ def test_learned_metrics_on_the_knn_path(routines):
     d = knn.distance_matrix_.tocoo()  # neighbours searched on the embedding
     np.testing.assert_allclose(d.data, dense.distance_matrix_[d.row, d.col],
                                rtol=1e-9, atol=1e-12)
+    # a similarity head (no embedding distance): blocks of rows, same distances;
+    # its self-distance is not 0, so only the diagonal differs (1 vs the
+    # dense affinity's largest entry)
+    head = RoutineClusterer("siamese", metric_params=dict(
+        hidden_size=4, max_epochs=1, loss="pair_logistic"), n_clusters=3, seq_len=10,
+        n_pairs=60, random_state=0).fit(X, timestamps=t)
+    knn = RoutineClusterer(head.metric_learner_, n_clusters=3, seq_len=10,
+                           affinity_graph="knn", n_graph_neighbors=95,
+                           random_state=0).fit(X, timestamps=t)
+    off = ~np.eye(96, dtype=bool)
+    np.testing.assert_allclose(knn.affinity_matrix_.toarray()[off],
+                               head.affinity_matrix_[off], rtol=1e-9, atol=1e-15)
     # the coupled GRU: its own shortlist search, the exact coupled distances
     cgru = RoutineClusterer("cgru", metric_params=dict(hidden_size=4, max_epochs=1),
                             n_clusters=3, seq_len=10, n_pairs=60, random_state=0)
