@@ -116,6 +116,17 @@ def hmm_fisher_scores(X, lengths, startprob, transmat, means, variances):
     return scores, log_likelihood
 
 
+def _coded(class_weight, encoder):
+    """``class_weight`` keyed by the labels' codes (the SVM sees the codes)."""
+    if not isinstance(class_weight, dict):
+        return class_weight
+    unknown = [k for k in class_weight if k not in set(encoder.classes_.tolist())]
+    if unknown:
+        raise ValueError(f"class_weight names {unknown}, which are not classes of y "
+                         f"({encoder.classes_.tolist()}).")
+    return {int(encoder.transform([k])[0]): w for k, w in class_weight.items()}
+
+
 class FisherKernelClassifier(ClassifierMixin, BaseEstimator):
     """Fisher kernel of a generatively trained HMM, classified by a linear SVM.
 
@@ -284,7 +295,7 @@ class FisherKernelClassifier(ClassifierMixin, BaseEstimator):
         hmm = GaussianHMM(n_components=int(self.n_states), covariance_type="diag",
                           n_iter=int(self.max_epochs), tol=float(self.tol),
                           random_state=seed)
-        svm = LinearSVC(C=float(self.C), class_weight=self.class_weight,
+        svm = LinearSVC(C=float(self.C), class_weight=_coded(self.class_weight, encoder),
                         max_iter=10_000, random_state=seed)
         # train: the HMM on all frames (no labels), the SVM on the scores
         frames = np.concatenate([x[:n] for x, n in zip(X, lengths)]).astype(np.float64)

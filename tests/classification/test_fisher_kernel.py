@@ -108,3 +108,13 @@ def test_two_classes_give_two_probability_columns(data):
     assert clf.decision_function(X[keep]).shape == (keep.sum(),)
     np.testing.assert_array_equal(clf.classes_[proba.argmax(axis=1)],
                                   clf.predict(X[keep]))
+
+
+def test_class_weight_is_keyed_by_labels(data):
+    X, y = data
+    heavy = FisherKernelClassifier(n_states=2, C=1e-3, class_weight={"a": 100.0},
+                                   random_state=0).fit(X, y)
+    plain = FisherKernelClassifier(n_states=2, C=1e-3, random_state=0).fit(X, y)
+    assert (heavy.predict(X) == "a").sum() > (plain.predict(X) == "a").sum()
+    with pytest.raises(ValueError, match=r"class_weight names \['z'\]"):
+        FisherKernelClassifier(n_states=2, class_weight={"z": 2.0}).fit(X, y)
