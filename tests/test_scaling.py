@@ -49,7 +49,8 @@ def _small_grid(estimator):
     """Two candidates of the model's size (hidden units, states, clusters, ...)."""
     params = estimator.get_params()
     for name, values in [("hidden_size", [4, 6]), ("n_states", [2, 3]),
-                         ("n_clusters", [2, 3]), ("n_components", [2, 3])]:
+                         ("n_clusters", [2, 3]), ("n_components", [2, 3]),
+                         ("l2", [0.0, 1e-3])]:
         if name in params:
             return {name: values}
     raise AssertionError(f"no size parameter to tune in {estimator!r}")

@@ -13,6 +13,7 @@ from .hcrf import HCRFModule
 from .hulm import HULMModule
 from .iarn import FeatureEncoder, IARNModule, InteractingAttention
 from .matching import EpisodeNLLLoss, MatchingNetworkModule
+from .naive_logistic import NaiveLogisticModule
 from .distances import CosineDistance, EuclideanDistance, SquaredMahalanobisDistance
 from .losses import ContrastiveLoss, PairLogisticLoss, SiameseLoss, TripletLoss
 from .kissme import KISSMEHead, KISSMELoss
@@ -49,6 +50,7 @@ __all__ = [
     "KISSMEHead",
     "KISSMELoss",
     "MatchingNetworkModule",
+    "NaiveLogisticModule",
     "PairLogisticLoss",
     "RecurrentEncoder",
     "RNNClassifierModule",
