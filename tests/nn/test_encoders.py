@@ -64,3 +64,24 @@ def test_checkpointing_is_automatic_on_long_series_and_never_without_gradients()
     assert recomputed_nodes(encoder(x[:, :50], torch.tensor([50, 50, 50, 5]))[0]) == 0
     bidirectional = RecurrentEncoder(3, 8, bidirectional=True, checkpoint_steps=1)
     assert recomputed_nodes(bidirectional(x[:, :50], torch.tensor([50, 50, 50, 5]))[0]) == 0
+
+
+@pytest.mark.parametrize("cell", ["gru", "lstm"])
+def test_long_series_without_gradients_run_in_chunks_with_the_same_outputs(cell, monkeypatch):
+    import sktime_metric.nn.encoders as encoders
+
+    torch.manual_seed(0)
+    encoder = RecurrentEncoder(3, 4, cell=cell, num_layers=2).double()
+    x, lengths = torch.randn(2, 300, 3, dtype=torch.float64), torch.tensor([300, 120])
+    with torch.no_grad():
+        plain, plain_last = encoder(x, lengths)  # 300 steps: one fused call
+        monkeypatch.setattr(encoders, "_LONG_SERIES", 10)
+        monkeypatch.setattr(encoders, "time_chunks", lambda *args: (7, False))
+        calls = []
+        original = encoder.rnn.forward
+        monkeypatch.setattr(encoder.rnn, "forward",
+                            lambda *args: calls.append(1) or original(*args))
+        chunked, chunked_last = encoder(x, lengths)
+    assert len(calls) == -(-300 // 7)
+    torch.testing.assert_close(chunked, plain, rtol=1e-12, atol=1e-12)
+    torch.testing.assert_close(chunked_last, plain_last, rtol=1e-12, atol=1e-12)
