@@ -27,7 +27,7 @@ __all__ = [
 _CELLS = {"rnn": nn.RNN, "gru": nn.GRU, "lstm": nn.LSTM}
 
 #: Without gradients, series longer than this run in time chunks (see
-#: ``RecurrentEncoder._unidirectional``); shorter ones in one fused call.
+#: ``RecurrentEncoder.states``); shorter ones in one fused call.
 _LONG_SERIES = 4096
 
 
@@ -152,7 +152,7 @@ class RecurrentEncoder(nn.Module):
     def forward(self, x, lengths):
         mask = length_mask(lengths, x.size(1)).unsqueeze(-1)
         if not self.rnn.bidirectional:
-            out = self._unidirectional(x)
+            out = self.states(x)
             last = out[torch.arange(x.size(0), device=x.device), lengths - 1]
             return out * mask, last
         if bool((lengths == x.size(1)).all()):
@@ -165,8 +165,26 @@ class RecurrentEncoder(nn.Module):
         out, _ = pad_packed_sequence(out, batch_first=True, total_length=x.size(1))
         return out, self._top_layer_state(state)
 
-    def _unidirectional(self, x):
-        """Outputs of the forward recurrence, in time chunks if the series are long."""
+    def states(self, x):
+        """The top layer's state at every step of a unidirectional encoder.
+
+        What ``forward`` masks and reads the last state from, for modules that
+        pool the states themselves; long series run in time chunks (see
+        ``checkpoint_steps``), so memory stays bounded.
+
+        Parameters
+        ----------
+        x : Tensor of shape (batch, time, n_features)
+
+        Returns
+        -------
+        states : Tensor of shape (batch, time, hidden_size)
+            Past a sequence's length they continue the recurrence over the
+            padding: mask them.
+        """
+        if self.rnn.bidirectional:
+            raise ValueError("states() runs the forward recurrence only; this "
+                             "encoder is bidirectional.")
         params = [p for p in self.rnn.parameters()]
         batch, n_steps, _ = x.shape
         if not (torch.is_grad_enabled()

@@ -85,7 +85,7 @@ class SequenceEncoder(nn.Module):
         # pooling computes only what it reads (RecurrentEncoder.forward would
         # also mask every state and gather the last one).
         x, lengths = frame_windows(x, lengths, self.window)
-        z, _ = self.rnn.rnn(x)
+        z = self.rnn.states(x)  # in time chunks on long series
         if self.pooling == "last":
             # Element-wise dropout commutes with gathering one step, so "last"
             # may drop out after pooling; the mean must drop out each z_t first.
