@@ -5,10 +5,12 @@ from dataclasses import fields
 from numbers import Integral, Real
 
 import numpy as np
+from scipy.special import logsumexp
 import torch
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.preprocessing import LabelEncoder
 from sklearn.svm import LinearSVC
+from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.validation import check_is_fitted
 
 from ..base import SequenceTags, derive_seed, warn_if_not_learned
@@ -30,14 +32,6 @@ def _log_emissions(X, means, variances):
     )
     log_norm = np.log(2.0 * np.pi * variances).sum(axis=1)
     return -0.5 * (quadratic + log_norm)
-
-
-def _logsumexp(a, axis):
-    top = np.max(a, axis=axis, keepdims=True)
-    top = np.where(np.isfinite(top), top, 0.0)
-    with np.errstate(divide="ignore"):
-        out = np.log(np.exp(a - top).sum(axis=axis, keepdims=True)) + top
-    return np.squeeze(out, axis=axis)
 
 
 def hmm_fisher_scores(X, lengths, startprob, transmat, means, variances):
@@ -84,13 +78,13 @@ def hmm_fisher_scores(X, lengths, startprob, transmat, means, variances):
     alpha = np.empty_like(log_b)
     alpha[:, 0] = log_start + log_b[:, 0]
     for t in range(1, T):
-        step = _logsumexp(alpha[:, t - 1, :, None] + log_trans, axis=1) + log_b[:, t]
+        step = logsumexp(alpha[:, t - 1, :, None] + log_trans, axis=1) + log_b[:, t]
         alpha[:, t] = np.where(valid[:, t, None], step, alpha[:, t - 1])
-    log_likelihood = _logsumexp(alpha[:, -1], axis=1)
+    log_likelihood = logsumexp(alpha[:, -1], axis=1)
     # backward: beta = 0 from each series' last step on
     beta = np.zeros_like(log_b)
     for t in range(T - 2, -1, -1):
-        step = _logsumexp(log_trans + (log_b[:, t + 1] + beta[:, t + 1])[:, None, :],
+        step = logsumexp(log_trans + (log_b[:, t + 1] + beta[:, t + 1])[:, None, :],
                           axis=2)
         beta[:, t] = np.where(valid[:, t + 1, None], step, 0.0)
     gamma = np.exp(alpha + beta - log_likelihood[:, None, None]) * valid[:, :, None]
@@ -114,17 +108,6 @@ def hmm_fisher_scores(X, lengths, startprob, transmat, means, variances):
     scores = np.concatenate([d_start, d_trans.reshape(n, -1), d_means.reshape(n, -1),
                              d_log_std.reshape(n, -1)], axis=1)
     return scores, log_likelihood
-
-
-def _coded(class_weight, encoder):
-    """``class_weight`` keyed by the labels' codes (the SVM sees the codes)."""
-    if not isinstance(class_weight, dict):
-        return class_weight
-    unknown = [k for k in class_weight if k not in set(encoder.classes_.tolist())]
-    if unknown:
-        raise ValueError(f"class_weight names {unknown}, which are not classes of y "
-                         f"({encoder.classes_.tolist()}).")
-    return {int(encoder.transform([k])[0]): w for k, w in class_weight.items()}
 
 
 class FisherKernelClassifier(ClassifierMixin, BaseEstimator):
@@ -295,8 +278,7 @@ class FisherKernelClassifier(ClassifierMixin, BaseEstimator):
         hmm = GaussianHMM(n_components=int(self.n_states), covariance_type="diag",
                           n_iter=int(self.max_epochs), tol=float(self.tol),
                           random_state=seed)
-        svm = LinearSVC(C=float(self.C), class_weight=_coded(self.class_weight, encoder),
-                        max_iter=10_000, random_state=seed)
+        svm = LinearSVC(C=float(self.C), max_iter=10_000, random_state=seed)
         # train: the HMM on all frames (no labels), the SVM on the scores
         frames = np.concatenate([x[:n] for x, n in zip(X, lengths)]).astype(np.float64)
         with warnings.catch_warnings():
@@ -311,7 +293,14 @@ class FisherKernelClassifier(ClassifierMixin, BaseEstimator):
         scores = self._scores(X, lengths)
         self.fisher_scale_ = np.sqrt(np.mean(scores**2, axis=0))
         features = self._normalised(scores)
-        self.svm_ = svm.fit(features, y_codes)
+        # class_weight as every other estimator applies it (scikit-learn's
+        # rule, keyed by the labels): per-series weights, which scale the
+        # SVM's C per series as LinearSVC's own class_weight would
+        weights = None
+        if self.class_weight is not None:
+            weights = compute_class_weight(self.class_weight, classes=encoder.classes_,
+                                           y=y)[y_codes]
+        self.svm_ = svm.fit(features, y_codes, sample_weight=weights)
         # attributes
         self.classes_ = encoder.classes_
         warn_if_not_learned(self, y_codes, torch.as_tensor(self._logits(features)),
