@@ -169,9 +169,7 @@ def _sparse_local_affinity(distances, kernel, n_neighbors):
         )
     # each row's k-th smallest stored distance: its entries sorted in place
     order = np.lexsort((G.data, np.repeat(np.arange(n), stored)))
-    scales = G.data[order][G.indptr[:-1] + k - 1] if n > 1 else np.ones(n)
-    positive = scales[scales > 0]
-    scales = np.where(scales > 0, scales, positive.min() if positive.size else 1.0)
+    scales = _positive(G.data[order][G.indptr[:-1] + k - 1] if n > 1 else np.ones(n))
     rows = np.repeat(np.arange(n), stored)
     values = np.exp(-(G.data**2) / (scales[rows] * scales[G.indices]))
     A = sp.csr_matrix((values, G.indices, G.indptr), shape=(n, n))
@@ -190,7 +188,12 @@ def _local_scales(distances, n_neighbors):
         return np.ones(n)
     k = int(min(max(1, n_neighbors), n - 1))
     np.fill_diagonal(D, np.inf)
-    scales = np.partition(D, k - 1, axis=1)[:, k - 1]
+    return _positive(np.partition(D, k - 1, axis=1)[:, k - 1])
+
+
+def _positive(scales):
+    """Zero scales (a point with that many exact duplicates) become the
+    smallest positive one (1 when every scale is 0)."""
     positive = scales[scales > 0]
     return np.where(scales > 0, scales, positive.min() if positive.size else 1.0)
 

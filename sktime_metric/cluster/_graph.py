@@ -93,7 +93,8 @@ def window_neighbors(W, metric, params, n_graph_neighbors, *, days, slots, n_slo
     -------
     graph : scipy.sparse.csr_matrix of shape (n_windows, n_windows)
         Each row's ``n_graph_neighbors`` nearest windows and their distances
-        (not yet symmetrised; see :func:`symmetric_graph`).
+        (not yet symmetrised, and for the coupled GRU with each window's own
+        zero on the diagonal; :func:`symmetric_graph` drops both).
     embedding, dim, kernel, learner
         As :func:`~sktime_metric.cluster._metric.window_distances`.
     """
@@ -117,9 +118,10 @@ def window_neighbors(W, metric, params, n_graph_neighbors, *, days, slots, n_slo
                            slot_tolerance=slot_tolerance, n_pairs=n_pairs, seed=seed)
     kernel = "cosine" if getattr(learner, "metric", None) == "cosine" else "gaussian"
     if hasattr(learner, "X_fit_"):  # the coupled GRU: its own two-stage search
-        # k + 1 candidates: each row's own (distance 0) is among them
+        # k + 1 candidates: each row's own (distance 0) is among them, and
+        # symmetric_graph drops it as it drops every diagonal entry
         graph = learner.pairwise_distances(W, shortlist_size=min(n, k + 1))
-        return _without_diagonal(graph), None, None, kernel, learner
+        return graph, None, None, kernel, learner
     embedding = np.asarray(learner.transform(W)) if hasattr(learner, "transform") else None
     # the rows the learned distance is a function of: the embedding itself
     # unless the learner prepares others (one encoder pass saved)
@@ -135,14 +137,6 @@ def window_neighbors(W, metric, params, n_graph_neighbors, *, days, slots, n_slo
             rows).kneighbors_graph(mode="distance")
     dim = None if embedding is None else embedding.shape[1]
     return graph, embedding, dim, kernel, learner
-
-
-def _without_diagonal(graph):
-    """The graph less its diagonal entries (explicit zeros of other pairs kept)."""
-    coo = graph.tocoo()
-    keep = coo.row != coo.col
-    return sp.csr_matrix((coo.data[keep], (coo.row[keep], coo.col[keep])),
-                         shape=graph.shape)
 
 
 def precomputed_graph(D, n_graph_neighbors):
