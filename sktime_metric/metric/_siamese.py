@@ -70,13 +70,15 @@ class SiameseRNNEmbedder(
         the average state over its steps (SRN-A).
     hidden_size : int, default=64
         Embedding size; the paper tunes it over 8 to 512.
-    cell : {"gru", "rnn", "lstm"}, default="gru"
-        ``"rnn"`` is the paper's single-layer Elman RNN. The GRU is the
+    cell : {"gru", "rnn", "lstm", "none"}, default="gru"
+        ``"rnn"`` is the paper's single-layer Elman RNN; ``"none"`` drops the
+        recurrence (each frame alone, ``z_t = g(W x_t + b)``): with
+        ``pooling`` "last" / "mean" the paper's baselines SN-L / SN-A. The GRU is the
         default: with the contrastive loss it gave 1-NN accuracy 0.977 against
         0.950 for the RNN on JapaneseVowels and 0.975 against 0.958 on
         BasicMotions (3 seeds each).
     nonlinearity : {"relu", "tanh"}, default="relu"
-        Activation of ``cell="rnn"``.
+        Activation of ``cell="rnn"`` and ``cell="none"``.
     similarity : {"diagonal", "full", "low_rank"}, default="diagonal"
         Form of the symmetric matrix ``M`` in ``h1^T M h2``: the paper's
         ``diag(v)``, a full matrix, or ``U^T diag(lambda) U`` of rank ``rank``.
@@ -212,7 +214,7 @@ class SiameseRNNEmbedder(
         **BaseSequenceNet._parameter_constraints,
         "validation": [StrOptions({"stratified", "disjoint_classes"})],
         "pooling": [StrOptions({"last", "mean"})],
-        "cell": [StrOptions({"rnn", "gru", "lstm"})],
+        "cell": [StrOptions({"rnn", "gru", "lstm", "none"})],
         "nonlinearity": [StrOptions({"relu", "tanh"})],
         "similarity": [StrOptions({"diagonal", "full", "low_rank"})],
         "rank": [Interval(Integral, 1, None, closed="left"), None],

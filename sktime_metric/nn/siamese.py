@@ -9,6 +9,9 @@ with a weighted inner product followed by a logistic sigmoid::
     h   = mean_t z_t     (SRN-A, pooling="mean"), over each sequence's own steps
     s   = sigmoid(h1^T M h2 + c),                 M = diag(v) in the paper
 
+With ``A = 0`` (``cell="none"``) each frame is mapped alone: the paper's
+non-recurrent baselines SN-L and SN-A (Pei et al. 2016, §5.1, Fig. 2-3).
+
 ``M`` is diagonal by default (the paper's ``v^T (h1 * h2)``); a symmetric full
 matrix or a symmetric low rank ``U^T diag(lambda) U`` are options. Every ``M``
 here is symmetric, so ``s(a, b) == s(b, a)``; its sign is unconstrained, so
@@ -22,7 +25,46 @@ from ._chain import frame_windows
 from ._pairing import pad_time
 from .encoders import RecurrentEncoder, length_mask, trim_to_length
 
-__all__ = ["BilinearSimilarity", "SequenceEncoder", "SiameseRNNModule"]
+__all__ = ["BilinearSimilarity", "FrameEncoder", "SequenceEncoder", "SiameseRNNModule"]
+
+
+class FrameEncoder(nn.Module):
+    """Each frame alone: ``z_t = g(W x_t + b)``, the SRN's recurrence with ``A = 0``.
+
+    The paper's non-recurrent siamese networks SN-L and SN-A (Pei et al. 2016,
+    §5.1) are the SRN's encoder without the recurrent matrix ``A``: with
+    ``pooling="last"`` the embedding sees only the last (windowed) frame,
+    with ``"mean"`` it is a bag of frames. They measure what the recurrence
+    adds.
+
+    Parameters
+    ----------
+    input_size : int
+        Values per frame.
+    hidden_size : int
+        Size of ``z_t``.
+    nonlinearity : {"relu", "tanh"}, default="relu"
+        ``g`` (the paper: ReLU, as in its SRN).
+
+    Notes
+    -----
+    ``states(x)`` maps ``(batch, time, input_size)`` to
+    ``(batch, time, hidden_size)``, the same interface as
+    :meth:`~sktime_metric.nn.encoders.RecurrentEncoder.states`. Steps past a
+    series' length get ``g(b)``, not zeros; the pooling never reads them.
+    """
+
+    def __init__(self, input_size, hidden_size, nonlinearity="relu"):
+        super().__init__()
+        if nonlinearity not in ("relu", "tanh"):
+            raise ValueError(
+                f"nonlinearity must be 'relu' or 'tanh', got {nonlinearity!r}."
+            )
+        self.linear = nn.Linear(input_size, hidden_size)
+        self.activation = nn.ReLU() if nonlinearity == "relu" else nn.Tanh()
+
+    def states(self, x):
+        return self.activation(self.linear(x))
 
 
 class SequenceEncoder(nn.Module):
@@ -34,10 +76,11 @@ class SequenceEncoder(nn.Module):
         Channels per time step (after any windowing).
     hidden_size : int
         Units of the recurrent layer, i.e. the embedding size ``H``.
-    cell : {"rnn", "gru", "lstm"}, default="rnn"
-        ``"rnn"`` is the paper's single-layer Elman RNN.
+    cell : {"rnn", "gru", "lstm", "none"}, default="rnn"
+        ``"rnn"`` is the paper's single-layer Elman RNN; ``"none"`` maps each
+        frame alone (:class:`FrameEncoder`, the paper's SN-L / SN-A).
     nonlinearity : {"relu", "tanh"}, default="relu"
-        Activation of ``cell="rnn"`` (the paper: ReLU).
+        Activation of ``cell="rnn"`` and ``cell="none"`` (the paper: ReLU).
     pooling : {"last", "mean"}, default="last"
         ``"last"``: the state at each sequence's last valid step (SRN-L);
         ``"mean"``: the average of the states over its valid steps (SRN-A).
@@ -71,17 +114,20 @@ class SequenceEncoder(nn.Module):
         super().__init__()
         if pooling not in ("last", "mean"):
             raise ValueError(f"pooling must be 'last' or 'mean', got {pooling!r}.")
-        self.rnn = RecurrentEncoder(
-            window * n_features, hidden_size, cell=cell, nonlinearity=nonlinearity
-        )
+        if cell == "none":  # A = 0: SN-L / SN-A
+            self.rnn = FrameEncoder(window * n_features, hidden_size, nonlinearity)
+        else:
+            self.rnn = RecurrentEncoder(
+                window * n_features, hidden_size, cell=cell, nonlinearity=nonlinearity
+            )
         self.window = window
         self.pooling = pooling
         self.dropout = nn.Dropout(dropout)
         self.output_size = hidden_size
 
     def forward(self, x, lengths):
-        # One unidirectional layer, a causal recurrence: the fused kernel runs
-        # on the padded batch and padding never reaches a valid step. Each
+        # One unidirectional layer, a causal recurrence (or none): the fused
+        # kernel runs on the padded batch and padding never reaches a valid step. Each
         # pooling computes only what it reads (RecurrentEncoder.forward would
         # also mask every state and gather the last one).
         x, lengths = frame_windows(x, lengths, self.window)

@@ -161,6 +161,22 @@ def test_other_similarity_forms_and_cells(similarity, data):
     np.testing.assert_allclose(D, D.T, atol=1e-12)
 
 
+@pytest.mark.parametrize("pooling", ["last", "mean"])
+def test_sn_baselines_fit_and_ignore_the_order_of_frames_with_mean_pooling(pooling, data):
+    # cell="none" is the paper's SN-L / SN-A: each frame alone, no recurrence
+    X, y = data
+    sn = SiameseRNNEmbedder(pooling, **{**_TINY, "cell": "none"}).fit(X, y)
+    H = sn.transform(X)
+    assert H.shape == (len(X), 6) and np.isfinite(H).all()
+    reversed_X = X.copy()  # each series' own steps reversed, padding kept
+    for i, n in enumerate((~np.isnan(X[:, :, 0])).sum(axis=1)):
+        reversed_X[i, :n] = X[i, n - 1::-1]
+    if pooling == "mean":  # a bag of frames: the order does not matter
+        np.testing.assert_allclose(sn.transform(reversed_X), H, rtol=1e-5, atol=1e-6)
+    else:  # only the last frame matters
+        assert not np.allclose(sn.transform(reversed_X), H)
+
+
 def test_fit_pairs_on_explicit_pairs(data):
     X, y = data
     rng = np.random.RandomState(0)

@@ -46,7 +46,20 @@ def test_module_matches_the_papers_equations(pooling):
         torch.testing.assert_close(logits[i, 0], v @ (h1 * h2) + c)
 
 
-@pytest.mark.parametrize("cell", ["rnn", "gru", "lstm"])
+@pytest.mark.parametrize("pooling", ["last", "mean"])
+def test_sn_baselines_are_the_srn_without_recurrence(pooling):
+    # SN-L / SN-A (Pei et al. 2016, §5.1): z_t = relu(W x_t + b), A = 0
+    module = SiameseRNNModule(3, hidden_size=5, cell="none", pooling=pooling).double()
+    x, lengths = _batch([6, 2, 4])
+    h = module(x, lengths)
+    W, b = module.encoder.rnn.linear.weight, module.encoder.rnn.linear.bias
+    for i, n in enumerate(lengths.tolist()):
+        z = [torch.relu(W @ x[i, t] + b) for t in range(n)]
+        expected = z[-1] if pooling == "last" else torch.stack(z).mean(0)
+        torch.testing.assert_close(h[i], expected)
+
+
+@pytest.mark.parametrize("cell", ["rnn", "gru", "lstm", "none"])
 @pytest.mark.parametrize("pooling", ["last", "mean"])
 def test_pooling_reads_each_sequence_up_to_its_own_length(cell, pooling):
     encoder = SequenceEncoder(3, 4, cell=cell, pooling=pooling).double().eval()
