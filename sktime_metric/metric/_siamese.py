@@ -70,10 +70,14 @@ class SiameseRNNEmbedder(
         the average state over its steps (SRN-A).
     hidden_size : int, default=64
         Embedding size; the paper tunes it over 8 to 512.
-    cell : {"gru", "rnn", "lstm", "none"}, default="gru"
+    cell : {"gru", "rnn", "lstm", "none", "identity"}, default="gru"
         ``"rnn"`` is the paper's single-layer Elman RNN; ``"none"`` drops the
         recurrence (each frame alone, ``z_t = g(W x_t + b)``): with
-        ``pooling`` "last" / "mean" the paper's baselines SN-L / SN-A. The GRU is the
+        ``pooling`` "last" / "mean" the paper's baselines SN-L / SN-A.
+        ``"identity"`` has no hidden units (``h`` is the pooled frames,
+        ``hidden_size`` ignored): with ``pooling="mean"`` and
+        ``loss="pair_logistic"``, which it needs (the head is its only
+        weight), the paper's "logistic" baseline. The GRU is the
         default: with the contrastive loss it gave 1-NN accuracy 0.977 against
         0.950 for the RNN on JapaneseVowels and 0.975 against 0.958 on
         BasicMotions (3 seeds each).
@@ -214,7 +218,7 @@ class SiameseRNNEmbedder(
         **BaseSequenceNet._parameter_constraints,
         "validation": [StrOptions({"stratified", "disjoint_classes"})],
         "pooling": [StrOptions({"last", "mean"})],
-        "cell": [StrOptions({"rnn", "gru", "lstm", "none"})],
+        "cell": [StrOptions({"rnn", "gru", "lstm", "none", "identity"})],
         "nonlinearity": [StrOptions({"relu", "tanh"})],
         "similarity": [StrOptions({"diagonal", "full", "low_rank"})],
         "rank": [Interval(Integral, 1, None, closed="left"), None],
@@ -312,7 +316,7 @@ class SiameseRNNEmbedder(
         self : object
         """
         # validate
-        self._validate_params()
+        self._check_params()
         X, lengths = self._validate_X(X, reset=True)
         y = self._check_labels(
             X, y, instead="Use fit_pairs(X, pairs, pair_labels) to fit on explicit "
@@ -355,7 +359,7 @@ class SiameseRNNEmbedder(
         self : object
         """
         # validate
-        self._validate_params()
+        self._check_params()
         if self.loss == "triplet":
             raise ValueError(
                 "loss='triplet' draws triplets from class labels; use fit(X, y), "
@@ -373,6 +377,15 @@ class SiameseRNNEmbedder(
             random_state=seed,
         )
         return self._build_and_train(X, lengths, plan, seed)
+
+    def _check_params(self):
+        self._validate_params()
+        if self.cell == "identity" and self.loss != "pair_logistic":
+            raise ValueError(
+                f"cell='identity' has no encoder weights: with loss={self.loss!r} "
+                "there is nothing to train. It is the paper's logistic baseline "
+                "with loss='pair_logistic' (the similarity head's weights)."
+            )
 
     def _build_and_train(self, X, lengths, plan, seed):
         """Build the siamese net for ``plan``'s tuples, train it, set attributes."""

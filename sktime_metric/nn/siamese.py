@@ -10,7 +10,9 @@ with a weighted inner product followed by a logistic sigmoid::
     s   = sigmoid(h1^T M h2 + c),                 M = diag(v) in the paper
 
 With ``A = 0`` (``cell="none"``) each frame is mapped alone: the paper's
-non-recurrent baselines SN-L and SN-A (Pei et al. 2016, §5.1, Fig. 2-3).
+non-recurrent baselines SN-L and SN-A (Pei et al. 2016, §5.1, Fig. 2-3); with
+no hidden units at all (``cell="identity"``, ``h`` the time-averaged frames)
+the head alone is its "logistic" baseline.
 
 ``M`` is diagonal by default (the paper's ``v^T (h1 * h2)``); a symmetric full
 matrix or a symmetric low rank ``U^T diag(lambda) U`` are options. Every ``M``
@@ -35,14 +37,16 @@ class FrameEncoder(nn.Module):
     §5.1) are the SRN's encoder without the recurrent matrix ``A``: with
     ``pooling="last"`` the embedding sees only the last (windowed) frame,
     with ``"mean"`` it is a bag of frames. They measure what the recurrence
-    adds.
+    adds. With no hidden units (``hidden_size=None``), ``z_t = x_t``: mean
+    pooling then gives the time-averaged frames of the paper's "logistic"
+    baseline, whose only weights are the similarity head's.
 
     Parameters
     ----------
     input_size : int
         Values per frame.
-    hidden_size : int
-        Size of ``z_t``.
+    hidden_size : int or None
+        Size of ``z_t``; None: no hidden units, ``z_t = x_t``.
     nonlinearity : {"relu", "tanh"}, default="relu"
         ``g`` (the paper: ReLU, as in its SRN).
 
@@ -60,8 +64,13 @@ class FrameEncoder(nn.Module):
             raise ValueError(
                 f"nonlinearity must be 'relu' or 'tanh', got {nonlinearity!r}."
             )
-        self.linear = nn.Linear(input_size, hidden_size)
-        self.activation = nn.ReLU() if nonlinearity == "relu" else nn.Tanh()
+        if hidden_size is None:
+            self.linear = self.activation = nn.Identity()
+            self.output_size = input_size
+        else:
+            self.linear = nn.Linear(input_size, hidden_size)
+            self.activation = nn.ReLU() if nonlinearity == "relu" else nn.Tanh()
+            self.output_size = hidden_size
 
     def states(self, x):
         return self.activation(self.linear(x))
@@ -76,9 +85,12 @@ class SequenceEncoder(nn.Module):
         Channels per time step (after any windowing).
     hidden_size : int
         Units of the recurrent layer, i.e. the embedding size ``H``.
-    cell : {"rnn", "gru", "lstm", "none"}, default="rnn"
+    cell : {"rnn", "gru", "lstm", "none", "identity"}, default="rnn"
         ``"rnn"`` is the paper's single-layer Elman RNN; ``"none"`` maps each
-        frame alone (:class:`FrameEncoder`, the paper's SN-L / SN-A).
+        frame alone (:class:`FrameEncoder`, the paper's SN-L / SN-A);
+        ``"identity"`` passes the (windowed) frames through, with no hidden
+        units: ``hidden_size`` is ignored and the output has
+        ``window * n_features`` values.
     nonlinearity : {"relu", "tanh"}, default="relu"
         Activation of ``cell="rnn"`` and ``cell="none"`` (the paper: ReLU).
     pooling : {"last", "mean"}, default="last"
@@ -114,8 +126,9 @@ class SequenceEncoder(nn.Module):
         super().__init__()
         if pooling not in ("last", "mean"):
             raise ValueError(f"pooling must be 'last' or 'mean', got {pooling!r}.")
-        if cell == "none":  # A = 0: SN-L / SN-A
-            self.rnn = FrameEncoder(window * n_features, hidden_size, nonlinearity)
+        if cell in ("none", "identity"):  # A = 0: SN-L / SN-A; the logistic model
+            self.rnn = FrameEncoder(window * n_features,
+                                    hidden_size if cell == "none" else None, nonlinearity)
         else:
             self.rnn = RecurrentEncoder(
                 window * n_features, hidden_size, cell=cell, nonlinearity=nonlinearity
@@ -123,7 +136,7 @@ class SequenceEncoder(nn.Module):
         self.window = window
         self.pooling = pooling
         self.dropout = nn.Dropout(dropout)
-        self.output_size = hidden_size
+        self.output_size = self.rnn.output_size if cell == "identity" else hidden_size
 
     def forward(self, x, lengths):
         # One unidirectional layer, a causal recurrence (or none): the fused
@@ -293,7 +306,8 @@ class SiameseRNNModule(nn.Module):
             dropout=dropout,
             window=window,
         )
-        self.similarity = BilinearSimilarity(hidden_size, form=similarity, rank=rank)
+        self.similarity = BilinearSimilarity(self.encoder.output_size, form=similarity,
+                                             rank=rank)
         if init_range is not None:
             for p in self.parameters():
                 nn.init.uniform_(p, -init_range, init_range)

@@ -177,6 +177,17 @@ def test_sn_baselines_fit_and_ignore_the_order_of_frames_with_mean_pooling(pooli
         assert not np.allclose(sn.transform(reversed_X), H)
 
 
+def test_logistic_baseline_trains_only_its_head(data):
+    X, y = data
+    logistic = SiameseRNNEmbedder("mean", **{**_TINY, "cell": "identity",
+                                             "loss": "pair_logistic"}).fit(X, y)
+    assert logistic.transform(X).shape == (len(X), X.shape[2])
+    names = [name for name, _ in logistic.net_.module_.named_parameters()]
+    assert names and all(name.startswith("similarity.") for name in names)
+    with pytest.raises(ValueError, match="cell='identity' has no encoder weights"):
+        SiameseRNNEmbedder(**{**_TINY, "cell": "identity", "loss": "contrastive"}).fit(X, y)
+
+
 def test_fit_pairs_on_explicit_pairs(data):
     X, y = data
     rng = np.random.RandomState(0)

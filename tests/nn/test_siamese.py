@@ -59,7 +59,22 @@ def test_sn_baselines_are_the_srn_without_recurrence(pooling):
         torch.testing.assert_close(h[i], expected)
 
 
-@pytest.mark.parametrize("cell", ["rnn", "gru", "lstm", "none"])
+def test_logistic_baseline_is_the_head_on_time_averaged_frames():
+    # the paper's "logistic" model: h = mean_t x_t, s = sigmoid(v^T (h1 * h2) + c)
+    module = SiameseRNNModule(3, hidden_size=5, cell="identity", pooling="mean").double()
+    x, lengths = _batch([6, 2, 4])
+    x2, lengths2 = _batch([3, 6, 1], seed=1)
+    logits, h = module(x, lengths, x2, lengths2)
+    v, c = module.similarity.weight, module.similarity.bias
+    assert v.shape == (3,)  # hidden_size ignored: no hidden units
+    for i in range(3):
+        h1 = x[i, : lengths[i]].mean(0)
+        h2 = x2[i, : lengths2[i]].mean(0)
+        torch.testing.assert_close(h[i, 0], h1)
+        torch.testing.assert_close(logits[i, 0], v @ (h1 * h2) + c)
+
+
+@pytest.mark.parametrize("cell", ["rnn", "gru", "lstm", "none", "identity"])
 @pytest.mark.parametrize("pooling", ["last", "mean"])
 def test_pooling_reads_each_sequence_up_to_its_own_length(cell, pooling):
     encoder = SequenceEncoder(3, 4, cell=cell, pooling=pooling).double().eval()
