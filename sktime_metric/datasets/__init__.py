@@ -6,6 +6,7 @@ Everything here returns the project's data format: float64 arrays
 
 from ._actigraphy import load_actigraphy_examples, read_awd
 from ._embedded import load_basic_motions, load_japanese_vowels, load_spoken_digits
+from ._hapt import load_hapt, load_hapt_recordings
 from ._long_format import load_csv, load_npz
 from ._movielens import load_movielens_100k
 from ._routines import make_routines
@@ -21,6 +22,8 @@ __all__ = [
     "load_actigraphy_examples",
     "load_basic_motions",
     "load_csv",
+    "load_hapt",
+    "load_hapt_recordings",
     "load_japanese_vowels",
     "load_movielens_100k",
     "load_npz",

