@@ -19,10 +19,67 @@ Weights are laid out as ``nn.GRU``'s (gates ``r, z, n``), so an SGRU and a CGRU
 exchange weights; coupling adds ``W_hc`` ``(H, H)`` and ``b_hc`` ``(H,)`` per layer.
 """
 
+import functools
+
 import torch
 from torch import nn
 
-__all__ = ["CoupledGRULayer"]
+__all__ = ["CoupledGRULayer", "coupled_step"]
+
+
+def coupled_step(h, u_t, weight_t, bias, hidden_size, coupled, mask=None, partner=None):
+    """One step of both branches of every pair: eqs. 4.15-4.20 of the thesis.
+
+    Parameters
+    ----------
+    h : Tensor of shape (2P, H)
+        The states before the step, left branches (rows ``:P``) then right.
+    u_t : Tensor of shape (2P, 3H)
+        The step's input projections ``W_i x_t + b_i``.
+    weight_t : Tensor of shape (H, 3H) or (H, 4H)
+        ``W_h^T``, with ``W_hc^T`` appended when ``coupled``.
+    bias : Tensor of shape (3H,) or (4H,)
+        ``b_h``, with ``b_hc / 2`` appended when ``coupled``.
+    hidden_size : int
+    coupled : bool
+    mask, partner : Tensor of shape (2P, 1) or None
+        1 where a branch (its partner) is running at this step; None: all are.
+
+    Returns
+    -------
+    h : Tensor of shape (2P, H)
+    """
+    H = hidden_size
+    gates = torch.addmm(bias, h, weight_t).split([2 * H, H, H] if coupled else [2 * H, H],
+                                                 dim=1)
+    u_rz, u_n = u_t.split([2 * H, H], dim=1)
+    r, z = torch.sigmoid(u_rz + gates[0]).chunk(2, dim=1)  # (4.20), (4.16)
+    n = torch.tanh(torch.addcmul(u_n, r, gates[1]))  # (4.19)
+    if coupled:
+        c_left, c_right = gates[2].chunk(2, dim=0)
+        c = torch.sigmoid(c_left + c_right)  # (4.18), symmetric in h, h'
+        c = torch.cat([c, c])
+        if partner is not None:
+            c = c * partner
+        n_left, n_right = n.chunk(2, dim=0)
+        # (4.17) for both branches: lerp(a, b, c) = (1 - c) a + c b
+        n = torch.lerp(n, torch.cat([n_right, n_left]), c)
+    h_next = torch.lerp(n, h, z)  # (4.15): (1 - z) n + z h
+    return h_next if mask is None else torch.lerp(h, h_next, mask)
+
+
+@functools.cache
+def compiled_coupled_step():
+    """:func:`coupled_step` through ``torch.compile``, compiled on first use.
+
+    Inductor fuses the step's ~12 element-wise kernels, forward and backward.
+    Measured on one CPU thread, 512-1024 pairs of 50-100 steps: a training
+    pass (forward and backward) 1.2x faster at ``H = 20`` and 1.3-1.4x at
+    ``H = 100``, after 40-60 s of compilation in a fresh process; without
+    gradients 0.7-1.0x (the forward is bound by the ``addmm``, and a compiled
+    call checks its guards each step), hence used only in training.
+    """
+    return torch.compile(coupled_step, fullgraph=True)
 
 
 class CoupledGRULayer(nn.Module):
@@ -42,6 +99,10 @@ class CoupledGRULayer(nn.Module):
         0.5, i.e. strong mixing. A negative constant realises the thesis's stated
         intent of a weak initial coupling, e.g. -4 gives ``c_t ~ 0.018``
         (the thesis's initialisation and its stated intent disagree).
+    compile_step : bool, default=False
+        In training mode, run each step through ``torch.compile``
+        (:func:`compiled_coupled_step`): the same values up to float
+        rounding, faster training steps after a one-off compilation.
 
     Attributes
     ----------
@@ -70,10 +131,12 @@ class CoupledGRULayer(nn.Module):
         coupling=True,
         coupling_init_std=0.1,
         coupling_bias_init=None,
+        compile_step=False,
     ):
         super().__init__()
         self.hidden_size = hidden_size
         self.coupling = coupling
+        self.compile_step = compile_step
         self.gru = nn.GRU(input_size, hidden_size, batch_first=True)
         if coupling:
             self.weight_hc = nn.Parameter(torch.empty(hidden_size, hidden_size))
@@ -93,14 +156,12 @@ class CoupledGRULayer(nn.Module):
         H = self.hidden_size
         steps = u.unbind(0) if isinstance(u, torch.Tensor) else u
         weight, bias = self.gru.weight_hh_l0, self.gru.bias_hh_l0
-        split = [2 * H, H]
         if self.coupling:
             # W_hc joins W_h: one matmul per step gives the gates and W_hc h of
             # both branches. Half of b_hc on each branch adds up to one b_hc in
             # c_t = sigmoid(W_hc h + W_hc h' + b_hc), eq. (4.18).
             weight = torch.cat([weight, self.weight_hc])
             bias = torch.cat([bias, 0.5 * self.bias_hc])
-            split = [2 * H, H, H]
         weight_t = weight.t()
         if masks is not None:
             # the coupling a branch receives needs its *partner* to be running
@@ -108,27 +169,19 @@ class CoupledGRULayer(nn.Module):
             partner = torch.cat([right, left], dim=1).unbind(0)
             masks = masks.unbind(0)
         states = []
+        step = coupled_step
+        if self.training and getattr(self, "compile_step", False):  # opt in, see
+            step = compiled_coupled_step()  # compiled_coupled_step's measurements
         # Steps come from unbind (views), never from slicing a big tensor in the
-        # loop, and every split below is of one step's tensor: a slice of a
-        # large tensor makes each backward step allocate a gradient of its size.
+        # loop, and every split inside the step is of one step's tensor: a slice
+        # of a large tensor makes each backward step allocate a gradient of its
+        # size.
         for t, u_t in enumerate(steps):
             if h is None:
                 h = u_t.new_zeros(u_t.size(0), H)
-            gates = torch.addmm(bias, h, weight_t).split(split, dim=1)
-            u_rz, u_n = u_t.split([2 * H, H], dim=1)
-            r, z = torch.sigmoid(u_rz + gates[0]).chunk(2, dim=1)  # (4.20), (4.16)
-            n = torch.tanh(torch.addcmul(u_n, r, gates[1]))  # (4.19)
-            if self.coupling:
-                c_left, c_right = gates[2].chunk(2, dim=0)
-                c = torch.sigmoid(c_left + c_right)  # (4.18), symmetric in h, h'
-                c = torch.cat([c, c])
-                if masks is not None:
-                    c = c * partner[t]
-                n_left, n_right = n.chunk(2, dim=0)
-                # (4.17) for both branches: lerp(a, b, c) = (1 - c) a + c b
-                n = torch.lerp(n, torch.cat([n_right, n_left]), c)
-            h_next = torch.lerp(n, h, z)  # (4.15): (1 - z) n + z h
-            h = h_next if masks is None else torch.lerp(h, h_next, masks[t])
+            h = step(h, u_t, weight_t, bias, H, self.coupling,
+                     None if masks is None else masks[t],
+                     None if masks is None else partner[t])
             if return_sequence:
                 states.append(h)
         if return_sequence:

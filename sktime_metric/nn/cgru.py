@@ -79,6 +79,9 @@ class CoupledGRU(nn.Module):
         checkpointed chunks. None: automatic, chunks of about ``sqrt(time)``
         steps once the whole pass's intermediates would pass ~256 MB, none
         below. 0: never (every step's intermediates are kept).
+    compile_step : bool, default=False
+        Fuse each coupled step with ``torch.compile`` in training mode (see
+        :func:`~sktime_metric.nn._coupled_layer.compiled_coupled_step`).
 
     Notes
     -----
@@ -112,6 +115,7 @@ class CoupledGRU(nn.Module):
         coupling_penalty=0.0,
         coupling_penalty_norm="fro",
         checkpoint_steps=None,
+        compile_step=False,
     ):
         super().__init__()
         if align not in ("end", "start"):
@@ -138,6 +142,7 @@ class CoupledGRU(nn.Module):
                 coupling=k in coupled,
                 coupling_init_std=coupling_init_std,
                 coupling_bias_init=coupling_bias_init,
+                compile_step=compile_step,
             )
             for k in range(num_layers)
         )

@@ -1,12 +1,14 @@
 """The coupled GRU module and its losses, against references written from equations."""
 
 import itertools
+import shutil
 
 import pytest
 import torch
 from torch import nn
 
 from sktime_metric.nn import CoupledGRU, CoupledGRULayer
+from sktime_metric.nn import _coupled_layer as coupled_layer_module
 from sktime_metric.nn import _recompute as recompute_module
 from sktime_metric.nn._recompute import time_chunks
 from sktime_metric.nn._pairing import pair_chunks, pair_tiles
@@ -360,6 +362,33 @@ def test_checkpointed_gradients_equal_unchunked(params, ragged, dtype):
         assert grads_k.keys() == grads.keys()
         for name, grad in grads.items():
             torch.testing.assert_close(grads_k[name], grad, msg=name)
+
+
+@pytest.mark.skipif(not (shutil.which("c++") or shutil.which("g++")),
+                    reason="torch.compile on a CPU needs a C++ compiler")
+def test_compiled_training_step_equals_the_eager_one(monkeypatch):
+    def loss_and_grads(compile_step):  # one call shape: one compilation
+        torch.manual_seed(0)
+        x = torch.randn(6, 9, 3, requires_grad=True)
+        lengths = torch.tensor([9, 4, 9, 7, 2, 9])  # ragged: the masked step
+        torch.manual_seed(1)
+        net = CoupledGRU(3, hidden_size=5, compile_step=compile_step)
+        loss = net(x[:3], lengths[:3], x[3:], lengths[3:]).sum()
+        loss.backward()
+        return loss.detach(), {"x": x.grad, **{n: p.grad for n, p in net.named_parameters()}}
+
+    loss, grads = loss_and_grads(False)
+    loss_c, grads_c = loss_and_grads(True)
+    # the same operations, fused: float32 rounding apart
+    torch.testing.assert_close(loss_c, loss, rtol=1e-5, atol=0)
+    for name, grad in grads.items():
+        torch.testing.assert_close(grads_c[name], grad, rtol=1e-4,
+                                   atol=1e-5 * float(grad.abs().max()), msg=name)
+    # distances (eval mode) never take the compiled step
+    monkeypatch.setattr(coupled_layer_module, "compiled_coupled_step", None)
+    net = CoupledGRU(3, hidden_size=5, compile_step=True).eval()
+    x = torch.randn(4, 7, 3)
+    assert net(x, torch.tensor([7, 3, 7, 5])).shape == (4, 4)
 
 
 def _graph_nodes(tensor):
