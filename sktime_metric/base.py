@@ -302,17 +302,15 @@ class BaseSequenceNet(BaseEstimator):
         order = np.argsort(lengths, kind="stable")
         if (np.diff(order) == 1).all():  # already sorted: no gather
             order = None
-        else:
-            inputs = {k: v[order] for k, v in inputs.items()}
         rows = max(self.batch_size, _PREDICT_BATCH_SIZE)
         if torch.device(device).type != "cpu":
             rows = max(rows, _PREDICT_STEPS // max(1, int(lengths.max())))
         parts = []
         for start in range(0, len(lengths), rows):
-            batch = {
-                k: torch.as_tensor(v[start : start + rows], device=device)
-                for k, v in inputs.items()
-            }
+            # each batch gathers its own rows: no sorted copy of the whole input
+            stop = start + rows
+            index = slice(start, stop) if order is None else order[start:stop]
+            batch = {k: torch.as_tensor(v[index], device=device) for k, v in inputs.items()}
             with torch.no_grad():
                 out = forward(module, **batch)
             out = out if isinstance(out, tuple) else (out,)

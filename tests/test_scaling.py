@@ -12,6 +12,7 @@ from sklearn.model_selection import GridSearchCV
 from sktime_metric import KISSMETransformer, RoutineClusterer, SiameseRNNEmbedder
 from sktime_metric.datasets import make_sequence_classification
 from sktime_metric.metric._mixin import PairMetricMixin
+from sktime_metric.utils import predict_in_blocks
 
 from ._registry import (
     ESTIMATORS,
@@ -268,3 +269,65 @@ def test_bad_chunking_arguments(data, kwargs, error, message, learner):
         est = clone(ESTIMATORS[7]).set_params(max_epochs=1).fit(X, y)
     with pytest.raises(error, match=message):
         est.pairwise_distances(X[:3], **kwargs)
+
+
+# -- predictions in blocks -------------------------------------------------------
+
+_BLOCK_CASES = [  # (estimator, method): one of each kind of output
+    (ESTIMATORS[2], "predict_proba"),
+    (SiameseRNNEmbedder("mean", hidden_size=8, n_pairs=100, max_epochs=2,
+                        random_state=0), "transform"),
+]
+
+
+@pytest.fixture(scope="module")
+def fitted_for_blocks(data):
+    return [(clone(est).fit(*_inputs(est, data)), method) for est, method in _BLOCK_CASES]
+
+
+def _assert_same_rows(out, expected):
+    # other batches, other float32 rounding (the order of some sums)
+    np.testing.assert_allclose(out, expected, rtol=1e-5,
+                               atol=1e-6 * float(np.abs(expected).max()))
+
+
+def test_predict_in_blocks_equals_one_call(fitted_for_blocks, data):
+    X, _ = data
+    for est, method in fitted_for_blocks:
+        expected = getattr(est, method)(X)
+        X_before = X.copy()
+        for block_size, n_jobs in [(5, None), (7, 2), (len(X) + 3, 1)]:
+            out = predict_in_blocks(est, X, method=method, block_size=block_size,
+                                    n_jobs=n_jobs)
+            assert out.shape == expected.shape
+            _assert_same_rows(out, expected)
+        # a list of series: padded to its longest, the same rows
+        as_list = [x[~np.isnan(x).any(axis=1)] for x in X]
+        _assert_same_rows(predict_in_blocks(est, as_list, method=method, block_size=4),
+                          expected)
+        np.testing.assert_array_equal(X, X_before)  # the caller's data untouched
+
+
+def test_predict_in_blocks_on_a_dask_cluster(fitted_for_blocks, data, dask_client):
+    X, _ = data
+    for est, method in fitted_for_blocks:
+        with joblib.parallel_config(backend="dask"):
+            out = predict_in_blocks(est, X, method=method, block_size=6)
+        # the local run in the same blocks: the cluster changes nothing
+        _assert_same_rows(out, getattr(est, method)(X))
+        np.testing.assert_array_equal(
+            out, predict_in_blocks(est, X, method=method, block_size=6))
+
+
+def test_predict_in_blocks_sparse_outputs_and_errors(data):
+    from sktime_metric import CoupledGRUMetric
+
+    X, y = data
+    cgru = CoupledGRUMetric(hidden_size=4, max_epochs=1, shortlist_size=3,
+                            random_state=0).fit(X[:12], y[:12])
+    graph = predict_in_blocks(cgru, X[12:20], method="transform", block_size=3)
+    _assert_same_rows(graph.toarray(), cgru.transform(X[12:20]).toarray())
+    with pytest.raises(ValueError, match="method must name a method"):
+        predict_in_blocks(cgru, X, method="predict")
+    with pytest.raises(ValueError, match="block_size must be an int"):
+        predict_in_blocks(cgru, X, method="transform", block_size=0)

@@ -2,6 +2,7 @@
 
 from ._aeon import from_aeon, to_aeon
 from ._labels import check_class_labels
+from ._parallel import predict_in_blocks
 from ._scaling import channel_statistics, standardize_channels
 from .validation import (
     SequenceLayoutWarning,
@@ -19,6 +20,7 @@ __all__ = [
     "check_sequences",
     "from_aeon",
     "padded_float32",
+    "predict_in_blocks",
     "sequence_lengths",
     "standardize_channels",
     "to_aeon",

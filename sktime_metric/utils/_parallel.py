@@ -1,0 +1,86 @@
+"""Row-wise methods of a fitted estimator over a large collection, in blocks."""
+
+from numbers import Integral
+
+import numpy as np
+import scipy.sparse as sp
+from joblib import Parallel, delayed
+from sklearn.utils import gen_batches
+from sklearn.utils.validation import check_is_fitted
+
+from .validation import to_sequence_dataset
+
+__all__ = ["predict_in_blocks"]
+
+
+def predict_in_blocks(estimator, X, *, method="predict", block_size=10_000, n_jobs=None):
+    """``estimator.<method>(X)`` computed on blocks of rows, possibly in parallel.
+
+    Every prediction and transformation of this library depends on each series
+    alone (and on what ``fit`` learned), so the result is that of one call on
+    the whole of ``X``, up to float32 rounding: the rows are batched
+    differently, which changes the order of some float sums. Blocks bound the memory of a call: a method's working copies
+    of its input (checked, standardised, float32) then hold one block, not the
+    collection. With ``n_jobs``, or inside a :func:`joblib.parallel_config`
+    context, the blocks run in parallel; ``joblib.parallel_config(backend=
+    "dask")`` sends them to the workers of a ``dask.distributed`` cluster,
+    which receive the fitted estimator pickled.
+
+    Parameters
+    ----------
+    estimator : fitted estimator
+        Any estimator whose ``method`` maps each row of ``X`` to one row of its
+        output (``predict``, ``predict_proba``, ``transform``, ...).
+    X : array-like of shape (n_samples, n_timestamps, n_channels) or list
+        Sequences in the library's format (NaN-padded, or a list of
+        ``(T_i, n_channels)`` arrays), or whatever rows ``method`` takes (e.g.
+        the vectors of :class:`~sktime_metric.metric.KISSMETransformer`).
+    method : str, default="predict"
+        The method to call.
+    block_size : int, default=10_000
+        Rows per call.
+    n_jobs : int or None, default=None
+        Blocks run at once. None: 1, unless a :func:`joblib.parallel_config`
+        context says otherwise. The local default backend runs threads (torch
+        releases the GIL inside its kernels); several threads each running
+        torch's own intra-op threads oversubscribe the cores, so consider
+        ``torch.set_num_threads`` too.
+
+    Returns
+    -------
+    output : ndarray or scipy.sparse matrix
+        The blocks' outputs stacked in row order: what ``method`` returns for
+        all of ``X`` (float32 rounding apart).
+
+    Examples
+    --------
+    >>> from sktime_metric.classification import RNNClassifier
+    >>> from sktime_metric.datasets import make_sequence_classification
+    >>> from sktime_metric.utils import predict_in_blocks
+    >>> X, y = make_sequence_classification(n_samples=30, random_state=0)
+    >>> clf = RNNClassifier(hidden_size=8, max_epochs=2, random_state=0).fit(X, y)
+    >>> proba = predict_in_blocks(clf, X, method="predict_proba", block_size=8)
+    >>> import numpy as np
+    >>> bool(np.allclose(proba, clf.predict_proba(X), rtol=1e-5, atol=1e-7))
+    True
+    """
+    if not isinstance(method, str) or not callable(getattr(estimator, method, None)):
+        raise ValueError(
+            f"method must name a method of {type(estimator).__name__}, got {method!r}."
+        )
+    if isinstance(block_size, bool) or not isinstance(block_size, Integral) \
+            or block_size < 1:
+        raise ValueError(f"block_size must be an int >= 1, got {block_size!r}.")
+    check_is_fitted(estimator)
+    # one array, so that blocks are row slices (views); a list of series
+    # becomes NaN-padded to its longest, which every method accepts
+    X = to_sequence_dataset(X) if isinstance(X, (list, tuple)) else np.asarray(X)
+    call = getattr(estimator, method)
+    # ``prefer``, not ``backend``: a parallel_config context may send the
+    # blocks elsewhere (dask), and the local default is threads
+    blocks = Parallel(n_jobs=n_jobs, prefer="threads")(
+        delayed(call)(X[rows]) for rows in gen_batches(len(X), block_size)
+    )
+    if any(sp.issparse(block) for block in blocks):
+        return sp.vstack(blocks, format="csr")
+    return np.concatenate([np.asarray(block) for block in blocks])
