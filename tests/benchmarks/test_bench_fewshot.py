@@ -61,13 +61,14 @@ def test_seeds_average_the_learners_only(bench_fewshot, monkeypatch):
     rows = bench_fewshot.run_dataset("basic_motions", "quick", 1, False, n_seeds=3)
     assert [(r["name"], r["k_shot"]) for r in rows] == [
         (n, k) for k in (1, 5)
-        for n in ("matching", "matching_untrained", "matching_defaults", "srn", "dtw_1nn")]
+        for n in ("matching", "matching_untrained", "matching_defaults",
+                  "matching_transfer", "matching_defaults_untrained", "srn", "dtw_1nn")]
     # the episodes are random_state's for every seed; DTW runs once per k-shot
     assert {episodes for _, episodes in calls} == {1}
     assert sum(seed is None for seed, _ in calls) == 2
     matching = rows[0]
     assert matching["accuracy"] == pytest.approx(0.2)
     assert matching["accuracy_seeds"] == "0.100 / 0.200 / 0.300"
-    assert "accuracy_seeds" not in rows[4]
+    assert "accuracy_seeds" not in rows[6]
     note = bench_fewshot.claims(rows)["ssmn-har-2way"][2]
     assert note.endswith("0.100 / 0.200 / 0.300")

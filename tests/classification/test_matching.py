@@ -164,13 +164,70 @@ def test_early_stopping_scores_fixed_validation_episodes(data, validation, monke
         assert not train_classes & valid_classes and len(valid_classes) >= 2
     else:
         assert train_classes == valid_classes
-    losses = clf.history_[:, "valid_loss"]
-    assert np.isfinite(losses).all()
-    # stopped n_iter_no_change epochs after the best, whose weights are kept
-    best = int(np.argmin(losses))
-    assert len(losses) == 30 or len(losses) == best + 1 + 3
+    assert np.isfinite(clf.history_[:, "valid_loss"]).all()
+    accuracy = clf.history_[:, "valid_acc"]  # what early stopping watches
+    assert all(0 <= a <= 1 for a in accuracy)
+    # stopped n_iter_no_change epochs after the best (0: the initial weights)
+    best = dict(clf.net_.callbacks_)["early_stopping"].best_epoch_
+    assert len(accuracy) == 30 or len(accuracy) == best + 3
     assert clf.net_.train_split is None  # the validation series are not kept
     assert set(clf.classes_) == set(y)  # the support set is all training series
+
+
+def test_early_stopping_keeps_the_initial_weights_when_no_epoch_beats_them(
+        data, monkeypatch):
+    import copy
+
+    from skorch.callbacks import Callback
+
+    from sktime_metric.classification import _matching
+
+    class Initial(Callback):  # the weights as early stopping first scores them
+        def on_train_begin(self, net, **kwargs):
+            self.state = copy.deepcopy(net.module_.state_dict())
+
+    # every epoch scores 0 on the validation episodes: none beats the start
+    monkeypatch.setattr(_matching._ValidAccuracy, "on_epoch_end",
+                        lambda self, net, **kwargs: net.history.record("valid_acc", 0.0))
+    initial = Initial()
+    X, y = data
+    clf = MatchingNetworkClassifier(**{**FAST, "max_epochs": 10}, early_stopping=True,
+                                    n_iter_no_change=2, callbacks=[initial]).fit(X, y)
+    assert len(clf.history_) == 2
+    state = clf.net_.module_.state_dict()
+    assert all((state[k] == initial.state[k]).all() for k in state)
+
+
+def test_disjoint_validation_with_too_few_classes_keeps_the_initial_encoder(data):
+    X, y = data
+    three = np.isin(y, list("abc"))
+    with pytest.warns(UserWarning, match="needs at least 4 training classes"):
+        clf = MatchingNetworkClassifier(**FAST, early_stopping=True).fit(
+            X[three], y[three])
+    assert len(clf.history_) == 0  # no epoch: none could be validated
+    clf = MatchingNetworkClassifier(**{**FAST, "max_epochs": 3}, early_stopping=True,
+                                    validation="stratified").fit(X[three], y[three])
+    assert len(clf.history_) == 3  # same-class validation: it trains
+
+
+@pytest.mark.learning
+def test_disjoint_validation_stops_earlier_with_few_training_classes(
+        learning_seed, learning_outcome):
+    # 5 classes: 2 held out, 3 to train on. Validated on its own training
+    # classes, the network keeps improving; validated on held-out classes it
+    # stops once matching them stops improving. Epochs run, seeds 0-4:
+    # disjoint 5 / 8 / 9 / 7 / 5, stratified 15 / 20 / 13 / 14 / 9.
+    X, y = make_sequence_classification(
+        n_samples=100, n_classes=5, n_channels=2, min_length=6, max_length=14,
+        motif_length=4, noise=0.3, random_state=0)
+    epochs = {}
+    for validation in ("disjoint_classes", "stratified"):
+        clf = MatchingNetworkClassifier(
+            **{**FAST, "max_epochs": 40, "random_state": learning_seed},
+            early_stopping=True, validation=validation, n_iter_no_change=5)
+        epochs[validation] = len(clf.fit(X, y).history_)
+    gap = epochs["stratified"] - epochs["disjoint_classes"]
+    assert learning_outcome("epochs saved by disjoint validation", gap) > 0
 
 
 def test_validation_episodes_are_the_same_at_every_epoch():
