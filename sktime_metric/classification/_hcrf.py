@@ -48,6 +48,10 @@ class HCRFClassifier(SequenceClassifierMixin, BaseSequenceNet):
         Steps between the starts of two windows, as in :class:`HULMClassifier`.
     init_std : float, default=sqrt(1e-3)
         All parameters start from ``N(0, init_std^2)``.
+    length_normalize : bool, default=False
+        Divide each series' logits ``log M_k`` by its number of model steps
+        ``T'``, as in :class:`HULMClassifier`: the HCRF's potential is also a
+        sum over the steps.
     lr_schedule : {"plateau", "exponential"} or None, default="plateau"
     average_from : float in (0, 1] or None, default=2/3
     standardize : bool, default=True
@@ -126,6 +130,7 @@ class HCRFClassifier(SequenceClassifierMixin, BaseSequenceNet):
         window="auto",
         stride=1,
         init_std=math.sqrt(1e-3),
+        length_normalize=False,
         lr_schedule="plateau",
         average_from=2 / 3,
         standardize=True,
@@ -149,6 +154,7 @@ class HCRFClassifier(SequenceClassifierMixin, BaseSequenceNet):
         self.window = window
         self.stride = stride
         self.init_std = init_std
+        self.length_normalize = length_normalize
         self.lr_schedule = lr_schedule
         self.average_from = average_from
         self.standardize = standardize
@@ -210,6 +216,7 @@ class HCRFClassifier(SequenceClassifierMixin, BaseSequenceNet):
                 stride=self.stride_,
                 init_std=self.init_std,
                 l2=self.l2,
+                length_normalize=self.length_normalize,
             ),
             criterion=torch.nn.CrossEntropyLoss,
             # weighted: per-series losses, averaged with the weights by the net

@@ -33,6 +33,7 @@ _CHAIN_CRF_CONSTRAINTS = {
     "window": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
     "stride": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
     "init_std": [Interval(Real, 0, None, closed="neither")],
+    "length_normalize": ["boolean"],
     "lr_schedule": [StrOptions({"plateau", "exponential"}), None],
     "average_from": [Interval(Real, 0, 1, closed="right"), None],
 }
@@ -109,6 +110,13 @@ class HULMClassifier(SequenceClassifierMixin, BaseSequenceNet):
     init_std : float, default=sqrt(1e-3)
         ``A``, ``W``, ``V`` start from ``N(0, init_std^2)`` (the chapter's
         variance 1e-3); the biases, ``pi`` and ``tau`` from 0.
+    length_normalize : bool, default=False
+        Divide each series' logits ``log M_k`` (thesis eq. 2.11, a sum over
+        its ``T'`` model steps) by ``T'``, so that training and
+        ``predict_proba`` see per-step averages (``p(y | x)`` proportional to
+        ``M_k^(1/T')``). ``predict`` of a given model is unchanged; training
+        is not: the logits of a long series no longer start far from 0, nor
+        does one optimiser step move them in proportion to its length.
     lr_schedule : {"plateau", "exponential"} or None, default="plateau"
         "plateau" halves the learning rate after ``n_iter_no_change // 4``
         epochs without a lower training loss (the authors' "sgd2"; with
@@ -213,6 +221,7 @@ class HULMClassifier(SequenceClassifierMixin, BaseSequenceNet):
         window="auto",
         stride=1,
         init_std=math.sqrt(1e-3),
+        length_normalize=False,
         lr_schedule="plateau",
         average_from=2 / 3,
         standardize=True,
@@ -236,6 +245,7 @@ class HULMClassifier(SequenceClassifierMixin, BaseSequenceNet):
         self.window = window
         self.stride = stride
         self.init_std = init_std
+        self.length_normalize = length_normalize
         self.lr_schedule = lr_schedule
         self.average_from = average_from
         self.standardize = standardize
@@ -297,6 +307,7 @@ class HULMClassifier(SequenceClassifierMixin, BaseSequenceNet):
                 stride=self.stride_,
                 init_std=self.init_std,
                 l2=self.l2,
+                length_normalize=self.length_normalize,
             ),
             criterion=torch.nn.CrossEntropyLoss,
             # weighted: per-series losses, averaged with the weights by the net

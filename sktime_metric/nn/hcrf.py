@@ -13,7 +13,9 @@ label-dependent transitions ``theta_e[k, s_{t-1}, s_t]``::
 
 ``log M_k`` comes from the forward algorithm in log space, for all labels and
 the whole batch at once; one step costs ``O(K S^2)`` per sequence, so training
-time grows quadratically in ``S`` (HULM's grows linearly in ``H``).
+time grows quadratically in ``S`` (HULM's grows linearly in ``H``). Like HULM's
+``log M`` (thesis eq. 2.11), ``Phi`` is a sum over the ``T'`` steps, so ``log M``
+grows with the length; ``length_normalize=True`` returns ``log M / T'``.
 """
 
 import math
@@ -73,6 +75,14 @@ class HCRFModule(nn.Module):
         ``sqrt(T')`` steps instead of ``T'``. Same operations, so the same
         gradients. None: automatic, once a batch's graph would pass ~256 MB
         (:func:`~sktime_metric.nn._recompute.time_chunks`); 0: never.
+    length_normalize : bool, default=False
+        Return ``log M_k / T'`` (``T'`` each series' number of model steps,
+        after windowing) instead of ``log M_k``, as
+        :class:`~sktime_metric.nn.HULMModule` does: ``Phi`` sums ``T'`` unary
+        and ``T' - 1`` transition scores, so ``log M`` and its gradients scale
+        with the length. ``argmax_k`` is unchanged for given parameters;
+        ``softmax_k`` and training are not (the cross-entropy is then that of
+        the tempered ``p(y | x) ~ M_k^(1/T')``).
 
     Attributes
     ----------
@@ -87,7 +97,7 @@ class HCRFModule(nn.Module):
     -----
     ``forward(x, lengths)`` takes ``x`` ``(batch, time, n_features)``, zero-filled
     past each length, and returns ``log M`` ``(batch, n_classes)``, used as
-    logits. ``P(s_t = j | x, y = k)`` is the gradient of ``log M_k`` with respect
+    logits (``log M / T'`` with ``length_normalize``). ``P(s_t = j | x, y = k)`` is the gradient of ``log M_k`` with respect
     to the step's unary score, so autograd gives the state posteriors.
 
     Examples
@@ -111,11 +121,13 @@ class HCRFModule(nn.Module):
         init_std=math.sqrt(1e-3),
         l2=0.0,
         checkpoint_steps=None,
+        length_normalize=False,
     ):
         super().__init__()
         self.n_classes = n_classes
         self.n_states = n_states
         self.checkpoint_steps = checkpoint_steps
+        self.length_normalize = length_normalize
         self.window = window
         self.stride = stride
         self.l2 = l2
@@ -165,6 +177,15 @@ class HCRFModule(nn.Module):
 
     def forward(self, x, lengths):
         emission, lengths = self._emission(x, lengths)
+        log_m = self._log_m(emission, lengths)
+        if self.length_normalize:
+            # per-step average: lengths are the model steps T' (>= 1) after
+            # windowing
+            return log_m / lengths.to(log_m)[:, None]
+        return log_m
+
+    def _log_m(self, emission, lengths):
+        """``log M`` ``(B, K)`` from the emissions, checkpointed when it pays."""
         batch, n_steps, n_states = emission.shape
         if torch.is_grad_enabled() and any(p.requires_grad for p in self.parameters()):
             # a step keeps ~3 (B, K, S, S) tensors (the logsumexp's input and

@@ -20,7 +20,9 @@ and each ``log m_{h,k}`` is the log-partition function of a two-state chain with
 unary score ``s_{t,h,k} = W_h x_t + b_h + V_{h,k}`` (plus ``pi_h`` at the first
 step and ``tau_h`` at the last). ``forward`` returns ``log M`` as logits, so a
 cross-entropy loss on them is exactly the negative conditional log-likelihood
-(Eq. 2.14). Everything is computed for all ``B x K x H`` chains at once; the only
+(Eq. 2.14). ``log M`` is a sum over the ``T'`` steps, so it grows with the
+length; ``length_normalize=True`` returns ``log M / T'`` instead, each series'
+per-step average (``p(y | x)`` proportional to ``M^(1/T')``). Everything is computed for all ``B x K x H`` chains at once; the only
 loop is over time. Inference is linear in ``T`` and ``H``: ``O(TH(D + K))``.
 """
 
@@ -84,6 +86,18 @@ class HULMModule(nn.Module):
         ``T'``. Same operations, so the same gradients up to the order of
         float sums. None: automatic, once a batch's graph would pass ~256 MB
         (:func:`~sktime_metric.nn._recompute.time_chunks`); 0: never.
+    length_normalize : bool, default=False
+        Return ``log M_k / T'`` (Eq. 2.11, ``c_k`` included, divided by each
+        series' number of model steps ``T'``, after windowing) instead of
+        ``log M_k``. Eq. 2.11 is
+        a product over the steps' potentials, so ``log M`` and its gradients
+        scale with the length: on long series the logits start far from 0 and
+        one optimiser step moves them by a length-dependent amount. The
+        division makes them per-step averages; ``argmax_k`` is unchanged for
+        given parameters, ``softmax_k`` and training are not (the loss is then
+        the cross-entropy of the tempered ``p(y | x) ~ M_k^(1/T')``, no longer
+        Eq. 2.14's likelihood). The marginals of the hidden units given a label
+        (Eqs. 2.12-2.13) do not change.
 
     Attributes
     ----------
@@ -100,7 +114,8 @@ class HULMModule(nn.Module):
     -----
     ``forward(x, lengths)`` takes ``x`` ``(batch, time, n_features)``, zero-filled
     past each length, and returns ``log M`` ``(batch, n_classes)``, the
-    unnormalised log-probabilities of the labels. The model has
+    unnormalised log-probabilities of the labels (``log M / T'`` with
+    ``length_normalize``). The model has
     ``H (D' + K + 4) + K`` parameters with ``D' = window * n_features``.
 
     Examples
@@ -128,11 +143,13 @@ class HULMModule(nn.Module):
         init_std=math.sqrt(1e-3),
         l2=0.0,
         checkpoint_steps=None,
+        length_normalize=False,
     ):
         super().__init__()
         self.n_classes = n_classes
         self.hidden_size = hidden_size
         self.checkpoint_steps = checkpoint_steps
+        self.length_normalize = length_normalize
         self.window = window
         self.stride = stride
         self.l2 = l2
@@ -184,6 +201,15 @@ class HULMModule(nn.Module):
         return u[:, :, None, :] + v, lengths
 
     def forward(self, x, lengths):
+        log_m, lengths = self._log_m(x, lengths)
+        if self.length_normalize:
+            # per-step average of Eq. 2.11's log-potentials: lengths are the
+            # model steps T' after windowing, each >= 1
+            return log_m / lengths.to(log_m)[:, None]
+        return log_m
+
+    def _log_m(self, x, lengths):
+        """``log M`` ``(B, K)`` of Eq. 2.11 and the lengths in model steps."""
         u, v, lengths = self._unit_scores(x, lengths)
         mask = length_mask(lengths.to(u.device), u.size(1))
         batch, n_steps, hidden = u.shape
@@ -194,7 +220,7 @@ class HULMModule(nn.Module):
                 self.checkpoint_steps, tensors_per_step=6,
             )
         if checkpointed:
-            return self._chunked_log_m(u, v, mask, steps) + self.c
+            return self._chunked_log_m(u, v, mask, steps) + self.c, lengths
         s = u[:, :, None, :] + v
         # The forward recursion on the log-odds r_t = a_t(1) - a_t(0) of each
         # chain's forward message (eqs. 2.7 and 2.9 in log space: a_t(0) =
@@ -215,7 +241,7 @@ class HULMModule(nn.Module):
             r = s_t + softplus_exact(r + self.A) - log_odds_terms[-1]
             log_odds_terms.append(softplus_exact(r))
         terms = torch.stack(log_odds_terms, dim=1).sum(-1)  # (B, T', K): sum over h
-        return (terms * mask[:, :, None]).sum(1) + self.c  # log M_k, Eq. 2.11
+        return (terms * mask[:, :, None]).sum(1) + self.c, lengths  # log M_k, Eq. 2.11
 
     def _chunked_log_m(self, u, v, mask, steps):
         """``log m`` ``(B, K)`` of :meth:`forward`, checkpointed over time chunks.

@@ -214,3 +214,16 @@ def test_rules_wait_for_the_loss_to_beat_the_class_frequencies(data):
         clf.fit(constant, y)
     assert len(clf.history_) == 12
     assert clf.net_.optimizer_.param_groups[0]["lr"] == 0.05
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+@pytest.mark.parametrize("Classifier", [HULMClassifier, HCRFClassifier])
+def test_length_normalize_is_validated_and_reaches_the_module(Classifier, data):
+    assert Classifier._parameter_constraints["length_normalize"] == ["boolean"]
+    with pytest.raises(ValueError, match="length_normalize"):
+        Classifier(length_normalize="yes").fit(*data)
+    params = {**_FAST, "max_epochs": 2}
+    if Classifier is HCRFClassifier:
+        params["n_states"] = params.pop("hidden_size")
+    clf = Classifier(length_normalize=True, **params).fit(*data)
+    assert clf.net_.module_.length_normalize is True

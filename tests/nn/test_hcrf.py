@@ -157,3 +157,30 @@ def test_checkpointing_is_automatic_on_long_series_and_never_without_gradients()
         torch.testing.assert_close(module(x, lengths), out.detach(), rtol=1e-9,
                                    atol=0)
     assert recomputed_nodes(module(x[:, :50], torch.tensor([50, 50, 50, 5]))) == 0
+
+
+@pytest.mark.parametrize("window", [1, 2])
+def test_length_normalize_divides_each_log_m_by_its_model_steps(window):
+    # log M / T' against brute force on unequal lengths; with window 2 the
+    # brute force runs on the framed series (4 -> 3, 1 -> 1, 3 -> 2 steps)
+    from sktime_metric.nn._chain import frame_windows
+
+    module = _module(n_classes=3, window=window)
+    module.length_normalize = True
+    x, lengths = _batch([4, 1, 3])
+    logits = module(x, lengths)
+    for i, length in enumerate(lengths.tolist()):
+        windows, steps = frame_windows(x[i : i + 1, :length], lengths[i : i + 1],
+                                       window)
+        expected, _ = _brute_force(module, windows[0, : int(steps)])
+        torch.testing.assert_close(logits[i], expected / int(steps))
+    padded = torch.cat([x, torch.zeros(3, 5, 2, dtype=x.dtype)], dim=1)
+    torch.testing.assert_close(module(padded, lengths), logits)
+    for i, length in enumerate(lengths.tolist()):
+        alone = module(x[i : i + 1, :length], lengths[i : i + 1])
+        torch.testing.assert_close(alone[0], logits[i])
+    # the checkpointed forward algorithm is divided the same way
+    module.checkpoint_steps = 1
+    chunked = module(x, lengths)
+    assert recomputed_nodes(chunked) > 0
+    torch.testing.assert_close(chunked, logits)

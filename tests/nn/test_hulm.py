@@ -306,3 +306,35 @@ def test_checkpointing_is_automatic_on_long_series_and_never_without_gradients()
                                    rtol=1e-9)
     short = module(x[:, :50], torch.tensor([50, 50, 50, 5]))
     assert recomputed_nodes(short) == 0
+
+
+@pytest.mark.parametrize("window", [1, 2])
+def test_length_normalize_divides_each_log_m_by_its_model_steps(window):
+    # log M / T' against brute force on unequal lengths; T' counts the steps
+    # after windowing (window 2: 4 -> 3, 1 -> 1, 3 -> 2)
+    module = _module(window=window)
+    module.length_normalize = True
+    x, lengths = _batch([4, 1, 3])
+    logits = module(x, lengths)
+    for i, length in enumerate(lengths.tolist()):
+        windows, steps = frame_windows(x[i : i + 1, :length], lengths[i : i + 1],
+                                       window)
+        expected, _ = _brute_force(module, windows[0, : int(steps)])
+        torch.testing.assert_close(logits[i], expected / int(steps))
+    # padding and batch mates still change nothing
+    padded = torch.cat([x, torch.zeros(3, 5, 3, dtype=x.dtype)], dim=1)
+    torch.testing.assert_close(module(padded, lengths), logits)
+    for i, length in enumerate(lengths.tolist()):
+        alone = module(x[i : i + 1, :length], lengths[i : i + 1])
+        torch.testing.assert_close(alone[0], logits[i])
+
+
+def test_length_normalize_applies_to_the_checkpointed_recursion_too():
+    torch.manual_seed(0)
+    module = HULMModule(3, 4, hidden_size=5, length_normalize=True).double()
+    x, lengths = torch.randn(3, 40, 3, dtype=torch.float64), torch.tensor([40, 23, 7])
+    module.checkpoint_steps = 4
+    chunked = module(x, lengths)
+    assert recomputed_nodes(chunked) > 0
+    module.length_normalize = False
+    torch.testing.assert_close(chunked, module(x, lengths) / lengths[:, None])
