@@ -56,6 +56,10 @@ past ``5 * --cell-cap`` seconds is stopped.
 
 With CUDA, the same sweeps run again with ``device="cuda"`` (``--device``).
 
+``--dask`` adds the speed-up of 2 local dask workers over one in-process
+thread for ``predict_in_blocks`` and for ``pairwise_distances``' tiles
+(:mod:`benchmarks._scale_dask`).
+
 Usage::
 
     python -m benchmarks.bench_scale --quick              # ~30 s; run by the tests
@@ -75,6 +79,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ._scale_dask import DASK_COLUMNS, dask_part
 from ._common import (
     add_common_arguments,
     growth_exponent,
@@ -505,6 +510,9 @@ def main(argv=None):
                         help="comma-separated subset of "
                         f"{','.join((*SEQUENCE_NAMES, 'kissme'))} (default: all; "
                         f"--quick: {','.join(QUICK_NAMES)})")
+    parser.add_argument("--dask", action="store_true",
+                        help="also time predict_in_blocks and pairwise_distances on "
+                        "2 local dask workers against one in-process thread")
     args = parser.parse_args(argv)
     import torch
 
@@ -522,8 +530,12 @@ def main(argv=None):
                     cells = [c for c in cells if c[0] != "kissme"]
                 rows += sweep(cells, sweep_name=sweep_name, size_key=key, sizes=sizes,
                               args=args, device=device, progress=print)
+        dask_rows = dask_part(args.mode, args.random_state) if args.dask else []
     exponents = growth(rows)
     lines = notes(rows, exponents, args.mode)
+    if isinstance(dask_rows, str):  # dask is not installed
+        lines.append(dask_rows)
+        dask_rows = []
     title = (f"bench_scale ({args.mode} mode; d = {N_CHANNELS}, hidden {HIDDEN}, one "
              f"epoch; cell cap {args.cell_cap:.0f} s; random_state {args.random_state};"
              f" threads {args.threads}; devices {', '.join(devices)}; total "
@@ -538,6 +550,9 @@ def main(argv=None):
         "Every cell (seconds: median of interleaved repetitions; peak_mb: above the "
         "child's memory before the operation)", "",
         format_table(rounded(rows), ROW_COLUMNS), "",
+        *(["Two local dask workers (processes, one thread each) against one "
+           "in-process thread (seconds: median of 3 interleaved runs)", "",
+           format_table(rounded(dask_rows), DASK_COLUMNS), ""] if dask_rows else []),
         "Notes", "", *(f"- {line}" for line in lines)])
     print(f"\n{text}")
     if args.output:

@@ -100,3 +100,15 @@ def test_cuda_cells(bench):
         result = bench.run_child(spec, timeout=300)
         assert "seconds" in result, result
         assert result["peak_mb"] >= 0
+
+
+def test_dask_part_matches_the_local_results():
+    pytest.importorskip("distributed")
+    from benchmarks._scale_dask import dask_part
+
+    rows = dask_part("quick")
+    assert [r["op"] for r in rows] == ["predict_in_blocks", "pairwise_distances"]
+    for row in rows:
+        # the same blocks and tiles, computed elsewhere: float32 rounding at most
+        assert row["max_abs_diff"] <= 1e-5
+        assert row["local_s"] > 0 and row["dask_s"] > 0 and row["speedup"] > 0
