@@ -1,10 +1,10 @@
 """CoupledGRUMetric: the coupled GRU's learned distance, a scikit-learn transformer."""
 
+from functools import partial
 from numbers import Integral, Real
 
 import numpy as np
 import torch
-from joblib import Parallel, delayed, effective_n_jobs
 from sklearn.base import ClassNamePrefixFeaturesOutMixin, TransformerMixin
 from sklearn.preprocessing import LabelEncoder
 from sklearn.utils.validation import check_is_fitted
@@ -12,6 +12,7 @@ from sklearn.utils.validation import check_is_fitted
 from ..base import BaseSequenceNet, derive_seed
 from ..nn.cgru import CoupledGRU
 from ..nn.losses import ContrastiveLoss, StructuralLoss
+from ..utils._parallel import map_in_parallel
 from ..utils._sklearn_compat import Interval, StrOptions
 from ..utils._skorch import (
     NearestNeighborScoring,
@@ -597,18 +598,10 @@ class CoupledGRUMetric(
         Y_checked = None if Y is None else self._metric_inputs(Y)
         x, lengths = self._tensors(X_checked)
         x2, lengths2 = (None, None) if Y is None else self._tensors(Y_checked)
-        map_chunks = map
-        if effective_n_jobs(n_jobs) != 1 and self.net_.device == "cpu":
-            # torch releases the GIL inside each op: threads share the work.
-            # ``prefer``, not ``backend``, so that a joblib.parallel_config
-            # (backend="dask") context sends the chunks to a cluster instead.
-            parallel = Parallel(n_jobs=n_jobs, prefer="threads",
-                                return_as="generator_unordered")
-
-            def threaded_map(function, chunks):
-                return parallel(delayed(function)(chunk) for chunk in chunks)
-
-            map_chunks = threaded_map
+        # chunks on threads or a joblib context's workers (dask), in any order
+        # (each carries its pairs); one device runs one chunk at a time
+        map_chunks = partial(map_in_parallel, ordered=False,
+                             n_jobs=n_jobs if self.net_.device == "cpu" else 1)
 
         module = self.net_.module_
         if m is None:

@@ -33,9 +33,10 @@ import copy
 from numbers import Integral
 
 import numpy as np
-from joblib import Parallel, delayed, effective_n_jobs
 from sklearn.metrics.pairwise import euclidean_distances, paired_euclidean_distances
 from sklearn.utils.validation import check_is_fitted, check_scalar
+
+from ..utils._parallel import map_in_parallel
 
 __all__ = ["LearnedMetric", "PairMetricMixin"]
 
@@ -250,16 +251,12 @@ class PairMetricMixin:
         B = A if Y is None else self._metric_inputs(Y)
         out = np.empty((len(A), len(B)))
         tiles = list(_tiles(len(A), len(B), chunk_size))
-        if len(tiles) < 2 or effective_n_jobs(n_jobs) == 1:
-            blocks = (self._pairwise_block(A[rows], B[cols]) for rows, cols in tiles)
-        else:
-            # ``prefer``, not ``backend="threading"``: threads by default, but a
-            # joblib.parallel_config(backend="dask") context sends the tiles to
-            # a dask.distributed cluster. Tiles come back in order, as they
-            # finish, so at most joblib's pre-dispatched tiles wait in memory.
-            blocks = Parallel(n_jobs=n_jobs, prefer="threads", return_as="generator")(
-                delayed(self._pairwise_block)(A[rows], B[cols]) for rows, cols in tiles
-            )
+        # threads, or a joblib.parallel_config context's workers (dask); tiles
+        # come back in order, so at most the pre-dispatched ones wait in memory
+        blocks = map_in_parallel(
+            self._pairwise_block, (A[rows] for rows, _ in tiles),
+            (B[cols] for _, cols in tiles), n_jobs=1 if len(tiles) < 2 else n_jobs,
+        )
         for (rows, cols), block in zip(tiles, blocks):
             out[rows, cols] = block
         return out

@@ -4,13 +4,51 @@ from numbers import Integral
 
 import numpy as np
 import scipy.sparse as sp
-from joblib import Parallel, delayed
+from joblib import Parallel, delayed, effective_n_jobs
 from sklearn.utils import gen_batches
 from sklearn.utils.validation import check_is_fitted
 
 from .validation import to_sequence_dataset
 
-__all__ = ["predict_in_blocks"]
+__all__ = ["map_in_parallel", "predict_in_blocks"]
+
+
+def map_in_parallel(function, *iterables, n_jobs=None, ordered=True):
+    """``map(function, *iterables)`` through joblib when more than one job runs.
+
+    The library's one way to spread independent pieces of work (distance
+    tiles, coupled-pair chunks, blocks of rows): in this thread when a single
+    job is asked for; otherwise ``joblib.Parallel(prefer="threads")``, where
+    ``prefer`` rather than ``backend="threading"`` lets a
+    :func:`joblib.parallel_config` context send the pieces elsewhere, e.g.
+    to a ``dask.distributed`` cluster with ``backend="dask"``. Threads suit
+    torch and numpy work, which releases the GIL. Each call's arguments are
+    what travels to a worker, so pass the pieces' data as arguments, not in
+    ``function``'s closure.
+
+    Parameters
+    ----------
+    function : callable
+    *iterables : iterables
+        Zipped into the calls' positional arguments, as by :func:`map`.
+    n_jobs : int or None, default=None
+        Pieces at once; None means 1 unless a :func:`joblib.parallel_config`
+        context says otherwise.
+    ordered : bool, default=True
+        False yields the results as they finish (the caller then needs a way
+        to place them).
+
+    Returns
+    -------
+    results : iterator
+        Lazily: at most joblib's pre-dispatched results wait in memory.
+    """
+    if effective_n_jobs(n_jobs) == 1:
+        return map(function, *iterables)
+    return Parallel(n_jobs=n_jobs, prefer="threads",
+                    return_as="generator" if ordered else "generator_unordered")(
+        delayed(function)(*args) for args in zip(*iterables)
+    )
 
 
 def predict_in_blocks(estimator, X, *, method="predict", block_size=10_000, n_jobs=None):
@@ -75,12 +113,10 @@ def predict_in_blocks(estimator, X, *, method="predict", block_size=10_000, n_jo
     # one array, so that blocks are row slices (views); a list of series
     # becomes NaN-padded to its longest, which every method accepts
     X = to_sequence_dataset(X) if isinstance(X, (list, tuple)) else np.asarray(X)
-    call = getattr(estimator, method)
-    # ``prefer``, not ``backend``: a parallel_config context may send the
-    # blocks elsewhere (dask), and the local default is threads
-    blocks = Parallel(n_jobs=n_jobs, prefer="threads")(
-        delayed(call)(X[rows]) for rows in gen_batches(len(X), block_size)
-    )
+    blocks = list(map_in_parallel(
+        getattr(estimator, method),
+        (X[rows] for rows in gen_batches(len(X), block_size)), n_jobs=n_jobs,
+    ))
     if any(sp.issparse(block) for block in blocks):
         return sp.vstack(blocks, format="csr")
     return np.concatenate([np.asarray(block) for block in blocks])
