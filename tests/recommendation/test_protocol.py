@@ -78,6 +78,6 @@ def test_movielens_100k_from_the_recbole_wheel():
 def test_movielens_without_recbole_names_the_install_command(monkeypatch):
     from sktime_metric.datasets import _movielens
 
-    monkeypatch.setattr(_movielens.importlib.util, "find_spec", lambda name: None)
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name: None)
     with pytest.raises(ImportError, match="pip install --no-deps recbole==1.2.1"):
         _movielens.load_movielens_100k()
