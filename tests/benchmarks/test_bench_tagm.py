@@ -36,6 +36,10 @@ def test_bench_tagm_quick(quick_run):
         assert {("noisy_digits", name) for name in names} <= rows
         assert "noisy digits: TAGM >= GRU" in out and "noisy digits: TAGM >= LSTM" in out
         assert "noisy digits: NN < AM-NN < TAGM" in out
+        more = ("bi_tagm", "bi_gru", "bi_lstm", "hulm", "hcrf")
+        assert {("noisy_digits", name) for name in more} <= rows
+        assert {("noisy_digits_clean", "hulm"), ("noisy_digits_clean", "hcrf")} <= rows
+        assert "noisy digits, bidirectional" in out and "HCRF clean vs noisy" in out
     else:
         assert "noisy digits: not run" in out
     text = path.read_text()
@@ -65,6 +69,27 @@ def test_claims_of_the_noisy_digits(bench_tagm):
     rows[-1]["accuracy"] = 0.8  # NN above AM-NN: not the table's order
     claims = bench_tagm.claims(rows, bench_tagm.parameter_counts(), window=2)
     assert claims["tagm-ablation"][1] is False
+
+
+def test_claims_of_the_bidirectional_and_graphical_rows(bench_tagm):
+    accuracies = {("noisy_digits", "tagm"): 0.95, ("noisy_digits", "gru"): 0.96,
+                  ("noisy_digits", "lstm"): 0.94, ("noisy_digits", "bi_tagm"): 0.97,
+                  ("noisy_digits", "bi_gru"): 0.96, ("noisy_digits", "bi_lstm"): 0.95,
+                  ("noisy_digits", "hulm"): 0.88, ("noisy_digits", "hcrf"): 0.90,
+                  ("noisy_digits_clean", "hulm"): 0.95,
+                  ("noisy_digits_clean", "hcrf"): 0.96}
+    rows = [{"dataset": d, "name": n, "accuracy": a} for (d, n), a in accuracies.items()]
+    claims = bench_tagm.claims(rows, bench_tagm.parameter_counts())
+    bi, ok, _ = claims["tagm-bidirectional"]
+    assert ok is True and bi == pytest.approx(
+        {"Bi-TAGM": 97.0, "Bi-GRU": 96.0, "Bi-LSTM": 95.0})
+    graphical, ok, _ = claims["tagm-graphical-noise"]
+    assert ok is True and graphical["HCRF noisy"] == pytest.approx(90.0)
+    rows[0]["accuracy"] = 0.98  # TAGM above Bi-TAGM: Bi-TAGM is not the best
+    rows[-1]["accuracy"] = 0.93  # HCRF loses 3 points only
+    claims = bench_tagm.claims(rows, bench_tagm.parameter_counts())
+    assert claims["tagm-bidirectional"][1] is False
+    assert claims["tagm-graphical-noise"][1] is False
 
 
 def test_verdicts_are_honest(bench_tagm):
