@@ -31,7 +31,9 @@ class HCRFClassifier(SequenceClassifierMixin, BaseSequenceNet):
     with label-dependent transitions (``theta_e``). Summing out the states is
     exact (the forward algorithm, in log space), so ``predict_proba`` is the
     exact ``p(y | x)``; each step costs ``O(K S^2)``. Trained like
-    :class:`HULMClassifier`, with the same defaults, as in the HULM chapter.
+    :class:`HULMClassifier`, with the same rules, as in the HULM chapter; its
+    ``length_normalize`` (False) and ``lr`` (1e-2) keep the chapter's summed
+    logits, as the normalised ones were measured on HULM only.
 
     Parameters
     ----------
@@ -51,7 +53,8 @@ class HCRFClassifier(SequenceClassifierMixin, BaseSequenceNet):
     length_normalize : bool, default=False
         Divide each series' logits ``log M_k`` by its number of model steps
         ``T'``, as in :class:`HULMClassifier`: the HCRF's potential is also a
-        sum over the steps.
+        sum over the steps. Not measured on the HCRF: the default keeps the
+        sums; with True, raise ``lr`` as HULM's default does (0.2).
     lr_schedule : {"plateau", "exponential"} or None, default="plateau"
     average_from : float in (0, 1] or None, default=2/3
     standardize : bool, default=True

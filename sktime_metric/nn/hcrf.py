@@ -97,7 +97,8 @@ class HCRFModule(nn.Module):
     -----
     ``forward(x, lengths)`` takes ``x`` ``(batch, time, n_features)``, zero-filled
     past each length, and returns ``log M`` ``(batch, n_classes)``, used as
-    logits (``log M / T'`` with ``length_normalize``). ``P(s_t = j | x, y = k)`` is the gradient of ``log M_k`` with respect
+    logits (``log M / T'`` with ``length_normalize``). ``P(s_t = j | x, y = k)``
+    is the gradient of ``log M_k`` with respect
     to the step's unary score, so autograd gives the state posteriors.
 
     Examples

@@ -22,7 +22,8 @@ step and ``tau_h`` at the last). ``forward`` returns ``log M`` as logits, so a
 cross-entropy loss on them is exactly the negative conditional log-likelihood
 (Eq. 2.14). ``log M`` is a sum over the ``T'`` steps, so it grows with the
 length; ``length_normalize=True`` returns ``log M / T'`` instead, each series'
-per-step average (``p(y | x)`` proportional to ``M^(1/T')``). Everything is computed for all ``B x K x H`` chains at once; the only
+per-step average (``p(y | x)`` proportional to ``M^(1/T')``). Everything is
+computed for all ``B x K x H`` chains at once; the only
 loop is over time. Inference is linear in ``T`` and ``H``: ``O(TH(D + K))``.
 """
 

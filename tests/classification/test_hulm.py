@@ -11,7 +11,7 @@ from sktime_metric.classification import HCRFClassifier, HULMClassifier
 from sktime_metric.datasets import make_sequence_classification, make_synthetic_control
 from sktime_metric.utils._skorch import ParameterAveraging, SequenceNet
 
-_FAST = dict(hidden_size=6, window=3, lr=0.05, max_epochs=10, random_state=0)
+_FAST = dict(hidden_size=6, window=3, max_epochs=10, random_state=0)
 
 
 @pytest.fixture(scope="module")
@@ -37,7 +37,9 @@ def test_hidden_posteriors_are_the_module_marginals_of_the_predicted_label(
     assert post.shape == (len(X), X.shape[1], 6)
     for i, length in enumerate(lengths):
         n_windows = length - 2  # window=3
-        assert np.all((post[i, :n_windows] >= 0) & (post[i, :n_windows] <= 1))
+        # float32: exp(alpha + beta - log m) of log-messages of size ~30 is
+        # 1 + a few 1e-6 for a unit that is surely on (3.8e-6 measured)
+        assert np.all((post[i, :n_windows] >= 0) & (post[i, :n_windows] <= 1 + 1e-5))
         assert np.isnan(post[i, n_windows:]).all()
     # the same as the module's exact marginals under the predicted label
     labels = np.searchsorted(fitted.classes_, fitted.predict(X[:1]))
@@ -89,7 +91,10 @@ def test_l2_shrinks_only_the_penalised_weights(data):
 
 def test_authors_rules_without_early_stopping(data):
     X, y = data
+    # the summed logits (length_normalize=False), for which this SGD step size
+    # was chosen: with per-step logits it does not beat ln 3 within 40 epochs
     clf = HULMClassifier(**{**_FAST, "optimizer": "sgd", "lr": 1e-4,
+                            "length_normalize": False,
                             "max_epochs": 40, "n_iter_no_change": 2}).fit(X, y)
     names = dict(clf.net_.callbacks_)
     assert {"lr_plateau", "train_loss_stopping", "parameter_averaging"} <= set(names)
