@@ -145,6 +145,9 @@ def _shared(texts):
     if len(set(texts)) == 1:
         return texts[0]
     prefix = os.path.commonprefix(texts)
+    if prefix in texts and all(t == prefix or t[len(prefix):].startswith(("; ", ": "))
+                               for t in texts):
+        return prefix + "; "  # one text is the others' common start: keep it whole
     cut = max(prefix.rfind("; "), prefix.rfind(": "))
     return prefix[:cut + 2] if cut > 0 else ""
 
@@ -160,10 +163,13 @@ def _experiments(rows):
         if not group[0]["experiment"]:
             lines.append(f"- {ids}: not reproduced: {reason}.")
             continue
-        shared = _shared([r["experiment"] for r in group])
-        rest = [(r["id"], r["experiment"][len(shared):]) for r in group]
+        texts = {}  # each distinct text once, with the claims that share it
+        for r in group:
+            texts.setdefault(r["experiment"], []).append(f"`{r['id']}`")
+        shared = _shared(list(texts))
+        rest = [(", ".join(i), t[len(shared):]) for t, i in texts.items()]
         if any(t for _, t in rest):
-            text = shared + "; ".join(f"{t} (`{i}`)" for i, t in rest if t)
+            text = shared + "; ".join(f"{t} ({i})" for i, t in rest if t)
         else:
             text = shared.rstrip("; :")
         lines.append(f"- {ids}: {text}. Differs: {differences or 'nothing stated'}.")

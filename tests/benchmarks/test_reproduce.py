@@ -130,3 +130,16 @@ def test_values_are_printed_as_declared(reproduce):
     assert reproduce._value(97.64) == "97.64" and reproduce._value(32 / 44) == "0.7273"
     assert reproduce._values({}, "AUC", "figure only") == "figure only"
     assert reproduce._values({"a": 1, "b": 0.5}, "AUC") == "a 1, b 0.5 (AUC)"
+
+
+def test_experiments_extending_a_shared_one_print_it_once(reproduce):
+    base = "part 2, noisy digits: trained 100 epochs; test accuracy"
+    rows = [{"id": i, "experiment": t, "differences": "FSDD", "reason": ""}
+            for i, t in [("a", base), ("b", base), ("c", base + "; HULM clean vs noisy")]]
+    (line,) = reproduce._experiments(rows)
+    assert line == (f"- `a`, `b`, `c`: {base}; HULM clean vs noisy (`c`). Differs: FSDD.")
+    # texts that merely share a start are cut at the last separator of that start
+    rows[2]["experiment"] = "part 2, noisy digits: other protocol"
+    (line,) = reproduce._experiments(rows)
+    assert line.startswith("- `a`, `b`, `c`: part 2, noisy digits: trained 100 epochs; "
+                           "test accuracy (`a`, `b`); other protocol (`c`).")
