@@ -66,8 +66,10 @@ def warn_if_not_learned(estimator, y_codes, logits, by="loss"):
     but whose loss is still above the class frequencies' gets a different
     warning: it learned, but a few training series are misclassified with
     near certainty, so its probabilities are not calibrated (measured:
-    ``HULMClassifier`` on UCR Beef, training accuracy 0.53 against 0.20 at a
-    loss of 3.51 nats against 1.61). The loss is recomputed from the final
+    ``HULMClassifier`` with the chapter's settings, ``length_normalize=False,
+    lr=1e-2``, on UCR Beef, z-normalised, seed 0: training accuracy 0.63
+    against 0.20 at a loss of 2.21 nats against 1.61; its defaults reach 0.70
+    at 0.90 nats and get no warning). The loss is recomputed from the final
     model (eval mode, no penalty term), not read from the history, so
     regularisation, dropout and parameter averaging cannot mask or fake it.
 
