@@ -24,6 +24,7 @@ from .recommendation import (
 )
 from .metric import (
     CoupledGRUMetric,
+    FisherVectorEmbedder,
     KISSMETransformer,
     Seq2SeqEmbedder,
     SiameseRNNEmbedder,
@@ -35,6 +36,7 @@ __all__ = [
     "AttentionSequenceRegressor",
     "CoupledGRUMetric",
     "FisherKernelClassifier",
+    "FisherVectorEmbedder",
     "HCRFClassifier",
     "HULMClassifier",
     "IARNRecommender",

@@ -22,6 +22,7 @@ from sktime_metric.classification import (
 from sktime_metric.cluster import RoutineClusterer
 from sktime_metric.metric import (
     CoupledGRUMetric,
+    FisherVectorEmbedder,
     KISSMETransformer,
     Seq2SeqEmbedder,
     SiameseRNNEmbedder,
@@ -81,6 +82,9 @@ ESTIMATORS = [
     # every seed with pooling="sum"), Fisher kernel 1.0
     NaiveLogisticClassifier(**_FAST),
     FisherKernelClassifier(n_states=3, max_epochs=15, random_state=0),
+    # the siamese RNN paper's Fisher-kernel / Fisher-vector baselines (Table 2):
+    # unsupervised, an HMM fitted by EM; max_epochs is its EM iterations
+    FisherVectorEmbedder(n_states=3, max_epochs=15, random_state=0),
 ]
 
 # Estimators on plain feature vectors (2-D tabular input): scikit-learn's checks

@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 from sklearn.base import clone, is_classifier, is_regressor
 from sklearn.exceptions import ConvergenceWarning
+from sklearn.utils import get_tags
 
 from sktime_metric.datasets import make_sequence_classification
 from sktime_metric.metric import KISSMETransformer
@@ -58,8 +59,10 @@ def _fit_params(estimator):
     return {"max_epochs": 2} if "max_epochs" in estimator.get_params() else {}
 
 
-# Estimators fitted on class labels (the regressor's targets are numbers)
-_LABELLED = [e for e in ESTIMATORS if not is_regressor(e)]
+# Estimators fitted on class labels (the regressor's targets are numbers; an
+# unsupervised embedder, whose target_tags say y is not required, ignores y)
+_LABELLED = [e for e in ESTIMATORS
+             if not is_regressor(e) and get_tags(e).target_tags.required]
 
 
 @pytest.mark.parametrize("estimator", _LABELLED, ids=estimator_id)

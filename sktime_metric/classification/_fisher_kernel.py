@@ -1,11 +1,9 @@
 """FisherKernelClassifier: HMM Fisher scores and a linear SVM (the FKL row's baseline)."""
 
-import warnings
 from dataclasses import fields
 from numbers import Integral, Real
 
 import numpy as np
-from scipy.special import logsumexp
 import torch
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.preprocessing import LabelEncoder
@@ -14,100 +12,13 @@ from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.validation import check_is_fitted
 
 from ..base import SequenceTags, derive_seed, warn_if_not_learned
+from ..utils._hmm import fit_diagonal_hmm, hmm_fisher_scores
 from ..utils._labels import check_class_labels
 from ..utils._scaling import channel_statistics, standardize_channels
 from ..utils._sklearn_compat import Interval, StrOptions
 from ..utils.validation import validate_sequences
 
 __all__ = ["FisherKernelClassifier", "hmm_fisher_scores"]
-
-
-def _log_emissions(X, means, variances):
-    """``log N(x_t; mu_k, diag(var_k))`` of every step and state: ``(n, T, S)``."""
-    precision = 1.0 / variances  # (S, d)
-    quadratic = (
-        (X**2) @ precision.T
-        - 2.0 * X @ (means * precision).T
-        + (means**2 * precision).sum(axis=1)
-    )
-    log_norm = np.log(2.0 * np.pi * variances).sum(axis=1)
-    return -0.5 * (quadratic + log_norm)
-
-
-def hmm_fisher_scores(X, lengths, startprob, transmat, means, variances):
-    """Fisher scores of a diagonal-Gaussian HMM: the gradient of each series'
-    log-likelihood with respect to the HMM's parameters.
-
-    Computed exactly from the forward-backward posteriors (state posteriors
-    ``gamma_t(k)`` and transition posteriors ``xi_t(i, j)``), for all series at
-    once in log space. Parameters are taken in unconstrained form: the start
-    and transition probabilities as softmax logits (per row), the emission
-    standard deviations as logarithms, so that the gradient lives in the
-    parameters' tangent space:
-
-    - start logits: ``gamma_1(i) - pi_i``;
-    - transition logits: ``sum_t xi_t(i, j) - A_ij sum_{t<T} gamma_t(i)``;
-    - means: ``sum_t gamma_t(k) (x_t - mu_k) / var_k``;
-    - log standard deviations: ``sum_t gamma_t(k) ((x_t - mu_k)^2 / var_k - 1)``.
-
-    Parameters
-    ----------
-    X : ndarray of shape (n_samples, n_timestamps, n_channels)
-        Values past each series' length are ignored (NaN allowed there).
-    lengths : ndarray of shape (n_samples,)
-    startprob : ndarray of shape (n_states,)
-    transmat : ndarray of shape (n_states, n_states)
-    means, variances : ndarray of shape (n_states, n_channels)
-
-    Returns
-    -------
-    scores : ndarray of shape (n_samples, n_states + n_states**2 + 2 * n_states * n_channels)
-        Start, transition (row-major), mean and log-std gradients, in that
-        order.
-    log_likelihood : ndarray of shape (n_samples,)
-    """
-    X = np.asarray(X, dtype=np.float64)
-    lengths = np.asarray(lengths, dtype=np.int64)
-    n, T, _ = X.shape
-    valid = np.arange(T)[None, :] < lengths[:, None]  # (n, T)
-    X = np.where(valid[:, :, None], X, 0.0)
-    with np.errstate(divide="ignore"):
-        log_start, log_trans = np.log(startprob), np.log(transmat)
-    log_b = _log_emissions(X, means, variances)  # (n, T, S)
-    # forward: alpha stays as it is past a series' end
-    alpha = np.empty_like(log_b)
-    alpha[:, 0] = log_start + log_b[:, 0]
-    for t in range(1, T):
-        step = logsumexp(alpha[:, t - 1, :, None] + log_trans, axis=1) + log_b[:, t]
-        alpha[:, t] = np.where(valid[:, t, None], step, alpha[:, t - 1])
-    log_likelihood = logsumexp(alpha[:, -1], axis=1)
-    # backward: beta = 0 from each series' last step on
-    beta = np.zeros_like(log_b)
-    for t in range(T - 2, -1, -1):
-        step = logsumexp(log_trans + (log_b[:, t + 1] + beta[:, t + 1])[:, None, :],
-                          axis=2)
-        beta[:, t] = np.where(valid[:, t + 1, None], step, 0.0)
-    gamma = np.exp(alpha + beta - log_likelihood[:, None, None]) * valid[:, :, None]
-    # expected transition counts: sum over t of xi_t(i, j), t + 1 inside the series
-    xi = np.zeros((n, *transmat.shape))
-    for t in range(T - 1):
-        log_xi = (alpha[:, t, :, None] + log_trans
-                  + (log_b[:, t + 1] + beta[:, t + 1])[:, None, :]
-                  - log_likelihood[:, None, None])
-        xi += np.exp(log_xi) * valid[:, t + 1, None, None]
-    from_state = gamma.sum(axis=1) - gamma[np.arange(n), lengths - 1]  # t < T_i
-    d_start = gamma[:, 0] - startprob
-    d_trans = xi - transmat[None] * from_state[:, :, None]
-    # emissions: sums over t of gamma_t(k) times the frame's statistics
-    occupancy = gamma.sum(axis=1)  # (n, S)
-    first = np.einsum("ntk,ntd->nkd", gamma, X)
-    second = np.einsum("ntk,ntd->nkd", gamma, X**2)
-    d_means = (first - occupancy[:, :, None] * means) / variances
-    squares = second - 2 * first * means + occupancy[:, :, None] * means**2
-    d_log_std = squares / variances - occupancy[:, :, None]
-    scores = np.concatenate([d_start, d_trans.reshape(n, -1), d_means.reshape(n, -1),
-                             d_log_std.reshape(n, -1)], axis=1)
-    return scores, log_likelihood
 
 
 class FisherKernelClassifier(ClassifierMixin, BaseEstimator):
@@ -259,13 +170,6 @@ class FisherKernelClassifier(ClassifierMixin, BaseEstimator):
         self : object
             The fitted estimator.
         """
-        try:
-            from hmmlearn.hmm import GaussianHMM
-        except ImportError as error:
-            raise ImportError(
-                "FisherKernelClassifier fits its HMM with hmmlearn, which is not "
-                "installed: pip install 'sktime_metric[hmm]'"
-            ) from error
         # validate
         self._validate_params()
         X, lengths = self._validate_X(X, reset=True)
@@ -275,21 +179,11 @@ class FisherKernelClassifier(ClassifierMixin, BaseEstimator):
         # seed
         seed = derive_seed(self.random_state)
         # build
-        hmm = GaussianHMM(n_components=int(self.n_states), covariance_type="diag",
-                          n_iter=int(self.max_epochs), tol=float(self.tol),
-                          random_state=seed)
         svm = LinearSVC(C=float(self.C), max_iter=10_000, random_state=seed)
         # train: the HMM on all frames (no labels), the SVM on the scores
-        frames = np.concatenate([x[:n] for x, n in zip(X, lengths)]).astype(np.float64)
-        with warnings.catch_warnings():
-            # k-means finds fewer clusters than states on data with few
-            # distinct frames; the HMM is still valid
-            warnings.filterwarnings("ignore", message="Number of distinct clusters")
-            hmm.fit(frames, lengths)
-        self.startprob_ = hmm.startprob_.copy()
-        self.transmat_ = hmm.transmat_.copy()
-        self.means_ = hmm.means_.copy()
-        self.variances_ = np.array([np.diag(c) for c in hmm.covars_])
+        self.startprob_, self.transmat_, self.means_, self.variances_ = fit_diagonal_hmm(
+            X, lengths, n_states=self.n_states, max_epochs=self.max_epochs, tol=self.tol,
+            random_state=seed, owner=type(self).__name__)
         scores = self._scores(X, lengths)
         self.fisher_scale_ = np.sqrt(np.mean(scores**2, axis=0))
         features = self._normalised(scores)

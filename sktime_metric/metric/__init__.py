@@ -6,6 +6,7 @@ training pairs from labels inside ``fit`` (:func:`sample_pairs`).
 """
 
 from ._cgru import CoupledGRUMetric
+from ._fisher import FisherVectorEmbedder
 from ._kissme import KISSMETransformer
 from ._kissme_closed_form import kissme_metric, pair_covariances
 from ._mixin import LearnedMetric, PairMetricMixin
@@ -15,6 +16,7 @@ from ._siamese import SiameseRNNEmbedder
 
 __all__ = [
     "CoupledGRUMetric",
+    "FisherVectorEmbedder",
     "KISSMETransformer",
     "LearnedMetric",
     "PairMetricMixin",

@@ -1,6 +1,9 @@
 """``benchmarks.bench_siamese --quick`` runs end to end, so the script cannot rot."""
 
-from benchmarks import _common, bench_siamese
+import numpy as np
+import pytest
+
+from benchmarks import _common, _fisher_pairs, bench_siamese
 
 
 def test_quick_run(quick_run):
@@ -9,7 +12,8 @@ def test_quick_run(quick_run):
     out, output = run.out, run.md
     for row in ("| japanese_vowels | SRN-A ", "| japanese_vowels | DTW ",
                 "| japanese_vowels | SRN-A + 1-NN ", "transform_ratio",
-                "sorted_ratio", "pair_auc_seeds", "like for like"):
+                "sorted_ratio", "pair_auc_seeds", "like for like",
+                "| japanese_vowels | Fisher K. ", "| japanese_vowels | Fisher V. "):
         assert row in out
     assert "Targets" in output.read_text()
 
@@ -23,7 +27,11 @@ def test_claims():
     assert claims["srn-ood-voice"][1] is False  # SRN-L 0.7 < DTW 0.75
     assert claims["srn-ood-digit"][1] is False and claims["srn-oneshot-digit"][1]
     assert claims["srn-oneshot-voice"][1] is False
-    assert "srn-within-voice" not in claims
+    assert "srn-within-voice" not in claims and "srn-ood-fisher" not in claims
+    ood += [{"dataset": "japanese_vowels", "name": n, "pair_auc": auc, "one_shot": 0.3}
+            for n, auc in (("Fisher K.", 0.72), ("Fisher V.", 0.52))]
+    ours, ok, _ = bench_siamese.claims(ood, [])["srn-ood-fisher"]
+    assert ours == {"SRN-A": 0.8, "Fisher K.": 0.72, "Fisher V.": 0.52} and ok
 
 
 def test_claims_are_means_over_seeds():
@@ -45,3 +53,43 @@ def test_interleaved_ms():
                                        lambda: calls.append(1)], 3)
     assert times.shape == (3, 2) and ms.shape == (2,)
     assert calls == [0, 0, 1, 1, 0, 1, 1, 0, 0, 1]  # warm-up, then rotated
+
+
+class _Embedding:
+    """A stand-in fitted embedder: the series' first values are their scores."""
+
+    fisher_scale_ = np.array([2.0, 0.5])
+
+    def transform(self, X):
+        return np.asarray(X)[:, 0, :2]
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_fisher_pair_measures_against_brute_force(seed):
+    rng = np.random.default_rng(seed)
+    X_fit, y_fit = rng.normal(size=(12, 3, 2)), np.repeat([0, 1, 2], 4)
+    X = rng.normal(size=(7, 3, 2))
+    embedding = _Embedding()
+    G, Z = embedding.transform(X_fit), embedding.transform(X)
+    # Fisher kernel: minus the inner product of the raw (un-whitened) scores
+    kernel = _fisher_pairs.FisherKernelPairs(embedding)
+    raw = Z * embedding.fisher_scale_
+    np.testing.assert_allclose(kernel.pairwise_distances(X), -(raw @ raw.T))
+    # Fisher vector: distance of [z_i, z_j] to the nearest similar training pair
+    # in either order; 100 pairs asked, all 18 similar pairs kept
+    vector = _fisher_pairs.FisherVectorPairs(embedding, X_fit, y_fit, 100, seed)
+    vector.block = 5  # several blocks, including partial ones
+    similar = [(a, b) for a in range(12) for b in range(12) if a != b
+               and y_fit[a] == y_fit[b]]
+    expected = np.array([[min(np.linalg.norm(np.r_[Z[i], Z[j]] - np.r_[G[a], G[b]])
+                              for a, b in similar) for j in range(7)] for i in range(7)])
+    np.testing.assert_allclose(vector.pairwise_distances(X), expected, rtol=1e-9)
+    np.testing.assert_allclose(vector.pairwise_distances(X, X[:3]), expected[:, :3],
+                               rtol=1e-9)
+    pairs = np.array([[0, 1], [2, 6], [5, 3], [4, 4]])
+    np.testing.assert_allclose(vector._indexed_pair_distances(X, pairs),
+                               expected[pairs[:, 0], pairs[:, 1]], rtol=1e-9)
+    for measure in (kernel, vector):
+        np.testing.assert_allclose(measure._indexed_pair_distances(X, pairs),
+                                   measure.pairwise_distances(X)[pairs[:, 0], pairs[:, 1]],
+                                   rtol=1e-9)

@@ -1,0 +1,91 @@
+"""FisherVectorEmbedder: the HMM's exact Fisher scores as an embedding."""
+
+import numpy as np
+import pytest
+
+from sktime_metric.metric import FisherVectorEmbedder
+from sktime_metric.utils._hmm import hmm_fisher_scores
+from sktime_metric.utils.validation import validate_sequences
+
+pytest.importorskip("hmmlearn.hmm")
+
+
+def _regimes(n, random_state):
+    """Two classes with the same frames in distribution and different dynamics:
+    long runs of one level (class 0) or a level switching at every step (1)."""
+    rng = np.random.default_rng(random_state)
+    X = np.full((n, 40, 1), np.nan)
+    y = np.arange(n) % 2
+    for i in range(n):
+        length = rng.integers(20, 41)
+        run = 10 if y[i] == 0 else 1
+        levels = np.where((np.arange(length) // run + rng.integers(2)) % 2, 1.0, -1.0)
+        X[i, :length, 0] = levels + 0.3 * rng.standard_normal(length)
+    return X, y
+
+
+def test_transform_is_the_whitened_exact_scores():
+    X, _ = _regimes(30, 0)
+    embedder = FisherVectorEmbedder(n_states=2, random_state=0).fit(X)
+    Z = embedder.transform(X)
+    # the same HMM's scores, recomputed on the standardised series
+    X_std = (X - embedder.mean_) / embedder.scale_
+    _, lengths = validate_sequences(embedder, X, reset=False)
+    raw, _ = hmm_fisher_scores(X_std, lengths, embedder.startprob_, embedder.transmat_,
+                               embedder.means_, embedder.variances_)
+    np.testing.assert_allclose(Z * embedder.fisher_scale_, raw, rtol=1e-10, atol=1e-10)
+    assert Z.shape == (30, embedder.n_components_) == (30, 2 + 4 + 2 * 2 * 1)
+    # diagonal whitening: every score that varies has mean square 1 on the
+    # training series; "identity" keeps the raw gradients (the paper's U = I)
+    varying = raw.std(axis=0) > 1e-8
+    np.testing.assert_allclose(np.mean(Z[:, varying] ** 2, axis=0), 1.0, rtol=1e-10)
+    identity = FisherVectorEmbedder(n_states=2, fisher_information="identity",
+                                    random_state=0).fit(X)
+    np.testing.assert_array_equal(identity.fisher_scale_, 1.0)
+    np.testing.assert_allclose(identity.transform(X), raw, rtol=1e-10, atol=1e-10)
+
+
+def test_labels_are_not_used():
+    X, y = _regimes(20, 1)
+    a = FisherVectorEmbedder(n_states=2, random_state=0).fit(X).transform(X)
+    b = FisherVectorEmbedder(n_states=2, random_state=0).fit(X, y).transform(X)
+    np.testing.assert_array_equal(a, b)
+
+
+def test_pair_distances_are_euclidean_between_embeddings():
+    X, _ = _regimes(12, 2)
+    embedder = FisherVectorEmbedder(n_states=2, random_state=0).fit(X)
+    Z = embedder.transform(X)
+    expected = np.sqrt(((Z[:, None] - Z[None]) ** 2).sum(-1))
+    # scikit-learn's matrix form |a|^2 + |b|^2 - 2 a.b cancels to ~1e-8 of the
+    # norms on the diagonal, in float64
+    atol = 1e-7 * np.linalg.norm(Z, axis=1).max()
+    np.testing.assert_allclose(embedder.pairwise_distances(X), expected, atol=atol)
+    np.testing.assert_allclose(embedder.pair_distance(X[:4], X[4:8]),
+                               expected[np.arange(4), np.arange(4, 8)], atol=atol)
+
+
+@pytest.mark.learning
+@pytest.mark.parametrize("random_state", range(3))
+def test_separates_classes_that_differ_only_in_dynamics(random_state):
+    # pair AUC on new series, measured over seeds 0-4 and both kernel
+    # settings: 0.875-0.975 (chance 0.5); the transition gradients carry it
+    X, y = _regimes(80, random_state)
+    embedder = FisherVectorEmbedder(n_states=2, random_state=random_state).fit(X[:40])
+    assert embedder.score(X[40:], y[40:]) > 0.75
+
+
+def test_hmmlearn_missing_is_named(monkeypatch):
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_hmmlearn(name, *args, **kwargs):
+        if name.startswith("hmmlearn"):
+            raise ImportError("no hmmlearn")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_hmmlearn)
+    X, _ = _regimes(6, 0)
+    with pytest.raises(ImportError, match=r"FisherVectorEmbedder fits its HMM with hmmlearn"):
+        FisherVectorEmbedder(n_states=2).fit(X)
