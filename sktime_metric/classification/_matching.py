@@ -2,12 +2,10 @@
 
 import math
 import warnings
-from copy import deepcopy
 from numbers import Integral, Real
 
 import numpy as np
 import torch
-from skorch.callbacks import Callback, EarlyStopping
 from skorch.dataset import Dataset
 from sklearn.base import ClassifierMixin, ClassNamePrefixFeaturesOutMixin
 from sklearn.preprocessing import LabelEncoder
@@ -19,6 +17,8 @@ from ..nn.matching import EpisodeNLLLoss, MatchingNetworkModule
 from ..nn.seq2seq import Seq2SeqLoss, Seq2SeqMetricModule
 from ..utils._sklearn_compat import Interval, StrOptions
 from ..utils._skorch import (
+    EarlyStoppingFromStart,
+    EpisodeAccuracyScoring,
     EpisodicNet,
     InitialModuleState,
     SiameseNet,
@@ -31,72 +31,6 @@ from ..utils._skorch import (
 from ..metric._pairs import holdout_split
 
 __all__ = ["MatchingNetworkClassifier"]
-
-
-def _episode_accuracy(output, y):
-    """Share of an episode's queries whose most probable class is theirs."""
-    log_alpha, is_support = output
-    y = torch.as_tensor(y, device=log_alpha.device)
-    support, query = y[is_support], y[~is_support]
-    if len(query) == 0:
-        return float("nan"), 0
-    classes, codes = torch.unique(support, return_inverse=True)
-    proba = log_alpha.exp() @ torch.nn.functional.one_hot(
-        codes, len(classes)).to(log_alpha.dtype)
-    return (classes[proba.argmax(dim=1)] == query).float().mean().item(), len(query)
-
-
-class _ValidAccuracy(Callback):
-    """Records ``valid_acc``: the accuracy over the validation episodes' queries.
-
-    Early stopping watches it rather than the episodes' loss: an untrained
-    encoder's posteriors are near uniform (cosine scores in [-1, 1] at
-    temperature 1), so the loss falls as soon as training spreads the
-    embeddings, whether or not they match held-out classes better (measured:
-    JapaneseVowels, seed 0, 1-shot on novel speakers, 0.823 untrained and
-    0.695 after early stopping on the held-out classes' loss).
-    """
-
-    def on_epoch_begin(self, net, **kwargs):
-        self._scores = []
-
-    def on_batch_end(self, net, batch, training, y_pred=None, **kwargs):
-        if not training:
-            self._scores.append(_episode_accuracy(y_pred, batch[1]))
-
-    def on_epoch_end(self, net, **kwargs):
-        net.history.record("valid_acc", _pooled(self._scores))
-
-
-def _pooled(scores):
-    """Query-weighted mean of ``(accuracy, n_queries)`` pairs."""
-    accuracy, n = np.array(scores, dtype=float).T
-    return float(np.nansum(accuracy * n) / n.sum())
-
-
-class _EarlyStoppingFromStart(EarlyStopping):
-    """skorch's ``EarlyStopping`` whose candidates include the untrained weights.
-
-    Before the first epoch, the validation episodes are scored with the
-    weights as initialised (or as pretrained); they are the best epoch until
-    an epoch beats them. On few base classes, episodic training specialises
-    the encoder to them from the first epoch on, and without this candidate
-    early stopping could only choose among already-specialised weights.
-    """
-
-    def on_train_begin(self, net, X=None, y=None, **kwargs):
-        super().on_train_begin(net, X=X, y=y, **kwargs)
-        _, valid = net.get_split_datasets(X, y)
-        if valid is None:
-            return
-        scores = []
-        for batch in net.get_iterator(valid, training=False):
-            scores.append(_episode_accuracy(
-                net.validation_step(batch)["y_pred"], batch[1]))
-        score = self.initial_score_ = _pooled(scores)
-        self.dynamic_threshold_ = self._calc_new_threshold(score)
-        self.best_model_weights_ = deepcopy(net.module_.state_dict())
-        self.best_epoch_ = 0
 
 
 class MatchingNetworkClassifier(
@@ -447,7 +381,7 @@ class MatchingNetworkClassifier(
             n_iter_no_change=self.n_iter_no_change, monitor="valid_acc",
             lower_is_better=False, verbose=self.verbose, user_callbacks=self.callbacks,
             scoring=[
-                *([("valid_acc", _ValidAccuracy())] if early_stopping else []),
+                *([("valid_acc", EpisodeAccuracyScoring())] if early_stopping else []),
                 *([("load_encoder", InitialModuleState(encoder_state, "autoencoder"))]
                   if encoder_state is not None else []),
                 *clip,
@@ -456,7 +390,7 @@ class MatchingNetworkClassifier(
             lr_schedule=lr_plateau,
         )
         # the weights before training are a candidate of early stopping
-        callbacks = [(name, _EarlyStoppingFromStart(**cb.get_params()))
+        callbacks = [(name, EarlyStoppingFromStart(**cb.get_params()))
                      if name == "early_stopping" else (name, cb)
                      for name, cb in callbacks]
         net = self._make_net(

@@ -24,7 +24,7 @@ from torch import nn
 from .encoders import trim_to_length
 from .seq2seq import Seq2SeqAutoencoder
 
-__all__ = ["EpisodeNLLLoss", "MatchingNetworkModule"]
+__all__ = ["EpisodeNLLLoss", "MatchingNetworkModule", "episode_accuracy"]
 
 
 class MatchingNetworkModule(nn.Module):
@@ -254,3 +254,22 @@ class EpisodeNLLLoss(nn.Module):
             return log_alpha.sum() * 0.0
         log_p = log_alpha.masked_fill(~same, float("-inf")).logsumexp(dim=1)
         return -log_p if self.reduction == "none" else -log_p.mean()
+
+
+def episode_accuracy(output, y):
+    """Accuracy of an episode's queries under ``P(c | x, S)`` (eq. 1), and their number.
+
+    ``output`` is the module's ``(log_alpha, is_support)`` and ``y`` the
+    labels of the whole episode, as :class:`EpisodeNLLLoss` takes them. A
+    query is right when the class whose support series carry the most of its
+    matching weight is its own. An episode without queries gives
+    ``(nan, 0)``.
+    """
+    log_alpha, is_support = output
+    y = torch.as_tensor(y, device=log_alpha.device)
+    support, query = y[is_support], y[~is_support]
+    if len(query) == 0:
+        return float("nan"), 0
+    classes, codes = torch.unique(support, return_inverse=True)
+    proba = log_alpha.exp() @ nn.functional.one_hot(codes, len(classes)).to(log_alpha.dtype)
+    return (classes[proba.argmax(dim=1)] == query).float().mean().item(), len(query)

@@ -180,14 +180,14 @@ def test_early_stopping_keeps_the_initial_weights_when_no_epoch_beats_them(
 
     from skorch.callbacks import Callback
 
-    from sktime_metric.classification import _matching
+    from sktime_metric.utils._skorch import EpisodeAccuracyScoring
 
     class Initial(Callback):  # the weights as early stopping first scores them
         def on_train_begin(self, net, **kwargs):
             self.state = copy.deepcopy(net.module_.state_dict())
 
     # every epoch scores 0 on the validation episodes: none beats the start
-    monkeypatch.setattr(_matching._ValidAccuracy, "on_epoch_end",
+    monkeypatch.setattr(EpisodeAccuracyScoring, "on_epoch_end",
                         lambda self, net, **kwargs: net.history.record("valid_acc", 0.0))
     initial = Initial()
     X, y = data

@@ -133,3 +133,21 @@ def test_mean_pooling_averages_the_encoder_states_over_valid_steps():
         torch.testing.assert_close(module.embed(longer, lengths), y)
     with pytest.raises(ValueError, match="pooling"):
         MatchingNetworkModule(n_features=2, pooling="max")
+
+
+def test_episode_accuracy_against_brute_force():
+    from sktime_metric.nn.matching import episode_accuracy
+
+    torch.manual_seed(0)
+    y = torch.tensor([3, 7, 3, 7, 7, 3, 7])
+    is_support = torch.tensor([True, True, True, False, False, False, False])
+    log_alpha = torch.log_softmax(torch.randn(4, 3), dim=1)  # queries x support
+    accuracy, n = episode_accuracy((log_alpha, is_support), y)
+    # brute force: sum each query's weights per support class, take the largest
+    right = 0
+    for q, label in enumerate(y[~is_support].tolist()):
+        mass = {c: sum(log_alpha[q, j].exp().item() for j, s in
+                       enumerate(y[is_support].tolist()) if s == c) for c in (3, 7)}
+        right += max(mass, key=mass.get) == label
+    assert n == 4 and accuracy == right / 4
+    assert episode_accuracy((log_alpha[:0], is_support[:3]), y[:3])[1] == 0

@@ -34,6 +34,8 @@ from .samplers import (
     episode_loader,
 )
 from .scoring import (
+    EarlyStoppingFromStart,
+    EpisodeAccuracyScoring,
     NearestNeighborScoring,
     PairAUCScoring,
     RecordModuleStatistic,
@@ -50,6 +52,8 @@ from .updates import InitialModuleState, KISSMEUpdate, ResampleEachEpoch
 __all__ = [
     "AfterLearningStarts",
     "ClassBalancedBatchSampler",
+    "EarlyStoppingFromStart",
+    "EpisodeAccuracyScoring",
     "EpisodeBatchSampler",
     "EpisodicNet",
     "GradientValueClipping",

@@ -2,13 +2,20 @@
 
 :func:`pair_auc_scoring` (a siamese net's pair ROC AUC, through skorch's
 ``EpochScoring``), :class:`NearestNeighborScoring` (1-nearest-neighbour accuracy
-under a learned pairwise distance) and :class:`RecordModuleStatistic` (any scalar
-the module computes, e.g. a weight norm).
+under a learned pairwise distance), :class:`RecordModuleStatistic` (any scalar
+the module computes, e.g. a weight norm), and for episodic training
+:class:`EpisodeAccuracyScoring` (the validation episodes' query accuracy) with
+:class:`EarlyStoppingFromStart` (early stopping on it, the untrained weights
+among its candidates).
 """
+
+from copy import deepcopy
 
 import numpy as np
 import torch
-from skorch.callbacks import Callback, EpochScoring
+from skorch.callbacks import Callback, EarlyStopping, EpochScoring
+
+from ...nn.matching import episode_accuracy
 
 
 class PairAUCScoring:
@@ -116,3 +123,56 @@ class NearestNeighborScoring(Callback):
         nearest = distances.argmin(dim=1).cpu().numpy()
         accuracy = float(np.mean(np.asarray(y_ref)[nearest] == np.asarray(y)))
         net.history.record(self.name, accuracy)
+
+
+def _pooled(scores):
+    """Query-weighted mean of ``(accuracy, n_queries)`` pairs."""
+    accuracy, n = np.array(scores, dtype=float).T
+    return float(np.nansum(accuracy * n) / n.sum())
+
+
+class EpisodeAccuracyScoring(Callback):
+    """Records ``valid_acc``: the accuracy over the validation episodes' queries.
+
+    Early stopping of a matching network watches it rather than the episodes'
+    loss: an untrained encoder's posteriors are near uniform (cosine scores in
+    [-1, 1] at temperature 1), so the loss falls as soon as training spreads
+    the embeddings, whether or not they match held-out classes better
+    (measured: JapaneseVowels, seed 0, 1-shot on novel speakers, 0.823
+    untrained and 0.695 after early stopping on the held-out classes' loss).
+    """
+
+    def on_epoch_begin(self, net, **kwargs):
+        self._scores = []
+
+    def on_batch_end(self, net, batch, training, y_pred=None, **kwargs):
+        if not training:
+            self._scores.append(episode_accuracy(y_pred, batch[1]))
+
+    def on_epoch_end(self, net, **kwargs):
+        net.history.record("valid_acc", _pooled(self._scores))
+
+
+class EarlyStoppingFromStart(EarlyStopping):
+    """skorch's ``EarlyStopping`` on ``valid_acc`` whose candidates include the
+    untrained weights.
+
+    Before the first epoch, the validation episodes are scored with the
+    weights as initialised (or as pretrained); they are the best epoch until
+    an epoch beats them. On few base classes, episodic training specialises
+    the encoder to them from the first epoch on, and without this candidate
+    early stopping could only choose among already-specialised weights.
+    """
+
+    def on_train_begin(self, net, X=None, y=None, **kwargs):
+        super().on_train_begin(net, X=X, y=y, **kwargs)
+        _, valid = net.get_split_datasets(X, y)
+        if valid is None:
+            return
+        scores = []
+        for batch in net.get_iterator(valid, training=False):
+            scores.append(episode_accuracy(net.validation_step(batch)["y_pred"], batch[1]))
+        score = self.initial_score_ = _pooled(scores)
+        self.dynamic_threshold_ = self._calc_new_threshold(score)
+        self.best_model_weights_ = deepcopy(net.module_.state_dict())
+        self.best_epoch_ = 0
