@@ -26,6 +26,7 @@ from .metric import (
     CoupledGRUMetric,
     FisherVectorEmbedder,
     KISSMETransformer,
+    RVSMLMetric,
     Seq2SeqEmbedder,
     SiameseRNNEmbedder,
 )
@@ -46,6 +47,7 @@ __all__ = [
     "NaiveLogisticClassifier",
     "PopularityRecommender",
     "RNNClassifier",
+    "RVSMLMetric",
     "RoutineClusterer",
     "Seq2SeqEmbedder",
     "SiameseRNNEmbedder",

@@ -10,6 +10,7 @@ from ._fisher import FisherVectorEmbedder
 from ._kissme import KISSMETransformer
 from ._kissme_closed_form import kissme_metric, pair_covariances
 from ._mixin import LearnedMetric, PairMetricMixin
+from ._rvsml import RVSMLMetric
 from ._sampling import check_pairs, sample_pairs, sample_triplets
 from ._seq2seq import Seq2SeqEmbedder
 from ._siamese import SiameseRNNEmbedder
@@ -20,6 +21,7 @@ __all__ = [
     "KISSMETransformer",
     "LearnedMetric",
     "PairMetricMixin",
+    "RVSMLMetric",
     "Seq2SeqEmbedder",
     "SiameseRNNEmbedder",
     "check_pairs",
