@@ -103,12 +103,14 @@ class MatchingNetworkClassifier(
     spectral_radius : float or None, default=1.1
         Recurrent gate matrices start orthogonal times this value (the
         thesis's initialisation); None: torch's default.
-    pooling : {"last", "mean"}, default="mean"
-        The encoder's state at each series' last step (the thesis), or its
-        mean over the valid steps, which reads the whole series: on long
-        series the last state forgets their start (measured without the
-        context: BasicMotions, 100 steps, 0.40 / 0.43 test accuracy with
-        "last", 1.00 / 1.00 with "mean"; CBF 0.53 / 0.55 vs 0.656 / 0.651).
+    pooling : {"last", "mean", "attention"}, default="mean"
+        The encoder's state at each series' last step (the thesis), its
+        mean over the valid steps, or its attended mean (learned weights over
+        the valid steps, the attended regressor's eqs. 4.4-4.6). The last two
+        read the whole series: on long series the last state forgets their
+        start (measured without the context: BasicMotions, 100 steps, 0.40 /
+        0.43 test accuracy with "last", 1.00 / 1.00 with "mean"; CBF 0.53 /
+        0.55 vs 0.656 / 0.651).
     default_support : {"all", "k_shot"}, default="all"
         The support set after ``fit``: all training series, or ``k_shot``
         random series per class (seeded).
@@ -215,7 +217,7 @@ class MatchingNetworkClassifier(
         "input_mask_p": [Interval(Real, 0, 1, closed="left")],
         "freeze_encoder": ["boolean"],
         "spectral_radius": [Interval(Real, 0, None, closed="neither"), None],
-        "pooling": [StrOptions({"last", "mean"})],
+        "pooling": [StrOptions({"last", "mean", "attention"})],
         "default_support": [StrOptions({"all", "k_shot"})],
         "support_order": [StrOptions({"given", "class_sorted"})],
         "grad_clip_norm": [Interval(Real, 0, None, closed="neither"), None],

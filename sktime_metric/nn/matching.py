@@ -21,6 +21,7 @@ series of class ``c``::
 import torch
 from torch import nn
 
+from .attended import TemporalAttentionPooling
 from .encoders import trim_to_length
 from .seq2seq import Seq2SeqAutoencoder
 
@@ -61,11 +62,13 @@ class MatchingNetworkModule(nn.Module):
         Initialise every recurrent (hidden-to-hidden) gate matrix as an
         orthogonal matrix times this value (the thesis: 1.1); None
         keeps torch's initialisation.
-    pooling : {"last", "mean"}, default="last"
+    pooling : {"last", "mean", "attention"}, default="last"
         What the embedding reads of the encoder: its state at each series'
-        last step (the thesis), or the mean of its states over the valid
-        steps. On long series the last state forgets the start (BasicMotions,
-        100 steps: 1-shot accuracy at chance even untrained).
+        last step (the thesis), the mean of its states over the valid steps,
+        or their attended mean (:class:`TemporalAttentionPooling`, the
+        attended regressor's eqs. 4.4-4.6, with ``hidden_size`` attention
+        units). On long series the last state forgets the start
+        (BasicMotions, 100 steps: 1-shot accuracy at chance even untrained).
 
     Notes
     -----
@@ -92,9 +95,13 @@ class MatchingNetworkModule(nn.Module):
                  metric="cosine", temperature=1.0, input_mask_p=0.3,
                  freeze_encoder=False, spectral_radius=None, pooling="last"):
         super().__init__()
-        if pooling not in ("last", "mean"):
-            raise ValueError(f"pooling must be 'last' or 'mean', got {pooling!r}.")
+        if pooling not in ("last", "mean", "attention"):
+            raise ValueError("pooling must be 'last', 'mean' or 'attention', got "
+                             f"{pooling!r}.")
         self.pooling = pooling
+        # the mean is the attended mean with uniform weights: one pooling module
+        self.pool = None if pooling == "last" else TemporalAttentionPooling(
+            hidden_size, attention_dim=hidden_size, uniform=pooling == "mean")
         if attention_variant not in ("thesis", "vinyals"):
             raise ValueError("attention_variant must be 'thesis' or 'vinyals', got "
                              f"{attention_variant!r}.")
@@ -124,10 +131,9 @@ class MatchingNetworkModule(nn.Module):
 
     def embed(self, x, lengths):
         """Context-free embeddings ``y`` ``(batch, d)`` of clean inputs."""
-        if self.pooling == "mean":
+        if self.pool is not None:
             states, _ = self.autoencoder.encoder(trim_to_length(x, lengths), lengths)
-            # states are zero past each length: their sum over the valid steps
-            y = states.sum(dim=1) / lengths.to(states.dtype).unsqueeze(1)
+            y, _ = self.pool(states, lengths)
         else:
             y = self.autoencoder.encode(x, lengths)
         return y if self.projection is None else self.projection(y)

@@ -127,9 +127,10 @@ def test_warns_when_base_classes_cannot_make_distinct_episodes(data):
         MatchingNetworkClassifier(**{**FAST, "max_epochs": 1}).fit(X[two], y[two])
 
 
-def test_mean_pooling_fits_and_ignores_padding(data):
+@pytest.mark.parametrize("pooling", ["mean", "attention"])
+def test_whole_series_pooling_fits_and_ignores_padding(data, pooling):
     X, y = data
-    clf = MatchingNetworkClassifier(**{**FAST, "max_epochs": 3}, pooling="mean").fit(X, y)
+    clf = MatchingNetworkClassifier(**{**FAST, "max_epochs": 3}, pooling=pooling).fit(X, y)
     proba = clf.predict_proba(X)
     longer = np.concatenate([X, np.full((len(X), 5, X.shape[2]), np.nan)], axis=1)
     np.testing.assert_allclose(clf.predict_proba(longer), proba, atol=1e-6)

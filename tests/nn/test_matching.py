@@ -135,6 +135,27 @@ def test_mean_pooling_averages_the_encoder_states_over_valid_steps():
         MatchingNetworkModule(n_features=2, pooling="max")
 
 
+def test_attention_pooling_weighs_the_valid_states():
+    torch.manual_seed(0)
+    module = MatchingNetworkModule(n_features=2, hidden_size=5,
+                                   pooling="attention").eval()
+    x, lengths = torch.randn(3, 6, 2), torch.tensor([6, 4, 1])
+    x = x * (torch.arange(6)[None, :, None] < lengths[:, None, None])
+    pool = module.pool
+    with torch.no_grad():
+        y = module.embed(x, lengths)
+        for i, n in enumerate(lengths.tolist()):  # brute force, one series alone
+            states, _ = module.autoencoder.encoder.rnn(x[i : i + 1, :n])
+            e = torch.sigmoid(pool.fusion(torch.tanh(pool.hidden(states[0]))))[:, 0]
+            torch.testing.assert_close(y[i], (e / e.sum()) @ states[0])
+        longer = torch.cat([x, torch.zeros(3, 4, 2)], dim=1)
+        torch.testing.assert_close(module.embed(longer, lengths), y)
+    # the attention layers learn with the rest
+    module.train()
+    module.embed(x, lengths).sum().backward()
+    assert pool.hidden.weight.grad is not None and pool.hidden.weight.grad.abs().sum() > 0
+
+
 def test_episode_accuracy_against_brute_force():
     from sktime_metric.nn.matching import episode_accuracy
 
