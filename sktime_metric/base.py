@@ -29,9 +29,9 @@ from ._learning import (
 )
 from .utils._sklearn_compat import Interval, StrOptions
 from .utils._skorch import resolve_optimizer, training_callbacks
-from .utils._scaling import channel_statistics, standardize_channels
+from .utils._scaling import validate_and_standardize
 from .utils._labels import check_class_labels
-from .utils.validation import padded_float32, validate_sequences
+from .utils.validation import padded_float32
 
 __all__ = [
     "BaseSequenceNet",
@@ -149,12 +149,7 @@ class BaseSequenceNet(BaseEstimator):
         (``mean_``, ``scale_``, fitted on reset): the one place every series
         passes, at fit and at predict time alike.
         """
-        X, lengths = validate_sequences(self, X, reset=reset)
-        if getattr(self, "standardize", False):
-            if reset:
-                self.mean_, self.scale_ = channel_statistics(X)
-            X = standardize_channels(X, self.mean_, self.scale_)
-        return X, lengths
+        return validate_and_standardize(self, X, reset=reset)
 
     def _check_labels(self, X, y, *, instead=None):
         """``y`` as checked 1-D class labels of the series ``X`` (any label type).

@@ -14,9 +14,8 @@ from sklearn.utils.validation import check_is_fitted
 from ..base import SequenceTags, derive_seed, warn_if_not_learned
 from ..utils._hmm import fit_diagonal_hmm, hmm_fisher_scores
 from ..utils._labels import check_class_labels
-from ..utils._scaling import channel_statistics, standardize_channels
+from ..utils._scaling import validate_and_standardize
 from ..utils._sklearn_compat import Interval, StrOptions
-from ..utils.validation import validate_sequences
 
 __all__ = ["FisherKernelClassifier", "hmm_fisher_scores"]
 
@@ -147,14 +146,6 @@ class FisherKernelClassifier(ClassifierMixin, BaseEstimator):
         self.class_weight = class_weight
         self.random_state = random_state
 
-    def _validate_X(self, X, *, reset):
-        X, lengths = validate_sequences(self, X, reset=reset)
-        if self.standardize:
-            if reset:
-                self.mean_, self.scale_ = channel_statistics(X)
-            X = standardize_channels(X, self.mean_, self.scale_)
-        return X, lengths
-
     def fit(self, X, y):
         """Fit the HMM by EM, then the SVM on the normalised Fisher scores.
 
@@ -172,7 +163,7 @@ class FisherKernelClassifier(ClassifierMixin, BaseEstimator):
         """
         # validate
         self._validate_params()
-        X, lengths = self._validate_X(X, reset=True)
+        X, lengths = validate_and_standardize(self, X, reset=True)
         y = check_class_labels(y, len(X), estimator=type(self).__name__)
         encoder = LabelEncoder().fit(y)
         y_codes = encoder.transform(y).astype(np.int64)
@@ -231,7 +222,7 @@ class FisherKernelClassifier(ClassifierMixin, BaseEstimator):
             :func:`hmm_fisher_scores`), each divided by ``fisher_scale_``.
         """
         check_is_fitted(self, "svm_")
-        X, lengths = self._validate_X(X, reset=False)
+        X, lengths = validate_and_standardize(self, X, reset=False)
         return self._normalised(self._scores(X, lengths))
 
     def decision_function(self, X):

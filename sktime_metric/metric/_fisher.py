@@ -9,9 +9,8 @@ from sklearn.utils.validation import check_is_fitted
 
 from ..base import SequenceTags, derive_seed
 from ..utils._hmm import fit_diagonal_hmm, hmm_fisher_scores
-from ..utils._scaling import channel_statistics, standardize_channels
+from ..utils._scaling import validate_and_standardize
 from ..utils._sklearn_compat import Interval, StrOptions
-from ..utils.validation import validate_sequences
 from ._mixin import PairMetricMixin
 
 __all__ = ["FisherVectorEmbedder"]
@@ -138,14 +137,6 @@ class FisherVectorEmbedder(PairMetricMixin, TransformerMixin, BaseEstimator):
         self.standardize = standardize
         self.random_state = random_state
 
-    def _validate_X(self, X, *, reset):
-        X, lengths = validate_sequences(self, X, reset=reset)
-        if self.standardize:
-            if reset:
-                self.mean_, self.scale_ = channel_statistics(X)
-            X = standardize_channels(X, self.mean_, self.scale_)
-        return X, lengths
-
     def fit(self, X, y=None):
         """Fit the HMM by EM on the training frames; ``y`` is not used.
 
@@ -163,7 +154,7 @@ class FisherVectorEmbedder(PairMetricMixin, TransformerMixin, BaseEstimator):
         """
         # validate
         self._validate_params()
-        X, lengths = self._validate_X(X, reset=True)
+        X, lengths = validate_and_standardize(self, X, reset=True)
         # seed
         seed = derive_seed(self.random_state)
         # train: EM on every valid frame
@@ -199,7 +190,7 @@ class FisherVectorEmbedder(PairMetricMixin, TransformerMixin, BaseEstimator):
             deviations, divided by ``fisher_scale_``.
         """
         check_is_fitted(self, "fisher_scale_")
-        X, lengths = self._validate_X(X, reset=False)
+        X, lengths = validate_and_standardize(self, X, reset=False)
         return self._scores(X, lengths) / self.fisher_scale_
 
     def __sklearn_tags__(self):

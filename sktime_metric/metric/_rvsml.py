@@ -12,9 +12,8 @@ from sklearn.utils.validation import check_is_fitted
 
 from ..base import SequenceTags
 from ..utils._labels import check_class_labels
-from ..utils._scaling import channel_statistics, standardize_channels
+from ..utils._scaling import validate_and_standardize
 from ..utils._sklearn_compat import Interval, StrOptions
-from ..utils.validation import validate_sequences
 from ._mixin import PairMetricMixin
 from ._rvsml_math import (
     dtw_alignment,
@@ -150,14 +149,6 @@ class RVSMLMetric(PairMetricMixin, BaseEstimator):
         self.standardize = standardize
         self.n_jobs = n_jobs
 
-    def _validate_X(self, X, *, reset):
-        X, lengths = validate_sequences(self, X, reset=reset)
-        if self.standardize:
-            if reset:
-                self.mean_, self.scale_ = channel_statistics(X)
-            X = standardize_channels(X, self.mean_, self.scale_)
-        return X, lengths
-
     def _align(self, Z, V):
         if self.alignment == "dtw":
             return dtw_alignment(Z, V)
@@ -181,7 +172,7 @@ class RVSMLMetric(PairMetricMixin, BaseEstimator):
         """
         # validate
         self._validate_params()
-        X, lengths = self._validate_X(X, reset=True)
+        X, lengths = validate_and_standardize(self, X, reset=True)
         y = check_class_labels(y, len(X), estimator=type(self).__name__)
         encoder = LabelEncoder().fit(y)
         codes = encoder.transform(y)
@@ -225,7 +216,7 @@ class RVSMLMetric(PairMetricMixin, BaseEstimator):
         Z : ndarray of shape (n_samples, n_timestamps, n_classes * n_elements)
         """
         check_is_fitted(self, "components_")
-        X, _ = self._validate_X(X, reset=False)
+        X, _ = validate_and_standardize(self, X, reset=False)
         return X @ self.components_  # padding rows stay NaN
 
     # -- the learned distance: DTW / OPW between projections -------------------

@@ -1,8 +1,9 @@
 """Per-channel standardisation of NaN-padded sequences: the one implementation.
 
 Every estimator with a ``standardize`` parameter fits these statistics on its
-training series (through :meth:`~sktime_metric.base.BaseSequenceNet._validate_X`)
-and applies them to every series it later sees, so that channels on different
+training series (through :func:`validate_and_standardize`, which
+:meth:`~sktime_metric.base.BaseSequenceNet._validate_X` and the estimators
+without a torch net call) and applies them to every series it later sees, so that channels on different
 scales (millimetres beside radians, a z-normalised UCR set beside raw sensor
 counts) reach the network at unit scale, where its initialisation and
 learning rate were chosen. :func:`requested_channel_statistics` reads a
@@ -12,7 +13,8 @@ learning rate were chosen. :func:`requested_channel_statistics` reads a
 
 import numpy as np
 
-__all__ = ["channel_statistics", "requested_channel_statistics", "standardize_channels"]
+__all__ = ["channel_statistics", "requested_channel_statistics", "standardize_channels",
+           "validate_and_standardize"]
 
 
 def channel_statistics(X):
@@ -93,3 +95,27 @@ def standardize_channels(X, mean, scale):
     X_scaled : ndarray of shape (n_samples, n_timestamps, n_channels)
     """
     return (np.asarray(X, dtype=np.float64) - mean) / scale
+
+
+def validate_and_standardize(estimator, X, *, reset):
+    """Checked NaN-padded ``X`` and its lengths, standardised if asked.
+
+    :func:`~sktime_metric.utils.validation.validate_sequences` (which sets
+    ``n_features_in_`` on reset), then, when ``estimator.standardize`` is
+    true, the channels standardised with the statistics of its training
+    series (``mean_``, ``scale_``, fitted on reset): the one place every
+    series passes, at fit and at predict time alike.
+
+    Returns
+    -------
+    X : ndarray of shape (n_samples, n_timestamps, n_channels)
+    lengths : ndarray of shape (n_samples,)
+    """
+    from .validation import validate_sequences
+
+    X, lengths = validate_sequences(estimator, X, reset=reset)
+    if getattr(estimator, "standardize", False):
+        if reset:
+            estimator.mean_, estimator.scale_ = channel_statistics(X)
+        X = standardize_channels(X, estimator.mean_, estimator.scale_)
+    return X, lengths
