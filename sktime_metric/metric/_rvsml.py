@@ -41,7 +41,7 @@ class RVSMLMetric(PairMetricMixin, BaseEstimator):
     *virtual sequence* of ``n_elements`` one-hot vectors, orthogonal to every
     other class's; a linear map ``L`` of the frames is learned so that every
     training series, aligned (DTW or OPW) to its class's virtual sequence,
-    lands on it:
+    lands on it::
 
         min_L  sum_i sum_{t,k} T_i(t,k) |L^T x_{i,t} - v_{c_i,k}|^2 + lam |L|^2,
 

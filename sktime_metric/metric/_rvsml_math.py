@@ -1,7 +1,7 @@
 """The math of RVSML (Su and Wu, ICML 2019): virtual sequences, alignments, the ridge step.
 
 RVSML learns a linear map ``L`` (``d x d'``) of the frames so that each
-training series, aligned to the *virtual sequence* of its class, lands on it:
+training series, aligned to the *virtual sequence* of its class, lands on it::
 
     min_L  sum_i sum_{t,k} T_i(t, k) |L^T x_{i,t} - v_{c_i,k}|^2 + lam |L|_F^2
 
