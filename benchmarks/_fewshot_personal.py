@@ -20,6 +20,12 @@ Models: the thesis's configuration c2 (Euclidean matching, a 20-unit projection
 on a 100-unit GRU encoder, the support bi-GRU, no attention GRU, 50 epochs, lr
 1e-3; no pretraining, for want of its Postures data), the estimator's defaults
 for the same epochs, and 1-NN DTW on the support windows.
+
+Measured in default mode (users 2-4, 2 splits each, seed 0; 2,339 s under a
+load of ~5 on 2 cores), accuracy averaged over users, 2-way / 6-way: c2 0.656
+/ 0.492, the estimator's defaults 0.826 / 0.489, 1-NN DTW 0.918 / 0.780 (the
+thesis's c2: 0.80 / 0.706). With one user's ~230 training windows and no
+pretraining the networks trail DTW by far.
 """
 
 import sys
@@ -30,9 +36,11 @@ from sktime_metric.classification import MatchingNetworkClassifier
 from sktime_metric.evaluation import few_shot_evaluate
 
 #: Users evaluated (user 1 is the thesis's validation user).
-USERS = {"quick": (2,), "default": (2, 3, 4, 5, 6), "full": tuple(range(2, 31))}
-#: Class splits per user, one episode each (the thesis: 40).
-SPLITS = {"quick": 1, "default": 5, "full": 40}
+USERS = {"quick": (2,), "default": (2, 3, 4), "full": tuple(range(2, 31))}
+#: Class splits per user, one episode each (the thesis: 40). Each split fits two
+#: matching networks twice (2-way and 6-way): ~1-2.5 min per fit on one loaded
+#: CPU thread, so the default run takes ~40 min and --full many hours.
+SPLITS = {"quick": 1, "default": 2, "full": 10}
 #: Training epochs (the thesis's c2: 50).
 EPOCHS = {"quick": 2, "default": 50, "full": 50}
 #: quick mode: windows kept per activity and user.
