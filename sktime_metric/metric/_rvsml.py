@@ -14,6 +14,7 @@ from ..base import SequenceTags
 from ..utils._labels import check_class_labels
 from ..utils._scaling import validate_and_standardize
 from ..utils._sklearn_compat import Interval, StrOptions
+from ..utils.validation import sequence_lengths
 from ._mixin import PairMetricMixin
 from ._rvsml_math import (
     dtw_alignment,
@@ -26,11 +27,6 @@ from ._rvsml_math import (
 )
 
 __all__ = ["RVSMLMetric"]
-
-
-def _strip(Z):
-    """A NaN-padded ``(T, d)`` series cut to its length."""
-    return Z[~np.isnan(Z).any(axis=1)]
 
 
 class RVSMLMetric(PairMetricMixin, BaseEstimator):
@@ -225,7 +221,7 @@ class RVSMLMetric(PairMetricMixin, BaseEstimator):
         return self.project(X)
 
     def _distance(self, a, b):
-        a, b = _strip(a), _strip(b)
+        """DTW or OPW of two unpadded projected series."""
         if self.alignment == "dtw":
             from tslearn.metrics import dtw
 
@@ -233,14 +229,17 @@ class RVSMLMetric(PairMetricMixin, BaseEstimator):
         return opw_distance(a, b)
 
     def _paired_distances(self, A, B):
-        return np.array([self._distance(a, b) for a, b in zip(A, B)])
+        la, lb = sequence_lengths(A), sequence_lengths(B)
+        return np.array([self._distance(a[:m], b[:n]) for a, b, m, n in zip(A, B, la, lb)])
 
     def _pairwise_block(self, A, B):
         if self.alignment == "dtw":
             from tslearn.metrics import cdist_dtw
 
             return cdist_dtw(A, B, n_jobs=self.n_jobs)
-        return np.array([[self._distance(a, b) for b in B] for a in A])
+        la, lb = sequence_lengths(A), sequence_lengths(B)
+        return np.array([[self._distance(a[:m], b[:n]) for b, n in zip(B, lb)]
+                         for a, m in zip(A, la)])
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
