@@ -13,6 +13,7 @@ from sklearn.utils.estimator_checks import (
 )
 
 from ._registry import (
+    COMMON_CHECKS_ONLY,
     ESTIMATORS,
     INTERACTION_LOG_ESTIMATORS,
     PRECOMPUTED_ESTIMATORS,
@@ -31,7 +32,7 @@ def _check_name(check):
 
 def _sequence_checks():
     """``(estimator, check)`` params: strict xfail or skip where declared."""
-    for estimator in ESTIMATORS:
+    for estimator in ESTIMATORS + COMMON_CHECKS_ONLY:
         xfail = expected_failed_checks(estimator)
         skip = kernel_dependent_checks(estimator)
         for est, check in estimator_checks_generator(estimator, mark=None):
