@@ -261,7 +261,21 @@ _SEQUENCE_REGRESSION = {
 
 # The matching network predicts by attention over its support set: class
 # weights change which queries training emphasises, not a class prior, so the
-# check's heavily weighted class does not take over the predictions.
+# check's heavily weighted class does not take over the predictions. Measured
+# with the registry's parameters, native and default kernels alike: centred
+# (the default), 0.58 of the 2-class check's test points predicted as the
+# weighted class (0.87 asked) and 1.0 on 3 classes; uncentred, 1.0 on both,
+# by matching every series to the weighted class's supports.
+_SUPPORT_SET_CLASS_WEIGHT = {
+    "check_class_weight_classifiers": (
+        "class weights weigh the training episodes' queries, not a class prior: "
+        "a test point still matches its nearest support series (0.58 predicted "
+        "as the weighted class on the 2-class data, 0.87 asked); class_weight "
+        "is tested in tests/classification/test_weights.py"
+    ),
+}
+
+
 def targets_for(estimator, y):
     """``y`` for ``estimator``: class labels, or for a regressor their codes as
     numbers (the shared test data carry labels)."""
@@ -277,7 +291,9 @@ def expected_failed_checks(estimator):
     transformer = _TRANSFORMER if hasattr(estimator, "transform") else {}
     weighted = _STOCHASTIC_WEIGHTS if _fit_takes_sample_weight(estimator) else {}
     regression = _SEQUENCE_REGRESSION if is_regressor(estimator) else {}
-    return {**_SEQUENCE_FORMAT, **transformer, **weighted, **regression}
+    support = (_SUPPORT_SET_CLASS_WEIGHT
+               if isinstance(estimator, MatchingNetworkClassifier) else {})
+    return {**_SEQUENCE_FORMAT, **transformer, **weighted, **regression, **support}
 
 
 def _fit_takes_sample_weight(estimator):

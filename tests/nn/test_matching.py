@@ -172,3 +172,39 @@ def test_episode_accuracy_against_brute_force():
         right += max(mass, key=mass.get) == label
     assert n == 4 and accuracy == right / 4
     assert episode_accuracy((log_alpha[:0], is_support[:3]), y[:3])[1] == 0
+
+
+@pytest.mark.parametrize("steps", [0, 1, 2])
+@pytest.mark.parametrize("metric", ["cosine", "euclidean"])
+def test_centred_scores_against_brute_force(steps, metric):
+    # each side centred on the support's mean in its own embedding: S' on
+    # mean(S'), a query y' = f(y, S') on the mean of f(s_j, S') over the support
+    torch.manual_seed(0)
+    module = MatchingNetworkModule(3, hidden_size=5, processing_steps=steps,
+                                   metric=metric, center=True).eval()
+    y, s = torch.randn(3, 5), torch.randn(4, 5)
+    f = module.query_embedding
+    m_query = torch.stack([f(sj[None], s)[0] for sj in s]).mean(0)
+    m_support = s.mean(0)
+    expected = torch.empty(3, 4)
+    for i, yi in enumerate(y):
+        q = f(yi[None], s)[0] - m_query
+        for j, sj in enumerate(s):
+            c = sj - m_support
+            expected[i, j] = (torch.dot(q, c) / (q.norm() * c.norm())
+                              if metric == "cosine" else -(q - c).norm())
+    torch.testing.assert_close(module.query_scores(y, s), expected)
+
+
+def test_centring_ignores_an_offset_shared_by_every_embedding():
+    # the mean-pooled states of a long series are nearly the same vector for
+    # every series: centred, the cosines read what differs between them
+    torch.manual_seed(0)
+    y, s, offset = torch.randn(3, 5), torch.randn(4, 5), 10 * torch.randn(1, 5)
+    centred = MatchingNetworkModule(3, hidden_size=5, processing_steps=0,
+                                    center=True).eval()
+    torch.testing.assert_close(centred.query_scores(y + offset, s + offset),
+                               centred.query_scores(y, s), atol=1e-4, rtol=0)
+    plain = MatchingNetworkModule(3, hidden_size=5, processing_steps=0).eval()
+    shifted = plain.query_scores(y + offset, s + offset)
+    assert (shifted > 0.95).all() and not (plain.query_scores(y, s) > 0.95).all()
