@@ -13,6 +13,7 @@ import math
 import warnings
 
 import numpy as np
+import scipy.sparse
 import torch
 from sklearn.exceptions import ConvergenceWarning
 
@@ -20,8 +21,14 @@ __all__ = [
     "learning_baseline",
     "prior_cross_entropy",
     "steps_batch_size",
+    "warn_if_metric_not_learned",
     "warn_if_not_learned",
 ]
+
+#: Training series a learned distance is checked on (a seeded sample of them):
+#: the check costs ``m (m - 1) / 2`` distances, a coupled pass each for the
+#: coupled GRU.
+_METRIC_CHECK_SERIES = 100
 
 
 def prior_cross_entropy(y_codes):
@@ -175,3 +182,60 @@ def steps_batch_size(batch_size, n_samples):
     (5, 32, 1)
     """
     return int(min(batch_size, max(1, math.ceil(n_samples / _MIN_BATCHES_PER_EPOCH))))
+
+
+def warn_if_metric_not_learned(estimator, X, y_codes, random_state=0):
+    """Warn (``ConvergenceWarning``) when a learned distance does not tell classes apart.
+
+    The metric learners' counterpart of :func:`warn_if_not_learned`: a
+    distance fitted from class labels has learned something when each
+    training series' nearest other training series is of its class clearly
+    more often (by two standard errors, :func:`_clearly_above`) than the most
+    frequent class would be guessed. Checked on at most
+    :data:`_METRIC_CHECK_SERIES` training series (a seeded sample), through
+    the estimator's own ``pairwise_distances``. Measured: the coupled GRU with
+    the thesis's strong initial coupling on UCR CBF (loss stuck near its
+    start) had 1-NN test accuracy 0.50 and gets this warning; with the
+    defaults, 0.99 and none.
+
+    Parameters
+    ----------
+    estimator : fitted metric learner
+        With ``pairwise_distances(X)``; named in the message.
+    X : array-like of shape (n_samples, n_timestamps, n_channels) or list
+        The training series as given to ``fit`` (``pairwise_distances``
+        validates and prepares them).
+    y_codes : ndarray of shape (n_samples,)
+        Encoded training labels.
+    random_state : int, default=0
+        Seeds the sample of series.
+    """
+    y_codes = np.asarray(y_codes)
+    if len(np.unique(y_codes)) < 2:
+        return
+    rows = np.arange(len(y_codes))
+    if len(rows) > _METRIC_CHECK_SERIES:
+        rng = np.random.RandomState(random_state)
+        rows = np.sort(rng.choice(rows, _METRIC_CHECK_SERIES, replace=False))
+    y_sample = y_codes[rows]
+    sample = [X[i] for i in rows] if isinstance(X, list) else np.asarray(X)[rows]
+    distances = estimator.pairwise_distances(sample)
+    if scipy.sparse.issparse(distances):
+        # a shortlisted neighbours graph: the pairs it leaves out are far
+        graph = distances.tocoo()
+        distances = np.full(graph.shape, np.inf)
+        distances[graph.row, graph.col] = graph.data
+    distances = np.array(distances, dtype=float)
+    np.fill_diagonal(distances, np.inf)  # leave each series out
+    accuracy = float((y_sample[distances.argmin(axis=1)] == y_sample).mean())
+    counts = np.bincount(y_sample)
+    majority = counts.max() / counts.sum()
+    if _clearly_above(accuracy, majority, len(rows)):
+        return
+    warnings.warn(
+        f"{type(estimator).__name__} did not learn: the nearest other training "
+        f"series under its distance has the same class for {accuracy:.4f} of "
+        f"{len(rows)} training series, not clearly more than predicting the "
+        f"most frequent class ({majority:.4f}). Try more epochs (max_epochs), "
+        "another learning rate (lr), or check that the series carry the class "
+        "information.", ConvergenceWarning, stacklevel=3)

@@ -7,7 +7,8 @@ the one batched predict loop; plus the estimator tags. It is not a template:
 each estimator writes its own ``fit`` out, validate -> seed -> build -> train ->
 attributes, in its own file. :func:`derive_seed` is the one seed derivation;
 :func:`warn_if_not_learned` and :func:`steps_batch_size` are what the
-classifiers share about learning from small or hard data.
+classifiers share about learning from small or hard data, and
+:func:`warn_if_metric_not_learned` the metric learners' check.
 """
 
 import threading
@@ -25,6 +26,7 @@ from ._learning import (
     learning_baseline,
     prior_cross_entropy,
     steps_batch_size,
+    warn_if_metric_not_learned,
     warn_if_not_learned,
 )
 from .utils._sklearn_compat import Interval, StrOptions
@@ -41,6 +43,7 @@ __all__ = [
     "learning_baseline",
     "prior_cross_entropy",
     "steps_batch_size",
+    "warn_if_metric_not_learned",
     "warn_if_not_learned",
 ]
 

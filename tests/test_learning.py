@@ -1,17 +1,20 @@
-"""When a fit counts as learned: ``warn_if_not_learned`` on hand-made logits.
+"""When a fit counts as learned: ``warn_if_not_learned`` on hand-made logits,
+``warn_if_metric_not_learned`` on hand-made distances.
 
-Each case builds the class scores a fitted classifier would give its own
-training series, so the verdict is checked without training anything.
+Each case builds the class scores (or the distances) a fitted classifier (or
+metric learner) would give its own training series, so the verdict is checked
+without training anything.
 """
 
 import warnings
 
 import numpy as np
 import pytest
+import scipy.sparse
 import torch
 from sklearn.exceptions import ConvergenceWarning
 
-from sktime_metric.base import warn_if_not_learned
+from sktime_metric.base import warn_if_metric_not_learned, warn_if_not_learned
 
 Y = np.repeat(np.arange(5), 6)  # 30 series, 5 balanced classes: majority 0.2
 
@@ -70,3 +73,57 @@ def test_by_accuracy_ignores_the_loss():
     assert _warnings(_logits(_right_on(16), 8.0), by="accuracy") == []
     (message,) = _warnings(_logits(_right_on(10), 0.01), by="accuracy")
     assert "did not learn" in message and "nor its training loss" not in message
+
+
+# -- metric learners: leave-one-out 1-NN on the learned distances -------------
+
+
+class _Distances:
+    """A fitted metric learner's stand-in: ``pairwise_distances`` of points on a
+    line (series ``i`` sits at ``position[i]``), recording the rows it got."""
+
+    def __init__(self, position, sparse_k=None):
+        self.position, self.sparse_k, self.asked = position, sparse_k, None
+
+    def pairwise_distances(self, X):
+        self.asked = np.asarray(X)[:, 0, 0].astype(int)  # each series' index
+        p = self.position[self.asked]
+        D = np.abs(p[:, None] - p[None, :])
+        if self.sparse_k is None:
+            return D
+        # a shortlisted graph: each row keeps its k nearest (itself included)
+        keep = np.argsort(D, axis=1)[:, : self.sparse_k]
+        rows = np.repeat(np.arange(len(p)), self.sparse_k)
+        return scipy.sparse.csr_matrix((D[rows, keep.ravel()], (rows, keep.ravel())),
+                                       shape=D.shape)
+
+
+def _metric_warnings(estimator, y):
+    X = np.arange(len(y), dtype=float)[:, None, None]  # series i holds i
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        warn_if_metric_not_learned(estimator, X, y)
+    return [str(w.message) for w in caught if w.category is ConvergenceWarning]
+
+
+@pytest.mark.parametrize("sparse_k", [None, 3])
+def test_a_distance_that_groups_the_classes_does_not_warn(sparse_k):
+    # each class's series lie together on the line: every nearest is same-class
+    assert _metric_warnings(_Distances(Y * 10.0 + np.arange(30) % 6, sparse_k), Y) == []
+
+
+def test_a_distance_blind_to_the_classes_did_not_learn():
+    # series placed in order 0..29 while the classes cycle: the nearest other
+    # series (one step away) never has the same class
+    (message,) = _metric_warnings(_Distances(np.arange(30.0)), np.arange(30) % 5)
+    assert "did not learn" in message and "0.0000 of 30" in message
+
+
+def test_the_metric_check_reads_a_seeded_sample_of_at_most_100_series():
+    y = np.arange(250) % 2
+    estimator = _Distances(y * 1000.0 + np.arange(250))
+    assert _metric_warnings(estimator, y) == []
+    first = estimator.asked
+    assert len(first) == 100 and len(np.unique(first)) == 100
+    _metric_warnings(estimator, y)
+    assert np.array_equal(estimator.asked, first)

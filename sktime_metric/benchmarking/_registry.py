@@ -74,7 +74,10 @@ def _coupled_gru_1nn(coupling):
 
         from ..metric import CoupledGRUMetric
 
-        metric = CoupledGRUMetric(coupling=coupling, max_epochs=MAX_EPOCHS[mode],
+        # the literal thesis: the coupling gate's bias initialised like the
+        # GRU's (the estimator's default starts it weak, at -4)
+        metric = CoupledGRUMetric(coupling=coupling, coupling_bias_init=None,
+                                  max_epochs=MAX_EPOCHS[mode],
                                   random_state=random_state)
         knn = KNeighborsClassifier(n_neighbors=1, metric="precomputed")
         return Pipeline([("metric", metric), ("knn", knn)])

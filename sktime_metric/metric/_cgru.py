@@ -9,7 +9,12 @@ from sklearn.base import ClassNamePrefixFeaturesOutMixin, TransformerMixin
 from sklearn.preprocessing import LabelEncoder
 from sklearn.utils.validation import check_is_fitted
 
-from ..base import BaseSequenceNet, derive_seed
+from ..base import (
+    BaseSequenceNet,
+    derive_seed,
+    steps_batch_size,
+    warn_if_metric_not_learned,
+)
 from ..nn.cgru import CoupledGRU
 from ..nn.losses import ContrastiveLoss, StructuralLoss
 from ..utils._parallel import map_in_parallel
@@ -66,10 +71,16 @@ class CoupledGRUMetric(
         equal lengths only, where both are its model.
     coupling_init_std : float, default=0.1
         Standard deviation of the initial coupling weights (the thesis).
-    coupling_bias_init : float or None, default=None
-        None initialises the coupling bias like the GRU's biases (the literal
-        thesis: the gate starts near 0.5, strong mixing); a negative value such
-        as -4 starts with weak coupling, the thesis's stated intent.
+    coupling_bias_init : float or None, default=-4.0
+        Initial bias of the coupling gate: -4 starts with weak coupling (the
+        gate near 0.02), the thesis's stated intent; None initialises it like
+        the GRU's biases (the literal thesis: the gate starts near 0.5, the
+        two branches mix strongly). Strongly coupled from the start, the
+        branches of every pair synchronise, all distances shrink alike and
+        the structural loss barely moves (measured, 1-NN accuracy, seeds 0-1,
+        with the default batches: UCR CBF 0.50 / 0.56 with None, 0.998 /
+        0.983 with -4; Chinatown 0.977 / 0.641 and 0.974 / 0.983; on the
+        thesis's own data both are equal, see ``bench_cgru``).
     coupling_penalty : float, default=0.01
         Weight of the coupling-weight norm added to the loss (the thesis).
     coupling_penalty_norm : {"fro", "fro2"}, default="fro"
@@ -99,7 +110,9 @@ class CoupledGRUMetric(
     lr : float, default=1e-3
     batch_size : int, default=36
         Series per batch ("structural": all their pairs are compared) or pairs
-        per batch ("contrastive").
+        per batch ("contrastive"). A structural epoch has at least 8 batches:
+        fewer than ``8 * batch_size`` training series are cut into batches of
+        ``max(4, ceil(n / 8))`` (see :func:`~sktime_metric.base.steps_batch_size`).
     optimizer : {"rmsprop", "adam", "adamw", "sgd"} or torch optimizer class, \
             default="adam"
     weight_decay : float, default=1e-4
@@ -261,7 +274,7 @@ class CoupledGRUMetric(
         couple_layers="all",
         align="end",
         coupling_init_std=0.1,
-        coupling_bias_init=None,
+        coupling_bias_init=-4.0,
         coupling_penalty=0.01,
         coupling_penalty_norm="fro",
         loss="structural",
@@ -358,6 +371,7 @@ class CoupledGRUMetric(
         # validate
         self._validate_params()
         self._check_batch_size()
+        X_given = X  # the distance check reads the series as given
         X, lengths = self._validate_X(X, reset=True)
         y = self._check_labels(
             X, y, instead="Use fit_pairs(X, pairs, pair_labels) to fit on explicit "
@@ -373,7 +387,9 @@ class CoupledGRUMetric(
             validation_fraction=self.validation_fraction if self.early_stopping else None,
             validation=self.validation, random_state=seed,
         )
-        return self._build_and_train(X, lengths, y, plan, seed)
+        self._build_and_train(X, lengths, y, plan, seed)
+        warn_if_metric_not_learned(self, X_given, y, seed)
+        return self
 
     def fit_pairs(self, X, pairs, pair_labels):
         """Fit with the contrastive loss on explicit pairs of rows of ``X``.
@@ -441,7 +457,13 @@ class CoupledGRUMetric(
             # eqs. 3.29-3.36)
             train = plan.train_index
             data, target = {"x": x[train], "lengths": lengths[train]}, y[train]
+            # small training sets are cut into at least 8 batches an epoch
+            # (never below the 4 series a structural batch needs): one batch
+            # of all 30 CBF series an epoch, 200 optimiser steps in all, left
+            # the loss near where it started (1-NN accuracy 0.48, seeds 0-1;
+            # batches of 4: 0.99, 1-NN DTW 0.997)
             criterion = dict(
+                batch_size=max(4, steps_batch_size(self.batch_size, len(train))),
                 criterion=StructuralLoss,
                 criterion__margin=self.margin,
                 criterion__eta=self.eta,

@@ -17,7 +17,7 @@ import torch
 from sklearn.base import ClassNamePrefixFeaturesOutMixin, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
-from ..base import BaseSequenceNet, derive_seed
+from ..base import BaseSequenceNet, derive_seed, warn_if_metric_not_learned
 from ..nn.losses import SiameseLoss
 from ..nn.siamese import SiameseRNNModule
 from ..utils._skorch import (
@@ -317,6 +317,7 @@ class SiameseRNNEmbedder(
         """
         # validate
         self._check_params()
+        X_given = X  # the distance check reads the series as given
         X, lengths = self._validate_X(X, reset=True)
         y = self._check_labels(
             X, y, instead="Use fit_pairs(X, pairs, pair_labels) to fit on explicit "
@@ -332,7 +333,9 @@ class SiameseRNNEmbedder(
             validation_fraction=self.validation_fraction if self.early_stopping else None,
             validation=self.validation, random_state=seed,
         )
-        return self._build_and_train(X, lengths, plan, seed)
+        self._build_and_train(X, lengths, plan, seed)
+        warn_if_metric_not_learned(self, X_given, np.unique(y, return_inverse=True)[1], seed)
+        return self
 
     def fit_pairs(self, X, pairs, pair_labels):
         """Fit on explicit pairs of rows of ``X``.

@@ -306,3 +306,18 @@ def test_pipeline_with_neighbours_in_grid_search(data):
     # the embedder alone is tuned on its pair AUC
     alone = GridSearchCV(SiameseRNNEmbedder(**_TINY), {"hidden_size": [3, 4]}, cv=2)
     assert alone.fit(X, y).best_score_ > 0
+
+
+def test_fit_checks_that_the_distance_learned(data, monkeypatch):
+    # the check itself is tested on hand-made distances in test_learning.py;
+    # here: fit hands it the series as given and the labels' codes
+    from sktime_metric.metric import _siamese
+
+    calls = []
+    monkeypatch.setattr(_siamese, "warn_if_metric_not_learned",
+                        lambda est, X, codes, seed: calls.append((est, X, codes)))
+    X, labels = data  # string labels
+    est = SiameseRNNEmbedder(pooling="mean", **_TINY).fit(X, labels)
+    ((checked, X_checked, codes),) = calls
+    assert checked is est and X_checked is X
+    np.testing.assert_array_equal(codes, np.unique(labels, return_inverse=True)[1])
