@@ -17,6 +17,8 @@ import scipy.sparse
 import torch
 from sklearn.exceptions import ConvergenceWarning
 
+from .utils.validation import to_sequence_dataset
+
 __all__ = [
     "learning_baseline",
     "prior_cross_entropy",
@@ -218,7 +220,8 @@ def warn_if_metric_not_learned(estimator, X, y_codes, random_state=0):
         rng = np.random.RandomState(random_state)
         rows = np.sort(rng.choice(rows, _METRIC_CHECK_SERIES, replace=False))
     y_sample = y_codes[rows]
-    sample = [X[i] for i in rows] if isinstance(X, list) else np.asarray(X)[rows]
+    # any accepted input format (list, nested frame, ...) as one padded array
+    sample = to_sequence_dataset(X)[rows]
     distances = estimator.pairwise_distances(sample)
     if scipy.sparse.issparse(distances):
         # a shortlisted neighbours graph: the pairs it leaves out are far
