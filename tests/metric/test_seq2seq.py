@@ -284,3 +284,26 @@ def test_same_random_state_same_result_and_fit_transform(data):
     assert Seq2SeqEmbedder(**_TINY).fit(X, y).get_feature_names_out().tolist() == [
         f"seq2seqembedder{i}" for i in range(4)
     ]
+
+
+def test_fit_with_labels_checks_that_the_distance_learned(data, monkeypatch):
+    # the check itself is tested on hand-made distances in test_learning.py;
+    # here: a labelled fit hands it the series as given and the labels'
+    # codes; a reconstruction-only fit (no labels) and a fit with groups
+    # (labels are time slots) do not call it
+    from sktime_metric.metric import _seq2seq
+
+    calls = []
+    monkeypatch.setattr(_seq2seq, "warn_if_metric_not_learned",
+                        lambda est, X, codes, seed: calls.append((est, X, codes)))
+    X, labels = data  # string labels
+    est = Seq2SeqEmbedder(**_TINY).fit(X, labels)
+    ((checked, X_checked, codes),) = calls
+    assert checked is est and X_checked is X
+    np.testing.assert_array_equal(codes, np.unique(labels, return_inverse=True)[1])
+    Seq2SeqEmbedder("euclidean", training="reconstruction_only",
+                    **{**_TINY, "max_epochs": 1}).fit(X)
+    # with groups, y is a time slot, not a class (the routine setting)
+    Seq2SeqEmbedder(**{**_TINY, "max_epochs": 1}).fit(
+        X, np.arange(len(X)) % 4, groups=np.arange(len(X)) // 4)
+    assert len(calls) == 1
