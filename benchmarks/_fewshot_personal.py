@@ -1,4 +1,8 @@
-"""bench_fewshot's personalised part: the SSMN's UCI HAR protocol (thesis Table 2.11).
+"""bench_fewshot's personalised part: the SSMN's per-user protocol (thesis Table 2.11).
+
+Run on two datasets: UCI HAR, the thesis's own, and the smartwatch exercises
+of :func:`~sktime_metric.datasets.load_watch` (the closest public stand-in for
+the thesis's personal smartwatch recordings, which are not available).
 
 One model per user, trained and tested on that user's windows only
 (:func:`~sktime_metric.datasets.load_hapt`: UCI HAR's windows re-cut from the
@@ -15,6 +19,13 @@ novel activity is the support set and every other novel window is classified:
 Predictions are pooled per user over the splits (accuracy, macro-F1), then
 averaged over users (mean and standard deviation), as the thesis reports them.
 User 1 is left out, as the thesis kept it for validating parameters.
+
+The smartwatch data (Burns et al. 2018; 10 subjects, 7 shoulder exercises,
+one recording of 20 repetitions per exercise and arm) are windowed like UCI
+HAR (128 steps = 2.56 s at 50 Hz, 50 % overlap, within each recording; about
+one repetition a window) and standardised with all subjects' statistics; per
+subject, 5 base and 2 novel exercises, 2-way (partial) and 7-way (full). All
+subjects are evaluated (none was used to choose parameters).
 
 Models: the thesis's configuration c2 (Euclidean matching, a 20-unit projection
 on a 100-unit GRU encoder, the support bi-GRU, no attention GRU, 50 epochs, lr
@@ -35,8 +46,11 @@ import numpy as np
 from sktime_metric.classification import MatchingNetworkClassifier
 from sktime_metric.evaluation import few_shot_evaluate
 
-#: Users evaluated (user 1 is the thesis's validation user).
+#: Users evaluated per dataset (UCI HAR's user 1 is the thesis's validation user).
 USERS = {"quick": (2,), "default": (2, 3, 4), "full": tuple(range(2, 31))}
+WATCH_USERS = {"quick": (1,), "default": (1, 2, 3), "full": tuple(range(1, 11))}
+#: The smartwatch windows: steps per window and between window starts (UCI HAR's).
+WATCH_WINDOW, WATCH_STEP = 128, 64
 #: Class splits per user, one episode each (the thesis: 40). Each split fits two
 #: matching networks twice (2-way and 6-way): ~1-2.5 min per fit on one loaded
 #: CPU thread, so the default run takes ~40 min and --full many hours.
@@ -45,9 +59,11 @@ SPLITS = {"quick": 1, "default": 2, "full": 10}
 EPOCHS = {"quick": 2, "default": 50, "full": 50}
 #: quick mode: windows kept per activity and user.
 QUICK_CAP = 6
-SETTINGS = {"partial": 2, "full": 6}  # the N of N-way
-COLUMNS = ("name", "setting", "n_way", "users", "accuracy", "accuracy_std",
-           "f1_macro", "f1_std", "seconds")
+#: Novel classes per split (the N of the partial setting); the full setting is
+#: N-way over every class of the dataset.
+N_NOVEL = 2
+COLUMNS = ("dataset", "name", "setting", "n_way", "users", "accuracy",
+           "accuracy_std", "f1_macro", "f1_std", "seconds")
 
 
 def personal_models(mode, random_state):
@@ -65,19 +81,51 @@ def personal_models(mode, random_state):
     }
 
 
-def load_users(mode, random_state):
-    """``{user: (X, y)}``, standardised with all users' statistics; None without data."""
-    from sktime_metric.datasets import load_hapt
+def watch_windows(X, y, groups, window=WATCH_WINDOW, step=WATCH_STEP):
+    """Windows of ``window`` steps every ``step`` steps within each recording.
 
-    try:
+    Returns ``(windows, labels, groups)``: each window keeps its recording's
+    exercise and subject; the last steps of a recording that do not fill a
+    window are left out (as :func:`~sktime_metric.datasets.load_hapt` does).
+    """
+    from sktime_metric.utils import sequence_lengths
+
+    windows, labels, owners = [], [], []
+    for x, length, label, owner in zip(X, sequence_lengths(X), y, groups):
+        starts = np.arange(0, length - window + 1, step)
+        windows += [x[start:start + window] for start in starts]
+        labels += [label] * len(starts)
+        owners += [owner] * len(starts)
+    return np.stack(windows), np.asarray(labels), np.asarray(owners)
+
+
+def _load(dataset):
+    """``(X, y, groups, users)`` of a dataset, standardised with all users' statistics."""
+    from sktime_metric.datasets import load_hapt, load_watch
+
+    if dataset == "uci_har":
         X, y, groups = load_hapt()
+        users = USERS
+    else:
+        X, y, groups = watch_windows(*load_watch())
+        users = WATCH_USERS
+    mean, std = X.mean(axis=(0, 1)), X.std(axis=(0, 1))
+    return (X - mean) / np.where(std > 0, std, 1.0), y, groups, users
+
+
+def load_users(mode, random_state, dataset="uci_har"):
+    """``{user: (X, y)}``, standardised with all users' statistics.
+
+    ``dataset``: "uci_har" or "watch". A string (the reason) without the data's
+    package.
+    """
+    try:
+        X, y, groups, users_of_mode = _load(dataset)
     except ImportError as error:
         return str(error)
-    mean, std = X.mean(axis=(0, 1)), X.std(axis=(0, 1))
-    X = (X - mean) / np.where(std > 0, std, 1.0)
     users = {}
     rng = np.random.RandomState(random_state)
-    for user in USERS[mode]:
+    for user in users_of_mode[mode]:
         Xu, yu = X[groups == user], y[groups == user]
         if mode == "quick":
             keep = np.sort(np.concatenate([rng.permutation(np.flatnonzero(yu == c))
@@ -87,32 +135,35 @@ def load_users(mode, random_state):
     return users
 
 
-def personal_part(mode, random_state, progress):
+def personal_part(mode, random_state, progress, dataset="uci_har"):
     """Rows per model and setting (means over users), or a note string without data."""
     import time
 
-    users = load_users(mode, random_state)
+    users = load_users(mode, random_state, dataset)
     if isinstance(users, str):
-        return f"uci_har per user: skipped ({users})"
+        return f"{dataset} per user: skipped ({users})"
     per_user = {}  # (name, setting) -> list of (accuracy, f1, seconds)
     for user, (X, y) in users.items():
+        settings = {"partial": N_NOVEL, "full": len(np.unique(y))}
         for name, model in personal_models(mode, random_state).items():
-            for setting, n_way in SETTINGS.items():
+            for setting, n_way in settings.items():
                 if progress:
-                    print(f"  uci_har user {user}: {name}, {n_way}-way",
+                    print(f"  {dataset} user {user}: {name}, {n_way}-way",
                           file=sys.stderr, flush=True)
                 start = time.perf_counter()
                 scores = few_shot_evaluate(
-                    model, X, y, n_test_classes=2, k_shot=1, n_splits=SPLITS[mode],
-                    n_episodes=1, setting=setting, random_state=random_state + user)
-                per_user.setdefault((name, setting), []).append(
+                    model, X, y, n_test_classes=N_NOVEL, k_shot=1,
+                    n_splits=SPLITS[mode], n_episodes=1, setting=setting,
+                    random_state=random_state + user)
+                per_user.setdefault((name, setting, n_way), []).append(
                     (scores["accuracy"], scores["f1_macro"],
                      time.perf_counter() - start))
     rows = []
-    for (name, setting), values in per_user.items():
+    for (name, setting, n_way), values in per_user.items():
         accuracy, f1, seconds = np.array(values).T
-        rows.append({"name": name, "setting": setting, "n_way": SETTINGS[setting],
-                     "users": len(values), "accuracy": float(accuracy.mean()),
+        rows.append({"dataset": dataset, "name": name, "setting": setting,
+                     "n_way": n_way, "users": len(values),
+                     "accuracy": float(accuracy.mean()),
                      "accuracy_std": float(accuracy.std()), "f1_macro": float(f1.mean()),
                      "f1_std": float(f1.std()), "seconds": float(seconds.sum())})
     return rows
@@ -120,7 +171,8 @@ def personal_part(mode, random_state, progress):
 
 def personal_claims(rows):
     """``{claim id: (ours, ok)}`` of the per-user UCI HAR claims."""
-    get = {(r["name"], r["setting"]): r for r in rows}
+    get = {(r["name"], r["setting"]): r for r in rows
+           if r.get("dataset", "uci_har") == "uci_har"}
     c2_partial, c2_full = get.get(("ssmn_c2", "partial")), get.get(("ssmn_c2", "full"))
     out = {}
     if c2_partial:

