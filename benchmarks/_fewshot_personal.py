@@ -102,6 +102,7 @@ def watch_windows(X, y, groups, window=WATCH_WINDOW, step=WATCH_STEP):
 def _load(dataset):
     """``(X, y, groups, users)`` of a dataset, standardised with all users' statistics."""
     from sktime_metric.datasets import load_hapt, load_watch
+    from sktime_metric.utils import channel_statistics, standardize_channels
 
     if dataset == "uci_har":
         X, y, groups = load_hapt()
@@ -109,8 +110,7 @@ def _load(dataset):
     else:
         X, y, groups = watch_windows(*load_watch())
         users = WATCH_USERS
-    mean, std = X.mean(axis=(0, 1)), X.std(axis=(0, 1))
-    return (X - mean) / np.where(std > 0, std, 1.0), y, groups, users
+    return standardize_channels(X, *channel_statistics(X)), y, groups, users
 
 
 def load_users(mode, random_state, dataset="uci_har"):
