@@ -64,6 +64,12 @@ with the same ``--log`` reuses the fits it finds there (same dataset,
 estimator and seed) instead of repeating them: an interrupted run resumes, and
 runs of different estimators merge into one report. The log does not record
 the code version: start a new log after changing an estimator.
+
+The fits behind the saved results are kept as such a log,
+``reproduction/bench_suite_fits.jsonl`` (the commit that saved it says which
+code measured them). While the estimators are unchanged, a run with ``--log``
+on a copy of it fits only what is missing, e.g. the datasets or seeds the
+saved report lacks.
 """
 
 import argparse
