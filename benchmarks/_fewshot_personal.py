@@ -52,7 +52,7 @@ WATCH_USERS = {"quick": (1,), "default": (1, 2, 3), "full": tuple(range(1, 11))}
 #: The smartwatch windows: steps per window and between window starts (UCI HAR's).
 WATCH_WINDOW, WATCH_STEP = 128, 64
 #: Class splits per user, one episode each (the thesis: 40). Each split fits two
-#: matching networks twice (2-way and 6-way): ~1-2.5 min per fit on one loaded
+#: matching networks twice (2-way and N-way, N the dataset's classes): ~1-2.5 min per fit on one loaded
 #: CPU thread, so the default run takes ~40 min and --full many hours.
 SPLITS = {"quick": 1, "default": 2, "full": 10}
 #: Training epochs (the thesis's c2: 50).
@@ -142,7 +142,7 @@ def personal_part(mode, random_state, progress, dataset="uci_har"):
     users = load_users(mode, random_state, dataset)
     if isinstance(users, str):
         return f"{dataset} per user: skipped ({users})"
-    per_user = {}  # (name, setting) -> list of (accuracy, f1, seconds)
+    per_user = {}  # (name, setting, n_way) -> list of (accuracy, f1, seconds)
     for user, (X, y) in users.items():
         settings = {"partial": N_NOVEL, "full": len(np.unique(y))}
         for name, model in personal_models(mode, random_state).items():
