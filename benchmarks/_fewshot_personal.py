@@ -52,9 +52,9 @@ WATCH_USERS = {"quick": (1,), "default": (1, 2, 3), "full": tuple(range(1, 11))}
 #: The smartwatch windows: steps per window and between window starts (UCI HAR's).
 WATCH_WINDOW, WATCH_STEP = 128, 64
 #: Class splits per user, one episode each (the thesis: 40). Each split fits two
-#: matching networks twice (2-way and N-way, N the dataset's classes): ~1-2.5 min per fit on one loaded
-#: CPU thread: the default run took 602 s on UCI HAR and 693 s on the watch data
-#: (one thread, beside other jobs); --full many hours.
+#: matching networks twice (2-way and N-way, N the dataset's classes): ~1-2.5
+#: min per fit on one loaded CPU thread. The default run took 602 s on UCI HAR
+#: and 693 s on the watch data (one thread, beside other jobs); --full many hours.
 SPLITS = {"quick": 1, "default": 2, "full": 10}
 #: Training epochs (the thesis's c2: 50).
 EPOCHS = {"quick": 2, "default": 50, "full": 50}
