@@ -217,24 +217,46 @@ class MatchingNetworkModule(nn.Module):
         """Log matching weights ``(n, N)`` of embedded queries on ``S'``."""
         return torch.log_softmax(self.query_scores(y_query, s_ctx), dim=1)
 
-    def posterior(self, y_query, s_ctx, support_codes, n_classes, exclude=None):
+    def posterior(self, y_query, s_ctx, support_codes, n_classes, exclude=None,
+                  class_prior="uniform"):
         """``P(c | x, S)`` ``(n, n_classes)``, in float64 (Vinyals et al. 2016, eq. 1).
 
         The matching weights ``alpha`` of each embedded query on the support
         series, summed per class: ``P(c | x, S) = sum_{j: label(s_j) = c}
-        alpha_j``. The softmax runs in float64, so each row sums to 1 to double
+        alpha_j`` with ``class_prior="support"`` (Vinyals et al.'s eq. 1, which
+        the thesis follows for k-shot support sets). That sum carries the
+        support set's class frequencies as a prior: where the matching weights
+        are nearly uniform, a class with twice the series gets twice the mass. Training episodes hold
+        ``k_shot`` series of every class, so the model never learns to undo
+        it. ``class_prior="uniform"`` (the default) divides each class's mass
+        by its number of support series and renormalises, ``P(c | x, S) ∝
+        mean_{j: label(s_j) = c} alpha_j``: the same posterior on a
+        class-balanced support set, every training episode included, and no
+        majority-class drift on an unbalanced one.
+
+        The softmax runs in float64, so each row sums to 1 to double
         precision. ``support_codes``: the class index ``0 .. n_classes - 1`` of
         each support series. ``exclude``: an optional ``(n, N)`` bool tensor of
         query-support pairs left out of the softmax (a query that is itself a
         support series, for a leave-one-out posterior; at least one support
-        series per row must stay).
+        series per row must stay); the class sizes of ``"uniform"`` then count
+        each row's remaining series.
         """
         scores = self.query_scores(y_query, s_ctx)
         if exclude is not None:
-            scores = scores.masked_fill(exclude.to(scores.device), float("-inf"))
+            exclude = exclude.to(scores.device)
+            scores = scores.masked_fill(exclude, float("-inf"))
         alpha = torch.softmax(scores.double(), dim=1)
         codes = torch.as_tensor(support_codes, device=alpha.device)
-        return alpha @ nn.functional.one_hot(codes, n_classes).double()
+        one_hot = nn.functional.one_hot(codes, n_classes).double()
+        proba = alpha @ one_hot
+        if class_prior == "support":
+            return proba
+        # each row's number of (not excluded) support series per class; a
+        # class without any has no mass to divide
+        kept = torch.ones_like(alpha) if exclude is None else (~exclude).double()
+        proba = proba / (kept @ one_hot).clamp(min=1)
+        return proba / proba.sum(dim=1, keepdim=True)
 
     def forward(self, x, lengths, is_support):
         is_support = is_support.bool()

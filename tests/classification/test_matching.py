@@ -298,3 +298,21 @@ def test_centring_learns_series_that_differ_little(learning_seed, learning_outco
     with pytest.warns(ConvergenceWarning, match="did not learn"):
         MatchingNetworkClassifier(center=False, max_epochs=10,
                                   random_state=learning_seed).fit(X[:20], y[:20])
+
+
+def test_uniform_class_prior_divides_each_class_mass_by_its_support_size(data, fitted):
+    # an unbalanced one-off support set: 1 series of "a", 6 of "b", 3 of "c";
+    # the default posterior is the summed one divided by the class sizes
+    X, y = data
+    rows = np.concatenate([np.flatnonzero(y == "a")[:1], np.flatnonzero(y == "b")[:6],
+                           np.flatnonzero(y == "c")[:3]])
+    assert fitted.class_prior == "uniform"
+    uniform = fitted.predict_proba(X[:8], X_support=X[rows], y_support=y[rows])
+    try:  # the prior is read at prediction time: no refit needed
+        fitted.set_params(class_prior="support")
+        summed = fitted.predict_proba(X[:8], X_support=X[rows], y_support=y[rows])
+    finally:
+        fitted.set_params(class_prior="uniform")
+    expected = summed / np.array([1, 6, 3])
+    np.testing.assert_allclose(uniform, expected / expected.sum(1, keepdims=True),
+                               rtol=1e-10)

@@ -208,3 +208,52 @@ def test_centring_ignores_an_offset_shared_by_every_embedding():
     plain = MatchingNetworkModule(3, hidden_size=5, processing_steps=0).eval()
     shifted = plain.query_scores(y + offset, s + offset)
     assert (shifted > 0.95).all() and not (plain.query_scores(y, s) > 0.95).all()
+
+
+@pytest.mark.parametrize("class_prior", ["support", "uniform"])
+@pytest.mark.parametrize("with_exclude", [False, True])
+def test_posterior_against_brute_force(class_prior, with_exclude):
+    # "support": P(c) = sum of the matching weights of class c's support
+    # series (Vinyals et al. eq. 1); "uniform": that sum divided by the
+    # class's number of (not excluded) support series, renormalised
+    torch.manual_seed(0)
+    module = MatchingNetworkModule(3, hidden_size=5, processing_steps=1).eval()
+    y, s = torch.randn(4, 5), torch.randn(6, 5)
+    codes = np.array([0, 0, 0, 0, 1, 2])  # unbalanced: 4 / 1 / 1
+    exclude = torch.zeros(4, 6, dtype=torch.bool)
+    if with_exclude:
+        exclude[0, 0] = exclude[1, 3] = exclude[2, 4] = True  # class 1 empties
+    proba = module.posterior(y, s, codes, 3, exclude=exclude if with_exclude else None,
+                             class_prior=class_prior)
+    scores = module.query_scores(y, s).double()
+    expected = torch.zeros(4, 3, dtype=torch.float64)
+    for i in range(4):
+        kept = [j for j in range(6) if not exclude[i, j]]
+        alpha = {j: torch.exp(scores[i, j]) / sum(torch.exp(scores[i, k]) for k in kept)
+                 for j in kept}
+        for c in range(3):
+            members = [j for j in kept if codes[j] == c]
+            mass = sum((alpha[j] for j in members), torch.tensor(0.0, dtype=torch.float64))
+            expected[i, c] = mass if class_prior == "support" else mass / max(len(members), 1)
+        expected[i] /= expected[i].sum()
+    torch.testing.assert_close(proba, expected)
+
+
+def test_uniform_class_prior_equals_the_sum_on_a_balanced_support_set():
+    torch.manual_seed(0)
+    module = MatchingNetworkModule(3, hidden_size=5).eval()
+    y, s, codes = torch.randn(4, 5), torch.randn(6, 5), np.array([0, 1, 2, 0, 1, 2])
+    torch.testing.assert_close(
+        module.posterior(y, s, codes, 3, class_prior="uniform"),
+        module.posterior(y, s, codes, 3, class_prior="support"))
+
+
+def test_uniform_class_prior_removes_the_majority_drift_of_uninformative_weights():
+    # identical embeddings: every matching weight is the same, so the summed
+    # posterior is the support set's class frequencies, the uniform one flat
+    module = MatchingNetworkModule(3, hidden_size=5, processing_steps=0).eval()
+    y, s, codes = torch.ones(2, 5), torch.ones(5, 5), np.array([0, 0, 0, 0, 1])
+    torch.testing.assert_close(module.posterior(y, s, codes, 2, class_prior="support"),
+                               torch.tensor([[0.8, 0.2]] * 2, dtype=torch.float64))
+    torch.testing.assert_close(module.posterior(y, s, codes, 2),
+                               torch.full((2, 2), 0.5, dtype=torch.float64))
