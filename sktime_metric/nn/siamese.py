@@ -322,6 +322,20 @@ class SiameseRNNModule(nn.Module):
         # runs once over a k-times larger batch instead of k times.
         n_steps = max(int(n.max()) for _, n in parts)
         x_all = torch.cat([pad_time(xi, n_steps) for xi, _ in parts])
-        h = self.encoder(x_all, torch.cat([n for _, n in parts]))
+        n_all = torch.cat([n for _, n in parts])
+        if x_all.requires_grad or (self.training and self.encoder.dropout.p > 0):
+            # a gradient for each copy of an input, or a dropout mask each
+            h = self.encoder(x_all, n_all)
+        else:
+            # A series in several tuples of the batch is encoded once (every
+            # 50-pair batch drawn from a 30-series training set holds each
+            # series about 3 times): its embedding's gradient is then the sum
+            # over its tuples, as if each copy had been encoded on its own.
+            key = torch.cat([x_all.flatten(1), n_all.unsqueeze(1).to(x_all.dtype)], 1)
+            _, inverse = torch.unique(key, dim=0, return_inverse=True)
+            first = torch.full((int(inverse.max()) + 1,), len(inverse),
+                               device=inverse.device).scatter_reduce(
+                0, inverse, torch.arange(len(inverse), device=inverse.device), "amin")
+            h = self.encoder(x_all[first], n_all[first])[inverse]
         h = h.view(len(parts), x.size(0), -1).transpose(0, 1)  # (batch, k, H)
         return self.similarity(h[:, :1], h[:, 1:]), h

@@ -184,3 +184,35 @@ def test_gradients_match_finite_differences(pooling):
     assert torch.autograd.gradcheck(
         logits, (x.requires_grad_(), x2.requires_grad_()), eps=1e-6, atol=1e-5
     )
+
+
+@pytest.mark.parametrize("pooling", ["last", "mean"])
+def test_a_series_in_several_tuples_is_encoded_once_with_the_same_gradients(pooling):
+    # tuples that share series (and one series equal to another but shorter):
+    # the deduplicated pass gives the logits, embeddings and parameter
+    # gradients of encoding every copy on its own
+    torch.manual_seed(0)
+    module = SiameseRNNModule(3, hidden_size=5, cell="gru", pooling=pooling).double()
+    x, lengths = _batch([6, 4, 6, 2])
+    x[3, :2] = x[0, :2]  # the first 2 steps of series 0, as its own series
+    left, right = torch.tensor([0, 1, 0, 2, 3]), torch.tensor([1, 0, 2, 2, 0])
+    batch_sizes = []
+    hook = module.encoder.register_forward_hook(
+        lambda _, inputs, __: batch_sizes.append(len(inputs[0])))
+    logits, h = module(x[left], lengths[left], x[right], lengths[right])
+    hook.remove()
+    assert batch_sizes == [4]  # 10 sequences in the tuples, 4 distinct
+    (logits.sum() + h.square().sum()).backward()
+    grads = [p.grad.clone() for p in module.parameters()]
+    module.zero_grad()
+    def alone(i):
+        return module.encoder(x[i:i + 1, :lengths[i]], lengths[i:i + 1])[0]
+
+    h_each = torch.stack([torch.stack([alone(int(i)) for i in side])
+                          for side in (left, right)], 1)
+    logits_each = module.similarity(h_each[:, :1], h_each[:, 1:])
+    (logits_each.sum() + h_each.square().sum()).backward()
+    torch.testing.assert_close(h, h_each)
+    torch.testing.assert_close(logits, logits_each)
+    for grad, p in zip(grads, module.parameters()):
+        torch.testing.assert_close(grad, p.grad)
