@@ -128,6 +128,32 @@ def test_summary_ranks_and_wins(suite):
     assert ours["mean_accuracy"] == pytest.approx(0.5)
 
 
+def test_targets_count_shares_and_collapses_where_dtw_is_informative(suite):
+    # A: tagm >= both baselines; B: tagm ties Euclidean, loses to DTW, and
+    # collapses where DTW (0.9) is well above chance (0.5); C: DTW 0.55 is
+    # within 0.15 of chance, so gru's collapse there is not counted
+    rows = [("A", "tagm", 0.9, 0), ("A", "gru", 0.5, 0), ("A", "dtw_1nn", 0.8, 0),
+            ("A", "euclidean_1nn", 0.7, 0),
+            ("B", "tagm", 0.6, 1), ("B", "gru", 0.95, 0), ("B", "dtw_1nn", 0.9, 0),
+            ("B", "euclidean_1nn", 0.6, 0),
+            ("C", "tagm", 0.4, 0), ("C", "gru", 0.5, 1), ("C", "dtw_1nn", 0.55, 0),
+            ("C", "euclidean_1nn", 0.5, 0)]
+    results = [{"dataset": d, "name": n, "accuracy": a, "collapsed": c}
+               for d, n, a, c in rows]
+    infos = [{"dataset": d, "classes": 2} for d in "ABC"]
+    lines = suite.targets(results, ["tagm", "gru", "dtw_1nn", "euclidean_1nn"], infos)
+    assert lines == [
+        "target: >= euclidean_1nn on at least 75 % of the datasets: "
+        "tagm 2/3 (67 %, not met); gru 2/3 (67 %, not met)",
+        "target: >= dtw_1nn on at least 50 % of the datasets: "
+        "tagm 1/3 (33 %, not met); gru 1/3 (33 %, not met)",
+        "target: the best learned estimator >= dtw_1nn on at least 70 % of the "
+        "datasets: 2/3 (67 %, not met)",
+        "must: no collapsed fit where dtw_1nn is more than 0.15 above chance "
+        "(1 / classes; 2 of 3 datasets): 1 (B / tagm)",
+    ]
+
+
 def test_euclidean_1nn_resamples_variable_lengths(suite):
     X = np.full((3, 6, 1), np.nan)
     X[0, :6, 0] = np.arange(6.0)
