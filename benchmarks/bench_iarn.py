@@ -157,7 +157,7 @@ CLAIMS = [
           {}, "RMSE", _EXPERIMENT + f"; warm test ratings of users with >= {LONG} "
           "training ratings",
           _DIFFERENCES + "; the thesis filters the data by minimum sequence length "
-          "and retrains (on Amazon data, spec C.5 item 10), we restrict the test "
+          "and retrains (on Amazon data, thesis Fig. 6.3), we restrict the test "
           "ratings; default-mode histories are cut to the 30 most recent"),
     Claim("iarn-ml-plain-best", "other_systems.md", "Fig. 6.3 (values in the text)",
           f"IARN-Plain has the lowest RMSE of the four backbones (RNN, LSTM, TAGM, "

@@ -27,7 +27,8 @@ their time slots (the thesis's "time coherence": completeness, silhouette,
 NMI, AMI) and against the true activity of each
 window (``act_``: the majority activity of its rows), with arithmetic NMI and
 AMI (scikit-learn's default; ``nmi``, ``ami``) and geometric ones (``_g``;
-the thesis's Chapter 3 tables match geometric NMI, spec A22). Each score is
+the completeness / NMI / AMI triples of the thesis's Chapter 3 tables fit
+geometric NMI, not the arithmetic one of its eqs. 3.53-3.54). Each score is
 the mean ± sd over ``n_seeds`` seeds (3 by default and with ``--full``; the
 data and every model are seeded alike), one seed with ``--quick``.
 
