@@ -1,8 +1,8 @@
 """Few-shot classification of novel classes: matching network vs 1-NN DTW vs SRN.
 
-The SSMN protocol (spec ``other_systems.md`` A.3): the classes of a dataset are
-split at random into base and novel classes; a learner is fitted on the base
-classes only; in each episode, K labelled series of each of the N novel classes
+The SSMN protocol (the SSMN thesis's chapter 2 experiments): the classes of a
+dataset are split at random into base and novel classes; a learner is fitted on
+the base classes only; in each episode, K labelled series of each of the N novel classes
 form the support set and every other novel series is classified (N-way K-shot,
 K in {1, 5}). Predictions are concatenated over splits and episodes and scored
 once (accuracy, macro-F1). All models see the same splits and episodes

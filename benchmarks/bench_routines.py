@@ -1,6 +1,6 @@
 """Routine retrieval: SS2S (Euclidean, cosine, KISSME) vs DTW, SLSTM, SGRU and CGRU.
 
-The thesis's LTMM protocol (spec ``kissme_routines.md`` §7, ``coupled_gru.md``
+The thesis's LTMM protocol (thesis section 3.4, and the coupled GRU's chapter 4
 Table 4.5) on a synthetic stand-in: :func:`~sktime_metric.datasets.make_routines`
 builds a multi-day 6-channel wearable recording that follows a daily schedule
 (BasicMotions recordings laid end to end, with jittered block boundaries,

@@ -49,7 +49,7 @@ def test_bench_tagm_quick(quick_run):
 
 def test_parameter_counts_match_table_3_1(bench_tagm):
     counts = bench_tagm.parameter_counts()
-    assert counts["TAGM"] == 46.731 and counts["Bi-TAGM"] == 82.699  # spec 2.7
+    assert counts["TAGM"] == 46.731 and counts["Bi-TAGM"] == 82.699  # thesis Table 3.1
     # the ablations: 43 K and 2.4 K printed
     assert counts["AM-NN"] == 42.571 and counts["NN"] == 2.378
     claims = bench_tagm.claims([], counts)

@@ -1,5 +1,6 @@
-"""TAGMClassifier: attention output, the toy salience task of spec 6.6, and the
-AM-NN / NN ablations."""
+"""TAGMClassifier: attention output, a toy salience task (a short signal among
+noise frames, a small version of the thesis's noisy digits, section 3.4.1), and
+the AM-NN / NN ablations."""
 
 from functools import partial
 

@@ -1,4 +1,4 @@
-"""HULM module: exact inference against brute-force enumeration (spec 2.8)."""
+"""HULM module: exact inference against brute-force enumeration (thesis eqs. 2.1-2.4)."""
 
 import itertools
 
@@ -87,7 +87,7 @@ def test_marginals_and_messages_match_brute_force():
         assert torch.isnan(node[i, length:]).all()
         assert torch.isnan(edge[i, length - 1 :]).all()
         # the forward-backward identities at every step: sum_j alpha_t(j)
-        # beta_t(j) is the chain's partition function (spec 2.8-3)
+        # beta_t(j) is the chain's partition function (thesis eq. 2.4's normaliser)
         per_step = torch.logsumexp(log_alpha[i, :length] + log_beta[i, :length], -1)
         torch.testing.assert_close(per_step, log_m[i].expand_as(per_step))
 
@@ -136,7 +136,7 @@ def test_edge_marginals_are_normalised_and_consistent_with_nodes():
 
 
 def test_gradients_are_the_expected_sufficient_statistics():
-    # spec 3.2: d log M_k / d theta = E_{p(z | x, k)}[dE / d theta]
+    # thesis eqs. 2.15-2.16: d log M_k / d theta = E_{p(z | x, k)}[dE / d theta]
     module = _module(hidden_size=3)
     x, lengths = _batch([5])
     node, edge = module.marginals(x, lengths)
@@ -152,7 +152,7 @@ def test_gradients_are_the_expected_sufficient_statistics():
 
 
 def test_zero_transitions_give_the_closed_form():
-    # spec 2.8-2: with A = 0 the chain factorises over time
+    # thesis eq. 2.3: with A = 0 the chain factorises over time
     module = _module()
     with torch.no_grad():
         module.A.zero_()

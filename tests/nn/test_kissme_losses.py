@@ -48,7 +48,7 @@ def _contrastive_kissme(margin=1.0, margin_scale="absolute", reduction="mean"):
 
 
 def _brute_kissme(z1, z2, target, M, reg, reduction):
-    """Eqs. 3.43-3.44 pair by pair, in numpy (spec 2.3)."""
+    """Thesis eqs. 3.43-3.44 pair by pair, in numpy."""
     z1, z2, M = z1.numpy(), z2.numpy(), M.numpy()
     sim = target.numpy() > 0
     delta = z1 - z2
@@ -107,7 +107,7 @@ def test_kissme_loss_accepts_plus_minus_one_labels_and_balanced_drops_logdet():
 
 
 def test_kissme_loss_logdet_part_vanishes_on_balanced_batches_and_is_scale_free():
-    # spec 2.3, caveat 1: sum of the logdet parts = (|P| - |N|) / 2 * (...)
+    # eqs. 3.43-3.44: the sum of the logdet parts = (|P| - |N|) / 2 * (...)
     z1, z2, M = _randn(8, 3), _randn(8, 3, seed=1), _spd(3, seed=2)
     target = torch.tensor([1, 0] * 4)
     q = (((z1 - z2) @ M) * (z1 - z2)).sum(1) / 2

@@ -37,7 +37,7 @@ def test_thesis_attention_gru_against_brute_force():
     y, s = torch.randn(2, 5), torch.randn(4, 5)
     cell = module.attention_cell
     expected = []
-    for yi in y:  # Algorithm 1 as reconstructed in spec A.2.5, one query at a time
+    for yi in y:  # the thesis's Algorithm 1 (chapter 2), one query at a time
         h = cell(yi[None], torch.zeros(1, 5))
         for _ in range(2):
             h_hat = h + yi
