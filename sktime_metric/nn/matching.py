@@ -226,13 +226,13 @@ class MatchingNetworkModule(nn.Module):
         alpha_j`` with ``class_prior="support"`` (Vinyals et al.'s eq. 1, which
         the thesis follows for k-shot support sets). That sum carries the
         support set's class frequencies as a prior: where the matching weights
-        are nearly uniform, a class with twice the series gets twice the mass. Training episodes hold
-        ``k_shot`` series of every class, so the model never learns to undo
-        it. ``class_prior="uniform"`` (the default) divides each class's mass
-        by its number of support series and renormalises, ``P(c | x, S) ∝
-        mean_{j: label(s_j) = c} alpha_j``: the same posterior on a
-        class-balanced support set, every training episode included, and no
-        majority-class drift on an unbalanced one.
+        are nearly uniform, a class with twice the series gets twice the mass.
+        Training episodes hold ``k_shot`` series of every class, so the model
+        never learns to undo it. ``class_prior="uniform"`` (the default)
+        divides each class's mass by its number of support series and
+        renormalises, ``P(c | x, S) ∝ mean_{j: label(s_j) = c} alpha_j``: the
+        same posterior on a class-balanced support set, every training episode
+        included, and no majority-class drift on an unbalanced one.
 
         The softmax runs in float64, so each row sums to 1 to double
         precision. ``support_codes``: the class index ``0 .. n_classes - 1`` of
@@ -242,6 +242,9 @@ class MatchingNetworkModule(nn.Module):
         series per row must stay); the class sizes of ``"uniform"`` then count
         each row's remaining series.
         """
+        if class_prior not in ("uniform", "support"):
+            raise ValueError(f"class_prior must be 'uniform' or 'support'; got "
+                             f"{class_prior!r}.")
         scores = self.query_scores(y_query, s_ctx)
         if exclude is not None:
             exclude = exclude.to(scores.device)

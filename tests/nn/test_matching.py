@@ -233,8 +233,10 @@ def test_posterior_against_brute_force(class_prior, with_exclude):
                  for j in kept}
         for c in range(3):
             members = [j for j in kept if codes[j] == c]
-            mass = sum((alpha[j] for j in members), torch.tensor(0.0, dtype=torch.float64))
-            expected[i, c] = mass if class_prior == "support" else mass / max(len(members), 1)
+            mass = sum((alpha[j] for j in members), torch.zeros((), dtype=torch.float64))
+            if class_prior == "uniform":
+                mass = mass / max(len(members), 1)
+            expected[i, c] = mass
         expected[i] /= expected[i].sum()
     torch.testing.assert_close(proba, expected)
 
@@ -257,3 +259,10 @@ def test_uniform_class_prior_removes_the_majority_drift_of_uninformative_weights
                                torch.tensor([[0.8, 0.2]] * 2, dtype=torch.float64))
     torch.testing.assert_close(module.posterior(y, s, codes, 2),
                                torch.full((2, 2), 0.5, dtype=torch.float64))
+
+
+def test_posterior_refuses_an_unknown_class_prior():
+    module = MatchingNetworkModule(3, hidden_size=5).eval()
+    with pytest.raises(ValueError, match="class_prior must be"):
+        module.posterior(torch.randn(2, 5), torch.randn(3, 5), np.array([0, 1, 1]), 2,
+                         class_prior="balanced")
