@@ -13,7 +13,7 @@ from sklearn.utils import TransformerTags
 from sklearn.utils.validation import check_is_fitted
 
 from ..base import BaseSequenceNet, derive_seed, warn_if_not_learned
-from ..nn.matching import EpisodeNLLLoss, MatchingNetworkModule
+from ..nn.matching import EpisodeNLLLoss, MatchingNetworkModule, leave_self_out
 from ..nn.seq2seq import Seq2SeqLoss, Seq2SeqMetricModule
 from ..utils._sklearn_compat import Interval, StrOptions
 from ..utils._skorch import (
@@ -27,6 +27,7 @@ from ..utils._skorch import (
     gradient_norm_clipping,
     plateau_lr_schedule,
     training_callbacks,
+    warn_if_episodes_repeat,
 )
 from ..metric._pairs import holdout_split
 
@@ -50,9 +51,9 @@ class MatchingNetworkClassifier(
     The defaults are measured as an ordinary classifier (fit on a training
     set, predict a test set against all of it), on datasets the model was not
     developed on; the thesis's configuration is ``support_context=True,
-    pooling="last", min_episodes=1``, which collapsed there (JapaneseVowels
-    0.246 / 0.141 test accuracy, seeds 0/1, 1-NN DTW 0.949; BasicMotions
-    0.300 / 0.550; CBF 0.331 / 0.550). A fit whose leave-one-out accuracy on
+    pooling="last", min_episodes=1, center=False, class_prior="support"``,
+    which collapsed there (:ref:`few_shot_defaults` has the measurements
+    behind every default). A fit whose leave-one-out accuracy on
     its own training series (each left out of the support set) is no better
     than predicting the most frequent class raises a ``ConvergenceWarning``.
 
@@ -66,11 +67,8 @@ class MatchingNetworkClassifier(
         Bidirectional-GRU full-context embedding of the support set (the
         thesis). Off by default: trained on episodes of ``n_way * k_shot``
         support series, the bi-GRU then reads the whole training set as the
-        support after ``fit`` (270 series on JapaneseVowels), far outside what
-        it was trained on. Measured with the defaults otherwise as now (2
-        seeds, test accuracy): JapaneseVowels 0.000 / 0.000 with the context
-        vs 0.843 / 0.941 without, BasicMotions 0.25 with it vs 1.00 / 0.975
-        without. Turn it on for few-shot use with small support sets.
+        support after ``fit``, far outside what it was trained on (measured
+        to collapse). Turn it on for few-shot use with small support sets.
     processing_steps : int, default=1
         ``p`` of the attention GRU; 0 disables it.
     attention_variant : {"thesis", "vinyals"}, default="thesis"
@@ -85,12 +83,11 @@ class MatchingNetworkClassifier(
     min_episodes : int, default=8
         Training episodes per epoch, at least: an epoch is one pass over the
         training classes in groups of ``n_way``, extended with further
-        episodes (fresh class groups) up to this many. The thesis's epoch
-        (``min_episodes=1``) is one optimiser step per epoch on a 3-class set:
-        measured, CBF stuck at 0.733 training and 0.656 / 0.651 test accuracy
-        (seeds 0/1, 100 epochs, and no better at 300), 0.971 / 0.976 with 8
-        episodes per epoch (as :func:`~sktime_metric.base.steps_batch_size`
-        gives every small training set 8 batches per epoch).
+        episodes (fresh class groups) up to this many, as
+        :func:`~sktime_metric.base.steps_batch_size` gives every small
+        training set 8 batches per epoch. The thesis's epoch
+        (``min_episodes=1``) is one optimiser step per epoch on a 3-class set,
+        which measured too few to learn.
     pretrain_epochs : int, default=0
         Epochs of denoising Seq2Seq pretraining of the encoder (on ``X`` or
         ``X_pretrain``, labels unused) before the episodes; 0: none, the
@@ -108,25 +105,17 @@ class MatchingNetworkClassifier(
         mean over the valid steps, or its attended mean (learned weights over
         the valid steps, the attended regressor's eqs. 4.4-4.6). The last two
         read the whole series: on long series the last state forgets their
-        start (measured without the context: BasicMotions, 100 steps, 0.40 /
-        0.43 test accuracy with "last", 1.00 / 1.00 with "mean"; CBF 0.53 /
-        0.55 vs 0.656 / 0.651). "attention" measured no better than "mean"
-        on novel classes (bench_fewshot's 1-shot episodes, seeds 0-2, mean /
-        attention: JapaneseVowels 0.605 / 0.583, spoken digits 0.663 /
-        0.657, BasicMotions 0.878 / 0.885), at ~20 % more fitting time.
+        start. "attention" measured no better than "mean", at ~20 % more
+        fitting time.
     center : bool, default=True
         Compare the queries and the support series around the support set's
         mean embedding (each side in its own embedding, see
         :meth:`~sktime_metric.nn.MatchingNetworkModule.query_scores`), as
         SimpleShot's centring does (Wang et al. 2019), rather than around the
-        origin as the thesis does. The mean of the encoder's states over a
-        long series is nearly the same vector for every series, so the plain
-        cosines are all about 1, the matching weights uniform and the
-        training loss stays at ln(n_way): measured with the defaults
-        otherwise, seeds 0-1, UCR Coffee 0.46 / 0.54 test accuracy and a
-        ``ConvergenceWarning`` uncentred, 1.00 / 1.00 centred (1-NN DTW 1.00);
-        ECG200 0.67 / 0.80 and 0.80 / 0.86 (0.77); JapaneseVowels 0.84 / 0.94
-        and 0.93 / 0.94 (0.95). The thesis's matching is ``center=False``.
+        origin as the thesis does (``center=False``). The mean of the
+        encoder's states over a long series is nearly the same vector for
+        every series, so the plain cosines are all about 1, the matching
+        weights uniform and the training loss can stay at ln(n_way).
     default_support : {"all", "k_shot"}, default="all"
         The support set after ``fit``: all training series, or ``k_shot``
         random series per class (seeded).
@@ -138,10 +127,9 @@ class MatchingNetworkClassifier(
         class) and never teach the model to undo that. "uniform": each class's
         sum divided by its number of support series, then renormalised, so
         every class starts equal, as in the episodes. The two agree on a
-        support set with as many series of every class. Measured on UCR
-        DistalPhalanxOutlineCorrect (600 training series, 63 % of one class),
-        seed 0: "support" predicted that class for every test series (0.583,
-        a ``ConvergenceWarning``), "uniform" reached 0.717 (1-NN DTW 0.717).
+        support set with as many series of every class; on unbalanced
+        training sets "support" can predict the majority class for every
+        series.
     support_order : {"given", "class_sorted"}, default="given"
         The bi-GRU context depends on the order of the support series: keep
         the order given, or sort them by class (stable).
@@ -173,9 +161,8 @@ class MatchingNetworkClassifier(
         weights, the untrained (or pretrained) ones included (the thesis's
         early stopping on a validation support set). The setting for few-shot
         use on new classes: on few base classes episodic training specialises
-        the encoder to them, and an untrained one matches new classes better
-        (bench_fewshot, 1-shot, seeds 0-2: JapaneseVowels 0.807 untrained,
-        0.587 trained for 60 epochs; BasicMotions 0.901 and 0.795).
+        the encoder to them, and an untrained one can match new classes
+        better.
     validation_fraction : float, default=0.15
     validation : {"disjoint_classes", "stratified"}, default="disjoint_classes"
         What ``early_stopping`` holds out: whole base classes (at least 2, and
@@ -189,9 +176,7 @@ class MatchingNetworkClassifier(
         Epochs without a better validation accuracy before early stopping.
         Few: an epoch's score on a few held-out classes is noisy, and the
         longer the wait the likelier an epoch beats the untrained weights by
-        chance (measured, 1-shot on JapaneseVowels' novel speakers, seeds
-        0-2: 0.731 / 0.755 / 0.803 with 20, 0.794 / 0.755 / 0.803 with 5;
-        untrained 0.823 / 0.796 / 0.803).
+        chance.
     callbacks : list of skorch callbacks or None, default=None
     device : str, default="cpu"
     verbose : int, default=0
@@ -335,20 +320,7 @@ class MatchingNetworkClassifier(
         codes = LabelEncoder().fit_transform(y).astype(np.int64)
         weights = self._training_weights(y, sample_weight)
         n_classes = int(codes.max()) + 1
-        if n_classes <= self.n_way:
-            # every episode would be the same classification problem: the
-            # encoder learns to tell these classes apart, not to match
-            # (measured: BasicMotions' 2 base classes at n_way=2 trained an
-            # encoder no better than an untrained one)
-            warnings.warn(
-                f"The {n_classes} training classes cannot make distinct "
-                f"{self.n_way}-way episodes: every episode is the same "
-                f"{n_classes}-class problem, which teaches the encoder these "
-                "classes rather than matching. Train on more base classes, or "
-                "use a smaller n_way.",
-                UserWarning,
-                stacklevel=2,
-            )
+        warn_if_episodes_repeat(n_classes, self.n_way)
         X_pre, lengths_pre = (X, lengths) if X_pretrain is None else \
             self._validate_X(X_pretrain, reset=False)
         # seed
@@ -385,9 +357,7 @@ class MatchingNetworkClassifier(
             # no 2 classes can be held out with 2 left to train on, so no
             # epoch can be judged on classes it did not train on: only the
             # initial weights, the first candidate of early stopping, remain
-            # (measured on BasicMotions' 2 base classes, 1-shot on the 2
-            # novel ones, seeds 0-2: 0.890 / 0.925 / 0.888 untrained, 0.798 /
-            # 0.874 / 0.799 after 5 epochs, 0.795 on average after 60)
+            # (BasicMotions' 2 base classes: see the user guide)
             warnings.warn(
                 f"validation='disjoint_classes' needs at least 4 training "
                 f"classes (2 held out, 2 to train on); y has {n_classes}. No "
@@ -480,10 +450,7 @@ class MatchingNetworkClassifier(
         # collapsed model cannot pass on self-matches (measured: the
         # full-context default at 0.246 test accuracy on JapaneseVowels
         # raised no warning before)
-        self_pairs = torch.zeros(len(y), len(keep), dtype=torch.bool)
-        self_pairs[keep[order], np.arange(len(keep))] = True
-        single = np.bincount(self._support_codes)[self._support_codes] < 2
-        self_pairs[:, single] = False  # a class's only series stays
+        self_pairs = leave_self_out(len(y), keep[order], self._support_codes)
         proba = torch.as_tensor(self._posterior(X, lengths, exclude=self_pairs))
         warn_if_not_learned(
             self, np.searchsorted(self.classes_, y), torch.log(proba + 1e-12),

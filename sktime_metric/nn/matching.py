@@ -18,6 +18,7 @@ series of class ``c``::
     alpha = softmax_j(sim(y', S'_j) / temperature)
 """
 
+import numpy as np
 import torch
 from torch import nn
 
@@ -25,7 +26,7 @@ from .attended import TemporalAttentionPooling
 from .encoders import trim_to_length
 from .seq2seq import Seq2SeqAutoencoder
 
-__all__ = ["EpisodeNLLLoss", "MatchingNetworkModule", "episode_accuracy"]
+__all__ = ["EpisodeNLLLoss", "MatchingNetworkModule", "episode_accuracy", "leave_self_out"]
 
 
 class MatchingNetworkModule(nn.Module):
@@ -266,6 +267,35 @@ class MatchingNetworkModule(nn.Module):
         y = self.embed(x, lengths)
         s_ctx = self.support_embedding(y[is_support])
         return self.match(y[~is_support], s_ctx), is_support
+
+
+def leave_self_out(n_queries, support_rows, support_codes):
+    """The ``exclude`` mask of :meth:`MatchingNetworkModule.posterior` for self-matches.
+
+    Query ``i`` is row ``i`` of a set whose rows ``support_rows`` (in the
+    support set's order) make the support set: each such query is left out of
+    its own support set, for a leave-one-out posterior, so that a collapsed
+    model cannot score well by matching series to themselves. A class's only
+    support series stays, so that every row keeps every class.
+
+    Parameters
+    ----------
+    n_queries : int
+    support_rows : array-like of int, shape (n_support,)
+        The query row that each support series is.
+    support_codes : array-like of int, shape (n_support,)
+        The class index of each support series.
+
+    Returns
+    -------
+    exclude : torch.BoolTensor of shape (n_queries, n_support)
+    """
+    support_rows = torch.as_tensor(np.asarray(support_rows), dtype=torch.long)
+    exclude = torch.zeros(n_queries, len(support_rows), dtype=torch.bool)
+    exclude[support_rows, torch.arange(len(support_rows))] = True
+    codes = np.asarray(support_codes)
+    exclude[:, torch.as_tensor(np.bincount(codes)[codes] < 2)] = False
+    return exclude
 
 
 def _orthogonal_recurrent_init(module, radius):

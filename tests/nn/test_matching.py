@@ -5,6 +5,7 @@ import pytest
 import torch
 
 from sktime_metric.nn import EpisodeNLLLoss, MatchingNetworkModule
+from sktime_metric.nn.matching import leave_self_out
 from sktime_metric.utils._skorch import EpisodeBatchSampler
 
 
@@ -266,3 +267,16 @@ def test_posterior_refuses_an_unknown_class_prior():
     with pytest.raises(ValueError, match="class_prior must be"):
         module.posterior(torch.randn(2, 5), torch.randn(3, 5), np.array([0, 1, 1]), 2,
                          class_prior="balanced")
+
+
+def test_leave_self_out_against_brute_force():
+    # queries 0..5; support = rows [4, 1, 3, 0] with classes [0, 1, 0, 2]:
+    # class 1 (row 1) and class 2 (row 0) have one support series each
+    support_rows, codes = np.array([4, 1, 3, 0]), np.array([0, 1, 0, 2])
+    exclude = leave_self_out(6, support_rows, codes).numpy()
+    expected = np.zeros((6, 4), dtype=bool)
+    for j, (row, code) in enumerate(zip(support_rows, codes)):
+        if (codes == code).sum() > 1:  # a class's only series stays
+            expected[row, j] = True
+    np.testing.assert_array_equal(exclude, expected)
+    assert exclude.sum() == 2 and exclude[4, 0] and exclude[3, 2]

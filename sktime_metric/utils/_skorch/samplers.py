@@ -1,6 +1,7 @@
 """Seeded batch samplers served to skorch through ``iterator_train``."""
 
 import math
+import warnings
 
 import numpy as np
 import torch
@@ -237,6 +238,27 @@ class _SupportFlagDataset(torch.utils.data.Dataset):
         index, is_support = item
         X, y = self.dataset[index]
         return {**X, "is_support": is_support}, y
+
+
+def warn_if_episodes_repeat(n_classes, n_way):
+    """Warn when ``n_classes`` training classes cannot make distinct episodes.
+
+    With at most ``n_way`` classes every episode is the same classification
+    problem: the encoder learns to tell these classes apart, not to match
+    (measured: BasicMotions' 2 base classes at ``n_way=2`` trained an encoder
+    no better than an untrained one). The warning points at the caller's
+    caller (the estimator's ``fit``).
+    """
+    if n_classes <= n_way:
+        warnings.warn(
+            f"The {n_classes} training classes cannot make distinct "
+            f"{n_way}-way episodes: every episode is the same "
+            f"{n_classes}-class problem, which teaches the encoder these "
+            "classes rather than matching. Train on more base classes, or "
+            "use a smaller n_way.",
+            UserWarning,
+            stacklevel=3,
+        )
 
 
 def episode_loader(dataset, batch_size=None, n_way=2, k_shot=1, n_query=None,
