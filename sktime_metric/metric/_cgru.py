@@ -74,13 +74,10 @@ class CoupledGRUMetric(
     coupling_bias_init : float or None, default=-4.0
         Initial bias of the coupling gate: -4 starts with weak coupling (the
         gate near 0.02), the thesis's stated intent; None initialises it like
-        the GRU's biases (the literal thesis: the gate starts near 0.5, the
-        two branches mix strongly). Strongly coupled from the start, the
-        branches of every pair synchronise, all distances shrink alike and
-        the structural loss barely moves (measured, 1-NN accuracy, seeds 0-1,
-        with the default batches: UCR CBF 0.50 / 0.56 with None, 0.998 /
-        0.983 with -4; Chinatown 0.977 / 0.641 and 0.974 / 0.983; on the
-        thesis's own data both are equal, see ``bench_cgru``).
+        the GRU's biases (the literal thesis: the gate starts near 0.5). The
+        default because strongly coupled from the start, the branches of
+        every pair synchronise and the structural loss barely moves
+        (measured: see :ref:`metric_learning_defaults`).
     coupling_penalty : float, default=0.01
         Weight of the coupling-weight norm added to the loss (the thesis).
     coupling_penalty_norm : {"fro", "fro2"}, default="fro"
@@ -112,7 +109,8 @@ class CoupledGRUMetric(
         Series per batch ("structural": all their pairs are compared) or pairs
         per batch ("contrastive"). A structural epoch has at least 8 batches:
         fewer than ``8 * batch_size`` training series are cut into batches of
-        ``max(4, ceil(n / 8))`` (see :func:`~sktime_metric.base.steps_batch_size`).
+        ``max(4, ceil(n / 8))`` (see :func:`~sktime_metric.base.steps_batch_size`;
+        measured: see :ref:`metric_learning_defaults`).
     optimizer : {"rmsprop", "adam", "adamw", "sgd"} or torch optimizer class, \
             default="adam"
     weight_decay : float, default=1e-4
@@ -129,13 +127,10 @@ class CoupledGRUMetric(
     validation_fraction : float, default=0.15
     validation : {"stratified", "disjoint_classes"}, default="stratified"
         How ``early_stopping`` holds out its ``validation_fraction`` of the
-        series: stratified (every class on both sides: the score measures the
-        metric on its training classes), or whole classes
-        ("disjoint_classes", at least 2 on each side: the score measures it on
-        classes it never saw). Use "disjoint_classes" when the metric is meant
-        for new classes (one-shot or out-of-domain use): training on few
-        classes specialises the embedding to them, which a same-class
-        validation score rewards and a held-out-classes score catches.
+        series: stratified (every class on both sides), or whole classes
+        ("disjoint_classes", at least 2 on each side), which scores the metric
+        on classes it never saw: the choice for a metric meant for new classes
+        (one-shot or out-of-domain use, see :ref:`metric_learning`).
     n_iter_no_change : int, default=20
     chunk_size : int or "auto", default="auto"
         Pairs per chunk in distance computations; "auto" is 1024 on CPU and
@@ -148,32 +143,23 @@ class CoupledGRUMetric(
         Gradient checkpointing of the coupled recurrence in training, for long
         series: the steps run in chunks of ``checkpoint_steps``, backward keeps
         only the states between chunks and runs each chunk again, so memory
-        grows with ``sqrt(n_timestamps)`` instead of ``n_timestamps``. The
-        gradients, hence the fitted model, are the same up to float32
-        rounding. None: automatic, chunks of about ``sqrt(n_timestamps)``
-        steps once a batch's graph would pass ~256 MB, none below; measured
-        from 1.2x slower (short series, large ``hidden_size``) to 3x faster
-        (20,000 steps) than keeping the graph. 0: never. Distances
-        (:meth:`transform`, :meth:`pairwise_distances`) keep no graph and
-        are not affected.
+        grows with ``sqrt(n_timestamps)`` instead of ``n_timestamps``; the
+        fitted model is the same up to float32 rounding. None: chunks of
+        about ``sqrt(n_timestamps)`` steps once a batch's graph would pass
+        ~256 MB, none below (measured: see :ref:`scaling_long_recordings`).
+        0: never. Distances keep no graph and are not affected.
     compile_step : bool, default=False
         Fuse each coupled training step with ``torch.compile`` (the same
-        model up to float rounding). Off by default because on a CPU it
-        barely pays: on JapaneseVowels (one thread, batches of 630 pairs of
-        7-29 steps) an epoch took 0.86 s instead of 1.10 s at
-        ``hidden_size=20`` and 5.24 s instead of 5.63 s at 100, after a
-        one-off compilation of about 35 s in each fresh process, so the
-        default 200-epoch fit saves about 15 s of 220. Distances stay on
-        the uncompiled step, which is as fast (its cost is the per-step
-        matrix product). Needs a working ``torch.compile`` (on a CPU, a C++
-        compiler).
+        model up to float rounding; needs a working ``torch.compile``, on a
+        CPU a C++ compiler). Off by default: on a CPU it barely pays for its
+        one-off compilation (measured: see :ref:`scaling_long_recordings`).
+        Distances stay on the uncompiled step, which is as fast.
     shortlist_size : int or None, default=None
         None: distance matrices are exact, every pair coupled. An int ``m``:
         :meth:`pairwise_distances` (and so :meth:`transform` and
-        :meth:`fit_transform`) scores only the ``m`` series its uncoupled
-        embedding (:meth:`embed`) puts nearest to each row, and returns a
-        sparse neighbours graph; see :meth:`pairwise_distances` for the
-        trade-off.
+        :meth:`fit_transform`) couples only the ``m`` series :meth:`embed`
+        puts nearest to each row and returns a sparse neighbours graph (see
+        there for the trade-off).
     callbacks : list of skorch callbacks or None, default=None
     device : str, default="cpu"
     verbose : int, default=0
@@ -208,8 +194,7 @@ class CoupledGRUMetric(
     not rank among the ``m`` nearest.
 
     Long series: ``checkpoint_steps`` keeps training memory growing as the
-    square root of the length; the user guide's "Scaling" page has the
-    measurements (one epoch on 100,000-step series: 53 s, 0.63 GB).
+    square root of the length (measured: see :ref:`scaling_long_recordings`).
 
     References
     ----------
@@ -457,11 +442,8 @@ class CoupledGRUMetric(
             # eqs. 3.29-3.36)
             train = plan.train_index
             data, target = {"x": x[train], "lengths": lengths[train]}, y[train]
-            # small training sets are cut into at least 8 batches an epoch
-            # (never below the 4 series a structural batch needs): one batch
-            # of all 30 CBF series an epoch, 200 optimiser steps in all, left
-            # the loss near where it started (1-NN accuracy 0.48, seeds 0-1;
-            # batches of 4: 0.99, 1-NN DTW 0.997)
+            # small training sets are cut into at least 8 batches an epoch, never
+            # below the 4 series a structural batch needs (measured: user guide)
             criterion = dict(
                 batch_size=max(4, steps_batch_size(self.batch_size, len(train))),
                 criterion=StructuralLoss,
@@ -540,16 +522,11 @@ class CoupledGRUMetric(
         """Learned distances between every series of ``X`` and every one of ``Y``.
 
         Computed in chunks of ``chunk_size`` pairs of series of similar
-        lengths, on ``n_jobs`` threads; each series' partner-independent work is
-        done once, and no chunk's intermediates outgrow its pairs. With
-        ``Y=None`` only the pairs ``i < j`` are run: the matrix is symmetric
-        with a zero diagonal.
-
-        With a shortlist, a two-stage search for k nearest neighbours:
-        ``shortlist`` embeds each series of ``X`` and ``Y`` alone, the
-        ``shortlist_size`` series of ``Y`` whose embeddings are nearest
-        (Euclidean) to a row's are its candidates, and only those pairs are
-        coupled. The result is then scikit-learn's sparse neighbours graph.
+        lengths. With ``Y=None`` only the pairs ``i < j`` run: the matrix is
+        symmetric with a zero diagonal. With a shortlist, a two-stage k-NN
+        search: only the ``shortlist_size`` series of ``Y`` nearest
+        (Euclidean) to a row in the ``shortlist`` embedding are coupled, and
+        the result is scikit-learn's sparse neighbours graph.
 
         Parameters
         ----------
@@ -563,35 +540,31 @@ class CoupledGRUMetric(
             ``n_jobs`` parameter. The result does not depend on it.
         chunk_size : int or None, default=None
             Most pairs per chunk; None: the ``chunk_size`` parameter. The
-            distances are the same up to float32 rounding (a chunk's pairs run
-            as one batch).
+            distances are the same up to float32 rounding.
         shortlist_size : int or None, default=None
             Candidates per row, ``m``; None: the ``shortlist_size`` parameter
             (None there too: the exact, dense matrix). ``m >= n_samples_Y``
             scores every pair: the exact distances, in the sparse format.
         shortlist : "uncoupled", fitted transformer or callable, \
                 default="uncoupled"
-            What ranks the candidates when there is a ``shortlist_size``.
-            "uncoupled": :meth:`embed`, this model's own weights with the
-            coupling gates shut (no extra training, but only correlated with
-            the coupled distance). A fitted transformer: its ``transform`` of
-            ``X`` and ``Y`` as given here, e.g. a
-            :class:`~sktime_metric.metric.SiameseRNNEmbedder` fitted on the same
-            training series. A callable ``f(X) -> (n_samples, k)`` embeddings,
-            e.g. the :meth:`embed` of a siamese GRU
-            (``CoupledGRUMetric(coupling=False)``).
+            What embeds each series of ``X`` and ``Y`` alone to rank the
+            candidates. "uncoupled": :meth:`embed` (this model, coupling gates
+            shut). A fitted transformer: its ``transform``, e.g. a
+            :class:`~sktime_metric.metric.SiameseRNNEmbedder` fitted on the
+            same series. A callable ``f(X) -> (n_samples, k)`` embeddings, e.g.
+            the :meth:`embed` of ``CoupledGRUMetric(coupling=False)``.
 
         Returns
         -------
         distances : ndarray of shape (n_samples_X, n_samples_Y), or \
                 scipy.sparse.csr_matrix of that shape with a shortlist
             With a shortlist, row ``i`` stores exactly ``min(m, n_samples_Y)``
-            entries, sorted by distance (zeros stored explicitly): the coupled
-            distances of its candidates, equal to the exact matrix's entries.
-            The other entries are not stored, which means "not scored" (an
-            infinite distance), not 0: ``KNeighborsClassifier(metric=
-            "precomputed")`` reads them as "not a neighbour", ``toarray()``
-            would read them as 0. A dense matrix with ``np.inf`` there::
+            entries, sorted by distance (zeros stored explicitly): its
+            candidates' coupled distances, equal to the exact matrix's. Entries
+            not stored mean "not scored" (an infinite distance), not 0:
+            ``KNeighborsClassifier(metric="precomputed")`` reads them as "not
+            a neighbour", ``toarray()`` as 0. A dense matrix with ``np.inf``
+            there::
 
                 D = D.tocoo()
                 dense = np.full(D.shape, np.inf)
@@ -599,16 +572,12 @@ class CoupledGRUMetric(
 
         Notes
         -----
-        The exact matrix costs ``n_X n_Y`` coupled passes (``n_X (n_X - 1) / 2``
-        with ``Y=None``). A shortlist costs one embedding pass per series, an
-        ``n_X x n_Y`` matrix product of the embeddings (negligible) and at most
-        ``n_X m`` coupled passes (each unordered pair once with ``Y=None``).
-
-        The ``k <= m`` nearest neighbours read from the graph are the exact
-        matrix's whenever a row's true ``k`` nearest are among its ``m``
-        candidates; otherwise the nearest candidates stand in, silently (the
-        user guide's "Metric learning" page says how to check, and
-        ``benchmarks/bench_cgru.py`` measures it). scikit-learn refuses
+        A shortlist costs one embedding pass per series and at most ``n_X m``
+        coupled passes (the exact matrix: ``n_X n_Y``, or ``n_X (n_X - 1) / 2``
+        with ``Y=None``). The ``k <= m`` nearest neighbours read from the
+        graph are the exact ones whenever a row's true ``k`` nearest are
+        shortlisted; otherwise the nearest candidates stand in, silently
+        (``benchmarks/bench_cgru.py`` measures how often). scikit-learn refuses
         ``n_neighbors`` larger than the stored entries of a row.
         """
         n_jobs = self.n_jobs if n_jobs is None else _check_n_jobs(n_jobs)

@@ -105,19 +105,11 @@ class Seq2SeqEmbedder(
         the default margin pushes dissimilar pairs beyond twice the squared
         distance per dimension; "relative": the margin is in units of the
         batch's mean similar-pair squared distance; "absolute": as printed
-        in the thesis, for reproduction. Closed-form ``M`` whitens the
-        similar pairs, so their squared distances are about
-        ``projection_dim`` (~50): against that, an absolute margin of 1 left
-        the hinge active on 2.8 % of dissimilar pairs and ``W_p`` learned
-        nothing (a random projection clustered as well). On
-        ``benchmarks/bench_routines.py`` (3 seeds, 40 epochs a stage), the
-        time-of-day pair AUC on the test days is 0.653 +- 0.022 with "dim",
-        0.641 +- 0.019 with the projection left random and 0.640 +- 0.026
-        with the absolute margin (default day; 0.645, 0.639, 0.632 on the
-        "distinct" day); with one stage 1 shared by the variants, "dim"
-        beat the random projection in 6 of 6 seed x day runs (+0.008 to
-        +0.018), "relative" in 4 (-0.009 to +0.021). The clustering scores
-        of the learned and the random projection are equal within their sd.
+        in the thesis, for reproduction. "dim" is the default because
+        closed-form ``M`` whitens the similar pairs, so their squared
+        distances are about ``projection_dim``: against that, an absolute
+        margin of 1 leaves the hinge almost never active (measured: see
+        :ref:`metric_learning_defaults`).
     reconstruction_loss : {"auto", "mse", "cosine"}, default="auto"
         "auto": the cosine reconstruction loss (CRL) for ``metric="cosine"``,
         MSE otherwise (the thesis's pairing).
@@ -135,12 +127,9 @@ class Seq2SeqEmbedder(
         / d`` is added to each covariance, which bounds ``M``'s largest
         eigenvalue by ``d / (r tr(Sigma_S))`` (so its scale follows the data's)
         and the condition number of the regularised covariances by
-        ``1 + d / r``. At 1e-6 eigenvalues up to 5e5 were measured. At 1e-3
-        the pairs' squared distances are so heavy-tailed that the metric loss
-        (relative margin 2) jumps between epochs (35 to 165 on the routine
-        benchmark) and ``W_p`` barely moves (by 13 % in 40 epochs; 41 % at
-        0.1); 0.1 also raised the time-of-day pair AUC of a random projection
-        from 0.612 to 0.630 (3 seeds).
+        ``1 + d / r``. 0.1 because at 1e-3 the pairs' squared distances are
+        so heavy-tailed that ``W_p`` barely moves (measured: see
+        :ref:`metric_learning_defaults`).
     standardize : bool, default=True
         Scale each channel to zero mean and unit variance (training statistics).
     n_pairs : int, default=1000
@@ -165,13 +154,10 @@ class Seq2SeqEmbedder(
     validation_fraction : float, default=0.15
     validation : {"stratified", "disjoint_classes"}, default="stratified"
         How ``early_stopping`` holds out its ``validation_fraction`` of the
-        series: stratified (every class on both sides: the score measures the
-        metric on its training classes), or whole classes
-        ("disjoint_classes", at least 2 on each side: the score measures it on
-        classes it never saw). Use "disjoint_classes" when the metric is meant
-        for new classes (one-shot or out-of-domain use): training on few
-        classes specialises the embedding to them, which a same-class
-        validation score rewards and a held-out-classes score catches.
+        series: stratified (every class on both sides), or whole classes
+        ("disjoint_classes", at least 2 on each side), which scores the metric
+        on classes it never saw: the choice for a metric meant for new classes
+        (one-shot or out-of-domain use, see :ref:`metric_learning`).
     n_iter_no_change : int, default=30
         Keep it >= ``kissme_update_every``: an update of ``M`` makes the loss jump.
     callbacks : list of skorch callbacks or None, default=None
@@ -345,8 +331,7 @@ class Seq2SeqEmbedder(
             # put series of one class nearer each other has not learned it.
             # Not checked without labels (reconstruction only), nor with
             # groups: there y is a time slot, and a routine's nearest window
-            # may rightly be a neighbouring slot's (the actigraphy gallery's
-            # slots are each other's nearest 0.06 of the time; majority 0.07)
+            # may rightly be a neighbouring slot's (measured: user guide)
             warn_if_metric_not_learned(
                 self, X_given, np.unique(y, return_inverse=True)[1], seed)
         return self
@@ -476,7 +461,7 @@ class Seq2SeqEmbedder(
         if margin is None:
             margin = 0.5 if metric_loss == "cosine" else 1.0
             if metric_loss == "kissme_contrastive" and self.margin_scale != "absolute":
-                margin = 2.0  # measured (see margin_scale)
+                margin = 2.0  # measured: user guide, "Defaults, measured"
         return metric_loss, reconstruction, margin
 
     def _frozen(self):
