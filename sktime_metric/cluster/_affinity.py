@@ -3,14 +3,16 @@
 Pure helpers of :class:`~sktime_metric.cluster.RoutineClusterer`: distances
 become the affinity of spectral clustering (locally scaled, or the thesis's
 global kernels, eq. 3.50), the number of clusters may be read off the
-normalised Laplacian's spectrum, and an affinity graph that would make spectral
-clustering spend clusters on a few windows is warned about.
+normalised Laplacian's spectrum, an affinity graph that would make spectral
+clustering spend clusters on a few windows is warned about, and spectral
+clustering labels the windows.
 """
 
 import warnings
 
 import numpy as np
 import scipy.sparse as sp
+from sklearn.cluster import SpectralClustering
 
 __all__ = ["affinity_from_distances"]
 
@@ -42,6 +44,53 @@ def _eigengap(affinity, max_clusters, seed=0):
     top = min(max_clusters, len(affinity) - 1)
     gaps = np.diff(eigenvalues[: top + 1])  # gaps[k-1] = lambda_{k+1} - lambda_k
     return int(np.argmax(gaps[1:]) + 2), eigenvalues
+
+
+def _n_clusters(n_clusters, affinity, max_clusters, seed):
+    """``RoutineClusterer.n_clusters`` resolved against the affinity.
+
+    Returns ``(n_clusters, eigenvalues)``: "eigengap" is read off the
+    spectrum by :func:`_eigengap` (whose eigenvalues are returned), an int is
+    kept (eigenvalues None). Spectral clustering needs more points than
+    clusters: ValueError otherwise.
+    """
+    eigenvalues = None
+    if n_clusters == "eigengap":
+        n_clusters, eigenvalues = _eigengap(affinity, max_clusters, seed)
+    n_windows = affinity.shape[0]
+    if n_clusters >= n_windows:
+        raise ValueError(
+            f"n_clusters={n_clusters} needs more than {n_clusters} windows; "
+            f"got {n_windows}."
+        )
+    return int(n_clusters), eigenvalues
+
+
+def _spectral_labels(affinity, n_clusters, spectral_params, seed):
+    """Labels of scikit-learn's spectral clustering on a precomputed affinity.
+
+    ``spectral_params`` (a dict or None) are extra parameters of
+    ``SpectralClustering``. On a sparse affinity (the k-NN graph)
+    ``eigen_solver`` defaults to "lobpcg", which only multiplies by the
+    Laplacian where ARPACK's default shift-invert mode factorises it (slow
+    and large on a k-NN graph of windows), and with it ``eigen_tol`` to 1e-4,
+    which is met where scipy's default (~n * sqrt(eps)) is not always, LOBPCG
+    then warning (measured: see :ref:`routines_defaults`). scikit-learn's
+    "Graph is not fully connected" warning is silenced: :func:`_check_affinity`
+    runs the same test and names the windows.
+    """
+    params = dict(spectral_params or {})
+    if sp.issparse(affinity):
+        params.setdefault("eigen_solver", "lobpcg")
+        if params["eigen_solver"] == "lobpcg":
+            params.setdefault("eigen_tol", 1e-4)
+    spectral = SpectralClustering(
+        n_clusters=n_clusters, affinity="precomputed", assign_labels="kmeans",
+        random_state=seed, **params,
+    )
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Graph is not fully connected")
+        return spectral.fit_predict(affinity)
 
 
 def affinity_from_distances(distances, *, kernel="local", n_neighbors=7, width="median"):
@@ -196,6 +245,23 @@ def _positive(scales):
     smallest positive one (1 when every scale is 0)."""
     positive = scales[scales > 0]
     return np.where(scales > 0, scales, positive.min() if positive.size else 1.0)
+
+
+def _routine_affinity(distances, *, affinity, kernel, n_neighbors, kernel_width, dim,
+                      metric):
+    """The affinity of :class:`RoutineClusterer` (its ``affinity`` parameter).
+
+    "local": the locally scaled kernel of ``n_neighbors``; "global": the
+    thesis's ``kernel`` for these distances ("gaussian", of the width
+    :func:`_kernel_width` gives, or "cosine"), as :func:`affinity_from_distances`.
+    """
+    width = "median"
+    if affinity == "local":
+        kernel = "local"
+    elif kernel == "gaussian":
+        width = _kernel_width(kernel_width, dim, metric)
+    return affinity_from_distances(distances, kernel=kernel, n_neighbors=n_neighbors,
+                                   width=width)
 
 
 def _kernel_width(kernel_width, dim, metric):

@@ -24,6 +24,9 @@ How the neighbours are found, per metric:
   distances are still computed, but never held at once);
 - "precomputed": a sparse ``X`` is used as the neighbours graph; a dense one
   keeps each row's nearest.
+
+:func:`routine_distances` gives :class:`~sktime_metric.cluster.RoutineClusterer`
+the windows' distances on either path: this graph, or the dense matrix.
 """
 
 import numpy as np
@@ -137,6 +140,48 @@ def window_neighbors(W, metric, params, n_graph_neighbors, *, days, slots, n_slo
             rows).kneighbors_graph(mode="distance")
     dim = None if embedding is None else embedding.shape[1]
     return graph, embedding, dim, kernel, learner
+
+
+def routine_distances(W, metric, params, n_graph_neighbors, *, days, slots, n_slots,
+                      slot_tolerance, n_pairs, seed):
+    """The windows' distances on the dense path or the k-NN path.
+
+    Parameters
+    ----------
+    W : ndarray of shape (n_windows, T, d), or the precomputed ``X``
+        The (resampled, standardised) windows; with ``metric="precomputed"``
+        the distance matrix, dense or a sparse neighbours graph.
+    metric : str, metric learner or callable
+        As ``RoutineClusterer(metric=...)``, "precomputed" included.
+    params, days, slots, n_slots, slot_tolerance, n_pairs, seed
+        As :func:`~sktime_metric.cluster._metric.window_distances`.
+    n_graph_neighbors : int or None
+        None: the dense matrix (:func:`~sktime_metric.cluster._metric.window_distances`);
+        an int: the k-NN graph of that many neighbours per window
+        (:func:`window_neighbors`, :func:`precomputed_graph`), symmetrised
+        (:func:`symmetric_graph`).
+
+    Returns
+    -------
+    distances : ndarray or scipy.sparse.csr_matrix of shape (n_windows, n_windows)
+        float64.
+    embedding, dim, kernel, learner
+        As :func:`~sktime_metric.cluster._metric.window_distances`; None,
+        None, "gaussian" and None for "precomputed".
+    """
+    knn = n_graph_neighbors is not None
+    if isinstance(metric, str) and metric == "precomputed":
+        D, embedding, dim, kernel, learner = W, None, None, "gaussian", None
+        if knn:
+            D = precomputed_graph(W, n_graph_neighbors)
+    else:
+        constraint = dict(days=days, slots=slots, n_slots=n_slots,
+                          slot_tolerance=slot_tolerance, n_pairs=n_pairs, seed=seed)
+        D, embedding, dim, kernel, learner = (
+            window_neighbors(W, metric, params, n_graph_neighbors, **constraint) if knn
+            else window_distances(W, metric, params, **constraint))
+    D = symmetric_graph(D) if knn else np.asarray(D, float)
+    return D, embedding, dim, kernel, learner
 
 
 def precomputed_graph(D, n_graph_neighbors):

@@ -6,13 +6,10 @@ under that weak constraint, turned into an affinity and the windows are
 grouped by spectral clustering into a few daily routines.
 """
 
-import warnings
-from functools import partial
 from numbers import Integral, Real
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClusterMixin
-from sklearn.cluster import SpectralClustering
 from sklearn.utils import Bunch
 from sklearn.utils.validation import check_is_fitted
 
@@ -21,10 +18,9 @@ from ..evaluation._clustering import routine_scores
 from ..utils import standardize_channels
 from ..utils._scaling import requested_channel_statistics
 from ..utils._sklearn_compat import Interval, StrOptions
-from ._affinity import _check_affinity, _eigengap, _kernel_width, affinity_from_distances
-from ._graph import (graph_neighbors, precomputed_graph, sample_silhouette,
-                     symmetric_graph, use_knn_graph, window_neighbors)
-from ._metric import _LEARNERS, window_distances
+from ._affinity import _check_affinity, _n_clusters, _routine_affinity, _spectral_labels
+from ._graph import graph_neighbors, routine_distances, sample_silhouette, use_knn_graph
+from ._metric import _LEARNERS
 from ._windows import routine_durations, routine_windows, time_of_day
 
 
@@ -56,12 +52,11 @@ class RoutineClusterer(ClusterMixin, BaseEstimator):
         :class:`~sktime_metric.metric.CoupledGRUMetric` fitted on pairs sampled
         from the constraint ("cgru" defaults to ``loss="contrastive"``,
         ``early_stopping=False``, which pair fitting needs); "dtw": tslearn
-        ``cdist_dtw``; "euclidean": on the
-        flattened windows (no learning). An estimator with
-        ``pairwise_distances`` is used as is when fitted, otherwise cloned and
-        fitted with ``fit_pairs`` on constraint pairs. A callable
-        ``metric(w1, w2) -> float`` gets two ``(T, d)`` windows. "precomputed":
-        ``X`` is the ``(n_windows, n_windows)`` distance matrix.
+        ``cdist_dtw``; "euclidean": on the flattened windows (no learning).
+        An estimator with ``pairwise_distances`` is used as is when fitted,
+        otherwise cloned and fitted with ``fit_pairs`` on constraint pairs. A
+        callable ``metric(w1, w2) -> float`` gets two ``(T, d)`` windows.
+        "precomputed": ``X`` is the ``(n_windows, n_windows)`` distance matrix.
     metric_params : dict, default=None
         Constructor parameters of the learner, or keyword arguments of
         ``cdist_dtw``.
@@ -91,11 +86,8 @@ class RoutineClusterer(ClusterMixin, BaseEstimator):
         (:func:`~sktime_metric.utils.channel_statistics`), kept in ``mean_``
         and ``scale_``; a tuple: with these fixed statistics, each an array of
         shape ``(n_channels,)``; False: as given. To cluster new days under a
-        metric learned on other days, pass the fitted learner as ``metric``
-        and the first fit's ``(mean_, scale_)`` here, so that the new days are
-        scaled as the learner's training windows were (with their own
-        statistics, a day of a different mix of activities would be scaled
-        differently).
+        learned metric, pass the first fit's learner as ``metric`` and its
+        ``(mean_, scale_)`` here (see :ref:`routines_new_days`).
     n_pairs : int, default=1000
         Pairs sampled from the constraint for pair-trained learners.
     n_clusters : int or "eigengap", default=5
@@ -108,12 +100,10 @@ class RoutineClusterer(ClusterMixin, BaseEstimator):
         "local": the self-tuning Gaussian of Zelnik-Manor & Perona [2]_,
         ``exp(-d_ij**2 / (s_i * s_j))``, ``s_i`` the distance of window ``i``
         to its ``n_neighbors``-th nearest window, for every metric (a cosine
-        learner's distance ``1 - cos`` included). Window distances are
-        heavy-tailed: under one global width a few far windows get ~0
-        affinity to everything and spectral clustering spends clusters on
-        them (on the benchmark's 15 test days, Euclidean and DTW put 353 and
-        345 of 359 windows in one cluster: NMI 0.03 and 0.06 against the
-        slots, 0.37 and 0.44 with "local").
+        learner's distance ``1 - cos`` included). The default, as window
+        distances are heavy-tailed and under one global width spectral
+        clustering spends clusters on a few far windows (measured: see
+        :ref:`routines_defaults`).
         "global": the thesis's kernels (eq. 3.50 [1]_), for reproduction: a
         Gaussian ``exp(-d**2 / n)`` of width ``kernel_width``, or
         ``1 + cos`` for a cosine learner.
@@ -122,23 +112,20 @@ class RoutineClusterer(ClusterMixin, BaseEstimator):
         Unused with "global".
     affinity_graph : {"auto", "dense", "knn"}, default="auto"
         Which pairs of windows the affinity holds. "dense": all of them, an
-        ``(n_windows, n_windows)`` array (``n_windows**2`` float64 per matrix:
-        3.2 GB at 20,000 windows). "knn": a sparse k-NN graph, as
+        ``(n_windows, n_windows)`` array (``n_windows**2`` float64 per matrix).
+        "knn": a sparse k-NN graph, as
         ``SpectralClustering(affinity="nearest_neighbors")`` builds: each
         window's ``n_graph_neighbors`` nearest, symmetrised, with the "local"
         affinity on its edges (the dense one's values there, 0 elsewhere);
         memory grows as ``n_windows * n_graph_neighbors``. The neighbours are
-        searched without the full matrix: on the embedding for "euclidean"
-        and the seq2seq and siamese learners (scikit-learn's
-        ``NearestNeighbors``), by the coupled GRU's shortlist for "cgru"
-        (``pairwise_distances(shortlist_size=...)``), by blocks of rows for
-        DTW, callables and a siamese pair-logistic head (every distance is
-        computed, few are held). With "precomputed", ``X`` may be a sparse
+        searched without the full matrix (per metric: see
+        :ref:`routines_knn`). With "precomputed", ``X`` may be a sparse
         neighbours graph (``kneighbors_graph(mode="distance")``'s format);
         a dense ``X`` keeps each row's nearest. Needs ``affinity="local"``.
         "auto": "knn" for a sparse precomputed ``X`` and, with the "local"
-        affinity, above 5,000 windows; "dense" otherwise (so results on
-        fewer windows are those of "dense").
+        affinity, above 5,000 windows, where the dense matrices outgrow memory
+        (measured: see :ref:`routines_defaults`); "dense" otherwise (so
+        results on fewer windows are those of "dense").
     n_graph_neighbors : int or None, default=None
         Neighbours of each window in the "knn" graph (itself excluded),
         at least ``n_neighbors``; None: ``3 * n_neighbors`` (the kernel's
@@ -154,7 +141,7 @@ class RoutineClusterer(ClusterMixin, BaseEstimator):
         Extra parameters of ``sklearn.cluster.SpectralClustering``. With the
         "knn" graph, ``eigen_solver`` defaults to "lobpcg" (ARPACK's
         shift-invert mode factorises the sparse Laplacian: slow and large),
-        with ``eigen_tol=1e-4``.
+        with ``eigen_tol=1e-4`` (measured: see :ref:`routines_defaults`).
     nmi_average, ami_average : {"arithmetic", "geometric", "min", "max"}, \
             default="arithmetic"
         Normalisers of ``time_coherence_scores_``.
@@ -330,36 +317,22 @@ class RoutineClusterer(ClusterMixin, BaseEstimator):
                    if knn else None)
         if self.metric == "precomputed":
             self.windows_, self.n_features_in_ = None, W.shape[1]
-            D, embedding, dim, kernel = W, None, None, "gaussian"
-            if knn:
-                D = precomputed_graph(W, k_graph)
-            self.metric_learner_ = None
         else:
             self.mean_, self.scale_ = requested_channel_statistics(self.standardize, W)
             if self.mean_ is not None:
                 W = standardize_channels(W, self.mean_, self.scale_)
             self.windows_, self.n_features_in_ = W, W.shape[2]
-            search = (partial(window_neighbors, n_graph_neighbors=k_graph) if knn
-                      else window_distances)
-            D, embedding, dim, kernel, self.metric_learner_ = search(
-                W, self.metric, dict(self.metric_params or {}), days=self.day_index_,
-                slots=self.slot_index_, n_slots=self.n_slots_,
-                slot_tolerance=self.slot_tolerance, n_pairs=self.n_pairs, seed=seed,
-            )
         self.affinity_graph_ = "knn" if knn else "dense"
-        if knn:
-            self.distance_matrix_ = symmetric_graph(D)
-        else:
-            self.distance_matrix_ = np.asarray(D, float)
-        self.embedding_ = embedding
-        width = "median"
-        if self.affinity == "local":
-            kernel = "local"
-        elif kernel == "gaussian":
-            width = _kernel_width(self.kernel_width, dim, self.metric)
-        self.affinity_matrix_ = affinity_from_distances(
-            self.distance_matrix_, kernel=kernel, n_neighbors=self.n_neighbors,
-            width=width,
+        (self.distance_matrix_, self.embedding_, dim, kernel,
+         self.metric_learner_) = routine_distances(
+            W, self.metric, dict(self.metric_params or {}), k_graph,
+            days=self.day_index_, slots=self.slot_index_, n_slots=self.n_slots_,
+            slot_tolerance=self.slot_tolerance, n_pairs=self.n_pairs, seed=seed,
+        )
+        self.affinity_matrix_ = _routine_affinity(
+            self.distance_matrix_, affinity=self.affinity, kernel=kernel,
+            n_neighbors=self.n_neighbors, kernel_width=self.kernel_width, dim=dim,
+            metric=self.metric,
         )
         _check_affinity(
             self.affinity_matrix_, self.day_index_, self.slot_index_,
@@ -367,38 +340,10 @@ class RoutineClusterer(ClusterMixin, BaseEstimator):
                   else "affinity='local' (the default) or a larger kernel_width")
             + (" or n_graph_neighbors" if knn else ""),
         )
-        self.eigenvalues_ = None
-        n_clusters = self.n_clusters
-        if n_clusters == "eigengap":
-            n_clusters, self.eigenvalues_ = _eigengap(self.affinity_matrix_,
-                                                      self.max_clusters, seed)
-        n_windows = self.distance_matrix_.shape[0]
-        if n_clusters >= n_windows:
-            raise ValueError(
-                f"n_clusters={n_clusters} needs more than {n_clusters} windows; "
-                f"got {n_windows}."
-            )
-        self.n_clusters_ = int(n_clusters)
-        spectral_params = dict(self.spectral_params or {})
-        if knn:
-            # ARPACK's default shift-invert mode factorises the sparse Laplacian,
-            # whose fill-in on a k-NN graph of windows is large (measured at
-            # 10,000 windows: 64 s and +490 MB); LOBPCG only multiplies by it
-            # (0.9 s, no extra memory, the same clusters there)
-            spectral_params.setdefault("eigen_solver", "lobpcg")
-            if spectral_params["eigen_solver"] == "lobpcg":
-                # scipy's default tolerance (~n * sqrt(eps)) is not always met
-                # and LOBPCG then warns; 1e-4 is, with the same clusters
-                # (measured on 5,000 Euclidean windows)
-                spectral_params.setdefault("eigen_tol", 1e-4)
-        spectral = SpectralClustering(
-            n_clusters=self.n_clusters_, affinity="precomputed", assign_labels="kmeans",
-            random_state=seed, **spectral_params,
-        )
-        with warnings.catch_warnings():
-            # _check_affinity said so, naming the windows (same test)
-            warnings.filterwarnings("ignore", message="Graph is not fully connected")
-            self.labels_ = spectral.fit_predict(self.affinity_matrix_)
+        self.n_clusters_, self.eigenvalues_ = _n_clusters(
+            self.n_clusters, self.affinity_matrix_, self.max_clusters, seed)
+        self.labels_ = _spectral_labels(self.affinity_matrix_, self.n_clusters_,
+                                        self.spectral_params, seed)
         self.time_coherence_scores_ = routine_scores(
             self.labels_, self.slot_index_, None if knn else self.distance_matrix_,
             nmi_average=self.nmi_average, ami_average=self.ami_average,
