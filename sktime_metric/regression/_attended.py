@@ -12,7 +12,7 @@ from ..nn.attended import AttendedRegressorModule
 from ..utils._sklearn_compat import Interval, StrOptions
 from ..utils._skorch import SequenceNet, validation_split
 from ..utils.validation import nan_padded
-from ._frames import is_frames, validate_frames
+from ._frames import frame_module_params, is_frames, validate_frames
 from ._presets import THESIS_PARAMS
 
 __all__ = ["AttentionSequenceRegressor"]
@@ -36,9 +36,8 @@ class AttentionSequenceRegressor(RegressorMixin, TransformerMixin, BaseSequenceN
     - per-step features ``(n_samples, n_timestamps, n_features)``, the
       library's sequence format (NaN-padded; lists of ``(T_i, d)`` arrays);
     - videos ``(n_samples, n_frames, H, W)`` (grey) or ``(n_samples, n_frames,
-      H, W, C)``, NaN-padded with whole frames, or a list of videos. They are
-      expected aligned and cropped (the thesis warps every face to a frontal
-      mean shape); no detection or alignment happens here.
+      H, W, C)``, NaN-padded with whole frames, or a list of videos, aligned
+      and cropped beforehand (see :ref:`regression_videos`).
 
     Parameters
     ----------
@@ -136,10 +135,8 @@ class AttentionSequenceRegressor(RegressorMixin, TransformerMixin, BaseSequenceN
 
     Notes
     -----
-    ``score`` is scikit-learn's R^2. The thesis reports the mean absolute
-    error: use ``scoring="neg_mean_absolute_error"`` in model selection, and
-    ``GroupKFold`` with the subject as group so that no person is in both a
-    training and a test fold.
+    ``score`` is scikit-learn's R^2; the thesis reports the mean absolute
+    error, and keeps each person in one fold (see :ref:`regression_selection`).
 
     References
     ----------
@@ -273,16 +270,10 @@ class AttentionSequenceRegressor(RegressorMixin, TransformerMixin, BaseSequenceN
     def thesis_preset(cls, **params):
         """The thesis's age estimator: its CNN on 114x114 grey face frames.
 
-        Three convolutional layers of 128, 256 and 256 kernels (7x7 stride 2,
-        5x5, 3x3), local response normalisation and 3x3 max-pooling of stride 2
-        after the first two, the spatially indexed attention after the second
-        (``d = 64``), fc layers of 4096 and 256 units, two ReLU recurrent layers
-        of 256 units, temporal attention (``n' = 64``), dropout 0.1 in the CNN
-        and in the recurrence, ``l2=1e-4``, RMSprop and gradient clipping at 5.
-        The thesis does not report the pooling and normalisation sizes, the
-        attention sizes, the learning rate, the batch size or the epochs: those
-        are our reconstruction or the class defaults. fc1 alone has 67 M
-        weights: train it on a GPU (``device="cuda"``).
+        The configuration of the thesis's sections 4.3-4.4, with the sizes it
+        does not report reconstructed (layer by layer: see
+        :ref:`regression_thesis`). fc1 alone has 67 M weights: train it on a
+        GPU (``device="cuda"``).
 
         Parameters
         ----------
@@ -346,23 +337,13 @@ class AttentionSequenceRegressor(RegressorMixin, TransformerMixin, BaseSequenceN
         # seed
         seed = derive_seed(self.random_state)
         # build: the mean absolute error (eq. 4.8) plus the module's L2 penalty
-        frames = self.input_type_ == "frames"
-        cnn_params = dict(
-            channels=tuple(self.cnn_channels), kernels=tuple(self.cnn_kernels),
-            strides=tuple(self.cnn_strides), pool_size=self.cnn_pool_size,
-            pool_stride=self.cnn_pool_stride, lrn=self.cnn_lrn,
-            fc_size=self.cnn_fc_size, spatial_attention=self.spatial_attention,
-            spatial_attention_after=self.spatial_attention_after,
-            spatial_attention_dim=self.spatial_attention_dim, dropout=self.cnn_dropout,
-        )
         net = self._make_net(
             SequenceNet,
             AttendedRegressorModule,
             dict(
                 n_features=self.n_features_in_,
                 hidden_size=self.hidden_size,
-                image_size=self.frame_shape_ if frames else None,
-                cnn_params=cnn_params if frames else None,
+                **frame_module_params(self),  # image_size, cnn_params: frames only
                 recurrent=self.recurrent,
                 num_layers=self.num_layers,
                 temporal_attention=self.temporal_attention,

@@ -7,14 +7,16 @@ with all-NaN frames, or a list of ``(T_i, H, W[, C])`` arrays. As for series
 frames, inf, empty videos and non-numeric data are rejected with the sample
 and frame named. :func:`validate_frames` is to videos what
 :meth:`~sktime_metric.base.BaseSequenceNet._validate_X` is to series: checked,
-consistent with ``fit``, standardised, and ready for the module.
+consistent with ``fit``, standardised, and ready for the module;
+:func:`frame_module_params` gives the module the frames' size and its CNN.
 """
 
 import numpy as np
 
 from ..utils.validation import _as_numeric_array, _first_index, _lengths
 
-__all__ = ["check_frames", "frames_float32", "is_frames", "validate_frames"]
+__all__ = ["check_frames", "frame_module_params", "frames_float32", "is_frames",
+           "validate_frames"]
 
 
 def is_frames(X):
@@ -136,3 +138,36 @@ def validate_frames(estimator, X, *, reset):
             estimator.scale_.reshape(shape).astype(np.float32)
         x *= (np.arange(x.shape[1])[None, :] < lengths[:, None])[:, :, None, None, None]
     return x, lengths, X.shape[1]
+
+
+def frame_module_params(estimator):
+    """The frames' part of the module's parameters: ``image_size`` and ``cnn_params``.
+
+    For an estimator fitted on frames (``input_type_ == "frames"``): the
+    ``frame_shape_`` that :func:`validate_frames` set, and the estimator's
+    ``cnn_*`` and ``spatial_attention*`` parameters as the arguments of
+    :class:`~sktime_metric.nn.AppearanceCNN`. Both None for per-step features.
+
+    Parameters
+    ----------
+    estimator : AttentionSequenceRegressor
+        With ``input_type_`` set (and ``frame_shape_`` for frames).
+
+    Returns
+    -------
+    params : dict
+        ``image_size`` and ``cnn_params`` of
+        :class:`~sktime_metric.nn.AttendedRegressorModule`.
+    """
+    if estimator.input_type_ != "frames":
+        return dict(image_size=None, cnn_params=None)
+    cnn_params = dict(
+        channels=tuple(estimator.cnn_channels), kernels=tuple(estimator.cnn_kernels),
+        strides=tuple(estimator.cnn_strides), pool_size=estimator.cnn_pool_size,
+        pool_stride=estimator.cnn_pool_stride, lrn=estimator.cnn_lrn,
+        fc_size=estimator.cnn_fc_size, spatial_attention=estimator.spatial_attention,
+        spatial_attention_after=estimator.spatial_attention_after,
+        spatial_attention_dim=estimator.spatial_attention_dim,
+        dropout=estimator.cnn_dropout,
+    )
+    return dict(image_size=estimator.frame_shape_, cnn_params=cnn_params)
