@@ -10,7 +10,9 @@ seen. Both sides are found by one binary search each: the log is sorted by
 A batch of the module's inputs (:class:`BatchBuilder`) is both sides'
 histories plus the queried items' features, encoded once per fit by
 :func:`encode_item_features`; :class:`RowDataset` serves training rows to
-skorch and :func:`forward_queries` runs the module on query rows.
+skorch (:func:`row_datasets` holds out the log's latest rows for validation)
+and :func:`forward_queries` runs the module on query rows, whose histories
+and attention :func:`explained_rows` reads back by id.
 """
 
 import numpy as np
@@ -19,7 +21,7 @@ import torch
 from ..utils._interactions import unique_ids
 
 __all__ = ["BatchBuilder", "HistoryIndex", "RowDataset", "encode_item_features",
-           "forward_queries"]
+           "explained_rows", "forward_queries", "row_datasets"]
 
 # query rows per forward pass at predict time (no gradients kept)
 _PREDICT_ROWS = 512
@@ -128,6 +130,36 @@ class RowDataset(torch.utils.data.Dataset):
         return X, torch.as_tensor(self.ratings[rows])
 
 
+def row_datasets(users, items, times, ratings, builder, validation_fraction=None):
+    """The log's rows as a training set and, held out, its time-ordered tail.
+
+    Parameters
+    ----------
+    users, items, times, ratings, builder
+        As :class:`RowDataset`.
+    validation_fraction : float or None, default=None
+        The latest ``ceil(validation_fraction * n)`` interactions (ties in log
+        order) are the validation set, which early stopping watches; None: no
+        validation set. ValueError when either side would be empty.
+
+    Returns
+    -------
+    train : RowDataset
+    valid : RowDataset or None
+    """
+    order = np.argsort(times, kind="stable")
+    holdout = validation_fraction is not None
+    n_valid = int(np.ceil(validation_fraction * len(order))) if holdout else 0
+    if holdout and not 0 < n_valid < len(order):
+        raise ValueError(f"early_stopping=True holds out the latest "
+                         f"validation_fraction={validation_fraction:g} of "
+                         f"{len(order)} interactions: nothing is left on one side.")
+    data = (users, items, times, ratings, builder)
+    train = RowDataset(order[:len(order) - n_valid], *data)
+    valid = RowDataset(order[len(order) - n_valid:], *data) if n_valid else None
+    return train, valid
+
+
 def encode_item_features(item_features, item_ids, feature_encoder):
     """The items' features as the module takes them, and their vocabulary.
 
@@ -213,6 +245,42 @@ def forward_queries(module, builder, users, items, times, *, device, keep_batch=
         return rating, a_u, a_v
     merged = {k: _pad_cat([b[k] for b in batches]) for k in batches[0]}
     return rating, a_u, a_v, merged
+
+
+def explained_rows(batch, a_u, a_v, users, items, times, *, user_ids, item_ids):
+    """Each query's histories and attention, by id: ``IARNRecommender.explain``.
+
+    Parameters
+    ----------
+    batch, a_u, a_v
+        What :func:`forward_queries` returns with ``keep_batch`` (an
+        attention backbone): the module's inputs and each side's attention.
+    users, items : ndarray of int64, shape (n_queries,)
+        Codes of the queries, -1 for an id not seen in fit.
+    times : ndarray of float64, shape (n_queries,)
+    user_ids, item_ids : ndarray
+        The ids the codes index.
+
+    Returns
+    -------
+    explanations : list of dict
+        One per query: ``user``, ``item`` (None when unseen), ``time``,
+        ``user_history`` (item ids, oldest first), ``user_attention``,
+        ``item_history`` (user ids) and ``item_attention``.
+    """
+    out = []
+    for row in range(len(users)):
+        n_u, n_v = int(batch["user_lengths"][row]), int(batch["item_lengths"][row])
+        out.append({
+            "user": user_ids[users[row]] if users[row] >= 0 else None,
+            "item": item_ids[items[row]] if items[row] >= 0 else None,
+            "time": float(times[row]),
+            "user_history": item_ids[batch["user_history"][row, :n_u].numpy()],
+            "user_attention": a_u[row, :n_u].double().numpy(),
+            "item_history": user_ids[batch["item_history"][row, :n_v].numpy()],
+            "item_attention": a_v[row, :n_v].double().numpy(),
+        })
+    return out
 
 
 def _pad_cat(parts):

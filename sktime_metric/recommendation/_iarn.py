@@ -12,14 +12,10 @@ from ..nn.iarn import IARNModule
 from ..utils._interactions import check_interaction_log, encode_ids, unique_ids
 from ..utils._sklearn_compat import Interval, StrOptions
 from ..utils._skorch import SequenceNet, fixed_validation
-from ._histories import (
-    BatchBuilder,
-    HistoryIndex,
-    RowDataset,
-    encode_item_features,
-    forward_queries,
-)
-from ._log import decode_queries, rank_items
+from ._histories import (BatchBuilder, HistoryIndex, encode_item_features, explained_rows,
+                         forward_queries, row_datasets)
+from ._log import (_COLUMNS, _RATING_PREDICTOR, check_rating_range, decode_queries,
+                   predict_ratings, rank_items)
 
 __all__ = ["IARNRecommender"]
 
@@ -75,9 +71,8 @@ class IARNRecommender(RegressorMixin, BaseSequenceNet):
         every user's first training rating, which it was trained on);
         "global_mean" predicts the training mean rating; "error" raises
         ValueError. The default is the baselines' policy too (their known
-        side's terms): on MovieLens-100K after a time cut, where 83 % of the
-        test ratings are by new users, "empty_history" gave RMSE 1.084 and
-        "global_mean" 1.121 (``benchmarks/bench_iarn.py``, 3 seeds).
+        side's terms), and had the lower RMSE where most test ratings are by
+        new users (measured: see :ref:`recommendation_defaults`).
     center_ratings : bool, default=True
         Train on ratings minus their training mean and add it back at predict
         time (not in the thesis, whose eq. 6.1 has no offset): the inner
@@ -167,10 +162,8 @@ class IARNRecommender(RegressorMixin, BaseSequenceNet):
         "feature_encoder": [StrOptions({"flat", "hierarchical"}), None],
         "max_history": [Interval(Integral, 1, None, closed="left")],
         "dropout": [Interval(Real, 0, 1, closed="left")],
-        "unknown": [StrOptions({"global_mean", "empty_history", "error"})],
         "center_ratings": ["boolean"],
-        "rating_range": [tuple, None],
-        "user_col": [str], "item_col": [str], "time_col": [str], "rating_col": [str],
+        **_RATING_PREDICTOR, **_COLUMNS,
     }
 
     def __init__(
@@ -259,14 +252,9 @@ class IARNRecommender(RegressorMixin, BaseSequenceNet):
         """
         # validate
         self._validate_params()
-        name = type(self).__name__
         log = check_interaction_log(X, y, columns=self._columns(),
-                                    rating_col=self.rating_col, caller=name)
-        if self.rating_range is not None and (
-                len(self.rating_range) != 2
-                or not self.rating_range[0] < self.rating_range[1]):
-            raise ValueError(f"rating_range must be (low, high) with low < high, got "
-                             f"{self.rating_range!r}.")
+                                    rating_col=self.rating_col, caller=type(self).__name__)
+        check_rating_range(self)
         self.user_ids_ = unique_ids(log.users)
         self.item_ids_ = unique_ids(log.items)
         users = encode_ids(self.user_ids_, log.users)
@@ -280,17 +268,10 @@ class IARNRecommender(RegressorMixin, BaseSequenceNet):
         # build: histories of every row from the log itself, causal
         index = HistoryIndex(users, items, log.times, len(self.user_ids_),
                              len(self.item_ids_), self.max_history)
-        builder = BatchBuilder(index, self.item_features_)
-        order = np.argsort(log.times, kind="stable")
-        n_valid = int(np.ceil(self.validation_fraction * len(order))) \
-            if self.early_stopping else 0
-        if self.early_stopping and not 0 < n_valid < len(order):
-            raise ValueError(f"early_stopping=True holds out the latest "
-                             f"validation_fraction={self.validation_fraction:g} of "
-                             f"{len(order)} interactions: nothing is left on one side.")
-        data = (users, items, log.times, target.astype(np.float32), builder)
-        train = RowDataset(order[:len(order) - n_valid], *data)
-        valid = RowDataset(order[len(order) - n_valid:], *data) if n_valid else None
+        train, valid = row_datasets(
+            users, items, log.times, target.astype(np.float32),
+            BatchBuilder(index, self.item_features_),
+            self.validation_fraction if self.early_stopping else None)
         net = self._make_net(
             SequenceNet,
             IARNModule,
@@ -336,21 +317,7 @@ class IARNRecommender(RegressorMixin, BaseSequenceNet):
             Unseen users or items as ``unknown`` says.
         """
         check_is_fitted(self, "net_")
-        users, items, times = self._queries(X)
-        unseen = (users < 0) | (items < 0)
-        if self.unknown == "error" and unseen.any():
-            row = int(np.flatnonzero(unseen)[0])
-            raise ValueError(
-                f"{type(self).__name__}: row {row} asks about a user or item not seen in "
-                "fit (unknown='error'); set unknown='global_mean' or 'empty_history'.")
-        rating = self._forward(users, items, times)[0].double().numpy()
-        if self.center_ratings:
-            rating = rating + self.global_mean_
-        if self.unknown == "global_mean":
-            rating[unseen] = self.global_mean_
-        if self.rating_range is not None:
-            rating = np.clip(rating, *self.rating_range)
-        return rating
+        return predict_ratings(self, X, self._ratings)
 
     def explain(self, X):
         """Per-step attention of both sides for ``(user, item[, timestamp])`` queries.
@@ -379,19 +346,8 @@ class IARNRecommender(RegressorMixin, BaseSequenceNet):
                              "use backbone='iarn' or 'tagm'.")
         users, items, times = self._queries(X)
         _, a_u, a_v, batch = self._forward(users, items, times, keep_batch=True)
-        out = []
-        for row in range(len(users)):
-            n_u, n_v = int(batch["user_lengths"][row]), int(batch["item_lengths"][row])
-            out.append({
-                "user": self.user_ids_[users[row]] if users[row] >= 0 else None,
-                "item": self.item_ids_[items[row]] if items[row] >= 0 else None,
-                "time": float(times[row]),
-                "user_history": self.item_ids_[batch["user_history"][row, :n_u].numpy()],
-                "user_attention": a_u[row, :n_u].double().numpy(),
-                "item_history": self.user_ids_[batch["item_history"][row, :n_v].numpy()],
-                "item_attention": a_v[row, :n_v].double().numpy(),
-            })
-        return out
+        return explained_rows(batch, a_u, a_v, users, items, times,
+                              user_ids=self.user_ids_, item_ids=self.item_ids_)
 
     def recommend(self, users, n=10, *, at=None, exclude_seen=True):
         """The ``n`` items of the training log with the highest predicted rating.
@@ -427,6 +383,11 @@ class IARNRecommender(RegressorMixin, BaseSequenceNet):
 
     def _queries(self, X):
         return decode_queries(self, X)
+
+    def _ratings(self, users, items, times):
+        """The network's ratings of encoded queries, in the units of ``y``."""
+        rating = self._forward(users, items, times)[0].double().numpy()
+        return rating + self.global_mean_ if self.center_ratings else rating
 
     def _forward(self, users, items, times, keep_batch=False):
         """The module on query rows, histories read from the training log."""

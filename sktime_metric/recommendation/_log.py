@@ -1,12 +1,15 @@
 """What every recommender on an interaction log shares: queries and rankings.
 
 :func:`decode_queries` checks and encodes ``predict``'s query rows;
-:func:`rank_items` is ``recommend``'s ranking of the training log's items for
-given users at a given time, from any scoring function; :class:`_LogRecommender`
-is the base of the numpy baselines (:mod:`._popularity`, :mod:`._factorization`,
-:mod:`._time_baseline`), which also encodes the training log.
+:func:`predict_ratings` is a rating predictor's ``predict`` (``unknown`` and
+``rating_range`` applied) and :func:`rank_items` ``recommend``'s ranking of the
+training log's items for given users at a given time, both from any scoring
+function; :func:`check_rating_range` checks ``rating_range``.
+:class:`_LogRecommender` is the base of the numpy baselines
+(:mod:`._popularity`, :mod:`._factorization`, :mod:`._time_baseline`), which
+also encodes the training log.
 :class:`~sktime_metric.recommendation.IARNRecommender` (on the shared network
-base) calls the two functions.
+base) calls the functions.
 """
 
 from numbers import Integral
@@ -44,6 +47,38 @@ def decode_queries(estimator, X):
     times = np.full(len(log), np.inf) if log.times is None else log.times
     return (encode_ids(estimator.user_ids_, log.users),
             encode_ids(estimator.item_ids_, log.items), times)
+
+
+def check_rating_range(estimator):
+    """Raise ValueError unless ``estimator.rating_range`` is None or ``(low, high)``."""
+    rating_range = estimator.rating_range
+    if rating_range is not None and (
+            len(rating_range) != 2 or not rating_range[0] < rating_range[1]):
+        raise ValueError(f"{type(estimator).__name__}: rating_range must be (low, high) "
+                         f"with low < high, got {rating_range!r}.")
+
+
+def predict_ratings(estimator, X, score):
+    """``predict`` of a rating predictor: ``unknown`` and ``rating_range`` applied.
+
+    ``score(users, items, times)`` rates encoded queries (float64; code -1:
+    an id not seen in fit). With ``unknown="error"`` such a query raises
+    before anything is scored; with "global_mean" it gets ``global_mean_``.
+    """
+    users, items, times = estimator._queries(X)
+    unseen = (users < 0) | (items < 0)
+    if estimator.unknown == "error" and unseen.any():
+        row = int(np.flatnonzero(unseen)[0])
+        raise ValueError(
+            f"{type(estimator).__name__}: row {row} asks about a user or item not seen "
+            "in fit (unknown='error'); set unknown='global_mean' or "
+            "'empty_history'.")
+    rating = score(users, items, times)
+    if estimator.unknown == "global_mean":
+        rating[unseen] = estimator.global_mean_
+    if estimator.rating_range is not None:
+        rating = np.clip(rating, *estimator.rating_range)
+    return rating
 
 
 def rank_items(estimator, users, n, at, exclude_seen, score):
@@ -125,27 +160,10 @@ class _LogRecommender(BaseEstimator):
     def _predict_ratings(self, X):
         """``predict`` of a rating predictor: ``unknown`` and ``rating_range`` applied."""
         check_is_fitted(self, "global_mean_")
-        users, items, times = self._queries(X)
-        unseen = (users < 0) | (items < 0)
-        if self.unknown == "error" and unseen.any():
-            row = int(np.flatnonzero(unseen)[0])
-            raise ValueError(
-                f"{type(self).__name__}: row {row} asks about a user or item not seen "
-                "in fit (unknown='error'); set unknown='global_mean' or "
-                "'empty_history'.")
-        rating = self._scores(users, items, times)
-        if self.unknown == "global_mean":
-            rating[unseen] = self.global_mean_
-        if self.rating_range is not None:
-            rating = np.clip(rating, *self.rating_range)
-        return rating
+        return predict_ratings(self, X, self._scores)
 
     def _check_rating_range(self):
-        if self.rating_range is not None and (
-                len(self.rating_range) != 2
-                or not self.rating_range[0] < self.rating_range[1]):
-            raise ValueError(f"{type(self).__name__}: rating_range must be (low, high) "
-                             f"with low < high, got {self.rating_range!r}.")
+        check_rating_range(self)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
