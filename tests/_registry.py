@@ -45,7 +45,7 @@ ESTIMATORS = [
     TAGMClassifier(
         hidden_size=8,
         attention_hidden_size=8,
-        bidirectional=True,
+        bidirectional=False,  # the chapter's TAGM; the default is Bi-TAGM
         attention_nonlinearity="softplus",
         **_FAST,
     ),

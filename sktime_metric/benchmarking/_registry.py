@@ -128,7 +128,8 @@ def _seq2seq_1nn(mode, random_state):
 
 #: name -> ``factory(mode, random_state)`` returning an unfitted estimator.
 ESTIMATORS = {
-    "tagm": _net(TAGMClassifier, "tagm"),
+    # the chapter's TAGM (the estimator's default is its Bi-TAGM)
+    "tagm": _net(TAGMClassifier, "tagm", bidirectional=False),
     # TAGM's ablations of the thesis's Table 3.1: attention + one hidden layer
     # (eq. 3.8), and that layer on the plain sum of the steps
     "am_nn": _net(TAGMClassifier, recurrent=False),
