@@ -52,7 +52,7 @@ class TAGMClassifier(SequenceClassifierMixin, BaseSequenceNet):
         chapter's TAGM is ``bidirectional=False``. Bi-TAGM is the default
         because it measured better on data the model was not developed on,
         most on long series, at about the same fitting time (see
-        :ref:`classification_defaults`).
+        :ref:`the classification guide <classification_defaults>`).
     recurrent : bool, default=True
         The attention-gated recurrent unit (eqs. 3.1-3.2) reads the steps.
         False: the chapter's ablation of that unit, AM-NN (eq. 3.8): the steps'
@@ -346,8 +346,9 @@ class TAGMClassifier(SequenceClassifierMixin, BaseSequenceNet):
             For Bi-TAGM (the default), the one attention sequence both
             directions share; it is less sharp than the unidirectional
             TAGM's and can stay flat when the backward unit classifies
-            without it (see :ref:`classification_defaults`): for attention
-            maps, fit with ``bidirectional=False``.
+            without it (see :ref:`the classification guide
+            <classification_defaults>`): for attention maps, fit with
+            ``bidirectional=False``.
             With frames (``window_ > 1``), the model attends to frames; each
             step gets the mean attention of the frames that hold it.
 
