@@ -7,7 +7,7 @@ from sklearn.base import RegressorMixin
 from sklearn.utils import check_random_state
 
 from ..utils._sklearn_compat import Interval
-from ._log import _COLUMNS, _RATING_PREDICTOR, _LogRecommender
+from ._log import _COLUMNS, _RATING_PREDICTOR, _LogRecommender, check_rating_range
 
 __all__ = ["MatrixFactorizationRecommender"]
 
@@ -133,7 +133,7 @@ class MatrixFactorizationRecommender(RegressorMixin, _LogRecommender):
         self : object
         """
         self._validate_params()
-        self._check_rating_range()
+        check_rating_range(self)
         users, items, _, ratings = self._fit_log(X, y)
         n_users, n_items, k = len(self.user_ids_), len(self.item_ids_), self.n_factors
         rng = check_random_state(self.random_state)

@@ -162,9 +162,6 @@ class _LogRecommender(BaseEstimator):
         check_is_fitted(self, "global_mean_")
         return predict_ratings(self, X, self._scores)
 
-    def _check_rating_range(self):
-        check_rating_range(self)
-
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.two_d_array = True

@@ -8,7 +8,7 @@ from scipy.sparse.linalg import lsqr
 from sklearn.base import RegressorMixin
 
 from ..utils._sklearn_compat import Interval
-from ._log import _COLUMNS, _RATING_PREDICTOR, _LogRecommender
+from ._log import _COLUMNS, _RATING_PREDICTOR, _LogRecommender, check_rating_range
 
 __all__ = ["TimeAwareBaselineRecommender"]
 
@@ -146,7 +146,7 @@ class TimeAwareBaselineRecommender(RegressorMixin, _LogRecommender):
         self : object
         """
         self._validate_params()
-        self._check_rating_range()
+        check_rating_range(self)
         users, items, times, ratings = self._fit_log(X, y)
         n_users, n_items = len(self.user_ids_), len(self.item_ids_)
         self.global_mean_ = float(ratings.mean())
