@@ -565,7 +565,8 @@ def append_log(path, info, rows):
 
 
 def run_logged(datasets, args, seeds, progress):
-    """Every dataset's ``(info, rows)``, reusing and extending the ``--log`` file.
+    """Every dataset's ``(info, rows)``, reusing and extending the ``--log`` file,
+    and how many of the rows were read from the log.
 
     Datasets run in parallel (``--n-jobs``); each one's new rows are logged as
     soon as it finishes, so an interrupted run loses at most the datasets in
@@ -591,7 +592,20 @@ def run_logged(datasets, args, seeds, progress):
         if args.log:
             append_log(args.log, info, rows)
         runs[info["dataset"]] = (info, reused(info["dataset"])[1] + rows)
-    return [runs[d] for d in datasets]
+    n_reused = sum(len(reused(d)[1]) for d in datasets)
+    return [runs[d] for d in datasets], n_reused
+
+
+def _seconds(fits, n_reused):
+    """The title's account of time: the fits' own seconds, and where they came from.
+
+    With ``--log``, a run may fit nothing and only render: its wall time says
+    nothing about what the table cost.
+    """
+    seconds = sum((row.get("fit_s") or 0) + (row.get("predict_s") or 0)
+                  for row in fits)
+    source = f", {n_reused} of {len(fits)} read from the log" if n_reused else ""
+    return f"fit + predict {seconds:.0f} s over {len(fits)} fits{source}"
 
 
 def write_json(path, payload):
@@ -658,7 +672,7 @@ def main(argv=None):
     progress = args.progress and args.n_jobs == 1
     with timer() as total, warnings.catch_warnings():
         warnings.filterwarnings("ignore", message="h5py not installed")
-        runs = run_logged(datasets, args, seeds, progress)
+        runs, n_reused = run_logged(datasets, args, seeds, progress)
     infos = [info for info, _ in runs]
     fits = [row for _, rows in runs for row in rows]
     results = aggregate(fits)
@@ -671,7 +685,8 @@ def main(argv=None):
              f"default parameters; "
              f"UCR series {'z-normalised' if args.z_normalize else 'as given'}; "
              f"seeds {seeds[0]}..{seeds[-1]}; threads "
-             f"{args.threads}; n_jobs {args.n_jobs}; total {total['s']:.0f} s)")
+             f"{args.threads}; n_jobs {args.n_jobs}; {_seconds(fits, n_reused)}; "
+             f"this run {total['s']:.0f} s)")
     text = render(title, infos, results, summary, lines, args.names)
     print(f"\n{text}")
     payload = {"mode": args.mode, "title": title, "total_s": total["s"],
