@@ -508,8 +508,8 @@ def notes(summary, results, ranked, n_datasets, names, mode, skipped=()):
         f"mean rank: scipy.stats.rankdata of the accuracies of each dataset (1 = "
         f"most accurate, ties share their mean rank), over the {ranked} of "
         f"{n_datasets} datasets every estimator completed",
-        f"wins / ties / losses: datasets on which an estimator's accuracy (mean "
-        f"over seeds) is above / equal to / below 1-NN DTW's"
+        "wins / ties / losses: datasets on which an estimator's accuracy (mean "
+        "over seeds) is above / equal to / below 1-NN DTW's"
         + ("" if BASELINE in names else " (dtw_1nn not run: none counted)"),
         f"collapsed fits: {sum(s['collapsed'] for s in summary)} of {fits} fits "
         f"predict a single class for the whole test set",

@@ -18,6 +18,7 @@ from sklearn.base import ClassNamePrefixFeaturesOutMixin, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
 from ..base import BaseSequenceNet, derive_seed, warn_if_metric_not_learned
+from ..classification._framing import resolve_framing
 from ..nn.losses import SiameseLoss
 from ..nn.siamese import SiameseRNNModule
 from ..utils._skorch import (
@@ -89,11 +90,20 @@ class SiameseRNNEmbedder(
         Rank of ``similarity="low_rank"``; None means ``hidden_size // 4``.
     dropout : float, default=0.0
         On the hidden states before pooling; the paper tunes {0, 0.2, 0.4}.
-    window_size : int, default=1
-        Concatenate ``window_size`` consecutive frames into one (stride 1, see
-        :func:`~sktime_metric.datasets.sliding_window`), after standardising;
-        the paper uses 2 or 3. A series shorter than the window is extended by
+    window_size : int or "auto", default="auto"
+        Concatenate ``window_size`` consecutive frames into one, after
+        standardising (:func:`~sktime_metric.nn._chain.frame_windows`;
+        ``window_size_`` holds the value used); the paper uses 2 or 3 (with
+        ``stride=1``). "auto": the classifiers' frame rule, about 30 values per
+        frame and at most a sixth of the median length (2 frames on
+        JapaneseVowels' 12 channels, 5 on BasicMotions' 6, up to 30 on a long
+        univariate series). A series shorter than the window is extended by
         repeating its last frame, with a warning.
+    stride : int or "auto", default="auto"
+        Steps between the starts of two windows, at most ``window_size``
+        (``stride_`` holds the value used). "auto": ``ceil(window_size / 2)``,
+        windows overlapping by half (1 for the paper's window of 2): the
+        recurrence runs about ``2 * T / window_size`` steps instead of ``T``.
     standardize : bool, default=True
         Scale each channel to zero mean and unit variance over the training
         series' steps. Not in the paper (``False`` mimics it).
@@ -162,6 +172,8 @@ class SiameseRNNEmbedder(
         Number of channels seen in ``fit``.
     mean_, scale_ : ndarray of shape (n_features_in_,)
         Channel statistics used by ``standardize`` (only when it is True).
+    window_size_, stride_ : int
+        The window and stride used (see ``window_size``).
     net_ : skorch.NeuralNet
         The trained net; ``net_.module_`` is the
         :class:`~sktime_metric.nn.SiameseRNNModule`.
@@ -213,7 +225,8 @@ class SiameseRNNEmbedder(
         "similarity": [StrOptions({"diagonal", "full", "low_rank"})],
         "rank": [Interval(Integral, 1, None, closed="left"), None],
         "dropout": [Interval(Real, 0, 1, closed="left")],
-        "window_size": [Interval(Integral, 1, None, closed="left")],
+        "window_size": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
+        "stride": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
         "standardize": ["boolean"],
         "loss": [StrOptions({"pair_logistic", "contrastive", "triplet"})],
         "margin": [Interval(Real, 0, None, closed="neither")],
@@ -234,7 +247,8 @@ class SiameseRNNEmbedder(
         similarity="diagonal",
         rank=None,
         dropout=0.0,
-        window_size=1,
+        window_size="auto",
+        stride="auto",
         standardize=True,
         loss="contrastive",
         margin=1.0,
@@ -264,6 +278,7 @@ class SiameseRNNEmbedder(
         self.rank = rank
         self.dropout = dropout
         self.window_size = window_size
+        self.stride = stride
         self.standardize = standardize
         self.loss = loss
         self.margin = margin
@@ -313,7 +328,8 @@ class SiameseRNNEmbedder(
             X, y, instead="Use fit_pairs(X, pairs, pair_labels) to fit on explicit "
             "pairs.",
         )
-        _warn_if_shorter_than_window(lengths, self.window_size)
+        framing = resolve_framing(self.window_size, self.stride, X.shape[2], lengths)
+        _warn_if_shorter_than_window(lengths, framing[0])
         # seed
         seed = derive_seed(self.random_state)
         # what to train on: pairs (triplets) drawn from y, afresh each epoch
@@ -323,7 +339,7 @@ class SiameseRNNEmbedder(
             validation_fraction=self.validation_fraction if self.early_stopping else None,
             validation=self.validation, random_state=seed,
         )
-        self._build_and_train(X, lengths, plan, seed)
+        self._build_and_train(X, lengths, plan, framing, seed)
         warn_if_metric_not_learned(self, X_given, np.unique(y, return_inverse=True)[1], seed)
         return self
 
@@ -360,7 +376,8 @@ class SiameseRNNEmbedder(
             )
         X, lengths = self._validate_X(X, reset=True)
         pairs, pair_labels = check_pairs(pairs, pair_labels, len(X))
-        _warn_if_shorter_than_window(lengths, self.window_size)
+        framing = resolve_framing(self.window_size, self.stride, X.shape[2], lengths)
+        _warn_if_shorter_than_window(lengths, framing[0])
         # seed
         seed = derive_seed(self.random_state)
         # what to train on: the given pairs
@@ -369,7 +386,7 @@ class SiameseRNNEmbedder(
             validation_fraction=self.validation_fraction if self.early_stopping else None,
             random_state=seed,
         )
-        return self._build_and_train(X, lengths, plan, seed)
+        return self._build_and_train(X, lengths, plan, framing, seed)
 
     def _check_params(self):
         self._validate_params()
@@ -380,8 +397,12 @@ class SiameseRNNEmbedder(
                 "with loss='pair_logistic' (the similarity head's weights)."
             )
 
-    def _build_and_train(self, X, lengths, plan, seed):
-        """Build the siamese net for ``plan``'s tuples, train it, set attributes."""
+    def _build_and_train(self, X, lengths, plan, framing, seed):
+        """Build the siamese net for ``plan``'s tuples, train it, set attributes.
+
+        ``framing``: the ``(window, stride)`` resolved from the data.
+        """
+        window, stride = framing
         # build: the pair loss on the shared encoder's embeddings (and the
         # bilinear head's logits); with early stopping, the pair AUC on the
         # validation tuples decides, and a stall multiplies the learning rate
@@ -403,7 +424,8 @@ class SiameseRNNEmbedder(
                 similarity=self.similarity,
                 rank=self.rank,
                 init_range=self.init_range,
-                window=self.window_size,
+                window=window,
+                stride=stride,
             ),
             criterion=SiameseLoss,
             criterion__loss=self.loss,
@@ -423,6 +445,7 @@ class SiameseRNNEmbedder(
         # attributes: the validation pairs were only needed in training; do
         # not pickle them
         self.net_.train_split = None
+        self.window_size_, self.stride_ = window, stride
         return self
 
     # -- transforming --------------------------------------------------------
@@ -444,7 +467,7 @@ class SiameseRNNEmbedder(
         # transform's work, unaffected by set_output (the metric methods need arrays)
         check_is_fitted(self, "net_")
         X, lengths = self._validate_X(X, reset=False)
-        _warn_if_shorter_than_window(lengths, self.window_size)
+        _warn_if_shorter_than_window(lengths, self.window_size_)
         h = self._predict_batches(self._net_input(X, lengths), lengths)[0]
         return h.double().numpy()
 

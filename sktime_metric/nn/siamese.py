@@ -100,10 +100,13 @@ class SequenceEncoder(nn.Module):
         Dropout on the emitted states ``z_t`` before pooling, not inside the
         recurrence (the authors' placement).
     window : int, default=1
-        Concatenate ``window`` consecutive frames (stride 1) into one step of
+        Concatenate ``window`` consecutive frames into one step of
         ``window * n_features`` values before the recurrence (the paper's
         windows of 2 or 3 frames; :func:`~sktime_metric.nn._chain.frame_windows`:
         a sequence shorter than the window repeats its last frame).
+    stride : int, default=1
+        Steps between the starts of two windows (the paper: 1). A stride above
+        1 shortens the recurrence to about ``T / stride`` steps.
 
     Notes
     -----
@@ -122,6 +125,7 @@ class SequenceEncoder(nn.Module):
         pooling="last",
         dropout=0.0,
         window=1,
+        stride=1,
     ):
         super().__init__()
         if pooling not in ("last", "mean"):
@@ -133,7 +137,7 @@ class SequenceEncoder(nn.Module):
             self.rnn = RecurrentEncoder(
                 window * n_features, hidden_size, cell=cell, nonlinearity=nonlinearity
             )
-        self.window = window
+        self.window, self.stride = window, stride
         self.pooling = pooling
         self.dropout = nn.Dropout(dropout)
         self.output_size = self.rnn.output_size if cell == "identity" else hidden_size
@@ -143,7 +147,7 @@ class SequenceEncoder(nn.Module):
         # kernel runs on the padded batch and padding never reaches a valid step. Each
         # pooling computes only what it reads (RecurrentEncoder.forward would
         # also mask every state and gather the last one).
-        x, lengths = frame_windows(x, lengths, self.window)
+        x, lengths = frame_windows(x, lengths, self.window, self.stride)
         z = self.rnn.states(x)  # in time chunks on long series
         if self.pooling == "last":
             # Element-wise dropout commutes with gathering one step, so "last"
@@ -245,7 +249,7 @@ class SiameseRNNModule(nn.Module):
         Channels per time step.
     hidden_size : int, default=64
         Embedding size ``H``.
-    cell, nonlinearity, pooling, dropout, window
+    cell, nonlinearity, pooling, dropout, window, stride
         See :class:`SequenceEncoder`.
     similarity : {"diagonal", "full", "low_rank"}, default="diagonal"
         Form of ``M``, see :class:`BilinearSimilarity`.
@@ -295,6 +299,7 @@ class SiameseRNNModule(nn.Module):
         rank=None,
         init_range=0.1,
         window=1,
+        stride=1,
     ):
         super().__init__()
         self.encoder = SequenceEncoder(
@@ -305,6 +310,7 @@ class SiameseRNNModule(nn.Module):
             pooling=pooling,
             dropout=dropout,
             window=window,
+            stride=stride,
         )
         self.similarity = BilinearSimilarity(self.encoder.output_size, form=similarity,
                                              rank=rank)

@@ -65,11 +65,12 @@ def fitted(data):
 
 @pytest.mark.learning
 def test_learns_a_similarity_within_and_out_of_domain(learning_seed, learning_outcome):
-    # The contrastive loss on a GRU: pair AUC 0.991-1.0 in domain and 1.0 out
-    # of domain over seeds 0-4, on native and default kernels. The paper's
-    # pair-logistic diagonal head (the default) measured 0.59-0.87 and
-    # 0.52-0.96 on the same data: too unreliable to assert on (issue: metric
-    # learner defaults).
+    # The contrastive loss on a GRU, on frames of 5 steps, stride 3 (the
+    # "auto" framing of these 2-channel series): pair AUC 0.9999-1.0 in domain
+    # and 0.973-1.0 out of domain over seeds 0-4, on native and default
+    # kernels (tests/learning_margins.py). The paper's pair-logistic diagonal
+    # head measured 0.59-0.87 and 0.52-0.96 on the same data (single-step
+    # frames): too unreliable to assert on.
     X, y = _waves(90, ["sine", "square", "saw"], seed=0)
     X_test, y_test = _waves(60, ["sine", "square", "saw"], seed=1)
     params = dict(pooling="mean", hidden_size=16, lr=5e-3, n_pairs=1000,
@@ -164,8 +165,10 @@ def test_other_similarity_forms_and_cells(similarity, data):
 @pytest.mark.parametrize("pooling", ["last", "mean"])
 def test_sn_baselines_fit_and_ignore_the_order_of_frames_with_mean_pooling(pooling, data):
     # cell="none" is the paper's SN-L / SN-A: each frame alone, no recurrence
+    # (frames of one step here, so that reversing a series reverses its frames)
     X, y = data
-    sn = SiameseRNNEmbedder(pooling, **{**_TINY, "cell": "none"}).fit(X, y)
+    sn = SiameseRNNEmbedder(pooling, **{**_TINY, "cell": "none", "window_size": 1}
+                            ).fit(X, y)
     H = sn.transform(X)
     assert H.shape == (len(X), 6) and np.isfinite(H).all()
     reversed_X = X.copy()  # each series' own steps reversed, padding kept
@@ -181,7 +184,8 @@ def test_logistic_baseline_trains_only_its_head(data):
     X, y = data
     logistic = SiameseRNNEmbedder("mean", **{**_TINY, "cell": "identity",
                                              "loss": "pair_logistic"}).fit(X, y)
-    assert logistic.transform(X).shape == (len(X), X.shape[2])
+    # no hidden units: the mean of the frames, window_size_ steps of every channel
+    assert logistic.transform(X).shape == (len(X), X.shape[2] * logistic.window_size_)
     names = [name for name, _ in logistic.net_.module_.named_parameters()]
     assert names and all(name.startswith("similarity.") for name in names)
     with pytest.raises(ValueError, match="cell='identity' has no encoder weights"):
@@ -252,20 +256,35 @@ def test_windows_and_standardisation(data):
     np.testing.assert_allclose(srn.transform(filled), H, atol=1e-6)
 
 
-def test_the_encoder_reads_sliding_windows_of_frames(data):
+@pytest.mark.parametrize("stride", [1, 2])
+def test_the_encoder_reads_sliding_windows_of_frames(data, stride):
     # the encoder windows inside the module: bit for bit sliding_window's
-    # frames on every step it reads (padding steps are never read)
+    # frames, every stride-th, on every step it reads (padding never read)
     X, _ = data
     lengths = sequence_lengths(X)
     encoder = SequenceEncoder(n_features=X.shape[2], hidden_size=4, pooling="mean",
-                              window=3)
+                              window=3, stride=stride)
     seen = []
     encoder.rnn.rnn.register_forward_pre_hook(lambda _, args: seen.append(args[0]))
     encoder(torch.from_numpy(padded_float32(X, lengths)), torch.from_numpy(lengths))
-    n = lengths - 2
-    Z = padded_float32(sliding_window(X, 3), n)
+    n = (lengths - 3) // stride + 1  # every series here is longer than the window
+    Z = padded_float32(sliding_window(X, 3), lengths - 2)[:, ::stride]
     valid = np.arange(Z.shape[1])[None, :] < n[:, None]
     np.testing.assert_array_equal(seen[0].numpy()[:, : Z.shape[1]][valid], Z[valid])
+
+
+def test_auto_framing_is_the_classifiers_rule(data):
+    # about 30 values per frame, at most a sixth of the median length, and
+    # frames overlapping by half: the rule of the classifiers' window="auto"
+    X, y = data  # 2 channels, lengths 20-40
+    srn = SiameseRNNEmbedder(**_TINY).fit(X, y)
+    window = min(15, int(np.median(sequence_lengths(X))) // 6)
+    assert (srn.window_size_, srn.stride_) == (window, -(-window // 2))
+    assert srn.net_.module_.encoder.rnn.rnn.input_size == 2 * window
+    paper = SiameseRNNEmbedder(window_size=2, stride=1, **_TINY).fit(X, y)
+    assert (paper.window_size_, paper.stride_) == (2, 1)
+    with pytest.raises(ValueError, match="stride=3 is larger than the frame length"):
+        SiameseRNNEmbedder(window_size=2, stride=3, **_TINY).fit(X, y)
 
 
 def test_transform_runs_length_sorted_batches_in_row_order(fitted, data, monkeypatch):
