@@ -138,7 +138,10 @@ MODELS = {
     "Euclidean (no learning)": ("euclidean", {}),
     "DTW, thesis kernel": ("dtw", {}, {"affinity": "global"}),
     "Euclidean, thesis kernel": ("euclidean", {}, {"affinity": "global"}),
-    "SLSTM": ("siamese", {"cell": "lstm", "hidden_size": 100, "loss": "contrastive"}),
+    # the thesis's siamese LSTM reads single steps (the estimator's default
+    # frames several)
+    "SLSTM": ("siamese", {"cell": "lstm", "hidden_size": 100, "loss": "contrastive",
+                          "window_size": 1, "stride": 1}),
     "SS2S Euclidean joint": ("seq2seq", {"metric": "euclidean", "training": "joint"}),
     "SS2S Euclidean disjoint": ("seq2seq", {"metric": "euclidean"}),
     "SS2S cosine joint": ("seq2seq", {"metric": "cosine", "training": "joint"}),
