@@ -97,8 +97,10 @@ class SiameseRNNEmbedder(
         ``stride=1``). "auto": the classifiers' frame rule, about 30 values per
         frame and at most a sixth of the median length (2 frames on
         JapaneseVowels' 12 channels, 5 on BasicMotions' 6, up to 30 on a long
-        univariate series). A series shorter than the window is extended by
-        repeating its last frame, with a warning.
+        univariate series): better than single steps on 14 of 16 UCR and
+        embedded sets, and fits several times faster on long series (measured:
+        see :ref:`metric_learning_defaults`). A series shorter than the window
+        is extended by repeating its last frame, with a warning.
     stride : int or "auto", default="auto"
         Steps between the starts of two windows, at most ``window_size``
         (``stride_`` holds the value used). "auto": ``ceil(window_size / 2)``,
