@@ -7,16 +7,20 @@ frames). :func:`resolve_window` is the "auto" frame length the classifiers
 share, :func:`resolve_framing` it and how far apart frames start, and
 :func:`frames_to_steps` puts per-frame outputs (TAGM's attention) back on the
 input's time axis. The framing itself is torch, in
-:func:`sktime_metric.nn._chain.frame_windows`.
+:func:`sktime_metric.nn._chain.frame_windows`; :func:`framed_series` applies it
+to NaN-padded arrays, for an estimator whose net reads frames it did not cut
+itself (the coupled GRU).
 """
 
 import math
 
 import numpy as np
+import torch
 
-from ..nn._chain import framed_length
+from ..nn._chain import frame_windows, framed_length
+from ..utils.validation import padded_float32, sequence_lengths
 
-__all__ = ["frames_to_steps", "resolve_framing", "resolve_window"]
+__all__ = ["framed_series", "frames_to_steps", "resolve_framing", "resolve_window"]
 
 
 def resolve_window(window, n_features, lengths):
@@ -48,6 +52,36 @@ def resolve_framing(window, stride, n_features, lengths):
             "steps between frames would never be read. Use stride <= window."
         )
     return window, stride
+
+
+def framed_series(X, window, stride):
+    """NaN-padded series as NaN-padded series of frames.
+
+    Frame ``k`` of a series is its steps ``k * stride`` to
+    ``k * stride + window - 1``, concatenated (``window * n_channels`` values;
+    :func:`~sktime_metric.nn._chain.frame_windows`, which also says how a
+    window past a series' end is completed). The values pass through float32,
+    as every net reads them.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_timestamps, n_channels)
+        NaN-padded at the end.
+    window, stride : int
+
+    Returns
+    -------
+    ndarray of shape (n_samples, n_frames, window * n_channels)
+        ``X`` itself when ``window == stride == 1``.
+    """
+    if window == 1 and stride == 1:
+        return X
+    lengths = sequence_lengths(X)
+    frames, n_frames = frame_windows(torch.from_numpy(padded_float32(X, lengths)),
+                                     torch.from_numpy(lengths), window, stride)
+    out = frames.numpy().astype(np.float64)
+    out[np.arange(out.shape[1])[None, :] >= n_frames.numpy()[:, None]] = np.nan
+    return out
 
 
 def frames_to_steps(values, lengths, window, stride, n_timestamps):

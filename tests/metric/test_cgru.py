@@ -95,6 +95,31 @@ def test_chunking_threads_and_padding_do_not_change_distances(data, params):
                                atol=1e-6)
 
 
+def test_frames_are_what_the_net_reads_for_training_and_distances(data):
+    # window_size / stride: the model is the single-step model on framed series,
+    # for training and for every distance, and padding still never matters
+    from sktime_metric.classification._framing import framed_series
+
+    X, y = data
+    params = {**FAST, "max_epochs": 2, "window_size": 3, "stride": 2}
+    framed = CoupledGRUMetric(**params).fit(X, y)
+    assert (framed.window_size_, framed.stride_) == (3, 2)
+    assert framed.net_.module_.layers[0].gru.input_size == 3 * X.shape[2]
+    F = framed_series(X, 3, 2)
+    single = CoupledGRUMetric(**{**params, "window_size": 1, "stride": 1}).fit(F, y)
+    np.testing.assert_allclose(framed.pairwise_distances(X[:10], X),
+                               single.pairwise_distances(F[:10], F), atol=1e-6)
+    np.testing.assert_array_equal(framed.X_fit_, X)  # kept as given, not framed
+    longer = np.concatenate([X, np.full((len(X), 5, X.shape[2]), np.nan)], axis=1)
+    np.testing.assert_allclose(framed.transform(longer[:10]), framed.transform(X[:10]),
+                               atol=1e-6)
+    auto = CoupledGRUMetric(**{**params, "window_size": "auto", "stride": "auto"}
+                            ).fit(X, y)  # lengths 5-12: a sixth of the median
+    assert (auto.window_size_, auto.stride_) == (1, 1)
+    with pytest.raises(ValueError, match="stride=3 is larger than the frame length"):
+        CoupledGRUMetric(**{**params, "stride": 3, "window_size": 2}).fit(X, y)
+
+
 # -- two-stage search: shortlist, then couple ------------------------------------
 
 
