@@ -230,7 +230,11 @@ def test_log_resumes_and_merges_runs(suite, tmp_path, capsys, monkeypatch):
     monkeypatch.setattr(suite, "evaluate", counting)
     assert suite.main([*argv, "--estimators", "euclidean_1nn"]) == 0
     assert fitted == []  # everything came from the log
-    assert _table(capsys.readouterr().out, "Test accuracy per dataset") == first
+    out = capsys.readouterr().out
+    assert _table(out, "Test accuracy per dataset") == first
+    # the title counts the fits' own seconds, not this run's (which fitted nothing)
+    seconds = sum(r["fit_s"] + r["predict_s"] for e in entries for r in e["rows"])
+    assert f"fit + predict {seconds:.0f} s over 2 fits, 2 of 2 read from the log" in out
     assert len(log.read_text().splitlines()) == 2  # nothing new appended
 
     assert suite.main([*argv, "--estimators", "dtw_1nn,euclidean_1nn"]) == 0
