@@ -17,7 +17,7 @@ from ..base import (
 from ..nn.hcrf import HCRFModule
 from ..utils._sklearn_compat import Interval
 from ..utils._skorch import SequenceNetClassifier, validation_split
-from ._framing import resolve_framing
+from .._framing import resolve_framing
 from ._hulm import _CHAIN_CRF_CONSTRAINTS, _chain_crf_callbacks
 
 __all__ = ["HCRFClassifier"]

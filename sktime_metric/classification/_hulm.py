@@ -23,7 +23,7 @@ from ..utils._skorch import (
     training_loss_callbacks,
     validation_split,
 )
-from ._framing import resolve_framing
+from .._framing import resolve_framing
 
 __all__ = ["HULMClassifier"]
 

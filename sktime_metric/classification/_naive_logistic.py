@@ -16,7 +16,7 @@ from ..base import (
 from ..nn.naive_logistic import NaiveLogisticModule
 from ..utils._sklearn_compat import Interval, StrOptions
 from ..utils._skorch import SequenceNetClassifier, validation_split
-from ._framing import resolve_framing
+from .._framing import resolve_framing
 from ._hulm import _CHAIN_CRF_CONSTRAINTS, _chain_crf_callbacks
 
 __all__ = ["NaiveLogisticClassifier"]

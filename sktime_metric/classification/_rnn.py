@@ -16,7 +16,7 @@ from ..base import (
 from ..nn.encoders import RNNClassifierModule
 from ..utils._sklearn_compat import Interval, StrOptions
 from ..utils._skorch import SequenceNetClassifier, validation_split
-from ._framing import resolve_framing
+from .._framing import resolve_framing
 
 __all__ = ["RNNClassifier"]
 

@@ -17,7 +17,7 @@ from ..base import (
 from ..nn.tagm import AttentionNNModule, TAGMModule
 from ..utils._sklearn_compat import Interval, StrOptions
 from ..utils._skorch import SequenceNetClassifier, validation_split
-from ._framing import frames_to_steps, resolve_framing
+from .._framing import frames_to_steps, resolve_framing
 
 __all__ = ["TAGMClassifier"]
 

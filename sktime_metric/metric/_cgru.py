@@ -15,7 +15,7 @@ from ..base import (
     steps_batch_size,
     warn_if_metric_not_learned,
 )
-from ..classification._framing import framed_series, resolve_framing
+from .._framing import framed_series, resolve_framing
 from ..nn.cgru import CoupledGRU
 from ..nn.losses import ContrastiveLoss, StructuralLoss
 from ..utils._parallel import map_in_parallel

@@ -60,7 +60,7 @@ def test_attention_finds_the_salient_segment(fitted, salience_task, learning_out
 
 
 def test_frames_attention_goes_back_to_the_steps_that_frame_holds():
-    from sktime_metric.classification._framing import frames_to_steps, resolve_framing
+    from sktime_metric._framing import frames_to_steps, resolve_framing
 
     # frames of 4 every 3 steps over 7 steps: [0-3], [3-6]; step 3 is in both
     a = frames_to_steps(np.array([[0.2, 0.6, 9.0]]), np.array([7]), 4, 3, 9)
@@ -76,7 +76,7 @@ def test_frames_attention_goes_back_to_the_steps_that_frame_holds():
 
 @pytest.mark.parametrize("window, stride", [(4, 3), (4, 2), (1, 1), (5, 5), (30, 15)])
 def test_frames_to_steps_matches_a_loop_over_frames(window, stride):
-    from sktime_metric.classification._framing import frames_to_steps
+    from sktime_metric._framing import frames_to_steps
     from sktime_metric.nn._chain import framed_length
 
     rng = np.random.RandomState(0)

@@ -98,7 +98,7 @@ def test_chunking_threads_and_padding_do_not_change_distances(data, params):
 def test_frames_are_what_the_net_reads_for_training_and_distances(data):
     # window_size / stride: the model is the single-step model on framed series,
     # for training and for every distance, and padding still never matters
-    from sktime_metric.classification._framing import framed_series
+    from sktime_metric._framing import framed_series
 
     X, y = data
     params = {**FAST, "max_epochs": 2, "window_size": 3, "stride": 2}

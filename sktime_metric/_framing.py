@@ -1,4 +1,7 @@
-"""Frames of consecutive steps as the observations a sequence classifier sees.
+"""Frames of consecutive steps as the observations a sequence model sees.
+
+Shared by the classifiers and the metric learners (the siamese embedder, the
+coupled GRU), hence at the package root, beside ``_learning.py``.
 
 A frame of one value carries no shape; the source documents' classifiers read
 frames of several steps (the HULM chapter windows 3 to 30 values into one
@@ -17,8 +20,8 @@ import math
 import numpy as np
 import torch
 
-from ..nn._chain import frame_windows, framed_length
-from ..utils.validation import padded_float32, sequence_lengths
+from .nn._chain import frame_windows, framed_length
+from .utils.validation import padded_float32, sequence_lengths
 
 __all__ = ["framed_series", "frames_to_steps", "resolve_framing", "resolve_window"]
 
