@@ -157,11 +157,13 @@ MODELS = {
     "SS2S Euclidean joint CRL": ("seq2seq", {"metric": "euclidean", "training": "joint",
                                              "reconstruction_loss": "cosine"}),
     "SGRU": ("cgru", {"coupling": False, "hidden_size": 100}),
+    # RoutineClusterer's default: the SGRU on frames, fitted by the estimator
+    "SGRU on frames (default)": ("sgru", {}),
     "CGRU": ("cgru", {"coupling": True, "hidden_size": 100}),
 }
 #: rows that are references or ablations, not models of the thesis's tables
 CONTROLS = ("Activity oracle", "SS2S KISSME disjoint, thesis margin",
-            "SS2S KISSME disjoint, random projection")
+            "SS2S KISSME disjoint, random projection", "SGRU on frames (default)")
 
 _EXPERIMENT = (
     "bench_routines.py: RoutineClusterer (1-hour windows, 24 slots, the time-of-day "
@@ -477,7 +479,9 @@ def recording_rows(settings, random_state):
     models = {
         "euclidean": dict(metric="euclidean"),
         "dtw": dict(metric="dtw"),
-        "seq2seq (default)": dict(metric_params=dict(max_epochs=settings["max_epochs"])),
+        "sgru (default)": dict(metric_params=dict(max_epochs=settings["max_epochs"])),
+        "seq2seq": dict(metric="seq2seq",
+                        metric_params=dict(max_epochs=settings["max_epochs"])),
     }
     if settings is SETTINGS["quick"]:  # seconds: one recording, no DTW
         recordings = {"example_01": recordings["example_01"]}
@@ -628,7 +632,8 @@ def main(argv=None):
                         help="instead of the tables: time and peak memory of one "
                         "clustering of N windows, dense vs sparse k-NN graph")
     parser.add_argument("--scale-metrics", nargs="+", default=["euclidean", "seq2seq"],
-                        choices=["euclidean", "seq2seq", "siamese", "cgru", "dtw"],
+                        choices=["euclidean", "sgru", "seq2seq", "siamese", "cgru",
+                                 "dtw"],
                         metavar="NAME", help="metrics of --windows (default: "
                         "euclidean seq2seq)")
     parser.add_argument("--dense-max", type=int, default=5000, metavar="N",

@@ -1,14 +1,16 @@
 """The window metric of routine discovery: its distance matrix, learned or fixed.
 
-A metric named by string is a learner (:class:`~sktime_metric.metric.Seq2SeqEmbedder`,
-:class:`~sktime_metric.metric.SiameseRNNEmbedder`,
-:class:`~sktime_metric.metric.CoupledGRUMetric`) fitted on the windows under the
+A metric named by string is a learner (:class:`~sktime_metric.metric.CoupledGRUMetric`
+as "sgru" and "cgru", :class:`~sktime_metric.metric.Seq2SeqEmbedder`,
+:class:`~sktime_metric.metric.SiameseRNNEmbedder`) fitted on the windows under the
 time-of-day equivalence constraint (thesis §3.3.4): with the slots as labels
-and the days as groups, or on pairs sampled from the constraint
-(:func:`~sktime_metric.cluster.time_of_day_pairs`). "euclidean" and "dtw" learn
+(and, for "seq2seq", the days as groups), or on pairs sampled from the
+constraint (:func:`~sktime_metric.cluster.time_of_day_pairs`). "euclidean" and "dtw" learn
 nothing; a fitted learner is used as is and a callable ``metric(w1, w2)`` on
 every pair of windows. Pure helpers of :class:`~sktime_metric.cluster.RoutineClusterer`.
 """
+
+import warnings
 
 import numpy as np
 from sklearn.base import clone
@@ -17,20 +19,48 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._windows import time_of_day_pairs
 
-_LEARNERS = ("seq2seq", "siamese", "cgru")
+_LEARNERS = ("sgru", "cgru", "seq2seq", "siamese")
 
-# A learner named by string is fitted on constraint pairs (``fit_pairs``), which
-# CoupledGRUMetric supports only with the contrastive loss and no 1-NN early
-# stopping (that needs class labels); its own defaults are for ``fit(X, y)``.
-_PAIR_FIT_DEFAULTS = {"cgru": {"loss": "contrastive", "early_stopping": False}}
+# "sgru": the thesis's siamese GRU (§4.4, the coupled GRU's control), with 100
+# units as in its routine experiment, reading frames by the classifiers' rule
+# (measured: user guide, "Defaults, measured"; single steps are slower and
+# cluster worse)
+_PRESETS = {"sgru": {"coupling": False, "hidden_size": 100, "window_size": "auto",
+                     "stride": "auto"}}
+
+# Fitted on constraint pairs (``fit_pairs``), CoupledGRUMetric needs the
+# contrastive loss and no 1-NN early stopping (both need class labels); its
+# own defaults are for ``fit(X, y)``.
+_PAIR_FIT_DEFAULTS = {"sgru": {"loss": "contrastive", "early_stopping": False},
+                      "cgru": {"loss": "contrastive", "early_stopping": False}}
 
 
-def _learner(name, params, seed):
+def _learner(name, params, seed, *, on_pairs):
     from ..metric import CoupledGRUMetric, Seq2SeqEmbedder, SiameseRNNEmbedder
 
-    cls = {"seq2seq": Seq2SeqEmbedder, "siamese": SiameseRNNEmbedder,
-           "cgru": CoupledGRUMetric}[name]
-    return cls(**{"random_state": seed, **_PAIR_FIT_DEFAULTS.get(name, {}), **params})
+    cls = {"sgru": CoupledGRUMetric, "cgru": CoupledGRUMetric,
+           "seq2seq": Seq2SeqEmbedder, "siamese": SiameseRNNEmbedder}[name]
+    defaults = {**_PRESETS.get(name, {}),
+                **(_PAIR_FIT_DEFAULTS.get(name, {}) if on_pairs else {})}
+    return cls(**{"random_state": seed, **defaults, **params})
+
+
+def _slots_as_labels(metric, days, slots, slot_tolerance):
+    """Whether ``metric`` is fitted with the slots as class labels.
+
+    The GRU metrics then train with the structural loss over time-slot classes
+    (thesis §4.4.4, its routine experiment), which says "same slot: similar"
+    only when no day holds two windows of one slot (overlapping windows) and
+    no tolerance widens the slots; the seq2seq learner draws its pairs from
+    the slots and days itself. Otherwise: constraint pairs.
+    """
+    if slot_tolerance != 0 or metric not in ("sgru", "cgru", "seq2seq"):
+        return False
+    if metric == "seq2seq":
+        return True
+    one_per_day = len(np.unique(np.c_[days, slots], axis=0)) == len(slots)
+    # a single day has no "same slot, other day" pair: the pair sampler says so
+    return one_per_day and len(np.unique(days)) > 1
 
 
 def _is_fitted(estimator):
@@ -49,14 +79,21 @@ def _fit_learner(W, metric, params, *, days, slots, n_slots, slot_tolerance, n_p
     cloned and fitted, a fitted one returned as is (``days`` and the rest
     unused then).
     """
+    labelled = isinstance(metric, str) and _slots_as_labels(metric, days, slots,
+                                                            slot_tolerance)
     if isinstance(metric, str):
-        learner = _learner(metric, params, seed)
+        learner = _learner(metric, params, seed, on_pairs=not labelled)
     elif _is_fitted(metric):
         return metric
     else:
         learner = clone(metric)
-    if metric == "seq2seq" and slot_tolerance == 0:
+    if labelled and metric == "seq2seq":
         learner.fit(W, slots, groups=days)
+    elif labelled:
+        with warnings.catch_warnings():
+            # 24 slots of a few days are many classes for their windows, by design
+            warnings.filterwarnings("ignore", message="The number of unique classes")
+            learner.fit(W, slots)
     else:
         pairs, labels = time_of_day_pairs(
             slots, days, n_slots=n_slots, slot_tolerance=slot_tolerance,

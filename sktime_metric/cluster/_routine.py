@@ -44,15 +44,25 @@ class RoutineClusterer(ClusterMixin, BaseEstimator):
 
     Parameters
     ----------
-    metric : {"seq2seq", "siamese", "cgru", "dtw", "euclidean", "precomputed"}, \
-            metric learner or callable, default="seq2seq"
-        "seq2seq": :class:`~sktime_metric.metric.Seq2SeqEmbedder` (KISSME head),
-        fitted with ``y = slot`` and ``groups = day``; "siamese" /
-        "cgru": :class:`~sktime_metric.metric.SiameseRNNEmbedder` /
-        :class:`~sktime_metric.metric.CoupledGRUMetric` fitted on pairs sampled
-        from the constraint ("cgru" defaults to ``loss="contrastive"``,
-        ``early_stopping=False``, which pair fitting needs); "dtw": tslearn
-        ``cdist_dtw``; "euclidean": on the flattened windows (no learning).
+    metric : {"sgru", "cgru", "seq2seq", "siamese", "dtw", "euclidean", \
+            "precomputed"}, metric learner or callable, default="sgru"
+        "sgru": the thesis's siamese GRU (§4.4), a
+        :class:`~sktime_metric.metric.CoupledGRUMetric` with
+        ``coupling=False``, 100 units, reading frames
+        (``window_size="auto"``, ``stride="auto"``); "cgru": the coupled GRU
+        (its own defaults). Both are fitted with the slots as class labels
+        (the structural loss over time-slot classes, thesis §4.4.4) when
+        ``slot_tolerance=0`` and no day holds two windows of one slot, else on
+        pairs sampled from the constraint (then with ``loss="contrastive"``,
+        ``early_stopping=False``, which pair fitting needs). The default
+        because it clusters best of the learned metrics, level with DTW, and
+        fits in seconds (measured: see :ref:`routines_defaults`).
+        "seq2seq": :class:`~sktime_metric.metric.Seq2SeqEmbedder` (KISSME
+        head, the thesis's Ch. 3 model), fitted with ``y = slot`` and
+        ``groups = day``; "siamese":
+        :class:`~sktime_metric.metric.SiameseRNNEmbedder` fitted on
+        constraint pairs; "dtw": tslearn ``cdist_dtw``; "euclidean": on the
+        flattened windows (no learning).
         An estimator with ``pairwise_distances`` is used as is when fitted,
         otherwise cloned and fitted with ``fit_pairs`` on constraint pairs. A
         callable ``metric(w1, w2) -> float`` gets two ``(T, d)`` windows.
@@ -240,7 +250,7 @@ class RoutineClusterer(ClusterMixin, BaseEstimator):
     }
 
     def __init__(
-        self, metric="seq2seq", *, metric_params=None, window="1h", stride=None,
+        self, metric="sgru", *, metric_params=None, window="1h", stride=None,
         period="24h", slot_size=None, slot_tolerance=0, day_start=0,
         sampling_rate=None, seq_len=100, min_coverage=1.0, standardize=True,
         n_pairs=1000, n_clusters=5, max_clusters=10, affinity="local",

@@ -128,7 +128,7 @@ def test_quick_run_on_the_real_recordings(bench, capsys):
     out = capsys.readouterr().out
     assert "## real recordings (pyActigraphy" in out
     rows = re.findall(r"^\| example_01 +\| (\S+)", out, re.M)
-    assert rows == ["euclidean", "seq2seq"]
+    assert rows == ["euclidean", "sgru", "seq2seq"]  # "sgru (default)"
 
 
 def test_windows_scale_mode(bench, capsys):

@@ -109,7 +109,7 @@ def test_full_graph_reproduces_the_dense_fit(routines, metric):
 def test_learned_metrics_on_the_knn_path(routines):
     X, t, _, _ = routines
     s2s = dict(hidden_size=8, projection_dim=4, max_epochs=2, n_pairs=100, lr=1e-2)
-    dense = RoutineClusterer(metric_params=s2s, n_clusters=3, seq_len=10,
+    dense = RoutineClusterer("seq2seq", metric_params=s2s, n_clusters=3, seq_len=10,
                              random_state=0).fit(X, timestamps=t)
     knn = RoutineClusterer(dense.metric_learner_, n_clusters=3, seq_len=10,
                            affinity_graph="knn", random_state=0).fit(X, timestamps=t)

@@ -100,7 +100,7 @@ def test_euclidean_fit_attributes(routines):
 def test_seq2seq_fast(routines):
     X, t, act, _ = routines
     params = dict(hidden_size=8, projection_dim=4, max_epochs=3, n_pairs=100, lr=1e-2)
-    rc = RoutineClusterer(metric_params=params, n_clusters=3, seq_len=10,
+    rc = RoutineClusterer("seq2seq", metric_params=params, n_clusters=3, seq_len=10,
                           random_state=0).fit(X, timestamps=t)
     assert rc.embedding_.shape == (96, 4)
     assert rc.affinity_matrix_.shape == (96, 96)
@@ -113,16 +113,50 @@ def test_seq2seq_fast(routines):
     np.testing.assert_allclose(rc2.distance_matrix_, rc.distance_matrix_)
 
 
-@pytest.mark.parametrize("metric", ["siamese", "cgru"])
+@pytest.mark.parametrize("metric", ["siamese", "sgru", "cgru"])
 def test_pair_learners_by_name_fit_with_their_defaults(routines, metric):
-    # a learner named by string is fitted on constraint pairs: its defaults
-    # (CoupledGRUMetric's structural loss needs class labels) must not refuse
+    # with a slot tolerance, "same slot" is no class label: a learner named by
+    # string is fitted on constraint pairs, and its defaults (CoupledGRUMetric's
+    # structural loss needs class labels) must not refuse
     X, t, _, _ = routines
     params = dict(hidden_size=4, max_epochs=1)
-    rc = RoutineClusterer(metric, metric_params=params, n_clusters=3, seq_len=10,
-                          n_pairs=60, random_state=0).fit(X, timestamps=t)
+    rc = RoutineClusterer(metric, metric_params=params, slot_tolerance=1, n_clusters=3,
+                          seq_len=10, n_pairs=60, random_state=0).fit(X, timestamps=t)
     assert rc.distance_matrix_.shape == (96, 96)
     assert len(np.unique(rc.labels_)) == 3
+    if metric != "siamese":
+        assert rc.metric_learner_.loss == "contrastive"
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+def test_default_metric_is_the_siamese_gru_on_slot_labels(routines):
+    # "sgru" (the default): CoupledGRUMetric without coupling, 100 units, on
+    # frames, trained with the structural loss over the time slots as classes
+    X, t, _, _ = routines
+    rc = RoutineClusterer(metric_params=dict(max_epochs=1), n_clusters=3, seq_len=40,
+                          random_state=0).fit(X, timestamps=t)
+    learner = rc.metric_learner_
+    assert rc.metric == "sgru" and not learner.coupling and learner.hidden_size == 100
+    assert learner.loss == "structural" and learner.window_size_ > 1
+    np.testing.assert_array_equal(learner.X_fit_, rc.windows_)
+    # the same learner fitted by hand on (windows, slots) gives the same distances
+    from sktime_metric.metric import CoupledGRUMetric
+
+    by_hand = CoupledGRUMetric(**learner.get_params()).fit(rc.windows_, rc.slot_index_)
+    np.testing.assert_allclose(by_hand.pairwise_distances(rc.windows_),
+                               rc.distance_matrix_, rtol=1e-5, atol=1e-6)
+    # overlapping windows put two windows of one slot in a day: constraint pairs
+    overlapping = RoutineClusterer(metric_params=dict(hidden_size=4, max_epochs=1),
+                                   stride="30min", n_clusters=3, seq_len=10, n_pairs=60,
+                                   random_state=0).fit(X, timestamps=t)
+    assert overlapping.metric_learner_.loss == "contrastive"
+
+
+def test_single_day_has_no_similar_pair():
+    X, t, _, _ = make_routines(1, step=360, random_state=0)
+    with pytest.raises(ValueError, match="at least two different days"):
+        RoutineClusterer(metric_params=dict(hidden_size=4, max_epochs=1),
+                         seq_len=10, random_state=0).fit(X, timestamps=t)
 
 
 def test_precut_windows_callable_and_function(routines):
