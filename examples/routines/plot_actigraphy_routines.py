@@ -50,9 +50,8 @@ X = np.log1p(counts)
 # The learned metric trains under the time-of-day constraint only (same hour,
 # different days: similar), with no activity labels.
 learned = RoutineClusterer(
-    "seq2seq", n_clusters=5, seq_len=60, random_state=0,
-    metric_params=dict(hidden_size=32, projection_dim=16,
-                       max_epochs=10 if FAST else 40),
+    n_clusters=5, seq_len=60, random_state=0,
+    metric_params=dict(max_epochs=10 if FAST else 40),
 ).fit(X, timestamps=timestamps)
 baseline = RoutineClusterer("euclidean", n_clusters=5, seq_len=60,
                             random_state=0).fit(X, timestamps=timestamps)
@@ -63,9 +62,10 @@ print(f"{len(baseline.labels_)} windows kept of "
 # How consistently each hour of the day falls into one routine (completeness
 # against the hour: 1 when every hour always lands in the same cluster). On
 # this recording the Euclidean distance between hours of activity counts
-# already gives day-consistent routines, and the learned metric does not beat
-# it: with 12 days there are few "same hour, other day" pairs to learn from.
-for name, model in {"seq2seq": learned, "euclidean": baseline}.items():
+# already gives fairly day-consistent routines, and the learned metric is only
+# a little more consistent: with 12 days there are few "same hour, other day"
+# pairs to learn from.
+for name, model in {"sgru": learned, "euclidean": baseline}.items():
     scores = routine_scores(model.labels_, model.slot_index_)
     print(f"{name:>9}: time-of-day completeness {scores['completeness']:.2f}, "
           f"AMI {scores['ami']:.2f}")
@@ -77,7 +77,7 @@ for name, model in {"seq2seq": learned, "euclidean": baseline}.items():
 # cells are windows dropped for non-wear or lying outside the recording.
 # Nights, mornings and evenings show as vertical bands.
 fig, axes = plt.subplots(2, 1, figsize=(7, 6), sharex=True)
-for ax, (name, model) in zip(axes, {"seq2seq": learned,
+for ax, (name, model) in zip(axes, {"sgru": learned,
                                     "euclidean": baseline}.items()):
     plot_routine_timeline(model.labels_, model.day_index_, model.slot_index_,
                           n_slots=model.n_slots_, ax=ax, cmap="tab10")

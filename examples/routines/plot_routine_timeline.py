@@ -45,14 +45,14 @@ for start, end, activity in schedule:
 # %%
 # Learn the metric, cluster the windows
 # -------------------------------------
-# ``metric="seq2seq"`` is the thesis's siamese sequence-to-sequence embedder with
-# a KISSME head (:class:`~sktime_metric.metric.Seq2SeqEmbedder`); its
-# parameters go in ``metric_params``. ``"euclidean"`` (on the resampled
-# windows, no learning) is the baseline.
+# The default metric, ``"sgru"``, is the thesis's siamese GRU
+# (:class:`~sktime_metric.metric.CoupledGRUMetric` without coupling), trained
+# with the hours of the day as classes; its parameters go in
+# ``metric_params``. ``"euclidean"`` (on the resampled windows, no learning) is
+# the baseline.
 learned = RoutineClusterer(
-    "seq2seq", n_clusters=5, seq_len=50, random_state=0,
-    metric_params=dict(hidden_size=32, projection_dim=16,
-                       max_epochs=20 if FAST else 40),
+    n_clusters=5, seq_len=50, random_state=0,
+    metric_params=dict(max_epochs=20 if FAST else 40),
 ).fit(X, timestamps=timestamps)
 baseline = RoutineClusterer("euclidean", n_clusters=5, seq_len=50,
                             random_state=0).fit(X, timestamps=timestamps)
@@ -61,7 +61,7 @@ baseline = RoutineClusterer("euclidean", n_clusters=5, seq_len=50,
 # The activity of each window (the row in its middle), for reference only.
 middle = np.searchsorted(timestamps, learned.window_starts_) + 25
 names, window_activity = np.unique(activities[middle], return_inverse=True)
-for name, model in {"seq2seq": learned, "euclidean": baseline}.items():
+for name, model in {"sgru": learned, "euclidean": baseline}.items():
     scores = routine_scores(model.labels_, model.slot_index_, activities=window_activity)
     print(f"{name:>9}: time-of-day completeness {scores['completeness']:.2f}, "
           f"activity AMI {scores['activity_ami']:.2f}")
@@ -77,7 +77,7 @@ plot_routine_timeline(window_activity, learned.day_index_, learned.slot_index_,
 fig.axes[-1].set_ylabel("activity")  # the colorbar just added
 axes[0].set_title("true activity: " + ", ".join(f"{i}={n}" for i, n in enumerate(names)),
                   fontsize=9)
-for ax, (name, model) in zip(axes[1:], {"seq2seq": learned,
+for ax, (name, model) in zip(axes[1:], {"sgru": learned,
                                         "euclidean": baseline}.items()):
     plot_routine_timeline(model.labels_, model.day_index_, model.slot_index_,
                           n_slots=model.n_slots_, ax=ax, cmap="tab10")

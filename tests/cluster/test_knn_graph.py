@@ -143,6 +143,30 @@ def test_learned_metrics_on_the_knn_path(routines):
     assert len(np.unique(sparse_cgru.labels_)) == 3
 
 
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+def test_siamese_gru_neighbours_searched_on_its_embedding(routines):
+    # the default "sgru": its distance is Euclidean between embed() rows, so the
+    # k-NN graph holds the dense matrix's distances of each row's nearest
+    X, t, _, _ = routines
+    dense = RoutineClusterer(metric_params=dict(hidden_size=4, max_epochs=1),
+                             n_clusters=3, seq_len=10, random_state=0).fit(X, timestamps=t)
+    knn = RoutineClusterer(dense.metric_learner_, n_clusters=3, seq_len=10,
+                           affinity_graph="knn", n_graph_neighbors=10,
+                           random_state=0).fit(X, timestamps=t)
+    d = knn.distance_matrix_.tocoo()
+    off = d.row != d.col
+    # float32 states: distances of ~1 agree to ~1e-6, self-distances of 0 to 1e-6
+    np.testing.assert_allclose(d.data[off], dense.distance_matrix_[d.row, d.col][off],
+                               rtol=1e-4, atol=1e-5)
+    D = dense.distance_matrix_.copy()
+    np.fill_diagonal(D, np.inf)
+    nearest = np.sort(D, axis=1)[:, :10]
+    stored = np.sort(knn.distance_matrix_.toarray() + np.where(
+        knn.distance_matrix_.toarray() > 0, 0, np.inf), axis=1)[:, :10]
+    # each row's 10 nearest are among the stored entries (ties aside)
+    assert np.all(stored[:, 9] <= nearest[:, 9] * (1 + 1e-4) + 1e-5)
+
+
 def test_disconnected_knn_graph_warns_naming_the_windows():
     rng = np.random.RandomState(0)
     points = np.r_[rng.randn(40, 2), rng.randn(10, 2) + 1000.0]  # 10 windows far away
