@@ -49,7 +49,7 @@ class RoutineClusterer(ClusterMixin, BaseEstimator):
         "sgru": the thesis's siamese GRU (§4.4), a
         :class:`~sktime_metric.metric.CoupledGRUMetric` with
         ``coupling=False``, 100 units, reading frames
-        (``window_size="auto"``, ``stride="auto"``); "cgru": the coupled GRU
+        (``window_size="auto"``, ``stride="auto"``), 40 epochs; "cgru": the coupled GRU
         (its own defaults). Both are fitted with the slots as class labels
         (the structural loss over time-slot classes, thesis §4.4.4) when
         ``slot_tolerance=0`` and no day holds two windows of one slot, else on
