@@ -32,8 +32,7 @@ _PRESETS = {"sgru": {"coupling": False, "hidden_size": 100, "window_size": "auto
 # Fitted on constraint pairs (``fit_pairs``), CoupledGRUMetric needs the
 # contrastive loss and no 1-NN early stopping (both need class labels); its
 # own defaults are for ``fit(X, y)``.
-_PAIR_FIT_DEFAULTS = {"sgru": {"loss": "contrastive", "early_stopping": False},
-                      "cgru": {"loss": "contrastive", "early_stopping": False}}
+_CGRU_PAIR_FIT = {"loss": "contrastive", "early_stopping": False}
 
 
 def _learner(name, params, seed, *, on_pairs):
@@ -41,9 +40,8 @@ def _learner(name, params, seed, *, on_pairs):
 
     cls = {"sgru": CoupledGRUMetric, "cgru": CoupledGRUMetric,
            "seq2seq": Seq2SeqEmbedder, "siamese": SiameseRNNEmbedder}[name]
-    defaults = {**_PRESETS.get(name, {}),
-                **(_PAIR_FIT_DEFAULTS.get(name, {}) if on_pairs else {})}
-    return cls(**{"random_state": seed, **defaults, **params})
+    pair_fit = _CGRU_PAIR_FIT if on_pairs and cls is CoupledGRUMetric else {}
+    return cls(**{"random_state": seed, **_PRESETS.get(name, {}), **pair_fit, **params})
 
 
 def _slots_as_labels(metric, days, slots, slot_tolerance):
