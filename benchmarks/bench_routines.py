@@ -91,7 +91,6 @@ from sktime_metric.benchmarking import format_table
 from sktime_metric.cluster import RoutineClusterer
 from sktime_metric.datasets import make_routines
 from sktime_metric.evaluation import clustering_scores, precomputed_silhouette
-from sktime_metric.metric import CoupledGRUMetric
 
 from ._claims import Claim
 from ._common import add_common_arguments, save_claims, timer
@@ -315,12 +314,14 @@ def _params(metric, params, settings):
     return {**budget, **params}
 
 
-def _fit_metric(metric, params, train, windows, common, random_state):
-    """The metric learner fitted on the training days' windows."""
+def _fit_metric(metric, params, train, common):
+    """The metric learner fitted on the training days' windows.
+
+    The GRU metrics ("sgru", "cgru") train with the structural loss over the
+    time slots as classes (thesis §4.4.4): RoutineClusterer does so itself
+    when windows do not overlap and ``slot_tolerance=0``, as here.
+    """
     X, t, _ = train
-    if metric == "cgru":  # structural loss, time slots as classes (the thesis)
-        learner = CoupledGRUMetric(random_state=random_state, **params)
-        return learner.fit(windows.windows_, windows.slot_index_)
     trained = RoutineClusterer(metric, metric_params=params, **common)
     return trained.fit(X, timestamps=t).metric_learner_
 
@@ -353,7 +354,7 @@ def run_model(name, parts, settings, random_state, windows=None):
     if metric not in ("dtw", "euclidean", "oracle"):
         with timer() as fit:
             metric = _fit_metric(metric, _params(metric, params, settings),
-                                 parts["train"], windows, common, random_state)
+                                 parts["train"], common)
         row["fit_s"] = fit["s"]
         if hasattr(metric, "reconstruct"):
             X, t, _ = parts["validation"]
