@@ -6,12 +6,13 @@ from numbers import Integral, Real
 import numpy as np
 import torch
 from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.model_selection import GridSearchCV, StratifiedKFold
 from sklearn.preprocessing import LabelEncoder
 from sklearn.svm import LinearSVC
 from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.validation import check_is_fitted
 
-from ..base import SequenceTags, derive_seed, warn_if_not_learned
+from ..base import SequenceTags, _plain, derive_seed, warn_if_not_learned
 from ..utils._hmm import fit_diagonal_hmm, hmm_fisher_scores
 from ..utils._labels import check_class_labels
 from ..utils._scaling import validate_and_standardize
@@ -44,8 +45,18 @@ class FisherKernelClassifier(ClassifierMixin, BaseEstimator):
     n_states : int, default=10
         Hidden states of the HMM (the chapter's FKL used 10).
     C : float, default=1.0
-        The SVM's slack penalty. The chapter tunes it on a validation set;
-        use ``GridSearchCV`` over ``C``.
+        The SVM's slack penalty, used when ``Cs`` is None.
+    Cs : array-like of float or None, default=None
+        Candidates for ``C``, chosen by stratified ``cv``-fold
+        cross-validation of the SVM on the training series' Fisher scores
+        (mean accuracy; ties go to the smallest ``C``): the chapter tunes ``C``
+        on a validation set. Only the SVM is refitted per fold and candidate:
+        the HMM sees no labels, so it is fitted once, on all training series
+        (``GridSearchCV`` over ``C`` would refit it ``cv * len(Cs)`` times).
+        None: ``C`` as given.
+    cv : int, default=5
+        Folds of the cross-validation over ``Cs``; every class needs at least
+        ``cv`` training series.
     max_epochs : int, default=100
         EM iterations of the HMM, each one pass over the training series
         (hmmlearn's ``n_iter``).
@@ -77,6 +88,11 @@ class FisherKernelClassifier(ClassifierMixin, BaseEstimator):
         by it.
     svm_ : sklearn.svm.LinearSVC
         The fitted SVM on the normalised scores.
+    C_ : float
+        The SVM's ``C``: ``C``, or the one chosen from ``Cs``.
+    cv_scores_ : ndarray of shape (len(Cs),)
+        Mean cross-validated accuracy of each candidate of ``Cs``, in the
+        order given (only when ``Cs`` is given).
 
     See Also
     --------
@@ -90,7 +106,8 @@ class FisherKernelClassifier(ClassifierMixin, BaseEstimator):
     - FKL learns the HMM parameters discriminatively (by gradient descent on a
       kernel-based classification objective); here they are maximum-likelihood
       estimates from EM, as in the original Fisher kernel [1]_;
-    - FKL tunes ``C`` on a validation set; here ``C`` is a parameter;
+    - FKL tunes ``C`` on a validation set; here ``C`` is a parameter, or
+      chosen from ``Cs`` by cross-validation on the training series;
     - the Fisher information is approximated by the diagonal of the
       empirical second moment of the training scores (the scores have mean
       about 0 at a maximum of the likelihood), a common choice [3]_;
@@ -129,6 +146,8 @@ class FisherKernelClassifier(ClassifierMixin, BaseEstimator):
     _parameter_constraints: dict = {
         "n_states": [Interval(Integral, 1, None, closed="left")],
         "C": [Interval(Real, 0, None, closed="neither")],
+        "Cs": ["array-like", None],
+        "cv": [Interval(Integral, 2, None, closed="left")],
         "max_epochs": [Interval(Integral, 1, None, closed="left")],
         "tol": [Interval(Real, 0, None, closed="left")],
         "standardize": ["boolean"],
@@ -136,10 +155,12 @@ class FisherKernelClassifier(ClassifierMixin, BaseEstimator):
         "random_state": ["random_state"],
     }
 
-    def __init__(self, n_states=10, *, C=1.0, max_epochs=100, tol=1e-2,
-                 standardize=True, class_weight=None, random_state=None):
+    def __init__(self, n_states=10, *, C=1.0, Cs=None, cv=5, max_epochs=100,
+                 tol=1e-2, standardize=True, class_weight=None, random_state=None):
         self.n_states = n_states
         self.C = C
+        self.Cs = Cs
+        self.cv = cv
         self.max_epochs = max_epochs
         self.tol = tol
         self.standardize = standardize
@@ -167,6 +188,7 @@ class FisherKernelClassifier(ClassifierMixin, BaseEstimator):
         y = check_class_labels(y, len(X), estimator=type(self).__name__)
         encoder = LabelEncoder().fit(y)
         y_codes = encoder.transform(y).astype(np.int64)
+        Cs = self._check_Cs(y_codes, encoder.classes_)
         # seed
         seed = derive_seed(self.random_state)
         # build
@@ -185,12 +207,47 @@ class FisherKernelClassifier(ClassifierMixin, BaseEstimator):
         if self.class_weight is not None:
             weights = compute_class_weight(self.class_weight, classes=encoder.classes_,
                                            y=y)[y_codes]
+        self.C_ = float(self.C)
+        if Cs is not None:
+            # C by cross-validation of the SVM alone, on the scores of the one
+            # HMM; candidates sorted, so that GridSearchCV's first best (in
+            # candidate order) is the smallest C among ties
+            order = np.argsort(Cs, kind="stable")
+            search = GridSearchCV(
+                svm, {"C": Cs[order]}, scoring="accuracy",
+                cv=StratifiedKFold(self.cv, shuffle=True, random_state=seed),
+            ).fit(features, y_codes, sample_weight=weights)
+            self.cv_scores_ = np.empty(len(Cs))
+            self.cv_scores_[order] = search.cv_results_["mean_test_score"]
+            self.C_ = float(search.best_params_["C"])
+            svm.set_params(C=self.C_)
         self.svm_ = svm.fit(features, y_codes, sample_weight=weights)
         # attributes
         self.classes_ = encoder.classes_
         warn_if_not_learned(self, y_codes, torch.as_tensor(self._logits(features)),
                             by="accuracy")
         return self
+
+    def _check_Cs(self, y_codes, classes):
+        """``Cs`` as a float array, or None; checks every class fills the folds."""
+        if self.Cs is None:
+            return None
+        Cs = np.asarray(self.Cs, dtype=float)
+        if (Cs.ndim != 1 or Cs.size == 0 or not np.all(np.isfinite(Cs))
+                or np.any(Cs <= 0)):
+            raise ValueError(
+                "Cs must be a non-empty 1-d sequence of positive, finite floats; "
+                f"got {self.Cs!r}."
+            )
+        counts = np.bincount(y_codes, minlength=len(classes))
+        if counts.min() < self.cv:
+            raise ValueError(
+                f"Choosing C from Cs by {self.cv}-fold cross-validation needs at "
+                f"least {self.cv} training series per class; class "
+                f"{_plain(classes[counts.argmin()])!r} has {counts.min()}. Lower cv or "
+                "set Cs=None."
+            )
+        return Cs
 
     def _scores(self, X, lengths):
         return hmm_fisher_scores(X, lengths, self.startprob_, self.transmat_,

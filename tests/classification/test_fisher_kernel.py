@@ -119,3 +119,45 @@ def test_class_weight_is_keyed_by_labels(data):
     # scikit-learn's check, as for every other estimator (test_weights.py)
     with pytest.raises(ValueError, match="not in class_weight"):
         FisherKernelClassifier(n_states=2, class_weight={"z": 2.0}).fit(X, y)
+
+
+def test_C_is_chosen_by_cross_validating_the_svm_on_the_training_scores(data):
+    from sklearn.model_selection import StratifiedKFold
+    from sklearn.svm import LinearSVC
+
+    from sktime_metric.base import derive_seed
+
+    X, y = data
+    Cs = [10.0, 1e-3, 1.0]
+    clf = FisherKernelClassifier(n_states=3, Cs=Cs, cv=3, random_state=0).fit(X, y)
+    # brute force: the folds and SVMs by hand, on the one HMM's training scores
+    features, seed = clf.fisher_scores(X), derive_seed(0)
+    codes = np.searchsorted(clf.classes_, y)
+    folds = StratifiedKFold(3, shuffle=True, random_state=seed).split(features, codes)
+    accuracy = np.zeros(len(Cs))
+    for train, test in folds:
+        for i, C in enumerate(Cs):
+            svm = LinearSVC(C=C, max_iter=10_000, random_state=seed)
+            svm.fit(features[train], codes[train])
+            accuracy[i] += (svm.predict(features[test]) == codes[test]).mean() / 3
+    np.testing.assert_allclose(clf.cv_scores_, accuracy, rtol=1e-12)
+    # the best mean accuracy, ties to the smallest C
+    best = min(C for C, a in zip(Cs, accuracy) if a == accuracy.max())
+    assert clf.C_ == clf.svm_.C == best
+    fixed = FisherKernelClassifier(n_states=3, C=best, random_state=0).fit(X, y)
+    np.testing.assert_array_equal(clf.decision_function(X), fixed.decision_function(X))
+    assert not hasattr(fixed, "cv_scores_") and fixed.C_ == best
+
+
+@pytest.mark.parametrize("Cs", [[], [1.0, -1.0], [[1.0]], [np.inf]])
+def test_Cs_must_be_positive_finite_floats(data, Cs):
+    X, y = data
+    with pytest.raises(ValueError, match="Cs must be a non-empty 1-d sequence"):
+        FisherKernelClassifier(n_states=2, Cs=Cs).fit(X, y)
+
+
+def test_cross_validation_needs_cv_series_of_every_class(data):
+    X, y = data
+    keep = np.flatnonzero(y != "c")[:20].tolist() + np.flatnonzero(y == "c")[:2].tolist()
+    with pytest.raises(ValueError, match="class 'c' has 2"):
+        FisherKernelClassifier(n_states=2, Cs=[1.0], cv=3).fit(X[keep], y[keep])
