@@ -71,6 +71,11 @@ class Claim:
         What differs from the paper's setting (data, protocol, model).
     reason : str, default=""
         Why the claim is not reproduced (when ``experiment`` is empty).
+    why : str, default=""
+        When the claim does not hold in our run: its cause, as measured (the
+        run, row or experiment that shows it), not a guess. Shown only with
+        that verdict; a failed claim without one is listed as "cause not
+        measured".
     needs_training : bool, default=True
         False when the numbers do not depend on the run's size (e.g. parameter
         counts): no "quick mode" warning then.
@@ -86,6 +91,7 @@ class Claim:
     differences: str = ""
     reason: str = ""
     needs_training: bool = True
+    why: str = ""
 
     def record(self, ours=None, ok=None, note=""):
         """This claim with our values and the verdict, as a JSON-ready dict.

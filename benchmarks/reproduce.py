@@ -193,7 +193,7 @@ def _rows_of(claims, runs):
             # the declaration (paper numbers, texts) is the code's current one
             rows.append({**record, **{k: getattr(claim, k) for k in (
                 "spec", "table", "claim", "paper", "unit", "experiment",
-                "differences", "reason")}, "module": module})
+                "differences", "reason", "why")}, "module": module})
     return rows
 
 
@@ -260,6 +260,14 @@ def render(claims, runs, *, links=None, command="python -m benchmarks.reproduce"
                 f"`{r['id']}`", r["table"], r["claim"], paper, ours, verdict)) + " |")
         out += ["", "Experiments, and what differs from the papers:", "",
                 *_experiments(mine)]
+        failed = [r for r in mine if r["verdict"] == "does not hold"]
+        if failed:
+            why = {}  # text -> ids, in table order: a shared cause printed once
+            for r in failed:
+                text = (r.get("why") or "cause not measured").rstrip(".")
+                why.setdefault(text, []).append(f"`{r['id']}`")
+            out += ["", "Why the claims that do not hold differ, as measured:", "",
+                    *(f"- {', '.join(ids)}: {text}." for text, ids in why.items())]
     return "\n".join(out) + "\n"
 
 

@@ -143,3 +143,27 @@ def test_experiments_extending_a_shared_one_print_it_once(reproduce):
     (line,) = reproduce._experiments(rows)
     assert line.startswith("- `a`, `b`, `c`: part 2, noisy digits: trained 100 epochs; "
                            "test accuracy (`a`, `b`); other protocol (`c`).")
+
+
+def test_failed_claims_say_why_or_that_the_cause_is_not_measured(reproduce):
+    from benchmarks._claims import Claim
+
+    shared = "few training classes, measured by the class-disjoint row"
+    claims = {"bench_x": [
+        Claim("x-a", "x.md", "T1", "A beats B", {"A": 1}, "acc", "exp", "diff",
+              why=shared),
+        Claim("x-b", "x.md", "T1", "A beats C", {"A": 1}, "acc", "exp", "diff",
+              why=shared + "."),
+        Claim("x-c", "x.md", "T1", "A beats D", {"A": 1}, "acc", "exp", "diff"),
+        Claim("x-d", "x.md", "T1", "A beats E", {"A": 1}, "acc", "exp", "diff",
+              why="never shown: this claim holds"),
+    ]}
+    records = [c.record({"A": 0.5}, c.id == "x-d") for c in claims["bench_x"]]
+    run = {"mode": "default", "date": "-", "total_s": 1.0, "machine": "-",
+           "claims": records}
+    text = reproduce.render(claims, {"bench_x": run})
+    section = text.split("Why the claims that do not hold differ, as measured:")[1]
+    # one line per cause, in table order; trailing stops not doubled
+    assert section.strip().splitlines() == [
+        f"- `x-a`, `x-b`: {shared}.", "- `x-c`: cause not measured."]
+    assert "never shown" not in text
