@@ -208,6 +208,8 @@ class FisherKernelClassifier(ClassifierMixin, BaseEstimator):
             weights = compute_class_weight(self.class_weight, classes=encoder.classes_,
                                            y=y)[y_codes]
         self.C_ = float(self.C)
+        if Cs is None and hasattr(self, "cv_scores_"):
+            del self.cv_scores_  # of an earlier fit with Cs
         if Cs is not None:
             # C by cross-validation of the SVM alone, on the scores of the one
             # HMM; candidates sorted, so that GridSearchCV's first best (in
@@ -244,8 +246,8 @@ class FisherKernelClassifier(ClassifierMixin, BaseEstimator):
             raise ValueError(
                 f"Choosing C from Cs by {self.cv}-fold cross-validation needs at "
                 f"least {self.cv} training series per class; class "
-                f"{_plain(classes[counts.argmin()])!r} has {counts.min()}. Lower cv or "
-                "set Cs=None."
+                f"{_plain(classes[counts.argmin()])!r} has {counts.min()}. Lower cv "
+                "or set Cs=None."
             )
         return Cs
 

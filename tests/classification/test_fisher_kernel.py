@@ -147,6 +147,8 @@ def test_C_is_chosen_by_cross_validating_the_svm_on_the_training_scores(data):
     fixed = FisherKernelClassifier(n_states=3, C=best, random_state=0).fit(X, y)
     np.testing.assert_array_equal(clf.decision_function(X), fixed.decision_function(X))
     assert not hasattr(fixed, "cv_scores_") and fixed.C_ == best
+    # refitted without Cs, no candidates' scores are left from the earlier fit
+    assert not hasattr(clf.set_params(Cs=None).fit(X, y), "cv_scores_")
 
 
 @pytest.mark.parametrize("Cs", [[], [1.0, -1.0], [[1.0]], [np.inf]])
