@@ -18,8 +18,8 @@ How the neighbours are found, per metric:
   head): scikit-learn's ``NearestNeighbors`` on the embedding (brute force by
   chunks of ``working_memory``);
 - the coupled GRU, which cannot embed a window alone: its own two-stage search,
-  ``CoupledGRUMetric.pairwise_distances(shortlist_size=...)``; without coupling
-  (the siamese GRU, "sgru") ``NearestNeighbors`` on its ``embed``;
+  ``CoupledGRUMetric.pairwise_distances(shortlist_size=...)`` (without
+  coupling, the siamese GRU "sgru", a search on its ``embed`` alone);
 - any other distance (DTW, a callable, the pair-logistic head): computed by
   blocks of rows, of which only each row's nearest are kept (all ``n**2``
   distances are still computed, but never held at once);
@@ -121,12 +121,6 @@ def window_neighbors(W, metric, params, n_graph_neighbors, *, days, slots, n_slo
     learner = _fit_learner(W, metric, params, days=days, slots=slots, n_slots=n_slots,
                            slot_tolerance=slot_tolerance, n_pairs=n_pairs, seed=seed)
     kernel = "cosine" if getattr(learner, "metric", None) == "cosine" else "gaussian"
-    if hasattr(learner, "X_fit_") and not learner.coupling:
-        # the siamese GRU: its distance is the Euclidean one between the
-        # windows' final states (embed), so the neighbours are searched there
-        graph = NearestNeighbors(n_neighbors=k).fit(learner.embed(W)).kneighbors_graph(
-            mode="distance")
-        return graph, None, None, kernel, learner
     if hasattr(learner, "X_fit_"):  # the coupled GRU: its own two-stage search
         # k + 1 candidates: each row's own (distance 0) is among them, and
         # symmetric_graph drops it as it drops every diagonal entry

@@ -581,7 +581,8 @@ class CoupledGRUMetric(
                 default="uncoupled"
             What embeds each series of ``X`` and ``Y`` alone to rank the
             candidates. "uncoupled": :meth:`embed` (this model, coupling gates
-            shut). A fitted transformer: its ``transform``, e.g. a
+            shut; with ``coupling=False`` its distances are the model's, so
+            the candidates are scored on it without another pass). A fitted transformer: its ``transform``, e.g. a
             :class:`~sktime_metric.metric.SiameseRNNEmbedder` fitted on the
             same series. A callable ``f(X) -> (n_samples, k)`` embeddings, e.g.
             the :meth:`embed` of ``CoupledGRUMetric(coupling=False)``.
@@ -636,6 +637,14 @@ class CoupledGRUMetric(
 
         E = self._shortlist_embedding(shortlist, X, X_checked, "X")
         E2 = E if Y is None else self._shortlist_embedding(shortlist, Y, Y_checked, "Y")
+
+        if not self.coupling and isinstance(shortlist, str):
+            # without coupling the distance is the Euclidean one between the
+            # embed() rows the shortlist ranked: no pass to run again
+            def score_pairs(left, right):
+                return np.linalg.norm(E[left] - E2[right], axis=1)
+
+            return shortlist_graph(E, E2, m, score_pairs, symmetric=Y is None)
 
         def score_pairs(left, right):  # the coupled passes, candidates only
             return module.paired_distances(

@@ -131,8 +131,17 @@ def _dense(graph):
     return dense
 
 
+@pytest.fixture(scope="module")
+def uncoupled(data):
+    return CoupledGRUMetric(**FAST, coupling=False).fit(*data)
+
+
 @pytest.mark.parametrize("symmetric", [False, True], ids=["X_Y", "X_only"])
-def test_shortlist_is_exact_where_it_scores(data, fitted, symmetric):
+@pytest.mark.parametrize("model", ["fitted", "uncoupled"])
+def test_shortlist_is_exact_where_it_scores(data, model, symmetric, request):
+    # "uncoupled" (the siamese GRU) scores its candidates on the embedding the
+    # shortlist ranked them by, with no second pass: still its exact distances
+    fitted = request.getfixturevalue(model)
     X, _ = data
     Xq, Y = (X, None) if symmetric else (X[:10], X)
     exact = fitted.pairwise_distances(Xq, Y)
