@@ -620,6 +620,16 @@ class CoupledGRUMetric(
         )
         X_checked = self._metric_inputs(X)
         Y_checked = None if Y is None else self._metric_inputs(Y)
+        if m is not None:
+            E = self._shortlist_embedding(shortlist, X, X_checked, "X")
+            E2 = E if Y is None else self._shortlist_embedding(shortlist, Y, Y_checked, "Y")
+            if not self.coupling and isinstance(shortlist, str):
+                # without coupling the distance is the Euclidean one between
+                # the embed() rows the shortlist ranked: no pass to run again
+                # (and no padded copy of the series to make)
+                return shortlist_graph(
+                    E, E2, m, lambda left, right: np.linalg.norm(E[left] - E2[right], axis=1),
+                    symmetric=Y is None)
         x, lengths = self._tensors(X_checked)
         x2, lengths2 = (None, None) if Y is None else self._tensors(Y_checked)
         # chunks on threads or a joblib context's workers (dask), in any order
@@ -634,17 +644,6 @@ class CoupledGRUMetric(
                 map_chunks=map_chunks,
             )
             return distances.cpu().double().numpy()
-
-        E = self._shortlist_embedding(shortlist, X, X_checked, "X")
-        E2 = E if Y is None else self._shortlist_embedding(shortlist, Y, Y_checked, "Y")
-
-        if not self.coupling and isinstance(shortlist, str):
-            # without coupling the distance is the Euclidean one between the
-            # embed() rows the shortlist ranked: no pass to run again
-            def score_pairs(left, right):
-                return np.linalg.norm(E[left] - E2[right], axis=1)
-
-            return shortlist_graph(E, E2, m, score_pairs, symmetric=Y is None)
 
         def score_pairs(left, right):  # the coupled passes, candidates only
             return module.paired_distances(
