@@ -93,3 +93,34 @@ def test_fisher_pair_measures_against_brute_force(seed):
         np.testing.assert_allclose(measure._indexed_pair_distances(X, pairs),
                                    measure.pairwise_distances(X)[pairs[:, 0], pairs[:, 1]],
                                    rtol=1e-9)
+
+
+def test_fisher_baselines_take_the_states_with_the_best_validation_auc(monkeypatch):
+    from sktime_metric.datasets import make_sequence_classification
+    from sktime_metric.metric import FisherVectorEmbedder
+
+    X, y = make_sequence_classification(n_samples=40, n_classes=5, min_length=8,
+                                        max_length=12, random_state=0)
+    # validation AUC by candidate: the kernel's best is 3 states, the vector's
+    # a tie between 2 and 3 states, which goes to the fewer
+    scores = {"Fisher K.": {2: 0.6, 3: 0.7}, "Fisher V.": {2: 0.8, 3: 0.8}}
+    seen = []
+
+    def fake_auc(measure, X_valid, y_valid, random_state):
+        name = ("Fisher K." if isinstance(measure, _fisher_pairs.FisherKernelPairs)
+                else "Fisher V.")
+        seen.append((name, len(X_valid), set(np.unique(y_valid))))
+        return scores[name][measure.embedder.n_states]
+
+    monkeypatch.setattr(_fisher_pairs, "pair_auc", fake_auc)
+    measures = _fisher_pairs.fisher_measures(X, y, "quick", seed=0)
+    assert {name: n for name, (_, n) in measures.items()} == {"Fisher K.": 3,
+                                                              "Fisher V.": 2}
+    # validated on whole held-out classes, the same for every candidate
+    held = seen[0][2]
+    assert 2 <= len(held) <= 3 and all(s[2] == held for s in seen)
+    assert len(seen) == 2 * len(_fisher_pairs.STATES["quick"])
+    # the chosen HMMs are refitted on every training series
+    for name, (measure, n_states) in measures.items():
+        refit = FisherVectorEmbedder(n_states, random_state=0).fit(X)
+        np.testing.assert_array_equal(measure.embedder.transform(X), refit.transform(X))
