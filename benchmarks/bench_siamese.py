@@ -186,11 +186,10 @@ CLAIMS = [
           {"SRN-A": 0.849, "SN-A": 0.802, "SRN-L": 0.788, "SN-L": 0.684},
           "pair AUC", _OOD.format(what=_PAIRS) + "; SN-A / SN-L: the same "
           "settings without the recurrence (cell='none')", _VOICE + _SRN_DIFF,
-          why="half of it holds on every seed (SRN-A above SN-A: 0.588 / 0.595 / "
-          "0.570 against 0.512 / 0.504 / 0.527); SRN-L against SN-L is within the "
-          "spread of the 3 seeds (0.613 / 0.672 / 0.656 against 0.684 / 0.639 / "
-          "0.721: ahead on 1 of 3), both trained on the 5 speakers that "
-          "specialise the paper's configuration (see srn-ood-voice)"),
+          why="cause not measured; half of it holds on every seed (SRN-A above "
+          "SN-A: 0.588 / 0.601 / 0.566 against 0.512 / 0.504 / 0.527), while SRN-L "
+          "is below SN-L on 2 of the 3 seeds (0.590 / 0.648 / 0.656 against 0.684 "
+          "/ 0.639 / 0.721), a mean gap of 0.05 against seed sds of about 0.04"),
     Claim("srn-ood-logistic", "siamese_rnn.md", "Table 2",
           "Out of domain on speaker identification, SRN-A beats the logistic "
           "model (the similarity head on time-averaged frames)",
