@@ -172,9 +172,9 @@ _WHY_COUPLING_NORM = (
 )
 
 
-#: Measured apart from the saved run: load_hapt windows subsampled with seeds 1
-#: and 2 (300 / 300), and with seed 0 at 1,000 training windows, the saved run's
-#: settings otherwise.
+#: Measured apart from the saved run: ``python -m benchmarks.cause_checks
+#: --check uci-har`` (seeds 1 and 2 at 300 / 300 windows, seed 0 at 1,000
+#: training windows, the saved run's settings otherwise).
 _WHY_UCI_HAR = (
     "cause not measured; not the seed, and not only the training size: at 300 "
     "training windows CGRU is below SGRU on 2 of 3 seeds (accuracy 0.797 / 0.780 "

@@ -107,8 +107,8 @@ _DIGITS_DIFF = (
     "units instead of 128 / 128 / 256 (TAGM and AM-NN keep 128-64, NN 64); no "
     "validation set, no hyper-parameter search, one seed"
 )
-#: Measured apart from the saved run, on noisy_digits(2, 0, target_length=94)
-#: with the saved run's plain-RNN and TAGM settings (seed 0).
+#: Measured apart from the saved run: ``python -m benchmarks.cause_checks
+#: --check noise-length`` (the saved run's settings at 94 steps, seed 0).
 _WHY_NOISE_LENGTH = (
     "the noise length, and no length separates the two on these digits: here "
     "every sequence has 41 steps (the utterance 41 % of it, as the chapter's 42 "
@@ -124,8 +124,8 @@ CLAIMS = [
     Claim("tagm-digits-gru", "tagm.md", "Table 3.1",
           "On noisy spoken digits TAGM is at least as accurate as the GRU",
           {"TAGM": 97.64, "GRU": 97.05}, "accuracy %", _DIGITS, _DIGITS_DIFF,
-          # measured apart from the saved run: noisy_digits(2, seed) and the
-          # saved run's TAGM and GRU settings, seeds 1 and 2
+          # measured apart from the saved run: python -m
+          # benchmarks.cause_checks --check tagm-gru-seeds
           why="one seed: the saved run's gap (7 of 598 test utterances) is within "
           "the spread over seeds; with seeds 1 and 2 (their own split and noise, "
           "the same settings) TAGM is ahead (97.48 against 97.14 %, 98.15 against "

@@ -1,0 +1,20 @@
+"""``benchmarks.cause_checks`` runs in ``--quick`` mode, so it cannot rot."""
+
+import re
+
+
+def test_cause_checks_quick(quick_run):
+    run = quick_run("cause_checks")
+    assert run.code == 0
+    assert run.md.read_text().startswith("# cause_checks (quick mode")
+    # every check and model has its rows: 4 noise-length fits, TAGM and GRU on
+    # 2 further seeds, CGRU and SGRU on 3 UCI HAR subsamples
+    for check, name, count in (("noise-length", "rnn", 1), ("noise-length", "lstm", 1),
+                               ("tagm-gru-seeds", "tagm", 2),
+                               ("tagm-gru-seeds", "gru", 2),
+                               ("uci-har", "cgru", 3), ("uci-har", "sgru", 3)):
+        rows = re.findall(rf"^\|\s*{check}\s*\|\s*{name}\s*\|", run.out, flags=re.M)
+        assert len(rows) == count, (check, name)
+    # the noise-length rows are the chapter's length, not the benchmark's
+    assert "94 steps" in run.out
+    assert "these numbers mean nothing" in run.out
