@@ -22,6 +22,8 @@ Usage::
     python -m benchmarks.cause_checks --quick            # seconds; run by the tests
     python -m benchmarks.cause_checks --check noise-length --output out.md
 
+The saved outputs, one per check, are ``reproduction/cause_checks_<check>.md``.
+
 The default mode is what the report cites (about 1.5 h on one thread for all
 three checks); ``--quick`` shrinks data and epochs until the numbers mean
 nothing.
@@ -83,7 +85,7 @@ def _fit_digits(check, name, seed, mode, data, progress):
     return {"check": check, "name": name, "seed": seed,
             "setting": f"{info['target_length']} steps, utterance "
                        f"{100 * info['signal_share']:.0f} %",
-            "train_accuracy": model.score(X_train, y_train),
+            "train_accuracy": round(model.score(X_train, y_train), 4),
             "accuracy": model.score(X_test, y_test), "fit_s": fit["s"]}
 
 
