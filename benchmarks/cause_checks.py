@@ -48,6 +48,7 @@ from ._common import add_common_arguments, timer
 
 CHECKS = ("noise-length", "tagm-gru-seeds", "uci-har")
 COLUMNS = ("check", "name", "seed", "setting", "train_accuracy", "accuracy",
+           "fresh_noise_accuracy", "attention_signal", "attention_noise",
            "f1_macro", "map", "fit_s")
 #: The noisy digits' length the chapter's recipe gives (its longest utterance).
 THESIS_LENGTH = 94
@@ -82,9 +83,14 @@ def _fit_digits(check, name, seed, mode, data, progress):
     model = _digit_model(name, seed, mode)
     with timer() as fit:
         model.fit(X_train, y_train)
+    # the training utterances with fresh noise (memorisation: train >> fresh)
+    # and TAGM's attention on signal and noise, as bench_tagm.py measures them
+    # (nothing in --quick mode, which subsamples the training set)
+    memorised = bench_tagm.memorisation_check(data[:4], info)(name, model)
     return {"check": check, "name": name, "seed": seed,
             "setting": f"{info['target_length']} steps, utterance "
                        f"{100 * info['signal_share']:.0f} %",
+            **{k: round(v, 4) for k, v in memorised.items()},
             "train_accuracy": round(model.score(X_train, y_train), 4),
             "accuracy": model.score(X_test, y_test), "fit_s": fit["s"]}
 
