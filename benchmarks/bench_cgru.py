@@ -291,8 +291,12 @@ def standardise(X_train, X_test):
     return (X_train - mean) / std, (X_test - mean) / std
 
 
-def load_uci_har(mode, random_state):
-    """UCI HAR (via UCI HAPT), subsampled; None, with a note, without its package."""
+def load_uci_har(mode, random_state, n_train=None):
+    """UCI HAR (via UCI HAPT), subsampled; None, with a note, without its package.
+
+    ``n_train`` training windows (default :data:`UCI_HAR_SIZE`, as the test
+    windows) outside quick mode.
+    """
     try:
         X_train, y_train, _ = load_hapt(subset="train")
         X_test, y_test, _ = load_hapt(subset="test")
@@ -300,8 +304,8 @@ def load_uci_har(mode, random_state):
         print(f"uci_har skipped: {error}")
         return None
     if mode != "quick":  # quick mode subsamples every dataset further below
-        X_train, y_train = stratified_subsample(X_train, y_train, UCI_HAR_SIZE,
-                                                random_state)
+        X_train, y_train = stratified_subsample(X_train, y_train,
+                                                n_train or UCI_HAR_SIZE, random_state)
         X_test, y_test = stratified_subsample(X_test, y_test, UCI_HAR_SIZE,
                                               random_state)
     return X_train, y_train, X_test, y_test

@@ -253,6 +253,12 @@ def memorisation_check(data, info):
     return measure
 
 
+def plain_rnn_classifier(hidden_size, max_epochs, random_state):
+    """Table 3.1's Plain-RNN: an Elman (tanh) RNN, the benchmark's other settings."""
+    return RNNClassifier(cell="rnn", hidden_size=hidden_size, max_epochs=max_epochs,
+                         random_state=random_state)
+
+
 def plain_rnn(name, data, args, extra=None):
     """Result row of the plain tanh RNN on the noisy digits (Table 3.1's Plain-RNN)."""
     X_train, y_train, X_test, y_test = data
@@ -261,9 +267,8 @@ def plain_rnn(name, data, args, extra=None):
                                                 args.random_state)
         X_test, y_test = stratified_subsample(X_test, y_test, QUICK_SIZES[1],
                                               args.random_state)
-    rnn = RNNClassifier(cell="rnn", hidden_size=args.hidden_size,
-                        max_epochs=DIGITS_EPOCHS[args.mode],
-                        random_state=args.random_state)
+    rnn = plain_rnn_classifier(args.hidden_size, DIGITS_EPOCHS[args.mode],
+                               args.random_state)
     saved = torch.get_num_threads()
     torch.set_num_threads(args.threads)
     try:

@@ -41,7 +41,6 @@ from sktime_metric.benchmarking import (
     stratified_subsample,
     write_results,
 )
-from sktime_metric.classification import RNNClassifier
 
 from . import bench_cgru, bench_tagm
 from ._common import add_common_arguments, timer
@@ -61,9 +60,8 @@ _QUICK = {"series": 60, "epochs": 2}
 
 def _digit_model(name, seed, mode):
     epochs = _QUICK["epochs"] if mode == "quick" else bench_tagm.DIGITS_EPOCHS["full"]
-    if name == "rnn":  # bench_tagm.plain_rnn's settings
-        return RNNClassifier(cell="rnn", hidden_size=64, max_epochs=epochs,
-                             random_state=seed)
+    if name == "rnn":
+        return bench_tagm.plain_rnn_classifier(64, epochs, seed)
     return ESTIMATORS[name]("full", seed).set_params(hidden_size=64, max_epochs=epochs)
 
 
@@ -114,26 +112,23 @@ def tagm_gru_seeds(mode, random_state, progress):
 
 def uci_har(mode, random_state, progress):
     """Rows of the ``uci-har`` check; none without the HAPT data's package."""
-    try:
-        from sktime_metric.datasets import load_hapt
-
-        X_all, y_all, _ = load_hapt(subset="train")
-        X_all_test, y_all_test, _ = load_hapt(subset="test")
-    except ImportError as error:
-        print(f"uci-har skipped: {error}", file=sys.stderr)
-        return []
-    size = _QUICK["series"] if mode == "quick" else bench_cgru.UCI_HAR_SIZE
-    larger = _QUICK["series"] * 2 if mode == "quick" else UCI_HAR_LARGER
     epochs = _QUICK["epochs"] if mode == "quick" else bench_cgru.UCI_HAR_EPOCHS["full"]
-    runs = [(random_state + s, size) for s in SEEDS] + [(random_state, larger)]
+    larger = None if mode == "quick" else UCI_HAR_LARGER  # quick: the same size
+    runs = [(random_state + s, None) for s in SEEDS] + [(random_state, larger)]
     rows = []
     for seed, n_train in runs:
-        X_train, y_train = stratified_subsample(X_all, y_all, n_train, seed)
-        X_test, y_test = stratified_subsample(X_all_test, y_all_test, size, seed)
+        data = bench_cgru.load_uci_har(mode, seed, n_train)
+        if data is None:
+            return []
+        X_train, y_train, X_test, y_test = data
+        if mode == "quick":
+            X_train, y_train = stratified_subsample(X_train, y_train,
+                                                    _QUICK["series"], seed)
+            X_test, y_test = stratified_subsample(X_test, y_test, _QUICK["series"], seed)
         Z_train, Z_test = bench_cgru.standardise(X_train, X_test)
         for name, registered in (("cgru", "cgru_1nn"), ("sgru", "sgru_1nn")):
             if progress:
-                print(f"uci-har: {name}, seed {seed}, {n_train} windows",
+                print(f"uci-har: {name}, seed {seed}, {len(y_train)} windows",
                       file=sys.stderr, flush=True)
             metric = ESTIMATORS[registered]("full", seed)["metric"]
             metric.set_params(max_epochs=epochs)
@@ -141,11 +136,10 @@ def uci_har(mode, random_state, progress):
                 metric.fit(Z_train, y_train)
             scores = bench_cgru.ranking_scores(metric.transform(Z_test), y_test, y_train)
             rows.append({"check": "uci-har", "name": name, "seed": seed,
-                         "setting": f"{n_train} / {size} windows",
+                         "setting": f"{len(y_train)} / {len(y_test)} windows",
                          "accuracy": scores["accuracy"],
                          "f1_macro": round(scores["f1_macro"], 4),
-                         "map": round(scores["map"], 4),
-                         "fit_s": fit["s"]})
+                         "map": round(scores["map"], 4), "fit_s": fit["s"]})
     return rows
 
 

@@ -582,7 +582,8 @@ class CoupledGRUMetric(
             What embeds each series of ``X`` and ``Y`` alone to rank the
             candidates. "uncoupled": :meth:`embed` (this model, coupling gates
             shut; with ``coupling=False`` its distances are the model's, so
-            the candidates are scored on it without another pass). A fitted transformer: its ``transform``, e.g. a
+            the candidates are scored on it without another pass). A fitted
+            transformer: its ``transform``, e.g. a
             :class:`~sktime_metric.metric.SiameseRNNEmbedder` fitted on the
             same series. A callable ``f(X) -> (n_samples, k)`` embeddings, e.g.
             the :meth:`embed` of ``CoupledGRUMetric(coupling=False)``.
