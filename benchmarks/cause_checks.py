@@ -13,6 +13,11 @@ one check here, with the settings of the saved run it complements:
     TAGM and GRU on bench_tagm.py's noisy digits with further seeds (each its
     own split and noise), to put the saved run's one-seed gap against the
     spread over seeds.
+``graphical-noise`` (``tagm-graphical-noise``)
+    HULM with the chapter's settings (summed logits, ``length_normalize=False``,
+    ``lr=1e-2``) on bench_tagm.py's noisy digits and on the same utterances
+    without noise (2-frame windows, 41 steps), beside the saved run's HULM
+    with the library's defaults.
 ``uci-har`` (``cgru-accuracy-uci_har``, ``cgru-map-uci_har``)
     bench_cgru.py's CGRU and SGRU on UCI HAR windows subsampled with further
     seeds, and with more training windows.
@@ -45,7 +50,7 @@ from sktime_metric.benchmarking import (
 from . import bench_cgru, bench_tagm
 from ._common import add_common_arguments, timer
 
-CHECKS = ("noise-length", "tagm-gru-seeds", "uci-har")
+CHECKS = ("noise-length", "tagm-gru-seeds", "graphical-noise", "uci-har")
 COLUMNS = ("check", "name", "seed", "setting", "train_accuracy", "accuracy",
            "fresh_noise_accuracy", "attention_signal", "attention_noise",
            "f1_macro", "map", "fit_s")
@@ -58,10 +63,18 @@ UCI_HAR_LARGER = 1000
 _QUICK = {"series": 60, "epochs": 2}
 
 
+#: The HULM chapter's own training of its model (thesis eq. 2.11 summed over
+#: the steps, its learning rate), where the library's defaults differ.
+CHAPTER_HULM = {"length_normalize": False, "lr": 1e-2}
+
+
 def _digit_model(name, seed, mode):
     epochs = _QUICK["epochs"] if mode == "quick" else bench_tagm.DIGITS_EPOCHS["full"]
     if name == "rnn":
         return bench_tagm.plain_rnn_classifier(64, epochs, seed)
+    if name == "chapter_hulm":
+        return ESTIMATORS["hulm"]("full", seed).set_params(max_epochs=epochs,
+                                                          **CHAPTER_HULM)
     return ESTIMATORS[name]("full", seed).set_params(hidden_size=64, max_epochs=epochs)
 
 
@@ -74,7 +87,7 @@ def _digits(seed, mode, target_length=None):
     return X_train, y_train, X_test, y_test, info
 
 
-def _fit_digits(check, name, seed, mode, data, progress):
+def _fit_digits(check, name, seed, mode, data, progress, setting="", noisy=True):
     X_train, y_train, X_test, y_test, info = data
     if progress:
         print(f"{check}: {name}, seed {seed}", file=sys.stderr, flush=True)
@@ -84,10 +97,10 @@ def _fit_digits(check, name, seed, mode, data, progress):
     # the training utterances with fresh noise (memorisation: train >> fresh)
     # and TAGM's attention on signal and noise, as bench_tagm.py measures them
     # (nothing in --quick mode, which subsamples the training set)
-    memorised = bench_tagm.memorisation_check(data[:4], info)(name, model)
+    memorised = bench_tagm.memorisation_check(data[:4], info)(name, model) if noisy else {}
     return {"check": check, "name": name, "seed": seed,
-            "setting": f"{info['target_length']} steps, utterance "
-                       f"{100 * info['signal_share']:.0f} %",
+            "setting": setting or f"{info['target_length']} steps, utterance "
+                                  f"{100 * info['signal_share']:.0f} %",
             **{k: round(v, 4) for k, v in memorised.items()},
             "train_accuracy": round(model.score(X_train, y_train), 4),
             "accuracy": model.score(X_test, y_test), "fit_s": fit["s"]}
@@ -108,6 +121,23 @@ def tagm_gru_seeds(mode, random_state, progress):
         rows += [_fit_digits("tagm-gru-seeds", name, seed, mode, data, progress)
                  for name in ("tagm", "gru")]
     return rows
+
+
+def graphical_noise(mode, random_state, progress):
+    """Rows of the ``graphical-noise`` check: the chapter's HULM, noisy and clean."""
+    X_train, y_train, X_test, y_test, info = _digits(random_state, mode)
+    clean = info["clean"]
+    if mode == "quick":
+        clean = (*stratified_subsample(*clean[:2], _QUICK["series"], random_state),
+                 *stratified_subsample(*clean[2:], _QUICK["series"], random_state))
+    return [
+        _fit_digits("graphical-noise", "chapter_hulm", random_state, mode,
+                    (X_train, y_train, X_test, y_test, info), progress,
+                    f"noisy, {info['target_length']} steps"),
+        _fit_digits("graphical-noise", "chapter_hulm", random_state, mode,
+                    (*clean, info), progress, "the same utterances, clean",
+                    noisy=False),
+    ]
 
 
 def uci_har(mode, random_state, progress):
@@ -152,7 +182,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
     torch.set_num_threads(args.threads)
     run = {"noise-length": noise_length, "tagm-gru-seeds": tagm_gru_seeds,
-           "uci-har": uci_har}
+           "graphical-noise": graphical_noise, "uci-har": uci_har}
     rows = []
     with timer() as total:
         for check in args.check:
