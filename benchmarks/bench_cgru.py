@@ -311,8 +311,9 @@ def load_uci_har(mode, random_state, n_train=None):
     return X_train, y_train, X_test, y_test
 
 
-def accuracy_part(dataset, mode, random_state):
-    """Part 1 on ``dataset``: rows and fitted metrics, or None if its data is missing."""
+def part1_data(dataset, mode, random_state):
+    """Part 1's split of ``dataset``, raw and standardised, or None if its data
+    is missing: ``(X_train, y_train, X_test, y_test), (Z_train, Z_test)``."""
     if dataset == "uci_har":
         data = load_uci_har(mode, random_state)
         if data is None:
@@ -325,8 +326,16 @@ def accuracy_part(dataset, mode, random_state):
                                                 random_state)
         X_test, y_test = stratified_subsample(X_test, y_test, QUICK_SIZES[1] // 3,
                                               random_state)
+    return (X_train, y_train, X_test, y_test), standardise(X_train, X_test)
+
+
+def accuracy_part(dataset, mode, random_state):
+    """Part 1 on ``dataset``: rows and fitted metrics, or None if its data is missing."""
+    data = part1_data(dataset, mode, random_state)
+    if data is None:
+        return None
+    (X_train, y_train, X_test, y_test), (Z_train, Z_test) = data
     rows, fitted = [], {}
-    Z_train, Z_test = standardise(X_train, X_test)
     fitted["data"] = (Z_train, y_train, Z_test, y_test)
     # "cgru_weak": ablation of spec ambiguity A1, a coupling gate starting near 0
     for name, registered, params in (

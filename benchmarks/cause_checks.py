@@ -18,6 +18,10 @@ one check here, with the settings of the saved run it complements:
     ``lr=1e-2``) on bench_tagm.py's noisy digits and on the same utterances
     without noise (2-frame windows, 41 steps), beside the saved run's HULM
     with the library's defaults.
+``coupling-init`` (``cgru-coupling-norm-*``)
+    bench_cgru.py's CGRU on its three datasets with the coupling weights
+    ``W_hc`` drawn 10 times smaller (std 0.01 instead of the thesis's 0.1):
+    does the coupling norm grow during training when it starts small?
 ``uci-har`` (``cgru-accuracy-uci_har``, ``cgru-map-uci_har``)
     bench_cgru.py's CGRU and SGRU on UCI HAR windows subsampled with further
     seeds, and with more training windows.
@@ -50,10 +54,13 @@ from sktime_metric.benchmarking import (
 from . import bench_cgru, bench_tagm
 from ._common import add_common_arguments, timer
 
-CHECKS = ("noise-length", "tagm-gru-seeds", "graphical-noise", "uci-har")
+CHECKS = ("noise-length", "tagm-gru-seeds", "graphical-noise", "coupling-init",
+          "uci-har")
 COLUMNS = ("check", "name", "seed", "setting", "train_accuracy", "accuracy",
            "fresh_noise_accuracy", "attention_signal", "attention_noise",
-           "f1_macro", "map", "fit_s")
+           "f1_macro", "map", "norm_first", "norm_max", "norm_last", "fit_s")
+#: ``coupling_init_std`` of the coupling-init check, beside the thesis's 0.1.
+SMALL_COUPLING_STD = 0.01
 #: The noisy digits' length the chapter's recipe gives (its longest utterance).
 THESIS_LENGTH = 94
 #: Further seeds of the one-seed runs.
@@ -140,6 +147,34 @@ def graphical_noise(mode, random_state, progress):
     ]
 
 
+def coupling_init(mode, random_state, progress):
+    """Rows of the ``coupling-init`` check: the coupling norm from a small start."""
+    # the saved bench_cgru run is its full mode: its epochs and sizes
+    mode = "quick" if mode == "quick" else "full"
+    rows = []
+    for dataset in bench_cgru.PART1_DATASETS:
+        data = bench_cgru.part1_data(dataset, mode, random_state)
+        if data is None:  # UCI HAR without its package
+            continue
+        (_, y_train, _, y_test), (Z_train, Z_test) = data
+        if progress:
+            print(f"coupling-init: {dataset}", file=sys.stderr, flush=True)
+        metric = ESTIMATORS["cgru_1nn"](mode, random_state)["metric"]
+        metric.set_params(coupling_init_std=SMALL_COUPLING_STD)
+        if dataset == "uci_har":
+            metric.set_params(max_epochs=bench_cgru.UCI_HAR_EPOCHS[mode])
+        with timer() as fit:
+            metric.fit(Z_train, y_train)
+        scores = bench_cgru.ranking_scores(metric.transform(Z_test), y_test, y_train)
+        norms = metric.history_[:, "coupling_norm"]
+        rows.append({"check": "coupling-init", "name": "cgru", "seed": random_state,
+                     "setting": f"{dataset}, W_hc std {SMALL_COUPLING_STD}",
+                     "accuracy": scores["accuracy"], "map": round(scores["map"], 4),
+                     "norm_first": round(norms[0], 4), "norm_max": round(max(norms), 4),
+                     "norm_last": round(norms[-1], 4), "fit_s": fit["s"]})
+    return rows
+
+
 def uci_har(mode, random_state, progress):
     """Rows of the ``uci-har`` check; none without the HAPT data's package."""
     epochs = _QUICK["epochs"] if mode == "quick" else bench_cgru.UCI_HAR_EPOCHS["full"]
@@ -182,7 +217,8 @@ def main(argv=None):
     args = parser.parse_args(argv)
     torch.set_num_threads(args.threads)
     run = {"noise-length": noise_length, "tagm-gru-seeds": tagm_gru_seeds,
-           "graphical-noise": graphical_noise, "uci-har": uci_har}
+           "graphical-noise": graphical_noise, "coupling-init": coupling_init,
+           "uci-har": uci_har}
     rows = []
     with timer() as total:
         for check in args.check:

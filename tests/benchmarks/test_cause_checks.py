@@ -8,12 +8,13 @@ def test_cause_checks_quick(quick_run):
     assert run.code == 0
     assert run.md.read_text().startswith("# cause_checks (quick mode")
     # every check and model has its rows: 4 noise-length fits, TAGM and GRU on
-    # 2 further seeds, the chapter's HULM noisy and clean, CGRU and SGRU on 3
-    # UCI HAR subsamples
+    # 2 further seeds, the chapter's HULM noisy and clean, CGRU from a small
+    # coupling start on 3 datasets, CGRU and SGRU on 3 UCI HAR subsamples
     for check, name, count in (("noise-length", "rnn", 1), ("noise-length", "lstm", 1),
                                ("tagm-gru-seeds", "tagm", 2),
                                ("tagm-gru-seeds", "gru", 2),
                                ("graphical-noise", "chapter_hulm", 2),
+                               ("coupling-init", "cgru", 3),
                                ("uci-har", "cgru", 3), ("uci-har", "sgru", 3)):
         rows = re.findall(rf"^\|\s*{check}\s*\|\s*{name}\s*\|", run.out, flags=re.M)
         assert len(rows) == count, (check, name)
