@@ -21,8 +21,9 @@ from .._framing import frames_to_steps, resolve_framing
 
 __all__ = ["TAGMClassifier"]
 
-#: ``attention_bias_init="auto"`` with the gated unit: ``sigmoid(-2) = 0.12``.
-AUTO_ATTENTION_BIAS = -2.0
+#: ``attention_bias_init="auto"`` with the gated unit: every step starts at
+#: ``sigmoid(-2) = 0.12``, the fusion bias ``-2 / attention_sharpness``.
+AUTO_ATTENTION_LOGIT = -2.0
 
 
 class TAGMClassifier(SequenceClassifierMixin, BaseSequenceNet):
@@ -87,9 +88,10 @@ class TAGMClassifier(SequenceClassifierMixin, BaseSequenceNet):
     attention_bias_init : float, None or "auto", default="auto"
         Initial bias ``b`` of the attention's fusion layer (eq. 3.7): every step
         starts at attention ``sigmoid(s b)``. None: torch's initialisation
-        (the chapter's: ``b`` near 0, every ``a_t`` near 0.5). "auto": -2
-        with the gated unit (every step starts near 0.12 with ``s = 1``), and
-        None without it (AM-NN and NN sum the steps; nothing is forgotten).
+        (the chapter's: ``b`` near 0, every ``a_t`` near 0.5). "auto": with
+        the gated unit, ``b = -2 / s``, so that every step starts at
+        ``sigmoid(-2)``, about 0.12, whatever the sharpness; without it (AM-NN
+        and NN sum the steps, nothing is forgotten), None.
         The gated state keeps ``1 - a_t`` of itself per step (eq. 3.1): at
         0.5 a step is all but forgotten a few steps later, so when dozens of
         noise steps follow the signal, little gradient reaches the signal and
@@ -311,8 +313,10 @@ class TAGMClassifier(SequenceClassifierMixin, BaseSequenceNet):
         window, stride = resolve_framing(self.window, self.stride, X.shape[2], lengths)
         # the gated unit keeps (1 - a_t) of its state per step (eq. 3.1): a start
         # at a_t ~ 0.12 rather than 0.5 lets the signal survive long noise
-        bias_init = ((AUTO_ATTENTION_BIAS if self.recurrent else None)
-                     if self.attention_bias_init == "auto" else self.attention_bias_init)
+        bias_init = self.attention_bias_init
+        if bias_init == "auto":
+            bias_init = (AUTO_ATTENTION_LOGIT / self.attention_sharpness
+                         if self.recurrent else None)
         # seed
         seed = derive_seed(self.random_state)
         # build: cross-entropy of the softmax (thesis eq. 3.3) on the last gated

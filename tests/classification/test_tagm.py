@@ -84,6 +84,21 @@ def test_signal_survives_long_noise(bidirectional, learning_seed, learning_outco
     assert learning_outcome("attention ratio", ratio) > 2.0
 
 
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+@pytest.mark.parametrize("sharpness", [1.0, 3.0])
+def test_auto_attention_bias_starts_every_step_near_0_12(salience_task, sharpness):
+    # lr ~ 0: the weights stay where they were drawn
+    (X, y), _ = salience_task
+    clf = TAGMClassifier(hidden_size=4, attention_hidden_size=4, max_epochs=1, lr=1e-12,
+                         attention_sharpness=sharpness, random_state=0).fit(X, y)
+    bias = clf.net_.module_.attention.fusion.bias.item()
+    np.testing.assert_allclose(1 / (1 + np.exp(-sharpness * bias)), 0.1192, atol=1e-4)
+    # AM-NN sums the steps: torch's initialisation, |b| <= 1 / sqrt(fan_in)
+    am_nn = TAGMClassifier(hidden_size=4, attention_hidden_size=4, recurrent=False,
+                           max_epochs=1, lr=1e-12, random_state=0).fit(X, y)
+    assert abs(am_nn.net_.module_.attention.fusion.bias.item()) <= 8 ** -0.5
+
+
 def test_frames_attention_goes_back_to_the_steps_that_frame_holds():
     from sktime_metric._framing import frames_to_steps, resolve_framing
 
