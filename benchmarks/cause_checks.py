@@ -13,6 +13,9 @@ one check here, with the settings of the saved run it complements:
     TAGM and GRU on bench_tagm.py's noisy digits with further seeds (each its
     own split and noise), to put the saved run's one-seed gap against the
     spread over seeds.
+``bi-seeds`` (``tagm-bidirectional``)
+    Bi-TAGM, Bi-GRU and Bi-LSTM (bench_tagm.py's bidirectional rows) on its
+    noisy digits with the further seeds of ``tagm-gru-seeds``.
 ``graphical-noise`` (``tagm-graphical-noise``)
     HULM with the chapter's settings (summed logits, ``length_normalize=False``,
     ``lr=1e-2``) on bench_tagm.py's noisy digits and on the same utterances
@@ -54,8 +57,8 @@ from sktime_metric.benchmarking import (
 from . import bench_cgru, bench_tagm
 from ._common import add_common_arguments, timer
 
-CHECKS = ("noise-length", "tagm-gru-seeds", "graphical-noise", "coupling-init",
-          "uci-har")
+CHECKS = ("noise-length", "tagm-gru-seeds", "bi-seeds", "graphical-noise",
+          "coupling-init", "uci-har")
 COLUMNS = ("check", "name", "seed", "setting", "train_accuracy", "accuracy",
            "fresh_noise_accuracy", "attention_signal", "attention_noise",
            "f1_macro", "map", "norm_first", "norm_max", "norm_last", "fit_s")
@@ -79,6 +82,9 @@ def _digit_model(name, seed, mode):
     epochs = _QUICK["epochs"] if mode == "quick" else bench_tagm.DIGITS_EPOCHS["full"]
     if name == "rnn":
         return bench_tagm.plain_rnn_classifier(64, epochs, seed)
+    if name in bench_tagm.BIDIRECTIONAL:
+        return ESTIMATORS[bench_tagm.BIDIRECTIONAL[name]]("full", seed).set_params(
+            hidden_size=64, max_epochs=epochs, bidirectional=True)
     if name == "chapter_hulm":
         return ESTIMATORS["hulm"]("full", seed).set_params(max_epochs=epochs,
                                                           **CHAPTER_HULM)
@@ -127,6 +133,16 @@ def tagm_gru_seeds(mode, random_state, progress):
         data = _digits(seed, mode)
         rows += [_fit_digits("tagm-gru-seeds", name, seed, mode, data, progress)
                  for name in ("tagm", "gru")]
+    return rows
+
+
+def bi_seeds(mode, random_state, progress):
+    """Rows of the ``bi-seeds`` check (seeds after ``random_state``)."""
+    rows = []
+    for seed in (random_state + s for s in SEEDS):
+        data = _digits(seed, mode)
+        rows += [_fit_digits("bi-seeds", name, seed, mode, data, progress)
+                 for name in bench_tagm.BIDIRECTIONAL]
     return rows
 
 
@@ -217,7 +233,8 @@ def main(argv=None):
     args = parser.parse_args(argv)
     torch.set_num_threads(args.threads)
     run = {"noise-length": noise_length, "tagm-gru-seeds": tagm_gru_seeds,
-           "graphical-noise": graphical_noise, "coupling-init": coupling_init,
+           "bi-seeds": bi_seeds, "graphical-noise": graphical_noise,
+           "coupling-init": coupling_init,
            "uci-har": uci_har}
     rows = []
     with timer() as total:

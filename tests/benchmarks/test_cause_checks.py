@@ -13,6 +13,7 @@ def test_cause_checks_quick(quick_run):
     for check, name, count in (("noise-length", "rnn", 1), ("noise-length", "lstm", 1),
                                ("tagm-gru-seeds", "tagm", 2),
                                ("tagm-gru-seeds", "gru", 2),
+                               ("bi-seeds", "bi_tagm", 2), ("bi-seeds", "bi_lstm", 2),
                                ("graphical-noise", "chapter_hulm", 2),
                                ("coupling-init", "cgru", 3),
                                ("uci-har", "cgru", 3), ("uci-har", "sgru", 3)):
