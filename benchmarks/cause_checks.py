@@ -36,8 +36,8 @@ Usage::
 
 The saved outputs, one per check, are ``reproduction/cause_checks_<check>.md``.
 
-The default mode is what the report cites (about 1.7 h on one thread for all
-four checks); ``--quick`` shrinks data and epochs until the numbers mean
+The default mode is what the report cites (about 2 h on one thread for all
+six checks); ``--quick`` shrinks data and epochs until the numbers mean
 nothing.
 """
 
