@@ -69,6 +69,7 @@ __all__ = [
     "SequenceNet",
     "SequenceNetClassifier",
     "SiameseNet",
+    "check_validation_size",
     "class_balanced_loader",
     "episode_iterators",
     "episode_loader",
