@@ -123,6 +123,16 @@ def test_padding_invariance(estimator, data):
     np.testing.assert_allclose(alone, expected[::7], atol=_atol(est))
 
 
+def test_sample_order_invariance(estimator, data):
+    # scikit-learn's check_methods_sample_order_invariance at a float32
+    # tolerance (its own rtol of 1e-7 is skipped: see tests/_registry.py)
+    X, _ = data
+    est = _fitted(estimator, data)
+    order = np.random.RandomState(0).permutation(len(X))
+    np.testing.assert_allclose(_output(est, X[order]), _output(est, X)[order],
+                               atol=_atol(est))
+
+
 def test_same_random_state_same_predictions(estimator, data):
     X, y = data
     first = _output(clone(estimator).set_params(max_epochs=2).fit(X, y), X)

@@ -356,9 +356,12 @@ def test_checkpointed_gradients_equal_unchunked(params, ragged, dtype):
     loss, grads = _loss_and_grads(params, 0, dtype, ragged)
     for steps in (1, 4, 23, 100):  # a step a chunk ... one chunk, longer than T
         loss_k, grads_k = _loss_and_grads(params, steps, dtype, ragged)
-        # the same operations; only the order in which the chunks' weight
-        # gradients are summed differs
-        torch.testing.assert_close(loss_k, loss, rtol=0, atol=0)
+        # the same operations, but the input projection's matrix products are
+        # cut by time chunk and the chunks' weight gradients summed in another
+        # order: a BLAS may round a product of other shape differently (1 ulp
+        # of the loss in float64 on an AMD EPYC with MKL; equal on Xeons)
+        torch.testing.assert_close(loss_k, loss, rtol=4 * torch.finfo(dtype).eps,
+                                   atol=0)
         assert grads_k.keys() == grads.keys()
         for name, grad in grads.items():
             torch.testing.assert_close(grads_k[name], grad, msg=name)
