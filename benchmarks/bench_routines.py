@@ -131,6 +131,8 @@ class RandomProjection(Callback):
 
 #: name -> (RoutineClusterer metric, its parameters[, RoutineClusterer parameters]);
 #: "oracle": the windows' true activities as clusters
+#: The thesis's GRU metrics read single steps (CoupledGRUMetric's default: frames).
+THESIS_STEPS = {"window_size": 1, "stride": 1}
 MODELS = {
     "Activity oracle": ("oracle", {}),
     "DTW": ("dtw", {}),
@@ -155,11 +157,11 @@ MODELS = {
                                           "reconstruction_loss": "mse"}),
     "SS2S Euclidean joint CRL": ("seq2seq", {"metric": "euclidean", "training": "joint",
                                              "reconstruction_loss": "cosine"}),
-    "SGRU": ("cgru", {"coupling": False, "hidden_size": 100}),
+    "SGRU": ("cgru", {"coupling": False, "hidden_size": 100, **THESIS_STEPS}),
     # RoutineClusterer's default: the SGRU on frames, fitted by the estimator
     # with its own training length (40 epochs; not the mode's budget)
     "SGRU on frames (default)": ("sgru", {}),
-    "CGRU": ("cgru", {"coupling": True, "hidden_size": 100}),
+    "CGRU": ("cgru", {"coupling": True, "hidden_size": 100, **THESIS_STEPS}),
 }
 #: rows that are references or ablations, not models of the thesis's tables
 CONTROLS = ("Activity oracle", "SS2S KISSME disjoint, thesis margin",

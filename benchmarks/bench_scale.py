@@ -156,7 +156,9 @@ def make_estimator(name, device="cpu", random_state=0):
         "hulm": lambda: HULMClassifier(HIDDEN, **common),
         "hcrf": lambda: HCRFClassifier(HIDDEN, **common),
         "srn": lambda: SiameseRNNEmbedder("mean", hidden_size=HIDDEN, **pairs, **common),
-        "cgru": lambda: CoupledGRUMetric(HIDDEN, **pairs, **common),
+        # single steps, the coupled recurrence's own cost (frames divide T)
+        "cgru": lambda: CoupledGRUMetric(HIDDEN, window_size=1, stride=1, **pairs,
+                                         **common),
         "seq2seq": lambda: Seq2SeqEmbedder(hidden_size=HIDDEN, projection_dim=4, **pairs,
                                            **common),
         "matching": lambda: MatchingNetworkClassifier(HIDDEN, n_way=2,
