@@ -129,10 +129,10 @@ class RandomProjection(Callback):
                 group["lr"] = 0.0
 
 
-#: name -> (RoutineClusterer metric, its parameters[, RoutineClusterer parameters]);
-#: "oracle": the windows' true activities as clusters
 #: The thesis's GRU metrics read single steps (CoupledGRUMetric's default: frames).
 THESIS_STEPS = {"window_size": 1, "stride": 1}
+#: name -> (RoutineClusterer metric, its parameters[, RoutineClusterer parameters]);
+#: "oracle": the windows' true activities as clusters
 MODELS = {
     "Activity oracle": ("oracle", {}),
     "DTW": ("dtw", {}),
