@@ -111,8 +111,8 @@ class CoupledGRUMetric(
         better than single steps on 25 of 32 UCR and embedded sets (seed 0; 14
         of 17 outside the first comparison), up to +0.55 on long series, and fits
         up to 19 times faster there; it costs accuracy on BasicMotions (0.85 /
-        0.875 against 0.95 / 0.875, seeds 0 / 1) and CBF (0.86 against 0.99):
-        see :ref:`metric_learning_defaults`.
+        0.875 / 0.975 against 0.95 / 0.875 / 0.95, seeds 0-2) and CBF (0.86
+        against 0.99): see :ref:`metric_learning_defaults`.
     stride : int or "auto", default="auto"
         Steps between the starts of two frames, at most ``window_size``
         (``stride_`` holds the value used); "auto": ``ceil(window_size / 2)``.
