@@ -1,6 +1,7 @@
 """CoupledGRUMetric: fitting, the learned distance in scikit-learn's forms, batching."""
 
 import pickle
+import warnings
 
 import numpy as np
 import pytest
@@ -8,6 +9,7 @@ import scipy.sparse as sp
 import torch
 from scipy.spatial.distance import cdist
 from sklearn.base import clone
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import cross_val_score
 from sklearn.neighbors import KNeighborsClassifier
 from sklearn.pipeline import make_pipeline
@@ -116,6 +118,14 @@ def test_frames_are_what_the_net_reads_for_training_and_distances(data):
     auto = CoupledGRUMetric(**{**params, "window_size": "auto", "stride": "auto"}
                             ).fit(X, y)  # lengths 5-12: a sixth of the median
     assert (auto.window_size_, auto.stride_) == (1, 1)
+    # the default is "auto": on 60 univariate steps, frames of 10 every 5 steps
+    # (noise with alternating labels: the fit rightly warns that it did not learn)
+    long = np.random.RandomState(0).randn(8, 60, 1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        default = CoupledGRUMetric(**{**FAST, "max_epochs": 1}).fit(long,
+                                                                    np.arange(8) % 2)
+    assert (default.window_size_, default.stride_) == (10, 5)
     with pytest.raises(ValueError, match="stride=3 is larger than the frame length"):
         CoupledGRUMetric(**{**params, "stride": 3, "window_size": 2}).fit(X, y)
 
