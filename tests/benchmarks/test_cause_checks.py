@@ -9,14 +9,17 @@ def test_cause_checks_quick(quick_run):
     assert run.md.read_text().startswith("# cause_checks (quick mode")
     # every check and model has its rows: 4 noise-length fits, TAGM and GRU on
     # 2 further seeds, the chapter's HULM noisy and clean, CGRU from a small
-    # coupling start on 3 datasets, CGRU and SGRU on 3 UCI HAR subsamples
+    # coupling start on 3 datasets, CGRU and SGRU on 3 UCI HAR subsamples, the
+    # SRNs and their non-recurrent pairs trained on 5 and 7 speakers (one seed)
     for check, name, count in (("noise-length", "rnn", 1), ("noise-length", "lstm", 1),
                                ("tagm-gru-seeds", "tagm", 2),
                                ("tagm-gru-seeds", "gru", 2),
                                ("bi-seeds", "bi_tagm", 2), ("bi-seeds", "bi_lstm", 2),
                                ("graphical-noise", "chapter_hulm", 2),
                                ("coupling-init", "cgru", 3),
-                               ("uci-har", "cgru", 3), ("uci-har", "sgru", 3)):
+                               ("uci-har", "cgru", 3), ("uci-har", "sgru", 3),
+                               ("srn-speakers", "SRN-L", 2),
+                               ("srn-speakers", "SN-L", 2)):
         rows = re.findall(rf"^\|\s*{check}\s*\|\s*{name}\s*\|", run.out, flags=re.M)
         assert len(rows) == count, (check, name)
     # the noise-length rows are the chapter's length, not the benchmark's
