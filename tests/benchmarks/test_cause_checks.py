@@ -9,8 +9,9 @@ def test_cause_checks_quick(quick_run):
     assert run.md.read_text().startswith("# cause_checks (quick mode")
     # every check and model has its rows: 4 noise-length fits, TAGM and GRU on
     # 2 further seeds, the chapter's HULM noisy and clean, CGRU from a small
-    # coupling start on 3 datasets, CGRU and SGRU on 3 UCI HAR subsamples, the
-    # SRNs and their non-recurrent pairs trained on 5 and 7 speakers (one seed)
+    # coupling start on 3 datasets, CGRU and SGRU on 3 UCI HAR subsamples,
+    # CGRU, SGRU and RVSML (OPW, quick mode's one) on UCI HAR's raw and
+    # nine channels, the SRNs and their non-recurrent pairs trained on 5 and 7 speakers (one seed)
     for check, name, count in (("noise-length", "rnn", 1), ("noise-length", "lstm", 1),
                                ("tagm-gru-seeds", "tagm", 2),
                                ("tagm-gru-seeds", "gru", 2),
@@ -18,10 +19,13 @@ def test_cause_checks_quick(quick_run):
                                ("graphical-noise", "chapter_hulm", 2),
                                ("coupling-init", "cgru", 3),
                                ("uci-har", "cgru", 3), ("uci-har", "sgru", 3),
+                               ("uci-har-channels", "cgru", 2),
+                               ("uci-har-channels", "rvsml_opw", 2),
                                ("srn-speakers", "SRN-L", 2),
                                ("srn-speakers", "SN-L", 2)):
         rows = re.findall(rf"^\|\s*{check}\s*\|\s*{name}\s*\|", run.out, flags=re.M)
         assert len(rows) == count, (check, name)
     # the noise-length rows are the chapter's length, not the benchmark's
     assert "94 steps" in run.out
+    assert "uci_har: 9 channels" in run.out and "raw: 6 channels" in run.out
     assert "these numbers mean nothing" in run.out

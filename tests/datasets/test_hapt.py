@@ -61,6 +61,8 @@ def test_invalid_arguments():
         load_hapt(subset="validation")
     with pytest.raises(ValueError, match="0 < step <= window"):
         load_hapt(window=128, step=0)
+    with pytest.raises(ValueError, match="preprocessing"):
+        load_hapt(preprocessing="butterworth")
 
 
 @pytest.fixture(scope="module")
@@ -129,3 +131,46 @@ def test_windows_are_uci_har_windows_by_brute_force(windows):
     assert (y[1:][same_run] == y[:-1][same_run]).all()
     assert (groups[1:][same_run] == groups[:-1][same_run]).all()
     assert same_run.mean() > 0.9
+
+
+@needs_package
+def test_uci_har_channels(windows):
+    """UCI HAR's nine channels: the same windows, gravity separated, noise
+    filtered; the first recording's windows against the filters applied by hand."""
+    from scipy import signal
+
+    X, y, groups = windows
+    X9, y9, groups9 = load_hapt(sensors=("body_acc", "gyro", "acc"),
+                                preprocessing="uci_har")
+    assert X9.shape == X.shape[:2] + (9,)
+    np.testing.assert_array_equal(y9, y)
+    np.testing.assert_array_equal(groups9, groups)
+    # body acceleration = total acceleration - gravity, so it has no mean
+    # (gravity, 1 g, is gone) and the filtered total stays near the raw one
+    body, total = X9[:, :, :3], X9[:, :, 6:]
+    assert np.abs(body.mean(axis=1)).mean() < 0.05 < np.abs(total.mean(axis=1)).mean()
+    assert np.abs(total - X[:, :, :3]).mean() < 0.05
+    # moving bodies move more than lying ones
+    spread = body.std(axis=1).mean(axis=1)
+    assert spread[y == "WALKING"].mean() > 10 * spread[y == "LAYING"].mean()
+    # by hand, on the first recording
+    _, raw, _ = load_hapt_recordings()[0]
+    fs = 50.0
+    filtered = signal.sosfiltfilt(signal.butter(3, 20.0, fs=fs, output="sos"),
+                                  signal.medfilt(raw, [3, 1]), axis=0)
+    low = signal.butter(3, 0.3, fs=fs, output="sos")
+    by_hand = np.concatenate([
+        filtered[:, :3] - signal.sosfiltfilt(low, filtered[:, :3], axis=0),
+        filtered[:, 3:], filtered[:, :3]], axis=1)
+    # where the first windows start in it (found by their raw first step)
+    starts = [int(np.flatnonzero((raw == window[0]).all(axis=1))[0])
+              for window in X[:5]]
+    for k, start in enumerate(starts):
+        np.testing.assert_allclose(X9[k], by_hand[start:start + 128], rtol=0,
+                                   atol=1e-12)
+    # without the noise filters, body_acc alone is the raw acceleration minus
+    # its 0.3 Hz low-pass
+    X_body, _, _ = load_hapt(sensors=("body_acc",))
+    raw_body = raw[:, :3] - signal.sosfiltfilt(low, raw[:, :3], axis=0)
+    np.testing.assert_allclose(X_body[0], raw_body[starts[0]:starts[0] + 128],
+                               rtol=0, atol=1e-12)
