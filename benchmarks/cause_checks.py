@@ -30,10 +30,11 @@ one check here, with the settings of the saved run it complements:
     seeds, and with more training windows.
 ``uci-har-channels`` (``cgru-rvsml``)
     bench_cgru.py's UCI HAR run (CGRU, SGRU, RVSML with DTW and OPW, 1-NN
-    DTW; the same 300 / 300 windows and settings) on the raw recordings' six
-    channels, as saved, and on UCI HAR's nine (``load_hapt(sensors=("body_acc",
-    "gyro", "acc"), preprocessing="uci_har")``: noise-filtered, gravity
-    separated), the thesis's input.
+    DTW; the same 300 / 300 windows and settings) on UCI HAR's nine channels
+    (``load_hapt(sensors=("body_acc", "gyro", "acc"),
+    preprocessing="uci_har")``: noise-filtered, gravity split off), the
+    thesis's input and the script's, and on the raw recordings' six (acc and
+    gyro as recorded), which the script read until it could make the nine.
 ``srn-speakers`` (``srn-ood-recurrence``)
     bench_siamese.py's SRNs and their non-recurrent counterparts out of domain
     on JapaneseVowels, evaluated on speakers 8-9 only (pair AUC), trained on
