@@ -51,9 +51,6 @@ _CHANNELS = _SENSORS["acc"] + _SENSORS["gyro"]
 #: Columns of each sensor in :func:`_signals`'s ``(T, 9)`` output.
 _COLUMNS = {"acc": (0, 1, 2), "gyro": (3, 4, 5), "body_acc": (6, 7, 8)}
 
-#: UCI HAR's nine "Inertial Signals", in its order (body_acc, body_gyro,
-#: total_acc): ``load_hapt(sensors=UCI_HAR_SENSORS, preprocessing="uci_har")``.
-UCI_HAR_SENSORS = ("body_acc", "gyro", "acc")
 #: The recordings' sampling rate (Hz).
 SAMPLING_RATE = 50.0
 _FILE = ("res", "HAPT.pkl.gz")
