@@ -49,8 +49,8 @@ Usage::
 The saved outputs, one per check, are ``reproduction/cause_checks_<check>.md``.
 
 The default mode is what the report cites (about 2 h 15 min on one thread
-for all eight checks); ``--quick`` shrinks data and epochs until the numbers mean
-nothing.
+for all eight checks); ``--quick`` shrinks data and epochs until the numbers
+mean nothing.
 """
 
 import argparse
