@@ -227,9 +227,8 @@ CLAIMS = [
           "on its DTW / OPW distance of the projected series",
           _DATA["uci_har"] + _ONE_RUN + "; RVSML's virtual-sequence length and "
           "ridge not tuned (the thesis does not give them)",
-          # read from the saved full-mode run
-          # measured apart: python -m benchmarks.cause_checks --check
-          # uci-har-channels (the same windows, settings and seed)
+          # measured apart from the saved run: python -m benchmarks.cause_checks
+          # --check uci-har-channels (the same windows, settings and seed)
           why="the channels: on the raw recordings' six (acc and gyro as "
           "recorded) instead of UCI HAR's nine filtered ones, the same windows "
           "give RVSML (DTW) 0.847, above SGRU 0.840 and CGRU 0.797; on the nine, "

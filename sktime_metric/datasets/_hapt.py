@@ -46,9 +46,10 @@ UCI_HAR_TEST_SUBJECTS = (2, 4, 9, 10, 12, 13, 18, 20, 24)
 UCI_HAR_TRAIN_SUBJECTS = tuple(s for s in range(1, 31)
                                if s not in UCI_HAR_TEST_SUBJECTS)
 
-_SENSORS = {"acc": ("acc-x", "acc-y", "acc-z"), "gyro": ("gyro-x", "gyro-y", "gyro-z")}
-_CHANNELS = _SENSORS["acc"] + _SENSORS["gyro"]
-#: Columns of each sensor in :func:`_signals`'s ``(T, 9)`` output.
+#: The recordings' columns, in the order of every ``signals`` array here.
+_CHANNELS = ("acc-x", "acc-y", "acc-z", "gyro-x", "gyro-y", "gyro-z")
+#: Columns of each sensor: the first 6 in ``signals``, body_acc in the
+#: ``(T, 9)`` output of :func:`_signals`.
 _COLUMNS = {"acc": (0, 1, 2), "gyro": (3, 4, 5), "body_acc": (6, 7, 8)}
 
 #: The recordings' sampling rate (Hz).

@@ -11,7 +11,8 @@ def test_cause_checks_quick(quick_run):
     # 2 further seeds, the chapter's HULM noisy and clean, CGRU from a small
     # coupling start on 3 datasets, CGRU and SGRU on 3 UCI HAR subsamples,
     # CGRU, SGRU and RVSML (OPW, quick mode's one) on UCI HAR's raw and
-    # nine channels, the SRNs and their non-recurrent pairs trained on 5 and 7 speakers (one seed)
+    # nine channels, the SRNs and their non-recurrent pairs trained on 5 and 7
+    # speakers (one seed)
     for check, name, count in (("noise-length", "rnn", 1), ("noise-length", "lstm", 1),
                                ("tagm-gru-seeds", "tagm", 2),
                                ("tagm-gru-seeds", "gru", 2),
