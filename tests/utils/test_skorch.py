@@ -45,6 +45,20 @@ def test_loss_reads_first_output_and_adds_penalty_in_training_only():
     torch.testing.assert_close(net.get_loss(y_pred, y, training=False), data)
 
 
+def test_a_non_finite_training_loss_stops_the_fit_with_a_clear_error():
+    # an infinite input makes the loss infinite in the first batch, on every CPU
+    X = torch.ones(8, 2)
+    X[5, 0] = float("inf")
+    y = torch.zeros(8, 1)
+    net = SequenceNet(_Linear, criterion=nn.MSELoss, train_split=None, max_epochs=3,
+                      batch_size=4, iterator_train__shuffle=False, verbose=0)
+    with pytest.raises(ValueError, match=r"Training diverged: .* at epoch 1, batch 2"):
+        net.fit(X, y)
+    # the same data without the infinity trains
+    X[5, 0] = 1.0
+    assert np.isfinite(net.fit(X, y).history[:, "train_loss"]).all()
+
+
 def test_gradient_value_clipping_clamps_each_element():
     net = _net(lr=0.0, callbacks=[GradientValueClipping(1e-3)])
     X = np.full((8, 2), 100.0, dtype=np.float32)

@@ -25,6 +25,11 @@ class _SequenceLossMixin:
       loss (e.g. an L2 term on some parameters only, which the optimiser's
       ``weight_decay`` cannot express). It is left out of validation losses, so
       early stopping watches the data term.
+    - A training loss that is not finite stops the fit with a ValueError
+      (scikit-learn's ``SGDClassifier`` does the same on an overflow): the
+      weights are lost, and going on would hand the user a model that
+      predicts NaN (measured: ``IARNRecommender``'s ReLU recurrences on
+      histories of 100 at lr 3e-3).
     """
 
     # False: the criterion receives the module's whole output tuple.
@@ -45,6 +50,16 @@ class _SequenceLossMixin:
         penalty = getattr(self.module_, "penalty", None)
         if training and penalty is not None:
             loss = loss + penalty()
+        if training and not torch.isfinite(loss):
+            # skorch records a batch's row before running it: this batch's number
+            batch = len(self.history[-1, "batches"]) if self.history else 1
+            raise ValueError(
+                f"Training diverged: the training loss is {float(loss)} at epoch "
+                f"{len(self.history)}, batch {batch}, and the weights are no "
+                "longer usable. Try a lower learning rate (lr), gradient clipping "
+                "(grad_clip_value or grad_clip_norm), shorter sequences, or inputs "
+                "on a smaller scale."
+            )
         return loss
 
     def infer(self, x, **fit_params):
