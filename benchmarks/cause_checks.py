@@ -40,6 +40,20 @@ one check here, with the settings of the saved run it complements:
     on JapaneseVowels, evaluated on speakers 8-9 only (pair AUC), trained on
     speakers 1-5 (the saved run's) and on 1-7: does the order depend on the
     evaluation speakers, and on how many speakers train the models?
+``iarn-training`` (``iarn-ml-rmse``, ``iarn-ml-auc``)
+    bench_iarn.py's IARN (default mode, seed ``--random-state``) trained 1, 2,
+    4 and 8 epochs, with the thesis's dropouts (0.25, 0.5; 4 epochs), beside
+    MF (ALS) and the time-aware baseline, on its split and on the same split
+    with half of the users: RMSE on the training log
+    (each rating from the history before it, as in training), on all test
+    ratings, on the warm and on the cold ones, and the ranking AUC (item
+    popularity too), of all test users, of those with training ratings and of
+    those without (ranked by each model's item side alone). Is IARN
+    short of epochs, of regularisation, or of data?
+``iarn-history`` (``iarn-ml-gated``, ``iarn-ml-plain-best``)
+    bench_iarn.py's four backbones (RNN, LSTM, TAGM, IARN-Plain; its 3 seeds)
+    with the thesis's histories of 100 beside the default mode's 30: does the
+    order on users with long histories depend on the histories' cut?
 
 Usage::
 
@@ -48,8 +62,8 @@ Usage::
 
 The saved outputs, one per check, are ``reproduction/cause_checks_<check>.md``.
 
-The default mode is what the report cites (about 2 h 15 min on one thread
-for all eight checks); ``--quick`` shrinks data and epochs until the numbers
+The default mode is what the report cites (about 3 h on one thread for all
+ten checks); ``--quick`` shrinks data and epochs until the numbers
 mean nothing.
 """
 
@@ -58,6 +72,7 @@ import sys
 
 import numpy as np
 import torch
+from sklearn.metrics import root_mean_squared_error
 
 from sktime_metric.benchmarking import (
     ESTIMATORS,
@@ -66,16 +81,19 @@ from sktime_metric.benchmarking import (
     write_results,
 )
 
-from sktime_metric.evaluation import pair_auc
+from sktime_metric.evaluation import pair_auc, ranking_auc
 
-from . import bench_cgru, bench_siamese, bench_tagm
+from . import bench_cgru, bench_iarn, bench_siamese, bench_tagm
 from ._common import add_common_arguments, timer
 
 CHECKS = ("noise-length", "tagm-gru-seeds", "bi-seeds", "graphical-noise",
-          "coupling-init", "uci-har", "uci-har-channels", "srn-speakers")
+          "coupling-init", "uci-har", "uci-har-channels", "srn-speakers",
+          "iarn-training", "iarn-history")
 COLUMNS = ("check", "name", "seed", "setting", "train_accuracy", "accuracy", "pair_auc",
            "fresh_noise_accuracy", "attention_signal", "attention_noise",
-           "f1_macro", "map", "norm_first", "norm_max", "norm_last", "fit_s")
+           "f1_macro", "map", "norm_first", "norm_max", "norm_last", "rmse_train",
+           "rmse", "rmse_warm", "rmse_cold", f"rmse_min{bench_iarn.LONG}", "auc",
+           "auc_known_users", "auc_new_users", "fit_s", "note")
 #: ``coupling_init_std`` of the coupling-init check, beside the thesis's 0.1.
 SMALL_COUPLING_STD = 0.01
 #: The noisy digits' length the chapter's recipe gives (its longest utterance).
@@ -89,6 +107,15 @@ UCI_HAR_LARGER = 1000
 SRN_TRAIN_SPEAKERS = (5, 7)
 SRN_EVAL_SPEAKERS = 2
 _QUICK = {"series": 60, "epochs": 2}
+#: iarn-training: IARN's epochs (bench_iarn's default mode trains 2) and the
+#: share of users in the smaller training log.
+IARN_EPOCHS = (1, 2, 4, 8)
+IARN_USER_SHARE = 0.5
+#: ... and the thesis's dropout grid {0.25, 0.5}, at IARN_DROPOUT_EPOCHS epochs.
+IARN_DROPOUTS = (0.25, 0.5)
+IARN_DROPOUT_EPOCHS = 4
+#: iarn-history: the thesis's history length beside the default mode's.
+IARN_HISTORIES = (bench_iarn.TRAINING["default"]["max_history"], 100)
 
 
 #: The HULM chapter's own training of its model (thesis eq. 2.11 summed over
@@ -296,6 +323,110 @@ def srn_speakers(mode, random_state, progress):
     return rows
 
 
+def _iarn_row(check, name, seed, setting, estimator, fit_kwargs, data, train=False):
+    """bench_iarn.py's scores of one fit (and its training RMSE with ``train``).
+
+    A fit whose training diverges (its ValueError) is a row that says so.
+    """
+    row = {"check": check, "name": name, "seed": seed, "setting": setting}
+    try:
+        scores = bench_iarn.evaluate(estimator, fit_kwargs, data, seed)
+    except ValueError as error:
+        if "diverged" not in str(error):
+            raise
+        return {**row, "note": str(error).split(", and the weights")[0]}
+    row = {**row,
+           **{key: round(scores[key], 4) for key in
+              ("rmse", "rmse_warm", "rmse_cold", f"rmse_min{bench_iarn.LONG}", "auc")
+              if scores.get(key) is not None},
+           "fit_s": scores["fit_s"]}
+    if train:
+        X_tr, y_tr, X_te = data[:3]
+        if scores.get("rmse") is not None:  # a rating predictor
+            row["rmse_train"] = round(root_mean_squared_error(y_tr, estimator.predict(X_tr)),
+                                      4)
+        # the ranking AUC of the test users with and without training ratings
+        # (the latter ranked by each model's item side alone)
+        known = np.isin(X_te[:, 0], X_tr[:, 0])
+        for key, rows in (("auc_known_users", known), ("auc_new_users", ~known)):
+            row[key] = round(ranking_auc(
+                estimator, X_te[rows], X_train=X_tr, items=np.unique(X_tr[:, 1]),
+                n_negatives=bench_iarn.N_NEGATIVES, random_state=seed), 4)
+    return row
+
+
+def _iarn_data(mode, random_state):
+    try:
+        return bench_iarn.load_data(mode, random_state)
+    except ImportError:  # without recbole
+        return None
+
+
+def iarn_training(mode, random_state, progress):
+    """Rows of the ``iarn-training`` check; none without the MovieLens data's package."""
+    data = _iarn_data(mode, random_state)
+    if data is None:
+        return []
+    X_tr, y_tr, X_te, y_te, genres = data
+    # half of all users, those with test ratings only too (83 % of the test
+    # ratings are theirs), so the test log keeps its mix of warm and cold
+    users = np.unique(np.concatenate([X_tr[:, 0], X_te[:, 0]]))
+    half = np.random.RandomState(random_state).choice(
+        users, int(IARN_USER_SHARE * len(users)), replace=False)
+    smaller = (X_tr[np.isin(X_tr[:, 0], half)], y_tr[np.isin(X_tr[:, 0], half)],
+               X_te[np.isin(X_te[:, 0], half)], y_te[np.isin(X_te[:, 0], half)], genres)
+    # (epochs, dropout) of the IARN fits on all users
+    runs = [(n, 0.0) for n in IARN_EPOCHS] + [(IARN_DROPOUT_EPOCHS, p)
+                                               for p in IARN_DROPOUTS]
+    if mode == "quick":
+        runs = [(1, 0.0), (2, 0.0), (1, IARN_DROPOUTS[-1])]
+    training = "quick" if mode == "quick" else "default"  # the saved run's
+    rows = []
+    for share, part in ((1.0, data), (IARN_USER_SHARE, smaller)):
+        setting = f"{share:.0%} of users, {len(part[1])} ratings"
+        for name, estimator, kwargs in bench_iarn.models(training, random_state, genres):
+            if name not in ("IARN", "MF (ALS)", "time-aware baseline", "popularity"):
+                continue
+            # the smaller log: IARN as the saved run trains it (2 epochs)
+            for n_epochs, dropout in (runs if share == 1 else [(2, 0.0)]):
+                fit_setting = setting
+                if name == "IARN":
+                    estimator.set_params(max_epochs=n_epochs, dropout=dropout)
+                    fit_setting += f", {n_epochs} epochs" + (
+                        f", dropout {dropout}" if dropout else "")
+                if progress:
+                    print(f"iarn-training: {name}, {fit_setting}", file=sys.stderr,
+                          flush=True)
+                rows.append(_iarn_row("iarn-training", name, random_state, fit_setting,
+                                      estimator, kwargs, part, train=True))
+                if name != "IARN":  # one fit of a baseline
+                    break
+    return rows
+
+
+def iarn_history(mode, random_state, progress):
+    """Rows of the ``iarn-history`` check; none without the MovieLens data's package."""
+    data = _iarn_data(mode, random_state)
+    if data is None:
+        return []
+    training = "quick" if mode == "quick" else "default"  # the saved run's
+    histories = (2, 5) if mode == "quick" else IARN_HISTORIES
+    backbones = ("RNN backbone", "LSTM backbone", "TAGM backbone", "IARN-Plain")
+    rows = []
+    for seed in range(random_state, random_state + bench_iarn.SEEDS[training]):
+        for history in histories:
+            for name, estimator, kwargs in bench_iarn.models(training, seed, data[4]):
+                if name not in backbones:
+                    continue
+                if progress:
+                    print(f"iarn-history: {name}, seed {seed}, histories of {history}",
+                          file=sys.stderr, flush=True)
+                estimator.set_params(max_history=history)
+                rows.append(_iarn_row("iarn-history", name, seed,
+                                      f"histories of {history}", estimator, kwargs, data))
+    return rows
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog=f"python -m {__spec__.name}",
                                      description=__doc__.split("\n")[0])
@@ -308,7 +439,8 @@ def main(argv=None):
            "bi-seeds": bi_seeds, "graphical-noise": graphical_noise,
            "coupling-init": coupling_init,
            "uci-har": uci_har, "uci-har-channels": uci_har_channels,
-           "srn-speakers": srn_speakers}
+           "srn-speakers": srn_speakers, "iarn-training": iarn_training,
+           "iarn-history": iarn_history}
     rows = []
     with timer() as total:
         for check in args.check:
@@ -318,13 +450,15 @@ def main(argv=None):
              "cited by REPRODUCTION.md's 'why' lines (see the module docstring)"]
     title = (f"cause_checks ({args.mode} mode; random_state {args.random_state}; "
              f"total {total['s']:.0f} s)")
-    print(f"\n{title}\n\n{format_table(rows, COLUMNS)}\n")
+    columns = [c for c in COLUMNS if any(c in row for row in rows)]  # those measured
+    print(f"\n{title}\n\n{format_table(rows, columns)}\n")
     for note in notes:
         print(f"- {note}")
     if args.output:
-        write_results(rows, args.output, title=title, notes=notes, columns=COLUMNS)
-    scores = [r["accuracy"] if "accuracy" in r else r["pair_auc"] for r in rows]
-    return 0 if np.isfinite(scores).all() else 1
+        write_results(rows, args.output, title=title, notes=notes, columns=columns)
+    # a diverged fit (a "note") and a ranking-only model (no rmse) have no score
+    scores = [row.get("accuracy", row.get("pair_auc", row.get("rmse"))) for row in rows]
+    return 0 if np.isfinite([s for s in scores if s is not None]).all() else 1
 
 
 if __name__ == "__main__":
