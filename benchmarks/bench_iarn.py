@@ -168,7 +168,7 @@ _WHY_GATED = (
     "same seeds) the RNN backbone (1.128) is still below the LSTM (1.154; below "
     "the RNN on seeds 1 and 2) and the TAGM backbone (1.238, above on every "
     "seed), and IARN-Plain's training diverges at the default mode's lr 3e-3 "
-    "(its loss is NaN in epoch 2, every seed)")
+    "(its loss turns NaN within the first epoch, every seed)")
 
 #: The claims of other_systems.md part C this script tests.
 CLAIMS = [
