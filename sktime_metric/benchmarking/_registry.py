@@ -5,8 +5,10 @@ import warnings
 from sklearn.model_selection import train_test_split
 
 from ..classification import (
+    FisherKernelClassifier,
     HCRFClassifier,
     HULMClassifier,
+    NaiveLogisticClassifier,
     RNNClassifier,
     TAGMClassifier,
 )
@@ -51,6 +53,15 @@ def _net(estimator_class, name=None, **params):
         return estimator_class(**params, max_epochs=epochs, random_state=random_state)
 
     return factory
+
+
+def _fisher_kernel(mode, random_state):
+    """Factory of the HULM chapter's Fisher-kernel baseline (an HMM per class).
+
+    Its defaults; ``"quick"`` mode runs ``MAX_EPOCHS["quick"]`` EM iterations.
+    """
+    params = {"max_epochs": MAX_EPOCHS["quick"]} if mode == "quick" else {}
+    return FisherKernelClassifier(random_state=random_state, **params)
 
 
 def _dtw_1nn(mode, random_state):
@@ -140,6 +151,8 @@ ESTIMATORS = {
     "lstm": _net(RNNClassifier, cell="lstm"),
     "hulm": _net(HULMClassifier),
     "hcrf": _net(HCRFClassifier),
+    "naive_logistic": _net(NaiveLogisticClassifier),
+    "fisher_kernel": _fisher_kernel,
     "dtw_1nn": _dtw_1nn,
     "cgru_1nn": _coupled_gru_1nn(coupling=True),
     "sgru_1nn": _coupled_gru_1nn(coupling=False),
@@ -151,10 +164,12 @@ ESTIMATORS = {
 #: estimator but the slowest to fit (``seq2seq_1nn``: ~25 s in "fast" mode, ~47 s
 #: in "default" mode), so that the default run (the "fast" mode) stays well under
 #: two minutes on two cores, and TAGM's ablations (``am_nn``, ``nn``: parts of a
-#: model taken out, not models a user would pick; ``bench_tagm.py`` runs them).
-#: ``--estimators all`` adds them.
-DEFAULT_ESTIMATORS = tuple(name for name in ESTIMATORS
-                           if name not in ("seq2seq_1nn", "am_nn", "nn"))
+#: model taken out, not models a user would pick; ``bench_tagm.py`` runs them),
+#: and the HULM chapter's baselines (``naive_logistic``, ``fisher_kernel``;
+#: ``bench_hulm.py`` runs them). ``--estimators all`` adds them.
+DEFAULT_ESTIMATORS = tuple(
+    name for name in ESTIMATORS
+    if name not in ("seq2seq_1nn", "am_nn", "nn", "naive_logistic", "fisher_kernel"))
 
 
 def load_synthetic_control_split(random_state=0):
