@@ -43,13 +43,12 @@ one check here, with the settings of the saved run it complements:
 ``iarn-training`` (``iarn-ml-rmse``, ``iarn-ml-auc``)
     bench_iarn.py's IARN (default mode, seed ``--random-state``) trained 1, 2,
     4 and 8 epochs, with the thesis's dropouts (0.25, 0.5; 4 epochs), beside
-    MF (ALS) and the time-aware baseline, on its split and on the same split
-    with half of the users: RMSE on the training log
-    (each rating from the history before it, as in training), on all test
-    ratings, on the warm and on the cold ones, and the ranking AUC (item
-    popularity too), of all test users, of those with training ratings and of
-    those without (ranked by each model's item side alone). Is IARN
-    short of epochs, of regularisation, or of data?
+    MF (ALS), the time-aware baseline and item popularity, on its split and
+    on the same split with half of the users: RMSE on the training log (each
+    rating from the history before it, as in training), on all test ratings,
+    on the warm and on the cold ones; the ranking AUC of all test users, of
+    those with training ratings and of those without (ranked by each model's
+    item side alone). Is IARN short of epochs, of regularisation, or of data?
 ``iarn-history`` (``iarn-ml-gated``, ``iarn-ml-plain-best``)
     bench_iarn.py's four backbones (RNN, LSTM, TAGM, IARN-Plain; its 3 seeds)
     with the thesis's histories of 100 beside the default mode's 30: does the
