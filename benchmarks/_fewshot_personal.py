@@ -7,10 +7,11 @@ the thesis's personal smartwatch recordings, which are not available).
 One model per user, trained and tested on that user's windows only
 (:func:`~sktime_metric.datasets.load_hapt`: UCI HAR's windows re-cut from the
 raw UCI HAPT recordings, UCI HAR's nine channels made with its filters,
-standardised with the pooled statistics of all users). For each user, :data:`SPLITS` random class splits
-(the thesis: 40) of the 6 activities into 4 base and 2 novel ones; a model is
-fitted on the base activities and, in one episode per split, one window per
-novel activity is the support set and every other novel window is classified:
+standardised with the pooled statistics of all users). For each user,
+:data:`SPLITS` random class splits (the thesis: 40) of the 6 activities into
+4 base and 2 novel ones; a model is fitted on the base activities and, in one
+episode per split, one window per novel activity is the support set and every
+other novel window is classified:
 
 - *partial*: among the 2 novel activities (2-way);
 - *full*: one support window of every activity is added, so the same queries

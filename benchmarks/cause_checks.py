@@ -347,9 +347,9 @@ def _iarn_row(check, name, seed, setting, estimator, fit_kwargs, data, train=Fal
         # the ranking AUC of the test users with and without training ratings
         # (the latter ranked by each model's item side alone)
         known = np.isin(X_te[:, 0], X_tr[:, 0])
-        for key, rows in (("auc_known_users", known), ("auc_new_users", ~known)):
+        for key, users in (("auc_known_users", known), ("auc_new_users", ~known)):
             row[key] = round(ranking_auc(
-                estimator, X_te[rows], X_train=X_tr, items=np.unique(X_tr[:, 1]),
+                estimator, X_te[users], X_train=X_tr, items=np.unique(X_tr[:, 1]),
                 n_negatives=bench_iarn.N_NEGATIVES, random_state=seed), 4)
     return row
 
@@ -372,8 +372,8 @@ def iarn_training(mode, random_state, progress):
     users = np.unique(np.concatenate([X_tr[:, 0], X_te[:, 0]]))
     half = np.random.RandomState(random_state).choice(
         users, int(IARN_USER_SHARE * len(users)), replace=False)
-    smaller = (X_tr[np.isin(X_tr[:, 0], half)], y_tr[np.isin(X_tr[:, 0], half)],
-               X_te[np.isin(X_te[:, 0], half)], y_te[np.isin(X_te[:, 0], half)], genres)
+    kept_tr, kept_te = np.isin(X_tr[:, 0], half), np.isin(X_te[:, 0], half)
+    smaller = (X_tr[kept_tr], y_tr[kept_tr], X_te[kept_te], y_te[kept_te], genres)
     # (epochs, dropout) of the IARN fits on all users
     runs = [(n, 0.0) for n in IARN_EPOCHS] + [(IARN_DROPOUT_EPOCHS, p)
                                                for p in IARN_DROPOUTS]

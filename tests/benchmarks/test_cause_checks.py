@@ -12,7 +12,8 @@ def test_cause_checks_quick(quick_run):
     # coupling start on 3 datasets, CGRU and SGRU on 3 UCI HAR subsamples,
     # CGRU, SGRU and RVSML (OPW, quick mode's one) on UCI HAR's raw and
     # nine channels, the SRNs and their non-recurrent pairs trained on 5 and 7
-    # speakers (one seed)
+    # speakers (one seed), IARN 3 times on all users and once on half of them
+    # beside MF, the four backbones with 2 history lengths on 2 seeds
     for check, name, count in (("noise-length", "rnn", 1), ("noise-length", "lstm", 1),
                                ("tagm-gru-seeds", "tagm", 2),
                                ("tagm-gru-seeds", "gru", 2),
@@ -23,7 +24,11 @@ def test_cause_checks_quick(quick_run):
                                ("uci-har-channels", "cgru", 2),
                                ("uci-har-channels", "rvsml_opw", 2),
                                ("srn-speakers", "SRN-L", 2),
-                               ("srn-speakers", "SN-L", 2)):
+                               ("srn-speakers", "SN-L", 2),
+                               ("iarn-training", "IARN", 4),
+                               ("iarn-training", r"MF \(ALS\)", 2),
+                               ("iarn-history", "IARN-Plain", 4),
+                               ("iarn-history", "RNN backbone", 4)):
         rows = re.findall(rf"^\|\s*{check}\s*\|\s*{name}\s*\|", run.out, flags=re.M)
         assert len(rows) == count, (check, name)
     # the noise-length rows are the chapter's length, not the benchmark's
