@@ -140,13 +140,22 @@ def test_targets_count_shares_and_collapses_where_dtw_is_informative(suite):
             ("C", "euclidean_1nn", 0.5, 0)]
     results = [{"dataset": d, "name": n, "accuracy": a, "collapsed": c, "fits": 1}
                for d, n, a, c in rows]
-    infos = [{"dataset": d, "classes": 2} for d in "ABC"]
+    infos = [{"dataset": d, "classes": 2, "n_test": 100} for d in "ABC"]
     lines = suite.targets(results, ["tagm", "gru", "dtw_1nn", "euclidean_1nn"], infos)
+    # two standard errors of a difference near p on 100 test series,
+    # 2 sqrt(2 p (1 - p) / 100): 0.141 at p = 0.5 (C: tagm's -0.10 to
+    # Euclidean is within; gru's -0.05 to DTW's 0.55, 0.141, too), 0.130 at
+    # 0.7 (A: gru's -0.20 is beyond), 0.113 at 0.8, 0.085 at 0.9
+    within = "within two standard errors of the test accuracy"
     assert lines == [
         "target: >= euclidean_1nn on at least 75 % of the datasets: "
         "tagm 2/3 (67 %, not met); gru 2/3 (67 %, not met)",
+        f"where tagm < euclidean_1nn: 1 datasets, 1 {within}, 0 beyond",
+        f"where gru < euclidean_1nn: 1 datasets, 0 {within}, 1 beyond: A (-0.20)",
         "target: >= dtw_1nn on at least 50 % of the datasets: "
         "tagm 1/3 (33 %, not met); gru 1/3 (33 %, not met)",
+        f"where tagm < dtw_1nn: 2 datasets, 0 {within}, 2 beyond: B (-0.30), C (-0.15)",
+        f"where gru < dtw_1nn: 2 datasets, 1 {within}, 1 beyond: A (-0.30)",
         "target: the best learned estimator >= dtw_1nn on at least 70 % of the "
         "datasets: 2/3 (67 %, not met)",
         "must: no collapsed fit where dtw_1nn is more than 0.15 above chance "
