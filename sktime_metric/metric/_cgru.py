@@ -107,13 +107,10 @@ class CoupledGRUMetric(
         and at most a sixth of the median length (1 on series of fewer than 12
         steps); with ``stride="auto"`` the coupled recurrence runs over about
         ``2 * T / window_size`` frames. 1: single steps, the thesis's
-        configuration (its series are 128 steps at most). "auto" measured
-        better than single steps on 25 of 33 UCR and embedded sets (seed 0; 14
-        of 18 outside the first comparison), up to +0.55 on long series, and
-        fits up to 19 times faster there; it costs accuracy on BasicMotions
-        (0.85 / 0.875 / 0.975 against 0.95 / 0.875 / 0.95, seeds 0-2), CBF
-        (0.86 against 0.99) and CricketZ (0.374 against 0.400): see
-        :ref:`metric_learning_defaults`.
+        configuration (its series are 128 steps at most). "auto" because a
+        recurrent state carried through hundreds of single steps forgets, and
+        frames fit many times faster; it costs accuracy on a few sets
+        (measured: see :ref:`metric_learning_defaults`).
     stride : int or "auto", default="auto"
         Steps between the starts of two frames, at most ``window_size``
         (``stride_`` holds the value used); "auto": ``ceil(window_size / 2)``.
