@@ -90,10 +90,13 @@ def iarn_training(mode, random_state, progress):
         for name, estimator, kwargs in bench_iarn.models(training, random_state, genres):
             if name not in ("IARN", "MF (ALS)", "time-aware baseline", "popularity"):
                 continue
-            # the smaller log: IARN as the saved run trains it (2 epochs)
-            for n_epochs, dropout in (runs if share == 1 else [(2, 0.0)]):
+            # IARN once per (epochs, dropout), on the smaller log as the saved
+            # run trains it (2 epochs); a baseline once, as bench_iarn sets it
+            plan = (runs if share == 1 else [(2, 0.0)]) if name == "IARN" else [None]
+            for run in plan:
                 fit_setting = setting
-                if name == "IARN":
+                if run is not None:
+                    n_epochs, dropout = run
                     estimator.set_params(max_epochs=n_epochs, dropout=dropout)
                     fit_setting += f", {n_epochs} epochs" + (
                         f", dropout {dropout}" if dropout else "")
@@ -102,8 +105,6 @@ def iarn_training(mode, random_state, progress):
                           flush=True)
                 rows.append(_iarn_row("iarn-training", name, random_state, fit_setting,
                                       estimator, kwargs, part, train=True))
-                if name != "IARN":  # one fit of a baseline
-                    break
     return rows
 
 

@@ -428,7 +428,7 @@ def targets(results, names, infos):
     def share(name, baseline):
         pairs = [(acc.get((d, name)), acc.get((d, baseline))) for d in datasets]
         pairs = [(a, b) for a, b in pairs if a is not None and b is not None]
-        hits = sum(a >= b - 1e-12 for a, b in pairs)
+        hits = sum(_at_least(a, b) for a, b in pairs)
         return hits, len(pairs)
 
     def text(hits, total, goal):
@@ -455,7 +455,7 @@ def targets(results, names, infos):
         best = [(a, b) for a, b in best if a is not None and b is not None]
         lines.append("target: the best learned estimator >= dtw_1nn on at least 70 % "
                      "of the datasets: "
-                     + text(sum(a >= b - 1e-12 for a, b in best), len(best), 0.7))
+                     + text(sum(_at_least(a, b) for a, b in best), len(best), 0.7))
         informative = [info["dataset"] for info in infos
                        if acc.get((info["dataset"], BASELINE)) is not None
                        and acc[info["dataset"], BASELINE]
@@ -474,6 +474,11 @@ def targets(results, names, infos):
     return lines
 
 
+def _at_least(ours, theirs):
+    """The targets' ">=": within 1e-12, so that equal accuracies tie."""
+    return ours >= theirs - 1e-12
+
+
 def shortfalls(name, baseline, acc, infos):
     """Where ``name`` falls short of ``baseline``: within test-set noise or beyond.
 
@@ -488,7 +493,7 @@ def shortfalls(name, baseline, acc, infos):
     within, beyond = 0, []
     for info in infos:
         ours, theirs = acc.get((info["dataset"], name)), acc.get((info["dataset"], baseline))
-        if ours is None or theirs is None or ours >= theirs - 1e-12:
+        if ours is None or theirs is None or _at_least(ours, theirs):
             continue
         noise = 2 * np.sqrt(2 * theirs * (1 - theirs) / info["n_test"])
         if theirs - ours < noise:
