@@ -271,7 +271,7 @@ def memorisation_check(data, info):
 def plain_rnn_classifier(hidden_size, max_epochs, random_state):
     """Table 3.1's Plain-RNN: an Elman (tanh) RNN, the benchmark's other settings."""
     return RNNClassifier(cell="rnn", hidden_size=hidden_size, max_epochs=max_epochs,
-                         random_state=random_state)
+                         tol=None, random_state=random_state)
 
 
 def plain_rnn(name, data, args, extra=None):

@@ -134,6 +134,7 @@ class BaseSequenceNet(BaseEstimator):
         "early_stopping": ["boolean"],
         "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
         "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
+        "tol": [Interval(Real, 0, None, closed="left"), None],
         "callbacks": [list, None],
         "device": [str],
         "verbose": ["verbose"],
@@ -196,13 +197,15 @@ class BaseSequenceNet(BaseEstimator):
     # -- build ---------------------------------------------------------------
 
     def _training_callbacks(self, monitor, lower_is_better, *, scoring=(),
-                            lr_schedule=None, after=()):
+                            lr_schedule=None, after=(), baseline=None):
         """The skorch callbacks this estimator's shared parameters ask for.
 
         Gradient clipping (``grad_clip_value``), early stopping on ``monitor``
-        with learning-rate decay, the progress bar and the user's
-        ``callbacks``; ``scoring`` callbacks run first, ``after`` ones after
-        the built-in ones, and ``lr_schedule`` replaces the default decay (see
+        with learning-rate decay (without it, for an estimator with a ``tol``,
+        the stop once the training loss converged below ``baseline``), the
+        progress bar and the user's ``callbacks``; ``scoring`` callbacks run
+        first, ``after`` ones after the built-in ones, and ``lr_schedule``
+        replaces the default decay (see
         :func:`~sktime_metric.utils._skorch.training_callbacks`).
         """
         return training_callbacks(
@@ -216,6 +219,9 @@ class BaseSequenceNet(BaseEstimator):
             scoring=scoring,
             lr_schedule=lr_schedule,
             after=after,
+            tol=getattr(self, "tol", None),
+            baseline=baseline,
+            max_epochs=self.max_epochs,
         )
 
     def _make_net(self, net_class, module, module_params, *, criterion, callbacks,

@@ -50,6 +50,13 @@ def test_registry_has_the_baselines():
         assert hasattr(factory("quick", 0), "fit")
 
 
+def test_registry_nets_train_their_mode_s_epochs():
+    # the protocols' fixed budgets: no stop on a converged training loss
+    for name in ("tagm", "am_nn", "nn", "gru", "lstm"):
+        estimator = ESTIMATORS[name]("fast", 0)
+        assert estimator.tol is None and estimator.max_epochs >= 100
+
+
 def test_benchmark_quick_basic_motions_writes_csv(tmp_path, capsys):
     path = tmp_path / "results.csv"
     code = main(["benchmark", "--quick", "--dataset", "basic_motions",

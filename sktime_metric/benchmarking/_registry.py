@@ -43,14 +43,19 @@ QUICK_SIZES = (60, 60)
 def _net(estimator_class, name=None, **params):
     """Factory of a skorch-based estimator trained ``MAX_EPOCHS[mode]`` epochs.
 
-    ``name`` looks up the estimator's exception in :data:`FAST_EPOCHS`.
+    ``name`` looks up the estimator's exception in :data:`FAST_EPOCHS`. The
+    protocols train that many epochs: an estimator that would stop once its
+    training loss converges (a ``tol``) gets ``tol=None``.
     """
 
     def factory(mode, random_state):
         epochs = MAX_EPOCHS[mode]
         if mode == "fast":
             epochs = FAST_EPOCHS.get(name, epochs)
-        return estimator_class(**params, max_epochs=epochs, random_state=random_state)
+        estimator = estimator_class(**params, max_epochs=epochs, random_state=random_state)
+        if "tol" in estimator.get_params():
+            estimator.set_params(tol=None)
+        return estimator
 
     return factory
 

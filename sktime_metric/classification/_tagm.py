@@ -11,6 +11,7 @@ from ..base import (
     BaseSequenceNet,
     SequenceClassifierMixin,
     derive_seed,
+    learning_baseline,
     steps_batch_size,
     warn_if_not_learned,
 )
@@ -137,7 +138,19 @@ class TAGMClassifier(SequenceClassifierMixin, BaseSequenceNet):
         Weights of the classes in the training loss, ``{label: weight}``;
         "balanced" weighs each class by ``n_samples / (n_classes * count)``, so
         rare classes count as much as common ones. None: every series 1.
-    max_epochs : int, default=100
+    max_epochs : int, default=300
+        Most passes over the training series; without ``early_stopping``,
+        training ends sooner once its loss has converged (``tol``).
+    tol : float or None, default=1e-4
+        Without ``early_stopping``, training stops once ``n_iter_no_change``
+        epochs in a row fail to lower the training loss by more than ``tol``
+        (scikit-learn's ``MLPClassifier`` rule), counting from the
+        ``max_epochs // 3``-th epoch and from the first whose loss beats
+        predicting the class frequencies, so that a plateau early in training
+        is not taken for convergence. None: every epoch runs (a fixed budget,
+        as the chapter trains). The former fixed 100 epochs left long or
+        many-class series underfit (see :ref:`the user guide
+        <classification_defaults>`).
     lr : float, default=1e-3
         The authors' learning rate for TAGM with ``H=64`` (2e-3 * 32 / H).
     batch_size : int, default=32
@@ -156,6 +169,8 @@ class TAGMClassifier(SequenceClassifierMixin, BaseSequenceNet):
         The library's shared default; the chapter held out 1,100 of its 6,600
         training samples (1/6).
     n_iter_no_change : int, default=12
+        Stale epochs that end training: of the validation accuracy with
+        ``early_stopping``, of the training loss (``tol``) without.
     callbacks : list of skorch callbacks or None, default=None
         Extra skorch callbacks, as instances or ``(name, callback)`` tuples.
     device : str, default="cpu"
@@ -241,7 +256,8 @@ class TAGMClassifier(SequenceClassifierMixin, BaseSequenceNet):
         stride="auto",
         standardize=True,
         class_weight=None,
-        max_epochs=100,
+        max_epochs=300,
+        tol=1e-4,
         lr=1e-3,
         batch_size=32,
         optimizer="rmsprop",
@@ -269,6 +285,7 @@ class TAGMClassifier(SequenceClassifierMixin, BaseSequenceNet):
         self.standardize = standardize
         self.class_weight = class_weight
         self.max_epochs = max_epochs
+        self.tol = tol
         self.lr = lr
         self.batch_size = batch_size
         self.optimizer = optimizer
@@ -353,7 +370,8 @@ class TAGMClassifier(SequenceClassifierMixin, BaseSequenceNet):
             batch_size=steps_batch_size(self.batch_size, len(y_codes)),
             train_split=validation_split(self.early_stopping, self.validation_fraction,
                                          stratified=True, seed=seed, y=y_codes),
-            callbacks=self._training_callbacks("valid_acc", lower_is_better=False),
+            callbacks=self._training_callbacks("valid_acc", lower_is_better=False,
+                                               baseline=learning_baseline(y_codes)),
         )
         # train
         inputs = self._net_input(X, lengths)

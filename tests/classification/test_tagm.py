@@ -6,7 +6,9 @@ from functools import partial
 
 import numpy as np
 import pytest
+from sklearn.base import clone
 
+from sktime_metric.base import learning_baseline
 from sktime_metric.classification import RNNClassifier, TAGMClassifier
 from sktime_metric.datasets import make_sequence_classification
 from sktime_metric.nn import AttentionNNModule, TAGMModule
@@ -68,7 +70,7 @@ def test_signal_survives_long_noise(bidirectional, learning_seed, learning_outco
     # instead: test accuracy 0.28 / 0.45 / 0.37 on seeds 1, 2, 4 (TAGM) and
     # 0.47 / 0.40 on seeds 2, 3 (Bi-TAGM), attention ratio 0.91-1.06. The
     # default "auto" starts at sigmoid(-2) ~ 0.12: over seeds 0-4 accuracy
-    # 0.917-0.983 (TAGM) and 0.93-1.0 (Bi-TAGM), attention ratio 4.8-106, on
+    # 0.917-0.983 (TAGM) and 0.917-1.0 (Bi-TAGM), attention ratio 5.0-132, on
     # native and default kernels.
     X, y, mask = make_sequence_classification(
         n_samples=200, n_classes=3, n_channels=2, min_length=100, max_length=120,
@@ -204,6 +206,58 @@ def test_early_stopping_stops_halves_lr_and_keeps_validation_scores(salience_tas
     assert clf.net_.optimizer_.param_groups[0]["lr"] < 1e-2
 
 
+_STOPPING = [RNNClassifier(hidden_size=4, lr=1e-2),
+             TAGMClassifier(hidden_size=4, attention_hidden_size=4, lr=1e-2)]
+
+
+@pytest.mark.parametrize("estimator", _STOPPING, ids=["rnn", "tagm"])
+def test_training_stops_once_the_loss_converged(salience_task, estimator):
+    (X, y), _ = salience_task
+    tol, patience = 0.02, 3
+    clf = clone(estimator).set_params(max_epochs=200, tol=tol,
+                                      n_iter_no_change=patience,
+                                      random_state=0).fit(X, y)
+    # Oracle: replay the rule on the recorded training losses. No epoch counts
+    # before the 200 // 3 = 66th, nor before the loss first falls below the
+    # class frequencies' loss; after that an epoch improves when its loss is
+    # more than tol below the last improving epoch's, and training stops after
+    # `patience` epochs in a row that do not.
+    losses = clf.history_[:, "train_loss"]
+    baseline = learning_baseline(np.unique(y, return_inverse=True)[1])
+    best, misses, started, stopped_at = np.inf, 0, False, None
+    for epoch, loss in enumerate(losses, start=1):
+        started = started or (epoch >= 66 and loss < baseline)
+        if not started:
+            continue
+        if loss < best - tol:
+            best, misses = loss, 0
+        else:
+            misses += 1
+        if misses == patience:
+            stopped_at = epoch
+            break
+    assert stopped_at is not None and 66 + patience <= stopped_at < 200
+    assert len(losses) == stopped_at
+    # tol=None: every epoch runs
+    full = clone(clf).set_params(max_epochs=stopped_at + 5, tol=None).fit(X, y)
+    assert len(full.history_) == stopped_at + 5
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+@pytest.mark.parametrize("estimator", _STOPPING, ids=["rnn", "tagm"])
+def test_a_loss_stuck_at_the_class_frequencies_is_not_convergence(salience_task,
+                                                                   estimator):
+    # lr ~ 0: the loss stays where the drawn weights put it, above the class
+    # frequencies' (seed 0: 1.157 for the GRU, 1.111 for TAGM, against 1.093)
+    # and never improving by tol. A stop counting from the first epoch would
+    # end the fit after n_iter_no_change epochs, at chance; it trains on to
+    # max_epochs instead.
+    (X, y), _ = salience_task
+    clf = clone(estimator).set_params(lr=1e-12, max_epochs=12, n_iter_no_change=2,
+                                      random_state=0).fit(X, y)
+    assert len(clf.history_) == 12
+
+
 def test_verbose_prints_progress(salience_task, capsys):
     (X, y), _ = salience_task
     RNNClassifier(hidden_size=4, max_epochs=2, verbose=1, random_state=0).fit(X, y)
@@ -212,7 +266,7 @@ def test_verbose_prints_progress(salience_task, capsys):
 
 
 @pytest.mark.learning
-@pytest.mark.parametrize("bidirectional, min_ratio", [("auto", 1.1), (False, 1.2)],
+@pytest.mark.parametrize("bidirectional, min_ratio", [("auto", 1.1), (False, 1.1)],
                          ids=["default", "unidirectional"])
 def test_learns_a_noisy_sequence_task_and_attends_to_the_signal(
     bidirectional, min_ratio, learning_seed, learning_outcome
@@ -236,8 +290,8 @@ def test_learns_a_noisy_sequence_task_and_attends_to_the_signal(
                          random_state=learning_seed)
     clf.fit(X_noisy[train], y[train])
     # seeds 0-4, native and default kernels, default frames (5 steps every
-    # 3), TAGM / Bi-TAGM: accuracy 0.925-0.975 / 0.9125-0.975 (chance 1/3),
-    # mean attention on the signal over the noise 1.45-1.74 / 1.215-1.515
+    # 3), TAGM / Bi-TAGM: accuracy 0.875-0.975 / 0.9625-1.0 (chance 1/3),
+    # mean attention on the signal over the noise 1.25-2.85 / 1.197-1.89
     # (TAGM on single steps, window=1: 0.99-1.0 and 1.51-5.5)
     assert learning_outcome("accuracy", clf.score(X_noisy[test], y[test])) > 0.8
     a = clf.predict_attention(X_noisy[test])

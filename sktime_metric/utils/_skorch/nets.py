@@ -167,6 +167,9 @@ def training_callbacks(
     scoring=(),
     lr_schedule=None,
     after=(),
+    tol=None,
+    baseline=None,
+    max_epochs=None,
 ):
     """The callbacks an estimator's parameters ask for, then the user's own.
 
@@ -175,7 +178,10 @@ def training_callbacks(
     the default learning-rate halving on a plateau. ``after``: ``(name,
     callback)`` pairs that run after the built-in ones (so at the end of
     training after early stopping has reloaded the best weights), before the
-    user's.
+    user's. ``tol``: without ``early_stopping``, training ends once the
+    training loss converged (:func:`train_loss_stopping`), counting from the
+    first epoch below ``baseline`` in the last two thirds of ``max_epochs``;
+    None: every epoch runs.
     """
     callbacks = list(scoring)
     if grad_clip_value is not None:
@@ -207,6 +213,9 @@ def training_callbacks(
                 ),
             )
         )
+    elif tol is not None:
+        callbacks.append(("train_loss_stopping", train_loss_stopping(
+            n_iter_no_change, tol, baseline, min_epochs=max_epochs // 3)))
     if verbose > 0:
         callbacks.append(("progress_bar", ProgressBar()))
     callbacks.extend(after)
@@ -297,15 +306,31 @@ def training_loss_callbacks(*, lr_schedule, average_from, early_stopping,
         ))
     if average_from is not None:  # before the stop, so its last epoch counts
         callbacks.append(("parameter_averaging", ParameterAveraging(float(average_from))))
-    callbacks.append((
-        "train_loss_stopping",
-        AfterLearningStarts(
-            EarlyStopping(monitor="train_loss", patience=n_iter_no_change,
-                          threshold=0.0, load_best=False),
-            baseline,
-        ),
-    ))
+    callbacks.append(("train_loss_stopping",
+                      train_loss_stopping(n_iter_no_change, 0.0, baseline)))
     return callbacks
+
+
+def train_loss_stopping(n_iter_no_change, tol, baseline, min_epochs=0):
+    """Stop once the training loss converged, never before it learned.
+
+    Nearly scikit-learn's ``MLPClassifier`` rule (skorch's ``EarlyStopping``
+    with an absolute threshold): training ends after ``n_iter_no_change``
+    epochs in a row whose loss is not more than ``tol`` below that of the
+    last epoch that was; the last weights are kept. Epochs count only once
+    the loss first fell below ``baseline`` (the class frequencies' loss) and
+    from the ``min_epochs``-th on (:class:`AfterLearningStarts`): a loss
+    resting at or just below the uniform prediction's is a model that has
+    not started, or is crossing a plateau, not one that converged (measured
+    without the conditions: the GRU on UCR EthanolLevel, 4 classes, stopped
+    at epoch 20 at chance; Bi-TAGM on UCR Fish, 7 classes, at epoch 51 with
+    training accuracy 0.22, its loss 1.83 against ln 7 = 1.95).
+    """
+    return AfterLearningStarts(
+        EarlyStopping(monitor="train_loss", patience=n_iter_no_change,
+                      threshold=tol, threshold_mode="abs", load_best=False),
+        baseline, min_epochs=min_epochs,
+    )
 
 
 def gradient_norm_clipping(max_norm):

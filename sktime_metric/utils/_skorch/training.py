@@ -35,24 +35,30 @@ class AfterLearningStarts(Callback):
     baseline : float or None
         None: no condition.
     monitor : str, default="train_loss"
+    min_epochs : int, default=0
+        Nor before the ``min_epochs``-th epoch.
     """
 
-    def __init__(self, callback, baseline, monitor="train_loss"):
+    def __init__(self, callback, baseline, monitor="train_loss", min_epochs=0):
         self.callback = callback
         self.baseline = baseline
         self.monitor = monitor
+        self.min_epochs = min_epochs
 
     def initialize(self):
         self.callback.initialize()
         return self
 
     def on_train_begin(self, net, **kwargs):
-        self.started_ = self.baseline is None
+        self.started_ = False
         self.callback.on_train_begin(net, **kwargs)
 
     def on_epoch_end(self, net, **kwargs):
         if not self.started_:
-            self.started_ = bool(net.history[-1, self.monitor] < self.baseline)
+            self.started_ = len(net.history) >= self.min_epochs and (
+                self.baseline is None
+                or bool(net.history[-1, self.monitor] < self.baseline)
+            )
             if not self.started_:
                 return
         self.callback.on_epoch_end(net, **kwargs)
