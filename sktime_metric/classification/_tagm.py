@@ -139,18 +139,12 @@ class TAGMClassifier(SequenceClassifierMixin, BaseSequenceNet):
         "balanced" weighs each class by ``n_samples / (n_classes * count)``, so
         rare classes count as much as common ones. None: every series 1.
     max_epochs : int, default=300
-        Most passes over the training series; without ``early_stopping``,
-        training ends sooner once its loss has converged (``tol``).
     tol : float or None, default=1e-4
-        Without ``early_stopping``, training stops once ``n_iter_no_change``
-        epochs in a row fail to lower the training loss by more than ``tol``
-        (scikit-learn's ``MLPClassifier`` rule), counting from the
-        ``max_epochs // 3``-th epoch and from the first whose loss beats
-        predicting the class frequencies, so that a plateau early in training
-        is not taken for convergence. None: every epoch runs (a fixed budget,
-        as the chapter trains). The former fixed 100 epochs left long or
-        many-class series underfit (see :ref:`the user guide
-        <classification_defaults>`).
+        Without ``early_stopping``, stop once ``n_iter_no_change`` epochs in a
+        row lower the training loss by no more than ``tol`` (scikit-learn's
+        ``MLPClassifier`` rule), counted from epoch ``max_epochs // 3`` and from
+        the first loss below the class frequencies' (measured: :ref:`the user
+        guide <classification_defaults>`); None: every epoch runs.
     lr : float, default=1e-3
         The authors' learning rate for TAGM with ``H=64`` (2e-3 * 32 / H).
     batch_size : int, default=32

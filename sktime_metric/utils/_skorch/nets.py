@@ -215,7 +215,7 @@ def training_callbacks(
         )
     elif tol is not None:
         callbacks.append(("train_loss_stopping", train_loss_stopping(
-            n_iter_no_change, tol, baseline, min_epochs=max_epochs // 3)))
+            n_iter_no_change, tol, baseline, min_epochs=(max_epochs or 0) // 3)))
     if verbose > 0:
         callbacks.append(("progress_bar", ProgressBar()))
     callbacks.extend(after)
