@@ -1,4 +1,5 @@
-"""The ``sktime-metric`` command and the benchmark registry it runs."""
+"""The ``sktime-metric`` command: benchmark, fit and predict (the library behind
+it: test_benchmarking.py)."""
 
 import csv
 import subprocess
@@ -14,15 +15,8 @@ from sktime_metric.benchmarking import (
     DEFAULT_ESTIMATORS,
     ESTIMATORS,
     MAX_EPOCHS,
-    format_summary,
-    format_table,
-    plot_critical_difference,
     plot_results,
-    rank_results,
     run_benchmark,
-    stratified_resample,
-    summarize_results,
-    write_results,
 )
 from sktime_metric._cli.fit import FIT_REGISTRY
 from sktime_metric.cli import _build_parser, main
@@ -41,20 +35,6 @@ def test_python_m_runs_the_command():
         capture_output=True, text=True, check=True,
     ).stdout
     assert __version__ in out
-
-
-def test_registry_has_the_baselines():
-    assert {"tagm", "gru", "lstm", "dtw_1nn"} <= set(ESTIMATORS)
-    assert {"japanese_vowels", "basic_motions"} <= set(DATASETS)
-    for factory in ESTIMATORS.values():
-        assert hasattr(factory("quick", 0), "fit")
-
-
-def test_registry_nets_train_their_mode_s_epochs():
-    # the protocols' fixed budgets: no stop on a converged training loss
-    for name in ("tagm", "am_nn", "nn", "gru", "lstm"):
-        estimator = ESTIMATORS[name]("fast", 0)
-        assert estimator.tol is None and estimator.max_epochs >= 100
 
 
 def test_benchmark_quick_basic_motions_writes_csv(tmp_path, capsys):
@@ -118,32 +98,6 @@ def test_no_command_prints_help_and_exits_2(capsys):
     assert "benchmark" in capsys.readouterr().err
 
 
-def test_run_benchmark_rejects_unknown_names():
-    with pytest.raises(ValueError, match="Unknown estimator"):
-        run_benchmark(estimators=["nope"], mode="quick")
-    with pytest.raises(ValueError, match="Unknown dataset"):
-        run_benchmark(dataset="nope", mode="quick")
-    with pytest.raises(ValueError, match="mode must be one of"):
-        run_benchmark(mode="slow")
-
-
-def test_format_table_without_tabulate(monkeypatch):
-    results = [{"dataset": "d", "name": "x", "accuracy": 0.5, "fit_s": 1.0,
-                "predict_s": 0.25, "epochs": None, "epoch_s": None}]
-    monkeypatch.setitem(sys.modules, "tabulate", None)  # import now fails
-    table = format_table(results, columns=("name", "accuracy", "epochs"))
-    assert table.splitlines() == [
-        "| name | accuracy | epochs |",
-        "| --- | --- | --- |",
-        "| x | 0.5000 | - |",
-    ]
-
-
-def test_write_results_rejects_other_suffixes(tmp_path):
-    with pytest.raises(ValueError, match=r"\.csv or \.md"):
-        write_results([], tmp_path / "results.json")
-
-
 def test_all_runs_the_whole_registry(capsys):
     code = main(["benchmark", "--quick", "--dataset", "basic_motions",
                  "--estimators", "all", "--no-progress"])
@@ -169,15 +123,6 @@ def test_plot_writes_a_png_chart(tmp_path, capsys):
     assert code == 0
     assert f"chart written to {path}" in capsys.readouterr().out
     assert path.read_bytes()[:8] == PNG_MAGIC
-
-
-def test_plot_results_of_several_datasets(tmp_path):
-    rows = [{"dataset": d, "name": n, "accuracy": a, "fit_s": f, "predict_s": 0.5}
-            for d, n, a, f in (("a", "x", 0.5, 2.0), ("b", "x", 1.0, 0.0))]
-    plot_results(rows, tmp_path / "two.png", title="two datasets")
-    assert (tmp_path / "two.png").read_bytes()[:8] == PNG_MAGIC
-    with pytest.raises(ValueError, match="No results"):
-        plot_results([], tmp_path / "none.png")
 
 
 def test_plot_without_matplotlib_fails_before_the_run(tmp_path, monkeypatch, capsys):
@@ -265,89 +210,6 @@ def test_benchmark_on_a_local_archive_and_bad_file_arguments(tmp_path, capsys):
 
 
 # -- resamples, ranks and the critical-difference diagram -----------------------
-
-
-def test_stratified_resample_keeps_sizes_and_training_class_counts():
-    rng = np.random.RandomState(0)
-    X_train, X_test = rng.normal(size=(12, 5, 2)), rng.normal(size=(18, 7, 2))
-    X_test[:, 5:] = np.nan  # the test split is padded longer
-    y_train = np.array(["a"] * 8 + ["b"] * 4)
-    y_test = np.array(["a"] * 6 + ["b"] * 10 + ["c"] * 2)
-    X_tr, y_tr, X_te, y_te = stratified_resample(X_train, y_train, X_test, y_test,
-                                                 random_state=1)
-    assert (len(y_tr), len(y_te)) == (12, 18)
-    assert sorted(y_tr.tolist()) == sorted(y_train.tolist())  # 8 a, 4 b, no c
-    assert sorted([*y_tr, *y_te]) == sorted([*y_train, *y_test])
-    assert X_tr.shape[1:] == (5, 2) and X_te.shape[1:] == (5, 2)  # padding trimmed
-    pooled = {tuple(x.ravel()) for x in np.concatenate([X_train, X_test[:, :5]])}
-    assert {tuple(x.ravel()) for x in np.concatenate([X_tr, X_te])} == pooled
-    again = stratified_resample(X_train, y_train, X_test, y_test, random_state=1)
-    np.testing.assert_array_equal(again[0], X_tr)
-    other = stratified_resample(X_train, y_train, X_test, y_test, random_state=2)
-    assert not np.array_equal(other[0], X_tr)
-    with pytest.raises(ValueError, match="same number of channels"):
-        stratified_resample(X_train, y_train, X_test[:, :, :1], y_test)
-
-
-def _rows(table):
-    """Result rows from ``{(dataset, resample): {name: accuracy}}``."""
-    return [{"dataset": d, "resample": r, "name": n, "accuracy": a, "fit_s": 1.0,
-             "predict_s": 0.5} for (d, r), scores in table.items()
-            for n, a in scores.items()]
-
-
-def test_summary_ranks_and_friedman_over_datasets():
-    rows = _rows({("d1", 0): {"x": 0.9, "y": 0.8, "z": 0.7},
-                  ("d1", 1): {"x": 0.7, "y": 0.8, "z": 0.7},
-                  ("d2", 0): {"x": 0.5, "y": 0.6, "z": 0.4},
-                  ("d2", 1): {"x": 0.5, "y": 0.6, "z": 0.4}})
-    summary = summarize_results(rows)
-    assert [(r["dataset"], r["name"], r["resamples"]) for r in summary][:2] == [
-        ("d1", "x", 2), ("d1", "y", 2)]
-    assert summary[0]["accuracy_mean"] == pytest.approx(0.8)
-    assert summary[0]["accuracy_sd"] == pytest.approx(np.std([0.9, 0.7], ddof=1))
-    ranking = rank_results(rows)
-    # d1: x 0.8, y 0.8, z 0.7 -> 1.5, 1.5, 3; d2: y, x, z -> 2, 1, 3
-    assert ranking["blocks"] == "datasets" and ranking["block_labels"] == ["d1", "d2"]
-    assert ranking["mean_ranks"] == {"y": 1.25, "x": 1.75, "z": 3.0}
-    assert 0 < ranking["friedman_p"] < 1
-    text = format_summary(rows)
-    assert "## Accuracy over resamples (mean ± sd)" in text
-    assert "| d1        | x      | 2           | 0.8000 ± 0.1414 |" in text
-    assert "## Mean rank over 2 datasets (1 = most accurate; Friedman test p = " in text
-    ranks = text[text.index("## Mean rank"):]
-    assert ranks.index("| y ") < ranks.index("| x ") < ranks.index("| z ")
-    assert "| y      | 1.25        | 0.7000     | 2         |" in ranks  # best: ties
-
-
-
-def test_ranks_over_resamples_of_one_dataset_and_incomplete_results():
-    rows = _rows({("d", 0): {"x": 0.9, "y": 0.8}, ("d", 1): {"x": 0.9, "y": 0.9}})
-    ranking = rank_results(rows)
-    assert ranking["blocks"] == "resamples" and ranking["friedman_p"] is None
-    assert ranking["mean_ranks"] == {"x": 1.25, "y": 1.75}
-    assert "## Mean rank over 2 resamples of d" in format_summary(rows)
-    assert format_summary(rows[:2]) == ""  # one run: nothing to summarise
-    with pytest.raises(ValueError, match="'y' has no result on dataset 'e'"):
-        rank_results(rows + [{"dataset": "e", "name": "x", "accuracy": 1.0}])
-
-
-def test_plot_critical_difference(tmp_path, monkeypatch):
-    pytest.importorskip("scikit_posthocs")
-    rows = _rows({(d, 0): {"tagm": 0.9 - 0.01 * i, "gru": 0.8, "dtw_1nn": 0.6}
-                  for i, d in enumerate("abcdef")})
-    path = tmp_path / "cd.png"
-    out = plot_critical_difference(rows, path, title="six datasets")
-    assert path.read_bytes()[:8] == PNG_MAGIC
-    assert list(out["mean_ranks"]) == ["tagm", "gru", "dtw_1nn"]
-    assert out["p_values"].loc["tagm", "dtw_1nn"] < 0.05 < out["p_values"].loc[
-        "tagm", "gru"]
-    assert out["cd"] == pytest.approx(1.35, abs=0.01)  # Demsar's q_0.05 = 2.343, k=3
-    with pytest.raises(ValueError, match="at least two estimators"):
-        plot_critical_difference([r for r in rows if r["name"] == "gru"], path)
-    monkeypatch.setitem(sys.modules, "scikit_posthocs", None)  # import now fails
-    with pytest.raises(ImportError, match=r"pip install 'sktime_metric\[stats\]'"):
-        plot_critical_difference(rows, path)
 
 
 def test_resamples_on_csv_files_with_a_critical_difference_diagram(tmp_path, capsys):
