@@ -18,7 +18,12 @@ from ..nn.hcrf import HCRFModule
 from ..utils._sklearn_compat import Interval
 from ..utils._skorch import SequenceNetClassifier, validation_split
 from .._framing import resolve_framing
-from ._hulm import _CHAIN_CRF_CONSTRAINTS, _chain_crf_callbacks
+from ._chain_crf import (
+    CHAIN_CRF_CONSTRAINTS,
+    chain_crf_callbacks,
+    restart_seeds,
+    training_objective,
+)
 
 __all__ = ["HCRFClassifier"]
 
@@ -64,6 +69,9 @@ class HCRFClassifier(SequenceClassifierMixin, BaseSequenceNet):
         underfits (Car: one class predicted for every test series, 0.217).
     lr_schedule : {"plateau", "exponential"} or None, default="plateau"
     average_from : float in (0, 1] or None, default=2/3
+    n_init : int, default=1
+        Fits from different initial parameters, keeping the one with the
+        lowest final training loss, as in :class:`HULMClassifier`.
     standardize : bool, default=True
         Scale each channel to zero mean and unit variance with the statistics
         of the training series (``mean_``, ``scale_``), at fit and at predict
@@ -132,7 +140,7 @@ class HCRFClassifier(SequenceClassifierMixin, BaseSequenceNet):
         **{k: v for k, v in BaseSequenceNet._parameter_constraints.items()
            if k != "hidden_size"},
         "n_states": [Interval(Integral, 1, None, closed="left")],
-        **_CHAIN_CRF_CONSTRAINTS,
+        **CHAIN_CRF_CONSTRAINTS,
     }
 
     def __init__(
@@ -146,6 +154,7 @@ class HCRFClassifier(SequenceClassifierMixin, BaseSequenceNet):
         length_normalize=True,
         lr_schedule="plateau",
         average_from=2 / 3,
+        n_init=1,
         standardize=True,
         class_weight=None,
         max_epochs=200,
@@ -170,6 +179,7 @@ class HCRFClassifier(SequenceClassifierMixin, BaseSequenceNet):
         self.length_normalize = length_normalize
         self.lr_schedule = lr_schedule
         self.average_from = average_from
+        self.n_init = n_init
         self.standardize = standardize
         self.class_weight = class_weight
         self.max_epochs = max_epochs
@@ -216,34 +226,42 @@ class HCRFClassifier(SequenceClassifierMixin, BaseSequenceNet):
                                                      X.shape[2], lengths)
         # seed
         seed = derive_seed(self.random_state)
-        # build: the logits are log M_k from the forward algorithm, so
-        # cross-entropy is the negative conditional log-likelihood
-        net = self._make_net(
-            SequenceNetClassifier,
-            HCRFModule,
-            dict(
-                n_features=X.shape[2],
-                n_classes=len(encoder.classes_),
-                n_states=self.n_states,
-                window=self.window_,
-                stride=self.stride_,
-                init_std=self.init_std,
-                l2=self.l2,
-                length_normalize=self.length_normalize,
-            ),
-            criterion=torch.nn.CrossEntropyLoss,
-            # weighted: per-series losses, averaged with the weights by the net
-            criterion__reduction="mean" if weights is None else "none",
-            batch_size=steps_batch_size(self.batch_size, len(y_codes)),
-            train_split=validation_split(self.early_stopping, self.validation_fraction,
-                                         stratified=True, seed=seed, y=y_codes),
-            callbacks=_chain_crf_callbacks(self, y_codes),
-        )
-        # train
         inputs = self._net_input(X, lengths)
         weighted = inputs if weights is None else {**inputs, "sample_weight": weights}
-        self.net_ = self._train(net, weighted, y_codes, seed)
+        best = None
+        for init_seed in restart_seeds(seed, self.n_init):
+            # build: the logits are log M_k from the forward algorithm, so
+            # cross-entropy is the negative conditional log-likelihood
+            net = self._make_net(
+                SequenceNetClassifier,
+                HCRFModule,
+                dict(
+                    n_features=X.shape[2],
+                    n_classes=len(encoder.classes_),
+                    n_states=self.n_states,
+                    window=self.window_,
+                    stride=self.stride_,
+                    init_std=self.init_std,
+                    l2=self.l2,
+                    length_normalize=self.length_normalize,
+                ),
+                criterion=torch.nn.CrossEntropyLoss,
+                # weighted: per-series losses, averaged with the weights by the net
+                criterion__reduction="mean" if weights is None else "none",
+                batch_size=steps_batch_size(self.batch_size, len(y_codes)),
+                train_split=validation_split(self.early_stopping,
+                                             self.validation_fraction,
+                                             stratified=True, seed=seed, y=y_codes),
+                callbacks=chain_crf_callbacks(self, y_codes),
+            )
+            # train; keep the restart whose final training loss is lowest
+            self.net_ = self._train(net, weighted, y_codes, init_seed)
+            logits = self._predict_batches(inputs, lengths)[0]
+            loss = training_objective(self.net_, logits, y_codes, weights)
+            if best is None or loss < best[0]:
+                best = (loss, self.net_, logits)
+        _, self.net_, logits = best
         # attributes
         self.classes_ = encoder.classes_
-        warn_if_not_learned(self, y_codes, self._predict_batches(inputs, lengths)[0])
+        warn_if_not_learned(self, y_codes, logits)
         return self

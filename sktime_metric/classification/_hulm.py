@@ -1,7 +1,6 @@
 """HULMClassifier: the hidden-unit logistic model as a scikit-learn classifier."""
 
 import math
-from numbers import Integral, Real
 
 import numpy as np
 import torch
@@ -12,50 +11,20 @@ from ..base import (
     BaseSequenceNet,
     SequenceClassifierMixin,
     derive_seed,
-    learning_baseline,
     steps_batch_size,
     warn_if_not_learned,
 )
 from ..nn.hulm import HULMModule
-from ..utils._sklearn_compat import Interval, StrOptions
-from ..utils._skorch import (
-    SequenceNetClassifier,
-    training_loss_callbacks,
-    validation_split,
-)
+from ..utils._skorch import SequenceNetClassifier, validation_split
 from .._framing import resolve_framing
+from ._chain_crf import (
+    CHAIN_CRF_CONSTRAINTS,
+    chain_crf_callbacks,
+    restart_seeds,
+    training_objective,
+)
 
 __all__ = ["HULMClassifier"]
-
-# Parameters HULMClassifier and HCRFClassifier add to the base's.
-_CHAIN_CRF_CONSTRAINTS = {
-    "l2": [Interval(Real, 0, None, closed="left")],
-    "window": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
-    "stride": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
-    "init_std": [Interval(Real, 0, None, closed="neither")],
-    "length_normalize": ["boolean"],
-    "lr_schedule": [StrOptions({"plateau", "exponential"}), None],
-    "average_from": [Interval(Real, 0, 1, closed="right"), None],
-}
-
-
-def _chain_crf_callbacks(estimator, y):
-    """The shared callbacks with the authors' training-loss rules placed first.
-
-    Shared by HULMClassifier and HCRFClassifier, which the HULM chapter trains
-    with the same SGD configuration. The rules start counting once the
-    training loss beat the class frequencies' (``learning_baseline(y)``).
-    """
-    return estimator._training_callbacks(
-        "valid_acc", lower_is_better=False,
-        scoring=training_loss_callbacks(
-            lr_schedule=estimator.lr_schedule,
-            average_from=estimator.average_from,
-            early_stopping=estimator.early_stopping,
-            n_iter_no_change=estimator.n_iter_no_change,
-            baseline=learning_baseline(y),
-        ),
-    )
 
 
 class HULMClassifier(SequenceClassifierMixin, BaseSequenceNet):
@@ -138,6 +107,11 @@ class HULMClassifier(SequenceClassifierMixin, BaseSequenceNet):
         ``ceil(average_from * max_epochs)`` on, keep the running mean of the
         weights and end with it. None disables it. If training stops earlier,
         the average never starts. Ignored with ``early_stopping``.
+    n_init : int, default=1
+        Fits from different initial parameters; the one with the lowest
+        final training loss is kept (the likelihood is not concave: a fit can
+        stop on a plateau). Costs ``n_init`` fits. The first uses the fit's
+        own seed, so ``n_init=1`` is the plain fit.
     standardize : bool, default=True
         Scale each channel to zero mean and unit variance with the statistics
         of the training series (``mean_``, ``scale_``), at fit and at predict
@@ -227,7 +201,7 @@ class HULMClassifier(SequenceClassifierMixin, BaseSequenceNet):
 
     _parameter_constraints: dict = {
         **BaseSequenceNet._parameter_constraints,
-        **_CHAIN_CRF_CONSTRAINTS,
+        **CHAIN_CRF_CONSTRAINTS,
     }
 
     def __init__(
@@ -241,6 +215,7 @@ class HULMClassifier(SequenceClassifierMixin, BaseSequenceNet):
         length_normalize=True,
         lr_schedule="plateau",
         average_from=2 / 3,
+        n_init=1,
         standardize=True,
         class_weight=None,
         max_epochs=200,
@@ -265,6 +240,7 @@ class HULMClassifier(SequenceClassifierMixin, BaseSequenceNet):
         self.length_normalize = length_normalize
         self.lr_schedule = lr_schedule
         self.average_from = average_from
+        self.n_init = n_init
         self.standardize = standardize
         self.class_weight = class_weight
         self.max_epochs = max_epochs
@@ -311,36 +287,44 @@ class HULMClassifier(SequenceClassifierMixin, BaseSequenceNet):
                                                      X.shape[2], lengths)
         # seed
         seed = derive_seed(self.random_state)
-        # build: the module's logits are log M_k (eq. 2.11), so cross-entropy
-        # is the negative conditional log-likelihood; its penalty() adds l2
-        net = self._make_net(
-            SequenceNetClassifier,
-            HULMModule,
-            dict(
-                n_features=X.shape[2],
-                n_classes=len(encoder.classes_),
-                hidden_size=self.hidden_size,
-                window=self.window_,
-                stride=self.stride_,
-                init_std=self.init_std,
-                l2=self.l2,
-                length_normalize=self.length_normalize,
-            ),
-            criterion=torch.nn.CrossEntropyLoss,
-            # weighted: per-series losses, averaged with the weights by the net
-            criterion__reduction="mean" if weights is None else "none",
-            batch_size=steps_batch_size(self.batch_size, len(y_codes)),
-            train_split=validation_split(self.early_stopping, self.validation_fraction,
-                                         stratified=True, seed=seed, y=y_codes),
-            callbacks=_chain_crf_callbacks(self, y_codes),
-        )
-        # train
         inputs = self._net_input(X, lengths)
         weighted = inputs if weights is None else {**inputs, "sample_weight": weights}
-        self.net_ = self._train(net, weighted, y_codes, seed)
+        best = None
+        for init_seed in restart_seeds(seed, self.n_init):
+            # build: the module's logits are log M_k (eq. 2.11), so cross-entropy
+            # is the negative conditional log-likelihood; its penalty() adds l2
+            net = self._make_net(
+                SequenceNetClassifier,
+                HULMModule,
+                dict(
+                    n_features=X.shape[2],
+                    n_classes=len(encoder.classes_),
+                    hidden_size=self.hidden_size,
+                    window=self.window_,
+                    stride=self.stride_,
+                    init_std=self.init_std,
+                    l2=self.l2,
+                    length_normalize=self.length_normalize,
+                ),
+                criterion=torch.nn.CrossEntropyLoss,
+                # weighted: per-series losses, averaged with the weights by the net
+                criterion__reduction="mean" if weights is None else "none",
+                batch_size=steps_batch_size(self.batch_size, len(y_codes)),
+                train_split=validation_split(self.early_stopping,
+                                             self.validation_fraction,
+                                             stratified=True, seed=seed, y=y_codes),
+                callbacks=chain_crf_callbacks(self, y_codes),
+            )
+            # train; keep the restart whose final training loss is lowest
+            self.net_ = self._train(net, weighted, y_codes, init_seed)
+            logits = self._predict_batches(inputs, lengths)[0]
+            loss = training_objective(self.net_, logits, y_codes, weights)
+            if best is None or loss < best[0]:
+                best = (loss, self.net_, logits)
+        _, self.net_, logits = best
         # attributes
         self.classes_ = encoder.classes_
-        warn_if_not_learned(self, y_codes, self._predict_batches(inputs, lengths)[0])
+        warn_if_not_learned(self, y_codes, logits)
         return self
 
     def hidden_posteriors(self, X, y=None):

@@ -17,7 +17,7 @@ from ..nn.naive_logistic import NaiveLogisticModule
 from ..utils._sklearn_compat import Interval, StrOptions
 from ..utils._skorch import SequenceNetClassifier, validation_split
 from .._framing import resolve_framing
-from ._hulm import _CHAIN_CRF_CONSTRAINTS, _chain_crf_callbacks
+from ._chain_crf import CHAIN_CRF_CONSTRAINTS, chain_crf_callbacks
 
 __all__ = ["NaiveLogisticClassifier"]
 
@@ -145,10 +145,10 @@ class NaiveLogisticClassifier(SequenceClassifierMixin, BaseSequenceNet):
            if k != "hidden_size"},
         "pooling": [StrOptions({"sum", "mean"})],
         "l2": [Interval(Real, 0, None, closed="left")],
-        "window": _CHAIN_CRF_CONSTRAINTS["window"],
-        "stride": _CHAIN_CRF_CONSTRAINTS["stride"],
-        "lr_schedule": _CHAIN_CRF_CONSTRAINTS["lr_schedule"],
-        "average_from": _CHAIN_CRF_CONSTRAINTS["average_from"],
+        "window": CHAIN_CRF_CONSTRAINTS["window"],
+        "stride": CHAIN_CRF_CONSTRAINTS["stride"],
+        "lr_schedule": CHAIN_CRF_CONSTRAINTS["lr_schedule"],
+        "average_from": CHAIN_CRF_CONSTRAINTS["average_from"],
     }
 
     def __init__(
@@ -246,7 +246,7 @@ class NaiveLogisticClassifier(SequenceClassifierMixin, BaseSequenceNet):
             batch_size=steps_batch_size(self.batch_size, len(y_codes)),
             train_split=validation_split(self.early_stopping, self.validation_fraction,
                                          stratified=True, seed=seed, y=y_codes),
-            callbacks=_chain_crf_callbacks(self, y_codes),
+            callbacks=chain_crf_callbacks(self, y_codes),
         )
         # train
         inputs = self._net_input(X, lengths)

@@ -4,10 +4,12 @@ import numpy as np
 import pytest
 import torch
 from sklearn.exceptions import ConvergenceWarning
+from sklearn.metrics import log_loss
 from sklearn.model_selection import GridSearchCV
 from torch import nn
 
 from sktime_metric.classification import HCRFClassifier, HULMClassifier
+from sktime_metric.classification._chain_crf import restart_seeds, training_objective
 from sktime_metric.datasets import make_sequence_classification, make_synthetic_control
 from sktime_metric.utils._skorch import ParameterAveraging, SequenceNet
 
@@ -232,3 +234,47 @@ def test_length_normalize_is_validated_and_reaches_the_module(Classifier, data):
         params["n_states"] = params.pop("hidden_size")
     clf = Classifier(length_normalize=True, **params).fit(*data)
     assert clf.net_.module_.length_normalize is True
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+@pytest.mark.parametrize("Classifier", [HULMClassifier, HCRFClassifier])
+def test_n_init_keeps_the_restart_with_the_lowest_training_loss(Classifier, data):
+    # oracle: the restarts refitted one by one with their seeds (the first is
+    # the fit's own, so n_init=1 is the plain fit), scored with scikit-learn's
+    # log-loss on the training series; n_init keeps the lowest
+    X, y = data
+    params = {**_FAST, "max_epochs": 4, "l2": 1e-3}
+    if Classifier is HCRFClassifier:
+        params["n_states"] = params.pop("hidden_size")
+    seeds = restart_seeds(0, 3)
+    assert seeds[0] == 0
+    singles = [Classifier(**{**params, "random_state": s}).fit(X, y) for s in seeds]
+    # the objective: mean log-loss plus the module's l2 penalty, as trained
+    losses = [log_loss(y, clf.predict_proba(X), labels=clf.classes_)
+              + float(clf.net_.module_.penalty().detach()) for clf in singles]
+    assert np.ptp(losses) > 1e-3  # the restarts differ: the choice matters
+    best = Classifier(**{**params, "n_init": 3}).fit(X, y)
+    expected = singles[int(np.argmin(losses))]
+    np.testing.assert_allclose(best.predict_proba(X), expected.predict_proba(X),
+                               rtol=0, atol=1e-6)
+    assert len(best.history_) == len(expected.history_)
+    with pytest.raises(ValueError, match="n_init"):
+        Classifier(n_init=0).fit(X, y)
+
+
+def test_training_objective_is_the_weighted_log_loss_plus_the_penalty(data):
+    # a weighted fit builds a per-series criterion; the objective is the
+    # weighted mean of the series' losses, sum(w l) / sum(w), plus l2's penalty
+    X, y = data
+    weights = np.linspace(0.5, 2.0, len(y))
+    clf = HCRFClassifier(n_states=3, window=3, max_epochs=2, l2=1e-2,
+                         random_state=0).fit(X, y, sample_weight=weights)
+    codes = np.searchsorted(clf.classes_, y)
+    proba = clf.predict_proba(X)
+    logits = torch.as_tensor(np.log(proba), dtype=torch.float32)
+    got = training_objective(clf.net_, logits, codes, weights)
+    penalty = float(clf.net_.module_.penalty().detach())
+    expected = log_loss(codes, proba, sample_weight=weights, labels=[0, 1, 2]) + penalty
+    assert got == pytest.approx(expected, rel=1e-5)
+    # the weights matter here: the unweighted mean is another number
+    assert log_loss(codes, proba, labels=[0, 1, 2]) + penalty != pytest.approx(got)

@@ -1,0 +1,82 @@
+"""How the HULM chapter's chain CRFs train: the rules HULM and the HCRF share.
+
+:class:`HULMClassifier` and :class:`HCRFClassifier` maximise a conditional
+log-likelihood with the hidden states summed out (thesis eq. 2.14; Quattoni et
+al. 2007), with the same optimiser, learning-rate rules and stopping rule (the
+HULM chapter trains them alike). Summing out hidden states makes that
+likelihood non-concave in the parameters, so a fit can settle on a plateau
+that another initialisation avoids: ``n_init`` restarts keep the fit with the
+lowest final training loss, as scikit-learn's ``GaussianMixture`` keeps the
+restart with the highest likelihood.
+"""
+
+from numbers import Integral, Real
+
+import numpy as np
+import torch
+
+from .._learning import learning_baseline
+from ..utils._sklearn_compat import Interval, StrOptions
+from ..utils._skorch import training_loss_callbacks
+
+__all__ = ["CHAIN_CRF_CONSTRAINTS", "chain_crf_callbacks", "restart_seeds",
+           "training_objective"]
+
+# Parameters HULMClassifier and HCRFClassifier add to the base's.
+CHAIN_CRF_CONSTRAINTS = {
+    "l2": [Interval(Real, 0, None, closed="left")],
+    "window": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
+    "stride": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
+    "init_std": [Interval(Real, 0, None, closed="neither")],
+    "length_normalize": ["boolean"],
+    "lr_schedule": [StrOptions({"plateau", "exponential"}), None],
+    "average_from": [Interval(Real, 0, 1, closed="right"), None],
+    "n_init": [Interval(Integral, 1, None, closed="left")],
+}
+
+
+def chain_crf_callbacks(estimator, y):
+    """The shared callbacks with the authors' training-loss rules placed first.
+
+    The rules start counting once the training loss beat the class
+    frequencies' (``learning_baseline(y)``).
+    """
+    return estimator._training_callbacks(
+        "valid_acc", lower_is_better=False,
+        scoring=training_loss_callbacks(
+            lr_schedule=estimator.lr_schedule,
+            average_from=estimator.average_from,
+            early_stopping=estimator.early_stopping,
+            n_iter_no_change=estimator.n_iter_no_change,
+            baseline=learning_baseline(y),
+        ),
+    )
+
+
+def restart_seeds(seed, n_init):
+    """The seeds of ``n_init`` restarts: the fit's own ``seed`` first (so that
+    ``n_init=1`` is the plain fit), then ``n_init - 1`` drawn from it.
+
+    Examples
+    --------
+    >>> from sktime_metric.classification._chain_crf import restart_seeds
+    >>> seeds = restart_seeds(0, 3)
+    >>> seeds[0], len(set(seeds)), restart_seeds(0, 2) == seeds[:2]
+    (0, 3, True)
+    """
+    drawn = np.random.default_rng(seed).integers(2**31 - 1, size=n_init - 1)
+    return [int(seed), *(int(s) for s in drawn)]
+
+
+def training_objective(net, logits, y_codes, weights):
+    """The loss a fit minimised, for its final parameters on its training series.
+
+    The net's own training loss (its criterion, the sample weights' weighted
+    mean, the module's ``l2`` penalty) on the ``logits`` of the trained model,
+    which :meth:`BaseSequenceNet._predict_batches` computed: with parameter
+    averaging the final model is the average, not the last step's.
+    """
+    X = None if weights is None else {"sample_weight": torch.as_tensor(weights)}
+    with torch.no_grad():
+        loss = net.get_loss(logits, torch.as_tensor(y_codes), X=X, training=True)
+    return float(loss)
