@@ -15,12 +15,16 @@ from numbers import Integral, Real
 import numpy as np
 import torch
 
-from .._learning import learning_baseline
+from .._learning import learning_baseline, steps_batch_size
 from ..utils._sklearn_compat import Interval, StrOptions
-from ..utils._skorch import training_loss_callbacks
+from ..utils._skorch import (
+    SequenceNetClassifier,
+    training_loss_callbacks,
+    validation_split,
+)
 
-__all__ = ["CHAIN_CRF_CONSTRAINTS", "chain_crf_callbacks", "restart_seeds",
-           "training_objective"]
+__all__ = ["CHAIN_CRF_CONSTRAINTS", "chain_crf_net", "restart_seeds",
+           "train_restarts", "training_objective"]
 
 # Parameters HULMClassifier and HCRFClassifier add to the base's.
 CHAIN_CRF_CONSTRAINTS = {
@@ -33,6 +37,30 @@ CHAIN_CRF_CONSTRAINTS = {
     "average_from": [Interval(Real, 0, 1, closed="right"), None],
     "n_init": [Interval(Integral, 1, None, closed="left")],
 }
+
+
+def chain_crf_net(estimator, module, module_params, y_codes, weights, seed):
+    """The skorch net of ``module`` trained by the HULM chapter's rules.
+
+    The module's outputs are class logits (``log M_k`` for the chain CRFs), so
+    cross-entropy is the negative conditional log-likelihood, and its
+    ``penalty()`` adds ``l2``. With ``weights``, per-series losses that the
+    net averages with them; small training sets cut into 8 batches an epoch
+    (:func:`steps_batch_size`); a stratified hold-out with ``early_stopping``;
+    the authors' learning-rate and stopping rules.
+    """
+    return estimator._make_net(
+        SequenceNetClassifier,
+        module,
+        module_params,
+        criterion=torch.nn.CrossEntropyLoss,
+        criterion__reduction="mean" if weights is None else "none",
+        batch_size=steps_batch_size(estimator.batch_size, len(y_codes)),
+        train_split=validation_split(estimator.early_stopping,
+                                     estimator.validation_fraction,
+                                     stratified=True, seed=seed, y=y_codes),
+        callbacks=chain_crf_callbacks(estimator, y_codes),
+    )
 
 
 def chain_crf_callbacks(estimator, y):
@@ -80,3 +108,23 @@ def training_objective(net, logits, y_codes, weights):
     with torch.no_grad():
         loss = net.get_loss(logits, torch.as_tensor(y_codes), X=X, training=True)
     return float(loss)
+
+
+def train_restarts(estimator, build, inputs, lengths, y_codes, weights, seed):
+    """Train ``estimator.n_init`` nets made by ``build()``; the best and its logits.
+
+    Restart ``k`` is seeded with ``restart_seeds(seed, n_init)[k]``; the net
+    kept is the one with the lowest :func:`training_objective` on the
+    training series (``inputs``, ``lengths``; ``weights`` per series or None),
+    returned with its logits on them. Each restart goes through the
+    estimator's ``_train`` (seeded, one fit at a time) and ``_predict_batches``.
+    """
+    weighted = inputs if weights is None else {**inputs, "sample_weight": weights}
+    best = None
+    for init_seed in restart_seeds(seed, estimator.n_init):
+        estimator.net_ = estimator._train(build(), weighted, y_codes, init_seed)
+        logits = estimator._predict_batches(inputs, lengths)[0]
+        loss = training_objective(estimator.net_, logits, y_codes, weights)
+        if best is None or loss < best[0]:
+            best = (loss, estimator.net_, logits)
+    return best[1], best[2]

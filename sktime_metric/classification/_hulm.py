@@ -3,7 +3,6 @@
 import math
 
 import numpy as np
-import torch
 from sklearn.preprocessing import LabelEncoder
 from sklearn.utils.validation import check_is_fitted, column_or_1d
 
@@ -11,17 +10,14 @@ from ..base import (
     BaseSequenceNet,
     SequenceClassifierMixin,
     derive_seed,
-    steps_batch_size,
     warn_if_not_learned,
 )
 from ..nn.hulm import HULMModule
-from ..utils._skorch import SequenceNetClassifier, validation_split
 from .._framing import resolve_framing
 from ._chain_crf import (
     CHAIN_CRF_CONSTRAINTS,
-    chain_crf_callbacks,
-    restart_seeds,
-    training_objective,
+    chain_crf_net,
+    train_restarts,
 )
 
 __all__ = ["HULMClassifier"]
@@ -287,14 +283,12 @@ class HULMClassifier(SequenceClassifierMixin, BaseSequenceNet):
                                                      X.shape[2], lengths)
         # seed
         seed = derive_seed(self.random_state)
-        inputs = self._net_input(X, lengths)
-        weighted = inputs if weights is None else {**inputs, "sample_weight": weights}
-        best = None
-        for init_seed in restart_seeds(seed, self.n_init):
-            # build: the module's logits are log M_k (eq. 2.11), so cross-entropy
-            # is the negative conditional log-likelihood; its penalty() adds l2
-            net = self._make_net(
-                SequenceNetClassifier,
+        # build (a fresh net per restart): the module's logits are log M_k
+        # (eq. 2.11), so cross-entropy is the negative conditional
+        # log-likelihood; its penalty() adds l2
+        def build():
+            return chain_crf_net(
+                self,
                 HULMModule,
                 dict(
                     n_features=X.shape[2],
@@ -306,22 +300,12 @@ class HULMClassifier(SequenceClassifierMixin, BaseSequenceNet):
                     l2=self.l2,
                     length_normalize=self.length_normalize,
                 ),
-                criterion=torch.nn.CrossEntropyLoss,
-                # weighted: per-series losses, averaged with the weights by the net
-                criterion__reduction="mean" if weights is None else "none",
-                batch_size=steps_batch_size(self.batch_size, len(y_codes)),
-                train_split=validation_split(self.early_stopping,
-                                             self.validation_fraction,
-                                             stratified=True, seed=seed, y=y_codes),
-                callbacks=chain_crf_callbacks(self, y_codes),
+                y_codes, weights, seed,
             )
-            # train; keep the restart whose final training loss is lowest
-            self.net_ = self._train(net, weighted, y_codes, init_seed)
-            logits = self._predict_batches(inputs, lengths)[0]
-            loss = training_objective(self.net_, logits, y_codes, weights)
-            if best is None or loss < best[0]:
-                best = (loss, self.net_, logits)
-        _, self.net_, logits = best
+        # train: n_init restarts, keeping the lowest final training loss
+        inputs = self._net_input(X, lengths)
+        self.net_, logits = train_restarts(self, build, inputs, lengths, y_codes,
+                                           weights, seed)
         # attributes
         self.classes_ = encoder.classes_
         warn_if_not_learned(self, y_codes, logits)

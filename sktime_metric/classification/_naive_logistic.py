@@ -3,21 +3,18 @@
 from numbers import Real
 
 import numpy as np
-import torch
 from sklearn.preprocessing import LabelEncoder
 
 from ..base import (
     BaseSequenceNet,
     SequenceClassifierMixin,
     derive_seed,
-    steps_batch_size,
     warn_if_not_learned,
 )
 from ..nn.naive_logistic import NaiveLogisticModule
 from ..utils._sklearn_compat import Interval, StrOptions
-from ..utils._skorch import SequenceNetClassifier, validation_split
 from .._framing import resolve_framing
-from ._chain_crf import CHAIN_CRF_CONSTRAINTS, chain_crf_callbacks
+from ._chain_crf import CHAIN_CRF_CONSTRAINTS, chain_crf_net
 
 __all__ = ["NaiveLogisticClassifier"]
 
@@ -229,8 +226,8 @@ class NaiveLogisticClassifier(SequenceClassifierMixin, BaseSequenceNet):
         seed = derive_seed(self.random_state)
         # build: the logits are W pool(x) + c, so cross-entropy is the negative
         # conditional log-likelihood; the module's penalty() adds l2
-        net = self._make_net(
-            SequenceNetClassifier,
+        net = chain_crf_net(
+            self,
             NaiveLogisticModule,
             dict(
                 n_features=X.shape[2],
@@ -240,13 +237,7 @@ class NaiveLogisticClassifier(SequenceClassifierMixin, BaseSequenceNet):
                 pooling=self.pooling,
                 l2=self.l2,
             ),
-            criterion=torch.nn.CrossEntropyLoss,
-            # weighted: per-series losses, averaged with the weights by the net
-            criterion__reduction="mean" if weights is None else "none",
-            batch_size=steps_batch_size(self.batch_size, len(y_codes)),
-            train_split=validation_split(self.early_stopping, self.validation_fraction,
-                                         stratified=True, seed=seed, y=y_codes),
-            callbacks=chain_crf_callbacks(self, y_codes),
+            y_codes, weights, seed,
         )
         # train
         inputs = self._net_input(X, lengths)
