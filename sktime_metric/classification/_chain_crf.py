@@ -3,11 +3,12 @@
 :class:`HULMClassifier` and :class:`HCRFClassifier` maximise a conditional
 log-likelihood with the hidden states summed out (thesis eq. 2.14; Quattoni et
 al. 2007), with the same optimiser, learning-rate rules and stopping rule (the
-HULM chapter trains them alike). Summing out hidden states makes that
-likelihood non-concave in the parameters, so a fit can settle on a plateau
-that another initialisation avoids: ``n_init`` restarts keep the fit with the
-lowest final training loss, as scikit-learn's ``GaussianMixture`` keeps the
-restart with the highest likelihood.
+HULM chapter trains them alike, and its naive logistic baseline too). Summing
+out hidden states makes that likelihood non-concave in the parameters, so a
+fit can settle on a plateau that another initialisation avoids: ``n_init``
+restarts keep the fit with the lowest final training loss, as
+scikit-learn's ``GaussianMixture`` keeps the restart with the highest
+likelihood.
 """
 
 from numbers import Integral, Real
