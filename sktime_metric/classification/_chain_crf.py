@@ -119,6 +119,8 @@ def train_restarts(estimator, build, inputs, lengths, y_codes, weights, seed):
     training series (``inputs``, ``lengths``; ``weights`` per series or None),
     returned with its logits on them. Each restart goes through the
     estimator's ``_train`` (seeded, one fit at a time) and ``_predict_batches``.
+    With ``early_stopping``, every restart holds out the same series and the
+    loss compared is on all of them, the held-out ones included.
     """
     weighted = inputs if weights is None else {**inputs, "sample_weight": weights}
     best = None
