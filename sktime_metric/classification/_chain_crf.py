@@ -105,9 +105,12 @@ def training_objective(net, logits, y_codes, weights):
     which :meth:`BaseSequenceNet._predict_batches` computed: with parameter
     averaging the final model is the average, not the last step's.
     """
+    # on the net's device, where the module's penalty() is computed
+    device = net.device
     X = None if weights is None else {"sample_weight": torch.as_tensor(weights)}
     with torch.no_grad():
-        loss = net.get_loss(logits, torch.as_tensor(y_codes), X=X, training=True)
+        loss = net.get_loss(logits.to(device), torch.as_tensor(y_codes, device=device),
+                            X=X, training=True)
     return float(loss)
 
 

@@ -278,3 +278,13 @@ def test_training_objective_is_the_weighted_log_loss_plus_the_penalty(data):
     assert got == pytest.approx(expected, rel=1e-5)
     # the weights matter here: the unweighted mean is another number
     assert log_loss(codes, proba, labels=[0, 1, 2]) + penalty != pytest.approx(got)
+
+
+@pytest.mark.cuda
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+def test_n_init_on_cuda_compares_restarts_on_the_device(data):
+    # the objective adds the module's penalty, computed on the device
+    X, y = data
+    clf = HCRFClassifier(n_states=3, window=3, max_epochs=2, l2=1e-2, n_init=2,
+                         device="cuda", random_state=0).fit(X, y, np.ones(len(y)))
+    assert clf.predict_proba(X).shape == (len(y), 3)
