@@ -107,7 +107,8 @@ class HULMClassifier(SequenceClassifierMixin, BaseSequenceNet):
         Fits from different initial parameters; the one with the lowest
         final training loss is kept (the likelihood is not concave: a fit can
         stop on a plateau). Costs ``n_init`` fits. The first uses the fit's
-        own seed, so ``n_init=1`` is the plain fit.
+        own seed, so ``n_init=1`` is the plain fit. Every restart holds out the
+        same series with ``early_stopping`` and runs the user's ``callbacks``.
     standardize : bool, default=True
         Scale each channel to zero mean and unit variance with the statistics
         of the training series (``mean_``, ``scale_``), at fit and at predict

@@ -252,7 +252,10 @@ def test_n_init_keeps_the_restart_with_the_lowest_training_loss(Classifier, data
     # the objective: mean log-loss plus the module's l2 penalty, as trained
     losses = [log_loss(y, clf.predict_proba(X), labels=clf.classes_)
               + float(clf.net_.module_.penalty().detach()) for clf in singles]
-    assert np.ptp(losses) > 1e-3  # the restarts differ: the choice matters
+    # the choice matters and does not hang on float rounding: the best restart
+    # leads the next by far more than float32 error (measured: HULM 0.26,
+    # HCRF 0.004 on losses near 0.4-1)
+    assert np.diff(np.sort(losses))[0] > 1e-3
     best = Classifier(**{**params, "n_init": 3}).fit(X, y)
     expected = singles[int(np.argmin(losses))]
     np.testing.assert_allclose(best.predict_proba(X), expected.predict_proba(X),
