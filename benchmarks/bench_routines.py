@@ -67,13 +67,9 @@ Usage::
     python -m benchmarks.bench_routines --output routines.md
     python -m benchmarks.bench_routines --models DTW "SS2S KISSME disjoint" \\
         --schedule distinct                                # a subset
-    python -m benchmarks.bench_routines --windows 5000 20000   # memory and time
 
-``--windows N ...`` replaces the tables with a scale table: one clustering of
-``N`` hour windows of the default schedule (``ceil(N / 24)`` days), with the
-dense affinity (up to ``--dense-max`` windows) and the sparse k-NN graph
-(``RoutineClusterer(affinity_graph="knn")``), each in a fresh process: fit
-seconds and peak resident memory.
+The time and memory of clustering many windows (dense vs sparse k-NN graph)
+are ``benchmarks/bench_routines_scale.py``'s.
 """
 
 import argparse
@@ -545,115 +541,6 @@ def recording_rows(settings, random_state):
     return rows
 
 
-#: ``--windows``: columns of the scale table
-SCALE_COLUMNS = ("windows", "metric", "graph", "fit_s", "rss_before_mb",
-                 "peak_rss_mb", "nmi", "act_nmi", "silhouette")
-#: ``--windows``: days the learned metric is trained on (the default protocol's 40 %)
-SCALE_TRAIN_DAYS = 12
-
-
-def _rss_mb():
-    import resource
-
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KB on Linux
-
-
-def scale_run(n_windows, metric, graph, settings, random_state):
-    """Cluster ``n_windows`` hour windows of ``make_routines`` once; time and memory.
-
-    Run in a fresh process (:func:`scale_rows`), so that its peak resident set
-    size is this fit's. A learned metric (the default seq2seq) is trained on
-    the first :data:`SCALE_TRAIN_DAYS` days (not timed), then used as is on
-    every window, as the main protocol reuses it on the test days.
-    ``rss_before_mb`` is the peak before the clustering's fit (imports, data,
-    training), ``peak_rss_mb`` the process's peak after it.
-    """
-    X, t, activities, _ = make_routines(-(-n_windows // 24), step=settings["step"],
-                                        random_state=random_state)
-    common = _common(settings, random_state)
-    extra = {}
-    if metric != "euclidean":
-        keep = t < SCALE_TRAIN_DAYS * 86400
-        trained = RoutineClusterer(metric, metric_params=_params(metric, {}, settings),
-                                   **common).fit(X[keep], timestamps=t[keep])
-        metric, extra = trained.metric_learner_, {"standardize": (trained.mean_,
-                                                                  trained.scale_)}
-    before = _rss_mb()
-    with timer() as fit:
-        rc = RoutineClusterer(metric, affinity_graph=graph, **common, **extra)
-        rc.fit(X, timestamps=t)
-    peak = _rss_mb()
-    truth = window_activities(activities, t, rc.window_starts_)
-    return {"windows": len(rc.labels_), "graph": rc.affinity_graph_,
-            "fit_s": f"{fit['s']:.1f}", "rss_before_mb": f"{before:.0f}",
-            "peak_rss_mb": f"{peak:.0f}",
-            "nmi": f"{rc.time_coherence_scores_['nmi']:.3f}",
-            "act_nmi": f"{clustering_scores(truth, rc.labels_)['nmi']:.3f}",
-            "silhouette": f"{rc.time_coherence_scores_['silhouette']:.3f}"}
-
-
-def scale_rows(sizes, metrics, dense_max, args):
-    """One :func:`scale_run` per size, metric and graph, each in its own process.
-
-    The dense graph only up to ``dense_max`` windows (its matrices grow as
-    ``n**2``); the k-NN graph at every size.
-    """
-    import json
-    import os
-    import subprocess
-
-    root = Path(__file__).resolve().parents[1]
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(
-        filter(None, [str(root), os.environ.get("PYTHONPATH")])),
-        "OMP_NUM_THREADS": str(args.threads)}
-    rows = []
-    for n in sizes:
-        for metric in metrics:
-            for graph in (("dense", "knn") if n <= dense_max else ("knn",)):
-                if args.progress:
-                    print(f"  routines scale: {n} windows, {metric}, {graph}",
-                          file=sys.stderr, flush=True)
-                job = json.dumps({"n": n, "metric": metric, "graph": graph,
-                                  "mode": args.mode, "seed": args.random_state,
-                                  "threads": args.threads})
-                out = subprocess.run(
-                    [sys.executable, "-m", "benchmarks.bench_routines", "--scale-job", job],
-                    cwd=root, env=env, check=True, capture_output=True, text=True)
-                rows.append({"metric": metric, **json.loads(out.stdout.splitlines()[-1])})
-    return rows
-
-
-def _scale_job(job):
-    """``--scale-job``: one :func:`scale_run` in this process, JSON on stdout."""
-    import json
-
-    job = json.loads(job)
-    torch.set_num_threads(job["threads"])
-    warnings.filterwarnings("ignore", message="Number of distinct clusters")
-    row = scale_run(job["n"], job["metric"], job["graph"], SETTINGS[job["mode"]],
-                    job["seed"])
-    print(json.dumps(row))
-    return 0
-
-
-def scale_main(args):
-    """``--windows``: the time and memory table of dense vs k-NN graphs."""
-    settings = SETTINGS[args.mode]
-    with timer() as total:
-        rows = scale_rows(args.windows, args.scale_metrics, args.dense_max, args)
-    title = (f"bench_routines --windows ({args.mode} mode: seq_len "
-             f"{settings['seq_len']}, {settings['step']:g} s rows; learned metrics "
-             f"trained on {SCALE_TRAIN_DAYS} days, {settings['max_epochs']} epochs; "
-             f"random_state {args.random_state}; {args.threads} thread(s); total "
-             f"{total['s']:.0f} s)")
-    text = "\n".join([f"# {title}", "", format_table(rows, SCALE_COLUMNS)])
-    print(f"\n{text}")
-    if args.output:
-        Path(args.output).write_text(text + "\n")
-        print(f"\nresults written to {args.output}")
-    return 0
-
-
 def main(argv=None):
     parser = argparse.ArgumentParser(prog=f"python -m {__spec__.name}",
                                      description=__doc__.split("\n")[0])
@@ -670,23 +557,8 @@ def main(argv=None):
                         help="also cluster the real multi-day recordings of the "
                         "pyActigraphy wheel (pip install --no-deps "
                         "pyActigraphy==1.2.2)")
-    parser.add_argument("--windows", nargs="+", type=int, default=None, metavar="N",
-                        help="instead of the tables: time and peak memory of one "
-                        "clustering of N windows, dense vs sparse k-NN graph")
-    parser.add_argument("--scale-metrics", nargs="+", default=["euclidean", "seq2seq"],
-                        choices=["euclidean", "sgru", "seq2seq", "siamese", "cgru",
-                                 "dtw"],
-                        metavar="NAME", help="metrics of --windows (default: "
-                        "euclidean seq2seq)")
-    parser.add_argument("--dense-max", type=int, default=5000, metavar="N",
-                        help="--windows runs the dense graph up to N windows")
-    parser.add_argument("--scale-job", default=None, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    if args.scale_job is not None:
-        return _scale_job(args.scale_job)
     torch.set_num_threads(args.threads)
-    if args.windows:
-        return scale_main(args)
     settings = SETTINGS[args.mode]
     n_seeds = args.seeds or settings["n_seeds"]
     names = args.models or list(MODELS)

@@ -129,14 +129,3 @@ def test_quick_run_on_the_real_recordings(bench, capsys):
     assert "## real recordings (pyActigraphy" in out
     rows = re.findall(r"^\| example_01 +\| (\S+)", out, re.M)
     assert rows == ["euclidean", "sgru", "seq2seq"]  # "sgru (default)"
-
-
-def test_windows_scale_mode(bench, capsys):
-    # each clustering in a fresh process (peak memory cannot be reset in one):
-    # dense and sparse k-NN rows for the raw and the learned metric
-    code = bench.main(["--quick", "--no-progress", "--windows", "300"])
-    out = capsys.readouterr().out
-    assert code == 0 and "# bench_routines --windows (quick mode" in out
-    for metric in ("euclidean", "seq2seq"):
-        for graph in ("dense", "knn"):
-            assert re.search(rf"^\| 3\d\d +\| {metric} +\| {graph} +\|", out, re.M)
