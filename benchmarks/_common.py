@@ -4,13 +4,14 @@ The registry, the modes, the runner and table/CSV writing live in
 :mod:`sktime_metric.benchmarking`; this module adds only what scripts repeat:
 the common command-line options, a wall-clock timer, interleaved timing, the
 growth exponent of a cost, the mean over seeds, resampling series to vectors,
-the target report and the JSON file of the papers' claims (``--json``, read by
+the printed and written reports and the JSON file of the papers' claims (``--json``, read by
 ``reproduce.py``).
 """
 
 import gc
 import time
 from contextlib import contextmanager
+from pathlib import Path
 
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
@@ -203,6 +204,14 @@ def report(results, notes, *, title, output=None):
         print(f"- {note}")
     if output:
         write_results(results, output, title=title, notes=notes)
+        print(f"\nresults written to {output}")
+
+
+def write_report(text, output=None):
+    """Print a script's Markdown report; write it to ``output`` (``--output``) if given."""
+    print(f"\n{text}")
+    if output:
+        Path(output).write_text(text + "\n")
         print(f"\nresults written to {output}")
 
 

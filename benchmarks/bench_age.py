@@ -64,7 +64,6 @@ Usage::
 
 import argparse
 import sys
-from pathlib import Path
 
 import numpy as np
 import torch
@@ -84,6 +83,7 @@ from ._common import (
     save_claims,
     seeds_text,
     timer,
+    write_report,
 )
 
 SEEDS = {"quick": 2, "default": 3, "full": 5}
@@ -442,10 +442,7 @@ def main(argv=None):
         "median: the training median. fit_s: seconds of fit. The thesis's ladder on "
         "UvA-NEMO: 5.13 -> 4.93 -> 4.81 -> 4.74 years.", "",
         "Targets", "", *(f"- {note}" for note in notes), "", *forecast_lines])
-    print(f"\n{text}")
-    if args.output:
-        Path(args.output).write_text(text + "\n")
-        print(f"\nresults written to {args.output}")
+    write_report(text, args.output)
     save_claims(args, "bench_age", CLAIMS, measured, title=title, total_s=total["s"])
     return 0
 

@@ -106,6 +106,7 @@ from ._common import (
     save_claims,
     timer,
     verdict,
+    write_report,
 )
 
 COLUMNS = ("dataset", "name", "accuracy", "f1_macro", "map", "hard_pos", "hard_pos_rel",
@@ -697,10 +698,7 @@ def main(argv=None):
              format_table(shown(shortlist), SHORTLIST_COLUMNS), ""] if shortlist else []
     text = "\n".join([f"# {title}", "", format_table(shown(rows), COLUMNS), "",
                       *part3, "Targets", "", *(f"- {note}" for note in notes)])
-    print(f"\n{text}")
-    if args.output:
-        Path(args.output).write_text(text + "\n")
-        print(f"\nresults written to {args.output}")
+    write_report(text, args.output)
     save_claims(args, "bench_cgru", CLAIMS, claims(rows, fitted), title=title,
                 total_s=total["s"])
     return 0

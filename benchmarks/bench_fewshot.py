@@ -48,7 +48,6 @@ Usage::
 
 import argparse
 import sys
-from pathlib import Path
 
 import numpy as np
 import torch
@@ -74,6 +73,7 @@ from ._common import (
     save_claims,
     timer,
     verdict,
+    write_report,
 )
 
 COLUMNS = ("dataset", "name", "n_way", "k_shot", "accuracy", "f1_macro",
@@ -399,10 +399,7 @@ def main(argv=None):
            format_table(rounded_rows(personal), PERSONAL_COLUMNS), ""]
           if personal else []),
         "Targets", "", *(f"- {line}" for line in notes)])
-    print(f"\n{text}")
-    if args.output:
-        Path(args.output).write_text(text + "\n")
-        print(f"\nresults written to {args.output}")
+    write_report(text, args.output)
     save_claims(args, "bench_fewshot", CLAIMS, {**claims(rows),
                 **personal_claims(personal)}, title=title,
                 total_s=total["s"])

@@ -64,7 +64,6 @@ Usage::
 import argparse
 import importlib.util
 import sys
-from pathlib import Path
 
 import numpy as np
 import torch
@@ -87,6 +86,7 @@ from ._common import (
     save_claims,
     seeds_text,
     timer,
+    write_report,
 )
 
 SPLIT_TIME = "1998-03-01"
@@ -477,10 +477,7 @@ def main(argv=None):
         ]
     text = "\n".join([f"# {title}", "", *sections, "Targets", "",
                       *(f"- {note}" for note in notes)])
-    print(f"\n{text}")
-    if args.output:
-        Path(args.output).write_text(text + "\n")
-        print(f"\nresults written to {args.output}")
+    write_report(text, args.output)
     save_claims(args, "bench_iarn", CLAIMS, measured, title=title, total_s=total["s"])
     return 0
 

@@ -50,7 +50,6 @@ Usage::
 
 import argparse
 import sys
-from pathlib import Path
 
 import numpy as np
 import torch
@@ -76,6 +75,7 @@ from ._common import (
     save_claims,
     timer,
     verdict,
+    write_report,
 )
 
 #: No claim of the specs' tables is about KISSME on vectors or sequence 1-NN.
@@ -284,10 +284,7 @@ def main(argv=None):
         "Part 3: sequences, SS2S-KISSME 1-NN vs 1-NN DTW", "",
         format_table(rounded_rows(sequences), SEQUENCE_COLUMNS), "",
         "Targets", "", *(f"- {note}" for note in notes)])
-    print(f"\n{text}")
-    if args.output:
-        Path(args.output).write_text(text + "\n")
-        print(f"\nresults written to {args.output}")
+    write_report(text, args.output)
     save_claims(args, "bench_kissme", CLAIMS, {}, title=title, total_s=total["s"])
     return 0
 

@@ -75,7 +75,6 @@ are ``benchmarks/bench_routines_scale.py``'s.
 import argparse
 import sys
 import warnings
-from pathlib import Path
 
 import numpy as np
 import torch
@@ -89,7 +88,7 @@ from sktime_metric.datasets import make_routines
 from sktime_metric.evaluation import clustering_scores, precomputed_silhouette
 
 from ._claims import Claim
-from ._common import add_common_arguments, save_claims, timer
+from ._common import add_common_arguments, save_claims, timer, write_report
 
 #: score keys: against the slots (arithmetic NMI/AMI, then geometric "_g"),
 #: then against the true activities ("act_")
@@ -610,10 +609,7 @@ def main(argv=None):
                   "scores against the hour of the day)", "",
                   format_table(recordings, RECORDING_COLUMNS), ""]
     text = "\n".join([*parts, "Targets", "", *(f"- {note}" for note in notes)])
-    print(f"\n{text}")
-    if args.output:
-        Path(args.output).write_text(text + "\n")
-        print(f"\nresults written to {args.output}")
+    write_report(text, args.output)
     return 0
 
 

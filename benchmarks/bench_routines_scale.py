@@ -30,7 +30,7 @@ from sktime_metric.cluster import RoutineClusterer
 from sktime_metric.datasets import make_routines
 from sktime_metric.evaluation import clustering_scores
 
-from ._common import add_common_arguments, timer
+from ._common import add_common_arguments, timer, write_report
 from .bench_routines import SETTINGS, _common, _params, window_activities
 
 #: Columns of the table
@@ -135,10 +135,7 @@ def scale_main(args):
              f"random_state {args.random_state}; {args.threads} thread(s); total "
              f"{total['s']:.0f} s)")
     text = "\n".join([f"# {title}", "", format_table(rows, SCALE_COLUMNS)])
-    print(f"\n{text}")
-    if args.output:
-        Path(args.output).write_text(text + "\n")
-        print(f"\nresults written to {args.output}")
+    write_report(text, args.output)
     return 0
 
 

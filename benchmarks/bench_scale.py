@@ -75,7 +75,6 @@ import multiprocessing
 import resource
 import sys
 import warnings
-from pathlib import Path
 
 import numpy as np
 
@@ -86,6 +85,7 @@ from ._common import (
     interleaved_ms,
     save_claims,
     timer,
+    write_report,
 )
 
 #: No claim of the specs' tables is about scaling.
@@ -556,10 +556,7 @@ def main(argv=None):
            "in-process thread (seconds: median of 3 interleaved runs)", "",
            format_table(rounded(dask_rows), DASK_COLUMNS), ""] if dask_rows else []),
         "Notes", "", *(f"- {line}" for line in lines)])
-    print(f"\n{text}")
-    if args.output:
-        Path(args.output).write_text(text + "\n")
-        print(f"\nresults written to {args.output}")
+    write_report(text, args.output)
     save_claims(args, "bench_scale", CLAIMS, {}, title=title, total_s=total["s"])
     return 0
 

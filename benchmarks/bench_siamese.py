@@ -67,7 +67,6 @@ Usage::
 
 import argparse
 import sys
-from pathlib import Path
 
 import numpy as np
 import torch
@@ -83,7 +82,7 @@ from sktime_metric.metric import SiameseRNNEmbedder
 
 from ._claims import FSDD_FOR_ARABIC_DIGITS, JV_FOR_ARABIC_VOICE, NO_DATA
 from ._claims import Claim, both
-from ._common import add_common_arguments, mean_over_seeds, save_claims
+from ._common import add_common_arguments, mean_over_seeds, save_claims, write_report
 from ._common import rounded_rows, timer, verdict
 from ._fisher_pairs import fisher_measures
 from ._rnn_speed import transform_speed
@@ -586,10 +585,7 @@ def main(argv=None):
         format_table(rounded_rows(speed), SPEED_COLUMNS), "",
         "Targets", "", *(f"- {note}" for note in targets(ood, within, speed) + skipped),
     ])
-    print(f"\n{text}")
-    if args.output:
-        Path(args.output).write_text(text + "\n")
-        print(f"\nresults written to {args.output}")
+    write_report(text, args.output)
     save_claims(args, "bench_siamese", CLAIMS, claims(ood, within), title=title,
                 total_s=total["s"])
     return 0
