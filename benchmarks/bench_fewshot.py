@@ -15,7 +15,9 @@ attention step, Euclidean matching: the thesis's configuration), the same
 network untrained (one epoch at lr 1e-12: the reference a trained encoder must
 beat), the estimator with its own defaults, the same with ``early_stopping=True``
 (validation episodes of held-out base classes; the untrained weights are a
-candidate), their untrained encoder, 1-NN under DTW (tslearn), and the SRN
+candidate), the same with the encoder first pretrained as a denoising Seq2Seq
+on the base classes' series and fine-tuned (``matching_pretrained``), their
+untrained encoder, 1-NN under DTW (tslearn), and the SRN
 one-shot protocol (``SiameseRNNEmbedder`` fitted on the base classes, 1-NN on
 its learned distance). Datasets: JapaneseVowels (9 speakers: 6 base, 3 novel),
 BasicMotions (4 activities: 2 / 2) and the Free Spoken Digit MFCCs (10 digits:
@@ -83,16 +85,20 @@ SEED_COLUMNS = (*COLUMNS[:5], "accuracy_seeds", *COLUMNS[5:])
 
 #: series per class, class splits, episodes per split, training epochs
 SETTINGS = {
-    "quick": dict(cap=8, n_splits=1, n_episodes=2, max_epochs=2, srn_epochs=1),
-    "default": dict(cap=40, n_splits=3, n_episodes=10, max_epochs=60, srn_epochs=20),
-    "full": dict(cap=100, n_splits=10, n_episodes=10, max_epochs=150, srn_epochs=50),
+    "quick": dict(cap=8, n_splits=1, n_episodes=2, max_epochs=2, srn_epochs=1,
+                  pretrain_epochs=1),
+    "default": dict(cap=40, n_splits=3, n_episodes=10, max_epochs=60, srn_epochs=20,
+                    pretrain_epochs=50),
+    "full": dict(cap=100, n_splits=10, n_episodes=10, max_epochs=150, srn_epochs=50,
+                 pretrain_epochs=50),
 }
 #: novel classes (the N of N-way) per dataset
 N_NOVEL = {"japanese_vowels": 3, "basic_motions": 2, "spoken_digits": 3}
 #: Each trained matching network's untrained twin (same architecture).
 UNTRAINED = {"matching": "matching_untrained",
              "matching_defaults": "matching_defaults_untrained",
-             "matching_transfer": "matching_defaults_untrained"}
+             "matching_transfer": "matching_defaults_untrained",
+             "matching_pretrained": "matching_defaults_untrained"}
 #: Models that do not depend on the seed: run once, whatever ``--seeds``.
 DETERMINISTIC = ("dtw_1nn",)
 
@@ -251,7 +257,14 @@ def models(n_way, mode, random_state):
         "matching_transfer": MatchingNetworkClassifier(
             n_way=n_way, k_shot=1, max_epochs=settings["max_epochs"],
             early_stopping=True, random_state=random_state),
-        # the untrained encoder of both
+        # the same, the encoder first pretrained as a denoising Seq2Seq on the
+        # base classes' series (thesis section 2.1.4.4; labels unused) and
+        # fine-tuned with the episodes rather than frozen
+        "matching_pretrained": MatchingNetworkClassifier(
+            n_way=n_way, k_shot=1, max_epochs=settings["max_epochs"],
+            pretrain_epochs=settings["pretrain_epochs"], freeze_encoder=False,
+            early_stopping=True, random_state=random_state),
+        # the untrained encoder of the last three
         "matching_defaults_untrained": MatchingNetworkClassifier(
             n_way=n_way, k_shot=1, max_epochs=1, lr=1e-12,
             random_state=random_state),
@@ -318,7 +331,9 @@ def targets(rows, mode):
                     f"dataset -> {verdict(ok)}")
     for name, label in (("matching", "thesis configuration"),
                         ("matching_defaults", "estimator defaults"),
-                        ("matching_transfer", "defaults, early_stopping=True")):
+                        ("matching_transfer", "defaults, early_stopping=True"),
+                        ("matching_pretrained", "defaults, early_stopping=True, "
+                         "pretrained")):
         above_dtw, above_untrained = [], []
         for dataset in N_NOVEL:
             row = _find(rows, dataset, name, 1)
@@ -331,11 +346,18 @@ def targets(rows, mode):
             lines.append(f"{dataset} 1-shot, {label}: {row['accuracy']:.4f}; "
                          f"untrained encoder {untrained['accuracy']:.4f}")
         if above_dtw:
+            # the issue's sentence reads two ways: >= the untrained encoder
+            # everywhere, or >= both references on the same two datasets
+            both = sum(u and d for u, d in zip(above_untrained, above_dtw))
             lines.append(
                 f"matching ({label}) >= its untrained encoder on every dataset "
                 f"and >= 1-NN DTW on at least two ({sum(above_untrained)} and "
                 f"{sum(above_dtw)} of {len(above_dtw)}) -> "
                 f"{verdict(all(above_untrained) and sum(above_dtw) >= 2)}")
+            lines.append(
+                f"matching ({label}) >= its untrained encoder and >= 1-NN DTW on "
+                f"the same datasets, at least two ({both} of {len(above_dtw)}) -> "
+                f"{verdict(both >= 2)}")
     if mode == "quick":
         lines.append("quick mode: tiny training, these verdicts mean nothing")
     return lines
