@@ -207,6 +207,16 @@ def report(results, notes, *, title, output=None):
         print(f"\nresults written to {output}")
 
 
+def peak_rss_mb():
+    """This process's peak resident memory so far, in MB (``ru_maxrss``, Linux).
+
+    A process's peak cannot be reset: measure each operation in a fresh process.
+    """
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KB on Linux
+
+
 def write_report(text, output=None):
     """Print a script's Markdown report; write it to ``output`` (``--output``) if given."""
     print(f"\n{text}")

@@ -30,7 +30,7 @@ from sktime_metric.cluster import RoutineClusterer
 from sktime_metric.datasets import make_routines
 from sktime_metric.evaluation import clustering_scores
 
-from ._common import add_common_arguments, timer, write_report
+from ._common import add_common_arguments, peak_rss_mb, timer, write_report
 from .bench_routines import SETTINGS, _common, _params, window_activities
 
 #: Columns of the table
@@ -38,12 +38,6 @@ SCALE_COLUMNS = ("windows", "metric", "graph", "fit_s", "rss_before_mb",
                  "peak_rss_mb", "nmi", "act_nmi", "silhouette")
 #: Days the learned metric is trained on (the default protocol's 40 %)
 SCALE_TRAIN_DAYS = 12
-
-
-def _rss_mb():
-    import resource
-
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KB on Linux
 
 
 def scale_run(n_windows, metric, graph, settings, random_state):
@@ -66,11 +60,11 @@ def scale_run(n_windows, metric, graph, settings, random_state):
                                    **common).fit(X[keep], timestamps=t[keep])
         metric, extra = trained.metric_learner_, {"standardize": (trained.mean_,
                                                                   trained.scale_)}
-    before = _rss_mb()
+    before = peak_rss_mb()
     with timer() as fit:
         rc = RoutineClusterer(metric, affinity_graph=graph, **common, **extra)
         rc.fit(X, timestamps=t)
-    peak = _rss_mb()
+    peak = peak_rss_mb()
     truth = window_activities(activities, t, rc.window_starts_)
     return {"windows": len(rc.labels_), "graph": rc.affinity_graph_,
             "fit_s": f"{fit['s']:.1f}", "rss_before_mb": f"{before:.0f}",

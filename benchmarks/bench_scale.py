@@ -72,7 +72,6 @@ import ctypes
 import gc
 import importlib
 import multiprocessing
-import resource
 import sys
 import warnings
 
@@ -83,6 +82,7 @@ from ._common import (
     add_common_arguments,
     growth_exponent,
     interleaved_ms,
+    peak_rss_mb,
     save_claims,
     timer,
     write_report,
@@ -228,7 +228,7 @@ def _bare_kernel(op, X, q, device, cell="gru"):
 def _peak_mb(device):
     """Peak memory so far: resident set (CPU) or allocated by torch (CUDA), in MB."""
     if device == "cpu":
-        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KB on Linux
+        return peak_rss_mb()
     import torch
 
     return torch.cuda.max_memory_allocated() / 2**20
