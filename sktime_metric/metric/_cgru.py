@@ -125,7 +125,8 @@ class CoupledGRUMetric(
         Series per batch ("structural": all their pairs are compared) or pairs
         per batch ("contrastive"). A structural epoch has at least 8 batches:
         fewer than ``8 * batch_size`` training series are cut into batches of
-        ``max(4, ceil(n / 8))`` (see :func:`~sktime_metric.base.steps_batch_size`;
+        ``ceil(n / 8)``, never fewer than 2 classes of ``samples_per_class``
+        (2 if None) series (see :func:`~sktime_metric.base.steps_batch_size`;
         measured: see :ref:`metric_learning_defaults`).
     optimizer : {"rmsprop", "adam", "adamw", "sgd"} or torch optimizer class, \
             default="adam"
@@ -436,11 +437,20 @@ class CoupledGRUMetric(
         return self._build_and_train(X, lengths, None, plan, framing, seed)
 
     def _check_batch_size(self):
-        if self.loss == "structural" and self.batch_size < 4:
+        if self.loss != "structural":
+            return
+        if self.batch_size < 4:
             raise ValueError(
                 "loss='structural' compares the series of a batch with each other "
                 "and needs positive and negative pairs in every batch (2 classes x 2 "
                 f"series): batch_size must be at least 4, got {self.batch_size}."
+            )
+        if self.samples_per_class is not None and 2 * self.samples_per_class > self.batch_size:
+            raise ValueError(
+                "loss='structural' needs 2 classes in every batch: samples_per_class "
+                f"must be between 2 and batch_size // 2 = {self.batch_size // 2}, got "
+                f"samples_per_class={self.samples_per_class} with "
+                f"batch_size={self.batch_size}."
             )
 
     def _build_and_train(self, X, lengths, y, plan, framing, seed):
@@ -476,9 +486,11 @@ class CoupledGRUMetric(
             train = plan.train_index
             data, target = {"x": x[train], "lengths": lengths[train]}, y[train]
             # small training sets are cut into at least 8 batches an epoch, never
-            # below the 4 series a structural batch needs (measured: user guide)
+            # below the 2 classes of samples_per_class (>= 2) series a structural
+            # batch needs (measured: user guide)
+            smallest = 2 * (self.samples_per_class or 2)
             criterion = dict(
-                batch_size=max(4, steps_batch_size(self.batch_size, len(train))),
+                batch_size=max(smallest, steps_batch_size(self.batch_size, len(train))),
                 criterion=StructuralLoss,
                 criterion__margin=self.margin,
                 criterion__eta=self.eta,

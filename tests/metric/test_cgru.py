@@ -353,6 +353,20 @@ def test_learns_sine_versus_square_waves(learning_seed, learning_outcome):
 # -- class-balanced batches ------------------------------------------------------
 
 
+def test_small_training_sets_keep_the_requested_samples_per_class(data):
+    # 36 series are cut into 8 batches an epoch: ceil(36 / 8) = 5 series, too
+    # few for 2 classes of 3; the batch grows to 6 instead of refusing the
+    # user's valid samples_per_class (batch_size=12 allows up to 6)
+    X, y = data
+    est = CoupledGRUMetric(**{**FAST, "max_epochs": 1, "samples_per_class": 3}).fit(X, y)
+    assert est.net_.batch_size == 6
+    default = CoupledGRUMetric(**{**FAST, "max_epochs": 1}).fit(X, y)
+    assert default.net_.batch_size == 5
+    with pytest.raises(ValueError, match="got samples_per_class=4 with batch_size=6"):
+        CoupledGRUMetric(**{**FAST, "batch_size": 6, "samples_per_class": 4}).fit(X, y)
+
+
+
 def test_class_balanced_batches_are_p_by_k_and_seeded():
     labels = np.repeat([0, 1, 2, 3], [10, 6, 2, 7])
     sampler = ClassBalancedBatchSampler(labels, batch_size=9, samples_per_class=3,
