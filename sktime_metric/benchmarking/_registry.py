@@ -90,10 +90,11 @@ def _coupled_gru_1nn(coupling):
 
         from ..metric import CoupledGRUMetric
 
-        # the literal thesis: single steps (the estimator's default reads
-        # frames) and the coupling gate's bias initialised like the GRU's (the
-        # estimator's default starts it weak, at -4)
-        metric = CoupledGRUMetric(coupling=coupling, coupling_bias_init=None,
+        # the literal thesis: 20 units (UCI HAR's; the estimator's default is
+        # 50), single steps (the default reads frames) and the coupling gate's
+        # bias initialised like the GRU's (the default starts it weak, at -4)
+        metric = CoupledGRUMetric(hidden_size=20, coupling=coupling,
+                                  coupling_bias_init=None,
                                   window_size=1, stride=1,
                                   max_epochs=MAX_EPOCHS[mode],
                                   random_state=random_state)
