@@ -63,7 +63,7 @@ class CoupledGRUMetric(
     hidden_size : int, default=50
         Units per layer (the thesis: 20 for UCI HAR, 100 for SHL). 50 because
         20 measured less accurate on data the model was not developed on, most
-        with many classes, at about half the fitting time (measured: see
+        with many classes; 50 takes about twice as long to fit (measured: see
         :ref:`metric_learning_defaults`).
     num_layers : int, default=1
     coupling : bool, default=True

@@ -366,7 +366,6 @@ def test_small_training_sets_keep_the_requested_samples_per_class(data):
         CoupledGRUMetric(**{**FAST, "batch_size": 6, "samples_per_class": 4}).fit(X, y)
 
 
-
 def test_class_balanced_batches_are_p_by_k_and_seeded():
     labels = np.repeat([0, 1, 2, 3], [10, 6, 2, 7])
     sampler = ClassBalancedBatchSampler(labels, batch_size=9, samples_per_class=3,
