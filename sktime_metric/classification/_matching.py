@@ -74,8 +74,14 @@ class MatchingNetworkClassifier(
     attention_variant : {"thesis", "vinyals"}, default="thesis"
     metric : {"cosine", "euclidean"}, default="cosine"
     temperature : float, default=1.0
-    n_way : int, default=3
+    n_way : int or "all", default=3
         Classes per training episode (capped at the number of classes).
+        "all": every training class in every episode, so that training
+        chooses among as many classes as ``predict`` does against the whole
+        training set (the thesis's suggestion for its full, all-class
+        setting, section 5.2.1); each episode then holds every training
+        series. For few-shot use on new classes, the number of classes a
+        test episode has.
     k_shot : int, default=1
         Support series per class in training episodes.
     n_query : int or None, default=None
@@ -223,7 +229,7 @@ class MatchingNetworkClassifier(
         "attention_variant": [StrOptions({"thesis", "vinyals"})],
         "metric": [StrOptions({"cosine", "euclidean"})],
         "temperature": [Interval(Real, 0, None, closed="neither")],
-        "n_way": [Interval(Integral, 1, None, closed="left")],
+        "n_way": [Interval(Integral, 1, None, closed="left"), StrOptions({"all"})],
         "k_shot": [Interval(Integral, 1, None, closed="left")],
         "n_query": [Interval(Integral, 1, None, closed="left"), None],
         "min_episodes": [Interval(Integral, 1, None, closed="left")],
@@ -322,7 +328,12 @@ class MatchingNetworkClassifier(
         codes = LabelEncoder().fit_transform(y).astype(np.int64)
         weights = self._training_weights(y, sample_weight)
         n_classes = int(codes.max()) + 1
-        warn_if_episodes_repeat(n_classes, self.n_way)
+        # "all": as wide as the classes (the sampler caps n_way at the
+        # classes of the series it draws from), and the same classes in
+        # every episode by choice, so no warning that they repeat
+        n_way = n_classes if self.n_way == "all" else self.n_way
+        if self.n_way != "all":
+            warn_if_episodes_repeat(n_classes, n_way)
         X_pre, lengths_pre = (X, lengths) if X_pretrain is None else \
             self._validate_X(X_pretrain, reset=False)
         # seed
@@ -424,7 +435,7 @@ class MatchingNetworkClassifier(
             callbacks=callbacks,
             train_split=fixed_validation(valid_set),
             **({"max_epochs": 0} if keep_initial else {}),
-            **episode_iterators(self.n_way, self.k_shot, self.n_query,
+            **episode_iterators(n_way, self.k_shot, self.n_query,
                                 n_episodes=self._n_episodes(codes[train_rows]),
                                 validation_seed=seed if early_stopping else None),
             # as many fixed validation episodes as training episodes an
@@ -462,7 +473,8 @@ class MatchingNetworkClassifier(
     def _n_episodes(self, codes):
         """Training episodes per epoch: a pass over the classes, >= min_episodes."""
         n_classes = len(np.unique(codes))
-        return max(math.ceil(n_classes / min(self.n_way, n_classes)),
+        n_way = n_classes if self.n_way == "all" else min(self.n_way, n_classes)
+        return max(math.ceil(n_classes / n_way),
                    self.min_episodes)
 
     # -- support set -------------------------------------------------------

@@ -1,7 +1,10 @@
 """MatchingNetworkClassifier: support-set handling, pretraining, episodes."""
 
+import warnings
+
 import numpy as np
 import pytest
+import torch
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import balanced_accuracy_score
 from sklearn.model_selection import cross_val_score
@@ -125,8 +128,31 @@ def test_warns_when_base_classes_cannot_make_distinct_episodes(data):
     X, y = data
     two = np.isin(y, ["a", "b"])
     with pytest.warns(UserWarning, match="2 training classes cannot make distinct "
-                      "2-way episodes"):
+                      "2-way episodes") as record:
         MatchingNetworkClassifier(**{**FAST, "max_epochs": 1}).fit(X[two], y[two])
+    # the advice fits the case: no smaller n_way below 2 classes, and the way
+    # to ask for one fixed problem (an ordinary classifier of these classes)
+    message = str(record[0].message)
+    assert "pass n_way='all'" in message and "use n_way" not in message
+    three = np.isin(y, ["a", "b", "c"])
+    with pytest.warns(UserWarning, match="use n_way=2 or set early_stopping=True"):
+        MatchingNetworkClassifier(**{**FAST, "max_epochs": 1, "n_way": 3}).fit(
+            X[three], y[three])
+
+
+def test_all_way_episodes_hold_every_class_without_the_repeat_warning(data):
+    # n_way="all" is n_way = the number of classes, chosen: the same episodes
+    # (so the same weights), but no warning that every episode is one problem
+    X, y = data
+    params = {**FAST, "max_epochs": 2}
+    with pytest.warns(UserWarning, match="5 training classes cannot make distinct"):
+        five = MatchingNetworkClassifier(**{**params, "n_way": 5}).fit(X, y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        every = MatchingNetworkClassifier(**{**params, "n_way": "all"}).fit(X, y)
+    for a, b in zip(five.net_.module_.parameters(), every.net_.module_.parameters()):
+        assert torch.equal(a, b)
+    assert every._n_episodes(np.unique(y, return_inverse=True)[1]) == 8
 
 
 @pytest.mark.parametrize("pooling", ["mean", "attention"])

@@ -246,16 +246,23 @@ def warn_if_episodes_repeat(n_classes, n_way):
     With at most ``n_way`` classes every episode is the same classification
     problem: the encoder learns to tell these classes apart, not to match
     (measured: BasicMotions' 2 base classes at ``n_way=2`` trained an encoder
-    no better than an untrained one). The warning points at the caller's
-    caller (the estimator's ``fit``).
+    no better than an untrained one). That is what an ordinary classifier of
+    these classes wants, so the message says how to ask for it
+    (``n_way="all"``, which does not warn). The warning points at the
+    caller's caller (the estimator's ``fit``).
     """
     if n_classes <= n_way:
+        # a smaller n_way helps only while 2-way episodes remain distinct
+        smaller = "n_way=2" if n_classes == 3 else f"n_way from 2 to {n_classes - 1}"
+        fewer = f", use {smaller}" if n_classes > 2 else ""
         warnings.warn(
             f"The {n_classes} training classes cannot make distinct "
             f"{n_way}-way episodes: every episode is the same "
             f"{n_classes}-class problem, which teaches the encoder these "
-            "classes rather than matching. Train on more base classes, or "
-            "use a smaller n_way.",
+            "classes rather than matching new ones. For new classes, train on "
+            f"more base classes{fewer} or set early_stopping=True (it keeps "
+            "the weights that match held-out classes best); to classify these "
+            "classes only, pass n_way='all'.",
             UserWarning,
             stacklevel=3,
         )
