@@ -80,8 +80,11 @@ class MatchingNetworkClassifier(
         chooses among as many classes as ``predict`` does against the whole
         training set (the thesis's suggestion for its full, all-class
         setting, section 5.2.1); each episode then holds every training
-        series. For few-shot use on new classes, the number of classes a
-        test episode has.
+        series. Measured better as an ordinary classifier of more than 3
+        classes (the two are the same on 2 or 3), at several times the
+        fitting time on many classes (:ref:`few_shot_defaults`). For
+        few-shot use on new classes, the number of classes a test episode
+        has.
     k_shot : int, default=1
         Support series per class in training episodes.
     n_query : int or None, default=None
