@@ -439,12 +439,12 @@ class MatchingNetworkClassifier(
             train_split=fixed_validation(valid_set),
             **({"max_epochs": 0} if keep_initial else {}),
             **episode_iterators(n_way, self.k_shot, self.n_query,
-                                n_episodes=self._n_episodes(codes[train_rows]),
+                                n_episodes=self._n_episodes(codes[train_rows], n_way),
                                 validation_seed=seed if early_stopping else None),
             # as many fixed validation episodes as training episodes an
             # epoch: one pass over 2 held-out classes is a single 1-shot
             # episode, whose score hangs on which series drew the support
-            **({"iterator_valid__n_episodes": self._n_episodes(codes[valid_rows])}
+            **({"iterator_valid__n_episodes": self._n_episodes(codes[valid_rows], n_way)}
                if early_stopping else {}),
         )
         # train
@@ -473,12 +473,10 @@ class MatchingNetworkClassifier(
             by="accuracy")
         return self
 
-    def _n_episodes(self, codes):
+    def _n_episodes(self, codes, n_way):
         """Training episodes per epoch: a pass over the classes, >= min_episodes."""
         n_classes = len(np.unique(codes))
-        n_way = n_classes if self.n_way == "all" else min(self.n_way, n_classes)
-        return max(math.ceil(n_classes / n_way),
-                   self.min_episodes)
+        return max(math.ceil(n_classes / min(n_way, n_classes)), self.min_episodes)
 
     # -- support set -------------------------------------------------------
 
