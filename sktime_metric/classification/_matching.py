@@ -334,8 +334,10 @@ class MatchingNetworkClassifier(
         # "all": as wide as the classes (the sampler caps n_way at the
         # classes of the series it draws from), and the same classes in
         # every episode by choice, so no warning that they repeat
-        n_way = n_classes if self.n_way == "all" else self.n_way
-        if self.n_way != "all":
+        if self.n_way == "all":
+            n_way = n_classes
+        else:
+            n_way = self.n_way
             warn_if_episodes_repeat(n_classes, n_way)
         X_pre, lengths_pre = (X, lengths) if X_pretrain is None else \
             self._validate_X(X_pretrain, reset=False)
