@@ -51,7 +51,8 @@ class MatchingNetworkClassifier(
     The defaults are measured as an ordinary classifier (fit on a training
     set, predict a test set against all of it), on datasets the model was not
     developed on; the thesis's configuration is ``support_context=True,
-    pooling="last", min_episodes=1, center=False, class_prior="support"``,
+    pooling="last", min_episodes=1, center=False, class_prior="support",
+    n_way=3``,
     which collapsed there (:ref:`few_shot_defaults` has the measurements
     behind every default). A fit whose leave-one-out accuracy on
     its own training series (each left out of the support set) is no better
@@ -74,21 +75,24 @@ class MatchingNetworkClassifier(
     attention_variant : {"thesis", "vinyals"}, default="thesis"
     metric : {"cosine", "euclidean"}, default="cosine"
     temperature : float, default=1.0
-    n_way : int or "all", default=3
+    n_way : int or "all", default="all"
         Classes per training episode (capped at the number of classes).
         "all": every training class in every episode, so that training
         chooses among as many classes as ``predict`` does against the whole
         training set (the thesis's suggestion for its full, all-class
         setting, section 5.2.1); each episode then holds every training
-        series. Measured better as an ordinary classifier of more than 3
-        classes (the two are the same on 2 or 3), at several times the
-        fitting time on many classes (:ref:`few_shot_defaults`). For
-        few-shot use on new classes, the number of classes a test episode
-        has.
+        series. On 2 or 3 classes it draws the same episodes as the thesis's
+        3-way ones; on more, it measured better as an ordinary classifier, at
+        several times the fitting time on many classes
+        (:ref:`few_shot_defaults`). For few-shot use on new classes, the
+        number of classes a test episode has (the thesis: 3).
     k_shot : int, default=1
         Support series per class in training episodes.
     n_query : int or None, default=None
-        Queries per class and episode; None: all the class's other series.
+        Queries per class and episode; None: all the class's other series
+        (with ``n_way="all"`` an episode, one batch, is then the whole
+        training set: set it to bound an episode's memory and time on large
+        training sets).
     min_episodes : int, default=8
         Training episodes per epoch, at least: an epoch is one pass over the
         training classes in groups of ``n_way``, extended with further
@@ -253,7 +257,7 @@ class MatchingNetworkClassifier(
 
     def __init__(self, hidden_size=100, *, projection_size=None, support_context=False,
                  processing_steps=1, attention_variant="thesis", metric="cosine",
-                 temperature=1.0, n_way=3, k_shot=1, n_query=None, min_episodes=8,
+                 temperature=1.0, n_way="all", k_shot=1, n_query=None, min_episodes=8,
                  pretrain_epochs=0,
                  pretrain_lr=0.01, input_mask_p=0.3, freeze_encoder=True,
                  spectral_radius=1.1, pooling="mean", center=True,

@@ -152,6 +152,17 @@ def test_all_way_episodes_hold_every_class_without_the_repeat_warning(data):
         every = MatchingNetworkClassifier(**{**params, "n_way": "all"}).fit(X, y)
     for a, b in zip(five.net_.module_.parameters(), every.net_.module_.parameters()):
         assert torch.equal(a, b)
+    # on 2 classes the default ("all") draws the 3-way episodes it replaced
+    # (the sampler caps n_way at the classes): fits of 2 or 3 classes are
+    # unchanged by the default, as the suite's saved rows assume
+    two = np.isin(y, ["a", "b"])
+    with pytest.warns(UserWarning, match="2 training classes cannot make distinct"):
+        three_way = MatchingNetworkClassifier(**{**params, "n_way": 3}).fit(X[two], y[two])
+    default = MatchingNetworkClassifier(**{k: v for k, v in params.items()
+                                           if k != "n_way"}).fit(X[two], y[two])
+    assert default.n_way == "all"
+    for a, b in zip(three_way.net_.module_.parameters(), default.net_.module_.parameters()):
+        assert torch.equal(a, b)
 
 
 @pytest.mark.parametrize("pooling", ["mean", "attention"])
