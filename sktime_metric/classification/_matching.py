@@ -106,7 +106,8 @@ class MatchingNetworkClassifier(
         ``X_pretrain``, labels unused) before the episodes; 0: none, the
         encoder is trained end to end with the episodic loss. For new classes,
         ``pretrain_epochs=50, freeze_encoder=False, early_stopping=True``
-        measured best on average over three few-shot datasets (:ref:`few_shot`).
+        with ``n_way`` the test episodes' classes measured best on average
+        over three few-shot datasets (:ref:`few_shot`).
     pretrain_lr : float, default=0.01
     input_mask_p : float, default=0.3
         Pretraining corruption: each value zeroed with this probability.
