@@ -152,6 +152,8 @@ def test_all_way_episodes_hold_every_class_without_the_repeat_warning(data):
         every = MatchingNetworkClassifier(**{**params, "n_way": "all"}).fit(X, y)
     for a, b in zip(five.net_.module_.parameters(), every.net_.module_.parameters()):
         assert torch.equal(a, b)
+    # one all-class episode covers the classes: an epoch is min_episodes of them
+    assert every._n_episodes(np.unique(y, return_inverse=True)[1], n_way=5) == 8
     # on 2 classes the default ("all") draws the 3-way episodes it replaced
     # (the sampler caps n_way at the classes): fits of 2 or 3 classes are
     # unchanged by the default, as the suite's saved rows assume
