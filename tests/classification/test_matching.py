@@ -251,6 +251,32 @@ def test_disjoint_validation_with_too_few_classes_keeps_the_initial_encoder(data
     assert len(clf.history_) == 3  # same-class validation: it trains
 
 
+def test_single_series_per_class_warns_and_keeps_the_initial_encoder(data):
+    # no episode has a query, so the loss is 0 at every step: nothing to train
+    X, y = data
+    first = np.sort([np.flatnonzero(y == c)[0] for c in "abcde"])
+    three = np.isin(y, list("abc"))
+    with pytest.warns(UserWarning, match="needs at least 4 training classes"):
+        untrained = MatchingNetworkClassifier(**FAST, early_stopping=True).fit(
+            X[three], y[three])  # kept as initialised (the test above)
+    with pytest.warns(ConvergenceWarning, match="single series"):
+        clf = MatchingNetworkClassifier(**FAST, early_stopping=True).fit(
+            X[first], y[first])
+    assert len(clf.history_) == 0
+    state = clf.net_.module_.state_dict()
+    for name, value in untrained.net_.module_.state_dict().items():
+        torch.testing.assert_close(state[name], value)  # the seeded initial weights
+    # each training series is its own class's whole support set
+    assert (clf.predict(X[first]) == y[first]).all()
+    # one class with 2 series gives queries: it trains, without the warning
+    two = np.sort(np.append(first, np.flatnonzero(y == "a")[1]))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        clf = MatchingNetworkClassifier(**{**FAST, "max_epochs": 2}).fit(X[two], y[two])
+    assert not [w for w in caught if "single series" in str(w.message)]
+    assert len(clf.history_) == 2 and clf.history_[-1, "train_loss"] > 0
+
+
 @pytest.mark.learning
 def test_disjoint_validation_stops_earlier_with_few_training_classes(
         learning_seed, learning_outcome):
