@@ -8,7 +8,6 @@ import numpy as np
 import torch
 from skorch.dataset import Dataset
 from sklearn.base import ClassifierMixin, ClassNamePrefixFeaturesOutMixin
-from sklearn.exceptions import ConvergenceWarning
 from sklearn.preprocessing import LabelEncoder
 from sklearn.utils import TransformerTags
 from sklearn.utils.validation import check_is_fitted
@@ -28,6 +27,7 @@ from ..utils._skorch import (
     gradient_norm_clipping,
     plateau_lr_schedule,
     training_callbacks,
+    warn_if_episodes_cannot_query,
     warn_if_episodes_repeat,
 )
 from ..metric._pairs import holdout_split
@@ -393,24 +393,8 @@ class MatchingNetworkClassifier(
                 UserWarning,
                 stacklevel=2,
             )
-        # an episode's queries are its classes' series beyond the support
-        # ones, and the sampler keeps one of each class to query; with a
-        # single series in every class (UCR Fungi: 18 classes, 18 series)
-        # no episode has a query, the loss is 0 at every step and training
-        # would run its epochs without changing a weight
-        no_queries = not keep_initial and np.bincount(codes).max() < 2
-        if no_queries:
-            warnings.warn(
-                f"Every one of the {n_classes} training classes has a single "
-                "series, so no training episode has a query to match against "
-                "its support set: the encoder is kept as initialised (or "
-                "pretrained, with pretrain_epochs > 0) and predict matches "
-                "each series to the training series with it. Give some class "
-                "at least 2 series to train the encoder.",
-                ConvergenceWarning,
-                stacklevel=2,
-            )
-            keep_initial = True
+        if not keep_initial and not warn_if_episodes_cannot_query(codes):
+            keep_initial = True  # no query: no loss to train on
         early_stopping = self.early_stopping and not keep_initial
         if early_stopping:
             train_rows, valid_rows = (np.sort(part) for part in holdout_split(

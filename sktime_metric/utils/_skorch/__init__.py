@@ -32,6 +32,7 @@ from .samplers import (
     class_balanced_loader,
     episode_iterators,
     episode_loader,
+    warn_if_episodes_cannot_query,
     warn_if_episodes_repeat,
 )
 from .scoring import (
@@ -81,5 +82,6 @@ __all__ = [
     "training_callbacks",
     "training_loss_callbacks",
     "validation_split",
+    "warn_if_episodes_cannot_query",
     "warn_if_episodes_repeat",
 ]

@@ -5,6 +5,7 @@ import warnings
 
 import numpy as np
 import torch
+from sklearn.exceptions import ConvergenceWarning
 
 
 class ClassBalancedBatchSampler(torch.utils.data.Sampler):
@@ -266,6 +267,31 @@ def warn_if_episodes_repeat(n_classes, n_way):
             UserWarning,
             stacklevel=3,
         )
+
+
+def warn_if_episodes_cannot_query(codes):
+    """Warn, and return False, when no training episode can have a query.
+
+    An episode's queries are its classes' series beyond the support ones, and
+    the sampler keeps one of each class to query. With a single series in
+    every class (UCR Fungi: 18 classes, 18 series) no episode has a query, the
+    episode loss is 0 at every step and training would run its epochs without
+    changing a weight. The warning points at the caller's caller (the
+    estimator's ``fit``).
+    """
+    counts = np.bincount(np.asarray(codes))
+    if counts.max() >= 2:
+        return True
+    warnings.warn(
+        f"Every one of the {len(counts)} training classes has a single series, so "
+        "no training episode has a query to match against its support set: the "
+        "encoder is kept as initialised (or pretrained, with pretrain_epochs > "
+        "0) and predict matches each series to the training series with it. "
+        "Give some class at least 2 series to train the encoder.",
+        ConvergenceWarning,
+        stacklevel=3,
+    )
+    return False
 
 
 def episode_loader(dataset, batch_size=None, n_way=2, k_shot=1, n_query=None,
