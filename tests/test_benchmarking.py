@@ -46,6 +46,24 @@ def test_run_benchmark_rejects_unknown_names():
         run_benchmark(mode="slow")
 
 
+def test_evaluate_a_fit_that_ran_no_epoch():
+    # a matching network on one series per class cannot train (no episode has
+    # a query): its empty history is 0 epochs in the row, not a KeyError
+    from sklearn.exceptions import ConvergenceWarning
+
+    from sktime_metric.benchmarking._runner import evaluate
+    from sktime_metric.classification import MatchingNetworkClassifier
+    from sktime_metric.datasets import make_sequence_classification
+
+    X, y = make_sequence_classification(n_samples=12, n_classes=3, random_state=0)
+    first = np.sort([np.flatnonzero(y == c)[0] for c in range(3)])
+    with pytest.warns(ConvergenceWarning, match="single series"):
+        row = evaluate("matching", MatchingNetworkClassifier(hidden_size=4, random_state=0),
+                       X[first], y[first], X, y, progress=False)
+    assert row["epochs"] == 0 and row["epoch_s"] is None
+    assert row["convergence_warnings"] == 1
+
+
 def test_format_table_without_tabulate(monkeypatch):
     results = [{"dataset": "d", "name": "x", "accuracy": 0.5, "fit_s": 1.0,
                 "predict_s": 0.25, "epochs": None, "epoch_s": None}]

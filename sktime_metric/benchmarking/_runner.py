@@ -187,7 +187,8 @@ def evaluate(name, estimator, X_train, y_train, X_test, y_test, *, dataset="",
         bar.n = bar.total  # non-neural estimators and early stopping
         bar.close()
     history = getattr(estimator, "history_", None)
-    durations = [] if history is None else history[:, "dur"]
+    # no epoch (a fit that could not train) records no "dur"
+    durations = [] if not history else history[:, "dur"]
     measured = {} if extra is None else extra(name, estimator)
     return {
         **measured,
