@@ -13,7 +13,12 @@ from sklearn.utils import TransformerTags
 from sklearn.utils.validation import check_is_fitted
 
 from ..base import BaseSequenceNet, derive_seed, warn_if_not_learned
-from ..nn.matching import EpisodeNLLLoss, MatchingNetworkModule, leave_self_out
+from ..nn.matching import (
+    EpisodeNLLLoss,
+    MatchingNetworkModule,
+    cosine_temperature,
+    leave_self_out,
+)
 from ..nn.seq2seq import Seq2SeqLoss, Seq2SeqMetricModule
 from ..utils._sklearn_compat import Interval, StrOptions
 from ..utils._skorch import (
@@ -53,11 +58,11 @@ class MatchingNetworkClassifier(
     set, predict a test set against all of it), on datasets the model was not
     developed on; the thesis's configuration is ``support_context=True,
     pooling="last", min_episodes=1, center=False, class_prior="support",
-    n_way=3``,
-    which collapsed there (:ref:`few_shot_defaults` has the measurements
-    behind every default). A fit whose leave-one-out accuracy on
-    its own training series (each left out of the support set) is no better
-    than predicting the most frequent class raises a ``ConvergenceWarning``,
+    n_way=3, temperature=1.0``, which collapsed there
+    (:ref:`few_shot_defaults` has the measurements behind every default). A
+    fit whose leave-one-out accuracy on its own training series (each left
+    out of the support set) is no better than predicting the most frequent
+    class raises a ``ConvergenceWarning``,
     as does a training set with a single series in every class (no episode
     has a query; the encoder is left untrained).
 
@@ -77,7 +82,15 @@ class MatchingNetworkClassifier(
         ``p`` of the attention GRU; 0 disables it.
     attention_variant : {"thesis", "vinyals"}, default="thesis"
     metric : {"cosine", "euclidean"}, default="cosine"
-    temperature : float, default=1.0
+    temperature : float or "auto", default="auto"
+        Divides the similarities before the softmax. "auto": with
+        ``metric="cosine"``, AdaCos's fixed scale for the classes of a
+        training episode (:func:`~sktime_metric.nn.matching.cosine_temperature`:
+        1.0 up to 3 classes, 0.34 for 9, 0.20 for 37), 1.0 with
+        ``metric="euclidean"``; ``temperature_`` holds the value used. At 1.0
+        the cosines cap how far one class's posterior can exceed another's,
+        and networks trained on many classes underfit (measured:
+        :ref:`few_shot_defaults`).
     n_way : int or "all", default="all"
         Classes per training episode (capped at the number of classes).
         "all": every training class in every episode, so that training
@@ -213,6 +226,8 @@ class MatchingNetworkClassifier(
         ``net_.module_`` is the :class:`~sktime_metric.nn.MatchingNetworkModule`.
     pretrain_net_ : skorch.NeuralNet or None
         The Seq2Seq pretraining net, when ``pretrain_epochs > 0``.
+    temperature_ : float
+        The temperature used (``temperature``, or the value of "auto").
 
     References
     ----------
@@ -239,7 +254,7 @@ class MatchingNetworkClassifier(
         "processing_steps": [Interval(Integral, 0, None, closed="left")],
         "attention_variant": [StrOptions({"thesis", "vinyals"})],
         "metric": [StrOptions({"cosine", "euclidean"})],
-        "temperature": [Interval(Real, 0, None, closed="neither")],
+        "temperature": [Interval(Real, 0, None, closed="neither"), StrOptions({"auto"})],
         "n_way": [Interval(Integral, 1, None, closed="left"), StrOptions({"all"})],
         "k_shot": [Interval(Integral, 1, None, closed="left")],
         "n_query": [Interval(Integral, 1, None, closed="left"), None],
@@ -261,7 +276,7 @@ class MatchingNetworkClassifier(
 
     def __init__(self, hidden_size=100, *, projection_size=None, support_context=False,
                  processing_steps=1, attention_variant="thesis", metric="cosine",
-                 temperature=1.0, n_way="all", k_shot=1, n_query=None, min_episodes=8,
+                 temperature="auto", n_way="all", k_shot=1, n_query=None, min_episodes=8,
                  pretrain_epochs=0,
                  pretrain_lr=0.01, input_mask_p=0.3, freeze_encoder=True,
                  spectral_radius=1.1, pooling="mean", center=True,
@@ -347,6 +362,10 @@ class MatchingNetworkClassifier(
         else:
             n_way = self.n_way
             warn_if_episodes_repeat(n_classes, n_way)
+        temperature = self.temperature
+        if temperature == "auto":  # the episode's classes set the cosine scale
+            temperature = (cosine_temperature(min(n_way, n_classes))
+                           if self.metric == "cosine" else 1.0)
         X_pre, lengths_pre = (X, lengths) if X_pretrain is None else \
             self._validate_X(X_pretrain, reset=False)
         # seed
@@ -437,7 +456,7 @@ class MatchingNetworkClassifier(
                 processing_steps=self.processing_steps,
                 attention_variant=self.attention_variant,
                 metric=self.metric,
-                temperature=self.temperature,
+                temperature=temperature,
                 input_mask_p=self.input_mask_p,
                 freeze_encoder=self.freeze_encoder and self.pretrain_epochs > 0,
                 spectral_radius=self.spectral_radius,
@@ -465,7 +484,8 @@ class MatchingNetworkClassifier(
             inputs = {**inputs, "sample_weight": weights[train_rows]}
         self.net_ = self._train(net, inputs, codes[train_rows], seed)
         self.net_.train_split = None  # do not pickle the validation series
-        # attributes: the default support set
+        # attributes: the temperature used, the default support set
+        self.temperature_ = float(temperature)
         keep = np.arange(len(y))
         if self.default_support == "k_shot":
             rng = np.random.RandomState(seed)

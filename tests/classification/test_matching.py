@@ -167,6 +167,26 @@ def test_all_way_episodes_hold_every_class_without_the_repeat_warning(data):
         assert torch.equal(a, b)
 
 
+def test_auto_temperature_is_the_cosine_scale_of_an_episode_s_classes(data):
+    X, y = data
+    params = {k: v for k, v in FAST.items() if k != "n_way"}
+    params.update(metric="cosine", max_epochs=2)
+    every = MatchingNetworkClassifier(**params).fit(X, y)  # 5-way episodes
+    assert every.temperature_ == pytest.approx(1 / (np.sqrt(2) * np.log(4)))
+    assert every.net_.module_.temperature == every.temperature_
+    assert MatchingNetworkClassifier(**params, n_way=2).fit(X, y).temperature_ == 1.0
+    euclidean = MatchingNetworkClassifier(**{**params, "metric": "euclidean"}).fit(X, y)
+    assert euclidean.temperature_ == 1.0  # distances are not bounded like cosines
+    # up to 3 classes "auto" is 1.0: the same weights, as the suite's saved
+    # rows of 2- and 3-class sets assume
+    three = np.isin(y, list("abc"))
+    auto = MatchingNetworkClassifier(**params).fit(X[three], y[three])
+    one = MatchingNetworkClassifier(**params, temperature=1.0).fit(X[three], y[three])
+    assert auto.temperature_ == 1.0
+    for a, b in zip(auto.net_.module_.parameters(), one.net_.module_.parameters()):
+        assert torch.equal(a, b)
+
+
 @pytest.mark.parametrize("pooling", ["mean", "attention"])
 def test_whole_series_pooling_fits_and_ignores_padding(data, pooling):
     X, y = data
