@@ -5,6 +5,7 @@ import sys
 
 import numpy as np
 import pytest
+from sklearn.exceptions import ConvergenceWarning
 
 from sktime_metric.benchmarking import (
     DATASETS,
@@ -19,6 +20,9 @@ from sktime_metric.benchmarking import (
     summarize_results,
     write_results,
 )
+from sktime_metric.benchmarking._runner import evaluate
+from sktime_metric.classification import MatchingNetworkClassifier
+from sktime_metric.datasets import make_sequence_classification
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
@@ -49,12 +53,6 @@ def test_run_benchmark_rejects_unknown_names():
 def test_evaluate_a_fit_that_ran_no_epoch():
     # a matching network on one series per class cannot train (no episode has
     # a query): its empty history is 0 epochs in the row, not a KeyError
-    from sklearn.exceptions import ConvergenceWarning
-
-    from sktime_metric.benchmarking._runner import evaluate
-    from sktime_metric.classification import MatchingNetworkClassifier
-    from sktime_metric.datasets import make_sequence_classification
-
     X, y = make_sequence_classification(n_samples=12, n_classes=3, random_state=0)
     first = np.sort([np.flatnonzero(y == c)[0] for c in range(3)])
     with pytest.warns(ConvergenceWarning, match="single series"):
