@@ -4,8 +4,8 @@ Build (warnings are errors, as in CI)::
 
     python -m sphinx -W --keep-going -b html docs docs/_build/html
 
-``SKTIME_METRIC_DOCS_FAST=1`` makes every gallery example train on less data
-for fewer epochs (the CI build uses it).
+``SKTIME_METRIC_DOCS_FAST=1`` makes the slower gallery examples train on less
+data for fewer epochs (the CI build uses it); the others run in full.
 """
 
 import os

@@ -107,11 +107,15 @@ def test_ci_builds_the_docs_with_warnings_as_errors():
     assert "SKTIME_METRIC_DOCS_FAST=1" in ci
 
 
-def test_every_gallery_example_has_a_fast_mode():
+def test_every_gallery_example_has_a_fast_mode_or_says_why_not():
+    # the CI build runs the gallery with SKTIME_METRIC_DOCS_FAST=1: an example
+    # either has a fast mode or is already fast and says so (a fast mode that
+    # saves a few seconds can draw a picture its own text contradicts)
     examples = sorted((ROOT / "examples").glob("*/plot_*.py"))
     assert examples
     for path in examples:
-        assert "SKTIME_METRIC_DOCS_FAST" in path.read_text(), path.name
+        text = path.read_text()
+        assert "SKTIME_METRIC_DOCS_FAST" in text or "# No fast mode: " in text, path.name
 
 
 def test_the_library_cites_source_documents_not_internal_specs():

@@ -22,7 +22,9 @@ import torch
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 torch.set_num_threads(1)
-FAST = os.environ.get("SKTIME_METRIC_DOCS_FAST") == "1"  # the docs' CI build
+# No fast mode: the whole example runs in about 6 s on one thread; with 20
+# epochs instead of 40 the learned routines were noisier (time-of-day
+# completeness 0.89 against 0.97).
 
 # %%
 # A week of recording
@@ -52,7 +54,7 @@ for start, end, activity in schedule:
 # the baseline.
 learned = RoutineClusterer(
     n_clusters=5, seq_len=50, random_state=0,
-    metric_params=dict(max_epochs=20 if FAST else 40),
+    metric_params=dict(max_epochs=40),
 ).fit(X, timestamps=timestamps)
 baseline = RoutineClusterer("euclidean", n_clusters=5, seq_len=50,
                             random_state=0).fit(X, timestamps=timestamps)
