@@ -91,11 +91,12 @@ def _coupled_gru_1nn(coupling):
         from ..metric import CoupledGRUMetric
 
         # the literal thesis: 20 units (UCI HAR's; the estimator's default is
-        # 50), single steps (the default reads frames) and the coupling gate's
+        # 50), single steps (the default reads frames), the coupling gate's
         # bias initialised like the GRU's (the default starts it weak, at -4)
+        # and the channels as given (the default standardises them)
         metric = CoupledGRUMetric(hidden_size=20, coupling=coupling,
                                   coupling_bias_init=None,
-                                  window_size=1, stride=1,
+                                  window_size=1, stride=1, standardize=False,
                                   max_epochs=MAX_EPOCHS[mode],
                                   random_state=random_state)
         knn = KNeighborsClassifier(n_neighbors=1, metric="precomputed")
