@@ -117,6 +117,15 @@ def test_channels_are_standardised_with_the_training_statistics(data):
                                manual.pairwise_distances(Z[:10], Z), atol=1e-6)
     np.testing.assert_allclose(cgru.transform(X[:5]), manual.transform(Z[:5]), atol=1e-6)
     np.testing.assert_allclose(cgru.embed(X[:5]), manual.embed(Z[:5]), atol=1e-6)
+    # fit_pairs likewise
+    pairs, labels = np.array([[0, 1], [2, 3], [4, 30], [5, 20]] * 3), [1, 1, 0, 0] * 3
+    params = {**FAST, "max_epochs": 2, "loss": "contrastive"}
+    on_pairs = CoupledGRUMetric(**params).fit_pairs(X, pairs, labels)
+    np.testing.assert_array_equal(on_pairs.mean_, mean)
+    np.testing.assert_array_equal(on_pairs.X_fit_, X)
+    manual = CoupledGRUMetric(**params, standardize=False).fit_pairs(Z, pairs, labels)
+    np.testing.assert_allclose(on_pairs.transform(X[:5]), manual.transform(Z[:5]),
+                               atol=1e-6)
 
 
 def test_frames_are_what_the_net_reads_for_training_and_distances(data):
