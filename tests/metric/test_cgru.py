@@ -471,9 +471,9 @@ def test_defaults_learn_univariate_shapes(learning_seed, learning_outcome):
     # units, frames) 0.82 / 0.83 / 0.88 / 0.83 / 0.85 (both kernel settings;
     # the channel standardisation changes nothing on these z-normalised
     # series); with 20 units and single steps, as measured when the test was
-    # written, 0.83 / 0.95 / 0.97 / 0.98 / 0.97; the thesis's strong initial coupling 0.40 /
-    # 0.42 / 0.55 / 0.47 / 0.40, its loss barely moving (as on UCR CBF:
-    # 0.50 / 0.56 against 0.998 / 0.983); chance 0.33
+    # written, 0.83 / 0.95 / 0.97 / 0.98 / 0.97; the thesis's strong initial
+    # coupling 0.40 / 0.42 / 0.55 / 0.47 / 0.40, its loss barely moving (as
+    # on UCR CBF: 0.50 / 0.56 against 0.998 / 0.983); chance 0.33
     X, y = _cylinder_bell_funnel(90, 64, seed=0)
     est = CoupledGRUMetric(max_epochs=100, random_state=learning_seed).fit(X[:30], y[:30])
     nearest = est.transform(X[30:]).argmin(axis=1)
