@@ -423,6 +423,35 @@ def test_damaged_archives_raise_value_errors_naming_the_archive(data, tmp_path,
     assert "damaged.zip" in str(error.value)
 
 
+def test_an_archive_from_before_a_parameter_existed_loads_as_it_was(data, monkeypatch):
+    # CoupledGRUMetric gained standardize: an archive written before has no
+    # value for it and loads with the one that reproduces it (False: the
+    # channels as given); a missing parameter with no such value is refused
+    from sktime_metric.metric import CoupledGRUMetric
+
+    X, _ = data
+    est = _fit(CoupledGRUMetric(hidden_size=4, batch_size=8, standardize=False,
+                                random_state=0), data)
+
+    def forget(param):
+        def edit(node):  # the estimator's parameters: the dict with hidden_size
+            content = node.get("content")
+            if isinstance(content, dict) and "hidden_size" in content:
+                content.pop(param, None)
+        return edit
+
+    archive = _rewritten(_saved(est), forget("standardize"))
+    earlier = load_weights(archive)
+    assert earlier.standardize is False
+    np.testing.assert_array_equal(earlier.transform(X[:3]), est.transform(X[:3]))
+    with pytest.raises(ValueError, match="had no parameter 'align'"):
+        load_weights(_rewritten(_saved(est), forget("align")))
+    monkeypatch.setattr(CoupledGRUMetric, "_PARAMETERS_ADDED", {})
+    archive.seek(0)
+    with pytest.raises(ValueError, match="had no parameter 'standardize'"):
+        load_weights(archive)
+
+
 def test_tampered_archives_raise_value_errors(data):
     buffer = _saved(_fit(ESTIMATORS[2], data))
 

@@ -148,8 +148,10 @@ def load_weights(path, *, device="cpu"):
             return _rebuilt_net(obj, tensors, device)
         if isinstance(obj, _Tensor):
             return tensors[obj.key].to(device)
-        if isinstance(obj, BaseEstimator) and "device" in obj.get_params(deep=False):
-            obj.device = device  # a fresh object of skops: changed in place
+        if isinstance(obj, BaseEstimator):
+            _add_missing_parameters(obj)
+            if "device" in obj.get_params(deep=False):
+                obj.device = device  # a fresh object of skops: changed in place
         return obj
 
     try:
@@ -161,6 +163,29 @@ def load_weights(path, *, device="cpu"):
             f"{name} is damaged or was not written by save_weights: its estimator "
             f"does not match its weights ({type(exc).__name__}: {exc})."
         ) from None
+
+
+def _add_missing_parameters(estimator):
+    """Give an estimator from an earlier version the parameters added since.
+
+    An archive written before a parameter existed has no value for it. Each
+    class lists, in ``_PARAMETERS_ADDED``, the value of each added parameter
+    that reproduces what the class did before it (for example
+    ``CoupledGRUMetric(standardize=False)``: it read the channels as given).
+    Any other missing parameter is refused with a message that says so.
+    """
+    added = getattr(type(estimator), "_PARAMETERS_ADDED", {})
+    for param in estimator._get_param_names():
+        if param in vars(estimator):
+            continue
+        if param not in added:
+            raise _Refused(
+                f"was written by an earlier version, whose "
+                f"{type(estimator).__name__} had no parameter {param!r}, and "
+                "this one cannot tell which value of it reproduces the saved "
+                "model: load it with that version, or fit the model again."
+            )
+        setattr(estimator, param, added[param])
 
 
 def _rebuilt_net(record, tensors, device):

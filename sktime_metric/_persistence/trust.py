@@ -64,7 +64,9 @@ def _torch_classes():
 
 
 class _Refused(ValueError):
-    """A class name of the archive outside the allow-list."""
+    """What the archive holds and this version refuses to rebuild (a class name
+    outside the allow-list, a parameter it cannot fill); the message follows
+    the archive's name."""
 
 
 def _lookup(name, base, kind):

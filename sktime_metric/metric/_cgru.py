@@ -255,6 +255,10 @@ class CoupledGRUMetric(
     (3,)
     """
 
+    # what an archive written before a parameter existed loads with: the value
+    # that reproduces the model it holds (persistence.load_weights)
+    _PARAMETERS_ADDED = {"standardize": False}
+
     _parameter_constraints: dict = {
         **BaseSequenceNet._parameter_constraints,
         "validation": [StrOptions({"stratified", "disjoint_classes"})],
