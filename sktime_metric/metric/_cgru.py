@@ -19,6 +19,7 @@ from .._framing import framed_series, resolve_framing
 from ..nn.cgru import CoupledGRU
 from ..nn.losses import ContrastiveLoss, StructuralLoss
 from ..utils._parallel import map_in_parallel
+from ..utils._scaling import validate_and_standardize
 from ..utils._sklearn_compat import Interval, StrOptions
 from ..utils._skorch import (
     NearestNeighborScoring,
@@ -28,7 +29,7 @@ from ..utils._skorch import (
     class_balanced_loader,
     gradient_norm_clipping,
 )
-from ..utils.validation import padded_float32, sequence_lengths, validate_sequences
+from ..utils.validation import padded_float32, sequence_lengths
 from ._mixin import PairMetricMixin, _check_chunk_size, _check_n_jobs
 from ._pairs import pair_plan
 from ._sampling import check_pairs
@@ -407,8 +408,8 @@ class CoupledGRUMetric(
         X_given = X  # the distance check reads the series as given
         # the checked series as given are the columns of transform (X_fit_);
         # the net reads them standardised (with standardize)
-        X_fit = validate_sequences(self, X, reset=True)[0]
-        X, lengths = self._validate_X(X_fit, reset=True)
+        X, lengths, X_fit = validate_and_standardize(self, X, reset=True,
+                                                     return_given=True)
         y = self._check_labels(
             X, y, instead="Use fit_pairs(X, pairs, pair_labels) to fit on explicit "
             "pairs.",
@@ -452,8 +453,8 @@ class CoupledGRUMetric(
                 "fit_pairs trains with loss='contrastive' and early_stopping=False "
                 "(1-NN validation needs class labels); use fit(X, y) otherwise."
             )
-        X_fit = validate_sequences(self, X, reset=True)[0]  # as in fit
-        X, lengths = self._validate_X(X_fit, reset=True)
+        X, lengths, X_fit = validate_and_standardize(self, X, reset=True,
+                                                     return_given=True)  # as in fit
         pairs, pair_labels = check_pairs(pairs, pair_labels, len(X))
         framing = resolve_framing(self.window_size, self.stride, X.shape[2], lengths)
         # seed

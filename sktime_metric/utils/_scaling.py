@@ -97,7 +97,7 @@ def standardize_channels(X, mean, scale):
     return (np.asarray(X, dtype=np.float64) - mean) / scale
 
 
-def validate_and_standardize(estimator, X, *, reset):
+def validate_and_standardize(estimator, X, *, reset, return_given=False):
     """Checked NaN-padded ``X`` and its lengths, standardised if asked.
 
     :func:`~sktime_metric.utils.validation.validate_sequences` (which sets
@@ -110,12 +110,16 @@ def validate_and_standardize(estimator, X, *, reset):
     -------
     X : ndarray of shape (n_samples, n_timestamps, n_channels)
     lengths : ndarray of shape (n_samples,)
+    X_given : ndarray of shape (n_samples, n_timestamps, n_channels)
+        Only with ``return_given``: the checked series before standardising
+        (for an estimator that keeps its training series as given).
     """
     from .validation import validate_sequences
 
     X, lengths = validate_sequences(estimator, X, reset=reset)
+    X_given = X
     if getattr(estimator, "standardize", False):
         if reset:
             estimator.mean_, estimator.scale_ = channel_statistics(X)
         X = standardize_channels(X, estimator.mean_, estimator.scale_)
-    return X, lengths
+    return (X, lengths, X_given) if return_given else (X, lengths)
