@@ -184,3 +184,33 @@ def test_length_normalize_divides_each_log_m_by_its_model_steps(window):
     chunked = module(x, lengths)
     assert recomputed_nodes(chunked) > 0
     torch.testing.assert_close(chunked, logits)
+
+
+@pytest.mark.parametrize("scale", [1.0, 60.0])
+def test_forward_algorithm_keeps_float32_precision_when_a_state_underflows(
+        scale, monkeypatch):
+    # Parameters ~N(0, scale^2): at 60 the scores span hundreds of nats, some
+    # states' transition sums fall below float32's smallest normal number
+    # (e^-87 of the best path) and those steps take the plain logsumexp over
+    # (K, B, S, S); flooring them instead was measured to put log M off by
+    # ~350. float32 agrees with float64 to float32's relative precision, and
+    # the gradients are finite.
+    from sktime_metric.nn import hcrf
+
+    module = _module(n_classes=3, n_states=5)
+    with torch.no_grad():
+        for p in module.parameters():
+            p.normal_(0.0, scale)
+    x, lengths = _batch([30, 20, 5, 1])
+    expected = module(x, lengths).detach()  # float64: no state underflows
+    calls = []
+    plain = torch.logsumexp
+    monkeypatch.setattr(hcrf.torch, "logsumexp",
+                        lambda t, *a, **k: calls.append(t.dim()) or plain(t, *a, **k))
+    single = module.float()
+    got = single(x.float(), lengths)
+    got.sum().backward()
+    assert (4 in calls) == (scale > 1)  # the exact fallback ran only when needed
+    torch.testing.assert_close(got.double(), expected, rtol=0,
+                               atol=1e-5 * float(expected.abs().max()))
+    assert all(torch.isfinite(p.grad).all() for p in single.parameters())
