@@ -197,7 +197,7 @@ def test_learns_synthetic_control_with_the_default_optimiser(
     X, y = make_synthetic_control(n_samples=120, random_state=0)
     X = (X - X.mean(axis=1, keepdims=True)) / X.std(axis=1, keepdims=True)
     estimator.set_params(random_state=learning_seed).fit(X[:60], y[:60])
-    # seeds 0-4, native and default kernels: HULM 0.93-0.97, HCRF 0.97-0.98
+    # seeds 0-4, native and default kernels: HULM 0.93-0.98, HCRF 0.92-0.97
     assert learning_outcome("accuracy", estimator.score(X[60:], y[60:])) > 0.6
 
 
