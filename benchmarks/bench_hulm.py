@@ -461,6 +461,7 @@ def main(argv=None):
         for name, data in datasets(args.random_state).items():
             window = WINDOWS.get(name, 1)
             params = {n: {"window": window} for n in ("hulm", "hcrf")}
+            params["hcrf"]["n_states"] = 10  # the chapter's (the default is 20)
             if name == "spoken_digits":
                 params = {n: {**params.get(n, {}),
                               "max_epochs": DIGITS_EPOCHS[args.mode]} for n in NEURAL}
