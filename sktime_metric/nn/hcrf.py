@@ -244,10 +244,11 @@ class HCRFModule(nn.Module):
         """``log M`` ``(B, K)`` from the emissions, checkpointed when it pays."""
         batch, n_steps, n_states = emission.shape
         if torch.is_grad_enabled() and any(p.requires_grad for p in self.parameters()):
-            # a step keeps ~6 (K, B, S) tensors for backward (_forward_step)
+            # a step keeps ~6 (K, B, S) tensors for backward (_forward_step),
+            # 4 of them float64: ~10 of float32's size
             steps, checkpointed = time_chunks(
                 n_steps, batch * self.n_classes, n_states, 1, True,
-                self.checkpoint_steps, tensors_per_step=6,
+                self.checkpoint_steps, tensors_per_step=10,
             )
             if checkpointed:
                 return self._chunked_log_partition(emission, lengths, steps)
