@@ -139,7 +139,7 @@ CLAIMS = [
           # read from the saved runs of this script and of bench_tagm.py
           why="the order of HCRF and HULM on these digits changes with the "
           "protocol, one seed each: here (3-frame windows, 100 epochs) HULM errs "
-          "2.0 % and HCRF 4.0 %; on the same utterances in bench_tagm.py's clean "
+          "2.0 % and HCRF 3.0 %; on the same utterances in bench_tagm.py's clean "
           "digits (2-frame windows, 200 epochs, 598 of the 600 test utterances) "
           "HCRF errs 1.84 % and HULM 2.51 %, as the claim has it; both beat [31]'s "
           "6.88 % in both runs"),
