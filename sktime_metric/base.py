@@ -270,7 +270,7 @@ class BaseSequenceNet(BaseEstimator):
         device's), so the caller's random state is left as it was. Holds
         ``_FIT_LOCK``: one training at a time per process (see its comment).
         Subnormal floats flush to zero on this thread while it trains (they
-        made HULM's epochs 1.6x slower as it trained; see
+        made HULM's fit on FaceAll 1.8x slower; see
         :mod:`~sktime_metric.utils._subnormal`).
         """
         device = torch.device(net.device)

@@ -48,8 +48,9 @@ def flushes_subnormals():
 def flush_subnormals():
     """Flush subnormal floats to zero on this thread inside the block.
 
-    Where the CPU cannot (``torch.set_flush_denormal`` returns False, e.g. not
-    x86), nothing changes. On exit the thread's mode is what it was before.
+    Where the CPU has no such mode (``torch.set_flush_denormal`` returns
+    False; torch supports x86 with SSE3 and AArch64), nothing changes. On exit
+    the thread's mode is what it was before.
 
     Examples
     --------
