@@ -46,7 +46,8 @@ class HCRFClassifier(SequenceClassifierMixin, BaseSequenceNet):
         took 1.1-1.5 times as long as with 10 (5 UCR sets). Over the 44 sets
         of ``benchmarks/bench_suite.py`` (seed 0), 20 states gave a mean test
         accuracy of 0.736 against 0.711 with 10, better on 31 sets and
-        worse on 8 (Wilcoxon p = 0.0002; BME 0.95 -> 0.83, Coffee 0.75 -> 0.96),
+        worse on 8 (Wilcoxon p = 0.0002; largest loss BME 0.95 -> 0.83,
+        largest gain Coffee 0.75 -> 0.96),
         and no fit predicted one class for every test series (10 states:
         Earthquakes).
     l2 : float, default=0.0
