@@ -26,7 +26,8 @@ the same test log:
 
 Models: IARN (interacting attention + the flat genre encoder, thesis eq.
 6.11), IARN-Plain (no features) and the TAGM, LSTM and RNN backbones of Fig. 6.3
-(``IARNRecommender(backbone=...)``); biased matrix factorisation (ALS, the
+(``IARNRecommender(backbone=...)``); IARN with per-user and per-item bias
+terms (``biases=True``, not the thesis' model); biased matrix factorisation (ALS, the
 chapter's "MF"), Koren's time-aware baseline predictor (the bias part of
 TimeSVD++) and item popularity (ranking only), from
 :mod:`sktime_metric.recommendation`; the global mean; and, when the optional
@@ -110,9 +111,12 @@ TRAINING = {
                  validation_fraction=0.1, n_iter_no_change=3),
 }
 #: The IARN variants: name -> (backbone, item features).
+#: name -> (backbone, genre features[, more IARNRecommender parameters])
 VARIANTS = {"IARN": ("iarn", True), "IARN-Plain": ("iarn", False),
             "TAGM backbone": ("tagm", False), "LSTM backbone": ("lstm", False),
-            "RNN backbone": ("rnn", False)}
+            "RNN backbone": ("rnn", False),
+            # not the thesis' model: per-user and per-item bias terms added
+            "IARN + biases": ("iarn", True, {"biases": True})}
 BASELINES = ("MF (ALS)", "time-aware baseline", "popularity", "global mean")
 SURPRISE = ("surprise SVD", "surprise SVD++")
 HAS_SURPRISE = importlib.util.find_spec("surprise") is not None
@@ -262,11 +266,12 @@ def load_data(mode, random_state=0):
 def models(mode, seed, genres):
     """``[(name, estimator, fit keyword arguments)]`` of one seed."""
     out = []
-    for name, (backbone, features) in VARIANTS.items():
+    for name, (backbone, features, *more) in VARIANTS.items():
         rec = IARNRecommender(backbone=backbone,
                               feature_encoder="flat" if features else None,
                               unknown="empty_history", rating_range=RATING_RANGE,
-                              random_state=seed, **TRAINING[mode])
+                              random_state=seed, **TRAINING[mode],
+                              **(more[0] if more else {}))
         out.append((name, rec, {"item_features": genres} if features else {}))
     out += [
         ("MF (ALS)", MatrixFactorizationRecommender(rating_range=RATING_RANGE,

@@ -423,6 +423,16 @@ def test_damaged_archives_raise_value_errors_naming_the_archive(data, tmp_path,
     assert "damaged.zip" in str(error.value)
 
 
+def _forget(param):
+    """An edit for :func:`_rewritten`: ``param`` left out of the estimator's
+    parameters, as in an archive written before it existed."""
+    def edit(node):  # the estimator's parameters: the dict with hidden_size
+        content = node.get("content")
+        if isinstance(content, dict) and "hidden_size" in content:
+            content.pop(param, None)
+    return edit
+
+
 def test_an_archive_from_before_a_parameter_existed_loads_as_it_was(data, monkeypatch):
     # CoupledGRUMetric gained standardize: an archive written before has no
     # value for it and loads with the one that reproduces it (False: the
@@ -432,24 +442,32 @@ def test_an_archive_from_before_a_parameter_existed_loads_as_it_was(data, monkey
     X, _ = data
     est = _fit(CoupledGRUMetric(hidden_size=4, batch_size=8, standardize=False,
                                 random_state=0), data)
-
-    def forget(param):
-        def edit(node):  # the estimator's parameters: the dict with hidden_size
-            content = node.get("content")
-            if isinstance(content, dict) and "hidden_size" in content:
-                content.pop(param, None)
-        return edit
-
-    archive = _rewritten(_saved(est), forget("standardize"))
+    archive = _rewritten(_saved(est), _forget("standardize"))
     earlier = load_weights(archive)
     assert earlier.standardize is False
     np.testing.assert_array_equal(earlier.transform(X[:3]), est.transform(X[:3]))
     with pytest.raises(ValueError, match="had no parameter 'align'"):
-        load_weights(_rewritten(_saved(est), forget("align")))
+        load_weights(_rewritten(_saved(est), _forget("align")))
     monkeypatch.setattr(CoupledGRUMetric, "_PARAMETERS_ADDED", {})
     archive.seek(0)
     with pytest.raises(ValueError, match="had no parameter 'standardize'"):
         load_weights(archive)
+
+
+def test_an_iarn_archive_from_before_its_biases_loads_without_them():
+    # IARNRecommender gained biases (on by default): an archive written before
+    # holds the thesis' model, without them, and loads as such
+    from sktime_metric.recommendation import IARNRecommender
+
+    from .recommendation._synthetic import drifting_log
+
+    X, y = drifting_log(n_users=10, n_items=8, n_per_user=8, random_state=0)
+    est = IARNRecommender(embedding_dim=4, hidden_size=6, attention_size=4,
+                          max_history=8, max_epochs=2, biases=False,
+                          random_state=0).fit(X, y)
+    earlier = load_weights(_rewritten(_saved(est), _forget("biases")))
+    assert earlier.biases is False
+    np.testing.assert_array_equal(earlier.predict(X), est.predict(X))
 
 
 def test_tampered_archives_raise_value_errors(data):

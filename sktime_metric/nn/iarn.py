@@ -16,7 +16,10 @@ of the users who rated it; one network per side (no weight sharing):
   ``h_t = (1 - a_t) h_{t-1} + a_t relu(W h_{t-1} + H E(x_t) + b)``
   (:class:`~sktime_metric.nn.AttentionGatedRNN`, reused, not copied);
 - output layers (eq. 6.2): ``PReLU(W~ h_T + b~)`` per side, and the rating is
-  the inner product of the two (eq. 6.1), trained on squared error (eq. 6.13).
+  the inner product of the two (eq. 6.1), trained on squared error (eq. 6.13);
+  with ``biases``, plus a learned bias of the rating's user and one of its
+  item, ``b_u + b_i`` (not in the thesis: the bias terms of biased matrix
+  factorisation, Koren, Bell and Volinsky, IEEE Computer 2009).
 
 An empty history (a user's first rating, a user or item unseen in training) has
 length 0: its recurrent state stays 0, so its representation is the learned
@@ -32,6 +35,11 @@ from .tagm import AttentionGatedRNN, BidirectionalRNN, TemporalAttention
 __all__ = ["FeatureEncoder", "IARNModule", "InteractingAttention"]
 
 _BACKBONES = ("iarn", "tagm", "lstm", "rnn")
+
+
+def _bias(table, codes):
+    """``table[codes]``, 0 where a code is -1 (no bias: e.g. unseen in training)."""
+    return table[codes.clamp_min(0)] * (codes >= 0)
 
 
 def _context_summary(context, lengths):
@@ -163,15 +171,22 @@ class IARNModule(nn.Module):
     feature_structure : {"flat", "hierarchical"}, default="flat"
     dropout : float, default=0.0
         On the inputs of the recurrences and on the last states.
+    biases : bool, default=False
+        Add a learned bias per user and per item to the rating (``b_u + b_i``,
+        zero at the start; not in the thesis, whose eq. 6.1 is the inner
+        product alone). A code of -1 (a user or item without a bias, e.g.
+        unseen in training) adds 0.
 
     Notes
     -----
     ``forward(user_history, user_lengths, item_history, item_lengths,
-    features=None)``: ``user_history`` int64 ``(batch, T_u)`` item ids,
-    ``item_history`` int64 ``(batch, T_v)`` user ids, each valid up to its
-    ``*_lengths`` (int64 ``(batch,)``, 0 allowed) and ignored past it;
-    ``features`` as :class:`FeatureEncoder` takes them, for each row's target
-    item. Returns ``(rating, user_attention, item_attention)``: ``(batch,)``,
+    features=None, users=None, items=None)``: ``user_history`` int64
+    ``(batch, T_u)`` item ids, ``item_history`` int64 ``(batch, T_v)`` user
+    ids, each valid up to its ``*_lengths`` (int64 ``(batch,)``, 0 allowed)
+    and ignored past it; ``features`` as :class:`FeatureEncoder` takes them,
+    for each row's target item; ``users`` and ``items``, int64 ``(batch,)``,
+    each row's own user and item (-1: none), read only with ``biases``.
+    Returns ``(rating, user_attention, item_attention)``: ``(batch,)``,
     ``(batch, T_u)`` and ``(batch, T_v)`` with zeros on padding; the
     attentions are None for "lstm" and "rnn".
 
@@ -204,6 +219,7 @@ class IARNModule(nn.Module):
         n_features=0,
         feature_structure="flat",
         dropout=0.0,
+        biases=False,
     ):
         super().__init__()
         if backbone not in _BACKBONES:
@@ -239,9 +255,14 @@ class IARNModule(nn.Module):
                                          nn.PReLU(output_dim))
         self.item_output = nn.Sequential(nn.Linear(hidden_size, output_dim),
                                          nn.PReLU(output_dim))
+        # b_u, b_i: zero at the start, so the first predictions are eq. 6.1's
+        self.user_bias = self.item_bias = None
+        if biases:
+            self.user_bias = nn.Parameter(torch.zeros(n_users))
+            self.item_bias = nn.Parameter(torch.zeros(n_items))
 
     def forward(self, user_history, user_lengths, item_history, item_lengths,
-                features=None):
+                features=None, users=None, items=None):
         x_u = self.item_embedding(user_history)  # (B, T_u, e); E_u = identity
         x_v = self.user_embedding(item_history)  # (B, T_v, e)
         if self.feature_encoder is not None:
@@ -267,7 +288,14 @@ class IARNModule(nn.Module):
             v_T = self._last_state(self.item_recurrence, x_v, item_lengths)
         u = self.user_output(self.dropout(u_T))  # eq. 6.2
         v = self.item_output(self.dropout(v_T))
-        return (u * v).sum(dim=-1), a_u, a_v  # eq. 6.1
+        rating = (u * v).sum(dim=-1)  # eq. 6.1
+        if self.user_bias is not None:
+            if users is None or items is None:
+                raise ValueError("IARNModule(biases=True) needs each row's users and "
+                                 "items (int64 codes, -1 for none).")
+            rating = (rating + _bias(self.user_bias, users)
+                      + _bias(self.item_bias, items))
+        return rating, a_u, a_v
 
     @staticmethod
     def _last_state(encoder, x, lengths):

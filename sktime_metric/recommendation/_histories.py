@@ -88,9 +88,10 @@ class HistoryIndex:
 class BatchBuilder:
     """The module's keyword arguments for rows ``(users, items, times)``.
 
-    ``features``: None, a float32 ``(n_items, n_features)`` indicator matrix
-    (flat) or an int64 ``(n_items, depth)`` path matrix padded with -1
-    (hierarchical); an unseen item (code -1) has none.
+    Each row's histories, and its own user and item codes (-1: unseen), which
+    the module's biases read. ``features``: None, a float32 ``(n_items,
+    n_features)`` indicator matrix (flat) or an int64 ``(n_items, depth)`` path
+    matrix padded with -1 (hierarchical); an unseen item (code -1) has none.
     """
 
     def __init__(self, index, features=None):
@@ -101,6 +102,8 @@ class BatchBuilder:
         batch = {
             "user_history": torch.as_tensor(u_hist), "user_lengths": torch.as_tensor(u_len),
             "item_history": torch.as_tensor(i_hist), "item_lengths": torch.as_tensor(i_len),
+            "users": torch.as_tensor(np.asarray(users, dtype=np.int64)),
+            "items": torch.as_tensor(np.asarray(items, dtype=np.int64)),
         }
         if self.features is not None:
             rows = self.features[np.maximum(items, 0)]

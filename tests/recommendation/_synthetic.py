@@ -29,3 +29,22 @@ def drifting_log(n_users=40, n_items=20, n_per_user=30, horizon=100.0,
     X = np.array(rows, dtype=float)
     X[:, :2] = X[:, :2].astype(int)
     return X, np.array(ratings)
+
+
+def biased_log(n_users=40, n_items=20, n_per_user=20, horizon=100.0, random_state=0):
+    """Ratings ``3 + b_user + b_item + noise``: user and item offsets, no taste.
+
+    Each user rates random items at random times; her leniency ``b_user`` and
+    each item's quality ``b_item`` are drawn once (sd 0.8 and 0.6), the noise
+    has sd 0.3. Which items she rated says nothing about either offset, so
+    only learned per-user and per-item terms can read them.
+    """
+    rng = np.random.RandomState(random_state)
+    b_user, b_item = 0.8 * rng.randn(n_users), 0.6 * rng.randn(n_items)
+    rows, ratings = [], []
+    for user in range(n_users):
+        times = np.sort(rng.uniform(0, horizon, n_per_user))
+        for t, item in zip(times, rng.randint(n_items, size=n_per_user)):
+            rows.append((user, item, t))
+            ratings.append(3 + b_user[user] + b_item[item] + 0.3 * rng.randn())
+    return np.array(rows, dtype=float), np.array(ratings)

@@ -172,6 +172,47 @@ def test_module_ignores_padding_and_empty_histories():
     assert torch.isfinite(empty[0]).all() and float(empty[1].abs().sum()) == 0.0
 
 
+def test_module_biases_add_the_rows_user_and_item_terms():
+    # oracle: the same weights without biases, plus b_u + b_i by hand; a code
+    # of -1 (unseen in training) adds nothing
+    torch.manual_seed(0)
+    kwargs = dict(n_users=4, n_items=5, embedding_dim=3, hidden_size=4, attention_size=2)
+    biased = IARNModule(**kwargs, biases=True).eval()
+    plain = IARNModule(**kwargs).eval()
+    plain.load_state_dict({k: v for k, v in biased.state_dict().items()
+                           if not k.endswith("_bias")})
+    with torch.no_grad():
+        biased.user_bias.copy_(torch.tensor([0.5, -1.0, 2.0, 0.25]))
+        biased.item_bias.copy_(torch.tensor([0.1, 0.2, 0.3, 0.4, 0.5]))
+    inputs = (torch.tensor([[1, 2], [0, 3], [4, 4]]), torch.tensor([2, 1, 0]),
+              torch.tensor([[3], [1], [2]]), torch.tensor([1, 1, 0]))
+    users, items = torch.tensor([2, -1, 1]), torch.tensor([4, 0, -1])
+    with torch.no_grad():
+        got = biased(*inputs, users=users, items=items)[0]
+        expected = plain(*inputs)[0] + torch.tensor([2.0 + 0.5, 0.0 + 0.1, -1.0 + 0.0])
+    torch.testing.assert_close(got, expected)
+    with pytest.raises(ValueError, match="users and items"):
+        biased(*inputs)
+
+
+def test_biases_are_fitted_per_user_and_item(log):
+    X, y = log
+    rec = IARNRecommender(**TINY, biases=True).fit(X, y)
+    module = rec.net_.module_
+    assert module.user_bias.shape == (len(rec.user_ids_),)
+    assert module.item_bias.shape == (len(rec.item_ids_),)
+    assert float(module.item_bias.abs().sum()) > 0  # trained from zero
+    assert IARNRecommender(**TINY, biases=False).fit(X, y).net_.module_.user_bias is None
+    # saved with the rest of the weights; an unseen user or item adds no bias
+    from sktime_metric.persistence import load_weights, save_weights
+
+    buffer = io.BytesIO()
+    save_weights(rec, buffer)
+    np.testing.assert_array_equal(load_weights(buffer).predict(X), rec.predict(X))
+    unseen = np.array([[X[0, 0], -5, 50.0], [-5, X[0, 1], 50.0]])
+    assert np.isfinite(rec.predict(unseen)).all()
+
+
 def test_same_random_state_same_predictions(fitted, log):
     X, y = log
     np.testing.assert_array_equal(IARNRecommender(**TINY).fit(X, y).predict(X),
