@@ -455,8 +455,8 @@ def test_an_archive_from_before_a_parameter_existed_loads_as_it_was(data, monkey
 
 
 def test_an_iarn_archive_from_before_its_biases_loads_without_them():
-    # IARNRecommender gained biases (on by default): an archive written before
-    # holds the thesis' model, without them, and loads as such
+    # IARNRecommender gained biases (off by default): an archive written before
+    # has no value for it, holds the thesis' model without them, and loads as such
     from sktime_metric.recommendation import IARNRecommender
 
     from .recommendation._synthetic import drifting_log

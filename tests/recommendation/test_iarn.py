@@ -203,7 +203,8 @@ def test_biases_are_fitted_per_user_and_item(log):
     assert module.item_bias.shape == (len(rec.item_ids_),)
     assert float(module.item_bias.abs().sum()) > 0  # trained from zero
     assert IARNRecommender(**TINY, biases=False).fit(X, y).net_.module_.user_bias is None
-    # saved with the rest of the weights; an unseen user or item adds no bias
+    # saved with the rest of the weights; an unseen user or item is still
+    # scored (its bias term is 0: the module test above checks the value)
     from sktime_metric.persistence import load_weights, save_weights
 
     buffer = io.BytesIO()
