@@ -5,7 +5,8 @@ What every classifier's ``fit`` shares about learning from small or hard data:
 ``ConvergenceWarning`` (never a silent one-class predictor), against the
 baseline of predicting the class frequencies (:func:`prior_cross_entropy`,
 :func:`learning_baseline`); :func:`steps_batch_size` gives small training sets
-enough optimiser steps per epoch. Documented as part of
+enough optimiser steps per epoch; :func:`warn_if_regressor_not_learned` is
+the regressors' check, against predicting the training mean. Documented as part of
 :mod:`sktime_metric.base`, which re-exports them.
 """
 
@@ -25,6 +26,7 @@ __all__ = [
     "steps_batch_size",
     "warn_if_metric_not_learned",
     "warn_if_not_learned",
+    "warn_if_regressor_not_learned",
 ]
 
 #: Training series a learned distance is checked on (a seeded sample of them):
@@ -146,6 +148,58 @@ def warn_if_not_learned(estimator, y_codes, logits, by="loss"):
         return
     warnings.warn(f"{name} did not learn: {reason}. {hint}", ConvergenceWarning,
                   stacklevel=3)
+
+
+def warn_if_regressor_not_learned(estimator, y_true, y_pred, baseline, rows,
+                                  error="squared"):
+    """Warn (``ConvergenceWarning``) when a regressor is no better than a constant.
+
+    The regressors' counterpart of :func:`warn_if_not_learned`: a fit has
+    learned something when its errors on ``rows`` are clearly below those of
+    predicting ``baseline`` (the training mean, or median) on the same rows:
+    their mean difference is above two of its standard errors, so that a
+    chance correlation on a few rows does not count as learning (measured:
+    ``IARNRecommender`` on random ratings, untrained or early-stopped on its
+    best validation epoch, came out 0.1-0.8 % below the mean's squared error
+    on 90 and 300 rows). Targets that are all equal leave nothing to learn and
+    get no warning. ``rows`` says which rows: the held-out validation rows
+    when early stopping kept some (the only check that sees overfitting:
+    measured, ``IARNRecommender`` trained 20 epochs on MovieLens-100K reached
+    a training MSE of 0.55 against the mean's 1.09, and the mean's test
+    RMSE), else the training rows; ``y_pred`` comes from the final model in
+    eval mode, not from the training history.
+
+    Parameters
+    ----------
+    estimator : object
+        Named in the message.
+    y_true, y_pred : ndarray of shape (n_rows,)
+        The targets of ``rows`` and the fitted model's predictions of them.
+    baseline : float
+        The constant prediction to beat.
+    rows : {"training", "validation"}
+        Named in the message.
+    error : {"squared", "absolute"}, default="squared"
+        The error the estimator is trained on (a mean to beat for squared
+        errors, a median for absolute ones).
+    """
+    power = {"squared": 2, "absolute": 1}[error]
+    y_true = np.asarray(y_true, dtype=np.float64)
+    baseline_errors = np.abs(y_true - baseline) ** power
+    gain = baseline_errors - np.abs(y_true - np.asarray(y_pred, dtype=np.float64)) ** power
+    if len(gain) < 2 or not baseline_errors.any():
+        return
+    if gain.mean() > 2.0 * gain.std(ddof=1) / math.sqrt(len(gain)) + 1e-12:
+        return
+    mean_error = float(baseline_errors.mean() - gain.mean())
+    warnings.warn(
+        f"{type(estimator).__name__} did not learn: its mean {error} error on its "
+        f"{len(gain)} {rows} rows ({mean_error:.4f}) is not clearly below that of "
+        f"predicting the training {'mean' if power == 2 else 'median'} "
+        f"({baseline_errors.mean():.4f}). Try "
+        "another learning rate (lr) or number of epochs (max_epochs), or check "
+        "that the inputs carry information about the target.",
+        ConvergenceWarning, stacklevel=3)
 
 
 # A training set smaller than this many batches of ``batch_size`` is cut into

@@ -8,7 +8,8 @@ each estimator writes its own ``fit`` out, validate -> seed -> build -> train ->
 attributes, in its own file. :func:`derive_seed` is the one seed derivation;
 :func:`warn_if_not_learned` and :func:`steps_batch_size` are what the
 classifiers share about learning from small or hard data, and
-:func:`warn_if_metric_not_learned` the metric learners' check.
+:func:`warn_if_metric_not_learned` and :func:`warn_if_regressor_not_learned`
+the metric learners' and the regressors' checks.
 """
 
 import threading
@@ -28,6 +29,7 @@ from ._learning import (
     steps_batch_size,
     warn_if_metric_not_learned,
     warn_if_not_learned,
+    warn_if_regressor_not_learned,
 )
 from .utils._sklearn_compat import Interval, StrOptions
 from .utils._skorch import resolve_optimizer, training_callbacks
@@ -46,6 +48,7 @@ __all__ = [
     "steps_batch_size",
     "warn_if_metric_not_learned",
     "warn_if_not_learned",
+    "warn_if_regressor_not_learned",
 ]
 
 # rows per batch at predict time: no gradients are kept, so larger batches are
@@ -198,7 +201,8 @@ class BaseSequenceNet(BaseEstimator):
     # -- build ---------------------------------------------------------------
 
     def _training_callbacks(self, monitor, lower_is_better, *, scoring=(),
-                            lr_schedule=None, after=(), baseline=None):
+                            lr_schedule=None, after=(), baseline=None,
+                            early_stopping=None):
         """The skorch callbacks this estimator's shared parameters ask for.
 
         Gradient clipping (``grad_clip_value``), early stopping on ``monitor``
@@ -207,11 +211,14 @@ class BaseSequenceNet(BaseEstimator):
         progress bar and the user's ``callbacks``; ``scoring`` callbacks run
         first, ``after`` ones after the built-in ones, and ``lr_schedule``
         replaces the default decay (see
-        :func:`~sktime_metric.utils._skorch.training_callbacks`).
+        :func:`~sktime_metric.utils._skorch.training_callbacks`);
+        ``early_stopping`` replaces the parameter's value when the estimator
+        resolves it (``"auto"``).
         """
         return training_callbacks(
             grad_clip_value=self.grad_clip_value,
-            early_stopping=self.early_stopping,
+            early_stopping=(self.early_stopping if early_stopping is None
+                            else early_stopping),
             n_iter_no_change=self.n_iter_no_change,
             monitor=monitor,
             lower_is_better=lower_is_better,

@@ -1,5 +1,6 @@
 """When a fit counts as learned: ``warn_if_not_learned`` on hand-made logits,
-``warn_if_metric_not_learned`` on hand-made distances.
+``warn_if_metric_not_learned`` on hand-made distances,
+``warn_if_regressor_not_learned`` on hand-made predictions.
 
 Each case builds the class scores (or the distances) a fitted classifier (or
 metric learner) would give its own training series, so the verdict is checked
@@ -14,7 +15,8 @@ import scipy.sparse
 import torch
 from sklearn.exceptions import ConvergenceWarning
 
-from sktime_metric.base import warn_if_metric_not_learned, warn_if_not_learned
+from sktime_metric.base import (warn_if_metric_not_learned, warn_if_not_learned,
+                                warn_if_regressor_not_learned)
 
 Y = np.repeat(np.arange(5), 6)  # 30 series, 5 balanced classes: majority 0.2
 
@@ -127,3 +129,42 @@ def test_the_metric_check_reads_a_seeded_sample_of_at_most_100_series():
     assert len(first) == 100 and len(np.unique(first)) == 100
     _metric_warnings(estimator, y)
     assert np.array_equal(estimator.asked, first)
+
+
+# -- regressors -----------------------------------------------------------------
+
+def _regressor_warnings(y_true, y_pred, baseline=0.0):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        warn_if_regressor_not_learned(object(), y_true, y_pred, baseline, "validation")
+    return [str(w.message) for w in caught if w.category is ConvergenceWarning]
+
+
+def test_a_regressor_that_tracks_its_target_does_not_warn():
+    y = np.tile([-1.0, 1.0], 50)
+    assert _regressor_warnings(y, 0.5 * y) == []  # squared errors 0.25 against 1
+
+
+def test_a_regressor_no_better_than_the_mean_did_not_learn():
+    y = np.tile([-1.0, 1.0], 50)
+    messages = _regressor_warnings(y, np.zeros(100))  # the mean itself
+    assert len(messages) == 1
+    assert "100 validation rows (1.0000)" in messages[0]
+    assert "training mean (1.0000)" in messages[0]
+    assert len(_regressor_warnings(y, -0.5 * y)) == 1  # worse than the mean
+
+
+def test_a_gain_within_two_standard_errors_did_not_learn():
+    # right on 3 rows, at the mean on 97: the mean gain is 0.03 with a standard
+    # error of about 0.017 (under two of them); right on 8 rows, 0.08 against
+    # 0.027 (about three)
+    y = np.tile([-1.0, 1.0], 50)
+    pred = np.zeros(100)
+    pred[:3] = y[:3]
+    assert len(_regressor_warnings(y, pred)) == 1
+    pred[:8] = y[:8]
+    assert _regressor_warnings(y, pred) == []
+
+
+def test_a_constant_target_leaves_nothing_to_learn():
+    assert _regressor_warnings(np.full(10, 3.0), np.zeros(10), baseline=3.0) == []

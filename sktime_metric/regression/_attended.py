@@ -7,7 +7,8 @@ import torch
 from sklearn.base import RegressorMixin, TransformerMixin
 from sklearn.utils.validation import _check_y, check_consistent_length, check_is_fitted
 
-from ..base import BaseSequenceNet, derive_seed, steps_batch_size
+from ..base import (BaseSequenceNet, derive_seed, steps_batch_size,
+                    warn_if_regressor_not_learned)
 from ..nn.attended import AttendedRegressorModule
 from ..utils._sklearn_compat import Interval, StrOptions
 from ..utils._skorch import SequenceNet, validation_split
@@ -360,6 +361,9 @@ class AttentionSequenceRegressor(RegressorMixin, TransformerMixin, BaseSequenceN
         # train
         self.net_ = self._train(net, inputs, y_scaled, seed)
         # attributes: set above (input_type_, frame_shape_, y_center_, y_scale_)
+        # did it learn? Its training errors against predicting the median
+        warn_if_regressor_not_learned(self, y, self.predict(X), self.y_center_, "training",
+                                      error="absolute")
         return self
 
     # -- outputs -------------------------------------------------------------

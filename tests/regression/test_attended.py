@@ -5,10 +5,12 @@ the sequence contract (tests/test_sequence_contract.py).
 """
 
 import re
+import warnings
 
 import numpy as np
 import pytest
 from sklearn.base import clone
+from sklearn.exceptions import ConvergenceWarning
 
 from sktime_metric.datasets import make_expression_videos, make_sequence_classification
 from sktime_metric.regression import ABLATION_LADDER, AttentionSequenceRegressor
@@ -187,14 +189,25 @@ def test_bad_targets_and_shapes_give_clear_errors(fitted, videos):
         AttentionSequenceRegressor(**TINY).fit(X[:, :, :8, :8], y)
 
 
+def test_a_fit_that_learned_nothing_says_so(videos):
+    # a learning rate too small to move the weights: every prediction stays
+    # near the training median, whose absolute errors it does not clearly beat
+    X, y, _, _ = videos
+    with pytest.warns(ConvergenceWarning, match="did not learn: its mean absolute error "
+                      "on its 24 training rows .* training median"):
+        AttentionSequenceRegressor(**{**TINY, "lr": 1e-9}).fit(X, y)
+
+
 @pytest.mark.learning
 def test_attention_finds_the_informative_region_and_frames(learning_seed,
                                                            learning_outcome):
     X, y, region, frames = make_expression_videos(
         n_samples=220, return_truth=True, random_state=0)
     train, test = slice(0, 160), slice(160, None)
-    reg = AttentionSequenceRegressor(hidden_size=16, max_epochs=30, lr=3e-3,
-                                     random_state=learning_seed).fit(X[train], y[train])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)  # it learned: no warning
+        reg = AttentionSequenceRegressor(hidden_size=16, max_epochs=30, lr=3e-3,
+                                         random_state=learning_seed).fit(X[train], y[train])
     mae = np.abs(reg.predict(X[test]) - y[test]).mean()
     constant = np.abs(y[test] - np.median(y[train])).mean()
     # seeds 0-4, native and default kernels: test MAE over that of the
