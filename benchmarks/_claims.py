@@ -19,11 +19,11 @@ Verdicts:
 """
 
 import json
-import os
-import platform
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from pathlib import Path
+
+from sktime_metric.benchmarking import machine_description
 
 VERDICTS = ("holds", "does not hold", "not measured", "not reproduced")
 
@@ -170,13 +170,10 @@ def write_claims(path, records, *, script, mode, title, total_s=None):
     total_s : float or None, default=None
         Wall-clock seconds of the run.
     """
-    import torch
-
     meta = {
         "script": script, "mode": mode, "title": title, "total_s": total_s,
         "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, "
-                   f"{platform.system()}, torch {torch.__version__}",
+        "machine": machine_description(),
     }
     Path(path).write_text(json.dumps({**meta, "claims": records}, indent=1) + "\n")
 

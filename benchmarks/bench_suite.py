@@ -82,8 +82,6 @@ saved report lacks.
 import argparse
 import importlib.util
 import json
-import os
-import platform
 import sys
 import warnings
 from collections import defaultdict
@@ -102,6 +100,7 @@ from sktime_metric.benchmarking import (
     QUICK_SIZES,
     evaluate,
     format_table,
+    machine_description,
     stratified_subsample,
     write_results,
 )
@@ -501,8 +500,7 @@ def write_json(path, payload):
     """Write the run's rows and metadata (date, machine) as JSON."""
     meta = {"script": "bench_suite",
             "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-            "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, "
-                       f"{platform.system()}, torch {torch.__version__}"}
+            "machine": machine_description()}
     Path(path).write_text(json.dumps({**meta, **payload}, indent=1, default=str)
                           + "\n")
 

@@ -8,8 +8,6 @@ a file with a note on the machine, and drawn.
 """
 
 import argparse
-import os
-import platform
 import time
 from datetime import date
 from pathlib import Path
@@ -206,6 +204,7 @@ def run(args, parser):
         MAX_EPOCHS,
         format_summary,
         format_table,
+        machine_description,
         plot_critical_difference,
         plot_results,
         run_benchmark,
@@ -266,12 +265,9 @@ def run(args, parser):
     if args.output is not None:
         write_results(results, args.output, title=title, columns=columns,
                       sections=[summary] if summary else (), notes=[
-            f"random_state={args.random_state}, threads={args.threads}, "
-            f"total {total:.1f} s",
-            f"{date.today().isoformat()}, {os.cpu_count()} CPUs ({_cpu_model()}), "
-            f"{platform.system()} {platform.machine()}, Python "
-            f"{platform.python_version()}, torch {_torch_version()} "
-            f"({_kernels()} kernels)",
+            (f"random_state={args.random_state}, threads={args.threads}, "
+             f"total {total:.1f} s"),
+            f"{date.today().isoformat()}, {machine_description()}",
         ])
         print(f"results written to {args.output}")
     if args.plot is not None:
@@ -282,29 +278,3 @@ def run(args, parser):
             plot_results(results, args.plot, title=title)
             print(f"chart written to {args.plot}")
     return 0
-
-
-def _torch_version():
-    import torch
-
-    return torch.__version__
-
-
-def _kernels():
-    """The CPU kernels torch dispatches to (AVX512, AVX2, DEFAULT...): low bits of
-    every float result, hence of seeded accuracies, depend on them."""
-    import torch
-
-    return torch.backends.cpu.get_cpu_capability()
-
-
-def _cpu_model():
-    """The processor's model name, where the platform tells it."""
-    try:
-        with open("/proc/cpuinfo") as f:
-            for line in f:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown processor"

@@ -38,7 +38,8 @@ estimator predicts one test series untimed, which compiles tslearn's numba DTW
 
 The package is split into ``_registry`` (what runs), ``_runner`` (fitting and
 timing), ``_tables`` (markdown tables and files), ``_statistics`` (mean ± sd,
-mean ranks) and ``_plots`` (the bar chart and the critical-difference diagram);
+mean ranks), ``_plots`` (the bar chart and the critical-difference diagram)
+and ``_machine`` (the one-line description of the machine a run is on);
 everything public is importable from here.
 """
 
@@ -52,6 +53,7 @@ from ._registry import (
     QUICK_SIZES,
     load_synthetic_control_split,
 )
+from ._machine import machine_description
 from ._plots import plot_critical_difference, plot_results
 from ._runner import evaluate, run_benchmark, stratified_resample, stratified_subsample
 from ._statistics import format_summary, rank_results, summarize_results
@@ -70,6 +72,7 @@ __all__ = [
     "format_summary",
     "format_table",
     "load_synthetic_control_split",
+    "machine_description",
     "plot_critical_difference",
     "plot_results",
     "rank_results",
