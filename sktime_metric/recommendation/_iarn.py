@@ -7,7 +7,7 @@ import torch
 from sklearn.base import RegressorMixin
 from sklearn.utils.validation import check_is_fitted
 
-from ..base import BaseSequenceNet, derive_seed
+from ..base import BaseSequenceNet, derive_seed, warn_if_regressor_not_learned
 from ..nn.iarn import IARNModule
 from ..utils._interactions import check_interaction_log, encode_ids, unique_ids
 from ..utils._sklearn_compat import Interval, StrOptions
@@ -18,6 +18,10 @@ from ._log import (_COLUMNS, _RATING_PREDICTOR, check_rating_range, decode_queri
                    predict_ratings, rank_items)
 
 __all__ = ["IARNRecommender"]
+
+# early_stopping="auto" holds out a validation tail of logs longer than this
+# (scikit-learn's HistGradientBoosting rule)
+_AUTO_EARLY_STOPPING = 10_000
 
 _SHARED = ("hidden_size", "max_epochs", "lr", "batch_size", "optimizer", "weight_decay",
            "grad_clip_value", "early_stopping", "validation_fraction",
@@ -33,7 +37,10 @@ class IARNRecommender(RegressorMixin, BaseSequenceNet):
     side's attention also sees a summary of the other side, so which of a
     user's past items matter depends on the item being scored, and vice versa.
     The predicted rating is the inner product of the two final representations
-    (thesis eqs. 6.1-6.13), trained on squared error.
+    (thesis eqs. 6.1-6.13), trained on squared error. A fit whose squared
+    errors are not clearly below those of the training mean (on the held-out
+    tail when early stopping keeps one, else on the training ratings) raises
+    scikit-learn's ``ConvergenceWarning``.
 
     Histories are causal: the prediction for ``(user, item, t)`` reads the
     interactions of the training log strictly before ``t`` (the query's own
@@ -100,12 +107,15 @@ class IARNRecommender(RegressorMixin, BaseSequenceNet):
         L2 penalty (the thesis grids a regularisation coefficient).
     grad_clip_value : float or None, default=10.0
         Element-wise gradient clipping to ``[-v, v]`` (the thesis' 10).
-    early_stopping : bool, default=False
+    early_stopping : "auto" or bool, default="auto"
         Validate on the latest ``validation_fraction`` of the training log (a
         time-ordered tail), stop when its loss has not improved for
-        ``n_iter_no_change`` epochs and restore the best weights. Turn it on
-        for a large log: on MovieLens-100K the 20 default epochs overfit, to
-        about the global mean's test RMSE (measured: see :ref:`recommendation`).
+        ``n_iter_no_change`` epochs and restore the best weights. "auto": on
+        when the log has more than 10,000 interactions (scikit-learn's rule
+        for its gradient boosting), where a held-out tail costs the model
+        little; ``early_stopping_`` holds the choice. Without it, on
+        MovieLens-100K the 20 epochs overfit, to about the global mean's test
+        RMSE (measured: see :ref:`recommendation_defaults`).
     validation_fraction : float, default=0.1
     n_iter_no_change : int, default=5
     callbacks : list of skorch callbacks or None, default=None
@@ -120,6 +130,8 @@ class IARNRecommender(RegressorMixin, BaseSequenceNet):
         The users and items of the training log; codes are positions here.
     global_mean_ : float
         Mean training rating.
+    early_stopping_ : bool
+        Whether the fit held out a validation tail (``early_stopping``).
     log_users_, log_items_ : ndarray of int64, shape (n_interactions,)
         The training log, encoded: the histories every prediction reads.
     log_times_ : ndarray of float64, shape (n_interactions,)
@@ -152,7 +164,7 @@ class IARNRecommender(RegressorMixin, BaseSequenceNet):
     >>> rng = np.random.RandomState(0)
     >>> X = np.column_stack([rng.randint(0, 8, 80), rng.randint(0, 20, 80),
     ...                      np.arange(80)])                  # user, item, time
-    >>> y = rng.randint(1, 6, 80).astype(float)
+    >>> y = rng.randint(1, 6, 80).astype(float)  # random: fit warns it learned nothing
     >>> rec = IARNRecommender(embedding_dim=4, hidden_size=8, attention_size=4,
     ...                       max_epochs=2, random_state=0).fit(X, y)
     >>> rec.predict([[0, 1, 100], [99, 1, 100]]).shape      # 99: an unseen user
@@ -169,6 +181,7 @@ class IARNRecommender(RegressorMixin, BaseSequenceNet):
 
     _parameter_constraints: dict = {
         **{k: BaseSequenceNet._parameter_constraints[k] for k in _SHARED},
+        "early_stopping": ["boolean", StrOptions({"auto"})],
         "embedding_dim": [Interval(Integral, 1, None, closed="left")],
         "attention_size": [Interval(Integral, 1, None, closed="left")],
         "output_dim": [Interval(Integral, 1, None, closed="left"), None],
@@ -206,7 +219,7 @@ class IARNRecommender(RegressorMixin, BaseSequenceNet):
         optimizer="rmsprop",
         weight_decay=0.0,
         grad_clip_value=10.0,
-        early_stopping=False,
+        early_stopping="auto",
         validation_fraction=0.1,
         n_iter_no_change=5,
         callbacks=None,
@@ -280,6 +293,8 @@ class IARNRecommender(RegressorMixin, BaseSequenceNet):
             item_features, self.item_ids_, self.feature_encoder)
         self.global_mean_ = float(log.ratings.mean())
         target = log.ratings - (self.global_mean_ if self.center_ratings else 0.0)
+        early_stopping = (len(users) > _AUTO_EARLY_STOPPING
+                          if self.early_stopping == "auto" else self.early_stopping)
         # seed
         seed = derive_seed(self.random_state)
         # build: histories of every row from the log itself, causal
@@ -288,7 +303,7 @@ class IARNRecommender(RegressorMixin, BaseSequenceNet):
         train, valid = row_datasets(
             users, items, log.times, target.astype(np.float32),
             BatchBuilder(index, self.item_features_),
-            self.validation_fraction if self.early_stopping else None)
+            self.validation_fraction if early_stopping else None)
         net = self._make_net(
             SequenceNet,
             IARNModule,
@@ -306,7 +321,8 @@ class IARNRecommender(RegressorMixin, BaseSequenceNet):
                 biases=self.biases,
             ),
             criterion=torch.nn.MSELoss,  # thesis eq. 6.13
-            callbacks=self._training_callbacks("valid_loss", lower_is_better=True),
+            callbacks=self._training_callbacks("valid_loss", lower_is_better=True,
+                                               early_stopping=early_stopping),
             train_split=fixed_validation(valid),
             iterator_train__collate_fn=train.collate,
             iterator_valid__collate_fn=train.collate,
@@ -315,6 +331,14 @@ class IARNRecommender(RegressorMixin, BaseSequenceNet):
         self.net_ = self._train(net, train, None, seed)
         # attributes
         self.log_users_, self.log_items_, self.log_times_ = users, items, log.times
+        self.early_stopping_ = early_stopping
+        # did it learn? Against predicting the training mean: on the held-out
+        # tail (with the best epoch's weights, which early stopping restored),
+        # else on the training rows; the final model in eval mode either way
+        rows = valid.rows if early_stopping else train.rows
+        warn_if_regressor_not_learned(
+            self, log.ratings[rows], self._ratings(users[rows], items[rows], log.times[rows]),
+            self.global_mean_, "validation" if early_stopping else "training")
         return self
 
     # -- queries -------------------------------------------------------------

@@ -1,8 +1,11 @@
 """IARN learns a drifting user-item affinity better than the global mean; its
 optional bias terms learn user and item offsets."""
 
+import warnings
+
 import numpy as np
 import pytest
+from sklearn.exceptions import ConvergenceWarning
 
 from sktime_metric.evaluation import temporal_split
 from sktime_metric.recommendation import IARNRecommender
@@ -14,9 +17,11 @@ from ._synthetic import biased_log, drifting_log
 def test_iarn_beats_the_global_mean_on_a_drifting_log(learning_seed, learning_outcome):
     X, y = drifting_log(n_users=60, random_state=learning_seed)
     X_tr, y_tr, X_te, y_te = temporal_split(X, y, split_time=80)
-    rec = IARNRecommender(embedding_dim=8, hidden_size=16, attention_size=8,
-                          max_history=20, max_epochs=15, lr=3e-3,
-                          random_state=learning_seed).fit(X_tr, y_tr)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)  # it learned: no warning
+        rec = IARNRecommender(embedding_dim=8, hidden_size=16, attention_size=8,
+                              max_history=20, max_epochs=15, lr=3e-3,
+                              random_state=learning_seed).fit(X_tr, y_tr)
     rmse = np.sqrt(np.mean((rec.predict(X_te) - y_te) ** 2))
     baseline = np.sqrt(np.mean((y_tr.mean() - y_te) ** 2))
     ratio = learning_outcome("rmse_over_global_mean", rmse / baseline)
