@@ -15,8 +15,11 @@ import scipy.sparse
 import torch
 from sklearn.exceptions import ConvergenceWarning
 
-from sktime_metric.base import (warn_if_metric_not_learned, warn_if_not_learned,
-                                warn_if_regressor_not_learned)
+from sktime_metric.base import (
+    warn_if_metric_not_learned,
+    warn_if_not_learned,
+    warn_if_regressor_not_learned,
+)
 
 Y = np.repeat(np.arange(5), 6)  # 30 series, 5 balanced classes: majority 0.2
 

@@ -7,8 +7,12 @@ import torch
 from sklearn.base import RegressorMixin, TransformerMixin
 from sklearn.utils.validation import _check_y, check_consistent_length, check_is_fitted
 
-from ..base import (BaseSequenceNet, derive_seed, steps_batch_size,
-                    warn_if_regressor_not_learned)
+from ..base import (
+    BaseSequenceNet,
+    derive_seed,
+    steps_batch_size,
+    warn_if_regressor_not_learned,
+)
 from ..nn.attended import AttendedRegressorModule
 from ..utils._sklearn_compat import Interval, StrOptions
 from ..utils._skorch import SequenceNet, validation_split

@@ -1,7 +1,6 @@
 """IARNRecommender: causal histories, shapes, unseen ids, errors, persistence."""
 
 import io
-import warnings
 
 import numpy as np
 import pytest
