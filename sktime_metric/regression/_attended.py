@@ -365,8 +365,10 @@ class AttentionSequenceRegressor(RegressorMixin, TransformerMixin, BaseSequenceN
         # train
         self.net_ = self._train(net, inputs, y_scaled, seed)
         # attributes: set above (input_type_, frame_shape_, y_center_, y_scale_)
-        # did it learn? Its training errors against predicting the median
-        warn_if_regressor_not_learned(self, y, self.predict(X), self.y_center_, "training",
+        # did it learn? Its training errors against predicting the median, on
+        # the inputs validated above
+        prediction = self._in_target_units(self._predict_batches(inputs, lengths)[0])
+        warn_if_regressor_not_learned(self, y, prediction, self.y_center_, "training",
                                       error="absolute")
         return self
 
@@ -390,7 +392,11 @@ class AttentionSequenceRegressor(RegressorMixin, TransformerMixin, BaseSequenceN
         y_pred : ndarray of shape (n_samples,)
         """
         (y, *_), _, _ = self._outputs(X)
-        return y.double().numpy() * self.y_scale_ + self.y_center_
+        return self._in_target_units(y)
+
+    def _in_target_units(self, y_scaled):
+        """The module's outputs (scaled targets) in the units of ``y``."""
+        return y_scaled.double().numpy() * self.y_scale_ + self.y_center_
 
     def transform(self, X):
         """The attended summary ``s`` of each sequence (eq. 4.6): an embedding.
