@@ -34,6 +34,19 @@ __all__ = [
 #: coupled GRU.
 _METRIC_CHECK_SERIES = 100
 
+#: Rows a regressor's learning check scores (a seeded sample of them): a
+#: forward pass over all of MovieLens-100K's 77,681 training ratings cost
+#: ``IARNRecommender`` a third of an epoch (10 s against 29 s).
+_REGRESSOR_CHECK_ROWS = 10_000
+
+
+def check_sample(rows, limit, random_state):
+    """``rows``, or a seeded sample of ``limit`` of them (sorted): what a check scores."""
+    rows = np.asarray(rows)
+    if len(rows) <= limit:
+        return rows
+    return np.sort(np.random.RandomState(random_state).choice(rows, limit, replace=False))
+
 
 def prior_cross_entropy(y_codes):
     """Cross-entropy (nats) of predicting the class frequencies of ``y_codes``.
@@ -178,7 +191,9 @@ def warn_if_regressor_not_learned(estimator, y_true, y_pred, baseline, rows,
     baseline : float
         The constant prediction to beat.
     rows : {"training", "validation"}
-        Named in the message.
+        Named in the message. A caller with more than
+        :data:`_REGRESSOR_CHECK_ROWS` of them scores a seeded sample
+        (:func:`check_sample`).
     error : {"squared", "absolute"}, default="squared"
         The error the estimator is trained on (a mean to beat for squared
         errors, a median for absolute ones).
@@ -269,10 +284,7 @@ def warn_if_metric_not_learned(estimator, X, y_codes, random_state=0):
     y_codes = np.asarray(y_codes)
     if len(np.unique(y_codes)) < 2:
         return
-    rows = np.arange(len(y_codes))
-    if len(rows) > _METRIC_CHECK_SERIES:
-        rng = np.random.RandomState(random_state)
-        rows = np.sort(rng.choice(rows, _METRIC_CHECK_SERIES, replace=False))
+    rows = check_sample(np.arange(len(y_codes)), _METRIC_CHECK_SERIES, random_state)
     y_sample = y_codes[rows]
     # any accepted input format (list, nested frame, ...) as one padded array
     sample = to_sequence_dataset(X)[rows]

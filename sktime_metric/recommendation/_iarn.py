@@ -7,6 +7,7 @@ import torch
 from sklearn.base import RegressorMixin
 from sklearn.utils.validation import check_is_fitted
 
+from .._learning import _REGRESSOR_CHECK_ROWS, check_sample
 from ..base import BaseSequenceNet, derive_seed, warn_if_regressor_not_learned
 from ..nn.iarn import IARNModule
 from ..utils._interactions import check_interaction_log, encode_ids, unique_ids
@@ -334,8 +335,10 @@ class IARNRecommender(RegressorMixin, BaseSequenceNet):
         self.early_stopping_ = early_stopping
         # did it learn? Against predicting the training mean: on the held-out
         # tail (with the best epoch's weights, which early stopping restored),
-        # else on the training rows; the final model in eval mode either way
-        rows = valid.rows if early_stopping else train.rows
+        # else on the training rows; the final model in eval mode either way,
+        # on at most a seeded sample of 10,000 of them
+        rows = check_sample(valid.rows if early_stopping else train.rows,
+                            _REGRESSOR_CHECK_ROWS, seed)
         warn_if_regressor_not_learned(
             self, log.ratings[rows], self._ratings(users[rows], items[rows], log.times[rows]),
             self.global_mean_, "validation" if early_stopping else "training")

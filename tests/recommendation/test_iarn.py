@@ -247,6 +247,20 @@ def test_a_fit_that_learned_nothing_says_so(early_stopping, rows):
         IARNRecommender(**{**TINY, **params}).fit(X, y)
 
 
+def test_the_learning_check_scores_a_seeded_sample_of_a_long_log(log, monkeypatch):
+    from sktime_metric.recommendation import _iarn
+
+    X, y = log
+    scored = []
+    monkeypatch.setattr(_iarn, "_REGRESSOR_CHECK_ROWS", 20)
+    monkeypatch.setattr(_iarn, "warn_if_regressor_not_learned",
+                        lambda est, y_true, *args: scored.append(y_true))
+    IARNRecommender(**TINY).fit(X, y)
+    IARNRecommender(**TINY).fit(X, y)
+    assert len(y) > 20 and len(scored[0]) == 20
+    np.testing.assert_array_equal(scored[0], scored[1])  # seeded
+
+
 def test_same_random_state_same_predictions(fitted, log):
     X, y = log
     np.testing.assert_array_equal(IARNRecommender(**TINY).fit(X, y).predict(X),
