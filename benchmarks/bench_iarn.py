@@ -112,8 +112,8 @@ TRAINING = {
                  max_epochs=30, batch_size=50, lr=1e-3, early_stopping=True,
                  validation_fraction=0.1, n_iter_no_change=3),
 }
-#: The IARN variants: name -> (backbone, item features).
-#: name -> (backbone, genre features[, more IARNRecommender parameters])
+#: The IARN variants: name -> (backbone, genre features[, more IARNRecommender
+#: parameters]).
 VARIANTS = {"IARN": ("iarn", True), "IARN-Plain": ("iarn", False),
             "TAGM backbone": ("tagm", False), "LSTM backbone": ("lstm", False),
             "RNN backbone": ("rnn", False),
