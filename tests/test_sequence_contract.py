@@ -18,6 +18,7 @@ from sklearn.model_selection import GridSearchCV, cross_val_score
 from sklearn.pipeline import Pipeline
 from tslearn.preprocessing import TimeSeriesScalerMeanVariance
 
+from sktime_metric.base import BaseSequenceNet
 from sktime_metric.datasets import make_sequence_classification
 from sktime_metric.utils import sequence_lengths
 
@@ -255,6 +256,24 @@ def test_bad_input_gives_clear_errors_at_fit(estimator, data, corrupt, message):
     X, y = data
     with pytest.raises(ValueError, match=re.escape(message)):
         clone(estimator).fit(corrupt(X), y)
+
+
+def test_values_beyond_float_range_are_named(estimator, data):
+    """A finite value too large to compute with is an error naming it, not a
+    channel standardised to zeros (its scale overflowed to inf) or a NaN loss."""
+    X, y = data
+    huge = _with(X, (2, 4, 1), 1e300)
+    if estimator.get_params().get("standardize"):
+        message = "Channel 1 cannot be standardised"
+    else:
+        message = "Sample 2 has the value 1e+300 at time step 4, channel 1"
+    with pytest.raises(ValueError, match=re.escape(message)):
+        clone(estimator).fit(huge, y)
+    if isinstance(estimator, BaseSequenceNet):
+        # the networks compute in float32: 1e39 is finite in float64 only
+        with pytest.raises(ValueError, match=r"Sample 3 has the value \S+ at time "
+                           r"step 0, channel 0 .*beyond the float32 range"):
+            _output(_fitted(estimator, data), _with(X, (3, 0, 0), 1e39))
 
 
 def test_bad_input_gives_clear_errors_at_predict(estimator, data):

@@ -143,4 +143,14 @@ def hmm_fisher_scores(X, lengths, startprob, transmat, means, variances):
     d_log_std = squares / variances - occupancy[:, :, None]
     scores = np.concatenate([d_start, d_trans.reshape(n, -1), d_means.reshape(n, -1),
                              d_log_std.reshape(n, -1)], axis=1)
+    # a step so far from every state that its squared distance overflows
+    # float64 leaves no finite posterior: name the series, not a NaN downstream
+    broken = ~np.isfinite(scores).all(axis=1)
+    if broken.any():
+        i = int(np.flatnonzero(broken)[0])
+        raise ValueError(
+            f"Sample {i} has no finite Fisher score: its values (largest |value| "
+            f"{np.abs(X[i, :lengths[i]]).max():.3g}) are too far from every HMM "
+            "state for float64; rescale the data."
+        )
     return scores, log_likelihood

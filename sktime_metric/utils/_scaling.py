@@ -21,7 +21,8 @@ def channel_statistics(X):
     """Per-channel mean and standard deviation over every observed step.
 
     NaN is padding and does not count; a constant channel gets the scale 1, so
-    that standardising leaves it at 0 instead of dividing by zero.
+    that standardising leaves it at 0 instead of dividing by zero. A channel
+    whose statistics overflow float64 is a ``ValueError``.
 
     Parameters
     ----------
@@ -40,8 +41,19 @@ def channel_statistics(X):
     >>> channel_statistics(X)
     (array([2., 5.]), array([0.81649658, 1.        ]))
     """
-    mean = np.nanmean(X, axis=(0, 1))
-    scale = np.nanstd(X, axis=(0, 1))
+    with np.errstate(over="ignore", invalid="ignore"):
+        mean = np.nanmean(X, axis=(0, 1))
+        scale = np.nanstd(X, axis=(0, 1))
+    # finite values whose sum or squares overflow float64 (|x| near 1e154 and
+    # above) would scale their channel by inf, to all zeros: refuse instead
+    overflow = ~(np.isfinite(mean) & np.isfinite(scale))
+    if overflow.any():
+        c = int(np.flatnonzero(overflow)[0])
+        raise ValueError(
+            f"Channel {c} cannot be standardised: its mean or standard deviation "
+            f"overflows float64 (its largest |value| is "
+            f"{np.nanmax(np.abs(X[:, :, c])):.3g}); rescale that channel."
+        )
     return mean, np.where(scale < 10 * np.finfo(float).eps, 1.0, scale)
 
 
@@ -97,7 +109,7 @@ def standardize_channels(X, mean, scale):
     return (np.asarray(X, dtype=np.float64) - mean) / scale
 
 
-def validate_and_standardize(estimator, X, *, reset, return_given=False):
+def validate_and_standardize(estimator, X, *, reset, return_given=False, name="X"):
     """Checked NaN-padded ``X`` and its lengths, standardised if asked.
 
     :func:`~sktime_metric.utils.validation.validate_sequences` (which sets
@@ -116,7 +128,7 @@ def validate_and_standardize(estimator, X, *, reset, return_given=False):
     """
     from .validation import validate_sequences
 
-    X, lengths = validate_sequences(estimator, X, reset=reset)
+    X, lengths = validate_sequences(estimator, X, reset=reset, name=name)
     X_given = X
     if getattr(estimator, "standardize", False):
         if reset:

@@ -320,12 +320,13 @@ def check_sequences(X, *, min_length=1):
     return X, lengths
 
 
-def validate_sequences(estimator, X, *, reset, min_length=1):
+def validate_sequences(estimator, X, *, reset, min_length=1, name="X"):
     """Validate ``X`` for ``estimator`` and keep ``n_features_in_`` consistent.
 
     ``n_features_in_`` is the number of channels: set at ``fit`` (``reset=True``),
     checked at predict / transform time (``reset=False``). The number of time
-    steps may differ between fit and predict.
+    steps may differ between fit and predict. ``name``: what the messages call
+    the argument (``"X_support"``, ``"X_pretrain"``, ...).
 
     Returns
     -------
@@ -342,8 +343,8 @@ def validate_sequences(estimator, X, *, reset, min_length=1):
         estimator.n_features_in_ = n_channels
     elif n_channels != estimator.n_features_in_:
         raise ValueError(
-            f"X has {n_channels} channels, but {type(estimator).__name__} was fitted "
-            f"with {estimator.n_features_in_} channels."
+            f"{name} has {n_channels} channels, but {type(estimator).__name__} was "
+            f"fitted with {estimator.n_features_in_} channels."
         )
     return X, lengths
 
@@ -369,11 +370,23 @@ def padded_float32(X, lengths=None):
 
     Torch modules receive this array: masking by multiplication would not remove
     NaN (``NaN * 0`` is NaN), so the padding must be filled before torch sees it.
-    The time axis is cut to the longest series.
+    The time axis is cut to the longest series. A finite value too large for
+    float32 is a ``ValueError`` naming its sample, step and channel.
     """
     if lengths is not None and lengths.size:
         X = X[:, : int(lengths.max())]
-    out = X.astype(np.float32)
+    with np.errstate(over="ignore"):
+        out = X.astype(np.float32)
+    # a finite float64 beyond float32's range becomes inf here, and NaN in
+    # the network's first product: name it instead (one pass over the copy)
+    if np.isinf(out).any():
+        i, t, c = (int(k[0]) for k in np.nonzero(np.isinf(out)))
+        raise ValueError(
+            f"Sample {i} has the value {X[i, t, c]:.3g} at time step {t}, channel "
+            f"{c} (after any standardising), beyond the float32 range the networks "
+            f"compute in (|x| <= {np.finfo(np.float32).max:.3g}): rescale that "
+            "channel."
+        )
     np.copyto(out, 0.0, where=np.isnan(out))
     return out
 
