@@ -31,7 +31,7 @@ from ._learning import (
     warn_if_not_learned,
     warn_if_regressor_not_learned,
 )
-from .utils._sklearn_compat import Interval, StrOptions
+from .utils._sklearn_compat import Interval, InvalidParameterError, StrOptions
 from .utils._skorch import resolve_optimizer, training_callbacks
 from .utils._scaling import validate_and_standardize
 from .utils._labels import check_class_labels
@@ -149,25 +149,43 @@ class BaseSequenceNet(BaseEstimator):
 
     # -- validate ------------------------------------------------------------
 
-    def _validate_X(self, X, *, reset):
+    def _validate_params(self):
+        """scikit-learn's check of ``_parameter_constraints``, and of ``device``.
+
+        Any string passes the constraint ``[str]``; torch's own parser then
+        decides whether it names a device, here at the top of ``fit`` instead
+        of deep in training with an error that does not say which parameter.
+        """
+        super()._validate_params()
+        try:
+            torch.device(self.device)
+        except RuntimeError as error:
+            raise InvalidParameterError(
+                f"The 'device' parameter of {type(self).__name__} must be a torch "
+                f"device string such as 'cpu', 'cuda' or 'cuda:0'. Got "
+                f"{self.device!r} instead ({error})."
+            ) from None
+
+    def _validate_X(self, X, *, reset, name="X"):
         """Checked NaN-padded ``X`` and its lengths (``n_features_in_`` on reset).
 
         An estimator with a true ``standardize`` parameter also gets its
         channels standardised here, with the statistics of its training series
         (``mean_``, ``scale_``, fitted on reset): the one place every series
-        passes, at fit and at predict time alike.
+        passes, at fit and at predict time alike. ``name``: the argument's
+        name in the messages (``"X_support"``, ...).
         """
-        return validate_and_standardize(self, X, reset=reset)
+        return validate_and_standardize(self, X, reset=reset, name=name)
 
-    def _check_labels(self, X, y, *, instead=None):
+    def _check_labels(self, X, y, *, instead=None, names=("X", "y")):
         """``y`` as checked 1-D class labels of the series ``X`` (any label type).
 
         See :func:`~sktime_metric.utils.check_class_labels`; ``instead``
         completes the error raised when ``y`` is None (e.g. how to fit without
-        labels).
+        labels); ``names``: the arguments' names in the messages.
         """
         return check_class_labels(
-            y, len(X), estimator=type(self).__name__, instead=instead
+            y, len(X), estimator=type(self).__name__, instead=instead, names=names
         )
 
     def _training_weights(self, y, sample_weight):

@@ -92,7 +92,8 @@ class MatchingNetworkClassifier(
         and networks trained on many classes underfit (measured:
         :ref:`few_shot_defaults`).
     n_way : int or "all", default="all"
-        Classes per training episode (capped at the number of classes).
+        Classes per training episode, at least 2 (capped at the number of
+        classes).
         "all": every training class in every episode, so that training
         chooses among as many classes as ``predict`` does against the whole
         training set (the thesis's suggestion for its full, all-class
@@ -255,7 +256,7 @@ class MatchingNetworkClassifier(
         "attention_variant": [StrOptions({"thesis", "vinyals"})],
         "metric": [StrOptions({"cosine", "euclidean"})],
         "temperature": [Interval(Real, 0, None, closed="neither"), StrOptions({"auto"})],
-        "n_way": [Interval(Integral, 1, None, closed="left"), StrOptions({"all"})],
+        "n_way": [Interval(Integral, 2, None, closed="left"), StrOptions({"all"})],
         "k_shot": [Interval(Integral, 1, None, closed="left")],
         "n_query": [Interval(Integral, 1, None, closed="left"), None],
         "min_episodes": [Interval(Integral, 1, None, closed="left")],
@@ -367,7 +368,7 @@ class MatchingNetworkClassifier(
             temperature = (cosine_temperature(min(n_way, n_classes))
                            if self.metric == "cosine" else 1.0)
         X_pre, lengths_pre = (X, lengths) if X_pretrain is None else \
-            self._validate_X(X_pretrain, reset=False)
+            self._validate_X(X_pretrain, reset=False, name="X_pretrain")
         # seed
         seed = derive_seed(self.random_state)
         clip = ([("grad_clip", gradient_norm_clipping(self.grad_clip_norm))]
@@ -519,9 +520,9 @@ class MatchingNetworkClassifier(
             lambda module, x, lengths: module.embed(x, lengths),
         )[0]
 
-    def _support(self, X, lengths, y):
+    def _support(self, X, lengths, y, names=("X", "y")):
         """``(classes, codes, S', order)`` of a support set, in ``support_order``."""
-        y = self._check_labels(X, y)
+        y = self._check_labels(X, y, names=names)
         encoder = LabelEncoder().fit(y)
         codes = encoder.transform(y)
         order = np.arange(len(y))
@@ -594,9 +595,13 @@ class MatchingNetworkClassifier(
         check_is_fitted(self, "net_")
         X, lengths = self._validate_X(X, reset=False)
         if X_support is None:
+            if y_support is not None:
+                raise ValueError("y_support was given without X_support: pass both "
+                                 "for a one-off support set, or neither.")
             return self.classes_, self._posterior(X, lengths)
-        Xs, ls = self._validate_X(X_support, reset=False)
-        classes, codes, context, _ = self._support(Xs, ls, y_support)
+        Xs, ls = self._validate_X(X_support, reset=False, name="X_support")
+        classes, codes, context, _ = self._support(
+            Xs, ls, y_support, names=("X_support", "y_support"))
         return classes, self._posterior(X, lengths, (context, codes, len(classes)))
 
     def predict(self, X, X_support=None, y_support=None):

@@ -1,8 +1,9 @@
-"""The one check of class labels, for every estimator fitted on them."""
+"""The one check of class labels (and of the groups beside them), for every
+estimator fitted on them."""
 
 import numpy as np
 
-__all__ = ["check_class_labels"]
+__all__ = ["check_class_labels", "check_groups"]
 
 
 def _is_missing(value):
@@ -15,7 +16,45 @@ def _is_missing(value):
         return False
 
 
-def check_class_labels(y, n_samples, *, estimator, instead=None, min_classes=2):
+def _refuse_missing(values, name, why):
+    """A ``ValueError`` naming the first missing entry of 1-D ``values``."""
+    if values.dtype.kind in "fc" or values.dtype == object:
+        # vectorised for numbers; one look per entry only for objects
+        missing = np.flatnonzero(np.isnan(values) if values.dtype.kind in "fc"
+                                 else [_is_missing(v) for v in values])
+        if missing.size:
+            i = int(missing[0])
+            raise ValueError(
+                f"{name} has a missing value ({values[i]!r}) at position {i}"
+                + (f" and {missing.size - 1} more" if missing.size > 1 else "")
+                + f": {why}"
+            )
+
+
+def check_groups(groups, n_samples):
+    """``groups`` as checked 1-D group ids of ``n_samples`` series: one each,
+    none missing (scikit-learn's ``groups``, e.g. the day of each window).
+
+    Examples
+    --------
+    >>> from sktime_metric.utils._labels import check_groups
+    >>> check_groups([0, 0, 1], 3)
+    array([0, 0, 1])
+    """
+    from sklearn.utils.validation import column_or_1d
+
+    groups = column_or_1d(groups)
+    if len(groups) != n_samples:
+        raise ValueError(
+            f"Found input variables with inconsistent numbers of samples: X has "
+            f"{n_samples} series but groups has {len(groups)} entries."
+        )
+    _refuse_missing(groups, "groups", "every series needs a group.")
+    return groups
+
+
+def check_class_labels(y, n_samples, *, estimator, instead=None, min_classes=2,
+                       names=("X", "y")):
     """``y`` as checked 1-D class labels of ``n_samples`` series.
 
     One label check for every estimator fitted on class labels: present, 1-D,
@@ -32,6 +71,9 @@ def check_class_labels(y, n_samples, *, estimator, instead=None, min_classes=2):
         Completes the error raised when ``y`` is None (e.g. how to fit without
         labels).
     min_classes : int, default=2
+    names : tuple of (str, str), default=("X", "y")
+        What the messages call the series and the labels (e.g. a support
+        set's ``("X_support", "y_support")``).
 
     Returns
     -------
@@ -48,37 +90,28 @@ def check_class_labels(y, n_samples, *, estimator, instead=None, min_classes=2):
     from sklearn.utils.multiclass import check_classification_targets
     from sklearn.utils.validation import column_or_1d
 
+    x_name, y_name = names
     if y is None:
         raise ValueError(
-            f"{estimator} requires y to be passed, but the target y is None."
-            + (f" {instead}" if instead else "")
+            f"{estimator} requires {y_name} to be passed, but the target {y_name} "
+            "is None." + (f" {instead}" if instead else "")
         )
     y = column_or_1d(y, warn=True)
     if len(y) != n_samples:
         raise ValueError(
-            f"Found input variables with inconsistent numbers of samples: X has "
-            f"{n_samples} series but y has {len(y)} labels."
+            f"Found input variables with inconsistent numbers of samples: {x_name} "
+            f"has {n_samples} series but {y_name} has {len(y)} labels."
         )
-    if y.dtype.kind in "fc" or y.dtype == object:
-        # vectorised for numbers; one look per label only for object labels
-        missing = np.flatnonzero(np.isnan(y) if y.dtype.kind in "fc"
-                                 else [_is_missing(v) for v in y])
-        if missing.size:
-            i = int(missing[0])
-            raise ValueError(
-                f"y has a missing value ({y[i]!r}) at position {i}"
-                + (f" and {missing.size - 1} more" if missing.size > 1 else "")
-                + ": every series needs a class label. Drop the unlabelled series "
-                "or give them a label."
-            )
+    _refuse_missing(y, y_name, "every series needs a class label. Drop the "
+                    "unlabelled series or give them a label.")
     check_classification_targets(y)
     classes = np.unique(y) if y.dtype != object else np.unique(y.astype(str))
     if len(classes) < min_classes:
         raise ValueError(
-            f"{estimator} needs at least {min_classes} classes to learn from; y has "
+            f"{estimator} needs at least {min_classes} classes; {y_name} has "
             f"{len(classes)} class ({classes[0].tolist()!r}) only."
             if len(classes) == 1
-            else f"{estimator} needs at least {min_classes} classes; y has "
+            else f"{estimator} needs at least {min_classes} classes; {y_name} has "
             f"{len(classes)}."
         )
     return y
