@@ -15,9 +15,13 @@ import pytest
 from sklearn.base import clone, is_classifier, is_regressor
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import get_tags
+from sklearn.utils._param_validation import InvalidParameterError
 
 from sktime_metric.datasets import make_sequence_classification
-from sktime_metric.metric import KISSMETransformer
+from sktime_metric.evaluation import pair_auc
+from sktime_metric.metric import KISSMETransformer, Seq2SeqEmbedder, SiameseRNNEmbedder
+from sktime_metric.recommendation import IARNRecommender
+from sktime_metric.regression import AttentionSequenceRegressor
 from sktime_metric.utils import (
     SequenceLayoutWarning,
     from_aeon,
@@ -188,3 +192,101 @@ def test_a_fit_that_did_not_learn_says_so(estimator, data):
     with warnings.catch_warnings():
         warnings.simplefilter("error", ConvergenceWarning)
         clone(estimator).fit(X, y)
+
+
+# -- arguments beside X: parameters, labels of scores, support sets ----------
+
+
+@pytest.mark.parametrize(
+    "estimator", [e for e in ESTIMATORS if "device" in e.get_params()],
+    ids=estimator_id,
+)
+def test_a_device_torch_cannot_parse_names_the_parameter(estimator, data):
+    X, y = data
+    with pytest.raises(InvalidParameterError, match=r"'device' parameter .* 'gpu0'"):
+        clone(estimator).set_params(device="gpu0").fit(X, targets_for(estimator, y))
+
+
+def test_scores_check_their_labels(data):
+    X, y = data
+    srn = next(e for e in ESTIMATORS if isinstance(e, SiameseRNNEmbedder))
+    fitted = clone(srn).fit(X, y)
+    y_nan = (y == "a").astype(float)
+    y_nan[4] = np.nan
+    with pytest.raises(ValueError, match="y has a missing value .* at position 4"):
+        fitted.score(X, y_nan)
+    with pytest.raises(ValueError, match="X has 24 series but y has 10 labels"):
+        pair_auc("dtw", X, y[:10])
+    Z = np.random.RandomState(0).randn(30, 4)
+    labels = np.arange(30) % 3
+    kissme = KISSMETransformer().fit(Z, labels)
+    with pytest.raises(ValueError, match="X has 30 series but y has 10 labels"):
+        kissme.score(Z, labels[:10])
+    with pytest.raises(ValueError, match="all similar or all dissimilar"):
+        kissme.score(Z, np.zeros(30))
+
+
+def test_explicit_pair_labels_are_checked_by_kissme():
+    pairs = np.random.RandomState(0).randn(8, 2, 3)
+    for labels in ([1, 2] * 4, [1, np.nan] * 4):
+        with pytest.raises(ValueError, match=r"pair_labels must be 1 \(similar\)"):
+            KISSMETransformer().fit_pairs(pairs, labels)
+    with pytest.raises(ValueError, match="got dtype <U1"):
+        KISSMETransformer().fit_pairs(pairs, ["1", "0"] * 4)
+    # True / False and metric-learn's +1 / -1 are the same pairs as 1 / 0
+    reference = KISSMETransformer().fit_pairs(pairs, [1, 0] * 4).components_
+    for labels in ([True, False] * 4, [1, -1] * 4):
+        np.testing.assert_array_equal(
+            KISSMETransformer().fit_pairs(pairs, labels).components_, reference)
+
+
+def test_groups_are_checked_like_labels(data):
+    X, y = data
+    groups = np.arange(len(y), dtype=float) % 4
+    groups[2] = np.nan
+    with pytest.raises(ValueError, match="groups has a missing value .* at position 2"):
+        KISSMETransformer().fit(np.nan_to_num(X[:, :6, 0]), y, groups=groups)
+    s2s = next(e for e in ESTIMATORS if isinstance(e, Seq2SeqEmbedder))
+    with pytest.raises(ValueError, match="X has 24 series but groups has 5 entries"):
+        clone(s2s).fit(X, y, groups=groups[:5])
+
+
+def test_a_support_set_is_named_in_its_errors(data):
+    X, y = data
+    matching = next(e for e in ESTIMATORS if hasattr(e, "set_support"))
+    with pytest.raises(InvalidParameterError, match="'n_way' parameter"):
+        clone(matching).set_params(n_way=1).fit(X, y)
+    fitted = clone(matching).set_params(max_epochs=1).fit(X, y)
+    with pytest.raises(ValueError, match="y_support was given without X_support"):
+        fitted.predict(X, y_support=y)
+    with pytest.raises(ValueError, match="X_support has 3 channels"):
+        fitted.predict(X, np.concatenate([X, X[:, :, :1]], axis=2), y)
+    with pytest.raises(ValueError, match="X_support has 6 series but y_support has 5"):
+        fitted.predict(X, X[:6], y[:5])
+    with pytest.raises(ValueError, match="y_support has 1 class"):
+        fitted.predict(X, X[:6], np.full(6, "a"))
+    with pytest.raises(ValueError, match="X_pretrain has 3 channels"):
+        clone(matching).set_params(max_epochs=1, pretrain_epochs=1).fit(
+            X, y, X_pretrain=np.concatenate([X, X[:, :, :1]], axis=2))
+
+
+def test_the_regressors_cnn_sizes_and_targets_are_checked(data):
+    X, _ = data
+    videos = np.random.RandomState(0).rand(6, 4, 12, 12)
+    targets = np.arange(6.0)
+    base = AttentionSequenceRegressor(hidden_size=4, max_epochs=1, random_state=0)
+    for name, value in [("cnn_channels", (2, -2, 2)), ("cnn_strides", ("a", 1, 1)),
+                        ("cnn_kernels", (0, 3, 3)), ("cnn_kernels", (3, 3))]:
+        with pytest.raises(InvalidParameterError, match=f"'{name}' parameter .* 3 "
+                           "positive ints"):
+            clone(base).set_params(**{name: value}).fit(videos, targets)
+    with pytest.raises(ValueError, match="requires y to be passed"):
+        clone(base).fit(X, None)
+    with pytest.raises(ValueError, match="y must hold real targets"):
+        clone(base).fit(X, np.array(["a", "b"] * 12))
+
+
+def test_complex_ratings_are_refused():
+    log = np.c_[np.arange(6) % 3, np.arange(6) % 2, np.arange(6.0)]
+    with pytest.raises(TypeError, match="ratings must be real numbers"):
+        IARNRecommender(max_epochs=1).fit(log, np.arange(6) + 2j)

@@ -163,7 +163,7 @@ def few_shot_evaluate(estimator, X, y, *, n_test_classes=3, k_shot=1, n_splits=1
     >>> sorted(scores), scores["n_predictions"]
     (['accuracy', 'f1_macro', 'n_predictions'], 36)
     """
-    X, y = _labels(X, y)
+    X, y = _labels(X, y, "few_shot_evaluate")
     if setting == "partial" and isinstance(n_test_classes, Integral) \
             and n_test_classes < 2:
         raise ValueError(

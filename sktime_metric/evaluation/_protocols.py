@@ -21,8 +21,9 @@ from numbers import Integral
 import numpy as np
 from sklearn.metrics import roc_auc_score
 from sklearn.utils import check_random_state
-from sklearn.utils.validation import check_consistent_length, column_or_1d
+from sklearn.utils.validation import column_or_1d
 
+from ..utils._labels import check_class_labels
 from ..utils.validation import check_sequences
 
 __all__ = ["class_disjoint_split", "one_shot_accuracy", "pair_auc"]
@@ -97,11 +98,11 @@ def _strip(series):
     return series[: len(observed) - int(np.argmax(observed[::-1]))]
 
 
-def _labels(X, y):
+def _labels(X, y, caller):
+    """Checked series and their class labels (one class is enough here: the
+    protocols say themselves what they need beyond it)."""
     X, _ = check_sequences(X)
-    y = column_or_1d(y)
-    check_consistent_length(X, y)
-    return X, y
+    return X, check_class_labels(y, len(X), estimator=caller, min_classes=1)
 
 
 def class_disjoint_split(y, train_classes):
@@ -218,7 +219,7 @@ def pair_auc(
     else:
         if y is None:
             raise ValueError("pair_auc needs labels y, or pairs and pair_labels.")
-        X_checked, y = _labels(X_checked, y)
+        X_checked, y = _labels(X_checked, y, "pair_auc")
         pairs, labels = labelled_pairs(y, max_pairs=max_pairs, random_state=random_state)
         if measure.is_dtw and n * (n - 1) // 2 <= 4 * max_pairs:
             # one symmetric DTW matrix is cheaper than a loop over the pairs
@@ -273,7 +274,7 @@ def one_shot_accuracy(metric, X, y, *, n_rounds=None, random_state=0):
     (6,)
     """
     measure = _Measure(metric)
-    X_checked, y = _labels(X, y)
+    X_checked, y = _labels(X, y, "one_shot_accuracy")
     classes, codes = np.unique(y, return_inverse=True)
     members = [np.flatnonzero(codes == c) for c in range(len(classes))]
     if len(classes) < 2:

@@ -14,11 +14,10 @@ from numbers import Integral, Real
 import numpy as np
 from sklearn.base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, TransformerMixin
 from sklearn.decomposition import PCA
-from sklearn.metrics import roc_auc_score
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ..utils._sklearn_compat import Interval, StrOptions
-from ..utils._labels import check_class_labels
+from ..utils._labels import check_class_labels, check_groups
 from ._kissme_closed_form import (
     difference_covariances,
     kissme_metric,
@@ -26,6 +25,7 @@ from ._kissme_closed_form import (
     pair_covariances,
 )
 from ._mixin import PairMetricMixin
+from ._sampling import check_pair_labels
 
 __all__ = ["KISSMETransformer", "kissme_metric", "pair_covariances"]
 
@@ -140,11 +140,7 @@ class KISSMETransformer(
         X = validate_data(self, X, dtype=np.float64)
         y = check_class_labels(y, len(X), estimator=type(self).__name__)
         if groups is not None:
-            groups = np.asarray(groups)
-            if groups.shape != y.shape:
-                raise ValueError(
-                    f"groups has shape {groups.shape}; expected {y.shape} like y."
-                )
+            groups = check_groups(groups, len(X))
         if len(X) < 2:
             raise ValueError(
                 f"KISSME needs pairs of samples; got {len(X)} sample."
@@ -166,7 +162,7 @@ class KISSMETransformer(
         pairs : array-like of shape (n_pairs, 2, n_features)
             The two vectors of each pair (metric-learn's layout).
         pair_labels : array-like of shape (n_pairs,)
-            1 for similar pairs; 0 or -1 for dissimilar pairs.
+            1 (or True) for similar pairs; 0, False or -1 for dissimilar pairs.
 
         Returns
         -------
@@ -178,11 +174,7 @@ class KISSMETransformer(
             raise ValueError(
                 f"pairs must have shape (n_pairs, 2, n_features); got {pairs.shape}."
             )
-        pair_labels = np.asarray(pair_labels).reshape(-1)
-        if len(pair_labels) != len(pairs):
-            raise ValueError(
-                f"{len(pairs)} pairs but {len(pair_labels)} pair labels."
-            )
+        pair_labels = check_pair_labels(pair_labels, len(pairs))
         points = validate_data(self, pairs.reshape(-1, pairs.shape[2]))
         Z = self._fit_pca(points).reshape(len(pairs), 2, -1)
         similar = pair_labels == 1
@@ -274,12 +266,14 @@ class KISSMETransformer(
         -------
         auc : float
         """
-        from ..evaluation._protocols import labelled_pairs
+        from ..evaluation._protocols import _auc, labelled_pairs
 
         Z = self._metric_inputs(X)
-        pairs, labels = labelled_pairs(np.asarray(y).reshape(-1))
+        y = check_class_labels(y, len(Z), estimator=f"{type(self).__name__}.score",
+                               min_classes=1)
+        pairs, labels = labelled_pairs(y)
         distances = self._paired_distances(Z[pairs[:, 0]], Z[pairs[:, 1]])
-        return roc_auc_score(labels, -distances)
+        return _auc(labels, -distances)
 
     def _as_single(self, u):
         return np.asarray(u, dtype=np.float64).reshape(1, -1)

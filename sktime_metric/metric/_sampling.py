@@ -222,20 +222,32 @@ def check_pairs(pairs, pair_labels, n_samples):
         raise ValueError(
             f"Pair {k} is {pairs[k].tolist()}: indices must be in [0, {n_samples})."
         )
+    return pairs.astype(np.int64), check_pair_labels(pair_labels, len(pairs))
+
+
+def check_pair_labels(pair_labels, n_pairs):
+    """Validate the labels of ``n_pairs`` pairs: 1 / 0, True / False or +1 / -1.
+
+    Returns
+    -------
+    pair_labels : ndarray of shape (n_pairs,), dtype int64
+        In {0, 1}: 1 for similar pairs.
+    """
     labels = np.asarray(pair_labels)
-    if labels.shape != (len(pairs),):
+    if labels.shape != (n_pairs,):
         raise ValueError(
-            f"pair_labels must have shape ({len(pairs)},), one label per pair; got "
+            f"pair_labels must have shape ({n_pairs},), one label per pair; got "
             f"shape {labels.shape}."
         )
-    values = set(np.unique(labels).tolist())
-    if values <= {0, 1}:
+    values = set(np.unique(labels).tolist()) if labels.dtype.kind in "biuf" else None
+    if values is not None and values <= {0, 1}:
         labels = labels.astype(np.int64)
-    elif values <= {-1, 1}:
+    elif values is not None and values <= {-1, 1}:
         labels = (labels > 0).astype(np.int64)
     else:
+        shown = sorted(values) if values is not None else labels.dtype
         raise ValueError(
             "pair_labels must be 1 (similar) / 0 (dissimilar), or +1 / -1; got "
-            f"values {sorted(values)}."
+            f"{'values' if values is not None else 'dtype'} {shown}."
         )
-    return pairs.astype(np.int64), labels
+    return labels

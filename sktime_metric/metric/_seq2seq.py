@@ -16,7 +16,7 @@ from numbers import Integral, Real
 import numpy as np
 import torch
 from sklearn.base import ClassNamePrefixFeaturesOutMixin, TransformerMixin
-from sklearn.utils.validation import check_consistent_length, check_is_fitted, column_or_1d
+from sklearn.utils.validation import check_is_fitted
 
 from ..base import BaseSequenceNet, derive_seed, warn_if_metric_not_learned
 from ..nn.seq2seq import RECONSTRUCTION_LOSSES, Seq2SeqLoss, Seq2SeqMetricModule
@@ -29,6 +29,7 @@ from ..utils._skorch import (
     gradient_norm_clipping,
     plateau_lr_schedule,
 )
+from ..utils._labels import check_groups
 from ..utils._sklearn_compat import Interval, StrOptions
 from ..utils.validation import nan_padded, padded_float32
 from ._kissme_closed_form import kissme_from_differences, mahalanobis_factor
@@ -314,8 +315,7 @@ class Seq2SeqEmbedder(
                 "explicit pairs, or training='reconstruction_only'.",
             )
             if groups is not None:
-                groups = column_or_1d(groups)
-                check_consistent_length(y, groups)
+                groups = check_groups(groups, len(X))
         # seed
         seed = derive_seed(self.random_state)
         # what to train on: series, and pairs drawn from y afresh each epoch
