@@ -17,7 +17,7 @@ from ..base import derive_seed
 from ..evaluation._clustering import routine_scores
 from ..utils import standardize_channels
 from ..utils._scaling import requested_channel_statistics
-from ..utils._sklearn_compat import Interval, StrOptions
+from ..utils._sklearn_compat import HasMethods, Interval, StrOptions
 from ._affinity import _check_affinity, _n_clusters, _routine_affinity, _spectral_labels
 from ._graph import graph_neighbors, routine_distances, sample_silhouette, use_knn_graph
 from ._metric import _LEARNERS
@@ -221,7 +221,7 @@ class RoutineClusterer(ClusterMixin, BaseEstimator):
 
     _parameter_constraints = {
         "metric": [StrOptions({*_LEARNERS, "dtw", "euclidean", "precomputed"}),
-                   callable, object],
+                   HasMethods(["pairwise_distances"]), callable],
         "metric_params": [dict, None],
         "window": [Interval(Real, 0, None, closed="neither"), str, object],
         "stride": [Interval(Real, 0, None, closed="neither"), str, object, None],

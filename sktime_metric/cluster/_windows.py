@@ -16,7 +16,7 @@ import scipy.sparse as sp
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_array
 
-from ..utils.validation import check_sequences
+from ..utils.validation import _as_numeric_array, check_sequences
 
 _UNITS = {"s": 1.0, "sec": 1.0, "min": 60.0, "m": 60.0, "h": 3600.0, "d": 86400.0}
 
@@ -106,11 +106,14 @@ def segment_recording(
     windows : ndarray of shape (n_windows, seq_len, d)
     starts : ndarray of shape (n_windows,), window start in seconds
     """
-    X = np.asarray(X, dtype=np.float64)
+    X = _as_numeric_array(X, where="The recording")
     if X.ndim != 2 or X.shape[0] < 2 or X.shape[1] < 1:
         raise ValueError(f"A recording must be 2-D (T_total >= 2, d >= 1), got {X.shape}.")
     if np.isinf(X).any():
-        raise ValueError("The recording contains inf.")
+        row, channel = (int(k[0]) for k in np.nonzero(np.isinf(X)))
+        raise ValueError(f"The recording has an infinite value at row {row}, channel "
+                         f"{channel} ({int(np.isinf(X).any(axis=1).sum())} row(s) "
+                         "with inf in total).")
     dt = float(np.median(np.diff(seconds)))
     span = seconds[-1] - seconds[0] + dt
     if window > span:
@@ -206,7 +209,7 @@ def routine_windows(X, timestamps, *, precomputed, window, stride, period, day_s
         windows = check_windows(X)
         n = len(windows)
     else:
-        recording = np.asarray(X, dtype=np.float64)
+        recording = _as_numeric_array(X, where="The recording")
         if recording.ndim != 2:
             raise ValueError(
                 "X must be a (T_total, d) recording, (n_windows, T, d) windows or "

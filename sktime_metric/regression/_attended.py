@@ -333,7 +333,15 @@ class AttentionSequenceRegressor(RegressorMixin, TransformerMixin, BaseSequenceN
         # validate
         self._validate_params()
         inputs, lengths, _ = self._validate_input(X, reset=True)
-        y = _check_y(y, y_numeric=True, estimator=self).astype(np.float64)
+        if y is None:
+            raise ValueError(f"{type(self).__name__} requires y to be passed, but "
+                             "the target y is None.")
+        try:
+            y = _check_y(y, y_numeric=True, estimator=self).astype(np.float64)
+        except ValueError as error:
+            if "could not convert" not in str(error):
+                raise
+            raise ValueError(f"y must hold real targets: {error}") from None
         check_consistent_length(lengths, y)
         self.y_center_ = float(np.median(y))
         spread = float(np.mean(np.abs(y - self.y_center_)))

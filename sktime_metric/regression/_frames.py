@@ -11,8 +11,11 @@ consistent with ``fit``, standardised, and ready for the module;
 :func:`frame_module_params` gives the module the frames' size and its CNN.
 """
 
+from numbers import Integral
+
 import numpy as np
 
+from ..utils._sklearn_compat import InvalidParameterError
 from ..utils.validation import _as_numeric_array, _first_index, _lengths
 
 __all__ = ["check_frames", "frame_module_params", "frames_float32", "is_frames",
@@ -161,6 +164,18 @@ def frame_module_params(estimator):
     """
     if estimator.input_type_ != "frames":
         return dict(image_size=None, cnn_params=None)
+    # the constraints say "tuple or list"; what the three layers need of them
+    # is said here, before torch would fail on a negative or fractional size
+    for name in ("cnn_channels", "cnn_kernels", "cnn_strides"):
+        value = getattr(estimator, name)
+        if len(value) != 3 or not all(
+                isinstance(v, Integral) and not isinstance(v, bool) and v >= 1
+                for v in value):
+            raise InvalidParameterError(
+                f"The {name!r} parameter of {type(estimator).__name__} must hold "
+                f"3 positive ints, one per convolutional layer. Got {value!r} "
+                "instead."
+            )
     cnn_params = dict(
         channels=tuple(estimator.cnn_channels), kernels=tuple(estimator.cnn_kernels),
         strides=tuple(estimator.cnn_strides), pool_size=estimator.cnn_pool_size,

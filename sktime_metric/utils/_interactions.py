@@ -121,6 +121,9 @@ def _ratings(values, n_rows, caller):
     if len(values) != n_rows:
         raise ValueError(f"{caller}: {len(values)} ratings for {n_rows} interactions; "
                          "give one rating per row of X.")
+    if np.iscomplexobj(values):
+        raise TypeError(f"{caller}: ratings must be real numbers, got {values.dtype} "
+                        f"values such as {values[0]!r}.")
     try:
         values = values.astype(np.float64)
     except (TypeError, ValueError):

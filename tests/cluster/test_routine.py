@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from sklearn.utils._param_validation import InvalidParameterError
 
 from sktime_metric.cluster import (
     RoutineClusterer,
@@ -239,6 +240,19 @@ def test_bad_input(routines):
         rc.fit(X_all_nan, timestamps=t)
     with pytest.raises(ValueError, match="n_clusters=50"):
         rc.set_params(n_clusters=50).fit(X[:200], timestamps=t[:200])
+    rc.set_params(n_clusters=2)
+    X_inf = X.copy()
+    X_inf[100, 2] = np.inf
+    with pytest.raises(ValueError, match="infinite value at row 100, channel 2"):
+        rc.fit(X_inf, timestamps=t)
+    with pytest.raises(ValueError, match="The recording is complex"):
+        rc.fit(X + 1j, timestamps=t)
+    with pytest.raises(ValueError, match="The recording could not be converted"):
+        rc.fit(np.full(X.shape, "a", dtype=object), timestamps=t)
+    # a metric must be a name, an object with pairwise_distances or a callable
+    for metric in ("bogus", 3):
+        with pytest.raises(InvalidParameterError, match="'metric' parameter"):
+            rc.set_params(metric=metric).fit(X, timestamps=t)
 
 
 def test_standardize_keeps_or_reuses_channel_statistics(routines):
