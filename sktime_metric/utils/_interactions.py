@@ -77,14 +77,20 @@ def to_seconds(values, caller, name="timestamp"):
     """Timestamps as float64 seconds: numbers as they are, dates since 1970.
 
     Raises ValueError naming the first missing (NaN, NaT, None) or non-finite
-    timestamp, TypeError for values that are neither numbers nor dates.
+    timestamp (by its row, unless ``values`` holds one value, a parameter such
+    as ``split_time``), TypeError for values that are neither numbers nor dates.
     """
     values = np.asarray(values)
+
+    def missing_at(row, kind="missing", value=""):
+        where = f"{name} is {kind}{value}" if values.size == 1 else \
+            f"row {row} has a {kind} {name}{value}"
+        return ValueError(f"{caller}: {where}; every interaction needs its time.")
+
     if values.dtype.kind == "O" or values.dtype.kind in "US":
         missing = [i for i, v in enumerate(values.ravel()) if _is_missing(v)]
         if missing:
-            raise ValueError(f"{caller}: row {missing[0]} has a missing {name}; "
-                             "every interaction needs its time.")
+            raise missing_at(missing[0])
         try:
             values = values.astype(np.float64)
         except (TypeError, ValueError):
@@ -99,8 +105,7 @@ def to_seconds(values, caller, name="timestamp"):
     if values.dtype.kind == "M":
         nat = np.isnat(values)
         if nat.any():
-            raise ValueError(f"{caller}: row {int(np.flatnonzero(nat.ravel())[0])} has "
-                             f"a missing {name} (NaT); every interaction needs its time.")
+            raise missing_at(int(np.flatnonzero(nat.ravel())[0]), value=" (NaT)")
         return values.astype("datetime64[ns]").astype(np.int64) / 1e9
     if values.dtype.kind not in "iuf":
         raise TypeError(f"{caller}: the {name} column holds {values.dtype} values; "
@@ -108,9 +113,7 @@ def to_seconds(values, caller, name="timestamp"):
     values = values.astype(np.float64)
     bad = np.flatnonzero(~np.isfinite(values.ravel()))
     if len(bad):
-        raise ValueError(f"{caller}: row {int(bad[0])} has a missing or infinite "
-                         f"{name} ({values.ravel()[bad[0]]}); every interaction "
-                         "needs its time.")
+        raise missing_at(int(bad[0]), "missing or infinite", f" ({values.ravel()[bad[0]]})")
     return values
 
 
