@@ -97,7 +97,8 @@ def derive_seed(random_state):
 
 def _plain(value):
     """A numpy scalar (as from a parameter grid) as a Python one: torch layers
-    reject ``np.int64`` sizes."""
+    reject ``np.int64`` sizes, and torch's DataLoader an ``np.int64`` batch
+    size."""
     return value.item() if isinstance(value, np.generic) else value
 
 
@@ -280,7 +281,7 @@ class BaseSequenceNet(BaseEstimator):
             criterion=criterion,
             train_split=train_split,
             callbacks=callbacks,
-            **{**shared, **{k: _plain(v) for k, v in params.items()}},
+            **{k: _plain(v) for k, v in {**shared, **params}.items()},
             **{f"module__{k}": _plain(v) for k, v in module_params.items()},
         )
 

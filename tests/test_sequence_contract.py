@@ -221,6 +221,24 @@ def test_pipeline_grid_search_and_cross_val_score(estimator, data):
     assert scores.shape == (3,) and np.all((scores >= low) & (scores <= 1))
 
 
+def test_numpy_scalars_are_accepted_as_every_numeric_parameter(estimator, data):
+    """A grid built with np.arange / np.array passes numpy scalars: every int
+    and float parameter must take them, batch sizes above the predict batch
+    (256, where the validation loader's size is derived) included."""
+    X, y = data
+    params = estimator.get_params()
+    numeric = {k: np.int64(v) if isinstance(v, int) else np.float64(v)
+               for k, v in params.items()
+               if isinstance(v, (int, float)) and not isinstance(v, bool)}
+    if "batch_size" in params:
+        numeric["batch_size"] = np.int64(300)
+    if "early_stopping" in params:
+        numeric["early_stopping"] = True
+        if "validation" in params:  # series of every class on both sides
+            numeric["validation"] = "stratified"
+    clone(estimator).set_params(**numeric).fit(X, y)
+
+
 def test_input_is_not_mutated(estimator, data):
     X, y = data
     X_before, y_before = X.copy(), y.copy()
