@@ -239,6 +239,22 @@ def test_numpy_scalars_are_accepted_as_every_numeric_parameter(estimator, data):
     clone(estimator).set_params(**numeric).fit(X, y)
 
 
+def test_transform_names_its_columns_and_outputs_pandas(estimator, data):
+    """Every estimator with a transform names its columns, and so takes
+    set_output, alone and as a pipeline's last step (scikit-learn's contract
+    for transformers, LDA's classifier-with-transform included)."""
+    if not hasattr(estimator, "transform"):
+        pytest.skip("no transform")
+    X, y = data
+    est = _fitted(estimator, data)
+    names = est.get_feature_names_out()
+    expected = est.transform(X)
+    frame = clone(est).set_output(transform="pandas").fit(X, y).transform(X)
+    assert list(frame.columns) == list(names) and frame.shape == expected.shape
+    np.testing.assert_array_equal(frame.to_numpy(), expected)
+    Pipeline([("last", clone(estimator))]).set_output(transform="pandas")
+
+
 def test_input_is_not_mutated(estimator, data):
     X, y = data
     X_before, y_before = X.copy(), y.copy()

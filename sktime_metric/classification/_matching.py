@@ -7,7 +7,7 @@ from numbers import Integral, Real
 import numpy as np
 import torch
 from skorch.dataset import Dataset
-from sklearn.base import ClassifierMixin, ClassNamePrefixFeaturesOutMixin
+from sklearn.base import ClassifierMixin, ClassNamePrefixFeaturesOutMixin, TransformerMixin
 from sklearn.preprocessing import LabelEncoder
 from sklearn.utils import TransformerTags
 from sklearn.utils.validation import check_is_fitted
@@ -41,7 +41,7 @@ __all__ = ["MatchingNetworkClassifier"]
 
 
 class MatchingNetworkClassifier(
-    ClassNamePrefixFeaturesOutMixin, ClassifierMixin, BaseSequenceNet
+    ClassNamePrefixFeaturesOutMixin, ClassifierMixin, TransformerMixin, BaseSequenceNet
 ):
     """Matching network on sequences, trained on episodes (SSMN).
 

@@ -4,7 +4,7 @@ from dataclasses import fields
 from numbers import Integral, Real
 
 import numpy as np
-from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
 from ..base import SequenceTags, derive_seed
@@ -16,7 +16,8 @@ from ._mixin import PairMetricMixin
 __all__ = ["FisherVectorEmbedder"]
 
 
-class FisherVectorEmbedder(PairMetricMixin, TransformerMixin, BaseEstimator):
+class FisherVectorEmbedder(PairMetricMixin, ClassNamePrefixFeaturesOutMixin,
+                           TransformerMixin, BaseEstimator):
     """Fisher scores of a generatively trained HMM, as fixed-length embeddings.
 
     The probabilistic baselines of the siamese recurrent networks paper [1]_
@@ -192,6 +193,11 @@ class FisherVectorEmbedder(PairMetricMixin, TransformerMixin, BaseEstimator):
         check_is_fitted(self, "fisher_scale_")
         X, lengths = validate_and_standardize(self, X, reset=False)
         return self._scores(X, lengths) / self.fisher_scale_
+
+    @property
+    def _n_features_out(self):
+        """Columns of :meth:`transform` (for ``get_feature_names_out``)."""
+        return self.n_components_
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

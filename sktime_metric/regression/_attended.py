@@ -4,7 +4,7 @@ from numbers import Integral, Real
 
 import numpy as np
 import torch
-from sklearn.base import RegressorMixin, TransformerMixin
+from sklearn.base import ClassNamePrefixFeaturesOutMixin, RegressorMixin, TransformerMixin
 from sklearn.utils.validation import _check_y, check_consistent_length, check_is_fitted
 
 from ..base import (
@@ -23,7 +23,8 @@ from ._presets import THESIS_PARAMS
 __all__ = ["AttentionSequenceRegressor"]
 
 
-class AttentionSequenceRegressor(RegressorMixin, TransformerMixin, BaseSequenceNet):
+class AttentionSequenceRegressor(ClassNamePrefixFeaturesOutMixin, RegressorMixin,
+                                 TransformerMixin, BaseSequenceNet):
     """Sequence regressor with spatial and temporal attention (Pei's thesis, ch. 4).
 
     Each step of a sequence is mapped to a feature vector ``p_t`` (a linear
@@ -419,6 +420,11 @@ class AttentionSequenceRegressor(RegressorMixin, TransformerMixin, BaseSequenceN
         """
         (_, s, *_), _, _ = self._outputs(X)
         return s.double().numpy()
+
+    @property
+    def _n_features_out(self):
+        """Columns of :meth:`transform` (for ``get_feature_names_out``)."""
+        return self.net_.module_.regressor.in_features
 
     def predict_attention(self, X):
         """Temporal attention ``o_t`` (eq. 4.5): each step's weight in the summary.
