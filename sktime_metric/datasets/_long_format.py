@@ -165,7 +165,7 @@ def load_csv(path, *, series_column="series_id", time_column="time",
     array([[ 1.,  2.,  3.],
            [ 5., nan, nan]])
     """
-    path = Path(path)
+    path = Path(path).expanduser()
     with path.open(newline="", encoding="utf-8-sig") as f:
         reader = csv.reader(f, delimiter=delimiter)
         header = _header(reader, path, delimiter)
@@ -305,7 +305,7 @@ def load_npz(path):
     >>> X.shape, y.tolist()
     ((4, 10, 2), ['a', 'b', 'a', 'b'])
     """
-    path = Path(path)
+    path = Path(path).expanduser()
     with np.load(path, allow_pickle=False) as archive:
         if "X" not in archive.files:
             raise ValueError(f"{path}: no array 'X' (it has {archive.files}); save the "

@@ -99,7 +99,7 @@ def load_ts_file(path, *, return_metadata=False):
     >>> X[1, :, 0]
     array([ 7.,  8., nan])
     """
-    path = Path(path)
+    path = Path(path).expanduser()
     lines = path.read_text().splitlines()
     metadata, start = _header(lines, path)
     if metadata.get("timestamps"):
@@ -196,7 +196,7 @@ def load_ucr_uea(name, extract_path):
     FileNotFoundError
         Naming the paths that were tried.
     """
-    root = Path(extract_path)
+    root = Path(extract_path).expanduser()
     tried = []
     for folder in (root / name, root):
         for suffix, reader in ((".ts", lambda p: load_ts_file(p)), (".tsv", _read_tsv)):

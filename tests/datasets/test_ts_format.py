@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from sktime_metric.datasets import load_ts_file, load_ucr_uea
+from sktime_metric.datasets import load_csv, load_ts_file, load_ucr_uea
 
 _MULTIVARIATE = """# a comment
 @problemName Toy
@@ -86,6 +86,20 @@ def test_local_archive_folder_with_ts_or_tsv(tmp_path):
     assert np.isnan(X_train[1, 2, 0]) and X_test.shape == (1, 3, 1)
     with pytest.raises(FileNotFoundError, match="Missing_TRAIN"):
         load_ucr_uea("Missing", tmp_path)
+
+
+def test_paths_under_the_home_folder_may_start_with_a_tilde(tmp_path, monkeypatch):
+    # the user guide writes load_ucr_uea("BasicMotions", "~/Multivariate_ts")
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("USERPROFILE", str(tmp_path))  # Windows' home
+    folder = tmp_path / "archive" / "Toy"
+    folder.mkdir(parents=True)
+    _write(folder, "Toy_TRAIN.ts", _MULTIVARIATE)
+    _write(folder, "Toy_TEST.ts", _MULTIVARIATE)
+    assert load_ucr_uea("Toy", "~/archive")[0].shape == (3, 3, 2)
+    assert load_ts_file("~/archive/Toy/Toy_TRAIN.ts")[0].shape == (3, 3, 2)
+    _write(tmp_path, "steps.csv", "series_id,time,x\na,0,1.0\n")
+    assert load_csv("~/steps.csv")[0].shape == (1, 1, 1)
 
 
 def test_reads_the_ucr_wheel_files_like_load_ucr_wheel(tmp_path):
