@@ -2,6 +2,7 @@
 it: test_benchmarking.py)."""
 
 import csv
+import re
 import subprocess
 import sys
 
@@ -191,6 +192,28 @@ def test_benchmark_on_the_users_files(tmp_path, capsys, suffix):
     assert code == 0
     assert "sktime-metric benchmark: toy (quick mode" in out
     assert out.count("| toy ") == 2  # one row per estimator
+
+
+def test_extra_csv_columns_and_test_labels_unseen_in_training(tmp_path, capsys):
+    _split_files(tmp_path)
+    for split in ("TRAIN", "TEST"):  # a subject column beside the channels
+        path = tmp_path / f"toy_{split}.csv"
+        lines = path.read_text().splitlines()
+        path.write_text("\n".join([lines[0] + ",subject"]
+                                  + [line + ",s1" for line in lines[1:]]) + "\n")
+    argv = ["benchmark", "--quick", "--estimators", "dtw_1nn", "--no-progress",
+            "--train", str(tmp_path / "toy_TRAIN.csv"),
+            "--test", str(tmp_path / "toy_TEST.csv")]
+    assert main(argv) == 2
+    assert "'s1' is not a number" in capsys.readouterr().err
+    assert main([*argv, "--channel-columns", "a,b"]) == 0
+    assert "warning" not in capsys.readouterr().err
+    # a test class the training file lacks cannot be predicted: said, not hidden
+    test = tmp_path / "toy_TEST.csv"
+    test.write_text(test.read_text().replace(",up,", ",sideways,"))
+    assert main([*argv, "--channel-columns", "a,b"]) == 0
+    assert re.search(r"warning: \d+ of 16 series of --test have labels not in "
+                     r"--train \('sideways'\)", capsys.readouterr().err)
 
 
 def test_benchmark_on_a_local_archive_and_bad_file_arguments(tmp_path, capsys):

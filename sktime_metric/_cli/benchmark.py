@@ -12,7 +12,7 @@ import time
 from datetime import date
 from pathlib import Path
 
-from .files import add_file_options, load_user_file
+from .files import add_file_options, load_user_file, warn_unseen_labels
 
 _EXAMPLES = """\
 examples:
@@ -153,6 +153,7 @@ def _datasets(args, parser, embedded):
         if X_train.shape[2] != X_test.shape[2]:
             parser.error(f"--train has {X_train.shape[2]} channel(s), --test "
                          f"{X_test.shape[2]}")
+        warn_unseen_labels(y_train, y_test, "--test", "--train")
         return [(args.train.stem.removesuffix("_TRAIN").removesuffix("_train"),
                  (X_train, y_train, X_test, y_test))]
     names = [n.strip() for n in args.dataset.split(",") if n.strip()]

@@ -7,6 +7,7 @@ usage errors of the command.
 """
 
 import csv
+import sys
 
 
 def add_file_options(parser, label_help):
@@ -14,7 +15,8 @@ def add_file_options(parser, label_help):
     group = parser.add_argument_group(
         "long-format CSV files",
         "one row per series and time step: a series column, a time column,\n"
-        "the channel columns (every other column) and a label column",
+        "the channel columns (every other column, or --channel-columns) and a\n"
+        "label column",
     )
     group.add_argument("--series-column", default="series_id", metavar="NAME",
                        help="column identifying the series (default: %(default)s)")
@@ -23,6 +25,23 @@ def add_file_options(parser, label_help):
                        "that order each series' rows (default: %(default)s)")
     group.add_argument("--label-column", default="label", metavar="NAME",
                        help=label_help + " (default: %(default)s)")
+    group.add_argument("--channel-columns", default=None, metavar="NAME,...",
+                       type=lambda text: [n.strip() for n in text.split(",") if n.strip()],
+                       help="comma-separated channel columns, in this order (default: "
+                       "every column but the series, time and label columns, so a "
+                       "file with other columns, e.g. a subject, needs this)")
+
+
+def warn_unseen_labels(known, y, what, known_what):
+    """A note on stderr when labels of ``y`` are not among ``known``: their
+    series cannot be predicted right, which an accuracy alone would hide."""
+    unseen = sorted(set(map(str, y)) - set(map(str, known)))
+    if unseen:
+        count = sum(str(label) in unseen for label in y)
+        shown = ", ".join(map(repr, unseen[:5])) + (", ..." if len(unseen) > 5 else "")
+        print(f"warning: {count} of {len(y)} series of {what} have labels not in "
+              f"{known_what} ({shown}); no prediction can be right for them",
+              file=sys.stderr)
 
 
 def _csv_header(path):
@@ -54,7 +73,9 @@ def load_user_file(path, parser, args, *, labels="required"):
                 label_column = None
             X, y, ids = load_csv(path, series_column=args.series_column,
                                  time_column=args.time_column,
-                                 label_column=label_column, return_series_ids=True)
+                                 label_column=label_column,
+                                 channel_columns=args.channel_columns,
+                                 return_series_ids=True)
         elif suffix == ".ts":
             X, y = load_ts_file(path)
             if y is None and labels == "required":

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .files import add_file_options, load_user_file
+from .files import add_file_options, load_user_file, warn_unseen_labels
 
 _EXAMPLES = """\
 examples:
@@ -70,6 +70,8 @@ def run(args, parser):
         predicted = model.predict(X)
     except ValueError as exc:
         parser.error(f"predicting {str(args.input)!r}: {exc}")
+    if y is not None and hasattr(model, "classes_"):
+        warn_unseen_labels(model.classes_, y, str(args.input), "the model's classes")
     ids = list(range(len(X))) if ids is None else ids
     header = ["series_id", "predicted_label"] + ([] if y is None else ["label"])
     rows = ([i, p] for i, p in zip(ids, predicted)) if y is None else (

@@ -114,7 +114,9 @@ def class_disjoint_split(y, train_classes):
         Class labels.
     train_classes : int or array-like
         The training classes, or their number: the first ``train_classes`` of
-        the sorted labels (the paper's "classes 1-7 / 8-10").
+        the sorted labels (the paper's "classes 1-7 / 8-10"). String labels
+        sort as text (``"10"`` before ``"2"``): list the classes when that
+        order is not the one meant.
 
     Returns
     -------
