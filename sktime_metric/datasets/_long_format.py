@@ -15,6 +15,7 @@ pandas needed). :func:`load_npz` reads arrays saved with :func:`numpy.savez`.
 
 import csv
 import math
+import re
 from pathlib import Path
 
 import numpy as np
@@ -48,6 +49,31 @@ def _column(header, name, role, path):
     return header.index(name)
 
 
+# a date and time, then an ISO 8601 UTC offset: Z, +01:00, -0530 or +01 (a
+# time is required before it: the "-01" of the date 2024-05-01 is no offset)
+_OFFSET = re.compile(r"^(.*[T ]\d{2}(?::?\d{2}){0,2}(?:[.,]\d+)?)"
+                     r"(Z|[+-]\d{2}(?::?\d{2})?)$")
+
+
+def _iso_nanoseconds(text):
+    """Nanoseconds since 1970 (UTC) of an ISO 8601 date/time.
+
+    numpy reads the date and time; an offset (which pandas writes for
+    time-zone-aware stamps, e.g. ``2024-01-01 00:00:00+01:00``) is subtracted
+    here, since numpy's own reading of offsets is deprecated and warns.
+    """
+    text = text.strip()
+    offset = _OFFSET.match(text)
+    nanoseconds = np.datetime64(offset.group(1) if offset else text,
+                                "ns").astype(np.int64)
+    if offset and offset.group(2) != "Z":
+        sign = -1 if offset.group(2)[0] == "-" else 1
+        digits = offset.group(2)[1:].replace(":", "")
+        minutes = 60 * int(digits[:2]) + int(digits[2:] or 0)
+        nanoseconds -= sign * minutes * 60 * 10**9
+    return int(nanoseconds)
+
+
 def _time_parser(first, path, line):
     """A parser of the time cells, chosen by the first data row: number or date."""
     try:
@@ -57,14 +83,13 @@ def _time_parser(first, path, line):
     else:
         return float, "a number"
     try:
-        np.datetime64(first.strip(), "ns")
+        _iso_nanoseconds(first)
     except ValueError:
         raise ValueError(
             f"{path}: line {line}: time {first!r} is neither a number nor an ISO 8601 "
-            "date/time (e.g. 2024-05-01T12:30:00)."
+            "date/time (e.g. 2024-05-01T12:30:00 or 2024-05-01 12:30:00+02:00)."
         ) from None
-    return (lambda text: np.datetime64(text.strip(), "ns").astype(np.int64)), \
-        "an ISO 8601 date/time"
+    return _iso_nanoseconds, "an ISO 8601 date/time"
 
 
 def _bad_value(path, line, column, sid, time_text, cell):
@@ -106,8 +131,10 @@ def load_csv(path, *, series_column="series_id", time_column="time",
     series_column : str, default="series_id"
         Column identifying the series a row belongs to (any text).
     time_column : str or None, default="time"
-        Column of time stamps: numbers, or ISO 8601 dates/times (as chosen by
-        the first data row; every row must then use the same form). Two rows of
+        Column of time stamps: numbers, or ISO 8601 dates/times, with or
+        without a UTC offset such as ``+02:00`` or ``Z`` (rows then order by
+        their instant), as chosen by the first data row; every row must then
+        use the same form. Two rows of
         one series may not have the same time. None takes the rows of each
         series in file order.
     label_column : str or None, default=None
