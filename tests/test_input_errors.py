@@ -171,6 +171,24 @@ def test_a_split_too_small_names_validation_fraction(estimator, data):
         est.fit(X[:3], np.array(["a", "b", "a"]))
 
 
+# the classifiers' stratified hold-out (the metric learners' hold-out,
+# metric/_pairs.holdout_split, falls back to a plain random split when a class
+# is too small to stratify, as its docstring says)
+@pytest.mark.parametrize(
+    "estimator", [e for e in _LABELLED if "early_stopping" in e.get_params()
+                  and "validation" not in e.get_params()],
+    ids=estimator_id,
+)
+def test_a_single_series_class_names_early_stopping_and_the_class(estimator, data):
+    X, y = data
+    est = clone(estimator).set_params(early_stopping=True)
+    y = y.copy()
+    y[0] = "c"  # one series of class "c"
+    with pytest.raises(ValueError, match=r"early_stopping=True holds out .* but "
+                       r"class 'c' has a single series"):
+        est.fit(X, y)
+
+
 _CLASSIFIERS = [e for e in ESTIMATORS if is_classifier(e)]
 
 

@@ -40,7 +40,8 @@ CHAIN_CRF_CONSTRAINTS = {
 }
 
 
-def chain_crf_net(estimator, module, module_params, y_codes, weights, seed):
+def chain_crf_net(estimator, module, module_params, y_codes, weights, seed,
+                  classes=None):
     """The skorch net of ``module`` trained by the HULM chapter's rules.
 
     The module's outputs are class logits (``log M_k`` for the chain CRFs), so
@@ -59,7 +60,8 @@ def chain_crf_net(estimator, module, module_params, y_codes, weights, seed):
         batch_size=steps_batch_size(estimator.batch_size, len(y_codes)),
         train_split=validation_split(estimator.early_stopping,
                                      estimator.validation_fraction,
-                                     stratified=True, seed=seed, y=y_codes),
+                                     stratified=True, seed=seed, y=y_codes,
+                                     classes=classes),
         callbacks=chain_crf_callbacks(estimator, y_codes),
     )
 

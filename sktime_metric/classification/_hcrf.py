@@ -248,7 +248,7 @@ class HCRFClassifier(SequenceClassifierMixin, BaseSequenceNet):
                     l2=self.l2,
                     length_normalize=self.length_normalize,
                 ),
-                y_codes, weights, seed,
+                y_codes, weights, seed, classes=encoder.classes_,
             )
         # train: n_init restarts, keeping the lowest final training loss
         inputs = self._net_input(X, lengths)

@@ -237,7 +237,7 @@ class NaiveLogisticClassifier(SequenceClassifierMixin, BaseSequenceNet):
                 pooling=self.pooling,
                 l2=self.l2,
             ),
-            y_codes, weights, seed,
+            y_codes, weights, seed, classes=encoder.classes_,
         )
         # train
         inputs = self._net_input(X, lengths)

@@ -363,7 +363,8 @@ class TAGMClassifier(SequenceClassifierMixin, BaseSequenceNet):
             criterion__reduction="mean" if weights is None else "none",
             batch_size=steps_batch_size(self.batch_size, len(y_codes)),
             train_split=validation_split(self.early_stopping, self.validation_fraction,
-                                         stratified=True, seed=seed, y=y_codes),
+                                         stratified=True, seed=seed, y=y_codes,
+                                         classes=encoder.classes_),
             callbacks=self._training_callbacks("valid_acc", lower_is_better=False,
                                                baseline=learning_baseline(y_codes)),
         )

@@ -246,16 +246,31 @@ def check_validation_size(n_samples, validation_fraction, n_required, *, why="on
         )
 
 
-def validation_split(early_stopping, validation_fraction, stratified, seed, y=None):
+def validation_split(early_stopping, validation_fraction, stratified, seed, y=None,
+                     classes=None):
     """skorch ``train_split``: none unless early stopping needs a validation set.
 
     With ``y``, a split too small for its classes raises a clear error first
-    (:func:`check_validation_size`).
+    (:func:`check_validation_size`); ``classes``: the labels of ``y``'s codes,
+    for naming a class in it.
     """
     if not early_stopping:
         return None
     if y is not None:
-        n_classes = len(np.unique(y)) if stratified else 1
+        codes, counts = np.unique(y, return_counts=True)
+        if stratified and counts.min() < 2:
+            # scikit-learn's own error ("The least populated class in y has
+            # only 1 member") names neither the parameter nor the class
+            single = codes[counts.argmin()]
+            label = single if classes is None else np.asarray(classes)[single]
+            raise ValueError(
+                f"early_stopping=True holds out validation_fraction="
+                f"{validation_fraction:g} of every class, but class "
+                f"{np.asarray(label).tolist()!r} has a single series: a stratified "
+                "split needs at least 2 of each. Fit on more series of that class "
+                "or set early_stopping=False."
+            )
+        n_classes = len(codes) if stratified else 1
         check_validation_size(len(y), validation_fraction, n_classes,
                               why="one per class" if stratified else "one series")
     return ValidSplit(validation_fraction, stratified=stratified, random_state=seed)
