@@ -292,17 +292,28 @@ def test_bad_input_gives_clear_errors_at_fit(estimator, data, corrupt, message):
         clone(estimator).fit(corrupt(X), y)
 
 
-def test_values_beyond_float_range_are_named(estimator, data):
-    """A finite value too large to compute with is an error naming it, not a
-    channel standardised to zeros (its scale overflowed to inf) or a NaN loss."""
+def test_values_on_extreme_scales_are_standardised_or_named(estimator, data):
+    """Any finite float64 is standardised without overflow or underflow (not a
+    channel scaled by inf to zeros, nor a tiny-scale signal read as constant);
+    a value the float32 networks cannot hold is an error naming it, not a NaN
+    loss or NaN probabilities."""
     X, y = data
     huge = _with(X, (2, 4, 1), 1e300)
     if estimator.get_params().get("standardize"):
-        message = "Channel 1 cannot be standardised"
-    else:
-        message = "Sample 2 has the value 1e+300 at time step 4, channel 1"
-    with pytest.raises(ValueError, match=re.escape(message)):
-        clone(estimator).fit(huge, y)
+        fitted = clone(estimator).fit(huge, y)
+        assert 1e290 < fitted.scale_[1] < np.inf
+        assert np.isfinite(_output(fitted, huge)).all()
+        # the same series on the scale 1e-30: the same statistics, scaled
+        tiny = clone(estimator).fit(X * 1e-30, y)
+        np.testing.assert_allclose(tiny.scale_, _fitted(estimator, data).scale_ * 1e-30,
+                                   rtol=1e-12)
+    if isinstance(estimator, BaseSequenceNet):
+        unscaled = clone(estimator)
+        if "standardize" in unscaled.get_params():
+            unscaled.set_params(standardize=False)
+        with pytest.raises(ValueError, match=re.escape(
+                "Sample 2 has the value 1e+300 at time step 4, channel 1")):
+            unscaled.fit(huge, y)
     if isinstance(estimator, BaseSequenceNet):
         # the networks compute in float32: 1e39 is finite in float64 only
         with pytest.raises(ValueError, match=r"Sample 3 has the value \S+ at time "

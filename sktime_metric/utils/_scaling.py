@@ -20,9 +20,11 @@ __all__ = ["channel_statistics", "requested_channel_statistics", "standardize_ch
 def channel_statistics(X):
     """Per-channel mean and standard deviation over every observed step.
 
-    NaN is padding and does not count; a constant channel gets the scale 1, so
-    that standardising leaves it at 0 instead of dividing by zero. A channel
-    whose statistics overflow float64 is a ``ValueError``.
+    NaN is padding and does not count; a constant channel (its spread at the
+    level of the rounding of its values) gets the scale 1, so that
+    standardising leaves it at 0 instead of dividing by zero. Channels on any
+    scale float64 holds, 1e-300 to 1e300, are measured without underflow or
+    overflow.
 
     Parameters
     ----------
@@ -41,20 +43,22 @@ def channel_statistics(X):
     >>> channel_statistics(X)
     (array([2., 5.]), array([0.81649658, 1.        ]))
     """
-    with np.errstate(over="ignore", invalid="ignore"):
+    peak = np.nanmax(np.abs(X), axis=(0, 1))
+    with np.errstate(over="ignore", under="ignore", invalid="ignore"):
         mean = np.nanmean(X, axis=(0, 1))
         scale = np.nanstd(X, axis=(0, 1))
-    # finite values whose sum or squares overflow float64 (|x| near 1e154 and
-    # above) would scale their channel by inf, to all zeros: refuse instead
-    overflow = ~(np.isfinite(mean) & np.isfinite(scale))
-    if overflow.any():
-        c = int(np.flatnonzero(overflow)[0])
-        raise ValueError(
-            f"Channel {c} cannot be standardised: its mean or standard deviation "
-            f"overflows float64 (its largest |value| is "
-            f"{np.nanmax(np.abs(X[:, :, c])):.3g}); rescale that channel."
-        )
-    return mean, np.where(scale < 10 * np.finfo(float).eps, 1.0, scale)
+    # a channel on an extreme scale is measured in units of its largest value:
+    # its squares would overflow float64 (|x| above ~1e154: the scale inf, the
+    # channel standardised to zeros) or underflow (below ~1e-154: a varying
+    # channel read as constant)
+    for c in np.flatnonzero((peak > 0) & ((peak < 1e-100) | (peak > 1e100))):
+        unit = X[:, :, c] / peak[c]
+        mean[c], scale[c] = np.nanmean(unit) * peak[c], np.nanstd(unit) * peak[c]
+    # constant: a spread at the level of float64 rounding of the channel's
+    # values, relative to their size, so that a signal on a tiny scale (1e-30)
+    # is scaled up, not left where the networks cannot see it
+    constant = scale <= 10 * np.finfo(float).eps * peak
+    return mean, np.where(constant, 1.0, scale)
 
 
 def requested_channel_statistics(standardize, X):
