@@ -10,7 +10,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.preprocessing import LabelEncoder
 from sklearn.utils.validation import check_is_fitted
 
-from ..base import SequenceTags
+from ..base import SequenceTags, warn_if_metric_not_learned
 from ..utils._labels import check_class_labels
 from ..utils._scaling import validate_and_standardize
 from ..utils._sklearn_compat import Interval, StrOptions
@@ -168,6 +168,7 @@ class RVSMLMetric(PairMetricMixin, BaseEstimator):
         """
         # validate
         self._validate_params()
+        X_given = X  # the learning check reads the series as given
         X, lengths = validate_and_standardize(self, X, reset=True)
         y = check_class_labels(y, len(X), estimator=type(self).__name__)
         encoder = LabelEncoder().fit(y)
@@ -198,6 +199,9 @@ class RVSMLMetric(PairMetricMixin, BaseEstimator):
         self.virtual_sequences_ = V
         self.classes_ = encoder.classes_
         self.n_iter_ = len(self.objective_)
+        # a distance fitted from labels says when it does not tell them apart,
+        # as the other metric learners' do (leave-one-out 1-NN on <= 100 series)
+        warn_if_metric_not_learned(self, X_given, codes)
         return self
 
     def project(self, X):

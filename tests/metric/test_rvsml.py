@@ -1,6 +1,7 @@
 """RVSMLMetric: the alignments, the ridge step and the estimator's contract."""
 
 import pickle
+import warnings
 
 import numpy as np
 import pytest
@@ -191,3 +192,15 @@ def test_opw_falls_back_to_log_space_when_the_kernel_underflows(lambda1):
     assert np.all(np.isfinite(T))
     np.testing.assert_allclose(T.sum(axis=1), 1 / 7, rtol=1e-6)
     np.testing.assert_allclose(T.sum(axis=0), 1 / 3, rtol=1e-6)
+
+
+def test_a_fit_that_tells_no_class_apart_says_so(data):
+    # labels unrelated to the series: the learned distance's nearest training
+    # neighbours are of the series' class no more often than the majority's
+    X, y = data
+    y_random = np.random.RandomState(0).permutation(y)
+    with pytest.warns(ConvergenceWarning, match="RVSMLMetric did not learn"):
+        RVSMLMetric(max_iter=5).fit(X, y_random)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        RVSMLMetric(max_iter=20).fit(X, y)
