@@ -8,6 +8,7 @@ from ._actigraphy import load_actigraphy_examples, read_awd
 from ._embedded import load_basic_motions, load_japanese_vowels, load_spoken_digits
 from ._hapt import load_hapt, load_hapt_recordings
 from ._long_format import load_csv, load_npz
+from ._long_frame import from_long_format
 from ._movielens import load_movielens_100k
 from ._routines import make_routines
 from ._synthetic import add_noise_segments, make_sequence_classification, sliding_window
@@ -19,6 +20,7 @@ from ._watch import load_watch
 
 __all__ = [
     "add_noise_segments",
+    "from_long_format",
     "list_ucr_wheel_datasets",
     "load_actigraphy_examples",
     "load_basic_motions",

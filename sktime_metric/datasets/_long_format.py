@@ -10,7 +10,9 @@ The long format has one row per series and time step::
 
 :func:`load_csv` turns it into the project's data format, ``(n, T, d)`` float64
 arrays NaN-padded at the end, with the stdlib :mod:`csv` module and numpy (no
-pandas needed). :func:`load_npz` reads arrays saved with :func:`numpy.savez`.
+pandas needed); :func:`~sktime_metric.datasets.from_long_format` reads the
+same table from a DataFrame with the helpers below. :func:`load_npz` reads
+arrays saved with :func:`numpy.savez`.
 """
 
 import csv
@@ -74,7 +76,68 @@ def _iso_nanoseconds(text):
     return int(nanoseconds)
 
 
-def _time_parser(first, path, line):
+def _layout(header, series_column, time_column, label_column, channel_columns, source):
+    """Positions of the series, time and label columns, and the channels'
+    names and positions (every other column unless ``channel_columns``)."""
+    s_col = _column(header, series_column, "series_column", source)
+    t_col = (None if time_column is None
+             else _column(header, time_column, "time_column", source))
+    l_col = (None if label_column is None
+             else _column(header, label_column, "label_column", source))
+    taken = {series_column, time_column, label_column} - {None}
+    if channel_columns is None:
+        channels = [name for name in header if name not in taken]
+    else:
+        if isinstance(channel_columns, str):
+            channel_columns = [channel_columns]
+        channels = list(channel_columns)
+        clash = [name for name in channels if name in taken]
+        if clash:
+            raise ValueError(f"channel_columns {clash} are also the series, time "
+                             "or label column.")
+        for name in channels:
+            _column(header, name, "channel_columns", source)
+    if not channels:
+        raise ValueError(f"{source}: no channel column; the header row has only "
+                         f"{header}.")
+    return s_col, t_col, l_col, channels, [header.index(name) for name in channels]
+
+
+def _add_label(entry, label, line, sid, source, unit="line"):
+    """Record a row's label on its series' entry: one label per series."""
+    if entry["label"] is None:
+        entry["label"] = (label, line)
+    elif entry["label"][0] != label:
+        first, first_line = entry["label"]
+        raise ValueError(
+            f"{source}: series {sid!r} changes label: {first!r} on {unit} "
+            f"{first_line}, {label!r} on {unit} {line}. A series has one label.")
+
+
+def _padded(series, n_channels, source, unit="line"):
+    """``X, y, ids`` of the rows gathered per series: each sorted by time (two
+    rows at one time refused), NaN-padded at the end; ``y`` None without labels.
+
+    ``series``: id -> ``{"rows": [(time, line, time_text, values)], "label":
+    (label, line) or None}``, in the order of each series' first row.
+    """
+    n_timestamps = max(len(entry["rows"]) for entry in series.values())
+    X = np.full((len(series), n_timestamps, n_channels), np.nan)
+    for i, (sid, entry) in enumerate(series.items()):
+        rows = sorted(entry["rows"], key=lambda r: r[0])  # stable: file order on ties
+        for previous, current in zip(rows, rows[1:]):
+            if previous[0] == current[0]:
+                raise ValueError(
+                    f"{source}: series {sid!r} has two rows at time {current[2]} "
+                    f"({unit}s {previous[1]} and {current[1]}); a time step has one "
+                    "row.")
+        X[i, : len(rows)] = [values for *_, values in rows]
+    labelled = next(iter(series.values()))["label"] is not None
+    y = np.array([entry["label"][0] for entry in series.values()]) if labelled else None
+    return X, y, list(series)
+
+
+def _time_parser(first, path, line, unit="line"):
     """A parser of the time cells, chosen by the first data row: number or date."""
     try:
         float(first)
@@ -86,15 +149,16 @@ def _time_parser(first, path, line):
         _iso_nanoseconds(first)
     except ValueError:
         raise ValueError(
-            f"{path}: line {line}: time {first!r} is neither a number nor an ISO 8601 "
+            f"{path}: {unit} {line}: time {first!r} is neither a number nor an ISO 8601 "
             "date/time (e.g. 2024-05-01T12:30:00 or 2024-05-01 12:30:00+02:00)."
         ) from None
     return _iso_nanoseconds, "an ISO 8601 date/time"
 
 
-def _bad_value(path, line, column, sid, time_text, cell):
-    """The message for a channel cell that is no finite number."""
-    where = f"{path}: line {line}, column {column!r}: series {sid!r} at time {time_text}"
+def _bad_value(path, line, column, sid, time_text, cell, unit="line"):
+    """The message for a channel cell that is no finite number (``unit``: what
+    ``line`` counts, a file's lines or a frame's rows)."""
+    where = f"{path}: {unit} {line}, column {column!r}: series {sid!r} at time {time_text}"
     if cell.lower() in _MISSING or cell.lower().lstrip("+-") in ("nan", "inf",
                                                                "infinity"):
         return (f"{where} has a missing or infinite value ({cell!r}). The data format "
@@ -169,6 +233,7 @@ def load_csv(path, *, series_column="series_id", time_column="time",
 
     See Also
     --------
+    from_long_format : The same table as a pandas DataFrame in memory.
     load_npz : Arrays saved with :func:`numpy.savez`.
     load_ts_file : The UCR/UEA archive's ``.ts`` files.
 
@@ -196,28 +261,8 @@ def load_csv(path, *, series_column="series_id", time_column="time",
     with path.open(newline="", encoding="utf-8-sig") as f:
         reader = csv.reader(f, delimiter=delimiter)
         header = _header(reader, path, delimiter)
-        s_col = _column(header, series_column, "series_column", path)
-        t_col = (None if time_column is None
-                 else _column(header, time_column, "time_column", path))
-        l_col = (None if label_column is None
-                 else _column(header, label_column, "label_column", path))
-        taken = {series_column, time_column, label_column} - {None}
-        if channel_columns is None:
-            channels = [name for name in header if name not in taken]
-        else:
-            if isinstance(channel_columns, str):
-                channel_columns = [channel_columns]
-            channels = list(channel_columns)
-            clash = [name for name in channels if name in taken]
-            if clash:
-                raise ValueError(f"channel_columns {clash} are also the series, time "
-                                 "or label column.")
-            for name in channels:
-                _column(header, name, "channel_columns", path)
-        if not channels:
-            raise ValueError(f"{path}: no channel column; the header row has only "
-                             f"{header}.")
-        c_cols = [header.index(name) for name in channels]
+        s_col, t_col, l_col, channels, c_cols = _layout(
+            header, series_column, time_column, label_column, channel_columns, path)
 
         series = {}  # id -> {"rows": [(time, line, values)], "label": (label, line)}
         parse_time = None
@@ -265,33 +310,11 @@ def load_csv(path, *, series_column="series_id", time_column="time",
                 if not label:
                     raise ValueError(f"{path}: line {line} (series {sid!r}): empty label "
                                      f"in column {label_column!r}.")
-                if entry["label"] is None:
-                    entry["label"] = (label, line)
-                elif entry["label"][0] != label:
-                    first, first_line = entry["label"]
-                    raise ValueError(
-                        f"{path}: series {sid!r} changes label: {first!r} on line "
-                        f"{first_line}, {label!r} on line {line}. A series has one "
-                        "label.")
+                _add_label(entry, label, line, sid, path)
     if not series:
         raise ValueError(f"{path}: no data row below the header.")
-
-    n_timestamps = max(len(entry["rows"]) for entry in series.values())
-    X = np.full((len(series), n_timestamps, len(channels)), np.nan)
-    for i, (sid, entry) in enumerate(series.items()):
-        rows = sorted(entry["rows"], key=lambda r: r[0])  # stable: file order on ties
-        for previous, current in zip(rows, rows[1:]):
-            if previous[0] == current[0]:
-                raise ValueError(
-                    f"{path}: series {sid!r} has two rows at time {current[2]} (lines "
-                    f"{previous[1]} and {current[1]}); a time step has one row.")
-        X[i, : len(rows)] = [values for *_, values in rows]
-    y = None
-    if l_col is not None:
-        y = np.array([entry["label"][0] for entry in series.values()])
-    if return_series_ids:
-        return X, y, list(series)
-    return X, y
+    X, y, ids = _padded(series, len(channels), path)
+    return (X, y, ids) if return_series_ids else (X, y)
 
 
 def load_npz(path):

@@ -1,11 +1,12 @@
 """load_csv (long format) and load_npz on files the tests write."""
 
+import io
 import warnings
 
 import numpy as np
 import pytest
 
-from sktime_metric.datasets import load_csv, load_npz
+from sktime_metric.datasets import from_long_format, load_csv, load_npz
 
 # two series, rows interleaved and out of time order; "b" is shorter
 _CSV = """series_id,time,acc_x,acc_y,label
@@ -154,3 +155,53 @@ def test_load_npz_refuses_what_it_cannot_read(tmp_path, arrays, message):
     np.savez(tmp_path / "bad.npz", **arrays)
     with pytest.raises(ValueError, match=message):
         load_npz(tmp_path / "bad.npz")
+
+
+# -- the same table as a pandas DataFrame in memory ---------------------------
+
+
+def test_a_frame_reads_as_the_same_table_in_a_file(tmp_path):
+    pd = pytest.importorskip("pandas")
+    frame = pd.read_csv(io.StringIO(_CSV))
+    frame["subject"] = "s1"  # not a channel: named out by channel_columns
+    expected = load_csv(_write(tmp_path, _CSV), label_column="label",
+                        return_series_ids=True)
+    got = from_long_format(frame, label_column="label",
+                           channel_columns=["acc_x", "acc_y"], return_series_ids=True)
+    np.testing.assert_array_equal(got[0], expected[0])
+    assert got[1].tolist() == expected[1].tolist() and got[2] == expected[2]
+    # datetimes order the rows by their instant, time zones included
+    times = pd.to_datetime(["2024-05-01 12:00", "2024-05-01 09:00"]).tz_localize("UTC")
+    zoned = pd.DataFrame({"series_id": ["s", "s"], "x": [2.0, 1.0],
+                          "time": times.tz_convert("Europe/Amsterdam")})
+    np.testing.assert_array_equal(from_long_format(zoned)[0][0, :, 0], [1.0, 2.0])
+    # without a time column, each series' rows in the frame's order
+    X, _ = from_long_format(frame.drop(columns="time"), time_column=None,
+                            channel_columns=["acc_x"])
+    np.testing.assert_array_equal(X[0, :, 0], [2.0, 1.0, 3.0])
+
+
+@pytest.mark.parametrize("change, message", [
+    (lambda f: f.assign(acc_x=f["acc_x"].where(f.index != 3)),
+     r"row 3, column 'acc_x': series 'a' at time 2 has a missing or infinite value"),
+    (lambda f: f.assign(label=["walk", "run", "run", "walk", "run"]),
+     "series 'a' changes label: 'walk' on row 0, 'run' on row 2"),
+    (lambda f: f.assign(time=[0, 0, 0, 2, 1]),
+     r"series 'a' has two rows at time 0 \(rows 0 and 2\)"),
+    (lambda f: f.assign(time=[1.0, 0.0, None, 2.0, 1.0]),
+     r"row 2 \(series 'a'\) has a missing time"),
+    (lambda f: f.assign(time=["1", "0", "2024-05-01", "2", "1"]),
+     r"row 2 \(series 'a'\): the time '2024-05-01' is a date, the first row's a number"),
+    (lambda f: f.assign(acc_y="high"), r"row 0, column 'acc_y': series 'a' at time 1: "
+     "'high' is not a number"),
+])
+def test_a_frame_is_checked_like_a_file(change, message):
+    pd = pytest.importorskip("pandas")
+    frame = change(pd.read_csv(io.StringIO(_CSV)))
+    with pytest.raises(ValueError, match=message):
+        from_long_format(frame, label_column="label")
+
+
+def test_from_long_format_takes_a_frame_only():
+    with pytest.raises(TypeError, match="takes a pandas DataFrame.*load_csv"):
+        from_long_format(np.zeros((3, 3)))
