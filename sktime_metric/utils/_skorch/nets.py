@@ -258,6 +258,9 @@ def validation_split(early_stopping, validation_fraction, stratified, seed, y=No
         return None
     if y is not None:
         codes, counts = np.unique(y, return_counts=True)
+        check_validation_size(len(y), validation_fraction,
+                              len(codes) if stratified else 1,
+                              why="one per class" if stratified else "one series")
         if stratified and counts.min() < 2:
             # scikit-learn's own error ("The least populated class in y has
             # only 1 member") names neither the parameter nor the class
@@ -270,9 +273,6 @@ def validation_split(early_stopping, validation_fraction, stratified, seed, y=No
                 "split needs at least 2 of each. Fit on more series of that class "
                 "or set early_stopping=False."
             )
-        n_classes = len(codes) if stratified else 1
-        check_validation_size(len(y), validation_fraction, n_classes,
-                              why="one per class" if stratified else "one series")
     return ValidSplit(validation_fraction, stratified=stratified, random_state=seed)
 
 
