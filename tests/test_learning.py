@@ -67,6 +67,33 @@ def test_accuracy_within_two_standard_errors_of_the_majority_did_not_learn(n_rig
     assert "did not learn" in message and "not clearly better" in message
 
 
+def _decoyed(true_bonus):
+    """Scores with every argmax wrong (a decoy class 0.01 above the true one,
+    or above 0), the true class raised by ``true_bonus[i]`` nats."""
+    logits = torch.zeros(30, 5, dtype=torch.float64)
+    for i, (y, bonus) in enumerate(zip(Y, true_bonus)):
+        logits[i, y] = bonus
+        logits[i, (y + 1) % 5] = max(bonus, 0.0) + 0.01
+    return logits
+
+
+def test_a_loss_within_two_standard_errors_of_the_frequencies_did_not_learn():
+    # accuracy 0, and a loss below ln 5 by more than the 1e-3 margin but by
+    # less than two standard errors of the per-series gains (TAGM on 100
+    # classes of 2 series, 3 epochs, came 0.17 % below with no warning)
+    noisy = _decoyed(np.where(np.arange(30) % 2 == 0, 0.8, -0.4))
+    losses = torch.nn.functional.cross_entropy(
+        noisy, torch.as_tensor(Y), reduction="none").numpy()
+    gain = np.log(5) - losses
+    assert losses.mean() < np.log(5) * (1 - 1e-3)
+    assert 0 < gain.mean() < 2 * gain.std(ddof=1) / np.sqrt(30)
+    (message,) = _warnings(noisy)
+    assert "did not learn" in message and "nor its training loss" in message
+    # the same mean gain on every series: clearly below, so it learned
+    # something about the classes though never the argmax
+    assert _warnings(_decoyed(np.full(30, 0.8))) == []
+
+
 def test_over_confident_mistakes_are_named_not_called_no_learning():
     # 16 of 30 right (0.533, HULM on UCR Beef) at 8 nats of confidence: the
     # loss (about 3.7) is above ln 5 = 1.61, but the classes are ranked
