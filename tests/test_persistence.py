@@ -494,3 +494,54 @@ def test_tampered_archives_raise_value_errors(data):
     # an array of the estimator missing from its skops file
     with pytest.raises(ValueError, match="estimator.skops is not a readable skops"):
         load_weights(_rewritten(buffer, drop=arrays[:1]))
+
+
+def test_archives_with_more_or_other_than_save_weights_wrote_are_refused(data, tmp_path):
+    buffer = _saved(_fit(ESTIMATORS[2], data))
+    buffer.seek(0)
+    with zipfile.ZipFile(buffer) as archive:
+        weights = safetensors.torch.load(archive.read("weights.safetensors"))
+    extra = io.BytesIO(_replaced(buffer, "weights.safetensors", None).getvalue())
+    with zipfile.ZipFile(extra, "a") as archive:  # the weights back, and a stranger
+        archive.writestr("weights.safetensors", safetensors.torch.save(weights))
+        archive.writestr("evil.py", "print('hello')")
+    with pytest.raises(ValueError, match=r"besides .* it holds \['evil.py'\]"):
+        load_weights(extra)
+    # weights no part of the estimator reads, or of another dtype than its module's
+    for tensors, message in [
+        ({**weights, "zzz": torch.zeros(2)}, r"holds \['zzz'\], which no part"),
+        ({k: v.double() for k, v in weights.items()}, "are torch.float64, the module's"),
+    ]:
+        with pytest.raises(ValueError, match=message):
+            load_weights(_replaced(buffer, "weights.safetensors",
+                                   safetensors.torch.save(tensors)))
+    with pytest.raises(ValueError, match="is a directory"):
+        load_weights(tmp_path)
+    path = tmp_path / "model.zip"
+    path.write_bytes(buffer.getvalue())
+    assert load_weights(bytes(path)).get_params() == load_weights(path).get_params()
+
+
+def test_net_arguments_other_than_the_module_and_criterion_are_refused(data,
+                                                                       monkeypatch):
+    import sktime_metric._persistence.save as save
+
+    def with_compile(net, key, tensors):  # a net record save_weights never writes
+        record = original(net, key, tensors)
+        record.arguments["compile"] = True
+        return record
+
+    original = save._net_record
+    monkeypatch.setattr(save, "_net_record", with_compile)
+    buffer = _saved(_fit(ESTIMATORS[2], data))
+    with pytest.raises(ValueError, match=r"has the arguments \['compile'\]"):
+        load_weights(buffer)
+
+
+def test_a_dict_with_bool_keys_is_refused_at_save(data):
+    # skops writes keys as text and reads the key False back as True
+    X, y = data
+    y_bool = y == np.unique(y)[0]
+    est = clone(ESTIMATORS[2]).set_params(class_weight={True: 5.0, False: 1.0})
+    with pytest.raises(TypeError, match="'class_weight': a dict with bool keys"):
+        save_weights(est.fit(X, y_bool), io.BytesIO())

@@ -7,6 +7,7 @@ A file that is not an archive of this format, or names anything outside the
 allow-lists, raises a ``ValueError`` and nothing of it runs.
 """
 
+import os
 import zipfile
 import zlib
 
@@ -99,7 +100,12 @@ def load_weights(path, *, device="cpu"):
     >>> bool((restored.transform(X) == kissme.transform(X)).all())
     True
     """
+    if isinstance(path, bytes):
+        path = os.fsdecode(path)
     name = _archive_name(path)
+    if isinstance(path, (str, os.PathLike)) and os.path.isdir(path):
+        raise ValueError(f"{name} is a directory, not an archive written by "
+                         "save_weights.")
     try:
         with zipfile.ZipFile(path) as archive:
             members = archive.namelist()
@@ -112,6 +118,12 @@ def load_weights(path, *, device="cpu"):
                 raise ValueError(
                     f"{name} is not an archive written by save_weights, or is "
                     f"damaged: it has no {', '.join(missing)}."
+                )
+            extra = sorted(set(members) - {_ESTIMATOR, _WEIGHTS})
+            if extra or len(members) != 2:
+                raise ValueError(
+                    f"{name} is not an archive written by save_weights: besides "
+                    f"{_ESTIMATOR} and {_WEIGHTS} it holds {extra or 'a duplicate'}."
                 )
             blob, weights = archive.read(_ESTIMATOR), archive.read(_WEIGHTS)
     except (zipfile.BadZipFile, EOFError, zlib.error) as exc:
@@ -143,10 +155,14 @@ def load_weights(path, *, device="cpu"):
         raise ValueError(f"{name} is damaged: its {_WEIGHTS} is not a safetensors "
                          f"file ({exc}); nothing in it was executed.") from None
 
+    used = set()  # the weights the records read: any other is not ours
+
     def rebuild(obj, key):
         if isinstance(obj, _Net):
+            used.update(k for k in tensors if k.startswith(f"{obj.key}."))
             return _rebuilt_net(obj, tensors, device)
         if isinstance(obj, _Tensor):
+            used.add(obj.key)
             return tensors[obj.key].to(device)
         if isinstance(obj, BaseEstimator):
             _add_missing_parameters(obj)
@@ -155,7 +171,12 @@ def load_weights(path, *, device="cpu"):
         return obj
 
     try:
-        return _replaced(record["estimator"], "", rebuild)
+        estimator = _replaced(record["estimator"], "", rebuild)
+        if set(tensors) - used:
+            raise _Refused(f"is not an archive written by save_weights: its "
+                           f"{_WEIGHTS} holds {sorted(set(tensors) - used)[:3]}, "
+                           "which no part of the estimator reads.")
+        return estimator
     except _Refused as exc:
         raise ValueError(f"{name} {exc}") from None
     except (KeyError, TypeError, AttributeError, RuntimeError, ValueError) as exc:
@@ -189,6 +210,13 @@ def _add_missing_parameters(estimator):
 
 
 def _rebuilt_net(record, tensors, device):
+    # save_weights writes the module's and the criterion's arguments only: any
+    # other net argument (compile, predict_nonlinearity, ...) is not its own
+    foreign = sorted(k for k in record.arguments
+                     if not k.startswith(("module__", "criterion__")))
+    if foreign:
+        raise _Refused(f"is not an archive written by save_weights: its net "
+                       f"{record.key!r} has the arguments {foreign}.")
     net = _lookup(record.net_class, NeuralNet, "skorch net")(
         module=_lookup(record.module, torch.nn.Module, "torch module"),
         criterion=_lookup(record.criterion, torch.nn.Module, "criterion"),
@@ -203,13 +231,25 @@ def _rebuilt_net(record, tensors, device):
         net.initialize()
     for part in ("module", "criterion"):
         prefix = f"{record.key}.{part}."
-        getattr(net, f"{part}_").load_state_dict(
-            {k[len(prefix):]: v for k, v in tensors.items() if k.startswith(prefix)})
+        target = getattr(net, f"{part}_")
+        state = {k[len(prefix):]: v for k, v in tensors.items() if k.startswith(prefix)}
+        # load_state_dict checks names and shapes, and casts dtypes silently
+        expected = target.state_dict()
+        cast = sorted(k for k, v in state.items()
+                      if k in expected and v.dtype != expected[k].dtype)
+        if cast:
+            raise _Refused(
+                f"is damaged or was not written by save_weights: the weights "
+                f"{cast[:3]} of its net {record.key!r} are "
+                f"{state[cast[0]].dtype}, the module's are {expected[cast[0]].dtype}.")
+        target.load_state_dict(state)
     net.history = record.history
     return net
 
 
 def _archive_name(path):
     """How messages name the archive: its path, or the file object's name."""
+    if isinstance(path, os.PathLike):
+        path = os.fspath(path)
     name = getattr(path, "name", None) if not isinstance(path, (str, bytes)) else path
     return repr(str(name)) if name is not None else f"The archive {path!r}"

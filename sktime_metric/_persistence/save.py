@@ -8,6 +8,7 @@ anything is written, naming the parameter or attribute that holds it.
 
 import zipfile
 
+import numpy as np
 import safetensors.torch
 import skops.io
 import torch
@@ -91,6 +92,13 @@ def save_weights(estimator, path):
         if isinstance(obj, torch.Tensor):
             tensors[key] = obj
             return _Tensor(key)
+        if isinstance(obj, dict) and any(isinstance(k, (bool, np.bool_)) for k in obj):
+            # skops writes a key as its text and reads "False" back as True
+            raise TypeError(
+                f"Cannot save {key!r}: a dict with bool keys ({obj!r}), which skops "
+                "would not load back as it is (the key False becomes True). Use "
+                "int or str keys, e.g. labels 0 / 1, or save with pickle/joblib."
+            )
         return obj
 
     estimator = _replaced(estimator, "", stand_in)
