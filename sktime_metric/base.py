@@ -95,6 +95,26 @@ def derive_seed(random_state):
     return int(check_random_state(random_state).randint(np.iinfo(np.int32).max))
 
 
+def check_device(device):
+    """``device`` as a torch device string that can be used here.
+
+    torch's own parser decides what names a device; a CUDA device on a machine
+    without CUDA is refused too, with what to do instead, rather than failing
+    deep in training or loading.
+    """
+    try:
+        parsed = torch.device(device)
+    except RuntimeError as error:
+        raise ValueError(
+            f"device must be a torch device string such as 'cpu', 'cuda' or "
+            f"'cuda:0'; got {device!r} ({error})."
+        ) from None
+    if parsed.type == "cuda" and not torch.cuda.is_available():
+        raise ValueError(f"device={device!r}, but CUDA is not available here; use "
+                         "device='cpu'.")
+    return device
+
+
 def _plain(value):
     """A numpy scalar (as from a parameter grid) as a Python one: torch layers
     reject ``np.int64`` sizes, and torch's DataLoader an ``np.int64`` batch
@@ -153,18 +173,17 @@ class BaseSequenceNet(BaseEstimator):
     def _validate_params(self):
         """scikit-learn's check of ``_parameter_constraints``, and of ``device``.
 
-        Any string passes the constraint ``[str]``; torch's own parser then
-        decides whether it names a device, here at the top of ``fit`` instead
-        of deep in training with an error that does not say which parameter.
+        Any string passes the constraint ``[str]``; ``check_device`` then
+        decides whether it names a device usable here, at the top of ``fit``
+        instead of deep in training with an error that does not say which
+        parameter.
         """
         super()._validate_params()
         try:
-            torch.device(self.device)
-        except RuntimeError as error:
+            check_device(self.device)
+        except ValueError as error:
             raise InvalidParameterError(
-                f"The 'device' parameter of {type(self).__name__} must be a torch "
-                f"device string such as 'cpu', 'cuda' or 'cuda:0'. Got "
-                f"{self.device!r} instead ({error})."
+                f"The 'device' parameter of {type(self).__name__}: {error}"
             ) from None
 
     def _validate_X(self, X, *, reset, name="X"):

@@ -377,11 +377,22 @@ def test_fit_and_predict_usage_errors(tmp_path, capsys):
           "--output", out], "no such file"),
         (["predict", "--model", train, "--input", train], "not an archive written"),
         (["fit", "--train", train, "--estimator", "gru"], "--output"),
+        # output paths that cannot be written fail before the work, not after
+        (["fit", "--train", train, "--estimator", "gru", "--output", str(tmp_path)],
+         "is a folder; give a file name in it"),
+        (["fit", "--train", train, "--estimator", "gru", "--output",
+          str(tmp_path / "toy_TRAIN.csv" / "m.zip")], "is a file, not a folder"),
+        (["predict", "--model", train, "--input", train, "--output", str(tmp_path)],
+         "is a folder"),
+        (["benchmark", "--quick", "--estimators", "dtw_1nn", "--output",
+          str(tmp_path / "toy_TRAIN.csv" / "r.csv")], "is a file, not a folder"),
+        (["fit", "--train", train, "--estimator", "gru", "--param", "callbacks=[1]",
+          "--output", out], "--param callbacks cannot be set here"),
     ]:
         assert main(argv) == 2, argv
         assert message in capsys.readouterr().err
     assert not (tmp_path / "m.zip").exists()
-    model = tmp_path / "gru.zip"
+    model = tmp_path / "new" / "folder" / "gru.zip"  # missing folders are made
     assert main(["fit", "--train", train, "--estimator", "gru", "--max-epochs", "1",
                  "--output", str(model), "--no-progress"]) == 0
     np.savez(tmp_path / "three.npz", X=np.zeros((2, 5, 3)))

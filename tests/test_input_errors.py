@@ -12,6 +12,7 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
+import torch
 from sklearn.base import clone, is_classifier, is_regressor
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import get_tags
@@ -223,6 +224,9 @@ def test_a_device_torch_cannot_parse_names_the_parameter(estimator, data):
     X, y = data
     with pytest.raises(InvalidParameterError, match=r"'device' parameter .* 'gpu0'"):
         clone(estimator).set_params(device="gpu0").fit(X, targets_for(estimator, y))
+    if not torch.cuda.is_available():  # said at the top of fit, with the way out
+        with pytest.raises(InvalidParameterError, match="CUDA is not available here"):
+            clone(estimator).set_params(device="cuda").fit(X, targets_for(estimator, y))
 
 
 def test_scores_check_their_labels(data):

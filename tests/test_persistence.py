@@ -399,7 +399,7 @@ def test_pickled_code_in_the_archive_is_not_run(data, tmp_path, capsys):
 
 def test_bad_device_gives_clear_errors(data):
     buffer = _saved(_fit(ESTIMATORS[2], data))
-    with pytest.raises(ValueError, match="not a torch device"):
+    with pytest.raises(ValueError, match="must be a torch device string"):
         load_weights(buffer, device="gpu")
     with pytest.raises(TypeError, match="device must be a str"):
         load_weights(buffer, device=0)

@@ -12,7 +12,12 @@ import time
 from datetime import date
 from pathlib import Path
 
-from .files import add_file_options, load_user_file, warn_unseen_labels
+from .files import (
+    add_file_options,
+    check_output_path,
+    load_user_file,
+    warn_unseen_labels,
+)
 
 _EXAMPLES = """\
 examples:
@@ -235,6 +240,8 @@ def run(args, parser):
     critical_difference = len(names) >= 2 and (n_datasets > 1 or args.resamples > 1)
     if args.plot is not None:
         _check_plot(args.plot, parser, critical_difference)
+    check_output_path(args.output, parser, "--output")  # before the run, not after
+    check_output_path(args.plot, parser, "--plot")
 
     runs = _datasets(args, parser, DATASETS)
     label = (args.dataset if args.train is None and args.ucr_root is None

@@ -32,6 +32,24 @@ def add_file_options(parser, label_help):
                        "file with other columns, e.g. a subject, needs this)")
 
 
+def check_output_path(path, parser, option):
+    """A usage error now, not a traceback after the work, for an output path
+    that cannot be written: a folder, or under a file; missing folders are
+    created."""
+    if path is None:
+        return
+    if path.is_dir():
+        parser.error(f"{option} {str(path)!r} is a folder; give a file name in it")
+    for parent in path.parents:
+        if parent.exists() and not parent.is_dir():
+            parser.error(f"{option} {str(path)!r}: {str(parent)!r} is a file, not a "
+                         "folder")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        parser.error(f"{option} {str(path)!r}: cannot create its folder ({exc})")
+
+
 def warn_unseen_labels(known, y, what, known_what):
     """A note on stderr when labels of ``y`` are not among ``known``: their
     series cannot be predicted right, which an accuracy alone would hide."""

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .files import add_file_options, load_user_file
+from .files import add_file_options, check_output_path, load_user_file
 
 #: Registry names ``sktime-metric fit`` accepts: those whose estimator is one
 #: classifier of this package (``save_weights`` stores those; the ``*_1nn``
@@ -109,6 +109,9 @@ def _make_estimator(args, parser):
                      f"choose from {', '.join(FIT_REGISTRY)} or "
                      f"{', '.join(classification.__all__)}")
     params = dict(_parameter(text, parser) for text in args.param)
+    if "callbacks" in params:  # objects, which a literal cannot give
+        parser.error("--param callbacks cannot be set here: callbacks are skorch "
+                     "objects, and a saved model holds none")
     if args.max_epochs is not None:
         if args.max_epochs < 1:
             parser.error(f"--max-epochs must be >= 1, got {args.max_epochs}")
@@ -130,6 +133,7 @@ def run(args, parser):
     if args.threads < 1:
         parser.error(f"--threads must be >= 1, got {args.threads}")
     estimator = _make_estimator(args, parser)
+    check_output_path(args.output, parser, "--output")  # before hours of training
     X, y, _ = load_user_file(args.train, parser, args)
     saved_threads = torch.get_num_threads()
     torch.set_num_threads(args.threads)
@@ -150,7 +154,6 @@ def run(args, parser):
         if "callbacks" in estimator.get_params():
             estimator.set_params(callbacks=callbacks)
         torch.set_num_threads(saved_threads)
-    args.output.parent.mkdir(parents=True, exist_ok=True)
     save_weights(estimator, args.output)
     print(f"fitted {type(estimator).__name__} on {len(y)} series of {args.train} "
           f"({len(estimator.classes_)} classes, {X.shape[2]} channels) in "

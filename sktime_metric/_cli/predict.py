@@ -12,7 +12,12 @@ from pathlib import Path
 
 import numpy as np
 
-from .files import add_file_options, load_user_file, warn_unseen_labels
+from .files import (
+    add_file_options,
+    check_output_path,
+    load_user_file,
+    warn_unseen_labels,
+)
 
 _EXAMPLES = """\
 examples:
@@ -57,6 +62,7 @@ def run(args, parser):
 
     if not args.model.is_file():
         parser.error(f"no such file: {str(args.model)!r}")
+    check_output_path(args.output, parser, "--output")
     try:
         model = load_weights(args.model, device=args.device)
     except ValueError as exc:
@@ -76,7 +82,10 @@ def run(args, parser):
     header = ["series_id", "predicted_label"] + ([] if y is None else ["label"])
     rows = ([i, p] for i, p in zip(ids, predicted)) if y is None else (
         [i, p, t] for i, p, t in zip(ids, predicted, y))
-    out = sys.stdout if args.output is None else args.output.open("w", newline="")
+    # UTF-8 as the input is read, whatever the locale (ids and labels may be
+    # any text)
+    out = sys.stdout if args.output is None else args.output.open(
+        "w", newline="", encoding="utf-8")
     try:
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(header)

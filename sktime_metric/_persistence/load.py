@@ -19,7 +19,7 @@ from skops.io.exceptions import UntrustedTypesFoundException
 from sklearn.base import BaseEstimator
 from skorch import NeuralNet
 
-from ..base import _FIT_LOCK
+from ..base import _FIT_LOCK, check_device
 from .archive import (
     _ESTIMATOR,
     _FORMAT,
@@ -37,16 +37,7 @@ def _check_device(device, estimator):
         device = getattr(estimator, "device", "cpu")
     if not isinstance(device, str):
         raise TypeError(f"device must be a str such as 'cpu' or 'cuda'; got {device!r}.")
-    try:
-        parsed = torch.device(device)
-    except RuntimeError as exc:
-        raise ValueError(f"device={device!r} is not a torch device: {exc}") from None
-    if parsed.type == "cuda" and not torch.cuda.is_available():
-        raise ValueError(
-            f"device={device!r}, but CUDA is not available here; load the weights "
-            "on the CPU with device='cpu'."
-        )
-    return device
+    return check_device(device)
 
 
 def load_weights(path, *, device="cpu"):

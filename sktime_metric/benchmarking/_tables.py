@@ -71,7 +71,7 @@ def write_results(results, path, *, title=None, notes=(), columns=COLUMNS,
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        with path.open("w", newline="") as f:
+        with path.open("w", newline="", encoding="utf-8") as f:
             writer = csv.DictWriter(f, fieldnames=columns, extrasaction="ignore")
             writer.writeheader()
             writer.writerows(results)
@@ -81,6 +81,6 @@ def write_results(results, path, *, title=None, notes=(), columns=COLUMNS,
         parts.extend(section.rstrip("\n") + "\n" for section in sections)
         if notes:
             parts.append("\n".join(f"- {note}" for note in notes) + "\n")
-        path.write_text("\n".join(parts))
+        path.write_text("\n".join(parts), encoding="utf-8")
     else:
         raise ValueError(f"Output must end in .csv or .md; got {str(path)!r}.")
