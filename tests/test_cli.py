@@ -208,6 +208,17 @@ def test_extra_csv_columns_and_test_labels_unseen_in_training(tmp_path, capsys):
     assert "'s1' is not a number" in capsys.readouterr().err
     assert main([*argv, "--channel-columns", "a,b"]) == 0
     assert "warning" not in capsys.readouterr().err
+    # the same files separated by semicolons
+    for split in ("TRAIN", "TEST"):
+        path = tmp_path / f"toy_{split}.csv"
+        path.write_text(path.read_text().replace(",", ";"))
+    assert main([*argv, "--channel-columns", "a,b"]) == 2
+    assert "Pass delimiter=... (--delimiter" in capsys.readouterr().err
+    assert main([*argv, "--channel-columns", "a,b", "--delimiter", ";"]) == 0
+    capsys.readouterr()
+    for split in ("TRAIN", "TEST"):
+        path = tmp_path / f"toy_{split}.csv"
+        path.write_text(path.read_text().replace(";", ","))
     # a test class the training file lacks cannot be predicted: said, not hidden
     test = tmp_path / "toy_TEST.csv"
     test.write_text(test.read_text().replace(",up,", ",sideways,"))

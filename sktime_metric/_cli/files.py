@@ -25,6 +25,8 @@ def add_file_options(parser, label_help):
                        "that order each series' rows (default: %(default)s)")
     group.add_argument("--label-column", default="label", metavar="NAME",
                        help=label_help + " (default: %(default)s)")
+    group.add_argument("--delimiter", default=",", metavar="CHAR",
+                       help="field separator, e.g. ';' or $'\\t' (default: ',')")
     group.add_argument("--channel-columns", default=None, metavar="NAME,...",
                        type=lambda text: [n.strip() for n in text.split(",") if n.strip()],
                        help="comma-separated channel columns, in this order (default: "
@@ -62,9 +64,9 @@ def warn_unseen_labels(known, y, what, known_what):
               file=sys.stderr)
 
 
-def _csv_header(path):
+def _csv_header(path, delimiter):
     with path.open(newline="", encoding="utf-8-sig") as f:
-        return [name.strip() for name in next(csv.reader(f), [])]
+        return [name.strip() for name in next(csv.reader(f, delimiter=delimiter), [])]
 
 
 def load_user_file(path, parser, args, *, labels="required"):
@@ -87,13 +89,14 @@ def load_user_file(path, parser, args, *, labels="required"):
                 parser.error(f"{str(path)!r} has no array y; an .npz needs X and y")
         elif suffix == ".csv":
             label_column = args.label_column
-            if labels == "optional" and label_column not in _csv_header(path):
+            if labels == "optional" and label_column not in _csv_header(
+                    path, args.delimiter):
                 label_column = None
             X, y, ids = load_csv(path, series_column=args.series_column,
                                  time_column=args.time_column,
                                  label_column=label_column,
                                  channel_columns=args.channel_columns,
-                                 return_series_ids=True)
+                                 delimiter=args.delimiter, return_series_ids=True)
         elif suffix == ".ts":
             X, y = load_ts_file(path)
             if y is None and labels == "required":

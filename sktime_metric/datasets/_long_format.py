@@ -40,7 +40,8 @@ def _header(reader, path, delimiter):
     if len(header) == 1 and any(sep in header[0] for sep in ",;\t" if sep != delimiter):
         raise ValueError(f"{path}: the header row {header[0]!r} has one column; is the "
                          "file separated by something else than "
-                         f"{delimiter!r}? Pass delimiter=...")
+                         f"{delimiter!r}? Pass delimiter=... (--delimiter on the "
+                         "command line).")
     return header
 
 
