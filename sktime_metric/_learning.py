@@ -86,11 +86,12 @@ def warn_if_not_learned(estimator, y_codes, logits, by="loss"):
     cross-entropy on its training series is not clearly below that of
     predicting the class frequencies (what a model that ignores its input
     achieves): by the margin of :func:`learning_baseline` and by two standard
-    errors of the per-series difference. The user hears of it rather than being handed a one-class
-    predictor. A fit that ranks the classes clearly better than the majority
-    but whose loss is still above the class frequencies' gets a different
-    warning: it learned, but a few training series are misclassified with
-    near certainty, so its probabilities are not calibrated (measured:
+    errors of the per-series difference. The user hears of it rather than
+    being handed a one-class predictor. A fit that ranks the classes clearly
+    better than the majority but whose loss is still above the class
+    frequencies' gets a different warning: it learned, but a few training
+    series are misclassified with near certainty, so its probabilities are
+    not calibrated (measured:
     ``HULMClassifier`` with the chapter's settings, ``length_normalize=False,
     lr=1e-2``, on UCR Beef, z-normalised, seed 0: training accuracy 0.63
     against 0.20 at a loss of 2.21 nats against 1.61; its defaults reach 0.70

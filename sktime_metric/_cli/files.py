@@ -28,7 +28,8 @@ def add_file_options(parser, label_help):
     group.add_argument("--delimiter", default=",", metavar="CHAR",
                        help="field separator, e.g. ';' or $'\\t' (default: ',')")
     group.add_argument("--channel-columns", default=None, metavar="NAME,...",
-                       type=lambda text: [n.strip() for n in text.split(",") if n.strip()],
+                       type=lambda text: [n.strip() for n in text.split(",")
+                                          if n.strip()],
                        help="comma-separated channel columns, in this order (default: "
                        "every column but the series, time and label columns, so a "
                        "file with other columns, e.g. a subject, needs this)")

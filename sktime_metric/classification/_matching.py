@@ -7,7 +7,11 @@ from numbers import Integral, Real
 import numpy as np
 import torch
 from skorch.dataset import Dataset
-from sklearn.base import ClassifierMixin, ClassNamePrefixFeaturesOutMixin, TransformerMixin
+from sklearn.base import (
+    ClassifierMixin,
+    ClassNamePrefixFeaturesOutMixin,
+    TransformerMixin,
+)
 from sklearn.preprocessing import LabelEncoder
 from sklearn.utils import TransformerTags
 from sklearn.utils.validation import check_is_fitted

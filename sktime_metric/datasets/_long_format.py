@@ -159,7 +159,8 @@ def _time_parser(first, path, line, unit="line"):
 def _bad_value(path, line, column, sid, time_text, cell, unit="line"):
     """The message for a channel cell that is no finite number (``unit``: what
     ``line`` counts, a file's lines or a frame's rows)."""
-    where = f"{path}: {unit} {line}, column {column!r}: series {sid!r} at time {time_text}"
+    where = (f"{path}: {unit} {line}, column {column!r}: series {sid!r} at time "
+             f"{time_text}")
     if cell.lower() in _MISSING or cell.lower().lstrip("+-") in ("nan", "inf",
                                                                "infinity"):
         return (f"{where} has a missing or infinite value ({cell!r}). The data format "

@@ -113,7 +113,8 @@ def to_seconds(values, caller, name="timestamp"):
     values = values.astype(np.float64)
     bad = np.flatnonzero(~np.isfinite(values.ravel()))
     if len(bad):
-        raise missing_at(int(bad[0]), "missing or infinite", f" ({values.ravel()[bad[0]]})")
+        raise missing_at(int(bad[0]), "missing or infinite",
+                         f" ({values.ravel()[bad[0]]})")
     return values
 
 
