@@ -92,6 +92,9 @@ def _layout(header, series_column, time_column, label_column, channel_columns, s
         if isinstance(channel_columns, str):
             channel_columns = [channel_columns]
         channels = list(channel_columns)
+        twice = sorted({str(n) for n in channels if channels.count(n) > 1})
+        if twice:
+            raise ValueError(f"channel_columns names {twice} more than once.")
         clash = [name for name in channels if name in taken]
         if clash:
             raise ValueError(f"channel_columns {clash} are also the series, time "

@@ -35,9 +35,9 @@ def _is_missing(value):
 
 
 def _time_key(value, position, sid, kind):
-    """A sortable key of one time cell, and its kind: a number, or a date's
-    nanoseconds since 1970 (UTC when it has a time zone): a datetime, or a
-    text read as the first row's (a number or an ISO 8601 date/time).
+    """A sortable key of one time cell, and its kind: a number, a date's
+    nanoseconds since 1970 (UTC when it has a time zone), a duration's
+    nanoseconds, or a text read as a number or an ISO 8601 date/time.
     ``kind``: the first row's, which every row must share."""
     where = f"{_SOURCE}: row {position} (series {sid!r})"
     if _is_missing(value):
@@ -49,15 +49,23 @@ def _time_key(value, position, sid, kind):
         key, found = int(value.value), "date"
     elif isinstance(value, np.datetime64):
         key, found = int(value.astype("datetime64[ns]").astype(np.int64)), "date"
+    elif isinstance(value, datetime.datetime) and value.utcoffset() is not None:
+        # exact, whatever the offset (numpy reads none with seconds in it)
+        since = value - datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)
+        key, found = since // datetime.timedelta(microseconds=1) * 1000, "date"
     elif isinstance(value, (datetime.date, datetime.datetime)):
         key, found = _iso_nanoseconds(value.isoformat()), "date"
+    elif isinstance(value, (datetime.timedelta, np.timedelta64)) or (
+            hasattr(value, "total_seconds") and hasattr(value, "value")):  # Timedelta
+        key, found = int(np.timedelta64(value, "ns").astype(np.int64)), "duration"
     elif isinstance(value, (int, float, np.integer, np.floating)) \
             and not isinstance(value, (bool, np.bool_)):
         key, found = float(value), "number"
-        if not math.isfinite(key):
-            raise ValueError(f"{where}: the time {value!r} is not a finite number.")
     else:
-        raise TypeError(f"{where}: the time {value!r} is neither a number nor a date.")
+        raise ValueError(f"{where}: the time {value!r} is neither a number, a date "
+                         "nor a duration.")
+    if found == "number" and not math.isfinite(key):
+        raise ValueError(f"{where}: the time {value!r} is not a finite number.")
     if kind is not None and found != kind:
         raise ValueError(f"{where}: the time {value!r} is a {found}, the first row's a "
                          f"{kind}; every row's time must be of one kind.")
@@ -68,12 +76,15 @@ def from_long_format(frame, *, series_column="series_id", time_column="time",
                      label_column=None, channel_columns=None, return_series_ids=False):
     """Read a long-format DataFrame: one row per series and time step.
 
-    The in-memory counterpart of :func:`load_csv`, with the same parameters,
+    The in-memory counterpart of :func:`load_csv`, with its parameters,
     result and checks: series come out in the order of their first row, each
-    sorted by time (numbers, dates, or ISO 8601 texts), shorter ones
-    NaN-padded at the end; a missing or non-numeric channel value, a label
-    that changes within a series and two rows at one time are refused with the
-    row's position (0-based, in the frame's order), its series and column.
+    sorted by time (numbers, dates, durations, or ISO 8601 texts), shorter
+    ones NaN-padded at the end; a missing or non-numeric channel value, a
+    missing or empty series id or label, a label that changes within a series
+    and two rows at one time are refused with the row's position (0-based, in
+    the frame's order), its series and column. Cells are read as typed, not
+    as text: text ids and labels are stripped as a CSV's are, other labels
+    keep their type, and bool channels read as 0 / 1.
 
     Parameters
     ----------
@@ -83,7 +94,8 @@ def from_long_format(frame, *, series_column="series_id", time_column="time",
         Column identifying the series a row belongs to.
     time_column : str or None, default="time"
         Column ordering each series' rows: numbers, datetimes (time zones
-        allowed: rows order by their instant) or ISO 8601 texts. None takes the
+        allowed: rows order by their instant), durations (e.g. elapsed
+        ``Timedelta``) or ISO 8601 texts, one kind in all rows. None takes the
         rows of each series in the frame's order.
     label_column : str or None, default=None
         Column of the series' class label, constant within a series. None:
@@ -137,8 +149,10 @@ def from_long_format(frame, *, series_column="series_id", time_column="time",
     kind = None  # of the time cells: "number" or "date", set by the first row
     for position, row in enumerate(frame.itertuples(index=False, name=None)):
         sid = row[s_col]
-        if _is_missing(sid):
-            raise ValueError(f"{_SOURCE}: row {position} has a missing "
+        if isinstance(sid, str):  # as a CSV cell is read
+            sid = sid.strip()
+        if _is_missing(sid) or sid == "":
+            raise ValueError(f"{_SOURCE}: row {position} has a missing or empty "
                              f"{series_column!r} (the series identifier).")
         entry = series.setdefault(sid, {"rows": [], "label": None})
         if t_col is None:
@@ -161,9 +175,12 @@ def from_long_format(frame, *, series_column="series_id", time_column="time",
         entry["rows"].append((time, position, time_text, values))
         if l_col is not None:
             label = row[l_col]
-            if _is_missing(label):
+            if isinstance(label, str):
+                label = label.strip()
+            if _is_missing(label) or label == "":
                 raise ValueError(f"{_SOURCE}: row {position} (series {sid!r}): "
-                                 f"missing label in column {label_column!r}.")
+                                 f"missing or empty label in column "
+                                 f"{label_column!r}.")
             _add_label(entry, label, position, sid, _SOURCE, unit="row")
     X, y, ids = _padded(series, len(channels), _SOURCE, unit="row")
     return (X, y, ids) if return_series_ids else (X, y)

@@ -88,6 +88,8 @@ def test_utc_offsets_order_the_rows_by_their_instant(tmp_path):
     (_CSV, {"label_column": "activity"}, r"no column 'activity' \(label_column\)"),
     (_CSV, {"channel_columns": ["acc_z"]}, r"no column 'acc_z' \(channel_columns\)"),
     (_CSV, {"channel_columns": ["time"]}, r"channel_columns \['time'\] are also"),
+    (_CSV, {"channel_columns": ["acc_x", "acc_x"]},
+     r"channel_columns names \['acc_x'\] more than once"),
     ("series_id,time,label\na,0,x\n", {"label_column": "label"}, "no channel column"),
     ("series_id,time,x,x\na,0,1,2\n", {}, r"column\(s\) \['x'\] appear more than once"),
     ("", {}, "the file is empty"),
@@ -175,6 +177,10 @@ def test_a_frame_reads_as_the_same_table_in_a_file(tmp_path):
     zoned = pd.DataFrame({"series_id": ["s", "s"], "x": [2.0, 1.0],
                           "time": times.tz_convert("Europe/Amsterdam")})
     np.testing.assert_array_equal(from_long_format(zoned)[0][0, :, 0], [1.0, 2.0])
+    # durations, and text ids stripped as a CSV's cells are
+    elapsed = pd.DataFrame({"series_id": ["s", "s ", "s"], "x": [3.0, 1.0, 2.0],
+                            "time": pd.to_timedelta([30, 10, 20], unit="s")})
+    np.testing.assert_array_equal(from_long_format(elapsed)[0][0, :, 0], [1, 2, 3])
     # without a time column, each series' rows in the frame's order
     X, _ = from_long_format(frame.drop(columns="time"), time_column=None,
                             channel_columns=["acc_x"])
@@ -194,6 +200,12 @@ def test_a_frame_reads_as_the_same_table_in_a_file(tmp_path):
      r"row 2 \(series 'a'\): the time '2024-05-01' is a date, the first row's a number"),
     (lambda f: f.assign(acc_y="high"), r"row 0, column 'acc_y': series 'a' at time 1: "
      "'high' is not a number"),
+    (lambda f: f.assign(time=["1", "0", "nan", "2", "1"]),
+     r"row 2 \(series 'a'\): the time 'nan' is not a finite number"),
+    (lambda f: f.assign(series_id=["a", "b", " ", "a", "b"]),
+     "row 2 has a missing or empty 'series_id'"),
+    (lambda f: f.assign(label=["walk", "run", "", "walk", "run"]),
+     r"row 2 \(series 'a'\): missing or empty label"),
 ])
 def test_a_frame_is_checked_like_a_file(change, message):
     pd = pytest.importorskip("pandas")
