@@ -510,6 +510,7 @@ def test_archives_with_more_or_other_than_save_weights_wrote_are_refused(data, t
     # weights no part of the estimator reads, or of another dtype than its module's
     for tensors, message in [
         ({**weights, "zzz": torch.zeros(2)}, r"holds \['zzz'\], which no part"),
+        ({**weights, "net_.junk": torch.zeros(2)}, r"holds \['net_.junk'\]"),
         ({k: v.double() for k, v in weights.items()}, "are torch.float64, the module's"),
     ]:
         with pytest.raises(ValueError, match=message):

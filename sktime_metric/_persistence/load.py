@@ -150,7 +150,8 @@ def load_weights(path, *, device="cpu"):
 
     def rebuild(obj, key):
         if isinstance(obj, _Net):
-            used.update(k for k in tensors if k.startswith(f"{obj.key}."))
+            used.update(k for k in tensors if k.startswith(
+                (f"{obj.key}.module.", f"{obj.key}.criterion.")))
             return _rebuilt_net(obj, tensors, device)
         if isinstance(obj, _Tensor):
             used.add(obj.key)
