@@ -155,8 +155,9 @@ def warn_if_not_learned(estimator, y_codes, logits, by="loss"):
         )
         if by == "loss":
             reason += (
-                f", nor its training loss ({loss:.4f}) better than predicting "
-                f"the class frequencies ({prior_loss:.4f})"
+                f", nor its training loss ({loss:.4f}) clearly below that of "
+                f"predicting the class frequencies ({prior_loss:.4f}; by two "
+                "standard errors of the per-series difference)"
             )
     elif by == "loss" and not beats_prior:
         warnings.warn(
