@@ -112,6 +112,12 @@ def check_device(device):
     if parsed.type == "cuda" and not torch.cuda.is_available():
         raise ValueError(f"device={device!r}, but CUDA is not available here; use "
                          "device='cpu'.")
+    if parsed.type == "cuda" and (parsed.index or 0) >= torch.cuda.device_count():
+        raise ValueError(f"device={device!r}, but this machine has "
+                         f"{torch.cuda.device_count()} CUDA device(s).")
+    if parsed.type == "mps" and not torch.backends.mps.is_available():
+        raise ValueError(f"device={device!r}, but MPS is not available here; use "
+                         "device='cpu'.")
     return device
 
 

@@ -252,7 +252,8 @@ def test_transform_names_its_columns_and_outputs_pandas(estimator, data):
     frame = clone(est).set_output(transform="pandas").fit(X, y).transform(X)
     assert list(frame.columns) == list(names) and frame.shape == expected.shape
     np.testing.assert_array_equal(frame.to_numpy(), expected)
-    Pipeline([("last", clone(estimator))]).set_output(transform="pandas")
+    piped = Pipeline([("last", clone(estimator))]).set_output(transform="pandas")
+    np.testing.assert_array_equal(piped.fit(X, y).transform(X).to_numpy(), expected)
 
 
 def test_input_is_not_mutated(estimator, data):

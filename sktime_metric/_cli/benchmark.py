@@ -15,6 +15,7 @@ from pathlib import Path
 from .files import (
     add_file_options,
     check_output_path,
+    output_folder,
     load_user_file,
     warn_unseen_labels,
 )
@@ -270,6 +271,8 @@ def run(args, parser):
     if summary:
         print(f"{summary}\n")
     print(f"total {total:.1f} s")
+    output_folder(args.output)
+    output_folder(args.plot)
     if args.output is not None:
         write_results(results, args.output, title=title, columns=columns,
                       sections=[summary] if summary else (), notes=[

@@ -6,6 +6,7 @@ with the readers of :mod:`sktime_metric.datasets`, turning their errors into
 usage errors of the command.
 """
 
+import argparse
 import csv
 import sys
 
@@ -25,11 +26,11 @@ def add_file_options(parser, label_help):
                        "that order each series' rows (default: %(default)s)")
     group.add_argument("--label-column", default="label", metavar="NAME",
                        help=label_help + " (default: %(default)s)")
-    group.add_argument("--delimiter", default=",", metavar="CHAR",
-                       help="field separator, e.g. ';' or $'\\t' (default: ',')")
+    group.add_argument("--delimiter", default=",", metavar="CHAR", type=_delimiter,
+                       help="field separator, e.g. ';' or '\\t' for a tab "
+                       "(default: ',')")
     group.add_argument("--channel-columns", default=None, metavar="NAME,...",
-                       type=lambda text: [n.strip() for n in text.split(",")
-                                          if n.strip()],
+                       type=_names,
                        help="comma-separated channel columns, in this order (default: "
                        "every column but the series, time and label columns, so a "
                        "file with other columns, e.g. a subject, needs this)")
@@ -37,8 +38,9 @@ def add_file_options(parser, label_help):
 
 def check_output_path(path, parser, option):
     """A usage error now, not a traceback after the work, for an output path
-    that cannot be written: a folder, or under a file; missing folders are
-    created."""
+    that cannot be written: a folder, or under a file. Its missing folders
+    are made only when it is written (:func:`output_folder`), so that a run
+    refused later leaves none behind."""
     if path is None:
         return
     if path.is_dir():
@@ -47,10 +49,33 @@ def check_output_path(path, parser, option):
         if parent.exists() and not parent.is_dir():
             parser.error(f"{option} {str(path)!r}: {str(parent)!r} is a file, not a "
                          "folder")
-    try:
+
+
+def output_folder(path):
+    """Make the missing folders of an output path checked by
+    :func:`check_output_path`, right before it is written."""
+    if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        parser.error(f"{option} {str(path)!r}: cannot create its folder ({exc})")
+
+
+def _delimiter(text):
+    """``--delimiter``: one character, written as is or escaped (``\\t``)."""
+    import codecs
+
+    char = codecs.decode(text, "unicode_escape") if "\\" in text else text
+    if len(char) != 1:
+        raise argparse.ArgumentTypeError(f"one character, e.g. ';' or '\\t'; got "
+                                         f"{text!r}")
+    return char
+
+
+def _names(text):
+    """``--channel-columns``: comma-separated names, at least one, none twice."""
+    names = [n.strip() for n in text.split(",") if n.strip()]
+    if not names or len(set(names)) != len(names):
+        raise argparse.ArgumentTypeError(f"distinct column names separated by "
+                                         f"commas; got {text!r}")
+    return names
 
 
 def warn_unseen_labels(known, y, what, known_what):

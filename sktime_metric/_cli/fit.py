@@ -13,7 +13,12 @@ from pathlib import Path
 
 import numpy as np
 
-from .files import add_file_options, check_output_path, load_user_file
+from .files import (
+    add_file_options,
+    check_output_path,
+    load_user_file,
+    output_folder,
+)
 
 #: Registry names ``sktime-metric fit`` accepts: those whose estimator is one
 #: classifier of this package (``save_weights`` stores those; the ``*_1nn``
@@ -154,6 +159,7 @@ def run(args, parser):
         if "callbacks" in estimator.get_params():
             estimator.set_params(callbacks=callbacks)
         torch.set_num_threads(saved_threads)
+    output_folder(args.output)
     save_weights(estimator, args.output)
     print(f"fitted {type(estimator).__name__} on {len(y)} series of {args.train} "
           f"({len(estimator.classes_)} classes, {X.shape[2]} channels) in "

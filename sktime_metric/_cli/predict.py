@@ -15,6 +15,7 @@ import numpy as np
 from .files import (
     add_file_options,
     check_output_path,
+    output_folder,
     load_user_file,
     warn_unseen_labels,
 )
@@ -84,6 +85,7 @@ def run(args, parser):
         [i, p, t] for i, p, t in zip(ids, predicted, y))
     # UTF-8 as the input is read, whatever the locale (ids and labels may be
     # any text)
+    output_folder(args.output)
     out = sys.stdout if args.output is None else args.output.open(
         "w", newline="", encoding="utf-8")
     try:

@@ -102,7 +102,8 @@ def _labels(X, y, caller):
     """Checked series and their class labels (one class is enough here: the
     protocols say themselves what they need beyond it)."""
     X, _ = check_sequences(X)
-    return X, check_class_labels(y, len(X), estimator=caller, min_classes=1)
+    return X, check_class_labels(y, len(X), estimator=caller, min_classes=1,
+                                 classification=False)
 
 
 def class_disjoint_split(y, train_classes):

@@ -270,7 +270,7 @@ class KISSMETransformer(
 
         Z = self._metric_inputs(X)
         y = check_class_labels(y, len(Z), estimator=f"{type(self).__name__}.score",
-                               min_classes=1)
+                               min_classes=1, classification=False)
         pairs, labels = labelled_pairs(y)
         distances = self._paired_distances(Z[pairs[:, 0]], Z[pairs[:, 1]])
         return _auc(labels, -distances)

@@ -93,8 +93,8 @@ def rank_items(estimator, users, n, at, exclude_seen, score):
         raise ValueError(f"{name}: n must be a positive int, got {n!r}.")
     users = np.asarray(users, dtype=object if isinstance(users, list) else None)
     codes = encode_ids(estimator.user_ids_, id_array(users.ravel(), "user id", name))
-    time = np.inf if at is None else to_seconds(np.asarray([at], dtype=object),
-                                                name, "time 'at'")[0]
+    time = np.inf if at is None else to_seconds(
+        np.asarray([at], dtype=object), name, "time 'at'", column=False)[0]
     n_items = len(estimator.item_ids_)
     all_items = np.arange(n_items)
     out = []

@@ -73,17 +73,18 @@ def id_array(values, name, caller):
     return values
 
 
-def to_seconds(values, caller, name="timestamp"):
+def to_seconds(values, caller, name="timestamp", *, column=True):
     """Timestamps as float64 seconds: numbers as they are, dates since 1970.
 
     Raises ValueError naming the first missing (NaN, NaT, None) or non-finite
-    timestamp (by its row, unless ``values`` holds one value, a parameter such
-    as ``split_time``), TypeError for values that are neither numbers nor dates.
+    timestamp (by its row; ``column=False``: one value of a parameter, such as
+    ``split_time``, named alone), TypeError for values that are neither
+    numbers nor dates.
     """
     values = np.asarray(values)
 
     def missing_at(row, kind="missing", value=""):
-        where = f"{name} is {kind}{value}" if values.size == 1 else \
+        where = f"{name} is {kind}{value}" if not column else \
             f"row {row} has a {kind} {name}{value}"
         return ValueError(f"{caller}: {where}; every interaction needs its time.")
 
@@ -228,4 +229,5 @@ def check_split_time(value, caller):
     """A split time as float seconds (a number as it is, a date since 1970)."""
     if isinstance(value, Real) and not isinstance(value, bool):
         return float(value)
-    return float(to_seconds(np.asarray([value], dtype=object), caller, "split_time")[0])
+    return float(to_seconds(np.asarray([value], dtype=object), caller, "split_time",
+                            column=False)[0])

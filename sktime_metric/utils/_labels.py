@@ -54,7 +54,7 @@ def check_groups(groups, n_samples):
 
 
 def check_class_labels(y, n_samples, *, estimator, instead=None, min_classes=2,
-                       names=("X", "y")):
+                       names=("X", "y"), classification=True):
     """``y`` as checked 1-D class labels of ``n_samples`` series.
 
     One label check for every estimator fitted on class labels: present, 1-D,
@@ -74,6 +74,10 @@ def check_class_labels(y, n_samples, *, estimator, instead=None, min_classes=2,
     names : tuple of (str, str), default=("X", "y")
         What the messages call the series and the labels (e.g. a support
         set's ``("X_support", "y_support")``).
+    classification : bool, default=True
+        Refuse labels scikit-learn would not fit a classifier on (continuous
+        values); False for uses that only compare labels for equality, such
+        as the pairs of a score.
 
     Returns
     -------
@@ -104,7 +108,8 @@ def check_class_labels(y, n_samples, *, estimator, instead=None, min_classes=2,
         )
     _refuse_missing(y, y_name, "every series needs a class label. Drop the "
                     "unlabelled series or give them a label.")
-    check_classification_targets(y)
+    if classification:
+        check_classification_targets(y)
     classes = np.unique(y) if y.dtype != object else np.unique(y.astype(str))
     if len(classes) < min_classes:
         raise ValueError(
