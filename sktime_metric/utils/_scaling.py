@@ -24,7 +24,10 @@ def channel_statistics(X):
     level of the rounding of its values) gets the scale 1, so that
     standardising leaves it at 0 instead of dividing by zero. Channels on any
     scale float64 holds, 1e-300 to 1e300, are measured without underflow or
-    overflow.
+    overflow, so the statistics do not depend on a channel's units. The price
+    of that: a channel holding only the rounding residue of a removed level
+    (values near 1e-16 after subtracting a constant) is not constant by this
+    rule and is scaled like a signal; drop such a channel.
 
     Parameters
     ----------
