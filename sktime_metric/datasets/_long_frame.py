@@ -12,6 +12,7 @@ import math
 
 import numpy as np
 
+from ..utils._labels import _is_missing
 from ._long_format import (
     _add_label,
     _bad_value,
@@ -24,14 +25,6 @@ from ._long_format import (
 __all__ = ["from_long_format"]
 
 _SOURCE = "from_long_format"
-
-
-def _is_missing(value):
-    """None, NaN, NaT or pandas' NA (and no error for other objects)."""
-    try:
-        return bool(value is None or value != value)
-    except (TypeError, ValueError):  # pandas' NA refuses to be a bool
-        return True
 
 
 def _time_key(value, position, sid, kind):
