@@ -395,6 +395,14 @@ def test_fit_and_predict_usage_errors(tmp_path, capsys):
           str(tmp_path / "toy_TRAIN.csv" / "m.zip")], "is a file, not a folder"),
         (["predict", "--model", train, "--input", train, "--output", str(tmp_path)],
          "is a folder"),
+        # a trailing separator names a folder even where none exists yet
+        # (pathlib drops it: Path("new/") is "new", a file would be written)
+        (["fit", "--train", train, "--estimator", "gru", "--output",
+          str(tmp_path / "new") + "/"], "names a folder; give a file name in it"),
+        (["predict", "--model", train, "--input", train, "--output",
+          str(tmp_path / "new") + "/"], "names a folder"),
+        (["benchmark", "--dataset", "japanese_vowels", "--estimators", "gru",
+          "--output", str(tmp_path / "new") + "/"], "names a folder"),
         (["benchmark", "--quick", "--estimators", "dtw_1nn", "--output",
           str(tmp_path / "toy_TRAIN.csv" / "r.csv")], "is a file, not a folder"),
         (["fit", "--train", train, "--estimator", "gru", "--param", "callbacks=[1]",

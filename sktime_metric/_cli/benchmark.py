@@ -15,6 +15,7 @@ from pathlib import Path
 from .files import (
     add_file_options,
     check_output_path,
+    output_path,
     output_folder,
     load_user_file,
     warn_unseen_labels,
@@ -115,12 +116,12 @@ def add_command(commands):
         "the table gains mean ± sd and mean ranks (default: %(default)s)",
     )
     bench.add_argument(
-        "--output", type=Path, default=None, metavar="PATH",
+        "--output", type=output_path, default=None, metavar="PATH",
         help="also write the results to PATH (.csv: one row per run; .md: the "
         "tables)",
     )
     bench.add_argument(
-        "--plot", type=Path, default=None, metavar="PATH",
+        "--plot", type=output_path, default=None, metavar="PATH",
         help="also draw to PATH (.png): for several datasets or resamples and two "
         "estimators or more, a critical-difference diagram of the mean ranks "
         "(Friedman test, Nemenyi post-hoc; needs scikit-posthocs: pip install "

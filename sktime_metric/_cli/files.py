@@ -8,7 +8,9 @@ usage errors of the command.
 
 import argparse
 import csv
+import os
 import sys
+from pathlib import Path
 
 
 def add_file_options(parser, label_help):
@@ -34,6 +36,17 @@ def add_file_options(parser, label_help):
                        help="comma-separated channel columns, in this order (default: "
                        "every column but the series, time and label columns, so a "
                        "file with other columns, e.g. a subject, needs this)")
+
+
+def output_path(text):
+    """An output option's value as a path (``type=`` of argparse). A text that
+    ends in a path separator names a folder, which :class:`~pathlib.Path` would
+    forget (``Path("out/")`` is ``out``): refused, as a folder itself is by
+    :func:`check_output_path`."""
+    if text.endswith(tuple(sep for sep in (os.sep, os.altsep) if sep)):
+        raise argparse.ArgumentTypeError(f"{text!r} names a folder; give a file "
+                                         "name in it")
+    return Path(text)
 
 
 def check_output_path(path, parser, option):

@@ -16,6 +16,7 @@ import numpy as np
 from .files import (
     add_file_options,
     check_output_path,
+    output_path,
     load_user_file,
     output_folder,
 )
@@ -63,7 +64,7 @@ def add_command(commands):
     fit.add_argument("--estimator", required=True, metavar="NAME",
                      help=f"one of {', '.join(FIT_REGISTRY)} (the benchmark "
                      f"registry's), or a class name: {', '.join(classifiers)}")
-    fit.add_argument("--output", type=Path, required=True, metavar="PATH",
+    fit.add_argument("--output", type=output_path, required=True, metavar="PATH",
                      help="where to save the fitted model (conventionally .zip)")
     fit.add_argument(
         "--mode", choices=MODES, default="default",

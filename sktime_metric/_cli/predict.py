@@ -15,6 +15,7 @@ import numpy as np
 from .files import (
     add_file_options,
     check_output_path,
+    output_path,
     output_folder,
     load_user_file,
     warn_unseen_labels,
@@ -47,7 +48,7 @@ def add_command(commands):
     predict.add_argument("--input", type=Path, required=True, metavar="FILE",
                          help="series to predict: .npz (X, and y if known), "
                          "long-format .csv, .ts or .tsv; labels are optional")
-    predict.add_argument("--output", type=Path, default=None, metavar="PATH",
+    predict.add_argument("--output", type=output_path, default=None, metavar="PATH",
                          help="CSV file of the predictions (default: standard output)")
     predict.add_argument("--device", default="cpu",
                          help="where the model runs, e.g. cpu or cuda "
