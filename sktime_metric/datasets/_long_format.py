@@ -141,14 +141,24 @@ def _padded(series, n_channels, source, unit="line"):
     return X, y, list(series)
 
 
+def _number(text):
+    """A number time cell's sort key: an ``int`` when the text is an integer,
+    exact at any size (a float would tie times beyond 2**53, e.g. nanosecond
+    stamps), else a ``float``; Python compares the two exactly."""
+    try:
+        return int(text)
+    except ValueError:
+        return float(text)
+
+
 def _time_parser(first, path, line, unit="line"):
     """A parser of the time cells, chosen by the first data row: number or date."""
     try:
-        float(first)
+        _number(first)
     except ValueError:
         pass
     else:
-        return float, "a number"
+        return _number, "a number"
     try:
         _iso_nanoseconds(first)
     except ValueError:

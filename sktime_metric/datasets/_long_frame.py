@@ -18,6 +18,7 @@ from ._long_format import (
     _bad_value,
     _iso_nanoseconds,
     _layout,
+    _number,
     _padded,
     _time_parser,
 )
@@ -37,7 +38,7 @@ def _time_key(value, position, sid, kind):
         raise ValueError(f"{where} has a missing time; every row needs one.")
     if isinstance(value, str):
         parse, form = _time_parser(value, _SOURCE, position, unit="row")
-        key, found = parse(value), ("number" if parse is float else "date")
+        key, found = parse(value), ("number" if parse is _number else "date")
     elif hasattr(value, "tz_localize") and hasattr(value, "value"):  # Timestamp
         key, found = int(value.value), "date"
     elif isinstance(value, np.datetime64):
@@ -51,8 +52,10 @@ def _time_key(value, position, sid, kind):
     elif isinstance(value, (datetime.timedelta, np.timedelta64)) or (
             hasattr(value, "total_seconds") and hasattr(value, "value")):  # Timedelta
         key, found = int(np.timedelta64(value, "ns").astype(np.int64)), "duration"
-    elif isinstance(value, (int, float, np.integer, np.floating)) \
-            and not isinstance(value, (bool, np.bool_)):
+    elif isinstance(value, (int, np.integer)) and not isinstance(value, (bool,
+                                                                      np.bool_)):
+        key, found = int(value), "number"  # exact beyond 2**53, as in load_csv
+    elif isinstance(value, (float, np.floating)):
         key, found = float(value), "number"
     else:
         raise ValueError(f"{where}: the time {value!r} is neither a number, a date "

@@ -68,6 +68,24 @@ def test_iso_dates_order_the_rows(tmp_path):
     np.testing.assert_array_equal(X[0, :, 0], [1, 2, 3])
 
 
+def test_integer_times_beyond_float_precision_stay_distinct(tmp_path):
+    # nanosecond stamps: 2**53 + 1 rounds to 2**53 as a float, which would call
+    # the two rows one time step (and the order of the others arbitrary)
+    big = 2**53
+    text = ("series_id,time,x\n"
+            f"s,{big + 1},2\n"
+            f"s,{big},1\n"
+            f"s,{big + 1}.5,3\n")  # a float beside the ints, compared exactly
+    X, _ = load_csv(_write(tmp_path, text))
+    np.testing.assert_array_equal(X[0, :, 0], [1, 2, 3])
+    pd = pytest.importorskip("pandas")
+    frame = pd.DataFrame({"series_id": ["s", "s"], "x": [2.0, 1.0],
+                          "time": np.array([big + 1, big], dtype=np.int64)})
+    np.testing.assert_array_equal(from_long_format(frame)[0][0, :, 0], [1, 2])
+    with pytest.raises(ValueError, match=f"two rows at time {big}"):
+        load_csv(_write(tmp_path, f"series_id,time,x\ns,{big},1\ns,{big}.0,2\n"))
+
+
 def test_utc_offsets_order_the_rows_by_their_instant(tmp_path):
     # pandas writes time-zone-aware stamps with an offset; numpy's own reading
     # of offsets is deprecated (a warning), so load_csv subtracts them itself
