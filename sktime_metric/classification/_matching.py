@@ -532,9 +532,12 @@ class MatchingNetworkClassifier(
         order = np.arange(len(y))
         if self.support_order == "class_sorted":
             order = np.argsort(codes, kind="stable")
-        embedded = self._embed(X[order], lengths[order]).to(self.device)
+        # on the fitted net's device (not the ``device`` parameter: a model
+        # unpickled without CUDA runs on the CPU), kept on the CPU, so that a
+        # model fitted on a GPU pickles and loads where there is none
+        embedded = self._embed(X[order], lengths[order]).to(self.net_.device)
         with torch.no_grad():
-            context = self.net_.module_.support_embedding(embedded)
+            context = self.net_.module_.support_embedding(embedded).cpu()
         return encoder.classes_, codes[order], context, order
 
     def _set_support_checked(self, X, lengths, y):
@@ -551,9 +554,10 @@ class MatchingNetworkClassifier(
         context, codes, n_classes = support or (
             self._support_context, self._support_codes, len(self.classes_))
         with torch.no_grad():
-            queries = self._embed(X, lengths).to(context.device)
+            device = self.net_.device
+            queries = self._embed(X, lengths).to(device)
             return self.net_.module_.posterior(
-                queries, context, codes, n_classes, exclude=exclude,
+                queries, context.to(device), codes, n_classes, exclude=exclude,
                 class_prior=self.class_prior).cpu().numpy()
 
     def set_support(self, X, y):

@@ -506,7 +506,8 @@ class CoupledGRUMetric(
             subset = lambda rows: (x[rows], lengths[rows], y[rows])  # noqa: E731
             scoring.append(("valid_knn_acc", NearestNeighborScoring(
                 subset(reference), subset(plan.valid_index),
-                chunk_size=self._chunk_size(), leave_one_out=disjoint,
+                chunk_size=self._chunk_size(device=self.device),
+                leave_one_out=disjoint,
             )))
         if y is not None and self.loss == "structural":
             # class-balanced batches whose pairs are all compared (thesis
@@ -574,14 +575,17 @@ class CoupledGRUMetric(
 
     # -- distances -------------------------------------------------------------
 
-    def _chunk_size(self, chunk_size=None):
+    def _chunk_size(self, chunk_size=None, device=None):
+        """Pairs per chunk on ``device``, by default the fitted net's (which a
+        model unpickled without CUDA moved to the CPU: not ``self.device``)."""
         if chunk_size is not None:  # a call's own, checked like the mixin's
             return _check_chunk_size(chunk_size, None)
         if self.chunk_size != "auto":
             return int(self.chunk_size)
         # CPU: per-step work of ~1000 pairs hides the per-op overhead and stays
         # in cache (larger chunks measured slower); a GPU needs far more pairs.
-        return 65536 if str(self.device).startswith("cuda") else 1024
+        device = torch.device(self.net_.device if device is None else device)
+        return 65536 if device.type == "cuda" else 1024
 
     def _tensors(self, X):
         lengths = sequence_lengths(X)

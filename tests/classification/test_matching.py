@@ -1,5 +1,6 @@
 """MatchingNetworkClassifier: support-set handling, pretraining, episodes."""
 
+import pickle
 import warnings
 
 import numpy as np
@@ -64,6 +65,26 @@ def test_one_off_support_leaves_state(data, fitted):
     assert set(pred) <= {"p", "q"}
     assert fitted.classes_.tolist() == ["a", "b", "c"]
     np.testing.assert_array_equal(fitted.predict_proba(X), before)
+
+
+def test_support_follows_the_fitted_net_s_device_and_is_kept_on_the_cpu(data, fitted):
+    # A model fitted on a GPU and unpickled where there is none runs on the
+    # CPU (skorch moves its net) while its ``device`` parameter still says
+    # "cuda": support sets must go to the net's device. The support context is
+    # stored on the CPU, so that such a model pickles and loads without CUDA.
+    X, y = data
+    assert fitted._support_context.device.type == "cpu"
+    moved = pickle.loads(pickle.dumps(fitted))
+    moved.device = "cuda"
+    expected = fitted.predict_proba(X)
+    np.testing.assert_array_equal(moved.predict_proba(X), expected)
+    pred = moved.predict(X[:5], X_support=X[[0, 1]], y_support=["p", "q"])
+    np.testing.assert_array_equal(
+        pred, fitted.predict(X[:5], X_support=X[[0, 1]], y_support=["p", "q"]))
+    base = np.isin(y, list("abc"))
+    moved.set_support(X[base], y[base])
+    np.testing.assert_array_equal(moved.predict_proba(X), expected)
+    assert moved._support_context.device.type == "cpu"
 
 
 def test_support_order(data):
