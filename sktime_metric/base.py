@@ -12,6 +12,8 @@ classifiers share about learning from small or hard data, and
 the metric learners' and the regressors' checks.
 """
 
+import contextlib
+import math
 import threading
 from dataclasses import dataclass, fields
 from numbers import Integral, Real
@@ -59,14 +61,44 @@ __all__ = [
 # spoken digits' 600 test series 2.7x) ...
 _PREDICT_BATCH_SIZE = 256
 # ... while other devices (not measured) keep larger batches: up to this many
-# padded time steps each
+# padded time steps each ...
 _PREDICT_STEPS = 2**18
+# ... and on every device at most this many input values a batch (but never
+# fewer rows than a training batch): where a step is a whole image, as in the
+# video regressor's (n, T, C, H, W) input, a step count says nothing of memory
+# (the thesis preset's 114x114 frames: 256 videos of 20 frames are 66 M input
+# values, and its first convolution's output is many times that)
+_PREDICT_VALUES = 2**22
 # Training seeds torch's global generator (fork_rng + manual_seed), which all
 # threads of a process share: fits running at once in threads (joblib's
 # "threading" backend, a dask worker with several threads) would draw from each
 # other's streams and lose reproducibility. So one fit at a time per process;
 # processes (loky, dask workers) still fit in parallel.
 _FIT_LOCK = threading.RLock()
+
+
+@contextlib.contextmanager
+def _seeded_generators(device, seed):
+    """torch's generators of the CPU and of ``device`` seeded with ``seed``,
+    and restored on exit; every other device's left alone.
+
+    ``torch.manual_seed`` would also reseed every CUDA device and MPS, which
+    ``fork_rng`` restores only for the devices it is given: a CPU fit on a
+    GPU machine, or a fit on one of several GPUs, would reset the caller's
+    generators of the others. Hold :data:`_FIT_LOCK` around it (the
+    generators are the process's).
+    """
+    device = torch.device(device)
+    accelerator = device.type in ("cuda", "mps")
+    with torch.random.fork_rng(devices=[device] if accelerator else [],
+                               device_type=device.type if accelerator else "cuda"):
+        torch.default_generator.manual_seed(seed)
+        if device.type == "cuda":
+            with torch.cuda.device(device):  # its index, or the current one
+                torch.cuda.manual_seed(seed)
+        elif device.type == "mps":
+            torch.mps.manual_seed(seed)
+        yield
 
 
 @dataclass(slots=True)
@@ -324,10 +356,7 @@ class BaseSequenceNet(BaseEstimator):
         made HULM's fit on FaceAll 1.8x slower; see
         :mod:`~sktime_metric.utils._subnormal`).
         """
-        device = torch.device(net.device)
-        devices = [device] if device.type == "cuda" else []
-        with _FIT_LOCK, flush_subnormals(), torch.random.fork_rng(devices=devices):
-            torch.manual_seed(seed)
+        with _FIT_LOCK, flush_subnormals(), _seeded_generators(net.device, seed):
             net.fit(X, y)
         return net
 
@@ -364,6 +393,8 @@ class BaseSequenceNet(BaseEstimator):
         rows = max(self.batch_size, _PREDICT_BATCH_SIZE)
         if torch.device(device).type != "cpu":
             rows = max(rows, _PREDICT_STEPS // max(1, int(lengths.max())))
+        row_values = max(math.prod(np.shape(v)[1:]) for v in inputs.values())
+        rows = min(rows, max(self.batch_size, _PREDICT_VALUES // max(1, row_values)))
         parts = []
         for start in range(0, len(lengths), rows):
             # each batch gathers its own rows: no sorted copy of the whole input

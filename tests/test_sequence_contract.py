@@ -143,10 +143,17 @@ def test_same_random_state_same_predictions(estimator, data):
     assert not np.array_equal(_output(other, X), first)
 
 
-def test_global_torch_generator_is_untouched(estimator, data):
+def test_global_torch_generator_is_untouched(estimator, data, monkeypatch):
     state = torch.random.get_rng_state()
+    # a CPU fit seeds no GPU's generator either (it restores only its own
+    # device's: torch.manual_seed would reset the caller's on every GPU)
+    seeded = []
+    monkeypatch.setattr(torch.cuda, "manual_seed_all", seeded.append)
+    monkeypatch.setattr(torch.cuda, "manual_seed", seeded.append)
+    monkeypatch.setattr(torch.mps, "manual_seed", seeded.append)
     clone(estimator).set_params(max_epochs=1).fit(*data)
     assert torch.equal(torch.random.get_rng_state(), state)
+    assert seeded == []
 
 
 def test_pickle_and_joblib_round_trip(estimator, data):
@@ -163,14 +170,16 @@ def test_pickle_and_joblib_round_trip(estimator, data):
 
 def test_model_saved_on_another_device_loads_on_cpu(estimator, data):
     # What a CUDA-trained model looks like to skorch's unpickler: the net says
-    # its device is "cuda". Without CUDA, skorch maps the weights to the CPU.
+    # its device is "cuda". Without CUDA, skorch maps the weights to the CPU,
+    # while the estimator's own ``device`` parameter still says "cuda": what
+    # runs after fit must follow the net's device, not the parameter.
     X, _ = data
     est = _fitted(estimator, data)
     if not hasattr(est, "net_"):
         pytest.skip("no torch net: nothing it saves is bound to a device")
     expected = _output(est, X)
     saved = pickle.loads(pickle.dumps(est))
-    saved.net_.device = "cuda"
+    saved.device = saved.net_.device = "cuda"
     blob = pickle.dumps(saved)
     if torch.cuda.is_available():
         pytest.skip("CUDA is present: covered by test_cuda_fit_then_cpu_predict")

@@ -19,7 +19,7 @@ from skops.io.exceptions import UntrustedTypesFoundException
 from sklearn.base import BaseEstimator
 from skorch import NeuralNet
 
-from ..base import _FIT_LOCK, check_device
+from ..base import _FIT_LOCK, check_device, _seeded_generators
 from .archive import (
     _ESTIMATOR,
     _FORMAT,
@@ -218,8 +218,8 @@ def _rebuilt_net(record, tensors, device):
     )
     # the same initialisation as fit (shapes from the module arguments); its
     # random weights are overwritten below, the caller's generator is untouched
-    with _FIT_LOCK, torch.random.fork_rng(devices=[]):  # no fit in between
-        torch.manual_seed(0)
+    # (skorch builds the module on the CPU, then moves it)
+    with _FIT_LOCK, _seeded_generators("cpu", 0):  # no fit in between
         net.initialize()
     for part in ("module", "criterion"):
         prefix = f"{record.key}.{part}."

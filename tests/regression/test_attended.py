@@ -74,6 +74,34 @@ def test_padding_never_changes_a_prediction(fitted, videos):
         atol=1e-6)
 
 
+def test_predict_batches_of_videos_are_bounded_by_their_values(fitted, videos,
+                                                                 monkeypatch):
+    # a video's time step is a whole image: the predict loop bounds its batches
+    # by input values (never below the training batch), not by 256 rows or a
+    # step count, which for the thesis's 114x114 frames would be many GB
+    X, _, _, _ = videos
+    expected = fitted.predict(X)
+    rows = []
+    forward = type(fitted.net_.module_).forward
+
+    def recording(module, *args, **kwargs):
+        out = forward(module, *args, **kwargs)
+        rows.append(len(out[0] if isinstance(out, tuple) else out))
+        return out
+
+    monkeypatch.setattr(type(fitted.net_.module_), "forward", recording)
+    video = int(np.prod(X.shape[1:]))  # values of one padded video
+    monkeypatch.setattr("sktime_metric.base._PREDICT_VALUES", 3 * video)
+    small = clone(fitted).set_params(batch_size=2)
+    small.__dict__.update({k: v for k, v in fitted.__dict__.items() if k.endswith("_")})
+    np.testing.assert_allclose(small.predict(X), expected, rtol=1e-5, atol=1e-6)
+    assert rows == [3] * 8  # 24 videos, 3 a batch
+    rows.clear()
+    monkeypatch.setattr("sktime_metric.base._PREDICT_VALUES", 1)
+    np.testing.assert_allclose(small.predict(X), expected, rtol=1e-5, atol=1e-6)
+    assert rows == [2] * 12  # never fewer rows than batch_size
+
+
 def test_fit_transform_is_fit_then_transform(videos):
     X, y, _, _ = videos
     reg = AttentionSequenceRegressor(**TINY)
