@@ -116,11 +116,14 @@ class _Recomputed(torch.autograd.Function):
     def forward(ctx, fn, *tensors):
         ctx.fn = fn
         ctx.save_for_backward(*tensors)
-        # random draws (dropout) must repeat in the recomputation
+        # random draws (dropout) must repeat in the recomputation: the CPU's,
+        # each CUDA device's and the MPS generator's states are restored
         ctx.devices = sorted({t.device.index or 0 for t in tensors
                               if t is not None and t.is_cuda})
+        ctx.mps = any(t is not None and t.device.type == "mps" for t in tensors)
         ctx.rng = (torch.get_rng_state(),
-                   [torch.cuda.get_rng_state(d) for d in ctx.devices])
+                   [torch.cuda.get_rng_state(d) for d in ctx.devices],
+                   torch.mps.get_rng_state() if ctx.mps else None)
         return fn(*tensors)  # autograd.Function.forward runs without a graph
 
     @staticmethod
@@ -129,11 +132,19 @@ class _Recomputed(torch.autograd.Function):
         flags = ctx.needs_input_grad[1:]
         inputs = [t.detach().requires_grad_(flag) if t is not None else None
                   for t, flag in zip(ctx.saved_tensors, flags)]
-        with torch.random.fork_rng(devices=ctx.devices), torch.enable_grad():
+        mps_state = torch.mps.get_rng_state() if ctx.mps else None
+        with torch.random.fork_rng(devices=ctx.devices, device_type="cuda"), \
+                torch.enable_grad():
             torch.set_rng_state(ctx.rng[0])
             for device, state in zip(ctx.devices, ctx.rng[1]):
                 torch.cuda.set_rng_state(state, device)
-            outputs = ctx.fn(*inputs)
+            if ctx.mps:
+                torch.mps.set_rng_state(ctx.rng[2])
+            try:
+                outputs = ctx.fn(*inputs)
+            finally:
+                if ctx.mps:
+                    torch.mps.set_rng_state(mps_state)
         used = [(out, grad) for out, grad in zip(outputs, grads)
                 if grad is not None and out.requires_grad]
         wrt = [t for t, flag in zip(inputs, flags) if flag]

@@ -7,6 +7,8 @@ are used through packing, so padding never enters a recurrence: a bidirectional
 encoder's backward direction starts at each sequence's own last step.
 """
 
+import contextlib
+
 import torch
 from torch import nn
 from torch.func import functional_call
@@ -213,14 +215,24 @@ class RecurrentEncoder(nn.Module):
         n_states = 2 if isinstance(self.rnn, nn.LSTM) else 1
         zeros = x.new_zeros(self.rnn.num_layers, batch, self.rnn.hidden_size)
         states, outputs = [zeros] * n_states, []
+        # cuDNN draws the dropout masks between layers from a state of its own,
+        # which moves on at every call and which the recomputation cannot
+        # rewind (it restores torch's generators): backward would see other
+        # masks than forward, a silently wrong gradient. With such dropout the
+        # chunks run torch's native CUDA kernels, whose masks come from the
+        # generator (slower, only where checkpointing and dropout meet).
+        native = (x.is_cuda and self.training and self.rnn.dropout > 0
+                  and self.rnn.num_layers > 1)
 
         def chunk(x_chunk, *states_and_params):
             # the chunk's states are inputs, the weights too (functional_call),
             # so that backward's recomputation differentiates both
             state = states_and_params[:n_states]
             weights = dict(zip(names, states_and_params[n_states:]))
-            out, state = functional_call(
-                self.rnn, weights, (x_chunk, state if n_states == 2 else state[0]))
+            with (torch.backends.cudnn.flags(enabled=False) if native
+                  else contextlib.nullcontext()):
+                out, state = functional_call(
+                    self.rnn, weights, (x_chunk, state if n_states == 2 else state[0]))
             return (out, *(state if n_states == 2 else (state,)))
 
         for start in range(0, n_steps, steps):

@@ -37,18 +37,24 @@ def test_chunked_encoder_equals_the_plain_one(cell, num_layers, chunk):
         torch.testing.assert_close(got, expected, rtol=1e-10, atol=1e-12)
 
 
-def test_recomputation_draws_the_same_dropout_masks():
+@pytest.mark.parametrize("device", [
+    "cpu",
+    # cuDNN keeps its dropout state apart from torch's generator: the chunks
+    # run torch's native kernels there, whose masks the recomputation rewinds
+    pytest.param("cuda", marks=pytest.mark.cuda),
+])
+def test_recomputation_draws_the_same_dropout_masks(device):
     # dropout between the layers: backward's recomputation must see the masks
     # of the forward pass, or the gradient is that of another function
     encoder = RecurrentEncoder(2, 3, cell="gru", num_layers=2, dropout=0.5,
-                               checkpoint_steps=3).double().train()
-    lengths = torch.tensor([8, 5])
+                               checkpoint_steps=3).to(device, torch.float64).train()
+    lengths = torch.tensor([8, 5], device=device)
 
     def f(x):
         torch.manual_seed(0)
         return encoder(x, lengths)[0]
 
-    x = torch.randn(2, 8, 2, dtype=torch.float64, requires_grad=True)
+    x = torch.randn(2, 8, 2, dtype=torch.float64, device=device, requires_grad=True)
     assert recomputed_nodes(f(x)) == 3
     assert torch.autograd.gradcheck(f, (x,), eps=1e-6, atol=1e-6)
 
