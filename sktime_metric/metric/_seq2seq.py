@@ -476,6 +476,13 @@ class Seq2SeqEmbedder(
                 f"metric_loss={metric_loss!r} does not train metric={self.metric!r}; "
                 f"use one of {list(_METRIC_LOSSES[self.metric])} or 'auto'."
             )
+        if self.metric == "kissme" and torch.device(self.device).type == "mps":
+            raise ValueError(
+                "metric='kissme' keeps its Mahalanobis matrix M in float64 (its "
+                "eigenvalues lie decades apart: float32 rounding breaks its "
+                "positive semi-definiteness), and MPS has no float64. Use "
+                "device='cpu' or 'cuda', or metric='euclidean' on MPS."
+            )
         if self.metric == "kissme" and self.training == "reconstruction_only":
             raise ValueError(
                 "metric='kissme' learns W_p and M on pairs; training="

@@ -486,7 +486,7 @@ class SiameseRNNEmbedder(
     def _head(self):
         """The similarity head, in float64 on the CPU, detached from training."""
         head = copy.deepcopy(self.net_.module_.similarity)
-        return head.double().cpu().requires_grad_(False)
+        return head.cpu().double().requires_grad_(False)
 
     def _paired_distances(self, A, B):
         if self.loss != "pair_logistic":

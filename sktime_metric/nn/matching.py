@@ -237,8 +237,8 @@ class MatchingNetworkModule(nn.Module):
         same posterior on a class-balanced support set, every training episode
         included, and no majority-class drift on an unbalanced one.
 
-        The softmax runs in float64, so each row sums to 1 to double
-        precision. ``support_codes``: the class index ``0 .. n_classes - 1`` of
+        The softmax runs in float64 (float32 on MPS, which has no float64),
+        so each row sums to 1 to double precision. ``support_codes``: the class index ``0 .. n_classes - 1`` of
         each support series. ``exclude``: an optional ``(n, N)`` bool tensor of
         query-support pairs left out of the softmax (a query that is itself a
         support series, for a leave-one-out posterior; at least one support
@@ -252,15 +252,17 @@ class MatchingNetworkModule(nn.Module):
         if exclude is not None:
             exclude = exclude.to(scores.device)
             scores = scores.masked_fill(exclude, float("-inf"))
-        alpha = torch.softmax(scores.double(), dim=1)
+        # float64, or float32 on MPS, which has none (as the HCRF's factors)
+        wide = torch.float32 if scores.device.type == "mps" else torch.float64
+        alpha = torch.softmax(scores.to(wide), dim=1)
         codes = torch.as_tensor(support_codes, device=alpha.device)
-        one_hot = nn.functional.one_hot(codes, n_classes).double()
+        one_hot = nn.functional.one_hot(codes, n_classes).to(wide)
         proba = alpha @ one_hot
         if class_prior == "support":
             return proba
         # each row's number of (not excluded) support series per class; a
         # class without any has no mass to divide
-        kept = torch.ones_like(alpha) if exclude is None else (~exclude).double()
+        kept = torch.ones_like(alpha) if exclude is None else (~exclude).to(wide)
         proba = proba / (kept @ one_hot).clamp(min=1)
         return proba / proba.sum(dim=1, keepdim=True)
 

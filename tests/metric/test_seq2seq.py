@@ -276,6 +276,14 @@ def test_clear_errors(data, params, fit_args, message):
         est.fit(X, y) if fit_args == "Xy" else est.fit(X)
 
 
+def test_kissme_head_is_refused_on_mps(data, monkeypatch):
+    # its M is float64, which MPS lacks: a clear error, not torch's at .to()
+    monkeypatch.setattr(torch.backends.mps, "is_available", lambda: True)
+    X, y = data
+    with pytest.raises(ValueError, match="MPS has no float64"):
+        Seq2SeqEmbedder(**{**_TINY, "device": "mps"}).fit(X, y)
+
+
 def test_same_random_state_same_result_and_fit_transform(data):
     X, y = data
     a = Seq2SeqEmbedder(**_TINY).fit(X, y).transform(X)

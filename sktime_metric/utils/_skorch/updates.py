@@ -106,7 +106,7 @@ class KISSMEUpdate(Callback):
 
     def _embed(self, module, x, lengths, device):
         return torch.cat([
-            module.embed(xb.to(device), nb.to(device)).double().cpu()
+            module.embed(xb.to(device), nb.to(device)).cpu().double()
             for xb, nb in zip(x.split(self.batch_size), lengths.split(self.batch_size))
         ])
 
