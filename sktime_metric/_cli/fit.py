@@ -23,8 +23,10 @@ from .files import (
 
 #: Registry names ``sktime-metric fit`` accepts: those whose estimator is one
 #: classifier of this package (``save_weights`` stores those; the ``*_1nn``
-#: entries are pipelines or tslearn's k-NN).
-FIT_REGISTRY = ("tagm", "gru", "lstm", "hulm", "hcrf")
+#: entries are pipelines or tslearn's k-NN). Written out so that ``--help``
+#: builds no estimator; a test keeps it equal to that rule.
+FIT_REGISTRY = ("tagm", "am_nn", "nn", "gru", "lstm", "hulm", "hcrf",
+                "naive_logistic", "fisher_kernel")
 
 _EXAMPLES = """\
 examples:
