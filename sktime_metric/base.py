@@ -164,26 +164,42 @@ class BaseSequenceNet(BaseEstimator):
     """Toolbox of the neural estimators: what every ``fit`` calls, in order.
 
     Not a template: each estimator writes its ``fit`` out in its own file,
-    top to bottom, and calls these helpers where it needs them::
+    top to bottom, and calls these helpers where it needs them. A classifier's
+    (``RNNClassifier.fit`` in ``classification/_rnn.py`` is the worked example)::
 
         # validate
         self._validate_params()
         X, lengths = self._validate_X(X, reset=True)     # NaN-padded, standardised
         y = self._check_labels(X, y)
+        encoder = LabelEncoder().fit(y)
+        y_codes = encoder.transform(y).astype(np.int64)  # the net trains on codes
+        weights = self._training_weights(y, sample_weight)   # class_weight too
         # seed
         seed = derive_seed(self.random_state)
         # build
-        net = self._make_net(NetClass, Module, {...module kwargs...},
-                             criterion=..., callbacks=..., train_split=...)
+        net = self._make_net(
+            SequenceNetClassifier, Module, {...module kwargs...},
+            criterion=..., batch_size=steps_batch_size(self.batch_size, len(y)),
+            train_split=validation_split(self.early_stopping, ..., y=y_codes),
+            callbacks=self._training_callbacks(..., baseline=learning_baseline(y_codes)))
         # train
-        self.net_ = self._train(net, self._net_input(X, lengths), y, seed)
+        self.net_ = self._train(net, {**self._net_input(X, lengths),
+                                      "sample_weight": weights}, y_codes, seed)
         # attributes
-        ...
+        self.classes_ = encoder.classes_
+        warn_if_not_learned(self, y_codes, self._predict_batches(...)[0])
 
     and at predict time :meth:`_predict_batches`. The shared parameters
     (optimiser, learning rate, epochs, batch size, device, verbosity, seeding,
     standardising) are validated by ``_parameter_constraints`` below, which an
-    estimator extends with its own.
+    estimator extends with its own; the helpers read them from ``self``
+    (``_make_net``: ``optimizer``, ``lr``, ``weight_decay``, ``batch_size``,
+    ``device``, ``verbose``, ``max_epochs``; ``_training_callbacks``:
+    ``early_stopping``, ``n_iter_no_change``, ``tol``, ``grad_clip_value``,
+    ``callbacks``, ``verbose``, ``max_epochs``; ``_validate_X``: ``standardize``; ``_training_weights``:
+    ``class_weight``). The chain CRFs (HULM, HCRF, naive logistic) build their
+    net with ``classification._chain_crf.chain_crf_net``, which adds their
+    training-loss stop rules to the same helpers.
     """
 
     _parameter_constraints: dict = {

@@ -2,8 +2,11 @@
 
 ``test_common.py`` (scikit-learn's estimator checks) and
 ``test_sequence_contract.py`` (our sequence contract) both parametrise over
-``ESTIMATORS``: a new estimator gets all of it by adding one line here, and its
-known, explained exceptions to scikit-learn's checks to the reason dicts below.
+``ESTIMATORS``: a new estimator gets all of it by adding one line here (at
+the end, or anywhere: tests look estimators up by type, :func:`registered`),
+and its known, explained exceptions to scikit-learn's checks to the reason
+dicts below. The other places a new estimator is registered are listed in
+the docs' developer page (``docs/developers.rst``).
 Estimators on feature vectors (``VECTOR_ESTIMATORS``) and on precomputed
 distances (``PRECOMPUTED_ESTIMATORS``) get scikit-learn's checks only.
 """
@@ -304,6 +307,30 @@ def expected_failed_checks(estimator):
     support = (_SUPPORT_SET_CLASS_WEIGHT
                if isinstance(estimator, MatchingNetworkClassifier) else {})
     return {**_SEQUENCE_FORMAT, **transformer, **weighted, **regression, **support}
+
+
+def registered(cls):
+    """The first estimator of class ``cls`` in :data:`ESTIMATORS`: tests that
+    need one of a kind look it up by type, so that the list's order is free."""
+    return next(e for e in ESTIMATORS if type(e) is cls)
+
+
+#: The model's size, for tests that tune one parameter in a grid: the first of
+#: these an estimator has (the naive logistic model has no size, its L2
+#: strength instead). A new estimator with none of them adds its own here.
+SIZE_PARAMETERS = (("hidden_size", [4, 6]), ("n_states", [2, 3]),
+                   ("n_clusters", [2, 3]), ("n_components", [2, 3]),
+                   ("l2", [0.0, 1e-3]))
+
+
+def size_grid(estimator):
+    """``(name, values)``: two candidates of the estimator's size parameter."""
+    params = estimator.get_params()
+    for name, values in SIZE_PARAMETERS:
+        if name in params:
+            return name, values
+    raise AssertionError(f"no size parameter to tune in {estimator!r}: add its "
+                         "name to SIZE_PARAMETERS in tests/_registry.py")
 
 
 def _fit_takes_sample_weight(estimator):
