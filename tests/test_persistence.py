@@ -27,6 +27,7 @@ from sktime_metric import (
     RNNClassifier,
     RoutineClusterer,
     SiameseRNNEmbedder,
+    TAGMClassifier,
 )
 from sktime_metric._persistence.archive import _FORMAT, _FORMAT_VERSION
 from sktime_metric._persistence.trust import _trusted_types
@@ -38,6 +39,7 @@ from ._registry import (
     PRECOMPUTED_ESTIMATORS,
     VECTOR_ESTIMATORS,
     estimator_id,
+    registered,
     targets_for,
 )
 
@@ -164,7 +166,7 @@ def test_archive_holds_no_pickle(estimator, data):
 
 def test_loading_leaves_the_global_torch_generator_untouched(data, monkeypatch):
     buffer = io.BytesIO()
-    save_weights(_fit(ESTIMATORS[0], data), buffer)
+    save_weights(_fit(registered(TAGMClassifier), data), buffer)
     state = torch.random.get_rng_state()
     # nor does it reseed the GPUs' generators, which it would not restore
     seeded = []
@@ -213,7 +215,7 @@ def test_model_saved_on_another_device_loads_on_cpu(data):
     # says "cuda". The saved tensors are device-agnostic once map_location
     # moves them; load_weights(device="cpu") also resets the parameter.
     X, _ = data
-    est = _fit(ESTIMATORS[0], data)
+    est = _fit(registered(TAGMClassifier), data)
     expected = est.predict_proba(X)
     est.set_params(device="cuda")
     est.net_.device = "cuda"
@@ -349,7 +351,7 @@ def _rename(old, new):
 
 
 def test_classes_outside_the_allow_list_are_refused(data, monkeypatch):
-    est = _fit(ESTIMATORS[2], data)
+    est = _fit(registered(RNNClassifier), data)
     buffer = _saved(est)
     with pytest.raises(ValueError, match="names types that are not sktime_metric's.*"
                        "os.system.*nothing was loaded"):
@@ -376,7 +378,7 @@ class _Exploit:
 
 
 def test_pickled_code_in_the_archive_is_not_run(data, tmp_path, capsys):
-    buffer = _saved(_fit(ESTIMATORS[2], data))
+    buffer = _saved(_fit(registered(RNNClassifier), data))
     payload = io.BytesIO()
     torch.save({"net_.module": _Exploit()}, payload)
     evil = _replaced(buffer, "weights.safetensors", payload.getvalue())
@@ -404,7 +406,7 @@ def test_pickled_code_in_the_archive_is_not_run(data, tmp_path, capsys):
 
 
 def test_bad_device_gives_clear_errors(data):
-    buffer = _saved(_fit(ESTIMATORS[2], data))
+    buffer = _saved(_fit(registered(RNNClassifier), data))
     with pytest.raises(ValueError, match="must be a torch device string"):
         load_weights(buffer, device="gpu")
     with pytest.raises(TypeError, match="device must be a str"):
@@ -421,7 +423,7 @@ def test_bad_device_gives_clear_errors(data):
 ])
 def test_damaged_archives_raise_value_errors_naming_the_archive(data, tmp_path,
                                                                damage, message):
-    buffer = _saved(_fit(ESTIMATORS[2], data))
+    buffer = _saved(_fit(registered(RNNClassifier), data))
     damaged = tmp_path / "damaged.zip"
     damaged.write_bytes(_replaced(buffer, *damage).getvalue())
     with pytest.raises(ValueError, match=message) as error:
@@ -477,7 +479,7 @@ def test_an_iarn_archive_from_before_its_biases_loads_without_them():
 
 
 def test_tampered_archives_raise_value_errors(data):
-    buffer = _saved(_fit(ESTIMATORS[2], data))
+    buffer = _saved(_fit(registered(RNNClassifier), data))
 
     def module_arguments(node):  # a module of another size than its weights
         content = node.get("content")
@@ -503,7 +505,7 @@ def test_tampered_archives_raise_value_errors(data):
 
 
 def test_archives_with_more_or_other_than_save_weights_wrote_are_refused(data, tmp_path):
-    buffer = _saved(_fit(ESTIMATORS[2], data))
+    buffer = _saved(_fit(registered(RNNClassifier), data))
     buffer.seek(0)
     with zipfile.ZipFile(buffer) as archive:
         weights = safetensors.torch.load(archive.read("weights.safetensors"))
@@ -540,7 +542,7 @@ def test_net_arguments_other_than_the_module_and_criterion_are_refused(data,
 
     original = save._net_record
     monkeypatch.setattr(save, "_net_record", with_compile)
-    buffer = _saved(_fit(ESTIMATORS[2], data))
+    buffer = _saved(_fit(registered(RNNClassifier), data))
     with pytest.raises(ValueError, match=r"has the arguments \['compile'\]"):
         load_weights(buffer)
 
@@ -549,6 +551,6 @@ def test_a_dict_with_bool_keys_is_refused_at_save(data):
     # skops writes keys as text and reads the key False back as True
     X, y = data
     y_bool = y == np.unique(y)[0]
-    est = clone(ESTIMATORS[2]).set_params(class_weight={True: 5.0, False: 1.0})
+    est = clone(registered(RNNClassifier)).set_params(class_weight={True: 5.0, False: 1.0})
     with pytest.raises(TypeError, match="'class_weight': a dict with bool keys"):
         save_weights(est.fit(X, y_bool), io.BytesIO())

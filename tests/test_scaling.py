@@ -9,7 +9,13 @@ from sklearn.metrics import check_scoring
 from sklearn.metrics import pairwise_distances as sklearn_pairwise_distances
 from sklearn.model_selection import GridSearchCV
 
-from sktime_metric import KISSMETransformer, RoutineClusterer, SiameseRNNEmbedder
+from sktime_metric import (
+    CoupledGRUMetric,
+    KISSMETransformer,
+    RNNClassifier,
+    RoutineClusterer,
+    SiameseRNNEmbedder,
+)
 from sktime_metric.datasets import make_sequence_classification
 from sktime_metric.metric._mixin import PairMetricMixin
 from sktime_metric.utils import predict_in_blocks
@@ -19,6 +25,8 @@ from ._registry import (
     PRECOMPUTED_ESTIMATORS,
     VECTOR_ESTIMATORS,
     estimator_id,
+    registered,
+    size_grid,
     targets_for,
 )
 
@@ -48,13 +56,8 @@ def _inputs(estimator, data):
 
 def _small_grid(estimator):
     """Two candidates of the model's size (hidden units, states, clusters, ...)."""
-    params = estimator.get_params()
-    for name, values in [("hidden_size", [4, 6]), ("n_states", [2, 3]),
-                         ("n_clusters", [2, 3]), ("n_components", [2, 3]),
-                         ("l2", [0.0, 1e-3])]:
-        if name in params:
-            return {name: values}
-    raise AssertionError(f"no size parameter to tune in {estimator!r}")
+    name, values = size_grid(estimator)
+    return {name: values}
 
 
 def _torch_threads(estimator, X, y):
@@ -99,7 +102,7 @@ def test_threaded_fits_are_reproducible(data):
     # Threads share torch's global generator; fits take turns (base._FIT_LOCK),
     # so the threading backend gives the sequential results.
     X, y = data
-    est = ESTIMATORS[2]
+    est = registered(RNNClassifier)
     with joblib.parallel_config(backend="threading", n_jobs=2):
         threaded = _grid_search(est, data, n_jobs=2)
     sequential = _grid_search(est, data, n_jobs=1)
@@ -122,7 +125,7 @@ def dask_client():
 
 @pytest.mark.parametrize(
     "estimator",
-    [ESTIMATORS[2], SiameseRNNEmbedder("mean", hidden_size=8, n_pairs=100,
+    [registered(RNNClassifier), SiameseRNNEmbedder("mean", hidden_size=8, n_pairs=100,
                                        random_state=0)],
     ids=estimator_id,
 )
@@ -266,7 +269,7 @@ def test_bad_chunking_arguments(data, kwargs, error, message, learner):
     if learner == "toy":
         est = _PerPairMetric()
     else:
-        est = clone(ESTIMATORS[7]).set_params(max_epochs=1).fit(X, y)
+        est = clone(registered(CoupledGRUMetric)).set_params(max_epochs=1).fit(X, y)
     with pytest.raises(error, match=message):
         est.pairwise_distances(X[:3], **kwargs)
 
@@ -274,7 +277,7 @@ def test_bad_chunking_arguments(data, kwargs, error, message, learner):
 # -- predictions in blocks -------------------------------------------------------
 
 _BLOCK_CASES = [  # (estimator, method): one of each kind of output
-    (ESTIMATORS[2], "predict_proba"),
+    (registered(RNNClassifier), "predict_proba"),
     (SiameseRNNEmbedder("mean", hidden_size=8, n_pairs=100, max_epochs=2,
                         random_state=0), "transform"),
 ]

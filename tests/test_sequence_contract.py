@@ -22,7 +22,7 @@ from sktime_metric.base import BaseSequenceNet
 from sktime_metric.datasets import make_sequence_classification
 from sktime_metric.utils import sequence_lengths
 
-from ._registry import ESTIMATORS, estimator_id
+from ._registry import ESTIMATORS, estimator_id, size_grid
 
 pytestmark = pytest.mark.parametrize("estimator", ESTIMATORS, ids=estimator_id)
 
@@ -211,12 +211,9 @@ def test_pipeline_grid_search_and_cross_val_score(estimator, data):
     pipe = Pipeline(
         [("scale", TimeSeriesScalerMeanVariance()), ("clf", clone(estimator))]
     ).set_params(clf__max_epochs=2)
-    # numpy integers from a grid must be accepted as hyper-parameters; the model
-    # size is hidden_size, or n_states for the HCRF
-    # (the naive logistic model has no size: its L2 strength instead)
-    size, values = next((name, values) for name, values in (
-        ("hidden_size", np.array([4, 6])), ("n_states", np.array([4, 6])),
-        ("l2", np.array([0.0, 1e-3]))) if name in estimator.get_params())
+    # numpy scalars from a grid must be accepted as hyper-parameters
+    size, values = size_grid(estimator)
+    values = np.array(values)
     grid = GridSearchCV(pipe, {f"clf__{size}": values}, cv=2)
     grid.fit(X, y)
     assert grid.best_params_[f"clf__{size}"] in values

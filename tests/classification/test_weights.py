@@ -10,6 +10,7 @@ from sklearn.model_selection import cross_validate
 from sktime_metric.classification import (
     HCRFClassifier,
     HULMClassifier,
+    NaiveLogisticClassifier,
     RNNClassifier,
     TAGMClassifier,
 )
@@ -21,7 +22,9 @@ CLASSIFIERS = [
     TAGMClassifier(hidden_size=4, attention_hidden_size=4, **TINY),
     HULMClassifier(hidden_size=4, **TINY),
     HCRFClassifier(n_states=3, **TINY),
+    NaiveLogisticClassifier(**TINY),
 ]
+# (the matching network weighs its queries: test_the_matching_network_weighs_...)
 
 
 @pytest.fixture(scope="module")
