@@ -102,9 +102,11 @@ SIZES = {"quick": (4, 8), "default": (16, 32, 64, 128, 256),
          "full": (16, 32, 64, 128, 256)}
 TIMING_EPOCHS = {"quick": 1, "default": 2, "full": 3}
 
-_PART1 = ("bench_hulm.py part 1: HULM (H = 100) and HCRF (10 states) with their "
-          "defaults (Adam, lr 1e-2, batch 16, weight averaging) and the registry's "
-          "epochs, one train/test split, test error")
+_PART1 = ("bench_hulm.py part 1: HULM (H = 100) and HCRF (10 states, the "
+          "chapter's; its default is 20) with their defaults otherwise (Adam, lr "
+          "0.2 halved on training-loss plateaus, batch 16, logits averaged over "
+          "the steps, weight averaging over the last third of the epochs) and the "
+          "registry's epochs, one train/test split, test error")
 _SC = (_PART1 + "; windows of 10 steps (1x10)",
        "Synthetic Control generated with the archive's recipe "
        "(make_synthetic_control; 600 series z-normalised, 300 / 300 stratified) "
