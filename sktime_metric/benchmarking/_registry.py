@@ -108,9 +108,11 @@ def _coupled_gru_1nn(coupling):
 def _siamese_1nn(mode, random_state):
     """Factory of ``Pipeline(SRN-A embedder, Euclidean 1-NN)``.
 
-    The siamese RNN paper's settings (``hidden_size=64``, a 2-frame window, pair
-    logistic loss, early stopping and learning-rate decay on the validation
-    pair AUC), 2,000 pairs per epoch. Step names: ``"srn"``, ``"knn"``.
+    Some of the siamese RNN paper's settings (mean pooling, ``hidden_size=64``,
+    a 2-frame window, early stopping and learning-rate decay on the validation
+    pair AUC), 2,000 pairs per epoch; the cell and the loss are the
+    estimator's defaults (a GRU and the contrastive loss), not the paper's
+    ReLU RNN and pair logistic loss. Step names: ``"srn"``, ``"knn"``.
     """
     from sklearn.neighbors import KNeighborsClassifier
     from sklearn.pipeline import Pipeline
