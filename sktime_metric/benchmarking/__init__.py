@@ -21,7 +21,7 @@ Modes
 ``"fast"``
     The whole dataset and 100 epochs (TAGM 200: :data:`FAST_EPOCHS`): what
     ``sktime-metric benchmark`` runs unless told otherwise, so that it takes
-    well under two minutes on two CPU cores. The networks are close to, not at,
+    under two minutes on two CPU cores (117 s in the README's run). The networks are close to, not at,
     convergence: at most one point of accuracy from the "default" mode's on
     JapaneseVowels.
 ``"default"``
