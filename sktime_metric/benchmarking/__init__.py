@@ -21,9 +21,9 @@ Modes
 ``"fast"``
     The whole dataset and 100 epochs (TAGM 200: :data:`FAST_EPOCHS`): what
     ``sktime-metric benchmark`` runs unless told otherwise, so that it takes
-    under two minutes on two CPU cores (117 s in the README's run). The networks are close to, not at,
-    convergence: at most one point of accuracy from the "default" mode's on
-    JapaneseVowels.
+    under two minutes on two CPU cores (117 s in the README's run). The
+    networks are close to, not at, convergence: at most one point of accuracy
+    from the "default" mode's on JapaneseVowels.
 ``"default"``
     The whole dataset and 200 epochs: on JapaneseVowels the training loss of
     every network has converged by then (TAGM's is the last, near epoch 200).

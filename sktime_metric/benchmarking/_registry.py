@@ -172,8 +172,9 @@ ESTIMATORS = {
 #: What ``sktime-metric benchmark`` runs unless told otherwise: every registered
 #: estimator but the slowest to fit (``seq2seq_1nn``: ~25 s in "fast" mode, ~47 s
 #: in "default" mode), so that the default run (the "fast" mode) stays under
-#: two minutes on two cores (117 s in the README's run), and TAGM's ablations (``am_nn``, ``nn``: parts of a
-#: model taken out, not models a user would pick; ``bench_tagm.py`` runs them),
+#: two minutes on two cores (117 s in the README's run), and TAGM's ablations
+#: (``am_nn``, ``nn``: parts of a model taken out, not models a user would
+#: pick; ``bench_tagm.py`` runs them),
 #: and the HULM chapter's baselines (``naive_logistic``, ``fisher_kernel``;
 #: ``bench_hulm.py`` runs them). ``--estimators all`` adds them.
 DEFAULT_ESTIMATORS = tuple(
