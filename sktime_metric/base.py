@@ -196,8 +196,8 @@ class BaseSequenceNet(BaseEstimator):
     (``_make_net``: ``optimizer``, ``lr``, ``weight_decay``, ``batch_size``,
     ``device``, ``verbose``, ``max_epochs``; ``_training_callbacks``:
     ``early_stopping``, ``n_iter_no_change``, ``tol``, ``grad_clip_value``,
-    ``callbacks``, ``verbose``, ``max_epochs``; ``_validate_X``: ``standardize``; ``_training_weights``:
-    ``class_weight``). The chain CRFs (HULM, HCRF, naive logistic) build their
+    ``callbacks``, ``verbose``, ``max_epochs``; ``_validate_X``:
+    ``standardize``; ``_training_weights``: ``class_weight``). The chain CRFs (HULM, HCRF, naive logistic) build their
     net with ``classification._chain_crf.chain_crf_net``, which adds their
     training-loss stop rules to the same helpers.
     """
