@@ -6,8 +6,9 @@ Routines of a real two-week activity recording
 A wrist-worn Actiwatch counted activity every minute for 12.8 days. We cluster
 its one-hour windows into daily routines with
 :class:`~sktime_metric.cluster.RoutineClusterer`, as on the synthetic
-recording of the previous example, but here nobody knows the routines: the
-timeline of days by hours is the result to look at.
+recording of :ref:`sphx_glr_auto_examples_routines_plot_routine_timeline.py`,
+but here nobody knows the routines: the timeline of days by hours is the
+result to look at.
 
 The recording is one of five shipped inside the ``pyActigraphy`` wheel for its
 own tests; :func:`~sktime_metric.datasets.load_actigraphy_examples` reads them
@@ -22,7 +23,7 @@ import torch
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 torch.set_num_threads(1)
-# No fast mode: the whole example runs in about 6 s on one thread, and with
+# No fast mode: the whole example runs in about 3 s on one thread, and with
 # 10 epochs instead of 40 the docs' fast build drew nights split between two
 # routines and a learned metric less consistent than the Euclidean one (0.44
 # against 0.51), the opposite of what this page says.
@@ -34,7 +35,9 @@ torch.set_num_threads(1)
 # wearer: ``nonwear_minutes=120`` turns every run of two hours or more of zero
 # counts into NaN. ``RoutineClusterer`` drops the windows such gaps touch
 # (``min_coverage=1.0``, its default) rather than cluster an off-wrist hour as
-# a routine. Counts are heavy-tailed, so we cluster ``log(1 + count)``.
+# a routine. Counts are heavy-tailed, so we cluster ``log(1 + count)``. The
+# dates are in 1918 because the file's header says so (the shipped test files
+# carry that date); only the time of day and the order of the days matter here.
 import matplotlib.pyplot as plt
 import numpy as np
 
@@ -74,11 +77,28 @@ for name, model in {"sgru": learned, "euclidean": baseline}.items():
           f"AMI {scores['ami']:.2f}")
 
 # %%
+# How clean each hour's band is: the share of the days on which the hour
+# falls in its most common routine, hours 0 to 23 (in %).
+for name, model in {"sgru": learned, "euclidean": baseline}.items():
+    shares = [np.bincount(model.labels_[model.slot_index_ == hour]).max()
+              / np.sum(model.slot_index_ == hour) for hour in range(model.n_slots_)]
+    print(f"{name:>9}: " + " ".join(f"{100 * share:3.0f}" for share in shares))
+
+# %%
 # Timelines
 # ---------
 # Each row is a day, each column an hour of the day (from midnight); white
 # cells are windows dropped for non-wear or lying outside the recording.
-# Nights, mornings and evenings show as vertical bands.
+#
+# Only the night, 0 to 6 h, is a clean vertical band in both timelines: one
+# routine of its own on 90 to 100 % of the days. With the learned metric, the
+# hours from 7 h to 18 h are shared, mostly, by two daytime routines in
+# proportions that change from day to day (12 h and 18 h fall in the same one
+# every day, the other hours in their most common routine on 50 to 80 % of the
+# days), and 19 h is a routine of its own on 82 % of the days, the only trace
+# of an evening; the later hours mix several routines (45 to 73 %). With the
+# Euclidean distance every hour from 7 h on mixes routines from day to day (42
+# to 73 %).
 fig, axes = plt.subplots(2, 1, figsize=(7, 6), sharex=True)
 for ax, (name, model) in zip(axes, {"sgru": learned,
                                     "euclidean": baseline}.items()):
