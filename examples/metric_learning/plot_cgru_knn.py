@@ -31,8 +31,8 @@ from sktime_metric.datasets import load_japanese_vowels
 from sktime_metric.metric import CoupledGRUMetric
 
 X_train, y_train, X_test, y_test = load_japanese_vowels()
-cgru = CoupledGRUMetric(hidden_size=20, max_epochs=15 if FAST else 40, random_state=0)
-cgru.fit(X_train, y_train)
+cgru = CoupledGRUMetric(hidden_size=20, max_epochs=15 if FAST else 40,
+                        random_state=0).fit(X_train, y_train)
 
 # %%
 # Distance matrices and k-NN
