@@ -69,6 +69,7 @@ for ax, (name, (A, B)) in zip(axes, {"mean frame": (naive_train, naive_test),
     ax.set_title(f"{name} (PCA)")
     ax.set_xticks([])
     ax.set_yticks([])
-axes[1].legend(title="speaker", fontsize=7, markerscale=2, loc="best")
+axes[1].legend(title="speaker", fontsize=7, markerscale=2, loc="center left",
+               bbox_to_anchor=(1.02, 0.5))  # outside the axes: it hid a cluster
 fig.tight_layout()
 plt.show()
