@@ -18,7 +18,7 @@ import torch
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 torch.set_num_threads(1)
-# No fast mode: the example runs in about 4 s on one thread. The fast mode it
+# No fast mode: the example runs in about 5 s on one thread. The fast mode it
 # had (240 series, 30 epochs) drew other test series, with no attention peak
 # after a motif, so the caption below did not hold for it.
 

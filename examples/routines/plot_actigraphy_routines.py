@@ -23,7 +23,7 @@ import torch
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 torch.set_num_threads(1)
-# No fast mode: the whole example runs in about 3 s on one thread, and with
+# No fast mode: the whole example runs in 2 to 3 s on one thread, and with
 # 10 epochs instead of 40 the docs' fast build drew nights split between two
 # routines and a learned metric less consistent than the Euclidean one (0.44
 # against 0.51), the opposite of what this page says.

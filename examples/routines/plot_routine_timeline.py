@@ -22,7 +22,7 @@ import torch
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 torch.set_num_threads(1)
-# No fast mode: the whole example runs in about 3 s on one thread; with 20
+# No fast mode: the whole example runs in 2 to 3 s on one thread; with 20
 # epochs instead of 40 the learned routines were less consistent (time-of-day
 # completeness 0.90 against 0.92).
 
