@@ -96,3 +96,27 @@ def test_fit_trains_flushing_then_restores():
                   random_state=0).fit(X, y)
     assert record.modes == [True, True]
     assert not flushes_subnormals()
+
+
+_POOL_STARTED_IN_THE_BLOCK = """
+import torch
+from sktime_metric.utils._subnormal import flush_subnormals
+torch.set_num_threads(2)
+with flush_subnormals():
+    torch.ones(4_000_000).mul_(2)  # the process's first parallel region
+x = torch.full((4_000_000,), 1e-39, dtype=torch.float32)
+print(int(((x * 1.0) == 0).sum()))  # split over both threads of the pool
+"""
+
+
+@needs_flush
+def test_a_thread_pool_started_by_a_fit_does_not_keep_flushing():
+    # torch's intra-op threads inherit the mode of the thread that starts them
+    # and keep it: the block starts the pool before setting the mode, so that
+    # a process's first fit does not leave half of later products flushing
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-c", _POOL_STARTED_IN_THE_BLOCK],
+                         capture_output=True, text=True, check=True).stdout
+    assert int(out) == 0
