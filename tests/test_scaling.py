@@ -1,5 +1,7 @@
 """Scaling out: parallel model selection (loky, dask) and chunked distances."""
 
+import pickle
+
 import joblib
 import numpy as np
 import pytest
@@ -259,8 +261,8 @@ def test_distance_tiles_on_a_dask_cluster(estimator, data, dask_client):
     [
         ({"chunk_size": 0}, ValueError, "chunk_size == 0, must be >= 1"),
         ({"chunk_size": 2.5}, TypeError, "chunk_size must be an instance of"),
-        ({"n_jobs": 0}, ValueError, "n_jobs == 0 has no meaning"),
-        ({"n_jobs": "2"}, TypeError, "n_jobs must be an instance of"),
+        ({"n_jobs": 0}, ValueError, "n_jobs=0 has no meaning"),
+        ({"n_jobs": "2"}, TypeError, "n_jobs must be None or an int"),
     ],
 )
 @pytest.mark.parametrize("learner", ["toy", "cgru"])
@@ -272,6 +274,13 @@ def test_bad_chunking_arguments(data, kwargs, error, message, learner):
         est = clone(registered(CoupledGRUMetric)).set_params(max_epochs=1).fit(X, y)
     with pytest.raises(error, match=message):
         est.pairwise_distances(X[:3], **kwargs)
+    if "n_jobs" in kwargs and learner == "cgru":
+        # the parameter itself: refused before training, and when set after it
+        with pytest.raises(ValueError, match="'n_jobs' parameter"):
+            clone(est).set_params(**kwargs).fit(X, y)
+        fitted = pickle.loads(pickle.dumps(est)).set_params(**kwargs)
+        with pytest.raises(error, match=message):
+            fitted.pairwise_distances(X[:3])
 
 
 # -- predictions in blocks -------------------------------------------------------
@@ -292,6 +301,15 @@ def _assert_same_rows(out, expected):
     # other batches, other float32 rounding (the order of some sums)
     np.testing.assert_allclose(out, expected, rtol=1e-5,
                                atol=1e-6 * float(np.abs(expected).max()))
+
+
+def test_predict_in_blocks_refuses_a_meaningless_n_jobs(fitted_for_blocks, data):
+    X, _ = data
+    est, method = fitted_for_blocks[0]
+    with pytest.raises(ValueError, match="n_jobs=0 has no meaning"):
+        predict_in_blocks(est, X, method=method, n_jobs=0)
+    with pytest.raises(TypeError, match="n_jobs must be None or an int"):
+        predict_in_blocks(est, X, method=method, n_jobs=2.5)
 
 
 def test_predict_in_blocks_equals_one_call(fitted_for_blocks, data):

@@ -18,7 +18,7 @@ from ..base import (
 from .._framing import framed_series, resolve_framing
 from ..nn.cgru import CoupledGRU
 from ..nn.losses import ContrastiveLoss, StructuralLoss
-from ..utils._parallel import map_in_parallel
+from ..utils._parallel import check_n_jobs, map_in_parallel
 from ..utils._scaling import validate_and_standardize
 from ..utils._sklearn_compat import Interval, StrOptions
 from ..utils._skorch import (
@@ -30,7 +30,7 @@ from ..utils._skorch import (
     gradient_norm_clipping,
 )
 from ..utils.validation import padded_float32, sequence_lengths
-from ._mixin import PairMetricMixin, _check_chunk_size, _check_n_jobs
+from ._mixin import PairMetricMixin, _check_chunk_size
 from ._pairs import pair_plan
 from ._sampling import check_pairs
 from ._shortlist import check_embedding, check_shortlist, shortlist_graph
@@ -287,7 +287,9 @@ class CoupledGRUMetric(
         "grad_clip_norm": [Interval(Real, 0, None, closed="neither"), None],
         "chunk_size": [Interval(Integral, 1, None, closed="left"),
                        StrOptions({"auto"})],
-        "n_jobs": [Integral, None],
+        # joblib's: None or a non-zero int (checked here, not after training)
+        "n_jobs": [Interval(Integral, None, -1, closed="right"),
+                   Interval(Integral, 1, None, closed="left"), None],
         "checkpoint_steps": [Interval(Integral, 0, None, closed="left"), None],
         "compile_step": ["boolean"],
         "shortlist_size": [Interval(Integral, 1, None, closed="left"), None],
@@ -660,7 +662,7 @@ class CoupledGRUMetric(
         (``benchmarks/bench_cgru.py`` measures how often). scikit-learn refuses
         ``n_neighbors`` larger than the stored entries of a row.
         """
-        n_jobs = self.n_jobs if n_jobs is None else _check_n_jobs(n_jobs)
+        n_jobs = check_n_jobs(self.n_jobs if n_jobs is None else n_jobs)
         chunk_size = self._chunk_size(chunk_size)
         shortlist, m = check_shortlist(
             shortlist, self.shortlist_size if shortlist_size is None else shortlist_size

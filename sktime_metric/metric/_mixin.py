@@ -36,7 +36,7 @@ import numpy as np
 from sklearn.metrics.pairwise import euclidean_distances, paired_euclidean_distances
 from sklearn.utils.validation import check_is_fitted, check_scalar
 
-from ..utils._parallel import map_in_parallel
+from ..utils._parallel import check_n_jobs, map_in_parallel
 
 __all__ = ["LearnedMetric", "PairMetricMixin"]
 
@@ -46,15 +46,6 @@ def _check_chunk_size(chunk_size, default):
     if chunk_size is None:
         return default
     return int(check_scalar(chunk_size, "chunk_size", Integral, min_val=1))
-
-
-def _check_n_jobs(n_jobs):
-    """``n_jobs`` of ``pairwise_distances``: None or a non-zero int (joblib's)."""
-    if n_jobs is not None:
-        check_scalar(n_jobs, "n_jobs", Integral)
-        if n_jobs == 0:
-            raise ValueError("n_jobs == 0 has no meaning; use None, 1, 2, ... or -1.")
-    return n_jobs
 
 
 def _tiles(n_rows, n_cols, chunk_size):
@@ -246,7 +237,7 @@ class PairMetricMixin:
             zero when the learned measure is not a metric.
         """
         chunk_size = _check_chunk_size(chunk_size, self._pairwise_block_pairs)
-        n_jobs = _check_n_jobs(n_jobs)
+        n_jobs = check_n_jobs(n_jobs)
         A = self._metric_inputs(X)
         B = A if Y is None else self._metric_inputs(Y)
         out = np.empty((len(A), len(B)))

@@ -132,7 +132,9 @@ class RVSMLMetric(PairMetricMixin, BaseEstimator):
         "max_iter": [Interval(Integral, 1, None, closed="left")],
         "tol": [Interval(Real, 0, None, closed="left")],
         "standardize": ["boolean"],
-        "n_jobs": [Integral, None],
+        # joblib's: None or a non-zero int (checked here, not after training)
+        "n_jobs": [Interval(Integral, None, -1, closed="right"),
+                   Interval(Integral, 1, None, closed="left"), None],
     }
 
     def __init__(self, alignment="dtw", *, n_elements=4, regularization=0.01,

@@ -13,6 +13,20 @@ from .validation import to_sequence_dataset
 __all__ = ["map_in_parallel", "predict_in_blocks"]
 
 
+def check_n_jobs(n_jobs, name="n_jobs"):
+    """``n_jobs`` as joblib reads it: None or a non-zero int (negative: all
+    cores but ``-n_jobs - 1``); anything else a clear error here, not joblib's
+    once the work is under way."""
+    if n_jobs is None:
+        return None
+    if not isinstance(n_jobs, Integral):  # a bool too, as scikit-learn's
+        raise TypeError(f"{name} must be None or an int, got {n_jobs!r}.")
+    if n_jobs == 0:
+        raise ValueError(f"{name}=0 has no meaning; use None, 1, 2, ... or -1 (all "
+                         "cores).")
+    return int(n_jobs)
+
+
 def map_in_parallel(function, *iterables, n_jobs=None, ordered=True):
     """``map(function, *iterables)`` through joblib when more than one job runs.
 
@@ -43,6 +57,7 @@ def map_in_parallel(function, *iterables, n_jobs=None, ordered=True):
     results : iterator
         Lazily: at most joblib's pre-dispatched results wait in memory.
     """
+    n_jobs = check_n_jobs(n_jobs)
     if effective_n_jobs(n_jobs) == 1:
         return map(function, *iterables)
     return Parallel(n_jobs=n_jobs, prefer="threads",
