@@ -100,3 +100,23 @@ def learning_outcome(request, learning_seed):
 def seeds_fixed():
     torch.manual_seed(0)
     np.random.seed(0)
+
+
+@pytest.fixture
+def gpu_seeding_calls(monkeypatch):
+    """The names of torch's GPU seeding functions called while the test runs
+    (they are replaced by recorders: a CPU-only machine can count the calls).
+
+    ``torch._dynamo`` is imported first: torch imports it lazily at a process's
+    first optimiser, and it refuses to start while one object stands in for
+    several torch functions.
+    """
+    import torch._dynamo  # noqa: F401
+
+    calls = []
+    for module, name in ((torch.cuda, "manual_seed_all"), (torch.cuda, "manual_seed"),
+                         (torch.mps, "manual_seed")):
+        qualified = f"torch.{module.__name__.rsplit('.', 1)[-1]}.{name}"
+        monkeypatch.setattr(module, name,
+                            lambda *args, _name=qualified, **kwargs: calls.append(_name))
+    return calls

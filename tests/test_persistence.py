@@ -164,18 +164,13 @@ def test_archive_holds_no_pickle(estimator, data):
         assert all(isinstance(t, torch.Tensor) for t in weights.values())
 
 
-def test_loading_leaves_the_global_torch_generator_untouched(data, monkeypatch):
+def test_loading_leaves_the_global_torch_generator_untouched(data, gpu_seeding_calls):
     buffer = io.BytesIO()
     save_weights(_fit(registered(TAGMClassifier), data), buffer)
     state = torch.random.get_rng_state()
-    # nor does it reseed the GPUs' generators, which it would not restore
-    seeded = []
-    monkeypatch.setattr(torch.cuda, "manual_seed_all", seeded.append)
-    monkeypatch.setattr(torch.cuda, "manual_seed", seeded.append)
-    monkeypatch.setattr(torch.mps, "manual_seed", seeded.append)
     load_weights(buffer)
     assert torch.equal(torch.random.get_rng_state(), state)
-    assert seeded == []
+    assert gpu_seeding_calls == []  # nor reseeds the GPUs', which it would not restore
 
 
 def test_nested_nets_and_estimators_round_trip(data, tmp_path):

@@ -143,17 +143,13 @@ def test_same_random_state_same_predictions(estimator, data):
     assert not np.array_equal(_output(other, X), first)
 
 
-def test_global_torch_generator_is_untouched(estimator, data, monkeypatch):
+def test_global_torch_generator_is_untouched(estimator, data, gpu_seeding_calls):
     state = torch.random.get_rng_state()
-    # a CPU fit seeds no GPU's generator either (it restores only its own
-    # device's: torch.manual_seed would reset the caller's on every GPU)
-    seeded = []
-    monkeypatch.setattr(torch.cuda, "manual_seed_all", seeded.append)
-    monkeypatch.setattr(torch.cuda, "manual_seed", seeded.append)
-    monkeypatch.setattr(torch.mps, "manual_seed", seeded.append)
     clone(estimator).set_params(max_epochs=1).fit(*data)
     assert torch.equal(torch.random.get_rng_state(), state)
-    assert seeded == []
+    # a CPU fit seeds no GPU's generator either (it restores only its own
+    # device's: torch.manual_seed would reset the caller's on every GPU)
+    assert gpu_seeding_calls == []
 
 
 def test_pickle_and_joblib_round_trip(estimator, data):
