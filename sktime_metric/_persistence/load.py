@@ -2,7 +2,9 @@
 
 The skops file is loaded with the trusted types only; each :class:`._Net` record
 becomes a skorch net re-created from its arguments with the record's state dicts
-loaded into it, each :class:`._Tensor` record its tensor, on the device asked for.
+loaded into it, on the device asked for, each :class:`._Tensor` record its
+tensor, on the CPU (the estimator moves such an attribute to its net's device
+when it uses it, so that the loaded model still pickles where there is no GPU).
 A file that is not an archive of this format, or names anything outside the
 allow-lists, raises a ``ValueError`` and nothing of it runs.
 """
@@ -155,7 +157,7 @@ def load_weights(path, *, device="cpu"):
             return _rebuilt_net(obj, tensors, device)
         if isinstance(obj, _Tensor):
             used.add(obj.key)
-            return tensors[obj.key].to(device)
+            return tensors[obj.key]  # safetensors loads on the CPU; kept there
         if isinstance(obj, BaseEstimator):
             _add_missing_parameters(obj)
             if "device" in obj.get_params(deep=False):

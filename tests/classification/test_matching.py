@@ -1,5 +1,6 @@
 """MatchingNetworkClassifier: support-set handling, pretraining, episodes."""
 
+import io
 import pickle
 import warnings
 
@@ -85,6 +86,17 @@ def test_support_follows_the_fitted_net_s_device_and_is_kept_on_the_cpu(data, fi
     moved.set_support(X[base], y[base])
     np.testing.assert_array_equal(moved.predict_proba(X), expected)
     assert moved._support_context.device.type == "cpu"
+    # load_weights too keeps it on the CPU, whatever device the net is loaded
+    # on (torch's "meta" device stands in for a GPU here: weights go there)
+    from sktime_metric.persistence import load_weights, save_weights
+
+    buffer = io.BytesIO()
+    save_weights(fitted, buffer)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # copying into meta: no-op
+        loaded = load_weights(buffer, device="meta")
+    assert next(loaded.net_.module_.parameters()).device.type == "meta"
+    assert loaded._support_context.device.type == "cpu"
 
 
 def test_support_order(data):
