@@ -63,11 +63,11 @@ _PREDICT_BATCH_SIZE = 256
 # ... while other devices (not measured) keep larger batches: up to this many
 # padded time steps each ...
 _PREDICT_STEPS = 2**18
-# ... and on every device at most this many input values a batch (but never
-# fewer rows than a training batch): where a step is a whole image, as in the
-# video regressor's (n, T, C, H, W) input, a step count says nothing of memory
-# (the thesis preset's 114x114 frames: 256 videos of 20 frames are 66 M input
-# values, and its first convolution's output is many times that)
+# ... and where a step is a whole image, as in the video regressor's
+# (n, T, C, H, W) input, on every device at most this many input values a
+# batch (but never fewer rows than a training batch): a step count says nothing
+# of memory there (the thesis preset's 114x114 frames: 256 videos of 20 frames
+# are 66 M input values, and its first convolution's output is many times that)
 _PREDICT_VALUES = 2**22
 # Training seeds torch's global generator (fork_rng + manual_seed), which all
 # threads of a process share: fits running at once in threads (joblib's
@@ -88,17 +88,27 @@ def _seeded_generators(device, seed):
     generators of the others. Hold :data:`_FIT_LOCK` around it (the
     generators are the process's).
     """
-    device = torch.device(device)
-    accelerator = device.type in ("cuda", "mps")
-    with torch.random.fork_rng(devices=[device] if accelerator else [],
-                               device_type=device.type if accelerator else "cuda"):
+    device, seed = torch.device(device), int(seed)
+    cuda = device.type == "cuda"
+    with torch.random.fork_rng(devices=[device] if cuda else [], device_type="cuda"):
+        if device.type not in ("cpu", "cuda", "mps"):  # another accelerator:
+            torch.manual_seed(seed)  # torch seeds it (and restores nothing)
+            yield
+            return
         torch.default_generator.manual_seed(seed)
-        if device.type == "cuda":
+        if cuda:
             with torch.cuda.device(device):  # its index, or the current one
                 torch.cuda.manual_seed(seed)
-        elif device.type == "mps":
-            torch.mps.manual_seed(seed)
-        yield
+        if device.type != "mps":
+            yield
+            return
+        # by hand: fork_rng's MPS support needs torch >= 2.4
+        state = torch.mps.get_rng_state()
+        torch.mps.manual_seed(seed)
+        try:
+            yield
+        finally:
+            torch.mps.set_rng_state(state)
 
 
 @dataclass(slots=True)
@@ -409,8 +419,9 @@ class BaseSequenceNet(BaseEstimator):
         rows = max(self.batch_size, _PREDICT_BATCH_SIZE)
         if torch.device(device).type != "cpu":
             rows = max(rows, _PREDICT_STEPS // max(1, int(lengths.max())))
-        row_values = max(math.prod(np.shape(v)[1:]) for v in inputs.values())
-        rows = min(rows, max(self.batch_size, _PREDICT_VALUES // max(1, row_values)))
+        if any(np.ndim(v) > 3 for v in inputs.values()):  # steps that are images
+            row_values = max(math.prod(np.shape(v)[1:]) for v in inputs.values())
+            rows = min(rows, max(self.batch_size, _PREDICT_VALUES // row_values))
         parts = []
         for start in range(0, len(lengths), rows):
             # each batch gathers its own rows: no sorted copy of the whole input
