@@ -229,8 +229,7 @@ class RecurrentEncoder(nn.Module):
             # so that backward's recomputation differentiates both
             state = states_and_params[:n_states]
             weights = dict(zip(names, states_and_params[n_states:]))
-            with (torch.backends.cudnn.flags(enabled=False) if native
-                  else contextlib.nullcontext()):
+            with (_cudnn_off() if native else contextlib.nullcontext()):
                 out, state = functional_call(
                     self.rnn, weights, (x_chunk, state if n_states == 2 else state[0]))
             return (out, *(state if n_states == 2 else (state,)))
@@ -246,6 +245,20 @@ class RecurrentEncoder(nn.Module):
         h_n = state[0] if isinstance(state, tuple) else state  # LSTM: (h_n, c_n)
         # h_n is (num_layers * 2, batch, H), in the caller's sample order
         return torch.cat([h_n[-2], h_n[-1]], dim=-1)
+
+
+@contextlib.contextmanager
+def _cudnn_off():
+    """cuDNN off inside the block, every other cuDNN setting (benchmark,
+    deterministic, TF32) as the user set it: ``torch.backends.cudnn.flags``
+    would reset each one it is not given to its default."""
+    cudnn = torch.backends.cudnn
+    before = cudnn.enabled
+    cudnn.enabled = False
+    try:
+        yield
+    finally:
+        cudnn.enabled = before
 
 
 def _init_memory_bias(rnn, cell, value):
