@@ -403,7 +403,7 @@ def test_fit_and_predict_usage_errors(tmp_path, capsys):
         (["fit", "--train", train, "--estimator", "gru", "--output",
           str(tmp_path / "new") + "/"], "names a folder; give a file name in it"),
         (["predict", "--model", train, "--input", train, "--output",
-          str(tmp_path / "new") + "/"], "names a folder"),
+          str(tmp_path / "new") + "/."], "names a folder"),
         (["benchmark", "--dataset", "japanese_vowels", "--estimators", "gru",
           "--output", str(tmp_path / "new") + "/"], "names a folder"),
         (["benchmark", "--quick", "--estimators", "dtw_1nn", "--output",

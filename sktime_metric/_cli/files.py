@@ -40,10 +40,10 @@ def add_file_options(parser, label_help):
 
 def output_path(text):
     """An output option's value as a path (``type=`` of argparse). A text that
-    ends in a path separator names a folder, which :class:`~pathlib.Path` would
-    forget (``Path("out/")`` is ``out``): refused, as a folder itself is by
-    :func:`check_output_path`."""
-    if text.endswith(tuple(sep for sep in (os.sep, os.altsep) if sep)):
+    ends in a path separator (or in ``.``, ``..``) names a folder, which
+    :class:`~pathlib.Path` would forget (``Path("out/")`` and ``Path("out/.")``
+    are ``out``): refused, as a folder itself is by :func:`check_output_path`."""
+    if os.path.basename(text) in ("", ".", ".."):  # "out/", "out/.", ".."
         raise argparse.ArgumentTypeError(f"{text!r} names a folder; give a file "
                                          "name in it")
     return Path(text)

@@ -60,7 +60,7 @@ def _time_key(value, position, sid, kind):
     else:
         raise ValueError(f"{where}: the time {value!r} is neither a number, a date "
                          "nor a duration.")
-    if found == "number" and not math.isfinite(key):
+    if isinstance(key, float) and not math.isfinite(key):  # ints are finite
         raise ValueError(f"{where}: the time {value!r} is not a finite number.")
     if kind is not None and found != kind:
         raise ValueError(f"{where}: the time {value!r} is a {found}, the first row's a "

@@ -68,7 +68,7 @@ def flush_subnormals():
     if torch.get_num_threads() > 1:
         # one parallel region starts torch's intra-op pool (OpenMP) if it is
         # not running yet, with this thread's mode, before the mode changes
-        torch.empty(1 << 20).fill_(0.0)
+        torch.empty(1 << 20, device="cpu").fill_(0.0)  # whatever the default device
     changed = torch.set_flush_denormal(True)
     try:
         yield

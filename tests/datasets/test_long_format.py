@@ -82,6 +82,9 @@ def test_integer_times_beyond_float_precision_stay_distinct(tmp_path):
     frame = pd.DataFrame({"series_id": ["s", "s"], "x": [2.0, 1.0],
                           "time": np.array([big + 1, big], dtype=np.int64)})
     np.testing.assert_array_equal(from_long_format(frame)[0][0, :, 0], [1, 2])
+    huge = pd.DataFrame({"series_id": ["s", "s"], "x": [2.0, 1.0],
+                         "time": ["9" * 400, "8" * 400]})  # beyond float64: exact
+    np.testing.assert_array_equal(from_long_format(huge)[0][0, :, 0], [1, 2])
     with pytest.raises(ValueError, match=f"two rows at time {big}"):
         load_csv(_write(tmp_path, f"series_id,time,x\ns,{big},1\ns,{big}.0,2\n"))
 
