@@ -69,7 +69,7 @@ _PREDICT_STEPS = 2**18
 # of memory there (the thesis preset's 114x114 frames: 256 videos of 20 frames
 # are 66 M input values, and its first convolution's output is many times that)
 _PREDICT_VALUES = 2**22
-# Training seeds torch's global generator (fork_rng + manual_seed), which all
+# Training seeds torch's global generators (_seeded_generators), which all
 # threads of a process share: fits running at once in threads (joblib's
 # "threading" backend, a dask worker with several threads) would draw from each
 # other's streams and lose reproducibility. So one fit at a time per process;
@@ -207,8 +207,9 @@ class BaseSequenceNet(BaseEstimator):
     ``device``, ``verbose``, ``max_epochs``; ``_training_callbacks``:
     ``early_stopping``, ``n_iter_no_change``, ``tol``, ``grad_clip_value``,
     ``callbacks``, ``verbose``, ``max_epochs``; ``_validate_X``:
-    ``standardize``; ``_training_weights``: ``class_weight``). The chain CRFs (HULM, HCRF, naive logistic) build their
-    net with ``classification._chain_crf.chain_crf_net``, which adds their
+    ``standardize``; ``_training_weights``: ``class_weight``). The chain CRFs
+    (HULM, HCRF, naive logistic) build their net with
+    ``classification._chain_crf.chain_crf_net``, which adds their
     training-loss stop rules to the same helpers.
     """
 

@@ -16,9 +16,9 @@ import numpy as np
 from .files import (
     add_file_options,
     check_output_path,
-    output_path,
     load_user_file,
     output_folder,
+    output_path,
 )
 
 #: Registry names ``sktime-metric fit`` accepts: those whose estimator is one

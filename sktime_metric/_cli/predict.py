@@ -15,9 +15,9 @@ import numpy as np
 from .files import (
     add_file_options,
     check_output_path,
-    output_path,
-    output_folder,
     load_user_file,
+    output_folder,
+    output_path,
     warn_unseen_labels,
 )
 
