@@ -239,11 +239,12 @@ class MatchingNetworkModule(nn.Module):
 
         The softmax runs in float64 (float32 on MPS, which has no float64),
         so each row sums to 1 to double precision. ``support_codes``: the
-        class index ``0 .. n_classes - 1`` of each support series. ``exclude``: an optional ``(n, N)`` bool tensor of
-        query-support pairs left out of the softmax (a query that is itself a
-        support series, for a leave-one-out posterior; at least one support
-        series per row must stay); the class sizes of ``"uniform"`` then count
-        each row's remaining series.
+        class index ``0 .. n_classes - 1`` of each support series.
+        ``exclude``: an optional ``(n, N)`` bool tensor of query-support pairs
+        left out of the softmax (a query that is itself a support series, for
+        a leave-one-out posterior; at least one support series per row must
+        stay); the class sizes of ``"uniform"`` then count each row's
+        remaining series.
         """
         if class_prior not in ("uniform", "support"):
             raise ValueError(f"class_prior must be 'uniform' or 'support'; got "
