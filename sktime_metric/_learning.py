@@ -54,6 +54,15 @@ def prior_cross_entropy(y_codes):
     What a classifier that ignores its input achieves. A loss counts as better
     only below ``(1 - 1e-3)`` times it (:func:`learning_baseline`): within that
     margin the difference is rounding.
+
+    Parameters
+    ----------
+    y_codes : array-like of int of shape (n_samples,)
+        Encoded labels ``0 .. n_classes - 1``.
+
+    Returns
+    -------
+    cross_entropy : float
     """
     counts = np.bincount(np.asarray(y_codes))
     prior = counts[counts > 0] / counts.sum()
@@ -61,7 +70,18 @@ def prior_cross_entropy(y_codes):
 
 
 def learning_baseline(y_codes):
-    """The training loss below which a classifier has learned something."""
+    """The training loss below which a classifier has learned something.
+
+    Parameters
+    ----------
+    y_codes : array-like of int of shape (n_samples,)
+        Encoded labels ``0 .. n_classes - 1``.
+
+    Returns
+    -------
+    loss : float
+        :func:`prior_cross_entropy` less a relative ``1e-3``.
+    """
     return prior_cross_entropy(y_codes) * (1 - 1e-3)
 
 

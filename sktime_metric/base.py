@@ -126,6 +126,16 @@ def derive_seed(random_state):
     drawn once at the top of ``fit``, so the same ``random_state`` gives the same
     model. An int maps to itself; a ``RandomState`` instance or None draws it.
 
+    Parameters
+    ----------
+    random_state : int, RandomState instance or None
+        An estimator's ``random_state``.
+
+    Returns
+    -------
+    seed : int
+        In ``[0, 2**31)``.
+
     Examples
     --------
     >>> from sktime_metric.base import derive_seed

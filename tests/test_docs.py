@@ -135,3 +135,118 @@ def test_the_library_cites_source_documents_not_internal_specs():
              for number, line in enumerate(path.read_text().splitlines(), 1)
              if pattern.search(line)]
     assert not found, "\n".join(found)
+
+
+# -- every documented callable documents its parameters as its signature has them
+
+
+def _documented_parameters(doc):
+    """``(name, type)`` of a numpydoc Parameters section, grouped names split."""
+    from numpydoc.docscrape import NumpyDocString
+
+    sections = NumpyDocString(doc)
+    entries = []
+    for parameter in sections["Parameters"] + sections["Other Parameters"]:
+        names = [name.strip() for name in parameter.name.split(",")]
+        entries.extend((name, parameter.type, position, len(names))
+                       for position, name in enumerate(names))
+    return entries
+
+
+def _stated_default(type_text, position, n_grouped, namespace):
+    """The value after ``default=``; for grouped names the one at ``position``."""
+    import ast
+    import builtins
+    import math
+
+    match = re.search(r"default[= ]\s*(.+)$", type_text)
+    if match is None:
+        return None, False
+    text = match.group(1).strip()
+    try:  # "0.5", "(16, 32)", "'auto'", "10_000"
+        value = ast.literal_eval(text)
+    except (ValueError, SyntaxError):
+        pass
+    else:  # "a, b : float, default=0.2, 0.05": one value per name
+        if n_grouped > 1 and isinstance(value, tuple) and len(value) == n_grouped:
+            value = value[position]
+        return value, True
+    try:  # "sqrt(1e-3)", "2/3", a module constant such as COLUMNS, "map"
+        return eval(text, {"sqrt": math.sqrt, **vars(builtins)}, namespace), True
+    except Exception:  # noqa: BLE001 - prose such as "the number of classes"
+        return text, True
+
+
+def _same(value, stated):
+    import math
+
+    if isinstance(value, float) and isinstance(stated, (int, float)):
+        return math.isclose(value, stated, rel_tol=1e-12)
+    return value == stated or str(value) == str(stated)
+
+
+def _parameter_problems(qualname, function, doc, namespace):
+    import inspect
+
+    signature = inspect.signature(function)
+    parameters = [p for p in signature.parameters.values()
+                  if p.name not in ("self", "cls")
+                  and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
+    variadic = {p.name for p in signature.parameters.values()
+                if p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD)}
+    entries = [entry for entry in _documented_parameters(doc)
+               if entry[0].lstrip("*") not in variadic]
+    names = [p.name for p in parameters]
+    if [entry[0] for entry in entries] != names:
+        return [f"{qualname}: documents {[entry[0] for entry in entries]}, "
+                f"the signature has {names}"]
+    problems = []
+    for parameter, (name, type_text, position, n_grouped) in zip(parameters, entries):
+        if parameter.default is parameter.empty or type_text.strip() == "None":
+            continue  # "y : None": ignored, scikit-learn's API has it
+        stated, found = _stated_default(type_text, position, n_grouped, namespace)
+        if not found:
+            problems.append(f"{qualname}: {name} has no 'default=' (its default "
+                            f"is {parameter.default!r})")
+        elif not _same(parameter.default, stated):
+            problems.append(f"{qualname}: {name} says default={stated!r}, the "
+                            f"signature's is {parameter.default!r}")
+    return problems
+
+
+def test_every_documented_callable_documents_its_parameters(documented):
+    # scikit-learn's own check (sklearn/tests/test_docstring_parameters.py):
+    # the numpydoc Parameters name every parameter in the signature's order,
+    # and each stated default is the signature's; for the estimators, also
+    # their public methods. The torch modules' forward() is documented in the
+    # class docstring, as torch's own modules do, and is not checked.
+    import inspect
+    import sys
+
+    from sklearn.base import BaseEstimator
+
+    problems = []
+    for full_name in documented:
+        module_name, name = full_name.rsplit(".", 1)
+        obj = getattr(importlib.import_module(module_name), name)
+        if not (inspect.isfunction(obj) or inspect.isclass(obj)):
+            continue  # constants
+        namespace = vars(sys.modules[obj.__module__])
+        if inspect.isfunction(obj):
+            problems += _parameter_problems(full_name, obj, inspect.getdoc(obj) or "",
+                                            namespace)
+            continue
+        if "__dataclass_fields__" in vars(obj):
+            continue  # dataclasses (tags) document their fields as attributes
+        if "__init__" in vars(obj) or issubclass(obj, BaseEstimator):
+            problems += _parameter_problems(full_name, obj.__init__,
+                                            inspect.getdoc(obj) or "", namespace)
+        if not issubclass(obj, BaseEstimator):
+            continue
+        for method_name, method in inspect.getmembers(obj, inspect.isfunction):
+            if method_name.startswith("_") or not method.__module__.startswith(
+                    "sktime_metric"):
+                continue
+            problems += _parameter_problems(f"{full_name}.{method_name}", method,
+                                            inspect.getdoc(method) or "", namespace)
+    assert not problems, "\n".join(problems)

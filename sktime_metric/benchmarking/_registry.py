@@ -187,7 +187,18 @@ def load_synthetic_control_split(random_state=0):
 
     600 series from :func:`~sktime_metric.datasets.make_synthetic_control`,
     each z-normalised over time (the UCR copy is), split stratified in half.
-    Returns ``X_train, y_train, X_test, y_test``.
+
+    Parameters
+    ----------
+    random_state : int, RandomState instance or None, default=0
+        Seeds the series and the split.
+
+    Returns
+    -------
+    X_train : ndarray of shape (300, 60, 1)
+    y_train : ndarray of shape (300,)
+    X_test : ndarray of shape (300, 60, 1)
+    y_test : ndarray of shape (300,)
     """
     X, y = make_synthetic_control(600, random_state=random_state)
     X = (X - X.mean(axis=1, keepdims=True)) / X.std(axis=1, keepdims=True)

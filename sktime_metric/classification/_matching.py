@@ -629,7 +629,20 @@ class MatchingNetworkClassifier(
         return classes[proba.argmax(axis=1)]
 
     def fit_transform(self, X, y, X_pretrain=None, sample_weight=None):
-        """Fit, then return the embeddings of ``X`` (see :meth:`transform`)."""
+        """Fit, then return the embeddings of ``X`` (see :meth:`transform`).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timestamps, n_channels) or list
+        y : array-like of shape (n_samples,)
+        X_pretrain : array-like or None, default=None
+        sample_weight : array-like of shape (n_samples,), default=None
+            As in :meth:`fit`.
+
+        Returns
+        -------
+        embeddings : ndarray of shape (n_samples, d)
+        """
         return self.fit(X, y, X_pretrain=X_pretrain,
                         sample_weight=sample_weight).transform(X)
 

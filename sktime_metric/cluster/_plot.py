@@ -59,6 +59,17 @@ def plot_affinity_matrix(affinity, labels=None, *, ax=None, cmap="magma"):
     A sparse affinity (``RoutineClusterer(affinity_graph="knn")``) is drawn as
     its stored entries, one point each, never densified.
 
+    Parameters
+    ----------
+    affinity : ndarray or sparse matrix of shape (n_windows, n_windows)
+        E.g. a fitted :class:`RoutineClusterer`'s ``affinity_matrix_``.
+    labels : array-like of shape (n_windows,), default=None
+        Cluster of each window (``labels_``); None keeps the windows' order.
+    ax : matplotlib Axes, default=None
+        None: a new figure's.
+    cmap : str, default="magma"
+        The matplotlib colour map.
+
     Returns
     -------
     ax : matplotlib Axes

@@ -366,13 +366,33 @@ class RoutineClusterer(ClusterMixin, BaseEstimator):
         return self
 
     def fit_predict(self, X, y=None, timestamps=None):
-        """Fit and return ``labels_`` (see :meth:`fit`)."""
+        """Fit and return ``labels_``.
+
+        Parameters
+        ----------
+        X : array-like
+            As in :meth:`fit`.
+        y : None
+            Ignored (no activity label is used).
+        timestamps : array-like of shape (T_total,) or (n_windows,), default=None
+            As in :meth:`fit`.
+
+        Returns
+        -------
+        labels : ndarray of shape (n_windows,)
+            The routine of each window.
+        """
         return self.fit(X, timestamps=timestamps).labels_
 
     def routine_map(self, fill=-1):
         """The days x slots grid of cluster ids (``fill`` where no window).
 
         With overlapping windows, a cell holds the last window of its slot.
+
+        Parameters
+        ----------
+        fill : int, default=-1
+            The value of a cell without a window.
 
         Returns
         -------
@@ -402,7 +422,9 @@ def routine_clustering(X, timestamps=None, **params):
 
     Parameters
     ----------
-    X, timestamps
+    X : array-like
+        As in :meth:`RoutineClusterer.fit`.
+    timestamps : array-like of shape (T_total,) or (n_windows,), default=None
         As in :meth:`RoutineClusterer.fit`.
     **params
         Parameters of :class:`RoutineClusterer`.

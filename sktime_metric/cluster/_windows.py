@@ -239,6 +239,29 @@ def time_of_day(starts, *, period, slot_size, day_start):
 
     ``slot = ((start - day_start) mod period) // slot_size`` and
     ``day = floor((start - day_start) / period)``, days counted from the first.
+
+    Parameters
+    ----------
+    starts : array-like of shape (n_windows,)
+        Window starts in seconds (0 = a midnight).
+    period : float
+        Seconds in a day (86,400 for a calendar day).
+    slot_size : float
+        Seconds in a time slot.
+    day_start : float
+        Seconds after midnight at which a day (and its slot 0) begins.
+
+    Returns
+    -------
+    days, slots : ndarray of int of shape (n_windows,)
+        The day of each window, the first day being 0, and its slot.
+
+    Examples
+    --------
+    >>> from sktime_metric.cluster import time_of_day
+    >>> time_of_day([0, 3600, 86400 + 7200], period=86400, slot_size=3600,
+    ...             day_start=0)
+    (array([0, 0, 1]), array([0, 1, 2]))
     """
     shifted = np.asarray(starts, dtype=np.float64) - day_start
     days = np.floor(shifted / period).astype(np.int64)
@@ -260,6 +283,19 @@ def similarity_mask(slots, days, *, n_slots, slot_tolerance=0):
     slots are within ``slot_tolerance`` (circularly) and their days differ. Every
     other pair is dissimilar (thesis: "all other combinations").
 
+    Parameters
+    ----------
+    slots, days : array-like of int of shape (n_windows,)
+        Time slot and day of each window (:func:`time_of_day`).
+    n_slots : int
+        Slots in a day: slot ``n_slots - 1`` is next to slot 0.
+    slot_tolerance : int, default=0
+        Slots apart that still count as the same time of day.
+
+    Returns
+    -------
+    mask : ndarray of bool of shape (n_windows, n_windows)
+
     Examples
     --------
     >>> import numpy as np
@@ -278,8 +314,32 @@ def time_of_day_pairs(slots, days, *, n_slots, slot_tolerance=0, n_pairs=1000,
                       random_state=None):
     """Balanced similar/dissimilar pairs under the equivalence constraint.
 
-    Returns ``pairs`` of shape ``(m, 2)`` (``i < j``) and ``pair_labels`` (1 similar,
-    0 dissimilar); half are similar (all of them if fewer exist).
+    Half the pairs are similar (all of them if fewer exist), drawn without
+    replacement, the rest dissimilar (:func:`similarity_mask`).
+
+    Parameters
+    ----------
+    slots, days : array-like of int of shape (n_windows,)
+        Time slot and day of each window (:func:`time_of_day`).
+    n_slots : int
+        Slots in a day.
+    slot_tolerance : int, default=0
+        Slots apart that still count as the same time of day.
+    n_pairs : int, default=1000
+        Pairs to draw (fewer if the windows have fewer).
+    random_state : int, RandomState instance or None, default=None
+
+    Returns
+    -------
+    pairs : ndarray of int of shape (m, 2)
+        Window indices ``i < j``.
+    pair_labels : ndarray of int of shape (m,)
+        1 for a similar pair, 0 for a dissimilar one.
+
+    Raises
+    ------
+    ValueError
+        If no two windows of the same slot lie on different days.
     """
     rng = check_random_state(random_state)
     mask = similarity_mask(slots, days, n_slots=n_slots, slot_tolerance=slot_tolerance)

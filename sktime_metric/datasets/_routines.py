@@ -76,9 +76,18 @@ activity) or None, default=None
         amplitude: lying still).
     step : float, default=36.0
         Seconds between rows (36 s: 100 rows an hour).
-    jitter, amplitude_variation, skip_probability, missing_probability, \
-missing_duration, noise : float
-        See above.
+    jitter : float, default=600.0
+        Seconds: the sd of each block boundary's daily move.
+    amplitude_variation : float, default=0.1
+        The sd of each activity's daily scale around 1.
+    skip_probability : float, default=0.05
+        Chance that a block (not a day's first) is skipped on a day.
+    missing_probability : float, default=0.1
+        Chance that a day loses one segment of ``missing_duration``.
+    missing_duration : float, default=1800.0
+        Seconds of the missing segment (NaN rows).
+    noise : float, default=0.1
+        The sd of the sensor noise, in each channel's standard deviations.
     as_datetime : bool, default=False
         Timestamps as ``datetime64[s]`` from 2024-01-01 instead of float seconds
         from the first midnight.

@@ -68,6 +68,16 @@ def precomputed_silhouette(distances, labels):
     The matrix is symmetrised and its diagonal set to 0 first (a learned
     measure need not give exactly 0 there). Undefined, hence NaN, with fewer than
     2 or more than ``n_samples - 1`` clusters.
+
+    Parameters
+    ----------
+    distances : array-like of shape (n_samples, n_samples)
+    labels : array-like of shape (n_samples,)
+        Cluster of each sample.
+
+    Returns
+    -------
+    silhouette : float
     """
     D = np.asarray(distances, dtype=np.float64)
     labels = column_or_1d(labels)

@@ -67,8 +67,13 @@ def few_shot_episodes(y, *, n_test_classes=3, k_shot=1, n_splits=10, n_episodes=
     Parameters
     ----------
     y : array-like of shape (n_samples,)
-    n_test_classes, k_shot, n_splits, n_episodes, setting, random_state
-        See :func:`few_shot_evaluate`.
+    n_test_classes : int, default=3
+    k_shot : int, default=1
+    n_splits : int, default=10
+    n_episodes : int, default=1
+    setting : {"partial", "full"}, default="partial"
+    random_state : int, RandomState instance or None, default=0
+        As in :func:`few_shot_evaluate`.
 
     Returns
     -------

@@ -123,7 +123,7 @@ def filter_interactions(X, y=None, *, min_user_ratings=4, min_item_ratings=4,
     y : array-like of shape (n_interactions,) or None, default=None
     min_user_ratings, min_item_ratings : int, default=4
     iterative : bool, default=False
-    user_col, item_col : str
+    user_col, item_col : str, default="user_id", "item_id"
 
     Returns
     -------
@@ -188,7 +188,7 @@ def ranking_auc(estimator, X_test, *, X_train=None, items=None, n_negatives=100,
         Also return ``{user: auc}``.
     random_state : int, RandomState instance or None, default=None
         Seeds the negatives.
-    user_col, item_col, time_col : str
+    user_col, item_col, time_col : str, default="user_id", "item_id", "timestamp"
         Column names of DataFrame logs.
 
     Returns

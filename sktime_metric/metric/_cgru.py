@@ -757,7 +757,9 @@ class CoupledGRUMetric(
         Parameters
         ----------
         X : array-like of shape (n_samples, n_timestamps, n_channels) or list
-        y : array-like of shape (n_samples,)
+        y : array-like of shape (n_samples,), default=None
+            Class labels, required as in :meth:`fit` (the default is
+            scikit-learn's ``fit_transform`` signature).
 
         Returns
         -------

@@ -79,6 +79,11 @@ class LearnedMetric:
     series of shape ``(T, n_channels)`` (NaN-padded or not, of any lengths) or
     ``(T,)``, or flattened ``(T * n_channels,)`` rows as scikit-learn's
     neighbours pass them, and returns a float.
+
+    Parameters
+    ----------
+    estimator : fitted estimator with ``PairMetricMixin``
+        Used as given: ``get_metric`` passes a copy.
     """
 
     def __init__(self, estimator):

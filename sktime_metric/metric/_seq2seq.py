@@ -290,7 +290,7 @@ class Seq2SeqEmbedder(
         ----------
         X : array-like of shape (n_samples, n_timestamps, n_channels) or list
             Sequences, NaN-padded at the end, or a list of ``(T_i, d)`` arrays.
-        y : array-like of shape (n_samples,) or None
+        y : array-like of shape (n_samples,) or None, default=None
             Labels; equal labels make similar pairs. Only
             ``training="reconstruction_only"`` does without.
         groups : array-like of shape (n_samples,) or None, default=None

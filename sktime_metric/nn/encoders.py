@@ -286,6 +286,28 @@ class RNNClassifierModule(nn.Module):
     ``(batch, n_classes)``. With ``window`` / ``stride`` above 1 the encoder reads
     frames of ``window`` steps, one every ``stride`` steps
     (:func:`~sktime_metric.nn._chain.frame_windows`).
+
+    Parameters
+    ----------
+    n_features : int
+        Channels per time step.
+    n_classes : int
+    hidden_size : int, default=64
+        Hidden units per direction.
+    cell : {"rnn", "gru", "lstm"}, default="gru"
+    num_layers : int, default=1
+    bidirectional : bool, default=False
+    dropout : float, default=0.0
+        Between stacked layers and before the linear layer.
+    nonlinearity : {"tanh", "relu"}, default="tanh"
+        Only used by ``cell="rnn"``.
+    memory_bias : float or None, default=None
+        Initial bias of the GRU's update gate or the LSTM's forget gate, see
+        :class:`RecurrentEncoder`.
+    window : int, default=1
+        Steps per frame.
+    stride : int, default=1
+        Steps between frame starts.
     """
 
     def __init__(

@@ -124,8 +124,11 @@ class Seq2SeqMetricModule(nn.Module):
     Parameters
     ----------
     n_features : int
-    hidden_size, cell, num_layers, input_mask_p
-        See :class:`Seq2SeqAutoencoder`.
+    hidden_size : int, default=100
+    cell : {"lstm", "gru", "rnn"}, default="lstm"
+    num_layers : int, default=1
+    input_mask_p : float, default=0.3
+        The autoencoder's, see :class:`Seq2SeqAutoencoder`.
     projection_dim : int or None, default=None
         With an int, a :class:`~sktime_metric.nn.KISSMEHead` projects ``y`` to
         ``z = W_p^T y`` of this size (the KISSME variant); None: ``z = y``.
@@ -250,12 +253,6 @@ class Seq2SeqLoss(nn.Module):
         3.43-3.44).
     margin : float, default=1.0
         For "cosine", the margin on the cosine similarity.
-    margin_scale : {"absolute", "relative", "dim"}, default="absolute"
-        Units of "kissme_contrastive"'s margin, unused otherwise. "absolute": as
-        printed; "relative": times the batch's mean similar-pair distance
-        (``ContrastiveLoss(margin_scale="relative")``); "dim": distances per
-        embedding dimension
-        (``SquaredMahalanobisDistance(per_dimension=True)``).
     reconstruction_loss : {"mse", "cosine"}, default="mse"
         :class:`~sktime_metric.nn.SequenceMSELoss` or the CRL
         (:class:`~sktime_metric.nn.CosineReconstructionLoss`).
@@ -263,6 +260,12 @@ class Seq2SeqLoss(nn.Module):
         ``lambda``. 1: reconstruction only; 0: metric only.
     regularization : float, default=1e-3
         Ridge of "kissme_logratio"'s per-batch covariances.
+    margin_scale : {"absolute", "relative", "dim"}, default="absolute"
+        Units of "kissme_contrastive"'s margin, unused otherwise. "absolute": as
+        printed; "relative": times the batch's mean similar-pair distance
+        (``ContrastiveLoss(margin_scale="relative")``); "dim": distances per
+        embedding dimension
+        (``SquaredMahalanobisDistance(per_dimension=True)``).
 
     Notes
     -----

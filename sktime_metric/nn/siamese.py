@@ -249,8 +249,11 @@ class SiameseRNNModule(nn.Module):
         Channels per time step.
     hidden_size : int, default=64
         Embedding size ``H``.
-    cell, nonlinearity, pooling, dropout, window, stride
-        See :class:`SequenceEncoder`.
+    cell : {"rnn", "gru", "lstm", "none", "identity"}, default="rnn"
+    nonlinearity : {"relu", "tanh"}, default="relu"
+    pooling : {"last", "mean"}, default="last"
+    dropout : float, default=0.0
+        The encoder's, see :class:`SequenceEncoder`.
     similarity : {"diagonal", "full", "low_rank"}, default="diagonal"
         Form of ``M``, see :class:`BilinearSimilarity`.
     rank : int or None, default=None
@@ -258,6 +261,9 @@ class SiameseRNNModule(nn.Module):
     init_range : float or None, default=0.1
         Every parameter is drawn from ``U[-init_range, init_range]`` (the paper);
         None keeps torch's default initialisation.
+    window : int, default=1
+    stride : int, default=1
+        The encoder's frames, see :class:`SequenceEncoder`.
 
     Notes
     -----

@@ -164,6 +164,13 @@ class AttentionGatedRNN(nn.Module):
     Two linear maps with a bias each (``U x + b_U`` and ``W h + b_W``), as in the
     authors' code; this is what the parameter counts of Table 3.1 assume.
 
+    Parameters
+    ----------
+    n_features : int
+        Channels per time step.
+    hidden_size : int
+        Hidden units.
+
     Notes
     -----
     ``forward(x, a, reverse=False)`` with ``x`` ``(batch, time, n_features)`` and

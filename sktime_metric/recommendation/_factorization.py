@@ -125,7 +125,7 @@ class MatrixFactorizationRecommender(RegressorMixin, _LogRecommender):
         X : array-like of shape (n_interactions, 3) or DataFrame
             Rows ``[user_id, item_id, timestamp]``, as for
             :class:`~sktime_metric.recommendation.IARNRecommender`.
-        y : array-like of shape (n_interactions,) or None
+        y : array-like of shape (n_interactions,) or None, default=None
             Ratings; None: the DataFrame's ``rating_col``.
 
         Returns

@@ -268,9 +268,9 @@ class IARNRecommender(RegressorMixin, BaseSequenceNet):
             timestamps: numbers or dates), in any order; a DataFrame names its
             columns by ``user_col``, ``item_col``, ``time_col`` and may hold the
             ratings in ``rating_col``.
-        y : array-like of shape (n_interactions,) or None
+        y : array-like of shape (n_interactions,) or None, default=None
             Ratings; None: the DataFrame's ``rating_col``.
-        item_features : dict, DataFrame or None
+        item_features : dict, DataFrame or None, default=None
             Needed by ``feature_encoder``. "flat": a mapping ``item_id ->
             iterable of feature labels``, or a 0/1 DataFrame indexed by item id
             with one column per feature. "hierarchical": a mapping ``item_id ->

@@ -325,8 +325,21 @@ def validate_sequences(estimator, X, *, reset, min_length=1, name="X"):
 
     ``n_features_in_`` is the number of channels: set at ``fit`` (``reset=True``),
     checked at predict / transform time (``reset=False``). The number of time
-    steps may differ between fit and predict. ``name``: what the messages call
-    the argument (``"X_support"``, ``"X_pretrain"``, ...).
+    steps may differ between fit and predict.
+
+    Parameters
+    ----------
+    estimator : estimator instance
+        Gets ``n_features_in_`` (``reset=True``) or is checked against it.
+    X : array-like of shape (n_samples, n_timestamps, n_channels) or list
+        As :func:`check_sequences` takes it.
+    reset : bool
+        True in ``fit``, False afterwards.
+    min_length : int, default=1
+        The fewest valid steps a series may have.
+    name : str, default="X"
+        What the messages call the argument (``"X_support"``,
+        ``"X_pretrain"``, ...).
 
     Returns
     -------
@@ -372,6 +385,17 @@ def padded_float32(X, lengths=None):
     NaN (``NaN * 0`` is NaN), so the padding must be filled before torch sees it.
     The time axis is cut to the longest series. A finite value too large for
     float32 is a ``ValueError`` naming its sample, step and channel.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_timestamps, n_channels)
+        NaN-padded, as :func:`check_sequences` returns it.
+    lengths : ndarray of shape (n_samples,), default=None
+        Valid steps of each series; None keeps every time step.
+
+    Returns
+    -------
+    x : ndarray of float32 of shape (n_samples, max(lengths), n_channels)
     """
     if lengths is not None and lengths.size:
         X = X[:, : int(lengths.max())]
