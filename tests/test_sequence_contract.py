@@ -339,3 +339,25 @@ def test_tags_declare_sequences(estimator):
     tags = estimator.__sklearn_tags__()
     assert tags.input_tags.three_d_array and tags.input_tags.allow_nan
     assert tags.allow_variable_length
+
+
+# set by fit only for some inputs or parameters: videos' frames, a grid of Cs
+_CONDITIONAL_ATTRIBUTES = {"frame_shape_", "cv_scores_"}
+
+
+def test_fitted_attributes_are_documented(estimator, data):
+    # scikit-learn's test_fit_docstring_attributes: every public attribute a
+    # fit sets is in the class's numpydoc Attributes, and every documented one
+    # is set (but for the conditional ones above)
+    from numpydoc.docscrape import NumpyDocString
+
+    est = _fitted(estimator, data)
+    documented = {name.strip()
+                  for attribute in NumpyDocString(type(est).__doc__)["Attributes"]
+                  for name in attribute.name.split(",")}
+    fitted = {name for name in vars(est)
+              if name.endswith("_") and not name.startswith("_")}
+    assert fitted <= documented, f"undocumented: {sorted(fitted - documented)}"
+    absent = [name for name in sorted(documented - _CONDITIONAL_ATTRIBUTES)
+              if not hasattr(est, name)]
+    assert not absent, f"documented, not set by fit: {absent}"

@@ -179,8 +179,10 @@ class Seq2SeqEmbedder(
         The final net; ``net_.module_`` is a
         :class:`~sktime_metric.nn.Seq2SeqMetricModule`.
     history_ : skorch.History
-        Of the last stage; ``stage1_history_`` of the first stage of disjoint
-        training (None otherwise).
+        Of the last stage.
+    stage1_history_ : skorch.History or None
+        Of the first stage of disjoint training (the autoencoder alone); None
+        otherwise.
 
     References
     ----------
