@@ -524,6 +524,27 @@ def test_structural_loss_moving_means_update_in_training_only():
     torch.testing.assert_close(loss_fn.mean_pos, expected)
 
 
+def test_structural_loss_gradient_holds_the_moving_means_constant():
+    # after the first batch the moving means mix in earlier batches, so the
+    # mean of this batch's distances is not the variance's centre: a
+    # gradient through the moving mean would then no longer vanish
+    y = torch.tensor([0, 1, 2, 0, 1, 0, 2])
+    loss_fn = StructuralLoss(ema_momentum=0.5, var_margin_pos=0.0, var_margin_neg=0.0)
+    first = _distance_matrix(7, seed=0).detach()
+    loss_fn(first + 1.0, y)  # other means than the second batch's
+    D = _distance_matrix(7, seed=1)
+    same = (y[:, None] == y[None, :]) & ~torch.eye(7, dtype=torch.bool)
+    other = y[:, None] != y[None, :]
+    mean_pos = 0.5 * loss_fn.mean_pos + 0.5 * D[same].mean().detach()
+    mean_neg = 0.5 * loss_fn.mean_neg + 0.5 * D[other].mean().detach()
+    loss = loss_fn(D, y)
+    expected = structural_brute_force(D, y, mean_pos, mean_neg, m_pos=0.0, m_neg=0.0)
+    torch.testing.assert_close(loss, expected)
+    grad, = torch.autograd.grad(loss, D)
+    expected_grad, = torch.autograd.grad(expected, D)
+    torch.testing.assert_close(grad, expected_grad)
+
+
 @pytest.mark.parametrize("labels", [[0, 0, 0], [0, 1, 2], [0]])
 def test_structural_loss_without_positives_or_negatives(labels):
     D = _distance_matrix(len(labels), 0)
