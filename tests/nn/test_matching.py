@@ -197,6 +197,24 @@ def test_centred_scores_against_brute_force(steps, metric):
     torch.testing.assert_close(module.query_scores(y, s), expected)
 
 
+@pytest.mark.parametrize("metric", ["cosine", "euclidean"])
+def test_scores_are_the_similarities_divided_by_the_temperature(metric):
+    # a temperature below 1 sharpens the matching weights, above 1 flattens them
+    torch.manual_seed(0)
+    q, s = torch.randn(3, 5), torch.randn(4, 5)
+    expected = torch.empty(3, 4)
+    for i, qi in enumerate(q):
+        for j, sj in enumerate(s):
+            expected[i, j] = (torch.dot(qi, sj) / (qi.norm() * sj.norm())
+                              if metric == "cosine" else -(qi - sj).norm())
+    for temperature in (0.25, 1.0, 4.0):
+        module = MatchingNetworkModule(3, hidden_size=5, processing_steps=0,
+                                       metric=metric, temperature=temperature).eval()
+        torch.testing.assert_close(module.scores(q, s), expected / temperature)
+        torch.testing.assert_close(module.match(q, s),
+                                   torch.log_softmax(expected / temperature, dim=1))
+
+
 def test_centring_ignores_an_offset_shared_by_every_embedding():
     # the mean-pooled states of a long series are nearly the same vector for
     # every series: centred, the cosines read what differs between them
