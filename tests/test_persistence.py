@@ -96,10 +96,14 @@ def _assert_same_state(a, b, where="estimator"):
     """Fitted attributes equal, recursively (nets: weights and history)."""
     if isinstance(a, NeuralNet):
         assert type(a) is type(b), where
-        sa, sb = a.module_.state_dict(), b.module_.state_dict()
-        assert sa.keys() == sb.keys(), where
-        for key in sa:
-            assert torch.equal(sa[key].cpu(), sb[key].cpu()), f"{where}.{key}"
+        # the loss's state too (the structural loss's moving means)
+        for part in ("module_", "criterion_"):
+            sa, sb = getattr(a, part).state_dict(), getattr(b, part).state_dict()
+            assert sa.keys() == sb.keys(), f"{where}.{part}"
+            for key in sa:
+                torch.testing.assert_close(sb[key].cpu(), sa[key].cpu(), rtol=0,
+                                           atol=0, equal_nan=True,
+                                           msg=f"{where}.{part}.{key}")
         assert a.history.to_list() == b.history.to_list(), where
     elif isinstance(a, History):
         assert a.to_list() == b.to_list(), where
