@@ -201,3 +201,16 @@ def test_positive_pairs_even_when_most_classes_are_singletons():
 def test_class_balanced_sampler_refuses_batches_without_both_pairs(labels, kwargs, match):
     with pytest.raises(ValueError, match=match):
         ClassBalancedBatchSampler(labels, **kwargs)
+
+
+def test_derive_seed_draws_from_a_random_state_instance():
+    from sktime_metric.base import derive_seed
+
+    assert derive_seed(7) == 7 and derive_seed(np.int64(2**31 + 7)) == 7
+    # a RandomState is a source of seeds: the same state, the same seed ...
+    seeds = [derive_seed(np.random.RandomState(k)) for k in (3, 3, 4, 5)]
+    assert seeds[0] == seeds[1] and len(set(seeds)) == 3
+    assert all(0 <= s < 2**31 for s in seeds)
+    # ... and one shared generator gives each fit a seed of its own
+    rng = np.random.RandomState(0)
+    assert len({derive_seed(rng) for _ in range(5)}) == 5
