@@ -26,6 +26,14 @@ def test_pairs_are_distinct_and_labelled_by_class():
     np.testing.assert_array_equal(same, labels == 1)
 
 
+@pytest.mark.parametrize("n_pairs, fraction, n_similar",
+                         [(10, 0.37, 4), (5, 0.75, 4), (9, 0.3, 3), (9, 0.2, 2)])
+def test_similar_share_is_rounded_to_the_nearest_count(n_pairs, fraction, n_similar):
+    # 3.7, 3.75, 2.7 and 1.8 similar pairs: rounded, not truncated
+    _, labels = sample_pairs(Y, n_pairs, positive_fraction=fraction, random_state=0)
+    assert len(labels) == n_pairs and labels.sum() == n_similar
+
+
 def test_sampling_is_uniform_over_similar_and_over_dissimilar_pairs():
     n = 60_000
     pairs, labels = sample_pairs(Y, n, random_state=0)
@@ -182,6 +190,10 @@ def test_disjoint_classes_validation_holds_out_whole_classes():
         assert not set(y[train]) & set(y[valid])  # no class on both sides
         assert len(set(y[valid])) >= 2 and len(set(y[train])) >= 2
         assert len(valid) >= 0.2 * len(y)
+        # the fewest classes that reach the fraction: without the last one
+        # drawn (at most the largest held out) the held-out series fall short
+        held = np.bincount(y[valid])
+        assert len(valid) - held.max() < 0.2 * len(y) or len(set(y[valid])) == 2
         assert sorted(np.concatenate([train, valid])) == list(range(len(y)))
     # validation pairs are drawn among the held-out classes only
     plan = pair_plan(len(y), y=y, n_pairs=200, validation_fraction=0.2,
