@@ -1,0 +1,79 @@
+"""The one per-channel standardiser (``utils/_scaling.py``) against brute force.
+
+The estimators' tests see it only through their fits; these compare it with
+the statistics of the observed steps written out by hand.
+"""
+
+import numpy as np
+import pytest
+
+from sktime_metric.utils._scaling import (
+    channel_statistics,
+    requested_channel_statistics,
+    standardize_channels,
+)
+
+
+def _padded(seed, lengths=(7, 3, 5, 1), n_channels=3):
+    """Series of unequal lengths on different scales, NaN-padded at the end."""
+    rng = np.random.RandomState(seed)
+    X = np.full((len(lengths), max(lengths), n_channels), np.nan)
+    for i, length in enumerate(lengths):
+        X[i, :length] = rng.normal(loc=[5.0, -2.0, 0.0][:n_channels],
+                                   scale=[0.1, 30.0, 1.0][:n_channels],
+                                   size=(length, n_channels))
+    return X, lengths
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_statistics_are_those_of_the_observed_steps(seed):
+    X, lengths = _padded(seed)
+    # brute force: every observed step of every series stacked, padding left out
+    observed = np.concatenate([X[i, :length] for i, length in enumerate(lengths)])
+    mean, scale = channel_statistics(X)
+    np.testing.assert_allclose(mean, observed.mean(axis=0), rtol=1e-12, atol=1e-12)
+    # the population standard deviation (ddof=0), as scikit-learn's StandardScaler
+    np.testing.assert_allclose(scale, observed.std(axis=0), rtol=1e-12)
+
+
+def test_a_constant_channel_gets_scale_one_and_standardises_to_zero():
+    X, _ = _padded(0)
+    X[:, :, 1] = np.where(np.isnan(X[:, :, 1]), np.nan, 4.0)
+    mean, scale = channel_statistics(X)
+    assert mean[1] == 4.0 and scale[1] == 1.0
+    scaled = standardize_channels(X, mean, scale)
+    assert np.all(scaled[:, :, 1][~np.isnan(X[:, :, 1])] == 0.0)
+
+
+def test_standardising_keeps_the_padding_and_the_callers_array():
+    X, lengths = _padded(1)
+    given = X.copy()
+    mean, scale = channel_statistics(X)
+    scaled = standardize_channels(X, mean, scale)
+    np.testing.assert_array_equal(X, given)  # not modified in place
+    np.testing.assert_array_equal(np.isnan(scaled), np.isnan(X))
+    observed = np.concatenate([scaled[i, :n] for i, n in enumerate(lengths)])
+    np.testing.assert_allclose(observed.mean(axis=0), 0.0, atol=1e-12)
+    np.testing.assert_allclose(observed.std(axis=0), 1.0, rtol=1e-12)
+
+
+@pytest.mark.parametrize("factor", [1e-200, 1e200])
+def test_statistics_follow_the_units_of_a_channel_on_any_scale(factor):
+    # squares of 1e200 overflow float64 and those of 1e-200 underflow: the
+    # statistics are measured in units of the channel's largest value instead
+    X, _ = _padded(2)
+    mean, scale = channel_statistics(X)
+    mean_far, scale_far = channel_statistics(X * factor)
+    np.testing.assert_allclose(mean_far / factor, mean, rtol=1e-12)
+    np.testing.assert_allclose(scale_far / factor, scale, rtol=1e-12)
+
+
+def test_fixed_statistics_are_checked_per_channel():
+    X, _ = _padded(0)
+    mean, scale = requested_channel_statistics(([0.0, 1.0, 2.0], [1.0, 2.0, 3.0]), X)
+    np.testing.assert_array_equal(scale, [1.0, 2.0, 3.0])
+    assert requested_channel_statistics(False, X) == (None, None)
+    with pytest.raises(ValueError, match="one value per channel"):
+        requested_channel_statistics(([0.0], [1.0]), X)
+    with pytest.raises(ValueError, match="positive finite scales"):
+        requested_channel_statistics(([0.0, 1.0, 2.0], [1.0, 0.0, 3.0]), X)
