@@ -180,6 +180,21 @@ def kissme_metric(sigma_similar, sigma_dissimilar, *, regularization=1e-6, psd=T
         Ascending, after clipping when ``psd``.
     eigenvectors : ndarray of shape (d, d)
         Columns, matching ``eigenvalues``.
+
+    Examples
+    --------
+    Similar pairs differ little along the first feature, dissimilar pairs
+    differ along both: the learned metric weighs the first feature only.
+
+    >>> import numpy as np
+    >>> from sktime_metric.metric import kissme_metric
+    >>> sigma_similar = np.diag([0.5, 4.0])
+    >>> sigma_dissimilar = np.diag([2.0, 4.0])
+    >>> M, eigenvalues, eigenvectors = kissme_metric(sigma_similar, sigma_dissimilar)
+    >>> np.diag(M).round(2).tolist(), bool(abs(M[0, 1]) < 1e-12)  # 1/0.5 - 1/2
+    ([1.5, 0.0], True)
+    >>> eigenvalues.round(2).tolist(), eigenvectors.shape
+    ([0.0, 1.5], (2, 2))
     """
     d = sigma_similar.shape[0]
 

@@ -84,6 +84,30 @@ class LearnedMetric:
     ----------
     estimator : fitted estimator with ``PairMetricMixin``
         Used as given: ``get_metric`` passes a copy.
+
+    Examples
+    --------
+    >>> import pickle
+    >>> import numpy as np
+    >>> from sktime_metric.datasets import make_sequence_classification
+    >>> from sktime_metric.metric import SiameseRNNEmbedder
+    >>> X, y = make_sequence_classification(n_samples=20, random_state=0)
+    >>> srn = SiameseRNNEmbedder(hidden_size=8, n_pairs=200, max_epochs=3,
+    ...                          random_state=0).fit(X, y)
+    >>> metric = srn.get_metric()
+    >>> metric
+    LearnedMetric(SiameseRNNEmbedder)
+    >>> d = metric(X[0], X[1])  # two single (T, n_channels) series
+    >>> isinstance(d, float), bool(d == srn.pair_distance(X[:1], X[1:2])[0])
+    (True, True)
+    >>> metric(X[0], X[0])
+    0.0
+    >>> # series of any lengths: here X[0] without its NaN padding
+    >>> observed = X[0][~np.isnan(X[0]).any(axis=1)]
+    >>> len(observed) < len(X[0]), bool(np.isclose(metric(observed, X[1]), d))
+    (True, True)
+    >>> pickle.loads(pickle.dumps(metric))(X[0], X[1]) == d  # picklable: joblib
+    True
     """
 
     def __init__(self, estimator):

@@ -206,6 +206,17 @@ def check_pairs(pairs, pair_labels, n_samples):
     pairs : ndarray of shape (n_pairs, 2), dtype int64
     pair_labels : ndarray of shape (n_pairs,), dtype int64
         In {0, 1}.
+
+    Examples
+    --------
+    >>> from sktime_metric.metric import check_pairs
+    >>> pairs, labels = check_pairs([[0, 1], [2, 0]], [1, -1], n_samples=3)
+    >>> pairs.dtype, labels.tolist()  # metric-learn's -1 becomes 0 (dissimilar)
+    (dtype('int64'), [1, 0])
+    >>> check_pairs([[0, 3]], [1], n_samples=3)
+    Traceback (most recent call last):
+        ...
+    ValueError: Pair 0 is [0, 3]: indices must be in [0, 3).
     """
     pairs = np.asarray(pairs)
     if pairs.ndim != 2 or pairs.shape[1] != 2 or len(pairs) == 0:
