@@ -33,6 +33,25 @@ def plot_routine_timeline(labels, days, slots, *, n_slots=None, ax=None, cmap="v
     -------
     ax : matplotlib Axes
     grid : ndarray of shape (n_days, n_slots), -1 where no window
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")  # off-screen, as in a script or a test
+    >>> import matplotlib.pyplot as plt
+    >>> import numpy as np
+    >>> from sktime_metric.cluster import plot_routine_timeline
+    >>> days = np.repeat([0, 1, 2], 4)  # 3 days of 4 slots, the last one missing
+    >>> slots = np.tile([0, 1, 2, 3], 3)
+    >>> labels = np.tile([0, 0, 1, 2], 3)
+    >>> ax, grid = plot_routine_timeline(labels[:-1], days[:-1], slots[:-1])
+    >>> grid
+    array([[ 0,  0,  1,  2],
+           [ 0,  0,  1,  2],
+           [ 0,  0,  1, -1]])
+    >>> ax.get_xlabel(), ax.get_ylabel()
+    ('time slot of the day', 'day')
+    >>> plt.close(ax.figure)
     """
     ax = _axes(ax)
     labels, days, slots = (np.asarray(a, dtype=int) for a in (labels, days, slots))
@@ -73,6 +92,25 @@ def plot_affinity_matrix(affinity, labels=None, *, ax=None, cmap="magma"):
     Returns
     -------
     ax : matplotlib Axes
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")  # off-screen, as in a script or a test
+    >>> import matplotlib.pyplot as plt
+    >>> import numpy as np
+    >>> from sktime_metric.cluster import plot_affinity_matrix
+    >>> affinity = np.array([[1.0, 0.1, 0.9],
+    ...                      [0.1, 1.0, 0.2],
+    ...                      [0.9, 0.2, 1.0]])
+    >>> ax = plot_affinity_matrix(affinity, labels=[0, 1, 0])
+    >>> np.asarray(ax.images[0].get_array())  # windows 0 and 2 (cluster 0) first
+    array([[1. , 0.9, 0.1],
+           [0.9, 1. , 0.2],
+           [0.1, 0.2, 1. ]])
+    >>> ax.get_xlabel(), ax.get_ylabel()
+    ('window', 'window')
+    >>> plt.close(ax.figure)
     """
     import scipy.sparse as sp
 

@@ -435,6 +435,24 @@ def routine_clustering(X, timestamps=None, **params):
         ``labels``, ``window_starts``, ``days``, ``slots``, ``distances``
         (sparse with the "knn" graph, as ``affinity``),
         ``affinity``, ``embedding``, ``scores`` and the fitted ``estimator``.
+
+    Examples
+    --------
+    >>> from sktime_metric.cluster import routine_clustering
+    >>> from sktime_metric.datasets import make_routines
+    >>> X, t, activity, schedule = make_routines(4, step=360, random_state=0)
+    >>> X.shape  # 4 days of one 6-channel sample every 6 minutes
+    (960, 6)
+    >>> result = routine_clustering(X, t, metric="euclidean", n_clusters=3,
+    ...                             seq_len=10, random_state=0)
+    >>> result.labels.shape, result.distances.shape  # 4 days x 24 one-hour windows
+    ((96,), (96, 96))
+    >>> result.days[:3].tolist(), result.slots[:3].tolist()
+    ([0, 0, 0], [0, 1, 2])
+    >>> sorted(set(result.labels.tolist()))
+    [0, 1, 2]
+    >>> sorted(result.scores)
+    ['ami', 'completeness', 'homogeneity', 'nmi', 'silhouette', 'v_measure']
     """
     est = RoutineClusterer(**params).fit(X, timestamps=timestamps)
     return Bunch(

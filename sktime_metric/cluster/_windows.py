@@ -340,6 +340,20 @@ def time_of_day_pairs(slots, days, *, n_slots, slot_tolerance=0, n_pairs=1000,
     ------
     ValueError
         If no two windows of the same slot lie on different days.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sktime_metric.cluster import time_of_day_pairs
+    >>> days = np.array([0, 0, 1, 1, 2, 2])  # 3 days of 2 twelve-hour slots
+    >>> slots = np.array([0, 1, 0, 1, 0, 1])
+    >>> pairs, labels = time_of_day_pairs(slots, days, n_slots=2, n_pairs=4,
+    ...                                   random_state=0)
+    >>> pairs.tolist(), labels.tolist()
+    ([[3, 5], [1, 3], [1, 2], [0, 3]], [1, 1, 0, 0])
+    >>> i, j = pairs.T  # similar: the same slot on different days
+    >>> ((slots[i] == slots[j]) & (days[i] != days[j])).astype(int).tolist()
+    [1, 1, 0, 0]
     """
     rng = check_random_state(random_state)
     mask = similarity_mask(slots, days, n_slots=n_slots, slot_tolerance=slot_tolerance)
