@@ -78,6 +78,21 @@ def precomputed_silhouette(distances, labels):
     Returns
     -------
     silhouette : float
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sktime_metric.evaluation import precomputed_silhouette
+    >>> x = np.array([0.0, 1.0, 10.0, 11.0])  # two tight, distant clusters
+    >>> D = np.abs(x[:, None] - x[None, :])
+    >>> round(precomputed_silhouette(D, [0, 0, 1, 1]), 2)
+    0.9
+    >>> # a learned measure's non-zero diagonal is ignored
+    >>> precomputed_silhouette(D + 0.1 * np.eye(4), [0, 0, 1, 1]) == (
+    ...     precomputed_silhouette(D, [0, 0, 1, 1]))
+    True
+    >>> precomputed_silhouette(D, [0, 0, 0, 0])  # one cluster: undefined
+    nan
     """
     D = np.asarray(distances, dtype=np.float64)
     labels = column_or_1d(labels)

@@ -80,6 +80,20 @@ def few_shot_episodes(y, *, n_test_classes=3, k_shot=1, n_splits=10, n_episodes=
     splits : list of (train_index, episodes)
         ``episodes`` is a list of ``(support_index, query_index)``; support
         indices are grouped by class, in sorted class order.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sktime_metric.evaluation import few_shot_episodes
+    >>> y = np.repeat([0, 1, 2, 3], 3)  # 4 classes of 3 series
+    >>> splits = few_shot_episodes(y, n_test_classes=2, n_splits=2, random_state=0)
+    >>> len(splits)
+    2
+    >>> train, [(support, query)] = splits[0]  # n_episodes=1
+    >>> y[train].tolist()  # the base classes, to fit on
+    [0, 0, 0, 1, 1, 1]
+    >>> y[support].tolist(), y[query].tolist()  # 2-way 1-shot on the novel ones
+    ([2, 3], [2, 2, 3, 3])
     """
     if setting not in ("partial", "full"):
         raise ValueError(f"setting must be 'partial' or 'full', got {setting!r}.")
