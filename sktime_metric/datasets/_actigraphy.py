@@ -170,6 +170,18 @@ def load_actigraphy_examples(*, nonwear_minutes=None):
     ------
     ImportError
         If pyActigraphy is not installed, with the command that installs it.
+
+    Examples
+    --------
+    >>> from sktime_metric.datasets import load_actigraphy_examples
+    >>> # needs the data files: pip install --no-deps pyActigraphy==1.2.2
+    >>> recordings = load_actigraphy_examples()                # doctest: +SKIP
+    >>> sorted(recordings)                                     # doctest: +SKIP
+    ['example_01', 'example_02', 'example_03', 'example_04', 'example_05']
+    >>> counts, timestamps = recordings["example_01"]          # doctest: +SKIP
+    >>> step = timestamps[1] - timestamps[0]                    # doctest: +SKIP
+    >>> counts.shape, str(timestamps[0]), str(step)            # doctest: +SKIP
+    ((18401, 1), '1918-01-23T13:58:00', '60 seconds')
     """
     folder = _data_folder()
     return {f"example_0{i}": read_awd(folder / f"example_0{i}.AWD",

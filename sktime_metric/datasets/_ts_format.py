@@ -195,6 +195,26 @@ def load_ucr_uea(name, extract_path):
     ------
     FileNotFoundError
         Naming the paths that were tried.
+
+    Examples
+    --------
+    A two-file archive made on the spot, in the univariate archive's ``.tsv``
+    layout (label first, shorter series padded with NaN):
+
+    >>> import os, tempfile
+    >>> from sktime_metric.datasets import load_ucr_uea
+    >>> files = {"Toy_TRAIN.tsv": "1\\t0.5\\t1.5\\t2.5\\n2\\t3.0\\t2.0\\tNaN\\n",
+    ...          "Toy_TEST.tsv": "2\\t1.0\\t0.0\\t-1.0\\n"}
+    >>> with tempfile.TemporaryDirectory() as archive:
+    ...     os.mkdir(os.path.join(archive, "Toy"))
+    ...     for filename, text in files.items():
+    ...         with open(os.path.join(archive, "Toy", filename), "w") as f:
+    ...             _ = f.write(text)
+    ...     X_train, y_train, X_test, y_test = load_ucr_uea("Toy", archive)
+    >>> X_train.shape, y_train.tolist(), X_test.shape, y_test.tolist()
+    ((2, 3, 1), ['1', '2'], (1, 3, 1), ['2'])
+    >>> X_train[1, :, 0]
+    array([ 3.,  2., nan])
     """
     root = Path(extract_path).expanduser()
     tried = []
