@@ -112,6 +112,19 @@ def standardize_channels(X, mean, scale):
     Returns
     -------
     X_scaled : ndarray of shape (n_samples, n_timestamps, n_channels)
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sktime_metric.utils import channel_statistics, standardize_channels
+    >>> X = np.array([[[1.0, 5.0], [3.0, 5.0]], [[2.0, 5.0], [np.nan, np.nan]]])
+    >>> X_scaled = standardize_channels(X, np.array([2.0, 5.0]), np.array([0.5, 1.0]))
+    >>> X_scaled[:, :, 0]  # (x - 2) / 0.5; the padding stays NaN
+    array([[-2.,  2.],
+           [ 0., nan]])
+    >>> X_scaled = standardize_channels(X, *channel_statistics(X))
+    >>> np.nanstd(X_scaled, axis=(0, 1)).round(6).tolist()  # constant: left at 0
+    [1.0, 0.0]
     """
     return (np.asarray(X, dtype=np.float64) - mean) / scale
 
