@@ -31,6 +31,18 @@ def stratified_subsample(X, y, n, random_state=0):
     -------
     X_sub : ndarray of shape (min(n, n_samples), n_timestamps, n_channels)
     y_sub : ndarray of shape (min(n, n_samples),)
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sktime_metric.benchmarking import stratified_subsample
+    >>> X = np.zeros((12, 5, 2))
+    >>> y = np.repeat([0, 1, 2], 4)
+    >>> X_sub, y_sub = stratified_subsample(X, y, 6)
+    >>> X_sub.shape, np.bincount(y_sub).tolist()  # the class proportions kept
+    ((6, 5, 2), [2, 2, 2])
+    >>> stratified_subsample(X, y, 20)[0] is X  # n >= n_samples: unchanged
+    True
     """
     if n >= len(y):
         return X, y
@@ -168,6 +180,23 @@ def evaluate(name, estimator, X_train, y_train, X_test, y_test, *, dataset="",
         ``predicted_classes``, how many distinct labels ``predict`` returned on
         the test split (1: the fit collapsed to one class);
         plus the keys ``extra`` returns.
+
+    Examples
+    --------
+    >>> from sktime_metric.benchmarking import evaluate
+    >>> from sktime_metric.classification import RNNClassifier
+    >>> from sktime_metric.datasets import make_sequence_classification
+    >>> X, y = make_sequence_classification(n_samples=40, random_state=0)
+    >>> gru = RNNClassifier(hidden_size=8, max_epochs=10, tol=None, random_state=0)
+    >>> result = evaluate("gru", gru, X[:30], y[:30], X[30:], y[30:], dataset="toy",
+    ...                   extra=lambda name, fitted: {"classes": len(fitted.classes_)})
+    >>> result["dataset"], result["name"], result["n_train"], result["n_test"]
+    ('toy', 'gru', 30, 10)
+    >>> result["epochs"], result["classes"], 0 <= result["accuracy"] <= 1
+    (10, 3, True)
+    >>> sorted(result)  # doctest: +NORMALIZE_WHITESPACE
+    ['accuracy', 'classes', 'convergence_warnings', 'dataset', 'epoch_s', 'epochs',
+     'fit_s', 'n_test', 'n_train', 'name', 'predict_s', 'predicted_classes']
     """
     bar = _epoch_bar(estimator, f"{dataset}/{name}" if dataset else name, progress)
     try:
@@ -246,6 +275,19 @@ def run_benchmark(dataset="japanese_vowels", estimators=None, mode="default",
     results : list of dict
         One dict per estimator; see :func:`evaluate`; its key ``resample``
         holds ``resample``.
+
+    Examples
+    --------
+    Two small networks, two epochs each, on the embedded BasicMotions (the
+    "quick" mode: a check that everything runs, whose accuracies mean nothing):
+
+    >>> from sktime_metric.benchmarking import run_benchmark
+    >>> results = run_benchmark("basic_motions", ["gru", "nn"], mode="quick",
+    ...                         progress=False)
+    >>> [(r["name"], r["n_train"], r["n_test"], r["epochs"]) for r in results]
+    [('gru', 40, 40, 2), ('nn', 40, 40, 2)]
+    >>> all(0 <= r["accuracy"] <= 1 and r["fit_s"] > 0 for r in results)
+    True
     """
     if mode not in MODES:
         raise ValueError(f"mode must be one of {MODES}; got {mode!r}.")
