@@ -159,6 +159,24 @@ def format_summary(results):
     text : str
         Markdown sections, each headed by ``##``; empty when there is nothing
         to summarise.
+
+    Examples
+    --------
+    >>> from sktime_metric.benchmarking import format_summary
+    >>> rows = [{"dataset": "toy", "name": name, "resample": i, "accuracy": acc,
+    ...          "fit_s": 1.0, "predict_s": 0.1}
+    ...         for i, accuracies in enumerate([(0.8, 0.7), (0.9, 0.6)])
+    ...         for name, acc in zip(("gru", "hcrf"), accuracies)]
+    >>> text = format_summary(rows)
+    >>> for line in text.splitlines():
+    ...     if line.startswith("##") or "gru" in line:
+    ...         print(" ".join(line.split()))  # without the table cells' padding
+    ## Accuracy over resamples (mean ± sd)
+    | toy | gru | 2 | 0.8500 ± 0.0707 | 1.00 | 0.100 |
+    ## Mean rank over 2 resamples of toy (1 = most accurate)
+    | gru | 1.00 | 0.8500 | 2 |
+    >>> format_summary(rows[:2])  # one resample: nothing to summarise
+    ''
     """
     sections = []
     summary = summarize_results(results)

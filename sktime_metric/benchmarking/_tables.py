@@ -38,6 +38,19 @@ def format_table(results, columns=COLUMNS):
     Returns
     -------
     table : str
+
+    Examples
+    --------
+    >>> from sktime_metric.benchmarking import format_table
+    >>> rows = [{"name": "gru", "accuracy": 0.83333, "fit_s": 12.3456, "epochs": 2},
+    ...         {"name": "dtw_1nn", "accuracy": 0.9, "fit_s": 0.01, "epochs": None}]
+    >>> table = format_table(rows, ("name", "accuracy", "fit_s", "epochs"))
+    >>> header, rule, *body = table.splitlines()  # rule: "|---|..." (tabulate: wider)
+    >>> for line in (header, *body):
+    ...     print(" ".join(line.split()))  # without the cells' padding
+    | name | accuracy | fit_s | epochs |
+    | gru | 0.8333 | 12.35 | 2 |
+    | dtw_1nn | 0.9000 | 0.01 | - |
     """
     rows = [[_cell(c, r.get(c)) for c in columns] for r in results]
     try:
@@ -67,6 +80,25 @@ def write_results(results, path, *, title=None, notes=(), columns=COLUMNS,
     sections : sequence of str, default=()
         Markdown only: text written below the table and above the notes, e.g.
         :func:`format_summary`.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> from sktime_metric.benchmarking import write_results
+    >>> rows = [{"dataset": "toy", "name": "gru", "accuracy": 0.75, "fit_s": 1.5}]
+    >>> columns = ("dataset", "name", "accuracy", "fit_s")
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     write_results(rows, os.path.join(folder, "results.csv"), columns=columns)
+    ...     write_results(rows, os.path.join(folder, "results.md"), columns=columns,
+    ...                   title="Toy benchmark", notes=["quick mode"])
+    ...     with open(os.path.join(folder, "results.csv")) as f:
+    ...         csv_lines = f.read().splitlines()
+    ...     with open(os.path.join(folder, "results.md")) as f:
+    ...         md_lines = f.read().splitlines()
+    >>> csv_lines  # the raw numbers
+    ['dataset,name,accuracy,fit_s', 'toy,gru,0.75,1.5']
+    >>> md_lines[0], md_lines[-1]  # the title, the table, then the notes
+    ('# Toy benchmark', '- quick mode')
     """
     path = Path(path)
     suffix = path.suffix.lower()
