@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from ..utils.validation import to_sequence_dataset
-from ._ucr_wheel import _label_strings, _read_split
+from ._ucr_wheel import _label_strings, _observed_lengths, _read_split
 
 __all__ = ["load_ts_file", "load_ucr_uea"]
 
@@ -165,8 +165,22 @@ def _read_tsv(path):
     """``(X, y)`` of the univariate archive's ``.tsv``: label first, NaN-padded.
 
     The same file format and label rule as the UCR wheel's (``_ucr_wheel``).
+    NaN before a series' last value is a missing value, which the data format
+    cannot hold: an error at load time, as in a ``.ts`` file, not a failing
+    fit later.
     """
     labels, values = _read_split(path)
+    lengths = _observed_lengths(values)
+    for i, n in enumerate(lengths):
+        if n == 0:
+            raise ValueError(f"{path}: line {i + 1} (case {i}) has no value.")
+        if np.isnan(values[i, :n]).any():
+            step = int(np.flatnonzero(np.isnan(values[i, :n]))[0])
+            raise ValueError(
+                f"{path}: line {i + 1} (case {i}) has a missing value (NaN) at "
+                f"time step {step}, before its last value: the data format only "
+                "pads the end with NaN. Fill it (e.g. interpolate) first."
+            )
     return to_sequence_dataset(values), _label_strings(labels)
 
 
@@ -188,13 +202,18 @@ def load_ucr_uea(name, extract_path):
     Returns
     -------
     X_train, y_train, X_test, y_test
-        Series ``(n, T, d)``, NaN-padded, and labels as strings. The splits
-        may have different lengths ``T``; the estimators accept that.
+        Series ``(n, T, d)``, NaN-padded, and labels: class labels as strings;
+        a regression ``.ts`` file's targets as floats, an unlabelled one's
+        None (as :func:`load_ts_file`). The splits may have different lengths
+        ``T``; the estimators accept that.
 
     Raises
     ------
     FileNotFoundError
         Naming the paths that were tried.
+    ValueError
+        A file the format cannot hold, naming its line: e.g. a missing value
+        before a series' last one.
 
     Examples
     --------

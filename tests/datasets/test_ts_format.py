@@ -88,6 +88,22 @@ def test_local_archive_folder_with_ts_or_tsv(tmp_path):
         load_ucr_uea("Missing", tmp_path)
 
 
+@pytest.mark.parametrize("row, message", [
+    ("2\t0.4\tNaN\t0.6\n", r"Uni_TRAIN.tsv: line 2 \(case 1\) has a missing value "
+                            r"\(NaN\) at time step 1, before its last value"),
+    ("2\tNaN\tNaN\tNaN\n", r"Uni_TRAIN.tsv: line 2 \(case 1\) has no value"),
+])
+def test_a_tsv_series_with_a_gap_or_no_value_is_refused_at_load(tmp_path, row, message):
+    # as a .ts file's "?" before the last value: the format only pads the end,
+    # so the error comes here, naming the line, not from a later fit
+    uni = tmp_path / "Uni"
+    uni.mkdir()
+    _write(uni, "Uni_TRAIN.tsv", "1\t0.1\t0.2\t0.3\n" + row)
+    _write(uni, "Uni_TEST.tsv", "2\t1\t2\t3\n")
+    with pytest.raises(ValueError, match=message):
+        load_ucr_uea("Uni", tmp_path)
+
+
 def test_paths_under_the_home_folder_may_start_with_a_tilde(tmp_path, monkeypatch):
     # the user guide writes load_ucr_uea("BasicMotions", "~/Multivariate_ts")
     monkeypatch.setenv("HOME", str(tmp_path))
