@@ -43,7 +43,8 @@ def summarize_results(results):
     >>> rows = [{"dataset": "d", "name": "x", "resample": i, "accuracy": a,
     ...          "fit_s": 1.0, "predict_s": 0.5} for i, a in enumerate([0.8, 0.9])]
     >>> summary, = summarize_results(rows)
-    >>> summary["resamples"], round(summary["accuracy_mean"], 2), round(summary["accuracy_sd"], 4)
+    >>> (summary["resamples"], round(summary["accuracy_mean"], 2),
+    ...  round(summary["accuracy_sd"], 4))
     (2, 0.85, 0.0707)
     """
     groups = {}

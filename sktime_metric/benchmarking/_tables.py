@@ -28,7 +28,10 @@ def _cell(key, value):
 
 
 def format_table(results, columns=COLUMNS):
-    """Results as a markdown table (through tabulate when it is installed).
+    """Results as a markdown table.
+
+    Through tabulate (which skorch installs), else a plainer table of the same
+    cells.
 
     Parameters
     ----------

@@ -167,8 +167,9 @@ def kissme_metric(sigma_similar, sigma_dissimilar, *, regularization=1e-6, psd=T
     ----------
     sigma_similar, sigma_dissimilar : ndarray of shape (d, d)
     regularization : float, default=1e-6
-        Relative ridge: ``Sigma += regularization * tr(Sigma) / d * I``, the guard
-        against singular covariances (few pairs, collinear features).
+        Relative ridge: ``Sigma += regularization * (tr(Sigma) / d + 1e-12) * I``,
+        the guard against singular covariances (few pairs, collinear
+        features); the ``1e-12`` floor regularises an all-zero covariance too.
     psd : bool, default=True
         Clip negative eigenvalues to zero (Higham's projection, as the thesis).
 
