@@ -122,6 +122,28 @@ class CoupledGRULayer(nn.Module):
     ``h`` ``(2P, H)``, the state before the first step (None: zeros), to resume
     a recurrence cut into pieces of time. Returns the final states ``(2P, H)``,
     and the states of every step ``(time, 2P, H)`` if ``return_sequence``.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from sktime_metric.nn import CoupledGRULayer
+    >>> _ = torch.manual_seed(0)
+    >>> layer = CoupledGRULayer(input_size=3, hidden_size=4)
+    >>> left, right = torch.randn(6, 2, 3), torch.randn(6, 2, 3)  # 2 pairs, 6 steps
+    >>> u = layer.input_projection(torch.cat([left, right], dim=1))  # (6, 4, 12)
+    >>> h, states = layer(u, return_sequence=True)
+    >>> h.shape, states.shape
+    (torch.Size([4, 4]), torch.Size([6, 4, 4]))
+    >>> # one shared gate: swapping the sides of each pair swaps their states
+    >>> torch.allclose(layer(u.roll(2, dims=1)), h.roll(2, dims=0))
+    True
+    >>> torch.allclose(layer(u[3:], h=layer(u[:3])), h)  # resumed after step 2
+    True
+    >>> siamese = CoupledGRULayer(3, 4, coupling=False)  # each branch its own GRU
+    >>> series = torch.cat([left, right], dim=1)
+    >>> _, h_n = siamese.gru(series.transpose(0, 1))
+    >>> torch.allclose(siamese(siamese.input_projection(series)), h_n[0], atol=1e-6)
+    True
     """
 
     def __init__(

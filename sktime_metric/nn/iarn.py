@@ -81,6 +81,30 @@ class FeatureEncoder(nn.Module):
     ``(batch, depth)`` path of feature indices, root first and padded with -1,
     for "hierarchical". Returns ``(batch, time, e)``. An item with no feature
     keeps its input unchanged (the identity), rather than ``E(x) = 0``.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from sktime_metric.nn import FeatureEncoder
+    >>> _ = torch.manual_seed(0)
+    >>> x = torch.randn(2, 4, 3)  # the inputs of two items' histories
+    >>> flat = FeatureEncoder(n_features=5, embedding_dim=3)
+    >>> features = torch.tensor([[0.0, 1.0, 0.0, 1.0, 0.0],  # features 1 and 3
+    ...                          [0.0, 0.0, 0.0, 0.0, 0.0]])  # none
+    >>> out = flat(x, features)
+    >>> M = flat.weight.detach()  # (5, 3, 3), identities plus noise
+    >>> out.shape, torch.allclose(out[0], x[0] @ (M[1] + M[3]).T)
+    (torch.Size([2, 4, 3]), True)
+    >>> torch.allclose(out[1], x[1])  # no feature: unchanged
+    True
+    >>> tree = FeatureEncoder(5, 3, structure="hierarchical")
+    >>> paths = torch.tensor([[0, 2], [4, -1]])  # root first, padded with -1
+    >>> out = tree(x, paths)
+    >>> M = tree.weight.detach()
+    >>> torch.allclose(out[0], x[0] @ M[0].T @ M[2].T)  # the root M[0] first
+    True
+    >>> torch.allclose(out[1], x[1] @ M[4].T)
+    True
     """
 
     def __init__(self, n_features, embedding_dim, structure="flat"):
@@ -129,6 +153,23 @@ class InteractingAttention(nn.Module):
     2h)`` from this side's :class:`~sktime_metric.nn.BidirectionalRNN`,
     ``other_summary`` ``(batch, 2h)``. Returns ``a`` ``(batch, time)``, in (0, 1)
     on valid steps, exactly 0 on padding.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from sktime_metric.nn import BidirectionalRNN, InteractingAttention
+    >>> _ = torch.manual_seed(0)
+    >>> x, lengths = torch.randn(2, 5, 3), torch.tensor([5, 2])
+    >>> x[1, 2:] = 0  # zero-filled past each length
+    >>> context = BidirectionalRNN(n_features=3, hidden_size=4)(x, lengths)
+    >>> attention = InteractingAttention(hidden_size=4, attention_size=6)
+    >>> other_summary = torch.randn(2, 8)  # the other side's [fwd_T ; bwd_1]
+    >>> a = attention(context, lengths, other_summary)
+    >>> a.shape, bool(((a[0] > 0) & (a[0] < 1)).all()), a[1, 2:].tolist()
+    (torch.Size([2, 5]), True, [0.0, 0.0, 0.0])
+    >>> # conditioned on the other side: another summary, other weights
+    >>> torch.allclose(a, attention(context, lengths, -other_summary))
+    False
     """
 
     def __init__(self, hidden_size, attention_size):

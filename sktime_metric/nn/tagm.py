@@ -68,6 +68,25 @@ class BidirectionalRNN(nn.Module):
     -----
     ``forward(x, lengths)`` returns ``(batch, time, 2 * hidden_size)``,
     ``[h_fwd ; h_bwd]`` per step, zero past each length.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from sktime_metric.nn import BidirectionalRNN
+    >>> _ = torch.manual_seed(0)
+    >>> rnn = BidirectionalRNN(n_features=3, hidden_size=4)
+    >>> x, lengths = torch.randn(2, 5, 3), torch.tensor([5, 2])
+    >>> x[1, 2:] = 0  # zero-filled past each length
+    >>> out = rnn(x, lengths)
+    >>> out.shape, bool((out[1, 2:] == 0).all())
+    (torch.Size([2, 5, 8]), True)
+    >>> # both directions start at a real step: the second series alone agrees
+    >>> torch.allclose(rnn(x[1:, :2], lengths[1:]), out[1:, :2])
+    True
+    >>> torch_rnn = torch.nn.RNN(3, 4, bidirectional=True)  # as many parameters
+    >>> sum(p.numel() for p in rnn.parameters()), sum(
+    ...     p.numel() for p in torch_rnn.parameters())
+    (72, 72)
     """
 
     def __init__(self, n_features, hidden_size, nonlinearity="relu"):
@@ -125,6 +144,18 @@ class TemporalAttention(nn.Module):
     -----
     ``forward(x, lengths)`` returns ``a`` of shape ``(batch, time)`` with values in
     (0, 1) on valid steps and exactly 0 on padding.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from sktime_metric.nn import TemporalAttention
+    >>> _ = torch.manual_seed(0)
+    >>> attention = TemporalAttention(n_features=3, hidden_size=4, sharpness=3.0)
+    >>> x, lengths = torch.randn(2, 5, 3), torch.tensor([5, 2])
+    >>> x[1, 2:] = 0
+    >>> a = attention(x, lengths)
+    >>> a.shape, bool(((a[0] > 0) & (a[0] < 1)).all()), a[1, 2:].tolist()
+    (torch.Size([2, 5]), True, [0.0, 0.0, 0.0])
     """
 
     def __init__(
@@ -177,6 +208,27 @@ class AttentionGatedRNN(nn.Module):
     ``a`` ``(batch, time)`` returns the final state ``(batch, hidden_size)``. With
     ``a = 0`` on padding this is the state after each sequence's last valid step
     (forward), or after step 0 (``reverse=True``).
+
+    Examples
+    --------
+    >>> import torch
+    >>> from sktime_metric.nn import AttentionGatedRNN
+    >>> _ = torch.manual_seed(0)
+    >>> gated = AttentionGatedRNN(n_features=3, hidden_size=4)
+    >>> x = torch.randn(2, 5, 3)
+    >>> a = torch.tensor([[1.0, 0.5, 1.0, 0.2, 1.0],
+    ...                   [1.0, 0.5, 0.0, 0.0, 0.0]])  # the second has 2 steps
+    >>> h = gated(x, a)
+    >>> h.shape
+    torch.Size([2, 4])
+    >>> # a_t = 0 copies the state: the second series' state after its step 1
+    >>> torch.allclose(h[1], gated(x[1:, :2], a[1:, :2])[0])
+    True
+    >>> torch.allclose(gated(x, a, reverse=True)[1],
+    ...                gated(x[1:, :2], a[1:, :2], reverse=True)[0])
+    True
+    >>> bool((gated(x, torch.zeros(2, 5)) == 0).all())  # no step enters
+    True
     """
 
     def __init__(self, n_features, hidden_size):
