@@ -40,6 +40,27 @@ class NaiveLogisticModule(nn.Module):
     linear : torch.nn.Linear
         ``linear.weight`` is ``W`` of shape ``(n_classes, window * n_features)``,
         ``linear.bias`` is ``c``.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from sktime_metric.nn import NaiveLogisticModule
+    >>> x = torch.tensor([[[1.0, 0.0], [1.0, 0.0], [0.0, 1.0]],
+    ...                   [[0.0, 2.0], [0.0, 2.0], [0.0, 0.0]]])
+    >>> lengths = torch.tensor([3, 2])
+    >>> model = NaiveLogisticModule(n_features=2, n_classes=3)
+    >>> model(x, lengths).tolist()  # W and c start at zero: uniform
+    [[0.0, 0.0, 0.0], [0.0, 0.0, 0.0]]
+    >>> with torch.no_grad():
+    ...     _ = model.linear.weight.copy_(torch.tensor([[1.0, 0.0],
+    ...                                                 [0.0, 1.0],
+    ...                                                 [0.0, 0.0]]))
+    >>> model(x, lengths).tolist()  # W sum_t x_t + c
+    [[2.0, 1.0, 0.0], [0.0, 4.0, 0.0]]
+    >>> mean = NaiveLogisticModule(2, 3, pooling="mean")
+    >>> _ = mean.load_state_dict(model.state_dict())
+    >>> mean(x, lengths)[1].tolist()  # divided by the series' length
+    [0.0, 2.0, 0.0]
     """
 
     def __init__(self, n_features, n_classes, window=1, stride=1, pooling="sum",

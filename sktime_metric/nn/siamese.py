@@ -114,6 +114,24 @@ class SequenceEncoder(nn.Module):
     past each length and returns ``(batch, hidden_size)``. Padding never reaches
     the result: the recurrence is causal, the last state is gathered at
     ``lengths - 1`` and the mean divides the masked sum by the true length.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from sktime_metric.nn import SequenceEncoder
+    >>> _ = torch.manual_seed(0)
+    >>> x, lengths = torch.randn(2, 5, 3), torch.tensor([5, 2])
+    >>> x[1, 2:] = 0  # zero-filled past each length
+    >>> srn_l = SequenceEncoder(n_features=3, hidden_size=4)  # the state at L - 1
+    >>> h = srn_l(x, lengths)
+    >>> h.shape
+    torch.Size([2, 4])
+    >>> torch.allclose(h[1], srn_l(x[1:, :2], lengths[1:])[0])  # padding unread
+    True
+    >>> frames = SequenceEncoder(3, 4, cell="identity", pooling="mean")
+    >>> means = torch.stack([x[0].mean(0), x[1, :2].mean(0)])  # over each L
+    >>> frames.output_size, torch.allclose(frames(x, lengths), means)
+    (3, True)
     """
 
     def __init__(
@@ -185,6 +203,24 @@ class BilinearSimilarity(nn.Module):
     ``pairwise_distance(h1, h2)`` return ``1 - s`` in the same shapes: the
     learned distance of the pair-logistic loss (not a metric: ``1 - s(h, h)``
     need not be 0).
+
+    Examples
+    --------
+    >>> import torch
+    >>> from sktime_metric.nn import BilinearSimilarity
+    >>> _ = torch.manual_seed(0)
+    >>> similarity = BilinearSimilarity(n_features=4, form="full")
+    >>> h1, h2 = torch.randn(3, 4), torch.randn(3, 4)
+    >>> logits = similarity(h1, h2)
+    >>> logits.shape, torch.allclose(logits, similarity(h2, h1))  # M is symmetric
+    (torch.Size([3]), True)
+    >>> table = similarity.pairwise(h1, h2)
+    >>> table.shape, torch.allclose(table.diagonal(), logits)
+    (torch.Size([3, 3]), True)
+    >>> torch.allclose(similarity.distance(h1, h2), 1 - torch.sigmoid(logits))
+    True
+    >>> bool((similarity.distance(h1, h1) > 0).all())  # 1 - s(h, h) is not 0
+    True
     """
 
     def __init__(self, n_features, form="diagonal", rank=None):
