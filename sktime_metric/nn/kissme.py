@@ -191,6 +191,22 @@ class KISSMELoss(nn.Module):
     contrastive variant has none of this. A batch without similar or without
     dissimilar pairs has no covariance to compare: its logdet terms are dropped,
     with a warning.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from sktime_metric.nn import KISSMELoss
+    >>> pairs = torch.tensor([[[0.0, 0.0], [1.0, 0.0]],   # similar, d^2 = 1
+    ...                       [[0.0, 0.0], [0.0, 3.0]]])  # dissimilar, d^2 = 9
+    >>> target, M = torch.tensor([1, 0]), torch.eye(2, dtype=torch.float64)
+    >>> loss = KISSMELoss()
+    >>> round(loss(pairs, target, M).item(), 4)  # balanced: (1/2 - 9/2) / 2
+    -2.0
+    >>> round(loss(pairs, target, 2 * M).item(), 4)  # the quadratic part scales
+    -4.0
+    >>> unbalanced = torch.cat([pairs, pairs[:1]]), torch.tensor([1, 0, 1])
+    >>> round(KISSMELoss(reduction="balanced")(*unbalanced, M).item(), 4)  # 1/2 - 9/2
+    -4.0
     """
 
     def __init__(self, reduction="thesis", regularization=1e-3):

@@ -58,6 +58,19 @@ class PairLogisticLoss(nn.Module):
     -----
     ``forward(logits, target)``: ``logits`` of any shape, ``target`` of the same
     shape with 1 for similar and 0 for dissimilar pairs.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from sktime_metric.nn import PairLogisticLoss
+    >>> target = torch.tensor([1, 0])  # a similar and a dissimilar pair
+    >>> loss = PairLogisticLoss()
+    >>> round(loss(torch.zeros(2), target).item(), 4)  # s = 1/2: 2 log 2
+    1.3863
+    >>> round(PairLogisticLoss(reduction="mean")(torch.zeros(2), target).item(), 4)
+    0.6931
+    >>> bool(loss(torch.tensor([20.0, -20.0]), target) < 1e-8)  # confident, right
+    True
     """
 
     def __init__(self, reduction="sum"):
@@ -205,6 +218,17 @@ class TripletLoss(nn.Module):
     -----
     ``forward(triplets)``: ``(batch, 3, m)``, anchor, positive and negative
     embeddings stacked. Returns a scalar.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from sktime_metric.nn import TripletLoss
+    >>> triplets = torch.tensor([[[0.0, 0.0], [0.0, 1.0], [0.0, 3.0]],   # 1 - 3 + 1
+    ...                          [[0.0, 0.0], [0.0, 2.0], [0.0, 1.0]]])  # 2 - 1 + 1
+    >>> TripletLoss(margin=1.0)(triplets)  # the mean of the non-zero terms
+    tensor(2.)
+    >>> TripletLoss(margin=1.0)(triplets[:1])  # the margin met
+    tensor(0.)
     """
 
     def __init__(self, margin=1.0, distance=None):
@@ -240,6 +264,23 @@ class SiameseLoss(nn.Module):
     this loss makes "higher = more similar" for the first sequence of each tuple
     against the others, ``(batch, k - 1)``: the logits, or minus the Euclidean
     distances.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from sktime_metric.nn import SiameseLoss
+    >>> # SiameseRNNModule's output on two pairs: logits (2, 1), embeddings (2, 2, 2)
+    >>> logits = torch.zeros(2, 1)
+    >>> embeddings = torch.tensor([[[0.0, 0.0], [0.5, 0.0]],    # d = 0.5
+    ...                            [[0.0, 0.0], [0.0, 0.25]]])  # d = 0.25
+    >>> target = torch.tensor([1, 0])  # similar, dissimilar
+    >>> round(SiameseLoss()((logits, embeddings), target).item(), 4)  # 2 log 2
+    1.3863
+    >>> contrastive = SiameseLoss("contrastive", margin=1.0)
+    >>> contrastive((logits, embeddings), target).item()  # 0.5 + (1 - 0.25)
+    1.25
+    >>> contrastive.pair_scores(logits, embeddings).tolist()  # minus the distances
+    [[-0.5], [-0.25]]
     """
 
     def __init__(self, loss="pair_logistic", margin=1.0):

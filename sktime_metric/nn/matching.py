@@ -370,6 +370,20 @@ class EpisodeNLLLoss(nn.Module):
     ``forward((log_alpha, is_support), y)``: the module's output and the
     labels of the whole episode (support and queries, in batch order). An
     episode without queries gives a zero loss that keeps the graph.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from sktime_metric.nn import EpisodeNLLLoss
+    >>> y = torch.tensor([0, 0, 1, 0, 1])  # three support series, then two queries
+    >>> is_support = torch.tensor([True, True, True, False, False])
+    >>> alpha = torch.tensor([[0.25, 0.25, 0.5],    # P(0 | query 1) = 0.5
+    ...                       [0.5, 0.25, 0.25]])   # P(1 | query 2) = 0.25
+    >>> loss = EpisodeNLLLoss(reduction="none")((alpha.log(), is_support), y)
+    >>> [round(p, 4) for p in (-loss).exp().tolist()]
+    [0.5, 0.25]
+    >>> round(EpisodeNLLLoss()((alpha.log(), is_support), y).item(), 4)  # log(8) / 2
+    1.0397
     """
 
     def __init__(self, reduction="mean"):

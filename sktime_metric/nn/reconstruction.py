@@ -43,6 +43,23 @@ class SequenceMSELoss(nn.Module):
     -----
     ``forward(reconstruction, target, lengths)``: two ``(batch, time,
     channels)`` tensors and the ``(batch,)`` lengths.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from sktime_metric.nn import SequenceMSELoss
+    >>> target, lengths = torch.zeros(2, 3, 2), torch.tensor([3, 1])
+    >>> reconstruction = torch.ones(2, 3, 2)  # off by 1 everywhere, padding too
+    >>> SequenceMSELoss()(reconstruction, target, lengths).item()
+    1.0
+    >>> reconstruction[1, 0] = 3.0  # the short series' one step: off by 3
+    >>> SequenceMSELoss(reduction="none")(reconstruction, target, lengths).tolist()
+    [1.0, 9.0]
+    >>> SequenceMSELoss()(reconstruction, target, lengths).item()  # series weigh alike
+    5.0
+    >>> squared_norm = SequenceMSELoss(channel_reduction="sum", reduction="none")
+    >>> squared_norm(reconstruction, target, lengths).tolist()  # the literal eq. 3.48
+    [2.0, 18.0]
     """
 
     def __init__(self, channel_reduction="mean", reduction="mean"):
@@ -83,6 +100,25 @@ class CosineReconstructionLoss(nn.Module):
     Notes
     -----
     ``forward(reconstruction, target, lengths)`` as :class:`SequenceMSELoss`.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from sktime_metric.nn import CosineReconstructionLoss
+    >>> target = torch.tensor([[[1.0, 0.0], [0.0, 1.0]],
+    ...                        [[1.0, 0.0], [0.0, 0.0]]])  # the second: 1 step
+    >>> lengths = torch.tensor([2, 1])
+    >>> crl = CosineReconstructionLoss(reduction="none")
+    >>> crl(3 * target, target, lengths).tolist()  # the target's way: any norm
+    [0.0, 0.0]
+    >>> crl(-target, target, lengths).tolist()  # the opposite way
+    [2.0, 2.0]
+    >>> orthogonal = target.flip(-1)
+    >>> crl(orthogonal, target, lengths).tolist()
+    [1.0, 1.0]
+    >>> summed = CosineReconstructionLoss(time_reduction="sum", reduction="none")
+    >>> summed(orthogonal, target, lengths).tolist()  # T_i - sum_t cos
+    [2.0, 1.0]
     """
 
     def __init__(self, time_reduction="mean", reduction="mean"):

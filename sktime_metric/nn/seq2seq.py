@@ -272,6 +272,27 @@ class Seq2SeqLoss(nn.Module):
     ``forward(output, target)`` reads :class:`Seq2SeqMetricModule`'s output
     tuple and the pair labels. On single sequences (``z`` of shape
     ``(batch, 1, m)``), it is the reconstruction loss alone.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from sktime_metric.nn import (ContrastiveLoss, Seq2SeqLoss,
+    ...                               Seq2SeqMetricModule, SequenceMSELoss)
+    >>> _ = torch.manual_seed(0)
+    >>> module = Seq2SeqMetricModule(n_features=3, hidden_size=8)
+    >>> x, lengths = torch.randn(2, 6, 3), torch.tensor([6, 4])
+    >>> x[1, 4:] = 0  # zero-filled past each length
+    >>> output = module(x, lengths, x.flip(0), lengths.flip(0))  # two pairs
+    >>> target = torch.tensor([1, 0])  # similar, dissimilar
+    >>> loss = Seq2SeqLoss(reconstruction_weight=0.25)(output, target)
+    >>> z, reconstruction, clean, n, _ = output
+    >>> parts = (SequenceMSELoss()(reconstruction, clean, n),
+    ...          ContrastiveLoss()(z, target))  # "mse" and "contrastive"
+    >>> loss.shape, torch.allclose(loss, 0.25 * parts[0] + 0.75 * parts[1])
+    (torch.Size([]), True)
+    >>> single = module(x, lengths)  # no pairs: the reconstruction loss alone
+    >>> torch.allclose(Seq2SeqLoss()(single, target), SequenceMSELoss()(*single[1:4]))
+    True
     """
 
     def __init__(self, metric_loss="contrastive", margin=1.0, reconstruction_loss="mse",
