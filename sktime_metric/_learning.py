@@ -63,6 +63,16 @@ def prior_cross_entropy(y_codes):
     Returns
     -------
     cross_entropy : float
+
+    Examples
+    --------
+    >>> from sktime_metric.base import prior_cross_entropy
+    >>> round(prior_cross_entropy([0, 1, 0, 1]), 4)  # log 2
+    0.6931
+    >>> round(prior_cross_entropy([0, 0, 0, 1]), 4)  # frequencies 3/4, 1/4
+    0.5623
+    >>> prior_cross_entropy([2, 2, 2]) == 0  # one class: nothing to predict
+    True
     """
     counts = np.bincount(np.asarray(y_codes))
     prior = counts[counts > 0] / counts.sum()
@@ -81,6 +91,13 @@ def learning_baseline(y_codes):
     -------
     loss : float
         :func:`prior_cross_entropy` less a relative ``1e-3``.
+
+    Examples
+    --------
+    >>> from sktime_metric.base import learning_baseline, prior_cross_entropy
+    >>> y_codes = [0, 1, 0, 1]
+    >>> round(prior_cross_entropy(y_codes), 4), round(learning_baseline(y_codes), 4)
+    (0.6931, 0.6925)
     """
     return prior_cross_entropy(y_codes) * (1 - 1e-3)
 
@@ -136,6 +153,31 @@ def warn_if_not_learned(estimator, y_codes, logits, by="loss"):
         over a support set of hundreds of series: measured on BasicMotions,
         0.975 leave-one-out training accuracy at a loss above the class
         frequencies').
+
+    Examples
+    --------
+    >>> import warnings
+    >>> import numpy as np
+    >>> import torch
+    >>> from sklearn.dummy import DummyClassifier
+    >>> from sktime_metric.base import warn_if_not_learned
+    >>> y_codes = np.array([0, 1] * 10)  # 20 training series, two classes
+    >>> one_class = torch.zeros(20, 2)
+    >>> one_class[:, 0] = 1.0  # class 0 for every series
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     warn_if_not_learned(DummyClassifier(), y_codes, one_class)
+    >>> [w.category.__name__ for w in caught]
+    ['ConvergenceWarning']
+    >>> message = str(caught[0].message)
+    >>> message.split(":")[0], "it predicts one class for all 20" in message
+    ('DummyClassifier did not learn', True)
+    >>> right = 4.0 * torch.eye(2)[y_codes]  # confident, right for every series
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     warn_if_not_learned(DummyClassifier(), y_codes, right)
+    >>> caught
+    []
     """
     counts = np.bincount(y_codes, minlength=logits.shape[1])
     if (counts > 0).sum() < 2:
@@ -230,6 +272,29 @@ def warn_if_regressor_not_learned(estimator, y_true, y_pred, baseline, rows,
     error : {"squared", "absolute"}, default="squared"
         The error the estimator is trained on (a mean to beat for squared
         errors, a median for absolute ones).
+
+    Examples
+    --------
+    >>> import warnings
+    >>> import numpy as np
+    >>> from sklearn.dummy import DummyRegressor
+    >>> from sktime_metric.base import warn_if_regressor_not_learned
+    >>> y_true = np.arange(10.0)
+    >>> baseline = y_true.mean()  # the training mean, 4.5
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     warn_if_regressor_not_learned(DummyRegressor(), y_true,
+    ...                                   np.full(10, baseline), baseline, "training")
+    >>> [w.category.__name__ for w in caught]
+    ['ConvergenceWarning']
+    >>> str(caught[0].message).split(":")[0]
+    'DummyRegressor did not learn'
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     warn_if_regressor_not_learned(DummyRegressor(), y_true, y_true + 0.5,
+    ...                                   baseline, "validation")
+    >>> caught
+    []
     """
     power = {"squared": 2, "absolute": 1}[error]
     y_true = np.asarray(y_true, dtype=np.float64)
@@ -313,6 +378,32 @@ def warn_if_metric_not_learned(estimator, X, y_codes, random_state=0):
         Encoded training labels.
     random_state : int, default=0
         Seeds the sample of series.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> import numpy as np
+    >>> from scipy.spatial.distance import cdist
+    >>> from sktime_metric.base import warn_if_metric_not_learned
+    >>> class MeanDistance:  # a "learned" distance: how far the series' means are
+    ...     def pairwise_distances(self, X):
+    ...         means = np.nanmean(X, axis=1)
+    ...         return cdist(means, means)
+    >>> X = np.arange(20.0)[:, None, None] * np.ones((1, 5, 1))  # 20 levels
+    >>> by_level = np.repeat([0, 1], 10)  # the class follows the level
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     warn_if_metric_not_learned(MeanDistance(), X, by_level)
+    >>> caught
+    []
+    >>> alternating = np.tile([0, 1], 10)  # each nearest series: the other class
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     warn_if_metric_not_learned(MeanDistance(), X, alternating)
+    >>> [w.category.__name__ for w in caught]
+    ['ConvergenceWarning']
+    >>> str(caught[0].message).split(":")[0]
+    'MeanDistance did not learn'
     """
     y_codes = np.asarray(y_codes)
     if len(np.unique(y_codes)) < 2:
