@@ -111,9 +111,11 @@ class SequenceEncoder(nn.Module):
     Notes
     -----
     ``forward(x, lengths)`` takes ``x`` ``(batch, time, n_features)`` zero-filled
-    past each length and returns ``(batch, hidden_size)``. Padding never reaches
-    the result: the recurrence is causal, the last state is gathered at
-    ``lengths - 1`` and the mean divides the masked sum by the true length.
+    past each length and returns ``(batch, output_size)``: ``hidden_size``, or
+    with ``cell="identity"`` the ``window * n_features`` values of a frame; it
+    never writes into ``x``. Padding never reaches the result: the recurrence
+    is causal, the last state is gathered at ``lengths - 1`` and the mean
+    divides the masked sum by the true length.
 
     Examples
     --------
@@ -165,6 +167,7 @@ class SequenceEncoder(nn.Module):
         # kernel runs on the padded batch and padding never reaches a valid step. Each
         # pooling computes only what it reads (RecurrentEncoder.forward would
         # also mask every state and gather the last one).
+        given = x
         x, lengths = frame_windows(x, lengths, self.window, self.stride)
         z = self.rnn.states(x)  # in time chunks on long series
         if self.pooling == "last":
@@ -173,8 +176,10 @@ class SequenceEncoder(nn.Module):
             last = z[torch.arange(x.size(0), device=x.device), lengths - 1]
             return self.dropout(last)
         mask = length_mask(lengths, x.size(1)).unsqueeze(-1)  # zero past each length
-        # in place when no gradient flows (inference): one big temporary less
-        z = z * mask if z.requires_grad else z.mul_(mask)
+        # in place when no gradient flows (inference): one big temporary less;
+        # never in the caller's tensor, which cell="identity" passes through
+        shared = z.untyped_storage().data_ptr() == given.untyped_storage().data_ptr()
+        z = z * mask if z.requires_grad or shared else z.mul_(mask)
         total = self.dropout(z).sum(dim=1)
         return total / lengths.to(total.dtype).unsqueeze(1)
 

@@ -99,6 +99,19 @@ def test_inference_without_gradients_pools_the_same(pooling):
         torch.testing.assert_close(encoder(x, lengths), h.detach(), rtol=0, atol=0)
 
 
+@pytest.mark.parametrize("window", [1, 2])
+@pytest.mark.parametrize("cell", ["identity", "none", "rnn"])
+def test_inference_never_writes_into_the_callers_tensor(cell, window):
+    # the in-place masking of inference once zeroed the caller's x past each
+    # length when cell="identity" passed it through; non-zero padding shows it
+    encoder = SequenceEncoder(3, 4, cell=cell, pooling="mean", window=window).eval()
+    x = torch.ones(3, 6, 3)
+    lengths = torch.tensor([6, 2, 4])
+    with torch.no_grad():
+        encoder(x, lengths)
+    assert bool((x == 1).all())
+
+
 def test_last_is_the_state_at_the_last_valid_step_and_mean_divides_by_length():
     x, lengths = _batch([4, 2])
     last = SequenceEncoder(3, 4, pooling="last").double()
