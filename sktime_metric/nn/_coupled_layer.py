@@ -114,7 +114,7 @@ class CoupledGRULayer(nn.Module):
 
     Notes
     -----
-    ``forward(u, masks=None, return_sequence=False)``: ``u`` of shape
+    ``forward(u, masks=None, return_sequence=False, h=None)``: ``u`` of shape
     ``(time, 2P, 3H)`` (or an iterable of its ``(2P, 3H)`` steps) holds the input
     projections :meth:`input_projection` of the left branches (rows ``:P``) then
     of the right branches (rows ``P:``);
