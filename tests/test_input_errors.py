@@ -157,6 +157,30 @@ def test_aeon_converters_round_trip():
         from_aeon(rng.randn(4, 5))
 
 
+def test_aeon_lists_are_flagged_too():
+    # aeon's unequal-length collections are lists of (n_channels, T_i) arrays:
+    # read as (T_i, n_channels), equal lengths train on the wrong axis with no
+    # error (as a 3-D array would), unequal ones fail on the channel count
+    from sktime_metric.classification import RNNClassifier
+
+    rng = np.random.RandomState(0)
+    est = RNNClassifier(hidden_size=4, max_epochs=1)
+    y = [0, 1, 0, 1]
+    equal = [rng.randn(3, 50) for _ in y]
+    with pytest.warns(SequenceLayoutWarning, match=r"aeon's lists hold \(n_channels, "
+                      r"T_i\) arrays.*from_aeon\(X\)"):
+        est.fit(equal, y)
+    with pytest.raises(ValueError, match=r"Sample 1 has 50 channels but sample 0 "
+                       r"has 40.*aeon's \(n_channels, T_i\) arrays.*from_aeon"):
+        est.fit([rng.randn(3, n) for n in (40, 50, 45, 42)], y)
+    with warnings.catch_warnings():  # our own layout, and from_aeon's output
+        warnings.simplefilter("error", SequenceLayoutWarning)
+        warnings.simplefilter("ignore", ConvergenceWarning)  # one epoch
+        est.fit([rng.randn(n, 3) for n in (40, 50, 45, 42)], y)
+        est.fit(from_aeon(equal), y)
+        est.fit([rng.randn(n) for n in (4, 5, 3, 2)], y)  # univariate lists
+
+
 @pytest.mark.parametrize(
     "estimator", [e for e in _LABELLED if "early_stopping" in e.get_params()],
     ids=estimator_id,

@@ -146,9 +146,14 @@ def to_sequence_dataset(X):
         if len(channels) > 1:
             first = series[0].shape[1]
             bad = next(i for i, s in enumerate(series) if s.shape[1] != first)
+            # aeon's lists of (n_channels, T_i) arrays: equal rows, unequal columns
+            aeon = len({s.shape[0] for s in series}) == 1
             raise ValueError(
                 f"Sample {bad} has {series[bad].shape[1]} channels but sample 0 has "
                 f"{first}; all series must have the same number of channels."
+                + (" Each series of a list is read as (T_i, n_channels); if these "
+                   "are aeon's (n_channels, T_i) arrays, pass "
+                   "sktime_metric.utils.from_aeon(X)." if aeon else "")
             )
         # tslearn's to_time_series_dataset pads the same way, but also cuts
         # each series' trailing NaN (so the width can shrink), names no sample
@@ -347,12 +352,14 @@ def validate_sequences(estimator, X, *, reset, min_length=1, name="X"):
         Read-only by convention, see :func:`check_sequences`.
     lengths : ndarray of shape (n_samples,), dtype int64
     """
-    array_3d = isinstance(X, np.ndarray) and X.ndim == 3
+    # the containers aeon/sktime also use, in which their layout can hide
+    given = ("array" if isinstance(X, np.ndarray) and X.ndim == 3 else
+             "list" if _is_list_of_2d(X) else None)
     X, lengths = check_sequences(X, min_length=min_length)
     n_channels = X.shape[2]
     if reset:
-        if array_3d and n_channels > X.shape[1]:
-            _warn_layout(X.shape)
+        if given is not None and n_channels > X.shape[1]:
+            _warn_layout(X.shape, given)
         estimator.n_features_in_ = n_channels
     elif n_channels != estimator.n_features_in_:
         raise ValueError(
@@ -363,19 +370,33 @@ def validate_sequences(estimator, X, *, reset, min_length=1, name="X"):
 
 
 class SequenceLayoutWarning(UserWarning):
-    """A 3-D array that looks like aeon's ``(n, n_channels, n_timestamps)`` layout."""
+    """Series that look like aeon's layout: ``(n, n_channels, n_timestamps)``
+    arrays, or lists of ``(n_channels, T_i)`` arrays."""
 
 
-def _warn_layout(shape):
-    warnings.warn(
-        f"X has shape {shape}: more channels ({shape[2]}) than time steps "
-        f"({shape[1]}). sktime_metric reads 3-D arrays as (n_samples, "
-        "n_timestamps, n_channels), like tslearn; aeon and sktime use (n_samples, "
-        "n_channels, n_timestamps). If X is in that layout, pass "
-        "sktime_metric.utils.from_aeon(X) (or X.transpose(0, 2, 1)) instead.",
-        SequenceLayoutWarning,
-        stacklevel=4,
-    )
+def _is_list_of_2d(X):
+    return (isinstance(X, (list, tuple)) and len(X) > 0
+            and all(np.ndim(series) == 2 for series in X))
+
+
+def _warn_layout(shape, given="array"):
+    if given == "list":
+        message = (
+            f"X's series have more channels ({shape[2]}) than time steps (at "
+            f"most {shape[1]}). sktime_metric reads each 2-D series of a list as "
+            "(T_i, n_channels), like tslearn; aeon's lists hold (n_channels, "
+            "T_i) arrays. If X is such a list, pass "
+            "sktime_metric.utils.from_aeon(X) (or transpose each series) instead."
+        )
+    else:
+        message = (
+            f"X has shape {shape}: more channels ({shape[2]}) than time steps "
+            f"({shape[1]}). sktime_metric reads 3-D arrays as (n_samples, "
+            "n_timestamps, n_channels), like tslearn; aeon and sktime use "
+            "(n_samples, n_channels, n_timestamps). If X is in that layout, pass "
+            "sktime_metric.utils.from_aeon(X) (or X.transpose(0, 2, 1)) instead."
+        )
+    warnings.warn(message, SequenceLayoutWarning, stacklevel=4)
 
 
 def padded_float32(X, lengths=None):
