@@ -157,6 +157,33 @@ def test_aeon_converters_round_trip():
         from_aeon(rng.randn(4, 5))
 
 
+def test_sktime_multiindex_frames_are_refused_with_their_conversion():
+    # sktime's pd-multiindex (rows indexed by instance, then time) read as a
+    # table made every row a series of 2 steps: 18 series for 3 instances
+    from sktime_metric.classification import RNNClassifier
+    from sktime_metric.datasets import from_long_format
+
+    rng = np.random.RandomState(0)
+    index = pd.MultiIndex.from_tuples(
+        [(i, t) for i in range(4) for t in range(5 + i)], names=["instance", "time"])
+    frame = pd.DataFrame(rng.randn(len(index), 2), index=index, columns=["a", "b"])
+    y = [0, 1, 0, 1]
+    est = RNNClassifier(hidden_size=4, max_epochs=1)
+    call = (r"from_long_format\(X.reset_index\(\), series_column='instance', "
+            r"time_column='time'\)")
+    for X in (frame, frame["a"]):  # a DataFrame, or a Series of one channel
+        with pytest.raises(ValueError, match=r"indexed by 2 levels \['instance', "
+                           r"'time'\], like sktime's pd-multiindex.*" + call):
+            est.fit(X, y)
+    # the named call gives one series per instance, of its own length
+    X, _ = from_long_format(frame.reset_index(), series_column="instance",
+                            time_column="time")
+    assert X.shape == (4, 8, 2) and np.isnan(X[0, 5:]).all()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)  # one epoch
+        assert est.fit(X, y).n_features_in_ == 2
+
+
 def test_aeon_lists_are_flagged_too():
     # aeon's unequal-length collections are lists of (n_channels, T_i) arrays:
     # read as (T_i, n_channels), equal lengths train on the wrong axis with no

@@ -53,6 +53,28 @@ def _is_nested_frame(X):
     return not np.isscalar(first) and np.ndim(np.asarray(first, dtype=object)) >= 1
 
 
+def _refuse_multiindex_frame(X):
+    """sktime's ``pd-multiindex`` (rows indexed by instance, then time) read as a
+    table would make every row a series: name the conversion instead."""
+    index = getattr(X, "index", None)
+    if getattr(index, "nlevels", 1) < 2 or not hasattr(X, "reset_index"):
+        return
+    names = [name if name is not None else f"level_{i}"
+             for i, name in enumerate(index.names)]
+    call = ("sktime_metric.datasets.from_long_format(X.reset_index(), "
+            f"series_column={names[0]!r}, time_column={names[1]!r})")
+    raise ValueError(
+        f"X is a pandas object whose rows are indexed by {index.nlevels} levels "
+        f"{names}, like sktime's pd-multiindex (instance, time): read as a "
+        "table, each row would be a series of its own. Convert it first: "
+        + (f"{call} gives the (n, T, d) series, one per instance, in order of "
+           "appearance." if index.nlevels == 2 else
+           "one series per instance, e.g. with "
+           "sktime_metric.datasets.from_long_format on X.reset_index(), its "
+           "instance levels joined into one series column.")
+    )
+
+
 def _series_of_nested_frame(X):
     """The ``(T_i, d)`` series of a nested frame (sktime's ``nested_univ``).
 
@@ -101,7 +123,10 @@ def to_sequence_dataset(X):
       one column per channel, each cell a series.
 
     aeon's and sktime's 3-D arrays are ``(n_samples, n_channels, n_timestamps)``:
-    convert them with :func:`from_aeon`.
+    convert them with :func:`from_aeon`. sktime's ``pd-multiindex`` frames (rows
+    indexed by (instance, time)) are refused with the
+    :func:`~sktime_metric.datasets.from_long_format` call that converts them:
+    read as a table, each row would be a series of its own.
 
     No value check is made here beyond the dtype; :func:`check_sequences` does it.
     The result never shares memory with a list input; for array input it may be a
@@ -128,6 +153,7 @@ def to_sequence_dataset(X):
             "Sparse input is not supported: sequences are dense NaN-padded arrays "
             "(n_samples, n_timestamps, n_channels); convert with X.toarray()."
         )
+    _refuse_multiindex_frame(X)
     if _is_nested_frame(X):
         X = _series_of_nested_frame(X)
     elif _is_ragged_object_array(X):
