@@ -94,6 +94,34 @@ def test_a_loss_within_two_standard_errors_of_the_frequencies_did_not_learn():
     assert _warnings(_decoyed(np.full(30, 0.8))) == []
 
 
+def test_a_loss_within_the_relative_margin_of_the_frequencies_did_not_learn():
+    # every series' loss the same, 0.05 % below ln 5: clearly below by the
+    # standard errors (which are 0), but inside the 1e-3 margin of rounding
+    close = _decoyed(np.full(30, 0.005))
+    losses = torch.nn.functional.cross_entropy(
+        close, torch.as_tensor(Y), reduction="none").numpy()
+    assert np.log(5) * (1 - 1e-3) < losses.mean() < np.log(5) * (1 - 2e-4)
+    (message,) = _warnings(close)
+    assert "did not learn" in message
+
+
+def test_accuracy_is_compared_with_the_most_frequent_class_not_with_chance():
+    # 24 series of class 0, 6 of class 1: always "0" is right on 0.8 of them.
+    # Right on 25 (0.833) is far above chance (0.5) but not clearly above 0.8
+    # (2 sqrt(0.8 * 0.2 / 30) = 0.146)
+    y = np.r_[np.zeros(24, int), np.ones(6, int)]
+    predicted = np.zeros(30, int)
+    predicted[24] = 1
+    logits = torch.zeros(30, 2, dtype=torch.float64)
+    logits[torch.arange(30), torch.as_tensor(predicted)] = 1.0
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        warn_if_not_learned(object(), y, logits, by="accuracy")
+    (message,) = [str(w.message) for w in caught if w.category is ConvergenceWarning]
+    assert "not clearly better than predicting the most frequent class (0.8000)" \
+        in message
+
+
 def test_over_confident_mistakes_are_named_not_called_no_learning():
     # 16 of 30 right (0.533, HULM on UCR Beef) at 8 nats of confidence: the
     # loss (about 3.7) is above ln 5 = 1.61, but the classes are ranked
@@ -151,6 +179,18 @@ def test_a_distance_blind_to_the_classes_did_not_learn():
     assert "did not learn" in message and "0.0000 of 30" in message
 
 
+def test_the_metric_check_compares_with_the_most_frequent_class_not_chance():
+    # 24 series of class 0 in close pairs (each one's nearest is its partner),
+    # 6 of class 1 each nearer a class-0 series than any other of class 1:
+    # 24 of 30 (0.8) right, far above chance (0.5), but no better than always
+    # guessing class 0 (0.8)
+    position = np.r_[np.arange(12)[:, None] * 10.0 + [0.0, 1.0]].ravel()
+    position = np.r_[position, np.arange(6) * 10.0 + 5.0]
+    y = np.r_[np.zeros(24, int), np.ones(6, int)]
+    (message,) = _metric_warnings(_Distances(position), y)
+    assert "0.8000 of 30" in message and "most frequent class (0.8000)" in message
+
+
 def test_the_metric_check_reads_a_seeded_sample_of_at_most_100_series():
     y = np.arange(250) % 2
     estimator = _Distances(y * 1000.0 + np.arange(250))
@@ -198,3 +238,17 @@ def test_a_gain_within_two_standard_errors_did_not_learn():
 
 def test_a_constant_target_leaves_nothing_to_learn():
     assert _regressor_warnings(np.full(10, 3.0), np.zeros(10), baseline=3.0) == []
+
+
+def test_absolute_errors_are_compared_as_absolute_not_squared():
+    # right on half the rows, 1.5 off on the other half, against the median 0
+    # (error 1 on every row): absolute gains 1 and -0.5 (mean 0.25, about
+    # three standard errors), squared gains 1 and -1.25 (mean below 0)
+    y = np.tile([-1.0, 1.0], 50)
+    pred = np.where(np.arange(100) < 50, y, 2.5 * y)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        warn_if_regressor_not_learned(object(), y, pred, 0.0, "validation",
+                                      error="absolute")
+        assert not [w for w in caught if w.category is ConvergenceWarning]
+    assert len(_regressor_warnings(y, pred)) == 1  # squared errors: not learned
