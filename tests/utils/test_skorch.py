@@ -8,6 +8,7 @@ from skorch.callbacks import Callback
 from torch import nn
 
 from sktime_metric.utils._skorch import (
+    AfterLearningStarts,
     ClassBalancedBatchSampler,
     GradientValueClipping,
     LRDecayOnPlateau,
@@ -149,6 +150,37 @@ def test_plateau_lr_schedule_is_torch_reduce_lr_on_plateau():
     # decays after more than `patience` epochs without a higher score
     lrs = schedule.simulate(6, 1.0, step_args=[1, 1, 1, 1, 2, 2])
     np.testing.assert_allclose(lrs, [1, 1, 1, 1, 0.5, 0.5])
+
+
+class _EpochEnds(Callback):
+    """Records the epochs whose end it sees."""
+
+    def on_train_begin(self, net, **kwargs):
+        self.epochs_ = []
+
+    def on_epoch_end(self, net, **kwargs):
+        self.epochs_.append(len(net.history))
+
+
+@pytest.mark.parametrize("kwargs, first", [
+    (dict(baseline=None), 1),
+    (dict(baseline=None, min_epochs=3), 3),
+    (dict(baseline=0.5), 2),  # the first score below 0.5: epoch 2
+    (dict(baseline=0.5, min_epochs=3), 4),  # epoch 3's 0.8 is not below
+])
+def test_after_learning_starts_waits_for_min_epochs_and_the_baseline(kwargs, first):
+    scores = [0.9, 0.4, 0.8, 0.3, 0.7, 0.2]
+    inner = _EpochEnds()
+    net = SequenceNet(
+        _Line, criterion=nn.MSELoss, train_split=None, max_epochs=len(scores),
+        lr=0.1, batch_size=4, verbose=0, optimizer=torch.optim.SGD,
+        callbacks=[("script", _ScriptedScore(scores)),
+                   ("after", AfterLearningStarts(inner, monitor="score", **kwargs))],
+    )
+    X = torch.ones(4, 1)
+    net.fit(X, 3 * X)
+    # once started, every later epoch (whatever its score) reaches the callback
+    assert inner.epochs_ == list(range(first, len(scores) + 1))
 
 
 # -- class-balanced batches: positive and negative pairs by construction ---------
