@@ -122,6 +122,19 @@ def test_accuracy_is_compared_with_the_most_frequent_class_not_with_chance():
         in message
 
 
+def test_a_loss_between_one_and_two_standard_errors_did_not_learn():
+    # a mean gain over the class frequencies of about 1.4 standard errors:
+    # clear by one, not by two
+    noisy = _decoyed(np.where(np.arange(30) % 2 == 0, 0.8, -0.28))
+    losses = torch.nn.functional.cross_entropy(
+        noisy, torch.as_tensor(Y), reduction="none").numpy()
+    gain = np.log(5) - losses
+    assert losses.mean() < np.log(5) * (1 - 1e-3)
+    assert 1.2 < gain.mean() / (gain.std(ddof=1) / np.sqrt(30)) < 1.7
+    (message,) = _warnings(noisy)
+    assert "did not learn" in message and "clearly below that of predicting" in message
+
+
 def test_over_confident_mistakes_are_named_not_called_no_learning():
     # 16 of 30 right (0.533, HULM on UCR Beef) at 8 nats of confidence: the
     # loss (about 3.7) is above ln 5 = 1.61, but the classes are ranked
