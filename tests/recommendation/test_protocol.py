@@ -61,6 +61,61 @@ def test_ranking_auc_is_the_per_user_fraction_of_ordered_pairs():
     assert per_user[1] == 0.0
 
 
+class _Recorder:
+    """Scores by a fixed table like _Oracle, or by one constant; keeps the queries."""
+
+    item_ids_ = np.arange(10)
+
+    def __init__(self, constant=None):
+        self.constant = constant
+
+    def predict(self, X):
+        self.queries_ = np.asarray(X, dtype=float)
+        if self.constant is not None:
+            return np.full(len(X), self.constant)
+        return -self.queries_[:, 1]
+
+
+def test_ranking_auc_counts_a_tie_as_a_half():
+    # every item scored the same: each (positive, negative) pair is a tie
+    X_test = np.array([[0, 0, 10], [1, 9, 10]])
+    auc, per_user = ranking_auc(_Recorder(constant=3.0), X_test, return_per_user=True,
+                                random_state=0)
+    assert per_user == {0: 0.5, 1: 0.5} and auc == 0.5
+
+
+def test_ranking_auc_never_draws_a_training_item_as_a_negative():
+    # user 0's test item 1 is above every item but 0, which she rated in
+    # training: with all 8 items left as negatives, her AUC is exactly 1
+    X_test = np.array([[0, 1, 10]])
+    X_train = np.array([[0, 0, 1]])
+    estimator = _Recorder()
+    auc = ranking_auc(estimator, X_test, X_train=X_train, random_state=0)
+    assert auc == 1.0
+    assert sorted(estimator.queries_[:, 1]) == list(range(1, 10))
+
+
+def test_ranking_auc_scores_a_user_at_her_first_test_time():
+    X_test = np.array([[0, 0, 30], [0, 1, 10], [0, 2, 20]])
+    estimator = _Recorder()
+    ranking_auc(estimator, X_test, random_state=0)
+    assert (estimator.queries_[:, 2] == 10).all()
+
+
+def test_filter_applies_the_user_and_the_item_threshold_each_to_its_own():
+    # 3 users rate items 0-2; user 3 rates item 0 only; item 3 is rated by
+    # user 0 only
+    X = np.array([[u, i, 0] for u in range(3) for i in range(3)]
+                 + [[3, 0, 0], [0, 3, 0]])
+    y = np.arange(len(X))
+    # users need 1 rating, items 3: item 3 (1 rating) goes, user 3 stays
+    assert filter_interactions(X, y, min_user_ratings=1, min_item_ratings=3)[1] \
+        .tolist() == list(range(10))
+    # users need 3 ratings, items 1: user 3 (1 rating) goes, item 3 stays
+    assert filter_interactions(X, y, min_user_ratings=3, min_item_ratings=1)[1] \
+        .tolist() == list(range(9)) + [10]
+
+
 @pytest.mark.skipif(importlib.util.find_spec("recbole") is None,
                     reason="recbole (the MovieLens-100K data) is not installed")
 def test_movielens_100k_from_the_recbole_wheel():
