@@ -45,6 +45,17 @@ def test_perfect_routines_and_silhouette():
     assert np.isnan(precomputed_silhouette(D, np.zeros(10, int)))
 
 
+def test_silhouette_of_an_asymmetric_measure_is_that_of_its_symmetric_part():
+    # a learned measure need not be symmetric: d(i, j) and d(j, i) count alike
+    rng = np.random.RandomState(0)
+    D = rng.uniform(1, 2, (8, 8)) + 3.0 * (np.arange(8)[:, None] < 4)
+    np.fill_diagonal(D, 0.0)
+    labels = np.repeat([0, 1], 4)
+    expected = metrics.silhouette_score((D + D.T) / 2, labels, metric="precomputed")
+    assert precomputed_silhouette(D, labels) == pytest.approx(expected, rel=1e-12)
+    assert precomputed_silhouette(D.T, labels) == pytest.approx(expected, rel=1e-12)
+
+
 def test_bad_average():
     with pytest.raises(ValueError, match="nmi_average"):
         clustering_scores([0, 1], [0, 1], nmi_average="median")
