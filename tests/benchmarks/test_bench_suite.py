@@ -130,6 +130,20 @@ def test_summary_ranks_and_wins(suite):
     assert ours["mean_accuracy"] == pytest.approx(0.5)
 
 
+def test_summary_counts_wins_and_losses_each_on_its_side(suite):
+    # ours beats DTW on A and B, loses on C; collapses once, warned three times
+    results = [
+        {"dataset": d, "name": n, "accuracy": a, "fit_s": 1.0, "predict_s": 0.1,
+         "collapsed": c, "warned": w, "errors": 0}
+        for d, n, a, c, w in [("A", "ours", 0.9, 0, 1), ("A", "dtw_1nn", 0.8, 0, 0),
+                              ("B", "ours", 0.7, 1, 1), ("B", "dtw_1nn", 0.6, 0, 0),
+                              ("C", "ours", 0.1, 0, 1), ("C", "dtw_1nn", 0.7, 0, 0)]
+    ]
+    (ours, _), _ = suite.summarize(results, ["ours", "dtw_1nn"], list("ABC"))
+    assert (ours["wins"], ours["ties"], ours["losses"]) == (2, 0, 1)
+    assert (ours["collapsed"], ours["warned"]) == (1, 3)
+
+
 def test_targets_count_shares_and_collapses_where_dtw_is_informative(suite):
     # A: tagm >= both baselines; B: tagm ties Euclidean, loses to DTW, and
     # collapses where DTW (0.9) is well above chance (0.5); C: DTW 0.55 is
