@@ -17,6 +17,7 @@ from sktime_metric.benchmarking import (
     rank_results,
     run_benchmark,
     stratified_resample,
+    stratified_subsample,
     summarize_results,
     write_results,
 )
@@ -86,6 +87,16 @@ def test_plot_results_of_several_datasets(tmp_path):
     assert (tmp_path / "two.png").read_bytes()[:8] == PNG_MAGIC
     with pytest.raises(ValueError, match="No results"):
         plot_results([], tmp_path / "none.png")
+
+
+@pytest.mark.parametrize("random_state", range(5))
+def test_stratified_subsample_keeps_the_class_proportions(random_state):
+    # 72, 24 and 12 series: a subsample of a quarter keeps a quarter of each
+    y = np.repeat([0, 1, 2], [72, 24, 12])
+    X = np.arange(len(y), dtype=float)[:, None, None]
+    X_sub, y_sub = stratified_subsample(X, y, 27, random_state=random_state)
+    assert np.bincount(y_sub).tolist() == [18, 6, 3]
+    np.testing.assert_array_equal(y[X_sub[:, 0, 0].astype(int)], y_sub)
 
 
 def test_stratified_resample_keeps_sizes_and_training_class_counts():
