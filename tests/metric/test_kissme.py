@@ -7,6 +7,7 @@ from sklearn.neighbors import KNeighborsClassifier
 from sklearn.pipeline import Pipeline
 
 from sktime_metric.metric import KISSMETransformer, kissme_metric, pair_covariances
+from sktime_metric.metric._kissme_closed_form import mahalanobis_factor
 
 
 def _data(n=40, d=5, n_classes=3, seed=0):
@@ -54,6 +55,29 @@ def test_metric_is_the_psd_projection_of_the_inverse_difference():
     lam, U = np.linalg.eigh(A)
     np.testing.assert_allclose(M, (U * np.maximum(lam, 0)) @ U.T, atol=1e-10)
     assert (np.linalg.eigvalsh(M) > -1e-10).all() and (eigenvalues >= 0).all()
+
+
+def test_the_ridge_is_relative_to_the_mean_variance():
+    # Sigma += r tr(Sigma) / d I: r = 0.5 adds 1 to diag(1, 3) and 2 to diag(4, 4)
+    M, _, _ = kissme_metric(np.diag([1.0, 3.0]), np.diag([4.0, 4.0]),
+                            regularization=0.5)
+    np.testing.assert_allclose(M, np.diag([1 / 2 - 1 / 6, 1 / 4 - 1 / 6]), atol=1e-12)
+
+
+def test_the_factor_counts_negative_eigenvalues_as_zero():
+    U = np.array([[0.6, -0.8], [0.8, 0.6]])  # orthonormal columns
+    L = mahalanobis_factor(np.array([-1e-3, 4.0]), U)
+    np.testing.assert_allclose(L, [[0.0, 0.0], 2.0 * U[:, 1]], atol=1e-12)
+
+
+def test_get_metric_is_a_snapshot_of_the_fitted_estimator():
+    X, y = _data()
+    est = KISSMETransformer().fit(X, y)
+    metric = est.get_metric()
+    before = metric(X[0], X[1])
+    est.fit(X[:, ::-1] * 3.0, y)  # refitting the estimator leaves the metric alone
+    assert metric(X[0], X[1]) == before
+    assert est.get_metric()(X[0], X[1]) != before
 
 
 def test_estimator_matches_brute_force_and_transform_matches_distances():
