@@ -55,6 +55,19 @@ def test_day_start_and_datetime_timestamps():
     assert rc.slot_index_[1] == 0 and rc.day_index_[1] == 1
 
 
+def test_windows_lie_on_the_day_grid_whatever_the_first_timestamp():
+    # a recording from 05:20 on (a row every 6 min, for 2 days): the 05:00
+    # window misses a third of its rows, so the first window is 06:00, and
+    # every window starts on the hour (the grid from day_start), not 05:20
+    seconds = 5 * 3600 + 20 * 60 + np.arange(0, 48 * 3600, 360.0)
+    X = np.random.RandomState(0).randn(len(seconds), 2)
+    rc = RoutineClusterer("euclidean", n_clusters=2, seq_len=5,
+                          random_state=0).fit(X, timestamps=seconds)
+    assert rc.window_starts_[0] == 6 * 3600
+    assert (rc.window_starts_ % 3600 == 0).all()
+    assert rc.slot_index_[:3].tolist() == [6, 7, 8]
+
+
 def test_pairs_respect_constraint():
     days = np.repeat(np.arange(3), 24)
     slots = np.tile(np.arange(24), 3)
