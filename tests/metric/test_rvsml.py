@@ -104,6 +104,17 @@ def test_dtw_training_never_increases_the_objective(data):
         RVSMLMetric(max_iter=1).fit(X, y)
 
 
+@pytest.mark.parametrize("tol", [0.0, 1e-2])
+def test_training_stops_once_the_objective_falls_by_at_most_tol(data, tol):
+    # the rule replayed on the recorded objective: every alternation but the
+    # last lowered it by more than tol (relative), the last by at most tol
+    X, y = data
+    metric = RVSMLMetric(max_iter=20, tol=tol).fit(X, y)
+    drops = -np.diff(metric.objective_) / np.abs(metric.objective_[:-1])
+    assert len(drops) >= 1 and metric.n_iter_ < 20
+    assert (drops[:-1] > tol).all() and drops[-1] <= tol
+
+
 @pytest.mark.parametrize("alignment", ["dtw", "opw"])
 def test_distances_are_dtw_or_opw_of_the_projections(data, alignment):
     X, y = data
