@@ -176,7 +176,8 @@ class RoutineClusterer(ClusterMixin, BaseEstimator):
         The channel statistics the windows were standardised with; None with
         ``standardize=False``. Not set for "precomputed".
     window_starts_ : ndarray of shape (n_windows,)
-        Start of each window, datetime64 when the timestamps were.
+        Start of each window, datetime64 (timedelta64) when the timestamps
+        were, else seconds.
     day_index_, slot_index_ : ndarray of shape (n_windows,)
     n_slots_ : int
     metric_learner_ : estimator or None
@@ -298,8 +299,10 @@ class RoutineClusterer(ClusterMixin, BaseEstimator):
         y : None
             Ignored (no activity label is used).
         timestamps : array-like of shape (T_total,) or (n_windows,), default=None
-            Strictly increasing float seconds (0 = a midnight) or naive
-            ``datetime64``: of every row of a recording, or of every window's
+            Strictly increasing float seconds (0 = a midnight), naive
+            ``datetime64`` (local time; a time-zone aware pandas index:
+            ``index.tz_localize(None)``) or ``timedelta64`` (elapsed since a
+            midnight): of every row of a recording, or of every window's
             start. None: a recording needs ``sampling_rate``; windows are taken
             as contiguous from ``day_start``.
 

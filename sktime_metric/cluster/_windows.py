@@ -51,18 +51,31 @@ def timestamps_to_seconds(timestamps, n, name="timestamps"):
     """Float seconds of 1-D, finite, strictly increasing timestamps.
 
     ``datetime64`` values are read as local (naive) time: seconds since
-    1970-01-01T00:00, a midnight. Numbers are seconds, 0 being a midnight.
+    1970-01-01T00:00, a midnight. ``timedelta64`` values are the time elapsed
+    since a midnight, in their own unit. Numbers are seconds, 0 being a
+    midnight.
     """
     ts = np.asarray(timestamps)
+    if ts.dtype == object and len(ts) and getattr(ts[0], "tzinfo", None) is not None:
+        # pandas gives time-zone aware times as objects: the day is the local one
+        raise TypeError(
+            f"{name} are time-zone aware ({ts[0].tzinfo}); routines follow the "
+            "local clock: pass the local times without their zone, e.g. "
+            "index.tz_localize(None) with pandas."
+        )
     if ts.ndim != 1 or len(ts) != n:
         raise ValueError(
             f"{name} must be 1-D with one entry per row of X ({n}), got shape "
             f"{ts.shape}."
         )
-    if np.issubdtype(ts.dtype, np.datetime64):
-        if np.isnat(ts).any():
-            raise ValueError(f"{name} contains NaT at position {np.flatnonzero(np.isnat(ts))[0]}.")
-        seconds = ts.astype("datetime64[ns]").astype(np.int64) * 1e-9
+    times = ts.dtype.kind in "mM"  # timedelta64, datetime64
+    if times and np.isnat(ts).any():
+        raise ValueError(f"{name} contains NaT at position {np.flatnonzero(np.isnat(ts))[0]}.")
+    if times:
+        # in nanoseconds first: numpy's timedelta64 is an integer type, whose
+        # raw count (microseconds for pandas) is not seconds
+        unit = "datetime64[ns]" if ts.dtype.kind == "M" else "timedelta64[ns]"
+        seconds = ts.astype(unit).astype(np.int64) * 1e-9
     elif np.issubdtype(ts.dtype, np.number) and not np.issubdtype(ts.dtype, np.bool_):
         seconds = ts.astype(np.float64)
         if not np.isfinite(seconds).all():
@@ -71,7 +84,8 @@ def timestamps_to_seconds(timestamps, n, name="timestamps"):
                 f"{np.flatnonzero(~np.isfinite(seconds))[0]} is not."
             )
     else:
-        raise TypeError(f"{name} must be numeric seconds or datetime64, got {ts.dtype}.")
+        raise TypeError(f"{name} must be numeric seconds, datetime64 or timedelta64, "
+                        f"got {ts.dtype}.")
     steps = np.diff(seconds)
     if (steps <= 0).any():
         i = int(np.flatnonzero(steps <= 0)[0])
@@ -217,7 +231,14 @@ def routine_windows(X, timestamps, *, precomputed, window, stride, period, day_s
             )
         if timestamps is None:
             if sampling_rate is None:
-                raise ValueError("A recording needs timestamps or sampling_rate.")
+                # a DataFrame's time index is not read as the timestamps: say so
+                index = getattr(X, "index", None)
+                times = str(getattr(index, "dtype", "")).startswith(
+                    ("datetime64", "timedelta64"))
+                hint = (f" X's index holds {type(index).__name__} times: pass "
+                        "timestamps=X.index." if times else "")
+                raise ValueError("A recording needs timestamps or sampling_rate."
+                                 + hint)
             timestamps = day_start + np.arange(len(recording)) / sampling_rate
         seconds = timestamps_to_seconds(timestamps, len(recording))
         windows, starts = segment_recording(
@@ -225,8 +246,10 @@ def routine_windows(X, timestamps, *, precomputed, window, stride, period, day_s
             day_start=day_start, seq_len=seq_len, min_coverage=min_coverage,
         )
         raw = starts
-        if np.issubdtype(np.asarray(timestamps).dtype, np.datetime64):
-            raw = (starts * 1e9).astype(np.int64).astype("datetime64[ns]")
+        kind = np.asarray(timestamps).dtype.kind  # starts as the times were given
+        if kind in "mM":
+            raw = (starts * 1e9).astype(np.int64).astype(
+                "datetime64[ns]" if kind == "M" else "timedelta64[ns]")
         return windows, starts, raw
     if timestamps is None:
         starts = day_start + np.arange(n) * stride

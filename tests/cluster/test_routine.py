@@ -55,6 +55,42 @@ def test_day_start_and_datetime_timestamps():
     assert rc.slot_index_[1] == 0 and rc.day_index_[1] == 1
 
 
+@pytest.mark.parametrize("unit", ["s", "ms", "us", "ns"])
+def test_timedelta_timestamps_are_read_in_their_own_unit(unit):
+    # numpy's timedelta64 is an integer type: its raw count (microseconds for
+    # pandas' to_timedelta) was once taken as seconds, silently 1e6 times off
+    seconds = 5 * 3600 + np.arange(0, 48 * 3600, 360.0)
+    X = np.random.RandomState(0).randn(len(seconds), 2)
+    params = dict(n_clusters=2, seq_len=5, random_state=0)
+    given = RoutineClusterer("euclidean", **params).fit(X, timestamps=seconds)
+    elapsed = (seconds * 1e9).astype(np.int64).astype("timedelta64[ns]").astype(
+        f"timedelta64[{unit}]")
+    rc = RoutineClusterer("euclidean", **params).fit(X, timestamps=elapsed)
+    np.testing.assert_array_equal(rc.labels_, given.labels_)
+    np.testing.assert_array_equal(rc.slot_index_, given.slot_index_)
+    assert rc.window_starts_.dtype.kind == "m"
+    assert given.window_starts_[0] == 5 * 3600
+    assert rc.window_starts_[0] == np.timedelta64(5, "h")
+
+
+def test_time_zone_aware_timestamps_name_the_local_conversion():
+    pd = pytest.importorskip("pandas")
+    index = pd.date_range("2024-03-01 05:00", periods=480, freq="6min",
+                          tz="Europe/Paris")
+    X = np.random.RandomState(0).randn(len(index), 2)
+    rc = RoutineClusterer("euclidean", n_clusters=2, seq_len=5, random_state=0)
+    with pytest.raises(TypeError, match=r"time-zone aware \(Europe/Paris\).*"
+                       r"tz_localize\(None\)"):
+        rc.fit(X, timestamps=index)
+    # a DataFrame's time index is not read as its timestamps: the error says so
+    frame = pd.DataFrame(X, index=index.tz_localize(None))
+    with pytest.raises(ValueError, match=r"needs timestamps or sampling_rate\. "
+                       r"X's index holds DatetimeIndex times: pass "
+                       r"timestamps=X\.index"):
+        rc.fit(frame)
+    assert rc.fit(frame, timestamps=frame.index).slot_index_[0] == 5
+
+
 def test_windows_lie_on_the_day_grid_whatever_the_first_timestamp():
     # a recording from 05:20 on (a row every 6 min, for 2 days): the 05:00
     # window misses a third of its rows, so the first window is 06:00, and
