@@ -8,6 +8,7 @@ import torch
 from sklearn.exceptions import ConvergenceWarning
 
 from sktime_metric.nn import IARNModule
+from sktime_metric.nn.iarn import _context_summary
 from sktime_metric.recommendation import IARNRecommender
 from sktime_metric.recommendation._histories import HistoryIndex
 
@@ -171,6 +172,49 @@ def test_module_ignores_padding_and_empty_histories():
     with torch.no_grad():
         empty = module(u, torch.tensor([0]), v, torch.tensor([0]))
     assert torch.isfinite(empty[0]).all() and float(empty[1].abs().sum()) == 0.0
+
+
+def test_context_summary_is_the_last_forward_and_first_backward_state():
+    # [fwd_T ; bwd_1]: the forward half at each row's last valid step, the
+    # backward half at step 0 (where the backward pass ends); 0 when empty
+    context = torch.arange(2 * 4 * 6, dtype=torch.float64).reshape(2, 4, 6)
+    lengths = torch.tensor([3, 0])
+    summary = _context_summary(context, lengths)
+    expected = torch.cat([context[0, 2, :3], context[0, 0, 3:]])
+    torch.testing.assert_close(summary[0], expected, rtol=0, atol=0)
+    assert summary[1].abs().sum() == 0
+
+
+def test_interacting_attention_reads_the_other_sides_history():
+    # eqs. 6.6-6.9: a user's attention depends on the item's history (and an
+    # item's on the user's), not on its own side's only
+    torch.manual_seed(0)
+    module = IARNModule(n_users=6, n_items=6, embedding_dim=3, hidden_size=4,
+                        attention_size=3).eval()
+    u, n_u = torch.tensor([[1, 2, 3]]), torch.tensor([3])
+    with torch.no_grad():
+        _, a_u, a_v = module(u, n_u, torch.tensor([[4, 5]]), torch.tensor([2]))
+        _, b_u, _ = module(u, n_u, torch.tensor([[0, 1]]), torch.tensor([2]))
+        _, _, b_v = module(torch.tensor([[5, 0, 4]]), n_u, torch.tensor([[4, 5]]),
+                           torch.tensor([2]))
+    # exactly equal if each side read its own summary; > 5e-4 over 20 seeds
+    assert (a_u - b_u).abs().max() > 1e-5
+    assert (a_v - b_v).abs().max() > 1e-5
+
+
+@pytest.mark.parametrize("backbone", ["iarn", "tagm", "lstm", "rnn"])
+def test_empty_histories_give_the_output_layers_bias(backbone):
+    # an empty history keeps the recurrent state at 0: its representation is
+    # PReLU(b~) (eq. 6.2 of a zero state), whatever the backbone
+    torch.manual_seed(0)
+    module = IARNModule(n_users=4, n_items=5, embedding_dim=3, hidden_size=4,
+                        attention_size=2, backbone=backbone).eval()
+    with torch.no_grad():
+        rating = module(torch.tensor([[1, 2]]), torch.tensor([0]),
+                        torch.tensor([[3]]), torch.tensor([0]))[0]
+        zero = torch.zeros(1, 4)
+        expected = (module.user_output(zero) * module.item_output(zero)).sum(-1)
+    torch.testing.assert_close(rating, expected)
 
 
 def test_module_biases_add_the_rows_user_and_item_terms():
