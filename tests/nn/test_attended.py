@@ -107,3 +107,25 @@ def test_penalty_is_l2_of_the_weights_only():
                          if not n.endswith("bias"))
     torch.testing.assert_close(module.penalty(), expected)
     assert float(AttendedRegressorModule(3, 4).penalty()) == 0.0
+
+
+def test_lrn_and_pooling_follow_blocks_1_and_2_only():
+    # the thesis's CNN: local response normalisation and max-pooling after
+    # blocks 1 and 2, none after block 3
+    cnn = AppearanceCNN(1, (24, 24), 4, channels=(2, 3, 3), lrn=True)
+    kinds = [[type(layer) for layer in block] for block in cnn.blocks]
+    lrn, pool = torch.nn.LocalResponseNorm, torch.nn.MaxPool2d
+    assert [lrn in k for k in kinds] == [True, True, False]
+    assert [pool in k for k in kinds] == [True, True, False]
+
+
+def test_dropout_acts_on_the_summary_before_the_regressor():
+    # "dropout ... on s": in training mode y is the regressor of a dropped s
+    torch.manual_seed(0)
+    module = AttendedRegressorModule(3, 16, dropout=0.5, recurrent=False).train()
+    x, lengths = torch.randn(4, 5, 3), torch.tensor([5, 4, 3, 5])
+    torch.manual_seed(1)
+    y, s, _ = module(x, lengths)
+    assert (y - module.regressor(s).squeeze(-1)).abs().max() > 1e-3
+    y, s, _ = module.eval()(x, lengths)
+    torch.testing.assert_close(y, module.regressor(s).squeeze(-1))
