@@ -254,6 +254,15 @@ def test_kissme_head_distance_projection_and_update():
     assert head.penalty().item() == 0
 
 
+def test_kissme_head_set_metric_keeps_the_symmetric_part_in_float64():
+    head = KISSMEHead(4, 3)
+    A = _randn(3, 3, seed=2)
+    head.set_metric(A)
+    assert head.M.dtype == torch.float64
+    np.testing.assert_allclose(head.M, (A + A.T) / 2, rtol=1e-12)
+    assert torch.equal(head.M, head.M.T)
+
+
 def test_orthogonal_head_has_orthonormal_columns_and_pickles():
     head = KISSMEHead(6, 3, constraint="orthogonal").double()
     w = head.projection().detach()
