@@ -81,6 +81,31 @@ def test_masking_noise_zeroes_a_fraction_of_values_in_training_only():
         Seq2SeqAutoencoder(3, 8, input_mask_p=1.0)
 
 
+def test_masking_noise_is_drawn_per_value_not_per_step():
+    # an element-wise mask on (time, channels): a step loses some of its
+    # channels only (for p = 0.3 and 3 channels, 1 - 0.7^3 - 0.3^3 = 63 %)
+    torch.manual_seed(0)
+    ae = Seq2SeqAutoencoder(3, 8, input_mask_p=0.3)
+    zeroed = (ae.corrupt(torch.ones(200, 10, 3)) == 0).sum(-1)
+    partial = ((zeroed > 0) & (zeroed < 3)).float().mean().item()
+    assert partial == pytest.approx(0.63, abs=0.05)
+
+
+def test_metric_module_encodes_corrupted_inputs_in_training_only():
+    # the denoising autoencoder's noise reaches the pairs' embeddings too; the
+    # reconstruction target stays the clean input
+    torch.manual_seed(0)
+    module = Seq2SeqMetricModule(3, 8, input_mask_p=0.5)
+    x, lengths = _padded()
+    x = x.float()
+    z, _, target, _, _ = module(x, lengths)
+    clean = module.embed(x, lengths)
+    assert (z[:, 0] - clean).abs().max() > 1e-4
+    torch.testing.assert_close(target, x, rtol=0, atol=0)
+    module.eval()
+    torch.testing.assert_close(module(x, lengths)[0][:, 0], clean)
+
+
 @pytest.mark.parametrize("cell", ["lstm", "gru"])
 def test_autoencoder_is_invariant_to_padding_and_batch_mates(cell):
     ae = Seq2SeqAutoencoder(3, 8, cell=cell).double().eval()
