@@ -314,6 +314,19 @@ def test_coupling_init_penalty_and_norm():
     assert float(sgru.penalty()) == 0 and float(sgru.coupling_norm()) == 0
 
 
+@pytest.mark.parametrize("couple_layers, coupled", [
+    ("all", [True, True, True]), ("last", [False, False, True]),
+    ([1], [False, True, False]),
+])
+def test_couple_layers_selects_the_coupled_layers(couple_layers, coupled):
+    net = CoupledGRU(3, hidden_size=4, num_layers=3, couple_layers=couple_layers)
+    assert [layer.coupling for layer in net.layers] == coupled
+    # the layers below the first coupled one run once per series
+    assert net.n_shared == coupled.index(True)
+    assert not any(layer.coupling for layer in
+                   CoupledGRU(3, num_layers=3, coupling=False).layers)
+
+
 def test_bad_module_parameters():
     with pytest.raises(ValueError, match="align"):
         CoupledGRU(3, align="middle")
