@@ -156,6 +156,27 @@ def test_bi_tagm_attention_is_shared(salience_task):
     assert clf.predict_attention(X[:5]).shape == (5, X.shape[1])
 
 
+def test_auto_is_bi_tagm_with_recurrence(salience_task):
+    (X, y), _ = salience_task
+    clf = TAGMClassifier(hidden_size=4, attention_hidden_size=4, max_epochs=1,
+                         random_state=0).fit(X, y)
+    assert clf.net_.module_.gated_bwd is not None
+    assert clf.net_.module_.classifier.in_features == 8
+
+
+@pytest.mark.parametrize("recurrent", [True, False])
+@pytest.mark.parametrize("nonlinearity", ["relu", "softplus"])
+def test_attention_nonlinearity_reaches_the_attention_rnn(salience_task, recurrent,
+                                                          nonlinearity):
+    from sktime_metric.nn.tagm import _ACTIVATIONS
+
+    (X, y), _ = salience_task
+    clf = TAGMClassifier(hidden_size=4, attention_hidden_size=4, recurrent=recurrent,
+                         attention_nonlinearity=nonlinearity, max_epochs=1,
+                         random_state=0).fit(X, y)
+    assert clf.net_.module_.attention.rnn.activation is _ACTIVATIONS[nonlinearity]
+
+
 @pytest.mark.parametrize("temporal_attention", [True, False])
 def test_ablations_fit_and_predict(salience_task, temporal_attention):
     # Table 3.1's AM-NN (temporal_attention=True) and NN
