@@ -118,6 +118,35 @@ def test_support_order(data):
     np.testing.assert_allclose(a, b)
 
 
+@pytest.mark.parametrize("default_support", ["all", "k_shot"])
+def test_learning_check_leaves_each_series_out_of_its_own_class_sorted_support(
+        data, monkeypatch, default_support):
+    # the check scores each training series against the support set without
+    # itself: with the support set sorted by class, the series left out of
+    # row i must still be series i (so of its class), wherever the sort put it
+    X, y = data  # labels in a cycle a, b, c, d, e: the class sort moves them
+    calls = []
+    posterior = MatchingNetworkClassifier._posterior
+
+    def recording(self, X, lengths, support=None, exclude=None):
+        if exclude is not None:
+            calls.append(exclude.numpy().copy())
+        return posterior(self, X, lengths, support, exclude)
+
+    monkeypatch.setattr(MatchingNetworkClassifier, "_posterior", recording)
+    clf = MatchingNetworkClassifier(**{**FAST, "max_epochs": 1},
+                                    support_order="class_sorted", k_shot=3,
+                                    default_support=default_support)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        clf.fit(X, y)
+    (exclude,) = calls
+    rows, columns = np.nonzero(exclude)
+    support_labels = clf.classes_[clf._support_codes]
+    np.testing.assert_array_equal(support_labels[columns], y[rows])
+    assert len(set(rows)) == len(rows) == len(clf._support_codes)
+
+
 def test_padding_invariance_of_support_and_queries(data, fitted):
     X, y = data
     padded = np.concatenate([X, np.full((len(X), 4, X.shape[2]), np.nan)], axis=1)
