@@ -143,6 +143,24 @@ def test_disjoint_training_freezes_the_encoder_for_kissme_only(data, metric, fro
     assert same == frozen
 
 
+class _EncoderAtBeginAndEnd(_EncoderAtEnd):
+    """Records the encoder's weights at the start and end of each stage."""
+
+    def on_train_begin(self, net, **kwargs):
+        self.on_train_end(net)
+
+
+@pytest.mark.parametrize("metric", ["kissme", "euclidean"])
+def test_the_reconstruction_stage_trains_the_encoder(data, metric):
+    # the freeze is of the metric stage only: stage 1 trains the autoencoder,
+    # its encoder included
+    states = []
+    Seq2SeqEmbedder(metric, callbacks=[_EncoderAtBeginAndEnd(states)],
+                    **_TINY).fit(*data)
+    assert len(states) == 4
+    assert not all(torch.equal(states[0][k], states[1][k]) for k in states[0])
+
+
 def _circles(n, seed):
     """(sin, cos) of random phase, length 8-20: easy to reconstruct."""
     rng = np.random.RandomState(seed)
