@@ -153,6 +153,17 @@ def test_features_mode_has_no_spatial_attention():
         reg.predict_spatial_attention(X)
 
 
+def test_targets_are_scaled_by_their_median_and_mean_absolute_deviation():
+    # a skewed target: its median (1.5) is far from its mean (about 6.1)
+    X, _ = make_sequence_classification(n_samples=12, random_state=0)
+    y = np.array([0, 0, 0, 0, 1, 1, 2, 3, 5, 8, 13, 40], dtype=float)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        reg = AttentionSequenceRegressor(**{**TINY, "max_epochs": 1}).fit(X, y)
+    assert reg.y_center_ == np.median(y) == 1.5
+    assert reg.y_scale_ == pytest.approx(np.mean(np.abs(y - 1.5)), rel=1e-12)
+
+
 def test_l2_penalty_is_added_to_the_training_loss(videos):
     X, y, _, _ = videos
     reg = AttentionSequenceRegressor(**{**TINY, "max_epochs": 1}, l2=1e-3).fit(X, y)
