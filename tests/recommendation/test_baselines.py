@@ -141,6 +141,24 @@ def test_mf_recovers_a_planted_low_rank_matrix():
     assert np.all(np.diff(mf.loss_curve_) <= 1e-12)  # each ALS sweep lowers it
 
 
+def test_mf_solves_each_ridge_with_the_penalty_weighted_by_rating_counts(log):
+    # the last half-sweep solves the items exactly: each item's [b_i, q_i]
+    # zeroes the gradient of sum (t - b_i - p_u . q_i)^2 + reg n_i |[b_i, q_i]|^2
+    X, y = log
+    mf = MatrixFactorizationRecommender(n_factors=3, reg=0.5, max_iter=3,
+                                        random_state=0).fit(X, y)
+    users, items = mf.log_users_, mf.log_items_
+    target = y - mf.global_mean_ - mf.user_bias_[users]
+    counts = np.bincount(items)
+    assert counts.min() > 1  # an unweighted penalty differs from it here
+    for i in np.flatnonzero(counts):
+        rows = items == i
+        A = np.column_stack([np.ones(rows.sum()), mf.user_factors_[users[rows]]])
+        w = np.concatenate([[mf.item_bias_[i]], mf.item_factors_[i]])
+        gradient = A.T @ (A @ w - target[rows]) + 0.5 * counts[i] * w
+        np.testing.assert_allclose(gradient, 0, atol=1e-9 * counts[i])
+
+
 @pytest.mark.parametrize("make", RATING_PREDICTORS)
 def test_same_random_state_same_predictions(make, log):
     X, y = log
