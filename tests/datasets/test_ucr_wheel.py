@@ -77,6 +77,18 @@ def test_z_normalize_each_series_over_its_own_values():
     np.testing.assert_allclose(np.nanstd(X, axis=1), 1, rtol=1e-10)
 
 
+def test_z_normalize_makes_a_constant_series_zeros():
+    # documented: zeros instead of a division by zero; the padding stays NaN
+    from sktime_metric.datasets._ucr_wheel import _z_normalize
+
+    values = np.array([[2.0, 2.0, 2.0, np.nan], [1.0, 2.0, 3.0, np.nan]])
+    with np.errstate(all="raise"):
+        out = _z_normalize(values)
+    np.testing.assert_array_equal(out[0], [0.0, 0.0, 0.0, np.nan])
+    np.testing.assert_allclose(out[1, :3], np.array([-1.0, 0.0, 1.0]) * np.sqrt(1.5))
+    assert np.isnan(out[1, 3])
+
+
 @needs_wheel
 def test_missing_values_raise_or_are_interpolated():
     with pytest.raises(ValueError, match="missing='interpolate'"):
