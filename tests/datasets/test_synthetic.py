@@ -49,6 +49,22 @@ def test_generator_shapes_lengths_and_balance():
     assert sorted(np.bincount(y).tolist()) == [3, 3, 4]
 
 
+def test_generator_lengths_and_motif_starts_cover_their_ranges():
+    # [min_length, max_length], both inclusive: equal ends give one length
+    X, _ = make_sequence_classification(6, min_length=9, max_length=9,
+                                        motif_length=9, random_state=0)
+    assert _lengths(X).tolist() == [9] * 6
+    X, _ = make_sequence_classification(200, min_length=5, max_length=6,
+                                        motif_length=5, random_state=0)
+    assert sorted(set(_lengths(X).tolist())) == [5, 6]
+    # the motif's start is uniform over every position where it fits, the
+    # last included
+    _, _, mask = make_sequence_classification(100, min_length=6, max_length=6,
+                                              motif_length=5, return_mask=True,
+                                              random_state=0)
+    assert sorted(set(mask.argmax(axis=1).tolist())) == [0, 1]
+
+
 def test_generator_is_deterministic():
     a = make_sequence_classification(20, return_mask=True, random_state=3)
     b = make_sequence_classification(20, return_mask=True, random_state=3)
