@@ -530,6 +530,21 @@ def test_archives_with_more_or_other_than_save_weights_wrote_are_refused(data, t
     assert load_weights(bytes(path)).get_params() == load_weights(path).get_params()
 
 
+@pytest.mark.filterwarnings("ignore:Duplicate name:UserWarning")
+def test_an_archive_with_a_duplicate_member_is_refused(data):
+    # two members of one name: which one a reader takes is the zip reader's
+    # choice, so neither is trusted
+    buffer = _saved(_fit(registered(RNNClassifier), data))
+    buffer.seek(0)
+    with zipfile.ZipFile(buffer) as archive:
+        weights = archive.read("weights.safetensors")
+    duplicate = io.BytesIO(buffer.getvalue())
+    with zipfile.ZipFile(duplicate, "a") as archive:
+        archive.writestr("weights.safetensors", weights)
+    with pytest.raises(ValueError, match="it holds a duplicate"):
+        load_weights(duplicate)
+
+
 def test_net_arguments_other_than_the_module_and_criterion_are_refused(data,
                                                                        monkeypatch):
     import sktime_metric._persistence.save as save
