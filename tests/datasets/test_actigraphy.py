@@ -41,6 +41,16 @@ def test_nonwear_runs_become_missing_and_nothing_else_changes(tmp_path):
         read_awd(path, nonwear_minutes=0)
 
 
+@pytest.mark.parametrize("minutes", [3, 2.5])
+def test_nonwear_runs_as_long_as_the_threshold_count_rounded_up_to_epochs(
+        tmp_path, minutes):
+    # a run of exactly the threshold is non-wear; 2.5 minutes of 1-minute
+    # epochs needs 3 zero epochs, not 2
+    path = _write(tmp_path, HEADER + [str(v) for v in [5, 0, 0, 0, 4, 0, 0, 9]])
+    counts, _ = read_awd(path, nonwear_minutes=minutes)
+    assert np.flatnonzero(np.isnan(counts[:, 0])).tolist() == [1, 2, 3]
+
+
 def test_malformed_files_name_the_line(tmp_path):
     with pytest.raises(ValueError, match="line 9: expected an activity count"):
         read_awd(_write(tmp_path, HEADER + ["3", "three"]))
