@@ -91,3 +91,21 @@ def test_named_default_schedule_is_the_default_and_unknown_names_fail():
     _, _, act, _ = make_routines(1, schedule=[(0, 24, "sleeping")], step=360,
                                  random_state=0)
     assert set(act) == {"sleeping"}
+
+
+def test_sensor_noise_is_scaled_by_each_channels_standard_deviation():
+    # the noise draws do not depend on its level: two recordings of one seed
+    # differ by noise * scale_c * N(0, 1) in channel c, scale_c the channel's
+    # standard deviation over the BasicMotions recordings
+    from sktime_metric.datasets import load_basic_motions
+
+    X_train, _, X_test, _ = load_basic_motions()
+    pool = np.concatenate([X_train, X_test])
+    scale = pool.reshape(-1, pool.shape[2]).std(axis=0)
+    kwargs = dict(step=360, missing_probability=0, random_state=0)
+    quiet = make_routines(1, noise=0.0, **kwargs)[0]
+    noisy = make_routines(1, noise=0.5, **kwargs)[0]
+    draws = (noisy - quiet) / (0.5 * scale)
+    # 240 standard normal draws per channel: their std is 1 within ~0.25
+    np.testing.assert_allclose(draws.std(axis=0), 1.0, atol=0.25)
+    assert scale.max() / scale.min() > 2  # an unscaled noise fails above
