@@ -160,6 +160,24 @@ def test_backbones(log, backbone):
             rec.explain(X[:1])
 
 
+def test_network_options_reach_the_module(log):
+    X, y = log
+    rec = IARNRecommender(**TINY, output_dim=3, dropout=0.3).fit(X, y)
+    module = rec.net_.module_
+    assert module.user_output[0].out_features == 3
+    assert module.item_output[0].out_features == 3
+    assert module.dropout.p == 0.3
+
+
+def test_uncentred_ratings_are_the_training_targets(log):
+    # center_ratings=False trains on the ratings themselves: the first epoch's
+    # squared error then holds the squared mean rating, which centring removes
+    X, y = log
+    losses = [IARNRecommender(**TINY, center_ratings=center).fit(X, y)
+              .net_.history[0, "train_loss"] for center in (True, False)]
+    assert losses[1] - losses[0] > 0.5 * np.mean(y) ** 2
+
+
 def test_module_ignores_padding_and_empty_histories():
     torch.manual_seed(0)
     module = IARNModule(n_users=4, n_items=5, embedding_dim=3, hidden_size=4,
