@@ -91,3 +91,15 @@ def test_l2_shrinks_the_weights(data):
     free = NaiveLogisticClassifier(max_epochs=20, random_state=0).fit(X, y)
     penalised = NaiveLogisticClassifier(l2=1.0, max_epochs=20, random_state=0).fit(X, y)
     assert np.linalg.norm(penalised.coef_) < np.linalg.norm(free.coef_)
+
+
+def test_l2_penalty_is_on_the_weights_not_the_bias():
+    import torch
+
+    from sktime_metric.nn import NaiveLogisticModule
+
+    module = NaiveLogisticModule(2, 3, l2=0.5)
+    with torch.no_grad():
+        module.linear.weight.copy_(torch.tensor([[1.0, 2.0], [0.0, -1.0], [3.0, 0.0]]))
+        module.linear.bias.copy_(torch.tensor([10.0, -10.0, 5.0]))
+    assert module.penalty().item() == pytest.approx(0.5 * 15.0)
