@@ -24,16 +24,41 @@ __all__ = [
 ]
 
 
+def _is_na(value):
+    """pandas' ``NA`` (nullable dtypes' missing value), duck-typed."""
+    return type(value).__name__ == "NAType"
+
+
 def _as_numeric_array(x, *, where):
-    """One series (or a whole dataset) as a float64 array, with clear dtype errors."""
+    """One series (or a whole dataset) as a float64 array, with clear dtype errors.
+
+    A torch tensor is detached and read on the CPU (bfloat16, which numpy
+    lacks, as float32); pandas' ``NA`` (a nullable ``Float64`` / ``Int64`` /
+    ``boolean`` frame gives an object array of them) is NaN, as scikit-learn's
+    ``check_array`` reads it.
+    """
+    if hasattr(x, "detach") and hasattr(x, "cpu") and hasattr(x, "numpy"):
+        x = x.detach().cpu()
+        if x.dtype.is_floating_point and x.element_size() < 4:
+            x = x.float()  # float16 / bfloat16: exact in float32
+        x = x.numpy()
     arr = np.asarray(x)
     if arr.dtype == object:
         try:
             arr = arr.astype(np.float64)
         except (TypeError, ValueError) as exc:
-            raise type(exc)(
-                f"{where} could not be converted to a numeric array: {exc}"
-            ) from exc
+            na = np.frompyfunc(_is_na, 1, 1)(arr).astype(bool)
+            converted, error = None, exc
+            if na.any():
+                try:
+                    converted = np.where(na, np.nan, arr).astype(np.float64)
+                except (TypeError, ValueError) as other:
+                    error = other  # what is left once NA is read as NaN
+            if converted is None:
+                raise type(error)(
+                    f"{where} could not be converted to a numeric array: {error}"
+                ) from error
+            arr = converted
     if np.iscomplexobj(arr):
         raise ValueError(f"Complex data not supported: {where} is complex.")
     if not (np.issubdtype(arr.dtype, np.number) or arr.dtype == bool):
@@ -379,7 +404,9 @@ def validate_sequences(estimator, X, *, reset, min_length=1, name="X"):
     lengths : ndarray of shape (n_samples,), dtype int64
     """
     # the containers aeon/sktime also use, in which their layout can hide
-    given = ("array" if isinstance(X, np.ndarray) and X.ndim == 3 else
+    # (a torch tensor too: (N, C, L) is also PyTorch's Conv1d layout)
+    given = ("array" if not isinstance(X, (list, tuple))
+             and getattr(X, "ndim", None) == 3 else
              "list" if _is_list_of_2d(X) else None)
     X, lengths = check_sequences(X, min_length=min_length)
     n_channels = X.shape[2]

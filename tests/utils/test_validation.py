@@ -119,3 +119,57 @@ def test_bad_shapes_and_dtypes(X, error, message):
 def test_min_length():
     with pytest.raises(ValueError, match="Sample 2 has length 1; series of at least 2"):
         check_sequences(_ragged(), min_length=2)
+
+
+def test_pandas_nullable_frames_read_na_as_nan_padding():
+    # a wide (n, T) table of ragged univariate series read with pandas'
+    # nullable dtypes (read_csv(dtype_backend="numpy_nullable"), convert_dtypes)
+    # pads with pd.NA: scikit-learn's check_array reads it as NaN; the object
+    # array numpy makes of such a frame failed with "float() argument must
+    # be ... not 'NAType'"
+    pd = pytest.importorskip("pandas")
+    wide = pd.DataFrame([[1.0, 2.0, 3.0], [4.0, 5.0, None]]).astype("Float64")
+    X, lengths = check_sequences(wide)
+    np.testing.assert_array_equal(lengths, [3, 2])
+    np.testing.assert_array_equal(X[:, :, 0], [[1, 2, 3], [4, 5, np.nan]])
+    ints = pd.DataFrame({"a": pd.array([1, 2, None], dtype="Int64"),
+                         "b": pd.array([3, 4, None], dtype="Int64")})
+    X, lengths = check_sequences([ints, ints.iloc[:1]])  # a list of (T_i, d) frames
+    np.testing.assert_array_equal(lengths, [2, 1])
+    np.testing.assert_array_equal(X[0, :2], [[1, 3], [2, 4]])
+    # NA on some channels is still refused as a gap, text still names itself
+    with pytest.raises(ValueError, match="NaN on channel"):
+        check_sequences([ints.iloc[:2].assign(b=pd.array([3, None], dtype="Int64"))])
+    with pytest.raises(ValueError, match="could not be converted.*'x'"):
+        check_sequences(np.array([[1.0, pd.NA, "x"]], dtype=object))
+
+
+def test_torch_tensors_are_read_detached_in_any_float_dtype():
+    # bfloat16 failed in numpy ("Got unsupported ScalarType BFloat16") and a
+    # tensor that requires grad with torch's "Can't call numpy()"
+    torch = pytest.importorskip("torch")
+    X = np.random.RandomState(0).randn(3, 4, 2)
+    X[0, 2:] = np.nan
+    reference, lengths = check_sequences(X)
+    tensor = torch.tensor(X, dtype=torch.float32, requires_grad=True)
+    for given in (tensor, list(tensor), tensor.to(torch.bfloat16),
+                  tensor.to(torch.float16)):
+        out, out_lengths = check_sequences(given)
+        np.testing.assert_allclose(out, reference, rtol=1e-2, atol=1e-2)
+        np.testing.assert_array_equal(out_lengths, lengths)
+
+
+def test_torch_tensors_in_channels_first_layout_warn_as_numpy_arrays_do():
+    # PyTorch's Conv1d (N, C, L) is aeon's layout: a numpy array warned, the
+    # same data as a tensor trained on the wrong axis without a word
+    torch = pytest.importorskip("torch")
+    from sktime_metric.utils import SequenceLayoutWarning
+    from sktime_metric.utils.validation import validate_sequences
+
+    class Estimator:
+        pass
+
+    X = np.random.RandomState(0).randn(4, 3, 20)  # 3 channels, 20 steps
+    for given in (X, torch.tensor(X)):
+        with pytest.warns(SequenceLayoutWarning, match="from_aeon"):
+            validate_sequences(Estimator(), given, reset=True)
