@@ -41,7 +41,11 @@ class InteractionLog:
 
 
 def _is_missing(value):
-    return value is None or (isinstance(value, (float, np.floating)) and np.isnan(value))
+    """None, a float NaN, or pandas' ``NA`` / ``NaT`` (a nullable ``string``
+    column's and an object column's missing values)."""
+    return (value is None or type(value).__name__ in ("NAType", "NaTType")
+            or (isinstance(value, (float, np.floating)) and np.isnan(value))
+            or (isinstance(value, np.datetime64) and np.isnat(value)))
 
 
 def id_array(values, name, caller):

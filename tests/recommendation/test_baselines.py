@@ -285,3 +285,28 @@ def test_persistence_round_trip(make, log):
     np.testing.assert_array_equal(restored.predict(X), est.predict(X))
     assert [r.tolist() for r in restored.recommend(X[:2, 0], n=3)] == \
         [r.tolist() for r in est.recommend(X[:2, 0], n=3)]
+
+
+@pytest.mark.parametrize("make", [*RATING_PREDICTORS, lambda **kw: PopularityRecommender()])
+def test_pandas_missing_ids_and_times_are_named(make, log):
+    # pandas' own missing values: a nullable "string" column holds pd.NA and
+    # an object column of dates pd.NaT. pd.NA was fitted as a user id of its
+    # own; NaT gave "neither numbers nor dates, e.g. Timestamp('...')"
+    pd = pytest.importorskip("pandas")
+    X, y = log
+    frame = pd.DataFrame({"user_id": pd.array([f"u{int(u)}" for u in X[:, 0]],
+                                              dtype="string"),
+                          "item_id": X[:, 1].astype(int),
+                          "timestamp": pd.to_datetime(X[:, 2], unit="D"),
+                          "rating": y})
+    users = frame["user_id"].copy()
+    users[2] = pd.NA
+    with pytest.raises(ValueError, match="row 2 has a missing user id"):
+        make().fit(frame.assign(user_id=users))
+    for times in (frame["timestamp"].astype(object),
+                  frame["timestamp"].dt.tz_localize("UTC"),
+                  frame["timestamp"].astype(str).astype("string")):
+        times = times.copy()
+        times[4] = pd.NA if str(times.dtype) == "string" else pd.NaT
+        with pytest.raises(ValueError, match="row 4 has a missing timestamp"):
+            make().fit(frame.assign(timestamp=times))
