@@ -88,6 +88,15 @@ def _layout(header, series_column, time_column, label_column, channel_columns, s
     taken = {series_column, time_column, label_column} - {None}
     if channel_columns is None:
         channels = [name for name in header if name not in taken]
+        unnamed = [i for i, name in enumerate(header) if name == ""]
+        if unnamed:
+            # pandas' to_csv writes its index there (read_csv: "Unnamed: 0"):
+            # taken as a channel, the row numbers would be data
+            raise ValueError(
+                f"{source}: column {unnamed[0]} has no name in the header row "
+                f"{header}; pandas' DataFrame.to_csv writes the frame's index "
+                "there unless index=False. Name the channels with "
+                "channel_columns=[...], or write the file without the index.")
     else:
         if isinstance(channel_columns, str):
             channel_columns = [channel_columns]

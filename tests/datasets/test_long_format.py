@@ -137,6 +137,10 @@ def test_utc_offsets_order_the_rows_by_their_instant(tmp_path):
      "series 'a' changes label: 'up' on line 2, 'down' on line 3"),
     ("series_id,time,x,y\na,0,1, \n", {"label_column": "y"},
      r"line 2 \(series 'a'\): empty label in column 'y'"),
+    # pandas' to_csv without index=False: the row numbers were read as channel 0
+    (",series_id,time,x\n0,a,0,1\n1,a,1,2\n", {},
+     r"column 0 has no name in the header row.*to_csv writes the frame's index "
+     r"there unless index=False"),
 ])
 def test_bad_input_names_the_line_series_and_column(tmp_path, text, kwargs, message):
     path = _write(tmp_path, text)
