@@ -300,10 +300,10 @@ class RoutineClusterer(ClusterMixin, BaseEstimator):
             Ignored (no activity label is used).
         timestamps : array-like of shape (T_total,) or (n_windows,), default=None
             Strictly increasing float seconds (0 = a midnight), naive
-            ``datetime64`` (local time; a time-zone aware pandas index:
-            ``index.tz_localize(None)``) or ``timedelta64`` (elapsed since a
-            midnight): of every row of a recording, or of every window's
-            start. None: a recording needs ``sampling_rate``; windows are taken
+            ``datetime64``, ``datetime`` objects or ISO 8601 texts (local
+            time; a time-zone aware pandas index: ``index.tz_localize(None)``)
+            or ``timedelta64`` (elapsed since a midnight): of every row of a
+            recording, or of every window's start. None: a recording needs ``sampling_rate``; windows are taken
             as contiguous from ``day_start``.
 
         Returns

@@ -10,6 +10,7 @@ pre-cut windows or precomputed distances) into windows and their starts.
 
 import datetime
 import re
+from numbers import Number
 
 import numpy as np
 import scipy.sparse as sp
@@ -47,6 +48,29 @@ def parse_duration(value, name):
     return seconds
 
 
+def _time_array(timestamps):
+    """``timestamps`` as an array; ISO 8601 texts and (naive) ``datetime`` /
+    ``Timestamp`` objects as ``datetime64``, never numbers (which datetime64
+    would read as nanoseconds)."""
+    ts = np.asarray(timestamps)
+    objects = (ts.dtype == object and ts.ndim == 1 and len(ts)
+               and not isinstance(ts[0], (Number, np.number))
+               and getattr(ts[0], "tzinfo", None) is None)
+    if ts.dtype.kind in "US" or objects:
+        first = str(ts.flat[0]).strip() if ts.size else ""
+        if ts.dtype.kind in "US" and re.search(r"(Z|[+-]\d\d:?\d\d)$", first):
+            # numpy would convert it to UTC: the day is the local one
+            raise TypeError(
+                f"timestamps carry a UTC offset ({first!r}); routines follow the "
+                "local clock: pass the local times without their offset."
+            )
+        try:
+            return ts.astype("datetime64[ns]")
+        except (TypeError, ValueError):
+            pass  # refused by timestamps_to_seconds, naming the dtype
+    return ts
+
+
 def timestamps_to_seconds(timestamps, n, name="timestamps"):
     """Float seconds of 1-D, finite, strictly increasing timestamps.
 
@@ -55,7 +79,7 @@ def timestamps_to_seconds(timestamps, n, name="timestamps"):
     since a midnight, in their own unit. Numbers are seconds, 0 being a
     midnight.
     """
-    ts = np.asarray(timestamps)
+    ts = _time_array(timestamps)
     if ts.dtype == object and len(ts) and getattr(ts[0], "tzinfo", None) is not None:
         # pandas gives time-zone aware times as objects: the day is the local one
         raise TypeError(
@@ -133,6 +157,16 @@ def segment_recording(
     if window > span:
         raise ValueError(
             f"window ({window:g} s) is longer than the recording ({span:g} s)."
+        )
+    if window / dt < 2:
+        # each window would be one sample, interpolated into a constant (and
+        # epoch milliseconds or nanoseconds read as seconds end up here)
+        raise ValueError(
+            f"window ({window:g} s) holds {window / dt:.3g} samples at the "
+            f"recording's median step of {dt:g} s: fewer than 2. If the "
+            "timestamps are not seconds (e.g. epoch milliseconds or "
+            "nanoseconds), convert them (divide, or pass datetime64); "
+            "otherwise use a longer window."
         )
     valid = ~np.isnan(X).any(axis=1)
     origin = day_start + np.floor((seconds[0] - day_start) / period) * period
@@ -246,7 +280,7 @@ def routine_windows(X, timestamps, *, precomputed, window, stride, period, day_s
             day_start=day_start, seq_len=seq_len, min_coverage=min_coverage,
         )
         raw = starts
-        kind = np.asarray(timestamps).dtype.kind  # starts as the times were given
+        kind = _time_array(timestamps).dtype.kind  # starts as the times were given
         if kind in "mM":
             raw = (starts * 1e9).astype(np.int64).astype(
                 "datetime64[ns]" if kind == "M" else "timedelta64[ns]")
@@ -254,7 +288,7 @@ def routine_windows(X, timestamps, *, precomputed, window, stride, period, day_s
     if timestamps is None:
         starts = day_start + np.arange(n) * stride
         return windows, starts, starts
-    return windows, timestamps_to_seconds(timestamps, n), np.asarray(timestamps)
+    return windows, timestamps_to_seconds(timestamps, n), _time_array(timestamps)
 
 
 def time_of_day(starts, *, period, slot_size, day_start):

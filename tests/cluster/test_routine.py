@@ -73,6 +73,40 @@ def test_timedelta_timestamps_are_read_in_their_own_unit(unit):
     assert rc.window_starts_[0] == np.timedelta64(5, "h")
 
 
+def test_datetime_objects_and_iso_texts_are_local_times():
+    # a list of datetime / Timestamp objects or ISO 8601 texts (what a CSV
+    # column gives) reads as datetime64; a text with a UTC offset is refused
+    # (numpy would move it to UTC, the routine's day is the local one)
+    import datetime
+
+    start = datetime.datetime(2024, 3, 1, 5)
+    times = [start + datetime.timedelta(minutes=6 * k) for k in range(480)]
+    X = np.random.RandomState(0).randn(len(times), 2)
+    params = dict(n_clusters=2, seq_len=5, random_state=0)
+    reference = RoutineClusterer("euclidean", **params).fit(
+        X, timestamps=np.array(times, dtype="datetime64[ns]"))
+    for given in (times, [t.isoformat() for t in times]):
+        rc = RoutineClusterer("euclidean", **params).fit(X, timestamps=given)
+        np.testing.assert_array_equal(rc.labels_, reference.labels_)
+        assert rc.window_starts_.dtype.kind == "M"
+        assert rc.slot_index_[0] == 5
+    with pytest.raises(TypeError, match=r"UTC offset \('2024-03-01T05:00:00\+01:00'\)"):
+        RoutineClusterer("euclidean", **params).fit(
+            X, timestamps=[t.isoformat() + "+01:00" for t in times])
+
+
+def test_timestamps_in_other_units_than_seconds_are_caught():
+    # epoch milliseconds read as seconds: every 1-hour window would hold a
+    # hundredth of a sample (a constant); nanoseconds never finished cutting
+    seconds = np.arange(0, 48 * 3600, 360.0)
+    X = np.random.RandomState(0).randn(len(seconds), 2)
+    rc = RoutineClusterer("euclidean", n_clusters=2, seq_len=5, random_state=0)
+    for factor in (1e3, 1e9):
+        with pytest.raises(ValueError, match=r"fewer than 2\. If the timestamps are "
+                           r"not seconds \(e\.g\. epoch milliseconds"):
+            rc.fit(X, timestamps=seconds * factor)
+
+
 def test_time_zone_aware_timestamps_name_the_local_conversion():
     pd = pytest.importorskip("pandas")
     index = pd.date_range("2024-03-01 05:00", periods=480, freq="6min",
