@@ -35,8 +35,11 @@ def _as_numeric_array(x, *, where):
     A torch tensor is detached and read on the CPU (bfloat16, which numpy
     lacks, as float32); pandas' ``NA`` (a nullable ``Float64`` / ``Int64`` /
     ``boolean`` frame gives an object array of them) is NaN, as scikit-learn's
-    ``check_array`` reads it.
+    ``check_array`` reads it; so are the masked values of a numpy masked array
+    (``np.asarray`` would keep the values under the mask as observations).
     """
+    if isinstance(x, np.ma.MaskedArray):
+        x = np.ma.filled(x.astype(np.float64), np.nan)
     if hasattr(x, "detach") and hasattr(x, "cpu") and hasattr(x, "numpy"):
         x = x.detach().cpu()
         if x.dtype.is_floating_point and x.element_size() < 4:

@@ -173,3 +173,16 @@ def test_torch_tensors_in_channels_first_layout_warn_as_numpy_arrays_do():
     for given in (X, torch.tensor(X)):
         with pytest.warns(SequenceLayoutWarning, match="from_aeon"):
             validate_sequences(Estimator(), given, reset=True)
+
+
+def test_masked_values_are_missing_not_observations():
+    # np.asarray keeps the values under a mask: read as NaN, a masked end is
+    # padding and a masked step inside a series is the usual clear error
+    X = np.ma.array(np.ones((2, 3, 1)), mask=[[[0], [0], [1]], [[0], [0], [0]]])
+    X_3d, lengths = check_sequences(X)
+    assert lengths.tolist() == [2, 3] and np.isnan(X_3d[0, 2, 0])
+    inside = np.ma.array(np.ones((1, 3, 1)), mask=[[[0], [1], [0]]])
+    with pytest.raises(ValueError, match="Sample 0 has NaN at time step 1"):
+        check_sequences(inside)
+    series = [np.ma.array(np.arange(4), mask=[0, 0, 0, 1]), np.arange(3)]
+    assert check_sequences(series)[1].tolist() == [3, 3]
