@@ -303,8 +303,9 @@ class RoutineClusterer(ClusterMixin, BaseEstimator):
             ``datetime64``, ``datetime`` objects or ISO 8601 texts (local
             time; a time-zone aware pandas index: ``index.tz_localize(None)``)
             or ``timedelta64`` (elapsed since a midnight): of every row of a
-            recording, or of every window's start. None: a recording needs ``sampling_rate``; windows are taken
-            as contiguous from ``day_start``.
+            recording, or of every window's start. None: a recording needs
+            ``sampling_rate``; windows are taken as contiguous from
+            ``day_start``.
 
         Returns
         -------
