@@ -94,7 +94,8 @@ def timestamps_to_seconds(timestamps, n, name="timestamps"):
         )
     times = ts.dtype.kind in "mM"  # timedelta64, datetime64
     if times and np.isnat(ts).any():
-        raise ValueError(f"{name} contains NaT at position {np.flatnonzero(np.isnat(ts))[0]}.")
+        raise ValueError(
+            f"{name} contains NaT at position {np.flatnonzero(np.isnat(ts))[0]}.")
     if times:
         # in nanoseconds first: numpy's timedelta64 is an integer type, whose
         # raw count (microseconds for pandas) is not seconds
