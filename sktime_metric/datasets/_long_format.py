@@ -18,6 +18,7 @@ arrays saved with :func:`numpy.savez`.
 import csv
 import math
 import re
+from numbers import Number
 from pathlib import Path
 
 import numpy as np
@@ -146,7 +147,14 @@ def _padded(series, n_channels, source, unit="line"):
                     "row.")
         X[i, : len(rows)] = [values for *_, values in rows]
     labelled = next(iter(series.values()))["label"] is not None
-    y = np.array([entry["label"][0] for entry in series.values()]) if labelled else None
+    y = None
+    if labelled:
+        labels = [entry["label"][0] for entry in series.values()]
+        # numbers beside texts (1 and "r") stay as they are: numpy would make
+        # them all text, and scikit-learn refuses such a mix, as it should
+        kinds = {str if isinstance(label, str) else
+                 Number if isinstance(label, Number) else object for label in labels}
+        y = np.array(labels, dtype=object if len(kinds) > 1 else None)
     return X, y, list(series)
 
 

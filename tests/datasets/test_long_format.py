@@ -239,6 +239,20 @@ def test_a_frame_is_checked_like_a_file(change, message):
         from_long_format(frame, label_column="label")
 
 
+def test_labels_of_several_types_are_kept_as_they_are():
+    # numpy made 1 and "r" both text ('1', 'r'): the docstring promises that
+    # labels keep their type, and scikit-learn refuses such a mix
+    pd = pytest.importorskip("pandas")
+    frame = pd.DataFrame({"series_id": list("aabb"), "time": [0, 1, 0, 1],
+                          "x": [1.0, 2.0, 3.0, 4.0], "label": [1, 1, "r", "r"]})
+    y = from_long_format(frame, label_column="label")[1]
+    assert y.dtype == object and y.tolist() == [1, "r"]
+    # one kind stays a typed array; Python and numpy integers are one kind
+    frame["label"] = pd.Series([1, 1, np.int64(2), np.int64(2)], dtype=object)
+    y = from_long_format(frame, label_column="label")[1]
+    assert y.dtype.kind == "i" and y.tolist() == [1, 2]
+
+
 def test_from_long_format_takes_a_frame_only():
     with pytest.raises(TypeError, match="takes a pandas DataFrame.*load_csv"):
         from_long_format(np.zeros((3, 3)))
