@@ -183,7 +183,17 @@ def _time_parser(first, path, line, unit="line"):
             f"{path}: {unit} {line}: time {first!r} is neither a number nor an ISO 8601 "
             "date/time (e.g. 2024-05-01T12:30:00 or 2024-05-01 12:30:00+02:00)."
         ) from None
-    return _iso_nanoseconds, "an ISO 8601 date/time"
+    # every row with a UTC offset, or none: a local time beside instants has
+    # no instant of its own (pandas refuses to compare the two)
+    zoned = _OFFSET.match(first.strip()) is not None
+
+    def parse(text):
+        if (_OFFSET.match(text.strip()) is not None) != zoned:
+            raise ValueError(text)
+        return _iso_nanoseconds(text)
+
+    return parse, ("an ISO 8601 date/time with a UTC offset" if zoned else
+                   "an ISO 8601 date/time without a UTC offset")
 
 
 def _bad_value(path, line, column, sid, time_text, cell, unit="line"):
@@ -230,8 +240,8 @@ def load_csv(path, *, series_column="series_id", time_column="time",
         Column of time stamps: numbers, or ISO 8601 dates/times, with or
         without a UTC offset such as ``+02:00`` or ``Z`` (rows then order by
         their instant), as chosen by the first data row; every row must then
-        use the same form. Two rows of
-        one series may not have the same time. None takes the rows of each
+        use the same form (a UTC offset in every row, or in none). Two rows
+        of one series may not have the same time. None takes the rows of each
         series in file order.
     label_column : str or None, default=None
         Column of the series' class label, constant within a series. None:

@@ -14,6 +14,7 @@ import numpy as np
 
 from ..utils._labels import _is_missing
 from ._long_format import (
+    _OFFSET,
     _add_label,
     _bad_value,
     _iso_nanoseconds,
@@ -28,25 +29,32 @@ __all__ = ["from_long_format"]
 _SOURCE = "from_long_format"
 
 
+_ZONED = "date with a time zone"
+
+
 def _time_key(value, position, sid, kind):
     """A sortable key of one time cell, and its kind: a number, a date's
     nanoseconds since 1970 (UTC when it has a time zone), a duration's
     nanoseconds, or a text read as a number or an ISO 8601 date/time.
-    ``kind``: the first row's, which every row must share."""
+    ``kind``: the first row's, which every row must share; a date with a time
+    zone (or UTC offset) and one without are two kinds, as pandas refuses to
+    compare them."""
     where = f"{_SOURCE}: row {position} (series {sid!r})"
     if _is_missing(value):
         raise ValueError(f"{where} has a missing time; every row needs one.")
     if isinstance(value, str):
         parse, form = _time_parser(value, _SOURCE, position, unit="row")
-        key, found = parse(value), ("number" if parse is _number else "date")
+        key = parse(value)
+        found = ("number" if parse is _number else
+                 _ZONED if _OFFSET.match(value.strip()) else "date")
     elif hasattr(value, "tz_localize") and hasattr(value, "value"):  # Timestamp
-        key, found = int(value.value), "date"
+        key, found = int(value.value), "date" if value.tz is None else _ZONED
     elif isinstance(value, np.datetime64):
         key, found = int(value.astype("datetime64[ns]").astype(np.int64)), "date"
     elif isinstance(value, datetime.datetime) and value.utcoffset() is not None:
         # exact, whatever the offset (numpy reads none with seconds in it)
         since = value - datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)
-        key, found = since // datetime.timedelta(microseconds=1) * 1000, "date"
+        key, found = since // datetime.timedelta(microseconds=1) * 1000, _ZONED
     elif isinstance(value, (datetime.date, datetime.datetime)):
         key, found = _iso_nanoseconds(value.isoformat()), "date"
     elif isinstance(value, (datetime.timedelta, np.timedelta64)) or (
@@ -91,7 +99,8 @@ def from_long_format(frame, *, series_column="series_id", time_column="time",
     time_column : str or None, default="time"
         Column ordering each series' rows: numbers, datetimes (time zones
         allowed: rows order by their instant), durations (e.g. elapsed
-        ``Timedelta``) or ISO 8601 texts, one kind in all rows. None takes the
+        ``Timedelta``) or ISO 8601 texts, one kind in all rows (a time zone
+        or UTC offset in every row, or in none). None takes the
         rows of each series in the frame's order.
     label_column : str or None, default=None
         Column of the series' class label, constant within a series. None:

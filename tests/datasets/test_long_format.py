@@ -96,11 +96,21 @@ def test_utc_offsets_order_the_rows_by_their_instant(tmp_path):
             "s,2024-05-01 12:30:00+02:00,2\n"   # 10:30 UTC
             "s,2024-05-01T10:00:00Z,1\n"        # 10:00 UTC
             "s,2024-05-01T06:00:00-0500,3\n"    # 11:00 UTC
-            "s,2024-05-02,4\n")
+            "s,2024-05-02T00:00:00+00:00,4\n")
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         X, _ = load_csv(_write(tmp_path, text))
     np.testing.assert_array_equal(X[0, :, 0], [1, 2, 3, 4])
+    # a date's "-02" is no offset: dates alone are local times, in order
+    dates = "series_id,time,x\ns,2024-05-02,2\ns,2024-05-01,1\n"
+    np.testing.assert_array_equal(load_csv(_write(tmp_path, dates))[0][0, :, 0], [1, 2])
+    # a local time among instants has no instant of its own: refused, as
+    # pandas refuses to compare the two (it was once read as UTC)
+    mixed = text.replace("2024-05-02T00:00:00+00:00", "2024-05-02")
+    with pytest.raises(ValueError, match=r"line 5 \(series 's'\): time '2024-05-02' "
+                       r"in column 'time' is not an ISO 8601 date/time with a UTC "
+                       r"offset, as the first row's is"):
+        load_csv(_write(tmp_path, mixed))
 
 
 @pytest.mark.parametrize("text, kwargs, message", [
@@ -202,6 +212,13 @@ def test_a_frame_reads_as_the_same_table_in_a_file(tmp_path):
     zoned = pd.DataFrame({"series_id": ["s", "s"], "x": [2.0, 1.0],
                           "time": times.tz_convert("Europe/Amsterdam")})
     np.testing.assert_array_equal(from_long_format(zoned)[0][0, :, 0], [1.0, 2.0])
+    # a naive time among zoned ones has no instant of its own: refused
+    mixed = pd.DataFrame({"series_id": ["s", "s"], "x": [2.0, 1.0],
+                          "time": pd.Series([times[0], times[1].tz_localize(None)],
+                                            dtype=object)})
+    with pytest.raises(ValueError, match=r"row 1 \(series 's'\): the time .* is a "
+                       r"date, the first row's a date with a time zone"):
+        from_long_format(mixed)
     # durations, and text ids stripped as a CSV's cells are
     elapsed = pd.DataFrame({"series_id": ["s", "s ", "s"], "x": [3.0, 1.0, 2.0],
                             "time": pd.to_timedelta([30, 10, 20], unit="s")})
