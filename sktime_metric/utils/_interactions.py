@@ -20,6 +20,7 @@ Errors name the row and the column.
 from numbers import Integral, Real
 
 import numpy as np
+from sklearn.utils.validation import column_or_1d
 
 __all__ = ["InteractionLog", "check_interaction_log", "check_split_time", "encode_ids",
            "id_array", "to_seconds", "unique_ids"]
@@ -125,6 +126,10 @@ def to_seconds(values, caller, name="timestamp", *, column=True):
 
 def _ratings(values, n_rows, caller):
     values = np.asarray(values)
+    if values.ndim == 2 and values.shape[1] == 1:
+        # a column vector: read as 1-D with scikit-learn's DataConversionWarning,
+        # as its regressors do
+        values = column_or_1d(values, warn=True)
     if values.ndim != 1:
         raise ValueError(f"{caller}: ratings must be 1-D, got shape {values.shape}.")
     if len(values) != n_rows:

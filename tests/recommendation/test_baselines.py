@@ -244,6 +244,20 @@ def test_bad_logs_raise_clear_errors(make, log, mutate, error, match):
         make().fit(X, y)
 
 
+@pytest.mark.parametrize("make", RATING_PREDICTORS)
+def test_ratings_as_a_column_vector_read_as_1d_with_sklearns_warning(make, log):
+    # scikit-learn's regressors take an (n, 1) y with a DataConversionWarning
+    # (column_or_1d); the recommenders refused it
+    from sklearn.exceptions import DataConversionWarning
+
+    X, y = log
+    with pytest.warns(DataConversionWarning, match="column-vector y"):
+        column = make().fit(X, y[:, None])
+    np.testing.assert_array_equal(column.predict(X), make().fit(X, y).predict(X))
+    with pytest.raises(ValueError, match=r"ratings must be 1-D, got shape"):
+        make().fit(X, np.c_[y, y])
+
+
 @pytest.mark.parametrize("estimator, match", [
     (MatrixFactorizationRecommender(n_factors=0), "n_factors"),
     (MatrixFactorizationRecommender(reg=-1.0), "reg"),
