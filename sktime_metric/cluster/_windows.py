@@ -263,6 +263,8 @@ def routine_windows(X, timestamps, *, precomputed, window, stride, period, day_s
             raise ValueError(
                 "X must be a (T_total, d) recording, (n_windows, T, d) windows or "
                 f"a list of (T, d) windows; got shape {recording.shape}."
+                + (" A recording of one channel: X.reshape(-1, 1) (a pandas "
+                   "Series: X.to_frame())." if recording.ndim == 1 else "")
             )
         if timestamps is None:
             if sampling_rate is None:

@@ -332,6 +332,9 @@ def test_bad_input(routines):
         rc.fit(X + 1j, timestamps=t)
     with pytest.raises(ValueError, match="The recording could not be converted"):
         rc.fit(np.full(X.shape, "a", dtype=object), timestamps=t)
+    with pytest.raises(ValueError, match=r"got shape \(\d+,\)\. A recording of one "
+                       r"channel: X\.reshape\(-1, 1\)"):
+        rc.fit(X[:, 0], timestamps=t)
     # a metric must be a name, an object with pairwise_distances or a callable
     for metric in ("bogus", 3):
         with pytest.raises(InvalidParameterError, match="'metric' parameter"):
