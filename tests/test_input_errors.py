@@ -157,9 +157,11 @@ def test_aeon_converters_round_trip():
         from_aeon(rng.randn(4, 5))
 
 
-def test_sktime_multiindex_frames_are_refused_with_their_conversion():
-    # sktime's pd-multiindex (rows indexed by instance, then time) read as a
-    # table made every row a series of 2 steps: 18 series for 3 instances
+def test_sktime_multiindex_frames_are_flagged_with_their_conversion():
+    # sktime's pd-multiindex (rows indexed by instance, then time) is long
+    # format: read as a table, its 26 rows are 26 series of 2 steps. A flat
+    # frame is a table whatever its index (a wide frame indexed by subject
+    # and trial is one), so it is read as one, with a warning naming the call
     from sktime_metric.classification import RNNClassifier
     from sktime_metric.datasets import from_long_format
 
@@ -167,21 +169,29 @@ def test_sktime_multiindex_frames_are_refused_with_their_conversion():
     index = pd.MultiIndex.from_tuples(
         [(i, t) for i in range(4) for t in range(5 + i)], names=["instance", "time"])
     frame = pd.DataFrame(rng.randn(len(index), 2), index=index, columns=["a", "b"])
-    y = [0, 1, 0, 1]
     est = RNNClassifier(hidden_size=4, max_epochs=1)
     call = (r"from_long_format\(X.reset_index\(\), series_column='instance', "
             r"time_column='time'\)")
-    for X in (frame, frame["a"]):  # a DataFrame, or a Series of one channel
-        with pytest.raises(ValueError, match=r"indexed by 2 levels \['instance', "
-                           r"'time'\], like sktime's pd-multiindex.*" + call):
-            est.fit(X, y)
+    flagged = pytest.warns(SequenceLayoutWarning, match=r"indexed by 2 levels "
+                           r"\['instance', 'time'\].*pd-multiindex.*" + call)
+    with flagged:
+        est.fit(frame, np.arange(len(frame)) % 2)
+    assert est.n_features_in_ == 1  # each row a series, as for any table
+    # a Series of one channel cannot be read as a table: the hint comes first
+    with flagged, pytest.raises(ValueError, match="1 dimension"):
+        est.fit(frame["a"], np.arange(len(frame)) % 2)
     # the named call gives one series per instance, of its own length
     X, _ = from_long_format(frame.reset_index(), series_column="instance",
                             time_column="time")
     assert X.shape == (4, 8, 2) and np.isnan(X[0, 5:]).all()
+    # nested frames (a series per cell) are read by their rows, silently
+    nested = pd.DataFrame({"a": [pd.Series(rng.randn(5)) for _ in range(4)]},
+                          index=pd.MultiIndex.from_product([["s1", "s2"], [1, 2]]))
     with warnings.catch_warnings():
+        warnings.simplefilter("error", SequenceLayoutWarning)
         warnings.simplefilter("ignore", ConvergenceWarning)  # one epoch
-        assert est.fit(X, y).n_features_in_ == 2
+        assert est.fit(X, [0, 1, 0, 1]).n_features_in_ == 2
+        assert est.fit(nested, [0, 1, 0, 1]).n_features_in_ == 1
 
 
 def test_aeon_lists_are_flagged_too():

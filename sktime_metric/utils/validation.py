@@ -81,25 +81,30 @@ def _is_nested_frame(X):
     return not np.isscalar(first) and np.ndim(np.asarray(first, dtype=object)) >= 1
 
 
-def _refuse_multiindex_frame(X):
-    """sktime's ``pd-multiindex`` (rows indexed by instance, then time) read as a
-    table would make every row a series: name the conversion instead."""
+def _multiindex_rows(X):
+    """The row index's level names of a flat pandas object indexed by several
+    levels (sktime's ``pd-multiindex`` is one: instance, then time), else None.
+    Nested frames (a series in each cell) are read by their rows, rightly."""
     index = getattr(X, "index", None)
-    if getattr(index, "nlevels", 1) < 2 or not hasattr(X, "reset_index"):
-        return
-    names = [name if name is not None else f"level_{i}"
-             for i, name in enumerate(index.names)]
+    if getattr(index, "nlevels", 1) < 2 or _is_nested_frame(X):
+        return None
+    return [name if name is not None else f"level_{i}"
+            for i, name in enumerate(index.names)]
+
+
+def _warn_multiindex_rows(names):
     call = ("sktime_metric.datasets.from_long_format(X.reset_index(), "
             f"series_column={names[0]!r}, time_column={names[1]!r})")
-    raise ValueError(
-        f"X is a pandas object whose rows are indexed by {index.nlevels} levels "
-        f"{names}, like sktime's pd-multiindex (instance, time): read as a "
-        "table, each row would be a series of its own. Convert it first: "
-        + (f"{call} gives the (n, T, d) series, one per instance, in order of "
-           "appearance." if index.nlevels == 2 else
-           "one series per instance, e.g. with "
+    warnings.warn(
+        f"X's rows are indexed by {len(names)} levels {names}: each row is read "
+        "as a series of its own, as for any table. If X is sktime's "
+        "pd-multiindex (instance, then time), each row is one time step: "
+        + (f"{call} gives one series per instance." if len(names) == 2 else
+           "convert it to one series per instance first, e.g. with "
            "sktime_metric.datasets.from_long_format on X.reset_index(), its "
-           "instance levels joined into one series column.")
+           "instance levels joined into one series column."),
+        SequenceLayoutWarning,
+        stacklevel=4,
     )
 
 
@@ -151,10 +156,11 @@ def to_sequence_dataset(X):
       one column per channel, each cell a series.
 
     aeon's and sktime's 3-D arrays are ``(n_samples, n_channels, n_timestamps)``:
-    convert them with :func:`from_aeon`. sktime's ``pd-multiindex`` frames (rows
-    indexed by (instance, time)) are refused with the
-    :func:`~sktime_metric.datasets.from_long_format` call that converts them:
-    read as a table, each row would be a series of its own.
+    convert them with :func:`from_aeon`. A flat DataFrame is a table, one
+    series per row, whatever its index: sktime's ``pd-multiindex`` frames
+    (rows indexed by instance, then time) are long format, read with
+    :func:`~sktime_metric.datasets.from_long_format` (the estimators warn,
+    ``SequenceLayoutWarning``, when given one).
 
     No value check is made here beyond the dtype; :func:`check_sequences` does it.
     The result never shares memory with a list input; for array input it may be a
@@ -181,7 +187,6 @@ def to_sequence_dataset(X):
             "Sparse input is not supported: sequences are dense NaN-padded arrays "
             "(n_samples, n_timestamps, n_channels); convert with X.toarray()."
         )
-    _refuse_multiindex_frame(X)
     if _is_nested_frame(X):
         X = _series_of_nested_frame(X)
     elif _is_ragged_object_array(X):
@@ -411,6 +416,9 @@ def validate_sequences(estimator, X, *, reset, min_length=1, name="X"):
     given = ("array" if not isinstance(X, (list, tuple))
              and getattr(X, "ndim", None) == 3 else
              "list" if _is_list_of_2d(X) else None)
+    levels = _multiindex_rows(X) if reset else None
+    if levels is not None:  # before reading: a long Series fails to read
+        _warn_multiindex_rows(levels)
     X, lengths = check_sequences(X, min_length=min_length)
     n_channels = X.shape[2]
     if reset:
@@ -426,8 +434,9 @@ def validate_sequences(estimator, X, *, reset, min_length=1, name="X"):
 
 
 class SequenceLayoutWarning(UserWarning):
-    """Series that look like aeon's layout: ``(n, n_channels, n_timestamps)``
-    arrays, or lists of ``(n_channels, T_i)`` arrays."""
+    """Series that look like another library's layout: aeon's ``(n, n_channels,
+    n_timestamps)`` arrays or lists of ``(n_channels, T_i)`` arrays, sktime's
+    ``pd-multiindex`` frames."""
 
 
 def _is_list_of_2d(X):
