@@ -568,3 +568,45 @@ def test_a_dict_with_bool_keys_is_refused_at_save(data):
     est = clone(registered(RNNClassifier)).set_params(class_weight={True: 5.0, False: 1.0})
     with pytest.raises(TypeError, match="'class_weight': a dict with bool keys"):
         save_weights(est.fit(X, y_bool), io.BytesIO())
+
+
+@pytest.mark.parametrize("record, message", [
+    ({"format": "other.format"}, "is not an archive written by save_weights"),
+    ({"format_version": str(_FORMAT_VERSION)}, "is not an archive written by"),
+    ({"format_version": float(_FORMAT_VERSION)}, "is not an archive written by"),
+    ({"estimator": "KISSMETransformer"}, "is not an archive written by"),
+    ({"estimator": {"n_components": 2}}, "is not an archive written by"),
+    ({"format_version": _FORMAT_VERSION + 1}, "newer sktime_metric"),
+])
+def test_an_archive_whose_record_is_not_save_weights_is_refused(data, record,
+                                                                message):
+    # the record's format name, its integer version (the newest this version
+    # reads, no later) and an estimator of this package are each checked
+    est = _fit(KISSMETransformer(), data)
+    buffer = _saved(est)
+    good = {"format": _FORMAT, "format_version": _FORMAT_VERSION, "estimator": est}
+    assert isinstance(load_weights(_replaced(buffer, "estimator.skops",
+                                             skops.io.dumps(good))),
+                      KISSMETransformer)
+    with pytest.raises(ValueError, match=message):
+        load_weights(_replaced(buffer, "estimator.skops",
+                               skops.io.dumps({**good, **record})))
+
+
+def test_a_net_record_naming_a_module_as_its_net_is_refused(data):
+    # the net's class is looked up among skorch nets, not merely the allow-list
+    est = _fit(registered(RNNClassifier), data)
+    net = _qualified(type(est.net_))
+    with pytest.raises(ValueError, match="names the skorch net '.*"
+                       f"{est.net_.module.__name__}'"):
+        load_weights(_rewritten(_saved(est), _rename(net, _qualified(est.net_.module))))
+
+
+def test_a_dict_with_numpy_bool_keys_is_refused_at_save(data):
+    # np.True_ / np.False_ keys are written as text too: False would come back True
+    X, y = data
+    y_bool = y == np.unique(y)[0]
+    est = clone(registered(RNNClassifier)).set_params(
+        class_weight={np.True_: 5.0, np.False_: 1.0})
+    with pytest.raises(TypeError, match="'class_weight': a dict with bool keys"):
+        save_weights(est.fit(X, y_bool), io.BytesIO())
