@@ -610,3 +610,21 @@ def test_a_dict_with_numpy_bool_keys_is_refused_at_save(data):
         class_weight={np.True_: 5.0, np.False_: 1.0})
     with pytest.raises(TypeError, match="'class_weight': a dict with bool keys"):
         save_weights(est.fit(X, y_bool), io.BytesIO())
+
+
+def test_records_stand_in_for_tensors_in_lists_tuples_and_dicts():
+    from sktime_metric._persistence.archive import _replaced as replaced
+
+    def stand_in(obj, key):
+        return f"<{key}>" if isinstance(obj, torch.Tensor) else obj
+
+    t = torch.zeros(1)
+    assert replaced({"a": (t, [1, t])}, "x", stand_in) == {
+        "a": ("<x.a.0>", [1, "<x.a.1.1>"])}
+
+
+def test_an_uninitialised_net_is_refused_at_save(data):
+    est = _fit(registered(RNNClassifier), data)
+    est.net_ = type(est.net_)(module=est.net_.module, criterion=est.net_.criterion)
+    with pytest.raises(TypeError, match="or is not initialised"):
+        save_weights(est, io.BytesIO())
