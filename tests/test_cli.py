@@ -421,3 +421,59 @@ def test_fit_and_predict_usage_errors(tmp_path, capsys):
     assert main(["predict", "--model", str(model), "--input",
                  str(tmp_path / "three.npz")]) == 2
     assert "has 3 channel(s); the model was fitted on 2" in capsys.readouterr().err
+
+
+def test_fit_and_predict_file_and_option_checks(tmp_path, capsys):
+    # fit needs labels, checks its numbers and column options before the work
+    _split_files(tmp_path)
+    train, out = str(tmp_path / "toy_TRAIN.csv"), str(tmp_path / "m.zip")
+    X, y = np.load(tmp_path / "toy_TRAIN.npz")["X"], np.arange(24) % 2
+    np.savez(tmp_path / "unlabelled.npz", X=X)
+    ts = (tmp_path / "toy_TRAIN.ts").read_text().replace(
+        "@classLabel true down up", "@classLabel false").splitlines()
+    (tmp_path / "unlabelled.ts").write_text("\n".join(
+        [*ts[:6], *(line.rsplit(":", 1)[0] for line in ts[6:])]) + "\n")
+    fit = ["fit", "--train", train, "--estimator", "gru", "--output", out]
+    for argv, message in [
+        ([*fit, "--max-epochs", "0"], "--max-epochs must be >= 1, got 0"),
+        ([*fit, "--threads", "0"], "--threads must be >= 1, got 0"),
+        ([*fit, "--channel-columns", "a,a"], "distinct column names"),
+        (["fit", "--train", str(tmp_path / "unlabelled.npz"), "--estimator",
+          "gru", "--output", out], "has no array y"),
+        (["fit", "--train", str(tmp_path / "unlabelled.ts"), "--estimator",
+          "gru", "--output", out], "has no class labels"),
+    ]:
+        assert main(argv) == 2, argv
+        assert message in capsys.readouterr().err, argv
+    parser, _ = _build_parser()
+    args = parser.parse_args([*fit, "--delimiter", "\\t", "--param", "cell = lstm ",
+                              "--param", "hidden_size= 8"])
+    assert args.delimiter == "\t"
+    from sktime_metric._cli.fit import _make_estimator
+
+    params = _make_estimator(args, parser).get_params()
+    assert (params["cell"], params["hidden_size"]) == ("lstm", 8)
+    # suffixes in capitals; a CSV to predict without its label column; the
+    # accuracy compares labels as text (the model's str, the file's int labels)
+    with open(tmp_path / "TRAIN.NPZ", "wb") as f:  # np.savez would add .npz
+        np.savez(f, X=X, y=np.array(["0", "1"])[y])
+    model = tmp_path / "model.zip"
+    assert main(["fit", "--train", str(tmp_path / "TRAIN.NPZ"), "--estimator", "gru",
+                 "--max-epochs", "1", "--output", str(model), "--no-progress"]) == 0
+    capsys.readouterr()
+    from sktime_metric.persistence import load_weights
+
+    predicted = load_weights(model).predict(X)
+    np.savez(tmp_path / "test.npz", X=X, y=y)
+    assert main(["predict", "--model", str(model), "--input",
+                 str(tmp_path / "test.npz")]) == 0
+    expected = np.mean(predicted == np.array(["0", "1"])[y])
+    assert f"accuracy against its labels {expected:.4f}" in capsys.readouterr().err
+    text = (tmp_path / "toy_TRAIN.csv").read_text().splitlines()
+    (tmp_path / "NEW.CSV").write_text("\n".join(
+        line.rsplit(",", 1)[0] for line in text) + "\n")
+    assert main(["predict", "--model", str(model), "--input",
+                 str(tmp_path / "NEW.CSV")]) == 0
+    captured = capsys.readouterr()
+    assert captured.out.splitlines()[0] == "series_id,predicted_label"
+    assert len(captured.out.splitlines()) == 25
