@@ -219,6 +219,20 @@ def test_seq2seq_fast(routines):
     np.testing.assert_allclose(rc2.distance_matrix_, rc.distance_matrix_)
 
 
+def test_a_cosine_learner_gets_the_cosine_kernel_under_global_affinity(routines):
+    # thesis eq. 3.50: 1 + cos for a cosine learner, not a Gaussian of its distances
+    from sktime_metric.cluster import affinity_from_distances
+
+    X, t, _, _ = routines
+    params = dict(hidden_size=8, projection_dim=4, max_epochs=1, n_pairs=40,
+                  metric="cosine")
+    rc = RoutineClusterer("seq2seq", metric_params=params, affinity="global",
+                          n_clusters=3, seq_len=10, random_state=0).fit(X, timestamps=t)
+    np.testing.assert_allclose(
+        rc.affinity_matrix_,
+        affinity_from_distances(rc.distance_matrix_, kernel="cosine"))
+
+
 @pytest.mark.parametrize("metric", ["siamese", "sgru", "cgru"])
 def test_pair_learners_by_name_fit_with_their_defaults(routines, metric):
     # with a slot tolerance, "same slot" is no class label: a learner named by
@@ -245,6 +259,8 @@ def test_default_metric_is_the_siamese_gru_on_slot_labels(routines):
     assert rc.metric == "sgru" and not learner.coupling and learner.hidden_size == 100
     assert learner.loss == "structural" and learner.window_size_ > 1
     np.testing.assert_array_equal(learner.X_fit_, rc.windows_)
+    # its transform gives distances to the training windows, not an embedding
+    assert rc.embedding_ is None
     # the same learner fitted by hand on (windows, slots) gives the same distances
     from sktime_metric.metric import CoupledGRUMetric
 
