@@ -312,6 +312,23 @@ def test_predict_in_blocks_refuses_a_meaningless_n_jobs(fitted_for_blocks, data)
         predict_in_blocks(est, X, method=method, n_jobs=2.5)
 
 
+def test_map_in_parallel_runs_pieces_at_once_and_in_order():
+    # n_jobs=2 runs two pieces at the same time (each waits for the other);
+    # a serial map would break the barrier; ordered results keep their order
+    import threading
+
+    from sktime_metric.utils._parallel import map_in_parallel
+
+    barrier = threading.Barrier(2, timeout=5)
+
+    def piece(i):
+        barrier.wait()
+        return i * i
+
+    assert list(map_in_parallel(piece, range(4), n_jobs=2)) == [0, 1, 4, 9]
+    assert list(map_in_parallel(lambda i: -i, range(3))) == [0, -1, -2]
+
+
 def test_predict_in_blocks_equals_one_call(fitted_for_blocks, data):
     X, _ = data
     for est, method in fitted_for_blocks:
