@@ -270,6 +270,29 @@ def test_shortlist_errors(data, fitted):
                                   shortlist=lambda Z: np.zeros(len(Z)))
     with pytest.raises(ValueError, match="shortlist_size"):
         clone(fitted).set_params(shortlist_size=0).fit(*data)
+    for bad in (np.inf, np.nan):  # one bad value is enough
+        def embedding(Z, bad=bad):
+            E = np.zeros((len(Z), 2))
+            E[-1, 0] = bad
+            return E
+
+        with pytest.raises(ValueError, match="is not finite"):
+            fitted.pairwise_distances(X[:2], X, shortlist_size=2, shortlist=embedding)
+
+
+def test_shortlist_helpers_on_small_cases():
+    from sktime_metric.metric._shortlist import nearest_candidates, to_graph
+
+    # all references but one: the nearest n2 - 1, the farthest left out
+    E2 = np.arange(5.0)[:, None]
+    candidates = nearest_candidates(np.array([[0.0], [4.0]]), E2, 4)
+    assert candidates.shape == (2, 4)
+    assert [sorted(row) for row in candidates.tolist()] == [[0, 1, 2, 3],
+                                                            [1, 2, 3, 4]]
+    # each row sorted by distance, ties by column
+    graph = to_graph(np.array([[3, 1, 2, 0]]), np.array([[0.5, 0.5, 0.1, 0.5]]), 4)
+    assert graph.indices.tolist() == [2, 0, 1, 3]
+    assert graph.data.tolist() == [0.1, 0.5, 0.5, 0.5]
 
 
 def test_sgru_distances_are_embedding_distances(data):
