@@ -160,6 +160,10 @@ def test_other_similarity_forms_and_cells(similarity, data):
     srn = SiameseRNNEmbedder(similarity=similarity, rank=2, **{**_TINY, "cell": "gru"}).fit(X, y)
     D = srn.pairwise_distances(X)
     np.testing.assert_allclose(D, D.T, atol=1e-12)
+    if similarity == "low_rank":  # rank=2, not hidden_size // 4
+        assert srn.net_.module_.similarity.projection.shape == (2, 6)
+    # lr=None: the paper's 1e-3 at 32 units, scaled by 32 / hidden_size
+    assert srn.net_.lr == pytest.approx(1e-3 * 32 / 6)
 
 
 @pytest.mark.parametrize("pooling", ["last", "mean"])
