@@ -38,8 +38,9 @@ def _as_numeric_array(x, *, where):
     ``check_array`` reads it; so are the masked values of a numpy masked array
     (``np.asarray`` would keep the values under the mask as observations).
     """
-    if isinstance(x, np.ma.MaskedArray):
-        x = np.ma.filled(x.astype(np.float64), np.nan)
+    mask = None
+    if isinstance(x, np.ma.MaskedArray):  # its data pass the checks below
+        x, mask = np.ma.getdata(x), np.ma.getmaskarray(x)
     if hasattr(x, "detach") and hasattr(x, "cpu") and hasattr(x, "numpy"):
         x = x.detach().cpu()
         if x.dtype.is_floating_point and x.element_size() < 4:
@@ -68,7 +69,11 @@ def _as_numeric_array(x, *, where):
         raise TypeError(
             f"{where} has non-numeric dtype {arr.dtype!s}; sequences must be numeric."
         )
-    return arr.astype(np.float64, copy=False)
+    arr = arr.astype(np.float64, copy=False)
+    if mask is not None and mask.any():
+        arr = arr.copy()  # never the caller's data
+        arr[mask] = np.nan
+    return arr
 
 
 def _is_nested_frame(X):

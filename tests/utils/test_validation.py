@@ -186,3 +186,15 @@ def test_masked_values_are_missing_not_observations():
         check_sequences(inside)
     series = [np.ma.array(np.arange(4), mask=[0, 0, 0, 1]), np.arange(3)]
     assert check_sequences(series)[1].tolist() == [3, 3]
+
+
+def test_masked_arrays_pass_the_same_dtype_checks():
+    # reading the mask must not skip the checks on the data under it: a
+    # complex or text masked array is refused as an unmasked one is
+    with pytest.raises(ValueError, match="Complex data not supported"):
+        check_sequences(np.ma.masked_array([[1 + 2j, 2, 3]], mask=[[0, 0, 1]]))
+    with pytest.raises(TypeError, match="non-numeric dtype"):
+        check_sequences(np.ma.masked_array([["a", "b"]], mask=[[0, 1]]))
+    X = np.ma.array(np.ones((1, 3, 1)), mask=[[[0], [0], [1]]])
+    check_sequences(X)
+    assert (X.data == 1).all()  # the caller's data under the mask untouched
