@@ -10,7 +10,6 @@ pre-cut windows or precomputed distances) into windows and their starts.
 
 import datetime
 import re
-from numbers import Number
 
 import numpy as np
 import scipy.sparse as sp
@@ -48,27 +47,47 @@ def parse_duration(value, name):
     return seconds
 
 
+# an ISO 8601 date at the start of a text; a UTC offset at its end
+_ISO_DATE = re.compile(r"^\s*\d{4}-\d{2}-\d{2}")
+_UTC_OFFSET = re.compile(r"(Z|[+-]\d\d:?\d\d)\s*$")
+
+
 def _time_array(timestamps):
-    """``timestamps`` as an array; ISO 8601 texts and (naive) ``datetime`` /
-    ``Timestamp`` objects as ``datetime64``, never numbers (which datetime64
-    would read as nanoseconds)."""
+    """``timestamps`` as an array: ISO 8601 date texts and ``datetime`` /
+    ``Timestamp`` objects as ``datetime64``; anything else as given (texts of
+    numbers, a list of numbers: never read as dates, which would make them
+    years or nanoseconds). Times with a zone or offset are refused: numpy
+    would move them to UTC, while a routine's day is the local one."""
     ts = np.asarray(timestamps)
-    objects = (ts.dtype == object and ts.ndim == 1 and len(ts)
-               and not isinstance(ts[0], (Number, np.number))
-               and getattr(ts[0], "tzinfo", None) is None)
-    if ts.dtype.kind in "US" or objects:
-        first = str(ts.flat[0]).strip() if ts.size else ""
-        if ts.dtype.kind in "US" and re.search(r"(Z|[+-]\d\d:?\d\d)$", first):
-            # numpy would convert it to UTC: the day is the local one
-            raise TypeError(
-                f"timestamps carry a UTC offset ({first!r}); routines follow the "
-                "local clock: pass the local times without their offset."
-            )
-        try:
-            return ts.astype("datetime64[ns]")
-        except (TypeError, ValueError):
-            pass  # refused by timestamps_to_seconds, naming the dtype
-    return ts
+    if ts.ndim != 1 or not len(ts) or ts.dtype.kind not in "OUS":
+        return ts
+    values = ts.tolist()
+    if all(isinstance(v, str) for v in values):
+        if not all(_ISO_DATE.match(v) for v in values):
+            return ts
+        zoned = next((v for v in values if _UTC_OFFSET.search(v)), None)
+        what = f"carry a UTC offset ({zoned!r})"
+    elif all(isinstance(v, (datetime.date, np.datetime64)) or v is None
+             or type(v).__name__ == "NaTType" for v in values) and any(
+                 isinstance(v, (datetime.date, np.datetime64)) for v in values):
+        # (None and pandas' NaT become NaT, named by timestamps_to_seconds)
+        zoned = next((v for v in values if getattr(v, "tzinfo", None) is not None),
+                     None)
+        what = f"are time-zone aware ({getattr(zoned, 'tzinfo', None)})"
+        missing = np.datetime64("NaT")  # numpy reads neither None nor pandas' NaT
+        ts = np.array([missing if v is None or type(v).__name__ == "NaTType" else v
+                       for v in values], dtype=object)
+    else:
+        return ts
+    if zoned is not None:
+        raise TypeError(
+            f"timestamps {what}; routines follow the local clock: pass the local "
+            "times without their zone, e.g. index.tz_localize(None) with pandas."
+        )
+    try:
+        return ts.astype("datetime64[ns]")
+    except (TypeError, ValueError):
+        return ts  # refused by timestamps_to_seconds, naming the dtype
 
 
 def timestamps_to_seconds(timestamps, n, name="timestamps"):
@@ -80,13 +99,6 @@ def timestamps_to_seconds(timestamps, n, name="timestamps"):
     midnight.
     """
     ts = _time_array(timestamps)
-    if ts.dtype == object and len(ts) and getattr(ts[0], "tzinfo", None) is not None:
-        # pandas gives time-zone aware times as objects: the day is the local one
-        raise TypeError(
-            f"{name} are time-zone aware ({ts[0].tzinfo}); routines follow the "
-            "local clock: pass the local times without their zone, e.g. "
-            "index.tz_localize(None) with pandas."
-        )
     if ts.ndim != 1 or len(ts) != n:
         raise ValueError(
             f"{name} must be 1-D with one entry per row of X ({n}), got shape "
@@ -159,12 +171,12 @@ def segment_recording(
         raise ValueError(
             f"window ({window:g} s) is longer than the recording ({span:g} s)."
         )
-    if window / dt < 2:
-        # each window would be one sample, interpolated into a constant (and
-        # epoch milliseconds or nanoseconds read as seconds end up here)
+    if window / dt < 1:
+        # no window would hold a sample: epoch milliseconds or nanoseconds
+        # read as seconds end up here (nanoseconds looped ~1e10 windows)
         raise ValueError(
             f"window ({window:g} s) holds {window / dt:.3g} samples at the "
-            f"recording's median step of {dt:g} s: fewer than 2. If the "
+            f"recording's median step of {dt:g} s: fewer than 1. If the "
             "timestamps are not seconds (e.g. epoch milliseconds or "
             "nanoseconds), convert them (divide, or pass datetime64); "
             "otherwise use a longer window."
@@ -246,6 +258,8 @@ def routine_windows(X, timestamps, *, precomputed, window, stride, period, day_s
     raw : ndarray of shape (n_windows,)
         The starts as the timestamps were given (datetime64 stays datetime64).
     """
+    if timestamps is not None:  # read once: datetime objects cost a pass each
+        timestamps = _time_array(timestamps)
     if precomputed:
         # a sparse X is a neighbours graph (RoutineClusterer's k-NN path)
         D = check_array(X, accept_sparse="csr", ensure_min_samples=2)
@@ -272,8 +286,10 @@ def routine_windows(X, timestamps, *, precomputed, window, stride, period, day_s
                 index = getattr(X, "index", None)
                 times = str(getattr(index, "dtype", "")).startswith(
                     ("datetime64", "timedelta64"))
+                local = ("X.index.tz_localize(None)" if getattr(index, "tz", None)
+                         is not None else "X.index")
                 hint = (f" X's index holds {type(index).__name__} times: pass "
-                        "timestamps=X.index." if times else "")
+                        f"timestamps={local}." if times else "")
                 raise ValueError("A recording needs timestamps or sampling_rate."
                                  + hint)
             timestamps = day_start + np.arange(len(recording)) / sampling_rate

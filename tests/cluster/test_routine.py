@@ -93,6 +93,21 @@ def test_datetime_objects_and_iso_texts_are_local_times():
     with pytest.raises(TypeError, match=r"UTC offset \('2024-03-01T05:00:00\+01:00'\)"):
         RoutineClusterer("euclidean", **params).fit(
             X, timestamps=[t.isoformat() + "+01:00" for t in times])
+    # an offset on any row, and in a pandas column of texts (object dtype)
+    pd = pytest.importorskip("pandas")
+    texts = [t.isoformat() for t in times]
+    texts[7] += "+01:00"
+    for given in (texts, pd.Series(texts)):
+        with pytest.raises(TypeError, match=r"UTC offset \('2024-03-01T05:42:00"):
+            RoutineClusterer("euclidean", **params).fit(X, timestamps=given)
+    # texts of numbers are not dates (numpy would read "60" as the year 60)
+    with pytest.raises(TypeError, match="must be numeric seconds"):
+        RoutineClusterer("euclidean", **params).fit(
+            X, timestamps=[str(60 * k) for k in range(len(times))])
+    # a missing time among the objects is named
+    with pytest.raises(ValueError, match="contains NaT at position 3"):
+        RoutineClusterer("euclidean", **params).fit(
+            X, timestamps=times[:3] + [None] + times[4:])
 
 
 def test_timestamps_in_other_units_than_seconds_are_caught():
@@ -102,9 +117,14 @@ def test_timestamps_in_other_units_than_seconds_are_caught():
     X = np.random.RandomState(0).randn(len(seconds), 2)
     rc = RoutineClusterer("euclidean", n_clusters=2, seq_len=5, random_state=0)
     for factor in (1e3, 1e9):
-        with pytest.raises(ValueError, match=r"fewer than 2\. If the timestamps are "
+        with pytest.raises(ValueError, match=r"fewer than 1\. If the timestamps are "
                            r"not seconds \(e\.g\. epoch milliseconds"):
             rc.fit(X, timestamps=seconds * factor)
+    # hourly summaries in one-hour windows (one sample each) are legitimate
+    hourly = np.random.RandomState(0).randn(14 * 24, 3)
+    rc = RoutineClusterer("euclidean", n_clusters=3, seq_len=2, random_state=0)
+    assert rc.fit(hourly, timestamps=np.arange(14 * 24) * 3600.0).labels_.shape == (
+        14 * 24,)
 
 
 def test_time_zone_aware_timestamps_name_the_local_conversion():
@@ -120,8 +140,10 @@ def test_time_zone_aware_timestamps_name_the_local_conversion():
     frame = pd.DataFrame(X, index=index.tz_localize(None))
     with pytest.raises(ValueError, match=r"needs timestamps or sampling_rate\. "
                        r"X's index holds DatetimeIndex times: pass "
-                       r"timestamps=X\.index"):
+                       r"timestamps=X\.index\."):
         rc.fit(frame)
+    with pytest.raises(ValueError, match=r"pass timestamps=X\.index\.tz_localize"):
+        rc.fit(pd.DataFrame(X, index=index))  # a zoned index: its local times
     assert rc.fit(frame, timestamps=frame.index).slot_index_[0] == 5
 
 
