@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from ..utils.validation import to_sequence_dataset
-from ._ucr_wheel import _label_strings, _observed_lengths, _read_split
+from ._ucr_wheel import _fill_missing, _label_strings, _observed_lengths, _read_split
 
 __all__ = ["load_ts_file", "load_ucr_uea"]
 
@@ -56,13 +56,13 @@ def _channel(text, path, line_number, channel):
         ) from None
 
 
-def load_ts_file(path, *, return_metadata=False):
+def load_ts_file(path, *, return_metadata=False, missing="raise"):
     """Read a ``.ts`` file of the UCR/UEA archive (sktime/aeon's text format).
 
     Univariate and multivariate, equal and unequal length. Series are returned
     in this project's layout, NaN-padded at the end; a ``?`` after a series'
     last value is padding, one before it a missing value, which the data
-    format cannot hold: it raises (fill it yourself, e.g. by interpolation).
+    format cannot hold (see ``missing``).
 
     Parameters
     ----------
@@ -72,6 +72,11 @@ def load_ts_file(path, *, return_metadata=False):
         Also return the header: ``problemname``, ``univariate``,
         ``dimensions``, ``equallength``, ``serieslength``, ``class_labels``
         (None for a regression file), ...
+    missing : {"raise", "interpolate"}, default="raise"
+        What to do with missing values: ``"raise"`` a ``ValueError`` naming
+        the line and step, or ``"interpolate"`` them linearly between the
+        neighbouring observed values of their channel (constant before the
+        first one), as :func:`load_ucr_wheel` does.
 
     Returns
     -------
@@ -99,6 +104,7 @@ def load_ts_file(path, *, return_metadata=False):
     >>> X[1, :, 0]
     array([ 7.,  8., nan])
     """
+    _check_missing(missing)
     path = Path(path).expanduser()
     lines = path.read_text().splitlines()
     metadata, start = _header(lines, path)
@@ -136,12 +142,15 @@ def load_ts_file(path, *, return_metadata=False):
         case = np.full((n, len(channels)), np.nan)
         for c, values in enumerate(channels):
             case[: min(n, len(values)), c] = values[:n]
+        if np.isnan(case).any() and missing == "interpolate":
+            case = _fill_missing(case.T, np.full(case.shape[1], n), path, "", missing).T
         if np.isnan(case).any():
             step = int(np.flatnonzero(np.isnan(case).any(axis=1))[0])
             raise ValueError(
                 f"{path}: line {line_number} (case {len(series)}) has a missing value "
                 f"('?') at time step {step}, before its last value: the data format "
-                "only pads the end with NaN. Fill it (e.g. interpolate) first."
+                "only pads the end with NaN. Fill it first, or pass "
+                "missing='interpolate'."
             )
         series.append(case)
     if not series:
@@ -161,16 +170,23 @@ def load_ts_file(path, *, return_metadata=False):
     return (X, y, metadata) if return_metadata else (X, y)
 
 
-def _read_tsv(path):
+def _check_missing(missing):
+    if missing not in ("raise", "interpolate"):
+        raise ValueError(f"missing must be 'raise' or 'interpolate'; got {missing!r}.")
+
+
+def _read_tsv(path, missing="raise"):
     """``(X, y)`` of the univariate archive's ``.tsv``: label first, NaN-padded.
 
     The same file format and label rule as the UCR wheel's (``_ucr_wheel``).
     NaN before a series' last value is a missing value, which the data format
-    cannot hold: an error at load time, as in a ``.ts`` file, not a failing
-    fit later.
+    cannot hold: an error at load time, as in a ``.ts`` file (not a failing
+    fit later), or interpolated with ``missing="interpolate"``.
     """
     labels, values = _read_split(path)
     lengths = _observed_lengths(values)
+    if missing == "interpolate":
+        values = _fill_missing(values, lengths, path, "", missing)
     for i, n in enumerate(lengths):
         if n == 0:
             raise ValueError(f"{path}: line {i + 1} (case {i}) has no value.")
@@ -179,12 +195,13 @@ def _read_tsv(path):
             raise ValueError(
                 f"{path}: line {i + 1} (case {i}) has a missing value (NaN) at "
                 f"time step {step}, before its last value: the data format only "
-                "pads the end with NaN. Fill it (e.g. interpolate) first."
+                "pads the end with NaN. Fill it first, or pass "
+                "missing='interpolate'."
             )
     return to_sequence_dataset(values), _label_strings(labels)
 
 
-def load_ucr_uea(name, extract_path):
+def load_ucr_uea(name, extract_path, *, missing="raise"):
     """One dataset of a local copy of the UCR/UEA archive: train and test splits.
 
     Looks for ``<extract_path>/<name>/<name>_TRAIN.ts`` (and ``_TEST``), else
@@ -198,6 +215,11 @@ def load_ucr_uea(name, extract_path):
         The dataset's name, e.g. ``"BasicMotions"``.
     extract_path : str or path-like
         The folder the archive was unpacked into.
+    missing : {"raise", "interpolate"}, default="raise"
+        Missing values (before a series' last value; the UCR 2018 archive's
+        DodgerLoop* and MelbournePedestrian have some): ``"raise"`` a
+        ``ValueError`` naming the file, line and step, or ``"interpolate"``
+        them linearly, as :func:`load_ts_file` and :func:`load_ucr_wheel`.
 
     Returns
     -------
@@ -235,10 +257,13 @@ def load_ucr_uea(name, extract_path):
     >>> X_train[1, :, 0]
     array([ 3.,  2., nan])
     """
+    _check_missing(missing)
     root = Path(extract_path).expanduser()
     tried = []
+    readers = ((".ts", lambda p: load_ts_file(p, missing=missing)),
+               (".tsv", lambda p: _read_tsv(p, missing)))
     for folder in (root / name, root):
-        for suffix, reader in ((".ts", lambda p: load_ts_file(p)), (".tsv", _read_tsv)):
+        for suffix, reader in readers:
             train, test = (folder / f"{name}_{split}{suffix}" for split in ("TRAIN", "TEST"))
             tried += [str(train)]
             if train.is_file() and test.is_file():

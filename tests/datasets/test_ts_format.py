@@ -104,6 +104,34 @@ def test_a_tsv_series_with_a_gap_or_no_value_is_refused_at_load(tmp_path, row, m
         load_ucr_uea("Uni", tmp_path)
 
 
+def test_missing_values_can_be_interpolated_in_both_formats(tmp_path):
+    # the UCR 2018 archive's DodgerLoop* and MelbournePedestrian have gaps:
+    # refused by default (naming the option), interpolated linearly per channel
+    # on request, constant before the first observed value
+    uni = tmp_path / "Uni"
+    uni.mkdir()
+    _write(uni, "Uni_TRAIN.tsv", "1\t0.5\tNaN\t2.5\n2\tNaN\t2\t1\n")
+    _write(uni, "Uni_TEST.tsv", "2\t1\t2\t3\n")
+    with pytest.raises(ValueError, match="missing='interpolate'"):
+        load_ucr_uea("Uni", tmp_path)
+    X = load_ucr_uea("Uni", tmp_path, missing="interpolate")[0]
+    np.testing.assert_array_equal(X[:, :, 0], [[0.5, 1.5, 2.5], [2.0, 2.0, 1.0]])
+    multi = tmp_path / "Multi"
+    multi.mkdir()
+    text = ("@problemName M\n@univariate false\n@dimensions 2\n@equalLength true\n"
+            "@classLabel true a b\n@data\n1,?,3:4,5,6:a\n7,8,9:?,10,11:b\n")
+    _write(multi, "Multi_TRAIN.ts", text)
+    _write(multi, "Multi_TEST.ts", text)
+    with pytest.raises(ValueError, match=r"line 7 \(case 0\) has a missing value "
+                       r"\('\?'\) at time step 1.*missing='interpolate'"):
+        load_ucr_uea("Multi", tmp_path)
+    X = load_ucr_uea("Multi", tmp_path, missing="interpolate")[0]
+    np.testing.assert_array_equal(X[0], [[1, 4], [2, 5], [3, 6]])
+    np.testing.assert_array_equal(X[1], [[7, 10], [8, 10], [9, 11]])
+    with pytest.raises(ValueError, match="missing must be 'raise' or 'interpolate'"):
+        load_ucr_uea("Multi", tmp_path, missing="drop")
+
+
 def test_paths_under_the_home_folder_may_start_with_a_tilde(tmp_path, monkeypatch):
     # the user guide writes load_ucr_uea("BasicMotions", "~/Multivariate_ts")
     monkeypatch.setenv("HOME", str(tmp_path))
