@@ -89,15 +89,19 @@ def _layout(header, series_column, time_column, label_column, channel_columns, s
     taken = {series_column, time_column, label_column} - {None}
     if channel_columns is None:
         channels = [name for name in header if name not in taken]
-        unnamed = [i for i, name in enumerate(header) if name == ""]
+        # pandas' to_csv writes its index in a column without a name, which
+        # read_csv calls "Unnamed: 0": taken as a channel, the row numbers
+        # would be data (a column the caller named is theirs)
+        unnamed = [i for i, name in enumerate(header) if name not in taken and (
+            name == "" or str(name).startswith("Unnamed: "))]
         if unnamed:
-            # pandas' to_csv writes its index there (read_csv: "Unnamed: 0"):
-            # taken as a channel, the row numbers would be data
+            name = header[unnamed[0]]
             raise ValueError(
-                f"{source}: column {unnamed[0]} has no name in the header row "
-                f"{header}; pandas' DataFrame.to_csv writes the frame's index "
-                "there unless index=False. Name the channels with "
-                "channel_columns=[...], or write the file without the index.")
+                f"{source}: column {unnamed[0]} ({name!r}) has no name of its "
+                f"own among {list(header)}: pandas' to_csv writes a frame's index "
+                "there unless index=False (read_csv then calls it 'Unnamed: 0'). "
+                "Name the channels with channel_columns=[...], or drop that "
+                "column (read_csv(..., index_col=0), or write without the index).")
     else:
         if isinstance(channel_columns, str):
             channel_columns = [channel_columns]
@@ -152,8 +156,9 @@ def _padded(series, n_channels, source, unit="line"):
         labels = [entry["label"][0] for entry in series.values()]
         # numbers beside texts (1 and "r") stay as they are: numpy would make
         # them all text, and scikit-learn refuses such a mix, as it should
-        kinds = {str if isinstance(label, str) else
-                 Number if isinstance(label, Number) else object for label in labels}
+        kinds = {str if isinstance(label, str) else  # numpy's bool is no Number
+                 Number if isinstance(label, (Number, np.generic)) else object
+                 for label in labels}
         y = np.array(labels, dtype=object if len(kinds) > 1 else None)
     return X, y, list(series)
 

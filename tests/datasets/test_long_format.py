@@ -149,7 +149,7 @@ def test_utc_offsets_order_the_rows_by_their_instant(tmp_path):
      r"line 2 \(series 'a'\): empty label in column 'y'"),
     # pandas' to_csv without index=False: the row numbers were read as channel 0
     (",series_id,time,x\n0,a,0,1\n1,a,1,2\n", {},
-     r"column 0 has no name in the header row.*to_csv writes the frame's index "
+     r"column 0 \(''\) has no name of its own.*to_csv writes a frame's index "
      r"there unless index=False"),
 ])
 def test_bad_input_names_the_line_series_and_column(tmp_path, text, kwargs, message):
@@ -256,6 +256,23 @@ def test_a_frame_is_checked_like_a_file(change, message):
         from_long_format(frame, label_column="label")
 
 
+def test_an_unnamed_column_is_refused_unless_the_caller_names_it(tmp_path):
+    # the index pandas' to_csv writes: "" in the file, "Unnamed: 0" once
+    # read_csv has read it back; refused as a channel, fine when named
+    pd = pytest.importorskip("pandas")
+    frame = pd.DataFrame({"series_id": list("aab"), "time": [0, 1, 0],
+                          "x": [1.0, 2.0, 3.0]})
+    path = tmp_path / "indexed.csv"
+    frame.to_csv(path)
+    with pytest.raises(ValueError, match=r"column 0 \('Unnamed: 0'\) has no name"):
+        from_long_format(pd.read_csv(path))
+    assert from_long_format(pd.read_csv(path, index_col=0))[0].shape == (2, 2, 1)
+    named = _write(tmp_path, ",time,x\na,0,1\na,1,2\nb,0,3\n")
+    assert load_csv(named, series_column="")[0].shape == (2, 2, 1)
+    labelled = _write(tmp_path, "series_id,time,x,\na,0,1,r\na,1,2,r\nb,0,3,s\n")
+    assert load_csv(labelled, label_column="")[1].tolist() == ["r", "s"]
+
+
 def test_labels_of_several_types_are_kept_as_they_are():
     # numpy made 1 and "r" both text ('1', 'r'): the docstring promises that
     # labels keep their type, and scikit-learn refuses such a mix
@@ -268,6 +285,8 @@ def test_labels_of_several_types_are_kept_as_they_are():
     frame["label"] = pd.Series([1, 1, np.int64(2), np.int64(2)], dtype=object)
     y = from_long_format(frame, label_column="label")[1]
     assert y.dtype.kind == "i" and y.tolist() == [1, 2]
+    frame["label"] = pd.Series([True, True, np.False_, np.False_], dtype=object)
+    assert from_long_format(frame, label_column="label")[1].dtype == bool
 
 
 def test_from_long_format_takes_a_frame_only():
