@@ -126,6 +126,9 @@ def to_seconds(values, caller, name="timestamp", *, column=True):
 
 def _ratings(values, n_rows, caller):
     values = np.asarray(values)
+    if np.iscomplexobj(values):
+        raise TypeError(f"{caller}: ratings must be real numbers, got {values.dtype} "
+                        f"values such as {values.flat[0]!r}.")
     if values.ndim == 2 and values.shape[1] == 1:
         # a column vector: read as 1-D with scikit-learn's DataConversionWarning,
         # as its regressors do
@@ -135,9 +138,6 @@ def _ratings(values, n_rows, caller):
     if len(values) != n_rows:
         raise ValueError(f"{caller}: {len(values)} ratings for {n_rows} interactions; "
                          "give one rating per row of X.")
-    if np.iscomplexobj(values):
-        raise TypeError(f"{caller}: ratings must be real numbers, got {values.dtype} "
-                        f"values such as {values[0]!r}.")
     try:
         values = values.astype(np.float64)
     except (TypeError, ValueError):

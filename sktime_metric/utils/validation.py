@@ -445,8 +445,9 @@ class SequenceLayoutWarning(UserWarning):
 
 
 def _is_list_of_2d(X):
+    # arrays and tensors only: np.ndim would convert every nested Python list
     return (isinstance(X, (list, tuple)) and len(X) > 0
-            and all(np.ndim(series) == 2 for series in X))
+            and all(getattr(series, "ndim", None) == 2 for series in X))
 
 
 def _warn_layout(shape, given="array"):

@@ -256,6 +256,8 @@ def test_ratings_as_a_column_vector_read_as_1d_with_sklearns_warning(make, log):
     np.testing.assert_array_equal(column.predict(X), make().fit(X, y).predict(X))
     with pytest.raises(ValueError, match=r"ratings must be 1-D, got shape"):
         make().fit(X, np.c_[y, y])
+    with pytest.raises(TypeError, match=r"ratings must be real numbers"):
+        make().fit(X, (y + 1j)[:, None])  # as in 1-D, not scikit-learn's dump
 
 
 @pytest.mark.parametrize("estimator, match", [
