@@ -98,9 +98,16 @@ def to_seconds(values, caller, name="timestamp", *, column=True):
         if missing:
             raise missing_at(missing[0])
         try:
+            # numpy's datetime64 / timedelta64 objects convert to floats too,
+            # as raw counts of their unit (days for [D]): never as numbers
+            if any(isinstance(v, (np.datetime64, np.timedelta64))
+                   for v in values.ravel()):
+                raise TypeError
             values = values.astype(np.float64)
         except (TypeError, ValueError):
             try:
+                if any(isinstance(v, np.timedelta64) for v in values.ravel()):
+                    raise TypeError
                 values = values.astype("datetime64[ns]")
             except (TypeError, ValueError):
                 raise TypeError(

@@ -326,3 +326,19 @@ def test_pandas_missing_ids_and_times_are_named(make, log):
         times[4] = pd.NA if str(times.dtype) == "string" else pd.NaT
         with pytest.raises(ValueError, match="row 4 has a missing timestamp"):
             make().fit(frame.assign(timestamp=times))
+
+
+@pytest.mark.parametrize("make", [*RATING_PREDICTORS, lambda **kw: PopularityRecommender()])
+def test_numpy_dates_in_row_lists_are_dates_not_unit_counts(make, log):
+    # rows built as lists hold numpy datetime64 objects: these once converted
+    # to floats as raw counts of their unit (days for [D]), 86,400 times too
+    # small, where the same dates as datetime64 columns are seconds
+    X, y = log
+    days = np.datetime64("2024-01-01") + X[:, 2].astype(int).astype("timedelta64[D]")
+    rows = [[int(u), int(i), d] for u, i, d in zip(X[:, 0], X[:, 1], days)]
+    seconds = np.c_[X[:, :2], days.astype("datetime64[s]").astype(np.int64)]
+    np.testing.assert_allclose(make().fit(rows, y).predict(rows),
+                               make().fit(seconds, y).predict(seconds), rtol=1e-12)
+    elapsed = [[u, i, np.timedelta64(int(t), "D")] for u, i, t in X.tolist()]
+    with pytest.raises(TypeError, match="neither numbers nor dates"):
+        make().fit(elapsed, y)
