@@ -165,10 +165,6 @@ _LOG_REGRESSION = {
         "check_regressors_no_decision_function", "check_regressors_train",
     ), _NOT_A_LOG),
     "check_requires_y_none": _LOG_MESSAGE,
-    "check_supervised_y_2d": (
-        "ratings must be 1-D: a column vector is refused with an error, not "
-        "raveled with a warning"
-    ),
 }
 
 
