@@ -16,6 +16,7 @@ import scipy.sparse as sp
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_array
 
+from ..utils._labels import _is_missing
 from ..utils.validation import _as_numeric_array, check_sequences
 
 _UNITS = {"s": 1.0, "sec": 1.0, "min": 60.0, "m": 60.0, "h": 3600.0, "d": 86400.0}
@@ -67,16 +68,15 @@ def _time_array(timestamps):
             return ts
         zoned = next((v for v in values if _UTC_OFFSET.search(v)), None)
         what = f"carry a UTC offset ({zoned!r})"
-    elif all(isinstance(v, (datetime.date, np.datetime64)) or v is None
-             or type(v).__name__ == "NaTType" for v in values) and any(
+    elif all(isinstance(v, (datetime.date, np.datetime64)) or _is_missing(v)
+             for v in values) and any(
                  isinstance(v, (datetime.date, np.datetime64)) for v in values):
-        # (None and pandas' NaT become NaT, named by timestamps_to_seconds)
+        # (None, NaN and pandas' NaT become NaT, named by timestamps_to_seconds)
         zoned = next((v for v in values if getattr(v, "tzinfo", None) is not None),
                      None)
         what = f"are time-zone aware ({getattr(zoned, 'tzinfo', None)})"
         missing = np.datetime64("NaT")  # numpy reads neither None nor pandas' NaT
-        ts = np.array([missing if v is None or type(v).__name__ == "NaTType" else v
-                       for v in values], dtype=object)
+        ts = np.array([missing if _is_missing(v) else v for v in values], dtype=object)
     else:
         return ts
     if zoned is not None:
@@ -299,7 +299,7 @@ def routine_windows(X, timestamps, *, precomputed, window, stride, period, day_s
             day_start=day_start, seq_len=seq_len, min_coverage=min_coverage,
         )
         raw = starts
-        kind = _time_array(timestamps).dtype.kind  # starts as the times were given
+        kind = np.asarray(timestamps).dtype.kind  # starts as the times were given
         if kind in "mM":
             raw = (starts * 1e9).astype(np.int64).astype(
                 "datetime64[ns]" if kind == "M" else "timedelta64[ns]")
@@ -307,7 +307,7 @@ def routine_windows(X, timestamps, *, precomputed, window, stride, period, day_s
     if timestamps is None:
         starts = day_start + np.arange(n) * stride
         return windows, starts, starts
-    return windows, timestamps_to_seconds(timestamps, n), _time_array(timestamps)
+    return windows, timestamps_to_seconds(timestamps, n), timestamps
 
 
 def time_of_day(starts, *, period, slot_size, day_start):

@@ -22,6 +22,8 @@ from numbers import Integral, Real
 import numpy as np
 from sklearn.utils.validation import column_or_1d
 
+from ._labels import _is_missing
+
 __all__ = ["InteractionLog", "check_interaction_log", "check_split_time", "encode_ids",
            "id_array", "to_seconds", "unique_ids"]
 
@@ -39,14 +41,6 @@ class InteractionLog:
 
     def __len__(self):
         return len(self.users)
-
-
-def _is_missing(value):
-    """None, a float NaN, or pandas' ``NA`` / ``NaT`` (a nullable ``string``
-    column's and an object column's missing values)."""
-    return (value is None or type(value).__name__ in ("NAType", "NaTType")
-            or (isinstance(value, (float, np.floating)) and np.isnan(value))
-            or (isinstance(value, np.datetime64) and np.isnat(value)))
 
 
 def id_array(values, name, caller):

@@ -14,6 +14,8 @@ import warnings
 import numpy as np
 import scipy.sparse
 
+from ._labels import _is_missing
+
 __all__ = [
     "SequenceLayoutWarning",
     "check_sequences",
@@ -22,11 +24,6 @@ __all__ = [
     "to_sequence_dataset",
     "validate_sequences",
 ]
-
-
-def _is_na(value):
-    """pandas' ``NA`` (nullable dtypes' missing value), duck-typed."""
-    return type(value).__name__ == "NAType"
 
 
 def _as_numeric_array(x, *, where):
@@ -51,7 +48,7 @@ def _as_numeric_array(x, *, where):
         try:
             arr = arr.astype(np.float64)
         except (TypeError, ValueError) as exc:
-            na = np.frompyfunc(_is_na, 1, 1)(arr).astype(bool)
+            na = np.frompyfunc(_is_missing, 1, 1)(arr).astype(bool)
             converted, error = None, exc
             if na.any():
                 try:
