@@ -14,7 +14,13 @@ from pathlib import Path
 import numpy as np
 
 from ..utils.validation import to_sequence_dataset
-from ._ucr_wheel import _fill_missing, _label_strings, _observed_lengths, _read_split
+from ._ucr_wheel import (
+    _check_missing,
+    _fill_missing,
+    _label_strings,
+    _observed_lengths,
+    _read_split,
+)
 
 __all__ = ["load_ts_file", "load_ucr_uea"]
 
@@ -168,11 +174,6 @@ def load_ts_file(path, *, return_metadata=False, missing="raise"):
         else:
             y = y.astype(np.float64)
     return (X, y, metadata) if return_metadata else (X, y)
-
-
-def _check_missing(missing):
-    if missing not in ("raise", "interpolate"):
-        raise ValueError(f"missing must be 'raise' or 'interpolate'; got {missing!r}.")
 
 
 def _read_tsv(path, missing="raise"):

@@ -78,6 +78,12 @@ def _observed_lengths(values):
     return np.where(observed.any(axis=1), last, 0)
 
 
+def _check_missing(missing):
+    """The ``missing`` parameter of the UCR loaders: "raise" or "interpolate"."""
+    if missing not in ("raise", "interpolate"):
+        raise ValueError(f"missing must be 'raise' or 'interpolate'; got {missing!r}.")
+
+
 def _fill_missing(values, lengths, name, split, missing):
     """Handle NaN before a series' last value: missing values, not padding."""
     gaps = [i for i, n in enumerate(lengths) if np.isnan(values[i, :n]).any()]
@@ -180,10 +186,7 @@ def load_ucr_wheel(name, *, z_normalize=False, missing="raise"):
     >>> sorted(set(y_train))  # doctest: +SKIP
     ['0', '1']
     """
-    if missing not in ("raise", "interpolate"):
-        raise ValueError(
-            f"missing must be 'raise' or 'interpolate'; got {missing!r}."
-        )
+    _check_missing(missing)
     folder = _data_folder()
     train_path, test_path = folder / f"{name}_TRAIN.tsv", folder / f"{name}_TEST.tsv"
     if not (train_path.is_file() and test_path.is_file()):
