@@ -17,6 +17,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_array
 
 from ..utils._labels import _is_missing
+from ..utils._time import has_time_zone
 from ..utils.validation import _as_numeric_array, check_sequences
 
 _UNITS = {"s": 1.0, "sec": 1.0, "min": 60.0, "m": 60.0, "h": 3600.0, "d": 86400.0}
@@ -48,9 +49,8 @@ def parse_duration(value, name):
     return seconds
 
 
-# an ISO 8601 date at the start of a text; a UTC offset at its end
+# an ISO 8601 date at the start of a text
 _ISO_DATE = re.compile(r"^\s*\d{4}-\d{2}-\d{2}")
-_UTC_OFFSET = re.compile(r"(Z|[+-]\d\d:?\d\d)\s*$")
 
 
 def _time_array(timestamps):
@@ -66,14 +66,13 @@ def _time_array(timestamps):
     if all(isinstance(v, str) for v in values):
         if not all(_ISO_DATE.match(v) for v in values):
             return ts
-        zoned = next((v for v in values if _UTC_OFFSET.search(v)), None)
+        zoned = next((v for v in values if has_time_zone(v)), None)
         what = f"carry a UTC offset ({zoned!r})"
     elif all(isinstance(v, (datetime.date, np.datetime64)) or _is_missing(v)
              for v in values) and any(
                  isinstance(v, (datetime.date, np.datetime64)) for v in values):
         # (None, NaN and pandas' NaT become NaT, named by timestamps_to_seconds)
-        zoned = next((v for v in values if getattr(v, "tzinfo", None) is not None),
-                     None)
+        zoned = next((v for v in values if has_time_zone(v)), None)
         what = f"are time-zone aware ({getattr(zoned, 'tzinfo', None)})"
         missing = np.datetime64("NaT")  # numpy reads neither None nor pandas' NaT
         ts = np.array([missing if _is_missing(v) else v for v in values], dtype=object)

@@ -17,11 +17,12 @@ arrays saved with :func:`numpy.savez`.
 
 import csv
 import math
-import re
 from numbers import Number
 from pathlib import Path
 
 import numpy as np
+
+from ..utils._time import has_time_zone, iso_nanoseconds
 
 __all__ = ["load_csv", "load_npz"]
 
@@ -51,31 +52,6 @@ def _column(header, name, role, path):
         raise ValueError(f"{path}: no column {name!r} ({role}); the header row has "
                          f"{header}.")
     return header.index(name)
-
-
-# a date and time, then an ISO 8601 UTC offset: Z, +01:00, -0530 or +01 (a
-# time is required before it: the "-01" of the date 2024-05-01 is no offset)
-_OFFSET = re.compile(r"^(.*[T ]\d{2}(?::?\d{2}){0,2}(?:[.,]\d+)?)"
-                     r"(Z|[+-]\d{2}(?::?\d{2})?)$")
-
-
-def _iso_nanoseconds(text):
-    """Nanoseconds since 1970 (UTC) of an ISO 8601 date/time.
-
-    numpy reads the date and time; an offset (which pandas writes for
-    time-zone-aware stamps, e.g. ``2024-01-01 00:00:00+01:00``) is subtracted
-    here, since numpy's own reading of offsets is deprecated and warns.
-    """
-    text = text.strip()
-    offset = _OFFSET.match(text)
-    nanoseconds = np.datetime64(offset.group(1) if offset else text,
-                                "ns").astype(np.int64)
-    if offset and offset.group(2) != "Z":
-        sign = -1 if offset.group(2)[0] == "-" else 1
-        digits = offset.group(2)[1:].replace(":", "")
-        minutes = 60 * int(digits[:2]) + int(digits[2:] or 0)
-        nanoseconds -= sign * minutes * 60 * 10**9
-    return int(nanoseconds)
 
 
 def _layout(header, series_column, time_column, label_column, channel_columns, source):
@@ -182,7 +158,7 @@ def _time_parser(first, path, line, unit="line"):
     else:
         return _number, "a number"
     try:
-        _iso_nanoseconds(first)
+        iso_nanoseconds(first)
     except ValueError:
         raise ValueError(
             f"{path}: {unit} {line}: time {first!r} is neither a number nor an ISO 8601 "
@@ -190,12 +166,12 @@ def _time_parser(first, path, line, unit="line"):
         ) from None
     # every row with a UTC offset, or none: a local time beside instants has
     # no instant of its own (pandas refuses to compare the two)
-    zoned = _OFFSET.match(first.strip()) is not None
+    zoned = has_time_zone(first)
 
     def parse(text):
-        if (_OFFSET.match(text.strip()) is not None) != zoned:
+        if has_time_zone(text) != zoned:
             raise ValueError(text)
-        return _iso_nanoseconds(text)
+        return iso_nanoseconds(text)
 
     return parse, ("an ISO 8601 date/time with a UTC offset" if zoned else
                    "an ISO 8601 date/time without a UTC offset")

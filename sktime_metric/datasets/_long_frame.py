@@ -13,11 +13,10 @@ import math
 import numpy as np
 
 from ..utils._labels import _is_missing
+from ..utils._time import has_time_zone, iso_nanoseconds
 from ._long_format import (
-    _OFFSET,
     _add_label,
     _bad_value,
-    _iso_nanoseconds,
     _layout,
     _number,
     _padded,
@@ -46,7 +45,7 @@ def _time_key(value, position, sid, kind):
         parse, form = _time_parser(value, _SOURCE, position, unit="row")
         key = parse(value)
         found = ("number" if parse is _number else
-                 _ZONED if _OFFSET.match(value.strip()) else "date")
+                 _ZONED if has_time_zone(value) else "date")
     elif hasattr(value, "tz_localize") and hasattr(value, "value"):  # Timestamp
         key, found = int(value.value), "date" if value.tz is None else _ZONED
     elif isinstance(value, np.datetime64):
@@ -56,7 +55,7 @@ def _time_key(value, position, sid, kind):
         since = value - datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)
         key, found = since // datetime.timedelta(microseconds=1) * 1000, _ZONED
     elif isinstance(value, (datetime.date, datetime.datetime)):
-        key, found = _iso_nanoseconds(value.isoformat()), "date"
+        key, found = iso_nanoseconds(value.isoformat()), "date"
     elif isinstance(value, (datetime.timedelta, np.timedelta64)) or (
             hasattr(value, "total_seconds") and hasattr(value, "value")):  # Timedelta
         key, found = int(np.timedelta64(value, "ns").astype(np.int64)), "duration"

@@ -1,0 +1,66 @@
+"""Dates with and without a time zone: one reading for every time column.
+
+A date with a time zone (or a UTC offset) is an instant; one without is a
+wall-clock reading whose instant nobody knows. pandas refuses to compare the
+two, and so does this library: ``load_csv`` and ``from_long_format`` (a time
+column of one kind), ``RoutineClusterer`` (local days: no zones at all) and
+the interaction logs of the recommenders (the training log's kind at every
+later query) all tell them apart with :func:`has_time_zone`, and read an ISO
+text's offset with :func:`iso_nanoseconds` rather than through numpy, whose
+reading of offsets is deprecated and warns.
+"""
+
+import re
+
+import numpy as np
+
+__all__ = ["UTC_OFFSET", "has_time_zone", "iso_nanoseconds", "zoned_seconds"]
+
+# a date and time, then an ISO 8601 UTC offset: Z, +01:00, -0530 or +01,
+# maybe after a space (a time is required before it: the "-01" of the date
+# 2024-05-01 is no offset)
+UTC_OFFSET = re.compile(r"^(.*[T ]\d{2}(?::?\d{2}){0,2}(?:[.,]\d+)?)"
+                        r"\s*(Z|[+-]\d{2}(?::?\d{2})?)$")
+
+
+def has_time_zone(value):
+    """Whether one time value carries a zone: a ``datetime`` or pandas
+    ``Timestamp`` with one, or an ISO 8601 text ending in a UTC offset.
+    Numbers, ``datetime64`` values, naive dates and anything else: False."""
+    if isinstance(value, str):
+        return UTC_OFFSET.match(value.strip()) is not None
+    utcoffset = getattr(value, "utcoffset", None)
+    if not callable(utcoffset):  # numbers, datetime.date, numpy's datetime64
+        return False
+    try:
+        return utcoffset() is not None
+    except (TypeError, ValueError):  # pandas' NaT is "zoned" as nothing is
+        return False
+
+
+def iso_nanoseconds(text):
+    """Nanoseconds since 1970 (UTC) of an ISO 8601 date/time.
+
+    numpy reads the date and time; an offset (which pandas writes for
+    time-zone-aware stamps, e.g. ``2024-01-01 00:00:00+01:00``) is subtracted
+    here, since numpy's own reading of offsets is deprecated and warns.
+    """
+    text = text.strip()
+    offset = UTC_OFFSET.match(text)
+    nanoseconds = np.datetime64(offset.group(1) if offset else text,
+                                "ns").astype(np.int64)
+    if offset and offset.group(2) != "Z":
+        sign = -1 if offset.group(2)[0] == "-" else 1
+        digits = offset.group(2)[1:].replace(":", "")
+        minutes = 60 * int(digits[:2]) + int(digits[2:] or 0)
+        nanoseconds -= sign * minutes * 60 * 10**9
+    return int(nanoseconds)
+
+
+def zoned_seconds(value):
+    """Seconds since 1970-01-01 UTC of one zoned time (see :func:`has_time_zone`)."""
+    if isinstance(value, str):
+        return iso_nanoseconds(value) / 1e9
+    if hasattr(value, "tz_localize") and hasattr(value, "value"):  # Timestamp
+        return int(value.value) / 1e9  # nanoseconds since 1970 UTC, exact
+    return value.timestamp()  # an aware datetime: its instant

@@ -1,0 +1,44 @@
+"""has_time_zone / iso_nanoseconds: the one reading of dates with and without a zone."""
+
+import datetime
+
+import numpy as np
+import pytest
+
+from sktime_metric.utils._time import has_time_zone, iso_nanoseconds, zoned_seconds
+
+PARIS_WINTER = datetime.timezone(datetime.timedelta(hours=1))
+
+
+@pytest.mark.parametrize("value, zoned", [
+    ("2024-01-01 10:00:00+01:00", True),   # what pandas writes for aware stamps
+    ("2024-01-01T10:00Z", True),
+    ("2024-01-01T10:00:00.5-0530", True),
+    ("2024-01-01 10:00 +01", True),        # a space before the offset
+    ("2024-05-01", False),                 # the "-01" of a date is no offset
+    ("2024-01-01T10:00:00", False),
+    ("12.5", False),
+    (datetime.datetime(2024, 1, 1, 10, tzinfo=PARIS_WINTER), True),
+    (datetime.datetime(2024, 1, 1, 10), False),
+    (datetime.date(2024, 1, 1), False),
+    (np.datetime64("2024-01-01T10:00"), False),
+    (1704099600, False),
+    (None, False),
+])
+def test_has_time_zone(value, zoned):
+    assert has_time_zone(value) is zoned
+
+
+def test_pandas_stamps_and_the_instant_of_each_spelling():
+    pd = pytest.importorskip("pandas")
+    assert has_time_zone(pd.Timestamp("2024-01-01 10:00", tz="Europe/Paris"))
+    assert not has_time_zone(pd.Timestamp("2024-01-01 10:00"))
+    assert not has_time_zone(pd.NaT)
+    # 10:00 at +01:00 is 09:00 UTC, in every spelling
+    utc = np.datetime64("2024-01-01T09:00", "s").astype(np.int64)
+    for value in ("2024-01-01 10:00:00+01:00", "2024-01-01 10:00 +01",
+                  "2024-01-01T09:00:00Z", "2024-01-01T04:30:00-04:30",
+                  datetime.datetime(2024, 1, 1, 10, tzinfo=PARIS_WINTER),
+                  pd.Timestamp("2024-01-01 10:00", tz="Europe/Paris")):
+        assert zoned_seconds(value) == utc
+    assert iso_nanoseconds("2024-01-01T10:00:00.000000001+01:00") == utc * 10**9 + 1
