@@ -11,9 +11,10 @@ from sklearn.utils import check_random_state
 
 from ..utils._interactions import (
     check_interaction_log,
-    check_split_time,
+    check_time_zone,
     encode_ids,
     id_array,
+    time_value,
     to_seconds,
     unique_ids,
 )
@@ -66,7 +67,8 @@ def temporal_split(X, y=None, *, split_time, time_col="timestamp"):
     split_time : number, date string or datetime64
         Interactions strictly before it go to training, the rest to test. A
         date is compared as seconds since 1970-01-01, so it also cuts Unix
-        timestamps (MovieLens, Amazon).
+        timestamps (MovieLens, Amazon). A date with a time zone cuts dates
+        with one (its instant), a date without dates without.
     time_col : str, default="timestamp"
 
     Returns
@@ -77,7 +79,9 @@ def temporal_split(X, y=None, *, split_time, time_col="timestamp"):
     Raises
     ------
     ValueError
-        If a timestamp is missing, or one side of the cut is empty.
+        If a timestamp is missing, one side of the cut is empty, or
+        ``split_time`` and the timestamps are dates of which only one side
+        has a time zone.
 
     Examples
     --------
@@ -92,8 +96,9 @@ def temporal_split(X, y=None, *, split_time, time_col="timestamp"):
     (2, 1)
     """
     caller = "temporal_split"
-    times = to_seconds(_column(X, time_col, 2, caller), caller)
-    cut = check_split_time(split_time, caller)
+    times, zoned = to_seconds(_column(X, time_col, 2, caller), caller)
+    cut, cut_zoned = time_value(split_time, caller, "split_time")
+    check_time_zone(zoned, cut_zoned, caller, "split_time", of="X's timestamps")
     before = times < cut
     if y is not None and len(np.asarray(y)) != len(times):
         raise ValueError(f"{caller}: {len(np.asarray(y))} ratings for {len(times)} "

@@ -65,6 +65,9 @@ class MatrixFactorizationRecommender(RegressorMixin, _LogRecommender):
         Sweeps run (``max_iter``: there is no convergence test).
     log_users_, log_items_, log_times_ : ndarray of shape (n_interactions,)
         The training log, encoded (what ``recommend`` excludes).
+    log_times_zoned_ : bool or None
+        Whether the log's times were dates with a time zone (None: numbers);
+        later dates (``predict``'s, ``recommend``'s ``at``) must agree.
 
     See Also
     --------

@@ -137,6 +137,9 @@ class IARNRecommender(RegressorMixin, BaseSequenceNet):
         The training log, encoded: the histories every prediction reads.
     log_times_ : ndarray of float64, shape (n_interactions,)
         Its timestamps in seconds (numbers as given, dates since 1970).
+    log_times_zoned_ : bool or None
+        Whether the log's times were dates with a time zone (None: numbers);
+        later dates (``predict``'s, ``recommend``'s ``at``) must agree.
     item_features_ : ndarray or None
         The items' features as the module takes them: a float32 indicator
         matrix ``(n_items, n_features)`` (flat) or an int64 path matrix
@@ -332,6 +335,7 @@ class IARNRecommender(RegressorMixin, BaseSequenceNet):
         self.net_ = self._train(net, train, None, seed)
         # attributes
         self.log_users_, self.log_items_, self.log_times_ = users, items, log.times
+        self.log_times_zoned_ = log.zoned
         self.early_stopping_ = early_stopping
         # did it learn? Against predicting the training mean: on the held-out
         # tail (with the best epoch's weights, which early stopping restored),

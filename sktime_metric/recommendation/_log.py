@@ -20,9 +20,10 @@ from sklearn.utils.validation import check_is_fitted
 
 from ..utils._interactions import (
     check_interaction_log,
+    check_time_zone,
     encode_ids,
     id_array,
-    to_seconds,
+    time_value,
     unique_ids,
 )
 from ..utils._sklearn_compat import StrOptions
@@ -38,15 +39,23 @@ def decode_queries(estimator, X):
     """Encoded ``(users, items, times)`` of query rows ``[user, item[, time]]``.
 
     Ids not seen in fit get code -1; without a time column every query is
-    after the whole training log (``inf``).
+    after the whole training log (``inf``). Dates with a time zone where the
+    training log's had none (or back) are refused.
     """
+    caller = type(estimator).__name__
     log = check_interaction_log(
         X, None, columns=(estimator.user_col, estimator.item_col, estimator.time_col),
-        rating_col=None, require_time=False, require_rating=False,
-        caller=type(estimator).__name__)
+        rating_col=None, require_time=False, require_rating=False, caller=caller)
+    check_time_zone(_fitted_zone(estimator), log.zoned, caller, "X's timestamps")
     times = np.full(len(log), np.inf) if log.times is None else log.times
     return (encode_ids(estimator.user_ids_, log.users),
             encode_ids(estimator.item_ids_, log.items), times)
+
+
+def _fitted_zone(estimator):
+    """Whether the training log's times had a time zone (None: numbers, or
+    an estimator fitted before ``log_times_zoned_`` existed: not checked)."""
+    return getattr(estimator, "log_times_zoned_", None)
 
 
 def check_rating_range(estimator):
@@ -93,8 +102,10 @@ def rank_items(estimator, users, n, at, exclude_seen, score):
         raise ValueError(f"{name}: n must be a positive int, got {n!r}.")
     users = np.asarray(users, dtype=object if isinstance(users, list) else None)
     codes = encode_ids(estimator.user_ids_, id_array(users.ravel(), "user id", name))
-    time = np.inf if at is None else to_seconds(
-        np.asarray([at], dtype=object), name, "time 'at'", column=False)[0]
+    time = np.inf
+    if at is not None:
+        time, zoned = time_value(at, name, "the time 'at'")
+        check_time_zone(_fitted_zone(estimator), zoned, name, "the time 'at'")
     n_items = len(estimator.item_ids_)
     all_items = np.arange(n_items)
     out = []
@@ -129,6 +140,7 @@ class _LogRecommender(BaseEstimator):
         self.log_users_ = encode_ids(self.user_ids_, log.users)
         self.log_items_ = encode_ids(self.item_ids_, log.items)
         self.log_times_ = log.times
+        self.log_times_zoned_ = log.zoned
         return self.log_users_, self.log_items_, log.times, log.ratings
 
     def _queries(self, X):

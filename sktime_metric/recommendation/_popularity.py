@@ -34,6 +34,9 @@ class PopularityRecommender(_LogRecommender):
         The training log, encoded.
     log_times_ : ndarray of float64, shape (n_interactions,)
         Its timestamps in seconds.
+    log_times_zoned_ : bool or None
+        Whether the log's times were dates with a time zone (None: numbers);
+        later dates (``predict``'s, ``recommend``'s ``at``) must agree.
 
     See Also
     --------

@@ -80,6 +80,9 @@ class TimeAwareBaselineRecommender(RegressorMixin, _LogRecommender):
         The slices' bounds in seconds (the training period).
     log_users_, log_items_, log_times_ : ndarray of shape (n_interactions,)
         The training log, encoded.
+    log_times_zoned_ : bool or None
+        Whether the log's times were dates with a time zone (None: numbers);
+        later dates (``predict``'s, ``recommend``'s ``at``) must agree.
 
     See Also
     --------

@@ -11,33 +11,40 @@ format). A log is
 - ids: any hashable values (ints, strings, ...), never missing;
 - timestamps: numbers (e.g. Unix seconds), ``datetime64`` values or ISO date
   strings; dates become float seconds since 1970-01-01, so numeric Unix times
-  and dates compare on one scale. Never missing. The rows need not be sorted;
+  and dates compare on one scale. Dates with a time zone (aware ``datetime`` /
+  ``Timestamp`` values, texts with a UTC offset) are their instants; one
+  column never mixes them with dates without, nor does a query (checked
+  against the training log's kind). Never missing. The rows need not be sorted;
 - ratings: finite numbers.
 
 Errors name the row and the column.
 """
 
-from numbers import Integral, Real
+from numbers import Integral
 
 import numpy as np
 from sklearn.utils.validation import column_or_1d
 
 from ._labels import _is_missing
+from ._time import has_time_zone, zoned_seconds
 
-__all__ = ["InteractionLog", "check_interaction_log", "check_split_time", "encode_ids",
-           "id_array", "to_seconds", "unique_ids"]
+__all__ = ["InteractionLog", "check_interaction_log", "check_time_zone",
+           "encode_ids", "id_array", "time_value", "to_seconds", "unique_ids"]
 
 
 class InteractionLog:
     """Checked columns of a log: ``users``, ``items``, ``times``, ``ratings``.
 
-    ``times`` (float64 seconds) or ``ratings`` (float64) may be None.
+    ``times`` (float64 seconds) or ``ratings`` (float64) may be None;
+    ``zoned``: whether the times are dates with a time zone (None: numbers,
+    or no times; see :func:`to_seconds`).
     """
 
-    __slots__ = ("users", "items", "times", "ratings")
+    __slots__ = ("users", "items", "times", "ratings", "zoned")
 
-    def __init__(self, users, items, times, ratings):
+    def __init__(self, users, items, times, ratings, zoned=None):
         self.users, self.items, self.times, self.ratings = users, items, times, ratings
+        self.zoned = zoned
 
     def __len__(self):
         return len(self.users)
@@ -73,47 +80,79 @@ def id_array(values, name, caller):
 
 
 def to_seconds(values, caller, name="timestamp", *, column=True):
-    """Timestamps as float64 seconds: numbers as they are, dates since 1970.
+    """Timestamps as float64 seconds, and whether they carry a time zone.
+
+    Numbers are seconds as they are; dates are seconds since 1970-01-01: a
+    date with a time zone (or UTC offset) from its instant, one without from
+    its wall-clock reading, as if it were UTC (as numpy reads it).
+
+    Returns
+    -------
+    seconds : ndarray of float64
+    zoned : bool or None
+        True for dates with a time zone, False for dates without, None for
+        numbers. Zoned and naive dates never mix (see :func:`check_time_zone`).
 
     Raises ValueError naming the first missing (NaN, NaT, None) or non-finite
     timestamp (by its row; ``column=False``: one value of a parameter, such as
-    ``split_time``, named alone), TypeError for values that are neither
-    numbers nor dates.
+    ``split_time``, named alone) and the first naive date among zoned ones,
+    TypeError for values that are neither numbers nor dates.
     """
     values = np.asarray(values)
+
+    def at(row):
+        return name if not column else f"row {row}'s {name}"
 
     def missing_at(row, kind="missing", value=""):
         where = f"{name} is {kind}{value}" if not column else \
             f"row {row} has a {kind} {name}{value}"
         return ValueError(f"{caller}: {where}; every interaction needs its time.")
 
+    def not_a_time(value):
+        return TypeError(
+            f"{caller}: the {name} column holds values that are neither numbers "
+            "nor dates (datetime64 or ISO strings such as '2014-01-01'), e.g. "
+            f"{value!r}.")
+
     if values.dtype.kind == "O" or values.dtype.kind in "US":
-        missing = [i for i, v in enumerate(values.ravel()) if _is_missing(v)]
+        flat = values.ravel().tolist() if values.dtype.kind == "O" else values.ravel()
+        missing = [i for i, v in enumerate(flat) if _is_missing(v)]
         if missing:
             raise missing_at(missing[0])
+        zones = [has_time_zone(v) for v in flat]
+        if any(zones):
+            # instants: read exactly (numpy would move them to UTC too, with
+            # a warning per call); a date without a zone among them has no
+            # instant of its own, and pandas refuses to compare the two
+            if not all(zones):
+                row, other = zones.index(False), zones.index(True)
+                raise ValueError(
+                    f"{caller}: {at(row)} ({flat[row]!r}) has no time zone, "
+                    f"{at(other)} has one ({flat[other]!r}); give every time "
+                    "with a zone or none.")
+            try:
+                seconds = np.array([zoned_seconds(v) for v in flat], dtype=np.float64)
+            except (TypeError, ValueError):
+                raise not_a_time(flat[0]) from None
+            return seconds.reshape(values.shape), True
         try:
             # numpy's datetime64 / timedelta64 objects convert to floats too,
             # as raw counts of their unit (days for [D]): never as numbers
-            if any(isinstance(v, (np.datetime64, np.timedelta64))
-                   for v in values.ravel()):
+            if any(isinstance(v, (np.datetime64, np.timedelta64)) for v in flat):
                 raise TypeError
             values = values.astype(np.float64)
         except (TypeError, ValueError):
             try:
-                if any(isinstance(v, np.timedelta64) for v in values.ravel()):
+                if any(isinstance(v, np.timedelta64) for v in flat):
                     raise TypeError
                 values = values.astype("datetime64[ns]")
             except (TypeError, ValueError):
-                raise TypeError(
-                    f"{caller}: the {name} column holds values that are neither "
-                    "numbers nor dates (datetime64 or ISO strings such as "
-                    "'2014-01-01'), e.g. {!r}.".format(values.ravel()[0])
-                ) from None
+                raise not_a_time(flat[0]) from None
     if values.dtype.kind == "M":
         nat = np.isnat(values)
         if nat.any():
             raise missing_at(int(np.flatnonzero(nat.ravel())[0]), value=" (NaT)")
-        return values.astype("datetime64[ns]").astype(np.int64) / 1e9
+        return values.astype("datetime64[ns]").astype(np.int64) / 1e9, False
     if values.dtype.kind not in "iuf":
         raise TypeError(f"{caller}: the {name} column holds {values.dtype} values; "
                         "timestamps must be numbers or dates.")
@@ -122,7 +161,24 @@ def to_seconds(values, caller, name="timestamp", *, column=True):
     if len(bad):
         raise missing_at(int(bad[0]), "missing or infinite",
                          f" ({values.ravel()[bad[0]]})")
-    return values
+    return values, None
+
+
+def check_time_zone(reference, given, caller, what, of="the training log's times"):
+    """Refuse dates with a time zone where the reference had none, or back.
+
+    ``reference`` / ``given``: the ``zoned`` of :func:`to_seconds` for the
+    reference times ``of`` (the training log's) and for ``what`` (e.g. "X's
+    timestamps"). Numbers (None) go with either: seconds since 1970 UTC.
+    """
+    if reference is None or given is None or reference == given:
+        return
+    has, lacks = (what, of) if given else (of, what)
+    raise ValueError(
+        f"{caller}: dates with a time zone ({has}) and without ({lacks}) cannot "
+        "be compared: pandas refuses to, and so does this library. Give both "
+        "with a zone or both without (e.g. the local times: "
+        "series.dt.tz_localize(None)).")
 
 
 def _ratings(values, n_rows, caller):
@@ -211,13 +267,14 @@ def check_interaction_log(X, y=None, *, columns=("user_id", "item_id", "timestam
         raise ValueError(f"{caller}: the log has no interaction.")
     users = id_array(users, "user id", caller)
     items = id_array(items, "item id", caller)
+    zoned = None
     if times is not None:
-        times = to_seconds(times, caller)
+        times, zoned = to_seconds(times, caller)
     if y is None and require_rating:
         raise ValueError(f"{caller}: no ratings. Pass y, or a DataFrame with a "
                          f"{rating_col!r} column.")
     ratings = None if y is None else _ratings(y, n_rows, caller)
-    return InteractionLog(users, items, times, ratings)
+    return InteractionLog(users, items, times, ratings, zoned)
 
 
 def encode_ids(known, values):
@@ -235,9 +292,9 @@ def unique_ids(values):
         return np.asarray(list(dict.fromkeys(values.tolist())), dtype=object)
 
 
-def check_split_time(value, caller):
-    """A split time as float seconds (a number as it is, a date since 1970)."""
-    if isinstance(value, Real) and not isinstance(value, bool):
-        return float(value)
-    return float(to_seconds(np.asarray([value], dtype=object), caller, "split_time",
-                            column=False)[0])
+def time_value(value, caller, name):
+    """One time given as a parameter (a split time, a recommendation's time):
+    its float seconds and ``zoned``, read as :func:`to_seconds` reads a column."""
+    seconds, zoned = to_seconds(np.asarray([value], dtype=object), caller, name,
+                                column=False)
+    return float(seconds[0]), zoned

@@ -2,6 +2,7 @@
 recovering a planted low-rank matrix, the unseen-id policy and bad input."""
 
 import pickle
+import warnings
 
 import numpy as np
 import pytest
@@ -342,3 +343,72 @@ def test_numpy_dates_in_row_lists_are_dates_not_unit_counts(make, log):
     elapsed = [[u, i, np.timedelta64(int(t), "D")] for u, i, t in X.tolist()]
     with pytest.raises(TypeError, match="neither numbers nor dates"):
         make().fit(elapsed, y)
+
+
+@pytest.mark.parametrize("make", [*RATING_PREDICTORS, lambda **kw: PopularityRecommender()])
+def test_dates_with_and_without_a_time_zone_are_never_compared(make, log):
+    # a zoned log was read as UTC instants and a naive query as if it were UTC
+    # too: a Paris query at 09:00 became 10:00 Paris time, silently (pandas
+    # refuses to compare the two). The zone is kept from fit and checked.
+    pd = pytest.importorskip("pandas")
+    X, y = log
+    # wall-clock times from February to April 2024, across the switch to summer time
+    local = pd.Timestamp("2024-02-01") + pd.to_timedelta(X[:, 2], unit="D")
+    frame = pd.DataFrame({"user_id": X[:, 0].astype(int), "item_id": X[:, 1].astype(int),
+                          "timestamp": local.tz_localize("Europe/Paris"), "rating": y})
+    queries = frame.drop(columns="rating")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # numpy's "no explicit representation of
+        est = make().fit(frame)         # timezones" warning is not raised either
+    assert est.log_times_zoned_ is True
+    # the instants (pandas' nanoseconds since 1970 UTC): 1 h (winter) or 2 h
+    # (summer) before the same wall-clock reading taken as UTC
+    instants = frame["timestamp"].to_numpy(dtype="datetime64[ns]").astype(np.int64) / 1e9
+    np.testing.assert_allclose(est.log_times_, instants, rtol=0, atol=1e-6)
+    offsets = local.asi8 / 1e9 - instants
+    assert set(np.round(offsets)) == {3600.0, 7200.0}
+    at = frame["timestamp"].iloc[5]
+    same = [est.recommend([0], at=when)[0].tolist()
+            for when in (at, at.tz_convert("UTC"), at.isoformat(), at.value / 1e9)]
+    assert same[1:] == same[:1] * 3  # one instant, four spellings
+    with pytest.raises(ValueError, match=r"with a time zone \(the training log's times\) "
+                                         r"and without \(the time 'at'\)"):
+        est.recommend([0], at=at.tz_localize(None))
+    with pytest.raises(ValueError, match=r"with a time zone \(the training log's times\) "
+                                         r"and without \(X's timestamps\)"):
+        est.predict(queries.assign(timestamp=local))
+    if hasattr(est, "global_mean_"):
+        np.testing.assert_array_equal(
+            est.predict(queries), est.predict(queries.assign(
+                timestamp=frame["timestamp"].dt.tz_convert("UTC"))))
+    naive = make().fit(frame.assign(timestamp=local))
+    assert naive.log_times_zoned_ is False
+    with pytest.raises(ValueError, match=r"with a time zone \(X's timestamps\) and "
+                                         r"without \(the training log's times\)"):
+        naive.predict(queries)
+    with pytest.raises(ValueError, match=r"with a time zone \(the time 'at'\)"):
+        naive.recommend([0], at=at)
+    numbers = make().fit(np.column_stack([X[:, :2], X[:, 2] * DAY]), y)
+    assert numbers.log_times_zoned_ is None  # Unix seconds go with either kind
+    numbers.recommend([0], at=at)
+    numbers.recommend([0], at=at.tz_localize(None))
+
+
+def test_a_time_without_zone_among_zoned_ones_is_named_by_its_row(log):
+    pd = pytest.importorskip("pandas")
+    X, y = log
+    times = list(pd.to_datetime(X[:, 2], unit="D").tz_localize("UTC"))
+    times[3] = times[3].tz_localize(None)
+    with pytest.raises(ValueError, match=r"row 3's timestamp \(Timestamp\('.*'\)\) "
+                                         r"has no time zone, row 0's timestamp has one"):
+        PopularityRecommender().fit(pd.DataFrame(
+            {"user_id": X[:, 0], "item_id": X[:, 1], "timestamp": times}))
+    texts = np.array([[u, i, f"2024-01-0{1 + k % 5}T10:00:00+01:00"]
+                      for k, (u, i) in enumerate(X[:6, :2])], dtype=object)
+    texts[2, 2] = "2024-01-02T10:00:00"
+    with pytest.raises(ValueError, match="row 2's timestamp .* has no time zone"):
+        PopularityRecommender().fit(texts)
+    texts[2, 2] = "2024-01-02T09:00:00Z"
+    np.testing.assert_array_equal(  # the offset read: 10:00+01:00 is 09:00 UTC
+        PopularityRecommender().fit(texts).log_times_[[1, 2]],
+        np.datetime64("2024-01-02T09:00", "s").astype(np.int64))

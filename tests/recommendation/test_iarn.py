@@ -115,6 +115,22 @@ def test_any_hashable_ids_and_dataframes(log):
         rec.fit(frame, y)  # ratings twice: the column is not expected with y
 
 
+def test_a_zoned_log_is_queried_with_zoned_times(log):
+    # the training log's zone is checked at every later query (as the
+    # baselines'): a naive query time was read as UTC, silently shifted
+    pd = pytest.importorskip("pandas")
+    X, y = log
+    when = (pd.Timestamp("2024-03-01") + pd.to_timedelta(X[:, 2], unit="D")
+            ).tz_localize("America/New_York")
+    frame = pd.DataFrame({"user_id": X[:, 0], "item_id": X[:, 1], "timestamp": when})
+    rec = IARNRecommender(**TINY).fit(frame, y)
+    assert rec.log_times_zoned_ is True
+    np.testing.assert_array_equal(
+        rec.predict(frame), rec.predict(frame.assign(timestamp=when.tz_convert("UTC"))))
+    with pytest.raises(ValueError, match=r"and without \(X's timestamps\)"):
+        rec.predict(frame.assign(timestamp=when.tz_localize(None)))
+
+
 @pytest.mark.parametrize("mutate, error, match", [
     (lambda X, y: (X, np.where(np.arange(len(y)) == 3, np.nan, y)), ValueError,
      "rating of row 3 is nan"),

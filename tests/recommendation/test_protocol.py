@@ -136,3 +136,25 @@ def test_movielens_without_recbole_names_the_install_command(monkeypatch):
     monkeypatch.setattr(importlib.util, "find_spec", lambda name: None)
     with pytest.raises(ImportError, match="pip install --no-deps recbole==1.2.1"):
         _movielens.load_movielens_100k()
+
+
+def test_temporal_split_refuses_to_compare_zoned_and_naive_dates():
+    # a naive split_time on a zoned log was read as UTC, shifting the cut by
+    # the zone's offset without a word
+    pd = pytest.importorskip("pandas")
+    stamps = pd.to_datetime(["2024-07-01 09:30", "2024-07-01 10:30",
+                             "2024-07-01 11:30"]).tz_localize("Europe/Paris")
+    frame = pd.DataFrame({"user_id": [1, 2, 3], "item_id": [4, 5, 6],
+                          "timestamp": stamps})
+    with pytest.raises(ValueError, match=r"with a time zone \(X's timestamps\) and "
+                                         r"without \(split_time\)"):
+        temporal_split(frame, split_time="2024-07-01 10:00")
+    # 10:00 Paris summer time is 08:00 UTC: one instant, three spellings
+    for cut in ("2024-07-01T10:00:00+02:00", pd.Timestamp("2024-07-01 08:00", tz="UTC"),
+                stamps[0].value / 1e9 + 1800):
+        train, test = temporal_split(frame, split_time=cut)
+        assert train["user_id"].tolist() == [1] and test["user_id"].tolist() == [2, 3]
+    with pytest.raises(ValueError, match=r"with a time zone \(split_time\) and without "
+                                         r"\(X's timestamps\)"):
+        temporal_split(frame.assign(timestamp=stamps.tz_localize(None)),
+                       split_time="2024-07-01T10:00:00+02:00")
