@@ -113,7 +113,15 @@ def _seeded_generators(device, seed):
 
 @dataclass(slots=True)
 class SequenceTags(Tags):
-    """scikit-learn tags plus tslearn's ``allow_variable_length`` capability."""
+    """scikit-learn tags plus tslearn's ``allow_variable_length`` capability.
+
+    Examples
+    --------
+    >>> from sktime_metric.classification import TAGMClassifier
+    >>> tags = TAGMClassifier().__sklearn_tags__()
+    >>> tags.allow_variable_length, tags.input_tags.allow_nan  # NaN padding
+    (True, True)
+    """
 
     allow_variable_length: bool = True
 
@@ -467,6 +475,20 @@ class SequenceClassifierMixin(ClassifierMixin):
     The module's first output, for each series, is a row of class scores
     (logits, or log-probabilities, or ``log M_k``) in the order of
     ``classes_``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sktime_metric.classification import RNNClassifier
+    >>> from sktime_metric.datasets import make_sequence_classification
+    >>> X, y = make_sequence_classification(n_samples=40, random_state=0)
+    >>> gru = RNNClassifier(hidden_size=8, max_epochs=10, tol=None,
+    ...                     random_state=0).fit(X, y)
+    >>> proba = gru.predict_proba(X[:3])  # one row per series, in classes_ order
+    >>> proba.shape, bool(np.allclose(proba.sum(axis=1), 1.0))
+    ((3, 3), True)
+    >>> bool((gru.predict(X[:3]) == gru.classes_[proba.argmax(axis=1)]).all())
+    True
     """
 
     def predict_proba(self, X):

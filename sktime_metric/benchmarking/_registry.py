@@ -199,6 +199,17 @@ def load_synthetic_control_split(random_state=0):
     y_train : ndarray of shape (300,)
     X_test : ndarray of shape (300, 60, 1)
     y_test : ndarray of shape (300,)
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sktime_metric.benchmarking import load_synthetic_control_split
+    >>> X_train, y_train, X_test, y_test = load_synthetic_control_split()
+    >>> X_train.shape, X_test.shape, np.bincount(y_train).tolist()
+    ((300, 60, 1), (300, 60, 1), [50, 50, 50, 50, 50, 50])
+    >>> means, stds = X_train.mean(axis=1), X_train.std(axis=1)  # z-normalised
+    >>> bool(np.allclose(means, 0) and np.allclose(stds, 1))
+    True
     """
     X, y = make_synthetic_control(600, random_state=random_state)
     X = (X - X.mean(axis=1, keepdims=True)) / X.std(axis=1, keepdims=True)

@@ -122,7 +122,32 @@ class LearnedMetric:
 
 
 class PairMetricMixin:
-    """``pair_distance``, ``pair_score``, ``pairwise_distances``, ``get_metric``."""
+    """``pair_distance``, ``pair_score``, ``pairwise_distances``, ``get_metric``.
+
+    The outputs every metric learner shares, from one learned distance: paired
+    (``X1[i]`` to ``X2[i]``, metric-learn's convention), all pairs (a matrix
+    for scikit-learn's ``metric="precomputed"``), a similarity (the negated
+    distance, for ROC curves of pairs) and a picklable function of two
+    series (for ``KNeighborsClassifier(metric=...)``).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sktime_metric.datasets import make_sequence_classification
+    >>> from sktime_metric.metric import SiameseRNNEmbedder
+    >>> X, y = make_sequence_classification(n_samples=40, random_state=0)
+    >>> srn = SiameseRNNEmbedder(pooling="mean", hidden_size=8, n_pairs=200,
+    ...                          max_epochs=3, random_state=0).fit(X, y)
+    >>> d = srn.pair_distance(X[:3], X[3:6])  # 3 pairs
+    >>> D = srn.pairwise_distances(X[:3], X[:6])  # every pair
+    >>> d.shape, D.shape, bool(np.allclose(D[[0, 1, 2], [3, 4, 5]], d))
+    ((3,), (3, 6), True)
+    >>> bool(np.allclose(srn.pair_score(X[:3], X[3:6]), -d))
+    True
+    >>> metric = srn.get_metric()
+    >>> bool(np.isclose(metric(X[0], X[3]), d[0]))
+    True
+    """
 
     # pairs scored per tile of pairwise_distances when chunk_size=None (bounds
     # the memory of each tile's intermediates, whatever the size of X and Y)

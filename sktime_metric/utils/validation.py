@@ -412,6 +412,23 @@ def validate_sequences(estimator, X, *, reset, min_length=1, name="X"):
     X_3d : ndarray of shape (n_samples, n_timestamps, n_channels)
         Read-only by convention, see :func:`check_sequences`.
     lengths : ndarray of shape (n_samples,), dtype int64
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn.base import BaseEstimator
+    >>> from sktime_metric.utils import validate_sequences
+    >>> class Echo(BaseEstimator):
+    ...     pass
+    >>> est = Echo()
+    >>> X = [np.zeros((4, 2)), np.ones((3, 2))]  # two series of 2 channels
+    >>> X_3d, lengths = validate_sequences(est, X, reset=True)
+    >>> X_3d.shape, lengths.tolist(), est.n_features_in_
+    ((2, 4, 2), [4, 3], 2)
+    >>> validate_sequences(est, np.zeros((1, 5, 3)), reset=False)
+    Traceback (most recent call last):
+    ...
+    ValueError: X has 3 channels, but Echo was fitted with 2 channels.
     """
     # the containers aeon/sktime also use, in which their layout can hide
     # (a torch tensor too: (N, C, L) is also PyTorch's Conv1d layout)
@@ -438,7 +455,29 @@ def validate_sequences(estimator, X, *, reset, min_length=1, name="X"):
 class SequenceLayoutWarning(UserWarning):
     """Series that look like another library's layout: aeon's ``(n, n_channels,
     n_timestamps)`` arrays or lists of ``(n_channels, T_i)`` arrays, sktime's
-    ``pd-multiindex`` frames."""
+    ``pd-multiindex`` frames.
+
+    Raised by ``fit`` (:func:`validate_sequences` with ``reset=True``); the
+    data is still read in this library's layout, which the message names
+    with the conversion to call if that is not what was meant.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> import numpy as np
+    >>> from sktime_metric.classification import RNNClassifier
+    >>> from sktime_metric.utils import SequenceLayoutWarning, from_aeon
+    >>> X_aeon = np.zeros((4, 6, 50))  # aeon's (n, n_channels, n_timestamps)
+    >>> y = [0, 1, 0, 1]
+    >>> gru = RNNClassifier(hidden_size=4, max_epochs=1, random_state=0)
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     _ = gru.fit(X_aeon, y)
+    >>> any(issubclass(w.category, SequenceLayoutWarning) for w in caught)
+    True
+    >>> from_aeon(X_aeon).shape  # what fit should get: 50 steps of 6 channels
+    (4, 50, 6)
+    """
 
 
 def _is_list_of_2d(X):
@@ -485,6 +524,16 @@ def padded_float32(X, lengths=None):
     Returns
     -------
     x : ndarray of float32 of shape (n_samples, max(lengths), n_channels)
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sktime_metric.utils import check_sequences, padded_float32
+    >>> X = np.array([[[1.0], [2.0], [np.nan]], [[3.0], [np.nan], [np.nan]]])
+    >>> X_3d, lengths = check_sequences(X)
+    >>> x = padded_float32(X_3d, lengths)  # cut to the longest series, 2 steps
+    >>> x.dtype, x[..., 0].tolist()
+    (dtype('float32'), [[1.0, 2.0], [3.0, 0.0]])
     """
     if lengths is not None and lengths.size:
         X = X[:, : int(lengths.max())]
