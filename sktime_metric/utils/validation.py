@@ -134,7 +134,9 @@ def _series_of_nested_frame(X):
 
 def _is_ragged_object_array(X):
     """A 1-D object array (or pandas Series) whose elements are series."""
-    arr = X.to_numpy() if hasattr(X, "to_numpy") and not hasattr(X, "columns") else X
+    # np.asarray, not to_numpy(): a pyarrow Array's copies nothing by default,
+    # an ArrowInvalid for nulls or lists of series
+    arr = np.asarray(X) if hasattr(X, "to_numpy") and not hasattr(X, "columns") else X
     return (
         isinstance(arr, np.ndarray)
         and arr.dtype == object
@@ -189,10 +191,16 @@ def to_sequence_dataset(X):
             "Sparse input is not supported: sequences are dense NaN-padded arrays "
             "(n_samples, n_timestamps, n_channels); convert with X.toarray()."
         )
+    if getattr(getattr(X, "type", None), "shape", None) is not None:
+        # pyarrow's fixed-shape tensors: numpy reads each one flattened,
+        # a (T, d) series as (T * d,); to_numpy_ndarray keeps the shape
+        tensors = X.combine_chunks() if hasattr(X, "combine_chunks") else X
+        if hasattr(tensors, "to_numpy_ndarray"):
+            X = tensors.to_numpy_ndarray()
     if _is_nested_frame(X):
         X = _series_of_nested_frame(X)
     elif _is_ragged_object_array(X):
-        X = list(X.to_numpy() if hasattr(X, "to_numpy") else X)
+        X = list(np.asarray(X))
     if isinstance(X, (list, tuple)) and len(X) > 0 and not np.isscalar(X[0]):
         series = [_as_numeric_array(s, where=f"Sample {i}") for i, s in enumerate(X)]
         ndims = {s.ndim for s in series}

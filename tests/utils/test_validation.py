@@ -198,3 +198,23 @@ def test_masked_arrays_pass_the_same_dtype_checks():
     X = np.ma.array(np.ones((1, 3, 1)), mask=[[[0], [0], [1]]])
     check_sequences(X)
     assert (X.data == 1).all()  # the caller's data under the mask untouched
+
+
+def test_pyarrow_arrays_read_as_their_numpy_conversions():
+    # a pyarrow Array's to_numpy() copies nothing by default: a list of
+    # series or nulls raised ArrowInvalid ("zero_copy_only was True"); numpy
+    # read a fixed-shape tensor flattened, (2, 3, 2) as (2, 6, 1), silently
+    pa = pytest.importorskip("pyarrow")
+    expected = [[1.0, 2.0], [3.0, np.nan]]
+    for ragged in (pa.array([[1.0, 2.0], [3.0]]),
+                   pa.chunked_array([[[1.0, 2.0]], [[3.0]]])):
+        X, lengths = check_sequences(ragged)
+        np.testing.assert_array_equal(X[:, :, 0], expected)
+        assert lengths.tolist() == [2, 1]
+    with pytest.raises(ValueError, match="X.reshape"):  # one series, as numpy
+        check_sequences(pa.array([1.0, None]))
+    A = np.arange(12.0).reshape(2, 3, 2)
+    tensors = pa.FixedShapeTensorArray.from_numpy_ndarray(A)
+    np.testing.assert_array_equal(check_sequences(tensors)[0], A)
+    chunked = pa.chunked_array([tensors, tensors])
+    np.testing.assert_array_equal(check_sequences(chunked)[0], np.concatenate([A, A]))
