@@ -59,6 +59,12 @@ def _time_array(timestamps):
     numbers, a list of numbers: never read as dates, which would make them
     years or nanoseconds). Times with a zone or offset are refused: numpy
     would move them to UTC, while a routine's day is the local one."""
+    # polars' and pyarrow's zoned times reach numpy as bare UTC datetime64:
+    # their zone is on the container's type
+    zone = (getattr(getattr(timestamps, "dtype", None), "time_zone", None)
+            or getattr(getattr(timestamps, "type", None), "tz", None))
+    if zone is not None:
+        _refuse_zoned(f"are time-zone aware ({zone})")
     ts = np.asarray(timestamps)
     if ts.ndim != 1 or not len(ts) or ts.dtype.kind not in "OUS":
         return ts
@@ -79,14 +85,20 @@ def _time_array(timestamps):
     else:
         return ts
     if zoned is not None:
-        raise TypeError(
-            f"timestamps {what}; routines follow the local clock: pass the local "
-            "times without their zone, e.g. index.tz_localize(None) with pandas."
-        )
+        _refuse_zoned(what)
     try:
         return ts.astype("datetime64[ns]")
     except (TypeError, ValueError):
         return ts  # refused by timestamps_to_seconds, naming the dtype
+
+
+def _refuse_zoned(what):
+    raise TypeError(
+        f"timestamps {what}; routines follow the local clock: pass the local "
+        "times without their zone, e.g. index.tz_localize(None) with pandas, "
+        "s.dt.replace_time_zone(None) with polars, "
+        "pyarrow.compute.local_timestamp(a) with pyarrow."
+    )
 
 
 def timestamps_to_seconds(timestamps, n, name="timestamps"):

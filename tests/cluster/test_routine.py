@@ -147,6 +147,29 @@ def test_time_zone_aware_timestamps_name_the_local_conversion():
     assert rc.fit(frame, timestamps=frame.index).slot_index_[0] == 5
 
 
+def test_time_zone_aware_pyarrow_and_polars_timestamps_are_refused_too():
+    # numpy reads them as bare UTC datetime64 (their zone is on the type):
+    # Paris 00:00 became 23:00 the day before, every slot an hour off, silently
+    pa = pytest.importorskip("pyarrow")
+    local = (np.datetime64("2024-03-01T00:00") + np.arange(0, 48 * 60, 6).astype(
+        "timedelta64[m]")).astype("datetime64[us]")
+    X = np.random.RandomState(0).randn(len(local), 2)
+    rc = RoutineClusterer("euclidean", n_clusters=2, seq_len=5, random_state=0)
+    zoned = pa.array(local).cast(pa.timestamp("us", tz="Europe/Paris"))
+    given = [zoned, pa.chunked_array([zoned])]
+    try:
+        import polars as pl
+    except ImportError:
+        pass
+    else:
+        given.append(pl.Series(local).dt.replace_time_zone("Europe/Paris"))
+    for timestamps in given:
+        with pytest.raises(TypeError, match=r"time-zone aware \(Europe/Paris\)"):
+            rc.fit(X, timestamps=timestamps)
+    naive = rc.fit(X, timestamps=pa.array(local))  # a zone-free array is read
+    assert naive.window_starts_[0] == local[0]
+
+
 def test_windows_lie_on_the_day_grid_whatever_the_first_timestamp():
     # a recording from 05:20 on (a row every 6 min, for 2 days): the 05:00
     # window misses a third of its rows, so the first window is 06:00, and
