@@ -229,7 +229,8 @@ def check_interaction_log(X, y=None, *, columns=("user_id", "item_id", "timestam
     """
     user_col, item_col, time_col = columns
     if hasattr(X, "columns") and hasattr(X, "__getitem__"):
-        names = list(X.columns)
+        # a pyarrow Table's columns are its arrays: its names are column_names
+        names = list(getattr(X, "column_names", X.columns))
         allowed = [user_col, item_col, time_col]
         if y is None and rating_col is not None:
             allowed.append(rating_col)
@@ -246,10 +247,11 @@ def check_interaction_log(X, y=None, *, columns=("user_id", "item_id", "timestam
                 + "Name the columns with user_col, item_col, time_col and "
                 "rating_col, or select the columns of the log."
             )
-        users, items = X[user_col].to_numpy(), X[item_col].to_numpy()
-        times = X[time_col].to_numpy() if time_col in names else None
+        # np.asarray, not to_numpy(): a pyarrow Array's copies nothing by default
+        users, items = np.asarray(X[user_col]), np.asarray(X[item_col])
+        times = np.asarray(X[time_col]) if time_col in names else None
         if y is None and rating_col in names:
-            y = X[rating_col].to_numpy()
+            y = np.asarray(X[rating_col])
         n_rows = len(users)
     else:
         array = np.asarray(X) if not isinstance(X, list) else np.asarray(X, dtype=object)

@@ -412,3 +412,23 @@ def test_a_time_without_zone_among_zoned_ones_is_named_by_its_row(log):
     np.testing.assert_array_equal(  # the offset read: 10:00+01:00 is 09:00 UTC
         PopularityRecommender().fit(texts).log_times_[[1, 2]],
         np.datetime64("2024-01-02T09:00", "s").astype(np.int64))
+
+
+def test_pyarrow_tables_are_read_by_their_column_names(log):
+    # a pyarrow Table's .columns are its arrays, not names: fit refused the
+    # table with a message printing every array; a RecordBatch's columns
+    # failed in Array.to_numpy(), zero-copy only ("ArrowInvalid")
+    pa = pytest.importorskip("pyarrow")
+    X, y = log
+    columns = {"user_id": X[:, 0].astype(int).tolist(),
+               "item_id": [f"i{int(i)}" for i in X[:, 1]], "timestamp": X[:, 2]}
+    rows = np.array(list(zip(*columns.values())), dtype=object)
+    reference = MatrixFactorizationRecommender(n_factors=3, random_state=0).fit(
+        rows, y).predict(rows)
+    for make in (pa.table, pa.RecordBatch.from_pydict):
+        est = MatrixFactorizationRecommender(n_factors=3, random_state=0).fit(
+            make({**columns, "rating": y}))
+        np.testing.assert_allclose(est.predict(make(columns)), reference)
+    missing = pa.table({**columns, "user_id": [None, *columns["user_id"][1:]]})
+    with pytest.raises(ValueError, match="row 0 has a missing user id"):
+        PopularityRecommender().fit(missing)
