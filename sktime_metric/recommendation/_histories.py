@@ -19,6 +19,7 @@ import numpy as np
 import torch
 
 from ..utils._interactions import unique_ids
+from ..utils.validation import _as_numeric_array
 
 __all__ = ["BatchBuilder", "HistoryIndex", "RowDataset", "encode_item_features",
            "explained_rows", "forward_queries", "row_datasets"]
@@ -199,8 +200,22 @@ def encode_item_features(item_features, item_ids, feature_encoder):
         if feature_encoder != "flat":
             raise ValueError("A DataFrame of item features is flat; give a mapping "
                              "item_id -> [root, ..., leaf] for 'hierarchical'.")
-        values = np.asarray(item_features, dtype=np.float64)
+        if not hasattr(item_features, "index"):
+            raise TypeError(
+                "A DataFrame of item features is a pandas DataFrame indexed by "
+                f"item id; got {type(item_features).__module__}."
+                f"{type(item_features).__name__}, which has no index: convert "
+                "it, e.g. frame.to_pandas().set_index('item_id').")
+        # NA is NaN there, and a NaN (!= 0) would give the item the feature
+        values = _as_numeric_array(item_features, where="item_features")
         names = np.asarray(list(item_features.columns))
+        if np.isnan(values).any():
+            row, column = (int(k[0]) for k in np.nonzero(np.isnan(values)))
+            item, feature = item_features.index[row], item_features.columns[column]
+            raise ValueError(
+                f"item_features has a missing value for item {item!r}, feature "
+                f"{feature!r}: each cell says whether the item has the feature "
+                "(1) or not (0).")
         item_features = {i: names[row != 0].tolist() for i, row in
                          zip(item_features.index.tolist(), values)}
     if not hasattr(item_features, "items"):

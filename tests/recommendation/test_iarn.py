@@ -166,6 +166,24 @@ def test_item_features_flat_and_hierarchical(log):
         IARNRecommender(**TINY, feature_encoder="flat").fit(X, y)
 
 
+def test_item_feature_frames_refuse_missing_values(log):
+    # a NaN cell (!= 0) gave the item the feature, silently; pandas' NA
+    # (nullable or pyarrow-backed dtypes) failed in float(): "not 'NAType'"
+    pd = pytest.importorskip("pandas")
+    X, y = log
+    frame = pd.DataFrame({"odd": np.arange(8) % 2, "three": np.arange(8) % 3 == 0},
+                         index=range(8)).astype(float)
+    flat = IARNRecommender(**TINY, feature_encoder="flat")
+    assert flat.fit(X, y, item_features=frame.astype("Int64")).item_features_.sum() == 7
+    gap = frame.copy()
+    gap.loc[2, "three"] = np.nan
+    for given in (gap, gap.astype("Float64")):
+        with pytest.raises(ValueError, match="missing value for item 2, feature "
+                           "'three'"):
+            flat.fit(X, y, item_features=given)
+    assert np.isnan(gap.loc[2, "three"])  # the caller's frame untouched
+
+
 @pytest.mark.parametrize("backbone", ["tagm", "lstm", "rnn"])
 def test_backbones(log, backbone):
     X, y = log
