@@ -92,7 +92,8 @@ def from_long_format(frame, *, series_column="series_id", time_column="time",
     Parameters
     ----------
     frame : pandas.DataFrame
-        One row per series and time step.
+        One row per series and time step (a polars DataFrame or a pyarrow
+        Table is read through its ``to_pandas()``).
     series_column : str, default="series_id"
         Column identifying the series a row belongs to.
     time_column : str or None, default="time"
@@ -138,6 +139,8 @@ def from_long_format(frame, *, series_column="series_id", time_column="time",
     (array([[ 1.,  2.,  3.],
            [ 5., nan, nan]]), ['walk', 'run'], ['a', 'b'])
     """
+    if not hasattr(frame, "itertuples") and hasattr(frame, "to_pandas"):
+        frame = frame.to_pandas()  # polars, a pyarrow Table: as pandas reads them
     if not (hasattr(frame, "columns") and hasattr(frame, "itertuples")):
         raise TypeError(f"{_SOURCE} takes a pandas DataFrame; got "
                         f"{type(frame).__name__}. For a CSV file, use load_csv.")

@@ -292,3 +292,23 @@ def test_labels_of_several_types_are_kept_as_they_are():
 def test_from_long_format_takes_a_frame_only():
     with pytest.raises(TypeError, match="takes a pandas DataFrame.*load_csv"):
         from_long_format(np.zeros((3, 3)))
+
+
+def test_polars_and_pyarrow_frames_read_as_their_pandas_conversion(tmp_path):
+    # they were refused: "takes a pandas DataFrame; got DataFrame" (polars')
+    pa_csv = pytest.importorskip("pyarrow.csv")
+    pytest.importorskip("pandas")
+    expected = load_csv(_write(tmp_path, _CSV), label_column="label",
+                        return_series_ids=True)
+    table = pa_csv.read_csv(io.BytesIO(_CSV.encode()))
+    frames = [table]
+    try:
+        import polars as pl
+    except ImportError:
+        pass
+    else:
+        frames.append(pl.from_arrow(table))
+    for frame in frames:
+        got = from_long_format(frame, label_column="label", return_series_ids=True)
+        np.testing.assert_array_equal(got[0], expected[0])
+        assert got[1].tolist() == expected[1].tolist() and got[2] == expected[2]
