@@ -58,7 +58,10 @@ def _time_key(value, position, sid, kind):
         key, found = iso_nanoseconds(value.isoformat()), "date"
     elif isinstance(value, (datetime.timedelta, np.timedelta64)) or (
             hasattr(value, "total_seconds") and hasattr(value, "value")):  # Timedelta
-        key, found = int(np.timedelta64(value, "ns").astype(np.int64)), "duration"
+        # numpy reads a pandas Timedelta as a datetime.timedelta, in whole
+        # microseconds: its own to_timedelta64 keeps the nanoseconds
+        exact = value.to_timedelta64() if hasattr(value, "to_timedelta64") else value
+        key, found = int(np.timedelta64(exact, "ns").astype(np.int64)), "duration"
     elif isinstance(value, (int, np.integer)) and not isinstance(value, (bool,
                                                                       np.bool_)):
         key, found = int(value), "number"  # exact beyond 2**53, as in load_csv

@@ -223,6 +223,11 @@ def test_a_frame_reads_as_the_same_table_in_a_file(tmp_path):
     elapsed = pd.DataFrame({"series_id": ["s", "s ", "s"], "x": [3.0, 1.0, 2.0],
                             "time": pd.to_timedelta([30, 10, 20], unit="s")})
     np.testing.assert_array_equal(from_long_format(elapsed)[0][0, :, 0], [1, 2, 3])
+    # to the nanosecond: numpy's reading of a Timedelta kept whole microseconds,
+    # so 1 ns and 0 were "two rows at time 0 days 00:00:00"
+    nanoseconds = elapsed.assign(time=pd.to_timedelta([2, 0, 1], unit="ns"))
+    np.testing.assert_array_equal(from_long_format(nanoseconds)[0][0, :, 0],
+                                  [1, 2, 3])
     # without a time column, each series' rows in the frame's order
     X, _ = from_long_format(frame.drop(columns="time"), time_column=None,
                             channel_columns=["acc_x"])
