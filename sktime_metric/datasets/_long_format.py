@@ -17,6 +17,7 @@ arrays saved with :func:`numpy.savez`.
 
 import csv
 import math
+import re
 from numbers import Number
 from pathlib import Path
 
@@ -52,6 +53,22 @@ def _column(header, name, role, path):
         raise ValueError(f"{path}: no column {name!r} ({role}); the header row has "
                          f"{header}.")
     return header.index(name)
+
+
+# a duration as pandas writes a Timedelta: "0 days 00:00:02", "2 days" (whole
+# days), "0 days 00:00:00.500000"; a negative one as "-1 days +23:59:58" (-2 s)
+_DURATION = re.compile(r"^(-?\d+) days?"
+                       r"(?: \+?(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?)?$")
+
+
+def _duration_nanoseconds(text):
+    """Nanoseconds of a duration in pandas' text of a ``Timedelta``, exact."""
+    match = _DURATION.match(text.strip())
+    if match is None:
+        raise ValueError(text)
+    days, hours, minutes, seconds, fraction = match.groups()
+    clock = (int(hours or 0) * 60 + int(minutes or 0)) * 60 + int(seconds or 0)
+    return (int(days) * 86400 + clock) * 10**9 + int((fraction or "").ljust(9, "0"))
 
 
 def _layout(header, series_column, time_column, label_column, channel_columns, source):
@@ -158,11 +175,18 @@ def _time_parser(first, path, line, unit="line"):
     else:
         return _number, "a number"
     try:
+        _duration_nanoseconds(first)
+    except ValueError:
+        pass
+    else:
+        return _duration_nanoseconds, "a duration as pandas writes it (0 days 00:00:02)"
+    try:
         iso_nanoseconds(first)
     except ValueError:
         raise ValueError(
-            f"{path}: {unit} {line}: time {first!r} is neither a number nor an ISO 8601 "
-            "date/time (e.g. 2024-05-01T12:30:00 or 2024-05-01 12:30:00+02:00)."
+            f"{path}: {unit} {line}: time {first!r} is neither a number, an ISO 8601 "
+            "date/time (e.g. 2024-05-01T12:30:00 or 2024-05-01 12:30:00+02:00) "
+            "nor a duration as pandas writes it (e.g. 0 days 00:00:02)."
         ) from None
     # every row with a UTC offset, or none: a local time beside instants has
     # no instant of its own (pandas refuses to compare the two)
@@ -218,12 +242,13 @@ def load_csv(path, *, series_column="series_id", time_column="time",
     series_column : str, default="series_id"
         Column identifying the series a row belongs to (any text).
     time_column : str or None, default="time"
-        Column of time stamps: numbers, or ISO 8601 dates/times, with or
+        Column of time stamps: numbers, ISO 8601 dates/times, with or
         without a UTC offset such as ``+02:00`` or ``Z`` (rows then order by
-        their instant), as chosen by the first data row; every row must then
-        use the same form (a UTC offset in every row, or in none). Two rows
-        of one series may not have the same time. None takes the rows of each
-        series in file order.
+        their instant), or durations as pandas writes a ``Timedelta``
+        (``0 days 00:00:02``), as chosen by the first data row; every row
+        must then use the same form (a UTC offset in every row, or in none).
+        Two rows of one series may not have the same time. None takes the
+        rows of each series in file order.
     label_column : str or None, default=None
         Column of the series' class label, constant within a series. None:
         the file has no labels (``y`` is None) and every other column is a

@@ -17,6 +17,7 @@ from ..utils._time import has_time_zone, iso_nanoseconds
 from ._long_format import (
     _add_label,
     _bad_value,
+    _duration_nanoseconds,
     _layout,
     _number,
     _padded,
@@ -34,7 +35,8 @@ _ZONED = "date with a time zone"
 def _time_key(value, position, sid, kind):
     """A sortable key of one time cell, and its kind: a number, a date's
     nanoseconds since 1970 (UTC when it has a time zone), a duration's
-    nanoseconds, or a text read as a number or an ISO 8601 date/time.
+    nanoseconds, or a text read as a number, an ISO 8601 date/time or a
+    duration as pandas writes a ``Timedelta``.
     ``kind``: the first row's, which every row must share; a date with a time
     zone (or UTC offset) and one without are two kinds, as pandas refuses to
     compare them."""
@@ -45,6 +47,7 @@ def _time_key(value, position, sid, kind):
         parse, form = _time_parser(value, _SOURCE, position, unit="row")
         key = parse(value)
         found = ("number" if parse is _number else
+                 "duration" if parse is _duration_nanoseconds else
                  _ZONED if has_time_zone(value) else "date")
     elif hasattr(value, "tz_localize") and hasattr(value, "value"):  # Timestamp
         key, found = int(value.value), "date" if value.tz is None else _ZONED
@@ -102,9 +105,10 @@ def from_long_format(frame, *, series_column="series_id", time_column="time",
     time_column : str or None, default="time"
         Column ordering each series' rows: numbers, datetimes (time zones
         allowed: rows order by their instant), durations (e.g. elapsed
-        ``Timedelta``) or ISO 8601 texts, one kind in all rows (a time zone
-        or UTC offset in every row, or in none). None takes the
-        rows of each series in the frame's order.
+        ``Timedelta``, or pandas' text of one, ``0 days 00:00:02``) or ISO
+        8601 texts, one kind in all rows (a time zone or UTC offset in every
+        row, or in none). None takes the rows of each series in the frame's
+        order.
     label_column : str or None, default=None
         Column of the series' class label, constant within a series. None:
         ``y`` is None.

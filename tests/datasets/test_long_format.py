@@ -141,7 +141,9 @@ def test_utc_offsets_order_the_rows_by_their_instant(tmp_path):
     ("series_id,time,x\na,0,1\na,yesterday,2\n", {},
      "line 3 \\(series 'a'\\): time 'yesterday' in column 'time' is not a number"),
     ("series_id,time,x\na,noon,1\n", {},
-     "line 2: time 'noon' is neither a number nor an ISO 8601 date"),
+     "line 2: time 'noon' is neither a number, an ISO 8601 date"),
+    ("series_id,time,x\na,0 days 00:00:01,1\na,1,2\n", {},
+     "line 3 \\(series 'a'\\): time '1' in column 'time' is not a duration"),
     ("series_id,time,x\na,nan,1\n", {}, "the time 'nan' is not a finite number"),
     ("series_id,time,x,y\na,0,1,up\na,1,2,down\n", {"label_column": "y"},
      "series 'a' changes label: 'up' on line 2, 'down' on line 3"),
@@ -317,3 +319,23 @@ def test_polars_and_pyarrow_frames_read_as_their_pandas_conversion(tmp_path):
         got = from_long_format(frame, label_column="label", return_series_ids=True)
         np.testing.assert_array_equal(got[0], expected[0])
         assert got[1].tolist() == expected[1].tolist() and got[2] == expected[2]
+
+
+def test_durations_as_pandas_writes_them_read_as_from_long_format_reads_them(
+        tmp_path):
+    # to_csv writes a Timedelta column as "0 days 00:00:02" ("-1 days
+    # +23:59:58" for -2 s, "1 days" when all are whole days): load_csv
+    # refused the file where from_long_format reads the frame itself
+    pd = pytest.importorskip("pandas")
+    frame = pd.DataFrame({"series_id": "s", "x": np.arange(5.0), "time":
+                          pd.to_timedelta([400 * 86400 + 3, -2, 1e-9, 0.5, 0],
+                                          unit="s")})
+    days = pd.DataFrame({"series_id": "s", "x": [1.0, 2.0],
+                         "time": pd.to_timedelta([1, -1], unit="D")})
+    for given, expected in ((frame, [1, 4, 2, 3, 0]), (days, [2, 1])):
+        path = tmp_path / "elapsed.csv"
+        given.to_csv(path, index=False)
+        X, _ = load_csv(path)
+        np.testing.assert_array_equal(X[0, :, 0], expected)
+        np.testing.assert_array_equal(from_long_format(given)[0], X)
+        np.testing.assert_array_equal(from_long_format(pd.read_csv(path))[0], X)
