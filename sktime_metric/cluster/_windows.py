@@ -17,7 +17,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_array
 
 from ..utils._labels import _is_missing
-from ..utils._time import has_time_zone
+from ..utils._time import container_time_zone, has_time_zone
 from ..utils.validation import _as_numeric_array, check_sequences
 
 _UNITS = {"s": 1.0, "sec": 1.0, "min": 60.0, "m": 60.0, "h": 3600.0, "d": 86400.0}
@@ -61,8 +61,7 @@ def _time_array(timestamps):
     would move them to UTC, while a routine's day is the local one."""
     # polars' and pyarrow's zoned times reach numpy as bare UTC datetime64:
     # their zone is on the container's type
-    zone = (getattr(getattr(timestamps, "dtype", None), "time_zone", None)
-            or getattr(getattr(timestamps, "type", None), "tz", None))
+    zone = container_time_zone(timestamps)
     if zone is not None:
         _refuse_zoned(f"are time-zone aware ({zone})")
     ts = np.asarray(timestamps)

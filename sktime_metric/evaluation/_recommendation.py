@@ -22,13 +22,17 @@ from ..utils._interactions import (
 __all__ = ["filter_interactions", "ranking_auc", "temporal_split"]
 
 
-def _column(X, name, position, caller):
-    """One column of a DataFrame (by name) or of a 2-D array (by position)."""
+def _column(X, name, position, caller, raw=False):
+    """One column of a DataFrame (by name) or of a 2-D array (by position);
+    ``raw``: a DataFrame's column as it is (a polars / pyarrow time column
+    keeps its time zone on its type, which ``to_seconds`` reads)."""
     if hasattr(X, "columns"):
-        if name not in list(X.columns):
+        # a pyarrow Table's columns are its arrays: its names are column_names
+        names = list(getattr(X, "column_names", X.columns))
+        if name not in names:
             raise ValueError(f"{caller}: the DataFrame has no column {name!r} (its "
-                             f"columns: {list(X.columns)}).")
-        return X[name].to_numpy()
+                             f"columns: {names}).")
+        return X[name] if raw else np.asarray(X[name])
     X = np.asarray(X) if not isinstance(X, list) else np.asarray(X, dtype=object)
     if X.ndim != 2 or X.shape[1] <= position:
         raise ValueError(f"{caller}: X must be a DataFrame or a 2-D array with columns "
@@ -39,6 +43,8 @@ def _column(X, name, position, caller):
 def _rows(X, mask):
     if hasattr(X, "iloc"):
         return X.iloc[np.flatnonzero(mask)]
+    if hasattr(X, "columns") and hasattr(X, "filter"):  # polars, pyarrow: same type
+        return X.filter(np.asarray(mask, dtype=bool))
     X = np.asarray(X) if not isinstance(X, list) else np.asarray(X, dtype=object)
     return X[mask]
 
@@ -96,7 +102,7 @@ def temporal_split(X, y=None, *, split_time, time_col="timestamp"):
     (2, 1)
     """
     caller = "temporal_split"
-    times, zoned = to_seconds(_column(X, time_col, 2, caller), caller)
+    times, zoned = to_seconds(_column(X, time_col, 2, caller, raw=True), caller)
     cut, cut_zoned = time_value(split_time, caller, "split_time")
     check_time_zone(zoned, cut_zoned, caller, "split_time", of="X's timestamps")
     before = times < cut

@@ -26,7 +26,7 @@ import numpy as np
 from sklearn.utils.validation import column_or_1d
 
 from ._labels import _is_missing
-from ._time import has_time_zone, zoned_seconds
+from ._time import container_time_zone, has_time_zone, zoned_seconds
 
 __all__ = ["InteractionLog", "check_interaction_log", "check_time_zone",
            "encode_ids", "id_array", "time_value", "to_seconds", "unique_ids"]
@@ -98,6 +98,9 @@ def to_seconds(values, caller, name="timestamp", *, column=True):
     ``split_time``, named alone) and the first naive date among zoned ones,
     TypeError for values that are neither numbers nor dates.
     """
+    # a polars / pyarrow column keeps its zone on its type: numpy's reading of
+    # it has the right instants (UTC datetime64) but no zone any more
+    container_zone = container_time_zone(values)
     values = np.asarray(values)
 
     def at(row):
@@ -152,7 +155,8 @@ def to_seconds(values, caller, name="timestamp", *, column=True):
         nat = np.isnat(values)
         if nat.any():
             raise missing_at(int(np.flatnonzero(nat.ravel())[0]), value=" (NaT)")
-        return values.astype("datetime64[ns]").astype(np.int64) / 1e9, False
+        seconds = values.astype("datetime64[ns]").astype(np.int64) / 1e9
+        return seconds, container_zone is not None
     if values.dtype.kind not in "iuf":
         raise TypeError(f"{caller}: the {name} column holds {values.dtype} values; "
                         "timestamps must be numbers or dates.")
@@ -249,7 +253,7 @@ def check_interaction_log(X, y=None, *, columns=("user_id", "item_id", "timestam
             )
         # np.asarray, not to_numpy(): a pyarrow Array's copies nothing by default
         users, items = np.asarray(X[user_col]), np.asarray(X[item_col])
-        times = np.asarray(X[time_col]) if time_col in names else None
+        times = X[time_col] if time_col in names else None  # read by to_seconds
         if y is None and rating_col in names:
             y = np.asarray(X[rating_col])
         n_rows = len(users)

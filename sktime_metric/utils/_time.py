@@ -14,7 +14,8 @@ import re
 
 import numpy as np
 
-__all__ = ["UTC_OFFSET", "has_time_zone", "iso_nanoseconds", "zoned_seconds"]
+__all__ = ["UTC_OFFSET", "container_time_zone", "has_time_zone", "iso_nanoseconds",
+           "zoned_seconds"]
 
 # a date and time, then an ISO 8601 UTC offset: Z, +01:00, -0530 or +01,
 # maybe after a space (a time is required before it: the "-01" of the date
@@ -36,6 +37,17 @@ def has_time_zone(value):
         return utcoffset() is not None
     except (TypeError, ValueError):  # pandas' NaT is "zoned" as nothing is
         return False
+
+
+def container_time_zone(values):
+    """The time zone a polars Series or pyarrow array keeps on its type, or None.
+
+    numpy reads their zoned times as bare UTC ``datetime64``: the zone is lost
+    unless read here first. (pandas hands numpy ``Timestamp`` objects that
+    keep theirs, which :func:`has_time_zone` reads.)
+    """
+    return (getattr(getattr(values, "dtype", None), "time_zone", None)  # polars
+            or getattr(getattr(values, "type", None), "tz", None))      # pyarrow
 
 
 def iso_nanoseconds(text):

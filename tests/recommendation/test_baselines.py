@@ -432,3 +432,27 @@ def test_pyarrow_tables_are_read_by_their_column_names(log):
     missing = pa.table({**columns, "user_id": [None, *columns["user_id"][1:]]})
     with pytest.raises(ValueError, match="row 0 has a missing user id"):
         PopularityRecommender().fit(missing)
+
+
+@pytest.mark.parametrize("library", ["polars", "pyarrow"])
+def test_zoned_polars_and_pyarrow_logs_keep_their_zone(library, log):
+    # numpy reads their zoned times as bare UTC datetime64 (the zone is on the
+    # container's type): the right instants, but a naive query was then
+    # compared with them as if it were UTC, where a pandas log refuses it
+    pd = pytest.importorskip("pandas")
+    lib = pytest.importorskip(library)
+    X, y = log
+    when = (pd.Timestamp("2024-03-20") + pd.to_timedelta(X[:, 2], unit="D")
+            ).tz_localize("Europe/Paris")
+    frame = pd.DataFrame({"user_id": X[:, 0].astype(int), "item_id": X[:, 1].astype(int),
+                          "timestamp": when, "rating": y})
+    table = (lib.from_pandas(frame) if library == "polars"
+             else lib.Table.from_pandas(frame, preserve_index=False))
+    reference = PopularityRecommender().fit(frame)
+    est = PopularityRecommender().fit(table)
+    assert est.log_times_zoned_ is True
+    np.testing.assert_array_equal(est.log_times_, reference.log_times_)
+    with pytest.raises(ValueError, match=r"and without \(the time 'at'\)"):
+        est.recommend([0], at=when[3].tz_localize(None))
+    assert est.recommend([0], at=when[3])[0].tolist() == \
+        reference.recommend([0], at=when[3])[0].tolist()

@@ -158,3 +158,26 @@ def test_temporal_split_refuses_to_compare_zoned_and_naive_dates():
                                          r"\(X's timestamps\)"):
         temporal_split(frame.assign(timestamp=stamps.tz_localize(None)),
                        split_time="2024-07-01T10:00:00+02:00")
+
+
+@pytest.mark.parametrize("library", ["polars", "pyarrow"])
+def test_temporal_split_of_polars_and_pyarrow_tables(library):
+    # a pyarrow Table's .columns are its arrays (the time column was "not
+    # found"), a polars frame came back as a numpy array, and both libraries'
+    # zoned times reached numpy as bare UTC datetime64 (a naive split_time was
+    # then compared with them as if it were UTC)
+    pd = pytest.importorskip("pandas")
+    lib = pytest.importorskip(library)
+    stamps = pd.to_datetime(["2024-07-01 09:30", "2024-07-01 10:30",
+                             "2024-07-01 11:30"]).tz_localize("Europe/Paris")
+    frame = pd.DataFrame({"user_id": [1, 2, 3], "item_id": [4, 5, 6],
+                          "timestamp": stamps})
+    table = (lib.from_pandas(frame) if library == "polars"
+             else lib.Table.from_pandas(frame, preserve_index=False))
+    train, y_train, test, y_test = temporal_split(
+        table, [1.0, 2.0, 3.0], split_time="2024-07-01T10:00:00+02:00")
+    assert type(train) is type(table) and type(test) is type(table)
+    assert list(np.asarray(train["user_id"])) == [1] and y_test.tolist() == [2.0, 3.0]
+    with pytest.raises(ValueError, match=r"with a time zone \(X's timestamps\) and "
+                                         r"without \(split_time\)"):
+        temporal_split(table, split_time="2024-07-01 10:00")
