@@ -245,6 +245,7 @@ def check_interaction_log(X, y=None, *, columns=("user_id", "item_id", "timestam
             raise ValueError(
                 f"{caller}: the DataFrame's columns are {names}; expected "
                 f"{allowed[:3] if require_time else allowed[:2]}"
+                f"{f' (and {time_col!r}, optional here)' if not require_time else ''}"
                 f"{f' (and {rating_col!r} when y is None)' if len(allowed) > 3 else ''}. "
                 + (f"Missing: {missing}. " if missing else "")
                 + (f"Unknown: {unknown}. " if unknown else "")

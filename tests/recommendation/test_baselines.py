@@ -456,3 +456,19 @@ def test_zoned_polars_and_pyarrow_logs_keep_their_zone(library, log):
         est.recommend([0], at=when[3].tz_localize(None))
     assert est.recommend([0], at=when[3])[0].tolist() == \
         reference.recommend([0], at=when[3])[0].tolist()
+
+
+def test_a_query_frame_with_its_ratings_names_the_optional_time_column(log):
+    # predict's message listed [user, item] only, as if the time column were
+    # not allowed there either
+    pd = pytest.importorskip("pandas")
+    X, y = log
+    frame = pd.DataFrame({"user_id": X[:, 0], "item_id": X[:, 1], "timestamp": X[:, 2],
+                          "rating": y})
+    est = TimeAwareBaselineRecommender(n_bins=4).fit(frame)
+    with pytest.raises(ValueError, match=r"expected \['user_id', 'item_id'\] \(and "
+                                         r"'timestamp', optional here\)\. Unknown: "
+                                         r"\['rating'\]"):
+        est.predict(frame)
+    est.predict(frame.drop(columns="rating"))
+    est.predict(frame.drop(columns=["rating", "timestamp"]))
