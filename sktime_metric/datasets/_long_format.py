@@ -27,6 +27,10 @@ from ..utils._time import has_time_zone, iso_nanoseconds
 
 __all__ = ["load_csv", "load_npz"]
 
+#: Channel cells read as bools, as pandas' read_csv reads them (to_csv writes
+#: True / False)
+_BOOLS = {"true": 1.0, "false": 0.0}
+
 #: Cells read as a missing value (besides any cell that parses to NaN or inf).
 _MISSING = frozenset({"", "?", "na", "n/a", "nan", "null", "none"})
 
@@ -223,7 +227,9 @@ def load_csv(path, *, series_column="series_id", time_column="time",
     that time and, optionally, the series' label. Series come out in the order
     of their first row; within a series, rows are sorted by time (they need not
     be contiguous or ordered in the file). Shorter series are NaN-padded at the
-    end, the project's data format (:ref:`data_format`).
+    end, the project's data format (:ref:`data_format`). Channel cells are
+    numbers, or ``True`` / ``False`` (any case, what pandas writes for a bool
+    column) read as 1 / 0, as :func:`from_long_format` reads bools.
 
     Missing values are refused, not imputed: an empty cell, ``?``, ``NA``,
     ``NaN``, ``null`` or an infinite value in a channel raises a ``ValueError``
@@ -346,7 +352,10 @@ def load_csv(path, *, series_column="series_id", time_column="time",
             for name, c in zip(channels, c_cols):
                 cell = row[c].strip()
                 try:
-                    value = float(cell)
+                    # a bool channel as pandas writes (and reads) it: 1 / 0,
+                    # as from_long_format reads the frame's bools
+                    value = _BOOLS.get(cell.lower())
+                    value = float(cell) if value is None else value
                 except ValueError:
                     value = None
                 if value is None or not math.isfinite(value):

@@ -234,6 +234,16 @@ def test_a_frame_reads_as_the_same_table_in_a_file(tmp_path):
     X, _ = from_long_format(frame.drop(columns="time"), time_column=None,
                             channel_columns=["acc_x"])
     np.testing.assert_array_equal(X[0, :, 0], [2.0, 1.0, 3.0])
+    # a bool channel: 1 / 0 from the frame and from the file to_csv writes
+    # of it ("True" / "False" cells, once refused as "not a number")
+    switched = pd.DataFrame({"series_id": ["s"] * 3, "time": [2, 0, 1],
+                             "on": [True, False, True], "x": [1.0, 2.0, 3.0]})
+    switched.to_csv(tmp_path / "switched.csv", index=False)
+    from_file, _ = load_csv(tmp_path / "switched.csv")
+    np.testing.assert_array_equal(from_file, from_long_format(switched)[0])
+    np.testing.assert_array_equal(from_file[0, :, 0], [0.0, 1.0, 1.0])
+    lower = _write(tmp_path, "series_id,time,on\ns,0,false\ns,1,TRUE\n", "lower.csv")
+    np.testing.assert_array_equal(load_csv(lower)[0][0, :, 0], [0.0, 1.0])
 
 
 @pytest.mark.parametrize("change, message", [
