@@ -274,6 +274,30 @@ def test_a_fit_that_did_not_learn_says_so(estimator, data):
         clone(estimator).fit(X, y)
 
 
+def test_a_network_output_that_overflowed_names_its_series(data):
+    """A float32 state that overflows on one series (a ReLU recurrence on a
+    series far longer than those of training) is an error naming that series,
+    not NaN probabilities; the attention, finite, is still given."""
+    from sktime_metric.classification import TAGMClassifier
+
+    X, y = data
+    tagm = clone(next(e for e in ESTIMATORS if type(e) is TAGMClassifier))
+    tagm.set_params(max_epochs=1).fit(X, y)
+    gated = tagm.net_.module_.gated_fwd.recurrent_map
+    with torch.no_grad():  # the state grows ~(1 + 9 a_t) times a step
+        gated.weight.copy_(10 * torch.eye(gated.weight.shape[0]))
+        gated.bias.fill_(1.0)
+    long = np.full((4, 400, 2), np.nan)
+    long[:, :8] = X[:4, :8]
+    long[2] = np.random.RandomState(0).randn(400, 2)  # sorted last at predict
+    with pytest.raises(ValueError, match=r"Sample 2 \(of 400 steps\) gives a "
+                       "non-finite network output"):
+        tagm.predict_proba(long)
+    assert np.isfinite(tagm.predict_proba(long[[0, 1, 3], :8])).all()
+    attention = tagm.predict_attention(long)
+    assert np.isfinite(attention[2]).all()
+
+
 # -- arguments beside X: parameters, labels of scores, support sets ----------
 
 

@@ -406,6 +406,12 @@ class TAGMClassifier(SequenceClassifierMixin, BaseSequenceNet):
         """
         check_is_fitted(self, "net_")
         X, lengths = self._validate_X(X, reset=False)
-        attention = self._predict_batches(self._net_input(X, lengths), lengths)[1]
+        # the attention alone: it stays finite where the gated unit's state,
+        # and so the class scores, overflow (on series far longer than those
+        # of training), and it is what this method is asked for
+        attention = self._predict_batches(
+            self._net_input(X, lengths), lengths,
+            lambda module, **batch: module(**batch)[1],
+        )[0]
         return frames_to_steps(attention.double().numpy(), lengths, self.window_,
                                self.stride_, X.shape[1])
