@@ -55,7 +55,15 @@ def fit_diagonal_hmm(X, lengths, *, n_states, max_epochs, tol, random_state, own
         warnings.filterwarnings("ignore", message="Number of distinct clusters")
         hmm.fit(frames, lengths)
     variances = np.array([np.diag(c) for c in hmm.covars_])
-    return hmm.startprob_.copy(), hmm.transmat_.copy(), hmm.means_.copy(), variances
+    # a state never left in the training frames (every series of length 1, or
+    # a state seen only at the series' last steps) keeps a row of zeros
+    # (hmmlearn logs "Some rows of transmat_ have zero sum"): no transition
+    # from it was observed, so none is preferred, as at EM's start. A zero row
+    # would make every longer series through that state impossible, its
+    # log-likelihood -inf and its Fisher score NaN.
+    transmat = hmm.transmat_.copy()
+    transmat[~(transmat.sum(axis=1) > 0)] = 1.0 / transmat.shape[1]
+    return hmm.startprob_.copy(), transmat, hmm.means_.copy(), variances
 
 
 def _log_emissions(X, means, variances):

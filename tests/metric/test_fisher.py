@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+from sktime_metric.classification import FisherKernelClassifier
 from sktime_metric.metric import FisherVectorEmbedder
 from sktime_metric.utils._hmm import hmm_fisher_scores
 from sktime_metric.utils.validation import validate_sequences
@@ -73,6 +74,22 @@ def test_separates_classes_that_differ_only_in_dynamics(random_state):
     X, y = _regimes(80, random_state)
     embedder = FisherVectorEmbedder(n_states=2, random_state=random_state).fit(X[:40])
     assert embedder.score(X[40:], y[40:]) > 0.75
+
+
+@pytest.mark.parametrize("fisher", [FisherVectorEmbedder, FisherKernelClassifier])
+def test_a_state_never_left_in_training_gets_uniform_transitions(fisher):
+    """Series of one step show no transition: hmmlearn leaves zero rows in
+    transmat_, which made every longer series impossible (a NaN Fisher score,
+    refused as values "too far from every HMM state")."""
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(12, 1, 1)) + np.repeat([0.0, 4.0], 6)[:, None, None]
+    y = np.repeat([0, 1], 6)
+    model = fisher(n_states=2, max_epochs=5, random_state=0).fit(X, y)
+    np.testing.assert_allclose(model.transmat_.sum(axis=1), 1.0)
+    longer = rng.normal(size=(4, 5, 1))
+    out = (model.predict_proba(longer) if hasattr(model, "predict_proba")
+           else model.transform(longer))
+    assert np.isfinite(out).all()
 
 
 def test_hmmlearn_missing_is_named(monkeypatch):
