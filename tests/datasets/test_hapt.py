@@ -38,6 +38,25 @@ def test_the_table_refuses_any_other_global(protocol):
                          _hapt._HAPT_GLOBALS)
 
 
+def test_the_stand_ins_refuse_states_they_cannot_read():
+    # a frame without blocks, and a block whose values do not fill its
+    # columns x rows (2 columns, 3 rows, a 2 x 2 block) are refused, not
+    # turned into short columns
+    with pytest.raises(pickle.UnpicklingError, match="DataFrame without blocks"):
+        _hapt._DataFrame().__setstate__({"_data": None})
+    layout = {"axes": [["a", "b"], np.arange(3)],
+              "blocks": [{"values": np.zeros((2, 2)), "mgr_locs": slice(0, 2)}]}
+    with pytest.raises(pickle.UnpicklingError, match="0.14.1 layout"):
+        _hapt._BlockManager().__setstate__((None, None, None, {"0.14.1": layout}))
+    layout["blocks"][0]["values"] = np.arange(6.0).reshape(2, 3)
+    manager = _hapt._BlockManager()
+    manager.__setstate__((None, None, None, {"0.14.1": layout}))
+    np.testing.assert_array_equal(manager.columns["b"], [3.0, 4.0, 5.0])
+    # the row index is a RangeIndex of any step
+    rows = _hapt._new_index(_hapt._RangeIndex, {"start": 2, "stop": 9, "step": 3})
+    np.testing.assert_array_equal(rows, [2, 5, 8])
+
+
 def test_missing_package_names_the_install_command(monkeypatch, tmp_path):
     monkeypatch.setattr(importlib.util, "find_spec", lambda name: None)
     with pytest.raises(ImportError, match="not installed") as info:
@@ -108,6 +127,11 @@ def test_shapes_classes_and_subjects(windows):
     X_all, codes_all, _ = load_hapt(include_transitions=True, return_codes=True)
     assert set(codes_all) == set(range(1, 13))
     np.testing.assert_array_equal(X_all[codes_all <= 6], X)
+    # step == window is allowed: windows without overlap, a subset of these
+    X_apart, _, _ = load_hapt(step=128)
+    assert len(X) // 2 <= len(X_apart) < len(X)
+    first_steps = {x.tobytes() for x in X[:, 0]}
+    assert all(x.tobytes() in first_steps for x in X_apart[:, 0])
 
 
 @needs_package
@@ -145,6 +169,9 @@ def test_uci_har_channels(windows):
     assert X9.shape == X.shape[:2] + (9,)
     np.testing.assert_array_equal(y9, y)
     np.testing.assert_array_equal(groups9, groups)
+    # the filters apply whatever the sensors, body_acc or not
+    X6, _, _ = load_hapt(preprocessing="uci_har")
+    np.testing.assert_array_equal(X6, X9[:, :, [6, 7, 8, 3, 4, 5]])
     # body acceleration = total acceleration - gravity, so it has no mean
     # (gravity, 1 g, is gone) and the filtered total stays near the raw one
     body, total = X9[:, :, :3], X9[:, :, 6:]
