@@ -60,6 +60,31 @@ def test_each_class_follows_its_equation(charts):
     assert abs(_slopes(normal)).max() < 0.15
 
 
+class _QuarterPoints(np.random.RandomState):
+    """Every uniform draw at the first quarter of its interval, no shuffle: the
+    charts of the docstring's table with known parameters and a constant
+    noise term (the generator draws with ``uniform`` and ``shuffle``)."""
+
+    def uniform(self, low=0.0, high=1.0, size=None):
+        return np.full(size, low + (high - low) / 4)
+
+    def shuffle(self, x):
+        pass
+
+
+def test_the_table_s_equations_exactly():
+    X, y = make_synthetic_control(6, n_timestamps=60, random_state=_QuarterPoints(0))
+    assert y.tolist() == [0, 1, 2, 3, 4, 5]
+    t = np.arange(1, 61)
+    level = 30 + 2 * -1.5  # m + r_t s, r_t = -3 + 6 / 4
+    a = period = 10 + 5 / 4
+    g, x, t_3 = 0.2 + 0.3 / 4, 7.5 + 12.5 / 4, 20 + 20 / 4
+    expected = level + np.array([
+        np.zeros(60), a * np.sin(2 * np.pi * t / period), g * t, -g * t,
+        x * (t >= t_3), -x * (t >= t_3)])
+    np.testing.assert_allclose(X[:, :, 0], expected, rtol=1e-12)
+
+
 @pytest.mark.parametrize("kwargs, message", [
     (dict(n_samples=0), "n_samples must be >= 1"),
     (dict(n_timestamps=2.5), "n_timestamps must be an integer"),
