@@ -237,6 +237,18 @@ def test_a_fit_that_learned_nothing_says_so(videos):
         AttentionSequenceRegressor(**{**TINY, "lr": 1e-9}).fit(X, y)
 
 
+def test_expression_videos_lengths_and_neutral_frames():
+    # lengths cover min_frames..max_frames; an expression of 4 frames in a
+    # video of 6 has exactly one neutral frame before and one after it
+    X, _, _, frames = make_expression_videos(
+        n_samples=40, image_size=8, min_frames=6, max_frames=7, return_truth=True,
+        random_state=0)
+    assert set(_lengths(X)) == {6, 7} and X.shape[1] == 7
+    assert (frames.sum(axis=1) == 4).all() and not frames[:, 0].any()
+    short = _lengths(X) == 6
+    np.testing.assert_array_equal(frames[short], [[0, 1, 1, 1, 1, 0, 0]] * short.sum())
+
+
 @pytest.mark.learning
 def test_attention_finds_the_informative_region_and_frames(learning_seed,
                                                            learning_outcome):
