@@ -46,6 +46,43 @@ def test_transform_is_the_whitened_exact_scores():
     np.testing.assert_allclose(identity.transform(X), raw, rtol=1e-10, atol=1e-10)
 
 
+def test_max_epochs_and_tol_reach_the_em():
+    # EM stops after 2 iterations either way: 2 epochs, or a gain below a huge
+    # tol (hmmlearn checks it from the 2nd); the default runs on
+    X, _ = _regimes(20, 0)
+    by_tol = FisherVectorEmbedder(n_states=2, tol=1e9, random_state=0).fit(X)
+    by_epochs = FisherVectorEmbedder(n_states=2, max_epochs=2, tol=0,
+                                     random_state=0).fit(X)
+    converged = FisherVectorEmbedder(n_states=2, random_state=0).fit(X)
+    for name in ("startprob_", "transmat_", "means_", "variances_"):
+        np.testing.assert_allclose(getattr(by_tol, name), getattr(by_epochs, name),
+                                   rtol=1e-12, atol=1e-15)
+    assert np.abs(by_tol.means_ - converged.means_).max() > 0.1
+
+
+def test_scores_that_are_always_zero_stay_zero():
+    # one state: its transition gradient, sum_t xi - A sum_t gamma with A = 1,
+    # is exactly 0 on every series, a mean square of 0 that the whitening
+    # must not divide by
+    X, _ = _regimes(10, 0)
+    embedder = FisherVectorEmbedder(n_states=1, random_state=0).fit(X)
+    Z = embedder.transform(X)
+    assert Z.shape == (10, 1 + 1 + 2) and np.isfinite(Z).all()
+    np.testing.assert_array_equal(Z[:, 1], 0.0)
+    assert embedder.fisher_scale_[1] == 1.0
+
+
+@pytest.mark.filterwarnings("ignore:overflow:RuntimeWarning",
+                            "ignore:invalid value:RuntimeWarning")
+def test_a_series_too_far_for_float64_is_named():
+    X, _ = _regimes(10, 0)
+    embedder = FisherVectorEmbedder(n_states=2, random_state=0).fit(X)
+    X = X[:3].copy()
+    X[1, 4, 0] = 1e200  # its squared distance to every state overflows
+    with pytest.raises(ValueError, match="Sample 1 has no finite Fisher score"):
+        embedder.transform(X)
+
+
 def test_labels_are_not_used():
     X, y = _regimes(20, 1)
     a = FisherVectorEmbedder(n_states=2, random_state=0).fit(X).transform(X)
