@@ -108,6 +108,13 @@ def test_two_classes_give_two_probability_columns(data):
     assert clf.decision_function(X[keep]).shape == (keep.sum(),)
     np.testing.assert_array_equal(clf.classes_[proba.argmax(axis=1)],
                                   clf.predict(X[keep]))
+    # the SVM's decision is the score of classes_[1]: the same classes as its own
+    # predict, and a column of probability that grows with it
+    features = clf.fisher_scores(X[keep])
+    np.testing.assert_array_equal(clf.predict(X[keep]),
+                                  clf.classes_[clf.svm_.predict(features)])
+    decision = clf.decision_function(X[keep])
+    assert ((decision > 0) == (proba[:, 1] > 0.5)).all()
 
 
 def test_class_weight_is_keyed_by_labels(data):
@@ -151,7 +158,7 @@ def test_C_is_chosen_by_cross_validating_the_svm_on_the_training_scores(data):
     assert not hasattr(clf.set_params(Cs=None).fit(X, y), "cv_scores_")
 
 
-@pytest.mark.parametrize("Cs", [[], [1.0, -1.0], [[1.0]], [np.inf]])
+@pytest.mark.parametrize("Cs", [[], [1.0, -1.0], [0.0], [[1.0]], [np.inf]])
 def test_Cs_must_be_positive_finite_floats(data, Cs):
     X, y = data
     with pytest.raises(ValueError, match="Cs must be a non-empty 1-d sequence"):
@@ -163,3 +170,47 @@ def test_cross_validation_needs_cv_series_of_every_class(data):
     keep = np.flatnonzero(y != "c")[:20].tolist() + np.flatnonzero(y == "c")[:2].tolist()
     with pytest.raises(ValueError, match="class 'c' has 2"):
         FisherKernelClassifier(n_states=2, Cs=[1.0], cv=3).fit(X[keep], y[keep])
+    # cv series of a class are enough: one in each fold
+    keep = keep + np.flatnonzero(y == "c")[2:3].tolist()
+    clf = FisherKernelClassifier(n_states=2, Cs=[1.0], cv=3, random_state=0)
+    assert clf.fit(X[keep], y[keep]).cv_scores_.shape == (1,)
+
+
+def test_class_weight_reaches_the_cross_validated_svms(data):
+    from sklearn.model_selection import StratifiedKFold
+    from sklearn.svm import LinearSVC
+    from sklearn.utils.class_weight import compute_class_weight
+
+    from sktime_metric.base import derive_seed
+
+    X, y = data
+    Cs, weight = [1e-3, 1e-2, 1.0], {"a": 100.0}
+    clf = FisherKernelClassifier(n_states=2, Cs=Cs, cv=3, class_weight=weight,
+                                 random_state=0).fit(X, y)
+    features, seed = clf.fisher_scores(X), derive_seed(0)
+    codes = np.searchsorted(clf.classes_, y)
+    w = compute_class_weight(weight, classes=clf.classes_, y=y)[codes]
+    folds = StratifiedKFold(3, shuffle=True, random_state=seed).split(features, codes)
+    plain, weighted = np.zeros(len(Cs)), np.zeros(len(Cs))
+    for train, test in folds:
+        for i, C in enumerate(Cs):
+            svm = LinearSVC(C=C, max_iter=10_000, random_state=seed)
+            svm.fit(features[train], codes[train], sample_weight=w[train])
+            right = svm.predict(features[test]) == codes[test]
+            plain[i] += right.mean() / 3
+            weighted[i] += np.average(right, weights=w[test]) / 3
+    # each fold's SVM is fitted with the weights; GridSearchCV weighs its
+    # accuracy by them too since scikit-learn 1.9, not before
+    assert (np.allclose(clf.cv_scores_, weighted, rtol=1e-12)
+            or np.allclose(clf.cv_scores_, plain, rtol=1e-12)), clf.cv_scores_
+    assert plain[0] < plain[-1]  # the weights matter at C = 1e-3
+
+
+def test_a_score_that_is_always_zero_stays_zero(data):
+    # one state: its transition gradient is exactly 0 on every series; the
+    # normalisation must not divide it by its mean square of 0
+    X, y = data
+    clf = FisherKernelClassifier(n_states=1, random_state=0).fit(X, y)
+    features = clf.fisher_scores(X)
+    assert clf.fisher_scale_[1] == 0.0 and np.isfinite(features).all()
+    np.testing.assert_array_equal(features[:, 1], 0.0)
