@@ -3,8 +3,12 @@ estimators and datasets, resampling, tables, summaries and plots."""
 
 import sys
 
+import io
+
 import numpy as np
 import pytest
+import torch
+from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.exceptions import ConvergenceWarning
 
 from sktime_metric.benchmarking import (
@@ -21,6 +25,8 @@ from sktime_metric.benchmarking import (
     summarize_results,
     write_results,
 )
+from sktime_metric.benchmarking import _machine
+from sktime_metric.benchmarking._registry import load_synthetic_control_split
 from sktime_metric.benchmarking._runner import evaluate
 from sktime_metric.classification import MatchingNetworkClassifier
 from sktime_metric.datasets import make_sequence_classification
@@ -40,6 +46,75 @@ def test_registry_nets_train_their_mode_s_epochs():
     for name in ("tagm", "am_nn", "nn", "gru", "lstm"):
         estimator = ESTIMATORS[name]("fast", 0)
         assert estimator.tol is None and estimator.max_epochs >= 100
+
+
+def test_registry_options_reach_the_estimators():
+    # epochs per mode, TAGM's exception in "fast" only
+    assert ESTIMATORS["tagm"]("quick", 0).max_epochs == 2
+    assert ESTIMATORS["tagm"]("fast", 0).max_epochs == 200
+    assert ESTIMATORS["gru"]("fast", 0).max_epochs == 100
+    assert ESTIMATORS["fisher_kernel"]("quick", 0).max_epochs == 2
+    assert ESTIMATORS["fisher_kernel"]("fast", 0).max_epochs == 100
+    # the chapter's TAGM and its two ablations
+    tagm, am_nn, nn = (ESTIMATORS[n]("quick", 0) for n in ("tagm", "am_nn", "nn"))
+    assert not tagm.bidirectional and tagm.recurrent and tagm.temporal_attention
+    assert not am_nn.recurrent and am_nn.temporal_attention
+    assert not nn.recurrent and not nn.temporal_attention
+    # the coupled GRU and its control, the siamese GRU
+    assert ESTIMATORS["cgru_1nn"]("quick", 0).named_steps["metric"].coupling is True
+    assert ESTIMATORS["sgru_1nn"]("quick", 0).named_steps["metric"].coupling is False
+
+
+def test_synthetic_control_split_is_z_normalised_per_series():
+    X_train, y_train, X_test, y_test = load_synthetic_control_split(random_state=0)
+    assert X_train.shape == X_test.shape == (300, 60, 1)
+    assert np.bincount(y_train).tolist() == np.bincount(y_test).tolist() == [50] * 6
+    for X in (X_train, X_test):
+        np.testing.assert_allclose(X.mean(axis=1), 0.0, atol=1e-12)
+        np.testing.assert_allclose(X.std(axis=1), 1.0, rtol=1e-12)
+
+
+class _Recorder(ClassifierMixin, BaseEstimator):
+    """Remembers what it was fitted on; predicts its first class."""
+
+    def __init__(self, flag=0, random_state=None):
+        self.flag = flag
+        self.random_state = random_state
+
+    def fit(self, X, y):
+        self.X_, self.classes_ = X, np.unique(y)
+        return self
+
+    def predict(self, X):
+        return np.full(len(X), self.classes_[0])
+
+
+def test_run_benchmark_passes_its_options_on(monkeypatch):
+    monkeypatch.setitem(ESTIMATORS, "recorder",
+                        lambda mode, random_state: _Recorder(random_state=random_state))
+    X, y = make_sequence_classification(n_samples=160, n_classes=2, random_state=0)
+    data = (X[:100], y[:100], X[100:], y[100:])
+
+    def extra(name, fitted):
+        return {"X": fitted.X_, "seed": fitted.random_state, "flag": fitted.flag}
+
+    saved = torch.get_num_threads()
+    try:
+        torch.set_num_threads(1)
+        row, = run_benchmark("toy", ["recorder"], mode="quick", random_state=3,
+                             progress=False, data=data, threads=2, extra=extra,
+                             params={"recorder": {"flag": 7}}, resample=2)
+        assert torch.get_num_threads() == 1  # restored
+    finally:
+        torch.set_num_threads(saved)
+    # resample 2 of seed 3: the split and the estimator seeded 5, then the
+    # quick mode's subsample of 60 training series seeded 5 as well
+    assert (row["seed"], row["flag"], row["resample"], row["n_train"]) == (5, 7, 2, 60)
+    X_train, y_train, _, _ = stratified_resample(*data, random_state=5)
+    np.testing.assert_array_equal(row["X"],
+                                  stratified_subsample(X_train, y_train, 60, 5)[0])
+    with pytest.raises(ValueError, match="resample must be >= 0"):
+        run_benchmark("toy", ["recorder"], data=data, resample=-1)
 
 
 def test_run_benchmark_rejects_unknown_names():
@@ -75,6 +150,31 @@ def test_format_table_without_tabulate(monkeypatch):
     ]
 
 
+def test_write_results_leaves_other_keys_out_and_puts_notes_last(tmp_path):
+    rows = [{"dataset": "d", "name": "x", "accuracy": 0.5, "resample": 0,
+             "convergence_warnings": 0}]
+    write_results(rows, tmp_path / "r.csv", columns=("name", "accuracy"))
+    assert (tmp_path / "r.csv").read_text().splitlines() == ["name,accuracy", "x,0.5"]
+    write_results(rows, tmp_path / "r.md", columns=("name", "accuracy"),
+                  title="T", notes=["a note"], sections=["## Ranks\n\ntable\n"])
+    text = (tmp_path / "r.md").read_text()
+    assert text.index("| x ") < text.index("## Ranks") < text.index("- a note")
+
+
+def test_machine_description_names_the_processor(monkeypatch):
+    cpuinfo = "processor\t: 0\nmodel name\t: Test CPU @ 1.00GHz\nflags\t: x\n"
+    monkeypatch.setattr(_machine, "open", lambda path: io.StringIO(cpuinfo),
+                        raising=False)
+    assert _machine.machine_description().startswith("Test CPU @ 1.00GHz, ")
+
+    def no_file(path):
+        raise OSError(path)
+
+    monkeypatch.setattr(_machine, "open", no_file, raising=False)
+    monkeypatch.setattr(_machine.platform, "processor", lambda: "")
+    assert _machine.machine_description().startswith("unknown processor, ")
+
+
 def test_write_results_rejects_other_suffixes(tmp_path):
     with pytest.raises(ValueError, match=r"\.csv or \.md"):
         write_results([], tmp_path / "results.json")
@@ -87,6 +187,13 @@ def test_plot_results_of_several_datasets(tmp_path):
     assert (tmp_path / "two.png").read_bytes()[:8] == PNG_MAGIC
     with pytest.raises(ValueError, match="No results"):
         plot_results([], tmp_path / "none.png")
+
+
+def test_stratified_subsample_of_all_series_is_the_input():
+    y = np.repeat([0, 1], 5)
+    X = np.zeros((10, 3, 1))
+    X_sub, y_sub = stratified_subsample(X, y, 10)
+    assert X_sub is X and y_sub is y
 
 
 @pytest.mark.parametrize("random_state", range(5))
