@@ -212,11 +212,31 @@ def test_auto_switches_above_the_threshold(monkeypatch):
     import sktime_metric.cluster._routine as routine
 
     W, _ = _planted_windows(10)
-    monkeypatch.setattr(routine, "_AUTO_KNN_ABOVE", 20)
+    monkeypatch.setattr(routine, "_AUTO_KNN_ABOVE", 30)  # the 30 windows: not above
     rc = RoutineClusterer("euclidean", n_clusters=3, random_state=0).fit(W)
+    assert rc.affinity_graph_ == "dense"
+    monkeypatch.setattr(routine, "_AUTO_KNN_ABOVE", 20)
+    rc.fit(W)
     assert rc.affinity_graph_ == "knn"
     rc.set_params(affinity="global").fit(W)  # the global kernels stay dense
     assert rc.affinity_graph_ == "dense"
+
+
+@pytest.mark.filterwarnings("ignore:The affinity graph of the 30 windows")
+def test_n_graph_neighbors_from_n_neighbors_to_every_window():
+    W, _ = _planted_windows(10)  # 30 windows
+    rc = RoutineClusterer("euclidean", n_clusters=3, affinity_graph="knn",
+                          random_state=0)
+    # as few as n_neighbors: each window still has its local scale's neighbour
+    rc.set_params(n_graph_neighbors=7).fit(W)
+    assert np.diff(rc.distance_matrix_.indptr).min() >= 7
+    # more than there are windows: every other window, the dense distances
+    rc.set_params(n_graph_neighbors=500).fit(W)
+    assert rc.distance_matrix_.nnz == 30 * 29
+    dense = RoutineClusterer("euclidean", n_clusters=3, affinity_graph="dense",
+                             random_state=0).fit(W)
+    np.testing.assert_allclose(rc.affinity_matrix_.toarray(), dense.affinity_matrix_,
+                               rtol=1e-9, atol=1e-15)
 
 
 def test_knn_errors():
