@@ -46,6 +46,8 @@ def test_class_disjoint_split():
     assert train.tolist() == [0, 4]
     with pytest.raises(ValueError, match="must leave training and test classes"):
         class_disjoint_split(y, 3)
+    with pytest.raises(ValueError, match="must leave training and test classes"):
+        class_disjoint_split(y, 0)
 
 
 @pytest.mark.parametrize("metric", [_mean_gap, "dtw"])
@@ -117,6 +119,43 @@ def test_one_shot_accuracy_matches_brute_force(data):
     ]
     assert acc[0] == pytest.approx(np.mean(right))
     assert one_shot_accuracy(_mean_gap, X, y, n_rounds=3).shape == (3,)
+
+
+def test_one_shot_accuracy_measures_from_each_query_to_the_references(data):
+    # an asymmetric measure, given as a callable or as a learner with only
+    # pair_score: both are d(query, reference), not d(reference, query)
+    X, y = data
+
+    def last_frame_gap(u, v):
+        return abs(u.mean() - v[-1].mean())
+
+    class ScoreOnly:
+        def pair_score(self, X1, X2):
+            return -np.array([last_frame_gap(u, v)
+                              for u, v in zip(_strip(X1), _strip(X2))])
+
+    acc = one_shot_accuracy(last_frame_gap, X, y)
+    np.testing.assert_array_equal(one_shot_accuracy(ScoreOnly(), X, y), acc)
+    flipped = one_shot_accuracy(lambda u, v: last_frame_gap(v, u), X, y)
+    assert not np.array_equal(flipped, acc)
+
+
+def test_one_shot_rounds_cycle_through_the_smaller_classes():
+    # classes of 2, 3 and 4 series, 5 rounds: round 4 takes series 4 % 2 = 0,
+    # 4 % 3 = 1 and 4 of each class's permutation
+    y = np.repeat([0, 1, 2], [2, 3, 4])
+    X = np.arange(9.0)[:, None, None] * np.ones((1, 3, 1))
+
+    def gap(u, v):
+        return abs(u[0, 0] - v[0, 0])
+
+    acc = one_shot_accuracy(gap, X, y, n_rounds=5, random_state=0)
+    rng = np.random.RandomState(0)
+    permutations = [rng.permutation(np.flatnonzero(y == c)) for c in range(3)]
+    references = [p[4 % len(p)] for p in permutations]
+    right = [np.argmin([gap(X[q], X[r]) for r in references]) == y[q]
+             for q in range(9) if q not in references]
+    assert acc.shape == (5,) and acc[4] == np.mean(right)
 
 
 def test_one_shot_accuracy_is_perfect_for_a_perfect_metric():
