@@ -56,6 +56,40 @@ def test_silhouette_of_an_asymmetric_measure_is_that_of_its_symmetric_part():
     assert precomputed_silhouette(D.T, labels) == pytest.approx(expected, rel=1e-12)
 
 
+def test_routine_scores_are_those_of_the_clusters():
+    # the silhouette of the clusters (not of the slots), the activity scores
+    # of clusters against activities, the averages passed on
+    rng = np.random.RandomState(2)
+    slots = np.tile(np.arange(6), 5)
+    labels = rng.randint(0, 3, len(slots))
+    activities = rng.randint(0, 4, len(slots))
+    D = rng.rand(len(slots), len(slots))
+    s = routine_scores(labels, slots, D, activities=activities,
+                       nmi_average="geometric", ami_average="max")
+    assert s["silhouette"] == precomputed_silhouette(D, labels)
+    expected = clustering_scores(slots, labels, nmi_average="geometric",
+                                 ami_average="max")
+    assert s["nmi"] == expected["nmi"] and s["ami"] == expected["ami"]
+    for key, value in clustering_scores(activities, labels, nmi_average="geometric",
+                                        ami_average="max").items():
+        assert s[f"activity_{key}"] == value
+    assert s["ami"] != clustering_scores(slots, labels)["ami"]
+
+
+def test_silhouette_of_singletons_and_of_slightly_negative_distances():
+    x = np.array([0.0, 1.0, 10.0, 11.0])
+    D = np.abs(x[:, None] - x[None, :])
+    # every sample its own cluster: undefined
+    assert np.isnan(precomputed_silhouette(D, [0, 1, 2, 3]))
+    # a learned measure may give a small negative distance: read as 0
+    D_neg = D.copy()
+    D_neg[0, 1] = D_neg[1, 0] = -1e-9
+    D_zero = D.copy()
+    D_zero[0, 1] = D_zero[1, 0] = 0.0
+    assert precomputed_silhouette(D_neg, [0, 0, 1, 1]) == precomputed_silhouette(
+        D_zero, [0, 0, 1, 1])
+
+
 def test_bad_average():
     with pytest.raises(ValueError, match="nmi_average"):
         clustering_scores([0, 1], [0, 1], nmi_average="median")
