@@ -92,7 +92,8 @@ class FisherKernelClassifier(ClassifierMixin, BaseEstimator):
         The SVM's ``C``: ``C``, or the one chosen from ``Cs``.
     cv_scores_ : ndarray of shape (len(Cs),)
         Mean cross-validated accuracy of each candidate of ``Cs``, in the
-        order given (only when ``Cs`` is given).
+        order given (only when ``Cs`` is given); with ``class_weight``, each
+        test series weighted as in training.
 
     See Also
     --------
@@ -203,10 +204,11 @@ class FisherKernelClassifier(ClassifierMixin, BaseEstimator):
         # class_weight as every other estimator applies it (scikit-learn's
         # rule, keyed by the labels): per-series weights, which scale the
         # SVM's C per series as LinearSVC's own class_weight would
-        weights = None
+        weights = class_weights = None
         if self.class_weight is not None:
-            weights = compute_class_weight(self.class_weight, classes=encoder.classes_,
-                                           y=y)[y_codes]
+            class_weights = compute_class_weight(self.class_weight,
+                                                 classes=encoder.classes_, y=y)
+            weights = class_weights[y_codes]
         self.C_ = float(self.C)
         if Cs is None and hasattr(self, "cv_scores_"):
             del self.cv_scores_  # of an earlier fit with Cs
@@ -216,7 +218,7 @@ class FisherKernelClassifier(ClassifierMixin, BaseEstimator):
             # candidate order) is the smallest C among ties
             order = np.argsort(Cs, kind="stable")
             search = GridSearchCV(
-                svm, {"C": Cs[order]}, scoring="accuracy",
+                svm, {"C": Cs[order]}, scoring=_weighted_accuracy(class_weights),
                 cv=StratifiedKFold(self.cv, shuffle=True, random_state=seed),
             ).fit(features, y_codes, sample_weight=weights)
             self.cv_scores_ = np.empty(len(Cs))
@@ -334,3 +336,19 @@ class FisherKernelClassifier(ClassifierMixin, BaseEstimator):
         tags.input_tags.allow_nan = True  # NaN is the padding of shorter series
         return SequenceTags(**{f.name: getattr(tags, f.name) for f in fields(tags)},
                             allow_variable_length=True)
+
+
+def _weighted_accuracy(class_weights):
+    """The C search's scorer: accuracy, each test series weighted by its
+    class's weight (None: plain accuracy).
+
+    Read from the labels, not from the ``sample_weight`` that GridSearchCV
+    passes its scorer since scikit-learn 1.9 (and never before): the chosen
+    ``C`` is the same whatever the scikit-learn release.
+    """
+    def score(estimator, X, y):
+        right = estimator.predict(X) == y
+        return float(np.average(right, weights=None if class_weights is None
+                                else class_weights[y]))
+    return score
+
