@@ -387,11 +387,12 @@ class AttentionSequenceRegressor(ClassNamePrefixFeaturesOutMixin, RegressorMixin
 
     # -- outputs -------------------------------------------------------------
 
-    def _outputs(self, X):
-        """The module's outputs on ``X``, and the lengths and time width of ``X``."""
+    def _outputs(self, X, forward=None):
+        """The module's outputs on ``X`` (``forward``'s, see
+        :meth:`_predict_batches`), and the lengths and time width of ``X``."""
         check_is_fitted(self, "net_")
         inputs, lengths, width = self._validate_input(X, reset=False)
-        return self._predict_batches(inputs, lengths), lengths, width
+        return self._predict_batches(inputs, lengths, forward), lengths, width
 
     def predict(self, X):
         """Predicted targets.
@@ -469,5 +470,8 @@ class AttentionSequenceRegressor(ClassNamePrefixFeaturesOutMixin, RegressorMixin
                 + ("" if cnn is None else " with spatial_attention=None")
                 + ". Spatial attention needs frames and a spatial_attention mechanism."
             )
-        outputs, lengths, width = self._outputs(X)
-        return nan_padded(outputs[3], lengths, width)
+        # the spatial attention alone: computed before the recurrence, it
+        # stays finite where the ReLU state, and so the target, overflows
+        (a,), lengths, width = self._outputs(
+            X, lambda module, **batch: (module(**batch)[3],))
+        return nan_padded(a, lengths, width)

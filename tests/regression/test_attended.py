@@ -237,6 +237,30 @@ def test_a_fit_that_learned_nothing_says_so(videos):
         AttentionSequenceRegressor(**{**TINY, "lr": 1e-9}).fit(X, y)
 
 
+def test_spatial_attention_is_given_where_the_recurrence_overflowed(fitted, videos):
+    # the spatial attention comes before the ReLU recurrence: an overflowed
+    # state refuses the target, not the (finite) spatial attention, as
+    # TAGMClassifier.predict_attention
+    import copy
+
+    import torch
+
+    X, _, _, _ = videos
+    reg = copy.deepcopy(fitted)
+    with torch.no_grad():
+        for name, p in reg.net_.module_.dynamics.named_parameters():
+            if "weight_hh" in name:
+                p.copy_(1e8 * torch.eye(p.shape[0]))
+            elif "bias_hh" in name:
+                p.fill_(1e8)
+    with pytest.raises(ValueError, match="non-finite network output"):
+        reg.predict(X[:4])
+    a = reg.predict_spatial_attention(X[:4])
+    padding = np.arange(X.shape[1])[None, :] >= _lengths(X[:4])[:, None]
+    assert np.isfinite(a[~padding]).all()
+    np.testing.assert_allclose(a, fitted.predict_spatial_attention(X[:4]))
+
+
 def test_expression_videos_lengths_and_neutral_frames():
     # lengths cover min_frames..max_frames; an expression of 4 frames in a
     # video of 6 has exactly one neutral frame before and one after it
