@@ -344,9 +344,11 @@ def _weighted_accuracy(class_weights):
 
     Read from the labels, not from the ``sample_weight`` that GridSearchCV
     passes its scorer since scikit-learn 1.9 (and never before): the chosen
-    ``C`` is the same whatever the scikit-learn release.
+    ``C`` is the same whatever the scikit-learn release. ``sample_weight`` is
+    accepted (and ignored: it is these weights) so that scikit-learn >= 1.9
+    does not warn that the scorer "does not support sample_weight".
     """
-    def score(estimator, X, y):
+    def score(estimator, X, y, sample_weight=None):
         right = estimator.predict(X) == y
         return float(np.average(right, weights=None if class_weights is None
                                 else class_weights[y]))
