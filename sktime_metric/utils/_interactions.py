@@ -112,6 +112,10 @@ def to_seconds(values, caller, name="timestamp", *, column=True):
         return ValueError(f"{caller}: {where}; every interaction needs its time.")
 
     def not_a_time(value):
+        if not column:  # a parameter: no column, and ``name`` may be "the time 'at'"
+            return TypeError(
+                f"{caller}: {name} is neither a number nor a date (a datetime64 or "
+                f"an ISO string such as '2014-01-01'); got {value!r}.")
         return TypeError(
             f"{caller}: the {name} column holds values that are neither numbers "
             "nor dates (datetime64 or ISO strings such as '2014-01-01'), e.g. "
@@ -302,6 +306,9 @@ def unique_ids(values):
 def time_value(value, caller, name):
     """One time given as a parameter (a split time, a recommendation's time):
     its float seconds and ``zoned``, read as :func:`to_seconds` reads a column."""
+    if np.ndim(value) != 0:
+        raise TypeError(f"{caller}: {name} must be one time (a number or a date); "
+                        f"got {value!r}.")
     seconds, zoned = to_seconds(np.asarray([value], dtype=object), caller, name,
                                 column=False)
     return float(seconds[0]), zoned

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from sktime_metric.evaluation import filter_interactions, ranking_auc, temporal_split
+from sktime_metric.recommendation import PopularityRecommender
 
 
 def test_temporal_split_cuts_at_one_time():
@@ -158,6 +159,21 @@ def test_temporal_split_refuses_to_compare_zoned_and_naive_dates():
                                          r"\(X's timestamps\)"):
         temporal_split(frame.assign(timestamp=stamps.tz_localize(None)),
                        split_time="2024-07-01T10:00:00+02:00")
+
+
+def test_a_bad_time_parameter_is_named_as_a_parameter():
+    # "the the time 'at' column holds values ..." named a parameter as a
+    # column; a list of times gave numpy's "only 0-dimensional arrays ..."
+    X = np.array([[1, 4, 0.0], [2, 5, 1.0], [3, 6, 2.0]])
+    with pytest.raises(TypeError, match=r"^temporal_split: split_time is neither a "
+                                        r"number nor a date .*; got 'soon'\.$"):
+        temporal_split(X, split_time="soon")
+    est = PopularityRecommender().fit(X)
+    with pytest.raises(TypeError, match=r"^PopularityRecommender: the time 'at' is "
+                                        r"neither a number nor a date"):
+        est.recommend([1], at="soon")
+    with pytest.raises(TypeError, match=r"the time 'at' must be one time .*\[1, 2\]"):
+        est.recommend([1], at=[1, 2])
 
 
 @pytest.mark.parametrize("library", ["polars", "pyarrow"])
