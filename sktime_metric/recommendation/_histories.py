@@ -211,7 +211,9 @@ def encode_item_features(item_features, item_ids, feature_encoder):
         names = np.asarray(list(item_features.columns))
         if np.isnan(values).any():
             row, column = (int(k[0]) for k in np.nonzero(np.isnan(values)))
-            item, feature = item_features.index[row], item_features.columns[column]
+            # as Python values: an Int64Index's np.int64(2) would be named so
+            item = item_features.index[[row]].tolist()[0]
+            feature = item_features.columns[[column]].tolist()[0]
             raise ValueError(
                 f"item_features has a missing value for item {item!r}, feature "
                 f"{feature!r}: each cell says whether the item has the feature "

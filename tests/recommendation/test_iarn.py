@@ -177,7 +177,9 @@ def test_item_feature_frames_refuse_missing_values(log):
     assert flat.fit(X, y, item_features=frame.astype("Int64")).item_features_.sum() == 7
     gap = frame.copy()
     gap.loc[2, "three"] = np.nan
-    for given in (gap, gap.astype("Float64")):
+    # an int64 index (not a RangeIndex) gives numpy scalars: named as Python's
+    int64 = gap.set_axis(pd.Index(list(range(8))))
+    for given in (gap, gap.astype("Float64"), int64):
         with pytest.raises(ValueError, match="missing value for item 2, feature "
                            "'three'"):
             flat.fit(X, y, item_features=given)
