@@ -413,7 +413,7 @@ class BaseSequenceNet(BaseEstimator):
 
     # -- predict -------------------------------------------------------------
 
-    def _predict_batches(self, inputs, lengths, forward=None):
+    def _predict_batches(self, inputs, lengths, forward=None, finite=True):
         """``forward(module, **batch)`` on all rows: a tuple of CPU tensors.
 
         The one predict loop. ``inputs`` is a dict of row-aligned arrays (by
@@ -428,7 +428,9 @@ class BaseSequenceNet(BaseEstimator):
         NaN-padded to the widest. A row's output must not depend on the other
         rows of its batch. A first output of one row per series (at most 2-D:
         class scores, embeddings, targets) must be finite: a row that is not
-        is a ``ValueError`` naming its series (``_refuse_non_finite``).
+        is a ``ValueError`` naming its series (``_refuse_non_finite``), unless
+        ``finite=False``: for a caller that weighs such outputs itself (fit's
+        restarts, where one restart may diverge and another not).
         """
         module = self.net_.module_
         module.eval()
@@ -453,7 +455,8 @@ class BaseSequenceNet(BaseEstimator):
                 out = forward(module, **batch)
             out = out if isinstance(out, tuple) else (out,)
             parts.append(tuple(o.detach().cpu() for o in out))
-            _refuse_non_finite(parts[-1][0], index, lengths)
+            if finite:
+                _refuse_non_finite(parts[-1][0], index, lengths)
         outputs = tuple(_concatenate_rows(p) for p in zip(*parts))
         if order is None:
             return outputs
@@ -546,11 +549,12 @@ def _refuse_non_finite(output, index, lengths):
     i = int(np.arange(len(lengths))[index][int(torch.nonzero(~finite)[0])])
     raise ValueError(
         f"Sample {i} (of {int(lengths[i])} steps) gives a non-finite network "
-        "output: the network's float32 computation overflowed on it. Recurrent "
+        "output: the network's float32 computation overflowed on it (recurrent "
         "states can grow with every step on series much longer than the "
-        "training series, or with values far outside their range: cut such "
-        "series into windows as long as the training series, or fit on series "
-        "like them."
+        "training series, or with values far outside their range). At predict "
+        "time, cut such series into windows as long as the training series, or "
+        "fit on series like them; in fit, training diverged: try a lower lr or "
+        "grad_clip_value."
     )
 
 

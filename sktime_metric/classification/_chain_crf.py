@@ -125,14 +125,21 @@ def train_restarts(estimator, build, inputs, lengths, y_codes, weights, seed):
     returned with its logits on them. Each restart goes through the
     estimator's ``_train`` (seeded, one fit at a time) and ``_predict_batches``.
     With ``early_stopping``, every restart holds out the same series and the
-    loss compared is on all of them, the held-out ones included.
+    loss compared is on all of them, the held-out ones included. A restart
+    whose outputs overflowed on a series (diverged) loses to any other; if
+    every one did, the first's overflow is refused, naming the series.
     """
     weighted = inputs if weights is None else {**inputs, "sample_weight": weights}
     best = None
     for init_seed in restart_seeds(seed, estimator.n_init):
         estimator.net_ = estimator._train(build(), weighted, y_codes, init_seed)
-        logits = estimator._predict_batches(inputs, lengths)[0]
-        loss = training_objective(estimator.net_, logits, y_codes, weights)
+        logits = estimator._predict_batches(inputs, lengths, finite=False)[0]
+        loss = (training_objective(estimator.net_, logits, y_codes, weights)
+                if bool(torch.isfinite(logits).all()) else np.inf)
+        loss = loss if np.isfinite(loss) else np.inf
         if best is None or loss < best[0]:
             best = (loss, estimator.net_, logits)
+    if not np.isfinite(best[0]):
+        estimator.net_ = best[1]
+        estimator._predict_batches(inputs, lengths)  # names the series
     return best[1], best[2]

@@ -265,6 +265,35 @@ def test_n_init_keeps_the_restart_with_the_lowest_training_loss(Classifier, data
         Classifier(n_init=0).fit(X, y)
 
 
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+def test_a_restart_whose_outputs_overflowed_loses_to_the_others(data, monkeypatch):
+    # the predict loop refuses non-finite outputs; among fit's restarts one
+    # that overflowed (here: the first, its parameters poisoned after
+    # training) must lose to a finite one, not end the fit, and was once kept
+    # when first (NaN < x is False)
+    X, y = data
+    params = dict(n_states=3, window=3, max_epochs=2, l2=1e-2, random_state=0)
+    train, calls, bad = HCRFClassifier._train, [], {0}
+
+    def poisoned(net, *args):  # _train is a static method
+        net = train(net, *args)
+        if len(calls) in bad:
+            with torch.no_grad():
+                next(net.module_.parameters()).fill_(float("inf"))
+        calls.append(net)
+        return net
+
+    monkeypatch.setattr(HCRFClassifier, "_train", staticmethod(poisoned))
+    clf = HCRFClassifier(n_init=2, **params).fit(X, y)
+    assert clf.net_ is calls[1] and np.isfinite(clf.predict_proba(X)).all()
+    calls.clear()
+    bad.add(1)
+    with pytest.raises(ValueError, match=r"Sample \d+ \(of \d+ steps\) gives a "
+                                         r"non-finite network output.*in fit, "
+                                         r"training diverged"):
+        HCRFClassifier(n_init=2, **params).fit(X, y)
+
+
 def test_training_objective_is_the_weighted_log_loss_plus_the_penalty(data):
     # a weighted fit builds a per-series criterion; the objective is the
     # weighted mean of the series' losses, sum(w l) / sum(w), plus l2's penalty
