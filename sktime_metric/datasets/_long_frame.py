@@ -50,10 +50,10 @@ def _time_key(value, position, sid, kind):
                  "duration" if parse is _duration_nanoseconds else
                  _ZONED if has_time_zone(value) else "date")
     elif hasattr(value, "tz_localize") and hasattr(value, "value"):  # Timestamp
-        key, found = int(value.value), "date" if value.tz is None else _ZONED
+        key, found = int(value.value), _ZONED if has_time_zone(value) else "date"
     elif isinstance(value, np.datetime64):
         key, found = int(value.astype("datetime64[ns]").astype(np.int64)), "date"
-    elif isinstance(value, datetime.datetime) and value.utcoffset() is not None:
+    elif isinstance(value, datetime.datetime) and has_time_zone(value):
         # exact, whatever the offset (numpy reads none with seconds in it)
         since = value - datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)
         key, found = since // datetime.timedelta(microseconds=1) * 1000, _ZONED

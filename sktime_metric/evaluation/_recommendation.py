@@ -12,6 +12,7 @@ from sklearn.utils import check_random_state
 from ..utils._interactions import (
     check_interaction_log,
     check_time_zone,
+    column_names,
     encode_ids,
     id_array,
     time_value,
@@ -27,8 +28,7 @@ def _column(X, name, position, caller, raw=False):
     ``raw``: a DataFrame's column as it is (a polars / pyarrow time column
     keeps its time zone on its type, which ``to_seconds`` reads)."""
     if hasattr(X, "columns"):
-        # a pyarrow Table's columns are its arrays: its names are column_names
-        names = list(getattr(X, "column_names", X.columns))
+        names = column_names(X)
         if name not in names:
             raise ValueError(f"{caller}: the DataFrame has no column {name!r} (its "
                              f"columns: {names}).")

@@ -20,7 +20,7 @@ format). A log is
 Errors name the row and the column.
 """
 
-from numbers import Integral
+from numbers import Integral, Real
 
 import numpy as np
 from sklearn.utils.validation import column_or_1d
@@ -28,7 +28,7 @@ from sklearn.utils.validation import column_or_1d
 from ._labels import _is_missing
 from ._time import container_time_zone, has_time_zone, zoned_seconds
 
-__all__ = ["InteractionLog", "check_interaction_log", "check_time_zone",
+__all__ = ["InteractionLog", "check_interaction_log", "check_time_zone", "column_names",
            "encode_ids", "id_array", "time_value", "to_seconds", "unique_ids"]
 
 
@@ -126,6 +126,9 @@ def to_seconds(values, caller, name="timestamp", *, column=True):
         missing = [i for i, v in enumerate(flat) if _is_missing(v)]
         if missing:
             raise missing_at(missing[0])
+        flag = next((v for v in flat if isinstance(v, (bool, np.bool_))), None)
+        if flag is not None:  # numpy would read True as 1 (s, or ns among dates)
+            raise not_a_time(flag)
         zones = [has_time_zone(v) for v in flat]
         if any(zones):
             # instants: read exactly (numpy would move them to UTC too, with
@@ -137,10 +140,12 @@ def to_seconds(values, caller, name="timestamp", *, column=True):
                     f"{caller}: {at(row)} ({flat[row]!r}) has no time zone, "
                     f"{at(other)} has one ({flat[other]!r}); give every time "
                     "with a zone or none.")
-            try:
-                seconds = np.array([zoned_seconds(v) for v in flat], dtype=np.float64)
-            except (TypeError, ValueError):
-                raise not_a_time(flat[0]) from None
+            seconds = np.empty(len(flat))
+            for i, v in enumerate(flat):
+                try:
+                    seconds[i] = zoned_seconds(v)
+                except (TypeError, ValueError):
+                    raise not_a_time(v) from None
             return seconds.reshape(values.shape), True
         try:
             # numpy's datetime64 / timedelta64 objects convert to floats too,
@@ -149,12 +154,25 @@ def to_seconds(values, caller, name="timestamp", *, column=True):
                 raise TypeError
             values = values.astype(np.float64)
         except (TypeError, ValueError):
+            # not all numbers: all dates, or refused (numpy would read a
+            # number among dates as nanoseconds since 1970)
+            number = next((v for v in flat if isinstance(v, Real)
+                           and not isinstance(v, (bool, np.bool_))), None)
             try:
-                if any(isinstance(v, np.timedelta64) for v in flat):
+                if number is not None or any(isinstance(v, np.timedelta64)
+                                             for v in flat):
                     raise TypeError
                 values = values.astype("datetime64[ns]")
             except (TypeError, ValueError):
-                raise not_a_time(flat[0]) from None
+                date = next((v for v in flat if _is_date(v)
+                             and not isinstance(v, Real)), None)
+                if number is not None and date is not None:
+                    raise TypeError(
+                        f"{caller}: the {name} column mixes numbers ({number!r}) "
+                        f"and dates ({date!r}); give every time as one kind."
+                    ) from None
+                raise not_a_time(next((v for v in flat if not _is_date(v)),
+                                      flat[0])) from None
     if values.dtype.kind == "M":
         nat = np.isnat(values)
         if nat.any():
@@ -170,6 +188,21 @@ def to_seconds(values, caller, name="timestamp", *, column=True):
         raise missing_at(int(bad[0]), "missing or infinite",
                          f" ({values.ravel()[bad[0]]})")
     return values, None
+
+
+def _is_date(value):
+    """Whether numpy reads one value as a date (the culprit of a refused column)."""
+    try:
+        np.datetime64(value, "ns")
+        return not isinstance(value, np.timedelta64)
+    except (TypeError, ValueError):
+        return False
+
+
+def column_names(X):
+    """A table's column names: a pandas / polars DataFrame's ``columns``, a
+    pyarrow Table's ``column_names`` (its ``columns`` are its arrays)."""
+    return list(getattr(X, "column_names", X.columns))
 
 
 def check_time_zone(reference, given, caller, what, of="the training log's times"):
@@ -237,8 +270,7 @@ def check_interaction_log(X, y=None, *, columns=("user_id", "item_id", "timestam
     """
     user_col, item_col, time_col = columns
     if hasattr(X, "columns") and hasattr(X, "__getitem__"):
-        # a pyarrow Table's columns are its arrays: its names are column_names
-        names = list(getattr(X, "column_names", X.columns))
+        names = column_names(X)
         allowed = [user_col, item_col, time_col]
         if y is None and rating_col is not None:
             allowed.append(rating_col)

@@ -17,11 +17,12 @@ import numpy as np
 __all__ = ["UTC_OFFSET", "container_time_zone", "has_time_zone", "iso_nanoseconds",
            "zoned_seconds"]
 
-# a date and time, then an ISO 8601 UTC offset: Z, +01:00, -0530 or +01,
+# a date and time, then an ISO 8601 UTC offset: Z, +01:00, -0530 or +01
+# (or +00:09:21, which pandas writes for the local mean times of old dates),
 # maybe after a space (a time is required before it: the "-01" of the date
 # 2024-05-01 is no offset)
 UTC_OFFSET = re.compile(r"^(.*[T ]\d{2}(?::?\d{2}){0,2}(?:[.,]\d+)?)"
-                        r"\s*(Z|[+-]\d{2}(?::?\d{2})?)$")
+                        r"\s*(Z|[+-]\d{2}(?::?\d{2}){0,2})$")
 
 
 def has_time_zone(value):
@@ -59,13 +60,16 @@ def iso_nanoseconds(text):
     """
     text = text.strip()
     offset = UTC_OFFSET.match(text)
-    nanoseconds = np.datetime64(offset.group(1) if offset else text,
-                                "ns").astype(np.int64)
+    local = offset.group(1) if offset else text
+    # ISO 8601 allows a comma before the fraction of a second; numpy does not
+    local = re.sub(r"(\d{2}:\d{2}:\d{2}),(\d+)$", r"\1.\2", local)
+    nanoseconds = np.datetime64(local, "ns").astype(np.int64)
     if offset and offset.group(2) != "Z":
         sign = -1 if offset.group(2)[0] == "-" else 1
         digits = offset.group(2)[1:].replace(":", "")
-        minutes = 60 * int(digits[:2]) + int(digits[2:] or 0)
-        nanoseconds -= sign * minutes * 60 * 10**9
+        seconds = (3600 * int(digits[:2]) + 60 * int(digits[2:4] or 0)
+                   + int(digits[4:6] or 0))
+        nanoseconds -= sign * seconds * 10**9
     return int(nanoseconds)
 
 

@@ -197,3 +197,17 @@ def test_temporal_split_of_polars_and_pyarrow_tables(library):
     with pytest.raises(ValueError, match=r"with a time zone \(X's timestamps\) and "
                                          r"without \(split_time\)"):
         temporal_split(table, split_time="2024-07-01 10:00")
+
+
+@pytest.mark.parametrize("times, match", [
+    ([1, "2024-01-01", 3], r"mixes numbers \(1\) and dates \('2024-01-01'\)"),
+    ([True, 2, 3], "neither numbers nor dates .* e.g. True"),
+    (["2024-01-01T10:00Z", "noonT10:00Z", "2024-01-02T10:00Z"],
+     "neither numbers nor dates .* e.g. 'noonT10:00Z'"),
+])
+def test_timestamps_of_mixed_kinds_are_refused_naming_the_culprit(times, match):
+    # a number among dates was read as nanoseconds since 1970 (1 -> 1e-09 s), a
+    # bool as 1, and an unreadable zoned text was named by the first row's
+    X = np.array([[1, 1, times[0]], [2, 1, times[1]], [1, 2, times[2]]], dtype=object)
+    with pytest.raises(TypeError, match=match):
+        temporal_split(X, split_time=2)

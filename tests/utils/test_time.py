@@ -15,6 +15,7 @@ PARIS_WINTER = datetime.timezone(datetime.timedelta(hours=1))
     ("2024-01-01T10:00Z", True),
     ("2024-01-01T10:00:00.5-0530", True),
     ("2024-01-01 10:00 +01", True),        # a space before the offset
+    ("1900-01-01 00:00:00+00:09:21", True),  # pandas' local mean time of Paris
     ("2024-05-01", False),                 # the "-01" of a date is no offset
     ("2024-01-01T10:00:00", False),
     ("12.5", False),
@@ -42,3 +43,15 @@ def test_pandas_stamps_and_the_instant_of_each_spelling():
                   pd.Timestamp("2024-01-01 10:00", tz="Europe/Paris")):
         assert zoned_seconds(value) == utc
     assert iso_nanoseconds("2024-01-01T10:00:00.000000001+01:00") == utc * 10**9 + 1
+
+
+def test_offsets_with_seconds_and_comma_fractions_are_read():
+    # pandas writes the local mean times of old dates with seconds in the
+    # offset (Paris before 1911: +00:09:21), which the offset reader missed;
+    # ISO 8601's comma before a fraction failed in numpy
+    pd = pytest.importorskip("pandas")
+    old = pd.Timestamp("1900-01-01 00:00", tz="Europe/Paris")
+    assert str(old).endswith("+00:09:21")
+    assert iso_nanoseconds(str(old)) == old.value
+    assert iso_nanoseconds("2024-01-01T10:00:00,25Z") == \
+        iso_nanoseconds("2024-01-01T10:00:00.25Z")
