@@ -302,7 +302,20 @@ def expected_failed_checks(estimator):
     regression = _SEQUENCE_REGRESSION if is_regressor(estimator) else {}
     support = (_SUPPORT_SET_CLASS_WEIGHT
                if isinstance(estimator, MatchingNetworkClassifier) else {})
-    return {**_SEQUENCE_FORMAT, **transformer, **weighted, **regression, **support}
+    failed = {**_SEQUENCE_FORMAT, **transformer, **weighted, **regression, **support}
+    if _overflows_on_long_series(estimator):
+        # check_classifiers_train's last step, predict(X.T), passes for it, and
+        # not by luck: X.T is 2 series of 200-300 steps, over which the
+        # softplus attention RNN's state grows to 1e100-1e149 (measured in
+        # float64), far past float32's 3.4e38 on any CPU, and the predict loop
+        # refuses the overflowed output with a ValueError
+        del failed["check_classifiers_train"]
+    return failed
+
+
+def _overflows_on_long_series(estimator):
+    return (isinstance(estimator, TAGMClassifier)
+            and estimator.attention_nonlinearity == "softplus")
 
 
 def registered(cls):
