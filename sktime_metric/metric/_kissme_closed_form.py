@@ -99,10 +99,10 @@ def pair_covariances(X, y, *, groups=None, normalization="mean"):
     --------
     >>> import numpy as np
     >>> from sktime_metric.metric import pair_covariances
-    >>> X = np.array([[0.0], [1.0], [3.0]])
+    >>> X = np.array([[0.0], [2.0], [4.0]])
     >>> s, d, n_s, n_d = pair_covariances(X, np.array([0, 0, 1]))
-    >>> s.tolist(), d.tolist(), n_s, n_d   # (0-1)^2 ; ((0-3)^2 + (1-3)^2) / 2
-    ([[1.0]], [[6.5]], 1, 2)
+    >>> s.tolist(), d.tolist(), n_s, n_d   # (0-2)^2 ; ((0-4)^2 + (2-4)^2) / 2
+    ([[4.0]], [[10.0]], 1, 2)
     """
     return _normalized(*_pair_sums_from_labels(X, y, groups), normalization)
 
