@@ -352,12 +352,11 @@ def load_csv(path, *, series_column="series_id", time_column="time",
             for name, c in zip(channels, c_cols):
                 cell = row[c].strip()
                 try:
+                    value = float(cell)
+                except ValueError:
                     # a bool channel as pandas writes (and reads) it: 1 / 0,
                     # as from_long_format reads the frame's bools
                     value = _BOOLS.get(cell.lower())
-                    value = float(cell) if value is None else value
-                except ValueError:
-                    value = None
                 if value is None or not math.isfinite(value):
                     raise ValueError(_bad_value(path, line, name, sid, time_text, cell))
                 values.append(value)
