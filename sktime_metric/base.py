@@ -229,6 +229,59 @@ class BaseSequenceNet(BaseEstimator):
     (HULM, HCRF, naive logistic) build their net with
     ``classification._chain_crf.chain_crf_net``, which adds their
     training-loss stop rules to the same helpers.
+
+    Examples
+    --------
+    A whole estimator written with the toolbox: a linear classifier of the
+    mean of each series' valid steps. Its module would go in ``nn/``.
+
+    >>> import numpy as np, torch
+    >>> from sklearn.preprocessing import LabelEncoder
+    >>> from sktime_metric.base import (BaseSequenceNet, SequenceClassifierMixin,
+    ...                                 derive_seed)
+    >>> from sktime_metric.datasets import make_sequence_classification
+    >>> from sktime_metric.utils._skorch import SequenceNetClassifier
+    >>> class MeanPool(torch.nn.Module):
+    ...     def __init__(self, n_features, n_classes):
+    ...         super().__init__()
+    ...         self.linear = torch.nn.Linear(n_features, n_classes)
+    ...     def forward(self, x, lengths):  # _net_input's keys
+    ...         mean = x.sum(1) / lengths[:, None]  # the padding is zeros here
+    ...         return self.linear(mean)  # class scores, as the mixin reads them
+    >>> class MeanPoolClassifier(SequenceClassifierMixin, BaseSequenceNet):
+    ...     def __init__(self, max_epochs=50, lr=0.05, batch_size=32,
+    ...                  optimizer="adam", weight_decay=0.0, grad_clip_value=None,
+    ...                  early_stopping=False, n_iter_no_change=10, tol=None,
+    ...                  callbacks=None, device="cpu", verbose=0,
+    ...                  random_state=None, standardize=True):
+    ...         for name, value in locals().items():  # each parameter as given
+    ...             if name != "self":
+    ...                 setattr(self, name, value)
+    ...     def fit(self, X, y):
+    ...         # validate
+    ...         self._validate_params()
+    ...         X, lengths = self._validate_X(X, reset=True)
+    ...         y = self._check_labels(X, y)
+    ...         encoder = LabelEncoder().fit(y)
+    ...         # seed
+    ...         seed = derive_seed(self.random_state)
+    ...         # build
+    ...         net = self._make_net(
+    ...             SequenceNetClassifier, MeanPool,
+    ...             dict(n_features=X.shape[2], n_classes=len(encoder.classes_)),
+    ...             criterion=torch.nn.CrossEntropyLoss,
+    ...             callbacks=self._training_callbacks("train_loss", True))
+    ...         # train
+    ...         y_codes = encoder.transform(y).astype(np.int64)
+    ...         self.net_ = self._train(net, self._net_input(X, lengths),
+    ...                                 y_codes, seed)
+    ...         # attributes
+    ...         self.classes_ = encoder.classes_
+    ...         return self
+    >>> X, y = make_sequence_classification(n_samples=60, random_state=0)
+    >>> clf = MeanPoolClassifier(random_state=0).fit(X, y)
+    >>> clf.predict_proba(X[:2]).shape, clf.classes_
+    ((2, 3), array([0, 1, 2]))
     """
 
     _parameter_constraints: dict = {
