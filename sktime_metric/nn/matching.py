@@ -25,7 +25,7 @@ import torch
 from torch import nn
 
 from .attended import TemporalAttentionPooling
-from .encoders import trim_to_length
+from .encoders import run_by_length
 from .seq2seq import Seq2SeqAutoencoder
 
 __all__ = ["EpisodeNLLLoss", "MatchingNetworkModule", "episode_accuracy", "leave_self_out"]
@@ -146,13 +146,22 @@ class MatchingNetworkModule(nn.Module):
             _orthogonal_recurrent_init(self, spectral_radius)
 
     def embed(self, x, lengths):
-        """Context-free embeddings ``y`` ``(batch, d)`` of clean inputs."""
-        if self.pool is not None:
-            states, _ = self.autoencoder.encoder(trim_to_length(x, lengths), lengths)
-            y, _ = self.pool(states, lengths)
-        else:
-            y = self.autoencoder.encode(x, lengths)
+        """Context-free embeddings ``y`` ``(batch, d)`` of clean inputs.
+
+        An episode holds series of every training class (by default all the
+        training series): one long series among short ones gets an encoder
+        run of its own (``encoders.run_by_length``), rather than making every
+        series of every episode run its length.
+        """
+        y = run_by_length(self._pooled, x, lengths)
         return y if self.projection is None else self.projection(y)
+
+    def _pooled(self, x, lengths):
+        """The encoder's pooled states ``(batch, hidden_size)``."""
+        if self.pool is None:
+            return self.autoencoder.encode(x, lengths)
+        states, _ = self.autoencoder.encoder(x, lengths)
+        return self.pool(states, lengths)[0]
 
     def support_embedding(self, s):
         """``S' = fwd + bwd + S`` (eq. 2.10) for support embeddings ``(N, d)``.

@@ -484,3 +484,40 @@ def test_uniform_class_prior_learns_an_unbalanced_training_set(learning_seed,
     assert learning_outcome("uniform balanced accuracy", uniform) >= 0.6
     clf.set_params(class_prior="support")  # read at prediction: no refit
     assert (clf.predict(X[test]) == 1).mean() <= 0.05
+
+
+def test_a_long_series_does_not_make_its_episode_mates_run_its_length(data):
+    # every default episode holds every training series: one long series must
+    # not make every series of every episode (and of predict's batches) run
+    # its length. Counts the encoder's steps (no timing).
+    from sktime_metric.nn.encoders import RecurrentEncoder
+
+    X, y = data
+    X, y = X[:20], y[:20]
+    long = np.full((len(X) + 1, 200, X.shape[2]), np.nan)
+    long[:-1, : X.shape[1]] = X
+    long[-1] = np.random.RandomState(0).randn(200, X.shape[2])
+    y = np.append(y, y[0])
+    calls = []
+
+    def record(module, args, output):
+        if isinstance(module, RecurrentEncoder):
+            x, lengths = args
+            calls.append((len(x), x.size(1), int(lengths.max())))
+
+    hook = torch.nn.modules.module.register_module_forward_hook(record)
+    try:
+        clf = MatchingNetworkClassifier(**{**FAST, "max_epochs": 1}).fit(long, y)
+        n_fit = len(calls)
+        proba = clf.predict_proba(long)
+    finally:
+        hook.remove()
+    assert n_fit > 0 and len(calls) > n_fit
+    short = int(np.isfinite(X[:, :, 0]).sum(axis=1).max())
+    for rows, steps, longest in calls:
+        assert steps == longest  # each call runs its own rows' longest length
+        assert steps <= short or rows == 1  # the long series runs alone
+    assert any(steps == 200 for _, steps, _ in calls[:n_fit])
+    # and the outlier's NaN padding still changes nothing
+    padded = np.concatenate([long, np.full((len(long), 9, X.shape[2]), np.nan)], axis=1)
+    np.testing.assert_allclose(clf.predict_proba(padded), proba, atol=1e-6)

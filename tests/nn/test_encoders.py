@@ -91,3 +91,42 @@ def test_long_series_without_gradients_run_in_chunks_with_the_same_outputs(cell,
     assert len(calls) == -(-300 // 7)
     torch.testing.assert_close(chunked, plain, rtol=1e-12, atol=1e-12)
     torch.testing.assert_close(chunked_last, plain_last, rtol=1e-12, atol=1e-12)
+
+
+def test_length_groups_split_off_a_long_outlier_and_keep_spread_lengths_whole():
+    from sktime_metric.nn.encoders import length_groups
+
+    # one long series among short ones: a group of its own, shortest first
+    groups = length_groups(torch.tensor([30, 2000, 30, 30, 25]))
+    assert [g.tolist() for g in groups] == [[4, 0, 2, 3], [1]]
+    # two outliers of similar length share a group
+    groups = length_groups(torch.tensor([30, 2000, 30, 1000, 30]))
+    assert [sorted(g.tolist()) for g in groups] == [[0, 2, 4], [1, 3]]
+    # lengths spread over a range, equal lengths, one row: one batch (the
+    # ordinary case runs as before, bit for bit)
+    for lengths in (torch.arange(6, 15), torch.full((8,), 7), torch.tensor([3])):
+        assert length_groups(lengths) is None
+
+
+def test_run_by_length_equals_the_whole_batch_with_its_gradients():
+    from sktime_metric.nn.encoders import run_by_length, trim_to_length
+
+    torch.manual_seed(0)
+    encoder = RecurrentEncoder(3, 5, cell="gru")
+    lengths = torch.tensor([4, 60, 3, 4, 2])
+    valid = torch.arange(70)[None, :, None] < lengths[:, None, None]
+    x = torch.randn(5, 70, 3) * valid
+    steps = []
+
+    def last(x, lengths):
+        steps.append((len(x), x.size(1)))
+        return encoder(x, lengths)[1]
+
+    grouped = run_by_length(last, x, lengths)
+    assert sorted(steps) == [(1, 60), (4, 4)]  # each group cut to its longest
+    grads = torch.autograd.grad(grouped.square().sum(), list(encoder.parameters()))
+    whole = last(trim_to_length(x, lengths), lengths)
+    torch.testing.assert_close(grouped, whole)
+    for a, b in zip(grads, torch.autograd.grad(whole.square().sum(),
+                                               list(encoder.parameters()))):
+        torch.testing.assert_close(a, b)
