@@ -43,7 +43,14 @@ def _as_numeric_array(x, *, where):
         if x.dtype.is_floating_point and x.element_size() < 4:
             x = x.float()  # float16 / bfloat16: exact in float32
         x = x.numpy()
-    arr = np.asarray(x)
+    arr = _steps_as_array(x, where)
+    if arr.dtype == object and arr.ndim == 1 and any(
+        isinstance(step, (np.ndarray, list, tuple)) for step in arr
+    ):
+        # a series as an object array of its time steps, each a row of
+        # channels: what numpy makes of polars' and pyarrow's nested lists.
+        # Read as the list of steps it holds, as a list of lists is read.
+        arr = _steps_as_array(arr.tolist(), where)
     if arr.dtype == object:
         try:
             arr = arr.astype(np.float64)
@@ -71,6 +78,41 @@ def _as_numeric_array(x, *, where):
         arr = arr.copy()  # never the caller's data
         arr[mask] = np.nan
     return arr
+
+
+def _steps_as_array(x, where):
+    """``np.asarray(x)``, naming the sample and time step of a ragged series.
+
+    numpy refuses steps of different sizes (a step of 3 channels after one
+    of 2, a missing step as a bare ``None``) with "inhomogeneous shape",
+    which names neither.
+    """
+    try:
+        return np.asarray(x)
+    except ValueError as exc:
+        steps = list(x) if isinstance(x, (list, tuple, np.ndarray)) else []
+
+        def size(step):
+            if step is None or _is_missing(step):
+                return f"a missing value ({step!r}) in place of a row"
+            try:
+                shape = np.shape(step)
+            except ValueError:
+                return "ragged rows"
+            return (f"{shape[0]} value(s)" if len(shape) == 1
+                    else f"shape {shape}")
+
+        sizes = [size(step) for step in steps]
+        bad = next((t for t, s in enumerate(sizes) if s != sizes[0]), None)
+        if bad is None:
+            raise ValueError(
+                f"{where} could not be converted to a numeric array: {exc}"
+            ) from exc
+        raise ValueError(
+            f"{where} has time steps of different sizes: step 0 has {sizes[0]}, "
+            f"step {bad} has {sizes[bad]}. Each time step is one value per "
+            "channel (a missing step is NaN on every channel)."
+        ) from exc
 
 
 def _is_nested_frame(X):
@@ -155,7 +197,8 @@ def to_sequence_dataset(X):
     - a 2-D array ``(n_samples, n_timestamps)``: univariate series (tslearn's rule),
       read as ``(n_samples, n_timestamps, 1)``;
     - a list (or tuple), a 1-D object array or a pandas Series of ``(T_i, d)`` or
-      ``(T_i,)`` arrays of different lengths, NaN-padded to the longest;
+      ``(T_i,)`` arrays of different lengths, NaN-padded to the longest; a
+      polars Series or pyarrow array of (nested) lists is read as that list;
     - a nested pandas DataFrame (sktime's ``nested_univ``): one row per sample,
       one column per channel, each cell a series.
 
@@ -206,6 +249,11 @@ def to_sequence_dataset(X):
         ndims = {s.ndim for s in series}
         if not ndims <= {1, 2}:
             bad = next(i for i, s in enumerate(series) if s.ndim not in (1, 2))
+            if np.ndim(X[bad]) == 0 and _is_missing(X[bad]):  # a null series
+                raise ValueError(
+                    f"Sample {bad} is missing ({X[bad]!r}) instead of a series; "
+                    "drop missing samples (and their labels) first."
+                )
             raise ValueError(
                 f"Sample {bad} has {series[bad].ndim} dimensions; each series in a "
                 "list must be 1-D (T_i,) or 2-D (T_i, n_channels)."

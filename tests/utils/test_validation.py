@@ -218,3 +218,63 @@ def test_pyarrow_arrays_read_as_their_numpy_conversions():
     np.testing.assert_array_equal(check_sequences(tensors)[0], A)
     chunked = pa.chunked_array([tensors, tensors])
     np.testing.assert_array_equal(check_sequences(chunked)[0], np.concatenate([A, A]))
+
+
+def test_nested_polars_and_pyarrow_lists_read_as_lists_of_lists():
+    # a polars List(List(Float64)) Series and pyarrow's nested ListArray or
+    # ChunkedArray failed with "Sample 0 could not be converted to a numeric
+    # array: setting an array element with a sequence"; numpy gives each
+    # series as an object array of its time steps
+    pl = pytest.importorskip("polars")
+    pa = pytest.importorskip("pyarrow")
+    rng = np.random.RandomState(0)
+    lists = [rng.randn(5, 2).tolist(), rng.randn(3, 2).tolist()]
+    lists[1][2] = [None, None]  # a missing last step: padding, as in a list
+    expected, lengths = check_sequences(lists)
+    assert lengths.tolist() == [5, 2]
+    for given in (pl.Series(lists), pa.array(lists),
+                  pa.array(lists, type=pa.large_list(pa.list_(pa.float64()))),
+                  pa.chunked_array([pa.array(lists[:1]), pa.array(lists[1:])]),
+                  pl.Series(lists, dtype=pl.List(pl.Array(pl.Float64, 2)))):
+        X, given_lengths = check_sequences(given)
+        np.testing.assert_array_equal(X, expected)
+        assert given_lengths.tolist() == [5, 2]
+    ints = [[[1, 2], [3, 4]], [[5, 6]]]
+    np.testing.assert_array_equal(check_sequences(pl.Series(ints))[0],
+                                  check_sequences(ints)[0])
+    fixed = [rng.randn(3, 2).tolist(), rng.randn(3, 2).tolist()]
+    np.testing.assert_array_equal(
+        check_sequences(pl.Series(fixed, dtype=pl.Array(pl.Float64, (3, 2))))[0],
+        check_sequences(fixed)[0])
+    # one level of lists: univariate series, as a list of 1-D lists is read
+    univariate = [[1.0, 2.0], [3.0, None, None]]
+    for given in (pl.Series(univariate), pa.array(univariate)):
+        np.testing.assert_array_equal(check_sequences(given)[0],
+                                      check_sequences(univariate)[0])
+
+
+@pytest.mark.parametrize("container", ["list", "polars", "pyarrow"])
+@pytest.mark.parametrize(
+    "X, message",
+    [
+        ([[[1.0, 2.0]], None], "Sample 1 is missing (None) instead of a series"),
+        ([[[1.0, 2.0], None]],
+         "Sample 0 has time steps of different sizes: step 0 has 2 value(s), "
+         "step 1 has a missing value (None)"),
+        ([[[1.0, 2.0]], [[1.0, 2.0], [3.0, 4.0, 5.0]]],
+         "Sample 1 has time steps of different sizes: step 0 has 2 value(s), "
+         "step 1 has 3 value(s)"),
+        ([[[1.0, 2.0]], [[3.0, 4.0, 5.0]]], "Sample 1 has 3 channels but sample 0"),
+        ([[[1.0, None]], [[3.0, 4.0]]], "Sample 0 has NaN on channel(s) [1] only"),
+    ],
+)
+def test_nulls_and_ragged_steps_in_nested_lists_name_the_sample(X, message,
+                                                               container):
+    # numpy's "inhomogeneous shape" named no sample (a list of lists too);
+    # a null series read as a 0-d array, "Sample 1 has 0 dimensions"
+    if container == "polars":
+        X = pytest.importorskip("polars").Series(X)
+    elif container == "pyarrow":
+        X = pytest.importorskip("pyarrow").array(X)
+    with pytest.raises(ValueError, match=re.escape(message)):
+        check_sequences(X)
