@@ -161,9 +161,20 @@ def _series_of_nested_frame(X):
     series = []
     for i in range(X.shape[0]):
         channels = [
-            _as_numeric_array(X.iloc[i, j], where=f"Sample {i}, channel {j}").ravel()
+            _as_numeric_array(X.iloc[i, j], where=f"Sample {i}, channel {j}")
             for j in range(X.shape[1])
         ]
+        for j, channel in enumerate(channels):
+            # (T, 1) and (1, T) are one channel; ravel would chain the
+            # columns of a (T, d) cell into one channel d times as long
+            if sum(size > 1 for size in channel.shape) > 1:
+                raise ValueError(
+                    f"Sample {i}, channel {j} of the nested DataFrame has shape "
+                    f"{channel.shape}: each cell holds one channel's series (1-D). "
+                    "If each cell is a whole (T_i, n_channels) series, pass that "
+                    f"column alone, X[{X.columns[j]!r}]."
+                )
+        channels = [channel.ravel() for channel in channels]
         sizes = [len(c) for c in channels]
         if len(set(sizes)) > 1:
             raise ValueError(

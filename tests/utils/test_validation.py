@@ -278,3 +278,22 @@ def test_nulls_and_ragged_steps_in_nested_lists_name_the_sample(X, message,
         X = pytest.importorskip("pyarrow").array(X)
     with pytest.raises(ValueError, match=re.escape(message)):
         check_sequences(X)
+
+
+def test_nested_frame_cells_must_each_be_one_channel():
+    # a cell holding a whole (T, d) series was ravelled into one channel of
+    # T * d steps, silently; a (T, 1) or (1, T) cell is still one channel
+    pd = pytest.importorskip("pandas")
+    rng = np.random.RandomState(0)
+    series = [rng.randn(5, 2), rng.randn(3, 2)]
+    with pytest.raises(ValueError, match=re.escape(
+            "Sample 0, channel 0 of the nested DataFrame has shape (5, 2)")):
+        check_sequences(pd.DataFrame({"x": series}))
+    with pytest.raises(ValueError, match=re.escape("X['x']")):
+        check_sequences(pd.DataFrame({"x": [s.tolist() for s in series]}))
+    np.testing.assert_array_equal(check_sequences(pd.Series(series))[0],
+                                  check_sequences(series)[0])
+    columns = pd.DataFrame({"a": [s[:, :1] for s in series],
+                            "b": [s[:, 1:].T for s in series]})
+    np.testing.assert_array_equal(check_sequences(columns)[0],
+                                  check_sequences(series)[0])
