@@ -80,6 +80,30 @@ def _as_numeric_array(x, *, where):
     return arr
 
 
+def _refuse_sequence_cells(X, error):
+    """Name the first cell of table ``X`` that holds a sequence, if any.
+
+    A table (a polars or pyarrow frame with list columns, say) is read as one
+    univariate series per row, so a cell holding a series is out of place.
+    """
+    try:
+        cells = np.asarray(X)
+    except ValueError:
+        return
+    if cells.dtype != object or cells.ndim != 2:
+        return
+    for (i, j), cell in np.ndenumerate(cells):
+        if isinstance(cell, (np.ndarray, list, tuple)):
+            raise ValueError(
+                f"X holds a sequence at row {i}, column {j}, where a number is "
+                "expected: a table is read as one univariate series per row. "
+                "Pass a column of whole series alone (a Series or an array of "
+                "series); sktime's nested frames (one column per channel, "
+                "each cell one channel's series) are read as pandas "
+                "DataFrames (e.g. X.to_pandas())."
+            ) from error
+
+
 def _steps_as_array(x, where):
     """``np.asarray(x)``, naming the sample and time step of a ragged series.
 
@@ -293,7 +317,11 @@ def to_sequence_dataset(X):
             out[i, : s.shape[0]] = s
         return out
 
-    X = _as_numeric_array(X, where="X")
+    try:
+        X = _as_numeric_array(X, where="X")
+    except ValueError as exc:
+        _refuse_sequence_cells(X, exc)
+        raise
     if X.ndim == 2:
         if X.shape[1] == 0:
             # scikit-learn's wording, which its estimator checks look for

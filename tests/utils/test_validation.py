@@ -297,3 +297,20 @@ def test_nested_frame_cells_must_each_be_one_channel():
                             "b": [s[:, 1:].T for s in series]})
     np.testing.assert_array_equal(check_sequences(columns)[0],
                                   check_sequences(series)[0])
+
+
+def test_tables_with_a_series_per_cell_are_refused_with_the_way_out():
+    # a polars or pyarrow frame with a list column failed with "X could not be
+    # converted to a numeric array: setting an array element with a sequence"
+    pl = pytest.importorskip("polars")
+    pa = pytest.importorskip("pyarrow")
+    lists = [[[1.0, 2.0], [3.0, 4.0]], [[5.0, 6.0]]]
+    message = "X holds a sequence at row 0, column 1, where a number is expected"
+    for table in (pl.DataFrame({"id": [1, 2], "x": lists}),
+                  pa.table({"id": [1, 2], "x": lists})):
+        with pytest.raises(ValueError, match=message):
+            check_sequences(table)
+    frame = pl.DataFrame({"a": [[1.0, 2.0], [3.0]], "b": [[4.0, 5.0], [6.0]]})
+    X, lengths = check_sequences(frame.to_pandas())  # the way out it names
+    assert lengths.tolist() == [2, 1] and X.shape == (2, 2, 2)
+    np.testing.assert_array_equal(check_sequences(frame["a"])[0], X[:, :, :1])
