@@ -293,7 +293,8 @@ class RoutineClusterer(ClusterMixin, BaseEstimator):
         ----------
         X : array-like
             A ``(T_total, d)`` recording (rows with NaN are missing samples);
-            ``(n_windows, T, d)`` pre-cut windows or a list of ``(T_i, d)``; or,
+            ``(n_windows, T, d)`` pre-cut windows or a list (a pandas or
+            polars Series, a 1-D object array) of ``(T_i, d)``; or,
             with ``metric="precomputed"``, an ``(n_windows, n_windows)`` distance
             matrix, dense or a sparse neighbours graph (see ``affinity_graph``).
         y : None

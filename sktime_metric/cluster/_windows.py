@@ -18,7 +18,11 @@ from sklearn.utils.validation import check_array
 
 from ..utils._labels import _is_missing
 from ..utils._time import container_time_zone, has_time_zone
-from ..utils.validation import _as_numeric_array, check_sequences
+from ..utils.validation import (
+    _as_numeric_array,
+    _is_ragged_object_array,
+    check_sequences,
+)
 
 _UNITS = {"s": 1.0, "sec": 1.0, "min": 60.0, "m": 60.0, "h": 3600.0, "d": 86400.0}
 
@@ -278,7 +282,9 @@ def routine_windows(X, timestamps, *, precomputed, window, stride, period, day_s
         if ((D.data if sp.issparse(D) else D) < 0).any():
             raise ValueError("Precomputed distances must be non-negative.")
         n, windows = D.shape[0], D
-    elif isinstance(X, (list, tuple)) or np.ndim(X) == 3:
+    elif (isinstance(X, (list, tuple)) or np.ndim(X) == 3
+          or _is_ragged_object_array(X)):
+        # a pandas / polars Series or an object array of windows: a list of them
         windows = check_windows(X)
         n = len(windows)
     else:

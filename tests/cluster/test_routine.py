@@ -336,6 +336,28 @@ def test_precut_windows_callable_and_function(routines):
     assert ref.slot_index_.tolist() == out.slots.tolist()
 
 
+def test_series_of_windows_read_as_the_list_of_them(routines):
+    # the docstring takes windows as a list; a pandas Series of them (as
+    # check_sequences reads one) was taken for a recording and failed with
+    # "The recording could not be converted to a numeric array"
+    pd = pytest.importorskip("pandas")
+    X, t, _, _ = routines
+    W = list(X.reshape(-1, 10, 6)[:48])  # the first two days, 1 h windows
+    ref = RoutineClusterer("euclidean", n_clusters=3, random_state=0).fit(W)
+    given = [pd.Series(W), np.array(W + [None], dtype=object)[:-1]]
+    try:
+        import polars as pl
+        given.append(pl.Series([w.tolist() for w in W]))
+    except ImportError:
+        pass
+    for windows in given:
+        rc = RoutineClusterer("euclidean", n_clusters=3, random_state=0).fit(windows)
+        np.testing.assert_array_equal(rc.windows_, ref.windows_)
+        np.testing.assert_array_equal(rc.labels_, ref.labels_)
+    with pytest.raises(ValueError, match="Sample 1 has 3 channels"):
+        RoutineClusterer("euclidean").fit(pd.Series([W[0], W[1][:, :3]]))
+
+
 def test_eigengap_and_precomputed():
     # three well separated groups of points
     rng = np.random.RandomState(0)
