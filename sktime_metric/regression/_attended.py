@@ -20,6 +20,7 @@ from ..base import (
 from ..nn.attended import AttendedRegressorModule
 from ..utils._sklearn_compat import Interval, StrOptions
 from ..utils._skorch import SequenceNet, validation_split
+from ..utils._time import refuse_time_values
 from ..utils.validation import nan_padded
 from ._frames import frame_module_params, is_frames, validate_frames
 from ._presets import THESIS_PARAMS
@@ -328,7 +329,9 @@ class AttentionSequenceRegressor(ClassNamePrefixFeaturesOutMixin, RegressorMixin
                 (n_samples, n_frames, H, W) or (n_samples, n_frames, H, W, C)
             Sequences or videos, NaN-padded at the end, or a list of them.
         y : array-like of shape (n_samples,)
-            Real targets.
+            Real targets. Dates and durations are refused (a ``TypeError``):
+            convert them to numbers in the unit meant, e.g.
+            ``y / pd.Timedelta("1D")``.
 
         Returns
         -------
@@ -341,6 +344,7 @@ class AttentionSequenceRegressor(ClassNamePrefixFeaturesOutMixin, RegressorMixin
         if y is None:
             raise ValueError(f"{type(self).__name__} requires y to be passed, but "
                              "the target y is None.")
+        refuse_time_values(y, "y")
         try:
             y = _check_y(y, y_numeric=True, estimator=self).astype(np.float64)
         except ValueError as error:

@@ -10,12 +10,13 @@ text's offset with :func:`iso_nanoseconds` rather than through numpy, whose
 reading of offsets is deprecated and warns.
 """
 
+import datetime
 import re
 
 import numpy as np
 
 __all__ = ["UTC_OFFSET", "container_time_zone", "has_time_zone", "iso_nanoseconds",
-           "zoned_seconds"]
+           "refuse_time_values", "zoned_seconds"]
 
 # a date and time, then an ISO 8601 UTC offset: Z, +01:00, -0530 or +01
 # (or +00:09:21, which pandas writes for the local mean times of old dates),
@@ -80,3 +81,45 @@ def zoned_seconds(value):
     if hasattr(value, "tz_localize") and hasattr(value, "value"):  # Timestamp
         return int(value.value) / 1e9  # nanoseconds since 1970 UTC, exact
     return value.timestamp()  # an aware datetime: its instant
+
+
+def refuse_time_values(values, name, *, prefix=""):
+    """A ``TypeError`` when ``values`` are dates, times or durations.
+
+    Where numbers are expected (regression targets, weights), numpy reads
+    ``datetime64`` / ``timedelta64`` values (pandas', polars' and pyarrow's
+    too) as counts of their unit: nanoseconds, microseconds or days,
+    whichever the container chose. ``name`` is the argument as the hint's
+    code writes it; ``prefix`` opens the message (e.g. the caller's name).
+    """
+    if values is None or np.isscalar(values):
+        return
+    try:
+        arr = np.asarray(values)
+    except (TypeError, ValueError):
+        return  # the caller's own conversion names what is wrong
+    if arr.dtype.kind in "mM":
+        sample = arr.dtype
+    elif arr.dtype == object:
+        sample = next((v for v in arr.flat if isinstance(
+            v, (datetime.date, datetime.time, datetime.timedelta,
+                np.datetime64, np.timedelta64))), None)
+        if sample is None:
+            return
+        sample = type(sample).__name__
+    else:
+        return
+    durations = (arr.dtype.kind == "m" or sample in ("timedelta", "Timedelta",
+                                                     "timedelta64"))
+    what = "durations" if durations else "dates or times"
+    how = (f"{name} / pd.Timedelta('1D') for days, or {name} / "
+           "np.timedelta64(1, 's') for seconds" if durations else
+           f"the days since a reference, ({name} - pd.Timestamp('2024-01-01')) "
+           "/ pd.Timedelta('1D')")
+    unit = (f"read as numbers they would be counts of their unit "
+            f"({np.datetime_data(arr.dtype)[0]})" if arr.dtype.kind in "mM"
+            else "they are not numbers")
+    raise TypeError(
+        f"{prefix}{name} holds {what} ({sample}), where numbers are expected: "
+        f"{unit}. Convert them in the unit you mean first, e.g. {how}."
+    )

@@ -228,6 +228,30 @@ def test_bad_targets_and_shapes_give_clear_errors(fitted, videos):
         AttentionSequenceRegressor(**TINY).fit(X[:, :, :8, :8], y)
 
 
+def test_dates_and_durations_are_refused_as_targets():
+    # numpy reads them as counts of their unit: a target of 1 day trained as
+    # 86_400_000_000 (microseconds) or 1e14 (nanoseconds), without a word
+    pd = pytest.importorskip("pandas")
+    X = np.random.RandomState(0).randn(3, 4, 2)
+    days = pd.to_timedelta([1, 2, 3], unit="D")
+    dates = pd.to_datetime(["2024-01-01", "2024-01-02", "2024-01-03"])
+    given = [(days, "durations"), (days.values.astype("timedelta64[D]"), "durations"),
+             (pd.Series(days), "durations"), (list(days.to_pytimedelta()), "durations"),
+             (dates, "dates"), (dates.tz_localize("UTC"), "dates"),
+             (dates.values.astype("datetime64[D]"), "dates")]
+    for extra in ("pyarrow", "polars"):
+        try:
+            module = __import__(extra)
+        except ImportError:
+            continue
+        given.append(((module.array if extra == "pyarrow" else module.Series)(days),
+                      "durations"))
+    for y, what in given:
+        with pytest.raises(TypeError, match=f"y holds {what}.*pd.Timedelta"):
+            AttentionSequenceRegressor(max_epochs=1).fit(X, y)
+    assert AttentionSequenceRegressor(max_epochs=1).fit(X, days / pd.Timedelta("1D"))
+
+
 def test_a_fit_that_learned_nothing_says_so(videos):
     # a learning rate too small to move the weights: every prediction stays
     # near the training median, whose absolute errors it does not clearly beat
