@@ -79,6 +79,18 @@ def test_bad_weights_raise_value_errors(estimator, data):
         clone(estimator).set_params(class_weight="often").fit(X, y)
 
 
+@pytest.mark.parametrize("estimator", CLASSIFIERS[:1], ids=lambda e: type(e).__name__)
+def test_durations_are_refused_as_weights(estimator, data):
+    # _check_sample_weight read them as counts of their unit: weights of
+    # 8.64e10 (a day in microseconds), silently
+    pd = pytest.importorskip("pandas")
+    X, y = data
+    days = pd.to_timedelta(np.arange(1, len(y) + 1), unit="D")
+    for weights in (days, days.values, pd.Series(days)):
+        with pytest.raises(TypeError, match="sample_weight holds durations"):
+            clone(estimator).fit(X, y, sample_weight=weights)
+
+
 def test_balanced_class_weight_is_scikit_learns(data):
     X, y = data
     keep = np.concatenate([np.flatnonzero(y == 0), np.flatnonzero(y == 1)[:3]])
