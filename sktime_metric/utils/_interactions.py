@@ -26,7 +26,8 @@ import numpy as np
 from sklearn.utils.validation import column_or_1d
 
 from ._labels import _is_missing
-from ._time import container_time_zone, has_time_zone, zoned_seconds
+from ._time import (container_time_zone, has_time_zone, refuse_time_values,
+                    zoned_seconds)
 
 __all__ = ["InteractionLog", "check_interaction_log", "check_time_zone", "column_names",
            "encode_ids", "id_array", "time_value", "to_seconds", "unique_ids"]
@@ -222,7 +223,9 @@ def check_time_zone(reference, given, caller, what, of="the training log's times
         "series.dt.tz_localize(None)).")
 
 
-def _ratings(values, n_rows, caller):
+def _ratings(values, n_rows, caller, name="y"):
+    # numpy would read durations (or dates) as counts of their unit
+    refuse_time_values(values, name, prefix=f"{caller}: ratings: ")
     values = np.asarray(values)
     if np.iscomplexobj(values):
         raise TypeError(f"{caller}: ratings must be real numbers, got {values.dtype} "
@@ -269,6 +272,7 @@ def check_interaction_log(X, y=None, *, columns=("user_id", "item_id", "timestam
         Named in the messages.
     """
     user_col, item_col, time_col = columns
+    rating_name = "y"
     if hasattr(X, "columns") and hasattr(X, "__getitem__"):
         names = column_names(X)
         allowed = [user_col, item_col, time_col]
@@ -293,6 +297,7 @@ def check_interaction_log(X, y=None, *, columns=("user_id", "item_id", "timestam
         times = X[time_col] if time_col in names else None  # read by to_seconds
         if y is None and rating_col in names:
             y = np.asarray(X[rating_col])
+            rating_name = f"X[{rating_col!r}]"
         n_rows = len(users)
     else:
         array = np.asarray(X) if not isinstance(X, list) else np.asarray(X, dtype=object)
@@ -316,7 +321,7 @@ def check_interaction_log(X, y=None, *, columns=("user_id", "item_id", "timestam
     if y is None and require_rating:
         raise ValueError(f"{caller}: no ratings. Pass y, or a DataFrame with a "
                          f"{rating_col!r} column.")
-    ratings = None if y is None else _ratings(y, n_rows, caller)
+    ratings = None if y is None else _ratings(y, n_rows, caller, rating_name)
     return InteractionLog(users, items, times, ratings, zoned)
 
 

@@ -111,11 +111,18 @@ def refuse_time_values(values, name, *, prefix=""):
         return
     durations = (arr.dtype.kind == "m" or sample in ("timedelta", "Timedelta",
                                                      "timedelta64"))
-    what = "durations" if durations else "dates or times"
-    how = (f"{name} / pd.Timedelta('1D') for days, or {name} / "
-           "np.timedelta64(1, 's') for seconds" if durations else
-           f"the days since a reference, ({name} - pd.Timestamp('2024-01-01')) "
-           "/ pd.Timedelta('1D')")
+    times_of_day = sample == "time"  # datetime.time (polars' Time too)
+    what = ("durations" if durations else "times of day" if times_of_day
+            else "dates or times")
+    if durations:
+        how = (f"{name} / pd.Timedelta('1D') for days, or {name} / "
+               "np.timedelta64(1, 's') for seconds")
+    elif times_of_day:
+        how = "the seconds since midnight, hour * 3600 + minute * 60 + second"
+    else:
+        how = (f"the days since a reference, ({name} - reference) / "
+               "pd.Timedelta('1D'), with a reference of the same kind (in "
+               f"the same time zone if {name} has one)")
     unit = (f"read as numbers they would be counts of their unit "
             f"({np.datetime_data(arr.dtype)[0]})" if arr.dtype.kind in "mM"
             else "they are not numbers")

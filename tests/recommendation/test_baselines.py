@@ -261,6 +261,25 @@ def test_ratings_as_a_column_vector_read_as_1d_with_sklearns_warning(make, log):
         make().fit(X, (y + 1j)[:, None])  # as in 1-D, not scikit-learn's dump
 
 
+@pytest.mark.parametrize("make", RATING_PREDICTORS)
+def test_durations_and_dates_are_refused_as_ratings(make, log):
+    # numpy reads them as counts of their unit: a rating of 1 day trained as
+    # 86_400_000_000 (microseconds), without a word
+    pd = pytest.importorskip("pandas")
+    X, y = log
+    days = pd.to_timedelta(y, unit="D")
+    with pytest.raises(TypeError, match=r"ratings: y holds durations .*"
+                       r"y / pd.Timedelta\('1D'\)"):
+        make().fit(X, days)
+    dates = pd.Timestamp("2024-01-01", tz="UTC") + days
+    with pytest.raises(TypeError, match=r"ratings: y holds dates or times"):
+        make().fit(X, pd.Series(dates))
+    frame = pd.DataFrame(X, columns=["user_id", "item_id", "timestamp"])
+    with pytest.raises(TypeError, match=r"ratings: X\['rating'\] holds durations"):
+        make().fit(frame.assign(rating=days))
+    make().fit(frame.assign(rating=days / pd.Timedelta("1D")))
+
+
 @pytest.mark.parametrize("estimator, match", [
     (MatrixFactorizationRecommender(n_factors=0), "n_factors"),
     (MatrixFactorizationRecommender(reg=-1.0), "reg"),

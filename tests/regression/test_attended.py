@@ -249,6 +249,10 @@ def test_dates_and_durations_are_refused_as_targets():
     for y, what in given:
         with pytest.raises(TypeError, match=f"y holds {what}.*pd.Timedelta"):
             AttentionSequenceRegressor(max_epochs=1).fit(X, y)
+    import datetime
+    with pytest.raises(TypeError, match="y holds times of day.*seconds since midnight"):
+        AttentionSequenceRegressor(max_epochs=1).fit(
+            X, [datetime.time(h) for h in (1, 2, 3)])
     assert AttentionSequenceRegressor(max_epochs=1).fit(X, days / pd.Timedelta("1D"))
 
 
