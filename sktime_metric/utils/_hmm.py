@@ -78,6 +78,51 @@ def _log_emissions(X, means, variances):
     return -0.5 * (quadratic + log_norm)
 
 
+def _posteriors(log_start, log_trans, log_b, valid):
+    """Forward-backward in log space: ``gamma`` ``(n, T, S)``, the summed
+    transition posteriors ``xi`` ``(n, S, S)`` and the log-likelihoods.
+
+    The posteriors are ``exp(alpha + beta - log_likelihood)``. On a series
+    whose log-likelihood is so large in magnitude (values millions of
+    standard deviations from every state, over many steps) that
+    ``logsumexp_k(alpha_t(k) + beta_t(k))``, equal to it in exact arithmetic,
+    drifts from it by more than ``sqrt(eps)`` at some step, those posteriors
+    are off by that drift's exponential (a "probability" of 1e282 was seen):
+    there each step's posteriors are normalised by their own logsumexp
+    instead, so that they sum to 1. Other series keep the plain form, to the
+    bit.
+    """
+    n, T, S = log_b.shape
+    # forward: alpha stays as it is past a series' end
+    alpha = np.empty_like(log_b)
+    alpha[:, 0] = log_start + log_b[:, 0]
+    for t in range(1, T):
+        step = logsumexp(alpha[:, t - 1, :, None] + log_trans, axis=1) + log_b[:, t]
+        alpha[:, t] = np.where(valid[:, t, None], step, alpha[:, t - 1])
+    log_likelihood = logsumexp(alpha[:, -1], axis=1)
+    # backward: beta = 0 from each series' last step on
+    beta = np.zeros_like(log_b)
+    for t in range(T - 2, -1, -1):
+        step = logsumexp(log_trans + (log_b[:, t + 1] + beta[:, t + 1])[:, None, :],
+                          axis=2)
+        beta[:, t] = np.where(valid[:, t + 1, None], step, 0.0)
+    log_gamma = alpha + beta
+    step_norm = logsumexp(log_gamma, axis=2)  # (n, T): the log-likelihood, exactly
+    drift = np.where(valid, np.abs(step_norm - log_likelihood[:, None]), 0.0)
+    plain = ~(drift.max(axis=1) > np.sqrt(np.finfo(np.float64).eps))  # NaN: plain
+    norm = np.where(plain[:, None], log_likelihood[:, None], step_norm)
+    gamma = np.exp(log_gamma - norm[:, :, None]) * valid[:, :, None]
+    # expected transition counts: sum over t of xi_t(i, j), t + 1 inside the series
+    xi = np.zeros((n, S, S))
+    for t in range(T - 1):
+        log_xi = (alpha[:, t, :, None] + log_trans
+                  + (log_b[:, t + 1] + beta[:, t + 1])[:, None, :])
+        xi_norm = (log_likelihood if plain.all() else
+                   np.where(plain, log_likelihood, logsumexp(log_xi, axis=(1, 2))))
+        xi += np.exp(log_xi - xi_norm[:, None, None]) * valid[:, t + 1, None, None]
+    return gamma, xi, log_likelihood
+
+
 def hmm_fisher_scores(X, lengths, startprob, transmat, means, variances):
     """Fisher scores of a diagonal-Gaussian HMM: the gradient of each series'
     log-likelihood with respect to the HMM's parameters.
@@ -117,40 +162,29 @@ def hmm_fisher_scores(X, lengths, startprob, transmat, means, variances):
     X = np.where(valid[:, :, None], X, 0.0)
     with np.errstate(divide="ignore"):
         log_start, log_trans = np.log(startprob), np.log(transmat)
-    log_b = _log_emissions(X, means, variances)  # (n, T, S)
-    # forward: alpha stays as it is past a series' end
-    alpha = np.empty_like(log_b)
-    alpha[:, 0] = log_start + log_b[:, 0]
-    for t in range(1, T):
-        step = logsumexp(alpha[:, t - 1, :, None] + log_trans, axis=1) + log_b[:, t]
-        alpha[:, t] = np.where(valid[:, t, None], step, alpha[:, t - 1])
-    log_likelihood = logsumexp(alpha[:, -1], axis=1)
-    # backward: beta = 0 from each series' last step on
-    beta = np.zeros_like(log_b)
-    for t in range(T - 2, -1, -1):
-        step = logsumexp(log_trans + (log_b[:, t + 1] + beta[:, t + 1])[:, None, :],
-                          axis=2)
-        beta[:, t] = np.where(valid[:, t + 1, None], step, 0.0)
-    gamma = np.exp(alpha + beta - log_likelihood[:, None, None]) * valid[:, :, None]
-    # expected transition counts: sum over t of xi_t(i, j), t + 1 inside the series
-    xi = np.zeros((n, *transmat.shape))
-    for t in range(T - 1):
-        log_xi = (alpha[:, t, :, None] + log_trans
-                  + (log_b[:, t + 1] + beta[:, t + 1])[:, None, :]
-                  - log_likelihood[:, None, None])
-        xi += np.exp(log_xi) * valid[:, t + 1, None, None]
-    from_state = gamma.sum(axis=1) - gamma[np.arange(n), lengths - 1]  # t < T_i
-    d_start = gamma[:, 0] - startprob
-    d_trans = xi - transmat[None] * from_state[:, :, None]
-    # emissions: sums over t of gamma_t(k) times the frame's statistics
-    occupancy = gamma.sum(axis=1)  # (n, S)
-    first = np.einsum("ntk,ntd->nkd", gamma, X)
-    second = np.einsum("ntk,ntd->nkd", gamma, X**2)
-    d_means = (first - occupancy[:, :, None] * means) / variances
-    squares = second - 2 * first * means + occupancy[:, :, None] * means**2
-    d_log_std = squares / variances - occupancy[:, :, None]
-    scores = np.concatenate([d_start, d_trans.reshape(n, -1), d_means.reshape(n, -1),
-                             d_log_std.reshape(n, -1)], axis=1)
+    # Overflow and invalid values are not reported here: they only arise on
+    # steps whose squared distance to a state overflows float64, where an
+    # infinite distance is that state's likelihood of 0 (exp(-inf) = 0, the
+    # exact limit), or, at every state, a NaN posterior that the check at the
+    # end turns into a ValueError naming the series.
+    with np.errstate(over="ignore", invalid="ignore"):
+        gamma, xi, log_likelihood = _posteriors(log_start, log_trans,
+                                                _log_emissions(X, means, variances),
+                                                valid)
+    with np.errstate(over="ignore", invalid="ignore"):
+        from_state = gamma.sum(axis=1) - gamma[np.arange(n), lengths - 1]  # t < T_i
+        d_start = gamma[:, 0] - startprob
+        d_trans = xi - transmat[None] * from_state[:, :, None]
+        # emissions: sums over t of gamma_t(k) times the frame's statistics
+        occupancy = gamma.sum(axis=1)  # (n, S)
+        first = np.einsum("ntk,ntd->nkd", gamma, X)
+        second = np.einsum("ntk,ntd->nkd", gamma, X**2)
+        d_means = (first - occupancy[:, :, None] * means) / variances
+        squares = second - 2 * first * means + occupancy[:, :, None] * means**2
+        d_log_std = squares / variances - occupancy[:, :, None]
+        scores = np.concatenate([d_start, d_trans.reshape(n, -1),
+                                 d_means.reshape(n, -1), d_log_std.reshape(n, -1)],
+                                axis=1)
     # a step so far from every state that its squared distance overflows
     # float64 leaves no finite posterior: name the series, not a NaN downstream
     broken = ~np.isfinite(scores).all(axis=1)

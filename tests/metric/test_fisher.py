@@ -1,5 +1,7 @@
 """FisherVectorEmbedder: the HMM's exact Fisher scores as an embedding."""
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -72,15 +74,37 @@ def test_scores_that_are_always_zero_stay_zero():
     assert embedder.fisher_scale_[1] == 1.0
 
 
-@pytest.mark.filterwarnings("ignore:overflow:RuntimeWarning",
-                            "ignore:invalid value:RuntimeWarning")
 def test_a_series_too_far_for_float64_is_named():
     X, _ = _regimes(10, 0)
     embedder = FisherVectorEmbedder(n_states=2, random_state=0).fit(X)
     X = X[:3].copy()
     X[1, 4, 0] = 1e200  # its squared distance to every state overflows
-    with pytest.raises(ValueError, match="Sample 1 has no finite Fisher score"):
-        embedder.transform(X)
+    # the error, and no numpy RuntimeWarning ("overflow encountered") before it
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(ValueError, match="Sample 1 has no finite Fisher score"):
+            embedder.transform(X)
+
+
+def test_posteriors_of_a_series_far_from_every_state_stay_probabilities():
+    """Values 1e6 standard deviations out, over 1000 steps: a log-likelihood
+    of about -1e14 x 1000, whose rounding made exp(alpha + beta - loglik) a
+    "posterior" of up to 1e282, silently (no warning, finite scores)."""
+    X, _ = _regimes(20, 0)
+    embedder = FisherVectorEmbedder(n_states=3, fisher_information="identity",
+                                    random_state=0).fit(X)
+    far = np.random.default_rng(0).standard_normal((3, 1000, 1)) * 1e6
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        scores = embedder.transform(far)
+    d_start, d_trans = scores[:, :3], scores[:, 3:12].reshape(3, 3, 3)
+    # gamma_1 - pi and sum_t xi - A sum_t gamma: posteriors in [0, 1] that sum
+    # to 1 give start scores in [-1, 1] summing to 0, transition rows summing
+    # to 0 with entries at most the 999 transitions
+    assert np.all(np.abs(d_start) <= 1 + 1e-12)
+    np.testing.assert_allclose(d_start.sum(axis=1), 0.0, atol=1e-9)
+    assert np.all(np.abs(d_trans) <= 999 * (1 + 1e-12))
+    np.testing.assert_allclose(d_trans.sum(axis=2), 0.0, atol=1e-9)
 
 
 def test_labels_are_not_used():
