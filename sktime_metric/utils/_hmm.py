@@ -123,6 +123,32 @@ def _posteriors(log_start, log_trans, log_b, valid):
     return gamma, xi, log_likelihood
 
 
+def _complement_certain(scores, probabilities):
+    """The logits' scores of each probability row (last axis), with the entry
+    of a row whose largest probability is 1 (in float64) replaced by minus the
+    sum of the others.
+
+    Each row of scores sums to 0 (posteriors and probabilities both sum to 1).
+    Where a probability is 1, its direct score ``gamma - 1`` (or
+    ``sum_t xi - sum_t gamma``) is a difference of two equal or nearly equal
+    sums, exact 0 or below float64's resolution, and comes out as rounding
+    noise (about ``eps * |log-likelihood|``): with one state, the start and
+    transition scores of every series. The diagonal whitening then divided
+    that noise by its own mean square, an O(1) random coordinate. The others'
+    sum is exactly 0 when their probabilities are 0 (the posteriors of an
+    impossible state are exp(-inf) = 0), and accurate when they are tiny. Rows
+    without a certain entry keep the direct scores, to the bit.
+    """
+    scores = scores.copy()
+    rows = np.atleast_2d(probabilities)
+    for r in np.flatnonzero(rows.max(axis=1) == 1.0):
+        k = int(rows[r].argmax())
+        row = scores[..., r, :] if scores.ndim == 3 else scores
+        others = np.delete(row, k, axis=-1).sum(axis=-1)
+        row[..., k] = 0.0 - others
+    return scores
+
+
 def hmm_fisher_scores(X, lengths, startprob, transmat, means, variances):
     """Fisher scores of a diagonal-Gaussian HMM: the gradient of each series'
     log-likelihood with respect to the HMM's parameters.
@@ -138,6 +164,10 @@ def hmm_fisher_scores(X, lengths, startprob, transmat, means, variances):
     - transition logits: ``sum_t xi_t(i, j) - A_ij sum_{t<T} gamma_t(i)``;
     - means: ``sum_t gamma_t(k) (x_t - mu_k) / var_k``;
     - log standard deviations: ``sum_t gamma_t(k) ((x_t - mu_k)^2 / var_k - 1)``.
+
+    The start scores, and each row of transition scores, sum to 0; in a row
+    with a probability of 1, that entry's score is taken as minus the others'
+    sum (exactly 0 when their probabilities are 0, as with one state).
 
     Parameters
     ----------
@@ -173,8 +203,9 @@ def hmm_fisher_scores(X, lengths, startprob, transmat, means, variances):
                                                 valid)
     with np.errstate(over="ignore", invalid="ignore"):
         from_state = gamma.sum(axis=1) - gamma[np.arange(n), lengths - 1]  # t < T_i
-        d_start = gamma[:, 0] - startprob
-        d_trans = xi - transmat[None] * from_state[:, :, None]
+        d_start = _complement_certain(gamma[:, 0] - startprob, startprob)
+        d_trans = _complement_certain(xi - transmat[None] * from_state[:, :, None],
+                                      transmat)
         # emissions: sums over t of gamma_t(k) times the frame's statistics
         occupancy = gamma.sum(axis=1)  # (n, S)
         first = np.einsum("ntk,ntd->nkd", gamma, X)

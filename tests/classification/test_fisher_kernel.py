@@ -78,6 +78,26 @@ def test_scores_ignore_padding_and_batch_mates():
         np.testing.assert_allclose(loglik[i], model.score(X[i, :n]), rtol=1e-10)
 
 
+def test_the_score_of_a_certain_probability_is_minus_the_others():
+    """A start or transition probability of 1 (in float64) has the score minus
+    the sum of its row's others: exactly 0 when they are 0, their accurate
+    tiny sum when they are tiny, not the rounding noise of gamma - 1."""
+    model = _tiny_hmm()
+    x = np.random.RandomState(3).randn(2, 30, 2)
+    variances = np.array([np.diag(c) for c in model.covars_])
+    start = np.array([0.0, 1.0, 0.0])
+    trans = model.transmat_.copy()
+    trans[0] = [0.0, 0.0, 1.0]  # certain
+    trans[2] = [1.0, 1e-30, 1e-30]  # certain in float64, not in fact
+    scores, _ = hmm_fisher_scores(x, np.array([30, 30]), start, trans,
+                                  model.means_, variances)
+    d_start, d_trans = scores[:, :3], scores[:, 3:12].reshape(2, 3, 3)
+    np.testing.assert_array_equal(d_start, 0.0)
+    np.testing.assert_array_equal(d_trans[:, 0], 0.0)
+    np.testing.assert_array_equal(d_trans[:, 2, 0], -d_trans[:, 2, 1:].sum(axis=1))
+    assert np.all(np.abs(d_trans[:, 2, 0]) < 1e-20)  # the 1e-30 entries' scale
+
+
 @pytest.fixture(scope="module")
 def data():
     X, y = make_sequence_classification(
@@ -218,5 +238,7 @@ def test_a_score_that_is_always_zero_stays_zero(data):
     X, y = data
     clf = FisherKernelClassifier(n_states=1, random_state=0).fit(X, y)
     features = clf.fisher_scores(X)
-    assert clf.fisher_scale_[1] == 0.0 and np.isfinite(features).all()
-    np.testing.assert_array_equal(features[:, 1], 0.0)
+    # the start gradient too: rounding noise before, scaled up to O(1)
+    np.testing.assert_array_equal(clf.fisher_scale_[:2], 0.0)
+    assert np.isfinite(features).all()
+    np.testing.assert_array_equal(features[:, :2], 0.0)

@@ -63,15 +63,18 @@ def test_max_epochs_and_tol_reach_the_em():
 
 
 def test_scores_that_are_always_zero_stay_zero():
-    # one state: its transition gradient, sum_t xi - A sum_t gamma with A = 1,
-    # is exactly 0 on every series, a mean square of 0 that the whitening
-    # must not divide by
+    # one state: its start and transition gradients, gamma_1 - 1 and
+    # sum_t xi - A sum_t gamma with A = 1, are exactly 0 on every series, a
+    # mean square of 0 that the whitening must not divide by. Computed as
+    # differences of equal sums they were rounding noise (~1e-14), which the
+    # whitening scaled up to a random coordinate of mean square 1
     X, _ = _regimes(10, 0)
     embedder = FisherVectorEmbedder(n_states=1, random_state=0).fit(X)
     Z = embedder.transform(X)
     assert Z.shape == (10, 1 + 1 + 2) and np.isfinite(Z).all()
-    np.testing.assert_array_equal(Z[:, 1], 0.0)
-    assert embedder.fisher_scale_[1] == 1.0
+    np.testing.assert_array_equal(Z[:, :2], 0.0)
+    np.testing.assert_array_equal(embedder.fisher_scale_[:2], 1.0)
+    np.testing.assert_array_equal(embedder.transform(_regimes(6, 1)[0])[:, :2], 0.0)
 
 
 def test_a_series_too_far_for_float64_is_named():
