@@ -8,10 +8,14 @@ training frames without labels and map each series to the gradient of its
 log-likelihood.
 """
 
+import logging
+import threading
 import warnings
+from contextlib import contextmanager
 
 import numpy as np
 from scipy.special import logsumexp
+from sklearn.exceptions import ConvergenceWarning
 
 __all__ = ["fit_diagonal_hmm", "hmm_fisher_scores"]
 
@@ -49,11 +53,12 @@ def fit_diagonal_hmm(X, lengths, *, n_states, max_epochs, tol, random_state, own
     hmm = GaussianHMM(n_components=int(n_states), covariance_type="diag",
                       n_iter=int(max_epochs), tol=float(tol), random_state=random_state)
     frames = np.concatenate([x[:n] for x, n in zip(X, lengths)]).astype(np.float64)
-    with warnings.catch_warnings():
+    with warnings.catch_warnings(), _hmmlearn_log_taken() as records:
         # k-means finds fewer clusters than states on data with few distinct
         # frames; the HMM is still valid
         warnings.filterwarnings("ignore", message="Number of distinct clusters")
         hmm.fit(frames, lengths)
+    _warn_from_hmmlearn_log(records, owner, n_states)
     variances = np.array([np.diag(c) for c in hmm.covars_])
     # a state never left in the training frames (every series of length 1, or
     # a state seen only at the series' last steps) keeps a row of zeros
@@ -64,6 +69,73 @@ def fit_diagonal_hmm(X, lengths, *, n_states, max_epochs, tol, random_state, own
     transmat = hmm.transmat_.copy()
     transmat[~(transmat.sum(axis=1) > 0)] = 1.0 / transmat.shape[1]
     return hmm.startprob_.copy(), transmat, hmm.means_.copy(), variances
+
+
+_HMMLEARN_LOGGERS = ("hmmlearn.base", "hmmlearn.hmm")
+
+
+@contextmanager
+def _hmmlearn_log_taken():
+    """Take hmmlearn's log records of this thread, for the block's duration.
+
+    A filter on hmmlearn's own loggers (filters do not apply to records that
+    propagate from child loggers, so not on ``hmmlearn``), removed afterwards:
+    no other logger, handler or level changes, and records of other threads
+    (another fit, the user's own hmmlearn) pass as before. Yields the list of
+    taken records, which :func:`_warn_from_hmmlearn_log` turns into warnings.
+    """
+    records, thread = [], threading.get_ident()
+
+    class _Take(logging.Filter):
+        def filter(self, record):
+            if record.thread != thread:
+                return True
+            records.append(record)
+            return False
+
+    take = _Take()
+    loggers = [logging.getLogger(name) for name in _HMMLEARN_LOGGERS]
+    for logger in loggers:
+        logger.addFilter(take)
+    try:
+        yield records
+    finally:
+        for logger in loggers:
+            logger.removeFilter(take)
+
+
+def _warn_from_hmmlearn_log(records, owner, n_states):
+    """hmmlearn's log lines of one fit, as this package's warnings.
+
+    - "Some rows of transmat_ have zero sum" (at every EM iteration): dropped,
+      :func:`fit_diagonal_hmm` makes such rows uniform;
+    - "Fitting a model with N free scalar parameters with only M data
+      points": a ``UserWarning`` naming the estimator and ``n_states``;
+    - "Model is not converging" (EM's log-likelihood fell): one
+      ``ConvergenceWarning`` for the fit, however many iterations fell;
+    - anything else: logged again, as hmmlearn would have.
+    """
+    falls = 0
+    for record in records:
+        message = record.getMessage()
+        if message.startswith("Some rows of transmat_ have zero sum"):
+            continue
+        if message.startswith("Fitting a model with"):
+            warnings.warn(
+                f"{owner}: {message[0].lower()}{message[1:]} (an HMM of "
+                f"n_states={n_states} on the training frames' values); lower "
+                "n_states or give more series.", UserWarning, stacklevel=4)
+        elif message.startswith("Model is not converging"):
+            falls += 1
+        else:
+            logging.getLogger(record.name).handle(record)
+    if falls:
+        warnings.warn(
+            f"{owner}: the HMM's log-likelihood fell at {falls} EM iteration(s) "
+            "(EM never lowers it in exact arithmetic: states with a variance at "
+            "hmmlearn's floor, or frames repeated exactly, make it unstable); "
+            "the fitted HMM is the last iterate. Lower n_states or max_epochs.",
+            ConvergenceWarning, stacklevel=4)
 
 
 def _log_emissions(X, means, variances):

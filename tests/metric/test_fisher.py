@@ -170,3 +170,74 @@ def test_hmmlearn_missing_is_named(monkeypatch):
     X, _ = _regimes(6, 0)
     with pytest.raises(ImportError, match=r"FisherVectorEmbedder fits its HMM with hmmlearn"):
         FisherVectorEmbedder(n_states=2).fit(X)
+
+
+def _hmmlearn_records(caplog):
+    return [r for r in caplog.records if r.name.startswith("hmmlearn")]
+
+
+@pytest.mark.filterwarnings("ignore:FisherKernelClassifier did not learn")
+@pytest.mark.parametrize("fisher", [FisherVectorEmbedder, FisherKernelClassifier])
+def test_hmmlearn_log_lines_are_dropped_or_become_warnings(fisher, caplog):
+    import logging
+
+    caplog.set_level(logging.DEBUG)
+    filters = {name: list(logging.getLogger(name).filters)
+               for name in ("hmmlearn", "hmmlearn.base", "hmmlearn.hmm")}
+    rng = np.random.default_rng(0)
+    y = np.repeat([0, 1], 6)
+    # series of one step: "Some rows of transmat_ have zero sum" at every EM
+    # iteration, which the fit already repairs (uniform rows): dropped
+    X = rng.normal(size=(12, 1, 1)) + np.repeat([0.0, 4.0], 6)[:, None, None]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fisher(n_states=2, max_epochs=5, random_state=0).fit(X, y)
+    assert _hmmlearn_records(caplog) == []
+    # more free parameters than values: hmmlearn's line, as our warning
+    X = rng.normal(size=(4, 3, 1))
+    with pytest.warns(UserWarning, match=r"free scalar parameters with only 12 "
+                      r"data points.*n_states=5") as record:
+        fisher(n_states=5, max_epochs=5, random_state=0).fit(X, [0, 1, 0, 1])
+    assert record[0].filename == __file__  # points at the user's fit
+    assert _hmmlearn_records(caplog) == []
+    for name, before in filters.items():  # nothing left attached
+        assert logging.getLogger(name).filters == before
+
+
+def test_a_falling_em_log_likelihood_is_one_convergence_warning(monkeypatch, caplog):
+    import logging
+
+    from hmmlearn.hmm import GaussianHMM
+    from sklearn.exceptions import ConvergenceWarning
+
+    fit = GaussianHMM.fit
+
+    def falling(self, *args, **kwargs):  # what hmmlearn's monitor logs
+        for _ in range(3):
+            logging.getLogger("hmmlearn.base").warning(
+                "Model is not converging.  Current: -10.0 is not greater than -9.0."
+                " Delta is -1.0")
+        return fit(self, *args, **kwargs)
+
+    monkeypatch.setattr(GaussianHMM, "fit", falling)
+    X, _ = _regimes(10, 0)
+    with pytest.warns(ConvergenceWarning, match="fell at 3 EM iteration") as record:
+        FisherVectorEmbedder(n_states=2, random_state=0).fit(X)
+    assert sum(w.category is ConvergenceWarning for w in record) == 1
+    assert _hmmlearn_records(caplog) == []
+
+
+def test_other_threads_hmmlearn_log_lines_pass(caplog):
+    import logging
+    import threading
+
+    from sktime_metric.utils._hmm import _hmmlearn_log_taken
+
+    log = logging.getLogger("hmmlearn.base")
+    with _hmmlearn_log_taken() as taken:
+        log.warning("this thread")
+        other = threading.Thread(target=log.warning, args=("other thread",))
+        other.start()
+        other.join()
+    assert [r.getMessage() for r in taken] == ["this thread"]
+    assert [r.getMessage() for r in _hmmlearn_records(caplog)] == ["other thread"]
