@@ -113,7 +113,7 @@ def _clearly_above(accuracy, rate, n):
     return accuracy > rate + 2.0 * math.sqrt(rate * (1.0 - rate) / n) + 1e-9
 
 
-def warn_if_not_learned(estimator, y_codes, logits, by="loss"):
+def warn_if_not_learned(estimator, y_codes, logits, by="loss", hint=None):
     """Warn (scikit-learn's ``ConvergenceWarning``) when a classifier did not learn.
 
     A fit did not learn when it predicts one class for every training series
@@ -153,6 +153,9 @@ def warn_if_not_learned(estimator, y_codes, logits, by="loss"):
         over a support set of hundreds of series: measured on BasicMotions,
         0.975 leave-one-out training accuracy at a loss above the class
         frequencies').
+    hint : str, default=None
+        What to try, closing the "did not learn" message; None: the neural
+        classifiers' (epochs, learning rate).
 
     Examples
     --------
@@ -201,10 +204,9 @@ def warn_if_not_learned(estimator, y_codes, logits, by="loss"):
     clearly_beats_prior = beats_prior and gain.mean() > 2.0 * gain.std(ddof=1) / \
         math.sqrt(len(gain))
     name = type(estimator).__name__
-    hint = (
-        "Try more epochs (max_epochs), another learning rate (lr), or check that "
-        "the series carry the class information."
-    )
+    if hint is None:
+        hint = ("Try more epochs (max_epochs), another learning rate (lr), or "
+                "check that the series carry the class information.")
     if len(torch.unique(predicted)) == 1:
         reason = (
             f"it predicts one class for all {len(y_codes)} of its training series, "

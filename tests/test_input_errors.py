@@ -7,6 +7,7 @@ labels, object arrays and nested pandas frames of series, aeon's
 fits that did not learn.
 """
 
+import re
 import warnings
 
 import numpy as np
@@ -261,8 +262,13 @@ def test_a_fit_that_did_not_learn_says_so(estimator, data):
     # identical series: no model can beat the class frequencies, and every one
     # predicts the same class for all of them
     constant = np.ones_like(X[:, :6])
-    with pytest.warns(ConvergenceWarning, match="did not learn"):
+    with pytest.warns(ConvergenceWarning, match="did not learn") as record:
         clone(estimator).fit(constant, y)
+    # what it says to try are parameters this estimator has (the SVM of the
+    # Fisher kernel has no learning rate)
+    message = next(str(w.message) for w in record if "did not learn" in str(w.message))
+    named = re.findall(r"\(([A-Za-z_]+)[,)]", message.split(". Try")[-1])
+    assert named and set(named) <= set(estimator.get_params()), (named, message)
     # a fit that learns does not warn (the sequence contract's data, on which
     # every registry classifier reaches > 0.83 training accuracy)
     X, y = make_sequence_classification(

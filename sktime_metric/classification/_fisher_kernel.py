@@ -228,8 +228,12 @@ class FisherKernelClassifier(ClassifierMixin, BaseEstimator):
         self.svm_ = svm.fit(features, y_codes, sample_weight=weights)
         # attributes
         self.classes_ = encoder.classes_
-        warn_if_not_learned(self, y_codes, torch.as_tensor(self._logits(features)),
-                            by="accuracy")
+        warn_if_not_learned(
+            self, y_codes, torch.as_tensor(self._logits(features)), by="accuracy",
+            # no learning rate here: the SVM's C and the HMM's size are the knobs
+            hint="Try another penalty (C, or Cs to search it), another number "
+                 "of HMM states (n_states), or check that the series carry the "
+                 "class information.")
         return self
 
     def _check_Cs(self, y_codes, classes):
