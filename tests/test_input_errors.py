@@ -100,6 +100,14 @@ def test_missing_labels_are_named_with_their_position(estimator, data):
     y_float[[3, 7]] = np.nan
     with pytest.raises(ValueError, match="at position 3 and 1 more"):
         clone(estimator).fit(X, y_float)
+    # an infinite label is named before scikit-learn's target check, which
+    # casts it to int first (numpy's "invalid value encountered in cast")
+    y_float[[3, 7]] = [0.0, -np.inf]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        with pytest.raises(ValueError, match=r"y has an infinite value \(-?inf\) "
+                           "at position 7: class labels must be finite"):
+            clone(estimator).fit(X, y_float)
 
 
 def test_object_arrays_and_nested_frames_are_read_like_lists(data):
