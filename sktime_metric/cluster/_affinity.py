@@ -14,6 +14,8 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.cluster import SpectralClustering
 
+from ..utils._warnings import ignoring
+
 __all__ = ["affinity_from_distances"]
 
 
@@ -88,8 +90,8 @@ def _spectral_labels(affinity, n_clusters, spectral_params, seed):
         n_clusters=n_clusters, affinity="precomputed", assign_labels="kmeans",
         random_state=seed, **params,
     )
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message="Graph is not fully connected")
+    # ignoring, not catch_warnings, which fits in threads would undo for each other
+    with ignoring("Graph is not fully connected"):
         return spectral.fit_predict(affinity)
 
 

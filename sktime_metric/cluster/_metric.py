@@ -10,13 +10,12 @@ nothing; a fitted learner is used as is and a callable ``metric(w1, w2)`` on
 every pair of windows. Pure helpers of :class:`~sktime_metric.cluster.RoutineClusterer`.
 """
 
-import warnings
-
 import numpy as np
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 from sklearn.utils.validation import check_is_fitted
 
+from ..utils._warnings import ignoring
 from ._windows import time_of_day_pairs
 
 _LEARNERS = ("sgru", "cgru", "seq2seq", "siamese")
@@ -89,9 +88,9 @@ def _fit_learner(W, metric, params, *, days, slots, n_slots, slot_tolerance, n_p
     if labelled and metric == "seq2seq":
         learner.fit(W, slots, groups=days)
     elif labelled:
-        with warnings.catch_warnings():
-            # 24 slots of a few days are many classes for their windows, by design
-            warnings.filterwarnings("ignore", message="The number of unique classes")
+        # 24 slots of a few days are many classes for their windows, by design
+        # (ignoring, not catch_warnings: fits in threads would undo each other's)
+        with ignoring("The number of unique classes"):
             learner.fit(W, slots)
     else:
         pairs, labels = time_of_day_pairs(

@@ -17,6 +17,8 @@ import numpy as np
 from scipy.special import logsumexp
 from sklearn.exceptions import ConvergenceWarning
 
+from ._warnings import ignoring
+
 __all__ = ["fit_diagonal_hmm", "hmm_fisher_scores"]
 
 
@@ -53,10 +55,10 @@ def fit_diagonal_hmm(X, lengths, *, n_states, max_epochs, tol, random_state, own
     hmm = GaussianHMM(n_components=int(n_states), covariance_type="diag",
                       n_iter=int(max_epochs), tol=float(tol), random_state=random_state)
     frames = np.concatenate([x[:n] for x, n in zip(X, lengths)]).astype(np.float64)
-    with warnings.catch_warnings(), _hmmlearn_log_taken() as records:
-        # k-means finds fewer clusters than states on data with few distinct
-        # frames; the HMM is still valid
-        warnings.filterwarnings("ignore", message="Number of distinct clusters")
+    # k-means finds fewer clusters than states on data with few distinct
+    # frames; the HMM is still valid (filtered without catch_warnings, which
+    # fits in threads would undo for each other: see ._warnings)
+    with ignoring("Number of distinct clusters"), _hmmlearn_log_taken() as records:
         hmm.fit(frames, lengths)
     _warn_from_hmmlearn_log(records, owner, n_states)
     variances = np.array([np.diag(c) for c in hmm.covars_])

@@ -1,0 +1,151 @@
+"""Estimators used from several threads, as scikit-learn users meet it.
+
+joblib's "threading" backend (``cross_val_score(n_jobs=2)`` inside
+``parallel_backend("threading")``, a ``Parallel`` over clones) fits in
+threads of one process, and a fitted model may serve predictions to several
+threads. Results must be those of sequential use, bit for bit, and the
+process's warning filters and recorders must be left as they were. Verdicts
+compare with sequential runs and never depend on thread timing: where a test
+needs two threads inside a region at once, events order them.
+"""
+
+import threading
+import warnings
+
+import numpy as np
+import pytest
+from sklearn.base import clone
+from sklearn.exceptions import ConvergenceWarning
+
+from sktime_metric.classification import FisherKernelClassifier, NaiveLogisticClassifier
+from sktime_metric.datasets import make_sequence_classification
+
+from ._registry import registered
+
+_TIMEOUT = 60  # seconds: a safety net against a deadlock, never a verdict
+
+
+@pytest.fixture(scope="module")
+def labelled():
+    """The sequence contract's data: variable length, string labels."""
+    X, y = make_sequence_classification(
+        n_samples=48, n_classes=3, n_channels=2, min_length=6, max_length=14,
+        motif_length=4, noise=0.3, random_state=0,
+    )
+    return X, np.array(["walk", "run", "rest"])[y]
+
+
+def _in_threads(*functions):
+    """Run each function in its own thread; their results, or the first error."""
+    results, errors = [None] * len(functions), []
+
+    def run(i, function):
+        try:
+            results[i] = function()
+        except BaseException as error:  # handed to the test's thread
+            errors.append(error)
+
+    threads = [threading.Thread(target=run, args=(i, f), daemon=True,
+                                name=getattr(f, "__name__", None))
+               for i, f in enumerate(functions)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(_TIMEOUT)
+    assert not any(thread.is_alive() for thread in threads), "deadlock"
+    if errors:
+        raise errors[0]
+    return results
+
+
+@pytest.fixture
+def in_hmm_filter(monkeypatch):
+    """``in_hmm_filter(hook)``: hmmlearn's EM, which a Fisher-kernel fit runs
+    inside its filter of k-means' "Number of distinct clusters" warning, calls
+    ``hook()`` first (in the fitting thread)."""
+    hmm = pytest.importorskip("hmmlearn.hmm")
+    fit = hmm.GaussianHMM.fit
+
+    def use(hook):
+        def fit_after_hook(self, *args, **kwargs):
+            hook()
+            return fit(self, *args, **kwargs)
+
+        monkeypatch.setattr(hmm.GaussianHMM, "fit", fit_after_hook)
+
+    return use
+
+
+def _wait(event):
+    assert event.wait(_TIMEOUT)
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+def test_a_fit_in_a_thread_leaves_another_threads_recorder_alone(labelled,
+                                                                 in_hmm_filter):
+    """A user's ``catch_warnings(record=True)`` in one thread, opened while a
+    Fisher-kernel fit in another thread filters a k-means warning and still
+    open when that fit ends, records the ``ConvergenceWarning`` of its own fit;
+    and the process's filters are left as they were.
+
+    Before the fix, the fit's ``catch_warnings`` exit reinstated the filters
+    and ``showwarning`` it had saved: the user's recorder was gone, the
+    warning went to stderr, and the user's exit put back the fit's "ignore"
+    filter for the rest of the process.
+    """
+    X, y = labelled
+    constant = np.ones_like(X[:, :6])  # no model can learn from these
+    inside, recording, fitted = threading.Event(), threading.Event(), threading.Event()
+    in_hmm_filter(lambda: (inside.set(), _wait(recording)))
+    before = list(warnings.filters)
+
+    def fisher_fit():
+        clone(registered(FisherKernelClassifier)).fit(constant, y)
+        fitted.set()
+
+    def user():
+        _wait(inside)  # the fit is inside its filter
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            recording.set()
+            _wait(fitted)  # the fit has left its filter
+            clone(registered(NaiveLogisticClassifier)).fit(constant, y)
+        return [str(w.message) for w in caught if w.category is ConvergenceWarning]
+
+    _, recorded = _in_threads(fisher_fit, user)
+    assert any("NaiveLogisticClassifier did not learn" in m for m in recorded)
+    assert warnings.filters == before
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+def test_fits_in_threads_leave_the_warning_filters_as_they_were(labelled,
+                                                                in_hmm_filter):
+    """Two Fisher-kernel fits inside their k-means warning filters at once,
+    the first in leaving first: no filter outlives them (before the fix, the
+    second's exit put back the first's "ignore" filter)."""
+    X, y = labelled
+    constant = np.ones_like(X[:, :6])  # k-means finds one distinct cluster
+    first_in, second_in, first_done = (threading.Event() for _ in range(3))
+
+    def hook():
+        if threading.current_thread().name == "first":
+            first_in.set()
+            _wait(second_in)
+        else:
+            second_in.set()
+            _wait(first_done)
+
+    in_hmm_filter(hook)
+    before = list(warnings.filters)
+    estimator = registered(FisherKernelClassifier)
+
+    def first():
+        clone(estimator).fit(constant, y)
+        first_done.set()
+
+    def second():
+        _wait(first_in)
+        clone(estimator).fit(constant, y)
+
+    _in_threads(first, second)
+    assert warnings.filters == before
