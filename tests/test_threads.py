@@ -12,15 +12,17 @@ needs two threads inside a region at once, events order them.
 import threading
 import warnings
 
+import joblib
 import numpy as np
 import pytest
-from sklearn.base import clone
+from sklearn.base import clone, is_classifier, is_regressor
 from sklearn.exceptions import ConvergenceWarning
+from sklearn.model_selection import cross_val_score
 
 from sktime_metric.classification import FisherKernelClassifier, NaiveLogisticClassifier
 from sktime_metric.datasets import make_sequence_classification
 
-from ._registry import registered
+from ._registry import ESTIMATORS, estimator_id, registered, targets_for
 
 _TIMEOUT = 60  # seconds: a safety net against a deadlock, never a verdict
 
@@ -33,6 +35,12 @@ def labelled():
         motif_length=4, noise=0.3, random_state=0,
     )
     return X, np.array(["walk", "run", "rest"])[y]
+
+
+def _output(est, X):
+    if is_classifier(est):
+        return est.predict_proba(X)
+    return est.predict(X) if is_regressor(est) else est.transform(X)
 
 
 def _in_threads(*functions):
@@ -56,6 +64,43 @@ def _in_threads(*functions):
     if errors:
         raise errors[0]
     return results
+
+
+@pytest.mark.parametrize("estimator", ESTIMATORS, ids=estimator_id)
+def test_threads_give_the_sequential_results(estimator, labelled):
+    """Fits in joblib's threads and predictions from several threads at once
+    on one fitted model equal sequential ones, bit for bit."""
+    X, y = labelled
+    y = targets_for(estimator, y)
+    fitted = clone(estimator).fit(X, y)
+    whole, part = _output(fitted, X), _output(fitted, X[5:12])
+    start = threading.Barrier(4, timeout=_TIMEOUT)  # all four predict at once
+
+    def predict(rows):
+        start.wait()
+        return [_output(fitted, X[rows]) for _ in range(2)]
+
+    outputs = _in_threads(*[lambda r=rows: predict(r)
+                            for rows in (slice(None), slice(5, 12)) * 2])
+    for expected, repeated in zip((whole, part) * 2, outputs):
+        for out in repeated:
+            np.testing.assert_array_equal(out, expected)
+    fits = joblib.Parallel(n_jobs=2, backend="threading", timeout=_TIMEOUT)(
+        joblib.delayed(clone(estimator).set_params(random_state=seed).fit)(X, y)
+        for seed in (0, 1)
+    )
+    np.testing.assert_array_equal(_output(fits[0], X), whole)
+
+
+@pytest.mark.parametrize("cls", [NaiveLogisticClassifier, FisherKernelClassifier])
+def test_cross_val_score_in_threads_is_sequential_score(cls, labelled):
+    # a torch model (trained under the fit lock) and an HMM (no torch, no lock)
+    X, y = labelled
+    estimator = registered(cls)
+    expected = cross_val_score(clone(estimator), X, y, cv=3)
+    with joblib.parallel_backend("threading", n_jobs=2):
+        scores = cross_val_score(clone(estimator), X, y, cv=3, n_jobs=2)
+    np.testing.assert_array_equal(scores, expected)
 
 
 @pytest.fixture
