@@ -74,7 +74,11 @@ _PREDICT_VALUES = 2**22
 # threads of a process share: fits running at once in threads (joblib's
 # "threading" backend, a dask worker with several threads) would draw from each
 # other's streams and lose reproducibility. So one fit at a time per process;
-# processes (loky, dask workers) still fit in parallel.
+# processes (loky, dask workers) still fit in parallel. It orders our fits
+# only: other code drawing from torch's global generators in another thread
+# meanwhile shares the fit's seeded stream, and neither is reproducible
+# (documented in docs/user_guide/scaling.rst; torch's dropout and layer
+# initialisation take no generator of their own).
 _FIT_LOCK = threading.RLock()
 
 
