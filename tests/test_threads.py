@@ -194,3 +194,13 @@ def test_fits_in_threads_leave_the_warning_filters_as_they_were(labelled,
 
     _in_threads(first, second)
     assert warnings.filters == before
+
+
+@pytest.mark.filterwarnings("default::sklearn.exceptions.ConvergenceWarning")
+def test_a_convergence_warning_of_a_fit_in_a_thread_reaches_the_user(labelled):
+    X, y = labelled
+    constant = np.ones_like(X[:, :6])  # no model can learn from these
+    with pytest.warns(ConvergenceWarning, match="did not learn"):
+        with joblib.parallel_backend("threading", n_jobs=2):
+            cross_val_score(clone(registered(NaiveLogisticClassifier)), constant, y,
+                            cv=2, n_jobs=2)
