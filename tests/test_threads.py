@@ -3,7 +3,10 @@
 joblib's "threading" backend (``cross_val_score(n_jobs=2)`` inside
 ``parallel_backend("threading")``, a ``Parallel`` over clones) fits in
 threads of one process, and a fitted model may serve predictions to several
-threads. Results must be those of sequential use, bit for bit, and the
+threads. Results must be those of sequential use, to float32 rounding (the
+BLAS a fit or a prediction calls may split its work by the threads free at
+that moment: measured, an HMM fitted in a joblib thread differed from the
+sequential fit by 2e-13 with 2 BLAS threads, and by nothing with 1), and the
 process's warning filters and recorders must be left as they were. Verdicts
 compare with sequential runs and never depend on thread timing: where a test
 needs two threads inside a region at once, events order them.
@@ -43,6 +46,13 @@ def _output(est, X):
     return est.predict(X) if is_regressor(est) else est.transform(X)
 
 
+def _assert_same(est, actual, expected):
+    """Equal to float32 rounding in the output's units, as the sequence
+    contract compares (a regressor's module output is scaled by y_scale_)."""
+    np.testing.assert_allclose(actual, expected, rtol=1e-5,
+                               atol=1e-6 * getattr(est, "y_scale_", 1.0))
+
+
 def _in_threads(*functions):
     """Run each function in its own thread; their results, or the first error."""
     results, errors = [None] * len(functions), []
@@ -69,7 +79,8 @@ def _in_threads(*functions):
 @pytest.mark.parametrize("estimator", ESTIMATORS, ids=estimator_id)
 def test_threads_give_the_sequential_results(estimator, labelled):
     """Fits in joblib's threads and predictions from several threads at once
-    on one fitted model equal sequential ones, bit for bit."""
+    on one fitted model equal sequential ones (to float32 rounding: a race on
+    a model's state or on torch's generator is off by far more)."""
     X, y = labelled
     y = targets_for(estimator, y)
     fitted = clone(estimator).fit(X, y)
@@ -84,12 +95,12 @@ def test_threads_give_the_sequential_results(estimator, labelled):
                             for rows in (slice(None), slice(5, 12)) * 2])
     for expected, repeated in zip((whole, part) * 2, outputs):
         for out in repeated:
-            np.testing.assert_array_equal(out, expected)
+            _assert_same(fitted, out, expected)
     fits = joblib.Parallel(n_jobs=2, backend="threading", timeout=_TIMEOUT)(
         joblib.delayed(clone(estimator).set_params(random_state=seed).fit)(X, y)
         for seed in (0, 1)
     )
-    np.testing.assert_array_equal(_output(fits[0], X), whole)
+    _assert_same(fitted, _output(fits[0], X), whole)
 
 
 @pytest.mark.parametrize("cls", [NaiveLogisticClassifier, FisherKernelClassifier])
