@@ -16,13 +16,10 @@ import scipy.sparse as sp
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_array
 
+from ..utils._containers import _as_numeric_array, _is_ragged_object_array
 from ..utils._labels import _is_missing
 from ..utils._time import container_time_zone, has_time_zone
-from ..utils.validation import (
-    _as_numeric_array,
-    _is_ragged_object_array,
-    check_sequences,
-)
+from ..utils.validation import check_sequences
 
 _UNITS = {"s": 1.0, "sec": 1.0, "min": 60.0, "m": 60.0, "h": 3600.0, "d": 86400.0}
 

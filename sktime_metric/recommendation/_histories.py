@@ -18,8 +18,8 @@ and attention :func:`explained_rows` reads back by id.
 import numpy as np
 import torch
 
+from ..utils._containers import _as_numeric_array
 from ..utils._interactions import unique_ids
-from ..utils.validation import _as_numeric_array
 
 __all__ = ["BatchBuilder", "HistoryIndex", "RowDataset", "encode_item_features",
            "explained_rows", "forward_queries", "row_datasets"]

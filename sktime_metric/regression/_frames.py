@@ -15,8 +15,9 @@ from numbers import Integral
 
 import numpy as np
 
+from ..utils._containers import _as_numeric_array
 from ..utils._sklearn_compat import InvalidParameterError
-from ..utils.validation import _as_numeric_array, _first_index, _lengths
+from ..utils.validation import _first_index, _lengths
 
 __all__ = ["check_frames", "frame_module_params", "frames_float32", "is_frames",
            "validate_frames"]

@@ -11,7 +11,8 @@ functions convert.
 
 import numpy as np
 
-from .validation import _as_numeric_array, check_sequences, to_sequence_dataset
+from ._containers import _as_numeric_array, to_sequence_dataset
+from .validation import check_sequences
 
 __all__ = ["from_aeon", "to_aeon"]
 

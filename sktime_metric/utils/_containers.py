@@ -1,0 +1,393 @@
+"""Reading the containers users bring into one NaN-padded ``(n, T, d)`` array.
+
+The data contract itself (lengths, NaN checks, the float32 copy torch sees)
+is :mod:`~sktime_metric.utils.validation`'s; this module only gets the data
+there: numpy arrays of numbers or objects, lists of series, torch tensors,
+pandas (nested frames, Series of series, Arrow and nullable dtypes), polars
+and pyarrow (nested lists too), xarray; and it warns where a container looks
+like another library's layout (aeon's ``(n, n_channels, n_timestamps)``,
+sktime's ``pd-multiindex``), naming the conversion. Errors name the sample,
+time step or cell at fault.
+"""
+
+import warnings
+
+import numpy as np
+import scipy.sparse
+
+from ._labels import _is_missing
+
+__all__ = ["SequenceLayoutWarning", "to_sequence_dataset"]
+
+
+def _as_numeric_array(x, *, where):
+    """One series (or a whole dataset) as a float64 array, with clear dtype errors.
+
+    A torch tensor is detached and read on the CPU (bfloat16, which numpy
+    lacks, as float32); pandas' ``NA`` (a nullable ``Float64`` / ``Int64`` /
+    ``boolean`` frame gives an object array of them) is NaN, as scikit-learn's
+    ``check_array`` reads it; so are the masked values of a numpy masked array
+    (``np.asarray`` would keep the values under the mask as observations).
+    """
+    mask = None
+    if isinstance(x, np.ma.MaskedArray):  # its data pass the checks below
+        x, mask = np.ma.getdata(x), np.ma.getmaskarray(x)
+    if hasattr(x, "detach") and hasattr(x, "cpu") and hasattr(x, "numpy"):
+        x = x.detach().cpu()
+        if x.dtype.is_floating_point and x.element_size() < 4:
+            x = x.float()  # float16 / bfloat16: exact in float32
+        x = x.numpy()
+    arr = _steps_as_array(x, where)
+    if arr.dtype == object and arr.ndim == 1 and any(
+        isinstance(step, (np.ndarray, list, tuple)) for step in arr
+    ):
+        # a series as an object array of its time steps, each a row of
+        # channels: what numpy makes of polars' and pyarrow's nested lists.
+        # Read as the list of steps it holds, as a list of lists is read.
+        arr = _steps_as_array(arr.tolist(), where)
+    if arr.dtype == object:
+        try:
+            arr = arr.astype(np.float64)
+        except (TypeError, ValueError) as exc:
+            na = np.frompyfunc(_is_missing, 1, 1)(arr).astype(bool)
+            converted, error = None, exc
+            if na.any():
+                try:
+                    converted = np.where(na, np.nan, arr).astype(np.float64)
+                except (TypeError, ValueError) as other:
+                    error = other  # what is left once NA is read as NaN
+            if converted is None:
+                raise type(error)(
+                    f"{where} could not be converted to a numeric array: {error}"
+                ) from error
+            arr = converted
+    if np.iscomplexobj(arr):
+        raise ValueError(f"Complex data not supported: {where} is complex.")
+    if not (np.issubdtype(arr.dtype, np.number) or arr.dtype == bool):
+        raise TypeError(
+            f"{where} has non-numeric dtype {arr.dtype!s}; sequences must be numeric."
+        )
+    arr = arr.astype(np.float64, copy=False)
+    if mask is not None and mask.any():
+        arr = arr.copy()  # never the caller's data
+        arr[mask] = np.nan
+    return arr
+
+
+def _refuse_sequence_cells(X, error):
+    """Name the first cell of table ``X`` that holds a sequence, if any.
+
+    A table (a polars or pyarrow frame with list columns, say) is read as one
+    univariate series per row, so a cell holding a series is out of place.
+    """
+    try:
+        cells = np.asarray(X)
+    except ValueError:
+        return
+    if cells.dtype != object or cells.ndim != 2:
+        return
+    for (i, j), cell in np.ndenumerate(cells):
+        if isinstance(cell, (np.ndarray, list, tuple)):
+            raise ValueError(
+                f"X holds a sequence at row {i}, column {j}, where a number is "
+                "expected: a table is read as one univariate series per row. "
+                "Pass a column of whole series alone (a Series or an array of "
+                "series); sktime's nested frames (one column per channel, "
+                "each cell one channel's series) are read as pandas "
+                "DataFrames (e.g. X.to_pandas())."
+            ) from error
+
+
+def _steps_as_array(x, where):
+    """``np.asarray(x)``, naming the sample and time step of a ragged series.
+
+    numpy refuses steps of different sizes (a step of 3 channels after one
+    of 2, a missing step as a bare ``None``) with "inhomogeneous shape",
+    which names neither.
+    """
+    try:
+        return np.asarray(x)
+    except ValueError as exc:
+        steps = list(x) if isinstance(x, (list, tuple, np.ndarray)) else []
+
+        def size(step):
+            if step is None or _is_missing(step):
+                return f"a missing value ({step!r}) in place of a row"
+            try:
+                shape = np.shape(step)
+            except ValueError:
+                return "ragged rows"
+            return (f"{shape[0]} value(s)" if len(shape) == 1
+                    else f"shape {shape}")
+
+        sizes = [size(step) for step in steps]
+        bad = next((t for t, s in enumerate(sizes) if s != sizes[0]), None)
+        if bad is None:
+            raise ValueError(
+                f"{where} could not be converted to a numeric array: {exc}"
+            ) from exc
+        raise ValueError(
+            f"{where} has time steps of different sizes: step 0 has {sizes[0]}, "
+            f"step {bad} has {sizes[bad]}. Each time step is one value per "
+            "channel (a missing step is NaN on every channel)."
+        ) from exc
+
+
+def _is_nested_frame(X):
+    """A pandas DataFrame (duck-typed: pandas is optional) whose cells are series."""
+    if not (hasattr(X, "iloc") and hasattr(X, "columns") and hasattr(X, "shape")):
+        return False
+    if X.shape[0] == 0 or X.shape[1] == 0:
+        return False
+    first = X.iloc[0, 0]
+    return not np.isscalar(first) and np.ndim(np.asarray(first, dtype=object)) >= 1
+
+
+def _multiindex_rows(X):
+    """The row index's level names of a flat pandas object indexed by several
+    levels (sktime's ``pd-multiindex`` is one: instance, then time), else None.
+    Nested frames (a series in each cell) are read by their rows, rightly."""
+    index = getattr(X, "index", None)
+    if getattr(index, "nlevels", 1) < 2 or _is_nested_frame(X):
+        return None
+    return [name if name is not None else f"level_{i}"
+            for i, name in enumerate(index.names)]
+
+
+def _warn_multiindex_rows(names):
+    call = ("sktime_metric.datasets.from_long_format(X.reset_index(), "
+            f"series_column={names[0]!r}, time_column={names[1]!r})")
+    warnings.warn(
+        f"X's rows are indexed by {len(names)} levels {names}: each row is read "
+        "as a series of its own, as for any table. If X is sktime's "
+        "pd-multiindex (instance, then time), each row is one time step: "
+        + (f"{call} gives one series per instance." if len(names) == 2 else
+           "convert it to one series per instance first, e.g. with "
+           "sktime_metric.datasets.from_long_format on X.reset_index(), its "
+           "instance levels joined into one series column."),
+        SequenceLayoutWarning,
+        stacklevel=4,
+    )
+
+
+def _series_of_nested_frame(X):
+    """The ``(T_i, d)`` series of a nested frame (sktime's ``nested_univ``).
+
+    Rows are samples, columns are channels and each cell holds one channel's
+    series; the channels of a sample must have the same length.
+    """
+    series = []
+    for i in range(X.shape[0]):
+        channels = [
+            _as_numeric_array(X.iloc[i, j], where=f"Sample {i}, channel {j}")
+            for j in range(X.shape[1])
+        ]
+        for j, channel in enumerate(channels):
+            # (T, 1) and (1, T) are one channel; ravel would chain the
+            # columns of a (T, d) cell into one channel d times as long
+            if sum(size > 1 for size in channel.shape) > 1:
+                raise ValueError(
+                    f"Sample {i}, channel {j} of the nested DataFrame has shape "
+                    f"{channel.shape}: each cell holds one channel's series (1-D). "
+                    "If each cell is a whole (T_i, n_channels) series, pass that "
+                    f"column alone, X[{X.columns[j]!r}]."
+                )
+        channels = [channel.ravel() for channel in channels]
+        sizes = [len(c) for c in channels]
+        if len(set(sizes)) > 1:
+            raise ValueError(
+                f"Sample {i} has channels of different lengths {sizes} in the nested "
+                "DataFrame; every channel of a series must have the same length."
+            )
+        series.append(np.stack(channels, axis=1))
+    return series
+
+
+def _is_ragged_object_array(X):
+    """A 1-D object array (or pandas Series) whose elements are series."""
+    # np.asarray, not to_numpy(): a pyarrow Array's copies nothing by default,
+    # an ArrowInvalid for nulls or lists of series
+    arr = np.asarray(X) if hasattr(X, "to_numpy") and not hasattr(X, "columns") else X
+    return (
+        isinstance(arr, np.ndarray)
+        and arr.dtype == object
+        and arr.ndim == 1
+        and arr.size > 0
+        and all(not np.isscalar(s) for s in arr)
+    )
+
+
+def to_sequence_dataset(X):
+    """Convert any accepted sequence input to a float64 ``(n, T, d)`` array.
+
+    Accepted inputs:
+
+    - a 3-D array ``(n_samples, n_timestamps, n_channels)``, NaN-padded at the end;
+    - a 2-D array ``(n_samples, n_timestamps)``: univariate series (tslearn's rule),
+      read as ``(n_samples, n_timestamps, 1)``;
+    - a list (or tuple), a 1-D object array or a pandas Series of ``(T_i, d)`` or
+      ``(T_i,)`` arrays of different lengths, NaN-padded to the longest; a
+      polars Series or pyarrow array of (nested) lists is read as that list;
+    - a nested pandas DataFrame (sktime's ``nested_univ``): one row per sample,
+      one column per channel, each cell a series.
+
+    aeon's and sktime's 3-D arrays are ``(n_samples, n_channels, n_timestamps)``:
+    convert them with :func:`from_aeon`. A flat DataFrame is a table, one
+    series per row, whatever its index: sktime's ``pd-multiindex`` frames
+    (rows indexed by instance, then time) are long format, read with
+    :func:`~sktime_metric.datasets.from_long_format` (the estimators warn,
+    ``SequenceLayoutWarning``, when given one).
+
+    No value check is made here beyond the dtype; :func:`check_sequences` does it.
+    The result never shares memory with a list input; for array input it may be a
+    view, which callers must not write to.
+
+    Parameters
+    ----------
+    X : array-like or list of array-like
+        The sequences.
+
+    Returns
+    -------
+    X_3d : ndarray of shape (n_samples, n_timestamps, n_channels), dtype float64
+
+    Examples
+    --------
+    >>> from sktime_metric.utils import to_sequence_dataset
+    >>> to_sequence_dataset([[1, 2], [1, 4, 3]])[:, :, 0]
+    array([[ 1.,  2., nan],
+           [ 1.,  4.,  3.]])
+    """
+    if scipy.sparse.issparse(X):
+        raise TypeError(
+            "Sparse input is not supported: sequences are dense NaN-padded arrays "
+            "(n_samples, n_timestamps, n_channels); convert with X.toarray()."
+        )
+    if getattr(getattr(X, "type", None), "shape", None) is not None:
+        # pyarrow's fixed-shape tensors: numpy reads each one flattened,
+        # a (T, d) series as (T * d,); to_numpy_ndarray keeps the shape
+        tensors = X.combine_chunks() if hasattr(X, "combine_chunks") else X
+        if hasattr(tensors, "to_numpy_ndarray"):
+            X = tensors.to_numpy_ndarray()
+    if _is_nested_frame(X):
+        X = _series_of_nested_frame(X)
+    elif _is_ragged_object_array(X):
+        X = list(np.asarray(X))
+    if isinstance(X, (list, tuple)) and len(X) > 0 and not np.isscalar(X[0]):
+        series = [_as_numeric_array(s, where=f"Sample {i}") for i, s in enumerate(X)]
+        ndims = {s.ndim for s in series}
+        if not ndims <= {1, 2}:
+            bad = next(i for i, s in enumerate(series) if s.ndim not in (1, 2))
+            if np.ndim(X[bad]) == 0 and _is_missing(X[bad]):  # a null series
+                raise ValueError(
+                    f"Sample {bad} is missing ({X[bad]!r}) instead of a series; "
+                    "drop missing samples (and their labels) first."
+                )
+            raise ValueError(
+                f"Sample {bad} has {series[bad].ndim} dimensions; each series in a "
+                "list must be 1-D (T_i,) or 2-D (T_i, n_channels)."
+            )
+        series = [s[:, None] if s.ndim == 1 else s for s in series]
+        channels = {s.shape[1] for s in series}
+        if len(channels) > 1:
+            first = series[0].shape[1]
+            bad = next(i for i, s in enumerate(series) if s.shape[1] != first)
+            # aeon's lists of (n_channels, T_i) arrays: equal rows, unequal columns
+            aeon = len({s.shape[0] for s in series}) == 1
+            raise ValueError(
+                f"Sample {bad} has {series[bad].shape[1]} channels but sample 0 has "
+                f"{first}; all series must have the same number of channels."
+                + (" Each series of a list is read as (T_i, n_channels); if these "
+                   "are aeon's (n_channels, T_i) arrays, pass "
+                   "sktime_metric.utils.from_aeon(X)." if aeon else "")
+            )
+        # tslearn's to_time_series_dataset pads the same way, but also cuts
+        # each series' trailing NaN (so the width can shrink), names no sample
+        # in its errors, and is 3-4x slower with be="numpy" (100x+ when it
+        # detects the backend from a list): measured on 2000-20000 series.
+        n_timestamps = max(s.shape[0] for s in series)
+        out = np.full((len(series), n_timestamps, channels.pop()), np.nan)
+        for i, s in enumerate(series):
+            out[i, : s.shape[0]] = s
+        return out
+
+    try:
+        X = _as_numeric_array(X, where="X")
+    except ValueError as exc:
+        _refuse_sequence_cells(X, exc)
+        raise
+    if X.ndim == 2:
+        if X.shape[1] == 0:
+            # scikit-learn's wording, which its estimator checks look for
+            raise ValueError(
+                f"Found array with 0 feature(s) (shape={X.shape}) while a minimum "
+                "of 1 is required: a univariate series needs at least one time step."
+            )
+        return X[:, :, None]
+    if X.ndim != 3:
+        hint = (
+            " Reshape your data: X.reshape(1, -1) if it is a single univariate "
+            "series."
+            if X.ndim == 1
+            else ""
+        )
+        raise ValueError(
+            f"Expected a 3-D array (n_samples, n_timestamps, n_channels), a 2-D array "
+            f"of univariate series or a list of series; got an array with "
+            f"{X.ndim} dimension(s) and shape {X.shape}.{hint}"
+        )
+    return X
+
+
+class SequenceLayoutWarning(UserWarning):
+    """Series that look like another library's layout: aeon's ``(n, n_channels,
+    n_timestamps)`` arrays or lists of ``(n_channels, T_i)`` arrays, sktime's
+    ``pd-multiindex`` frames.
+
+    Raised by ``fit`` (:func:`validate_sequences` with ``reset=True``); the
+    data is still read in this library's layout, which the message names
+    with the conversion to call if that is not what was meant.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> import numpy as np
+    >>> from sktime_metric.classification import RNNClassifier
+    >>> from sktime_metric.utils import SequenceLayoutWarning, from_aeon
+    >>> X_aeon = np.zeros((4, 6, 50))  # aeon's (n, n_channels, n_timestamps)
+    >>> y = [0, 1, 0, 1]
+    >>> gru = RNNClassifier(hidden_size=4, max_epochs=1, random_state=0)
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     _ = gru.fit(X_aeon, y)
+    >>> any(issubclass(w.category, SequenceLayoutWarning) for w in caught)
+    True
+    >>> from_aeon(X_aeon).shape  # what fit should get: 50 steps of 6 channels
+    (4, 50, 6)
+    """
+
+
+def _is_list_of_2d(X):
+    # arrays and tensors only: np.ndim would convert every nested Python list
+    return (isinstance(X, (list, tuple)) and len(X) > 0
+            and all(getattr(series, "ndim", None) == 2 for series in X))
+
+
+def _warn_layout(shape, given="array"):
+    if given == "list":
+        message = (
+            f"X's series have more channels ({shape[2]}) than time steps (at "
+            f"most {shape[1]}). sktime_metric reads each 2-D series of a list as "
+            "(T_i, n_channels), like tslearn; aeon's lists hold (n_channels, "
+            "T_i) arrays. If X is such a list, pass "
+            "sktime_metric.utils.from_aeon(X) (or transpose each series) instead."
+        )
+    else:
+        message = (
+            f"X has shape {shape}: more channels ({shape[2]}) than time steps "
+            f"({shape[1]}). sktime_metric reads 3-D arrays as (n_samples, "
+            "n_timestamps, n_channels), like tslearn; aeon and sktime use "
+            "(n_samples, n_channels, n_timestamps). If X is in that layout, pass "
+            "sktime_metric.utils.from_aeon(X) (or X.transpose(0, 2, 1)) instead."
+        )
+    warnings.warn(message, SequenceLayoutWarning, stacklevel=4)
