@@ -12,6 +12,7 @@ stay importable from here (models pickled before the split name them here).
 from numbers import Integral, Real
 
 import numpy as np
+from sklearn import config_context
 from sklearn.base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, TransformerMixin
 from sklearn.decomposition import PCA
 from sklearn.utils.validation import check_is_fitted, validate_data
@@ -191,7 +192,10 @@ class KISSMETransformer(
             self.pca_ = None
             return X
         self.pca_ = PCA(self.n_components, random_state=0).fit(X)
-        return self.pca_.transform(X)
+        # an array whatever sklearn.set_config(transform_output=...) says: the
+        # covariances below index rows and take means of an ndarray
+        with config_context(transform_output="default"):
+            return self.pca_.transform(X)
 
     def _sampled_covariances(self, Z, y, groups):
         from ._sampling import sample_pairs

@@ -180,3 +180,21 @@ def test_metric_learn_style_script_runs_unchanged():
     assert isinstance(learner.pair_distance(pairs), np.ndarray)  # not a Series
     with pytest.raises(ValueError, match=r"\(n_pairs, 2, \.\.\.\)"):
         learner.pair_distance(X)
+
+
+@pytest.mark.parametrize("output", ["pandas", "polars"])
+@pytest.mark.parametrize("pair_sampling", ["all", "random"])
+def test_global_transform_output_leaves_the_pca_fit_unchanged(output, pair_sampling):
+    # sklearn.set_config(transform_output=...) also reached the inner PCA of
+    # n_components: its frame then failed the covariances (polars: no
+    # mean(axis=...); pandas: pairs indexed columns)
+    pytest.importorskip(output)
+    import sklearn
+
+    X, y = _data(d=6)
+    params = dict(n_components=2, pair_sampling=pair_sampling, n_pairs=200,
+                  random_state=0)
+    expected = KISSMETransformer(**params).fit(X, y).transform(X)
+    with sklearn.config_context(transform_output=output):
+        frame = KISSMETransformer(**params).fit(X, y).transform(X)
+    np.testing.assert_array_equal(np.asarray(frame), expected)
