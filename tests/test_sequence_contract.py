@@ -5,6 +5,7 @@ sequence users rely on: variable length and padding invariance, persistence,
 model selection, reproducibility, clear errors, and no mutation of the input.
 """
 
+import copy
 import io
 import pickle
 import re
@@ -256,6 +257,25 @@ def test_transform_names_its_columns_and_outputs_pandas(estimator, data):
     np.testing.assert_array_equal(frame.to_numpy(), expected)
     piped = Pipeline([("last", clone(estimator))]).set_output(transform="pandas")
     np.testing.assert_array_equal(piped.fit(X, y).transform(X).to_numpy(), expected)
+
+
+
+@pytest.mark.parametrize("output", ["pandas", "polars"])
+def test_set_output_leaves_the_learned_distance_unchanged(estimator, data, output):
+    """A learned distance is one of the rows transform computes, whatever
+    container set_output wraps them in (polars' converts back to Fortran
+    order, where the BLAS distances round differently)."""
+    if not hasattr(estimator, "pairwise_distances"):
+        pytest.skip("no learned distance")
+    pytest.importorskip(output)
+    X, y = data
+    est = _fitted(estimator, data)
+    framed = copy.deepcopy(est).set_output(transform=output)
+    np.testing.assert_array_equal(framed.pairwise_distances(X),
+                                  est.pairwise_distances(X))
+    np.testing.assert_array_equal(framed.pair_distance(X[:9], X[9:18]),
+                                  est.pair_distance(X[:9], X[9:18]))
+    assert framed.score(X, y) == est.score(X, y)
 
 
 def test_input_is_not_mutated(estimator, data):

@@ -71,6 +71,17 @@ def _pair_sides(X1, X2):
     return pairs[:, 0], pairs[:, 1]
 
 
+def transform_rows(estimator, X):
+    """``estimator.transform(X)`` as a C-ordered ndarray, whatever its output.
+
+    Under ``set_output`` (or ``sklearn.set_config(transform_output=...)``) a
+    transform returns a frame; polars' converts back to a Fortran-ordered
+    array, on which the BLAS distances round differently. The default output
+    (C-ordered already) is returned as is, not copied.
+    """
+    return np.ascontiguousarray(estimator.transform(X))
+
+
 class LearnedMetric:
     """A fitted learner's distance between two single series, as a function.
 
@@ -159,9 +170,9 @@ class PairMetricMixin:
         """Check fitted, validate ``X``, return an array of prepared rows.
 
         By default the rows of ``transform`` (an array even under
-        ``set_output(transform="pandas")``).
+        ``set_output(transform="pandas")``): :func:`transform_rows`.
         """
-        return np.asarray(self.transform(X))
+        return transform_rows(self, X)
 
     def _paired_distances(self, A, B):
         """Distances ``(n,)`` between the aligned prepared rows ``A[i]``, ``B[i]``."""
