@@ -34,7 +34,7 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.neighbors import NearestNeighbors
 
-from ..metric._mixin import PairMetricMixin
+from ..metric._mixin import PairMetricMixin, transform_rows
 from ._metric import _LEARNERS, _fit_learner, window_distances
 
 # distances held at once when a block of rows is computed (32 MB of float64)
@@ -136,7 +136,7 @@ def window_neighbors(W, metric, params, n_graph_neighbors, *, days, slots, n_slo
         # symmetric_graph drops it as it drops every diagonal entry
         graph = learner.pairwise_distances(W, shortlist_size=min(n, k + 1))
         return graph, None, None, kernel, learner
-    embedding = np.asarray(learner.transform(W)) if hasattr(learner, "transform") else None
+    embedding = transform_rows(learner, W) if hasattr(learner, "transform") else None
     # the rows the learned distance is a function of: the embedding itself
     # unless the learner prepares others (one encoder pass saved)
     rows = (embedding if embedding is not None

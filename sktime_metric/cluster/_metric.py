@@ -154,7 +154,9 @@ def window_distances(W, metric, params, *, days, slots, n_slots, slot_tolerance,
         D = learner.pairwise_distances(W)
         embedding = dim = None
         if hasattr(learner, "transform") and not hasattr(learner, "X_fit_"):
-            embedding = learner.transform(W)
+            from ..metric._mixin import transform_rows
+
+            embedding = transform_rows(learner, W)  # an ndarray under set_output
             dim = embedding.shape[1]
         kernel = "cosine" if getattr(learner, "metric", None) == "cosine" else "gaussian"
         return D, embedding, dim, kernel, learner

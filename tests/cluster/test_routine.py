@@ -264,6 +264,33 @@ def test_seq2seq_fast(routines):
     np.testing.assert_allclose(rc2.distance_matrix_, rc.distance_matrix_)
 
 
+
+@pytest.mark.parametrize("output", ["pandas", "polars"])
+def test_global_transform_output_leaves_the_clustering_unchanged(routines, output):
+    # sklearn.set_config(transform_output=...) reached the inner learner's
+    # transform: embedding_ became a frame (documented: an ndarray), or, on
+    # the k-NN path, polars' Fortran-ordered array
+    pytest.importorskip(output)
+    import sklearn
+
+    X, t, _, _ = routines
+    params = dict(hidden_size=8, projection_dim=4, max_epochs=1, n_pairs=40)
+    for graph in ("dense", "knn"):
+        kwargs = dict(metric_params=params, n_clusters=3, seq_len=10,
+                      affinity_graph=graph, random_state=0)
+        expected = RoutineClusterer("seq2seq", **kwargs).fit(X, timestamps=t)
+        with sklearn.config_context(transform_output=output):
+            rc = RoutineClusterer("seq2seq", **kwargs).fit(X, timestamps=t)
+        # an ndarray laid out as the default's (distances on it round alike)
+        assert type(rc.embedding_) is np.ndarray and rc.embedding_.flags.c_contiguous
+        np.testing.assert_array_equal(rc.embedding_, expected.embedding_)
+        D, D_expected = rc.distance_matrix_, expected.distance_matrix_
+        if graph == "knn":
+            D, D_expected = D.toarray(), D_expected.toarray()
+        np.testing.assert_array_equal(D, D_expected)
+        assert rc.time_coherence_scores_ == expected.time_coherence_scores_
+
+
 def test_a_cosine_learner_gets_the_cosine_kernel_under_global_affinity(routines):
     # thesis eq. 3.50: 1 + cos for a cosine learner, not a Gaussian of its distances
     from sktime_metric.cluster import affinity_from_distances
