@@ -5,6 +5,7 @@ from numbers import Integral, Real
 
 import numpy as np
 import torch
+from sklearn import config_context
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.model_selection import GridSearchCV, StratifiedKFold
 from sklearn.preprocessing import LabelEncoder
@@ -220,7 +221,12 @@ class FisherKernelClassifier(ClassifierMixin, BaseEstimator):
             search = GridSearchCV(
                 svm, {"C": Cs[order]}, scoring=_weighted_accuracy(class_weights),
                 cv=StratifiedKFold(self.cv, shuffle=True, random_state=seed),
-            ).fit(features, y_codes, sample_weight=weights)
+            )
+            # the weights go to the SVM (as they do without routing) whatever
+            # the caller's enable_metadata_routing: under routing the inner
+            # LinearSVC has not requested them and the search would refuse
+            with config_context(enable_metadata_routing=False):
+                search.fit(features, y_codes, sample_weight=weights)
             self.cv_scores_ = np.empty(len(Cs))
             self.cv_scores_[order] = search.cv_results_["mean_test_score"]
             self.C_ = float(search.best_params_["C"])

@@ -180,6 +180,23 @@ def test_C_is_chosen_by_cross_validating_the_svm_on_the_training_scores(data):
     assert not hasattr(clf.set_params(Cs=None).fit(X, y), "cv_scores_")
 
 
+def test_the_C_search_is_the_same_under_metadata_routing(data):
+    # the inner GridSearchCV passed the class weights as sample_weight: with
+    # routing enabled, LinearSVC had not requested them (UnsetMetadataPassedError)
+    import sklearn
+
+    X, y = data
+    params = dict(n_states=2, Cs=[1e-3, 1.0], cv=3, class_weight="balanced",
+                  random_state=0)
+    expected = FisherKernelClassifier(**params).fit(X, y)
+    with sklearn.config_context(enable_metadata_routing=True):
+        clf = FisherKernelClassifier(**params).fit(X, y)
+    np.testing.assert_array_equal(clf.cv_scores_, expected.cv_scores_)
+    assert clf.C_ == expected.C_
+    np.testing.assert_array_equal(clf.decision_function(X),
+                                  expected.decision_function(X))
+
+
 @pytest.mark.parametrize("Cs", [[], [1.0, -1.0], [0.0], [[1.0]], [np.inf]])
 def test_Cs_must_be_positive_finite_floats(data, Cs):
     X, y = data
