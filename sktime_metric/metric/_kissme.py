@@ -129,6 +129,10 @@ class KISSMETransformer(
         groups : array-like of shape (n_samples,) or None, default=None
             Pairs inside one group are not similar (e.g. y = time slot,
             groups = day: the same slot on *different* days is similar).
+            ``cross_val_score(..., groups=g)`` gives ``groups`` to the CV
+            splitter only; under metadata routing,
+            ``set_fit_request(groups=True)`` and ``params={"groups": g}``
+            give them here too.
 
         Returns
         -------

@@ -299,6 +299,10 @@ class Seq2SeqEmbedder(
             Two series of one group are never a similar pair: with ``y`` the
             time slot and ``groups`` the day, similar means "same slot,
             different day" (the routine setting).
+            ``cross_val_score(..., groups=g)`` gives ``groups`` to the CV
+            splitter only; under metadata routing,
+            ``set_fit_request(groups=True)`` and ``params={"groups": g}``
+            give them here too.
 
         Returns
         -------

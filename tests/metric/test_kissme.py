@@ -198,3 +198,28 @@ def test_global_transform_output_leaves_the_pca_fit_unchanged(output, pair_sampl
     with sklearn.config_context(transform_output=output):
         frame = KISSMETransformer(**params).fit(X, y).transform(X)
     np.testing.assert_array_equal(np.asarray(frame), expected)
+
+
+def test_groups_reach_fit_only_through_metadata_routing():
+    # as fit's docstring says: cross_val_score(groups=) splits by them only;
+    # routing with set_fit_request(groups=True) gives each fold's to fit too
+    import sklearn
+    from sklearn.model_selection import GroupKFold, cross_val_score
+
+    X, y = _data(n=60)
+    groups = np.arange(len(X)) % 4
+    folds = list(GroupKFold(2).split(X, y, groups))
+
+    def by_hand(with_groups):
+        return [KISSMETransformer().fit(
+            X[train], y[train], groups=groups[train] if with_groups else None
+        ).score(X[test], y[test]) for train, test in folds]
+
+    plain = cross_val_score(KISSMETransformer(), X, y, groups=groups, cv=GroupKFold(2))
+    np.testing.assert_array_equal(plain, by_hand(False))
+    with sklearn.config_context(enable_metadata_routing=True):
+        learner = KISSMETransformer().set_fit_request(groups=True)
+        routed = cross_val_score(learner, X, y, cv=GroupKFold(2),
+                                 params={"groups": groups})
+    np.testing.assert_array_equal(routed, by_hand(True))
+    assert not np.array_equal(routed, plain)
