@@ -202,6 +202,32 @@ def test_nested_nets_and_estimators_round_trip(data, tmp_path):
     )
 
 
+def test_metadata_requests_are_saved_and_set_back(data):
+    # set_fit_request and the like store a MetadataRequest, which skops does
+    # not trust and, since scikit-learn 1.9, a cycle back to the estimator
+    # that it cannot follow (RecursionError): saved as plain data instead
+    import sklearn
+
+    X, y = data
+    with sklearn.config_context(enable_metadata_routing=True):
+        clf = RNNClassifier(hidden_size=4, max_epochs=1, random_state=0)
+        clf.set_fit_request(sample_weight=True).set_score_request(sample_weight="w")
+        clf.fit(X, y)
+        before = {m: dict(getattr(clf._get_metadata_request(), m).requests)
+                  for m in ("fit", "score")}
+        loaded = load_weights(_saved(clf))
+        after = {m: dict(getattr(loaded._get_metadata_request(), m).requests)
+                 for m in ("fit", "score")}
+    assert after == before == {"fit": {"sample_weight": True},
+                               "score": {"sample_weight": "w"}}
+    assert loaded._metadata_request.fit.owner in (loaded, "RNNClassifier")
+    assert clf._metadata_request.fit.owner in (clf, "RNNClassifier")  # untouched
+    np.testing.assert_array_equal(loaded.predict_proba(X), clf.predict_proba(X))
+    plain = load_weights(_saved(RNNClassifier(hidden_size=4, max_epochs=1,
+                                              random_state=0).fit(X, y)))
+    assert "_metadata_request" not in vars(plain)  # none set, none made
+
+
 def _saved(est):
     buffer = io.BytesIO()
     save_weights(est, buffer)

@@ -39,6 +39,51 @@ class _Tensor:
     key: str
 
 
+def _requests_record(value):
+    """A plain dict of the metadata requests ``value`` holds, or None.
+
+    ``set_fit_request(sample_weight=True)`` and the like store a
+    ``MetadataRequest`` on the estimator. skops trusts no such object, and
+    since scikit-learn 1.9 each of its method requests points back to the
+    estimator, a cycle skops does not follow (a ``RecursionError``). What it
+    holds is data: per method, each parameter's request (True, False, None
+    or an alias), saved as ``{method: {parameter: request}}`` and set back by
+    :func:`_restore_requests`.
+    """
+    try:
+        from sklearn.utils._metadata_requests import MetadataRequest
+    except ImportError:  # pragma: no cover - scikit-learn >= 1.3 has it
+        return None
+    if not isinstance(value, MetadataRequest):
+        return None
+    return {method: dict(request.requests)
+            for method, request in vars(value).items()
+            if hasattr(request, "requests") and request.requests}
+
+
+def _restore_requests(value):
+    """Set back, in place, the requests :func:`_requests_record` saved, on
+    ``value`` and every estimator below it (a fresh load, not the caller's)."""
+    if isinstance(value, BaseEstimator):
+        saved = vars(value).get("_metadata_request")
+        if isinstance(saved, dict):
+            from sklearn import config_context
+
+            del value._metadata_request  # the class's defaults, then the saved
+            with config_context(enable_metadata_routing=True):
+                for method, requests in saved.items():
+                    getattr(value, f"set_{method}_request")(**requests)
+        children = vars(value).values()
+    elif type(value) in (list, tuple):
+        children = value
+    elif type(value) is dict:
+        children = value.values()
+    else:
+        return
+    for child in children:
+        _restore_requests(child)
+
+
 # Archives name the records by the public module, which exposes them: skops
 # re-creates a record from that path, so it stays what every archive holds.
 _Net.__module__ = _Tensor.__module__ = "sktime_metric.persistence"

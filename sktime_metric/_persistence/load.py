@@ -29,6 +29,7 @@ from .archive import (
     _WEIGHTS,
     _Net,
     _replaced,
+    _restore_requests,
     _Tensor,
 )
 from .trust import _estimator_classes, _lookup, _Refused, _trusted_types
@@ -166,6 +167,7 @@ def load_weights(path, *, device="cpu"):
 
     try:
         estimator = _replaced(record["estimator"], "", rebuild)
+        _restore_requests(estimator)
         if set(tensors) - used:
             raise _Refused(f"is not an archive written by save_weights: its "
                            f"{_WEIGHTS} holds {sorted(set(tensors) - used)[:3]}, "

@@ -22,6 +22,7 @@ from .archive import (
     _WEIGHTS,
     _Net,
     _replaced,
+    _requests_record,
     _Tensor,
 )
 from .trust import _estimator_classes, _name, _torch_classes, _untrusted
@@ -92,6 +93,9 @@ def save_weights(estimator, path):
         if isinstance(obj, torch.Tensor):
             tensors[key] = obj
             return _Tensor(key)
+        requests = _requests_record(obj)  # set_fit_request(...) and the like
+        if requests is not None:
+            return requests
         if isinstance(obj, dict) and any(isinstance(k, (bool, np.bool_)) for k in obj):
             # skops writes a key as its text and reads "False" back as True
             raise TypeError(
