@@ -342,7 +342,12 @@ class MatchingNetworkClassifier(
         y : array-like of shape (n_samples,)
         X_pretrain : array-like or None, default=None
             Unlabelled series for the Seq2Seq pretraining (same channels);
-            None: ``X``. Only used when ``pretrain_epochs > 0``.
+            None: ``X``. Only used when ``pretrain_epochs > 0``. Through
+            ``GridSearchCV(...).fit(X, y, X_pretrain=...)`` or
+            ``cross_validate(..., params=...)``, scikit-learn cuts a fit
+            parameter with as many rows as ``X`` into the training fold's
+            rows, as it cuts ``sample_weight``; a set of another size is
+            passed whole.
         sample_weight : array-like of shape (n_samples,), default=None
             Weight of each series when it is a query of a training episode
             (the episode's loss is the weighted mean over its queries),
