@@ -349,3 +349,17 @@ def test_durations_as_pandas_writes_them_read_as_from_long_format_reads_them(
         np.testing.assert_array_equal(X[0, :, 0], expected)
         np.testing.assert_array_equal(from_long_format(given)[0], X)
         np.testing.assert_array_equal(from_long_format(pd.read_csv(path))[0], X)
+
+
+def test_pandas_duration_texts_are_read_to_the_nanosecond():
+    # the clock's seconds and a fraction of any length (pandas writes
+    # microseconds, ".500000"; nanoseconds, ".000000001") are part of it
+    from sktime_metric.datasets._long_format import _duration_nanoseconds
+
+    for text, nanoseconds in (("0 days 00:00:02", 2 * 10**9),
+                              ("1 days 01:02:03.5", ((86400 + 3723) * 10**9
+                                                     + 5 * 10**8)),
+                              ("0 days 00:00:00.500000", 5 * 10**8),
+                              ("-1 days +23:59:58", -2 * 10**9),
+                              ("0 days 00:00:00.000000001", 1)):
+        assert _duration_nanoseconds(text) == nanoseconds

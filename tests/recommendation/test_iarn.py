@@ -186,6 +186,17 @@ def test_item_feature_frames_refuse_missing_values(log):
     assert np.isnan(gap.loc[2, "three"])  # the caller's frame untouched
 
 
+def test_item_feature_frames_without_an_index_are_refused_with_the_conversion(log):
+    # a polars frame has columns but no index of item ids: the features were
+    # read, then item_features.index failed with an AttributeError
+    pl = pytest.importorskip("polars")
+    X, y = log
+    frame = pl.DataFrame({"odd": np.arange(8) % 2, "three": np.arange(8) % 3 == 0})
+    with pytest.raises(TypeError, match=r"got polars\..*DataFrame, which has no "
+                       r"index: convert it, e\.g\. frame\.to_pandas\(\)"):
+        IARNRecommender(**TINY, feature_encoder="flat").fit(X, y, item_features=frame)
+
+
 @pytest.mark.parametrize("backbone", ["tagm", "lstm", "rnn"])
 def test_backbones(log, backbone):
     X, y = log

@@ -5,7 +5,12 @@ import datetime
 import numpy as np
 import pytest
 
-from sktime_metric.utils._time import has_time_zone, iso_nanoseconds, zoned_seconds
+from sktime_metric.utils._time import (
+    has_time_zone,
+    iso_nanoseconds,
+    refuse_time_values,
+    zoned_seconds,
+)
 
 PARIS_WINTER = datetime.timezone(datetime.timedelta(hours=1))
 
@@ -15,6 +20,7 @@ PARIS_WINTER = datetime.timezone(datetime.timedelta(hours=1))
     ("2024-01-01T10:00Z", True),
     ("2024-01-01T10:00:00.5-0530", True),
     ("2024-01-01 10:00 +01", True),        # a space before the offset
+    (" 2024-01-01T10:00+01:00 ", True),    # a padded cell, as iso_nanoseconds reads it
     ("1900-01-01 00:00:00+00:09:21", True),  # pandas' local mean time of Paris
     ("2024-05-01", False),                 # the "-01" of a date is no offset
     ("2024-01-01T10:00:00", False),
@@ -55,3 +61,22 @@ def test_offsets_with_seconds_and_comma_fractions_are_read():
     assert iso_nanoseconds(str(old)) == old.value
     assert iso_nanoseconds("2024-01-01T10:00:00,25Z") == \
         iso_nanoseconds("2024-01-01T10:00:00.25Z")
+
+
+def test_durations_as_pandas_objects_are_named_durations():
+    # an object column of pandas Timedeltas (Series.astype(object)) is named as
+    # numpy's timedelta64 and datetime's timedelta are, with the durations' hint
+    pd = pytest.importorskip("pandas")
+    days = pd.Series(pd.to_timedelta([1, 2], unit="D")).astype(object)
+    assert type(np.asarray(days)[0]).__name__ == "Timedelta"
+    with pytest.raises(TypeError, match=r"y holds durations \(Timedelta\).*"
+                       r"pd.Timedelta\('1D'\)"):
+        refuse_time_values(days, "y")
+
+
+def test_object_arrays_of_numbers_are_not_times():
+    # numbers in an object array (a pandas object column, a list of mixed
+    # ints and floats) pass, as do scalars and None
+    for values in (np.array([1, 2.5, np.float32(3)], dtype=object), [1, 2.5],
+                   np.array(["a", None], dtype=object), 3.0, None):
+        assert refuse_time_values(values, "y") is None
