@@ -106,6 +106,11 @@ def test_length_groups_split_off_a_long_outlier_and_keep_spread_lengths_whole():
     # ordinary case runs as before, bit for bit)
     for lengths in (torch.arange(6, 15), torch.full((8,), 7), torch.tensor([3])):
         assert length_groups(lengths) is None
+    # the threshold: a split that exactly halves the steps run (3 x 4 = 12
+    # steps whole, 2 x 1 + 1 x 4 = 6 split) is made; one that saves a third
+    # (2 x 2 + 1 x 4 = 8) is not
+    assert [g.tolist() for g in length_groups(torch.tensor([1, 1, 4]))] == [[0, 1], [2]]
+    assert length_groups(torch.tensor([2, 2, 4])) is None
 
 
 def test_run_by_length_equals_the_whole_batch_with_its_gradients():

@@ -253,6 +253,19 @@ def test_nested_polars_and_pyarrow_lists_read_as_lists_of_lists():
                                       check_sequences(univariate)[0])
 
 
+def test_object_arrays_of_list_steps_read_as_lists_of_lists():
+    # a series as a 1-D object array whose time steps are lists or tuples (a
+    # pandas Series of lists of channels), not only numpy rows as polars and
+    # pyarrow give them: read as the list of steps it holds
+    steps = [[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]]
+    for step in (list, tuple, np.asarray):
+        series = np.empty(3, dtype=object)
+        series[:] = [step(s) for s in steps]
+        X, lengths = check_sequences([series, np.asarray(steps[:1])])
+        np.testing.assert_array_equal(X[0], steps)
+        assert lengths.tolist() == [3, 1]
+
+
 @pytest.mark.parametrize("container", ["list", "polars", "pyarrow"])
 @pytest.mark.parametrize(
     "X, message",
@@ -279,6 +292,22 @@ def test_nulls_and_ragged_steps_in_nested_lists_name_the_sample(X, message,
     with pytest.raises(ValueError, match=re.escape(message)):
         check_sequences(X)
 
+
+
+@pytest.mark.parametrize("X, message", [
+    # a NaN in place of a row is named as a missing step, as None is
+    ([[[1.0, 2.0], float("nan")]], "Sample 0 has time steps of different sizes: "
+     "step 0 has 2 value(s), step 1 has a missing value (nan) in place of a row"),
+    # a step that is itself a table is named by its shape, not its first size
+    ([[[1.0, 2.0], [[3.0, 4.0], [5.0, 6.0]]]], "Sample 0 has time steps of "
+     "different sizes: step 0 has 2 value(s), step 1 has shape (2, 2)"),
+    # steps alike but each ragged inside: numpy's own words, no culprit step
+    ([[[1.0, [2.0, 3.0]], [1.0, [2.0, 3.0]]]],
+     "Sample 0 could not be converted to a numeric array: setting an array"),
+])
+def test_bad_steps_of_a_list_series_are_named_by_what_they_are(X, message):
+    with pytest.raises(ValueError, match=re.escape(message)):
+        check_sequences(X)
 
 def test_nested_frame_cells_must_each_be_one_channel():
     # a cell holding a whole (T, d) series was ravelled into one channel of
