@@ -108,6 +108,9 @@ def test_missing_labels_are_named_with_their_position(estimator, data):
         with pytest.raises(ValueError, match=r"y has an infinite value \(-?inf\) "
                            "at position 7: class labels must be finite"):
             clone(estimator).fit(X, y_float)
+        y_float[[2, 7]] = [np.inf, -np.inf]  # the first of two is named
+        with pytest.raises(ValueError, match=r"infinite value \(inf\) at position 2:"):
+            clone(estimator).fit(X, y_float)
 
 
 def test_object_arrays_and_nested_frames_are_read_like_lists(data):

@@ -265,3 +265,18 @@ def test_absolute_errors_are_compared_as_absolute_not_squared():
                                       error="absolute")
         assert not [w for w in caught if w.category is ConvergenceWarning]
     assert len(_regressor_warnings(y, pred)) == 1  # squared errors: not learned
+
+
+def test_the_hint_closes_the_message_in_place_of_the_neural_one():
+    # FisherKernelClassifier and RoutineClusterer name their own parameters
+    predicted = np.zeros(len(Y), int)  # one class for all: did not learn
+    for hint, expected, absent in (
+            (None, "Try more epochs (max_epochs), another learning rate (lr), or "
+             "check that the series carry the class information.", "penalty"),
+            ("Try another penalty (C).", "Try another penalty (C).", "max_epochs")):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            warn_if_not_learned(object(), Y, _logits(predicted, 3.0), hint=hint)
+        (message,) = [str(w.message) for w in caught
+                      if w.category is ConvergenceWarning]
+        assert message.endswith(expected) and absent not in message

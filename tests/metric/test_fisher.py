@@ -110,6 +110,24 @@ def test_posteriors_of_a_series_far_from_every_state_stay_probabilities():
     np.testing.assert_allclose(d_trans.sum(axis=2), 0.0, atol=1e-9)
 
 
+
+def test_posteriors_of_a_series_far_enough_to_drift_a_little_are_normalised():
+    """Values 1e4 standard deviations out: the log-likelihood's rounding
+    drifts by about 1e-4 (more than sqrt(eps), less than 1e-3), where
+    neighbouring states share the posteriors: each step's posteriors are
+    still normalised (start scores summing to 0), not exp(alpha + beta -
+    loglik) off by that drift."""
+    startprob, transmat = np.full(3, 1 / 3), np.full((3, 3), 1 / 3)
+    means, variances = np.array([[-1.0], [0.0], [1.0]]), np.ones((3, 1))
+    X = np.random.default_rng(0).standard_normal((3, 1000, 1)) * 1e4
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        scores, _ = hmm_fisher_scores(X, np.full(3, 1000), startprob, transmat,
+                                      means, variances)
+    d_start = scores[:, :3]
+    assert np.all(np.abs(d_start) <= 1 + 1e-12)
+    np.testing.assert_allclose(d_start.sum(axis=1), 0.0, atol=1e-12)
+
 def test_labels_are_not_used():
     X, y = _regimes(20, 1)
     a = FisherVectorEmbedder(n_states=2, random_state=0).fit(X).transform(X)
@@ -195,8 +213,9 @@ def test_hmmlearn_log_lines_are_dropped_or_become_warnings(fisher, caplog):
     assert _hmmlearn_records(caplog) == []
     # more free parameters than values: hmmlearn's line, as our warning
     X = rng.normal(size=(4, 3, 1))
-    with pytest.warns(UserWarning, match=r"free scalar parameters with only 12 "
-                      r"data points.*n_states=5") as record:
+    with pytest.warns(UserWarning, match=r"(Embedder|Classifier): fitting a model "
+                      r"with \d+ free scalar parameters with only 12 data "
+                      r"points.*n_states=5") as record:
         fisher(n_states=5, max_epochs=5, random_state=0).fit(X, [0, 1, 0, 1])
     assert record[0].filename == __file__  # points at the user's fit
     assert _hmmlearn_records(caplog) == []
@@ -204,7 +223,9 @@ def test_hmmlearn_log_lines_are_dropped_or_become_warnings(fisher, caplog):
         assert logging.getLogger(name).filters == before
 
 
-def test_a_falling_em_log_likelihood_is_one_convergence_warning(monkeypatch, caplog):
+@pytest.mark.parametrize("falls", [1, 3])
+def test_a_falling_em_log_likelihood_is_one_convergence_warning(monkeypatch, caplog,
+                                                                falls):
     import logging
 
     from hmmlearn.hmm import GaussianHMM
@@ -213,7 +234,7 @@ def test_a_falling_em_log_likelihood_is_one_convergence_warning(monkeypatch, cap
     fit = GaussianHMM.fit
 
     def falling(self, *args, **kwargs):  # what hmmlearn's monitor logs
-        for _ in range(3):
+        for _ in range(falls):
             logging.getLogger("hmmlearn.base").warning(
                 "Model is not converging.  Current: -10.0 is not greater than -9.0."
                 " Delta is -1.0")
@@ -221,9 +242,12 @@ def test_a_falling_em_log_likelihood_is_one_convergence_warning(monkeypatch, cap
 
     monkeypatch.setattr(GaussianHMM, "fit", falling)
     X, _ = _regimes(10, 0)
-    with pytest.warns(ConvergenceWarning, match="fell at 3 EM iteration") as record:
+    with pytest.warns(ConvergenceWarning,
+                      match=f"fell at {falls} EM iteration") as record:
         FisherVectorEmbedder(n_states=2, random_state=0).fit(X)
-    assert sum(w.category is ConvergenceWarning for w in record) == 1
+    caught = [w for w in record if w.category is ConvergenceWarning]
+    assert len(caught) == 1
+    assert caught[0].filename == __file__  # points at the user's fit
     assert _hmmlearn_records(caplog) == []
 
 
@@ -236,8 +260,9 @@ def test_other_threads_hmmlearn_log_lines_pass(caplog):
     log = logging.getLogger("hmmlearn.base")
     with _hmmlearn_log_taken() as taken:
         log.warning("this thread")
+        logging.getLogger("hmmlearn.hmm").warning("its models' module")
         other = threading.Thread(target=log.warning, args=("other thread",))
         other.start()
         other.join()
-    assert [r.getMessage() for r in taken] == ["this thread"]
+    assert [r.getMessage() for r in taken] == ["this thread", "its models' module"]
     assert [r.getMessage() for r in _hmmlearn_records(caplog)] == ["other thread"]

@@ -1,0 +1,29 @@
+"""ignoring: one "ignore" filter for a block, removed alone on exit."""
+
+import warnings
+
+from sktime_metric.utils._warnings import ignoring
+
+
+def test_the_message_is_matched_case_insensitively_as_filterwarnings_does():
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        with ignoring("number of DISTINCT clusters"):
+            warnings.warn("Number of distinct clusters (1) found smaller ...")
+        warnings.warn("Number of distinct clusters, after the block")
+    assert [str(w.message) for w in caught] == [
+        "Number of distinct clusters, after the block"]
+
+
+def test_exit_leaves_an_equal_filter_of_the_users_in_place():
+    # another thread's catch_warnings restored a list without the block's
+    # filter, then the user added the very same filter (an equal tuple): the
+    # block's exit removes its own filter object only, not the user's
+    with warnings.catch_warnings():
+        block = ignoring("Number of distinct clusters")
+        with warnings.catch_warnings():  # the other thread's, entered first
+            block.__enter__()
+        warnings.filterwarnings("ignore", message="Number of distinct clusters")
+        users = warnings.filters[0]
+        block.__exit__(None, None, None)
+        assert any(f is users for f in warnings.filters)
