@@ -21,11 +21,14 @@ thread and ``catch_warnings`` is used.
 """
 
 import contextlib
+import itertools
 import re
 import sys
 import warnings
 
 __all__ = ["ignoring"]
+
+_blocks = itertools.count()  # next() is atomic under the GIL
 
 
 @contextlib.contextmanager
@@ -58,8 +61,15 @@ def ignoring(message, category=Warning):
             warnings.filterwarnings("ignore", message=message, category=category)
             yield
         return
-    # the tuple warnings.filterwarnings makes (the documented filter spec)
-    entry = ("ignore", re.compile(message, re.I), category, None, 0)
+    # the tuple warnings.filterwarnings makes (the documented filter spec),
+    # its pattern made unique by a regex comment naming this block: remove()
+    # takes out the first *equal* filter, and two blocks (or a user's
+    # filterwarnings) of the same message make equal tuples, so without it
+    # the first block to leave removed the other's filter (that block ran
+    # unfiltered) and, with three blocks, left one behind for good
+    token = next(_blocks)
+    pattern = re.compile(f"{message}(?#sktime_metric ignoring {token})", re.I)
+    entry = ("ignore", pattern, category, None, 0)
     filters = warnings.filters
     filters.insert(0, entry)  # one list operation: atomic under the GIL
     try:
@@ -67,8 +77,8 @@ def ignoring(message, category=Warning):
     finally:
         # from the list it went into, and from the current one where another
         # thread's catch_warnings installed a copy of it meanwhile; remove()
-        # takes out the first equal filter, the same filter wherever it stands
-        for current in (filters, warnings.filters):
-            if any(f is entry for f in current):
-                with contextlib.suppress(ValueError):
-                    current.remove(entry)
+        # is one list operation too, and no other filter equals this one
+        current = warnings.filters
+        for target in (filters,) if current is filters else (filters, current):
+            with contextlib.suppress(ValueError):
+                target.remove(entry)

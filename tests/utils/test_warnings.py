@@ -27,3 +27,31 @@ def test_exit_leaves_an_equal_filter_of_the_users_in_place():
         users = warnings.filters[0]
         block.__exit__(None, None, None)
         assert any(f is users for f in warnings.filters)
+
+
+def _caught(message):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.warn(message)
+    return len(caught)
+
+
+def test_overlapping_blocks_of_one_message_each_remove_their_own_filter():
+    # fits in threads: A and B (and C) enter, A leaves first. Equal filter
+    # tuples made A's exit remove B's filter (and then its own): B ran
+    # unfiltered, and with three blocks one filter outlived them all
+    message = "Number of distinct clusters (1) found smaller"
+    before = list(warnings.filters)
+    with warnings.catch_warnings():
+        warnings.simplefilter("always")
+        always = list(warnings.filters)
+        blocks = [ignoring("Number of distinct clusters") for _ in range(3)]
+        for block in blocks:
+            block.__enter__()
+        blocks[0].__exit__(None, None, None)
+        assert _caught(message) == 0  # B and C still ignore it
+        blocks[1].__exit__(None, None, None)
+        assert _caught(message) == 0  # C still does
+        blocks[2].__exit__(None, None, None)
+        assert warnings.filters == always
+        assert _caught(message) == 1
+    assert warnings.filters == before
