@@ -90,7 +90,9 @@ def _hmmlearn_log_taken():
 
     class _Take(logging.Filter):
         def filter(self, record):
-            if record.thread != thread:
+            # the logging call runs its filters in the thread that logs;
+            # record.thread is None where logging.logThreads is False
+            if threading.get_ident() != thread:
                 return True
             records.append(record)
             return False

@@ -266,3 +266,16 @@ def test_other_threads_hmmlearn_log_lines_pass(caplog):
         other.join()
     assert [r.getMessage() for r in taken] == ["this thread", "its models' module"]
     assert [r.getMessage() for r in _hmmlearn_records(caplog)] == ["other thread"]
+
+
+def test_hmmlearn_log_lines_are_taken_without_thread_ids_in_records(monkeypatch):
+    # logging.logThreads = False (a documented setting) leaves record.thread
+    # None: the lines were then never taken and went out as hmmlearn's
+    import logging
+
+    from sktime_metric.utils._hmm import _hmmlearn_log_taken
+
+    monkeypatch.setattr(logging, "logThreads", False)
+    with _hmmlearn_log_taken() as taken:
+        logging.getLogger("hmmlearn.base").warning("this thread")
+    assert [r.getMessage() for r in taken] == ["this thread"]
