@@ -111,7 +111,10 @@ def _steps_as_array(x, where):
         steps = list(x) if isinstance(x, (list, tuple, np.ndarray)) else []
 
         def size(step):
-            if step is None or _is_missing(step):
+            # a bare None / NaN / NA, not a row of NaN ([nan] is one value)
+            rowlike = isinstance(step, (list, tuple)) or (
+                isinstance(step, np.ndarray) and step.ndim > 0)
+            if not rowlike and _is_missing(step):
                 return f"a missing value ({step!r}) in place of a row"
             try:
                 shape = np.shape(step)

@@ -298,6 +298,10 @@ def test_nulls_and_ragged_steps_in_nested_lists_name_the_sample(X, message,
     # a NaN in place of a row is named as a missing step, as None is
     ([[[1.0, 2.0], float("nan")]], "Sample 0 has time steps of different sizes: "
      "step 0 has 2 value(s), step 1 has a missing value (nan) in place of a row"),
+    # a row of NaN is a step of that many values, not a missing step: the
+    # ragged step is the third ([nan] read as missing named the second)
+    ([[[1.0], [float("nan")], [2.0, 3.0]]], "Sample 0 has time steps of "
+     "different sizes: step 0 has 1 value(s), step 2 has 2 value(s)"),
     # a step that is itself a table is named by its shape, not its first size
     ([[[1.0, 2.0], [[3.0, 4.0], [5.0, 6.0]]]], "Sample 0 has time steps of "
      "different sizes: step 0 has 2 value(s), step 1 has shape (2, 2)"),
