@@ -108,13 +108,14 @@ def check_class_labels(y, n_samples, *, estimator, instead=None, min_classes=2,
         )
     _refuse_missing(y, y_name, "every series needs a class label. Drop the "
                     "unlabelled series or give them a label.")
-    if y.dtype.kind in "fc" and not np.isfinite(y).all():
-        # before scikit-learn's target check, which casts inf to int (a numpy
-        # RuntimeWarning) on the way to its own message
-        i = int(np.flatnonzero(~np.isfinite(y))[0])
-        raise ValueError(f"{y_name} has an infinite value ({y[i].item()!r}) at "
-                         f"position {i}: class labels must be finite.")
     if classification:
+        if y.dtype.kind in "fc" and not np.isfinite(y).all():
+            # before scikit-learn's target check, which casts inf to int (a
+            # numpy RuntimeWarning) on the way to its own message; labels only
+            # compared for equality (classification=False) may be infinite
+            i = int(np.flatnonzero(~np.isfinite(y))[0])
+            raise ValueError(f"{y_name} has an infinite value ({y[i].item()!r}) "
+                             f"at position {i}: class labels must be finite.")
         check_classification_targets(y)
     classes = np.unique(y) if y.dtype != object else np.unique(y.astype(str))
     if len(classes) < min_classes:

@@ -223,3 +223,13 @@ def test_groups_reach_fit_only_through_metadata_routing():
                                  params={"groups": groups})
     np.testing.assert_array_equal(routed, by_hand(True))
     assert not np.array_equal(routed, plain)
+
+
+def test_score_labels_compared_for_equality_may_be_infinite():
+    # score only compares labels for equality (classification=False): an
+    # infinite label is a label like any other there, as it was before the
+    # classifiers' "class labels must be finite" check
+    X, y = _data()
+    kissme = KISSMETransformer().fit(X, y)
+    relabelled = np.array([0.0, np.inf, -np.inf])[y]
+    assert kissme.score(X, relabelled) == kissme.score(X, y)
