@@ -259,9 +259,14 @@ class BaseSequenceNet(BaseEstimator):
     ...                  early_stopping=False, n_iter_no_change=10, tol=None,
     ...                  callbacks=None, device="cpu", verbose=0,
     ...                  random_state=None, standardize=True):
-    ...         for name, value in locals().items():  # each parameter as given
-    ...             if name != "self":
-    ...                 setattr(self, name, value)
+    ...         # each parameter stored as given, as scikit-learn requires
+    ...         self.max_epochs, self.lr, self.batch_size = max_epochs, lr, batch_size
+    ...         self.optimizer, self.weight_decay = optimizer, weight_decay
+    ...         self.grad_clip_value = grad_clip_value
+    ...         self.early_stopping = early_stopping
+    ...         self.n_iter_no_change, self.tol = n_iter_no_change, tol
+    ...         self.callbacks, self.device, self.verbose = callbacks, device, verbose
+    ...         self.random_state, self.standardize = random_state, standardize
     ...     def fit(self, X, y):
     ...         # validate
     ...         self._validate_params()

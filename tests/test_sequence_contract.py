@@ -259,7 +259,6 @@ def test_transform_names_its_columns_and_outputs_pandas(estimator, data):
     np.testing.assert_array_equal(piped.fit(X, y).transform(X).to_numpy(), expected)
 
 
-
 @pytest.mark.parametrize("output", ["pandas", "polars"])
 def test_set_output_leaves_the_learned_distance_unchanged(estimator, data, output):
     """A learned distance is one of the rows transform computes, whatever

@@ -294,7 +294,6 @@ def test_a_restart_whose_outputs_overflowed_loses_to_the_others(data, monkeypatc
         HCRFClassifier(n_init=2, **params).fit(X, y)
 
 
-
 def test_a_restart_whose_objective_is_nan_loses_to_the_others(data, monkeypatch):
     # finite outputs but a NaN objective (NaN < x is False): kept when first,
     # as an overflowed restart once was, unless read as an infinite loss
@@ -317,6 +316,7 @@ def test_a_restart_whose_objective_is_nan_loses_to_the_others(data, monkeypatch)
     clf = HCRFClassifier(n_init=2, n_states=3, window=3, max_epochs=2, l2=1e-2,
                          random_state=0).fit(*data)
     assert len(calls) == 2 and clf.net_ is calls[1]
+
 
 def test_training_objective_is_the_weighted_log_loss_plus_the_penalty(data):
     # a weighted fit builds a per-series criterion; the objective is the

@@ -264,7 +264,6 @@ def test_seq2seq_fast(routines):
     np.testing.assert_allclose(rc2.distance_matrix_, rc.distance_matrix_)
 
 
-
 @pytest.mark.parametrize("output", ["pandas", "polars"])
 def test_global_transform_output_leaves_the_clustering_unchanged(routines, output):
     # sklearn.set_config(transform_output=...) reached the inner learner's

@@ -110,7 +110,6 @@ def test_posteriors_of_a_series_far_from_every_state_stay_probabilities():
     np.testing.assert_allclose(d_trans.sum(axis=2), 0.0, atol=1e-9)
 
 
-
 def test_posteriors_of_a_series_far_enough_to_drift_a_little_are_normalised():
     """Values 1e4 standard deviations out: the log-likelihood's rounding
     drifts by about 1e-4 (more than sqrt(eps), less than 1e-3), where
@@ -127,6 +126,7 @@ def test_posteriors_of_a_series_far_enough_to_drift_a_little_are_normalised():
     d_start = scores[:, :3]
     assert np.all(np.abs(d_start) <= 1 + 1e-12)
     np.testing.assert_allclose(d_start.sum(axis=1), 0.0, atol=1e-12)
+
 
 def test_labels_are_not_used():
     X, y = _regimes(20, 1)

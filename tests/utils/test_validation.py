@@ -293,7 +293,6 @@ def test_nulls_and_ragged_steps_in_nested_lists_name_the_sample(X, message,
         check_sequences(X)
 
 
-
 @pytest.mark.parametrize("X, message", [
     # a NaN in place of a row is named as a missing step, as None is
     ([[[1.0, 2.0], float("nan")]], "Sample 0 has time steps of different sizes: "
@@ -312,6 +311,7 @@ def test_nulls_and_ragged_steps_in_nested_lists_name_the_sample(X, message,
 def test_bad_steps_of_a_list_series_are_named_by_what_they_are(X, message):
     with pytest.raises(ValueError, match=re.escape(message)):
         check_sequences(X)
+
 
 def test_nested_frame_cells_must_each_be_one_channel():
     # a cell holding a whole (T, d) series was ravelled into one channel of
