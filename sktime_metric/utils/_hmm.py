@@ -76,36 +76,54 @@ def fit_diagonal_hmm(X, lengths, *, n_states, max_epochs, tol, random_state, own
 _HMMLEARN_LOGGERS = ("hmmlearn.base", "hmmlearn.hmm")
 
 
+class _TakeInFits(logging.Filter):
+    """Takes the records logged by a thread inside :func:`_hmmlearn_log_taken`.
+
+    A logger runs its filters in the thread that logs, so a thread-local list
+    tells our fits' records from every other thread's (another fit, the
+    user's own hmmlearn), which pass untouched, as do all records outside our
+    fits. One filter, attached once and never removed: adding and removing a
+    filter per fit raced with the other threads' logging, which walks the
+    logger's list of filters while it changes (a record could skip a filter).
+    """
+
+    def __init__(self):
+        super().__init__()
+        self.local = threading.local()
+
+    def filter(self, record):
+        records = getattr(self.local, "records", None)
+        if records is None:
+            return True
+        records.append(record)
+        return False
+
+
+_TAKE = _TakeInFits()
+_ATTACH = threading.Lock()
+
+
 @contextmanager
 def _hmmlearn_log_taken():
     """Take hmmlearn's log records of this thread, for the block's duration.
 
-    A filter on hmmlearn's own loggers (filters do not apply to records that
-    propagate from child loggers, so not on ``hmmlearn``), removed afterwards:
-    no other logger, handler or level changes, and records of other threads
-    (another fit, the user's own hmmlearn) pass as before. Yields the list of
-    taken records, which :func:`_warn_from_hmmlearn_log` turns into warnings.
+    :class:`_TakeInFits` on hmmlearn's own loggers (filters do not apply to
+    records that propagate from child loggers, so not on ``hmmlearn``),
+    attached at the first fit; no handler, level or other logger changes.
+    Yields the list of taken records, which :func:`_warn_from_hmmlearn_log`
+    turns into warnings.
     """
-    records, thread = [], threading.get_ident()
-
-    class _Take(logging.Filter):
-        def filter(self, record):
-            # the logging call runs its filters in the thread that logs;
-            # record.thread is None where logging.logThreads is False
-            if threading.get_ident() != thread:
-                return True
-            records.append(record)
-            return False
-
-    take = _Take()
-    loggers = [logging.getLogger(name) for name in _HMMLEARN_LOGGERS]
-    for logger in loggers:
-        logger.addFilter(take)
+    with _ATTACH:
+        for name in _HMMLEARN_LOGGERS:
+            logger = logging.getLogger(name)
+            if _TAKE not in logger.filters:
+                logger.addFilter(_TAKE)
+    outer = getattr(_TAKE.local, "records", None)  # a block inside a block
+    _TAKE.local.records = records = []
     try:
         yield records
     finally:
-        for logger in loggers:
-            logger.removeFilter(take)
+        _TAKE.local.records = outer
 
 
 def _warn_from_hmmlearn_log(records, owner, n_states):
