@@ -75,9 +75,9 @@ def transform_rows(estimator, X):
     """``estimator.transform(X)`` as a C-ordered ndarray, whatever its output.
 
     Under ``set_output`` (or ``sklearn.set_config(transform_output=...)``) a
-    transform returns a frame; polars' converts back to a Fortran-ordered
-    array, on which the BLAS distances round differently. The default output
-    (C-ordered already) is returned as is, not copied.
+    transform returns a frame, which may convert back to a Fortran-ordered
+    array (polars' does), on which the BLAS distances round differently. The
+    default output (C-ordered already) is returned as is, not copied.
     """
     return np.ascontiguousarray(estimator.transform(X))
 

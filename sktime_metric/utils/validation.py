@@ -5,7 +5,7 @@ series are NaN-padded at the end, exactly as tslearn's ``to_time_series_dataset`
 builds it, so the same array goes unchanged to tslearn's DTW baselines. Lists of
 ragged ``(T_i, d)`` / ``(T_i,)`` arrays and 2-D ``(n_samples, n_timestamps)``
 univariate arrays are accepted and converted (by
-:mod:`~sktime_metric.utils._containers`, which reads every container users
+``sktime_metric/utils/_containers.py``, which reads every container users
 bring: pandas, polars, pyarrow, torch, lists). Everything else about the
 format (lengths, NaN checks, the float32 zero-filled copy torch sees) lives
 here and nowhere else.
