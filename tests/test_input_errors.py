@@ -313,6 +313,17 @@ def test_a_network_output_that_overflowed_names_its_series(data):
     assert np.isfinite(tagm.predict_proba(long[[0, 1, 3], :8])).all()
     attention = tagm.predict_attention(long)
     assert np.isfinite(attention[2]).all()
+    # per-step outputs (batch, T, k), NaN on padding by design, are not refused
+    X_short, lengths = tagm._validate_X(long[[0, 1, 3], :8], reset=False)
+    lengths[1] = 5  # padding after step 5 of the second series
+
+    def per_step(module, x, lengths):
+        valid = torch.arange(x.shape[1]) < lengths[:, None]
+        return torch.where(valid, x[..., 0], torch.nan)[..., None],
+
+    steps = tagm._predict_batches(tagm._net_input(X_short, lengths), lengths,
+                                  per_step)[0]
+    assert steps.shape[:2] == (3, 8) and torch.isnan(steps[1, 5:]).all()
 
 
 # -- arguments beside X: parameters, labels of scores, support sets ----------

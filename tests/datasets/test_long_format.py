@@ -257,6 +257,10 @@ def test_a_frame_reads_as_the_same_table_in_a_file(tmp_path):
      r"row 2 \(series 'a'\) has a missing time"),
     (lambda f: f.assign(time=["1", "0", "2024-05-01", "2", "1"]),
      r"row 2 \(series 'a'\): the time '2024-05-01' is a date, the first row's a number"),
+    (lambda f: f.assign(time=["0 days 00:00:01", "0 days 00:00:00", "2024-05-01",
+                              "0 days 00:00:02", "0 days 00:00:01"]),
+     r"row 2 \(series 'a'\): the time '2024-05-01' is a date, the first row's a "
+     "duration"),
     (lambda f: f.assign(acc_y="high"), r"row 0, column 'acc_y': series 'a' at time 1: "
      "'high' is not a number"),
     (lambda f: f.assign(time=["1", "0", "nan", "2", "1"]),
