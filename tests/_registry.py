@@ -285,6 +285,30 @@ _SUPPORT_SET_CLASS_WEIGHT = {
 }
 
 
+def contract_data():
+    """The sequence contract's data: variable-length, string-labelled, easy
+    three-class sequences (48 series of 6-14 steps, 2 channels)."""
+    import numpy as np
+
+    from sktime_metric.datasets import make_sequence_classification
+
+    X, y = make_sequence_classification(
+        n_samples=48, n_classes=3, n_channels=2, min_length=6, max_length=14,
+        motif_length=4, noise=0.3, random_state=0,
+    )
+    return X, np.array(["walk", "run", "rest"])[y]
+
+
+def estimator_output(est, X):
+    """What the contract compares: class probabilities, predicted targets, or
+    a transformer's output."""
+    from sklearn.base import is_classifier
+
+    if is_classifier(est):
+        return est.predict_proba(X)
+    return est.predict(X) if is_regressor(est) else est.transform(X)
+
+
 def targets_for(estimator, y):
     """``y`` for ``estimator``: class labels, or for a regressor their codes as
     numbers (the shared test data carry labels)."""

@@ -20,10 +20,15 @@ from sklearn.pipeline import Pipeline
 from tslearn.preprocessing import TimeSeriesScalerMeanVariance
 
 from sktime_metric.base import BaseSequenceNet
-from sktime_metric.datasets import make_sequence_classification
 from sktime_metric.utils import sequence_lengths
 
-from ._registry import ESTIMATORS, estimator_id, size_grid
+from ._registry import (
+    ESTIMATORS,
+    contract_data,
+    estimator_id,
+    estimator_output,
+    size_grid,
+)
 
 pytestmark = pytest.mark.parametrize("estimator", ESTIMATORS, ids=estimator_id)
 
@@ -31,11 +36,7 @@ pytestmark = pytest.mark.parametrize("estimator", ESTIMATORS, ids=estimator_id)
 @pytest.fixture(scope="module")
 def labelled():
     """Variable-length, string-labelled, easy three-class sequences."""
-    X, y = make_sequence_classification(
-        n_samples=48, n_classes=3, n_channels=2, min_length=6, max_length=14,
-        motif_length=4, noise=0.3, random_state=0,
-    )
-    return X, np.array(["walk", "run", "rest"])[y]
+    return contract_data()
 
 
 @pytest.fixture
@@ -48,14 +49,6 @@ def data(estimator, labelled):
 
 
 _fitted_cache = {}
-
-
-def _output(est, X):
-    """What the contract compares: class probabilities, predicted targets, or a
-    transformer's output."""
-    if is_classifier(est):
-        return est.predict_proba(X)
-    return est.predict(X) if is_regressor(est) else est.transform(X)
 
 
 def _atol(est):
@@ -106,21 +99,21 @@ def test_variable_length_formats_agree(estimator, data):
     lengths = sequence_lengths(X)
     ragged = [x[:n] for x, n in zip(X, lengths)]
     np.testing.assert_allclose(
-        _output(est, ragged), _output(est, X), atol=_atol(est)
+        estimator_output(est, ragged), estimator_output(est, X), atol=_atol(est)
     )
 
 
 def test_padding_invariance(estimator, data):
     X, _ = data
     est = _fitted(estimator, data)
-    expected = _output(est, X)
+    expected = estimator_output(est, X)
     # extra trailing NaN padding
     longer = np.concatenate([X, np.full((len(X), 7, X.shape[2]), np.nan)], axis=1)
-    np.testing.assert_allclose(_output(est, longer), expected, atol=_atol(est))
+    np.testing.assert_allclose(estimator_output(est, longer), expected, atol=_atol(est))
     # each series alone, unpadded: no batch mate can leak into it
     lengths = sequence_lengths(X)
     alone = np.concatenate(
-        [_output(est, X[i : i + 1, : lengths[i]]) for i in range(0, len(X), 7)]
+        [estimator_output(est, X[i : i + 1, : lengths[i]]) for i in range(0, len(X), 7)]
     )
     np.testing.assert_allclose(alone, expected[::7], atol=_atol(est))
 
@@ -131,17 +124,17 @@ def test_sample_order_invariance(estimator, data):
     X, _ = data
     est = _fitted(estimator, data)
     order = np.random.RandomState(0).permutation(len(X))
-    np.testing.assert_allclose(_output(est, X[order]), _output(est, X)[order],
-                               atol=_atol(est))
+    np.testing.assert_allclose(estimator_output(est, X[order]),
+                               estimator_output(est, X)[order], atol=_atol(est))
 
 
 def test_same_random_state_same_predictions(estimator, data):
     X, y = data
-    first = _output(clone(estimator).set_params(max_epochs=2).fit(X, y), X)
-    again = _output(clone(estimator).set_params(max_epochs=2).fit(X, y), X)
+    first = estimator_output(clone(estimator).set_params(max_epochs=2).fit(X, y), X)
+    again = estimator_output(clone(estimator).set_params(max_epochs=2).fit(X, y), X)
     np.testing.assert_array_equal(first, again)
     other = clone(estimator).set_params(max_epochs=2, random_state=1).fit(X, y)
-    assert not np.array_equal(_output(other, X), first)
+    assert not np.array_equal(estimator_output(other, X), first)
 
 
 def test_global_torch_generator_is_untouched(estimator, data, gpu_seeding_calls):
@@ -156,13 +149,13 @@ def test_global_torch_generator_is_untouched(estimator, data, gpu_seeding_calls)
 def test_pickle_and_joblib_round_trip(estimator, data):
     X, _ = data
     est = _fitted(estimator, data)
-    expected = _output(est, X)
+    expected = estimator_output(est, X)
     restored = pickle.loads(pickle.dumps(est))
-    np.testing.assert_array_equal(_output(restored, X), expected)
+    np.testing.assert_array_equal(estimator_output(restored, X), expected)
     buffer = io.BytesIO()
     joblib.dump(est, buffer)
     buffer.seek(0)
-    np.testing.assert_array_equal(_output(joblib.load(buffer), X), expected)
+    np.testing.assert_array_equal(estimator_output(joblib.load(buffer), X), expected)
 
 
 def test_model_saved_on_another_device_loads_on_cpu(estimator, data):
@@ -174,7 +167,7 @@ def test_model_saved_on_another_device_loads_on_cpu(estimator, data):
     est = _fitted(estimator, data)
     if not hasattr(est, "net_"):
         pytest.skip("no torch net: nothing it saves is bound to a device")
-    expected = _output(est, X)
+    expected = estimator_output(est, X)
     saved = pickle.loads(pickle.dumps(est))
     saved.device = saved.net_.device = "cuda"
     blob = pickle.dumps(saved)
@@ -183,17 +176,17 @@ def test_model_saved_on_another_device_loads_on_cpu(estimator, data):
     with pytest.warns(Warning, match="CUDA"):
         restored = pickle.loads(blob)
     assert str(restored.net_.device) == "cpu"
-    np.testing.assert_allclose(_output(restored, X), expected, atol=_atol(est))
+    np.testing.assert_allclose(estimator_output(restored, X), expected, atol=_atol(est))
 
 
 @pytest.mark.cuda
 def test_cuda_fit_then_cpu_predict(estimator, data):
     X, y = data
     est = clone(estimator).set_params(device="cuda", max_epochs=2).fit(X, y)
-    on_gpu = _output(est, X)
+    on_gpu = estimator_output(est, X)
     est.net_.set_params(device="cpu")
     est.net_.module_.to("cpu")
-    np.testing.assert_allclose(_output(est, X), on_gpu, atol=10 * _atol(est))
+    np.testing.assert_allclose(estimator_output(est, X), on_gpu, atol=10 * _atol(est))
 
 
 def test_clone_is_unfitted_with_same_params(estimator, data):
@@ -283,7 +276,7 @@ def test_input_is_not_mutated(estimator, data):
     X_ro = X.copy()
     X_ro.setflags(write=False)  # any write would raise
     est = clone(estimator).set_params(max_epochs=1).fit(X_ro, y)
-    _output(est, X_ro)
+    estimator_output(est, X_ro)
     np.testing.assert_array_equal(X, X_before)
     np.testing.assert_array_equal(y, y_before)
 
@@ -324,7 +317,7 @@ def test_values_on_extreme_scales_are_standardised_or_named(estimator, data):
     if estimator.get_params().get("standardize"):
         fitted = clone(estimator).fit(huge, y)
         assert 1e290 < fitted.scale_[1] < np.inf
-        assert np.isfinite(_output(fitted, huge)).all()
+        assert np.isfinite(estimator_output(fitted, huge)).all()
         # the same series on the scale 1e-30: the same statistics, scaled
         tiny = clone(estimator).fit(X * 1e-30, y)
         np.testing.assert_allclose(tiny.scale_, _fitted(estimator, data).scale_ * 1e-30,
@@ -340,18 +333,18 @@ def test_values_on_extreme_scales_are_standardised_or_named(estimator, data):
         # the networks compute in float32: 1e39 is finite in float64 only
         with pytest.raises(ValueError, match=r"Sample 3 has the value \S+ at time "
                            r"step 0, channel 0 .*beyond the float32 range"):
-            _output(_fitted(estimator, data), _with(X, (3, 0, 0), 1e39))
+            estimator_output(_fitted(estimator, data), _with(X, (3, 0, 0), 1e39))
 
 
 def test_bad_input_gives_clear_errors_at_predict(estimator, data):
     X, _ = data
     est = _fitted(estimator, data)
     with pytest.raises(ValueError, match=re.escape("X has 3 channels, but")):
-        _output(est, np.concatenate([X, X[:, :, :1]], axis=2))
+        estimator_output(est, np.concatenate([X, X[:, :, :1]], axis=2))
     with pytest.raises(ValueError, match=re.escape("Sample 0 has NaN at time step 1")):
-        _output(est, _with(X, (0, 1), np.nan))
+        estimator_output(est, _with(X, (0, 1), np.nan))
     with pytest.raises(TypeError, match="non-numeric"):
-        _output(est, np.full(X.shape, "a"))
+        estimator_output(est, np.full(X.shape, "a"))
 
 
 def test_tags_declare_sequences(estimator):

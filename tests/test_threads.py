@@ -18,14 +18,20 @@ import warnings
 import joblib
 import numpy as np
 import pytest
-from sklearn.base import clone, is_classifier, is_regressor
+from sklearn.base import clone
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import cross_val_score
 
 from sktime_metric.classification import FisherKernelClassifier, NaiveLogisticClassifier
-from sktime_metric.datasets import make_sequence_classification
 
-from ._registry import ESTIMATORS, estimator_id, registered, targets_for
+from ._registry import (
+    ESTIMATORS,
+    contract_data,
+    estimator_id,
+    estimator_output,
+    registered,
+    targets_for,
+)
 
 _TIMEOUT = 60  # seconds: a safety net against a deadlock, never a verdict
 
@@ -33,17 +39,7 @@ _TIMEOUT = 60  # seconds: a safety net against a deadlock, never a verdict
 @pytest.fixture(scope="module")
 def labelled():
     """The sequence contract's data: variable length, string labels."""
-    X, y = make_sequence_classification(
-        n_samples=48, n_classes=3, n_channels=2, min_length=6, max_length=14,
-        motif_length=4, noise=0.3, random_state=0,
-    )
-    return X, np.array(["walk", "run", "rest"])[y]
-
-
-def _output(est, X):
-    if is_classifier(est):
-        return est.predict_proba(X)
-    return est.predict(X) if is_regressor(est) else est.transform(X)
+    return contract_data()
 
 
 def _assert_same(est, actual, expected):
@@ -84,12 +80,12 @@ def test_threads_give_the_sequential_results(estimator, labelled):
     X, y = labelled
     y = targets_for(estimator, y)
     fitted = clone(estimator).fit(X, y)
-    whole, part = _output(fitted, X), _output(fitted, X[5:12])
+    whole, part = estimator_output(fitted, X), estimator_output(fitted, X[5:12])
     start = threading.Barrier(4, timeout=_TIMEOUT)  # all four predict at once
 
     def predict(rows):
         start.wait()
-        return [_output(fitted, X[rows]) for _ in range(2)]
+        return [estimator_output(fitted, X[rows]) for _ in range(2)]
 
     outputs = _in_threads(*[lambda r=rows: predict(r)
                             for rows in (slice(None), slice(5, 12)) * 2])
@@ -100,7 +96,7 @@ def test_threads_give_the_sequential_results(estimator, labelled):
         joblib.delayed(clone(estimator).set_params(random_state=seed).fit)(X, y)
         for seed in (0, 1)
     )
-    _assert_same(fitted, _output(fits[0], X), whole)
+    _assert_same(fitted, estimator_output(fits[0], X), whole)
 
 
 @pytest.mark.parametrize("cls", [NaiveLogisticClassifier, FisherKernelClassifier])
