@@ -289,6 +289,36 @@ def test_cd_plot_without_scikit_posthocs_fails_before_the_run(
     assert not path.exists()
 
 
+@pytest.mark.parametrize("estimators", ["gru,fisher_kernel", "all"])
+def test_estimator_without_its_library_fails_before_the_run(
+        estimators, tmp_path, monkeypatch, capsys):
+    monkeypatch.setitem(sys.modules, "hmmlearn", None)  # import now fails
+    output = tmp_path / "results.md"
+    # not --quick: had the check come after the other estimators' fits, this
+    # would take minutes and end in a traceback
+    assert main(["benchmark", "--estimators", estimators, "--output", str(output),
+                 "--no-progress"]) == 2
+    err = capsys.readouterr().err
+    assert "fisher_kernel (FisherKernelClassifier) fits its HMM with hmmlearn" in err
+    assert "pip install 'sktime_metric[hmm]'" in err
+    assert not output.exists()
+    with pytest.raises(ImportError, match=re.escape("sktime_metric[hmm]")):
+        run_benchmark("japanese_vowels", ["gru", "fisher_kernel"], mode="full",
+                      progress=False)
+
+
+@pytest.mark.parametrize("estimator", ["fisher_kernel", "FisherKernelClassifier"])
+def test_fit_without_hmmlearn_is_a_usage_error(estimator, tmp_path, monkeypatch,
+                                                capsys):
+    monkeypatch.setitem(sys.modules, "hmmlearn", None)  # import now fails
+    _split_files(tmp_path)
+    model = tmp_path / "m.zip"
+    assert main(["fit", "--train", str(tmp_path / "toy_TRAIN.csv"), "--estimator",
+                 estimator, "--output", str(model), "--no-progress"]) == 2
+    assert "pip install 'sktime_metric[hmm]'" in capsys.readouterr().err
+    assert not model.exists()
+
+
 def test_several_datasets_and_one_estimator_still_draw_bars(tmp_path, capsys):
     _split_files(tmp_path)
     (tmp_path / "toy2").mkdir()

@@ -218,6 +218,7 @@ def run(args, parser):
         run_benchmark,
         write_results,
     )
+    from ..benchmarking._registry import check_requirements
 
     if args.estimators.strip() == "all":
         args.estimators = ",".join(ESTIMATORS)
@@ -228,6 +229,10 @@ def run(args, parser):
             f"unknown estimator(s): {', '.join(unknown) or '(none given)'}; "
             f"choose from {', '.join(ESTIMATORS)}"
         )
+    try:  # an optional library missing: say so now, not after the other fits
+        check_requirements(names)
+    except ImportError as exc:
+        parser.error(f"{exc}; or leave it out of --estimators")
     if args.threads < 1:
         parser.error(f"--threads must be >= 1, got {args.threads}")
     if args.resamples < 1:

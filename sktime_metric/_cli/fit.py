@@ -154,6 +154,8 @@ def run(args, parser):
             estimator.fit(X, y)
         except (ValueError, TypeError) as exc:  # bad labels, bad parameter values
             parser.error(f"fitting {type(estimator).__name__}: {exc}")
+        except ImportError as exc:  # an optional library (hmmlearn), before training
+            parser.error(str(exc))
         fit_s = time.perf_counter() - start
         accuracy = float(np.mean(estimator.predict(X) == y))
     finally:

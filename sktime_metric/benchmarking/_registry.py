@@ -13,6 +13,7 @@ from ..classification import (
     TAGMClassifier,
 )
 from ..datasets import load_basic_motions, load_japanese_vowels, make_synthetic_control
+from ..utils._hmm import import_gaussian_hmm
 
 __all__ = [
     "DATASETS",
@@ -168,6 +169,34 @@ ESTIMATORS = {
     "srn_1nn": _siamese_1nn,
     "seq2seq_1nn": _seq2seq_1nn,
 }
+
+#: Registered estimators that need an optional library: name -> a function that
+#: raises ImportError, naming the command that installs it, when it is missing.
+#: Checked before a benchmark fits anything (:func:`check_requirements`), so a
+#: missing library stops the run at once, not after every estimator before it.
+REQUIREMENTS = {
+    "fisher_kernel": lambda: import_gaussian_hmm(
+        "fisher_kernel (FisherKernelClassifier)"),
+}
+
+
+def check_requirements(names):
+    """Raise ImportError if an estimator of ``names`` needs a missing library.
+
+    Parameters
+    ----------
+    names : iterable of str
+        Keys of :data:`ESTIMATORS`.
+
+    Raises
+    ------
+    ImportError
+        For the first such estimator; the message gives the install command.
+    """
+    for name in names:
+        if name in REQUIREMENTS:
+            REQUIREMENTS[name]()
+
 
 #: What ``sktime-metric benchmark`` runs unless told otherwise: every registered
 #: estimator but the slowest to fit (``seq2seq_1nn``: ~25 s in "fast" mode, ~47 s

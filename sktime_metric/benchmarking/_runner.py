@@ -11,7 +11,7 @@ from sklearn.metrics import accuracy_score
 from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
 
-from ._registry import DATASETS, ESTIMATORS, MODES, QUICK_SIZES
+from ._registry import DATASETS, ESTIMATORS, MODES, QUICK_SIZES, check_requirements
 
 __all__ = ["evaluate", "run_benchmark", "stratified_resample", "stratified_subsample"]
 
@@ -276,6 +276,13 @@ def run_benchmark(dataset="japanese_vowels", estimators=None, mode="default",
         One dict per estimator; see :func:`evaluate`; its key ``resample``
         holds ``resample``.
 
+    Raises
+    ------
+    ImportError
+        Before anything is fitted, when an estimator needs an optional library
+        that is not installed (``fisher_kernel``: hmmlearn, the ``hmm``
+        extra); the message gives the install command.
+
     Examples
     --------
     Two small networks, two epochs each, on the embedded BasicMotions (the
@@ -297,6 +304,7 @@ def run_benchmark(dataset="japanese_vowels", estimators=None, mode="default",
         raise ValueError(
             f"Unknown estimator(s) {unknown}; choose from {list(ESTIMATORS)}."
         )
+    check_requirements(names)  # before the first fit, not after it
     if data is None:
         if dataset not in DATASETS:
             raise ValueError(

@@ -19,7 +19,37 @@ from sklearn.exceptions import ConvergenceWarning
 
 from ._warnings import ignoring
 
-__all__ = ["fit_diagonal_hmm", "hmm_fisher_scores"]
+__all__ = ["HMM_EXTRA", "fit_diagonal_hmm", "hmm_fisher_scores", "import_gaussian_hmm"]
+
+#: The command that installs hmmlearn, named by every error about its absence.
+HMM_EXTRA = "pip install 'sktime_metric[hmm]'"
+
+
+def import_gaussian_hmm(owner):
+    """hmmlearn's ``GaussianHMM`` class, or an ImportError naming ``owner``.
+
+    Parameters
+    ----------
+    owner : str
+        What needs hmmlearn, named in the error when it is missing.
+
+    Returns
+    -------
+    GaussianHMM : type
+
+    Raises
+    ------
+    ImportError
+        If hmmlearn is not installed; the message gives :data:`HMM_EXTRA`.
+    """
+    try:
+        from hmmlearn.hmm import GaussianHMM
+    except ImportError as error:
+        raise ImportError(
+            f"{owner} fits its HMM with hmmlearn, which is not installed: "
+            f"{HMM_EXTRA}"
+        ) from error
+    return GaussianHMM
 
 
 def fit_diagonal_hmm(X, lengths, *, n_states, max_epochs, tol, random_state, owner):
@@ -45,13 +75,7 @@ def fit_diagonal_hmm(X, lengths, *, n_states, max_epochs, tol, random_state, own
     transmat : ndarray of shape (n_states, n_states)
     means, variances : ndarray of shape (n_states, n_channels)
     """
-    try:
-        from hmmlearn.hmm import GaussianHMM
-    except ImportError as error:
-        raise ImportError(
-            f"{owner} fits its HMM with hmmlearn, which is not installed: "
-            "pip install 'sktime_metric[hmm]'"
-        ) from error
+    GaussianHMM = import_gaussian_hmm(owner)
     hmm = GaussianHMM(n_components=int(n_states), covariance_type="diag",
                       n_iter=int(max_epochs), tol=float(tol), random_state=random_state)
     frames = np.concatenate([x[:n] for x, n in zip(X, lengths)]).astype(np.float64)
