@@ -250,3 +250,52 @@ def test_every_documented_callable_documents_its_parameters(documented):
             problems += _parameter_problems(f"{full_name}.{method_name}", method,
                                             inspect.getdoc(method) or "", namespace)
     assert not problems, "\n".join(problems)
+
+
+def _optional_features():
+    """``(call, blocked module, install command)`` of each public feature that
+    needs an optional library; ``call()`` uses it."""
+    from sktime_metric.benchmarking import plot_critical_difference, plot_results
+    from sktime_metric.classification import FisherKernelClassifier
+    from sktime_metric.cluster import plot_affinity_matrix, plot_routine_timeline
+    from sktime_metric.datasets import make_sequence_classification
+    from sktime_metric.metric import FisherVectorEmbedder
+
+    X, y = make_sequence_classification(n_samples=12, random_state=0)
+    rows = [{"dataset": d, "name": n, "accuracy": 0.5, "fit_s": 1.0,
+             "predict_s": 1.0} for d in ("a", "b") for n in ("x", "z")]
+    hmm = "pip install 'sktime_metric[hmm]'"
+    stats = "pip install 'sktime_metric[stats]'"
+    return [
+        (FisherKernelClassifier, lambda: FisherKernelClassifier(n_states=2).fit(X, y),
+         "hmmlearn", hmm),
+        (FisherVectorEmbedder, lambda: FisherVectorEmbedder(n_states=2).fit(X),
+         "hmmlearn", hmm),
+        (plot_results, lambda: plot_results(rows, "unused.png"), "matplotlib",
+         "pip install matplotlib"),
+        (plot_critical_difference, lambda: plot_critical_difference(rows, "unused.png"),
+         "scikit_posthocs", stats),
+        (plot_routine_timeline, lambda: plot_routine_timeline([0], [0], [0]),
+         "matplotlib", "pip install matplotlib"),
+        (plot_affinity_matrix, lambda: plot_affinity_matrix([[1.0]]), "matplotlib",
+         "pip install matplotlib"),
+    ]
+
+
+@pytest.mark.parametrize("index", range(6))
+def test_features_of_an_extra_say_so_and_name_its_install_command(index, monkeypatch):
+    # a user of the base install meets these in the docstrings' examples: the
+    # docstring names what to install, and the error names the same command
+    import inspect
+    import sys
+
+    obj, call, module, command = _optional_features()[index]
+    doc = inspect.getdoc(obj)
+    assert command.split()[-1] in doc, f"{obj.__name__}: no {command!r} in docstring"
+    assert "ImportError" in doc, f"{obj.__name__}: its error is not documented"
+    for name in [m for m in sys.modules if m.partition(".")[0] == module]:
+        monkeypatch.delitem(sys.modules, name)
+    monkeypatch.setitem(sys.modules, module, None)  # import now fails
+    with pytest.raises(ImportError) as error:
+        call()
+    assert command in str(error.value)

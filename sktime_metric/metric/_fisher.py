@@ -30,6 +30,9 @@ class FisherVectorEmbedder(PairMetricMixin, ClassNamePrefixFeaturesOutMixin,
     exact, from forward-backward). Series of any length map to vectors of
     ``n_states + n_states**2 + 2 * n_states * n_features_in_`` numbers.
 
+    Needs hmmlearn, which is optional: ``pip install 'sktime_metric[hmm]'``
+    (without it, ``fit`` raises an ImportError that says so).
+
     The learned distance (``pair_distance``, ``pairwise_distances``) is the
     Euclidean distance between embeddings, so ``Pipeline(FisherVectorEmbedder(),
     KNeighborsClassifier())`` is a Fisher-vector nearest-neighbour classifier.
