@@ -289,10 +289,17 @@ def test_cd_plot_without_scikit_posthocs_fails_before_the_run(
     assert not path.exists()
 
 
+def _without(module, monkeypatch):
+    """Make ``import module`` (and of its submodules) fail, even if imported."""
+    for name in [m for m in sys.modules if m.partition(".")[0] == module]:
+        monkeypatch.delitem(sys.modules, name)
+    monkeypatch.setitem(sys.modules, module, None)
+
+
 @pytest.mark.parametrize("estimators", ["gru,fisher_kernel", "all"])
 def test_estimator_without_its_library_fails_before_the_run(
         estimators, tmp_path, monkeypatch, capsys):
-    monkeypatch.setitem(sys.modules, "hmmlearn", None)  # import now fails
+    _without("hmmlearn", monkeypatch)  # import now fails
     output = tmp_path / "results.md"
     # not --quick: had the check come after the other estimators' fits, this
     # would take minutes and end in a traceback
@@ -310,7 +317,7 @@ def test_estimator_without_its_library_fails_before_the_run(
 @pytest.mark.parametrize("estimator", ["fisher_kernel", "FisherKernelClassifier"])
 def test_fit_without_hmmlearn_is_a_usage_error(estimator, tmp_path, monkeypatch,
                                                 capsys):
-    monkeypatch.setitem(sys.modules, "hmmlearn", None)  # import now fails
+    _without("hmmlearn", monkeypatch)  # import now fails
     _split_files(tmp_path)
     model = tmp_path / "m.zip"
     assert main(["fit", "--train", str(tmp_path / "toy_TRAIN.csv"), "--estimator",
