@@ -25,6 +25,14 @@ def test_license_is_an_spdx_expression(pyproject):
     assert floors == ["setuptools>=77"]
 
 
+def test_the_license_text_ships_with_the_package(pyproject):
+    # BSD-3-Clause's first two conditions: the notice travels with the code
+    files = pyproject["project"]["license-files"]
+    assert files == ["LICENSE"] and (ROOT / "LICENSE").is_file()
+    text = (ROOT / "LICENSE").read_text()
+    assert text.startswith("BSD 3-Clause License") and "Copyright" in text
+
+
 def test_version_is_the_package_version(pyproject):
     assert pyproject["project"]["version"] == sktime_metric.__version__
 
