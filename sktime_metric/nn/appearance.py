@@ -21,7 +21,7 @@ import math
 import torch
 from torch import nn
 
-from .encoders import length_mask
+from ._lengths import length_mask
 
 __all__ = ["AppearanceCNN", "SpatialAttention"]
 

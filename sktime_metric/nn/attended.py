@@ -26,8 +26,9 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from ._lengths import length_mask, trim_to_length
 from .appearance import AppearanceCNN
-from .encoders import RecurrentEncoder, length_mask, trim_to_length
+from .encoders import RecurrentEncoder
 
 __all__ = ["AttendedRegressorModule", "TemporalAttentionPooling"]
 

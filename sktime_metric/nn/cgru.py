@@ -29,6 +29,7 @@ import torch
 from torch import nn
 
 from ._coupled_layer import CoupledGRULayer
+from ._lengths import trim_to_length
 from ._pairing import (
     GatheredSteps,
     activity,
@@ -38,7 +39,6 @@ from ._pairing import (
     pair_tiles,
 )
 from ._recompute import _RecomputedChunk, time_chunks
-from .encoders import trim_to_length
 
 __all__ = ["CoupledGRU", "CoupledGRULayer"]
 

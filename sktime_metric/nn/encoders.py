@@ -14,110 +14,17 @@ from torch import nn
 from torch.func import functional_call
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
+from ._chain import frame_windows
+from ._lengths import length_mask, trim_to_length
 from ._recompute import recomputed, time_chunks
 
-from ._chain import frame_windows
-
-__all__ = [
-    "RecurrentEncoder",
-    "RNNClassifierModule",
-    "length_mask",
-    "length_groups",
-    "reverse_padded",
-    "run_by_length",
-    "trim_to_length",
-]
+__all__ = ["RecurrentEncoder", "RNNClassifierModule"]
 
 _CELLS = {"rnn": nn.RNN, "gru": nn.GRU, "lstm": nn.LSTM}
 
 #: Without gradients, series longer than this run in time chunks (see
 #: ``RecurrentEncoder.states``); shorter ones in one fused call.
 _LONG_SERIES = 4096
-
-
-def trim_to_length(x, lengths):
-    """Cut the time axis of a padded batch to its longest sequence.
-
-    Estimators pad a whole dataset to its longest series; a batch of short series
-    need not pay for the steps none of them has.
-    """
-    return x[:, : int(lengths.max())]
-
-
-def length_groups(lengths):
-    """Rows of a batch in groups of similar length, or None for one group.
-
-    :func:`trim_to_length` cuts a batch to its longest series, but one long
-    series still makes every row of its batch run its length: a recurrence
-    costs about rows x longest steps. Here the rows, sorted by length, are
-    split where that halves the steps run, and each part again: one long
-    outlier among short series gets a group of its own, while lengths spread
-    over a range (which a split saves at most a quarter of) stay one batch, as
-    do equal lengths. Halving, not any saving: each group is one more fused
-    call on fewer rows, which a count of steps does not see.
-
-    Parameters
-    ----------
-    lengths : Tensor of shape (batch,), int64
-
-    Returns
-    -------
-    groups : list of Tensor of int64, or None
-        Row indices of each group (on ``lengths``' device), shortest group
-        first; None when the batch stays whole.
-    """
-    order = torch.argsort(lengths.cpu(), stable=True)
-    steps = lengths.cpu()[order]
-
-    def split(start, stop):
-        # rows order[start:stop]; a split leaves rows start:cut in one group
-        n_steps = int(steps[stop - 1])
-        rows = torch.arange(1, stop - start)
-        cost = rows * steps[start:stop - 1] + (stop - start - rows) * n_steps
-        if len(cost) == 0 or 2 * int(cost.min()) > (stop - start) * n_steps:
-            return [(start, stop)]
-        cut = start + 1 + int(torch.argmin(cost))
-        return split(start, cut) + split(cut, stop)
-
-    bounds = split(0, len(steps)) if len(steps) else [(0, 0)]
-    if len(bounds) == 1:
-        return None
-    return [order[a:b].to(lengths.device) for a, b in bounds]
-
-
-def run_by_length(fn, x, lengths):
-    """``fn(x, lengths)`` on each :func:`length_groups` group, cut to its longest.
-
-    ``fn`` maps a batch to a tensor with one row per series, which must not
-    depend on the batch's other rows or its padding; the rows come back in
-    the batch's order. A batch that stays whole runs as one call on
-    ``trim_to_length(x, lengths)``.
-    """
-    groups = length_groups(lengths)
-    if groups is None:
-        return fn(trim_to_length(x, lengths), lengths)
-    parts = [fn(trim_to_length(x[g], lengths[g]), lengths[g]) for g in groups]
-    return torch.cat(parts)[torch.argsort(torch.cat(groups))]
-
-
-def length_mask(lengths, n_timestamps):
-    """Boolean ``(batch, n_timestamps)`` mask, True on each sequence's valid steps."""
-    steps = torch.arange(n_timestamps, device=lengths.device)
-    return steps[None, :] < lengths[:, None]
-
-
-def reverse_padded(x, lengths):
-    """Reverse each sequence within its own length; padding stays at the end.
-
-    A backward recurrence over ``reverse_padded(x)`` is a forward recurrence that
-    starts at each sequence's last valid step, which is what packing achieves
-    for the fused kernels, at the price of one gather. Applying it twice is the
-    identity.
-    """
-    steps = torch.arange(x.size(1), device=x.device)
-    last = lengths[:, None].to(x.device) - 1
-    index = torch.where(steps[None, :] <= last, last - steps[None, :], steps[None, :])
-    return torch.gather(x, 1, index[:, :, None].expand(-1, -1, x.size(2)))
 
 
 class RecurrentEncoder(nn.Module):

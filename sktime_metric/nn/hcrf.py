@@ -26,8 +26,8 @@ import torch
 from torch import nn
 
 from ._chain import frame_windows
+from ._lengths import trim_to_length
 from ._recompute import recomputed, time_chunks
-from .encoders import trim_to_length
 
 __all__ = ["HCRFModule"]
 

@@ -33,8 +33,8 @@ import torch
 from torch import nn
 
 from ._chain import frame_windows, softplus_exact
+from ._lengths import length_mask, reverse_padded, trim_to_length
 from ._recompute import recomputed, time_chunks
-from .encoders import length_mask, reverse_padded, trim_to_length
 
 __all__ = ["HULMModule"]
 

@@ -29,7 +29,8 @@ length 0: its recurrent state stays 0, so its representation is the learned
 import torch
 from torch import nn
 
-from .encoders import RecurrentEncoder, length_mask
+from ._lengths import length_mask
+from .encoders import RecurrentEncoder
 from .tagm import AttentionGatedRNN, BidirectionalRNN, TemporalAttention
 
 __all__ = ["FeatureEncoder", "IARNModule", "InteractingAttention"]

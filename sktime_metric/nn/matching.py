@@ -24,8 +24,8 @@ import numpy as np
 import torch
 from torch import nn
 
+from ._lengths import run_by_length
 from .attended import TemporalAttentionPooling
-from .encoders import run_by_length
 from .seq2seq import Seq2SeqAutoencoder
 
 __all__ = ["EpisodeNLLLoss", "MatchingNetworkModule", "episode_accuracy", "leave_self_out"]
@@ -150,7 +150,7 @@ class MatchingNetworkModule(nn.Module):
 
         An episode holds series of every training class (by default all the
         training series): one long series among short ones gets an encoder
-        run of its own (``encoders.run_by_length``), rather than making every
+        run of its own (``_lengths.run_by_length``), rather than making every
         series of every episode run its length.
         """
         y = run_by_length(self._pooled, x, lengths)

@@ -3,7 +3,7 @@
 from torch import nn
 
 from ._chain import frame_windows
-from .encoders import length_mask, trim_to_length
+from ._lengths import length_mask, trim_to_length
 
 __all__ = ["NaiveLogisticModule"]
 

@@ -14,7 +14,7 @@ first, then over the batch, so a long series weighs as much as a short one.
 from torch import nn
 from torch.nn import functional as F
 
-from .encoders import length_mask
+from ._lengths import length_mask
 
 __all__ = ["CosineReconstructionLoss", "SequenceMSELoss"]
 

@@ -18,9 +18,10 @@ a :class:`~sktime_metric.nn.KISSMEHead`); :class:`Seq2SeqLoss` is its criterion,
 import torch
 from torch import nn
 
+from ._lengths import length_mask, trim_to_length
 from ._pairing import pad_time
-from .encoders import RecurrentEncoder, length_mask, trim_to_length
 from .distances import CosineDistance, EuclideanDistance, SquaredMahalanobisDistance
+from .encoders import RecurrentEncoder
 from .kissme import KISSMEHead, KISSMELoss
 from .losses import ContrastiveLoss
 from .reconstruction import CosineReconstructionLoss, SequenceMSELoss

@@ -24,8 +24,9 @@ import torch
 from torch import nn
 
 from ._chain import frame_windows
+from ._lengths import length_mask, trim_to_length
 from ._pairing import pad_time
-from .encoders import RecurrentEncoder, length_mask, trim_to_length
+from .encoders import RecurrentEncoder
 
 __all__ = ["BilinearSimilarity", "FrameEncoder", "SequenceEncoder", "SiameseRNNModule"]
 

@@ -28,7 +28,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from ._chain import frame_windows
-from .encoders import length_mask, reverse_padded, trim_to_length
+from ._lengths import length_mask, reverse_padded, trim_to_length
 
 __all__ = [
     "AttentionGatedRNN",
@@ -51,7 +51,7 @@ class BidirectionalRNN(nn.Module):
     """Bidirectional single-layer Elman RNN over variable-length sequences.
 
     The backward direction runs forward over each sequence reversed within its
-    own length (:func:`~sktime_metric.nn.encoders.reverse_padded`), so both
+    own length (``nn._lengths.reverse_padded``), so both
     directions start at a real step, and both advance in one batched matmul per
     step. On CPU this is about 2.7x faster than ``nn.RNN`` on a packed batch (the
     packed kernel is slow there) with the same result. Parameters are laid out as

@@ -94,7 +94,7 @@ def test_long_series_without_gradients_run_in_chunks_with_the_same_outputs(cell,
 
 
 def test_length_groups_split_off_a_long_outlier_and_keep_spread_lengths_whole():
-    from sktime_metric.nn.encoders import length_groups
+    from sktime_metric.nn._lengths import length_groups
 
     # one long series among short ones: a group of its own, shortest first
     groups = length_groups(torch.tensor([30, 2000, 30, 30, 25]))
@@ -114,7 +114,7 @@ def test_length_groups_split_off_a_long_outlier_and_keep_spread_lengths_whole():
 
 
 def test_run_by_length_equals_the_whole_batch_with_its_gradients():
-    from sktime_metric.nn.encoders import run_by_length, trim_to_length
+    from sktime_metric.nn._lengths import run_by_length, trim_to_length
 
     torch.manual_seed(0)
     encoder = RecurrentEncoder(3, 5, cell="gru")

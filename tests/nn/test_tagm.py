@@ -5,10 +5,16 @@ import pytest
 import torch
 from torch import nn
 
-from sktime_metric.nn import AttentionGatedRNN, TAGMModule, TemporalAttention
-from sktime_metric.nn import AttentionNNModule, BidirectionalRNN
+from sktime_metric.nn import (
+    AttentionGatedRNN,
+    AttentionNNModule,
+    BidirectionalRNN,
+    TAGMModule,
+    TemporalAttention,
+)
 from sktime_metric.nn._chain import frame_windows
-from sktime_metric.nn.encoders import RecurrentEncoder, reverse_padded
+from sktime_metric.nn._lengths import reverse_padded
+from sktime_metric.nn.encoders import RecurrentEncoder
 
 
 def _n_params(module):
