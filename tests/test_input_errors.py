@@ -1,10 +1,10 @@
-"""Dirty input gets a clear answer: labels, containers, layouts, small splits.
+"""Dirty input gets a clear answer: labels, containers, small splits.
 
 Complements ``test_sequence_contract.py`` (NaN and inf inside series, wrong
 dimensions) with what a user's own data brings: a single class, missing
-labels, object arrays and nested pandas frames of series, aeon's
-``(n, d, T)`` layout, a training set too small for the validation split, and
-fits that did not learn.
+labels, object arrays and nested pandas frames of series, a training set too
+small for the validation split, and fits that did not learn. Other
+libraries' layouts: ``test_layouts.py``.
 """
 
 import re
@@ -24,12 +24,7 @@ from sktime_metric.evaluation import pair_auc
 from sktime_metric.metric import KISSMETransformer, Seq2SeqEmbedder, SiameseRNNEmbedder
 from sktime_metric.recommendation import IARNRecommender
 from sktime_metric.regression import AttentionSequenceRegressor
-from sktime_metric.utils import (
-    SequenceLayoutWarning,
-    from_aeon,
-    to_aeon,
-    to_sequence_dataset,
-)
+from sktime_metric.utils import to_sequence_dataset
 
 from ._registry import ESTIMATORS, estimator_id, targets_for
 
@@ -136,98 +131,6 @@ def test_estimators_take_object_arrays_and_nested_frames(estimator, data):
     for container in (objects, nested):
         fitted = clone(est).fit(container, y)
         np.testing.assert_array_equal(getattr(fitted, method)(container), reference)
-
-
-@pytest.mark.parametrize("estimator", ESTIMATORS, ids=estimator_id)
-def test_aeon_layout_is_flagged_and_converted(estimator, data):
-    X, y = data
-    y = targets_for(estimator, y)
-    # aeon's (n, n_channels, n_timestamps): read as 2 steps of 10 channels
-    X_aeon = np.ascontiguousarray(np.nan_to_num(X).transpose(0, 2, 1))
-    with pytest.warns(SequenceLayoutWarning, match=r"aeon and sktime use \(n_samples, "
-                      r"n_channels, n_timestamps\).*from_aeon\(X\)"):
-        clone(estimator).set_params(**_fit_params(estimator)).fit(X_aeon, y)
-    with warnings.catch_warnings():
-        warnings.simplefilter("error", SequenceLayoutWarning)
-        clone(estimator).set_params(**_fit_params(estimator)).fit(from_aeon(X_aeon), y)
-
-
-def test_aeon_converters_round_trip():
-    rng = np.random.RandomState(0)
-    X_aeon = rng.randn(40, 6, 100)  # aeon's BasicMotions shape
-    X = from_aeon(X_aeon)
-    assert X.shape == (40, 100, 6)
-    np.testing.assert_array_equal(X[3, :, 2], X_aeon[3, 2])
-    np.testing.assert_array_equal(to_aeon(X), X_aeon)
-    unequal = [rng.randn(3, 5), rng.randn(3, 8)]  # aeon's list of (d, T_i)
-    X = from_aeon(unequal)
-    assert X.shape == (2, 8, 3) and np.isnan(X[0, 5:]).all()
-    back = to_aeon(X)
-    assert [b.shape for b in back] == [(3, 5), (3, 8)]
-    np.testing.assert_array_equal(back[1], unequal[1])
-    with pytest.raises(ValueError, match="aeon's 3-D layout"):
-        from_aeon(rng.randn(4, 5))
-
-
-def test_sktime_multiindex_frames_are_flagged_with_their_conversion():
-    # sktime's pd-multiindex (rows indexed by instance, then time) is long
-    # format: read as a table, its 26 rows are 26 series of 2 steps. A flat
-    # frame is a table whatever its index (a wide frame indexed by subject
-    # and trial is one), so it is read as one, with a warning naming the call
-    from sktime_metric.classification import RNNClassifier
-    from sktime_metric.datasets import from_long_format
-
-    rng = np.random.RandomState(0)
-    index = pd.MultiIndex.from_tuples(
-        [(i, t) for i in range(4) for t in range(5 + i)], names=["instance", "time"])
-    frame = pd.DataFrame(rng.randn(len(index), 2), index=index, columns=["a", "b"])
-    est = RNNClassifier(hidden_size=4, max_epochs=1)
-    call = (r"from_long_format\(X.reset_index\(\), series_column='instance', "
-            r"time_column='time'\)")
-    flagged = pytest.warns(SequenceLayoutWarning, match=r"indexed by 2 levels "
-                           r"\['instance', 'time'\].*pd-multiindex.*" + call)
-    with flagged:
-        est.fit(frame, np.arange(len(frame)) % 2)
-    assert est.n_features_in_ == 1  # each row a series, as for any table
-    # a Series of one channel cannot be read as a table: the hint comes first
-    with flagged, pytest.raises(ValueError, match="1 dimension"):
-        est.fit(frame["a"], np.arange(len(frame)) % 2)
-    # the named call gives one series per instance, of its own length
-    X, _ = from_long_format(frame.reset_index(), series_column="instance",
-                            time_column="time")
-    assert X.shape == (4, 8, 2) and np.isnan(X[0, 5:]).all()
-    # nested frames (a series per cell) are read by their rows, silently
-    nested = pd.DataFrame({"a": [pd.Series(rng.randn(5)) for _ in range(4)]},
-                          index=pd.MultiIndex.from_product([["s1", "s2"], [1, 2]]))
-    with warnings.catch_warnings():
-        warnings.simplefilter("error", SequenceLayoutWarning)
-        warnings.simplefilter("ignore", ConvergenceWarning)  # one epoch
-        assert est.fit(X, [0, 1, 0, 1]).n_features_in_ == 2
-        assert est.fit(nested, [0, 1, 0, 1]).n_features_in_ == 1
-
-
-def test_aeon_lists_are_flagged_too():
-    # aeon's unequal-length collections are lists of (n_channels, T_i) arrays:
-    # read as (T_i, n_channels), equal lengths train on the wrong axis with no
-    # error (as a 3-D array would), unequal ones fail on the channel count
-    from sktime_metric.classification import RNNClassifier
-
-    rng = np.random.RandomState(0)
-    est = RNNClassifier(hidden_size=4, max_epochs=1)
-    y = [0, 1, 0, 1]
-    equal = [rng.randn(3, 50) for _ in y]
-    with pytest.warns(SequenceLayoutWarning, match=r"aeon's lists hold \(n_channels, "
-                      r"T_i\) arrays.*from_aeon\(X\)"):
-        est.fit(equal, y)
-    with pytest.raises(ValueError, match=r"Sample 1 has 50 channels but sample 0 "
-                       r"has 40.*aeon's \(n_channels, T_i\) arrays.*from_aeon"):
-        est.fit([rng.randn(3, n) for n in (40, 50, 45, 42)], y)
-    with warnings.catch_warnings():  # our own layout, and from_aeon's output
-        warnings.simplefilter("error", SequenceLayoutWarning)
-        warnings.simplefilter("ignore", ConvergenceWarning)  # one epoch
-        est.fit([rng.randn(n, 3) for n in (40, 50, 45, 42)], y)
-        est.fit(from_aeon(equal), y)
-        est.fit([rng.randn(n) for n in (4, 5, 3, 2)], y)  # univariate lists
 
 
 @pytest.mark.parametrize(
