@@ -320,7 +320,6 @@ def hmm_fisher_scores(X, lengths, startprob, transmat, means, variances):
         gamma, xi, log_likelihood = _posteriors(log_start, log_trans,
                                                 _log_emissions(X, means, variances),
                                                 valid)
-    with np.errstate(over="ignore", invalid="ignore"):
         from_state = gamma.sum(axis=1) - gamma[np.arange(n), lengths - 1]  # t < T_i
         d_start = _complement_certain(gamma[:, 0] - startprob, startprob)
         d_trans = _complement_certain(xi - transmat[None] * from_state[:, :, None],
