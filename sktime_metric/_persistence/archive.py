@@ -10,7 +10,10 @@ walks an estimator to put the records in (saving) or to take them out (loading).
 import copy
 import dataclasses
 
+from sklearn import config_context
 from sklearn.base import BaseEstimator
+# scikit-learn's request record (private; there since 1.3, the floor is 1.6)
+from sklearn.utils._metadata_requests import MetadataRequest
 from skorch.history import History
 
 _FORMAT, _FORMAT_VERSION = "sktime_metric.weights", 2
@@ -50,10 +53,6 @@ def _requests_record(value):
     or an alias), saved as ``{method: {parameter: request}}`` and set back by
     :func:`_restore_requests`.
     """
-    try:
-        from sklearn.utils._metadata_requests import MetadataRequest
-    except ImportError:  # pragma: no cover - scikit-learn >= 1.3 has it
-        return None
     if not isinstance(value, MetadataRequest):
         return None
     return {method: dict(request.requests)
@@ -67,8 +66,6 @@ def _restore_requests(value):
     if isinstance(value, BaseEstimator):
         saved = vars(value).get("_metadata_request")
         if isinstance(saved, dict):
-            from sklearn import config_context
-
             del value._metadata_request  # the class's defaults, then the saved
             with config_context(enable_metadata_routing=True):
                 for method, requests in saved.items():
