@@ -206,6 +206,17 @@ def _series_of_nested_frame(X):
     return series
 
 
+def _polars_series_with_nulls(X):
+    """A polars Series of fixed-size Arrays holding a null series, step or value."""
+    if not type(X).__module__.startswith("polars") or hasattr(X, "columns"):
+        return False
+    while type(X.dtype).__name__ == "Array":  # look through each level
+        if X.null_count():
+            return True
+        X = X.arr.explode()
+    return bool(X.null_count())
+
+
 def _is_ragged_object_array(X):
     """A 1-D object array (or pandas Series) whose elements are series."""
     # np.asarray, not to_numpy(): a pyarrow Array's copies nothing by default,
@@ -272,6 +283,10 @@ def to_sequence_dataset(X):
         tensors = X.combine_chunks() if hasattr(X, "combine_chunks") else X
         if hasattr(tensors, "to_numpy_ndarray"):
             X = tensors.to_numpy_ndarray()
+    if _polars_series_with_nulls(X):
+        # numpy reads a null of a fixed-size polars Array as a row of NaN:
+        # "empty (all NaN)", not the missing series or value it is
+        X = X.to_list()
     if _is_nested_frame(X):
         X = _series_of_nested_frame(X)
     elif _is_ragged_object_array(X):

@@ -293,6 +293,25 @@ def test_nulls_and_ragged_steps_in_nested_lists_name_the_sample(X, message,
         check_sequences(X)
 
 
+@pytest.mark.parametrize(
+    "X, message",
+    [
+        ([[[1.0, 2.0]], None], "Sample 1 is missing (None) instead of a series"),
+        ([[[1.0, 2.0], None]],
+         "Sample 0 has time steps of different sizes: step 0 has 2 value(s), "
+         "step 1 has a missing value (None)"),
+        ([[[1.0, None]], [[3.0, 4.0]]], "Sample 0 has NaN on channel(s) [1] only"),
+    ],
+)
+def test_nulls_in_fixed_size_polars_arrays_name_the_sample(X, message):
+    # numpy reads a null of polars' fixed-size Array as NaN: a null series was
+    # "Sample 1 is empty (all NaN)" and a null step "NaN on channel(s) [0, 1]"
+    pl = pytest.importorskip("polars")
+    dtype = pl.Array(pl.Array(pl.Float64, 2), len(X[0]))
+    with pytest.raises(ValueError, match=re.escape(message)):
+        check_sequences(pl.Series(X, dtype=dtype))
+
+
 @pytest.mark.parametrize("X, message", [
     # a NaN in place of a row is named as a missing step, as None is
     ([[[1.0, 2.0], float("nan")]], "Sample 0 has time steps of different sizes: "
