@@ -207,8 +207,12 @@ def _series_of_nested_frame(X):
 
 
 def _polars_series_with_nulls(X):
-    """A polars Series of fixed-size Arrays holding a null series, step or value."""
-    if not type(X).__module__.startswith("polars") or hasattr(X, "columns"):
+    """A polars Series of fixed-size Arrays holding a null series, step or value.
+
+    (Of Lists, numpy's object rows keep the None, which the readers name.)
+    """
+    is_array = type(getattr(X, "dtype", None)).__name__ == "Array"
+    if not type(X).__module__.startswith("polars") or not is_array:
         return False
     while type(X.dtype).__name__ == "Array":  # look through each level
         if X.null_count():
