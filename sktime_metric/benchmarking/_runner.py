@@ -181,6 +181,14 @@ def evaluate(name, estimator, X_train, y_train, X_test, y_test, *, dataset="",
         the test split (1: the fit collapsed to one class);
         plus the keys ``extra`` returns.
 
+    Notes
+    -----
+    The warnings are counted with ``warnings.catch_warnings(record=True)``,
+    whose recorder is the whole process's before Python 3.14: calls run at
+    once in threads count each other's warnings. Run them one at a time, as
+    :func:`run_benchmark` does, or in processes (joblib's default "loky"
+    backend).
+
     Examples
     --------
     >>> from sktime_metric.benchmarking import evaluate

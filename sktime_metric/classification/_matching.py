@@ -570,6 +570,10 @@ class MatchingNetworkClassifier(
 
         The support series are kept in the order given (or sorted by class,
         see ``support_order``): the bi-GRU context embedding depends on it.
+        It changes the fitted model, as a ``partial_fit`` would: a predict
+        running meanwhile in another thread may read the old set's classes
+        with the new set's posteriors. For a per-call set, pass
+        ``X_support`` / ``y_support`` to :meth:`predict` instead.
 
         Parameters
         ----------
