@@ -5,8 +5,8 @@ zero-filled past each sequence's length, and ``lengths`` ``(batch,)`` int64.
 
 import torch
 
-__all__ = ["length_groups", "length_mask", "reverse_padded", "run_by_length",
-           "trim_to_length"]
+__all__ = ["length_bounds", "length_groups", "length_mask", "reverse_padded",
+           "run_by_length", "trim_to_length"]
 
 
 def trim_to_length(x, lengths):
@@ -38,17 +38,50 @@ def reverse_padded(x, lengths):
     return torch.gather(x, 1, index[:, :, None].expand(-1, -1, x.size(2)))
 
 
-def length_groups(lengths):
-    """Rows of a batch in groups of similar length, or None for one group.
+def length_bounds(sorted_lengths):
+    """Where to cut rows sorted by length into groups of similar length.
 
     :func:`trim_to_length` cuts a batch to its longest series, but one long
     series still makes every row of its batch run its length: a recurrence
     costs about rows x longest steps. Here the rows, sorted by length, are
     split where that halves the steps run, and each part again: one long
     outlier among short series gets a group of its own, while lengths spread
-    over a range (which a split saves at most a quarter of) stay one batch, as
+    over a range (which a split saves at most a quarter of) stay one group, as
     do equal lengths. Halving, not any saving: each group is one more fused
     call on fewer rows, which a count of steps does not see.
+
+    The one split rule: :func:`length_groups` applies it to a batch inside a
+    module, and ``BaseSequenceNet._predict_batches`` to all the rows it
+    predicts, before cutting them into batches.
+
+    Parameters
+    ----------
+    sorted_lengths : Tensor of shape (n_rows,), int, ascending
+
+    Returns
+    -------
+    bounds : list of (int, int)
+        ``(start, stop)`` of each group in the sorted order, shortest first,
+        covering all rows; ``[(0, n_rows)]`` when they stay one group.
+    """
+    steps = torch.as_tensor(sorted_lengths).cpu()
+
+    def split(start, stop):
+        # rows start:stop; a split leaves rows start:cut in one group
+        n_steps = int(steps[stop - 1])
+        rows = torch.arange(1, stop - start)
+        cost = rows * steps[start:stop - 1] + (stop - start - rows) * n_steps
+        if len(cost) == 0 or 2 * int(cost.min()) > (stop - start) * n_steps:
+            return [(start, stop)]
+        cut = start + 1 + int(torch.argmin(cost))
+        return split(start, cut) + split(cut, stop)
+
+    return split(0, len(steps)) if len(steps) else [(0, 0)]
+
+
+def length_groups(lengths):
+    """Rows of a batch in groups of similar length (:func:`length_bounds`), or
+    None for one group.
 
     Parameters
     ----------
@@ -61,19 +94,7 @@ def length_groups(lengths):
         first; None when the batch stays whole.
     """
     order = torch.argsort(lengths.cpu(), stable=True)
-    steps = lengths.cpu()[order]
-
-    def split(start, stop):
-        # rows order[start:stop]; a split leaves rows start:cut in one group
-        n_steps = int(steps[stop - 1])
-        rows = torch.arange(1, stop - start)
-        cost = rows * steps[start:stop - 1] + (stop - start - rows) * n_steps
-        if len(cost) == 0 or 2 * int(cost.min()) > (stop - start) * n_steps:
-            return [(start, stop)]
-        cut = start + 1 + int(torch.argmin(cost))
-        return split(start, cut) + split(cut, stop)
-
-    bounds = split(0, len(steps)) if len(steps) else [(0, 0)]
+    bounds = length_bounds(lengths.cpu()[order])
     if len(bounds) == 1:
         return None
     return [order[a:b].to(lengths.device) for a, b in bounds]
