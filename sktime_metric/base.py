@@ -33,6 +33,7 @@ from ._learning import (
     warn_if_not_learned,
     warn_if_regressor_not_learned,
 )
+from .nn._lengths import length_bounds
 from .utils._sklearn_compat import Interval, InvalidParameterError, StrOptions
 from .utils._skorch import resolve_optimizer, training_callbacks
 from .utils._scaling import validate_and_standardize
@@ -59,7 +60,9 @@ __all__ = [
 # per row it is lower in batches of a few hundred than in one of thousands, so
 # rows are sorted by length and cut into batches of this size (measured, ReLU
 # RNN, 64 units: JapaneseVowels' 3,700 series 4x faster than in one batch, the
-# spoken digits' 600 test series 2.7x) ...
+# spoken digits' 600 test series 2.7x), after a split of the sorted rows where
+# a long outlier would make a batch of short series run its length
+# (nn._lengths.length_bounds) ...
 _PREDICT_BATCH_SIZE = 256
 # ... while other devices (not measured) keep larger batches: up to this many
 # padded time steps each ...
@@ -487,14 +490,21 @@ class BaseSequenceNet(BaseEstimator):
         on batches of rows moved to the device (skorch's ``forward_iter`` would
         re-stack the arrays one sample at a time through a DataLoader). Rows are
         sorted by length so that each batch, which the module cuts to its
-        longest series, computes little padding; outputs are put back in row
-        order. An output with a time axis (axis 1) narrower in some batches is
-        NaN-padded to the widest. A row's output must not depend on the other
-        rows of its batch. A first output of one row per series (at most 2-D:
-        class scores, embeddings, targets) must be finite: a row that is not
-        is a ``ValueError`` naming its series (``_refuse_non_finite``), unless
-        ``finite=False``: for a caller that weighs such outputs itself (fit's
-        restarts, where one restart may diverge and another not).
+        longest series, computes little padding: the sorted rows are split into
+        groups of similar length by ``nn._lengths.length_bounds`` (a long
+        outlier among short series runs in a group of its own rather than
+        making a whole batch of short series run its length; equal lengths and
+        lengths spread over a range stay one group), and each group is cut
+        into batches of at most ``_PREDICT_BATCH_SIZE`` rows (or the training
+        batch size if larger; see the constants for other devices and image
+        steps). Outputs are put back in row order. An output with a time axis
+        (axis 1) narrower in some batches is NaN-padded to the widest. A row's
+        output must not depend on the other rows of its batch. A first output
+        of one row per series (at most 2-D: class scores, embeddings, targets)
+        must be finite: a row that is not is a ``ValueError`` naming its
+        series (``_refuse_non_finite``), unless ``finite=False``: for a caller
+        that weighs such outputs itself (fit's restarts, where one restart may
+        diverge and another not).
         """
         module = self.net_.module_
         module.eval()
@@ -509,10 +519,15 @@ class BaseSequenceNet(BaseEstimator):
         if any(np.ndim(v) > 3 for v in inputs.values()):  # steps that are images
             row_values = max(math.prod(np.shape(v)[1:]) for v in inputs.values())
             rows = min(rows, max(self.batch_size, _PREDICT_VALUES // row_values))
+        # a long outlier runs in a group of its own, not in a batch of short
+        # series that would all run its length; each group in batches of rows
+        sorted_lengths = lengths if order is None else lengths[order]
+        batches = [(start, min(start + rows, stop))
+                   for first, stop in length_bounds(torch.as_tensor(sorted_lengths))
+                   for start in range(first, stop, rows)]
         parts = []
-        for start in range(0, len(lengths), rows):
+        for start, stop in batches:
             # each batch gathers its own rows: no sorted copy of the whole input
-            stop = start + rows
             index = slice(start, stop) if order is None else order[start:stop]
             batch = {k: torch.as_tensor(v[index], device=device) for k, v in inputs.items()}
             with torch.no_grad():

@@ -303,6 +303,41 @@ def test_transform_runs_length_sorted_batches_in_row_order(fitted, data, monkeyp
     np.testing.assert_allclose(small.transform(X[order]), H[order], atol=1e-6)
 
 
+def test_a_long_outlier_runs_in_a_predict_batch_of_its_own(fitted, data, monkeypatch):
+    # the predict loop splits the sorted rows where nn._lengths.length_bounds
+    # would: the 40 series of 20-40 steps never run the outlier's 400 steps
+    X, _ = data
+    rng = np.random.RandomState(0)
+    X = np.concatenate([X, np.full((len(X), 360, 2), np.nan)], axis=1)
+    X = np.insert(X, 7, rng.randn(400, 2), axis=0)  # row 7 of 41: the outlier
+    lengths = sequence_lengths(X)
+    short = np.sort(np.delete(lengths, 7))
+    batches = []
+    forward = type(fitted.net_.module_).forward
+
+    def recording(module, x, lengths, *args, **kwargs):
+        batches.append(lengths.tolist())
+        return forward(module, x, lengths, *args, **kwargs)
+
+    monkeypatch.setattr(type(fitted.net_.module_), "forward", recording)
+    H = fitted.transform(X)
+    # one batch (of up to 256 rows) a group, each run to its group's longest
+    assert batches == [short.tolist(), [400]]
+    # each series alone gives the same row: the outputs are in row order
+    alone = np.concatenate([fitted.transform(X[i : i + 1, : lengths[i]])
+                            for i in range(len(X))])
+    np.testing.assert_allclose(H, alone, rtol=1e-5, atol=1e-6)
+    # a group is cut into batches of at most the predict batch's rows
+    monkeypatch.setattr("sktime_metric.base._PREDICT_BATCH_SIZE", 1)
+    small = clone(fitted)
+    small.__dict__.update(fitted.__dict__)
+    small.batch_size = 16
+    batches.clear()
+    np.testing.assert_allclose(small.transform(X), H, rtol=1e-5, atol=1e-6)
+    assert batches == [short[:16].tolist(), short[16:32].tolist(),
+                       short[32:].tolist(), [400]]
+
+
 def test_feature_names_and_score(fitted, data):
     X, y = data
     assert fitted.get_feature_names_out().tolist()[:2] == [
