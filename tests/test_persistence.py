@@ -391,7 +391,7 @@ def test_classes_outside_the_allow_list_are_refused(data, monkeypatch):
         load_weights(_replaced(buffer, "estimator.skops", skops.io.dumps(record)))
     with monkeypatch.context() as patched:
         # the version save_weights writes; load_weights reads up to the real one
-        patched.setattr("sktime_metric._persistence.save._FORMAT_VERSION", 99)
+        patched.setattr("sktime_metric._persistence.save._FIRST_VERSION", 99)
         newer = _saved(est)
     with pytest.raises(ValueError, match="newer sktime_metric"):
         load_weights(newer)

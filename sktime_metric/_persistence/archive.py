@@ -16,7 +16,20 @@ from sklearn.base import BaseEstimator
 from sklearn.utils._metadata_requests import MetadataRequest
 from skorch.history import History
 
-_FORMAT, _FORMAT_VERSION = "sktime_metric.weights", 2
+_FORMAT = "sktime_metric.weights"
+# Versions of the format. An archive says the lowest version that holds what it
+# holds, so that a reader of an earlier version refuses, with its "newer
+# sktime_metric" error, the archives it would misread, and reads the others:
+#   2  the skops and safetensors members (format 1: JSON, .npz and torch.save);
+#   3  metadata requests (:func:`_requests_record`). A reader of version 2 loads
+#      the plain dict as the estimator's ``_metadata_request`` without a word,
+#      and scikit-learn then routes nothing to it: the requests and the class's
+#      defaults are gone, and fitting with metadata fails far from the cause.
+# A reader ignores keys of the record it does not know (``versions``): what a
+# reader must not ignore takes a new version, and its feature an entry below.
+_FIRST_VERSION = 2  # what an archive holding none of the features says
+_FEATURE_VERSIONS = {"metadata requests": 3}
+_FORMAT_VERSION = max(_FIRST_VERSION, *_FEATURE_VERSIONS.values())  # the newest read
 _ESTIMATOR, _WEIGHTS = "estimator.skops", "weights.safetensors"
 
 

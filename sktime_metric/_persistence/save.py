@@ -17,8 +17,9 @@ from skorch import NeuralNet
 
 from .archive import (
     _ESTIMATOR,
+    _FEATURE_VERSIONS,
+    _FIRST_VERSION,
     _FORMAT,
-    _FORMAT_VERSION,
     _WEIGHTS,
     _Net,
     _replaced,
@@ -85,7 +86,7 @@ def save_weights(estimator, path):
             "a pipeline."
         )
     check_is_fitted(estimator)
-    tensors = {}
+    tensors, features = {}, set()
 
     def stand_in(obj, key):
         if isinstance(obj, NeuralNet):
@@ -95,6 +96,7 @@ def save_weights(estimator, path):
             return _Tensor(key)
         requests = _requests_record(obj)  # set_fit_request(...) and the like
         if requests is not None:
+            features.add("metadata requests")
             return requests
         if isinstance(obj, dict) and any(isinstance(k, (bool, np.bool_)) for k in obj):
             # skops writes a key as its text and reads "False" back as True
@@ -106,7 +108,9 @@ def save_weights(estimator, path):
         return obj
 
     estimator = _replaced(estimator, "", stand_in)
-    record = {"format": _FORMAT, "format_version": _FORMAT_VERSION,
+    # the lowest version that holds what it holds: readers of that version on
+    version = max([_FIRST_VERSION, *(_FEATURE_VERSIONS[f] for f in features)])
+    record = {"format": _FORMAT, "format_version": version,
               "versions": _versions(), "estimator": estimator}
     try:
         blob = skops.io.dumps(record)

@@ -1,0 +1,58 @@
+"""Archives across versions of sktime_metric: which reader reads which archive.
+
+Round trips within one version are in test_persistence.py.
+"""
+
+import zipfile
+
+import numpy as np
+import pytest
+import sklearn
+import skops.io
+
+from sktime_metric import RNNClassifier
+from sktime_metric._persistence.archive import _FIRST_VERSION, _FORMAT_VERSION
+from sktime_metric._persistence.trust import _trusted_types
+from sktime_metric.datasets import make_sequence_classification
+from sktime_metric.persistence import load_weights
+
+from .test_persistence import _saved
+
+
+@pytest.fixture(scope="module")
+def data():
+    return make_sequence_classification(n_samples=20, n_classes=2, min_length=6,
+                                        max_length=10, motif_length=4, random_state=0)
+
+
+def _format_version(buffer):
+    buffer.seek(0)
+    with zipfile.ZipFile(buffer) as archive:
+        blob = archive.read("estimator.skops")
+    buffer.seek(0)
+    return skops.io.loads(blob, trusted=_trusted_types())["format_version"]
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+def test_an_archive_says_the_lowest_version_that_reads_it(data, monkeypatch):
+    # metadata requests are what version 3 added: a reader of version 2 loads
+    # their record as a plain dict in place of the estimator's requests, and
+    # scikit-learn then routes nothing to it, without an error. An archive that
+    # holds requests says 3, so that reader refuses it ("newer sktime_metric");
+    # one without says 2, and every reader of version 2 reads it
+    X, y = data
+    clf = RNNClassifier(hidden_size=4, max_epochs=1, random_state=0).fit(X, y)
+    plain = _saved(clf)
+    with sklearn.config_context(enable_metadata_routing=True):
+        clf.set_fit_request(sample_weight=True)
+        requests = _saved(clf)
+    assert _format_version(plain) == _FIRST_VERSION == 2
+    assert _format_version(requests) == _FORMAT_VERSION == 3
+    for archive in (plain, requests):  # this version reads both
+        np.testing.assert_array_equal(load_weights(archive).predict_proba(X),
+                                      clf.predict_proba(X))
+    monkeypatch.setattr("sktime_metric._persistence.load._FORMAT_VERSION", 2)
+    assert load_weights(plain).get_params() == clf.get_params()
+    with pytest.raises(ValueError, match="format version 3 by a newer sktime_metric; "
+                       "this version reads up to 2"):
+        load_weights(requests)
