@@ -134,6 +134,11 @@ class RNNClassifier(SequenceClassifierMixin, BaseSequenceNet):
     (3, 3)
     """
 
+    # what an archive written before a parameter existed loads with: the value
+    # that reproduces the model it holds (persistence.load_weights): one step
+    # a frame, no class weights, every epoch run
+    _PARAMETERS_ADDED = {"window": 1, "stride": 1, "class_weight": None, "tol": None}
+
     _parameter_constraints: dict = {
         **BaseSequenceNet._parameter_constraints,
         "window": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],

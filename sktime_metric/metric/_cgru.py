@@ -257,8 +257,10 @@ class CoupledGRUMetric(
     """
 
     # what an archive written before a parameter existed loads with: the value
-    # that reproduces the model it holds (persistence.load_weights)
-    _PARAMETERS_ADDED = {"standardize": False}
+    # that reproduces the model it holds (persistence.load_weights): the
+    # channels as given, one step a frame, the whole graph kept, no compile
+    _PARAMETERS_ADDED = {"standardize": False, "window_size": 1, "stride": 1,
+                         "checkpoint_steps": 0, "compile_step": False}
 
     _parameter_constraints: dict = {
         **BaseSequenceNet._parameter_constraints,
