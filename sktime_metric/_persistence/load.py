@@ -160,7 +160,7 @@ def load_weights(path, *, device="cpu"):
             used.add(obj.key)
             return tensors[obj.key]  # safetensors loads on the CPU; kept there
         if isinstance(obj, BaseEstimator):
-            _add_missing_parameters(obj)
+            _check_parameters(obj)
             if "device" in obj.get_params(deep=False):
                 obj.device = device  # a fresh object of skops: changed in place
         return obj
@@ -182,23 +182,42 @@ def load_weights(path, *, device="cpu"):
         ) from None
 
 
-def _add_missing_parameters(estimator):
-    """Give an estimator from an earlier version the parameters added since.
+def _check_parameters(estimator):
+    """Fill in the parameters added since the archive was written; refuse one
+    this version does not have.
 
     An archive written before a parameter existed has no value for it. Each
     class lists, in ``_PARAMETERS_ADDED``, the value of each added parameter
     that reproduces what the class did before it (for example
     ``CoupledGRUMetric(standardize=False)``: it read the channels as given).
     Any other missing parameter is refused with a message that says so.
+
+    An archive written by a version with a parameter this one does not have (a
+    newer one, or one before a removal) would load with the value ignored and
+    predict otherwise than it did; for the classes of sktime_metric, whose
+    attributes follow scikit-learn's names (fitted ones end with ``_``, private
+    ones start with it), such a parameter is refused.
     """
+    names = estimator._get_param_names()
+    cls = type(estimator).__name__
+    if type(estimator) in _estimator_classes():
+        unknown = [k for k in vars(estimator) if k not in names
+                   and not k.startswith("_") and not k.endswith("_")]
+        if unknown:
+            raise _Refused(
+                f"was written by another version of sktime_metric: this "
+                f"version's {cls} has no parameter {unknown[0]!r} and would "
+                "load the model without it. Load it with a newer sktime_metric "
+                "(or, for a parameter since removed, the version that wrote it)."
+            )
     added = getattr(type(estimator), "_PARAMETERS_ADDED", {})
-    for param in estimator._get_param_names():
+    for param in names:
         if param in vars(estimator):
             continue
         if param not in added:
             raise _Refused(
                 f"was written by an earlier version, whose "
-                f"{type(estimator).__name__} had no parameter {param!r}, and "
+                f"{cls} had no parameter {param!r}, and "
                 "this one cannot tell which value of it reproduces the saved "
                 "model: load it with that version, or fit the model again."
             )
