@@ -117,3 +117,24 @@ def test_a_parameter_this_version_does_not_have_is_refused(data):
     for name in ("calibration_", "_calibration"):
         loaded = load_weights(_rewritten(_saved(clf), _with_parameter(name)))
         np.testing.assert_array_equal(loaded.predict_proba(X), clf.predict_proba(X))
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+def test_a_module_argument_this_version_does_not_take_is_refused(data, monkeypatch):
+    # what a newer version's module may take (RNNClassifierModule's window,
+    # 96430cc, is why archives of this version fail in d48ff45: "damaged or
+    # was not written by save_weights ... unexpected keyword argument"): said
+    import sktime_metric._persistence.save as save
+
+    def newer(net, key, tensors):
+        record = original(net, key, tensors)
+        record.arguments["module__future_option"] = 1
+        return record
+
+    X, y = data
+    clf = RNNClassifier(hidden_size=4, max_epochs=1, random_state=0).fit(X, y)
+    original = save._net_record
+    monkeypatch.setattr(save, "_net_record", newer)
+    with pytest.raises(ValueError, match="RNNClassifierModule takes no argument "
+                       "'future_option'.*newer sktime_metric"):
+        load_weights(_saved(clf))

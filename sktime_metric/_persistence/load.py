@@ -9,6 +9,7 @@ A file that is not an archive of this format, or names anything outside the
 allow-lists, raises a ``ValueError`` and nothing of it runs.
 """
 
+import inspect
 import os
 import zipfile
 import zlib
@@ -232,9 +233,26 @@ def _rebuilt_net(record, tensors, device):
     if foreign:
         raise _Refused(f"is not an archive written by save_weights: its net "
                        f"{record.key!r} has the arguments {foreign}.")
+    classes = {part: _lookup(getattr(record, part), torch.nn.Module, kind)
+               for part, kind in (("module", "torch module"),
+                                  ("criterion", "criterion"))}
+    for part, cls in classes.items():
+        # one a newer version's module takes: said, not left to a TypeError
+        params = inspect.signature(cls).parameters
+        if any(p.kind is p.VAR_KEYWORD for p in params.values()):
+            continue
+        unknown = [k.removeprefix(f"{part}__") for k in record.arguments
+                   if k.startswith(f"{part}__")
+                   and k.removeprefix(f"{part}__") not in params]
+        if unknown:
+            raise _Refused(
+                f"was written by another version of sktime_metric: this "
+                f"version's {cls.__name__} takes no argument {unknown[0]!r} (the "
+                f"{part} of the net {record.key!r}). Load it with a newer "
+                "sktime_metric, or the version that wrote it."
+            )
     net = _lookup(record.net_class, NeuralNet, "skorch net")(
-        module=_lookup(record.module, torch.nn.Module, "torch module"),
-        criterion=_lookup(record.criterion, torch.nn.Module, "criterion"),
+        **classes,
         device=device,
         verbose=0,
         **record.arguments,
