@@ -185,13 +185,17 @@ def _warn_from_hmmlearn_log(records, owner, n_states):
 
 
 def _log_emissions(X, means, variances):
-    """``log N(x_t; mu_k, diag(var_k))`` of every step and state: ``(n, T, S)``."""
-    precision = 1.0 / variances  # (S, d)
-    quadratic = (
-        (X**2) @ precision.T
-        - 2.0 * X @ (means * precision).T
-        + (means**2 * precision).sum(axis=1)
-    )
+    """``log N(x_t; mu_k, diag(var_k))`` of every step and state: ``(n, T, S)``.
+
+    From the centred differences ``x_t - mu_k``, one state at a time (as
+    hmmlearn computes it), not the expanded ``x^2 - 2 x mu + mu^2``: on data
+    far from 0 in units of its spread (raw values near 1e6 with a spread of 1,
+    ``standardize=False``) the expanded terms cancel, off by about
+    ``eps * (x / sigma)^2`` (1e-3 there, everything at 1e8).
+    """
+    quadratic = np.empty(X.shape[:2] + (len(means),))
+    for k, (mean, variance) in enumerate(zip(means, variances)):
+        quadratic[:, :, k] = ((X - mean) ** 2 / variance).sum(axis=2)
     log_norm = np.log(2.0 * np.pi * variances).sum(axis=1)
     return -0.5 * (quadratic + log_norm)
 
@@ -324,13 +328,17 @@ def hmm_fisher_scores(X, lengths, startprob, transmat, means, variances):
         d_start = _complement_certain(gamma[:, 0] - startprob, startprob)
         d_trans = _complement_certain(xi - transmat[None] * from_state[:, :, None],
                                       transmat)
-        # emissions: sums over t of gamma_t(k) times the frame's statistics
+        # emissions: sums over t of gamma_t(k) times the frame's centred
+        # statistics (x_t - mu_k, not x_t and x_t^2, whose sums cancel as the
+        # log-densities' would: see _log_emissions)
         occupancy = gamma.sum(axis=1)  # (n, S)
-        first = np.einsum("ntk,ntd->nkd", gamma, X)
-        second = np.einsum("ntk,ntd->nkd", gamma, X**2)
-        d_means = (first - occupancy[:, :, None] * means) / variances
-        squares = second - 2 * first * means + occupancy[:, :, None] * means**2
-        d_log_std = squares / variances - occupancy[:, :, None]
+        d_means = np.empty((n, len(means), X.shape[2]))
+        d_log_std = np.empty_like(d_means)
+        for k, (mean, variance) in enumerate(zip(means, variances)):
+            centred = X - mean  # padding: -mean, where gamma is 0
+            d_means[:, k] = np.einsum("nt,ntd->nd", gamma[:, :, k], centred) / variance
+            squares = np.einsum("nt,ntd->nd", gamma[:, :, k], centred**2)
+            d_log_std[:, k] = squares / variance - occupancy[:, k, None]
         scores = np.concatenate([d_start, d_trans.reshape(n, -1),
                                  d_means.reshape(n, -1), d_log_std.reshape(n, -1)],
                                 axis=1)
