@@ -246,25 +246,29 @@ def _posteriors(log_start, log_trans, log_b, valid):
     return gamma, xi, log_likelihood
 
 
-def _complement_certain(scores, probabilities):
+def _complement_dominant(scores, probabilities):
     """The logits' scores of each probability row (last axis), with the entry
-    of a row whose largest probability is 1 (in float64) replaced by minus the
-    sum of the others.
+    of a row's dominant probability (above 1/2) replaced by minus the sum of
+    the others.
 
     Each row of scores sums to 0 (posteriors and probabilities both sum to 1).
-    Where a probability is 1, its direct score ``gamma - 1`` (or
-    ``sum_t xi - sum_t gamma``) is a difference of two equal or nearly equal
-    sums, exact 0 or below float64's resolution, and comes out as rounding
-    noise (about ``eps * |log-likelihood|``): with one state, the start and
-    transition scores of every series. The diagonal whitening then divided
-    that noise by its own mean square, an O(1) random coordinate. The others'
-    sum is exactly 0 when their probabilities are 0 (the posteriors of an
-    impossible state are exp(-inf) = 0), and accurate when they are tiny. Rows
-    without a certain entry keep the direct scores, to the bit.
+    The direct score of a probability ``p`` near 1, ``gamma - p`` (or
+    ``sum_t xi - p sum_t gamma``), is, on a series that stays in that state, a
+    difference of two nearly equal numbers whose rounding (about
+    ``eps * |log-likelihood|``, from the posteriors) is all that is left of a
+    score of size ``1 - p``: exact 0 with ``p = 1`` (one state), and off by
+    5-200% (measured) where EM fitted ``1 - p ~ 1e-14`` (a state the training
+    series never leave). The diagonal whitening then divided that noise by its
+    own mean square, an O(1) random coordinate. The others' sum adds small,
+    accurate terms: exactly 0 when their probabilities are 0 (the posteriors
+    of an impossible state are exp(-inf) = 0), accurate when they are tiny.
+    With ``p > 1/2`` it is never much less accurate than the direct score
+    (either errs by about eps times the series' steps in that state), so it
+    is taken in every such row, for every series.
     """
     scores = scores.copy()
     rows = np.atleast_2d(probabilities)
-    for r in np.flatnonzero(rows.max(axis=1) == 1.0):
+    for r in np.flatnonzero(rows.max(axis=1) > 0.5):
         k = int(rows[r].argmax())
         row = scores[..., r, :] if scores.ndim == 3 else scores
         others = np.delete(row, k, axis=-1).sum(axis=-1)
@@ -289,8 +293,10 @@ def hmm_fisher_scores(X, lengths, startprob, transmat, means, variances):
     - log standard deviations: ``sum_t gamma_t(k) ((x_t - mu_k)^2 / var_k - 1)``.
 
     The start scores, and each row of transition scores, sum to 0; in a row
-    with a probability of 1, that entry's score is taken as minus the others'
-    sum (exactly 0 when their probabilities are 0, as with one state).
+    with a probability above 1/2, that entry's score is taken as minus the
+    others' sum (exactly 0 when their probabilities are 0, as with one state;
+    accurate where the probability is 1 - 1e-14, and the direct difference
+    rounding noise).
 
     Parameters
     ----------
@@ -325,9 +331,9 @@ def hmm_fisher_scores(X, lengths, startprob, transmat, means, variances):
                                                 _log_emissions(X, means, variances),
                                                 valid)
         from_state = gamma.sum(axis=1) - gamma[np.arange(n), lengths - 1]  # t < T_i
-        d_start = _complement_certain(gamma[:, 0] - startprob, startprob)
-        d_trans = _complement_certain(xi - transmat[None] * from_state[:, :, None],
-                                      transmat)
+        d_start = _complement_dominant(gamma[:, 0] - startprob, startprob)
+        d_trans = _complement_dominant(xi - transmat[None] * from_state[:, :, None],
+                                       transmat)
         # emissions: sums over t of gamma_t(k) times the frame's centred
         # statistics (x_t - mu_k, not x_t and x_t^2, whose sums cancel as the
         # log-densities' would: see _log_emissions)

@@ -73,3 +73,25 @@ def test_scores_of_raw_values_far_from_zero_keep_their_precision():
               offset + rng.randn(3, 2), rng.uniform(0.5, 2.0, size=(3, 2)))
     X, lengths = offset + rng.randn(4, 6, 2), np.array([6, 6, 5, 3])
     _check_against_enumeration(X, lengths, params, rtol=1e-9)
+
+
+def test_scores_of_near_certain_probabilities_are_not_rounding_noise():
+    """A start or transition probability of 1 - 2**-46 (~1.4e-14: a state that
+    the training series never leave, as EM fits it), on series that stay in
+    that state: its score gamma_1 - pi (or sum_t xi - A sum_t gamma) is a
+    difference of two numbers near 1 (or near the series' length) that agree
+    to ~1e-14, and came out as their rounding noise, off by 25% of the
+    score's size here (200% over 30 steps), which the diagonal whitening then
+    scales to O(1). Minus the sum of the row's other scores (tiny, accurate)
+    is exact."""
+    gap = 2.0**-46  # dyadic, so that each row sums to 1 exactly
+    startprob = np.array([1 - gap, gap / 2, gap / 2])
+    transmat = np.array([[1 - gap, gap / 2, gap / 2],
+                         [0.25, 0.5, 0.25],
+                         [0.25, 0.25, 0.5]])
+    means, variances = np.array([[-5.0, 0.0], [0.0, 0.0], [5.0, 0.0]]), np.ones((3, 2))
+    rng = np.random.RandomState(2)
+    X = np.array([-5.0, 0.0]) + rng.randn(4, 6, 2)
+    X[3, 2] = [-2.5, 0.0]  # one step between two states
+    _check_against_enumeration(X, np.array([6, 6, 5, 6]),
+                               (startprob, transmat, means, variances), rtol=1e-9)
