@@ -330,7 +330,9 @@ def hmm_fisher_scores(X, lengths, startprob, transmat, means, variances):
         gamma, xi, log_likelihood = _posteriors(log_start, log_trans,
                                                 _log_emissions(X, means, variances),
                                                 valid)
-        from_state = gamma.sum(axis=1) - gamma[np.arange(n), lengths - 1]  # t < T_i
+        # sum_{t < T_i} gamma_t: over the steps a transition leaves from, not
+        # all steps minus the last, which cancels for a state entered at the end
+        from_state = (gamma[:, :-1] * valid[:, 1:, None]).sum(axis=1)
         d_start = _complement_dominant(gamma[:, 0] - startprob, startprob)
         d_trans = _complement_dominant(xi - transmat[None] * from_state[:, :, None],
                                        transmat)
