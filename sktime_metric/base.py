@@ -567,7 +567,7 @@ class SequenceClassifierMixin(ClassifierMixin):
     >>> from sktime_metric.classification import RNNClassifier
     >>> from sktime_metric.datasets import make_sequence_classification
     >>> X, y = make_sequence_classification(n_samples=40, random_state=0)
-    >>> gru = RNNClassifier(hidden_size=8, max_epochs=10, tol=None,
+    >>> gru = RNNClassifier(hidden_size=8, lr=0.03, max_epochs=10, tol=None,
     ...                     random_state=0).fit(X, y)
     >>> proba = gru.predict_proba(X[:3])  # one row per series, in classes_ order
     >>> proba.shape, bool(np.allclose(proba.sum(axis=1), 1.0))

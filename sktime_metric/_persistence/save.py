@@ -71,7 +71,8 @@ def save_weights(estimator, path):
     >>> from sktime_metric.datasets import make_sequence_classification
     >>> from sktime_metric.persistence import load_weights, save_weights
     >>> X, y = make_sequence_classification(n_samples=20, random_state=0)
-    >>> clf = RNNClassifier(hidden_size=4, max_epochs=2, random_state=0).fit(X, y)
+    >>> clf = RNNClassifier(hidden_size=4, lr=0.03, max_epochs=5,
+    ...                     random_state=0).fit(X, y)
     >>> with tempfile.TemporaryDirectory() as tmp:
     ...     save_weights(clf, os.path.join(tmp, "rnn.zip"))
     ...     restored = load_weights(os.path.join(tmp, "rnn.zip"))

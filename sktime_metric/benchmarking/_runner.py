@@ -195,7 +195,8 @@ def evaluate(name, estimator, X_train, y_train, X_test, y_test, *, dataset="",
     >>> from sktime_metric.classification import RNNClassifier
     >>> from sktime_metric.datasets import make_sequence_classification
     >>> X, y = make_sequence_classification(n_samples=40, random_state=0)
-    >>> gru = RNNClassifier(hidden_size=8, max_epochs=10, tol=None, random_state=0)
+    >>> gru = RNNClassifier(hidden_size=8, lr=0.03, max_epochs=10, tol=None,
+    ...                     random_state=0)
     >>> result = evaluate("gru", gru, X[:30], y[:30], X[30:], y[30:], dataset="toy",
     ...                   extra=lambda name, fitted: {"classes": len(fitted.classes_)})
     >>> result["dataset"], result["name"], result["n_train"], result["n_test"]

@@ -111,7 +111,8 @@ def predict_in_blocks(estimator, X, *, method="predict", block_size=10_000, n_jo
     >>> from sktime_metric.datasets import make_sequence_classification
     >>> from sktime_metric.utils import predict_in_blocks
     >>> X, y = make_sequence_classification(n_samples=30, random_state=0)
-    >>> clf = RNNClassifier(hidden_size=8, max_epochs=2, random_state=0).fit(X, y)
+    >>> clf = RNNClassifier(hidden_size=8, lr=0.03, max_epochs=5,
+    ...                     random_state=0).fit(X, y)
     >>> proba = predict_in_blocks(clf, X, method="predict_proba", block_size=8)
     >>> import numpy as np
     >>> bool(np.allclose(proba, clf.predict_proba(X), rtol=1e-5, atol=1e-7))
