@@ -189,7 +189,7 @@ class HULMClassifier(SequenceClassifierMixin, BaseSequenceNet):
     >>> from sktime_metric.classification import HULMClassifier
     >>> from sktime_metric.datasets import make_sequence_classification
     >>> X, y = make_sequence_classification(n_samples=30, random_state=0)
-    >>> clf = HULMClassifier(hidden_size=8, max_epochs=2, random_state=0).fit(X, y)
+    >>> clf = HULMClassifier(hidden_size=8, max_epochs=15, random_state=0).fit(X, y)
     >>> clf.predict_proba(X[:3]).shape
     (3, 3)
     >>> clf.hidden_posteriors(X[:3]).shape  # (n_samples, n_timestamps, H)
