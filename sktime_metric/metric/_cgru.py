@@ -247,7 +247,7 @@ class CoupledGRUMetric(
     >>> from sktime_metric.datasets import make_sequence_classification
     >>> from sktime_metric.metric import CoupledGRUMetric
     >>> X, y = make_sequence_classification(n_samples=30, random_state=0)
-    >>> cgru = CoupledGRUMetric(hidden_size=8, batch_size=12, max_epochs=2,
+    >>> cgru = CoupledGRUMetric(hidden_size=8, batch_size=12, lr=0.03, max_epochs=3,
     ...                         random_state=0).fit(X, y)
     >>> cgru.pairwise_distances(X[:4], X).shape, cgru.transform(X[:4]).shape
     ((4, 30), (4, 30))
