@@ -168,9 +168,9 @@ class IARNRecommender(RegressorMixin, BaseSequenceNet):
     >>> rng = np.random.RandomState(0)
     >>> X = np.column_stack([rng.randint(0, 8, 80), rng.randint(0, 20, 80),
     ...                      np.arange(80)])                  # user, item, time
-    >>> y = rng.randint(1, 6, 80).astype(float)  # random: fit warns it learned nothing
+    >>> y = 1.0 + X[:, 1] % 5  # each item has its own rating, 1 to 5
     >>> rec = IARNRecommender(embedding_dim=4, hidden_size=8, attention_size=4,
-    ...                       max_epochs=2, random_state=0).fit(X, y)
+    ...                       lr=0.01, max_epochs=20, random_state=0).fit(X, y)
     >>> rec.predict([[0, 1, 100], [99, 1, 100]]).shape      # 99: an unseen user
     (2,)
     >>> [len(items) for items in rec.recommend([0, 1], n=3)]
