@@ -161,22 +161,32 @@ class AttentionSequenceRegressor(ClassNamePrefixFeaturesOutMixin, RegressorMixin
     --------
     >>> import numpy as np
     >>> from sktime_metric.regression import AttentionSequenceRegressor
-    >>> from sktime_metric.datasets import make_sequence_classification
-    >>> X, labels = make_sequence_classification(n_samples=30, random_state=0)
-    >>> y = labels * 10.0
-    >>> reg = AttentionSequenceRegressor(hidden_size=8, max_epochs=2,
+    >>> rng = np.random.RandomState(0)
+    >>> y = rng.uniform(0, 10, 30)  # each series' target sets its level
+    >>> X = y[:, None, None] / 5 + rng.normal(size=(30, 20, 2))
+    >>> X[::2, 12:] = np.nan  # every other series: 12 steps, NaN-padded
+    >>> reg = AttentionSequenceRegressor(hidden_size=8, lr=0.01, max_epochs=10,
     ...                                  random_state=0).fit(X, y)
     >>> reg.predict(X[:3]).shape, reg.predict_attention(X[:3]).shape
-    ((3,), (3, 40))
+    ((3,), (3, 20))
     >>> reg.transform(X[:3]).shape
     (3, 8)
 
-    Videos, with the spatial attention:
+    Videos, with the spatial attention. Learning their target takes more
+    videos and epochs than an Example can spend (see
+    :ref:`regression_videos`): one epoch on eight videos shows the shapes, and
+    the fit says, with a ``ConvergenceWarning``, that it learned nothing:
 
+    >>> import warnings
+    >>> from sklearn.exceptions import ConvergenceWarning
     >>> from sktime_metric.datasets import make_expression_videos
     >>> V, ages = make_expression_videos(n_samples=8, random_state=0)
-    >>> reg = AttentionSequenceRegressor(hidden_size=8, max_epochs=1,
-    ...                                  random_state=0).fit(V, ages)
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always", ConvergenceWarning)
+    ...     reg = AttentionSequenceRegressor(hidden_size=8, max_epochs=1,
+    ...                                      random_state=0).fit(V, ages)
+    >>> [w.category.__name__ for w in caught]
+    ['ConvergenceWarning']
     >>> V.shape
     (8, 13, 24, 24)
     >>> reg.input_type_, reg.predict_spatial_attention(V[:2]).shape
