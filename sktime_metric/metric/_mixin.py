@@ -103,7 +103,7 @@ class LearnedMetric:
     >>> from sktime_metric.datasets import make_sequence_classification
     >>> from sktime_metric.metric import SiameseRNNEmbedder
     >>> X, y = make_sequence_classification(n_samples=20, random_state=0)
-    >>> srn = SiameseRNNEmbedder(hidden_size=8, n_pairs=200, max_epochs=3,
+    >>> srn = SiameseRNNEmbedder(hidden_size=8, n_pairs=200, lr=0.03, max_epochs=5,
     ...                          random_state=0).fit(X, y)
     >>> metric = srn.get_metric()
     >>> metric
@@ -148,7 +148,7 @@ class PairMetricMixin:
     >>> from sktime_metric.metric import SiameseRNNEmbedder
     >>> X, y = make_sequence_classification(n_samples=40, random_state=0)
     >>> srn = SiameseRNNEmbedder(pooling="mean", hidden_size=8, n_pairs=200,
-    ...                          max_epochs=3, random_state=0).fit(X, y)
+    ...                          lr=0.03, max_epochs=5, random_state=0).fit(X, y)
     >>> d = srn.pair_distance(X[:3], X[3:6])  # 3 pairs
     >>> D = srn.pairwise_distances(X[:3], X[:6])  # every pair
     >>> d.shape, D.shape, bool(np.allclose(D[[0, 1, 2], [3, 4, 5]], d))

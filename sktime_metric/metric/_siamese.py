@@ -208,11 +208,11 @@ class SiameseRNNEmbedder(
     >>> from sktime_metric.metric import SiameseRNNEmbedder
     >>> X, y = make_sequence_classification(n_samples=40, random_state=0)
     >>> srn = SiameseRNNEmbedder(pooling="mean", hidden_size=8, n_pairs=200,
-    ...                          max_epochs=3, random_state=0).fit(X, y)
+    ...                          lr=0.03, max_epochs=5, random_state=0).fit(X, y)
     >>> srn.transform(X).shape, srn.pairwise_distances(X[:5], X).shape
     ((40, 8), (5, 40))
-    >>> pipe = make_pipeline(SiameseRNNEmbedder(hidden_size=8, n_pairs=200,
-    ...                                         max_epochs=3, random_state=0),
+    >>> pipe = make_pipeline(SiameseRNNEmbedder(hidden_size=8, n_pairs=200, lr=0.03,
+    ...                                         max_epochs=5, random_state=0),
     ...                      KNeighborsClassifier(n_neighbors=1))
     >>> pipe.fit(X, y).predict(X[:3]).shape
     (3,)
