@@ -185,8 +185,8 @@ class AttentionSequenceRegressor(ClassNamePrefixFeaturesOutMixin, RegressorMixin
     ...     warnings.simplefilter("always", ConvergenceWarning)
     ...     reg = AttentionSequenceRegressor(hidden_size=8, max_epochs=1,
     ...                                      random_state=0).fit(V, ages)
-    >>> [w.category.__name__ for w in caught]
-    ['ConvergenceWarning']
+    >>> any(issubclass(w.category, ConvergenceWarning) for w in caught)
+    True
     >>> V.shape
     (8, 13, 24, 24)
     >>> reg.input_type_, reg.predict_spatial_attention(V[:2]).shape
