@@ -429,8 +429,8 @@ def _shown(row):
     cells = {"name": row["name"]}
     for key in COLUMNS[1:]:
         value = row.get(key)
-        if value is None:
-            cells[key] = None
+        if value is None or np.isnan(value):  # NaN: not defined for the row
+            cells[key] = None  # (the oracle has no distances: no AUC, silhouette)
             continue
         fmt = f"{{:.{digits.get(key, 3)}f}}"
         cells[key] = fmt.format(value)
