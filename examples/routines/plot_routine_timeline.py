@@ -65,8 +65,8 @@ learned = RoutineClusterer(
 ).fit(X, timestamps=timestamps)
 baseline = RoutineClusterer("euclidean", n_clusters=5, seq_len=100,
                             random_state=0).fit(X, timestamps=timestamps)
-print(f"{len(learned.labels_)} of {7 * 24} one-hour windows kept; the others "
-      f"hold rows with the sensor off")
+print(f"{len(learned.labels_)} of {7 * 24} one-hour windows kept (a window that "
+      f"holds rows with the sensor off is dropped)")
 
 # %%
 # The activity of each window (the row in its middle), for reference only.
