@@ -75,7 +75,12 @@ activity) or None, default=None
         or "sleeping" (the standing recordings at a tenth of their
         amplitude: lying still).
     step : float, default=36.0
-        Seconds between rows (36 s: 100 rows an hour).
+        Seconds between rows (36 s: 100 rows an hour, one recording an hour).
+        With another step a recording does not last an hour: at 72 s it spans
+        two, so one-hour windows alternate between first and second halves of
+        recordings, which differ (a standing recording moves about twice as
+        much in its first half), and a clusterer of hour windows can find that
+        phase rather than the routines.
     jitter : float, default=600.0
         Seconds: the sd of each block boundary's daily move.
     amplitude_variation : float, default=0.1
