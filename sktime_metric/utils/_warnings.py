@@ -1,5 +1,48 @@
-"""Ignoring one known warning while a block runs, safely next to other threads.
+"""This package's warnings: where they point, and ignoring one known warning.
 
+Where they point
+----------------
+A warning's ``filename:lineno`` is what the user sees printed and what
+``warnings.filterwarnings(module=...)`` matches, so every warning of this
+package is issued through :func:`warn`, which points it at the line that
+called into the package: the user's ``clf.fit(X, y)``, however deep in
+sktime_metric the warning is raised and whichever public method was called
+(``fit``, ``fit_transform``, ``transform``, ``fit_predict``, a loss module's
+call, ...). No call site counts frames (``stacklevel=3``): a count is right
+for one call depth and wrong as soon as the method is reached another way.
+Found in an audit of the counts: through ``fit_transform`` the "did not
+learn" warnings named ``_cgru.py`` (``CoupledGRUMetric``) or scikit-learn's
+``base.py`` (``Seq2SeqEmbedder``), through a ``Pipeline`` scikit-learn's
+``pipeline.py``, and every estimator's layout warning our own ``base.py``.
+
+The line is that of the innermost frame outside
+
+- this package, scikit-learn, skorch, joblib and torch (frames in their
+  package folders): the libraries through which our public methods are
+  called (``TransformerMixin.fit_transform`` calling ``fit``, ``Pipeline``,
+  ``GridSearchCV``, ``cross_val_score``, set_output's ``transform`` wrapper,
+  ``torch.nn.Module.__call__``), and
+- Python's standard library (``sys.stdlib_module_names``: thread pools,
+  ``copy``, ``runpy``).
+
+So a fit inside a ``Pipeline``, ``GridSearchCV`` or ``cross_val_score`` run
+in the user's thread names the user's line that called them. A worker
+thread's stack (joblib's "threading" backend, ``n_jobs=2``) starts in the
+thread pool and never reaches the user's line: there the warning names the
+innermost frame outside this package, the line that called our public method
+(scikit-learn's ``fit`` call in ``cross_val_score``), not a line of ours. The
+same holds in a process worker (joblib's default "loky" backend), whose
+warnings that process prints. A user's subclass whose ``fit`` calls ours, or
+another package's estimator calling the documented helpers
+(``sktime_metric.base.warn_if_not_learned``), gets the line of its own code
+that called ours.
+
+Python 3.12's ``warnings.warn(skip_file_prefixes=...)`` skips folders too,
+but this package supports 3.10, and the worker-thread fallback needs the walk
+anyway. The walk runs once per warning issued, not per check.
+
+Ignoring one known warning
+--------------------------
 ``warnings.catch_warnings`` saves the process's filter list and
 ``showwarning`` on entry and puts the saved ones back on exit. Before Python
 3.14's context-aware warnings that state is the whole process's, so blocks
@@ -22,13 +65,63 @@ thread and ``catch_warnings`` is used.
 
 import contextlib
 import itertools
+import os
 import re
 import sys
 import warnings
 
-__all__ = ["ignoring"]
+__all__ = ["ignoring", "warn"]
+
+#: The libraries through which our public methods are called: their frames
+#: between the user's line and ours are skipped (the module's docstring).
+_CALLING_LIBRARIES = ("sklearn", "skorch", "joblib", "torch")
+
+_PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
 
 _blocks = itertools.count()  # next() is atomic under the GIL
+
+
+def warn(message, category=UserWarning):
+    """``warnings.warn``, pointing at the line that called into this package.
+
+    The line is that of the innermost frame outside this package, the
+    libraries that call our methods and the standard library; in a worker
+    thread, whose stack has none, that of the innermost frame outside this
+    package (see the module's docstring).
+
+    Parameters
+    ----------
+    message : str
+    category : type, default=UserWarning
+
+    Examples
+    --------
+    >>> import warnings
+    >>> from sktime_metric.utils._warnings import warn
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     warn("a message", RuntimeWarning)  # this line, here a doctest's
+    >>> caught[0].filename.startswith("<doctest")
+    True
+    """
+    libraries = tuple(
+        os.path.dirname(module.__file__) + os.sep
+        for module in map(sys.modules.get, _CALLING_LIBRARIES)
+        if getattr(module, "__file__", None))
+    # stacklevel 2 is the caller of warn() (1: warn itself); count outwards
+    frame, level, outside_package = sys._getframe(1), 2, None
+    while frame is not None:
+        filename = frame.f_code.co_filename
+        if not filename.startswith(_PACKAGE):
+            outside_package = outside_package or level
+            module = frame.f_globals.get("__name__") or ""
+            if not (filename.startswith(libraries)
+                    or module.partition(".")[0] in sys.stdlib_module_names):
+                break  # the user's line
+        frame, level = frame.f_back, level + 1
+    else:  # no user's line on this thread's stack: the line that called us
+        level = outside_package or 2
+    warnings.warn(message, category, stacklevel=level)
 
 
 @contextlib.contextmanager

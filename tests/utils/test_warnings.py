@@ -1,8 +1,13 @@
-"""ignoring: one "ignore" filter for a block, removed alone on exit."""
+"""ignoring: one "ignore" filter for a block, removed alone on exit; warn:
+a warning that points at the line that called into the package."""
 
+import concurrent.futures.thread
 import warnings
+from concurrent.futures import ThreadPoolExecutor
 
-from sktime_metric.utils._warnings import ignoring
+import pytest
+
+from sktime_metric.utils._warnings import ignoring, warn
 
 
 def test_the_message_is_matched_case_insensitively_as_filterwarnings_does():
@@ -55,3 +60,18 @@ def test_overlapping_blocks_of_one_message_each_remove_their_own_filter():
         assert warnings.filters == always
         assert _caught(message) == 1
     assert warnings.filters == before
+
+
+def test_warn_points_at_the_line_that_called_it_from_outside_the_package():
+    with pytest.warns(RuntimeWarning, match="from a test") as record:
+        warn("from a test", RuntimeWarning)
+    assert record[0].filename == __file__
+
+
+def test_without_a_users_line_on_the_stack_warn_names_its_caller():
+    # a pool's worker thread: its stack holds the standard library's frames
+    # only, so the line named is the one that called into the package
+    with pytest.warns(UserWarning, match="in a worker") as record:
+        with ThreadPoolExecutor(1) as pool:
+            pool.submit(warn, "in a worker").result()
+    assert record[0].filename == concurrent.futures.thread.__file__
