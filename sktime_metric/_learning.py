@@ -11,13 +11,13 @@ the regressors' check, against predicting the training mean. Documented as part 
 """
 
 import math
-import warnings
 
 import numpy as np
 import scipy.sparse
 import torch
 from sklearn.exceptions import ConvergenceWarning
 
+from .utils._warnings import warn
 from .utils.validation import to_sequence_dataset
 
 __all__ = [
@@ -224,7 +224,7 @@ def warn_if_not_learned(estimator, y_codes, logits, by="loss", hint=None):
                 "standard errors of the per-series difference)"
             )
     elif by == "loss" and not beats_prior:
-        warnings.warn(
+        warn(
             f"{name}'s probabilities are over-confident: its training accuracy "
             f"({accuracy:.4f}) is above the most frequent class's ({majority:.4f}), "
             f"but its training loss ({loss:.4f}) is no better than predicting the "
@@ -232,12 +232,11 @@ def warn_if_not_learned(estimator, y_codes, logits, by="loss", hint=None):
             "misclassified with near certainty. predict is usable; predict_proba "
             "is not calibrated. Try more epochs (max_epochs) or a lower learning "
             "rate (lr), or calibrate it (CalibratedClassifierCV).",
-            ConvergenceWarning, stacklevel=3)
+            ConvergenceWarning)
         return
     else:
         return
-    warnings.warn(f"{name} did not learn: {reason}. {hint}", ConvergenceWarning,
-                  stacklevel=3)
+    warn(f"{name} did not learn: {reason}. {hint}", ConvergenceWarning)
 
 
 def warn_if_regressor_not_learned(estimator, y_true, y_pred, baseline, rows,
@@ -307,14 +306,14 @@ def warn_if_regressor_not_learned(estimator, y_true, y_pred, baseline, rows,
     if gain.mean() > 2.0 * gain.std(ddof=1) / math.sqrt(len(gain)) + 1e-12:
         return
     mean_error = float(baseline_errors.mean() - gain.mean())
-    warnings.warn(
+    warn(
         f"{type(estimator).__name__} did not learn: its mean {error} error on its "
         f"{len(gain)} {rows} rows ({mean_error:.4f}) is not clearly below that of "
         f"predicting the training {'mean' if power == 2 else 'median'} "
         f"({baseline_errors.mean():.4f}). Try "
         "another learning rate (lr) or number of epochs (max_epochs), or check "
         "that the inputs carry information about the target.",
-        ConvergenceWarning, stacklevel=3)
+        ConvergenceWarning)
 
 
 # A training set smaller than this many batches of ``batch_size`` is cut into
@@ -427,10 +426,10 @@ def warn_if_metric_not_learned(estimator, X, y_codes, random_state=0):
     majority = counts.max() / counts.sum()
     if _clearly_above(accuracy, majority, len(rows)):
         return
-    warnings.warn(
+    warn(
         f"{type(estimator).__name__} did not learn: the nearest other training "
         f"series under its distance has the same class for {accuracy:.4f} of "
         f"{len(rows)} training series, not clearly more than predicting the "
         f"most frequent class ({majority:.4f}). Try more epochs (max_epochs), "
         "another learning rate (lr), or check that the series carry the class "
-        "information.", ConvergenceWarning, stacklevel=3)
+        "information.", ConvergenceWarning)

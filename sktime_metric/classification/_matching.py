@@ -1,7 +1,6 @@
 """MatchingNetworkClassifier: few-shot sequence classification (SSMN)."""
 
 import math
-import warnings
 from numbers import Integral, Real
 
 import numpy as np
@@ -25,6 +24,7 @@ from ..nn.matching import (
 )
 from ..nn.seq2seq import Seq2SeqLoss, Seq2SeqMetricModule
 from ..utils._sklearn_compat import Interval, StrOptions
+from ..utils._warnings import warn
 from ..utils._skorch import (
     EarlyStoppingFromStart,
     EpisodeAccuracyScoring,
@@ -413,14 +413,13 @@ class MatchingNetworkClassifier(
             # epoch can be judged on classes it did not train on: only the
             # initial weights, the first candidate of early stopping, remain
             # (BasicMotions' 2 base classes: see the user guide)
-            warnings.warn(
+            warn(
                 f"validation='disjoint_classes' needs at least 4 training "
                 f"classes (2 held out, 2 to train on); y has {n_classes}. No "
                 "epoch can be validated on classes it did not train on, so the "
                 "encoder is kept as initialised (or pretrained). Use "
                 "validation='stratified' to train on these classes anyway.",
                 UserWarning,
-                stacklevel=2,
             )
         if not keep_initial and not warn_if_episodes_cannot_query(codes):
             keep_initial = True  # no query: no loss to train on

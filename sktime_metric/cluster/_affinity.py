@@ -8,13 +8,12 @@ clustering spend clusters on a few windows is warned about, and spectral
 clustering labels the windows.
 """
 
-import warnings
 
 import numpy as np
 import scipy.sparse as sp
 from sklearn.cluster import SpectralClustering
 
-from ..utils._warnings import ignoring
+from ..utils._warnings import ignoring, warn
 
 __all__ = ["affinity_from_distances"]
 
@@ -363,10 +362,10 @@ def _check_affinity(affinity, days, slots, hint, limit=10):
             f"{_ISOLATION_RATIO:g} of the median window's): {name(isolated)}"
         )
     if problems:
-        warnings.warn(
+        warn(
             f"The affinity graph of the {len(components)} windows "
             + "; it ".join(problems)
             + ". Spectral clustering tends to give such windows clusters of their "
             f"own, leaving fewer for the routines; try {hint}.",
-            UserWarning, stacklevel=3,
+            UserWarning,
         )

@@ -1,6 +1,5 @@
 """RVSMLMetric: regressive virtual sequence metric learning (the CGRU chapter's baseline)."""
 
-import warnings
 from dataclasses import fields
 from numbers import Integral, Real
 
@@ -14,6 +13,7 @@ from ..base import SequenceTags, warn_if_metric_not_learned
 from ..utils._labels import check_class_labels
 from ..utils._scaling import validate_and_standardize
 from ..utils._sklearn_compat import Interval, StrOptions
+from ..utils._warnings import warn
 from ..utils.validation import sequence_lengths
 from ._mixin import PairMetricMixin
 from ._rvsml_math import (
@@ -192,10 +192,10 @@ class RVSMLMetric(PairMetricMixin, BaseEstimator):
                 break
             alignments = [self._align(x @ L, v) for x, v in zip(series, targets)]
         else:
-            warnings.warn(
+            warn(
                 f"RVSMLMetric did not converge in max_iter={self.max_iter} "
                 "alternations (the objective still fell by more than tol); "
-                "increase max_iter.", ConvergenceWarning, stacklevel=2)
+                "increase max_iter.", ConvergenceWarning)
         # attributes
         self.components_ = L
         self.virtual_sequences_ = V

@@ -9,7 +9,6 @@ its learned distance. The network and its similarity head are
 """
 
 import copy
-import warnings
 from numbers import Integral, Real
 
 import numpy as np
@@ -29,6 +28,7 @@ from ..utils._skorch import (
     pair_auc_scoring,
 )
 from ..utils._sklearn_compat import Interval, StrOptions
+from ..utils._warnings import warn
 from ..utils.validation import padded_float32
 from ._mixin import PairMetricMixin
 from ._pairs import pair_plan
@@ -41,12 +41,11 @@ def _warn_if_shorter_than_window(lengths, window):
     """Warn that series shorter than ``window`` repeat their last frame."""
     short = np.flatnonzero(lengths < window)
     if short.size:
-        warnings.warn(
+        warn(
             f"{short.size} series are shorter than window_size={window} (sample "
             f"{short[0]} has length {lengths[short[0]]}); their last frame is "
             "repeated to fill one window.",
             UserWarning,
-            stacklevel=3,
         )
 
 

@@ -19,11 +19,11 @@ embeddings of both sides of each pair and ``M``. Two losses train it:
 Pair labels: 1 (or any value > 0) similar, 0 or -1 dissimilar.
 """
 
-import warnings
 
 import torch
 from torch import nn
 
+from ..utils._warnings import warn
 from .distances import SquaredMahalanobisDistance
 
 __all__ = ["KISSMEHead", "KISSMELoss", "cholesky_logdet"]
@@ -230,7 +230,7 @@ class KISSMELoss(nn.Module):
             ]
             score = score + 0.5 * (logdet[0] - logdet[1])
         elif self.reduction != "balanced":
-            warnings.warn(
+            warn(
                 "A batch holds only "
                 + ("similar" if similar.all() else "dissimilar")
                 + " pairs: the KISSME loss drops its log-determinant terms for it.",

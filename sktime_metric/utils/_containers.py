@@ -10,12 +10,12 @@ sktime's ``pd-multiindex``), naming the conversion. Errors name the sample,
 time step or cell at fault.
 """
 
-import warnings
 
 import numpy as np
 import scipy.sparse
 
 from ._labels import _is_missing
+from ._warnings import warn
 
 __all__ = ["SequenceLayoutWarning", "to_sequence_dataset"]
 
@@ -160,7 +160,7 @@ def _multiindex_rows(X):
 def _warn_multiindex_rows(names):
     call = ("sktime_metric.datasets.from_long_format(X.reset_index(), "
             f"series_column={names[0]!r}, time_column={names[1]!r})")
-    warnings.warn(
+    warn(
         f"X's rows are indexed by {len(names)} levels {names}: each row is read "
         "as a series of its own, as for any table. If X is sktime's "
         "pd-multiindex (instance, then time), each row is one time step: "
@@ -169,7 +169,6 @@ def _warn_multiindex_rows(names):
            "sktime_metric.datasets.from_long_format on X.reset_index(), its "
            "instance levels joined into one series column."),
         SequenceLayoutWarning,
-        stacklevel=4,
     )
 
 
@@ -412,4 +411,4 @@ def _warn_layout(shape, given="array"):
             "(n_samples, n_channels, n_timestamps). If X is in that layout, pass "
             "sktime_metric.utils.from_aeon(X) (or X.transpose(0, 2, 1)) instead."
         )
-    warnings.warn(message, SequenceLayoutWarning, stacklevel=4)
+    warn(message, SequenceLayoutWarning)

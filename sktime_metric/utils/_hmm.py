@@ -10,14 +10,13 @@ log-likelihood.
 
 import logging
 import threading
-import warnings
 from contextlib import contextmanager
 
 import numpy as np
 from scipy.special import logsumexp
 from sklearn.exceptions import ConvergenceWarning
 
-from ._warnings import ignoring
+from ._warnings import ignoring, warn
 
 __all__ = ["HMM_EXTRA", "fit_diagonal_hmm", "hmm_fisher_scores", "import_gaussian_hmm"]
 
@@ -167,21 +166,21 @@ def _warn_from_hmmlearn_log(records, owner, n_states):
         if message.startswith("Some rows of transmat_ have zero sum"):
             continue
         if message.startswith("Fitting a model with"):
-            warnings.warn(
+            warn(
                 f"{owner}: {message[0].lower()}{message[1:]} (an HMM of "
                 f"n_states={n_states} on the training frames' values); lower "
-                "n_states or give more series.", UserWarning, stacklevel=4)
+                "n_states or give more series.", UserWarning)
         elif message.startswith("Model is not converging"):
             falls += 1
         else:
             logging.getLogger(record.name).handle(record)
     if falls:
-        warnings.warn(
+        warn(
             f"{owner}: the HMM's log-likelihood fell at {falls} EM iteration(s) "
             "(EM never lowers it in exact arithmetic: states with a variance at "
             "hmmlearn's floor, or frames repeated exactly, make it unstable); "
             "the fitted HMM is the last iterate. Lower n_states or max_epochs.",
-            ConvergenceWarning, stacklevel=4)
+            ConvergenceWarning)
 
 
 def _log_emissions(X, means, variances):

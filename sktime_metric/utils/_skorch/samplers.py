@@ -1,11 +1,12 @@
 """Seeded batch samplers served to skorch through ``iterator_train``."""
 
 import math
-import warnings
 
 import numpy as np
 import torch
 from sklearn.exceptions import ConvergenceWarning
+
+from .._warnings import warn
 
 
 class ClassBalancedBatchSampler(torch.utils.data.Sampler):
@@ -250,13 +251,13 @@ def warn_if_episodes_repeat(n_classes, n_way):
     no better than an untrained one). That is what an ordinary classifier of
     these classes wants, so the message says how to ask for it
     (``n_way="all"``, which does not warn). The warning points at the
-    caller's caller (the estimator's ``fit``).
+    user's line that called ``fit`` (``utils._warnings.warn``).
     """
     if n_classes <= n_way:
         # a smaller n_way helps only while 2-way episodes remain distinct
         smaller = "n_way=2" if n_classes == 3 else f"n_way from 2 to {n_classes - 1}"
         fewer = f", use {smaller}" if n_classes > 2 else ""
-        warnings.warn(
+        warn(
             f"The {n_classes} training classes cannot make distinct "
             f"{n_way}-way episodes: every episode is the same "
             f"{n_classes}-class problem, which teaches the encoder these "
@@ -265,7 +266,6 @@ def warn_if_episodes_repeat(n_classes, n_way):
             "the weights that match held-out classes best); to classify these "
             "classes only, pass n_way='all'.",
             UserWarning,
-            stacklevel=3,
         )
 
 
@@ -276,20 +276,19 @@ def warn_if_episodes_cannot_query(codes):
     the sampler keeps one of each class to query. With a single series in
     every class (UCR Fungi: 18 classes, 18 series) no episode has a query, the
     episode loss is 0 at every step and training would run its epochs without
-    changing a weight. The warning points at the caller's caller (the
-    estimator's ``fit``).
+    changing a weight. The warning points at the user's line that called
+    ``fit`` (``utils._warnings.warn``).
     """
     counts = np.bincount(np.asarray(codes))
     if counts.max() >= 2:
         return True
-    warnings.warn(
+    warn(
         f"Every one of the {len(counts)} training classes has a single series, so "
         "no training episode has a query to match against its support set: the "
         "encoder is kept as initialised (or pretrained, with pretrain_epochs > "
         "0) and predict matches each series to the training series with it. "
         "Give some class at least 2 series to train the encoder.",
         ConvergenceWarning,
-        stacklevel=3,
     )
     return False
 

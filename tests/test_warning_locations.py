@@ -1,0 +1,124 @@
+"""Our warnings point at the user's line that called the public method.
+
+A warning's ``filename:lineno`` is what the user sees printed and what
+``warnings.filterwarnings(module=...)`` matches: it must name the line here
+that called ``fit`` / ``fit_transform`` / ``transform`` / ..., not a line of
+sktime_metric, scikit-learn, skorch or torch, however deep the warning is
+issued (``sktime_metric.utils._warnings.warn``). Each call below is written
+in this file, so ``filename == __file__`` is the check.
+"""
+
+import joblib
+import numpy as np
+import pytest
+import sklearn
+import torch
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.model_selection import cross_val_score
+from sklearn.pipeline import Pipeline
+
+from sktime_metric.classification import (
+    MatchingNetworkClassifier,
+    NaiveLogisticClassifier,
+    RNNClassifier,
+)
+from sktime_metric.cluster import RoutineClusterer
+from sktime_metric.metric import CoupledGRUMetric, Seq2SeqEmbedder, SiameseRNNEmbedder
+from sktime_metric.nn import KISSMELoss
+from sktime_metric.utils import SequenceLayoutWarning
+
+from ._registry import contract_data
+
+FAST = dict(max_epochs=2, lr=1e-2, batch_size=16, random_state=0)
+
+
+@pytest.fixture(scope="module")
+def constant():
+    """Series that carry no class information: every fit "did not learn"."""
+    X, y = contract_data()
+    return np.ones_like(X[:, :6]), y
+
+
+def _assert_points_here(record):
+    assert len(record) > 0
+    assert [w.filename for w in record] == [__file__] * len(record), [
+        f"{w.filename}:{w.lineno}" for w in record]
+
+
+# the did-not-learn ConvergenceWarning of a classifier, a metric learner and
+# Seq2Seq, through fit and through fit_transform (scikit-learn's
+# TransformerMixin.fit_transform for Seq2Seq, our own for the others)
+@pytest.mark.parametrize("Estimator, params", [
+    (MatchingNetworkClassifier, dict(hidden_size=4, n_way="all", metric="euclidean")),
+    (CoupledGRUMetric, dict(hidden_size=4)),
+    (Seq2SeqEmbedder, dict(hidden_size=4, projection_dim=2, n_pairs=50)),
+], ids=["matching", "cgru", "seq2seq"])
+@pytest.mark.parametrize("method", ["fit", "fit_transform"])
+def test_did_not_learn_points_at_the_fit_call(constant, Estimator, params, method):
+    X, y = constant
+    est = Estimator(**params, **FAST)
+    with pytest.warns(ConvergenceWarning, match="did not learn") as record:
+        getattr(est, method)(X, y)
+    _assert_points_here(record)
+
+
+def test_through_a_pipeline_and_cross_val_score_in_this_thread(constant):
+    # scikit-learn's frames are skipped too: the user's line is the one that
+    # called Pipeline.fit or cross_val_score
+    X, y = constant
+    with pytest.warns(ConvergenceWarning, match="did not learn") as record:
+        Pipeline([("clf", NaiveLogisticClassifier(**FAST))]).fit(X, y)
+    _assert_points_here(record)
+    with pytest.warns(ConvergenceWarning, match="did not learn") as record:
+        cross_val_score(NaiveLogisticClassifier(**FAST), X, y, cv=2)
+    _assert_points_here(record)
+
+
+def test_in_a_joblib_worker_thread_the_caller_is_scikit_learns_line(constant):
+    # a worker thread's stack does not reach the user's line: the warning
+    # names the line that called our fit (scikit-learn's), not one of ours
+    X, y = constant
+    with pytest.warns(ConvergenceWarning, match="did not learn") as record:
+        with joblib.parallel_backend("threading", n_jobs=2):
+            cross_val_score(NaiveLogisticClassifier(**FAST), X, y, cv=2, n_jobs=2)
+    sklearn_dir = sklearn.__file__.rsplit("__init__.py", 1)[0]
+    assert all(w.filename.startswith(sklearn_dir) for w in record), [
+        f"{w.filename}:{w.lineno}" for w in record]
+
+
+def test_layout_warnings_point_at_the_fit_call(constant):
+    X, y = contract_data()
+    X_aeon = np.ascontiguousarray(np.nan_to_num(X).transpose(0, 2, 1))[:, :, :10]
+    with pytest.warns(SequenceLayoutWarning, match="aeon") as record:
+        RNNClassifier(hidden_size=4, **FAST).fit(X_aeon, y)
+    _assert_points_here(record)
+    with pytest.warns(SequenceLayoutWarning, match="aeon") as record:
+        CoupledGRUMetric(hidden_size=4, **FAST).fit_transform(X_aeon[:12], y[:12])
+    _assert_points_here(record)
+
+
+def test_data_warnings_point_at_the_call():
+    X, y = contract_data()
+    short = X[:, :2]  # every series shorter than the window of 3
+    srn = SiameseRNNEmbedder(window_size=3, hidden_size=4, n_pairs=50, **FAST)
+    with pytest.warns(UserWarning, match="shorter than window_size=3") as record:
+        srn.fit(short, y)  # its training, and its learning check's distances
+    _assert_points_here([w for w in record if "shorter than" in str(w.message)])
+    with pytest.warns(UserWarning, match="shorter than window_size=3") as record:
+        srn.transform(short)  # through scikit-learn's set_output wrapper
+    _assert_points_here(record)
+    # the routine clusterer's affinity graph, through fit_predict
+    rng = np.random.RandomState(0)
+    P = np.repeat([[0, 0], [10, 0], [0, 10]], 10, axis=0) + rng.randn(30, 2) * 0.3
+    D = np.sqrt(((P[:, None] - P[None]) ** 2).sum(-1))
+    rc = RoutineClusterer("precomputed", n_clusters="eigengap", random_state=0)
+    with pytest.warns(UserWarning, match="3 connected components") as record:
+        rc.fit_predict(D)
+    _assert_points_here(record)
+
+
+def test_a_torch_module_warning_points_at_the_modules_call():
+    pairs = torch.randn(4, 2, 3)
+    with pytest.warns(RuntimeWarning, match="only similar pairs") as record:
+        KISSMELoss()(pairs, torch.ones(4), torch.eye(3))
+    _assert_points_here(record)
