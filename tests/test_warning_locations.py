@@ -8,6 +8,8 @@ issued (``sktime_metric.utils._warnings.warn``). Each call below is written
 in this file, so ``filename == __file__`` is the check.
 """
 
+from pathlib import Path
+
 import joblib
 import numpy as np
 import pytest
@@ -17,6 +19,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import cross_val_score
 from sklearn.pipeline import Pipeline
 
+import sktime_metric
 from sktime_metric.classification import (
     MatchingNetworkClassifier,
     NaiveLogisticClassifier,
@@ -122,3 +125,12 @@ def test_a_torch_module_warning_points_at_the_modules_call():
     with pytest.warns(RuntimeWarning, match="only similar pairs") as record:
         KISSMELoss()(pairs, torch.ones(4), torch.eye(3))
     _assert_points_here(record)
+
+
+def test_the_package_warns_through_warn_only():
+    # a warnings.warn(..., stacklevel=n) call is right for one call depth only
+    package = Path(sktime_metric.__file__).parent
+    helper = package / "utils" / "_warnings.py"
+    direct = [str(path.relative_to(package)) for path in package.rglob("*.py")
+              if path != helper and "warnings.warn(" in path.read_text()]
+    assert direct == []
