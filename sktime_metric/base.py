@@ -23,7 +23,7 @@ import torch
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils import Tags, check_random_state
 from sklearn.utils.class_weight import compute_class_weight
-from sklearn.utils.validation import _check_sample_weight, check_is_fitted
+from sklearn.utils.validation import check_is_fitted
 
 from ._learning import (
     learning_baseline,
@@ -34,7 +34,12 @@ from ._learning import (
     warn_if_regressor_not_learned,
 )
 from .nn._lengths import length_bounds
-from .utils._sklearn_compat import Interval, InvalidParameterError, StrOptions
+from .utils._sklearn_compat import (
+    Interval,
+    InvalidParameterError,
+    StrOptions,
+    _check_sample_weight,
+)
 from .utils._skorch import resolve_optimizer, training_callbacks
 from .utils._scaling import validate_and_standardize
 from .utils._labels import check_class_labels

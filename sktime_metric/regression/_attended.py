@@ -9,7 +9,7 @@ from sklearn.base import (
     RegressorMixin,
     TransformerMixin,
 )
-from sklearn.utils.validation import _check_y, check_consistent_length, check_is_fitted
+from sklearn.utils.validation import check_consistent_length, check_is_fitted
 
 from ..base import (
     BaseSequenceNet,
@@ -18,7 +18,7 @@ from ..base import (
     warn_if_regressor_not_learned,
 )
 from ..nn.attended import AttendedRegressorModule
-from ..utils._sklearn_compat import Interval, StrOptions
+from ..utils._sklearn_compat import Interval, StrOptions, _check_y
 from ..utils._skorch import SequenceNet, validation_split
 from ..utils._time import refuse_time_values
 from ..utils.validation import nan_padded
