@@ -10,11 +10,12 @@ PACKAGE = Path(__file__).resolve().parents[2] / "sktime_metric"
 def _private_sklearn_imports(tree):
     """``(line, name)`` of each import of a private scikit-learn module or name."""
     for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("sklearn"):
-            parts = node.module.split(".")
+        module = getattr(node, "module", None) or ""
+        if isinstance(node, ast.ImportFrom) and module.startswith("sklearn"):
+            parts = module.split(".")
             names = [a.name for a in node.names]
             if any(p.startswith("_") for p in parts):
-                yield node.lineno, node.module
+                yield node.lineno, module
             yield from ((node.lineno, n) for n in names if n.startswith("_"))
         elif isinstance(node, ast.Import):
             yield from ((node.lineno, a.name) for a in node.names
