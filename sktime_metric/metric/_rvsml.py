@@ -231,7 +231,9 @@ class RVSMLMetric(PairMetricMixin, BaseEstimator):
         if self.alignment == "dtw":
             from tslearn.metrics import dtw
 
-            return dtw(a, b)
+            # a named backend: tslearn's default picks it per call by
+            # formatting ``a`` as a string (see ``dtw_alignment``)
+            return dtw(a, b, be="numpy")
         return opw_distance(a, b)
 
     def _paired_distances(self, A, B):
