@@ -11,6 +11,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ..base import SequenceTags, warn_if_metric_not_learned
 from ..utils._labels import check_class_labels
+from ..utils._dtw import cdist_dtw_padded
 from ..utils._scaling import validate_and_standardize
 from ..utils._sklearn_compat import Interval, StrOptions
 from ..utils._warnings import warn
@@ -69,7 +70,9 @@ class RVSMLMetric(PairMetricMixin, BaseEstimator):
         Scale each channel to zero mean and unit variance with the statistics
         of the training series (``mean_``, ``scale_``).
     n_jobs : int or None, default=None
-        Passed to tslearn's ``cdist_dtw`` for DTW distance matrices.
+        Threads computing a DTW distance matrix (tslearn's ``cdist_dtw``, or
+        rows of tslearn's ``dtw`` when there is padding); the distances do
+        not depend on it.
 
     Attributes
     ----------
@@ -242,9 +245,7 @@ class RVSMLMetric(PairMetricMixin, BaseEstimator):
 
     def _pairwise_block(self, A, B):
         if self.alignment == "dtw":
-            from tslearn.metrics import cdist_dtw
-
-            return cdist_dtw(A, B, n_jobs=self.n_jobs)
+            return cdist_dtw_padded(A, B, n_jobs=self.n_jobs)
         la, lb = sequence_lengths(A), sequence_lengths(B)
         return np.array([[self._distance(a[:m], b[:n]) for b, n in zip(B, lb)]
                          for a, m in zip(A, la)])

@@ -8,7 +8,7 @@ import pytest
 from sklearn.base import clone
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import GridSearchCV
-from tslearn.metrics import dtw, dtw_path
+from tslearn.metrics import cdist_dtw, dtw, dtw_path
 
 from sktime_metric.datasets import make_sequence_classification
 from sktime_metric.metric import RVSMLMetric
@@ -128,6 +128,20 @@ def test_distances_are_dtw_or_opw_of_the_projections(data, alignment):
                                atol=1e-12)
     np.testing.assert_allclose(metric.pair_distance(X[:4], X[1:5]),
                                expected[np.arange(4), np.arange(1, 5)], rtol=1e-9)
+
+
+@pytest.mark.parametrize("n_jobs", [None, 2])
+def test_dtw_distances_equal_tslearns_with_its_default_backend(data, n_jobs):
+    # the distances name tslearn's numpy backend and cut the padding
+    # once (for speed); the numbers are those of tslearn's defaults
+    X, y = data
+    metric = RVSMLMetric(max_iter=3, n_jobs=n_jobs).fit(X, y)
+    Z = metric.project(X[:7])
+    np.testing.assert_array_equal(metric.pairwise_distances(X[:7], X[3:10]),
+                                  cdist_dtw(Z, metric.project(X[3:10])))
+    cut = [z[:n] for z, n in zip(Z, sequence_lengths(X[:7]))]
+    np.testing.assert_array_equal(metric.pair_distance(X[:6], X[1:7]),
+                                  [dtw(a, b) for a, b in zip(cut[:6], cut[1:])])
 
 
 def test_padding_invariance_and_ragged_input(data):
