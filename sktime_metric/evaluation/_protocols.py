@@ -23,6 +23,7 @@ from sklearn.metrics import roc_auc_score
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import column_or_1d
 
+from ..utils._dtw import cdist_dtw_padded
 from ..utils._labels import check_class_labels
 from ..utils.validation import check_sequences
 
@@ -66,9 +67,7 @@ class _Measure:
                 return self.metric.pairwise_distances(X, Y)
             return self._learner_grid(X, Y)
         if self.is_dtw:
-            from tslearn.metrics import cdist_dtw
-
-            return cdist_dtw(X, Y) if Y is not X else cdist_dtw(X)
+            return cdist_dtw_padded(X, None if Y is X else Y)
         return np.array([[self.paired_one(u, v) for v in Y] for u in X])
 
     def paired(self, X, pairs):
