@@ -161,7 +161,7 @@ def load_weights(path, *, device="cpu"):
             used.add(obj.key)
             return tensors[obj.key]  # safetensors loads on the CPU; kept there
         if isinstance(obj, BaseEstimator):
-            _check_parameters(obj)
+            _check_parameters(obj, record.get("parameters", {}).get(key))
             if "device" in obj.get_params(deep=False):
                 obj.device = device  # a fresh object of skops: changed in place
         return obj
@@ -183,7 +183,7 @@ def load_weights(path, *, device="cpu"):
         ) from None
 
 
-def _check_parameters(estimator):
+def _check_parameters(estimator, saved_names):
     """Fill in the parameters added since the archive was written; refuse one
     this version does not have.
 
@@ -195,22 +195,22 @@ def _check_parameters(estimator):
 
     An archive written by a version with a parameter this one does not have (a
     newer one, or one before a removal) would load with the value ignored and
-    predict otherwise than it did; for the classes of sktime_metric, whose
-    attributes follow scikit-learn's names (fitted ones end with ``_``, private
-    ones start with it), such a parameter is refused.
+    predict otherwise than it did: refused. ``saved_names`` are the parameter
+    names of the class in the version that wrote the archive, which the
+    archive records (None in archives of versions before that record, whose
+    extra attributes are not checked). An attribute a user set on the
+    estimator (``clf.note = "run 7"``) is not one of them, and loads as it is.
     """
     names = estimator._get_param_names()
     cls = type(estimator).__name__
-    if type(estimator) in _estimator_classes():
-        unknown = [k for k in vars(estimator) if k not in names
-                   and not k.startswith("_") and not k.endswith("_")]
-        if unknown:
-            raise _Refused(
-                f"was written by another version of sktime_metric: this "
-                f"version's {cls} has no parameter {unknown[0]!r} and would "
-                "load the model without it. Load it with a newer sktime_metric "
-                "(or, for a parameter since removed, the version that wrote it)."
-            )
+    unknown = sorted(set(saved_names or ()) - set(names))
+    if unknown:
+        raise _Refused(
+            f"was written by another version of sktime_metric: this "
+            f"version's {cls} has no parameter {unknown[0]!r} and would "
+            "load the model without it. Load it with a newer sktime_metric "
+            "(or, for a parameter since removed, the version that wrote it)."
+        )
     added = getattr(type(estimator), "_PARAMETERS_ADDED", {})
     for param in names:
         if param in vars(estimator):

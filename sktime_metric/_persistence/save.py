@@ -12,6 +12,7 @@ import numpy as np
 import safetensors.torch
 import skops.io
 import torch
+from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 from skorch import NeuralNet
 
@@ -87,9 +88,11 @@ def save_weights(estimator, path):
             "a pipeline."
         )
     check_is_fitted(estimator)
-    tensors, features = {}, set()
+    tensors, features, parameters = {}, set(), {}
 
     def stand_in(obj, key):
+        if isinstance(obj, BaseEstimator):  # which attributes are parameters
+            parameters[key] = list(obj._get_param_names())
         if isinstance(obj, NeuralNet):
             return _net_record(obj, key, tensors)
         if isinstance(obj, torch.Tensor):
@@ -109,10 +112,12 @@ def save_weights(estimator, path):
         return obj
 
     estimator = _replaced(estimator, "", stand_in)
-    # the lowest version that holds what it holds: readers of that version on
+    # the lowest version that holds what it holds: readers of that version and
+    # later ones read it, earlier ones refuse it
     version = max([_FIRST_VERSION, *(_FEATURE_VERSIONS[f] for f in features)])
     record = {"format": _FORMAT, "format_version": version,
-              "versions": _versions(), "estimator": estimator}
+              "versions": _versions(), "estimator": estimator,
+              "parameters": parameters}
     try:
         blob = skops.io.dumps(record)
     except TypeError as exc:  # a type skops cannot store at all
