@@ -12,7 +12,7 @@ import dataclasses
 
 from sklearn import config_context
 from sklearn.base import BaseEstimator
-# scikit-learn's request record (public here since 1.3; the floor is 1.6)
+# scikit-learn's request record, through the public module that re-exports it
 from sklearn.utils.metadata_routing import MetadataRequest
 from skorch.history import History
 
