@@ -206,21 +206,23 @@ def _series_of_nested_frame(X):
 
 
 def _polars_series_with_nulls(X):
-    """A polars Series of fixed-size Arrays holding a null series or step.
+    """A polars Series with a fixed-size Array at some level (a List's
+    elements included) and a null series or step.
 
-    (Of Lists, numpy's object rows keep the None, which the readers name.) A
-    null value (the innermost level) is not looked for: numpy reads it as the
-    NaN it stands for, and the readers name it as they would that NaN, while
+    numpy reads a null of a fixed-size Array as a row of NaN. (Of Lists
+    alone, numpy's object rows keep the None, which the readers name.) A null
+    value (the innermost level) is not looked for: numpy reads it as the NaN
+    it stands for, and the readers name it as they would that NaN, while
     ``to_list()`` would make a null-padded Series ~100x slower to read.
     """
-    is_array = type(getattr(X, "dtype", None)).__name__ == "Array"
-    if not type(X).__module__.startswith("polars") or not is_array:
+    if not type(X).__module__.startswith("polars"):
         return False
-    while type(X.dtype).__name__ == "Array":  # look through each level
-        if X.null_count():
-            return True
-        X = X.arr.explode()
-    return False
+    has_array = has_null = False
+    while (kind := type(getattr(X, "dtype", None)).__name__) in ("Array", "List"):
+        has_array = has_array or kind == "Array"
+        has_null = has_null or bool(X.null_count())
+        X = X.arr.explode() if kind == "Array" else X.list.explode()
+    return has_array and has_null
 
 
 def _is_ragged_object_array(X):

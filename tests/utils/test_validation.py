@@ -312,6 +312,19 @@ def test_nulls_in_fixed_size_polars_arrays_name_the_sample(X, message):
         check_sequences(pl.Series(X, dtype=dtype))
 
 
+def test_a_null_step_in_a_polars_list_of_fixed_size_arrays_is_named():
+    # numpy reads the null Array of a List(Array) as a row of NaN too: a
+    # trailing null step was taken for padding, a null step inside the series
+    # named as NaN
+    pl = pytest.importorskip("polars")
+    dtype = pl.List(pl.Array(pl.Float64, 2))
+    for X, step in (([[[1.0, 2.0], [3.0, 4.0], None]], 2),
+                    ([[[1.0, 2.0], None, [3.0, 4.0]]], 1)):
+        with pytest.raises(ValueError, match=re.escape(
+                f"step {step} has a missing value (None)")):
+            check_sequences(pl.Series(X, dtype=dtype))
+
+
 @pytest.mark.parametrize("X, message", [
     # a NaN in place of a row is named as a missing step, as None is
     ([[[1.0, 2.0], float("nan")]], "Sample 0 has time steps of different sizes: "
