@@ -183,3 +183,23 @@ def test_siamese_loss_rejects_mismatched_tuples_and_names():
         SiameseLoss("pair_logistic")((_randn(2, 2), _randn(2, 3, 3)), torch.ones(2))
     with pytest.raises(ValueError, match="loss must be"):
         SiameseLoss("hinge")
+
+
+@pytest.mark.parametrize("margins, hinged", [((0.0, 1e3), "positive"),
+                                             ((1e3, 0.0), "negative")])
+def test_structural_loss_hinges_each_variance_at_its_own_margin(margins, hinged):
+    # with both hinges active, var_P - m+ + var_N - m- does not tell the two
+    # margins apart: here one hinge is closed, so only the other variance counts
+    from sktime_metric.nn.losses import StructuralLoss
+
+    y = torch.tensor([0, 1, 2, 0, 1, 0, 2])
+    points = _randn(7, 3)
+    D = torch.cdist(points, points)
+    same = (y[:, None] == y[None, :]) & ~torch.eye(7, dtype=torch.bool)
+    variance = {"positive": D[same].var(unbiased=False),
+                "negative": D[y[:, None] != y[None, :]].var(unbiased=False)}
+    m_pos, m_neg = margins
+    # a fresh loss centres each variance on its batch mean (the first batch)
+    loss = StructuralLoss(var_margin_pos=m_pos, var_margin_neg=m_neg)(D, y)
+    local = StructuralLoss(global_weight=0.0)(D, y)
+    torch.testing.assert_close(loss - local, 0.5 / 2 * variance[hinged])
