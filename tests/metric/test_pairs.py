@@ -287,3 +287,77 @@ def test_disjoint_class_validation_stops_earlier_on_few_classes(
     longer = learning_outcome("epochs run, stratified minus disjoint_classes",
                               run["stratified"] - run["disjoint_classes"])
     assert later >= 3 and longer >= 3, (best, run)
+
+
+def test_stratified_holdout_keeps_classes_on_both_sides_and_its_seed():
+    y = np.repeat(np.arange(4), 5)
+    for seed in range(5):
+        train, valid = holdout_split(y, 0.4, seed)
+        np.testing.assert_array_equal(np.bincount(y[valid]), [2, 2, 2, 2])
+    # a class of one series cannot be stratified: a plain random split, still
+    # the one random_state gives
+    y_single = np.r_[np.repeat([0, 1], 6), 2]
+    first = holdout_split(y_single, 0.3, 0)
+    for _ in range(3):
+        again = holdout_split(y_single, 0.3, 0)
+        np.testing.assert_array_equal(again[0], first[0])
+        np.testing.assert_array_equal(again[1], first[1])
+
+
+def test_disjoint_classes_stop_at_the_fraction_and_keep_two_to_train():
+    # 8 classes of 5 series: two classes hold exactly a quarter of them
+    y = np.repeat(np.arange(8), 5)
+    for seed in range(5):
+        train, valid = holdout_split(y, 0.25, seed, validation="disjoint_classes")
+        assert len(valid) == 10 and len(np.unique(y[valid])) == 2
+    # a fraction only all classes reach: all but two are held out
+    y = np.repeat(np.arange(4), 5)
+    for seed in range(5):
+        train, valid = holdout_split(y, 0.9, seed, validation="disjoint_classes")
+        assert len(np.unique(y[train])) == 2 and len(np.unique(y[valid])) == 2
+
+
+def test_disjoint_classes_are_drawn_by_the_seed():
+    y = np.repeat(np.arange(8), 5)
+    held = {tuple(np.unique(y[holdout_split(y, 0.25, seed,
+                                            validation="disjoint_classes")[1]]))
+            for seed in range(6)}
+    assert len(held) > 1  # not always the same (the first) classes
+
+
+def test_labelled_plans_pass_the_pair_share_and_the_groups_on():
+    # 3 labels over 4 groups, two series of each label in each group
+    y, groups = np.repeat(np.arange(3), 8), np.tile(np.arange(4), 6)
+    plan = pair_plan(len(y), y=y, groups=groups, n_pairs=200, positive_fraction=0.2,
+                     validation_fraction=0.25, random_state=0)
+    for pairs, labels in (plan.train(), plan.valid()):
+        assert labels.sum() == 40
+        i, j = pairs[labels == 1].T
+        # similar pairs span two groups, dissimilar ones two labels
+        assert (y[i] == y[j]).all() and (groups[i] != groups[j]).all()
+        i, j = pairs[labels == 0].T
+        assert (y[i] != y[j]).all()
+
+
+def test_explicit_pairs_validate_a_seeded_share_and_leave_training_pairs():
+    pairs, labels = np.arange(40).reshape(20, 2), np.arange(20) % 2
+
+    def split(fraction, seed):
+        plan = pair_plan(40, pairs=pairs, pair_labels=labels,
+                         validation_fraction=fraction, random_state=seed)
+        return plan.valid()[0][:, 0] // 2, plan
+
+    # 5.8 pairs: the nearest count, 6
+    assert len(split(0.29, 0)[0]) == 6
+    held = {tuple(np.sort(split(0.3, seed)[0])) for seed in range(6)}
+    assert len(held) > 1  # drawn by the seed, not the first pairs
+    np.testing.assert_array_equal(split(0.3, 2)[0], split(0.3, 2)[0])
+    # a stage on single series splits them with the seed it is given
+    plan = split(0.3, 0)[1]
+    series = {tuple(plan.series_split(0.25, seed)[1]) for seed in range(6)}
+    assert len(series) > 1
+    np.testing.assert_array_equal(plan.series_split(0.25, 3)[1],
+                                  plan.series_split(0.25, 3)[1])
+    # every pair held out: nothing left to train on
+    with pytest.raises(ValueError, match="must leave training pairs"):
+        pair_plan(4, pairs=pairs[:2], pair_labels=labels[:2], validation_fraction=0.9)
