@@ -1,0 +1,151 @@
+"""Routine discovery's windows: durations, the window grid and time slots."""
+
+import datetime
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+
+from sktime_metric.cluster import RoutineClusterer, time_of_day, time_of_day_pairs
+from sktime_metric.cluster._windows import parse_duration, segment_recording
+
+HOUR = 3600.0
+
+
+def _recording(start=0.0, days=2, seed=0):
+    """A row every 6 minutes from ``start`` seconds on, for ``days`` days."""
+    seconds = start + np.arange(0, days * 24 * HOUR, 360.0)
+    return np.random.RandomState(seed).randn(len(seconds), 2), seconds
+
+
+def _clusterer(**params):
+    return RoutineClusterer("euclidean", **{"n_clusters": 2, "seq_len": 5,
+                                            "random_state": 0, **params})
+
+
+@pytest.mark.parametrize("value, seconds", [
+    (3600, 3600.0), ("1h", 3600.0), (" 90s ", 90.0), ("1.5min", 90.0),
+    ("1d", 86400.0), (np.timedelta64(90, "m"), 5400.0),
+    (np.timedelta64(1500, "ms"), 1.5),
+    (datetime.timedelta(days=1, hours=2), 93600.0),
+])
+def test_durations_are_read_in_seconds_from_every_spelling(value, seconds):
+    assert parse_duration(value, "window") == pytest.approx(seconds, rel=1e-12)
+
+
+def test_durations_in_other_spellings_cut_the_same_windows():
+    X, t = _recording()
+    ref = _clusterer().fit(X, timestamps=t)
+    rc = _clusterer(window=datetime.timedelta(minutes=60),
+                    period=datetime.timedelta(days=1)).fit(X, timestamps=t)
+    assert rc.n_slots_ == 24
+    np.testing.assert_array_equal(rc.slot_index_, ref.slot_index_)
+    np.testing.assert_array_equal(rc.day_index_, ref.day_index_)
+
+
+@pytest.mark.parametrize("window, error, message", [
+    ("0min", ValueError, "window must be a positive duration"),
+    (np.inf, ValueError, "window must be a positive duration"),
+    (True, TypeError, "window must be a duration, got True"),
+])
+def test_durations_must_be_positive_and_finite(window, error, message):
+    X, t = _recording()
+    with pytest.raises(error, match=message):
+        _clusterer(window=window).fit(X, timestamps=t)
+
+
+def test_repeated_timestamps_are_not_strictly_increasing():
+    X, t = _recording()
+    t[6] = t[5]
+    with pytest.raises(ValueError, match="strictly increasing; position 6"):
+        _clusterer().fit(X, timestamps=t)
+
+
+def test_a_recording_needs_two_rows():
+    X, t = _recording()
+    with pytest.raises(ValueError, match="T_total >= 2"):
+        _clusterer().fit(X[:1], timestamps=t[:1])
+
+
+def test_a_window_as_long_as_the_recording_is_kept():
+    # ten rows one second apart cover ten seconds (the last row lasts one step)
+    X, seconds = np.arange(10.0)[:, None], np.arange(10.0)
+    windows, starts = segment_recording(
+        X, seconds, window=10.0, stride=10.0, period=100.0, day_start=0.0,
+        seq_len=5, min_coverage=1.0)
+    assert starts.tolist() == [0.0]
+    # resampled at the centres of five two-second steps
+    np.testing.assert_allclose(windows[0, :, 0], [1.0, 3.0, 5.0, 7.0, 9.0])
+
+
+def test_no_window_is_kept_without_a_valid_sample():
+    X, seconds = np.arange(30.0)[:, None], np.arange(30.0)
+    X[10:20] = np.nan
+    windows, starts = segment_recording(
+        X, seconds, window=10.0, stride=10.0, period=1000.0, day_start=0.0,
+        seq_len=5, min_coverage=1e-12)
+    assert starts.tolist() == [0.0, 20.0]
+
+
+def test_a_nan_on_one_channel_makes_the_row_missing():
+    X, t = _recording()
+    rows, one_channel = X.copy(), X.copy()
+    rows[15:30] = np.nan
+    one_channel[15:30, 0] = np.nan
+    ref = _clusterer().fit(rows, timestamps=t)
+    rc = _clusterer().fit(one_channel, timestamps=t)
+    assert len(rc.labels_) == 46  # hours 1 and 2 of the first day dropped
+    np.testing.assert_array_equal(rc.window_starts_, ref.window_starts_)
+    np.testing.assert_array_equal(rc.windows_, ref.windows_)
+
+
+def test_a_partly_covered_first_window_starts_on_the_grid():
+    # from 05:20 on, the 05:00 window holds 6 of its 10 rows
+    X, t = _recording(start=5 * HOUR + 20 * 60)
+    rc = _clusterer(min_coverage=0.5).fit(X, timestamps=t)
+    assert rc.window_starts_[0] == 5 * HOUR and rc.slot_index_[0] == 5
+    assert _clusterer().fit(X, timestamps=t).window_starts_[0] == 6 * HOUR
+
+
+def test_a_slot_may_last_the_whole_period():
+    X, t = _recording(days=3)
+    rc = _clusterer(slot_size="24h").fit(X, timestamps=t)
+    assert rc.n_slots_ == 1 and (rc.slot_index_ == 0).all()
+    with pytest.raises(ValueError, match="slot_size .* is longer than period"):
+        _clusterer(slot_size="25h").fit(X, timestamps=t)
+
+
+def test_a_sparse_graph_with_a_negative_distance_is_refused():
+    D = sp.csr_matrix(np.abs(np.subtract.outer(np.arange(6.0), np.arange(6.0))))
+    D.data[3] = -1.0
+    with pytest.raises(ValueError, match="must be non-negative"):
+        RoutineClusterer("precomputed", n_clusters=2).fit(D)
+
+
+def test_starts_without_timestamps_begin_at_day_start():
+    # a recording timed by sampling_rate, pre-cut windows: both from 06:00
+    X, _ = _recording()
+    rc = _clusterer(day_start="6h", sampling_rate=1 / 360).fit(X)
+    assert rc.window_starts_[0] == 6 * HOUR and rc.slot_index_[:2].tolist() == [0, 1]
+    windows = X.reshape(-1, 10, 2)
+    rc = _clusterer(day_start="6h").fit(windows)
+    assert rc.window_starts_[0] == 6 * HOUR and rc.slot_index_[:2].tolist() == [0, 1]
+
+
+def test_a_start_on_a_slot_boundary_is_in_the_slot_it_opens():
+    # 0.3 / 0.1 and 0.7 / 0.1 fall just short of 3 and 7 in floating point
+    days, slots = time_of_day([0.3, 0.7], period=1.0, slot_size=0.1, day_start=0)
+    assert slots.tolist() == [3, 7] and days.tolist() == [0, 0]
+
+
+def test_time_of_day_pairs_with_few_pairs_asked_or_available():
+    slots, days = np.array([0, 1, 0, 1]), np.array([0, 0, 1, 1])
+    # one pair asked for: a similar one
+    pairs, labels = time_of_day_pairs(slots, days, n_slots=2, n_pairs=1,
+                                      random_state=0)
+    assert labels.tolist() == [1] and slots[pairs[0, 0]] == slots[pairs[0, 1]]
+    # one slot, three days: three pairs in all, every one similar
+    pairs, labels = time_of_day_pairs([0, 0, 0], [0, 1, 2], n_slots=1, n_pairs=10,
+                                      random_state=0)
+    assert sorted(map(tuple, pairs.tolist())) == [(0, 1), (0, 2), (1, 2)]
+    assert labels.tolist() == [1, 1, 1]
