@@ -70,8 +70,9 @@ class RoutineClusterer(ClusterMixin, BaseEstimator):
     metric_params : dict, default=None
         Constructor parameters of the learner, or keyword arguments of
         ``cdist_dtw``.
-    window : float or str, default="1h"
-        Window length ``v`` (seconds or "30min", "1h", ...).
+    window : float, str or timedelta, default="1h"
+        Window length ``v`` (seconds, "30min", "1h", ..., or a
+        ``datetime.timedelta`` / ``np.timedelta64``, as every duration below).
     stride : float, str or None, default=None
         Step of the window grid; None: ``window`` (non-overlapping, thesis).
     period : float or str, default="24h"
@@ -224,12 +225,19 @@ class RoutineClusterer(ClusterMixin, BaseEstimator):
         "metric": [StrOptions({*_LEARNERS, "dtw", "euclidean", "precomputed"}),
                    HasMethods(["pairwise_distances"]), callable],
         "metric_params": [dict, None],
-        "window": [Interval(Real, 0, None, closed="neither"), str, object],
-        "stride": [Interval(Real, 0, None, closed="neither"), str, object, None],
-        "period": [Interval(Real, 0, None, closed="neither"), str, object],
-        "slot_size": [Interval(Real, 0, None, closed="neither"), str, object, None],
+        # durations: parse_duration checks them. np.timedelta64 comes before the
+        # Interval, whose float bounds numpy refuses to compare it with
+        "window": [np.timedelta64, Interval(Real, 0, None, closed="neither"), str,
+                   object],
+        "stride": [np.timedelta64, Interval(Real, 0, None, closed="neither"), str,
+                   object, None],
+        "period": [np.timedelta64, Interval(Real, 0, None, closed="neither"), str,
+                   object],
+        "slot_size": [np.timedelta64, Interval(Real, 0, None, closed="neither"), str,
+                      object, None],
         "slot_tolerance": [Interval(Integral, 0, None, closed="left")],
-        "day_start": [Interval(Real, 0, None, closed="left"), str, object],
+        "day_start": [np.timedelta64, Interval(Real, 0, None, closed="left"), str,
+                      object],
         "sampling_rate": [Interval(Real, 0, None, closed="neither"), None],
         "seq_len": [Interval(Integral, 2, None, closed="left")],
         "min_coverage": [Interval(Real, 0, 1, closed="right")],

@@ -149,3 +149,23 @@ def test_time_of_day_pairs_with_few_pairs_asked_or_available():
                                       random_state=0)
     assert sorted(map(tuple, pairs.tolist())) == [(0, 1), (0, 2), (1, 2)]
     assert labels.tolist() == [1, 1, 1]
+
+
+def test_numpy_timedeltas_are_durations_of_every_parameter():
+    # parse_duration reads them; the parameter check crashed on them first,
+    # comparing a timedelta64 with a float bound (a numpy UFuncTypeError)
+    X, t = _recording()
+    strings = dict(window="1h", stride="30min", period="24h", slot_size="2h",
+                   day_start="6h")
+    ref = _clusterer(**strings).fit(X, timestamps=t)
+    rc = _clusterer(window=np.timedelta64(1, "h"), stride=np.timedelta64(30, "m"),
+                    period=np.timedelta64(1, "D"), slot_size=np.timedelta64(2, "h"),
+                    day_start=np.timedelta64(6, "h")).fit(X, timestamps=t)
+    assert rc.n_slots_ == ref.n_slots_ == 12
+    np.testing.assert_array_equal(rc.window_starts_, ref.window_starts_)
+    np.testing.assert_array_equal(rc.slot_index_, ref.slot_index_)
+    np.testing.assert_array_equal(rc.day_index_, ref.day_index_)
+    assert _clusterer(day_start=np.timedelta64(0, "h")).fit(
+        X, timestamps=t).window_starts_[0] == 0
+    with pytest.raises(ValueError, match="window must be a positive duration"):
+        _clusterer(window=np.timedelta64(-1, "h")).fit(X, timestamps=t)
