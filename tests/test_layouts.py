@@ -120,3 +120,31 @@ def test_aeon_lists_are_flagged_too():
         est.fit([rng.randn(n, 3) for n in (40, 50, 45, 42)], y)
         est.fit(from_aeon(equal), y)
         est.fit([rng.randn(n) for n in (4, 5, 3, 2)], y)  # univariate lists
+
+
+def test_the_multiindex_hint_fits_unnamed_and_deeper_indexes():
+    # reset_index() names unnamed levels level_0, level_1: the named call must
+    # work as written; with three levels no two of them are (instance, time)
+    from sktime_metric.datasets import from_long_format
+    from sktime_metric.utils.validation import validate_sequences
+
+    class Estimator:
+        pass
+
+    rng = np.random.RandomState(0)
+    index = pd.MultiIndex.from_tuples([(i, t) for i in range(4) for t in range(5 + i)])
+    frame = pd.DataFrame(rng.randn(len(index), 2), index=index)
+    call = (r"from_long_format\(X.reset_index\(\), series_column='level_0', "
+            r"time_column='level_1'\)")
+    with pytest.warns(SequenceLayoutWarning, match=r"\['level_0', 'level_1'\].*"
+                      + call):
+        validate_sequences(Estimator(), frame, reset=True)
+    X, _ = from_long_format(frame.reset_index(), series_column="level_0",
+                            time_column="level_1")
+    assert X.shape == (4, 8, 2)
+    deeper = frame.set_index(np.arange(len(frame)) % 3, append=True)
+    with pytest.warns(SequenceLayoutWarning, match="indexed by 3 levels") as caught:
+        validate_sequences(Estimator(), deeper, reset=True)
+    message = str(caught[0].message)
+    assert "convert it to one series per instance first" in message
+    assert "series_column=" not in message

@@ -379,3 +379,56 @@ def test_tables_with_a_series_per_cell_are_refused_with_the_way_out():
     X, lengths = check_sequences(frame.to_pandas())  # the way out it names
     assert lengths.tolist() == [2, 1] and X.shape == (2, 2, 2)
     np.testing.assert_array_equal(check_sequences(frame["a"])[0], X[:, :, :1])
+
+
+def test_tuples_of_series_and_boolean_arrays_are_read():
+    np.testing.assert_array_equal(to_sequence_dataset(tuple(_ragged())),
+                                  to_sequence_dataset(_ragged()))
+    np.testing.assert_array_equal(to_sequence_dataset(np.array([[True, False]])),
+                                  [[[1.0], [0.0]]])
+
+
+def test_a_tensor_on_another_device_is_read_on_the_cpu():
+    # (a CUDA tensor's numpy() refuses, as this stand-in does until cpu())
+    torch = pytest.importorskip("torch")
+    X = np.random.RandomState(0).randn(2, 3, 2)
+
+    class DeviceTensor:
+        def detach(self):
+            return self
+
+        def cpu(self):
+            return torch.tensor(X)
+
+        def numpy(self):
+            raise TypeError("can't convert cuda:0 device type tensor to numpy")
+
+    np.testing.assert_array_equal(to_sequence_dataset(DeviceTensor()), X)
+    if torch.cuda.is_available():
+        np.testing.assert_array_equal(
+            to_sequence_dataset(torch.tensor(X, device="cuda")), X)
+
+
+def test_empty_frames_and_tables_with_a_missing_first_cell():
+    pd = pytest.importorskip("pandas")
+    for empty in (pd.DataFrame(), pd.DataFrame(index=range(3))):
+        with pytest.raises(ValueError, match=r"0 feature\(s\)"):
+            to_sequence_dataset(empty)
+    # NA in the first cell is a missing value of a table, not a nested frame
+    table = pd.DataFrame({"a": [pd.NA, 1.0], "b": [2.0, 3.0]}, dtype="Float64")
+    np.testing.assert_array_equal(to_sequence_dataset(table),
+                                  [[[np.nan], [2.0]], [[1.0], [3.0]]])
+
+
+def test_a_series_of_numbers_and_rows_names_its_steps():
+    X = np.array([1.0, [1.0, 2.0]], dtype=object)
+    with pytest.raises(ValueError, match=r"X has time steps of different sizes: "
+                       r"step 0 has shape \(\), step 1 has 2 value"):
+        to_sequence_dataset(X)
+
+
+def test_the_aeon_hint_needs_equal_channel_rows():
+    # (n_channels, T_i) arrays share their first size; these do not
+    with pytest.raises(ValueError, match="Sample 1 has 3 channels") as caught:
+        to_sequence_dataset([np.zeros((5, 2)), np.zeros((4, 3))])
+    assert "from_aeon" not in str(caught.value)
