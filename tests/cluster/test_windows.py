@@ -115,6 +115,16 @@ def test_a_slot_may_last_the_whole_period():
         _clusterer(slot_size="25h").fit(X, timestamps=t)
 
 
+def test_slots_that_do_not_divide_the_period_leave_a_shorter_last_slot():
+    X, t = _recording()
+    rc = _clusterer(slot_size="5h").fit(X, timestamps=t)
+    # 00-05, ..., 15-20 and a last slot of 4 hours, 20-24
+    assert rc.n_slots_ == 5 and rc.slot_index_[20:24].tolist() == [4] * 4
+    assert rc.routine_map()[0].shape == (2, 5)
+    # 21.6 s divides a day 4000 times, though 86400 / 21.6 is 4000.0000000000005
+    assert _clusterer(slot_size="0.36min").fit(X, timestamps=t).n_slots_ == 4000
+
+
 def test_a_sparse_graph_with_a_negative_distance_is_refused():
     D = sp.csr_matrix(np.abs(np.subtract.outer(np.arange(6.0), np.arange(6.0))))
     D.data[3] = -1.0
