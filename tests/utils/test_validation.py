@@ -266,19 +266,25 @@ def test_object_arrays_of_list_steps_read_as_lists_of_lists():
         assert lengths.tolist() == [3, 1]
 
 
+# a null series, a null step and a null value, in nested lists
+_NULLS = [
+    ([[[1.0, 2.0]], None], "Sample 1 is missing (None) instead of a series"),
+    ([[[1.0, 2.0], None]],
+     "Sample 0 has time steps of different sizes: step 0 has 2 value(s), "
+     "step 1 has a missing value (None)"),
+    ([[[1.0, None]], [[3.0, 4.0]]], "Sample 0 has NaN on channel(s) [1] only"),
+]
+
+
 @pytest.mark.parametrize("container", ["list", "polars", "pyarrow"])
 @pytest.mark.parametrize(
     "X, message",
     [
-        ([[[1.0, 2.0]], None], "Sample 1 is missing (None) instead of a series"),
-        ([[[1.0, 2.0], None]],
-         "Sample 0 has time steps of different sizes: step 0 has 2 value(s), "
-         "step 1 has a missing value (None)"),
+        *_NULLS,
         ([[[1.0, 2.0]], [[1.0, 2.0], [3.0, 4.0, 5.0]]],
          "Sample 1 has time steps of different sizes: step 0 has 2 value(s), "
          "step 1 has 3 value(s)"),
         ([[[1.0, 2.0]], [[3.0, 4.0, 5.0]]], "Sample 1 has 3 channels but sample 0"),
-        ([[[1.0, None]], [[3.0, 4.0]]], "Sample 0 has NaN on channel(s) [1] only"),
     ],
 )
 def test_nulls_and_ragged_steps_in_nested_lists_name_the_sample(X, message,
@@ -293,16 +299,7 @@ def test_nulls_and_ragged_steps_in_nested_lists_name_the_sample(X, message,
         check_sequences(X)
 
 
-@pytest.mark.parametrize(
-    "X, message",
-    [
-        ([[[1.0, 2.0]], None], "Sample 1 is missing (None) instead of a series"),
-        ([[[1.0, 2.0], None]],
-         "Sample 0 has time steps of different sizes: step 0 has 2 value(s), "
-         "step 1 has a missing value (None)"),
-        ([[[1.0, None]], [[3.0, 4.0]]], "Sample 0 has NaN on channel(s) [1] only"),
-    ],
-)
+@pytest.mark.parametrize("X, message", _NULLS)
 def test_nulls_in_fixed_size_polars_arrays_name_the_sample(X, message):
     # numpy reads a null of polars' fixed-size Array as NaN: a null series was
     # "Sample 1 is empty (all NaN)" and a null step "NaN on channel(s) [0, 1]"
