@@ -23,7 +23,7 @@ from sklearn.metrics import roc_auc_score
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import column_or_1d
 
-from ..utils._dtw import cdist_dtw_padded
+from ..utils._dtw import cdist_dtw_padded, dtw_distance
 from ..utils._labels import check_class_labels
 from ..utils.validation import check_sequences
 
@@ -85,11 +85,7 @@ class _Measure:
     def paired_one(self, u, v):
         u, v = _strip(u), _strip(v)
         if self.is_dtw:
-            from tslearn.metrics import dtw
-
-            # a named backend: tslearn's default picks it per call by
-            # formatting ``u`` as a string, most of a call on short series
-            return dtw(u, v, be="numpy")
+            return dtw_distance(u, v)
         return float(self.metric(u, v))
 
 

@@ -11,7 +11,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ..base import SequenceTags, warn_if_metric_not_learned
 from ..utils._labels import check_class_labels
-from ..utils._dtw import cdist_dtw_padded
+from ..utils._dtw import cdist_dtw_padded, dtw_distance
 from ..utils._scaling import validate_and_standardize
 from ..utils._sklearn_compat import Interval, StrOptions
 from ..utils._warnings import warn
@@ -232,11 +232,7 @@ class RVSMLMetric(PairMetricMixin, BaseEstimator):
     def _distance(self, a, b):
         """DTW or OPW of two unpadded projected series."""
         if self.alignment == "dtw":
-            from tslearn.metrics import dtw
-
-            # a named backend: tslearn's default picks it per call by
-            # formatting ``a`` as a string (see ``dtw_alignment``)
-            return dtw(a, b, be="numpy")
+            return dtw_distance(a, b)
         return opw_distance(a, b)
 
     def _paired_distances(self, A, B):

@@ -12,13 +12,23 @@ import numpy as np
 from ._parallel import map_in_parallel
 from .validation import sequence_lengths
 
-__all__ = ["cdist_dtw_padded"]
+__all__ = ["cdist_dtw_padded", "dtw_distance"]
+
+
+def dtw_distance(a, b):
+    """tslearn's ``dtw(a, b)`` of two unpadded series, its backend named.
+
+    Left to tslearn (``be=None``), each call picks the backend by formatting
+    ``a`` as a string: most of a call on short series (2.5 ms against 20 us
+    on RVSML's projected series). The number is the same.
+    """
+    from tslearn.metrics import dtw
+
+    return dtw(a, b, be="numpy")
 
 
 def _row(a, B):
-    from tslearn.metrics import dtw
-
-    return [dtw(a, b, be="numpy") for b in B]
+    return [dtw_distance(a, b) for b in B]
 
 
 def cdist_dtw_padded(X, Y=None, *, n_jobs=None):
