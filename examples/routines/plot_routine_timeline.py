@@ -91,8 +91,10 @@ for name, model in {"sgru": learned, "euclidean": baseline}.items():
 # not that the cluster holds only that activity. The colour bars name the
 # clusters by their ids.
 #
-# With the learned metric the four activities come out as four routines, and
-# the fifth, purple, is the noon hour on six of the seven days: standing, as
+# What one build of this page showed (torch 2.13, CPU; another version or
+# machine may move a few windows): with the learned metric the four
+# activities come out as four routines, and the fifth, purple, is the noon
+# hour on six of the seven days: standing, as
 # the night and the evening are, but an hour of its own to a metric trained
 # to tell the hours of the day apart. With the Euclidean distance the bands
 # are ragged: the running hours share badminton's cluster on most days, the
