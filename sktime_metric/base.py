@@ -528,7 +528,7 @@ class BaseSequenceNet(BaseEstimator):
         # series that would all run its length; each group in batches of rows
         sorted_lengths = lengths if order is None else lengths[order]
         batches = [(start, min(start + rows, stop))
-                   for first, stop in length_bounds(torch.as_tensor(sorted_lengths))
+                   for first, stop in length_bounds(sorted_lengths)
                    for start in range(first, stop, rows)]
         parts = []
         for start, stop in batches:

@@ -52,10 +52,9 @@ def dtw_alignment(Z, V):
     of the aligned frames, so with ``L`` fixed it is the alignment that
     minimises RVSML's objective.
 
-    The backend is named (``be="numpy"``): left to tslearn, each call picks
-    it by formatting its first array as a string, which cost ~99 % of a
-    call on RVSML's small projected series (2.5 ms against 20 us). The same
-    numba routine runs either way, so the path is the same.
+    The backend is named (``be="numpy"``), as in
+    :func:`~sktime_metric.utils._dtw.dtw_distance` and for its reason: the
+    same path, without tslearn formatting ``Z`` as a string on every call.
     """
     from tslearn.metrics import dtw_path
 

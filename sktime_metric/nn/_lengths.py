@@ -56,7 +56,7 @@ def length_bounds(sorted_lengths):
 
     Parameters
     ----------
-    sorted_lengths : Tensor of shape (n_rows,), int, ascending
+    sorted_lengths : Tensor or ndarray of shape (n_rows,), int, ascending
 
     Returns
     -------
