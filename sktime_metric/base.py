@@ -9,19 +9,19 @@ attributes, in its own file. :func:`derive_seed` is the one seed derivation;
 :func:`warn_if_not_learned` and :func:`steps_batch_size` are what the
 classifiers share about learning from small or hard data, and
 :func:`warn_if_metric_not_learned` and :func:`warn_if_regressor_not_learned`
-the metric learners' and the regressors' checks.
+the metric learners' and the regressors' checks. Each of those concepts is
+written out in a module of its own, re-exported here: seeding in
+``_seeding.py``, the predict loop in ``_predicting.py``, the learning checks
+in ``_learning.py``.
 """
 
-import contextlib
-import math
-import threading
 from dataclasses import dataclass, fields
 from numbers import Integral, Real
 
 import numpy as np
 import torch
 from sklearn.base import BaseEstimator, ClassifierMixin
-from sklearn.utils import Tags, check_random_state
+from sklearn.utils import Tags
 from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.validation import check_is_fitted
 
@@ -33,7 +33,8 @@ from ._learning import (
     warn_if_not_learned,
     warn_if_regressor_not_learned,
 )
-from .nn._lengths import length_bounds
+from ._predicting import _PREDICT_BATCH_SIZE, predict_batches
+from ._seeding import _FIT_LOCK, _seeded_generators, derive_seed
 from .utils._sklearn_compat import (
     Interval,
     InvalidParameterError,
@@ -60,69 +61,6 @@ __all__ = [
     "warn_if_regressor_not_learned",
 ]
 
-# rows per batch at predict time: no gradients are kept, so larger batches are
-# cheap. On CPU a recurrent kernel's cost grows with rows x longest series, and
-# per row it is lower in batches of a few hundred than in one of thousands, so
-# rows are sorted by length and cut into batches of this size (measured, ReLU
-# RNN, 64 units: JapaneseVowels' 3,700 series 4x faster than in one batch, the
-# spoken digits' 600 test series 2.7x), after a split of the sorted rows where
-# a long outlier would make a batch of short series run its length
-# (nn._lengths.length_bounds) ...
-_PREDICT_BATCH_SIZE = 256
-# ... while other devices (not measured) keep larger batches: up to this many
-# padded time steps each ...
-_PREDICT_STEPS = 2**18
-# ... and where a step is a whole image, as in the video regressor's
-# (n, T, C, H, W) input, on every device at most this many input values a
-# batch (but never fewer rows than a training batch): a step count says nothing
-# of memory there (the thesis preset's 114x114 frames: 256 videos of 20 frames
-# are 66 M input values, and its first convolution's output is many times that)
-_PREDICT_VALUES = 2**22
-# Training seeds torch's global generators (_seeded_generators), which all
-# threads of a process share: fits running at once in threads (joblib's
-# "threading" backend, a dask worker with several threads) would draw from each
-# other's streams and lose reproducibility. So one fit at a time per process;
-# processes (loky, dask workers) still fit in parallel. It orders our fits
-# only: other code drawing from torch's global generators in another thread
-# meanwhile shares the fit's seeded stream, and neither is reproducible
-# (documented in docs/user_guide/scaling.rst; torch's dropout and layer
-# initialisation take no generator of their own).
-_FIT_LOCK = threading.RLock()
-
-
-@contextlib.contextmanager
-def _seeded_generators(device, seed):
-    """torch's generators of the CPU and of ``device`` seeded with ``seed``,
-    and restored on exit; every other device's left alone.
-
-    ``torch.manual_seed`` would also reseed every CUDA device and MPS, which
-    ``fork_rng`` restores only for the devices it is given: a CPU fit on a
-    GPU machine, or a fit on one of several GPUs, would reset the caller's
-    generators of the others. Hold :data:`_FIT_LOCK` around it (the
-    generators are the process's).
-    """
-    device, seed = torch.device(device), int(seed)
-    cuda = device.type == "cuda"
-    with torch.random.fork_rng(devices=[device] if cuda else [], device_type="cuda"):
-        if device.type not in ("cpu", "cuda", "mps"):  # another accelerator:
-            torch.manual_seed(seed)  # torch seeds it (and restores nothing)
-            yield
-            return
-        torch.default_generator.manual_seed(seed)
-        if cuda:
-            with torch.cuda.device(device):  # its index, or the current one
-                torch.cuda.manual_seed(seed)
-        if device.type != "mps":
-            yield
-            return
-        # by hand: fork_rng's MPS support needs torch >= 2.4
-        state = torch.mps.get_rng_state()
-        torch.mps.manual_seed(seed)
-        try:
-            yield
-        finally:
-            torch.mps.set_rng_state(state)
-
 
 @dataclass(slots=True)
 class SequenceTags(Tags):
@@ -137,35 +75,6 @@ class SequenceTags(Tags):
     """
 
     allow_variable_length: bool = True
-
-
-def derive_seed(random_state):
-    """The one integer seed a fit derives from its ``random_state``.
-
-    Every random choice of a fit (weight initialisation, shuffling, dropout,
-    validation splits, pair and episode sampling) is seeded from this number,
-    drawn once at the top of ``fit``, so the same ``random_state`` gives the same
-    model. An int maps to itself; a ``RandomState`` instance or None draws it.
-
-    Parameters
-    ----------
-    random_state : int, RandomState instance or None
-        An estimator's ``random_state``.
-
-    Returns
-    -------
-    seed : int
-        In ``[0, 2**31)``.
-
-    Examples
-    --------
-    >>> from sktime_metric.base import derive_seed
-    >>> derive_seed(7), derive_seed(2**31 + 7)
-    (7, 7)
-    """
-    if isinstance(random_state, Integral):
-        return int(random_state) % (2**31)
-    return int(check_random_state(random_state).randint(np.iinfo(np.int32).max))
 
 
 def check_device(device):
@@ -488,64 +397,14 @@ class BaseSequenceNet(BaseEstimator):
     def _predict_batches(self, inputs, lengths, forward=None, finite=True):
         """``forward(module, **batch)`` on all rows: a tuple of CPU tensors.
 
-        The one predict loop. ``inputs`` is a dict of row-aligned arrays (by
-        default :meth:`_net_input`'s ``x`` and ``lengths``); ``forward``
-        defaults to the module's own forward and may return a tensor or a
-        tuple of them. The module runs in eval mode without gradients, directly
-        on batches of rows moved to the device (skorch's ``forward_iter`` would
-        re-stack the arrays one sample at a time through a DataLoader). Rows are
-        sorted by length so that each batch, which the module cuts to its
-        longest series, computes little padding: the sorted rows are split into
-        groups of similar length by ``nn._lengths.length_bounds`` (a long
-        outlier among short series runs in a group of its own rather than
-        making a whole batch of short series run its length; equal lengths and
-        lengths spread over a range stay one group), and each group is cut
-        into batches of at most ``_PREDICT_BATCH_SIZE`` rows (or the training
-        batch size if larger; see the constants for other devices and image
-        steps). Outputs are put back in row order. An output with a time axis
-        (axis 1) narrower in some batches is NaN-padded to the widest. A row's
-        output must not depend on the other rows of its batch. A first output
-        of one row per series (at most 2-D: class scores, embeddings, targets)
-        must be finite: a row that is not is a ``ValueError`` naming its
-        series (``_refuse_non_finite``), unless ``finite=False``: for a caller
-        that weighs such outputs itself (fit's restarts, where one restart may
-        diverge and another not).
+        The one predict loop, :func:`~sktime_metric._predicting.predict_batches`,
+        on the fitted net, with batches of at least ``batch_size`` rows.
+        ``inputs``: a dict of row-aligned arrays (by default
+        :meth:`_net_input`'s); ``forward`` defaults to the module's own;
+        ``finite=False`` lets a non-finite output through.
         """
-        module = self.net_.module_
-        module.eval()
-        device = self.net_.device
-        forward = forward or (lambda m, **batch: m(**batch))
-        order = np.argsort(lengths, kind="stable")
-        if (np.diff(order) == 1).all():  # already sorted: no gather
-            order = None
-        rows = max(self.batch_size, _PREDICT_BATCH_SIZE)
-        if torch.device(device).type != "cpu":
-            rows = max(rows, _PREDICT_STEPS // max(1, int(lengths.max())))
-        if any(np.ndim(v) > 3 for v in inputs.values()):  # steps that are images
-            row_values = max(math.prod(np.shape(v)[1:]) for v in inputs.values())
-            rows = min(rows, max(self.batch_size, _PREDICT_VALUES // row_values))
-        # a long outlier runs in a group of its own, not in a batch of short
-        # series that would all run its length; each group in batches of rows
-        sorted_lengths = lengths if order is None else lengths[order]
-        batches = [(start, min(start + rows, stop))
-                   for first, stop in length_bounds(sorted_lengths)
-                   for start in range(first, stop, rows)]
-        parts = []
-        for start, stop in batches:
-            # each batch gathers its own rows: no sorted copy of the whole input
-            index = slice(start, stop) if order is None else order[start:stop]
-            batch = {k: torch.as_tensor(v[index], device=device) for k, v in inputs.items()}
-            with torch.no_grad():
-                out = forward(module, **batch)
-            out = out if isinstance(out, tuple) else (out,)
-            parts.append(tuple(o.detach().cpu() for o in out))
-            if finite:
-                _refuse_non_finite(parts[-1][0], index, lengths)
-        outputs = tuple(_concatenate_rows(p) for p in zip(*parts))
-        if order is None:
-            return outputs
-        inverse = torch.from_numpy(np.argsort(order))
-        return tuple(o[inverse] for o in outputs)
+        return predict_batches(self.net_, inputs, lengths, batch_size=self.batch_size,
+                               forward=forward, finite=finite)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -612,46 +471,3 @@ class SequenceClassifierMixin(ClassifierMixin):
         """
         proba = self.predict_proba(X)
         return self.classes_[proba.argmax(axis=1)]
-
-
-def _refuse_non_finite(output, index, lengths):
-    """A ``ValueError`` naming a series whose row of ``output`` is NaN or
-    infinite, for an output of one row per series (per-step outputs, NaN on
-    padding by design, are not checked); ``index``: the batch's rows, a slice
-    or an array of row numbers.
-
-    A network's float32 state can overflow on a series unlike its training
-    series (measured: Bi-TAGM, whose gated unit is a ReLU recurrence, fitted
-    on series of 6-12 steps, gave NaN probabilities on random series of 1,000
-    steps): an error, not NaN probabilities or embeddings handed on.
-    """
-    if output.dim() > 2 or not output.is_floating_point():
-        return
-    finite = torch.isfinite(output.reshape(len(output), -1)).all(dim=1)
-    if bool(finite.all()):
-        return
-    i = int(np.arange(len(lengths))[index][int(torch.nonzero(~finite)[0])])
-    raise ValueError(
-        f"Sample {i} (of {int(lengths[i])} steps) gives a non-finite network "
-        "output: the network's float32 computation overflowed on it (recurrent "
-        "states can grow with every step on series much longer than the "
-        "training series, or with values far outside their range). At predict "
-        "time, cut such series into windows as long as the training series, or "
-        "fit on series like them; in fit, training diverged: try a lower lr or "
-        "grad_clip_value."
-    )
-
-
-def _concatenate_rows(parts):
-    """Batches of one output, concatenated; a time axis NaN-padded to the widest."""
-    if len(parts) == 1:
-        return parts[0]
-    if parts[0].dim() > 2 or any(p.shape[1:] != parts[0].shape[1:] for p in parts):
-        width = max(p.shape[1] for p in parts)
-        parts = [
-            torch.nn.functional.pad(p, (0, 0) * (p.dim() - 2) + (0, width - p.shape[1]),
-                                    value=float("nan"))
-            if p.shape[1] < width else p
-            for p in parts
-        ]
-    return torch.cat(parts)

@@ -101,7 +101,7 @@ def test_grid_search_on_loky_workers_matches_sequential(estimator, data):
 
 
 def test_threaded_fits_are_reproducible(data):
-    # Threads share torch's global generator; fits take turns (base._FIT_LOCK),
+    # Threads share torch's global generator; fits take turns (_seeding._FIT_LOCK),
     # so the threading backend gives the sequential results.
     X, y = data
     est = registered(RNNClassifier)

@@ -22,7 +22,8 @@ from skops.io.exceptions import UntrustedTypesFoundException
 from sklearn.base import BaseEstimator
 from skorch import NeuralNet
 
-from ..base import _FIT_LOCK, check_device, _seeded_generators
+from .._seeding import _FIT_LOCK, _seeded_generators
+from ..base import check_device
 from .archive import (
     _ESTIMATOR,
     _FORMAT,

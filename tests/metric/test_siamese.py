@@ -294,7 +294,7 @@ def test_auto_framing_is_the_classifiers_rule(data):
 def test_transform_runs_length_sorted_batches_in_row_order(fitted, data, monkeypatch):
     X, _ = data
     H = fitted.transform(X)
-    monkeypatch.setattr("sktime_metric.base._PREDICT_BATCH_SIZE", 1)
+    monkeypatch.setattr("sktime_metric._predicting._PREDICT_BATCH_SIZE", 1)
     small = clone(fitted)
     small.__dict__.update(fitted.__dict__)
     small.batch_size = 3  # 14 batches of 3 rows of similar lengths
@@ -328,7 +328,7 @@ def test_a_long_outlier_runs_in_a_predict_batch_of_its_own(fitted, data, monkeyp
                             for i in range(len(X))])
     np.testing.assert_allclose(H, alone, rtol=1e-5, atol=1e-6)
     # a group is cut into batches of at most the predict batch's rows
-    monkeypatch.setattr("sktime_metric.base._PREDICT_BATCH_SIZE", 1)
+    monkeypatch.setattr("sktime_metric._predicting._PREDICT_BATCH_SIZE", 1)
     small = clone(fitted)
     small.__dict__.update(fitted.__dict__)
     small.batch_size = 16

@@ -91,13 +91,13 @@ def test_predict_batches_of_videos_are_bounded_by_their_values(fitted, videos,
 
     monkeypatch.setattr(type(fitted.net_.module_), "forward", recording)
     video = int(np.prod(X.shape[1:]))  # values of one padded video
-    monkeypatch.setattr("sktime_metric.base._PREDICT_VALUES", 3 * video)
+    monkeypatch.setattr("sktime_metric._predicting._PREDICT_VALUES", 3 * video)
     small = clone(fitted).set_params(batch_size=2)
     small.__dict__.update({k: v for k, v in fitted.__dict__.items() if k.endswith("_")})
     np.testing.assert_allclose(small.predict(X), expected, rtol=1e-5, atol=1e-6)
     assert rows == [3] * 8  # 24 videos, 3 a batch
     rows.clear()
-    monkeypatch.setattr("sktime_metric.base._PREDICT_VALUES", 1)
+    monkeypatch.setattr("sktime_metric._predicting._PREDICT_VALUES", 1)
     np.testing.assert_allclose(small.predict(X), expected, rtol=1e-5, atol=1e-6)
     assert rows == [2] * 12  # never fewer rows than batch_size
 
