@@ -6,20 +6,21 @@ builds it, so the same array goes unchanged to tslearn's DTW baselines. Lists of
 ragged ``(T_i, d)`` / ``(T_i,)`` arrays and 2-D ``(n_samples, n_timestamps)``
 univariate arrays are accepted and converted (by
 ``sktime_metric/utils/_containers.py``, which reads every container users
-bring: pandas, polars, pyarrow, torch, lists). Everything else about the
+bring: pandas, polars, pyarrow, torch, lists; ``_layout.py`` warns where they
+look like another library's layout). Everything else about the
 format (lengths, NaN checks, the float32 zero-filled copy torch sees) lives
 here and nowhere else.
 """
 
 import numpy as np
 
-from ._containers import (
+from ._containers import to_sequence_dataset
+from ._layout import (
     SequenceLayoutWarning,
     _is_list_of_2d,
     _multiindex_rows,
     _warn_layout,
     _warn_multiindex_rows,
-    to_sequence_dataset,
 )
 
 __all__ = [
