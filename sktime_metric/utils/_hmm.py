@@ -78,11 +78,19 @@ def fit_diagonal_hmm(X, lengths, *, n_states, max_epochs, tol, random_state, own
     hmm = GaussianHMM(n_components=int(n_states), covariance_type="diag",
                       n_iter=int(max_epochs), tol=float(tol), random_state=random_state)
     frames = np.concatenate([x[:n] for x, n in zip(X, lengths)]).astype(np.float64)
+    # EM sees the frames centred on their mean, and the fitted means are
+    # shifted back: hmmlearn's M-step takes each variance as sum(g x^2) -
+    # 2 mu sum(g x) + mu^2 sum(g), which cancels on values far from 0 in units
+    # of their spread (standardize=False): measured 1e-7 relative at an offset
+    # of 1e4 and a spread of 1, 1e-3 at 1e6, NaN variances at 1e8. Exact in
+    # exact arithmetic: the HMM is translation-equivariant, hmmlearn's priors
+    # on the means have weight 0 and its variance prior does not involve them.
+    shift = frames.mean(axis=0)
     # k-means finds fewer clusters than states on data with few distinct
     # frames; the HMM is still valid (filtered without catch_warnings, which
     # fits in threads would undo for each other: see ._warnings)
     with ignoring("Number of distinct clusters"), _hmmlearn_log_taken() as records:
-        hmm.fit(frames, lengths)
+        hmm.fit(frames - shift, lengths)
     _warn_from_hmmlearn_log(records, owner, n_states)
     variances = np.array([np.diag(c) for c in hmm.covars_])
     # a state never left in the training frames (every series of length 1, or
@@ -93,7 +101,7 @@ def fit_diagonal_hmm(X, lengths, *, n_states, max_epochs, tol, random_state, own
     # log-likelihood -inf and its Fisher score NaN.
     transmat = hmm.transmat_.copy()
     transmat[~(transmat.sum(axis=1) > 0)] = 1.0 / transmat.shape[1]
-    return hmm.startprob_.copy(), transmat, hmm.means_.copy(), variances
+    return hmm.startprob_.copy(), transmat, hmm.means_ + shift, variances
 
 
 _HMMLEARN_LOGGERS = ("hmmlearn.base", "hmmlearn.hmm")
