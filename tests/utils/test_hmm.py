@@ -3,12 +3,14 @@
 The brute force sums the gradient of ``log p(x, path)`` over all ``S**T``
 paths of a short series, weighted by their posteriors, in float64 from the
 direct formulas (centred ``x - mu``, counts of transitions): no forward-backward,
-no expanded quadratics, no differences of sums.
+no expanded quadratics, no differences of sums. The last test checks the
+fit itself (fit_diagonal_hmm) against its translation-equivariance.
 """
 
 import itertools
 
 import numpy as np
+import pytest
 from scipy.special import logsumexp
 
 from sktime_metric.utils._hmm import hmm_fisher_scores
@@ -112,3 +114,33 @@ def test_transition_scores_of_a_state_entered_only_at_the_end_are_exact():
     X[np.arange(4), lengths - 1] += 10.0
     _check_against_enumeration(X, lengths, (startprob, transmat, means, variances),
                                rtol=1e-9)
+
+
+def test_the_fit_to_raw_values_far_from_zero_is_the_offset_free_fit_shifted():
+    """Raw values near 1e6 with a spread of 1 (``standardize=False``): an HMM
+    with Gaussian emissions is translation-equivariant (means shift, nothing
+    else moves), but hmmlearn's M-step takes each variance as
+    sum(g x^2) - 2 mu sum(g x) + mu^2 sum(g), ~1e12 per frame, which cancels
+    to ~eps * 1e12: variances were off by ~1e-3 relative here, and the scores
+    with them (measured; NaN variances at 1e8). Storing offset + x rounds each
+    value by up to eps * |offset| / 2, so the two fits can only agree to about
+    that (in units of the spread, 1): allowed 100 times it (4.4e-8), for
+    EM's and forward-backward's amplification; measured 5e-12 to 2e-10."""
+    pytest.importorskip("hmmlearn.hmm")
+    from sktime_metric.metric import FisherVectorEmbedder
+
+    rng = np.random.RandomState(4)
+    states = np.cumsum(rng.rand(20, 30) < 0.1, axis=1) % 2  # runs of ~10 steps
+    X = np.array([[0.0, 0.0], [8.0, -8.0]])[states] + rng.randn(20, 30, 2)
+    offset = np.array([1e6, -2e6])
+    tol = 100 * np.finfo(np.float64).eps * np.abs(offset).max()
+    fits = [FisherVectorEmbedder(n_states=2, standardize=False, random_state=0)
+            .fit(X + shift) for shift in (0.0, offset)]
+    plain, far = fits
+    np.testing.assert_allclose(far.means_ - offset, plain.means_, rtol=0, atol=tol)
+    np.testing.assert_allclose(far.variances_, plain.variances_, rtol=tol)
+    np.testing.assert_allclose(far.startprob_, plain.startprob_, rtol=0, atol=tol)
+    np.testing.assert_allclose(far.transmat_, plain.transmat_, rtol=0, atol=tol)
+    embeddings = [fit.transform(X + shift) for fit, shift in zip(fits, (0.0, offset))]
+    np.testing.assert_allclose(embeddings[1], embeddings[0], rtol=0,
+                               atol=tol * np.abs(embeddings[0]).max())
