@@ -221,8 +221,12 @@ def pair_auc(
             raise ValueError("pair_auc needs labels y, or pairs and pair_labels.")
         X_checked, y = _labels(X_checked, y, "pair_auc")
         pairs, labels = labelled_pairs(y, max_pairs=max_pairs, random_state=random_state)
-        if measure.is_dtw and n * (n - 1) // 2 <= 4 * max_pairs:
-            # one symmetric DTW matrix is cheaper than a loop over the pairs
+        if measure.is_dtw and n * (n - 1) // 2 <= max_pairs:
+            # every pair is scored: one symmetric DTW matrix is a little
+            # cheaper than a loop over the pairs (measured, one thread: 1.0-1.5x
+            # the matrix's cost per pair; the same distances to the bit). Not
+            # when pairs are drawn: the matrix would compute all n(n-1)/2
+            # (at 3.3x max_pairs, 0.41 s against the loop's 0.18 s)
             distances = measure.pairwise(X_checked, X_checked)
             return _auc(labels, -distances[pairs[:, 0], pairs[:, 1]])
     return _auc(labels, -measure.paired(X_checked, pairs))
