@@ -377,9 +377,9 @@ class BaseSequenceNet(BaseEstimator):
         Weight initialisation, shuffling and dropout draw from torch's global
         generators, seeded here inside ``fork_rng`` (the CPU's and the net's
         device's), so the caller's random state is left as it was. Holds
-        ``_FIT_LOCK``: one training at a time per process (see its comment).
-        Subnormal floats flush to zero on this thread while it trains (they
-        made HULM's fit on FaceAll 1.8x slower; see
+        ``_FIT_LOCK``: one training at a time per process (see its comment in
+        ``_seeding.py``). Subnormal floats flush to zero on this thread while
+        it trains (they made HULM's fit on FaceAll 1.8x slower; see
         :mod:`~sktime_metric.utils._subnormal`).
         """
         with _FIT_LOCK, flush_subnormals(), _seeded_generators(net.device, seed):
