@@ -55,8 +55,8 @@ def predict_batches(net, inputs, lengths, *, batch_size, forward=None, finite=Tr
     making a whole batch of short series run its length; equal lengths and
     lengths spread over a range stay one group), and each group is cut
     into batches of at most ``_PREDICT_BATCH_SIZE`` rows (or the training
-    batch size if larger; see the constants for other devices and image
-    steps). Outputs are put back in row order. An output with a time axis
+    batch size if larger; :func:`_rows` says how many on other devices and
+    for image steps). Outputs are put back in row order. An output with a time axis
     (axis 1) narrower in some batches is NaN-padded to the widest. A row's
     output must not depend on the other rows of its batch. A first output
     of one row per series (at most 2-D: class scores, embeddings, targets)
@@ -72,18 +72,14 @@ def predict_batches(net, inputs, lengths, *, batch_size, forward=None, finite=Tr
     order = np.argsort(lengths, kind="stable")
     if (np.diff(order) == 1).all():  # already sorted: no gather
         order = None
-    rows = max(batch_size, _PREDICT_BATCH_SIZE)
-    if torch.device(device).type != "cpu":
-        rows = max(rows, _PREDICT_STEPS // max(1, int(lengths.max())))
-    if any(np.ndim(v) > 3 for v in inputs.values()):  # steps that are images
-        row_values = max(math.prod(np.shape(v)[1:]) for v in inputs.values())
-        rows = min(rows, max(batch_size, _PREDICT_VALUES // row_values))
     # a long outlier runs in a group of its own, not in a batch of short
     # series that would all run its length; each group in batches of rows
     sorted_lengths = lengths if order is None else lengths[order]
-    batches = [(start, min(start + rows, stop))
-               for first, stop in length_bounds(sorted_lengths)
-               for start in range(first, stop, rows)]
+    batches = []
+    for first, stop in length_bounds(sorted_lengths):
+        rows = _rows(batch_size, device, int(sorted_lengths[stop - 1]), inputs)
+        batches += [(start, min(start + rows, stop))
+                    for start in range(first, stop, rows)]
     parts = []
     for start, stop in batches:
         # each batch gathers its own rows: no sorted copy of the whole input
@@ -100,6 +96,25 @@ def predict_batches(net, inputs, lengths, *, batch_size, forward=None, finite=Tr
         return outputs
     inverse = torch.from_numpy(np.argsort(order))
     return tuple(o[inverse] for o in outputs)
+
+
+def _rows(batch_size, device, longest, inputs):
+    """Rows per batch of a group whose longest series has ``longest`` steps.
+
+    On the CPU :data:`_PREDICT_BATCH_SIZE` (or the training batch size if
+    larger); on other devices up to :data:`_PREDICT_STEPS` padded steps,
+    counted with the group's own longest series (a group of short series
+    beside a long outlier gets the rows its length allows); where steps are
+    images, at most :data:`_PREDICT_VALUES` input values, but never fewer rows
+    than ``batch_size``.
+    """
+    rows = max(batch_size, _PREDICT_BATCH_SIZE)
+    if torch.device(device).type != "cpu":
+        rows = max(rows, _PREDICT_STEPS // max(1, longest))
+    if any(np.ndim(v) > 3 for v in inputs.values()):  # steps that are images
+        row_values = max(math.prod(np.shape(v)[1:]) for v in inputs.values())
+        rows = min(rows, max(batch_size, _PREDICT_VALUES // row_values))
+    return rows
 
 
 def _refuse_non_finite(output, index, lengths):
