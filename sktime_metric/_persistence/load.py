@@ -193,6 +193,10 @@ def _check_parameters(estimator, saved_names):
     that reproduces what the class did before it (for example
     ``CoupledGRUMetric(standardize=False)``: it read the channels as given).
     Any other missing parameter is refused with a message that says so.
+    Likewise ``_ATTRIBUTES_ADDED`` maps a fitted attribute added with a
+    parameter's "auto" to that parameter (``TAGMClassifier.window_``: the
+    frames used, ``window`` itself before "auto"), which a fitted estimator
+    of an archive without the attribute gets.
 
     An archive written by a version with a parameter this one does not have (a
     newer one, or one before a removal) would load with the value ignored and
@@ -224,6 +228,13 @@ def _check_parameters(estimator, saved_names):
                 "model: load it with that version, or fit the model again."
             )
         setattr(estimator, param, added[param])
+    # a fitted attribute that came with a parameter's "auto" (window_ of
+    # window) is that parameter's value in an archive written before it; a
+    # nested estimator given as a parameter may be unfitted: left so
+    if any(k.endswith("_") and not k.startswith("__") for k in vars(estimator)):
+        for attr, param in getattr(type(estimator), "_ATTRIBUTES_ADDED", {}).items():
+            if attr not in vars(estimator):
+                setattr(estimator, attr, getattr(estimator, param))
 
 
 def _rebuilt_net(record, tensors, device):
