@@ -41,6 +41,14 @@ def _name(cls):
     return f"{cls.__module__}.{cls.__qualname__}"
 
 
+#: Nets of earlier versions that moved, by their old name -> their name in
+#: ``utils._skorch.nets``: the same class, so an archive naming the old one
+#: loads (MatchingNetworkClassifier's, moved by 3ccd8e3 with no change).
+_MOVED_NETS = {
+    "sktime_metric.classification._matching._EpisodicNet": "EpisodicNet",
+}
+
+
 @functools.cache
 def _torch_classes():
     """Qualified name -> class: our skorch nets, torch modules and losses.
@@ -56,10 +64,13 @@ def _torch_classes():
                *(m for m in vars(nn).values() if isinstance(m, types.ModuleType)
                  and m.__name__.startswith(f"{nn.__name__}."))}
     return {
-        _name(obj): obj
-        for module in modules for obj in vars(module).values()
-        if isinstance(obj, type) and obj.__module__ == module.__name__
-        and issubclass(obj, (NeuralNet, torch.nn.Module))
+        **{
+            _name(obj): obj
+            for module in modules for obj in vars(module).values()
+            if isinstance(obj, type) and obj.__module__ == module.__name__
+            and issubclass(obj, (NeuralNet, torch.nn.Module))
+        },
+        **{old: getattr(nets, new) for old, new in _MOVED_NETS.items()},
     }
 
 
