@@ -141,6 +141,14 @@ class HCRFClassifier(SequenceClassifierMixin, BaseSequenceNet):
     (3, 3)
     """
 
+    # what an archive written before a parameter existed loads with: the value
+    # that reproduces the model it holds (persistence.load_weights): windows at
+    # every step, the summed logits, no class weights; one fit (n_init only
+    # affects refitting)
+    _PARAMETERS_ADDED = {"stride": 1, "length_normalize": False, "class_weight": None,
+                         "n_init": 1}
+    _ATTRIBUTES_ADDED = {"window_": "window", "stride_": "stride"}
+
     _parameter_constraints: dict = {
         **{k: v for k, v in BaseSequenceNet._parameter_constraints.items()
            if k != "hidden_size"},

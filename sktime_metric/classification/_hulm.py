@@ -196,6 +196,14 @@ class HULMClassifier(SequenceClassifierMixin, BaseSequenceNet):
     (3, 40, 8)
     """
 
+    # what an archive written before a parameter existed loads with: the value
+    # that reproduces the model it holds (persistence.load_weights): windows at
+    # every step, the summed logits, no class weights; one fit (n_init only
+    # affects refitting)
+    _PARAMETERS_ADDED = {"stride": 1, "length_normalize": False, "class_weight": None,
+                         "n_init": 1}
+    _ATTRIBUTES_ADDED = {"window_": "window", "stride_": "stride"}
+
     _parameter_constraints: dict = {
         **BaseSequenceNet._parameter_constraints,
         **CHAIN_CRF_CONSTRAINTS,
