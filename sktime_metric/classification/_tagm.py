@@ -225,6 +225,14 @@ class TAGMClassifier(SequenceClassifierMixin, BaseSequenceNet):
     array([1., 1., 1., 1.])
     """
 
+    # what an archive written before a parameter existed loads with: the value
+    # that reproduces the model it holds (persistence.load_weights): the
+    # recurrent unit with its attention, one step a frame, no class weights,
+    # every epoch run (tol only affects refitting)
+    _PARAMETERS_ADDED = {"recurrent": True, "temporal_attention": True, "window": 1,
+                         "stride": 1, "class_weight": None, "tol": None}
+    _ATTRIBUTES_ADDED = {"window_": "window", "stride_": "stride"}
+
     _parameter_constraints: dict = {
         **BaseSequenceNet._parameter_constraints,
         "window": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
