@@ -252,6 +252,17 @@ class MatchingNetworkClassifier(
     array(['a', 'b', 'c', 'd'], dtype='<U1')
     """
 
+    # what an archive written before a parameter existed loads with: the value
+    # that reproduces the model it holds (persistence.load_weights): the
+    # thesis's uncentred cosines and support-frequency prior; no class weights,
+    # one pass over the classes an epoch, no early stopping (these and the
+    # unused validation settings only affect refitting)
+    _PARAMETERS_ADDED = {"center": False, "class_prior": "support",
+                         "class_weight": None, "min_episodes": 1,
+                         "early_stopping": False, "n_iter_no_change": 10,
+                         "validation": "stratified", "validation_fraction": 0.2}
+    _ATTRIBUTES_ADDED = {"temperature_": "temperature"}
+
     _parameter_constraints: dict = {
         **BaseSequenceNet._parameter_constraints,
         "projection_size": [Interval(Integral, 1, None, closed="left"), None],
