@@ -217,6 +217,12 @@ class SiameseRNNEmbedder(
     (3,)
     """
 
+    # what an archive written before a parameter existed loads with: the value
+    # that reproduces the model it holds (persistence.load_weights): frames
+    # one step apart
+    _PARAMETERS_ADDED = {"stride": 1}
+    _ATTRIBUTES_ADDED = {"window_size_": "window_size", "stride_": "stride"}
+
     _parameter_constraints: dict = {
         **BaseSequenceNet._parameter_constraints,
         "validation": [StrOptions({"stratified", "disjoint_classes"})],
