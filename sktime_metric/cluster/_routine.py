@@ -221,6 +221,13 @@ class RoutineClusterer(ClusterMixin, BaseEstimator):
     ((96,), (4, 24))
     """
 
+    # what an archive written before a parameter existed loads with: the value
+    # that reproduces the model it holds (persistence.load_weights): the dense
+    # affinity at every size. Both only affect refitting: a loaded clusterer's
+    # labels, maps and matrices are its fitted attributes
+    _PARAMETERS_ADDED = {"affinity_graph": "dense", "n_graph_neighbors": None}
+    _ATTRIBUTES_ADDED = {"affinity_graph_": "affinity_graph"}
+
     _parameter_constraints = {
         "metric": [StrOptions({*_LEARNERS, "dtw", "euclidean", "precomputed"}),
                    HasMethods(["pairwise_distances"]), callable],
