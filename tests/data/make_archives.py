@@ -25,7 +25,8 @@ what every version since format 2 has)::
 RNN classifier after ``set_fit_request(sample_weight=True)`` and records that
 in its ``.npz``. ``--only NAME ...`` writes these archives only. The folders
 kept: ``format2_d48ff45`` (the first commit of format 2, skops and
-safetensors) and one written by a recent commit with ``--requests``. Add a
+safetensors) and ones written by recent commits with ``--requests``
+(``format3_529db84``: rnn, cgru and kissme; ``format3_de5ba1d``: all). Add a
 folder, or archives of new names to one (``--only``), do not rewrite an
 archive: each is the record of what its version wrote.
 """
