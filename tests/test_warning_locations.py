@@ -8,9 +8,10 @@ issued (``sktime_metric.utils._warnings.warn``). Each call below is written
 in this file, so ``filename == __file__`` is the check.
 """
 
-from pathlib import Path
-
+import importlib.util
 import re
+import threading
+from pathlib import Path
 
 import joblib
 import numpy as np
@@ -131,6 +132,37 @@ def test_a_torch_module_warning_points_at_the_modules_call():
     with pytest.warns(RuntimeWarning, match="only similar pairs") as record:
         KISSMELoss()(pairs, torch.ones(4), torch.eye(3))
     _assert_points_here(record, "only similar pairs")
+
+
+def _only_similar_pairs():
+    return torch.randn(4, 2, 3), torch.ones(4), torch.eye(3)
+
+
+def test_a_users_module_named_as_a_standard_module_is_the_users(tmp_path):
+    # the standard library is told by its folder, not by module names: this
+    # module is "code", as the standard library's code.py, and is the user's
+    path = tmp_path / "code.py"
+    path.write_text(
+        "import torch\n"
+        "from sktime_metric.nn import KISSMELoss\n"
+        "def call(*args):\n"
+        "    return KISSMELoss()(*args)\n")
+    spec = importlib.util.spec_from_file_location("code", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    with pytest.warns(RuntimeWarning, match="only similar pairs") as record:
+        module.call(*_only_similar_pairs())
+    assert [(w.filename, w.lineno) for w in record] == [(str(path), 4)]
+
+
+def test_the_standard_library_is_told_by_its_files():
+    from sktime_metric.utils._warnings import _in_standard_library
+
+    assert _in_standard_library(threading.__file__)
+    assert _in_standard_library("<frozen runpy>")
+    # site-packages, inside the standard library's folder on many installs
+    assert not _in_standard_library(sklearn.__file__)
+    assert not _in_standard_library(__file__)
 
 
 def test_the_package_warns_through_warn_only():

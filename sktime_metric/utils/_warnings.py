@@ -22,20 +22,24 @@ The line is that of the innermost frame outside
   called (``TransformerMixin.fit_transform`` calling ``fit``, ``Pipeline``,
   ``GridSearchCV``, ``cross_val_score``, set_output's ``transform`` wrapper,
   ``torch.nn.Module.__call__``), and
-- Python's standard library (``sys.stdlib_module_names``: thread pools,
-  ``copy``, ``runpy``).
+- Python's standard library (thread pools, ``copy``, ``runpy``): frozen
+  modules (``<frozen runpy>``) and files in its folder
+  (``sysconfig.get_paths()["stdlib"]``) but not in its ``site-packages``.
+  Told by file, not by module name (``sys.stdlib_module_names``): a user's
+  module named ``code`` or ``types`` is the user's.
 
 So a fit inside a ``Pipeline``, ``GridSearchCV`` or ``cross_val_score`` run
-in the user's thread names the user's line that called them. A worker
-thread's stack (joblib's "threading" backend, ``n_jobs=2``) starts in the
-thread pool and never reaches the user's line: there the warning names the
-innermost frame outside this package, the line that called our public method
-(scikit-learn's ``fit`` call in ``cross_val_score``), not a line of ours. The
-same holds in a process worker (joblib's default "loky" backend), whose
-warnings that process prints. A user's subclass whose ``fit`` calls ours, or
-another package's estimator calling the documented helpers
-(``sktime_metric.base.warn_if_not_learned``), gets the line of its own code
-that called ours.
+in the user's thread names the user's line that called them.
+
+A worker thread's stack (joblib's "threading" backend, ``n_jobs=2``) starts
+in the thread pool and never reaches the user's line: there the warning
+names the innermost frame outside this package, the line that called our
+public method (scikit-learn's ``fit`` call in ``cross_val_score``), not a
+line of ours. The same holds in a process worker (joblib's default "loky"
+backend), whose warnings that process prints. A user's subclass whose
+``fit`` calls ours, or another package's estimator calling the documented
+helpers (``sktime_metric.base.warn_if_not_learned``), gets the line of its
+own code that called ours.
 
 Python 3.12's ``warnings.warn(skip_file_prefixes=...)`` skips folders too,
 but this package supports 3.10, and the worker-thread fallback needs the walk
@@ -68,6 +72,7 @@ import itertools
 import os
 import re
 import sys
+import sysconfig
 import warnings
 
 __all__ = ["ignoring", "warn"]
@@ -75,8 +80,41 @@ __all__ = ["ignoring", "warn"]
 #: The libraries through which our public methods are called: their frames
 #: between the user's line and ours are skipped (the module's docstring).
 _CALLING_LIBRARIES = ("sklearn", "skorch", "joblib", "torch")
-
 _PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
+
+
+def _standard_library():
+    """The standard library's folders (their third-party subfolders apart)."""
+    paths = sysconfig.get_paths()
+    folders = {os.path.dirname(os.__file__)}
+    folders.update(paths[key] for key in ("stdlib", "platstdlib") if paths.get(key))
+    folders |= {os.path.realpath(folder) for folder in folders}
+    return tuple(folder.rstrip(os.sep) + os.sep for folder in folders)
+
+
+_STDLIB = _standard_library()
+_THIRD_PARTY = ("site-packages", "dist-packages")  # folders of the stdlib's
+
+
+def _in_standard_library(filename):
+    """Whether ``filename`` is a module of Python's standard library: frozen
+    (``<frozen runpy>``), or in its folder but not in its ``site-packages``.
+    By file, not by module name: a user's ``code.py`` or ``types.py`` is named
+    as a standard module is (``sys.stdlib_module_names``), and is the user's."""
+    if filename.startswith("<frozen "):
+        return True
+    for folder in _STDLIB:
+        if filename.startswith(folder):
+            return filename[len(folder):].split(os.sep, 1)[0] not in _THIRD_PARTY
+    return False
+
+
+def _folders(names):
+    return tuple(
+        os.path.dirname(module.__file__) + os.sep
+        for module in map(sys.modules.get, names)
+        if getattr(module, "__file__", None))
+
 
 _blocks = itertools.count()  # next() is atomic under the GIL
 
@@ -104,19 +142,15 @@ def warn(message, category=UserWarning):
     >>> caught[0].filename.startswith("<doctest")
     True
     """
-    libraries = tuple(
-        os.path.dirname(module.__file__) + os.sep
-        for module in map(sys.modules.get, _CALLING_LIBRARIES)
-        if getattr(module, "__file__", None))
+    libraries = _folders(_CALLING_LIBRARIES)
     # stacklevel 2 is the caller of warn() (1: warn itself); count outwards
     frame, level, outside_package = sys._getframe(1), 2, None
     while frame is not None:
         filename = frame.f_code.co_filename
         if not filename.startswith(_PACKAGE):
             outside_package = outside_package or level
-            module = frame.f_globals.get("__name__") or ""
             if not (filename.startswith(libraries)
-                    or module.partition(".")[0] in sys.stdlib_module_names):
+                    or _in_standard_library(filename)):
                 break  # the user's line
         frame, level = frame.f_back, level + 1
     else:  # no user's line on this thread's stack: the line that called us
