@@ -9,7 +9,10 @@ in this file, so ``filename == __file__`` is the check.
 """
 
 import importlib.util
+import os
 import re
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -163,6 +166,29 @@ def test_the_standard_library_is_told_by_its_files():
     # site-packages, inside the standard library's folder on many installs
     assert not _in_standard_library(sklearn.__file__)
     assert not _in_standard_library(__file__)
+
+
+def test_the_command_names_its_own_line_that_called_the_estimator(tmp_path):
+    # python -m sktime_metric: the stack holds only the standard library's
+    # runpy and this package; the command is a user of the library, so the
+    # warning names its line that called fit (once named "<frozen runpy>")
+    X = np.ones((20, 5, 2))
+    np.savez(tmp_path / "constant.npz", X=X, y=np.arange(20) % 2)
+    env = dict(os.environ, OMP_NUM_THREADS="1")
+    env.pop("PYTHONWARNINGS", None)
+    stderr = subprocess.run(
+        [sys.executable, "-W", "always", "-m", "sktime_metric", "fit",
+         "--train", "constant.npz", "--estimator", "NaiveLogisticClassifier",
+         "--max-epochs", "1", "--output", "model.zip", "--no-progress"],
+        cwd=tmp_path, env=env, capture_output=True, text=True, check=True,
+    ).stderr
+    found = re.search(r"^(.+):(\d+): ConvergenceWarning: .*did not learn",
+                      stderr, re.M)
+    assert found, stderr
+    fit = Path(sktime_metric.__file__).parent / "_cli" / "fit.py"
+    assert found[1] == str(fit), stderr
+    line = fit.read_text().splitlines()[int(found[2]) - 1]
+    assert "estimator.fit(X, y)" in line
 
 
 def test_the_package_warns_through_warn_only():

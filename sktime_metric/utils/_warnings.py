@@ -29,7 +29,11 @@ The line is that of the innermost frame outside
   module named ``code`` or ``types`` is the user's.
 
 So a fit inside a ``Pipeline``, ``GridSearchCV`` or ``cross_val_score`` run
-in the user's thread names the user's line that called them.
+in the user's thread names the user's line that called them. The
+``sktime-metric`` command (``cli.py``, ``__main__.py``, ``_cli``) is a user
+of the library, not part of it: its warnings name its line that called the
+estimator (``_cli/fit.py``'s ``estimator.fit(X, y)``), under ``python -m
+sktime_metric`` too, whose stack is otherwise this package and ``runpy``.
 
 A worker thread's stack (joblib's "threading" backend, ``n_jobs=2``) starts
 in the thread pool and never reaches the user's line: there the warning
@@ -81,6 +85,8 @@ __all__ = ["ignoring", "warn"]
 #: between the user's line and ours are skipped (the module's docstring).
 _CALLING_LIBRARIES = ("sklearn", "skorch", "joblib", "torch")
 _PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
+#: The command-line tool: a user of the library, its frames not ours.
+_COMMAND = tuple(_PACKAGE + name for name in ("cli.py", "__main__.py", "_cli" + os.sep))
 
 
 def _standard_library():
@@ -147,7 +153,7 @@ def warn(message, category=UserWarning):
     frame, level, outside_package = sys._getframe(1), 2, None
     while frame is not None:
         filename = frame.f_code.co_filename
-        if not filename.startswith(_PACKAGE):
+        if not filename.startswith(_PACKAGE) or filename.startswith(_COMMAND):
             outside_package = outside_package or level
             if not (filename.startswith(libraries)
                     or _in_standard_library(filename)):
