@@ -141,6 +141,24 @@ def _only_similar_pairs():
     return torch.randn(4, 2, 3), torch.ones(4), torch.eye(3)
 
 
+def test_a_loss_module_in_a_worker_thread_names_the_line_that_called_it():
+    # no user's line on a worker thread's stack: the line that called into
+    # this package, torch's Module.__call__ counting as part of our call (it
+    # named torch's line): joblib's, or threading's for a thread whose target
+    # is the module
+    with pytest.warns(RuntimeWarning, match="only similar pairs") as record:
+        joblib.Parallel(n_jobs=2, backend="threading")(
+            joblib.delayed(KISSMELoss())(*_only_similar_pairs()) for _ in range(2))
+    joblib_dir = joblib.__file__.rsplit("__init__.py", 1)[0]
+    assert [w.filename.startswith(joblib_dir) for w in record] == [True, True], [
+        f"{w.filename}:{w.lineno}" for w in record]
+    with pytest.warns(RuntimeWarning, match="only similar pairs") as record:
+        thread = threading.Thread(target=KISSMELoss(), args=_only_similar_pairs())
+        thread.start()
+        thread.join()
+    assert [w.filename for w in record] == [threading.__file__]
+
+
 def test_a_users_module_named_as_a_standard_module_is_the_users(tmp_path):
     # the standard library is told by its folder, not by module names: this
     # module is "code", as the standard library's code.py, and is the user's

@@ -36,10 +36,14 @@ estimator (``_cli/fit.py``'s ``estimator.fit(X, y)``), under ``python -m
 sktime_metric`` too, whose stack is otherwise this package and ``runpy``.
 
 A worker thread's stack (joblib's "threading" backend, ``n_jobs=2``) starts
-in the thread pool and never reaches the user's line: there the warning
-names the innermost frame outside this package, the line that called our
-public method (scikit-learn's ``fit`` call in ``cross_val_score``), not a
-line of ours. The same holds in a process worker (joblib's default "loky"
+in the thread pool and may never reach the user's line: there the warning
+names the line that called into this package, that of the frame that
+called the outermost frame of ours, torch's and skorch's frames counting as
+ours there (our loss module's ``forward`` runs in torch's
+``Module.__call__``, our training loop in skorch's): scikit-learn's ``fit``
+call in ``cross_val_score``, joblib's call of a loss module, the thread
+pool's or ``threading.Thread``'s call of our method or module (not torch's
+line). The same holds in a process worker (joblib's default "loky"
 backend), whose warnings that process prints. A user's subclass whose
 ``fit`` calls ours, or another package's estimator calling the documented
 helpers (``sktime_metric.base.warn_if_not_learned``), gets the line of its
@@ -84,6 +88,11 @@ __all__ = ["ignoring", "warn"]
 #: The libraries through which our public methods are called: their frames
 #: between the user's line and ours are skipped (the module's docstring).
 _CALLING_LIBRARIES = ("sklearn", "skorch", "joblib", "torch")
+#: Of those, the ones our classes are built on, whose frames in a call of
+#: ours run our methods (``Module.__call__`` our ``forward``, skorch's
+#: ``NeuralNet`` our training loop): without a user's line they count as ours.
+_BASE_LIBRARIES = ("skorch", "torch")
+
 _PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
 #: The command-line tool: a user of the library, its frames not ours.
 _COMMAND = tuple(_PACKAGE + name for name in ("cli.py", "__main__.py", "_cli" + os.sep))
@@ -130,8 +139,8 @@ def warn(message, category=UserWarning):
 
     The line is that of the innermost frame outside this package, the
     libraries that call our methods and the standard library; in a worker
-    thread, whose stack has none, that of the innermost frame outside this
-    package (see the module's docstring).
+    thread, whose stack may have none, that of the line that called into
+    this package (see the module's docstring).
 
     Parameters
     ----------
@@ -149,18 +158,24 @@ def warn(message, category=UserWarning):
     True
     """
     libraries = _folders(_CALLING_LIBRARIES)
-    # stacklevel 2 is the caller of warn() (1: warn itself); count outwards
-    frame, level, outside_package = sys._getframe(1), 2, None
+    base = _folders(_BASE_LIBRARIES)
+    # stacklevel 2 is the caller of warn() (1: warn itself); count outwards.
+    # caller: without a user's line, the frame that called the outermost
+    # frame of ours (or of the base libraries, whose frames run ours)
+    frame, level, caller = sys._getframe(1), 2, None
     while frame is not None:
         filename = frame.f_code.co_filename
-        if not filename.startswith(_PACKAGE) or filename.startswith(_COMMAND):
-            outside_package = outside_package or level
+        if filename.startswith(_PACKAGE) and not filename.startswith(_COMMAND) \
+                or filename.startswith(base):
+            caller = None
+        else:
+            caller = caller or level
             if not (filename.startswith(libraries)
                     or _in_standard_library(filename)):
                 break  # the user's line
         frame, level = frame.f_back, level + 1
-    else:  # no user's line on this thread's stack: the line that called us
-        level = outside_package or 2
+    else:  # no user's line on this thread's stack
+        level = caller or 2
     warnings.warn(message, category, stacklevel=level)
 
 
