@@ -294,6 +294,35 @@ def test_checkpointed_recursion_equals_the_plain_one(dtype, rtol, chunk):
                                    atol=rtol * float(expected.abs().max()))
 
 
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
+@pytest.mark.parametrize("chunk_elements", [1, 2_000, None])
+@pytest.mark.parametrize("n_steps, window", [(1, 1), (2, 1), (7, 1), (40, 3)])
+def test_forward_without_gradients_is_the_plain_recursion_bit_for_bit(
+        dtype, chunk_elements, n_steps, window, monkeypatch):
+    # without gradients the recursion runs over chunks of steps (never the
+    # whole (B, T', K, H) scores): the same numbers as the plain recursion,
+    # bit for bit, with 2-step chunks, a 1-step tail merged into the chunk
+    # before it (7 steps), one chunk, and 1- and 2-step series
+    import sktime_metric.nn.hulm as hulm
+
+    if chunk_elements is not None:
+        monkeypatch.setattr(hulm, "_CHUNK_ELEMENTS", chunk_elements)
+    torch.manual_seed(0)
+    module = HULMModule(3, 9, hidden_size=7, window=window,
+                        checkpoint_steps=0).to(dtype)
+    with torch.no_grad():
+        for p in (module.A, module.V, module.tau, module.pi):
+            p.normal_()
+    x = torch.randn(5, n_steps, 3, dtype=dtype)
+    lengths = torch.tensor([n_steps, max(1, n_steps - 3), 1, n_steps, 2])
+    lengths = lengths.clamp(max=n_steps)
+    x = x * (torch.arange(n_steps)[None, :, None] < lengths[:, None, None])
+    plain = module(x, lengths).detach()  # with gradients: the plain recursion
+    with torch.no_grad():
+        chunked = module(x, lengths)
+    assert torch.equal(chunked, plain)
+
+
 def test_checkpointing_is_automatic_on_long_series_and_never_without_gradients():
     # float64: the chunked sum runs over 20,000 steps in another order
     module = HULMModule(3, 2, hidden_size=8).double()
