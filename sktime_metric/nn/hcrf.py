@@ -77,7 +77,12 @@ def _forward_step(alpha, unary, transition, row_top, factors):
     scores = alpha.to(row_top.dtype) + row_top
     top = scores.detach().amax(-1, keepdim=True)
     mass = torch.bmm(torch.exp(scores - top), factors)
-    if bool((mass < torch.finfo(mass.dtype).tiny).any()):
+    # any(mass < tiny), decided by the smallest sum: one reduction and one
+    # read instead of a comparison, any() and a read; amin is NaN if any sum
+    # is, and then the comparison itself decides
+    tiny = torch.finfo(mass.dtype).tiny
+    low = mass.detach().amin().item()
+    if low < tiny or (low != low and bool((mass < tiny).any())):
         return unary + torch.logsumexp(alpha[..., :, None] + transition[:, None], -2)
     return unary + (top + torch.log(mass)).to(unary.dtype)
 
@@ -221,14 +226,21 @@ class HCRFModule(nn.Module):
         row_top, factors = _transition_factors(self.transition)
         # labels first, then the batch: one batched product per step
         steps = unary.permute(1, 2, 0, 3).unbind(0)  # T' views of (K, B, S)
+        # each sequence's alpha at its last step: only the steps that end some
+        # sequence are kept, then stacked and indexed as all T' steps were, so
+        # the result is laid out as it was
+        ends = lengths.tolist()
+        where = {n: i for i, n in enumerate(sorted(set(ends)))}  # n: length
+        kept = [steps[0]] if 1 in where else []
         alpha = steps[0]
-        alphas = [alpha]
-        for u_t in steps[1:]:
-            alpha = _forward_step(alpha, u_t, self.transition, row_top, factors)
-            alphas.append(alpha)
-        alphas = torch.stack(alphas)  # (T', K, B, S)
+        for t in range(1, max(ends)):
+            alpha = _forward_step(alpha, steps[t], self.transition, row_top,
+                                  factors)
+            if t + 1 in where:
+                kept.append(alpha)
+        which = torch.tensor([where[n] for n in ends], device=unary.device)
         batch = torch.arange(unary.size(0), device=unary.device)
-        last = alphas[lengths.to(unary.device) - 1, :, batch]  # (B, K, S)
+        last = torch.stack(kept)[which, :, batch]  # (B, K, S)
         return torch.logsumexp(last, dim=-1)
 
     def forward(self, x, lengths):
