@@ -18,6 +18,9 @@ from sktime_metric.metric._rvsml_math import (
     objective,
     opw_alignment,
     opw_distance,
+    opw_distance_matrix,
+    opw_paired_distances,
+    opw_plans,
     ridge_projection,
     virtual_sequences,
 )
@@ -74,6 +77,92 @@ def test_opw_distance_is_the_plans_cost():
     A, B = rng.normal(size=(6, 2)), rng.normal(size=(4, 2))
     D = ((A[:, None] - B[None]) ** 2).sum(-1)
     assert opw_distance(A, B) == pytest.approx(np.sum(opw_alignment(D) * D))
+
+
+def _one_pair_opw(D, lambda1=50.0, lambda2=0.1, sigma=1.0, n_iter=20, tol=5e-3):
+    """One pair's OPW plan as opw_alignment computed it before plans were
+    stacked, and the path it took: ``(T, iterations, log-space fallback)``."""
+    from scipy.special import logsumexp
+
+    N, M = D.shape
+    gap = (np.arange(1, N + 1) / N)[:, None] - (np.arange(1, M + 1) / M)[None, :]
+    S = 1.0 / (gap**2 + 1.0)
+    log_P = -(gap**2 / (1.0 / N**2 + 1.0 / M**2)) / (2.0 * sigma**2)
+    D = D / D.max() if D.max() > 0 else D
+    log_K = log_P + (lambda1 * S - D) / lambda2
+    K = np.exp(log_K - log_K.max())
+    a, b, v = np.full(N, 1.0 / N), np.full(M, 1.0 / M), np.ones(M)
+    with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
+        for iteration in range(n_iter):
+            u = a / (K @ v)
+            v = b / (K.T @ u)
+            if not np.abs(u * (K @ v) - a).max() >= tol * a[0]:
+                break
+        T = u[:, None] * K * v[None, :]
+    if np.all(np.isfinite(T)):
+        return T, iteration + 1, False
+    log_v = np.zeros(M)
+    for _ in range(n_iter):
+        log_u = np.log(a) - logsumexp(log_K + log_v[None, :], axis=1)
+        log_v = np.log(b) - logsumexp(log_K + log_u[:, None], axis=0)
+        rows = logsumexp(log_u[:, None] + log_K + log_v[None, :], axis=1)
+        if np.abs(np.expm1(rows - np.log(a))).max() < tol:
+            break
+    return np.exp(log_u[:, None] + log_K + log_v[None, :]), iteration + 1, True
+
+
+# the authors' settings (on these small random costs every pair runs its 20
+# iterations); a looser tol, where pairs stop after 8 to 20; and lambda2 =
+# 1e-3, where some pairs' scaled kernels underflow (the log-space fallback)
+OPW_SETTINGS = [{}, {"tol": 0.05},
+                {"lambda1": 5.0, "lambda2": 1e-3, "n_iter": 60, "tol": 1e-9}]
+
+
+@pytest.mark.parametrize("opw", OPW_SETTINGS)
+def test_stacked_opw_plans_are_each_pairs_own(opw):
+    # one stack, each pair stopping on its own rule at its own iteration (or
+    # falling back alone): the plans of the pairs one at a time. Float64
+    # throughout, the same operations in the same order per pair: equal to
+    # the bit on our machines; rtol=1e-12 leaves room for a BLAS whose
+    # batched matrix-vector products round differently
+    rng = np.random.default_rng(3)
+    D = rng.random((12, 9, 6)) ** rng.uniform(0.2, 5.0, size=(12, 1, 1))
+    reference = [_one_pair_opw(d, **opw) for d in D]
+    plans = opw_plans(D, **opw)
+    for plan, single, (T, _, _) in zip(plans, D, reference):
+        np.testing.assert_allclose(plan, T, rtol=1e-12, atol=0)
+        np.testing.assert_allclose(plan, opw_alignment(single, **opw), rtol=1e-12,
+                                   atol=0)
+    iterations = {n for _, n, _ in reference}
+    fallbacks = [f for _, _, f in reference]
+    if "lambda2" in opw:  # some pairs fall back, others do not
+        assert any(fallbacks) and not all(fallbacks)
+    else:
+        assert not any(fallbacks)
+        assert len(iterations) == (5 if opw else 1)  # 8, 12, 14, 16, 20 at tol
+
+
+@pytest.mark.parametrize("opw", OPW_SETTINGS)
+def test_opw_distance_matrix_is_opw_distance_per_pair(opw):
+    # ragged lengths (stacks of one length), cut into stacks of a few pairs;
+    # the same for the paired distances (stacks of one pair of lengths)
+    rng = np.random.default_rng(4)
+    A = [rng.normal(size=(n, 3)) for n in (4, 9, 6, 9, 13)]
+    B = [rng.normal(size=(n, 3)) * rng.uniform(0.1, 3.0) for n in (6, 9, 4, 6, 6, 11)]
+    expected = np.array([[opw_distance(a, b, **opw) for b in B] for a in A])
+    for max_cells in (1, 150, 2**16):
+        np.testing.assert_allclose(opw_distance_matrix(A, B, max_cells=max_cells,
+                                                       **opw),
+                                   expected, rtol=1e-12, atol=0)
+        pairs = ([0, 1, 2, 1, 3, 4, 1], [0, 1, 3, 1, 2, 5, 4])  # (9, 9) thrice
+        np.testing.assert_allclose(
+            opw_paired_distances([A[i] for i in pairs[0]], [B[j] for j in pairs[1]],
+                                 max_cells=max_cells, **opw),
+            expected[pairs], rtol=1e-12, atol=0)
+    # the costs: the squared distances of the frames, to float rounding
+    D = ((A[1][:, None] - B[3][None]) ** 2).sum(-1)
+    T, _, _ = _one_pair_opw(D, **opw)
+    assert expected[1, 3] == pytest.approx(np.sum(T * D), rel=1e-12)
 
 
 def test_ridge_step_zeroes_the_objectives_gradient():
