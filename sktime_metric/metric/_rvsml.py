@@ -246,7 +246,13 @@ class RVSMLMetric(PairMetricMixin, BaseEstimator):
 
     def _pairwise_block(self, A, B):
         if self.alignment == "dtw":
-            return cdist_dtw_padded(A, B, n_jobs=self.n_jobs)
+            # pairwise_distances(X)'s tiles on the diagonal: DTW is symmetric
+            # to the bit, so the pairs i < j, mirrored (half the pairs), are
+            # the same matrix
+            same = B is A or (A.shape == B.shape and A.strides == B.strides and
+                              A.__array_interface__["data"][0]
+                              == B.__array_interface__["data"][0])
+            return cdist_dtw_padded(A, None if same else B, n_jobs=self.n_jobs)
         # each row against the columns of each length at once: the numbers
         # of opw_distance per pair, 4-5x faster on 128-step series
         la, lb = sequence_lengths(A), sequence_lengths(B)

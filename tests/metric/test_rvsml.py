@@ -233,6 +233,16 @@ def test_dtw_distances_equal_tslearns_with_its_default_backend(data, n_jobs):
                                   [dtw(a, b) for a, b in zip(cut[:6], cut[1:])])
 
 
+def test_dtw_matrix_of_one_set_is_its_triangle_mirrored(data):
+    # pairwise_distances(X) computes the pairs i < j only (DTW is symmetric
+    # to the bit): the same matrix as against a copy of X, padded or not
+    X, y = data
+    metric = RVSMLMetric(max_iter=3).fit(X, y)
+    for Xs in (X[:9], np.nan_to_num(X[:9])):
+        np.testing.assert_array_equal(metric.pairwise_distances(Xs),
+                                      metric.pairwise_distances(Xs, Xs.copy()))
+
+
 def test_padding_invariance_and_ragged_input(data):
     X, y = data
     metric = RVSMLMetric(max_iter=3).fit(X, y)
