@@ -22,6 +22,7 @@ from sktime_metric.metric._rvsml_math import (
     opw_paired_distances,
     opw_plans,
     ridge_projection,
+    squared_costs,
     virtual_sequences,
 )
 from sktime_metric.utils import sequence_lengths
@@ -77,6 +78,19 @@ def test_opw_distance_is_the_plans_cost():
     A, B = rng.normal(size=(6, 2)), rng.normal(size=(4, 2))
     D = ((A[:, None] - B[None]) ** 2).sum(-1)
     assert opw_distance(A, B) == pytest.approx(np.sum(opw_alignment(D) * D))
+
+
+@pytest.mark.parametrize("offset", [0.0, 1e4, 1e6, 1e8])
+def test_squared_costs_are_the_differences_far_from_zero_too(offset):
+    # by |a|^2 + |b|^2 - 2 a.b on centred frames: uncentred, its rounding
+    # (eps times the squared norms) was 5e-5 of the largest cost at 1e6.
+    # Centred, eps times the spread's square: 1e-13 of the largest cost
+    # leaves float64 rounding of a few operations 1,000x room
+    rng = np.random.default_rng(2)
+    A, B = rng.normal(size=(7, 3)) + offset, rng.normal(size=(2, 5, 3)) + offset
+    exact = ((A[None, :, None] - B[:, None]) ** 2).sum(-1)  # (2, 7, 5)
+    for got in (squared_costs(A, B), squared_costs(np.stack([A, A]), B)):
+        np.testing.assert_allclose(got, exact, rtol=0, atol=1e-13 * exact.max())
 
 
 def _one_pair_opw(D, lambda1=50.0, lambda2=0.1, sigma=1.0, n_iter=20, tol=5e-3):
