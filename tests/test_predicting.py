@@ -116,3 +116,21 @@ def test_series_of_many_channels_are_not_cut_by_the_image_values_bound(
     lengths = np.full(300, 3)
     _run(lengths, forward, batch_size=16, x=np.zeros((300, 3, 40), np.float32))
     assert sizes == [256, 44]
+
+
+def test_the_module_runs_in_eval_mode_without_gradients():
+    # a net left in training mode by fit (no validation split): dropout would
+    # make predictions random
+    module = torch.nn.Dropout(0.5).train()
+    net = SimpleNamespace(module_=module, device="cpu")
+    x = np.ones((4, 3, 2), np.float32)
+    lengths = np.full(4, 3)
+
+    def forward(m, x, lengths):
+        assert not torch.is_grad_enabled()
+        return m(x).sum(dim=(1, 2))[:, None]
+
+    (out,) = predict_batches(net, {"x": x, "lengths": lengths}, lengths,
+                             batch_size=2, forward=forward)
+    np.testing.assert_array_equal(out.numpy(), 6.0)
+    assert not module.training
