@@ -1,5 +1,6 @@
 """RecurrentEncoder's checkpointing over time chunks: same outputs, same gradients."""
 
+import numpy as np
 import pytest
 import torch
 
@@ -111,6 +112,20 @@ def test_length_groups_split_off_a_long_outlier_and_keep_spread_lengths_whole():
     # (2 x 2 + 1 x 4 = 8) is not
     assert [g.tolist() for g in length_groups(torch.tensor([1, 1, 4]))] == [[0, 1], [2]]
     assert length_groups(torch.tensor([2, 2, 4])) is None
+
+
+def test_length_bounds_split_each_part_again():
+    from sktime_metric.nn._lengths import length_bounds
+
+    # three tiers: the first cut leaves a part that halves again, whether
+    # it is the part below the cut (cut at 6, then at 4) ...
+    assert length_bounds(np.array([1, 1, 1, 1, 10, 10, 100])) == [
+        (0, 4), (4, 6), (6, 7)]
+    # ... or the part above it (cut at 1,000, then at 1,010)
+    lengths = np.array([1] * 1000 + [100] * 10 + [1000])
+    assert length_bounds(lengths) == [(0, 1000), (1000, 1010), (1010, 1011)]
+    # no rows: one empty group, as documented ([(0, n_rows)])
+    assert length_bounds(np.array([], np.int64)) == [(0, 0)]
 
 
 def test_run_by_length_equals_the_whole_batch_with_its_gradients():
