@@ -75,3 +75,62 @@ def test_without_a_users_line_on_the_stack_warn_names_its_caller():
         with ThreadPoolExecutor(1) as pool:
             pool.submit(warn, "in a worker").result()
     assert record[0].filename == concurrent.futures.thread.__file__
+
+
+def test_a_block_leaving_removes_no_other_blocks_filter_from_the_current_list():
+    # A enters; another thread's catch_warnings copies the list (with A's
+    # filter) and B enters into the copy; that thread leaves (the copy and
+    # B's filter with it), then B leaves: its exit must not take A's filter,
+    # an equal tuple but for the block's token, out of the current list
+    message = "Number of distinct clusters (1) found smaller"
+    with warnings.catch_warnings():
+        warnings.simplefilter("always")
+        a = ignoring("Number of distinct clusters")
+        a.__enter__()
+        with warnings.catch_warnings():  # the other thread's
+            b = ignoring("Number of distinct clusters")
+            b.__enter__()
+        b.__exit__(None, None, None)
+        assert _caught(message) == 0  # A still ignores it
+        a.__exit__(None, None, None)
+        assert _caught(message) == 1
+
+
+def test_a_block_leaving_removes_its_filter_from_another_threads_copy_too():
+    # another thread's catch_warnings copied the list while the block ran:
+    # the copy, now the current list, loses the block's filter on exit
+    message = "Number of distinct clusters (1) found smaller"
+    with warnings.catch_warnings():
+        warnings.simplefilter("always")
+        a = ignoring("Number of distinct clusters")
+        a.__enter__()
+        with warnings.catch_warnings():  # the other thread's
+            assert _caught(message) == 0
+            a.__exit__(None, None, None)
+            assert _caught(message) == 1
+
+
+def test_only_the_given_category_is_ignored():
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        with ignoring("a known message", RuntimeWarning):
+            warnings.warn("a known message", RuntimeWarning)
+            warnings.warn("a known message", UserWarning)
+    assert [w.category for w in caught] == [UserWarning]
+
+
+@pytest.mark.parametrize("library", ["sklearn", "skorch", "joblib", "torch"])
+def test_frames_of_the_calling_libraries_are_skipped(library):
+    # a frame in the library's folder (a stand-in: code compiled with a file
+    # name there) between this line and warn(): the warning names this line
+    import functools
+    import importlib
+    import os
+
+    folder = os.path.dirname(importlib.import_module(library).__file__)
+    namespace = {"__name__": f"{library}._stand_in"}
+    exec(compile("def call(f):\n    return f()\n",
+                 os.path.join(folder, "_stand_in.py"), "exec"), namespace)
+    with pytest.warns(UserWarning, match="through a library") as record:
+        namespace["call"](functools.partial(warn, "through a library"))
+    assert record[0].filename == __file__
