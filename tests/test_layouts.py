@@ -148,3 +148,20 @@ def test_the_multiindex_hint_fits_unnamed_and_deeper_indexes():
     message = str(caught[0].message)
     assert "convert it to one series per instance first" in message
     assert "series_column=" not in message
+
+
+def test_the_layout_warnings_name_the_channels_and_steps_read():
+    # an aeon array of 10 channels and 2 steps is read as 2 steps of 10
+    # channels; a list of (3, 50) arrays as series of 3 steps of 50 channels
+    from sktime_metric.utils.validation import validate_sequences
+
+    class Estimator:
+        pass
+
+    with pytest.warns(SequenceLayoutWarning, match=r"X has shape \(4, 2, 10\): "
+                      r"more channels \(10\) than time steps \(2\)\."):
+        validate_sequences(Estimator(), np.zeros((4, 2, 10)), reset=True)
+    with pytest.warns(SequenceLayoutWarning, match=r"X's series have more "
+                      r"channels \(50\) than time steps \(at most 3\)\."):
+        validate_sequences(Estimator(), [np.zeros((3, 50)), np.zeros((2, 50))],
+                           reset=True)

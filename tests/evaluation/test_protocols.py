@@ -158,6 +158,23 @@ def test_one_shot_rounds_cycle_through_the_smaller_classes():
     assert acc.shape == (5,) and acc[4] == np.mean(right)
 
 
+def test_each_round_takes_its_own_reference_of_each_class():
+    # class "a": two equal series; class "b": series at 1, 10 and 100. A
+    # round's accuracy says which "b" series was its reference (1: all three
+    # queries right, 10: two, 100: one), so the rounds past the smaller
+    # class's size show that each class cycles through its own permutation
+    y = np.array(["a", "a", "b", "b", "b"])
+    X = np.array([0.0, 0.0, 1.0, 10.0, 100.0])[:, None, None] * np.ones((1, 2, 1))
+    acc = one_shot_accuracy(lambda u, v: abs(u[0, 0] - v[0, 0]), X, y,
+                            n_rounds=6, random_state=3)
+    rng = np.random.RandomState(3)
+    rng.permutation([0, 1])
+    b = rng.permutation([2, 3, 4])
+    right = {2: 1.0, 3: 2 / 3, 4: 1 / 3}
+    np.testing.assert_allclose(acc, [right[b[r % 3]] for r in range(6)])
+    assert len(set(acc[:3])) == 3
+
+
 def test_one_shot_accuracy_is_perfect_for_a_perfect_metric():
     y = np.repeat([0, 1, 2], 4)
     X = np.repeat(y[:, None, None], 5, axis=1).astype(float)  # series = its label
