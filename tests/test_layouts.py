@@ -165,3 +165,28 @@ def test_the_layout_warnings_name_the_channels_and_steps_read():
                       r"channels \(50\) than time steps \(at most 3\)\."):
         validate_sequences(Estimator(), [np.zeros((3, 50)), np.zeros((2, 50))],
                            reset=True)
+
+
+def test_no_layout_warning_for_as_many_channels_as_steps_or_at_predict():
+    # (n, 3, 3) is as likely ours as aeon's: no warning; and a multi-index
+    # frame warns at fit only (reset=True), not at every predict
+    from sktime_metric.utils.validation import validate_sequences
+
+    class Estimator:
+        pass
+
+    index = pd.MultiIndex.from_tuples([(i, t) for i in range(3) for t in range(4)],
+                                      names=["a", "b"])
+    frame = pd.DataFrame(np.zeros((len(index), 2)), index=index)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", SequenceLayoutWarning)
+        validate_sequences(Estimator(), np.zeros((4, 3, 3)), reset=True)
+        fitted = Estimator()
+        fitted.n_features_in_ = 1
+        validate_sequences(fitted, frame, reset=False)
+    # all the levels of a deeper index are named
+    deeper = frame.set_index(np.arange(len(frame)) % 2, append=True)
+    deeper.index.names = ["a", "b", "c"]
+    with pytest.warns(SequenceLayoutWarning,
+                      match=r"indexed by 3 levels \['a', 'b', 'c'\]"):
+        validate_sequences(Estimator(), deeper, reset=True)

@@ -246,3 +246,29 @@ def test_derive_seed_draws_from_a_random_state_instance():
     # ... and one shared generator gives each fit a seed of its own
     rng = np.random.RandomState(0)
     assert len({derive_seed(rng) for _ in range(5)}) == 5
+
+
+def test_derive_seed_from_a_random_state_is_its_next_draw_below_int32_max():
+    # the seed a RandomState gives is one randint draw over [0, 2**31 - 1):
+    # a fit given RandomState(k) trains the same model in every version
+    from sktime_metric.base import derive_seed
+
+    for k in (0, 3, 12345):
+        expected = np.random.RandomState(k).randint(np.iinfo(np.int32).max)
+        assert derive_seed(np.random.RandomState(k)) == expected
+
+
+def test_seeded_generators_seed_the_cpu_generator_and_restore_the_callers():
+    # whatever the caller's generator holds, the block draws the seed's
+    # stream, and the caller's state is back after it
+    from sktime_metric._seeding import _seeded_generators
+
+    draws = []
+    for callers in (5, 6):
+        torch.manual_seed(callers)
+        before = torch.random.get_rng_state()
+        with _seeded_generators("cpu", 7):
+            draws.append(torch.rand(3))
+        assert torch.equal(torch.random.get_rng_state(), before)
+    torch.manual_seed(7)
+    assert torch.equal(draws[0], torch.rand(3)) and torch.equal(draws[1], draws[0])
