@@ -102,6 +102,10 @@ def test_pair_auc_errors(data):
         pair_auc("dtw", X)
     with pytest.raises(ValueError, match="all similar or all dissimilar"):
         pair_auc(_mean_gap, X[:3], ["a", "b", "c"])
+    # labels are checked against the series (one short would pair the
+    # first 23 series only, silently)
+    with pytest.raises(ValueError, match="X has 24 series but y has 23 labels"):
+        pair_auc(_mean_gap, X, y[:-1])
 
 
 def test_one_shot_accuracy_matches_brute_force(data):
