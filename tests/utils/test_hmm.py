@@ -144,3 +144,34 @@ def test_the_fit_to_raw_values_far_from_zero_is_the_offset_free_fit_shifted():
     embeddings = [fit.transform(X + shift) for fit, shift in zip(fits, (0.0, offset))]
     np.testing.assert_allclose(embeddings[1], embeddings[0], rtol=0,
                                atol=tol * np.abs(embeddings[0]).max())
+
+
+def test_rows_of_states_never_left_are_uniform_over_all_states():
+    """Series of one step show no transition: each zero row of hmmlearn's
+    transmat_ becomes 1 / n_states in every entry (with 3 states, not 1/2)."""
+    pytest.importorskip("hmmlearn.hmm")
+    import warnings
+
+    from sktime_metric.utils._hmm import fit_diagonal_hmm
+
+    X = (np.repeat([0.0, 5.0, 10.0], 4) + 0.1 * np.arange(12))[:, None, None]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # few frames for the parameters
+        _, transmat, _, _ = fit_diagonal_hmm(
+            X, np.ones(12, int), n_states=3, max_epochs=5, tol=1e-3,
+            random_state=0, owner="test")
+    np.testing.assert_array_equal(transmat, np.full((3, 3), 1 / 3))
+
+
+def test_a_log_block_inside_a_block_gives_the_outer_its_records_back():
+    import logging
+
+    from sktime_metric.utils._hmm import _hmmlearn_log_taken
+
+    logger = logging.getLogger("hmmlearn.base")
+    with _hmmlearn_log_taken() as outer:
+        with _hmmlearn_log_taken() as inner:
+            logger.warning("inner line")
+        logger.warning("outer line")
+    assert [r.getMessage() for r in inner] == ["inner line"]
+    assert [r.getMessage() for r in outer] == ["outer line"]
