@@ -175,3 +175,20 @@ def test_a_log_block_inside_a_block_gives_the_outer_its_records_back():
         logger.warning("outer line")
     assert [r.getMessage() for r in inner] == ["inner line"]
     assert [r.getMessage() for r in outer] == ["outer line"]
+
+
+def test_values_past_a_series_length_are_ignored_whatever_they_are():
+    # padding of NaN, or of any finite value however large: the same scores
+    rng = np.random.RandomState(5)
+    params = (rng.dirichlet(np.ones(2)), rng.dirichlet(np.ones(2), size=2),
+              rng.randn(2, 1), rng.uniform(0.5, 2.0, size=(2, 1)))
+    X, lengths = rng.randn(3, 6, 1), np.array([6, 3, 4])
+    padding = np.arange(6)[None, :] >= lengths[:, None]
+    scores = []
+    for value in (np.nan, 1e300, -7.0):
+        padded = X.copy()
+        padded[padding] = value
+        scores.append(hmm_fisher_scores(padded, lengths, *params))
+    for other in scores[1:]:
+        np.testing.assert_array_equal(other[0], scores[0][0])
+        np.testing.assert_array_equal(other[1], scores[0][1])
