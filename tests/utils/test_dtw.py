@@ -30,3 +30,21 @@ def test_unpadded_and_mixed_inputs(padded):
     np.testing.assert_array_equal(cdist_dtw_padded(W), cdist_dtw(W))
     np.testing.assert_array_equal(cdist_dtw_padded(W, padded), cdist_dtw(W, padded))
     np.testing.assert_array_equal(cdist_dtw_padded(padded, W), cdist_dtw(padded, W))
+
+
+def test_padded_inputs_never_go_through_cdist_dtw(padded, monkeypatch):
+    # cdist_dtw cuts every pair's padding again (the cost this module saves):
+    # it runs only when neither X nor Y holds padding
+    import tslearn.metrics
+
+    expected = cdist_dtw(padded), cdist_dtw(padded[:5], padded[5:])
+    W = np.random.default_rng(0).normal(size=(6, 8, 2))
+    mixed = cdist_dtw(W, padded)
+
+    def refused(*args, **kwargs):
+        raise AssertionError("cdist_dtw called on padded series")
+
+    monkeypatch.setattr(tslearn.metrics, "cdist_dtw", refused)
+    np.testing.assert_array_equal(cdist_dtw_padded(padded), expected[0])
+    np.testing.assert_array_equal(cdist_dtw_padded(padded[:5], padded[5:]), expected[1])
+    np.testing.assert_array_equal(cdist_dtw_padded(W, padded), mixed)

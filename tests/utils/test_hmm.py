@@ -192,3 +192,19 @@ def test_values_past_a_series_length_are_ignored_whatever_they_are():
     for other in scores[1:]:
         np.testing.assert_array_equal(other[0], scores[0][0])
         np.testing.assert_array_equal(other[1], scores[0][1])
+
+
+def test_k_means_finding_fewer_clusters_than_states_is_not_a_warning():
+    """Frames of two distinct values and three states: the fit is still a
+    valid HMM, and scikit-learn's k-means warning is not passed on."""
+    pytest.importorskip("hmmlearn.hmm")
+    import warnings
+
+    from sktime_metric.utils._hmm import fit_diagonal_hmm
+
+    X = np.repeat([0.0, 1.0], 20).reshape(4, 10, 1)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        fit_diagonal_hmm(X, np.full(4, 10), n_states=3, max_epochs=2, tol=1e-3,
+                         random_state=0, owner="test")
+    assert not [w for w in caught if "distinct clusters" in str(w.message)]
