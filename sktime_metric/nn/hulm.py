@@ -66,9 +66,9 @@ def _term_sums(u, v, A):
     ``(B, T', H)`` and ``v`` ``(1, 1, K, H)``, with the same operations on
     tensors laid out the same way, so the same numbers bit for bit, but
     over chunks of steps: the whole ``(B, T', K, H)`` scores and terms are
-    never built. At predict time those were 2.4 GB each for 256 series of
-    FiftyWords (241 steps after windowing, 50 labels, H = 100): a batch's
-    peak memory fell from 4.7 to 0.9 GB, and predicting FiftyWords' 455
+    never built. At predict time those were 1.2 GB each (float32) for 256
+    series of FiftyWords (241 steps after windowing, 50 labels, H = 100): a
+    batch's peak memory fell from 4.7 to 0.9 GB, and predicting FiftyWords' 455
     test series got 1.6-2.2 times faster. A chunk has at least 2 steps
     (unless the series have 1): in a step of a 1-step chunk torch merges
     the batch axis into the loop over elements, so other elements fall in
