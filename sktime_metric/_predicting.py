@@ -102,11 +102,11 @@ def _rows(batch_size, device, longest, inputs):
     """Rows per batch of a group whose longest series has ``longest`` steps.
 
     On the CPU :data:`_PREDICT_BATCH_SIZE` (or the training batch size if
-    larger); on other devices up to :data:`_PREDICT_STEPS` padded steps,
-    counted with the group's own longest series (a group of short series
-    beside a long outlier gets the rows its length allows); where steps are
-    images, at most :data:`_PREDICT_VALUES` input values, but never fewer rows
-    than ``batch_size``.
+    larger); on other devices as many, or more where :data:`_PREDICT_STEPS`
+    padded steps allow more rows, counted with the group's own longest series
+    (a group of short series beside a long outlier gets the rows its length
+    allows); where steps are images, at most :data:`_PREDICT_VALUES` input
+    values, but never fewer rows than ``batch_size``.
     """
     rows = max(batch_size, _PREDICT_BATCH_SIZE)
     if torch.device(device).type != "cpu":

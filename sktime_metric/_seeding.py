@@ -30,7 +30,6 @@ __all__ = ["derive_seed"]
 _FIT_LOCK = threading.RLock()
 
 
-
 @contextlib.contextmanager
 def _seeded_generators(device, seed):
     """torch's generators of the CPU and of ``device`` seeded with ``seed``,

@@ -13,7 +13,10 @@ a ridge regression in closed form). The virtual sequence of class ``c`` has
 ``K`` elements, the one-hot vectors ``e_{cK + k}`` of ``R^{C K}``: every
 class's elements are orthogonal to every other's.
 
-Everything here is plain numpy on single, unpadded series.
+Everything here is plain numpy on unpadded series: one pair at a time, or
+stacks of one shape (:func:`opw_plans`, :func:`squared_costs`) and lists
+grouped by length (:func:`opw_distance_matrix`,
+:func:`opw_paired_distances`).
 """
 
 import functools
