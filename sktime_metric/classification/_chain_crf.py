@@ -24,7 +24,8 @@ from ..utils._skorch import (
     validation_split,
 )
 
-__all__ = ["CHAIN_CRF_CONSTRAINTS", "chain_crf_net", "restart_seeds",
+__all__ = ["CHAIN_CRF_ATTRIBUTES_ADDED", "CHAIN_CRF_CONSTRAINTS",
+           "CHAIN_CRF_PARAMETERS_ADDED", "chain_crf_net", "restart_seeds",
            "train_restarts", "training_objective"]
 
 # Parameters HULMClassifier and HCRFClassifier add to the base's.
@@ -38,6 +39,15 @@ CHAIN_CRF_CONSTRAINTS = {
     "average_from": [Interval(Real, 0, 1, closed="right"), None],
     "n_init": [Interval(Integral, 1, None, closed="left")],
 }
+
+# What an archive of either class written before a parameter existed loads
+# with: the value that reproduces the model it holds (persistence.load_weights):
+# windows at every step, the summed logits, no class weights; one fit (n_init
+# only affects refitting). The fitted attributes that came with "auto" are
+# the parameters' values there.
+CHAIN_CRF_PARAMETERS_ADDED = {"stride": 1, "length_normalize": False,
+                              "class_weight": None, "n_init": 1}
+CHAIN_CRF_ATTRIBUTES_ADDED = {"window_": "window", "stride_": "stride"}
 
 
 def chain_crf_net(estimator, module, module_params, y_codes, weights, seed,

@@ -15,7 +15,9 @@ from ..base import (
 from ..nn.hulm import HULMModule
 from .._framing import resolve_framing
 from ._chain_crf import (
+    CHAIN_CRF_ATTRIBUTES_ADDED,
     CHAIN_CRF_CONSTRAINTS,
+    CHAIN_CRF_PARAMETERS_ADDED,
     chain_crf_net,
     train_restarts,
 )
@@ -196,13 +198,9 @@ class HULMClassifier(SequenceClassifierMixin, BaseSequenceNet):
     (3, 40, 8)
     """
 
-    # what an archive written before a parameter existed loads with: the value
-    # that reproduces the model it holds (persistence.load_weights): windows at
-    # every step, the summed logits, no class weights; one fit (n_init only
-    # affects refitting)
-    _PARAMETERS_ADDED = {"stride": 1, "length_normalize": False, "class_weight": None,
-                         "n_init": 1}
-    _ATTRIBUTES_ADDED = {"window_": "window", "stride_": "stride"}
+    # archives written before a parameter existed (persistence.load_weights)
+    _PARAMETERS_ADDED = CHAIN_CRF_PARAMETERS_ADDED
+    _ATTRIBUTES_ADDED = CHAIN_CRF_ATTRIBUTES_ADDED
 
     _parameter_constraints: dict = {
         **BaseSequenceNet._parameter_constraints,
