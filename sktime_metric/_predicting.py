@@ -77,6 +77,8 @@ def predict_batches(net, inputs, lengths, *, batch_size, forward=None, finite=Tr
     sorted_lengths = lengths if order is None else lengths[order]
     batches = []
     for first, stop in length_bounds(sorted_lengths):
+        if first == stop:  # no rows (length_bounds' [(0, 0)])
+            continue
         rows = _rows(batch_size, device, int(sorted_lengths[stop - 1]), inputs)
         batches += [(start, min(start + rows, stop))
                     for start in range(first, stop, rows)]

@@ -134,3 +134,11 @@ def test_the_module_runs_in_eval_mode_without_gradients():
                              batch_size=2, forward=forward)
     np.testing.assert_array_equal(out.numpy(), 6.0)
     assert not module.training
+
+
+def test_no_rows_run_no_batch():
+    # length_bounds gives one empty group, [(0, 0)], for no rows: no batch
+    # runs, and there is no output (estimators refuse empty X before this)
+    net = SimpleNamespace(module_=torch.nn.Identity(), device="cpu")
+    inputs = {"x": np.zeros((0, 1, 1), np.float32)}
+    assert predict_batches(net, inputs, np.zeros(0, np.int64), batch_size=16) == ()

@@ -249,7 +249,8 @@ class RVSMLMetric(PairMetricMixin, BaseEstimator):
             # pairwise_distances(X)'s tiles on the diagonal: DTW is symmetric
             # to the bit, so the pairs i < j, mirrored (half the pairs), are
             # the same matrix
-            same = B is A or (A.shape == B.shape and A.strides == B.strides and
+            same = B is A or (A.shape == B.shape and A.strides == B.strides
+                              and A.dtype == B.dtype and
                               A.__array_interface__["data"][0]
                               == B.__array_interface__["data"][0])
             return cdist_dtw_padded(A, None if same else B, n_jobs=self.n_jobs)

@@ -51,8 +51,8 @@ def length_bounds(sorted_lengths):
     call on fewer rows, which a count of steps does not see.
 
     The one split rule: :func:`length_groups` applies it to a batch inside a
-    module, and ``BaseSequenceNet._predict_batches`` to all the rows it
-    predicts, before cutting them into batches.
+    module, and the predict loop (``_predicting.predict_batches``) to all the
+    rows it predicts, before cutting them into batches.
 
     Parameters
     ----------
