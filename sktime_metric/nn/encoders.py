@@ -180,13 +180,19 @@ class RecurrentEncoder(nn.Module):
             # bounds it; shorter ones are untouched, bit for bit.
             steps, _ = time_chunks(n_steps, batch, self.rnn.hidden_size,
                                    self.rnn.num_layers, False)
-            if n_steps <= max(steps, _LONG_SERIES):
-                return self.rnn(x)[0]
-            outputs, state = [], None
-            for start in range(0, n_steps, steps):
-                out, state = self.rnn(x[:, start:start + steps], state)
-                outputs.append(out)
-            return torch.cat(outputs, dim=1)
+            # Nothing needs a gradient, but grad mode may still be on (a
+            # frozen encoder in training): the CPU kernel would then run its
+            # training variant, which also fills a workspace for backward.
+            # Measured: an LSTM(1, 100) over 100 series of 577 steps, 0.19 s
+            # against 0.09 s under no_grad, the same outputs bit for bit.
+            with torch.no_grad():
+                if n_steps <= max(steps, _LONG_SERIES):
+                    return self.rnn(x)[0]
+                outputs, state = [], None
+                for start in range(0, n_steps, steps):
+                    out, state = self.rnn(x[:, start:start + steps], state)
+                    outputs.append(out)
+                return torch.cat(outputs, dim=1)
         steps, checkpointed = time_chunks(
             n_steps, batch, self.rnn.hidden_size, self.rnn.num_layers, True,
             self.checkpoint_steps, tensors_per_step=6,
