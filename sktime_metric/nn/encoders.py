@@ -149,6 +149,17 @@ class RecurrentEncoder(nn.Module):
         out, _ = pad_packed_sequence(out, batch_first=True, total_length=x.size(1))
         return out, self._top_layer_state(state)
 
+    def last_state(self, x, lengths):
+        """``forward(x, lengths)[1]`` alone: each sequence's state at its last step.
+
+        For callers that read only the last state: a unidirectional encoder
+        then skips the masked copy of every step's state that ``forward``
+        also returns.
+        """
+        if self.rnn.bidirectional:
+            return self(x, lengths)[1]
+        return self.states(x)[torch.arange(x.size(0), device=x.device), lengths - 1]
+
     def states(self, x):
         """The top layer's state at every step of a unidirectional encoder.
 

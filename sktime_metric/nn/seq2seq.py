@@ -101,8 +101,7 @@ class Seq2SeqAutoencoder(nn.Module):
 
     def encode(self, x, lengths):
         """The representation ``y``: the encoder's state at each last step."""
-        _, y = self.encoder(trim_to_length(x, lengths), lengths)
-        return y
+        return self.encoder.last_state(trim_to_length(x, lengths), lengths)
 
     def decode(self, y, lengths, n_steps=None):
         """Reconstruction ``(batch, n_steps, n_features)``, zero past each length."""
@@ -115,7 +114,7 @@ class Seq2SeqAutoencoder(nn.Module):
 
     def forward(self, x, lengths):
         x = trim_to_length(x, lengths)
-        _, y = self.encoder(self.corrupt(x), lengths)
+        y = self.encoder.last_state(self.corrupt(x), lengths)
         return y, self.decode(y, lengths, x.size(1))
 
 
@@ -216,7 +215,7 @@ class Seq2SeqMetricModule(nn.Module):
         x_all = torch.cat([pad_time(xi, n_steps) for xi, _ in parts])
         lengths_all = torch.cat([n for _, n in parts])
         ae = self.autoencoder
-        _, y = ae.encoder(ae.corrupt(x_all), lengths_all)
+        y = ae.encoder.last_state(ae.corrupt(x_all), lengths_all)
         z = self._project(y).view(len(parts), x.size(0), -1).transpose(0, 1)
         empty = x_all.new_zeros(0)
         if self.reconstruct:  # the decoder always reads y, never z (thesis section 3.3.3)

@@ -94,6 +94,26 @@ def test_long_series_without_gradients_run_in_chunks_with_the_same_outputs(cell,
     torch.testing.assert_close(chunked_last, plain_last, rtol=1e-12, atol=1e-12)
 
 
+@pytest.mark.parametrize("cell", ["gru", "lstm"])
+@pytest.mark.parametrize("bidirectional", [False, True])
+def test_last_state_equals_forwards_last_state_with_its_gradients(cell, bidirectional):
+    torch.manual_seed(0)
+    encoder = RecurrentEncoder(3, 5, cell=cell, bidirectional=bidirectional)
+    x, lengths = torch.randn(4, 11, 3), torch.tensor([11, 7, 1, 4])
+    x = x * (torch.arange(11)[None, :, None] < lengths[:, None, None])
+    _, last = encoder(x, lengths)
+    grads = torch.autograd.grad(last.square().sum(), list(encoder.parameters()))
+    alone = encoder.last_state(x, lengths)
+    assert torch.equal(alone, last)
+    grads_alone = torch.autograd.grad(alone.square().sum(), list(encoder.parameters()))
+    assert all(torch.equal(a, b) for a, b in zip(grads_alone, grads))
+    encoder.requires_grad_(False)  # frozen, grad mode on: no gradient needed
+    frozen = encoder(x, lengths)[1]
+    assert torch.equal(encoder.last_state(x, lengths), frozen)
+    with torch.no_grad():
+        assert torch.equal(encoder.last_state(x, lengths), frozen)
+
+
 def test_length_groups_split_off_a_long_outlier_and_keep_spread_lengths_whole():
     from sktime_metric.nn._lengths import length_groups
 
