@@ -26,7 +26,9 @@ The line is that of the innermost frame outside
   modules (``<frozen runpy>``) and files in its folder
   (``sysconfig.get_paths()["stdlib"]``) but not in its ``site-packages``.
   Told by file, not by module name (``sys.stdlib_module_names``): a user's
-  module named ``code`` or ``types`` is the user's.
+  module named ``code`` or ``types`` is the user's. Folders and file names
+  are compared normalised (``os.path.normcase``, ``normpath``): on Windows
+  one folder may be spelled in another case or with ``/`` for ``\\``.
 
 So a fit inside a ``Pipeline``, ``GridSearchCV`` or ``cross_val_score`` run
 in the user's thread names the user's line that called them. The
@@ -93,7 +95,26 @@ _CALLING_LIBRARIES = ("sklearn", "skorch", "joblib", "torch")
 #: ``NeuralNet`` our training loop): without a user's line they count as ours.
 _BASE_LIBRARIES = ("skorch", "torch")
 
-_PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
+
+def _normalised(filename):
+    """``filename`` as the walk compares it: case and separators normalised.
+
+    On Windows a path's case, and ``/`` against ``\\``, do not change the
+    file, and a frame's ``co_filename`` may spell a folder otherwise than
+    ``__file__`` or ``sysconfig`` do (a drive letter's case, a ``sys.path``
+    entry typed another way); elsewhere only redundant separators and ``.``
+    are taken out. Every name and every folder the walk compares goes
+    through here, the folders once (:func:`_prefix`).
+    """
+    return os.path.normcase(os.path.normpath(filename))
+
+
+def _prefix(folder):
+    """``folder``, normalised, ending in a separator: its files' prefix."""
+    return os.path.join(_normalised(folder), "")
+
+
+_PACKAGE = _prefix(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 #: The command-line tool: a user of the library, its frames not ours.
 _COMMAND = tuple(_PACKAGE + name for name in ("cli.py", "__main__.py", "_cli" + os.sep))
 
@@ -104,7 +125,7 @@ def _standard_library():
     folders = {os.path.dirname(os.__file__)}
     folders.update(paths[key] for key in ("stdlib", "platstdlib") if paths.get(key))
     folders |= {os.path.realpath(folder) for folder in folders}
-    return tuple(folder.rstrip(os.sep) + os.sep for folder in folders)
+    return tuple({_prefix(folder) for folder in folders})
 
 
 _STDLIB = _standard_library()
@@ -118,6 +139,7 @@ def _in_standard_library(filename):
     as a standard module is (``sys.stdlib_module_names``), and is the user's."""
     if filename.startswith("<frozen "):
         return True
+    filename = _normalised(filename)  # as _STDLIB's folders are
     for folder in _STDLIB:
         if filename.startswith(folder):
             return filename[len(folder):].split(os.sep, 1)[0] not in _THIRD_PARTY
@@ -126,7 +148,7 @@ def _in_standard_library(filename):
 
 def _folders(names):
     return tuple(
-        os.path.dirname(module.__file__) + os.sep
+        _prefix(os.path.dirname(module.__file__))
         for module in map(sys.modules.get, names)
         if getattr(module, "__file__", None))
 
@@ -164,7 +186,7 @@ def warn(message, category=UserWarning):
     # frame of ours (or of the base libraries, whose frames run ours)
     frame, level, caller = sys._getframe(1), 2, None
     while frame is not None:
-        filename = frame.f_code.co_filename
+        filename = _normalised(frame.f_code.co_filename)  # as the prefixes are
         if filename.startswith(_PACKAGE) and not filename.startswith(_COMMAND) \
                 or filename.startswith(base):
             caller = None

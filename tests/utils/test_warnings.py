@@ -134,3 +134,45 @@ def test_frames_of_the_calling_libraries_are_skipped(library):
     with pytest.warns(UserWarning, match="through a library") as record:
         namespace["call"](functools.partial(warn, "through a library"))
     assert record[0].filename == __file__
+
+
+def test_the_standard_library_is_told_by_path_whatever_its_case_on_windows(
+        monkeypatch):
+    # Windows' paths (ntpath) on any system: the folders sysconfig gives and
+    # a frame's file name may spell one folder in another case or with "/"
+    import ntpath
+    import types
+
+    from sktime_metric.utils import _warnings
+
+    lib = r"C:\Python312\Lib"
+    monkeypatch.setattr(_warnings, "os", types.SimpleNamespace(
+        path=ntpath, sep=ntpath.sep, __file__=ntpath.join(lib, "os.py")))
+    monkeypatch.setattr(_warnings, "sysconfig", types.SimpleNamespace(
+        get_paths=lambda: {"stdlib": lib, "platstdlib": lib}))
+    monkeypatch.setattr(_warnings, "_STDLIB", _warnings._standard_library())
+    assert _warnings._in_standard_library(r"C:\Python312\Lib\copy.py")
+    assert _warnings._in_standard_library(r"c:\python312\lib\copy.py")
+    assert _warnings._in_standard_library("C:/Python312/Lib/concurrent/thread.py")
+    assert not _warnings._in_standard_library(
+        r"c:\python312\Lib\Site-Packages\sklearn\base.py")
+    assert not _warnings._in_standard_library(r"C:\Users\me\copy.py")
+
+
+def test_a_frame_of_the_package_spelled_another_way_is_skipped():
+    # the package's folder as a sys.path entry typed with a "." in it names
+    # its files so (on Windows in another case too): still the package's
+    # frames, so the warning names this line, not the stand-in's
+    import functools
+    import os
+
+    import sktime_metric
+
+    folder = os.path.dirname(sktime_metric.__file__)
+    filename = os.path.join(os.path.dirname(folder), ".",
+                            os.path.basename(folder), "_stand_in.py")
+    namespace = {"__name__": "sktime_metric._stand_in"}
+    exec(compile("def call(f):\n    return f()\n", filename, "exec"), namespace)
+    with pytest.warns(UserWarning, match="through the package") as record:
+        namespace["call"](functools.partial(warn, "through the package"))
+    assert record[0].filename == __file__
