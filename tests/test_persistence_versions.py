@@ -4,6 +4,7 @@ Round trips within one version are in test_persistence.py.
 """
 
 import importlib.util
+import io
 import json
 import zipfile
 from pathlib import Path
@@ -130,6 +131,36 @@ def test_archives_written_by_earlier_versions_have_todays_fitted_attributes(writ
     for old, new in pairs:
         missing = _fitted_attributes(new) - _fitted_attributes(old)
         assert not missing, (written, type(old).__name__, missing)
+        # and those filled in are of the type fit gives them
+        for attr in getattr(type(old), "_ATTRIBUTES_ADDED", {}):
+            assert type(getattr(old, attr)) is type(getattr(new, attr)), (
+                written, type(old).__name__, attr)
+
+
+def _retyped_parameter(name, value):
+    """An edit for :func:`_rewritten`: the estimator's parameter ``name``
+    becomes the JSON ``value`` (``"1"``: the int 1 where 1.0 was saved)."""
+    def edit(node):  # the estimator's parameters: the dict with hidden_size
+        content = node.get("content")
+        if isinstance(content, dict) and "hidden_size" in content:
+            content[name]["content"] = value
+    return edit
+
+
+def test_a_filled_in_attribute_is_of_the_type_fit_gives_it():
+    # format 2's MatchingNetworkClassifier has no temperature_ (it came with
+    # temperature="auto"): filled in from temperature, which a user may have
+    # given as an int; fit stores float(temperature), and so does the loader
+    path = ARCHIVES / "format2_d48ff45" / "matching.zip"
+    saved = load_weights(path)
+    assert saved.temperature == 1.0 and "temperature_" in vars(saved)
+    with open(path, "rb") as file:
+        buffer = io.BytesIO(file.read())
+    loaded = load_weights(_rewritten(buffer, _retyped_parameter("temperature", "1")))
+    assert type(loaded.temperature) is int  # as the archive says
+    assert type(loaded.temperature_) is float and loaded.temperature_ == 1.0
+    X = _make_archives().training_data("matching")[0]
+    np.testing.assert_array_equal(loaded.predict_proba(X), saved.predict_proba(X))
 
 
 def _with_parameter(name):

@@ -194,9 +194,12 @@ def _check_parameters(estimator, saved_names):
     ``CoupledGRUMetric(standardize=False)``: it read the channels as given).
     Any other missing parameter is refused with a message that says so.
     Likewise ``_ATTRIBUTES_ADDED`` maps a fitted attribute added with a
-    parameter's "auto" to that parameter (``TAGMClassifier.window_``: the
-    frames used, ``window`` itself before "auto"), which a fitted estimator
-    of an archive without the attribute gets.
+    parameter's "auto" to that parameter and the type ``fit`` stores
+    (``TAGMClassifier.window_``: the frames used, ``window`` itself before
+    "auto", an ``int``), which a fitted estimator of an archive without the
+    attribute gets: the parameter's value as that type, since the parameter
+    may be of another (``temperature=1`` where ``fit`` stores
+    ``temperature_ = 1.0``, a numpy integer ``window``).
 
     An archive written by a version with a parameter this one does not have (a
     newer one, or one before a removal) would load with the value ignored and
@@ -232,9 +235,10 @@ def _check_parameters(estimator, saved_names):
     # window) is that parameter's value in an archive written before it; a
     # nested estimator given as a parameter may be unfitted: left so
     if any(k.endswith("_") and not k.startswith("__") for k in vars(estimator)):
-        for attr, param in getattr(type(estimator), "_ATTRIBUTES_ADDED", {}).items():
+        added = getattr(type(estimator), "_ATTRIBUTES_ADDED", {})
+        for attr, (param, kind) in added.items():
             if attr not in vars(estimator):
-                setattr(estimator, attr, getattr(estimator, param))
+                setattr(estimator, attr, kind(getattr(estimator, param)))
 
 
 def _rebuilt_net(record, tensors, device):

@@ -47,7 +47,7 @@ CHAIN_CRF_CONSTRAINTS = {
 # the parameters' values there.
 CHAIN_CRF_PARAMETERS_ADDED = {"stride": 1, "length_normalize": False,
                               "class_weight": None, "n_init": 1}
-CHAIN_CRF_ATTRIBUTES_ADDED = {"window_": "window", "stride_": "stride"}
+CHAIN_CRF_ATTRIBUTES_ADDED = {"window_": ("window", int), "stride_": ("stride", int)}
 
 
 def chain_crf_net(estimator, module, module_params, y_codes, weights, seed,

@@ -261,7 +261,7 @@ class MatchingNetworkClassifier(
                          "class_weight": None, "min_episodes": 1,
                          "early_stopping": False, "n_iter_no_change": 10,
                          "validation": "stratified", "validation_fraction": 0.2}
-    _ATTRIBUTES_ADDED = {"temperature_": "temperature"}
+    _ATTRIBUTES_ADDED = {"temperature_": ("temperature", float)}
 
     _parameter_constraints: dict = {
         **BaseSequenceNet._parameter_constraints,

@@ -142,7 +142,7 @@ class RNNClassifier(SequenceClassifierMixin, BaseSequenceNet):
     # that reproduces the model it holds (persistence.load_weights): one step
     # a frame, no class weights, every epoch run
     _PARAMETERS_ADDED = {"window": 1, "stride": 1, "class_weight": None, "tol": None}
-    _ATTRIBUTES_ADDED = {"window_": "window", "stride_": "stride"}
+    _ATTRIBUTES_ADDED = {"window_": ("window", int), "stride_": ("stride", int)}
 
     _parameter_constraints: dict = {
         **BaseSequenceNet._parameter_constraints,

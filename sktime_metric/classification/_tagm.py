@@ -231,7 +231,7 @@ class TAGMClassifier(SequenceClassifierMixin, BaseSequenceNet):
     # every epoch run (tol only affects refitting)
     _PARAMETERS_ADDED = {"recurrent": True, "temporal_attention": True, "window": 1,
                          "stride": 1, "class_weight": None, "tol": None}
-    _ATTRIBUTES_ADDED = {"window_": "window", "stride_": "stride"}
+    _ATTRIBUTES_ADDED = {"window_": ("window", int), "stride_": ("stride", int)}
 
     _parameter_constraints: dict = {
         **BaseSequenceNet._parameter_constraints,

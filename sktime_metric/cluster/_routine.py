@@ -226,7 +226,7 @@ class RoutineClusterer(ClusterMixin, BaseEstimator):
     # affinity at every size. Both only affect refitting: a loaded clusterer's
     # labels, maps and matrices are its fitted attributes
     _PARAMETERS_ADDED = {"affinity_graph": "dense", "n_graph_neighbors": None}
-    _ATTRIBUTES_ADDED = {"affinity_graph_": "affinity_graph"}
+    _ATTRIBUTES_ADDED = {"affinity_graph_": ("affinity_graph", str)}
 
     _parameter_constraints = {
         "metric": [StrOptions({*_LEARNERS, "dtw", "euclidean", "precomputed"}),

@@ -261,7 +261,8 @@ class CoupledGRUMetric(
     # channels as given, one step a frame, the whole graph kept, no compile
     _PARAMETERS_ADDED = {"standardize": False, "window_size": 1, "stride": 1,
                          "checkpoint_steps": 0, "compile_step": False}
-    _ATTRIBUTES_ADDED = {"window_size_": "window_size", "stride_": "stride"}
+    _ATTRIBUTES_ADDED = {"window_size_": ("window_size", int),
+                         "stride_": ("stride", int)}
 
     _parameter_constraints: dict = {
         **BaseSequenceNet._parameter_constraints,

@@ -221,7 +221,8 @@ class SiameseRNNEmbedder(
     # that reproduces the model it holds (persistence.load_weights): frames
     # one step apart
     _PARAMETERS_ADDED = {"stride": 1}
-    _ATTRIBUTES_ADDED = {"window_size_": "window_size", "stride_": "stride"}
+    _ATTRIBUTES_ADDED = {"window_size_": ("window_size", int),
+                         "stride_": ("stride", int)}
 
     _parameter_constraints: dict = {
         **BaseSequenceNet._parameter_constraints,
