@@ -6,6 +6,7 @@ Round trips within one version are in test_persistence.py.
 import importlib.util
 import io
 import json
+import warnings
 import zipfile
 from pathlib import Path
 
@@ -245,3 +246,41 @@ def test_every_parameter_added_since_the_snapshot_says_how_old_archives_load():
                      for p in sorted(names - before - set(added))]
         problems += [f"{cls.__name__}.{p} removed" for p in sorted(before - names)]
     assert not problems, problems
+
+
+def _written_with_sklearn(version):
+    """An edit for :func:`_rewritten`: the archive as scikit-learn ``version``
+    wrote it. Every node of the installed version's string: skops stores that
+    one str object (``versions["sklearn"]``, each scikit-learn estimator's
+    ``_sklearn_version``) once and loads every node of its ``__id__`` as the
+    first, so editing one of them alone edits none."""
+    def edit(node):
+        if node.get("content") == json.dumps(sklearn.__version__):
+            node["content"] = json.dumps(version)
+    return edit
+
+
+def test_a_scikit_learn_estimator_of_another_version_warns_as_unpickling_does():
+    # skops re-creates each object through its __setstate__, so the warning
+    # scikit-learn's BaseEstimator.__setstate__ gives a pickle of its own
+    # estimators from another version comes through load_weights too: here
+    # KISSMETransformer's pca_. Like pickle, it names scikit-learn's classes
+    # only (its __setstate__ checks sklearn.* modules), not ours
+    from sklearn.exceptions import InconsistentVersionWarning
+
+    from sktime_metric import KISSMETransformer
+
+    rng = np.random.RandomState(0)
+    X, y = rng.normal(size=(30, 4)), np.repeat([0, 1, 2], 10)
+    kissme = KISSMETransformer(n_components=2).fit(X, y)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        load_weights(_saved(kissme))
+        assert not caught  # the same version: nothing to say
+        older = _rewritten(_saved(kissme), _written_with_sklearn("1.5.0"))
+        loaded = load_weights(older)
+    assert [w.category for w in caught] == [InconsistentVersionWarning]
+    warning = caught[0].message
+    assert (warning.estimator_name, warning.original_sklearn_version,
+            warning.current_sklearn_version) == ("PCA", "1.5.0", sklearn.__version__)
+    np.testing.assert_array_equal(loaded.transform(X), kissme.transform(X))
