@@ -77,6 +77,13 @@ def load_weights(path, *, device="cpu"):
         names a type outside the trusted lists, or ``device`` asks for CUDA
         where there is none.
 
+    Warns
+    -----
+    sklearn.exceptions.InconsistentVersionWarning
+        If a scikit-learn estimator inside the archive (such as
+        ``KISSMETransformer.pca_``) was saved with another scikit-learn
+        version: scikit-learn's own warning, as unpickling it would give.
+
     See Also
     --------
     save_weights : Write the archive.
