@@ -114,8 +114,9 @@ def training_objective(net, logits, y_codes, weights):
 
     The net's own training loss (its criterion, the sample weights' weighted
     mean, the module's ``l2`` penalty) on the ``logits`` of the trained model,
-    which :meth:`BaseSequenceNet._predict_batches` computed: with parameter
-    averaging the final model is the average, not the last step's.
+    which :meth:`~sktime_metric.base.BaseSequenceNet._predict_batches` computed:
+    with parameter averaging the final model is the average, not the last
+    step's.
     """
     # on the net's device, where the module's penalty() is computed
     device = net.device

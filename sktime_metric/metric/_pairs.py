@@ -100,8 +100,9 @@ class PairPlan:
         Held-out rows, which no training tuple touches (None: none held out;
         explicit pairs hold out pairs, not series).
     resample : bool
-        Each call of ``train`` draws fresh tuples (:class:`ResampleEachEpoch`
-        calls it once per epoch).
+        Each call of ``train`` draws fresh tuples
+        (:class:`~sktime_metric.utils._skorch.ResampleEachEpoch` calls it once
+        per epoch).
     """
 
     train: Callable
