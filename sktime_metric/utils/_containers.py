@@ -31,7 +31,14 @@ def _as_numeric_array(x, *, where):
     if isinstance(x, np.ma.MaskedArray):  # its data pass the checks below
         x, mask = np.ma.getdata(x), np.ma.getmaskarray(x)
     if hasattr(x, "detach") and hasattr(x, "cpu") and hasattr(x, "numpy"):
+        if getattr(x, "is_nested", False):  # torch raises a RuntimeError
+            raise TypeError(
+                f"{where} is a nested torch tensor: pass its series as a list, "
+                "list(X.unbind())."
+            )
         x = x.detach().cpu()
+        if getattr(x, "is_complex", bool)():  # complex32: no numpy dtype
+            raise ValueError(f"Complex data not supported: {where} is complex.")
         if x.dtype.is_floating_point and x.element_size() < 4:
             x = x.float()  # float16 / bfloat16: exact in float32
         x = x.numpy()
@@ -46,16 +53,20 @@ def _as_numeric_array(x, *, where):
     if arr.dtype == object:
         try:
             arr = arr.astype(np.float64)
-        except (TypeError, ValueError) as exc:
-            na = np.frompyfunc(_is_missing, 1, 1)(arr).astype(bool)
+        except (TypeError, ValueError, OverflowError) as exc:
+            # np.asarray: on a 0-d array (a dict, a generator, any lone
+            # object) the ufunc returns a bare bool, not an array
+            na = np.asarray(np.frompyfunc(_is_missing, 1, 1)(arr), dtype=bool)
             converted, error = None, exc
             if na.any():
                 try:
                     converted = np.where(na, np.nan, arr).astype(np.float64)
-                except (TypeError, ValueError) as other:
+                except (TypeError, ValueError, OverflowError) as other:
                     error = other  # what is left once NA is read as NaN
             if converted is None:
-                raise type(error)(
+                # a Python int beyond float64 (10**400): OverflowError, a
+                # value error to the caller as every other bad value is
+                raise (TypeError if isinstance(error, TypeError) else ValueError)(
                     f"{where} could not be converted to a numeric array: {error}"
                 ) from error
             arr = converted
@@ -80,7 +91,7 @@ def _refuse_sequence_cells(X, error):
     """
     try:
         cells = np.asarray(X)
-    except ValueError:
+    except (TypeError, ValueError):  # the error being raised names it
         return
     if cells.dtype != object or cells.ndim != 2:
         return
@@ -144,6 +155,19 @@ def _is_nested_frame(X):
     return not np.isscalar(first) and np.ndim(np.asarray(first, dtype=object)) >= 1
 
 
+def _nested_cell(cell, i, j):
+    """Cell ``(i, j)`` of a nested frame as a numeric array; a missing cell
+    (None, NaN, NA) is named as such, not read as a one-step channel (then
+    named a length mismatch) or a missing series as an empty one."""
+    if np.ndim(cell) == 0 and _is_missing(cell):
+        raise ValueError(
+            f"Sample {i}, channel {j} of the nested DataFrame is missing "
+            f"({cell!r}) instead of a series; drop missing samples (and their "
+            "labels) first."
+        )
+    return _as_numeric_array(cell, where=f"Sample {i}, channel {j}")
+
+
 def _series_of_nested_frame(X):
     """The ``(T_i, d)`` series of a nested frame (sktime's ``nested_univ``).
 
@@ -152,10 +176,7 @@ def _series_of_nested_frame(X):
     """
     series = []
     for i in range(X.shape[0]):
-        channels = [
-            _as_numeric_array(X.iloc[i, j], where=f"Sample {i}, channel {j}")
-            for j in range(X.shape[1])
-        ]
+        channels = [_nested_cell(X.iloc[i, j], i, j) for j in range(X.shape[1])]
         for j, channel in enumerate(channels):
             # (T, 1) and (1, T) are one channel; ravel would chain the
             # columns of a (T, d) cell into one channel d times as long

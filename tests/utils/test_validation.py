@@ -429,3 +429,47 @@ def test_the_aeon_hint_needs_equal_channel_rows():
     with pytest.raises(ValueError, match="Sample 1 has 3 channels") as caught:
         to_sequence_dataset([np.zeros((5, 2)), np.zeros((4, 3))])
     assert "from_aeon" not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    "X, error, message",
+    [
+        # numpy made a 0-d object array of them, and the NA check an
+        # AttributeError ('bool' object has no attribute 'astype')
+        ({"a": np.zeros((3, 2))}, TypeError, "not 'dict'"),
+        ((x for x in np.zeros((2, 3))), TypeError, "not 'generator'"),
+        # an int beyond float64: OverflowError escaped
+        (np.array([[10**400, 1]], dtype=object), ValueError, "int too large"),
+        ([[10**400, 1]], ValueError, "Sample 0 could not be converted"),
+    ],
+)
+def test_objects_that_are_no_series_are_named(X, error, message):
+    with pytest.raises(error, match=re.escape(message)):
+        check_sequences(X)
+
+
+@pytest.mark.filterwarnings("ignore:.*(nested tensors|ComplexHalf):UserWarning")
+def test_torch_tensors_without_a_numpy_view_are_named():
+    # a nested (ragged) tensor raised torch's RuntimeError, complex32 numpy's
+    # "unsupported ScalarType ComplexHalf"
+    torch = pytest.importorskip("torch")
+    nested = torch.nested.nested_tensor([torch.zeros(3, 2), torch.zeros(5, 2)])
+    with pytest.raises(TypeError, match=re.escape("list(X.unbind())")):
+        check_sequences(nested)
+    assert check_sequences(list(nested.unbind()))[1].tolist() == [3, 5]
+    half = torch.zeros(2, 3, 2, dtype=torch.complex32)
+    for X in (half, [half[0], half[1]]):
+        with pytest.raises(ValueError, match="Complex data not supported"):
+            check_sequences(X)
+
+
+def test_a_missing_cell_of_a_nested_frame_is_named():
+    # a None cell was read as a one-step channel: "channels of different
+    # lengths [1, 5]", or with every cell None an "empty" series
+    pd = pytest.importorskip("pandas")
+    series = pd.Series(np.arange(5.0))
+    for missing in (None, np.nan, pd.NA):
+        nested = pd.DataFrame({"a": [series, missing], "b": [series, series]})
+        with pytest.raises(ValueError, match=re.escape(
+                "Sample 1, channel 0 of the nested DataFrame is missing")):
+            check_sequences(nested)
