@@ -14,6 +14,7 @@ import numpy as np
 import scipy.sparse
 
 from ._labels import _is_missing
+from ._time import refuse_time_values
 
 __all__ = ["to_sequence_dataset"]
 
@@ -26,6 +27,7 @@ def _as_numeric_array(x, *, where):
     ``boolean`` frame gives an object array of them) is NaN, as scikit-learn's
     ``check_array`` reads it; so are the masked values of a numpy masked array
     (``np.asarray`` would keep the values under the mask as observations).
+    Durations (``timedelta64``, which numpy counts as numbers) are refused.
     """
     mask = None
     if isinstance(x, np.ma.MaskedArray):  # its data pass the checks below
@@ -72,6 +74,10 @@ def _as_numeric_array(x, *, where):
             arr = converted
     if np.iscomplexobj(arr):
         raise ValueError(f"Complex data not supported: {where} is complex.")
+    if arr.dtype.kind == "m":
+        # numpy counts timedelta64 as a number: read as counts of its unit,
+        # the same durations would be 1000x apart in ms and in s
+        refuse_time_values(arr, "X", prefix="" if where == "X" else f"{where}: ")
     if not (np.issubdtype(arr.dtype, np.number) or arr.dtype == bool):
         raise TypeError(
             f"{where} has non-numeric dtype {arr.dtype!s}; sequences must be numeric."

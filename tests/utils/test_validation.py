@@ -448,6 +448,18 @@ def test_objects_that_are_no_series_are_named(X, error, message):
         check_sequences(X)
 
 
+def test_durations_are_refused_as_values():
+    # numpy counts timedelta64 as a number: read silently as counts of its
+    # unit, while datetime64 was refused (and durations as weights or targets)
+    pd = pytest.importorskip("pandas")
+    days = pd.to_timedelta(np.arange(6), unit="D")
+    for X in (days.values.reshape(2, 3), pd.DataFrame({"a": days})):
+        with pytest.raises(TypeError, match=r"X holds durations \(timedelta64"):
+            check_sequences(X)
+    with pytest.raises(TypeError, match="Sample 1: X holds durations"):
+        check_sequences([np.zeros(3), np.ones(3, dtype="m8[s]")])
+
+
 @pytest.mark.filterwarnings("ignore:.*(nested tensors|ComplexHalf):UserWarning")
 def test_torch_tensors_without_a_numpy_view_are_named():
     # a nested (ragged) tensor raised torch's RuntimeError, complex32 numpy's
