@@ -83,6 +83,19 @@ def test_a_single_class_is_refused_by_kissme_and_the_support_set(data):
         fitted.set_support(X[:4], np.full(4, "a"))
 
 
+@pytest.mark.parametrize("estimator", _LABELLED[:1], ids=estimator_id)
+def test_labels_mixing_strings_and_numbers_are_named(estimator, data):
+    # numpy cannot sort them: scikit-learn's target check failed with numpy's
+    # bare "'<' not supported between instances of 'int' and 'str'"
+    X, y = data
+    y_mixed = y.astype(object)
+    y_mixed[3] = 7
+    with pytest.raises(TypeError, match=re.escape(
+            f"y mixes strings and other labels: '{y[0]}' at position 0, 7 at "
+            "position 3")):
+        clone(estimator).fit(X, y_mixed)
+
+
 @pytest.mark.parametrize("estimator", _LABELLED, ids=estimator_id)
 def test_missing_labels_are_named_with_their_position(estimator, data):
     X, y = data

@@ -31,6 +31,20 @@ def _refuse_missing(values, name, why):
             )
 
 
+def _refuse_mixed_label_types(values, name):
+    """A ``TypeError`` naming the first string among other labels, or the
+    reverse: numpy cannot sort them, and scikit-learn's target check fails
+    on that with numpy's bare ``'<' not supported`` message."""
+    is_str = [isinstance(v, str) for v in values]
+    if any(is_str) and not all(is_str):
+        i = is_str.index(not is_str[0])
+        raise TypeError(
+            f"{name} mixes strings and other labels: {values[0]!r} at position 0, "
+            f"{values[i]!r} at position {i}. Class labels must be all strings or "
+            f"all numbers; convert them first, e.g. with {name}.astype(str)."
+        )
+
+
 def check_groups(groups, n_samples):
     """``groups`` as checked 1-D group ids of ``n_samples`` series: one each,
     none missing (scikit-learn's ``groups``, e.g. the day of each window).
@@ -116,6 +130,8 @@ def check_class_labels(y, n_samples, *, estimator, instead=None, min_classes=2,
             i = int(np.flatnonzero(~np.isfinite(y))[0])
             raise ValueError(f"{y_name} has an infinite value ({y[i].item()!r}) "
                              f"at position {i}: class labels must be finite.")
+        if y.dtype == object:
+            _refuse_mixed_label_types(y, y_name)
         check_classification_targets(y)
     classes = np.unique(y) if y.dtype != object else np.unique(y.astype(str))
     if len(classes) < min_classes:
