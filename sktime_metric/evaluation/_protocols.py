@@ -221,6 +221,9 @@ def pair_auc(
             raise ValueError("pair_auc needs labels y, or pairs and pair_labels.")
         X_checked, y = _labels(X_checked, y, "pair_auc")
         pairs, labels = labelled_pairs(y, max_pairs=max_pairs, random_state=random_state)
+        # before any distance: of a single series, the embedding of no pair
+        # would fail in scikit-learn with a shape that is not the caller's
+        _both_kinds(labels)
         if measure.is_dtw and n * (n - 1) // 2 <= max_pairs:
             # every pair is scored: one symmetric DTW matrix is a little
             # cheaper than a loop over the pairs (measured, one thread: 1.0-1.5x
@@ -233,12 +236,17 @@ def pair_auc(
 
 
 def _auc(labels, scores):
+    _both_kinds(labels)
+    return float(roc_auc_score(labels, scores))
+
+
+def _both_kinds(labels):
+    """A ``ValueError`` unless ``labels`` hold similar and dissimilar pairs."""
     if len(np.unique(labels)) < 2:
         raise ValueError(
             "The pairs are all similar or all dissimilar; AUC needs both (give "
             "series of at least two classes, one of them with two series)."
         )
-    return float(roc_auc_score(labels, scores))
 
 
 def one_shot_accuracy(metric, X, y, *, n_rounds=None, random_state=0):
