@@ -339,6 +339,14 @@ def test_the_regressors_cnn_sizes_and_targets_are_checked(data):
         clone(base).fit(X, None)
     with pytest.raises(ValueError, match="y must hold real targets"):
         clone(base).fit(X, np.array(["a", "b"] * 12))
+    # None in an object array became NaN in the conversion to float, past
+    # scikit-learn's NaN check: a NaN loss, reported as divergence
+    for missing in (None, np.nan, pd.NA):
+        y_missing = np.arange(24.0).astype(object)
+        y_missing[5] = missing
+        with pytest.raises(ValueError, match=r"y has a missing value .* at "
+                           "position 5: every series needs a target"):
+            clone(base).fit(X, y_missing)
 
 
 def test_complex_ratings_are_refused():

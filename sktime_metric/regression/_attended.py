@@ -9,7 +9,11 @@ from sklearn.base import (
     RegressorMixin,
     TransformerMixin,
 )
-from sklearn.utils.validation import check_consistent_length, check_is_fitted
+from sklearn.utils.validation import (
+    check_consistent_length,
+    check_is_fitted,
+    column_or_1d,
+)
 
 from ..base import (
     BaseSequenceNet,
@@ -18,6 +22,7 @@ from ..base import (
     warn_if_regressor_not_learned,
 )
 from ..nn.attended import AttendedRegressorModule
+from ..utils._labels import _refuse_missing
 from ..utils._sklearn_compat import Interval, StrOptions, _check_y
 from ..utils._skorch import SequenceNet, validation_split
 from ..utils._time import refuse_time_values
@@ -355,6 +360,10 @@ class AttentionSequenceRegressor(ClassNamePrefixFeaturesOutMixin, RegressorMixin
             raise ValueError(f"{type(self).__name__} requires y to be passed, but "
                              "the target y is None.")
         refuse_time_values(y, "y")
+        # before the conversion to float, which reads None (and pandas' NA)
+        # in an object array as NaN that no later check sees: a NaN loss
+        _refuse_missing(column_or_1d(y, warn=True), "y", "every series needs a "
+                        "target. Drop the series without one or give them one.")
         try:
             y = _check_y(y, y_numeric=True, estimator=self).astype(np.float64)
         except ValueError as error:

@@ -214,7 +214,7 @@ def test_bad_videos_give_clear_errors(videos, corrupt, message):
 
 def test_bad_targets_and_shapes_give_clear_errors(fitted, videos):
     X, y, _, _ = videos
-    with pytest.raises(ValueError, match="NaN"):
+    with pytest.raises(ValueError, match="y has a missing value .* at position 0"):
         AttentionSequenceRegressor(**TINY).fit(X, _with(y, 0, np.nan))
     with pytest.raises(ValueError, match="inconsistent numbers of samples"):
         AttentionSequenceRegressor(**TINY).fit(X, y[:-1])
