@@ -293,6 +293,13 @@ class BaseSequenceNet(BaseEstimator):
                 "The training weights (sample_weight times class_weight) sum to 0: "
                 "at least one series needs a positive weight."
             )
+        exponent = np.frexp(weight.max())[1]
+        if abs(exponent) > 60:
+            # the loss, sum(w l) / sum(w) in float32, is the same on any scale
+            # of the weights, but 1e300 is inf in float32 (a NaN loss, read
+            # as divergence) and 1e-320 is 0 (no batch learns): rescaled by a
+            # power of two, exact, to a largest weight in [0.5, 1)
+            weight = np.ldexp(weight, -exponent)
         return weight.astype(np.float32)
 
     @staticmethod

@@ -62,6 +62,20 @@ def test_uniform_weights_train_as_no_weights(estimator, data):
     np.testing.assert_allclose(weighted.predict_proba(X), plain, atol=1e-4)
 
 
+def test_weights_on_any_float64_scale_train_as_unit_weights(data):
+    # the loss runs in float32: weights of 1e300 were inf there (a NaN loss,
+    # reported as divergence) and weights of 1e-320 were 0 (every batch
+    # contributed nothing: the untrained model, silently). Rescaled by a
+    # power of two they train the model the unit weights train, up to the
+    # float32 rounding of the loss's reductions
+    X, y = data
+    clf = CLASSIFIERS[0]
+    plain = clone(clf).fit(X, y).predict_proba(X)
+    for scale in (1e300, 1e-320):
+        weighted = clone(clf).fit(X, y, sample_weight=np.full(len(y), scale))
+        np.testing.assert_allclose(weighted.predict_proba(X), plain, atol=1e-4)
+
+
 @pytest.mark.parametrize("estimator", CLASSIFIERS, ids=lambda e: type(e).__name__)
 def test_bad_weights_raise_value_errors(estimator, data):
     X, y = data
