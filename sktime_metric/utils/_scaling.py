@@ -153,5 +153,26 @@ def validate_and_standardize(estimator, X, *, reset, return_given=False, name="X
     if getattr(estimator, "standardize", False):
         if reset:
             estimator.mean_, estimator.scale_ = channel_statistics(X)
-        X = standardize_channels(X, estimator.mean_, estimator.scale_)
+        with np.errstate(over="ignore"):  # named below, not warned
+            X = standardize_channels(X, estimator.mean_, estimator.scale_)
+        if np.isinf(X).any():  # X_given is finite: the training scale overflowed it
+            _refuse_overflow(X, X_given, estimator.mean_, estimator.scale_)
     return (X, lengths, X_given) if return_given else (X, lengths)
+
+
+def _refuse_overflow(X, X_given, mean, scale):
+    """Name the first value that standardising made infinite.
+
+    A series far outside the range of the training series of a channel
+    with a tiny scale (training values around 1e-300, new ones around 1)
+    leaves float64: the float32 networks named it as ``inf`` "after any
+    standardising", the float64 estimators (DTW, the HMMs) returned NaN.
+    """
+    i, t, c = (int(k[0]) for k in np.nonzero(np.isinf(X)))
+    raise ValueError(
+        f"Sample {i} has the value {X_given[i, t, c]:.3g} at time step {t}, "
+        f"channel {c}, which standardised with the training series' statistics "
+        f"of that channel (mean {mean[c]:.3g}, scale {scale[c]:.3g}) is beyond "
+        "float64's range: the series are on another scale than the training "
+        "series were; rescale that channel."
+    )

@@ -11,6 +11,7 @@ from sktime_metric.utils._scaling import (
     channel_statistics,
     requested_channel_statistics,
     standardize_channels,
+    validate_and_standardize,
 )
 
 
@@ -77,3 +78,20 @@ def test_fixed_statistics_are_checked_per_channel():
         requested_channel_statistics(([0.0], [1.0]), X)
     with pytest.raises(ValueError, match="positive finite scales"):
         requested_channel_statistics(([0.0, 1.0, 2.0], [1.0, 0.0, 3.0]), X)
+
+
+def test_a_value_the_training_scale_overflows_is_named():
+    # fitted on series around 1e-310, a value of 1 standardises to inf:
+    # RVSMLMetric's DTW returned NaN distances, silently, and the networks
+    # named "the value inf" rather than the value given
+    class Estimator:
+        standardize = True
+
+    X, _ = _padded(0)
+    est = Estimator()
+    validate_and_standardize(est, X * 1e-310, reset=True)
+    X_new = X * 1e-310
+    X_new[2, 1, 1] = 1.5
+    with pytest.raises(ValueError, match=r"Sample 2 has the value 1\.5 at time step "
+                       r"1, channel 1, which standardised .* beyond float64"):
+        validate_and_standardize(est, X_new, reset=False)
