@@ -22,7 +22,6 @@ import numpy as np
 import torch
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils import Tags
-from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.validation import check_is_fitted
 
 from ._learning import (
@@ -43,7 +42,7 @@ from .utils._sklearn_compat import (
 )
 from .utils._skorch import resolve_optimizer, training_callbacks
 from .utils._scaling import validate_and_standardize
-from .utils._labels import check_class_labels
+from .utils._labels import check_class_labels, check_class_weights
 from .utils._subnormal import flush_subnormals
 from .utils._time import refuse_time_values
 from .utils.validation import padded_float32
@@ -287,7 +286,7 @@ class BaseSequenceNet(BaseEstimator):
                                       dtype=np.float64, ensure_non_negative=True)
         if class_weight is not None:
             classes, codes = np.unique(y, return_inverse=True)
-            weight = weight * compute_class_weight(class_weight, classes=classes, y=y)[codes]
+            weight = weight * check_class_weights(class_weight, classes, y)[codes]
         if not weight.sum() > 0:
             raise ValueError(
                 "The training weights (sample_weight times class_weight) sum to 0: "

@@ -10,12 +10,11 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.model_selection import GridSearchCV, StratifiedKFold
 from sklearn.preprocessing import LabelEncoder
 from sklearn.svm import LinearSVC
-from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.validation import check_is_fitted
 
 from ..base import SequenceTags, _plain, derive_seed, warn_if_not_learned
 from ..utils._hmm import fit_diagonal_hmm, hmm_fisher_scores
-from ..utils._labels import check_class_labels
+from ..utils._labels import check_class_labels, check_class_weights
 from ..utils._scaling import validate_and_standardize
 from ..utils._sklearn_compat import Interval, StrOptions
 
@@ -210,8 +209,18 @@ class FisherKernelClassifier(ClassifierMixin, BaseEstimator):
         # SVM's C per series as LinearSVC's own class_weight would
         weights = class_weights = None
         if self.class_weight is not None:
-            class_weights = compute_class_weight(self.class_weight,
-                                                 classes=encoder.classes_, y=y)
+            class_weights = check_class_weights(self.class_weight,
+                                                encoder.classes_, y)
+            if not class_weights.all():
+                # liblinear drops the class's series, then fails on its
+                # label: an IndexError ("Target 2 is out of bounds")
+                k = int(np.flatnonzero(class_weights == 0)[0])
+                name = encoder.classes_[k:k + 1].tolist()[0]
+                raise ValueError(
+                    f"class_weight gives class {name!r} the weight 0, which the "
+                    "SVM cannot fit (liblinear drops its series); drop that "
+                    "class's series instead."
+                )
             weights = class_weights[y_codes]
         self.C_ = float(self.C)
         if Cs is None and hasattr(self, "cv_scores_"):

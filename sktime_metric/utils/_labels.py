@@ -3,7 +3,7 @@ estimator fitted on them."""
 
 import numpy as np
 
-__all__ = ["check_class_labels", "check_groups"]
+__all__ = ["check_class_labels", "check_class_weights", "check_groups"]
 
 
 def _is_missing(value):
@@ -43,6 +43,42 @@ def _refuse_mixed_label_types(values, name):
             f"{values[i]!r} at position {i}. Class labels must be all strings or "
             f"all numbers; convert them first, e.g. with {name}.astype(str)."
         )
+
+
+def check_class_weights(class_weight, classes, y):
+    """scikit-learn's ``compute_class_weight``, refusing weights that are not
+    finite and non-negative.
+
+    scikit-learn takes a dict's values as they are: a negative weight made
+    the torch classifiers maximise that class's loss (silently, or a loss of
+    -inf named as divergence), NaN was named as weights that "sum to 0", and
+    liblinear (the Fisher kernel's SVM) raised an IndexError.
+
+    Returns
+    -------
+    weights : ndarray of shape (n_classes,)
+
+    Examples
+    --------
+    >>> from sktime_metric.utils._labels import check_class_weights
+    >>> check_class_weights({"a": 1.0, "b": -2.0}, ["a", "b"], ["a", "b"])
+    Traceback (most recent call last):
+    ...
+    ValueError: class_weight gives class 'b' the weight -2.0: class weights must be finite and non-negative.
+    """
+    from sklearn.utils.class_weight import compute_class_weight
+
+    classes = np.asarray(classes)
+    weights = compute_class_weight(class_weight, classes=classes, y=y)
+    bad = np.flatnonzero(~(np.isfinite(weights) & (weights >= 0)))
+    if bad.size:
+        k = int(bad[0])
+        raise ValueError(
+            f"class_weight gives class {classes[k:k + 1].tolist()[0]!r} the "
+            f"weight {float(weights[k])!r}: class weights must be finite and "
+            "non-negative."
+        )
+    return weights
 
 
 def check_groups(groups, n_samples):

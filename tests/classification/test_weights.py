@@ -91,6 +91,13 @@ def test_bad_weights_raise_value_errors(estimator, data):
         clone(estimator).set_params(class_weight={0: 0, 1: 0, 2: 0}).fit(X, y)
     with pytest.raises(ValueError, match="class_weight"):
         clone(estimator).set_params(class_weight="often").fit(X, y)
+    # scikit-learn takes a dict's values as given: a negative weight trained
+    # the class's loss upwards (silently, or a -inf loss named divergence),
+    # NaN was named as weights that "sum to 0"
+    for bad in (-1.0, np.nan, np.inf):
+        with pytest.raises(ValueError, match=r"class_weight gives class 1 the "
+                           r"weight \S+: class weights must be finite"):
+            clone(estimator).set_params(class_weight={1: bad}).fit(X, y)
 
 
 @pytest.mark.parametrize("estimator", CLASSIFIERS[:1], ids=lambda e: type(e).__name__)
