@@ -224,6 +224,48 @@ def _polars_series_with_nulls(X):
     return has_array and has_null
 
 
+def _refuse_polars_structs(X):
+    """Refuse a polars Series, or a polars frame's column, of struct dtype.
+
+    numpy reads a struct as the row of its fields, so a ``Struct`` Series was
+    read as a table (a field per time step) and a ``List(Struct)`` one as
+    series of a field per channel, where a null struct step was a row of NaN:
+    trailing, silently taken for padding. Neither reading is documented and a
+    struct's fields are as likely channels as time steps: the user says which.
+    """
+    if not type(X).__module__.startswith("polars"):
+        return
+    columns = ([(None, X.dtype)] if hasattr(X, "struct") and hasattr(X, "dtype")
+               else list(getattr(X, "schema", {}).items()))
+    for name, dtype in columns:
+        level = dtype
+        while type(level).__name__ in ("Array", "List"):
+            level = level.inner
+        if type(level).__name__ != "Struct":
+            continue
+        if name is not None:
+            raise TypeError(
+                f"X's column {name!r} has polars dtype {dtype}: structs are not "
+                "read as sequences. Pass the series alone as lists of time "
+                "steps, each a list of channels."
+            )
+        if level is dtype:
+            raise TypeError(
+                f"X is a polars Series of dtype {dtype}: a struct's fields "
+                "could be time steps or channels, so structs are not read. "
+                "Pass X.struct.unnest() for a table (one univariate series per "
+                "row, a field per time step) or X.struct.unnest().to_numpy()"
+                "[None] for one series (a row per time step, a field per "
+                "channel)."
+            )
+        raise TypeError(
+            f"X is a polars Series of dtype {dtype}: structs are not read as "
+            "time steps. Pass each step as the list of its fields (one per "
+            "channel), e.g. X.list.eval(pl.concat_list("
+            "pl.element().struct.unnest())) for a List of structs."
+        )
+
+
 def _is_ragged_object_array(X):
     """A 1-D object array (or pandas Series) whose elements are series."""
     # np.asarray, not to_numpy(): a pyarrow Array's copies nothing by default,
@@ -248,7 +290,8 @@ def to_sequence_dataset(X):
       read as ``(n_samples, n_timestamps, 1)``;
     - a list (or tuple), a 1-D object array or a pandas Series of ``(T_i, d)`` or
       ``(T_i,)`` arrays of different lengths, NaN-padded to the longest; a
-      polars Series or pyarrow array of (nested) lists is read as that list;
+      polars Series or pyarrow array of (nested) lists is read as that list
+      (a polars struct, whose fields could be steps or channels, is refused);
     - a nested pandas DataFrame (sktime's ``nested_univ``): one row per sample,
       one column per channel, each cell a series.
 
@@ -290,6 +333,7 @@ def to_sequence_dataset(X):
         tensors = X.combine_chunks() if hasattr(X, "combine_chunks") else X
         if hasattr(tensors, "to_numpy_ndarray"):
             X = tensors.to_numpy_ndarray()
+    _refuse_polars_structs(X)
     if _polars_series_with_nulls(X):
         # numpy reads a null of a fixed-size polars Array as a row of NaN:
         # "empty (all NaN)", not the missing series or value it is

@@ -485,3 +485,29 @@ def test_a_missing_cell_of_a_nested_frame_is_named():
         with pytest.raises(ValueError, match=re.escape(
                 "Sample 1, channel 0 of the nested DataFrame is missing")):
             check_sequences(nested)
+
+
+def test_polars_structs_are_refused_with_the_way_out():
+    # numpy reads a struct as the row of its fields: a Struct Series was read
+    # as a table (a field per time step) without a word, and in a List of
+    # structs a trailing null step as a row of NaN, i.e. padding
+    pl = pytest.importorskip("polars")
+    for X, message in (
+            (pl.Series([{"a": 1.0}]), "X.struct.unnest()"),
+            (pl.Series([{"a": 1.0, "b": 2.0}, {"a": 3.0, "b": 4.0}]),
+             "dtype Struct({'a': Float64, 'b': Float64})"),
+            (pl.Series([[{"a": 1.0, "b": 2.0}, None]]),
+             "dtype List(Struct({'a': Float64, 'b': Float64}))"),
+            (pl.DataFrame({"x": [[1.0]], "y": [[{"a": 1.0}]]}),
+             "X's column 'y' has polars dtype List(Struct")):
+        with pytest.raises(TypeError, match=re.escape(message)):
+            check_sequences(X)
+    # the ways out named read what they say
+    X = pl.Series([{"a": 1.0, "b": 2.0}, {"a": 3.0, "b": 4.0}])
+    assert check_sequences(X.struct.unnest())[0].shape == (2, 2, 1)
+    assert check_sequences(X.struct.unnest().to_numpy()[None])[0].shape == (1, 2, 2)
+    nested = pl.Series([[{"a": 1.0, "b": 2.0}, {"a": 3.0, "b": 4.0}]])
+    np.testing.assert_array_equal(
+        check_sequences(
+            nested.list.eval(pl.concat_list(pl.element().struct.unnest())))[0],
+        [[[1.0, 2.0], [3.0, 4.0]]])
