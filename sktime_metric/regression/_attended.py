@@ -22,7 +22,7 @@ from ..base import (
     warn_if_regressor_not_learned,
 )
 from ..nn.attended import AttendedRegressorModule
-from ..utils._labels import _refuse_missing
+from ..utils._labels import _refuse_infinite, _refuse_missing
 from ..utils._sklearn_compat import Interval, StrOptions, _check_y
 from ..utils._skorch import SequenceNet, validation_split
 from ..utils._time import refuse_time_values
@@ -362,14 +362,20 @@ class AttentionSequenceRegressor(ClassNamePrefixFeaturesOutMixin, RegressorMixin
         refuse_time_values(y, "y")
         # before the conversion to float, which reads None (and pandas' NA)
         # in an object array as NaN that no later check sees: a NaN loss
-        _refuse_missing(column_or_1d(y, warn=True), "y", "every series needs a "
-                        "target. Drop the series without one or give them one.")
+        y = column_or_1d(y, warn=True)
+        _refuse_missing(y, "y", "every series needs a target. Drop the series "
+                        "without one or give them one.")
+        # before scikit-learn's check, whose "Input y contains infinity" names
+        # no position; and after the conversion, which reads an object or
+        # string "inf" (that scikit-learn lets through) as inf
+        _refuse_infinite(y, "y", "targets must be finite.")
         try:
             y = _check_y(y, y_numeric=True, estimator=self).astype(np.float64)
         except ValueError as error:
             if "could not convert" not in str(error):
                 raise
             raise ValueError(f"y must hold real targets: {error}") from None
+        _refuse_infinite(y, "y", "targets must be finite.")
         check_consistent_length(lengths, y)
         self.y_center_ = float(np.median(y))
         spread = float(np.mean(np.abs(y - self.y_center_)))

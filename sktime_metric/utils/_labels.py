@@ -31,6 +31,15 @@ def _refuse_missing(values, name, why):
             )
 
 
+def _refuse_infinite(values, name, why):
+    """A ``ValueError`` naming the first infinite entry of 1-D float ``values``
+    (NaN is :func:`_refuse_missing`'s)."""
+    if values.dtype.kind in "fc" and np.isinf(values).any():
+        i = int(np.flatnonzero(np.isinf(values))[0])
+        raise ValueError(f"{name} has an infinite value ({values[i].item()!r}) "
+                         f"at position {i}: {why}")
+
+
 def _refuse_mixed_label_types(values, name):
     """A ``TypeError`` naming the first string among other labels, or the
     reverse: numpy cannot sort them, and scikit-learn's target check fails
@@ -159,13 +168,10 @@ def check_class_labels(y, n_samples, *, estimator, instead=None, min_classes=2,
     _refuse_missing(y, y_name, "every series needs a class label. Drop the "
                     "unlabelled series or give them a label.")
     if classification:
-        if y.dtype.kind in "fc" and not np.isfinite(y).all():
-            # before scikit-learn's target check, which casts inf to int (a
-            # numpy RuntimeWarning) on the way to its own message; labels only
-            # compared for equality (classification=False) may be infinite
-            i = int(np.flatnonzero(~np.isfinite(y))[0])
-            raise ValueError(f"{y_name} has an infinite value ({y[i].item()!r}) "
-                             f"at position {i}: class labels must be finite.")
+        # before scikit-learn's target check, which casts inf to int (a numpy
+        # RuntimeWarning) on the way to its own message; labels only compared
+        # for equality (classification=False) may be infinite
+        _refuse_infinite(y, y_name, "class labels must be finite.")
         if y.dtype == object:
             _refuse_mixed_label_types(y, y_name)
         check_classification_targets(y)

@@ -228,6 +228,20 @@ def test_bad_targets_and_shapes_give_clear_errors(fitted, videos):
         AttentionSequenceRegressor(**TINY).fit(X[:, :, :8, :8], y)
 
 
+def test_an_infinite_target_is_named_by_its_position():
+    # scikit-learn's "Input y contains infinity" named no position, and an
+    # object or string "inf" (which it lets through) was trained on as inf
+    X = np.random.RandomState(0).randn(4, 3, 2)
+    y = np.arange(4.0)
+    for given, value in ((_with(y, 2, -np.inf), "-inf"),
+                         (_with(y.astype(object), 2, np.inf), "inf"),
+                         (np.array(["0", "1", "inf", "3"]), "inf")):
+        with pytest.raises(ValueError, match=re.escape(
+                f"y has an infinite value ({value}) at position 2: targets "
+                "must be finite")):
+            AttentionSequenceRegressor(max_epochs=1).fit(X, given)
+
+
 def test_dates_and_durations_are_refused_as_targets():
     # numpy reads them as counts of their unit: a target of 1 day trained as
     # 86_400_000_000 (microseconds) or 1e14 (nanoseconds), without a word
