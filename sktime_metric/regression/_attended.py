@@ -33,6 +33,30 @@ from ._presets import THESIS_PARAMS
 __all__ = ["AttentionSequenceRegressor"]
 
 
+def _scaled_targets(y):
+    """The median of ``y``, its mean absolute deviation from it (1 where
+    that is 0) and ``y`` centred on the one, in units of the other.
+
+    Targets spanning more than float64's range (``-1e308`` and ``1e308``)
+    overflowed ``y - median`` or the mean to inf, a NaN training loss named
+    as divergence: those are computed on ``y`` times a power of two, which
+    is exact (bar bits below 2**-1074 of the scaled values) and leaves the
+    scaled targets as they are; ordinary targets never take that path.
+    """
+    with np.errstate(over="ignore", invalid="ignore"):  # handled below
+        center = float(np.median(y))
+        spread = float(np.mean(np.abs(y - center)))
+    if not (np.isfinite(center) and np.isfinite(spread)):
+        exponent = int(np.frexp(np.abs(y).max())[1])
+        center, spread, scaled = _scaled_targets(np.ldexp(y, -exponent))
+        # the spread of the scaled y is at most its largest |value| (< 1) and
+        # so is the true spread's share of float64's range: both are finite
+        return (float(np.ldexp(center, exponent)),
+                float(np.ldexp(spread, exponent)) if scaled.any() else 1.0, scaled)
+    scale = spread if spread > 0 else 1.0
+    return center, scale, (y - center) / scale
+
+
 class AttentionSequenceRegressor(ClassNamePrefixFeaturesOutMixin, RegressorMixin,
                                  TransformerMixin, BaseSequenceNet):
     """Sequence regressor with spatial and temporal attention (Pei's thesis, ch. 4).
@@ -377,10 +401,8 @@ class AttentionSequenceRegressor(ClassNamePrefixFeaturesOutMixin, RegressorMixin
             raise ValueError(f"y must hold real targets: {error}") from None
         _refuse_infinite(y, "y", "targets must be finite.")
         check_consistent_length(lengths, y)
-        self.y_center_ = float(np.median(y))
-        spread = float(np.mean(np.abs(y - self.y_center_)))
-        self.y_scale_ = spread if spread > 0 else 1.0
-        y_scaled = ((y - self.y_center_) / self.y_scale_).astype(np.float32)
+        self.y_center_, self.y_scale_, y_scaled = _scaled_targets(y)
+        y_scaled = y_scaled.astype(np.float32)
         # seed
         seed = derive_seed(self.random_state)
         # build: the mean absolute error (eq. 4.8) plus the module's L2 penalty
