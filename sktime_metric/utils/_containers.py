@@ -82,6 +82,26 @@ def _as_numeric_array(x, *, where):
         raise TypeError(
             f"{where} has non-numeric dtype {arr.dtype!s}; sequences must be numeric."
         )
+    if arr.dtype.kind == "f" and arr.dtype.itemsize > 8:
+        # a long double beyond float64's range is inf once cast: it was named
+        # as the "infinite value" the caller never gave
+        with np.errstate(over="ignore"):
+            narrowed = arr.astype(np.float64)
+        beyond = np.isinf(narrowed) & np.isfinite(arr)
+        if mask is not None:
+            beyond &= ~mask  # a masked value is NaN whatever it is
+        if beyond.any():
+            index = tuple(int(k) for k in np.argwhere(beyond)[0])
+            axes = ("sample", "time step", "channel") if where == "X" else (
+                "time step", "channel")
+            at = (", ".join(f"{axis} {k}" for axis, k in zip(axes, index))
+                  if len(index) <= len(axes) else f"position {index}")
+            raise ValueError(
+                f"{where} has the value {arr[index]!s} at {at}, beyond float64's "
+                f"range (about {np.finfo(np.float64).max:.4g}): sequences are "
+                "read as float64, so rescale them first."
+            )
+        arr = narrowed
     arr = arr.astype(np.float64, copy=False)
     if mask is not None and mask.any():
         arr = arr.copy()  # never the caller's data

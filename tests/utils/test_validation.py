@@ -1,6 +1,7 @@
 """The data contract: accepted formats, lengths, and the errors for bad input."""
 
 import re
+import warnings
 
 import numpy as np
 import pytest
@@ -511,3 +512,31 @@ def test_polars_structs_are_refused_with_the_way_out():
         check_sequences(
             nested.list.eval(pl.concat_list(pl.element().struct.unnest())))[0],
         [[[1.0, 2.0], [3.0, 4.0]]])
+
+
+@pytest.mark.skipif(np.finfo(np.longdouble).max <= np.finfo(np.float64).max,
+                    reason="long double is float64 on this platform")
+def test_long_doubles_beyond_float64_are_named_as_the_value_given():
+    # cast to float64 they were inf, named "an infinite value" (with numpy's
+    # "overflow encountered in cast"): not the finite value the caller gave
+    X = np.ones((2, 3, 2), dtype=np.longdouble)
+    X[1, 2, 1] = np.longdouble("-1e400")
+    beyond = "-1e+400 at {}, beyond float64's range"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        for given, where in (
+                (X, "X has the value " + beyond.format(
+                    "sample 1, time step 2, channel 1")),
+                (list(X), "Sample 1 has the value " + beyond.format(
+                    "time step 2, channel 1")),
+                (X[:, :, 1], "X has the value " + beyond.format(
+                    "sample 1, time step 2"))):
+            with pytest.raises(ValueError, match=re.escape(where)):
+                check_sequences(given)
+        # within float64's range, or masked: read as before
+        X[1, 2, 1] = 2.5
+        np.testing.assert_array_equal(check_sequences(X)[0], X.astype(np.float64))
+        X[1, 2, 1] = np.longdouble("1e400")
+        mask = np.zeros(X.shape, dtype=bool)
+        mask[1, 2] = True  # the last step of sample 1, masked: padding
+        assert check_sequences(np.ma.masked_array(X, mask))[1].tolist() == [3, 2]
