@@ -23,6 +23,8 @@ network's ``M`` with :func:`kissme_metric` and factors it with
 import numpy as np
 from scipy.linalg import eigh
 
+from ._sampling import check_both_kinds
+
 __all__ = [
     "difference_covariances",
     "kissme_from_differences",
@@ -150,11 +152,7 @@ def kissme_from_differences(similar, dissimilar, *, normalization="mean",
     M : ndarray of shape (n_features, n_features)
     eigenvalues : ndarray of shape (n_features,)
     """
-    if len(similar) == 0 or len(dissimilar) == 0:
-        raise ValueError(
-            "KISSME needs similar and dissimilar pairs; got "
-            f"{len(similar)} similar and {len(dissimilar)} dissimilar."
-        )
+    check_both_kinds(len(similar), len(dissimilar), "KISSME")
     sigma_s, sigma_d = difference_covariances(similar, dissimilar,
                                               normalization=normalization)[:2]
     return kissme_metric(sigma_s, sigma_d, regularization=regularization, psd=psd)

@@ -236,6 +236,28 @@ def check_pairs(pairs, pair_labels, n_samples):
     return pairs.astype(np.int64), check_pair_labels(pair_labels, len(pairs))
 
 
+def check_both_kinds(n_similar, n_dissimilar, learner, why=""):
+    """A ``ValueError`` unless there are similar and dissimilar pairs.
+
+    The one wording of it for the learners that need both: KISSME (a
+    covariance of each kind) and the pair losses, which one kind alone
+    minimises trivially.
+
+    Parameters
+    ----------
+    n_similar, n_dissimilar : int
+    learner : str
+        Named in the message.
+    why : str, default=""
+        Appended to the message.
+    """
+    if n_similar == 0 or n_dissimilar == 0:
+        raise ValueError(
+            f"{learner} needs similar and dissimilar pairs; got {n_similar} "
+            f"similar and {n_dissimilar} dissimilar." + (f" {why}" if why else "")
+        )
+
+
 def check_pair_labels(pair_labels, n_pairs):
     """Validate the labels of ``n_pairs`` pairs: 1 / 0, True / False or +1 / -1.
 

@@ -32,7 +32,7 @@ from ..utils._warnings import warn
 from ..utils.validation import padded_float32
 from ._mixin import PairMetricMixin
 from ._pairs import pair_plan
-from ._sampling import check_pairs
+from ._sampling import check_both_kinds, check_pairs
 
 __all__ = ["SiameseRNNEmbedder"]
 
@@ -369,7 +369,8 @@ class SiameseRNNEmbedder(
         pairs : array-like of shape (n_pairs, 2)
             Integer row indices into ``X``.
         pair_labels : array-like of shape (n_pairs,)
-            1 (or True, or +1) for similar, 0 (or False, or -1) for dissimilar.
+            1 (or True, or +1) for similar, 0 (or False, or -1) for dissimilar;
+            both kinds are needed (a ``ValueError`` otherwise).
 
         Returns
         -------
@@ -384,6 +385,13 @@ class SiameseRNNEmbedder(
             )
         X, lengths = self._validate_X(X, reset=True)
         pairs, pair_labels = check_pairs(pairs, pair_labels, len(X))
+        n_similar = int(pair_labels.sum())
+        check_both_kinds(
+            n_similar, len(pair_labels) - n_similar, type(self).__name__,
+            "On one kind alone the pair loss has a trivial minimum that measures "
+            "nothing: similar pairs only, every series embedded at one point "
+            "(or, with 'pair_logistic', every pair called similar); dissimilar "
+            "pairs only, all of them pushed apart.")
         framing = resolve_framing(self.window_size, self.stride, X.shape[2], lengths)
         _warn_if_shorter_than_window(lengths, framing[0])
         # seed

@@ -1,6 +1,7 @@
 """SiameseRNNEmbedder: learning, the metric API, explicit pairs, model selection."""
 
 import pickle
+import re
 
 import numpy as np
 import pytest
@@ -211,6 +212,20 @@ def test_fit_pairs_on_explicit_pairs(data):
         SiameseRNNEmbedder(loss="triplet").fit_pairs(X, pairs, labels)
     with pytest.raises(ValueError, match=r"Pair 0 is \[0, 99\]"):
         SiameseRNNEmbedder(**_TINY).fit_pairs(X, [[0, 99]], [1])
+
+
+@pytest.mark.parametrize("loss", ["contrastive", "pair_logistic"])
+def test_fit_pairs_needs_similar_and_dissimilar_pairs(data, loss):
+    # similar pairs only were trained on: the loss is least with every series
+    # at one point (or every pair called similar), which measures nothing;
+    # the wording is KISSME's (Seq2SeqEmbedder's default), from one helper
+    X, _ = data
+    pairs = [[0, 1], [2, 3], [4, 4]]
+    for labels, counts in (([1, 1, 1], "got 3 similar and 0 dissimilar"),
+                           ([0, 0, 0], "got 0 similar and 3 dissimilar")):
+        with pytest.raises(ValueError, match=re.escape(
+                f"SiameseRNNEmbedder needs similar and dissimilar pairs; {counts}")):
+            SiameseRNNEmbedder(**{**_TINY, "loss": loss}).fit_pairs(X, pairs, labels)
 
 
 def test_fit_transform_is_fit_then_transform(data):
