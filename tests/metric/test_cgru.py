@@ -361,6 +361,14 @@ def test_fit_pairs_with_contrastive_loss(data):
     assert est.transform(X[:2]).shape == (2, len(X))
     with pytest.raises(ValueError, match="loss='contrastive'"):
         CoupledGRUMetric(**FAST).fit_pairs(X, pairs, labels)
+    # one kind of pair alone: the contrastive loss is least with every pair at
+    # distance 0 (similar only) or all pushed apart (dissimilar only)
+    for one_kind, counts in ((labels[labels == 1], "3 similar and 0 dissimilar"),
+                             (labels[labels == -1], "0 similar and 3 dissimilar")):
+        with pytest.raises(ValueError, match=f"needs similar and dissimilar "
+                           f"pairs; got {counts}"):
+            CoupledGRUMetric(**{**FAST, "loss": "contrastive"}).fit_pairs(
+                X, pairs[:3], one_kind[:3])
     with pytest.raises(ValueError, match="requires y"):
         CoupledGRUMetric(**FAST).fit(X, None)
     with pytest.raises(ValueError, match="batch_size must be at least 4"):
