@@ -179,6 +179,99 @@ def test_opw_distance_matrix_is_opw_distance_per_pair(opw):
     assert expected[1, 3] == pytest.approx(np.sum(T * D), rel=1e-12)
 
 
+@pytest.mark.parametrize("sigma", [0.3, 2.0])
+def test_opw_plans_follow_sigma(sigma):
+    # the prior's width enters as 2 sigma^2: at sigma = 1 (every other test)
+    # sigma and sigma^2 agree, so other widths check it against the one-pair
+    # reference (float64, the same operations: rtol as in the stacked test)
+    D = np.random.default_rng(5).random((4, 7, 5))
+    plans = opw_plans(D, sigma=sigma, tol=0.05)
+    for plan, d in zip(plans, D):
+        T, _, _ = _one_pair_opw(d, sigma=sigma, tol=0.05)
+        np.testing.assert_allclose(plan, T, rtol=1e-12, atol=0)
+        np.testing.assert_allclose(opw_alignment(d, sigma=sigma, tol=0.05), T,
+                                   rtol=1e-12, atol=0)
+
+
+def test_opw_of_identical_constant_series_is_zero():
+    # all costs 0 (two series of one repeated frame): nothing to scale by, the
+    # plan is the prior's, finite, and the distance 0; alone and in a stack
+    A, B = np.ones((5, 2)), np.ones((4, 2))
+    assert opw_distance(A, B) == 0.0
+    D = np.random.default_rng(6).random((3, 5, 4))
+    D[1] = 0.0
+    plans = opw_plans(D)
+    assert np.isfinite(plans).all()
+    for plan, d in zip(plans, D):
+        np.testing.assert_allclose(plan, _one_pair_opw(d)[0], rtol=1e-12, atol=0)
+    np.testing.assert_array_equal(opw_distance_matrix([A], [B, B]), [[0.0, 0.0]])
+
+
+def test_opw_plans_need_one_iteration():
+    D = np.random.default_rng(7).random((3, 6, 4))
+    with pytest.raises(ValueError, match="n_iter must be at least 1; got 0"):
+        opw_plans(D, n_iter=0)
+    for plan, d in zip(opw_plans(D, n_iter=1), D):
+        T, iterations, _ = _one_pair_opw(d, n_iter=1)
+        assert iterations == 1
+        np.testing.assert_allclose(plan, T, rtol=1e-12, atol=0)
+
+
+def test_squared_costs_are_never_negative():
+    # the expanded form rounds a frame's cost to itself to +-eps |a|^2 (here 6
+    # of 1,600 entries below 0 unclipped): clipped to 0, as a squared
+    # distance is, and the diagonal within rounding of 0
+    A = np.random.default_rng(0).normal(size=(40, 5)) * 3 + 1
+    D = squared_costs(A, A[None])[0]
+    assert (D >= 0).all()
+    np.testing.assert_allclose(np.diag(D), 0.0, atol=64 * np.finfo(float).eps
+                               * (A - A.mean(0)).var(0).sum())
+
+
+def test_opw_priors_are_cached_read_only_up_to_the_cell_bound():
+    from sktime_metric.metric._rvsml_math import (
+        _OPW_PRIOR_CACHE_CELLS,
+        _opw_prior,
+        _opw_prior_terms,
+    )
+
+    # small shapes: one read-only pair of arrays per (N, M, sigma), shared by
+    # every call (a caller writing into it would change every later plan)
+    small = _opw_prior(9, 6, 1.0)
+    assert _opw_prior(9, 6, 1.0) is small
+    assert all(not array.flags.writeable for array in small)
+    for got, expected in zip(small, _opw_prior_terms(9, 6, 1.0)):
+        np.testing.assert_array_equal(got, expected)
+    # up to the bound inclusive; past it computed each time (memory)
+    side = int(np.sqrt(_OPW_PRIOR_CACHE_CELLS))
+    assert side * side == _OPW_PRIOR_CACHE_CELLS
+    assert _opw_prior(side, side, 1.0) is _opw_prior(side, side, 1.0)
+    assert _opw_prior(side, side + 1, 1.0) is not _opw_prior(side, side + 1, 1.0)
+
+
+@pytest.mark.parametrize("max_cells", [1, 150, 500])
+def test_opw_stacks_hold_at_most_max_cells_costs(max_cells, monkeypatch):
+    # the bound on memory: each stack holds at most max_cells cost entries
+    # (one pair when a pair alone is larger), every pair in exactly one
+    import sktime_metric.metric._rvsml_math as math_
+
+    sizes, real = [], math_._opw_stacked_distances
+    monkeypatch.setattr(math_, "_opw_stacked_distances",
+                        lambda A, B, **opw: sizes.append(B.shape[:2] + A.shape[-2:-1])
+                        or real(A, B, **opw))
+    rng = np.random.default_rng(8)
+    A = [rng.normal(size=(n, 2)) for n in (4, 9, 6)]
+    B = [rng.normal(size=(n, 2)) for n in (6, 9, 4, 6, 6, 11, 6, 6)]
+    math_.opw_distance_matrix(A, B, max_cells=max_cells)
+    math_.opw_paired_distances(B, B[::-1], max_cells=max_cells)
+    pairs = [P for P, _, _ in sizes]
+    cells = [P * M * N for P, M, N in sizes]
+    assert sum(pairs) == len(A) * len(B) + len(B)
+    assert all(c <= max_cells or P == 1 for P, c in zip(pairs, cells))
+    if max_cells == 500:  # and as many pairs as fit: 5 columns of 6 x 6 cells
+        assert (5, 6, 6) in sizes
+
+
 def test_ridge_step_zeroes_the_objectives_gradient():
     rng = np.random.default_rng(2)
     V = virtual_sequences(2, 3)
@@ -257,6 +350,25 @@ def test_dtw_matrix_of_one_set_is_its_triangle_mirrored(data):
                                       metric.pairwise_distances(Xs, Xs.copy()))
 
 
+def test_dtw_matrix_of_one_set_computes_one_triangle(data, monkeypatch):
+    # the tile of pairwise_distances(X) is a view of the array it was cut
+    # from (another object, the same memory): recognised, cdist_dtw_padded
+    # computes the pairs i < j only (None). Against Y, even X itself (projected
+    # once more: other memory of the same shape), every pair
+    import sktime_metric.metric._rvsml as rvsml
+
+    X, y = data
+    metric = RVSMLMetric(max_iter=3).fit(X, y)
+    calls, real = [], rvsml.cdist_dtw_padded
+    monkeypatch.setattr(rvsml, "cdist_dtw_padded",
+                        lambda A, B, **k: calls.append(B is None) or real(A, B, **k))
+    triangle = metric.pairwise_distances(X[:9])
+    assert calls == [True]
+    calls.clear()
+    np.testing.assert_array_equal(metric.pairwise_distances(X[:9], X[:9]), triangle)
+    assert calls == [False]
+
+
 def test_padding_invariance_and_ragged_input(data):
     X, y = data
     metric = RVSMLMetric(max_iter=3).fit(X, y)
@@ -330,6 +442,21 @@ def test_opw_falls_back_to_log_space_when_the_kernel_underflows(lambda1):
     assert np.all(np.isfinite(T))
     np.testing.assert_allclose(T.sum(axis=1), 1 / 7, rtol=1e-6)
     np.testing.assert_allclose(T.sum(axis=0), 1 / 3, rtol=1e-6)
+
+
+@pytest.mark.parametrize("lambda1", [1.0, 5.0])
+def test_log_space_fallback_stops_once_rows_are_within_tol(lambda1):
+    # the kernel of the test above falls back; with room to converge (20,000
+    # iterations) the log-space iteration stops on its tol, rows within tol
+    # of 1/N (relative; 10 tol would stop it at ~9.5 tol), the plan the
+    # one-pair reference's (the same operations: rtol as in the stacked test)
+    D = np.random.default_rng(0).random((7, 3))
+    opw = {"lambda1": lambda1, "lambda2": 1e-3, "n_iter": 20000, "tol": 1e-6}
+    T, _, fallback = _one_pair_opw(D, **opw)
+    assert fallback
+    for plan in (opw_plans(D[None], **opw)[0], opw_alignment(D, **opw)):
+        np.testing.assert_allclose(plan, T, rtol=1e-12, atol=0)
+        assert np.abs(plan.sum(axis=1) * 7 - 1).max() < opw["tol"]
 
 
 def test_a_fit_that_tells_no_class_apart_says_so(data):
