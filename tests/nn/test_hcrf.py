@@ -1,6 +1,7 @@
 """HCRF module: the forward algorithm against brute-force enumeration."""
 
 import itertools
+import math
 
 import pytest
 import torch
@@ -232,3 +233,47 @@ def test_a_state_left_behind_and_lifted_later_keeps_its_exact_score(dtype):
     unary = torch.tensor([[[[0.0, -1500.0]], [[-3000.0, 0.0]]]], dtype=dtype)
     log_m = module.log_partition(unary, torch.tensor([2]))
     torch.testing.assert_close(log_m, torch.tensor([[-1500.0]], dtype=dtype))
+
+
+def test_a_nan_series_leaves_the_exact_fallback_to_its_batch_mates():
+    # The fallback is decided by the smallest sum (amin). A NaN series (one
+    # whose input had a NaN) makes that NaN; the comparison of every sum then
+    # decides, so a batch mate whose sum underflows (state 1 is 1,000 nats
+    # behind: its factors are 0 in float64) still gets the exact logsumexp,
+    # not log(0) = -inf.
+    from sktime_metric.nn.hcrf import _forward_step, _transition_factors
+
+    transition = torch.tensor([[[0.0, -1000.0], [0.0, -1000.0]]],
+                              dtype=torch.float64)
+    alpha = torch.tensor([[[0.0, 0.5], [math.nan, 0.0]]], dtype=torch.float64)
+    unary = torch.tensor([[[0.25, -0.5], [0.0, 0.0]]], dtype=torch.float64)
+    row_top, factors = _transition_factors(transition)
+    got = _forward_step(alpha, unary, transition, row_top, factors)
+    expected = unary + torch.logsumexp(alpha[..., :, None] + transition[:, None], -2)
+    assert torch.isfinite(got[0, 0]).all()
+    torch.testing.assert_close(got[0, 0], expected[0, 0], rtol=0, atol=0)
+    assert torch.isnan(got[0, 1]).all()
+
+
+def test_checkpoint_steps_apply_only_where_a_gradient_is_needed(monkeypatch):
+    # checkpoint_steps chunks the forward algorithm for backward's sake: under
+    # no_grad, and for a frozen module in grad mode, the plain forward
+    # algorithm runs (no recomputed chunks), with the same log M
+    from sktime_metric.nn import hcrf
+
+    calls, real = [], hcrf.recomputed
+    monkeypatch.setattr(hcrf, "recomputed",
+                        lambda *args: calls.append(1) or real(*args))
+    module = _module(n_classes=3)
+    module.checkpoint_steps = 2
+    x, lengths = _batch([6, 1, 4])
+    trained = module(x, lengths)
+    assert len(calls) == 3  # steps 2-3, 4-5, 6
+    calls.clear()
+    with torch.no_grad():
+        predicted = module(x, lengths)
+    module.requires_grad_(False)
+    frozen = module(x, lengths)
+    assert calls == [] and not frozen.requires_grad
+    torch.testing.assert_close(predicted, trained.detach())
+    assert torch.equal(frozen, predicted)
