@@ -367,3 +367,47 @@ def test_length_normalize_applies_to_the_checkpointed_recursion_too():
     assert recomputed_nodes(chunked) > 0
     module.length_normalize = False
     torch.testing.assert_close(chunked, module(x, lengths) / lengths[:, None])
+
+
+def test_the_chunked_recursion_runs_exactly_when_nothing_needs_a_gradient(
+        monkeypatch):
+    # _term_sums (chunks of steps, no (B, T', K, H) scores) under no_grad and
+    # for a frozen module in grad mode; the plain recursion, which autograd
+    # differentiates, when a parameter needs a gradient. The same numbers
+    import sktime_metric.nn.hulm as hulm
+
+    calls, real = [], hulm._term_sums
+    monkeypatch.setattr(hulm, "_term_sums",
+                        lambda *args: calls.append(torch.is_grad_enabled())
+                        or real(*args))
+    module = _module()
+    x, lengths = _batch([4, 2, 3])
+    with torch.no_grad():
+        predicted = module(x, lengths)
+    assert calls == [False]
+    trained = module(x, lengths)
+    assert calls == [False] and trained.requires_grad
+    module.requires_grad_(False)
+    frozen = module(x, lengths)
+    assert calls == [False, True] and not frozen.requires_grad
+    assert torch.equal(predicted, trained.detach()) and torch.equal(frozen, predicted)
+
+
+@pytest.mark.parametrize("chunk_elements, chunk", [(2_000, 6), (1, 2), (10**6, 40)])
+def test_no_gradient_chunks_hold_at_most_the_bound_of_scores(chunk_elements, chunk,
+                                                              monkeypatch):
+    # a chunk's scores (B, k, K, H) hold at most _CHUNK_ELEMENTS elements
+    # (the memory bound), but at least 2 steps: 2,000 // (5 x 9 x 7) = 6
+    import sktime_metric.nn.hulm as hulm
+
+    monkeypatch.setattr(hulm, "_CHUNK_ELEMENTS", chunk_elements)
+    torch.manual_seed(0)
+    module = HULMModule(3, 9, hidden_size=7)
+    x, lengths = torch.randn(5, 40, 3), torch.full((5,), 40)
+    sizes, real = [], hulm.torch.cat
+    monkeypatch.setattr(hulm.torch, "cat", lambda tensors, *args, **kwargs: sizes
+                        .extend(t.size(1) for t in tensors) or real(tensors, *args,
+                                                                  **kwargs))
+    with torch.no_grad():
+        module(x, lengths)
+    assert sum(sizes) == 40 and max(sizes) == chunk
