@@ -170,3 +170,82 @@ def test_run_by_length_equals_the_whole_batch_with_its_gradients():
     for a, b in zip(grads, torch.autograd.grad(whole.square().sum(),
                                                list(encoder.parameters()))):
         torch.testing.assert_close(a, b)
+
+
+@pytest.mark.parametrize("cell", ["gru", "lstm"])
+def test_the_kernel_runs_without_grad_mode_when_nothing_needs_a_gradient(cell):
+    # A frozen encoder in grad mode: the kernel runs under no_grad (its
+    # inference variant, no workspace for backward) with the same outputs.
+    # An input that needs a gradient keeps grad mode on and gets it; and
+    # checkpoint_steps applies to gradients only: under no_grad one call.
+    torch.manual_seed(0)
+    encoder = RecurrentEncoder(3, 4, cell=cell, checkpoint_steps=2)
+    modes = []
+    encoder.rnn.register_forward_pre_hook(
+        lambda module, args: modes.append(torch.is_grad_enabled()))
+    x = torch.randn(2, 6, 3)
+    with torch.no_grad():
+        expected = encoder.rnn(x)[0]
+    assert modes == [False]
+    modes.clear()
+    with torch.no_grad():
+        assert torch.equal(encoder.states(x), expected)
+    assert modes == [False]  # one call, not a chunk of 2 steps each
+    encoder.requires_grad_(False)
+    modes.clear()
+    frozen = encoder.states(x)
+    assert modes == [False] and not frozen.requires_grad
+    assert torch.equal(frozen, expected)
+    modes.clear()
+    encoder.checkpoint_steps = 0  # (recomputed chunks run without a graph)
+    inputs = x.clone().requires_grad_()
+    out = encoder.states(inputs)
+    assert modes == [True]
+    (grad,) = torch.autograd.grad(out.square().sum(), inputs)
+    assert grad.abs().sum() > 0
+
+
+@pytest.mark.parametrize("n_steps, n_calls", [(9, 1), (10, 1), (11, 2), (15, 3)])
+def test_only_series_longer_than_the_bound_run_in_chunks(n_steps, n_calls,
+                                                         monkeypatch):
+    # without gradients: up to _LONG_SERIES steps (and up to a chunk, were a
+    # chunk longer) one fused call; past it chunks of time_chunks' steps
+    import sktime_metric.nn.encoders as encoders
+
+    torch.manual_seed(0)
+    encoder = RecurrentEncoder(3, 4).double()
+    x = torch.randn(2, n_steps, 3, dtype=torch.float64)
+    with torch.no_grad():
+        plain = encoder.rnn(x)[0]
+        monkeypatch.setattr(encoders, "_LONG_SERIES", 10)
+        monkeypatch.setattr(encoders, "time_chunks", lambda *args: (7, False))
+        calls = []
+        encoder.rnn.register_forward_pre_hook(lambda *args: calls.append(1))
+        states = encoder.states(x)
+    assert len(calls) == n_calls
+    torch.testing.assert_close(states, plain, rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("bidirectional", [False, True])
+def test_a_padded_batchs_outputs_and_last_states_are_each_series_own(bidirectional):
+    # two layers, lengths 6, 3 and 1 in one batch: each series' outputs are
+    # those it gets alone (a backward direction starts at its own last step),
+    # zero past its length; last is the top layer's final state, the forward
+    # half at step length - 1, the backward half at step 0. Float64 values of
+    # order 1: packed and padded kernels agree to a few ulps
+    torch.manual_seed(0)
+    encoder = RecurrentEncoder(3, 4, num_layers=2,
+                               bidirectional=bidirectional).double()
+    lengths = torch.tensor([6, 3, 1])
+    x = torch.randn(3, 6, 3, dtype=torch.float64)
+    x = x * (torch.arange(6)[None, :, None] < lengths[:, None, None])
+    out, last = encoder(x, lengths)
+    close = {"rtol": 1e-12, "atol": 1e-12}
+    for i, n in enumerate(lengths.tolist()):
+        alone, alone_last = encoder(x[i : i + 1, :n], lengths[i : i + 1])
+        torch.testing.assert_close(out[i, :n], alone[0], **close)
+        assert bool((out[i, n:] == 0).all())
+        torch.testing.assert_close(last[i], alone_last[0], **close)
+        torch.testing.assert_close(last[i, :4], out[i, n - 1, :4], **close)
+        if bidirectional:
+            torch.testing.assert_close(last[i, 4:], out[i, 0, 4:], **close)
