@@ -284,3 +284,17 @@ def test_a_scikit_learn_estimator_of_another_version_warns_as_unpickling_does():
     assert (warning.estimator_name, warning.original_sklearn_version,
             warning.current_sklearn_version) == ("PCA", "1.5.0", sklearn.__version__)
     np.testing.assert_array_equal(loaded.transform(X), kissme.transform(X))
+
+
+def test_a_net_that_moved_loads_as_the_class_it_moved_to():
+    # the archives of format 2 name MatchingNetworkClassifier's net by its old
+    # place (classification._matching._EpisodicNet): it loads as the same
+    # class, EpisodicNet (whose episodic loss training on after loading
+    # needs), not a net of another estimator that merely predicts alike
+    from sktime_metric._persistence.trust import _torch_classes
+    from sktime_metric.utils._skorch.nets import EpisodicNet
+
+    old = "sktime_metric.classification._matching._EpisodicNet"
+    assert _torch_classes()[old] is EpisodicNet
+    loaded = load_weights(ARCHIVES / "format2_d48ff45" / "matching.zip")
+    assert type(loaded.net_) is EpisodicNet
