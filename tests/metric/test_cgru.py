@@ -295,6 +295,64 @@ def test_shortlist_helpers_on_small_cases():
     assert graph.data.tolist() == [0.1, 0.5, 0.5, 0.5]
 
 
+def test_shortlist_pairs_score_each_unordered_pair_once_and_no_diagonal():
+    from sktime_metric.metric._shortlist import shortlist_pairs
+
+    # symmetric: (i, j) and (j, i) one pair, scored once; (i, i) not at all
+    # (source -1, the graph's 0). Which of the two orders is scored is left
+    # to the implementation: compared as unordered pairs
+    rng = np.random.default_rng(0)
+    n, m = 7, 4
+    candidates = np.stack([rng.permutation(n)[:m] for _ in range(n)])
+    candidates[2, 1], candidates[5, 0] = 2, 5  # two diagonal entries at least
+    left, right, source = shortlist_pairs(candidates, symmetric=True)
+    scored = [frozenset(pair) for pair in zip(left.tolist(), right.tolist())]
+    expected = {frozenset((i, c)) for i in range(n) for c in candidates[i].tolist()
+                if c != i}
+    assert len(scored) == len(set(scored)) and set(scored) == expected
+    for (i, k), c in np.ndenumerate(candidates):
+        if c == i:
+            assert source[i, k] == -1
+        else:
+            assert scored[source[i, k]] == frozenset((i, c))
+    # rows and columns two sets: every entry its own pair, in row order
+    left, right, source = shortlist_pairs(candidates, symmetric=False)
+    np.testing.assert_array_equal(left, np.repeat(np.arange(n), m))
+    np.testing.assert_array_equal(right, candidates.reshape(-1))
+    np.testing.assert_array_equal(source, np.arange(n * m).reshape(n, m))
+
+
+@pytest.mark.parametrize("symmetric", [False, True])
+def test_more_candidates_than_columns_scores_every_pair(symmetric):
+    from sktime_metric.metric._shortlist import shortlist_graph
+
+    # m past the number of columns: each row holds every column, with the
+    # scored distance (a symmetric one when rows and columns are one set, 0
+    # on its diagonal), sorted by distance
+    rng = np.random.default_rng(1)
+    E = rng.normal(size=(4, 2))
+    E2 = E if symmetric else rng.normal(size=(3, 2))
+    S = rng.uniform(1.0, 2.0, size=(len(E), len(E2)))
+    if symmetric:
+        S = S + S.T
+        np.fill_diagonal(S, 0.0)
+    graph = shortlist_graph(E, E2, 10, lambda left, right: S[left, right],
+                            symmetric=symmetric)
+    assert np.all(np.diff(graph.indptr) == len(E2))
+    dense = np.full(S.shape, np.nan)
+    dense[np.repeat(np.arange(len(E)), len(E2)), graph.indices] = graph.data
+    np.testing.assert_array_equal(dense, S)
+    for row in np.split(graph.data, graph.indptr[1:-1]):
+        assert np.all(np.diff(row) >= 0)
+
+
+def test_an_embedding_with_another_number_of_rows_is_refused(data, fitted):
+    X, _ = data
+    with pytest.raises(ValueError, match=r"must have shape \(2, k\); got \(3, 2\)"):
+        fitted.pairwise_distances(X[:2], X, shortlist_size=2,
+                                  shortlist=lambda Z: np.zeros((len(Z) + 1, 2)))
+
+
 def test_sgru_distances_are_embedding_distances(data):
     X, y = data
     est = CoupledGRUMetric(**{**FAST, "coupling": False}).fit(X, y)
