@@ -146,7 +146,7 @@ def validate_and_standardize(estimator, X, *, reset, return_given=False, name="X
         Only with ``return_given``: the checked series before standardising
         (for an estimator that keeps its training series as given).
     """
-    from .validation import validate_sequences
+    from .validation import _refuse_overflow, validate_sequences
 
     X, lengths = validate_sequences(estimator, X, reset=reset, name=name)
     X_given = X
@@ -155,24 +155,14 @@ def validate_and_standardize(estimator, X, *, reset, return_given=False, name="X
             estimator.mean_, estimator.scale_ = channel_statistics(X)
         with np.errstate(over="ignore"):  # named below, not warned
             X = standardize_channels(X, estimator.mean_, estimator.scale_)
-        if np.isinf(X).any():  # X_given is finite: the training scale overflowed it
-            _refuse_overflow(X, X_given, estimator.mean_, estimator.scale_)
+        # X_given is finite: a value the training scale overflowed (training
+        # values around 1e-300, new ones around 1) left float64, which the
+        # float32 networks named as inf "after any standardising" and the
+        # float64 estimators (DTW, the HMMs) returned as NaN
+        _refuse_overflow(X, X_given, lambda c: (
+            ", which standardised with the training series' statistics of that "
+            f"channel (mean {estimator.mean_[c]:.3g}, scale "
+            f"{estimator.scale_[c]:.3g}) is beyond float64's range: the series "
+            "are on another scale than the training series were; rescale that "
+            "channel."))
     return (X, lengths, X_given) if return_given else (X, lengths)
-
-
-def _refuse_overflow(X, X_given, mean, scale):
-    """Name the first value that standardising made infinite.
-
-    A series far outside the range of the training series of a channel
-    with a tiny scale (training values around 1e-300, new ones around 1)
-    leaves float64: the float32 networks named it as ``inf`` "after any
-    standardising", the float64 estimators (DTW, the HMMs) returned NaN.
-    """
-    i, t, c = (int(k[0]) for k in np.nonzero(np.isinf(X)))
-    raise ValueError(
-        f"Sample {i} has the value {X_given[i, t, c]:.3g} at time step {t}, "
-        f"channel {c}, which standardised with the training series' statistics "
-        f"of that channel (mean {mean[c]:.3g}, scale {scale[c]:.3g}) is beyond "
-        "float64's range: the series are on another scale than the training "
-        "series were; rescale that channel."
-    )
