@@ -280,3 +280,72 @@ def test_the_hint_closes_the_message_in_place_of_the_neural_one():
         (message,) = [str(w.message) for w in caught
                       if w.category is ConvergenceWarning]
         assert message.endswith(expected) and absent not in message
+
+
+# -- imbalanced classes: balanced accuracy above chance also counts as learned --
+
+Y_IMBALANCED = np.r_[np.zeros(45, int), np.ones(5, int)]  # 90 / 10
+
+
+def _imbalanced_predictions():
+    # every minority series right, 8 of 45 majority series called minority:
+    # accuracy 0.84 (below the majority's 0.90), balanced accuracy 0.91 (far
+    # above 0.5): what the matching network's defaults (uniform class prior)
+    # gave on 45 against 5 training series, at 0.87-0.97 balanced test accuracy
+    predicted = Y_IMBALANCED.copy()
+    predicted[:8] = 1
+    return predicted
+
+
+def test_an_imbalanced_fit_above_chance_in_balanced_accuracy_learned():
+    predicted = _imbalanced_predictions()
+    logits = torch.zeros(50, 2, dtype=torch.float64)
+    logits[torch.arange(50), torch.as_tensor(predicted)] = 0.1  # uncalibrated
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        warn_if_not_learned(object(), Y_IMBALANCED, logits, by="accuracy")
+    assert [w for w in caught if w.category is ConvergenceWarning] == []
+
+
+def test_an_imbalanced_fit_that_always_predicts_one_side_did_not_learn():
+    # one minority series right, the rest majority: accuracy 0.92, balanced
+    # 0.6, within two standard errors (0.236) of 0.5
+    predicted = np.zeros(50, int)
+    predicted[45] = 1
+    logits = torch.zeros(50, 2, dtype=torch.float64)
+    logits[torch.arange(50), torch.as_tensor(predicted)] = 0.1
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        warn_if_not_learned(object(), Y_IMBALANCED, logits, by="accuracy")
+    (message,) = [str(w.message) for w in caught if w.category is ConvergenceWarning]
+    assert "did not learn" in message and "balanced accuracy (0.6000)" in message
+
+
+class _Points:
+    """A metric learner's stand-in: Euclidean distances of 2-D points (series
+    ``i`` sits at ``points[i]``)."""
+
+    def __init__(self, points):
+        self.points = points
+
+    def pairwise_distances(self, X):
+        p = self.points[np.asarray(X)[:, 0, 0].astype(int)]
+        return np.sqrt(((p[:, None] - p[None, :]) ** 2).sum(axis=2))
+
+
+def test_an_imbalanced_distance_above_chance_in_balanced_accuracy_learned():
+    # the 5 minority series in a tight cluster (nearest other: 0.71 away);
+    # 8 majority series on a circle of radius 2 around it (nearest minority
+    # 1.29 away, nearest majority 1.53); 37 majority series far off in a row.
+    # Nearest-series accuracy 42 / 50 = 0.84, below the majority's 0.90;
+    # balanced accuracy (37 / 45 + 1) / 2 = 0.91, far above 0.5
+    minority = np.array([[0, 0], [1, 0], [0, 1], [1, 1], [0.5, 0.5]])
+    angles = np.arange(8) * np.pi / 4
+    ring = 0.5 + 2.0 * np.c_[np.cos(angles), np.sin(angles)]
+    row = np.c_[100.0 + np.arange(37), np.full(37, 100.0)]
+    points = np.r_[ring, row, minority]
+    assert _metric_warnings(_Points(points), Y_IMBALANCED) == []
+    # the same, but the minority scattered among the row: balanced 0.41
+    scattered = np.r_[ring, row, row[:5] + [0.0, 0.1]]
+    (message,) = _metric_warnings(_Points(scattered), Y_IMBALANCED)
+    assert "did not learn" in message and "balanced accuracy" in message

@@ -66,7 +66,8 @@ class MatchingNetworkClassifier(
     (:ref:`few_shot_defaults` has the measurements behind every default). A
     fit whose leave-one-out accuracy on its own training series (each left
     out of the support set) is no better than predicting the most frequent
-    class raises a ``ConvergenceWarning``, as does a training set with a
+    class, nor its balanced accuracy better than chance, raises a
+    ``ConvergenceWarning``, as does a training set with a
     single series in every class (no episode has a query; the encoder is
     left untrained).
 
