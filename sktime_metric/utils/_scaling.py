@@ -126,7 +126,20 @@ def standardize_channels(X, mean, scale):
     >>> np.nanstd(X_scaled, axis=(0, 1)).round(6).tolist()  # constant: left at 0
     [1.0, 0.0]
     """
-    return (np.asarray(X, dtype=np.float64) - mean) / scale
+    X = np.asarray(X, dtype=np.float64)
+    with np.errstate(over="ignore"):  # redone below
+        centred = X - mean
+    if np.isinf(centred).any():
+        # x and the mean near float64's ends, of opposite signs: x - mean
+        # overflows where (x - mean) / scale need not (1.7e308 against a
+        # training mean of -4e307 and scale 1.4e308 is 1.5). Halved, exact,
+        # the difference is finite; doubled after the division, it is inf
+        # only where the standardised value is
+        over = np.isinf(centred) & np.isfinite(X)
+        scaled, halved = centred / scale, (X / 2 - mean / 2) / scale
+        scaled[over] = halved[over] * 2
+        return scaled
+    return centred / scale
 
 
 def validate_and_standardize(estimator, X, *, reset, return_given=False, name="X"):

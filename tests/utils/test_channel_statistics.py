@@ -95,3 +95,25 @@ def test_a_value_the_training_scale_overflows_is_named():
     with pytest.raises(ValueError, match=r"Sample 2 has the value 1\.5 at time step "
                        r"1, channel 1, which standardised .* beyond float64"):
         validate_and_standardize(est, X_new, reset=False)
+
+
+def test_series_near_float64s_ends_standardise_without_false_overflow():
+    # x - mean overflowed where (x - mean) / scale does not: the training
+    # series themselves were refused as "on another scale than the training
+    # series were", their standardised values about 1.5
+    class Estimator:
+        standardize = True
+
+    X = np.full((3, 4, 1), -1.7e308)
+    X[0, 1:] = 1.7e308
+    X[:, 0] = 0.0
+    est = Estimator()
+    X_scaled, _ = validate_and_standardize(est, X, reset=True)
+    mean, scale = est.mean_[0], est.scale_[0]
+    expected = (X / 4 - mean / 4) / scale * 4  # exact: powers of two
+    np.testing.assert_array_equal(X_scaled, expected)
+    assert np.abs(X_scaled).max() < 2
+    # ordinary values: the one expression, bit for bit
+    Z, _ = _padded(0)
+    np.testing.assert_array_equal(standardize_channels(Z, mean, scale),
+                                  (Z - mean) / scale)
