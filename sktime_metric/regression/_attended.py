@@ -387,8 +387,9 @@ class AttentionSequenceRegressor(ClassNamePrefixFeaturesOutMixin, RegressorMixin
         # before the conversion to float, which reads None (and pandas' NA)
         # in an object array as NaN that no later check sees: a NaN loss
         y = column_or_1d(y, warn=True)
-        _refuse_missing(y, "y", "every series needs a target. Drop the series "
-                        "without one or give them one.")
+        missing = ("every series needs a target. Drop the series without one "
+                   "or give them one.")
+        _refuse_missing(y, "y", missing)
         # before scikit-learn's check, whose "Input y contains infinity" names
         # no position; and after the conversion, which reads an object or
         # string "inf" (that scikit-learn lets through) as inf
@@ -399,6 +400,9 @@ class AttentionSequenceRegressor(ClassNamePrefixFeaturesOutMixin, RegressorMixin
             if "could not convert" not in str(error):
                 raise
             raise ValueError(f"y must hold real targets: {error}") from None
+        # a string "nan" is NaN only now: _scaled_targets recursed on it
+        # without end (a RecursionError)
+        _refuse_missing(y, "y", missing)
         _refuse_infinite(y, "y", "targets must be finite.")
         check_consistent_length(lengths, y)
         self.y_center_, self.y_scale_, y_scaled = _scaled_targets(y)

@@ -264,6 +264,17 @@ def test_an_infinite_target_is_named_by_its_position():
             AttentionSequenceRegressor(max_epochs=1).fit(X, given)
 
 
+def test_a_target_read_as_nan_is_named_by_its_position():
+    # a string "nan" passes the checks before the conversion to float, after
+    # which the scaling of the targets recursed without end on it
+    X = np.random.RandomState(0).randn(4, 3, 2)
+    for given in (np.array(["0", "1", "nan", "3"]),
+                  np.array(["0", "1", "nan", "3"], dtype=object)):
+        with pytest.raises(ValueError, match=r"y has a missing value .*nan.* at "
+                           "position 2: every series needs a target"):
+            AttentionSequenceRegressor(max_epochs=1).fit(X, given)
+
+
 def test_dates_and_durations_are_refused_as_targets():
     # numpy reads them as counts of their unit: a target of 1 day trained as
     # 86_400_000_000 (microseconds) or 1e14 (nanoseconds), without a word
