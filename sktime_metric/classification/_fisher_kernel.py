@@ -71,7 +71,8 @@ class FisherKernelClassifier(ClassifierMixin, BaseEstimator):
         time, so that the emissions' variance floor means the same on every
         channel.
     class_weight : dict, "balanced" or None, default=None
-        Passed to the SVM.
+        Passed to the SVM. A dict's weights must be finite and positive: with
+        a class's weight 0 the SVM would leave that class out.
     random_state : int, RandomState instance or None, default=None
         Seeds the HMM's initialisation (k-means on the frames) and the SVM.
 
@@ -212,8 +213,10 @@ class FisherKernelClassifier(ClassifierMixin, BaseEstimator):
             class_weights = check_class_weights(self.class_weight,
                                                 encoder.classes_, y)
             if not class_weights.all():
-                # liblinear drops the class's series, then fails on its
-                # label: an IndexError ("Target 2 is out of bounds")
+                # liblinear drops the class's series: the SVM fits the other
+                # classes only, a decision column short of classes_, and the
+                # learning check failed on its label (an IndexError, "Target
+                # 2 is out of bounds")
                 k = int(np.flatnonzero(class_weights == 0)[0])
                 name = encoder.classes_[k:k + 1].tolist()[0]
                 raise ValueError(
