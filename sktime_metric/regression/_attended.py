@@ -396,8 +396,10 @@ class AttentionSequenceRegressor(ClassNamePrefixFeaturesOutMixin, RegressorMixin
         _refuse_infinite(y, "y", "targets must be finite.")
         try:
             y = _check_y(y, y_numeric=True, estimator=self).astype(np.float64)
-        except ValueError as error:
-            if "could not convert" not in str(error):
+        except (ValueError, OverflowError) as error:
+            # OverflowError: an int beyond float64 (10**400), as for X
+            if not isinstance(error, OverflowError) \
+                    and "could not convert" not in str(error):
                 raise
             raise ValueError(f"y must hold real targets: {error}") from None
         # a string "nan" is NaN only now: _scaled_targets recursed on it

@@ -275,6 +275,14 @@ def test_a_target_read_as_nan_is_named_by_its_position():
             AttentionSequenceRegressor(max_epochs=1).fit(X, given)
 
 
+def test_an_int_target_beyond_float64_is_a_value_error():
+    # OverflowError escaped the conversion to float, which X's check names
+    X = np.random.RandomState(0).randn(4, 3, 2)
+    with pytest.raises(ValueError, match="y must hold real targets: int too large"):
+        AttentionSequenceRegressor(max_epochs=1).fit(
+            X, np.array([0, 1, 10**400, 3], dtype=object))
+
+
 def test_dates_and_durations_are_refused_as_targets():
     # numpy reads them as counts of their unit: a target of 1 day trained as
     # 86_400_000_000 (microseconds) or 1e14 (nanoseconds), without a word
