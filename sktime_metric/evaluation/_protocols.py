@@ -214,39 +214,37 @@ def pair_auc(
     measure = _Measure(metric)
     X_checked, _ = check_sequences(X)
     n = len(X_checked)
-    if pairs is not None:
-        pairs, labels = check_pairs(pairs, pair_labels, n)
-    else:
+    drawn = pairs is None
+    if drawn:
         if y is None:
             raise ValueError("pair_auc needs labels y, or pairs and pair_labels.")
         X_checked, y = _labels(X_checked, y, "pair_auc")
         pairs, labels = labelled_pairs(y, max_pairs=max_pairs, random_state=random_state)
-        # before any distance: of a single series, the embedding of no pair
-        # would fail in scikit-learn with a shape that is not the caller's
-        _both_kinds(labels)
-        if measure.is_dtw and n * (n - 1) // 2 <= max_pairs:
-            # every pair is scored: one symmetric DTW matrix is a little
-            # cheaper than a loop over the pairs (measured, one thread: 1.0-1.5x
-            # the matrix's cost per pair; the same distances to the bit). Not
-            # when pairs are drawn: the matrix would compute all n(n-1)/2
-            # (at 3.3x max_pairs, 0.41 s against the loop's 0.18 s)
-            distances = measure.pairwise(X_checked, X_checked)
-            return _auc(labels, -distances[pairs[:, 0], pairs[:, 1]])
-    return _auc(labels, -measure.paired(X_checked, pairs))
+    else:
+        pairs, labels = check_pairs(pairs, pair_labels, n)
+    # before any distance: the AUC needs both kinds of pair (and of a single
+    # series the embedding of no pair would fail in scikit-learn, with a
+    # shape that is not the caller's)
+    _both_kinds(labels, "pair_auc", "Give series of at least two classes, one "
+                "of them with two series." if drawn else "")
+    if drawn and measure.is_dtw and n * (n - 1) // 2 <= max_pairs:
+        # every pair is scored: one symmetric DTW matrix is a little
+        # cheaper than a loop over the pairs (measured, one thread: 1.0-1.5x
+        # the matrix's cost per pair; the same distances to the bit). Not
+        # when pairs are drawn: the matrix would compute all n(n-1)/2
+        # (at 3.3x max_pairs, 0.41 s against the loop's 0.18 s)
+        distances = measure.pairwise(X_checked, X_checked)
+        return float(roc_auc_score(labels, -distances[pairs[:, 0], pairs[:, 1]]))
+    return float(roc_auc_score(labels, -measure.paired(X_checked, pairs)))
 
 
-def _auc(labels, scores):
-    _both_kinds(labels)
-    return float(roc_auc_score(labels, scores))
+def _both_kinds(labels, name, why):
+    """:func:`~sktime_metric.metric._sampling.check_both_kinds` on 0 / 1
+    ``labels`` of pairs, before an AUC is computed from them."""
+    from ..metric._sampling import check_both_kinds
 
-
-def _both_kinds(labels):
-    """A ``ValueError`` unless ``labels`` hold similar and dissimilar pairs."""
-    if len(np.unique(labels)) < 2:
-        raise ValueError(
-            "The pairs are all similar or all dissimilar; AUC needs both (give "
-            "series of at least two classes, one of them with two series)."
-        )
+    n_similar = int(labels.sum())
+    check_both_kinds(n_similar, len(labels) - n_similar, name, why)
 
 
 def one_shot_accuracy(metric, X, y, *, n_rounds=None, random_state=0):

@@ -15,6 +15,7 @@ import numpy as np
 from sklearn import config_context
 from sklearn.base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, TransformerMixin
 from sklearn.decomposition import PCA
+from sklearn.metrics import roc_auc_score
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ..utils._sklearn_compat import Interval, StrOptions
@@ -274,14 +275,17 @@ class KISSMETransformer(
         -------
         auc : float
         """
-        from ..evaluation._protocols import _auc, labelled_pairs
+        from ..evaluation._protocols import _both_kinds, labelled_pairs
 
         Z = self._metric_inputs(X)
-        y = check_class_labels(y, len(Z), estimator=f"{type(self).__name__}.score",
-                               min_classes=1, classification=False)
+        name = f"{type(self).__name__}.score"
+        y = check_class_labels(y, len(Z), estimator=name, min_classes=1,
+                               classification=False)
         pairs, labels = labelled_pairs(y)
+        _both_kinds(labels, name, "Give rows of at least two classes, one of them "
+                    "with two rows.")
         distances = self._paired_distances(Z[pairs[:, 0]], Z[pairs[:, 1]])
-        return _auc(labels, -distances)
+        return float(roc_auc_score(labels, -distances))
 
     def _as_single(self, u):
         return np.asarray(u, dtype=np.float64).reshape(1, -1)

@@ -100,8 +100,15 @@ def test_pair_auc_errors(data):
         pair_auc(object(), X, y)
     with pytest.raises(ValueError, match="needs labels y"):
         pair_auc("dtw", X)
-    with pytest.raises(ValueError, match="all similar or all dissimilar"):
+    with pytest.raises(ValueError, match="needs similar and dissimilar pairs"):
         pair_auc(_mean_gap, X[:3], ["a", "b", "c"])
+
+    # explicit pairs of one kind are refused before any distance is computed
+    def no_distance(u, v):
+        raise AssertionError("a distance was computed")
+
+    with pytest.raises(ValueError, match="got 2 similar and 0 dissimilar"):
+        pair_auc(no_distance, X, pairs=[[0, 1], [1, 2]], pair_labels=[1, 1])
     # labels are checked against the series (one short would pair the
     # first 23 series only, silently)
     with pytest.raises(ValueError, match="X has 24 series but y has 23 labels"):
