@@ -353,6 +353,11 @@ def to_sequence_dataset(X):
         tensors = X.combine_chunks() if hasattr(X, "combine_chunks") else X
         if hasattr(tensors, "to_numpy_ndarray"):
             X = tensors.to_numpy_ndarray()
+    if type(X).__name__ == "LazyFrame" and type(X).__module__.startswith("polars"):
+        # a query, not data: numpy fails on it with "setting an array element
+        # with a sequence" (and reading its schema runs the query's planner)
+        raise TypeError("X is a polars LazyFrame, a query: pass its result, "
+                        "X.collect().")
     _refuse_polars_structs(X)
     if _polars_series_with_nulls(X):
         # numpy reads a null of a fixed-size polars Array as a row of NaN:

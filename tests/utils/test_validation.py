@@ -514,6 +514,18 @@ def test_polars_structs_are_refused_with_the_way_out():
         [[[1.0, 2.0], [3.0, 4.0]]])
 
 
+def test_a_polars_lazy_frame_is_refused_with_the_way_out():
+    # a query, not data: numpy's "setting an array element with a sequence",
+    # after polars' PerformanceWarning for reading its schema
+    pl = pytest.importorskip("polars")
+    X = pl.DataFrame({"t0": [1.0, 3.0], "t1": [2.0, 4.0]})  # a series per row
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(TypeError, match=re.escape("pass its result, X.collect()")):
+            check_sequences(X.lazy())
+    assert check_sequences(X.lazy().collect())[0].shape == (2, 2, 1)
+
+
 @pytest.mark.skipif(np.finfo(np.longdouble).max <= np.finfo(np.float64).max,
                     reason="long double is float64 on this platform")
 def test_long_doubles_beyond_float64_are_named_as_the_value_given():
