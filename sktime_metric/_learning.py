@@ -223,7 +223,8 @@ def warn_if_not_learned(estimator, y_codes, logits, by="loss", hint=None):
     predicted = logits.argmax(dim=1)
     accuracy = float((predicted.numpy() == np.asarray(y_codes)).mean())
     majority = counts.max() / counts.sum()
-    balanced, balanced_above = _balanced_clearly_above_chance(predicted.numpy(), y_codes)
+    balanced, balanced_above = _balanced_clearly_above_chance(
+        predicted.numpy(), y_codes)
     learned_to_rank = _clearly_above(accuracy, majority, len(y_codes)) or balanced_above
     beats_prior = loss < learning_baseline(y_codes)
     # ... and clearly, for "did not learn": each series' gain over the class

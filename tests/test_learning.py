@@ -112,14 +112,20 @@ def test_accuracy_is_compared_with_the_most_frequent_class_not_with_chance():
     y = np.r_[np.zeros(24, int), np.ones(6, int)]
     predicted = np.zeros(30, int)
     predicted[24] = 1
-    logits = torch.zeros(30, 2, dtype=torch.float64)
-    logits[torch.arange(30), torch.as_tensor(predicted)] = 1.0
+    (message,) = _warnings_by_accuracy(y, predicted, margin=1.0)
+    assert "not clearly better than predicting the most frequent class (0.8000)" \
+        in message
+
+
+def _warnings_by_accuracy(y, predicted, margin):
+    """The ConvergenceWarnings of a fit with these training predictions, its
+    logits ``margin`` above 0 at each predicted class (``by="accuracy"``)."""
+    logits = torch.zeros(len(y), 2, dtype=torch.float64)
+    logits[torch.arange(len(y)), torch.as_tensor(predicted)] = margin
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         warn_if_not_learned(object(), y, logits, by="accuracy")
-    (message,) = [str(w.message) for w in caught if w.category is ConvergenceWarning]
-    assert "not clearly better than predicting the most frequent class (0.8000)" \
-        in message
+    return [str(w.message) for w in caught if w.category is ConvergenceWarning]
 
 
 def test_a_loss_between_one_and_two_standard_errors_did_not_learn():
@@ -298,13 +304,8 @@ def _imbalanced_predictions():
 
 
 def test_an_imbalanced_fit_above_chance_in_balanced_accuracy_learned():
-    predicted = _imbalanced_predictions()
-    logits = torch.zeros(50, 2, dtype=torch.float64)
-    logits[torch.arange(50), torch.as_tensor(predicted)] = 0.1  # uncalibrated
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        warn_if_not_learned(object(), Y_IMBALANCED, logits, by="accuracy")
-    assert [w for w in caught if w.category is ConvergenceWarning] == []
+    # logits 0.1 apart: uncalibrated, as the matching network's
+    assert _warnings_by_accuracy(Y_IMBALANCED, _imbalanced_predictions(), 0.1) == []
 
 
 def test_an_imbalanced_fit_that_always_predicts_one_side_did_not_learn():
@@ -312,12 +313,7 @@ def test_an_imbalanced_fit_that_always_predicts_one_side_did_not_learn():
     # 0.6, within two standard errors (0.236) of 0.5
     predicted = np.zeros(50, int)
     predicted[45] = 1
-    logits = torch.zeros(50, 2, dtype=torch.float64)
-    logits[torch.arange(50), torch.as_tensor(predicted)] = 0.1
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        warn_if_not_learned(object(), Y_IMBALANCED, logits, by="accuracy")
-    (message,) = [str(w.message) for w in caught if w.category is ConvergenceWarning]
+    (message,) = _warnings_by_accuracy(Y_IMBALANCED, predicted, 0.1)
     assert "did not learn" in message and "balanced accuracy (0.6000)" in message
 
 
