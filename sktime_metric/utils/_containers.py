@@ -244,17 +244,24 @@ def _polars_series_with_nulls(X):
     return has_array and has_null
 
 
-def _refuse_polars_structs(X):
-    """Refuse a polars Series, or a polars frame's column, of struct dtype.
+def _refuse_unread_polars(X):
+    """Refuse a polars LazyFrame, and a polars Series, or a polars frame's
+    column, of struct dtype.
 
-    numpy reads a struct as the row of its fields, so a ``Struct`` Series was
-    read as a table (a field per time step) and a ``List(Struct)`` one as
-    series of a field per channel, where a null struct step was a row of NaN:
-    trailing, silently taken for padding. Neither reading is documented and a
-    struct's fields are as likely channels as time steps: the user says which.
+    A LazyFrame is a query, not data: numpy failed on it with "setting an
+    array element with a sequence" (and reading its schema runs the query's
+    planner, with polars' ``PerformanceWarning``). numpy reads a struct as
+    the row of its fields, so a ``Struct`` Series was read as a table (a
+    field per time step) and a ``List(Struct)`` one as series of a field per
+    channel, where a null struct step was a row of NaN: trailing, silently
+    taken for padding. Neither reading is documented and a struct's fields
+    are as likely channels as time steps: the user says which.
     """
     if not type(X).__module__.startswith("polars"):
         return
+    if type(X).__name__ == "LazyFrame":
+        raise TypeError("X is a polars LazyFrame, a query: pass its result, "
+                        "X.collect().")
     columns = ([(None, X.dtype)] if hasattr(X, "struct") and hasattr(X, "dtype")
                else list(getattr(X, "schema", {}).items()))
     for name, dtype in columns:
@@ -353,12 +360,7 @@ def to_sequence_dataset(X):
         tensors = X.combine_chunks() if hasattr(X, "combine_chunks") else X
         if hasattr(tensors, "to_numpy_ndarray"):
             X = tensors.to_numpy_ndarray()
-    if type(X).__name__ == "LazyFrame" and type(X).__module__.startswith("polars"):
-        # a query, not data: numpy fails on it with "setting an array element
-        # with a sequence" (and reading its schema runs the query's planner)
-        raise TypeError("X is a polars LazyFrame, a query: pass its result, "
-                        "X.collect().")
-    _refuse_polars_structs(X)
+    _refuse_unread_polars(X)
     if _polars_series_with_nulls(X):
         # numpy reads a null of a fixed-size polars Array as a row of NaN:
         # "empty (all NaN)", not the missing series or value it is
