@@ -210,20 +210,14 @@ class FisherKernelClassifier(ClassifierMixin, BaseEstimator):
         # SVM's C per series as LinearSVC's own class_weight would
         weights = class_weights = None
         if self.class_weight is not None:
-            class_weights = check_class_weights(self.class_weight,
-                                                encoder.classes_, y)
-            if not class_weights.all():
-                # liblinear drops the class's series: the SVM fits the other
-                # classes only, a decision column short of classes_, and the
-                # learning check failed on its label (an IndexError, "Target
-                # 2 is out of bounds")
-                k = int(np.flatnonzero(class_weights == 0)[0])
-                name = encoder.classes_[k:k + 1].tolist()[0]
-                raise ValueError(
-                    f"class_weight gives class {name!r} the weight 0, which the "
-                    "SVM cannot fit (liblinear drops its series); drop that "
-                    "class's series instead."
-                )
+            # a weight of 0: liblinear drops the class's series, the SVM fits
+            # the other classes only, a decision column short of classes_, and
+            # the learning check failed on its label (an IndexError, "Target 2
+            # is out of bounds")
+            class_weights = check_class_weights(
+                self.class_weight, encoder.classes_, y,
+                zero="the SVM cannot fit a class of weight 0 (liblinear drops its "
+                     "series); drop that class's series instead.")
             weights = class_weights[y_codes]
         self.C_ = float(self.C)
         if Cs is None and hasattr(self, "cv_scores_"):

@@ -54,14 +54,22 @@ def _refuse_mixed_label_types(values, name):
         )
 
 
-def check_class_weights(class_weight, classes, y):
+def check_class_weights(class_weight, classes, y, *, zero=None):
     """scikit-learn's ``compute_class_weight``, refusing weights that are not
     finite and non-negative.
 
     scikit-learn takes a dict's values as they are: a negative weight made
     the torch classifiers maximise that class's loss (silently, or a loss of
-    -inf named as divergence), NaN was named as weights that "sum to 0", and
-    liblinear (the Fisher kernel's SVM) raised an IndexError.
+    -inf named as divergence), NaN was named as weights that "sum to 0".
+
+    Parameters
+    ----------
+    class_weight : dict, "balanced" or None
+    classes : array-like of shape (n_classes,)
+    y : array-like of shape (n_samples,)
+    zero : str or None, default=None
+        None: a weight of 0 is allowed (the class's series do not count).
+        Otherwise 0 is refused too, with this reason.
 
     Returns
     -------
@@ -80,12 +88,14 @@ def check_class_weights(class_weight, classes, y):
     classes = np.asarray(classes)
     weights = compute_class_weight(class_weight, classes=classes, y=y)
     bad = np.flatnonzero(~(np.isfinite(weights) & (weights >= 0)))
+    why = "class weights must be finite and non-negative."
+    if not bad.size and zero is not None:
+        bad, why = np.flatnonzero(weights == 0), zero
     if bad.size:
         k = int(bad[0])
         raise ValueError(
             f"class_weight gives class {classes[k:k + 1].tolist()[0]!r} the "
-            f"weight {float(weights[k])!r}: class weights must be finite and "
-            "non-negative."
+            f"weight {float(weights[k])!r}: {why}"
         )
     return weights
 

@@ -148,10 +148,11 @@ def test_class_weight_is_keyed_by_labels(data):
     # scikit-learn's check, as for every other estimator (test_weights.py)
     with pytest.raises(ValueError, match="not in class_weight"):
         FisherKernelClassifier(n_states=2, class_weight={"z": 2.0}).fit(X, y)
-    # liblinear raised an IndexError for both ("Target 2 is out of bounds")
+    # both were an IndexError ("Target 2 is out of bounds")
     with pytest.raises(ValueError, match="class 'a' the weight -1.0"):
         FisherKernelClassifier(n_states=2, class_weight={"a": -1.0}).fit(X, y)
-    with pytest.raises(ValueError, match="class 'a' the weight 0, which the SVM"):
+    with pytest.raises(ValueError, match="class 'a' the weight 0.0: the SVM cannot "
+                       "fit a class of weight 0"):
         FisherKernelClassifier(n_states=2, class_weight={"a": 0.0}).fit(X, y)
 
 
