@@ -209,7 +209,7 @@ def pair_auc(
     >>> round(pair_auc("dtw", X, y), 2) > 0.5
     True
     """
-    from ..metric._sampling import check_pairs
+    from ..metric._sampling import check_pair_kinds, check_pairs
 
     measure = _Measure(metric)
     X_checked, _ = check_sequences(X)
@@ -225,8 +225,8 @@ def pair_auc(
     # before any distance: the AUC needs both kinds of pair (and of a single
     # series the embedding of no pair would fail in scikit-learn, with a
     # shape that is not the caller's)
-    _both_kinds(labels, "pair_auc", "Give series of at least two classes, one "
-                "of them with two series." if drawn else "")
+    check_pair_kinds(labels, "pair_auc", "Give series of at least two classes, "
+                     "one of them with two series." if drawn else "")
     if drawn and measure.is_dtw and n * (n - 1) // 2 <= max_pairs:
         # every pair is scored: one symmetric DTW matrix is a little
         # cheaper than a loop over the pairs (measured, one thread: 1.0-1.5x
@@ -236,15 +236,6 @@ def pair_auc(
         distances = measure.pairwise(X_checked, X_checked)
         return float(roc_auc_score(labels, -distances[pairs[:, 0], pairs[:, 1]]))
     return float(roc_auc_score(labels, -measure.paired(X_checked, pairs)))
-
-
-def _both_kinds(labels, name, why):
-    """:func:`~sktime_metric.metric._sampling.check_both_kinds` on 0 / 1
-    ``labels`` of pairs, before an AUC is computed from them."""
-    from ..metric._sampling import check_both_kinds
-
-    n_similar = int(labels.sum())
-    check_both_kinds(n_similar, len(labels) - n_similar, name, why)
 
 
 def one_shot_accuracy(metric, X, y, *, n_rounds=None, random_state=0):

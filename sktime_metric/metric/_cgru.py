@@ -32,7 +32,7 @@ from ..utils._skorch import (
 from ..utils.validation import padded_float32, sequence_lengths
 from ._mixin import PairMetricMixin, _check_chunk_size
 from ._pairs import pair_plan
-from ._sampling import check_both_kinds, check_pairs
+from ._sampling import check_pair_kinds, check_pairs
 from ._shortlist import check_embedding, check_shortlist, shortlist_graph
 
 __all__ = ["CoupledGRUMetric"]
@@ -463,9 +463,8 @@ class CoupledGRUMetric(
         X, lengths, X_fit = validate_and_standardize(self, X, reset=True,
                                                      return_given=True)  # as in fit
         pairs, pair_labels = check_pairs(pairs, pair_labels, len(X))
-        n_similar = int(pair_labels.sum())
-        check_both_kinds(
-            n_similar, len(pair_labels) - n_similar, type(self).__name__,
+        check_pair_kinds(
+            pair_labels, type(self).__name__,
             "On one kind alone the contrastive loss has a trivial minimum that "
             "measures nothing: similar pairs only, every pair at distance 0; "
             "dissimilar pairs only, all of them pushed apart.")

@@ -27,7 +27,7 @@ from ._kissme_closed_form import (
     pair_covariances,
 )
 from ._mixin import PairMetricMixin
-from ._sampling import check_pair_labels
+from ._sampling import check_pair_kinds, check_pair_labels
 
 __all__ = ["KISSMETransformer", "kissme_metric", "pair_covariances"]
 
@@ -275,15 +275,15 @@ class KISSMETransformer(
         -------
         auc : float
         """
-        from ..evaluation._protocols import _both_kinds, labelled_pairs
+        from ..evaluation._protocols import labelled_pairs
 
         Z = self._metric_inputs(X)
         name = f"{type(self).__name__}.score"
         y = check_class_labels(y, len(Z), estimator=name, min_classes=1,
                                classification=False)
         pairs, labels = labelled_pairs(y)
-        _both_kinds(labels, name, "Give rows of at least two classes, one of them "
-                    "with two rows.")
+        check_pair_kinds(labels, name, "Give rows of at least two classes, one "
+                         "of them with two rows.")
         distances = self._paired_distances(Z[pairs[:, 0]], Z[pairs[:, 1]])
         return float(roc_auc_score(labels, -distances))
 

@@ -258,6 +258,13 @@ def check_both_kinds(n_similar, n_dissimilar, learner, why=""):
         )
 
 
+def check_pair_kinds(pair_labels, learner, why=""):
+    """:func:`check_both_kinds` on the 0 / 1 labels of pairs
+    (:func:`check_pair_labels`): before training on them, or an AUC."""
+    n_similar = int(np.sum(pair_labels))
+    check_both_kinds(n_similar, len(pair_labels) - n_similar, learner, why)
+
+
 def check_pair_labels(pair_labels, n_pairs):
     """Validate the labels of ``n_pairs`` pairs: 1 / 0, True / False or +1 / -1.
 

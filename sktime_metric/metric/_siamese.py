@@ -32,7 +32,7 @@ from ..utils._warnings import warn
 from ..utils.validation import padded_float32
 from ._mixin import PairMetricMixin
 from ._pairs import pair_plan
-from ._sampling import check_both_kinds, check_pairs
+from ._sampling import check_pair_kinds, check_pairs
 
 __all__ = ["SiameseRNNEmbedder"]
 
@@ -385,9 +385,8 @@ class SiameseRNNEmbedder(
             )
         X, lengths = self._validate_X(X, reset=True)
         pairs, pair_labels = check_pairs(pairs, pair_labels, len(X))
-        n_similar = int(pair_labels.sum())
-        check_both_kinds(
-            n_similar, len(pair_labels) - n_similar, type(self).__name__,
+        check_pair_kinds(
+            pair_labels, type(self).__name__,
             "On one kind alone the pair loss has a trivial minimum that measures "
             "nothing: similar pairs only, every series embedded at one point "
             "(or, with 'pair_logistic', every pair called similar); dissimilar "
