@@ -23,6 +23,7 @@ from ..base import (
 )
 from ..nn.attended import AttendedRegressorModule
 from ..utils._labels import _refuse_infinite, _refuse_missing
+from ..utils._scaling import scaled_targets
 from ..utils._sklearn_compat import Interval, StrOptions, _check_y
 from ..utils._skorch import SequenceNet, validation_split
 from ..utils._time import refuse_time_values
@@ -31,30 +32,6 @@ from ._frames import frame_module_params, is_frames, validate_frames
 from ._presets import THESIS_PARAMS
 
 __all__ = ["AttentionSequenceRegressor"]
-
-
-def _scaled_targets(y):
-    """The median of ``y``, its mean absolute deviation from it (1 where
-    that is 0) and ``y`` centred on the one, in units of the other.
-
-    Targets spanning more than float64's range (``-1e308`` and ``1e308``)
-    overflowed ``y - median`` or the mean to inf, a NaN training loss named
-    as divergence: those are computed on ``y`` times a power of two, which
-    is exact (bar bits below 2**-1074 of the scaled values) and leaves the
-    scaled targets as they are; ordinary targets never take that path.
-    """
-    with np.errstate(over="ignore", invalid="ignore"):  # handled below
-        center = float(np.median(y))
-        spread = float(np.mean(np.abs(y - center)))
-    if not (np.isfinite(center) and np.isfinite(spread)):
-        exponent = int(np.frexp(np.abs(y).max())[1])
-        center, spread, scaled = _scaled_targets(np.ldexp(y, -exponent))
-        # the spread of the scaled y is at most its largest |value| (< 1) and
-        # so is the true spread's share of float64's range: both are finite
-        return (float(np.ldexp(center, exponent)),
-                float(np.ldexp(spread, exponent)) if scaled.any() else 1.0, scaled)
-    scale = spread if spread > 0 else 1.0
-    return center, scale, (y - center) / scale
 
 
 class AttentionSequenceRegressor(ClassNamePrefixFeaturesOutMixin, RegressorMixin,
@@ -402,12 +379,12 @@ class AttentionSequenceRegressor(ClassNamePrefixFeaturesOutMixin, RegressorMixin
                     and "could not convert" not in str(error):
                 raise
             raise ValueError(f"y must hold real targets: {error}") from None
-        # a string "nan" is NaN only now: _scaled_targets recursed on it
+        # a string "nan" is NaN only now: scaled_targets recursed on it
         # without end (a RecursionError)
         _refuse_missing(y, "y", missing)
         _refuse_infinite(y, "y", "targets must be finite.")
         check_consistent_length(lengths, y)
-        self.y_center_, self.y_scale_, y_scaled = _scaled_targets(y)
+        self.y_center_, self.y_scale_, y_scaled = scaled_targets(y)
         y_scaled = y_scaled.astype(np.float32)
         # seed
         seed = derive_seed(self.random_state)

@@ -8,13 +8,14 @@ scales (millimetres beside radians, a z-normalised UCR set beside raw sensor
 counts) reach the network at unit scale, where its initialisation and
 learning rate were chosen. :func:`requested_channel_statistics` reads a
 ``standardize`` parameter that may also fix the statistics, as
-:class:`~sktime_metric.cluster.RoutineClusterer`'s does.
+:class:`~sktime_metric.cluster.RoutineClusterer`'s does. A regressor's
+targets are scaled likewise (:func:`scaled_targets`).
 """
 
 import numpy as np
 
-__all__ = ["channel_statistics", "requested_channel_statistics", "standardize_channels",
-           "validate_and_standardize"]
+__all__ = ["channel_statistics", "requested_channel_statistics", "scaled_targets",
+           "standardize_channels", "validate_and_standardize"]
 
 
 def channel_statistics(X):
@@ -179,3 +180,28 @@ def validate_and_standardize(estimator, X, *, reset, return_given=False, name="X
             "are on another scale than the training series were; rescale that "
             "channel."))
     return (X, lengths, X_given) if return_given else (X, lengths)
+
+
+def scaled_targets(y):
+    """The median of regression targets ``y``, their mean absolute deviation
+    from it (1 where that is 0) and ``y`` centred on the one, in units of the
+    other: what a regressor trains on, as the channels are standardised.
+
+    Targets spanning more than float64's range (``-1e308`` and ``1e308``)
+    overflowed ``y - median`` or the mean to inf, a NaN training loss named
+    as divergence: those are computed on ``y`` times a power of two, which
+    is exact (bar bits below 2**-1074 of the scaled values) and leaves the
+    scaled targets as they are; ordinary targets never take that path.
+    """
+    with np.errstate(over="ignore", invalid="ignore"):  # handled below
+        center = float(np.median(y))
+        spread = float(np.mean(np.abs(y - center)))
+    if not (np.isfinite(center) and np.isfinite(spread)):
+        exponent = int(np.frexp(np.abs(y).max())[1])
+        center, spread, scaled = scaled_targets(np.ldexp(y, -exponent))
+        # the spread of the scaled y is at most its largest |value| (< 1) and
+        # so is the true spread's share of float64's range: both are finite
+        return (float(np.ldexp(center, exponent)),
+                float(np.ldexp(spread, exponent)) if scaled.any() else 1.0, scaled)
+    scale = spread if spread > 0 else 1.0
+    return center, scale, (y - center) / scale

@@ -167,17 +167,17 @@ def test_targets_are_scaled_by_their_median_and_mean_absolute_deviation():
 def test_targets_spanning_float64s_range_are_scaled_without_overflow():
     # y - median and the mean absolute deviation overflowed to inf: a NaN
     # training loss, reported as divergence
-    from sktime_metric.regression._attended import _scaled_targets
+    from sktime_metric.utils._scaling import scaled_targets
 
     X, labels = make_sequence_classification(n_samples=12, random_state=0)
     y = np.where(labels == labels[0], 1.5e308, -1.7e308)
-    center, scale, scaled = _scaled_targets(y)
+    center, scale, scaled = scaled_targets(y)
     # the same statistics as of y / 2**1000, times 2**1000
-    small = _scaled_targets(np.ldexp(y, -1000))
+    small = scaled_targets(np.ldexp(y, -1000))
     assert (center, scale) == (np.ldexp(small[0], 1000), np.ldexp(small[1], 1000))
     np.testing.assert_array_equal(scaled, small[2])
     assert np.isfinite([center, scale]).all()
-    assert _scaled_targets(np.full(3, 1.7e308))[1:2] == (1.0,)  # nothing spread
+    assert scaled_targets(np.full(3, 1.7e308))[1:2] == (1.0,)  # nothing spread
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         warnings.simplefilter("ignore", RuntimeWarning)  # the learning check's
