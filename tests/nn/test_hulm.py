@@ -301,8 +301,8 @@ def test_forward_without_gradients_is_the_plain_recursion_bit_for_bit(
         dtype, chunk_elements, n_steps, window, monkeypatch):
     # without gradients the recursion runs over chunks of steps (never the
     # whole (B, T', K, H) scores): the same numbers as the plain recursion,
-    # bit for bit, with 2-step chunks, a 1-step tail merged into the chunk
-    # before it (7 steps), one chunk, and 1- and 2-step series
+    # bit for bit, with 2-step chunks, a 1-step chunk at the end (7 steps),
+    # one chunk, and 1- and 2-step series
     import sktime_metric.nn.hulm as hulm
 
     if chunk_elements is not None:
