@@ -38,13 +38,15 @@ from .utils._sklearn_compat import (
     Interval,
     InvalidParameterError,
     StrOptions,
-    _check_sample_weight,
 )
 from .utils._skorch import resolve_optimizer, training_callbacks
 from .utils._scaling import validate_and_standardize
-from .utils._labels import check_class_labels, check_class_weights
+from .utils._labels import (
+    check_class_labels,
+    check_class_weights,
+    check_sample_weight,
+)
 from .utils._subnormal import flush_subnormals
-from .utils._time import refuse_time_values
 from .utils.validation import padded_float32
 
 __all__ = [
@@ -281,9 +283,7 @@ class BaseSequenceNet(BaseEstimator):
         class_weight = getattr(self, "class_weight", None)
         if sample_weight is None and class_weight is None:
             return None
-        refuse_time_values(sample_weight, "sample_weight")
-        weight = _check_sample_weight(sample_weight, np.empty((len(y), 0)),
-                                      dtype=np.float64, ensure_non_negative=True)
+        weight = check_sample_weight(sample_weight, len(y))
         if class_weight is not None:
             classes, codes = np.unique(y, return_inverse=True)
             weight = weight * check_class_weights(class_weight, classes, y)[codes]

@@ -1,9 +1,10 @@
-"""The one check of class labels (and of the groups beside them), for every
-estimator fitted on them."""
+"""The one check of class labels (and of the groups and the weights beside
+them), for every estimator fitted on them."""
 
 import numpy as np
 
-__all__ = ["check_class_labels", "check_class_weights", "check_groups"]
+__all__ = ["check_class_labels", "check_class_weights", "check_groups",
+           "check_sample_weight"]
 
 
 def _is_missing(value):
@@ -98,6 +99,37 @@ def check_class_weights(class_weight, classes, y, *, zero=None):
             f"weight {float(weights[k])!r}: {why}"
         )
     return weights
+
+
+def check_sample_weight(sample_weight, n_samples):
+    """``sample_weight`` as checked float64 weights of ``n_samples`` series.
+
+    scikit-learn's ``_check_sample_weight`` (one finite, non-negative weight
+    per series; None gives ones), after refusing dates and durations, which
+    numpy would read as counts of their unit. The one check of the weights
+    that the classifiers' loss and their standardisation both use.
+
+    Parameters
+    ----------
+    sample_weight : array-like of shape (n_samples,) or None
+    n_samples : int
+
+    Returns
+    -------
+    sample_weight : ndarray of shape (n_samples,)
+
+    Examples
+    --------
+    >>> from sktime_metric.utils._labels import check_sample_weight
+    >>> check_sample_weight([1, 0, 2], 3)
+    array([1., 0., 2.])
+    """
+    from ._sklearn_compat import _check_sample_weight
+    from ._time import refuse_time_values
+
+    refuse_time_values(sample_weight, "sample_weight")
+    return _check_sample_weight(sample_weight, np.empty((n_samples, 0)),
+                                dtype=np.float64, ensure_non_negative=True)
 
 
 def check_groups(groups, n_samples):

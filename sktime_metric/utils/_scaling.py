@@ -18,7 +18,7 @@ __all__ = ["channel_statistics", "requested_channel_statistics", "scaled_targets
            "standardize_channels", "validate_and_standardize"]
 
 
-def channel_statistics(X):
+def channel_statistics(X, sample_weight=None):
     """Per-channel mean and standard deviation over every observed step.
 
     NaN is padding and does not count; a constant channel (its spread at the
@@ -30,10 +30,22 @@ def channel_statistics(X):
     (values near 1e-16 after subtracting a constant) is not constant by this
     rule and is scaled like a signal; drop such a channel.
 
+    With ``sample_weight``, each observed step of series ``i`` counts
+    ``sample_weight[i]`` times, as in scikit-learn's
+    ``StandardScaler.fit(X, sample_weight=...)``: integer weights give the
+    statistics of the series repeated that many times (to float64
+    rounding), and a series of weight 0 is left out entirely, its values,
+    its length and whether it makes a channel look constant alike. Equal
+    weights (all ones, say) give the unweighted statistics exactly, bit for
+    bit.
+
     Parameters
     ----------
     X : ndarray of shape (n_samples, n_timestamps, n_channels)
         Checked, NaN-padded series.
+    sample_weight : array-like of shape (n_samples,), default=None
+        Non-negative weight of each series, at least one positive; None
+        weighs every series alike.
 
     Returns
     -------
@@ -46,7 +58,35 @@ def channel_statistics(X):
     >>> X = np.array([[[1.0, 5.0], [3.0, 5.0]], [[2.0, 5.0], [np.nan, np.nan]]])
     >>> channel_statistics(X)
     (array([2., 5.]), array([0.81649658, 1.        ]))
+
+    Weight 2 counts the second series twice; weight 0 leaves it out:
+
+    >>> channel_statistics(X, sample_weight=[1, 2])
+    (array([2., 5.]), array([0.70710678, 1.        ]))
+    >>> channel_statistics(X, sample_weight=[1, 0])
+    (array([2., 5.]), array([1., 1.]))
     """
+    if sample_weight is None:
+        return _unweighted_statistics(X)
+    from ._labels import check_sample_weight
+
+    weight = check_sample_weight(sample_weight, len(X))
+    if not weight.sum() > 0:
+        raise ValueError("sample_weight sums to 0: at least one series needs a "
+                         "positive weight.")
+    kept = weight > 0
+    if not kept.all():
+        # left out before anything is measured, peak and constancy included
+        X, weight = X[kept], weight[kept]
+    if (weight == weight[0]).all():
+        # a common weight cancels: the unweighted statistics, bit for bit
+        # (so that all-ones weights change nothing)
+        return _unweighted_statistics(X)
+    return _weighted_statistics(X, weight)
+
+
+def _unweighted_statistics(X):
+    """:func:`channel_statistics` without weights (every estimator's default)."""
     peak = np.nanmax(np.abs(X), axis=(0, 1))
     with np.errstate(over="ignore", under="ignore", invalid="ignore"):
         mean = np.nanmean(X, axis=(0, 1))
@@ -58,11 +98,36 @@ def channel_statistics(X):
     for c in np.flatnonzero((peak > 0) & ((peak < 1e-100) | (peak > 1e100))):
         unit = X[:, :, c] / peak[c]
         mean[c], scale[c] = np.nanmean(unit) * peak[c], np.nanstd(unit) * peak[c]
+    return mean, _constant_to_one(scale, peak)
+
+
+def _weighted_statistics(X, weight):
+    """:func:`channel_statistics` with positive, unequal weights per series."""
+    peak = np.nanmax(np.abs(X), axis=(0, 1))
+    with np.errstate(under="ignore"):  # only of values far below the peak
+        # every channel in units of a power of two at its largest value and
+        # the largest weight in [0.5, 1), both exact: the weighted sums and
+        # squares stay within float64 whatever the scale of either
+        exponent = np.frexp(peak)[1]
+        unit = np.ldexp(X, -exponent)
+        w = np.ldexp(weight, -np.frexp(weight.max())[1])[:, None, None]
+        total = np.sum(w * ~np.isnan(unit), axis=(0, 1))
+        # shifted by the first step (observed: the padding is at the end), so
+        # that a constant channel's mean is its value exactly
+        first = unit[0, 0]
+        mean = first + np.nansum(w * (unit - first), axis=(0, 1)) / total
+        scale = np.sqrt(np.nansum(w * (unit - mean) ** 2, axis=(0, 1)) / total)
+    return (np.ldexp(mean, exponent),
+            _constant_to_one(np.ldexp(scale, exponent), peak))
+
+
+def _constant_to_one(scale, peak):
+    """The scale 1 for a constant channel."""
     # constant: a spread at the level of float64 rounding of the channel's
     # values, relative to their size, so that a signal on a tiny scale (1e-30)
     # is scaled up, not left where the networks cannot see it
     constant = scale <= 10 * np.finfo(float).eps * peak
-    return mean, np.where(constant, 1.0, scale)
+    return np.where(constant, 1.0, scale)
 
 
 def requested_channel_statistics(standardize, X):

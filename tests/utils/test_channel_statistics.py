@@ -117,3 +117,97 @@ def test_series_near_float64s_ends_standardise_without_false_overflow():
     Z, _ = _padded(0)
     np.testing.assert_array_equal(standardize_channels(Z, mean, scale),
                                   (Z - mean) / scale)
+
+
+def _statistics_before_weights(X):
+    """channel_statistics as it was before it took ``sample_weight`` (commit
+    9dfd6a7), frozen: the unweighted statistics must not move by a bit, or
+    every estimator's output on ordinary data would."""
+    peak = np.nanmax(np.abs(X), axis=(0, 1))
+    with np.errstate(over="ignore", under="ignore", invalid="ignore"):
+        mean = np.nanmean(X, axis=(0, 1))
+        scale = np.nanstd(X, axis=(0, 1))
+    for c in np.flatnonzero((peak > 0) & ((peak < 1e-100) | (peak > 1e100))):
+        unit = X[:, :, c] / peak[c]
+        mean[c], scale[c] = np.nanmean(unit) * peak[c], np.nanstd(unit) * peak[c]
+    constant = scale <= 10 * np.finfo(float).eps * peak
+    return mean, np.where(constant, 1.0, scale)
+
+
+def _awkward(seed):
+    """Padded series with a constant, an all-zero and two extreme channels."""
+    X, _ = _padded(seed)
+    X = np.concatenate([X, X[:, :, :2] * [1e-300, 1e300], X[:, :, :2] * 0], axis=2)
+    X[:, :, 4] = np.where(np.isnan(X[:, :, 4]), np.nan, 4.0)
+    return X
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+@pytest.mark.parametrize("weights", [None, "ones", "equal"])
+def test_unweighted_and_equally_weighted_statistics_are_unchanged_bit_for_bit(
+        seed, weights):
+    # all-ones (or any common) weights take the unweighted path: the same
+    # statistics, not the same up to rounding
+    X = _awkward(seed)
+    sample_weight = {None: None, "ones": np.ones(len(X)),
+                     "equal": np.full(len(X), 2.5)}[weights]
+    mean, scale = channel_statistics(X, sample_weight)
+    expected_mean, expected_scale = _statistics_before_weights(X)
+    np.testing.assert_array_equal(mean, expected_mean)
+    np.testing.assert_array_equal(scale, expected_scale)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+@pytest.mark.parametrize("factor", [1.0, 1e-200, 1e200])
+def test_integer_weights_are_the_series_repeated(seed, factor):
+    # scikit-learn's StandardScaler's rule: weight k counts a series k times;
+    # on any scale (the squares of 1e200 overflow float64, of 1e-200 underflow)
+    X, _ = _padded(seed)
+    X = X * factor
+    w = np.roll([1, 3, 2, 4], seed)
+    mean, scale = channel_statistics(X, w)
+    mean_rep, scale_rep = channel_statistics(np.repeat(X, w, axis=0))
+    # float64 rounding of sums of ~40 terms, relative to the channel's spread
+    # (a mean near 0 has no relative precision of its own)
+    assert np.all(np.abs(mean - mean_rep) <= 1e-12 * (np.abs(mean_rep) + scale_rep))
+    assert np.all(np.abs(scale - scale_rep) <= 1e-12 * scale_rep)
+    assert not np.allclose(scale, channel_statistics(X)[1], rtol=1e-6, atol=0)
+
+
+def test_weights_on_any_float64_scale_weigh_alike():
+    X, _ = _padded(0)
+    w = np.array([1.0, 2.0, 3.0, 0.5])
+    mean, scale = channel_statistics(X, w)
+    for factor in (1e-300, 1e300, 2.0 ** -1070):
+        mean_far, scale_far = channel_statistics(X, w * factor)
+        # a power of two rescales exactly; the others by rounding
+        np.testing.assert_allclose(mean_far, mean, rtol=1e-12, atol=0)
+        np.testing.assert_allclose(scale_far, scale, rtol=1e-12, atol=0)
+
+
+def test_a_weight_of_zero_leaves_the_series_out_entirely():
+    X = _awkward(0)
+    # its values (a huge outlier), its length (the longest series, so the
+    # others' padding is what remains) and its spread on the constant
+    # channel 4 must all be as if it were not there
+    X[0, :, 0] = 1e300
+    X[0, :, 4] = np.arange(X.shape[1])
+    for w in ([0.0, 1.0, 1.0, 1.0], [0.0, 1.0, 2.0, 3.0]):
+        w = np.array(w)
+        mean, scale = channel_statistics(X, w)
+        mean_without, scale_without = channel_statistics(X[1:], w[1:])
+        np.testing.assert_array_equal(mean, mean_without)
+        np.testing.assert_array_equal(scale, scale_without)
+        assert mean[4] == 4.0 and scale[4] == 1.0  # constant, exactly
+    assert scale[0] < 100  # not set by the 1e300 the series holds
+
+
+def test_bad_weights_are_named():
+    X, _ = _padded(0)
+    with pytest.raises(ValueError, match="Negative values in data"):
+        channel_statistics(X, [1.0, -1.0, 1.0, 1.0])
+    with pytest.raises(ValueError, match=r"sample_weight.shape == \(3,\)"):
+        channel_statistics(X, [1.0, 1.0, 1.0])
+    # scikit-learn >= 1.9 refuses all-zero weights itself
+    with pytest.raises(ValueError, match="at least one non-zero|sums to 0"):
+        channel_statistics(X, np.zeros(4))
