@@ -40,7 +40,7 @@ from .utils._sklearn_compat import (
     StrOptions,
 )
 from .utils._skorch import resolve_optimizer, training_callbacks
-from .utils._scaling import validate_and_standardize
+from .utils._scaling import fit_standardize, validate_and_standardize
 from .utils._labels import (
     check_class_labels,
     check_class_weights,
@@ -120,11 +120,12 @@ class BaseSequenceNet(BaseEstimator):
 
         # validate
         self._validate_params()
-        X, lengths = self._validate_X(X, reset=True)     # NaN-padded, standardised
+        X, lengths = self._validate_X(X, reset=True, standardize=False)  # NaN-padded
         y = self._check_labels(X, y)
         encoder = LabelEncoder().fit(y)
         y_codes = encoder.transform(y).astype(np.int64)  # the net trains on codes
         weights = self._training_weights(y, sample_weight)   # class_weight too
+        X = self._fit_standardize(X, sample_weight)  # statistics weighted as the loss
         # seed
         seed = derive_seed(self.random_state)
         # build
@@ -250,16 +251,29 @@ class BaseSequenceNet(BaseEstimator):
                 f"The 'device' parameter of {type(self).__name__}: {error}"
             ) from None
 
-    def _validate_X(self, X, *, reset, name="X"):
+    def _validate_X(self, X, *, reset, name="X", standardize=True):
         """Checked NaN-padded ``X`` and its lengths (``n_features_in_`` on reset).
 
         An estimator with a true ``standardize`` parameter also gets its
         channels standardised here, with the statistics of its training series
         (``mean_``, ``scale_``, fitted on reset): the one place every series
         passes, at fit and at predict time alike. ``name``: the argument's
-        name in the messages (``"X_support"``, ...).
+        name in the messages (``"X_support"``, ...). ``standardize=False``:
+        checked only, for a ``fit`` that takes ``sample_weight`` and
+        standardises with :meth:`_fit_standardize` once the weights are
+        checked.
         """
-        return validate_and_standardize(self, X, reset=reset, name=name)
+        return validate_and_standardize(self, X, reset=reset, name=name,
+                                        standardize=standardize)
+
+    def _fit_standardize(self, X, sample_weight):
+        """Checked training series ``X`` standardised (when ``standardize``)
+        with their statistics weighted by ``sample_weight``, as the loss
+        weighs the series (:func:`~sktime_metric.utils.channel_statistics`;
+        ``class_weight`` is the loss's alone). Call it after
+        :meth:`_training_weights`, which names a bad weight.
+        """
+        return fit_standardize(self, X, sample_weight)
 
     def _check_labels(self, X, y, *, instead=None, names=("X", "y")):
         """``y`` as checked 1-D class labels of the series ``X`` (any label type).

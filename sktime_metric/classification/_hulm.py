@@ -273,6 +273,8 @@ class HULMClassifier(SequenceClassifierMixin, BaseSequenceNet):
         sample_weight : array-like of shape (n_samples,), default=None
             Weight of each series in the training loss (the weighted mean of
             the per-series losses), multiplied by its class's ``class_weight``.
+            With ``standardize``, it weighs the channel statistics
+            (``mean_``, ``scale_``) too; ``class_weight`` does not.
 
         Returns
         -------
@@ -281,11 +283,12 @@ class HULMClassifier(SequenceClassifierMixin, BaseSequenceNet):
         """
         # validate
         self._validate_params()
-        X, lengths = self._validate_X(X, reset=True)
+        X, lengths = self._validate_X(X, reset=True, standardize=False)
         y = self._check_labels(X, y)
         encoder = LabelEncoder().fit(y)
         y_codes = encoder.transform(y).astype(np.int64)
         weights = self._training_weights(y, sample_weight)
+        X = self._fit_standardize(X, sample_weight)  # weighted as the loss
         self.window_, self.stride_ = resolve_framing(self.window, self.stride,
                                                      X.shape[2], lengths)
         # seed

@@ -364,6 +364,8 @@ class MatchingNetworkClassifier(
             Weight of each series when it is a query of a training episode
             (the episode's loss is the weighted mean over its queries),
             multiplied by its class's ``class_weight``.
+            With ``standardize``, it weighs the channel statistics
+            (``mean_``, ``scale_``) too; ``class_weight`` does not.
 
         Returns
         -------
@@ -371,10 +373,11 @@ class MatchingNetworkClassifier(
         """
         # validate
         self._validate_params()
-        X, lengths = self._validate_X(X, reset=True)
+        X, lengths = self._validate_X(X, reset=True, standardize=False)
         y = self._check_labels(X, y)
         codes = LabelEncoder().fit_transform(y).astype(np.int64)
         weights = self._training_weights(y, sample_weight)
+        X = self._fit_standardize(X, sample_weight)  # weighted as the loss
         n_classes = int(codes.max()) + 1
         # "all": as wide as the classes (the sampler caps n_way at the
         # classes of the series it draws from), and the same classes in

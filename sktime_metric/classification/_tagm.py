@@ -319,6 +319,8 @@ class TAGMClassifier(SequenceClassifierMixin, BaseSequenceNet):
         sample_weight : array-like of shape (n_samples,), default=None
             Weight of each series in the training loss (the weighted mean of
             the per-series losses), multiplied by its class's ``class_weight``.
+            With ``standardize``, it weighs the channel statistics
+            (``mean_``, ``scale_``) too; ``class_weight`` does not.
 
         Returns
         -------
@@ -334,11 +336,12 @@ class TAGMClassifier(SequenceClassifierMixin, BaseSequenceNet):
                 "bidirectional=True needs recurrent=True: without the gated unit "
                 "(AM-NN) there is no recurrence to run backwards."
             )
-        X, lengths = self._validate_X(X, reset=True)
+        X, lengths = self._validate_X(X, reset=True, standardize=False)
         y = self._check_labels(X, y)
         encoder = LabelEncoder().fit(y)
         y_codes = encoder.transform(y).astype(np.int64)
         weights = self._training_weights(y, sample_weight)
+        X = self._fit_standardize(X, sample_weight)  # weighted as the loss
         window, stride = resolve_framing(self.window, self.stride, X.shape[2], lengths)
         # the gated unit keeps (1 - a_t) of its state per step (eq. 3.1): a start
         # at a_t ~ 0.12 rather than 0.5 lets the signal survive long noise

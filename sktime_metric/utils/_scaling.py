@@ -3,10 +3,12 @@
 Every estimator with a ``standardize`` parameter fits these statistics on its
 training series (through :func:`validate_and_standardize`, which
 :meth:`~sktime_metric.base.BaseSequenceNet._validate_X` and the estimators
-without a torch net call) and applies them to every series it later sees, so that channels on different
-scales (millimetres beside radians, a z-normalised UCR set beside raw sensor
-counts) reach the network at unit scale, where its initialisation and
-learning rate were chosen. :func:`requested_channel_statistics` reads a
+without a torch net call) and applies them to every series it later sees, so
+that channels on different scales (millimetres beside radians, a z-normalised
+UCR set beside raw sensor counts) reach the network at unit scale, where its
+initialisation and learning rate were chosen. A classifier fitted with
+``sample_weight`` weighs the statistics by it, as its loss
+(:func:`fit_standardize`). :func:`requested_channel_statistics` reads a
 ``standardize`` parameter that may also fix the statistics, as
 :class:`~sktime_metric.cluster.RoutineClusterer`'s does. A regressor's
 targets are scaled likewise (:func:`scaled_targets`).
@@ -14,8 +16,8 @@ targets are scaled likewise (:func:`scaled_targets`).
 
 import numpy as np
 
-__all__ = ["channel_statistics", "requested_channel_statistics", "scaled_targets",
-           "standardize_channels", "validate_and_standardize"]
+__all__ = ["channel_statistics", "fit_standardize", "requested_channel_statistics",
+           "scaled_targets", "standardize_channels", "validate_and_standardize"]
 
 
 def channel_statistics(X, sample_weight=None):
@@ -208,7 +210,8 @@ def standardize_channels(X, mean, scale):
     return centred / scale
 
 
-def validate_and_standardize(estimator, X, *, reset, return_given=False, name="X"):
+def validate_and_standardize(estimator, X, *, reset, return_given=False, name="X",
+                             standardize=True):
     """Checked NaN-padded ``X`` and its lengths, standardised if asked.
 
     :func:`~sktime_metric.utils.validation.validate_sequences` (which sets
@@ -216,6 +219,10 @@ def validate_and_standardize(estimator, X, *, reset, return_given=False, name="X
     true, the channels standardised with the statistics of its training
     series (``mean_``, ``scale_``, fitted on reset): the one place every
     series passes, at fit and at predict time alike.
+
+    ``standardize=False`` stops after the check, for a ``fit`` whose
+    statistics weigh the series by a ``sample_weight`` it checks first: it
+    then calls :func:`fit_standardize` itself.
 
     Returns
     -------
@@ -225,26 +232,51 @@ def validate_and_standardize(estimator, X, *, reset, return_given=False, name="X
         Only with ``return_given``: the checked series before standardising
         (for an estimator that keeps its training series as given).
     """
-    from .validation import _refuse_overflow, validate_sequences
+    from .validation import validate_sequences
 
-    X, lengths = validate_sequences(estimator, X, reset=reset, name=name)
-    X_given = X
-    if getattr(estimator, "standardize", False):
-        if reset:
-            estimator.mean_, estimator.scale_ = channel_statistics(X)
-        with np.errstate(over="ignore"):  # named below, not warned
-            X = standardize_channels(X, estimator.mean_, estimator.scale_)
-        # X_given is finite: a value the training scale overflowed (training
-        # values around 1e-300, new ones around 1) left float64, which the
-        # float32 networks named as inf "after any standardising" and the
-        # float64 estimators (DTW, the HMMs) returned as NaN
-        _refuse_overflow(X, X_given, lambda c: (
-            ", which standardised with the training series' statistics of that "
-            f"channel (mean {estimator.mean_[c]:.3g}, scale "
-            f"{estimator.scale_[c]:.3g}) is beyond float64's range: the series "
-            "are on another scale than the training series were; rescale that "
-            "channel."))
+    X_given, lengths = validate_sequences(estimator, X, reset=reset, name=name)
+    X = X_given
+    if standardize and getattr(estimator, "standardize", False):
+        X = _standardize(estimator, X_given, reset=reset)
     return (X, lengths, X_given) if return_given else (X, lengths)
+
+
+def fit_standardize(estimator, X, sample_weight=None):
+    """Checked training series ``X``, standardised with their statistics
+    weighted by ``sample_weight`` (:func:`channel_statistics`), kept in
+    ``mean_``, ``scale_``; ``X`` as it is when ``estimator.standardize`` is
+    false.
+
+    The second half of :func:`validate_and_standardize` on reset, for a
+    ``fit`` that takes ``sample_weight``: called once the weights are
+    checked (:meth:`~sktime_metric.base.BaseSequenceNet._training_weights`),
+    so that a bad weight is named as it always was, never met here first.
+    """
+    if not getattr(estimator, "standardize", False):
+        return X
+    return _standardize(estimator, X, reset=True, sample_weight=sample_weight)
+
+
+def _standardize(estimator, X, *, reset, sample_weight=None):
+    """Checked ``X`` standardised with ``mean_``, ``scale_`` (fitted on
+    ``X``, weighted by ``sample_weight``, on reset)."""
+    from .validation import _refuse_overflow
+
+    if reset:
+        estimator.mean_, estimator.scale_ = channel_statistics(X, sample_weight)
+    with np.errstate(over="ignore"):  # named below, not warned
+        X_scaled = standardize_channels(X, estimator.mean_, estimator.scale_)
+    # X is finite: a value the training scale overflowed (training values
+    # around 1e-300, new ones around 1) left float64, which the float32
+    # networks named as inf "after any standardising" and the float64
+    # estimators (DTW, the HMMs) returned as NaN
+    _refuse_overflow(X_scaled, X, lambda c: (
+        ", which standardised with the training series' statistics of that "
+        f"channel (mean {estimator.mean_[c]:.3g}, scale "
+        f"{estimator.scale_[c]:.3g}) is beyond float64's range: the series "
+        "are on another scale than the training series were; rescale that "
+        "channel."))
+    return X_scaled
 
 
 def scaled_targets(y):

@@ -1,5 +1,7 @@
 """sample_weight and class_weight of the classifiers: the loss, the checks, the effect."""
 
+import inspect
+
 import numpy as np
 import pytest
 import sklearn
@@ -15,6 +17,9 @@ from sktime_metric.classification import (
     TAGMClassifier,
 )
 from sktime_metric.datasets import make_sequence_classification
+from sktime_metric.utils import channel_statistics
+
+from .._registry import ESTIMATORS, estimator_id
 
 TINY = dict(max_epochs=2, random_state=0)
 CLASSIFIERS = [
@@ -180,3 +185,35 @@ def test_the_matching_network_weighs_its_queries(data):
     plain = MatchingNetworkClassifier(**params).fit(X, y).predict_proba(X)
     constant = MatchingNetworkClassifier(**params).fit(X, y, sample_weight=np.full(len(y), 2.0))
     np.testing.assert_allclose(constant.predict_proba(X), plain, atol=1e-4)
+
+
+WEIGHTED = [e for e in ESTIMATORS
+            if "sample_weight" in inspect.signature(e.fit).parameters
+            and e.get_params().get("standardize") is True]
+
+
+def test_every_weighted_standardising_classifier_is_tested():
+    # the registry's classifiers that take sample_weight all standardise by
+    # default: a new one joins the test below by its registry line alone
+    assert {type(e).__name__ for e in WEIGHTED} == {
+        "HCRFClassifier", "HULMClassifier", "MatchingNetworkClassifier",
+        "NaiveLogisticClassifier", "RNNClassifier", "TAGMClassifier"}
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")  # 1 epoch
+@pytest.mark.parametrize("estimator", WEIGHTED, ids=estimator_id)
+def test_the_standardisation_weighs_the_series_as_the_loss(estimator, data):
+    # a series given weight 0 is out of the loss; its channels' statistics
+    # left it in, so an outlier the user excluded still set the scale (here
+    # mean ~4e4 and scale ~2e5 instead of ~0 and ~1)
+    X, y = data
+    X = X.copy()
+    X[0] = np.where(np.isnan(X[0]), np.nan, 1e6)
+    w = np.ones(len(y))
+    w[0] = 0.0
+    params = {k: v for k, v in dict(max_epochs=1, n_iter_no_change=1).items()
+              if k in estimator.get_params()}
+    clf = clone(estimator).set_params(**params).fit(X, y, sample_weight=w)
+    mean, scale = channel_statistics(X[1:])
+    np.testing.assert_array_equal(clf.mean_, mean)
+    np.testing.assert_array_equal(clf.scale_, scale)
