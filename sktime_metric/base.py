@@ -79,12 +79,25 @@ class SequenceTags(Tags):
 
 
 def check_device(device):
-    """``device`` as a torch device string that can be used here.
+    """``device`` as the torch device string it names, checked usable here.
 
-    torch's own parser decides what names a device; a CUDA device on a machine
-    without CUDA is refused too, with what to do instead, rather than failing
-    deep in training or loading.
+    A string (``"cpu"``, ``"cuda:0"``) is returned as given, a
+    :class:`torch.device` as its string form and None, which skorch reads as
+    "leave the module and the data where torch puts them", as ``"cpu"``: the
+    estimators build their module themselves, which torch does on the CPU, from
+    numpy data, which it reads on the CPU. So every reader of
+    the parameter (the skorch net, the seeding, the chunk sizes) sees one
+    string whichever of the three a user gave. torch's own parser decides what
+    names a device; a CUDA device on a machine without CUDA is refused too,
+    with what to do instead, rather than failing deep in training or loading.
     """
+    if device is None:
+        return "cpu"
+    if isinstance(device, torch.device):
+        device = str(device)  # torch.device("cuda", 0) -> "cuda:0"
+    if not isinstance(device, str):
+        raise TypeError("device must be a str such as 'cpu' or 'cuda', a "
+                        f"torch.device or None; got {device!r}.")
     try:
         parsed = torch.device(device)
     except RuntimeError as error:
@@ -226,7 +239,7 @@ class BaseSequenceNet(BaseEstimator):
         "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
         "tol": [Interval(Real, 0, None, closed="left"), None],
         "callbacks": [list, None],
-        "device": [str],
+        "device": [str, torch.device, None],
         "verbose": ["verbose"],
         "random_state": ["random_state"],
         "standardize": ["boolean"],
@@ -238,8 +251,9 @@ class BaseSequenceNet(BaseEstimator):
     def _validate_params(self):
         """scikit-learn's check of ``_parameter_constraints``, and of ``device``.
 
-        Any string passes the constraint ``[str]``; ``check_device`` then
-        decides whether it names a device usable here, at the top of ``fit``
+        Any string or :class:`torch.device` passes the constraint;
+        ``check_device`` then decides whether it names a device usable here,
+        at the top of ``fit``
         instead of deep in training with an error that does not say which
         parameter.
         """
@@ -375,7 +389,7 @@ class BaseSequenceNet(BaseEstimator):
             batch_size=self.batch_size,
             iterator_train__shuffle=True,
             iterator_valid__batch_size=max(self.batch_size, _PREDICT_BATCH_SIZE),
-            device=self.device,
+            device=check_device(self.device),  # a str, whatever the user gave
             verbose=int(self.verbose),
             **optimizer_params,
         )

@@ -253,9 +253,16 @@ def test_a_device_torch_cannot_parse_names_the_parameter(estimator, data):
     X, y = data
     with pytest.raises(InvalidParameterError, match=r"'device' parameter .* 'gpu0'"):
         clone(estimator).set_params(device="gpu0").fit(X, targets_for(estimator, y))
+    with pytest.raises(InvalidParameterError,
+                       match=r"'device' .* 'str', an instance of 'torch.device' or "
+                             r"None. Got 0"):
+        clone(estimator).set_params(device=0).fit(X, targets_for(estimator, y))
     if not torch.cuda.is_available():  # said at the top of fit, with the way out
-        with pytest.raises(InvalidParameterError, match="CUDA is not available here"):
-            clone(estimator).set_params(device="cuda").fit(X, targets_for(estimator, y))
+        for device in ("cuda", torch.device("cuda", 0)):
+            with pytest.raises(InvalidParameterError,
+                               match="CUDA is not available here"):
+                clone(estimator).set_params(device=device).fit(
+                    X, targets_for(estimator, y))
 
 
 def test_scores_check_their_labels(data):

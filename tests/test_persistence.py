@@ -434,8 +434,24 @@ def test_bad_device_gives_clear_errors(data):
     buffer = _saved(_fit(registered(RNNClassifier), data))
     with pytest.raises(ValueError, match="must be a torch device string"):
         load_weights(buffer, device="gpu")
-    with pytest.raises(TypeError, match="device must be a str"):
+    with pytest.raises(TypeError, match="device must be a str .* or None; got 0"):
         load_weights(buffer, device=0)
+
+
+@pytest.mark.parametrize("device", [torch.device("cpu"), None])
+def test_a_torch_device_or_none_saves_as_the_string_it_names(data, device):
+    # skops would write the torch.device class, which loading does not trust:
+    # it is saved as "cpu", the same device to torch and skorch
+    est = _fit(registered(RNNClassifier), data)
+    est.set_params(device=device)
+    buffer = _saved(est)
+    assert est.device == device  # the caller's estimator is left as it was
+    X, _ = data
+    for load_on in (None, torch.device("cpu")):  # None: the saved device
+        buffer.seek(0)
+        loaded = load_weights(buffer, device=load_on)
+        assert loaded.device == "cpu" and loaded.net_.device == "cpu"
+        np.testing.assert_array_equal(loaded.predict_proba(X), est.predict_proba(X))
 
 
 @pytest.mark.parametrize("damage, message", [

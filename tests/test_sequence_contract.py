@@ -179,6 +179,24 @@ def test_model_saved_on_another_device_loads_on_cpu(estimator, data):
     np.testing.assert_allclose(estimator_output(restored, X), expected, atol=_atol(est))
 
 
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+def test_a_torch_device_or_none_fits_as_the_string_cpu(estimator, data):
+    # skorch's three spellings of a device: a str, a torch.device, and None
+    # ("leave the module where torch built it": here, the CPU)
+    if "device" not in estimator.get_params():
+        pytest.skip("no device parameter")
+    X, y = data
+    expected = estimator_output(clone(estimator).set_params(max_epochs=2).fit(X, y), X)
+    for device in (torch.device("cpu"), None):
+        est = clone(estimator).set_params(max_epochs=2, device=device)
+        assert clone(est).get_params()["device"] == device
+        assert "device=" in repr(est)
+        est.fit(X, y)
+        assert est.device == device  # the parameter is left as given
+        assert est.net_.device == "cpu"
+        np.testing.assert_array_equal(estimator_output(est, X), expected)
+
+
 @pytest.mark.cuda
 def test_cuda_fit_then_cpu_predict(estimator, data):
     X, y = data

@@ -38,10 +38,9 @@ from .trust import _estimator_classes, _lookup, _Refused, _trusted_types
 
 
 def _check_device(device, estimator):
+    """The device string to load on: ``device``'s, or the saved estimator's."""
     if device is None:  # the device the estimator was saved with
         device = getattr(estimator, "device", "cpu")
-    if not isinstance(device, str):
-        raise TypeError(f"device must be a str such as 'cpu' or 'cuda'; got {device!r}.")
     return check_device(device)
 
 
@@ -57,11 +56,11 @@ def load_weights(path, *, device="cpu"):
     ----------
     path : str, path-like or file-like object
         The archive written by :func:`save_weights`.
-    device : str or None, default="cpu"
-        Where the weights go, e.g. ``"cpu"`` or ``"cuda:0"``; it also becomes
-        the ``device`` parameter of the loaded estimator, so a model trained on
-        a GPU loads and predicts on a machine without one. None: the device the
-        estimator was saved with.
+    device : str, torch.device or None, default="cpu"
+        Where the weights go, e.g. ``"cpu"`` or ``"cuda:0"``; it also becomes,
+        as a string, the ``device`` parameter of the loaded estimator, so a
+        model trained on a GPU loads and predicts on a machine without one.
+        None: the device the estimator was saved with.
 
     Returns
     -------
@@ -76,6 +75,8 @@ def load_weights(path, *, device="cpu"):
         If the archive was not written by :func:`save_weights`, is damaged or
         names a type outside the trusted lists, or ``device`` asks for CUDA
         where there is none.
+    TypeError
+        If ``device`` is not a str, a torch.device or None.
 
     Warns
     -----

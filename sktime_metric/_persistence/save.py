@@ -47,7 +47,8 @@ def save_weights(estimator, path):
         that skops loads without being told to trust them (numbers, strings,
         containers, numpy arrays and random states, scikit-learn estimators),
         or estimators of sktime_metric; ``callbacks`` or an ``optimizer`` class
-        are not.
+        are not. A :class:`torch.device` (``device=torch.device("cuda")``) is
+        stored as its string, ``"cuda"``, which names the same device.
     path : str, path-like or file-like object
         Where to write the archive (conventionally ``*.zip``); an existing file
         is replaced. A file object must be opened for binary writing.
@@ -98,6 +99,11 @@ def save_weights(estimator, path):
         if isinstance(obj, torch.Tensor):
             tensors[key] = obj
             return _Tensor(key)
+        if isinstance(obj, torch.device):
+            # skops would store the torch class, which loading does not trust;
+            # its string names the same device to torch and skorch (and
+            # load_weights sets the device parameter anyway)
+            return str(obj)
         requests = _requests_record(obj)  # set_fit_request(...) and the like
         if requests is not None:
             features.add("metadata requests")

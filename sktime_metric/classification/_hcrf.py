@@ -105,7 +105,7 @@ class HCRFClassifier(SequenceClassifierMixin, BaseSequenceNet):
     validation_fraction : float, default=0.15
     n_iter_no_change : int, default=16
     callbacks : list of skorch callbacks or None, default=None
-    device : str, default="cpu"
+    device : str, torch.device or None, default="cpu"
     verbose : int, default=0
     random_state : int, RandomState instance or None, default=None
 

@@ -155,7 +155,7 @@ class HULMClassifier(SequenceClassifierMixin, BaseSequenceNet):
     n_iter_no_change : int, default=16
         The authors stop after 12 to 16 epochs without improvement.
     callbacks : list of skorch callbacks or None, default=None
-    device : str, default="cpu"
+    device : str, torch.device or None, default="cpu"
     verbose : int, default=0
     random_state : int, RandomState instance or None, default=None
         Seeds the initialisation, the shuffling and the validation split.

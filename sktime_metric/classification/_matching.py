@@ -216,7 +216,7 @@ class MatchingNetworkClassifier(
         longer the wait the likelier an epoch beats the untrained weights by
         chance.
     callbacks : list of skorch callbacks or None, default=None
-    device : str, default="cpu"
+    device : str, torch.device or None, default="cpu"
     verbose : int, default=0
     random_state : int, RandomState instance or None, default=None
         Seeds initialisation, pretraining noise and the episodes.

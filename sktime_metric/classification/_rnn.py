@@ -103,7 +103,7 @@ class RNNClassifier(SequenceClassifierMixin, BaseSequenceNet):
         Stale epochs that end training: of the validation accuracy with
         ``early_stopping``, of the training loss (``tol``) without.
     callbacks : list of skorch callbacks or None, default=None
-    device : str, default="cpu"
+    device : str, torch.device or None, default="cpu"
     verbose : int, default=0
     random_state : int, RandomState instance or None, default=None
 

@@ -167,8 +167,8 @@ class TAGMClassifier(SequenceClassifierMixin, BaseSequenceNet):
         ``early_stopping``, of the training loss (``tol``) without.
     callbacks : list of skorch callbacks or None, default=None
         Extra skorch callbacks, as instances or ``(name, callback)`` tuples.
-    device : str, default="cpu"
-        Torch device to train and predict on, e.g. "cuda".
+    device : str, torch.device or None, default="cpu"
+        Torch device to train and predict on, e.g. "cuda"; None is the CPU.
     verbose : int, default=0
         0 is silent; above 0 prints an epoch table and a progress bar.
     random_state : int, RandomState instance or None, default=None

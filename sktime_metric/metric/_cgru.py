@@ -11,6 +11,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ..base import (
     BaseSequenceNet,
+    check_device,
     derive_seed,
     steps_batch_size,
     warn_if_metric_not_learned,
@@ -193,7 +194,7 @@ class CoupledGRUMetric(
         puts nearest to each row and returns a sparse neighbours graph (see
         there for the trade-off).
     callbacks : list of skorch callbacks or None, default=None
-    device : str, default="cpu"
+    device : str, torch.device or None, default="cpu"
     verbose : int, default=0
     random_state : int, RandomState instance or None, default=None
         Seeds initialisation, batches, pair draws and the validation split.
@@ -518,7 +519,7 @@ class CoupledGRUMetric(
             subset = lambda rows: (x[rows], lengths[rows], y[rows])  # noqa: E731
             scoring.append(("valid_knn_acc", NearestNeighborScoring(
                 subset(reference), subset(plan.valid_index),
-                chunk_size=self._chunk_size(device=self.device),
+                chunk_size=self._chunk_size(device=check_device(self.device)),
                 leave_one_out=disjoint,
             )))
         if y is not None and self.loss == "structural":

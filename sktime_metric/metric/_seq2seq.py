@@ -18,7 +18,12 @@ import torch
 from sklearn.base import ClassNamePrefixFeaturesOutMixin, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
-from ..base import BaseSequenceNet, derive_seed, warn_if_metric_not_learned
+from ..base import (
+    BaseSequenceNet,
+    check_device,
+    derive_seed,
+    warn_if_metric_not_learned,
+)
 from ..nn.seq2seq import RECONSTRUCTION_LOSSES, Seq2SeqLoss, Seq2SeqMetricModule
 from ..utils._skorch import (
     InitialModuleState,
@@ -162,7 +167,7 @@ class Seq2SeqEmbedder(
     n_iter_no_change : int, default=30
         Keep it >= ``kissme_update_every``: an update of ``M`` makes the loss jump.
     callbacks : list of skorch callbacks or None, default=None
-    device : str, default="cpu"
+    device : str, torch.device or None, default="cpu"
     verbose : int, default=0
     random_state : int, RandomState instance or None, default=None
 
@@ -489,7 +494,8 @@ class Seq2SeqEmbedder(
                 f"metric_loss={metric_loss!r} does not train metric={self.metric!r}; "
                 f"use one of {list(_METRIC_LOSSES[self.metric])} or 'auto'."
             )
-        if self.metric == "kissme" and torch.device(self.device).type == "mps":
+        on_mps = torch.device(check_device(self.device)).type == "mps"
+        if self.metric == "kissme" and on_mps:
             raise ValueError(
                 "metric='kissme' keeps its Mahalanobis matrix M in float64 (its "
                 "eigenvalues lie decades apart: float32 rounding breaks its "

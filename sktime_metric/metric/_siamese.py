@@ -161,7 +161,7 @@ class SiameseRNNEmbedder(
         see :ref:`metric_learning_defaults`).
     n_iter_no_change : int, default=16
     callbacks : list of skorch callbacks or None, default=None
-    device : str, default="cpu"
+    device : str, torch.device or None, default="cpu"
     verbose : int, default=0
     random_state : int, RandomState instance or None, default=None
         Seeds the pair draws, the validation split, initialisation, shuffling

@@ -120,7 +120,7 @@ class IARNRecommender(RegressorMixin, BaseSequenceNet):
     validation_fraction : float, default=0.1
     n_iter_no_change : int, default=5
     callbacks : list of skorch callbacks or None, default=None
-    device : str, default="cpu"
+    device : str, torch.device or None, default="cpu"
     verbose : int, default=0
     random_state : int, RandomState instance or None, default=None
         Seeds weight initialisation, shuffling and dropout.
