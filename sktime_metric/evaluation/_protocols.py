@@ -190,7 +190,9 @@ def pair_auc(
     y : array-like of shape (n_samples,) or None, default=None
         Class labels; needed unless ``pairs`` is given.
     pairs : array-like of shape (n_pairs, 2) or None, default=None
-        Row indices into ``X``.
+        Row indices into ``X``. A series paired with itself may be similar but
+        is refused as dissimilar: every distance puts it first, against every
+        measure alike (see :func:`~sktime_metric.metric.check_pairs`).
     pair_labels : array-like of shape (n_pairs,) or None, default=None
         1 for similar, 0 for dissimilar pairs.
     max_pairs : int, default=60_000

@@ -445,7 +445,9 @@ class CoupledGRUMetric(
         ----------
         X : array-like of shape (n_samples, n_timestamps, n_channels) or list
         pairs : array-like of shape (n_pairs, 2)
-            Integer row indices into ``X``.
+            Integer row indices into ``X``; a series paired with itself may
+            be similar, not dissimilar (see
+            :func:`~sktime_metric.metric.check_pairs`).
         pair_labels : array-like of shape (n_pairs,)
             1 (or True, or +1) for similar, 0 (or False, or -1) for dissimilar;
             both kinds are needed (a ``ValueError`` otherwise).

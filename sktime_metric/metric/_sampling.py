@@ -195,11 +195,22 @@ def check_pairs(pairs, pair_labels, n_samples):
     Parameters
     ----------
     pairs : array-like of shape (n_pairs, 2)
-        Integer indices into the ``n_samples`` series.
+        Integer indices into the ``n_samples`` series. A series paired with
+        itself, ``(i, i)``, may be similar but not dissimilar: its distance
+        to itself is 0 whatever the metric learns, so that label contradicts
+        every metric (a loss could not be lowered by it; an AUC counts it
+        against every measure alike).
     pair_labels : array-like of shape (n_pairs,)
         1 / True for similar, 0 / False for dissimilar pairs; metric-learn's
         +1 / -1 are accepted too.
     n_samples : int
+
+    Raises
+    ------
+    ValueError
+        If a pair is out of range, a label is not one of the above, or a
+        series is paired with itself as dissimilar; the message names the
+        pair's position and indices.
 
     Returns
     -------
@@ -217,6 +228,10 @@ def check_pairs(pairs, pair_labels, n_samples):
     Traceback (most recent call last):
         ...
     ValueError: Pair 0 is [0, 3]: indices must be in [0, 3).
+    >>> check_pairs([[0, 1], [2, 2]], [1, 0], n_samples=3)
+    Traceback (most recent call last):
+        ...
+    ValueError: Pair 1 is [2, 2], series 2 with itself, labelled dissimilar (0): ...
     """
     pairs = np.asarray(pairs)
     if pairs.ndim != 2 or pairs.shape[1] != 2 or len(pairs) == 0:
@@ -233,7 +248,17 @@ def check_pairs(pairs, pair_labels, n_samples):
         raise ValueError(
             f"Pair {k} is {pairs[k].tolist()}: indices must be in [0, {n_samples})."
         )
-    return pairs.astype(np.int64), check_pair_labels(pair_labels, len(pairs))
+    labels = check_pair_labels(pair_labels, len(pairs))
+    contradictory = (pairs[:, 0] == pairs[:, 1]) & (labels == 0)
+    if contradictory.any():
+        k = int(np.flatnonzero(contradictory)[0])
+        raise ValueError(
+            f"Pair {k} is {pairs[k].tolist()}, series {pairs[k, 0]} with itself, "
+            f"labelled dissimilar ({np.asarray(pair_labels)[k].item()!r}): a series is "
+            "at distance 0 from itself whatever the metric, so it cannot be "
+            "dissimilar to itself. Drop the pair, or label it similar."
+        )
+    return pairs.astype(np.int64), labels
 
 
 def check_both_kinds(n_similar, n_dissimilar, learner, why=""):

@@ -363,7 +363,9 @@ class Seq2SeqEmbedder(
             The pool of sequences the pairs index (all of them train the
             autoencoder).
         pairs : array-like of shape (n_pairs, 2)
-            Integer row indices into ``X``.
+            Integer row indices into ``X``; a series paired with itself may
+            be similar, not dissimilar (see
+            :func:`~sktime_metric.metric.check_pairs`).
         pair_labels : array-like of shape (n_pairs,)
             1 (or True, +1) similar; 0 (or False, -1) dissimilar.
 

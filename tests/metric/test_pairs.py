@@ -95,6 +95,33 @@ def test_check_pairs_accepts_metric_learn_labels_and_rejects_bad_pairs():
         check_pairs([[0, 1]], [1, 0], n_samples=3)
     with pytest.raises(ValueError, match="values \\[0, 2\\]"):
         check_pairs([[0, 1], [1, 2]], [0, 2], n_samples=3)
+    # a series with itself: similar is trivially true; dissimilar contradicts
+    # every metric (its distance to itself is 0), whichever spelling of 0
+    assert check_pairs([[1, 1], [0, 2]], [1, 0], 3)[1].tolist() == [1, 0]
+    for similar, dissimilar in ((1, 0), (1, -1), (True, False)):
+        with pytest.raises(ValueError, match=rf"Pair 1 is \[2, 2\], series 2 with "
+                                             rf"itself, labelled dissimilar "
+                                             rf"\({dissimilar}\)"):
+            check_pairs([[0, 1], [2, 2]], [similar, dissimilar], n_samples=3)
+
+
+def test_every_caller_of_explicit_pairs_refuses_a_dissimilar_self_pair():
+    from sktime_metric.evaluation import pair_auc
+    from sktime_metric.metric import CoupledGRUMetric, Seq2SeqEmbedder
+
+    X, _ = make_sequence_classification(n_samples=6, random_state=0)
+    pairs, labels = [[0, 1], [2, 3], [4, 4]], [1, 0, 0]
+    tiny = dict(hidden_size=4, max_epochs=1, random_state=0)
+    callers = [
+        lambda: SiameseRNNEmbedder(**tiny).fit_pairs(X, pairs, labels),
+        lambda: Seq2SeqEmbedder(**tiny).fit_pairs(X, pairs, labels),
+        lambda: CoupledGRUMetric(loss="contrastive", early_stopping=False,
+                                 **tiny).fit_pairs(X, pairs, labels),
+        lambda: pair_auc("dtw", X, pairs=pairs, pair_labels=labels),
+    ]
+    for call in callers:  # refused before any training or distance
+        with pytest.raises(ValueError, match=r"Pair 2 is \[4, 4\], series 4 with"):
+            call()
 
 
 @pytest.mark.parametrize("triplets", [False, True])

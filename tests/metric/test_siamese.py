@@ -220,7 +220,7 @@ def test_fit_pairs_needs_similar_and_dissimilar_pairs(data, loss):
     # at one point (or every pair called similar), which measures nothing;
     # the wording is KISSME's (Seq2SeqEmbedder's default), from one helper
     X, _ = data
-    pairs = [[0, 1], [2, 3], [4, 4]]
+    pairs = [[0, 1], [2, 3], [4, 5]]  # no (4, 4): dissimilar, check_pairs's error
     for labels, counts in (([1, 1, 1], "got 3 similar and 0 dissimilar"),
                            ([0, 0, 0], "got 0 similar and 3 dissimilar")):
         with pytest.raises(ValueError, match=re.escape(
