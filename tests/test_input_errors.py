@@ -90,10 +90,15 @@ def test_labels_mixing_strings_and_numbers_are_named(estimator, data):
     X, y = data
     y_mixed = y.astype(object)
     y_mixed[3] = 7
-    with pytest.raises(TypeError, match=re.escape(
-            f"y mixes strings and other labels: '{y[0]}' at position 0, 7 at "
-            "position 3")):
-        clone(estimator).fit(X, y_mixed)
+    for given in (y_mixed, list(y_mixed)):  # a list has no astype: the fix says
+        with pytest.raises(TypeError, match=re.escape(
+                f"y mixes strings and other labels: '{y[0]}' at position 0, 7 at "
+                "position 3. Class labels must be all strings or all numbers; "
+                "convert them first, e.g. with np.asarray(y, dtype=str).")):
+            clone(estimator).fit(X, given)
+    # the way out named works on the list too
+    fixed = np.asarray(list(y_mixed), dtype=str)
+    assert clone(estimator).set_params(max_epochs=1).fit(X, fixed).classes_.size == 3
 
 
 @pytest.mark.parametrize("estimator", _LABELLED, ids=estimator_id)
@@ -102,8 +107,11 @@ def test_missing_labels_are_named_with_their_position(estimator, data):
     for missing in (np.nan, None):
         y_bad = y.astype(object)
         y_bad[5] = missing
-        with pytest.raises(ValueError, match=r"y has a missing value .* at position 5"):
-            clone(estimator).fit(X, y_bad)
+        # a list too: numpy made text of it, NaN a class "nan"
+        for given in (y_bad, list(y_bad)):
+            with pytest.raises(ValueError,
+                               match=r"y has a missing value .* at position 5"):
+                clone(estimator).fit(X, given)
     y_float = (y == "a").astype(float)
     y_float[[3, 7]] = np.nan
     with pytest.raises(ValueError, match="at position 3 and 1 more"):

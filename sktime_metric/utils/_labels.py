@@ -51,7 +51,9 @@ def _refuse_mixed_label_types(values, name):
         raise TypeError(
             f"{name} mixes strings and other labels: {values[0]!r} at position 0, "
             f"{values[i]!r} at position {i}. Class labels must be all strings or "
-            f"all numbers; convert them first, e.g. with {name}.astype(str)."
+            f"all numbers; convert them first, e.g. with "
+            # np.asarray: y may be a list, which has no astype
+            f"np.asarray({name}, dtype=str)."
         )
 
 
@@ -201,6 +203,12 @@ def check_class_labels(y, n_samples, *, estimator, instead=None, min_classes=2,
             f"{estimator} requires {y_name} to be passed, but the target {y_name} "
             "is None." + (f" {instead}" if instead else "")
         )
+    if (isinstance(y, (list, tuple)) and any(isinstance(v, str) for v in y)
+            and not all(isinstance(v, str) for v in y)):
+        # numpy makes text of a list mixing strings with numbers or NaN
+        # (["a", 7, nan] -> ["a", "7", "nan"]): a class "nan" and a class "7"
+        # the checks below would not see, where an object array is refused
+        y = np.asarray(y, dtype=object)
     y = column_or_1d(y, warn=True)
     if len(y) != n_samples:
         raise ValueError(
