@@ -27,7 +27,7 @@ from ._kissme_closed_form import (
     pair_covariances,
 )
 from ._mixin import PairMetricMixin
-from ._sampling import check_pair_kinds, check_pair_labels
+from ._sampling import check_both_kinds, check_pair_kinds, check_pair_labels
 
 __all__ = ["KISSMETransformer", "kissme_metric", "pair_covariances"]
 
@@ -158,7 +158,9 @@ class KISSMETransformer(
             )
         else:
             stats = self._sampled_covariances(Z, y, groups)
-        return self._fit_from_covariances(*stats)
+        return self._fit_from_covariances(
+            *stats, why="Give samples of at least two classes, one of them with "
+            "two samples" + (" in different groups." if groups is not None else "."))
 
     def fit_pairs(self, pairs, pair_labels):
         """Learn the metric from explicit pairs.
@@ -213,13 +215,10 @@ class KISSMETransformer(
         return difference_covariances(diffs[same == 1], diffs[same != 1],
                                       normalization=self.covariance_normalization)
 
-    def _fit_from_covariances(self, sigma_s, sigma_d, n_s, n_d):
-        if n_s == 0 or n_d == 0:
-            kind = "similar" if n_s == 0 else "dissimilar"
-            raise ValueError(
-                f"No {kind} pairs: KISSME needs both similar and dissimilar pairs "
-                "(at least two classes, and a class with two samples)."
-            )
+    def _fit_from_covariances(self, sigma_s, sigma_d, n_s, n_d, why=""):
+        # a covariance of each kind: the library's one wording when one is
+        # missing; ``why`` says what labels give both (none for explicit pairs)
+        check_both_kinds(n_s, n_d, type(self).__name__, why)
         self.sigma_similar_, self.sigma_dissimilar_ = sigma_s, sigma_d
         self.n_similar_pairs_, self.n_dissimilar_pairs_ = int(n_s), int(n_d)
         M, eigenvalues, eigenvectors = kissme_metric(

@@ -1,5 +1,7 @@
 """KISSME: closed form against brute force over all pairs, and the metric API."""
 
+import re
+
 import numpy as np
 import pytest
 from sklearn.model_selection import GridSearchCV
@@ -149,8 +151,19 @@ def test_errors_without_both_kinds_of_pairs():
     X, _ = _data(n=6)
     with pytest.raises(ValueError, match="needs at least 2 classes"):
         KISSMETransformer().fit(X, np.zeros(6))
-    with pytest.raises(ValueError, match="No similar pairs"):
+    # the library's one wording (check_both_kinds), with the counts, what
+    # labels give both kinds, and nothing of labels for explicit pairs
+    with pytest.raises(ValueError, match=re.escape(
+            "KISSMETransformer needs similar and dissimilar pairs; got 0 similar "
+            "and 15 dissimilar. Give samples of at least two classes, one of them "
+            "with two samples.")):
         KISSMETransformer().fit(X, np.arange(6))
+    with pytest.raises(ValueError, match=r"one of them with two samples in "
+                                         r"different groups\.$"):
+        KISSMETransformer().fit(X, np.repeat([0, 1], 3), groups=np.repeat([0, 1], 3))
+    pairs = np.stack([X[:3], X[3:]], axis=1)
+    with pytest.raises(ValueError, match=r"pairs; got 3 similar and 0 dissimilar\.$"):
+        KISSMETransformer().fit_pairs(pairs, [1, 1, 1])
     with pytest.raises(ValueError, match=r"shape \(n_pairs, 2, n_features\)"):
         KISSMETransformer().fit_pairs(X, np.ones(6))
 
