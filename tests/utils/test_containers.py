@@ -394,6 +394,60 @@ def test_polars_structs_are_refused_with_the_way_out():
         check_sequences(
             nested.list.eval(pl.concat_list(pl.element().struct.unnest())))[0],
         [[[1.0, 2.0], [3.0, 4.0]]])
+    # an Array of structs gets its own recipe, not the List one (an Array has
+    # no .list namespace), and that recipe reads too
+    fixed = nested.cast(pl.Array(nested.dtype.inner, 2))
+    recipe = ("X.arr.to_list().list.eval(pl.concat_list("
+              "pl.element().struct.unnest())) for an Array of structs")
+    with pytest.raises(TypeError, match=re.escape(recipe)):
+        check_sequences(fixed)
+    np.testing.assert_array_equal(
+        check_sequences(fixed.arr.to_list().list.eval(
+            pl.concat_list(pl.element().struct.unnest())))[0],
+        [[[1.0, 2.0], [3.0, 4.0]]])
+
+
+def test_pyarrow_and_pandas_arrow_structs_are_refused_as_polars_ones():
+    # numpy reads their structs as dicts: "float() argument must be a string
+    # or a real number, not 'dict'"; the polars struct's refusal, with each
+    # library's way out
+    pa = pytest.importorskip("pyarrow")
+    pd = pytest.importorskip("pandas")
+    struct = pa.array([{"a": 1.0, "b": 2.0}, {"a": 3.0, "b": 4.0}])
+    steps = pa.array([[{"a": 1.0, "b": 2.0}], [{"a": 3.0, "b": 4.0}, None]])
+    arrow = pd.Series(struct, dtype=pd.ArrowDtype(struct.type))
+    for X, message in (
+            (struct, "X is a pyarrow StructArray of dtype struct<a: double, b: "
+                     "double>: a struct's fields could be time steps or channels, "
+                     "so structs are not read. Pass pa.Table.from_struct_array(X)"),
+            (pa.chunked_array([struct]), "pyarrow ChunkedArray of dtype struct<"),
+            (pa.table({"x": [1.0, 2.0], "s": struct}),
+             "X's column 's' has pyarrow dtype struct<"),
+            (arrow, "X is a pandas Series of dtype struct<a: double, b: double>"
+                    "[pyarrow]: a struct's fields could be time steps or channels, "
+                    "so structs are not read. Pass X.struct.explode()"),
+            (pd.DataFrame({"s": arrow}), "X's column 's' has pandas dtype struct<"),
+            (steps, "pyarrow ListArray of dtype list<item: struct<a: double, b: "
+                    "double>>: structs are not read as time steps"),
+            (pd.Series(steps, dtype=pd.ArrowDtype(steps.type)),
+             "in X.tolist()]")):
+        with pytest.raises(TypeError, match=re.escape(message)):
+            check_sequences(X)
+    # the ways out named read what they say
+    table = pa.Table.from_struct_array(struct)
+    assert check_sequences(table)[0].shape == (2, 2, 1)
+    assert check_sequences(np.asarray(table)[None])[0].shape == (1, 2, 2)
+    assert check_sequences(arrow.struct.explode())[0].shape == (2, 2, 1)
+    assert check_sequences(arrow.struct.explode().to_numpy()[None])[0].shape == (
+        1, 2, 2)
+    complete = pa.array([[{"a": 1.0, "b": 2.0}], [{"a": 3.0, "b": 4.0}] * 2])
+    np.testing.assert_array_equal(
+        check_sequences([[list(step.values()) for step in series]
+                         for series in complete.to_pylist()])[0],
+        [[[1.0, 2.0], [np.nan, np.nan]], [[3.0, 4.0], [3.0, 4.0]]])
+    # numbers in Arrow dtypes are read as before
+    assert check_sequences(pd.DataFrame({"t0": [1.0]}, dtype="float64[pyarrow]"))[
+        0].shape == (1, 1, 1)
 
 
 def test_a_polars_lazy_frame_is_refused_with_the_way_out():
