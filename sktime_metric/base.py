@@ -12,7 +12,8 @@ classifiers share about learning from small or hard data, and
 the metric learners' and the regressors' checks. Each of those concepts is
 written out in a module of its own, re-exported here: seeding in
 ``_seeding.py``, the predict loop in ``_predicting.py``, the learning checks
-in ``_learning.py``.
+in ``_learning.py``, and the reset of the fitted state every ``fit`` starts
+with (:func:`reset_fitted_state`) in ``_fitted.py``.
 """
 
 from dataclasses import dataclass, fields
@@ -24,6 +25,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils import Tags
 from sklearn.utils.validation import check_is_fitted
 
+from ._fitted import reset_fitted_state
 from ._learning import (
     learning_baseline,
     prior_cross_entropy,
@@ -56,6 +58,7 @@ __all__ = [
     "derive_seed",
     "learning_baseline",
     "prior_cross_entropy",
+    "reset_fitted_state",
     "steps_batch_size",
     "warn_if_metric_not_learned",
     "warn_if_not_learned",
@@ -133,6 +136,7 @@ class BaseSequenceNet(BaseEstimator):
 
         # validate
         self._validate_params()
+        reset_fitted_state(self)        # no attribute of an earlier fit is left
         X, lengths = self._validate_X(X, reset=True, standardize=False)  # NaN-padded
         y = self._check_labels(X, y)
         encoder = LabelEncoder().fit(y)
@@ -175,7 +179,7 @@ class BaseSequenceNet(BaseEstimator):
     >>> import numpy as np, torch
     >>> from sklearn.preprocessing import LabelEncoder
     >>> from sktime_metric.base import (BaseSequenceNet, SequenceClassifierMixin,
-    ...                                 derive_seed)
+    ...                                 derive_seed, reset_fitted_state)
     >>> from sktime_metric.datasets import make_sequence_classification
     >>> from sktime_metric.utils._skorch import SequenceNetClassifier
     >>> class MeanPool(torch.nn.Module):
@@ -202,6 +206,7 @@ class BaseSequenceNet(BaseEstimator):
     ...     def fit(self, X, y):
     ...         # validate
     ...         self._validate_params()
+    ...         reset_fitted_state(self)  # forget any earlier fit
     ...         X, lengths = self._validate_X(X, reset=True)
     ...         y = self._check_labels(X, y)
     ...         encoder = LabelEncoder().fit(y)

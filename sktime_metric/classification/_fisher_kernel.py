@@ -12,6 +12,7 @@ from sklearn.preprocessing import LabelEncoder
 from sklearn.svm import LinearSVC
 from sklearn.utils.validation import check_is_fitted
 
+from .._fitted import reset_fitted_state
 from ..base import SequenceTags, _plain, derive_seed, warn_if_not_learned
 from ..utils._hmm import fit_diagonal_hmm, hmm_fisher_scores
 from ..utils._labels import check_class_labels, check_class_weights
@@ -189,6 +190,7 @@ class FisherKernelClassifier(ClassifierMixin, BaseEstimator):
         """
         # validate
         self._validate_params()
+        reset_fitted_state(self)
         X, lengths = validate_and_standardize(self, X, reset=True)
         y = check_class_labels(y, len(X), estimator=type(self).__name__)
         encoder = LabelEncoder().fit(y)
@@ -220,8 +222,6 @@ class FisherKernelClassifier(ClassifierMixin, BaseEstimator):
                      "series); drop that class's series instead.")
             weights = class_weights[y_codes]
         self.C_ = float(self.C)
-        if Cs is None and hasattr(self, "cv_scores_"):
-            del self.cv_scores_  # of an earlier fit with Cs
         if Cs is not None:
             # C by cross-validation of the SVM alone, on the scores of the one
             # HMM; candidates sorted, so that GridSearchCV's first best (in

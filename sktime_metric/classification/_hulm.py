@@ -6,6 +6,7 @@ import numpy as np
 from sklearn.preprocessing import LabelEncoder
 from sklearn.utils.validation import check_is_fitted, column_or_1d
 
+from .._fitted import reset_fitted_state
 from ..base import (
     BaseSequenceNet,
     SequenceClassifierMixin,
@@ -283,6 +284,7 @@ class HULMClassifier(SequenceClassifierMixin, BaseSequenceNet):
         """
         # validate
         self._validate_params()
+        reset_fitted_state(self)
         X, lengths = self._validate_X(X, reset=True, standardize=False)
         y = self._check_labels(X, y)
         encoder = LabelEncoder().fit(y)

@@ -15,6 +15,7 @@ from sklearn.preprocessing import LabelEncoder
 from sklearn.utils import TransformerTags
 from sklearn.utils.validation import check_is_fitted
 
+from .._fitted import reset_fitted_state
 from ..base import BaseSequenceNet, derive_seed, warn_if_not_learned
 from ..nn.matching import (
     EpisodeNLLLoss,
@@ -373,6 +374,7 @@ class MatchingNetworkClassifier(
         """
         # validate
         self._validate_params()
+        reset_fitted_state(self)
         X, lengths = self._validate_X(X, reset=True, standardize=False)
         y = self._check_labels(X, y)
         codes = LabelEncoder().fit_transform(y).astype(np.int64)

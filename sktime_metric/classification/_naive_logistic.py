@@ -5,6 +5,7 @@ from numbers import Real
 import numpy as np
 from sklearn.preprocessing import LabelEncoder
 
+from .._fitted import reset_fitted_state
 from ..base import (
     BaseSequenceNet,
     SequenceClassifierMixin,
@@ -217,6 +218,7 @@ class NaiveLogisticClassifier(SequenceClassifierMixin, BaseSequenceNet):
         """
         # validate
         self._validate_params()
+        reset_fitted_state(self)
         X, lengths = self._validate_X(X, reset=True, standardize=False)
         y = self._check_labels(X, y)
         encoder = LabelEncoder().fit(y)

@@ -6,6 +6,7 @@ import numpy as np
 import torch
 from sklearn.preprocessing import LabelEncoder
 
+from .._fitted import reset_fitted_state
 from ..base import (
     BaseSequenceNet,
     SequenceClassifierMixin,
@@ -234,6 +235,7 @@ class RNNClassifier(SequenceClassifierMixin, BaseSequenceNet):
         """
         # validate
         self._validate_params()
+        reset_fitted_state(self)
         X, lengths = self._validate_X(X, reset=True, standardize=False)
         y = self._check_labels(X, y)
         encoder = LabelEncoder().fit(y)

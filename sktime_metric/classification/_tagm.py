@@ -7,6 +7,7 @@ import torch
 from sklearn.preprocessing import LabelEncoder
 from sklearn.utils.validation import check_is_fitted
 
+from .._fitted import reset_fitted_state
 from ..base import (
     BaseSequenceNet,
     SequenceClassifierMixin,
@@ -329,6 +330,7 @@ class TAGMClassifier(SequenceClassifierMixin, BaseSequenceNet):
         """
         # validate
         self._validate_params()
+        reset_fitted_state(self)
         bidirectional = (self.recurrent if self.bidirectional == "auto"
                          else self.bidirectional)
         if bidirectional and not self.recurrent:

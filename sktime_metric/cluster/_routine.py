@@ -13,6 +13,7 @@ from sklearn.base import BaseEstimator, ClusterMixin
 from sklearn.utils import Bunch
 from sklearn.utils.validation import check_is_fitted
 
+from .._fitted import reset_fitted_state
 from ..base import derive_seed
 from ..evaluation._clustering import routine_scores
 from ..utils import standardize_channels
@@ -328,6 +329,7 @@ class RoutineClusterer(ClusterMixin, BaseEstimator):
         self : object
         """
         self._validate_params()
+        reset_fitted_state(self)
         window, stride, period, slot, day_start = routine_durations(
             self.window, self.stride, self.period, self.slot_size, self.day_start)
         self.n_slots_ = int(np.ceil(period / slot - 1e-9))

@@ -9,6 +9,7 @@ from sklearn.base import ClassNamePrefixFeaturesOutMixin, TransformerMixin
 from sklearn.preprocessing import LabelEncoder
 from sklearn.utils.validation import check_is_fitted
 
+from .._fitted import reset_fitted_state
 from ..base import (
     BaseSequenceNet,
     check_device,
@@ -412,6 +413,7 @@ class CoupledGRUMetric(
         # validate
         self._validate_params()
         self._check_batch_size()
+        reset_fitted_state(self)
         X_given = X  # the distance check reads the series as given
         # the checked series as given are the columns of transform (X_fit_);
         # the net reads them standardised (with standardize)
@@ -463,6 +465,7 @@ class CoupledGRUMetric(
                 "fit_pairs trains with loss='contrastive' and early_stopping=False "
                 "(1-NN validation needs class labels); use fit(X, y) otherwise."
             )
+        reset_fitted_state(self)
         X, lengths, X_fit = validate_and_standardize(self, X, reset=True,
                                                      return_given=True)  # as in fit
         pairs, pair_labels = check_pairs(pairs, pair_labels, len(X))

@@ -7,6 +7,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
+from .._fitted import reset_fitted_state
 from ..base import SequenceTags, derive_seed
 from ..utils._hmm import fit_diagonal_hmm, hmm_fisher_scores
 from ..utils._scaling import validate_and_standardize
@@ -158,6 +159,7 @@ class FisherVectorEmbedder(PairMetricMixin, ClassNamePrefixFeaturesOutMixin,
         """
         # validate
         self._validate_params()
+        reset_fitted_state(self)
         X, lengths = validate_and_standardize(self, X, reset=True)
         # seed
         seed = derive_seed(self.random_state)

@@ -18,6 +18,7 @@ from sklearn.decomposition import PCA
 from sklearn.metrics import roc_auc_score
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from .._fitted import reset_fitted_state
 from ..utils._sklearn_compat import Interval, StrOptions
 from ..utils._labels import check_class_labels, check_groups
 from ._kissme_closed_form import (
@@ -143,6 +144,7 @@ class KISSMETransformer(
         if shape is not None and len(shape) == 3 and shape[1] == 2 and groups is None:
             return self.fit_pairs(X, y)  # metric-learn's fit(pairs, y)
         self._validate_params()
+        reset_fitted_state(self)
         X = validate_data(self, X, dtype=np.float64)
         y = check_class_labels(y, len(X), estimator=type(self).__name__)
         if groups is not None:
@@ -177,6 +179,7 @@ class KISSMETransformer(
         self : object
         """
         self._validate_params()
+        reset_fitted_state(self)
         pairs = np.asarray(pairs, dtype=np.float64)
         if pairs.ndim != 3 or pairs.shape[1] != 2:
             raise ValueError(

@@ -9,6 +9,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.preprocessing import LabelEncoder
 from sklearn.utils.validation import check_is_fitted
 
+from .._fitted import reset_fitted_state
 from ..base import SequenceTags, warn_if_metric_not_learned
 from ..utils._labels import check_class_labels
 from ..utils._dtw import cdist_dtw_padded, dtw_distance
@@ -175,6 +176,7 @@ class RVSMLMetric(PairMetricMixin, BaseEstimator):
         """
         # validate
         self._validate_params()
+        reset_fitted_state(self)
         X_given = X  # the learning check reads the series as given
         X, lengths = validate_and_standardize(self, X, reset=True)
         y = check_class_labels(y, len(X), estimator=type(self).__name__)

@@ -18,6 +18,7 @@ import torch
 from sklearn.base import ClassNamePrefixFeaturesOutMixin, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
+from .._fitted import reset_fitted_state
 from ..base import (
     BaseSequenceNet,
     check_device,
@@ -323,6 +324,7 @@ class Seq2SeqEmbedder(
         # validate
         self._validate_params()
         self._check_combination()
+        reset_fitted_state(self)
         X_given = X  # the distance check reads the series as given
         X, lengths = self._validate_X(X, reset=True)
         if self.training == "reconstruction_only":
@@ -376,6 +378,7 @@ class Seq2SeqEmbedder(
         # validate
         self._validate_params()
         self._check_combination()
+        reset_fitted_state(self)
         X, lengths = self._validate_X(X, reset=True)
         pairs, pair_labels = check_pairs(pairs, pair_labels, len(X))
         # seed

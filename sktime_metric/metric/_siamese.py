@@ -16,6 +16,7 @@ import torch
 from sklearn.base import ClassNamePrefixFeaturesOutMixin, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
+from .._fitted import reset_fitted_state
 from ..base import BaseSequenceNet, derive_seed, warn_if_metric_not_learned
 from .._framing import resolve_framing
 from ..nn.losses import SiameseLoss
@@ -330,6 +331,7 @@ class SiameseRNNEmbedder(
         """
         # validate
         self._check_params()
+        reset_fitted_state(self)
         X_given = X  # the distance check reads the series as given
         X, lengths = self._validate_X(X, reset=True)
         y = self._check_labels(
@@ -385,6 +387,7 @@ class SiameseRNNEmbedder(
                 "loss='triplet' draws triplets from class labels; use fit(X, y), "
                 "or loss='pair_logistic' or 'contrastive' with fit_pairs."
             )
+        reset_fitted_state(self)
         X, lengths = self._validate_X(X, reset=True)
         pairs, pair_labels = check_pairs(pairs, pair_labels, len(X))
         check_pair_kinds(

@@ -6,6 +6,7 @@ import numpy as np
 from sklearn.base import RegressorMixin
 from sklearn.utils import check_random_state
 
+from .._fitted import reset_fitted_state
 from ..utils._sklearn_compat import Interval
 from ._log import _COLUMNS, _RATING_PREDICTOR, _LogRecommender, check_rating_range
 
@@ -136,6 +137,7 @@ class MatrixFactorizationRecommender(RegressorMixin, _LogRecommender):
         self : object
         """
         self._validate_params()
+        reset_fitted_state(self)
         check_rating_range(self)
         users, items, _, ratings = self._fit_log(X, y)
         n_users, n_items, k = len(self.user_ids_), len(self.item_ids_), self.n_factors

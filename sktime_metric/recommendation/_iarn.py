@@ -7,6 +7,7 @@ import torch
 from sklearn.base import RegressorMixin
 from sklearn.utils.validation import check_is_fitted
 
+from .._fitted import reset_fitted_state
 from .._learning import _REGRESSOR_CHECK_ROWS, check_sample
 from ..base import BaseSequenceNet, derive_seed, warn_if_regressor_not_learned
 from ..nn.iarn import IARNModule
@@ -286,6 +287,7 @@ class IARNRecommender(RegressorMixin, BaseSequenceNet):
         """
         # validate
         self._validate_params()
+        reset_fitted_state(self)
         log = check_interaction_log(X, y, columns=self._columns(),
                                     rating_col=self.rating_col, caller=type(self).__name__)
         check_rating_range(self)

@@ -3,6 +3,7 @@
 import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
+from .._fitted import reset_fitted_state
 from ._log import _COLUMNS, _LogRecommender
 
 __all__ = ["PopularityRecommender"]
@@ -82,6 +83,7 @@ class PopularityRecommender(_LogRecommender):
         self : object
         """
         self._validate_params()
+        reset_fitted_state(self)
         _, items, times, _ = self._fit_log(X, y, require_rating=False)
         self.item_counts_ = np.bincount(items, minlength=len(self.item_ids_))
         order = np.lexsort((times, items))

@@ -7,6 +7,7 @@ import scipy.sparse as sp
 from scipy.sparse.linalg import lsqr
 from sklearn.base import RegressorMixin
 
+from .._fitted import reset_fitted_state
 from ..utils._sklearn_compat import Interval
 from ._log import _COLUMNS, _RATING_PREDICTOR, _LogRecommender, check_rating_range
 
@@ -149,6 +150,7 @@ class TimeAwareBaselineRecommender(RegressorMixin, _LogRecommender):
         self : object
         """
         self._validate_params()
+        reset_fitted_state(self)
         check_rating_range(self)
         users, items, times, ratings = self._fit_log(X, y)
         n_users, n_items = len(self.user_ids_), len(self.item_ids_)

@@ -15,6 +15,7 @@ from sklearn.utils.validation import (
     column_or_1d,
 )
 
+from .._fitted import reset_fitted_state
 from ..base import (
     BaseSequenceNet,
     derive_seed,
@@ -356,6 +357,7 @@ class AttentionSequenceRegressor(ClassNamePrefixFeaturesOutMixin, RegressorMixin
         """
         # validate
         self._validate_params()
+        reset_fitted_state(self)
         inputs, lengths, _ = self._validate_input(X, reset=True)
         if y is None:
             raise ValueError(f"{type(self).__name__} requires y to be passed, but "
