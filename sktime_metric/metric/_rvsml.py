@@ -225,13 +225,43 @@ class RVSMLMetric(PairMetricMixin, BaseEstimator):
         Z : ndarray of shape (n_samples, n_timestamps, n_classes * n_elements)
         """
         check_is_fitted(self, "components_")
-        X, _ = validate_and_standardize(self, X, reset=False)
-        return X @ self.components_  # padding rows stay NaN
+        X, lengths = validate_and_standardize(self, X, reset=False)
+        with np.errstate(over="ignore", invalid="ignore"):  # named below
+            Z = X @ self.components_  # padding rows stay NaN
+        # finite frames whose projection overflows (standardised values near
+        # float64's ends): named, not returned as inf or NaN
+        first = _first_beyond(Z, np.arange(Z.shape[1]) < lengths[:, None], np.inf)
+        if first is not None:
+            i, t, k = first
+            raise ValueError(
+                f"Sample {i} at time step {t} projects beyond float64's range "
+                f"(channel {k} of the learned projection): the series is on "
+                "another scale than the training series were; rescale it.")
+        return Z
 
     # -- the learned distance: DTW / OPW between projections -------------------
 
     def _metric_inputs(self, X):
-        return self.project(X)
+        Z = self.project(X)
+        # every distance computes exactly on any scale (_scaled_distance),
+        # but the distance itself is beyond float64 past these bounds. DTW's,
+        # sqrt of a sum of (N + M - 1) squared frame differences at most, each
+        # below d' (2 |z|)^2: finite up to |z| = max / 2**24 unless d' (N + M
+        # - 1) > 2**46. OPW's, a mean of squared differences (the plan's mass
+        # is 1): finite up to sqrt(max / (4 d')).
+        largest = np.finfo(np.float64).max
+        bound = (largest / 2**24 if self.alignment == "dtw"
+                 else np.sqrt(largest / (4 * Z.shape[2])))
+        first = _first_beyond(Z, ~np.isnan(Z[:, :, 0]), bound)
+        if first is not None:
+            i, t, k = first
+            raise ValueError(
+                f"Sample {i} projects to {Z[i, t, k]:.3g} at time step {t}, "
+                f"channel {k} of the learned projection: its {self.alignment} "
+                f"distances can exceed float64's range past |value| {bound:.3g}; the "
+                "series is on another scale than the training series were; "
+                "rescale it.")
+        return Z
 
     def _distance(self, a, b):
         """DTW or OPW of two unpadded projected series."""
@@ -239,14 +269,60 @@ class RVSMLMetric(PairMetricMixin, BaseEstimator):
             return dtw_distance(a, b)
         return opw_distance(a, b)
 
+    def _scaled_distance(self, a, b):
+        """:meth:`_distance` of a pair computed on ``a`` and ``b`` times a power
+        of two that brings their largest ``|value|`` into [0.5, 1).
+
+        The squared frame differences of series past ~1e154 overflow float64
+        (DTW returned inf, OPW NaN), and those of series below ~1e-154
+        underflow. DTW's path and OPW's plan (on costs divided by their
+        largest) are the same on the scaled series, each operation exact:
+        the distance is the scaled one times 2**e for DTW (the root of squared
+        costs) and 2**(2 e) for OPW (squared costs), the same number as
+        unscaled wherever that does not over- or underflow.
+        """
+        exponent = int(np.frexp(max(np.abs(a).max(), np.abs(b).max()))[1])
+        distance = self._distance(np.ldexp(a, -exponent), np.ldexp(b, -exponent))
+        power = 1 if self.alignment == "dtw" else 2
+        return float(np.ldexp(distance, power * exponent))
+
     def _paired_distances(self, A, B):
         la, lb = sequence_lengths(A), sequence_lengths(B)
         A, B = [a[:m] for a, m in zip(A, la)], [b[:n] for b, n in zip(B, lb)]
+        extreme = _extreme_scale(A) | _extreme_scale(B)
+        if extreme.any():  # those pairs scaled, one by one (rare)
+            out = np.empty(len(A))
+            out[extreme] = [self._scaled_distance(A[p], B[p])
+                            for p in np.flatnonzero(extreme)]
+            kept = np.flatnonzero(~extreme)
+            if kept.size:
+                out[kept] = self._paired_distances_unscaled(
+                    [A[p] for p in kept], [B[p] for p in kept])
+            return out
+        return self._paired_distances_unscaled(A, B)
+
+    def _paired_distances_unscaled(self, A, B):
         if self.alignment == "opw":  # the pairs of equal lengths at once
             return opw_paired_distances(A, B)
         return np.array([self._distance(a, b) for a, b in zip(A, B)])
 
     def _pairwise_block(self, A, B):
+        la, lb = sequence_lengths(A), sequence_lengths(B)
+        rows = _extreme_scale([a[:m] for a, m in zip(A, la)])
+        cols = _extreme_scale([b[:n] for b, n in zip(B, lb)])
+        if not (rows.any() or cols.any()):
+            return self._pairwise_block_unscaled(A, B)
+        # the pairs with a series on an extreme scale scaled, one by one
+        # (rare); the others as usual
+        out = np.empty((len(A), len(B)))
+        if (~rows).any() and (~cols).any():
+            out[np.ix_(~rows, ~cols)] = self._pairwise_block_unscaled(
+                A[~rows], B[~cols])
+        for i, j in zip(*np.nonzero(rows[:, None] | cols[None, :])):
+            out[i, j] = self._scaled_distance(A[i, :la[i]], B[j, :lb[j]])
+        return out
+
+    def _pairwise_block_unscaled(self, A, B):
         if self.alignment == "dtw":
             # pairwise_distances(X)'s tiles on the diagonal: DTW is symmetric
             # to the bit, so the pairs i < j, mirrored (half the pairs), are
@@ -269,3 +345,20 @@ class RVSMLMetric(PairMetricMixin, BaseEstimator):
         tags.target_tags.required = True
         return SequenceTags(**{f.name: getattr(tags, f.name) for f in fields(tags)},
                             allow_variable_length=True)
+
+
+def _extreme_scale(series):
+    """Which unpadded series have a largest ``|value|`` outside [1e-100, 1e100]
+    (and not 0): those whose squared differences may over- or underflow."""
+    peak = np.array([np.abs(z).max() for z in series])
+    return (peak > 1e100) | ((peak > 0) & (peak < 1e-100))
+
+
+def _first_beyond(Z, valid, bound):
+    """``(sample, step, channel)`` of the first value of ``Z`` on a ``valid``
+    step whose magnitude exceeds ``bound`` or is not finite; None if none."""
+    with np.errstate(invalid="ignore"):
+        beyond = valid[:, :, None] & ~(np.isfinite(Z) & (np.abs(Z) <= bound))
+    if not beyond.any():
+        return None
+    return tuple(int(v[0]) for v in np.nonzero(beyond))

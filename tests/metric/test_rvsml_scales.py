@@ -1,0 +1,66 @@
+"""RVSMLMetric's distances of series on extreme scales: exact, or refused."""
+
+import numpy as np
+import pytest
+
+pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+
+from sktime_metric.datasets import make_sequence_classification
+from sktime_metric.metric import RVSMLMetric
+
+
+@pytest.fixture(scope="module")
+def data():
+    return make_sequence_classification(n_samples=24, n_classes=3, n_channels=2,
+                                        min_length=8, max_length=14, random_state=0)
+
+
+# OPW's distance is a squared one: beyond float64 itself below ~1e-154 and
+# (refused) above ~1e153
+@pytest.mark.parametrize("alignment, power, exponent",
+                         [("dtw", 1, -600), ("dtw", 1, 520), ("opw", 2, 505)])
+def test_distances_on_extreme_scales_are_the_scaled_distances(data, alignment,
+                                                              power, exponent):
+    # squared differences of projections past ~1e154 overflowed (DTW: inf,
+    # OPW: NaN), below ~1e-154 underflowed: the distances of c X and c Y are
+    # c (DTW, a root of squared costs) or c**2 (OPW) times those of X and Y
+    X, y = data
+    metric = RVSMLMetric(alignment, max_iter=3, standardize=False).fit(X, y)
+    X_far = np.ldexp(X[:4], exponent)
+    expected = np.ldexp(metric.pairwise_distances(X[:4]), power * exponent)
+    assert (expected[~np.eye(4, dtype=bool)] > 0).all()
+    np.testing.assert_allclose(metric.pairwise_distances(X_far), expected,
+                               rtol=1e-12)
+    np.testing.assert_allclose(metric.pair_distance(X_far[:3], X_far[1:]),
+                               expected[[0, 1, 2], [1, 2, 3]], rtol=1e-12)
+    # beside series on the ordinary scale, those pairs are as before
+    both = metric.pairwise_distances(np.concatenate([X_far, X[4:8]]))
+    np.testing.assert_allclose(both[:4, :4], expected, rtol=1e-12)
+    np.testing.assert_array_equal(both[4:, 4:], metric.pairwise_distances(X[4:8]))
+
+
+@pytest.mark.parametrize("alignment, factor", [("dtw", 1e305), ("opw", 1e160)])
+def test_distances_beyond_float64_are_refused_naming_the_series(data, alignment,
+                                                                factor):
+    X, y = data
+    metric = RVSMLMetric(alignment, max_iter=3).fit(X, y)
+    X_far = X[:3].copy()
+    X_far[2] *= factor
+    with pytest.raises(ValueError, match=f"Sample 2 projects to .* at time step 0, "
+                       f"channel .* its {alignment} distances can exceed float64"):
+        metric.pairwise_distances(X[:3], X_far)
+
+
+def test_a_projection_beyond_float64_is_refused_naming_the_series(data):
+    X, y = data
+    # trained on series in thousandths: L's columns sum past 1 in magnitude
+    metric = RVSMLMetric(max_iter=3, standardize=False).fit(X * 1e-3, y)
+    L = metric.components_
+    k = np.argmax(np.abs(L).sum(axis=0))
+    assert np.abs(L[:, k]).sum() > 1.2
+    X_far = X[:3].copy()
+    # finite, its projection on channel k (sum of |x_c L[c, k]|) is not
+    X_far[1, 2] = 0.9 * np.finfo(np.float64).max * np.sign(L[:, k])
+    with pytest.raises(ValueError, match="Sample 1 at time step 2 projects beyond "
+                       "float64's range"):
+        metric.project(X_far)
