@@ -333,21 +333,49 @@ def warn_if_regressor_not_learned(estimator, y_true, y_pred, baseline, rows,
     """
     power = {"squared": 2, "absolute": 1}[error]
     y_true = np.asarray(y_true, dtype=np.float64)
+    y_pred = np.asarray(y_pred, dtype=np.float64)
+    # targets near float64's ends (+-1e308) overflowed the errors, their
+    # squares and the gains' spread (inf and NaN, named "did not learn" with
+    # errors of inf): those are computed on all values times a power of two,
+    # which is exact, the errors then in units of 2**(power * exponent);
+    # ordinary targets never take that path
+    finite = np.abs(np.concatenate([y_true, y_pred[np.isfinite(y_pred)],
+                                    [float(baseline)]]))
+    exponent = int(np.frexp(finite.max())[1]) if finite.max() > 1e100 else 0
+    y_true, y_pred = np.ldexp(y_true, -exponent), np.ldexp(y_pred, -exponent)
+    baseline = np.ldexp(float(baseline), -exponent)
     baseline_errors = np.abs(y_true - baseline) ** power
-    gain = baseline_errors - np.abs(y_true - np.asarray(y_pred, dtype=np.float64)) ** power
+    gain = baseline_errors - np.abs(y_true - y_pred) ** power
     if len(gain) < 2 or not baseline_errors.any():
         return
-    if gain.mean() > 2.0 * gain.std(ddof=1) / math.sqrt(len(gain)) + 1e-12:
+    floor = np.ldexp(1e-12, -power * exponent)  # 1e-12 in the targets' units
+    if gain.mean() > 2.0 * gain.std(ddof=1) / math.sqrt(len(gain)) + floor:
         return
-    mean_error = float(baseline_errors.mean() - gain.mean())
+    mean_error = _in_units(baseline_errors.mean() - gain.mean(), power * exponent)
+    baseline_error = _in_units(baseline_errors.mean(), power * exponent)
     warn(
         f"{type(estimator).__name__} did not learn: its mean {error} error on its "
-        f"{len(gain)} {rows} rows ({mean_error:.4f}) is not clearly below that of "
+        f"{len(gain)} {rows} rows ({mean_error}) is not clearly below that of "
         f"predicting the training {'mean' if power == 2 else 'median'} "
-        f"({baseline_errors.mean():.4f}). Try "
+        f"({baseline_error}). Try "
         "another learning rate (lr) or number of epochs (max_epochs), or check "
         "that the inputs carry information about the target.",
         ConvergenceWarning)
+
+
+def _in_units(value, exponent):
+    """``value * 2**exponent`` written with 4 decimals (``exponent`` 0), or 5
+    significant digits, computed in decimal where it is beyond float64 (a
+    squared error of targets near 1e308)."""
+    with np.errstate(over="ignore"):  # beyond float64: written below
+        number = np.ldexp(float(value), exponent)
+    if exponent == 0:
+        return f"{number:.4f}"
+    if np.isfinite(number) or not np.isfinite(value) or value <= 0:
+        return f"{number:.4e}"
+    power10 = math.log10(value) + exponent * math.log10(2.0)
+    whole = math.floor(power10)
+    return f"{10 ** (power10 - whole):.4f}e+{whole}"
 
 
 # A training set smaller than this many batches of ``batch_size`` is cut into

@@ -273,6 +273,23 @@ def test_absolute_errors_are_compared_as_absolute_not_squared():
     assert len(_regressor_warnings(y, pred)) == 1  # squared errors: not learned
 
 
+@pytest.mark.parametrize("error, baseline_error", [
+    ("squared", "2.5700e+616"), ("absolute", "1.6000e+308")])
+def test_errors_of_targets_near_float64s_ends_do_not_overflow(error, baseline_error):
+    # |y - baseline|, its square and the gains' spread overflowed (inf, NaN):
+    # a perfect fit "did not learn", its errors and the baseline's named inf
+    y = np.tile([-1.7e308, 1.5e308], 50)
+    for pred, expected in ((y.copy(), 0), (np.zeros(100), 1)):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            warn_if_regressor_not_learned(object(), y, pred, 0.0, "validation",
+                                          error=error)
+        assert [w.category for w in caught] == [ConvergenceWarning] * expected
+    message = str(caught[0].message)
+    assert f"100 validation rows ({baseline_error})" in message
+    assert message.count(f"({baseline_error})") == 2  # the baseline itself
+
+
 def test_the_hint_closes_the_message_in_place_of_the_neural_one():
     # FisherKernelClassifier and RoutineClusterer name their own parameters
     predicted = np.zeros(len(Y), int)  # one class for all: did not learn

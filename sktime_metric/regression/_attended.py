@@ -374,7 +374,10 @@ class AttentionSequenceRegressor(ClassNamePrefixFeaturesOutMixin, RegressorMixin
         # string "inf" (that scikit-learn lets through) as inf
         _refuse_infinite(y, "y", "targets must be finite.")
         try:
-            y = _check_y(y, y_numeric=True, estimator=self).astype(np.float64)
+            # over, invalid: scikit-learn's finiteness check sums y first
+            # (inf, or NaN for +-1e308), then checks each value
+            with np.errstate(over="ignore", invalid="ignore"):
+                y = _check_y(y, y_numeric=True, estimator=self).astype(np.float64)
         except (ValueError, OverflowError) as error:
             # OverflowError: an int beyond float64 (10**400), as for X
             if not isinstance(error, OverflowError) \

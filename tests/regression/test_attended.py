@@ -178,10 +178,12 @@ def test_targets_spanning_float64s_range_are_scaled_without_overflow():
     np.testing.assert_array_equal(scaled, small[2])
     assert np.isfinite([center, scale]).all()
     assert scaled_targets(np.full(3, 1.7e308))[1:2] == (1.0,)  # nothing spread
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        warnings.simplefilter("ignore", RuntimeWarning)  # the learning check's
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
         reg = AttentionSequenceRegressor(**{**TINY, "max_epochs": 1}).fit(X, y)
+    # the learning check overflowed too (RuntimeWarnings, errors of inf)
+    (message,) = [str(w.message) for w in caught]  # one epoch: not learned
+    assert "did not learn" in message and "(inf)" not in message
     assert (reg.y_center_, reg.y_scale_) == (center, scale)
     assert np.isfinite(reg.predict(X)).all()
 
