@@ -23,6 +23,7 @@ from ..base import (
     warn_if_regressor_not_learned,
 )
 from ..nn.attended import AttendedRegressorModule
+from ..utils._containers import narrow_long_double
 from ..utils._labels import _refuse_infinite, _refuse_missing
 from ..utils._scaling import scaled_targets
 from ..utils._sklearn_compat import Interval, StrOptions, _check_y
@@ -369,6 +370,8 @@ class AttentionSequenceRegressor(ClassNamePrefixFeaturesOutMixin, RegressorMixin
         missing = ("every series needs a target. Drop the series without one "
                    "or give them one.")
         _refuse_missing(y, "y", missing)
+        # a long double beyond float64 was named "infinite" after the cast
+        y = narrow_long_double(y, "y", axes=(), what="targets")
         # before scikit-learn's check, whose "Input y contains infinity" names
         # no position; and after the conversion, which reads an object or
         # string "inf" (that scikit-learn lets through) as inf

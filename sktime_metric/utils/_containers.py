@@ -82,31 +82,69 @@ def _as_numeric_array(x, *, where):
         raise TypeError(
             f"{where} has non-numeric dtype {arr.dtype!s}; sequences must be numeric."
         )
-    if arr.dtype.kind == "f" and arr.dtype.itemsize > 8:
-        # a long double beyond float64's range is inf once cast: it was named
-        # as the "infinite value" the caller never gave
-        with np.errstate(over="ignore"):
-            narrowed = arr.astype(np.float64)
-        beyond = np.isinf(narrowed) & np.isfinite(arr)
-        if mask is not None:
-            beyond &= ~mask  # a masked value is NaN whatever it is
-        if beyond.any():
-            index = tuple(int(k) for k in np.argwhere(beyond)[0])
-            axes = ("sample", "time step", "channel") if where == "X" else (
-                "time step", "channel")
-            at = (", ".join(f"{axis} {k}" for axis, k in zip(axes, index))
-                  if len(index) <= len(axes) else f"position {index}")
-            raise ValueError(
-                f"{where} has the value {arr[index]!s} at {at}, beyond float64's "
-                f"range (about {np.finfo(np.float64).max:.4g}): sequences are "
-                "read as float64, so rescale them first."
-            )
-        arr = narrowed
+    axes = ("sample", "time step", "channel") if where == "X" else (
+        "time step", "channel")
+    arr = narrow_long_double(arr, where, axes=axes, mask=mask)
     arr = arr.astype(np.float64, copy=False)
     if mask is not None and mask.any():
         arr = arr.copy()  # never the caller's data
         arr[mask] = np.nan
     return arr
+
+
+def narrow_long_double(arr, where, *, axes, what="sequences", mask=None):
+    """``arr`` as float64 if it holds long doubles, refusing a value beyond
+    float64's range by its value and position.
+
+    Cast, a long double beyond float64's range is inf: it was named as the
+    "infinite value" the caller never gave. Other dtypes are returned as
+    they are.
+
+    Parameters
+    ----------
+    arr : ndarray
+    where : str
+        The array's name in the message ("X", "y", "Sample 3").
+    axes : tuple of str
+        The names of ``arr``'s leading axes ("sample", "time step", ...); an
+        index with more axes than named is written as a tuple, one on an
+        unnamed axis as a position.
+    what : str, default="sequences"
+        What ``arr`` holds, in the message ("targets").
+    mask : ndarray of bool or None, default=None
+        Masked entries (NaN whatever they hold), not refused.
+
+    Returns
+    -------
+    arr : ndarray
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> y = np.array([1.0, np.longdouble("1e400")], dtype=np.longdouble)
+    >>> narrow_long_double(y, "y", axes=(), what="targets")
+    Traceback (most recent call last):
+    ...
+    ValueError: y has the value 1e+400 at position 1, beyond float64's range (about 1.798e+308): targets are read as float64, so rescale them first.
+    """
+    if not (arr.dtype.kind == "f" and arr.dtype.itemsize > 8):
+        return arr
+    with np.errstate(over="ignore"):
+        narrowed = arr.astype(np.float64)
+    beyond = np.isinf(narrowed) & np.isfinite(arr)
+    if mask is not None:
+        beyond &= ~mask  # a masked value is NaN whatever it is
+    if beyond.any():
+        index = tuple(int(k) for k in np.argwhere(beyond)[0])
+        at = (", ".join(f"{axis} {k}" for axis, k in zip(axes, index))
+              if len(index) <= len(axes) else
+              f"position {index[0]}" if len(index) == 1 else f"position {index}")
+        raise ValueError(
+            f"{where} has the value {arr[index]!s} at {at}, beyond float64's "
+            f"range (about {np.finfo(np.float64).max:.4g}): {what} are read as "
+            "float64, so rescale them first."
+        )
+    return narrowed
 
 
 def _refuse_sequence_cells(X, error):

@@ -266,6 +266,23 @@ def test_an_infinite_target_is_named_by_its_position():
             AttentionSequenceRegressor(max_epochs=1).fit(X, given)
 
 
+@pytest.mark.skipif(np.finfo(np.longdouble).max <= np.finfo(np.float64).max,
+                    reason="long double is float64 on this platform")
+def test_a_long_double_target_beyond_float64_is_named_as_the_value_given():
+    # cast to float64 it was inf, named "an infinite value (inf)", as X's were
+    X = np.random.RandomState(0).randn(4, 3, 2)
+    y = np.arange(4.0, dtype=np.longdouble)
+    y[2] = np.longdouble("-1e400")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        with pytest.raises(ValueError, match=re.escape(
+                "y has the value -1e+400 at position 2, beyond float64's range "
+                "(about 1.798e+308): targets are read as float64")):
+            AttentionSequenceRegressor(max_epochs=1).fit(X, y)
+    y[2] = 2.5  # within float64's range: read as before
+    assert AttentionSequenceRegressor(**TINY).fit(X, y).y_center_ == 1.75
+
+
 def test_a_target_read_as_nan_is_named_by_its_position():
     # a string "nan" passes the checks before the conversion to float, after
     # which the scaling of the targets recursed without end on it
