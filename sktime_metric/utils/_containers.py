@@ -82,10 +82,14 @@ def _as_numeric_array(x, *, where):
         raise TypeError(
             f"{where} has non-numeric dtype {arr.dtype!s}; sequences must be numeric."
         )
-    axes = ("sample", "time step", "channel") if where == "X" else (
-        "time step", "channel")
-    arr = narrow_long_double(arr, where, axes=axes, mask=mask)
-    arr = arr.astype(np.float64, copy=False)
+    if arr.ndim > 1 or where != "X":
+        axes = ("sample", "time step", "channel") if where == "X" else (
+            "time step", "channel")
+        arr = narrow_long_double(arr, where, axes=axes, mask=mask)
+    # a 1-D X is not a dataset: the shape check that follows refuses it,
+    # where a value beyond float64 was named at "sample k", a time step
+    with np.errstate(over="ignore"):
+        arr = arr.astype(np.float64, copy=False)
     if mask is not None and mask.any():
         arr = arr.copy()  # never the caller's data
         arr[mask] = np.nan

@@ -488,3 +488,20 @@ def test_long_doubles_beyond_float64_are_named_as_the_value_given():
         mask = np.zeros(X.shape, dtype=bool)
         mask[1, 2] = True  # the last step of sample 1, masked: padding
         assert check_sequences(np.ma.masked_array(X, mask))[1].tolist() == [3, 2]
+
+
+@pytest.mark.skipif(np.finfo(np.longdouble).max <= np.finfo(np.float64).max,
+                    reason="long double is float64 on this platform")
+def test_a_1d_long_double_x_is_refused_by_its_shape_first():
+    # its value beyond float64 was named at "sample 1", which is a time step
+    # of a 1-D X, before the shape check could say that 1-D is no dataset
+    x = np.array([1.0, np.longdouble("1e400"), 2.0], dtype=np.longdouble)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        with pytest.raises(ValueError, match=r"got an array with 1 dimension\(s\) "
+                           r"and shape \(3,\)\. Reshape your data: X.reshape\(1, -1\)"):
+            check_sequences(x)
+        # reshaped as it says, the value is named where it is
+        with pytest.raises(ValueError, match="X has the value 1e\\+400 at sample 0, "
+                           "time step 1, beyond float64's range"):
+            check_sequences(x.reshape(1, -1))
