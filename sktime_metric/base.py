@@ -12,8 +12,9 @@ classifiers share about learning from small or hard data, and
 the metric learners' and the regressors' checks. Each of those concepts is
 written out in a module of its own, re-exported here: seeding in
 ``_seeding.py``, the predict loop in ``_predicting.py``, the learning checks
-in ``_learning.py``, and the reset of the fitted state every ``fit`` starts
-with (:func:`reset_fitted_state`) in ``_fitted.py``.
+in ``_learning.py``, the reset of the fitted state every ``fit`` starts
+with (:func:`reset_fitted_state`) in ``_fitted.py``, and the check of the
+``device`` parameter in ``_device.py``.
 """
 
 from dataclasses import dataclass, fields
@@ -25,6 +26,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils import Tags
 from sklearn.utils.validation import check_is_fitted
 
+from ._device import check_device
 from ._fitted import reset_fitted_state
 from ._learning import (
     learning_baseline,
@@ -79,45 +81,6 @@ class SequenceTags(Tags):
     """
 
     allow_variable_length: bool = True
-
-
-def check_device(device):
-    """``device`` as the torch device string it names, checked usable here.
-
-    A string (``"cpu"``, ``"cuda:0"``) is returned as given, a
-    :class:`torch.device` as its string form and None, which skorch reads as
-    "leave the module and the data where torch puts them", as ``"cpu"``: the
-    estimators build their module themselves, which torch does on the CPU, from
-    numpy data, which it reads on the CPU. So every reader of
-    the parameter (the skorch net, the seeding, the chunk sizes) sees one
-    string whichever of the three a user gave. torch's own parser decides what
-    names a device; a CUDA device on a machine without CUDA is refused too,
-    with what to do instead, rather than failing deep in training or loading.
-    """
-    if device is None:
-        return "cpu"
-    if isinstance(device, torch.device):
-        device = str(device)  # torch.device("cuda", 0) -> "cuda:0"
-    if not isinstance(device, str):
-        raise TypeError("device must be a str such as 'cpu' or 'cuda', a "
-                        f"torch.device or None; got {device!r}.")
-    try:
-        parsed = torch.device(device)
-    except RuntimeError as error:
-        raise ValueError(
-            f"device must be a torch device string such as 'cpu', 'cuda' or "
-            f"'cuda:0'; got {device!r} ({error})."
-        ) from None
-    if parsed.type == "cuda" and not torch.cuda.is_available():
-        raise ValueError(f"device={device!r}, but CUDA is not available here; use "
-                         "device='cpu'.")
-    if parsed.type == "cuda" and (parsed.index or 0) >= torch.cuda.device_count():
-        raise ValueError(f"device={device!r}, but this machine has "
-                         f"{torch.cuda.device_count()} CUDA device(s).")
-    if parsed.type == "mps" and not torch.backends.mps.is_available():
-        raise ValueError(f"device={device!r}, but MPS is not available here; use "
-                         "device='cpu'.")
-    return device
 
 
 def _plain(value):
