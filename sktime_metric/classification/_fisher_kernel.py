@@ -56,7 +56,8 @@ class FisherKernelClassifier(ClassifierMixin, BaseEstimator):
     n_states : int, default=10
         Hidden states of the HMM (the chapter's FKL used 10).
     C : float, default=1.0
-        The SVM's slack penalty, used when ``Cs`` is None.
+        The SVM's slack penalty, used when ``Cs`` is None; at most 1e50 (times
+        the largest ``class_weight``), past which liblinear may never return.
     Cs : array-like of float or None, default=None
         Candidates for ``C``, chosen by stratified ``cv``-fold
         cross-validation of the SVM on the training series' Fisher scores
@@ -205,17 +206,6 @@ class FisherKernelClassifier(ClassifierMixin, BaseEstimator):
         encoder = LabelEncoder().fit(y)
         y_codes = encoder.transform(y).astype(np.int64)
         Cs = self._check_Cs(y_codes, encoder.classes_)
-        # seed
-        seed = derive_seed(self.random_state)
-        # build
-        svm = LinearSVC(C=float(self.C), max_iter=10_000, random_state=seed)
-        # train: the HMM on all frames (no labels), the SVM on the scores
-        self.startprob_, self.transmat_, self.means_, self.variances_ = fit_diagonal_hmm(
-            X, lengths, n_states=self.n_states, max_epochs=self.max_epochs, tol=self.tol,
-            random_state=seed, owner=type(self).__name__)
-        scores = self._scores(X, lengths)
-        self.fisher_scale_ = np.sqrt(np.mean(scores**2, axis=0))
-        features = self._normalised(scores)
         # class_weight as every other estimator applies it (scikit-learn's
         # rule, keyed by the labels): per-series weights, which scale the
         # SVM's C per series as LinearSVC's own class_weight would
@@ -230,7 +220,20 @@ class FisherKernelClassifier(ClassifierMixin, BaseEstimator):
                 zero="the SVM cannot fit a class of weight 0 (liblinear drops its "
                      "series); drop that class's series instead.")
             weights = class_weights[y_codes]
+        # before the HMM trains (minutes on long series): a penalty liblinear
+        # cannot solve is refused on the parameters and labels alone
         self._check_weighted_C(Cs, class_weights, encoder.classes_)
+        # seed
+        seed = derive_seed(self.random_state)
+        # build
+        svm = LinearSVC(C=float(self.C), max_iter=10_000, random_state=seed)
+        # train: the HMM on all frames (no labels), the SVM on the scores
+        self.startprob_, self.transmat_, self.means_, self.variances_ = fit_diagonal_hmm(
+            X, lengths, n_states=self.n_states, max_epochs=self.max_epochs, tol=self.tol,
+            random_state=seed, owner=type(self).__name__)
+        scores = self._scores(X, lengths)
+        self.fisher_scale_ = np.sqrt(np.mean(scores**2, axis=0))
+        features = self._normalised(scores)
         self.C_ = float(self.C)
         if Cs is not None:
             # C by cross-validation of the SVM alone, on the scores of the one
@@ -301,11 +304,12 @@ class FisherKernelClassifier(ClassifierMixin, BaseEstimator):
         if not largest_C * weight > _MAX_WEIGHTED_C:
             return
         what = "C" if Cs is None else "The largest of Cs"
-        penalty = (f"{what} ({largest_C:.3g})" if class_weights is None else
+        penalty = (f"{what} is {largest_C:.3g}" if class_weights is None else
                    f"{what} ({largest_C:.3g}) times the weight of class "
-                   f"{_plain(classes[k])!r} in class_weight ({weight:.3g})")
+                   f"{_plain(classes[k])!r} in class_weight ({weight:.3g}) is "
+                   f"{largest_C * weight:.3g}")
         raise ValueError(
-            f"{penalty} is {largest_C * weight:.3g}, past {_MAX_WEIGHTED_C:.0e}: "
+            f"{penalty}, past {_MAX_WEIGHTED_C:.0e}: "
             "liblinear's solver may then never return (scikit-learn's LinearSVC "
             "hangs from about 1e100 on small data, earlier on larger); lower it."
         )

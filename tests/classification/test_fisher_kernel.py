@@ -161,16 +161,19 @@ def test_class_weight_is_keyed_by_labels(data):
      r"class_weight \(1e\+300\) is 1e\+300, past 1e\+50"),
     ({"C": 1e-3, "class_weight": {"b": 1e60}},
      r"C \(0.001\) times the weight of class 'b'"),
-    ({"C": 1e51}, r"C \(1e\+51\) is 1e\+51, past 1e\+50"),
-    ({"Cs": [1.0, 1e60], "cv": 2}, r"The largest of Cs \(1e\+60\) is"),
+    ({"C": 1e51}, r"C is 1e\+51, past 1e\+50"),
+    ({"Cs": [1.0, 1e60], "cv": 2}, r"The largest of Cs is 1e\+60, past"),
 ])
 def test_a_penalty_liblinear_cannot_solve_is_refused_before_training(data, params,
                                                                      match):
     # liblinear's primal solver (scikit-learn's LinearSVC's too) ran for
     # minutes, without end, on C times a class weight past about 1e100
     X, y = data
+    clf = FisherKernelClassifier(n_states=2, random_state=0, **params)
     with pytest.raises(ValueError, match=match):
-        FisherKernelClassifier(n_states=2, random_state=0, **params).fit(X, y)
+        clf.fit(X, y)
+    # before the HMM trains (minutes on long series), so nothing is fitted
+    assert not hasattr(clf, "startprob_") and not hasattr(clf, "fisher_scale_")
 
 
 def test_C_is_chosen_by_cross_validating_the_svm_on_the_training_scores(data):
