@@ -364,9 +364,11 @@ class MatchingNetworkClassifier(
         sample_weight : array-like of shape (n_samples,), default=None
             Weight of each series when it is a query of a training episode
             (the episode's loss is the weighted mean over its queries),
-            multiplied by its class's ``class_weight``.
-            With ``standardize``, it weighs the channel statistics
-            (``mean_``, ``scale_``) too; ``class_weight`` does not.
+            multiplied by its class's ``class_weight``. It does not weigh the
+            channel statistics (``mean_``, ``scale_``), unlike the other
+            classifiers': a series of weight 0 is still a support series, in
+            the training episodes and in the default support set of
+            ``predict``, so the network reads it whatever its weight.
 
         Returns
         -------
@@ -379,7 +381,9 @@ class MatchingNetworkClassifier(
         y = self._check_labels(X, y)
         codes = LabelEncoder().fit_transform(y).astype(np.int64)
         weights = self._training_weights(y, sample_weight)
-        X = self._fit_standardize(X, sample_weight)  # weighted as the loss
+        # unweighted: the weights weigh a series as a query only, and every
+        # series is read as a support series whatever its weight
+        X = self._fit_standardize(X, None)
         n_classes = int(codes.max()) + 1
         # "all": as wide as the classes (the sampler caps n_way at the
         # classes of the series it draws from), and the same classes in
