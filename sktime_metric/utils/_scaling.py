@@ -9,8 +9,9 @@ UCR set beside raw sensor counts) reach the network at unit scale, where its
 initialisation and learning rate were chosen. A classifier fitted with
 ``sample_weight`` weighs the statistics by it, as its loss weighs the series
 (:func:`fit_standardize`; the matching network, which reads every series as
-a support series whatever its weight, does not). :func:`requested_channel_statistics` reads a
-``standardize`` parameter that may also fix the statistics, as
+a support series whatever its weight, does not).
+:func:`requested_channel_statistics` reads a ``standardize`` parameter that
+may also fix the statistics, as
 :class:`~sktime_metric.cluster.RoutineClusterer`'s does. A regressor's
 targets are scaled likewise (:func:`scaled_targets`).
 """
