@@ -211,3 +211,50 @@ def test_bad_weights_are_named():
     # scikit-learn >= 1.9 refuses all-zero weights itself
     with pytest.raises(ValueError, match="at least one non-zero|sums to 0"):
         channel_statistics(X, np.zeros(4))
+
+
+def test_weights_spanning_float64s_range_weigh_without_overflow():
+    # the weights are rescaled by a power of two at the largest one: one at
+    # the smallest made the largest inf (statistics NaN)
+    X, _ = _padded(0)
+    w = np.array([1e-300, 1e300, 1e-300, 1e-300])
+    mean, scale = channel_statistics(X, w)
+    # the others weigh 1e-600 as much as series 1: nothing in float64
+    expected_mean, expected_scale = channel_statistics(X[1:2])
+    np.testing.assert_allclose(mean, expected_mean, rtol=1e-12)
+    np.testing.assert_allclose(scale, expected_scale, rtol=1e-12)
+
+
+@pytest.mark.parametrize("value", [0.1, 1 / 3, -7.3e-5, 2.9e200])
+def test_a_constant_channel_under_unequal_weights_has_its_value_as_mean(value):
+    # the weighted mean is taken relative to the first step: a constant
+    # channel's mean is its value exactly, not the rounding of a weighted sum
+    X, _ = _padded(2)
+    X[:, :, 1] = np.where(np.isnan(X[:, :, 1]), np.nan, value)
+    mean, scale = channel_statistics(X, [0.3, 1.7, 2.9, 1.1])
+    assert mean[1] == value and scale[1] == 1.0
+
+
+def test_a_spread_at_the_rounding_of_the_values_is_constant():
+    # a channel whose values differ by a few units in the last place (2 eps
+    # spread on values of 1) is constant, scale 1: not rounding noise blown up
+    # to unit variance
+    eps = np.finfo(float).eps
+    X, _ = _padded(0)
+    steps = np.arange(X.shape[1]) % 2 * 4 * eps
+    X[:, :, 2] = np.where(np.isnan(X[:, :, 2]), np.nan, 1.0 + steps)
+    for sample_weight in (None, [0.3, 1.7, 2.9, 1.1]):
+        assert channel_statistics(X, sample_weight)[1][2] == 1.0
+
+
+def test_all_zero_weights_are_refused_where_scikit_learn_lets_them_through(
+        monkeypatch):
+    # scikit-learn < 1.9's _check_sample_weight accepts all-zero weights
+    from sktime_metric.utils import _labels
+
+    monkeypatch.setattr(_labels, "check_sample_weight",
+                        lambda w, n: np.asarray(w, dtype=np.float64))
+    X, _ = _padded(0)
+    with pytest.raises(ValueError, match="sample_weight sums to 0"):
+        channel_statistics(X, np.zeros(4))
+    assert np.isfinite(channel_statistics(X, [0.0, 1.0, 0.0, 2.0])[0]).all()
