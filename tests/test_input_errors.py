@@ -90,7 +90,8 @@ def test_labels_mixing_strings_and_numbers_are_named(estimator, data):
     X, y = data
     y_mixed = y.astype(object)
     y_mixed[3] = 7
-    for given in (y_mixed, list(y_mixed)):  # a list has no astype: the fix says
+    # a list (or tuple) has no astype: the fix says
+    for given in (y_mixed, list(y_mixed), tuple(y_mixed)):
         with pytest.raises(TypeError, match=re.escape(
                 f"y mixes strings and other labels: '{y[0]}' at position 0, 7 at "
                 "position 3. Class labels must be all strings or all numbers; "
@@ -107,8 +108,8 @@ def test_missing_labels_are_named_with_their_position(estimator, data):
     for missing in (np.nan, None):
         y_bad = y.astype(object)
         y_bad[5] = missing
-        # a list too: numpy made text of it, NaN a class "nan"
-        for given in (y_bad, list(y_bad)):
+        # a list or tuple too: numpy made text of it, NaN a class "nan"
+        for given in (y_bad, list(y_bad), tuple(y_bad)):
             with pytest.raises(ValueError,
                                match=r"y has a missing value .* at position 5"):
                 clone(estimator).fit(X, given)
