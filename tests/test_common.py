@@ -180,3 +180,71 @@ def test_refit_after_set_params_equals_a_fresh_fit(estimator, first_params, firs
             np.testing.assert_array_equal(getattr(refitted, name), getattr(fresh, name))
     # the same seed, data and machine: the very same numbers
     np.testing.assert_array_equal(output, expected)
+
+
+# -- a failed refit leaves no model --------------------------------------------
+#
+# Every fit forgets the earlier fit before it reads any data: a refit that
+# refuses its data leaves an unfitted estimator, not the earlier model (with
+# whatever the failed fit had set beside it) that the caller believes replaced.
+
+def _with_inf(X):
+    X = np.array(X, dtype=float)
+    X[0, 0, 0] = np.inf
+    return X
+
+
+def _failed_refit_cases():
+    from recommendation._synthetic import drifting_log
+
+    X, y = contract_data()
+    pairs = np.array([[0, 1], [0, 2], [1, 2], [3, 4]])
+    pair_labels = np.array([1, 0, 0, 1])
+    for estimator in ESTIMATORS + COMMON_CHECKS_ONLY:
+        params = estimator.get_params()
+        est = clone(estimator).set_params(
+            **{k: 2 for k in ("max_epochs", "max_iter") if k in params})
+        good = (X[::4], targets_for(est, y[::4]))
+        yield pytest.param(est, good, "fit", (_with_inf(X[::4]), good[1]),
+                           id=estimator_id(estimator))
+        if hasattr(est, "fit_pairs") and params.get("loss") != "triplet":
+            if type(est).__name__ == "CoupledGRUMetric":  # its fit_pairs' setting
+                est = clone(est).set_params(loss="contrastive", early_stopping=False)
+            yield pytest.param(est, good, "fit_pairs",
+                               (_with_inf(X[::4]), pairs, pair_labels),
+                               id=f"{estimator_id(estimator)}-fit_pairs")
+    vectors = np.random.RandomState(0).randn(20, 3)
+    labels = np.arange(20) % 2
+    for estimator in VECTOR_ESTIMATORS:
+        bad = vectors.copy()
+        bad[0, 0] = np.inf
+        yield pytest.param(clone(estimator), (vectors, labels), "fit", (bad, labels),
+                           id=estimator_id(estimator))
+        yield pytest.param(clone(estimator), (vectors, labels), "fit_pairs",
+                           (np.stack([bad[:10], bad[10:]], axis=1), labels[:10]),
+                           id=f"{estimator_id(estimator)}-fit_pairs")
+    (distances,), _ = _distances()
+    for estimator in PRECOMPUTED_ESTIMATORS:
+        yield pytest.param(clone(estimator), (distances,), "fit", (-distances,),
+                           id=estimator_id(estimator))
+    log, ratings = drifting_log(n_users=6, n_items=4, n_per_user=6)
+    for estimator in INTERACTION_LOG_ESTIMATORS:
+        yield pytest.param(clone(estimator), (log, ratings), "fit",
+                           (log[:, :2], ratings), id=estimator_id(estimator))
+
+
+# set by the failed fit itself, from its parameters or before the data check
+_SET_BEFORE_THE_DATA_CHECK = {"RoutineClusterer": ["n_slots_"],
+                              "AttentionSequenceRegressor": ["input_type_"]}
+
+
+@pytest.mark.filterwarnings("ignore::UserWarning")
+@pytest.mark.parametrize("estimator, good, method, bad", list(_failed_refit_cases()))
+def test_a_refit_that_refuses_its_data_leaves_no_earlier_model(estimator, good,
+                                                               method, bad):
+    estimator.fit(*good)
+    assert _fitted_names(estimator)
+    with pytest.raises(ValueError):
+        getattr(estimator, method)(*bad)
+    expected = _SET_BEFORE_THE_DATA_CHECK.get(type(estimator).__name__, [])
+    assert _fitted_names(estimator) == expected
