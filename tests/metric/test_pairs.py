@@ -103,6 +103,9 @@ def test_check_pairs_accepts_metric_learn_labels_and_rejects_bad_pairs():
                                              rf"itself, labelled dissimilar "
                                              rf"\({dissimilar}\)"):
             check_pairs([[0, 1], [2, 2]], [similar, dissimilar], n_samples=3)
+    # of several, the first is named
+    with pytest.raises(ValueError, match=r"Pair 1 is \[2, 2\], series 2 with"):
+        check_pairs([[0, 1], [2, 2], [0, 0], [1, 1]], [1, 0, 0, 0], n_samples=3)
 
 
 def test_every_caller_of_explicit_pairs_refuses_a_dissimilar_self_pair():
