@@ -405,6 +405,14 @@ def test_polars_structs_are_refused_with_the_way_out():
         check_sequences(fixed.arr.to_list().list.eval(
             pl.concat_list(pl.element().struct.unnest())))[0],
         [[[1.0, 2.0], [3.0, 4.0]]])
+    # the outermost nesting picks the recipe: a List of Arrays of structs
+    # has the .list namespace, an Array of Lists of them does not
+    steps = [[[{"a": 1.0, "b": 2.0}], [{"a": 3.0, "b": 4.0}]]]
+    struct = nested.dtype.inner
+    for dtype, way_out in ((pl.List(pl.Array(struct, 1)), "X.list.eval("),
+                           (pl.Array(pl.List(struct), 2), "X.arr.to_list()")):
+        with pytest.raises(TypeError, match=re.escape(f"e.g. {way_out}")):
+            check_sequences(pl.Series(steps).cast(dtype))
 
 
 def test_pyarrow_and_pandas_arrow_structs_are_refused_as_polars_ones():
@@ -433,6 +441,17 @@ def test_pyarrow_and_pandas_arrow_structs_are_refused_as_polars_ones():
              "in X.tolist()]")):
         with pytest.raises(TypeError, match=re.escape(message)):
             check_sequences(X)
+    # every pyarrow list type around the structs, nested lists too
+    rows = [[{"a": 1.0, "b": 2.0}], [{"a": 3.0, "b": 4.0}]]
+    for list_type in (pa.large_list(struct.type), pa.list_(struct.type, 1),
+                      pa.list_(pa.large_list(struct.type))):
+        given = pa.array([[row] for row in rows] if list_type.value_type != struct.type
+                         else rows, type=list_type)
+        with pytest.raises(TypeError, match=re.escape(
+                "structs are not read as time steps. Pass each step as the list "
+                "of its fields (one per channel), e.g. [[list(step.values()) for "
+                "step in series] for series in X.to_pylist()]")):
+            check_sequences(given)
     # the ways out named read what they say
     table = pa.Table.from_struct_array(struct)
     assert check_sequences(table)[0].shape == (2, 2, 1)
@@ -484,6 +503,12 @@ def test_long_doubles_beyond_float64_are_named_as_the_value_given():
         # within float64's range, or masked: read as before
         X[1, 2, 1] = 2.5
         np.testing.assert_array_equal(check_sequences(X)[0], X.astype(np.float64))
+        # an infinite long double is no value beyond float64's range: it is
+        # named as the infinite value it is
+        X[1, 2, 1] = np.longdouble("inf")
+        with pytest.raises(ValueError, match="Sample 1 has an infinite value at "
+                           "time step 2"):
+            check_sequences(X)
         X[1, 2, 1] = np.longdouble("1e400")
         mask = np.zeros(X.shape, dtype=bool)
         mask[1, 2] = True  # the last step of sample 1, masked: padding
