@@ -37,6 +37,23 @@ def test_distances_on_extreme_scales_are_the_scaled_distances(data, alignment,
     both = metric.pairwise_distances(np.concatenate([X_far, X[4:8]]))
     np.testing.assert_allclose(both[:4, :4], expected, rtol=1e-12)
     np.testing.assert_array_equal(both[4:, 4:], metric.pairwise_distances(X[4:8]))
+    # and those of a far series with an ordinary one are finite, whichever
+    # of the two comes first (both scaled by the larger one's exponent);
+    # DTW is symmetric, OPW's plan depends on the order
+    assert np.isfinite(both).all()
+    if alignment == "dtw":
+        np.testing.assert_allclose(both[4:, :4], both[:4, 4:].T, rtol=1e-12)
+    # the same pairs asked for alone: far rows against ordinary columns
+    np.testing.assert_array_equal(metric.pairwise_distances(X_far, X[4:8]),
+                                  both[:4, 4:])
+    np.testing.assert_array_equal(metric.pairwise_distances(X[4:8], X_far),
+                                  both[4:, :4])
+    # and paired: far with ordinary series beside ordinary pairs, each pair
+    # its own distance
+    paired = metric.pair_distance(np.concatenate([X_far[:2], X[4:6]]),
+                                  np.concatenate([X[4:6], X[6:8]]))
+    np.testing.assert_array_equal(paired, [both[0, 4], both[1, 5],
+                                           both[4, 6], both[5, 7]])
 
 
 @pytest.mark.parametrize("alignment, factor", [("dtw", 1e305), ("opw", 1e160)])
@@ -64,3 +81,22 @@ def test_a_projection_beyond_float64_is_refused_naming_the_series(data):
     with pytest.raises(ValueError, match="Sample 1 at time step 2 projects beyond "
                        "float64's range"):
         metric.project(X_far)
+
+
+@pytest.mark.parametrize("alignment", ["dtw", "opw"])
+def test_the_refusal_bound_is_where_the_distances_could_leave_float64(data,
+                                                                     alignment):
+    # DTW's: max / 2**24; OPW's: sqrt(max / (4 d')), d' the projection's
+    # channels; just below it the distances are finite, just above refused
+    X, y = data
+    metric = RVSMLMetric(alignment, max_iter=3, standardize=False).fit(X, y)
+    Z = metric.project(X[:3])
+    largest = np.finfo(np.float64).max
+    bound = (largest / 2**24 if alignment == "dtw"
+             else np.sqrt(largest / (4 * Z.shape[2])))
+    assert Z.shape[2] > 1
+    peak = np.nanmax(np.abs(Z))
+    below = X[:3] * (0.9 * bound / peak)  # the projection is linear
+    assert np.isfinite(metric.pairwise_distances(below)).all()
+    with pytest.raises(ValueError, match=f"its {alignment} distances can exceed"):
+        metric.pairwise_distances(X[:3] * (1.1 * bound / peak))
