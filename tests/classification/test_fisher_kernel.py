@@ -176,6 +176,15 @@ def test_a_penalty_liblinear_cannot_solve_is_refused_before_training(data, param
     assert not hasattr(clf, "startprob_") and not hasattr(clf, "fisher_scale_")
 
 
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+@pytest.mark.parametrize("params", [{"C": 1e50},
+                                    {"C": 1e-10, "class_weight": {"a": 1e60}}])
+def test_a_penalty_at_the_bound_trains(data, params):
+    # the documented bound, 1e50, is allowed: C times the weight at most 1e50
+    X, y = data
+    FisherKernelClassifier(n_states=2, random_state=0, **params).fit(X, y)
+
+
 def test_C_is_chosen_by_cross_validating_the_svm_on_the_training_scores(data):
     from sklearn.model_selection import StratifiedKFold
     from sklearn.svm import LinearSVC
