@@ -7,6 +7,7 @@ metric learner) would give its own training series, so the verdict is checked
 without training anything.
 """
 
+import re
 import warnings
 
 import numpy as np
@@ -288,6 +289,55 @@ def test_errors_of_targets_near_float64s_ends_do_not_overflow(error, baseline_er
     message = str(caught[0].message)
     assert f"100 validation rows ({baseline_error})" in message
     assert message.count(f"({baseline_error})") == 2  # the baseline itself
+
+
+def test_squared_errors_of_targets_past_1e154_do_not_overflow():
+    # the squares of targets past ~1e154 are beyond float64: those targets are
+    # scaled too, not only those near float64's ends
+    y = np.tile([-3e200, 2e200], 50)
+    for pred, expected in ((y.copy(), 0), (np.zeros(100), 1)):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            warn_if_regressor_not_learned(object(), y, pred, 0.0, "validation")
+        assert [w.category for w in caught] == [ConvergenceWarning] * expected
+    assert "100 validation rows (6.5000e+400)" in str(caught[0].message)
+
+
+def test_a_prediction_that_is_not_finite_does_not_undo_the_scaling():
+    # the scale is read from the finite values: a NaN or inf prediction (a
+    # network that overflowed) left the errors of targets near 1.7e308 inf
+    y = np.tile([-1.7e308, 1.5e308], 50)
+    for bad in (np.nan, np.inf):
+        pred = y.copy()
+        pred[0] = bad
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            warn_if_regressor_not_learned(object(), y, pred, 0.0, "validation")
+        (message,) = [str(w.message) for w in caught
+                      if w.category is ConvergenceWarning]
+        assert "predicting the training mean (2.5700e+616)" in message
+
+
+def test_ordinary_targets_keep_the_four_decimal_errors():
+    # only targets past 1e100 take the scaled path and its 5 significant digits
+    y = np.tile([-1e20, 1e20], 50)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        warn_if_regressor_not_learned(object(), y, np.zeros(100), 0.0, "validation")
+    assert re.search(r"100 validation rows \(\d+\.\d{4}\)", str(caught[0].message))
+
+
+@pytest.mark.parametrize("error", ["squared", "absolute"])
+def test_a_baseline_near_float64s_end_sets_the_scale_too(error):
+    # ordinary targets, but a training mean near 1.7e308 (a training set
+    # with targets there): the baseline's errors overflowed, inf, and a
+    # perfect fit "did not learn"
+    y = np.tile([-1.0, 2.0], 50)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        warn_if_regressor_not_learned(object(), y, y.copy(), 1.7e308, "validation",
+                                      error=error)
+    assert caught == []
 
 
 def test_the_hint_closes_the_message_in_place_of_the_neural_one():
