@@ -223,3 +223,20 @@ def test_the_standardisation_weighs_the_series_as_the_loss(estimator, data):
     mean, scale = channel_statistics(X if reads_every_series else X[1:])
     np.testing.assert_array_equal(clf.mean_, mean)
     np.testing.assert_array_equal(clf.scale_, scale)
+
+
+def test_a_weight_0_series_beyond_the_others_scale_is_named_with_its_weight(data):
+    # the statistics leave a weight-0 series out, but the network still reads
+    # it: on a far scale from the others it overflows when standardised, and
+    # the message blamed "another scale than the training series" for a
+    # training series
+    X, y = data
+    X = X * 1e-300
+    X[2] = np.where(np.isnan(X[2]), np.nan, 1e10)
+    w = np.ones(len(y))
+    w[2] = 0.0
+    clf = RNNClassifier(**TINY)
+    with pytest.raises(ValueError, match=r"Sample 2 has the value 1e\+10 at time "
+                       r"step 0, channel 0, and sample_weight 0: .* Drop the "
+                       "series rather than weigh it 0"):
+        clf.fit(X, y, sample_weight=w)
