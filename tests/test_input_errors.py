@@ -83,6 +83,8 @@ def test_a_single_class_is_refused_by_kissme_and_the_support_set(data):
         fitted.set_support(X[:4], np.full(4, "a"))
 
 
+@pytest.mark.filterwarnings(  # the column of one-label lists
+    "ignore::sklearn.exceptions.DataConversionWarning")
 @pytest.mark.parametrize("estimator", _LABELLED[:1], ids=estimator_id)
 def test_labels_mixing_strings_and_numbers_are_named(estimator, data):
     # numpy cannot sort them: scikit-learn's target check failed with numpy's
@@ -90,8 +92,10 @@ def test_labels_mixing_strings_and_numbers_are_named(estimator, data):
     X, y = data
     y_mixed = y.astype(object)
     y_mixed[3] = 7
-    # a list (or tuple) has no astype: the fix says
-    for given in (y_mixed, list(y_mixed), tuple(y_mixed)):
+    # a list (or tuple) has no astype: the fix says; a column of one-label
+    # lists was made text by numpy too ('7' a class)
+    column = [[v] for v in y_mixed]
+    for given in (y_mixed, list(y_mixed), tuple(y_mixed), column):
         with pytest.raises(TypeError, match=re.escape(
                 f"y mixes strings and other labels: '{y[0]}' at position 0, 7 at "
                 "position 3. Class labels must be all strings or all numbers; "
@@ -102,14 +106,17 @@ def test_labels_mixing_strings_and_numbers_are_named(estimator, data):
     assert clone(estimator).set_params(max_epochs=1).fit(X, fixed).classes_.size == 3
 
 
+@pytest.mark.filterwarnings(  # the column of one-label lists
+    "ignore::sklearn.exceptions.DataConversionWarning")
 @pytest.mark.parametrize("estimator", _LABELLED, ids=estimator_id)
 def test_missing_labels_are_named_with_their_position(estimator, data):
     X, y = data
     for missing in (np.nan, None):
         y_bad = y.astype(object)
         y_bad[5] = missing
-        # a list or tuple too: numpy made text of it, NaN a class "nan"
-        for given in (y_bad, list(y_bad), tuple(y_bad)):
+        # a list or tuple too: numpy made text of it, NaN a class "nan"; and
+        # a column of one-label lists
+        for given in (y_bad, list(y_bad), tuple(y_bad), [[v] for v in y_bad]):
             with pytest.raises(ValueError,
                                match=r"y has a missing value .* at position 5"):
                 clone(estimator).fit(X, given)

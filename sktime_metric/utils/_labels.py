@@ -203,12 +203,16 @@ def check_class_labels(y, n_samples, *, estimator, instead=None, min_classes=2,
             f"{estimator} requires {y_name} to be passed, but the target {y_name} "
             "is None." + (f" {instead}" if instead else "")
         )
-    if (isinstance(y, (list, tuple)) and any(isinstance(v, str) for v in y)
-            and not all(isinstance(v, str) for v in y)):
+    if isinstance(y, (list, tuple)):
         # numpy makes text of a list mixing strings with numbers or NaN
         # (["a", 7, nan] -> ["a", "7", "nan"]): a class "nan" and a class "7"
-        # the checks below would not see, where an object array is refused
-        y = np.asarray(y, dtype=object)
+        # the checks below would not see, where an object array is refused;
+        # a column of one-label lists ([["a"], [7]]) likewise
+        as_objects = np.asarray(y, dtype=object)
+        labels = as_objects.ravel() if as_objects.ndim <= 2 else ()
+        if (any(isinstance(v, str) for v in labels)
+                and not all(isinstance(v, str) for v in labels)):
+            y = as_objects
     y = column_or_1d(y, warn=True)
     if len(y) != n_samples:
         raise ValueError(
