@@ -128,7 +128,10 @@ class TAGMClassifier(SequenceClassifierMixin, BaseSequenceNet):
         Coffee 0.98 against 0.72), and its fits were 5 to 30 times faster.
     stride : int or "auto", default="auto"
         Steps between the starts of two frames, at most ``window``; "auto":
-        ``ceil(window / 2)`` (``stride_`` holds the value used).
+        ``ceil(window / 2)`` (``stride_`` holds the value used). On short
+        series whose class is a short pattern at any position, with few
+        series per class, ``stride=1`` can do far better; on most UCR sets
+        it did worse, and slower (measured: :ref:`classification_defaults`).
     standardize : bool, default=True
         Scale each channel to zero mean and unit variance with the statistics
         of the training series (``mean_``, ``scale_``), at fit and at predict
