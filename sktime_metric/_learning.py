@@ -17,6 +17,7 @@ import scipy.sparse
 import torch
 from sklearn.exceptions import ConvergenceWarning
 
+from .utils._scaling import unit_exponent
 from .utils._warnings import warn
 from .utils.validation import to_sequence_dataset
 
@@ -341,7 +342,7 @@ def warn_if_regressor_not_learned(estimator, y_true, y_pred, baseline, rows,
     # ordinary targets never take that path
     finite = np.abs(np.concatenate([y_true, y_pred[np.isfinite(y_pred)],
                                     [float(baseline)]]))
-    exponent = int(np.frexp(finite.max())[1]) if finite.max() > 1e100 else 0
+    exponent = unit_exponent(finite) if finite.max() > 1e100 else 0
     y_true, y_pred = np.ldexp(y_true, -exponent), np.ldexp(y_pred, -exponent)
     baseline = np.ldexp(float(baseline), -exponent)
     baseline_errors = np.abs(y_true - baseline) ** power

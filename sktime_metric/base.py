@@ -44,7 +44,7 @@ from .utils._sklearn_compat import (
     StrOptions,
 )
 from .utils._skorch import resolve_optimizer, training_callbacks
-from .utils._scaling import fit_standardize, validate_and_standardize
+from .utils._scaling import fit_standardize, unit_exponent, validate_and_standardize
 from .utils._labels import (
     check_class_labels,
     check_class_weights,
@@ -288,7 +288,7 @@ class BaseSequenceNet(BaseEstimator):
                 "The training weights (sample_weight times class_weight) sum to 0: "
                 "at least one series needs a positive weight."
             )
-        exponent = np.frexp(weight.max())[1]
+        exponent = unit_exponent(weight)
         if abs(exponent) > 60:
             # the loss, sum(w l) / sum(w) in float32, is the same on any scale
             # of the weights, but 1e300 is inf in float32 (a NaN loss, read

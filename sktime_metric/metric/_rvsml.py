@@ -13,7 +13,7 @@ from .._fitted import reset_fitted_state
 from ..base import SequenceTags, warn_if_metric_not_learned
 from ..utils._labels import check_class_labels
 from ..utils._dtw import cdist_dtw_padded, dtw_distance
-from ..utils._scaling import validate_and_standardize
+from ..utils._scaling import extreme_scale, unit_exponent, validate_and_standardize
 from ..utils._sklearn_compat import Interval, StrOptions
 from ..utils._warnings import warn
 from ..utils.validation import sequence_lengths
@@ -281,7 +281,7 @@ class RVSMLMetric(PairMetricMixin, BaseEstimator):
         costs) and 2**(2 e) for OPW (squared costs), the same number as
         unscaled wherever that does not over- or underflow.
         """
-        exponent = int(np.frexp(max(np.abs(a).max(), np.abs(b).max()))[1])
+        exponent = max(unit_exponent(a), unit_exponent(b))
         distance = self._distance(np.ldexp(a, -exponent), np.ldexp(b, -exponent))
         power = 1 if self.alignment == "dtw" else 2
         return float(np.ldexp(distance, power * exponent))
@@ -348,10 +348,11 @@ class RVSMLMetric(PairMetricMixin, BaseEstimator):
 
 
 def _extreme_scale(series):
-    """Which unpadded series have a largest ``|value|`` outside [1e-100, 1e100]
-    (and not 0): those whose squared differences may over- or underflow."""
+    """Which unpadded series are on an extreme scale (:func:`extreme_scale` of
+    their largest ``|value|``): those whose squared differences may over- or
+    underflow."""
     peak = np.array([np.abs(z).max() for z in series])
-    return (peak > 1e100) | ((peak > 0) & (peak < 1e-100))
+    return extreme_scale(peak)
 
 
 def _first_beyond(Z, valid, bound):

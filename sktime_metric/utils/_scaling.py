@@ -22,6 +22,63 @@ __all__ = ["channel_statistics", "fit_standardize", "requested_channel_statistic
            "scaled_targets", "standardize_channels", "validate_and_standardize"]
 
 
+def unit_exponent(x, axis=None):
+    """The exponent ``e`` of the largest ``|value|`` of ``x``: ``x * 2**-e``
+    has its largest ``|value|`` in [0.5, 1).
+
+    Scaling by a power of two is exact (bar bits below 2**-1074), so sums and
+    squares computed on ``np.ldexp(x, -e)`` and scaled back by ``2**e`` neither
+    overflow nor underflow float64, whatever the scale of ``x``.
+
+    Parameters
+    ----------
+    x : array-like
+        Values; NaN (padding) is ignored.
+    axis : int or tuple of int, default=None
+        The axes the largest ``|value|`` is taken over; None: all of them.
+
+    Returns
+    -------
+    exponent : int, or ndarray of int over the axes not reduced
+        0 where the largest ``|value|`` is 0.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> unit_exponent(np.array([3.0, -10.0]))
+    4
+    >>> np.ldexp(np.array([3.0, -10.0]), -4)
+    array([ 0.1875, -0.625 ])
+    >>> unit_exponent(np.array([[1.0, 1e300], [np.nan, np.nan]]), axis=0)
+    array([  1, 997], dtype=int32)
+    """
+    exponent = np.frexp(np.nanmax(np.abs(x), axis=axis))[1]
+    return int(exponent) if np.ndim(exponent) == 0 else exponent
+
+
+def extreme_scale(peak):
+    """Whether a largest ``|value|`` ``peak`` (not 0) lies outside
+    [1e-100, 1e100]: a scale on which squares may over- or underflow float64.
+
+    Parameters
+    ----------
+    peak : float or ndarray
+        Largest ``|value|`` of a series or channel (each).
+
+    Returns
+    -------
+    extreme : bool or ndarray of bool, as ``peak``
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> extreme_scale(np.array([0.0, 1e-200, 1.0, 1e200]))
+    array([False,  True, False,  True])
+    """
+    peak = np.asarray(peak)
+    return (peak > 0) & ((peak < 1e-100) | (peak > 1e100))
+
+
 def channel_statistics(X, sample_weight=None):
     """Per-channel mean and standard deviation over every observed step.
 
@@ -99,7 +156,7 @@ def _unweighted_statistics(X):
     # its squares would overflow float64 (|x| above ~1e154: the scale inf, the
     # channel standardised to zeros) or underflow (below ~1e-154: a varying
     # channel read as constant)
-    for c in np.flatnonzero((peak > 0) & ((peak < 1e-100) | (peak > 1e100))):
+    for c in np.flatnonzero(extreme_scale(peak)):
         unit = X[:, :, c] / peak[c]
         mean[c], scale[c] = np.nanmean(unit) * peak[c], np.nanstd(unit) * peak[c]
     return mean, _constant_to_one(scale, peak)
@@ -112,9 +169,9 @@ def _weighted_statistics(X, weight):
         # every channel in units of a power of two at its largest value and
         # the largest weight in [0.5, 1), both exact: the weighted sums and
         # squares stay within float64 whatever the scale of either
-        exponent = np.frexp(peak)[1]
+        exponent = unit_exponent(X, axis=(0, 1))
         unit = np.ldexp(X, -exponent)
-        w = np.ldexp(weight, -np.frexp(weight.max())[1])[:, None, None]
+        w = np.ldexp(weight, -unit_exponent(weight))[:, None, None]
         total = np.sum(w * ~np.isnan(unit), axis=(0, 1))
         # shifted by the first step (observed: the padding is at the end), so
         # that a constant channel's mean is its value exactly
@@ -309,7 +366,7 @@ def scaled_targets(y):
         center = float(np.median(y))
         spread = float(np.mean(np.abs(y - center)))
     if not (np.isfinite(center) and np.isfinite(spread)):
-        exponent = int(np.frexp(np.abs(y).max())[1])
+        exponent = unit_exponent(y)
         center, spread, scaled = scaled_targets(np.ldexp(y, -exponent))
         # the spread of the scaled y is at most its largest |value| (< 1) and
         # so is the true spread's share of float64's range: both are finite
