@@ -71,7 +71,9 @@ class RVSMLMetric(PairMetricMixin, BaseEstimator):
         Training stops when the objective falls by less than this fraction.
     standardize : bool, default=True
         Scale each channel to zero mean and unit variance with the statistics
-        of the training series (``mean_``, ``scale_``).
+        of the training series (``mean_``, ``scale_``). Without it, training
+        series past about 1e154 are refused: the ridge step's sums of squared
+        frames overflow float64.
     n_jobs : int or None, default=None
         Threads computing a DTW distance matrix (tslearn's ``cdist_dtw``, or
         rows of tslearn's ``dtw`` when there is padding); the distances do
@@ -190,7 +192,21 @@ class RVSMLMetric(PairMetricMixin, BaseEstimator):
         # train: ridge step, then realign, until the objective stops falling
         self.objective_ = []
         for _ in range(int(self.max_iter)):
-            L = ridge_projection(series, targets, alignments, self.regularization)
+            with np.errstate(over="ignore", invalid="ignore"):  # named below
+                L = ridge_projection(series, targets, alignments,
+                                     self.regularization)
+            if not np.isfinite(L).all():
+                # the normal equations' sums of squared frames overflowed
+                # (values past ~1e154): the solver returns NaN, which the
+                # alignments and later the distances then failed on with
+                # messages about another cause
+                peak = max(np.abs(x).max() for x in series)
+                raise ValueError(
+                    "RVSMLMetric's training produced a non-finite projection "
+                    "(components_): the training series' values (largest "
+                    f"|value| {peak:.3g}) are too large for its ridge solver, "
+                    "whose sums of squared frames overflow float64. Standardise "
+                    "the channels (standardize=True) or rescale the series.")
             self.objective_.append(objective(series, targets, alignments, L,
                                              self.regularization))
             previous = self.objective_[-2] if len(self.objective_) > 1 else None

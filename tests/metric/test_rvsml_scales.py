@@ -100,3 +100,18 @@ def test_the_refusal_bound_is_where_the_distances_could_leave_float64(data,
     assert np.isfinite(metric.pairwise_distances(below)).all()
     with pytest.raises(ValueError, match=f"its {alignment} distances can exceed"):
         metric.pairwise_distances(X[:3] * (1.1 * bound / peak))
+
+
+@pytest.mark.parametrize("alignment", ["dtw", "opw"])
+def test_training_series_too_large_for_the_solver_are_refused_at_fit(data,
+                                                                     alignment):
+    # the normal equations' sums of squared frames overflowed past ~1e154: a
+    # NaN components_, named by the alignments (DTW) or the learning check
+    # (OPW, as series "on another scale than the training series were")
+    X, y = data
+    metric = RVSMLMetric(alignment, max_iter=3, standardize=False)
+    with pytest.raises(ValueError, match=r"training produced a non-finite "
+                       r"projection \(components_\).* too large for its ridge "
+                       r"solver.*standardize=True"):
+        metric.fit(X * 1e160, y)
+    assert not hasattr(metric, "components_")
