@@ -791,7 +791,7 @@ class CoupledGRUMetric(
 
     # -- PairMetricMixin hooks -------------------------------------------------
 
-    def _metric_inputs(self, X):
+    def _metric_inputs(self, X, name="X"):
         # every distance reads the series as the net was trained on them: framed
         check_is_fitted(self, "net_")
         return framed_series(self._validate_X(X, reset=False)[0],

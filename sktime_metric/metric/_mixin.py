@@ -18,8 +18,9 @@ alone, adds ``shortlist_size`` and ``shortlist`` to ``pairwise_distances``: a
 two-stage k-NN search (``_shortlist.py``) that couples only each row's nearest
 candidates in a cheap embedding.
 
-Three hooks define the distance: ``_metric_inputs(X)`` (validate ``X`` and map
-it to rows the other hooks index), ``_paired_distances(A, B)`` and
+Three hooks define the distance: ``_metric_inputs(X, name)`` (validate ``X``,
+which messages call ``name``: "X", "Y", "X1", ..., and map it to rows the
+other hooks index), ``_paired_distances(A, B)`` and
 ``_pairwise_block(A, B)``. Their defaults are those of a learner that embeds
 (metric-learn's ``MahalanobisMixin``): the rows of ``transform``, and the
 Euclidean distance between them (KISSME, the seq2seq and siamese embedders). A
@@ -59,16 +60,17 @@ def _tiles(n_rows, n_cols, chunk_size):
 
 
 def _pair_sides(X1, X2):
-    """``(X1, X2)``, or the two sides of metric-learn's ``(n_pairs, 2, ...)`` array."""
+    """``(X1, X2)``, or the two sides of metric-learn's ``(n_pairs, 2, ...)``
+    array, and what messages call each."""
     if X2 is not None:
-        return X1, X2
+        return X1, X2, ("X1", "X2")
     pairs = np.asarray(X1)
     if pairs.ndim < 3 or pairs.shape[1] != 2:
         raise ValueError(
             "Pass the pairs' two sides as X1 and X2, or one array of shape "
             f"(n_pairs, 2, ...) (metric-learn's layout); got shape {pairs.shape}."
         )
-    return pairs[:, 0], pairs[:, 1]
+    return pairs[:, 0], pairs[:, 1], ("X1[:, 0]", "X1[:, 1]")
 
 
 def transform_rows(estimator, X):
@@ -166,11 +168,13 @@ class PairMetricMixin:
 
     # -- hooks: by default, Euclidean between the rows of ``transform`` -------
 
-    def _metric_inputs(self, X):
+    def _metric_inputs(self, X, name="X"):
         """Check fitted, validate ``X``, return an array of prepared rows.
 
-        By default the rows of ``transform`` (an array even under
-        ``set_output(transform="pandas")``): :func:`transform_rows`.
+        ``name`` is the argument ``X`` was passed as ("Y", "X2", ...), for
+        messages about its series. By default the rows of ``transform`` (an
+        array even under ``set_output(transform="pandas")``):
+        :func:`transform_rows`.
         """
         return transform_rows(self, X)
 
@@ -228,8 +232,8 @@ class PairMetricMixin:
         distances : ndarray of shape (n_pairs,)
             Lower means more similar.
         """
-        X1, X2 = _pair_sides(X1, X2)
-        A, B = self._metric_inputs(X1), self._metric_inputs(X2)
+        X1, X2, (name1, name2) = _pair_sides(X1, X2)
+        A, B = self._metric_inputs(X1, name1), self._metric_inputs(X2, name2)
         if len(A) != len(B):
             raise ValueError(
                 f"X1 and X2 must hold the same number of series (one pair per "
@@ -304,7 +308,7 @@ class PairMetricMixin:
         chunk_size = _check_chunk_size(chunk_size, self._pairwise_block_pairs)
         n_jobs = check_n_jobs(n_jobs)
         A = self._metric_inputs(X)
-        B = A if Y is None else self._metric_inputs(Y)
+        B = A if Y is None else self._metric_inputs(Y, "Y")
         out = np.empty((len(A), len(B)))
         tiles = list(_tiles(len(A), len(B), chunk_size))
         # threads, or a joblib.parallel_config context's workers (dask); tiles

@@ -240,8 +240,12 @@ class RVSMLMetric(PairMetricMixin, BaseEstimator):
         -------
         Z : ndarray of shape (n_samples, n_timestamps, n_classes * n_elements)
         """
+        return self._project(X, "X")
+
+    def _project(self, X, name):
+        """:meth:`project`, its messages calling ``X`` ``name`` ("Y", ...)."""
         check_is_fitted(self, "components_")
-        X, lengths = validate_and_standardize(self, X, reset=False)
+        X, lengths = validate_and_standardize(self, X, reset=False, name=name)
         with np.errstate(over="ignore", invalid="ignore"):  # named below
             Z = X @ self.components_  # padding rows stay NaN
         # finite frames whose projection overflows (standardised values near
@@ -250,15 +254,15 @@ class RVSMLMetric(PairMetricMixin, BaseEstimator):
         if first is not None:
             i, t, k = first
             raise ValueError(
-                f"Sample {i} at time step {t} projects beyond float64's range "
-                f"(channel {k} of the learned projection): the series is on "
-                "another scale than the training series were; rescale it.")
+                f"{name}'s sample {i} at time step {t} projects beyond float64's "
+                f"range (channel {k} of the learned projection): the series is "
+                "on another scale than the training series were; rescale it.")
         return Z
 
     # -- the learned distance: DTW / OPW between projections -------------------
 
-    def _metric_inputs(self, X):
-        Z = self.project(X)
+    def _metric_inputs(self, X, name="X"):
+        Z = self._project(X, name)
         # every distance computes exactly on any scale (_scaled_distance),
         # but the distance itself is beyond float64 past these bounds. DTW's,
         # sqrt of a sum of (N + M - 1) squared frame differences at most, each
@@ -272,11 +276,11 @@ class RVSMLMetric(PairMetricMixin, BaseEstimator):
         if first is not None:
             i, t, k = first
             raise ValueError(
-                f"Sample {i} projects to {Z[i, t, k]:.3g} at time step {t}, "
-                f"channel {k} of the learned projection: its {self.alignment} "
-                f"distances can exceed float64's range past |value| {bound:.3g}; the "
-                "series is on another scale than the training series were; "
-                "rescale it.")
+                f"{name}'s sample {i} projects to {Z[i, t, k]:.3g} at time step "
+                f"{t}, channel {k} of the learned projection: its "
+                f"{self.alignment} distances can exceed float64's range past "
+                f"|value| {bound:.3g}; the series is on another scale than the "
+                "training series were; rescale it.")
         return Z
 
     def _distance(self, a, b):

@@ -498,7 +498,7 @@ class SiameseRNNEmbedder(
     # -- the learned metric: 1 - s with the pair-logistic loss, else Euclidean
     # (PairMetricMixin) --------------------------------------------------------
 
-    def _metric_inputs(self, X):
+    def _metric_inputs(self, X, name="X"):
         return self._embed(X)
 
     def _head(self):

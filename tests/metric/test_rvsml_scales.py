@@ -63,9 +63,17 @@ def test_distances_beyond_float64_are_refused_naming_the_series(data, alignment,
     metric = RVSMLMetric(alignment, max_iter=3).fit(X, y)
     X_far = X[:3].copy()
     X_far[2] *= factor
-    with pytest.raises(ValueError, match=f"Sample 2 projects to .* at time step 0, "
-                       f"channel .* its {alignment} distances can exceed float64"):
+    with pytest.raises(ValueError, match=f"^Y's sample 2 projects to .* at time "
+                       f"step 0, channel .* its {alignment} distances can exceed "
+                       "float64"):
         metric.pairwise_distances(X[:3], X_far)
+    # the argument the series came in is named: X, X2, or a side of the pairs
+    with pytest.raises(ValueError, match="^X's sample 2 projects to"):
+        metric.pairwise_distances(X_far, X[:3])
+    with pytest.raises(ValueError, match="^X2's sample 2 projects to"):
+        metric.pair_distance(X[:3], X_far)
+    with pytest.raises(ValueError, match=r"^X1\[:, 1\]'s sample 2 projects to"):
+        metric.pair_distance(np.stack([X[:3], X_far], axis=1))
 
 
 def test_a_projection_beyond_float64_is_refused_naming_the_series(data):
@@ -78,7 +86,7 @@ def test_a_projection_beyond_float64_is_refused_naming_the_series(data):
     X_far = X[:3].copy()
     # finite, its projection on channel k (sum of |x_c L[c, k]|) is not
     X_far[1, 2] = 0.9 * np.finfo(np.float64).max * np.sign(L[:, k])
-    with pytest.raises(ValueError, match="Sample 1 at time step 2 projects beyond "
+    with pytest.raises(ValueError, match="^X's sample 1 at time step 2 projects beyond "
                        "float64's range"):
         metric.project(X_far)
 
