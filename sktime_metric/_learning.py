@@ -376,7 +376,10 @@ def _in_units(value, exponent):
         return f"{number:.4e}"
     power10 = math.log10(value) + exponent * math.log10(2.0)
     whole = math.floor(power10)
-    return f"{10 ** (power10 - whole):.4f}e+{whole}"
+    mantissa = round(10 ** (power10 - whole), 4)
+    if mantissa >= 10:  # 9.99996 rounds to 10.0000: written 1.0000, 10x
+        mantissa, whole = mantissa / 10, whole + 1
+    return f"{mantissa:.4f}e+{whole}"
 
 
 # A training set smaller than this many batches of ``batch_size`` is cut into

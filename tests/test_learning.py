@@ -412,3 +412,18 @@ def test_an_imbalanced_distance_above_chance_in_balanced_accuracy_learned():
     scattered = np.r_[ring, row, row[:5] + [0.0, 0.1]]
     (message,) = _metric_warnings(_Points(scattered), Y_IMBALANCED)
     assert "did not learn" in message and "balanced accuracy" in message
+
+
+def test_errors_beyond_float64_are_written_with_a_mantissa_below_ten():
+    # a squared error of targets near 1e308, 9.999996e400 (written in decimal,
+    # beyond float64): its mantissa rounds to 10.0000, written 1.0000e+401
+    from decimal import Decimal
+
+    from sktime_metric._learning import _in_units
+
+    value = float(Decimal("9.999996e400") / Decimal(2) ** 1000)
+    assert _in_units(value, 1000) == "1.0000e+401"
+    value = float(Decimal("9.99994e400") / Decimal(2) ** 1000)
+    assert _in_units(value, 1000) == "9.9999e+400"
+    value = float(Decimal("1.23456e400") / Decimal(2) ** 1000)
+    assert _in_units(value, 1000) == "1.2346e+400"
