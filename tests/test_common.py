@@ -195,7 +195,7 @@ def _with_inf(X):
 
 
 def _failed_refit_cases():
-    from recommendation._synthetic import drifting_log
+    from .recommendation._synthetic import drifting_log
 
     X, y = contract_data()
     pairs = np.array([[0, 1], [0, 2], [1, 2], [3, 4]])
