@@ -156,7 +156,7 @@ class _PerPairMetric(PairMetricMixin):
     def __init__(self):
         self.tiles = []
 
-    def _metric_inputs(self, X):
+    def _metric_inputs(self, X, name="X"):
         return np.asarray(X, dtype=float).reshape(len(X), -1)
 
     def _paired_distances(self, A, B):
