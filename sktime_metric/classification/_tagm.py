@@ -131,7 +131,8 @@ class TAGMClassifier(SequenceClassifierMixin, BaseSequenceNet):
         ``ceil(window / 2)`` (``stride_`` holds the value used). On short
         series whose class is a short pattern at any position, with few
         series per class, ``stride=1`` can do far better; on most UCR sets
-        it did worse, and slower (measured: :ref:`classification_defaults`).
+        it did worse, and slower (measured: :ref:`the classification guide
+        <classification_defaults>`).
     standardize : bool, default=True
         Scale each channel to zero mean and unit variance with the statistics
         of the training series (``mean_``, ``scale_``), at fit and at predict
