@@ -684,7 +684,7 @@ class CoupledGRUMetric(
             shortlist, self.shortlist_size if shortlist_size is None else shortlist_size
         )
         X_checked = self._metric_inputs(X)
-        Y_checked = None if Y is None else self._metric_inputs(Y)
+        Y_checked = None if Y is None else self._metric_inputs(Y, "Y")
         if m is not None:
             E = self._shortlist_embedding(shortlist, X, X_checked, "X")
             E2 = E if Y is None else self._shortlist_embedding(shortlist, Y, Y_checked, "Y")
@@ -794,7 +794,7 @@ class CoupledGRUMetric(
     def _metric_inputs(self, X, name="X"):
         # every distance reads the series as the net was trained on them: framed
         check_is_fitted(self, "net_")
-        return framed_series(self._validate_X(X, reset=False)[0],
+        return framed_series(self._validate_X(X, reset=False, name=name)[0],
                              getattr(self, "window_size_", 1), getattr(self, "stride_", 1))
 
     def _paired_distances(self, A, B):

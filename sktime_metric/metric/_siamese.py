@@ -483,10 +483,11 @@ class SiameseRNNEmbedder(
         """
         return self._embed(X)
 
-    def _embed(self, X):
-        # transform's work, unaffected by set_output (the metric methods need arrays)
+    def _embed(self, X, name="X"):
+        # transform's work, unaffected by set_output (the metric methods need
+        # arrays); name: the argument X came in, for the messages ("Y", "X2")
         check_is_fitted(self, "net_")
-        X, lengths = self._validate_X(X, reset=False)
+        X, lengths = self._validate_X(X, reset=False, name=name)
         _warn_if_shorter_than_window(lengths, self.window_size_)
         h = self._predict_batches(self._net_input(X, lengths), lengths)[0]
         return h.double().numpy()
@@ -499,7 +500,7 @@ class SiameseRNNEmbedder(
     # (PairMetricMixin) --------------------------------------------------------
 
     def _metric_inputs(self, X, name="X"):
-        return self._embed(X)
+        return self._embed(X, name)
 
     def _head(self):
         """The similarity head, in float64 on the CPU, detached from training."""
