@@ -325,24 +325,20 @@ def _standardize(estimator, X, *, reset, sample_weight=None):
         estimator.mean_, estimator.scale_ = channel_statistics(X, sample_weight)
     with np.errstate(over="ignore"):  # named below, not warned
         X_scaled = standardize_channels(X, estimator.mean_, estimator.scale_)
-    if sample_weight is not None and np.isinf(X_scaled).any():
-        # at fit time only a series the statistics left out can overflow: one
-        # of weight 0, which the network still reads (an inf there makes the
-        # loss NaN, weight 0 or not)
-        i, t, c = (int(k[0]) for k in np.nonzero(np.isinf(X_scaled)))
-        if np.asarray(sample_weight, dtype=np.float64)[i] == 0:
-            raise ValueError(
-                f"Sample {i} has the value {X[i, t, c]:.3g} at time step {t}, "
-                f"channel {c}, and sample_weight 0: the channel statistics "
-                "leave it out, and standardised with those of the other series "
-                "(mean {:.3g}, scale {:.3g}) the value is beyond float64's "
-                "range. Drop the series rather than weigh it 0.".format(
-                    estimator.mean_[c], estimator.scale_[c]))
     # X is finite: a value the training scale overflowed (training values
     # around 1e-300, new ones around 1) left float64, which the float32
     # networks named as inf "after any standardising" and the float64
-    # estimators (DTW, the HMMs) returned as NaN
-    _refuse_overflow(X_scaled, X, lambda c: (
+    # estimators (DTW, the HMMs) returned as NaN. At fit time only a series
+    # the statistics left out can overflow: one of weight 0, which the
+    # network still reads (an inf there makes the loss NaN, weight 0 or not)
+    left_out = (None if sample_weight is None
+                else np.asarray(sample_weight, dtype=np.float64) == 0)
+    _refuse_overflow(X_scaled, X, lambda i, c: (
+        ", and sample_weight 0: the channel statistics leave it out, and "
+        "standardised with those of the other series (mean "
+        f"{estimator.mean_[c]:.3g}, scale {estimator.scale_[c]:.3g}) the value "
+        "is beyond float64's range. Drop the series rather than weigh it 0."
+        if left_out is not None and left_out[i] else
         ", which standardised with the training series' statistics of that "
         f"channel (mean {estimator.mean_[c]:.3g}, scale "
         f"{estimator.scale_[c]:.3g}) is beyond float64's range: the series "

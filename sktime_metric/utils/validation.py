@@ -271,7 +271,7 @@ def padded_float32(X, lengths=None):
     # a finite float64 beyond float32's range becomes inf here, and NaN in
     # the network's first product: name it instead (one pass over the copy)
     _refuse_overflow(
-        out, X, lambda c: " (after any standardising), beyond the float32 range "
+        out, X, lambda i, c: " (after any standardising), beyond the float32 range "
         f"the networks compute in (|x| <= {np.finfo(np.float32).max:.3g}): "
         "rescale that channel.")
     np.copyto(out, 0.0, where=np.isnan(out))
@@ -282,13 +282,13 @@ def _refuse_overflow(converted, given, why):
     """A ``ValueError`` naming the first value of finite ``given`` that its
     conversion ``converted`` (same shape, ``(n, T, d)``) made infinite.
 
-    ``why(channel)`` is the rest of the message, after the value's sample,
-    time step and channel.
+    ``why(sample, channel)`` is the rest of the message, after the value's
+    sample, time step and channel.
     """
     if np.isinf(converted).any():
         i, t, c = (int(k[0]) for k in np.nonzero(np.isinf(converted)))
         raise ValueError(f"Sample {i} has the value {given[i, t, c]:.3g} at time "
-                         f"step {t}, channel {c}{why(c)}")
+                         f"step {t}, channel {c}{why(i, c)}")
 
 
 def nan_padded(values, lengths, n_timestamps):
