@@ -272,6 +272,38 @@ def _series_of_nested_frame(X):
     return series
 
 
+def _polars_lists_over_arrays_of_lists(X):
+    """X, a polars Series, with every Array that holds a List (at any depth)
+    cast to a List; any other X as it is.
+
+    numpy reads a fixed-size Array as a block only when everything in it is
+    fixed-size too. Over a List (``Array(List(Float64), T)``: T steps of
+    variable channels, what ``list.to_array(T)`` makes of a List of Lists)
+    it gave a 2-D object array of list cells, refused as a table. Cast to a
+    List, such an Array is read as the List of Lists it holds, with the same
+    nulls, ragged steps and non-numeric values named as there. Arrays of
+    numbers (or of Arrays of them) are left to numpy's fixed-shape reading,
+    and an empty Series to its ``(0, T)``: refused as 0 samples.
+    """
+    dtype = getattr(X, "dtype", None)  # a Series' (a DataFrame has none)
+    if not type(X).__module__.startswith("polars") or dtype is None or not len(X):
+        return X
+    import polars as pl  # X is a polars Series: polars is there
+
+    def relaxed(dtype):
+        # (dtype to read, whether it holds a List)
+        kind = type(dtype).__name__
+        if kind not in ("Array", "List"):
+            return dtype, False
+        inner, holds_list = relaxed(dtype.inner)
+        if kind == "List" or holds_list:
+            return pl.List(inner), True
+        return dtype, False
+
+    target = relaxed(dtype)[0]
+    return X if target == dtype else X.cast(target)
+
+
 def _polars_series_with_nulls(X):
     """A polars Series with a fixed-size Array at some level (a List's
     elements included) and a null series or step.
@@ -316,7 +348,8 @@ def to_sequence_dataset(X):
       read as ``(n_samples, n_timestamps, 1)``;
     - a list (or tuple), a 1-D object array or a pandas Series of ``(T_i, d)`` or
       ``(T_i,)`` arrays of different lengths, NaN-padded to the longest; a
-      polars Series or pyarrow array of (nested) lists is read as that list
+      polars Series or pyarrow array of (nested) lists is read as that list,
+      polars' fixed-size Arrays at any level as the lists they hold
       (a struct of polars, pyarrow or pandas' Arrow dtypes, whose fields could
       be steps or channels, is refused);
     - a nested pandas DataFrame (sktime's ``nested_univ``): one row per sample,
@@ -361,6 +394,7 @@ def to_sequence_dataset(X):
         if hasattr(tensors, "to_numpy_ndarray"):
             X = tensors.to_numpy_ndarray()
     refuse_unread(X)
+    X = _polars_lists_over_arrays_of_lists(X)
     if _polars_series_with_nulls(X):
         # numpy reads a null of a fixed-size polars Array as a row of NaN:
         # "empty (all NaN)", not the missing series or value it is

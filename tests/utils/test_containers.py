@@ -129,18 +129,64 @@ def test_nested_polars_and_pyarrow_lists_read_as_lists_of_lists():
         X, given_lengths = check_sequences(given)
         np.testing.assert_array_equal(X, expected)
         assert given_lengths.tolist() == [5, 2]
-    ints = [[[1, 2], [3, 4]], [[5, 6]]]
-    np.testing.assert_array_equal(check_sequences(pl.Series(ints))[0],
-                                  check_sequences(ints)[0])
-    fixed = [rng.randn(3, 2).tolist(), rng.randn(3, 2).tolist()]
-    np.testing.assert_array_equal(
-        check_sequences(pl.Series(fixed, dtype=pl.Array(pl.Float64, (3, 2))))[0],
-        check_sequences(fixed)[0])
     # one level of lists: univariate series, as a list of 1-D lists is read
     univariate = [[1.0, 2.0], [3.0, None, None]]
     for given in (pl.Series(univariate), pa.array(univariate)):
         np.testing.assert_array_equal(check_sequences(given)[0],
                                       check_sequences(univariate)[0])
+
+
+def _polars_nesting(nesting, inner, steps=3, channels=2):
+    """The polars dtype "List(Array)" etc. of series of ``inner`` values."""
+    pl = pytest.importorskip("polars")
+    outer, step = nesting.rstrip(")").split("(")
+    step = pl.List(inner) if step == "List" else pl.Array(inner, channels)
+    return pl.List(step) if outer == "List" else pl.Array(step, steps)
+
+
+# (n series, T steps, d channels) as polars nests it: a List where the size
+# varies, an Array where it is fixed. pl.Series(a 3-D array) is an
+# Array(Array); X.list.to_array(T) of a List(List) an Array(List), T steps
+# of any number of channels
+_NESTINGS = ["List(List)", "List(Array)", "Array(Array)", "Array(List)"]
+
+
+@pytest.mark.parametrize("inner", ["Float64", "Float32", "Int64", "UInt8"])
+@pytest.mark.parametrize("nesting", _NESTINGS)
+def test_every_polars_nesting_of_numbers_reads_as_nan_padded_series(nesting,
+                                                                  inner):
+    # an Array(List) was a 2-D object array to numpy, its list cells refused
+    # as a table's: "X holds a sequence at row 0, column 0"
+    pl = pytest.importorskip("polars")
+    dtype = _polars_nesting(nesting, getattr(pl, inner))
+    padded = [[[1, 2], [3, 4], [5, 6]], [[7, 8], [None, None], [None, None]]]
+    nan = np.nan
+    expected = np.array([[[1, 2], [3, 4], [5, 6]], [[7, 8], [nan, nan], [nan, nan]]])
+    X, lengths = check_sequences(pl.Series(padded, dtype=dtype))
+    assert np.array_equal(X, expected, equal_nan=True)
+    assert lengths.tolist() == [3, 1]
+    padded[0][1][1] = None  # read as NaN (which check_sequences then names)
+    expected[0, 1, 1] = nan
+    X = to_sequence_dataset(pl.Series(padded, dtype=dtype))
+    assert np.array_equal(X, expected, equal_nan=True)
+
+
+@pytest.mark.parametrize("inner, X, message", [
+    ("Float64", [[[1.0, 2.0], [3.0, 4.0]], [[5.0, 6.0, 7.0], [8.0, 9.0, 1.0]]],
+     "Sample 1 has 3 channels but sample 0 has 2"),
+    ("Float64", [[[1.0, 2.0], [3.0]]], "Sample 0 has time steps of different "
+     "sizes: step 0 has 2 value(s), step 1 has 1 value(s)"),
+    ("String", [[["a", "b"], ["c", "d"]]], "Sample 0 could not be converted to "
+     "a numeric array: could not convert string to float: 'a'"),
+])
+def test_an_array_of_lists_names_what_a_list_of_lists_names(inner, X, message):
+    # an Array(List) fixes the steps, not their channels: ragged channels and
+    # values that are no numbers are named as in the List(List) it is read as
+    pl = pytest.importorskip("polars")
+    for nesting in ("List(List)", "Array(List)"):
+        dtype = _polars_nesting(nesting, getattr(pl, inner), steps=len(X[0]))
+        with pytest.raises(ValueError, match=re.escape(message)):
+            check_sequences(pl.Series(X, dtype=dtype))
 
 
 def test_object_arrays_of_list_steps_read_as_lists_of_lists():
@@ -189,12 +235,13 @@ def test_nulls_and_ragged_steps_in_nested_lists_name_the_sample(X, message,
         check_sequences(X)
 
 
+@pytest.mark.parametrize("nesting", ["Array(Array)", "Array(List)"])
 @pytest.mark.parametrize("X, message", _NULLS)
-def test_nulls_in_fixed_size_polars_arrays_name_the_sample(X, message):
+def test_nulls_in_fixed_size_polars_arrays_name_the_sample(X, message, nesting):
     # numpy reads a null of polars' fixed-size Array as NaN: a null series was
     # "Sample 1 is empty (all NaN)" and a null step "NaN on channel(s) [0, 1]"
     pl = pytest.importorskip("polars")
-    dtype = pl.Array(pl.Array(pl.Float64, 2), len(X[0]))
+    dtype = _polars_nesting(nesting, pl.Float64, steps=len(X[0]))
     with pytest.raises(ValueError, match=re.escape(message)):
         check_sequences(pl.Series(X, dtype=dtype))
 
