@@ -273,8 +273,9 @@ def _series_of_nested_frame(X):
 
 
 def _polars_lists_over_arrays_of_lists(X):
-    """X, a polars Series, with every Array that holds a List (at any depth)
-    cast to a List; any other X as it is.
+    """A polars Series X with every Array holding a List cast to a List.
+
+    Any depth counts; any other X is returned as it is.
 
     numpy reads a fixed-size Array as a block only when everything in it is
     fixed-size too. Over a List (``Array(List(Float64), T)``: T steps of
