@@ -195,14 +195,24 @@ class FisherVectorEmbedder(PairMetricMixin, ClassNamePrefixFeaturesOutMixin,
             logits, transition logits (row-major), means and log standard
             deviations, divided by ``fisher_scale_``.
         """
+        return self._embed(X)
+
+    def _embed(self, X, name="X"):
+        # transform's work, unaffected by set_output (the metric methods need
+        # arrays); name: the argument X came in, for the messages ("Y", "X2")
         check_is_fitted(self, "fisher_scale_")
-        X, lengths = validate_and_standardize(self, X, reset=False)
+        X, lengths = validate_and_standardize(self, X, reset=False, name=name)
         return self._scores(X, lengths) / self.fisher_scale_
 
     @property
     def _n_features_out(self):
         """Columns of :meth:`transform` (for ``get_feature_names_out``)."""
         return self.n_components_
+
+    # -- the learned metric: Euclidean between embeddings (PairMetricMixin) ----
+
+    def _metric_inputs(self, X, name="X"):
+        return self._embed(X, name)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -530,9 +530,9 @@ class Seq2SeqEmbedder(
 
     # -- embedding and reconstruction -------------------------------------------
 
-    def _prepared(self, X):
+    def _prepared(self, X, name="X"):
         check_is_fitted(self, "net_")
-        return self._validate_X(X, reset=False)  # standardised there
+        return self._validate_X(X, reset=False, name=name)  # standardised there
 
     def transform(self, X):
         """Embed each sequence so that Euclidean distances follow the learned one.
@@ -549,7 +549,12 @@ class Seq2SeqEmbedder(
         -------
         Z : ndarray of shape (n_samples, n_features_out)
         """
-        X, lengths = self._prepared(X)
+        return self._embed(X)
+
+    def _embed(self, X, name="X"):
+        # transform's work, unaffected by set_output (the metric methods need
+        # arrays); name: the argument X came in, for the messages ("Y", "X2")
+        X, lengths = self._prepared(X, name)
         z = self._predict_batches(
             self._net_input(X, lengths), lengths,
             lambda module, x, lengths: module.encode(x, lengths),
@@ -616,6 +621,9 @@ class Seq2SeqEmbedder(
 
     # -- the learned metric: 1 - cos for cosine (rows are unit vectors), else
     # Euclidean (PairMetricMixin) ----------------------------------------------
+
+    def _metric_inputs(self, X, name="X"):
+        return self._embed(X, name)
 
     def _paired_distances(self, A, B):
         if self.metric == "cosine":
