@@ -174,7 +174,10 @@ class PairMetricMixin:
         ``name`` is the argument ``X`` was passed as ("Y", "X2", ...), for
         messages about its series. By default the rows of ``transform`` (an
         array even under ``set_output(transform="pandas")``):
-        :func:`transform_rows`.
+        :func:`transform_rows`, whose messages call every argument "X"; an
+        embedder that checks its series (the siamese, seq2seq and Fisher-vector
+        embedders) returns instead the same rows from transform's work given
+        ``name``, ``_embed(X, name)``.
         """
         return transform_rows(self, X)
 
