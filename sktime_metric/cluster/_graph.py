@@ -34,7 +34,7 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.neighbors import NearestNeighbors
 
-from ..metric._mixin import PairMetricMixin, transform_rows
+from ..metric._mixin import transform_rows
 from ._metric import _LEARNERS, _fit_learner, window_distances
 
 # distances held at once when a block of rows is computed (32 MB of float64)
@@ -137,13 +137,11 @@ def window_neighbors(W, metric, params, n_graph_neighbors, *, days, slots, n_slo
         graph = learner.pairwise_distances(W, shortlist_size=min(n, k + 1))
         return graph, None, None, kernel, learner
     embedding = transform_rows(learner, W) if hasattr(learner, "transform") else None
-    # the rows the learned distance is a function of: the embedding itself on
-    # the mixin's default hook (one pass saved), else the hook's own rows; for
-    # the embedders that override it to name their arguments (siamese, seq2seq,
-    # Fisher vectors) the same rows again, a second pass (0.22 s for 3,000
-    # windows against 3.7 s per epoch of a seq2seq fit)
+    # the rows the learned distance is a function of: an embedder's are its
+    # transform's rows (the mixin's contract for _metric_inputs, overridden
+    # or not), so the embedding is computed once; a learner without transform
+    # gives its hook's own rows
     rows = (embedding if embedding is not None
-            and type(learner)._metric_inputs is PairMetricMixin._metric_inputs
             else np.asarray(learner._metric_inputs(W)))
     embedding_metric = _embedding_metric(learner)
     if embedding_metric is None:
