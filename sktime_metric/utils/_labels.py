@@ -160,14 +160,17 @@ def check_class_labels(y, n_samples, *, estimator, instead=None, min_classes=2,
                        names=("X", "y"), classification=True):
     """``y`` as checked 1-D class labels of ``n_samples`` series.
 
-    One label check for every estimator fitted on class labels: present, 1-D,
-    as many as samples, no missing value, classification targets and at least
-    ``min_classes`` classes.
+    One label check for every estimator fitted on class labels, and for the
+    evaluation helpers taking them: present, 1-D, as many as samples, no
+    missing value, not strings mixed with other labels, classification
+    targets and at least ``min_classes`` classes.
 
     Parameters
     ----------
     y : array-like of shape (n_samples,) or None
-    n_samples : int
+    n_samples : int or None
+        None: no length to match (labels passed without their series, as to
+        :func:`~sktime_metric.evaluation.class_split`).
     estimator : str
         Its name, for the messages.
     instead : str or None, default=None
@@ -179,8 +182,9 @@ def check_class_labels(y, n_samples, *, estimator, instead=None, min_classes=2,
         set's ``("X_support", "y_support")``).
     classification : bool, default=True
         Refuse labels scikit-learn would not fit a classifier on (continuous
-        values); False for uses that only compare labels for equality, such
-        as the pairs of a score.
+        or infinite values); False for uses that only compare labels for
+        equality, such as the pairs of a score. Missing values and strings
+        mixed with other labels are refused either way.
 
     Returns
     -------
@@ -214,20 +218,23 @@ def check_class_labels(y, n_samples, *, estimator, instead=None, min_classes=2,
                 and not all(isinstance(v, str) for v in labels)):
             y = as_objects
     y = column_or_1d(y, warn=True)
-    if len(y) != n_samples:
+    if n_samples is not None and len(y) != n_samples:
         raise ValueError(
             f"Found input variables with inconsistent numbers of samples: {x_name} "
             f"has {n_samples} series but {y_name} has {len(y)} labels."
         )
     _refuse_missing(y, y_name, "every series needs a class label. Drop the "
                     "unlabelled series or give them a label.")
+    if y.dtype == object:
+        # labels only compared for equality (classification=False) too: a 7
+        # among strings is a class apart from "7" there, where numpy's sort
+        # (np.unique, scikit-learn's clustering scores) fails on it
+        _refuse_mixed_label_types(y, y_name)
     if classification:
         # before scikit-learn's target check, which casts inf to int (a numpy
         # RuntimeWarning) on the way to its own message; labels only compared
         # for equality (classification=False) may be infinite
         _refuse_infinite(y, y_name, "class labels must be finite.")
-        if y.dtype == object:
-            _refuse_mixed_label_types(y, y_name)
         check_classification_targets(y)
     classes = np.unique(y) if y.dtype != object else np.unique(y.astype(str))
     if len(classes) < min_classes:

@@ -246,3 +246,16 @@ def test_score_labels_compared_for_equality_may_be_infinite():
     kissme = KISSMETransformer().fit(X, y)
     relabelled = np.array([0.0, np.inf, -np.inf])[y]
     assert kissme.score(X, relabelled) == kissme.score(X, y)
+
+
+def test_score_refuses_labels_mixing_strings_and_numbers():
+    # compared for equality only, a 7 among strings was a class apart from
+    # "7": score gave a number where fit (and pair_auc, which score mirrors)
+    # names the label
+    X, y = _data()
+    kissme = KISSMETransformer().fit(X, y)
+    mixed = np.array(["a", "b", "c"], dtype=object)[y]
+    mixed[2] = 7
+    with pytest.raises(TypeError, match="^y mixes strings and other labels: "
+                       f"'{mixed[0]}' at position 0, 7 at position 2"):
+        kissme.score(X, mixed)
