@@ -7,7 +7,8 @@ where known, the true activity. Every score is a thin wrapper of
 
 import numpy as np
 from sklearn import metrics
-from sklearn.utils import column_or_1d
+
+from ._protocols import _class_labels
 
 _AVERAGES = ("arithmetic", "geometric", "min", "max")
 
@@ -46,8 +47,9 @@ def clustering_scores(labels_true, labels_pred, *, nmi_average="arithmetic",
     >>> round(s["nmi"], 3), round(s["completeness"], 3)
     (1.0, 1.0)
     """
-    labels_true = column_or_1d(labels_true)
-    labels_pred = column_or_1d(labels_pred)
+    labels_true = _class_labels(labels_true, "clustering_scores", "labels_true")
+    labels_pred = _class_labels(labels_pred, "clustering_scores", "labels_pred",
+                                n_samples=len(labels_true), of="labels_true")
     _check_average(nmi_average, "nmi_average")
     _check_average(ami_average, "ami_average")
     h, c, v = metrics.homogeneity_completeness_v_measure(labels_true, labels_pred)
@@ -95,7 +97,7 @@ def precomputed_silhouette(distances, labels):
     nan
     """
     D = np.asarray(distances, dtype=np.float64)
-    labels = column_or_1d(labels)
+    labels = _class_labels(labels, "precomputed_silhouette", "labels")
     if D.ndim != 2 or D.shape != (len(labels), len(labels)):
         raise ValueError(
             f"distances must be square with one row per label, got {D.shape} for "
@@ -148,6 +150,14 @@ def routine_scores(labels_pred, slots, distances=None, *, activities=None,
     >>> round(s["completeness"], 3), round(s["homogeneity"], 3)
     (1.0, 0.5)
     """
+    # named here, as this function's arguments; clustering_scores would call
+    # them labels_true and labels_pred
+    labels_pred = _class_labels(labels_pred, "routine_scores", "labels_pred")
+    slots = _class_labels(slots, "routine_scores", "slots",
+                          n_samples=len(labels_pred), of="labels_pred")
+    if activities is not None:
+        activities = _class_labels(activities, "routine_scores", "activities",
+                                   n_samples=len(labels_pred), of="labels_pred")
     scores = clustering_scores(slots, labels_pred, nmi_average=nmi_average,
                                ami_average=ami_average)
     scores["silhouette"] = (

@@ -13,9 +13,8 @@ import numpy as np
 from sklearn.base import clone
 from sklearn.metrics import accuracy_score, f1_score
 from sklearn.utils import check_random_state
-from sklearn.utils.validation import column_or_1d
 
-from ._protocols import _labels, _Measure
+from ._protocols import _class_labels, _labels, _Measure
 
 __all__ = ["class_split", "few_shot_evaluate", "few_shot_episodes"]
 
@@ -45,7 +44,13 @@ def class_split(y, n_test_classes, random_state=None):
     >>> train.shape, test.shape
     ((4,), (2,))
     """
-    y = column_or_1d(y)
+    return _class_split(_class_labels(y, "class_split"), n_test_classes,
+                        random_state)
+
+
+def _class_split(y, n_test_classes, random_state):
+    """:func:`class_split` of checked labels (once for all the splits of
+    :func:`few_shot_episodes`)."""
     classes = np.unique(y)
     n = n_test_classes
     if not isinstance(n, Integral) or not 0 < n < len(classes):
@@ -97,11 +102,11 @@ def few_shot_episodes(y, *, n_test_classes=3, k_shot=1, n_splits=10, n_episodes=
     """
     if setting not in ("partial", "full"):
         raise ValueError(f"setting must be 'partial' or 'full', got {setting!r}.")
-    y = column_or_1d(y)
+    y = _class_labels(y, "few_shot_episodes")
     rng = check_random_state(random_state)
     splits = []
     for _ in range(n_splits):
-        train, test = class_split(y, n_test_classes, rng)
+        train, test = _class_split(y, n_test_classes, rng)
         episodes = []
         for _ in range(n_episodes):
             support, query = [], []

@@ -21,7 +21,6 @@ from numbers import Integral
 import numpy as np
 from sklearn.metrics import roc_auc_score
 from sklearn.utils import check_random_state
-from sklearn.utils.validation import column_or_1d
 
 from ..utils._dtw import cdist_dtw_padded, dtw_distance
 from ..utils._labels import check_class_labels
@@ -103,6 +102,17 @@ def _labels(X, y, caller):
                                  classification=False)
 
 
+def _class_labels(labels, caller, name="y", *, n_samples=None, of="X"):
+    """The estimators' label check of the labels an evaluation helper takes
+    without their series: no missing value, no string mixed with other
+    labels, 1-D (and ``n_samples`` of them, as many as ``of`` has, unless
+    None). Labels are only compared here, so any number may be one, and the
+    helpers say themselves how many classes they need (none: the clustering
+    scores of nothing are defined)."""
+    return check_class_labels(labels, n_samples, estimator=caller, min_classes=0,
+                              classification=False, names=(of, name))
+
+
 def class_disjoint_split(y, train_classes):
     """Split series by class: training classes versus the others (out of domain).
 
@@ -129,7 +139,7 @@ def class_disjoint_split(y, train_classes):
     >>> class_disjoint_split(["b", "a", "c", "a"], 2)
     (array([0, 1, 3]), array([2]))
     """
-    y = column_or_1d(y)
+    y = _class_labels(y, "class_disjoint_split")
     classes = np.unique(y)
     if isinstance(train_classes, Integral):
         if not 0 < train_classes < len(classes):

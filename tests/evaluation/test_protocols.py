@@ -3,12 +3,23 @@
 import itertools
 
 import numpy as np
+import pandas as pd
 import pytest
 from sklearn.metrics import roc_auc_score
 from tslearn.metrics import dtw
 
 from sktime_metric.datasets import make_sequence_classification
-from sktime_metric.evaluation import class_disjoint_split, one_shot_accuracy, pair_auc
+from sktime_metric.evaluation import (
+    class_disjoint_split,
+    class_split,
+    clustering_scores,
+    few_shot_episodes,
+    few_shot_evaluate,
+    one_shot_accuracy,
+    pair_auc,
+    precomputed_silhouette,
+    routine_scores,
+)
 from sktime_metric.metric import SiameseRNNEmbedder
 from sktime_metric.utils import sequence_lengths
 
@@ -193,3 +204,125 @@ def test_one_shot_accuracy_is_perfect_for_a_perfect_metric():
     np.testing.assert_array_equal(acc, 1.0)
     with pytest.raises(ValueError, match="at least 2 classes"):
         one_shot_accuracy("dtw", X[:4], y[:4])
+
+
+# Every evaluation helper taking labels, as (name, argument, call(X, y, labels))
+# with ``labels`` given as that argument and the others valid
+_LABELLED_HELPERS = [
+    ("class_disjoint_split", "y", lambda X, y, lab: class_disjoint_split(lab, 1)),
+    ("class_split", "y", lambda X, y, lab: class_split(lab, 1, random_state=0)),
+    ("few_shot_episodes", "y",
+     lambda X, y, lab: few_shot_episodes(lab, n_test_classes=2, n_splits=1)),
+    ("few_shot_evaluate", "y",
+     lambda X, y, lab: few_shot_evaluate("dtw", X, lab, n_test_classes=2,
+                                         n_splits=1)),
+    ("pair_auc", "y", lambda X, y, lab: pair_auc("dtw", X, lab)),
+    ("one_shot_accuracy", "y", lambda X, y, lab: one_shot_accuracy("dtw", X, lab)),
+    ("clustering_scores", "labels_true", lambda X, y, lab: clustering_scores(lab, y)),
+    ("clustering_scores", "labels_pred", lambda X, y, lab: clustering_scores(y, lab)),
+    ("precomputed_silhouette", "labels",
+     lambda X, y, lab: precomputed_silhouette(np.ones((len(y), len(y))), lab)),
+    ("routine_scores", "labels_pred", lambda X, y, lab: routine_scores(lab, y)),
+    ("routine_scores", "slots", lambda X, y, lab: routine_scores(y, lab)),
+    ("routine_scores", "activities",
+     lambda X, y, lab: routine_scores(y, y, activities=lab)),
+]
+
+
+def _bad_labels(y, kind):
+    """``y`` with a 7 (``kind`` "mixed ...") or a missing value at position 3,
+    in the container ``kind`` names."""
+    codes = np.unique(y, return_inverse=True)[1]
+    with_seven = y.astype(object)
+    with_seven[3] = 7
+    missing = {"None": None, "NaN": np.nan, "pd.NA": pd.NA}
+    if kind.startswith("mixed "):
+        container = kind.split()[1]
+        return {"array": with_seven, "list": list(with_seven),
+                "tuple": tuple(with_seven), "Series": pd.Series(with_seven),
+                "column": [[v] for v in with_seven]}[container]
+    if kind == "NaN float array":
+        return np.where(np.arange(len(y)) == 3, np.nan, codes.astype(float))
+    if kind == "pd.NA Int64 Series":
+        return pd.Series([pd.NA if i == 3 else c for i, c in enumerate(codes)],
+                         dtype="Int64")
+    if kind == "None pyarrow array":
+        pa = pytest.importorskip("pyarrow")
+        return pa.array([None if i == 3 else v for i, v in enumerate(y.tolist())])
+    if kind == "pd.NA string Series":
+        return pd.Series([pd.NA if i == 3 else v for i, v in enumerate(y)],
+                         dtype="string")
+    value, container = kind.split()
+    labels = y.astype(object)
+    labels[3] = missing[value]
+    return {"array": labels, "list": list(labels), "tuple": tuple(labels)}[container]
+
+
+_MIXED = ["mixed array", "mixed list", "mixed tuple", "mixed Series", "mixed column"]
+_MISSING = ["None array", "None list", "NaN array", "NaN list", "NaN tuple",
+            "pd.NA array", "pd.NA list", "NaN float array", "pd.NA Int64 Series",
+            "None pyarrow array", "pd.NA string Series"]
+
+
+@pytest.mark.filterwarnings(  # the column of one-label lists
+    "ignore::sklearn.exceptions.DataConversionWarning")
+@pytest.mark.parametrize("kind", _MIXED + _MISSING)
+@pytest.mark.parametrize("helper, name, call", _LABELLED_HELPERS,
+                         ids=[f"{h}-{a}" for h, a, _ in _LABELLED_HELPERS])
+def test_bad_labels_are_refused_naming_the_argument(helper, name, call, kind, data):
+    # the estimators' label check: only pair_auc, one_shot_accuracy and
+    # few_shot_evaluate refused missing labels. Elsewhere a string among
+    # numbers (or None, NaN, pd.NA among strings) failed in numpy's sort with
+    # "'<' not supported" or "boolean value of NA is ambiguous"; and where
+    # numpy made text of a list (["a", 7, nan] -> ["a", "7", "nan"]), or
+    # pandas a float of an Int64 NA, "7" and "nan" were classes like others.
+    # pair_auc scored the 7 a class apart
+    X, y = data
+    labels = _bad_labels(y, kind)
+    if kind in _MIXED:
+        with pytest.raises(TypeError, match=(
+                f"^{name} mixes strings and other labels: '{y[0]}' at position 0, "
+                fr"7 at position 3\. .* np\.asarray\({name}, dtype=str\)\.$")):
+            call(X, y, labels)
+    else:
+        with pytest.raises(ValueError, match=f"^{name} has a missing value .* at "
+                           "position 3: every series needs a class label"):
+            call(X, y, labels)
+
+
+def test_labels_of_another_length_are_named():
+    # scikit-learn's check said "inconsistent numbers of samples: [6, 5]",
+    # after routine_scores had passed its slots as clustering_scores'
+    # labels_true
+    y = np.array([0, 0, 1, 1, 2, 2])
+    with pytest.raises(ValueError, match="labels_true has 6 series but "
+                       "labels_pred has 5 labels"):
+        clustering_scores(y, y[:5])
+    with pytest.raises(ValueError, match="labels_pred has 6 series but slots "
+                       "has 5 labels"):
+        routine_scores(y, y[:5])
+    with pytest.raises(ValueError, match="labels_pred has 6 series but "
+                       "activities has 5 labels"):
+        routine_scores(y, y, activities=y[:5])
+
+
+def _same(a, b):
+    if isinstance(a, dict):
+        return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
+    if isinstance(a, (list, tuple)):
+        return len(a) == len(b) and all(_same(u, v) for u, v in zip(a, b))
+    return np.array_equal(a, b, equal_nan=np.asarray(a).dtype.kind == "f")
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.DataConversionWarning")
+@pytest.mark.parametrize("helper, name, call", _LABELLED_HELPERS,
+                         ids=[f"{h}-{a}" for h, a, _ in _LABELLED_HELPERS])
+def test_labels_in_any_container_give_the_array_s_result(helper, name, call, data):
+    # as for the estimators: a list, a tuple, a column, a pandas Series
+    # (categorical too) or a pyarrow array of labels reads as its array
+    pa = pytest.importorskip("pyarrow")
+    X, y = data
+    expected = call(X, y, y)
+    for given in (list(y), tuple(y), y[:, None], pd.Series(y),
+                  pd.Series(y, dtype="category"), pa.array(y)):
+        assert _same(call(X, y, given), expected)
