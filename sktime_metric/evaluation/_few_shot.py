@@ -208,9 +208,14 @@ def few_shot_evaluate(estimator, X, y, *, n_test_classes=3, k_shot=1, n_splits=1
             y_true.append(y[query])
             y_pred.append(_classify(model, X, support, query, y))
     y_true, y_pred = np.concatenate(y_true), np.concatenate(y_pred)
+    # scored on class codes: both scores only compare labels, and scikit-learn
+    # refuses labels it cannot type (integers in an object array: "unknown",
+    # float labels such as 0.5: "continuous"), which the checks above accept
+    _, codes = np.unique(np.concatenate([y_true, y_pred]), return_inverse=True)
+    true_codes, pred_codes = codes[:len(y_true)], codes[len(y_true):]
     scores = {
-        "accuracy": float(accuracy_score(y_true, y_pred)),
-        "f1_macro": float(f1_score(y_true, y_pred, average="macro")),
+        "accuracy": float(accuracy_score(true_codes, pred_codes)),
+        "f1_macro": float(f1_score(true_codes, pred_codes, average="macro")),
         "n_predictions": len(y_true),
     }
     if return_predictions:

@@ -60,6 +60,23 @@ def test_dtw_matches_brute_force(data):
     assert scores["accuracy"] == pytest.approx(np.mean(scores["y_true"] == expected))
 
 
+@pytest.mark.parametrize("relabel", [lambda y: y.astype(object),
+                                     lambda y: y / 2.0 + 0.25,
+                                     lambda y: np.array(["c%d" % v for v in y])],
+                         ids=["object-ints", "fractional-floats", "strings"])
+def test_any_accepted_labels_score_as_their_codes(data, relabel):
+    # integers in an object array and float labels such as 0.75 ran every
+    # episode, then failed in scikit-learn's f1_score ("unknown" / "continuous
+    # is not supported"); the scores only compare labels, so they are the codes'
+    X, y = data
+    kwargs = dict(n_test_classes=2, n_splits=2, return_predictions=True)
+    expected = few_shot_evaluate("dtw", X, y, **kwargs)
+    scores = few_shot_evaluate("dtw", X, relabel(y), **kwargs)
+    assert scores["accuracy"] == expected["accuracy"]
+    assert scores["f1_macro"] == expected["f1_macro"]
+    np.testing.assert_array_equal(scores["y_pred"], relabel(expected["y_pred"]))
+
+
 def test_metric_learner_and_matching_network(data):
     X, y = data
     srn = SiameseRNNEmbedder("mean", hidden_size=8, n_pairs=100, max_epochs=2,
