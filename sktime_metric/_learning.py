@@ -286,7 +286,9 @@ def warn_if_regressor_not_learned(estimator, y_true, y_pred, baseline, rows,
     ``IARNRecommender`` on random ratings, untrained or early-stopped on its
     best validation epoch, came out 0.1-0.8 % below the mean's squared error
     on 90 and 300 rows). Targets that are all equal leave nothing to learn and
-    get no warning. ``rows`` says which rows: the held-out validation rows
+    get no warning. A prediction that is not finite (NaN or inf: a network
+    that diverged) is itself a fit that did not learn, and the warning says
+    so, whatever the targets. ``rows`` says which rows: the held-out validation rows
     when early stopping kept some (the only check that sees overfitting:
     measured, ``IARNRecommender`` trained 20 epochs on MovieLens-100K reached
     a training MSE of 0.55 against the mean's 1.09, and the mean's test
@@ -335,42 +337,65 @@ def warn_if_regressor_not_learned(estimator, y_true, y_pred, baseline, rows,
     power = {"squared": 2, "absolute": 1}[error]
     y_true = np.asarray(y_true, dtype=np.float64)
     y_pred = np.asarray(y_pred, dtype=np.float64)
+    name = type(estimator).__name__
+    mean_or_median = "mean" if power == 2 else "median"
+    hint = ("Try another learning rate (lr) or number of epochs (max_epochs), or "
+            "check that the inputs carry information about the target.")
     # targets near float64's ends (+-1e308) overflowed the errors, their
     # squares and the gains' spread (inf and NaN, named "did not learn" with
     # errors of inf): those are computed on all values times a power of two,
     # which is exact, the errors then in units of 2**(power * exponent);
-    # ordinary targets never take that path
-    finite = np.abs(np.concatenate([y_true, y_pred[np.isfinite(y_pred)],
-                                    [float(baseline)]]))
-    exponent = unit_exponent(finite) if finite.max() > 1e100 else 0
-    y_true, y_pred = np.ldexp(y_true, -exponent), np.ldexp(y_pred, -exponent)
+    # ordinary targets never take that path. The predictions do not set the
+    # scale: one far off would have underflowed the targets' errors to 0
+    magnitude = np.abs(np.append(y_true, float(baseline)))
+    fixed = magnitude.max() <= 1e100
+    exponent = 0 if fixed else unit_exponent(magnitude)
+    y_true = np.ldexp(y_true, -exponent)
     baseline = np.ldexp(float(baseline), -exponent)
     baseline_errors = np.abs(y_true - baseline) ** power
-    gain = baseline_errors - np.abs(y_true - y_pred) ** power
-    if len(gain) < 2 or not baseline_errors.any():
+    baseline_error = _in_units(baseline_errors.mean(), power * exponent, fixed)
+    # a NaN or inf prediction (a network that diverged or overflowed) is
+    # itself a fit that did not learn, whatever the targets: said as such,
+    # before any arithmetic on it (inf - inf: numpy's RuntimeWarnings)
+    bad = int((~np.isfinite(y_pred)).sum())
+    if bad:
+        warn(
+            f"{name} did not learn: its predictions of {bad} of its {len(y_pred)} "
+            f"{rows} rows are not finite (NaN or inf), so its mean {error} error "
+            f"is not below that of predicting the training {mean_or_median} "
+            f"({baseline_error}). {hint}", ConvergenceWarning)
         return
+    if len(y_true) < 2 or not baseline_errors.any():
+        return
+    n = len(y_true)
+    # a finite prediction may still lie so far beyond the targets' scale
+    # that its error (or square) overflows, and with it the gains' mean or
+    # spread (inf, NaN): allowed, since a gain is at most the baseline's
+    # (finite) error, so such a gain is far below 0 and its fit did not
+    # learn; NaN compares False below, "did not learn" too
+    with np.errstate(over="ignore", invalid="ignore"):
+        errors = np.abs(y_true - np.ldexp(y_pred, -exponent)) ** power
+        gain = baseline_errors - errors
+        mean_gain = gain.mean()
+        standard_error = gain.std(ddof=1) / math.sqrt(n)
     floor = np.ldexp(1e-12, -power * exponent)  # 1e-12 in the targets' units
-    if gain.mean() > 2.0 * gain.std(ddof=1) / math.sqrt(len(gain)) + floor:
+    if mean_gain > 2.0 * standard_error + floor:
         return
-    mean_error = _in_units(baseline_errors.mean() - gain.mean(), power * exponent)
-    baseline_error = _in_units(baseline_errors.mean(), power * exponent)
+    mean_error = _in_units(baseline_errors.mean() - mean_gain, power * exponent,
+                           fixed)
     warn(
-        f"{type(estimator).__name__} did not learn: its mean {error} error on its "
-        f"{len(gain)} {rows} rows ({mean_error}) is not clearly below that of "
-        f"predicting the training {'mean' if power == 2 else 'median'} "
-        f"({baseline_error}). Try "
-        "another learning rate (lr) or number of epochs (max_epochs), or check "
-        "that the inputs carry information about the target.",
-        ConvergenceWarning)
+        f"{name} did not learn: its mean {error} error on its {n} {rows} rows "
+        f"({mean_error}) is not clearly below that of predicting the training "
+        f"{mean_or_median} ({baseline_error}). {hint}", ConvergenceWarning)
 
 
-def _in_units(value, exponent):
-    """``value * 2**exponent`` written with 4 decimals (``exponent`` 0), or 5
+def _in_units(value, exponent, fixed=False):
+    """``value * 2**exponent`` written with 4 decimals (``fixed``), or 5
     significant digits, computed in decimal where it is beyond float64 (a
     squared error of targets near 1e308)."""
     with np.errstate(over="ignore"):  # beyond float64: written below
         number = np.ldexp(float(value), exponent)
-    if exponent == 0:
+    if fixed:
         return f"{number:.4f}"
     if np.isfinite(number) or not np.isfinite(value) or value <= 0:
         return f"{number:.4e}"

@@ -340,6 +340,55 @@ def test_a_baseline_near_float64s_end_sets_the_scale_too(error):
     assert caught == []
 
 
+def _all_warnings(y_true, y_pred, baseline=0.0, error="squared"):
+    """Every warning the check raises, numpy's included: (category, message)."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        warn_if_regressor_not_learned(object(), y_true, y_pred, baseline,
+                                      "validation", error=error)
+    return [(w.category, str(w.message)) for w in caught]
+
+
+@pytest.mark.parametrize("error", ["squared", "absolute"])
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+@pytest.mark.parametrize("y", [np.tile([-1.0, 1.0], 50),
+                               np.tile([-1.7e308, 1.5e308], 50)])
+def test_a_prediction_that_is_not_finite_did_not_learn_and_says_so(y, bad, error):
+    # inf - inf raised numpy's "invalid value" RuntimeWarning beside ours,
+    # whose message named an error of inf or nan: one warning, which says
+    # why, however good the other predictions
+    pred = y.copy()
+    pred[0] = bad
+    ((category, message),) = _all_warnings(y, pred, error=error)
+    assert category is ConvergenceWarning
+    assert "predictions of 1 of its 100 validation rows are not finite" in message
+
+
+def test_a_prediction_that_is_not_finite_warns_even_on_constant_targets():
+    # constant targets leave nothing to learn, but a NaN prediction of them
+    # is a fit that broke
+    pred = np.full(10, 3.0)
+    pred[4] = np.nan
+    ((category, message),) = _all_warnings(np.full(10, 3.0), pred, baseline=3.0)
+    assert category is ConvergenceWarning and "1 of its 10 validation" in message
+    with pytest.warns(ConvergenceWarning, match="are not finite"):
+        warn_if_regressor_not_learned(object(), [1.0], [np.inf], 1.0, "training")
+
+
+@pytest.mark.parametrize("error", ["squared", "absolute"])
+@pytest.mark.parametrize("far", [1e200, 1.7e308])
+def test_a_prediction_far_beyond_the_targets_did_not_learn(far, error):
+    # the predictions set the scale of the errors: the targets' underflowed
+    # to 0, "nothing to learn", and no warning at all; the targets set it
+    # now, and an error beyond float64 (inf) is allowed, without numpy's
+    # overflow or invalid-value warnings
+    y = np.tile([-1.0, 1.0], 50)
+    for pred in (np.full(100, far), np.where(np.arange(100) == 0, far, y)):
+        ((category, message),) = _all_warnings(y, pred, error=error)
+        assert category is ConvergenceWarning
+        assert "did not learn: its mean" in message
+
+
 def test_the_hint_closes_the_message_in_place_of_the_neural_one():
     # FisherKernelClassifier and RoutineClusterer name their own parameters
     predicted = np.zeros(len(Y), int)  # one class for all: did not learn
