@@ -17,7 +17,7 @@ import scipy.sparse
 import torch
 from sklearn.exceptions import ConvergenceWarning
 
-from .utils._scaling import unit_exponent
+from .utils._scaling import extreme_scale, unit_exponent
 from .utils._warnings import warn
 from .utils.validation import to_sequence_dataset
 
@@ -288,9 +288,12 @@ def warn_if_regressor_not_learned(estimator, y_true, y_pred, baseline, rows,
     on 90 and 300 rows). Targets that are all equal leave nothing to learn and
     get no warning. A prediction that is not finite (NaN or inf: a network
     that diverged) is itself a fit that did not learn, and the warning says
-    so, whatever the targets. ``rows`` says which rows: the held-out validation rows
-    when early stopping kept some (the only check that sees overfitting:
-    measured, ``IARNRecommender`` trained 20 epochs on MovieLens-100K reached
+    so, whatever the targets. The verdict does not depend on the targets'
+    units (all values times a constant), and a gain within the rounding of
+    the predictions' dtype (float32 or float64) is no gain. ``rows`` says
+    which rows: the held-out validation rows when early stopping kept some
+    (the only check that sees overfitting: measured, ``IARNRecommender``
+    trained 20 epochs on MovieLens-100K reached
     a training MSE of 0.55 against the mean's 1.09, and the mean's test
     RMSE), else the training rows; ``y_pred`` comes from the final model in
     eval mode, not from the training history.
@@ -335,21 +338,27 @@ def warn_if_regressor_not_learned(estimator, y_true, y_pred, baseline, rows,
     []
     """
     power = {"squared": 2, "absolute": 1}[error]
+    y_pred = np.asarray(y_pred)
+    # the precision the predictions were made in sets the floor below
+    precision = y_pred.dtype if np.issubdtype(y_pred.dtype, np.floating) else np.float64
+    eps = float(np.finfo(precision).eps)
     y_true = np.asarray(y_true, dtype=np.float64)
     y_pred = np.asarray(y_pred, dtype=np.float64)
     name = type(estimator).__name__
     mean_or_median = "mean" if power == 2 else "median"
     hint = ("Try another learning rate (lr) or number of epochs (max_epochs), or "
             "check that the inputs carry information about the target.")
-    # targets near float64's ends (+-1e308) overflowed the errors, their
-    # squares and the gains' spread (inf and NaN, named "did not learn" with
-    # errors of inf): those are computed on all values times a power of two,
-    # which is exact, the errors then in units of 2**(power * exponent);
-    # ordinary targets never take that path. The predictions do not set the
+    # the errors are computed on all values times 2**-exponent, that of the
+    # largest |target| (or |baseline|): exact (a power of two), and the
+    # targets then lie in [-1, 1), so that neither their errors nor their
+    # squares over- or underflow at any scale (targets near +-1e308 gave
+    # inf and NaN, a perfect fit named as not learned; below 1e-154 the
+    # squares were 0, "nothing to learn"). The predictions do not set the
     # scale: one far off would have underflowed the targets' errors to 0
     magnitude = np.abs(np.append(y_true, float(baseline)))
-    fixed = magnitude.max() <= 1e100
-    exponent = 0 if fixed else unit_exponent(magnitude)
+    exponent = unit_exponent(magnitude)
+    # targets within [1e-100, 1e100] keep 4 decimals in the message
+    fixed = not extreme_scale(magnitude.max())
     y_true = np.ldexp(y_true, -exponent)
     baseline = np.ldexp(float(baseline), -exponent)
     baseline_errors = np.abs(y_true - baseline) ** power
@@ -370,15 +379,27 @@ def warn_if_regressor_not_learned(estimator, y_true, y_pred, baseline, rows,
     n = len(y_true)
     # a finite prediction may still lie so far beyond the targets' scale
     # that its error (or square) overflows, and with it the gains' mean or
-    # spread (inf, NaN): allowed, since a gain is at most the baseline's
-    # (finite) error, so such a gain is far below 0 and its fit did not
-    # learn; NaN compares False below, "did not learn" too
+    # spread (inf, NaN): allowed, since the gains are at most 4 (the
+    # baseline's errors, at this scale), so such a gain is far below 0 and
+    # its fit did not learn; NaN compares False below, "did not learn" too
     with np.errstate(over="ignore", invalid="ignore"):
         errors = np.abs(y_true - np.ldexp(y_pred, -exponent)) ** power
         gain = baseline_errors - errors
         mean_gain = gain.mean()
         standard_error = gain.std(ddof=1) / math.sqrt(n)
-    floor = np.ldexp(1e-12, -power * exponent)  # 1e-12 in the targets' units
+    # a gain within rounding is no gain: a constant prediction of the
+    # baseline, rounded to the predictions' dtype (machine epsilon eps), is
+    # off it by up to eps / 2 times the targets' magnitude M, and gains by
+    # up to eps M D per row on squared errors (2 delta (y - b), D the
+    # baseline's largest error), eps M / 2 on absolute ones. The floor,
+    # 4 eps M D**(power - 1), leaves room for a few such roundings; it
+    # scales with the targets as the gains do (M D**(power - 1)), so the
+    # verdict is the same in any units, and follows float32 or float64.
+    # An absolute floor, 1e-12, named every fit to targets of 1e-15 as not
+    # learned, and a float32 prediction of the mean, rounded towards the
+    # rows, as learned
+    spread = np.abs(y_true - baseline).max()
+    floor = 4.0 * eps * np.ldexp(magnitude.max(), -exponent) * spread ** (power - 1)
     if mean_gain > 2.0 * standard_error + floor:
         return
     mean_error = _in_units(baseline_errors.mean() - mean_gain, power * exponent,
@@ -392,19 +413,20 @@ def warn_if_regressor_not_learned(estimator, y_true, y_pred, baseline, rows,
 def _in_units(value, exponent, fixed=False):
     """``value * 2**exponent`` written with 4 decimals (``fixed``), or 5
     significant digits, computed in decimal where it is beyond float64 (a
-    squared error of targets near 1e308)."""
-    with np.errstate(over="ignore"):  # beyond float64: written below
+    squared error of targets near 1e308, or below 1e-154)."""
+    with np.errstate(over="ignore", under="ignore"):  # beyond float64: below
         number = np.ldexp(float(value), exponent)
     if fixed:
         return f"{number:.4f}"
-    if np.isfinite(number) or not np.isfinite(value) or value <= 0:
+    if (not np.isfinite(value) or value <= 0
+            or np.finfo(np.float64).tiny <= number < np.inf):
         return f"{number:.4e}"
     power10 = math.log10(value) + exponent * math.log10(2.0)
     whole = math.floor(power10)
     mantissa = round(10 ** (power10 - whole), 4)
     if mantissa >= 10:  # 9.99996 rounds to 10.0000: written 1.0000, 10x
         mantissa, whole = mantissa / 10, whole + 1
-    return f"{mantissa:.4f}e+{whole}"
+    return f"{mantissa:.4f}e{whole:+03d}"
 
 
 # A training set smaller than this many batches of ``batch_size`` is cut into

@@ -389,6 +389,51 @@ def test_a_prediction_far_beyond_the_targets_did_not_learn(far, error):
         assert "did not learn: its mean" in message
 
 
+SCALES = [1e-200, 1e-20, 1.0, 1e20, 1e200]
+
+
+@pytest.mark.parametrize("error", ["squared", "absolute"])
+@pytest.mark.parametrize("scale", SCALES)
+def test_the_verdict_does_not_depend_on_the_targets_units(scale, error):
+    # an absolute floor of 1e-12 named a regressor of targets of 1e-20 as not
+    # learned (its squared errors, 1e-40, below it); below 1e-154 the squares
+    # were 0 and a constant predictor "had nothing to learn"
+    y = np.tile([-1.0, 1.0], 50)
+    right_on = np.zeros(100)
+    right_on[:8] = y[:8]  # about three standard errors (see above)
+    few = np.zeros(100)
+    few[:3] = y[:3]  # under two
+    for pred, expected in ((0.5 * y, 0), (y, 0), (right_on, 0),
+                           (np.zeros(100), 1), (few, 1), (-0.5 * y, 1)):
+        caught = _all_warnings(scale * y, scale * pred, error=error)
+        assert [c for c, _ in caught] == [ConvergenceWarning] * expected
+
+
+def test_errors_beyond_float64_below_are_written_in_decimal():
+    # the squared errors of targets of 1e-200 are 1e-400, below float64
+    ((_, message),) = _all_warnings(np.tile([-1e-200, 1e-200], 50), np.zeros(100))
+    assert re.search(r"100 validation rows \((1\.0000e-400|9\.9999e-401)\)", message)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("scale", [1e-20, 1.0, 1e20])
+def test_a_gain_within_the_predictions_rounding_is_no_gain(dtype, scale):
+    # a constant prediction of the baseline, one unit in the last place of
+    # the predictions' dtype towards the targets (all above it), beats it on
+    # every row by that unit, with no spread: rounding, not learning. A
+    # thousand units is a gain. An absolute floor of 1e-12 missed the first
+    # for float32 at scale 1 and the second for float64 at scale 1; the
+    # floor follows the dtype and the targets' scale
+    baseline = float(dtype(scale))
+    y = baseline * np.tile([1.25, 1.5], 50)
+    ulp = np.spacing(dtype(baseline))
+    for units, expected in ((1, 1), (1000, 0)):
+        pred = np.full(100, dtype(baseline) + dtype(units) * ulp, dtype=dtype)
+        assert pred.dtype == dtype and pred[0] > baseline
+        caught = _all_warnings(y, pred, baseline=baseline, error="absolute")
+        assert [c for c, _ in caught] == [ConvergenceWarning] * expected
+
+
 def test_the_hint_closes_the_message_in_place_of_the_neural_one():
     # FisherKernelClassifier and RoutineClusterer name their own parameters
     predicted = np.zeros(len(Y), int)  # one class for all: did not learn
