@@ -12,8 +12,9 @@ classifiers share about learning from small or hard data, and
 the metric learners' and the regressors' checks. Each of those concepts is
 written out in a module of its own, re-exported here: seeding in
 ``_seeding.py``, the predict loop in ``_predicting.py``, the learning checks
-in ``_learning.py``, the reset of the fitted state every ``fit`` starts
-with (:func:`reset_fitted_state`) in ``_fitted.py``, and the check of the
+in ``_learning.py`` (the regressors' in ``_regressor_learning.py``), the
+reset of the fitted state every ``fit`` starts with
+(:func:`reset_fitted_state`) in ``_fitted.py``, and the check of the
 ``device`` parameter in ``_device.py``.
 """
 
@@ -34,22 +35,22 @@ from ._learning import (
     steps_batch_size,
     warn_if_metric_not_learned,
     warn_if_not_learned,
-    warn_if_regressor_not_learned,
 )
 from ._predicting import _PREDICT_BATCH_SIZE, predict_batches
+from ._regressor_learning import warn_if_regressor_not_learned
 from ._seeding import _FIT_LOCK, _seeded_generators, derive_seed
+from .utils._labels import (
+    check_class_labels,
+    check_class_weights,
+    check_sample_weight,
+)
+from .utils._scaling import fit_standardize, unit_exponent, validate_and_standardize
 from .utils._sklearn_compat import (
     Interval,
     InvalidParameterError,
     StrOptions,
 )
 from .utils._skorch import resolve_optimizer, training_callbacks
-from .utils._scaling import fit_standardize, unit_exponent, validate_and_standardize
-from .utils._labels import (
-    check_class_labels,
-    check_class_weights,
-    check_sample_weight,
-)
 from .utils._subnormal import flush_subnormals
 from .utils.validation import padded_float32
 

@@ -513,7 +513,7 @@ def test_errors_beyond_float64_are_written_with_a_mantissa_below_ten():
     # beyond float64): its mantissa rounds to 10.0000, written 1.0000e+401
     from decimal import Decimal
 
-    from sktime_metric._learning import _in_units
+    from sktime_metric._regressor_learning import _in_units
 
     value = float(Decimal("9.999996e400") / Decimal(2) ** 1000)
     assert _in_units(value, 1000) == "1.0000e+401"

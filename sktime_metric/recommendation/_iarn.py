@@ -8,7 +8,8 @@ from sklearn.base import RegressorMixin
 from sklearn.utils.validation import check_is_fitted
 
 from .._fitted import reset_fitted_state
-from .._learning import _REGRESSOR_CHECK_ROWS, check_sample
+from .._learning import check_sample
+from .._regressor_learning import _REGRESSOR_CHECK_ROWS
 from ..base import BaseSequenceNet, derive_seed, warn_if_regressor_not_learned
 from ..nn.iarn import IARNModule
 from ..utils._interactions import check_interaction_log, encode_ids, unique_ids
