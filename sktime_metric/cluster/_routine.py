@@ -332,7 +332,7 @@ class RoutineClusterer(ClusterMixin, BaseEstimator):
         reset_fitted_state(self)
         window, stride, period, slot, day_start = routine_durations(
             self.window, self.stride, self.period, self.slot_size, self.day_start)
-        self.n_slots_ = int(np.ceil(period / slot - 1e-9))
+        n_slots = int(np.ceil(period / slot - 1e-9))
         W, starts, raw = routine_windows(
             X, timestamps, precomputed=self.metric == "precomputed", window=window,
             stride=stride, period=period, day_start=day_start,
@@ -343,6 +343,7 @@ class RoutineClusterer(ClusterMixin, BaseEstimator):
             starts, period=period, slot_size=slot, day_start=day_start
         )
         self.window_starts_ = raw
+        self.n_slots_ = n_slots  # set once X is accepted, as every attribute
         seed = derive_seed(self.random_state)
         knn = use_knn_graph(self.affinity_graph, self.affinity, W, _AUTO_KNN_ABOVE)
         k_graph = (graph_neighbors(self.n_graph_neighbors, self.n_neighbors, W.shape[0])

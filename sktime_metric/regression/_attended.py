@@ -326,15 +326,18 @@ class AttentionSequenceRegressor(ClassNamePrefixFeaturesOutMixin, RegressorMixin
 
     def _validate_input(self, X, *, reset):
         """Checked ``X`` as the module's input dict, its lengths and time width."""
-        if reset:
-            frames = (is_frames(X) if self.input_type == "auto"
-                      else self.input_type == "frames")
-            self.input_type_ = "frames" if frames else "features"
-        if self.input_type_ == "features":
+        input_type = self.input_type_ if not reset else (
+            "frames" if (is_frames(X) if self.input_type == "auto"
+                         else self.input_type == "frames") else "features")
+        if input_type == "features":
             X, lengths = self._validate_X(X, reset=reset)
-            return self._net_input(X, lengths), lengths, X.shape[1]
-        x, lengths, width = validate_frames(self, X, reset=reset)
-        return {"x": x, "lengths": lengths}, lengths, width
+            checked = self._net_input(X, lengths), lengths, X.shape[1]
+        else:
+            x, lengths, width = validate_frames(self, X, reset=reset)
+            checked = {"x": x, "lengths": lengths}, lengths, width
+        if reset:  # set once X is accepted: a refused refit leaves no model
+            self.input_type_ = input_type
+        return checked
 
     # -- fit -----------------------------------------------------------------
 
