@@ -420,7 +420,7 @@ class BaseSequenceNet(BaseEstimator):
 
 
 class SequenceClassifierMixin(ClassifierMixin):
-    """``predict_proba`` and ``predict`` of a classifier whose module returns logits.
+    """``predict_proba``, ``predict_log_proba`` and ``predict`` from class scores.
 
     The outputs of a sequence classifier, as ``PairMetricMixin`` gives a metric
     learner its outputs: no part of ``fit``, which each classifier writes out.
@@ -456,10 +456,31 @@ class SequenceClassifierMixin(ClassifierMixin):
             Columns ordered as ``classes_``; computed in float64, so each row
             sums to 1 to double precision.
         """
+        return torch.softmax(self._class_scores(X), dim=1).numpy()
+
+    def predict_log_proba(self, X):
+        """Log of the class probabilities: the log-softmax of the class scores.
+
+        Computed from the scores, not as ``log(predict_proba(X))``, so a class
+        far less likely than the best gets its finite log-probability, not
+        the ``-inf`` of a probability that underflowed to 0.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timestamps, n_channels) or list
+
+        Returns
+        -------
+        log_proba : ndarray of shape (n_samples, n_classes)
+            Columns ordered as ``classes_``, in float64.
+        """
+        return torch.log_softmax(self._class_scores(X), dim=1).numpy()
+
+    def _class_scores(self, X):
+        """The module's class scores of each series of ``X``, in float64."""
         check_is_fitted(self, "net_")
         X, lengths = self._validate_X(X, reset=False)
-        scores = self._predict_batches(self._net_input(X, lengths), lengths)[0]
-        return torch.softmax(scores.double(), dim=1).numpy()
+        return self._predict_batches(self._net_input(X, lengths), lengths)[0].double()
 
     def predict(self, X):
         """The most probable class of each series, a label from ``classes_``.

@@ -93,6 +93,19 @@ def test_string_labels_and_training_accuracy(estimator, data, learning_seed,
     np.testing.assert_allclose(proba.sum(axis=1), 1.0)
 
 
+def test_log_probabilities_are_the_log_of_the_probabilities(estimator, data):
+    # scikit-learn's classifiers that give probabilities give their log too
+    # (predict_log_proba: log-loss scorers, meta-estimators); computed from
+    # the class scores, so it agrees with the probabilities to float64
+    if not (is_classifier(estimator) and hasattr(estimator, "predict_proba")):
+        pytest.skip("no class probabilities")
+    est = _fitted(estimator, data)
+    X, _ = data
+    proba, log_proba = est.predict_proba(X), est.predict_log_proba(X)
+    assert log_proba.shape == proba.shape and np.isfinite(log_proba).all()
+    np.testing.assert_allclose(np.exp(log_proba), proba, rtol=1e-12, atol=1e-300)
+
+
 def test_variable_length_formats_agree(estimator, data):
     X, _ = data
     est = _fitted(estimator, data)

@@ -5,6 +5,7 @@ from numbers import Integral, Real
 
 import numpy as np
 import torch
+from scipy.special import log_softmax
 from sklearn import config_context
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.model_selection import GridSearchCV, StratifiedKFold
@@ -376,6 +377,22 @@ class FisherKernelClassifier(ClassifierMixin, BaseEstimator):
         logits = logits - logits.max(axis=1, keepdims=True)
         proba = np.exp(logits)
         return proba / proba.sum(axis=1, keepdims=True)
+
+    def predict_log_proba(self, X):
+        """Log-softmax of the SVM's scores: the log of :meth:`predict_proba`.
+
+        Computed from the scores, so a class far less likely than the best
+        keeps a finite value where its probability underflows to 0.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timestamps, n_channels) or list
+
+        Returns
+        -------
+        log_proba : ndarray of shape (n_samples, n_classes)
+        """
+        return log_softmax(self._logits(self.fisher_scores(X)), axis=1)
 
     def predict(self, X):
         """The SVM's class of each series, a label from ``classes_``.

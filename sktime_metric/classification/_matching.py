@@ -628,6 +628,25 @@ class MatchingNetworkClassifier(
         """
         return self._proba(X, X_support, y_support)[1]
 
+    def predict_log_proba(self, X, X_support=None, y_support=None):
+        """Log of the class posteriors (:meth:`predict_proba`).
+
+        The posterior is a sum of attention weights, so a class whose
+        weights all underflow has probability 0 and log-probability -inf.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timestamps, n_channels) or list
+        X_support, y_support : array-like or None, default=None
+            See :meth:`predict_proba`.
+
+        Returns
+        -------
+        log_proba : ndarray of shape (n_samples, n_classes)
+        """
+        with np.errstate(divide="ignore"):  # log(0) = -inf, as said above
+            return np.log(self._proba(X, X_support, y_support)[1])
+
     def _proba(self, X, X_support, y_support):
         check_is_fitted(self, "net_")
         X, lengths = self._validate_X(X, reset=False)
