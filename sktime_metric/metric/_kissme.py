@@ -145,6 +145,7 @@ class KISSMETransformer(
             return self.fit_pairs(X, y)  # metric-learn's fit(pairs, y)
         self._validate_params()
         reset_fitted_state(self)
+        _refuse_sequences(X)
         X = validate_data(self, X, dtype=np.float64)
         y = check_class_labels(y, len(X), estimator=type(self).__name__)
         if groups is not None:
@@ -249,6 +250,7 @@ class KISSMETransformer(
         X_new : ndarray of shape (n_samples, n_components_out)
         """
         check_is_fitted(self, "components_")
+        _refuse_sequences(X)
         X = validate_data(self, X, reset=False, dtype=np.float64)
         return (X - self.mean_) @ self.components_.T
 
@@ -296,3 +298,18 @@ class KISSMETransformer(
         tags = super().__sklearn_tags__()
         tags.target_tags.required = True
         return tags
+
+
+def _refuse_sequences(X):
+    """Refuse a 3-D X with what to do: scikit-learn's own message ("Found
+    array with dim 3") says what is wrong, not that KISSME's input is one
+    vector per series, as a sequence library's user may not expect."""
+    shape = getattr(X, "shape", None)
+    if shape is not None and len(shape) == 3:
+        raise ValueError(
+            f"KISSMETransformer learns a metric on feature vectors, X of shape "
+            f"(n_samples, n_features); X has shape {tuple(shape)}, a set of "
+            "sequences. Embed each series first: Seq2SeqEmbedder(metric='kissme') "
+            "learns KISSME on its learned embeddings, or compute per-series "
+            "features (e.g. each channel's mean and standard deviation)."
+        )

@@ -259,3 +259,16 @@ def test_score_refuses_labels_mixing_strings_and_numbers():
     with pytest.raises(TypeError, match="^y mixes strings and other labels: "
                        f"'{mixed[0]}' at position 0, 7 at position 2"):
         kissme.score(X, mixed)
+
+
+def test_sequences_are_refused_with_what_to_do():
+    # scikit-learn's "Found array with dim 3" said what was wrong, not that
+    # KISSME takes one vector per series nor how to get one
+    rng = np.random.RandomState(0)
+    X3, y = rng.randn(12, 5, 3), np.repeat([0, 1], 6)
+    message = r"feature vectors.*X has shape \(12, 5, 3\).*Seq2SeqEmbedder"
+    with pytest.raises(ValueError, match=message):
+        KISSMETransformer().fit(X3, y)
+    fitted = KISSMETransformer().fit(X3.reshape(12, -1), y)
+    with pytest.raises(ValueError, match=message):
+        fitted.transform(X3)
