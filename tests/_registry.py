@@ -108,9 +108,18 @@ VECTOR_ESTIMATORS = [
 PRECOMPUTED_ESTIMATORS = [RoutineClusterer("precomputed", n_clusters=2, random_state=0)]
 # Sequence estimators that get scikit-learn's checks (with ESTIMATORS' declared
 # exceptions) but not the sequence contract. RVSMLMetric's learned distance is
-# DTW / OPW between projected *sequences*: it has no fixed-length transform for
-# the contract to compare, and no training loop (max_epochs); tests/metric/
-# test_rvsml.py checks its padding invariance, errors, persistence and search.
+# DTW / OPW between projected *sequences*, with no per-series embedding: its
+# transform is the distances to the training series (X_fit_, as the coupled
+# GRU's), so the checks run it as a transformer, check_transformer_general a
+# declared failure (_TRANSFORMER, for the same reason). It stays out of
+# ESTIMATORS, which every test module built on the networks' parameters reads
+# (persistence, layouts, threads, scaling, weights...): it has no training
+# loop (max_epochs; its alternations are max_iter), no random_state (it is
+# deterministic) and no size in SIZE_PARAMETERS, which the contract's fits
+# set. Added there, the contract measured 20 tests passing and 4 failing on
+# exactly those (same random_state, torch generator, pipeline grid search,
+# input not mutated). tests/metric/test_rvsml.py checks its padding
+# invariance, errors, persistence, search, and the Pipeline with a 1-NN.
 COMMON_CHECKS_ONLY = [RVSMLMetric(max_iter=3)]
 PRECOMPUTED_EXPECTED_FAILED_CHECKS = {
     "check_clustering": (

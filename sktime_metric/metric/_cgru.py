@@ -5,7 +5,6 @@ from numbers import Integral, Real
 
 import numpy as np
 import torch
-from sklearn.base import ClassNamePrefixFeaturesOutMixin, TransformerMixin
 from sklearn.preprocessing import LabelEncoder
 from sklearn.utils.validation import check_is_fitted
 
@@ -32,7 +31,7 @@ from ..utils._skorch import (
     gradient_norm_clipping,
 )
 from ..utils.validation import padded_float32, sequence_lengths
-from ._mixin import PairMetricMixin, _check_chunk_size
+from ._mixin import PairMetricMixin, TrainingDistancesMixin, _check_chunk_size
 from ._pairs import pair_plan
 from ._sampling import check_pair_kinds, check_pairs
 from ._shortlist import check_embedding, check_shortlist, shortlist_graph
@@ -40,12 +39,7 @@ from ._shortlist import check_embedding, check_shortlist, shortlist_graph
 __all__ = ["CoupledGRUMetric"]
 
 
-class CoupledGRUMetric(
-    PairMetricMixin,
-    ClassNamePrefixFeaturesOutMixin,
-    TransformerMixin,
-    BaseSequenceNet,
-):
+class CoupledGRUMetric(PairMetricMixin, TrainingDistancesMixin, BaseSequenceNet):
     """Coupled GRU: a distance learned as the synchronisation of two GRUs.
 
     Two GRUs with shared weights read the two series of a pair in step; at every
@@ -750,44 +744,6 @@ class CoupledGRUMetric(
         embedding : ndarray of shape (n_samples, hidden_size)
         """
         return self._embed_checked(self._metric_inputs(X))
-
-    def transform(self, X):
-        """Distances of each series to the training series ``X_fit_``.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_timestamps, n_channels) or list
-
-        Returns
-        -------
-        distances : ndarray of shape (n_samples, n_train)
-            Or a sparse neighbours graph with a ``shortlist_size``, see
-            :meth:`pairwise_distances`.
-        """
-        check_is_fitted(self, "net_")
-        return self.pairwise_distances(X, self.X_fit_)
-
-    def fit_transform(self, X, y=None):
-        """Fit, then the (symmetric) distances between the training series.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_timestamps, n_channels) or list
-        y : array-like of shape (n_samples,), default=None
-            Class labels, required as in :meth:`fit` (the default is
-            scikit-learn's ``fit_transform`` signature).
-
-        Returns
-        -------
-        distances : ndarray of shape (n_samples, n_samples)
-            Or a sparse neighbours graph with a ``shortlist_size``, see
-            :meth:`pairwise_distances`.
-        """
-        return self.fit(X, y).pairwise_distances(self.X_fit_)
-
-    @property
-    def _n_features_out(self):
-        return len(self.X_fit_)
 
     # -- PairMetricMixin hooks -------------------------------------------------
 

@@ -17,7 +17,7 @@ from ..utils._scaling import extreme_scale, unit_exponent, validate_and_standard
 from ..utils._sklearn_compat import Interval, StrOptions
 from ..utils._warnings import warn
 from ..utils.validation import sequence_lengths
-from ._mixin import PairMetricMixin
+from ._mixin import PairMetricMixin, TrainingDistancesMixin
 from ._rvsml_math import (
     dtw_alignment,
     initial_alignment,
@@ -33,7 +33,7 @@ from ._rvsml_math import (
 __all__ = ["RVSMLMetric"]
 
 
-class RVSMLMetric(PairMetricMixin, BaseEstimator):
+class RVSMLMetric(PairMetricMixin, TrainingDistancesMixin, BaseEstimator):
     """RVSML: a linear ground metric learned by regressing series onto virtual sequences.
 
     Su and Wu's regressive virtual sequence metric learning [1]_, the baseline
@@ -50,6 +50,12 @@ class RVSMLMetric(PairMetricMixin, BaseEstimator):
     alignment of frames to elements. The learned distance of two series is the
     DTW (or OPW) distance of their projections ``X L``: a sequence distance
     whose ground metric is the Mahalanobis distance ``L L^T``.
+
+    A series has no fixed-length embedding: :meth:`transform` returns the
+    distances to the training series (``X_fit_``), so ``make_pipeline(
+    RVSMLMetric(), KNeighborsClassifier(1, metric="precomputed"))`` is the
+    1-NN classifier on the learned distance, one estimator for
+    ``GridSearchCV`` and ``cross_val_score``.
 
     Parameters
     ----------
@@ -93,6 +99,9 @@ class RVSMLMetric(PairMetricMixin, BaseEstimator):
     mean_, scale_ : ndarray of shape (n_features_in_,)
         Channel statistics (only when ``standardize``).
     n_features_in_ : int
+    X_fit_ : ndarray of shape (n_train, n_timestamps, n_channels)
+        The training series, the columns of :meth:`transform` (as given, NaN
+        padded: not standardised, not projected).
 
     See Also
     --------
@@ -131,6 +140,18 @@ class RVSMLMetric(PairMetricMixin, BaseEstimator):
     >>> knn = knn.fit(metric.pairwise_distances(X[:30]), y[:30])
     >>> knn.predict(metric.pairwise_distances(X[30:], X[:30])).shape
     (10,)
+
+    The same 1-NN as one estimator, a pipeline (``transform`` gives the
+    distances to the training series), for ``GridSearchCV`` and
+    ``cross_val_score``:
+
+    >>> from sklearn.pipeline import make_pipeline
+    >>> pipe = make_pipeline(RVSMLMetric(),
+    ...                      KNeighborsClassifier(1, metric="precomputed"))
+    >>> pipe.fit(X[:30], y[:30]).predict(X[30:]).shape
+    (10,)
+    >>> pipe[0].transform(X[30:]).shape  # one column per training series
+    (10, 30)
     """
 
     _parameter_constraints: dict = {
@@ -180,7 +201,9 @@ class RVSMLMetric(PairMetricMixin, BaseEstimator):
         self._validate_params()
         reset_fitted_state(self)
         X_given = X  # the learning check reads the series as given
-        X, lengths = validate_and_standardize(self, X, reset=True)
+        # the checked series as given are the columns of transform (X_fit_)
+        X, lengths, X_fit = validate_and_standardize(self, X, reset=True,
+                                                     return_given=True)
         y = check_class_labels(y, len(X), estimator=type(self).__name__)
         encoder = LabelEncoder().fit(y)
         codes = encoder.transform(y)
@@ -224,6 +247,7 @@ class RVSMLMetric(PairMetricMixin, BaseEstimator):
         self.virtual_sequences_ = V
         self.classes_ = encoder.classes_
         self.n_iter_ = len(self.objective_)
+        self.X_fit_ = np.array(X_fit)  # a copy: the caller may change X later
         # a distance fitted from labels says when it does not tell them apart,
         # as the other metric learners' do (leave-one-out 1-NN on <= 100 series)
         warn_if_metric_not_learned(self, X_given, codes)
