@@ -34,7 +34,7 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.neighbors import NearestNeighbors
 
-from ..metric._mixin import transform_rows
+from ..metric._mixin import embeds, transform_rows
 from ._metric import _LEARNERS, _fit_learner, window_distances
 
 # distances held at once when a block of rows is computed (32 MB of float64)
@@ -44,7 +44,9 @@ _BLOCK_ENTRIES = 2**22
 def _embedding_metric(learner):
     """The ``NearestNeighbors`` metric on ``learner._metric_inputs`` rows that
     equals (or ranks as) the learned distance, or None."""
-    if not hasattr(learner, "_metric_inputs") or hasattr(learner, "X_fit_"):
+    # a learner without an embedding (the coupled GRU, RVSML: transform gives
+    # distances to the training series) computes its distance on pairs
+    if not (hasattr(learner, "_metric_inputs") and embeds(learner)):
         return None
     if getattr(learner, "loss", None) == "pair_logistic":  # a similarity head
         return None
@@ -121,7 +123,10 @@ def window_neighbors(W, metric, params, n_graph_neighbors, *, days, slots, n_slo
     learner = _fit_learner(W, metric, params, days=days, slots=slots, n_slots=n_slots,
                            slot_tolerance=slot_tolerance, n_pairs=n_pairs, seed=seed)
     kernel = "cosine" if getattr(learner, "metric", None) == "cosine" else "gaussian"
-    if hasattr(learner, "X_fit_") and not learner.coupling:
+    from ..metric import CoupledGRUMetric  # torch: imported once a learner is used
+
+    coupled_gru = isinstance(learner, CoupledGRUMetric)
+    if coupled_gru and not learner.coupling:
         # the siamese GRU: its distance is the Euclidean one between the
         # windows' final states (embed), so the neighbours are searched there
         # by NearestNeighbors, not by the shortlist of pairwise_distances,
@@ -131,15 +136,16 @@ def window_neighbors(W, metric, params, n_graph_neighbors, *, days, slots, n_slo
         graph = NearestNeighbors(n_neighbors=k).fit(learner.embed(W)).kneighbors_graph(
             mode="distance")
         return graph, None, None, kernel, learner
-    if hasattr(learner, "X_fit_"):  # the coupled GRU: its own two-stage search
+    if coupled_gru:  # its own two-stage search
         # k + 1 candidates: each row's own (distance 0) is among them, and
         # symmetric_graph drops it as it drops every diagonal entry
         graph = learner.pairwise_distances(W, shortlist_size=min(n, k + 1))
         return graph, None, None, kernel, learner
-    embedding = transform_rows(learner, W) if hasattr(learner, "transform") else None
+    embedding = transform_rows(learner, W) if embeds(learner) else None
     # the rows the learned distance is a function of: an embedder's are its
     # transform's rows (the mixin's contract for _metric_inputs, overridden
-    # or not), so the embedding is computed once; a learner without transform
+    # or not), so the embedding is computed once; a learner without an
+    # embedding (no transform, or RVSML's distances to its training series)
     # gives its hook's own rows
     rows = (embedding if embedding is not None
             else np.asarray(learner._metric_inputs(W)))

@@ -153,9 +153,9 @@ def window_distances(W, metric, params, *, days, slots, n_slots, slot_tolerance,
                                n_pairs=n_pairs, seed=seed)
         D = learner.pairwise_distances(W)
         embedding = dim = None
-        if hasattr(learner, "transform") and not hasattr(learner, "X_fit_"):
-            from ..metric._mixin import transform_rows
+        from ..metric._mixin import embeds, transform_rows
 
+        if embeds(learner):  # not distances to training series (CGRU, RVSML)
             embedding = transform_rows(learner, W)  # an ndarray under set_output
             dim = embedding.shape[1]
         kernel = "cosine" if getattr(learner, "metric", None) == "cosine" else "gaussian"

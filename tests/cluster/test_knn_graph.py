@@ -167,6 +167,36 @@ def test_siamese_gru_neighbours_searched_on_its_embedding(routines):
     assert np.all(stored[:, 9] <= nearest[:, 9] * (1 + 1e-4) + 1e-5)
 
 
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+def test_a_learner_whose_transform_is_training_distances_is_searched_on_pairs(
+        routines):
+    # RVSML's transform gives the distances to its training series (a Pipeline
+    # step before a precomputed 1-NN), not an embedding: neither is searched
+    # by NearestNeighbors (on its 3-D projections: an error once), nor taken
+    # for the coupled GRU (its shortlist search); its DTW by blocks of rows
+    from sktime_metric.metric import RVSMLMetric
+
+    X, t, _, _ = routines
+    params = dict(n_clusters=3, seq_len=10, random_state=0)
+    windows = RoutineClusterer("euclidean", **params).fit(X, timestamps=t)
+    rvsml = RVSMLMetric(max_iter=2).fit(windows.windows_, windows.labels_)
+    dense = RoutineClusterer(rvsml, **params).fit(X, timestamps=t)
+    knn = RoutineClusterer(rvsml, affinity_graph="knn", n_graph_neighbors=10,
+                           **params).fit(X, timestamps=t)
+    assert dense.embedding_ is None and knn.embedding_ is None
+    np.testing.assert_array_equal(dense.distance_matrix_,
+                                  rvsml.pairwise_distances(windows.windows_))
+    d = knn.distance_matrix_.tocoo()
+    np.testing.assert_array_equal(d.data, dense.distance_matrix_[d.row, d.col])
+    D = dense.distance_matrix_.copy()
+    np.fill_diagonal(D, np.inf)
+    assert np.diff(knn.distance_matrix_.indptr).min() >= 10
+    kept = np.where(knn.distance_matrix_.toarray() > 0,
+                    knn.distance_matrix_.toarray(), np.inf)
+    # each row's 10 nearest are stored (ties aside)
+    assert np.all(np.sort(kept, axis=1)[:, 9] <= np.sort(D, axis=1)[:, 9])
+
 def test_disconnected_knn_graph_warns_naming_the_windows():
     rng = np.random.RandomState(0)
     points = np.r_[rng.randn(40, 2), rng.randn(10, 2) + 1000.0]  # 10 windows far away
