@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from sklearn.metrics import f1_score
 
 from sktime_metric.classification import MatchingNetworkClassifier
 from sktime_metric.datasets import make_sequence_classification
@@ -75,6 +76,18 @@ def test_any_accepted_labels_score_as_their_codes(data, relabel):
     assert scores["accuracy"] == expected["accuracy"]
     assert scores["f1_macro"] == expected["f1_macro"]
     np.testing.assert_array_equal(scores["y_pred"], relabel(expected["y_pred"]))
+
+
+def test_f1_macro_is_the_macro_average_of_the_predictions(data):
+    # the codes the scores are computed on must keep the macro average: a
+    # micro one (which is the accuracy here) passed the test above, as both
+    # of its calls scored the same way
+    X, y = data
+    scores = few_shot_evaluate("dtw", X, y, n_test_classes=2, n_splits=2,
+                               return_predictions=True)
+    expected = f1_score(scores["y_true"], scores["y_pred"], average="macro")
+    assert scores["f1_macro"] == pytest.approx(expected, rel=1e-12)
+    assert scores["f1_macro"] != pytest.approx(scores["accuracy"])
 
 
 def test_metric_learner_and_matching_network(data):
