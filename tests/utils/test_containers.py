@@ -189,6 +189,15 @@ def test_an_array_of_lists_names_what_a_list_of_lists_names(inner, X, message):
             check_sequences(pl.Series(X, dtype=dtype))
 
 
+def test_an_empty_polars_array_of_lists_is_refused_as_no_samples():
+    # left as numpy reads it, (0, T): "0 sample(s)"; cast to its List(List),
+    # it read as shape (0,) and was told to reshape(1, -1)
+    pl = pytest.importorskip("polars")
+    empty = pl.Series([], dtype=_polars_nesting("Array(List)", pl.Float64))
+    with pytest.raises(ValueError, match=re.escape("Found array with 0 sample(s)")):
+        check_sequences(empty)
+
+
 def test_object_arrays_of_list_steps_read_as_lists_of_lists():
     # a series as a 1-D object array whose time steps are lists or tuples (a
     # pandas Series of lists of channels), not only numpy rows as polars and
