@@ -48,6 +48,10 @@ def _embedding_metric(learner):
     # distances to the training series) computes its distance on pairs
     if not (hasattr(learner, "_metric_inputs") and embeds(learner)):
         return None
+    if not hasattr(learner, "transform"):
+        # its hook's rows are no embedding (RVSMLMetric's: projected
+        # sequences, compared by alignment): its own distance, block by block
+        return None
     if getattr(learner, "loss", None) == "pair_logistic":  # a similarity head
         return None
     # seq2seq cosine rows are unit vectors and its distance 1 - cos; every other

@@ -10,6 +10,7 @@ from sklearn.neighbors import kneighbors_graph
 
 from sktime_metric.cluster import RoutineClusterer, affinity_from_distances
 from sktime_metric.datasets import make_routines
+from sktime_metric.metric import RVSMLMetric
 
 
 def _distances(points):
@@ -141,6 +142,24 @@ def test_learned_metrics_on_the_knn_path(routines):
     np.testing.assert_allclose(d.data, cgru.distance_matrix_[d.row, d.col],
                                rtol=1e-5, atol=1e-6)
     assert len(np.unique(sparse_cgru.labels_)) == 3
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+def test_a_learner_without_transform_on_the_knn_path(routines):
+    # RVSMLMetric: its hook's rows are projected sequences, compared by
+    # alignment, not an embedding; they were searched with Euclidean
+    # NearestNeighbors, which refused them ("Found array with dim 3")
+    X, t, _, _ = routines
+    rng = np.random.RandomState(0)
+    rvsml = RVSMLMetric(max_iter=2).fit(rng.randn(20, 10, X.shape[1]),
+                                        np.repeat([0, 1], 10))
+    dense = RoutineClusterer(rvsml, n_clusters=3, seq_len=10,
+                             random_state=0).fit(X, timestamps=t)
+    knn = RoutineClusterer(rvsml, n_clusters=3, seq_len=10, affinity_graph="knn",
+                           random_state=0).fit(X, timestamps=t)
+    d = knn.distance_matrix_.tocoo()
+    np.testing.assert_allclose(d.data, dense.distance_matrix_[d.row, d.col],
+                               rtol=1e-9, atol=1e-12)
 
 
 @pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
