@@ -59,6 +59,17 @@ def test_set_support_with_unseen_labels(data):
         assert (v == weights[k]).all()
 
 
+def test_log_posteriors_of_a_one_off_support(data, fitted):
+    # predict_log_proba takes the one-off support set as predict_proba does:
+    # its columns are the support's labels, not classes_
+    X, _ = data
+    support = dict(X_support=X[[0, 1]], y_support=["p", "q"])
+    proba = fitted.predict_proba(X[:5], **support)
+    log_proba = fitted.predict_log_proba(X[:5], **support)
+    assert log_proba.shape == proba.shape == (5, 2) and len(fitted.classes_) == 3
+    np.testing.assert_allclose(np.exp(log_proba), proba, rtol=1e-12, atol=1e-300)
+
+
 def test_one_off_support_leaves_state(data, fitted):
     X, y = data
     before = fitted.predict_proba(X)
