@@ -306,6 +306,14 @@ def test_labels_of_another_length_are_named():
         routine_scores(y, y, activities=y[:5])
 
 
+def test_routine_scores_names_missing_predicted_labels():
+    # its labels_pred is checked before its length is read for the slots'
+    # check: unchecked, a None was "object of type 'NoneType' has no len()"
+    y = np.array([0, 0, 1, 1, 2, 2])
+    with pytest.raises(ValueError, match="routine_scores requires labels_pred"):
+        routine_scores(None, y)
+
+
 def _same(a, b):
     if isinstance(a, dict):
         return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
