@@ -44,13 +44,10 @@ _BLOCK_ENTRIES = 2**22
 def _embedding_metric(learner):
     """The ``NearestNeighbors`` metric on ``learner._metric_inputs`` rows that
     equals (or ranks as) the learned distance, or None."""
-    # a learner without an embedding (the coupled GRU, RVSML: transform gives
-    # distances to the training series) computes its distance on pairs
+    # a learner without an embedding (no transform, or one that gives the
+    # distances to the training series: the coupled GRU, RVSML) computes its
+    # own distance on pairs, block by block
     if not (hasattr(learner, "_metric_inputs") and embeds(learner)):
-        return None
-    if not hasattr(learner, "transform"):
-        # its hook's rows are no embedding (RVSMLMetric's: projected
-        # sequences, compared by alignment): its own distance, block by block
         return None
     if getattr(learner, "loss", None) == "pair_logistic":  # a similarity head
         return None

@@ -145,24 +145,6 @@ def test_learned_metrics_on_the_knn_path(routines):
 
 
 @pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
-def test_a_learner_without_transform_on_the_knn_path(routines):
-    # RVSMLMetric: its hook's rows are projected sequences, compared by
-    # alignment, not an embedding; they were searched with Euclidean
-    # NearestNeighbors, which refused them ("Found array with dim 3")
-    X, t, _, _ = routines
-    rng = np.random.RandomState(0)
-    rvsml = RVSMLMetric(max_iter=2).fit(rng.randn(20, 10, X.shape[1]),
-                                        np.repeat([0, 1], 10))
-    dense = RoutineClusterer(rvsml, n_clusters=3, seq_len=10,
-                             random_state=0).fit(X, timestamps=t)
-    knn = RoutineClusterer(rvsml, n_clusters=3, seq_len=10, affinity_graph="knn",
-                           random_state=0).fit(X, timestamps=t)
-    d = knn.distance_matrix_.tocoo()
-    np.testing.assert_allclose(d.data, dense.distance_matrix_[d.row, d.col],
-                               rtol=1e-9, atol=1e-12)
-
-
-@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 def test_siamese_gru_neighbours_searched_on_its_embedding(routines):
     # the default "sgru": its distance is Euclidean between embed() rows, so the
     # k-NN graph holds the dense matrix's distances of each row's nearest
@@ -186,7 +168,6 @@ def test_siamese_gru_neighbours_searched_on_its_embedding(routines):
     assert np.all(stored[:, 9] <= nearest[:, 9] * (1 + 1e-4) + 1e-5)
 
 
-
 @pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 def test_a_learner_whose_transform_is_training_distances_is_searched_on_pairs(
         routines):
@@ -194,8 +175,6 @@ def test_a_learner_whose_transform_is_training_distances_is_searched_on_pairs(
     # step before a precomputed 1-NN), not an embedding: neither is searched
     # by NearestNeighbors (on its 3-D projections: an error once), nor taken
     # for the coupled GRU (its shortlist search); its DTW by blocks of rows
-    from sktime_metric.metric import RVSMLMetric
-
     X, t, _, _ = routines
     params = dict(n_clusters=3, seq_len=10, random_state=0)
     windows = RoutineClusterer("euclidean", **params).fit(X, timestamps=t)
