@@ -301,15 +301,22 @@ class KISSMETransformer(
 
 
 def _refuse_sequences(X):
-    """Refuse a 3-D X with what to do: scikit-learn's own message ("Found
-    array with dim 3") says what is wrong, not that KISSME's input is one
-    vector per series, as a sequence library's user may not expect."""
+    """Refuse sequences (a 3-D array, or a list of ``(T_i, d)`` series) with
+    what to do: scikit-learn's own messages ("Found array with dim 3", numpy's
+    "inhomogeneous shape") say what is wrong, not that KISSME takes one vector
+    per series, as a sequence library's user may not expect."""
     shape = getattr(X, "shape", None)
     if shape is not None and len(shape) == 3:
-        raise ValueError(
-            f"KISSMETransformer learns a metric on feature vectors, X of shape "
-            f"(n_samples, n_features); X has shape {tuple(shape)}, a set of "
-            "sequences. Embed each series first: Seq2SeqEmbedder(metric='kissme') "
-            "learns KISSME on its learned embeddings, or compute per-series "
-            "features (e.g. each channel's mean and standard deviation)."
-        )
+        given = f"X has shape {tuple(shape)}, a set of sequences"
+    elif (shape is None and isinstance(X, (list, tuple)) and len(X)
+            and np.ndim(X[0]) == 2):  # the library's list of (T_i, d) series
+        given = f"X is a list of {len(X)} sequences"
+    else:
+        return
+    raise ValueError(
+        f"KISSMETransformer learns a metric on feature vectors, X of shape "
+        f"(n_samples, n_features); {given}. Embed each series first: "
+        "Seq2SeqEmbedder(metric='kissme') learns KISSME on its learned "
+        "embeddings, or compute per-series features (e.g. each channel's mean "
+        "and standard deviation)."
+    )

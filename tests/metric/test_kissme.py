@@ -272,3 +272,11 @@ def test_sequences_are_refused_with_what_to_do():
     fitted = KISSMETransformer().fit(X3.reshape(12, -1), y)
     with pytest.raises(ValueError, match=message):
         fitted.transform(X3)
+    # the library's list of (T_i, d) series, equal or ragged: numpy's
+    # "inhomogeneous shape" or scikit-learn's "dim 3" before
+    listed = r"feature vectors.*X is a list of 12 sequences.*Seq2SeqEmbedder"
+    for series in (list(X3), [x[: 3 + i % 3] for i, x in enumerate(X3)]):
+        with pytest.raises(ValueError, match=listed):
+            KISSMETransformer().fit(series, y)
+        with pytest.raises(ValueError, match=listed):
+            fitted.transform(series)
