@@ -1,6 +1,7 @@
 """Pair AUC and one-shot protocols against brute force, for learners and DTW alike."""
 
 import itertools
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -334,3 +335,20 @@ def test_labels_in_any_container_give_the_array_s_result(helper, name, call, dat
     for given in (list(y), tuple(y), y[:, None], pd.Series(y),
                   pd.Series(y, dtype="category"), pa.array(y)):
         assert _same(call(X, y, given), expected)
+
+
+# the helpers that took labels alone read a column of them with column_or_1d
+# (no warning), as scikit-learn's metrics do; the label check they now share
+# with the estimators warned "A column-vector y was passed"
+_COLUMN_READERS = [h for h in _LABELLED_HELPERS if h[0] not in (
+    "pair_auc", "one_shot_accuracy", "few_shot_evaluate")]
+
+
+@pytest.mark.parametrize("helper, name, call", _COLUMN_READERS,
+                         ids=[f"{h}-{a}" for h, a, _ in _COLUMN_READERS])
+def test_a_column_of_labels_reads_without_a_warning(helper, name, call, data):
+    X, y = data
+    expected = call(X, y, y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert _same(call(X, y, y[:, None]), expected)
