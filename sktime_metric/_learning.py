@@ -34,6 +34,7 @@ __all__ = [
 #: coupled GRU.
 _METRIC_CHECK_SERIES = 100
 
+
 def check_sample(rows, limit, random_state):
     """``rows``, or a seeded sample of ``limit`` of them (sorted): what a check scores."""
     rows = np.asarray(rows)

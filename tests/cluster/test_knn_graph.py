@@ -195,6 +195,7 @@ def test_a_learner_whose_transform_is_training_distances_is_searched_on_pairs(
     # each row's 10 nearest are stored (ties aside)
     assert np.all(np.sort(kept, axis=1)[:, 9] <= np.sort(D, axis=1)[:, 9])
 
+
 def test_disconnected_knn_graph_warns_naming_the_windows():
     rng = np.random.RandomState(0)
     points = np.r_[rng.randn(40, 2), rng.randn(10, 2) + 1000.0]  # 10 windows far away
