@@ -34,6 +34,7 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.neighbors import NearestNeighbors
 
+from ..metric import CoupledGRUMetric
 from ..metric._mixin import embeds, transform_rows
 from ._metric import _LEARNERS, _fit_learner, window_distances
 
@@ -124,8 +125,6 @@ def window_neighbors(W, metric, params, n_graph_neighbors, *, days, slots, n_slo
     learner = _fit_learner(W, metric, params, days=days, slots=slots, n_slots=n_slots,
                            slot_tolerance=slot_tolerance, n_pairs=n_pairs, seed=seed)
     kernel = "cosine" if getattr(learner, "metric", None) == "cosine" else "gaussian"
-    from ..metric import CoupledGRUMetric  # torch: imported once a learner is used
-
     coupled_gru = isinstance(learner, CoupledGRUMetric)
     if coupled_gru and not learner.coupling:
         # the siamese GRU: its distance is the Euclidean one between the
