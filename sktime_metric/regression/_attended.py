@@ -326,9 +326,12 @@ class AttentionSequenceRegressor(ClassNamePrefixFeaturesOutMixin, RegressorMixin
 
     def _validate_input(self, X, *, reset):
         """Checked ``X`` as the module's input dict, its lengths and time width."""
-        input_type = self.input_type_ if not reset else (
-            "frames" if (is_frames(X) if self.input_type == "auto"
-                         else self.input_type == "frames") else "features")
+        if not reset:
+            input_type = self.input_type_
+        elif self.input_type == "auto":
+            input_type = "frames" if is_frames(X) else "features"
+        else:
+            input_type = self.input_type
         if input_type == "features":
             X, lengths = self._validate_X(X, reset=reset)
             checked = self._net_input(X, lengths), lengths, X.shape[1]
