@@ -427,6 +427,15 @@ def embeds(learner):
     without ``transform``, or when ``transform`` gives the distances to the
     training series (:class:`TrainingDistancesMixin`): those rows are no
     embedding of the series, and cost a distance per training series.
+
+    Parameters
+    ----------
+    learner : object
+        A metric learner (or any estimator).
+
+    Returns
+    -------
+    embeds : bool
     """
     return (hasattr(learner, "transform")
             and not isinstance(learner, TrainingDistancesMixin))
