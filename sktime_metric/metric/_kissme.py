@@ -301,22 +301,29 @@ class KISSMETransformer(
 
 
 def _refuse_sequences(X):
-    """Refuse sequences (a 3-D array, or a list of ``(T_i, d)`` series) with
-    what to do: scikit-learn's own messages ("Found array with dim 3", numpy's
-    "inhomogeneous shape") say what is wrong, not that KISSME takes one vector
-    per series, as a sequence library's user may not expect."""
+    """Refuse sequences with what to do.
+
+    A 3-D array, or a collection of ``(T_i, d)`` series (a list or tuple, a
+    1-D object array, a pandas Series): scikit-learn's own messages ("Found
+    array with dim 3", numpy's "inhomogeneous shape") say what is wrong, not
+    that KISSME takes one vector per series, as a sequence library's user may
+    not expect.
+    """
     shape = getattr(X, "shape", None)
     if shape is not None and len(shape) == 3:
         given = f"X has shape {tuple(shape)}, a set of sequences"
-    elif (shape is None and isinstance(X, (list, tuple)) and len(X)
-            and np.ndim(X[0]) == 2):  # the library's list of (T_i, d) series
-        given = f"X is a list of {len(X)} sequences"
     else:
-        return
+        items = X if isinstance(X, (list, tuple)) else (
+            np.asarray(X, dtype=object) if shape is not None and len(shape) == 1
+            and getattr(X, "dtype", None) == object else ())
+        if not (len(items) and np.ndim(items[0]) == 2):
+            return
+        given = f"X holds {len(items)} sequences"
     raise ValueError(
         f"KISSMETransformer learns a metric on feature vectors, X of shape "
         f"(n_samples, n_features); {given}. Embed each series first: "
         "Seq2SeqEmbedder(metric='kissme') learns KISSME on its learned "
         "embeddings, or compute per-series features (e.g. each channel's mean "
-        "and standard deviation)."
+        "and standard deviation). Pairs of vectors, (n_pairs, 2, n_features), "
+        "go to fit_pairs."
     )

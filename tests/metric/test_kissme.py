@@ -3,6 +3,7 @@
 import re
 
 import numpy as np
+import pandas as pd
 import pytest
 from sklearn.model_selection import GridSearchCV
 from sklearn.neighbors import KNeighborsClassifier
@@ -272,10 +273,14 @@ def test_sequences_are_refused_with_what_to_do():
     fitted = KISSMETransformer().fit(X3.reshape(12, -1), y)
     with pytest.raises(ValueError, match=message):
         fitted.transform(X3)
-    # the library's list of (T_i, d) series, equal or ragged: numpy's
+    # the library's collections of (T_i, d) series, equal or ragged: numpy's
     # "inhomogeneous shape" or scikit-learn's "dim 3" before
-    listed = r"feature vectors.*X is a list of 12 sequences.*Seq2SeqEmbedder"
-    for series in (list(X3), [x[: 3 + i % 3] for i, x in enumerate(X3)]):
+    listed = r"feature vectors.*X holds 12 sequences.*Seq2SeqEmbedder"
+    ragged = [x[: 3 + i % 3] for i, x in enumerate(X3)]
+    as_objects = np.empty(12, dtype=object)
+    as_objects[:] = ragged
+    for series in (list(X3), ragged, tuple(ragged), as_objects,
+                   pd.Series(ragged)):
         with pytest.raises(ValueError, match=listed):
             KISSMETransformer().fit(series, y)
         with pytest.raises(ValueError, match=listed):
