@@ -16,11 +16,9 @@ package (anything with ``pairwise_distances`` or ``pair_score``), the string
 ``metric(u, v) -> distance`` on two single series (their padding removed).
 """
 
-import warnings
 from numbers import Integral
 
 import numpy as np
-from sklearn.exceptions import DataConversionWarning
 from sklearn.metrics import roc_auc_score
 from sklearn.utils import check_random_state
 
@@ -110,14 +108,9 @@ def _class_labels(labels, caller, name="y", *, n_samples=None, of="X"):
     labels, 1-D (and ``n_samples`` of them, as many as ``of`` has, unless
     None). Labels are only compared here, so any number may be one, and the
     helpers say themselves how many classes they need (none: the clustering
-    scores of nothing are defined). A column of labels is read as the labels
-    it holds without the estimators' DataConversionWarning, as these helpers
-    (``column_or_1d``) and scikit-learn's metrics always read it."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DataConversionWarning)
-        return check_class_labels(labels, n_samples, estimator=caller,
-                                  min_classes=0, classification=False,
-                                  names=(of, name))
+    scores of nothing are defined)."""
+    return check_class_labels(labels, n_samples, estimator=caller, min_classes=0,
+                              classification=False, names=(of, name))
 
 
 def class_disjoint_split(y, train_classes):

@@ -183,8 +183,10 @@ def check_class_labels(y, n_samples, *, estimator, instead=None, min_classes=2,
     classification : bool, default=True
         Refuse labels scikit-learn would not fit a classifier on (continuous
         or infinite values); False for uses that only compare labels for
-        equality, such as the pairs of a score. Missing values and strings
-        mixed with other labels are refused either way.
+        equality, such as the pairs of a score (a column of labels is then
+        read without scikit-learn's ``DataConversionWarning``, as its metrics
+        read it). Missing values and strings mixed with other labels are
+        refused either way.
 
     Returns
     -------
@@ -217,7 +219,10 @@ def check_class_labels(y, n_samples, *, estimator, instead=None, min_classes=2,
         if (any(isinstance(v, str) for v in labels)
                 and not all(isinstance(v, str) for v in labels)):
             y = as_objects
-    y = column_or_1d(y, warn=True)
+    # a column of labels: scikit-learn's DataConversionWarning where a model is
+    # fitted on them, read silently where they are only compared (scores,
+    # evaluation helpers), as scikit-learn's metrics read them
+    y = column_or_1d(y, warn=classification)
     if n_samples is not None and len(y) != n_samples:
         raise ValueError(
             f"Found input variables with inconsistent numbers of samples: {x_name} "

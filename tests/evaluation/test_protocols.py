@@ -337,15 +337,15 @@ def test_labels_in_any_container_give_the_array_s_result(helper, name, call, dat
         assert _same(call(X, y, given), expected)
 
 
-# the helpers that took labels alone read a column of them with column_or_1d
-# (no warning), as scikit-learn's metrics do; the label check they now share
-# with the estimators warned "A column-vector y was passed"
-_COLUMN_READERS = [h for h in _LABELLED_HELPERS if h[0] not in (
-    "pair_auc", "one_shot_accuracy", "few_shot_evaluate")]
+# labels only compared read a column of them silently, as scikit-learn's
+# metrics do: the helpers that took labels alone did (column_or_1d), then
+# warned "A column-vector y was passed" through the label check they now share
+# with the estimators; pair_auc, one_shot_accuracy and few_shot_evaluate
+# always had warned
 
 
-@pytest.mark.parametrize("helper, name, call", _COLUMN_READERS,
-                         ids=[f"{h}-{a}" for h, a, _ in _COLUMN_READERS])
+@pytest.mark.parametrize("helper, name, call", _LABELLED_HELPERS,
+                         ids=[f"{h}-{a}" for h, a, _ in _LABELLED_HELPERS])
 def test_a_column_of_labels_reads_without_a_warning(helper, name, call, data):
     X, y = data
     expected = call(X, y, y)
