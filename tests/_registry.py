@@ -2,7 +2,9 @@
 
 ``test_common.py`` (scikit-learn's estimator checks) and
 ``test_sequence_contract.py`` (our sequence contract) both parametrise over
-``ESTIMATORS``: a new estimator gets all of it by adding one line here (at
+``SEQUENCE_ESTIMATORS`` (``ESTIMATORS``, which the networks' other
+cross-cutting modules read too, and ``CHECKS_AND_CONTRACT_ONLY``): a new
+estimator gets all of it by adding one line here (at
 the end, or anywhere: tests look estimators up by type, :func:`registered`),
 and its known, explained exceptions to scikit-learn's checks to the reason
 dicts below. The other places a new estimator is registered are listed in
@@ -107,20 +109,21 @@ VECTOR_ESTIMATORS = [
 # tests/cluster/test_routine.py tests its windows, constraint and invariances.
 PRECOMPUTED_ESTIMATORS = [RoutineClusterer("precomputed", n_clusters=2, random_state=0)]
 # Sequence estimators that get scikit-learn's checks (with ESTIMATORS' declared
-# exceptions) but not the sequence contract. RVSMLMetric's learned distance is
-# DTW / OPW between projected *sequences*, with no per-series embedding: its
+# exceptions) and the sequence contract, but not the test modules built on the
+# networks' parameters, which read ESTIMATORS (persistence, layouts, threads,
+# input errors, scaling, weights...). RVSMLMetric's learned distance is DTW /
+# OPW between projected *sequences*, with no per-series embedding: its
 # transform is the distances to the training series (X_fit_, as the coupled
 # GRU's), so the checks run it as a transformer, check_transformer_general a
-# declared failure (_TRANSFORMER, for the same reason). It stays out of
-# ESTIMATORS, which every test module built on the networks' parameters reads
-# (persistence, layouts, threads, scaling, weights...): it has no training
-# loop (max_epochs; its alternations are max_iter), no random_state (it is
-# deterministic) and no size in SIZE_PARAMETERS, which the contract's fits
-# set. Added there, the contract measured 20 tests passing and 4 failing on
-# exactly those (same random_state, torch generator, pipeline grid search,
-# input not mutated). tests/metric/test_rvsml.py checks its padding
-# invariance, errors, persistence, search, and the Pipeline with a 1-NN.
-COMMON_CHECKS_ONLY = [RVSMLMetric(max_iter=3)]
+# declared failure (_TRANSFORMER, for the same reason). It has no training
+# loop (its alternations are max_iter: iteration_budget), no random_state (it
+# is deterministic) and no device; the contract's tests read these generically.
+# tests/metric/test_rvsml.py checks its errors, persistence, search, and the
+# Pipeline with a 1-NN.
+CHECKS_AND_CONTRACT_ONLY = [RVSMLMetric(max_iter=3)]
+#: Every estimator on NaN-padded (n, T, d) series: scikit-learn's checks and
+#: the sequence contract run over these.
+SEQUENCE_ESTIMATORS = ESTIMATORS + CHECKS_AND_CONTRACT_ONLY
 PRECOMPUTED_EXPECTED_FAILED_CHECKS = {
     "check_clustering": (
         "passes a (50, 2) feature matrix, not the square distance matrix "
@@ -363,7 +366,7 @@ def registered(cls):
 #: strength instead). A new estimator with none of them adds its own here.
 SIZE_PARAMETERS = (("hidden_size", [4, 6]), ("n_states", [2, 3]),
                    ("n_clusters", [2, 3]), ("n_components", [2, 3]),
-                   ("l2", [0.0, 1e-3]))
+                   ("n_elements", [2, 4]), ("l2", [0.0, 1e-3]))
 
 
 def size_grid(estimator):
@@ -374,6 +377,19 @@ def size_grid(estimator):
             return name, values
     raise AssertionError(f"no size parameter to tune in {estimator!r}: add its "
                          "name to SIZE_PARAMETERS in tests/_registry.py")
+
+
+#: The parameters that bound an estimator's training: a network's epochs, an
+#: EM's iterations (max_epochs too), RVSML's alternations (max_iter).
+ITERATION_PARAMETERS = ("max_epochs", "max_iter")
+
+
+def iteration_budget(estimator, n):
+    """``{name: n}`` for ``set_params``: the estimator's training budget
+    (:data:`ITERATION_PARAMETERS`) cut to ``n``, for tests that only need a
+    fit; empty for an estimator fitted in closed form (none to cut)."""
+    params = estimator.get_params()
+    return {name: n for name in ITERATION_PARAMETERS if name in params}
 
 
 def _fit_takes_sample_weight(estimator):

@@ -15,17 +15,17 @@ from sklearn.utils.estimator_checks import (
 )
 
 from ._registry import (
-    COMMON_CHECKS_ONLY,
-    ESTIMATORS,
     INTERACTION_LOG_ESTIMATORS,
     PRECOMPUTED_ESTIMATORS,
     PRECOMPUTED_EXPECTED_FAILED_CHECKS,
+    SEQUENCE_ESTIMATORS,
     VECTOR_ESTIMATORS,
     contract_data,
     estimator_id,
     estimator_output,
     expected_failed_checks,
     interaction_log_expected_failed_checks,
+    iteration_budget,
     kernel_dependent_checks,
     targets_for,
 )
@@ -37,7 +37,7 @@ def _check_name(check):
 
 def _sequence_checks():
     """``(estimator, check)`` params: strict xfail or skip where declared."""
-    for estimator in ESTIMATORS + COMMON_CHECKS_ONLY:
+    for estimator in SEQUENCE_ESTIMATORS:
         xfail = expected_failed_checks(estimator)
         skip = kernel_dependent_checks(estimator)
         for est, check in estimator_checks_generator(estimator, mark=None):
@@ -136,16 +136,16 @@ def _refit_cases():
     """Each estimator's two configurations; the second sets back every first
     parameter it does not name."""
     cases = [(estimator, *_series_case(estimator))
-             for estimator in ESTIMATORS + COMMON_CHECKS_ONLY]
+             for estimator in SEQUENCE_ESTIMATORS]
     # the routine clusterer: a standardised recording, then distances
     cases += [(estimator, {"metric": "euclidean", "seq_len": 10}, _recording(),
                {"metric": "precomputed"}, _distances())
               for estimator in PRECOMPUTED_ESTIMATORS]
     for estimator, first_params, first, second_params, second in cases:
         params = estimator.get_params()
-        fast = {k: 2 for k in ("max_epochs", "max_iter") if k in params}
         second_params = {**{k: params[k] for k in first_params}, **second_params}
-        yield pytest.param(clone(estimator).set_params(**fast), first_params, first,
+        fast = clone(estimator).set_params(**iteration_budget(estimator, 2))
+        yield pytest.param(fast, first_params, first,
                            second_params, second, id=estimator_id(estimator))
 
 
@@ -200,10 +200,9 @@ def _failed_refit_cases():
     X, y = contract_data()
     pairs = np.array([[0, 1], [0, 2], [1, 2], [3, 4]])
     pair_labels = np.array([1, 0, 0, 1])
-    for estimator in ESTIMATORS + COMMON_CHECKS_ONLY:
+    for estimator in SEQUENCE_ESTIMATORS:
         params = estimator.get_params()
-        est = clone(estimator).set_params(
-            **{k: 2 for k in ("max_epochs", "max_iter") if k in params})
+        est = clone(estimator).set_params(**iteration_budget(estimator, 2))
         good = (X[::4], targets_for(est, y[::4]))
         yield pytest.param(est, good, "fit", (_with_inf(X[::4]), good[1]),
                            id=estimator_id(estimator))
