@@ -83,6 +83,15 @@ def _fit_learner(W, metric, params, *, days, slots, n_slots, slot_tolerance, n_p
         learner = _learner(metric, params, seed, on_pairs=not labelled)
     elif _is_fitted(metric):
         return metric
+    elif not hasattr(metric, "fit_pairs"):
+        # trained below on time-of-day pairs; an AttributeError said so before
+        raise TypeError(
+            f"metric={type(metric).__name__}() is unfitted, and RoutineClusterer "
+            "trains an unfitted learner on its time-of-day pairs (fit_pairs), "
+            f"which {type(metric).__name__} has not. Fit it first (e.g. on a "
+            "fitted RoutineClusterer's windows_ and slot_index_) and pass the "
+            "fitted learner, or pass a learner with fit_pairs."
+        )
     else:
         learner = clone(metric)
     if labelled and metric == "seq2seq":
