@@ -13,6 +13,7 @@ every pair of windows. Pure helpers of :class:`~sktime_metric.cluster.RoutineClu
 import numpy as np
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
+from sklearn.utils import get_tags
 from sklearn.utils.validation import check_is_fitted
 
 from ..utils._warnings import ignoring
@@ -83,6 +84,14 @@ def _fit_learner(W, metric, params, *, days, slots, n_slots, slot_tolerance, n_p
         learner = _learner(metric, params, seed, on_pairs=not labelled)
     elif _is_fitted(metric):
         return metric
+    elif not getattr(get_tags(metric).input_tags, "three_d_array", False):
+        # KISSME's fit_pairs(pairs, labels) takes vector pairs (metric-learn's
+        # layout): Python's "takes 3 positional arguments but 4 were given"
+        raise TypeError(
+            f"metric={type(metric).__name__}() learns on feature vectors, and "
+            "RoutineClusterer's windows are sequences. For KISSME on windows, "
+            "use metric='seq2seq' (a seq2seq embedding with a KISSME head)."
+        )
     elif not hasattr(metric, "fit_pairs"):
         # trained below on time-of-day pairs; an AttributeError said so before
         raise TypeError(

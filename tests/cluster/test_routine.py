@@ -504,7 +504,7 @@ def test_plots(routines):
     plt.close("all")
 
 
-def test_an_unfitted_learner_without_fit_pairs_is_named(routines):
+def test_an_unfitted_learner_it_cannot_train_is_named(routines):
     # RVSMLMetric learns from class labels only: an AttributeError
     # ("'RVSMLMetric' object has no attribute 'fit_pairs'") said so before
     from sktime_metric.metric import RVSMLMetric
@@ -513,3 +513,10 @@ def test_an_unfitted_learner_without_fit_pairs_is_named(routines):
     with pytest.raises(TypeError, match=r"metric=RVSMLMetric\(\) is unfitted.*"
                                         r"fit_pairs.*Fit it first"):
         RoutineClusterer(RVSMLMetric(), n_clusters=3).fit(X, timestamps=t)
+    # KISSME learns on vectors: Python's "fit_pairs() takes 3 positional
+    # arguments but 4 were given" before
+    from sktime_metric.metric import KISSMETransformer
+
+    with pytest.raises(TypeError, match=r"metric=KISSMETransformer\(\) learns on "
+                                        r"feature vectors.*metric='seq2seq'"):
+        RoutineClusterer(KISSMETransformer(), n_clusters=3).fit(X, timestamps=t)
