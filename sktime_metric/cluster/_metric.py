@@ -10,10 +10,11 @@ nothing; a fitted learner is used as is and a callable ``metric(w1, w2)`` on
 every pair of windows. Pure helpers of :class:`~sktime_metric.cluster.RoutineClusterer`.
 """
 
+import inspect
+
 import numpy as np
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
-from sklearn.utils import get_tags
 from sklearn.utils.validation import check_is_fitted
 
 from ..utils._warnings import ignoring
@@ -70,6 +71,15 @@ def _is_fitted(estimator):
     return True
 
 
+def _takes_windows(fit_pairs):
+    """Whether ``fit_pairs(W, pairs, labels)``, as ``_fit_learner`` calls it, binds."""
+    try:
+        inspect.signature(fit_pairs).bind(None, None, None)
+    except TypeError:
+        return False
+    return True
+
+
 def _fit_learner(W, metric, params, *, days, slots, n_slots, slot_tolerance, n_pairs,
                  seed):
     """The learner of ``metric``, fitted on ``W`` under the time-of-day constraint.
@@ -84,13 +94,16 @@ def _fit_learner(W, metric, params, *, days, slots, n_slots, slot_tolerance, n_p
         learner = _learner(metric, params, seed, on_pairs=not labelled)
     elif _is_fitted(metric):
         return metric
-    elif not getattr(get_tags(metric).input_tags, "three_d_array", False):
+    elif hasattr(metric, "fit_pairs") and not _takes_windows(metric.fit_pairs):
         # KISSME's fit_pairs(pairs, labels) takes vector pairs (metric-learn's
         # layout): Python's "takes 3 positional arguments but 4 were given"
         raise TypeError(
-            f"metric={type(metric).__name__}() learns on feature vectors, and "
-            "RoutineClusterer's windows are sequences. For KISSME on windows, "
-            "use metric='seq2seq' (a seq2seq embedding with a KISSME head)."
+            f"metric={type(metric).__name__}() is unfitted, and its "
+            f"fit_pairs{inspect.signature(metric.fit_pairs)} does not take the "
+            "windows, fit_pairs(X, pairs, pair_labels), as RoutineClusterer "
+            "trains a learner. A learner on feature vectors (KISSMETransformer) "
+            "cannot read the windows: for KISSME on windows, use "
+            "metric='seq2seq' (a seq2seq embedding with a KISSME head)."
         )
     elif not hasattr(metric, "fit_pairs"):
         # trained below on time-of-day pairs; an AttributeError said so before

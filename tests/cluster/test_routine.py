@@ -517,6 +517,7 @@ def test_an_unfitted_learner_it_cannot_train_is_named(routines):
     # arguments but 4 were given" before
     from sktime_metric.metric import KISSMETransformer
 
-    with pytest.raises(TypeError, match=r"metric=KISSMETransformer\(\) learns on "
-                                        r"feature vectors.*metric='seq2seq'"):
+    with pytest.raises(TypeError, match=r"metric=KISSMETransformer\(\) is unfitted"
+                                        r".*does not take the windows.*"
+                                        r"metric='seq2seq'"):
         RoutineClusterer(KISSMETransformer(), n_clusters=3).fit(X, timestamps=t)
