@@ -502,22 +502,3 @@ def test_plots(routines):
     ax2 = plot_affinity_matrix(rc.affinity_matrix_, rc.labels_)
     assert ax2.images[0].get_array().shape == (96, 96)
     plt.close("all")
-
-
-def test_an_unfitted_learner_it_cannot_train_is_named(routines):
-    # RVSMLMetric learns from class labels only: an AttributeError
-    # ("'RVSMLMetric' object has no attribute 'fit_pairs'") said so before
-    from sktime_metric.metric import RVSMLMetric
-
-    X, t, _, _ = routines
-    with pytest.raises(TypeError, match=r"metric=RVSMLMetric\(\) is unfitted.*"
-                                        r"fit_pairs.*Fit it first"):
-        RoutineClusterer(RVSMLMetric(), n_clusters=3).fit(X, timestamps=t)
-    # KISSME learns on vectors: Python's "fit_pairs() takes 3 positional
-    # arguments but 4 were given" before
-    from sktime_metric.metric import KISSMETransformer
-
-    with pytest.raises(TypeError, match=r"metric=KISSMETransformer\(\) is unfitted"
-                                        r".*does not take the windows.*"
-                                        r"metric='seq2seq'"):
-        RoutineClusterer(KISSMETransformer(), n_clusters=3).fit(X, timestamps=t)

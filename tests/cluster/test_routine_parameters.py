@@ -8,6 +8,7 @@ from sklearn.utils._param_validation import InvalidParameterError
 
 from sktime_metric.cluster import RoutineClusterer
 from sktime_metric.datasets import make_routines
+from sktime_metric.metric import KISSMETransformer, RVSMLMetric
 
 
 @pytest.fixture(scope="module")
@@ -42,6 +43,21 @@ def test_an_unfitted_learner_is_fitted_on_n_pairs_constraint_pairs(routines):
     same = (rc.slot_index_[i] == rc.slot_index_[j]) & (rc.day_index_[i]
                                                         != rc.day_index_[j])
     np.testing.assert_array_equal(same, labels == 1)
+
+
+def test_an_unfitted_learner_it_cannot_train_is_named(routines):
+    # RVSMLMetric learns from class labels only: an AttributeError
+    # ("'RVSMLMetric' object has no attribute 'fit_pairs'") said so before
+    X, t, _, _ = routines
+    with pytest.raises(TypeError, match=r"metric=RVSMLMetric\(\) is unfitted.*"
+                                        r"fit_pairs.*Fit it first"):
+        RoutineClusterer(RVSMLMetric(), n_clusters=3).fit(X, timestamps=t)
+    # KISSME learns on vectors: Python's "fit_pairs() takes 3 positional
+    # arguments but 4 were given" before
+    with pytest.raises(TypeError, match=r"metric=KISSMETransformer\(\) is unfitted"
+                                        r".*does not take the windows.*"
+                                        r"metric='seq2seq'"):
+        RoutineClusterer(KISSMETransformer(), n_clusters=3).fit(X, timestamps=t)
 
 
 @pytest.mark.filterwarnings("ignore:.*connected components:UserWarning")
