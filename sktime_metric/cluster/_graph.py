@@ -35,7 +35,8 @@ import scipy.sparse as sp
 from sklearn.neighbors import NearestNeighbors
 
 from ..metric import CoupledGRUMetric
-from ..metric._mixin import embeds, transform_rows
+from ..metric._mixin import transform_rows
+from ..metric._training_distances import embeds
 from ._metric import _LEARNERS, _fit_learner, window_distances
 
 # distances held at once when a block of rows is computed (32 MB of float64)

@@ -184,7 +184,8 @@ def window_distances(W, metric, params, *, days, slots, n_slots, slot_tolerance,
                                n_pairs=n_pairs, seed=seed)
         D = learner.pairwise_distances(W)
         embedding = dim = None
-        from ..metric._mixin import embeds, transform_rows
+        from ..metric._mixin import transform_rows
+        from ..metric._training_distances import embeds
 
         if embeds(learner):  # not distances to training series (CGRU, RVSML)
             embedding = transform_rows(learner, W)  # an ndarray under set_output

@@ -31,10 +31,11 @@ from ..utils._skorch import (
     gradient_norm_clipping,
 )
 from ..utils.validation import padded_float32, sequence_lengths
-from ._mixin import PairMetricMixin, TrainingDistancesMixin, _check_chunk_size
+from ._mixin import PairMetricMixin, _check_chunk_size
 from ._pairs import pair_plan
 from ._sampling import check_pair_kinds, check_pairs
 from ._shortlist import check_embedding, check_shortlist, shortlist_graph
+from ._training_distances import TrainingDistancesMixin
 
 __all__ = ["CoupledGRUMetric"]
 

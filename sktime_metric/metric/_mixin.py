@@ -19,10 +19,9 @@ two-stage k-NN search (``_shortlist.py``) that couples only each row's nearest
 candidates in a cheap embedding.
 
 A learner without a per-series embedding (the coupled GRU, RVSML) takes
-:class:`TrainingDistancesMixin` as well: its ``transform`` gives the distances
-to the training series ``X_fit_``, so that it is a ``Pipeline`` step before
-``KNeighborsClassifier(metric="precomputed")``; :func:`embeds` tells the two
-kinds of ``transform`` apart.
+``_training_distances.TrainingDistancesMixin`` as well: its ``transform``
+gives the distances to the training series, so that it is a ``Pipeline``
+step before ``KNeighborsClassifier(metric="precomputed")``.
 
 Three hooks define the distance: ``_metric_inputs(X, name)`` (validate ``X``,
 which messages call ``name``: "X", "Y", "X1", ..., and map it to rows the
@@ -40,13 +39,12 @@ import copy
 from numbers import Integral
 
 import numpy as np
-from sklearn.base import ClassNamePrefixFeaturesOutMixin, TransformerMixin
 from sklearn.metrics.pairwise import euclidean_distances, paired_euclidean_distances
 from sklearn.utils.validation import check_is_fitted, check_scalar
 
 from ..utils._parallel import check_n_jobs, map_in_parallel
 
-__all__ = ["LearnedMetric", "PairMetricMixin", "TrainingDistancesMixin", "embeds"]
+__all__ = ["LearnedMetric", "PairMetricMixin"]
 
 
 def _check_chunk_size(chunk_size, default):
@@ -364,78 +362,3 @@ class PairMetricMixin:
         from ..evaluation import pair_auc
 
         return pair_auc(self, X, y, random_state=0)
-
-
-class TrainingDistancesMixin(ClassNamePrefixFeaturesOutMixin, TransformerMixin):
-    """``transform``: the learned distances to the training series ``X_fit_``.
-
-    For a metric learner with no per-series embedding (its distance needs both
-    series of a pair: the coupled GRU, RVSML's DTW between projections). Its
-    ``fit`` stores the training series, as given, as ``X_fit_``; then
-    ``transform(X)`` is ``pairwise_distances(X, X_fit_)``, one column per
-    training series, and ``fit_transform(X, y)`` the training series' own
-    (symmetric) distances. So the learner is a ``Pipeline`` step before
-    ``KNeighborsClassifier(metric="precomputed")``, which fits on the
-    ``(n_train, n_train)`` matrix and predicts from the ``(n_test, n_train)``
-    one. Columns are named ``<classname>0``, ``<classname>1``, ... (``set_output``).
-    """
-
-    def transform(self, X):
-        """Distances of each series to the training series ``X_fit_``.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_timestamps, n_channels) or list
-
-        Returns
-        -------
-        distances : ndarray of shape (n_samples, n_train)
-            ``pairwise_distances(X, X_fit_)``: a sparse neighbours graph where
-            that is one (the coupled GRU's ``shortlist_size``).
-        """
-        check_is_fitted(self, "X_fit_")
-        return self.pairwise_distances(X, self.X_fit_)
-
-    def fit_transform(self, X, y=None):
-        """Fit, then the (symmetric) distances between the training series.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_timestamps, n_channels) or list
-        y : array-like of shape (n_samples,), default=None
-            Class labels, required as in ``fit`` (the default is
-            scikit-learn's ``fit_transform`` signature).
-
-        Returns
-        -------
-        distances : ndarray of shape (n_samples, n_samples)
-            ``pairwise_distances(X_fit_)``: a sparse neighbours graph where
-            that is one (the coupled GRU's ``shortlist_size``).
-        """
-        return self.fit(X, y).pairwise_distances(self.X_fit_)
-
-    @property
-    def _n_features_out(self):
-        return len(self.X_fit_)
-
-
-def embeds(learner):
-    """Whether ``learner.transform`` embeds each series alone.
-
-    True for an embedder (KISSME, the seq2seq and siamese learners, ...),
-    whose ``transform`` rows are what its distance is a function of; False
-    without ``transform``, or when ``transform`` gives the distances to the
-    training series (:class:`TrainingDistancesMixin`): those rows are no
-    embedding of the series, and cost a distance per training series.
-
-    Parameters
-    ----------
-    learner : object
-        A metric learner (or any estimator).
-
-    Returns
-    -------
-    embeds : bool
-    """
-    return (hasattr(learner, "transform")
-            and not isinstance(learner, TrainingDistancesMixin))

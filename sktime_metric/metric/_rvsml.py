@@ -17,7 +17,7 @@ from ..utils._scaling import extreme_scale, unit_exponent, validate_and_standard
 from ..utils._sklearn_compat import Interval, StrOptions
 from ..utils._warnings import warn
 from ..utils.validation import sequence_lengths
-from ._mixin import PairMetricMixin, TrainingDistancesMixin
+from ._mixin import PairMetricMixin
 from ._rvsml_math import (
     dtw_alignment,
     initial_alignment,
@@ -29,6 +29,7 @@ from ._rvsml_math import (
     ridge_projection,
     virtual_sequences,
 )
+from ._training_distances import TrainingDistancesMixin
 
 __all__ = ["RVSMLMetric"]
 
