@@ -11,7 +11,7 @@ import math
 import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 
-from .utils._scaling import extreme_scale, unit_exponent
+from .utils._scaling import unit_exponent
 from .utils._warnings import warn
 
 __all__ = ["warn_if_regressor_not_learned"]
@@ -105,12 +105,10 @@ def warn_if_regressor_not_learned(estimator, y_true, y_pred, baseline, rows,
     # scale: one far off would have underflowed the targets' errors to 0
     magnitude = np.abs(np.append(y_true, float(baseline)))
     exponent = unit_exponent(magnitude)
-    # targets within [1e-100, 1e100] keep 4 decimals in the message
-    fixed = not extreme_scale(magnitude.max())
     y_true = np.ldexp(y_true, -exponent)
     baseline = np.ldexp(float(baseline), -exponent)
     baseline_errors = np.abs(y_true - baseline) ** power
-    baseline_error = _in_units(baseline_errors.mean(), power * exponent, fixed)
+    baseline_error = _in_units(baseline_errors.mean(), power * exponent)
     # a NaN or inf prediction (a network that diverged or overflowed) is
     # itself a fit that did not learn, whatever the targets: said as such,
     # before any arithmetic on it (inf - inf: numpy's RuntimeWarnings)
@@ -150,25 +148,26 @@ def warn_if_regressor_not_learned(estimator, y_true, y_pred, baseline, rows,
     floor = 4.0 * eps * np.ldexp(magnitude.max(), -exponent) * spread ** (power - 1)
     if mean_gain > 2.0 * standard_error + floor:
         return
-    mean_error = _in_units(baseline_errors.mean() - mean_gain, power * exponent,
-                           fixed)
+    mean_error = _in_units(baseline_errors.mean() - mean_gain, power * exponent)
     warn(
         f"{name} did not learn: its mean {error} error on its {n} {rows} rows "
         f"({mean_error}) is not clearly below that of predicting the training "
         f"{mean_or_median} ({baseline_error}). {hint}", ConvergenceWarning)
 
 
-def _in_units(value, exponent, fixed=False):
-    """``value * 2**exponent`` written with 4 decimals (``fixed``), or 5
-    significant digits, computed in decimal where it is beyond float64 (a
-    squared error of targets near 1e308, or below 1e-154)."""
+def _in_units(value, exponent):
+    """``value * 2**exponent`` written with 5 significant digits at any scale
+    (``1.0000``, ``0.012346``, ``12346``, ``1.2346e-40``), computed in
+    decimal where it is beyond float64 (a squared error of targets near
+    1e308, or below 1e-154). Four fixed decimals wrote the errors of targets
+    of 1e-20 as 0.0000 and those of 1e20 with 41 digits."""
     with np.errstate(over="ignore", under="ignore"):  # beyond float64: below
         number = np.ldexp(float(value), exponent)
-    if fixed:
-        return f"{number:.4f}"
     if (not np.isfinite(value) or value <= 0
             or np.finfo(np.float64).tiny <= number < np.inf):
-        return f"{number:.4e}"
+        # "#" keeps the trailing zeros (1.0000), and the point of a whole
+        # number (12346.), which goes
+        return f"{number:#.5g}".removesuffix(".")
     power10 = math.log10(value) + exponent * math.log10(2.0)
     whole = math.floor(power10)
     mantissa = round(10 ** (power10 - whole), 4)

@@ -112,15 +112,6 @@ def test_a_prediction_that_is_not_finite_does_not_undo_the_scaling():
         assert "predicting the training mean (2.5700e+616)" in message
 
 
-def test_ordinary_targets_keep_the_four_decimal_errors():
-    # only targets past 1e100 take the scaled path and its 5 significant digits
-    y = np.tile([-1e20, 1e20], 50)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        warn_if_regressor_not_learned(object(), y, np.zeros(100), 0.0, "validation")
-    assert re.search(r"100 validation rows \(\d+\.\d{4}\)", str(caught[0].message))
-
-
 @pytest.mark.parametrize("error", ["squared", "absolute"])
 def test_a_baseline_near_float64s_end_sets_the_scale_too(error):
     # ordinary targets, but a training mean near 1.7e308 (a training set
@@ -207,6 +198,34 @@ def test_errors_beyond_float64_below_are_written_in_decimal():
     # the squared errors of targets of 1e-200 are 1e-400, below float64
     ((_, message),) = _all_warnings(np.tile([-1e-200, 1e-200], 50), np.zeros(100))
     assert re.search(r"100 validation rows \((1\.0000e-400|9\.9999e-401)\)", message)
+
+
+@pytest.mark.parametrize("error", ["squared", "absolute"])
+@pytest.mark.parametrize("scale", [1e-20, 1e20])
+def test_the_message_writes_errors_readably_at_any_scale(scale, error):
+    # four fixed decimals wrote both errors of targets of 1e-20 as (0.0000)
+    # against (0.0000), and those of 1e20 squared with 41 digits: 5
+    # significant digits now, two numbers that differ and are not 0
+    y = scale * np.tile([-1.0, 1.0], 50)
+    pred = np.zeros(100)
+    pred[:3] = y[:3]  # a gain under two standard errors: not learned
+    ((_, message),) = _all_warnings(y, pred, error=error)
+    numbers = re.findall(r"\(([^)]*)\)", message)[:2]  # then (lr) and so on
+    assert all(re.fullmatch(r"\d\.\d{4}e[-+]\d\d", n) for n in numbers), message
+    model, baseline = (float(number) for number in numbers)
+    assert 0 < model < baseline, message
+    assert baseline == scale ** {"squared": 2, "absolute": 1}[error]
+
+
+def test_ordinary_errors_are_written_with_five_significant_digits():
+    from sktime_metric._regressor_learning import _in_units
+
+    y = np.tile([-1.0, 1.0], 50)
+    ((_, message),) = _all_warnings(y, np.zeros(100))
+    assert "100 validation rows (1.0000)" in message
+    # a whole number loses the point that "#" leaves (12346.)
+    assert [_in_units(v, 0) for v in (0.0123456, 12345.6, 123456.7)] == [
+        "0.012346", "12346", "1.2346e+05"]
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
