@@ -346,9 +346,16 @@ class IARNRecommender(RegressorMixin, BaseSequenceNet):
         # on at most a seeded sample of 10,000 of them
         rows = check_sample(valid.rows if early_stopping else train.rows,
                             _REGRESSOR_CHECK_ROWS, seed)
+        predicted = self._ratings(users[rows], items[rows], log.times[rows])
+        if not self.center_ratings:
+            # the network's float32 outputs are the ratings themselves, rounded
+            # at their scale in float32: the check's floor follows that dtype
+            # (exact: they are float32 values). Centred, the output is a
+            # deviation added to the mean in float64, rounded at float64's
+            predicted = predicted.astype(np.float32)
         warn_if_regressor_not_learned(
-            self, log.ratings[rows], self._ratings(users[rows], items[rows], log.times[rows]),
-            self.global_mean_, "validation" if early_stopping else "training")
+            self, log.ratings[rows], predicted, self.global_mean_,
+            "validation" if early_stopping else "training")
         return self
 
     # -- queries -------------------------------------------------------------

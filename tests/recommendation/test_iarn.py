@@ -356,6 +356,27 @@ def test_a_fit_that_learned_nothing_says_so(early_stopping, rows):
         IARNRecommender(**{**TINY, **params}).fit(X, y)
 
 
+def test_an_uncentred_float32_prediction_of_the_mean_did_not_learn(monkeypatch):
+    # uncentred, the network outputs the ratings themselves in float32: a
+    # constant output of the training mean, one float32 unit above it, gains
+    # on a validation tail of 5s (all above the mean) with no spread. That
+    # is rounding, not learning; the check judged it at float64's rounding
+    # (the ratings were handed over as float64) and let it pass
+    rng = np.random.RandomState(0)
+    X = np.column_stack([rng.randint(0, 5, 100), rng.randint(0, 4, 100),
+                         np.arange(100)])
+    y = np.where(np.arange(100) < 70, 1.0, 5.0)
+
+    def constant_mean(self, users, items, times):
+        mean = np.float32(self.global_mean_)
+        return np.full(len(users), np.nextafter(mean, np.float32(np.inf)), float)
+
+    monkeypatch.setattr(IARNRecommender, "_ratings", constant_mean)
+    with pytest.warns(ConvergenceWarning, match="did not learn: .* validation rows"):
+        IARNRecommender(**TINY, center_ratings=False, early_stopping=True,
+                        validation_fraction=0.3).fit(X, y)
+
+
 def test_the_learning_check_scores_a_seeded_sample_of_a_long_log(log, monkeypatch):
     from sktime_metric.recommendation import _iarn
 
