@@ -23,7 +23,7 @@ from sklearn.metrics import roc_auc_score
 from sklearn.utils import check_random_state
 
 from ..utils._dtw import cdist_dtw_padded, dtw_distance
-from ..utils._labels import check_class_labels
+from ..utils._labels import _is_missing, check_class_labels
 from ..utils.validation import check_sequences
 
 __all__ = ["class_disjoint_split", "one_shot_accuracy", "pair_auc"]
@@ -124,7 +124,8 @@ def class_disjoint_split(y, train_classes):
         The training classes, or their number: the first ``train_classes`` of
         the sorted labels (the paper's "classes 1-7 / 8-10"). String labels
         sort as text (``"10"`` before ``"2"``): list the classes when that
-        order is not the one meant.
+        order is not the one meant. Listed classes must be labels of ``y``,
+        each once, and leave at least one class of ``y`` out.
 
     Returns
     -------
@@ -148,8 +149,49 @@ def class_disjoint_split(y, train_classes):
                 f"classes among the {len(classes)} classes."
             )
         train_classes = classes[:train_classes]
-    is_train = np.isin(y, np.asarray(train_classes))
+    else:
+        train_classes = _listed_classes(train_classes, classes)
+    is_train = np.isin(y, train_classes)
     return np.flatnonzero(is_train), np.flatnonzero(~is_train)
+
+
+def _listed_classes(train_classes, classes):
+    """``train_classes`` of :func:`class_disjoint_split`, checked: classes of
+    ``y`` (``classes``, sorted), each once, leaving both sides a class.
+
+    Unchecked, a class not among the labels (a typo, ``"1"`` for ``1``)
+    silently trained on fewer classes, and a list of every class (or of
+    none) left a side empty, found only by the caller's estimator. A list
+    is compared one entry at a time, so that a string among numbers is
+    named as such (numpy would make text of them all)."""
+    if isinstance(train_classes, (set, frozenset)):  # membership: no order
+        train_classes = list(train_classes)
+    listed = np.asarray(train_classes, dtype=object).ravel()
+    # a missing value is no class (y has none), and pandas' NA compares to NA
+    matches = [np.flatnonzero(classes == value) if not _is_missing(value)
+               else np.empty(0, dtype=int) for value in listed]
+    absent = [value.item() if isinstance(value, np.generic) else value
+              for value, match in zip(listed, matches) if not match.size]
+    if absent:
+        raise ValueError(
+            f"train_classes lists {absent!r}, not among the {len(classes)} "
+            "classes of y: list labels of y (with their type), or give the "
+            "number of training classes."
+        )
+    codes, counts = np.unique([match[0] for match in matches], return_counts=True)
+    if (counts > 1).any():
+        raise ValueError(
+            f"train_classes lists {classes[codes[counts > 1]].tolist()!r} more "
+            "than once: list each training class once."
+        )
+    if len(codes) in (0, len(classes)):
+        side = "training" if len(codes) == 0 else "test"
+        raise ValueError(
+            f"train_classes lists {len(codes)} of the {len(classes)} classes of "
+            f"y, which leaves no {side} class: list at least one class and "
+            "leave at least one out."
+        )
+    return classes[codes]
 
 
 def labelled_pairs(y, *, max_pairs=60_000, random_state=0):

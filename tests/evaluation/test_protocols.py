@@ -62,6 +62,39 @@ def test_class_disjoint_split():
         class_disjoint_split(y, 0)
 
 
+@pytest.mark.parametrize("train_classes, match", [
+    # a class not among the labels (a typo, a string for a number, a missing
+    # value) silently trained on fewer classes: the split of [1, "4"] was
+    # that of [1]
+    ([1, "4"], r"lists \['4'\], not among the 3 classes of y"),
+    (["1"], r"lists \['1'\], not among"),
+    ([1, 4, None], r"lists \[4, None\], not among"),
+    ([2, pd.NA], r"lists \[<NA>\], not among"),
+    # a class twice, as itself or as an equal number
+    ([1, 2, 1], r"lists \[1\] more than once"),
+    ([2, 2.0], r"lists \[2\] more than once"),
+    # every class: no test rows; none: no training rows
+    ([3, 1, 2], "lists 3 of the 3 classes of y, which leaves no test class"),
+    ([], "lists 0 of the 3 classes of y, which leaves no training class"),
+])
+def test_class_disjoint_split_refuses_listed_classes_that_are_not_a_split(
+        train_classes, match):
+    y = np.array([3, 1, 2, 1, 3, 2])
+    with pytest.raises(ValueError, match=match):
+        class_disjoint_split(y, train_classes)
+
+
+def test_class_disjoint_split_takes_listed_classes_in_any_container():
+    y = np.array(["b", "a", "c", "a"])
+    expected = ([0, 1, 3], [2])
+    for listed in (["a", "b"], ("b", "a"), np.array(["a", "b"]), pd.Series(["b", "a"]),
+                   {"a", "b"}):
+        train, test = class_disjoint_split(y, listed)
+        assert (train.tolist(), test.tolist()) == expected
+    train, test = class_disjoint_split(y, "c")  # one class, as a scalar
+    assert (train.tolist(), test.tolist()) == ([2], [0, 1, 3])
+
+
 @pytest.mark.parametrize("metric", [_mean_gap, "dtw"])
 def test_pair_auc_over_all_pairs_matches_brute_force(metric, data):
     X, y = data
