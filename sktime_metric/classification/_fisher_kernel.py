@@ -5,7 +5,7 @@ from numbers import Integral, Real
 
 import numpy as np
 import torch
-from scipy.special import log_softmax
+from scipy.special import log_softmax, softmax
 from sklearn import config_context
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.model_selection import GridSearchCV, StratifiedKFold
@@ -373,10 +373,9 @@ class FisherKernelClassifier(ClassifierMixin, BaseEstimator):
         -------
         proba : ndarray of shape (n_samples, n_classes)
         """
-        logits = self._logits(self.fisher_scores(X))
-        logits = logits - logits.max(axis=1, keepdims=True)
-        proba = np.exp(logits)
-        return proba / proba.sum(axis=1, keepdims=True)
+        # scipy's, as predict_log_proba's log_softmax: the same max-shifted
+        # exponentials as the hand-written softmax it replaced, to the bit
+        return softmax(self._logits(self.fisher_scores(X)), axis=1)
 
     def predict_log_proba(self, X):
         """Log-softmax of the SVM's scores: the log of :meth:`predict_proba`.
