@@ -182,14 +182,19 @@ def window_distances(W, metric, params, *, days, slots, n_slots, slot_tolerance,
         learner = _fit_learner(W, metric, params, days=days, slots=slots,
                                n_slots=n_slots, slot_tolerance=slot_tolerance,
                                n_pairs=n_pairs, seed=seed)
-        D = learner.pairwise_distances(W)
-        embedding = dim = None
-        from ..metric._mixin import transform_rows
+        from ..metric._mixin import PairMetricMixin, transform_rows
         from ..metric._training_distances import embeds
 
+        embedding = dim = None
         if embeds(learner):  # not distances to training series (CGRU, RVSML)
             embedding = transform_rows(learner, W)  # an ndarray under set_output
             dim = embedding.shape[1]
+        if embedding is not None and isinstance(learner, PairMetricMixin):
+            # the mixin's distances are a function of the transform rows (its
+            # contract for _metric_inputs): the windows are embedded once
+            D = learner._pairwise_from_inputs(embedding, embedding)
+        else:
+            D = learner.pairwise_distances(W)
         kernel = "cosine" if getattr(learner, "metric", None) == "cosine" else "gaussian"
         return D, embedding, dim, kernel, learner
     D = np.zeros((len(W), len(W)))

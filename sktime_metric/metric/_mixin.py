@@ -317,6 +317,18 @@ class PairMetricMixin:
         n_jobs = check_n_jobs(n_jobs)
         A = self._metric_inputs(X)
         B = A if Y is None else self._metric_inputs(Y, "Y")
+        return self._pairwise_from_inputs(A, B, n_jobs=n_jobs, chunk_size=chunk_size)
+
+    def _pairwise_from_inputs(self, A, B, *, n_jobs=None, chunk_size=None):
+        """:meth:`pairwise_distances` of rows prepared by ``_metric_inputs``.
+
+        For a caller that holds the rows already (an embedder's ``transform``
+        rows, see ``cluster/_metric.py``), so that no series is prepared twice.
+        ``n_jobs`` and ``chunk_size`` are checked already; ``chunk_size=None``
+        is the default tile.
+        """
+        if chunk_size is None:
+            chunk_size = self._pairwise_block_pairs
         out = np.empty((len(A), len(B)))
         tiles = list(_tiles(len(A), len(B), chunk_size))
         # threads, or a joblib.parallel_config context's workers (dask); tiles

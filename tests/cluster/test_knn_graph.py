@@ -196,6 +196,34 @@ def test_a_learner_whose_transform_is_training_distances_is_searched_on_pairs(
     assert np.all(np.sort(kept, axis=1)[:, 9] <= np.sort(D, axis=1)[:, 9])
 
 
+@pytest.mark.parametrize("graph", ["dense", "knn"])
+def test_an_embedders_windows_are_embedded_once(routines, graph, monkeypatch):
+    # the dense path took its distances from pairwise_distances and its
+    # embedding_ from transform: two embeddings of every window
+    from sktime_metric.metric import Seq2SeqEmbedder
+
+    X, t, _, _ = routines
+    params = dict(n_clusters=3, seq_len=10, random_state=0)
+    learner = RoutineClusterer(
+        "seq2seq", metric_params=dict(hidden_size=8, projection_dim=4, max_epochs=1,
+                                      n_pairs=40), **params).fit(X, timestamps=t)
+    learner = learner.metric_learner_
+    embedded = []  # the number of windows of each call
+    embed = Seq2SeqEmbedder._embed
+
+    def counting(self, X, name="X"):
+        embedded.append(len(X))
+        return embed(self, X, name)
+
+    monkeypatch.setattr(Seq2SeqEmbedder, "_embed", counting)
+    rc = RoutineClusterer(learner, affinity_graph=graph, n_graph_neighbors=10,
+                          **params).fit(X, timestamps=t)
+    n = len(rc.labels_)
+    # the k-NN path's silhouette embeds its sample afresh (here every window)
+    assert embedded == ([n] if graph == "dense" else [n, n])
+    np.testing.assert_array_equal(rc.embedding_, learner.transform(rc.windows_))
+
+
 def test_disconnected_knn_graph_warns_naming_the_windows():
     rng = np.random.RandomState(0)
     points = np.r_[rng.randn(40, 2), rng.randn(10, 2) + 1000.0]  # 10 windows far away
