@@ -14,11 +14,27 @@ from sklearn.base import clone
 from sklearn.metrics import accuracy_score, f1_score
 from sklearn.utils import check_random_state
 
+from ..utils._sklearn_compat import Interval, StrOptions, validate_params
 from ._protocols import _class_labels, _labels, _Measure
 
 __all__ = ["class_split", "few_shot_evaluate", "few_shot_episodes"]
 
+_POSITIVE = [Interval(Integral, 1, None, closed="left")]
+# the parameters of the episodes, checked alike by both functions that take them
+_EPISODE_CONSTRAINTS = {
+    "n_test_classes": _POSITIVE,
+    "k_shot": _POSITIVE,
+    "n_splits": _POSITIVE,
+    "n_episodes": _POSITIVE,
+    "setting": [StrOptions({"partial", "full"})],
+    "random_state": ["random_state"],
+}
 
+
+@validate_params(
+    {"n_test_classes": _POSITIVE, "random_state": ["random_state"]},
+    prefer_skip_nested_validation=True,
+)
 def class_split(y, n_test_classes, random_state=None):
     """Random split of the series by class: base versus novel classes.
 
@@ -29,7 +45,8 @@ def class_split(y, n_test_classes, random_state=None):
     ----------
     y : array-like of shape (n_samples,)
     n_test_classes : int
-        Number of novel classes, drawn at random.
+        Number of novel classes, drawn at random; at least 1, and fewer than
+        the classes of ``y``.
     random_state : int, RandomState instance or None, default=None
 
     Returns
@@ -57,11 +74,13 @@ def _class_split(y, n_test_classes, random_state):
         raise ValueError(f"n_test_classes={n_test_classes!r} must leave base and novel "
                          f"classes among the {len(classes)} classes.")
     rng = check_random_state(random_state)
-    novel = rng.choice(classes, n_test_classes, replace=False)
+    # int(): True is an int to the checks (as to the estimators'), not to numpy
+    novel = rng.choice(classes, int(n_test_classes), replace=False)
     is_novel = np.isin(y, novel)
     return np.flatnonzero(~is_novel), np.flatnonzero(is_novel)
 
 
+@validate_params(_EPISODE_CONSTRAINTS, prefer_skip_nested_validation=True)
 def few_shot_episodes(y, *, n_test_classes=3, k_shot=1, n_splits=10, n_episodes=1,
                       setting="partial", random_state=0):
     """The class splits and episodes of :func:`few_shot_evaluate`, as indices.
@@ -100,8 +119,6 @@ def few_shot_episodes(y, *, n_test_classes=3, k_shot=1, n_splits=10, n_episodes=
     >>> y[support].tolist(), y[query].tolist()  # 2-way 1-shot on the novel ones
     ([2, 3], [2, 2, 3, 3])
     """
-    if setting not in ("partial", "full"):
-        raise ValueError(f"setting must be 'partial' or 'full', got {setting!r}.")
     y = _class_labels(y, "few_shot_episodes")
     rng = check_random_state(random_state)
     splits = []
@@ -133,6 +150,12 @@ def _classify(model, X, support, query, y):
     return y[support][distances.argmin(axis=1)]  # 1-NN among the support set
 
 
+# prefer_skip_nested_validation=False: the estimator's own parameter checks
+# must still run when its clones are fitted
+@validate_params(
+    {**_EPISODE_CONSTRAINTS, "refit": ["boolean"], "return_predictions": ["boolean"]},
+    prefer_skip_nested_validation=False,
+)
 def few_shot_evaluate(estimator, X, y, *, n_test_classes=3, k_shot=1, n_splits=10,
                       n_episodes=1, setting="partial", refit=True, random_state=0,
                       return_predictions=False):

@@ -24,6 +24,7 @@ from sklearn.utils import check_random_state
 
 from ..utils._dtw import cdist_dtw_padded, dtw_distance
 from ..utils._labels import _is_missing, check_class_labels
+from ..utils._sklearn_compat import Interval, validate_params
 from ..utils.validation import check_sequences
 
 __all__ = ["class_disjoint_split", "one_shot_accuracy", "pair_auc"]
@@ -214,6 +215,16 @@ def labelled_pairs(y, *, max_pairs=60_000, random_state=0):
     return np.column_stack([first, second]), (y[first] == y[second]).astype(np.int64)
 
 
+# prefer_skip_nested_validation=False: the metric may be a learner of this
+# package, whose own checks must still run (scikit-learn's rule for functions
+# that take objects they do not validate)
+@validate_params(
+    {
+        "max_pairs": [Interval(Integral, 2, None, closed="left")],
+        "random_state": ["random_state"],
+    },
+    prefer_skip_nested_validation=False,
+)
 def pair_auc(
     metric,
     X,
@@ -248,6 +259,7 @@ def pair_auc(
     pair_labels : array-like of shape (n_pairs,) or None, default=None
         1 for similar, 0 for dissimilar pairs.
     max_pairs : int, default=60_000
+        At least 2: an AUC needs a similar and a dissimilar pair.
     random_state : int, RandomState instance or None, default=0
         Seeds the subset of pairs.
 
@@ -292,6 +304,13 @@ def pair_auc(
     return float(roc_auc_score(labels, -measure.paired(X_checked, pairs)))
 
 
+@validate_params(
+    {
+        "n_rounds": [Interval(Integral, 1, None, closed="left"), None],
+        "random_state": ["random_state"],
+    },
+    prefer_skip_nested_validation=False,
+)
 def one_shot_accuracy(metric, X, y, *, n_rounds=None, random_state=0):
     """One-shot 1-NN accuracy with one reference series per class.
 
@@ -311,7 +330,7 @@ def one_shot_accuracy(metric, X, y, *, n_rounds=None, random_state=0):
     y : array-like of shape (n_samples,)
         Labels; at least two classes.
     n_rounds : int or None, default=None
-        None means the size of the smallest class.
+        At least 1; None means the size of the smallest class.
     random_state : int, RandomState instance or None, default=0
         Seeds the permutations.
 

@@ -6,6 +6,8 @@ from then on), and a model is scored by RMSE on the test ratings and by the
 per-user ranking AUC (:func:`ranking_auc`).
 """
 
+from numbers import Integral
+
 import numpy as np
 from sklearn.utils import check_random_state
 
@@ -19,6 +21,7 @@ from ..utils._interactions import (
     to_seconds,
     unique_ids,
 )
+from ..utils._sklearn_compat import Interval, validate_params
 
 __all__ = ["filter_interactions", "ranking_auc", "temporal_split"]
 
@@ -117,6 +120,15 @@ def temporal_split(X, y=None, *, split_time, time_col="timestamp"):
     return _split_result(X, y, before)
 
 
+@validate_params(
+    {
+        # 0 (or 1) keeps every row: no filter, a valid choice
+        "min_user_ratings": [Interval(Integral, 0, None, closed="left")],
+        "min_item_ratings": [Interval(Integral, 0, None, closed="left")],
+        "iterative": ["boolean"],
+    },
+    prefer_skip_nested_validation=True,
+)
 def filter_interactions(X, y=None, *, min_user_ratings=4, min_item_ratings=4,
                         iterative=False, user_col="user_id", item_col="item_id"):
     """Keep the interactions of users and items with enough ratings.
@@ -133,6 +145,7 @@ def filter_interactions(X, y=None, *, min_user_ratings=4, min_item_ratings=4,
         ``user_col`` and ``item_col``.
     y : array-like of shape (n_interactions,) or None, default=None
     min_user_ratings, min_item_ratings : int, default=4
+        At least 0 (0 and 1 keep every row).
     iterative : bool, default=False
     user_col, item_col : str, default="user_id", "item_id"
 
@@ -169,6 +182,16 @@ def filter_interactions(X, y=None, *, min_user_ratings=4, min_item_ratings=4,
     return _rows(X, keep), np.asarray(y)[keep]
 
 
+# prefer_skip_nested_validation=False: the estimator is the caller's, not
+# validated here
+@validate_params(
+    {
+        "n_negatives": [Interval(Integral, 1, None, closed="left")],
+        "return_per_user": ["boolean"],
+        "random_state": ["random_state"],
+    },
+    prefer_skip_nested_validation=False,
+)
 def ranking_auc(estimator, X_test, *, X_train=None, items=None, n_negatives=100,
                 return_per_user=False, random_state=None, user_col="user_id",
                 item_col="item_id", time_col="timestamp"):
@@ -195,6 +218,7 @@ def ranking_auc(estimator, X_test, *, X_train=None, items=None, n_negatives=100,
         The catalogue negatives are drawn from; None: ``estimator.item_ids_``
         when it has them, else the items of ``X_train`` and ``X_test``.
     n_negatives : int, default=100
+        At least 1.
     return_per_user : bool, default=False
         Also return ``{user: auc}``.
     random_state : int, RandomState instance or None, default=None
@@ -246,7 +270,9 @@ def ranking_auc(estimator, X_test, *, X_train=None, items=None, n_negatives=100,
         pool = [i for i in catalogue.tolist() if i not in seen]
         if not positives or not pool:
             continue
-        chosen = rng.choice(len(pool), size=min(n_negatives, len(pool)), replace=False)
+        # int(): True is an int to the checks, not to numpy
+        chosen = rng.choice(len(pool), size=min(int(n_negatives), len(pool)),
+                            replace=False)
         negatives = [pool[k] for k in chosen]
         time = () if test.times is None else (float(test.times[mine].min()),)
         for item, label in [(i, 1) for i in positives] + [(i, 0) for i in negatives]:

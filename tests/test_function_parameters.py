@@ -1,0 +1,108 @@
+"""Bad parameters of the public functions are refused with the parameter named.
+
+Estimators check theirs through ``_parameter_constraints``; the functions of
+:mod:`sktime_metric.evaluation` and :mod:`sktime_metric.datasets` through
+scikit-learn's ``validate_params`` (or a check of their own that names the
+parameter). Unchecked, a bad value failed deep inside numpy with a message
+that did not say which parameter (``max_pairs=-1``: "Negative dimensions are
+not allowed"), misled (``max_pairs=0``: "give series of at least two
+classes"), or was silently taken (``one_shot_accuracy(n_rounds=0)``: no
+rounds at all).
+"""
+
+import re
+
+import numpy as np
+import pytest
+
+from sktime_metric import evaluation
+from sktime_metric.datasets import make_sequence_classification
+
+X, Y = make_sequence_classification(n_samples=12, n_classes=4, min_length=6,
+                                    max_length=8, motif_length=3, random_state=0)
+# five users who rated five items each; the test rows are one more item each
+LOG = np.array([[u, i, 10 * u + i] for u in range(5) for i in range(5)])
+LOG_TEST = np.array([[u, 5, 100] for u in range(5)])
+
+
+class _ItemScore:
+    """A fitted recommender stand-in: the item id is the predicted rating."""
+
+    def predict(self, X):
+        return np.asarray(X, dtype=float)[:, 1]
+
+
+NUMBERS = [0, -1, 1.5, "10", None]
+FLAGS = ["yes", None, 2]
+SEEDS = ["10", -1, 1.5]
+
+CASES = {
+    "pair_auc": (
+        lambda **kw: evaluation.pair_auc("dtw", X, Y, **kw),
+        # one pair cannot be both similar and dissimilar: no AUC
+        {"max_pairs": NUMBERS + [1, True], "random_state": SEEDS},
+    ),
+    "one_shot_accuracy": (
+        lambda **kw: evaluation.one_shot_accuracy("dtw", X, Y, **kw),
+        {"n_rounds": [0, -1, 1.5, "10"], "random_state": SEEDS},
+    ),
+    "class_split": (
+        lambda **kw: evaluation.class_split(Y, **{"n_test_classes": 2, **kw}),
+        {"n_test_classes": NUMBERS, "random_state": SEEDS},
+    ),
+    "few_shot_episodes": (
+        lambda **kw: evaluation.few_shot_episodes(Y, **{"n_test_classes": 2, **kw}),
+        {"n_test_classes": NUMBERS, "k_shot": NUMBERS, "n_splits": NUMBERS,
+         "n_episodes": NUMBERS, "setting": ["bogus", None], "random_state": SEEDS},
+    ),
+    "few_shot_evaluate": (
+        lambda **kw: evaluation.few_shot_evaluate(
+            "dtw", X, Y, **{"n_test_classes": 2, "n_splits": 1, **kw}),
+        {"k_shot": NUMBERS, "n_splits": NUMBERS, "n_episodes": NUMBERS,
+         "refit": FLAGS, "return_predictions": FLAGS, "random_state": SEEDS},
+    ),
+    "filter_interactions": (
+        lambda **kw: evaluation.filter_interactions(LOG, **kw),
+        {"min_user_ratings": [-1, 1.5, "10", None],
+         "min_item_ratings": [-1, 1.5, "10", None], "iterative": FLAGS},
+    ),
+    "ranking_auc": (
+        lambda **kw: evaluation.ranking_auc(_ItemScore(), LOG_TEST, X_train=LOG,
+                                            items=np.arange(8), **kw),
+        {"n_negatives": NUMBERS, "return_per_user": FLAGS, "random_state": SEEDS},
+    ),
+}
+
+
+def _cases(cases):
+    return [pytest.param(name, param, value, id=f"{name}-{param}={value!r}")
+            for name, (_, params) in cases.items()
+            for param, values in params.items() for value in values]
+
+
+@pytest.mark.parametrize("name, param, value", _cases(CASES))
+def test_bad_parameter_is_named(name, param, value):
+    call = CASES[name][0]
+    with pytest.raises((ValueError, TypeError), match=rf"\b{re.escape(param)}\b"):
+        call(**{param: value})
+
+
+def test_true_counts_as_one():
+    """As for the estimators' integer parameters (scikit-learn's Interval
+    takes a bool for an int), True is 1, not a TypeError from numpy."""
+    for got, expected in zip(evaluation.class_split(Y, True, random_state=0),
+                             evaluation.class_split(Y, 1, random_state=0)):
+        assert np.array_equal(got, expected)
+    kwargs = dict(X_train=LOG, items=np.arange(8), random_state=0)
+    assert evaluation.ranking_auc(_ItemScore(), LOG_TEST, n_negatives=True,
+                                  **kwargs) == \
+        evaluation.ranking_auc(_ItemScore(), LOG_TEST, n_negatives=1, **kwargs)
+
+
+def test_valid_values_still_pass():
+    """numpy integers (from a grid) and the documented None are valid."""
+    assert evaluation.pair_auc("dtw", X, Y, max_pairs=np.int64(20), random_state=0) \
+        == evaluation.pair_auc("dtw", X, Y, max_pairs=20, random_state=0)
+    assert evaluation.one_shot_accuracy("dtw", X, Y, n_rounds=None).shape == (3,)
+    assert len(evaluation.filter_interactions(LOG, min_user_ratings=0,
+                                              min_item_ratings=np.int32(5))) == 25
