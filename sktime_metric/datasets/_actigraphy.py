@@ -8,10 +8,12 @@ is BSD), and the package's code is never imported (it would pull pandas, plotly
 and more), hence the ``--no-deps`` install.
 """
 
+from numbers import Real
 from pathlib import Path
 
 import numpy as np
 
+from ..utils._sklearn_compat import Interval, validate_params
 from ._package_data import installed_data
 
 __all__ = ["load_actigraphy_examples", "read_awd"]
@@ -53,6 +55,10 @@ def _mark_nonwear(counts, min_steps):
     return counts
 
 
+_NONWEAR = {"nonwear_minutes": [Interval(Real, 0, None, closed="neither"), None]}
+
+
+@validate_params(_NONWEAR, prefer_skip_nested_validation=True)
 def read_awd(path, *, nonwear_minutes=None):
     """Read an Actiwatch ``.AWD`` recording: activity counts and their times.
 
@@ -65,9 +71,9 @@ def read_awd(path, *, nonwear_minutes=None):
     ----------
     path : str or path-like
     nonwear_minutes : float or None, default=None
-        Non-wear policy. None: every count is returned as recorded. A number:
-        every run of at least this many minutes of zero counts is taken as the
-        watch lying off the wrist and becomes NaN (missing), so that
+        Non-wear policy. None: every count is returned as recorded. A positive
+        number: every run of at least this many minutes of zero counts is
+        taken as the watch lying off the wrist and becomes NaN (missing), so that
         :class:`~sktime_metric.cluster.RoutineClusterer` drops (or, with
         ``min_coverage < 1``, interpolates over) the windows it touches; 120 is
         a common choice (sleep rarely gives two hours of exact zeros). Nothing
@@ -126,9 +132,6 @@ def read_awd(path, *, nonwear_minutes=None):
             ) from None
     counts = np.asarray(counts, dtype=np.float64)
     if nonwear_minutes is not None:
-        if not nonwear_minutes > 0:
-            raise ValueError(
-                f"nonwear_minutes must be positive; got {nonwear_minutes!r}.")
         min_steps = int(np.ceil(nonwear_minutes * 60 / _EPOCH_SECONDS[code]))
         counts = _mark_nonwear(counts, min_steps)
     step = np.timedelta64(_EPOCH_SECONDS[code], "s")
@@ -144,6 +147,7 @@ def _data_folder():
     )
 
 
+@validate_params(_NONWEAR, prefer_skip_nested_validation=True)
 def load_actigraphy_examples(*, nonwear_minutes=None):
     """The five multi-day Actiwatch recordings shipped in the ``pyActigraphy`` wheel.
 

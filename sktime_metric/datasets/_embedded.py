@@ -6,10 +6,12 @@ series NaN-padded at the end. Provenance and licences are in ``data/README.md``.
 """
 
 import importlib.resources
+from numbers import Integral, Real
 
 import numpy as np
 from sklearn.model_selection import train_test_split
 
+from ..utils._sklearn_compat import Interval, validate_params
 from ._package_data import installed_data
 
 __all__ = ["load_basic_motions", "load_japanese_vowels", "load_spoken_digits"]
@@ -185,6 +187,16 @@ def _load_spoken_digits_from(path, *, random_state=0, test_size=0.2):
     return X_train, y_train, X_test, y_test
 
 
+# checked here, not by train_test_split: its messages named train_test_split,
+# and they came after the file was read
+@validate_params(
+    {
+        "random_state": ["random_state"],
+        "test_size": [Interval(Real, 0, 1, closed="neither"),
+                      Interval(Integral, 1, None, closed="left")],
+    },
+    prefer_skip_nested_validation=True,
+)
 def load_spoken_digits(random_state=0, test_size=0.2):
     """Load the Free Spoken Digit Dataset as 13 MFCCs, with a stratified split.
 
@@ -199,8 +211,8 @@ def load_spoken_digits(random_state=0, test_size=0.2):
     random_state : int, RandomState instance or None, default=0
         Seed of the stratified train/test split.
     test_size : float or int, default=0.2
-        Fraction (float) or number (int) of series in the test split, as in
-        :func:`sklearn.model_selection.train_test_split`.
+        Fraction (float in (0, 1)) or number (int >= 1) of series in the test
+        split, as in :func:`sklearn.model_selection.train_test_split`.
 
     Returns
     -------

@@ -19,6 +19,7 @@ names and the row count, and nothing else. pandas is never needed.
 """
 
 import functools
+import numbers
 import gzip
 import pickle
 
@@ -347,7 +348,9 @@ def load_hapt(*, sensors=("acc", "gyro"), include_transitions=False, subset=None
                          f"got {preprocessing!r}.")
     if subset not in (None, "train", "test"):
         raise ValueError(f"subset must be None, 'train' or 'test'; got {subset!r}.")
-    if int(window) != window or int(step) != step or not 0 < step <= window:
+    # a number first: int(None) is a bare TypeError, int(inf) an OverflowError
+    if not all(isinstance(v, numbers.Real) and np.isfinite(v) and int(v) == v
+               for v in (window, step)) or not 0 < step <= window:
         raise ValueError("window and step must be integers with 0 < step <= window; "
                          f"got window={window!r}, step={step!r}.")
     window, step = int(window), int(step)

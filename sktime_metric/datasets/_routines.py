@@ -1,8 +1,11 @@
 """make_routines: multi-day wearable recordings with a known daily schedule."""
 
+from numbers import Integral, Real
+
 import numpy as np
 from sklearn.utils import check_random_state
 
+from ..utils._sklearn_compat import Interval, validate_params
 from ._embedded import load_basic_motions
 
 # (start hour, end hour, activity); "standing" doubles as rest. 14 of the 24
@@ -34,6 +37,26 @@ SCHEDULES = {"default": DEFAULT_SCHEDULE, "distinct": DISTINCT_SCHEDULE}
 DERIVED_ACTIVITIES = {"sleeping": ("standing", 0.1)}
 
 
+_NON_NEGATIVE = [Interval(Real, 0, None, closed="left")]
+_PROBABILITY = [Interval(Real, 0, 1, closed="both")]
+
+
+@validate_params(
+    {
+        "n_days": [Interval(Integral, 1, None, closed="left")],
+        # whether it divides a day is checked below
+        "step": [Interval(Real, 0, None, closed="neither")],
+        "jitter": _NON_NEGATIVE,
+        "amplitude_variation": _NON_NEGATIVE,
+        "skip_probability": _PROBABILITY,
+        "missing_probability": _PROBABILITY,
+        "missing_duration": _NON_NEGATIVE,
+        "noise": _NON_NEGATIVE,
+        "as_datetime": ["boolean"],
+        "random_state": ["random_state"],
+    },
+    prefer_skip_nested_validation=True,
+)
 def make_routines(n_days=7, *, schedule=None, step=36.0, jitter=600.0,
                   amplitude_variation=0.1, skip_probability=0.05,
                   missing_probability=0.1, missing_duration=1800.0, noise=0.1,
@@ -130,8 +153,6 @@ activity) or None, default=None
             )
         schedule = SCHEDULES[name]
     schedule = [tuple(b) for b in schedule]
-    if int(n_days) != n_days or n_days < 1:
-        raise ValueError(f"n_days must be a positive integer, got {n_days!r}.")
     if not step > 0 or 86400 % step:
         raise ValueError(f"step must divide a day (86400 s), got {step!r}.")
     starts = [b[0] for b in schedule]

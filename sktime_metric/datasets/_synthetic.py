@@ -10,6 +10,7 @@ import numbers
 import numpy as np
 from sklearn.utils import check_random_state
 
+from ..utils._sklearn_compat import Interval, validate_params
 from ..utils.validation import check_sequences
 
 __all__ = ["add_noise_segments", "make_sequence_classification", "sliding_window"]
@@ -145,6 +146,17 @@ def make_sequence_classification(
     return X, y
 
 
+# target_length keeps its own check below (an int >= 1, not a bool, or
+# "longest"), as the generators' counts do
+@validate_params(
+    {
+        "low": [Interval(numbers.Real, None, None, closed="neither")],
+        "high": [Interval(numbers.Real, None, None, closed="neither")],
+        "split": ["array-like"],
+        "random_state": ["random_state"],
+    },
+    prefer_skip_nested_validation=True,
+)
 def add_noise_segments(
     X,
     *,
@@ -240,6 +252,8 @@ def add_noise_segments(
         )
     if not low <= high:
         raise ValueError(f"low ({low}) must be <= high ({high}).")
+    if len(split) != 2 or not all(isinstance(v, numbers.Real) for v in split):
+        raise ValueError(f"split must be two numbers (low, high); got {split!r}.")
     split_low, split_high = split
     if not 0.0 <= split_low <= split_high <= 1.0:
         raise ValueError(

@@ -37,7 +37,7 @@ def test_nonwear_runs_become_missing_and_nothing_else_changes(tmp_path):
     # the 180-minute run of zeros only: the 2- and 119-minute runs are kept
     assert missing.sum() == 180 and missing[1:181].all()
     np.testing.assert_array_equal(counts[~missing], raw[~missing])
-    with pytest.raises(ValueError, match="nonwear_minutes must be positive"):
+    with pytest.raises(ValueError, match="'nonwear_minutes' parameter"):
         read_awd(path, nonwear_minutes=0)
 
 
