@@ -228,6 +228,45 @@ def test_stratified_resample_keeps_sizes_and_training_class_counts():
         stratified_resample(X_train, y_train, X_test[:, :, :1], y_test)
 
 
+def test_stratified_resample_takes_lists_and_2d_arrays():
+    # the data format: series of different lengths as a list, univariate
+    # series as a 2-D array; both were refused (numpy's "inhomogeneous shape",
+    # or "must be (n, T, d) arrays")
+    rng = np.random.RandomState(0)
+    y_train, y_test = np.array([0, 0, 1, 1]), np.array([0, 1, 1])
+    ragged = [rng.normal(size=(3 + i, 2)) for i in range(7)]
+    X_tr, y_tr, X_te, y_te = stratified_resample(ragged[:4], y_train, ragged[4:],
+                                                 y_test, random_state=0)
+    assert X_tr.shape[2] == 2 and np.bincount(y_tr).tolist() == [2, 2]
+    observed = sorted(int((~np.isnan(x[:, 0])).sum()) for x in [*X_tr, *X_te])
+    assert observed == list(range(3, 10))  # every series, its length kept
+    flat = rng.normal(size=(7, 5))
+    X_tr, _, X_te, _ = stratified_resample(flat[:4], y_train, flat[4:], y_test)
+    assert X_tr.shape == (4, 5, 1) and X_te.shape == (3, 5, 1)
+
+
+def test_stratified_resample_refuses_labels_that_do_not_match_the_series():
+    # pooled train + test, one label too few would pair later series with
+    # their neighbours' labels, silently
+    X = np.zeros((10, 4, 1))
+    y = np.array([0, 1] * 5)
+    with pytest.raises(ValueError, match=r"y_train of shape \(3,\).*X_train, 4"):
+        stratified_resample(X[:4], y[:3], X[4:], y[4:])
+    with pytest.raises(ValueError, match="y_test .* X_test, 6 series"):
+        stratified_resample(X[:4], y[:4], X[4:], y[4:].reshape(3, 2))
+
+
+def test_run_benchmark_takes_a_list_of_series_for_the_dtw_baseline():
+    # tslearn's 1-NN DTW reads no list of series of different lengths
+    X, y = make_sequence_classification(n_samples=20, n_classes=2, random_state=0)
+    series = [x[: 5 + i % 4] for i, x in enumerate(X)]
+    data = (series[:12], y[:12], series[12:], y[12:])
+    for resample in (0, 1):
+        row, = run_benchmark("toy", ["dtw_1nn"], mode="quick", progress=False,
+                             data=data, resample=resample)
+        assert (row["n_train"], row["n_test"]) == (12, 8)
+
+
 def _rows(table):
     """Result rows from ``{(dataset, resample): {name: accuracy}}``."""
     return [{"dataset": d, "resample": r, "name": n, "accuracy": a, "fit_s": 1.0,

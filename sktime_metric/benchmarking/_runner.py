@@ -11,6 +11,7 @@ from sklearn.metrics import accuracy_score
 from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
 
+from ..utils.validation import check_sequences
 from ._registry import DATASETS, ESTIMATORS, MODES, QUICK_SIZES, check_requirements
 
 __all__ = ["evaluate", "run_benchmark", "stratified_resample", "stratified_subsample"]
@@ -61,6 +62,18 @@ def _padded(X, n_timestamps):
     return np.concatenate([X, pad], axis=1)
 
 
+def _dataset(X):
+    """``X`` as the ``(n, T, d)`` array that every registered estimator takes.
+
+    A list of series of different lengths or a 2-D array of univariate series
+    is the data format too, but tslearn's 1-NN DTW (``dtw_1nn``) reads no
+    list of different lengths. A 3-D array is returned as it is.
+    """
+    if isinstance(X, np.ndarray) and X.ndim == 3:
+        return X
+    return check_sequences(X)[0]
+
+
 def _trimmed(X):
     """``X`` without the time steps that are padding in every series."""
     observed = ~np.isnan(X).all(axis=(0, 2))
@@ -93,6 +106,12 @@ def stratified_resample(X_train, y_train, X_test, y_test, random_state=0):
     X_train, y_train, X_test, y_test : ndarray
         The new split; each ``X`` keeps only the time steps its series use.
 
+    Raises
+    ------
+    ValueError
+        If an ``X`` is not in the data format, the two have different numbers
+        of channels, or a ``y`` has not one label per series of its ``X``.
+
     Examples
     --------
     >>> import numpy as np
@@ -109,13 +128,20 @@ def stratified_resample(X_train, y_train, X_test, y_test, random_state=0):
     >>> np.bincount(y_tr).tolist(), np.bincount(y_te).tolist()
     ([2, 2], [2, 4])
     """
-    X_train, X_test = np.asarray(X_train), np.asarray(X_test)
-    if X_train.ndim != 3 or X_test.ndim != 3 or X_train.shape[2] != X_test.shape[2]:
+    # any input of the data format (a list of series of different lengths, a
+    # 2-D array of univariate series), as the estimators take it
+    X_train, X_test = check_sequences(X_train)[0], check_sequences(X_test)[0]
+    if X_train.shape[2] != X_test.shape[2]:
         raise ValueError(
             f"X_train {X_train.shape} and X_test {X_test.shape} must be (n, T, d) "
             "arrays with the same number of channels d."
         )
     y_train, y_test = np.asarray(y_train), np.asarray(y_test)
+    # pooled, a series and its label would otherwise part silently
+    for X, y, split in ((X_train, y_train, "train"), (X_test, y_test, "test")):
+        if y.ndim != 1 or len(y) != len(X):
+            raise ValueError(f"y_{split} of shape {y.shape} must hold one label per "
+                             f"series of X_{split}, {len(X)} series.")
     n_timestamps = max(X_train.shape[1], X_test.shape[1])
     X = np.concatenate([_padded(X_train, n_timestamps), _padded(X_test, n_timestamps)])
     y = np.concatenate([y_train, y_test])
@@ -263,7 +289,10 @@ def run_benchmark(dataset="japanese_vowels", estimators=None, mode="default",
     progress : bool, default=True
         Progress bars on stderr.
     data : tuple or None, default=None
-        ``(X_train, y_train, X_test, y_test)`` to use instead of loading ``dataset``.
+        ``(X_train, y_train, X_test, y_test)`` to use instead of loading
+        ``dataset``, in the data format (a list of series of different
+        lengths, or a 2-D array of univariate series, is made the NaN-padded
+        3-D array first).
     params : dict or None, default=None
         ``{name: {parameter: value}}`` passed to ``set_params`` of that estimator.
     threads : int or None, default=1
@@ -321,6 +350,7 @@ def run_benchmark(dataset="japanese_vowels", estimators=None, mode="default",
             )
         data = DATASETS[dataset]()
     X_train, y_train, X_test, y_test = data
+    X_train, X_test = _dataset(X_train), _dataset(X_test)
     if resample < 0:
         raise ValueError(f"resample must be >= 0; got {resample}.")
     if resample:
