@@ -18,6 +18,7 @@ from .files import (
     load_user_file,
     output_folder,
     output_path,
+    usage_message,
     warn_unseen_labels,
 )
 
@@ -168,9 +169,10 @@ def _datasets(args, parser, embedded):
         out = []
         for name in names:
             try:
-                out.append((name, load_ucr_uea(name, args.ucr_root)))
+                out.append((name, load_ucr_uea(name, args.ucr_root,
+                                               missing=args.missing)))
             except (FileNotFoundError, ValueError) as exc:
-                parser.error(str(exc))
+                parser.error(usage_message(exc))
         return out
     if names == ["all"]:
         names = list(embedded)

@@ -36,6 +36,12 @@ def add_file_options(parser, label_help):
                        help="comma-separated channel columns, in this order (default: "
                        "every column but the series, time and label columns, so a "
                        "file with other columns, e.g. a subject, needs this)")
+    parser.add_argument(
+        "--missing", choices=("raise", "interpolate"), default="raise",
+        help="missing values of .ts and .tsv files (and of --ucr-root), i.e. NaN "
+        "or '?' before a series' last value: an error naming the first, or "
+        "filled linearly between the observed values (a CSV's gaps are always "
+        "an error: fill them first) (default: %(default)s)")
 
 
 def output_path(text):
@@ -103,6 +109,13 @@ def warn_unseen_labels(known, y, what, known_what):
               file=sys.stderr)
 
 
+def usage_message(exc):
+    """The message of a reader's error, as a usage error of the command: the
+    readers name their keyword ``missing='interpolate'``, the command its
+    option."""
+    return str(exc).replace("pass missing='interpolate'", "pass --missing interpolate")
+
+
 def _csv_header(path, delimiter):
     with path.open(newline="", encoding="utf-8-sig") as f:
         return [name.strip() for name in next(csv.reader(f, delimiter=delimiter), [])]
@@ -137,13 +150,13 @@ def load_user_file(path, parser, args, *, labels="required"):
                                  channel_columns=args.channel_columns,
                                  delimiter=args.delimiter, return_series_ids=True)
         elif suffix == ".ts":
-            X, y = load_ts_file(path)
+            X, y = load_ts_file(path, missing=args.missing)
             if y is None and labels == "required":
                 parser.error(f"{str(path)!r} has no class labels (@classLabel false)")
         elif suffix == ".tsv":
-            X, y = _read_tsv(path)
+            X, y = _read_tsv(path, args.missing)
         else:
             parser.error(f"{str(path)!r}: the files taken are .npz, .csv, .ts or .tsv")
     except (ValueError, TypeError, OSError) as exc:
-        parser.error(str(exc))
+        parser.error(usage_message(exc))
     return X, y, ids
