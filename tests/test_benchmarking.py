@@ -138,6 +138,29 @@ def test_evaluate_a_fit_that_ran_no_epoch():
     assert row["convergence_warnings"] == 1
 
 
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")  # 3 epochs
+def test_evaluate_with_progress_leaves_the_estimator_picklable(capsys):
+    # the bar's callback was a class local to a function, left in the caller's
+    # estimator: its fitted model could not be pickled (nor saved), and every
+    # call added one more callback
+    import pickle
+
+    from skorch.callbacks import EpochTimer
+
+    from sktime_metric.classification import RNNClassifier
+
+    X, y = make_sequence_classification(n_samples=30, random_state=0)
+    own = [("timer", EpochTimer())]
+    gru = RNNClassifier(hidden_size=4, max_epochs=3, tol=None, callbacks=own,
+                        random_state=0)
+    for _ in range(2):
+        evaluate("gru", gru, X[:20], y[:20], X[20:], y[20:], progress=True)
+        assert gru.get_params()["callbacks"] is own
+    assert "3/3" in capsys.readouterr().err  # the bar did advance per epoch
+    again = pickle.loads(pickle.dumps(gru))
+    np.testing.assert_array_equal(again.predict_proba(X), gru.predict_proba(X))
+
+
 def test_format_table_without_tabulate(monkeypatch):
     results = [{"dataset": "d", "name": "x", "accuracy": 0.5, "fit_s": 1.0,
                 "predict_s": 0.25, "epochs": None, "epoch_s": None}]

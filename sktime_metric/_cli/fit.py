@@ -146,8 +146,8 @@ def run(args, parser):
     saved_threads = torch.get_num_threads()
     torch.set_num_threads(args.threads)
     # the progress bar is a skorch callback: the saved model must not hold it
-    callbacks = estimator.get_params().get("callbacks")
-    bar = _epoch_bar(estimator, type(estimator).__name__, args.progress)
+    bar, restore_callbacks = _epoch_bar(estimator, type(estimator).__name__,
+                                        args.progress)
     try:
         start = time.perf_counter()
         try:
@@ -161,8 +161,7 @@ def run(args, parser):
     finally:
         bar.n = bar.total  # early stopping
         bar.close()
-        if "callbacks" in estimator.get_params():
-            estimator.set_params(callbacks=callbacks)
+        restore_callbacks()
         torch.set_num_threads(saved_threads)
     output_folder(args.output)
     save_weights(estimator, args.output)

@@ -10,6 +10,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import accuracy_score
 from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
+from skorch.callbacks import Callback
 
 from ..utils.validation import check_sequences
 from ._registry import DATASETS, ESTIMATORS, MODES, QUICK_SIZES, check_requirements
@@ -156,23 +157,44 @@ def stratified_resample(X_train, y_train, X_test, y_test, random_state=0):
     return _trimmed(X[train]), y[train], _trimmed(X[test]), y[test]
 
 
+class _EpochTick(Callback):
+    """Advances a progress bar once per epoch.
+
+    A module-level class whose bar is left out of its pickled state: the
+    fitted network holds the callback, and must pickle as any fitted
+    estimator does (a class local to a function cannot be pickled).
+    """
+
+    def __init__(self, bar):
+        self.bar = bar
+
+    def on_epoch_end(self, net, **kwargs):
+        if self.bar is not None:
+            self.bar.update(1)
+
+    def __getstate__(self):
+        return {**self.__dict__, "bar": None}
+
+
 def _epoch_bar(estimator, desc, progress):
-    """A tqdm bar on stderr that a skorch callback advances once per epoch."""
+    """A tqdm bar on stderr that a skorch callback advances once per epoch.
+
+    Returns the bar and a function that gives the estimator its own
+    ``callbacks`` back, to be called once it is fitted: the estimator is the
+    caller's, and neither its parameters nor a later ``clone`` of it should
+    keep the bar's callback (nor gain one more on every call).
+    """
     from tqdm.auto import tqdm
 
     params = estimator.get_params()
     epochs = params.get("max_epochs")
     bar = tqdm(total=epochs or 1, desc=desc, unit="epoch" if epochs else "fit",
                file=sys.stderr, disable=not progress, leave=True)
-    if progress and "callbacks" in params:
-        from skorch.callbacks import Callback
-
-        class _Tick(Callback):
-            def on_epoch_end(self, net, **kwargs):
-                bar.update(1)
-
-        estimator.set_params(callbacks=[*(params["callbacks"] or []), _Tick()])
-    return bar
+    if not (progress and "callbacks" in params):
+        return bar, lambda: None
+    own = params["callbacks"]
+    estimator.set_params(callbacks=[*(own or []), _EpochTick(bar)])
+    return bar, lambda: estimator.set_params(callbacks=own)
 
 
 def evaluate(name, estimator, X_train, y_train, X_test, y_test, *, dataset="",
@@ -233,7 +255,8 @@ def evaluate(name, estimator, X_train, y_train, X_test, y_test, *, dataset="",
     ['accuracy', 'classes', 'convergence_warnings', 'dataset', 'epoch_s', 'epochs',
      'fit_s', 'n_test', 'n_train', 'name', 'predict_s', 'predicted_classes']
     """
-    bar = _epoch_bar(estimator, f"{dataset}/{name}" if dataset else name, progress)
+    bar, restore_callbacks = _epoch_bar(
+        estimator, f"{dataset}/{name}" if dataset else name, progress)
     try:
         start = time.perf_counter()
         with warnings.catch_warnings(record=True) as caught:
@@ -248,6 +271,7 @@ def evaluate(name, estimator, X_train, y_train, X_test, y_test, *, dataset="",
         y_pred = estimator.predict(X_test)
         predict_s = time.perf_counter() - start
     finally:
+        restore_callbacks()
         bar.n = bar.total  # non-neural estimators and early stopping
         bar.close()
     history = getattr(estimator, "history_", None)
