@@ -36,7 +36,8 @@ _PREDICT_STEPS = 2**18
 _PREDICT_VALUES = 2**22
 
 
-def predict_batches(net, inputs, lengths, *, batch_size, forward=None, finite=True):
+def predict_batches(net, inputs, lengths, *, batch_size, forward=None, finite=True,
+                    name="X"):
     """``forward(module, **batch)`` on all rows: a tuple of CPU tensors.
 
     The one predict loop. ``net`` is a fitted skorch net (its ``module_`` and
@@ -63,7 +64,8 @@ def predict_batches(net, inputs, lengths, *, batch_size, forward=None, finite=Tr
     must be finite: a row that is not is a ``ValueError`` naming its
     series (``_refuse_non_finite``), unless ``finite=False``: for a caller
     that weighs such outputs itself (fit's restarts, where one restart may
-    diverge and another not).
+    diverge and another not). ``name``: what that error calls the argument
+    the rows came in ("X", "X_support", "Y", ...).
     """
     module = net.module_
     module.eval()
@@ -92,7 +94,7 @@ def predict_batches(net, inputs, lengths, *, batch_size, forward=None, finite=Tr
         out = out if isinstance(out, tuple) else (out,)
         parts.append(tuple(o.detach().cpu() for o in out))
         if finite:
-            _refuse_non_finite(parts[-1][0], index, lengths)
+            _refuse_non_finite(parts[-1][0], index, lengths, name)
     outputs = tuple(_concatenate_rows(p) for p in zip(*parts))
     if order is None:
         return outputs
@@ -119,11 +121,11 @@ def _rows(batch_size, device, longest, inputs):
     return rows
 
 
-def _refuse_non_finite(output, index, lengths):
+def _refuse_non_finite(output, index, lengths, name="X"):
     """A ``ValueError`` naming a series whose row of ``output`` is NaN or
     infinite, for an output of one row per series (per-step outputs, NaN on
     padding by design, are not checked); ``index``: the batch's rows, a slice
-    or an array of row numbers.
+    or an array of row numbers; ``name``: the argument the rows came in.
 
     A network's float32 state can overflow on a series unlike its training
     series (measured: Bi-TAGM, whose gated unit is a ReLU recurrence, fitted
@@ -137,8 +139,8 @@ def _refuse_non_finite(output, index, lengths):
         return
     i = int(np.arange(len(lengths))[index][int(torch.nonzero(~finite)[0])])
     raise ValueError(
-        f"Sample {i} (of {int(lengths[i])} steps) gives a non-finite network "
-        "output: the network's float32 computation overflowed on it (recurrent "
+        f"{name}'s sample {i} (of {int(lengths[i])} steps) gives a non-finite "
+        "network output: the network's float32 computation overflowed on it (recurrent "
         "states can grow with every step on series much longer than the "
         "training series, or with values far outside their range). At predict "
         "time, cut such series into windows as long as the training series, or "

@@ -52,12 +52,12 @@ def test_on_another_device_a_group_gets_the_rows_its_own_longest_series_allows(
     assert _batch_sizes("meta", lengths) == [400, 200, 1]
 
 
-def _run(lengths, forward, batch_size=2, device="cpu", x=None):
+def _run(lengths, forward, batch_size=2, device="cpu", x=None, **kwargs):
     net = SimpleNamespace(module_=torch.nn.Identity(), device=device)
     x = np.zeros((len(lengths), 1, 1), np.float32) if x is None else x
     inputs = {"x": x, "lengths": lengths}
     return predict_batches(net, inputs, lengths, batch_size=batch_size,
-                           forward=forward)
+                           forward=forward, **kwargs)
 
 
 def test_a_row_with_one_non_finite_value_is_refused_by_its_series_number(
@@ -72,9 +72,12 @@ def test_a_row_with_one_non_finite_value_is_refused_by_its_series_number(
         out[lengths == 5, 1] = float("nan")  # one of its two values
         return out
 
-    with pytest.raises(ValueError, match=r"Sample 2 \(of 5 steps\) gives a "
+    with pytest.raises(ValueError, match=r"X's sample 2 \(of 5 steps\) gives a "
                        "non-finite network output"):
         _run(lengths, forward)
+    # rows of another argument (a support set, the Y of distances) are named so
+    with pytest.raises(ValueError, match=r"^X_support's sample 2 \(of 5 steps\)"):
+        _run(lengths, forward, name="X_support")
 
 
 def test_per_step_outputs_are_nan_padded_to_the_widest_batch_in_row_order(

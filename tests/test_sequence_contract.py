@@ -340,12 +340,12 @@ def _with(X, index, value):
     "corrupt, message",
     [
         (lambda X: _with(X, (3, 2), np.nan),
-         "Sample 3 has NaN at time step 2, inside the series"),
+         "X's sample 3 has NaN at time step 2, inside the series"),
         (lambda X: _with(X, (5, 1, 0), np.nan),
-         "Sample 5 has NaN on channel(s) [0] only at time step 1"),
+         "X's sample 5 has NaN on channel(s) [0] only at time step 1"),
         (lambda X: _with(X, (2, 4, 1), np.inf),
-         "Sample 2 has an infinite value at time step 4"),
-        (lambda X: _with(X, 7, np.nan), "Sample 7 is empty (all NaN)"),
+         "X's sample 2 has an infinite value at time step 4"),
+        (lambda X: _with(X, 7, np.nan), "X's sample 7 is empty (all NaN)"),
         (lambda X: X[0, :, 0], "Reshape your data"),
         (lambda X: X[..., None], "got an array with 4 dimension(s)"),
     ],
@@ -376,11 +376,11 @@ def test_values_on_extreme_scales_are_standardised_or_named(estimator, data):
         if "standardize" in unscaled.get_params():
             unscaled.set_params(standardize=False)
         with pytest.raises(ValueError, match=re.escape(
-                "Sample 2 has the value 1e+300 at time step 4, channel 1")):
+                "X's sample 2 has the value 1e+300 at time step 4, channel 1")):
             unscaled.fit(huge, y)
     if isinstance(estimator, BaseSequenceNet):
         # the networks compute in float32: 1e39 is finite in float64 only
-        with pytest.raises(ValueError, match=r"Sample 3 has the value \S+ at time "
+        with pytest.raises(ValueError, match=r"X's sample 3 has the value \S+ at time "
                            r"step 0, channel 0 .*beyond the float32 range"):
             estimator_output(_fitted(estimator, data), _with(X, (3, 0, 0), 1e39))
 
@@ -390,7 +390,8 @@ def test_bad_input_gives_clear_errors_at_predict(estimator, data):
     est = _fitted(estimator, data)
     with pytest.raises(ValueError, match=re.escape("X has 3 channels, but")):
         estimator_output(est, np.concatenate([X, X[:, :, :1]], axis=2))
-    with pytest.raises(ValueError, match=re.escape("Sample 0 has NaN at time step 1")):
+    with pytest.raises(ValueError,
+                       match=re.escape("X's sample 0 has NaN at time step 1")):
         estimator_output(est, _with(X, (0, 1), np.nan))
     with pytest.raises(TypeError, match="non-numeric"):
         estimator_output(est, np.full(X.shape, "a"))

@@ -283,7 +283,8 @@ def _complement_dominant(scores, probabilities):
     return scores
 
 
-def hmm_fisher_scores(X, lengths, startprob, transmat, means, variances):
+def hmm_fisher_scores(X, lengths, startprob, transmat, means, variances, *,
+                      name="X"):
     """Fisher scores of a diagonal-Gaussian HMM: the gradient of each series'
     log-likelihood with respect to the HMM's parameters.
 
@@ -313,6 +314,9 @@ def hmm_fisher_scores(X, lengths, startprob, transmat, means, variances):
     startprob : ndarray of shape (n_states,)
     transmat : ndarray of shape (n_states, n_states)
     means, variances : ndarray of shape (n_states, n_channels)
+    name : str, default="X"
+        What the error on a series without a finite score calls the argument
+        ``X`` came in ("X", "Y", "X2", ...).
 
     Returns
     -------
@@ -363,8 +367,8 @@ def hmm_fisher_scores(X, lengths, startprob, transmat, means, variances):
     if broken.any():
         i = int(np.flatnonzero(broken)[0])
         raise ValueError(
-            f"Sample {i} has no finite Fisher score: its values (largest |value| "
-            f"{np.abs(X[i, :lengths[i]]).max():.3g}) are too far from every HMM "
-            "state for float64; rescale the data."
+            f"{name}'s sample {i} has no finite Fisher score: its values (largest "
+            f"|value| {np.abs(X[i, :lengths[i]]).max():.3g}) are too far from every "
+            "HMM state for float64; rescale the data."
         )
     return scores, log_likelihood

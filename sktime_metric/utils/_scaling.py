@@ -296,7 +296,7 @@ def validate_and_standardize(estimator, X, *, reset, return_given=False, name="X
     X_given, lengths = validate_sequences(estimator, X, reset=reset, name=name)
     X = X_given
     if standardize and getattr(estimator, "standardize", False):
-        X = _standardize(estimator, X_given, reset=reset)
+        X = _standardize(estimator, X_given, reset=reset, name=name)
     return (X, lengths, X_given) if return_given else (X, lengths)
 
 
@@ -316,9 +316,10 @@ def fit_standardize(estimator, X, sample_weight=None):
     return _standardize(estimator, X, reset=True, sample_weight=sample_weight)
 
 
-def _standardize(estimator, X, *, reset, sample_weight=None):
+def _standardize(estimator, X, *, reset, sample_weight=None, name="X"):
     """Checked ``X`` standardised with ``mean_``, ``scale_`` (fitted on
-    ``X``, weighted by ``sample_weight``, on reset)."""
+    ``X``, weighted by ``sample_weight``, on reset); ``name``: what the
+    overflow message calls the argument ``X`` came in."""
     from .validation import _refuse_overflow
 
     if reset:
@@ -343,7 +344,7 @@ def _standardize(estimator, X, *, reset, sample_weight=None):
         f"channel (mean {estimator.mean_[c]:.3g}, scale "
         f"{estimator.scale_[c]:.3g}) is beyond float64's range: the series "
         "are on another scale than the training series were; rescale that "
-        "channel."))
+        "channel."), name)
     return X_scaled
 
 

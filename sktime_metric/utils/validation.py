@@ -75,7 +75,7 @@ def _lengths(observed):
     ).astype(np.int64)
 
 
-def check_sequences(X, *, min_length=1):
+def check_sequences(X, *, min_length=1, name="X"):
     """Validate sequences and return them with their lengths.
 
     Parameters
@@ -84,6 +84,9 @@ def check_sequences(X, *, min_length=1):
         Any input accepted by :func:`to_sequence_dataset`.
     min_length : int, default=1
         Shortest accepted series.
+    name : str, default="X"
+        What the messages call the argument (``"X_support"``, ``"Y"``, ...),
+        which they name with the sample: "X_support's sample 3 has ...".
 
     Returns
     -------
@@ -111,7 +114,7 @@ def check_sequences(X, *, min_length=1):
     >>> check_sequences(np.array([[1.0, np.nan, 2.0]]))
     Traceback (most recent call last):
     ...
-    ValueError: Sample 0 has NaN at time step 1, inside the series (its last observed step is 2): only trailing NaN padding is allowed.
+    ValueError: X's sample 0 has NaN at time step 1, inside the series (its last observed step is 2): only trailing NaN padding is allowed.
     """
     X = to_sequence_dataset(X)
     if X.shape[0] == 0:
@@ -127,7 +130,7 @@ def check_sequences(X, *, min_length=1):
         inf = np.isinf(X).any(axis=2)
         i, t = _first_index(inf)
         raise ValueError(
-            f"Sample {i} has an infinite value at time step {t} "
+            f"{name}'s sample {i} has an infinite value at time step {t} "
             f"({int(inf.sum())} time step(s) with inf in total)."
         )
     nan = np.isnan(X)
@@ -143,8 +146,9 @@ def check_sequences(X, *, min_length=1):
             i, t = _first_index(partial)
             channels = np.flatnonzero(nan[i, t]).tolist()
             raise ValueError(
-                f"Sample {i} has NaN on channel(s) {channels} only at time step {t}: "
-                "a time step must be fully observed or fully NaN (padding)."
+                f"{name}'s sample {i} has NaN on channel(s) {channels} only at time "
+                f"step {t}: a time step must be fully observed or fully NaN "
+                "(padding)."
             )
         lengths = _lengths(~padding)
     else:
@@ -154,17 +158,17 @@ def check_sequences(X, *, min_length=1):
         if inside.any():
             i, t = _first_index(inside)
             raise ValueError(
-                f"Sample {i} has NaN at time step {t}, inside the series (its last "
-                f"observed step is {lengths[i] - 1}): only trailing NaN padding is "
-                "allowed."
+                f"{name}'s sample {i} has NaN at time step {t}, inside the series "
+                f"(its last observed step is {lengths[i] - 1}): only trailing NaN "
+                "padding is allowed."
             )
     short = lengths < min_length
     if short.any():
         i = int(np.flatnonzero(short)[0])
         what = "is empty (all NaN)" if lengths[i] == 0 else f"has length {lengths[i]}"
         raise ValueError(
-            f"Sample {i} {what}; series of at least {min_length} time step(s) are "
-            "required."
+            f"{name}'s sample {i} {what}; series of at least {min_length} time "
+            "step(s) are required."
         )
     return X, lengths
 
@@ -221,7 +225,7 @@ def validate_sequences(estimator, X, *, reset, min_length=1, name="X"):
     levels = _multiindex_rows(X) if reset else None
     if levels is not None:  # before reading: a long Series fails to read
         _warn_multiindex_rows(levels)
-    X, lengths = check_sequences(X, min_length=min_length)
+    X, lengths = check_sequences(X, min_length=min_length, name=name)
     n_channels = X.shape[2]
     if reset:
         if given is not None and n_channels > X.shape[1]:
@@ -235,7 +239,7 @@ def validate_sequences(estimator, X, *, reset, min_length=1, name="X"):
     return X, lengths
 
 
-def padded_float32(X, lengths=None):
+def padded_float32(X, lengths=None, *, name="X"):
     """A new float32 copy of ``X`` with the NaN padding replaced by zeros.
 
     Torch modules receive this array: masking by multiplication would not remove
@@ -249,6 +253,8 @@ def padded_float32(X, lengths=None):
         NaN-padded, as :func:`check_sequences` returns it.
     lengths : ndarray of shape (n_samples,), default=None
         Valid steps of each series; None keeps every time step.
+    name : str, default="X"
+        What the overflow message calls the argument ``X`` came in.
 
     Returns
     -------
@@ -273,22 +279,23 @@ def padded_float32(X, lengths=None):
     _refuse_overflow(
         out, X, lambda i, c: " (after any standardising), beyond the float32 range "
         f"the networks compute in (|x| <= {np.finfo(np.float32).max:.3g}): "
-        "rescale that channel.")
+        "rescale that channel.", name)
     np.copyto(out, 0.0, where=np.isnan(out))
     return out
 
 
-def _refuse_overflow(converted, given, why):
+def _refuse_overflow(converted, given, why, name="X"):
     """A ``ValueError`` naming the first value of finite ``given`` that its
     conversion ``converted`` (same shape, ``(n, T, d)``) made infinite.
 
     ``why(sample, channel)`` is the rest of the message, after the value's
-    sample, time step and channel.
+    sample, time step and channel; ``name``: what it calls the argument
+    ``given`` came in ("X", "X_support", ...).
     """
     if np.isinf(converted).any():
         i, t, c = (int(k[0]) for k in np.nonzero(np.isinf(converted)))
-        raise ValueError(f"Sample {i} has the value {given[i, t, c]:.3g} at time "
-                         f"step {t}, channel {c}{why(i, c)}")
+        raise ValueError(f"{name}'s sample {i} has the value {given[i, t, c]:.3g} "
+                         f"at time step {t}, channel {c}{why(i, c)}")
 
 
 def nan_padded(values, lengths, n_timestamps):

@@ -288,7 +288,7 @@ def test_a_restart_whose_outputs_overflowed_loses_to_the_others(data, monkeypatc
     assert clf.net_ is calls[1] and np.isfinite(clf.predict_proba(X)).all()
     calls.clear()
     bad.add(1)
-    with pytest.raises(ValueError, match=r"Sample \d+ \(of \d+ steps\) gives a "
+    with pytest.raises(ValueError, match=r"X's sample \d+ \(of \d+ steps\) gives a "
                                          r"non-finite network output.*in fit, "
                                          r"training diverged"):
         HCRFClassifier(n_init=2, **params).fit(X, y)

@@ -238,7 +238,7 @@ def test_a_weight_0_series_beyond_the_others_scale_is_named_with_its_weight(data
     w = np.ones(len(y))
     w[2] = 0.0
     clf = RNNClassifier(**TINY)
-    with pytest.raises(ValueError, match=r"Sample 2 has the value 1e\+10 at time "
+    with pytest.raises(ValueError, match=r"X's sample 2 has the value 1e\+10 at time "
                        r"step 0, channel 0, and sample_weight 0: .* Drop the "
                        "series rather than weigh it 0"):
         clf.fit(X, y, sample_weight=w)

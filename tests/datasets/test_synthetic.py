@@ -193,7 +193,7 @@ def test_noise_segments_rejects_too_long_series_and_an_implicit_length():
 def test_noise_segments_rejects_inner_nan():
     X = _ragged()
     X[2, 1, 0] = np.nan
-    with pytest.raises(ValueError, match="Sample 2 .* time step 1"):
+    with pytest.raises(ValueError, match="X's sample 2 .* time step 1"):
         add_noise_segments(X, target_length="longest")
 
 

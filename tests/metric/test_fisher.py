@@ -85,7 +85,7 @@ def test_a_series_too_far_for_float64_is_named():
     # the error, and no numpy RuntimeWarning ("overflow encountered") before it
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        with pytest.raises(ValueError, match="Sample 1 has no finite Fisher score"):
+        with pytest.raises(ValueError, match="X's sample 1 has no finite Fisher score"):
             embedder.transform(X)
 
 

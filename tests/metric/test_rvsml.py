@@ -397,7 +397,7 @@ def test_bad_input_is_named(data):
     X, y = data
     bad = X.copy()
     bad[3, 2] = np.nan
-    with pytest.raises(ValueError, match="Sample 3 has NaN at time step 2"):
+    with pytest.raises(ValueError, match="X's sample 3 has NaN at time step 2"):
         RVSMLMetric().fit(bad, y)
     with pytest.raises(ValueError, match="needs at least 2 classes"):
         RVSMLMetric().fit(X, np.zeros(len(X)))

@@ -92,9 +92,12 @@ def test_a_value_the_training_scale_overflows_is_named():
     validate_and_standardize(est, X * 1e-310, reset=True)
     X_new = X * 1e-310
     X_new[2, 1, 1] = 1.5
-    with pytest.raises(ValueError, match=r"Sample 2 has the value 1\.5 at time step "
-                       r"1, channel 1, which standardised .* beyond float64"):
+    with pytest.raises(ValueError, match=r"X's sample 2 has the value 1\.5 at time "
+                       r"step 1, channel 1, which standardised .* beyond float64"):
         validate_and_standardize(est, X_new, reset=False)
+    # a series given beside X (a support set, the Y of distances) is named so
+    with pytest.raises(ValueError, match=r"^X_support's sample 2 has the value 1\.5"):
+        validate_and_standardize(est, X_new, reset=False, name="X_support")
 
 
 def test_series_near_float64s_ends_standardise_without_false_overflow():

@@ -72,7 +72,7 @@ def test_masked_values_are_missing_not_observations():
     X_3d, lengths = check_sequences(X)
     assert lengths.tolist() == [2, 3] and np.isnan(X_3d[0, 2, 0])
     inside = np.ma.array(np.ones((1, 3, 1)), mask=[[[0], [1], [0]]])
-    with pytest.raises(ValueError, match="Sample 0 has NaN at time step 1"):
+    with pytest.raises(ValueError, match="X's sample 0 has NaN at time step 1"):
         check_sequences(inside)
     series = [np.ma.array(np.arange(4), mask=[0, 0, 0, 1]), np.arange(3)]
     assert check_sequences(series)[1].tolist() == [3, 3]
@@ -217,7 +217,7 @@ _NULLS = [
     ([[[1.0, 2.0], None]],
      "Sample 0 has time steps of different sizes: step 0 has 2 value(s), "
      "step 1 has a missing value (None)"),
-    ([[[1.0, None]], [[3.0, 4.0]]], "Sample 0 has NaN on channel(s) [1] only"),
+    ([[[1.0, None]], [[3.0, 4.0]]], "X's sample 0 has NaN on channel(s) [1] only"),
 ]
 
 
@@ -248,7 +248,7 @@ def test_nulls_and_ragged_steps_in_nested_lists_name_the_sample(X, message,
 @pytest.mark.parametrize("X, message", _NULLS)
 def test_nulls_in_fixed_size_polars_arrays_name_the_sample(X, message, nesting):
     # numpy reads a null of polars' fixed-size Array as NaN: a null series was
-    # "Sample 1 is empty (all NaN)" and a null step "NaN on channel(s) [0, 1]"
+    # "X's sample 1 is empty (all NaN)" and a null step "NaN on channel(s) [0, 1]"
     pl = pytest.importorskip("polars")
     dtype = _polars_nesting(nesting, pl.Float64, steps=len(X[0]))
     with pytest.raises(ValueError, match=re.escape(message)):
@@ -451,7 +451,7 @@ def test_long_doubles_beyond_float64_are_named_as_the_value_given():
         # an infinite long double is no value beyond float64's range: it is
         # named as the infinite value it is
         X[1, 2, 1] = np.longdouble("inf")
-        with pytest.raises(ValueError, match="Sample 1 has an infinite value at "
+        with pytest.raises(ValueError, match="X's sample 1 has an infinite value at "
                            "time step 2"):
             check_sequences(X)
         X[1, 2, 1] = np.longdouble("1e400")

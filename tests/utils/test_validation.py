@@ -1,6 +1,7 @@
 """The data contract: accepted formats, lengths, and the errors for bad input."""
 
 import re
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -11,6 +12,7 @@ from sktime_metric.utils import (
     padded_float32,
     sequence_lengths,
     to_sequence_dataset,
+    validate_sequences,
 )
 
 
@@ -71,22 +73,22 @@ def test_caller_array_is_never_modified():
         (
             lambda X: X.__setitem__((1, 2, slice(None)), np.nan),
             ValueError,
-            "Sample 1 has NaN at time step 2, inside the series",
+            "X's sample 1 has NaN at time step 2, inside the series",
         ),
         (
             lambda X: X.__setitem__((2, 3, 0), np.nan),
             ValueError,
-            "Sample 2 has NaN on channel(s) [0] only at time step 3",
+            "X's sample 2 has NaN on channel(s) [0] only at time step 3",
         ),
         (
             lambda X: X.__setitem__((0, 1, 1), np.inf),
             ValueError,
-            "Sample 0 has an infinite value at time step 1",
+            "X's sample 0 has an infinite value at time step 1",
         ),
         (
             lambda X: X.__setitem__((1, slice(None), slice(None)), np.nan),
             ValueError,
-            "Sample 1 is empty (all NaN)",
+            "X's sample 1 is empty (all NaN)",
         ),
     ],
 )
@@ -116,8 +118,25 @@ def test_bad_shapes_and_dtypes(X, error, message):
         check_sequences(X)
 
 
+def test_messages_name_the_argument_the_series_came_in():
+    # as the channel count's message does: "X_support has 3 channels"
+    X = np.random.RandomState(0).randn(3, 5, 2)
+    X[1, 2] = np.nan
+    with pytest.raises(ValueError, match="^" + re.escape(
+            "X_support's sample 1 has NaN at time step 2, inside the series")):
+        check_sequences(X, name="X_support")
+    X[1, 2] = np.inf
+    with pytest.raises(ValueError, match="^Y's sample 1 has an infinite value"):
+        validate_sequences(SimpleNamespace(), X, reset=True, name="Y")
+    X[1, 2] = 1e39  # finite in float64 only
+    with pytest.raises(ValueError, match="^" + re.escape(
+            "X_pretrain's sample 1 has the value 1e+39 at time step 2, channel 0")):
+        padded_float32(X, name="X_pretrain")
+
+
 def test_min_length():
-    with pytest.raises(ValueError, match="Sample 2 has length 1; series of at least 2"):
+    with pytest.raises(ValueError,
+                       match="X's sample 2 has length 1; series of at least 2"):
         check_sequences(_ragged(), min_length=2)
 
 
