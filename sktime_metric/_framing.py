@@ -57,7 +57,7 @@ def resolve_framing(window, stride, n_features, lengths):
     return window, stride
 
 
-def framed_series(X, window, stride):
+def framed_series(X, window, stride, name="X"):
     """NaN-padded series as NaN-padded series of frames.
 
     Frame ``k`` of a series is its steps ``k * stride`` to
@@ -71,6 +71,8 @@ def framed_series(X, window, stride):
     X : ndarray of shape (n_samples, n_timestamps, n_channels)
         NaN-padded at the end.
     window, stride : int
+    name : str, default="X"
+        What a value beyond float32's range is said to be in.
 
     Returns
     -------
@@ -80,8 +82,9 @@ def framed_series(X, window, stride):
     if window == 1 and stride == 1:
         return X
     lengths = sequence_lengths(X)
-    frames, n_frames = frame_windows(torch.from_numpy(padded_float32(X, lengths)),
-                                     torch.from_numpy(lengths), window, stride)
+    x = padded_float32(X, lengths, name=name)
+    frames, n_frames = frame_windows(torch.from_numpy(x), torch.from_numpy(lengths),
+                                     window, stride)
     out = frames.numpy().astype(np.float64)
     out[np.arange(out.shape[1])[None, :] >= n_frames.numpy()[:, None]] = np.nan
     return out

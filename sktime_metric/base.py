@@ -299,9 +299,12 @@ class BaseSequenceNet(BaseEstimator):
         return weight.astype(np.float32)
 
     @staticmethod
-    def _net_input(X, lengths):
-        """The dict skorch slices per batch; its keys are the module's arguments."""
-        return {"x": padded_float32(X, lengths), "lengths": lengths}
+    def _net_input(X, lengths, name="X"):
+        """The dict skorch slices per batch; its keys are the module's arguments.
+
+        ``name``: what a value beyond float32 is said to be in ("X_support", ...).
+        """
+        return {"x": padded_float32(X, lengths, name=name), "lengths": lengths}
 
     # -- build ---------------------------------------------------------------
 
@@ -397,17 +400,19 @@ class BaseSequenceNet(BaseEstimator):
 
     # -- predict -------------------------------------------------------------
 
-    def _predict_batches(self, inputs, lengths, forward=None, finite=True):
+    def _predict_batches(self, inputs, lengths, forward=None, finite=True,
+                         name="X"):
         """``forward(module, **batch)`` on all rows: a tuple of CPU tensors.
 
         The one predict loop, :func:`~sktime_metric._predicting.predict_batches`,
         on the fitted net, with batches of at least ``batch_size`` rows.
         ``inputs``: a dict of row-aligned arrays (by default
         :meth:`_net_input`'s); ``forward`` defaults to the module's own;
-        ``finite=False`` lets a non-finite output through.
+        ``finite=False`` lets a non-finite output through; ``name``: what its
+        error calls the argument the rows came in ("X", "X_support", "Y", ...).
         """
         return predict_batches(self.net_, inputs, lengths, batch_size=self.batch_size,
-                               forward=forward, finite=finite)
+                               forward=forward, finite=finite, name=name)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

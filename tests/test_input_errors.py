@@ -239,7 +239,7 @@ def test_a_network_output_that_overflowed_names_its_series(data):
     long = np.full((4, 400, 2), np.nan)
     long[:, :8] = X[:4, :8]
     long[2] = np.random.RandomState(0).randn(400, 2)  # sorted last at predict
-    with pytest.raises(ValueError, match=r"Sample 2 \(of 400 steps\) gives a "
+    with pytest.raises(ValueError, match=r"X's sample 2 \(of 400 steps\) gives a "
                        "non-finite network output"):
         tagm.predict_proba(long)
     assert np.isfinite(tagm.predict_proba(long[[0, 1, 3], :8])).all()
@@ -411,3 +411,43 @@ def test_a_wrong_Y_is_named_as_Y(estimator, data):
     if hasattr(est, "transform"):  # transform's own argument is still X
         with pytest.raises(ValueError, match="^X has 3 channels"):
             est.transform(Y)
+
+
+def test_a_support_set_and_pretraining_series_are_named_inside(data, monkeypatch):
+    # the messages about one series of X_support / X_pretrain (NaN inside it,
+    # a value beyond float32, a network output that overflowed) named only
+    # "Sample i", which reads as a series of X
+    X, y = data
+    matching = next(e for e in ESTIMATORS if hasattr(e, "set_support"))
+    fitted = clone(matching).set_params(max_epochs=1).fit(X, y)
+    bad = X[:6].copy()
+    bad[4, 1] = np.nan
+    with pytest.raises(ValueError, match="^X_support's sample 4 has NaN at time "
+                       "step 1"):
+        fitted.predict(X, bad, y[:6])
+    far = X[:6].copy()
+    far[3, 0, 1] = 1e39  # standardised on a scale of about 1: beyond float32
+    with pytest.raises(ValueError, match=r"^X_support's sample 3 has the value \S+ "
+                       r"at time step 0, channel 1 .*beyond the float32 range"):
+        fitted.predict_proba(X, far, y[:6])
+    with pytest.raises(ValueError, match="^X_pretrain's sample 4 has NaN"):
+        clone(matching).set_params(max_epochs=1, pretrain_epochs=1).fit(
+            X, y, X_pretrain=bad)
+    with pytest.raises(ValueError, match=r"^X_pretrain's sample 3 has the value "):
+        clone(matching).set_params(max_epochs=1, pretrain_epochs=1).fit(
+            X, y, X_pretrain=far)
+    module = fitted.net_.module_
+    embed = module.embed
+
+    def overflowing(x, lengths):  # the state of series of one length overflows
+        out = embed(x, lengths)
+        out[lengths == length] = float("inf")
+        return out
+
+    lengths_support = (~np.isnan(X[:6]).all(axis=2)).sum(axis=1)
+    length = lengths_support[4]
+    first = np.flatnonzero(lengths_support == length)[0]
+    monkeypatch.setattr(module, "embed", overflowing)
+    with pytest.raises(ValueError, match=rf"^X_support's sample {first} \(of "
+                       rf"{length} steps\) gives a non-finite network output"):
+        fitted.predict(X[:2], X[:6], y[:6])

@@ -397,8 +397,9 @@ class MatchingNetworkClassifier(
         if temperature == "auto":  # the episode's classes set the cosine scale
             temperature = (cosine_temperature(min(n_way, n_classes))
                            if self.metric == "cosine" else 1.0)
+        pre_name = "X" if X_pretrain is None else "X_pretrain"
         X_pre, lengths_pre = (X, lengths) if X_pretrain is None else \
-            self._validate_X(X_pretrain, reset=False, name="X_pretrain")
+            self._validate_X(X_pretrain, reset=False, name=pre_name)
         # seed
         seed = derive_seed(self.random_state)
         clip = ([("grad_clip", gradient_norm_clipping(self.grad_clip_norm))]
@@ -421,7 +422,8 @@ class MatchingNetworkClassifier(
                 max_epochs=self.pretrain_epochs,
             )
             self.pretrain_net_ = self._train(
-                pretrain, self._net_input(X_pre, lengths_pre), None, seed + 1)
+                pretrain, self._net_input(X_pre, lengths_pre, pre_name), None,
+                seed + 1)
             encoder_state = {k: v.detach().clone() for k, v in
                              pretrain.module_.autoencoder.state_dict().items()}
         # what to train and validate on: with early stopping, held-out base
@@ -542,11 +544,12 @@ class MatchingNetworkClassifier(
 
     # -- support set -------------------------------------------------------
 
-    def _embed(self, X, lengths):
-        """Context-free embeddings ``(n, d)`` as a CPU tensor (no gradients)."""
+    def _embed(self, X, lengths, name="X"):
+        """Context-free embeddings ``(n, d)`` as a CPU tensor (no gradients);
+        ``name``: the argument ``X`` came in, for the messages."""
         return self._predict_batches(
-            self._net_input(X, lengths), lengths,
-            lambda module, x, lengths: module.embed(x, lengths),
+            self._net_input(X, lengths, name), lengths,
+            lambda module, x, lengths: module.embed(x, lengths), name=name,
         )[0]
 
     def _support(self, X, lengths, y, names=("X", "y")):
@@ -560,7 +563,8 @@ class MatchingNetworkClassifier(
         # on the fitted net's device (not the ``device`` parameter: a model
         # unpickled without CUDA runs on the CPU), kept on the CPU, so that a
         # model fitted on a GPU pickles and loads where there is none
-        embedded = self._embed(X[order], lengths[order]).to(self.net_.device)
+        embedded = self._embed(X[order], lengths[order], names[0]).to(
+            self.net_.device)
         with torch.no_grad():
             context = self.net_.module_.support_embedding(embedded).cpu()
         return encoder.classes_, codes[order], context, order

@@ -716,14 +716,14 @@ class CoupledGRUMetric(PairMetricMixin, TrainingDistancesMixin, BaseSequenceNet)
 
     def _shortlist_embedding(self, shortlist, X, X_checked, name):
         if isinstance(shortlist, str):  # "uncoupled"
-            return self._embed_checked(X_checked)
+            return self._embed_checked(X_checked, name)
         return check_embedding(shortlist(X), len(X_checked), name)
 
-    def _embed_checked(self, X):
+    def _embed_checked(self, X, name="X"):
         lengths = sequence_lengths(X)
         return self._predict_batches(
-            self._net_input(X, lengths), lengths,
-            lambda module, x, lengths: module.embed(x, lengths),
+            self._net_input(X, lengths, name), lengths,
+            lambda module, x, lengths: module.embed(x, lengths), name=name,
         )[0].double().numpy()
 
     def embed(self, X):
@@ -751,8 +751,13 @@ class CoupledGRUMetric(PairMetricMixin, TrainingDistancesMixin, BaseSequenceNet)
     def _metric_inputs(self, X, name="X"):
         # every distance reads the series as the net was trained on them: framed
         check_is_fitted(self, "net_")
-        return framed_series(self._validate_X(X, reset=False, name=name)[0],
-                             getattr(self, "window_size_", 1), getattr(self, "stride_", 1))
+        X = self._validate_X(X, reset=False, name=name)[0]
+        window, stride = getattr(self, "window_size_", 1), getattr(self, "stride_", 1)
+        if window == stride == 1:
+            # the distances read X in float32 (_tensors), where its name is
+            # lost: a value beyond float32's range is named here
+            padded_float32(X, name=name)
+        return framed_series(X, window, stride, name=name)
 
     def _paired_distances(self, A, B):
         (x, lengths), (x2, lengths2) = self._tensors(A), self._tensors(B)

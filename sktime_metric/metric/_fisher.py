@@ -177,9 +177,9 @@ class FisherVectorEmbedder(PairMetricMixin, ClassNamePrefixFeaturesOutMixin,
         self.n_components_ = scores.shape[1]
         return self
 
-    def _scores(self, X, lengths):
+    def _scores(self, X, lengths, name="X"):
         return hmm_fisher_scores(X, lengths, self.startprob_, self.transmat_,
-                                 self.means_, self.variances_)[0]
+                                 self.means_, self.variances_, name=name)[0]
 
     def transform(self, X):
         """The whitened Fisher score of each series.
@@ -202,7 +202,7 @@ class FisherVectorEmbedder(PairMetricMixin, ClassNamePrefixFeaturesOutMixin,
         # arrays); name: the argument X came in, for the messages ("Y", "X2")
         check_is_fitted(self, "fisher_scale_")
         X, lengths = validate_and_standardize(self, X, reset=False, name=name)
-        return self._scores(X, lengths) / self.fisher_scale_
+        return self._scores(X, lengths, name) / self.fisher_scale_
 
     @property
     def _n_features_out(self):

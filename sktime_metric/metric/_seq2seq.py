@@ -556,8 +556,8 @@ class Seq2SeqEmbedder(
         # arrays); name: the argument X came in, for the messages ("Y", "X2")
         X, lengths = self._prepared(X, name)
         z = self._predict_batches(
-            self._net_input(X, lengths), lengths,
-            lambda module, x, lengths: module.encode(x, lengths),
+            self._net_input(X, lengths, name), lengths,
+            lambda module, x, lengths: module.encode(x, lengths), name=name,
         )[0].double().numpy()
         if self.metric == "kissme":
             # z L^T = y W_p L^T, in float64: M's large eigenvalues would amplify

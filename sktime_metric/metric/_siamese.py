@@ -489,7 +489,8 @@ class SiameseRNNEmbedder(
         check_is_fitted(self, "net_")
         X, lengths = self._validate_X(X, reset=False, name=name)
         _warn_if_shorter_than_window(lengths, self.window_size_)
-        h = self._predict_batches(self._net_input(X, lengths), lengths)[0]
+        h = self._predict_batches(self._net_input(X, lengths, name), lengths,
+                                  name=name)[0]
         return h.double().numpy()
 
     @property
