@@ -413,6 +413,48 @@ def test_a_wrong_Y_is_named_as_Y(estimator, data):
             est.transform(Y)
 
 
+@pytest.mark.parametrize("estimator", _METRIC_LEARNERS, ids=estimator_id)
+def test_a_bad_series_is_named_with_its_argument(estimator, data):
+    # what is wrong inside a series (NaN, a value beyond float32) names its
+    # argument as the channel count does, and each entry point its own
+    # parameters: score_pairs' pairs, the metric function's u and v (they
+    # said "Sample 1", "X1[:, 0]" and "X2")
+    X, y = data
+    est = clone(estimator)
+    est.set_params(**{k: 1 for k in ("max_epochs",) if k in est.get_params()})
+    est.fit(X, targets_for(est, y))
+    bad = X[:3].copy()
+    bad[1, 2] = np.nan  # every series has at least 6 steps: inside it
+    inside = re.escape("'s sample 1 has NaN at time step 2, inside the series")
+    with pytest.raises(ValueError, match="^Y" + inside):
+        est.pairwise_distances(X[:3], bad)
+    with pytest.raises(ValueError, match="^X2" + inside):
+        est.pair_distance(X[:3], bad)
+    with pytest.raises(ValueError, match="^" + re.escape("X1[:, 1]") + inside):
+        est.pair_distance(np.stack([X[:3], bad], axis=1))
+    with pytest.raises(ValueError, match="^" + re.escape("pairs[:, 1]") + inside):
+        est.score_pairs(np.stack([X[:3], bad], axis=1))
+    Y = np.concatenate([X, X[:, :, :1]], axis=2)
+    with pytest.raises(ValueError, match="^" + re.escape("pairs[:, 0] has 3 channels")):
+        est.score_pairs(np.stack([Y[:3], Y[3:6]], axis=1))
+    with pytest.raises(ValueError, match=r"^pairs must be one array of shape "
+                       r"\(n_pairs, 2, \.\.\.\)"):
+        est.score_pairs(X[:3])
+    metric = est.get_metric()
+    with pytest.raises(ValueError, match="^v's sample 0 has NaN at time step 2"):
+        metric(X[0], bad[1])
+    with pytest.raises(ValueError, match="^u has 3 channels"):
+        metric(Y[0], X[0])
+    with pytest.raises(ValueError, match="^v is 1-D of size 5, not a flattened"):
+        metric(X[0], np.zeros(5))
+    if hasattr(est, "net_"):  # the networks compute in float32
+        far = X[:3].copy()
+        far[2, 0, 0] = 1e39
+        with pytest.raises(ValueError, match=r"^Y's sample 2 has the value \S+ at "
+                           r"time step 0, channel 0 .*beyond the float32 range"):
+            est.pairwise_distances(X[:3], far)
+
+
 def test_a_support_set_and_pretraining_series_are_named_inside(data, monkeypatch):
     # the messages about one series of X_support / X_pretrain (NaN inside it,
     # a value beyond float32, a network output that overflowed) named only

@@ -291,7 +291,7 @@ class KISSMETransformer(
         distances = self._paired_distances(Z[pairs[:, 0]], Z[pairs[:, 1]])
         return float(roc_auc_score(labels, -distances))
 
-    def _as_single(self, u):
+    def _as_single(self, u, name="u"):
         return np.asarray(u, dtype=np.float64).reshape(1, -1)
 
     def __sklearn_tags__(self):

@@ -64,18 +64,21 @@ def _tiles(n_rows, n_cols, chunk_size):
             yield slice(r, r + height), slice(c, c + width)
 
 
-def _pair_sides(X1, X2):
+def _pair_sides(X1, X2, name="X1"):
     """``(X1, X2)``, or the two sides of metric-learn's ``(n_pairs, 2, ...)``
-    array, and what messages call each."""
+    array ``X1``, and what messages call each; ``name``: the parameter the
+    public method took ``X1`` as (``"pairs"`` for ``score_pairs``)."""
     if X2 is not None:
         return X1, X2, ("X1", "X2")
     pairs = np.asarray(X1)
     if pairs.ndim < 3 or pairs.shape[1] != 2:
+        how = ("Pass the pairs' two sides as X1 and X2, or one array" if name == "X1"
+               else f"{name} must be one array")
         raise ValueError(
-            "Pass the pairs' two sides as X1 and X2, or one array of shape "
-            f"(n_pairs, 2, ...) (metric-learn's layout); got shape {pairs.shape}."
+            f"{how} of shape (n_pairs, 2, ...) (metric-learn's layout); got shape "
+            f"{pairs.shape}."
         )
-    return pairs[:, 0], pairs[:, 1], ("X1[:, 0]", "X1[:, 1]")
+    return pairs[:, 0], pairs[:, 1], (f"{name}[:, 0]", f"{name}[:, 1]")
 
 
 def transform_rows(estimator, X):
@@ -133,7 +136,9 @@ class LearnedMetric:
 
     def __call__(self, u, v):
         est = self.estimator
-        return float(est.pair_distance(est._as_single(u), est._as_single(v))[0])
+        # messages name u and v, this function's arguments, not pair_distance's
+        return float(est._pair_distance(est._as_single(u, "u"),
+                                        est._as_single(v, "v"), ("u", "v"))[0])
 
     def __repr__(self):
         return f"LearnedMetric({type(self.estimator).__name__})"
@@ -198,15 +203,16 @@ class PairMetricMixin:
         """metric-learn's convention: the score is minus the distance."""
         return -distance
 
-    def _as_single(self, u):
-        """One series (or one flattened row) as a dataset of one."""
+    def _as_single(self, u, name="u"):
+        """One series (or one flattened row) as a dataset of one; ``name``:
+        what the messages call it."""
         u = np.asarray(u, dtype=np.float64)
         if u.ndim != 1:
             return u[None]
         n_channels = self.n_features_in_
         if u.size % n_channels:
             raise ValueError(
-                f"A 1-D input of size {u.size} is not a flattened series of "
+                f"{name} is 1-D of size {u.size}, not a flattened series of "
                 f"{n_channels} channels."
             )
         return u.reshape(1, -1, n_channels)
@@ -240,12 +246,17 @@ class PairMetricMixin:
         distances : ndarray of shape (n_pairs,)
             Lower means more similar.
         """
-        X1, X2, (name1, name2) = _pair_sides(X1, X2)
-        A, B = self._metric_inputs(X1, name1), self._metric_inputs(X2, name2)
+        return self._pair_distance(*_pair_sides(X1, X2))
+
+    def _pair_distance(self, X1, X2, names):
+        """:meth:`pair_distance` of the two sides, whose messages call them
+        ``names`` (the public method's own parameters: "X1", "pairs[:, 0]",
+        "u", ...)."""
+        A, B = self._metric_inputs(X1, names[0]), self._metric_inputs(X2, names[1])
         if len(A) != len(B):
             raise ValueError(
-                f"X1 and X2 must hold the same number of series (one pair per "
-                f"row); got {len(A)} and {len(B)}."
+                f"{names[0]} and {names[1]} must hold the same number of series "
+                f"(one pair per row); got {len(A)} and {len(B)}."
             )
         return self._paired_distances(A, B)
 
@@ -277,7 +288,8 @@ class PairMetricMixin:
         -------
         scores : ndarray of shape (n_pairs,)
         """
-        return self.pair_score(pairs)
+        distances = self._pair_distance(*_pair_sides(pairs, None, "pairs"))
+        return self._score_from_distance(distances)
 
     def pairwise_distances(self, X, Y=None, *, n_jobs=None, chunk_size=None):
         """Learned distances between every series of ``X`` and every one of ``Y``.

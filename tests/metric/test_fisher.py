@@ -87,6 +87,11 @@ def test_a_series_too_far_for_float64_is_named():
         warnings.simplefilter("error")
         with pytest.raises(ValueError, match="X's sample 1 has no finite Fisher score"):
             embedder.transform(X)
+    # the distances name the argument the series came in, not X
+    with pytest.raises(ValueError, match="^Y's sample 1 has no finite Fisher score"):
+        embedder.pairwise_distances(X[[0, 2]], X)
+    with pytest.raises(ValueError, match="^v's sample 0 has no finite Fisher score"):
+        embedder.get_metric()(X[0], X[1])
 
 
 def test_posteriors_of_a_series_far_from_every_state_stay_probabilities():

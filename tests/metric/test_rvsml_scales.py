@@ -74,6 +74,10 @@ def test_distances_beyond_float64_are_refused_naming_the_series(data, alignment,
         metric.pair_distance(X[:3], X_far)
     with pytest.raises(ValueError, match=r"^X1\[:, 1\]'s sample 2 projects to"):
         metric.pair_distance(np.stack([X[:3], X_far], axis=1))
+    with pytest.raises(ValueError, match=r"^pairs\[:, 1\]'s sample 2 projects to"):
+        metric.score_pairs(np.stack([X[:3], X_far], axis=1))
+    with pytest.raises(ValueError, match="^v's sample 0 projects to"):
+        metric.get_metric()(X[0], X_far[2])
 
 
 def test_a_projection_beyond_float64_is_refused_naming_the_series(data):
