@@ -145,7 +145,8 @@ def test_object_arrays_and_nested_frames_are_read_like_lists(data):
         np.testing.assert_array_equal(to_sequence_dataset(container), expected)
     bad = nested.copy()
     bad.iloc[2, 1] = pd.Series(np.zeros(3))
-    with pytest.raises(ValueError, match=r"Sample 2 has channels of different lengths"):
+    with pytest.raises(ValueError,
+                       match=r"X's sample 2 has channels of different lengths"):
         to_sequence_dataset(bad)
 
 
@@ -430,6 +431,8 @@ def test_a_bad_series_is_named_with_its_argument(estimator, data):
         est.pairwise_distances(X[:3], bad)
     with pytest.raises(ValueError, match="^X2" + inside):
         est.pair_distance(X[:3], bad)
+    with pytest.raises(ValueError, match="^Y's sample 1 has 1 channels but sample 0"):
+        est.pairwise_distances(X[:3], [X[0], X[1][:, :1]])  # a list, read first
     with pytest.raises(ValueError, match="^" + re.escape("X1[:, 1]") + inside):
         est.pair_distance(np.stack([X[:3], bad], axis=1))
     with pytest.raises(ValueError, match="^" + re.escape("pairs[:, 1]") + inside):
@@ -467,6 +470,8 @@ def test_a_support_set_and_pretraining_series_are_named_inside(data, monkeypatch
     with pytest.raises(ValueError, match="^X_support's sample 4 has NaN at time "
                        "step 1"):
         fitted.predict(X, bad, y[:6])
+    with pytest.raises(ValueError, match="^X_support's sample 5 has 1 channels but"):
+        fitted.predict(X, [*X[:5], X[5][:, :1]], y[:6])
     far = X[:6].copy()
     far[3, 0, 1] = 1e39  # standardised on a scale of about 1: beyond float32
     with pytest.raises(ValueError, match=r"^X_support's sample 3 has the value \S+ "

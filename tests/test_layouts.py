@@ -111,7 +111,7 @@ def test_aeon_lists_are_flagged_too():
     with pytest.warns(SequenceLayoutWarning, match=r"aeon's lists hold \(n_channels, "
                       r"T_i\) arrays.*from_aeon\(X\)"):
         est.fit(equal, y)
-    with pytest.raises(ValueError, match=r"Sample 1 has 50 channels but sample 0 "
+    with pytest.raises(ValueError, match=r"X's sample 1 has 50 channels but sample 0 "
                        r"has 40.*aeon's \(n_channels, T_i\) arrays.*from_aeon"):
         est.fit([rng.randn(3, n) for n in (40, 50, 45, 42)], y)
     with warnings.catch_warnings():  # our own layout, and from_aeon's output

@@ -58,7 +58,7 @@ def check_frames(X):
             out[i, : len(v)] = v
         X = out
     else:
-        X = _as_numeric_array(X, where="X")
+        X = _as_numeric_array(X, where="X", whole=True)
     if X.ndim == 4:
         X = X[..., None]
     if X.ndim != 5:

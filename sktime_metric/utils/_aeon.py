@@ -56,7 +56,7 @@ def from_aeon(X):
                 )
             series.append(s.T)
         return to_sequence_dataset(series)
-    X = _as_numeric_array(X, where="X")
+    X = _as_numeric_array(X, where="X", whole=True)
     if X.ndim != 3:
         raise ValueError(
             f"Expected aeon's 3-D layout (n_samples, n_channels, n_timestamps); got "

@@ -22,8 +22,13 @@ from ._unread import refuse_unread
 __all__ = ["to_sequence_dataset"]
 
 
-def _as_numeric_array(x, *, where):
+def _as_numeric_array(x, *, where, whole=False):
     """One series (or a whole dataset) as a float64 array, with clear dtype errors.
+
+    ``where`` is what the messages call ``x`` ("X", "Y's sample 3",
+    "item_features"); ``whole``: ``x`` is a whole dataset, whose axes the
+    messages name sample, time step and channel (a series': time step and
+    channel).
 
     A torch tensor is detached and read on the CPU (bfloat16, which numpy
     lacks, as float32); pandas' ``NA`` (a nullable ``Float64`` / ``Int64`` /
@@ -80,13 +85,14 @@ def _as_numeric_array(x, *, where):
     if arr.dtype.kind == "m":
         # numpy counts timedelta64 as a number: read as counts of its unit,
         # the same durations would be 1000x apart in ms and in s
-        refuse_time_values(arr, "X", prefix="" if where == "X" else f"{where}: ")
+        refuse_time_values(arr, where if whole else "X",
+                           prefix="" if whole else f"{where}: ")
     if not (np.issubdtype(arr.dtype, np.number) or arr.dtype == bool):
         raise TypeError(
             f"{where} has non-numeric dtype {arr.dtype!s}; sequences must be numeric."
         )
-    if arr.ndim > 1 or where != "X":
-        axes = ("sample", "time step", "channel") if where == "X" else (
+    if arr.ndim > 1 or not whole:
+        axes = ("sample", "time step", "channel") if whole else (
             "time step", "channel")
         arr = narrow_long_double(arr, where, axes=axes, mask=mask)
     # a 1-D X is not a dataset: the shape check that follows refuses it,
@@ -111,7 +117,7 @@ def narrow_long_double(arr, where, *, axes, what="sequences", mask=None):
     ----------
     arr : ndarray
     where : str
-        The array's name in the message ("X", "y", "Sample 3").
+        The array's name in the message ("X", "y", "X's sample 3").
     axes : tuple of str
         The names of ``arr``'s leading axes ("sample", "time step", ...); an
         index with more axes than named is written as a tuple, one on an
@@ -157,8 +163,9 @@ def narrow_long_double(arr, where, *, axes, what="sequences", mask=None):
     return narrowed
 
 
-def _refuse_sequence_cells(X, error):
-    """Name the first cell of table ``X`` that holds a sequence, if any.
+def _refuse_sequence_cells(X, error, name="X"):
+    """Name the first cell of table ``X`` (the argument ``name``) that holds a
+    sequence, if any.
 
     A table (a polars or pyarrow frame with list columns, say) is read as one
     univariate series per row, so a cell holding a series is out of place.
@@ -172,12 +179,12 @@ def _refuse_sequence_cells(X, error):
     for (i, j), cell in np.ndenumerate(cells):
         if isinstance(cell, (np.ndarray, list, tuple)):
             raise ValueError(
-                f"X holds a sequence at row {i}, column {j}, where a number is "
+                f"{name} holds a sequence at row {i}, column {j}, where a number is "
                 "expected: a table is read as one univariate series per row. "
                 "Pass a column of whole series alone (a Series or an array of "
                 "series); sktime's nested frames (one column per channel, "
                 "each cell one channel's series) are read as pandas "
-                "DataFrames (e.g. X.to_pandas())."
+                f"DataFrames (e.g. {name}.to_pandas())."
             ) from error
 
 
@@ -229,44 +236,49 @@ def _is_nested_frame(X):
     return not np.isscalar(first) and np.ndim(np.asarray(first, dtype=object)) >= 1
 
 
-def _nested_cell(cell, i, j):
-    """Cell ``(i, j)`` of a nested frame as a numeric array; a missing cell
-    (None, NaN, NA) is named as such, not read as a one-step channel (then
-    named a length mismatch) or a missing series as an empty one."""
+def _nested_cell(cell, i, j, name):
+    """Cell ``(i, j)`` of a nested frame (the argument ``name``) as a numeric
+    array; a missing cell (None, NaN, NA) is named as such, not read as a
+    one-step channel (then named a length mismatch) or a missing series as an
+    empty one."""
     if np.ndim(cell) == 0 and _is_missing(cell):
         raise ValueError(
-            f"Sample {i}, channel {j} of the nested DataFrame is missing "
+            f"{name}'s sample {i}, channel {j} of the nested DataFrame is missing "
             f"({cell!r}) instead of a series; drop missing samples (and their "
             "labels) first."
         )
-    return _as_numeric_array(cell, where=f"Sample {i}, channel {j}")
+    return _as_numeric_array(cell, where=f"{name}'s sample {i}, channel {j}")
 
 
-def _series_of_nested_frame(X):
-    """The ``(T_i, d)`` series of a nested frame (sktime's ``nested_univ``).
+def _series_of_nested_frame(X, name="X"):
+    """The ``(T_i, d)`` series of a nested frame (sktime's ``nested_univ``),
+    which messages call ``name``.
 
     Rows are samples, columns are channels and each cell holds one channel's
     series; the channels of a sample must have the same length.
     """
     series = []
     for i in range(X.shape[0]):
-        channels = [_nested_cell(X.iloc[i, j], i, j) for j in range(X.shape[1])]
+        channels = [_nested_cell(X.iloc[i, j], i, j, name)
+                    for j in range(X.shape[1])]
         for j, channel in enumerate(channels):
             # (T, 1) and (1, T) are one channel; ravel would chain the
             # columns of a (T, d) cell into one channel d times as long
             if sum(size > 1 for size in channel.shape) > 1:
                 raise ValueError(
-                    f"Sample {i}, channel {j} of the nested DataFrame has shape "
-                    f"{channel.shape}: each cell holds one channel's series (1-D). "
+                    f"{name}'s sample {i}, channel {j} of the nested DataFrame has "
+                    f"shape {channel.shape}: each cell holds one channel's series "
+                    "(1-D). "
                     "If each cell is a whole (T_i, n_channels) series, pass that "
-                    f"column alone, X[{X.columns[j]!r}]."
+                    f"column alone, {name}[{X.columns[j]!r}]."
                 )
         channels = [channel.ravel() for channel in channels]
         sizes = [len(c) for c in channels]
         if len(set(sizes)) > 1:
             raise ValueError(
-                f"Sample {i} has channels of different lengths {sizes} in the nested "
-                "DataFrame; every channel of a series must have the same length."
+                f"{name}'s sample {i} has channels of different lengths {sizes} in "
+                "the nested DataFrame; every channel of a series must have the "
+                "same length."
             )
         series.append(np.stack(channels, axis=1))
     return series
@@ -339,7 +351,7 @@ def _is_ragged_object_array(X):
     )
 
 
-def to_sequence_dataset(X):
+def to_sequence_dataset(X, *, name="X"):
     """Convert any accepted sequence input to a float64 ``(n, T, d)`` array.
 
     Accepted inputs:
@@ -371,6 +383,9 @@ def to_sequence_dataset(X):
     ----------
     X : array-like or list of array-like
         The sequences.
+    name : str, default="X"
+        What the messages call the argument (``"X_support"``, ``"Y"``, ...):
+        "Y's sample 3 has 2 dimensions".
 
     Returns
     -------
@@ -386,7 +401,7 @@ def to_sequence_dataset(X):
     if scipy.sparse.issparse(X):
         raise TypeError(
             "Sparse input is not supported: sequences are dense NaN-padded arrays "
-            "(n_samples, n_timestamps, n_channels); convert with X.toarray()."
+            f"(n_samples, n_timestamps, n_channels); convert with {name}.toarray()."
         )
     if getattr(getattr(X, "type", None), "shape", None) is not None:
         # pyarrow's fixed-shape tensors: numpy reads each one flattened,
@@ -394,29 +409,30 @@ def to_sequence_dataset(X):
         tensors = X.combine_chunks() if hasattr(X, "combine_chunks") else X
         if hasattr(tensors, "to_numpy_ndarray"):
             X = tensors.to_numpy_ndarray()
-    refuse_unread(X)
+    refuse_unread(X, name)
     X = _polars_lists_over_arrays_of_lists(X)
     if _polars_series_with_nulls(X):
         # numpy reads a null of a fixed-size polars Array as a row of NaN:
         # "empty (all NaN)", not the missing series or value it is
         X = X.to_list()
     if _is_nested_frame(X):
-        X = _series_of_nested_frame(X)
+        X = _series_of_nested_frame(X, name)
     elif _is_ragged_object_array(X):
         X = list(np.asarray(X))
     if isinstance(X, (list, tuple)) and len(X) > 0 and not np.isscalar(X[0]):
-        series = [_as_numeric_array(s, where=f"Sample {i}") for i, s in enumerate(X)]
+        series = [_as_numeric_array(s, where=f"{name}'s sample {i}")
+                  for i, s in enumerate(X)]
         ndims = {s.ndim for s in series}
         if not ndims <= {1, 2}:
             bad = next(i for i, s in enumerate(series) if s.ndim not in (1, 2))
             if np.ndim(X[bad]) == 0 and _is_missing(X[bad]):  # a null series
                 raise ValueError(
-                    f"Sample {bad} is missing ({X[bad]!r}) instead of a series; "
-                    "drop missing samples (and their labels) first."
+                    f"{name}'s sample {bad} is missing ({X[bad]!r}) instead of a "
+                    "series; drop missing samples (and their labels) first."
                 )
             raise ValueError(
-                f"Sample {bad} has {series[bad].ndim} dimensions; each series in a "
-                "list must be 1-D (T_i,) or 2-D (T_i, n_channels)."
+                f"{name}'s sample {bad} has {series[bad].ndim} dimensions; each "
+                "series in a list must be 1-D (T_i,) or 2-D (T_i, n_channels)."
             )
         series = [s[:, None] if s.ndim == 1 else s for s in series]
         channels = {s.shape[1] for s in series}
@@ -426,11 +442,12 @@ def to_sequence_dataset(X):
             # aeon's lists of (n_channels, T_i) arrays: equal rows, unequal columns
             aeon = len({s.shape[0] for s in series}) == 1
             raise ValueError(
-                f"Sample {bad} has {series[bad].shape[1]} channels but sample 0 has "
-                f"{first}; all series must have the same number of channels."
+                f"{name}'s sample {bad} has {series[bad].shape[1]} channels but "
+                f"sample 0 has {first}; all series must have the same number of "
+                "channels."
                 + (" Each series of a list is read as (T_i, n_channels); if these "
                    "are aeon's (n_channels, T_i) arrays, pass "
-                   "sktime_metric.utils.from_aeon(X)." if aeon else "")
+                   f"sktime_metric.utils.from_aeon({name})." if aeon else "")
             )
         # tslearn's to_time_series_dataset pads the same way, but also cuts
         # each series' trailing NaN (so the width can shrink), names no sample
@@ -443,9 +460,9 @@ def to_sequence_dataset(X):
         return out
 
     try:
-        X = _as_numeric_array(X, where="X")
+        X = _as_numeric_array(X, where=name, whole=True)
     except ValueError as exc:
-        _refuse_sequence_cells(X, exc)
+        _refuse_sequence_cells(X, exc, name)
         raise
     if X.ndim == 2:
         if X.shape[1] == 0:
@@ -457,7 +474,7 @@ def to_sequence_dataset(X):
         return X[:, :, None]
     if X.ndim != 3:
         hint = (
-            " Reshape your data: X.reshape(1, -1) if it is a single univariate "
+            f" Reshape your data: {name}.reshape(1, -1) if it is a single univariate "
             "series."
             if X.ndim == 1
             else ""

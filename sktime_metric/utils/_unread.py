@@ -13,24 +13,25 @@ __all__ = ["refuse_unread"]
 
 
 # A plain struct Series: how each library makes of it a table (a field per
-# column) and one series (a row per time step, a field per channel)
+# column) and one series (a row per time step, a field per channel); {X}: the
+# argument's name
 _STRUCT_TABLE = {
-    "polars": ("X.struct.unnest()", "X.struct.unnest().to_numpy()[None]"),
-    "pandas": ("X.struct.explode()", "X.struct.explode().to_numpy()[None]"),
-    "pyarrow": ("pa.Table.from_struct_array(X)",
-                "np.asarray(pa.Table.from_struct_array(X))[None]"),
+    "polars": ("{X}.struct.unnest()", "{X}.struct.unnest().to_numpy()[None]"),
+    "pandas": ("{X}.struct.explode()", "{X}.struct.explode().to_numpy()[None]"),
+    "pyarrow": ("pa.Table.from_struct_array({X})",
+                "np.asarray(pa.Table.from_struct_array({X}))[None]"),
 }
 # A Series of lists of structs: each step as the list of its fields, by the
 # outer nesting (polars' List and Array have their own namespaces)
 _STRUCT_STEPS = {
-    ("polars", "List"): "X.list.eval(pl.concat_list(pl.element().struct.unnest())) "
+    ("polars", "List"): "{X}.list.eval(pl.concat_list(pl.element().struct.unnest())) "
                         "for a List of structs",
-    ("polars", "Array"): "X.arr.to_list().list.eval(pl.concat_list("
+    ("polars", "Array"): "{X}.arr.to_list().list.eval(pl.concat_list("
                          "pl.element().struct.unnest())) for an Array of structs",
     ("pandas", "List"): "[[list(step.values()) for step in series] for series in "
-                        "X.tolist()]",
+                        "{X}.tolist()]",
     ("pyarrow", "List"): "[[list(step.values()) for step in series] for series "
-                         "in X.to_pylist()]",
+                         "in {X}.to_pylist()]",
 }
 
 
@@ -76,7 +77,7 @@ def _struct_nesting(dtype):
             return kinds if kind in ("Struct", "StructType") else None
 
 
-def refuse_unread(X):
+def refuse_unread(X, name="X"):
     """Refuse a polars LazyFrame, and a struct dtype of polars, pyarrow or
     pandas (``pd.ArrowDtype``): a Series, array or frame column of structs,
     or of (nested) lists of them.
@@ -90,35 +91,36 @@ def refuse_unread(X):
     silently taken for padding; pyarrow's and pandas' structs are dicts to
     numpy, which failed with "float() argument must be ... not 'dict'".
     Neither reading is documented and a struct's fields are as likely
-    channels as time steps: the user says which.
+    channels as time steps: the user says which. ``name``: what the
+    messages call the argument ``X`` (and its code, ``Y.collect()``).
     """
     if type(X).__module__.startswith("polars") and type(X).__name__ == "LazyFrame":
         # before its schema is read (the warning above)
-        raise TypeError("X is a polars LazyFrame, a query: pass its result, "
-                        "X.collect().")
+        raise TypeError(f"{name} is a polars LazyFrame, a query: pass its "
+                        f"result, {name}.collect().")
     library, columns = _typed_columns(X)
-    for name, shown, dtype in columns:
+    for column, shown, dtype in columns:
         kinds = _struct_nesting(dtype)
         if kinds is None:
             continue
-        if name is not None:
+        if column is not None:
             raise TypeError(
-                f"X's column {name!r} has {library} dtype {shown}: structs are "
+                f"{name}'s column {column!r} has {library} dtype {shown}: structs are "
                 "not read as sequences. Pass the series alone as lists of time "
                 "steps, each a list of channels."
             )
         what = "Series" if library != "pyarrow" else type(X).__name__
         if not kinds:
-            table, one = _STRUCT_TABLE[library]
+            table, one = (code.format(X=name) for code in _STRUCT_TABLE[library])
             raise TypeError(
-                f"X is a {library} {what} of dtype {shown}: a struct's fields "
+                f"{name} is a {library} {what} of dtype {shown}: a struct's fields "
                 "could be time steps or channels, so structs are not read. "
                 f"Pass {table} for a table (one univariate series per row, a "
                 f"field per time step) or {one} for one series (a row per time "
                 "step, a field per channel)."
             )
         raise TypeError(
-            f"X is a {library} {what} of dtype {shown}: structs are not read as "
-            "time steps. Pass each step as the list of its fields (one per "
-            f"channel), e.g. {_STRUCT_STEPS[library, kinds[0]]}."
+            f"{name} is a {library} {what} of dtype {shown}: structs are not read "
+            "as time steps. Pass each step as the list of its fields (one per "
+            f"channel), e.g. {_STRUCT_STEPS[library, kinds[0]].format(X=name)}."
         )

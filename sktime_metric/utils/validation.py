@@ -116,7 +116,7 @@ def check_sequences(X, *, min_length=1, name="X"):
     ...
     ValueError: X's sample 0 has NaN at time step 1, inside the series (its last observed step is 2): only trailing NaN padding is allowed.
     """
-    X = to_sequence_dataset(X)
+    X = to_sequence_dataset(X, name=name)
     if X.shape[0] == 0:
         raise ValueError(f"Found array with 0 sample(s) (shape={X.shape}).")
     if X.shape[1] == 0 or X.shape[2] == 0:

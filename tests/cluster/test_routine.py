@@ -380,7 +380,7 @@ def test_series_of_windows_read_as_the_list_of_them(routines):
         rc = RoutineClusterer("euclidean", n_clusters=3, random_state=0).fit(windows)
         np.testing.assert_array_equal(rc.windows_, ref.windows_)
         np.testing.assert_array_equal(rc.labels_, ref.labels_)
-    with pytest.raises(ValueError, match="Sample 1 has 3 channels"):
+    with pytest.raises(ValueError, match="X's sample 1 has 3 channels"):
         RoutineClusterer("euclidean").fit(pd.Series([W[0], W[1][:, :3]]))
 
 

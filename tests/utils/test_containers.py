@@ -173,10 +173,10 @@ def test_every_polars_nesting_of_numbers_reads_as_nan_padded_series(nesting,
 
 @pytest.mark.parametrize("inner, X, message", [
     ("Float64", [[[1.0, 2.0], [3.0, 4.0]], [[5.0, 6.0, 7.0], [8.0, 9.0, 1.0]]],
-     "Sample 1 has 3 channels but sample 0 has 2"),
-    ("Float64", [[[1.0, 2.0], [3.0]]], "Sample 0 has time steps of different "
+     "X's sample 1 has 3 channels but sample 0 has 2"),
+    ("Float64", [[[1.0, 2.0], [3.0]]], "X's sample 0 has time steps of different "
      "sizes: step 0 has 2 value(s), step 1 has 1 value(s)"),
-    ("String", [[["a", "b"], ["c", "d"]]], "Sample 0 could not be converted to "
+    ("String", [[["a", "b"], ["c", "d"]]], "X's sample 0 could not be converted to "
      "a numeric array: could not convert string to float: 'a'"),
 ])
 def test_an_array_of_lists_names_what_a_list_of_lists_names(inner, X, message):
@@ -213,9 +213,9 @@ def test_object_arrays_of_list_steps_read_as_lists_of_lists():
 
 # a null series, a null step and a null value, in nested lists
 _NULLS = [
-    ([[[1.0, 2.0]], None], "Sample 1 is missing (None) instead of a series"),
+    ([[[1.0, 2.0]], None], "X's sample 1 is missing (None) instead of a series"),
     ([[[1.0, 2.0], None]],
-     "Sample 0 has time steps of different sizes: step 0 has 2 value(s), "
+     "X's sample 0 has time steps of different sizes: step 0 has 2 value(s), "
      "step 1 has a missing value (None)"),
     ([[[1.0, None]], [[3.0, 4.0]]], "X's sample 0 has NaN on channel(s) [1] only"),
 ]
@@ -227,9 +227,9 @@ _NULLS = [
     [
         *_NULLS,
         ([[[1.0, 2.0]], [[1.0, 2.0], [3.0, 4.0, 5.0]]],
-         "Sample 1 has time steps of different sizes: step 0 has 2 value(s), "
+         "X's sample 1 has time steps of different sizes: step 0 has 2 value(s), "
          "step 1 has 3 value(s)"),
-        ([[[1.0, 2.0]], [[3.0, 4.0, 5.0]]], "Sample 1 has 3 channels but sample 0"),
+        ([[[1.0, 2.0]], [[3.0, 4.0, 5.0]]], "X's sample 1 has 3 channels but sample 0"),
     ],
 )
 def test_nulls_and_ragged_steps_in_nested_lists_name_the_sample(X, message,
@@ -270,18 +270,18 @@ def test_a_null_step_in_a_polars_list_of_fixed_size_arrays_is_named():
 
 @pytest.mark.parametrize("X, message", [
     # a NaN in place of a row is named as a missing step, as None is
-    ([[[1.0, 2.0], float("nan")]], "Sample 0 has time steps of different sizes: "
+    ([[[1.0, 2.0], float("nan")]], "X's sample 0 has time steps of different sizes: "
      "step 0 has 2 value(s), step 1 has a missing value (nan) in place of a row"),
     # a row of NaN is a step of that many values, not a missing step: the
     # ragged step is the third ([nan] read as missing named the second)
-    ([[[1.0], [float("nan")], [2.0, 3.0]]], "Sample 0 has time steps of "
+    ([[[1.0], [float("nan")], [2.0, 3.0]]], "X's sample 0 has time steps of "
      "different sizes: step 0 has 1 value(s), step 2 has 2 value(s)"),
     # a step that is itself a table is named by its shape, not its first size
-    ([[[1.0, 2.0], [[3.0, 4.0], [5.0, 6.0]]]], "Sample 0 has time steps of "
+    ([[[1.0, 2.0], [[3.0, 4.0], [5.0, 6.0]]]], "X's sample 0 has time steps of "
      "different sizes: step 0 has 2 value(s), step 1 has shape (2, 2)"),
     # steps alike but each ragged inside: numpy's own words, no culprit step
     ([[[1.0, [2.0, 3.0]], [1.0, [2.0, 3.0]]]],
-     "Sample 0 could not be converted to a numeric array: setting an array"),
+     "X's sample 0 could not be converted to a numeric array: setting an array"),
 ])
 def test_bad_steps_of_a_list_series_are_named_by_what_they_are(X, message):
     with pytest.raises(ValueError, match=re.escape(message)):
@@ -295,7 +295,7 @@ def test_nested_frame_cells_must_each_be_one_channel():
     rng = np.random.RandomState(0)
     series = [rng.randn(5, 2), rng.randn(3, 2)]
     with pytest.raises(ValueError, match=re.escape(
-            "Sample 0, channel 0 of the nested DataFrame has shape (5, 2)")):
+            "X's sample 0, channel 0 of the nested DataFrame has shape (5, 2)")):
         check_sequences(pd.DataFrame({"x": series}))
     with pytest.raises(ValueError, match=re.escape("X['x']")):
         check_sequences(pd.DataFrame({"x": [s.tolist() for s in series]}))
@@ -365,7 +365,7 @@ def test_a_series_of_numbers_and_rows_names_its_steps():
 
 def test_the_aeon_hint_needs_equal_channel_rows():
     # (n_channels, T_i) arrays share their first size; these do not
-    with pytest.raises(ValueError, match="Sample 1 has 3 channels") as caught:
+    with pytest.raises(ValueError, match="X's sample 1 has 3 channels") as caught:
         to_sequence_dataset([np.zeros((5, 2)), np.zeros((4, 3))])
     assert "from_aeon" not in str(caught.value)
 
@@ -379,7 +379,7 @@ def test_the_aeon_hint_needs_equal_channel_rows():
         ((x for x in np.zeros((2, 3))), TypeError, "not 'generator'"),
         # an int beyond float64: OverflowError escaped
         (np.array([[10**400, 1]], dtype=object), ValueError, "int too large"),
-        ([[10**400, 1]], ValueError, "Sample 0 could not be converted"),
+        ([[10**400, 1]], ValueError, "X's sample 0 could not be converted"),
     ],
 )
 def test_objects_that_are_no_series_are_named(X, error, message):
@@ -395,7 +395,7 @@ def test_durations_are_refused_as_values():
     for X in (days.values.reshape(2, 3), pd.DataFrame({"a": days})):
         with pytest.raises(TypeError, match=r"X holds durations \(timedelta64"):
             check_sequences(X)
-    with pytest.raises(TypeError, match="Sample 1: X holds durations"):
+    with pytest.raises(TypeError, match="X's sample 1: X holds durations"):
         check_sequences([np.zeros(3), np.ones(3, dtype="m8[s]")])
 
 
@@ -422,7 +422,7 @@ def test_a_missing_cell_of_a_nested_frame_is_named():
     for missing in (None, np.nan, pd.NA):
         nested = pd.DataFrame({"a": [series, missing], "b": [series, series]})
         with pytest.raises(ValueError, match=re.escape(
-                "Sample 1, channel 0 of the nested DataFrame is missing")):
+                "X's sample 1, channel 0 of the nested DataFrame is missing")):
             check_sequences(nested)
 
 
@@ -439,7 +439,7 @@ def test_long_doubles_beyond_float64_are_named_as_the_value_given():
         for given, where in (
                 (X, "X has the value " + beyond.format(
                     "sample 1, time step 2, channel 1")),
-                (list(X), "Sample 1 has the value " + beyond.format(
+                (list(X), "X's sample 1 has the value " + beyond.format(
                     "time step 2, channel 1")),
                 (X[:, :, 1], "X has the value " + beyond.format(
                     "sample 1, time step 2"))):

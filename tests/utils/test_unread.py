@@ -42,6 +42,11 @@ def test_polars_structs_are_refused_with_the_way_out():
               "pl.element().struct.unnest())) for an Array of structs")
     with pytest.raises(TypeError, match=re.escape(recipe)):
         check_sequences(fixed)
+    # an argument beside X (a support set, the Y of distances) is named so,
+    # in the recipe's code too
+    with pytest.raises(TypeError, match=r"^X_support is a polars Series .* e\.g\. "
+                       r"X_support\.arr\.to_list\(\)"):
+        check_sequences(fixed, name="X_support")
     np.testing.assert_array_equal(
         check_sequences(fixed.arr.to_list().list.eval(
             pl.concat_list(pl.element().struct.unnest())))[0],

@@ -109,8 +109,9 @@ def test_bad_values_name_sample_and_time_step(make_bad, error, message):
         (np.zeros((0, 3, 2)), ValueError, "0 sample(s)"),
         (np.zeros((2, 0)), ValueError, "0 feature(s)"),
         (scipy.sparse.csr_matrix(np.eye(3)), TypeError, "Sparse input"),
-        ([np.zeros((3, 2)), np.zeros((3, 1))], ValueError, "Sample 1 has 1 channels"),
-        ([np.zeros((3, 2)), np.zeros((3, 2, 1))], ValueError, "Sample 1 has 3 dim"),
+        ([np.zeros((3, 2)), np.zeros((3, 1))], ValueError,
+         "X's sample 1 has 1 channels"),
+        ([np.zeros((3, 2)), np.zeros((3, 2, 1))], ValueError, "X's sample 1 has 3 dim"),
     ],
 )
 def test_bad_shapes_and_dtypes(X, error, message):
@@ -132,6 +133,15 @@ def test_messages_name_the_argument_the_series_came_in():
     with pytest.raises(ValueError, match="^" + re.escape(
             "X_pretrain's sample 1 has the value 1e+39 at time step 2, channel 0")):
         padded_float32(X, name="X_pretrain")
+    # and as a list, read before any value is checked
+    ragged = [np.zeros((3, 2)), np.zeros((4, 1))]
+    with pytest.raises(ValueError, match="^" + re.escape(
+            "Y's sample 1 has 1 channels but sample 0 has 2")):
+        check_sequences(ragged, name="Y")
+    with pytest.raises(TypeError, match="^X2's sample 1 has non-numeric dtype"):
+        check_sequences([np.zeros(3), np.array(["a", "b"])], name="X2")
+    with pytest.raises(TypeError, match="^Y has non-numeric dtype"):
+        check_sequences(np.array([["a", "b"]]), name="Y")
 
 
 def test_min_length():
