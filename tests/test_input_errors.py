@@ -416,10 +416,9 @@ def test_a_wrong_Y_is_named_as_Y(estimator, data):
 
 @pytest.mark.parametrize("estimator", _METRIC_LEARNERS, ids=estimator_id)
 def test_a_bad_series_is_named_with_its_argument(estimator, data):
-    # what is wrong inside a series (NaN, a value beyond float32) names its
-    # argument as the channel count does, and each entry point its own
-    # parameters: score_pairs' pairs, the metric function's u and v (they
-    # said "Sample 1", "X1[:, 0]" and "X2")
+    # what is wrong inside a series names its argument as the channel count
+    # does, each entry point its own parameters: score_pairs' pairs, the
+    # metric function's u and v (they said "Sample 1", "X1[:, 0]" and "X2")
     X, y = data
     est = clone(estimator)
     est.set_params(**{k: 1 for k in ("max_epochs",) if k in est.get_params()})
@@ -459,9 +458,8 @@ def test_a_bad_series_is_named_with_its_argument(estimator, data):
 
 
 def test_a_support_set_and_pretraining_series_are_named_inside(data, monkeypatch):
-    # the messages about one series of X_support / X_pretrain (NaN inside it,
-    # a value beyond float32, a network output that overflowed) named only
-    # "Sample i", which reads as a series of X
+    # a series of X_support / X_pretrain (NaN inside it, a value beyond
+    # float32, an overflowed output) was "Sample i", which reads as one of X
     X, y = data
     matching = next(e for e in ESTIMATORS if hasattr(e, "set_support"))
     fitted = clone(matching).set_params(max_epochs=1).fit(X, y)
@@ -474,17 +472,13 @@ def test_a_support_set_and_pretraining_series_are_named_inside(data, monkeypatch
         fitted.predict(X, [*X[:5], X[5][:, :1]], y[:6])
     far = X[:6].copy()
     far[3, 0, 1] = 1e39  # standardised on a scale of about 1: beyond float32
-    with pytest.raises(ValueError, match=r"^X_support's sample 3 has the value \S+ "
-                       r"at time step 0, channel 1 .*beyond the float32 range"):
-        fitted.predict_proba(X, far, y[:6])
-    with pytest.raises(ValueError, match="^X_pretrain's sample 4 has NaN"):
-        clone(matching).set_params(max_epochs=1, pretrain_epochs=1).fit(
-            X, y, X_pretrain=bad)
     with pytest.raises(ValueError, match=r"^X_pretrain's sample 3 has the value "):
         clone(matching).set_params(max_epochs=1, pretrain_epochs=1).fit(
             X, y, X_pretrain=far)
-    module = fitted.net_.module_
-    embed = module.embed
+    with pytest.raises(ValueError, match="^X_pretrain's sample 4 has NaN"):
+        clone(matching).set_params(max_epochs=1, pretrain_epochs=1).fit(
+            X, y, X_pretrain=bad)
+    embed = fitted.net_.module_.embed
 
     def overflowing(x, lengths):  # the state of series of one length overflows
         out = embed(x, lengths)
@@ -494,7 +488,14 @@ def test_a_support_set_and_pretraining_series_are_named_inside(data, monkeypatch
     lengths_support = (~np.isnan(X[:6]).all(axis=2)).sum(axis=1)
     length = lengths_support[4]
     first = np.flatnonzero(lengths_support == length)[0]
-    monkeypatch.setattr(module, "embed", overflowing)
-    with pytest.raises(ValueError, match=rf"^X_support's sample {first} \(of "
-                       rf"{length} steps\) gives a non-finite network output"):
-        fitted.predict(X[:2], X[:6], y[:6])
+    # named by its row as given, also when sorted by class (rows 0 and 3 move)
+    for support_order in ("given", "class_sorted"):
+        fitted.set_params(support_order=support_order)
+        with pytest.raises(ValueError, match=r"^X_support's sample 3 has the value "
+                           r"\S+ at time step 0, channel 1 .*beyond the float32"):
+            fitted.predict_proba(X, far, y[:6])
+        with monkeypatch.context() as patch:
+            patch.setattr(fitted.net_.module_, "embed", overflowing)
+            with pytest.raises(ValueError, match=rf"^X_support's sample {first} "
+                               rf"\(of {length} steps\) gives a non-finite"):
+                fitted.predict(X[:2], X[:6], y[:6])

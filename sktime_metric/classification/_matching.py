@@ -16,6 +16,7 @@ from sklearn.utils import TransformerTags
 from sklearn.utils.validation import check_is_fitted
 
 from .._fitted import reset_fitted_state
+from .._predicting import _refuse_non_finite
 from ..base import BaseSequenceNet, derive_seed, warn_if_not_learned
 from ..nn.matching import (
     EpisodeNLLLoss,
@@ -544,13 +545,21 @@ class MatchingNetworkClassifier(
 
     # -- support set -------------------------------------------------------
 
-    def _embed(self, X, lengths, name="X"):
-        """Context-free embeddings ``(n, d)`` as a CPU tensor (no gradients);
-        ``name``: the argument ``X`` came in, for the messages."""
-        return self._predict_batches(
-            self._net_input(X, lengths, name), lengths,
-            lambda module, x, lengths: module.embed(x, lengths), name=name,
-        )[0]
+    def _embed(self, X, lengths, name="X", order=None):
+        """Context-free embeddings ``(n, d)`` as a CPU tensor (no gradients)
+        of the rows ``order`` of ``X`` (None: all, as given); ``name``: the
+        argument ``X`` came in, for the messages."""
+        def embed(module, x, lengths):
+            return module.embed(x, lengths)
+
+        inputs = self._net_input(X, lengths, name)  # names rows as given
+        if order is None:
+            return self._predict_batches(inputs, lengths, embed, name=name)[0]
+        out = self._predict_batches({k: v[order] for k, v in inputs.items()},
+                                    lengths[order], embed, finite=False)[0]
+        # a series that overflowed is named by its row in X, not in ``order``
+        _refuse_non_finite(out[np.argsort(order)], slice(None), lengths, name)
+        return out
 
     def _support(self, X, lengths, y, names=("X", "y")):
         """``(classes, codes, S', order)`` of a support set, in ``support_order``."""
@@ -563,8 +572,7 @@ class MatchingNetworkClassifier(
         # on the fitted net's device (not the ``device`` parameter: a model
         # unpickled without CUDA runs on the CPU), kept on the CPU, so that a
         # model fitted on a GPU pickles and loads where there is none
-        embedded = self._embed(X[order], lengths[order], names[0]).to(
-            self.net_.device)
+        embedded = self._embed(X, lengths, names[0], order).to(self.net_.device)
         with torch.no_grad():
             context = self.net_.module_.support_embedding(embedded).cpu()
         return encoder.classes_, codes[order], context, order
