@@ -1,9 +1,10 @@
 """Bad parameters of the public functions are refused with the parameter named.
 
-Estimators check theirs through ``_parameter_constraints``; the functions of
-:mod:`sktime_metric.evaluation` and :mod:`sktime_metric.datasets` through
-scikit-learn's ``validate_params`` (or a check of their own that names the
-parameter). Unchecked, a bad value failed deep inside numpy with a message
+Estimators check theirs through ``_parameter_constraints``; the public
+functions (evaluation, datasets, cluster, metric, utils, benchmarking,
+persistence) through scikit-learn's ``validate_params`` (or a check of their
+own that names the parameter, where the function runs at every fit and
+predict). Unchecked, a bad value failed deep inside numpy with a message
 that did not say which parameter (``max_pairs=-1``: "Negative dimensions are
 not allowed"), misled (``max_pairs=0``: "give series of at least two
 classes"), or was silently taken (``one_shot_accuracy(n_rounds=0)``: no
@@ -15,7 +16,9 @@ import re
 import numpy as np
 import pytest
 
-from sktime_metric import datasets, evaluation
+from sklearn.neighbors import KNeighborsClassifier
+
+from sktime_metric import datasets, evaluation, utils
 from sktime_metric.datasets import make_sequence_classification
 
 X, Y = make_sequence_classification(n_samples=12, n_classes=4, min_length=6,
@@ -101,6 +104,25 @@ DATASET_CASES = {
 }
 
 
+KNN = KNeighborsClassifier(n_neighbors=1).fit(X[:, 0], Y)
+
+LIBRARY_CASES = {
+    "check_sequences": (
+        lambda **kw: utils.check_sequences(X, **kw),
+        {"min_length": NUMBERS + [np.inf]},
+    ),
+    "validate_sequences": (
+        lambda **kw: utils.validate_sequences(KNeighborsClassifier(), X,
+                                              reset=True, **kw),
+        {"min_length": NUMBERS},
+    ),
+    "predict_in_blocks": (
+        lambda **kw: utils.predict_in_blocks(KNN, X[:, 0], **kw),
+        {"block_size": NUMBERS + [np.inf]},
+    ),
+}
+
+
 def _cases(cases):
     return [pytest.param(name, param, value, id=f"{name}-{param}={value!r}")
             for name, (_, params) in cases.items()
@@ -117,6 +139,13 @@ def test_bad_parameter_is_named(name, param, value):
 @pytest.mark.parametrize("name, param, value", _cases(DATASET_CASES))
 def test_bad_dataset_parameter_is_named(name, param, value):
     call = DATASET_CASES[name][0]
+    with pytest.raises((ValueError, TypeError), match=rf"\b{re.escape(param)}\b"):
+        call(**{param: value})
+
+
+@pytest.mark.parametrize("name, param, value", _cases(LIBRARY_CASES))
+def test_bad_library_parameter_is_named(name, param, value):
+    call = LIBRARY_CASES[name][0]
     with pytest.raises((ValueError, TypeError), match=rf"\b{re.escape(param)}\b"):
         call(**{param: value})
 
@@ -146,3 +175,11 @@ def test_valid_values_still_pass():
     assert evaluation.one_shot_accuracy("dtw", X, Y, n_rounds=None).shape == (3,)
     assert len(evaluation.filter_interactions(LOG, min_user_ratings=0,
                                               min_item_ratings=np.int32(5))) == 25
+
+
+def test_library_valid_values_still_pass():
+    """True is 1, numpy integers are ints."""
+    assert np.array_equal(utils.check_sequences(X, min_length=True)[1],
+                          utils.check_sequences(X, min_length=np.int64(1))[1])
+    assert np.array_equal(utils.predict_in_blocks(KNN, X[:, 0], block_size=True),
+                          KNN.predict(X[:, 0]))

@@ -367,5 +367,5 @@ def test_predict_in_blocks_sparse_outputs_and_errors(data):
     _assert_same_rows(graph.toarray(), cgru.transform(X[12:20]).toarray())
     with pytest.raises(ValueError, match="method must name a method"):
         predict_in_blocks(cgru, X, method="predict")
-    with pytest.raises(ValueError, match="block_size must be an int"):
+    with pytest.raises(ValueError, match="'block_size' parameter"):
         predict_in_blocks(cgru, X, method="transform", block_size=0)

@@ -8,7 +8,7 @@ from joblib import Parallel, delayed, effective_n_jobs
 from sklearn.utils import gen_batches
 from sklearn.utils.validation import check_is_fitted
 
-from .validation import to_sequence_dataset
+from .validation import _check_count, to_sequence_dataset
 
 __all__ = ["map_in_parallel", "predict_in_blocks"]
 
@@ -91,7 +91,7 @@ def predict_in_blocks(estimator, X, *, method="predict", block_size=10_000, n_jo
     method : str, default="predict"
         The method to call.
     block_size : int, default=10_000
-        Rows per call.
+        Rows per call; at least 1.
     n_jobs : int or None, default=None
         Blocks run at once. None: 1, unless a :func:`joblib.parallel_config`
         context says otherwise. The local default backend runs threads (torch
@@ -122,16 +122,15 @@ def predict_in_blocks(estimator, X, *, method="predict", block_size=10_000, n_jo
         raise ValueError(
             f"method must name a method of {type(estimator).__name__}, got {method!r}."
         )
-    if isinstance(block_size, bool) or not isinstance(block_size, Integral) \
-            or block_size < 1:
-        raise ValueError(f"block_size must be an int >= 1, got {block_size!r}.")
+    _check_count(block_size, "block_size", "predict_in_blocks")
     check_is_fitted(estimator)
     # one array, so that blocks are row slices (views); a list of series
     # becomes NaN-padded to its longest, which every method accepts
     X = to_sequence_dataset(X) if isinstance(X, (list, tuple)) else np.asarray(X)
     blocks = list(map_in_parallel(
         getattr(estimator, method),
-        (X[rows] for rows in gen_batches(len(X), block_size)), n_jobs=n_jobs,
+        # int(): True is an int to the checks (1, as for the estimators)
+        (X[rows] for rows in gen_batches(len(X), int(block_size))), n_jobs=n_jobs,
     ))
     if any(sp.issparse(block) for block in blocks):
         return sp.vstack(blocks, format="csr")
