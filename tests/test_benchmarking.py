@@ -113,7 +113,7 @@ def test_run_benchmark_passes_its_options_on(monkeypatch):
     X_train, y_train, _, _ = stratified_resample(*data, random_state=5)
     np.testing.assert_array_equal(row["X"],
                                   stratified_subsample(X_train, y_train, 60, 5)[0])
-    with pytest.raises(ValueError, match="resample must be >= 0"):
+    with pytest.raises(ValueError, match="'resample' parameter"):
         run_benchmark("toy", ["recorder"], data=data, resample=-1)
 
 

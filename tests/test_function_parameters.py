@@ -18,7 +18,15 @@ import pytest
 
 from sklearn.neighbors import KNeighborsClassifier
 
-from sktime_metric import datasets, evaluation, utils
+from sktime_metric import (
+    benchmarking,
+    cluster,
+    datasets,
+    evaluation,
+    metric,
+    persistence,
+    utils,
+)
 from sktime_metric.datasets import make_sequence_classification
 
 X, Y = make_sequence_classification(n_samples=12, n_classes=4, min_length=6,
@@ -104,9 +112,52 @@ DATASET_CASES = {
 }
 
 
+D = np.array([[0., 1., 4.], [1., 0., 3.], [4., 3., 0.]])
+# three days of two twelve-hour slots
+DAYS, SLOTS = np.array([0, 0, 1, 1, 2, 2]), np.array([0, 1, 0, 1, 0, 1])
+HOURS = dict(period=86400, slot_size=3600, day_start=0)
 KNN = KNeighborsClassifier(n_neighbors=1).fit(X[:, 0], Y)
+BENCHMARK = dict(dataset="toy", estimators=["dtw_1nn"], mode="quick",
+                 progress=False, data=(X, Y, X, Y))
 
 LIBRARY_CASES = {
+    "affinity_from_distances": (
+        lambda **kw: cluster.affinity_from_distances(D, **kw),
+        {"kernel": ["rbf", None], "n_neighbors": NUMBERS,
+         "width": ["bogus", -1, 0, np.inf]},
+    ),
+    "affinity_from_distances(gaussian)": (
+        lambda **kw: cluster.affinity_from_distances(D, kernel="gaussian", **kw),
+        {"width": ["bogus", -1, 0, "10"]},
+    ),
+    "similarity_mask": (
+        lambda **kw: cluster.similarity_mask(SLOTS, DAYS, **{"n_slots": 2, **kw}),
+        {"n_slots": NUMBERS, "slot_tolerance": [-1, 1.5, "10", None]},
+    ),
+    "time_of_day_pairs": (
+        lambda **kw: cluster.time_of_day_pairs(SLOTS, DAYS,
+                                               **{"n_slots": 2, **kw}),
+        {"n_slots": NUMBERS, "slot_tolerance": [-1, 1.5, "10", None],
+         "n_pairs": NUMBERS, "random_state": SEEDS},
+    ),
+    "time_of_day": (
+        lambda **kw: cluster.time_of_day([0, 3600], **{**HOURS, **kw}),
+        # seconds: 1.5 is a duration
+        {"period": [0, -1, "10", None, np.inf], "slot_size": [0, -1, "10", None],
+         "day_start": [-1, "10", None]},
+    ),
+    "sample_pairs": (
+        lambda **kw: metric.sample_pairs(Y, 10, **kw),
+        {"positive_fraction": [-0.1, 1.5, "10", None], "random_state": SEEDS},
+    ),
+    "kissme_metric": (
+        lambda **kw: metric.kissme_metric(np.eye(2), 2 * np.eye(2), **kw),
+        {"regularization": [-1, "10", None, np.inf], "psd": FLAGS},
+    ),
+    "pair_covariances": (
+        lambda **kw: metric.pair_covariances(X[:, 0], Y, **kw),
+        {"normalization": ["bogus", None, 1]},
+    ),
     "check_sequences": (
         lambda **kw: utils.check_sequences(X, **kw),
         {"min_length": NUMBERS + [np.inf]},
@@ -119,6 +170,15 @@ LIBRARY_CASES = {
     "predict_in_blocks": (
         lambda **kw: utils.predict_in_blocks(KNN, X[:, 0], **kw),
         {"block_size": NUMBERS + [np.inf]},
+    ),
+    "stratified_subsample": (
+        lambda **kw: benchmarking.stratified_subsample(X, Y, **{"n": 6, **kw}),
+        {"n": NUMBERS + [np.inf], "random_state": SEEDS},
+    ),
+    "run_benchmark": (
+        lambda **kw: benchmarking.run_benchmark(**BENCHMARK, **kw),
+        {"threads": [0, -1, 1.5, "10"], "resample": [-1, 1.5, "10", None],
+         "random_state": [-1, 1.5, "10", None], "progress": FLAGS},
     ),
 }
 
@@ -150,6 +210,16 @@ def test_bad_library_parameter_is_named(name, param, value):
         call(**{param: value})
 
 
+@pytest.mark.parametrize("path", [None, 1.5, 3, object()])
+def test_bad_persistence_path_is_named(path):
+    """Before: zipfile's AttributeError ("'NoneType' object has no attribute
+    'write'"), after the estimator was serialised."""
+    with pytest.raises((ValueError, TypeError), match="'path' parameter"):
+        persistence.save_weights(KNN, path)
+    with pytest.raises((ValueError, TypeError), match="'path' parameter"):
+        persistence.load_weights(path)
+
+
 def test_bad_read_awd_parameter_is_named(tmp_path):
     path = tmp_path / "bad.AWD"  # never read: the parameter is checked first
     with pytest.raises(ValueError, match="'nonwear_minutes' parameter"):
@@ -178,8 +248,31 @@ def test_valid_values_still_pass():
 
 
 def test_library_valid_values_still_pass():
-    """True is 1, numpy integers are ints."""
+    """The documented None, numpy numbers, True for 1, and the edges of the
+    ranges (0 where 0 is allowed) are taken as before."""
+    gaussian = cluster.affinity_from_distances(D, kernel="gaussian", width=None)
+    assert np.array_equal(gaussian, cluster.affinity_from_distances(
+        D, kernel="gaussian", width="median"))
+    assert np.array_equal(cluster.affinity_from_distances(D, n_neighbors=True),
+                          cluster.affinity_from_distances(D, n_neighbors=1))
+    assert cluster.similarity_mask(SLOTS, DAYS, n_slots=np.int64(2),
+                                   slot_tolerance=0).sum() == 12
+    pairs, labels = cluster.time_of_day_pairs(SLOTS, DAYS, n_slots=2, n_pairs=2,
+                                              random_state=0)
+    assert labels.tolist() == [1, 0]
+    assert cluster.time_of_day_pairs(SLOTS, DAYS, n_slots=2, n_pairs=True,
+                                     random_state=0)[1].tolist() == [1]
+    days, slots = cluster.time_of_day([0, 3600], period=np.float32(86400),
+                                      slot_size=3600, day_start=0.0)
+    assert slots.tolist() == [0, 1]
+    assert metric.sample_pairs(Y, 4, positive_fraction=0, random_state=0)[1].sum() \
+        == 0
+    M, *_ = metric.kissme_metric(np.eye(2), 2 * np.eye(2), regularization=0,
+                                 psd=np.bool_(False))
+    np.testing.assert_allclose(M, 0.5 * np.eye(2))
+    assert metric.pair_covariances(X[:, 0], Y, normalization="sum")[2] == 12
     assert np.array_equal(utils.check_sequences(X, min_length=True)[1],
                           utils.check_sequences(X, min_length=np.int64(1))[1])
     assert np.array_equal(utils.predict_in_blocks(KNN, X[:, 0], block_size=True),
                           KNN.predict(X[:, 0]))
+    assert len(benchmarking.stratified_subsample(X, Y, np.int64(8))[1]) == 8

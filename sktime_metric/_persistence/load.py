@@ -24,6 +24,7 @@ from skorch import NeuralNet
 
 from .._seeding import _FIT_LOCK, _seeded_generators
 from ..base import check_device
+from ..utils._sklearn_compat import HasMethods, validate_params
 from .archive import (
     _ESTIMATOR,
     _FORMAT,
@@ -44,6 +45,12 @@ def _check_device(device, estimator):
     return check_device(device)
 
 
+# device keeps check_device's own messages (a str, a torch.device, a CUDA
+# that is there)
+@validate_params(
+    {"path": [str, bytes, os.PathLike, HasMethods(["read", "seek"])]},
+    prefer_skip_nested_validation=True,
+)
 def load_weights(path, *, device="cpu"):
     """Load an estimator saved by :func:`save_weights`, without unpickling code.
 
@@ -54,8 +61,9 @@ def load_weights(path, *, device="cpu"):
 
     Parameters
     ----------
-    path : str, path-like or file-like object
-        The archive written by :func:`save_weights`.
+    path : str, bytes, path-like or file-like object
+        The archive written by :func:`save_weights`; a file object must be
+        opened for binary reading, and seekable.
     device : str, torch.device or None, default="cpu"
         Where the weights go, e.g. ``"cpu"`` or ``"cuda:0"``; it also becomes,
         as a string, the ``device`` parameter of the loaded estimator, so a

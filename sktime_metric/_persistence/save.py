@@ -6,6 +6,7 @@ safetensors the tensors. What skops would not load back is refused before
 anything is written, naming the parameter or attribute that holds it.
 """
 
+import os
 import zipfile
 
 import numpy as np
@@ -16,6 +17,7 @@ from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 from skorch import NeuralNet
 
+from ..utils._sklearn_compat import HasMethods, validate_params
 from .archive import (
     _ESTIMATOR,
     _FEATURE_VERSIONS,
@@ -30,6 +32,13 @@ from .archive import (
 from .trust import _estimator_classes, _name, _torch_classes, _untrusted
 
 
+# path checked before the estimator is serialised: zipfile's AttributeError
+# ("'NoneType' object has no attribute 'write'") came after all that work;
+# estimator keeps its own check (an estimator of this package, fitted)
+@validate_params(
+    {"path": [str, os.PathLike, HasMethods(["write"])]},
+    prefer_skip_nested_validation=True,
+)
 def save_weights(estimator, path):
     """Save a fitted estimator with skops, and its weights with safetensors.
 

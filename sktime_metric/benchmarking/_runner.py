@@ -3,6 +3,7 @@
 import sys
 import time
 import warnings
+from numbers import Integral
 
 import numpy as np
 import torch
@@ -12,12 +13,19 @@ from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
 from skorch.callbacks import Callback
 
+from ..utils._sklearn_compat import Interval, validate_params
 from ..utils.validation import check_sequences
 from ._registry import DATASETS, ESTIMATORS, MODES, QUICK_SIZES, check_requirements
 
 __all__ = ["evaluate", "run_benchmark", "stratified_resample", "stratified_subsample"]
 
 
+# checked here: train_test_split's messages named its train_size
+@validate_params(
+    {"n": [Interval(Integral, 1, None, closed="left")],
+     "random_state": ["random_state"]},
+    prefer_skip_nested_validation=True,
+)
 def stratified_subsample(X, y, n, random_state=0):
     """At most ``n`` series of ``(X, y)``, drawn stratified by label.
 
@@ -26,8 +34,9 @@ def stratified_subsample(X, y, n, random_state=0):
     X : ndarray of shape (n_samples, n_timestamps, n_channels)
     y : ndarray of shape (n_samples,)
     n : int
-        Size of the subsample; ``(X, y)`` is returned unchanged if ``n >= len(y)``.
-    random_state : int, default=0
+        Size of the subsample, at least 1; ``(X, y)`` is returned unchanged if
+        ``n >= len(y)``.
+    random_state : int, RandomState instance or None, default=0
 
     Returns
     -------
@@ -49,7 +58,8 @@ def stratified_subsample(X, y, n, random_state=0):
     if n >= len(y):
         return X, y
     X_sub, _, y_sub, _ = train_test_split(
-        X, y, train_size=n, stratify=y, random_state=random_state
+        # int(): True is 1 to the check above, not a size to train_test_split
+        X, y, train_size=int(n), stratify=y, random_state=random_state
     )
     return X_sub, y_sub
 
@@ -295,6 +305,16 @@ def evaluate(name, estimator, X_train, y_train, X_test, y_test, *, dataset="",
     }
 
 
+# prefer_skip_nested_validation=False: the estimators' own checks must run
+@validate_params(
+    {
+        "random_state": [Interval(Integral, 0, None, closed="left")],
+        "progress": ["boolean"],
+        "threads": [Interval(Integral, 1, None, closed="left"), None],
+        "resample": [Interval(Integral, 0, None, closed="left")],
+    },
+    prefer_skip_nested_validation=False,
+)
 def run_benchmark(dataset="japanese_vowels", estimators=None, mode="default",
                   random_state=0, progress=True, *, data=None, params=None,
                   threads=1, extra=None, resample=0):
@@ -309,7 +329,7 @@ def run_benchmark(dataset="japanese_vowels", estimators=None, mode="default",
     mode : {"quick", "fast", "default", "full"}, default="default"
         See the module docstring.
     random_state : int, default=0
-        Seeds the estimators and the quick-mode subsample.
+        Seeds the estimators and the quick-mode subsample; at least 0.
     progress : bool, default=True
         Progress bars on stderr.
     data : tuple or None, default=None
@@ -320,13 +340,14 @@ def run_benchmark(dataset="japanese_vowels", estimators=None, mode="default",
     params : dict or None, default=None
         ``{name: {parameter: value}}`` passed to ``set_params`` of that estimator.
     threads : int or None, default=1
-        torch intra-op threads while the benchmark runs (restored afterwards);
+        torch intra-op threads (at least 1) while the benchmark runs (restored
+        afterwards);
         None keeps torch's setting. The networks are small, and several threads
         spin-wait badly when the cores are shared with another busy process.
     extra : callable or None, default=None
         Passed to :func:`evaluate`.
     resample : int, default=0
-        0 runs the given split. ``i > 0`` runs the ``i``-th resample of it,
+        At least 0. 0 runs the given split. ``i > 0`` runs the ``i``-th resample of it,
         :func:`stratified_resample` of train + test seeded with
         ``random_state + i``, and seeds the estimators (and the quick-mode
         subsample) with ``random_state + i`` too: each resample is a new
@@ -375,8 +396,6 @@ def run_benchmark(dataset="japanese_vowels", estimators=None, mode="default",
         data = DATASETS[dataset]()
     X_train, y_train, X_test, y_test = data
     X_train, X_test = _dataset(X_train), _dataset(X_test)
-    if resample < 0:
-        raise ValueError(f"resample must be >= 0; got {resample}.")
     if resample:
         random_state = random_state + resample
         X_train, y_train, X_test, y_test = stratified_resample(
@@ -388,7 +407,7 @@ def run_benchmark(dataset="japanese_vowels", estimators=None, mode="default",
     results, saved_threads = [], torch.get_num_threads()
     try:
         if threads is not None:
-            torch.set_num_threads(threads)
+            torch.set_num_threads(int(threads))  # True is 1 to the checks
         for name in names:
             estimator = ESTIMATORS[name](mode, random_state)
             estimator.set_params(**(params or {}).get(name, {}))

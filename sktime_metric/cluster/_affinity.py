@@ -8,11 +8,13 @@ clustering spend clusters on a few windows is warned about, and spectral
 clustering labels the windows.
 """
 
+from numbers import Integral, Real
 
 import numpy as np
 import scipy.sparse as sp
 from sklearn.cluster import SpectralClustering
 
+from ..utils._sklearn_compat import Interval, StrOptions, validate_params
 from ..utils._warnings import ignoring, warn
 
 __all__ = ["affinity_from_distances"]
@@ -94,6 +96,15 @@ def _spectral_labels(affinity, n_clusters, spectral_params, seed):
         return spectral.fit_predict(affinity)
 
 
+@validate_params(
+    {
+        "kernel": [StrOptions({"local", "gaussian", "cosine"})],
+        "n_neighbors": [Interval(Integral, 1, None, closed="left")],
+        "width": [StrOptions({"median"}), Interval(Real, 0, None, closed="neither"),
+                  None],
+    },
+    prefer_skip_nested_validation=True,
+)
 def affinity_from_distances(distances, *, kernel="local", n_neighbors=7, width="median"):
     """Affinity matrix of spectral clustering from a distance matrix.
 
@@ -122,12 +133,13 @@ def affinity_from_distances(distances, *, kernel="local", n_neighbors=7, width="
           ``d = 1 - cos`` (thesis eq. 3.50, "we simply add one" to the similarity),
           in ``[0, 2]``.
     n_neighbors : int, default=7
-        ``k`` of the ``"local"`` kernel (7 in [1]_), capped at ``n - 1``.
+        ``k`` of the ``"local"`` kernel (7 in [1]_), at least 1, capped at
+        ``n - 1``.
         A point with ``k`` exact duplicates (``s_i = 0``) gets the smallest
         positive scale instead.
     width : "median" or float, default="median"
-        Width of the ``"gaussian"`` kernel: a float (the thesis's ``n``) or
-        the median of the off-diagonal ``d**2``. None means "median".
+        Width of the ``"gaussian"`` kernel: a positive float (the thesis's
+        ``n``) or the median of the off-diagonal ``d**2``. None means "median".
 
     Returns
     -------
@@ -177,18 +189,12 @@ def affinity_from_distances(distances, *, kernel="local", n_neighbors=7, width="
     elif kernel == "local":
         scales = _local_scales(D, n_neighbors)
         A = np.exp(-(D**2) / np.outer(scales, scales))
-    elif kernel == "gaussian":
-        if width is None or (isinstance(width, str) and width == "median"):
+    else:  # "gaussian"
+        if width is None or isinstance(width, str):  # "median"
             off = D[~np.eye(n, dtype=bool)] ** 2
             median = float(np.median(off)) if off.size else 0.0
             width = median if median > 0 else 1.0
-        elif not width > 0:
-            raise ValueError(f"width must be positive or 'median', got {width!r}.")
         A = np.exp(-(D**2) / float(width))
-    else:
-        raise ValueError(
-            f"kernel must be 'local', 'gaussian' or 'cosine', got {kernel!r}."
-        )
     np.fill_diagonal(A, A.max() if A.size else 1.0)
     return A
 

@@ -10,6 +10,7 @@ pre-cut windows or precomputed distances) into windows and their starts.
 
 import datetime
 import re
+from numbers import Integral, Real
 
 import numpy as np
 import scipy.sparse as sp
@@ -18,6 +19,7 @@ from sklearn.utils.validation import check_array
 
 from ..utils._containers import _as_numeric_array, _is_ragged_object_array
 from ..utils._labels import _is_missing
+from ..utils._sklearn_compat import Interval, validate_params
 from ..utils._time import container_time_zone, has_time_zone
 from ..utils.validation import check_sequences
 
@@ -323,6 +325,20 @@ def routine_windows(X, timestamps, *, precomputed, window, stride, period, day_s
     return windows, timestamps_to_seconds(timestamps, n), timestamps
 
 
+_POSITIVE_SECONDS = [Interval(Real, 0, None, closed="neither")]
+_N_SLOTS = [Interval(Integral, 1, None, closed="left")]
+_SLOT_TOLERANCE = [Interval(Integral, 0, None, closed="left")]
+
+
+# seconds here: RoutineClusterer has read its durations (parse_duration) already
+@validate_params(
+    {
+        "period": _POSITIVE_SECONDS,
+        "slot_size": _POSITIVE_SECONDS,
+        "day_start": [Interval(Real, 0, None, closed="left")],
+    },
+    prefer_skip_nested_validation=True,
+)
 def time_of_day(starts, *, period, slot_size, day_start):
     """Day and slot index of each window start (seconds).
 
@@ -334,11 +350,12 @@ def time_of_day(starts, *, period, slot_size, day_start):
     starts : array-like of shape (n_windows,)
         Window starts in seconds (0 = a midnight).
     period : float
-        Seconds in a day (86,400 for a calendar day).
+        Seconds in a day (86,400 for a calendar day); positive.
     slot_size : float
-        Seconds in a time slot.
+        Seconds in a time slot; positive.
     day_start : float
-        Seconds after midnight at which a day (and its slot 0) begins.
+        Seconds after midnight at which a day (and its slot 0) begins; at
+        least 0.
 
     Returns
     -------
@@ -365,6 +382,10 @@ def circular_slot_distance(a, b, n_slots):
     return np.minimum(d, n_slots - d)
 
 
+@validate_params(
+    {"n_slots": _N_SLOTS, "slot_tolerance": _SLOT_TOLERANCE},
+    prefer_skip_nested_validation=True,
+)
 def similarity_mask(slots, days, *, n_slots, slot_tolerance=0):
     """The time-of-day equivalence constraint as a boolean ``(n, n)`` matrix.
 
@@ -377,9 +398,9 @@ def similarity_mask(slots, days, *, n_slots, slot_tolerance=0):
     slots, days : array-like of int of shape (n_windows,)
         Time slot and day of each window (:func:`time_of_day`).
     n_slots : int
-        Slots in a day: slot ``n_slots - 1`` is next to slot 0.
+        Slots in a day, at least 1: slot ``n_slots - 1`` is next to slot 0.
     slot_tolerance : int, default=0
-        Slots apart that still count as the same time of day.
+        Slots apart that still count as the same time of day; at least 0.
 
     Returns
     -------
@@ -399,6 +420,16 @@ def similarity_mask(slots, days, *, n_slots, slot_tolerance=0):
     return near & (days[:, None] != days[None, :])
 
 
+@validate_params(
+    {
+        "n_slots": _N_SLOTS,
+        "slot_tolerance": _SLOT_TOLERANCE,
+        # 1: one similar pair (RoutineClusterer asks for 2 or more)
+        "n_pairs": [Interval(Integral, 1, None, closed="left")],
+        "random_state": ["random_state"],
+    },
+    prefer_skip_nested_validation=True,
+)
 def time_of_day_pairs(slots, days, *, n_slots, slot_tolerance=0, n_pairs=1000,
                       random_state=None):
     """Balanced similar/dissimilar pairs under the equivalence constraint.
@@ -411,11 +442,12 @@ def time_of_day_pairs(slots, days, *, n_slots, slot_tolerance=0, n_pairs=1000,
     slots, days : array-like of int of shape (n_windows,)
         Time slot and day of each window (:func:`time_of_day`).
     n_slots : int
-        Slots in a day.
+        Slots in a day; at least 1.
     slot_tolerance : int, default=0
-        Slots apart that still count as the same time of day.
+        Slots apart that still count as the same time of day; at least 0.
     n_pairs : int, default=1000
-        Pairs to draw (fewer if the windows have fewer).
+        Pairs to draw, at least 1 (fewer if the windows have fewer; one pair
+        is a similar one).
     random_state : int, RandomState instance or None, default=None
 
     Returns

@@ -20,9 +20,12 @@ network's ``M`` with :func:`kissme_metric` and factors it with
 :func:`mahalanobis_factor`.
 """
 
+from numbers import Real
+
 import numpy as np
 from scipy.linalg import eigh
 
+from ..utils._sklearn_compat import Interval, StrOptions, validate_params
 from ._sampling import check_both_kinds
 
 __all__ = [
@@ -78,6 +81,10 @@ def _normalized(sum_similar, n_similar, sum_dissimilar, n_dissimilar, normalizat
     return sum_similar, sum_dissimilar, n_similar, n_dissimilar
 
 
+@validate_params(
+    {"normalization": [StrOptions({"mean", "sum"})]},
+    prefer_skip_nested_validation=True,
+)
 def pair_covariances(X, y, *, groups=None, normalization="mean"):
     """Covariances of the pair differences of all similar and dissimilar pairs.
 
@@ -158,6 +165,14 @@ def kissme_from_differences(similar, dissimilar, *, normalization="mean",
     return kissme_metric(sigma_s, sigma_d, regularization=regularization, psd=psd)
 
 
+@validate_params(
+    {
+        # 0: no ridge (KISSMETransformer's regularization may be 0 too)
+        "regularization": [Interval(Real, 0, None, closed="left")],
+        "psd": ["boolean"],
+    },
+    prefer_skip_nested_validation=True,
+)
 def kissme_metric(sigma_similar, sigma_dissimilar, *, regularization=1e-6, psd=True):
     """The KISSME matrix ``Proj_PSD(Sigma_S^-1 - Sigma_D^-1)`` and its eigenvalues.
 
@@ -165,9 +180,10 @@ def kissme_metric(sigma_similar, sigma_dissimilar, *, regularization=1e-6, psd=T
     ----------
     sigma_similar, sigma_dissimilar : ndarray of shape (d, d)
     regularization : float, default=1e-6
-        Relative ridge: ``Sigma += regularization * (tr(Sigma) / d + 1e-12) * I``,
-        the guard against singular covariances (few pairs, collinear
-        features); the ``1e-12`` floor regularises an all-zero covariance too.
+        Relative ridge, at least 0:
+        ``Sigma += regularization * (tr(Sigma) / d + 1e-12) * I``, the guard
+        against singular covariances (few pairs, collinear features); the
+        ``1e-12`` floor regularises an all-zero covariance too.
     psd : bool, default=True
         Clip negative eigenvalues to zero (Higham's projection, as the thesis).
 

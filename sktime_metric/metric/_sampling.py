@@ -6,10 +6,12 @@ with itself; similar pairs across groups when there are groups) and
 :mod:`._pairs` plans which rows they are drawn among.
 """
 
-from numbers import Integral
+from numbers import Integral, Real
 
 import numpy as np
 from sklearn.utils import check_random_state
+
+from ..utils._sklearn_compat import Interval, validate_params
 
 __all__ = ["check_pairs", "sample_pairs", "sample_triplets"]
 
@@ -63,6 +65,14 @@ def _different_class_partner(codes, anchors, rng):
     return partner
 
 
+# n_pairs keeps its own check (_check_size, shared with sample_triplets)
+@validate_params(
+    {
+        "positive_fraction": [Interval(Real, 0, 1, closed="both")],
+        "random_state": ["random_state"],
+    },
+    prefer_skip_nested_validation=True,
+)
 def sample_pairs(y, n_pairs, *, positive_fraction=0.5, groups=None, random_state=None):
     """Draw similar and dissimilar pairs of samples from class labels.
 
@@ -83,7 +93,8 @@ def sample_pairs(y, n_pairs, *, positive_fraction=0.5, groups=None, random_state
     n_pairs : int
         Number of pairs.
     positive_fraction : float, default=0.5
-        Fraction of similar pairs, rounded to the nearest integer count.
+        Fraction of similar pairs, in [0, 1], rounded to the nearest integer
+        count.
     groups : array-like of shape (n_samples,) or None, default=None
         Group of each sample; a similar pair spans two groups.
     random_state : int, RandomState instance or None, default=None
@@ -110,10 +121,6 @@ def sample_pairs(y, n_pairs, *, positive_fraction=0.5, groups=None, random_state
     ((6, 2), 3)
     """
     n_pairs = _check_size(n_pairs, "n_pairs")
-    if not 0.0 <= positive_fraction <= 1.0:
-        raise ValueError(
-            f"positive_fraction must be in [0, 1]; got {positive_fraction!r}."
-        )
     rng = check_random_state(random_state)
     codes, order, counts, starts = _encode(y)
     n_similar = int(round(positive_fraction * n_pairs))

@@ -60,7 +60,7 @@ def test_global_kernels_of_the_thesis():
     C = np.array([[0.0, 0.5, 2.0], [0.5, 0.0, 1.0], [2.0, 1.0, 0.0]])
     np.testing.assert_allclose(affinity_from_distances(C, kernel="cosine"),
                                [[2, 1.5, 0], [1.5, 2, 1], [0, 1, 2]])
-    with pytest.raises(ValueError, match="kernel must be"):
+    with pytest.raises(ValueError, match="'kernel' parameter"):
         affinity_from_distances(D, kernel="rbf")
 
 
