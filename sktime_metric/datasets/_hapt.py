@@ -25,6 +25,7 @@ import pickle
 
 import numpy as np
 
+from ..utils._sklearn_compat import validate_params
 from ._package_data import installed_data
 from ._pickle import NUMPY_GLOBALS, restricted_loads
 
@@ -245,6 +246,11 @@ def _runs(labels):
     return zip(starts, stops, labels[starts])
 
 
+@validate_params(
+    {"include_transitions": ["boolean"],
+     "return_codes": ["boolean"]},
+    prefer_skip_nested_validation=True,
+)
 def load_hapt(*, sensors=("acc", "gyro"), include_transitions=False, subset=None,
               window=128, step=64, return_codes=False, preprocessing=None):
     """UCI HAPT raw recordings, windowed as UCI HAR is: 2.56 s with 50 % overlap.

@@ -23,6 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..utils._sklearn_compat import validate_params
 from ..utils._time import has_time_zone, iso_nanoseconds
 
 __all__ = ["load_csv", "load_npz"]
@@ -218,6 +219,7 @@ def _bad_value(path, line, column, sid, time_text, cell, unit="line"):
     return f"{where}: {cell!r} is not a number."
 
 
+@validate_params({"return_series_ids": ["boolean"]}, prefer_skip_nested_validation=True)
 def load_csv(path, *, series_column="series_id", time_column="time",
              label_column=None, channel_columns=None, delimiter=",",
              return_series_ids=False):

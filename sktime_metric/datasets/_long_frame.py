@@ -13,6 +13,7 @@ import math
 import numpy as np
 
 from ..utils._labels import _is_missing
+from ..utils._sklearn_compat import validate_params
 from ..utils._time import has_time_zone, iso_nanoseconds
 from ._long_format import (
     _add_label,
@@ -81,6 +82,7 @@ def _time_key(value, position, sid, kind):
     return key, found
 
 
+@validate_params({"return_series_ids": ["boolean"]}, prefer_skip_nested_validation=True)
 def from_long_format(frame, *, series_column="series_id", time_column="time",
                      label_column=None, channel_columns=None, return_series_ids=False):
     """Read a long-format DataFrame: one row per series and time step.

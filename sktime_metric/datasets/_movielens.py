@@ -12,6 +12,7 @@ import csv
 
 import numpy as np
 
+from ..utils._sklearn_compat import validate_params
 from ._package_data import installed_data
 
 __all__ = ["load_movielens_100k"]
@@ -36,6 +37,7 @@ def _read(path):
     return rows[0], rows[1:]
 
 
+@validate_params({"return_genres": ["boolean"]}, prefer_skip_nested_validation=True)
 def load_movielens_100k(*, return_genres=False):
     """MovieLens-100K: 100,000 ratings (1-5) of 1,682 movies by 943 users, 1997-98.
 

@@ -40,6 +40,7 @@ def _smooth_motif(rng, n_channels, motif_length):
     return 2.0 * motif / np.where(peak > 0, peak, 1.0)
 
 
+@validate_params({"return_mask": ["boolean"]}, prefer_skip_nested_validation=True)
 def make_sequence_classification(
     n_samples=100,
     *,

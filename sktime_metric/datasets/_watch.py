@@ -14,6 +14,7 @@ import functools
 
 import numpy as np
 
+from ..utils._sklearn_compat import validate_params
 from ..utils.validation import to_sequence_dataset
 from ._package_data import installed_data
 from ._pickle import NUMPY_GLOBALS, restricted_load_npy
@@ -46,6 +47,11 @@ def _parse(path):
     return data
 
 
+@validate_params(
+    {"return_codes": ["boolean"],
+     "return_side": ["boolean"]},
+    prefer_skip_nested_validation=True,
+)
 def load_watch(*, return_codes=False, return_side=False):
     """Shoulder-exercise recordings from a smartwatch: 10 subjects, 7 exercises.
 
