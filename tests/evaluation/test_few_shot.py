@@ -1,7 +1,10 @@
 """few_shot_evaluate, few_shot_episodes and class_split."""
 
+import warnings
+
 import numpy as np
 import pytest
+from sklearn.exceptions import UndefinedMetricWarning
 from sklearn.metrics import f1_score
 
 from sktime_metric.classification import MatchingNetworkClassifier
@@ -88,6 +91,29 @@ def test_f1_macro_is_the_macro_average_of_the_predictions(data):
     expected = f1_score(scores["y_true"], scores["y_pred"], average="macro")
     assert scores["f1_macro"] == pytest.approx(expected, rel=1e-12)
     assert scores["f1_macro"] != pytest.approx(scores["accuracy"])
+
+
+def test_f1_macro_full_setting_averages_the_true_classes_only(data):
+    # setting="full" offers the base classes as candidates too; with one split
+    # they are never true queries, and scikit-learn's default label set (true
+    # and predicted classes) scored each of them F1 = 0, dragging the mean far
+    # below the thesis's score over the classes that were queried
+    X, y = data
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UndefinedMetricWarning)
+        scores = few_shot_evaluate("dtw", X, y, n_test_classes=2, n_splits=1,
+                                   setting="full", random_state=2,
+                                   return_predictions=True)
+    y_true, y_pred = scores["y_true"], scores["y_pred"]
+    true_classes = np.unique(y_true)
+    assert not set(y_pred) <= set(true_classes)  # some base classes predicted
+    per_class = []
+    for c in true_classes:
+        tp = np.sum((y_true == c) & (y_pred == c))
+        # a query predicted as a base class is still a miss of its true class
+        per_class.append(2 * tp / (np.sum(y_true == c) + np.sum(y_pred == c)))
+    assert scores["f1_macro"] == pytest.approx(np.mean(per_class), rel=1e-12)
+    assert scores["accuracy"] == pytest.approx(np.mean(y_true == y_pred))
 
 
 def test_metric_learner_and_matching_network(data):
