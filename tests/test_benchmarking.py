@@ -184,6 +184,25 @@ def test_write_results_leaves_other_keys_out_and_puts_notes_last(tmp_path):
     assert text.index("| x ") < text.index("## Ranks") < text.index("- a note")
 
 
+def test_default_columns_tell_the_resamples_apart(tmp_path):
+    # the rows of several resamples printed as the same (dataset, name) twice
+    # by default: only the command line added the column itself
+    row = {"dataset": "d", "name": "x", "n_train": 4, "n_test": 2,
+           "accuracy": 0.5, "fit_s": 1.0, "predict_s": 0.25, "epochs": None,
+           "epoch_s": None}
+    rows = [{**row, "resample": i} for i in range(2)]
+    header = format_table(rows).splitlines()[0].split("|")
+    assert [c.strip() for c in header[1:4]] == ["dataset", "name", "resample"]
+    write_results(rows, tmp_path / "r.csv")
+    lines = (tmp_path / "r.csv").read_text().splitlines()
+    assert lines[0].startswith("dataset,name,resample,") and lines[2].startswith("d,x,1,")
+    # one split (every row resample 0): the column would only repeat 0
+    assert "resample" not in format_table([{**row, "resample": 0}])
+    assert "resample" not in format_table([row])
+    # a lone resample i > 0 is not the given split: it says so
+    assert "resample" in format_table([{**row, "resample": 3}])
+
+
 def test_machine_description_names_the_processor(monkeypatch):
     cpuinfo = "processor\t: 0\nmodel name\t: Test CPU @ 1.00GHz\nflags\t: x\n"
     monkeypatch.setattr(_machine, "open", lambda path: io.StringIO(cpuinfo),

@@ -207,7 +207,6 @@ def _check_plot(path, parser, critical_difference):
 def run(args, parser):
     """Run ``sktime-metric benchmark``; returns the exit code."""
     from ..benchmarking import (
-        COLUMNS,
         DATASETS,
         ESTIMATORS,
         FAST_EPOCHS,
@@ -270,19 +269,16 @@ def run(args, parser):
     if args.resamples > 1:
         epochs += f"; {args.resamples} resamples"
     title = f"sktime-metric benchmark: {label} ({args.mode} mode, {epochs})"
-    columns = COLUMNS
-    if args.resamples > 1:
-        at = COLUMNS.index("name") + 1
-        columns = (*COLUMNS[:at], "resample", *COLUMNS[at:])
     summary = format_summary(results)
-    print(f"{title}\n\n{format_table(results, columns)}\n")
+    # the default columns add resample where the rows are of several resamples
+    print(f"{title}\n\n{format_table(results)}\n")
     if summary:
         print(f"{summary}\n")
     print(f"total {total:.1f} s")
     output_folder(args.output)
     output_folder(args.plot)
     if args.output is not None:
-        write_results(results, args.output, title=title, columns=columns,
+        write_results(results, args.output, title=title,
                       sections=[summary] if summary else (), notes=[
             (f"random_state={args.random_state}, threads={args.threads}, "
              f"total {total:.1f} s"),

@@ -27,7 +27,22 @@ def _cell(key, value):
     return _FORMATS.get(key, "{}").format(value)
 
 
-def format_table(results, columns=COLUMNS):
+def _default_columns(results):
+    """:data:`COLUMNS`, with ``resample`` after ``name`` where a row is not of
+    the given split.
+
+    Without it the rows of several resamples (``run_benchmark(resample=i)``)
+    cannot be told apart. Left out where every row is resample 0 (the given
+    split: every run of one split), which the column would only repeat; a lone
+    resample ``i > 0`` keeps it, as its scores are not the given split's.
+    """
+    if any(r.get("resample", 0) not in (0, None) for r in results):
+        at = COLUMNS.index("name") + 1
+        return (*COLUMNS[:at], "resample", *COLUMNS[at:])
+    return COLUMNS
+
+
+def format_table(results, columns=None):
     """Results as a markdown table.
 
     Through tabulate (which skorch installs), else a plainer table of the same
@@ -36,7 +51,10 @@ def format_table(results, columns=COLUMNS):
     Parameters
     ----------
     results : list of dict
-    columns : sequence of str, default=COLUMNS
+    columns : sequence of str or None, default=None
+        Keys shown, in order. None: :data:`COLUMNS`, with ``resample`` after
+        ``name`` when a row is of a resample other than 0 (the given split),
+        so that the rows of several resamples can be told apart.
 
     Returns
     -------
@@ -55,6 +73,8 @@ def format_table(results, columns=COLUMNS):
     | gru | 0.8333 | 12.35 | 2 |
     | dtw_1nn | 0.9000 | 0.01 | - |
     """
+    if columns is None:
+        columns = _default_columns(results)
     rows = [[_cell(c, r.get(c)) for c in columns] for r in results]
     try:
         from tabulate import tabulate
@@ -66,7 +86,7 @@ def format_table(results, columns=COLUMNS):
     )
 
 
-def write_results(results, path, *, title=None, notes=(), columns=COLUMNS,
+def write_results(results, path, *, title=None, notes=(), columns=None,
                   sections=()):
     """Write results to ``path``: ``.csv`` (raw numbers) or ``.md`` (a table).
 
@@ -78,8 +98,10 @@ def write_results(results, path, *, title=None, notes=(), columns=COLUMNS,
         Markdown only: a heading above the table.
     notes : sequence of str, default=()
         Markdown only: bullet points below the table (e.g. targets).
-    columns : sequence of str, default=COLUMNS
+    columns : sequence of str or None, default=None
         Keys written, in order (other keys of ``results`` are left out).
+        None: as in :func:`format_table` (``resample`` added for the rows of
+        several resamples).
     sections : sequence of str, default=()
         Markdown only: text written below the table and above the notes, e.g.
         :func:`format_summary`.
@@ -104,6 +126,8 @@ def write_results(results, path, *, title=None, notes=(), columns=COLUMNS,
     ('# Toy benchmark', '- quick mode')
     """
     path = Path(path)
+    if columns is None:
+        columns = _default_columns(results)
     suffix = path.suffix.lower()
     if suffix == ".csv":
         with path.open("w", newline="", encoding="utf-8") as f:
