@@ -25,7 +25,7 @@ from sktime_metric.benchmarking import (
     summarize_results,
     write_results,
 )
-from sktime_metric.benchmarking import _machine
+from sktime_metric.benchmarking import _machine, _runner
 from sktime_metric.benchmarking._registry import load_synthetic_control_split
 from sktime_metric.benchmarking._runner import evaluate
 from sktime_metric.classification import MatchingNetworkClassifier
@@ -124,6 +124,53 @@ def test_run_benchmark_rejects_unknown_names():
         run_benchmark(dataset="nope", mode="quick")
     with pytest.raises(ValueError, match="mode must be one of"):
         run_benchmark(mode="slow")
+
+
+class _TorchRecorder(_Recorder):
+    """A network's shape (an ``optimizer`` parameter); records at ``fit``
+    whether the process's torch warm-up had run by then."""
+
+    def __init__(self, flag=0, random_state=None, optimizer="adam"):
+        super().__init__(random_state=random_state, flag=flag)
+        self.optimizer = optimizer
+
+    def fit(self, X, y):
+        self.warm_at_fit_ = _runner._torch_warm
+        return super().fit(X, y)
+
+
+def test_evaluate_warms_torch_up_before_timing_a_network(monkeypatch):
+    # the first optimizer of a process imports torch._dynamo (~1 s), which the
+    # first network's fit_s carried, against "timings exclude one-off start-up
+    # costs"; only runs with a network pay for the warm-up
+    from sklearn.pipeline import Pipeline
+
+    calls = []
+    real = _runner._warm_up_torch
+    monkeypatch.setattr(_runner, "_warm_up_torch", lambda: calls.append(1) or real())
+    monkeypatch.setattr(_runner, "_torch_warm", False)
+    X, y = make_sequence_classification(n_samples=20, n_classes=2, random_state=0)
+    split = (X[:10], y[:10], X[10:], y[10:])
+    evaluate("plain", _Recorder(), *split)
+    assert calls == [] and not _runner._torch_warm
+    net = _TorchRecorder()
+    evaluate("net", net, *split)
+    assert calls == [1] and net.warm_at_fit_
+    assert "torch._dynamo" in sys.modules
+    # a network inside a pipeline is one too
+    evaluate("pipe", Pipeline([("id", "passthrough"), ("net", _TorchRecorder())]),
+             *split)
+    assert calls == [1, 1]
+
+
+def test_torch_warm_up_is_once_per_process(monkeypatch):
+    monkeypatch.setattr(_runner, "_torch_warm", False)
+    made = []
+    real = torch.optim.SGD
+    monkeypatch.setattr(torch.optim, "SGD", lambda *a, **k: made.append(1) or real(*a, **k))
+    _runner._warm_up_torch()
+    _runner._warm_up_torch()
+    assert made == [1] and _runner._torch_warm
 
 
 def test_evaluate_a_fit_that_ran_no_epoch():

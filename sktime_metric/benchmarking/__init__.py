@@ -32,7 +32,9 @@ Modes
     The whole dataset and 400 epochs, to see whether longer training changes
     the picture.
 
-Timings exclude one-off start-up costs: before ``predict`` is timed, each fitted
+Timings exclude one-off start-up costs: before the first network's ``fit`` is
+timed, a throwaway torch optimizer is created, which imports ``torch._dynamo``
+(about 1 s, once per process); before ``predict`` is timed, each fitted
 estimator predicts one test series untimed, which compiles tslearn's numba DTW
 (about 5 s, once per process).
 

@@ -207,6 +207,30 @@ def _epoch_bar(estimator, desc, progress):
     return bar, lambda: estimator.set_params(callbacks=own)
 
 
+def _trains_with_torch(estimator):
+    """Whether ``estimator`` or a step of it has a torch ``optimizer`` (the
+    skorch convention every network here follows)."""
+    params = estimator.get_params(deep=True) if hasattr(estimator, "get_params") \
+        else {}
+    return any(key.rpartition("__")[2] == "optimizer" for key in params)
+
+
+_torch_warm = False
+
+
+def _warm_up_torch():
+    """Create a throwaway torch optimizer, once per process.
+
+    The first optimizer torch creates imports ``torch._dynamo`` (about 1 s,
+    several on a loaded machine), which the first network's ``fit_s`` would
+    otherwise carry: timings are to exclude one-off start-up costs.
+    """
+    global _torch_warm
+    if not _torch_warm:
+        torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=0.0)
+        _torch_warm = True
+
+
 def evaluate(name, estimator, X_train, y_train, X_test, y_test, *, dataset="",
              progress=False, extra=None):
     """Fit ``estimator``, time ``fit`` and ``predict`` and score it.
@@ -265,6 +289,8 @@ def evaluate(name, estimator, X_train, y_train, X_test, y_test, *, dataset="",
     ['accuracy', 'classes', 'convergence_warnings', 'dataset', 'epoch_s', 'epochs',
      'fit_s', 'n_test', 'n_train', 'name', 'predict_s', 'predicted_classes']
     """
+    if _trains_with_torch(estimator):
+        _warm_up_torch()  # untimed, like predict's warm-up below
     bar, restore_callbacks = _epoch_bar(
         estimator, f"{dataset}/{name}" if dataset else name, progress)
     try:
