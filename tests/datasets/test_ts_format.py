@@ -88,6 +88,25 @@ def test_local_archive_folder_with_ts_or_tsv(tmp_path):
         load_ucr_uea("Missing", tmp_path)
 
 
+def test_load_ucr_uea_suggests_the_datasets_of_the_folder(tmp_path):
+    # a name in the wrong case got no "did you mean", unlike load_ucr_wheel
+    from sktime_metric.datasets._ts_format import _archive_datasets
+
+    for folder, name in ((tmp_path / "ECG200", "ECG200"), (tmp_path, "GunPoint")):
+        folder.mkdir(exist_ok=True)
+        for split in ("TRAIN", "TEST"):
+            _write(folder, f"{name}_{split}.tsv", "1\t0.1\t0.2\n2\t0.3\t0.4\n")
+    _write(tmp_path, "Half_TRAIN.tsv", "1\t0.1\n")  # no test split: not a set
+    assert _archive_datasets(tmp_path) == ["ECG200", "GunPoint"]
+    assert _archive_datasets(tmp_path / "nowhere") == []
+    with pytest.raises(FileNotFoundError, match="Did you mean 'ECG200'"):
+        load_ucr_uea("ecg200", tmp_path)
+    with pytest.raises(FileNotFoundError, match="Did you mean 'GunPoint'"):
+        load_ucr_uea("Gunpoint", tmp_path)
+    with pytest.raises(FileNotFoundError, match=r"tried: [^?]*\.$"):
+        load_ucr_uea("Unrelated", tmp_path)  # nothing close: no suggestion
+
+
 @pytest.mark.parametrize("row, message", [
     ("2\t0.4\tNaN\t0.6\n", r"Uni_TRAIN.tsv: line 2 \(case 1\) has a missing value "
                             r"\(NaN\) at time step 1, before its last value"),

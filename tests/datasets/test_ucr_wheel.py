@@ -110,6 +110,9 @@ def test_listing_and_unknown_names():
     assert names == sorted(names) and len(names) == 51
     with pytest.raises(ValueError, match="Did you mean 'Coffee'"):
         load_ucr_wheel("coffee")
+    # compared without case: difflib alone found nothing this close (ratio 0.5)
+    with pytest.raises(ValueError, match="Did you mean 'ECG200'"):
+        load_ucr_wheel("ecg200")
 
 
 @needs_wheel
