@@ -165,8 +165,10 @@ def run(args, parser):
         torch.set_num_threads(saved_threads)
     output_folder(args.output)
     save_weights(estimator, args.output)
+    n_classes, n_channels = len(estimator.classes_), X.shape[2]
     print(f"fitted {type(estimator).__name__} on {len(y)} series of {args.train} "
-          f"({len(estimator.classes_)} classes, {X.shape[2]} channels) in "
+          f"({n_classes} class{'es' * (n_classes != 1)}, "
+          f"{n_channels} channel{'s' * (n_channels != 1)}) in "
           f"{fit_s:.1f} s; training accuracy {accuracy:.4f}\n"
           f"model written to {args.output}")
     return 0
