@@ -167,7 +167,8 @@ def test_torch_warm_up_is_once_per_process(monkeypatch):
     monkeypatch.setattr(_runner, "_torch_warm", False)
     made = []
     real = torch.optim.SGD
-    monkeypatch.setattr(torch.optim, "SGD", lambda *a, **k: made.append(1) or real(*a, **k))
+    monkeypatch.setattr(torch.optim, "SGD",
+                        lambda *a, **k: made.append(1) or real(*a, **k))
     _runner._warm_up_torch()
     _runner._warm_up_torch()
     assert made == [1] and _runner._torch_warm
@@ -242,7 +243,8 @@ def test_default_columns_tell_the_resamples_apart(tmp_path):
     assert [c.strip() for c in header[1:4]] == ["dataset", "name", "resample"]
     write_results(rows, tmp_path / "r.csv")
     lines = (tmp_path / "r.csv").read_text().splitlines()
-    assert lines[0].startswith("dataset,name,resample,") and lines[2].startswith("d,x,1,")
+    assert lines[0].startswith("dataset,name,resample,")
+    assert lines[2].startswith("d,x,1,")
     # one split (every row resample 0): the column would only repeat 0
     assert "resample" not in format_table([{**row, "resample": 0}])
     assert "resample" not in format_table([row])
