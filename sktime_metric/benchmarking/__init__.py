@@ -57,7 +57,8 @@ from ._registry import (
 )
 from ._machine import machine_description
 from ._plots import plot_critical_difference, plot_results
-from ._runner import evaluate, run_benchmark, stratified_resample, stratified_subsample
+from ._resampling import stratified_resample, stratified_subsample
+from ._runner import evaluate, run_benchmark
 from ._statistics import format_summary, rank_results, summarize_results
 from ._tables import COLUMNS, format_table, write_results
 
