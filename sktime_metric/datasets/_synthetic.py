@@ -249,7 +249,7 @@ def add_noise_segments(
     if too_long.size:
         i = too_long[0]
         raise ValueError(
-            f"Sample {i} has length {lengths[i]} > target_length={target_length}."
+            f"X's sample {i} has length {lengths[i]} > target_length={target_length}."
         )
     if not low <= high:
         raise ValueError(f"low ({low}) must be <= high ({high}).")
@@ -322,7 +322,7 @@ def sliding_window(X, window=2):
     too_short = np.flatnonzero(lengths < window)
     if too_short.size:
         i = too_short[0]
-        raise ValueError(f"Sample {i} has length {lengths[i]} < window={window}.")
+        raise ValueError(f"X's sample {i} has length {lengths[i]} < window={window}.")
     n_samples, n_timestamps, n_channels = X.shape
     # View of shape (n, T - window + 1, D, window); put the window axis before
     # the channel axis so that each output frame lists whole input frames.

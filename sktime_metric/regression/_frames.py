@@ -45,7 +45,8 @@ def check_frames(X):
     lengths : ndarray of shape (n_samples,), dtype int64
     """
     if isinstance(X, (list, tuple)) and len(X) > 0:
-        videos = [_as_numeric_array(v, where=f"Sample {i}") for i, v in enumerate(X)]
+        videos = [_as_numeric_array(v, where=f"X's sample {i}")
+                  for i, v in enumerate(X)]
         shapes = {v.shape[1:] for v in videos}
         if len(shapes) > 1 or videos[0].ndim not in (3, 4):
             raise ValueError(
@@ -71,27 +72,28 @@ def check_frames(X):
         raise ValueError(f"Found videos with shape {X.shape}: every axis needs a size.")
     if np.isinf(X).any():
         i, t = _first_index(np.isinf(X).any(axis=(2, 3, 4)))
-        raise ValueError(f"Sample {i} has an infinite value in frame {t}.")
+        raise ValueError(f"X's sample {i} has an infinite value in frame {t}.")
     nan = np.isnan(X)
     padding = nan.all(axis=(2, 3, 4))
     partial = nan.any(axis=(2, 3, 4)) & ~padding
     if partial.any():
         i, t = _first_index(partial)
         raise ValueError(
-            f"Sample {i} has NaN in part of frame {t}: a frame must be fully observed "
-            "or fully NaN (padding)."
+            f"X's sample {i} has NaN in part of frame {t}: a frame must be fully "
+            "observed or fully NaN (padding)."
         )
     lengths = _lengths(~padding)
     inside = padding & (np.arange(X.shape[1])[None, :] < lengths[:, None])
     if inside.any():
         i, t = _first_index(inside)
         raise ValueError(
-            f"Sample {i} has a NaN frame {t} inside the video (its last observed frame "
-            f"is {lengths[i] - 1}): only trailing NaN frames are allowed as padding."
+            f"X's sample {i} has a NaN frame {t} inside the video (its last observed "
+            f"frame is {lengths[i] - 1}): only trailing NaN frames are allowed as "
+            "padding."
         )
     if (lengths == 0).any():
         i = int(np.flatnonzero(lengths == 0)[0])
-        raise ValueError(f"Sample {i} is empty (all frames NaN).")
+        raise ValueError(f"X's sample {i} is empty (all frames NaN).")
     return X, lengths
 
 

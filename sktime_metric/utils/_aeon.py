@@ -48,10 +48,10 @@ def from_aeon(X):
     if isinstance(X, (list, tuple)):
         series = []
         for i, s in enumerate(X):
-            s = _as_numeric_array(s, where=f"Sample {i}")
+            s = _as_numeric_array(s, where=f"X's sample {i}")
             if s.ndim != 2:
                 raise ValueError(
-                    f"Sample {i} has {s.ndim} dimension(s); aeon's unequal-length "
+                    f"X's sample {i} has {s.ndim} dimension(s); aeon's unequal-length "
                     "collections are lists of 2-D (n_channels, T_i) arrays."
                 )
             series.append(s.T)

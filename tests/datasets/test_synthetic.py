@@ -182,7 +182,7 @@ def test_noise_segments_is_deterministic():
 
 
 def test_noise_segments_rejects_too_long_series_and_an_implicit_length():
-    with pytest.raises(ValueError, match="Sample 1 has length 9"):
+    with pytest.raises(ValueError, match="X's sample 1 has length 9"):
         add_noise_segments(_ragged(), target_length=8)
     with pytest.raises(TypeError, match="target_length"):
         add_noise_segments(_ragged())  # the signal's share must be chosen
@@ -243,7 +243,7 @@ def test_sliding_window_lengths_and_padding():
 
 
 def test_sliding_window_rejects_short_series():
-    with pytest.raises(ValueError, match="Sample 1 has length 3 < window=4"):
+    with pytest.raises(ValueError, match="X's sample 1 has length 3 < window=4"):
         sliding_window(_X_HAND, window=4)
 
 

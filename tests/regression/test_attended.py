@@ -223,10 +223,14 @@ def _with(X, index, value):
 @pytest.mark.parametrize(
     "corrupt, message",
     [
-        (lambda X: _with(X, (1, 2, 3, 4), np.nan), "Sample 1 has NaN in part of frame 2"),
-        (lambda X: _with(X, (2, 1), np.nan), "Sample 2 has a NaN frame 1 inside the video"),
-        (lambda X: _with(X, (0, 3, 0, 0), np.inf), "Sample 0 has an infinite value in frame 3"),
-        (lambda X: _with(X, 4, np.nan), "Sample 4 is empty (all frames NaN)"),
+        # "X's sample i", the wording of every sequence check
+        (lambda X: _with(X, (1, 2, 3, 4), np.nan),
+         "X's sample 1 has NaN in part of frame 2"),
+        (lambda X: _with(X, (2, 1), np.nan),
+         "X's sample 2 has a NaN frame 1 inside the video"),
+        (lambda X: _with(X, (0, 3, 0, 0), np.inf),
+         "X's sample 0 has an infinite value in frame 3"),
+        (lambda X: _with(X, 4, np.nan), "X's sample 4 is empty (all frames NaN)"),
         (lambda X: X[..., None, None], "got an array with 6 dimension(s)"),
     ],
 )

@@ -370,6 +370,16 @@ def test_the_aeon_hint_needs_equal_channel_rows():
     assert "from_aeon" not in str(caught.value)
 
 
+def test_from_aeon_names_a_bad_series_as_the_other_checks_do():
+    # "X's sample i", as to_sequence_dataset's list path: it said "Sample 1"
+    from sktime_metric.utils import from_aeon
+
+    with pytest.raises(ValueError, match=r"^X's sample 1 has 1 dimension\(s\); aeon"):
+        from_aeon([np.zeros((2, 5)), np.zeros(3)])
+    with pytest.raises(TypeError, match="^X's sample 1 has non-numeric dtype"):
+        from_aeon([np.zeros((2, 5)), np.array([["a", "b"]])])
+
+
 @pytest.mark.parametrize(
     "X, error, message",
     [
