@@ -22,13 +22,14 @@ from ._unread import refuse_unread
 __all__ = ["to_sequence_dataset"]
 
 
-def _as_numeric_array(x, *, where, whole=False):
+def _as_numeric_array(x, *, where, whole=False, code=None):
     """One series (or a whole dataset) as a float64 array, with clear dtype errors.
 
     ``where`` is what the messages call ``x`` ("X", "Y's sample 3",
     "item_features"); ``whole``: ``x`` is a whole dataset, whose axes the
     messages name sample, time step and channel (a series': time step and
-    channel).
+    channel). ``code``: the argument as the hints' code writes it (``Y /
+    pd.Timedelta('1D')``); None: ``where`` for a whole dataset, else "X".
 
     A torch tensor is detached and read on the CPU (bfloat16, which numpy
     lacks, as float32); pandas' ``NA`` (a nullable ``Float64`` / ``Int64`` /
@@ -37,6 +38,8 @@ def _as_numeric_array(x, *, where, whole=False):
     (``np.asarray`` would keep the values under the mask as observations).
     Durations (``timedelta64``, which numpy counts as numbers) are refused.
     """
+    if code is None:
+        code = where if whole else "X"
     mask = None
     if isinstance(x, np.ma.MaskedArray):  # its data pass the checks below
         x, mask = np.ma.getdata(x), np.ma.getmaskarray(x)
@@ -44,7 +47,7 @@ def _as_numeric_array(x, *, where, whole=False):
         if getattr(x, "is_nested", False):  # torch raises a RuntimeError
             raise TypeError(
                 f"{where} is a nested torch tensor: pass its series as a list, "
-                "list(X.unbind())."
+                f"list({code}.unbind())."
             )
         x = x.detach().cpu()
         if getattr(x, "is_complex", bool)():  # complex32: no numpy dtype
@@ -85,8 +88,7 @@ def _as_numeric_array(x, *, where, whole=False):
     if arr.dtype.kind == "m":
         # numpy counts timedelta64 as a number: read as counts of its unit,
         # the same durations would be 1000x apart in ms and in s
-        refuse_time_values(arr, where if whole else "X",
-                           prefix="" if whole else f"{where}: ")
+        refuse_time_values(arr, code, prefix="" if whole else f"{where}: ")
     if not (np.issubdtype(arr.dtype, np.number) or arr.dtype == bool):
         raise TypeError(
             f"{where} has non-numeric dtype {arr.dtype!s}; sequences must be numeric."
@@ -247,7 +249,8 @@ def _nested_cell(cell, i, j, name):
             f"({cell!r}) instead of a series; drop missing samples (and their "
             "labels) first."
         )
-    return _as_numeric_array(cell, where=f"{name}'s sample {i}, channel {j}")
+    return _as_numeric_array(cell, where=f"{name}'s sample {i}, channel {j}",
+                             code=name)
 
 
 def _series_of_nested_frame(X, name="X"):
@@ -420,7 +423,7 @@ def to_sequence_dataset(X, *, name="X"):
     elif _is_ragged_object_array(X):
         X = list(np.asarray(X))
     if isinstance(X, (list, tuple)) and len(X) > 0 and not np.isscalar(X[0]):
-        series = [_as_numeric_array(s, where=f"{name}'s sample {i}")
+        series = [_as_numeric_array(s, where=f"{name}'s sample {i}", code=name)
                   for i, s in enumerate(X)]
         ndims = {s.ndim for s in series}
         if not ndims <= {1, 2}:

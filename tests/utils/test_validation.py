@@ -1,6 +1,7 @@
 """The data contract: accepted formats, lengths, and the errors for bad input."""
 
 import re
+import warnings
 from types import SimpleNamespace
 
 import numpy as np
@@ -142,6 +143,21 @@ def test_messages_name_the_argument_the_series_came_in():
         check_sequences([np.zeros(3), np.array(["a", "b"])], name="X2")
     with pytest.raises(TypeError, match="^Y has non-numeric dtype"):
         check_sequences(np.array([["a", "b"]]), name="Y")
+
+
+def test_the_hints_code_names_the_argument_too():
+    # a series of Y holding durations, or Y a nested tensor, gave code for X:
+    # "Y's sample 1: X holds durations ..., e.g. X / pd.Timedelta('1D')"
+    torch = pytest.importorskip("torch")
+    durations = [np.zeros(3), np.array([1, 2], dtype="timedelta64[s]")]
+    with pytest.raises(TypeError, match=r"^Y's sample 1: Y holds durations") as caught:
+        check_sequences(durations, name="Y")
+    assert "X" not in str(caught.value)
+    with warnings.catch_warnings():  # torch: its nested tensors are a prototype
+        warnings.simplefilter("ignore", UserWarning)
+        nested = torch.nested.nested_tensor([torch.zeros(3, 2), torch.zeros(4, 2)])
+    with pytest.raises(TypeError, match=re.escape("list(X_support.unbind())")):
+        check_sequences(nested, name="X_support")
 
 
 def test_min_length():
