@@ -38,8 +38,9 @@ def add_file_options(parser, label_help):
                        "file with other columns, e.g. a subject, needs this)")
     parser.add_argument(
         "--missing", choices=("raise", "interpolate"), default="raise",
-        help="missing values of .ts and .tsv files (and of --ucr-root), i.e. NaN "
-        "or '?' before a series' last value: an error naming the first, or "
+        help="missing values of .ts and .tsv files (and of benchmark's "
+        "--ucr-root), i.e. NaN or '?' before a series' last value: an error "
+        "naming the first, or "
         "filled linearly between the observed values (a CSV's gaps are always "
         "an error: fill them first) (default: %(default)s)")
 
