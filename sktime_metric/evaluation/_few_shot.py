@@ -15,7 +15,7 @@ from sklearn.metrics import accuracy_score, f1_score
 from sklearn.utils import check_random_state
 
 from ..utils._sklearn_compat import Interval, StrOptions, validate_params
-from ._protocols import _class_labels, _labels, _Measure
+from ._protocols import _check_measure, _class_labels, _labels, _Measure
 
 __all__ = ["class_split", "few_shot_evaluate", "few_shot_episodes"]
 
@@ -166,14 +166,20 @@ def few_shot_evaluate(estimator, X, y, *, n_test_classes=3, k_shot=1, n_splits=1
     random series per novel class are the support set and every other novel
     series is classified: by the estimator's own posterior for a matching
     network (anything with ``set_support``), else by its nearest support
-    series under the measure (a metric learner, ``"dtw"`` or a callable, see
-    :mod:`sktime_metric.evaluation`). The thesis ran 40 splits of 1 episode.
+    series under the measure (a metric learner, an embedding transformer,
+    ``"dtw"`` or a callable, as ``metric`` of
+    :func:`~sktime_metric.evaluation.pair_auc`). The thesis ran 40 splits of
+    1 episode.
 
     Parameters
     ----------
     estimator : estimator, "dtw" or callable
-        An unfitted (or, with ``refit=False``, fitted) metric learner or
-        matching network, or a fixed measure.
+        An unfitted (or, with ``refit=False``, fitted) metric learner,
+        matching network or transformer (a ``Pipeline`` too) whose
+        ``transform`` embeds each series in one row, or a fixed measure.
+        Its kind is checked before any clone is fitted: a ``Pipeline``
+        holding a ``CoupledGRUMetric`` or ``RVSMLMetric`` (whose
+        ``transform`` is the distances to its training series) is refused.
     X : array-like of shape (n_samples, n_timestamps, n_channels) or list
     y : array-like of shape (n_samples,)
     n_test_classes : int, default=3
@@ -226,13 +232,21 @@ def few_shot_evaluate(estimator, X, y, *, n_test_classes=3, k_shot=1, n_splits=1
         )
     is_measure = isinstance(estimator, str) or (
         callable(estimator) and not hasattr(estimator, "fit"))
-    y_true, y_pred = [], []
-    for train, episodes in few_shot_episodes(
+    splits = few_shot_episodes(
         y, n_test_classes=n_test_classes, k_shot=k_shot, n_splits=n_splits,
         n_episodes=n_episodes, setting=setting, random_state=random_state,
-    ):
+    )
+    refitted = refit and not is_measure
+    if not hasattr(estimator, "set_support"):
+        # what _classify will measure with, checked before any fit: a learner
+        # of no usable kind would otherwise be found out only after its first
+        # clone's training. A clone's kind is its estimator's (type and
+        # methods); it is fitted below, so only a fixed model must be fitted
+        _check_measure(estimator, fitted=not refitted)
+    y_true, y_pred = [], []
+    for train, episodes in splits:
         model = estimator
-        if refit and not is_measure:
+        if refitted:
             model = clone(estimator).fit(X[train], y[train])
         for support, query in episodes:
             y_true.append(y[query])

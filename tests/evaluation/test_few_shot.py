@@ -4,13 +4,16 @@ import warnings
 
 import numpy as np
 import pytest
-from sklearn.exceptions import UndefinedMetricWarning
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.exceptions import NotFittedError, UndefinedMetricWarning
 from sklearn.metrics import f1_score
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import FunctionTransformer
 
 from sktime_metric.classification import MatchingNetworkClassifier
 from sktime_metric.datasets import make_sequence_classification
 from sktime_metric.evaluation import class_split, few_shot_episodes, few_shot_evaluate
-from sktime_metric.metric import SiameseRNNEmbedder
+from sktime_metric.metric import CoupledGRUMetric, SiameseRNNEmbedder
 
 
 @pytest.fixture(scope="module")
@@ -147,3 +150,64 @@ def test_errors(data):
         few_shot_evaluate("dtw", X, y, setting="wrong")
     with pytest.raises(ValueError, match="k_shot"):
         few_shot_evaluate("dtw", X, y, n_test_classes=2, k_shot=100)
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+def test_a_pipeline_ending_in_a_learner_is_the_learner_on_its_steps_output(data):
+    X, y = data
+    srn = SiameseRNNEmbedder(hidden_size=4, n_pairs=50, max_epochs=2, random_state=0)
+    kwargs = dict(n_test_classes=2, n_splits=2, return_predictions=True)
+    a = few_shot_evaluate(make_pipeline(FunctionTransformer(), srn), X, y, **kwargs)
+    b = few_shot_evaluate(srn, X, y, **kwargs)
+    np.testing.assert_array_equal(a["y_pred"], b["y_pred"])
+    assert a["accuracy"] == b["accuracy"]
+
+
+class _Fits(TransformerMixin, BaseEstimator):
+    """A transformer that counts its fits (all clones alike)."""
+
+    fits = []
+
+    def fit(self, X, y=None):
+        self.fits.append(1)
+        self.fitted_ = True
+        return self
+
+    def transform(self, X):
+        return X
+
+
+class _FitsNoMeasure(BaseEstimator):
+    """An estimator of no kind few_shot_evaluate measures with."""
+
+    fits = _Fits.fits
+
+    def fit(self, X, y=None):
+        self.fits.append(1)
+        return self
+
+
+@pytest.mark.parametrize("estimator, error, match", [
+    (_FitsNoMeasure(), TypeError, "metric must be a fitted metric learner"),
+    (make_pipeline(_Fits(), CoupledGRUMetric(hidden_size=4)), TypeError,
+     "distances to its training series"),
+], ids=["no-measure", "cgru-pipeline"])
+def test_an_estimator_of_no_usable_kind_is_refused_before_any_fit(
+        estimator, error, match, data):
+    X, y = data
+    _Fits.fits.clear()
+    with pytest.raises(error, match=match):
+        few_shot_evaluate(estimator, X, y, n_test_classes=2, n_splits=2)
+    assert not _Fits.fits
+
+
+def test_an_unfitted_fixed_transformer_is_refused(data):
+    X, y = data
+    with pytest.raises(NotFittedError):
+        few_shot_evaluate(_Fits(), X, y, n_test_classes=2, n_splits=2, refit=False)
+    # refit: its clones are fitted, and a transformer of no embedding is
+    # refused only when measured
+    _Fits.fits.clear()
+    with pytest.raises(ValueError, match="not an embedding"):
+        few_shot_evaluate(_Fits(), X, y, n_test_classes=2, n_splits=2)
+    assert len(_Fits.fits) == 1
