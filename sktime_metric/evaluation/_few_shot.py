@@ -15,7 +15,8 @@ from sklearn.metrics import accuracy_score, f1_score
 from sklearn.utils import check_random_state
 
 from ..utils._sklearn_compat import Interval, StrOptions, validate_params
-from ._protocols import _check_measure, _class_labels, _labels, _Measure
+from ._measure import _check_measure, _Measure
+from ._protocols import _class_labels, _labels
 
 __all__ = ["class_split", "few_shot_evaluate", "few_shot_episodes"]
 

@@ -27,7 +27,7 @@ from sktime_metric.evaluation import (
     precomputed_silhouette,
     routine_scores,
 )
-from sktime_metric.evaluation._protocols import _Measure
+from sktime_metric.evaluation._measure import _Measure
 from sktime_metric.metric import (
     CoupledGRUMetric,
     RVSMLMetric,
