@@ -166,8 +166,13 @@ LIBRARY_CASES = {
          "day_start": [-1, "10", None]},
     ),
     "sample_pairs": (
-        lambda **kw: metric.sample_pairs(Y, 10, **kw),
-        {"positive_fraction": [-0.1, 1.5, "10", None], "random_state": SEEDS},
+        lambda **kw: metric.sample_pairs(Y, **{"n_pairs": 10, **kw}),
+        {"n_pairs": [-1, 1.5, "10", None],
+         "positive_fraction": [-0.1, 1.5, "10", None], "random_state": SEEDS},
+    ),
+    "sample_triplets": (
+        lambda **kw: metric.sample_triplets(Y, **{"n_triplets": 10, **kw}),
+        {"n_triplets": [-1, 1.5, "10", None], "random_state": SEEDS},
     ),
     "kissme_metric": (
         lambda **kw: metric.kissme_metric(np.eye(2), 2 * np.eye(2), **kw),
@@ -286,6 +291,13 @@ def test_library_valid_values_still_pass():
     assert slots.tolist() == [0, 1]
     assert metric.sample_pairs(Y, 4, positive_fraction=0, random_state=0)[1].sum() \
         == 0
+    # True is 1 here as for every Interval(Integral) count (it was refused)
+    for got, expected in zip(metric.sample_pairs(Y, True, random_state=0),
+                             metric.sample_pairs(Y, 1, random_state=0)):
+        assert np.array_equal(got, expected)
+    assert np.array_equal(metric.sample_triplets(Y, True, random_state=0),
+                          metric.sample_triplets(Y, 1, random_state=0))
+    assert metric.sample_pairs(Y, np.int64(0))[0].shape == (0, 2)
     M, *_ = metric.kissme_metric(np.eye(2), 2 * np.eye(2), regularization=0,
                                  psd=np.bool_(False))
     np.testing.assert_allclose(M, 0.5 * np.eye(2))

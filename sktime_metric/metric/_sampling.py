@@ -26,12 +26,6 @@ def _encode(y):
     return codes, order, counts, starts
 
 
-def _check_size(value, name):
-    if not isinstance(value, Integral) or isinstance(value, bool) or value < 0:
-        raise ValueError(f"{name} must be a non-negative integer; got {value!r}.")
-    return int(value)
-
-
 def _similar_pairs(order, counts, starts, n, rng):
     """``n`` pairs drawn uniformly from all unordered same-class pairs.
 
@@ -65,9 +59,11 @@ def _different_class_partner(codes, anchors, rng):
     return partner
 
 
-# n_pairs keeps its own check (_check_size, shared with sample_triplets)
+# run at most once per epoch (a pair plan's resampling), so the decorator's
+# cost is no concern
 @validate_params(
     {
+        "n_pairs": [Interval(Integral, 0, None, closed="left")],
         "positive_fraction": [Interval(Real, 0, 1, closed="both")],
         "random_state": ["random_state"],
     },
@@ -120,7 +116,7 @@ def sample_pairs(y, n_pairs, *, positive_fraction=0.5, groups=None, random_state
     >>> pairs.shape, int(labels.sum())
     ((6, 2), 3)
     """
-    n_pairs = _check_size(n_pairs, "n_pairs")
+    n_pairs = int(n_pairs)  # True is 1, as Interval(Integral) takes it
     rng = check_random_state(random_state)
     codes, order, counts, starts = _encode(y)
     n_similar = int(round(positive_fraction * n_pairs))
@@ -160,6 +156,13 @@ def sample_pairs(y, n_pairs, *, positive_fraction=0.5, groups=None, random_state
     return pairs, labels
 
 
+@validate_params(
+    {
+        "n_triplets": [Interval(Integral, 0, None, closed="left")],
+        "random_state": ["random_state"],
+    },
+    prefer_skip_nested_validation=True,
+)
 def sample_triplets(y, n_triplets, *, random_state=None):
     """Draw (anchor, positive, negative) triplets from class labels.
 
@@ -183,7 +186,7 @@ def sample_triplets(y, n_triplets, *, random_state=None):
     >>> sample_triplets([0, 0, 1, 1], 5, random_state=0).shape
     (5, 3)
     """
-    n_triplets = _check_size(n_triplets, "n_triplets")
+    n_triplets = int(n_triplets)
     rng = check_random_state(random_state)
     codes, order, counts, starts = _encode(y)
     if counts.max() < 2 or len(counts) < 2:
