@@ -239,9 +239,16 @@ def routine_durations(window, stride, period, slot_size, day_start):
     period = parse_duration(period, "period")
     slot = window if slot_size is None else parse_duration(slot_size, "slot_size")
     day_start = 0.0 if day_start in (0, 0.0) else parse_duration(day_start, "day_start")
-    if slot > period:
-        raise ValueError(f"slot_size ({slot:g} s) is longer than period ({period:g} s).")
+    _check_slot_fits(slot, period)
     return window, stride, period, slot, day_start
+
+
+def _check_slot_fits(slot_size, period):
+    """A ``ValueError`` if a slot (seconds) is longer than the period."""
+    if slot_size > period:
+        raise ValueError(
+            f"slot_size ({slot_size:g} s) is longer than period ({period:g} s)."
+        )
 
 
 def routine_windows(X, timestamps, *, precomputed, window, stride, period, day_start,
@@ -352,7 +359,7 @@ def time_of_day(starts, *, period, slot_size, day_start):
     period : float
         Seconds in a day (86,400 for a calendar day); positive.
     slot_size : float
-        Seconds in a time slot; positive.
+        Seconds in a time slot; positive, at most ``period``.
     day_start : float
         Seconds after midnight at which a day (and its slot 0) begins; at
         least 0.
@@ -369,6 +376,7 @@ def time_of_day(starts, *, period, slot_size, day_start):
     ...             day_start=0)
     (array([0, 0, 1]), array([0, 1, 2]))
     """
+    _check_slot_fits(slot_size, period)
     shifted = np.asarray(starts, dtype=np.float64) - day_start
     days = np.floor(shifted / period).astype(np.int64)
     phase = shifted - days * period

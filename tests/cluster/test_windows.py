@@ -113,6 +113,12 @@ def test_a_slot_may_last_the_whole_period():
     assert rc.n_slots_ == 1 and (rc.slot_index_ == 0).all()
     with pytest.raises(ValueError, match="slot_size .* is longer than period"):
         _clusterer(slot_size="25h").fit(X, timestamps=t)
+    # time_of_day, public, checks it alike (it gave slots past the last one)
+    assert time_of_day([0, 3600], period=3600, slot_size=3600,
+                       day_start=0)[1].tolist() == [0, 0]
+    with pytest.raises(ValueError, match=r"slot_size \(7200 s\) is longer than "
+                       r"period \(3600 s\)"):
+        time_of_day([0, 3600], period=3600, slot_size=7200, day_start=0)
 
 
 def test_slots_that_do_not_divide_the_period_leave_a_shorter_last_slot():
