@@ -572,6 +572,19 @@ def test_archives_with_more_or_other_than_save_weights_wrote_are_refused(data, t
     assert load_weights(bytes(path)).get_params() == load_weights(path).get_params()
 
 
+def test_a_bytes_path_round_trips(data, tmp_path):
+    """save_weights takes a bytes path as load_weights does (it was refused by
+    validate_params, and zipfile would have taken it for a file object)."""
+    est = _fit(registered(RNNClassifier), data)
+    path = tmp_path / "model.zip"
+    save_weights(est, bytes(path))
+    assert path.is_file()
+    loaded = load_weights(bytes(path))
+    _assert_same_state(est, loaded)
+    np.testing.assert_array_equal(loaded.predict_proba(data[0]),
+                                  est.predict_proba(data[0]))
+
+
 @pytest.mark.filterwarnings("ignore:Duplicate name:UserWarning")
 def test_an_archive_with_a_duplicate_member_is_refused(data):
     # two members of one name: which one a reader takes is the zip reader's

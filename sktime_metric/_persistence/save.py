@@ -36,7 +36,7 @@ from .trust import _estimator_classes, _name, _torch_classes, _untrusted
 # ("'NoneType' object has no attribute 'write'") came after all that work;
 # estimator keeps its own check (an estimator of this package, fitted)
 @validate_params(
-    {"path": [str, os.PathLike, HasMethods(["write"])]},
+    {"path": [str, bytes, os.PathLike, HasMethods(["write"])]},
     prefer_skip_nested_validation=True,
 )
 def save_weights(estimator, path):
@@ -58,7 +58,7 @@ def save_weights(estimator, path):
         or estimators of sktime_metric; ``callbacks`` or an ``optimizer`` class
         are not. A :class:`torch.device` (``device=torch.device("cuda")``) is
         stored as its string, ``"cuda"``, which names the same device.
-    path : str, path-like or file-like object
+    path : str, bytes, path-like or file-like object
         Where to write the archive (conventionally ``*.zip``); an existing file
         is replaced. A file object must be opened for binary writing.
 
@@ -143,6 +143,8 @@ def save_weights(estimator, path):
     # views of one flat buffer are refused): each is copied so, to the CPU
     weights = {k: v.detach().to("cpu", memory_format=torch.contiguous_format,
                                 copy=True) for k, v in tensors.items()}
+    if isinstance(path, bytes):  # zipfile would take it for a file object
+        path = os.fsdecode(path)
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr(_ESTIMATOR, blob)
         archive.writestr(_WEIGHTS, safetensors.torch.save(weights))
