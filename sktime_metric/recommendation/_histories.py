@@ -207,7 +207,8 @@ def encode_item_features(item_features, item_ids, feature_encoder):
                 f"{type(item_features).__name__}, which has no index: convert "
                 "it, e.g. frame.to_pandas().set_index('item_id').")
         # NA is NaN there, and a NaN (!= 0) would give the item the feature
-        values = _as_numeric_array(item_features, where="item_features")
+        values = _as_numeric_array(item_features, where="item_features",
+                                   code="item_features")
         names = np.asarray(list(item_features.columns))
         if np.isnan(values).any():
             row, column = (int(k[0]) for k in np.nonzero(np.isnan(values)))

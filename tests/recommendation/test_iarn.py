@@ -186,6 +186,25 @@ def test_item_feature_frames_refuse_missing_values(log):
     assert np.isnan(gap.loc[2, "three"])  # the caller's frame untouched
 
 
+def test_item_feature_frames_of_durations_get_a_hint_naming_item_features(log):
+    # the hint's code said X: "item_features: X holds durations ..., e.g.
+    # X / pd.Timedelta('1D')", an argument the user had not passed
+    pd = pytest.importorskip("pandas")
+    X, y = log
+    frame = pd.DataFrame({"odd": pd.to_timedelta(np.arange(8) % 2, unit="D")},
+                         index=range(8))
+    with pytest.raises(TypeError, match=r"^item_features: item_features holds "
+                       r"durations .* e\.g\. item_features / pd\.Timedelta\('1D'\)"
+                       ) as caught:
+        IARNRecommender(**TINY, feature_encoder="flat").fit(X, y, item_features=frame)
+    assert "X" not in str(caught.value)
+    # the hint's code runs on the frame passed, and what it gives is taken
+    item_features = frame
+    assert IARNRecommender(**TINY, feature_encoder="flat").fit(
+        X, y, item_features=item_features / pd.Timedelta('1D')
+    ).item_features_.sum() == 4
+
+
 def test_item_feature_frames_without_an_index_are_refused_with_the_conversion(log):
     # a polars frame has columns but no index of item ids: the features were
     # read, then item_features.index failed with an AttributeError
