@@ -170,7 +170,8 @@ def segment_recording(
     windows : ndarray of shape (n_windows, seq_len, d)
     starts : ndarray of shape (n_windows,), window start in seconds
     """
-    X = _as_numeric_array(X, where="The recording")
+    # the recording is what RoutineClusterer.fit was given as X: the hint's code
+    X = _as_numeric_array(X, where="The recording", code="X")
     if X.ndim != 2 or X.shape[0] < 2 or X.shape[1] < 1:
         raise ValueError(f"A recording must be 2-D (T_total >= 2, d >= 1), got {X.shape}.")
     if np.isinf(X).any():
@@ -294,7 +295,7 @@ def routine_windows(X, timestamps, *, precomputed, window, stride, period, day_s
         windows = check_windows(X)
         n = len(windows)
     else:
-        recording = _as_numeric_array(X, where="The recording")
+        recording = _as_numeric_array(X, where="The recording", code="X")
         if recording.ndim != 2:
             raise ValueError(
                 "X must be a (T_total, d) recording, (n_windows, T, d) windows or "

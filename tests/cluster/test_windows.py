@@ -121,6 +121,22 @@ def test_a_slot_may_last_the_whole_period():
         time_of_day([0, 3600], period=3600, slot_size=7200, day_start=0)
 
 
+def test_a_recording_of_durations_gets_a_hint_that_runs_on_x():
+    # the recording is fit's X: the hint's code names X, and runs on a
+    # DataFrame or on one of its columns
+    pd = pytest.importorskip("pandas")
+    values, t = _recording()
+    frame = pd.DataFrame({"a": pd.to_timedelta(values[:, 0], unit="s"),
+                          "b": pd.to_timedelta(values[:, 1], unit="s")})
+    for X in (frame, frame["a"]):
+        with pytest.raises(TypeError, match=r"^The recording: X holds durations "
+                           r".* e\.g\. X / pd\.Timedelta\('1D'\)"):
+            _clusterer().fit(X, timestamps=t)
+    X = frame
+    rc = _clusterer().fit(X / pd.Timedelta('1D'), timestamps=t)
+    assert rc.n_slots_ == 24
+
+
 def test_slots_that_do_not_divide_the_period_leave_a_shorter_last_slot():
     X, t = _recording()
     rc = _clusterer(slot_size="5h").fit(X, timestamps=t)
