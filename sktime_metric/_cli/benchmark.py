@@ -147,8 +147,12 @@ def add_command(commands):
     return bench
 
 
-def _datasets(args, parser, embedded):
-    """``(label, data)`` pairs to run: embedded sets, files or archive."""
+def _datasets(args, parser, embedded, archive=None):
+    """``(label, data)`` pairs to run: embedded sets, files or archive.
+
+    ``archive``: the datasets of ``--ucr-root``, where :func:`run` has listed
+    them already (a glob of the folder); None: listed here if needed.
+    """
     from ..datasets import load_ucr_uea
     from ..datasets._ts_format import _archive_datasets
 
@@ -168,7 +172,8 @@ def _datasets(args, parser, embedded):
     names = [n.strip() for n in args.dataset.split(",") if n.strip()]
     if args.ucr_root is not None:
         if names == ["all"]:
-            names = _archive_datasets(args.ucr_root)
+            names = (_archive_datasets(args.ucr_root) if archive is None
+                     else archive)
             if not names:
                 parser.error(f"--dataset all: no dataset in --ucr-root "
                              f"{str(args.ucr_root)!r} (no <NAME>/<NAME>_TRAIN and "
@@ -248,19 +253,23 @@ def run(args, parser):
         parser.error(f"--resamples must be >= 1, got {args.resamples}")
     if args.output is not None and args.output.suffix.lower() not in (".csv", ".md"):
         parser.error(f"--output must end in .csv or .md, got {str(args.output)!r}")
+    # the archive's datasets, listed once: counted here, loaded by _datasets
+    archive = (_archive_datasets(args.ucr_root) if args.train is None
+               and args.ucr_root is not None and args.dataset.strip() == "all"
+               else None)
     # the datasets a name or folder asks for (embedded ones are known without loading)
     n_datasets = (1 if args.train is not None
                   else len([n for n in args.dataset.split(",") if n.strip()])
                   if args.dataset.strip() != "all"
                   else len(DATASETS) if args.ucr_root is None
-                  else len(_archive_datasets(args.ucr_root)))
+                  else len(archive))
     critical_difference = len(names) >= 2 and (n_datasets > 1 or args.resamples > 1)
     if args.plot is not None:
         _check_plot(args.plot, parser, critical_difference)
     check_output_path(args.output, parser, "--output")  # before the run, not after
     check_output_path(args.plot, parser, "--plot")
 
-    runs = _datasets(args, parser, DATASETS)
+    runs = _datasets(args, parser, DATASETS, archive)
     label = (args.dataset if args.train is None and args.ucr_root is None
              else ", ".join(name for name, _ in runs))
     start, results = time.perf_counter(), []
