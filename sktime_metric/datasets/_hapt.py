@@ -19,8 +19,8 @@ names and the row count, and nothing else. pandas is never needed.
 """
 
 import functools
-import numbers
 import gzip
+import numbers
 import pickle
 
 import numpy as np
