@@ -153,6 +153,14 @@ class PairMetricMixin:
     distance, for ROC curves of pairs) and a picklable function of two
     series (for ``KNeighborsClassifier(metric=...)``).
 
+    A subclass changes the distance through the hooks, not the public
+    methods: ``_metric_inputs`` (the prepared rows of a dataset),
+    ``_paired_distances`` (aligned rows), ``_pairwise_block`` (a tile of
+    every pair) and ``_score_from_distance``. ``get_metric``'s function and
+    ``score_pairs`` call the private ``_pair_distance``, and ``score`` (via
+    ``pair_auc``) ``_indexed_pair_distances``, so an override of
+    ``pair_distance`` or ``pair_score`` alone would not reach them.
+
     Examples
     --------
     >>> import numpy as np
