@@ -8,11 +8,11 @@ frames of several steps (the HULM chapter windows 3 to 30 values into one
 observation, thesis section 2.4.1; the TAGM chapter's speech arrives as MFCC
 frames). :func:`resolve_window` is the "auto" frame length the classifiers
 share, :func:`resolve_framing` it and how far apart frames start, and
-:func:`frames_to_steps` puts per-frame outputs (TAGM's attention) back on the
-input's time axis. The framing itself is torch, in
-:func:`sktime_metric.nn._chain.frame_windows`; :func:`framed_series` applies it
-to NaN-padded arrays, for an estimator whose net reads frames it did not cut
-itself (the coupled GRU).
+:func:`frames_to_steps` puts per-frame outputs (TAGM's attention, the seq2seq
+embedder's reconstructed frames) back on the input's time axis. The framing
+itself is torch, in :func:`sktime_metric.nn._chain.frame_windows`;
+:func:`framed_series` applies it to NaN-padded arrays, for an estimator whose
+net reads frames it did not cut itself (the coupled GRU, the seq2seq embedder).
 """
 
 import math
@@ -91,12 +91,22 @@ def framed_series(X, window, stride, name="X"):
 
 
 def frames_to_steps(values, lengths, window, stride, n_timestamps):
-    """Per-frame values on the input's steps: each step gets the mean of its frames.
+    """Per-frame values on the input's steps: each step gets the mean over the
+    frames that hold it.
+
+    A frame's values are either one value for all its steps (TAGM's attention
+    on a frame) or one vector per step, laid out as :func:`framed_series` lays
+    out the frame (a decoder's reconstruction of the frames): the overlap-add
+    that inverts the framing.
 
     Parameters
     ----------
-    values : ndarray of shape (n_samples, n_frames)
-        One value per frame (beyond each series' frames: ignored).
+    values : ndarray of shape (n_samples, n_frames) or \
+            (n_samples, n_frames, window * n_channels)
+        One value per frame, or the values of a frame's ``window`` steps
+        (step after step, each with its ``n_channels``). Beyond each series'
+        frames, and at a frame's steps past the series' end (where framing
+        repeated its last step): ignored, NaN included.
     lengths : ndarray of shape (n_samples,)
         Steps of each input series.
     window, stride : int
@@ -105,25 +115,33 @@ def frames_to_steps(values, lengths, window, stride, n_timestamps):
 
     Returns
     -------
-    ndarray of shape (n_samples, n_timestamps)
-        NaN on each series' padding.
+    ndarray of shape (n_samples, n_timestamps) or (n_samples, n_timestamps, \
+            n_channels)
+        NaN on each series' padding. With ``window == stride == 1``, the
+        values themselves (as float64).
     """
-    # Frame k holds steps [k * stride, k * stride + window). Each step's frames
-    # are k in [ceil((t - window + 1) / stride), floor(t / stride)], clipped to
-    # the series' frames: sum them with a cumulative sum over k, no loop.
+    # Frame k holds steps k * stride + j, j < window: scatter every (frame, j)
+    # that is a step of its series onto that step, summing the frames that
+    # overlap there in the order of k, and divide by their number
+    values = np.asarray(values, dtype=np.float64)
+    per_step = values.ndim == 3
+    n_samples, width = values.shape[:2]
+    if per_step:
+        values = values.reshape(n_samples, width, window, -1)
+    else:  # a frame's one value is the value of each of its steps
+        values = np.broadcast_to(values[:, :, None, None],
+                                 (n_samples, width, window, 1))
     lengths = np.asarray(lengths, dtype=np.int64)
-    n_frames = np.array([framed_length(int(n), window, stride) for n in lengths])
-    k = np.arange(values.shape[1])
-    valid = k[None, :] < n_frames[:, None]
-    cumulative = np.concatenate(
-        [np.zeros((len(lengths), 1)),
-         np.cumsum(np.where(valid, values, 0.0), axis=1)], axis=1)
-    t = np.arange(n_timestamps)
-    first = np.maximum(-(-(t - window + 1) // stride), 0)
-    last = np.minimum((t // stride)[None, :], n_frames[:, None] - 1)
-    first = np.broadcast_to(first, last.shape)
-    rows = np.arange(len(lengths))[:, None]
-    total = cumulative[rows, last + 1] - cumulative[rows, np.minimum(first, last + 1)]
-    out = total / np.maximum(last + 1 - first, 1)
-    out[t[None, :] >= lengths[:, None]] = np.nan
-    return out
+    n_frames = np.array([framed_length(int(n), window, stride) for n in lengths],
+                        dtype=np.int64).reshape(-1)
+    steps = np.arange(width)[:, None] * stride + np.arange(window)[None, :]
+    held = ((np.arange(width)[None, :, None] < n_frames[:, None, None])
+            & (steps[None] < lengths[:, None, None]))
+    rows, k, j = np.nonzero(held)
+    total = np.zeros((n_samples, n_timestamps, values.shape[3]))
+    count = np.zeros((n_samples, n_timestamps))
+    np.add.at(total, (rows, steps[k, j]), values[rows, k, j])
+    np.add.at(count, (rows, steps[k, j]), 1.0)
+    out = total / np.maximum(count, 1.0)[:, :, None]
+    out[np.arange(n_timestamps)[None, :] >= lengths[:, None]] = np.nan
+    return out if per_step else out[:, :, 0]

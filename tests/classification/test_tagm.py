@@ -136,6 +136,43 @@ def test_frames_to_steps_matches_a_loop_over_frames(window, stride):
     np.testing.assert_allclose(got, expected, rtol=1e-12, equal_nan=True)
 
 
+@pytest.mark.parametrize("window, stride", [(4, 3), (4, 2), (1, 1), (5, 5), (30, 15)])
+def test_frames_of_steps_go_back_to_their_steps_as_the_mean_of_the_frames(window,
+                                                                         stride):
+    # a frame's values of each of its steps (a seq2seq decoder's frames), laid
+    # out as framed_series lays them out: step k * stride + j of the series
+    # gets the mean of row j of the frames k that hold it; a frame's steps past
+    # the series' end (framing repeated its last step) and the padding frames
+    # are ignored, NaN included
+    from sktime_metric._framing import framed_series, frames_to_steps
+    from sktime_metric.nn._chain import framed_length
+
+    rng = np.random.RandomState(0)
+    lengths = rng.randint(1, 60, size=9)
+    n_timestamps, n_channels = lengths.max() + 3, 2
+    width = framed_length(n_timestamps, window, stride) + 1
+    values = rng.rand(9, width, window * n_channels)
+    expected = np.full((9, n_timestamps, n_channels), np.nan)
+    for i, n in enumerate(lengths):
+        total, count = np.zeros((n, n_channels)), np.zeros((n, 1))
+        for k in range(framed_length(int(n), window, stride)):
+            held = values[i, k].reshape(window, n_channels)[: n - k * stride]
+            total[k * stride : k * stride + len(held)] += held
+            count[k * stride : k * stride + len(held)] += 1
+        values[i, framed_length(int(n), window, stride):] = np.nan
+        expected[i, :n] = total / count
+    got = frames_to_steps(values, lengths, window, stride, n_timestamps)
+    np.testing.assert_allclose(got, expected, rtol=1e-12, equal_nan=True)
+    # the frames of a series give it back: each step is the mean of copies of
+    # itself, exact for float32 values
+    X = np.full((9, n_timestamps, n_channels), np.nan)
+    for i, n in enumerate(lengths):
+        X[i, :n] = rng.randn(n, n_channels).astype(np.float32)
+    frames = framed_series(X, window, stride)
+    np.testing.assert_array_equal(
+        frames_to_steps(frames, lengths, window, stride, n_timestamps), X)
+
+
 @pytest.mark.parametrize("estimator", [
     TAGMClassifier, RNNClassifier, partial(TAGMClassifier, recurrent=False)])
 def test_framed_nets_read_frames(salience_task, estimator):
