@@ -110,9 +110,11 @@ class Seq2SeqEmbedder(
         :ref:`metric_learning_defaults`). The default stays 1 until "auto" is
         measured across the benchmark sets and on the routine benchmark (the
         thesis's windows).
-    stride : int or "auto", default=1
+    stride : int or "auto", default="auto"
         Steps between the starts of two frames, at most ``window_size``
-        (``stride_`` holds the value used); "auto": ``ceil(window_size / 2)``.
+        (``stride_`` holds the value used); "auto": ``ceil(window_size / 2)``,
+        1 for single steps (so ``window_size="auto"`` alone gives the
+        siblings' frames).
     input_mask_p : float, default=0.3
         Masking noise: fraction of the values the encoder reads (those of
         its frames) set to 0 in training.
@@ -284,7 +286,7 @@ class Seq2SeqEmbedder(
 
     def __init__(
         self, metric="kissme", *, training="disjoint", hidden_size=100, cell="lstm",
-        num_layers=1, projection_dim=50, window_size=1, stride=1, input_mask_p=0.3,
+        num_layers=1, projection_dim=50, window_size=1, stride="auto", input_mask_p=0.3,
         metric_loss="auto", margin=None, margin_scale="dim", reconstruction_loss="auto",
         reconstruction_weight=0.5, freeze_encoder=None, kissme_update_every=30,
         kissme_regularization=0.1, standardize=True, n_pairs=1000,

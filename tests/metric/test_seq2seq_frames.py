@@ -39,7 +39,7 @@ def test_the_default_reads_single_steps_as_before(data):
     # data): the default must not move (float32 nets: float32 tolerances)
     X, y = data
     assert Seq2SeqEmbedder().get_params()["window_size"] == 1
-    assert Seq2SeqEmbedder().get_params()["stride"] == 1
+    assert Seq2SeqEmbedder().get_params()["stride"] == "auto"
     est = Seq2SeqEmbedder(**_TINY).fit(X, y)
     assert (est.window_size_, est.stride_) == (1, 1)
     assert est.net_.module_.autoencoder.readout.out_features == 2
