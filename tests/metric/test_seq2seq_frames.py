@@ -11,16 +11,13 @@ from sktime_metric.persistence import load_weights
 from sktime_metric.utils import sequence_lengths
 
 from ..test_persistence import _forget, _rewritten, _saved
+from .test_seq2seq import _TINY
 from .test_siamese import _waves
 
 # tiny fits of a few epochs, and single steps that cannot see the class by
 # design (the learning test): their "did not learn" warnings are expected
 pytestmark = pytest.mark.filterwarnings(
     "ignore::sklearn.exceptions.ConvergenceWarning")
-
-_TINY = dict(hidden_size=8, projection_dim=4, n_pairs=100, max_epochs=3,
-             batch_size=16, lr=1e-2, random_state=0)
-
 
 @pytest.fixture(scope="module")
 def data():
