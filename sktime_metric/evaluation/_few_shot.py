@@ -180,7 +180,8 @@ def few_shot_evaluate(estimator, X, y, *, n_test_classes=3, k_shot=1, n_splits=1
         ``transform`` embeds each series in one row, or a fixed measure.
         Its kind is checked before any clone is fitted: a ``Pipeline``
         holding a ``CoupledGRUMetric`` or ``RVSMLMetric`` (whose
-        ``transform`` is the distances to its training series) is refused.
+        ``transform`` is the distances to its training series) other than
+        as its last step is refused.
     X : array-like of shape (n_samples, n_timestamps, n_channels) or list
     y : array-like of shape (n_samples,)
     n_test_classes : int, default=3

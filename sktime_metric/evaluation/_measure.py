@@ -10,9 +10,9 @@ way:
   and an embedder, ...): the Euclidean distance between the rows. A
   ``Pipeline`` whose last step is a metric learner has that learner's own
   distance (the seq2seq embedder's cosine one included) on the series the
-  steps before it transform. A learner whose ``transform`` gives the
-  distances to its training series (``CoupledGRUMetric``, ``RVSMLMetric``)
-  is no embedder: pass it itself, not a ``Pipeline`` holding it;
+  steps before it transform (``CoupledGRUMetric`` and ``RVSMLMetric``
+  included). Anywhere else in a ``Pipeline`` these two are refused: their
+  ``transform`` gives the distances to their training series, no embedding;
 - the string ``"dtw"`` (tslearn's DTW, the papers' baseline);
 - a callable ``metric(u, v) -> distance`` on two single series (their padding
   removed).
@@ -32,13 +32,18 @@ def _is_learner(metric):
 
 def _training_distances_step(metric):
     """The ``(name, step)`` of ``metric`` (itself, or a step of a ``Pipeline``,
-    nested ones included) whose ``transform`` is the distances to its training
-    series, or None."""
+    nested ones included, but for a last step that is a learner) whose
+    ``transform`` is the distances to its training series, or None."""
     from ..metric._training_distances import embeds
 
     if not isinstance(metric, Pipeline):
         return None if embeds(metric) else (None, metric)
-    for name, step in metric.steps:
+    steps = metric.steps
+    if _is_learner(steps[-1][1]):
+        # the last step measures with its own distance (pairwise_distances),
+        # not with its transform: a coupled GRU or RVSML may end the Pipeline
+        steps = steps[:-1]
+    for name, step in steps:
         if step is None or isinstance(step, str):  # "passthrough"
             continue
         found = _training_distances_step(step)
@@ -73,8 +78,8 @@ def _check_measure(metric, *, fitted=True):
         raise TypeError(
             f"metric's transform is no embedding of each series: {what} "
             "transforms series into their distances to its training series. "
-            "Pass the fitted learner itself, on series preprocessed beforehand: "
-            "its pairwise_distances is the learned distance."
+            "Make it the Pipeline's last step (or pass the fitted learner "
+            "itself): its pairwise_distances is the learned distance."
         )
     if fitted:
         check_is_fitted(metric)

@@ -184,10 +184,10 @@ def pair_auc(
         A learner of this package (``pairwise_distances`` or ``pair_score``);
         a transformer (or ``Pipeline``) whose ``transform`` embeds each series
         in one row, measured by the Euclidean distance between rows, or by the
-        learner's own distance when a ``Pipeline`` ends in one (not one whose
-        ``transform`` is the distances to its training series:
-        ``CoupledGRUMetric``, ``RVSMLMetric``); DTW; or ``metric(u, v)`` on two
-        unpadded series. See the module docstring.
+        learner's own distance when a ``Pipeline`` ends in one (elsewhere in
+        it, ``CoupledGRUMetric`` and ``RVSMLMetric``, whose ``transform`` is
+        the distances to their training series, are refused); DTW; or
+        ``metric(u, v)`` on two unpadded series. See the module docstring.
     X : array-like of shape (n_samples, n_timestamps, n_channels) or list
         NaN-padded series.
     y : array-like of shape (n_samples,) or None, default=None
@@ -268,10 +268,10 @@ def one_shot_accuracy(metric, X, y, *, n_rounds=None, random_state=0):
         A learner of this package (``pairwise_distances`` or ``pair_score``);
         a transformer (or ``Pipeline``) whose ``transform`` embeds each series
         in one row, measured by the Euclidean distance between rows, or by the
-        learner's own distance when a ``Pipeline`` ends in one (not one whose
-        ``transform`` is the distances to its training series:
-        ``CoupledGRUMetric``, ``RVSMLMetric``); DTW; or ``metric(u, v)`` on two
-        unpadded series. See the module docstring.
+        learner's own distance when a ``Pipeline`` ends in one (elsewhere in
+        it, ``CoupledGRUMetric`` and ``RVSMLMetric``, whose ``transform`` is
+        the distances to their training series, are refused); DTW; or
+        ``metric(u, v)`` on two unpadded series. See the module docstring.
     X : array-like of shape (n_samples, n_timestamps, n_channels) or list
     y : array-like of shape (n_samples,)
         Labels; at least two classes.

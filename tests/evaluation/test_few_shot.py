@@ -189,7 +189,7 @@ class _FitsNoMeasure(BaseEstimator):
 
 @pytest.mark.parametrize("estimator, error, match", [
     (_FitsNoMeasure(), TypeError, "metric must be a fitted metric learner"),
-    (make_pipeline(_Fits(), CoupledGRUMetric(hidden_size=4)), TypeError,
+    (make_pipeline(CoupledGRUMetric(hidden_size=4), _Fits()), TypeError,
      "distances to its training series"),
 ], ids=["no-measure", "cgru-pipeline"])
 def test_an_estimator_of_no_usable_kind_is_refused_before_any_fit(

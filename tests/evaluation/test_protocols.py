@@ -188,16 +188,20 @@ def test_a_fitted_transformer_measures_by_the_euclidean_distance_of_its_rows(dat
         pair_auc(TimeSeriesScalerMeanVariance().fit(X), X, y)
 
 
-@pytest.mark.parametrize("pipe", [
-    make_pipeline(FunctionTransformer(), CoupledGRUMetric(hidden_size=4)),
-    make_pipeline(TimeSeriesScalerMeanVariance(), RVSMLMetric(max_iter=1)),
+@pytest.mark.parametrize("pipe, learner", [
+    (make_pipeline(CoupledGRUMetric(hidden_size=4), StandardScaler()),
+     "CoupledGRUMetric"),
+    (make_pipeline(RVSMLMetric(max_iter=1), FunctionTransformer()), "RVSMLMetric"),
     # nested: the step that holds it is named
-    make_pipeline(FunctionTransformer(),
-                  make_pipeline(CoupledGRUMetric(hidden_size=4), StandardScaler())),
+    (make_pipeline(FunctionTransformer(),
+                   make_pipeline(CoupledGRUMetric(hidden_size=4), StandardScaler())),
+     "CoupledGRUMetric"),
 ], ids=["cgru", "rvsml", "nested"])
-def test_a_pipeline_transforming_into_training_distances_is_refused(pipe, data):
+def test_a_pipeline_transforming_into_training_distances_is_refused(pipe, learner,
+                                                                    data):
+    # a step that is not the last: what follows it reads distances to its
+    # training series, no embedding
     X, y = data
-    learner = type(pipe[-1][0] if hasattr(pipe[-1], "steps") else pipe[-1]).__name__
     match = (rf"no embedding of each series: the Pipeline's step "
              rf"'\w+' \({learner}\) transforms series into their distances to "
              "its training series")
@@ -208,14 +212,19 @@ def test_a_pipeline_transforming_into_training_distances_is_refused(pipe, data):
 
 
 @pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
-def test_a_fitted_pipeline_of_a_cgru_is_refused_too(data):
+@pytest.mark.parametrize("learner", [
+    CoupledGRUMetric(hidden_size=4, max_epochs=1, random_state=0),
+    RVSMLMetric(max_iter=1),
+], ids=["cgru", "rvsml"])
+def test_a_pipeline_ending_in_a_training_distances_learner_uses_its_distance(
+        learner, data):
+    # as the last step it measures with its own pairwise_distances, not with
+    # its transform: the learner's own numbers
     X, y = data
-    pipe = make_pipeline(
-        FunctionTransformer(),
-        CoupledGRUMetric(hidden_size=4, max_epochs=1, random_state=0),
-    ).fit(X, y)
-    with pytest.raises(TypeError, match="distances to its training series"):
-        pair_auc(pipe, X, y)
+    pipe = make_pipeline(FunctionTransformer(), clone(learner)).fit(X, y)
+    assert pair_auc(pipe, X, y) == pair_auc(pipe[-1], X, y)
+    np.testing.assert_array_equal(one_shot_accuracy(pipe, X, y),
+                                  one_shot_accuracy(pipe[-1], X, y))
 
 
 def test_an_unfitted_transformer_is_refused(data):
