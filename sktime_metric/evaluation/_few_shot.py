@@ -244,7 +244,7 @@ def few_shot_evaluate(estimator, X, y, *, n_test_classes=3, k_shot=1, n_splits=1
         # of no usable kind would otherwise be found out only after its first
         # clone's training. A clone's kind is its estimator's (type and
         # methods); it is fitted below, so only a fixed model must be fitted
-        _check_measure(estimator, fitted=not refitted)
+        _check_measure(estimator, fitted=not refitted, name="estimator")
     y_true, y_pred = [], []
     for train, episodes in splits:
         model = estimator

@@ -52,10 +52,11 @@ def _training_distances_step(metric):
     return None
 
 
-def _check_measure(metric, *, fitted=True):
+def _check_measure(metric, *, fitted=True, name="metric"):
     """Refuse what :class:`_Measure` cannot measure with: a name other than
     ``"dtw"``, an object of no accepted kind and (not ``fitted``: the kind of
-    an estimator whose clones will be fitted) an unfitted transformer."""
+    an estimator whose clones will be fitted) an unfitted transformer.
+    ``name``: the caller's parameter, which the messages name."""
     if isinstance(metric, str):
         if metric != "dtw":
             raise ValueError(f"The only metric name is 'dtw'; got {metric!r}.")
@@ -64,9 +65,9 @@ def _check_measure(metric, *, fitted=True):
         return
     if not hasattr(metric, "transform"):
         raise TypeError(
-            "metric must be a fitted metric learner (with pairwise_distances or "
-            "pair_score), 'dtw' or a callable metric(u, v); got "
-            f"{type(metric).__name__}."
+            f"{name} must be a metric learner (with pairwise_distances or "
+            "pair_score), a transformer whose transform embeds each series in "
+            f"one row, 'dtw' or a callable metric(u, v); got {type(metric).__name__}."
         )
     # a transformer: its rows must embed each series alone
     found = _training_distances_step(metric)
@@ -76,7 +77,7 @@ def _check_measure(metric, *, fitted=True):
                 f"the {type(metric).__name__}'s step {name!r} "
                 f"({type(step).__name__})")
         raise TypeError(
-            f"metric's transform is no embedding of each series: {what} "
+            f"{name}'s transform is no embedding of each series: {what} "
             "transforms series into their distances to its training series. "
             "Make it the Pipeline's last step (or pass the fitted learner "
             "itself): its pairwise_distances is the learned distance."

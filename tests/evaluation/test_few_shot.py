@@ -188,7 +188,8 @@ class _FitsNoMeasure(BaseEstimator):
 
 
 @pytest.mark.parametrize("estimator, error, match", [
-    (_FitsNoMeasure(), TypeError, "metric must be a fitted metric learner"),
+    (_FitsNoMeasure(), TypeError, "^estimator must be a metric learner .*, a "
+     "transformer whose transform embeds each series"),
     (make_pipeline(CoupledGRUMetric(hidden_size=4), _Fits()), TypeError,
      "distances to its training series"),
 ], ids=["no-measure", "cgru-pipeline"])

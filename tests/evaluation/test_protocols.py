@@ -255,7 +255,8 @@ def test_pair_auc_errors(data):
     X, y = data
     with pytest.raises(ValueError, match="only metric name is 'dtw'"):
         pair_auc("euclidean", X, y)
-    with pytest.raises(TypeError, match="fitted metric learner"):
+    with pytest.raises(TypeError, match="^metric must be a metric learner .*, a "
+                       "transformer whose transform embeds each series"):
         pair_auc(object(), X, y)
     with pytest.raises(ValueError, match="needs labels y"):
         pair_auc("dtw", X)
