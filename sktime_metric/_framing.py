@@ -64,7 +64,8 @@ def framed_series(X, window, stride, name="X"):
     ``k * stride + window - 1``, concatenated (``window * n_channels`` values;
     :func:`~sktime_metric.nn._chain.frame_windows`, which also says how a
     window past a series' end is completed). The values pass through float32,
-    as every net reads them.
+    as every net reads them; a value beyond its range is a ValueError at
+    every framing, single steps included.
 
     Parameters
     ----------
@@ -80,6 +81,12 @@ def framed_series(X, window, stride, name="X"):
         ``X`` itself when ``window == stride == 1``.
     """
     if window == 1 and stride == 1:
+        # X itself, but checked as every net reads it, in float32: a value
+        # beyond its range named here, where the argument's name is known
+        # (two reductions; the copy that names the value only past them)
+        limit = np.finfo(np.float32).max
+        if X.size and not (np.nanmax(X) <= limit and np.nanmin(X) >= -limit):
+            padded_float32(X, name=name)
         return X
     lengths = sequence_lengths(X)
     x = padded_float32(X, lengths, name=name)

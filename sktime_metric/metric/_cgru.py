@@ -751,13 +751,11 @@ class CoupledGRUMetric(PairMetricMixin, TrainingDistancesMixin, BaseSequenceNet)
     def _metric_inputs(self, X, name="X"):
         # every distance reads the series as the net was trained on them: framed
         check_is_fitted(self, "net_")
-        X = self._validate_X(X, reset=False, name=name)[0]
-        window, stride = getattr(self, "window_size_", 1), getattr(self, "stride_", 1)
-        if window == stride == 1:
-            # the distances read X in float32 (_tensors), where its name is
-            # lost: a value beyond float32's range is named here
-            padded_float32(X, name=name)
-        return framed_series(X, window, stride, name=name)
+        # (framed_series names a value beyond float32's range, which the
+        # distances' float32 copy, in _tensors, no longer could)
+        return framed_series(self._validate_X(X, reset=False, name=name)[0],
+                             getattr(self, "window_size_", 1),
+                             getattr(self, "stride_", 1), name=name)
 
     def _paired_distances(self, A, B):
         (x, lengths), (x2, lengths2) = self._tensors(A), self._tensors(B)
