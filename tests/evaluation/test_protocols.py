@@ -6,16 +6,9 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
-from sklearn.base import clone
-from sklearn.exceptions import NotFittedError
 from sklearn.metrics import roc_auc_score
-from sklearn.metrics.pairwise import euclidean_distances
-from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import FunctionTransformer, StandardScaler
 from tslearn.metrics import dtw
-from tslearn.preprocessing import TimeSeriesScalerMeanVariance
 
-from sktime_metric.datasets import make_sequence_classification
 from sktime_metric.evaluation import (
     class_disjoint_split,
     class_split,
@@ -27,23 +20,8 @@ from sktime_metric.evaluation import (
     precomputed_silhouette,
     routine_scores,
 )
-from sktime_metric.evaluation._measure import _Measure
-from sktime_metric.metric import (
-    CoupledGRUMetric,
-    RVSMLMetric,
-    Seq2SeqEmbedder,
-    SiameseRNNEmbedder,
-)
+from sktime_metric.metric import SiameseRNNEmbedder
 from sktime_metric.utils import sequence_lengths
-
-
-@pytest.fixture(scope="module")
-def data():
-    X, y = make_sequence_classification(
-        n_samples=24, n_classes=3, min_length=6, max_length=12, motif_length=4,
-        random_state=0,
-    )
-    return X, np.array(["a", "b", "c"])[y]
 
 
 def _mean_gap(u, v):
@@ -131,108 +109,6 @@ def test_pair_auc_of_a_learner_scores_all_pairs_with_its_distance(data):
     np.testing.assert_allclose(
         one_shot_accuracy(ScoreOnly(), X, y), one_shot_accuracy(srn, X, y)
     )
-
-
-def _small_srn():
-    return SiameseRNNEmbedder(hidden_size=4, n_pairs=50, max_epochs=2, random_state=0)
-
-
-@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
-@pytest.mark.parametrize("learner", [
-    _small_srn(),
-    # cosine: not the Euclidean distance between its transform rows, so the
-    # Pipeline must measure with the learner's own distance to match it
-    Seq2SeqEmbedder(hidden_size=4, projection_dim=2, metric="cosine", n_pairs=50,
-                    max_epochs=2, random_state=0),
-], ids=["srn", "seq2seq-cosine"])
-def test_a_pipeline_ending_in_a_learner_measures_with_the_learner(learner, data):
-    X, y = data
-    # an identity step: exactly the learner's own numbers
-    pipe = make_pipeline(FunctionTransformer(), clone(learner)).fit(X, y)
-    own = pipe[-1]
-    assert pair_auc(pipe, X, y) == pair_auc(own, X, y)
-    assert pair_auc(pipe, X, y, max_pairs=40) == pair_auc(own, X, y, max_pairs=40)
-    np.testing.assert_array_equal(one_shot_accuracy(pipe, X, y),
-                                  one_shot_accuracy(own, X, y))
-    # the distances themselves (the protocols only rank them, and 1 - cos
-    # ranks as the Euclidean distance of seq2seq's unit rows does)
-    np.testing.assert_array_equal(_Measure(pipe).pairwise(X, X),
-                                  own.pairwise_distances(X, X))
-    # a scaler first: the learner's distance on the scaled series
-    pipe = make_pipeline(TimeSeriesScalerMeanVariance(), clone(learner)).fit(X, y)
-    scaled = pipe[:-1].transform(X)
-    assert pair_auc(pipe, X, y) == pair_auc(pipe[-1], scaled, y)
-    np.testing.assert_array_equal(one_shot_accuracy(pipe, X, y),
-                                  one_shot_accuracy(pipe[-1], scaled, y))
-
-
-def _features(X):
-    return np.concatenate([np.nanmean(X, axis=1), np.nanstd(X, axis=1)], axis=1)
-
-
-def test_a_fitted_transformer_measures_by_the_euclidean_distance_of_its_rows(data):
-    X, y = data
-    pipe = make_pipeline(FunctionTransformer(_features), StandardScaler()).fit(X)
-    D = euclidean_distances(pipe.transform(X))
-    i, j = np.triu_indices(len(X), k=1)
-    assert pair_auc(pipe, X, y) == pytest.approx(roc_auc_score(y[i] == y[j],
-                                                               -D[i, j]))
-    def distance(u, v):  # the same, one unpadded pair of series at a time
-        return float(np.linalg.norm(pipe.transform(u[None]) - pipe.transform(v[None])))
-
-    np.testing.assert_allclose(one_shot_accuracy(pipe, X, y),
-                               one_shot_accuracy(distance, X, y))
-    # series out of its transform are no embedding to measure
-    with pytest.raises(ValueError, match=r"shape \(24, 12, 2\) for 24 series, "
-                       "not an embedding"):
-        pair_auc(TimeSeriesScalerMeanVariance().fit(X), X, y)
-
-
-@pytest.mark.parametrize("pipe, learner", [
-    (make_pipeline(CoupledGRUMetric(hidden_size=4), StandardScaler()),
-     "CoupledGRUMetric"),
-    (make_pipeline(RVSMLMetric(max_iter=1), FunctionTransformer()), "RVSMLMetric"),
-    # nested: the step that holds it is named
-    (make_pipeline(FunctionTransformer(),
-                   make_pipeline(CoupledGRUMetric(hidden_size=4), StandardScaler())),
-     "CoupledGRUMetric"),
-], ids=["cgru", "rvsml", "nested"])
-def test_a_pipeline_transforming_into_training_distances_is_refused(pipe, learner,
-                                                                    data):
-    # a step that is not the last: what follows it reads distances to its
-    # training series, no embedding
-    X, y = data
-    match = (rf"no embedding of each series: the Pipeline's step "
-             rf"'\w+' \({learner}\) transforms series into their distances to "
-             "its training series")
-    # whether fitted or not: its kind is what is refused
-    for function in (pair_auc, one_shot_accuracy):
-        with pytest.raises(TypeError, match=match):
-            function(pipe, X, y)
-
-
-@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
-@pytest.mark.parametrize("learner", [
-    CoupledGRUMetric(hidden_size=4, max_epochs=1, random_state=0),
-    RVSMLMetric(max_iter=1),
-], ids=["cgru", "rvsml"])
-def test_a_pipeline_ending_in_a_training_distances_learner_uses_its_distance(
-        learner, data):
-    # as the last step it measures with its own pairwise_distances, not with
-    # its transform: the learner's own numbers
-    X, y = data
-    pipe = make_pipeline(FunctionTransformer(), clone(learner)).fit(X, y)
-    assert pair_auc(pipe, X, y) == pair_auc(pipe[-1], X, y)
-    np.testing.assert_array_equal(one_shot_accuracy(pipe, X, y),
-                                  one_shot_accuracy(pipe[-1], X, y))
-
-
-def test_an_unfitted_transformer_is_refused(data):
-    X, y = data
-    pipe = make_pipeline(TimeSeriesScalerMeanVariance(), _small_srn())
-    for function in (pair_auc, one_shot_accuracy):
-        with pytest.raises(NotFittedError, match="Pipeline instance is not fitted"):
-            function(pipe, X, y)
 
 
 def test_pair_auc_subsamples_and_takes_explicit_pairs(data):
