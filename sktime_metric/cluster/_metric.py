@@ -18,7 +18,7 @@ from sklearn.exceptions import NotFittedError
 from sklearn.utils.validation import check_is_fitted
 
 from ..utils._warnings import ignoring
-from ._windows import time_of_day_pairs
+from ._slots import time_of_day_pairs
 
 _LEARNERS = ("sgru", "cgru", "seq2seq", "siamese")
 

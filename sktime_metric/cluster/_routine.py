@@ -22,7 +22,8 @@ from ..utils._sklearn_compat import HasMethods, Interval, StrOptions
 from ._affinity import _check_affinity, _n_clusters, _routine_affinity, _spectral_labels
 from ._graph import graph_neighbors, routine_distances, sample_silhouette, use_knn_graph
 from ._metric import _LEARNERS
-from ._windows import routine_durations, routine_windows, time_of_day
+from ._slots import time_of_day
+from ._windows import routine_durations, routine_windows
 
 
 #: "auto" takes the sparse k-NN path above this many windows: a dense float64
