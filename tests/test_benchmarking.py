@@ -1,9 +1,9 @@
 """The benchmark library behind ``sktime-metric benchmark``: the registry of
 estimators and datasets, resampling, tables, summaries and plots."""
 
-import sys
-
 import io
+import sys
+import warnings
 
 import numpy as np
 import pytest
@@ -184,6 +184,64 @@ def test_evaluate_a_fit_that_ran_no_epoch():
                        X[first], y[first], X, y, progress=False)
     assert row["epochs"] == 0 and row["epoch_s"] is None
     assert row["convergence_warnings"] == 1
+
+
+class _DidNotLearn(_Recorder):
+    """Issues one ConvergenceWarning per fit, from the same line every time."""
+
+    def fit(self, X, y):
+        warnings.warn("did not learn", ConvergenceWarning)
+        return super().fit(X, y)
+
+
+def _shown(calls):
+    """The messages of the warnings shown while ``calls`` run under the
+    default filter (each message once per module and line)."""
+    with warnings.catch_warnings(record=True) as shown:
+        warnings.simplefilter("default")
+        for call in calls:
+            call()
+    return [str(w.message) for w in shown]
+
+
+def test_evaluate_labels_each_fit_s_warnings_and_shows_each_once():
+    # the recorded warnings were issued again without a label nor a registry:
+    # over datasets and resamples the same "did not learn" printed dozens of
+    # times, none saying which fit had not learned
+    X, y = make_sequence_classification(n_samples=20, n_classes=2, random_state=0)
+    split = (X[:10], y[:10], X[10:], y[10:])
+
+    def run(dataset, resample=0):
+        return lambda: evaluate("gru", _DidNotLearn(), *split, dataset=dataset,
+                                resample=resample)
+
+    assert _shown([run("a"), run("b"), run("a"), run("a", 2), run("a", 2)]) == [
+        "a/gru: did not learn", "b/gru: did not learn",
+        "a/gru (resample 2): did not learn"]
+    with warnings.catch_warnings(record=True) as shown:
+        warnings.simplefilter("default")
+        row = evaluate("gru", _DidNotLearn(), *split)
+    w, = shown  # the category and the place the estimator warned from
+    assert (str(w.message), w.category, w.filename) == (
+        "gru: did not learn", ConvergenceWarning, __file__)
+    assert row["convergence_warnings"] == 1
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(ConvergenceWarning, match="^b/gru: did not learn$"):
+            run("b")()
+
+
+def test_run_benchmark_labels_the_warnings_of_a_resample(monkeypatch):
+    monkeypatch.setitem(ESTIMATORS, "recorder",
+                        lambda mode, random_state: _DidNotLearn())
+    X, y = make_sequence_classification(n_samples=40, n_classes=2, random_state=0)
+    data = (X[:20], y[:20], X[20:], y[20:])
+    rows = []
+    assert _shown([lambda i=i: rows.extend(run_benchmark(
+        "toy", ["recorder"], progress=False, data=data, resample=i))
+        for i in (0, 1, 1)]) == ["toy/recorder: did not learn",
+                                        "toy/recorder (resample 1): did not learn"]
+    assert [row["convergence_warnings"] for row in rows] == [1, 1, 1]
 
 
 @pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")  # 3 epochs

@@ -199,6 +199,11 @@ LIBRARY_CASES = {
         lambda **kw: benchmarking.stratified_subsample(X, Y, **{"n": 6, **kw}),
         {"n": NUMBERS + [np.inf], "random_state": SEEDS},
     ),
+    "evaluate": (
+        lambda **kw: benchmarking.evaluate("knn", KNeighborsClassifier(1), X[:, :, 0],
+                                           Y, X[:, :, 0], Y, **kw),
+        {"resample": [-1, 1.5, "10", None]},
+    ),
     "run_benchmark": (
         lambda **kw: benchmarking.run_benchmark(**BENCHMARK, **kw),
         {"threads": [0, -1, 1.5, "10"], "resample": [-1, 1.5, "10", None],

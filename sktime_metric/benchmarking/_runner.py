@@ -82,8 +82,44 @@ def _warm_up_torch():
         _torch_warm = True
 
 
+#: The keys of the warnings :func:`evaluate` issued again that the filters
+#: ``"filters"`` marked as shown (their "default", "module" and "once"
+#: actions), as ``warnings.warn`` marks them in the registry of the module
+#: that warned. Python's registries cannot keep them from one call to the
+#: next: every ``catch_warnings`` changes the filters, on entry and on exit,
+#: which empties them all. A change of the caller's filters empties this too.
+_shown = {"filters": None, "keys": set()}
+
+
+def _reissue(caught, label):
+    """Issue the recorded warnings ``caught`` again, each message opened by
+    ``label``, with its own category and the place it was raised from, under
+    the caller's filters (show-once: once per label)."""
+    filters = (warnings.defaultaction, tuple(warnings.filters))
+    if _shown["filters"] != filters:
+        _shown.update(filters=filters, keys=set())
+    for w in caught:
+        try:
+            message = w.category(f"{label}: {w.message}")
+        except Exception:  # noqa: BLE001 (a category that takes other arguments)
+            message = w.message
+        text = str(message)
+        # (text, category, 0): the "module" action's key, once per module
+        if {(text, w.category, w.lineno), (text, w.category, 0)} & _shown["keys"]:
+            continue
+        registry = {}
+        warnings.warn_explicit(message, w.category, w.filename, w.lineno,
+                               registry=registry, source=w.source)
+        _shown["keys"].update(key for key in registry if key != "version")
+
+
+# prefer_skip_nested_validation=False: the estimators' own checks must run
+@validate_params(
+    {"resample": [Interval(Integral, 0, None, closed="left")]},
+    prefer_skip_nested_validation=False,
+)
 def evaluate(name, estimator, X_train, y_train, X_test, y_test, *, dataset="",
-             progress=False, extra=None):
+             progress=False, extra=None, resample=0):
     """Fit ``estimator``, time ``fit`` and ``predict`` and score it.
 
     Parameters
@@ -101,6 +137,10 @@ def evaluate(name, estimator, X_train, y_train, X_test, y_test, *, dataset="",
     extra : callable or None, default=None
         ``extra(name, fitted_estimator) -> dict`` of further measurements added
         to the result (e.g. accuracy on freshly perturbed training data).
+    resample : int, default=0
+        The resample the split is (:func:`run_benchmark`'s ``resample``), at
+        least 0; named in the warnings' label when above 0. Not a key of the
+        result (:func:`run_benchmark` adds it).
 
     Returns
     -------
@@ -116,6 +156,12 @@ def evaluate(name, estimator, X_train, y_train, X_test, y_test, *, dataset="",
 
     Notes
     -----
+    The warnings ``fit`` raised are issued again once it returns, each message
+    opened by the row's label (``"dataset/name: "``, ``"dataset/name
+    (resample i): "`` for a resample), with its category and the file and line
+    it was raised from: the caller's filters apply to them, and Python's
+    default shows each label's warning once however many times it is raised.
+
     The warnings are counted with ``warnings.catch_warnings(record=True)``,
     whose recorder is the whole process's before Python 3.14: calls run at
     once in threads count each other's warnings. Run them one at a time, as
@@ -142,17 +188,16 @@ def evaluate(name, estimator, X_train, y_train, X_test, y_test, *, dataset="",
     """
     if _trains_with_torch(estimator):
         _warm_up_torch()  # untimed, like predict's warm-up below
-    bar, restore_callbacks = _epoch_bar(
-        estimator, f"{dataset}/{name}" if dataset else name, progress)
+    label = f"{dataset}/{name}" if dataset else name
+    bar, restore_callbacks = _epoch_bar(estimator, label, progress)
     try:
         start = time.perf_counter()
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", ConvergenceWarning)  # count each one
             estimator.fit(X_train, y_train)
         fit_s = time.perf_counter() - start
-        for w in caught:  # recorded, not swallowed: the caller's filters apply
-            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno,
-                                   source=w.source)
+        # recorded, not swallowed: the caller's filters apply
+        _reissue(caught, f"{label} (resample {resample})" if resample else label)
         estimator.predict(X_test[:1])  # warm-up: one-off JIT compilation
         start = time.perf_counter()
         y_pred = estimator.predict(X_test)
@@ -289,7 +334,8 @@ def run_benchmark(dataset="japanese_vowels", estimators=None, mode="default",
             estimator = ESTIMATORS[name](mode, random_state)
             estimator.set_params(**(params or {}).get(name, {}))
             result = evaluate(name, estimator, X_train, y_train, X_test, y_test,
-                              dataset=dataset, progress=progress, extra=extra)
+                              dataset=dataset, progress=progress, extra=extra,
+                              resample=resample)
             results.append({**result, "resample": resample})
     finally:
         torch.set_num_threads(saved_threads)
