@@ -117,6 +117,26 @@ def test_default_is_the_fast_mode_on_japanese_vowels():
     assert parser.parse_args(["benchmark", "--mode", "default"]).mode == "default"
 
 
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")  # 1 epoch
+def test_fit_trains_as_the_default_benchmark_does(tmp_path, capsys):
+    # fit's --mode defaulted to "default" (200 epochs), the benchmark's to
+    # "fast" (100): "fit --estimator gru" saved another model than the one
+    # "sktime-metric benchmark" had measured, and said nothing of it
+    parser, _ = _build_parser()
+    fit_args = ["fit", "--train", "x.npz", "--estimator", "gru", "--output", "m.zip"]
+    assert parser.parse_args(fit_args).mode == parser.parse_args(["benchmark"]).mode
+    _split_files(tmp_path)
+    train = str(tmp_path / "toy_TRAIN.csv")
+    assert main(["fit", "--train", train, "--estimator", "gru", "--mode", "quick",
+                 "--output", str(tmp_path / "m.zip"), "--no-progress"]) == 0
+    assert ("gru trained as `sktime-metric benchmark --mode quick` trains it "
+            f"({MAX_EPOCHS['quick']} epochs)") in capsys.readouterr().out
+    assert main(["fit", "--train", train, "--estimator", "RNNClassifier",
+                 "--max-epochs", "1", "--output", str(tmp_path / "m.zip"),
+                 "--no-progress"]) == 0
+    assert "--mode" not in capsys.readouterr().out  # a class: its own defaults
+
+
 def test_plot_writes_a_png_chart(tmp_path, capsys):
     path = tmp_path / "results.png"
     code = main(["benchmark", "--quick", "--estimators", "gru,lstm", "--plot",
