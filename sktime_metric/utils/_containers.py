@@ -16,7 +16,7 @@ import numpy as np
 import scipy.sparse
 
 from ._labels import _is_missing
-from ._time import refuse_time_values
+from ._time import refuse_time_columns, refuse_time_values
 from ._unread import refuse_unread
 
 __all__ = ["to_sequence_dataset"]
@@ -462,10 +462,15 @@ def to_sequence_dataset(X, *, name="X"):
             out[i, : s.shape[0]] = s
         return out
 
+    # by the dtypes: a polars frame reads its durations as counts of a unit
+    refuse_time_columns(X, name)
     try:
         X = _as_numeric_array(X, where=name, whole=True)
-    except ValueError as exc:
-        _refuse_sequence_cells(X, exc, name)
+    except (TypeError, ValueError) as exc:
+        # pandas' Timedelta objects in an object column
+        refuse_time_columns(X, name, objects=True)
+        if isinstance(exc, ValueError):
+            _refuse_sequence_cells(X, exc, name)
         raise
     if X.ndim == 2:
         if X.shape[1] == 0:

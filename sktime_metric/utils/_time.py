@@ -16,7 +16,7 @@ import re
 import numpy as np
 
 __all__ = ["UTC_OFFSET", "container_time_zone", "has_time_zone", "iso_nanoseconds",
-           "refuse_time_values", "zoned_seconds"]
+           "refuse_time_columns", "refuse_time_values", "zoned_seconds"]
 
 # a date and time, then an ISO 8601 UTC offset: Z, +01:00, -0530 or +01
 # (or +00:09:21, which pandas writes for the local mean times of old dates),
@@ -130,3 +130,44 @@ def refuse_time_values(values, name, *, prefix=""):
         f"{prefix}{name} holds {what} ({sample}), where numbers are expected: "
         f"{unit}. Convert them in the unit you mean first, e.g. {how}."
     )
+
+
+def refuse_time_columns(X, name, *, objects=False):
+    """A ``TypeError`` naming the columns of dates, times or durations of a
+    table ``X`` (a pandas or polars DataFrame) that mixes them with numbers.
+
+    numpy reads such a pandas frame as objects, whose conversion fails with
+    "float() argument must be a string or a real number, not 'Timedelta'",
+    naming neither the column nor a fix, and a polars frame as numbers (its
+    durations as counts of their unit). The message is
+    :func:`refuse_time_values`' for the first such column, ``name[column]``.
+    A frame of such columns alone is left to the caller, which names it
+    whole. ``objects``: look into the values of object columns too (one by
+    one: for when their conversion failed); else the dtypes alone decide.
+    Other containers are returned from without a check.
+    """
+    columns, dtypes = getattr(X, "columns", None), getattr(X, "dtypes", None)
+    if columns is None or dtypes is None:
+        return
+    try:
+        pairs = list(zip(list(columns), list(dtypes), strict=True))
+    except (TypeError, ValueError):  # not a frame of one dtype per column
+        return
+    found = []
+    for column, dtype in pairs:
+        kind = getattr(dtype, "kind", None)
+        temporal = getattr(dtype, "is_temporal", None)  # polars' dtypes
+        if kind in ("m", "M") or (objects and kind == "O") or (
+                callable(temporal) and temporal()):
+            try:
+                refuse_time_values(X[column], f"{name}[{column!r}]")
+            except TypeError as exc:
+                found.append((column, exc))
+    if not found or len(found) == len(pairs):
+        return
+    if len(found) == 1:
+        raise found[0][1]
+    names = ", ".join(repr(column) for column, _ in found[:5])
+    more = f" and {len(found) - 5} more" if len(found) > 5 else ""
+    raise TypeError(f"{name} has {len(found)} columns of dates, times or durations "
+                    f"({names}{more}): {found[0][1]}")

@@ -409,6 +409,31 @@ def test_durations_are_refused_as_values():
         check_sequences([np.zeros(3), np.ones(3, dtype="m8[s]")])
 
 
+def test_duration_columns_among_numbers_are_named():
+    # a frame mixing durations with numbers is an object array to numpy:
+    # "float() argument must be a string or a real number, not 'Timedelta'",
+    # which named neither the column nor a fix; polars read its durations
+    # as counts of microseconds beside the numbers
+    pd = pytest.importorskip("pandas")
+    days = pd.to_timedelta([1, 2], unit="D")
+    mixed = pd.DataFrame({"x": [1.0, 2.0], "gap": days, "y": [3, 4]})
+    with pytest.raises(TypeError, match=r"^Y\['gap'\] holds durations "
+                       r"\(timedelta64.* e\.g\. Y\['gap'\] / pd\.Timedelta\('1D'\)"):
+        check_sequences(mixed, name="Y")
+    mixed["when"] = pd.Timestamp("2024-01-01") + days
+    with pytest.raises(TypeError, match=r"^X has 2 columns of dates, times or "
+                       r"durations \('gap', 'when'\): X\['gap'\] holds durations"):
+        check_sequences(mixed)
+    as_objects = mixed[["x", "gap"]].astype(object)  # pandas' Timedelta objects
+    with pytest.raises(TypeError, match=r"^X\['gap'\] holds durations \(Timedelta\)"):
+        check_sequences(as_objects)
+    pl = pytest.importorskip("polars")
+    with pytest.raises(TypeError, match=r"^X\['gap'\] holds durations"):
+        check_sequences(pl.from_pandas(mixed[["x", "gap"]]))
+    converted = mixed.assign(gap=days / pd.Timedelta("1D")).drop(columns="when")
+    assert check_sequences(converted)[0][:, :, 0].tolist() == [[1, 1, 3], [2, 2, 4]]
+
+
 @pytest.mark.filterwarnings("ignore:.*(nested tensors|ComplexHalf):UserWarning")
 def test_torch_tensors_without_a_numpy_view_are_named():
     # a nested (ragged) tensor raised torch's RuntimeError, complex32 numpy's
