@@ -82,35 +82,21 @@ def _warm_up_torch():
         _torch_warm = True
 
 
-#: The keys of the warnings :func:`evaluate` issued again that the filters
-#: ``"filters"`` marked as shown (their "default", "module" and "once"
-#: actions), as ``warnings.warn`` marks them in the registry of the module
-#: that warned. Python's registries cannot keep them from one call to the
-#: next: every ``catch_warnings`` changes the filters, on entry and on exit,
-#: which empties them all. A change of the caller's filters empties this too.
-_shown = {"filters": None, "keys": set()}
-
-
 def _reissue(caught, label):
     """Issue the recorded warnings ``caught`` again, each message opened by
-    ``label``, with its own category and the place it was raised from, under
-    the caller's filters (show-once: once per label)."""
-    filters = (warnings.defaultaction, tuple(warnings.filters))
-    if _shown["filters"] != filters:
-        _shown.update(filters=filters, keys=set())
+    ``label`` (the row), with its own category and the place it was raised from.
+
+    Under the caller's filters, without a registry: each fit's warnings are
+    shown, and say which fit they came from. (A show-once registry could not
+    outlive the next ``catch_warnings``: changing the filters empties them all.)
+    """
     for w in caught:
         try:
             message = w.category(f"{label}: {w.message}")
         except Exception:  # noqa: BLE001 (a category that takes other arguments)
             message = w.message
-        text = str(message)
-        # (text, category, 0): the "module" action's key, once per module
-        if {(text, w.category, w.lineno), (text, w.category, 0)} & _shown["keys"]:
-            continue
-        registry = {}
         warnings.warn_explicit(message, w.category, w.filename, w.lineno,
-                               registry=registry, source=w.source)
-        _shown["keys"].update(key for key in registry if key != "version")
+                               source=w.source)
 
 
 # prefer_skip_nested_validation=False: the estimators' own checks must run
@@ -159,8 +145,8 @@ def evaluate(name, estimator, X_train, y_train, X_test, y_test, *, dataset="",
     The warnings ``fit`` raised are issued again once it returns, each message
     opened by the row's label (``"dataset/name: "``, ``"dataset/name
     (resample i): "`` for a resample), with its category and the file and line
-    it was raised from: the caller's filters apply to them, and Python's
-    default shows each label's warning once however many times it is raised.
+    it was raised from: the caller's filters apply to them, and each fit's
+    warnings are shown, under its own label.
 
     The warnings are counted with ``warnings.catch_warnings(record=True)``,
     whose recorder is the whole process's before Python 3.14: calls run at
