@@ -13,17 +13,93 @@ embedder's reconstructed frames) back on the input's time axis. The framing
 itself is torch, in :func:`sktime_metric.nn._chain.frame_windows`;
 :func:`framed_series` applies it to NaN-padded arrays, for an estimator whose
 net reads frames it did not cut itself (the coupled GRU, the seq2seq embedder).
+
+A series shorter than the window becomes one frame completed by repeating its
+last step: values the series does not have, which this package never imputes
+silently. :func:`warn_if_shorter_than_window` is the one warning of it, issued
+at fit by :func:`resolve_framing` and by each framing estimator's methods that
+read new series, once per argument; :func:`short_series_noted` silences it
+where a fit reads its own training series again (the metric learners'
+learning check), which its fit has warned about.
 """
 
+import contextlib
+import contextvars
 import math
 
 import numpy as np
 import torch
 
 from .nn._chain import frame_windows, framed_length
+from .utils._warnings import warn
 from .utils.validation import padded_float32, sequence_lengths
 
-__all__ = ["framed_series", "frames_to_steps", "resolve_framing", "resolve_window"]
+__all__ = [
+    "framed_series",
+    "frames_to_steps",
+    "resolve_framing",
+    "resolve_window",
+    "short_series_noted",
+    "warn_if_shorter_than_window",
+]
+
+# True inside short_series_noted(): a context variable, so one thread's block
+# does not silence a fit or a transform running at once in another thread
+_NOTED = contextvars.ContextVar("sktime_metric_short_series_noted", default=False)
+
+
+def warn_if_shorter_than_window(lengths, window, name="X", parameter="window"):
+    """Warn (``UserWarning``) that series shorter than ``window`` are completed.
+
+    Such a series becomes one frame of ``window`` steps, its last step
+    repeated to fill it (:func:`~sktime_metric.nn._chain.frame_windows`). The
+    message names the argument, how many series, the first of them and its
+    length, and the parameter to lower. A window of 1 never warns. Issued
+    through :func:`sktime_metric.utils._warnings.warn`: it points at the
+    user's line that called the estimator.
+
+    Parameters
+    ----------
+    lengths : array-like of shape (n_samples,)
+        Steps of each series.
+    window : int
+        The frame length used (``window_``, ``window_size_``).
+    name : str, default="X"
+        The argument the series came in ("X", "Y", "X2", ...).
+    parameter : str, default="window"
+        The estimator's parameter that sets the frame length.
+    """
+    if window <= 1 or _NOTED.get():
+        return
+    lengths = np.asarray(lengths)
+    short = np.flatnonzero(lengths < window)
+    if not short.size:
+        return
+    first = short[0]
+    warn(
+        f"{short.size} series of {name} {'is' if short.size == 1 else 'are'} "
+        f"shorter than {parameter}={window} (sample {first} has length "
+        f"{lengths[first]}): each becomes one frame, and its last step is "
+        f"repeated to fill it (values the series does not have). Use a smaller "
+        f"{parameter} to read every series without repeated values.",
+        UserWarning,
+    )
+
+
+@contextlib.contextmanager
+def short_series_noted():
+    """Within the block, :func:`warn_if_shorter_than_window` does not warn.
+
+    For a fit reading its own training series again after it has warned
+    about them (the metric learners' learning check, through the public
+    ``pairwise_distances``): one warning per fit. Per thread (and per
+    asyncio task): another thread's calls still warn.
+    """
+    token = _NOTED.set(True)
+    try:
+        yield
+    finally:
+        _NOTED.reset(token)
 
 
 def resolve_window(window, n_features, lengths):
@@ -41,11 +117,14 @@ def resolve_window(window, n_features, lengths):
     return int(min(math.ceil(30 / n_features), max(1, np.median(lengths) // 6)))
 
 
-def resolve_framing(window, stride, n_features, lengths):
+def resolve_framing(window, stride, n_features, lengths, parameter="window"):
     """``(window_, stride_)`` from the ``window`` and ``stride`` parameters.
 
     ``stride="auto"``: frames overlapping by half, ``ceil(window_ / 2)``. A
-    stride larger than the window would skip steps: a ValueError.
+    stride larger than the window would skip steps: a ValueError. Training
+    series shorter than the window: :func:`warn_if_shorter_than_window`, so
+    every fit that frames warns of them once (``parameter``: the name of the
+    estimator's ``window`` parameter, for the message).
     """
     window = resolve_window(window, n_features, lengths)
     stride = max(1, math.ceil(window / 2)) if stride == "auto" else int(stride)
@@ -54,6 +133,7 @@ def resolve_framing(window, stride, n_features, lengths):
             f"stride={stride} is larger than the frame length window={window}: the "
             "steps between frames would never be read. Use stride <= window."
         )
+    warn_if_shorter_than_window(lengths, window, parameter=parameter)
     return window, stride
 
 

@@ -18,6 +18,7 @@ import scipy.sparse
 import torch
 from sklearn.exceptions import ConvergenceWarning
 
+from ._framing import short_series_noted
 from .utils._warnings import warn
 from .utils.validation import to_sequence_dataset
 
@@ -318,10 +319,11 @@ def warn_if_metric_not_learned(estimator, X, y_codes, random_state=0):
     (:func:`_balanced_clearly_above_chance`; on imbalanced classes a nearest
     neighbour cannot beat the most frequent class's share). Checked on at most
     :data:`_METRIC_CHECK_SERIES` training series (a seeded sample), through
-    the estimator's own ``pairwise_distances``. Measured: the coupled GRU with
-    the thesis's strong initial coupling on UCR CBF (loss stuck near its
-    start) had 1-NN test accuracy 0.50 and gets this warning; with the
-    defaults, 0.99 and none.
+    the estimator's own ``pairwise_distances`` (which does not warn again of
+    series shorter than a framing learner's window: its fit has). Measured:
+    the coupled GRU with the thesis's strong initial coupling on UCR CBF
+    (loss stuck near its start) had 1-NN test accuracy 0.50 and gets this
+    warning; with the defaults, 0.99 and none.
 
     Parameters
     ----------
@@ -368,7 +370,10 @@ def warn_if_metric_not_learned(estimator, X, y_codes, random_state=0):
     y_sample = y_codes[rows]
     # any accepted input format (list, nested frame, ...) as one padded array
     sample = to_sequence_dataset(X)[rows]
-    distances = estimator.pairwise_distances(sample)
+    # the training series: a framing learner's fit has warned of those
+    # shorter than its window already (one warning per fit)
+    with short_series_noted():
+        distances = estimator.pairwise_distances(sample)
     if scipy.sparse.issparse(distances):
         # a shortlisted neighbours graph: the pairs it leaves out are far
         graph = distances.tocoo()

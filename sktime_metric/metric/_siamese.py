@@ -18,7 +18,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from .._fitted import reset_fitted_state
 from ..base import BaseSequenceNet, derive_seed, warn_if_metric_not_learned
-from .._framing import resolve_framing
+from .._framing import resolve_framing, warn_if_shorter_than_window
 from ..nn.losses import SiameseLoss
 from ..nn.siamese import SiameseRNNModule
 from ..utils._skorch import (
@@ -29,25 +29,12 @@ from ..utils._skorch import (
     pair_auc_scoring,
 )
 from ..utils._sklearn_compat import Interval, StrOptions
-from ..utils._warnings import warn
 from ..utils.validation import padded_float32
 from ._mixin import PairMetricMixin
 from ._pairs import pair_plan
 from ._sampling import check_pair_kinds, check_pairs
 
 __all__ = ["SiameseRNNEmbedder"]
-
-
-def _warn_if_shorter_than_window(lengths, window):
-    """Warn that series shorter than ``window`` repeat their last frame."""
-    short = np.flatnonzero(lengths < window)
-    if short.size:
-        warn(
-            f"{short.size} series are shorter than window_size={window} (sample "
-            f"{short[0]} has length {lengths[short[0]]}); their last frame is "
-            "repeated to fill one window.",
-            UserWarning,
-        )
 
 
 class SiameseRNNEmbedder(
@@ -338,8 +325,8 @@ class SiameseRNNEmbedder(
             X, y, instead="Use fit_pairs(X, pairs, pair_labels) to fit on explicit "
             "pairs.",
         )
-        framing = resolve_framing(self.window_size, self.stride, X.shape[2], lengths)
-        _warn_if_shorter_than_window(lengths, framing[0])
+        framing = resolve_framing(self.window_size, self.stride, X.shape[2], lengths,
+                                  parameter="window_size")
         # seed
         seed = derive_seed(self.random_state)
         # what to train on: pairs (triplets) drawn from y, afresh each epoch
@@ -396,8 +383,8 @@ class SiameseRNNEmbedder(
             "nothing: similar pairs only, every series embedded at one point "
             "(or, with 'pair_logistic', every pair called similar); dissimilar "
             "pairs only, all of them pushed apart.")
-        framing = resolve_framing(self.window_size, self.stride, X.shape[2], lengths)
-        _warn_if_shorter_than_window(lengths, framing[0])
+        framing = resolve_framing(self.window_size, self.stride, X.shape[2], lengths,
+                                  parameter="window_size")
         # seed
         seed = derive_seed(self.random_state)
         # what to train on: the given pairs
@@ -488,7 +475,8 @@ class SiameseRNNEmbedder(
         # arrays); name: the argument X came in, for the messages ("Y", "X2")
         check_is_fitted(self, "net_")
         X, lengths = self._validate_X(X, reset=False, name=name)
-        _warn_if_shorter_than_window(lengths, self.window_size_)
+        warn_if_shorter_than_window(lengths, self.window_size_, name,
+                                    parameter="window_size")
         h = self._predict_batches(self._net_input(X, lengths, name), lengths,
                                   name=name)[0]
         return h.double().numpy()
