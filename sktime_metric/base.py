@@ -29,6 +29,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._device import check_device
 from ._fitted import reset_fitted_state
+from ._framing import warn_if_shorter_than_window
 from ._learning import (
     learning_baseline,
     prior_cross_entropy,
@@ -431,7 +432,8 @@ class SequenceClassifierMixin(ClassifierMixin):
     learner its outputs: no part of ``fit``, which each classifier writes out.
     The module's first output, for each series, is a row of class scores
     (logits, or log-probabilities, or ``log M_k``) in the order of
-    ``classes_``.
+    ``classes_``. A classifier that reads frames of ``window_`` steps warns of
+    the series shorter than a frame (once per call).
 
     Examples
     --------
@@ -485,6 +487,8 @@ class SequenceClassifierMixin(ClassifierMixin):
         """The module's class scores of each series of ``X``, in float64."""
         check_is_fitted(self, "net_")
         X, lengths = self._validate_X(X, reset=False)
+        # a classifier that reads frames of window_ steps (1: single steps)
+        warn_if_shorter_than_window(lengths, getattr(self, "window_", 1))
         return self._predict_batches(self._net_input(X, lengths), lengths)[0].double()
 
     def predict(self, X):

@@ -14,7 +14,7 @@ from ..base import (
     warn_if_not_learned,
 )
 from ..nn.hulm import HULMModule
-from .._framing import resolve_framing
+from .._framing import resolve_framing, warn_if_shorter_than_window
 from ._chain_crf import (
     CHAIN_CRF_ATTRIBUTES_ADDED,
     CHAIN_CRF_CONSTRAINTS,
@@ -52,8 +52,9 @@ class HULMClassifier(SequenceClassifierMixin, BaseSequenceNet):
         the model sees them, as the chapter does (10 for Synthetic Control, 3
         for spoken digits).
         Series shorter than ``window`` give one window, completed by repeating
-        their last step. "auto": ``min(ceil(30 / n_channels), max(1,
-        median_length // 6))``, the chapter's own choices on 3 of its 4 sets
+        their last step, with a warning (at fit and at prediction). "auto":
+        ``min(ceil(30 / n_channels), max(1, median_length // 6))``, the
+        chapter's own choices on 3 of its 4 sets
         (``window_`` holds the value used). A frame of one value carries no
         shape: on z-normalised univariate series every value has about the
         same distribution in every class, and with ``window=1`` both HULM and
@@ -347,9 +348,10 @@ class HULMClassifier(SequenceClassifierMixin, BaseSequenceNet):
         """
         check_is_fitted(self, "net_")
         X, lengths = self._validate_X(X, reset=False)
-        if y is None:
+        if y is None:  # predict_proba warns of series shorter than a window
             labels = self.predict_proba(X).argmax(axis=1)
         else:
+            warn_if_shorter_than_window(lengths, self.window_)
             y = column_or_1d(y)
             if len(y) != len(X):
                 raise ValueError(f"y has {len(y)} labels but X has {len(X)} series.")

@@ -71,7 +71,8 @@ class RNNClassifier(SequenceClassifierMixin, BaseSequenceNet):
         the GRU's mean test accuracy was 0.847 with "auto" and 0.738 with
         ``window=1`` (1-NN DTW 0.835), "auto" ahead on every set, and its
         fits were 9 to 30 times faster on the sets of 286 to 577 steps. 1
-        reads single steps.
+        reads single steps. A series shorter than the window is one frame,
+        its last step repeated to fill it, with a warning.
     stride : int or "auto", default="auto"
         Steps between the starts of two frames, at most ``window``. "auto":
         ``ceil(window / 2)``, frames overlapping by half as speech frames are

@@ -19,7 +19,7 @@ from ..base import (
 from ..nn.tagm import AttentionNNModule, TAGMModule
 from ..utils._sklearn_compat import Interval, StrOptions
 from ..utils._skorch import SequenceNetClassifier, validation_split
-from .._framing import frames_to_steps, resolve_framing
+from .._framing import frames_to_steps, resolve_framing, warn_if_shorter_than_window
 
 __all__ = ["TAGMClassifier"]
 
@@ -126,6 +126,8 @@ class TAGMClassifier(SequenceClassifierMixin, BaseSequenceNet):
         ECG200, Coffee, Beef, BeetleFly, JapaneseVowels; 2 seeds) TAGM's mean
         test accuracy was 0.843 with "auto" and 0.735 with 1 (1-NN DTW 0.835;
         Coffee 0.98 against 0.72), and its fits were 5 to 30 times faster.
+        A series shorter than the window is one frame, its last step
+        repeated to fill it, with a warning.
     stride : int or "auto", default="auto"
         Steps between the starts of two frames, at most ``window``; "auto":
         ``ceil(window / 2)`` (``stride_`` holds the value used). On short
@@ -428,6 +430,7 @@ class TAGMClassifier(SequenceClassifierMixin, BaseSequenceNet):
         """
         check_is_fitted(self, "net_")
         X, lengths = self._validate_X(X, reset=False)
+        warn_if_shorter_than_window(lengths, self.window_)
         # the attention alone: it stays finite where the gated unit's state,
         # and so the class scores, overflow (on series far longer than those
         # of training), and it is what this method is asked for

@@ -16,7 +16,7 @@ from ..base import (
     steps_batch_size,
     warn_if_metric_not_learned,
 )
-from .._framing import framed_series, resolve_framing
+from .._framing import framed_series, resolve_framing, warn_if_shorter_than_window
 from ..nn.cgru import CoupledGRU
 from ..nn.losses import ContrastiveLoss, StructuralLoss
 from ..utils._parallel import check_n_jobs, map_in_parallel
@@ -111,7 +111,9 @@ class CoupledGRUMetric(PairMetricMixin, TrainingDistancesMixin, BaseSequenceNet)
         configuration (its series are 128 steps at most). "auto" because a
         recurrent state carried through hundreds of single steps forgets, and
         frames fit many times faster; it costs accuracy on a few sets
-        (measured: see :ref:`metric_learning_defaults`).
+        (measured: see :ref:`metric_learning_defaults`). A series shorter
+        than the window is one frame, its last step repeated to fill it, with
+        a warning.
     stride : int or "auto", default="auto"
         Steps between the starts of two frames, at most ``window_size``
         (``stride_`` holds the value used); "auto": ``ceil(window_size / 2)``.
@@ -419,7 +421,8 @@ class CoupledGRUMetric(PairMetricMixin, TrainingDistancesMixin, BaseSequenceNet)
             "pairs.",
         )
         y = LabelEncoder().fit_transform(y).astype(np.int64)
-        framing = resolve_framing(self.window_size, self.stride, X.shape[2], lengths)
+        framing = resolve_framing(self.window_size, self.stride, X.shape[2], lengths,
+                                  parameter="window_size")
         # seed
         seed = derive_seed(self.random_state)
         # what to train on: the rows of y (and, for the contrastive loss, pairs
@@ -469,7 +472,8 @@ class CoupledGRUMetric(PairMetricMixin, TrainingDistancesMixin, BaseSequenceNet)
             "On one kind alone the contrastive loss has a trivial minimum that "
             "measures nothing: similar pairs only, every pair at distance 0; "
             "dissimilar pairs only, all of them pushed apart.")
-        framing = resolve_framing(self.window_size, self.stride, X.shape[2], lengths)
+        framing = resolve_framing(self.window_size, self.stride, X.shape[2], lengths,
+                                  parameter="window_size")
         # seed
         seed = derive_seed(self.random_state)
         # what to train on: the given pairs
@@ -751,11 +755,13 @@ class CoupledGRUMetric(PairMetricMixin, TrainingDistancesMixin, BaseSequenceNet)
     def _metric_inputs(self, X, name="X"):
         # every distance reads the series as the net was trained on them: framed
         check_is_fitted(self, "net_")
+        window = getattr(self, "window_size_", 1)
+        checked, lengths = self._validate_X(X, reset=False, name=name)
+        if X is not getattr(self, "X_fit_", None):  # transform's columns: fit warned
+            warn_if_shorter_than_window(lengths, window, name, parameter="window_size")
         # (framed_series names a value beyond float32's range, which the
         # distances' float32 copy, in _tensors, no longer could)
-        return framed_series(self._validate_X(X, reset=False, name=name)[0],
-                             getattr(self, "window_size_", 1),
-                             getattr(self, "stride_", 1), name=name)
+        return framed_series(checked, window, getattr(self, "stride_", 1), name=name)
 
     def _paired_distances(self, A, B):
         (x, lengths), (x2, lengths2) = self._tensors(A), self._tensors(B)

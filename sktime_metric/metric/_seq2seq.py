@@ -19,7 +19,12 @@ from sklearn.base import ClassNamePrefixFeaturesOutMixin, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
 from .._fitted import reset_fitted_state
-from .._framing import framed_series, frames_to_steps, resolve_framing
+from .._framing import (
+    framed_series,
+    frames_to_steps,
+    resolve_framing,
+    warn_if_shorter_than_window,
+)
 from ..base import (
     BaseSequenceNet,
     check_device,
@@ -109,7 +114,8 @@ class Seq2SeqEmbedder(
         steps every 15; 1-NN DTW: 1.0; measured: see
         :ref:`metric_learning_defaults`). The default stays 1 until "auto" is
         measured across the benchmark sets and on the routine benchmark (the
-        thesis's windows).
+        thesis's windows). A series shorter than the window is one frame, its
+        last step repeated to fill it, with a warning.
     stride : int or "auto", default="auto"
         Steps between the starts of two frames, at most ``window_size``
         (``stride_`` holds the value used); "auto": ``ceil(window_size / 2)``,
@@ -436,7 +442,8 @@ class Seq2SeqEmbedder(
         reads them framed.
         """
         metric_loss, reconstruction_loss, margin = self._losses()
-        framing = resolve_framing(self.window_size, self.stride, X.shape[2], lengths)
+        framing = resolve_framing(self.window_size, self.stride, X.shape[2], lengths,
+                                  parameter="window_size")
         X, lengths = self._framed(X, lengths, *framing)
         x = padded_float32(X, lengths)
         stages = _STAGES[self.training]
@@ -580,6 +587,8 @@ class Seq2SeqEmbedder(
         (with ``standardize``) and framed."""
         check_is_fitted(self, "net_")
         X, lengths = self._validate_X(X, reset=False, name=name)  # standardised there
+        warn_if_shorter_than_window(lengths, self.window_size_, name,
+                                    parameter="window_size")
         return self._framed(X, lengths, self.window_size_, self.stride_, name)
 
     @staticmethod
@@ -646,6 +655,7 @@ class Seq2SeqEmbedder(
         check_is_fitted(self, "net_")
         X, lengths = self._validate_X(X, reset=False)  # standardised there
         window, stride = self.window_size_, self.stride_
+        warn_if_shorter_than_window(lengths, window, parameter="window_size")
         frames, n_frames = self._framed(X, lengths, window, stride)
         x_hat = self._predict_batches(
             self._net_input(frames, n_frames), n_frames,
