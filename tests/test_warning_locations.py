@@ -115,7 +115,7 @@ def test_data_warnings_point_at_the_call():
     short = X[:, :2]  # every series shorter than the window of 3
     srn = SiameseRNNEmbedder(window_size=3, hidden_size=4, n_pairs=50, **FAST)
     with pytest.warns(UserWarning, match="shorter than window_size=3") as record:
-        srn.fit(short, y)  # its training, and its learning check's distances
+        srn.fit(short, y)  # once: its learning check does not repeat it
     _assert_points_here(record, "shorter than")
     with pytest.warns(UserWarning, match="shorter than window_size=3") as record:
         srn.transform(short)  # through scikit-learn's set_output wrapper
