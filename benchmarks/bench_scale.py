@@ -156,11 +156,11 @@ def make_estimator(name, device="cpu", random_state=0):
         "hulm": lambda: HULMClassifier(HIDDEN, **common),
         "hcrf": lambda: HCRFClassifier(HIDDEN, **common),
         "srn": lambda: SiameseRNNEmbedder("mean", hidden_size=HIDDEN, **pairs, **common),
-        # single steps, the coupled recurrence's own cost (frames divide T)
+        # single steps, the recurrences' own cost (frames divide T)
         "cgru": lambda: CoupledGRUMetric(HIDDEN, window_size=1, stride=1, **pairs,
                                          **common),
-        "seq2seq": lambda: Seq2SeqEmbedder(hidden_size=HIDDEN, projection_dim=4, **pairs,
-                                           **common),
+        "seq2seq": lambda: Seq2SeqEmbedder(hidden_size=HIDDEN, projection_dim=4,
+                                           window_size=1, **pairs, **common),
         "matching": lambda: MatchingNetworkClassifier(HIDDEN, n_way=2,
                                                       metric="euclidean", **common),
         "attention": lambda: AttentionSequenceRegressor(

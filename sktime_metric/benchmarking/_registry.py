@@ -132,19 +132,20 @@ def _siamese_1nn(mode, random_state):
 def _seq2seq_1nn(mode, random_state):
     """Factory of ``Pipeline(SS2S KISSME embedder, Euclidean 1-NN)``.
 
-    The routine thesis's best setting (LSTM autoencoder of 100 units, then a
-    50-d KISSME head on the frozen encoder; ``M`` updated every 30 epochs),
-    2,000 pairs per epoch, ``max_epochs`` per stage. Step names: ``"s2s"``,
-    ``"knn"``.
+    The routine thesis's best setting (LSTM autoencoder of 100 units reading
+    single steps, then a 50-d KISSME head on the frozen encoder; ``M``
+    updated every 30 epochs), 2,000 pairs per epoch, ``max_epochs`` per
+    stage. Step names: ``"s2s"``, ``"knn"``.
     """
     from sklearn.neighbors import KNeighborsClassifier
     from sklearn.pipeline import Pipeline
 
     from ..metric import Seq2SeqEmbedder
 
+    # single steps, the thesis's (the estimator's default reads frames)
     s2s = Seq2SeqEmbedder(
-        n_pairs=100 if mode == "quick" else 2000, max_epochs=MAX_EPOCHS[mode],
-        random_state=random_state,
+        window_size=1, n_pairs=100 if mode == "quick" else 2000,
+        max_epochs=MAX_EPOCHS[mode], random_state=random_state,
     )
     return Pipeline([("s2s", s2s), ("knn", KNeighborsClassifier(n_neighbors=1))])
 
