@@ -60,8 +60,8 @@ class RoutineClusterer(ClusterMixin, BaseEstimator):
         because it clusters best of the learned metrics, level with DTW, and
         fits in seconds (measured: see :ref:`routines_defaults`).
         "seq2seq": :class:`~sktime_metric.metric.Seq2SeqEmbedder` (KISSME
-        head, the thesis's Ch. 3 model), fitted with ``y = slot`` and
-        ``groups = day``; "siamese":
+        head, the thesis's Ch. 3 model, on its default frames), fitted with
+        ``y = slot`` and ``groups = day``; "siamese":
         :class:`~sktime_metric.metric.SiameseRNNEmbedder` fitted on
         constraint pairs; "dtw": tslearn ``cdist_dtw``; "euclidean": on the
         flattened windows (no learning).

@@ -31,13 +31,12 @@ def framed(data):
     return Seq2SeqEmbedder(window_size=4, stride=3, **_TINY).fit(*data)
 
 
-def test_the_default_reads_single_steps_as_before(data):
+def test_single_steps_read_as_before_frames(data):
     # outputs of the estimator before it had window_size (same seed, same
-    # data): the default must not move (float32 nets: float32 tolerances)
+    # data; then its only behaviour, the thesis's): window_size=1 must not
+    # move (float32 nets: float32 tolerances)
     X, y = data
-    assert Seq2SeqEmbedder().get_params()["window_size"] == 1
-    assert Seq2SeqEmbedder().get_params()["stride"] == "auto"
-    est = Seq2SeqEmbedder(**_TINY).fit(X, y)
+    est = Seq2SeqEmbedder(window_size=1, **_TINY).fit(X, y)
     assert (est.window_size_, est.stride_) == (1, 1)
     assert est.net_.module_.autoencoder.readout.out_features == 2
     np.testing.assert_allclose(est.reconstruct(X[:1])[0, :3], [
@@ -46,7 +45,7 @@ def test_the_default_reads_single_steps_as_before(data):
     np.testing.assert_allclose(est.reconstruction_error(X[:3]),
                                [0.75086701, 1.4730258, 0.78252578], rtol=1e-5)
     auto = Seq2SeqEmbedder("euclidean", training="reconstruction_only",
-                           **_TINY).fit(X)
+                           window_size=1, **_TINY).fit(X)
     np.testing.assert_allclose(auto.transform(X[:2]), [
         [-0.11412428, 0.29782099, -0.11408398, 0.18808402, 0.03759827,
          -0.01343348, 0.14005004, 0.0662007],
@@ -64,10 +63,13 @@ def test_a_framed_fit_reads_frames(data, framed):
     assert module.readout.out_features == 4 * 2  # frames of 4 steps x 2 channels
     assert framed.transform(X).shape == (len(X), 4)
     assert framed.pairwise_distances(X[:3], X).shape == (3, len(X))
-    # "auto": the shared frame rule, about 30 values a frame and at most a
-    # sixth of the median length (here 2 channels, median 31 steps: 5 / 3)
-    auto = Seq2SeqEmbedder("euclidean", window_size="auto", stride="auto",
-                           **_TINY).fit(X, y)
+    # "auto", the default: the shared frame rule, about 30 values a frame and
+    # at most a sixth of the median length (here 2 channels, median 31
+    # steps: 5 / 3), frames overlapping by half
+    assert {k: v for k, v in Seq2SeqEmbedder().get_params().items()
+            if k in ("window_size", "stride")} == {"window_size": "auto",
+                                                   "stride": "auto"}
+    auto = Seq2SeqEmbedder("euclidean", **_TINY).fit(X, y)
     assert (auto.window_size_, auto.stride_) == (5, 3)
     assert auto.transform(X).shape == (len(X), 8)
     pairs = np.array([[0, 3], [1, 4], [0, 1], [2, 5]])
@@ -156,7 +158,7 @@ def test_an_archive_from_before_frames_loads_with_single_steps(data):
     # written before window_size and stride existed: no value for them nor
     # for window_size_ and stride_; it held a single-step model
     X, y = data
-    est = Seq2SeqEmbedder(**_TINY).fit(X, y)
+    est = Seq2SeqEmbedder(window_size=1, **_TINY).fit(X, y)
     forget = [_forget(name) for name in ("window_size", "stride", "window_size_",
                                          "stride_")]
     archive = _rewritten(_saved(est), lambda node: [f(node) for f in forget])
@@ -196,9 +198,8 @@ def test_frames_embed_the_start_of_long_series(learning_seed, learning_outcome):
         nearest = cdist(est.transform(X_test), est.transform(X)).argmin(1)
         return np.mean(y[nearest] == y_test)
 
-    framed = learning_outcome("framed 1-NN accuracy",
-                              accuracy(window_size="auto", stride="auto"))
-    steps = learning_outcome("single-step 1-NN accuracy", accuracy())
+    framed = learning_outcome("framed 1-NN accuracy (the default)", accuracy())
+    steps = learning_outcome("single-step 1-NN accuracy", accuracy(window_size=1))
     # seeds 0-9, native and default kernels: framed 1.0, single steps
     # 0.40-0.575 (chance 0.5)
     assert framed > 0.9
