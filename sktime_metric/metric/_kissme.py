@@ -26,6 +26,7 @@ from ._kissme_closed_form import (
     kissme_metric,
     mahalanobis_factor,
     pair_covariances,
+    warn_if_zero_metric,
 )
 from ._mixin import PairMetricMixin
 from ._sampling import check_both_kinds, check_pair_kinds, check_pair_labels
@@ -229,6 +230,10 @@ class KISSMETransformer(
             sigma_s, sigma_d, regularization=self.regularization
         )
         self.eigenvalues_ = eigenvalues
+        warn_if_zero_metric(
+            eigenvalues, type(self).__name__,
+            "The features do not tell the pairs apart; a nonlinear embedding "
+            "first (e.g. Seq2SeqEmbedder) may.")
         L = mahalanobis_factor(eigenvalues, eigenvectors)
         if self.pca_ is not None:
             L = L @ self.pca_.components_  # fold the PCA projection into L

@@ -44,7 +44,11 @@ from ..utils._skorch import (
 from ..utils._labels import check_groups
 from ..utils._sklearn_compat import Interval, StrOptions
 from ..utils.validation import padded_float32, sequence_lengths
-from ._kissme_closed_form import kissme_from_differences, mahalanobis_factor
+from ._kissme_closed_form import (
+    kissme_from_differences,
+    mahalanobis_factor,
+    warn_if_zero_metric,
+)
 from ._mixin import PairMetricMixin
 from ._pairs import pair_plan
 from ._sampling import check_pairs
@@ -521,7 +525,13 @@ class Seq2SeqEmbedder(
         if self.metric == "kissme":
             M = self.net_.module_.kissme_head.M.detach().double().cpu().numpy()
             self.metric_matrix_ = (M + M.T) / 2
-            self.components_ = mahalanobis_factor(*np.linalg.eigh(self.metric_matrix_))
+            eigenvalues, eigenvectors = np.linalg.eigh(self.metric_matrix_)
+            warn_if_zero_metric(
+                eigenvalues, type(self).__name__,
+                "The encoder's states do not tell the classes apart: on long "
+                "series, read frames (window_size='auto'); or try "
+                "metric='euclidean'.")
+            self.components_ = mahalanobis_factor(eigenvalues, eigenvectors)
         return self
 
     def _losses(self):

@@ -1,10 +1,12 @@
 """KISSME: closed form against brute force over all pairs, and the metric API."""
 
 import re
+import warnings
 
 import numpy as np
 import pandas as pd
 import pytest
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import GridSearchCV
 from sklearn.neighbors import KNeighborsClassifier
 from sklearn.pipeline import Pipeline
@@ -146,6 +148,27 @@ def test_learned_metric_helps_knn_in_a_grid_search():
     grid = GridSearchCV(pipe, {"knn__n_neighbors": [1, 5]}, cv=3).fit(X, y)
     plain = GridSearchCV(KNeighborsClassifier(), {"n_neighbors": [1, 5]}, cv=3)
     assert grid.best_score_ > plain.fit(X, y).best_score_ + 0.1
+
+
+def test_a_zero_metric_says_why():
+    # each class-1 point a hair from a class-0 point: the dissimilar pairs'
+    # differences include those hairs, the similar pairs' do not, so in no
+    # direction do similar pairs vary less and M = 0 (every distance 0); the
+    # fit said nothing of it
+    rng = np.random.RandomState(0)
+    base = rng.randn(20, 3)
+    X = np.vstack([base, base + 1e-3 * rng.randn(20, 3)])
+    y = np.repeat([0, 1], 20)
+    with pytest.warns(ConvergenceWarning, match=r"KISSMETransformer learned a "
+                      r"KISSME matrix M = 0: .*every distance is 0"):
+        est = KISSMETransformer().fit(X, y)
+    assert not est.eigenvalues_.any()
+    np.testing.assert_array_equal(est.transform(X), 0.0)
+    # separable classes: M has a positive eigenvalue, no warning
+    X[20:] += 3.0
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        assert KISSMETransformer().fit(X, y).eigenvalues_.max() > 0
 
 
 def test_errors_without_both_kinds_of_pairs():

@@ -3,11 +3,13 @@
 import numpy as np
 import pytest
 import torch
+from sklearn.exceptions import ConvergenceWarning
 from skorch.callbacks import Callback
 
 from sktime_metric.evaluation import pair_auc
 from sktime_metric.metric import Seq2SeqEmbedder, kissme_metric, sample_pairs
 from sktime_metric.metric._kissme_closed_form import kissme_from_differences
+from sktime_metric.metric import _seq2seq as _seq2seq_module
 from sktime_metric.metric._pairs import PairDataset
 from sktime_metric.utils import sequence_lengths
 from sktime_metric.utils._skorch import KISSMEUpdate
@@ -104,6 +106,22 @@ def test_m_is_refreshed_at_the_end_of_training(data):
                              regularization=est.kissme_regularization)[0]
     np.testing.assert_allclose(est.metric_matrix_, expected, rtol=1e-4,
                                atol=1e-6 * np.abs(expected).max())
+
+
+def test_a_zero_metric_says_why(data, monkeypatch):
+    # the closed form finding no direction where similar pairs vary less
+    # (as on single steps of Coffee): M = 0, every embedding the same point,
+    # and the fit's warning says so, not only that it did not learn
+    def no_direction(similar, dissimilar, **kwargs):
+        d = similar.shape[1]
+        return np.zeros((d, d)), np.zeros(d)
+
+    monkeypatch.setattr(_seq2seq_module, "kissme_from_differences", no_direction)
+    X, y = data
+    with pytest.warns(ConvergenceWarning, match=r"Seq2SeqEmbedder learned a KISSME "
+                      r"matrix M = 0: .*window_size='auto'"):
+        est = Seq2SeqEmbedder(**_TINY).fit(X, y)
+    np.testing.assert_array_equal(est.transform(X), 0.0)
 
 
 def test_m_refresh_follows_early_stopping_and_margin_scale_reaches_the_loss(data):
