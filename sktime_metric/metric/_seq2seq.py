@@ -116,11 +116,11 @@ class Seq2SeqEmbedder(
         only, so on long series single steps embed the series' end (on the
         UCR set Coffee, 286 steps, below chance). Measured (see
         :ref:`metric_learning_defaults`): the embedding's 1-NN test accuracy
-        on 15 UCR and embedded sets, 0.74 with frames against 0.55 with
-        single steps (1-NN DTW 0.76), better on 12, and every seq2seq row of
-        the routine benchmark clusters better; fits are 1.2 to 8 times
-        faster. A series shorter than the window is one frame, its last step
-        repeated to fill it, with a warning.
+        on 16 UCR and embedded sets, 0.71 with frames against 0.54 with
+        single steps (1-NN DTW 0.76), better on 13 of them, and every
+        seq2seq row of the routine benchmark clusters better; fits were
+        faster on 15 of the 16 sets. A series shorter than the window is one
+        frame, its last step repeated to fill it, with a warning.
     stride : int or "auto", default="auto"
         Steps between the starts of two frames, at most ``window_size``
         (``stride_`` holds the value used); "auto": ``ceil(window_size_ / 2)``,
