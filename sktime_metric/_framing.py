@@ -218,9 +218,8 @@ def frames_to_steps(values, lengths, window, stride, n_timestamps):
     else:  # a frame's one value is the value of each of its steps
         values = np.broadcast_to(values[:, :, None, None],
                                  (n_samples, width, window, 1))
-    lengths = np.asarray(lengths, dtype=np.int64)
-    n_frames = np.array([framed_length(int(n), window, stride) for n in lengths],
-                        dtype=np.int64).reshape(-1)
+    lengths = np.asarray(lengths, dtype=np.int64).reshape(-1)
+    n_frames = framed_length(torch.from_numpy(lengths), window, stride).numpy()
     steps = np.arange(width)[:, None] * stride + np.arange(window)[None, :]
     held = ((np.arange(width)[None, :, None] < n_frames[:, None, None])
             & (steps[None] < lengths[:, None, None]))

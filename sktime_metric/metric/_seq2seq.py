@@ -31,6 +31,7 @@ from ..base import (
     derive_seed,
     warn_if_metric_not_learned,
 )
+from ..nn._chain import framed_length
 from ..nn.seq2seq import RECONSTRUCTION_LOSSES, Seq2SeqLoss, Seq2SeqMetricModule
 from ..utils._skorch import (
     InitialModuleState,
@@ -43,7 +44,7 @@ from ..utils._skorch import (
 )
 from ..utils._labels import check_groups
 from ..utils._sklearn_compat import Interval, StrOptions
-from ..utils.validation import padded_float32, sequence_lengths
+from ..utils.validation import padded_float32
 from ._kissme_closed_form import (
     kissme_from_differences,
     mahalanobis_factor,
@@ -607,8 +608,9 @@ class Seq2SeqEmbedder(
         in frames: ``X`` and ``lengths`` themselves for single steps."""
         if window == stride == 1:
             return X, lengths
-        X = framed_series(X, window, stride, name=name)
-        return X, sequence_lengths(X)
+        lengths = np.asarray(lengths, dtype=np.int64)
+        return (framed_series(X, window, stride, name=name),
+                framed_length(torch.from_numpy(lengths), window, stride).numpy())
 
     def transform(self, X):
         """Embed each sequence so that Euclidean distances follow the learned one.
