@@ -22,6 +22,21 @@ from ._unread import refuse_unread
 __all__ = ["to_sequence_dataset"]
 
 
+def _series_as_array(x, name, i):
+    """Sample ``i`` of a list ``name`` as :func:`_as_numeric_array` reads it,
+    a table's columns of dates, times or durations named first ("X's sample
+    1: X[1]['gap'] holds durations"): polars reads them as counts of their
+    unit, pandas as objects whose conversion names no column.
+    """
+    where, code = f"{name}'s sample {i}", f"{name}[{i}]"
+    refuse_time_columns(x, code, prefix=f"{where}: ")
+    try:
+        return _as_numeric_array(x, where=where, code=name)
+    except (TypeError, ValueError):
+        refuse_time_columns(x, code, prefix=f"{where}: ", objects=True)
+        raise
+
+
 def _as_numeric_array(x, *, where, whole=False, code=None):
     """One series (or a whole dataset) as a float64 array, with clear dtype errors.
 
@@ -423,8 +438,7 @@ def to_sequence_dataset(X, *, name="X"):
     elif _is_ragged_object_array(X):
         X = list(np.asarray(X))
     if isinstance(X, (list, tuple)) and len(X) > 0 and not np.isscalar(X[0]):
-        series = [_as_numeric_array(s, where=f"{name}'s sample {i}", code=name)
-                  for i, s in enumerate(X)]
+        series = [_series_as_array(s, name, i) for i, s in enumerate(X)]
         ndims = {s.ndim for s in series}
         if not ndims <= {1, 2}:
             bad = next(i for i, s in enumerate(series) if s.ndim not in (1, 2))

@@ -132,7 +132,7 @@ def refuse_time_values(values, name, *, prefix=""):
     )
 
 
-def refuse_time_columns(X, name, *, objects=False):
+def refuse_time_columns(X, name, *, objects=False, prefix=""):
     """A ``TypeError`` naming the columns of dates, times or durations of a
     table ``X`` (a pandas or polars DataFrame) that mixes them with numbers.
 
@@ -144,7 +144,9 @@ def refuse_time_columns(X, name, *, objects=False):
     A frame of such columns alone is left to the caller, which names it
     whole. ``objects``: look into the values of object columns too (one by
     one: for when their conversion failed); else the dtypes alone decide.
-    Other containers are returned from without a check.
+    Other containers are returned from without a check. ``prefix`` opens
+    the message, as :func:`refuse_time_values`' does (a sample of a list:
+    "X's sample 1: X[1]['gap'] holds durations").
     """
     columns, dtypes = getattr(X, "columns", None), getattr(X, "dtypes", None)
     if columns is None or dtypes is None:
@@ -166,8 +168,8 @@ def refuse_time_columns(X, name, *, objects=False):
     if not found or len(found) == len(pairs):
         return
     if len(found) == 1:
-        raise found[0][1]
+        raise TypeError(f"{prefix}{found[0][1]}")
     names = ", ".join(repr(column) for column, _ in found[:5])
     more = f" and {len(found) - 5} more" if len(found) > 5 else ""
-    raise TypeError(f"{name} has {len(found)} columns of dates, times or durations "
-                    f"({names}{more}): {found[0][1]}")
+    raise TypeError(f"{prefix}{name} has {len(found)} columns of dates, times or "
+                    f"durations ({names}{more}): {found[0][1]}")

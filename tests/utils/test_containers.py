@@ -434,6 +434,32 @@ def test_duration_columns_among_numbers_are_named():
     assert check_sequences(converted)[0][:, :, 0].tolist() == [[1, 1, 3], [2, 2, 4]]
 
 
+def test_duration_columns_of_a_list_of_tables_are_named():
+    # each sample a table mixing durations with numbers: pandas gave
+    # "X's sample 0 could not be converted ... not 'Timedelta'", and polars'
+    # durations were read silently as counts of microseconds
+    pd = pytest.importorskip("pandas")
+    days = pd.to_timedelta([1, 2], unit="D")
+    mixed = pd.DataFrame({"x": [1.0, 2.0], "gap": days})
+    hint = r" e\.g\. X\[1\]\['gap'\] / pd\.Timedelta\('1D'\)"
+    with pytest.raises(TypeError, match=r"^X's sample 1: X\[1\]\['gap'\] holds "
+                       r"durations \(timedelta64.*" + hint):
+        check_sequences([mixed[["x"]], mixed])
+    with pytest.raises(TypeError, match=r"^X's sample 1: X\[1\]\['gap'\] holds "
+                       r"durations \(Timedelta\).*" + hint):
+        check_sequences([mixed[["x"]], mixed.astype(object)])
+    two = mixed.assign(when=pd.Timestamp("2024-01-01") + days)
+    with pytest.raises(TypeError, match=r"^X's sample 0: X\[0\] has 2 columns of "
+                       r"dates, times or durations \('gap', 'when'\): X\[0\]"):
+        check_sequences([two])
+    pl = pytest.importorskip("polars")
+    with pytest.raises(TypeError, match=r"^X's sample 1: X\[1\]\['gap'\] holds "
+                       r"durations"):
+        check_sequences([pl.from_pandas(mixed[["x"]])] + [pl.from_pandas(mixed)])
+    converted = mixed.assign(gap=days / pd.Timedelta("1D"))
+    assert check_sequences([converted])[0][0].tolist() == [[1, 1], [2, 2]]
+
+
 @pytest.mark.filterwarnings("ignore:.*(nested tensors|ComplexHalf):UserWarning")
 def test_torch_tensors_without_a_numpy_view_are_named():
     # a nested (ragged) tensor raised torch's RuntimeError, complex32 numpy's
