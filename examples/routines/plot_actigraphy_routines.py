@@ -70,7 +70,9 @@ print(f"{len(baseline.labels_)} windows kept of "
 # this recording the Euclidean distance between hours of activity counts
 # already gives fairly day-consistent routines, and the learned metric is only
 # a little more consistent: with 12 days there are few "same hour, other day"
-# pairs to learn from.
+# pairs to learn from. (Trained with ``random_state`` 1 and 2 instead of 0,
+# the learned metric's completeness is 0.53 and 0.51, against the Euclidean
+# 0.51: the hour-by-hour picture below is that of ``random_state=0``.)
 for name, model in {"sgru": learned, "euclidean": baseline}.items():
     scores = routine_scores(model.labels_, model.slot_index_)
     print(f"{name:>9}: time-of-day completeness {scores['completeness']:.2f}, "
@@ -99,6 +101,14 @@ for name, model in {"sgru": learned, "euclidean": baseline}.items():
 # of an evening; the later hours mix several routines (45 to 73 %). With the
 # Euclidean distance every hour from 7 h on mixes routines from day to day (42
 # to 73 %).
+#
+# Both spend one of their five clusters on about ten windows of almost no
+# activity (a median of 0.1 count a minute), eight of them in the last two
+# days: cluster 3 of the learned metric, cluster 4 of the Euclidean one.
+# These hours are runs of zeros between the non-wear gaps, most likely the
+# watch off as well, but a single count now and then cuts them shorter than
+# the two hours ``nonwear_minutes=120`` asks for. That cluster is not a
+# routine.
 fig, axes = plt.subplots(2, 1, figsize=(7, 6), sharex=True)
 for ax, (name, model) in zip(axes, {"sgru": learned,
                                     "euclidean": baseline}.items()):
