@@ -117,7 +117,13 @@ print(f"rank correlation of her two attention profiles: "
 # correlation above), and those sharing a genre with the scored movie get no
 # more attention than the others (the printed means). Over the whole test log
 # (the ratings of users with a training history), the fewer training raters
-# the scored movie has, the larger the largest ``a_t`` on the user's side:
+# the scored movie has, the larger the largest ``a_t`` on the user's side.
+# That is ``random_state=0``'s network; trained with 1 and 2, the median
+# falls from movies with no training rater to those with 3 to 9, and no
+# further (0.62 to 0.31 and 0.61 to 0.40), and her popular movie's profile
+# is less flat (largest ``a_t`` 0.40 and 0.23, against 0.46 and 0.58 for the
+# rarely rated one), while the order of her movies by ``a_t`` again hardly
+# changes (rank correlation 0.96 and 0.98):
 infos = rec.explain(X_test)
 n_raters = np.array([np.sum(X_train[:, 1] == i) for i in X_test[:, 1]])
 peak = np.array([i["user_attention"].max() if len(i["user_attention"]) else np.nan
