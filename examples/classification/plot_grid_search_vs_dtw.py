@@ -129,6 +129,6 @@ for (i, j), value in np.ndenumerate(grid):
     ax.text(j, i, f"{value:.3f}", ha="center", va="center",
             color="k" if (value - low) / (high - low) > 0.5 else "w")
 ax.set_title("GRU: mean CV accuracy")
-fig.colorbar(image, ax=ax)
+fig.colorbar(image, ax=ax, label="mean CV accuracy")
 fig.tight_layout()
 plt.show()

@@ -23,7 +23,7 @@ FAST = os.environ.get("SKTIME_METRIC_DOCS_FAST") == "1"  # the docs' CI build
 # ------------------
 # Trained from class labels with the structural loss over all pairs of
 # class-balanced batches, for 40 epochs (15 in the docs' fast build, whose
-# accuracies below are about 0.01 lower).
+# accuracies below are up to 0.01 lower).
 import matplotlib.pyplot as plt
 import numpy as np
 from sklearn.neighbors import KNeighborsClassifier
