@@ -97,10 +97,11 @@ for name, model in {"sgru": learned, "euclidean": baseline}.items():
 # hours from 7 h to 18 h are shared, mostly, by two daytime routines in
 # proportions that change from day to day (12 h and 18 h fall in the same one
 # every day, the other hours in their most common routine on 50 to 80 % of the
-# days), and 19 h is a routine of its own on 82 % of the days, the only trace
-# of an evening; the later hours mix several routines (45 to 73 %). With the
-# Euclidean distance every hour from 7 h on mixes routines from day to day (42
-# to 73 %).
+# days). 19 h falls in one routine on 82 % of the days, the only trace of an
+# evening; that routine also takes 21 to 23 h on 45 to 60 % of their days (25
+# of its 36 windows are from 19 h and 21-23 h), and the hours after 19 h mix
+# several routines (45 to 73 % in their most common one). With the Euclidean
+# distance every hour from 7 h on mixes routines from day to day (42 to 73 %).
 #
 # Both spend one of their five clusters on about ten windows of almost no
 # activity (a median of 0.1 count a minute), eight of them in the last two
