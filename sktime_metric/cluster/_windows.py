@@ -136,9 +136,26 @@ def timestamps_to_seconds(timestamps, n, name="timestamps"):
     steps = np.diff(seconds)
     if (steps <= 0).any():
         i = int(np.flatnonzero(steps <= 0)[0])
+        back = seconds[i] - seconds[i + 1]
+        # local clock times, as the refusal of zoned ones asks for, repeat an
+        # hour at night when daylight saving time ends (02:59 -> 02:00 in
+        # Europe, 01:59 -> 01:00 in North America): sorting cannot help
+        night = (seconds[i + 1] % 86400) < 4 * 3600
+        fix = (
+            f"The clock went back by {back / 60:g} min at night: if these are "
+            "local times, daylight saving time ended there, and its repeated "
+            "hour cannot be sorted. Drop the rows of the repeated hour (the "
+            "routines then follow the wall clock), or pass the times at one "
+            "fixed offset, e.g. standard time: with a zoned pandas index, "
+            "index.tz_convert('UTC').tz_localize(None) + pd.Timedelta(hours=h), "
+            "h the zone's standard UTC offset (1 in Central Europe, -5 in New "
+            "York)."
+            if ts.dtype.kind == "M" and 0 <= back < 3600 and night
+            else "Sort the recording first."
+        )
         raise ValueError(
             f"{name} must be strictly increasing; position {i + 1} ({ts[i + 1]}) "
-            f"does not come after position {i} ({ts[i]}). Sort the recording first."
+            f"does not come after position {i} ({ts[i]}). {fix}"
         )
     return seconds
 

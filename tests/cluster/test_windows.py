@@ -61,6 +61,33 @@ def test_repeated_timestamps_are_not_strictly_increasing():
         _clusterer().fit(X, timestamps=t)
 
 
+@pytest.mark.parametrize("zone", ["Europe/Berlin", "America/New_York"])
+def test_local_times_repeating_an_hour_name_daylight_saving_time(zone):
+    # local times (what the refusal of zoned ones asks for) repeat an hour when
+    # daylight saving time ends: "Sort the recording first" cannot help
+    pd = pytest.importorskip("pandas")
+    zoned = pd.date_range("2024-10-25", "2024-11-06", freq="10min", tz=zone)
+    X = np.random.default_rng(0).normal(size=(len(zoned), 2))
+    local = zoned.tz_localize(None)
+    with pytest.raises(ValueError, match=r"strictly increasing.* The clock went back "
+                       r"by 50 min at night: .*daylight saving time ended"):
+        _clusterer().fit(X, timestamps=local)
+    # the fix the message gives: one fixed offset
+    hours = {"Europe/Berlin": 1, "America/New_York": -5}[zone]
+    fixed = zoned.tz_convert("UTC").tz_localize(None) + pd.Timedelta(hours=hours)
+    assert _clusterer().fit(X, timestamps=fixed).n_slots_ == 24
+    # a repeat by day, or of numbers, is no clock change
+    by_day = fixed.to_numpy().copy()
+    noon = int(np.flatnonzero(fixed.hour == 12)[0])
+    by_day[noon] = by_day[noon - 1]
+    seconds = np.array((zoned - zoned[0]).total_seconds())
+    seconds[noon] = seconds[noon - 1]
+    for t in (by_day, seconds):
+        with pytest.raises(ValueError, match=rf"position {noon} .* Sort the recording "
+                           r"first\.$"):
+            _clusterer().fit(X, timestamps=t)
+
+
 def test_a_recording_needs_two_rows():
     X, t = _recording()
     with pytest.raises(ValueError, match="T_total >= 2"):
