@@ -139,18 +139,23 @@ def timestamps_to_seconds(timestamps, n, name="timestamps"):
         back = seconds[i] - seconds[i + 1]
         # local clock times, as the refusal of zoned ones asks for, repeat an
         # hour at night when daylight saving time ends (02:59 -> 02:00 in
-        # Europe, 01:59 -> 01:00 in North America): sorting cannot help
+        # Europe, 01:59 -> 01:00 in North America; half an hour on Lord Howe
+        # Island): the clock goes back by that shift less one sampling step,
+        # and sorting cannot help. A clock corrected by seconds is no such shift.
         night = (seconds[i + 1] % 86400) < 4 * 3600
+        shift = back + float(np.median(steps))
+        clock_change = night and 0 <= back < 3600 and shift >= 0.9 * 1800
         fix = (
-            f"The clock went back by {back / 60:g} min at night: if these are "
-            "local times, daylight saving time ended there, and its repeated "
+            f"The clock went back by about {shift / 60:.0f} min at night: if "
+            "these are local times, daylight saving time ended there, and its "
+            "repeated "
             "hour cannot be sorted. Drop the rows of the repeated hour (the "
             "routines then follow the wall clock), or pass the times at one "
             "fixed offset, e.g. standard time: with a zoned pandas index, "
             "index.tz_convert('UTC').tz_localize(None) + pd.Timedelta(hours=h), "
             "h the zone's standard UTC offset (1 in Central Europe, -5 in New "
             "York)."
-            if ts.dtype.kind == "M" and 0 <= back < 3600 and night
+            if ts.dtype.kind == "M" and clock_change
             else "Sort the recording first."
         )
         raise ValueError(

@@ -70,21 +70,25 @@ def test_local_times_repeating_an_hour_name_daylight_saving_time(zone):
     X = np.random.default_rng(0).normal(size=(len(zoned), 2))
     local = zoned.tz_localize(None)
     with pytest.raises(ValueError, match=r"strictly increasing.* The clock went back "
-                       r"by 50 min at night: .*daylight saving time ended"):
+                       r"by about 60 min at night: .*daylight saving time ended"):
         _clusterer().fit(X, timestamps=local)
     # the fix the message gives: one fixed offset
     hours = {"Europe/Berlin": 1, "America/New_York": -5}[zone]
     fixed = zoned.tz_convert("UTC").tz_localize(None) + pd.Timedelta(hours=hours)
     assert _clusterer().fit(X, timestamps=fixed).n_slots_ == 24
-    # a repeat by day, or of numbers, is no clock change
+    # a repeat by day, of numbers, or a clock set back by seconds at night is
+    # no clock change
     by_day = fixed.to_numpy().copy()
     noon = int(np.flatnonzero(fixed.hour == 12)[0])
     by_day[noon] = by_day[noon - 1]
     seconds = np.array((zoned - zoned[0]).total_seconds())
     seconds[noon] = seconds[noon - 1]
-    for t in (by_day, seconds):
-        with pytest.raises(ValueError, match=rf"position {noon} .* Sort the recording "
-                           r"first\.$"):
+    corrected = fixed.to_numpy().copy()
+    night = int(np.flatnonzero(fixed.hour == 2)[0])
+    corrected[night] = corrected[night - 1] - np.timedelta64(5, "s")
+    for t, position in ((by_day, noon), (seconds, noon), (corrected, night)):
+        with pytest.raises(ValueError, match=rf"position {position} .* Sort the "
+                           r"recording first\.$"):
             _clusterer().fit(X, timestamps=t)
 
 
