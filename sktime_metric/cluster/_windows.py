@@ -144,12 +144,11 @@ def timestamps_to_seconds(timestamps, n, name="timestamps"):
         # and sorting cannot help. A clock corrected by seconds is no such shift.
         night = (seconds[i + 1] % 86400) < 4 * 3600
         shift = back + float(np.median(steps))
-        clock_change = night and 0 <= back < 3600 and shift >= 0.9 * 1800
+        clock_change = night and back < 3600 and shift >= 0.9 * 1800
         fix = (
             f"The clock went back by about {shift / 60:.0f} min at night: if "
             "these are local times, daylight saving time ended there, and its "
-            "repeated "
-            "hour cannot be sorted. Drop the rows of the repeated hour (the "
+            "repeated hour cannot be sorted. Drop the rows of the repeated hour (the "
             "routines then follow the wall clock), or pass the times at one "
             "fixed offset, e.g. standard time: with a zoned pandas index, "
             "index.tz_convert('UTC').tz_localize(None) + pd.Timedelta(hours=h), "
