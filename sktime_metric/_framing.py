@@ -20,7 +20,8 @@ silently. :func:`warn_if_shorter_than_window` is the one warning of it, issued
 at fit by :func:`resolve_framing` and by each framing estimator's methods that
 read new series, once per argument; :func:`short_series_noted` silences it
 where a fit reads its own training series again (the metric learners'
-learning check), which its fit has warned about.
+learning check, and :class:`FramingTransformerMixin`'s ``fit_transform``),
+which its fit has warned about.
 """
 
 import contextlib
@@ -29,12 +30,14 @@ import math
 
 import numpy as np
 import torch
+from sklearn.base import TransformerMixin
 
 from .nn._chain import frame_windows, framed_length
 from .utils._warnings import warn
 from .utils.validation import padded_float32, sequence_lengths
 
 __all__ = [
+    "FramingTransformerMixin",
     "framed_series",
     "frames_to_steps",
     "resolve_framing",
@@ -100,6 +103,36 @@ def short_series_noted():
         yield
     finally:
         _NOTED.reset(token)
+
+
+class FramingTransformerMixin(TransformerMixin):
+    """scikit-learn's ``TransformerMixin``, warning once per ``fit_transform``.
+
+    For an embedder that frames its series and checks them in ``transform``
+    (the siamese and seq2seq embedders): its ``fit`` has warned of the
+    training series shorter than a frame, so the ``transform`` of the same
+    series that ends ``fit_transform`` does not warn of them again.
+    """
+
+    def fit_transform(self, X, y=None, **fit_params):
+        """Fit, then return the embeddings of ``X`` (see ``transform``).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timestamps, n_channels) or list
+        y : array-like of shape (n_samples,), default=None
+            As in ``fit`` (the default is scikit-learn's signature).
+        **fit_params : dict
+            Further arguments of ``fit``.
+
+        Returns
+        -------
+        embeddings : ndarray of shape (n_samples, n_features_out)
+        """
+        fitted = (self.fit(X, **fit_params) if y is None
+                  else self.fit(X, y, **fit_params))
+        with short_series_noted():
+            return fitted.transform(X)
 
 
 def resolve_window(window, n_features, lengths):

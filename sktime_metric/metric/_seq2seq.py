@@ -15,11 +15,12 @@ from numbers import Integral, Real
 
 import numpy as np
 import torch
-from sklearn.base import ClassNamePrefixFeaturesOutMixin, TransformerMixin
+from sklearn.base import ClassNamePrefixFeaturesOutMixin
 from sklearn.utils.validation import check_is_fitted
 
 from .._fitted import reset_fitted_state
 from .._framing import (
+    FramingTransformerMixin,
     framed_series,
     frames_to_steps,
     resolve_framing,
@@ -71,7 +72,7 @@ _METRIC_LOSSES = {
 
 
 class Seq2SeqEmbedder(
-    PairMetricMixin, ClassNamePrefixFeaturesOutMixin, TransformerMixin,
+    PairMetricMixin, ClassNamePrefixFeaturesOutMixin, FramingTransformerMixin,
     BaseSequenceNet,
 ):
     """Siamese sequence-to-sequence embedder (SS2S): autoencoder + learned metric.

@@ -13,12 +13,16 @@ from numbers import Integral, Real
 
 import numpy as np
 import torch
-from sklearn.base import ClassNamePrefixFeaturesOutMixin, TransformerMixin
+from sklearn.base import ClassNamePrefixFeaturesOutMixin
 from sklearn.utils.validation import check_is_fitted
 
 from .._fitted import reset_fitted_state
 from ..base import BaseSequenceNet, derive_seed, warn_if_metric_not_learned
-from .._framing import resolve_framing, warn_if_shorter_than_window
+from .._framing import (
+    FramingTransformerMixin,
+    resolve_framing,
+    warn_if_shorter_than_window,
+)
 from ..nn.losses import SiameseLoss
 from ..nn.siamese import SiameseRNNModule
 from ..utils._skorch import (
@@ -38,7 +42,7 @@ __all__ = ["SiameseRNNEmbedder"]
 
 
 class SiameseRNNEmbedder(
-    PairMetricMixin, ClassNamePrefixFeaturesOutMixin, TransformerMixin,
+    PairMetricMixin, ClassNamePrefixFeaturesOutMixin, FramingTransformerMixin,
     BaseSequenceNet,
 ):
     """Siamese recurrent network: a learned similarity between sequences.
