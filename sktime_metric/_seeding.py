@@ -4,8 +4,9 @@
 every random choice of its fit draws from; :func:`_seeded_generators` seeds
 torch's generators with it while the net trains (or a loaded one is rebuilt)
 and puts the caller's back after, under :data:`_FIT_LOCK`: one fit at a time
-per process. Documented as part of :mod:`sktime_metric.base`, which
-re-exports :func:`derive_seed`.
+per process. :func:`_float32_default` does the same for torch's default
+dtype, the other process-wide setting a net's construction reads. Documented
+as part of :mod:`sktime_metric.base`, which re-exports :func:`derive_seed`.
 """
 
 import contextlib
@@ -62,6 +63,27 @@ def _seeded_generators(device, seed):
             yield
         finally:
             torch.mps.set_rng_state(state)
+
+
+@contextlib.contextmanager
+def _float32_default():
+    """torch's default dtype float32 inside the block, the caller's after.
+
+    Layers draw their weights, and losses and forwards make their constants,
+    in the default dtype: under a caller's ``torch.set_default_dtype(
+    torch.float64)`` a module was built in float64 and failed on the float32
+    input every estimator gives it (a dtype mismatch deep in training), and
+    a saved float32 net was rebuilt in float64 and its weights refused as
+    damaged. In float32, whatever the default, a fit or a load gives the very
+    model it gives by default. The default is the process's: hold
+    :data:`_FIT_LOCK` around it, as around :func:`_seeded_generators`.
+    """
+    previous = torch.get_default_dtype()
+    torch.set_default_dtype(torch.float32)
+    try:
+        yield
+    finally:
+        torch.set_default_dtype(previous)
 
 
 def derive_seed(random_state):

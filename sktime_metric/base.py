@@ -39,7 +39,7 @@ from ._learning import (
 )
 from ._predicting import _PREDICT_BATCH_SIZE, predict_batches
 from ._regressor_learning import warn_if_regressor_not_learned
-from ._seeding import _FIT_LOCK, _seeded_generators, derive_seed
+from ._seeding import _FIT_LOCK, _float32_default, _seeded_generators, derive_seed
 from .utils._labels import (
     check_class_labels,
     check_class_weights,
@@ -387,9 +387,11 @@ class BaseSequenceNet(BaseEstimator):
         ``_FIT_LOCK``: one training at a time per process (see its comment in
         ``_seeding.py``). Subnormal floats flush to zero on this thread while
         it trains (they made HULM's fit on FaceAll 1.8x slower; see
-        :mod:`~sktime_metric.utils._subnormal`).
+        :mod:`~sktime_metric.utils._subnormal`), and the module is built and
+        trained in float32 whatever torch's default dtype (``_float32_default``).
         """
-        with _FIT_LOCK, flush_subnormals(), _seeded_generators(net.device, seed):
+        with (_FIT_LOCK, flush_subnormals(), _float32_default(),
+              _seeded_generators(net.device, seed)):
             net.fit(X, y)
         return net
 

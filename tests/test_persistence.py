@@ -177,6 +177,27 @@ def test_loading_leaves_the_global_torch_generator_untouched(data, gpu_seeding_c
     assert gpu_seeding_calls == []  # nor reseeds the GPUs', which it would not restore
 
 
+@pytest.mark.parametrize("estimator", ALL, ids=estimator_id)
+def test_a_float64_torch_default_loads_the_same_model(estimator, data):
+    # the net is rebuilt in float32, as fit built it, whatever the caller's
+    # default: under float64 its weights were refused as "damaged"
+    est = _fit(estimator, data)
+    expected = _outputs(est, data)
+    buffer = io.BytesIO()
+    save_weights(est, buffer)
+    previous = torch.get_default_dtype()
+    torch.set_default_dtype(torch.float64)
+    try:
+        loaded = load_weights(buffer)
+        assert torch.get_default_dtype() == torch.float64
+        got = _outputs(loaded, data)
+    finally:
+        torch.set_default_dtype(previous)
+    _assert_same_state(est, loaded)
+    for name in expected:
+        np.testing.assert_array_equal(got[name], expected[name], err_msg=name)
+
+
 def test_nested_nets_and_estimators_round_trip(data, tmp_path):
     # a second net (the pretraining net) and a fitted learner inside a clusterer
     X, y = data

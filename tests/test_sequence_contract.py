@@ -175,6 +175,24 @@ def test_global_torch_generator_is_untouched(estimator, data, gpu_seeding_calls)
     assert gpu_seeding_calls == []
 
 
+def test_a_float64_torch_default_changes_nothing(estimator, data):
+    """A caller's ``torch.set_default_dtype(torch.float64)`` (common in
+    scientific code) neither breaks a fit nor changes the model: the networks
+    are built and trained in float32 whatever the default, and the caller's
+    default is left as it was."""
+    X, y = data
+    expected = estimator_output(_short(estimator, 2).fit(X, y), X)
+    previous = torch.get_default_dtype()
+    torch.set_default_dtype(torch.float64)
+    try:
+        est = _short(estimator, 2).fit(X, y)
+        assert torch.get_default_dtype() == torch.float64
+        got = estimator_output(est, X)
+    finally:
+        torch.set_default_dtype(previous)
+    np.testing.assert_array_equal(got, expected)
+
+
 def test_pickle_and_joblib_round_trip(estimator, data):
     X, _ = data
     est = _fitted(estimator, data)

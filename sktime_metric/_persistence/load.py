@@ -22,7 +22,7 @@ from skops.io.exceptions import UntrustedTypesFoundException
 from sklearn.base import BaseEstimator
 from skorch import NeuralNet
 
-from .._seeding import _FIT_LOCK, _seeded_generators
+from .._seeding import _FIT_LOCK, _float32_default, _seeded_generators
 from ..base import check_device
 from ..utils._sklearn_compat import HasMethods, validate_params
 from .archive import (
@@ -291,9 +291,10 @@ def _rebuilt_net(record, tensors, device):
     )
     # the same initialisation as fit (shapes from the module arguments); its
     # random weights are overwritten below, the caller's generator is untouched
-    # (skorch builds the module on the CPU, then moves it)
-    with _FIT_LOCK, _seeded_generators("cpu", 0):  # no fit in between
-        net.initialize()
+    # (skorch builds the module on the CPU, then moves it), in float32 as fit
+    # built it, whatever the caller's default dtype
+    with _FIT_LOCK, _float32_default(), _seeded_generators("cpu", 0):
+        net.initialize()  # no fit in between: the lock
     for part in ("module", "criterion"):
         prefix = f"{record.key}.{part}."
         target = getattr(net, f"{part}_")
