@@ -187,7 +187,11 @@ def kissme_metric(sigma_similar, sigma_dissimilar, *, regularization=1e-6, psd=T
         Relative ridge, at least 0:
         ``Sigma += regularization * (tr(Sigma) / d + 1e-12) * I``, the guard
         against singular covariances (few pairs, collinear features); the
-        ``1e-12`` floor regularises an all-zero covariance too.
+        ``1e-12`` floor regularises an all-zero covariance too. Directions
+        along which neither kind of pair differs (a feature constant in
+        training, fewer pairs than dimensions) get the weight 0: the ridge
+        is applied, and the inverse taken, within the directions the pairs
+        span.
     psd : bool, default=True
         Clip negative eigenvalues to zero (Higham's projection, as the thesis).
 
@@ -215,19 +219,50 @@ def kissme_metric(sigma_similar, sigma_dissimilar, *, regularization=1e-6, psd=T
     >>> eigenvalues.round(2).tolist(), eigenvectors.shape
     ([0.0, 1.5], (2, 2))
     """
-    d = sigma_similar.shape[0]
+    sigma_similar = (sigma_similar + sigma_similar.T) / 2
+    sigma_dissimilar = (sigma_dissimilar + sigma_dissimilar.T) / 2
 
     def inverse(sigma):
-        sigma = (sigma + sigma.T) / 2
-        ridge = regularization * (np.trace(sigma) / d + 1e-12)
-        return np.linalg.inv(sigma + ridge * np.eye(d))
+        k = sigma.shape[0]
+        ridge = regularization * (np.trace(sigma) / k + 1e-12)
+        return np.linalg.inv(sigma + ridge * np.eye(k))
 
-    A = inverse(sigma_similar) - inverse(sigma_dissimilar)
+    basis = _observed_directions(sigma_similar, sigma_dissimilar)
+    if basis is None:
+        A = inverse(sigma_similar) - inverse(sigma_dissimilar)
+    else:
+        # no pair differs along the other directions (a feature constant in
+        # training, fewer series than dimensions): each ridge alone would
+        # weigh them 1 / ridge_S - 1 / ridge_D, an artefact of the two
+        # traces that outweighed every learned direction (a constant
+        # feature got ~1e5 times the weight of the informative one), so a
+        # new series varying there was judged by it alone. Neither kind of
+        # pair says anything there: weight 0
+        A = basis @ (inverse(basis.T @ sigma_similar @ basis)
+                     - inverse(basis.T @ sigma_dissimilar @ basis)) @ basis.T
     eigenvalues, eigenvectors = eigh((A + A.T) / 2)
     if psd:
         eigenvalues = np.maximum(eigenvalues, 0.0)
     M = (eigenvectors * eigenvalues) @ eigenvectors.T
     return M, eigenvalues, eigenvectors
+
+
+def _observed_directions(sigma_similar, sigma_dissimilar):
+    """An orthonormal basis ``(d, k)`` of the directions along which some pair
+    differs, or None where that is all of them (or none: an all-zero
+    covariance is the ridge's floor's to handle, giving ``M = 0``).
+
+    Both covariances are positive semi-definite, so the null space of their
+    sum is the directions in which both vanish; "vanish" is to float64
+    rounding, relative to the largest eigenvalue (``np.linalg.matrix_rank``'s
+    tolerance).
+    """
+    eigenvalues, eigenvectors = np.linalg.eigh(sigma_similar + sigma_dissimilar)
+    tolerance = eigenvalues[-1] * len(eigenvalues) * np.finfo(float).eps
+    observed = eigenvalues > tolerance
+    if observed.all() or not observed.any():
+        return None
+    return eigenvectors[:, observed]
 
 
 def warn_if_zero_metric(eigenvalues, who, advice):

@@ -171,6 +171,25 @@ def test_a_zero_metric_says_why():
         assert KISSMETransformer().fit(X, y).eigenvalues_.max() > 0
 
 
+def test_a_feature_constant_in_training_gets_no_weight():
+    # no pair differs along a constant feature, so neither covariance says
+    # anything there; the two relative ridges (of unequal traces) weighed it
+    # 1 / ridge_S - 1 / ridge_D, ~1e5 times the informative features, and
+    # distances between new points varying there were that feature alone
+    X, y = _data()
+    X_test = _data(seed=1)[0]
+    with_constant = np.column_stack([X, np.full(len(X), 5.0)])
+    test_varying = np.column_stack([X_test, np.random.RandomState(2).randn(len(X))])
+    est = KISSMETransformer().fit(with_constant, y)
+    np.testing.assert_allclose(est.mahalanobis_matrix_[-1], 0.0, atol=1e-12)
+    np.testing.assert_allclose(
+        est.pairwise_distances(test_varying),
+        KISSMETransformer().fit(X, y).pairwise_distances(X_test),
+        rtol=1e-9, atol=1e-6)  # atol: sqrt of rounding on the diagonal
+    # without a ridge the singular covariances no longer stop the fit
+    KISSMETransformer(regularization=0.0).fit(with_constant, y)
+
+
 def test_errors_without_both_kinds_of_pairs():
     X, _ = _data(n=6)
     with pytest.raises(ValueError, match="needs at least 2 classes"):
