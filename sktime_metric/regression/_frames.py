@@ -16,6 +16,7 @@ from numbers import Integral
 import numpy as np
 
 from ..utils._containers import _as_numeric_array
+from ..utils._scaling import _all_equal, _constant_to_one
 from ..utils._sklearn_compat import InvalidParameterError
 from ..utils.validation import _first_index, _lengths
 
@@ -130,7 +131,12 @@ def validate_frames(estimator, X, *, reset):
             valid = X[np.arange(X.shape[1])[None, :] < lengths[:, None]]
             estimator.mean_ = valid.mean(axis=(0, 1, 2))
             std = valid.std(axis=(0, 1, 2))
-            estimator.scale_ = np.where(std > 0, std, 1.0)
+            # constant as for series: only an exact 0 was, and the std of a
+            # channel of 0.1 everywhere is ~1e-13 (rounding of its mean), so
+            # that a new frame at 0.2 became 1e12 in the network
+            estimator.scale_ = _constant_to_one(
+                std, np.abs(valid).max(axis=(0, 1, 2)),
+                _all_equal(valid, axis=(0, 1, 2)))
     elif X.shape[2:] != (*estimator.frame_shape_, estimator.n_features_in_):
         raise ValueError(
             f"X has frames of shape {X.shape[2:]} (H, W, C), but "

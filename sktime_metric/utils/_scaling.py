@@ -82,8 +82,9 @@ def extreme_scale(peak):
 def channel_statistics(X, sample_weight=None):
     """Per-channel mean and standard deviation over every observed step.
 
-    NaN is padding and does not count; a constant channel (its spread at the
-    level of the rounding of its values) gets the scale 1, so that
+    NaN is padding and does not count; a constant channel (all its values
+    equal, or its spread at the level of their rounding) gets the scale 1,
+    so that
     standardising leaves it at 0 instead of dividing by zero. Channels on any
     scale float64 holds, 1e-300 to 1e300, are measured without underflow or
     overflow, so the statistics do not depend on a channel's units. The price
@@ -159,7 +160,19 @@ def _unweighted_statistics(X):
     for c in np.flatnonzero(extreme_scale(peak)):
         unit = X[:, :, c] / peak[c]
         mean[c], scale[c] = np.nanmean(unit) * peak[c], np.nanstd(unit) * peak[c]
-    return mean, _constant_to_one(scale, peak)
+    return mean, _constant_to_one(scale, peak, _all_equal(X, axis=(0, 1)))
+
+
+def _all_equal(X, axis):
+    """Whether every observed value of each channel is the same one.
+
+    The rounding rule of :func:`_constant_to_one` alone does not see all of
+    them: numpy sums over several axes in order, not pairwise, so the mean
+    of 10,000 steps of 0.1 is off by ~1e-14, and that is the spread its
+    std measures (100 series of 100 steps at 0.1 got the scale 1.6e-14, and
+    a new series at 0.2 there became 6e12 in the network).
+    """
+    return np.nanmax(X, axis=axis) == np.nanmin(X, axis=axis)
 
 
 def _weighted_statistics(X, weight):
@@ -182,12 +195,14 @@ def _weighted_statistics(X, weight):
             _constant_to_one(np.ldexp(scale, exponent), peak))
 
 
-def _constant_to_one(scale, peak):
-    """The scale 1 for a constant channel."""
+def _constant_to_one(scale, peak, all_equal=False):
+    """The scale 1 for a constant channel: one whose spread is at the rounding
+    of its values, or (``all_equal``, per channel) whose values are all the
+    same (:func:`_all_equal`), whatever rounding measured of their spread."""
     # constant: a spread at the level of float64 rounding of the channel's
     # values, relative to their size, so that a signal on a tiny scale (1e-30)
     # is scaled up, not left where the networks cannot see it
-    constant = scale <= 10 * np.finfo(float).eps * peak
+    constant = (scale <= 10 * np.finfo(float).eps * peak) | all_equal
     return np.where(constant, 1.0, scale)
 
 

@@ -188,6 +188,17 @@ def test_targets_spanning_float64s_range_are_scaled_without_overflow():
     assert np.isfinite(reg.predict(X)).all()
 
 
+def test_a_colour_channel_constant_in_training_gets_the_scale_1(videos):
+    # its std is float rounding (5e-14 for 0.1), not 0: dividing by it made
+    # a new video at 0.2 there 2e12 in the network, its prediction -6e7
+    grey, y, _, _ = videos
+    X = np.stack([grey, np.where(np.isnan(grey), np.nan, 0.1)], axis=-1)
+    reg = AttentionSequenceRegressor(**TINY).fit(X, y)
+    assert reg.scale_[-1] == 1.0
+    X_new = np.stack([grey, np.where(np.isnan(grey), np.nan, 0.2)], axis=-1)
+    assert np.abs(reg.predict(X_new) - reg.predict(X)).max() < 10 * np.ptp(y)
+
+
 def test_l2_penalty_is_added_to_the_training_loss(videos):
     X, y, _, _ = videos
     reg = AttentionSequenceRegressor(**{**TINY, "max_epochs": 1}, l2=1e-3).fit(X, y)

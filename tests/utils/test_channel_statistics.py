@@ -250,6 +250,20 @@ def test_a_spread_at_the_rounding_of_the_values_is_constant():
         assert channel_statistics(X, sample_weight)[1][2] == 1.0
 
 
+@pytest.mark.parametrize("value", [0.1, 0.3, 1 / 3, -7.3e-5])
+def test_a_constant_channel_of_many_steps_gets_scale_one(value):
+    # numpy sums over (series, steps) in order, not pairwise: the mean of
+    # 10,000 steps of 0.1 is off by ~1e-14, which the std then measured as
+    # the spread (scale 1.6e-14: a new series at 0.2 became 6e12)
+    X = np.random.RandomState(0).randn(100, 100, 2)
+    X[:, :, 1] = value
+    X[7, 60:] = np.nan  # padding does not count
+    mean, scale = channel_statistics(X)
+    assert scale[1] == 1.0
+    assert abs(standardize_channels(X[:1] * 0 + 2 * value, mean, scale)[0, 0, 1]
+               - value) < 1e-12 * abs(value) + 1e-300
+
+
 def test_all_zero_weights_are_refused_where_scikit_learn_lets_them_through(
         monkeypatch):
     # scikit-learn < 1.9's _check_sample_weight accepts all-zero weights
