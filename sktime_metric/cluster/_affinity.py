@@ -13,6 +13,7 @@ from numbers import Integral, Real
 import numpy as np
 import scipy.sparse as sp
 from sklearn.cluster import SpectralClustering
+from sklearn.exceptions import ConvergenceWarning
 
 from ..utils._sklearn_compat import Interval, StrOptions, validate_params
 from ..utils._warnings import ignoring, warn
@@ -339,6 +340,28 @@ def _affinity_diagnostics(affinity):
     components = np.argsort(order)[labels]
     isolated = np.flatnonzero(degree < _ISOLATION_RATIO * np.median(degree))
     return int(n_components), components, isolated
+
+
+def _warn_if_all_distances_zero(distances, who):
+    """``ConvergenceWarning`` when every distance between the windows is 0.
+
+    Spectral clustering of windows that the metric cannot tell apart (a
+    recording whose channels are constant, a learned metric mapping every
+    window to one point) still returns ``n_clusters`` clusters, split by
+    the eigensolver's rounding: arbitrary, and given without a word (four
+    days of a constant recording came out as clusters of 44, 44 and 8
+    windows). scikit-learn's ``KMeans`` warns alike when duplicate points
+    leave fewer distinct clusters than asked.
+    """
+    # dense only: a neighbours graph stores each window's nearest, all at 0
+    # where every window has duplicates, whatever the distances between them
+    if not sp.issparse(distances) and distances.size and not np.any(distances):
+        warn(
+            f"{who}: every distance between the {distances.shape[0]} windows "
+            "is 0, so they cannot be told apart and the clusters are "
+            "arbitrary. Check that the recording varies (a constant channel "
+            "is standardised to 0) and that the metric learned (its own "
+            "warnings).", ConvergenceWarning)
 
 
 def _check_affinity(affinity, days, slots, hint, limit=10):

@@ -19,7 +19,13 @@ from ..evaluation._clustering import routine_scores
 from ..utils import standardize_channels
 from ..utils._scaling import requested_channel_statistics
 from ..utils._sklearn_compat import HasMethods, Interval, StrOptions
-from ._affinity import _check_affinity, _n_clusters, _routine_affinity, _spectral_labels
+from ._affinity import (
+    _check_affinity,
+    _n_clusters,
+    _routine_affinity,
+    _spectral_labels,
+    _warn_if_all_distances_zero,
+)
 from ._graph import graph_neighbors, routine_distances, sample_silhouette, use_knn_graph
 from ._metric import _LEARNERS
 from ._slots import time_of_day
@@ -363,6 +369,7 @@ class RoutineClusterer(ClusterMixin, BaseEstimator):
             days=self.day_index_, slots=self.slot_index_, n_slots=self.n_slots_,
             slot_tolerance=self.slot_tolerance, n_pairs=self.n_pairs, seed=seed,
         )
+        _warn_if_all_distances_zero(self.distance_matrix_, type(self).__name__)
         self.affinity_matrix_ = _routine_affinity(
             self.distance_matrix_, affinity=self.affinity, kernel=kernel,
             n_neighbors=self.n_neighbors, kernel_width=self.kernel_width, dim=dim,

@@ -140,3 +140,27 @@ def test_global_affinity_parameters():
     np.testing.assert_allclose(rc.affinity_matrix_, _oracle_local(D, 3), rtol=1e-12)
     with pytest.raises(ValueError, match="affinity"):
         rc.set_params(affinity="rbf").fit(D)
+
+
+@pytest.mark.parametrize("metric", ["euclidean", "precomputed"])
+def test_windows_all_at_distance_zero_are_said_to_cluster_arbitrarily(metric):
+    # a constant recording: spectral clustering still split its 96 windows
+    # into 44, 44 and 8, silently
+    from sklearn.exceptions import ConvergenceWarning
+
+    from sktime_metric.datasets import make_routines
+
+    X, t, _, _ = make_routines(4, step=360, random_state=0)
+    X = np.ones_like(X) if metric == "euclidean" else np.zeros((40, 40))
+    rc = RoutineClusterer(metric, n_clusters=3, seq_len=10, random_state=0)
+    with pytest.warns(ConvergenceWarning, match=r"every distance between the "
+                      r"\d+ windows is 0, so they cannot be told apart"):
+        rc.fit(X, timestamps=t if metric == "euclidean" else None)
+    # windows that differ: no such warning
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        RoutineClusterer(metric, n_clusters=3, seq_len=10, random_state=0).fit(
+            _distances(np.random.RandomState(0).randn(40, 2))
+            if metric == "precomputed" else make_routines(
+                4, step=360, random_state=0)[0],
+            timestamps=None if metric == "precomputed" else t)
