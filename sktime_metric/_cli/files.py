@@ -118,8 +118,12 @@ def usage_message(exc):
 
 
 def _csv_header(path, delimiter):
-    with path.open(newline="", encoding="utf-8-sig") as f:
-        return [name.strip() for name in next(csv.reader(f, delimiter=delimiter), [])]
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as f:
+            return [name.strip()
+                    for name in next(csv.reader(f, delimiter=delimiter), [])]
+    except UnicodeDecodeError:  # load_csv, which reads it next, names the line
+        return []
 
 
 def load_user_file(path, parser, args, *, labels="required"):

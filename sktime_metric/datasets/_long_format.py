@@ -216,7 +216,37 @@ def _bad_value(path, line, column, sid, time_text, cell, unit="line"):
         return (f"{where} has a missing or infinite value ({cell!r}). The data format "
                 "holds no gaps inside a series (NaN only pads the end): fill or drop "
                 "such values before loading.")
+    if _DECIMAL_COMMA.match(cell):
+        return (f"{where}: {cell!r} is not a number: numbers are read with a "
+                "decimal point (0.5), not a decimal comma. Export the file with a "
+                "decimal point, or replace the commas first.")
     return f"{where}: {cell!r} is not a number."
+
+
+#: A number written with a decimal comma (a European spreadsheet's export):
+#: "0,176", "-1,5e3"; named as such, since "not a number" alone puzzles
+_DECIMAL_COMMA = re.compile(r"^[+-]?\d*,\d+(?:[eE][+-]?\d+)?$")
+
+
+def _not_utf8(path):
+    """The message for a file that is not UTF-8 text, naming its first such
+    line: the decoder's own error names a position in its buffer, not the
+    file (the usual cause: a spreadsheet's export in the system's code page,
+    or Excel's "Unicode text", UTF-16)."""
+    data = path.read_bytes()
+    for number, raw in enumerate(data.split(b"\n"), 1):
+        try:
+            raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            where = (f"line {number} is not UTF-8 text (its byte {exc.start + 1} "
+                     f"is 0x{raw[exc.start]:02x})")
+            break
+    else:  # not met again line by line: said without a line
+        where = "it is not UTF-8 text"
+    utf16 = (" (it starts with UTF-16's byte-order mark)"
+             if data.startswith((b"\xff\xfe", b"\xfe\xff")) else "")
+    return (f"{path}: {where}{utf16}. CSV files are read as UTF-8: save it as "
+            "UTF-8 (Excel: 'CSV UTF-8'; pandas: to_csv(..., encoding='utf-8')).")
 
 
 @validate_params({"return_series_ids": ["boolean"]}, prefer_skip_nested_validation=True)
@@ -285,7 +315,8 @@ def load_csv(path, *, series_column="series_id", time_column="time",
         Naming the file's line, series and column: a missing column, a row with
         the wrong number of fields, a non-numeric or missing channel value, an
         unreadable or repeated time stamp within a series, a label that changes
-        within a series or is empty.
+        within a series or is empty, a line that is not UTF-8 text (the
+        encoding read; a byte-order mark is skipped).
 
     See Also
     --------
@@ -314,6 +345,21 @@ def load_csv(path, *, series_column="series_id", time_column="time",
            [ 5., nan, nan]])
     """
     path = Path(path).expanduser()
+    try:
+        series, channels = _read_long_csv(path, series_column, time_column,
+                                          label_column, channel_columns, delimiter)
+    except UnicodeDecodeError:
+        raise ValueError(_not_utf8(path)) from None
+    if not series:
+        raise ValueError(f"{path}: no data row below the header.")
+    X, y, ids = _padded(series, len(channels), path)
+    return (X, y, ids) if return_series_ids else (X, y)
+
+
+def _read_long_csv(path, series_column, time_column, label_column, channel_columns,
+                   delimiter):
+    """The rows of :func:`load_csv`'s file gathered per series (as
+    :func:`_padded` takes them), and the channels' names."""
     with path.open(newline="", encoding="utf-8-sig") as f:
         reader = csv.reader(f, delimiter=delimiter)
         header = _header(reader, path, delimiter)
@@ -369,10 +415,7 @@ def load_csv(path, *, series_column="series_id", time_column="time",
                     raise ValueError(f"{path}: line {line} (series {sid!r}): empty label "
                                      f"in column {label_column!r}.")
                 _add_label(entry, label, line, sid, path)
-    if not series:
-        raise ValueError(f"{path}: no data row below the header.")
-    X, y, ids = _padded(series, len(channels), path)
-    return (X, y, ids) if return_series_ids else (X, y)
+    return series, channels
 
 
 def load_npz(path):

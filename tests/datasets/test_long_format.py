@@ -367,3 +367,32 @@ def test_pandas_duration_texts_are_read_to_the_nanosecond():
                               ("-1 days +23:59:58", -2 * 10**9),
                               ("0 days 00:00:00.000000001", 1)):
         assert _duration_nanoseconds(text) == nanoseconds
+
+
+@pytest.mark.parametrize("data, message", [
+    # a spreadsheet's export in a Western code page: the decoder's message
+    # named neither the file nor the line
+    ("series_id,time,x,label\na,0,1,été\n".encode("cp1252"),
+     r"line 2 is not UTF-8 text \(its byte 7 is 0xe9\).*save it as UTF-8"),
+    # Excel's "Unicode text": UTF-16, said so
+    ("series_id,time,x,label\na,0,1,up\n".encode("utf-16"),
+     r"line 1 is not UTF-8 text .*UTF-16's byte-order mark"),
+], ids=["cp1252", "utf-16"])
+def test_a_file_that_is_not_utf8_is_named_with_its_line(tmp_path, data, message):
+    path = tmp_path / "export.csv"
+    path.write_bytes(data)
+    with pytest.raises(ValueError, match=message) as info:
+        load_csv(path, label_column="label")
+    assert str(info.value).startswith(f"{path}: ")
+
+
+def test_a_decimal_comma_is_named_as_such(tmp_path):
+    # a European spreadsheet's export: ';' between fields, ',' in numbers
+    path = _write(tmp_path, "series_id;time;x\na;0;1,5\n")
+    with pytest.raises(ValueError, match=r"line 2, column 'x': series 'a' at time "
+                       r"0: '1,5' is not a number: numbers are read with a decimal "
+                       r"point \(0.5\), not a decimal comma"):
+        load_csv(path, delimiter=";")
+    # other text is only "not a number"
+    with pytest.raises(ValueError, match=r"'1,5,2' is not a number\.$"):
+        load_csv(_write(tmp_path, "series_id;time;x\na;0;1,5,2\n"), delimiter=";")

@@ -1,0 +1,51 @@
+"""``sktime-metric`` on files as users write them: their encodings, column
+orders, label types and models (the readers themselves:
+datasets/test_long_format.py)."""
+
+import numpy as np
+import pytest
+
+from sktime_metric.cli import main
+
+
+def _long_csv(path, *, channels=("a", "b"), labels=("down", "up"), n_series=8,
+              label_column="label"):
+    """A learnable two-class long-format CSV: channel ``a`` rises in class 1."""
+    rng = np.random.RandomState(0)
+    header = ["series_id", "time", *channels] + ([label_column] if label_column
+                                                 else [])
+    rows = [",".join(header)]
+    for i in range(n_series):
+        cls = i % 2
+        for t in range(6):
+            values = {"a": (t if cls else -t) + 0.1 * rng.normal(),
+                      "b": rng.normal()}
+            cells = [f"s{i}", str(t), *(f"{values[c]:.4f}" for c in channels)]
+            rows.append(",".join(cells + ([str(labels[cls])] if label_column
+                                          else [])))
+    path.write_text("\n".join(rows) + "\n")
+    return path
+
+
+@pytest.fixture(scope="module")
+def model(tmp_path_factory):
+    """A GRU fitted by ``sktime-metric fit`` on channels a, b."""
+    folder = tmp_path_factory.mktemp("model")
+    path = folder / "gru.zip"
+    assert main(["fit", "--train", str(_long_csv(folder / "train.csv")),
+                 "--estimator", "gru", "--max-epochs", "2", "--no-progress",
+                 "--output", str(path)]) == 0
+    return path
+
+
+def test_predict_names_the_line_of_a_file_that_is_not_utf8(model, tmp_path, capsys):
+    # predict reads the header first (is the label column there?): its
+    # decoding error named neither file nor line
+    path = tmp_path / "new.csv"
+    path.write_bytes("series_id,time,a,b,label\ns0,0,1,2,hiver\ns0,1,1,2,hiver\n"
+                     "s1,0,1,2,été\n".encode("cp1252"))
+    capsys.readouterr()
+    assert main(["predict", "--model", str(model), "--input", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert f"error: {path}: line 4 is not UTF-8 text" in err
+    assert "codec" not in err
