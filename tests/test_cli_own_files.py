@@ -49,3 +49,41 @@ def test_predict_names_the_line_of_a_file_that_is_not_utf8(model, tmp_path, caps
     err = capsys.readouterr().err
     assert f"error: {path}: line 4 is not UTF-8 text" in err
     assert "codec" not in err
+
+
+def test_predict_refuses_a_model_that_does_not_predict(tmp_path, capsys):
+    # save_weights saves metric learners too: their model was an
+    # AttributeError's traceback here
+    from sktime_metric.datasets import load_csv
+    from sktime_metric.metric import SiameseRNNEmbedder
+    from sktime_metric.persistence import save_weights
+
+    data = _long_csv(tmp_path / "data.csv")
+    X, y = load_csv(data, label_column="label")
+    embedder = SiameseRNNEmbedder(hidden_size=4, n_pairs=20, max_epochs=1,
+                                  random_state=0).fit(X, y)
+    save_weights(embedder, tmp_path / "srn.zip")
+    assert main(["predict", "--model", str(tmp_path / "srn.zip"), "--input",
+                 str(data)]) == 2
+    err = capsys.readouterr().err
+    assert (f"error: '{tmp_path / 'srn.zip'}' holds a SiameseRNNEmbedder, which "
+            "has no predict") in err
+    assert "Traceback" not in err
+
+
+# one epoch learns nothing, as the regressor warns: its predictions are not the point
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+def test_predict_reports_no_accuracy_of_a_regressor(tmp_path, capsys):
+    from sktime_metric.datasets import load_csv
+    from sktime_metric.persistence import save_weights
+    from sktime_metric.regression import AttentionSequenceRegressor
+
+    data = _long_csv(tmp_path / "data.csv", labels=("1.5", "2.5"))
+    X, y = load_csv(data, label_column="label")
+    regressor = AttentionSequenceRegressor(hidden_size=4, max_epochs=1,
+                                           random_state=0).fit(X, y.astype(float))
+    save_weights(regressor, tmp_path / "reg.zip")
+    assert main(["predict", "--model", str(tmp_path / "reg.zip"), "--input",
+                 str(data)]) == 0
+    err = capsys.readouterr().err
+    assert "predicted 8 series" in err and "accuracy" not in err

@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
+from sklearn.base import is_classifier
 
 from .files import (
     add_file_options,
@@ -69,6 +70,12 @@ def run(args, parser):
         model = load_weights(args.model, device=args.device)
     except ValueError as exc:
         parser.error(str(exc))
+    if not callable(getattr(model, "predict", None)):
+        # a metric learner or transformer save_weights saved: it embeds or
+        # measures, it labels nothing (it was an AttributeError's traceback)
+        parser.error(f"{str(args.model)!r} holds a {type(model).__name__}, which has "
+                     "no predict; predict takes a classifier, such as sktime-metric "
+                     "fit saves")
     X, y, ids = load_user_file(args.input, parser, args, labels="optional")
     expected = getattr(model, "n_features_in_", None)
     if expected is not None and X.shape[2] != expected:
@@ -98,7 +105,7 @@ def run(args, parser):
             out.close()
     report = sys.stderr if args.output is None else sys.stdout
     line = f"predicted {len(X)} series of {args.input}"
-    if y is not None:
+    if y is not None and is_classifier(model):  # no accuracy of a regression
         accuracy = np.mean([str(p) == str(t) for p, t in zip(predicted, y)])
         line += f"; accuracy against its labels {accuracy:.4f}"
     if args.output is not None:
