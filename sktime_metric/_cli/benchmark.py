@@ -15,6 +15,7 @@ from pathlib import Path
 from .files import (
     add_file_options,
     check_output_path,
+    labels_as_text_if_mixed,
     load_user_file,
     output_folder,
     output_path,
@@ -166,6 +167,7 @@ def _datasets(args, parser, embedded, archive=None):
         if X_train.shape[2] != X_test.shape[2]:
             parser.error(f"--train has {X_train.shape[2]} channel(s), --test "
                          f"{X_test.shape[2]}")
+        y_train, y_test = labels_as_text_if_mixed(y_train, y_test)
         warn_unseen_labels(y_train, y_test, "--test", "--train")
         return [(args.train.stem.removesuffix("_TRAIN").removesuffix("_train"),
                  (X_train, y_train, X_test, y_test))]

@@ -12,6 +12,8 @@ import os
 import sys
 from pathlib import Path
 
+import numpy as np
+
 
 def add_file_options(parser, label_help):
     """The columns of a long-format CSV file (--train/--test/--input)."""
@@ -96,6 +98,19 @@ def _names(text):
         raise argparse.ArgumentTypeError(f"distinct column names separated by "
                                          f"commas; got {text!r}")
     return names
+
+
+def labels_as_text_if_mixed(y_train, y_test):
+    """``y_train, y_test``, both as text where one file's labels are text and
+    the other's numbers (a CSV's labels are always text, an ``.npz``'s often
+    integers): compared as they are, no label of one would equal one of the
+    other, and scikit-learn refuses to score such a mix. As text they compare
+    as ``predict`` compares them, and :func:`warn_unseen_labels` names what
+    still differs (``1.0`` beside ``1``)."""
+    text = [np.asarray(y).dtype.kind in "US" for y in (y_train, y_test)]
+    if text[0] == text[1]:
+        return y_train, y_test
+    return tuple(np.asarray(y).astype(str) for y in (y_train, y_test))
 
 
 def warn_unseen_labels(known, y, what, known_what):
