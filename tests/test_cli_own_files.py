@@ -2,6 +2,8 @@
 orders, label types and models (the readers themselves:
 datasets/test_long_format.py)."""
 
+import re
+
 import numpy as np
 import pytest
 
@@ -108,3 +110,56 @@ def test_benchmark_of_integer_labels_against_a_csv_s_text_labels(tmp_path, capsy
                  "--train", str(tmp_path / "train.npz"), "--test", str(test)]) == 0
     assert ("8 of 8 series of --test have labels not in --train ('0', '1')"
             in capsys.readouterr().err)
+
+
+def _reordered(path, out, order):
+    """``path``'s CSV with its columns in ``order`` (names; new ones filled "x")."""
+    lines = [line.split(",") for line in path.read_text().splitlines()]
+    header = lines[0]
+    rows = [[row[header.index(n)] if n in header else "x" for n in order]
+            for row in lines[1:]]
+    out.write_text("\n".join(",".join(r) for r in [order, *rows]) + "\n")
+    return out
+
+
+def test_predict_reads_a_csvs_channels_by_the_names_fitted_on(model, tmp_path,
+                                                              capsys):
+    # the channels were read by position: b before a in the file to predict
+    # swapped them without a word (and another column was one more channel)
+    train = model.parent / "train.csv"
+    moved = _reordered(train, tmp_path / "moved.csv",
+                       ["label", "b", "subject", "time", "a", "series_id"])
+    outputs = []
+    for path in (train, moved):
+        capsys.readouterr()
+        assert main(["predict", "--model", str(model), "--input", str(path),
+                     "--output", str(tmp_path / f"{path.stem}.out")]) == 0
+        outputs.append((tmp_path / f"{path.stem}.out").read_text())
+    assert outputs[0] == outputs[1]
+    from sktime_metric.persistence import load_weights
+
+    assert load_weights(model).channel_columns_ == ["a", "b"]
+    # a channel the model needs and the file lacks is named
+    _reordered(train, tmp_path / "no_b.csv", ["series_id", "time", "a", "label"])
+    assert main(["predict", "--model", str(model), "--input",
+                 str(tmp_path / "no_b.csv")]) == 2
+    assert ("no_b.csv: no column 'b', a channel of the model (channels ['a', "
+            "'b']); the header row has ['series_id', 'time', 'a', 'label']"
+            in capsys.readouterr().err)
+    # --channel-columns is the caller's word: read as given
+    assert main(["predict", "--model", str(model), "--input", str(moved),
+                 "--channel-columns", "b,a"]) == 0
+
+
+def test_benchmark_reads_the_tests_channels_by_the_trains_names(tmp_path, capsys):
+    train = _long_csv(tmp_path / "train.csv")
+    moved = _reordered(train, tmp_path / "test.csv",
+                       ["series_id", "time", "b", "label", "a"])
+    argv = ["benchmark", "--quick", "--estimators", "dtw_1nn", "--no-progress",
+            "--train", str(train)]
+    accuracies = []
+    for test in (train, moved):
+        assert main([*argv, "--test", str(test)]) == 0
+        accuracies.append(re.search(r"\| dtw_1nn +\| 8 +\| 8 +\| (\S+)",
+                                    capsys.readouterr().out).group(1))
+    assert accuracies == ["1.0000", "1.0000"]

@@ -162,8 +162,12 @@ def _datasets(args, parser, embedded, archive=None):
     if args.train is not None:
         if args.ucr_root is not None:
             parser.error("--train/--test and --ucr-root are alternatives")
-        X_train, y_train, _ = load_user_file(args.train, parser, args)
-        X_test, y_test, _ = load_user_file(args.test, parser, args)
+        X_train, y_train, _, names = load_user_file(args.train, parser, args)
+        # a CSV's channels by --train's names: columns in another order (or
+        # more columns) in --test were read as the channels they are not
+        X_test, y_test, _, _ = load_user_file(
+            args.test, parser, args,
+            channels=None if names is None else (names, "--train"))
         if X_train.shape[2] != X_test.shape[2]:
             parser.error(f"--train has {X_train.shape[2]} channel(s), --test "
                          f"{X_test.shape[2]}")

@@ -37,7 +37,9 @@ def add_file_options(parser, label_help):
                        type=_names,
                        help="comma-separated channel columns, in this order (default: "
                        "every column but the series, time and label columns, so a "
-                       "file with other columns, e.g. a subject, needs this)")
+                       "file with other columns, e.g. a subject, needs this; for "
+                       "predict's --input and benchmark's --test, the columns the "
+                       "model or --train was fitted on, by name)")
     parser.add_argument(
         "--missing", choices=("raise", "interpolate"), default="raise",
         help="missing values of .ts and .tsv files (and of benchmark's "
@@ -141,34 +143,51 @@ def _csv_header(path, delimiter):
         return []
 
 
-def load_user_file(path, parser, args, *, labels="required"):
-    """``(X, y, series_ids)`` of a user's file: .npz, .csv, .ts or .tsv.
+def load_user_file(path, parser, args, *, labels="required", channels=None):
+    """``(X, y, series_ids, channel_names)`` of a user's file: .npz, .csv, .ts
+    or .tsv.
 
     ``labels="required"`` fails without labels; ``"optional"`` returns y None.
-    ``series_ids`` are the CSV's identifiers, else None.
+    ``series_ids`` and ``channel_names`` are the CSV's identifiers and channel
+    columns, else None.
+    ``channels``: ``(names, whose)``, the channel columns a CSV's are read by
+    (those another file or a model was fitted on, ``whose`` says which) unless
+    ``--channel-columns`` names them: read by name, a CSV's columns may come in
+    any order, and other columns are left out.
     """
     from ..datasets import load_csv, load_npz, load_ts_file
+    from ..datasets._long_format import _layout
     from ..datasets._ts_format import _read_tsv
 
     if not path.is_file():
         parser.error(f"no such file: {str(path)!r}")
     suffix = path.suffix.lower()
-    ids = None
+    ids = names = None
     try:
         if suffix == ".npz":
             X, y = load_npz(path)
             if y is None and labels == "required":
                 parser.error(f"{str(path)!r} has no array y; an .npz needs X and y")
         elif suffix == ".csv":
-            label_column = args.label_column
-            if labels == "optional" and label_column not in _csv_header(
-                    path, args.delimiter):
+            header = _csv_header(path, args.delimiter)
+            label_column, channel_columns = args.label_column, args.channel_columns
+            if labels == "optional" and label_column not in header:
                 label_column = None
+            if args.channel_columns is None and channels is not None and header:
+                names, whose = channels
+                missing = [name for name in names if name not in header]
+                if missing:
+                    parser.error(f"{path}: no column {missing[0]!r}, a channel of "
+                                 f"{whose} (channels {list(names)}); the header row "
+                                 f"has {header}")
+                channel_columns = list(names)
             X, y, ids = load_csv(path, series_column=args.series_column,
                                  time_column=args.time_column,
                                  label_column=label_column,
-                                 channel_columns=args.channel_columns,
+                                 channel_columns=channel_columns,
                                  delimiter=args.delimiter, return_series_ids=True)
+            names = _layout(header, args.series_column, args.time_column,
+                            label_column, channel_columns, path)[3]
         elif suffix == ".ts":
             X, y = load_ts_file(path, missing=args.missing)
             if y is None and labels == "required":
@@ -179,4 +198,4 @@ def load_user_file(path, parser, args, *, labels="required"):
             parser.error(f"{str(path)!r}: the files taken are .npz, .csv, .ts or .tsv")
     except (ValueError, TypeError, OSError) as exc:
         parser.error(usage_message(exc))
-    return X, y, ids
+    return X, y, ids, names

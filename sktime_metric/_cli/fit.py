@@ -161,7 +161,7 @@ def run(args, parser):
         parser.error(f"--threads must be >= 1, got {args.threads}")
     estimator = _make_estimator(args, parser)
     check_output_path(args.output, parser, "--output")  # before hours of training
-    X, y, _ = load_user_file(args.train, parser, args)
+    X, y, _, channels = load_user_file(args.train, parser, args)
     saved_threads = torch.get_num_threads()
     torch.set_num_threads(args.threads)
     # the progress bar is a skorch callback: the saved model must not hold it
@@ -182,6 +182,10 @@ def run(args, parser):
         bar.close()
         restore_callbacks()
         torch.set_num_threads(saved_threads)
+    if channels is not None:
+        # a CSV's channel columns, by which predict reads its input's: by
+        # position, columns in another order were other channels
+        estimator.channel_columns_ = list(channels)
     output_folder(args.output)
     save_weights(estimator, args.output)
     n_classes, n_channels = len(estimator.classes_), X.shape[2]

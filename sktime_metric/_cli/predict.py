@@ -76,7 +76,10 @@ def run(args, parser):
         parser.error(f"{str(args.model)!r} holds a {type(model).__name__}, which has "
                      "no predict; predict takes a classifier, such as sktime-metric "
                      "fit saves")
-    X, y, ids = load_user_file(args.input, parser, args, labels="optional")
+    channels = getattr(model, "channel_columns_", None)  # fitted on a CSV
+    X, y, ids, _ = load_user_file(
+        args.input, parser, args, labels="optional",
+        channels=None if channels is None else (channels, "the model"))
     expected = getattr(model, "n_features_in_", None)
     if expected is not None and X.shape[2] != expected:
         parser.error(f"{str(args.input)!r} has {X.shape[2]} channel(s); the model was "
