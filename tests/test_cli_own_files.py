@@ -163,3 +163,31 @@ def test_benchmark_reads_the_tests_channels_by_the_trains_names(tmp_path, capsys
         accuracies.append(re.search(r"\| dtw_1nn +\| 8 +\| 8 +\| (\S+)",
                                     capsys.readouterr().out).group(1))
     assert accuracies == ["1.0000", "1.0000"]
+
+
+def test_predict_reads_an_empty_label_column_as_no_labels(model, tmp_path, capsys):
+    # new data in the training file's layout, its labels left empty: refused
+    # as "empty label" on the first row, where no labels is what it means
+    train = model.parent / "train.csv"
+    blank = tmp_path / "blank.csv"
+    lines = train.read_text().splitlines()
+    blank.write_text("\n".join([lines[0], *(line.rsplit(",", 1)[0] + ","
+                                            for line in lines[1:])]) + "\n")
+    # the model's channel names, or (a model without them) every other column
+    from sktime_metric.persistence import load_weights, save_weights
+
+    unnamed = load_weights(model)
+    del unnamed.channel_columns_
+    save_weights(unnamed, tmp_path / "unnamed.zip")
+    for path in (model, tmp_path / "unnamed.zip"):
+        capsys.readouterr()
+        assert main(["predict", "--model", str(path), "--input", str(blank)]) == 0
+        captured = capsys.readouterr()
+        assert captured.out.splitlines()[0] == "series_id,predicted_label"
+        assert "predicted 8 series" in captured.err
+        assert "accuracy" not in captured.err
+    # some labels empty: still refused, by line
+    text = train.read_text().replace(",up\n", ",\n", 1)
+    blank.write_text(text)
+    assert main(["predict", "--model", str(model), "--input", str(blank)]) == 2
+    assert "empty label in column 'label'" in capsys.readouterr().err

@@ -143,11 +143,21 @@ def _csv_header(path, delimiter):
         return []
 
 
+def _blank_column(path, delimiter, column):
+    """Whether every data row leaves column ``column`` (an index) empty: the
+    label column of a file whose labels are not known yet."""
+    with path.open(newline="", encoding="utf-8-sig") as f:
+        reader = csv.reader(f, delimiter=delimiter)
+        next(reader, None)
+        return all(not row[column].strip() for row in reader if len(row) > column)
+
+
 def load_user_file(path, parser, args, *, labels="required", channels=None):
     """``(X, y, series_ids, channel_names)`` of a user's file: .npz, .csv, .ts
     or .tsv.
 
-    ``labels="required"`` fails without labels; ``"optional"`` returns y None.
+    ``labels="required"`` fails without labels; ``"optional"`` returns y None
+    (a CSV's label column absent, or empty on every row).
     ``series_ids`` and ``channel_names`` are the CSV's identifiers and channel
     columns, else None.
     ``channels``: ``(names, whose)``, the channel columns a CSV's are read by
@@ -171,7 +181,15 @@ def load_user_file(path, parser, args, *, labels="required", channels=None):
         elif suffix == ".csv":
             header = _csv_header(path, args.delimiter)
             label_column, channel_columns = args.label_column, args.channel_columns
-            if labels == "optional" and label_column not in header:
+            if labels == "optional" and label_column in header and _blank_column(
+                    path, args.delimiter, header.index(label_column)):
+                # a column left for labels to come: no labels, and no channel
+                # either (it was "empty label" on the first row)
+                channel_columns = channel_columns or [
+                    name for name in header if name not in
+                    {args.series_column, args.time_column, label_column}]
+                label_column = None
+            elif labels == "optional" and label_column not in header:
                 label_column = None
             if args.channel_columns is None and channels is not None and header:
                 names, whose = channels

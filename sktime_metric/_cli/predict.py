@@ -29,7 +29,8 @@ examples:
 
 The output has one row per series: series_id (the CSV's identifiers, else the
 series' index from 0) and predicted_label, plus label when the input has labels
-(the accuracy is then reported too).
+(the accuracy is then reported too); a label column empty on every row is
+read as no labels.
 """
 
 
