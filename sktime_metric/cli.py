@@ -32,6 +32,8 @@ Each subcommand, with its options, is a module of ``sktime_metric._cli``
 """
 
 import argparse
+import io
+import os
 import sys
 
 from . import __version__
@@ -70,7 +72,7 @@ def main(argv=None):
     -------
     exit_code : int
         0 on success, 2 on a usage error (unknown dataset or estimator, a file
-        that cannot be read, ...).
+        that cannot be read, ...), 1 when standard output was closed early.
     """
     parser, commands = _build_parser()
     try:
@@ -83,6 +85,15 @@ def main(argv=None):
         if exc.code is None:
             return 0
         return exc.code if isinstance(exc.code, int) else 1
+    except BrokenPipeError:
+        # the reader of standard output stopped (predict ... | head): a quiet
+        # exit, not a traceback; stdout goes to devnull so that the flush at
+        # exit raises no second one (Python's advice, "Note on SIGPIPE")
+        try:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
+            pass  # a stdout without a file descriptor has nothing to flush
+        return 1
 
 
 if __name__ == "__main__":

@@ -3,6 +3,8 @@ orders, label types and models (the readers themselves:
 datasets/test_long_format.py)."""
 
 import re
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -191,3 +193,18 @@ def test_predict_reads_an_empty_label_column_as_no_labels(model, tmp_path, capsy
     blank.write_text(text)
     assert main(["predict", "--model", str(model), "--input", str(blank)]) == 2
     assert "empty label in column 'label'" in capsys.readouterr().err
+
+
+def test_predict_to_a_pipe_closed_early_exits_without_a_traceback(model, tmp_path):
+    # sktime-metric predict ... | head: a BrokenPipeError's traceback
+    np.savez(tmp_path / "many.npz",
+             X=np.random.RandomState(0).normal(size=(20000, 3, 2)))
+    process = subprocess.Popen(
+        [sys.executable, "-m", "sktime_metric", "predict", "--model", str(model),
+         "--input", str(tmp_path / "many.npz")],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert process.stdout.readline() == b"series_id,predicted_label\n"
+    process.stdout.close()  # what head does after its lines
+    err = process.stderr.read().decode()
+    assert process.wait() == 1
+    assert "Traceback" not in err and "BrokenPipeError" not in err, err
