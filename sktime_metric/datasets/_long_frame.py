@@ -157,6 +157,16 @@ def from_long_format(frame, *, series_column="series_id", time_column="time",
     if len(set(header)) != len(header):
         duplicated = sorted({str(n) for n in header if header.count(n) > 1})
         raise ValueError(f"{_SOURCE}: column(s) {duplicated} appear more than once.")
+    # set_index("series_id"), groupby().apply() and sktime's pd-multiindex
+    # put the ids and times in the index: "no column" alone sent the caller
+    # looking for a column that is there, one level down
+    levels = [name for name in getattr(frame.index, "names", ()) if name is not None]
+    in_index = [name for name in (series_column, time_column, label_column)
+                if name is not None and name not in header and name in levels]
+    if in_index:
+        raise ValueError(f"{_SOURCE}: {in_index[0]!r} is a level of the frame's "
+                         f"index (levels {levels}), not one of its columns "
+                         f"{header}: pass frame.reset_index().")
     s_col, t_col, l_col, channels, c_cols = _layout(
         header, series_column, time_column, label_column, channel_columns, _SOURCE)
     if len(frame) == 0:

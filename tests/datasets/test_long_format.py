@@ -396,3 +396,16 @@ def test_a_decimal_comma_is_named_as_such(tmp_path):
     # other text is only "not a number"
     with pytest.raises(ValueError, match=r"'1,5,2' is not a number\.$"):
         load_csv(_write(tmp_path, "series_id;time;x\na;0;1,5,2\n"), delimiter=";")
+
+
+@pytest.mark.parametrize("levels", [["series_id"], ["series_id", "time"]])
+def test_ids_in_a_frames_index_are_named_as_such(levels):
+    # "no column 'series_id'" named no index, where the ids were
+    pd = pytest.importorskip("pandas")
+    frame = pd.read_csv(io.StringIO(_CSV)).set_index(levels)
+    with pytest.raises(ValueError, match=r"'series_id' is a level of the frame's "
+                       r"index \(levels \['series_id'.*\]\), not one of its columns "
+                       r".*: pass frame.reset_index\(\)"):
+        from_long_format(frame, label_column="label")
+    X, _ = from_long_format(frame.reset_index(), label_column="label")
+    assert X.shape == (2, 3, 2)
