@@ -208,3 +208,20 @@ def test_predict_to_a_pipe_closed_early_exits_without_a_traceback(model, tmp_pat
     err = process.stderr.read().decode()
     assert process.wait() == 1
     assert "Traceback" not in err and "BrokenPipeError" not in err, err
+
+
+def test_a_csv_without_a_time_column(tmp_path, capsys):
+    # load_csv reads one (time_column=None); the command had no way to ask
+    train = _long_csv(tmp_path / "train.csv")
+    untimed = _reordered(train, tmp_path / "untimed.csv",
+                         ["series_id", "a", "b", "label"])
+    fit = ["fit", "--train", str(untimed), "--estimator", "gru", "--max-epochs", "1",
+           "--no-progress", "--output", str(tmp_path / "m.zip")]
+    assert main(fit) == 2
+    assert ("no column 'time' (time_column); the header row has ['series_id', 'a', "
+            "'b', 'label']. Rows in time order without a time column: pass "
+            "--no-time-column" in capsys.readouterr().err)
+    assert main([*fit, "--no-time-column"]) == 0
+    assert main(["predict", "--model", str(tmp_path / "m.zip"), "--input",
+                 str(untimed), "--no-time-column"]) == 0
+    assert "accuracy against its labels" in capsys.readouterr().err

@@ -28,6 +28,10 @@ def add_file_options(parser, label_help):
     group.add_argument("--time-column", default="time", metavar="NAME",
                        help="column of time stamps, numbers or ISO 8601 dates, "
                        "that order each series' rows (default: %(default)s)")
+    group.add_argument("--no-time-column", dest="time_column",
+                       action="store_const", const=None,
+                       help="the file has no time column: each series' rows are "
+                       "taken in file order")
     group.add_argument("--label-column", default="label", metavar="NAME",
                        help=label_help + " (default: %(default)s)")
     group.add_argument("--delimiter", default=",", metavar="CHAR", type=_delimiter,
@@ -129,9 +133,10 @@ def warn_unseen_labels(known, y, what, known_what):
 
 def usage_message(exc):
     """The message of a reader's error, as a usage error of the command: the
-    readers name their keyword ``missing='interpolate'``, the command its
-    option."""
-    return str(exc).replace("pass missing='interpolate'", "pass --missing interpolate")
+    readers name their keywords (``missing='interpolate'``,
+    ``time_column=None``), the command its options."""
+    return str(exc).replace("pass missing='interpolate'", "pass --missing interpolate"
+                            ).replace("pass time_column=None", "pass --no-time-column")
 
 
 def _csv_header(path, delimiter):

@@ -53,10 +53,10 @@ def _header(reader, path, delimiter):
     return header
 
 
-def _column(header, name, role, path):
+def _column(header, name, role, path, hint=""):
     if name not in header:
         raise ValueError(f"{path}: no column {name!r} ({role}); the header row has "
-                         f"{header}.")
+                         f"{header}.{hint}")
     return header.index(name)
 
 
@@ -81,7 +81,10 @@ def _layout(header, series_column, time_column, label_column, channel_columns, s
     names and positions (every other column unless ``channel_columns``)."""
     s_col = _column(header, series_column, "series_column", source)
     t_col = (None if time_column is None
-             else _column(header, time_column, "time_column", source))
+             else _column(header, time_column, "time_column", source,
+                          " Rows in time order without a time column: pass "
+                          "time_column=None (each series' rows in the order they "
+                          "come)."))
     l_col = (None if label_column is None
              else _column(header, label_column, "label_column", source))
     taken = {series_column, time_column, label_column} - {None}

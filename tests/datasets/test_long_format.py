@@ -117,6 +117,9 @@ def test_utc_offsets_order_the_rows_by_their_instant(tmp_path):
     ("id,time,x\na,0,1\n", {}, r"no column 'series_id' \(series_column\); the "
      r"header row has \['id', 'time', 'x'\]"),
     (_CSV, {"label_column": "activity"}, r"no column 'activity' \(label_column\)"),
+    ("series_id,x\na,1\n", {}, r"no column 'time' \(time_column\); the header row "
+     r"has \['series_id', 'x'\]. Rows in time order without a time column: pass "
+     r"time_column=None"),
     (_CSV, {"channel_columns": ["acc_z"]}, r"no column 'acc_z' \(channel_columns\)"),
     (_CSV, {"channel_columns": ["time"]}, r"channel_columns \['time'\] are also"),
     (_CSV, {"channel_columns": ["acc_x", "acc_x"]},
