@@ -9,6 +9,7 @@ value. The univariate archive's ``.tsv`` files hold one case per line, the
 label first. Nothing here downloads: point it at a local copy of the archive.
 """
 
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -187,7 +188,18 @@ def _read_tsv(path, missing="raise"):
     cannot hold: an error at load time, as in a ``.ts`` file (not a failing
     fit later), or interpolated with ``missing="interpolate"``.
     """
-    labels, values = _read_split(path)
+    try:
+        with warnings.catch_warnings():  # an empty file: named below
+            warnings.filterwarnings("ignore", "loadtxt: input contained no data")
+            labels, values = _read_split(path)
+    except ValueError:
+        # numpy's message names no file, counts rows from 0 and columns
+        # from 1, and advises its usecols
+        raise ValueError(_tsv_problem(path)) from None
+    if values.size == 0:
+        raise ValueError(f"{path}: no series values, "
+                         f"{'no line' if len(labels) == 0 else 'a label alone'}. "
+                         f"{_TSV_FORMAT}")
     lengths = _observed_lengths(values)
     if missing == "interpolate":
         values = _fill_missing(values, lengths, path, "", missing)
@@ -203,6 +215,39 @@ def _read_tsv(path, missing="raise"):
                 "missing='interpolate'."
             )
     return to_sequence_dataset(values), _label_strings(labels)
+
+
+#: What a ``.tsv`` file holds, for the messages of a file that holds
+#: something else (most often a long-format table separated by tabs)
+_TSV_FORMAT = (
+    "A .tsv file is read as the UCR univariate archive's: one series per line, "
+    "its label, then its values, separated by tabs, no header row. A "
+    "long-format table separated by tabs (a header row, one row per time step) "
+    "is read by load_csv(..., delimiter='\\t'); on the command line, name it "
+    ".csv and pass --delimiter '\\t'."
+)
+
+
+def _tsv_problem(path):
+    """The message for a ``.tsv`` file that numpy could not read: its first
+    line whose cells are no numbers, or whose count differs from the first's."""
+    with open(path, encoding="utf-8", errors="replace") as f:
+        width = None
+        for number, line in enumerate(f, 1):
+            cells = line.rstrip("\r\n").split("\t")
+            if not line.strip():
+                continue
+            width = len(cells) if width is None else width
+            if len(cells) != width:
+                return (f"{path}: line {number} has {len(cells)} tab-separated "
+                        f"fields, the first line {width}. {_TSV_FORMAT}")
+            for column, cell in enumerate(cells, 1):
+                try:
+                    float(cell)
+                except ValueError:
+                    return (f"{path}: line {number}, field {column}: {cell!r} is not "
+                            f"a number. {_TSV_FORMAT}")
+    return f"{path}: not readable as a .tsv file. {_TSV_FORMAT}"
 
 
 def load_ucr_uea(name, extract_path, *, missing="raise"):

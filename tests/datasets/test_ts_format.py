@@ -1,5 +1,7 @@
 """load_ts_file and load_ucr_uea on files the tests write, and on UCR .tsv files."""
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -121,6 +123,30 @@ def test_a_tsv_series_with_a_gap_or_no_value_is_refused_at_load(tmp_path, row, m
     _write(uni, "Uni_TEST.tsv", "2\t1\t2\t3\n")
     with pytest.raises(ValueError, match=message):
         load_ucr_uea("Uni", tmp_path)
+
+
+@pytest.mark.parametrize("text, message", [
+    # a long-format table separated by tabs: numpy's "could not convert
+    # string 'series_id' to float64 at row 0, column 1" named no file
+    ("series_id\ttime\tx\na\t0\t1\n",
+     r"Uni_TRAIN.tsv: line 1, field 1: 'series_id' is not a number\. A \.tsv file "
+     r"is read as the UCR univariate archive's.*load_csv\(\.\.\., delimiter="),
+    # and its "number of columns changed ... use `usecols`"
+    ("1\t0.1\t0.2\n2\t0.3\n\n",
+     r"Uni_TRAIN.tsv: line 2 has 2 tab-separated fields, the first line 3\. A "),
+    ("", r"Uni_TRAIN.tsv: no series values, no line\."),
+    ("1\n2\n", r"Uni_TRAIN.tsv: no series values, a label alone\."),
+], ids=["long format", "ragged", "empty", "labels only"])
+def test_a_tsv_file_that_is_not_the_archives_names_file_and_line(tmp_path, text,
+                                                                  message):
+    uni = tmp_path / "Uni"
+    uni.mkdir()
+    _write(uni, "Uni_TRAIN.tsv", text)
+    _write(uni, "Uni_TEST.tsv", "2\t1\t2\t3\n")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # numpy's "input contained no data"
+        with pytest.raises(ValueError, match=message):
+            load_ucr_uea("Uni", tmp_path)
 
 
 def test_missing_values_can_be_interpolated_in_both_formats(tmp_path):
