@@ -225,3 +225,28 @@ def test_a_csv_without_a_time_column(tmp_path, capsys):
     assert main(["predict", "--model", str(tmp_path / "m.zip"), "--input",
                  str(untimed), "--no-time-column"]) == 0
     assert "accuracy against its labels" in capsys.readouterr().err
+
+
+def test_an_output_that_is_an_input_file_is_refused_before_the_work(model,
+                                                                    tmp_path,
+                                                                    capsys):
+    # fit --output train.csv wrote the model over the training data, predict
+    # --output over its input or the model
+    train = _long_csv(tmp_path / "train.csv")
+    before = train.read_bytes()
+    model_bytes = model.read_bytes()
+    same = str(tmp_path / "." / "train.csv")  # another spelling of the path
+    for argv, message in [
+        (["fit", "--train", str(train), "--estimator", "gru", "--output", same],
+         f"--output {same!r} is the --train file: writing it would overwrite"),
+        (["predict", "--model", str(model), "--input", str(train), "--output", same],
+         f"--output {same!r} is the --input file"),
+        (["predict", "--model", str(model), "--input", str(train), "--output",
+          str(model)], f"--output {str(model)!r} is the --model file"),
+        (["benchmark", "--quick", "--estimators", "dtw_1nn", "--train", str(train),
+          "--test", str(model.parent / "train.csv"), "--output", same],
+         f"--output {same!r} is the --train file"),
+    ]:
+        assert main(argv) == 2, argv
+        assert message in capsys.readouterr().err, argv
+    assert train.read_bytes() == before and model.read_bytes() == model_bytes

@@ -272,8 +272,11 @@ def run(args, parser):
     critical_difference = len(names) >= 2 and (n_datasets > 1 or args.resamples > 1)
     if args.plot is not None:
         _check_plot(args.plot, parser, critical_difference)
-    check_output_path(args.output, parser, "--output")  # before the run, not after
-    check_output_path(args.plot, parser, "--plot")
+    inputs = [("--train", args.train), ("--test", args.test)]
+    # before the run, not after
+    check_output_path(args.output, parser, "--output", inputs)
+    check_output_path(args.plot, parser, "--plot",
+                      [*inputs, ("--output", args.output)])
 
     runs = _datasets(args, parser, DATASETS, archive)
     label = (args.dataset if args.train is None and args.ucr_root is None

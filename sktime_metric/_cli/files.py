@@ -64,15 +64,25 @@ def output_path(text):
     return Path(text)
 
 
-def check_output_path(path, parser, option):
+def check_output_path(path, parser, option, inputs=()):
     """A usage error now, not a traceback after the work, for an output path
     that cannot be written: a folder, or under a file. Its missing folders
     are made only when it is written (:func:`output_folder`), so that a run
-    refused later leaves none behind."""
+    refused later leaves none behind.
+
+    ``inputs``: ``(option, path)`` of the files the command reads (and of
+    outputs checked before): an output that is one of them would overwrite
+    it, the user's data or model, with what the command writes.
+    """
     if path is None:
         return
     if path.is_dir():
         parser.error(f"{option} {str(path)!r} is a folder; give a file name in it")
+    for other_option, other in inputs:
+        if other is not None and path.exists() and other.exists() and os.path.samefile(
+                path, other):
+            parser.error(f"{option} {str(path)!r} is the {other_option} file: "
+                         "writing it would overwrite that file; give another name")
     for parent in path.parents:
         if parent.exists() and not parent.is_dir():
             parser.error(f"{option} {str(path)!r}: {str(parent)!r} is a file, not a "

@@ -160,7 +160,8 @@ def run(args, parser):
     if args.threads < 1:
         parser.error(f"--threads must be >= 1, got {args.threads}")
     estimator = _make_estimator(args, parser)
-    check_output_path(args.output, parser, "--output")  # before hours of training
+    # before hours of training
+    check_output_path(args.output, parser, "--output", [("--train", args.train)])
     X, y, _, channels = load_user_file(args.train, parser, args)
     saved_threads = torch.get_num_threads()
     torch.set_num_threads(args.threads)

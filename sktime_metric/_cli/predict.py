@@ -66,7 +66,8 @@ def run(args, parser):
 
     if not args.model.is_file():
         parser.error(f"no such file: {str(args.model)!r}")
-    check_output_path(args.output, parser, "--output")
+    check_output_path(args.output, parser, "--output",
+                      [("--input", args.input), ("--model", args.model)])
     try:
         model = load_weights(args.model, device=args.device)
     except ValueError as exc:
