@@ -144,9 +144,11 @@ def warn_unseen_labels(known, y, what, known_what):
 def usage_message(exc):
     """The message of a reader's error, as a usage error of the command: the
     readers name their keywords (``missing='interpolate'``,
-    ``time_column=None``), the command its options."""
+    ``time_column=None``, ``channel_columns=[...]``), the command its options."""
     return str(exc).replace("pass missing='interpolate'", "pass --missing interpolate"
-                            ).replace("pass time_column=None", "pass --no-time-column")
+                            ).replace("pass time_column=None", "pass --no-time-column"
+                                      ).replace("with channel_columns=[...]",
+                                                "with --channel-columns")
 
 
 def _csv_header(path, delimiter):

@@ -95,6 +95,15 @@ def _layout(header, series_column, time_column, label_column, channel_columns, s
         # would be data (a column the caller named is theirs)
         unnamed = [i for i, name in enumerate(header) if name not in taken and (
             name == "" or str(name).startswith("Unnamed: "))]
+        if (isinstance(source, Path) and unnamed == [len(header) - 1]
+                and header[-1] == ""):
+            # a file's (a frame's source is a name), and not pandas' index,
+            # which comes first: a delimiter at the end of each line, as some
+            # spreadsheet exports write
+            raise ValueError(
+                f"{source}: the last column has no name ({list(header)}): does "
+                "each line end with the delimiter? Remove it, or name the "
+                "channels with channel_columns=[...].")
         if unnamed:
             name = header[unnamed[0]]
             raise ValueError(

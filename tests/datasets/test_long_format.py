@@ -156,6 +156,10 @@ def test_utc_offsets_order_the_rows_by_their_instant(tmp_path):
     (",series_id,time,x\n0,a,0,1\n1,a,1,2\n", {},
      r"column 0 \(''\) has no name of its own.*to_csv writes a frame's index "
      r"there unless index=False"),
+    # a delimiter at the end of each line: no pandas index (it comes first)
+    ("series_id,time,x,\na,0,1,\n", {}, r"the last column has no name "
+     r"\(\['series_id', 'time', 'x', ''\]\): does each line end with the "
+     r"delimiter\? Remove it, or name the channels with channel_columns"),
 ])
 def test_bad_input_names_the_line_series_and_column(tmp_path, text, kwargs, message):
     path = _write(tmp_path, text)
