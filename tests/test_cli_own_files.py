@@ -250,3 +250,30 @@ def test_an_output_that_is_an_input_file_is_refused_before_the_work(model,
         assert main(argv) == 2, argv
         assert message in capsys.readouterr().err, argv
     assert train.read_bytes() == before and model.read_bytes() == model_bytes
+
+
+def test_an_estimator_refusing_the_data_is_one_line_naming_it(tmp_path, capsys):
+    # four one-step series: the siamese RNN's pairs need more. It was a
+    # traceback after the other fits, naming no estimator
+    data = tmp_path / "tiny.csv"
+    data.write_text("series_id,time,a,label\ns0,0,1,x\ns1,0,2,y\ns2,0,3,x\n"
+                    "s3,0,4,y\n")
+    assert main(["benchmark", "--quick", "--estimators", "dtw_1nn,srn_1nn",
+                 "--no-progress", "--train", str(data), "--test", str(data)]) == 2
+    err = capsys.readouterr().err
+    assert "error: tiny/srn_1nn could not be fitted on this data: " in err
+    assert "(leave it out of --estimators to run the others)" in err
+    assert "Traceback" not in err
+
+
+def test_reader_keywords_are_named_as_the_commands_options(tmp_path, capsys):
+    # each line ending with the delimiter: load_csv says channel_columns=[...]
+    trailing = tmp_path / "trailing.csv"
+    trailing.write_text("".join(line + ",\n" for line in _long_csv(
+        tmp_path / "train.csv").read_text().splitlines()))
+    fit = ["fit", "--train", str(trailing), "--estimator", "gru", "--max-epochs", "1",
+           "--no-progress", "--output", str(tmp_path / "m.zip")]
+    assert main(fit) == 2
+    assert ("does each line end with the delimiter? Remove it, or name the channels "
+            "with --channel-columns." in capsys.readouterr().err)
+    assert main([*fit, "--channel-columns", "a,b"]) == 0

@@ -284,11 +284,15 @@ def run(args, parser):
     start, results = time.perf_counter(), []
     for dataset, data in runs:
         for resample in range(args.resamples):
-            results += run_benchmark(
-                dataset=dataset, estimators=names, mode=args.mode,
-                random_state=args.random_state, progress=args.progress,
-                threads=args.threads, data=data, resample=resample,
-            )
+            try:
+                results += run_benchmark(
+                    dataset=dataset, estimators=names, mode=args.mode,
+                    random_state=args.random_state, progress=args.progress,
+                    threads=args.threads, data=data, resample=resample,
+                )
+            except ValueError as exc:  # the user's data, refused by an estimator
+                parser.error(f"{exc} (leave it out of --estimators to run the "
+                             "others)")
     total = time.perf_counter() - start
     epochs = ", ".join([f"{MAX_EPOCHS[args.mode]} epochs", *(
         f"{name} {n}" for name, n in FAST_EPOCHS.items()

@@ -273,6 +273,9 @@ def run_benchmark(dataset="japanese_vowels", estimators=None, mode="default",
         Before anything is fitted, when an estimator needs an optional library
         that is not installed (``fisher_kernel``: hmmlearn, the ``hmm``
         extra); the message gives the install command.
+    ValueError
+        When an estimator refuses the data (too few series of a class for
+        its pairs, say): its message, after the dataset and estimator.
 
     Examples
     --------
@@ -319,9 +322,17 @@ def run_benchmark(dataset="japanese_vowels", estimators=None, mode="default",
         for name in names:
             estimator = ESTIMATORS[name](mode, random_state)
             estimator.set_params(**(params or {}).get(name, {}))
-            result = evaluate(name, estimator, X_train, y_train, X_test, y_test,
-                              dataset=dataset, progress=progress, extra=extra,
-                              resample=resample)
+            try:
+                result = evaluate(name, estimator, X_train, y_train, X_test, y_test,
+                                  dataset=dataset, progress=progress, extra=extra,
+                                  resample=resample)
+            except ValueError as exc:
+                # the estimator's own message names no run: on the user's
+                # data, after the fits before it, which one refused it?
+                where = f"{dataset}/{name}" + (f" (resample {resample})"
+                                               if resample else "")
+                raise ValueError(f"{where} could not be fitted on this data: "
+                                 f"{exc}") from exc
             results.append({**result, "resample": resample})
     finally:
         torch.set_num_threads(saved_threads)
