@@ -5,7 +5,11 @@ skorch's ``device`` is a string, a :class:`torch.device` or None;
 of the parameter (the skorch net, the seeding, the chunk sizes, loading
 saved weights) uses, refused at the top of ``fit`` when it names no device
 usable here. Re-exported by :mod:`sktime_metric.base`.
+:func:`_cpu_default_device` keeps torch's default device from deciding
+instead of the parameter.
 """
+
+import contextlib
 
 import torch
 
@@ -49,3 +53,26 @@ def check_device(device):
         raise ValueError(f"device={device!r}, but MPS is not available here; use "
                          "device='cpu'.")
     return device
+
+
+def _cpu_default_device():
+    """A block in which torch's default device is the CPU, as torch starts.
+
+    The estimators make their tensors (from numpy data, and by factories such
+    as ``torch.zeros``) where torch's default device puts them, as they find
+    them on the CPU, and move them to ``device`` themselves: under a caller's
+    ``torch.set_default_device("cuda")`` a CPU estimator made CUDA tensors
+    beside its CPU module (a device mismatch, or its work silently on the
+    GPU) and a module was built on the GPU, drawing its weights from the GPU's
+    generator. Inside this block the ``device`` parameter alone decides, and
+    an estimator computes what it computes under torch's own default.
+    torch's default device is the calling thread's (``set_default_device``
+    sets it for that thread only, and a ``torch.device`` block overrides it
+    there until the block ends), so this needs no lock, and predictions in
+    threads side by side each get their own. Where the default is already
+    the CPU nothing is entered: a ``torch.device`` block puts every torch call
+    through a Python hook.
+    """
+    if torch.get_default_device().type == "cpu":
+        return contextlib.nullcontext()
+    return torch.device("cpu")

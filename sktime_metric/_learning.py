@@ -213,7 +213,8 @@ def warn_if_not_learned(estimator, y_codes, logits, by="loss", hint=None):
         return
     prior_loss = prior_cross_entropy(y_codes)
     per_series = torch.nn.functional.cross_entropy(
-        logits.double(), torch.as_tensor(y_codes, dtype=torch.int64),
+        logits.double(), torch.as_tensor(y_codes, dtype=torch.int64,
+                                         device=logits.device),
         reduction="none").numpy()
     loss = float(per_series.mean())
     predicted = logits.argmax(dim=1)

@@ -12,6 +12,7 @@ import math
 import numpy as np
 import torch
 
+from ._device import _cpu_default_device
 from .nn._lengths import length_bounds
 
 __all__ = ["predict_batches"]
@@ -65,8 +66,15 @@ def predict_batches(net, inputs, lengths, *, batch_size, forward=None, finite=Tr
     series (``_refuse_non_finite``), unless ``finite=False``: for a caller
     that weighs such outputs itself (fit's restarts, where one restart may
     diverge and another not). ``name``: what that error calls the argument
-    the rows came in ("X", "X_support", "Y", ...).
+    the rows came in ("X", "X_support", "Y", ...). The net's device decides
+    where it runs, whatever torch's default device (``_cpu_default_device``).
     """
+    with _cpu_default_device():  # the net's device decides, not torch's default
+        return _predict_batches(net, inputs, lengths, batch_size, forward, finite,
+                                name)
+
+
+def _predict_batches(net, inputs, lengths, batch_size, forward, finite, name):
     module = net.module_
     module.eval()
     device = net.device

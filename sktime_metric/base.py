@@ -27,7 +27,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils import Tags
 from sklearn.utils.validation import check_is_fitted
 
-from ._device import check_device
+from ._device import _cpu_default_device, check_device
 from ._fitted import reset_fitted_state
 from ._framing import warn_if_shorter_than_window
 from ._learning import (
@@ -388,10 +388,12 @@ class BaseSequenceNet(BaseEstimator):
         ``_seeding.py``). Subnormal floats flush to zero on this thread while
         it trains (they made HULM's fit on FaceAll 1.8x slower; see
         :mod:`~sktime_metric.utils._subnormal`), and the module is built and
-        trained in float32 whatever torch's default dtype (``_float32_default``).
+        trained in float32 whatever torch's default dtype (``_float32_default``),
+        and on ``net.device`` whatever torch's default device
+        (``_cpu_default_device``).
         """
-        with (_FIT_LOCK, flush_subnormals(), _float32_default(),
-              _seeded_generators(net.device, seed)):
+        with (_FIT_LOCK, _cpu_default_device(), flush_subnormals(),
+              _float32_default(), _seeded_generators(net.device, seed)):
             net.fit(X, y)
         return net
 

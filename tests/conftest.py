@@ -18,6 +18,7 @@ Markers
 on one CPU's rounding only cannot pass unseen.
 """
 
+import contextlib
 import inspect
 import json
 import os
@@ -120,3 +121,27 @@ def gpu_seeding_calls(monkeypatch):
         monkeypatch.setattr(module, name,
                             lambda *args, _name=qualified, **kwargs: calls.append(_name))
     return calls
+
+
+@pytest.fixture
+def meta_default_device():
+    """A block in which torch's default device is "meta", torch's own after.
+
+    The stand-in for a user's ``torch.set_default_device("cuda")`` on a
+    machine without a GPU: a tensor an estimator made on the default device
+    instead of its own holds no data there, so every such place fails
+    loudly. The default is put back after the block and after the test, even
+    one that fails inside it.
+    """
+    @contextlib.contextmanager
+    def block():
+        torch.set_default_device("meta")
+        try:
+            yield
+            # the caller's default is left as it was
+            assert torch.get_default_device() == torch.device("meta")
+        finally:
+            torch.set_default_device(None)
+
+    yield block
+    torch.set_default_device(None)

@@ -198,6 +198,23 @@ def test_a_float64_torch_default_loads_the_same_model(estimator, data):
         np.testing.assert_array_equal(got[name], expected[name], err_msg=name)
 
 
+@pytest.mark.parametrize("estimator", ALL, ids=estimator_id)
+def test_another_torch_default_device_loads_the_same_model(estimator, data,
+                                                           meta_default_device):
+    # the net is rebuilt on the CPU, as fit built it, and moved to the device
+    # asked for, whatever the caller's default device ("meta": no data there)
+    est = _fit(estimator, data)
+    expected = _outputs(est, data)
+    buffer = io.BytesIO()
+    save_weights(est, buffer)
+    with meta_default_device():
+        loaded = load_weights(buffer)
+        got = _outputs(loaded, data)
+    _assert_same_state(est, loaded)
+    for name in expected:
+        np.testing.assert_array_equal(got[name], expected[name], err_msg=name)
+
+
 def test_nested_nets_and_estimators_round_trip(data, tmp_path):
     # a second net (the pretraining net) and a fitted learner inside a clusterer
     X, y = data

@@ -193,6 +193,22 @@ def test_a_float64_torch_default_changes_nothing(estimator, data):
     np.testing.assert_array_equal(got, expected)
 
 
+def test_another_torch_default_device_changes_nothing(estimator, data,
+                                                      meta_default_device):
+    """A caller's ``torch.set_default_device("cuda")`` (here "meta", which
+    no data can reach) neither breaks a fit or its predictions nor changes
+    them: the estimator's ``device`` decides where it computes."""
+    X, y = data
+    reference = _short(estimator, 2).fit(X, y)
+    expected = estimator_output(reference, X)
+    with meta_default_device():
+        est = _short(estimator, 2).fit(X, y)
+        got = estimator_output(est, X)
+        of_reference = estimator_output(reference, X)  # fitted without it
+    np.testing.assert_array_equal(got, expected)
+    np.testing.assert_array_equal(of_reference, expected)
+
+
 def test_pickle_and_joblib_round_trip(estimator, data):
     X, _ = data
     est = _fitted(estimator, data)

@@ -22,6 +22,7 @@ from skops.io.exceptions import UntrustedTypesFoundException
 from sklearn.base import BaseEstimator
 from skorch import NeuralNet
 
+from .._device import _cpu_default_device
 from .._seeding import _FIT_LOCK, _float32_default, _seeded_generators
 from ..base import check_device
 from ..utils._sklearn_compat import HasMethods, validate_params
@@ -292,8 +293,9 @@ def _rebuilt_net(record, tensors, device):
     # the same initialisation as fit (shapes from the module arguments); its
     # random weights are overwritten below, the caller's generator is untouched
     # (skorch builds the module on the CPU, then moves it), in float32 as fit
-    # built it, whatever the caller's default dtype
-    with _FIT_LOCK, _float32_default(), _seeded_generators("cpu", 0):
+    # built it, whatever the caller's default dtype and device
+    with (_FIT_LOCK, _cpu_default_device(), _float32_default(),
+          _seeded_generators("cpu", 0)):
         net.initialize()  # no fit in between: the lock
     for part in ("module", "criterion"):
         prefix = f"{record.key}.{part}."

@@ -258,7 +258,8 @@ class FisherKernelClassifier(ClassifierMixin, BaseEstimator):
         # attributes
         self.classes_ = encoder.classes_
         warn_if_not_learned(
-            self, y_codes, torch.as_tensor(self._logits(features)), by="accuracy",
+            self, y_codes, torch.as_tensor(self._logits(features), device="cpu"),
+            by="accuracy",
             # no learning rate here: the SVM's C and the HMM's size are the knobs
             hint="Try another penalty (C, or Cs to search it), another number "
                  "of HMM states (n_states), or check that the series carry the "

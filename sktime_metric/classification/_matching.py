@@ -532,7 +532,8 @@ class MatchingNetworkClassifier(
         # full-context default at 0.246 test accuracy on JapaneseVowels
         # raised no warning before)
         self_pairs = leave_self_out(len(y), keep[order], self._support_codes)
-        proba = torch.as_tensor(self._posterior(X, lengths, exclude=self_pairs))
+        proba = torch.as_tensor(self._posterior(X, lengths, exclude=self_pairs),
+                                device="cpu")
         warn_if_not_learned(
             self, np.searchsorted(self.classes_, y), torch.log(proba + 1e-12),
             by="accuracy")

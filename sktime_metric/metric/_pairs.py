@@ -254,15 +254,16 @@ class PairDataset(torch.utils.data.Dataset):
     _KEYS = (("x", "lengths"), ("x2", "lengths2"), ("x3", "lengths3"))
 
     def __init__(self, X, lengths, sampler):
-        self.X = torch.as_tensor(X)
-        self.lengths = torch.as_tensor(lengths)
+        # on the CPU whatever torch's default device: skorch moves each batch
+        self.X = torch.as_tensor(X, device="cpu")
+        self.lengths = torch.as_tensor(lengths, device="cpu")
         self.sampler = sampler
         self.resample()
 
     def resample(self):
         tuples, targets = self.sampler()
-        self.tuples = torch.as_tensor(tuples)
-        self.targets = torch.as_tensor(targets, dtype=torch.float32)
+        self.tuples = torch.as_tensor(tuples, device="cpu")
+        self.targets = torch.as_tensor(targets, dtype=torch.float32, device="cpu")
 
     def __len__(self):
         return len(self.tuples)

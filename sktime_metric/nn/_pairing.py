@@ -119,7 +119,8 @@ def pair_tiles(lengths, lengths2=None, chunk_size=4096):
             i = block.repeat_interleave(len(block2))
             j = block2.repeat(len(block))
             if symmetric and a == b:  # pairs of one block: each once, no diagonal
-                upper = torch.triu_indices(len(block), len(block), offset=1)
+                upper = torch.triu_indices(len(block), len(block), offset=1,
+                                           device=block.device)
                 i, j = block[upper[0]], block[upper[1]]
                 if len(i) == 0:
                     continue

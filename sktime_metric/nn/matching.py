@@ -340,11 +340,14 @@ def leave_self_out(n_queries, support_rows, support_codes):
     -------
     exclude : torch.BoolTensor of shape (n_queries, n_support)
     """
-    support_rows = torch.as_tensor(np.asarray(support_rows), dtype=torch.long)
-    exclude = torch.zeros(n_queries, len(support_rows), dtype=torch.bool)
-    exclude[support_rows, torch.arange(len(support_rows))] = True
+    # on the CPU, as the numpy arrays it is read from, whatever torch's default
+    support_rows = torch.as_tensor(np.asarray(support_rows), dtype=torch.long,
+                                   device="cpu")
+    exclude = torch.zeros(n_queries, len(support_rows), dtype=torch.bool,
+                          device="cpu")
+    exclude[support_rows, torch.arange(len(support_rows), device="cpu")] = True
     codes = np.asarray(support_codes)
-    exclude[:, torch.as_tensor(np.bincount(codes)[codes] < 2)] = False
+    exclude[:, torch.as_tensor(np.bincount(codes)[codes] < 2, device="cpu")] = False
     return exclude
 
 

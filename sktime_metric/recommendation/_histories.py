@@ -18,6 +18,7 @@ and attention :func:`explained_rows` reads back by id.
 import numpy as np
 import torch
 
+from .._device import _cpu_default_device
 from ..utils._containers import _as_numeric_array
 from ..utils._interactions import unique_ids
 
@@ -100,17 +101,19 @@ class BatchBuilder:
 
     def __call__(self, users, items, times):
         u_hist, u_len, i_hist, i_len = self.index.histories(users, items, times)
-        batch = {
-            "user_history": torch.as_tensor(u_hist), "user_lengths": torch.as_tensor(u_len),
-            "item_history": torch.as_tensor(i_hist), "item_lengths": torch.as_tensor(i_len),
-            "users": torch.as_tensor(np.asarray(users, dtype=np.int64)),
-            "items": torch.as_tensor(np.asarray(items, dtype=np.int64)),
-        }
+        # on the CPU whatever torch's default device: moved to the net's by
+        # skorch (training) and forward_queries (predictions)
+        batch = {k: torch.as_tensor(v, device="cpu") for k, v in {
+            "user_history": u_hist, "user_lengths": u_len,
+            "item_history": i_hist, "item_lengths": i_len,
+            "users": np.asarray(users, dtype=np.int64),
+            "items": np.asarray(items, dtype=np.int64),
+        }.items()}
         if self.features is not None:
             rows = self.features[np.maximum(items, 0)]
             blank = 0 if self.features.dtype.kind == "f" else -1
             rows = np.where((items >= 0)[:, None], rows, blank)
-            batch["features"] = torch.as_tensor(rows)
+            batch["features"] = torch.as_tensor(rows, device="cpu")
         return batch
 
 
@@ -131,7 +134,7 @@ class RowDataset(torch.utils.data.Dataset):
     def collate(self, batch):
         rows = np.fromiter((r for r, _ in batch), dtype=np.int64, count=len(batch))
         X = self.builder(self.users[rows], self.items[rows], self.times[rows])
-        return X, torch.as_tensor(self.ratings[rows])
+        return X, torch.as_tensor(self.ratings[rows], device="cpu")
 
 
 def row_datasets(users, items, times, ratings, builder, validation_fraction=None):
@@ -253,7 +256,8 @@ def forward_queries(module, builder, users, items, times, *, device, keep_batch=
     for start in range(0, len(users), _PREDICT_ROWS):
         rows = slice(start, start + _PREDICT_ROWS)
         batch = builder(users[rows], items[rows], times[rows])
-        with torch.no_grad():
+        # the net's device decides where the module computes, not torch's default
+        with torch.no_grad(), _cpu_default_device():
             out = module(**{k: v.to(device) for k, v in batch.items()})
         parts.append(tuple(None if o is None else o.cpu() for o in out))
         batches.append(batch)

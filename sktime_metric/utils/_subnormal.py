@@ -43,7 +43,8 @@ def flushes_subnormals():
     >>> flushes_subnormals()
     False
     """
-    return (torch.tensor([1e-39], dtype=torch.float32) * 1.0).item() == 0.0
+    subnormal = torch.tensor([1e-39], dtype=torch.float32, device="cpu")
+    return (subnormal * 1.0).item() == 0.0
 
 
 @contextmanager

@@ -264,6 +264,20 @@ def test_seq2seq_fast(routines):
     np.testing.assert_allclose(rc2.distance_matrix_, rc.distance_matrix_)
 
 
+def test_another_torch_default_device_leaves_the_clustering_unchanged(
+        routines, meta_default_device):
+    # a caller's torch.set_default_device("cuda") ("meta" here: no data
+    # there) reached the learner's training data and its pair chunks
+    X, t, _, _ = routines
+    kwargs = dict(metric_params=dict(hidden_size=4, max_epochs=1), n_clusters=3,
+                  seq_len=10, n_pairs=60, random_state=0)
+    expected = RoutineClusterer("sgru", **kwargs).fit(X, timestamps=t)
+    with meta_default_device():
+        rc = RoutineClusterer("sgru", **kwargs).fit(X, timestamps=t)
+    np.testing.assert_array_equal(rc.distance_matrix_, expected.distance_matrix_)
+    np.testing.assert_array_equal(rc.labels_, expected.labels_)
+
+
 @pytest.mark.parametrize("output", ["pandas", "polars"])
 def test_global_transform_output_leaves_the_clustering_unchanged(routines, output):
     # sklearn.set_config(transform_output=...) reached the inner learner's

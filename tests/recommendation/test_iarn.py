@@ -416,6 +416,23 @@ def test_same_random_state_same_predictions(fitted, log):
                                   fitted.predict(X))
 
 
+def test_another_torch_default_device_changes_nothing(fitted, log,
+                                                      meta_default_device):
+    # a caller's torch.set_default_device("cuda") ("meta" here: no data
+    # there) neither breaks a fit, its predictions or a load nor changes them
+    from sktime_metric.persistence import load_weights, save_weights
+
+    X, y = log
+    expected = fitted.predict(X)
+    buffer = io.BytesIO()
+    save_weights(fitted, buffer)
+    with meta_default_device():
+        got = IARNRecommender(**TINY).fit(X, y).predict(X)
+        of_fitted, loaded = fitted.predict(X), load_weights(buffer).predict(X)
+    for name, values in [("fit", got), ("predict", of_fitted), ("load", loaded)]:
+        np.testing.assert_array_equal(values, expected, err_msg=name)
+
+
 def test_persistence_round_trip(fitted, log):
     from sktime_metric.persistence import load_weights, save_weights
 

@@ -115,6 +115,18 @@ def test_same_random_state_same_predictions_on_frames(fitted, videos):
     np.testing.assert_array_equal(again.predict(X), fitted.predict(X))
 
 
+def test_another_torch_default_device_changes_nothing_on_frames(
+        fitted, videos, meta_default_device):
+    # a caller's torch.set_default_device("cuda") ("meta" here: no data
+    # there) neither breaks the video fit (its CNN) nor changes its outputs
+    X, y, _, _ = videos
+    with meta_default_device():
+        again = AttentionSequenceRegressor(**TINY).fit(X, y)
+        got = again.predict(X), again.predict_spatial_attention(X)
+    np.testing.assert_array_equal(got[0], fitted.predict(X))
+    np.testing.assert_array_equal(got[1], fitted.predict_spatial_attention(X))
+
+
 @pytest.mark.parametrize("rung", list(ABLATION_LADDER))
 def test_ablation_ladder_switches_modules(videos, rung):
     X, y, _, _ = videos
