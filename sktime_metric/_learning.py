@@ -14,7 +14,6 @@ is in ``_regressor_learning.py``. Documented as part of
 import math
 
 import numpy as np
-import scipy.sparse
 import torch
 from sklearn.exceptions import ConvergenceWarning
 
@@ -364,6 +363,9 @@ def warn_if_metric_not_learned(estimator, X, y_codes, random_state=0):
     >>> str(caught[0].message).split(":")[0]
     'MeanDistance did not learn'
     """
+    # here, not at the top: the metric package imports this module
+    from .metric._shortlist import dense_distances
+
     y_codes = np.asarray(y_codes)
     if len(np.unique(y_codes)) < 2:
         return
@@ -375,12 +377,8 @@ def warn_if_metric_not_learned(estimator, X, y_codes, random_state=0):
     # shorter than its window already (one warning per fit)
     with short_series_noted():
         distances = estimator.pairwise_distances(sample)
-    if scipy.sparse.issparse(distances):
-        # a shortlisted neighbours graph: the pairs it leaves out are far
-        graph = distances.tocoo()
-        distances = np.full(graph.shape, np.inf)
-        distances[graph.row, graph.col] = graph.data
-    distances = np.array(distances, dtype=float)
+    # a shortlisted neighbours graph: the pairs it leaves out are far
+    distances = np.array(dense_distances(distances), dtype=float)
     np.fill_diagonal(distances, np.inf)  # leave each series out
     nearest = y_sample[distances.argmin(axis=1)]
     accuracy = float((nearest == y_sample).mean())

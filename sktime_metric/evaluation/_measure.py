@@ -142,7 +142,12 @@ class _Measure:
             return euclidean_distances(A, A if Y is X else self._rows(Y))
         if self.is_learner:
             if hasattr(self.metric, "pairwise_distances"):
-                return self.metric.pairwise_distances(X, Y)
+                from ..metric._shortlist import dense_distances
+
+                # a shortlisted learner (the coupled GRU's shortlist_size)
+                # gives a neighbours graph: the pairs it did not score are
+                # far, where indexing and argmin would read them as 0
+                return dense_distances(self.metric.pairwise_distances(X, Y))
             return self._learner_grid(X, Y)
         if self.is_dtw:
             return cdist_dtw_padded(X, None if Y is X else Y)

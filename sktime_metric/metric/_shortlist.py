@@ -21,6 +21,7 @@ from sklearn.utils.validation import check_scalar
 __all__ = [
     "check_embedding",
     "check_shortlist",
+    "dense_distances",
     "nearest_candidates",
     "shortlist_graph",
     "shortlist_pairs",
@@ -146,6 +147,22 @@ def to_graph(candidates, values, n_columns):
         (data.reshape(-1), columns.reshape(-1), np.arange(0, n * m + 1, m)),
         shape=(n, n_columns),
     )
+
+
+def dense_distances(distances):
+    """``distances`` as a dense array; a neighbours graph's absent entries
+    are ``np.inf``.
+
+    An entry a shortlisted graph leaves out is a pair it did not score, far
+    from the row, not a distance of 0 (what ``toarray()`` would make it: the
+    nearest of all). A dense matrix is returned as it is.
+    """
+    if not sp.issparse(distances):
+        return distances
+    graph = distances.tocoo()
+    dense = np.full(graph.shape, np.inf)
+    dense[graph.row, graph.col] = graph.data
+    return dense
 
 
 def shortlist_graph(E, E2, m, score_pairs, *, symmetric):

@@ -12,7 +12,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import FunctionTransformer, StandardScaler
 from tslearn.preprocessing import TimeSeriesScalerMeanVariance
 
-from sktime_metric.evaluation import one_shot_accuracy, pair_auc
+from sktime_metric.evaluation import few_shot_evaluate, one_shot_accuracy, pair_auc
 from sktime_metric.evaluation._measure import _Measure
 from sktime_metric.metric import (
     CoupledGRUMetric,
@@ -122,3 +122,29 @@ def test_an_unfitted_transformer_is_refused(data):
     for function in (pair_auc, one_shot_accuracy):
         with pytest.raises(NotFittedError, match="Pipeline instance is not fitted"):
             function(pipe, X, y)
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+def test_a_shortlisted_learner_s_unscored_pairs_are_far_not_at_distance_0(data):
+    # CoupledGRUMetric(shortlist_size=m) gives a sparse neighbours graph: a
+    # pair it did not score is absent, which the protocols read as distance 0
+    # (every unscored reference the nearest: one_shot_accuracy wrong, silently)
+    # or could not index (few_shot_evaluate failed in numpy)
+    X, y = data
+    learner = CoupledGRUMetric(hidden_size=4, max_epochs=1, shortlist_size=3,
+                               random_state=0).fit(X, y)
+
+    class Dense:
+        """The graph as the dense matrix it stands for: absent entries far."""
+
+        def pairwise_distances(self, A, B=None):
+            graph = learner.pairwise_distances(A, B).tocoo()
+            dense = np.full(graph.shape, np.inf)
+            dense[graph.row, graph.col] = graph.data
+            return dense
+
+    np.testing.assert_array_equal(one_shot_accuracy(learner, X, y),
+                                  one_shot_accuracy(Dense(), X, y))
+    kwargs = dict(n_test_classes=2, n_splits=3, refit=False, random_state=0)
+    assert (few_shot_evaluate(learner, X, y, **kwargs)
+            == few_shot_evaluate(Dense(), X, y, **kwargs))
