@@ -147,7 +147,7 @@ def _classify(model, X, support, query, y):
     """Labels of ``X[query]`` given the support set ``support``."""
     if hasattr(model, "set_support"):  # a matching network: its own posterior
         return model.predict(X[query], X_support=X[support], y_support=y[support])
-    distances = _Measure(model).pairwise(X[query], X[support])
+    distances = _Measure(model, "estimator").pairwise(X[query], X[support])
     return y[support][distances.argmin(axis=1)]  # 1-NN among the support set
 
 

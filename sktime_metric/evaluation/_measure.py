@@ -16,6 +16,9 @@ way:
 - the string ``"dtw"`` (tslearn's DTW, the papers' baseline);
 - a callable ``metric(u, v) -> distance`` on two single series (their padding
   removed).
+
+A NaN distance is refused (a ``ValueError`` naming the measure); ``np.inf`` is
+a distance, farther than any other (a shortlisted learner's unscored pairs).
 """
 
 import numpy as np
@@ -90,9 +93,10 @@ class _Measure:
     """Pairwise and paired distances of a learner, of a transformer's rows, of
     DTW or of a callable."""
 
-    def __init__(self, metric):
-        _check_measure(metric)
+    def __init__(self, metric, name="metric"):
+        _check_measure(metric, name=name)
         self.metric = metric
+        self.name = name
         self.is_dtw = isinstance(metric, str)
         self.is_learner = not isinstance(metric, str) and _is_learner(metric)
         # a transformer: the Euclidean distance between its rows, or a
@@ -134,9 +138,35 @@ class _Measure:
 
     def pairwise(self, X, Y):
         """``(len(X), len(Y))`` distances between NaN-padded arrays."""
+        return self._no_nan(self._pairwise(X, Y))
+
+    def paired(self, X, pairs):
+        """Distances of the pairs ``(X[i], X[j])`` listed in ``pairs``."""
+        return self._no_nan(self._paired(X, pairs))
+
+    def _no_nan(self, distances):
+        """``distances`` as float64, refused if one is NaN.
+
+        A NaN is no distance: argmin would take it for the nearest and a
+        comparison for neither nearer nor farther, so the protocols' numbers
+        would be wrong, silently. ``np.inf`` (a pair a shortlist did not
+        score, or that the measure puts infinitely far) is a distance."""
+        distances = np.asarray(distances, dtype=np.float64)
+        n_nan = int(np.isnan(distances).sum())
+        if n_nan:
+            name = self.metric if self.is_dtw else getattr(
+                self.metric, "__name__", type(self.metric).__name__)
+            raise ValueError(
+                f"{self.name} ({name}) gave NaN for {n_nan} of the {distances.size} "
+                "distances measured: a distance must be a number (np.inf "
+                "for one that is infinitely far)."
+            )
+        return distances
+
+    def _pairwise(self, X, Y):
         if self.last is not None:
             X_rows = self._prefix(X)
-            return self.last.pairwise(X_rows, X_rows if Y is X else self._prefix(Y))
+            return self.last._pairwise(X_rows, X_rows if Y is X else self._prefix(Y))
         if self.is_embedder:
             A = self._rows(X)
             return euclidean_distances(A, A if Y is X else self._rows(Y))
@@ -153,11 +183,10 @@ class _Measure:
             return cdist_dtw_padded(X, None if Y is X else Y)
         return np.array([[self.paired_one(u, v) for v in Y] for u in X])
 
-    def paired(self, X, pairs):
-        """Distances of the pairs ``(X[i], X[j])`` listed in ``pairs``."""
+    def _paired(self, X, pairs):
         a, b = pairs[:, 0], pairs[:, 1]
         if self.last is not None:
-            return self.last.paired(self._prefix(X), pairs)
+            return self.last._paired(self._prefix(X), pairs)
         if self.is_embedder:
             A = self._rows(X)
             return paired_euclidean_distances(A[a], A[b])

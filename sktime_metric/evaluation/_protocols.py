@@ -18,6 +18,7 @@ preprocessing and an embedder), ``"dtw"`` or a callable ``metric(u, v)``.
 from numbers import Integral
 
 import numpy as np
+from scipy.stats import rankdata
 from sklearn.metrics import roc_auc_score
 from sklearn.utils import check_random_state
 
@@ -240,8 +241,21 @@ def pair_auc(
         # when pairs are drawn: the matrix would compute all n(n-1)/2
         # (at 3.3x max_pairs, 0.41 s against the loop's 0.18 s)
         distances = measure.pairwise(X_checked, X_checked)
-        return float(roc_auc_score(labels, -distances[pairs[:, 0], pairs[:, 1]]))
-    return float(roc_auc_score(labels, -measure.paired(X_checked, pairs)))
+        return _auc(labels, distances[pairs[:, 0], pairs[:, 1]])
+    return _auc(labels, measure.paired(X_checked, pairs))
+
+
+def _auc(labels, distances):
+    """ROC AUC of the scores ``-distances``; an infinite distance (a pair the
+    measure puts infinitely far) is the lowest score.
+
+    scikit-learn refuses infinite scores, but an AUC depends only on their
+    order: their ranks (ties sharing one) give the same curve. Finite
+    distances are scored as they are."""
+    scores = -np.asarray(distances, dtype=np.float64)
+    if not np.isfinite(scores).all():
+        scores = rankdata(scores)
+    return float(roc_auc_score(labels, scores))
 
 
 @validate_params(
@@ -274,7 +288,7 @@ def one_shot_accuracy(metric, X, y, *, n_rounds=None, random_state=0):
         ``metric(u, v)`` on two unpadded series. See the module docstring.
     X : array-like of shape (n_samples, n_timestamps, n_channels) or list
     y : array-like of shape (n_samples,)
-        Labels; at least two classes.
+        Labels; at least two classes, one of them of two series or more.
     n_rounds : int or None, default=None
         At least 1; None means the size of the smallest class.
     random_state : int, RandomState instance or None, default=0
@@ -299,6 +313,14 @@ def one_shot_accuracy(metric, X, y, *, n_rounds=None, random_state=0):
     members = [np.flatnonzero(codes == c) for c in range(len(classes))]
     if len(classes) < 2:
         raise ValueError("one_shot_accuracy needs at least 2 classes; got 1.")
+    if len(classes) == len(y):
+        # each round's references would be every series: no query, and a
+        # mean of nothing (NaN, numpy's RuntimeWarning) for an accuracy
+        raise ValueError(
+            f"one_shot_accuracy needs a class of at least 2 series; each of the "
+            f"{len(classes)} classes of y has one, the reference of its class, "
+            "which leaves no series to classify."
+        )
     n_rounds = min(len(m) for m in members) if n_rounds is None else int(n_rounds)
     rng = check_random_state(random_state)
     permutations = [rng.permutation(m) for m in members]

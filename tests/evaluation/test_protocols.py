@@ -231,6 +231,51 @@ def test_one_shot_accuracy_is_perfect_for_a_perfect_metric():
         one_shot_accuracy("dtw", X[:4], y[:4])
 
 
+
+def _nan_for_a_long_series(u, v):
+    """A measure that gives NaN on some pairs (series of 12 steps)."""
+    return np.nan if len(u) == 12 or len(v) == 12 else _mean_gap(u, v)
+
+
+def test_a_nan_distance_is_refused_naming_the_measure(data):
+    # argmin took a NaN for the nearest and roc_auc_score named no measure:
+    # one_shot_accuracy and few_shot_evaluate gave wrong accuracies, silently
+    X, y = data
+    assert 12 in sequence_lengths(X) and 12 > sequence_lengths(X).min()
+    match = r"^metric \(_nan_for_a_long_series\) gave NaN for \d+ of the"
+    with pytest.raises(ValueError, match=match):
+        one_shot_accuracy(_nan_for_a_long_series, X, y)
+    with pytest.raises(ValueError, match=match):
+        pair_auc(_nan_for_a_long_series, X, y)
+    with pytest.raises(ValueError, match="^estimator \\(_nan_for_a_long_series\\)"):
+        few_shot_evaluate(_nan_for_a_long_series, X, y, n_test_classes=2,
+                          n_splits=2)
+
+
+def test_pair_auc_ranks_an_infinite_distance_last(data):
+    # an infinitely far pair is a distance (a shortlist's unscored pair is
+    # one): scored below every finite one, as the largest finite value would be
+    X, y = data
+
+    def far_for_a_long_series(u, v):
+        return np.inf if len(u) == 12 or len(v) == 12 else _mean_gap(u, v)
+
+    def very_far_for_a_long_series(u, v):
+        return 1e300 if len(u) == 12 or len(v) == 12 else _mean_gap(u, v)
+
+    expected = _brute_auc(very_far_for_a_long_series, X, y)
+    assert pair_auc(far_for_a_long_series, X, y) == pytest.approx(expected)
+    assert expected != _brute_auc(_mean_gap, X, y)
+
+
+def test_one_shot_accuracy_refuses_one_series_per_class():
+    # every series a reference: no query, and the accuracy was NaN
+    X = np.arange(3.0)[:, None, None] * np.ones((1, 2, 1))
+    with pytest.raises(ValueError, match="needs a class of at least 2 series"):
+        one_shot_accuracy(_mean_gap, X, ["a", "b", "c"])
+    # one class of two is enough: its other series is classified
+    assert one_shot_accuracy(_mean_gap, X, ["a", "b", "b"]).shape == (1,)
+
 # Every evaluation helper taking labels, as (name, argument, call(X, y, labels))
 # with ``labels`` given as that argument and the others valid
 _LABELLED_HELPERS = [
