@@ -6,6 +6,7 @@ where known, the true activity. Every score is a thin wrapper of
 """
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn import metrics
 
 from ._protocols import _class_labels
@@ -74,6 +75,7 @@ def precomputed_silhouette(distances, labels):
     Parameters
     ----------
     distances : array-like of shape (n_samples, n_samples)
+        Dense, finite off the diagonal.
     labels : array-like of shape (n_samples,)
         Cluster of each sample.
 
@@ -96,6 +98,14 @@ def precomputed_silhouette(distances, labels):
     >>> precomputed_silhouette(D, [0, 0, 0, 0])  # one cluster: undefined
     nan
     """
+    if sp.issparse(distances):
+        # numpy made an object of it ("setting an array element with a
+        # sequence"); a neighbours graph lacks the pairs a silhouette needs
+        raise TypeError(
+            "distances must be a dense matrix of every pair's distance; got a "
+            f"{type(distances).__name__} (a shortlisted learner's neighbours "
+            "graph?): compute them without a shortlist."
+        )
     D = np.asarray(distances, dtype=np.float64)
     labels = _class_labels(labels, "precomputed_silhouette", "labels")
     if D.ndim != 2 or D.shape != (len(labels), len(labels)):
@@ -103,6 +113,13 @@ def precomputed_silhouette(distances, labels):
             f"distances must be square with one row per label, got {D.shape} for "
             f"{len(labels)} labels."
         )
+    bad = ~np.isfinite(D)
+    np.fill_diagonal(bad, False)  # the diagonal is set to 0 below
+    if bad.any():
+        # scikit-learn's message named an "Input X"
+        i, j = np.argwhere(bad)[0]
+        raise ValueError(f"distances must be finite off the diagonal; "
+                         f"distances[{i}, {j}] is {D[i, j]}.")
     n_labels = len(np.unique(labels))
     if not 2 <= n_labels <= len(labels) - 1:
         return float("nan")

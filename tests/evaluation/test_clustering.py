@@ -1,5 +1,6 @@
 import numpy as np
 import pytest
+import scipy.sparse
 from sklearn import metrics
 
 from sktime_metric.evaluation import clustering_scores, precomputed_silhouette, routine_scores
@@ -93,3 +94,24 @@ def test_silhouette_of_singletons_and_of_slightly_negative_distances():
 def test_bad_average():
     with pytest.raises(ValueError, match="nmi_average"):
         clustering_scores([0, 1], [0, 1], nmi_average="median")
+
+
+def test_silhouette_refuses_a_sparse_or_non_finite_matrix_naming_distances():
+    # numpy's "setting an array element with a sequence" and scikit-learn's
+    # "Input X contains NaN" named neither the argument nor the entry
+    x = np.array([0.0, 1.0, 10.0, 11.0])
+    D = np.abs(x[:, None] - x[None, :])
+    with pytest.raises(TypeError, match="^distances must be a dense matrix"):
+        precomputed_silhouette(scipy.sparse.csr_matrix(D), [0, 0, 1, 1])
+    for value in (np.nan, np.inf):
+        bad = D.copy()
+        bad[2, 0] = value
+        with pytest.raises(ValueError, match=rf"distances\[2, 0\] is {value}"):
+            precomputed_silhouette(bad, [0, 0, 1, 1])
+        with pytest.raises(ValueError, match=r"distances\[2, 0\]"):
+            routine_scores([0, 0, 1, 1], [0, 1, 0, 1], bad)
+    # the diagonal is set to 0: whatever it holds is no distance between two
+    diagonal = D.copy()
+    np.fill_diagonal(diagonal, np.nan)
+    assert precomputed_silhouette(diagonal, [0, 0, 1, 1]) == (
+        precomputed_silhouette(D, [0, 0, 1, 1]))
