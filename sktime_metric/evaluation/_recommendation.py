@@ -285,13 +285,26 @@ def ranking_auc(estimator, X_test, *, X_train=None, items=None, n_negatives=100,
     queries = np.empty((len(rows), len(rows[0])), dtype=object)
     queries[:] = rows
     scores = np.asarray(estimator.predict(queries), dtype=np.float64)
+    if scores.shape not in ((len(rows),), (len(rows), 1)):
+        raise ValueError(f"{caller}: estimator.predict gave an array of shape "
+                         f"{scores.shape} for {len(rows)} rows, not one score per "
+                         "row.")
+    scores = scores.reshape(-1)
+    if np.isnan(scores).any():
+        # NaN is neither above nor below an item: counted as a wrong order,
+        # it gave an AUC, silently
+        raise ValueError(f"{caller}: estimator.predict gave NaN for "
+                         f"{int(np.isnan(scores).sum())} of {len(rows)} (user, item) "
+                         "rows; every item needs a score to be ranked.")
     owners, labels = np.asarray(owners), np.asarray(labels)
     per_user = {}
     for code in np.unique(owners):
         mine = owners == code
         pos = scores[mine & (labels == 1)]
         neg = scores[mine & (labels == 0)]
-        diff = pos[:, None] - neg[None, :]
-        per_user[test_users[code]] = float(((diff > 0) + 0.5 * (diff == 0)).mean())
+        # compared, not subtracted: two infinite scores of one sign tie
+        # (their difference would be NaN, a wrong order)
+        pos, neg = pos[:, None], neg[None, :]
+        per_user[test_users[code]] = float(((pos > neg) + 0.5 * (pos == neg)).mean())
     auc = float(np.mean(list(per_user.values())))
     return (auc, per_user) if return_per_user else auc

@@ -85,6 +85,39 @@ def test_ranking_auc_counts_a_tie_as_a_half():
     assert per_user == {0: 0.5, 1: 0.5} and auc == 0.5
 
 
+
+def test_ranking_auc_counts_a_tie_of_infinite_scores_as_a_half():
+    # -inf - (-inf) is NaN: subtracted, the tie counted as a wrong order
+    X_test = np.array([[0, 0, 10], [1, 9, 10]])
+    auc = ranking_auc(_Recorder(constant=-np.inf), X_test, random_state=0)
+    assert auc == 0.5
+
+
+class _Predicts:
+    item_ids_ = np.arange(10)
+
+    def __init__(self, make):
+        self.make = make
+
+    def predict(self, X):
+        return self.make(len(X))
+
+
+@pytest.mark.parametrize("make, match", [
+    # NaN is neither above nor below: every pair a wrong order, an AUC of 0
+    (lambda n: np.full(n, np.nan), r"predict gave NaN for 20 of 20 \(user, item\)"),
+    (lambda n: np.zeros(n - 1), r"predict gave an array of shape \(19,\) for 20"),
+    (lambda n: np.zeros((n, 2)),
+     r"predict gave an array of shape \(20, 2\) for 20 rows"),
+], ids=["nan", "short", "two-columns"])
+def test_ranking_auc_refuses_predictions_it_cannot_rank(make, match):
+    X_test = np.array([[0, 0, 10], [1, 9, 10]])
+    with pytest.raises(ValueError, match="^ranking_auc: estimator." + match):
+        ranking_auc(_Predicts(make), X_test, random_state=0)
+    # a column of scores is one score per row
+    assert ranking_auc(_Predicts(lambda n: np.zeros((n, 1))), X_test,
+                       random_state=0) == 0.5
+
 def test_ranking_auc_never_draws_a_training_item_as_a_negative():
     # user 0's test item 1 is above every item but 0, which she rated in
     # training: with all 8 items left as negatives, her AUC is exactly 1
