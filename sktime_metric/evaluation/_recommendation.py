@@ -88,7 +88,8 @@ def temporal_split(X, y=None, *, split_time, time_col="timestamp"):
     Raises
     ------
     ValueError
-        If a timestamp is missing, one side of the cut is empty, or
+        If the log is empty, a timestamp is missing, one side of the cut is
+        empty, ``y`` has not one rating per row, or
         ``split_time`` and the timestamps are dates of which only one side
         has a time zone.
 
@@ -106,6 +107,8 @@ def temporal_split(X, y=None, *, split_time, time_col="timestamp"):
     """
     caller = "temporal_split"
     times, zoned = to_seconds(_column(X, time_col, 2, caller, raw=True), caller)
+    if not len(times):  # check_interaction_log's message (ranking_auc's)
+        raise ValueError(f"{caller}: the log has no interaction.")
     cut, cut_zoned = time_value(split_time, caller, "split_time")
     check_time_zone(zoned, cut_zoned, caller, "split_time", of="X's timestamps")
     before = times < cut
@@ -165,6 +168,12 @@ def filter_interactions(X, y=None, *, min_user_ratings=4, min_item_ratings=4,
     caller = "filter_interactions"
     users = id_array(_column(X, user_col, 0, caller), "user id", caller)
     items = id_array(_column(X, item_col, 1, caller), "item id", caller)
+    if not len(users):  # check_interaction_log's message (ranking_auc's)
+        raise ValueError(f"{caller}: the log has no interaction.")
+    if y is not None and len(np.asarray(y)) != len(users):
+        # else numpy's boolean-index IndexError, after the counting
+        raise ValueError(f"{caller}: {len(np.asarray(y))} ratings for "
+                         f"{len(users)} interactions.")
     keep = np.ones(len(users), dtype=bool)
     while True:
         u_codes = encode_ids(unique_ids(users), users)

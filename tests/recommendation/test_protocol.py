@@ -50,6 +50,20 @@ class _Oracle:
         return -np.asarray(X, dtype=float)[:, 1]
 
 
+
+def test_an_empty_log_or_ratings_of_another_length_are_refused_by_name():
+    # numpy's "zero-size array to reduction operation" and boolean-index
+    # IndexError named neither the log nor the ratings
+    empty = np.zeros((0, 3), dtype=int)
+    for split in (lambda X: filter_interactions(X),
+                  lambda X: temporal_split(X, split_time=1)):
+        with pytest.raises(ValueError, match=": the log has no interaction"):
+            split(empty)
+    X = np.array([[u, i, 0] for u in range(4) for i in range(4)])
+    with pytest.raises(ValueError, match="^filter_interactions: 15 ratings for 16 "
+                       "interactions"):
+        filter_interactions(X, np.ones(15))
+
 def test_ranking_auc_is_the_per_user_fraction_of_ordered_pairs():
     X_test = np.array([[0, 0, 10], [0, 1, 11], [1, 9, 10]])
     auc, per_user = ranking_auc(_Oracle(), X_test, return_per_user=True,
