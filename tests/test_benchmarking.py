@@ -405,6 +405,25 @@ def test_stratified_resample_refuses_labels_that_do_not_match_the_series():
         stratified_resample(X[:4], y[:4], X[4:], y[4:].reshape(3, 2))
 
 
+
+def test_stratified_resample_refuses_labels_it_could_not_pool():
+    # a missing label was no class: its series was left out of the new
+    # training split (9 series for 10); string labels of one split and numbers
+    # of the other were pooled as text, no series of a training class was
+    # left and the new training split was empty
+    X = np.zeros((10, 4, 1))
+    y = np.array([0, 1] * 5, dtype=float)
+    missing = y[:4].copy()
+    missing[2] = np.nan
+    with pytest.raises(ValueError, match="^y_train has a missing value .* position 2"):
+        stratified_resample(X[:4], missing, X[4:], y[4:])
+    with pytest.raises(TypeError, match=r"^y_train \(0, \.\.\.\) and y_test "
+                       r"\('0', \.\.\.\) must both be strings or both numbers"):
+        stratified_resample(X[:4], [0, 1, 0, 1], X[4:], y[4:].astype(int).astype(str))
+    # numbers of two types pool as numbers
+    _, y_tr, _, _ = stratified_resample(X[:4], y[:4].astype(int), X[4:], y[4:])
+    assert sorted(y_tr.tolist()) == [0, 0, 1, 1]
+
 def test_run_benchmark_takes_a_list_of_series_for_the_dtw_baseline():
     # tslearn's 1-NN DTW reads no list of series of different lengths
     X, y = make_sequence_classification(n_samples=20, n_classes=2, random_state=0)

@@ -8,6 +8,7 @@ import numpy as np
 from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
 
+from ..utils._labels import check_class_labels
 from ..utils._sklearn_compat import Interval, validate_params
 from ..utils.validation import check_sequences
 
@@ -115,7 +116,11 @@ def stratified_resample(X_train, y_train, X_test, y_test, random_state=0):
     ------
     ValueError
         If an ``X`` is not in the data format, the two have different numbers
-        of channels, or a ``y`` has not one label per series of its ``X``.
+        of channels, or a ``y`` has not one label per series of its ``X`` or
+        a missing one.
+    TypeError
+        If the labels of one split are strings and those of the other are
+        numbers.
 
     Examples
     --------
@@ -141,12 +146,29 @@ def stratified_resample(X_train, y_train, X_test, y_test, random_state=0):
             f"X_train {X_train.shape} and X_test {X_test.shape} must be (n, T, d) "
             "arrays with the same number of channels d."
         )
-    y_train, y_test = np.asarray(y_train), np.asarray(y_test)
+    labels = {}
     # pooled, a series and its label would otherwise part silently
     for X, y, split in ((X_train, y_train, "train"), (X_test, y_test, "test")):
-        if y.ndim != 1 or len(y) != len(X):
-            raise ValueError(f"y_{split} of shape {y.shape} must hold one label per "
+        shape = np.shape(y)
+        if len(shape) != 1 or shape[0] != len(X):
+            raise ValueError(f"y_{split} of shape {shape} must hold one label per "
                              f"series of X_{split}, {len(X)} series.")
+        # a missing label is no class: its series was left out of the new
+        # training split, which came out smaller than the given one
+        labels[split] = check_class_labels(
+            y, len(X), estimator="stratified_resample", min_classes=0,
+            classification=False, names=(f"X_{split}", f"y_{split}"))
+    y_train, y_test = labels["train"], labels["test"]
+    text = [len(y) > 0 and isinstance(y[0], str) for y in (y_train, y_test)]
+    if len(y_train) and len(y_test) and text[0] != text[1]:
+        # pooled, numpy made text of the numbers: no series was of a class
+        # of the other split any more (an empty training split, silently)
+        first = [y[0].item() if isinstance(y[0], np.generic) else y[0]
+                 for y in (y_train, y_test)]
+        raise TypeError(
+            f"y_train ({first[0]!r}, ...) and y_test ({first[1]!r}, ...) must both "
+            "be strings or both numbers to be pooled."
+        )
     n_timestamps = max(X_train.shape[1], X_test.shape[1])
     X = np.concatenate([_padded(X_train, n_timestamps), _padded(X_test, n_timestamps)])
     y = np.concatenate([y_train, y_test])
