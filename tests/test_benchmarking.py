@@ -424,6 +424,17 @@ def test_stratified_resample_refuses_labels_it_could_not_pool():
     _, y_tr, _, _ = stratified_resample(X[:4], y[:4].astype(int), X[4:], y[4:])
     assert sorted(y_tr.tolist()) == [0, 0, 1, 1]
 
+
+def test_rank_results_refuses_nothing_and_a_nan_accuracy():
+    # a NaN made every mean rank NaN, and no result gave numpy's warning
+    rows = [{"dataset": d, "name": n, "accuracy": a}
+            for d, n, a in [("a", "x", 0.9), ("a", "y", np.nan),
+                            ("b", "x", 0.7), ("b", "y", 0.8)]]
+    with pytest.raises(ValueError, match="^'y' has a NaN accuracy on dataset 'a'"):
+        rank_results(rows)
+    with pytest.raises(ValueError, match="^No results to rank"):
+        rank_results([])
+
 def test_run_benchmark_takes_a_list_of_series_for_the_dtw_baseline():
     # tslearn's 1-NN DTW reads no list of series of different lengths
     X, y = make_sequence_classification(n_samples=20, n_classes=2, random_state=0)

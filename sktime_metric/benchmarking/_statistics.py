@@ -94,7 +94,8 @@ def rank_results(results):
     Raises
     ------
     ValueError
-        If an estimator has no result on some block.
+        If ``results`` is empty, or an estimator has no result on some block
+        or a NaN accuracy there.
 
     Examples
     --------
@@ -108,6 +109,8 @@ def rank_results(results):
     """
     from scipy.stats import friedmanchisquare, rankdata
 
+    if not results:  # else mean ranks of nothing: numpy's RuntimeWarning
+        raise ValueError("No results to rank.")
     datasets, names = _groups(results, "dataset"), _groups(results, "name")
     by = "dataset" if len(datasets) > 1 else "resample"
     blocks = _groups(results, by)
@@ -120,6 +123,11 @@ def rank_results(results):
                 raise ValueError(f"{name!r} has no result on {by} {block!r}: every "
                                  "estimator must run on every block to be ranked.")
             scores[b, e] = np.mean(values)
+            if np.isnan(scores[b, e]):
+                # rankdata ranks a row holding a NaN all NaN: every mean rank
+                # came out NaN, silently
+                raise ValueError(f"{name!r} has a NaN accuracy on {by} {block!r}: "
+                                 "every result must have an accuracy to be ranked.")
     ranks = rankdata(-scores, axis=1)
     mean = ranks.mean(axis=0)
     friedman_p = None
