@@ -232,8 +232,15 @@ def pair_auc(
     # before any distance: the AUC needs both kinds of pair (and of a single
     # series the embedding of no pair would fail in scikit-learn, with a
     # shape that is not the caller's)
-    check_pair_kinds(labels, "pair_auc", "Give series of at least two classes, "
-                     "one of them with two series." if drawn else "")
+    why = ""
+    if drawn:
+        counts = np.unique(y, return_counts=True)[1]
+        # a subset of pairs of one kind, where all the pairs are of both: the
+        # classes are not what to change
+        why = ("Draw more pairs (max_pairs) or draw them again (random_state)."
+               if len(counts) > 1 and counts.max() > 1 else
+               "Give series of at least two classes, one of them with two series.")
+    check_pair_kinds(labels, "pair_auc", why)
     if drawn and measure.is_dtw and n * (n - 1) // 2 <= max_pairs:
         # every pair is scored: one symmetric DTW matrix is a little
         # cheaper than a loop over the pairs (measured, one thread: 1.0-1.5x

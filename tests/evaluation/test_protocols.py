@@ -232,6 +232,16 @@ def test_one_shot_accuracy_is_perfect_for_a_perfect_metric():
 
 
 
+def test_pair_auc_says_to_draw_more_pairs_when_its_subset_is_of_one_kind(data):
+    # all the pairs are of both kinds: the classes were not what to change
+    X, y = data
+    with pytest.raises(ValueError, match="got 0 similar and 2 dissimilar. Draw "
+                       r"more pairs \(max_pairs\)"):
+        pair_auc(_mean_gap, X, y, max_pairs=2, random_state=1)
+    with pytest.raises(ValueError, match="Give series of at least two classes"):
+        pair_auc(_mean_gap, X[:3], ["a", "b", "c"])
+
+
 def _nan_for_a_long_series(u, v):
     """A measure that gives NaN on some pairs (series of 12 steps)."""
     return np.nan if len(u) == 12 or len(v) == 12 else _mean_gap(u, v)
