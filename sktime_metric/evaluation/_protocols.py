@@ -222,6 +222,10 @@ def pair_auc(
     X_checked, _ = check_sequences(X)
     n = len(X_checked)
     drawn = pairs is None
+    if drawn and pair_labels is not None:
+        # else ignored: the AUC of the pairs of y, not of the pairs meant
+        raise ValueError("pair_auc got pair_labels without pairs: give the pairs "
+                         "they label, or neither (the pairs of y).")
     if drawn:
         if y is None:
             raise ValueError("pair_auc needs labels y, or pairs and pair_labels.")

@@ -242,6 +242,13 @@ def test_pair_auc_says_to_draw_more_pairs_when_its_subset_is_of_one_kind(data):
         pair_auc(_mean_gap, X[:3], ["a", "b", "c"])
 
 
+def test_pair_auc_refuses_pair_labels_without_pairs(data):
+    # they were ignored: the AUC of y's pairs came back
+    X, y = data
+    with pytest.raises(ValueError, match="pair_labels without pairs"):
+        pair_auc(_mean_gap, X, y, pair_labels=[1, 0])
+
+
 def _nan_for_a_long_series(u, v):
     """A measure that gives NaN on some pairs (series of 12 steps)."""
     return np.nan if len(u) == 12 or len(v) == 12 else _mean_gap(u, v)
