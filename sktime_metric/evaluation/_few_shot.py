@@ -131,7 +131,9 @@ def few_shot_episodes(y, *, n_test_classes=3, k_shot=1, n_splits=10, n_episodes=
             for c in np.unique(y[test]):
                 members = rng.permutation(test[y[test] == c])
                 if len(members) <= k_shot:
-                    raise ValueError(f"Class {c!r} has {len(members)} series: "
+                    # the label as given, not numpy's np.int64(0)
+                    label = c.item() if isinstance(c, np.generic) else c
+                    raise ValueError(f"Class {label!r} has {len(members)} series: "
                                      f"k_shot={k_shot} leaves none to query.")
                 support.append(members[:k_shot])
                 query.append(members[k_shot:])

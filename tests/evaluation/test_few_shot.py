@@ -152,6 +152,17 @@ def test_errors(data):
         few_shot_evaluate("dtw", X, y, n_test_classes=2, k_shot=100)
 
 
+@pytest.mark.parametrize("labels, named", [
+    (np.arange(4), r"\d"), (np.array(list("abcd"), dtype=object), "'[a-d]'"),
+], ids=["int", "object"])
+def test_a_class_too_small_for_k_shot_is_named_as_given(labels, named):
+    # numpy 2's repr named the class np.int64(0)
+    y = np.repeat(labels, 2)
+    with pytest.raises(ValueError, match=f"^Class {named} has 2 series: "
+                       "k_shot=2 leaves none"):
+        few_shot_episodes(y, n_test_classes=1, k_shot=2, random_state=0)
+
+
 @pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 def test_a_pipeline_ending_in_a_learner_is_the_learner_on_its_steps_output(data):
     X, y = data
