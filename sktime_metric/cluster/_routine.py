@@ -97,7 +97,10 @@ class RoutineClusterer(ClusterMixin, BaseEstimator):
         A recording's windows are linearly resampled to this many steps.
     min_coverage : float, default=1.0
         A recording's window is kept when its non-NaN samples cover at least this
-        fraction of the expected count; the remaining gaps are interpolated.
+        fraction of its time; the remaining gaps are interpolated. A row covers
+        the time until the next row, or one median sampling step when the next
+        is more than 1.5 steps away (a gap) or NaN: jittered rows, or a step
+        that does not divide the window, cover it whole.
     standardize : bool or tuple of (mean, scale), default=True
         Per-channel z-score of the windows before the metric
         (:func:`~sktime_metric.utils.standardize_channels`). True: with the

@@ -172,6 +172,32 @@ def _resample(t, values, start, window, seq_len):
     )
 
 
+#: A step between two rows up to this many median steps is the sampling's
+#: own (jitter, a step that does not divide the window); a longer one is a
+#: gap, of which the row before covers one median step.
+_GAP_STEPS = 1.5
+
+
+def _covered_seconds(seconds, valid, dt, points):
+    """Seconds covered by valid rows before each of ``points``.
+
+    Row ``i`` covers ``[t_i, t_{i+1})``, or ``[t_i, t_i + dt)`` when the next
+    row is more than ``_GAP_STEPS * dt`` away (a gap) or there is none. On a
+    regular grid aligned with the windows, a window's covered time is its
+    count of valid rows times ``dt``; unlike that count it stays the whole
+    window when the rows are jittered or their step does not divide the
+    window (an hour holds 8 or 9 rows 7 minutes apart).
+    """
+    step = np.diff(seconds)
+    length = np.append(np.where(step <= _GAP_STEPS * dt, step, dt), dt)
+    length = np.where(valid, length, 0.0)
+    before = np.concatenate([[0.0], np.cumsum(length)])
+    row = np.searchsorted(seconds, points, side="right") - 1
+    at = np.maximum(row, 0)
+    inside = np.clip(points - seconds[at], 0.0, length[at])
+    return np.where(row < 0, 0.0, before[at] + inside)
+
+
 def segment_recording(
     X, seconds, *, window, stride, period, day_start, seq_len, min_coverage
 ):
@@ -179,9 +205,11 @@ def segment_recording(
 
     Rows with a NaN are missing samples. A window on the grid
     ``origin + k * stride`` (``origin`` = ``day_start`` of the first day) is kept
-    when its valid samples cover at least ``min_coverage`` of the expected count
-    (``window`` / median sampling step); gaps inside a kept window are linearly
-    interpolated.
+    when its valid samples cover at least ``min_coverage`` of its time
+    (:func:`_covered_seconds`: each row lasts until the next one, or one
+    median sampling step after a gap) and it holds one at least; gaps inside
+    a kept window are linearly interpolated. Every window of the grid that
+    overlaps the recording is a candidate.
 
     Returns
     -------
@@ -215,15 +243,20 @@ def segment_recording(
         )
     valid = ~np.isnan(X).any(axis=1)
     origin = day_start + np.floor((seconds[0] - day_start) / period) * period
-    first = int(np.floor((seconds[0] - origin) / stride))
-    last = int(np.floor((seconds[-1] + dt - window - origin) / stride))
-    expected = window / dt
+    # every window overlapping [first row, last row + dt): the coverage rule
+    # decides, at the start of the recording as at its end
+    first = int(np.floor((seconds[0] - window - origin) / stride)) + 1
+    last = int(np.ceil((seconds[-1] + dt - origin) / stride)) - 1
+    candidates = origin + np.arange(first, last + 1) * stride
+    covered = np.diff(_covered_seconds(
+        seconds, valid, dt, np.stack([candidates, candidates + window])), axis=0)[0]
+    # a millionth of a step: float rounding, never a missing row
+    full = covered >= min_coverage * window - 1e-6 * dt
     windows, starts = [], []
-    for k in range(first, last + 1):
-        start = origin + k * stride
+    for start in candidates[full]:
         lo, hi = np.searchsorted(seconds, [start, start + window], side="left")
         keep = valid[lo:hi]
-        if keep.sum() < max(1, min_coverage * expected - 1e-9):
+        if not keep.any():
             continue
         windows.append(
             _resample(seconds[lo:hi][keep], X[lo:hi][keep], start, window, seq_len)

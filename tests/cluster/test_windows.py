@@ -232,3 +232,45 @@ def test_numpy_timedeltas_are_durations_of_every_parameter():
         X, timestamps=t).window_starts_[0] == 0
     with pytest.raises(ValueError, match="window must be a positive duration"):
         _clusterer(window=np.timedelta64(-1, "h")).fit(X, timestamps=t)
+
+
+@pytest.mark.parametrize("seconds", [
+    # 7-minute rows: an hour holds 8 or 9 of them (8.57 expected)
+    np.arange(0, 2 * 24 * HOUR, 420.0),
+    # a row a minute, each a few seconds early or late: an hour holds 59 to 61
+    # (but the first and the last, on the minute: the recording spans two days)
+    np.arange(0, 2 * 24 * HOUR, 60.0)
+    + np.r_[0, np.random.RandomState(0).uniform(-3, 3, 2 * 24 * 60 - 2), 0],
+], ids=["step-not-dividing-the-window", "jittered-rows"])
+def test_fully_covered_windows_are_kept_whatever_the_rows_phase(seconds):
+    X = np.random.RandomState(1).randn(len(seconds), 2)
+    windows, starts = segment_recording(
+        X, seconds, window=HOUR, stride=HOUR, period=24 * HOUR, day_start=0.0,
+        seq_len=5, min_coverage=1.0)
+    assert len(starts) == 48
+    # a missing row (NaN) still drops its window, and only that one
+    X[200] = np.nan
+    windows, starts = segment_recording(
+        X, seconds, window=HOUR, stride=HOUR, period=24 * HOUR, day_start=0.0,
+        seq_len=5, min_coverage=1.0)
+    assert len(starts) == 47 and seconds[200] // HOUR * HOUR not in starts
+    # and so does a row that is absent (a gap of two steps)
+    kept = np.arange(len(seconds)) != 300
+    windows, starts = segment_recording(
+        X[kept], seconds[kept], window=HOUR, stride=HOUR, period=24 * HOUR,
+        day_start=0.0, seq_len=5, min_coverage=1.0)
+    assert len(starts) == 46 and seconds[300] // HOUR * HOUR not in starts
+
+
+def test_partly_covered_windows_at_either_end_follow_min_coverage():
+    # 6-minute rows from 05:20 to 17:38 (covering until 17:44): the 05:00 and
+    # the 17:00 windows are covered 40 and 44 minutes of 60
+    X, t = _recording(start=5 * HOUR + 20 * 60, days=1)
+    X, t = X[:124], t[:124]
+    assert t[-1] == 17 * HOUR + 38 * 60
+    starts = _clusterer(min_coverage=0.5).fit(X, timestamps=t).window_starts_
+    assert starts[0] == 5 * HOUR and starts[-1] == 17 * HOUR
+    starts = _clusterer(min_coverage=0.7).fit(X, timestamps=t).window_starts_
+    assert starts[0] == 6 * HOUR and starts[-1] == 17 * HOUR
+    starts = _clusterer().fit(X, timestamps=t).window_starts_
+    assert starts[0] == 6 * HOUR and starts[-1] == 16 * HOUR
