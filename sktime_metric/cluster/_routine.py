@@ -28,7 +28,7 @@ from ._affinity import (
 )
 from ._graph import graph_neighbors, routine_distances, sample_silhouette, use_knn_graph
 from ._metric import _LEARNERS
-from ._slots import time_of_day
+from ._slots import slot_count, time_of_day
 from ._windows import routine_durations, routine_windows
 
 
@@ -342,7 +342,7 @@ class RoutineClusterer(ClusterMixin, BaseEstimator):
         reset_fitted_state(self)
         window, stride, period, slot, day_start = routine_durations(
             self.window, self.stride, self.period, self.slot_size, self.day_start)
-        n_slots = int(np.ceil(period / slot - 1e-9))
+        n_slots = slot_count(period, slot)
         W, starts, raw = routine_windows(
             X, timestamps, precomputed=self.metric == "precomputed", window=window,
             stride=stride, period=period, day_start=day_start,

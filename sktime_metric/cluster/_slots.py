@@ -60,11 +60,21 @@ def time_of_day(starts, *, period, slot_size, day_start):
     (array([0, 0, 1]), array([0, 1, 2]))
     """
     _check_slot_fits(slot_size, period)
-    shifted = np.asarray(starts, dtype=np.float64) - day_start
+    # a start a hair short of a slot boundary (0.3 / 0.1 is 2.9999999999999996)
+    # is on it, in the slot it opens; one short of the day's end is in the
+    # next day's slot 0 (nudging the phase alone made it a slot past the last)
+    shifted = np.asarray(starts, dtype=np.float64) - day_start + 1e-9 * slot_size
     days = np.floor(shifted / period).astype(np.int64)
     phase = shifted - days * period
-    slots = np.floor(phase / slot_size + 1e-9).astype(np.int64)
+    slots = np.minimum(np.floor(phase / slot_size).astype(np.int64),
+                       slot_count(period, slot_size) - 1)
     return days - days.min(), slots
+
+
+def slot_count(period, slot_size):
+    """Slots in a period, the last one shorter when ``slot_size`` does not
+    divide it (86400 / 21.6 is 4000.0000000000005: 4000 slots)."""
+    return int(np.ceil(period / slot_size - 1e-9))
 
 
 def circular_slot_distance(a, b, n_slots):

@@ -201,6 +201,19 @@ def test_a_start_on_a_slot_boundary_is_in_the_slot_it_opens():
     assert slots.tolist() == [3, 7] and days.tolist() == [0, 0]
 
 
+def test_a_start_just_short_of_a_day_opens_the_next_day():
+    # a start as short of midnight as 0.3 / 0.1 is short of 3 is on the
+    # boundary: slot 0 of the next day, never a 25th slot of 24
+    days, slots = time_of_day([0, 86400 - 1e-7, 2 * 86400 - 3e-6], period=86400,
+                              slot_size=3600, day_start=0)
+    assert slots.tolist() == [0, 0, 0] and days.tolist() == [0, 1, 2]
+    starts = np.arange(48) * HOUR
+    starts[24] -= 1e-6
+    windows = np.random.RandomState(0).randn(48, 5, 2)
+    rc = _clusterer().fit(windows, timestamps=starts)
+    assert rc.slot_index_.max() == 23 and rc.routine_map()[0].shape == (2, 24)
+
+
 def test_time_of_day_pairs_with_few_pairs_asked_or_available():
     slots, days = np.array([0, 1, 0, 1]), np.array([0, 0, 1, 1])
     # one pair asked for: a similar one
