@@ -17,7 +17,7 @@ from sklearn.utils.validation import check_array
 
 from ..utils._containers import _as_numeric_array, _is_ragged_object_array
 from ..utils._labels import _is_missing
-from ..utils._time import container_time_zone, has_time_zone
+from ..utils._time import container_time_zone, has_time_zone, time_columns
 from ..utils.validation import check_sequences
 
 _UNITS = {"s": 1.0, "sec": 1.0, "min": 60.0, "m": 60.0, "h": 3600.0, "d": 86400.0}
@@ -303,6 +303,35 @@ def _check_slot_fits(slot_size, period):
         )
 
 
+def _is_dates(values):
+    """Whether a column holds dates or date-times (not durations, not times of
+    day): ``datetime64``, or ``datetime.date`` / ``datetime64`` objects."""
+    values = np.asarray(values)
+    if values.dtype.kind in "mM":
+        return values.dtype.kind == "M"
+    first = next((v for v in values.ravel() if not _is_missing(v)), None)
+    return isinstance(first, (datetime.date, np.datetime64))
+
+
+def _refuse_date_columns(X):
+    """A ``TypeError`` naming a recording's columns of dates: its times, not a
+    channel. numpy reads a pandas frame holding one as objects ("float()
+    argument must be ... not 'Timestamp'", no column named) and a polars one
+    as numbers, the times becoming a channel of microsecond counts."""
+    found, _ = time_columns(X, "X", objects=True)
+    dates = [column for column, _ in found if _is_dates(X[column])]
+    if dates:
+        column = dates[0]
+        more = f" (and {len(dates) - 1} more such)" if len(dates) > 1 else ""
+        raise TypeError(
+            f"X's column {column!r}{more} holds dates or times, not a channel of "
+            f"the recording: pass them as timestamps=X[{column!r}] and the "
+            f"channels alone as X "
+            f"(X.drop(columns={column!r}) with pandas, X.drop({column!r}) with "
+            "polars)."
+        )
+
+
 def routine_windows(X, timestamps, *, precomputed, window, stride, period, day_start,
                     sampling_rate, seq_len, min_coverage):
     """Windows (or distances), their start seconds and the raw start values.
@@ -346,6 +375,7 @@ def routine_windows(X, timestamps, *, precomputed, window, stride, period, day_s
         windows = check_windows(X)
         n = len(windows)
     else:
+        _refuse_date_columns(X)
         recording = _as_numeric_array(X, where="The recording", code="X")
         if recording.ndim != 2:
             raise ValueError(

@@ -16,7 +16,8 @@ import re
 import numpy as np
 
 __all__ = ["UTC_OFFSET", "container_time_zone", "has_time_zone", "iso_nanoseconds",
-           "refuse_time_columns", "refuse_time_values", "zoned_seconds"]
+           "refuse_time_columns", "refuse_time_values", "time_columns",
+           "zoned_seconds"]
 
 # a date and time, then an ISO 8601 UTC offset: Z, +01:00, -0530 or +01
 # (or +00:09:21, which pandas writes for the local mean times of old dates),
@@ -148,13 +149,38 @@ def refuse_time_columns(X, name, *, objects=False, prefix=""):
     the message, as :func:`refuse_time_values`' does (a sample of a list:
     "X's sample 1: X[1]['gap'] holds durations").
     """
+    found, n_columns = time_columns(X, name, objects=objects)
+    if not found or len(found) == n_columns:
+        return
+    if len(found) == 1:
+        raise TypeError(f"{prefix}{found[0][1]}")
+    names = ", ".join(repr(column) for column, _ in found[:5])
+    more = f" and {len(found) - 5} more" if len(found) > 5 else ""
+    raise TypeError(f"{prefix}{name} has {len(found)} columns of dates, times or "
+                    f"durations ({names}{more}): {found[0][1]}")
+
+
+def time_columns(X, name, *, objects=False):
+    """The columns of dates, times or durations of a table ``X``.
+
+    ``X``: a pandas or polars DataFrame (anything else has no columns here);
+    ``objects``: as :func:`refuse_time_columns`'.
+
+    Returns
+    -------
+    found : list of (column, TypeError)
+        Each such column and :func:`refuse_time_values`' refusal of it,
+        ``name[column]``.
+    n_columns : int
+        The columns of ``X``, 0 when it is no table.
+    """
     columns, dtypes = getattr(X, "columns", None), getattr(X, "dtypes", None)
     if columns is None or dtypes is None:
-        return
+        return [], 0
     try:
         pairs = list(zip(list(columns), list(dtypes), strict=True))
     except (TypeError, ValueError):  # not a frame of one dtype per column
-        return
+        return [], 0
     found = []
     for column, dtype in pairs:
         kind = getattr(dtype, "kind", None)
@@ -165,11 +191,4 @@ def refuse_time_columns(X, name, *, objects=False, prefix=""):
                 refuse_time_values(X[column], f"{name}[{column!r}]")
             except TypeError as exc:
                 found.append((column, exc))
-    if not found or len(found) == len(pairs):
-        return
-    if len(found) == 1:
-        raise TypeError(f"{prefix}{found[0][1]}")
-    names = ", ".join(repr(column) for column, _ in found[:5])
-    more = f" and {len(found) - 5} more" if len(found) > 5 else ""
-    raise TypeError(f"{prefix}{name} has {len(found)} columns of dates, times or "
-                    f"durations ({names}{more}): {found[0][1]}")
+    return found, len(pairs)

@@ -287,3 +287,25 @@ def test_partly_covered_windows_at_either_end_follow_min_coverage():
     assert starts[0] == 6 * HOUR and starts[-1] == 17 * HOUR
     starts = _clusterer().fit(X, timestamps=t).window_starts_
     assert starts[0] == 6 * HOUR and starts[-1] == 16 * HOUR
+
+
+def test_a_column_of_dates_in_the_recording_is_named_as_its_timestamps():
+    # pandas' frame failed on float(Timestamp), naming no column; polars' was
+    # read as a channel of microsecond counts, silently
+    pd = pytest.importorskip("pandas")
+    values, t = _recording()
+    times = pd.Timestamp("2024-03-01") + pd.to_timedelta(t, unit="s")
+    frame = pd.DataFrame({"a": values[:, 0], "time": times, "b": values[:, 1]})
+    frames = [frame, frame.astype({"time": object})]
+    try:
+        import polars as pl
+        frames.append(pl.from_pandas(frame))
+    except ImportError:
+        pass
+    for X in frames:
+        for timestamps in (None, frame["time"]):
+            with pytest.raises(TypeError, match=r"^X's column 'time' holds dates "
+                               r"or times, not a channel .* timestamps=X\['time'\]"):
+                _clusterer(sampling_rate=1 / 360).fit(X, timestamps=timestamps)
+    rc = _clusterer().fit(frame.drop(columns="time"), timestamps=frame["time"])
+    assert rc.n_features_in_ == 2 and len(rc.labels_) == 48
