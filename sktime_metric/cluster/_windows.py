@@ -263,9 +263,21 @@ def segment_recording(
         )
         starts.append(start)
     if not windows:
+        # a row is missing when any channel is NaN: name the channels that
+        # make it so (one off all along, or sampled at a lower rate)
+        nan_share = np.isnan(X).mean(axis=0)
+        worst = np.argsort(-nan_share, kind="stable")[:3]
+        channels = ", ".join(f"channel {c} on {nan_share[c]:.1%} of the rows"
+                             for c in worst if nan_share[c] > 0)
         raise ValueError(
             f"No window of {window:g} s has min_coverage={min_coverage} of valid "
-            "samples; lower min_coverage or check the NaN gaps of the recording."
+            f"samples: the best of the {len(candidates)} windows on the grid is "
+            f"{covered.max() / window:.1%} covered, and {1 - valid.mean():.1%} of "
+            "the rows are missing (a row is missing when any channel is NaN"
+            + (f"; NaN: {channels}" if channels else "")
+            + "). Lower min_coverage"
+            + (", or drop or fill the channels that are often NaN." if channels
+               else ".")
         )
     return np.stack(windows), np.asarray(starts)
 

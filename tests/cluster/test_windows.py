@@ -309,3 +309,21 @@ def test_a_column_of_dates_in_the_recording_is_named_as_its_timestamps():
                 _clusterer(sampling_rate=1 / 360).fit(X, timestamps=timestamps)
     rc = _clusterer().fit(frame.drop(columns="time"), timestamps=frame["time"])
     assert rc.n_features_in_ == 2 and len(rc.labels_) == 48
+
+
+def test_no_window_kept_names_the_channels_that_are_nan():
+    # a row is missing when any channel is NaN: a channel that is always NaN,
+    # or sampled every other row, leaves no window covered, which said only
+    # "check the NaN gaps of the recording"
+    X, t = _recording()
+    X = np.c_[X, X[:, 0]]
+    X[::2, 1] = np.nan
+    with pytest.raises(ValueError, match=r"the best of the 48 windows on the grid "
+                       r"is 50\.0% covered, and 50\.0% of the rows are missing "
+                       r".*NaN: channel 1 on 50\.0% of the rows\)\. Lower "
+                       "min_coverage, or drop or fill the channels"):
+        _clusterer().fit(X, timestamps=t)
+    X[:, 2] = np.nan
+    with pytest.raises(ValueError, match=r"NaN: channel 2 on 100\.0% of the rows, "
+                       r"channel 1 on 50\.0% of the rows\)"):
+        _clusterer().fit(X, timestamps=t)
