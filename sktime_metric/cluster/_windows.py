@@ -157,6 +157,13 @@ def timestamps_to_seconds(timestamps, n, name="timestamps"):
             if ts.dtype.kind == "M" and clock_change
             else "Sort the recording first."
         )
+        if ts.dtype.kind == "f" and ts.dtype.itemsize < 8:
+            # float32 Unix seconds are 128 s apart: minutes collapse, unsorted
+            fix = (
+                f"They are {ts.dtype}, which resolves {ts[i + 1]} to "
+                f"{float(np.spacing(np.abs(ts[i + 1]))):g} s only: pass them as "
+                "float64 (or datetime64)."
+            )
         raise ValueError(
             f"{name} must be strictly increasing; position {i + 1} ({ts[i + 1]}) "
             f"does not come after position {i} ({ts[i]}). {fix}"

@@ -61,6 +61,17 @@ def test_repeated_timestamps_are_not_strictly_increasing():
         _clusterer().fit(X, timestamps=t)
 
 
+def test_float32_unix_seconds_that_collapse_are_named_as_float32():
+    # float32 resolves Unix seconds of 2024 to 128 s: rows a minute apart
+    # repeat, which said "Sort the recording first"
+    t32 = (1.7e9 + np.arange(0, 2 * 24 * HOUR, 60.0)).astype(np.float32)
+    X = np.random.RandomState(0).randn(len(t32), 2)
+    with pytest.raises(ValueError, match=r"strictly increasing; .* They are "
+                       r"float32, which resolves .* to 128 s only: pass them as "
+                       r"float64"):
+        _clusterer().fit(X, timestamps=t32)
+
+
 @pytest.mark.parametrize("zone", ["Europe/Berlin", "America/New_York"])
 def test_local_times_repeating_an_hour_name_daylight_saving_time(zone):
     # local times (what the refusal of zoned ones asks for) repeat an hour when
