@@ -18,6 +18,7 @@ from sklearn.utils.validation import check_array
 from ..utils._containers import _as_numeric_array, _is_ragged_object_array
 from ..utils._labels import _is_missing
 from ..utils._time import container_time_zone, has_time_zone, time_columns
+from ..utils._warnings import warn
 from ..utils.validation import check_sequences
 
 _UNITS = {"s": 1.0, "sec": 1.0, "min": 60.0, "m": 60.0, "h": 3600.0, "d": 86400.0}
@@ -206,7 +207,8 @@ def _covered_seconds(seconds, valid, dt, points):
 
 
 def segment_recording(
-    X, seconds, *, window, stride, period, day_start, seq_len, min_coverage
+    X, seconds, *, window, stride, period, day_start, seq_len, min_coverage,
+    show=None,
 ):
     """Cut a ``(T_total, d)`` recording into resampled windows.
 
@@ -216,7 +218,12 @@ def segment_recording(
     (:func:`_covered_seconds`: each row lasts until the next one, or one
     median sampling step after a gap) and it holds one at least; gaps inside
     a kept window are linearly interpolated. Every window of the grid that
-    overlaps the recording is a candidate.
+    overlaps the recording is a candidate. A ``UserWarning`` names the
+    windows within the recording (not those it only starts or ends in) that
+    are dropped: its gaps, which nothing else would show.
+
+    ``show``: a function that writes a start (seconds) as the caller's
+    timestamps were given, for that warning; None: seconds.
 
     Returns
     -------
@@ -286,7 +293,26 @@ def segment_recording(
             + (", or drop or fill the channels that are often NaN." if channels
                else ".")
         )
+    within = (candidates >= seconds[0]) & (candidates + window <= seconds[-1] + dt)
+    _warn_dropped(candidates[within & ~np.isin(candidates, starts)],
+                  covered[within & ~np.isin(candidates, starts)] / window,
+                  int(within.sum()), min_coverage, show)
     return np.stack(windows), np.asarray(starts)
+
+
+def _warn_dropped(starts, coverage, n_within, min_coverage, show, limit=5):
+    """Warn naming the windows within the recording that were dropped."""
+    if not len(starts):
+        return
+    show = show or (lambda start: f"{start:g} s")
+    named = ", ".join(f"{show(start)} ({share:.0%})"
+                      for start, share in zip(starts[:limit], coverage[:limit]))
+    more = f" and {len(starts) - limit} more" if len(starts) > limit else ""
+    warn(
+        f"{len(starts)} of the {n_within} windows within the recording are "
+        f"dropped: their valid rows cover less than min_coverage={min_coverage} "
+        f"of them (start, share covered): {named}{more}. A lower min_coverage "
+        "keeps them, their gaps interpolated.", UserWarning)
 
 
 def check_windows(X):
@@ -417,16 +443,21 @@ def routine_windows(X, timestamps, *, precomputed, window, stride, period, day_s
                                  + hint)
             timestamps = day_start + np.arange(len(recording)) / sampling_rate
         seconds = timestamps_to_seconds(timestamps, len(recording))
+        kind = np.asarray(timestamps).dtype.kind  # starts as the times were given
+
+        def as_given(starts):
+            if kind not in "mM":
+                return starts
+            return (np.asarray(starts) * 1e9).astype(np.int64).astype(
+                "datetime64[ns]" if kind == "M" else "timedelta64[ns]")
+
         windows, starts = segment_recording(
             recording, seconds, window=window, stride=stride, period=period,
             day_start=day_start, seq_len=seq_len, min_coverage=min_coverage,
+            show=None if kind != "M" else lambda start: np.datetime_as_string(
+                as_given(start), unit="auto"),
         )
-        raw = starts
-        kind = np.asarray(timestamps).dtype.kind  # starts as the times were given
-        if kind in "mM":
-            raw = (starts * 1e9).astype(np.int64).astype(
-                "datetime64[ns]" if kind == "M" else "timedelta64[ns]")
-        return windows, starts, raw
+        return windows, starts, as_given(starts)
     if timestamps is None:
         starts = day_start + np.arange(n) * stride
         return windows, starts, starts

@@ -1,6 +1,7 @@
 """Routine discovery's windows: durations, the window grid and time slots."""
 
 import datetime
+import warnings
 
 import numpy as np
 import pytest
@@ -337,4 +338,26 @@ def test_no_window_kept_names_the_channels_that_are_nan():
     X[:, 2] = np.nan
     with pytest.raises(ValueError, match=r"NaN: channel 2 on 100\.0% of the rows, "
                        r"channel 1 on 50\.0% of the rows\)"):
+        _clusterer().fit(X, timestamps=t)
+
+
+def test_windows_dropped_within_the_recording_are_named():
+    # from 05:20 on, with rows 05:00-05:59 of the second day missing: the
+    # 05:00 window of the first day is only partly in the recording (not
+    # named), that of the second day is a gap of the recording (named)
+    X, t = _recording(start=5 * HOUR + 20 * 60)
+    X[(t >= 29 * HOUR) & (t < 29.5 * HOUR)] = np.nan
+    with pytest.warns(UserWarning, match=r"^1 of the 47 windows within the "
+                      r"recording are dropped: their valid rows cover less than "
+                      r"min_coverage=1\.0 of them \(start, share covered\): "
+                      r"104400 s \(50%\)\. A lower min_coverage keeps them"):
+        rc = _clusterer().fit(X, timestamps=t)
+    assert 29 * HOUR not in rc.window_starts_
+    dates = np.datetime64("2024-03-01") + (t * 1e3).astype("timedelta64[ms]")
+    with pytest.warns(UserWarning, match=r"\): 2024-03-02T05:00 \(50%\)\."):
+        _clusterer().fit(X, timestamps=dates)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        _clusterer(min_coverage=0.5).fit(X, timestamps=t)
+        X[(t >= 29 * HOUR) & (t < 29.5 * HOUR)] = 0.0
         _clusterer().fit(X, timestamps=t)
