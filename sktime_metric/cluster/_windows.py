@@ -430,17 +430,22 @@ def routine_windows(X, timestamps, *, precomputed, window, stride, period, day_s
                    "Series: X.to_frame())." if recording.ndim == 1 else "")
             )
         if timestamps is None:
+            # a DataFrame's time index is not read as the timestamps: say so
+            index = getattr(X, "index", None)
+            times = str(getattr(index, "dtype", "")).startswith(
+                ("datetime64", "timedelta64"))
+            local = ("X.index.tz_localize(None)" if getattr(index, "tz", None)
+                     is not None else "X.index")
+            hint = (f" X's index holds {type(index).__name__} times: pass "
+                    f"timestamps={local}." if times else "")
             if sampling_rate is None:
-                # a DataFrame's time index is not read as the timestamps: say so
-                index = getattr(X, "index", None)
-                times = str(getattr(index, "dtype", "")).startswith(
-                    ("datetime64", "timedelta64"))
-                local = ("X.index.tz_localize(None)" if getattr(index, "tz", None)
-                         is not None else "X.index")
-                hint = (f" X's index holds {type(index).__name__} times: pass "
-                        f"timestamps={local}." if times else "")
                 raise ValueError("A recording needs timestamps or sampling_rate."
                                  + hint)
+            if times:
+                # the index's first time of day is lost: every slot shifts by it
+                warn(f"The timestamps are built from sampling_rate={sampling_rate:g}"
+                     f" Hz, the first row at day_start, and X's index is not "
+                     f"read.{hint}", UserWarning)
             timestamps = day_start + np.arange(len(recording)) / sampling_rate
         seconds = timestamps_to_seconds(timestamps, len(recording))
         kind = np.asarray(timestamps).dtype.kind  # starts as the times were given

@@ -361,3 +361,22 @@ def test_windows_dropped_within_the_recording_are_named():
         _clusterer(min_coverage=0.5).fit(X, timestamps=t)
         X[(t >= 29 * HOUR) & (t < 29.5 * HOUR)] = 0.0
         _clusterer().fit(X, timestamps=t)
+
+
+def test_sampling_rate_beside_a_time_index_says_the_index_is_not_read():
+    # a frame indexed from 08:12 on, cut from midnight: every slot was 8 h off,
+    # without a word
+    pd = pytest.importorskip("pandas")
+    X, t = _recording(start=8 * HOUR + 12 * 60)
+    frame = pd.DataFrame(X, index=pd.Timestamp("2024-03-01") + pd.to_timedelta(t, "s"))
+    with pytest.warns(UserWarning, match=r"^The timestamps are built from "
+                      r"sampling_rate=0\.00277778 Hz, the first row at day_start, "
+                      r"and X's index is not read\. X's index holds DatetimeIndex "
+                      r"times: pass timestamps=X\.index\."):
+        rc = _clusterer(sampling_rate=1 / 360).fit(frame)
+    assert rc.window_starts_[0] == 0.0
+    rc = _clusterer().fit(frame, timestamps=frame.index)
+    assert rc.window_starts_[0] == np.datetime64("2024-03-01T09:00")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        _clusterer(sampling_rate=1 / 360).fit(frame.reset_index(drop=True))
