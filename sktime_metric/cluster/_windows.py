@@ -101,8 +101,11 @@ def _refuse_zoned(what):
     )
 
 
-def timestamps_to_seconds(timestamps, n, name="timestamps"):
+def timestamps_to_seconds(timestamps, n, name="timestamps", per="row of X"):
     """Float seconds of 1-D, finite, strictly increasing timestamps.
+
+    ``n``: the entries expected, one per ``per`` (a row of a recording, a
+    window of pre-cut windows).
 
     ``datetime64`` values are read as local (naive) time: seconds since
     1970-01-01T00:00, a midnight. ``timedelta64`` values are the time elapsed
@@ -112,7 +115,7 @@ def timestamps_to_seconds(timestamps, n, name="timestamps"):
     ts = _time_array(timestamps)
     if ts.ndim != 1 or len(ts) != n:
         raise ValueError(
-            f"{name} must be 1-D with one entry per row of X ({n}), got shape "
+            f"{name} must be 1-D with one entry per {per} ({n}), got shape "
             f"{ts.shape}."
         )
     times = ts.dtype.kind in "mM"  # timedelta64, datetime64
@@ -466,4 +469,5 @@ def routine_windows(X, timestamps, *, precomputed, window, stride, period, day_s
     if timestamps is None:
         starts = day_start + np.arange(n) * stride
         return windows, starts, starts
-    return windows, timestamps_to_seconds(timestamps, n), timestamps
+    # each a window's start: pre-cut windows, or the rows of the distances
+    return windows, timestamps_to_seconds(timestamps, n, per="window of X"), timestamps

@@ -380,3 +380,10 @@ def test_sampling_rate_beside_a_time_index_says_the_index_is_not_read():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         _clusterer(sampling_rate=1 / 360).fit(frame.reset_index(drop=True))
+
+
+def test_start_times_of_pre_cut_windows_are_counted_per_window():
+    windows = np.random.RandomState(0).randn(48, 5, 2)
+    with pytest.raises(ValueError, match=r"timestamps must be 1-D with one entry "
+                       r"per window of X \(48\), got shape \(47,\)"):
+        _clusterer().fit(windows, timestamps=np.arange(47) * HOUR)
