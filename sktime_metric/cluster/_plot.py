@@ -13,6 +13,27 @@ def _axes(ax):
     return plt.subplots()[1] if ax is None else ax
 
 
+def _indices(values, name):
+    """A 1-D array of non-negative integers (a window's day, slot or cluster),
+    or a ``ValueError`` naming the first entry that is not one: cast to int,
+    a -1 indexed the last row of the grid, and 0.5 became 0, silently."""
+    values = np.asarray(values)
+    if values.ndim != 1 or not len(values):
+        raise ValueError(f"{name} must be a non-empty 1-D array, got shape "
+                         f"{values.shape}.")
+    if values.dtype.kind in "iub":
+        bad = values < 0
+    elif values.dtype.kind == "f":
+        bad = ~np.isfinite(values) | (values < 0) | (values != np.floor(values))
+    else:
+        bad = np.ones(len(values), dtype=bool)
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise ValueError(f"{name} must be integers from 0 (one per window), got "
+                         f"{values[i].item()!r} at position {i}.")
+    return values.astype(np.int64)
+
+
 def plot_routine_timeline(labels, days, slots, *, n_slots=None, ax=None, cmap="viridis"):
     """Days x time of day, each cell coloured by its window's cluster (thesis Fig. 3.7).
 
@@ -60,9 +81,18 @@ def plot_routine_timeline(labels, days, slots, *, n_slots=None, ax=None, cmap="v
     ('time slot of the day', 'day')
     >>> plt.close(ax.figure)
     """
-    ax = _axes(ax)
-    labels, days, slots = (np.asarray(a, dtype=int) for a in (labels, days, slots))
+    labels, days, slots = (_indices(a, name) for a, name in
+                           ((labels, "labels"), (days, "days"), (slots, "slots")))
+    if not len(labels) == len(days) == len(slots):
+        raise ValueError(
+            "labels, days and slots need one entry per window each; got "
+            f"{len(labels)}, {len(days)} and {len(slots)}.")
     n_slots = int(slots.max()) + 1 if n_slots is None else int(n_slots)
+    if slots.max() >= n_slots:
+        raise ValueError(
+            f"slots go up to {slots.max()} (window {int(np.argmax(slots))}), "
+            f"beyond n_slots={n_slots} columns.")
+    ax = _axes(ax)
     grid = np.full((int(days.max()) + 1, n_slots), -1)
     grid[days, slots] = labels
     # clusters are categories: one colour per label, a tick per colour
@@ -128,9 +158,16 @@ def plot_affinity_matrix(affinity, labels=None, *, ax=None, cmap="magma"):
     """
     import scipy.sparse as sp
 
-    ax = _axes(ax)
     sparse = sp.issparse(affinity)
     A = sp.csr_matrix(affinity, dtype=float) if sparse else np.asarray(affinity, dtype=float)
+    if A.ndim != 2 or A.shape[0] != A.shape[1]:
+        raise ValueError(f"affinity must be a square matrix, got shape {A.shape}.")
+    if labels is not None and np.shape(labels) != (A.shape[0],):
+        # argsort of fewer labels cut the matrix down to them, silently
+        raise ValueError(
+            f"labels must hold one cluster per window ({A.shape[0]}), got shape "
+            f"{np.shape(labels)}.")
+    ax = _axes(ax)
     if labels is not None:
         order = np.argsort(np.asarray(labels), kind="stable")
         A = A[order][:, order] if sparse else A[np.ix_(order, order)]

@@ -125,3 +125,34 @@ def test_learned_metrics_are_tagged_non_deterministic():
         assert RoutineClusterer(metric).__sklearn_tags__().non_deterministic
     for metric in ("dtw", "euclidean", "precomputed"):
         assert not RoutineClusterer(metric).__sklearn_tags__().non_deterministic
+
+
+def test_plots_refuse_what_they_would_draw_wrong():
+    # a day of -1 drew on the last row, over another day; labels of the
+    # wrong length cut the affinity down to them; fewer columns than slots
+    # raised numpy's IndexError
+    mpl = pytest.importorskip("matplotlib")
+    mpl.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from sktime_metric.cluster import plot_affinity_matrix, plot_routine_timeline
+
+    days, slots = np.repeat([0, 1, 2], 4), np.tile([0, 1, 2, 3], 3)
+    labels = np.tile([0, 0, 1, 2], 3)
+    for bad, where in [(days - 1, r"days .* got -1 at position 0"),
+                       (slots + 0.5, r"days .* got 0\.5 at position 0"),
+                       (np.r_[days[:-1], np.inf], r"days .* got inf at position 11")]:
+        with pytest.raises(ValueError, match=r"must be integers from 0 .*"):
+            plot_routine_timeline(labels, bad, slots)
+        with pytest.raises(ValueError, match=where.replace("days", "slots")):
+            plot_routine_timeline(labels, days, bad)
+    with pytest.raises(ValueError, match=r"one entry per window each; got 11, 12 "
+                       "and 12"):
+        plot_routine_timeline(labels[:-1], days, slots)
+    with pytest.raises(ValueError, match=r"slots go up to 3 \(window 3\), beyond "
+                       "n_slots=2 columns"):
+        plot_routine_timeline(labels, days, slots, n_slots=2)
+    with pytest.raises(ValueError, match=r"labels must hold one cluster per window "
+                       r"\(3\), got shape \(2,\)"):
+        plot_affinity_matrix(np.eye(3), labels=[0, 1])
+    assert not plt.get_fignums()  # refused before a figure was opened
