@@ -161,6 +161,15 @@ def timestamps_to_seconds(timestamps, n, name="timestamps", per="row of X"):
             if ts.dtype.kind == "M" and clock_change
             else "Sort the recording first."
         )
+        if steps[i] == 0 and fix.startswith("Sort"):
+            # sorting keeps a repeated time: the rows must go, or be merged
+            repeats = int((steps == 0).sum())
+            fix = (
+                f"It repeats the time of position {i} ({repeats} row(s) repeat "
+                "the time before them): drop the repeated rows, or average "
+                "them, e.g. X.groupby(level=0).mean() for a frame indexed by "
+                "its times."
+            )
         if ts.dtype.kind == "f" and ts.dtype.itemsize < 8:
             # float32 Unix seconds are 128 s apart: minutes collapse, unsorted
             fix = (

@@ -62,6 +62,21 @@ def test_repeated_timestamps_are_not_strictly_increasing():
         _clusterer().fit(X, timestamps=t)
 
 
+def test_repeated_timestamps_are_told_to_be_dropped_not_sorted():
+    # sorting keeps a repeated time, and said "Sort the recording first"
+    X, t = _recording()
+    t = np.r_[t[:7], t[6], t[7:10], t[9], t[10:-2]]
+    with pytest.raises(ValueError, match=r"position 7 \(2160\.0\) does not come "
+                       r"after position 6 \(2160\.0\)\. It repeats the time of "
+                       r"position 6 \(2 row\(s\) repeat the time before them\): "
+                       "drop the repeated rows, or average them"):
+        _clusterer().fit(X, timestamps=t)
+    t = _recording()[1]
+    t[[8, 9]] = t[[9, 8]]  # unsorted: sorting does help
+    with pytest.raises(ValueError, match=r"position 9 .*\. Sort the recording"):
+        _clusterer().fit(X, timestamps=t)
+
+
 def test_float32_unix_seconds_that_collapse_are_named_as_float32():
     # float32 resolves Unix seconds of 2024 to 128 s: rows a minute apart
     # repeat, which said "Sort the recording first"
@@ -98,9 +113,11 @@ def test_local_times_repeating_an_hour_name_daylight_saving_time(zone):
     corrected = fixed.to_numpy().copy()
     night = int(np.flatnonzero(fixed.hour == 2)[0])
     corrected[night] = corrected[night - 1] - np.timedelta64(5, "s")
-    for t, position in ((by_day, noon), (seconds, noon), (corrected, night)):
-        with pytest.raises(ValueError, match=rf"position {position} .* Sort the "
-                           r"recording first\.$"):
+    # (a repeated time is to be dropped, which sorting would not do)
+    for t, position, fix in ((by_day, noon, "It repeats the time"),
+                             (seconds, noon, "It repeats the time"),
+                             (corrected, night, "Sort the recording first")):
+        with pytest.raises(ValueError, match=rf"position {position} .*\. {fix}"):
             _clusterer().fit(X, timestamps=t)
 
 
