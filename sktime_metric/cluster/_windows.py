@@ -101,6 +101,11 @@ def _refuse_zoned(what):
     )
 
 
+#: Numeric timestamps are seconds; beyond this (about 3,170 years) they are
+#: another unit: epoch milliseconds since 1973 exceed it.
+_MAX_SECONDS = 1e11
+
+
 def timestamps_to_seconds(timestamps, n, name="timestamps", per="row of X"):
     """Float seconds of 1-D, finite, strictly increasing timestamps.
 
@@ -133,6 +138,16 @@ def timestamps_to_seconds(timestamps, n, name="timestamps", per="row of X"):
             raise ValueError(
                 f"{name} must be finite; position "
                 f"{np.flatnonzero(~np.isfinite(seconds))[0]} is not."
+            )
+        far = np.flatnonzero(np.abs(seconds) > _MAX_SECONDS)
+        if len(far):
+            # epoch milliseconds of a 1 Hz recording pass the window's check
+            # (3.6 rows an hour) and spread one day over 1,000
+            raise ValueError(
+                f"{name} are read as seconds, and position {far[0]} "
+                f"({ts[far[0]]}) is then over 3,000 years from 1970: epoch "
+                "milliseconds, microseconds or nanoseconds? Divide them by 1e3, "
+                "1e6 or 1e9, or pass datetime64."
             )
     else:
         raise TypeError(f"{name} must be numeric seconds, datetime64 or timedelta64, "

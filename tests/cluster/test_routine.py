@@ -116,10 +116,17 @@ def test_timestamps_in_other_units_than_seconds_are_caught():
     seconds = np.arange(0, 48 * 3600, 360.0)
     X = np.random.RandomState(0).randn(len(seconds), 2)
     rc = RoutineClusterer("euclidean", n_clusters=2, seq_len=5, random_state=0)
-    for factor in (1e3, 1e9):
-        with pytest.raises(ValueError, match=r"fewer than 1\. If the timestamps are "
-                           r"not seconds \(e\.g\. epoch milliseconds"):
-            rc.fit(X, timestamps=seconds * factor)
+    with pytest.raises(ValueError, match=r"fewer than 1\. If the timestamps are "
+                       r"not seconds \(e\.g\. epoch milliseconds"):
+        rc.fit(X, timestamps=seconds * 1e3)
+    # beyond 3,000 years: another unit, even where a window holds rows (epoch
+    # milliseconds of a row a second put 3.6 in an hour, 1,000 days in one)
+    ms = 1_709_280_000_000 + np.arange(0, 86400, 1.0) * 1000
+    for t in (seconds * 1e9, ms):
+        with pytest.raises(ValueError, match=r"timestamps are read as seconds, and "
+                           r"position \d+ \(.*\) is then over 3,000 years from "
+                           r"1970: epoch milliseconds, microseconds or nanoseconds"):
+            rc.fit(np.zeros((len(t), 2)), timestamps=t)
     # hourly summaries in one-hour windows (one sample each) are legitimate
     hourly = np.random.RandomState(0).randn(14 * 24, 3)
     rc = RoutineClusterer("euclidean", n_clusters=3, seq_len=2, random_state=0)
