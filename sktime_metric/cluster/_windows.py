@@ -385,13 +385,32 @@ def _is_dates(values):
     return isinstance(first, (datetime.date, np.datetime64))
 
 
+def _iso_text_columns(X):
+    """The columns of a pandas or polars frame whose first text is an ISO 8601
+    date ("2024-03-01 08:17:00"), which numpy's float() names no column of."""
+    columns, dtypes = getattr(X, "columns", None), getattr(X, "dtypes", None)
+    if columns is None or dtypes is None:
+        return []
+    found = []
+    for column, dtype in zip(list(columns), list(dtypes)):
+        if getattr(dtype, "kind", None) in ("O", "U", "S") or str(dtype) in (
+                "String", "Utf8"):  # polars' text dtypes have no kind
+            first = next((v for v in np.asarray(X[column]).ravel()
+                          if not _is_missing(v)), None)
+            if isinstance(first, str) and _ISO_DATE.match(first):
+                found.append(column)
+    return found
+
+
 def _refuse_date_columns(X):
     """A ``TypeError`` naming a recording's columns of dates: its times, not a
     channel. numpy reads a pandas frame holding one as objects ("float()
     argument must be ... not 'Timestamp'", no column named) and a polars one
-    as numbers, the times becoming a channel of microsecond counts."""
+    as numbers, the times becoming a channel of microsecond counts; ISO
+    texts failed on float() alike."""
     found, _ = time_columns(X, "X", objects=True)
     dates = [column for column, _ in found if _is_dates(X[column])]
+    dates += [column for column in _iso_text_columns(X) if column not in dates]
     if dates:
         column = dates[0]
         more = f" (and {len(dates) - 1} more such)" if len(dates) > 1 else ""

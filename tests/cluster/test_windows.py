@@ -319,16 +319,17 @@ def test_partly_covered_windows_at_either_end_follow_min_coverage():
 
 
 def test_a_column_of_dates_in_the_recording_is_named_as_its_timestamps():
-    # pandas' frame failed on float(Timestamp), naming no column; polars' was
-    # read as a channel of microsecond counts, silently
+    # pandas' frame failed on float(Timestamp) (or float('2024-...') for
+    # texts), naming no column; polars' was read as a channel of microsecond
+    # counts, silently
     pd = pytest.importorskip("pandas")
     values, t = _recording()
     times = pd.Timestamp("2024-03-01") + pd.to_timedelta(t, unit="s")
     frame = pd.DataFrame({"a": values[:, 0], "time": times, "b": values[:, 1]})
-    frames = [frame, frame.astype({"time": object})]
+    frames = [frame, frame.astype({"time": object}), frame.astype({"time": str})]
     try:
         import polars as pl
-        frames.append(pl.from_pandas(frame))
+        frames += [pl.from_pandas(frame), pl.from_pandas(frames[-1])]
     except ImportError:
         pass
     for X in frames:
