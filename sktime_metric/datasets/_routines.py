@@ -118,7 +118,8 @@ activity) or None, default=None
         The sd of the sensor noise, in each channel's standard deviations.
     as_datetime : bool, default=False
         Timestamps as ``datetime64[s]`` from 2024-01-01 instead of float seconds
-        from the first midnight.
+        from the first midnight (``datetime64[ns]`` when ``step`` has a
+        fraction of a second).
     random_state : int, RandomState instance or None, default=None
 
     Returns
@@ -153,7 +154,9 @@ activity) or None, default=None
             )
         schedule = SCHEDULES[name]
     schedule = [tuple(b) for b in schedule]
-    if not step > 0 or 86400 % step:
+    # 86400 % 7.2 is 7.19999... in floating point: count the rows of a day
+    rows = 86400 / step
+    if not step > 0 or abs(rows - round(rows)) > 1e-9 * rows:
         raise ValueError(f"step must divide a day (86400 s), got {step!r}.")
     starts = [b[0] for b in schedule]
     ends = [b[1] for b in schedule]
@@ -167,7 +170,7 @@ activity) or None, default=None
     if unknown:
         raise ValueError(f"Unknown activities {sorted(unknown)}; use {sorted(known)}.")
     scale = pool_X.reshape(-1, pool_X.shape[2]).std(axis=0)
-    per_day = int(86400 // step)
+    per_day = int(round(rows))
     t_day = np.arange(per_day) * step
     X_days, act_days = [], []
     for _ in range(n_days):
@@ -206,7 +209,12 @@ activity) or None, default=None
     X = np.concatenate(X_days)
     timestamps = np.arange(len(X)) * float(step)
     if as_datetime:
-        timestamps = np.datetime64("2024-01-01T00:00:00", "s") + (
-            timestamps.astype(np.int64).astype("timedelta64[s]")
+        # whole seconds as datetime64[s]; a step with a fraction of a second
+        # in nanoseconds (cast to seconds, 0.3 s rows repeated their times)
+        unit = "s" if float(step).is_integer() else "ns"
+        per_unit = 1 if unit == "s" else 10**9
+        timestamps = np.datetime64("2024-01-01T00:00:00", unit) + (
+            np.round(timestamps * per_unit).astype(np.int64).astype(
+                f"timedelta64[{unit}]")
         )
     return X, timestamps, np.concatenate(act_days), schedule

@@ -39,6 +39,22 @@ def test_bad_arguments():
         make_routines(1, step=7)
 
 
+def test_steps_that_divide_a_day_in_floating_point_are_accepted():
+    # 86400 % 7.2 is 7.19999... in floating point: 7.2 s (12,000 rows a day),
+    # 4.8 s and 0.3 s were refused as not dividing a day
+    for step, rows in ((7.2, 12000), (4.8, 18000), (21.6, 4000)):
+        X, t, _, _ = make_routines(1, step=step, random_state=0)
+        assert len(X) == len(t) == rows
+    # and their datetimes keep the fraction of a second (cast to seconds,
+    # rows 0.3 s apart repeated their times)
+    _, t, _, _ = make_routines(1, step=0.3, as_datetime=True, random_state=0)
+    assert t.dtype == np.dtype("datetime64[ns]") and len(t) == 288000
+    assert (np.diff(t) == np.timedelta64(300, "ms")).all()
+    with pytest.raises(ValueError, match=r"step must divide a day \(86400 s\), "
+                       "got 7.3"):
+        make_routines(1, step=7.3)
+
+
 def test_same_random_state_same_recording_in_any_process():
     # string hashing differs between processes (PYTHONHASHSEED): nothing may
     # draw random numbers in the iteration order of a set of activity names
