@@ -18,7 +18,7 @@ from sklearn.exceptions import NotFittedError
 from sklearn.utils.validation import check_is_fitted
 
 from ..utils._warnings import ignoring
-from ._slots import time_of_day_pairs
+from ._slots import has_similar_pair, no_similar_pair, time_of_day_pairs
 
 _LEARNERS = ("sgru", "cgru", "seq2seq", "siamese")
 
@@ -117,6 +117,9 @@ def _fit_learner(W, metric, params, *, days, slots, n_slots, slot_tolerance, n_p
     else:
         learner = clone(metric)
     if labelled and metric == "seq2seq":
+        # its own message would speak of classes and labels, not slots and days
+        if not has_similar_pair(slots, days):
+            raise no_similar_pair(days)
         learner.fit(W, slots, groups=days)
     elif labelled:
         # 24 slots of a few days are many classes for their windows, by design

@@ -182,10 +182,7 @@ def time_of_day_pairs(slots, days, *, n_slots, slot_tolerance=0, n_pairs=1000,
     iu, ju = np.triu_indices(len(slots), k=1)
     similar = mask[iu, ju]
     if not similar.any():
-        raise ValueError(
-            "No similar pair: the equivalence constraint needs windows of the same "
-            "time slot on at least two different days."
-        )
+        raise no_similar_pair(days)
     pos, neg = np.flatnonzero(similar), np.flatnonzero(~similar)
     n_pos = min(len(pos), max(1, n_pairs // 2))
     n_neg = min(len(neg), n_pairs - n_pos)
@@ -195,3 +192,21 @@ def time_of_day_pairs(slots, days, *, n_slots, slot_tolerance=0, n_pairs=1000,
     pairs = np.stack([iu[chosen], ju[chosen]], axis=1)
     labels = np.r_[np.ones(n_pos, int), np.zeros(n_neg, int)]
     return pairs, labels
+
+
+def no_similar_pair(days):
+    """The ``ValueError`` of windows with no similar pair (one per learner)."""
+    n_days = len(np.unique(np.asarray(days)))
+    return ValueError(
+        "No similar pair: the equivalence constraint needs windows of the same "
+        f"time slot on at least two different days; the {len(days)} windows lie "
+        f"on {n_days} day(s) with no slot in common. Keep more days, or use a "
+        "metric that learns nothing from them: 'dtw' or 'euclidean'."
+    )
+
+
+def has_similar_pair(slots, days):
+    """Whether one slot holds windows of two days (``slot_tolerance=0``)."""
+    pairs = np.unique(np.c_[np.asarray(slots), np.asarray(days)], axis=0)
+    return bool(len(pairs)) and bool((np.unique(pairs[:, 0], return_counts=True)[1]
+                                      > 1).any())
