@@ -17,7 +17,12 @@ from sklearn.utils.validation import check_array
 
 from ..utils._containers import _as_numeric_array, _is_ragged_object_array
 from ..utils._labels import _is_missing
-from ..utils._time import container_time_zone, has_time_zone, time_columns
+from ..utils._time import (
+    container_time_zone,
+    has_time_zone,
+    refuse_time_columns,
+    time_columns,
+)
 from ..utils._warnings import warn
 from ..utils.validation import check_sequences
 
@@ -402,9 +407,9 @@ def _iso_text_columns(X):
     return found
 
 
-def _refuse_date_columns(X):
-    """A ``TypeError`` naming a recording's columns of dates: its times, not a
-    channel. numpy reads a pandas frame holding one as objects ("float()
+def _refuse_time_columns(X):
+    """A ``TypeError`` naming a recording's columns of dates (its times, not a
+    channel) or of durations beside numbers. numpy reads a pandas frame holding one as objects ("float()
     argument must be ... not 'Timestamp'", no column named) and a polars one
     as numbers, the times becoming a channel of microsecond counts; ISO
     texts failed on float() alike."""
@@ -421,6 +426,9 @@ def _refuse_date_columns(X):
             f"(X.drop(columns={column!r}) with pandas, X.drop({column!r}) with "
             "polars)."
         )
+    # durations beside numbers: named as any estimator names them (polars
+    # read them as counts of nanoseconds, pandas failed on float(Timedelta))
+    refuse_time_columns(X, "X", objects=True, prefix="The recording: ")
 
 
 def routine_windows(X, timestamps, *, precomputed, window, stride, period, day_start,
@@ -466,7 +474,7 @@ def routine_windows(X, timestamps, *, precomputed, window, stride, period, day_s
         windows = check_windows(X)
         n = len(windows)
     else:
-        _refuse_date_columns(X)
+        _refuse_time_columns(X)
         recording = _as_numeric_array(X, where="The recording", code="X")
         if recording.ndim != 2:
             raise ValueError(

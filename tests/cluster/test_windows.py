@@ -195,6 +195,19 @@ def test_a_recording_of_durations_gets_a_hint_that_runs_on_x():
     X = frame
     rc = _clusterer().fit(X / pd.Timedelta('1D'), timestamps=t)
     assert rc.n_slots_ == 24
+    # beside a column of numbers, the column is named (pandas failed on
+    # float(Timedelta), polars read nanosecond counts as a channel)
+    mixed = pd.DataFrame({"a": values[:, 0], "gap": frame["b"]})
+    frames = [mixed]
+    try:
+        import polars as pl
+        frames.append(pl.from_pandas(mixed))
+    except ImportError:
+        pass
+    for X in frames:
+        with pytest.raises(TypeError, match=r"^The recording: X\['gap'\] holds "
+                           r"durations"):
+            _clusterer().fit(X, timestamps=t)
 
 
 def test_slots_that_do_not_divide_the_period_leave_a_shorter_last_slot():
