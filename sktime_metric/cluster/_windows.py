@@ -409,10 +409,11 @@ def _iso_text_columns(X):
 
 def _refuse_time_columns(X):
     """A ``TypeError`` naming a recording's columns of dates (its times, not a
-    channel) or of durations beside numbers. numpy reads a pandas frame holding one as objects ("float()
-    argument must be ... not 'Timestamp'", no column named) and a polars one
-    as numbers, the times becoming a channel of microsecond counts; ISO
-    texts failed on float() alike."""
+    channel) or of durations beside numbers. numpy reads a pandas frame
+    holding dates as objects ("float() argument must be ... not
+    'Timestamp'", no column named) and a polars one as numbers, the times
+    becoming a channel of microsecond counts; ISO texts failed on float()
+    alike."""
     found, _ = time_columns(X, "X", objects=True)
     dates = [column for column, _ in found if _is_dates(X[column])]
     dates += [column for column in _iso_text_columns(X) if column not in dates]
