@@ -207,6 +207,10 @@ class RoutineClusterer(ClusterMixin, BaseEstimator):
     Warns
     -----
     UserWarning
+        When windows within a recording are dropped by ``min_coverage``,
+        naming them (start, share covered); when ``sampling_rate`` builds the
+        timestamps of a frame whose index holds times, which is not read.
+    UserWarning
         When the affinity graph is not connected (no pair across two groups of
         windows has an affinity above 1e-12 of the largest, which float64
         cannot tell from 0) or some windows are almost isolated (a sum of
