@@ -326,8 +326,8 @@ def segment_recording(
                else ".")
         )
     within = (candidates >= seconds[0]) & (candidates + window <= seconds[-1] + dt)
-    _warn_dropped(candidates[within & ~np.isin(candidates, starts)],
-                  covered[within & ~np.isin(candidates, starts)] / window,
+    dropped = within & ~np.isin(candidates, starts)
+    _warn_dropped(candidates[dropped], covered[dropped] / window,
                   int(within.sum()), min_coverage, show)
     return np.stack(windows), np.asarray(starts)
 
@@ -337,8 +337,15 @@ def _warn_dropped(starts, coverage, n_within, min_coverage, show, limit=5):
     if not len(starts):
         return
     show = show or (lambda start: f"{start:g} s")
-    named = ", ".join(f"{show(start)} ({share:.0%})"
-                      for start, share in zip(starts[:limit], coverage[:limit]))
+
+    def share(covered):
+        if covered >= min_coverage - 1e-9:  # covered by the rows around it
+            return "no valid row in it"
+        # rounded down: 99.6 % is not "100 %" below min_coverage=1
+        return f"{np.floor(covered * 1000) / 10:.1f}%"
+
+    named = ", ".join(f"{show(start)} ({share(c)})"
+                      for start, c in zip(starts[:limit], coverage[:limit]))
     more = f" and {len(starts) - limit} more" if len(starts) > limit else ""
     warn(
         f"{len(starts)} of the {n_within} windows within the recording are "

@@ -381,11 +381,11 @@ def test_windows_dropped_within_the_recording_are_named():
     with pytest.warns(UserWarning, match=r"^1 of the 47 windows within the "
                       r"recording are dropped: their valid rows cover less than "
                       r"min_coverage=1\.0 of them \(start, share covered\): "
-                      r"104400 s \(50%\)\. A lower min_coverage keeps them"):
+                      r"104400 s \(50\.0%\)\. A lower min_coverage keeps them"):
         rc = _clusterer().fit(X, timestamps=t)
     assert 29 * HOUR not in rc.window_starts_
     dates = np.datetime64("2024-03-01") + (t * 1e3).astype("timedelta64[ms]")
-    with pytest.warns(UserWarning, match=r"\): 2024-03-02T05:00 \(50%\)\."):
+    with pytest.warns(UserWarning, match=r"\): 2024-03-02T05:00 \(50\.0%\)\."):
         _clusterer().fit(X, timestamps=dates)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
@@ -418,3 +418,19 @@ def test_start_times_of_pre_cut_windows_are_counted_per_window():
     with pytest.raises(ValueError, match=r"timestamps must be 1-D with one entry "
                        r"per window of X \(48\), got shape \(47,\)"):
         _clusterer().fit(windows, timestamps=np.arange(47) * HOUR)
+
+
+def test_a_dropped_window_is_named_with_why():
+    # hourly rows 2 s late, then 2 s early: the odd hours hold no row, though
+    # the rows around them cover them (a share of 100 % said nothing)
+    seconds = np.arange(48) * HOUR + np.tile([2.0, -2.0], 24)
+    X = np.random.RandomState(0).randn(48, 2)
+    with pytest.warns(UserWarning, match=r"^23 of the 46 windows .* \(start, "
+                      r"share covered\): 3600 s \(no valid row in it\), 10800 s"):
+        _clusterer(seq_len=2).fit(X, timestamps=seconds)
+    # a share just short of min_coverage is rounded down, never to 100 %
+    seconds = np.arange(4 * HOUR)  # a row a second
+    X = np.random.RandomState(0).randn(len(seconds), 2)
+    X[4000] = np.nan  # 3599 of the second hour's 3600 s
+    with pytest.warns(UserWarning, match=r": 3600 s \(99\.9%\)\."):
+        _clusterer().fit(X, timestamps=seconds)
