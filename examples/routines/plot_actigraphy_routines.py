@@ -61,6 +61,8 @@ learned = RoutineClusterer(
 ).fit(X, timestamps=timestamps)
 baseline = RoutineClusterer("euclidean", n_clusters=5, seq_len=60,
                             random_state=0).fit(X, timestamps=timestamps)
+# Each fit warns which hours it drops: those whose minutes the non-wear mask
+# left less than ``min_coverage`` (here all) of.
 print(f"{len(baseline.labels_)} windows kept of "
       f"{int(np.ceil((timestamps[-1] - timestamps[0]) / np.timedelta64(1, 'h')))}")
 
