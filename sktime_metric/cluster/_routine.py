@@ -92,7 +92,8 @@ class RoutineClusterer(ClusterMixin, BaseEstimator):
     day_start : float or str, default=0
         Offset of the window grid and of a "day" from midnight (e.g. "6h").
     sampling_rate : float, default=None
-        Hz; builds the timestamps of a 2-D recording given without any.
+        Hz; builds the timestamps of a 2-D recording given without any (beside
+        timestamps it is not used, and a warning says so).
     seq_len : int, default=100
         A recording's windows are linearly resampled to this many steps.
     min_coverage : float, default=1.0

@@ -509,6 +509,13 @@ def routine_windows(X, timestamps, *, precomputed, window, stride, period, day_s
                      f" Hz, the first row at day_start, and X's index is not "
                      f"read.{hint}", UserWarning)
             timestamps = day_start + np.arange(len(recording)) / sampling_rate
+        elif sampling_rate is not None:
+            # the rows' times are the timestamps: a sampling_rate that
+            # disagrees with them would be ignored without a word
+            warn(f"sampling_rate={sampling_rate:g} Hz is not used: the "
+                 "timestamps give the rows' times. Leave sampling_rate at None, "
+                 "or leave out the timestamps to build them from it.",
+                 UserWarning)
         seconds = timestamps_to_seconds(timestamps, len(recording))
         kind = np.asarray(timestamps).dtype.kind  # starts as the times were given
 

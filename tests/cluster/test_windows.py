@@ -413,6 +413,19 @@ def test_sampling_rate_beside_a_time_index_says_the_index_is_not_read():
         _clusterer(sampling_rate=1 / 360).fit(frame.reset_index(drop=True))
 
 
+def test_sampling_rate_beside_timestamps_says_it_is_not_used():
+    # the timestamps give the rows' times; sampling_rate was dropped silently
+    X, t = _recording()
+    with pytest.warns(UserWarning, match=r"^sampling_rate=0\.5 Hz is not used: "
+                      r"the timestamps give the rows' times\."):
+        rc = _clusterer(sampling_rate=0.5).fit(X, timestamps=t)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        expected = _clusterer().fit(X, timestamps=t)
+    np.testing.assert_array_equal(rc.window_starts_, expected.window_starts_)
+    np.testing.assert_array_equal(rc.labels_, expected.labels_)
+
+
 def test_start_times_of_pre_cut_windows_are_counted_per_window():
     windows = np.random.RandomState(0).randn(48, 5, 2)
     with pytest.raises(ValueError, match=r"timestamps must be 1-D with one entry "
