@@ -201,6 +201,16 @@ def timestamps_to_seconds(timestamps, n, name="timestamps", per="row of X"):
             f"{name} must be strictly increasing; position {i + 1} ({ts[i + 1]}) "
             f"does not come after position {i} ({ts[i]}). {fix}"
         )
+    if ts.dtype.kind == "f" and ts.dtype.itemsize < 8 and len(steps):
+        # increasing, yet rounded: float32 Unix seconds of 2024 are multiples
+        # of 128 s, so 5-minute rows are each up to a minute off their time
+        resolution = float(np.spacing(np.abs(ts).max()))
+        if resolution > 0.01 * float(np.median(steps)):
+            warn(f"{name} are {ts.dtype}, which resolves them to "
+                 f"{resolution:g} s only (their median step is "
+                 f"{float(np.median(steps)):g} s): each time may be that far "
+                 "off, and its window and slot with it. Pass them as float64 "
+                 "(or datetime64).", UserWarning)
     return seconds
 
 

@@ -88,6 +88,21 @@ def test_float32_unix_seconds_that_collapse_are_named_as_float32():
         _clusterer().fit(X, timestamps=t32)
 
 
+def test_float32_unix_seconds_that_only_round_are_warned_of():
+    # 5-minute rows stay increasing in float32, but each is rounded to a
+    # multiple of 128 s, its window and slot with it, without a word
+    t = 1.7e9 + np.arange(0, 2 * 24 * HOUR, 300.0)
+    X = np.random.RandomState(0).randn(len(t), 2)
+    with pytest.warns(UserWarning, match=r"^timestamps are float32, which "
+                      r"resolves them to 128 s only \(their median step is "
+                      r"\d+ s\): .* Pass them as float64"):
+        _clusterer().fit(X, timestamps=t.astype(np.float32))
+    with warnings.catch_warnings():  # float64, or float32 seconds of a week
+        warnings.simplefilter("error")
+        _clusterer().fit(X, timestamps=t)
+        _clusterer().fit(X, timestamps=(t - 1.7e9).astype(np.float32))
+
+
 @pytest.mark.parametrize("zone", ["Europe/Berlin", "America/New_York"])
 def test_local_times_repeating_an_hour_name_daylight_saving_time(zone):
     # local times (what the refusal of zoned ones asks for) repeat an hour when
