@@ -18,10 +18,11 @@ from sklearn.utils.validation import check_array
 from ..utils._containers import _as_numeric_array, _is_ragged_object_array
 from ..utils._labels import _is_missing
 from ..utils._time import (
+    ISO_DATE,
     container_time_zone,
+    date_columns,
     has_time_zone,
     refuse_time_columns,
-    time_columns,
 )
 from ..utils._warnings import warn
 from ..utils.validation import check_sequences
@@ -55,10 +56,6 @@ def parse_duration(value, name):
     return seconds
 
 
-# an ISO 8601 date at the start of a text
-_ISO_DATE = re.compile(r"^\s*\d{4}-\d{2}-\d{2}")
-
-
 def _time_array(timestamps):
     """``timestamps`` as an array: ISO 8601 date texts and ``datetime`` /
     ``Timestamp`` objects as ``datetime64``; anything else as given (texts of
@@ -75,7 +72,7 @@ def _time_array(timestamps):
         return ts
     values = ts.tolist()
     if all(isinstance(v, str) for v in values):
-        if not all(_ISO_DATE.match(v) for v in values):
+        if not all(ISO_DATE.match(v) for v in values):
             return ts
         zoned = next((v for v in values if has_time_zone(v)), None)
         what = f"carry a UTC offset ({zoned!r})"
@@ -397,33 +394,6 @@ def _check_slot_fits(slot_size, period):
         )
 
 
-def _is_dates(values):
-    """Whether a column holds dates or date-times (not durations, not times of
-    day): ``datetime64``, or ``datetime.date`` / ``datetime64`` objects."""
-    values = np.asarray(values)
-    if values.dtype.kind in "mM":
-        return values.dtype.kind == "M"
-    first = next((v for v in values.ravel() if not _is_missing(v)), None)
-    return isinstance(first, (datetime.date, np.datetime64))
-
-
-def _iso_text_columns(X):
-    """The columns of a pandas or polars frame whose first text is an ISO 8601
-    date ("2024-03-01 08:17:00"), which numpy's float() names no column of."""
-    columns, dtypes = getattr(X, "columns", None), getattr(X, "dtypes", None)
-    if columns is None or dtypes is None:
-        return []
-    found = []
-    for column, dtype in zip(list(columns), list(dtypes)):
-        if getattr(dtype, "kind", None) in ("O", "U", "S") or str(dtype) in (
-                "String", "Utf8"):  # polars' text dtypes have no kind
-            first = next((v for v in np.asarray(X[column]).ravel()
-                          if not _is_missing(v)), None)
-            if isinstance(first, str) and _ISO_DATE.match(first):
-                found.append(column)
-    return found
-
-
 def _refuse_time_columns(X):
     """A ``TypeError`` naming a recording's columns of dates (its times, not a
     channel) or of durations beside numbers. numpy reads a pandas frame
@@ -431,9 +401,7 @@ def _refuse_time_columns(X):
     'Timestamp'", no column named) and a polars one as numbers, the times
     becoming a channel of microsecond counts; ISO texts failed on float()
     alike."""
-    found, _ = time_columns(X, "X", objects=True)
-    dates = [column for column, _ in found if _is_dates(X[column])]
-    dates += [column for column in _iso_text_columns(X) if column not in dates]
+    dates = date_columns(X, "X")
     if dates:
         column = dates[0]
         more = f" (and {len(dates) - 1} more such)" if len(dates) > 1 else ""

@@ -15,9 +15,12 @@ import re
 
 import numpy as np
 
-__all__ = ["UTC_OFFSET", "container_time_zone", "has_time_zone", "iso_nanoseconds",
-           "refuse_time_columns", "refuse_time_values", "time_columns",
-           "zoned_seconds"]
+__all__ = ["ISO_DATE", "UTC_OFFSET", "container_time_zone", "date_columns",
+           "has_time_zone", "iso_nanoseconds", "refuse_time_columns",
+           "refuse_time_values", "time_columns", "zoned_seconds"]
+
+# an ISO 8601 date at the start of a text
+ISO_DATE = re.compile(r"^\s*\d{4}-\d{2}-\d{2}")
 
 # a date and time, then an ISO 8601 UTC offset: Z, +01:00, -0530 or +01
 # (or +00:09:21, which pandas writes for the local mean times of old dates),
@@ -192,3 +195,42 @@ def time_columns(X, name, *, objects=False):
             except TypeError as exc:
                 found.append((column, exc))
     return found, len(pairs)
+
+
+def date_columns(X, name):
+    """The columns of a table ``X`` that hold dates or date-times: a
+    ``datetime64`` column, one of ``datetime.date`` / ``datetime64`` objects,
+    or one of texts whose first is an ISO 8601 date ("2024-03-01 08:17:00").
+    Not durations, nor times of day. numpy reads a pandas column of dates as
+    objects (``float()`` of a ``Timestamp`` names no column) and a polars one
+    as numbers; ``name``: the table's, as :func:`time_columns` takes it.
+
+    Returns
+    -------
+    columns : list
+        In the table's order; empty when ``X`` is no table.
+    """
+    from ._labels import _is_missing
+
+    def first(column):
+        return next((v for v in np.asarray(X[column]).ravel()
+                     if not _is_missing(v)), None)
+
+    def dates(column):
+        kind = np.asarray(X[column]).dtype.kind
+        if kind in "mM":
+            return kind == "M"
+        return isinstance(first(column), (datetime.date, np.datetime64))
+
+    found = [column for column, _ in time_columns(X, name, objects=True)[0]
+             if dates(column)]
+    columns, dtypes = getattr(X, "columns", None), getattr(X, "dtypes", None)
+    if columns is None or dtypes is None:
+        return found
+    for column, dtype in zip(list(columns), list(dtypes)):
+        text = getattr(dtype, "kind", None) in ("O", "U", "S") or str(dtype) in (
+            "String", "Utf8")  # polars' text dtypes have no kind
+        if (text and column not in found and isinstance(first(column), str)
+                and ISO_DATE.match(first(column))):
+            found.append(column)
+    return found
